@@ -1,0 +1,43 @@
+/**
+ * Numbered, forward-only migrations, statically imported and recorded in `PRAGMA user_version`. All pending ones
+ * run in one transaction. A workspace whose user_version is above {@link LATEST_VERSION} was written by a newer
+ * Loupe and is refused (Signal Desktop's rule).
+ */
+import type { Db } from '../db';
+import { LoupeError } from '../../../shared/errors';
+import { sql as m001 } from './001-core';
+
+/** One migration: its number and the SQL or function that moves the schema from number-1 to number. */
+export interface Migration { version: number; name: string; up: string | ((db: Db) => void) }
+
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'core', up: m001 },
+];
+
+export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+/**
+ * Brings a database to {@link LATEST_VERSION}.
+ * @param target - stop at this version (tests migrate step by step)
+ * @returns the versions applied
+ * @throws LoupeError WORKSPACE_TOO_NEW when the file's version is newer than this Loupe knows
+ */
+export function migrate(db: Db, target = LATEST_VERSION, migrations: readonly Migration[] = MIGRATIONS): number[] {
+  const current = db.value<number>('PRAGMA user_version') ?? 0;
+  const latest = migrations[migrations.length - 1]?.version ?? 0;
+  if (current > latest) {
+    throw new LoupeError('WORKSPACE_TOO_NEW',
+      `This workspace was written by a newer version of Loupe (schema ${current}; this Loupe knows up to ${latest}).`,
+      { action: 'Update Loupe, or open another workspace.' });
+  }
+  const pending = migrations.filter((m) => m.version > current && m.version <= target);
+  if (pending.length === 0) return [];
+  db.tx(() => {
+    for (const m of pending) {
+      if (typeof m.up === 'string') db.exec(m.up);
+      else m.up(db);
+      db.exec(`PRAGMA user_version = ${m.version}`);
+    }
+  });
+  return pending.map((m) => m.version);
+}

@@ -1,0 +1,33 @@
+/**
+ * The message protocol between the store worker and its clients (Electron main, the browser-mode server, the CLI,
+ * tests). Calls are matched by sequence number (as Signal Desktop's worker protocol does); events are pushed.
+ * Besides the contract's methods the worker takes internal methods that only trusted callers (never the renderer)
+ * use: they carry file-system paths.
+ */
+import type { EventMap, EventName, ImportOptions, ImportPreview, MethodName, ParamsOf, ResultOf } from '../../shared/contract';
+import type { LoupeErrorData } from '../../shared/errors';
+import type { ImportSummary, WorkspaceInfo } from '../../shared/types';
+
+/** Methods only trusted node-side callers may send. */
+export interface InternalMethods {
+  'internal.open': { params: { path: string; create?: boolean }; result: WorkspaceInfo };
+  'internal.close': { params: Record<string, never>; result: { closed: boolean } };
+  'internal.checkpoint': { params: Record<string, never>; result: { file_bytes: number } };
+  'internal.previewFile': { params: { path: string; file_name?: string; options: ImportOptions }; result: ImportPreview };
+  /** Starts an import of a file on disk; returns at once with the job id. */
+  'internal.importFile': { params: { path: string; file_name?: string; options: ImportOptions }; result: { job_id: string } };
+  /** Runs an import to completion and returns its summary (CLI, tests). */
+  'internal.importFileWait': { params: { path: string; file_name?: string; options: ImportOptions }; result: ImportSummary };
+  'internal.exec': { params: { sql: string; params?: unknown[] }; result: Array<Record<string, unknown>> };
+}
+export type InternalName = keyof InternalMethods;
+export type AnyMethod = MethodName | InternalName;
+export type AnyParams<M extends AnyMethod> = M extends MethodName ? ParamsOf<M> : M extends InternalName ? InternalMethods[M]['params'] : never;
+export type AnyResult<M extends AnyMethod> = M extends MethodName ? ResultOf<M> : M extends InternalName ? InternalMethods[M]['result'] : never;
+
+export type ToWorker = { type: 'call'; seq: number; method: string; params: unknown };
+export type FromWorker =
+  | { type: 'result'; seq: number; ok: true; result: unknown }
+  | { type: 'result'; seq: number; ok: false; error: LoupeErrorData }
+  | { type: 'event'; event: EventName; payload: EventMap[EventName] }
+  | { type: 'log'; level: 'info' | 'warn'; message: string };

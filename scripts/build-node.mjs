@@ -1,0 +1,41 @@
+// Bundles the node-side entry points (CLI, store worker, browser-mode server, Electron main and preload,
+// bench) with esbuild. Packages stay external: they are loaded from node_modules at run time.
+import { build } from 'esbuild';
+import { existsSync } from 'node:fs';
+
+const entries = {
+  'cli': 'electron/cli/main.ts',
+  'store-worker': 'electron/store/worker.ts',
+  'electron-main': 'electron/main/main.ts',
+  'bench': 'scripts/bench.ts',
+  'generate-samples': 'data/samples/generate.ts',
+};
+const present = Object.fromEntries(Object.entries(entries).filter(([, p]) => existsSync(p)));
+
+await build({
+  entryPoints: present,
+  outdir: 'dist/node',
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  packages: 'external',
+  sourcemap: true,
+  logLevel: 'warning',
+  banner: { js: "import { createRequire as __loupeCreateRequire } from 'node:module'; const require = __loupeCreateRequire(import.meta.url);" },
+});
+
+if (existsSync('electron/preload/preload.ts')) {
+  await build({
+    entryPoints: { preload: 'electron/preload/preload.ts' },
+    outdir: 'dist/node',
+    outExtension: { '.js': '.cjs' },
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['electron'],
+    sourcemap: true,
+    logLevel: 'warning',
+  });
+}

@@ -1,0 +1,162 @@
+/**
+ * Domain types shared by the store, the CLI, the server and the renderer. Times are UTC epoch milliseconds unless a
+ * name says otherwise; durations are milliseconds; costs are USD; token counts are tokens.
+ */
+
+/** The three kinds of record a workspace holds. */
+export type RecordKind = 'requests' | 'feedback' | 'tickets';
+export const RECORD_KINDS: readonly RecordKind[] = ['requests', 'feedback', 'tickets'];
+
+/** Feedback kinds. thumb: value +1 / -1; rating: value on `scale` (CSAT 1-5, judge 1-10); nps: 0-10;
+ * comment: text only; preference: value +1 when the request's output was preferred, -1 when rejected. */
+export type FeedbackKind = 'thumb' | 'rating' | 'nps' | 'comment' | 'preference';
+export const FEEDBACK_KINDS: readonly FeedbackKind[] = ['thumb', 'rating', 'nps', 'comment', 'preference'];
+
+/** One request/response as stored. */
+export interface RequestRecord {
+  id: string;
+  ts: number | null; // UTC epoch ms
+  user_id: string | null;
+  session_id: string | null; // session or conversation
+  segment: string | null; // user segment, e.g. free/pro/enterprise
+  model: string | null;
+  model_version: string | null;
+  feature: string | null; // feature or route
+  lang: string | null;
+  input: string | null;
+  output: string | null;
+  latency_ms: number | null;
+  ttft_ms: number | null; // time to first token
+  tokens_in: number | null;
+  tokens_out: number | null;
+  cost_usd: number | null;
+  cost_source: 'source' | 'price_table' | null;
+  status: string | null;
+  error: string | null;
+  is_error: 0 | 1;
+  input_chars: number | null;
+  output_chars: number | null;
+  extra: string | null; // JSON of every unmapped source field
+  import_id: number | null;
+}
+
+/** One piece of feedback as stored. */
+export interface FeedbackRecord {
+  id: string;
+  request_id: string | null;
+  session_id: string | null;
+  user_id: string | null;
+  ts: number | null;
+  kind: FeedbackKind;
+  value: number | null;
+  scale: number | null; // top of the scale for ratings (5 for CSAT, 10 for judge scores)
+  label: string | null; // the source's own value text, e.g. "up", "Yes"
+  comment: string | null;
+  source: string | null; // who gave it: user, survey, judge, rater
+  link_method: 'explicit' | 'session' | null; // how request_id was found
+  extra: string | null;
+  import_id: number | null;
+}
+
+/** One support ticket as stored. */
+export interface TicketRecord {
+  id: string;
+  created_ts: number | null;
+  updated_ts: number | null;
+  resolved_ts: number | null;
+  first_response_ts: number | null;
+  requester: string | null;
+  requester_email: string | null;
+  user_id: string | null;
+  subject: string | null;
+  body: string | null;
+  status: string | null;
+  priority: string | null;
+  channel: string | null;
+  tags: string | null; // JSON array of strings
+  csat: number | null; // 1-5
+  request_ref: string | null; // explicit request id named by the ticket
+  extra: string | null;
+  import_id: number | null;
+}
+
+/** A link between a ticket and a request, and how it was made. */
+export interface TicketLink {
+  ticket_id: string;
+  request_id: string;
+  method: 'explicit' | 'inferred';
+  rule: string; // e.g. "request id in ticket", "same user within 48 h before ticket"
+  gap_ms: number | null; // ticket created_ts minus request ts, for inferred links
+}
+
+/** A rejected source row. `line` is the 1-based line (or record number for JSON arrays) in the file. */
+export interface RejectedRow {
+  line: number;
+  field: string | null;
+  reason: string;
+}
+
+/** The outcome of one import of one file (the CLI's `--json` object uses these names). */
+export interface ImportSummary {
+  import_id: number | null; // null when refused
+  file: string;
+  kind: RecordKind | 'mixed';
+  preset: string;
+  records_read: number;
+  inserted: number;
+  updated: number;
+  duplicates: number; // already present (re-import) plus duplicates inside the file
+  duplicates_in_file: number;
+  rejected: number;
+  rejects: RejectedRow[]; // capped at 1,000; `rejected` has the full count
+  links: number; // ticket-request and feedback-request links made by this import
+  notes: string[]; // detection notes: format, delimiter, encoding, epoch units, duplicate rule
+  per_kind: Partial<Record<RecordKind, { inserted: number; duplicates: number }>>;
+  started_at: number;
+  finished_at: number;
+}
+
+/** A row of the import history. */
+export interface ImportHistoryEntry {
+  id: number;
+  file_name: string;
+  file_size: number;
+  sha256: string;
+  kind: string;
+  preset: string | null;
+  mapping: unknown;
+  records_read: number;
+  inserted: number;
+  updated: number;
+  duplicates: number;
+  rejected: number;
+  rejects: RejectedRow[];
+  notes: string[];
+  started_at: number;
+  finished_at: number | null;
+}
+
+/** Summary of an open workspace. */
+export interface WorkspaceInfo {
+  path: string;
+  file_name: string;
+  time_zone: string; // IANA zone, UTC by default
+  schema_version: number;
+  file_bytes: number;
+  counts: { requests: number; feedback: number; tickets: number; links: number; reviews: number };
+  first_ts: number | null;
+  last_ts: number | null;
+  imports: ImportHistoryEntry[];
+}
+
+/** Progress of a running import; totals are null where unknown. */
+export interface ImportProgress {
+  job_id: string;
+  file: string;
+  bytes_read: number;
+  bytes_total: number | null;
+  records: number;
+  rejected: number;
+  elapsed_ms: number;
+  phase: 'reading' | 'linking' | 'saving';
+}
