@@ -18,6 +18,8 @@ export interface InternalMethods {
   'internal.importFile': { params: { path: string; file_name?: string; options: ImportOptions }; result: { job_id: string } };
   /** Runs an import to completion and returns its summary (CLI, tests). */
   'internal.importFileWait': { params: { path: string; file_name?: string; options: ImportOptions }; result: ImportSummary };
+  /** Registers a file chosen in a trusted shell (dialog, drop, upload) and returns the opaque id the renderer uses. */
+  'internal.registerFile': { params: { path: string; name: string; delete_after?: boolean }; result: { file_id: string; name: string; bytes: number } };
   'internal.exec': { params: { sql: string; params?: unknown[] }; result: Array<Record<string, unknown>> };
 }
 export type InternalName = keyof InternalMethods;
