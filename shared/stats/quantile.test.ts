@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { percentiles, quantile, quantiles, quantileSorted } from './quantile';
+
+// Reference values: docs/STATS.md "Quantiles" (linear interpolation at (n-1)p: NumPy default, R type 7).
+const TOL = 1e-9;
+const oneToHundred = Array.from({ length: 100 }, (_, i) => i + 1);
+const latenciesMs = [120, 135, 150, 180, 200, 220, 250, 300, 450, 1200];
+
+describe('quantile (type 7)', () => {
+  it('1..100: p95 = 95.05 and p99 = 99.01 (not the nearest-rank 95 and 99)', () => {
+    expect(Math.abs(quantile(oneToHundred, 0.95) - 95.05)).toBeLessThan(TOL);
+    expect(Math.abs(quantile(oneToHundred, 0.99) - 99.01)).toBeLessThan(TOL);
+  });
+
+  it('latencies: p50 = 210, p95 = 862.5, p99 = 1132.5 ms', () => {
+    const p = percentiles(latenciesMs);
+    expect(Math.abs(p.p50 - 210)).toBeLessThan(TOL);
+    expect(Math.abs(p.p95 - 862.5)).toBeLessThan(TOL);
+    expect(Math.abs(p.p99 - 1132.5)).toBeLessThan(TOL);
+    expect(p.n).toBe(10);
+  });
+
+  it('does not depend on input order and does not modify the input', () => {
+    const shuffled = [1200, 120, 450, 135, 300, 150, 250, 180, 220, 200];
+    const copy = [...shuffled];
+    expect(quantiles(shuffled, [0.5, 0.95, 0.99])).toEqual([percentiles(latenciesMs).p50, percentiles(latenciesMs).p95, percentiles(latenciesMs).p99]);
+    expect(shuffled).toEqual(copy);
+  });
+
+  it('returns min and max at p = 0 and 1, the single value for n = 1, NaN when empty', () => {
+    expect(quantile(latenciesMs, 0)).toBe(120);
+    expect(quantile(latenciesMs, 1)).toBe(1200);
+    expect(quantile([42], 0.99)).toBe(42);
+    expect(quantile([], 0.5)).toBeNaN();
+    expect(percentiles([]).p95).toBeNaN();
+    expect(quantileSorted([1, 2], 0.5)).toBe(1.5);
+  });
+
+  it('rejects bad input with the index or the probability', () => {
+    expect(() => quantile([1, Number.NaN], 0.5)).toThrow('value at index 1 must be a finite number, got NaN');
+    expect(() => quantile([1], 1.5)).toThrow('quantile probability must be in [0, 1], got 1.5');
+  });
+});
