@@ -13,6 +13,7 @@ import type {
   TicketRecord, WorkspaceInfo,
 } from './types';
 import { LoupeError, type LoupeErrorData } from './errors';
+import { reviewMethods } from './contract-review';
 
 const recordKind = z.enum(['requests', 'feedback', 'tickets']);
 const id = z.string().min(1).max(4096);
@@ -122,7 +123,8 @@ export interface TicketDetail {
 /** Distinct values for the grid filters. */
 export interface Facets { model: string[]; feature: string[]; status: string[]; ticket_status: string[]; ticket_priority: string[]; ticket_channel: string[] }
 
-function method<P extends z.ZodType, R>(params: P): { params: P; result: R } {
+/** Declares a method: its params schema (validated) and its result type (typed only). */
+export function method<P extends z.ZodType, R>(params: P): { params: P; result: R } {
   return { params, result: undefined as unknown as R };
 }
 
@@ -149,6 +151,7 @@ export const contract = {
   'tickets.query': method<typeof ticketQuerySchema, Page<TicketGridRow>>(ticketQuerySchema),
   'tickets.get': method<z.ZodObject<{ id: typeof id }>, TicketDetail>(z.object({ id })),
   'records.facets': method<z.ZodObject<Record<string, never>>, Facets>(z.object({})),
+  ...reviewMethods,
 };
 
 export type Contract = typeof contract;
@@ -162,7 +165,7 @@ export interface EventMap {
   'import.progress': ImportProgress;
   'import.finished': { job_id: string; ok: true; summary: ImportSummary } | { job_id: string; ok: false; error: LoupeErrorData; file: string };
   /** Tables whose contents changed, so open views refresh the right queries. */
-  'tables.changed': { tables: Array<RecordKind | 'links' | 'imports' | 'reviews' | 'queues' | 'meta'> };
+  'tables.changed': { tables: Array<RecordKind | 'links' | 'imports' | 'reviews' | 'queues' | 'tags' | 'rubrics' | 'meta'> };
 }
 export type EventName = keyof EventMap;
 
