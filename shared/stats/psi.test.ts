@@ -1,0 +1,130 @@
+import { describe, expect, it } from 'vitest';
+import { jensenShannonDistance, psi, psiBand, psiCategorical, psiNumeric, wassersteinDistance } from './psi';
+
+// Reference values: docs/STATS.md "Population stability index", "Jensen-Shannon distance", "Wasserstein distance".
+const TOL = 1e-9;
+
+describe('psi matches every STATS.md row', () => {
+  it.each([
+    ['[0.5, 0.3, 0.2] vs [0.4, 0.3, 0.3]', [0.5, 0.3, 0.2], [0.4, 0.3, 0.3], 0.06286086594223739],
+    ['[0.3, 0.7] vs [0.7, 0.3]', [0.3, 0.7], [0.7, 0.3], 0.6778382883097629],
+    ['ten x 0.1 vs [.05,.05,.1,.1,.1,.1,.1,.1,.15,.15]', new Array<number>(10).fill(0.1), [0.05, 0.05, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.15, 0.15], 0.10986122886681095],
+    ['[0.25]x4 vs [0.1, 0.2, 0.3, 0.4]', [0.25, 0.25, 0.25, 0.25], [0.1, 0.2, 0.3, 0.4], 0.22821740957339182],
+    ['[0.5, 0.5] vs [1.0, 0.0], shares clipped to at least 1e-4', [0.5, 0.5], [1.0, 0.0], 4.60431846666895],
+  ])('%s', (_name, reference, current, expected) => {
+    expect(Math.abs(psi(reference, current).value - expected)).toBeLessThan(TOL);
+  });
+
+  it('without the floor the empty bin makes PSI infinite (why the rule exists)', () => {
+    expect(psi([0.5, 0.5], [1.0, 0.0], 0).value).toBe(Infinity);
+  });
+
+  it('accepts counts as well as shares and gives per-bin contributions that sum to the value', () => {
+    const r = psi([50, 30, 20], [40, 30, 30]);
+    expect(Math.abs(r.value - 0.06286086594223739)).toBeLessThan(TOL);
+    expect(r.referenceShares).toEqual([0.5, 0.3, 0.2]);
+    expect(r.contributions.reduce((s, v) => s + v, 0)).toBeCloseTo(r.value, 15);
+    expect(r.contributions[1]).toBe(0);
+  });
+
+  it('labels guidance bands, never more than guidance', () => {
+    expect(psi([0.5, 0.3, 0.2], [0.4, 0.3, 0.3]).band).toBe('stable');
+    expect(psi(new Array<number>(10).fill(0.1), [0.05, 0.05, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.15, 0.15]).band).toBe('moderate');
+    expect(psi([0.3, 0.7], [0.7, 0.3]).band).toBe('large');
+    expect(psi([0.3, 0.7], [0.7, 0.3]).guidanceOnly).toBe(true);
+    expect([psiBand(0.0999), psiBand(0.1), psiBand(0.25), psiBand(0.2501)]).toEqual(['stable', 'moderate', 'moderate', 'large']);
+  });
+
+  it('rejects mismatched bins and invalid shares', () => {
+    expect(() => psi([0.5, 0.5], [1])).toThrow('reference has 2 bins but current has 1');
+    expect(() => psi([0.5, -0.5], [0.5, 0.5])).toThrow('reference at bin 1 must be a non-negative number, got -0.5');
+    expect(() => psi([0, 0], [0.5, 0.5])).toThrow('reference must not be all zero');
+  });
+});
+
+describe('psiNumeric: bins fixed on the reference', () => {
+  const reference = Array.from({ length: 1000 }, (_, i) => i + 1);
+  const current = reference.map((v) => v * 1.1 + 20);
+
+  it('uses reference deciles as edges and matches NumPy-computed PSI (0.08480708612993292)', () => {
+    const r = psiNumeric(reference, current);
+    const numpyEdges = [100.9, 200.8, 300.7, 400.6, 500.5, 600.4, 700.3, 800.2, 900.1];
+    expect(r.edges).toHaveLength(numpyEdges.length);
+    numpyEdges.forEach((edge, i) => expect(r.edges[i]).toBeCloseTo(edge, 10));
+    expect(r.referenceShares).toEqual(new Array<number>(10).fill(0.1));
+    expect(r.currentShares[9]).toBeCloseTo(0.2, 15);
+    expect(Math.abs(r.value - 0.08480708612993292)).toBeLessThan(TOL);
+  });
+
+  it('re-binning the current window on its own quantiles would hide the shift; fixed bins do not', () => {
+    const own = psiNumeric(current, current);
+    expect(own.value).toBe(0);
+    expect(psiNumeric(reference, current).value).toBeGreaterThan(0.08);
+  });
+
+  it('merges repeated edges when the reference has heavy ties', () => {
+    const tied = [...new Array<number>(80).fill(0), ...Array.from({ length: 20 }, (_, i) => i + 1)];
+    const r = psiNumeric(tied, tied);
+    expect(r.edges[0]).toBe(0);
+    expect(new Set(r.edges).size).toBe(r.edges.length);
+    expect(r.referenceShares[0]).toBe(0.8);
+    expect(r.value).toBe(0);
+  });
+
+  it('rejects empty windows and non-finite values', () => {
+    expect(() => psiNumeric([], [1])).toThrow('reference window has no values');
+    expect(() => psiNumeric([1, 2], [1, Number.NaN])).toThrow('current value at index 1 must be a finite number, got NaN');
+  });
+});
+
+describe('psiCategorical', () => {
+  it('bins on reference categories and pools unseen current categories in one extra bin', () => {
+    const r = psiCategorical(['a', 'a', 'b', 'c'], ['a', 'b', 'b', 'd']);
+    expect(r.categories).toEqual(['a', 'b', 'c']);
+    expect(r.newCategories).toEqual(['d']);
+    expect(r.referenceShares).toEqual([0.5, 0.25, 0.25, 0]);
+    expect(r.currentShares).toEqual([0.25, 0.5, 0, 0.25]);
+    const expected = psi([0.5, 0.25, 0.25, 0], [0.25, 0.5, 0, 0.25]).value;
+    expect(r.value).toBe(expected);
+  });
+
+  it('is 0 for identical category mixes', () => {
+    expect(psiCategorical(['x', 'y', 'y'], ['y', 'x', 'y']).value).toBe(0);
+  });
+});
+
+describe('jensenShannonDistance', () => {
+  it('[0.5,0.3,0.2] vs [0.4,0.3,0.3]: 0.08841606285541162 (natural log), 0.10619851439230617 (base 2)', () => {
+    expect(Math.abs(jensenShannonDistance([0.5, 0.3, 0.2], [0.4, 0.3, 0.3]) - 0.08841606285541162)).toBeLessThan(TOL);
+    expect(Math.abs(jensenShannonDistance([0.5, 0.3, 0.2], [0.4, 0.3, 0.3], 2) - 0.10619851439230617)).toBeLessThan(TOL);
+  });
+
+  it('[1,0] vs [0,1]: 0.8325546111576977 (natural log), 1.0 (base 2)', () => {
+    expect(Math.abs(jensenShannonDistance([1, 0], [0, 1]) - 0.8325546111576977)).toBeLessThan(TOL);
+    expect(Math.abs(jensenShannonDistance([1, 0], [0, 1], 2) - 1.0)).toBeLessThan(TOL);
+  });
+
+  it('normalises counts like SciPy ([10,20,30] vs [30,20,10]: 0.29531004717204934)', () => {
+    expect(Math.abs(jensenShannonDistance([10, 20, 30], [30, 20, 10]) - 0.29531004717204934)).toBeLessThan(TOL);
+    expect(jensenShannonDistance([1, 2], [2, 4])).toBe(0);
+  });
+});
+
+describe('wassersteinDistance', () => {
+  it('[0,1,3] vs [5,6,8]: 5.0', () => {
+    expect(Math.abs(wassersteinDistance([0, 1, 3], [5, 6, 8]) - 5.0)).toBeLessThan(TOL);
+  });
+
+  it('values [0,1] weights [3,1] vs values [0,1] weights [2,2]: 0.25', () => {
+    expect(Math.abs(wassersteinDistance([0, 1], [0, 1], [3, 1], [2, 2]) - 0.25)).toBeLessThan(TOL);
+  });
+
+  it('matches SciPy on unsorted weighted input (4.078133143804785)', () => {
+    expect(Math.abs(wassersteinDistance([3.4, 3.9, 7.5, 7.8], [4.5, 1.4], [1.4, 0.9, 3.1, 7.2], [3.2, 3.5]) - 4.078133143804785)).toBeLessThan(TOL);
+  });
+
+  it('rejects empty sides and mismatched weights', () => {
+    expect(() => wassersteinDistance([], [1])).toThrow('u has no values');
+    expect(() => wassersteinDistance([1, 2], [1], [1])).toThrow('u has 2 values but 1 weights');
+  });
+});
