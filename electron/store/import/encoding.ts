@@ -1,0 +1,364 @@
+/**
+ * Text encodings of import files: byte-order marks, UTF-8 validation, legacy-encoding detection (chardet) and
+ * strict streaming decoding. Everything here is pure (no file I/O) so the reader can use it on samples and on
+ * streamed chunks alike.
+ *
+ * Rule we keep everywhere: our own decoding never invents U+FFFD. Every TextDecoder is created with
+ * `fatal: true`; a byte sequence that is not valid in the chosen encoding is an {@link InvalidEncodingError}
+ * carrying the 0-based byte offset of the first bad byte, which the reader turns into a message with its line.
+ * (A UTF-8 file that already contains U+FFFD as valid bytes EF BF BD imports as is: that is data, not our damage.)
+ */
+import { isUtf8 } from 'node:buffer';
+import chardet from 'chardet';
+
+/** Byte-order marks we recognise, longest first. */
+const BOMS: ReadonlyArray<{ encoding: 'utf-8' | 'utf-16le' | 'utf-16be'; bytes: readonly number[] }> = [
+  { encoding: 'utf-8', bytes: [0xef, 0xbb, 0xbf] },
+  { encoding: 'utf-16le', bytes: [0xff, 0xfe] },
+  { encoding: 'utf-16be', bytes: [0xfe, 0xff] },
+];
+
+/**
+ * Thrown when bytes are not valid in the encoding being decoded.
+ * `byteOffset` is 0-based from the start of the decoded stream (the decompressed file, BOM included).
+ */
+export class InvalidEncodingError extends Error {
+  readonly encoding: string;
+  readonly byteOffset: number;
+  /** The first bad byte itself (0-255), or null when the stream ended inside a multi-byte character. */
+  readonly byte: number | null;
+
+  constructor(encoding: string, byteOffset: number, byte: number | null) {
+    super(
+      byte === null
+        ? `the file ends inside a ${encoding} multi-byte character (byte offset ${byteOffset})`
+        : `byte 0x${byte.toString(16).toUpperCase().padStart(2, '0')} at byte offset ${byteOffset} is not valid ${encoding}`,
+    );
+    this.name = 'InvalidEncodingError';
+    this.encoding = encoding;
+    this.byteOffset = byteOffset;
+    this.byte = byte;
+  }
+}
+
+/**
+ * The byte-order mark at the start of `bytes`, if any.
+ * @returns the encoding it announces and its length in bytes, or null when there is none
+ */
+export function detectBom(bytes: Uint8Array): { encoding: 'utf-8' | 'utf-16le' | 'utf-16be'; length: number } | null {
+  for (const bom of BOMS) {
+    if (bytes.length >= bom.bytes.length && bom.bytes.every((b, i) => bytes[i] === b)) {
+      return { encoding: bom.encoding, length: bom.bytes.length };
+    }
+  }
+  return null;
+}
+
+/**
+ * The WHATWG canonical name of an encoding label, as TextDecoder understands it (Node ships full ICU), e.g.
+ * `ISO-8859-1` → `windows-1252` (WHATWG reads Latin-1 as its superset Windows-1252), `UTF8` → `utf-8`.
+ * @returns the canonical name, or null when the label is unknown
+ */
+export function canonicalEncoding(label: string): string | null {
+  try {
+    return new TextDecoder(label.trim()).encoding;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * How many bytes at the end of `bytes` are the start of a UTF-8 character whose remaining bytes have not arrived
+ * yet (0-3). Used to carry an incomplete character over to the next streamed chunk. Bytes that cannot start a
+ * character are not counted here: the validator reports them.
+ */
+export function utf8IncompleteTail(bytes: Uint8Array): number {
+  const n = bytes.length;
+  // A UTF-8 character is at most 4 bytes, so only the last 3 bytes can begin an incomplete one.
+  for (let back = 1; back <= Math.min(3, n); back++) {
+    const b = bytes[n - back] as number;
+    if ((b & 0xc0) === 0x80) continue; // continuation byte: keep looking for the lead byte
+    const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+    return need > back ? back : 0;
+  }
+  return 0;
+}
+
+/**
+ * True when `bytes` is valid in `encoding` (decoded strictly). With `complete: false`, an incomplete multi-byte
+ * character at the very end is allowed (the bytes are a sample cut from a longer stream).
+ */
+export function isValidIn(bytes: Uint8Array, encoding: string, complete: boolean): boolean {
+  if (encoding === 'utf-8') {
+    const end = complete ? bytes.length : bytes.length - utf8IncompleteTail(bytes);
+    return isUtf8(bytes.subarray(0, end));
+  }
+  try {
+    new TextDecoder(encoding, { fatal: true, ignoreBOM: true }).decode(bytes, { stream: !complete });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The 0-based offset of the first byte of the first invalid sequence in `bytes` when decoded as `encoding`, or -1
+ * when all of it decodes. With `complete: true` an incomplete character at the end counts as invalid (its first
+ * byte is reported). Works for any TextDecoder encoding: it binary-searches for the shortest prefix that fails to
+ * decode in streaming mode (a prefix failing implies every longer one fails), then steps back to the start of the
+ * sequence that the failing byte completed.
+ */
+export function findFirstInvalidByte(bytes: Uint8Array, encoding: string, complete: boolean): number {
+  const failsStreaming = (len: number): boolean => {
+    try {
+      new TextDecoder(encoding, { fatal: true, ignoreBOM: true }).decode(bytes.subarray(0, len), { stream: true });
+      return false;
+    } catch {
+      return true;
+    }
+  };
+  const failsFinal = (len: number): boolean => {
+    try {
+      new TextDecoder(encoding, { fatal: true, ignoreBOM: true }).decode(bytes.subarray(0, len));
+      return false;
+    } catch {
+      return true;
+    }
+  };
+  if (!failsStreaming(bytes.length)) {
+    if (!complete || !failsFinal(bytes.length)) return -1;
+    // Only an incomplete character at the end: report where it starts.
+    for (let j = bytes.length - 1; j >= Math.max(0, bytes.length - 4); j--) if (!failsFinal(j)) return j;
+    return Math.max(0, bytes.length - 1);
+  }
+  let lo = 1;
+  let hi = bytes.length; // failsStreaming(hi) is true; find the smallest such prefix length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (failsStreaming(mid)) hi = mid;
+    else lo = mid + 1;
+  }
+  // Prefix [0, hi) fails; [0, hi-1) does not. If [0, hi-1) ends with an unfinished character, the bad sequence
+  // began at that character's first byte, which is the longest prefix that decodes completely.
+  for (let j = hi - 1; j >= Math.max(0, hi - 5); j--) if (!failsFinal(j)) return j;
+  return hi - 1;
+}
+
+/** The outcome of {@link detectEncoding}. */
+export type EncodingDetection =
+  | {
+      ok: true;
+      /** WHATWG canonical name, e.g. 'utf-8', 'windows-1252', 'utf-16le'. */
+      encoding: string;
+      /** Length of the byte-order mark at the start (0 when none); the reader skips it. */
+      bomLength: number;
+      /** Human-readable notes for the import preview. */
+      notes: string[];
+    }
+  | {
+      ok: false;
+      /** 0-based offset of the first byte that is not UTF-8. */
+      badByteOffset: number;
+      badByte: number | null;
+      reason: string;
+    };
+
+/**
+ * Works out the text encoding of a sample from the start of a file (after decompression).
+ * Order: a byte-order mark decides; else valid UTF-8 (pure ASCII included) is UTF-8; else chardet's candidates
+ * are tried best first and the first one that decodes the whole sample strictly is taken.
+ * @param sample - the first bytes of the file
+ * @param complete - true when the sample is the whole file (an incomplete character at its end is then an error)
+ * @param forced - an encoding label chosen by the user; it wins over detection (a BOM is still skipped)
+ * @returns the detection, or `ok: false` with the first bad byte when nothing fits
+ */
+export function detectEncoding(sample: Uint8Array, complete: boolean, forced?: string): EncodingDetection {
+  const bom = detectBom(sample);
+  const notes: string[] = [];
+  if (forced !== undefined) {
+    const name = canonicalEncoding(forced);
+    if (name === null) {
+      return { ok: false, badByteOffset: 0, badByte: null, reason: `unknown encoding label "${forced}"` };
+    }
+    const bomLength = bom !== null && bom.encoding === name ? bom.length : 0;
+    const bad = findFirstInvalidByte(sample.subarray(bomLength), name, complete);
+    if (bad >= 0) {
+      return { ok: false, badByteOffset: bad + bomLength, badByte: sample[bad + bomLength] ?? null, reason: `the file is not valid ${name}` };
+    }
+    notes.push(`encoding chosen: ${name}`);
+    return { ok: true, encoding: name, bomLength, notes };
+  }
+  if (bom !== null) {
+    const body = sample.subarray(bom.length);
+    const bad = findFirstInvalidByte(body, bom.encoding, complete);
+    if (bad >= 0) {
+      return {
+        ok: false,
+        badByteOffset: bad + bom.length,
+        badByte: sample[bad + bom.length] ?? null,
+        reason: `the file starts with a ${bom.encoding} byte-order mark but is not valid ${bom.encoding}`,
+      };
+    }
+    notes.push(`${bom.encoding.toUpperCase()} byte-order mark removed`);
+    return { ok: true, encoding: bom.encoding, bomLength: bom.length, notes };
+  }
+  if (isValidIn(sample, 'utf-8', complete)) return { ok: true, encoding: 'utf-8', bomLength: 0, notes };
+
+  const badUtf8 = findFirstInvalidByte(sample, 'utf-8', complete);
+  const tried = new Set<string>();
+  for (const match of chardet.analyse(sample)) {
+    const name = canonicalEncoding(match.name);
+    if (name === null || name === 'utf-8' || tried.has(name)) continue;
+    tried.add(name);
+    if (name.startsWith('utf-16') || name.startsWith('utf-32')) continue; // without a BOM these guesses are unreliable
+    if (!isValidIn(sample, name, complete)) continue;
+    notes.push(
+      `encoding detected: ${name} (chardet ${match.name}, confidence ${match.confidence}%); the file is not UTF-8 ` +
+        `(first non-UTF-8 byte at offset ${badUtf8})`,
+    );
+    return { ok: true, encoding: name, bomLength: 0, notes };
+  }
+  return {
+    ok: false,
+    badByteOffset: badUtf8,
+    badByte: sample[badUtf8] ?? null,
+    reason: 'the file is not UTF-8 and no other encoding could be detected',
+  };
+}
+
+/**
+ * Strict streaming decoder from bytes in any TextDecoder encoding to JavaScript strings.
+ * Tracks the byte offset so that an invalid sequence is reported exactly ({@link InvalidEncodingError}).
+ * A byte-order mark of the decoder's own encoding (UTF-8, UTF-16) at the start is dropped, as TextDecoder does;
+ * `skipBytes` drops further bytes at the very start.
+ */
+export class StrictStreamDecoder {
+  readonly encoding: string;
+  private readonly decoder: TextDecoder;
+  private offset = 0; // bytes consumed so far (including skipped ones)
+  private skip: number;
+  private pending: Uint8Array = new Uint8Array(0); // bytes of the current chunk, kept to locate an error
+
+  constructor(encoding: string, skipBytes = 0) {
+    this.encoding = encoding;
+    this.decoder = new TextDecoder(encoding, { fatal: true });
+    this.skip = skipBytes;
+  }
+
+  /**
+   * Decodes the next chunk; an incomplete character at its end is held until the next call.
+   * @throws InvalidEncodingError at the first bad byte
+   */
+  write(chunk: Uint8Array): string {
+    let bytes = chunk;
+    if (this.skip > 0) {
+      const n = Math.min(this.skip, bytes.length);
+      bytes = bytes.subarray(n);
+      this.skip -= n;
+      this.offset += n;
+    }
+    try {
+      const text = this.decoder.decode(bytes, { stream: true });
+      this.remember(bytes);
+      this.offset += bytes.length;
+      return text;
+    } catch {
+      throw this.locate(bytes, false);
+    }
+  }
+
+  /**
+   * Ends the stream.
+   * @throws InvalidEncodingError when the stream ended inside a multi-byte character
+   */
+  end(): string {
+    try {
+      return this.decoder.decode();
+    } catch {
+      throw this.locate(new Uint8Array(0), true);
+    }
+  }
+
+  // Keeps the last 3 bytes: enough to hold a UTF-8 character that a chunk boundary cut.
+  private remember(bytes: Uint8Array): void {
+    if (bytes.length >= 3) {
+      this.pending = bytes.slice(bytes.length - 3);
+      return;
+    }
+    const joined = new Uint8Array(this.pending.length + bytes.length);
+    joined.set(this.pending, 0);
+    joined.set(bytes, this.pending.length);
+    this.pending = joined.slice(Math.max(0, joined.length - 3));
+  }
+
+  private locate(bytes: Uint8Array, complete: boolean): InvalidEncodingError {
+    // The decoder may still hold the start of a character from the previous chunk. For UTF-8 we know exactly how
+    // many bytes that is; single-byte encodings hold none. For other multi-byte legacy encodings the offset may
+    // be off by the (at most 3) held bytes, which still names the right place in the file.
+    const carry = this.encoding === 'utf-8' ? utf8IncompleteTail(this.pending) : 0;
+    const joined = new Uint8Array(carry + bytes.length);
+    joined.set(this.pending.subarray(this.pending.length - carry), 0);
+    joined.set(bytes, carry);
+    let bad = findFirstInvalidByte(joined, this.encoding, complete);
+    if (bad < 0) bad = 0;
+    const absolute = this.offset - carry + bad;
+    // At the end of the stream (no new bytes) the fault is an unfinished character: there is no single bad byte.
+    return new InvalidEncodingError(this.encoding, absolute, bytes.length === 0 ? null : (joined[bad] ?? null));
+  }
+}
+
+/**
+ * Checks streamed UTF-8 bytes without decoding them (Node's simdutf-backed `isUtf8`, several GB/s), for readers
+ * that split on bytes and decode per line. A character cut by a chunk boundary is completed from the next chunk.
+ */
+export class Utf8StreamValidator {
+  private carry: Uint8Array = new Uint8Array(0);
+  private offset = 0; // absolute offset of the first byte of the next chunk
+
+  /**
+   * Validates the next chunk of the stream.
+   * @throws InvalidEncodingError at the first bad byte (absolute offset from the start of the stream)
+   */
+  check(chunk: Uint8Array): void {
+    let bytes = chunk;
+    let base = this.offset; // absolute offset of bytes[0]
+    this.offset += chunk.length;
+    if (this.carry.length > 0) {
+      const lead = this.carry[0] as number;
+      const need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
+      const take = Math.min(need - this.carry.length, bytes.length);
+      const seq = new Uint8Array(this.carry.length + take);
+      seq.set(this.carry, 0);
+      seq.set(bytes.subarray(0, take), this.carry.length);
+      const seqBase = base - this.carry.length;
+      bytes = bytes.subarray(take);
+      base += take;
+      if (seq.length < need) {
+        if (!isValidIn(seq, 'utf-8', false)) throw this.error(seq, seqBase, false);
+        this.carry = seq;
+        return;
+      }
+      if (!isUtf8(seq)) throw this.error(seq, seqBase, true);
+      this.carry = new Uint8Array(0);
+    }
+    const tail = utf8IncompleteTail(bytes);
+    const body = bytes.subarray(0, bytes.length - tail);
+    if (!isUtf8(body)) throw this.error(body, base, true);
+    this.carry = bytes.slice(bytes.length - tail);
+  }
+
+  /**
+   * Ends the stream.
+   * @throws InvalidEncodingError when the stream ended inside a multi-byte character
+   */
+  end(): void {
+    if (this.carry.length > 0) {
+      throw new InvalidEncodingError('utf-8', this.offset - this.carry.length, null);
+    }
+  }
+
+  private error(bytes: Uint8Array, base: number, complete: boolean): InvalidEncodingError {
+    const at = Math.max(0, findFirstInvalidByte(bytes, 'utf-8', complete));
+    return new InvalidEncodingError('utf-8', base + at, bytes[at] ?? null);
+  }
+}

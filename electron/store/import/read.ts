@@ -1,0 +1,896 @@
+/**
+ * Low-level readers of import files: format, compression, encoding and delimiter detection, then streaming of raw
+ * records in batches with bounded memory. No mapping and no types here: CSV values stay strings exactly as written,
+ * JSON values are what JSON.parse gives. The mapping layer builds on {@link detectSource} and {@link readRecords}.
+ *
+ * Formats: JSONL (one JSON object per line), a JSON array of objects, a JSON object whose records sit under a path
+ * (found as the largest array of objects reachable from the root through object keys), and CSV/TSV (RFC 4180 via
+ * papaparse). Any of these may be gzip-compressed (recognised by the magic bytes 1f 8b, streamed through zlib).
+ *
+ * Memory: JSONL and CSV stream in chunks of {@link DEFAULT_CHUNK_BYTES}; a batch is handed over every `batchSize`
+ * records or every {@link BATCH_SOURCE_BYTES} of source text, whichever comes first. JSON array/path files are
+ * parsed whole (they have no record boundaries a stream could cut at) up to {@link MAX_WHOLE_JSON_BYTES}.
+ */
+import { createReadStream } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { pipeline, type Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import Papa from 'papaparse';
+import { InvalidEncodingError, StrictStreamDecoder, Utf8StreamValidator, detectEncoding } from './encoding';
+
+export type SourceFormat = 'jsonl' | 'json-array' | 'json-path' | 'csv';
+export type CsvDelimiter = ',' | ';' | '\t' | '|';
+
+/** What {@link detectSource} found out about a file; pass it unchanged (or with user overrides) to {@link readRecords}. */
+export interface DetectedSource {
+  format: SourceFormat;
+  /** Detected by the magic bytes 1f 8b, not by the file name. */
+  compression: 'gzip' | null;
+  /** WHATWG encoding name: 'utf-8', or the detected/chosen legacy encoding such as 'windows-1252'. */
+  encoding: string;
+  /** CSV only. */
+  delimiter?: CsvDelimiter;
+  /** CSV only: the row terminator papaparse should split on (detected; CRLF, LF or CR). */
+  lineBreak?: '\n' | '\r\n' | '\r';
+  /** json-path only: dotted path to the array of records, e.g. 'instances' or 'data.items'. */
+  recordPath?: string;
+  /** CSV only: column names after BOM strip; empty names become `column_<n>`, repeated ones `<name>_<k>`. */
+  header?: string[];
+  /** Length in bytes of the byte-order mark that the readers skip (0 when none). */
+  bomLength?: number;
+  /** Size of the file on disk in bytes (compressed size for gzip). */
+  totalBytes: number;
+  /** Human-readable detection notes for the preview, e.g. 'delimiter detected: ;'. */
+  notes: string[];
+}
+
+/**
+ * One record as read. `line` is 1-based: for CSV the physical line where the record starts (the header is line 1,
+ * quoted line breaks count); for JSONL the line; for JSON array/path files the record's index in the array
+ * (1-based), since such files are not line-oriented (the detection notes say so).
+ */
+export interface RawRecord {
+  line: number;
+  record: Record<string, unknown>;
+}
+
+/** A record that could not be read; reading goes on. `field` is null when the fault is not in one field. */
+export interface RawReject {
+  line: number;
+  field: string | null;
+  reason: string;
+}
+
+/**
+ * One batch. `bytesRead` is cumulative: bytes of the file on disk consumed so far (compressed bytes for gzip), for
+ * progress against {@link DetectedSource.totalBytes}. For JSON array/path files, which are parsed whole, it is the
+ * share of records handed over times the file size.
+ */
+export interface ReadBatch {
+  records: RawRecord[];
+  rejects: RawReject[];
+  bytesRead: number;
+}
+
+export type ImportFileErrorCode = 'UNREADABLE' | 'TRUNCATED' | 'ENCODING' | 'NOT_RECOGNISED' | 'EMPTY';
+
+/**
+ * A fault of the whole file: nothing more can be read from it. The message names the file (and the line where
+ * known) and says what to do; `toData()` gives the wire form with the shared IMPORT_* code.
+ */
+export class ImportFileError extends Error {
+  readonly code: ImportFileErrorCode;
+  /** The path as given to the reader. */
+  readonly file: string;
+  /** 1-based line of the fault, where known. */
+  readonly line?: number;
+  /** What the user can do next. */
+  readonly action?: string;
+
+  constructor(code: ImportFileErrorCode, file: string, message: string, opts: { line?: number; action?: string; cause?: unknown } = {}) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = 'ImportFileError';
+    this.code = code;
+    this.file = file;
+    if (opts.line !== undefined) this.line = opts.line;
+    if (opts.action !== undefined) this.action = opts.action;
+  }
+
+  /** Wire form for the worker/IPC boundary (shape of LoupeErrorData in shared/errors.ts). */
+  toData(): { code: `IMPORT_${ImportFileErrorCode}`; message: string; action?: string; details: { file: string; line?: number } } {
+    return {
+      code: `IMPORT_${this.code}`,
+      message: this.message,
+      ...(this.action !== undefined ? { action: this.action } : {}),
+      details: { file: this.file, ...(this.line !== undefined ? { line: this.line } : {}) },
+    };
+  }
+}
+
+/** Bytes read from disk per chunk. */
+export const DEFAULT_CHUNK_BYTES = 1024 * 1024;
+/** Records per batch unless the caller chooses. */
+export const DEFAULT_BATCH_SIZE = 2000;
+/** A batch is also handed over once this much source text has gone into it, so huge records keep memory bounded. */
+export const BATCH_SOURCE_BYTES = 16 * 1024 * 1024;
+/** Bytes looked at by detection (after decompression). */
+export const SAMPLE_BYTES = 1024 * 1024;
+/**
+ * JSON array/path files are parsed whole; beyond this (decompressed) size we refuse and suggest JSONL. It stays
+ * below V8's longest string (2^29 - 24 characters).
+ */
+export const MAX_WHOLE_JSON_BYTES = 512_000_000;
+/** The longest JSONL line or CSV record we hold in memory (same V8 string ceiling). */
+export const MAX_RECORD_BYTES = 512_000_000;
+
+const DELIMITERS: readonly CsvDelimiter[] = [',', ';', '\t', '|'];
+
+function abortError(file: string): DOMException {
+  return new DOMException(`Reading ${basename(file)} was cancelled`, 'AbortError');
+}
+
+function throwIfAborted(signal: AbortSignal | undefined, file: string): void {
+  if (signal?.aborted) throw abortError(file);
+}
+
+function name(file: string): string {
+  return basename(file);
+}
+
+/** Turns a file-system or zlib error into an ImportFileError naming the file. */
+function streamError(err: unknown, file: string): Error {
+  if (err instanceof ImportFileError || (err instanceof Error && err.name === 'AbortError')) return err;
+  const e = err as NodeJS.ErrnoException;
+  switch (e.code) {
+    case 'ENOENT':
+      return new ImportFileError('UNREADABLE', file, `${name(file)}: file not found (${file})`, { cause: err, action: 'Check the path and try again.' });
+    case 'EACCES':
+    case 'EPERM':
+      return new ImportFileError('UNREADABLE', file, `${name(file)}: permission denied`, { cause: err, action: 'Give Loupe read access to the file.' });
+    case 'EISDIR':
+      return new ImportFileError('UNREADABLE', file, `${name(file)} is a folder, not a file`, { cause: err });
+    case 'Z_BUF_ERROR':
+      return new ImportFileError('TRUNCATED', file, `${name(file)}: the gzip data ends early (the file is truncated)`, {
+        cause: err,
+        action: 'Download or copy the file again; the end of it is missing.',
+      });
+    case 'Z_DATA_ERROR':
+    case 'Z_NEED_DICT':
+      return new ImportFileError('UNREADABLE', file, `${name(file)}: the gzip data is corrupt (${e.message})`, { cause: err });
+    default:
+      return new ImportFileError('UNREADABLE', file, `${name(file)}: cannot be read (${e.message ?? String(err)})`, { cause: err });
+  }
+}
+
+/** Opens the file as a stream of decompressed bytes; `disk` reports how many bytes have been read from disk. */
+function openBytes(file: string, compression: 'gzip' | null, chunkBytes: number): { stream: Readable; disk: { readonly bytesRead: number } } {
+  const fileStream = createReadStream(file, { highWaterMark: chunkBytes });
+  if (compression !== 'gzip') return { stream: fileStream, disk: fileStream };
+  const gunzip = createGunzip({ chunkSize: Math.max(64 * 1024, Math.min(chunkBytes, 1024 * 1024)) });
+  // pipeline destroys both streams when either fails; the error surfaces on the gunzip side we iterate.
+  pipeline(fileStream, gunzip, () => {});
+  return { stream: gunzip, disk: fileStream };
+}
+
+/**
+ * Decompressed bytes of the file in chunks, checking the abort signal between chunks.
+ * @throws ImportFileError (UNREADABLE, TRUNCATED), AbortError
+ */
+async function* rawChunks(
+  file: string,
+  compression: 'gzip' | null,
+  chunkBytes: number,
+  signal: AbortSignal | undefined,
+  progress: { bytesRead: number },
+): AsyncGenerator<Buffer> {
+  throwIfAborted(signal, file);
+  const { stream, disk } = openBytes(file, compression, chunkBytes);
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      progress.bytesRead = disk.bytesRead;
+      throwIfAborted(signal, file);
+      yield chunk;
+    }
+    progress.bytesRead = disk.bytesRead;
+  } catch (err) {
+    throw streamError(err, file);
+  } finally {
+    stream.destroy();
+  }
+}
+
+/** The first `max` decompressed bytes; `complete` is true when that is the whole file. */
+async function readSample(file: string, compression: 'gzip' | null, max: number): Promise<{ bytes: Buffer; complete: boolean }> {
+  const parts: Buffer[] = [];
+  let total = 0;
+  const progress = { bytesRead: 0 };
+  for await (const chunk of rawChunks(file, compression, 256 * 1024, undefined, progress)) {
+    parts.push(chunk);
+    total += chunk.length;
+    if (total >= max) {
+      const all = Buffer.concat(parts);
+      return { bytes: all.subarray(0, max), complete: false };
+    }
+  }
+  return { bytes: Buffer.concat(parts), complete: true };
+}
+
+/** 1-based line (counting byte 10) of a 0-based byte offset in the decompressed file. Used on error paths only. */
+async function lineOfOffset(file: string, compression: 'gzip' | null, offset: number): Promise<number> {
+  let line = 1;
+  let seen = 0;
+  try {
+    for await (const chunk of rawChunks(file, compression, DEFAULT_CHUNK_BYTES, undefined, { bytesRead: 0 })) {
+      const end = Math.min(chunk.length, offset - seen);
+      for (let i = chunk.indexOf(10); i !== -1 && i < end; i = chunk.indexOf(10, i + 1)) line++;
+      seen += chunk.length;
+      if (seen >= offset) break;
+    }
+  } catch {
+    // The offset lies before whatever made the file unreadable; the lines counted so far are right.
+  }
+  return line;
+}
+
+async function encodingError(file: string, src: { compression: 'gzip' | null }, err: InvalidEncodingError): Promise<ImportFileError> {
+  const line = await lineOfOffset(file, src.compression, err.byteOffset);
+  const what = err.byte === null ? 'an unfinished multi-byte character' : `byte 0x${err.byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  return new ImportFileError(
+    'ENCODING',
+    file,
+    `${name(file)} is not valid ${err.encoding}: ${what} at line ${line} (byte offset ${err.byteOffset}) cannot be decoded`,
+    { line, cause: err, action: 'Choose the file’s encoding (for example windows-1252) in the import options, or save it as UTF-8.' },
+  );
+}
+
+/**
+ * UTF-8 bytes of the file's text (BOM removed): UTF-8 files are validated as they stream (not decoded), other
+ * encodings are decoded strictly and re-encoded as UTF-8, so byte 10 is always a line feed.
+ */
+async function* utf8Bytes(
+  file: string,
+  src: DetectedSource,
+  chunkBytes: number,
+  signal: AbortSignal | undefined,
+  progress: { bytesRead: number },
+): AsyncGenerator<Buffer> {
+  try {
+    if (src.encoding === 'utf-8') {
+      // A BOM is valid UTF-8, so it is validated with the rest and only dropped from what we hand on.
+      const validator = new Utf8StreamValidator();
+      let first = true;
+      for await (const chunk of rawChunks(file, src.compression, chunkBytes, signal, progress)) {
+        validator.check(chunk);
+        if (first) {
+          first = false;
+          if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) {
+            if (chunk.length > 3) yield chunk.subarray(3);
+            continue;
+          }
+        }
+        yield chunk;
+      }
+      validator.end();
+    } else {
+      const decoder = new StrictStreamDecoder(src.encoding);
+      for await (const chunk of rawChunks(file, src.compression, chunkBytes, signal, progress)) {
+        const text = decoder.write(chunk);
+        if (text.length > 0) yield Buffer.from(text, 'utf8');
+      }
+      const rest = decoder.end();
+      if (rest.length > 0) yield Buffer.from(rest, 'utf8');
+    }
+  } catch (err) {
+    if (err instanceof InvalidEncodingError) throw await encodingError(file, src, err);
+    throw err;
+  }
+}
+
+/** The file's text in string chunks (BOM removed), decoded strictly in its encoding. */
+async function* textChunks(
+  file: string,
+  src: DetectedSource,
+  chunkBytes: number,
+  signal: AbortSignal | undefined,
+  progress: { bytesRead: number },
+): AsyncGenerator<string> {
+  const decoder = new StrictStreamDecoder(src.encoding);
+  try {
+    for await (const chunk of rawChunks(file, src.compression, chunkBytes, signal, progress)) {
+      const text = decoder.write(chunk);
+      if (text.length > 0) yield text;
+    }
+    const rest = decoder.end();
+    if (rest.length > 0) yield rest;
+  } catch (err) {
+    if (err instanceof InvalidEncodingError) throw await encodingError(file, src, err);
+    throw err;
+  }
+}
+
+/** The whole decoded text, refusing files above `limit` decompressed bytes. */
+async function readWholeText(file: string, src: DetectedSource, limit: number, signal?: AbortSignal): Promise<string> {
+  const parts: string[] = [];
+  let total = 0;
+  for await (const chunk of textChunks(file, src, DEFAULT_CHUNK_BYTES, signal, { bytesRead: 0 })) {
+    total += chunk.length;
+    if (total > limit) {
+      throw new ImportFileError('UNREADABLE', file, `${name(file)} is a single JSON document larger than ${Math.round(limit / 1e6)} MB, too large to read whole`, {
+        action: 'Export the records as JSONL (one JSON object per line), which Loupe streams at any size.',
+      });
+    }
+    parts.push(chunk);
+  }
+  return parts.join('');
+}
+
+/** 1-based line of a 0-based character position in `text`. */
+function lineOfPosition(text: string, pos: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < pos; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
+/**
+ * JSON.parse of a whole document; a document that ends before its last value is complete is TRUNCATED, any
+ * other syntax error is UNREADABLE with its line.
+ */
+function parseWholeJson(text: string, file: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    const msg = (err as Error).message;
+    const m = /at position (\d+)/.exec(msg);
+    const pos = m ? Number(m[1]) : null;
+    const end = text.trimEnd().length;
+    if (/end of JSON input/i.test(msg) || (pos !== null && pos >= end)) {
+      return throwTruncatedJson(file, text);
+    }
+    const line = pos !== null ? lineOfPosition(text, pos) : undefined;
+    throw new ImportFileError('UNREADABLE', file, `${name(file)}: invalid JSON${line !== undefined ? ` at line ${line}` : ''}: ${msg}`, {
+      ...(line !== undefined ? { line } : {}),
+      cause: err,
+    });
+  }
+}
+
+function throwTruncatedJson(file: string, text: string): never {
+  const line = lineOfPosition(text, text.length);
+  throw new ImportFileError('TRUNCATED', file, `${name(file)}: the JSON ends mid-way at line ${line} (the file is truncated)`, {
+    line,
+    action: 'Download or export the file again; the end of it is missing.',
+  });
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function describeJsonType(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
+}
+
+/** One array of objects found inside a JSON document. */
+interface RecordArrayCandidate {
+  path: string;
+  objects: number;
+  length: number;
+}
+
+/**
+ * Arrays reachable from the root through object keys (not through arrays; at most 8 levels deep), with how many
+ * of their elements are objects. Sorted best first: most objects, then shallower path.
+ */
+function recordArrayCandidates(root: Record<string, unknown>): RecordArrayCandidate[] {
+  const found: RecordArrayCandidate[] = [];
+  const queue: Array<{ value: Record<string, unknown>; path: string[] }> = [{ value: root, path: [] }];
+  while (queue.length > 0) {
+    const { value, path } = queue.shift() as { value: Record<string, unknown>; path: string[] };
+    for (const [key, child] of Object.entries(value)) {
+      const childPath = [...path, key];
+      if (Array.isArray(child)) {
+        let objects = 0;
+        for (const el of child) if (isPlainObject(el)) objects++;
+        if (objects > 0) found.push({ path: childPath.join('.'), objects, length: child.length });
+      } else if (isPlainObject(child) && childPath.length < 8) {
+        queue.push({ value: child, path: childPath });
+      }
+    }
+  }
+  return found.sort((a, b) => b.objects - a.objects || a.path.split('.').length - b.path.split('.').length);
+}
+
+/** The value at a dotted path (keys joined by '.'), or undefined. */
+function atPath(root: unknown, path: string): unknown {
+  let cur: unknown = root;
+  for (const key of path.split('.')) {
+    if (!isPlainObject(cur) || !Object.hasOwn(cur, key)) return undefined;
+    cur = cur[key];
+  }
+  return cur;
+}
+
+/**
+ * Finds where the records sit in a JSON document whose root is an object.
+ * @throws ImportFileError NOT_RECOGNISED when `wanted` does not lead to an array, or no array of objects exists
+ */
+function resolveRecordPath(root: Record<string, unknown>, file: string, wanted?: string): { path: string; notes: string[] } {
+  const candidates = recordArrayCandidates(root);
+  const others = (except: string): string => {
+    const rest = candidates.filter((c) => c.path !== except).slice(0, 4);
+    return rest.length ? `; other arrays: ${rest.map((c) => `${c.path} (${c.length})`).join(', ')}` : '';
+  };
+  if (wanted !== undefined) {
+    const v = atPath(root, wanted);
+    if (!Array.isArray(v)) {
+      throw new ImportFileError('NOT_RECOGNISED', file, `${name(file)}: "${wanted}" is ${v === undefined ? 'not a path in the document' : describeJsonType(v)}, not an array of records`, {
+        action: candidates.length ? `Choose one of: ${candidates.slice(0, 5).map((c) => c.path).join(', ')}.` : 'Export the records as JSONL or as a JSON array.',
+      });
+    }
+    return { path: wanted, notes: [`records read from "${wanted}" (${v.length} items, path chosen)${others(wanted)}`] };
+  }
+  const best = candidates[0];
+  if (best === undefined) {
+    throw new ImportFileError('NOT_RECOGNISED', file, `${name(file)}: a JSON object with no array of records inside`, {
+      action: 'Export the records as JSONL (one object per line), a JSON array of objects, or an object holding such an array.',
+    });
+  }
+  return { path: best.path, notes: [`records found under "${best.path}" (${best.length} items, the largest array of objects)${others(best.path)}`] };
+}
+
+/**
+ * Column names from a header row: a repeated name gets `_2`, `_3`… (second, third occurrence), an empty one
+ * becomes `column_<n>` (1-based position), so every cell has its own key. Notes describe each change.
+ */
+export function headerNames(row: readonly string[]): { names: string[]; notes: string[] } {
+  const notes: string[] = [];
+  const used = new Set<string>();
+  const names = row.map((raw, i) => {
+    let n = raw;
+    if (n.trim() === '') {
+      n = `column_${i + 1}`;
+      notes.push(`column ${i + 1} has no name; called ${n}`);
+    }
+    if (used.has(n)) {
+      let k = 2;
+      while (used.has(`${n}_${k}`)) k++;
+      notes.push(`column ${i + 1} repeats the name "${n}"; called ${n}_${k}`);
+      n = `${n}_${k}`;
+    }
+    used.add(n);
+    return n;
+  });
+  return { names, notes };
+}
+
+/** Line breaks inside one CSV row's cells (CRLF, LF or a lone CR each count once), so physical lines stay right. */
+function breaksInRow(row: readonly string[]): number {
+  let n = 0;
+  for (const cell of row) {
+    if (cell.indexOf('\n') === -1 && cell.indexOf('\r') === -1) continue;
+    for (let i = 0; i < cell.length; i++) {
+      const c = cell.charCodeAt(i);
+      if (c === 10) n++;
+      else if (c === 13 && cell.charCodeAt(i + 1) !== 10) n++;
+    }
+  }
+  return n;
+}
+
+function isEmptyRow(row: readonly string[]): boolean {
+  for (const cell of row) if (cell.trim() !== '') return false;
+  return true;
+}
+
+function stripExt(file: string): string {
+  return basename(file).toLowerCase().replace(/\.gz$/, '');
+}
+
+/** Parses the first complete line as JSON when it looks like a JSON object; undefined when it is not one. */
+function firstLineObject(text: string): { ok: boolean; hasMoreLines: boolean; complete: boolean } {
+  const start = text.search(/\S/);
+  const nl = text.indexOf('\n', start);
+  if (nl === -1) return { ok: false, hasMoreLines: false, complete: false };
+  let ok = false;
+  try {
+    ok = isPlainObject(JSON.parse(text.slice(start, nl)));
+  } catch {
+    ok = false;
+  }
+  return { ok, hasMoreLines: /\S/.test(text.slice(nl + 1)), complete: true };
+}
+
+/**
+ * Picks the CSV delimiter among `,` `;` tab `|`: each candidate parses the first 50 rows of the sample (RFC 4180
+ * quoting respected, blank rows and a possibly cut last row ignored); a candidate must split the header into 2+
+ * fields; the best has the largest share of rows with the header's field count, then the most fields, then comes
+ * first in the order `,` `;` tab `|`. With no candidate splitting the header the file is one column and `,` is used.
+ */
+export function guessDelimiter(text: string, complete = true): { delimiter: CsvDelimiter; fields: number } {
+  let best: { delimiter: CsvDelimiter; fields: number; share: number } = { delimiter: ',', fields: 1, share: 0 };
+  for (const delimiter of DELIMITERS) {
+    const rows = Papa.parse<string[]>(text, { preview: 50, delimiter }).data.filter((r) => !isEmptyRow(r));
+    if (!complete && rows.length > 2) rows.pop();
+    const header = rows[0];
+    if (header === undefined || header.length < 2) continue;
+    const body = rows.slice(1);
+    const share = body.length === 0 ? 1 : body.filter((r) => r.length === header.length).length / body.length;
+    if (share > best.share || (share === best.share && header.length > best.fields)) best = { delimiter, fields: header.length, share };
+  }
+  return { delimiter: best.delimiter, fields: best.fields };
+}
+
+/**
+ * Works out how to read a file: compression (magic bytes), encoding (BOM, UTF-8 check, chardet), format (JSON
+ * array, JSON object with records under a path, JSONL, else CSV) and for CSV the delimiter, line break and header.
+ *
+ * Format rules: first non-blank character `[` → json-array. `{` → JSONL when the first line is a complete JSON
+ * object and more lines follow; a pretty-printed object (first line not valid JSON) → json-path. A file holding a
+ * single one-line object is JSONL when named .jsonl/.ndjson, otherwise json-path when it contains an array of
+ * objects (else one JSONL record). Anything else is CSV.
+ * CSV delimiter: the one of `,` `;` tab `|` that gives the most consistent field count over the first rows
+ * (papaparse's guesser, restricted to these four); `,` when none splits the rows.
+ *
+ * @param path - file path
+ * @param opts.delimiter - force a CSV delimiter (`,` `;` `\t` or 'tab', `|`)
+ * @param opts.encoding - force an encoding label (any TextDecoder label, e.g. 'windows-1252', 'latin1')
+ * @param opts.recordPath - force the dotted path to the records of a JSON object
+ * @param opts.format - force the format
+ * @throws ImportFileError EMPTY (no content), UNREADABLE (missing, unreadable, invalid JSON), TRUNCATED (gzip or
+ *   JSON ends early), ENCODING (no encoding fits; names the first bad byte's line and offset), NOT_RECOGNISED
+ *   (binary, spreadsheet, no array of records, bad option)
+ */
+export async function detectSource(
+  path: string,
+  opts: { delimiter?: string; encoding?: string; recordPath?: string; format?: SourceFormat } = {},
+): Promise<DetectedSource> {
+  let size: number;
+  try {
+    const st = await stat(path);
+    if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    size = st.size;
+  } catch (err) {
+    throw streamError(err, path);
+  }
+  if (size === 0) throw new ImportFileError('EMPTY', path, `${name(path)} is empty (0 bytes)`);
+
+  const head = Buffer.alloc(4);
+  try {
+    const fh = await open(path, 'r');
+    try {
+      await fh.read(head, 0, 4, 0);
+    } finally {
+      await fh.close();
+    }
+  } catch (err) {
+    throw streamError(err, path);
+  }
+  const notes: string[] = [];
+  const compression = head[0] === 0x1f && head[1] === 0x8b ? 'gzip' : null;
+  if (compression) notes.push('gzip-compressed: decompressed while reading');
+  else if (path.toLowerCase().endsWith('.gz')) notes.push('named .gz but not gzip-compressed: read as plain text');
+  if (head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) {
+    throw new ImportFileError('NOT_RECOGNISED', path, `${name(path)} is a ZIP archive (for example an Excel .xlsx workbook), not a text file`, {
+      action: 'Save the sheet as CSV (UTF-8) and import that.',
+    });
+  }
+
+  const sample = await readSample(path, compression, SAMPLE_BYTES);
+  if (sample.bytes.length === 0) throw new ImportFileError('EMPTY', path, `${name(path)} is empty (no data after decompression)`);
+
+  const enc = detectEncoding(sample.bytes, sample.complete, opts.encoding);
+  if (!enc.ok) {
+    let line = 1;
+    for (let i = sample.bytes.indexOf(10); i !== -1 && i < enc.badByteOffset; i = sample.bytes.indexOf(10, i + 1)) line++;
+    const what = enc.badByte === null ? '' : `: byte 0x${enc.badByte.toString(16).toUpperCase().padStart(2, '0')} at line ${line} (byte offset ${enc.badByteOffset})`;
+    throw new ImportFileError('ENCODING', path, `${name(path)}: ${enc.reason}${what}`, {
+      line,
+      action: 'Choose the file’s encoding in the import options, or save it as UTF-8.',
+    });
+  }
+  notes.push(...enc.notes);
+  const text = new TextDecoder(enc.encoding, { ignoreBOM: true }).decode(sample.bytes.subarray(enc.bomLength), { stream: !sample.complete });
+  if (text.trim() === '') throw new ImportFileError('EMPTY', path, `${name(path)} contains only blank space`);
+  if (text.includes('\u0000')) {
+    throw new ImportFileError('NOT_RECOGNISED', path, `${name(path)} looks like a binary file (it contains NUL bytes), not JSONL, JSON or CSV`, {
+      action: 'Export the data as CSV, JSONL or JSON.',
+    });
+  }
+
+  const base: Omit<DetectedSource, 'format'> = { compression, encoding: enc.encoding, bomLength: enc.bomLength, totalBytes: size, notes };
+  const ext = stripExt(path);
+  const first = text.trimStart()[0];
+  let format = opts.format;
+  if (format === undefined) {
+    if (first === '[') format = 'json-array';
+    else if (first === '{') {
+      const fl = firstLineObject(text);
+      if (fl.complete && fl.ok && fl.hasMoreLines) format = 'jsonl';
+      else if (fl.complete && !fl.ok) format = 'json-path';
+      else if (/\.(jsonl|ndjson)$/.test(ext)) format = 'jsonl';
+      else if (!sample.complete && !/\.json$/.test(ext)) format = 'jsonl';
+      else format = 'json-path'; // one object on one line, or a huge first line in a .json file: decided below
+    } else format = 'csv';
+  }
+
+  if (format === 'jsonl') {
+    notes.push('format: JSONL (one JSON object per line)');
+    return { ...base, format };
+  }
+  if (format === 'json-array') {
+    notes.push('format: JSON array of records; record positions are reported as 1-based record numbers, not lines');
+    return { ...base, format };
+  }
+  if (format === 'json-path') {
+    const src: DetectedSource = { ...base, format };
+    const doc = parseWholeJson(await readWholeText(path, src, MAX_WHOLE_JSON_BYTES), path);
+    if (Array.isArray(doc)) {
+      notes.push('format: JSON array of records; record positions are reported as 1-based record numbers, not lines');
+      return { ...base, format: 'json-array' };
+    }
+    if (!isPlainObject(doc)) {
+      throw new ImportFileError('NOT_RECOGNISED', path, `${name(path)}: the JSON document is ${describeJsonType(doc)}, not records`);
+    }
+    if (opts.recordPath === undefined && opts.format === undefined && recordArrayCandidates(doc).length === 0 && !/\.json$/.test(ext)) {
+      notes.push('format: JSONL (a single JSON object with no array of records inside: read as one record)');
+      return { ...base, format: 'jsonl' };
+    }
+    const found = resolveRecordPath(doc, path, opts.recordPath);
+    notes.push(...found.notes, 'format: JSON object; record positions are reported as 1-based record numbers, not lines');
+    return { ...base, format, recordPath: found.path };
+  }
+
+  // CSV
+  let delimiter: CsvDelimiter;
+  if (opts.delimiter !== undefined) {
+    const d = opts.delimiter === 'tab' || opts.delimiter === '\\t' ? '\t' : opts.delimiter;
+    if (!(DELIMITERS as readonly string[]).includes(d)) {
+      throw new ImportFileError('NOT_RECOGNISED', path, `${name(path)}: delimiter "${opts.delimiter}" is not supported; choose one of , ; tab |`);
+    }
+    delimiter = d as CsvDelimiter;
+    notes.push(`delimiter chosen: ${delimiter === '\t' ? 'tab' : delimiter}`);
+  } else {
+    const guess = guessDelimiter(text, sample.complete);
+    delimiter = guess.delimiter;
+    notes.push(guess.fields > 1 ? `delimiter detected: ${delimiter === '\t' ? 'tab' : delimiter}` : 'one column (no , ; tab or | splits the header): using ,');
+  }
+  const parsed = Papa.parse<string[]>(text, { preview: 50, delimiter });
+  const lineBreak = (['\n', '\r\n', '\r'] as const).find((b) => b === parsed.meta.linebreak) ?? '\n';
+  const headerRow = parsed.data.find((row) => !isEmptyRow(row));
+  if (headerRow === undefined) throw new ImportFileError('EMPTY', path, `${name(path)} has no header row`);
+  const header = headerNames(headerRow);
+  notes.push(...header.notes, `line breaks: ${lineBreak === '\r\n' ? 'CRLF' : lineBreak === '\n' ? 'LF' : 'CR'}`);
+  return { ...base, format: 'csv', delimiter, lineBreak, header: header.names };
+}
+
+/** Options of {@link readRecords}. */
+export interface ReadOptions {
+  /** Checked between chunks and batches; reading stops with a DOMException named 'AbortError'. */
+  signal?: AbortSignal;
+  /** Records per batch (default {@link DEFAULT_BATCH_SIZE}). */
+  batchSize?: number;
+  /** Bytes read from disk per chunk (default {@link DEFAULT_CHUNK_BYTES}); tests use tiny chunks to cut records. */
+  chunkBytes?: number;
+}
+
+/**
+ * Streams the records of a file in batches, as described by {@link detectSource}.
+ * Faults of one record (invalid JSON on a JSONL line, a CSV row with the wrong number of fields or broken quotes, a
+ * JSON item that is not an object) are {@link RawReject}s and reading goes on. CSV rows whose cells are all empty
+ * are skipped and not counted; so are blank JSONL lines.
+ * @throws ImportFileError TRUNCATED (gzip or JSON document ends early), ENCODING (a byte not valid in the encoding,
+ *   with its line), UNREADABLE; DOMException 'AbortError' when `signal` aborts
+ */
+export async function* readRecords(path: string, src: DetectedSource, opts: ReadOptions = {}): AsyncGenerator<ReadBatch> {
+  const batchSize = Math.max(1, opts.batchSize ?? DEFAULT_BATCH_SIZE);
+  const chunkBytes = Math.max(16, opts.chunkBytes ?? DEFAULT_CHUNK_BYTES);
+  switch (src.format) {
+    case 'jsonl':
+      yield* readJsonl(path, src, batchSize, chunkBytes, opts.signal);
+      return;
+    case 'csv':
+      yield* readCsv(path, src, batchSize, chunkBytes, opts.signal);
+      return;
+    case 'json-array':
+    case 'json-path':
+      yield* readWholeJson(path, src, batchSize, opts.signal);
+      return;
+  }
+}
+
+/** Collects records and rejects and says when a batch is due. */
+class Batcher {
+  records: RawRecord[] = [];
+  rejects: RawReject[] = [];
+  sourceBytes = 0;
+  constructor(private readonly size: number) {}
+  get due(): boolean {
+    return this.records.length + this.rejects.length >= this.size || this.sourceBytes >= BATCH_SOURCE_BYTES;
+  }
+  get empty(): boolean {
+    return this.records.length === 0 && this.rejects.length === 0;
+  }
+  take(bytesRead: number): ReadBatch {
+    const b = { records: this.records, rejects: this.rejects, bytesRead };
+    this.records = [];
+    this.rejects = [];
+    this.sourceBytes = 0;
+    return b;
+  }
+}
+
+async function* readJsonl(file: string, src: DetectedSource, batchSize: number, chunkBytes: number, signal?: AbortSignal): AsyncGenerator<ReadBatch> {
+  const progress = { bytesRead: 0 };
+  const batch = new Batcher(batchSize);
+  let line = 0;
+  let partial: Buffer[] = [];
+  let partialBytes = 0;
+
+  const handle = (buf: Buffer, lineNo: number, last: boolean): void => {
+    let end = buf.length;
+    if (end > 0 && buf[end - 1] === 13) end--; // CRLF
+    let start = 0;
+    while (start < end && (buf[start] === 32 || buf[start] === 9 || buf[start] === 13)) start++;
+    if (start === end) return; // blank line
+    batch.sourceBytes += end - start;
+    const text = buf.toString('utf8', start, end);
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (err) {
+      const hint = last ? ' (the last line has no line break: the file may be truncated)' : '';
+      batch.rejects.push({ line: lineNo, field: null, reason: `invalid JSON: ${(err as Error).message}${hint}` });
+      return;
+    }
+    if (!isPlainObject(value)) {
+      batch.rejects.push({ line: lineNo, field: null, reason: `expected a JSON object, found ${describeJsonType(value)}` });
+      return;
+    }
+    batch.records.push({ line: lineNo, record: value });
+  };
+
+  for await (const chunk of utf8Bytes(file, src, chunkBytes, signal, progress)) {
+    let start = 0;
+    for (let nl = chunk.indexOf(10); nl !== -1; nl = chunk.indexOf(10, start)) {
+      line++;
+      if (partial.length > 0) {
+        partial.push(chunk.subarray(start, nl));
+        handle(Buffer.concat(partial), line, false);
+        partial = [];
+        partialBytes = 0;
+      } else {
+        handle(chunk.subarray(start, nl), line, false);
+      }
+      start = nl + 1;
+    }
+    if (start < chunk.length) {
+      partial.push(chunk.subarray(start));
+      partialBytes += chunk.length - start;
+      if (partialBytes > MAX_RECORD_BYTES) {
+        throw new ImportFileError('UNREADABLE', file, `${name(file)}: line ${line + 1} is longer than ${Math.round(MAX_RECORD_BYTES / 1e6)} MB`, {
+          line: line + 1,
+          action: 'Check that the file is JSONL (one JSON object per line).',
+        });
+      }
+    }
+    if (batch.due) {
+      yield batch.take(progress.bytesRead);
+      throwIfAborted(signal, file);
+    }
+  }
+  if (partial.length > 0) handle(Buffer.concat(partial), line + 1, true);
+  yield batch.take(progress.bytesRead); // the last batch may be empty: it carries the final bytesRead
+}
+
+async function* readCsv(file: string, src: DetectedSource, batchSize: number, chunkBytes: number, signal?: AbortSignal): AsyncGenerator<ReadBatch> {
+  const progress = { bytesRead: 0 };
+  const batch = new Batcher(batchSize);
+  const delimiter = src.delimiter ?? ',';
+  // Papa's Parser is the engine behind Papa.parse's own streaming (ChunkStreamer): it parses a string, and with
+  // ignoreLastRow leaves the unfinished last row for the next call; we drive it here to keep backpressure.
+  const parser = new Papa.Parser({ delimiter, newline: src.lineBreak ?? '\n', quoteChar: '"' });
+  let header: string[] | null = null;
+  let nextLine = 1;
+  let pending = '';
+  let retryAt = 0; // amortises re-parsing of a very long unfinished row: wait until the text has doubled
+
+  const takeRows = (result: { data: string[][]; errors: Papa.ParseError[] }, final: boolean): void => {
+    const errorsByRow = new Map<number, Papa.ParseError>();
+    for (const e of result.errors) {
+      if (e.row !== undefined && e.row < result.data.length && !errorsByRow.has(e.row)) errorsByRow.set(e.row, e);
+    }
+    for (let i = 0; i < result.data.length; i++) {
+      const row = result.data[i] as string[];
+      // A stray CR left by a CRLF line in a file detected as LF belongs to the line break, not to the cell.
+      if (src.lineBreak !== '\r\n' && row.length > 0) {
+        const last = row[row.length - 1] as string;
+        if (last.endsWith('\r')) row[row.length - 1] = last.slice(0, -1);
+      }
+      const line = nextLine;
+      nextLine += 1 + breaksInRow(row);
+      if (isEmptyRow(row)) continue;
+      if (header === null) {
+        header = src.header && src.header.length === row.length ? src.header : headerNames(row).names;
+        continue;
+      }
+      batch.sourceBytes += row.reduce((n, c) => n + c.length + 1, 0);
+      const err = errorsByRow.get(i);
+      if (err !== undefined) {
+        const reason =
+          err.code === 'MissingQuotes'
+            ? `a quoted field starting on this line is never closed${final ? ' before the end of the file (the file may be truncated, or a quote is unbalanced)' : ''}`
+            : `malformed quotes: ${err.message} (RFC 4180: a quote inside a quoted field is written twice, "")`;
+        batch.rejects.push({ line, field: header[Math.min(row.length, header.length) - 1] ?? null, reason });
+        continue;
+      }
+      if (row.length !== header.length) {
+        const extraEmpty = row.length > header.length && row.slice(header.length).every((c) => c.trim() === '');
+        if (!extraEmpty) {
+          batch.rejects.push({
+            line,
+            field: null,
+            reason: `row has ${row.length} field${row.length === 1 ? '' : 's'}, the header has ${header.length} (delimiter "${delimiter === '\t' ? 'tab' : delimiter}")`,
+          });
+          continue;
+        }
+      }
+      const record: Record<string, unknown> = {};
+      for (let j = 0; j < header.length; j++) record[header[j] as string] = row[j];
+      batch.records.push({ line, record });
+    }
+  };
+
+  for await (const text of textChunks(file, src, chunkBytes, signal, progress)) {
+    pending = pending.length > 0 ? pending + text : text;
+    if (pending.length < retryAt) continue;
+    const result = parser.parse(pending, 0, true) as { data: string[][]; errors: Papa.ParseError[]; meta: { cursor: number } };
+    takeRows(result, false);
+    pending = pending.slice(result.meta.cursor);
+    if (pending.length > MAX_RECORD_BYTES) {
+      throw new ImportFileError('UNREADABLE', file, `${name(file)}: the record at line ${nextLine} is longer than ${Math.round(MAX_RECORD_BYTES / 1e6)} MB (an unclosed quote?)`, {
+        line: nextLine,
+      });
+    }
+    retryAt = pending.length >= 1024 * 1024 ? pending.length * 2 : 0;
+    if (batch.due) {
+      yield batch.take(progress.bytesRead);
+      throwIfAborted(signal, file);
+    }
+  }
+  if (pending.length > 0) {
+    const result = parser.parse(pending, 0, false) as { data: string[][]; errors: Papa.ParseError[] };
+    takeRows(result, true);
+  }
+  yield batch.take(progress.bytesRead); // the last batch may be empty: it carries the final bytesRead
+}
+
+async function* readWholeJson(file: string, src: DetectedSource, batchSize: number, signal?: AbortSignal): AsyncGenerator<ReadBatch> {
+  const doc = parseWholeJson(await readWholeText(file, src, MAX_WHOLE_JSON_BYTES, signal), file);
+  let items: unknown;
+  if (src.format === 'json-array') {
+    if (!Array.isArray(doc)) {
+      throw new ImportFileError('NOT_RECOGNISED', file, `${name(file)}: expected a JSON array of records, found ${describeJsonType(doc)}`);
+    }
+    items = doc;
+  } else {
+    if (!isPlainObject(doc)) {
+      throw new ImportFileError('NOT_RECOGNISED', file, `${name(file)}: expected a JSON object holding records, found ${describeJsonType(doc)}`);
+    }
+    items = atPath(doc, resolveRecordPath(doc, file, src.recordPath).path);
+  }
+  const list = items as unknown[];
+  const batch = new Batcher(batchSize);
+  for (let i = 0; i < list.length; i++) {
+    const v = list[i];
+    if (isPlainObject(v)) batch.records.push({ line: i + 1, record: v });
+    else batch.rejects.push({ line: i + 1, field: null, reason: `record ${i + 1} is ${describeJsonType(v)}, expected a JSON object` });
+    if (batch.due) {
+      yield batch.take(Math.round((src.totalBytes * (i + 1)) / list.length));
+      throwIfAborted(signal, file);
+    }
+  }
+  yield batch.take(src.totalBytes); // the last batch may be empty: it carries the final bytesRead
+}
