@@ -1,0 +1,10 @@
+// Loupe's statistics: pure functions, validated against docs/STATS.md reference values in the tests.
+export * from './wilson';
+export * from './stratified';
+export * from './kappa';
+export * from './survey';
+export * from './quantile';
+export * from './ks';
+export * from './chisquare';
+export * from './psi';
+export * from './multiple';
