@@ -133,6 +133,7 @@ function checkFinite(values: readonly number[], side: string): Float64Array {
  *   (1970) small-sample correction of the Kolmogorov limit (Numerical Recipes §14.3). SciPy uses
  *   `kstwo.sf(D, round(e))` here; at these sizes both are within about 2.5% (relative) of the exact
  *   p-value for p ≥ 0.001 (measured at 500×20,000, 2,000×8,000, 3,000×3,500, 9,000×10,000).
+ *   The exact count takes at most ~0.3 s (10,000 × 9,999 with D = 0.3) and ~50 ms for typical D.
  *   If the exact count fails numerically (non-finite or outside [0, 1]) the asymptotic value is used.
  *
  * `insufficient` is set when either side has fewer than `minPerSide` (default 5) values: with 3 or

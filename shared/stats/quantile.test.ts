@@ -12,6 +12,14 @@ describe('quantile (type 7)', () => {
     expect(Math.abs(quantile(oneToHundred, 0.99) - 99.01)).toBeLessThan(TOL);
   });
 
+  it('differs from nearest-rank, which gives 95 and 99 on 1..100 (Loupe does not use it)', () => {
+    const nearestRank = (sorted: number[], p: number): number => sorted[Math.ceil(p * sorted.length) - 1] as number;
+    expect(nearestRank(oneToHundred, 0.95)).toBe(95);
+    expect(nearestRank(oneToHundred, 0.99)).toBe(99);
+    expect(quantile(oneToHundred, 0.95)).not.toBe(95);
+    expect(quantile(oneToHundred, 0.99)).not.toBe(99);
+  });
+
   it('latencies: p50 = 210, p95 = 862.5, p99 = 1132.5 ms', () => {
     const p = percentiles(latenciesMs);
     expect(Math.abs(p.p50 - 210)).toBeLessThan(TOL);
