@@ -141,6 +141,7 @@ function checkFinite(values: readonly number[], side: string): Float64Array {
  *
  * @param reference values of the reference window (e.g. last week's latencies in ms).
  * @param current values of the current window, same unit.
+ * @param options `minPerSide` (default 5), `exactMaxN` (10,000), `exactMaxProduct` (10⁷).
  * @throws RangeError when a value is not finite (naming the side and index).
  */
 export function ksTwoSample(reference: readonly number[], current: readonly number[], options: KsOptions = {}): KsResult {

@@ -86,6 +86,7 @@ export interface NumericPsiResult extends PsiResult {
  * @param reference reference-window values (finite numbers).
  * @param current current-window values (finite numbers).
  * @param bins number of quantile bins, default 10.
+ * @param minShare floor for shares (empty-bin rule of {@link psi}), default 1e-4.
  * @throws RangeError when a side is empty, a value is not finite (naming side and index), or bins < 2.
  */
 export function psiNumeric(reference: readonly number[], current: readonly number[], bins = 10, minShare = PSI_MIN_SHARE): NumericPsiResult {
@@ -134,6 +135,7 @@ export interface CategoricalPsiResult extends PsiResult {
  * reference share is 0 (and so is clipped to `minShare`), which makes a new category visible in PSI.
  * @param reference reference-window category values.
  * @param current current-window category values.
+ * @param minShare floor for shares (empty-bin rule of {@link psi}), default 1e-4.
  * @throws RangeError when a side is empty.
  */
 export function psiCategorical(reference: readonly string[], current: readonly string[], minShare = PSI_MIN_SHARE): CategoricalPsiResult {
