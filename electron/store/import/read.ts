@@ -309,17 +309,24 @@ async function* textChunks(
   }
 }
 
-/** The whole decoded text, refusing files above `limit` decompressed bytes. */
+function formatBytes(n: number): string {
+  if (n >= 1e6) return `${Math.round(n / 1e6)} MB`;
+  if (n >= 1e3) return `${Math.round(n / 1e3)} KB`;
+  return `${n} bytes`;
+}
+
+/** The whole decoded text, refusing documents above `limit` bytes (decompressed; counted in UTF-16 units). */
 async function readWholeText(file: string, src: DetectedSource, limit: number, signal?: AbortSignal): Promise<string> {
+  const tooLarge = (): ImportFileError =>
+    new ImportFileError('UNREADABLE', file, `${name(file)} is a single JSON document larger than ${formatBytes(limit)}, too large to read whole`, {
+      action: 'Export the records as JSONL (one JSON object per line), which Loupe streams at any size.',
+    });
+  if (src.compression === null && src.totalBytes > limit) throw tooLarge();
   const parts: string[] = [];
   let total = 0;
   for await (const chunk of textChunks(file, src, DEFAULT_CHUNK_BYTES, signal, { bytesRead: 0 })) {
     total += chunk.length;
-    if (total > limit) {
-      throw new ImportFileError('UNREADABLE', file, `${name(file)} is a single JSON document larger than ${Math.round(limit / 1e6)} MB, too large to read whole`, {
-        action: 'Export the records as JSONL (one JSON object per line), which Loupe streams at any size.',
-      });
-    }
+    if (total > limit) throw tooLarge();
     parts.push(chunk);
   }
   return parts.join('');
@@ -507,11 +514,13 @@ function firstLineObject(text: string): { ok: boolean; hasMoreLines: boolean; co
  * Picks the CSV delimiter among `,` `;` tab `|`: each candidate parses the first 50 rows of the sample (RFC 4180
  * quoting respected, blank rows and a possibly cut last row ignored); a candidate must split the header into 2+
  * fields; the best has the largest share of rows with the header's field count, then the most fields, then comes
- * first in the order `,` `;` tab `|`. With no candidate splitting the header the file is one column and `,` is used.
+ * first in the order `,` `;` tab `|` (tab first for a .tsv or .tab file). With no candidate splitting the header
+ * the file is one column and `,` is used.
  */
-export function guessDelimiter(text: string, complete = true): { delimiter: CsvDelimiter; fields: number } {
+export function guessDelimiter(text: string, complete = true, preferTab = false): { delimiter: CsvDelimiter; fields: number } {
   let best: { delimiter: CsvDelimiter; fields: number; share: number } = { delimiter: ',', fields: 1, share: 0 };
-  for (const delimiter of DELIMITERS) {
+  const order: CsvDelimiter[] = preferTab ? ['\t', ',', ';', '|'] : [...DELIMITERS];
+  for (const delimiter of order) {
     const rows = Papa.parse<string[]>(text, { preview: 50, delimiter }).data.filter((r) => !isEmptyRow(r));
     if (!complete && rows.length > 2) rows.pop();
     const header = rows[0];
@@ -653,7 +662,7 @@ export async function detectSource(
     delimiter = d as CsvDelimiter;
     notes.push(`delimiter chosen: ${delimiter === '\t' ? 'tab' : delimiter}`);
   } else {
-    const guess = guessDelimiter(text, sample.complete);
+    const guess = guessDelimiter(text, sample.complete, /\.(tsv|tab)$/.test(ext));
     delimiter = guess.delimiter;
     notes.push(guess.fields > 1 ? `delimiter detected: ${delimiter === '\t' ? 'tab' : delimiter}` : 'one column (no , ; tab or | splits the header): using ,');
   }
@@ -674,6 +683,8 @@ export interface ReadOptions {
   batchSize?: number;
   /** Bytes read from disk per chunk (default {@link DEFAULT_CHUNK_BYTES}); tests use tiny chunks to cut records. */
   chunkBytes?: number;
+  /** Largest JSON array/path document read whole, in decompressed bytes (default {@link MAX_WHOLE_JSON_BYTES}). */
+  maxJsonBytes?: number;
 }
 
 /**
@@ -696,7 +707,7 @@ export async function* readRecords(path: string, src: DetectedSource, opts: Read
       return;
     case 'json-array':
     case 'json-path':
-      yield* readWholeJson(path, src, batchSize, opts.signal);
+      yield* readWholeJson(path, src, batchSize, opts.maxJsonBytes ?? MAX_WHOLE_JSON_BYTES, opts.signal);
       return;
   }
 }
@@ -713,12 +724,19 @@ class Batcher {
   get empty(): boolean {
     return this.records.length === 0 && this.rejects.length === 0;
   }
+  /** Hands over at most `size` records and `size` rejects (all of them when fewer). */
   take(bytesRead: number): ReadBatch {
-    const b = { records: this.records, rejects: this.rejects, bytesRead };
-    this.records = [];
-    this.rejects = [];
+    if (this.records.length <= this.size && this.rejects.length <= this.size) {
+      const b = { records: this.records, rejects: this.rejects, bytesRead };
+      this.records = [];
+      this.rejects = [];
+      this.sourceBytes = 0;
+      return b;
+    }
+    const records = this.records.splice(0, this.size);
+    const rejects = this.rejects.splice(0, this.size);
     this.sourceBytes = 0;
-    return b;
+    return { records, rejects, bytesRead };
   }
 }
 
@@ -765,12 +783,16 @@ async function* readJsonl(file: string, src: DetectedSource, batchSize: number, 
         handle(chunk.subarray(start, nl), line, false);
       }
       start = nl + 1;
+      if (batch.due) {
+        yield batch.take(progress.bytesRead);
+        throwIfAborted(signal, file);
+      }
     }
     if (start < chunk.length) {
       partial.push(chunk.subarray(start));
       partialBytes += chunk.length - start;
       if (partialBytes > MAX_RECORD_BYTES) {
-        throw new ImportFileError('UNREADABLE', file, `${name(file)}: line ${line + 1} is longer than ${Math.round(MAX_RECORD_BYTES / 1e6)} MB`, {
+        throw new ImportFileError('UNREADABLE', file, `${name(file)}: line ${line + 1} is longer than ${formatBytes(MAX_RECORD_BYTES)}`, {
           line: line + 1,
           action: 'Check that the file is JSONL (one JSON object per line).',
         });
@@ -850,12 +872,12 @@ async function* readCsv(file: string, src: DetectedSource, batchSize: number, ch
     takeRows(result, false);
     pending = pending.slice(result.meta.cursor);
     if (pending.length > MAX_RECORD_BYTES) {
-      throw new ImportFileError('UNREADABLE', file, `${name(file)}: the record at line ${nextLine} is longer than ${Math.round(MAX_RECORD_BYTES / 1e6)} MB (an unclosed quote?)`, {
+      throw new ImportFileError('UNREADABLE', file, `${name(file)}: the record at line ${nextLine} is longer than ${formatBytes(MAX_RECORD_BYTES)} (an unclosed quote?)`, {
         line: nextLine,
       });
     }
     retryAt = pending.length >= 1024 * 1024 ? pending.length * 2 : 0;
-    if (batch.due) {
+    while (batch.due) {
       yield batch.take(progress.bytesRead);
       throwIfAborted(signal, file);
     }
@@ -864,11 +886,12 @@ async function* readCsv(file: string, src: DetectedSource, batchSize: number, ch
     const result = parser.parse(pending, 0, false) as { data: string[][]; errors: Papa.ParseError[] };
     takeRows(result, true);
   }
+  while (batch.due) yield batch.take(progress.bytesRead);
   yield batch.take(progress.bytesRead); // the last batch may be empty: it carries the final bytesRead
 }
 
-async function* readWholeJson(file: string, src: DetectedSource, batchSize: number, signal?: AbortSignal): AsyncGenerator<ReadBatch> {
-  const doc = parseWholeJson(await readWholeText(file, src, MAX_WHOLE_JSON_BYTES, signal), file);
+async function* readWholeJson(file: string, src: DetectedSource, batchSize: number, maxBytes: number, signal?: AbortSignal): AsyncGenerator<ReadBatch> {
+  const doc = parseWholeJson(await readWholeText(file, src, maxBytes, signal), file);
   let items: unknown;
   if (src.format === 'json-array') {
     if (!Array.isArray(doc)) {

@@ -287,8 +287,10 @@ interface WallClock {
  * fall-back hour, which happens twice, is read with the standard-time offset (the second occurrence).
  */
 function wallClockMs(w: WallClock, zone: string): number | string {
-  const utc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second, w.millisecond);
-  const back = new Date(utc);
+  // Not Date.UTC(year, ...) alone: it maps years 0-99 to 1900-1999.
+  const back = new Date(Date.UTC(2000, 0, 1, w.hour, w.minute, w.second, w.millisecond));
+  back.setUTCFullYear(w.year, w.month - 1, w.day);
+  const utc = back.getTime();
   if (back.getUTCFullYear() !== w.year || back.getUTCMonth() !== w.month - 1 || back.getUTCDate() !== w.day || w.hour > 23 || w.minute > 59 || w.second > 59) {
     return 'no such date or time';
   }
