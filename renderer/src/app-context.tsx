@@ -1,0 +1,79 @@
+/**
+ * App-wide state the screens share: the client, the open workspace's summary, and a per-table change counter fed by
+ * `tables.changed` events so each view refreshes only the queries that read a changed table.
+ */
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import type { EventMap } from '../../shared/contract';
+import type { WorkspaceInfo } from '../../shared/types';
+import type { AppClient } from './api';
+
+type TableName = EventMap['tables.changed']['tables'][number];
+
+interface AppState {
+  client: AppClient;
+  info: WorkspaceInfo;
+  setInfo: (info: WorkspaceInfo) => void;
+  /** Change counters per table; a view lists the tables it reads and re-queries when their sum moves. */
+  versions: Partial<Record<TableName, number>>;
+}
+
+const Ctx = createContext<AppState | null>(null);
+
+/** Provides the client and workspace to the screens and keeps the summary fresh on `tables.changed`. */
+export function AppProvider({ client, initial, children }: { client: AppClient; initial: WorkspaceInfo; children: ReactNode }) {
+  const [info, setInfo] = useState(initial);
+  const [versions, setVersions] = useState<Partial<Record<TableName, number>>>({});
+  const pending = useRef(false);
+
+  useEffect(() => client.on('tables.changed', ({ tables }) => {
+    setVersions((v) => {
+      const next = { ...v };
+      for (const t of tables) next[t] = (next[t] ?? 0) + 1;
+      return next;
+    });
+    if (pending.current) return;
+    pending.current = true;
+    client.call('workspace.info', {}).then(setInfo, () => undefined).finally(() => { pending.current = false; });
+  }), [client]);
+
+  const value = useMemo(() => ({ client, info, setInfo, versions }), [client, info, versions]);
+  return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
+}
+
+/** The shared app state. @throws Error outside an {@link AppProvider} */
+export function useApp(): AppState {
+  const v = useContext(Ctx);
+  if (!v) throw new Error('useApp() outside <AppProvider>');
+  return v;
+}
+
+/** A number that changes whenever one of `tables` changes; use it as an effect dependency to re-query. */
+export function useTablesVersion(...tables: TableName[]): number {
+  const { versions } = useApp();
+  return tables.reduce((s, t) => s + (versions[t] ?? 0), 0);
+}
+
+/** `value`, settled for `ms` milliseconds: text search waits for a pause in typing before it queries. */
+export function useDebounced<T>(value: T, ms: number): T {
+  const [v, setV] = useState(value);
+  useEffect(() => {
+    const t = setTimeout(() => setV(value), ms);
+    return () => clearTimeout(t);
+  }, [value, ms]);
+  return v;
+}
+
+/** A small value persisted in localStorage (display preferences only, never data). */
+export function useStoredState<T>(key: string, initial: T): [T, (v: T) => void] {
+  const [v, setV] = useState<T>(() => {
+    try {
+      const s = localStorage.getItem(key);
+      return s === null ? initial : (JSON.parse(s) as T);
+    } catch { return initial; }
+  });
+  const set = useCallback((nv: T) => {
+    setV(nv);
+    try { localStorage.setItem(key, JSON.stringify(nv)); } catch { /* storage full or disabled: keep in memory */ }
+  }, [key]);
+  return [v, set];
+}

@@ -1,0 +1,210 @@
+/**
+ * The app: startup (does the workspace open?), then the shell — left navigation, workspace header, the screen, the
+ * keyboard shortcuts and their help overlay, and file drops anywhere on the window.
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { LoupeErrorData } from '../../shared/errors';
+import type { WorkspaceInfo } from '../../shared/types';
+import { asErrorData, type AppClient } from './api';
+import { AppProvider, useApp } from './app-context';
+import { ErrorBoundary, ErrorScreen } from './error-screen';
+import { fmtBytes, fmtDateRange, fmtInt } from './format';
+import { ImportScreen } from './import-screen';
+import { RecordsScreen } from './records-screen';
+import { TicketsScreen } from './tickets-screen';
+import { TimeZoneSelect } from './time-zone-select';
+
+type Route = 'records' | 'tickets' | 'import';
+const NAV: Array<{ route: Route; label: string; key: string; alt: string }> = [
+  { route: 'records', label: 'Records', key: 'g r', alt: 'Alt+1' },
+  { route: 'tickets', label: 'Tickets', key: 'g t', alt: 'Alt+2' },
+  { route: 'import', label: 'Import', key: 'g i', alt: 'Alt+3' },
+];
+
+/** Startup, then either the blocking error screen or the app shell. */
+export function App({ client }: { client: AppClient }) {
+  const [state, setState] = useState<{ workspace: WorkspaceInfo | null; error: LoupeErrorData | null } | null>(null);
+  useEffect(() => {
+    client.startup().then((s) => setState({ workspace: s.workspace, error: s.error }), (e: unknown) => setState({ workspace: null, error: asErrorData(e) }));
+  }, [client]);
+  const openAnother = client.openAnother ? () => { void client.openAnother?.(); } : null;
+
+  if (!state) return <div className="boot" aria-busy="true">Opening workspace…</div>;
+  if (state.error || !state.workspace) {
+    const error = state.error ?? { code: 'WORKSPACE_NOT_OPEN' as const, message: 'No workspace is open.', action: 'Start Loupe with --workspace <file>.' };
+    return <ErrorScreen error={error} mode={client.mode} onOpenAnother={openAnother} />;
+  }
+  return (
+    <ErrorBoundary mode={client.mode}>
+      <AppProvider client={client} initial={state.workspace}>
+        <Shell />
+      </AppProvider>
+    </ErrorBoundary>
+  );
+}
+
+function isTyping(t: EventTarget | null): boolean {
+  const el = t as HTMLElement | null;
+  if (!el || !el.tagName) return false;
+  return el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName);
+}
+
+function Shell() {
+  const [route, setRoute] = useState<Route>('records');
+  const [help, setHelp] = useState(false);
+  const [dropped, setDropped] = useState<File[] | null>(null);
+  const [dragging, setDragging] = useState(false);
+  const [openRequest, setOpenRequest] = useState<string | null>(null);
+  const mainRef = useRef<HTMLElement>(null);
+  const pendingG = useRef(0);
+
+  const go = useCallback((r: Route) => {
+    setRoute(r);
+    requestAnimationFrame(() => mainRef.current?.focus());
+  }, []);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.altKey && !e.ctrlKey && !e.metaKey && ['1', '2', '3'].includes(e.key)) {
+        e.preventDefault();
+        go(NAV[Number(e.key) - 1]!.route);
+        return;
+      }
+      if (isTyping(e.target) || e.ctrlKey || e.metaKey || e.altKey) return;
+      if (e.key === '?') { e.preventDefault(); setHelp((h) => !h); return; }
+      if (e.key === 'Escape' && help) { setHelp(false); return; }
+      if (e.key === '/') {
+        const s = document.querySelector<HTMLInputElement>('input[data-search]');
+        if (s) { e.preventDefault(); s.focus(); }
+        return;
+      }
+      if (e.key === 'g') { pendingG.current = Date.now(); return; }
+      if (Date.now() - pendingG.current < 1500) {
+        pendingG.current = 0;
+        const r = e.key === 'r' ? 'records' : e.key === 't' ? 'tickets' : e.key === 'i' ? 'import' : null;
+        if (r) { e.preventDefault(); go(r); }
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [go, help]);
+
+  // Files dropped anywhere on the window go to the Import screen. The window must accept the drag for drop to fire.
+  useEffect(() => {
+    const hasFiles = (e: DragEvent) => !!e.dataTransfer && Array.from(e.dataTransfer.types).includes('Files');
+    const over = (e: DragEvent) => { if (hasFiles(e)) { e.preventDefault(); setDragging(true); } };
+    const leave = (e: DragEvent) => { if (!e.relatedTarget) setDragging(false); };
+    const drop = (e: DragEvent) => {
+      if (!hasFiles(e)) return;
+      e.preventDefault();
+      setDragging(false);
+      const files = Array.from(e.dataTransfer?.files ?? []);
+      if (files.length) { setDropped(files); setRoute('import'); }
+    };
+    window.addEventListener('dragover', over);
+    window.addEventListener('dragleave', leave);
+    window.addEventListener('drop', drop);
+    return () => { window.removeEventListener('dragover', over); window.removeEventListener('dragleave', leave); window.removeEventListener('drop', drop); };
+  }, []);
+
+  const takeDropped = useCallback(() => setDropped(null), []);
+
+  return (
+    <div className="shell">
+      <a className="skip" href="#main" onClick={(e) => { e.preventDefault(); mainRef.current?.focus(); }}>Skip to content</a>
+      <nav className="nav" aria-label="Main">
+        <div className="brand"><span className="brand-mark" aria-hidden>◎</span> Loupe</div>
+        <ul>
+          {NAV.map((n) => (
+            <li key={n.route}>
+              <button type="button" className={`nav-item${route === n.route ? ' on' : ''}`} aria-current={route === n.route ? 'page' : undefined}
+                onClick={() => go(n.route)} title={`${n.label} (${n.key} or ${n.alt})`}>
+                <span>{n.label}</span><kbd>{n.alt.replace('Alt+', '⌥')}</kbd>
+              </button>
+            </li>
+          ))}
+        </ul>
+        <div className="nav-foot">
+          <button type="button" className="btn sm ghost" onClick={() => setHelp(true)}>Keyboard shortcuts <kbd>?</kbd></button>
+        </div>
+      </nav>
+      <div className="content">
+        <WorkspaceHeader />
+        <main id="main" ref={mainRef} tabIndex={-1} className="main" aria-label={NAV.find((n) => n.route === route)?.label}>
+          {route === 'records' && <RecordsScreen onImport={() => go('import')} openId={openRequest} />}
+          {route === 'tickets' && <TicketsScreen onImport={() => go('import')} onOpenRequest={(id) => { setOpenRequest(id); setRoute('records'); }} />}
+          {/* Import stays mounted so a running import keeps its progress and outcome while the user looks elsewhere. */}
+          <div className="screen-slot" hidden={route !== 'import'}><ImportScreen dropped={dropped} onDroppedTaken={takeDropped} /></div>
+        </main>
+      </div>
+      {dragging && <div className="drop-overlay" aria-hidden><div>Drop files to import them</div></div>}
+      {help && <HelpOverlay onClose={() => setHelp(false)} />}
+    </div>
+  );
+}
+
+function WorkspaceHeader() {
+  const { client, info, setInfo } = useApp();
+  const [error, setError] = useState<LoupeErrorData | null>(null);
+  const [saving, setSaving] = useState(false);
+  const setZone = async (tz: string) => {
+    setSaving(true);
+    try {
+      setInfo(await client.call('workspace.setTimeZone', { time_zone: tz }));
+      setError(null);
+    } catch (e) { setError(asErrorData(e)); } finally { setSaving(false); }
+  };
+  const c = info.counts;
+  return (
+    <header className="ws-head" aria-label="Workspace">
+      <div className="ws-title">
+        <span className="ws-file" title={info.path} data-testid="ws-file">{info.file_name}</span>
+        <span className="muted small">{fmtBytes(info.file_bytes)}</span>
+      </div>
+      <dl className="ws-counts" data-testid="ws-counts">
+        <div><dt>Requests</dt><dd data-testid="count-requests">{fmtInt(c.requests)}</dd></div>
+        <div><dt>Feedback</dt><dd data-testid="count-feedback">{fmtInt(c.feedback)}</dd></div>
+        <div><dt>Tickets</dt><dd data-testid="count-tickets">{fmtInt(c.tickets)}</dd></div>
+        <div><dt>Links</dt><dd data-testid="count-links">{fmtInt(c.links)}</dd></div>
+      </dl>
+      <div className="ws-range muted" data-testid="ws-range" title="Dates of the first and last request, in the workspace time zone">
+        {fmtDateRange(info.first_ts, info.last_ts, info.time_zone)}
+      </div>
+      <label className="inline-label ws-zone">
+        Time zone
+        <TimeZoneSelect value={info.time_zone} onChange={(tz) => void setZone(tz)} label="Workspace time zone" disabled={saving} />
+      </label>
+      {error && <span className="err-text small" role="alert">{error.message}</span>}
+    </header>
+  );
+}
+
+function HelpOverlay({ onClose }: { onClose: () => void }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => { ref.current?.focus(); }, []);
+  const rows: Array<[string, string]> = [
+    ['g r  or  Alt+1', 'Records'],
+    ['g t  or  Alt+2', 'Tickets'],
+    ['g i  or  Alt+3', 'Import'],
+    ['/', 'Search the current grid'],
+    ['↑ ↓  PgUp PgDn  Home End', 'Move between rows'],
+    ['Enter', 'Open the row’s details'],
+    ['Esc', 'Close the details or this help'],
+    ['Tab / Shift+Tab', 'Move between controls'],
+    ['?', 'Show or hide this help'],
+  ];
+  return (
+    <div className="overlay" onMouseDown={(e) => { if (e.target === e.currentTarget) onClose(); }}>
+      <div className="dialog" role="dialog" aria-modal="true" aria-labelledby="help-title" tabIndex={-1} ref={ref}
+        onKeyDown={(e) => { if (e.key === 'Escape') { e.stopPropagation(); onClose(); } }}>
+        <header className="dialog-head">
+          <h2 id="help-title">Keyboard shortcuts</h2>
+          <button type="button" className="btn sm ghost" onClick={onClose} aria-label="Close">✕</button>
+        </header>
+        <table className="table compact shortcuts">
+          <tbody>{rows.map(([k, v]) => <tr key={k}><td><kbd>{k}</kbd></td><td>{v}</td></tr>)}</tbody>
+        </table>
+      </div>
+    </div>
+  );
+}

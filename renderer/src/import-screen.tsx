@@ -1,0 +1,500 @@
+/**
+ * Import: choose or drop files, check each file's preview (format, preset, kind, time zone, field mapping, first
+ * records as read and as stored), run the import with live progress and Cancel, then read the outcome (counts and
+ * rejected rows). The import history sits below.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { EventMap, ImportOptions, ImportPreview } from '../../shared/contract';
+import type { LoupeErrorData } from '../../shared/errors';
+import type { ImportHistoryEntry, ImportProgress, ImportSummary, RecordKind } from '../../shared/types';
+import { asErrorData, type RegisteredFile } from './api';
+import { useApp, useTablesVersion } from './app-context';
+import { ErrorNote } from './controls';
+import { SUPPORTED_FORMATS } from './empty-state';
+import { fmtBytes, fmtDuration, fmtInt, fmtMB, fmtTs, importRates } from './format';
+import { TimeZoneSelect } from './time-zone-select';
+
+/** Loupe fields a user may map, per kind (derived columns such as `extra` or `input_chars` are computed, not mapped). */
+const FIELDS: Record<RecordKind, string[]> = {
+  requests: ['id', 'ts', 'user_id', 'session_id', 'segment', 'model', 'model_version', 'feature', 'lang', 'input', 'output',
+    'latency_ms', 'ttft_ms', 'tokens_in', 'tokens_out', 'cost_usd', 'status', 'error'],
+  feedback: ['id', 'request_id', 'session_id', 'user_id', 'ts', 'kind', 'value', 'scale', 'label', 'comment', 'source'],
+  tickets: ['id', 'created_ts', 'updated_ts', 'resolved_ts', 'first_response_ts', 'requester', 'requester_email', 'user_id',
+    'subject', 'body', 'status', 'priority', 'channel', 'tags', 'csat', 'request_ref'],
+};
+
+type Finished = EventMap['import.finished'];
+interface JobState { progress: ImportProgress | null; finished: Finished | null }
+interface Entry { key: string; file: RegisteredFile }
+
+/** The Import screen. `dropped` carries files dropped anywhere on the window; they are registered on arrival. */
+export function ImportScreen({ dropped, onDroppedTaken }: { dropped: File[] | null; onDroppedTaken: () => void }) {
+  const { client } = useApp();
+  const [entries, setEntries] = useState<Entry[]>([]);
+  const [jobs, setJobs] = useState<Record<string, JobState>>({});
+  const [uploading, setUploading] = useState<{ name: string; sent: number; total: number } | null>(null);
+  const [error, setError] = useState<LoupeErrorData | null>(null);
+  const inputRef = useRef<HTMLInputElement>(null);
+  const seq = useRef(0);
+
+  // Events can arrive before import.start returns the job id, so every job's state is kept here by id.
+  useEffect(() => {
+    const offP = client.on('import.progress', (p) => setJobs((j) => ({ ...j, [p.job_id]: { progress: p, finished: j[p.job_id]?.finished ?? null } })));
+    const offF = client.on('import.finished', (f) => setJobs((j) => ({ ...j, [f.job_id]: { progress: j[f.job_id]?.progress ?? null, finished: f } })));
+    return () => { offP(); offF(); };
+  }, [client]);
+
+  const addFiles = useCallback(async (files: File[]) => {
+    if (!files.length) return;
+    setError(null);
+    try {
+      const regs = await client.uploadFiles(files, (i, sent, total) => setUploading({ name: files[i]?.name ?? '', sent, total }));
+      setEntries((e) => [...regs.map((file) => ({ key: `f${++seq.current}`, file })), ...e]);
+    } catch (e) {
+      setError(asErrorData(e));
+    } finally {
+      setUploading(null);
+    }
+  }, [client]);
+
+  useEffect(() => {
+    if (!dropped) return;
+    onDroppedTaken();
+    void addFiles(dropped);
+  }, [dropped, onDroppedTaken, addFiles]);
+
+  const choose = async () => {
+    if (client.chooseFiles) {
+      try {
+        const regs = await client.chooseFiles();
+        setEntries((e) => [...regs.map((file) => ({ key: `f${++seq.current}`, file })), ...e]);
+      } catch (e) { setError(asErrorData(e)); }
+    } else {
+      inputRef.current?.click();
+    }
+  };
+
+  const running = Object.entries(jobs).find(([, j]) => !j.finished)?.[0] ?? null;
+
+  return (
+    <div className="screen scroll">
+      <div className="page">
+        <header className="page-head">
+          <h1>Import</h1>
+          <p className="muted">Request logs, feedback and support tickets. Each file is previewed before anything is written; an import
+            adds all of a file or none of it.</p>
+        </header>
+        <div className="drop-zone" data-testid="drop-zone">
+          <div>
+            <strong>Drop files anywhere on this window</strong>, or
+            {' '}<button type="button" className="btn primary" onClick={() => void choose()}>Choose files…</button>
+            <input ref={inputRef} type="file" multiple hidden data-testid="file-input" aria-label="Files to import"
+              onChange={(e) => { const f = Array.from(e.target.files ?? []); e.target.value = ''; void addFiles(f); }} />
+          </div>
+          <div className="muted small">{SUPPORTED_FORMATS.join(' · ')}</div>
+          {uploading && (
+            <div className="upload-progress" aria-live="polite">
+              Reading {uploading.name}: {fmtMB(uploading.sent)} of {fmtMB(uploading.total)} MB
+              <progress max={uploading.total || 1} value={uploading.sent} />
+            </div>
+          )}
+        </div>
+        {error && <ErrorNote error={error}><button type="button" className="btn sm" onClick={() => void choose()}>Choose another file</button></ErrorNote>}
+        {entries.map((e) => (
+          <FileCard key={e.key} file={e.file} jobs={jobs} running={running}
+            onRemove={() => setEntries((all) => all.filter((x) => x.key !== e.key))}
+            onChooseAnother={() => { setEntries((all) => all.filter((x) => x.key !== e.key)); void choose(); }} />
+        ))}
+        <ImportHistory />
+      </div>
+    </div>
+  );
+}
+
+function FileCard({ file, jobs, running, onRemove, onChooseAnother }: {
+  file: RegisteredFile; jobs: Record<string, JobState>; running: string | null; onRemove: () => void; onChooseAnother: () => void;
+}) {
+  const { client } = useApp();
+  const [options, setOptions] = useState<ImportOptions>({});
+  const [preview, setPreview] = useState<ImportPreview | null>(null);
+  const [previewError, setPreviewError] = useState<LoupeErrorData | null>(null);
+  const [previewing, setPreviewing] = useState(true);
+  const [draft, setDraft] = useState<Record<string, string>>({});
+  const [jobId, setJobId] = useState<string | null>(null);
+  const [startError, setStartError] = useState<LoupeErrorData | null>(null);
+  const [tab, setTab] = useState<'stored' | 'read'>('stored');
+
+  useEffect(() => {
+    let live = true;
+    setPreviewing(true);
+    client.call('import.preview', { file_id: file.file_id, options }).then((p) => {
+      if (!live) return;
+      setPreview(p);
+      setPreviewError(null);
+      setDraft({});
+    }, (e: unknown) => { if (live) { setPreviewError(asErrorData(e)); } }).finally(() => { if (live) setPreviewing(false); });
+    return () => { live = false; };
+  }, [client, file.file_id, options]);
+
+  const job = jobId ? jobs[jobId] : undefined;
+  const finished = job?.finished ?? null;
+  const inProgress = !!jobId && !finished;
+  const done = finished?.ok === true;
+
+  const start = async () => {
+    setStartError(null);
+    try {
+      const r = await client.call('import.start', { file_id: file.file_id, options });
+      setJobId(r.job_id);
+    } catch (e) { setStartError(asErrorData(e)); }
+  };
+  const cancel = async () => {
+    if (!jobId) return;
+    try { await client.call('import.cancel', { job_id: jobId }); } catch (e) { setStartError(asErrorData(e)); }
+  };
+  const retry = () => { setJobId(null); setStartError(null); };
+
+  const kind = (options.kind ?? (preview?.kind === 'mixed' ? undefined : preview?.kind)) as RecordKind | undefined;
+  const mappingRows = useMemo(() => {
+    if (!preview) return [];
+    const keys = Object.keys(preview.mapping);
+    const extra = kind && preview.kind !== 'mixed' ? FIELDS[kind].filter((f) => !(f in preview.mapping)) : [];
+    return [...keys, ...extra];
+  }, [preview, kind]);
+  const dirty = Object.keys(draft).length > 0;
+  const applyMapping = () => setOptions((o) => ({ ...o, mapping: { ...(o.mapping ?? {}), ...draft } }));
+  const listId = `fields-${file.file_id}`;
+  const locked = inProgress || done;
+
+  return (
+    <section className="card file-card" aria-label={`Import of ${file.name}`} data-testid="file-card">
+      <header className="card-head">
+        <div>
+          <h2 className="file-name">{file.name}</h2>
+          <span className="muted small">{fmtBytes(file.bytes)}</span>
+        </div>
+        <div className="row-gap">
+          {!jobId && !previewError && (
+            <button type="button" className="btn primary" onClick={() => void start()} disabled={previewing || !preview || dirty || !!running}
+              title={running ? 'Another import is running' : dirty ? 'Update the preview first' : undefined}>
+              Import
+            </button>
+          )}
+          {!inProgress && <button type="button" className="btn ghost" onClick={onRemove}>{done ? 'Close' : 'Remove'}</button>}
+        </div>
+      </header>
+
+      {previewError && (
+        <ErrorNote error={previewError}>
+          <button type="button" className="btn sm" onClick={onChooseAnother}>Choose another file</button>
+          <button type="button" className="btn sm ghost" onClick={onRemove}>Remove</button>
+        </ErrorNote>
+      )}
+      {startError && <ErrorNote error={startError}>{startError.code !== 'IMPORT_BUSY' && <button type="button" className="btn sm" onClick={onChooseAnother}>Choose another file</button>}</ErrorNote>}
+
+      {job && inProgress && <ProgressView progress={job.progress} bytes={file.bytes} onCancel={() => void cancel()} />}
+      {jobId && !job && <ProgressView progress={null} bytes={file.bytes} onCancel={() => void cancel()} />}
+      {finished && finished.ok && <ResultView summary={finished.summary} />}
+      {finished && !finished.ok && (finished.error.code === 'IMPORT_CANCELLED' ? (
+        <div className="note" role="status" data-testid="import-cancelled">
+          <strong>Import cancelled.</strong> The workspace is unchanged.
+          <button type="button" className="btn sm" onClick={retry}>Import again</button>
+        </div>
+      ) : (
+        <ErrorNote error={finished.error}>
+          <button type="button" className="btn sm" onClick={onChooseAnother}>Choose another file</button>
+          <button type="button" className="btn sm ghost" onClick={retry}>Try again</button>
+        </ErrorNote>
+      ))}
+
+      {preview && !locked && (
+        <div className={`preview${previewing ? ' stale' : ''}`} data-testid="preview">
+          <div className="preview-grid">
+            <Stat label="Format" value={preview.format} testId="pv-format" />
+            <Stat label="Compression" value={preview.compression ?? 'none'} />
+            <Stat label="Encoding" value={preview.encoding} />
+            {preview.delimiter !== null && (
+              <label className="stat">
+                <span className="stat-label">Delimiter</span>
+                <select value={options.delimiter ?? preview.delimiter} aria-label="Delimiter"
+                  onChange={(e) => setOptions((o) => ({ ...o, delimiter: e.target.value as ImportOptions['delimiter'] }))}>
+                  {[',', ';', '\t', '|'].map((d) => <option key={d} value={d}>{d === '\t' ? 'tab' : d}</option>)}
+                </select>
+              </label>
+            )}
+            {preview.record_path && <Stat label="Records at" value={preview.record_path} />}
+            <label className="stat">
+              <span className="stat-label">Preset</span>
+              <select value={options.preset ?? preview.preset} aria-label="Preset"
+                onChange={(e) => setOptions((o) => ({ ...o, preset: e.target.value, mapping: undefined }))}>
+                {!preview.presets.some((p) => p.name === preview.preset) && <option value={preview.preset}>{preview.preset}</option>}
+                {preview.presets.map((p) => <option key={p.name} value={p.name}>{p.label} ({Math.round(p.score * 100)}%)</option>)}
+              </select>
+            </label>
+            <label className="stat">
+              <span className="stat-label">Kind</span>
+              <select value={options.kind ?? preview.kind} aria-label="Kind" data-testid="pv-kind"
+                onChange={(e) => setOptions((o) => ({ ...o, kind: e.target.value as RecordKind, mapping: undefined }))}>
+                {preview.kind === 'mixed' && <option value="mixed" disabled>mixed</option>}
+                <option value="requests">requests</option>
+                <option value="feedback">feedback</option>
+                <option value="tickets">tickets</option>
+              </select>
+            </label>
+            <label className="stat">
+              <span className="stat-label">Time zone of naive times</span>
+              <TimeZoneSelect value={options.time_zone ?? preview.time_zone} label="Time zone of naive times"
+                onChange={(tz) => setOptions((o) => ({ ...o, time_zone: tz }))} />
+            </label>
+          </div>
+
+          {preview.notes.length > 0 && (
+            <ul className="notes" aria-label="Detection notes">
+              {preview.notes.filter(Boolean).map((n, i) => <li key={i}>{n}</li>)}
+            </ul>
+          )}
+
+          <div className="two-col">
+            <div>
+              <h3>Field mapping</h3>
+              <table className="table compact mapping">
+                <thead><tr><th>Loupe field</th><th>Source field (dotted path)</th></tr></thead>
+                <tbody>
+                  {mappingRows.map((f) => {
+                    const value = draft[f] ?? options.mapping?.[f] ?? preview.mapping[f] ?? '';
+                    return (
+                      <tr key={f} className={f in draft ? 'edited' : undefined}>
+                        <td className="mono">{f}</td>
+                        <td>
+                          <input className="mono" list={listId} value={value} aria-label={`Source for ${f}`} placeholder="not mapped"
+                            onChange={(e) => setDraft((d) => ({ ...d, [f]: e.target.value }))} />
+                        </td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+              <datalist id={listId}>{preview.source_fields.map((s) => <option key={s} value={s} />)}</datalist>
+              <div className="row-gap top-gap">
+                <button type="button" className="btn sm" onClick={applyMapping} disabled={!dirty}>Update preview</button>
+                {dirty && <button type="button" className="btn sm ghost" onClick={() => setDraft({})}>Discard changes</button>}
+                {options.mapping && !dirty && <button type="button" className="btn sm ghost" onClick={() => setOptions((o) => ({ ...o, mapping: undefined }))}>Reset to preset</button>}
+              </div>
+            </div>
+            <div className="min0">
+              <div className="tabs" role="tablist" aria-label="First records">
+                <button type="button" role="tab" aria-selected={tab === 'stored'} className={`tab${tab === 'stored' ? ' on' : ''}`} onClick={() => setTab('stored')}>As stored</button>
+                <button type="button" role="tab" aria-selected={tab === 'read'} className={`tab${tab === 'read' ? ' on' : ''}`} onClick={() => setTab('read')}>As read</button>
+              </div>
+              {tab === 'stored' ? <MappedTable rows={preview.mapped} /> : <SampleTable rows={preview.sample} />}
+              {preview.rejects.length > 0 && (
+                <>
+                  <h3>Rows the preview would reject</h3>
+                  <RejectsTable rejects={preview.rejects} />
+                </>
+              )}
+            </div>
+          </div>
+        </div>
+      )}
+      {!preview && previewing && !previewError && <p className="muted">Reading the start of the file…</p>}
+    </section>
+  );
+}
+
+function Stat({ label, value, testId }: { label: string; value: string; testId?: string }) {
+  return (
+    <div className="stat">
+      <span className="stat-label">{label}</span>
+      <span className="stat-value" data-testid={testId}>{value}</span>
+    </div>
+  );
+}
+
+function ProgressView({ progress, bytes, onCancel }: { progress: ImportProgress | null; bytes: number; onCancel: () => void }) {
+  const total = progress?.bytes_total ?? bytes;
+  const r = progress ? importRates({ ...progress, bytes_total: total }) : null;
+  const phase = progress?.phase === 'linking' ? 'Linking tickets and feedback to requests' : progress?.phase === 'saving' ? 'Saving the workspace' : 'Reading records';
+  return (
+    <div className="progress-box" data-testid="import-progress" aria-live="polite">
+      <div className="row-gap">
+        <strong>{phase}…</strong>
+        <span className="grow" />
+        <button type="button" className="btn sm danger" onClick={onCancel}>Cancel</button>
+      </div>
+      <progress max={1} value={r?.fraction ?? undefined} aria-label="Import progress" />
+      <div className="progress-figures muted small">
+        <span data-testid="progress-records">{fmtInt(progress?.records ?? 0)} records</span>
+        <span>{fmtMB(progress?.bytes_read ?? 0)} of {fmtMB(total)} MB</span>
+        {r && <span>{fmtInt(Math.round(r.recordsPerS))} records/s · {r.mbPerS.toFixed(1)} MB/s</span>}
+        {r?.etaMs !== null && r?.etaMs !== undefined && <span>{fmtDuration(r.etaMs)} left</span>}
+        {progress && progress.rejected > 0 && <span>{fmtInt(progress.rejected)} rejected so far</span>}
+      </div>
+    </div>
+  );
+}
+
+function ResultView({ summary: s }: { summary: ImportSummary }) {
+  const figures: Array<[string, number, string]> = [
+    ['Records read', s.records_read, 'records_read'],
+    ['Inserted', s.inserted, 'inserted'],
+    ['Updated', s.updated, 'updated'],
+    ['Already present', s.duplicates, 'duplicates'],
+    ['Rejected', s.rejected, 'rejected'],
+    ['Links', s.links, 'links'],
+  ];
+  return (
+    <div className="result" data-testid="import-result">
+      <div className="result-head">
+        <span className="badge ok">Imported</span>
+        <span className="muted small">as {s.kind} · preset {s.preset} · {fmtDuration(s.finished_at - s.started_at)}</span>
+      </div>
+      <dl className="figures">
+        {figures.map(([label, n, id]) => (
+          <div key={id} className={`figure${id === 'rejected' && n > 0 ? ' warn' : ''}`}>
+            <dt>{label}</dt>
+            <dd data-testid={`result-${id}`}>{fmtInt(n)}</dd>
+          </div>
+        ))}
+      </dl>
+      {Object.keys(s.per_kind).length > 1 && (
+        <p className="muted small">{Object.entries(s.per_kind).map(([k, v]) => `${k}: ${fmtInt(v.inserted)} new, ${fmtInt(v.duplicates)} already present`).join(' · ')}</p>
+      )}
+      {s.notes.filter(Boolean).length > 0 && <ul className="notes">{s.notes.filter(Boolean).map((n, i) => <li key={i}>{n}</li>)}</ul>}
+      {s.rejected > 0 && (
+        <>
+          <h3>Rejected rows {s.rejected > s.rejects.length && <span className="muted small">(first {fmtInt(s.rejects.length)} of {fmtInt(s.rejected)})</span>}</h3>
+          <RejectsTable rejects={s.rejects} />
+        </>
+      )}
+    </div>
+  );
+}
+
+function RejectsTable({ rejects }: { rejects: Array<{ line: number; field: string | null; reason: string }> }) {
+  return (
+    <div className="table-scroll short">
+      <table className="table compact" data-testid="rejects">
+        <thead><tr><th className="num">Line</th><th>Field</th><th>Reason</th></tr></thead>
+        <tbody>
+          {rejects.map((r, i) => (
+            <tr key={i}><td className="num mono">{r.line}</td><td className="mono">{r.field ?? '—'}</td><td className="wrap">{r.reason}</td></tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function cellText(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  const s = typeof v === 'object' ? JSON.stringify(v) : String(v);
+  return s.length > 120 ? `${s.slice(0, 120)}…` : s;
+}
+
+function MappedTable({ rows }: { rows: ImportPreview['mapped'] }) {
+  const cols = useMemo(() => {
+    const seen = new Set<string>();
+    for (const r of rows) for (const [k, v] of Object.entries(r.row)) if (v !== null && v !== undefined && k !== 'extra') seen.add(k);
+    return [...seen];
+  }, [rows]);
+  if (!rows.length) return <p className="muted">No records would be stored from the first lines.</p>;
+  const kinds = new Set(rows.map((r) => r.kind));
+  return (
+    <div className="table-scroll">
+      <table className="table compact sample" data-testid="mapped-sample">
+        <thead><tr>{kinds.size > 1 && <th>kind</th>}{cols.map((c) => <th key={c} className="mono">{c}</th>)}</tr></thead>
+        <tbody>
+          {rows.slice(0, 10).map((r, i) => (
+            <tr key={i}>{kinds.size > 1 && <td>{r.kind}</td>}{cols.map((c) => <td key={c}>{cellText(r.row[c])}</td>)}</tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function SampleTable({ rows }: { rows: unknown[] }) {
+  const cols = useMemo(() => {
+    const seen = new Set<string>();
+    for (const r of rows) if (r && typeof r === 'object') for (const k of Object.keys(r)) seen.add(k);
+    return [...seen].slice(0, 20);
+  }, [rows]);
+  if (!rows.length) return <p className="muted">The start of the file holds no records.</p>;
+  return (
+    <div className="table-scroll">
+      <table className="table compact sample">
+        <thead><tr>{cols.map((c) => <th key={c} className="mono">{c}</th>)}</tr></thead>
+        <tbody>
+          {rows.slice(0, 10).map((r, i) => (
+            <tr key={i}>{cols.map((c) => <td key={c}>{cellText((r as Record<string, unknown>)[c])}</td>)}</tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function ImportHistory() {
+  const { client, info } = useApp();
+  const version = useTablesVersion('imports');
+  const [rows, setRows] = useState<ImportHistoryEntry[] | null>(null);
+  const [open, setOpen] = useState<number | null>(null);
+  useEffect(() => {
+    let live = true;
+    client.call('import.history', {}).then((r) => { if (live) setRows(r); }, () => undefined);
+    return () => { live = false; };
+  }, [client, version]);
+  return (
+    <section className="card" aria-label="Import history">
+      <header className="card-head"><h2>Import history</h2></header>
+      {!rows ? <p className="muted">Loading…</p> : rows.length === 0 ? <p className="muted">Nothing imported yet.</p> : (
+        <div className="table-scroll">
+          <table className="table compact" data-testid="import-history">
+            <thead>
+              <tr>
+                <th>When</th><th>File</th><th className="num">Size</th><th>Kind</th><th>Preset</th>
+                <th className="num">Read</th><th className="num">Inserted</th><th className="num">Updated</th>
+                <th className="num">Already present</th><th className="num">Rejected</th><th />
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((h) => (
+                <HistoryRow key={h.id} h={h} zone={info.time_zone} open={open === h.id} onToggle={() => setOpen(open === h.id ? null : h.id)} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function HistoryRow({ h, zone, open, onToggle }: { h: ImportHistoryEntry; zone: string; open: boolean; onToggle: () => void }) {
+  const hasDetail = h.rejects.length > 0 || h.notes.some(Boolean);
+  return (
+    <>
+      <tr>
+        <td className="mono nowrap">{fmtTs(h.started_at, zone)}</td>
+        <td className="ellipsis-cell" title={h.file_name}>{h.file_name}</td>
+        <td className="num">{fmtBytes(h.file_size)}</td>
+        <td>{h.kind}</td>
+        <td>{h.preset ?? ''}</td>
+        <td className="num">{fmtInt(h.records_read)}</td>
+        <td className="num">{fmtInt(h.inserted)}</td>
+        <td className="num">{fmtInt(h.updated)}</td>
+        <td className="num">{fmtInt(h.duplicates)}</td>
+        <td className="num">{h.rejected ? <span className="warn-text">{fmtInt(h.rejected)}</span> : '0'}</td>
+        <td>{hasDetail && <button type="button" className="btn sm link" aria-expanded={open} onClick={onToggle}>{open ? 'Hide' : 'Details'}</button>}</td>
+      </tr>
+      {open && (
+        <tr className="sub-row">
+          <td colSpan={11}>
+            {h.notes.some(Boolean) && <ul className="notes">{h.notes.filter(Boolean).map((n, i) => <li key={i}>{n}</li>)}</ul>}
+            {h.rejects.length > 0 && <RejectsTable rejects={h.rejects} />}
+          </td>
+        </tr>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,14 @@
+/** Renderer entry: builds the client for this environment (Electron bridge or browser-mode server) and mounts the app. */
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { createClient } from './api';
+import { App } from './app';
+import './styles.css';
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root element');
+createRoot(root).render(
+  <StrictMode>
+    <App client={createClient()} />
+  </StrictMode>,
+);
