@@ -179,11 +179,10 @@ describe('browser-mode server', () => {
     const r = await request(srv.port, { method: 'POST', path: `/api/upload?name=${encodeURIComponent('../../my tickets.csv')}`, headers: auth, body });
     expect(r.status).toBe(200);
     const json = JSON.parse(r.body);
-    expect(json.ok).toBe(true);
-    expect(json.result.name).toBe('../../my tickets.csv');
-    expect(json.result.bytes).toBe(Buffer.byteLength(body));
-    expect(json.result.file_id).toMatch(/^[0-9a-f-]{36}$/);
-    expect(Object.keys(json.result).sort()).toEqual(['bytes', 'file_id', 'name']);
+    expect(json.name).toBe('../../my tickets.csv');
+    expect(json.bytes).toBe(Buffer.byteLength(body));
+    expect(json.file_id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(Object.keys(json).sort()).toEqual(['bytes', 'file_id', 'name']);
     const uploads = path.join(os.tmpdir(), `loupe-uploads-${process.pid}`);
     const saved = fs.readdirSync(uploads).filter((f) => f.endsWith('-my_tickets.csv'));
     expect(saved).toHaveLength(1);
@@ -209,7 +208,7 @@ describe('browser-mode server', () => {
       method: 'POST', path: '/api/upload?name=tickets-customer-support.csv',
       headers: { ...auth, 'Content-Length': String(fs.statSync(ticketsCsv).size) }, body: fs.createReadStream(ticketsCsv),
     });
-    const file = JSON.parse(up.body).result as { file_id: string; bytes: number };
+    const file = JSON.parse(up.body) as { file_id: string; bytes: number };
     expect(file.bytes).toBe(3945533);
     const started = await call('import.start', { file_id: file.file_id, options: {} });
     expect(started.json.ok).toBe(true);
@@ -248,6 +247,40 @@ describe('browser-mode server lifecycle', () => {
       await srv.close();
       expect(fs.existsSync(uploads)).toBe(false);
       await expect(request(srv.port, { path: '/' })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    } finally {
+      await client.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('browser-mode server startup states', () => {
+  it('opens the given workspace, or still serves and reports why it could not (for the blocking screen)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-server-start-'));
+    const client = StoreClient.start();
+    const session = async (srv: RunningServer) => JSON.parse((await request(srv.port, { path: '/api/session', headers: { 'X-Loupe-Token': srv.token } })).body);
+    try {
+      const corrupt = path.join(dir, 'corrupt.sqlite');
+      fs.writeFileSync(corrupt, 'this is not SQLite at all, just text that is long enough to have a header');
+      let srv = await startServer({ client, port: 0, webRoot: dir, workspace: corrupt });
+      let s = await session(srv);
+      expect(s.mode).toBe('browser');
+      expect(s.workspace).toBeNull();
+      expect(s.error.code).toBe('WORKSPACE_CORRUPT');
+      expect(s.error.message).toContain('corrupt.sqlite');
+      await srv.close();
+
+      srv = await startServer({ client, port: 0, webRoot: dir, workspace: path.join(dir, 'missing.sqlite') });
+      s = await session(srv);
+      expect(s.error.code).toBe('WORKSPACE_MISSING');
+      await srv.close();
+
+      srv = await startServer({ client, port: 0, webRoot: dir, workspace: path.join(dir, 'fresh.sqlite'), create: true });
+      s = await session(srv);
+      expect(s.error).toBeNull();
+      expect(s.workspace.file_name).toBe('fresh.sqlite');
+      expect(s.workspace.counts.requests).toBe(0);
+      await srv.close();
     } finally {
       await client.close();
       fs.rmSync(dir, { recursive: true, force: true });

@@ -44,6 +44,14 @@ export interface ServerOptions {
   open?: boolean;
   /** Receives one-line status messages (never the token except in the printed URL). */
   log?: (s: string) => void;
+  /**
+   * A workspace file to open in the worker before listening (omit when the caller opened one already). When it
+   * cannot be opened (WORKSPACE_MISSING / CORRUPT / TOO_NEW…) the server still starts, and GET /api/session reports
+   * the error so the renderer shows its blocking screen.
+   */
+  workspace?: string;
+  /** Create `workspace` when the file does not exist (default false: a mistyped path reports WORKSPACE_MISSING). */
+  create?: boolean;
   /** Why the workspace could not be opened, when the caller tried and failed; reported by GET /api/session. */
   startupError?: LoupeErrorData | null;
 }
@@ -69,6 +77,15 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const tokenDigest = sha256(token);
   const uploadDir = path.join(os.tmpdir(), `loupe-uploads-${process.pid}`);
   const log = opts.log ?? (() => undefined);
+  let startupError: LoupeErrorData | null = opts.startupError ?? null;
+  if (opts.workspace !== undefined) {
+    try {
+      await opts.client.call('internal.open', { path: opts.workspace, create: !!opts.create });
+    } catch (e) {
+      startupError = toErrorData(e);
+      log(`The workspace ${opts.workspace} could not be opened: ${startupError.message}`);
+    }
+  }
   const sseClients = new Set<http.ServerResponse>();
   let port = 0;
 
@@ -198,8 +215,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     }
     try {
       const reg = await opts.client.call('internal.registerFile', { path: file, name: original, delete_after: true });
+      // The one endpoint whose success is the bare object (no envelope); its failures use the usual { ok: false, error }.
       const out: RegisteredFile = { file_id: reg.file_id, name: reg.name, bytes: reg.bytes };
-      sendJson(res, 200, { ok: true, result: out });
+      sendJson(res, 200, out);
     } catch (e) {
       fs.rmSync(file, { force: true });
       sendJson(res, 200, { ok: false, error: toErrorData(e) });
@@ -211,7 +229,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       const workspace = await opts.client.call('workspace.info', {});
       return { mode: 'browser', workspace, error: null };
     } catch (e) {
-      return { mode: 'browser', workspace: null, error: opts.startupError ?? toErrorData(e) };
+      return { mode: 'browser', workspace: null, error: startupError ?? toErrorData(e) };
     }
   }
 
