@@ -35,6 +35,8 @@ interface ReadAll {
   records: RawRecord[];
   rejects: RawReject[];
   batches: number;
+  /** Most records in one batch. */
+  maxBatch: number;
   bytesRead: number;
 }
 
@@ -43,15 +45,17 @@ async function readAll(file: string, opts: ReadOptions & { src?: DetectedSource 
   const records: RawRecord[] = [];
   const rejects: RawReject[] = [];
   let batches = 0;
+  let maxBatch = 0;
   let bytesRead = 0;
   for await (const b of readRecords(file, src, opts)) {
-    records.push(...b.records);
+    maxBatch = Math.max(maxBatch, b.records.length);
+    for (const x of b.records) records.push(x);
     rejects.push(...b.rejects);
     batches++;
     expect(b.bytesRead).toBeGreaterThanOrEqual(bytesRead);
     bytesRead = b.bytesRead;
   }
-  return { src, records, rejects, batches, bytesRead };
+  return { src, records, rejects, batches, maxBatch, bytesRead };
 }
 
 /** Runs `fn` and returns the ImportFileError it throws (fails when it throws nothing or something else). */
@@ -470,6 +474,19 @@ describe('records that cannot be read are rejected, reading goes on', () => {
     expect(r.rejects[1]).toEqual({ line: 6, field: null, reason: 'expected a JSON object, found an array' });
   });
 
+  it('a JSONL file whose first line is bad is still JSONL; a pretty-printed object is not', async () => {
+    const p = await write('bad-first.jsonl', '{"id":1,,}\n{"id":2}\n{"id":3}\n');
+    const r = await readAll(p);
+    expect(r.src.format).toBe('jsonl');
+    expect(r.records.map((x) => x.line)).toEqual([2, 3]);
+    expect(r.rejects.map((x) => x.line)).toEqual([1]);
+    const q = await write('pretty.json', '{\n "instances": [\n  {"id": 1},\n  {"id": 2}\n ]\n}\n');
+    const pr = await readAll(q);
+    expect(pr.src.format).toBe('json-path');
+    expect(pr.src.recordPath).toBe('instances');
+    expect(pr.records.map((x) => x.record.id)).toEqual([1, 2]);
+  });
+
   it('a cut last JSONL line says the file may be truncated', async () => {
     const p = await write('cut-last.jsonl', '{"id":1}\n{"id":2}\n{"id":');
     const r = await readAll(p);
@@ -625,6 +642,7 @@ describe('streaming across chunk boundaries', () => {
     expect(r.src.totalBytes).toBeGreaterThan(4 * 1024 * 1024);
     expect(r.records).toHaveLength(n);
     expect(r.records.every((x, idx) => x.line === idx + 1 && x.record.i === idx + 1)).toBe(true);
+    expect(r.maxBatch).toBe(5000);
     expect(r.batches).toBeGreaterThanOrEqual(12);
     expect(r.bytesRead).toBe(r.src.totalBytes);
     // The same file gzip-compressed: same records.

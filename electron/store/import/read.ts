@@ -496,18 +496,41 @@ function stripExt(file: string): string {
   return basename(file).toLowerCase().replace(/\.gz$/, '');
 }
 
-/** Parses the first complete line as JSON when it looks like a JSON object; undefined when it is not one. */
-function firstLineObject(text: string): { ok: boolean; hasMoreLines: boolean; complete: boolean } {
-  const start = text.search(/\S/);
-  const nl = text.indexOf('\n', start);
-  if (nl === -1) return { ok: false, hasMoreLines: false, complete: false };
-  let ok = false;
-  try {
-    ok = isPlainObject(JSON.parse(text.slice(start, nl)));
-  } catch {
-    ok = false;
+/**
+ * Looks at the first (up to 10) complete non-blank lines of a sample that starts with `{`: JSONL when most of them
+ * are JSON objects on their own (so one bad line does not hide a JSONL file); `complete` is false when the sample
+ * holds no complete line; `lines` counts the complete non-blank lines seen.
+ */
+function sniffJsonLines(text: string): { jsonl: boolean; lines: number; complete: boolean } {
+  let objects = 0;
+  let lines = 0;
+  let pos = 0;
+  while (lines < 10) {
+    const nl = text.indexOf('\n', pos);
+    const line = (nl === -1 ? text.slice(pos) : text.slice(pos, nl)).trim();
+    if (nl === -1 && line !== '') {
+      // The last line of the sample: only count it when it parses (it may be cut, or the file's last line).
+      try {
+        if (isPlainObject(JSON.parse(line))) {
+          objects++;
+          lines++;
+        }
+      } catch {
+        // cut by the sample's end
+      }
+      break;
+    }
+    if (nl === -1) break;
+    pos = nl + 1;
+    if (line === '') continue;
+    lines++;
+    try {
+      if (isPlainObject(JSON.parse(line))) objects++;
+    } catch {
+      // not a JSON object on its own
+    }
   }
-  return { ok, hasMoreLines: /\S/.test(text.slice(nl + 1)), complete: true };
+  return { jsonl: lines >= 2 && objects * 2 > lines, lines, complete: lines > 0 };
 }
 
 /**
@@ -536,10 +559,11 @@ export function guessDelimiter(text: string, complete = true, preferTab = false)
  * Works out how to read a file: compression (magic bytes), encoding (BOM, UTF-8 check, chardet), format (JSON
  * array, JSON object with records under a path, JSONL, else CSV) and for CSV the delimiter, line break and header.
  *
- * Format rules: first non-blank character `[` → json-array. `{` → JSONL when the first line is a complete JSON
- * object and more lines follow; a pretty-printed object (first line not valid JSON) → json-path. A file holding a
- * single one-line object is JSONL when named .jsonl/.ndjson, otherwise json-path when it contains an array of
- * objects (else one JSONL record). Anything else is CSV.
+ * Format rules: first non-blank character `[` → json-array. `{` → JSONL when most of the first (up to 10) lines
+ * are JSON objects on their own; a pretty-printed object (its lines are not) → json-path. A file holding a single
+ * one-line object is JSONL when named .jsonl/.ndjson, otherwise json-path when it contains an array of objects
+ * (else one JSONL record). Anything else is CSV. A json-path document is parsed here to find its records (and
+ * parsed again by {@link readRecords}; nothing that large is kept between the calls).
  * CSV delimiter: the one of `,` `;` tab `|` that gives the most consistent field count over the first rows
  * (papaparse's guesser, restricted to these four); `,` when none splits the rows.
  *
@@ -616,12 +640,12 @@ export async function detectSource(
   if (format === undefined) {
     if (first === '[') format = 'json-array';
     else if (first === '{') {
-      const fl = firstLineObject(text);
-      if (fl.complete && fl.ok && fl.hasMoreLines) format = 'jsonl';
-      else if (fl.complete && !fl.ok) format = 'json-path';
+      const fl = sniffJsonLines(text);
+      if (fl.jsonl) format = 'jsonl';
+      else if (fl.lines >= 2) format = 'json-path'; // several lines that are not objects on their own: pretty-printed
       else if (/\.(jsonl|ndjson)$/.test(ext)) format = 'jsonl';
-      else if (!sample.complete && !/\.json$/.test(ext)) format = 'jsonl';
-      else format = 'json-path'; // one object on one line, or a huge first line in a .json file: decided below
+      else if (!fl.complete && !sample.complete && !/\.json$/.test(ext)) format = 'jsonl'; // a first line longer than the sample
+      else format = 'json-path'; // one object (on one line), or a huge first line in a .json file: decided below
     } else format = 'csv';
   }
 
