@@ -714,7 +714,7 @@ export interface ReadOptions {
 /**
  * Streams the records of a file in batches, as described by {@link detectSource}.
  * Faults of one record (invalid JSON on a JSONL line, a CSV row with the wrong number of fields or broken quotes, a
- * JSON item that is not an object) are {@link RawReject}s and reading goes on. CSV rows whose cells are all empty
+ * JSON item that is not an object) are {@link RawReject}s and reading goes on. CSV rows whose cells are all empty or blank
  * are skipped and not counted; so are blank JSONL lines.
  * @throws ImportFileError TRUNCATED (gzip or JSON document ends early), ENCODING (a byte not valid in the encoding,
  *   with its line), UNREADABLE; DOMException 'AbortError' when `signal` aborts
