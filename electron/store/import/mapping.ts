@@ -1,0 +1,735 @@
+/**
+ * The mapping layer of the import pipeline: choose a preset for a file, build a mapper (preset mapping, then
+ * auto-detection from source field names, then the user's overrides), and turn each source record into stored rows
+ * with converted values: timestamps in UTC epoch ms, durations in ms, ids as text, unmapped fields as JSON `extra`.
+ *
+ * Conversions are strict: a value that is present but cannot be read as what its field needs (a timestamp that does
+ * not parse, text in a token column) rejects the row with a reason naming the field, what was expected and what was
+ * found; reading goes on. Empty cells, `NaN`, `N/A` and configured sentinels are missing values and become NULL.
+ */
+import type { ImportOptions, PresetCandidate } from '../../../shared/contract';
+import { LoupeError } from '../../../shared/errors';
+import { costUsd, findPrice, type ModelPrice } from '../../../shared/prices';
+import type { FeedbackKind, RecordKind, RejectedRow } from '../../../shared/types';
+import {
+  chatText, contentId, getPath as getPathImpl, leafName, normName,
+  type ComputedSource, type ConstSource, type DurationUnit, type FieldSpec, type KindMapping, type PathSource,
+  type Preset, type SubRecord, type TimestampUnit,
+} from './presets/common';
+import { PRESETS, presetByName } from './presets';
+import { SYNONYMS, kindScores } from './presets/synonyms';
+import {
+  detectTimestampUnit, durationUnitFromFieldName, isMissing, isValueError, parseDurationMs, parseNumber, parseTimestamp, toIdText,
+} from './values';
+
+/** One stored row. Keys are column names of the table for `kind`; values are converted (see module doc). */
+export interface MappedRow { kind: RecordKind; row: Record<string, string | number | null> }
+/** What the mapper needs to know besides the records. */
+export interface MapContext { fileName: string; timeZone: string; prices: readonly ModelPrice[] }
+/** A built mapper for one file. */
+export interface Mapper {
+  preset: string;
+  kind: RecordKind | 'mixed';
+  /** Loupe field → dotted source path used (for mixed presets the key is `kind.field`). */
+  mapping: Record<string, string>;
+  /**
+   * Detection notes. Data-quality findings counted while mapping (e.g. tickets resolved before their first response)
+   * are added and updated in place as `map()` runs, so read this array after the last record.
+   */
+  notes: string[];
+  map(rec: { line: number; record: Record<string, unknown> }): { rows: MappedRow[]; rejects: RejectedRow[] };
+}
+
+/** Re-exported: dotted-path lookup; see {@link getPathImpl}. `a.b.0.c` indexes arrays; a null parent gives undefined. */
+export function getPath(obj: unknown, path: string): unknown {
+  return getPathImpl(obj, path);
+}
+
+const MAX_PATHS = 500;
+const ARRAY_ITEMS_LISTED = 3;
+
+interface PathInfo { container: boolean; present: number }
+
+function walkPaths(v: unknown, prefix: string, out: Map<string, PathInfo>): void {
+  if (out.size >= MAX_PATHS * 2) return;
+  const isObj = v !== null && typeof v === 'object';
+  const info = out.get(prefix) ?? { container: false, present: 0 };
+  if (prefix !== '') {
+    if (isObj && (Array.isArray(v) ? v.some((x) => x !== null && typeof x === 'object') : Object.keys(v).length > 0)) info.container = true;
+    if (v !== null && v !== undefined && v !== '') info.present++;
+    out.set(prefix, info);
+  }
+  if (!isObj) return;
+  if (Array.isArray(v)) {
+    // Arrays of scalars are one field (tags, per-rater labels); arrays of objects are walked by index.
+    if (!v.some((x) => x !== null && typeof x === 'object')) return;
+    v.slice(0, ARRAY_ITEMS_LISTED).forEach((x, i) => walkPaths(x, prefix ? `${prefix}.${i}` : String(i), out));
+    return;
+  }
+  for (const [k, x] of Object.entries(v)) walkPaths(x, prefix ? `${prefix}.${k}` : k, out);
+}
+
+function pathInfo(sample: readonly Record<string, unknown>[]): Map<string, PathInfo> {
+  const out = new Map<string, PathInfo>();
+  for (const r of sample) walkPaths(r, '', out);
+  return out;
+}
+
+/**
+ * All dotted leaf paths seen in a sample, in first-seen order, for the preview's source_fields list. Arrays of
+ * objects are listed by index (first 3 items); arrays of scalars count as one field. Capped at 500 paths.
+ */
+export function listPaths(sample: Record<string, unknown>[]): string[] {
+  const out: string[] = [];
+  for (const [p, i] of pathInfo(sample)) {
+    if (!i.container) out.push(p);
+    if (out.length >= MAX_PATHS) break;
+  }
+  return out;
+}
+
+/**
+ * Scores every preset on the first records of a file.
+ * @param sample - the first records as read (up to a few hundred)
+ * @param options - `preset` forces the choice; `kind` leaves out presets of another kind
+ * @returns candidates with a score above 0, best first, and the chosen preset: options.preset if given, else the
+ *   best preset scoring at least 0.5, else 'generic'
+ * @throws LoupeError BAD_REQUEST when options.preset names no preset
+ */
+export function choosePreset(sample: Record<string, unknown>[], options: ImportOptions): { candidates: PresetCandidate[]; chosen: string } {
+  const candidates: PresetCandidate[] = [];
+  for (const p of PRESETS) {
+    if (options.kind && p.kind !== 'mixed' && p.kind !== options.kind && p.name !== 'generic') continue;
+    let score = 0;
+    try { score = p.detect(sample); } catch { score = 0; }
+    if (score > 0) candidates.push({ name: p.name, label: p.label, kind: p.name === 'generic' ? (options.kind ?? detectKind(sample)) : p.kind, score: Math.round(score * 100) / 100 });
+  }
+  candidates.sort((a, b) => b.score - a.score);
+  if (options.preset) {
+    if (!presetByName(options.preset)) {
+      throw new LoupeError('BAD_REQUEST', `Unknown preset "${options.preset}". Known presets: ${PRESETS.map((p) => p.name).join(', ')}.`);
+    }
+    return { candidates, chosen: options.preset };
+  }
+  const best = candidates.find((c) => c.name !== 'generic' && c.score >= 0.5);
+  return { candidates, chosen: best ? best.name : 'generic' };
+}
+
+/** The kind a flat file most likely holds, from its field names (requests when nothing says otherwise). */
+export function detectKind(sample: readonly Record<string, unknown>[]): RecordKind {
+  const s = kindScores(listPaths(sample as Record<string, unknown>[]), sample);
+  if (s.tickets > s.requests && s.tickets >= s.feedback) return 'tickets';
+  if (s.feedback > s.requests && s.feedback > s.tickets) return 'feedback';
+  return 'requests';
+}
+
+type FieldType = 'id' | 'text' | 'ts' | 'duration' | 'int' | 'number' | 'tags' | 'fkind' | 'fvalue';
+
+/** Loupe fields a source can fill, per kind, with how their values are converted. */
+export const FIELD_TYPES: Record<RecordKind, Record<string, FieldType>> = {
+  requests: {
+    id: 'id', ts: 'ts', user_id: 'id', session_id: 'id', segment: 'text', model: 'text', model_version: 'text', feature: 'text',
+    lang: 'text', input: 'text', output: 'text', latency_ms: 'duration', ttft_ms: 'duration', tokens_in: 'int', tokens_out: 'int',
+    cost_usd: 'number', status: 'text', error: 'text',
+  },
+  feedback: {
+    id: 'id', request_id: 'id', session_id: 'id', user_id: 'id', ts: 'ts', kind: 'fkind', value: 'fvalue', scale: 'number',
+    label: 'text', comment: 'text', source: 'text',
+  },
+  tickets: {
+    id: 'id', created_ts: 'ts', updated_ts: 'ts', resolved_ts: 'ts', first_response_ts: 'ts', requester: 'text',
+    requester_email: 'text', user_id: 'id', subject: 'text', body: 'text', status: 'text', priority: 'text', channel: 'text',
+    tags: 'tags', csat: 'number', request_ref: 'id',
+  },
+};
+
+/** A field's source after building: how to read it from a record. */
+type Resolved =
+  | { type: 'paths'; alts: Array<{ path: string; unit?: DurationUnit | TimestampUnit }> }
+  | { type: 'compute'; fn: (r: Record<string, unknown>) => unknown; uses: readonly string[]; unit?: DurationUnit | TimestampUnit; describe: string }
+  | { type: 'const'; value: string | number | null };
+
+interface KindPlan {
+  kind: RecordKind;
+  fields: Map<string, Resolved>;
+  sentinels: Map<string, readonly string[]>;
+  usedPaths: string[];
+  /** Feedback: the kind implied by the value column's name (thumb, csat, nps...), when no kind column. */
+  impliedFeedbackKind?: FeedbackKind;
+  impliedScale?: number;
+  /** Tickets: the tags column is named tags/labels, so space-separated words are separate tags. */
+  spaceTags?: boolean;
+}
+
+function resolveSpec(spec: FieldSpec): Resolved {
+  if (typeof spec === 'string') return { type: 'paths', alts: [{ path: spec }] };
+  if (Array.isArray(spec)) return { type: 'paths', alts: spec.map((s: string | PathSource) => (typeof s === 'string' ? { path: s } : s)) };
+  if ('const' in (spec as ConstSource)) return { type: 'const', value: (spec as ConstSource).const };
+  if ('compute' in (spec as ComputedSource)) {
+    const c = spec as ComputedSource;
+    return { type: 'compute', fn: c.compute, uses: c.uses, describe: c.describe, ...(c.unit ? { unit: c.unit } : {}) };
+  }
+  const p = spec as PathSource;
+  return { type: 'paths', alts: [{ path: p.path, ...(p.unit ? { unit: p.unit } : {}) }] };
+}
+
+function describe(r: Resolved): string {
+  if (r.type === 'const') return `= ${JSON.stringify(r.value)}`;
+  if (r.type === 'compute') return r.describe;
+  return r.alts.map((a) => a.path).join(' | ');
+}
+
+function isAncestorOrSelf(a: string, b: string): boolean {
+  return a === b || b.startsWith(`${a}.`) || a.startsWith(`${b}.`);
+}
+
+/**
+ * Fills unmapped Loupe fields of `kind` from source field names (see SYNONYMS). A source path is taken only when
+ * no chosen path is its ancestor or descendant, and containers (objects, arrays of objects) only for text fields,
+ * so `response.body.usage.prompt_tokens` can fill tokens_in without `response` being taken as the output.
+ */
+function autoDetect(kind: RecordKind, info: Map<string, PathInfo>, taken: Map<string, Resolved>, skip: ReadonlySet<string>): Map<string, string> {
+  const found = new Map<string, string>();
+  const chosen: string[] = [];
+  for (const r of taken.values()) if (r.type === 'paths') chosen.push(...r.alts.map((a) => a.path));
+  const byName = new Map<string, string[]>();
+  // Paths empty throughout the sample still count: a cost column may only fill in later in the file.
+  for (const p of info.keys()) {
+    for (const n of new Set([normName(p), normName(leafName(p))])) {
+      const list = byName.get(n) ?? [];
+      list.push(p);
+      byName.set(n, list);
+    }
+  }
+  const syn = SYNONYMS[kind];
+  // Leaf-valued fields first, text fields last: a text field may take a container, which must not shadow a leaf.
+  const order = Object.keys(syn).sort((a, b) => Number(FIELD_TYPES[kind][a] === 'text') - Number(FIELD_TYPES[kind][b] === 'text'));
+  for (const field of order) {
+    if (taken.has(field) || skip.has(field)) continue;
+    const textField = FIELD_TYPES[kind][field] === 'text';
+    let best: string | undefined;
+    for (const name of syn[field]!) {
+      const paths = (byName.get(name) ?? [])
+        .filter((p) => (textField || !info.get(p)!.container) && !chosen.some((c) => isAncestorOrSelf(c, p) && !(c === p && sharesPath(field))))
+        .sort((a, b) => a.split('.').length - b.split('.').length);
+      if (paths.length) { best = paths[0]; break; }
+    }
+    if (best !== undefined) {
+      found.set(field, best);
+      chosen.push(best);
+    }
+  }
+  return found;
+}
+
+/** Fields that may read the same column as another (a ticket's requester email is also its user id). */
+function sharesPath(field: string): boolean {
+  return field === 'user_id' || field === 'requester_email';
+}
+
+const FEEDBACK_KIND_WORDS: Record<string, FeedbackKind> = {
+  thumb: 'thumb', thumbs: 'thumb', thumbs_up_down: 'thumb', vote: 'thumb', like: 'thumb', liked: 'thumb', helpful: 'thumb', reaction: 'thumb', sentiment: 'thumb',
+  rating: 'rating', score: 'rating', stars: 'rating', star: 'rating', csat: 'rating', satisfaction: 'rating', numeric: 'rating',
+  nps: 'nps', comment: 'comment', text: 'comment', note: 'comment', preference: 'preference', pairwise: 'preference',
+};
+
+const THUMB_UP = new Set(['up', 'thumbs_up', 'thumbsup', 'thumb_up', '👍', '+1', '1', 'true', 'yes', 'y', 'positive', 'like', 'liked', 'good', 'helpful', 'upvote']);
+const THUMB_DOWN = new Set(['down', 'thumbs_down', 'thumbsdown', 'thumb_down', '👎', '-1', '0', 'false', 'no', 'n', 'negative', 'dislike', 'disliked', 'bad', 'unhelpful', 'not_helpful', 'downvote']);
+const PREF_UP = new Set(['chosen', 'preferred', 'win', 'winner', 'better', 'a', '+1', '1']);
+const PREF_DOWN = new Set(['rejected', 'lose', 'loser', 'worse', 'b', '-1']);
+
+/** A finite number, or null when missing or unreadable (for sample statistics, never for stored values). */
+function num(v: unknown): number | null {
+  const n = parseNumber(v);
+  return typeof n === 'number' && Number.isFinite(n) ? n : null;
+}
+
+function convDurationFactor(u: DurationUnit): number {
+  return { s: 1000, ms: 1, us: 0.001, ns: 0.000001, min: 60_000, h: 3_600_000 }[u];
+}
+
+class Reject extends Error {
+  constructor(readonly field: string, reason: string) { super(reason); }
+}
+
+function shown(v: unknown): string {
+  const s = typeof v === 'string' ? v : JSON.stringify(v);
+  return JSON.stringify(s.length > 60 ? `${s.slice(0, 57)}...` : s);
+}
+
+const ERROR_STATUS = /^(error|errored|failed|failure|fail|timeout|timed[ _-]?out|exception|cancelled|canceled|rate[ _-]?limited|refused|aborted|status_code_error|[45]\d\d)$/i;
+
+/** Whether a status value means the request failed (HTTP 4xx/5xx, error/failed/timeout words, OTel STATUS_CODE_ERROR). */
+export function isErrorStatus(status: string | null): boolean {
+  if (status === null) return false;
+  const s = status.trim();
+  return ERROR_STATUS.test(s) || /^error\b/i.test(s);
+}
+
+/**
+ * Tags from an array, JSON array text, or a list separated by commas, semicolons or pipes. Only a column named
+ * tags/labels is also split on spaces (Zendesk writes `billing refund_request`); a category column such as Ticket Type
+ * (`Technical issue`) is one tag.
+ */
+function splitTags(v: unknown, spaceSeparated: boolean): string[] {
+  if (Array.isArray(v)) return v.filter((x) => x !== null && x !== undefined && String(x).trim() !== '').map((x) => String(x).trim());
+  const s = String(v).trim();
+  if (s.startsWith('[')) {
+    try {
+      const a = JSON.parse(s) as unknown;
+      if (Array.isArray(a)) return splitTags(a, false);
+    } catch { /* not JSON: split below */ }
+  }
+  const parts = /[,;|]/.test(s) ? s.split(/[,;|]/) : spaceSeparated ? s.split(/\s+/) : [s];
+  return parts.map((x) => x.trim()).filter(Boolean);
+}
+
+/** Copy of `rec` without the used paths; containers left empty are dropped. */
+function prune(v: unknown, used: ReadonlySet<string>, prefix: string): unknown {
+  if (prefix && used.has(prefix)) return undefined;
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) {
+    if (!v.some((x) => x !== null && typeof x === 'object')) return v;
+    let changed = false;
+    const out = v.map((x, i) => {
+      const y = prune(x, used, prefix ? `${prefix}.${i}` : String(i));
+      if (y !== x) changed = true;
+      return y;
+    });
+    if (!changed) return v;
+    const kept = out.filter((x) => x !== undefined && !(x && typeof x === 'object' && Object.keys(x).length === 0));
+    return kept.length ? kept : undefined;
+  }
+  const out: Record<string, unknown> = {};
+  let n = 0;
+  for (const [k, x] of Object.entries(v)) {
+    const y = prune(x, used, prefix ? `${prefix}.${k}` : k);
+    if (y === undefined) continue;
+    if (y !== null && typeof y === 'object' && !Array.isArray(y) && Object.keys(y).length === 0 && !(x !== null && typeof x === 'object' && Object.keys(x).length === 0)) continue;
+    out[k] = y;
+    n++;
+  }
+  return n || !prefix ? out : undefined;
+}
+
+function allMissing(rec: Record<string, unknown>): boolean {
+  for (const v of Object.values(rec)) {
+    if (v === null || v === undefined) continue;
+    if (typeof v === 'string' && v.trim() === '') continue;
+    return false;
+  }
+  return true;
+}
+
+/**
+ * Builds the mapper for a file: the preset's mapping, then auto-detection from field names for Loupe fields the
+ * preset leaves unmapped, then options.mapping overrides (keys `field` for the main kind, `kind.field` for any kind).
+ * Detects timestamp units (epoch s/ms/µs/ns by magnitude, Excel serials, ISO) and duration units (from the field
+ * name, else by magnitude) from the sample and says so in `notes`.
+ * @param preset - a preset name (see {@link choosePreset})
+ * @param sample - the first records of the file, as read
+ * @param options - import options (kind, mapping, time_zone, timestamp_unit, missing_sentinels)
+ * @param ctx - file name (for messages), workspace time zone (for naive times), price table (for derived cost)
+ * @throws LoupeError IMPORT_NOT_RECOGNISED naming the file and the fields seen when nothing mappable is found;
+ *   BAD_REQUEST for an unknown preset or an override naming no Loupe field
+ */
+export function buildMapper(preset: string, sample: Record<string, unknown>[], options: ImportOptions, ctx: MapContext): Mapper {
+  const p = presetByName(preset);
+  if (!p) throw new LoupeError('BAD_REQUEST', `Unknown preset "${preset}". Known presets: ${PRESETS.map((x) => x.name).join(', ')}.`);
+  const notes: string[] = [...(p.notes ?? [])];
+  const timeZone = options.time_zone ?? ctx.timeZone;
+  const optSentinels = options.missing_sentinels ?? [];
+
+  // Sub-records of the sample, per kind, as the preset's expand makes them.
+  const subSample: Record<RecordKind, Record<string, unknown>[]> = { requests: [], feedback: [], tickets: [] };
+  let kinds: RecordKind[];
+  let singleKind: RecordKind | null = null;
+  if (p.expand) {
+    for (const r of sample) {
+      let subs: SubRecord[] = [];
+      try { subs = p.expand(r); } catch { subs = []; }
+      for (const s of subs) subSample[s.kind].push(s.record);
+    }
+    kinds = (Object.keys(p.kinds) as RecordKind[]);
+  } else {
+    singleKind = p.kind === 'mixed' ? 'requests' : p.kind;
+    if (p.name === 'generic') singleKind = options.kind ?? detectKind(sample);
+    else if (options.kind && options.kind !== singleKind) singleKind = options.kind;
+    subSample[singleKind] = sample;
+    kinds = [singleKind];
+  }
+  const mainKind: RecordKind = singleKind ?? (p.kind === 'mixed' ? kinds[0]! : p.kind);
+  const prefixed = kinds.length > 1;
+
+  const plans = new Map<RecordKind, KindPlan>();
+  const mapping: Record<string, string> = {};
+  for (const kind of kinds) {
+    const km: KindMapping = p.kinds[kind] ?? { fields: {} };
+    const fields = new Map<string, Resolved>();
+    for (const [f, spec] of Object.entries(km.fields)) if (spec !== undefined) fields.set(f, resolveSpec(spec));
+    const info = pathInfo(subSample[kind]);
+    const overrides = new Map<string, string>();
+    for (const [key, path] of Object.entries(options.mapping ?? {})) {
+      const dot = key.indexOf('.');
+      const k = dot > 0 && (['requests', 'feedback', 'tickets'] as string[]).includes(key.slice(0, dot)) ? key.slice(0, dot) : mainKind;
+      const f = k === mainKind && dot <= 0 ? key : key.slice(dot + 1);
+      if (k === kind) overrides.set(f, path);
+    }
+    const overrideKeys = new Set(overrides.keys());
+    if (km.autoDetect !== false) {
+      for (const [f, path] of autoDetect(kind, info, fields, overrideKeys)) fields.set(f, { type: 'paths', alts: [{ path }] });
+    }
+    for (const [f, path] of overrides) {
+      if (!(f in FIELD_TYPES[kind])) {
+        throw new LoupeError('BAD_REQUEST', `The mapping for ${ctx.fileName} names "${f}", which is not a ${kind} field. Fields: ${Object.keys(FIELD_TYPES[kind]).join(', ')}.`);
+      }
+      if (path === '') fields.delete(f);
+      else fields.set(f, { type: 'paths', alts: [{ path }] });
+    }
+    const sentinels = new Map<string, readonly string[]>();
+    for (const f of Object.keys(FIELD_TYPES[kind])) sentinels.set(f, [...optSentinels, ...(km.sentinels?.[f] ?? [])]);
+    const plan: KindPlan = { kind, fields, sentinels, usedPaths: [] };
+    plans.set(kind, plan);
+  }
+
+  // Nothing mappable → refuse, naming the file and the fields seen.
+  for (const plan of plans.values()) {
+    const has = (f: string) => plan.fields.has(f);
+    const ok = plan.kind === 'requests' ? has('id') || has('input') || has('output') || has('ts') || has('latency_ms') || has('tokens_in')
+      : plan.kind === 'feedback' ? has('value') || has('kind') || has('comment')
+        : has('id') || has('subject') || has('body') || has('created_ts');
+    if (!ok && !p.expand) {
+      const seen = listPaths(sample).slice(0, 30);
+      throw new LoupeError('IMPORT_NOT_RECOGNISED',
+        `${ctx.fileName}: no field could be mapped to ${plan.kind} (looked for an id, ${plan.kind === 'requests' ? 'input, output or timestamp' : plan.kind === 'feedback' ? 'rating, thumb or comment' : 'subject, description or created time'}). Fields seen: ${seen.join(', ') || '(none)'}.`,
+        { action: 'Choose a preset, or map the fields yourself in the import preview.', details: { file: ctx.fileName, fields: seen } });
+    }
+  }
+
+  // Units: timestamps by magnitude/format from the sample, durations from the field name else magnitude.
+  const units = new Map<string, DurationUnit | TimestampUnit>();
+  for (const plan of plans.values()) {
+    const sub = subSample[plan.kind];
+    for (const [f, r] of plan.fields) {
+      const type = FIELD_TYPES[plan.kind][f];
+      if (!type) continue;
+      const key = `${plan.kind}.${f}`;
+      const label = prefixed ? key : f;
+      const srcName = r.type === 'paths' ? r.alts[0]!.path : r.type === 'compute' ? r.describe : '';
+      const explicit = r.type === 'paths' ? r.alts[0]!.unit : r.type === 'compute' ? r.unit : undefined;
+      const values = sub.map((rec) => readRaw(r, rec)).filter((v) => v !== undefined && v !== null && v !== '');
+      if (type === 'ts') {
+        if (options.timestamp_unit && options.timestamp_unit !== 'auto') {
+          units.set(key, options.timestamp_unit);
+          notes.push(`${label}: read as ${unitWords(options.timestamp_unit)} (chosen)`);
+        } else if (explicit) {
+          units.set(key, explicit);
+        } else if (values.length) {
+          const d = detectTimestampUnit(values, srcName);
+          units.set(key, d.unit ?? 'auto');
+          if (d.note) notes.push(`${label} ← ${d.note}`);
+          // An auto-detected column whose values are not times (durations, counts) is dropped, not rejected.
+          if (r.type === 'paths' && !isDeclared(p, plan.kind, f) && options.mapping?.[f] === undefined && options.mapping?.[key] === undefined) {
+            const parsed = values.filter((v) => parseTimestamp(v, { timeZone, unit: d.unit ?? 'auto' }).ok);
+            if (parsed.length < values.length / 2) {
+              plan.fields.delete(f);
+              notes.push(`${label}: ${srcName} does not hold times (e.g. ${shown(values[0])}); left unmapped`);
+            }
+          }
+        }
+      } else if (type === 'duration') {
+        let u = explicit as DurationUnit | undefined;
+        if (!u && r.type === 'paths') {
+          u = durationUnitFromFieldName(leafName(srcName)) ?? undefined;
+          if (u) notes.push(`${f}: ${srcName} read in ${unitWords(u)} (from its name)`);
+        }
+        if (!u) {
+          const nums = values.map(num).filter((n): n is number => n !== null).sort((a, b) => a - b);
+          const median = nums.length ? nums[Math.floor(nums.length / 2)]! : 0;
+          const fractional = nums.some((n) => !Number.isInteger(n));
+          u = median > 0 && median < 60 && fractional ? 's' : 'ms';
+          if (values.length) notes.push(`${f}: ${srcName} has no unit in its name; read in ${unitWords(u)} (median value ${median})`);
+        } else if (explicit) {
+          notes.push(`${label}: ${srcName} read in ${unitWords(u)}`);
+        }
+        units.set(key, u);
+      }
+    }
+  }
+
+  // Feedback: what kind of feedback a value column holds when there is no kind column.
+  const fb = plans.get('feedback');
+  if (fb && !fb.fields.has('kind')) {
+    const v = fb.fields.get('value');
+    const name = v && v.type === 'paths' ? normName(leafName(v.alts[0]!.path)) : '';
+    let implied: FeedbackKind | undefined = FEEDBACK_KIND_WORDS[name];
+    if (!v && fb.fields.has('comment')) implied = 'comment';
+    if (name === 'csat') fb.impliedScale = 5;
+    if (name === 'nps') fb.impliedScale = 10;
+    if (!implied && v) {
+      // A bare `value` column: thumbs when its values are up/down words, else a rating.
+      const vals = subSample.feedback.map((r) => readRaw(v, r)).filter((x) => x !== undefined && x !== null && x !== '');
+      implied = vals.length && vals.every((x) => THUMB_UP.has(String(x).toLowerCase()) || THUMB_DOWN.has(String(x).toLowerCase())) && vals.some((x) => !/^\d+$/.test(String(x))) ? 'thumb' : 'rating';
+    }
+    if (implied) {
+      fb.impliedFeedbackKind = implied;
+      notes.push(`feedback kind: ${implied}${name ? ` (from the column name ${name})` : ''}`);
+    }
+    if (implied === 'rating' && !fb.impliedScale && !fb.fields.has('scale') && v) {
+      const nums = subSample.feedback.map((r) => num(readRaw(v, r))).filter((n): n is number => n !== null);
+      const max = nums.length ? Math.max(...nums) : 5;
+      fb.impliedScale = max <= 5 ? 5 : max <= 10 ? 10 : 100;
+      notes.push(`rating scale: 1-${fb.impliedScale} (largest value in the first records is ${max})`);
+    }
+  }
+
+  for (const plan of plans.values()) {
+    const tags = plan.fields.get('tags');
+    plan.spaceTags = !!tags && tags.type === 'paths' && ['tags', 'tag', 'labels', 'ticket_tags'].includes(normName(leafName(tags.alts[0]!.path)));
+    if (plan.kind === 'tickets' && !plan.fields.has('created_ts')) {
+      notes.push('created_ts: no ticket creation time found (tickets cannot be placed in weeks or linked to earlier requests by time); map a column to created_ts in the preview if there is one');
+    }
+    for (const [f, r] of plan.fields) {
+      mapping[prefixed ? `${plan.kind}.${f}` : f] = describe(r);
+      if (r.type === 'paths') plan.usedPaths.push(...r.alts.map((a) => a.path));
+      else if (r.type === 'compute') plan.usedPaths.push(...r.uses);
+    }
+  }
+
+  // Data-quality findings counted while mapping; notes updated in place.
+  const quality = new Map<string, { count: number; first: number; index: number }>();
+  const flag = (key: string, line: number, text: (n: number, first: number) => string) => {
+    let q = quality.get(key);
+    if (!q) {
+      q = { count: 0, first: line, index: notes.length };
+      quality.set(key, q);
+      notes.push('');
+    }
+    q.count++;
+    notes[q.index] = text(q.count, q.first);
+  };
+
+  const mapOne = (kind: RecordKind, rec: Record<string, unknown>, line: number, rawForHash: unknown): MappedRow => {
+    const plan = plans.get(kind)!;
+    const row: Record<string, string | number | null> = {};
+    const types = FIELD_TYPES[kind];
+    for (const f of Object.keys(types)) {
+      const r = plan.fields.get(f);
+      if (!r) { row[f] = null; continue; }
+      const { value: raw, unit } = readRawUnit(r, rec);
+      row[f] = convert(kind, f, types[f]!, raw, unit ?? units.get(`${kind}.${f}`), plan.sentinels.get(f) ?? [], timeZone, plan.spaceTags) as string | number | null;
+    }
+    if (row.id === null) row.id = contentId(rawForHash);
+    if (kind === 'requests') finishRequest(row, ctx.prices);
+    else if (kind === 'feedback') finishFeedback(row, plan, rec);
+    else finishTicket(row, line, flag);
+    const used = new Set(plan.usedPaths);
+    const extra = used.size ? prune(rec, used, '') : rec;
+    row.extra = extra && typeof extra === 'object' && Object.keys(extra).length ? JSON.stringify(extra) : null;
+    return { kind, row };
+  };
+
+  return {
+    preset: p.name,
+    kind: p.expand ? (kinds.length === 1 ? kinds[0]! : 'mixed') : mainKind,
+    mapping,
+    notes,
+    map({ line, record }) {
+      const rows: MappedRow[] = [];
+      const rejects: RejectedRow[] = [];
+      if (allMissing(record)) return { rows, rejects };
+      let subs: SubRecord[];
+      if (p.expand) {
+        try {
+          subs = p.expand(record);
+        } catch (e) {
+          rejects.push({ line, field: null, reason: `not a ${p.label} record: ${(e as Error).message}` });
+          return { rows, rejects };
+        }
+      } else {
+        subs = [{ kind: mainKind, record }];
+      }
+      for (const s of subs) {
+        if (!plans.has(s.kind)) continue;
+        try {
+          rows.push(mapOne(s.kind, s.record, line, p.expand ? { kind: s.kind, record: s.record } : record));
+        } catch (e) {
+          if (e instanceof Reject) rejects.push({ line, field: e.field, reason: e.message });
+          else throw e;
+        }
+      }
+      return { rows, rejects };
+    },
+  };
+}
+
+function isDeclared(p: Preset, kind: RecordKind, f: string): boolean {
+  return p.kinds[kind]?.fields[f] !== undefined;
+}
+
+function unitWords(u: string): string {
+  return ({ s: 'seconds', ms: 'milliseconds', us: 'microseconds', ns: 'nanoseconds', min: 'minutes', h: 'hours', excel: 'Excel serial days', iso: 'ISO 8601 text', auto: 'detected per value' } as Record<string, string>)[u] ?? u;
+}
+
+function readRaw(r: Resolved, rec: Record<string, unknown>): unknown {
+  return readRawUnit(r, rec).value;
+}
+
+/** The field's raw value and, for a list of alternatives, the unit of the one that was present. */
+function readRawUnit(r: Resolved, rec: Record<string, unknown>): { value: unknown; unit?: DurationUnit | TimestampUnit } {
+  if (r.type === 'const') return { value: r.value };
+  if (r.type === 'compute') return { value: r.fn(rec) };
+  for (const a of r.alts) {
+    const v = getPathImpl(rec, a.path);
+    if (v !== undefined && v !== null && v !== '') return a.unit ? { value: v, unit: a.unit } : { value: v };
+  }
+  return { value: r.alts.length === 1 ? getPathImpl(rec, r.alts[0]!.path) : undefined };
+}
+
+/**
+ * Missing values. Typed fields use the shared rule (empty, NaN, N/A, NA, null, sentinels); free text and ids only
+ * treat empty text and the configured sentinels as missing, since "NA" may be a real answer there.
+ */
+function missing(v: unknown, sentinels: readonly string[], typed = true): boolean {
+  if (v === undefined || v === null) return true;
+  if (typeof v === 'object') return Array.isArray(v) ? v.length === 0 : false;
+  if (typed) return isMissing(v, sentinels);
+  if (typeof v === 'string' && v.trim() === '') return true;
+  return sentinels.length > 0 && isMissing(v, sentinels) && !(typeof v === 'string' && ['nan', 'n/a', 'na', 'null'].includes(v.trim().toLowerCase()));
+}
+
+function convert(kind: RecordKind, field: string, type: FieldType, raw: unknown, unit: DurationUnit | TimestampUnit | undefined, sentinels: readonly string[], timeZone: string, spaceTags = false): unknown {
+  if (type === 'fvalue' || type === 'fkind') return raw === undefined || raw === null || raw === '' ? null : raw; // decided in finishFeedback
+  if (missing(raw, sentinels, type !== 'text' && type !== 'id' && type !== 'tags')) return null;
+  switch (type) {
+    case 'id': {
+      const s = toIdText(raw);
+      if (s === null) throw new Reject(field, `${field}: expected an id (text or number), found ${shown(raw)}`);
+      return s;
+    }
+    case 'text': {
+      if (field === 'error' && raw && typeof raw === 'object' && !Array.isArray(raw)) {
+        const o = raw as Record<string, unknown>;
+        const msg = o.message ?? o.msg ?? o.error;
+        return typeof msg === 'string' ? msg : JSON.stringify(raw);
+      }
+      return chatText(raw);
+    }
+    case 'ts': {
+      const r = parseTimestamp(raw, { timeZone, unit: (unit as TimestampUnit | undefined) ?? 'auto' });
+      if (!r.ok) throw new Reject(field, `${field}: expected a date-time (ISO 8601, epoch seconds/ms/µs/ns or Excel serial): ${r.reason}`);
+      return r.ms;
+    }
+    case 'duration': {
+      const u = (unit as DurationUnit | undefined) ?? 'ms';
+      let ms: ReturnType<typeof parseDurationMs>;
+      if (u === 's' || u === 'ms') ms = parseDurationMs(raw, u, { sentinels });
+      else {
+        const n = parseNumber(raw, { sentinels });
+        ms = typeof n === 'number' ? (n < 0 ? { error: `a duration cannot be negative, found ${shown(raw)}` } : n * convDurationFactor(u)) : n;
+      }
+      if (isValueError(ms)) throw new Reject(field, `${field}: expected a duration in ${unitWords(u)}: ${ms.error}`);
+      return ms;
+    }
+    case 'int': {
+      const n = parseNumber(raw, { sentinels });
+      if (isValueError(n)) throw new Reject(field, `${field}: expected a whole number of tokens: ${n.error}`);
+      if (n !== null && (!Number.isInteger(n) || n < 0)) throw new Reject(field, `${field}: expected a whole number of tokens, found ${shown(raw)}`);
+      return n;
+    }
+    case 'number': {
+      if (kind === 'tickets' && field === 'csat' && typeof raw === 'string' && !/\d/.test(raw)) {
+        const w = raw.trim().toLowerCase();
+        if (/^(offered|unoffered|not offered|not_offered|none)$/.test(w)) return null;
+        if (/^(good|satisfied|positive)/.test(w)) return 5;
+        if (/^(bad|unsatisfied|dissatisfied|negative)/.test(w)) return 1;
+      }
+      const n = parseNumber(raw, { sentinels });
+      if (isValueError(n)) throw new Reject(field, `${field}: ${n.error}`);
+      if (n === null) return null;
+      if (kind === 'tickets' && field === 'csat' && (n < 1 || n > 5)) throw new Reject(field, `csat: expected a satisfaction score from 1 to 5, found ${shown(raw)}`);
+      return n;
+    }
+    case 'tags': {
+      const tags = splitTags(raw, spaceTags);
+      return tags.length ? JSON.stringify(tags) : null;
+    }
+  }
+  return null;
+}
+
+function finishRequest(row: Record<string, string | number | null>, prices: readonly ModelPrice[]): void {
+  const input = row.input;
+  const output = row.output;
+  row.input_chars = typeof input === 'string' ? input.length : null;
+  row.output_chars = typeof output === 'string' ? output.length : null;
+  row.is_error = (typeof row.error === 'string' && row.error.trim() !== '') || isErrorStatus(row.status === null ? null : String(row.status)) ? 1 : 0;
+  if (row.cost_usd !== null) {
+    row.cost_source = 'source';
+  } else if (typeof row.model === 'string' && typeof row.tokens_in === 'number' && typeof row.tokens_out === 'number') {
+    const price = findPrice(row.model, prices);
+    row.cost_source = price ? 'price_table' : null;
+    row.cost_usd = price ? costUsd(row.tokens_in, row.tokens_out, price) : null;
+  } else {
+    row.cost_source = null;
+  }
+}
+
+function finishFeedback(row: Record<string, string | number | null>, plan: KindPlan, _rec: Record<string, unknown>): void {
+  const rawKind = row.kind;
+  const rawValue = row.value;
+  let kind: FeedbackKind | undefined;
+  if (rawKind !== null && rawKind !== undefined) {
+    const w = normName(String(rawKind));
+    kind = (['thumb', 'rating', 'nps', 'comment', 'preference'] as const).find((k) => k === w) ?? FEEDBACK_KIND_WORDS[w];
+    if (!kind) throw new Reject('kind', `kind: expected a feedback kind (thumb, rating, csat, nps, comment, preference), found ${shown(rawKind)}`);
+    if (w === 'csat' && row.scale === null) row.scale = 5;
+  } else {
+    kind = plan.impliedFeedbackKind ?? (row.comment !== null ? 'comment' : undefined);
+  }
+  if (!kind) throw new Reject('kind', 'kind: no feedback kind, value or comment in this row');
+  if (rawKind === null && rawValue === null && row.comment !== null && kind !== 'comment') kind = 'comment';
+  row.kind = kind;
+  const sentinels = plan.sentinels.get('value') ?? [];
+  const valueMissing = rawValue === null || missing(rawValue, sentinels);
+  if (row.label === null && rawValue !== null && typeof rawValue !== 'object') row.label = String(rawValue);
+  if (valueMissing) {
+    row.value = null;
+    if (kind === 'thumb' && row.comment === null) throw new Reject('value', 'value: expected a thumb (up/down, +1/-1), found nothing');
+  } else if (kind === 'thumb' || kind === 'preference') {
+    const w = String(rawValue).trim().toLowerCase().replace(/\s+/g, '_');
+    const up = kind === 'thumb' ? THUMB_UP : PREF_UP;
+    const down = kind === 'thumb' ? THUMB_DOWN : PREF_DOWN;
+    if (up.has(w)) row.value = 1;
+    else if (down.has(w)) row.value = -1;
+    else {
+      const n = num(rawValue);
+      if (n === null) throw new Reject('value', `value: expected a ${kind} (${kind === 'thumb' ? 'up/down, +1/-1, 1/0' : 'chosen/rejected, +1/-1'}), found ${shown(rawValue)}`);
+      row.value = n > 0 ? 1 : -1;
+    }
+    row.scale = null;
+  } else if (kind === 'comment') {
+    row.value = null;
+    if (row.comment === null && rawValue !== null) row.comment = String(rawValue);
+  } else {
+    const n = num(rawValue);
+    if (n === null) throw new Reject('value', `value: expected a ${kind === 'nps' ? 'score from 0 to 10' : 'numeric rating'}, found ${shown(rawValue)}`);
+    if (kind === 'nps' && (n < 0 || n > 10)) throw new Reject('value', `value: expected an NPS score from 0 to 10, found ${shown(rawValue)}`);
+    row.value = n;
+    if (kind === 'nps') row.scale = 10;
+    else if (row.scale === null) row.scale = plan.impliedScale ?? 5;
+  }
+  row.link_method = row.request_id !== null ? 'explicit' : null;
+}
+
+function finishTicket(row: Record<string, string | number | null>, line: number, flag: (key: string, line: number, text: (n: number, first: number) => string) => void): void {
+  const fr = row.first_response_ts;
+  const res = row.resolved_ts;
+  const cr = row.created_ts;
+  if (typeof fr === 'number' && typeof res === 'number' && res < fr) {
+    flag('resolved-before-first-response', line, (n, first) => `data quality: ${n.toLocaleString('en-US')} ticket(s) resolved before their first response (first on line ${first}); kept as written`);
+  }
+  if (typeof cr === 'number' && typeof res === 'number' && res < cr) {
+    flag('resolved-before-created', line, (n, first) => `data quality: ${n.toLocaleString('en-US')} ticket(s) resolved before they were created (first on line ${first}); kept as written`);
+  }
+}

@@ -1,0 +1,179 @@
+/**
+ * The vocabulary presets are written in, and the small pure helpers they and the mapper share: dotted paths into
+ * nested JSON, source-name normalisation, chat-message rendering, and stable content hashes for records that carry
+ * no id of their own.
+ */
+import crypto from 'node:crypto';
+import type { RecordKind } from '../../../../shared/types';
+
+/** Units a duration source may be written in. */
+export type DurationUnit = 's' | 'ms' | 'us' | 'ns' | 'min' | 'h';
+/** Units a timestamp source may be written in (as in ImportOptions.timestamp_unit). */
+export type TimestampUnit = 'auto' | 'iso' | 's' | 'ms' | 'us' | 'ns' | 'excel';
+
+/** A dotted path into the record, optionally with the unit its values are written in. */
+export interface PathSource { path: string; unit?: DurationUnit | TimestampUnit }
+/** A value computed from the record (ids built from several keys, values that need arithmetic). */
+export interface ComputedSource {
+  compute: (rec: Record<string, unknown>) => unknown;
+  /** Source paths the computation reads; they are left out of `extra`. */
+  uses: readonly string[];
+  /** What the preview shows as the source, e.g. `mtbench:<model>:<question_id>:<turn>`. */
+  describe: string;
+  unit?: DurationUnit | TimestampUnit;
+}
+/** A constant, e.g. `{ const: 'judge' }` for the feedback source of a judge-scores file. */
+export interface ConstSource { const: string | number | null }
+/**
+ * Where a Loupe field comes from: one dotted path, a list of alternatives (the first one present in a record wins),
+ * a computed value or a constant.
+ */
+export type FieldSpec = string | PathSource | ReadonlyArray<string | PathSource> | ComputedSource | ConstSource;
+
+/** A preset's mapping for one kind of stored row. */
+export interface KindMapping {
+  fields: Partial<Record<string, FieldSpec>>;
+  /** Per Loupe field: source values that mean "missing" (e.g. MT-Bench's score -1, "could not parse"). */
+  sentinels?: Partial<Record<string, readonly string[]>>;
+  /** Fill Loupe fields the preset leaves unmapped by matching source field names (default true). */
+  autoDetect?: boolean;
+}
+
+/** One record a preset's `expand` made out of a source record, with the kind of row it becomes. */
+export interface SubRecord { kind: RecordKind; record: Record<string, unknown> }
+
+/**
+ * A preset: a known source shape. Declarative apart from `detect` (how sure we are that a sample is of this shape)
+ * and an optional `expand` for sources where one record holds several rows (an OTLP batch, an OASST tree, a
+ * chosen/rejected pair).
+ */
+export interface Preset {
+  name: string;
+  label: string;
+  kind: RecordKind | 'mixed';
+  /** 0 (not this shape) to 1 (certainly this shape), from the first records of a file. */
+  detect(sample: readonly Record<string, unknown>[]): number;
+  kinds: Partial<Record<RecordKind, KindMapping>>;
+  expand?(record: Record<string, unknown>): SubRecord[];
+  /** Notes shown in the preview whenever the preset is used (choices the preset makes for the user). */
+  notes?: readonly string[];
+}
+
+/**
+ * Dotted-path lookup into nested JSON. `a.b.0.c` indexes arrays. A key that itself contains dots (e.g. a CSV
+ * header `gen_ai.request.model`) is found too: at each level the longest key matching the remaining path wins.
+ * @returns the value, or undefined when any parent is null, missing or not a container (a null parent is no error)
+ */
+export function getPath(obj: unknown, path: string): unknown {
+  if (path === '') return obj;
+  if (obj === null || obj === undefined || typeof obj !== 'object') return undefined;
+  const rec = obj as Record<string, unknown>;
+  if (Object.prototype.hasOwnProperty.call(rec, path)) return rec[path];
+  let dot = path.indexOf('.');
+  while (dot !== -1) {
+    const head = path.slice(0, dot);
+    if (Object.prototype.hasOwnProperty.call(rec, head)) {
+      const found = getPath(rec[head], path.slice(dot + 1));
+      if (found !== undefined) return found;
+    }
+    dot = path.indexOf('.', dot + 1);
+  }
+  return undefined;
+}
+
+/** Normalises a source field name for matching: camelCase and spaces become snake_case, lower case. */
+export function normName(name: string): string {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
+}
+
+/** The last segment of a dotted path that is not an array index. */
+export function leafName(path: string): string {
+  const parts = path.split('.');
+  for (let i = parts.length - 1; i >= 0; i--) if (!/^\d+$/.test(parts[i]!)) return parts[i]!;
+  return path;
+}
+
+/** JSON with object keys sorted, so the same content always gives the same text (and hash). */
+export function stableStringify(v: unknown): string {
+  if (v === undefined) return 'null';
+  if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'null';
+  if (Array.isArray(v)) return `[${v.map(stableStringify).join(',')}]`;
+  const keys = Object.keys(v as Record<string, unknown>).sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${stableStringify((v as Record<string, unknown>)[k])}`).join(',')}}`;
+}
+
+/**
+ * A stable id from a record's content: `h:` + SHA-1 hex of its key-sorted JSON. The same record always gets the
+ * same id, so re-importing a file without ids adds nothing.
+ */
+export function contentId(v: unknown, prefix = 'h:'): string {
+  return prefix + crypto.createHash('sha1').update(stableStringify(v)).digest('hex');
+}
+
+function partText(p: unknown): string {
+  if (typeof p === 'string') return p;
+  if (p && typeof p === 'object') {
+    const o = p as Record<string, unknown>;
+    if (typeof o.text === 'string') return o.text;
+    if (typeof o.content === 'string') return o.content;
+    if (Array.isArray(o.content)) return o.content.map(partText).join('');
+    if (Array.isArray(o.parts)) return o.parts.map(partText).join('');
+  }
+  return '';
+}
+
+function isMessage(m: unknown): m is { role?: unknown; content?: unknown } {
+  return !!m && typeof m === 'object' && !Array.isArray(m) && 'role' in m && ('content' in m || 'parts' in m);
+}
+
+/**
+ * Text of a chat-style value as a reviewer reads it. A string stays as is. An array of messages `{role, content}`
+ * (OpenAI, Langfuse, OTel GenAI) becomes the one user message when that is all there is (a system prompt aside),
+ * else a transcript `role: text` separated by blank lines. `{messages: [...]}` is unwrapped; content may be a string
+ * or an array of parts `{type:'text', text}`. Anything else is JSON.
+ */
+export function chatText(v: unknown): string {
+  if (typeof v === 'string') {
+    // OTel GenAI puts messages in one attribute as JSON text.
+    if (v.startsWith('[{') && v.endsWith(']') && v.includes('"role"')) {
+      try {
+        const parsed = JSON.parse(v) as unknown;
+        if (Array.isArray(parsed) && parsed.length > 0 && parsed.every(isMessage)) return chatText(parsed);
+      } catch { /* plain text after all */ }
+    }
+    return v;
+  }
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  if (Array.isArray(v) && v.length > 0 && v.every(isMessage)) {
+    const msgs = v as Array<Record<string, unknown>>;
+    const nonSystem = msgs.filter((m) => m.role !== 'system' && m.role !== 'developer');
+    if (nonSystem.length === 1) return partText(nonSystem[0]);
+    return msgs.map((m) => `${String(m.role)}: ${partText(m)}`).join('\n\n');
+  }
+  if (v && typeof v === 'object' && !Array.isArray(v)) {
+    const o = v as Record<string, unknown>;
+    if (Array.isArray(o.messages)) return chatText(o.messages);
+    if (isMessage(o)) return partText(o);
+    for (const k of ['text', 'content', 'output', 'input', 'prompt', 'completion', 'question', 'answer', 'query']) {
+      if (typeof o[k] === 'string' && Object.keys(o).length <= 3) return o[k] as string;
+    }
+  }
+  return JSON.stringify(v);
+}
+
+/** Score helper: the share of sample records for which `test` holds (0-1). */
+export function share(sample: readonly Record<string, unknown>[], test: (r: Record<string, unknown>) => boolean): number {
+  if (sample.length === 0) return 0;
+  let n = 0;
+  for (const r of sample) if (test(r)) n++;
+  return n / sample.length;
+}
+
+/** Whether every one of `keys` is an own key of `r`. */
+export function hasKeys(r: Record<string, unknown>, ...keys: string[]): boolean {
+  return keys.every((k) => Object.prototype.hasOwnProperty.call(r, k));
+}

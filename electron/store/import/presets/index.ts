@@ -1,0 +1,25 @@
+/**
+ * The preset registry, in the order candidates are listed when scores tie.
+ */
+import type { Preset } from './common';
+import { dices } from './dices';
+import { generic, helpdeskTickets } from './generic';
+import { hhRlhf } from './hh-rlhf';
+import { langfuse } from './langfuse';
+import { llmperf } from './llmperf';
+import { mtbenchAnswers, mtbenchJudgments } from './mtbench';
+import { oasstTrees } from './oasst';
+import { openaiBatch, openaiChat } from './openai';
+import { otelGenai } from './otel';
+
+export const PRESETS: readonly Preset[] = [
+  openaiBatch, openaiChat, otelGenai, langfuse, llmperf, oasstTrees, mtbenchAnswers, mtbenchJudgments, hhRlhf, dices,
+  helpdeskTickets, generic,
+];
+
+/** The preset of that name, or undefined. */
+export function presetByName(name: string): Preset | undefined {
+  return PRESETS.find((p) => p.name === name);
+}
+
+export type { Preset } from './common';

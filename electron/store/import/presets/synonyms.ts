@@ -1,0 +1,103 @@
+/**
+ * Source field names that mean a Loupe field, per kind of row, in order of preference. Names are compared after
+ * {@link normName} (so `Ticket ID`, `ticketId` and `ticket_id` all read `ticket_id`). Used by the generic preset's
+ * auto-detection and to fill fields a preset leaves unmapped; also by {@link kindScores} to tell requests, feedback
+ * and tickets apart by their headers.
+ */
+import type { RecordKind } from '../../../../shared/types';
+import { leafName, normName } from './common';
+
+export const SYNONYMS: Record<RecordKind, Record<string, readonly string[]>> = {
+  requests: {
+    id: ['request_id', 'id', 'req_id', 'requestid', 'call_id', 'generation_id', 'custom_id', 'uuid', 'event_id', 'log_id', 'completion_id', 'answer_id'],
+    ts: ['timestamp', 'ts', 'created_at', 'created', 'time', 'datetime', 'date', 'start_time', 'started_at', 'request_time', 'event_time', 'time_stamp', 'tstamp', 'created_time', 'logged_at', 'request_timestamp'],
+    user_id: ['user_id', 'userid', 'user', 'end_user_id', 'customer_id', 'account_id', 'client_id', 'uid', 'user_email'],
+    session_id: ['session_id', 'sessionid', 'conversation_id', 'thread_id', 'chat_id', 'session', 'conversation', 'dialog_id', 'dialogue_id'],
+    segment: ['segment', 'user_segment', 'customer_segment', 'plan', 'tier', 'user_tier'],
+    model: ['model', 'model_name', 'model_id', 'engine', 'llm', 'deployment', 'deployment_name'],
+    model_version: ['model_version', 'version', 'model_revision', 'revision', 'prompt_version', 'release'],
+    feature: ['feature', 'route', 'endpoint', 'use_case', 'usecase', 'app', 'application', 'task', 'product_area', 'intent'],
+    lang: ['lang', 'language', 'locale'],
+    input: ['input', 'prompt', 'question', 'query', 'user_message', 'user_input', 'instruction', 'messages', 'input_text', 'prompt_text', 'user_prompt', 'request_text', 'human'],
+    output: ['output', 'completion', 'response', 'answer', 'assistant_message', 'output_text', 'generated_text', 'gen_text', 'reply', 'generation', 'response_text', 'completion_text', 'assistant'],
+    latency_ms: ['latency_ms', 'latency', 'duration_ms', 'duration', 'elapsed_ms', 'elapsed', 'response_time_ms', 'response_time', 'end_to_end_latency_s', 'end_to_end_latency_ms', 'e2e_latency', 'total_time', 'latency_s', 'duration_s', 'elapsed_s', 'took_ms', 'latency_sec', 'latency_seconds'],
+    ttft_ms: ['ttft_ms', 'ttft', 'ttft_s', 'time_to_first_token', 'time_to_first_token_ms', 'time_to_first_token_s', 'first_token_ms', 'first_token_latency'],
+    tokens_in: ['tokens_in', 'prompt_tokens', 'input_tokens', 'num_input_tokens', 'number_input_tokens', 'n_prompt_tokens', 'prompt_token_count', 'input_token_count', 'prompt_tokens_count'],
+    tokens_out: ['tokens_out', 'completion_tokens', 'output_tokens', 'num_output_tokens', 'number_output_tokens', 'generated_tokens', 'completion_token_count', 'output_token_count', 'candidates_token_count'],
+    cost_usd: ['cost_usd', 'cost', 'total_cost', 'cost_in_usd', 'usd_cost', 'calculated_total_cost', 'price_usd', 'total_cost_usd'],
+    status: ['status', 'status_code', 'http_status', 'state', 'outcome', 'result_status', 'finish_reason'],
+    error: ['error', 'error_message', 'error_msg', 'err', 'exception', 'failure_reason', 'error_type'],
+  },
+  feedback: {
+    id: ['feedback_id', 'id', 'rating_id', 'vote_id', 'score_id', 'response_id', 'survey_response_id'],
+    request_id: ['request_id', 'req_id', 'generation_id', 'trace_id', 'message_id', 'completion_id', 'call_id', 'observation_id'],
+    session_id: ['session_id', 'conversation_id', 'thread_id', 'chat_id', 'session', 'conversation'],
+    user_id: ['user_id', 'userid', 'user', 'customer_id', 'account_id', 'uid', 'rater_id', 'annotator_id'],
+    ts: ['timestamp', 'ts', 'created_at', 'created', 'time', 'datetime', 'date', 'submitted_at', 'rated_at', 'tstamp', 'created_time'],
+    kind: ['type', 'kind', 'feedback_type', 'feedback_kind', 'metric', 'data_type'],
+    value: ['value', 'thumb', 'thumbs', 'vote', 'rating', 'score', 'csat', 'nps', 'stars', 'helpful', 'liked', 'reaction', 'feedback', 'preference', 'sentiment'],
+    scale: ['scale', 'max_score', 'scale_max', 'out_of', 'max_value'],
+    comment: ['comment', 'comments', 'feedback_text', 'text', 'note', 'notes', 'remark', 'free_text', 'reason', 'verbatim'],
+    source: ['source', 'feedback_source', 'origin', 'channel', 'rater_type'],
+  },
+  tickets: {
+    id: ['ticket_id', 'id', 'ticket_number', 'ticket', 'issue_key', 'key', 'issue_id', 'case_id', 'case_number', 'ticket_no', 'number'],
+    created_ts: ['created_at', 'created', 'created_time', 'creation_date', 'date_created', 'opened_at', 'opened', 'submitted_at', 'created_date', 'ticket_created', 'timestamp', 'date'],
+    updated_ts: ['updated_at', 'updated', 'last_update_time', 'last_updated', 'modified_at', 'last_modified', 'updated_time', 'last_updated_at'],
+    resolved_ts: ['solved_at', 'resolved_at', 'resolved', 'resolved_time', 'closed_at', 'closed_time', 'closed', 'resolution_date', 'date_resolved', 'solved', 'time_to_resolution', 'resolution_time'],
+    first_response_ts: ['first_response_at', 'first_response_time', 'initial_response_time', 'first_reply_at', 'first_responded_at', 'first_response', 'first_reply_time'],
+    requester: ['requester', 'requester_name', 'customer_name', 'customer', 'full_name', 'name', 'reporter', 'contact', 'contact_name', 'submitter'],
+    requester_email: ['requester_email', 'customer_email', 'email', 'contact_email', 'reporter_email', 'email_address'],
+    user_id: ['requester_id', 'user_id', 'customer_id', 'contact_id', 'account_id', 'user', 'requester_email', 'customer_email', 'email', 'contact_email'],
+    subject: ['subject', 'ticket_subject', 'summary', 'title', 'issue_summary'],
+    body: ['description', 'ticket_description', 'body', 'message', 'content', 'details', 'text', 'comment'],
+    status: ['status', 'ticket_status', 'state'],
+    priority: ['priority', 'ticket_priority', 'severity', 'urgency'],
+    channel: ['channel', 'ticket_channel', 'via', 'source', 'origin', 'medium'],
+    tags: ['tags', 'labels', 'tag', 'ticket_tags', 'ticket_type', 'type', 'issue_type', 'category'],
+    csat: ['csat', 'satisfaction_score', 'customer_satisfaction_rating', 'satisfaction_rating', 'satisfaction', 'csat_score', 'survey_results', 'rating'],
+    request_ref: ['request_id', 'request_ref', 'ai_request_id', 'llm_request_id', 'related_request_id', 'request'],
+  },
+};
+
+/**
+ * Header names that say which kind a flat file holds, with weights: an id column named for the kind is strong
+ * evidence; shared names (timestamp, user, status) say nothing and are absent.
+ */
+const KIND_SIGNALS: Record<RecordKind, Record<string, number>> = {
+  requests: {
+    request_id: 1, input: 1, prompt: 1, question: 0.5, query: 0.5, output: 1, completion: 1, response: 1, answer: 0.5,
+    model: 1, model_name: 1, latency_ms: 1, latency: 1, duration_ms: 1, ttft_ms: 1, ttft: 1, prompt_tokens: 1,
+    completion_tokens: 1, input_tokens: 1, output_tokens: 1, tokens_in: 1, tokens_out: 1, cost_usd: 1, cost: 0.5,
+    error: 0.5, feature: 0.5, model_version: 1, gen_text: 1, end_to_end_latency_s: 1,
+  },
+  feedback: {
+    feedback_id: 3, thumb: 2, thumbs: 2, vote: 2, rating: 1.5, stars: 1.5, nps: 2, score: 0.5, comment: 0.5,
+    feedback: 1.5, feedback_type: 2, helpful: 1.5, preference: 1.5, rater_id: 1,
+  },
+  tickets: {
+    ticket_id: 3, ticket_number: 3, issue_key: 2, case_id: 2, subject: 1, ticket_subject: 2, priority: 1,
+    ticket_priority: 2, requester: 1.5, requester_email: 1.5, customer_email: 1, solved_at: 1.5, resolved_at: 1,
+    first_response_time: 1, first_response_at: 1, csat: 0.5, satisfaction_score: 1, customer_satisfaction_rating: 1,
+    description: 0.5, ticket_description: 2, ticket_status: 2, channel: 0.5, ticket_channel: 2, tags: 0.3, via: 1,
+    summary: 0.5,
+  },
+};
+
+/**
+ * Evidence for each kind in a set of source paths (weights summed over the leaf names).
+ * A feedback file with a `type` column of thumb/csat/nps values scores as feedback too.
+ */
+export function kindScores(paths: readonly string[], sample: readonly Record<string, unknown>[] = []): Record<RecordKind, number> {
+  const names = new Set(paths.map((p) => normName(leafName(p))));
+  const out: Record<RecordKind, number> = { requests: 0, feedback: 0, tickets: 0 };
+  for (const kind of ['requests', 'feedback', 'tickets'] as const) {
+    for (const n of names) out[kind] += KIND_SIGNALS[kind][n] ?? 0;
+  }
+  const typeKey = paths.find((p) => ['type', 'kind', 'feedback_type'].includes(normName(p)));
+  if (typeKey) {
+    const vals = sample.map((r) => String(r[typeKey] ?? '').toLowerCase());
+    if (vals.some((v) => ['thumb', 'thumbs', 'csat', 'nps', 'rating', 'comment', 'preference'].includes(v))) out.feedback += 3;
+  }
+  return out;
+}
