@@ -1,0 +1,259 @@
+/**
+ * `npx loupe`: the command line. Its commands, flags, `--json` fields and exit codes are a public interface that
+ * scripts rely on; keep them stable.
+ *
+ * Exit codes: 0 the command ran (an import with rejected rows still ran); 1 refused (workspace unchanged, reason on
+ * stderr); 2 bad usage.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError, Option } from 'commander';
+import cliProgress from 'cli-progress';
+import { IANAZone } from 'luxon';
+import type { ImportOptions } from '../../shared/contract';
+import { LoupeError, toErrorData } from '../../shared/errors';
+import type { ImportSummary, RecordKind, WorkspaceInfo } from '../../shared/types';
+import { StoreClient } from '../store/client';
+
+export const EXIT_OK = 0;
+export const EXIT_REFUSED = 1;
+export const EXIT_USAGE = 2;
+
+class UsageError extends Error {}
+
+/** The repository (or installed package) root: two levels above dist/node/cli.js. */
+function packageRoot(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  for (let d = here, i = 0; i < 5; i++, d = path.dirname(d)) {
+    if (fs.existsSync(path.join(d, 'package.json')) && fs.existsSync(path.join(d, 'data', 'samples'))) return d;
+  }
+  return path.resolve(here, '../..');
+}
+
+const iso = (ms: number | null) => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
+
+function parseMaps(maps: string[] | undefined): Record<string, string> | undefined {
+  if (!maps || maps.length === 0) return undefined;
+  const out: Record<string, string> = {};
+  for (const m of maps) {
+    const eq = m.indexOf('=');
+    if (eq <= 0 || eq === m.length - 1) throw new UsageError(`--map expects FIELD=PATH (e.g. tokens_in=response.body.usage.prompt_tokens), got "${m}"`);
+    out[m.slice(0, eq).trim()] = m.slice(eq + 1).trim();
+  }
+  return out;
+}
+
+function checkZone(tz: string | undefined): void {
+  if (tz !== undefined && !IANAZone.isValidZone(tz)) throw new UsageError(`--tz expects an IANA time zone such as Europe/Berlin or UTC, got "${tz}"`);
+}
+
+async function openClient(workspace: string, create: boolean): Promise<{ client: StoreClient; info: WorkspaceInfo; created: boolean }> {
+  const existed = fs.existsSync(workspace);
+  const client = StoreClient.start();
+  try {
+    const info = await client.call('internal.open', { path: workspace, create });
+    return { client, info, created: !existed };
+  } catch (e) {
+    await client.kill();
+    throw e;
+  }
+}
+
+/** The `--json` object printed for one imported file. */
+function summaryJson(s: ImportSummary) {
+  return {
+    file: s.file, kind: s.kind, preset: s.preset, records_read: s.records_read, inserted: s.inserted, updated: s.updated,
+    duplicates: s.duplicates, rejected: s.rejected, rejects: s.rejects.map((r) => ({ line: r.line, field: r.field, reason: r.reason })),
+    links: s.links, import_id: s.import_id, notes: s.notes,
+  };
+}
+
+function describe(s: ImportSummary): string {
+  const lines = [`${s.file}: ${s.kind} via preset ${s.preset}: ${s.records_read} records read, ${s.inserted} new, ${s.updated} updated, ${s.duplicates} already present, ${s.rejected} rejected, ${s.links} links`];
+  for (const n of s.notes) lines.push(`  note: ${n}`);
+  for (const r of s.rejects.slice(0, 20)) lines.push(`  rejected line ${r.line}${r.field ? ` (${r.field})` : ''}: ${r.reason}`);
+  if (s.rejected > 20) lines.push(`  … ${s.rejected - 20} more rejected rows (see --json or the app's import history)`);
+  return lines.join('\n');
+}
+
+/**
+ * `loupe import FILE... --workspace W`: imports each file in its own transaction. Creates the workspace when missing.
+ * @returns exit code: 0 when every import ran, 1 when any was refused
+ */
+async function importCommand(files: string[], o: { workspace: string; kind?: RecordKind; preset?: string; map?: string[]; tz?: string; json?: boolean; linkWindow?: string }): Promise<number> {
+  checkZone(o.tz);
+  const mapping = parseMaps(o.map);
+  const { client, created } = await openClient(o.workspace, true);
+  let code = EXIT_OK;
+  try {
+    if (created && o.tz) await client.call('workspace.setTimeZone', { time_zone: o.tz });
+    for (const file of files) {
+      const options: ImportOptions = {
+        ...(o.kind ? { kind: o.kind } : {}), ...(o.preset ? { preset: o.preset } : {}), ...(mapping ? { mapping } : {}),
+        ...(o.tz ? { time_zone: o.tz } : {}), ...(o.linkWindow ? { link_window_hours: Number(o.linkWindow) } : {}),
+      };
+      const tty = process.stderr.isTTY && !o.json;
+      const bar = tty ? new cliProgress.SingleBar({
+        format: `${path.basename(file)} [{bar}] {percentage}% | {mb}/{totalMb} MB | {records} records | {rate} rec/s | ETA {eta_formatted}`,
+        stream: process.stderr, hideCursor: true,
+      }, cliProgress.Presets.shades_classic) : null;
+      let started = false;
+      const off = client.on('import.progress', (p) => {
+        if (!bar) return;
+        const total = p.bytes_total ?? 0;
+        const payload = { mb: (p.bytes_read / 1e6).toFixed(1), totalMb: (total / 1e6).toFixed(1), records: p.records, rate: Math.round(p.records / Math.max(0.001, p.elapsed_ms / 1000)) };
+        if (!started) { bar.start(Math.max(1, total), 0, payload); started = true; }
+        bar.update(p.bytes_read, payload);
+      });
+      try {
+        const s = await client.call('internal.importFileWait', { path: path.resolve(file), file_name: path.basename(file), options });
+        if (bar && started) { bar.update(s.records_read ? bar.getTotal() : 0); bar.stop(); }
+        if (o.json) process.stdout.write(`${JSON.stringify(summaryJson(s))}\n`);
+        else process.stdout.write(`${describe(s)}\n`);
+      } catch (e) {
+        if (bar && started) bar.stop();
+        const d = toErrorData(e);
+        code = EXIT_REFUSED;
+        process.stderr.write(`loupe import: ${file}: refused (${d.code}): ${d.message}${d.action ? `\n  ${d.action}` : ''}\n  The workspace is unchanged.\n`);
+        if (o.json) process.stdout.write(`${JSON.stringify({ file: path.basename(file), error: { code: d.code, message: d.message } })}\n`);
+      } finally {
+        off();
+      }
+    }
+  } finally {
+    await client.close();
+  }
+  return code;
+}
+
+/** `loupe info --workspace W`: counts, time range, time zone and import history. */
+async function infoCommand(o: { workspace: string; json?: boolean }): Promise<number> {
+  const { client, info } = await openClient(o.workspace, false);
+  await client.close();
+  const json = {
+    requests: info.counts.requests, feedback: info.counts.feedback, tickets: info.counts.tickets, links: info.counts.links,
+    reviews: info.counts.reviews, first_ts: iso(info.first_ts), last_ts: iso(info.last_ts), time_zone: info.time_zone,
+    imports: info.imports.map((i) => ({
+      id: i.id, file: i.file_name, size: i.file_size, sha256: i.sha256, kind: i.kind, preset: i.preset, records_read: i.records_read,
+      inserted: i.inserted, updated: i.updated, duplicates: i.duplicates, rejected: i.rejected,
+      started_at: iso(i.started_at), finished_at: iso(i.finished_at),
+    })),
+  };
+  if (o.json) {
+    process.stdout.write(`${JSON.stringify(json)}\n`);
+  } else {
+    process.stdout.write([
+      `${info.file_name} (schema ${info.schema_version}, ${(info.file_bytes / 1e6).toFixed(1)} MB, time zone ${info.time_zone})`,
+      `requests ${json.requests}, feedback ${json.feedback}, tickets ${json.tickets}, links ${json.links}, reviews ${json.reviews}`,
+      `first ${json.first_ts ?? '-'}, last ${json.last_ts ?? '-'}`,
+      `imports:`,
+      ...json.imports.map((i) => `  #${i.id} ${i.started_at} ${i.file} (${i.kind}, ${i.preset}): ${i.records_read} read, ${i.inserted} new, ${i.duplicates} already present, ${i.rejected} rejected`),
+    ].join('\n') + '\n');
+  }
+  return EXIT_OK;
+}
+
+/** The demo's source files, in import order (requests before feedback and tickets so links resolve). */
+export function demoFiles(root = packageRoot()): string[] {
+  const dir = path.join(root, 'data', 'samples');
+  return ['requests.jsonl.gz', 'feedback.jsonl.gz', 'tickets.csv'].map((f) => path.join(dir, f));
+}
+
+/** `loupe demo --workspace W`: builds the demo workspace from data/samples. Idempotent. */
+async function demoCommand(o: { workspace: string; json?: boolean }): Promise<number> {
+  const files = demoFiles();
+  const missing = files.filter((f) => !fs.existsSync(f));
+  if (missing.length) throw new LoupeError('IMPORT_UNREADABLE', `The demo data is missing: ${missing.join(', ')}`);
+  return importCommand(files, { workspace: o.workspace, json: !!o.json });
+}
+
+/** `loupe serve --workspace W`: the app in a browser, on 127.0.0.1 with a per-launch token. */
+async function serveCommand(o: { workspace: string; port?: string; open?: boolean; demo?: boolean }): Promise<number> {
+  if (o.demo && !fs.existsSync(o.workspace)) {
+    process.stderr.write(`Building the demo workspace ${o.workspace}…\n`);
+    const c = await demoCommand({ workspace: o.workspace });
+    if (c !== EXIT_OK) return c;
+  }
+  const webRoot = path.join(packageRoot(), 'dist', 'web');
+  if (!fs.existsSync(path.join(webRoot, 'index.html'))) {
+    throw new LoupeError('NOT_FOUND', `The app is not built (${webRoot} is missing). Run "npm run build" first.`);
+  }
+  const { startServer } = await import('../server/server');
+  const client = StoreClient.start();
+  const port = o.port === undefined ? undefined : Number(o.port);
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new UsageError(`--port expects 0-65535, got "${o.port}"`);
+  // A workspace that cannot be opened still serves the app, which shows the blocking error screen.
+  const server = await startServer({ client, webRoot, workspace: path.resolve(o.workspace), ...(port !== undefined ? { port } : {}), open: !!o.open, log: (s: string) => process.stdout.write(`${s}\n`) });
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await server.close();
+  await client.close();
+  return EXIT_OK;
+}
+
+/**
+ * Runs the CLI.
+ * @param argv - arguments after `loupe`
+ * @returns the exit code (0 ran, 1 refused, 2 bad usage)
+ */
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command('loupe')
+    .description('Loupe: weekly review of AI system outputs in one local SQLite workspace.')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  let result: Promise<number> = Promise.resolve(EXIT_OK);
+  const ws = () => new Option('-w, --workspace <file>', 'workspace file (SQLite)').makeOptionMandatory();
+
+  program.command('import')
+    .description('Import request logs, feedback or tickets into a workspace (created when missing).')
+    .argument('<files...>', 'files: JSONL, JSON, CSV/TSV, optionally .gz')
+    .addOption(ws())
+    .addOption(new Option('--kind <kind>', 'what the file holds (detected when omitted)').choices(['requests', 'feedback', 'tickets']))
+    .option('--preset <name>', 'import preset (detected when omitted)')
+    .option('--map <FIELD=PATH...>', 'map a Loupe field to a dotted source path; repeatable')
+    .option('--tz <zone>', 'IANA time zone for naive timestamps (default: the workspace zone, UTC)')
+    .option('--link-window <hours>', 'hours before a ticket in which the same user\'s requests are linked (default 48)')
+    .option('--json', 'print one JSON object per file')
+    .action((files: string[], o) => { result = importCommand(files, o as never); });
+
+  program.command('info')
+    .description('Counts, time range, time zone and import history of a workspace.')
+    .addOption(ws())
+    .option('--json', 'print JSON')
+    .action((o) => { result = infoCommand(o as never); });
+
+  program.command('demo')
+    .description('Build the demo workspace from data/samples.')
+    .addOption(ws())
+    .option('--json', 'print one JSON object per imported file')
+    .action((o) => { result = demoCommand(o as never); });
+
+  program.command('serve')
+    .description('Serve the app to a browser on 127.0.0.1 with a per-launch token.')
+    .addOption(ws())
+    .option('--port <n>', 'port (default: a free one)')
+    .option('--open', 'open the default browser')
+    .option('--demo', 'build the demo workspace first when the file is missing')
+    .action((o) => { result = serveCommand(o as never); });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return await result;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.help' || e.code === 'commander.version') return EXIT_OK;
+      return EXIT_USAGE;
+    }
+    if (e instanceof UsageError) {
+      process.stderr.write(`loupe: ${e.message}\n`);
+      return EXIT_USAGE;
+    }
+    const d = toErrorData(e);
+    process.stderr.write(`loupe: ${d.message}${d.action ? `\n  ${d.action}` : ''}\n`);
+    return EXIT_REFUSED;
+  }
+}

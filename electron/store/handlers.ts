@@ -1,0 +1,178 @@
+/**
+ * The store's method handlers: one function per contract method plus the internal ones. They run in the store
+ * worker (or in-process in tests) against the single open workspace.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { IANAZone } from 'luxon';
+import { parseParams, type EventMap, type EventName, type ImportOptions } from '../../shared/contract';
+import { LoupeError } from '../../shared/errors';
+import type { ImportSummary } from '../../shared/types';
+import { previewImport, runImport } from './import/pipeline';
+import type { AnyMethod, AnyResult, InternalMethods } from './protocol';
+import { facets, getRequest, getTicket, importHistory, queryRequests, queryTickets, workspaceInfo } from './queries';
+import { Workspace } from './workspace';
+
+type Emit = <E extends EventName>(event: E, payload: EventMap[E]) => void;
+
+interface RegisteredFile { path: string; name: string; deleteAfter: boolean }
+
+/** Holds the open workspace, registered files and running import; dispatches calls. */
+export class StoreService {
+  private ws: Workspace | null = null;
+  private readonly files = new Map<string, RegisteredFile>();
+  private job: { id: string; controller: AbortController; done: Promise<ImportSummary> } | null = null;
+  private idleTimer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly emit: Emit, private readonly opts: { checkpointIdleMs?: number } = {}) {}
+
+  /** The open workspace. @throws LoupeError WORKSPACE_NOT_OPEN */
+  get workspace(): Workspace {
+    if (!this.ws) throw new LoupeError('WORKSPACE_NOT_OPEN', 'No workspace is open.', { action: 'Open or create a workspace.' });
+    return this.ws;
+  }
+
+  /**
+   * Validates and runs one call. Contract methods are validated with their zod schema; internal methods come only
+   * from trusted node-side callers (the relays never forward them from a renderer).
+   */
+  async dispatch<M extends AnyMethod>(method: M, params: unknown): Promise<AnyResult<M>> {
+    if (method.startsWith('internal.')) return this.internal(method as keyof InternalMethods, params as never) as Promise<AnyResult<M>>;
+    const p = parseParams(method, params);
+    const ws = this.workspace;
+    const db = ws.db;
+    switch (p.method) {
+      case 'workspace.info': return workspaceInfo(ws) as AnyResult<M>;
+      case 'workspace.setTimeZone': {
+        const tz = (p.params as { time_zone: string }).time_zone;
+        if (!IANAZone.isValidZone(tz)) throw new LoupeError('BAD_REQUEST', `Unknown time zone "${tz}": expected an IANA zone such as Europe/Berlin or UTC.`);
+        ws.commit([["INSERT INTO meta (key, value) VALUES ('time_zone', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [tz]]]);
+        this.afterCommit();
+        this.emit('tables.changed', { tables: ['meta'] });
+        return workspaceInfo(ws) as AnyResult<M>;
+      }
+      case 'import.preview': {
+        const { file_id, options } = p.params as { file_id: string; options: ImportOptions };
+        const f = this.file(file_id);
+        return await previewImport(ws, f.path, options, f.name) as AnyResult<M>;
+      }
+      case 'import.start': {
+        const { file_id, options } = p.params as { file_id: string; options: ImportOptions };
+        const f = this.file(file_id);
+        return this.startImport(f.path, f.name, options, f.deleteAfter ? file_id : null) as AnyResult<M>;
+      }
+      case 'import.cancel': {
+        const { job_id } = p.params as { job_id: string };
+        if (!this.job || this.job.id !== job_id) return { cancelled: false } as AnyResult<M>;
+        this.job.controller.abort();
+        return { cancelled: true } as AnyResult<M>;
+      }
+      case 'import.history': return importHistory(db) as AnyResult<M>;
+      case 'requests.query': return queryRequests(db, p.params as never) as AnyResult<M>;
+      case 'requests.get': return getRequest(db, (p.params as { id: string }).id) as AnyResult<M>;
+      case 'tickets.query': return queryTickets(db, p.params as never) as AnyResult<M>;
+      case 'tickets.get': return getTicket(db, (p.params as { id: string }).id) as AnyResult<M>;
+      case 'records.facets': return facets(db) as AnyResult<M>;
+      default: throw new LoupeError('BAD_REQUEST', `Method ${method} has no handler.`);
+    }
+  }
+
+  private async internal<K extends keyof InternalMethods>(method: K, params: InternalMethods[K]['params']): Promise<InternalMethods[K]['result']> {
+    switch (method) {
+      case 'internal.open': {
+        const { path: file, create } = params as InternalMethods['internal.open']['params'];
+        if (this.ws) this.close();
+        this.ws = await Workspace.open(file, { create: !!create });
+        return workspaceInfo(this.ws);
+      }
+      case 'internal.close': return { closed: this.close() };
+      case 'internal.checkpoint': {
+        this.workspace.checkpoint();
+        return { file_bytes: this.workspace.fileBytes() };
+      }
+      case 'internal.registerFile': {
+        const { path: file, name, delete_after } = params as InternalMethods['internal.registerFile']['params'];
+        let st: fs.Stats;
+        try { st = fs.statSync(file); } catch { throw new LoupeError('IMPORT_UNREADABLE', `Cannot read ${name}: the file does not exist.`, { action: 'Choose another file.' }); }
+        if (!st.isFile()) throw new LoupeError('IMPORT_UNREADABLE', `Cannot read ${name}: it is not a regular file.`, { action: 'Choose a file.' });
+        const id = crypto.randomUUID();
+        this.files.set(id, { path: path.resolve(file), name, deleteAfter: !!delete_after });
+        return { file_id: id, name, bytes: st.size };
+      }
+      case 'internal.previewFile': {
+        const { path: file, file_name, options } = params as InternalMethods['internal.previewFile']['params'];
+        return previewImport(this.workspace, file, options, file_name ?? path.basename(file));
+      }
+      case 'internal.importFile': {
+        const { path: file, file_name, options } = params as InternalMethods['internal.importFile']['params'];
+        return this.startImport(file, file_name ?? path.basename(file), options, null);
+      }
+      case 'internal.importFileWait': {
+        const { path: file, file_name, options } = params as InternalMethods['internal.importFileWait']['params'];
+        this.startImport(file, file_name ?? path.basename(file), options, null);
+        return this.job!.done;
+      }
+      case 'internal.exec': {
+        const { sql, params: ps } = params as InternalMethods['internal.exec']['params'];
+        return this.workspace.db.all(sql, ps as never);
+      }
+      default: throw new LoupeError('BAD_REQUEST', `Unknown method ${String(method)}`);
+    }
+  }
+
+  private file(fileId: string): RegisteredFile {
+    const f = this.files.get(fileId);
+    if (!f) throw new LoupeError('NOT_FOUND', 'That file is no longer available.', { action: 'Choose the file again.' });
+    return f;
+  }
+
+  private startImport(file: string, name: string, options: ImportOptions, uploadId: string | null): { job_id: string } {
+    const ws = this.workspace;
+    if (this.job) throw new LoupeError('IMPORT_BUSY', 'Another import is running.', { action: 'Wait for it to finish or cancel it.' });
+    const id = crypto.randomUUID();
+    const controller = new AbortController();
+    const done = runImport(ws, file, options, {
+      signal: controller.signal, jobId: id, onProgress: (pr) => this.emit('import.progress', pr),
+    }, name);
+    this.job = { id, controller, done };
+    done.then((summary) => {
+      this.emit('import.finished', { job_id: id, ok: true, summary });
+      this.emit('tables.changed', { tables: ['requests', 'feedback', 'tickets', 'links', 'imports'] });
+    }, (e: unknown) => {
+      const err = e instanceof LoupeError ? e.toData() : { code: 'INTERNAL' as const, message: e instanceof Error ? e.message : String(e) };
+      this.emit('import.finished', { job_id: id, ok: false, error: err, file: name });
+    }).finally(() => {
+      this.job = null;
+      if (uploadId) {
+        const f = this.files.get(uploadId);
+        if (f?.deleteAfter) fs.rmSync(f.path, { force: true });
+        this.files.delete(uploadId);
+      }
+    });
+    // The caller gets the job id; failures arrive as events (and through `done` for importFileWait).
+    done.catch(() => undefined);
+    return { job_id: id };
+  }
+
+  /** Schedules a background checkpoint once journaled writes go quiet, so the journal stays short. */
+  afterCommit(): void {
+    const ms = this.opts.checkpointIdleMs ?? 30_000;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = null;
+      if (this.ws?.dirty && !this.job) this.ws.checkpoint();
+    }, ms);
+    this.idleTimer.unref?.();
+  }
+
+  /** Checkpoints and closes the open workspace. @returns whether one was open */
+  close(): boolean {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.job?.controller.abort();
+    if (!this.ws) return false;
+    this.ws.close();
+    this.ws = null;
+    return true;
+  }
+}

@@ -1,0 +1,325 @@
+/**
+ * The import job: read a file in batches, map each record to stored rows, insert them in one transaction, link
+ * feedback and tickets to requests, record the import, and save. A failed or cancelled import leaves the workspace
+ * exactly as it was (the transaction rolls back; the file on disk is only replaced after a successful commit).
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ImportOptions, ImportPreview } from '../../../shared/contract';
+import { LoupeError } from '../../../shared/errors';
+import type { ModelPrice } from '../../../shared/prices';
+import type { ImportProgress, ImportSummary, RecordKind, RejectedRow } from '../../../shared/types';
+import type { Db } from '../db';
+import { MAX_WORKSPACE_BYTES, type Workspace } from '../workspace';
+import { buildMapper, choosePreset, listPaths, type MappedRow, type Mapper } from './mapping';
+import { linkRecords } from './linking';
+import { detectSource, ImportFileError, readRecords, type DetectedSource } from './read';
+
+/** Rejected rows kept in the summary and the import history; the count is always complete. */
+const MAX_REJECTS_KEPT = 1000;
+/** Records read to choose a preset and detect units. */
+const SAMPLE_RECORDS = 200;
+/** Default window for linking a ticket to the same user's earlier requests. */
+export const DEFAULT_LINK_WINDOW_HOURS = 48;
+
+const COLUMNS: Record<RecordKind, readonly string[]> = {
+  requests: ['id', 'ts', 'user_id', 'session_id', 'segment', 'model', 'model_version', 'feature', 'lang', 'input', 'output',
+    'latency_ms', 'ttft_ms', 'tokens_in', 'tokens_out', 'cost_usd', 'cost_source', 'status', 'error', 'is_error',
+    'input_chars', 'output_chars', 'extra', 'import_id'],
+  feedback: ['id', 'request_id', 'session_id', 'user_id', 'ts', 'kind', 'value', 'scale', 'label', 'comment', 'source',
+    'link_method', 'extra', 'import_id'],
+  tickets: ['id', 'created_ts', 'updated_ts', 'resolved_ts', 'first_response_ts', 'requester', 'requester_email', 'user_id',
+    'subject', 'body', 'status', 'priority', 'channel', 'tags', 'csat', 'request_ref', 'extra', 'import_id'],
+};
+
+/**
+ * Upsert that keeps re-imports idempotent: a row whose content is unchanged is left alone (0 rows modified); a row
+ * whose content changed is updated in place. `import_id` is not compared (it differs on every import).
+ */
+function upsertSql(kind: RecordKind): string {
+  const cols = COLUMNS[kind];
+  const compared = cols.filter((c) => c !== 'id' && c !== 'import_id');
+  const set = cols.filter((c) => c !== 'id').map((c) => `${c} = excluded.${c}`).join(', ');
+  const differs = compared.map((c) => `${kind}.${c} IS NOT excluded.${c}`).join(' OR ');
+  return `INSERT INTO ${kind} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})
+    ON CONFLICT (id) DO UPDATE SET ${set} WHERE ${differs}`;
+}
+
+/** Maps a ImportFileError from the reader to a stable contract error code. */
+function toLoupeError(e: unknown, file: string): unknown {
+  if (e instanceof ImportFileError) {
+    const code = ({ UNREADABLE: 'IMPORT_UNREADABLE', TRUNCATED: 'IMPORT_TRUNCATED', ENCODING: 'IMPORT_ENCODING',
+      NOT_RECOGNISED: 'IMPORT_NOT_RECOGNISED', EMPTY: 'IMPORT_EMPTY' } as const)[e.code];
+    return new LoupeError(code, e.message, { action: 'Choose another file, or fix the file and import it again.', details: { file, line: e.line ?? null } });
+  }
+  if (e && typeof e === 'object' && (e as NodeJS.ErrnoException).code === 'ENOENT') {
+    return new LoupeError('IMPORT_UNREADABLE', `Cannot read ${file}: the file does not exist.`, { action: 'Choose another file.' });
+  }
+  if (e && typeof e === 'object' && (e as NodeJS.ErrnoException).code === 'EISDIR') {
+    return new LoupeError('IMPORT_UNREADABLE', `Cannot read ${file}: it is a folder, not a file.`, { action: 'Choose a file.' });
+  }
+  return e;
+}
+
+function prices(db: Db): ModelPrice[] {
+  return db.all<ModelPrice>('SELECT model, input_usd_per_mtok, output_usd_per_mtok FROM prices');
+}
+
+/** The workspace time zone (IANA), UTC by default. */
+export function workspaceTimeZone(ws: Workspace): string {
+  return ws.meta('time_zone') ?? 'UTC';
+}
+
+async function readSample(file: string, src: DetectedSource): Promise<{ sample: Array<{ line: number; record: Record<string, unknown> }>; rejects: RejectedRow[] }> {
+  const sample: Array<{ line: number; record: Record<string, unknown> }> = [];
+  const rejects: RejectedRow[] = [];
+  for await (const batch of readRecords(file, src, { batchSize: SAMPLE_RECORDS })) {
+    for (const r of batch.records) if (sample.length < SAMPLE_RECORDS) sample.push(r);
+    for (const r of batch.rejects) if (rejects.length < 50) rejects.push(r);
+    if (sample.length >= SAMPLE_RECORDS) break;
+  }
+  return { sample, rejects };
+}
+
+async function detect(file: string, options: ImportOptions): Promise<DetectedSource> {
+  try {
+    return await detectSource(file, {
+      ...(options.delimiter ? { delimiter: options.delimiter } : {}),
+      ...(options.encoding ? { encoding: options.encoding } : {}),
+      ...(options.record_path ? { recordPath: options.record_path } : {}),
+    });
+  } catch (e) {
+    throw toLoupeError(e, file);
+  }
+}
+
+/**
+ * What an import of `file` would do: detected format, preset, mapping, and the first records as read and as stored.
+ * Reads only the start of the file; writes nothing.
+ * @throws LoupeError IMPORT_* for unreadable, truncated, badly encoded or unrecognised files
+ */
+export async function previewImport(ws: Workspace, file: string, options: ImportOptions, fileName = path.basename(file)): Promise<ImportPreview> {
+  const timeZone = options.time_zone ?? workspaceTimeZone(ws);
+  const src = await detect(file, options);
+  let sample;
+  try {
+    sample = await readSample(file, src);
+  } catch (e) {
+    throw toLoupeError(e, fileName);
+  }
+  const records = sample.sample.map((s) => s.record);
+  const { candidates, chosen } = choosePreset(records, options);
+  const mapper = buildMapper(chosen, records, options, { fileName, timeZone, prices: prices(ws.db) });
+  const mapped: ImportPreview['mapped'] = [];
+  const rejects = [...sample.rejects];
+  for (const r of sample.sample.slice(0, 20)) {
+    const m = mapper.map(r);
+    for (const row of m.rows) if (mapped.length < 20) mapped.push(row);
+    rejects.push(...m.rejects);
+  }
+  return {
+    file: fileName,
+    file_bytes: src.totalBytes,
+    format: src.format,
+    compression: src.compression,
+    encoding: src.encoding,
+    delimiter: src.delimiter ?? null,
+    record_path: src.recordPath ?? null,
+    kind: mapper.kind,
+    preset: mapper.preset,
+    presets: candidates,
+    mapping: mapper.mapping,
+    source_fields: listPaths(records),
+    sample: records.slice(0, 10),
+    mapped,
+    rejects: rejects.slice(0, 50),
+    notes: [...src.notes, ...mapper.notes],
+    time_zone: timeZone,
+  };
+}
+
+async function sha256File(file: string): Promise<string> {
+  const h = crypto.createHash('sha256');
+  for await (const chunk of fs.createReadStream(file, { highWaterMark: 4 * 1024 * 1024 })) h.update(chunk as Buffer);
+  return h.digest('hex');
+}
+
+export interface RunImportHooks {
+  signal?: AbortSignal;
+  jobId?: string;
+  /** Called at most every `progressEveryMs` with running totals. */
+  onProgress?: (p: ImportProgress) => void;
+  progressEveryMs?: number;
+}
+
+/**
+ * Imports one file into the workspace in a single transaction and saves the workspace.
+ * @param file - path on disk (plain or .gz)
+ * @param options - see {@link ImportOptions}; all detected when absent
+ * @param fileName - the name recorded in the history (an upload's original name)
+ * @returns the summary (`0 new, N already present` on a re-import)
+ * @throws LoupeError IMPORT_UNREADABLE | IMPORT_TRUNCATED | IMPORT_ENCODING | IMPORT_NOT_RECOGNISED | IMPORT_EMPTY |
+ *   IMPORT_CANCELLED | WORKSPACE_TOO_LARGE — in every case the workspace is unchanged
+ */
+export async function runImport(ws: Workspace, file: string, options: ImportOptions, hooks: RunImportHooks = {}, fileName = path.basename(file)): Promise<ImportSummary> {
+  const started = Date.now();
+  const timeZone = options.time_zone ?? workspaceTimeZone(ws);
+  const src = await detect(file, options);
+
+  // Refuse before starting when the import could take the workspace past the safe ceiling.
+  const current = ws.memoryBytes();
+  const estimate = Math.round(src.totalBytes * (src.compression === 'gzip' ? 6 : 1.3));
+  if (current + estimate > MAX_WORKSPACE_BYTES) {
+    const gb = (n: number) => `${(n / 1e9).toFixed(2)} GB`;
+    throw new LoupeError('WORKSPACE_TOO_LARGE',
+      `Importing ${fileName} (${gb(src.totalBytes)}) could take the workspace from ${gb(current)} to about ${gb(current + estimate)}, past Loupe's safe ceiling of ${gb(MAX_WORKSPACE_BYTES)}.`,
+      { action: 'Import into a new workspace, or split the file by date.', details: { current_bytes: current, estimated_bytes: estimate, ceiling_bytes: MAX_WORKSPACE_BYTES } });
+  }
+
+  let sample;
+  try {
+    sample = await readSample(file, src);
+  } catch (e) {
+    throw toLoupeError(e, fileName);
+  }
+  if (sample.sample.length === 0) {
+    throw new LoupeError('IMPORT_EMPTY', `${fileName} has no records${sample.rejects.length ? ` (the first bad line is ${sample.rejects[0]!.line}: ${sample.rejects[0]!.reason})` : ''}.`, { action: 'Choose another file.' });
+  }
+  const records = sample.sample.map((s) => s.record);
+  const { chosen } = choosePreset(records, options);
+  let mapper: Mapper;
+  try {
+    mapper = buildMapper(chosen, records, options, { fileName, timeZone, prices: prices(ws.db) });
+  } catch (e) {
+    throw toLoupeError(e, fileName);
+  }
+  const sha = await sha256File(file);
+  const jobId = hooks.jobId ?? crypto.randomUUID();
+  const every = hooks.progressEveryMs ?? 250;
+
+  const rejects: RejectedRow[] = [];
+  let rejected = 0;
+  let recordsRead = 0;
+  let bytesRead = 0;
+  let duplicatesInFile = 0;
+  let modified: Record<RecordKind, number> = { requests: 0, feedback: 0, tickets: 0 };
+  const rowsSeen: Record<RecordKind, number> = { requests: 0, feedback: 0, tickets: 0 };
+  const notes = [...src.notes, ...mapper.notes];
+  const seen: Record<RecordKind, Map<string, number>> = { requests: new Map(), feedback: new Map(), tickets: new Map() };
+  let lastProgress = 0;
+  const reject = (r: RejectedRow) => {
+    rejected++;
+    if (rejects.length < MAX_REJECTS_KEPT) rejects.push(r);
+  };
+  const progress = (phase: ImportProgress['phase']) => hooks.onProgress?.({
+    job_id: jobId, file: fileName, bytes_read: bytesRead, bytes_total: src.totalBytes, records: recordsRead,
+    rejected, elapsed_ms: Date.now() - started, phase,
+  });
+
+  try {
+    const summary = await ws.bulk(async (db) => {
+      const before: Record<RecordKind, number> = {
+        requests: db.value<number>('SELECT count(*) FROM requests') ?? 0,
+        feedback: db.value<number>('SELECT count(*) FROM feedback') ?? 0,
+        tickets: db.value<number>('SELECT count(*) FROM tickets') ?? 0,
+      };
+      db.run('INSERT INTO imports (file_name, file_size, sha256, kind, preset, mapping, options, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        [fileName, fs.statSync(file).size, sha, mapper.kind, mapper.preset, JSON.stringify(mapper.mapping), JSON.stringify({ ...options, time_zone: timeZone }), started]);
+      const importId = db.value<number>('SELECT last_insert_rowid()')!;
+      const stmts = {
+        requests: db.stmt(upsertSql('requests')),
+        feedback: db.stmt(upsertSql('feedback')),
+        tickets: db.stmt(upsertSql('tickets')),
+      };
+      const insert = (m: MappedRow, line: number) => {
+        const id = String(m.row.id);
+        const seenAt = seen[m.kind].get(id);
+        if (seenAt !== undefined) {
+          duplicatesInFile++;
+          if (rejects.length < MAX_REJECTS_KEPT) {
+            rejects.push({ line, field: 'id', reason: `duplicate ${m.kind} id "${id}" (first on line ${seenAt}); rule: the last occurrence wins` });
+          }
+        } else {
+          seen[m.kind].set(id, line);
+        }
+        rowsSeen[m.kind]++;
+        const cols = COLUMNS[m.kind];
+        const vals = cols.map((c) => (c === 'import_id' ? importId : (m.row[c] ?? null)));
+        stmts[m.kind].run(vals);
+        modified[m.kind] += db.raw.getRowsModified();
+      };
+
+      for await (const batch of readRecords(file, src, hooks.signal ? { signal: hooks.signal } : {})) {
+        if (hooks.signal?.aborted) throw new LoupeError('IMPORT_CANCELLED', 'The import was cancelled; the workspace is unchanged.');
+        bytesRead = batch.bytesRead;
+        for (const r of batch.rejects) reject(r);
+        for (const rec of batch.records) {
+          recordsRead++;
+          const m = mapper.map(rec);
+          for (const r of m.rejects) reject(r);
+          for (const row of m.rows) insert(row, rec.line);
+        }
+        const now = Date.now();
+        if (now - lastProgress >= every) {
+          lastProgress = now;
+          progress('reading');
+          if (ws.memoryBytes() > MAX_WORKSPACE_BYTES) {
+            throw new LoupeError('WORKSPACE_TOO_LARGE', `The workspace passed Loupe's safe ceiling of ${(MAX_WORKSPACE_BYTES / 1e9).toFixed(2)} GB while importing ${fileName}; nothing was imported.`,
+              { action: 'Import into a new workspace, or split the file by date.' });
+          }
+        }
+      }
+      if (hooks.signal?.aborted) throw new LoupeError('IMPORT_CANCELLED', 'The import was cancelled; the workspace is unchanged.');
+      if (recordsRead === 0) {
+        throw new LoupeError('IMPORT_EMPTY', `${fileName} has no records.`, { action: 'Choose another file.' });
+      }
+      progress('linking');
+      const windowHours = options.link_window_hours ?? DEFAULT_LINK_WINDOW_HOURS;
+      const links = linkRecords(db, { importId, windowHours });
+
+      const perKind: ImportSummary['per_kind'] = {};
+      let inserted = 0;
+      let updated = 0;
+      let duplicates = duplicatesInFile;
+      for (const k of ['requests', 'feedback', 'tickets'] as const) {
+        if (rowsSeen[k] === 0) continue;
+        const after = db.value<number>(`SELECT count(*) FROM ${k}`) ?? 0;
+        const ins = after - before[k];
+        const upd = Math.max(0, modified[k] - ins);
+        // Rows that changed nothing: re-imported records already present (beyond duplicates inside the file).
+        const unchanged = Math.max(0, rowsSeen[k] - modified[k] - duplicatesInFileFor(k));
+        perKind[k] = { inserted: ins, duplicates: unchanged + duplicatesInFileFor(k) };
+        inserted += ins;
+        updated += upd;
+        duplicates += unchanged;
+      }
+      if (duplicatesInFile > 0) notes.push(`${duplicatesInFile} duplicate id(s) inside the file; rule: the last occurrence wins`);
+      if (inserted === 0 && updated === 0) notes.push(`0 new, ${duplicates} already present`);
+      const finished = Date.now();
+      const kinds = (Object.keys(perKind) as RecordKind[]);
+      const kind = kinds.length === 1 ? kinds[0]! : 'mixed';
+      db.run(`UPDATE imports SET kind = ?, records_read = ?, inserted = ?, updated = ?, duplicates = ?, rejected = ?, rejects = ?, notes = ?, finished_at = ? WHERE id = ?`,
+        [kind, recordsRead, inserted, updated, duplicates, rejected, JSON.stringify(rejects), JSON.stringify(notes), finished, importId]);
+      progress('saving');
+      const s: ImportSummary = {
+        import_id: importId, file: fileName, kind, preset: mapper.preset, records_read: recordsRead, inserted, updated,
+        duplicates, duplicates_in_file: duplicatesInFile, rejected, rejects, links: links.ticketLinks + links.feedbackLinks,
+        notes, per_kind: perKind, started_at: started, finished_at: finished,
+      };
+      return s;
+
+      function duplicatesInFileFor(k: RecordKind): number {
+        return rowsSeen[k] - seen[k].size;
+      }
+    });
+    summary.finished_at = Date.now();
+    modified = { requests: 0, feedback: 0, tickets: 0 };
+    return summary;
+  } catch (e) {
+    if (e instanceof Error && e.name === 'AbortError') {
+      throw new LoupeError('IMPORT_CANCELLED', 'The import was cancelled; the workspace is unchanged.');
+    }
+    throw toLoupeError(e, fileName);
+  }
+}

@@ -1,0 +1,166 @@
+/**
+ * Read queries behind the records grids and detail panels. Paging, sorting and filtering happen in SQL; the grids
+ * never see whole tables.
+ */
+import type { z } from 'zod';
+import type {
+  Facets, Page, RequestDetail, RequestGridRow, requestQuerySchema, TicketDetail, TicketGridRow, ticketQuerySchema,
+} from '../../shared/contract';
+import { LoupeError } from '../../shared/errors';
+import type { FeedbackRecord, ImportHistoryEntry, RequestRecord, TicketLink, TicketRecord, WorkspaceInfo } from '../../shared/types';
+import type { Db, Params } from './db';
+import type { Workspace } from './workspace';
+import path from 'node:path';
+
+/** Characters of input/output shown in a grid cell; the detail panel shows the whole text. */
+const PREVIEW_CHARS = 200;
+
+type RequestQueryParams = z.output<typeof requestQuerySchema>;
+type TicketQueryParams = z.output<typeof ticketQuerySchema>;
+
+function inList(col: string, values: string[] | undefined, where: string[], params: Params & unknown[]): void {
+  if (!values || values.length === 0) return;
+  where.push(`${col} IN (${values.map(() => '?').join(', ')})`);
+  params.push(...values);
+}
+
+/** Escapes LIKE wildcards so a search for `50%` finds the text `50%`. */
+function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * A page of requests for the grid.
+ * @returns rows (input/output cut to {@link PREVIEW_CHARS}) and the total matching the filter
+ */
+export function queryRequests(db: Db, q: RequestQueryParams): Page<RequestGridRow> {
+  const where: string[] = [];
+  const params: Array<string | number> = [];
+  const f = q.filter;
+  if (f.from_ts !== undefined) { where.push('r.ts >= ?'); params.push(f.from_ts); }
+  if (f.to_ts !== undefined) { where.push('r.ts < ?'); params.push(f.to_ts); }
+  inList('r.model', f.model, where, params);
+  inList('r.feature', f.feature, where, params);
+  inList('r.status', f.status, where, params);
+  if (f.has_feedback !== undefined) where.push(`${f.has_feedback ? '' : 'NOT '}EXISTS (SELECT 1 FROM feedback fb WHERE fb.request_id = r.id)`);
+  if (f.has_ticket !== undefined) where.push(`${f.has_ticket ? '' : 'NOT '}EXISTS (SELECT 1 FROM ticket_links tl WHERE tl.request_id = r.id)`);
+  if (f.text) {
+    where.push("(r.input LIKE ? ESCAPE '\\' OR r.output LIKE ? ESCAPE '\\' OR r.id = ?)");
+    params.push(likePattern(f.text), likePattern(f.text), f.text);
+  }
+  const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  const sortCol = q.sort?.column ?? 'ts';
+  const dir = q.sort?.desc === false ? 'ASC' : 'DESC';
+  const order = `ORDER BY r.${sortCol} IS NULL, r.${sortCol} ${dir}, r.rowid ${dir}`;
+  const total = db.value<number>(`SELECT count(*) FROM requests r ${w}`, params) ?? 0;
+  const rows = db.all<RequestGridRow>(`
+    SELECT r.id, r.ts, r.user_id, r.session_id, r.segment, r.model, r.model_version, r.feature, r.lang,
+      r.latency_ms, r.ttft_ms, r.tokens_in, r.tokens_out, r.cost_usd, r.cost_source, r.status, r.error, r.is_error,
+      r.input_chars, r.output_chars, r.import_id,
+      substr(r.input, 1, ${PREVIEW_CHARS}) AS input_preview, substr(r.output, 1, ${PREVIEW_CHARS}) AS output_preview,
+      (SELECT count(*) FROM feedback fb WHERE fb.request_id = r.id) AS feedback_count,
+      (SELECT count(*) FROM ticket_links tl WHERE tl.request_id = r.id) AS ticket_count
+    FROM requests r ${w} ${order} LIMIT ? OFFSET ?`, [...params, q.limit, q.offset]);
+  return { rows, total };
+}
+
+/** One request with its feedback and linked tickets. @throws LoupeError NOT_FOUND */
+export function getRequest(db: Db, id: string): RequestDetail {
+  const request = db.get<RequestRecord>('SELECT * FROM requests WHERE id = ?', [id]);
+  if (!request) throw new LoupeError('NOT_FOUND', `No request with id "${id}".`);
+  const feedback = db.all<FeedbackRecord>('SELECT * FROM feedback WHERE request_id = ? ORDER BY ts', [id]);
+  const tickets = db.all<TicketRecord & TicketLink & { link_rule: string }>(`
+    SELECT t.*, tl.method, tl.rule, tl.gap_ms FROM ticket_links tl JOIN tickets t ON t.id = tl.ticket_id
+    WHERE tl.request_id = ? ORDER BY t.created_ts`, [id]);
+  return {
+    request,
+    feedback,
+    tickets: tickets.map((t) => {
+      const { method, rule, gap_ms, ...ticket } = t;
+      return { ...(ticket as TicketRecord), link: { ticket_id: t.id, request_id: id, method, rule, gap_ms } };
+    }),
+  };
+}
+
+/** A page of tickets for the grid. */
+export function queryTickets(db: Db, q: TicketQueryParams): Page<TicketGridRow> {
+  const where: string[] = [];
+  const params: Array<string | number> = [];
+  const f = q.filter;
+  if (f.from_ts !== undefined) { where.push('t.created_ts >= ?'); params.push(f.from_ts); }
+  if (f.to_ts !== undefined) { where.push('t.created_ts < ?'); params.push(f.to_ts); }
+  inList('t.status', f.status, where, params);
+  inList('t.priority', f.priority, where, params);
+  inList('t.channel', f.channel, where, params);
+  if (f.linked !== undefined) where.push(`${f.linked ? '' : 'NOT '}EXISTS (SELECT 1 FROM ticket_links tl WHERE tl.ticket_id = t.id)`);
+  if (f.text) {
+    where.push("(t.subject LIKE ? ESCAPE '\\' OR t.body LIKE ? ESCAPE '\\' OR t.id = ?)");
+    params.push(likePattern(f.text), likePattern(f.text), f.text);
+  }
+  const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  const sortCol = q.sort?.column ?? 'created_ts';
+  const dir = q.sort?.desc === false ? 'ASC' : 'DESC';
+  const total = db.value<number>(`SELECT count(*) FROM tickets t ${w}`, params) ?? 0;
+  const rows = db.all<TicketGridRow>(`
+    SELECT t.id, t.created_ts, t.updated_ts, t.resolved_ts, t.first_response_ts, t.requester, t.requester_email, t.user_id,
+      t.subject, t.status, t.priority, t.channel, t.tags, t.csat, t.request_ref, t.import_id,
+      substr(t.body, 1, ${PREVIEW_CHARS}) AS body_preview,
+      (SELECT count(*) FROM ticket_links tl WHERE tl.ticket_id = t.id) AS link_count
+    FROM tickets t ${w} ORDER BY t.${sortCol} IS NULL, t.${sortCol} ${dir}, t.rowid ${dir} LIMIT ? OFFSET ?`, [...params, q.limit, q.offset]);
+  return { rows, total };
+}
+
+/** One ticket with the requests linked to it. @throws LoupeError NOT_FOUND */
+export function getTicket(db: Db, id: string): TicketDetail {
+  const ticket = db.get<TicketRecord>('SELECT * FROM tickets WHERE id = ?', [id]);
+  if (!ticket) throw new LoupeError('NOT_FOUND', `No ticket with id "${id}".`);
+  const reqs = db.all<{ id: string; ts: number | null; model: string | null; feature: string | null; status: string | null; input_chars: number | null; input_preview: string | null; method: 'explicit' | 'inferred'; rule: string; gap_ms: number | null }>(`
+    SELECT r.id, r.ts, r.model, r.feature, r.status, r.input_chars, substr(r.input, 1, ${PREVIEW_CHARS}) AS input_preview, tl.method, tl.rule, tl.gap_ms
+    FROM ticket_links tl JOIN requests r ON r.id = tl.request_id WHERE tl.ticket_id = ? ORDER BY r.ts DESC`, [id]);
+  return {
+    ticket,
+    requests: reqs.map(({ method, rule, gap_ms, ...r }) => ({ ...r, link: { ticket_id: id, request_id: r.id, method, rule, gap_ms } })),
+  };
+}
+
+/** Distinct values for the grid filters (at most 200 each). */
+export function facets(db: Db): Facets {
+  const col = (sql: string) => db.all<{ v: string }>(sql).map((r) => r.v);
+  return {
+    model: col('SELECT DISTINCT model AS v FROM requests WHERE model IS NOT NULL ORDER BY 1 LIMIT 200'),
+    feature: col('SELECT DISTINCT feature AS v FROM requests WHERE feature IS NOT NULL ORDER BY 1 LIMIT 200'),
+    status: col('SELECT DISTINCT status AS v FROM requests WHERE status IS NOT NULL ORDER BY 1 LIMIT 200'),
+    ticket_status: col('SELECT DISTINCT status AS v FROM tickets WHERE status IS NOT NULL ORDER BY 1 LIMIT 200'),
+    ticket_priority: col('SELECT DISTINCT priority AS v FROM tickets WHERE priority IS NOT NULL ORDER BY 1 LIMIT 200'),
+    ticket_channel: col('SELECT DISTINCT channel AS v FROM tickets WHERE channel IS NOT NULL ORDER BY 1 LIMIT 200'),
+  };
+}
+
+/** The import history, newest first. */
+export function importHistory(db: Db): ImportHistoryEntry[] {
+  return db.all<Record<string, unknown>>('SELECT * FROM imports ORDER BY id DESC').map((r) => ({
+    ...(r as unknown as ImportHistoryEntry),
+    mapping: JSON.parse(String(r.mapping ?? '{}')) as unknown,
+    options: undefined,
+    rejects: JSON.parse(String(r.rejects ?? '[]')) as ImportHistoryEntry['rejects'],
+    notes: JSON.parse(String(r.notes ?? '[]')) as string[],
+  }));
+}
+
+/** Counts, date range, time zone and import history of the open workspace. */
+export function workspaceInfo(ws: Workspace): WorkspaceInfo {
+  const db = ws.db;
+  const count = (t: string) => (db.hasTable(t) ? db.value<number>(`SELECT count(*) FROM ${t}`) ?? 0 : 0);
+  const range = db.get<{ first: number | null; last: number | null }>('SELECT min(ts) AS first, max(ts) AS last FROM requests');
+  return {
+    path: ws.file,
+    file_name: path.basename(ws.file),
+    time_zone: ws.meta('time_zone') ?? 'UTC',
+    schema_version: ws.schemaVersion,
+    file_bytes: ws.fileBytes(),
+    counts: { requests: count('requests'), feedback: count('feedback'), tickets: count('tickets'), links: count('ticket_links'), reviews: count('reviews') },
+    first_ts: range?.first ?? null,
+    last_ts: range?.last ?? null,
+    imports: importHistory(db),
+  };
+}
