@@ -48,6 +48,8 @@ export function createWindow(opts: { preload: string; devTools: boolean }): Brow
   wc.on('will-navigate', (event) => event.preventDefault());
   wc.on('will-redirect', (event) => event.preventDefault());
   wc.on('will-attach-webview', (event) => event.preventDefault());
+  // The title names the open workspace (set by main); the page's <title> must not replace it.
+  win.on('page-title-updated', (event) => event.preventDefault());
   win.once('ready-to-show', () => win.show());
 
   void win.loadURL(APP_URL);
