@@ -212,7 +212,8 @@ async function chooseImportFiles(): Promise<RegisteredFile[]> {
   const opts = { title: 'Import files into the workspace', properties: ['openFile', 'multiSelections'] as Array<'openFile' | 'multiSelections'>, filters: IMPORT_FILTERS };
   const r = win ? await dialog.showOpenDialog(win, opts) : await dialog.showOpenDialog(opts);
   if (r.canceled || r.filePaths.length === 0) return [];
-  return registerFiles(validateDroppedPaths(r.filePaths));
+  // The store checks each chosen path is an existing regular file when it registers it.
+  return registerFiles(r.filePaths);
 }
 
 async function newWorkspace(): Promise<StartupState | null> {
