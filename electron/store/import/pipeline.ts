@@ -165,17 +165,23 @@ export interface RunImportHooks {
 export async function runImport(ws: Workspace, file: string, options: ImportOptions, hooks: RunImportHooks = {}, fileName = path.basename(file)): Promise<ImportSummary> {
   const started = Date.now();
   const timeZone = options.time_zone ?? workspaceTimeZone(ws);
-  const src = await detect(file, options);
-
-  // Refuse before starting when the import could take the workspace past the safe ceiling.
+  // Refuse before reading anything when the import could take the workspace past the safe ceiling.
+  let fileBytes: number;
+  try {
+    fileBytes = fs.statSync(file).size;
+  } catch (e) {
+    throw toLoupeError(e, fileName);
+  }
+  const gzip = /\.gz$/i.test(file) || /\.gz$/i.test(fileName);
   const current = ws.memoryBytes();
-  const estimate = Math.round(src.totalBytes * (src.compression === 'gzip' ? 6 : 1.3));
+  const estimate = Math.round(fileBytes * (gzip ? 6 : 1.3));
   if (current + estimate > MAX_WORKSPACE_BYTES) {
     const gb = (n: number) => `${(n / 1e9).toFixed(2)} GB`;
     throw new LoupeError('WORKSPACE_TOO_LARGE',
-      `Importing ${fileName} (${gb(src.totalBytes)}) could take the workspace from ${gb(current)} to about ${gb(current + estimate)}, past Loupe's safe ceiling of ${gb(MAX_WORKSPACE_BYTES)}.`,
+      `Importing ${fileName} (${gb(fileBytes)}) could take the workspace from ${gb(current)} to about ${gb(current + estimate)}, past Loupe's safe ceiling of ${gb(MAX_WORKSPACE_BYTES)}.`,
       { action: 'Import into a new workspace, or split the file by date.', details: { current_bytes: current, estimated_bytes: estimate, ceiling_bytes: MAX_WORKSPACE_BYTES } });
   }
+  const src = await detect(file, options);
 
   let sample;
   try {

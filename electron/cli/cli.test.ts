@@ -1,0 +1,111 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const repo = path.resolve(__dirname, '../..');
+const real = path.resolve(repo, '../shared/data/real');
+const haveReal = fs.existsSync(real);
+const dirs: string[] = [];
+function tmp(): string {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-cli-'));
+  dirs.push(d);
+  return d;
+}
+afterEach(() => {
+  while (dirs.length) fs.rmSync(dirs.pop()!, { recursive: true, force: true });
+});
+
+function loupe(...args: string[]): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [path.join(repo, 'bin/loupe.js'), ...args], { encoding: 'utf8', cwd: repo });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+const jsonLines = (s: string) => s.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+
+describe('loupe CLI', () => {
+  it('exits 2 on bad usage: unknown command, missing --workspace, bad --map, bad --tz', () => {
+    const w = path.join(tmp(), 'w.sqlite');
+    expect(loupe('frobnicate').code).toBe(2);
+    expect(loupe('import', 'x.jsonl').code).toBe(2);
+    const badMap = loupe('import', 'x.jsonl', '--workspace', w, '--map', 'tokens_in');
+    expect(badMap.code).toBe(2);
+    expect(badMap.stderr).toMatch(/--map expects FIELD=PATH/);
+    const badTz = loupe('import', 'x.jsonl', '--workspace', w, '--tz', 'Mars/Olympus');
+    expect(badTz.code).toBe(2);
+    expect(badTz.stderr).toMatch(/IANA time zone/);
+    expect(fs.existsSync(w)).toBe(false);
+  });
+
+  it('imports with --json (one object per file), re-imports adding nothing, and exits 1 on a refused file', () => {
+    const d = tmp();
+    const w = path.join(d, 'w.sqlite');
+    const good = path.join(d, 'req.jsonl');
+    fs.writeFileSync(good, [
+      '{"request_id":"a","timestamp":"2026-11-17T10:00:00Z","input":"hi","output":"hello","model":"gpt-4o-mini","prompt_tokens":1000,"completion_tokens":2000}',
+      '{"request_id":"b","timestamp":"2026-11-17T11:00:00Z","input":"hi","output":"hello"}',
+      '{"request_id":"c","timestamp":"bad","input":"hi","output":"hello"}',
+    ].join('\n'));
+    const r1 = loupe('import', good, '--workspace', w, '--json');
+    expect(r1.code).toBe(0);
+    const [o] = jsonLines(r1.stdout);
+    expect(Object.keys(o!)).toEqual(expect.arrayContaining(['file', 'kind', 'preset', 'records_read', 'inserted', 'updated', 'duplicates', 'rejected', 'rejects', 'links']));
+    expect(o).toMatchObject({ file: 'req.jsonl', kind: 'requests', records_read: 3, inserted: 2, updated: 0, duplicates: 0, rejected: 1 });
+    expect((o!.rejects as Array<{ line: number }>)[0]!.line).toBe(3);
+
+    const r2 = loupe('import', good, '--workspace', w, '--json');
+    expect(jsonLines(r2.stdout)[0]).toMatchObject({ inserted: 0, duplicates: 2 });
+    const r2text = loupe('import', good, '--workspace', w);
+    expect(r2text.stdout).toMatch(/0 new, 2 already present/);
+
+    const bad = path.join(d, 'bad.jsonl.gz');
+    fs.writeFileSync(bad, Buffer.from([0x1f, 0x8b, 0x08, 0x00, 1, 2, 3]));
+    const before = fs.readFileSync(w);
+    const r3 = loupe('import', bad, '--workspace', w);
+    expect(r3.code).toBe(1);
+    expect(r3.stderr).toMatch(/bad\.jsonl\.gz/);
+    expect(r3.stderr).toMatch(/workspace is unchanged/);
+    expect(fs.readFileSync(w).equals(before)).toBe(true);
+
+    const info = loupe('info', '--workspace', w, '--json');
+    expect(info.code).toBe(0);
+    const i = JSON.parse(info.stdout) as Record<string, unknown>;
+    expect(i).toMatchObject({ requests: 2, feedback: 0, tickets: 0, links: 0, reviews: 0, first_ts: '2026-11-17T10:00:00.000Z', last_ts: '2026-11-17T11:00:00.000Z', time_zone: 'UTC' });
+    expect((i.imports as unknown[]).length).toBe(3);
+    // cost derived from the price table: 1000 × 0.15 + 2000 × 0.60 per million tokens
+    const cost = spawnSync('sqlite3', [w, "SELECT cost_usd, cost_source FROM requests WHERE id = 'a'"], { encoding: 'utf8' });
+    if (cost.status === 0) expect(cost.stdout.trim()).toBe('0.00135|price_table');
+  });
+
+  it('info refuses a missing workspace with exit 1 and does not create it', () => {
+    const w = path.join(tmp(), 'none.sqlite');
+    const r = loupe('info', '--workspace', w);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/not found/);
+    expect(fs.existsSync(w)).toBe(false);
+  });
+
+  it.skipIf(!haveReal)('imports real files, sets --tz on a new workspace, and the file opens in the sqlite3 shell', () => {
+    const w = path.join(tmp(), 'real.sqlite');
+    const r = loupe('import', path.join(real, 'llmperf-bedrock-70b-requests.json'), path.join(real, 'tickets-customer-support.csv'), '--workspace', w, '--tz', 'Europe/Berlin', '--json');
+    expect(r.code).toBe(0);
+    const [a, b] = jsonLines(r.stdout);
+    expect(a).toMatchObject({ kind: 'requests', preset: 'llmperf', inserted: 150 });
+    expect(b).toMatchObject({ kind: 'tickets', inserted: 8469 });
+    expect(JSON.parse(loupe('info', '--workspace', w, '--json').stdout)).toMatchObject({ time_zone: 'Europe/Berlin', requests: 150, tickets: 8469 });
+    const shell = spawnSync('sqlite3', [w, 'SELECT count(*) FROM tickets; PRAGMA integrity_check;'], { encoding: 'utf8' });
+    if (shell.status === 0) expect(shell.stdout.trim().split('\n')).toEqual(['8469', 'ok']);
+  });
+
+  it('demo builds the demo workspace from data/samples, idempotently', () => {
+    const w = path.join(tmp(), 'demo.sqlite');
+    expect(loupe('demo', '--workspace', w).code).toBe(0);
+    const i1 = JSON.parse(loupe('info', '--workspace', w, '--json').stdout) as Record<string, number>;
+    expect(i1.requests).toBe(18000);
+    expect(i1.feedback).toBe(2639);
+    expect(i1.tickets).toBe(123);
+    expect(loupe('demo', '--workspace', w).code).toBe(0);
+    const i2 = JSON.parse(loupe('info', '--workspace', w, '--json').stdout) as Record<string, number>;
+    expect(i2.requests).toBe(18000);
+  });
+});

@@ -1,0 +1,298 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LoupeError } from '../../../shared/errors';
+import type { ImportOptions } from '../../../shared/contract';
+import { Workspace } from '../workspace';
+import { previewImport, runImport } from './pipeline';
+
+const repo = path.resolve(__dirname, '../../..');
+const cases = path.resolve(repo, '../shared/cases/import');
+const real = path.resolve(repo, '../shared/data/real');
+const haveCases = fs.existsSync(cases);
+const haveReal = fs.existsSync(real);
+
+const dirs: string[] = [];
+const open: Workspace[] = [];
+function tmpDir(): string {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-pipe-'));
+  dirs.push(d);
+  return d;
+}
+async function newWorkspace(): Promise<Workspace> {
+  const ws = await Workspace.open(path.join(tmpDir(), 'w.sqlite'), { create: true });
+  open.push(ws);
+  return ws;
+}
+function write(name: string, text: string | Buffer): string {
+  const f = path.join(tmpDir(), name);
+  fs.writeFileSync(f, text);
+  return f;
+}
+afterEach(() => {
+  while (open.length) open.pop()!.close();
+  while (dirs.length) fs.rmSync(dirs.pop()!, { recursive: true, force: true });
+});
+const count = (ws: Workspace, t: string) => ws.db.value<number>(`SELECT count(*) FROM ${t}`);
+const iso = (ms: unknown) => new Date(ms as number).toISOString();
+async function failure(p: Promise<unknown>): Promise<LoupeError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof LoupeError) return e;
+    throw e;
+  }
+  throw new Error('expected the import to be refused');
+}
+
+describe.skipIf(!haveCases)('import cases (../shared/cases/import) through the whole pipeline', () => {
+  const c = (f: string) => path.join(cases, f);
+
+  it('05: importing the same file again adds nothing and says so', async () => {
+    const ws = await newWorkspace();
+    const first = await runImport(ws, c('05-reimport.jsonl'), {});
+    expect(first).toMatchObject({ inserted: 3, duplicates: 0, rejected: 0 });
+    const second = await runImport(ws, c('05-reimport.jsonl'), {});
+    expect(second).toMatchObject({ inserted: 0, updated: 0, duplicates: 3, rejected: 0 });
+    expect(second.notes).toContain('0 new, 3 already present');
+    expect(count(ws, 'requests')).toBe(3);
+    expect(count(ws, 'imports')).toBe(2);
+  });
+
+  it('16: a duplicate id inside one file is reported with its line and the rule (last wins)', async () => {
+    const ws = await newWorkspace();
+    const s = await runImport(ws, c('16-duplicate-ids-in-file.jsonl'), {});
+    expect(count(ws, 'requests')).toBe(2);
+    expect(s.duplicates_in_file).toBe(1);
+    const dup = s.rejects.find((r) => r.field === 'id');
+    expect(dup?.line).toBe(3);
+    expect(dup?.reason).toMatch(/first on line 1.*last occurrence wins/);
+    const extra = JSON.parse(ws.db.value<string>("SELECT extra FROM requests WHERE id = 'd-1'")!) as Record<string, unknown>;
+    expect(extra.score).toBe(9);
+  });
+
+  it('07: offsets, a space instead of T and fractional seconds', async () => {
+    const ws = await newWorkspace();
+    await runImport(ws, c('07-offsets-and-space.csv'), { kind: 'requests' });
+    const ts = Object.fromEntries(ws.db.all<{ id: string; ts: number }>('SELECT id, ts FROM requests').map((r) => [r.id, iso(r.ts)]));
+    expect(ts).toEqual({ r1: '2026-08-20T08:00:00.000Z', r2: '2026-08-20T10:00:00.000Z', r3: '2026-08-20T08:00:00.000Z' });
+    const ws2 = await newWorkspace();
+    await runImport(ws2, c('07-offsets-and-space.csv'), { kind: 'requests', time_zone: 'Europe/Berlin' });
+    expect(iso(ws2.db.value("SELECT ts FROM requests WHERE id = 'r2'"))).toBe('2026-08-20T08:00:00.000Z');
+  });
+
+  it('08: epoch seconds, ms, µs and fractional seconds all land on 2026-02-24T10:00Z, and the unit is reported', async () => {
+    const ws = await newWorkspace();
+    const s = await runImport(ws, c('08-epoch-units.jsonl'), {});
+    const ts = Object.fromEntries(ws.db.all<{ id: string; ts: number }>('SELECT id, ts FROM requests').map((r) => [r.id, iso(r.ts)]));
+    expect(ts).toEqual({ s: '2026-02-24T10:00:00.000Z', ms: '2026-02-24T10:00:00.000Z', us: '2026-02-24T10:00:00.000Z', frac: '2026-02-24T10:00:00.500Z' });
+    expect(s.notes.join('\n')).toMatch(/epoch/i);
+  });
+
+  it('09: offsets that change across daylight-saving time stay one time column', async () => {
+    const ws = await newWorkspace();
+    await runImport(ws, c('09-dst-mixed-offsets.csv'), { kind: 'requests' });
+    const ts = ws.db.all<{ id: string; ts: number }>('SELECT id, ts FROM requests ORDER BY ts').map((r) => iso(r.ts));
+    expect(ts).toEqual(['2026-03-29T00:30:00.000Z', '2026-03-29T01:30:00.000Z', '2026-10-25T01:30:00.000Z']);
+  });
+
+  it('10: Excel serial dates in a ticket date column', async () => {
+    const ws = await newWorkspace();
+    await runImport(ws, c('10-excel-serial-dates.csv'), { kind: 'tickets' });
+    const ts = ws.db.all<{ id: string; created_ts: number }>('SELECT id, created_ts FROM tickets ORDER BY id').map((r) => iso(r.created_ts));
+    expect(ts).toEqual(['2026-03-01T12:00:00.000Z', '2026-03-02T06:00:00.000Z']);
+  });
+
+  it('12: empty, NaN and N/A numbers are NULL; 0 stays 0', async () => {
+    const ws = await newWorkspace();
+    await runImport(ws, c('12-empty-and-nan-numbers.csv'), { kind: 'requests' });
+    const rows = ws.db.all('SELECT id, latency_ms, cost_usd, tokens_out FROM requests ORDER BY id');
+    expect(rows).toEqual([
+      { id: 'r-1', latency_ms: null, cost_usd: null, tokens_out: 12 },
+      { id: 'r-2', latency_ms: 450, cost_usd: 0.002, tokens_out: null },
+      { id: 'r-3', latency_ms: null, cost_usd: null, tokens_out: 0 },
+    ]);
+  });
+
+  it('13: ids above 2^53 and with leading zeros are kept exactly as text', async () => {
+    const ws = await newWorkspace();
+    await runImport(ws, c('13-large-numeric-ids.csv'), { kind: 'requests' });
+    expect(ws.db.all('SELECT id, user_id FROM requests ORDER BY user_id DESC')).toEqual([
+      { id: '9007199254740993', user_id: '0012345' },
+      { id: '1234567890123456789', user_id: '0000001' },
+    ]);
+  });
+
+  it('14: a mapped nested path whose parent is null gives NULL tokens, no reject', async () => {
+    const ws = await newWorkspace();
+    const s = await runImport(ws, c('14-nested-null-parent.jsonl'), {
+      kind: 'requests', mapping: { id: 'id', tokens_in: 'response.body.usage.prompt_tokens', tokens_out: 'response.body.usage.completion_tokens' },
+    });
+    expect(s.rejected).toBe(0);
+    expect(ws.db.all('SELECT id, tokens_in, tokens_out FROM requests ORDER BY id')).toEqual([
+      { id: 'n1', tokens_in: 10, tokens_out: 5 },
+      { id: 'n2', tokens_in: null, tokens_out: null },
+      { id: 'n3', tokens_in: null, tokens_out: null },
+    ]);
+  });
+
+  it('01, 03, 04, 06, 11, 15: CSV quirks store the right text', async () => {
+    const ws = await newWorkspace();
+    for (const f of ['01-bom-quoted-header.csv', '03-comma-in-quotes.csv', '04-quoted-newlines.csv', '06-long-field.csv', '11-windows-1252.csv', '15-trailing-empty-rows.csv']) {
+      const s = await runImport(ws, c(f), {});
+      expect(s.rejected, f).toBe(0);
+    }
+    const texts = ws.db.all<{ t: string }>("SELECT coalesce(body, '') || ' ' || coalesce(subject, '') || ' ' || coalesce(extra, '') AS t FROM tickets").map((r) => r.t).join('\n')
+      + ws.db.all<{ t: string }>("SELECT coalesce(input, '') || ' ' || coalesce(output, '') || ' ' || coalesce(extra, '') AS t FROM requests").map((r) => r.t).join('\n')
+      + ws.db.all<{ t: string }>("SELECT coalesce(comment, '') || ' ' || coalesce(extra, '') AS t FROM feedback").map((r) => r.t).join('\n');
+    expect(texts).toContain('END-OF-FIELD');
+    expect(texts).not.toContain('\uFFFD');
+    expect(texts).toMatch(/café crème/);
+    expect(texts).toMatch(/naïve/);
+    const long = ws.db.value<number>("SELECT max(max(length(coalesce(body,''))), max(length(coalesce(extra,'')))) FROM tickets") ?? 0;
+    const longR = ws.db.value<number>("SELECT max(max(length(coalesce(input,''))), max(length(coalesce(output,''))), max(length(coalesce(extra,'')))) FROM requests") ?? 0;
+    expect(Math.max(long, longR)).toBeGreaterThanOrEqual(200_000);
+  });
+});
+
+describe('failed imports leave the workspace exactly as it was', () => {
+  async function seeded(): Promise<{ ws: Workspace; bytes: Buffer }> {
+    const ws = await newWorkspace();
+    await runImport(ws, write('seed.jsonl', '{"request_id":"keep","timestamp":"2026-01-01T00:00:00Z","input":"q","output":"a"}\n'), {});
+    return { ws, bytes: fs.readFileSync(ws.file) };
+  }
+
+  it('a truncated gzip is refused with IMPORT_TRUNCATED naming the file', async () => {
+    const { ws, bytes } = await seeded();
+    const gz = zlib.gzipSync(Buffer.from(Array.from({ length: 2000 }, (_, i) => `{"request_id":"r${i}","input":"x"}`).join('\n')));
+    const f = write('cut.jsonl.gz', gz.subarray(0, Math.floor(gz.length / 2)));
+    const e = await failure(runImport(ws, f, {}));
+    expect(e.code).toBe('IMPORT_TRUNCATED');
+    expect(e.message).toContain('cut.jsonl.gz');
+    expect(count(ws, 'requests')).toBe(1);
+    expect(count(ws, 'imports')).toBe(1);
+    expect(fs.readFileSync(ws.file).equals(bytes)).toBe(true);
+  });
+
+  it('a file with no mappable fields is refused with IMPORT_NOT_RECOGNISED', async () => {
+    const { ws, bytes } = await seeded();
+    const e = await failure(runImport(ws, write('odd.jsonl', '{"foo":1,"bar":2}\n{"foo":3,"bar":4}\n'), {}));
+    expect(e.code).toBe('IMPORT_NOT_RECOGNISED');
+    expect(count(ws, 'requests')).toBe(1);
+    expect(fs.readFileSync(ws.file).equals(bytes)).toBe(true);
+  });
+
+  it('an empty file is refused with IMPORT_EMPTY', async () => {
+    const { ws } = await seeded();
+    const e = await failure(runImport(ws, write('empty.jsonl', ''), {}));
+    expect(['IMPORT_EMPTY', 'IMPORT_NOT_RECOGNISED']).toContain(e.code);
+    expect(count(ws, 'requests')).toBe(1);
+  });
+
+  it('a missing file is refused with IMPORT_UNREADABLE', async () => {
+    const { ws } = await seeded();
+    const e = await failure(runImport(ws, path.join(tmpDir(), 'nope.jsonl'), {}));
+    expect(e.code).toBe('IMPORT_UNREADABLE');
+  });
+
+  it('a cancelled import rolls back every row and leaves the file untouched', async () => {
+    const { ws, bytes } = await seeded();
+    const lines = Array.from({ length: 60_000 }, (_, i) => JSON.stringify({ request_id: `c${i}`, timestamp: '2026-01-02T00:00:00Z', input: `question ${i} `.repeat(8), output: 'answer '.repeat(20) }));
+    const f = write('big.jsonl', `${lines.join('\n')}\n`);
+    const ac = new AbortController();
+    let progressSeen = 0;
+    const e = await failure(runImport(ws, f, {}, { signal: ac.signal, progressEveryMs: 0, onProgress: (p) => { progressSeen = p.records; if (p.records > 0) ac.abort(); } }));
+    expect(e.code).toBe('IMPORT_CANCELLED');
+    expect(progressSeen).toBeGreaterThan(0);
+    expect(count(ws, 'requests')).toBe(1);
+    expect(count(ws, 'imports')).toBe(1);
+    expect(fs.readFileSync(ws.file).equals(bytes)).toBe(true);
+  });
+
+  it('an import that would pass the size ceiling is refused before it starts, with the figures', async () => {
+    const { ws } = await seeded();
+    const f = write('huge.jsonl', '{"request_id":"h1","input":"q","output":"a"}\n');
+    fs.truncateSync(f, 3.5e9); // sparse: no disk used
+    const e = await failure(runImport(ws, f, {}));
+    expect(e.code).toBe('WORKSPACE_TOO_LARGE');
+    expect(e.message).toMatch(/3\.50 GB/);
+    expect(e.message).toMatch(/ceiling of 3\.22 GB/);
+    expect(count(ws, 'requests')).toBe(1);
+  });
+});
+
+describe('bad rows are rejected with line, field and reason; the rest imports', () => {
+  it('a broken JSON line and an unparsable timestamp', async () => {
+    const ws = await newWorkspace();
+    const f = write('mixed.jsonl', [
+      '{"request_id":"a","timestamp":"2026-01-01T00:00:00Z","input":"q","output":"x"}',
+      '{"request_id":"b","timestamp":"2026-01-01T00:00:0',
+      '{"request_id":"c","timestamp":"not a date","input":"q","output":"x"}',
+      '{"request_id":"d","timestamp":"2026-01-03T00:00:00Z","input":"q","output":"x"}',
+    ].join('\n'));
+    const s = await runImport(ws, f, {});
+    expect(s.inserted).toBe(2);
+    expect(s.rejected).toBe(2);
+    const byLine = Object.fromEntries(s.rejects.map((r) => [r.line, r]));
+    expect(byLine[2]?.reason).toMatch(/JSON/i);
+    expect(byLine[3]?.field).toBe('timestamp');
+    expect(byLine[3]?.reason).toMatch(/not a date/);
+    const hist = ws.db.get<{ rejected: number; rejects: string }>('SELECT rejected, rejects FROM imports');
+    expect(hist?.rejected).toBe(2);
+    expect(JSON.parse(hist!.rejects)).toHaveLength(2);
+  });
+});
+
+describe.skipIf(!haveReal)('real files (../shared/data/real)', () => {
+  const r = (f: string) => path.join(real, f);
+  const expectations: Array<[string, ImportOptions, (ws: Workspace) => void]> = [
+    ['tickets-customer-support.csv', {}, (ws) => expect(count(ws, 'tickets')).toBe(8469)],
+    ['llmperf-bedrock-70b-requests.json', {}, (ws) => {
+      expect(count(ws, 'requests')).toBe(150);
+      expect(ws.db.value('SELECT count(*) FROM requests WHERE is_error = 1')).toBe(49);
+      // seconds in the source, ms in the store
+      const lat = ws.db.value<number>('SELECT max(latency_ms) FROM requests')!;
+      expect(lat).toBeGreaterThan(1000);
+    }],
+    ['mtbench-llama3-8b-answers.jsonl', {}, (ws) => expect(count(ws, 'requests')).toBe(160)],
+    ['dices-350-ratings.json', {}, (ws) => expect(count(ws, 'requests')).toBe(350)],
+    ['hh-rlhf-harmless-test.jsonl.gz', {}, (ws) => expect(count(ws, 'requests')).toBeGreaterThanOrEqual(2312)],
+    ['oasst-message-trees.jsonl', {}, (ws) => {
+      expect(count(ws, 'requests')).toBeGreaterThan(100);
+      expect(ws.db.value("SELECT count(*) FROM feedback WHERE kind = 'thumb'")).toBeGreaterThan(0);
+    }],
+  ];
+  for (const [file, options, check] of expectations) {
+    it(`${file} imports with the right counts, and again adds nothing`, async () => {
+      const ws = await newWorkspace();
+      const s = await runImport(ws, r(file), options);
+      check(ws);
+      const again = await runImport(ws, r(file), options);
+      expect(again.inserted).toBe(0);
+      expect(again.updated).toBe(0);
+      check(ws);
+      expect(s.rejects.every((x) => typeof x.line === 'number' && x.reason.length > 0)).toBe(true);
+    });
+  }
+
+  it('MT-Bench judgments link to the answers as judge ratings', async () => {
+    const ws = await newWorkspace();
+    await runImport(ws, r('mtbench-llama3-8b-answers.jsonl'), {});
+    const s = await runImport(ws, r('mtbench-gpt4-judgments.jsonl'), {});
+    expect(s.records_read).toBe(330);
+    expect(ws.db.value("SELECT count(*) FROM feedback WHERE source = 'judge'")).toBeGreaterThan(0);
+    expect(ws.db.value("SELECT count(*) FROM feedback WHERE value = -1")).toBe(0);
+    expect(ws.db.value('SELECT count(*) FROM feedback f JOIN requests r ON r.id = f.request_id')).toBeGreaterThan(0);
+  });
+
+  it('preview shows the detected format, preset and mapped rows without writing', async () => {
+    const ws = await newWorkspace();
+    const p = await previewImport(ws, r('llmperf-bedrock-70b-requests.json'), {});
+    expect(p.format).toBe('json-array');
+    expect(p.preset).toBe('llmperf');
+    expect(p.mapped.length).toBeGreaterThan(0);
+    expect(count(ws, 'requests')).toBe(0);
+  });
+});
