@@ -203,9 +203,10 @@ describe('generic auto-detection (demo-style files)', () => {
       { request_id: 'c', timestamp: '2026-02-24T10:00:00Z', prompt_tokens: 3 },
     ]);
     expect(r.requests.map((x) => x.id)).toEqual(['c']);
-    expect(r.rejects.map((x) => [x.line, x.field])).toEqual([[1, 'ts'], [2, 'tokens_in']]);
+    expect(r.rejects.map((x) => [x.line, x.field])).toEqual([[1, 'timestamp'], [2, 'prompt_tokens']]);
     expect(r.rejects[0]!.reason).toContain('"yesterday-ish"');
-    expect(r.rejects[1]!.reason).toBe('tokens_in: expected a whole number of tokens: expected a number, found "many"');
+    expect(r.rejects[0]!.reason).toMatch(/^timestamp \(read as ts\): expected a date-time/);
+    expect(r.rejects[1]!.reason).toBe('prompt_tokens (read as tokens_in): expected a whole number of tokens: expected a number, found "many"');
   });
 
   test('missing_sentinels option makes -1 missing in typed fields', () => {

@@ -427,7 +427,7 @@ export function buildMapper(preset: string, sample: Record<string, unknown>[], o
         } else if (values.length) {
           const d = detectTimestampUnit(values, srcName);
           units.set(key, d.unit ?? 'auto');
-          if (d.note) notes.push(`${label} ← ${d.note}`);
+          if (d.note) notes.push(`${label} ← ${d.note}${d.unit === 'auto' ? ' (epoch numbers: seconds, ms, µs or ns told apart by magnitude)' : ''}`);
           // An auto-detected column whose values are not times (durations, counts) is dropped, not rejected.
           if (r.type === 'paths' && !isDeclared(p, plan.kind, f) && options.mapping?.[f] === undefined && options.mapping?.[key] === undefined) {
             const parsed = values.filter((v) => parseTimestamp(v, { timeZone, unit: d.unit ?? 'auto' }).ok);
@@ -554,13 +554,25 @@ export function buildMapper(preset: string, sample: Record<string, unknown>[], o
         try {
           rows.push(mapOne(s.kind, s.record, line, p.expand ? { kind: s.kind, record: s.record } : record));
         } catch (e) {
-          if (e instanceof Reject) rejects.push({ line, field: e.field, reason: e.message });
-          else throw e;
+          if (!(e instanceof Reject)) throw e;
+          // Name the field as the file names it; the reason also says which Loupe field it was read for.
+          const src = sourceName(plans.get(s.kind)!, e.field, s.record);
+          const rest = e.message.startsWith(`${e.field}: `) ? e.message.slice(e.field.length + 2) : e.message;
+          rejects.push({ line, field: src, reason: src === e.field ? e.message : `${src} (read as ${e.field}): ${rest}` });
         }
       }
       return { rows, rejects };
     },
   };
+}
+
+/** The source path a Loupe field was read from in this record (the alternative present), for messages. */
+function sourceName(plan: KindPlan, field: string, rec: Record<string, unknown>): string {
+  const r = plan.fields.get(field);
+  if (!r || r.type === 'const') return field;
+  if (r.type === 'compute') return r.describe;
+  const present = r.alts.find((a) => { const v = getPathImpl(rec, a.path); return v !== undefined && v !== null && v !== ''; });
+  return (present ?? r.alts[0]!).path;
 }
 
 function isDeclared(p: Preset, kind: RecordKind, f: string): boolean {
