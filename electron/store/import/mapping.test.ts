@@ -192,6 +192,10 @@ describe('generic auto-detection (demo-style files)', () => {
       body: 'The bot said X', status: 'solved', priority: 'high', channel: 'web', tags: '["billing","refund_request"]', csat: 4,
       request_ref: 'req-1', extra: null,
     });
+    // A requester column of user ids (as request logs key users) is the user id; the email is then only the email.
+    const ids = run([{ 'Ticket ID': '40001', Requester: 'u0107', 'Requester Email': 'farid@example.com', Subject: 'x', 'Created at': '2026-08-31 10:09:51' }]);
+    expect([ids.tickets[0]!.user_id, ids.tickets[0]!.requester_email]).toEqual(['u0107', 'farid@example.com']);
+    expect(ids.mapper.notes).toContain('user_id: Requester holds user ids (e.g. "u0107"), used rather than Requester Email');
     // The generic preset reads the same file the same way.
     expect(run([{ 'Ticket ID': '9001', Subject: 'x', 'Request ID': 'req-1' }], { preset: 'generic' }).tickets[0]!.request_ref).toBe('req-1');
   });

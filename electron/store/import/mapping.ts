@@ -483,6 +483,21 @@ export function buildMapper(preset: string, sample: Record<string, unknown>[], o
     }
   }
 
+  // Tickets: a requester column holding ids (u0107, 48213) rather than names is the user id that requests carry;
+  // an email is only the fallback, since request logs rarely key users by email.
+  const tk = plans.get('tickets');
+  const requester = tk?.fields.get('requester');
+  const userField = tk?.fields.get('user_id');
+  if (tk && requester?.type === 'paths' && userField?.type === 'paths' && !isDeclared(p, 'tickets', 'user_id')
+    && options.mapping?.user_id === undefined && options.mapping?.['tickets.user_id'] === undefined
+    && /e_?mail/i.test(userField.alts[0]!.path)) {
+    const vals = subSample.tickets.map((r) => readRaw(requester, r)).filter((v) => v !== undefined && v !== null && v !== '').map(String);
+    if (vals.length && vals.filter((v) => /^[\w.:@-]+$/.test(v) && /\d/.test(v)).length >= 0.8 * vals.length) {
+      tk.fields.set('user_id', requester);
+      notes.push(`user_id: ${requester.alts[0]!.path} holds user ids (e.g. ${shown(vals[0])}), used rather than ${userField.alts[0]!.path}`);
+    }
+  }
+
   for (const plan of plans.values()) {
     const tags = plan.fields.get('tags');
     plan.spaceTags = !!tags && tags.type === 'paths' && ['tags', 'tag', 'labels', 'ticket_tags'].includes(normName(leafName(tags.alts[0]!.path)));
