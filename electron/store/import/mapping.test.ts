@@ -200,6 +200,18 @@ describe('generic auto-detection (demo-style files)', () => {
     expect(run([{ 'Ticket ID': '9001', Subject: 'x', 'Request ID': 'req-1' }], { preset: 'generic' }).tickets[0]!.request_ref).toBe('req-1');
   });
 
+  test('Jira and Freshdesk exports map through the ticket synonyms', () => {
+    const jira = run([{ 'Issue key': 'SUP-12', Summary: 'Bot gave a wrong refund amount', Description: 'details', Status: 'Done', Priority: 'High', Reporter: 'Ann Lee', Created: '2026-03-01 09:30', Resolved: '2026-03-02 10:00', Labels: 'billing ai' }]);
+    expect(jira.chosen).toBe('helpdesk-tickets');
+    expect(jira.tickets.map((x) => [x.id, x.subject, x.requester, x.created_ts, x.resolved_ts, x.tags])).toEqual([
+      ['SUP-12', 'Bot gave a wrong refund amount', 'Ann Lee', T('2026-03-01T09:30:00Z'), T('2026-03-02T10:00:00Z'), '["billing","ai"]'],
+    ]);
+    const fresh = run([{ 'Ticket ID': '77', Subject: 's', Description: 'd', Status: 'Resolved', Priority: 'Low', Source: 'Portal', Type: 'Question', 'Created time': '2026-03-01 09:30:00', 'Initial response time': '2026-03-01 09:45:00', 'Resolved time': '2026-03-01 11:00:00', Tags: '', 'Full name': 'Bo Chen', Email: 'bo@example.com' }]);
+    expect(fresh.tickets.map((x) => [x.id, x.channel, x.created_ts, x.first_response_ts, x.resolved_ts, x.requester, x.user_id, x.tags])).toEqual([
+      ['77', 'Portal', T('2026-03-01T09:30:00Z'), T('2026-03-01T09:45:00Z'), T('2026-03-01T11:00:00Z'), 'Bo Chen', 'bo@example.com', null],
+    ]);
+  });
+
   test('bad values reject the row with field and reason; reading goes on', () => {
     const r = run([
       { request_id: 'a', timestamp: 'yesterday-ish', prompt_tokens: 3 },
