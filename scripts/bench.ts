@@ -63,7 +63,7 @@ async function phaseQuery(workspace: string): Promise<void> {
     out.queue_create_ms = Math.round(q.ms);
     const queueId = (q.value.queue_id ?? (q.value as { id?: unknown }).id) as number;
     const next: number[] = [];
-    for (let pos = 0; pos < 20; pos++) {
+    for (let pos = 1; pos <= 20; pos++) {
       next.push((await timed(() => c.call('review.item', { queue_id: queueId, position: pos }))).ms);
     }
     next.sort((a, b) => a - b);
@@ -112,7 +112,7 @@ function toCsv(jsonl: string, csv: string): void {
 
 function child(args: string[]): Record<string, number> {
   const r = spawnSync(process.execPath, ['--expose-gc', self, ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'inherit'] });
-  if (r.status !== 0) throw new Error(`bench phase ${args[0]} failed (exit ${r.status})`);
+  if (r.status !== 0) throw new Error(`bench phase ${args[1]} failed (exit ${r.status})`);
   return JSON.parse(r.stdout) as Record<string, number>;
 }
 

@@ -296,3 +296,29 @@ describe.skipIf(!haveReal)('real files (../shared/data/real)', () => {
     expect(count(ws, 'requests')).toBe(0);
   });
 });
+
+describe('re-importing the demo data adds and updates nothing', () => {
+  it('requests, feedback (with session links) and tickets', async () => {
+    const ws = await newWorkspace();
+    const files = ['requests.jsonl.gz', 'feedback.jsonl.gz', 'tickets.csv'].map((f) => path.join(repo, 'data/samples', f));
+    for (const f of files) await runImport(ws, f, {});
+    const links = ws.db.value<number>('SELECT count(*) FROM ticket_links');
+    const fbLinked = ws.db.value<number>('SELECT count(*) FROM feedback WHERE request_id IS NOT NULL');
+    expect(ws.db.value("SELECT count(*) FROM feedback WHERE link_method = 'session'")).toBeGreaterThan(0);
+    for (const f of files) {
+      const s = await runImport(ws, f, {});
+      expect([path.basename(f), s.inserted, s.updated]).toEqual([path.basename(f), 0, 0]);
+    }
+    expect(ws.db.value('SELECT count(*) FROM ticket_links')).toBe(links);
+    expect(ws.db.value('SELECT count(*) FROM feedback WHERE request_id IS NOT NULL')).toBe(fbLinked);
+    expect(links).toBe(123);
+  });
+
+  it('the tickets file reports resolutions before first response as a finding, not a reject', async () => {
+    if (!haveReal) return;
+    const ws = await newWorkspace();
+    const s = await runImport(ws, path.join(real, 'tickets-customer-support.csv'), {});
+    expect(s.rejected).toBe(0);
+    expect(s.notes.join('\n')).toMatch(/1,?365 ticket\(s\) resolved before their first response/);
+  });
+});

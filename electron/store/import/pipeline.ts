@@ -39,9 +39,13 @@ const COLUMNS: Record<RecordKind, readonly string[]> = {
  */
 function upsertSql(kind: RecordKind): string {
   const cols = COLUMNS[kind];
+  // Feedback linked to a request through its session keeps that link when the source (which cannot know it)
+  // sends no request id again: the link is the store's finding, not a change in the file.
+  const keepSessionLink = (c: string) => `CASE WHEN excluded.request_id IS NULL AND ${kind}.link_method = 'session' THEN ${kind}.${c} ELSE excluded.${c} END`;
+  const incoming = (c: string) => (kind === 'feedback' && (c === 'request_id' || c === 'link_method') ? keepSessionLink(c) : `excluded.${c}`);
   const compared = cols.filter((c) => c !== 'id' && c !== 'import_id');
-  const set = cols.filter((c) => c !== 'id').map((c) => `${c} = excluded.${c}`).join(', ');
-  const differs = compared.map((c) => `${kind}.${c} IS NOT excluded.${c}`).join(' OR ');
+  const set = cols.filter((c) => c !== 'id').map((c) => `${c} = ${incoming(c)}`).join(', ');
+  const differs = compared.map((c) => `${kind}.${c} IS NOT ${incoming(c)}`).join(' OR ');
   return `INSERT INTO ${kind} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})
     ON CONFLICT (id) DO UPDATE SET ${set} WHERE ${differs}`;
 }
@@ -211,7 +215,6 @@ export async function runImport(ws: Workspace, file: string, options: ImportOpti
   let duplicatesInFile = 0;
   let modified: Record<RecordKind, number> = { requests: 0, feedback: 0, tickets: 0 };
   const rowsSeen: Record<RecordKind, number> = { requests: 0, feedback: 0, tickets: 0 };
-  const notes = [...src.notes, ...mapper.notes];
   const seen: Record<RecordKind, Map<string, number>> = { requests: new Map(), feedback: new Map(), tickets: new Map() };
   let lastProgress = 0;
   const reject = (r: RejectedRow) => {
@@ -300,6 +303,8 @@ export async function runImport(ws: Workspace, file: string, options: ImportOpti
         updated += upd;
         duplicates += unchanged;
       }
+      // The mapper adds data-quality findings while it maps, so its notes are read after the loop.
+      const notes = [...src.notes, ...mapper.notes];
       if (duplicatesInFile > 0) notes.push(`${duplicatesInFile} duplicate id(s) inside the file; rule: the last occurrence wins`);
       if (inserted === 0 && updated === 0) notes.push(`0 new, ${duplicates} already present`);
       const finished = Date.now();
