@@ -6,12 +6,14 @@
 import type { Db } from '../db';
 import { LoupeError } from '../../../shared/errors';
 import { sql as m001 } from './001-core';
+import { up as m002 } from './002-review';
 
 /** One migration: its number and the SQL or function that moves the schema from number-1 to number. */
 export interface Migration { version: number; name: string; up: string | ((db: Db) => void) }
 
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'core', up: m001 },
+  { version: 2, name: 'review', up: m002 },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -1,0 +1,423 @@
+/**
+ * Review-queue sampling: a stratified simple random sample of one period's requests with known inclusion
+ * probabilities.
+ *
+ * The design (statistics):
+ * 1. Population. The period's requests (`ts` in [from_ts, to_ts), after the design's filters). Two kinds of request
+ *    are left out before sampling, and N_h counts neither:
+ *    - requests already reviewed (a non-undone, non-skipped review made before the queue was created), and requests
+ *      whose input text equals such a request's input;
+ *    - requests whose input text equals an earlier request's input (lowest rowid kept; empty or missing input is
+ *      never a duplicate).
+ *    So N_h counts distinct, not-yet-reviewed inputs, and the estimates describe that population. The counts left
+ *    out are stored per stratum (`excluded_reviewed`, `excluded_duplicates`) and shown in the report.
+ * 2. Strata: a partition of the population. Each oversampled signal gets its own stratum; a request goes to the
+ *    first signal it shows in the fixed order thumbs_down, low_score, ticket, error, slow (only oversampled signals
+ *    count). Every other request goes to the stratum of its value of the strata field (`feature=summarize`,
+ *    `(none)` for a missing value), or to the single stratum `all` without a strata field.
+ * 3. Allocation: signal stratum s gets round(share_s × size) items (at most N_s); the rest of the size is spread
+ *    over the field strata, proportionally to N_h or equally, with at least min(min_per_stratum, N_h) each
+ *    (water-filling: n_h = clamp(λ·w_h, min_h, N_h) with λ solving Σ n_h = rest, then largest-remainder rounding).
+ *    When the rest cannot give every stratum its minimum, it is spread equally up to the minimum instead.
+ * 4. Draw: inside each stratum, a simple random sample without replacement of n_h rowids (partial Fisher-Yates)
+ *    from a stream seeded by (seed, stratum key), so every request of stratum h has inclusion probability exactly
+ *    n_h / N_h. Rowids are drawn first and rows fetched afterwards (TOOLCHAIN.md: 2-3x faster). The queue order is a
+ *    seeded shuffle of all drawn items, so reviewing a prefix is still spread over every stratum.
+ * 5. Extension: `add` more items are allocated by the same rule over the strata's remaining requests and drawn by
+ *    SRS from the requests of each stratum not yet in the queue. The union of an SRS of n_h and an SRS of m_h from
+ *    the other N_h − n_h is an SRS of n_h + m_h from N_h, so after an extension every item of stratum h (old and new)
+ *    has inclusion probability (n_h + m_h) / N_h; the store updates that number on the old items and changes
+ *    nothing else about them (request, position, stratum, reason, overlap). The population is the one frozen at
+ *    creation (highest rowid, the set of excluded reviewed requests), so later imports and reviews do not move it.
+ *
+ * Same workspace, design and seed give the same queue item for item: every step is deterministic (rowid order,
+ * named PRNG streams, no clock).
+ */
+import { DateTime } from 'luxon';
+import type { Db } from '../db';
+import { LoupeError } from '../../../shared/errors';
+import { quantileSorted } from '../../../shared/stats';
+import {
+  REVIEW_SIGNALS, SIGNAL_LABELS, STRATA_COLUMNS, type QueueDesign, type QueueFilters, type QueueStratum, type ReviewSignal,
+} from '../../../shared/review-types';
+import type { QueueDesignInput } from '../../../shared/contract-review';
+import { Prng } from './prng';
+
+/** Frame facts stored with a queue (see {@link QueueFrame} in review-types; `reviewed_rowids` is internal). */
+export interface StoredFrame {
+  max_rowid: number;
+  reviews_before: number;
+  p95_latency_ms: number | null;
+  requests_in_period: number;
+  /** Rowids left out as already reviewed, frozen so an extension sees the same population. */
+  reviewed_rowids: number[];
+}
+
+/** One stratum of the built population. */
+export interface FrameStratum {
+  key: string;
+  kind: QueueStratum['kind'];
+  /** Eligible rowids, ascending. */
+  rowids: number[];
+  excluded_reviewed: number;
+  excluded_duplicates: number;
+}
+
+/** The population of a design, partitioned into strata. */
+export interface Frame {
+  strata: FrameStratum[];
+  stored: StoredFrame;
+}
+
+/** A drawn item before it is written. */
+export interface DrawnItem { rowid: number; stratum: string; reason: string; inclusion_probability: number; overlap: boolean }
+
+/**
+ * Applies defaults and resolves the period of a design.
+ * @param input - validated `queues.create` params
+ * @param timeZone - the workspace IANA zone (ISO weeks start on Monday 00:00 there)
+ * @returns the full design, as stored
+ * @throws LoupeError BAD_REQUEST for an ISO week luxon cannot read
+ */
+export function resolveDesign(input: QueueDesignInput, timeZone: string): QueueDesign {
+  let from: number;
+  let to: number;
+  let week: string | null = null;
+  if (input.week !== undefined) {
+    const start = DateTime.fromISO(input.week, { zone: timeZone });
+    if (!start.isValid) throw new LoupeError('BAD_REQUEST', `Invalid week "${input.week}": ${start.invalidExplanation ?? 'not an ISO week'}; expected e.g. 2026-W47.`);
+    from = start.startOf('week').toMillis();
+    to = start.startOf('week').plus({ weeks: 1 }).toMillis();
+    week = input.week;
+  } else {
+    from = input.from_ts as number;
+    to = input.to_ts as number;
+  }
+  const oversample: Partial<Record<ReviewSignal, number>> = {};
+  for (const s of REVIEW_SIGNALS) {
+    const v = input.oversample?.[s];
+    if (v !== undefined && v > 0) oversample[s] = v;
+  }
+  const strata = input.strata ?? null;
+  const label = week ?? `${DateTime.fromMillis(from, { zone: timeZone }).toISODate()}–${DateTime.fromMillis(to - 1, { zone: timeZone }).toISODate()}`;
+  return {
+    name: input.name?.trim() || `${label} review${strata ? ` by ${strata}` : ''}`,
+    week, from_ts: from, to_ts: to, time_zone: timeZone,
+    size: input.size,
+    strata,
+    allocation: input.allocation ?? 'proportional',
+    min_per_stratum: input.min_per_stratum ?? 0,
+    filters: input.filters ?? {},
+    oversample,
+    overlap: input.overlap ?? 0,
+    seed: input.seed ?? 1,
+  };
+}
+
+/** The SQL expression (and its parameter) giving a request's strata value. */
+function strataExpr(field: string | null): { expr: string; params: string[] } {
+  if (field === null) return { expr: 'NULL', params: [] };
+  if ((STRATA_COLUMNS as readonly string[]).includes(field)) return { expr: field, params: [] };
+  const m = /^extra\.([A-Za-z0-9_$-]+(?:\.[A-Za-z0-9_$-]+)*)$/.exec(field);
+  if (!m) throw new LoupeError('BAD_REQUEST', `Cannot stratify on "${field}": expected a request column (${STRATA_COLUMNS.join(', ')}) or extra.<path>.`);
+  return { expr: "json_extract(CASE WHEN json_valid(extra) THEN extra END, ?)", params: [`$.${m[1]!}`] };
+}
+
+/** WHERE clauses of a design's period and filters on `requests`. */
+export function periodWhere(d: Pick<QueueDesign, 'from_ts' | 'to_ts' | 'filters'>, alias = ''): { sql: string; params: Array<string | number> } {
+  const a = alias ? `${alias}.` : '';
+  const parts = [`${a}ts >= ?`, `${a}ts < ?`];
+  const params: Array<string | number> = [d.from_ts, d.to_ts];
+  const f: QueueFilters = d.filters;
+  for (const col of ['model', 'model_version', 'feature', 'segment', 'lang', 'status'] as const) {
+    const vals = f[col];
+    if (vals && vals.length > 0) {
+      parts.push(`${a}${col} IN (${vals.map(() => '?').join(', ')})`);
+      params.push(...vals);
+    }
+  }
+  if (f.is_error !== undefined) {
+    parts.push(`${a}is_error = ?`);
+    params.push(f.is_error ? 1 : 0);
+  }
+  return { sql: parts.join(' AND '), params };
+}
+
+/** Runs a query and calls `fn` with each row as an array (faster than objects for large scans). */
+function scan(db: Db, sql: string, params: Array<string | number>, fn: (row: unknown[]) => void): void {
+  const st = db.raw.prepare(sql);
+  try {
+    st.bind(params);
+    while (st.step()) fn(st.get());
+  } finally {
+    st.free();
+  }
+}
+
+/** Rowids of the period's requests that show a signal (all signals but `error` and `slow`, which come from the row). */
+function signalRowids(db: Db, signal: 'thumbs_down' | 'low_score' | 'ticket', d: QueueDesign): Set<number> {
+  const out = new Set<number>();
+  const w = periodWhere(d, 'r');
+  const add = (row: unknown[]) => out.add(row[0] as number);
+  if (signal === 'thumbs_down') {
+    scan(db, `SELECT r.rowid FROM feedback f JOIN requests r ON r.id = f.request_id WHERE f.kind = 'thumb' AND f.value = -1 AND ${w.sql}`, w.params, add);
+  } else if (signal === 'low_score') {
+    // A rating at or below 40% of its scale (≤ 2 of 5, ≤ 4 of 10; scale 5 when missing), an NPS score of 0-6
+    // (a detractor), or a linked ticket with CSAT ≤ 2.
+    scan(db, `SELECT r.rowid FROM feedback f JOIN requests r ON r.id = f.request_id
+      WHERE ((f.kind = 'rating' AND f.value <= 0.4 * coalesce(f.scale, 5)) OR (f.kind = 'nps' AND f.value <= 6)) AND ${w.sql}`, w.params, add);
+    scan(db, `SELECT r.rowid FROM ticket_links tl JOIN tickets t ON t.id = tl.ticket_id JOIN requests r ON r.id = tl.request_id
+      WHERE t.csat <= 2 AND ${w.sql}`, w.params, add);
+  } else {
+    scan(db, `SELECT r.rowid FROM ticket_links tl JOIN requests r ON r.id = tl.request_id WHERE ${w.sql}`, w.params, add);
+  }
+  return out;
+}
+
+/** Ascending comparison for numbers. */
+const asc = (a: number, b: number) => a - b;
+
+/**
+ * Builds the population of a design and partitions it into strata (steps 1-2 of the design above).
+ * @param db - the workspace database
+ * @param d - the full design
+ * @param frozen - for an extension: the frame stored at creation (same max rowid and reviewed set)
+ * @param now - creation time (UTC ms): reviews made at or before it exclude their requests
+ * @returns strata in a fixed order (signals in priority order, then field values sorted), each with ascending rowids
+ */
+export function buildFrame(db: Db, d: QueueDesign, frozen: StoredFrame | null, now: number): Frame {
+  const maxRowid = frozen?.max_rowid ?? (db.value<number>('SELECT max(rowid) FROM requests') ?? 0);
+  const signals = REVIEW_SIGNALS.filter((s) => (d.oversample[s] ?? 0) > 0);
+  const w = periodWhere(d);
+  const sx = strataExpr(d.strata);
+
+  // Reviewed requests of the period: frozen at creation.
+  let reviewed: Set<number>;
+  if (frozen) {
+    reviewed = new Set(frozen.reviewed_rowids);
+  } else {
+    reviewed = new Set<number>();
+    const wr = periodWhere(d, 'r');
+    scan(db, `SELECT DISTINCT r.rowid FROM reviews v JOIN requests r ON r.id = v.request_id
+      WHERE v.undone = 0 AND v.skipped = 0 AND v.created_at <= ? AND r.rowid <= ? AND ${wr.sql}`, [now, maxRowid, ...wr.params], (row) => reviewed.add(row[0] as number));
+  }
+
+  const rowids: number[] = [];
+  const values: Array<string | null> = [];
+  const latencies: number[] = [];
+  const latencyOf = new Map<number, number>();
+  const errorSet = new Set<number>();
+  const firstByInput = new Map<string, number>();
+  const reviewedInputs = new Set<string>();
+  const duplicate = new Set<number>();
+  const wantSlow = signals.includes('slow');
+  // Rows come in rowid order, so the first row with an input is the one kept.
+  const inputs: Array<string | null> = [];
+  scan(db, `SELECT rowid, ${sx.expr}, input, is_error, latency_ms FROM requests WHERE rowid <= ? AND ${w.sql} ORDER BY rowid`,
+    [...sx.params, maxRowid, ...w.params], (row) => {
+      const rowid = row[0] as number;
+      rowids.push(rowid);
+      const v = row[1];
+      values.push(v === null || v === undefined || v === '' ? null : String(v));
+      const input = row[2] as string | null;
+      inputs.push(input);
+      if (row[3] === 1) errorSet.add(rowid);
+      const lat = row[4];
+      if (wantSlow && typeof lat === 'number') {
+        latencies.push(lat);
+        latencyOf.set(rowid, lat);
+      }
+      if (input !== null && input !== '' && reviewed.has(rowid)) reviewedInputs.add(input);
+    });
+  for (let i = 0; i < rowids.length; i++) {
+    const input = inputs[i];
+    const rowid = rowids[i]!;
+    if (input === null || input === undefined || input === '' || reviewed.has(rowid)) continue;
+    if (reviewedInputs.has(input) || firstByInput.has(input)) duplicate.add(rowid);
+    else firstByInput.set(input, rowid);
+  }
+  let p95: number | null = null;
+  if (wantSlow && latencies.length > 0) {
+    const sorted = Float64Array.from(latencies).sort();
+    p95 = quantileSorted(sorted, 0.95);
+  }
+  const sets = new Map<ReviewSignal, Set<number>>();
+  for (const s of signals) {
+    if (s === 'error') sets.set(s, errorSet);
+    else if (s === 'slow') {
+      const slow = new Set<number>();
+      for (const [rid, lat] of latencyOf) if (p95 !== null && lat > p95) slow.add(rid);
+      sets.set(s, slow);
+    } else sets.set(s, signalRowids(db, s, d));
+  }
+
+  const strata = new Map<string, FrameStratum>();
+  const get = (key: string, kind: QueueStratum['kind']): FrameStratum => {
+    let s = strata.get(key);
+    if (!s) strata.set(key, (s = { key, kind, rowids: [], excluded_reviewed: 0, excluded_duplicates: 0 }));
+    return s;
+  };
+  for (const s of signals) get(`signal:${s}`, 'signal');
+  for (let i = 0; i < rowids.length; i++) {
+    const rowid = rowids[i]!;
+    let st: FrameStratum | null = null;
+    for (const s of signals) {
+      if (sets.get(s)!.has(rowid)) {
+        st = get(`signal:${s}`, 'signal');
+        break;
+      }
+    }
+    st ??= d.strata === null ? get('all', 'all') : get(`${d.strata}=${values[i] ?? '(none)'}`, 'field');
+    if (reviewed.has(rowid)) st.excluded_reviewed++;
+    else if (duplicate.has(rowid)) st.excluded_duplicates++;
+    else st.rowids.push(rowid);
+  }
+  const signalStrata = signals.map((s) => strata.get(`signal:${s}`)!);
+  const rest = [...strata.values()].filter((s) => s.kind !== 'signal').sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return {
+    strata: [...signalStrata, ...rest],
+    stored: {
+      max_rowid: maxRowid, reviews_before: frozen?.reviews_before ?? now, p95_latency_ms: p95,
+      requests_in_period: rowids.length, reviewed_rowids: frozen ? frozen.reviewed_rowids : [...reviewed].sort(asc),
+    },
+  };
+}
+
+/**
+ * Integer allocation of `total` items over groups with weights, lower and upper bounds (water-filling, then
+ * largest-remainder rounding; ties go to the earlier group). Σ result = min(total, Σ upper).
+ * @param total - items to place (non-negative integer)
+ * @param groups - weight w_h ≥ 0 (N_h for proportional, 1 for equal), lower bound lo_h ≤ hi_h, upper bound hi_h
+ * @returns n_h per group, lo_h ≤ n_h ≤ hi_h when Σ lo_h ≤ total
+ */
+export function allocate(total: number, groups: ReadonlyArray<{ weight: number; lo: number; hi: number }>): number[] {
+  const cap = groups.reduce((s, g) => s + g.hi, 0);
+  if (total >= cap) return groups.map((g) => g.hi);
+  const loSum = groups.reduce((s, g) => s + Math.min(g.lo, g.hi), 0);
+  if (total < loSum) {
+    // Not enough for every minimum: equal shares up to each minimum.
+    return allocate(total, groups.map((g) => ({ weight: g.hi > 0 ? 1 : 0, lo: 0, hi: Math.min(g.lo, g.hi) })));
+  }
+  // Water-filling on real numbers: x_h = clamp(λ w_h, lo_h, hi_h), Σ x_h = total.
+  const x = new Array<number>(groups.length).fill(0);
+  const pinned = new Array<boolean>(groups.length).fill(false);
+  for (let iter = 0; iter <= groups.length; iter++) {
+    let rest = total;
+    let wsum = 0;
+    groups.forEach((g, i) => {
+      if (pinned[i]) rest -= x[i]!;
+      else wsum += g.weight;
+    });
+    const lambda = wsum > 0 ? rest / wsum : 0;
+    let changed = false;
+    groups.forEach((g, i) => {
+      if (pinned[i]) return;
+      const v = lambda * g.weight;
+      const lo = Math.min(g.lo, g.hi);
+      if (v < lo) { x[i] = lo; pinned[i] = true; changed = true; } else if (v > g.hi) { x[i] = g.hi; pinned[i] = true; changed = true; } else x[i] = v;
+    });
+    if (!changed) break;
+  }
+  const n = x.map((v) => Math.floor(v + 1e-9));
+  let left = total - n.reduce((s, v) => s + v, 0);
+  const order = x.map((v, i) => ({ i, frac: v - n[i]! })).sort((a, b) => b.frac - a.frac || a.i - b.i);
+  while (left > 0) {
+    let placed = false;
+    for (const { i } of order) {
+      if (left === 0) break;
+      if (n[i]! < groups[i]!.hi) { n[i]!++; left--; placed = true; }
+    }
+    if (!placed) break;
+  }
+  return n;
+}
+
+/**
+ * Allocates a queue (or an extension) over the strata of a frame (step 3).
+ * @param d - the design
+ * @param strata - the frame's strata
+ * @param size - items to allocate (the queue size, or the extension's `add`)
+ * @param already - for an extension, items per stratum key already in the queue (they reduce each stratum's room,
+ *   and minimums no longer apply); null at creation
+ * @returns items to draw per stratum key
+ */
+export function allocateQueue(d: QueueDesign, strata: readonly FrameStratum[], size: number, already: ReadonlyMap<string, number> | null = null): Map<string, number> {
+  const out = new Map<string, number>();
+  const room = (s: FrameStratum) => s.rowids.length - (already?.get(s.key) ?? 0);
+  let used = 0;
+  for (const s of strata) {
+    if (s.kind !== 'signal') continue;
+    const signal = s.key.slice('signal:'.length) as ReviewSignal;
+    const n = Math.min(room(s), Math.round((d.oversample[signal] ?? 0) * size));
+    out.set(s.key, n);
+    used += n;
+  }
+  const rest = strata.filter((s) => s.kind !== 'signal');
+  const remaining = Math.max(0, size - used);
+  const isExtension = already !== null;
+  const n = allocate(remaining, rest.map((s) => ({
+    weight: d.allocation === 'equal' ? (room(s) > 0 ? 1 : 0) : s.rowids.length,
+    lo: isExtension ? 0 : Math.min(d.min_per_stratum, s.rowids.length),
+    hi: room(s),
+  })));
+  rest.forEach((s, i) => out.set(s.key, n[i]!));
+  // Signal strata that were capped leave room the field strata could not take (all full): fill signals up.
+  let short = size - [...out.values()].reduce((a, b) => a + b, 0);
+  for (const s of strata) {
+    if (short <= 0) break;
+    const free = room(s) - (out.get(s.key) ?? 0);
+    if (free > 0) {
+      const take = Math.min(free, short);
+      out.set(s.key, (out.get(s.key) ?? 0) + take);
+      short -= take;
+    }
+  }
+  return out;
+}
+
+/** The reason stored with an item of a stratum. */
+export function reasonFor(s: Pick<FrameStratum, 'key' | 'kind'>): string {
+  if (s.kind === 'signal') return `oversampled: ${SIGNAL_LABELS[s.key.slice('signal:'.length) as ReviewSignal]}`;
+  if (s.kind === 'all') return 'simple random sample';
+  return `stratified: ${s.key}`;
+}
+
+/**
+ * Draws items (step 4): an SRS of the allocated size inside each stratum, excluding rowids already in the queue,
+ * shuffled into review order, with the overlap share marked.
+ * @param d - the design (seed, overlap share)
+ * @param frame - the population
+ * @param alloc - items per stratum key
+ * @param batch - 0 at creation, 1, 2, ... for extensions (each batch draws from its own streams)
+ * @param inQueue - rowids already in the queue, per stratum key
+ * @returns the drawn items in review order, with n_h / N_h inclusion probabilities of the combined queue
+ */
+export function drawItems(d: QueueDesign, frame: Frame, alloc: ReadonlyMap<string, number>, batch: number, inQueue: ReadonlyMap<string, ReadonlySet<number>> = new Map()): DrawnItem[] {
+  const items: DrawnItem[] = [];
+  const suffix = batch === 0 ? '' : `:batch${batch}`;
+  for (const s of frame.strata) {
+    const n = alloc.get(s.key) ?? 0;
+    if (n === 0) continue;
+    const taken = inQueue.get(s.key);
+    const pool = taken && taken.size > 0 ? s.rowids.filter((r) => !taken.has(r)) : s.rowids;
+    const drawn = Prng.stream(d.seed, `stratum:${s.key}${suffix}`).sample(pool, n);
+    const total = n + (taken?.size ?? 0);
+    const pi = total / s.rowids.length;
+    const reason = reasonFor(s);
+    for (const rowid of drawn) items.push({ rowid, stratum: s.key, reason, inclusion_probability: pi, overlap: false });
+  }
+  const ordered = Prng.stream(d.seed, `order${suffix}`).shuffle(items);
+  const k = Math.round(d.overlap * ordered.length);
+  if (k > 0) {
+    for (const i of Prng.stream(d.seed, `overlap${suffix}`).sample(ordered.map((_, i) => i), k)) ordered[i]!.overlap = true;
+  }
+  return ordered;
+}
+
+/** The strata summary stored with a queue. */
+export function strataSummary(frame: Frame, sampled: ReadonlyMap<string, number>): QueueStratum[] {
+  return frame.strata.map((s) => ({
+    key: s.key, kind: s.kind, population: s.rowids.length, sampled: sampled.get(s.key) ?? 0,
+    excluded_reviewed: s.excluded_reviewed, excluded_duplicates: s.excluded_duplicates,
+  }));
+}
