@@ -51,7 +51,8 @@ export function queryRequests(db: Db, q: RequestQueryParams): Page<RequestGridRo
   const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
   const sortCol = q.sort?.column ?? 'ts';
   const dir = q.sort?.desc === false ? 'ASC' : 'DESC';
-  const order = `ORDER BY r.${sortCol} IS NULL, r.${sortCol} ${dir}, r.rowid ${dir}`;
+  // Plain ORDER BY so SQLite can walk an index; NULLs sort last when descending, first when ascending.
+  const order = `ORDER BY r.${sortCol} ${dir}, r.rowid ${dir}`;
   const total = db.value<number>(`SELECT count(*) FROM requests r ${w}`, params) ?? 0;
   const rows = db.all<RequestGridRow>(`
     SELECT r.id, r.ts, r.user_id, r.session_id, r.segment, r.model, r.model_version, r.feature, r.lang,
@@ -106,7 +107,7 @@ export function queryTickets(db: Db, q: TicketQueryParams): Page<TicketGridRow> 
       t.subject, t.status, t.priority, t.channel, t.tags, t.csat, t.request_ref, t.import_id,
       substr(t.body, 1, ${PREVIEW_CHARS}) AS body_preview,
       (SELECT count(*) FROM ticket_links tl WHERE tl.ticket_id = t.id) AS link_count
-    FROM tickets t ${w} ORDER BY t.${sortCol} IS NULL, t.${sortCol} ${dir}, t.rowid ${dir} LIMIT ? OFFSET ?`, [...params, q.limit, q.offset]);
+    FROM tickets t ${w} ORDER BY t.${sortCol} ${dir}, t.rowid ${dir} LIMIT ? OFFSET ?`, [...params, q.limit, q.offset]);
   return { rows, total };
 }
 

@@ -113,6 +113,10 @@ CREATE TABLE prices (
 CREATE INDEX requests_ts ON requests (ts);
 CREATE INDEX requests_user_ts ON requests (user_id, ts);
 CREATE INDEX requests_session ON requests (session_id);
+-- For the records grid: filters by feature and model, and the latency sort, stay fast on 1M requests.
+CREATE INDEX requests_feature_model_ts ON requests (feature, model, ts);
+CREATE INDEX requests_model_ts ON requests (model, ts);
+CREATE INDEX requests_latency ON requests (latency_ms);
 CREATE INDEX feedback_request ON feedback (request_id);
 CREATE INDEX feedback_session ON feedback (session_id);
 CREATE INDEX tickets_created ON tickets (created_ts);
