@@ -1,0 +1,435 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Papa from 'papaparse';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LoupeError } from '../../../shared/errors';
+import { Workspace } from '../workspace';
+import { createQueue, extendQueue, getQueue, listQueues } from './queues';
+import { getItem, nextOpen, setReviewer, skipItem, submitReview, undoLast } from './reviews';
+import { getRubric, saveRubric } from './rubric';
+import { createTag, listTags, mergeTags, renameTag, tagWeekly } from './tags';
+import { queueAgreement, queueEstimates } from './estimates';
+import { exportEdgeCases, queryEdgeCases } from './exports';
+import { renderReport } from './report';
+import { allocate } from './sampling';
+import { insertSynthetic, W47_START, WEEK_MS } from './test-fixtures';
+
+const dirs: string[] = [];
+const open: Workspace[] = [];
+async function workspace(): Promise<Workspace> {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-review-'));
+  dirs.push(d);
+  const ws = await Workspace.open(path.join(d, 'w.sqlite'), { create: true });
+  open.push(ws);
+  return ws;
+}
+afterEach(() => {
+  while (open.length) open.pop()!.close();
+  while (dirs.length) fs.rmSync(dirs.pop()!, { recursive: true, force: true });
+});
+
+async function code(fn: () => unknown): Promise<string> {
+  try {
+    await fn();
+    return 'ok';
+  } catch (e) {
+    return e instanceof LoupeError ? `${e.code}: ${e.message}` : String(e);
+  }
+}
+
+const PASS = { correct: 'pass', safe: 'pass' } as const;
+const FAIL = { correct: 'fail', safe: 'pass' } as const;
+
+/** Inserts requests with explicit fields (unique inputs unless given). */
+function insertRows(ws: Workspace, rows: Array<{ id: string; ts: number; feature?: string; input?: string; output?: string; latency_ms?: number; is_error?: number; model_version?: string }>): void {
+  ws.db.tx(() => {
+    for (const r of rows) {
+      ws.db.run('INSERT INTO requests (id, ts, feature, input, output, latency_ms, is_error, model_version, import_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)',
+        [r.id, r.ts, r.feature ?? null, r.input ?? `input of ${r.id}`, r.output ?? `output of ${r.id}`, r.latency_ms ?? 100, r.is_error ?? 0, r.model_version ?? 'v1']);
+    }
+  });
+}
+
+describe('allocation', () => {
+  it('gives proportional shares with a minimum per stratum and caps at the stratum size', () => {
+    expect(allocate(100, [{ weight: 9000, lo: 0, hi: 9000 }, { weight: 1000, lo: 0, hi: 1000 }])).toEqual([90, 10]);
+    expect(allocate(100, [{ weight: 9000, lo: 20, hi: 9000 }, { weight: 1000, lo: 20, hi: 1000 }])).toEqual([80, 20]);
+    expect(allocate(100, [{ weight: 1, lo: 0, hi: 30 }, { weight: 1, lo: 0, hi: 1000 }])).toEqual([30, 70]);
+    expect(allocate(10, [{ weight: 1, lo: 0, hi: 3 }, { weight: 1, lo: 0, hi: 2 }])).toEqual([3, 2]);
+    // Not enough for every minimum: spread equally up to the minimum.
+    expect(allocate(5, [{ weight: 100, lo: 4, hi: 100 }, { weight: 50, lo: 4, hi: 50 }])).toEqual([3, 2]);
+  });
+});
+
+describe('review queues', () => {
+  it('gives the same queue, item for item, for the same workspace, design and seed, and another one for another seed', async () => {
+    const ws = await workspace();
+    insertSynthetic(ws.db, { n: 2000, seed: 3, duplicateEvery: 50 });
+    const design = { week: '2026-W47', size: 60, strata: 'feature', min_per_stratum: 5, oversample: { thumbs_down: 0.2, slow: 0.1, error: 0.1 }, seed: 7 } as const;
+    const a = createQueue(ws, design, 1000);
+    const b = createQueue(ws, design, 1000);
+    expect(a.items.length).toBe(60);
+    expect(b.items).toEqual(a.items);
+    expect(b.strata).toEqual(a.strata);
+    const c = createQueue(ws, { ...design, seed: 8 }, 1000);
+    expect(c.items.map((i) => i.request_id)).not.toEqual(a.items.map((i) => i.request_id));
+  });
+
+  it('stores each item\'s stratum, reason and inclusion probability n_h / N_h, with N_h counted independently in SQL', async () => {
+    const ws = await workspace();
+    insertSynthetic(ws.db, { n: 2000, seed: 3, duplicateEvery: 50 });
+    const q = createQueue(ws, { week: '2026-W47', size: 80, strata: 'feature', oversample: { thumbs_down: 0.25 }, seed: 1 }, 1000);
+    const td = q.strata.find((s) => s.key === 'signal:thumbs_down')!;
+    // Thumbs-down requests of the week, minus those repeating an earlier input.
+    const tdN = ws.db.value<number>(`SELECT count(*) FROM requests r WHERE EXISTS (SELECT 1 FROM feedback f WHERE f.request_id = r.id AND f.kind = 'thumb' AND f.value = -1)
+      AND NOT EXISTS (SELECT 1 FROM requests e WHERE e.input = r.input AND e.rowid < r.rowid)`)!;
+    expect(td.population).toBe(tdN);
+    expect(td.sampled).toBe(20);
+    const chat = q.strata.find((s) => s.key === 'feature=chat')!;
+    const chatN = ws.db.value<number>(`SELECT count(*) FROM requests r WHERE feature = 'chat' AND NOT EXISTS (SELECT 1 FROM feedback f WHERE f.request_id = r.id AND f.kind = 'thumb' AND f.value = -1)
+      AND NOT EXISTS (SELECT 1 FROM requests e WHERE e.input = r.input AND e.rowid < r.rowid)`)!;
+    expect(chat.population).toBe(chatN);
+    expect(q.strata.reduce((s, x) => s + x.excluded_duplicates, 0)).toBe(39); // every 50th of 2,000 repeats an input
+    for (const it of q.items) {
+      const s = q.strata.find((x) => x.key === it.stratum)!;
+      expect(it.inclusion_probability).toBe(s.sampled / s.population);
+      expect(it.reason).toBe(s.kind === 'signal' ? 'oversampled: thumbs-down' : `stratified: ${s.key}`);
+    }
+    expect(q.strata.reduce((s, x) => s + x.sampled, 0)).toBe(80);
+    // The stored rows match what was returned.
+    const stored = getQueue(ws.db, q.queue_id);
+    expect(stored.items.map(({ status: _s, reviewers: _r, ...i }) => i)).toEqual(q.items);
+    expect(stored.design.oversample).toEqual({ thumbs_down: 0.25 });
+  });
+
+  it('leaves out already reviewed requests and requests repeating an input, and explains it', async () => {
+    const ws = await workspace();
+    setReviewer(ws, 'Ana');
+    insertRows(ws, [
+      { id: 'a', ts: W47_START + 1, feature: 'x', input: 'same question' },
+      { id: 'b', ts: W47_START + 2, feature: 'x', input: 'same question' },
+      { id: 'c', ts: W47_START + 3, feature: 'x' },
+      { id: 'd', ts: W47_START + 4, feature: 'x' },
+      { id: 'e', ts: W47_START + 5, feature: 'x', input: 'asked again' },
+      { id: 'out', ts: W47_START + WEEK_MS, feature: 'x' }, // next week
+    ]);
+    const q1 = createQueue(ws, { week: '2026-W47', size: 10, seed: 1 }, 1000);
+    expect(q1.items.map((i) => i.request_id).sort()).toEqual(['a', 'c', 'd', 'e']);
+    expect(q1.items.every((i) => i.inclusion_probability === 1 && i.reason === 'simple random sample')).toBe(true);
+    const pos = q1.items.find((i) => i.request_id === 'e')!.position;
+    submitReview(ws, { queue_id: q1.queue_id, position: pos, verdicts: PASS, tag_ids: [] }, 's', 2000);
+    insertRows(ws, [{ id: 'f', ts: W47_START + 6, feature: 'x', input: 'asked again' }]);
+    const q2 = createQueue(ws, { week: '2026-W47', size: 10, seed: 1 }, 3000);
+    expect(q2.items.map((i) => i.request_id).sort()).toEqual(['a', 'c', 'd']);
+    expect(q2.strata).toEqual([{ key: 'all', kind: 'all', population: 3, sampled: 3, excluded_reviewed: 1, excluded_duplicates: 2 }]);
+    expect(q2.notes).toContain('1 already reviewed request was left out.');
+    expect(q2.notes).toContain('2 requests repeating an earlier input text were left out.');
+    expect(q2.notes[0]).toBe('Only 3 of the 10 requested items were available: every eligible request of the period is in the queue.');
+  });
+
+  it('stratifies on an extra JSON path and filters on columns', async () => {
+    const ws = await workspace();
+    ws.db.tx(() => {
+      for (let i = 0; i < 30; i++) ws.db.run('INSERT INTO requests (id, ts, feature, input, extra) VALUES (?, ?, ?, ?, ?)', [`r${i}`, W47_START + i, i % 2 ? 'a' : 'b', `q${i}`, JSON.stringify({ tenant: { tier: i % 3 === 0 ? 'gold' : 'basic' } })]);
+    });
+    const q = createQueue(ws, { week: '2026-W47', size: 6, strata: 'extra.tenant.tier', allocation: 'equal', filters: { feature: ['a'] }, seed: 2 }, 1);
+    expect(q.strata.map((s) => [s.key, s.population, s.sampled])).toEqual([['extra.tenant.tier=basic', 10, 3], ['extra.tenant.tier=gold', 5, 3]]);
+    expect(q.items.every((i) => Number(i.request_id.slice(1)) % 2 === 1)).toBe(true);
+  });
+
+  it('extends a queue without changing its items and updates π to (n_h + m_h) / N_h', async () => {
+    const ws = await workspace();
+    insertSynthetic(ws.db, { n: 1000, seed: 5 });
+    const q = createQueue(ws, { week: '2026-W47', size: 30, strata: 'feature', oversample: { thumbs_down: 0.2 }, overlap: 0.2, seed: 4 }, 1000);
+    expect(q.items.filter((i) => i.overlap).length).toBe(6);
+    // Rows imported after the queue are not part of its population.
+    insertSynthetic(ws.db, { n: 50, seed: 9, offset: 5000 });
+    const x = extendQueue(ws, q.queue_id, 20);
+    expect(x.items.length).toBe(20);
+    expect(x.items[0]!.position).toBe(31);
+    expect(x.items.every((i) => i.batch === 1 && Number(i.request_id.slice(4)) < 1000)).toBe(true);
+    expect(x.items.filter((i) => i.overlap).length).toBe(4);
+    const all = getQueue(ws.db, q.queue_id);
+    expect(all.items.length).toBe(50);
+    expect(new Set(all.items.map((i) => i.request_id)).size).toBe(50);
+    for (const [i, it] of q.items.entries()) {
+      const now = all.items[i]!;
+      expect([now.position, now.request_id, now.stratum, now.reason, now.overlap]).toEqual([it.position, it.request_id, it.stratum, it.reason, it.overlap]);
+    }
+    for (const s of all.strata) {
+      const items = all.items.filter((i) => i.stratum === s.key);
+      expect(items.length).toBe(s.sampled);
+      for (const it of items) expect(it.inclusion_probability).toBe(s.sampled / s.population);
+    }
+    expect(all.strata.reduce((a, s) => a + s.sampled, 0)).toBe(50);
+  });
+
+  it('refuses an unknown queue and a bad week with clear messages', async () => {
+    const ws = await workspace();
+    expect(await code(() => getQueue(ws.db, 99))).toBe('NOT_FOUND: Review queue 99 does not exist.');
+    expect(await code(() => createQueue(ws, { week: '2026-W54', size: 5 }))).toMatch(/^BAD_REQUEST: Invalid week "2026-W54"/);
+  });
+});
+
+describe('reviewing', () => {
+  it('records decisions durably in well under 100 ms, supersedes, undoes across the session, and tracks progress', async () => {
+    const ws = await workspace();
+    insertSynthetic(ws.db, { n: 300, seed: 11 });
+    ws.checkpoint();
+    expect(await code(() => submitReview(ws, { queue_id: 1, position: 1, verdicts: PASS, tag_ids: [] }, 's'))).toMatch(/^BAD_REQUEST: No reviewer name/);
+    setReviewer(ws, 'Ana');
+    const q = createQueue(ws, { week: '2026-W47', size: 20, seed: 1 });
+    const times: number[] = [];
+    for (let p = 1; p <= 10; p++) {
+      const r = submitReview(ws, { queue_id: q.queue_id, position: p, verdicts: p % 3 === 0 ? FAIL : { ...PASS, helpful: 4, tone: 'appropriate' }, tag_ids: [], note: p === 2 ? 'fine' : null }, 'session-1');
+      expect(r.failed).toBe(p % 3 === 0);
+      expect(r.next_open).toBe(p + 1);
+      times.push(r.durable_ms);
+    }
+    times.sort((a, b) => a - b);
+    console.info(`decision durable (journal fsync) median ${times[5]!.toFixed(2)} ms, max ${times[9]!.toFixed(2)} ms`);
+    expect(times[9]).toBeLessThan(100);
+    expect(ws.pendingJournalEntries).toBeGreaterThanOrEqual(10);
+    // A later decision supersedes; undo makes the earlier one effective again.
+    submitReview(ws, { queue_id: q.queue_id, position: 1, verdicts: FAIL, tag_ids: [] }, 'session-1');
+    expect(getItem(ws, q.queue_id, 1).mine!.failed).toBe(true);
+    expect(undoLast(ws, 'session-1').undone!.position).toBe(1);
+    expect(getItem(ws, q.queue_id, 1).mine!.failed).toBe(false);
+    // Undo walks back: position 10, then 9.
+    expect(undoLast(ws, 'session-1').undone!.position).toBe(10);
+    expect(undoLast(ws, 'session-1').undone!.position).toBe(9);
+    expect(nextOpen(ws.db, q.queue_id, 'Ana', 1)).toBe(9);
+    expect(undoLast(ws, 'another-session').undone).toBeNull();
+    skipItem(ws, { queue_id: q.queue_id, position: 9, reason: 'input is not English' }, 'session-1');
+    const [summary] = listQueues(ws.db);
+    expect(summary).toMatchObject({ id: q.queue_id, size: 20, decided: 9, reviewed: 8, skipped: 1, reviewers: [{ reviewer: 'Ana', reviewed: 8, skipped: 1 }] });
+    expect(getQueue(ws.db, q.queue_id).items.slice(7, 10).map((i) => i.status)).toEqual(['reviewed', 'skipped', 'open']);
+    // Every decision survives a reopen without a checkpoint (journal replay).
+    const file = ws.file;
+    const count = ws.db.value<number>('SELECT count(*) FROM reviews');
+    (ws as unknown as { db: { close(): void } }).db.close();
+    open.pop();
+    fs.rmSync(`${file}.loupe-lock`, { force: true });
+    const again = await Workspace.open(file);
+    open.push(again);
+    expect(again.db.value<number>('SELECT count(*) FROM reviews')).toBe(count);
+    expect(again.db.value<number>('SELECT count(*) FROM reviews WHERE undone = 1')).toBe(3);
+  });
+
+  it('rejects verdicts that do not fit the rubric, naming the criterion', async () => {
+    const ws = await workspace();
+    insertSynthetic(ws.db, { n: 50, seed: 1 });
+    setReviewer(ws, 'Ana');
+    const q = createQueue(ws, { week: '2026-W47', size: 5 });
+    const sub = (verdicts: Record<string, string | number>, tag_ids: number[] = []) => code(() => submitReview(ws, { queue_id: q.queue_id, position: 1, verdicts, tag_ids }, 's'));
+    expect(await sub({ correct: 'pass' })).toBe('BAD_REQUEST: Criterion "Safe" needs a verdict (pass or fail).');
+    expect(await sub({ ...PASS, helpful: 7 })).toBe('BAD_REQUEST: Criterion "Helpful": expected a whole number from 1 to 5, got 7.');
+    expect(await sub({ ...PASS, tone: 'angry' })).toMatch(/^BAD_REQUEST: Criterion "Tone": expected one of "appropriate"/);
+    expect(await sub({ ...PASS, nope: 'pass' })).toMatch(/^BAD_REQUEST: Unknown criterion "nope"/);
+    expect(await sub(PASS, [42])).toBe('BAD_REQUEST: Unknown tag id 42.');
+    expect(await code(() => submitReview(ws, { queue_id: q.queue_id, position: 99, verdicts: PASS, tag_ids: [] }, 's'))).toBe(`NOT_FOUND: Review queue ${q.queue_id} has no item at position 99.`);
+  });
+
+  it('versions the rubric and stores the version with each review', async () => {
+    const ws = await workspace();
+    insertSynthetic(ws.db, { n: 50, seed: 1 });
+    setReviewer(ws, 'Ana');
+    expect(getRubric(ws.db).version).toBe(1);
+    expect(getRubric(ws.db).criteria.map((c) => `${c.id}:${c.kind}`)).toEqual(['correct:pass_fail', 'helpful:scale', 'tone:category', 'safe:pass_fail']);
+    const q = createQueue(ws, { week: '2026-W47', size: 5 });
+    const r1 = submitReview(ws, { queue_id: q.queue_id, position: 1, verdicts: PASS, tag_ids: [] }, 's');
+    const v2 = saveRubric(ws, [{ id: 'correct', label: 'Correct', kind: 'pass_fail', guidance: 'Right facts.' }, { id: 'cites', label: 'Cites sources', kind: 'pass_fail' }]);
+    expect(v2.version).toBe(2);
+    expect(v2.criteria[1]).toEqual({ id: 'cites', label: 'Cites sources', kind: 'pass_fail', guidance: '', required: true });
+    const r2 = submitReview(ws, { queue_id: q.queue_id, position: 2, verdicts: { correct: 'pass', cites: 'fail' }, tag_ids: [] }, 's');
+    expect(r2.failed).toBe(true);
+    expect(ws.db.all('SELECT id, rubric_version FROM reviews ORDER BY id')).toEqual([{ id: r1.review_id, rubric_version: 1 }, { id: r2.review_id, rubric_version: 2 }]);
+    expect(await code(() => saveRubric(ws, [{ id: 'a', label: 'A', kind: 'category', options: ['x'] }]))).toBe('BAD_REQUEST: Criterion "a": a category needs at least two options.');
+  });
+});
+
+describe('overlap and agreement', () => {
+  it('hides the first review from the second reviewer until they decide, and computes kappa as in STATS.md', async () => {
+    const ws = await workspace();
+    insertSynthetic(ws.db, { n: 200, seed: 2 });
+    const q10 = createQueue(ws, { week: '2026-W47', size: 10, overlap: 1, seed: 1 });
+    const q12 = createQueue(ws, { week: '2026-W47', size: 12, overlap: 1, seed: 2 });
+    const pfA = ['P', 'P', 'F', 'P', 'F', 'P', 'P', 'F', 'P', 'P'];
+    const pfB = ['P', 'F', 'F', 'P', 'F', 'P', 'P', 'P', 'P', 'P'];
+    const scA = [1, 2, 3, 4, 5, 3, 4, 2, 5, 1, 3, 4];
+    const scB = [1, 2, 4, 4, 5, 2, 4, 3, 4, 1, 3, 5];
+    setReviewer(ws, 'Ana');
+    for (let i = 0; i < 10; i++) submitReview(ws, { queue_id: q10.queue_id, position: i + 1, verdicts: { correct: pfA[i] === 'P' ? 'pass' : 'fail', safe: 'pass' }, tag_ids: [], note: `secret note ${i}` }, 'a');
+    for (let i = 0; i < 12; i++) submitReview(ws, { queue_id: q12.queue_id, position: i + 1, verdicts: { ...PASS, helpful: scA[i]! }, tag_ids: [] }, 'a');
+    setReviewer(ws, 'Ben');
+    const blind = getItem(ws, q10.queue_id, 1);
+    expect(blind.blind).toBe(true);
+    expect(blind.hidden_reviews).toBe(1);
+    expect(blind.earlier_reviews).toEqual([]);
+    expect(JSON.stringify(blind)).not.toContain('secret note');
+    expect(blind.next_open).toBe(2);
+    for (let i = 0; i < 10; i++) submitReview(ws, { queue_id: q10.queue_id, position: i + 1, verdicts: { correct: pfB[i] === 'P' ? 'pass' : 'fail', safe: 'pass' }, tag_ids: [] }, 'b');
+    for (let i = 0; i < 12; i++) submitReview(ws, { queue_id: q12.queue_id, position: i + 1, verdicts: { ...PASS, helpful: scB[i]! }, tag_ids: [] }, 'b');
+    const seen = getItem(ws, q10.queue_id, 1);
+    expect(seen.blind).toBe(false);
+    expect(seen.earlier_reviews.map((r) => [r.reviewer, r.note])).toEqual([['Ana', 'secret note 0']]);
+    const a10 = queueAgreement(ws.db, q10.queue_id);
+    expect(a10.items_with_two_reviews).toBe(10);
+    expect(a10.pairs).toEqual([{ reviewer_a: 'Ana', reviewer_b: 'Ben', items: 10 }]);
+    const correct = a10.criteria.find((c) => c.criterion === 'correct')!;
+    expect(correct.kappa).toBeCloseTo(0.5238095238, 9);
+    expect(correct.percent_agreement).toBe(80);
+    expect(a10.disagreements.filter((d) => d.criterion === 'correct').map((d) => [d.position, d.value_a, d.value_b])).toEqual([[2, 'pass', 'fail'], [8, 'fail', 'pass']]);
+    const a12 = queueAgreement(ws.db, q12.queue_id);
+    const helpful = a12.criteria.find((c) => c.criterion === 'helpful')!;
+    expect(helpful.kappa).toBeCloseTo(0.4736842105, 9);
+    expect(helpful.weighted_kappa).toBeCloseTo(0.7222222222, 9);
+    expect(helpful.n).toBe(12);
+    // Estimates count each item once (its first reviewer's decision).
+    const est = queueEstimates(ws.db, q10.queue_id);
+    expect(est.reviewed).toBe(10);
+    expect(est.metrics[0]).toMatchObject({ key: 'failure', n: 10, k: 3, method: 'wilson' });
+  });
+});
+
+describe('estimates', () => {
+  it('reproduces STATS.md\'s stratified example through the queue: 0.13, se 0.0390643112, [0.0534353570, 0.2065646430] normal', async () => {
+    const ws = await workspace();
+    const rows = [];
+    for (let i = 0; i < 10000; i++) rows.push({ id: `r${i}`, ts: W47_START + i, feature: i < 9000 ? 'big' : 'small' });
+    insertRows(ws, rows);
+    setReviewer(ws, 'Ana');
+    const q = createQueue(ws, { week: '2026-W47', size: 100, strata: 'feature', allocation: 'equal', seed: 3 });
+    expect(q.strata.map((s) => [s.key, s.population, s.sampled])).toEqual([['feature=big', 9000, 50], ['feature=small', 1000, 50]]);
+    const failures: Record<string, number> = { 'feature=big': 5, 'feature=small': 20 };
+    for (const it of q.items) {
+      const fail = failures[it.stratum]! > 0;
+      if (fail) failures[it.stratum]!--;
+      submitReview(ws, { queue_id: q.queue_id, position: it.position, verdicts: fail ? FAIL : PASS, tag_ids: [] }, 's');
+    }
+    const est = queueEstimates(ws.db, q.queue_id);
+    const f = est.metrics.find((m) => m.key === 'failure')!;
+    expect(f.estimate).toBeCloseTo(0.13, 12);
+    expect(f.se).toBeCloseTo(0.0390643112, 10);
+    expect(f.sample_rate).toBe(0.25);
+    expect(f.method).toBe('stratified');
+    // The normal interval of STATS.md is estimate ± 1.959963984540054·se; Loupe shows Korn-Graubard's instead.
+    expect(f.estimate! - 1.959963984540054 * f.se!).toBeCloseTo(0.0534353570, 9);
+    expect(f.estimate! + 1.959963984540054 * f.se!).toBeCloseTo(0.2065646430, 9);
+    expect(f.low!).toBeGreaterThan(0.06);
+    expect(f.low!).toBeLessThan(0.13);
+    expect(f.high!).toBeGreaterThan(0.2);
+    expect(f.high!).toBeLessThan(0.25);
+    const correct = est.metrics.find((m) => m.key === 'criterion:correct')!;
+    expect(correct.estimate).toBeCloseTo(0.87, 12);
+    expect(est.population).toBe(10000);
+    expect(est.strata).toEqual([
+      { key: 'feature=big', population: 9000, queued: 50, reviewed: 50, failures: 5 },
+      { key: 'feature=small', population: 1000, queued: 50, reviewed: 50, failures: 20 },
+    ]);
+  });
+
+  it('flags small samples and names strata with nothing reviewed', async () => {
+    const ws = await workspace();
+    insertSynthetic(ws.db, { n: 500, seed: 4 });
+    setReviewer(ws, 'Ana');
+    const q = createQueue(ws, { week: '2026-W47', size: 20, strata: 'feature', min_per_stratum: 2, seed: 1 });
+    const first = q.items.filter((i) => i.stratum !== 'feature=translate').slice(0, 4);
+    for (const it of first) submitReview(ws, { queue_id: q.queue_id, position: it.position, verdicts: PASS, tag_ids: [] }, 's');
+    const f = queueEstimates(ws.db, q.queue_id).metrics[0]!;
+    expect(f.small_sample).toBe(true);
+    expect(f.reason).toContain('only 4 reviewed items (fewer than 30)');
+    expect(f.reason).toContain('feature=translate');
+  });
+});
+
+describe('tags and the edge-case library', () => {
+  it('creates, renames, merges (re-pointing reviews) and counts tags per ISO week', async () => {
+    const ws = await workspace();
+    insertSynthetic(ws.db, { n: 100, seed: 4 });
+    setReviewer(ws, 'Ana');
+    const q = createQueue(ws, { week: '2026-W47', size: 6, seed: 1 });
+    const t1 = createTag(ws, { name: 'hallucinated link', colour: '#D9480F', description: 'Invents a URL' });
+    const t2 = createTag(ws, { name: 'made-up URL' });
+    expect(t1).toMatchObject({ id: 1, name: 'hallucinated link', colour: '#d9480f', description: 'Invents a URL', uses: 0 });
+    expect(t2.colour).toBe('#1971c2');
+    expect(await code(() => createTag(ws, { name: 'Hallucinated Link' }))).toBe('CONFLICT: A tag named "hallucinated link" already exists.');
+    submitReview(ws, { queue_id: q.queue_id, position: 1, verdicts: FAIL, tag_ids: [t1.id] }, 's');
+    submitReview(ws, { queue_id: q.queue_id, position: 2, verdicts: FAIL, tag_ids: [t2.id] }, 's');
+    submitReview(ws, { queue_id: q.queue_id, position: 3, verdicts: FAIL, tag_ids: [t1.id, t2.id] }, 's');
+    expect(listTags(ws.db, 'hal').map((t) => [t.name, t.uses])).toEqual([['hallucinated link', 2]]);
+    expect(renameTag(ws, { tag_id: t1.id, name: 'invented link' }).name).toBe('invented link');
+    const merged = mergeTags(ws, t2.id, t1.id);
+    expect(merged.uses).toBe(3);
+    expect(listTags(ws.db).map((t) => t.name)).toEqual(['invented link']);
+    expect(ws.db.value('SELECT count(*) FROM review_tags WHERE tag_id = ?', [t2.id])).toBe(0);
+    expect(ws.db.value('SELECT count(*) FROM review_tags')).toBe(3);
+    expect(tagWeekly(ws.db, 'UTC')).toEqual([{ tag_id: t1.id, tag: 'invented link', week: '2026-W47', items: 3 }]);
+    const lib = queryEdgeCases(ws.db, 'UTC', { tag_ids: [t1.id], week: '2026-W47' });
+    expect(lib.length).toBe(3);
+    expect(lib.every((c) => c.tags.length === 1 && c.tags[0]!.name === 'invented link' && c.rubric_version === 1 && c.failed === true)).toBe(true);
+    expect(queryEdgeCases(ws.db, 'UTC', { week: '2026-W48' })).toEqual([]);
+    expect(queryEdgeCases(ws.db, 'UTC', { model_version: ['v1'] }).every((c) => c.model_version === 'v1')).toBe(true);
+  });
+
+  it('exports JSONL with source ids and CSV with formula cells escaped', async () => {
+    const ws = await workspace();
+    const nasty = ['=HYPERLINK("http://evil.example","click")', '+1+2', '-3+4', '@SUM(A1:A9)', '\tTAB', '=1+1\nsecond line', 'plain, "quoted" text'];
+    insertRows(ws, nasty.map((o, i) => ({ id: `n${i}`, ts: W47_START + i, output: o, input: i === 0 ? '=cmd|"/c calc"!A1' : `question ${i}` })));
+    setReviewer(ws, 'Ana');
+    const q = createQueue(ws, { week: '2026-W47', size: nasty.length, seed: 1 });
+    const tag = createTag(ws, { name: 'injection' });
+    for (const it of q.items) submitReview(ws, { queue_id: q.queue_id, position: it.position, verdicts: FAIL, tag_ids: [tag.id], note: '-note starting with a minus' }, 's');
+    const jsonl = exportEdgeCases(ws.db, 'UTC', {}, 'jsonl');
+    expect(jsonl.count).toBe(nasty.length);
+    const first = JSON.parse(jsonl.text.split('\n').find((l) => l.includes('"n0"'))!) as Record<string, unknown>;
+    expect(first).toMatchObject({ request_id: 'n0', import_id: 1, input: '=cmd|"/c calc"!A1', output: nasty[0], tags: ['injection'], rubric_version: 1, verdicts: FAIL, failed: true, notes: [{ reviewer: 'Ana', note: '-note starting with a minus' }] });
+    const csv = exportEdgeCases(ws.db, 'UTC', {}, 'csv');
+    const parsed = Papa.parse<Record<string, string>>(csv.text, { header: true, skipEmptyLines: true }).data;
+    const byId = new Map(parsed.map((r) => [r.request_id!, r]));
+    for (const [i, o] of nasty.entries()) {
+      const cell = byId.get(`n${i}`)!.output!;
+      expect(cell).toBe(/^[=+\-@\t\r]/.test(o) ? `'${o}` : o);
+    }
+    expect(byId.get('n0')!.input).toBe('\'=cmd|"/c calc"!A1');
+    expect(byId.get('n1')!.notes).toBe('Ana: -note starting with a minus');
+    // The report's CSV escapes the same way (example outputs and notes are model text).
+    const rep = renderReport(ws, { week: '2026-W47', format: 'csv' }, 0);
+    const rows = Papa.parse<string[]>(rep.text, { skipEmptyLines: true }).data;
+    for (const row of rows) for (const cell of row) expect(cell).not.toMatch(/^[=+@\t\r]|^-[^\d]/);
+    expect(rows.some((r) => r[0] === 'note' && r[3] === "'-note starting with a minus")).toBe(true);
+    expect(rep.file_name).toBe('loupe-review-2026-W47.csv');
+  });
+});
+
+describe('the review report', () => {
+  it('renders md, self-contained escaped html, and json with coverage, estimates, tags, notes and agreement', async () => {
+    const ws = await workspace();
+    insertRows(ws, Array.from({ length: 40 }, (_, i) => ({ id: `r${i}`, ts: W47_START + i, feature: i % 4 === 0 ? 'rare' : 'common', output: i === 3 ? '<script>alert("x")</script><img src=x onerror=alert(1)>' : `answer ${i}` })));
+    const q = createQueue(ws, { week: '2026-W47', size: 40, strata: 'feature', overlap: 0.5, seed: 5 });
+    setReviewer(ws, 'Ana & <Bob>');
+    const tag = createTag(ws, { name: 'xss <b>bold</b>' });
+    const common = q.items.filter((i) => i.stratum === 'feature=common');
+    for (const it of common) submitReview(ws, { queue_id: q.queue_id, position: it.position, verdicts: it.request_id === 'r3' ? FAIL : PASS, tag_ids: it.request_id === 'r3' ? [tag.id] : [], note: it.request_id === 'r3' ? 'Output has markup <i>here</i>' : null }, 's');
+    const md = renderReport(ws, { week: '2026-W47', format: 'md' }, 0);
+    expect(md.file_name).toBe('loupe-review-2026-W47.md');
+    expect(md.text).toContain('Strata with nothing reviewed: feature=rare.');
+    expect(md.text).toContain('30 of 40 queued items reviewed (0 skipped), drawn from 40 eligible requests. Strata covered: 1 of 2.');
+    expect(md.text).toContain('Reviewers: Ana &amp; &lt;Bob&gt;');
+    const html = renderReport(ws, { week: '2026-W47', format: 'html' }, 0);
+    expect(html.text).not.toMatch(/<script|<img|<i>here|<b>bold/);
+    expect(html.text).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
+    expect(html.text).toContain('xss &lt;b&gt;bold&lt;/b&gt;');
+    expect(html.text).not.toMatch(/<link|<img|<a |<iframe/);
+    expect(html.text.startsWith('<!doctype html>')).toBe(true);
+    const json = JSON.parse(renderReport(ws, { week: '2026-W47', format: 'json' }, 0).text) as { coverage: { strata_without_reviews: string[]; reviewed: number }; top_tags: Array<{ tag: string; items: number; examples: Array<{ request_id: string }> }>; notes: Array<{ note: string }>; reviewers: string[]; rubric_versions: number[]; estimates: Array<{ key: string }> };
+    expect(json.coverage).toMatchObject({ reviewed: common.length, strata_without_reviews: ['feature=rare'] });
+    expect(json.top_tags).toEqual([expect.objectContaining({ tag: 'xss <b>bold</b>', items: 1, examples: [expect.objectContaining({ request_id: 'r3' })] })]);
+    expect(json.notes.map((n) => n.note)).toEqual(['Output has markup <i>here</i>']);
+    expect(json.reviewers).toEqual(['Ana & <Bob>']);
+    expect(json.rubric_versions).toEqual([1]);
+    expect(json.estimates[0]!.key).toBe('failure');
+    expect(await code(() => renderReport(ws, { week: '2026-W40', format: 'md' }))).toMatch(/^NOT_FOUND: No review queue exists for 2026-W40/);
+  });
+});
