@@ -13,6 +13,7 @@ import { previewImport, runImport } from './import/pipeline';
 import type { AnyMethod, AnyResult, InternalMethods } from './protocol';
 import { facets, getRequest, getTicket, importHistory, queryRequests, queryTickets, workspaceInfo } from './queries';
 import { Workspace } from './workspace';
+import { dispatchReview, reviewContext } from './review/handlers';
 
 type Emit = <E extends EventName>(event: E, payload: EventMap[E]) => void;
 
@@ -74,7 +75,7 @@ export class StoreService {
       case 'tickets.query': return queryTickets(db, p.params as never) as AnyResult<M>;
       case 'tickets.get': return getTicket(db, (p.params as { id: string }).id) as AnyResult<M>;
       case 'records.facets': return facets(db) as AnyResult<M>;
-      default: throw new LoupeError('BAD_REQUEST', `Method ${method} has no handler.`);
+      default: return dispatchReview(reviewContext(ws, (tables) => this.emit('tables.changed', { tables }), () => this.afterCommit()), p.method, p.params) as AnyResult<M>;
     }
   }
 
