@@ -1,0 +1,118 @@
+/**
+ * The review CLI commands against the real store worker (dist/node/store-worker.js, built by the vitest global
+ * setup), with main.ts's exit-code rules: 0 ran, 1 refused, 2 bad usage.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Command, CommanderError } from 'commander';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { toErrorData } from '../../shared/errors';
+import { StoreClient } from '../store/client';
+import { Workspace } from '../store/workspace';
+import { insertSynthetic } from '../store/review/test-fixtures';
+import { registerReviewCommands } from './review-commands';
+
+const dirs: string[] = [];
+afterEach(() => {
+  vi.restoreAllMocks();
+  while (dirs.length) fs.rmSync(dirs.pop()!, { recursive: true, force: true });
+});
+
+async function seeded(): Promise<string> {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-cli-review-'));
+  dirs.push(d);
+  const file = path.join(d, 'w.sqlite');
+  const ws = await Workspace.open(file, { create: true });
+  insertSynthetic(ws.db, { n: 1500, seed: 8, duplicateEvery: 40 });
+  ws.checkpoint();
+  ws.close();
+  return file;
+}
+
+/** Runs the commands the way main.ts does and captures stdout/stderr. */
+async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => { out += String(s); return true; });
+  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => { err += String(s); return true; });
+  const program = new Command('loupe').exitOverride().configureOutput({ writeErr: (s) => { err += s; } });
+  let result: Promise<number> = Promise.resolve(0);
+  registerReviewCommands(program, (p) => { result = p; }, {
+    async openClient(workspace, create) {
+      const client = StoreClient.start();
+      try {
+        await client.call('internal.open', { path: workspace, create });
+        return { client };
+      } catch (e) {
+        await client.kill();
+        throw e;
+      }
+    },
+  });
+  let code: number;
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    code = await result;
+  } catch (e) {
+    if (e instanceof CommanderError) code = 2;
+    else {
+      err += `loupe: ${toErrorData(e).message}\n`;
+      code = 1;
+    }
+  }
+  vi.restoreAllMocks();
+  return { code, out, err };
+}
+
+describe('loupe queue create / report', () => {
+  it('creates the same queue twice for the same seed, prints the --json shape, and writes every report format', async () => {
+    const w = await seeded();
+    const args = ['queue', 'create', '--workspace', w, '--week', '2026-W47', '--size', '40', '--seed', '7', '--strata', 'feature', '--oversample', 'thumbs_down=0.25', 'slow=0.1', '--json'];
+    const a = await cli(args);
+    expect(a.err).toBe('');
+    expect(a.code).toBe(0);
+    const qa = JSON.parse(a.out) as { queue_id: number; items: Array<{ request_id: string; stratum: string; reason: string; inclusion_probability: number }> };
+    expect(Object.keys(qa)).toEqual(['queue_id', 'items']);
+    expect(qa.queue_id).toBe(1);
+    expect(qa.items.length).toBe(40);
+    expect(Object.keys(qa.items[0]!)).toEqual(['request_id', 'stratum', 'reason', 'inclusion_probability']);
+    expect(qa.items.filter((i) => i.reason === 'oversampled: thumbs-down').length).toBe(10);
+    expect(qa.items.filter((i) => i.reason === "oversampled: latency above the week's p95").length).toBe(4);
+    const b = await cli(args);
+    const qb = JSON.parse(b.out) as typeof qa;
+    expect(qb.queue_id).toBe(2);
+    expect(qb.items).toEqual(qa.items);
+
+    for (const format of ['md', 'html', 'csv', 'json'] as const) {
+      const out = path.join(path.dirname(w), `report.${format}`);
+      const r = await cli(['report', '--workspace', w, '--week', '2026-W47', '--format', format, '--out', out]);
+      expect(r.code).toBe(0);
+      expect(r.err).toMatch(/^Wrote .*report\./);
+      const text = fs.readFileSync(out, 'utf8');
+      if (format === 'json') expect((JSON.parse(text) as { queue: { id: number }; coverage: { queued: number } }).queue.id).toBe(2);
+      if (format === 'md') expect(text).toContain('0 of 40 queued items reviewed');
+      if (format === 'html') expect(text.startsWith('<!doctype html>')).toBe(true);
+      if (format === 'csv') expect(text.split('\r\n')[0]).toBe('section,key,label,value,low,high,sample_rate,n,k,flag,detail');
+    }
+  });
+
+  it('exits 2 on bad usage and 1 when refused, with the reason on stderr', async () => {
+    const w = await seeded();
+    const bad = await cli(['queue', 'create', '--workspace', w, '--week', '2026-47', '--size', '10']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('--week expects an ISO week such as 2026-W47, got "2026-47"');
+    const sig = await cli(['queue', 'create', '--workspace', w, '--week', '2026-W47', '--size', '10', '--oversample', 'angry=0.5']);
+    expect(sig.code).toBe(2);
+    expect(sig.err).toContain('--oversample expects SIGNAL=SHARE with SIGNAL one of thumbs_down, low_score, ticket, error, slow, got "angry=0.5"');
+    const sum = await cli(['queue', 'create', '--workspace', w, '--week', '2026-W47', '--size', '10', '--oversample', 'error=0.7', 'slow=0.5']);
+    expect(sum.code).toBe(2);
+    expect(sum.err).toContain('--oversample shares add up to 1.2; they must add up to at most 1');
+    const missing = await cli(['queue', 'create', '--workspace', path.join(path.dirname(w), 'nope.sqlite'), '--week', '2026-W47', '--size', '10']);
+    expect(missing.code).toBe(1);
+    expect(missing.err).toContain('Workspace file not found');
+    const noQueue = await cli(['report', '--workspace', w, '--week', '2026-W30', '--format', 'md', '--out', '-']);
+    expect(noQueue.code).toBe(1);
+    expect(noQueue.err).toContain('No review queue exists for 2026-W30.');
+  });
+});
