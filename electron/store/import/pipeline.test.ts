@@ -322,3 +322,29 @@ describe('re-importing the demo data adds and updates nothing', () => {
     expect(s.notes.join('\n')).toMatch(/1,?365 ticket\(s\) resolved before their first response/);
   });
 });
+
+describe('large imports defer the secondary indexes', () => {
+  const indexNames = (ws: Workspace) => ws.db.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'requests' AND sql IS NOT NULL ORDER BY name").map((r) => r.name);
+  function bigFile(): string {
+    const pad = 'x'.repeat(300);
+    const lines = Array.from({ length: 100_000 }, (_, i) => `{"request_id":"b${i}","timestamp":"2026-01-0${1 + (i % 9)}T00:00:00Z","input":"q${i} ${pad}","output":"a"}`);
+    return write('big.jsonl', `${lines.join('\n')}\n`);
+  }
+
+  it('rebuilds every index after the import, and keeps them when the import is cancelled', async () => {
+    const ws = await newWorkspace();
+    const names = indexNames(ws);
+    expect(names.length).toBeGreaterThanOrEqual(6);
+    const f = bigFile();
+    expect(fs.statSync(f).size).toBeGreaterThan(32 * 1024 * 1024);
+    const ac = new AbortController();
+    const e = await failure(runImport(ws, f, {}, { signal: ac.signal, progressEveryMs: 0, onProgress: (p) => { if (p.records > 1000) ac.abort(); } }));
+    expect(e.code).toBe('IMPORT_CANCELLED');
+    expect(indexNames(ws)).toEqual(names);
+    const s = await runImport(ws, f, {});
+    expect(s.inserted).toBe(100_000);
+    expect(indexNames(ws)).toEqual(names);
+    const plan = ws.db.all<{ detail: string }>('EXPLAIN QUERY PLAN SELECT id FROM requests ORDER BY ts DESC LIMIT 10').map((r) => r.detail).join(' ');
+    expect(plan).toMatch(/requests_ts/);
+  });
+});
