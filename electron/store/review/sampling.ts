@@ -202,54 +202,81 @@ export function buildFrame(db: Db, d: QueueDesign, frozen: StoredFrame | null, n
       WHERE v.undone = 0 AND v.skipped = 0 AND v.created_at <= ? AND r.rowid <= ? AND ${wr.sql}`, [now, maxRowid, ...wr.params], (row) => reviewed.add(row[0] as number));
   }
 
+  // One pass over the period's rows (through the ts index; no ORDER BY, which would sort the whole period). Inputs
+  // can be long, so the pass reads only a duplicate key (length, first and last 24 characters); full texts are
+  // fetched afterwards for the few rows whose key is shared.
   const rowids: number[] = [];
   const values: Array<string | null> = [];
-  const latencies: number[] = [];
-  const latencyOf = new Map<number, number>();
-  const errorSet = new Set<number>();
-  const firstByInput = new Map<string, number>();
-  const reviewedInputs = new Set<string>();
-  const duplicate = new Set<number>();
+  const keys: Array<string | null> = [];
+  const isError: number[] = [];
+  const latency: number[] = [];
   const wantSlow = signals.includes('slow');
-  // Rows come in rowid order, so the first row with an input is the one kept.
-  const inputs: Array<string | null> = [];
-  scan(db, `SELECT rowid, ${sx.expr}, input, is_error, latency_ms FROM requests WHERE rowid <= ? AND ${w.sql} ORDER BY rowid`,
+  scan(db, `SELECT rowid, ${sx.expr}, CASE WHEN input IS NULL OR input = '' THEN NULL ELSE length(input) || ':' || substr(input, 1, 24) || char(0) || substr(input, -24) END,
+      is_error, latency_ms FROM requests WHERE rowid <= ? AND ${w.sql}`,
     [...sx.params, maxRowid, ...w.params], (row) => {
-      const rowid = row[0] as number;
-      rowids.push(rowid);
+      rowids.push(row[0] as number);
       const v = row[1];
       values.push(v === null || v === undefined || v === '' ? null : String(v));
-      const input = row[2] as string | null;
-      inputs.push(input);
-      if (row[3] === 1) errorSet.add(rowid);
-      const lat = row[4];
-      if (wantSlow && typeof lat === 'number') {
-        latencies.push(lat);
-        latencyOf.set(rowid, lat);
-      }
-      if (input !== null && input !== '' && reviewed.has(rowid)) reviewedInputs.add(input);
+      keys.push(row[2] as string | null);
+      isError.push(row[3] === 1 ? 1 : 0);
+      latency.push(typeof row[4] === 'number' ? row[4] : Number.NaN);
     });
-  for (let i = 0; i < rowids.length; i++) {
-    const input = inputs[i];
-    const rowid = rowids[i]!;
-    if (input === null || input === undefined || input === '' || reviewed.has(rowid)) continue;
-    if (reviewedInputs.has(input) || firstByInput.has(input)) duplicate.add(rowid);
-    else firstByInput.set(input, rowid);
+  const count = rowids.length;
+  // Visit rows in rowid order, so the first row with an input is the one kept and the draw does not depend on the
+  // query plan. Rows usually arrive sorted already (imports insert in time order).
+  let order: Int32Array | null = null;
+  for (let i = 1; i < count; i++) {
+    if (rowids[i]! < rowids[i - 1]!) {
+      order = Int32Array.from({ length: count }, (_, j) => j).sort((a, b) => rowids[a]! - rowids[b]!);
+      break;
+    }
+  }
+  const at = (j: number) => (order ? order[j]! : j);
+
+  // Rows sharing a duplicate key, in rowid order; only these can repeat an input.
+  const firstWithKey = new Map<string, number>();
+  const shared = new Map<string, number[]>();
+  for (let j = 0; j < count; j++) {
+    const i = at(j);
+    const k = keys[i];
+    if (k === null || k === undefined) continue;
+    const first = firstWithKey.get(k);
+    if (first === undefined) firstWithKey.set(k, i);
+    else {
+      const g = shared.get(k);
+      if (g) g.push(i);
+      else shared.set(k, [first, i]);
+    }
+  }
+  const duplicate = new Uint8Array(count);
+  if (shared.size > 0) {
+    const need = [...shared.values()].flat();
+    const text = new Map<number, string>();
+    for (let c = 0; c < need.length; c += 500) {
+      const ids = need.slice(c, c + 500).map((i) => rowids[i]!);
+      scan(db, `SELECT rowid, input FROM requests WHERE rowid IN (${ids.map(() => '?').join(',')})`, ids, (row) => text.set(row[0] as number, row[1] as string));
+    }
+    for (const group of shared.values()) {
+      // An input already reviewed (in this period) makes every other request with it a duplicate.
+      const reviewedInputs = new Set(group.filter((i) => reviewed.has(rowids[i]!)).map((i) => text.get(rowids[i]!)!));
+      const seen = new Set<string>();
+      for (const i of group) {
+        if (reviewed.has(rowids[i]!)) continue;
+        const input = text.get(rowids[i]!)!;
+        if (reviewedInputs.has(input) || seen.has(input)) duplicate[i] = 1;
+        else seen.add(input);
+      }
+    }
   }
   let p95: number | null = null;
-  if (wantSlow && latencies.length > 0) {
-    const sorted = Float64Array.from(latencies).sort();
-    p95 = quantileSorted(sorted, 0.95);
+  if (wantSlow) {
+    const lat = Float64Array.from(latency.filter((x) => !Number.isNaN(x))).sort();
+    if (lat.length > 0) p95 = quantileSorted(lat, 0.95);
   }
-  const sets = new Map<ReviewSignal, Set<number>>();
-  for (const s of signals) {
-    if (s === 'error') sets.set(s, errorSet);
-    else if (s === 'slow') {
-      const slow = new Set<number>();
-      for (const [rid, lat] of latencyOf) if (p95 !== null && lat > p95) slow.add(rid);
-      sets.set(s, slow);
-    } else sets.set(s, signalRowids(db, s, d));
-  }
+  const sqlSets = new Map<ReviewSignal, Set<number>>();
+  for (const s of signals) if (s !== 'error' && s !== 'slow') sqlSets.set(s, signalRowids(db, s, d));
+  const shows = (s: ReviewSignal, i: number): boolean =>
+    s === 'error' ? isError[i] === 1 : s === 'slow' ? p95 !== null && latency[i]! > p95 : sqlSets.get(s)!.has(rowids[i]!);
 
   const strata = new Map<string, FrameStratum>();
   const get = (key: string, kind: QueueStratum['kind']): FrameStratum => {
@@ -258,18 +285,24 @@ export function buildFrame(db: Db, d: QueueDesign, frozen: StoredFrame | null, n
     return s;
   };
   for (const s of signals) get(`signal:${s}`, 'signal');
-  for (let i = 0; i < rowids.length; i++) {
+  const byValue = new Map<string | null, FrameStratum>();
+  for (let j = 0; j < count; j++) {
+    const i = at(j);
     const rowid = rowids[i]!;
     let st: FrameStratum | null = null;
     for (const s of signals) {
-      if (sets.get(s)!.has(rowid)) {
+      if (shows(s, i)) {
         st = get(`signal:${s}`, 'signal');
         break;
       }
     }
-    st ??= d.strata === null ? get('all', 'all') : get(`${d.strata}=${values[i] ?? '(none)'}`, 'field');
+    if (!st) {
+      const v = values[i] ?? null;
+      st = byValue.get(v) ?? null;
+      if (!st) byValue.set(v, (st = d.strata === null ? get('all', 'all') : get(`${d.strata}=${v ?? '(none)'}`, 'field')));
+    }
     if (reviewed.has(rowid)) st.excluded_reviewed++;
-    else if (duplicate.has(rowid)) st.excluded_duplicates++;
+    else if (duplicate[i] === 1) st.excluded_duplicates++;
     else st.rowids.push(rowid);
   }
   const signalStrata = signals.map((s) => strata.get(`signal:${s}`)!);
@@ -278,7 +311,7 @@ export function buildFrame(db: Db, d: QueueDesign, frozen: StoredFrame | null, n
     strata: [...signalStrata, ...rest],
     stored: {
       max_rowid: maxRowid, reviews_before: frozen?.reviews_before ?? now, p95_latency_ms: p95,
-      requests_in_period: rowids.length, reviewed_rowids: frozen ? frozen.reviewed_rowids : [...reviewed].sort(asc),
+      requests_in_period: count, reviewed_rowids: frozen ? frozen.reviewed_rowids : [...reviewed].sort(asc),
     },
   };
 }
