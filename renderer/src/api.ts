@@ -6,37 +6,16 @@
  * Errors arrive as data ({@link LoupeErrorData}) and are rethrown as {@link LoupeError} so screens can branch on `code`
  * and show `action`.
  */
+import type { BridgeResult, LoupeBridge, RegisteredFile, ShellEventMap, StartupState } from '../../shared/bridge';
 import type { EventMap, EventName, LoupeApi, MethodName, ParamsOf, ResultOf } from '../../shared/contract';
 import { fromErrorData, isErrorData, LoupeError, type LoupeErrorData } from '../../shared/errors';
-import type { WorkspaceInfo } from '../../shared/types';
 
-/** A file the shell registered for import; the renderer only ever holds its opaque id. */
-export interface RegisteredFile { file_id: string; name: string; bytes: number }
+export type { RegisteredFile, StartupState };
 
-/** What the app needs to know before it draws anything. */
-export interface StartupState {
-  mode: 'browser' | 'electron';
-  workspace: WorkspaceInfo | null;
-  error: LoupeErrorData | null;
-}
+type Wire<T> = BridgeResult<T>;
 
-type Wire<T> = { ok: true; result: T } | { ok: false; error: LoupeErrorData };
-
-/**
- * The shape of the Electron preload object this client relies on. The preload exposes one named function per
- * contract method (`bridge['requests.query'](params)`), `on`, and the shell-only helpers below.
- */
-interface ElectronBridge {
-  on(event: string, cb: (payload: unknown) => void): () => void;
-  getStartupState(): Promise<StartupState>;
-  chooseImportFiles(): Promise<Wire<RegisteredFile[]>>;
-  registerDroppedFiles?(files: File[]): Promise<Wire<RegisteredFile[]>>;
-  openAnotherWorkspace?(): Promise<unknown>;
-  [method: string]: unknown;
-}
-
-function bridge(): ElectronBridge | null {
-  const b = (globalThis as { loupe?: ElectronBridge }).loupe;
+function bridge(): LoupeBridge | null {
+  const b = (globalThis as { loupe?: LoupeBridge }).loupe;
   return b && typeof b === 'object' ? b : null;
 }
 
@@ -126,11 +105,14 @@ class HttpClient implements LoupeApi {
       xhr.onload = () => {
         let body: unknown;
         try { body = JSON.parse(xhr.responseText); } catch { body = null; }
-        if (xhr.status >= 200 && xhr.status < 300 && body && typeof body === 'object' && 'file_id' in body) {
-          resolve(body as RegisteredFile);
+        // Success is the bare {file_id, name, bytes}; failures use the usual { ok: false, error } envelope.
+        const reply = body as (Partial<RegisteredFile> & { ok?: boolean; result?: RegisteredFile; error?: unknown }) | null;
+        const reg = reply?.ok === true ? reply.result : reply;
+        if (xhr.status >= 200 && xhr.status < 300 && reg && typeof reg.file_id === 'string') {
+          resolve(reg as RegisteredFile);
           return;
         }
-        const err = body && typeof body === 'object' && 'error' in body ? (body as { error: unknown }).error : null;
+        const err = reply?.error ?? null;
         reject(fromErrorData(isErrorData(err) ? err : { code: 'IMPORT_UNREADABLE', message: `Uploading ${file.name} failed (HTTP ${xhr.status}).` }));
       };
       xhr.send(file);
@@ -149,12 +131,12 @@ async function readJson(res: Response): Promise<unknown> {
 }
 
 class ElectronClient implements LoupeApi {
-  constructor(private readonly b: ElectronBridge) {}
+  constructor(private readonly b: LoupeBridge) {}
 
   async call<M extends MethodName>(method: M, params: ParamsOf<M>): Promise<ResultOf<M>> {
-    const fn = this.b[method];
+    const fn = this.b[method] as unknown;
     if (typeof fn !== 'function') throw new LoupeError('BAD_REQUEST', `The app shell does not offer ${method}.`);
-    return unwrap<ResultOf<M>>(await (fn as (p: unknown) => Promise<unknown>)(params ?? {}), method);
+    return unwrap<ResultOf<M>>(await (fn as (p: ParamsOf<M>) => Promise<unknown>)(params ?? ({} as ParamsOf<M>)), method);
   }
 
   on<E extends EventName>(event: E, cb: (payload: EventMap[E]) => void): () => void {
@@ -175,8 +157,10 @@ export interface AppClient extends LoupeApi {
   uploadFiles(files: File[], onProgress?: (index: number, sent: number, total: number) => void): Promise<RegisteredFile[]>;
   /** Electron only: the native file dialog; null in browser mode (use an `<input type=file>`). */
   chooseFiles: (() => Promise<RegisteredFile[]>) | null;
-  /** Electron only: asks the shell to open another workspace; null in browser mode. */
+  /** Electron only: asks the shell to open another workspace (native dialog); null in browser mode. */
   openAnother: (() => Promise<void>) | null;
+  /** Electron only: subscribes to menu/dialog events from the shell; a no-op in browser mode. */
+  onShell<E extends keyof ShellEventMap>(event: E, cb: (payload: ShellEventMap[E]) => void): () => void;
 }
 
 /** Builds the client for the environment the renderer finds itself in. */
@@ -189,12 +173,11 @@ export function createClient(): AppClient {
       call: (m, p) => c.call(m, p),
       on: (e, cb) => c.on(e, cb),
       startup: async () => ({ ...(await b.getStartupState()), mode: 'electron' }),
-      async uploadFiles(files) {
-        if (!b.registerDroppedFiles) throw new LoupeError('BAD_REQUEST', 'Dropping files is not supported by this app shell.', { action: 'Use "Choose files…".' });
-        return unwrap<RegisteredFile[]>(await b.registerDroppedFiles(files), 'Adding the dropped files');
-      },
+      uploadFiles: async (files) => unwrap<RegisteredFile[]>(await b.filesDropped(files), 'Adding the dropped files'),
       chooseFiles: async () => unwrap<RegisteredFile[]>(await b.chooseImportFiles(), 'Choosing files'),
-      openAnother: b.openAnotherWorkspace ? async () => { await b.openAnotherWorkspace?.(); } : null,
+      // The shell reports the newly opened workspace (or why it failed) as a shell.workspaceChanged event.
+      openAnother: async () => { unwrap(await b.openWorkspace(), 'Opening a workspace'); },
+      onShell: (e, cb) => b.on(e, cb),
     };
   }
   const h = new HttpClient(takeToken());
@@ -210,6 +193,7 @@ export function createClient(): AppClient {
     },
     chooseFiles: null,
     openAnother: null,
+    onShell: () => () => undefined,
   };
 }
 

@@ -9,7 +9,7 @@ import { asErrorData, type AppClient } from './api';
 import { AppProvider, useApp } from './app-context';
 import { ErrorBoundary, ErrorScreen } from './error-screen';
 import { fmtBytes, fmtDateRange, fmtInt } from './format';
-import { ImportScreen } from './import-screen';
+import { ImportScreen, type Incoming } from './import-screen';
 import { RecordsScreen } from './records-screen';
 import { TicketsScreen } from './tickets-screen';
 import { TimeZoneSelect } from './time-zone-select';
@@ -26,6 +26,8 @@ export function App({ client }: { client: AppClient }) {
   const [state, setState] = useState<{ workspace: WorkspaceInfo | null; error: LoupeErrorData | null } | null>(null);
   useEffect(() => {
     client.startup().then((s) => setState({ workspace: s.workspace, error: s.error }), (e: unknown) => setState({ workspace: null, error: asErrorData(e) }));
+    // Electron: File ▸ New / Open replace the workspace (or report why it failed to open).
+    return client.onShell('shell.workspaceChanged', (s) => setState({ workspace: s.workspace, error: s.error }));
   }, [client]);
   const openAnother = client.openAnother ? () => { void client.openAnother?.(); } : null;
 
@@ -36,7 +38,7 @@ export function App({ client }: { client: AppClient }) {
   }
   return (
     <ErrorBoundary mode={client.mode}>
-      <AppProvider client={client} initial={state.workspace}>
+      <AppProvider key={state.workspace.path} client={client} initial={state.workspace}>
         <Shell />
       </AppProvider>
     </ErrorBoundary>
@@ -50,9 +52,10 @@ function isTyping(t: EventTarget | null): boolean {
 }
 
 function Shell() {
+  const { client } = useApp();
   const [route, setRoute] = useState<Route>('records');
   const [help, setHelp] = useState(false);
-  const [dropped, setDropped] = useState<File[] | null>(null);
+  const [dropped, setDropped] = useState<Incoming | null>(null);
   const [dragging, setDragging] = useState(false);
   const [openRequest, setOpenRequest] = useState<string | null>(null);
   const mainRef = useRef<HTMLElement>(null);
@@ -99,13 +102,16 @@ function Shell() {
       e.preventDefault();
       setDragging(false);
       const files = Array.from(e.dataTransfer?.files ?? []);
-      if (files.length) { setDropped(files); setRoute('import'); }
+      if (files.length) { setDropped({ files }); setRoute('import'); }
     };
     window.addEventListener('dragover', over);
     window.addEventListener('dragleave', leave);
     window.addEventListener('drop', drop);
     return () => { window.removeEventListener('dragover', over); window.removeEventListener('dragleave', leave); window.removeEventListener('drop', drop); };
   }, []);
+
+  // Electron: files chosen from the File menu arrive already registered.
+  useEffect(() => client.onShell('shell.filesChosen', ({ files }) => { setDropped({ registered: files }); setRoute('import'); }), [client]);
 
   const takeDropped = useCallback(() => setDropped(null), []);
 
@@ -119,7 +125,7 @@ function Shell() {
             <li key={n.route}>
               <button type="button" className={`nav-item${route === n.route ? ' on' : ''}`} aria-current={route === n.route ? 'page' : undefined}
                 onClick={() => go(n.route)} title={`${n.label} (${n.key} or ${n.alt})`}>
-                <span>{n.label}</span><kbd>{n.alt.replace('Alt+', '⌥')}</kbd>
+                <span>{n.label}</span><kbd aria-hidden>{n.key}</kbd>
               </button>
             </li>
           ))}
@@ -165,7 +171,7 @@ function WorkspaceHeader() {
         <div><dt>Requests</dt><dd data-testid="count-requests">{fmtInt(c.requests)}</dd></div>
         <div><dt>Feedback</dt><dd data-testid="count-feedback">{fmtInt(c.feedback)}</dd></div>
         <div><dt>Tickets</dt><dd data-testid="count-tickets">{fmtInt(c.tickets)}</dd></div>
-        <div><dt>Links</dt><dd data-testid="count-links">{fmtInt(c.links)}</dd></div>
+        <div title="Links between tickets and the requests they are about"><dt>Ticket links</dt><dd data-testid="count-links">{fmtInt(c.links)}</dd></div>
       </dl>
       <div className="ws-range muted" data-testid="ws-range" title="Dates of the first and last request, in the workspace time zone">
         {fmtDateRange(info.first_ts, info.last_ts, info.time_zone)}

@@ -27,8 +27,11 @@ type Finished = EventMap['import.finished'];
 interface JobState { progress: ImportProgress | null; finished: Finished | null }
 interface Entry { key: string; file: RegisteredFile }
 
-/** The Import screen. `dropped` carries files dropped anywhere on the window; they are registered on arrival. */
-export function ImportScreen({ dropped, onDroppedTaken }: { dropped: File[] | null; onDroppedTaken: () => void }) {
+/** Files handed to the Import screen from outside it: dropped on the window, or chosen from the app menu. */
+export interface Incoming { files?: File[]; registered?: RegisteredFile[] }
+
+/** The Import screen. `dropped` carries files from outside the screen; dropped files are registered on arrival. */
+export function ImportScreen({ dropped, onDroppedTaken }: { dropped: Incoming | null; onDroppedTaken: () => void }) {
   const { client } = useApp();
   const [entries, setEntries] = useState<Entry[]>([]);
   const [jobs, setJobs] = useState<Record<string, JobState>>({});
@@ -60,7 +63,9 @@ export function ImportScreen({ dropped, onDroppedTaken }: { dropped: File[] | nu
   useEffect(() => {
     if (!dropped) return;
     onDroppedTaken();
-    void addFiles(dropped);
+    if (dropped.files) void addFiles(dropped.files);
+    const regs = dropped.registered;
+    if (regs?.length) setEntries((e) => [...regs.map((file) => ({ key: `f${++seq.current}`, file })), ...e]);
   }, [dropped, onDroppedTaken, addFiles]);
 
   const choose = async () => {

@@ -31,14 +31,14 @@ function ticketColumns(zone: string): ColumnDef<TicketGridRow, unknown>[] {
     { id: 'created_ts', accessorKey: 'created_ts', header: 'Created', size: 158, meta: m('Created'), cell: (c) => <span className="mono">{fmtTs(c.getValue() as number | null, zone)}</span> },
     { id: 'id', accessorKey: 'id', header: 'ID', size: 90, meta: m('ID'), cell: (c) => <span className="mono">{String(c.getValue())}</span> },
     { id: 'subject', accessorKey: 'subject', header: 'Subject', size: 220, meta: m('Subject', { grow: true }), cell: (c) => text(c.getValue()) },
-    { id: 'status', accessorKey: 'status', header: 'Status', size: 150, meta: m('Status'), cell: (c) => <StatusBadge status={c.getValue() as string | null} /> },
+    { id: 'status', accessorKey: 'status', header: 'Status', size: 180, meta: m('Status'), cell: (c) => <StatusBadge status={c.getValue() as string | null} /> },
     { id: 'priority', accessorKey: 'priority', header: 'Priority', size: 90, meta: m('Priority'), cell: (c) => text(c.getValue()) },
     { id: 'channel', accessorKey: 'channel', header: 'Channel', size: 100, meta: m('Channel'), cell: (c) => text(c.getValue()) },
     { id: 'csat', accessorKey: 'csat', header: 'CSAT', size: 64, meta: m('CSAT', { align: 'right' }), cell: (c) => (c.getValue() === null ? '—' : String(c.getValue())) },
     { id: 'requester', accessorKey: 'requester', header: 'Requester', size: 140, enableSorting: false, meta: m('Requester'), cell: (c) => text(c.getValue()) },
     { id: 'body_preview', accessorKey: 'body_preview', header: 'Body', size: 220, enableSorting: false, meta: m('Body', { grow: true }), cell: (c) => text(c.getValue()) },
     { id: 'resolved_ts', accessorKey: 'resolved_ts', header: 'Resolved', size: 158, meta: m('Resolved'), cell: (c) => <span className="mono">{fmtTs(c.getValue() as number | null, zone)}</span> },
-    { id: 'link_count', accessorKey: 'link_count', header: 'Requests', size: 80, enableSorting: false, meta: m('Linked requests', { align: 'right' }), cell: (c) => (c.getValue() ? fmtInt(c.getValue() as number) : '') },
+    { id: 'link_count', accessorKey: 'link_count', header: 'Requests', size: 88, enableSorting: false, meta: m('Linked requests', { align: 'right' }), cell: (c) => (c.getValue() ? fmtInt(c.getValue() as number) : '') },
   ];
 }
 

@@ -1,0 +1,111 @@
+/**
+ * Browser mode, Import: a new workspace's empty state, real public files imported through the UI with their counts,
+ * and a bad file whose rejected rows are listed with line, field and reason.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect, hasRealData, importThroughUi, realDir, shot, test } from './fixtures';
+
+test('a new workspace says what to do first', async ({ page, server }) => {
+  await page.goto(server.url);
+  const empty = page.getByTestId('empty-state');
+  await expect(empty.getByRole('heading', { name: 'No requests yet' })).toBeVisible();
+  await expect(empty).toContainText('JSON Lines (.jsonl, .ndjson)');
+  await expect(empty).toContainText('CSV and TSV');
+  await expect(page.getByTestId('count-requests')).toHaveText('0');
+  // The token is taken from the fragment and removed from the address bar.
+  expect(page.url()).not.toContain('token');
+  await shot(page, 'empty-workspace');
+  await empty.getByRole('button', { name: 'Import files…' }).click();
+  await expect(page.getByRole('heading', { name: 'Import', level: 1 })).toBeVisible();
+});
+
+test.describe('real files', () => {
+  test.skip(!hasRealData, `real data folder ${realDir} is absent`);
+
+  test('imports tickets, requests and conversation trees with the right counts', async ({ page, server }) => {
+    await page.goto(server.url);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: /^Import/ }).click();
+
+    // Preview first: the CSV's format, delimiter and kind are detected before anything is written.
+    await page.getByTestId('file-input').setInputFiles(path.join(realDir, 'tickets-customer-support.csv'));
+    const tickets = page.getByRole('region', { name: 'Import of tickets-customer-support.csv' });
+    await expect(tickets.getByTestId('pv-format')).toHaveText('csv');
+    await expect(tickets.getByLabel('Kind')).toHaveValue('tickets');
+    await expect(tickets.getByLabel('Delimiter')).toHaveValue(',');
+    await expect(tickets.getByTestId('mapped-sample')).toBeVisible();
+    await shot(page, 'import-preview');
+    await tickets.getByRole('button', { name: 'Import', exact: true }).click();
+    await expect(tickets.getByTestId('result-inserted')).toHaveText('8,469', { timeout: 90_000 });
+    await expect(tickets.getByTestId('result-records_read')).toHaveText('8,469');
+    await expect(tickets.getByTestId('result-rejected')).toHaveText('0');
+    await expect(page.getByTestId('count-tickets')).toHaveText('8,469');
+    await shot(page, 'import-result');
+
+    await importThroughUi(page, [path.join(realDir, 'llmperf-bedrock-70b-requests.json')]);
+    const llm = page.getByRole('region', { name: 'Import of llmperf-bedrock-70b-requests.json' });
+    await expect(llm.getByTestId('result-inserted')).toHaveText('150');
+    await expect(page.getByTestId('count-requests')).toHaveText('150');
+
+    // Re-importing the same file adds nothing: every row is already present.
+    await llm.getByRole('button', { name: 'Close' }).click();
+    await importThroughUi(page, [path.join(realDir, 'llmperf-bedrock-70b-requests.json')]);
+    await expect(llm.getByTestId('result-inserted')).toHaveText('0');
+    await expect(llm.getByTestId('result-duplicates')).toHaveText('150');
+    await expect(page.getByTestId('count-requests')).toHaveText('150');
+
+    await importThroughUi(page, [path.join(realDir, 'oasst-message-trees.jsonl')]);
+    const oasst = page.getByRole('region', { name: 'Import of oasst-message-trees.jsonl' });
+    await expect(oasst.getByTestId('result-records_read')).toHaveText('100');
+    const inserted = Number((await oasst.getByTestId('result-inserted').textContent())!.replace(/,/g, ''));
+    const requests = Number((await page.getByTestId('count-requests').textContent())!.replace(/,/g, ''));
+    const feedback = Number((await page.getByTestId('count-feedback').textContent())!.replace(/,/g, ''));
+    // Every inserted row of the conversation trees is a request or a thumb (feedback).
+    expect(requests - 150 + feedback).toBe(inserted);
+    expect(feedback).toBeGreaterThan(0);
+
+    const history = page.getByTestId('import-history');
+    await expect(history.getByRole('row')).toHaveCount(5); // header + 4 imports
+    await expect(history.getByRole('row').nth(1)).toContainText('oasst-message-trees.jsonl');
+    await expect(history.getByRole('row').nth(4)).toContainText('8,469');
+    await page.getByRole('region', { name: 'Import history' }).scrollIntoViewIfNeeded();
+    await shot(page, 'import-history');
+  });
+});
+
+test('a bad file: the broken line and the unparsable timestamp are rejected with line, field and reason', async ({ page, server, dir }) => {
+  const file = path.join(dir, 'bad-requests.jsonl');
+  fs.writeFileSync(file, [
+    '{"id":"r1","ts":"2026-03-02T10:00:00Z","input":"hi","output":"hello","model":"m1"}',
+    '{"id":"r2","ts":"2026-03-02T11:00:00Z", "input": broken',
+    '{"id":"r3","ts":"not a time","input":"x","output":"y","model":"m1"}',
+    '{"id":"r4","ts":"2026-03-02T12:00:00Z","input":"a","output":"b","model":"m1"}',
+  ].join('\n') + '\n');
+  await page.goto(server.url);
+  await importThroughUi(page, [file]);
+  const card = page.getByRole('region', { name: 'Import of bad-requests.jsonl' });
+  await expect(card.getByTestId('result-inserted')).toHaveText('2');
+  await expect(card.getByTestId('result-rejected')).toHaveText('2');
+  const rows = card.getByTestId('rejects').getByRole('row');
+  await expect(rows).toHaveCount(3);
+  await expect(rows.nth(1).getByRole('cell').nth(0)).toHaveText('2');
+  await expect(rows.nth(1).getByRole('cell').nth(2)).toContainText('invalid JSON');
+  await expect(rows.nth(2).getByRole('cell').nth(0)).toHaveText('3');
+  await expect(rows.nth(2).getByRole('cell').nth(1)).toHaveText('ts');
+  await expect(rows.nth(2).getByRole('cell').nth(2)).toContainText('"not a time"');
+  await expect(page.getByTestId('count-requests')).toHaveText('2');
+  await shot(page, 'import-rejects');
+});
+
+test('a file that is not records is refused inline with its next step', async ({ page, server, dir }) => {
+  const file = path.join(dir, 'notes.jsonl');
+  fs.writeFileSync(file, '{"colour":"red"}\n{"colour":"blue"}\n');
+  await page.goto(server.url);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: /^Import/ }).click();
+  await page.getByTestId('file-input').setInputFiles(file);
+  const card = page.getByRole('region', { name: 'Import of notes.jsonl' });
+  const alert = card.getByRole('alert');
+  await expect(alert).toContainText('notes.jsonl');
+  await expect(alert.getByRole('button', { name: 'Choose another file' })).toBeVisible();
+  await shot(page, 'import-error');
+});

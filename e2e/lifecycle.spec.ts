@@ -1,0 +1,85 @@
+/**
+ * Browser mode, lifecycle: cancelling a large import leaves the workspace unchanged; a restart on the same workspace
+ * keeps what was imported; a corrupt workspace file gets the blocking screen with "Copy error".
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect, importThroughUi, serve, shot, test } from './fixtures';
+
+test('cancelling a large import leaves the counts unchanged', async ({ page, server, dir }) => {
+  const small = path.join(dir, 'small.jsonl');
+  fs.writeFileSync(small, '{"id":"keep-1","ts":"2026-03-01T00:00:00Z","input":"a","output":"b"}\n{"id":"keep-2","ts":"2026-03-01T01:00:00Z","input":"c","output":"d"}\n');
+  const big = path.join(dir, 'big.jsonl');
+  const fd = fs.openSync(big, 'w');
+  const base = Date.UTC(2026, 2, 1);
+  let chunk = '';
+  for (let i = 0; i < 300_000; i++) {
+    chunk += `{"id":"big-${i}","ts":${base + i * 1000},"model":"m-${i % 5}","input":"question ${i}","output":"answer ${i} with some padding text","latency_ms":${100 + (i % 900)}}\n`;
+    if (chunk.length > 1 << 20) { fs.writeSync(fd, chunk); chunk = ''; }
+  }
+  fs.writeSync(fd, chunk);
+  fs.closeSync(fd);
+
+  await page.goto(server.url);
+  await importThroughUi(page, [small]);
+  await expect(page.getByTestId('count-requests')).toHaveText('2');
+
+  await page.getByTestId('file-input').setInputFiles(big);
+  const card = page.getByRole('region', { name: 'Import of big.jsonl' });
+  await expect(card.getByTestId('preview')).toBeVisible();
+  await card.getByRole('button', { name: 'Import', exact: true }).click();
+  const progress = card.getByTestId('import-progress');
+  await expect(card.getByTestId('progress-records')).toHaveText(/^[1-9][\d,]* records$/);
+  await shot(page, 'import-progress');
+  await progress.getByRole('button', { name: 'Cancel' }).click();
+  await expect(card.getByTestId('import-cancelled')).toContainText('The workspace is unchanged');
+  await expect(page.getByTestId('count-requests')).toHaveText('2');
+  await expect(page.getByTestId('import-history').getByRole('row')).toHaveCount(2); // header + the small import
+  await page.keyboard.press('Alt+1');
+  await expect(page.getByTestId('grid-range')).toHaveText('1–2 of 2');
+});
+
+test('a restart on the same workspace keeps what was imported', async ({ page, server, dir }) => {
+  const file = path.join(dir, 'requests.jsonl');
+  fs.writeFileSync(file, Array.from({ length: 25 }, (_, i) => JSON.stringify({ id: `r${i}`, ts: `2026-03-0${1 + (i % 5)}T10:00:00Z`, input: `q${i}`, output: `a${i}` })).join('\n') + '\n');
+  await page.goto(server.url);
+  await importThroughUi(page, [file]);
+  await expect(page.getByTestId('count-requests')).toHaveText('25');
+  await server.stop();
+
+  const again = await serve(server.workspace);
+  try {
+    await page.goto(again.url);
+    await expect(page.getByTestId('count-requests')).toHaveText('25');
+    await expect(page.getByTestId('grid-range')).toHaveText('1–25 of 25');
+    await page.keyboard.press('Alt+3');
+    await expect(page.getByTestId('import-history').getByRole('row')).toHaveCount(2);
+    await expect(page.getByTestId('import-history')).toContainText('requests.jsonl');
+  } finally {
+    await again.stop();
+  }
+});
+
+test('a corrupt workspace file gets the blocking screen with Copy error', async ({ page, context, dir }) => {
+  const file = path.join(dir, 'broken.sqlite');
+  fs.writeFileSync(file, Buffer.from('this is not an SQLite database, just some garbage bytes '.repeat(200)));
+  const s = await serve(file);
+  try {
+    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    await page.goto(s.url);
+    const screen = page.getByTestId('blocking-error');
+    await expect(screen).toContainText('WORKSPACE_CORRUPT');
+    await expect(screen.getByRole('heading', { name: 'This workspace file is damaged' })).toBeVisible();
+    await expect(screen).toContainText('loupe serve --workspace');
+    await expect(page.getByRole('navigation')).toHaveCount(0);
+    await screen.getByRole('button', { name: 'Copy error' }).click();
+    await expect(screen.getByRole('status')).toHaveText('Copied to the clipboard.');
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    expect(copied).toContain('Loupe error WORKSPACE_CORRUPT');
+    await shot(page, 'blocking-error');
+    // The damaged file is left as it was.
+    expect(fs.readFileSync(file, 'utf8').startsWith('this is not an SQLite database')).toBe(true);
+  } finally {
+    await s.stop();
+  }
+});

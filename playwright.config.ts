@@ -1,0 +1,27 @@
+import { defineConfig } from '@playwright/test';
+
+// Browser-mode end-to-end tests against Debian's Chromium (never a downloaded browser). Each test starts its own
+// `loupe serve` on its own temporary workspace (see e2e/fixtures.ts). Screenshots of each screen go to
+// test-results/screens/; failure screenshots and traces stay in test-results/ as artifacts.
+export default defineConfig({
+  testDir: 'e2e',
+  testIgnore: ['electron.spec.ts'],
+  globalSetup: './e2e/global-setup.ts',
+  outputDir: 'test-results/artifacts',
+  timeout: 120_000,
+  expect: { timeout: 20_000 },
+  fullyParallel: false,
+  workers: 2,
+  retries: 0,
+  reporter: [['list']],
+  use: {
+    headless: true,
+    viewport: { width: 1440, height: 900 },
+    screenshot: 'only-on-failure',
+    trace: 'retain-on-failure',
+    launchOptions: {
+      executablePath: '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    },
+  },
+});
