@@ -97,7 +97,7 @@ test('a bad file: the broken line and the unparsable timestamp are rejected with
   await shot(page, 'import-rejects');
 });
 
-test('a file that is not records is refused inline with its next step', async ({ page, server, dir }) => {
+test('a file with no recognisable fields is refused inline, then mapped by hand and imported', async ({ page, server, dir }) => {
   const file = path.join(dir, 'notes.jsonl');
   fs.writeFileSync(file, '{"colour":"red"}\n{"colour":"blue"}\n');
   await page.goto(server.url);
@@ -107,5 +107,15 @@ test('a file that is not records is refused inline with its next step', async ({
   const alert = card.getByRole('alert');
   await expect(alert).toContainText('notes.jsonl');
   await expect(alert.getByRole('button', { name: 'Choose another file' })).toBeVisible();
+  await expect(card.getByRole('button', { name: 'Import', exact: true })).toBeDisabled();
   await shot(page, 'import-error');
+
+  // The way out the message names: map a field by hand, preview again, import.
+  const manual = card.getByTestId('manual-mapping');
+  await manual.getByLabel('Source for input').fill('colour');
+  await manual.getByRole('button', { name: 'Preview with this mapping' }).click();
+  await expect(card.getByTestId('mapped-sample')).toContainText('red');
+  await card.getByRole('button', { name: 'Import', exact: true }).click();
+  await expect(card.getByTestId('result-inserted')).toHaveText('2');
+  await expect(page.getByTestId('count-requests')).toHaveText('2');
 });

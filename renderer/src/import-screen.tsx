@@ -3,7 +3,7 @@
  * records as read and as stored), run the import with live progress and Cancel, then read the outcome (counts and
  * rejected rows). The import history sits below.
  */
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { EventMap, ImportOptions, ImportPreview } from '../../shared/contract';
 import type { LoupeErrorData } from '../../shared/errors';
 import type { ImportHistoryEntry, ImportProgress, ImportSummary, RecordKind } from '../../shared/types';
@@ -179,8 +179,8 @@ function FileCard({ file, jobs, running, onRemove, onChooseAnother }: {
           <span className="muted small">{fmtBytes(file.bytes)}</span>
         </div>
         <div className="row-gap">
-          {!jobId && !previewError && (
-            <button type="button" className="btn primary" onClick={() => void start()} disabled={previewing || !preview || dirty || !!running}
+          {!jobId && (
+            <button type="button" className="btn primary" onClick={() => void start()} disabled={previewing || !preview || !!previewError || dirty || !!running}
               title={running ? 'Another import is running' : dirty ? 'Update the preview first' : undefined}>
               Import
             </button>
@@ -190,10 +190,14 @@ function FileCard({ file, jobs, running, onRemove, onChooseAnother }: {
       </header>
 
       {previewError && (
-        <ErrorNote error={previewError}>
-          <button type="button" className="btn sm" onClick={onChooseAnother}>Choose another file</button>
-          <button type="button" className="btn sm ghost" onClick={onRemove}>Remove</button>
-        </ErrorNote>
+        <>
+          <ErrorNote error={previewError}>
+            <button type="button" className="btn sm" onClick={onChooseAnother}>Choose another file</button>
+          </ErrorNote>
+          {(previewError.code === 'IMPORT_NOT_RECOGNISED' || previewError.code === 'BAD_REQUEST') && (
+            <ManualMapping error={previewError} options={options} onApply={(kind, mapping) => setOptions((o) => ({ ...o, kind, mapping }))} />
+          )}
+        </>
       )}
       {startError && <ErrorNote error={startError}>{startError.code !== 'IMPORT_BUSY' && <button type="button" className="btn sm" onClick={onChooseAnother}>Choose another file</button>}</ErrorNote>}
 
@@ -291,7 +295,7 @@ function FileCard({ file, jobs, running, onRemove, onChooseAnother }: {
                 <button type="button" role="tab" aria-selected={tab === 'stored'} className={`tab${tab === 'stored' ? ' on' : ''}`} onClick={() => setTab('stored')}>As stored</button>
                 <button type="button" role="tab" aria-selected={tab === 'read'} className={`tab${tab === 'read' ? ' on' : ''}`} onClick={() => setTab('read')}>As read</button>
               </div>
-              {tab === 'stored' ? <MappedTable rows={preview.mapped} /> : <SampleTable rows={preview.sample} />}
+              {tab === 'stored' ? <MappedTable rows={preview.mapped} zone={options.time_zone ?? preview.time_zone} /> : <SampleTable rows={preview.sample} />}
               {preview.rejects.length > 0 && (
                 <>
                   <h3>Rows the preview would reject</h3>
@@ -304,6 +308,52 @@ function FileCard({ file, jobs, running, onRemove, onChooseAnother }: {
       )}
       {!preview && previewing && !previewError && <p className="muted">Reading the start of the file…</p>}
     </section>
+  );
+}
+
+/**
+ * When no field could be mapped automatically, the user picks the kind and maps fields by hand; the source fields
+ * the importer saw come with the error (`details.fields`).
+ */
+function ManualMapping({ error, options, onApply }: {
+  error: LoupeErrorData; options: ImportOptions; onApply: (kind: RecordKind, mapping: Record<string, string>) => void;
+}) {
+  const [kind, setKind] = useState<RecordKind>(options.kind ?? 'requests');
+  const [draft, setDraft] = useState<Record<string, string>>(options.mapping ?? {});
+  const seen = (error.details as { fields?: unknown } | undefined)?.fields;
+  const fields = Array.isArray(seen) ? seen.map(String) : [];
+  const listId = `manual-fields-${useId()}`;
+  const filled = Object.fromEntries(Object.entries(draft).filter(([f, v]) => v.trim() !== '' && FIELDS[kind].includes(f)));
+  return (
+    <div className="manual-map" data-testid="manual-mapping">
+      <div className="row-gap">
+        <h3 className="inline-h">Map the fields yourself</h3>
+        <label className="inline-label">Kind
+          <select value={kind} onChange={(e) => setKind(e.target.value as RecordKind)} aria-label="Kind">
+            <option value="requests">requests</option>
+            <option value="feedback">feedback</option>
+            <option value="tickets">tickets</option>
+          </select>
+        </label>
+      </div>
+      {fields.length > 0 && <p className="muted small">Fields in the file: {fields.join(', ')}</p>}
+      <table className="table compact mapping narrow">
+        <thead><tr><th>Loupe field</th><th>Source field (dotted path)</th></tr></thead>
+        <tbody>
+          {FIELDS[kind].map((f) => (
+            <tr key={f}>
+              <td className="mono">{f}</td>
+              <td><input className="mono" list={listId} value={draft[f] ?? ''} placeholder="not mapped" aria-label={`Source for ${f}`}
+                onChange={(e) => setDraft((d) => ({ ...d, [f]: e.target.value }))} /></td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <datalist id={listId}>{fields.map((f) => <option key={f} value={f} />)}</datalist>
+      <div className="row-gap top-gap">
+        <button type="button" className="btn sm primary" disabled={Object.keys(filled).length === 0} onClick={() => onApply(kind, filled)}>Preview with this mapping</button>
+      </div>
+    </div>
   );
 }
 
@@ -397,7 +447,13 @@ function cellText(v: unknown): string {
   return s.length > 120 ? `${s.slice(0, 120)}…` : s;
 }
 
-function MappedTable({ rows }: { rows: ImportPreview['mapped'] }) {
+/** Stored times are UTC epoch ms; the preview shows them as dates in the import's zone, with the number on hover. */
+function storedCell(col: string, v: unknown, zone: string) {
+  if (typeof v === 'number' && /_ts$|^ts$/.test(col)) return <span title={String(v)}>{fmtTs(v, zone)}</span>;
+  return cellText(v);
+}
+
+function MappedTable({ rows, zone }: { rows: ImportPreview['mapped']; zone: string }) {
   const cols = useMemo(() => {
     const seen = new Set<string>();
     for (const r of rows) for (const [k, v] of Object.entries(r.row)) if (v !== null && v !== undefined && k !== 'extra') seen.add(k);
@@ -411,7 +467,7 @@ function MappedTable({ rows }: { rows: ImportPreview['mapped'] }) {
         <thead><tr>{kinds.size > 1 && <th>kind</th>}{cols.map((c) => <th key={c} className="mono">{c}</th>)}</tr></thead>
         <tbody>
           {rows.slice(0, 10).map((r, i) => (
-            <tr key={i}>{kinds.size > 1 && <td>{r.kind}</td>}{cols.map((c) => <td key={c}>{cellText(r.row[c])}</td>)}</tr>
+            <tr key={i}>{kinds.size > 1 && <td>{r.kind}</td>}{cols.map((c) => <td key={c}>{storedCell(c, r.row[c], zone)}</td>)}</tr>
           ))}
         </tbody>
       </table>
