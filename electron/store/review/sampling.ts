@@ -202,22 +202,21 @@ export function buildFrame(db: Db, d: QueueDesign, frozen: StoredFrame | null, n
       WHERE v.undone = 0 AND v.skipped = 0 AND v.created_at <= ? AND r.rowid <= ? AND ${wr.sql}`, [now, maxRowid, ...wr.params], (row) => reviewed.add(row[0] as number));
   }
 
-  // One pass over the period's rows (through the ts index; no ORDER BY, which would sort the whole period). Inputs
-  // can be long, so the pass reads only a duplicate key (length, first and last 24 characters); full texts are
-  // fetched afterwards for the few rows whose key is shared.
+  // One pass over the period's rows through the ts index, without ORDER BY (which would sort the whole period).
+  // Reading the full input and deduplicating in a JS Set measured faster than a shorter key built in SQL
+  // (substr from the end has to walk the UTF-8 text): 120 ms vs 470 ms for 125k rows of ~600-character inputs.
   const rowids: number[] = [];
   const values: Array<string | null> = [];
-  const keys: Array<string | null> = [];
+  const inputs: Array<string | null> = [];
   const isError: number[] = [];
   const latency: number[] = [];
   const wantSlow = signals.includes('slow');
-  scan(db, `SELECT rowid, ${sx.expr}, CASE WHEN input IS NULL OR input = '' THEN NULL ELSE length(input) || ':' || substr(input, 1, 24) || char(0) || substr(input, -24) END,
-      is_error, latency_ms FROM requests WHERE rowid <= ? AND ${w.sql}`,
+  scan(db, `SELECT rowid, ${sx.expr}, input, is_error, latency_ms FROM requests WHERE rowid <= ? AND ${w.sql}`,
     [...sx.params, maxRowid, ...w.params], (row) => {
       rowids.push(row[0] as number);
       const v = row[1];
       values.push(v === null || v === undefined || v === '' ? null : String(v));
-      keys.push(row[2] as string | null);
+      inputs.push(row[2] as string | null);
       isError.push(row[3] === 1 ? 1 : 0);
       latency.push(typeof row[4] === 'number' ? row[4] : Number.NaN);
     });
@@ -233,40 +232,22 @@ export function buildFrame(db: Db, d: QueueDesign, frozen: StoredFrame | null, n
   }
   const at = (j: number) => (order ? order[j]! : j);
 
-  // Rows sharing a duplicate key, in rowid order; only these can repeat an input.
-  const firstWithKey = new Map<string, number>();
-  const shared = new Map<string, number[]>();
-  for (let j = 0; j < count; j++) {
-    const i = at(j);
-    const k = keys[i];
-    if (k === null || k === undefined) continue;
-    const first = firstWithKey.get(k);
-    if (first === undefined) firstWithKey.set(k, i);
-    else {
-      const g = shared.get(k);
-      if (g) g.push(i);
-      else shared.set(k, [first, i]);
+  // An input already reviewed in this period makes every other request with that input a duplicate.
+  const reviewedInputs = new Set<string>();
+  if (reviewed.size > 0) {
+    for (let i = 0; i < count; i++) {
+      const input = inputs[i];
+      if (input && reviewed.has(rowids[i]!)) reviewedInputs.add(input);
     }
   }
   const duplicate = new Uint8Array(count);
-  if (shared.size > 0) {
-    const need = [...shared.values()].flat();
-    const text = new Map<number, string>();
-    for (let c = 0; c < need.length; c += 500) {
-      const ids = need.slice(c, c + 500).map((i) => rowids[i]!);
-      scan(db, `SELECT rowid, input FROM requests WHERE rowid IN (${ids.map(() => '?').join(',')})`, ids, (row) => text.set(row[0] as number, row[1] as string));
-    }
-    for (const group of shared.values()) {
-      // An input already reviewed (in this period) makes every other request with it a duplicate.
-      const reviewedInputs = new Set(group.filter((i) => reviewed.has(rowids[i]!)).map((i) => text.get(rowids[i]!)!));
-      const seen = new Set<string>();
-      for (const i of group) {
-        if (reviewed.has(rowids[i]!)) continue;
-        const input = text.get(rowids[i]!)!;
-        if (reviewedInputs.has(input) || seen.has(input)) duplicate[i] = 1;
-        else seen.add(input);
-      }
-    }
+  const seenInput = new Set<string>();
+  for (let j = 0; j < count; j++) {
+    const i = at(j);
+    const input = inputs[i];
+    if (!input || reviewed.has(rowids[i]!)) continue;
+    if (reviewedInputs.has(input) || seenInput.has(input)) duplicate[i] = 1;
+    else seenInput.add(input);
   }
   let p95: number | null = null;
   if (wantSlow) {

@@ -23,6 +23,8 @@ export interface SyntheticOptions {
   features?: ReadonlyArray<{ name: string; share: number; failRate: number }>;
   /** First request number (ids are `req-<number>`), to add more rows later. */
   offset?: number;
+  /** Characters of shared filler appended to every input (realistic prompt lengths: ~600). */
+  inputPad?: number;
 }
 
 export const DEFAULT_FEATURES = [
@@ -43,6 +45,7 @@ export function insertSynthetic(db: Db, o: SyntheticOptions): Map<string, boolea
   const offset = o.offset ?? 0;
   const truth = new Map<string, boolean>();
   let prevInput = '';
+  const pad = o.inputPad ? ` ${'Please answer using the context below. '.repeat(Math.ceil(o.inputPad / 39)).slice(0, o.inputPad)}` : '';
   db.tx(() => {
     const ins = db.stmt(`INSERT INTO requests (id, ts, user_id, segment, model, model_version, feature, input, output, latency_ms, is_error, status, input_chars, output_chars)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
@@ -62,7 +65,7 @@ export function insertSynthetic(db: Db, o: SyntheticOptions): Map<string, boolea
       const thumbsDown = rng.next() < (fail ? 0.5 : 0.03);
       const ts = start + Math.floor((i * span) / o.n);
       const dup = o.duplicateEvery && i > 0 && i % o.duplicateEvery === 0;
-      const input = dup ? prevInput : `Question ${k} about ${f.name}: ${rng.next().toString(36).slice(2, 10)}`;
+      const input = dup ? prevInput : `Question ${k} about ${f.name}: ${rng.next().toString(36).slice(2, 10)}${pad}`;
       prevInput = input;
       const output = `Answer ${k}`;
       const latency = Math.round(300 * Math.exp(0.6 * (rng.next() + rng.next() + rng.next() - 1.5)) * (fail ? 1.3 : 1));
