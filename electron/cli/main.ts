@@ -15,6 +15,7 @@ import type { ImportOptions } from '../../shared/contract';
 import { LoupeError, toErrorData } from '../../shared/errors';
 import type { ImportSummary, RecordKind, WorkspaceInfo } from '../../shared/types';
 import { StoreClient } from '../store/client';
+import { registerReviewCommands } from './review-commands';
 
 export const EXIT_OK = 0;
 export const EXIT_REFUSED = 1;
@@ -239,6 +240,8 @@ export async function main(argv: string[]): Promise<number> {
     .option('--open', 'open the default browser')
     .option('--demo', 'build the demo workspace first when the file is missing')
     .action((o) => { result = serveCommand(o as never); });
+
+  registerReviewCommands(program, (p) => { result = p; }, { openClient });
 
   try {
     await program.parseAsync(argv, { from: 'user' });
