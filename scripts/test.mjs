@@ -28,7 +28,7 @@ if (!failedStep) {
   if (unit !== 0) failedStep = 'unit tests';
 
   const e2eJson = path.join(out, 'playwright.json');
-  const e2e = run('npx', ['playwright', 'test'], { PLAYWRIGHT_JSON_OUTPUT_NAME: e2eJson, LOUPE_PW_JSON: '1' });
+  const e2e = run('npx', ['playwright', 'test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: e2eJson });
   if (fs.existsSync(e2eJson)) {
     const s = JSON.parse(fs.readFileSync(e2eJson, 'utf8')).stats ?? {};
     totals.passed += (s.expected ?? 0) + (s.flaky ?? 0);
