@@ -85,11 +85,13 @@ export const test = base.extend<Fixtures>({
     await use(d);
     await fs.promises.rm(d, { recursive: true, force: true });
   },
-  server: async ({ dir }, use) => {
+  server: async ({ dir, page }, use) => {
     const file = path.join(dir, 'w.sqlite');
     await createWorkspace(file);
     const s = await serve(file);
     await use(s);
+    // Close the page first: a page whose server went away logs its event stream's failed reconnects.
+    await page.close();
     await s.stop();
   },
   errors: [async ({ page }, use) => {

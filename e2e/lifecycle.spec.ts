@@ -45,6 +45,8 @@ test('a restart on the same workspace keeps what was imported', async ({ page, s
   await page.goto(server.url);
   await importThroughUi(page, [file]);
   await expect(page.getByTestId('count-requests')).toHaveText('25');
+  // Leave the page before the server stops, so its event stream does not log failed reconnects.
+  await page.goto('about:blank');
   await server.stop();
 
   const again = await serve(server.workspace);
@@ -82,4 +84,38 @@ test('a corrupt workspace file gets the blocking screen with Copy error', async 
   } finally {
     await s.stop();
   }
+});
+
+test('an import in another window refreshes the open grid (tables.changed)', async ({ page, context, server, dir }) => {
+  const file = path.join(dir, 'requests.jsonl');
+  fs.writeFileSync(file, Array.from({ length: 7 }, (_, i) => JSON.stringify({ id: `w${i}`, ts: `2026-04-0${1 + i}T10:00:00Z`, input: `q${i}`, output: `a${i}` })).join('\n') + '\n');
+  const seed = path.join(dir, 'seed.jsonl');
+  fs.writeFileSync(seed, '{"id":"s1","ts":"2026-03-01T00:00:00Z","input":"seed","output":"row"}\n');
+  await page.goto(server.url);
+  await importThroughUi(page, [seed]);
+  await page.keyboard.press('Alt+1');
+  await expect(page.getByTestId('grid-range')).toHaveText('1–1 of 1');
+
+  const other = await context.newPage();
+  await other.goto(server.url);
+  await importThroughUi(other, [file]);
+  await expect(other.getByTestId('count-requests')).toHaveText('8');
+  await other.close();
+
+  // The first window was not touched: its grid and header follow the store's tables.changed event.
+  await expect(page.getByTestId('grid-range')).toHaveText('1–8 of 8');
+  await expect(page.getByTestId('count-requests')).toHaveText('8');
+  await expect(page.getByTestId('ws-range')).toHaveText('1 Mar 2026 – 7 Apr 2026');
+});
+
+test('when the server stops, the page says so instead of failing silently', async ({ page, server, errors }) => {
+  await page.goto(server.url);
+  await expect(page.getByTestId('empty-state')).toBeVisible();
+  await server.stop();
+  await expect(page.getByRole('alert')).toContainText('Loupe is not reachable');
+  await shot(page, 'connection-lost');
+  // The browser logs each refused reconnect of the event stream; those, and only those, are expected here.
+  const unexpected = errors.filter((e) => !e.includes('net::ERR_CONNECTION_REFUSED') && !e.includes('/api/events'));
+  expect(unexpected).toEqual([]);
+  errors.length = 0;
 });

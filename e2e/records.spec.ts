@@ -120,6 +120,11 @@ test('the grid filters, sorts and pages in SQL and works from the keyboard', asy
   await shot(page, 'help');
   await page.keyboard.press('Escape');
   await expect(help).toBeHidden();
+
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await rows.first().click();
+  await expect(page.getByTestId('request-detail')).toBeVisible();
+  await shot(page, 'records-dark');
 });
 
 test('changing the workspace time zone re-dates the grid', async ({ page, server, dir }) => {

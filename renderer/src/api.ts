@@ -81,9 +81,23 @@ class HttpClient implements LoupeApi {
     };
   }
 
+  private readonly connection = new Set<(up: boolean) => void>();
+
   private source(): EventSource {
-    if (!this.es) this.es = new EventSource(`/api/events?token=${encodeURIComponent(this.token)}`);
+    if (!this.es) {
+      const es = new EventSource(`/api/events?token=${encodeURIComponent(this.token)}`);
+      // EventSource reconnects by itself; these only tell the UI whether the server is reachable right now.
+      es.onopen = () => { for (const cb of this.connection) cb(true); };
+      es.onerror = () => { for (const cb of this.connection) cb(false); };
+      this.es = es;
+    }
     return this.es;
+  }
+
+  onConnection(cb: (up: boolean) => void): () => void {
+    this.connection.add(cb);
+    this.source();
+    return () => { this.connection.delete(cb); };
   }
 
   async startup(): Promise<StartupState> {
@@ -159,6 +173,8 @@ export interface AppClient extends LoupeApi {
   chooseFiles: (() => Promise<RegisteredFile[]>) | null;
   /** Electron only: asks the shell to open another workspace (native dialog); null in browser mode. */
   openAnother: (() => Promise<void>) | null;
+  /** Browser mode: told `false` when the event stream to `loupe serve` drops and `true` when it is back. */
+  onConnection(cb: (up: boolean) => void): () => void;
   /** Electron only: subscribes to menu/dialog events from the shell; a no-op in browser mode. */
   onShell<E extends keyof ShellEventMap>(event: E, cb: (payload: ShellEventMap[E]) => void): () => void;
 }
@@ -178,6 +194,7 @@ export function createClient(): AppClient {
       // The shell reports the newly opened workspace (or why it failed) as a shell.workspaceChanged event.
       openAnother: async () => { unwrap(await b.openWorkspace(), 'Opening a workspace'); },
       onShell: (e, cb) => b.on(e, cb),
+      onConnection: () => () => undefined,
     };
   }
   const h = new HttpClient(takeToken());
@@ -194,6 +211,7 @@ export function createClient(): AppClient {
     chooseFiles: null,
     openAnother: null,
     onShell: () => () => undefined,
+    onConnection: (cb) => h.onConnection(cb),
   };
 }
 

@@ -58,6 +58,7 @@ function Shell() {
   const [dropped, setDropped] = useState<Incoming | null>(null);
   const [dragging, setDragging] = useState(false);
   const [openRequest, setOpenRequest] = useState<string | null>(null);
+  const [connected, setConnected] = useState(true);
   const mainRef = useRef<HTMLElement>(null);
   const pendingG = useRef(0);
 
@@ -110,6 +111,8 @@ function Shell() {
     return () => { window.removeEventListener('dragover', over); window.removeEventListener('dragleave', leave); window.removeEventListener('drop', drop); };
   }, []);
 
+  useEffect(() => client.onConnection(setConnected), [client]);
+
   // Electron: files chosen from the File menu arrive already registered.
   useEffect(() => client.onShell('shell.filesChosen', ({ files }) => { setDropped({ registered: files }); setRoute('import'); }), [client]);
 
@@ -136,6 +139,11 @@ function Shell() {
       </nav>
       <div className="content">
         <WorkspaceHeader />
+        {!connected && (
+          <div className="banner" role="alert">
+            Loupe is not reachable. Is <code>loupe serve</code> still running? This page reconnects by itself when it is back.
+          </div>
+        )}
         <main id="main" ref={mainRef} tabIndex={-1} className="main" aria-label={NAV.find((n) => n.route === route)?.label}>
           {route === 'records' && <RecordsScreen onImport={() => go('import')} openId={openRequest} />}
           {route === 'tickets' && <TicketsScreen onImport={() => go('import')} onOpenRequest={(id) => { setOpenRequest(id); setRoute('records'); }} />}
@@ -188,16 +196,16 @@ function WorkspaceHeader() {
 function HelpOverlay({ onClose }: { onClose: () => void }) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => { ref.current?.focus(); }, []);
-  const rows: Array<[string, string]> = [
-    ['g r  or  Alt+1', 'Records'],
-    ['g t  or  Alt+2', 'Tickets'],
-    ['g i  or  Alt+3', 'Import'],
-    ['/', 'Search the current grid'],
-    ['↑ ↓  PgUp PgDn  Home End', 'Move between rows'],
-    ['Enter', 'Open the row’s details'],
-    ['Esc', 'Close the details or this help'],
-    ['Tab / Shift+Tab', 'Move between controls'],
-    ['?', 'Show or hide this help'],
+  const rows: Array<[string[], string]> = [
+    [['g r', 'Alt+1'], 'Records'],
+    [['g t', 'Alt+2'], 'Tickets'],
+    [['g i', 'Alt+3'], 'Import'],
+    [['/'], 'Search the current grid'],
+    [['↑', '↓', 'PgUp', 'PgDn', 'Home', 'End'], 'Move between rows'],
+    [['Enter'], 'Open the row’s details'],
+    [['Esc'], 'Close the details or this help'],
+    [['Tab', 'Shift+Tab'], 'Move between controls'],
+    [['?'], 'Show or hide this help'],
   ];
   return (
     <div className="overlay" onMouseDown={(e) => { if (e.target === e.currentTarget) onClose(); }}>
@@ -208,7 +216,14 @@ function HelpOverlay({ onClose }: { onClose: () => void }) {
           <button type="button" className="btn sm ghost" onClick={onClose} aria-label="Close">✕</button>
         </header>
         <table className="table compact shortcuts">
-          <tbody>{rows.map(([k, v]) => <tr key={k}><td><kbd>{k}</kbd></td><td>{v}</td></tr>)}</tbody>
+          <tbody>
+            {rows.map(([keys, what]) => (
+              <tr key={what}>
+                <td className="keys">{keys.map((k, i) => <span key={k}>{i > 0 && <span className="muted small">{keys.length === 2 ? ' or ' : ' '}</span>}<kbd>{k}</kbd></span>)}</td>
+                <td>{what}</td>
+              </tr>
+            ))}
+          </tbody>
         </table>
       </div>
     </div>

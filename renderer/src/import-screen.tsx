@@ -337,18 +337,15 @@ function ManualMapping({ error, options, onApply }: {
         </label>
       </div>
       {fields.length > 0 && <p className="muted small">Fields in the file: {fields.join(', ')}</p>}
-      <table className="table compact mapping narrow">
-        <thead><tr><th>Loupe field</th><th>Source field (dotted path)</th></tr></thead>
-        <tbody>
-          {FIELDS[kind].map((f) => (
-            <tr key={f}>
-              <td className="mono">{f}</td>
-              <td><input className="mono" list={listId} value={draft[f] ?? ''} placeholder="not mapped" aria-label={`Source for ${f}`}
-                onChange={(e) => setDraft((d) => ({ ...d, [f]: e.target.value }))} /></td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <div className="map-grid">
+        {FIELDS[kind].map((f) => (
+          <label key={f} className="map-pair">
+            <span className="mono">{f}</span>
+            <input className="mono" list={listId} value={draft[f] ?? ''} placeholder="not mapped" aria-label={`Source for ${f}`}
+              onChange={(e) => setDraft((d) => ({ ...d, [f]: e.target.value }))} />
+          </label>
+        ))}
+      </div>
       <datalist id={listId}>{fields.map((f) => <option key={f} value={f} />)}</datalist>
       <div className="row-gap top-gap">
         <button type="button" className="btn sm primary" disabled={Object.keys(filled).length === 0} onClick={() => onApply(kind, filled)}>Preview with this mapping</button>

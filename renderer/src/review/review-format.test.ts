@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import type { RubricCriterion } from '../../../shared/review-types';
+import {
+  criterionId, defaultReviewWeek, fmtInterval, fmtPct, fmtProbability, fmtStratum, fmtVerdict, isFailure, isoWeekLabel,
+  missingVerdicts, verdictForKey, weekDays,
+} from './review-format';
+
+const rubric: RubricCriterion[] = [
+  { id: 'correct', label: 'Correct', kind: 'pass_fail', guidance: '', required: true },
+  { id: 'helpful', label: 'Helpful', kind: 'scale', guidance: '', required: false },
+  { id: 'tone', label: 'Tone', kind: 'category', options: ['appropriate', 'too terse', 'too verbose'], guidance: '', required: false },
+];
+
+describe('ISO weeks', () => {
+  it('labels an instant in the workspace zone', () => {
+    // 2026-11-22 23:30 UTC is Sunday of W47 in UTC but already Monday of W48 in Tokyo.
+    const ts = Date.UTC(2026, 10, 22, 23, 30);
+    expect(isoWeekLabel(ts, 'UTC')).toBe('2026-W47');
+    expect(isoWeekLabel(ts, 'Asia/Tokyo')).toBe('2026-W48');
+    // ISO week-year differs from the calendar year at the turn of the year.
+    expect(isoWeekLabel(Date.UTC(2027, 0, 1, 12), 'UTC')).toBe('2026-W53');
+  });
+
+  it('defaults to the last complete week of the data', () => {
+    // The demo data ends on Sunday 2026-11-22 23:54 UTC: W47 is complete.
+    expect(defaultReviewWeek(Date.UTC(2026, 7, 31), Date.UTC(2026, 10, 22, 23, 54), 'UTC')).toBe('2026-W47');
+    // Data ending on a Wednesday: the week before is the last complete one.
+    expect(defaultReviewWeek(Date.UTC(2026, 7, 31), Date.UTC(2026, 10, 18, 12), 'UTC')).toBe('2026-W46');
+    // All data inside one unfinished week (the MT-Bench answers, Friday 2024-06-14): that week.
+    expect(defaultReviewWeek(Date.UTC(2024, 5, 14, 22), Date.UTC(2024, 5, 14, 22, 54), 'UTC')).toBe('2024-W24');
+    expect(defaultReviewWeek(null, null, 'UTC')).toBeNull();
+  });
+
+  it('gives the days of a week', () => {
+    expect(weekDays('2026-W47', 'UTC')).toEqual({ from: '2026-11-16', to: '2026-11-22' });
+    expect(weekDays('nonsense', 'UTC')).toBeNull();
+  });
+});
+
+describe('numbers', () => {
+  it('formats shares, intervals and probabilities', () => {
+    expect(fmtPct(0.1234)).toBe('12.3%');
+    expect(fmtPct(null)).toBe('—');
+    expect(fmtInterval(0.05, 0.21)).toBe('5.0–21.0%');
+    expect(fmtInterval(null, 0.2)).toBe('—');
+    expect(fmtProbability(0.5454545)).toBe('0.545');
+    expect(fmtProbability(0.0027027)).toBe('0.00270');
+    expect(fmtStratum('signal:thumbs_down')).toBe('signal: thumbs_down');
+    expect(fmtStratum('feature=summarize')).toBe('feature = summarize');
+    expect(fmtVerdict(4, 'scale')).toBe('4 / 5');
+    expect(fmtVerdict('fail', 'pass_fail')).toBe('fail');
+    expect(fmtVerdict(undefined)).toBe('—');
+  });
+});
+
+describe('rubric keys', () => {
+  it('maps keys to verdicts of the active criterion', () => {
+    expect(verdictForKey(rubric[0]!, 'p')).toBe('pass');
+    expect(verdictForKey(rubric[0]!, 'f')).toBe('fail');
+    expect(verdictForKey(rubric[0]!, '1')).toBeNull();
+    expect(verdictForKey(rubric[1]!, '4')).toBe(4);
+    expect(verdictForKey(rubric[1]!, '6')).toBeNull();
+    expect(verdictForKey(rubric[2]!, '2')).toBe('too terse');
+    expect(verdictForKey(rubric[2]!, '4')).toBeNull();
+  });
+
+  it('lists missing verdicts and decides failure like the store', () => {
+    expect(missingVerdicts(rubric, { helpful: 3 }).map((c) => c.id)).toEqual(['correct']);
+    expect(missingVerdicts(rubric, { correct: 'pass' })).toEqual([]);
+    expect(isFailure(rubric, { correct: 'fail', helpful: 5 })).toBe(true);
+    expect(isFailure(rubric, { correct: 'pass', helpful: 1 })).toBe(false);
+  });
+
+  it('makes criterion ids from labels', () => {
+    expect(criterionId('Follows instructions', [])).toBe('follows_instructions');
+    expect(criterionId('Correct', ['correct'])).toBe('correct_2');
+    expect(criterionId('3rd party', [])).toBe('c_3rd_party');
+  });
+});
