@@ -70,6 +70,15 @@ test.describe('real files', () => {
     await expect(history.getByRole('row').nth(4)).toContainText('8,469');
     await page.getByRole('region', { name: 'Import history' }).scrollIntoViewIfNeeded();
     await shot(page, 'import-history');
+
+    // A conversation with thumbs: its feedback shows in the request's detail.
+    await page.keyboard.press('Alt+1');
+    await page.getByRole('combobox', { name: 'Feedback' }).selectOption('yes');
+    await expect(page.getByTestId('grid-range')).toHaveText(/of [\d,]+$/);
+    await page.getByRole('grid', { name: 'Requests' }).getByTestId('grid-row').first().click();
+    const detail = page.getByTestId('request-detail');
+    await expect(detail.getByRole('table').first()).toContainText('thumb');
+    await shot(page, 'request-feedback');
   });
 });
 

@@ -161,3 +161,35 @@ test.describe('tickets', () => {
     await shot(page, 'tickets');
   });
 });
+
+test('tickets show their linked requests and how each link was made', async ({ page, server, dir }) => {
+  const requests = path.join(dir, 'requests.jsonl');
+  fs.writeFileSync(requests, [
+    '{"id":"req-a","ts":"2026-03-02T10:00:00Z","user_id":"u1","input":"hello","output":"hi","model":"m"}',
+    '{"id":"req-b","ts":"2026-03-02T11:00:00Z","user_id":"u2","input":"refund?","output":"no","model":"m"}',
+  ].join('\n') + '\n');
+  const tickets = path.join(dir, 'tickets.csv');
+  fs.writeFileSync(tickets, 'ticket_id,created_at,subject,description,status,request_id,user_id\n'
+    + 'T-1,2026-03-02T12:00:00Z,Wrong answer,"The bot said no",open,req-b,u2\n'
+    + 'T-2,2026-03-03T09:00:00Z,Bot was rude,"It answered hi",open,,u1\n');
+  await page.goto(server.url);
+  await importThroughUi(page, [requests, tickets]);
+  await expect(page.getByTestId('count-links')).toHaveText('2');
+
+  await page.keyboard.press('Alt+2');
+  const grid = page.getByRole('grid', { name: 'Tickets' });
+  await grid.getByRole('row').filter({ hasText: 'Wrong answer' }).click();
+  let detail = page.getByTestId('ticket-detail');
+  await expect(detail.getByRole('row').filter({ hasText: 'req-b' })).toContainText('explicit');
+  await grid.getByRole('row').filter({ hasText: 'Bot was rude' }).click();
+  const inferred = detail.getByRole('row').filter({ hasText: 'req-a' });
+  await expect(inferred).toContainText('inferred');
+  await expect(inferred).toContainText('23 h 0 min before');
+  await shot(page, 'ticket-detail-links');
+
+  // From the ticket to the request, and back: the request lists the same link.
+  await inferred.getByRole('button', { name: 'req-a' }).click();
+  detail = page.getByTestId('request-detail');
+  await expect(detail).toContainText('req-a');
+  await expect(detail.getByRole('row').filter({ hasText: 'T-2' })).toContainText('inferred');
+});

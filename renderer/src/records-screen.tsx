@@ -42,11 +42,11 @@ function requestColumns(zone: string): ColumnDef<RequestGridRow, unknown>[] {
     { id: 'model_version', accessorKey: 'model_version', header: 'Version', size: 110, meta: m('Version'), cell: (c) => String(c.getValue() ?? '—') },
     { id: 'feature', accessorKey: 'feature', header: 'Feature', size: 110, meta: m('Feature'), cell: (c) => <span className="ellipsis">{String(c.getValue() ?? '—')}</span> },
     { id: 'status', accessorKey: 'status', header: 'Status', size: 116, meta: m('Status'), cell: (c) => <StatusBadge status={c.row.original.status} isError={c.row.original.is_error === 1} /> },
+    { id: 'input_preview', accessorKey: 'input_preview', header: 'Input', size: 180, enableSorting: false, meta: m('Input', { grow: true }), cell: (c) => <span className="ellipsis">{String(c.getValue() ?? '')}</span> },
     { id: 'latency_ms', accessorKey: 'latency_ms', header: 'Latency', size: 104, meta: m('Latency', { align: 'right' }), cell: (c) => fmtMs(c.getValue() as number | null) },
     { id: 'tokens_in', accessorKey: 'tokens_in', header: 'Tokens in', size: 90, meta: m('Tokens in', { align: 'right' }), cell: (c) => fmtInt(c.getValue() as number | null) },
     { id: 'tokens_out', accessorKey: 'tokens_out', header: 'Tokens out', size: 96, meta: m('Tokens out', { align: 'right' }), cell: (c) => fmtInt(c.getValue() as number | null) },
     { id: 'cost_usd', accessorKey: 'cost_usd', header: 'Cost', size: 90, meta: m('Cost (USD)', { align: 'right' }), cell: (c) => fmtUsd(c.getValue() as number | null) },
-    { id: 'input_preview', accessorKey: 'input_preview', header: 'Input', size: 180, enableSorting: false, meta: m('Input', { grow: true }), cell: (c) => <span className="ellipsis">{String(c.getValue() ?? '')}</span> },
     { id: 'output_preview', accessorKey: 'output_preview', header: 'Output', size: 220, enableSorting: false, meta: m('Output', { grow: true }), cell: (c) => <span className="ellipsis">{String(c.getValue() ?? '')}</span> },
     { id: 'feedback_count', accessorKey: 'feedback_count', header: 'Feedback', size: 88, enableSorting: false, meta: m('Feedback', { align: 'right' }), cell: (c) => (c.getValue() ? fmtInt(c.getValue() as number) : '') },
     { id: 'ticket_count', accessorKey: 'ticket_count', header: 'Tickets', size: 72, enableSorting: false, meta: m('Tickets', { align: 'right' }), cell: (c) => (c.getValue() ? fmtInt(c.getValue() as number) : '') },
@@ -145,6 +145,16 @@ export function RecordsScreen({ onImport, openId }: { onImport: () => void; open
   );
 }
 
+/** How a ticket and a request were linked: explicit or inferred, the rule, and the time between them. */
+export function LinkHow({ link }: { link: { method: 'explicit' | 'inferred'; rule: string; gap_ms: number | null } }) {
+  return (
+    <div className="link-how">
+      <span className={`badge ${link.method === 'explicit' ? 'ok' : 'info'}`}>{link.method}</span>
+      <div className="small">{link.rule}{link.gap_ms !== null && <span className="muted"> · {fmtGap(link.gap_ms)}</span>}</div>
+    </div>
+  );
+}
+
 /** After the panel closes, keyboard focus goes back to the grid row the user came from. */
 export function refocusGrid(): void {
   requestAnimationFrame(() => document.querySelector<HTMLElement>('[data-testid="grid-row"][tabindex="0"]')?.focus());
@@ -174,7 +184,7 @@ function RequestPanel({ id, onClose }: { id: string; onClose: () => void }) {
       {r && detail && (
         <>
           <div className="detail-toolbar">
-            <span className="muted">{fmtTs(r.ts, zone)} <span className="small">({zone})</span></span>
+            <span className="muted">{r.ts === null ? 'No timestamp' : <>{fmtTs(r.ts, zone)} <span className="small">({zone})</span></>}</span>
             <label className="check">
               <input type="checkbox" checked={markdown} onChange={(e) => setMarkdown(e.target.checked)} />
               Render markdown
@@ -229,7 +239,7 @@ function RequestPanel({ id, onClose }: { id: string; onClose: () => void }) {
                     <td className="mono">{t.id}</td>
                     <td className="wrap">{t.subject ?? ''}</td>
                     <td>{t.status ?? ''}</td>
-                    <td><span className={`badge ${t.link.method === 'explicit' ? 'ok' : 'info'}`}>{t.link.method}</span> {t.link.rule}{t.link.gap_ms !== null && <span className="muted"> · {fmtGap(t.link.gap_ms)}</span>}</td>
+                    <td><LinkHow link={t.link} /></td>
                   </tr>
                 ))}
               </tbody>

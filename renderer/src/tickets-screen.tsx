@@ -12,8 +12,8 @@ import { ErrorNote, MultiSelect, SearchBox, TriState } from './controls';
 import { DataGrid, type GridColumnMeta } from './data-grid';
 import { DetailPanel, Fields } from './detail-panel';
 import { EmptyWorkspace } from './empty-state';
-import { dayStartMs, fmtGap, fmtInt, fmtTs, parseTags, prettyJson } from './format';
-import { EMPTY_FACETS, refocusGrid, StatusBadge } from './records-screen';
+import { dayStartMs, fmtInt, fmtTs, parseTags, prettyJson } from './format';
+import { EMPTY_FACETS, LinkHow, refocusGrid, StatusBadge } from './records-screen';
 import { SafeText } from './safe-text';
 
 type SortColumn = NonNullable<TicketQuery['sort']>['column'];
@@ -183,7 +183,7 @@ function TicketPanel({ id, onClose, onOpenRequest }: { id: string; onClose: () =
                     <td className="mono nowrap">{fmtTs(r.ts, zone)}</td>
                     <td>{r.model ?? ''}</td>
                     <td className="wrap">{r.input_preview ?? ''}</td>
-                    <td><span className={`badge ${r.link.method === 'explicit' ? 'ok' : 'info'}`}>{r.link.method}</span> {r.link.rule}{r.link.gap_ms !== null && <span className="muted"> · {fmtGap(r.link.gap_ms)}</span>}</td>
+                    <td><LinkHow link={r.link} /></td>
                   </tr>
                 ))}
               </tbody>
