@@ -83,6 +83,20 @@ test('the grid filters, sorts and pages in SQL and works from the keyboard', asy
   await expect(range).toHaveText('1–1 of 1');
   await page.getByRole('button', { name: 'Clear filters' }).click();
 
+  // Column chooser: ID is hidden by default; showing it adds the column, and the choice outlives a reload.
+  const grid = page.getByRole('grid', { name: 'Requests' });
+  await expect(grid.getByRole('columnheader', { name: 'ID' })).toHaveCount(0);
+  await page.getByText('Columns', { exact: true }).click();
+  await page.getByRole('group', { name: 'Visible columns' }).getByLabel('ID').check();
+  await expect(grid.getByRole('columnheader', { name: 'ID' })).toBeVisible();
+  await expect(grid.getByRole('row').filter({ hasText: 'req-xss' })).toHaveCount(1);
+  await page.reload();
+  await expect(grid.getByRole('columnheader', { name: 'ID' })).toBeVisible();
+  await page.getByText('Columns', { exact: true }).click();
+  await page.getByRole('group', { name: 'Visible columns' }).getByLabel('ID').uncheck();
+  await page.getByText('Columns', { exact: true }).click();
+  await expect(grid.getByRole('columnheader', { name: 'ID' })).toHaveCount(0);
+
   // Sorting by latency, ascending then descending.
   const rows = page.getByRole('grid', { name: 'Requests' }).getByTestId('grid-row');
   const latency = page.getByRole('columnheader', { name: 'Latency' });
