@@ -182,7 +182,7 @@ function WorkspaceHeader() {
         <div title="Links between tickets and the requests they are about"><dt>Ticket links</dt><dd data-testid="count-links">{fmtInt(c.links)}</dd></div>
       </dl>
       <div className="ws-range muted" data-testid="ws-range" title="Dates of the first and last request, in the workspace time zone">
-        {fmtDateRange(info.first_ts, info.last_ts, info.time_zone)}
+        {info.first_ts === null ? 'no dated requests' : fmtDateRange(info.first_ts, info.last_ts, info.time_zone)}
       </div>
       <label className="inline-label ws-zone">
         Time zone
