@@ -119,3 +119,26 @@ test('when the server stops, the page says so instead of failing silently', asyn
   expect(unexpected).toEqual([]);
   errors.length = 0;
 });
+
+test('a workspace from a newer Loupe is refused with its own message', async ({ page, dir }) => {
+  const file = path.join(dir, 'future.sqlite');
+  // A real SQLite file whose schema version is past anything this Loupe knows.
+  const initSqlJs = (await import('sql.js')).default;
+  const SQL = await initSqlJs();
+  const db = new SQL.Database();
+  db.run('CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT); PRAGMA user_version = 9999;');
+  fs.writeFileSync(file, db.export());
+  db.close();
+  const s = await serve(file);
+  try {
+    await page.goto(s.url);
+    const screen = page.getByTestId('blocking-error');
+    await expect(screen).toContainText('WORKSPACE_TOO_NEW');
+    await expect(screen.getByRole('heading', { name: 'This workspace was made by a newer Loupe' })).toBeVisible();
+    await expect(screen).toContainText('schema 9999');
+    await expect(screen).toContainText('Update Loupe, or open another workspace.');
+    await page.goto('about:blank');
+  } finally {
+    await s.stop();
+  }
+});
