@@ -11,14 +11,20 @@ import { ErrorBoundary, ErrorScreen } from './error-screen';
 import { fmtBytes, fmtDateRange, fmtInt } from './format';
 import { ImportScreen, type Incoming } from './import-screen';
 import { RecordsScreen } from './records-screen';
+import { EdgeCasesScreen } from './review/edge-cases-screen';
+import { ReportScreen } from './review/report-screen';
+import { ReviewArea } from './review/review-area';
 import { TicketsScreen } from './tickets-screen';
 import { TimeZoneSelect } from './time-zone-select';
 
-type Route = 'records' | 'tickets' | 'import';
+type Route = 'records' | 'tickets' | 'import' | 'review' | 'edge-cases' | 'report';
 const NAV: Array<{ route: Route; label: string; key: string; alt: string }> = [
   { route: 'records', label: 'Records', key: 'g r', alt: 'Alt+1' },
   { route: 'tickets', label: 'Tickets', key: 'g t', alt: 'Alt+2' },
   { route: 'import', label: 'Import', key: 'g i', alt: 'Alt+3' },
+  { route: 'review', label: 'Review', key: 'g v', alt: 'Alt+4' },
+  { route: 'edge-cases', label: 'Edge cases', key: 'g e', alt: 'Alt+5' },
+  { route: 'report', label: 'Report', key: 'g w', alt: 'Alt+6' },
 ];
 
 /** Startup, then either the blocking error screen or the app shell. */
@@ -69,7 +75,7 @@ function Shell() {
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.altKey && !e.ctrlKey && !e.metaKey && ['1', '2', '3'].includes(e.key)) {
+      if (e.altKey && !e.ctrlKey && !e.metaKey && ['1', '2', '3', '4', '5', '6'].includes(e.key)) {
         e.preventDefault();
         go(NAV[Number(e.key) - 1]!.route);
         return;
@@ -85,7 +91,8 @@ function Shell() {
       if (e.key === 'g') { pendingG.current = Date.now(); return; }
       if (Date.now() - pendingG.current < 1500) {
         pendingG.current = 0;
-        const r = e.key === 'r' ? 'records' : e.key === 't' ? 'tickets' : e.key === 'i' ? 'import' : null;
+        const r: Route | null = e.key === 'r' ? 'records' : e.key === 't' ? 'tickets' : e.key === 'i' ? 'import'
+          : e.key === 'v' ? 'review' : e.key === 'e' ? 'edge-cases' : e.key === 'w' ? 'report' : null;
         if (r) { e.preventDefault(); go(r); }
       }
     };
@@ -146,6 +153,9 @@ function Shell() {
         )}
         <main id="main" ref={mainRef} tabIndex={-1} className="main" aria-label={NAV.find((n) => n.route === route)?.label}>
           {route === 'records' && <RecordsScreen onImport={() => go('import')} openId={openRequest} />}
+          {route === 'review' && <ReviewArea />}
+          {route === 'edge-cases' && <EdgeCasesScreen />}
+          {route === 'report' && <ReportScreen />}
           {route === 'tickets' && <TicketsScreen onImport={() => go('import')} onOpenRequest={(id) => { setOpenRequest(id); setRoute('records'); }} />}
           {/* Import stays mounted so a running import keeps its progress and outcome while the user looks elsewhere. */}
           <div className="screen-slot" hidden={route !== 'import'}><ImportScreen dropped={dropped} onDroppedTaken={takeDropped} /></div>
@@ -200,6 +210,9 @@ function HelpOverlay({ onClose }: { onClose: () => void }) {
     [['g r', 'Alt+1'], 'Records'],
     [['g t', 'Alt+2'], 'Tickets'],
     [['g i', 'Alt+3'], 'Import'],
+    [['g v', 'Alt+4'], 'Review (queues, estimates, rubric, tags; ? there lists the review keys)'],
+    [['g e', 'Alt+5'], 'Edge cases'],
+    [['g w', 'Alt+6'], 'Report'],
     [['/'], 'Search the current grid'],
     [['↑', '↓', 'PgUp', 'PgDn', 'Home', 'End'], 'Move between rows'],
     [['Enter'], 'Open the row’s details'],
