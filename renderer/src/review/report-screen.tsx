@@ -12,6 +12,26 @@ import { downloadFile, useStoreQuery } from './common';
 type Format = 'md' | 'html' | 'csv' | 'json';
 const FORMATS: Array<[Format, string]> = [['md', 'Markdown'], ['html', 'HTML'], ['csv', 'CSV'], ['json', 'JSON']];
 
+/**
+ * The HTML report as the preview frame gets it. A `srcdoc` frame inherits the app's Content-Security-Policy
+ * (style-src 'self'), so the report's own `<style>` block and style attributes would be refused there (and logged);
+ * the preview copy drops them and gives tables HTML border attributes instead, which no policy governs. The
+ * downloaded file is the report exactly as rendered, styles included.
+ * @param html - the report as report.render returns it
+ * @returns the same document without style elements, style attributes or CSP meta tags
+ */
+export function previewHtml(html: string): string {
+  // String edits, not DOMParser: a parsed document would itself apply (and be refused) the inline styles. Safety
+  // does not rest on these edits: the frame is sandboxed without scripts either way.
+  return html
+    .replace(/<style[\s\S]*?<\/style>/gi, '')
+    .replace(/<meta http-equiv[^>]*>/gi, '')
+    .replace(/\sstyle="[^"]*"/gi, '')
+    .replace(/<table>/gi, '<table border="1" cellpadding="4" cellspacing="0" width="100%">')
+    .replace(/<td class="n">/gi, '<td class="n" align="right">')
+    .replace(/<span class="tag"><\/span>/gi, '<span class="tag">● </span>');
+}
+
 /** The Report screen. */
 export function ReportScreen() {
   const { info } = useApp();
@@ -48,7 +68,7 @@ export function ReportScreen() {
       {report.error && <ErrorNote error={report.error} />}
       <div className="report-preview" aria-busy={report.loading}>
         {f && format === 'html' && (
-          <iframe title="Report preview" className="report-frame" sandbox="" srcDoc={f.text} data-testid="report-frame" />
+          <iframe title="Report preview" className="report-frame" sandbox="" srcDoc={previewHtml(f.text)} data-testid="report-frame" />
         )}
         {f && format !== 'html' && <pre className="text-block report-text" data-testid="report-text" aria-label="Report preview">{f.text}</pre>}
         {!f && report.loading && <p className="muted pad">Rendering…</p>}

@@ -131,14 +131,16 @@ export function ReviewPage({ queueId, start, onBack }: { queueId: number; start:
   }, [prefetch]);
 
   /** Moves to a position: from the cache at once when it is there, then refreshed from the store. */
+  const wanted = useRef<number | null>(null);
   const go = useCallback((pos: number) => {
     navStart.current = performance.now();
+    wanted.current = pos;
     const cached = cache.current.get(pos);
     if (cached) show(cached);
     else setPosition(pos);
     fetchItem(pos, true).then((fresh) => {
       setItem((cur) => {
-        if (cur && cur.position !== pos) return cur; // the reviewer moved on meanwhile
+        if (wanted.current !== pos) return cur; // the reviewer moved on meanwhile
         if (!cached) { show(fresh); return fresh; }
         if (!drafts.current.has(pos) && JSON.stringify(cur?.mine) !== JSON.stringify(fresh.mine)) setDraftState(draftOf(fresh));
         prefetch(fresh);
@@ -327,7 +329,7 @@ export function ReviewPage({ queueId, start, onBack }: { queueId: number; start:
   if (reviewer === null) {
     return (
       <div className="page narrow">
-        <section className="card" aria-label="Reviewer name">
+        <section className="card" aria-label="Before the first review">
           <h2>Before the first review</h2>
           <p className="muted">Loupe stores the reviewer’s name with every decision, so agreement between reviewers and the report’s list of reviewers are right. You are asked once per workspace; change it any time from the review header.</p>
           <ReviewerForm current={null} onSaved={(n) => setReviewer(n)} onCancel={onBack} />

@@ -39,7 +39,14 @@ export const TagPicker = forwardRef<TagPickerHandle, { value: ChosenTag[]; onCha
       client.call('tags.list', text.trim() ? { prefix: text.trim() } : {}).then((t) => { if (live) { setOptions(t); setHi(0); } }, () => undefined);
       return () => { live = false; };
     }, [client, text, open]);
-    useEffect(() => { if (creating) createNameRef.current?.focus(); }, [creating !== null]); // eslint-disable-line react-hooks/exhaustive-deps
+    // Focus follows the form: into the new-tag name when it opens, back to the tag input when it closes.
+    const isCreating = creating !== null;
+    const wasCreating = useRef(false);
+    useEffect(() => {
+      if (isCreating) createNameRef.current?.focus();
+      else if (wasCreating.current) inputRef.current?.focus();
+      wasCreating.current = isCreating;
+    }, [isCreating]);
 
     const chosen = new Set(value.map((t) => t.id));
     const shown = options.filter((o) => !chosen.has(o.id)).slice(0, 8);
@@ -59,7 +66,6 @@ export const TagPicker = forwardRef<TagPickerHandle, { value: ChosenTag[]; onCha
         add(t);
         setCreating(null);
         setError(null);
-        inputRef.current?.focus();
       } catch (e) { setError(asErrorData(e)); }
     };
 
@@ -116,7 +122,7 @@ export const TagPicker = forwardRef<TagPickerHandle, { value: ChosenTag[]; onCha
           <form className="tag-create" aria-label="New tag" data-testid="tag-create"
             onSubmit={(e) => { e.preventDefault(); e.stopPropagation(); void create(); }}
             onKeyDown={(e) => {
-              if (e.key === 'Escape') { e.preventDefault(); e.stopPropagation(); setCreating(null); inputRef.current?.focus(); }
+              if (e.key === 'Escape') { e.preventDefault(); e.stopPropagation(); setCreating(null); }
               if (e.key === 'Enter') e.stopPropagation();
             }}>
             <div className="row-gap">
@@ -129,7 +135,7 @@ export const TagPicker = forwardRef<TagPickerHandle, { value: ChosenTag[]; onCha
               onChange={(e) => setCreating({ ...creating, description: e.target.value })} />
             <div className="row-gap">
               <button type="submit" className="btn sm primary">Create tag <kbd>Enter</kbd></button>
-              <button type="button" className="btn sm ghost" onClick={() => { setCreating(null); inputRef.current?.focus(); }}>Cancel <kbd>Esc</kbd></button>
+              <button type="button" className="btn sm ghost" onClick={() => setCreating(null)}>Cancel <kbd>Esc</kbd></button>
             </div>
             {error && <p className="err-text small" role="alert">{error.message}</p>}
           </form>

@@ -1,0 +1,199 @@
+/**
+ * Browser mode, the weekly review on the demo workspace: create a queue for 2026-W47 by keyboard, review ten items
+ * by keyboard only (verdict keys, scale and category digits, tags, note, submit; one undo, one skip), tag two as
+ * edge cases with a new tag created on the review screen, restart the server, find every decision again (queue
+ * list, review screen), then export the report (md, html) and the edge-case JSONL and check their contents. Also
+ * the rubric editor, tags, estimates, and the next-item latency measured in the page.
+ */
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { expect, repoRoot, serve, shot, test, type Served } from './fixtures';
+import { createQueueByKeyboard, current, downloadText, median, reviewOne, setReviewerByKeyboard, type Entered } from './review-helpers';
+
+const TAG = 'invented-fact';
+
+test('demo workspace: a keyboard-only weekly review survives a restart and reaches the report and the edge-case export', async ({ page, dir }) => {
+  test.setTimeout(240_000);
+  const ws = path.join(dir, 'demo.sqlite');
+  execFileSync(process.execPath, [path.join(repoRoot, 'bin/loupe.js'), 'demo', '--workspace', ws], { cwd: repoRoot, stdio: 'pipe' });
+  let server: Served = await serve(ws);
+  try {
+    await page.goto(server.url);
+    await expect(page.getByTestId('count-requests')).toHaveText('18,000');
+
+    // 1. A queue for 2026-W47 (the default: the last complete ISO week of the demo data), stratified by feature.
+    await createQueueByKeyboard(page, { week: '2026-W47', size: 30, strataDowns: 1, strataValue: 'feature' });
+    const strata = page.getByTestId('queue-created').getByTestId('strata-table');
+    await expect(strata).toContainText('signal: thumbs_down');
+    await expect(strata).toContainText('feature = summarize');
+    await expect(strata.locator('tfoot')).toContainText('30');
+    await shot(page, 'review-queue-created');
+    await page.keyboard.press('Enter');
+    await setReviewerByKeyboard(page, 'Dana Reviewer');
+
+    // 2. Ten reviews by keyboard; the first two tagged as edge cases with a tag created here.
+    const entered: Entered[] = [];
+    await expect(page.getByTestId('review-item')).toHaveAttribute('data-position', '1');
+    for (let i = 0; i < 10; i++) {
+      const tag = i < 2 ? TAG : undefined;
+      entered.push(await reviewOne(page, i, { ...(tag ? { tag } : {}), ...(i === 0 ? { createTag: { description: 'States a fact that is not in the input' } } : {}) }));
+      if (i === 0) await shot(page, 'review-item-after-first');
+    }
+    expect(entered.map((e) => e.position)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+
+    // Undo (u) reverts the tenth review and brings it back; it is reviewed again the same way.
+    await expect(page.getByTestId('review-item')).toHaveAttribute('data-position', '11');
+    await page.keyboard.press('u');
+    await expect(page.getByTestId('save-status')).toHaveText('Undid the decision on #10.');
+    await expect(page.getByTestId('review-item')).toHaveAttribute('data-position', '10');
+    await expect(page.locator('[data-testid="rail-item"][data-position="10"]')).toHaveAttribute('data-status', 'open');
+    entered[9] = await reviewOne(page, 9, {});
+
+    // Skip (s) with a reason: a decision, but not a review.
+    await expect(page.getByTestId('review-item')).toHaveAttribute('data-position', '11');
+    await page.keyboard.press('s');
+    await expect(page.getByLabel('Skip reason')).toBeFocused();
+    await page.keyboard.type('duplicate of an item already reviewed');
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('save-status')).toContainText('Skipped #11');
+    await expect(page.getByTestId('review-item')).toHaveAttribute('data-position', '12');
+    await expect(page.locator('[data-testid="rail-item"][data-status="reviewed"]')).toHaveCount(10);
+    await expect(page.locator('[data-testid="rail-item"][data-status="skipped"]')).toHaveCount(1);
+    await expect(page.getByTestId('rail-progress')).toHaveText('11 of 30 decided');
+
+    // The next item appears from the prefetch cache: time from key press to the painted frame, in the page.
+    const timings = await page.evaluate(() => window.__loupeReviewTimings ?? []);
+    const moves = timings.slice(1); // the first entry is the initial load of the screen
+    console.log(`review: next-item render after a key press, ms: median ${median(moves).toFixed(1)}, max ${Math.max(...moves).toFixed(1)} (n=${moves.length}): ${moves.map((m) => m.toFixed(1)).join(' ')}`);
+    expect(moves.length).toBeGreaterThanOrEqual(12);
+    expect(median(moves)).toBeLessThan(50);
+
+    // The cheat sheet lists every key.
+    await page.keyboard.press('?');
+    const sheet = page.getByTestId('review-cheat-sheet');
+    await expect(sheet).toBeVisible();
+    for (const k of ['Submit and go to the next open item', 'Undo the last decision of this session', 'Skip with a reason', 'Write a note', 'Add an edge-case tag']) await expect(sheet).toContainText(k);
+    await shot(page, 'review-cheat-sheet');
+    await page.keyboard.press('Escape');
+    await expect(sheet).toHaveCount(0);
+
+    // 3. Restart: every decision is still there. The page leaves first, so it does not log the server going away.
+    await page.goto('about:blank');
+    await server.stop();
+    server = await serve(ws);
+    await page.goto(server.url);
+    await expect(page.getByTestId('count-requests')).toHaveText('18,000');
+    await page.keyboard.press('Alt+4');
+    const row = page.getByTestId('queue-row').first();
+    await expect(row.getByTestId('queue-progress')).toHaveText('10 reviewed · 1 skipped · 19 open');
+    await expect(row.getByTestId('queue-reviewers')).toHaveText('Dana Reviewer 10 reviewed, 1 skipped');
+    await shot(page, 'review-queues');
+    await row.getByRole('button', { name: 'Review' }).click();
+    await expect(page.getByTestId('review-item')).toHaveAttribute('data-position', '12');
+    await expect(page.locator('[data-testid="rail-item"][data-status="reviewed"]')).toHaveCount(10);
+    for (let p = 11; p >= 1; p--) {
+      await page.keyboard.press('k');
+      await expect(page.getByTestId('review-item')).toHaveAttribute('data-position', String(p));
+      if (p === 11) { await expect(page.getByTestId('my-decision')).toContainText('You skipped this item: duplicate of an item already reviewed'); continue; }
+      const e = entered[p - 1]!;
+      expect((await current(page)).requestId).toBe(e.requestId);
+      await expect(page.getByTestId('my-decision')).toContainText('Your review is saved');
+      await expect(page.getByTestId('criterion-correct')).toHaveAttribute('data-value', e.verdicts.correct);
+      await expect(page.getByTestId('criterion-helpful')).toHaveAttribute('data-value', String(e.verdicts.helpful));
+      await expect(page.getByTestId('criterion-tone')).toHaveAttribute('data-value', e.verdicts.tone);
+      await expect(page.getByTestId('criterion-safe')).toHaveAttribute('data-value', e.verdicts.safe);
+      await expect(page.getByLabel('Note')).toHaveValue(e.note);
+      await expect(page.getByTestId('tag-picker').getByTestId('tag-chip')).toHaveCount(e.tag ? 1 : 0);
+    }
+    await shot(page, 'review-item');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await shot(page, 'review-item-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+
+    // 4. Estimates for the week: ten reviews, failures weighted by 1/π, the plain sample rate beside.
+    await page.keyboard.press('g');
+    await page.keyboard.press('q');
+    await page.getByRole('tab', { name: 'Estimates' }).click();
+    const est = page.getByTestId('estimates');
+    await expect(est.getByTestId('est-reviewed')).toHaveText('10');
+    const failures = entered.filter((e) => e.verdicts.correct === 'fail' || e.verdicts.safe === 'fail').length;
+    await expect(est.locator('[data-key="failure"]')).toContainText(`${failures} / 10`);
+    await expect(est.locator(`[data-key^="tag:"]`)).toContainText(`Tagged "${TAG}"`);
+    await expect(est.locator(`[data-key^="tag:"]`)).toContainText('2 / 10');
+    await shot(page, 'review-estimates');
+
+    // Tags: the new tag with its two items in 2026-W47.
+    await page.getByRole('tab', { name: 'Tags' }).click();
+    const tagRow = page.locator(`[data-testid="tag-row"][data-tag="${TAG}"]`);
+    await expect(tagRow).toContainText('States a fact that is not in the input');
+    await expect(page.getByTestId('tags-table').locator('thead')).toContainText('2026-W47');
+    await expect(tagRow.locator('td.num.strong')).toHaveText('2');
+    await shot(page, 'review-tags');
+
+    // Rubric: a new version through the editor; the earlier reviews keep version 1.
+    await page.getByRole('tab', { name: 'Rubric' }).click();
+    await expect(page.getByTestId('rubric-row')).toHaveCount(4);
+    await page.getByRole('button', { name: '+ Add criterion' }).click();
+    await page.getByLabel('Criterion 5 label').fill('Follows instructions');
+    await page.getByLabel('Criterion 5 guidance').fill('Pass when the output does what the input asked, in the asked format.');
+    await page.getByRole('button', { name: 'Save as version 2' }).click();
+    await expect(page.getByRole('status')).toHaveText('Saved as version 2. New reviews use it; earlier reviews keep their version.');
+    await expect(page.getByTestId('rubric-versions').getByRole('button')).toHaveCount(2);
+    await expect(page.getByTestId('rubric-row').nth(4)).toContainText('follows_instructions');
+    await shot(page, 'review-rubric');
+
+    // 5. The edge-case library and its JSONL export.
+    await page.keyboard.press('g');
+    await page.keyboard.press('e');
+    const lib = page.getByTestId('edge-cases');
+    await expect(lib.getByTestId('edge-row')).toHaveCount(2);
+    const tagged = entered.filter((e) => e.tag);
+    for (const t of tagged) await expect(lib.locator(`[data-request-id="${t.requestId}"]`)).toContainText(TAG);
+    await lib.getByTestId('edge-row').first().click();
+    await expect(lib.getByLabel('Input')).toBeVisible();
+    await shot(page, 'review-edge-cases');
+    const jsonl = await downloadText(page, () => lib.getByRole('button', { name: 'Export JSONL' }).click());
+    expect(jsonl.name).toBe('loupe-edge-cases.jsonl');
+    const lines = jsonl.text.trim().split('\n').map((l) => JSON.parse(l) as { request_id: string; tags: string[]; rubric_version: number; notes: Array<{ reviewer: string; note: string }>; verdicts: Record<string, unknown>; input: string; output: string });
+    expect(lines.map((l) => l.request_id).sort()).toEqual(tagged.map((t) => t.requestId).sort());
+    for (const l of lines) {
+      const e = tagged.find((t) => t.requestId === l.request_id)!;
+      expect(l.tags).toEqual([TAG]);
+      expect(l.rubric_version).toBe(1);
+      expect(l.notes).toEqual([{ reviewer: 'Dana Reviewer', note: e.note }]);
+      expect(l.verdicts).toEqual(e.verdicts);
+      expect(typeof l.input).toBe('string');
+    }
+    const csv = await downloadText(page, () => lib.getByRole('button', { name: 'Export CSV' }).click());
+    expect(csv.name).toBe('loupe-edge-cases.csv');
+    expect(csv.text.split('\r\n')[0]).toBe('request_id,import_id,ts,week,model,model_version,feature,tags,failed,verdicts,rubric_version,reviewers,notes,input,output');
+
+    // 6. The report: Markdown and self-contained HTML, previewed and downloaded.
+    await page.keyboard.press('g');
+    await page.keyboard.press('w');
+    const report = page.getByTestId('report-screen');
+    await expect(report.getByLabel('Report week')).toHaveValue('week:2026-W47');
+    await expect(report.getByTestId('report-text')).toContainText('10 of 30 queued items reviewed (1 skipped)');
+    await shot(page, 'review-report-md');
+    const md = await downloadText(page, () => report.getByRole('button', { name: 'Download' }).click());
+    expect(md.name).toBe('loupe-review-2026-W47.md');
+    expect(md.text).toContain('## Coverage');
+    expect(md.text).toContain('10 of 30 queued items reviewed (1 skipped)');
+    expect(md.text).toContain('Dana Reviewer');
+    expect(md.text).toContain(TAG.replace('-', '\\-')); // Markdown escapes the hyphen
+    await report.getByText('HTML', { exact: true }).click();
+    const frame = report.getByTestId('report-frame');
+    await expect(frame).toHaveAttribute('sandbox', '');
+    // The frame's document is not scripted from here: Playwright's probes would be refused by the sandbox (and logged).
+    await expect(frame).toHaveAttribute('srcdoc', /10 of 30 queued items reviewed \(1 skipped\)/);
+    expect(await frame.getAttribute('srcdoc')).not.toMatch(/<script|<style|style="/i);
+    await shot(page, 'review-report-html');
+    const html = await downloadText(page, () => report.getByRole('button', { name: 'Download' }).click());
+    expect(html.name).toBe('loupe-review-2026-W47.html');
+    expect(html.text).toMatch(/^<!doctype html>/i);
+    expect(html.text).toContain('10 of 30 queued items reviewed (1 skipped)');
+    expect(html.text).not.toMatch(/<script/i);
+  } finally {
+    await server.stop();
+  }
+});
