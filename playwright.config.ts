@@ -7,7 +7,8 @@ export default defineConfig({
   testDir: 'e2e',
   testIgnore: ['electron.spec.ts'],
   globalSetup: './e2e/global-setup.ts',
-  outputDir: 'test-results/artifacts',
+  // Playwright empties outputDir when a run starts; a second run at the same time can pick its own with PW_OUTPUT_DIR.
+  outputDir: process.env.PW_OUTPUT_DIR ?? 'test-results/artifacts',
   timeout: 120_000,
   expect: { timeout: 20_000 },
   fullyParallel: false,
