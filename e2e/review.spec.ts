@@ -8,11 +8,11 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { expect, repoRoot, serve, shot, test, type Served } from './fixtures';
-import { createQueueByKeyboard, current, downloadText, median, reviewOne, setReviewerByKeyboard, type Entered } from './review-helpers';
+import { createQueueByKeyboard, current, downloadText, dropSandboxNotices, median, reviewOne, setReviewerByKeyboard, type Entered } from './review-helpers';
 
 const TAG = 'invented-fact';
 
-test('demo workspace: a keyboard-only weekly review survives a restart and reaches the report and the edge-case export', async ({ page, dir }) => {
+test('demo workspace: a keyboard-only weekly review survives a restart and reaches the report and the edge-case export', async ({ page, dir, errors }) => {
   test.setTimeout(240_000);
   const ws = path.join(dir, 'demo.sqlite');
   execFileSync(process.execPath, [path.join(repoRoot, 'bin/loupe.js'), 'demo', '--workspace', ws], { cwd: repoRoot, stdio: 'pipe' });
@@ -193,6 +193,7 @@ test('demo workspace: a keyboard-only weekly review survives a restart and reach
     expect(html.text).toMatch(/^<!doctype html>/i);
     expect(html.text).toContain('10 of 30 queued items reviewed (1 skipped)');
     expect(html.text).not.toMatch(/<script/i);
+    dropSandboxNotices(errors);
   } finally {
     await server.stop();
   }

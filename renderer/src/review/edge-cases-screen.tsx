@@ -93,7 +93,10 @@ function EdgeRow({ c, zone, open, onToggle, markdown, setMarkdown }: { c: EdgeCa
         <td><button type="button" className="btn link mono small" aria-expanded={open} onClick={(e) => { e.stopPropagation(); onToggle(); }}>{c.request_id}</button></td>
         <td>{c.model_version ?? '—'}</td>
         <td><span className="tags">{c.tags.map((t) => <TagChip key={t.id} name={t.name} colour={t.colour} />)}</span></td>
-        <td className="small">{c.failed ? <span className="badge bad">failure</span> : <span className="badge ok">pass</span>} {Object.entries(c.verdicts).map(([k, v]) => `${k} ${fmtVerdict(v, typeof v === 'number' ? 'scale' : 'pass_fail')}`).join(' · ')}</td>
+        <td className="small">
+          {c.failed ? <span className="badge bad">failure</span> : <span className="badge ok">pass</span>}
+          <div className="muted verdict-line">{Object.entries(c.verdicts).map(([k, v]) => `${k} ${fmtVerdict(v, typeof v === 'number' ? 'scale' : 'pass_fail')}`).join(' · ')}</div>
+        </td>
         <td className="wrap small">{c.notes.map((n) => n.note).join(' / ')}</td>
         <td className="num small">v{c.rubric_version}</td>
       </tr>

@@ -77,8 +77,8 @@ function Estimates({ e }: { e: WeekEstimates }) {
               <th className="num">95% interval</th>
               <th className="ibar-head"><span>0%</span><span>100%</span></th>
               <th className="num" title="Unweighted share among reviewed items">Sample rate</th>
-              <th className="num">k / n</th>
-              <th>Method</th>
+              <th className="num nowrap">k / n</th>
+              <th title="Wilson: one stratum (simple random sample). Stratified: Cochran's stratified variance with Korn-Graubard's interval.">Method</th>
             </tr>
           </thead>
           <tbody>
@@ -86,14 +86,19 @@ function Estimates({ e }: { e: WeekEstimates }) {
               <tr key={m.key} data-testid="estimate-row" data-key={m.key}>
                 <td>
                   <div className={m.kind === 'failure_rate' ? 'strong' : ''}>{m.label}</div>
-                  {m.small_sample && <div className="small warn-text" data-testid="small-sample">Small sample{m.reason ? `: ${m.reason}` : ''}</div>}
+                  {m.small_sample && (
+                    <details className="flag-details" data-testid="small-sample">
+                      <summary><span className="badge warn">small sample</span> <span className="muted small">why</span></summary>
+                      {m.reason && <ul className="notes">{m.reason.split('; ').map((r) => <li key={r}>{r}</li>)}</ul>}
+                    </details>
+                  )}
                 </td>
                 <td className="num strong">{fmtPct(m.estimate)}</td>
                 <td className="num">{fmtInterval(m.low, m.high)}</td>
                 <td><IntervalBar m={m} /></td>
                 <td className="num muted">{fmtPct(m.sample_rate)}</td>
-                <td className="num muted">{fmtInt(m.k)} / {fmtInt(m.n)}</td>
-                <td className="small muted">{m.method === 'wilson' ? 'Wilson (one stratum)' : 'stratified, Korn-Graubard'}</td>
+                <td className="num muted nowrap">{fmtInt(m.k)} / {fmtInt(m.n)}</td>
+                <td className="small muted">{m.method === 'wilson' ? 'Wilson' : 'stratified'}</td>
               </tr>
             ))}
           </tbody>

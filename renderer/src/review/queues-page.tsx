@@ -126,7 +126,7 @@ function QueueRow({ q, open, onToggle, onReview, onEstimates }: { q: QueueSummar
         <td className="row-actions">
           <button type="button" className="btn sm primary" onClick={onReview}>Review</button>
           <button type="button" className="btn sm" onClick={onEstimates}>Estimates</button>
-          <button type="button" className="btn sm ghost" aria-expanded={open} onClick={onToggle}>{open ? 'Hide' : 'Strata'}</button>
+          <button type="button" className="btn sm" aria-expanded={open} onClick={onToggle}>{open ? 'Hide strata' : 'Strata'}</button>
         </td>
       </tr>
       {open && <tr className="sub-row"><td colSpan={6}><QueueDetailBox queueId={q.id} /></td></tr>}
@@ -178,13 +178,13 @@ export function StrataTable({ strata }: { strata: QueueStratum[] }) {
   const totalN = strata.reduce((a, s) => a + s.population, 0);
   const totaln = strata.reduce((a, s) => a + s.sampled, 0);
   return (
-    <div className="table-scroll short">
+    <div className="table-scroll">
       <table className="table compact" data-testid="strata-table">
-        <thead><tr><th>Stratum</th><th className="num">Population N<sub>h</sub></th><th className="num">Queued n<sub>h</sub></th><th className="num" title="n_h / N_h: the chance each request of the stratum had to be picked">Inclusion probability</th><th className="num" title="Left out before sampling: already reviewed / same input as an earlier request">Left out (reviewed / duplicate input)</th></tr></thead>
+        <thead><tr><th>Stratum</th><th className="num" title="Eligible requests of the stratum">Population</th><th className="num">Queued</th><th className="num" title="n_h / N_h: the chance each request of the stratum had to be picked">Inclusion prob.</th><th className="num" title="Left out before sampling: already reviewed / same input text as an earlier request">Left out: reviewed / dup.</th></tr></thead>
         <tbody>
           {strata.map((s) => (
             <tr key={s.key}>
-              <td>{s.kind === 'signal' ? <span className="badge info">oversampled</span> : null} {fmtStratum(s.key)}</td>
+              <td className="nowrap">{fmtStratum(s.key)}{s.kind === 'signal' && <span className="badge info stratum-badge">oversampled</span>}</td>
               <td className="num">{fmtInt(s.population)}</td>
               <td className="num">{fmtInt(s.sampled)}</td>
               <td className="num">{s.population > 0 ? fmtProbability(s.sampled / s.population) : '—'}</td>
@@ -256,7 +256,7 @@ function NewQueueForm({ onCreated, formRef }: { onCreated: (c: QueueCreated) => 
           </select>
         </label>
         {f.mode === 'week' ? (
-          <label className="stack-label">Week <span className="muted small">({zone})</span>
+          <label className="stack-label"><span>Week <span className="muted">({zone})</span></span>
             <input type="week" value={f.week} onChange={(e) => set('week', e.target.value)} aria-label="ISO week" required />
           </label>
         ) : (
@@ -273,8 +273,8 @@ function NewQueueForm({ onCreated, formRef }: { onCreated: (c: QueueCreated) => 
         </label>
         <label className="stack-label">Allocation
           <select value={f.allocation} onChange={(e) => set('allocation', e.target.value as FormState['allocation'])} aria-label="Allocation">
-            <option value="proportional">Proportional to stratum size</option>
-            <option value="equal">Equal per stratum</option>
+            <option value="proportional">Proportional</option>
+            <option value="equal">Equal</option>
           </select>
         </label>
         <label className="stack-label">Min per stratum<input type="number" min={0} value={f.min} onChange={(e) => set('min', e.target.value)} aria-label="Minimum per stratum" /></label>
@@ -290,18 +290,18 @@ function NewQueueForm({ onCreated, formRef }: { onCreated: (c: QueueCreated) => 
         ))}
       </fieldset>
       <div className="form-grid">
-        <label className="stack-label" title="Share of the queue also assigned, blind, to a second reviewer">Overlap, second reviewer (%)
+        <label className="stack-label" title="Share of the queue also assigned, blind, to a second reviewer">Overlap (%)
           <input type="number" min={0} max={100} value={f.overlap} onChange={(e) => set('overlap', e.target.value)} aria-label="Overlap share (%)" />
         </label>
         <label className="stack-label">Seed<input type="number" min={0} value={f.seed} onChange={(e) => set('seed', e.target.value)} aria-label="Seed" /></label>
-        <label className="stack-label span2">Name <span className="muted small">(optional)</span>
+        <label className="stack-label span2"><span>Name <span className="muted">(optional)</span></span>
           <input value={f.name} onChange={(e) => set('name', e.target.value)} maxLength={200} aria-label="Queue name" placeholder="e.g. 2026-W47 review by feature" />
         </label>
       </div>
       {error && <ErrorNote error={error} />}
       <div className="row-gap top-gap">
         <button type="submit" className="btn primary" disabled={busy}>{busy ? 'Drawing…' : 'Create queue'}</button>
-        <span className="muted small">Same workspace, design and seed give the same queue.</span>
+        <span className="muted small">Overlap: share also given, blind, to a second reviewer. The same design and seed give the same queue.</span>
       </div>
     </form>
   );

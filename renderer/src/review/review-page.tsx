@@ -351,8 +351,8 @@ export function ReviewPage({ queueId, start, onBack }: { queueId: number; start:
         {item && (
           <>
             <div className="form-head">
-              <span className="muted small">Rubric v{item.rubric.version}</span>
-              <span className="muted small">Reviewer <b data-testid="reviewer-name">{reviewer}</b></span>
+              <span className="muted small">Rubric v{item.rubric.version} · reviewer <b data-testid="reviewer-name">{reviewer}</b></span>
+              <button type="button" className="btn sm ghost" onMouseDown={(e) => e.preventDefault()} onClick={() => setHelp(true)} title="Keyboard cheat sheet">Keys <kbd>?</kbd></button>
             </div>
             <ol className="criteria" data-testid="criteria">
               {criteria.map((c, i) => (
@@ -381,7 +381,6 @@ export function ReviewPage({ queueId, start, onBack }: { queueId: number; start:
               <button type="button" className="btn primary" onMouseDown={(e) => e.preventDefault()} onClick={() => void decide('submit')}>Submit <kbd>Enter</kbd></button>
               <button type="button" className="btn" onMouseDown={(e) => e.preventDefault()} onClick={() => { setSkipping(true); requestAnimationFrame(() => skipRef.current?.focus()); }}>Skip <kbd>s</kbd></button>
               <button type="button" className="btn ghost" onMouseDown={(e) => e.preventDefault()} onClick={() => void undo()}>Undo <kbd>u</kbd></button>
-              <button type="button" className="btn ghost" onMouseDown={(e) => e.preventDefault()} onClick={() => setHelp(true)} aria-label="Keyboard cheat sheet">?</button>
             </div>
             {error && <ErrorNote error={error} />}
             <p className="small muted save-line" role="status" data-testid="save-status">{saved ?? ' '}</p>
@@ -439,7 +438,7 @@ function CriterionRow({ c, value, active, onActivate, onSet }: {
   const choice = (v: VerdictValue, label: string, key: string, cls = '') => (
     <button key={String(v)} type="button" className={`choice${value === v ? ` on ${cls}` : ''}`} aria-pressed={value === v}
       onMouseDown={(e) => e.preventDefault()} onClick={() => { onActivate(); onSet(value === v ? null : v); }}>
-      {label} <kbd>{key}</kbd>
+      {label}{key && <kbd>{key}</kbd>}
     </button>
   );
   return (
@@ -450,7 +449,7 @@ function CriterionRow({ c, value, active, onActivate, onSet }: {
       </div>
       <div className="choices" role="group" aria-label={c.label}>
         {c.kind === 'pass_fail' && <>{choice('pass', 'Pass', 'p', 'ok')}{choice('fail', 'Fail', 'f', 'bad')}</>}
-        {c.kind === 'scale' && [1, 2, 3, 4, 5].map((n) => choice(n, String(n), String(n)))}
+        {c.kind === 'scale' && [1, 2, 3, 4, 5].map((n) => choice(n, String(n), ''))}
         {c.kind === 'category' && (c.options ?? []).map((o, i) => choice(o, o, i < 9 ? String(i + 1) : '·'))}
       </div>
       {c.guidance && <p className={`guidance${active ? '' : ' clamp'}`}>{c.guidance}</p>}
