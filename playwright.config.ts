@@ -5,7 +5,6 @@ import { defineConfig } from '@playwright/test';
 // test-results/screens/; failure screenshots and traces stay in test-results/ as artifacts.
 export default defineConfig({
   testDir: 'e2e',
-  testIgnore: ['electron.spec.ts'],
   globalSetup: './e2e/global-setup.ts',
   // Playwright empties outputDir when a run starts; a second run at the same time can pick its own with PW_OUTPUT_DIR.
   outputDir: process.env.PW_OUTPUT_DIR ?? 'test-results/artifacts',

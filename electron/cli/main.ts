@@ -185,7 +185,12 @@ async function serveCommand(o: { workspace: string; port?: string; open?: boolea
   const port = o.port === undefined ? undefined : Number(o.port);
   if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new UsageError(`--port expects 0-65535, got "${o.port}"`);
   // A workspace that cannot be opened still serves the app, which shows the blocking error screen.
-  const server = await startServer({ client, webRoot, workspace: path.resolve(o.workspace), ...(port !== undefined ? { port } : {}), open: !!o.open, log: (s: string) => process.stdout.write(`${s}\n`) });
+  // A new workspace is created when the folder exists, so `serve` can start from nothing; a missing folder is
+  // reported on the blocking screen rather than created.
+  const abs = path.resolve(o.workspace);
+  const create = !fs.existsSync(abs) && fs.existsSync(path.dirname(abs));
+  if (create) process.stdout.write(`Creating a new workspace ${abs}\n`);
+  const server = await startServer({ client, webRoot, workspace: abs, create, ...(port !== undefined ? { port } : {}), open: !!o.open, log: (s: string) => process.stdout.write(`${s}\n`) });
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);

@@ -233,6 +233,7 @@ describe('bad rows are rejected with line, field and reason; the rest imports', 
       '{"request_id":"d","timestamp":"2026-01-03T00:00:00Z","input":"q","output":"x"}',
     ].join('\n'));
     const s = await runImport(ws, f, {});
+    expect(s.records_read).toBe(4);
     expect(s.inserted).toBe(2);
     expect(s.rejected).toBe(2);
     const byLine = Object.fromEntries(s.rejects.map((r) => [r.line, r]));

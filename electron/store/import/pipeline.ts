@@ -65,6 +65,21 @@ function dropSecondaryIndexes(db: Db, kind: RecordKind | 'mixed'): string[] {
   return rows.map((r) => r.sql);
 }
 
+/**
+ * The reject for a row the workspace table refused: a STRICT type mismatch (`cannot store REAL value in INTEGER column
+ * requests.tokens_in`), a CHECK or NOT NULL constraint. Null for any other error (those abort the import).
+ */
+export function rowRefusal(e: unknown, kind: RecordKind): { field: string | null; reason: string } | null {
+  const msg = e instanceof Error ? e.message : String(e);
+  const typed = /cannot store (\w+) value in (\w+) column \w+\.(\w+)/.exec(msg);
+  if (typed) {
+    return { field: typed[3]!, reason: `${typed[3]}: the workspace stores ${typed[2]!.toLowerCase()} values here, found a ${typed[1]!.toLowerCase()} value` };
+  }
+  const constraint = /(CHECK|NOT NULL) constraint failed: (?:\w+\.)?(\w+)/.exec(msg);
+  if (constraint) return { field: constraint[2]!, reason: `${constraint[2]}: the ${kind} row breaks the workspace's ${constraint[1]} rule (${msg})` };
+  return null;
+}
+
 /** Maps a ImportFileError from the reader to a stable contract error code. */
 function toLoupeError(e: unknown, file: string): unknown {
   if (e instanceof ImportFileError) {
@@ -257,6 +272,19 @@ export async function runImport(ws: Workspace, file: string, options: ImportOpti
         tickets: db.stmt(upsertSql('tickets')),
       };
       const insert = (m: MappedRow, line: number) => {
+        const cols = COLUMNS[m.kind];
+        const vals = cols.map((c) => (c === 'import_id' ? importId : (m.row[c] ?? null)));
+        try {
+          stmts[m.kind].run(vals);
+        } catch (e) {
+          // A value the table refuses (a type or CHECK constraint) fails this row only: SQLite undoes the one
+          // statement and the transaction goes on, so one bad cell cannot sink the whole import.
+          const refused = rowRefusal(e, m.kind);
+          if (!refused) throw e;
+          reject({ line, ...refused });
+          return;
+        }
+        modified[m.kind] += db.raw.getRowsModified();
         const id = String(m.row.id);
         const seenAt = seen[m.kind].get(id);
         if (seenAt !== undefined) {
@@ -268,10 +296,6 @@ export async function runImport(ws: Workspace, file: string, options: ImportOpti
           seen[m.kind].set(id, line);
         }
         rowsSeen[m.kind]++;
-        const cols = COLUMNS[m.kind];
-        const vals = cols.map((c) => (c === 'import_id' ? importId : (m.row[c] ?? null)));
-        stmts[m.kind].run(vals);
-        modified[m.kind] += db.raw.getRowsModified();
       };
 
       // A large import into a small workspace inserts faster without the secondary indexes, rebuilt once at the end
@@ -282,6 +306,8 @@ export async function runImport(ws: Workspace, file: string, options: ImportOpti
       for await (const batch of readRecords(file, src, hooks.signal ? { signal: hooks.signal } : {})) {
         if (hooks.signal?.aborted) throw new LoupeError('IMPORT_CANCELLED', 'The import was cancelled; the workspace is unchanged.');
         bytesRead = batch.bytesRead;
+        // A line the reader could not parse (bad JSON) is a record read and rejected.
+        recordsRead += batch.rejects.length;
         for (const r of batch.rejects) reject(r);
         for (const rec of batch.records) {
           recordsRead++;
@@ -302,6 +328,13 @@ export async function runImport(ws: Workspace, file: string, options: ImportOpti
       if (hooks.signal?.aborted) throw new LoupeError('IMPORT_CANCELLED', 'The import was cancelled; the workspace is unchanged.');
       if (recordsRead === 0) {
         throw new LoupeError('IMPORT_EMPTY', `${fileName} has no records.`, { action: 'Choose another file.' });
+      }
+      if (rowsSeen.requests + rowsSeen.feedback + rowsSeen.tickets === 0 && rejected > 0) {
+        // Every record was rejected: there is nothing to add, so the import is refused rather than recorded as run.
+        const first = rejects[0];
+        throw new LoupeError('IMPORT_EMPTY',
+          `${fileName}: all ${recordsRead.toLocaleString('en-US')} records were rejected${first ? `; the first, line ${first.line}${first.field ? ` (${first.field})` : ''}: ${first.reason}` : ''}.`,
+          { action: 'Fix the file or the field mapping, then import it again.', details: { file: fileName, rejects: rejects.slice(0, 20) } });
       }
       for (const sql of deferred) db.exec(sql);
       progress('linking');
@@ -330,7 +363,7 @@ export async function runImport(ws: Workspace, file: string, options: ImportOpti
       if (inserted === 0 && updated === 0) notes.push(`0 new, ${duplicates} already present`);
       const finished = Date.now();
       const kinds = (Object.keys(perKind) as RecordKind[]);
-      const kind = kinds.length === 1 ? kinds[0]! : 'mixed';
+      const kind = kinds.length === 1 ? kinds[0]! : kinds.length === 0 ? mapper.kind : 'mixed';
       db.run(`UPDATE imports SET kind = ?, records_read = ?, inserted = ?, updated = ?, duplicates = ?, rejected = ?, rejects = ?, notes = ?, finished_at = ? WHERE id = ?`,
         [kind, recordsRead, inserted, updated, duplicates, rejected, JSON.stringify(rejects), JSON.stringify(notes), finished, importId]);
       progress('saving');
