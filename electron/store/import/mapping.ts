@@ -659,9 +659,12 @@ function convert(kind: RecordKind, field: string, type: FieldType, raw: unknown,
       return ms;
     }
     case 'int': {
+      // Whole numbers past 2^53 (1e300, 30-digit counts) would reach SQLite as REAL, which the INTEGER column of a
+      // STRICT table refuses: the whole import would fail on one bad cell.
       const n = parseNumber(raw, { sentinels });
       if (isValueError(n)) throw new Reject(field, `${field}: expected a whole number of tokens: ${n.error}`);
       if (n !== null && (!Number.isInteger(n) || n < 0)) throw new Reject(field, `${field}: expected a whole number of tokens, found ${shown(raw)}`);
+      if (n !== null && !Number.isSafeInteger(n)) throw new Reject(field, `${field}: expected a whole number of tokens up to 9007199254740991 (2^53 - 1), found ${shown(raw)}`);
       return n;
     }
     case 'number': {

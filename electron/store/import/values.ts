@@ -68,15 +68,21 @@ export interface NumberOptions {
  * Reads a number. Accepts JSON numbers and text such as `1.0`, ` 42 `, `-3e-2`, `.5`, and `1,234.5` (thousands
  * groups, see {@link NumberOptions.decimal}). Missing values (see {@link isMissing}) give null, never 0; `0` stays 0.
  * @returns the number, null when missing, or `{ error }` for text that is not a number (`abc`, `12%`, `$3`),
- *   booleans, objects, and Infinity
+ *   booleans, objects, Infinity, and text whose value overflows a double (`1e400`)
  */
 export function parseNumber(v: unknown, opts: NumberOptions = {}): ValueResult<number> {
   if (isMissing(v, opts.sentinels)) return null;
   if (typeof v === 'number') return Number.isFinite(v) ? v : { error: `expected a finite number, found ${v}` };
   if (typeof v === 'bigint') return Number(v);
   if (typeof v !== 'string') return { error: `expected a number, found ${typeof v === 'boolean' ? `the boolean ${v}` : show(v)}` };
-  const t = v.trim();
-  if ((opts.decimal ?? '.') === '.') {
+  const n = numberFromText(v.trim(), opts.decimal ?? '.', v);
+  // Text such as "1e400" is well-formed but overflows to Infinity, which no field can hold.
+  if (typeof n === 'number' && !Number.isFinite(n)) return { error: `expected a finite number, found ${show(v)} (beyond ±1.8e308)` };
+  return n;
+}
+
+function numberFromText(t: string, decimal: '.' | ',', v: string): ValueResult<number> {
+  if (decimal === '.') {
     if (NUMBER_RE.test(t)) return Number(t);
     if (/^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?$/.test(t)) return Number(t.replace(/,/g, ''));
     if (/^[+-]?\d*,\d+$/.test(t)) {

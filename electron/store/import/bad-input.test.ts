@@ -1,0 +1,104 @@
+/**
+ * Hostile and malformed input through the whole import pipeline: each case states what a user must see (the exact
+ * message, naming file, line and field) and checks that nothing already stored is lost.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LoupeError } from '../../../shared/errors';
+import { Workspace } from '../workspace';
+import { rowRefusal, runImport } from './pipeline';
+import { parseNumber } from './values';
+
+const dirs: string[] = [];
+const open: Workspace[] = [];
+function tmpDir(): string {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-bad-'));
+  dirs.push(d);
+  return d;
+}
+function write(name: string, text: string | Buffer): string {
+  const f = path.join(tmpDir(), name);
+  fs.writeFileSync(f, text);
+  return f;
+}
+afterEach(() => {
+  while (open.length) open.pop()!.close();
+  while (dirs.length) fs.rmSync(dirs.pop()!, { recursive: true, force: true });
+});
+const sha = (f: string) => crypto.createHash('sha256').update(fs.readFileSync(f)).digest('hex');
+const count = (ws: Workspace, t: string) => ws.db.value<number>(`SELECT count(*) FROM ${t}`);
+
+/** A workspace that already holds two requests from an earlier import. */
+async function workspaceWithData(): Promise<Workspace> {
+  const ws = await Workspace.open(path.join(tmpDir(), 'w.sqlite'), { create: true });
+  open.push(ws);
+  await runImport(ws, write('old.csv', 'id,prompt,response,timestamp\nold1,p,r,2026-11-20T10:00:00Z\nold2,p,r,2026-11-20T11:00:00Z\n'), {});
+  return ws;
+}
+async function failure(p: Promise<unknown>): Promise<LoupeError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof LoupeError) return e;
+    throw e;
+  }
+  throw new Error('expected the import to be refused');
+}
+
+describe('numbers a column cannot hold', () => {
+  it('reads number text that overflows a double as an error, not Infinity', () => {
+    expect(parseNumber('1e400')).toEqual({ error: 'expected a finite number, found "1e400" (beyond ±1.8e308)' });
+    expect(parseNumber('-1e400')).toEqual({ error: 'expected a finite number, found "-1e400" (beyond ±1.8e308)' });
+    expect(parseNumber('1e300')).toBe(1e300);
+    expect(parseNumber('-0')).toBe(-0);
+  });
+
+  it('rejects token counts past 2^53 and overflowing costs row by row; the rest of the file and the old data stay', async () => {
+    const ws = await workspaceWithData();
+    const f = write('n.csv', [
+      'id,prompt,response,timestamp,tokens_in,cost_usd',
+      'n1,p,r,2026-11-20T10:00:00Z,1e300,0.1',
+      'n2,p,r,2026-11-20T10:00:00Z,123456789012345678901234567890,0.1',
+      'n3,p,r,2026-11-20T10:00:00Z,5,1e400',
+      'n4,p,r,2026-11-20T10:00:00Z,7,0.2',
+    ].join('\n'));
+    const s = await runImport(ws, f, {});
+    expect(s).toMatchObject({ inserted: 1, rejected: 3, kind: 'requests' });
+    expect(s.rejects).toEqual([
+      { line: 2, field: 'tokens_in', reason: 'tokens_in: expected a whole number of tokens up to 9007199254740991 (2^53 - 1), found "1e300"' },
+      { line: 3, field: 'tokens_in', reason: 'tokens_in: expected a whole number of tokens up to 9007199254740991 (2^53 - 1), found "123456789012345678901234567890"' },
+      { line: 4, field: 'cost_usd', reason: 'cost_usd: expected a finite number, found "1e400" (beyond ±1.8e308)' },
+    ]);
+    expect(ws.db.all('SELECT id, tokens_in, cost_usd FROM requests ORDER BY id')).toEqual([
+      { id: 'n4', tokens_in: 7, cost_usd: 0.2 },
+      { id: 'old1', tokens_in: null, cost_usd: null },
+      { id: 'old2', tokens_in: null, cost_usd: null },
+    ]);
+  });
+
+  it('turns a value the STRICT table refuses into a reject naming the field', async () => {
+    const ws = await workspaceWithData();
+    let thrown: unknown;
+    try { ws.db.run("INSERT INTO requests (id, tokens_in) VALUES ('x', 1.5)"); } catch (e) { thrown = e; }
+    expect(rowRefusal(thrown, 'requests'))
+      .toEqual({ field: 'tokens_in', reason: 'tokens_in: the workspace stores integer values here, found a real value' });
+    expect(rowRefusal(new Error('out of memory'), 'requests')).toBeNull();
+  });
+});
+
+describe('a file whose every record is rejected', () => {
+  it('is refused with the first reason and leaves the workspace file and history as they were', async () => {
+    const ws = await workspaceWithData();
+    const before = sha(ws.file);
+    const f = write('all-bad.jsonl', '{"id":"a","prompt":"p","timestamp":"2026-11-20T10:00:00Z","latency_ms":-5}\n{"id":"b","prompt":"p","timestamp":"2026-11-20T10:00:00Z","latency_ms":-6}\n');
+    const e = await failure(runImport(ws, f, {}));
+    expect(e.code).toBe('IMPORT_EMPTY');
+    expect(e.message).toBe('all-bad.jsonl: all 2 records were rejected; the first, line 1 (latency_ms): latency_ms: expected a duration in milliseconds: a duration cannot be negative, found -5.');
+    expect(count(ws, 'imports')).toBe(1);
+    expect(count(ws, 'requests')).toBe(2);
+    expect(sha(ws.file)).toBe(before);
+  });
+});
