@@ -84,7 +84,7 @@ export function QueuesPage({ onReview, onEstimates }: { onReview: (queueId: numb
           {queues && queues.length === 0 && <p className="muted">No queues yet. Create one for a week of traffic with the form (press <kbd>n</kbd>).</p>}
           {queues && queues.length > 0 && (
             <table className="table queue-table" data-testid="queue-list">
-              <thead><tr><th>Queue</th><th>Period</th><th className="num">Items</th><th>Progress</th><th>Reviewers</th><th /></tr></thead>
+              <thead><tr><th>Queue</th><th className="num">Items</th><th>Progress</th><th>Reviewers</th><th /></tr></thead>
               <tbody>
                 {queues.map((q) => (
                   <QueueRow key={q.id} q={q} open={detailId === q.id} onToggle={() => setDetailId(detailId === q.id ? null : q.id)}
@@ -108,8 +108,10 @@ function QueueRow({ q, open, onToggle, onReview, onEstimates }: { q: QueueSummar
   return (
     <>
       <tr data-testid="queue-row" data-queue-id={q.id}>
-        <td><div className="strong">{q.name}</div><div className="muted small">#{q.id} · created {fmtDate(q.created_at, info.time_zone)}</div></td>
-        <td className="nowrap">{q.week ?? `${fmtDate(q.from_ts, info.time_zone)} – ${fmtDate(q.to_ts - 1, info.time_zone)}`}</td>
+        <td>
+          <div className="strong">{q.name}</div>
+          <div className="muted small">#{q.id} · {q.week ?? `${fmtDate(q.from_ts, info.time_zone)} – ${fmtDate(q.to_ts - 1, info.time_zone)}`} · created {fmtDate(q.created_at, info.time_zone)}</div>
+        </td>
         <td className="num">{fmtInt(q.size)}</td>
         <td className="progress-cell">
           <div className="meter" role="progressbar" aria-valuemin={0} aria-valuemax={q.size} aria-valuenow={q.decided} aria-label={`${q.name} progress`}>
@@ -129,7 +131,7 @@ function QueueRow({ q, open, onToggle, onReview, onEstimates }: { q: QueueSummar
           <button type="button" className="btn sm" aria-expanded={open} onClick={onToggle}>{open ? 'Hide strata' : 'Strata'}</button>
         </td>
       </tr>
-      {open && <tr className="sub-row"><td colSpan={6}><QueueDetailBox queueId={q.id} /></td></tr>}
+      {open && <tr className="sub-row"><td colSpan={5}><QueueDetailBox queueId={q.id} /></td></tr>}
     </>
   );
 }
@@ -179,7 +181,7 @@ export function StrataTable({ strata }: { strata: QueueStratum[] }) {
   const totaln = strata.reduce((a, s) => a + s.sampled, 0);
   return (
     <div className="table-scroll">
-      <table className="table compact" data-testid="strata-table">
+      <table className="table compact strata" data-testid="strata-table">
         <thead><tr><th>Stratum</th><th className="num" title="Eligible requests of the stratum">Population</th><th className="num">Queued</th><th className="num" title="n_h / N_h: the chance each request of the stratum had to be picked">Inclusion prob.</th><th className="num" title="Left out before sampling: already reviewed / same input text as an earlier request">Left out: reviewed / dup.</th></tr></thead>
         <tbody>
           {strata.map((s) => (

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RubricCriterion } from '../../../shared/review-types';
 import {
-  criterionId, defaultReviewWeek, fmtInterval, fmtPct, fmtProbability, fmtStratum, fmtVerdict, isFailure, isoWeekLabel,
+  criterionId, defaultReviewWeek, fmtInterval, fmtPct, fmtProbability, fmtStratum, fmtStratumShort, fmtVerdict, isFailure, isoWeekLabel,
   missingVerdicts, verdictForKey, weekDays,
 } from './review-format';
 
@@ -47,6 +47,9 @@ describe('numbers', () => {
     expect(fmtProbability(0.0027027)).toBe('0.00270');
     expect(fmtStratum('signal:thumbs_down')).toBe('signal: thumbs_down');
     expect(fmtStratum('feature=summarize')).toBe('feature = summarize');
+    expect(fmtStratumShort('model=meta-llama/Meta-Llama-3-8B-Instruct-Normal')).toBe('Meta-Llama-3-8B-Instruct-Normal');
+    expect(fmtStratumShort('feature=summarize')).toBe('summarize');
+    expect(fmtStratumShort('signal:ticket')).toBe('signal: ticket');
     expect(fmtVerdict(4, 'scale')).toBe('4 / 5');
     expect(fmtVerdict('fail', 'pass_fail')).toBe('fail');
     expect(fmtVerdict(undefined)).toBe('—');

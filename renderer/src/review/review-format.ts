@@ -79,6 +79,19 @@ export function fmtStratum(key: string): string {
 }
 
 /**
+ * A stratum key shortened for the narrow queue list: signals keep their name, a field stratum shows only its value,
+ * and a path-like value only its last segment: "model=meta-llama/Llama-3-8B" → "Llama-3-8B".
+ */
+export function fmtStratumShort(key: string): string {
+  if (key.startsWith('signal:')) return `signal: ${key.slice(7)}`;
+  const i = key.indexOf('=');
+  if (i < 0) return key;
+  const v = key.slice(i + 1);
+  const slash = v.lastIndexOf('/');
+  return slash >= 0 && slash < v.length - 1 ? v.slice(slash + 1) : v;
+}
+
+/**
  * What a key press means for the active rubric criterion, or null when the key says nothing about it.
  * Keys: pass/fail criteria take `p` (pass) and `f` (fail); a 1-5 scale takes the digits 1-5; a category takes the
  * digits 1-9 for its first nine options (in the order the rubric lists them).

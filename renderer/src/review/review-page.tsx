@@ -23,7 +23,7 @@ import { fmtGap, fmtInt, fmtMs, fmtTs, fmtUsd } from '../format';
 import { StatusBadge } from '../records-screen';
 import { SafeText } from '../safe-text';
 import { ReviewerForm, TagChip, useStoreQuery } from './common';
-import { fmtProbability, fmtStratum, fmtVerdict, missingVerdicts, verdictForKey } from './review-format';
+import { fmtProbability, fmtStratum, fmtStratumShort, fmtVerdict, missingVerdicts, verdictForKey } from './review-format';
 import { TagPicker, type ChosenTag, type TagPickerHandle } from './tag-picker';
 
 /** One review session per app load: what `u` walks back (the store journals each undo). */
@@ -418,9 +418,9 @@ function QueueRail({ queue, position, statusOf, onPick, onBack, decided }: {
               <button key={it.position} type="button" data-testid="rail-item" data-status={st} data-position={it.position}
                 className={`rail-item ${st}${it.position === position ? ' current' : ''}`} aria-current={it.position === position ? 'true' : undefined}
                 style={{ transform: `translateY(${vi.start}px)` }} onClick={() => onPick(it.position)} tabIndex={-1}
-                title={`${it.reason} · π = ${fmtProbability(it.inclusion_probability)}`}>
+                title={`${fmtStratum(it.stratum)} · ${it.reason} · π = ${fmtProbability(it.inclusion_probability)}`}>
                 <span className="rail-pos">{it.position}</span>
-                <span className="rail-stratum ellipsis">{fmtStratum(it.stratum)}</span>
+                <span className="rail-stratum ellipsis">{fmtStratumShort(it.stratum)}</span>
                 {it.overlap && <span className="badge" title="Also assigned, blind, to a second reviewer">2×</span>}
                 <span className={`rail-state ${st}`} aria-label={st}>{st === 'reviewed' ? '✓' : st === 'skipped' ? '–' : '○'}</span>
               </button>
