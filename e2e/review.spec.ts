@@ -198,3 +198,73 @@ test('demo workspace: a keyboard-only weekly review survives a restart and reach
     await server.stop();
   }
 });
+
+test('overlap items are blind to the second reviewer, and agreement lists the disagreement for adjudication', async ({ page, dir }) => {
+  const ws = path.join(dir, 'demo.sqlite');
+  execFileSync(process.execPath, [path.join(repoRoot, 'bin/loupe.js'), 'demo', '--workspace', ws], { cwd: repoRoot, stdio: 'pipe' });
+  const server = await serve(ws);
+  try {
+    await page.goto(server.url);
+    await expect(page.getByTestId('count-requests')).toHaveText('18,000');
+    await page.keyboard.press('Alt+4');
+    const form = page.getByTestId('new-queue-form');
+    await form.getByLabel('Size').fill('4');
+    await form.getByLabel('Strata field').selectOption('');
+    for (const s of ['thumbs-down', 'linked ticket', 'error']) await form.getByLabel(`Share for ${s} (%)`).fill('0');
+    await form.getByLabel('Overlap share (%)').fill('100');
+    await form.getByRole('button', { name: 'Create queue' }).click();
+    await expect(page.getByTestId('queue-created').getByTestId('strata-table')).toContainText('all');
+    await page.getByRole('button', { name: /Start reviewing/ }).click();
+    await setReviewerByKeyboard(page, 'Ann');
+    // Ann: items 1 and 2 pass.
+    for (const pos of ['1', '2']) {
+      await expect(page.getByTestId('review-item')).toHaveAttribute('data-position', pos);
+      for (const k of ['p', '4', '1', 'p', 'Enter']) await page.keyboard.press(k);
+      await expect(page.getByTestId('save-status')).toContainText(`Saved review of #${pos}`);
+    }
+    const first = (await page.locator('[data-testid="rail-item"][data-position="1"]').getAttribute('title'))!;
+    expect(first).toBe('all · simple random sample · π = 0.00448'); // 4 of the week's 892 eligible requests
+
+    // Ben takes over: the overlap items Ann reviewed are open to him, and blind.
+    await page.getByRole('button', { name: '← Queues' }).click();
+    await page.getByRole('button', { name: 'Change' }).click();
+    await page.getByRole('textbox', { name: 'Reviewer name' }).fill('Ben');
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('area-reviewer')).toHaveText('Ben');
+    await page.getByTestId('queue-row').first().getByRole('button', { name: 'Review' }).click();
+    await expect(page.getByTestId('review-item')).toHaveAttribute('data-position', '1');
+    await expect(page.getByTestId('blind-note')).toContainText('1 earlier review is shown after your decision');
+    await expect(page.getByTestId('earlier-reviews')).toHaveCount(0);
+    await expect(page.getByTestId('review-item')).not.toContainText('Ann');
+    await shot(page, 'review-blind');
+    for (const k of ['f', '2', '1', 'p', 'Enter']) await page.keyboard.press(k);
+    await expect(page.getByTestId('save-status')).toContainText('Saved review of #1 (failure)');
+    await expect(page.getByTestId('review-item')).toHaveAttribute('data-position', '2');
+    for (const k of ['p', '4', '1', 'p', 'Enter']) await page.keyboard.press(k);
+    await expect(page.getByTestId('save-status')).toContainText('Saved review of #2');
+    // After his decision, Ann's review of item 1 shows.
+    await page.keyboard.press('k');
+    await page.keyboard.press('k');
+    await expect(page.getByTestId('review-item')).toHaveAttribute('data-position', '1');
+    await expect(page.getByTestId('earlier-reviews')).toContainText('Ann');
+    await expect(page.getByTestId('earlier-reviews')).toContainText('correct: pass');
+
+    await page.keyboard.press('g');
+    await page.keyboard.press('q');
+    await page.getByRole('tab', { name: 'Estimates' }).click();
+    const agreement = page.getByTestId('agreement');
+    await expect(agreement).toContainText('2 items reviewed by two reviewers');
+    await expect(agreement).toContainText('Ann & Ben (2)');
+    const dis = agreement.getByTestId('disagreements');
+    await expect(dis.locator('tbody tr')).toHaveCount(3); // failure, correct and helpful on item 1
+    await expect(dis).toContainText('Ann: pass');
+    await expect(dis).toContainText('Ben: fail');
+    await agreement.scrollIntoViewIfNeeded();
+    await shot(page, 'review-agreement');
+    // Open goes to the item for adjudication.
+    await dis.getByRole('button', { name: 'Open' }).first().click();
+    await expect(page.getByTestId('review-item')).toHaveAttribute('data-position', '1');
+  } finally {
+    await server.stop();
+  }
+});
