@@ -102,3 +102,34 @@ describe('a file whose every record is rejected', () => {
     expect(sha(ws.file)).toBe(before);
   });
 });
+
+describe('files that are not what they seem', () => {
+  it('reads JSONL whose lines mix objects, arrays and scalars as JSONL, rejecting each non-object line', async () => {
+    const ws = await workspaceWithData();
+    const f = write('mixed.jsonl', [
+      '{"id":"j1","prompt":"p","response":"r","timestamp":"2026-11-20T10:00:00Z"}', '[1,2]', '3', '"str"', 'null', 'true',
+      '{"id":"j2","prompt":"p","response":"r","timestamp":"2026-11-20T10:00:00Z"}',
+    ].join('\n'));
+    const s = await runImport(ws, f, {});
+    expect(s).toMatchObject({ records_read: 7, inserted: 2, rejected: 5 });
+    expect(s.notes).toContain('format: JSONL (one JSON object per line)');
+    expect(s.rejects).toEqual([
+      { line: 2, field: null, reason: 'expected a JSON object, found an array' },
+      { line: 3, field: null, reason: 'expected a JSON object, found a number' },
+      { line: 4, field: null, reason: 'expected a JSON object, found a string' },
+      { line: 5, field: null, reason: 'expected a JSON object, found null' },
+      { line: 6, field: null, reason: 'expected a JSON object, found a boolean' },
+    ]);
+  });
+
+  it.skipIf(process.platform === 'win32')('refuses a named pipe at once instead of reading it as an empty file (or hanging)', async () => {
+    const ws = await workspaceWithData();
+    const fifo = path.join(tmpDir(), 'pipe.csv');
+    const { execFileSync } = await import('node:child_process');
+    execFileSync('mkfifo', [fifo]);
+    const e = await failure(runImport(ws, fifo, {}));
+    expect(e.code).toBe('IMPORT_UNREADABLE');
+    expect(e.message).toBe('pipe.csv is not a regular file (it is a named pipe, socket or device)');
+    expect(count(ws, 'imports')).toBe(1);
+  });
+});

@@ -498,11 +498,15 @@ function stripExt(file: string): string {
 
 /**
  * Looks at the first (up to 10) complete non-blank lines of a sample that starts with `{`: JSONL when most of them
- * are JSON objects on their own (so one bad line does not hide a JSONL file); `complete` is false when the sample
+ * are JSON objects on their own (so one bad line does not hide a JSONL file), or when most are whole JSON values and
+ * at least one is an object (arrays and scalars among the records are rejected line by line); `complete` is false when the sample
  * holds no complete line; `lines` counts the complete non-blank lines seen.
  */
 function sniffJsonLines(text: string): { jsonl: boolean; lines: number; complete: boolean } {
   let objects = 0;
+  // Lines that are a whole JSON value of any kind: a JSONL file with some arrays or scalars among its objects is
+  // still JSONL (those lines are rejected one by one); the lines of a pretty-printed document rarely parse alone.
+  let values = 0;
   let lines = 0;
   let pos = 0;
   while (lines < 10) {
@@ -511,10 +515,10 @@ function sniffJsonLines(text: string): { jsonl: boolean; lines: number; complete
     if (nl === -1 && line !== '') {
       // The last line of the sample: only count it when it parses (it may be cut, or the file's last line).
       try {
-        if (isPlainObject(JSON.parse(line))) {
-          objects++;
-          lines++;
-        }
+        const v: unknown = JSON.parse(line);
+        lines++;
+        values++;
+        if (isPlainObject(v)) objects++;
       } catch {
         // cut by the sample's end
       }
@@ -525,12 +529,14 @@ function sniffJsonLines(text: string): { jsonl: boolean; lines: number; complete
     if (line === '') continue;
     lines++;
     try {
-      if (isPlainObject(JSON.parse(line))) objects++;
+      const v: unknown = JSON.parse(line);
+      values++;
+      if (isPlainObject(v)) objects++;
     } catch {
-      // not a JSON object on its own
+      // not a JSON value on its own
     }
   }
-  return { jsonl: lines >= 2 && objects * 2 > lines, lines, complete: lines > 0 };
+  return { jsonl: lines >= 2 && (objects * 2 > lines || (objects >= 1 && values * 2 > lines)), lines, complete: lines > 0 };
 }
 
 /**
@@ -584,6 +590,13 @@ export async function detectSource(
   try {
     const st = await stat(path);
     if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    if (!st.isFile()) {
+      // A named pipe or device has no size and can be read only once; the import reads a file twice (to detect its
+      // format, then to import it), and a pipe whose writer never comes would hang the import.
+      throw new ImportFileError('UNREADABLE', path, `${name(path)} is not a regular file (it is a named pipe, socket or device)`, {
+        action: 'Save the data to a file first, then import that file.',
+      });
+    }
     size = st.size;
   } catch (err) {
     throw streamError(err, path);
