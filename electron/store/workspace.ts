@@ -113,6 +113,69 @@ function acquireLock(file: string): void {
   throw new LoupeError('CONFLICT', `Could not lock ${file}.`);
 }
 
+/**
+ * Refuses, with a message naming the path, a workspace path that is a folder, or (when creating) one whose folder
+ * does not exist, before any lock file is written beside it.
+ * @throws LoupeError WORKSPACE_NOT_OPEN (a folder), WORKSPACE_MISSING (no such folder)
+ */
+function checkWorkspacePath(abs: string, create: boolean): void {
+  let st: fs.Stats | null = null;
+  try {
+    st = fs.statSync(abs);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') throw fsOpenError(e, abs);
+  }
+  if (st?.isDirectory()) {
+    throw new LoupeError('WORKSPACE_NOT_OPEN', `${abs} is a folder, not a workspace file.`, { action: 'Choose a workspace file (for example a .sqlite file inside that folder).' });
+  }
+  if (st && !st.isFile()) {
+    throw new LoupeError('WORKSPACE_NOT_OPEN', `${abs} is not a regular file (it is a named pipe, socket or device).`, { action: 'Choose a workspace file.' });
+  }
+  const dir = path.dirname(abs);
+  if (!st && create && !(fs.existsSync(dir) && fs.statSync(dir).isDirectory())) {
+    throw new LoupeError('WORKSPACE_MISSING', `Cannot create ${abs}: the folder ${dir} does not exist.`, { action: 'Create the folder first, or choose another path.' });
+  }
+}
+
+/**
+ * A file-system error met while opening a workspace, as a LoupeError naming the path and the fix; LoupeErrors and
+ * unknown errors pass through.
+ */
+function fsOpenError(e: unknown, abs: string): unknown {
+  if (e instanceof LoupeError) return e;
+  const err = e as NodeJS.ErrnoException;
+  if (err.code === 'EACCES' || err.code === 'EPERM' || err.code === 'EROFS') {
+    const where = err.path && err.path !== abs ? ` (${err.path})` : '';
+    return new LoupeError('WORKSPACE_NOT_OPEN', `Cannot open ${abs}: ${err.code === 'EROFS' ? 'the disk is read-only' : 'permission denied'}${where}.`, {
+      action: 'Loupe needs to read and write the workspace file and to write beside it (a lock file and saves); give it access, or copy the workspace to a folder you can write.',
+    });
+  }
+  return e;
+}
+
+/**
+ * Removes the temp files of saves that a killed process left beside the workspace (`.<name>.<pid>.tmp`, as written
+ * by {@link writeFileAtomic}); each can be as large as the workspace. Called with the lock held, so no live Loupe
+ * is saving this workspace; files of a process that is still alive are left alone all the same.
+ */
+function removeStaleTempFiles(abs: string): void {
+  const dir = path.dirname(abs);
+  const prefix = `.${path.basename(abs)}.`;
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const n of names) {
+    if (!n.startsWith(prefix) || !n.endsWith('.tmp')) continue;
+    const pid = Number(n.slice(prefix.length, -'.tmp'.length));
+    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || isAlive(pid)) continue;
+    fs.rmSync(path.join(dir, n), { force: true });
+  }
+}
+
 export interface OpenOptions {
   /** Create the file when it does not exist (default false: a missing file is WORKSPACE_MISSING). */
   create?: boolean;
@@ -134,21 +197,35 @@ export class Workspace {
 
   /**
    * Opens (or creates) a workspace file: reads it in chunks, checks it is SQLite, migrates it, replays the journal.
-   * @throws LoupeError WORKSPACE_MISSING, WORKSPACE_CORRUPT, WORKSPACE_TOO_NEW, CONFLICT (locked by another process)
+   * @throws LoupeError WORKSPACE_MISSING (no file, or no folder to create it in), WORKSPACE_CORRUPT, WORKSPACE_TOO_NEW,
+   *   WORKSPACE_NOT_OPEN (a folder, a pipe, permission denied, read-only disk), CONFLICT (locked by another process)
    */
   static async open(file: string, opts: OpenOptions = {}): Promise<Workspace> {
     const abs = path.resolve(file);
     const SQL = await loadSqlJs();
+    checkWorkspacePath(abs, !!opts.create);
     const exists = fs.existsSync(abs);
     if (!exists && !opts.create) {
       throw new LoupeError('WORKSPACE_MISSING', `Workspace file not found: ${abs}`, { action: 'Create a new workspace or open another file.' });
     }
     const lock = opts.lock !== false;
-    if (lock) acquireLock(abs);
+    if (lock) {
+      try {
+        acquireLock(abs);
+      } catch (e) {
+        throw fsOpenError(e, abs);
+      }
+      removeStaleTempFiles(abs);
+    }
     try {
       let raw;
       if (exists) {
-        const bytes = readFileChunked(abs);
+        let bytes: Uint8Array;
+        try {
+          bytes = readFileChunked(abs);
+        } catch (e) {
+          throw fsOpenError(e, abs);
+        }
         if (bytes.length > 0) {
           const head = Buffer.from(bytes.subarray(0, 16)).toString('latin1');
           if (head !== SQLITE_MAGIC) {
