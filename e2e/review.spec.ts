@@ -236,6 +236,9 @@ test('overlap items are blind to the second reviewer, and agreement lists the di
     await expect(page.getByTestId('blind-note')).toContainText('1 earlier review is shown after your decision');
     await expect(page.getByTestId('earlier-reviews')).toHaveCount(0);
     await expect(page.getByTestId('review-item')).not.toContainText('Ann');
+    // To Ben the item is open, though Ann has reviewed it.
+    await expect(page.getByTestId('item-status')).toHaveText('open');
+    await expect(page.locator('[data-testid="rail-item"][data-status="open"]')).toHaveCount(4);
     await shot(page, 'review-blind');
     for (const k of ['f', '2', '1', 'p', 'Enter']) await page.keyboard.press(k);
     await expect(page.getByTestId('save-status')).toContainText('Saved review of #1 (failure)');

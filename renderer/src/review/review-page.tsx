@@ -175,11 +175,15 @@ export function ReviewPage({ queueId, start, onBack }: { queueId: number; start:
     if (position !== null) drafts.current.set(position, d);
   };
 
+  // An item's state as this reviewer sees it: an overlap item decided by one other reviewer still waits for them.
   const statusOf = useCallback((pos: number): Status => {
     const l = local.get(pos);
     if (l) return l;
-    return queue?.items[pos - 1]?.status ?? 'open';
-  }, [local, queue]);
+    const it = queue?.items[pos - 1];
+    if (!it) return 'open';
+    if (it.overlap && reviewer && !it.reviewers.includes(reviewer) && it.reviewers.length < 2) return 'open';
+    return it.status;
+  }, [local, queue, reviewer]);
 
   // Queue statuses from the store replace the optimistic ones once they arrive.
   useEffect(() => { setLocal(new Map()); }, [queue]);
@@ -299,8 +303,9 @@ export function ReviewPage({ queueId, start, onBack }: { queueId: number; start:
       const tag = target?.tagName;
       switch (e.key) {
         case '?': stop(); a.setHelp(true); return;
-        case 'j': case 'ArrowRight': stop(); if (s.item.position < s.item.size) a.go(s.item.position + 1); return;
-        case 'k': case 'ArrowLeft': stop(); if (s.item.position > 1) a.go(s.item.position - 1); return;
+        // Moves count from the position last asked for, so quick repeated presses each move one step.
+        case 'j': case 'ArrowRight': { stop(); const at = wanted.current ?? s.item.position; if (at < s.item.size) a.go(at + 1); return; }
+        case 'k': case 'ArrowLeft': { stop(); const at = wanted.current ?? s.item.position; if (at > 1) a.go(at - 1); return; }
         case 'ArrowDown': stop(); a.setActive(Math.min(s.criteria.length - 1, s.active + 1)); return;
         case 'ArrowUp': stop(); a.setActive(Math.max(0, s.active - 1)); return;
         case 'Enter':
