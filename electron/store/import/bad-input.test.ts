@@ -133,3 +133,33 @@ describe('files that are not what they seem', () => {
     expect(count(ws, 'imports')).toBe(1);
   });
 });
+
+describe('--map to paths the file does not have', () => {
+  const rec = '{"id":"x1","request":{"messages":[{"content":"hi"}]},"response":{"usage":{"prompt_tokens":5}},"timestamp":"2026-11-20T10:00:00Z"}\n';
+
+  it('refuses a path through an array without an index, showing the indexed path', async () => {
+    const ws = await workspaceWithData();
+    const before = sha(ws.file);
+    const e = await failure(runImport(ws, write('nested.jsonl', rec), { mapping: { input: 'request.messages.content' } }));
+    expect(e.code).toBe('BAD_REQUEST');
+    expect(e.message).toBe('The mapping for nested.jsonl reads input from "request.messages.content", which no record among the first 1 has. "request.messages" is an array: name an item by its index, e.g. "request.messages.0.content".');
+    expect(sha(ws.file)).toBe(before);
+  });
+
+  it('refuses a misspelt path, naming the part that exists or the fields seen', async () => {
+    const ws = await workspaceWithData();
+    const f = write('nested.jsonl', rec);
+    expect((await failure(runImport(ws, f, { mapping: { tokens_in: 'response.usage.prompt_tokns' } }))).message)
+      .toBe('The mapping for nested.jsonl reads tokens_in from "response.usage.prompt_tokns", which no record among the first 1 has. "response.usage" exists but has no "prompt_tokns".');
+    expect((await failure(runImport(ws, f, { mapping: { tokens_in: 'nothing' } }))).message)
+      .toBe('The mapping for nested.jsonl reads tokens_in from "nothing", which no record among the first 1 has. Fields seen: id, request.messages.0.content, response.usage.prompt_tokens, timestamp.');
+    expect(count(ws, 'imports')).toBe(1);
+  });
+
+  it('imports through an indexed path', async () => {
+    const ws = await workspaceWithData();
+    const s = await runImport(ws, write('nested.jsonl', rec), { mapping: { input: 'request.messages.0.content', tokens_in: 'response.usage.prompt_tokens' } });
+    expect(s.inserted).toBe(1);
+    expect(ws.db.all("SELECT input, tokens_in FROM requests WHERE id = 'x1'")).toEqual([{ input: 'hi', tokens_in: 5 }]);
+  });
+});

@@ -384,7 +384,10 @@ export function buildMapper(preset: string, sample: Record<string, unknown>[], o
         throw new LoupeError('BAD_REQUEST', `The mapping for ${ctx.fileName} names "${f}", which is not a ${kind} field. Fields: ${Object.keys(FIELD_TYPES[kind]).join(', ')}.`);
       }
       if (path === '') fields.delete(f);
-      else fields.set(f, { type: 'paths', alts: [{ path }] });
+      else {
+        checkMappedPath(ctx.fileName, prefixed ? `${kind}.${f}` : f, path, subSample[kind]);
+        fields.set(f, { type: 'paths', alts: [{ path }] });
+      }
     }
     const sentinels = new Map<string, readonly string[]>();
     for (const f of Object.keys(FIELD_TYPES[kind])) sentinels.set(f, [...optSentinels, ...(km.sentinels?.[f] ?? [])]);
@@ -582,6 +585,36 @@ export function buildMapper(preset: string, sample: Record<string, unknown>[], o
 }
 
 /** The source path a Loupe field was read from in this record (the alternative present), for messages. */
+/**
+ * Refuses a mapping to a path that none of the sampled records has (a typo, or a path through an array without an
+ * item index), which would otherwise leave the field empty in every row without a word.
+ * @throws LoupeError BAD_REQUEST naming the file, the field, the path, and the part of the path that was found
+ */
+function checkMappedPath(fileName: string, field: string, path: string, sample: readonly Record<string, unknown>[]): void {
+  if (sample.length === 0 || sample.some((r) => getPathImpl(r, path) !== undefined)) return;
+  const parts = path.split('.');
+  let found = '';
+  let foundArray = false;
+  for (let i = parts.length - 1; i > 0; i--) {
+    const prefix = parts.slice(0, i).join('.');
+    const hit = sample.map((r) => getPathImpl(r, prefix)).find((v) => v !== undefined);
+    if (hit !== undefined) {
+      found = prefix;
+      foundArray = Array.isArray(hit);
+      break;
+    }
+  }
+  const rest = parts.slice(found === '' ? 0 : found.split('.').length).join('.');
+  const hint = found === ''
+    ? ` Fields seen: ${listPaths(sample as Record<string, unknown>[]).slice(0, 20).join(', ') || '(none)'}.`
+    : foundArray
+      ? ` "${found}" is an array: name an item by its index, e.g. "${found}.0.${rest}".`
+      : ` "${found}" exists but has no "${rest}".`;
+  throw new LoupeError('BAD_REQUEST',
+    `The mapping for ${fileName} reads ${field} from "${path}", which no record among the first ${sample.length.toLocaleString('en-US')} has.${hint}`,
+    { action: 'Correct the path (dotted, with array items by index), or leave the field unmapped.', details: { file: fileName, field, path } });
+}
+
 function sourceName(plan: KindPlan, field: string, rec: Record<string, unknown>): string {
   const r = plan.fields.get(field);
   if (!r || r.type === 'const') return field;
