@@ -7,6 +7,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
+import type { Page } from '@playwright/test';
 import { expect, repoRoot, serve, shot, test, type Served } from './fixtures';
 import { createQueueByKeyboard, current, downloadText, dropSandboxNotices, median, reviewOne, setReviewerByKeyboard, type Entered } from './review-helpers';
 
@@ -199,6 +200,18 @@ test('demo workspace: a keyboard-only weekly review survives a restart and reach
   }
 });
 
+/** Creates a new tag on the review screen by keyboard and adds it to the item's draft. */
+async function reviewTag(page: Page, name: string): Promise<void> {
+  await page.keyboard.press('t');
+  await page.keyboard.type(name);
+  await expect(page.getByRole('option', { name: new RegExp(`Create tag.*${name}`) })).toBeVisible();
+  await page.keyboard.press('Enter');
+  await expect(page.getByLabel('New tag name')).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('tag-picker').getByTestId('tag-chip')).toHaveText([new RegExp(name)]);
+  await page.keyboard.press('Escape');
+}
+
 test('overlap items are blind to the second reviewer, and agreement lists the disagreement for adjudication', async ({ page, dir }) => {
   const ws = path.join(dir, 'demo.sqlite');
   execFileSync(process.execPath, [path.join(repoRoot, 'bin/loupe.js'), 'demo', '--workspace', ws], { cwd: repoRoot, stdio: 'pipe' });
@@ -219,7 +232,9 @@ test('overlap items are blind to the second reviewer, and agreement lists the di
     // Ann: items 1 and 2 pass.
     for (const pos of ['1', '2']) {
       await expect(page.getByTestId('review-item')).toHaveAttribute('data-position', pos);
-      for (const k of ['p', '4', '1', 'p', 'Enter']) await page.keyboard.press(k);
+      for (const k of ['p', '4', '1', 'p']) await page.keyboard.press(k);
+      if (pos === '1') await reviewTag(page, 'alpha');
+      await page.keyboard.press('Enter');
       await expect(page.getByTestId('save-status')).toContainText(`Saved review of #${pos}`);
     }
     const first = (await page.locator('[data-testid="rail-item"][data-position="1"]').getAttribute('title'))!;
@@ -240,7 +255,9 @@ test('overlap items are blind to the second reviewer, and agreement lists the di
     await expect(page.getByTestId('item-status')).toHaveText('open');
     await expect(page.locator('[data-testid="rail-item"][data-status="open"]')).toHaveCount(4);
     await shot(page, 'review-blind');
-    for (const k of ['f', '2', '1', 'p', 'Enter']) await page.keyboard.press(k);
+    for (const k of ['f', '2', '1', 'p']) await page.keyboard.press(k);
+    await reviewTag(page, 'beta');
+    await page.keyboard.press('Enter');
     await expect(page.getByTestId('save-status')).toContainText('Saved review of #1 (failure)');
     await expect(page.getByTestId('review-item')).toHaveAttribute('data-position', '2');
     for (const k of ['p', '4', '1', 'p', 'Enter']) await page.keyboard.press(k);
@@ -267,6 +284,32 @@ test('overlap items are blind to the second reviewer, and agreement lists the di
     // Open goes to the item for adjudication.
     await dis.getByRole('button', { name: 'Open' }).first().click();
     await expect(page.getByTestId('review-item')).toHaveAttribute('data-position', '1');
+
+    // Tags: merge "beta" into "alpha" (both on item 1: one item), then rename "alpha" with a colour and description.
+    await page.getByRole('button', { name: '← Queues' }).click();
+    await page.getByRole('tab', { name: 'Tags' }).click();
+    const beta = page.locator('[data-testid="tag-row"][data-tag="beta"]');
+    await beta.getByRole('button', { name: 'Merge…' }).click();
+    await page.getByLabel('Merge into').selectOption({ label: 'alpha' });
+    await page.getByRole('button', { name: 'Merge', exact: true }).click();
+    await expect(page.getByTestId('tag-row')).toHaveCount(1);
+    const alpha = page.locator('[data-testid="tag-row"][data-tag="alpha"]');
+    await expect(alpha.locator('td.num.strong')).toHaveText('1');
+    await alpha.getByRole('button', { name: 'Edit' }).click();
+    await page.getByLabel('Tag name').fill('wrong-plan-steps');
+    await page.getByLabel('Tag description').fill('Steps that do not match the product');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect(page.locator('[data-testid="tag-row"][data-tag="wrong-plan-steps"]')).toContainText('Steps that do not match the product');
+
+    // Extend the queue: two more items at the end, the first four unchanged.
+    await page.getByRole('tab', { name: 'Queues' }).click();
+    const qrow = page.getByTestId('queue-row').first();
+    await qrow.getByRole('button', { name: 'Strata' }).click();
+    await page.getByLabel('Items to add').fill('2');
+    await page.getByRole('button', { name: 'Extend queue' }).click();
+    await expect(page.getByTestId('queue-detail').getByRole('status')).toContainText('Added 2 items at the end of the queue');
+    await expect(qrow.locator('td.num')).toHaveText('6');
+    await expect(qrow.getByTestId('queue-progress')).toHaveText('2 reviewed · 0 skipped · 4 open');
   } finally {
     await server.stop();
   }
