@@ -191,6 +191,28 @@ describe('browser-mode server', () => {
     expect((await request(srv.port, { method: 'POST', path: '/api/upload?name=x.csv', body })).status).toBe(403);
   });
 
+  it('answers an API call body past 1 MiB with 413 and the reason, declared or streamed', async () => {
+    const expected = { ok: false, error: { code: 'BAD_REQUEST', message: 'The body of workspace.info is larger than 1048576 bytes (1 MiB), the most an API call takes.', action: 'Send files through /api/upload.' } };
+    const big = Buffer.alloc(2 * 1024 * 1024, 0x20);
+    const declared = await request(srv.port, { method: 'POST', path: '/api/call/workspace.info', headers: { ...auth, 'Content-Type': 'application/json' }, body: big });
+    expect(declared.status).toBe(413);
+    expect(JSON.parse(declared.body)).toEqual(expected);
+    const file = path.join(dir, 'big-body.json');
+    fs.writeFileSync(file, big);
+    const streamed = await request(srv.port, { method: 'POST', path: '/api/call/workspace.info', headers: { ...auth, 'Content-Type': 'application/json' }, body: fs.createReadStream(file) });
+    expect(streamed.status).toBe(413);
+    expect(JSON.parse(streamed.body)).toEqual(expected);
+    expect((await call('workspace.info', {})).status).toBe(200);
+  });
+
+  it('refuses an upload whose name holds a NUL or another control character', async () => {
+    for (const name of ['a\u0000b.csv', '\u0000', 'x\n.csv']) {
+      const r = await request(srv.port, { method: 'POST', path: `/api/upload?name=${encodeURIComponent(name)}`, headers: auth, body: 'id\n1\n' });
+      expect(r.status).toBe(400);
+      expect(JSON.parse(r.body)).toEqual({ ok: false, error: { code: 'BAD_REQUEST', message: `Upload name ${JSON.stringify(name)} contains control characters (such as NUL); send the file's own name.` } });
+    }
+  });
+
   it.skipIf(!fs.existsSync(ticketsCsv))('imports a real uploaded file end to end: upload, import.start, import.finished over SSE, counts', async () => {
     const finished = new Promise<string>((resolve, reject) => {
       const req = http.get({ host: '127.0.0.1', port: srv.port, path: `/api/events?token=${encodeURIComponent(srv.token)}` }, (res) => {

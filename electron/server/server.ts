@@ -151,10 +151,20 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       return sendJson(res, 415, { ok: false, error: { code: 'BAD_REQUEST', message: 'API calls must send Content-Type: application/json.' } });
     }
     let body: unknown;
+    const declared = Number(headerValue(req.headers['content-length']) ?? NaN);
+    if (Number.isFinite(declared) && declared > MAX_CALL_BYTES) {
+      res.setHeader('Connection', 'close');
+      req.resume();
+      return sendJson(res, 413, { ok: false, error: callTooLarge(method) });
+    }
     try {
       const text = await readBody(req, MAX_CALL_BYTES);
       body = text.trim() === '' ? {} : JSON.parse(text);
     } catch (e) {
+      if (e instanceof BodyTooLarge) {
+        res.setHeader('Connection', 'close');
+        return sendJson(res, 413, { ok: false, error: callTooLarge(method) });
+      }
       const err = e instanceof LoupeError ? e.toData() : { code: 'BAD_REQUEST' as ErrorCode, message: `The body of ${method} is not valid JSON: ${e instanceof Error ? e.message : String(e)}` };
       return sendJson(res, 400, { ok: false, error: err });
     }
@@ -185,6 +195,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     if (original === '' || original.length > 255) {
       req.resume();
       return sendJson(res, 400, { ok: false, error: { code: 'BAD_REQUEST', message: 'Upload needs ?name=<original file name> (1-255 characters).' } });
+    }
+    // The name is shown and kept in the import history; a NUL or other control character there would cut or garble
+    // it in reports, terminals and the sqlite3 shell. No file system allows them in a name, so no real file has one.
+    // eslint-disable-next-line no-control-regex
+    if (/[\u0000-\u001f\u007f]/.test(original)) {
+      req.resume();
+      return sendJson(res, 400, { ok: false, error: { code: 'BAD_REQUEST', message: `Upload name ${JSON.stringify(original)} contains control characters (such as NUL); send the file's own name.` } });
     }
     const declared = Number(headerValue(req.headers['content-length']) ?? NaN);
     if (Number.isFinite(declared) && declared > MAX_UPLOAD_BYTES) {
@@ -335,20 +352,35 @@ function tooLarge(name: string): LoupeErrorData {
   };
 }
 
+/** A call body past {@link MAX_CALL_BYTES}; answered 413 rather than by cutting the connection. */
+class BodyTooLarge extends Error {}
+
+function callTooLarge(method: string): LoupeErrorData {
+  return { code: 'BAD_REQUEST', message: `The body of ${method} is larger than ${MAX_CALL_BYTES} bytes (1 MiB), the most an API call takes.`, action: 'Send files through /api/upload.' };
+}
+
+/**
+ * Reads a request body as UTF-8 text.
+ * @throws BodyTooLarge past `limit` bytes, once the body has ended: the rest is read and dropped (not kept), so the
+ *   caller can answer; a destroyed socket would leave the client with no reason at all
+ */
 function readBody(req: http.IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let over = false;
     req.on('data', (c: Buffer) => {
+      if (over) return;
       size += c.length;
       if (size > limit) {
-        reject(new LoupeError('BAD_REQUEST', `The request body is larger than ${limit} bytes.`));
-        req.destroy();
+        over = true;
+        chunks.length = 0;
         return;
       }
       chunks.push(c);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    // Answering before the body ends would have the client's writes meet a closed socket (a reset, not the answer).
+    req.on('end', () => (over ? reject(new BodyTooLarge()) : resolve(Buffer.concat(chunks).toString('utf8'))));
     req.on('error', reject);
   });
 }
