@@ -413,6 +413,7 @@ function QueueRail({ queue, position, statusOf, onPick, onBack, decided }: {
           <div className="small muted" data-testid="rail-progress">{fmtInt(decided)} of {fmtInt(queue.size)} decided</div>
         )}
         {queue && <div className="meter thin"><span style={{ width: `${queue.size ? (decided / queue.size) * 100 : 0}%` }} /></div>}
+        {queue && queue.size > 0 && decided >= queue.size && <div className="small ok-note" role="status">Every item has a decision. The estimates and the report are ready.</div>}
       </div>
       <div className="rail-scroll" ref={scrollRef}>
         <div style={{ height: v.getTotalSize(), position: 'relative' }}>
