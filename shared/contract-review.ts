@@ -39,6 +39,8 @@ export const queueDesignSchema = z.object({
   week: isoWeekSchema.optional(),
   from_ts: z.number().int().optional(),
   to_ts: z.number().int().optional(),
+  /** Also sample requests without a timestamp (benchmark logs and conversation dumps often have none). */
+  include_undated: z.boolean().default(false),
   size: z.number().int().min(1).max(20000),
   strata: strataFieldSchema.nullable().optional(),
   allocation: z.enum(['proportional', 'equal']).default('proportional'),

@@ -40,6 +40,8 @@ export interface QueueDesign {
   /** Start (inclusive) and end (exclusive) of the period, UTC epoch ms. */
   from_ts: number;
   to_ts: number;
+  /** Whether requests without a timestamp belong to the population too (false in designs stored before it existed). */
+  include_undated?: boolean;
   time_zone: string;
   /** Requested queue size N (the queue is smaller only when fewer items are eligible). */
   size: number;

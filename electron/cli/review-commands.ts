@@ -4,7 +4,7 @@
  *
  *   loupe queue create --workspace W.sqlite --week 2026-W47 --size 100 --seed 7 [--strata FIELD]
  *                      [--oversample SIGNAL=SHARE ...] [--allocation proportional|equal] [--min-per-stratum N]
- *                      [--overlap SHARE] [--name NAME] [--json]
+ *                      [--overlap SHARE] [--name NAME] [--include-undated] [--json]
  *     --json prints {"queue_id", "items": [{"request_id", "stratum", "reason", "inclusion_probability"}]}
  *   loupe report --workspace W.sqlite --week 2026-W47 --format md|html|csv|json --out FILE ("-" for stdout)
  */
@@ -54,7 +54,7 @@ export function parseOversample(values: string[] | undefined): Partial<Record<Re
 
 interface QueueOpts {
   workspace: string; week?: string; from?: string; to?: string; size: string; seed?: string; strata?: string; oversample?: string[];
-  allocation?: 'proportional' | 'equal'; minPerStratum?: string; overlap?: string; name?: string; filter?: string[]; json?: boolean;
+  allocation?: 'proportional' | 'equal'; minPerStratum?: string; overlap?: string; name?: string; filter?: string[]; json?: boolean; includeUndated?: boolean;
 }
 
 function parseTime(flag: string, v: string): number {
@@ -89,6 +89,7 @@ export function queueDesignFromFlags(o: QueueOpts): QueueDesignInput {
     oversample: parseOversample(o.oversample),
     overlap: o.overlap === undefined ? 0 : parseShare('--overlap', o.overlap),
     filters,
+    include_undated: !!o.includeUndated,
     ...(o.name ? { name: o.name } : {}),
   };
 }
@@ -144,6 +145,7 @@ export function registerReviewCommands(program: Command, run: (p: Promise<number
     .option('--week <week>', 'ISO week in the workspace time zone, e.g. 2026-W47')
     .option('--from <time>', 'start of a time range (ISO), instead of --week')
     .option('--to <time>', 'end of the time range (ISO, exclusive)')
+    .option('--include-undated', 'also sample requests without a timestamp (e.g. benchmark logs)')
     .requiredOption('--size <n>', 'number of items')
     .option('--seed <n>', 'random seed (same workspace, design and seed: same queue)', '1')
     .option('--strata <field>', 'stratify on a request column (feature, model, model_version, segment, ...) or extra.<path>')

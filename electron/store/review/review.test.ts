@@ -433,3 +433,24 @@ describe('the review report', () => {
     expect(await code(() => renderReport(ws, { week: '2026-W40', format: 'md' }))).toMatch(/^NOT_FOUND: No review queue exists for 2026-W40/);
   });
 });
+
+describe('undated requests', () => {
+  it('are outside every period unless the design includes them; then each has the inclusion probability of its stratum', async () => {
+    const ws = await workspace();
+    insertRows(ws, [
+      { id: 'd1', ts: W47_START + 1000, feature: 'a' },
+      { id: 'd2', ts: W47_START + 2000, feature: 'b' },
+    ]);
+    ws.db.tx(() => {
+      for (let i = 0; i < 8; i++) ws.db.run("INSERT INTO requests (id, ts, feature, input, output, import_id) VALUES (?, NULL, 'a', ?, 'out', 1)", [`u${i}`, `undated input ${i}`]);
+    });
+    const dated = createQueue(ws, { week: '2026-W47', size: 10, strata: 'feature', seed: 3 });
+    expect(dated.items.map((i) => i.request_id).sort()).toEqual(['d1', 'd2']);
+    const all = createQueue(ws, { week: '2026-W47', size: 10, strata: 'feature', seed: 3, include_undated: true });
+    expect(all.items).toHaveLength(10);
+    expect(new Set(all.items.map((i) => i.inclusion_probability))).toEqual(new Set([1]));
+    const half = createQueue(ws, { week: '2026-W47', size: 5, strata: 'feature', seed: 3, include_undated: true });
+    const byStratum = Object.fromEntries(half.strata.map((s) => [s.key, s.population]));
+    expect(byStratum).toEqual({ 'feature=a': 9, 'feature=b': 1 });
+  });
+});

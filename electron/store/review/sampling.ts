@@ -102,7 +102,7 @@ export function resolveDesign(input: QueueDesignInput, timeZone: string): QueueD
   const label = week ?? `${DateTime.fromMillis(from, { zone: timeZone }).toISODate()}–${DateTime.fromMillis(to - 1, { zone: timeZone }).toISODate()}`;
   return {
     name: input.name?.trim() || `${label} review${strata ? ` by ${strata}` : ''}`,
-    week, from_ts: from, to_ts: to, time_zone: timeZone,
+    week, from_ts: from, to_ts: to, include_undated: input.include_undated ?? false, time_zone: timeZone,
     size: input.size,
     strata,
     allocation: input.allocation ?? 'proportional',
@@ -124,9 +124,9 @@ function strataExpr(field: string | null): { expr: string; params: string[] } {
 }
 
 /** WHERE clauses of a design's period and filters on `requests`. */
-export function periodWhere(d: Pick<QueueDesign, 'from_ts' | 'to_ts' | 'filters'>, alias = ''): { sql: string; params: Array<string | number> } {
+export function periodWhere(d: Pick<QueueDesign, 'from_ts' | 'to_ts' | 'filters' | 'include_undated'>, alias = ''): { sql: string; params: Array<string | number> } {
   const a = alias ? `${alias}.` : '';
-  const parts = [`${a}ts >= ?`, `${a}ts < ?`];
+  const parts = [d.include_undated ? `((${a}ts >= ? AND ${a}ts < ?) OR ${a}ts IS NULL)` : `${a}ts >= ? AND ${a}ts < ?`];
   const params: Array<string | number> = [d.from_ts, d.to_ts];
   const f: QueueFilters = d.filters;
   for (const col of ['model', 'model_version', 'feature', 'segment', 'lang', 'status'] as const) {

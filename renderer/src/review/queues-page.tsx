@@ -32,6 +32,7 @@ interface FormState {
   oversample: Record<ReviewSignal, string>;
   overlap: string;
   seed: string;
+  undated: boolean;
 }
 
 /** A number field's text as an integer in [min, max], or an error message naming the field. */
@@ -208,6 +209,8 @@ function NewQueueForm({ onCreated, formRef }: { onCreated: (c: QueueCreated) => 
   const [f, setF] = useState<FormState>(() => ({
     name: '', mode: 'week', week: initialWeek, from: days?.from ?? '', to: days?.to ?? '', size: '100', strata: 'feature',
     allocation: 'proportional', min: '2', oversample: { thumbs_down: '10', low_score: '0', ticket: '5', error: '5', slow: '0' }, overlap: '0', seed: '1',
+    // Benchmark logs and conversation dumps often carry no time at all; include them when nothing is dated.
+    undated: info.first_ts === null,
   }));
   const [error, setError] = useState<LoupeErrorData | null>(null);
   const [busy, setBusy] = useState(false);
@@ -241,6 +244,7 @@ function NewQueueForm({ onCreated, formRef }: { onCreated: (c: QueueCreated) => 
       const r = await client.call('queues.create', {
         ...(f.name.trim() ? { name: f.name.trim() } : {}), ...period, size: size as number, strata: f.strata || null,
         allocation: f.allocation, min_per_stratum: min as number, oversample, overlap: (overlap as number) / 100, seed: seed as number, filters: {},
+        include_undated: f.undated,
       });
       setError(null);
       onCreated(r);
@@ -267,6 +271,10 @@ function NewQueueForm({ onCreated, formRef }: { onCreated: (c: QueueCreated) => 
             <label className="stack-label">To<input type="date" value={f.to} onChange={(e) => set('to', e.target.value)} aria-label="To date" /></label>
           </div>
         )}
+        <label className="check-label" title="Requests with no timestamp belong to no week; include them in this queue's population">
+          <input type="checkbox" checked={f.undated} onChange={(e) => set('undated', e.target.checked)} aria-label="Include requests without a timestamp" />
+          <span>Include requests without a timestamp</span>
+        </label>
         <label className="stack-label">Size<input type="number" min={1} max={20000} value={f.size} onChange={(e) => set('size', e.target.value)} aria-label="Size" /></label>
         <label className="stack-label">Strata field
           <select value={f.strata} onChange={(e) => set('strata', e.target.value)} aria-label="Strata field">
