@@ -111,9 +111,17 @@ const pct = (v: number | null) => (v === null ? '–' : `${(v * 100).toFixed(1)}
 const interval = (m: RateEstimate) => (m.low === null || m.high === null ? '–' : `${pct(m.low)} – ${pct(m.high)}`);
 const kappaText = (v: number | null) => (v === null ? '–' : v.toFixed(3));
 
-/** Escapes text for Markdown: HTML-significant characters become entities, Markdown syntax is backslashed. */
+/**
+ * Escapes text for Markdown: HTML-significant characters become entities; inline syntax (code, emphasis, links,
+ * table pipes, strikethrough) is backslashed anywhere; block syntax (headings, lists, quotes) only where it could
+ * act, at the start of the text (newlines become spaces). Dates and ids such as 2026-W47 stay readable.
+ */
 export function escapeMd(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/([\\`*_[\]{}()#+!|~-])/g, '\\$1').replace(/\r?\n/g, ' ');
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+    .replace(/([\\`*_[\]|~])/g, '\\$1')
+    .replace(/\r?\n/g, ' ')
+    .replace(/^(\s*)([#+\-=])/, '$1\\$2')
+    .replace(/^(\s*\d+)([.)])/, '$1\\$2');
 }
 
 /** Escapes text for HTML element content and quoted attribute values. */

@@ -454,3 +454,17 @@ describe('undated requests', () => {
     expect(byStratum).toEqual({ 'feature=a': 9, 'feature=b': 1 });
   });
 });
+
+describe('Markdown escaping in the report', () => {
+  it('keeps dates and ids readable and makes untrusted text inert', async () => {
+    const { escapeMd } = await import('./report');
+    expect(escapeMd('2026-W47 from 2026-11-16T00:00:00.000Z (UTC)')).toBe('2026-W47 from 2026-11-16T00:00:00.000Z (UTC)');
+    expect(escapeMd('<img src=x onerror=alert(1)>')).toBe('&lt;img src=x onerror=alert(1)&gt;');
+    expect(escapeMd('a | b *bold* [link](http://x) `code` ~~s~~ _i_')).toBe('a \\| b \\*bold\\* \\[link\\](http://x) \\`code\\` \\~\\~s\\~\\~ \\_i\\_');
+    expect(escapeMd('# heading')).toBe('\\# heading');
+    expect(escapeMd('- item')).toBe('\\- item');
+    expect(escapeMd('1. item')).toBe('1\\. item');
+    expect(escapeMd('line one\nline two')).toBe('line one line two');
+    expect(escapeMd('=SUM(A1)')).toBe('\\=SUM(A1)');
+  });
+});
