@@ -3,7 +3,7 @@
  * scripts rely on; keep them stable.
  *
  * Exit codes: 0 the command ran (an import with rejected rows still ran); 1 refused (workspace unchanged, reason on
- * stderr); 2 bad usage.
+ * stderr); 2 bad usage; 130 interrupted by Ctrl-C (the running import was cancelled, the workspace is unchanged).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,8 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import cliProgress from 'cli-progress';
 import { IANAZone } from 'luxon';
-import type { ImportOptions } from '../../shared/contract';
-import { LoupeError, toErrorData } from '../../shared/errors';
+import type { EventMap, ImportOptions } from '../../shared/contract';
+import { fromErrorData, LoupeError, toErrorData } from '../../shared/errors';
 import type { ImportSummary, RecordKind, WorkspaceInfo } from '../../shared/types';
 import { StoreClient } from '../store/client';
 import { registerReviewCommands } from './review-commands';
@@ -20,6 +20,8 @@ import { registerReviewCommands } from './review-commands';
 export const EXIT_OK = 0;
 export const EXIT_REFUSED = 1;
 export const EXIT_USAGE = 2;
+/** Ctrl-C during an import: the running import was cancelled, the workspace is as it was (128 + SIGINT). */
+export const EXIT_INTERRUPTED = 130;
 
 class UsageError extends Error {}
 
@@ -87,9 +89,19 @@ async function importCommand(files: string[], o: { workspace: string; kind?: Rec
   const mapping = parseMaps(o.map);
   const { client, created } = await openClient(o.workspace, true);
   let code = EXIT_OK;
+  // Ctrl-C cancels the running import between chunks (the workspace stays as it was) and closes cleanly.
+  let interrupted = false;
+  const onSigint = () => {
+    if (interrupted) return;
+    interrupted = true;
+    process.stderr.write('\nloupe import: interrupted; cancelling the running import…\n');
+    if (currentJob) void client.call('import.cancel', { job_id: currentJob }).catch(() => undefined);
+  };
+  process.on('SIGINT', onSigint);
   try {
     if (created && o.tz) await client.call('workspace.setTimeZone', { time_zone: o.tz });
     for (const file of files) {
+      if (interrupted) break;
       const options: ImportOptions = {
         ...(o.kind ? { kind: o.kind } : {}), ...(o.preset ? { preset: o.preset } : {}), ...(mapping ? { mapping } : {}),
         ...(o.tz ? { time_zone: o.tz } : {}), ...(o.linkWindow ? { link_window_hours: Number(o.linkWindow) } : {}),
@@ -108,7 +120,7 @@ async function importCommand(files: string[], o: { workspace: string; kind?: Rec
         bar.update(p.bytes_read, payload);
       });
       try {
-        const s = await client.call('internal.importFileWait', { path: path.resolve(file), file_name: path.basename(file), options });
+        const s = await runJob(client, path.resolve(file), path.basename(file), options);
         if (bar && started) { bar.update(s.records_read ? bar.getTotal() : 0); bar.stop(); }
         if (o.json) process.stdout.write(`${JSON.stringify(summaryJson(s))}\n`);
         else process.stdout.write(`${describe(s)}\n`);
@@ -123,9 +135,38 @@ async function importCommand(files: string[], o: { workspace: string; kind?: Rec
       }
     }
   } finally {
+    process.off('SIGINT', onSigint);
     await client.close();
   }
-  return code;
+  return interrupted ? EXIT_INTERRUPTED : code;
+}
+
+/** The import job running in this process, so Ctrl-C can cancel it. */
+let currentJob: string | null = null;
+
+/**
+ * Starts an import job in the store worker and waits for its `import.finished` event.
+ * @returns the summary
+ * @throws LoupeError from the job (IMPORT_*, WORKSPACE_TOO_LARGE, IMPORT_CANCELLED)
+ */
+async function runJob(client: StoreClient, file: string, fileName: string, options: ImportOptions): Promise<ImportSummary> {
+  const finished = new Map<string, EventMap['import.finished']>();
+  let wake: (() => void) | null = null;
+  const off = client.on('import.finished', (e) => {
+    finished.set(e.job_id, e);
+    wake?.();
+  });
+  try {
+    const { job_id } = await client.call('internal.importFile', { path: file, file_name: fileName, options });
+    currentJob = job_id;
+    while (!finished.has(job_id)) await new Promise<void>((resolve) => { wake = resolve; });
+    const e = finished.get(job_id)!;
+    if (e.ok) return e.summary;
+    throw fromErrorData(e.error);
+  } finally {
+    currentJob = null;
+    off();
+  }
 }
 
 /** `loupe info --workspace W`: counts, time range, time zone and import history. */
