@@ -77,6 +77,25 @@ describe('loupe CLI', () => {
     if (cost.status === 0) expect(cost.stdout.trim()).toBe('0.00135|price_table');
   });
 
+  it('a refused import into a workspace that did not exist leaves no workspace, journal or lock behind', () => {
+    const d = tmp();
+    const w = path.join(d, 'new.sqlite');
+    const bad = path.join(d, 'bin.jsonl');
+    fs.writeFileSync(bad, Buffer.from([0, 1, 2, 3, 0, 0, 255, 254, 0, 7, 8, 9, 0, 0, 0, 1]));
+    const empty = path.join(d, 'empty.jsonl');
+    fs.writeFileSync(empty, '');
+    const r = loupe('import', bad, empty, '--workspace', w, '--tz', 'Europe/Berlin');
+    expect(r.code).toBe(1);
+    expect(r.stderr.match(/The workspace is unchanged\./g)?.length).toBe(2);
+    expect(fs.readdirSync(d).sort()).toEqual(['bin.jsonl', 'empty.jsonl']);
+    // One good file among refused ones keeps the new workspace.
+    const good = path.join(d, 'good.jsonl');
+    fs.writeFileSync(good, '{"request_id":"a","timestamp":"2026-11-17T10:00:00Z","input":"q","output":"a"}\n');
+    expect(loupe('import', bad, good, '--workspace', w).code).toBe(1);
+    expect(fs.existsSync(w)).toBe(true);
+    expect(JSON.parse(loupe('info', '--workspace', w, '--json').stdout)).toMatchObject({ requests: 1 });
+  });
+
   it('info refuses a missing workspace with exit 1 and does not create it', () => {
     const w = path.join(tmp(), 'none.sqlite');
     const r = loupe('info', '--workspace', w);

@@ -89,6 +89,7 @@ async function importCommand(files: string[], o: { workspace: string; kind?: Rec
   const mapping = parseMaps(o.map);
   const { client, created } = await openClient(o.workspace, true);
   let code = EXIT_OK;
+  let imported = 0;
   // Ctrl-C cancels the running import between chunks (the workspace stays as it was) and closes cleanly.
   let interrupted = false;
   const onSigint = () => {
@@ -121,6 +122,7 @@ async function importCommand(files: string[], o: { workspace: string; kind?: Rec
       });
       try {
         const s = await runJob(client, path.resolve(file), path.basename(file), options);
+        imported++;
         if (bar && started) { bar.update(s.records_read ? bar.getTotal() : 0); bar.stop(); }
         if (o.json) process.stdout.write(`${JSON.stringify(summaryJson(s))}\n`);
         else process.stdout.write(`${describe(s)}\n`);
@@ -137,8 +139,17 @@ async function importCommand(files: string[], o: { workspace: string; kind?: Rec
   } finally {
     process.off('SIGINT', onSigint);
     await client.close();
+    // "Refused: the workspace is unchanged" must hold for a workspace this command created too: when nothing was
+    // imported into it, it did not exist before and must not exist after.
+    if (created && imported === 0) removeWorkspaceFiles(o.workspace);
   }
   return interrupted ? EXIT_INTERRUPTED : code;
+}
+
+/** Deletes a workspace file and the journal and lock files beside it (missing files are ignored). */
+function removeWorkspaceFiles(workspace: string): void {
+  const abs = path.resolve(workspace);
+  for (const f of [abs, `${abs}.loupe-journal`, `${abs}.loupe-lock`]) fs.rmSync(f, { force: true });
 }
 
 /** The import job running in this process, so Ctrl-C can cancel it. */
