@@ -14,6 +14,7 @@ import type {
 } from './types';
 import { LoupeError, type LoupeErrorData } from './errors';
 import { reviewMethods } from './contract-review';
+import { metricsMethods } from './contract-metrics';
 
 const recordKind = z.enum(['requests', 'feedback', 'tickets']);
 const id = z.string().min(1).max(4096);
@@ -152,6 +153,7 @@ export const contract = {
   'tickets.get': method<z.ZodObject<{ id: typeof id }>, TicketDetail>(z.object({ id })),
   'records.facets': method<z.ZodObject<Record<string, never>>, Facets>(z.object({})),
   ...reviewMethods,
+  ...metricsMethods,
 };
 
 export type Contract = typeof contract;

@@ -14,6 +14,7 @@ import type { AnyMethod, AnyResult, InternalMethods } from './protocol';
 import { facets, getRequest, getTicket, importHistory, queryRequests, queryTickets, workspaceInfo } from './queries';
 import { Workspace } from './workspace';
 import { dispatchReview, reviewContext } from './review/handlers';
+import { dispatchMetrics, isMetricsMethod } from './metrics/handlers';
 
 type Emit = <E extends EventName>(event: E, payload: EventMap[E]) => void;
 
@@ -75,7 +76,11 @@ export class StoreService {
       case 'tickets.query': return queryTickets(db, p.params as never) as AnyResult<M>;
       case 'tickets.get': return getTicket(db, (p.params as { id: string }).id) as AnyResult<M>;
       case 'records.facets': return facets(db) as AnyResult<M>;
-      default: return dispatchReview(reviewContext(ws, (tables) => this.emit('tables.changed', { tables }), () => this.afterCommit()), p.method, p.params) as AnyResult<M>;
+      default:
+        if (isMetricsMethod(p.method)) {
+          return dispatchMetrics(ws, p.method, p.params, () => { this.afterCommit(); this.emit('tables.changed', { tables: ['meta'] }); }) as AnyResult<M>;
+        }
+        return dispatchReview(reviewContext(ws, (tables) => this.emit('tables.changed', { tables }), () => this.afterCommit()), p.method, p.params) as AnyResult<M>;
     }
   }
 

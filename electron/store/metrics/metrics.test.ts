@@ -1,0 +1,192 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Workspace } from '../workspace';
+import { runImport } from '../import/pipeline';
+import { metricsSeries } from './series';
+import { metricsDrift } from './drift';
+import { DEFAULT_THRESHOLDS, getThresholds, setThresholds } from './thresholds';
+import { weekWindow } from './common';
+import { percentiles } from '../../../shared/stats';
+
+const repo = path.resolve(__dirname, '../../..');
+const samples = path.join(repo, 'data/samples');
+const NOW = Date.UTC(2026, 10, 29);
+const dirs: string[] = [];
+const tmp = () => { const d = fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-metrics-')); dirs.push(d); return d; };
+afterAll(() => { while (dirs.length) fs.rmSync(dirs.pop()!, { recursive: true, force: true }); });
+
+describe('metrics on the demo data (data/samples)', () => {
+  let ws: Workspace;
+  beforeAll(async () => {
+    ws = await Workspace.open(path.join(tmp(), 'demo.sqlite'), { create: true });
+    for (const f of ['requests.jsonl.gz', 'feedback.jsonl.gz', 'tickets.csv']) await runImport(ws, path.join(samples, f), {});
+  }, 120_000);
+  afterAll(() => ws.close());
+
+  it('W40: search-answer error rate ≈ 6.0% against ~1.1% in the other weeks, and the breach is an alert', () => {
+    const s = metricsSeries(ws.db, 'UTC', { bucket: 'week', filter: {}, breakdown: 'feature' }, DEFAULT_THRESHOLDS, NOW);
+    expect(s.buckets.map((b) => b.label)).toEqual(Array.from({ length: 12 }, (_, i) => `2026-W${36 + i}`));
+    expect(s.buckets.reduce((n, b) => n + b.requests, 0)).toBe(18000);
+    expect(s.buckets[0]!.requests).toBe(1335);
+    expect(s.buckets[11]!.requests).toBe(1665);
+    const sa = s.breakdown!.groups.find((g) => g.key === 'search-answer')!;
+    const w40 = sa.points.find((p) => p.label === '2026-W40')!;
+    expect(w40.error_rate!).toBeCloseTo(0.06, 2);
+    const others = sa.points.filter((p) => p.label !== '2026-W40');
+    const otherRate = others.reduce((n, p) => n + p.errors, 0) / others.reduce((n, p) => n + p.requests, 0);
+    expect(otherRate).toBeCloseTo(0.011, 3);
+    expect(w40.breaches).toContain('error_rate');
+    expect(s.alerts.filter((a) => a.metric === 'error_rate').map((a) => `${a.group} ${a.bucket}`)).toEqual(['search-answer 2026-W40']);
+    // All traffic: 182 errors in 18,000 requests plus the spike; no week of the whole traffic reaches 5%.
+    expect(s.buckets.every((b) => b.breaches.length === 0 || !b.breaches.includes('error_rate'))).toBe(true);
+  });
+
+  it('summarize p95 latency rises about ×1.6 from W43 on; support-chat does not', () => {
+    const s = metricsSeries(ws.db, 'UTC', { bucket: 'week', filter: { feature: 'summarize' }, breakdown: 'none' }, DEFAULT_THRESHOLDS, NOW);
+    const p95 = (w: number) => s.buckets.find((b) => b.label === `2026-W${w}`)!.latency.p95!;
+    const before = [36, 37, 38, 39, 40, 41, 42].map(p95);
+    const after = [44, 45, 46, 47].map(p95);
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const ratio = mean(after) / mean(before);
+    expect(ratio).toBeGreaterThan(1.5);
+    expect(ratio).toBeLessThan(1.7);
+    // The breach shows per feature in the breakdown of the whole traffic.
+    const all = metricsSeries(ws.db, 'UTC', { bucket: 'week', filter: {}, breakdown: 'feature' }, DEFAULT_THRESHOLDS, NOW);
+    const sum = all.breakdown!.groups.find((g) => g.key === 'summarize')!;
+    expect(sum.points.filter((p) => p.breaches.includes('p95_latency_ms')).map((p) => p.label)).toEqual(['2026-W43', '2026-W44', '2026-W45', '2026-W46', '2026-W47']);
+    expect(sum.points.filter((p) => p.p95_ms! > 3000).every((p) => p.label >= '2026-W43')).toBe(true);
+    const chat = all.breakdown!.groups.find((g) => g.key === 'support-chat')!;
+    const c = (w: string) => chat.points.find((p) => p.label === w)!.p95_ms!;
+    expect(c('2026-W45') / c('2026-W41')).toBeGreaterThan(0.8);
+    expect(c('2026-W45') / c('2026-W41')).toBeLessThan(1.25);
+  });
+
+  it('thumbs, CSAT and NPS follow the README: support-chat thumbs-up falls in W45, NPS only in the survey weeks', () => {
+    const s = metricsSeries(ws.db, 'UTC', { bucket: 'week', filter: {}, breakdown: 'feature' }, DEFAULT_THRESHOLDS, NOW);
+    const thumbs = s.buckets.reduce((n, b) => n + b.thumbs.n, 0);
+    expect(thumbs).toBe(1407);
+    const nps = s.buckets.filter((b) => b.nps.n > 0).map((b) => [b.label, b.nps.n, Math.round(b.nps.nps! * 10) / 10]);
+    expect(nps).toEqual([['2026-W38', 118, 10.2], ['2026-W46', 126, 19.8]]);
+    const ratings = s.buckets.reduce((n, b) => n + b.csat.n, 0);
+    const satisfied = s.buckets.reduce((n, b) => n + b.csat.satisfied, 0);
+    expect(ratings).toBeGreaterThan(850);
+    expect(satisfied / ratings).toBeCloseTo(0.699, 2);
+    const chat = s.breakdown!.groups.find((g) => g.key === 'support-chat')!.points.find((p) => p.label === '2026-W45')!;
+    expect(chat.thumbs_up_rate!).toBeLessThan(0.6);
+    expect(chat.breaches).toContain('thumbs_up_rate');
+  });
+
+  it('drift: W45 vs W41-W44 on support-chat flags input length (KS, PSI) and language (chi-square) after BH', () => {
+    const d = metricsDrift(ws.db, 'UTC', { current: { week: '2026-W45' }, feature: 'support-chat', alpha: 0.05 }, DEFAULT_THRESHOLDS, NOW);
+    expect(d.reference.label).toBe('2026-W41 – 2026-W44');
+    expect(d.reference.from_ts).toBe(weekWindow('2026-W41', 'UTC').from_ts);
+    expect(d.reference.to_ts).toBe(weekWindow('2026-W45', 'UTC').from_ts);
+    const row = (c: string) => d.rows.find((r) => r.column === c)!;
+    const input = row('input_chars');
+    expect(input.test).toBe('ks');
+    expect(input.p_adjusted!).toBeLessThan(0.05);
+    expect(input.rejected).toBe(true);
+    expect(input.psi!).toBeGreaterThan(0.25);
+    expect(input.psi_flag).toBe(true);
+    expect(input.mean_current! / input.mean_reference!).toBeGreaterThan(1.6);
+    const lang = row('lang');
+    expect(lang.test).toBe('chi-square');
+    expect(lang.dof).toBe(3);
+    expect(lang.p_adjusted!).toBeLessThan(0.05);
+    expect(lang.rejected).toBe(true);
+    expect(row('feature').insufficient).toBe(true);
+    expect(row('feature').p_adjusted).toBeNull();
+    // Flagged rows come first.
+    const firstUnflagged = d.rows.findIndex((r) => !r.rejected && !r.psi_flag);
+    expect(d.rows.slice(firstUnflagged).some((r) => r.rejected || r.psi_flag)).toBe(false);
+  });
+
+  it('drift: a quiet week (W42 vs W38-W41) flags nothing for language at 0.05', () => {
+    const d = metricsDrift(ws.db, 'UTC', { current: { week: '2026-W42' }, feature: 'support-chat', alpha: 0.05 }, DEFAULT_THRESHOLDS, NOW);
+    const lang = d.rows.find((r) => r.column === 'lang')!;
+    expect(lang.insufficient).toBe(false);
+    expect(lang.rejected).toBe(false);
+    expect(lang.p_adjusted!).toBeGreaterThan(0.05);
+    expect(d.rows.find((r) => r.column === 'input_chars')!.rejected).toBe(false);
+  });
+
+  it('drift defaults to the latest complete week vs the 4 weeks before it', () => {
+    const d = metricsDrift(ws.db, 'UTC', { alpha: 0.05 }, DEFAULT_THRESHOLDS, NOW);
+    expect(d.current.label).toBe('2026-W47');
+    expect(d.current.requests).toBe(1665);
+    expect(d.reference.label).toBe('2026-W43 – 2026-W46');
+    // While W47 is still running, W46 is the latest complete week.
+    const during = metricsDrift(ws.db, 'UTC', { alpha: 0.05 }, DEFAULT_THRESHOLDS, Date.UTC(2026, 10, 20));
+    expect(during.current.label).toBe('2026-W46');
+  });
+});
+
+describe('metrics on a tiny hand-made workspace', () => {
+  let ws: Workspace;
+  const DAY = 86_400_000;
+  const T0 = Date.UTC(2026, 10, 16); // Monday, 2026-W47
+  beforeAll(async () => {
+    ws = await Workspace.open(path.join(tmp(), 'tiny.sqlite'), { create: true });
+    const lat = [120, 135, 150, 180, 200, 220, 250, 300, 450, 1200];
+    ws.db.tx(() => {
+      lat.forEach((l, i) => ws.db.run(`INSERT INTO requests (id, ts, feature, model, latency_ms, tokens_in, tokens_out, cost_usd, is_error, status)
+        VALUES (?, ?, 'chat', 'm1', ?, ?, ?, ?, ?, ?)`, [`r${i}`, T0 + i * 3600_000, l, 100 + i, 10 * i, i < 8 ? 0.001 : null, i === 9 ? 1 : 0, i === 9 ? 'error' : 'ok']));
+      ws.db.run("INSERT INTO requests (id, ts, feature, model, latency_ms, is_error) VALUES ('d2', ?, 'chat', 'm1', 500, 0)", [T0 + DAY + 1000]);
+      [1, 1, 1, -1].forEach((v, i) => ws.db.run("INSERT INTO feedback (id, request_id, ts, kind, value) VALUES (?, ?, ?, 'thumb', ?)", [`t${i}`, `r${i}`, T0 + 5000 + i, v]));
+      [5, 4, 3, 5, 2, 4, 5, 1, 4, 5].forEach((v, i) => ws.db.run("INSERT INTO feedback (id, ts, kind, value, scale) VALUES (?, ?, 'rating', ?, 5)", [`c${i}`, T0 + 6000 + i, v]));
+      [10, 9, 8, 7, 6, 0, 10, 9, 3, 9, 10, 5].forEach((v, i) => ws.db.run("INSERT INTO feedback (id, ts, kind, value, scale) VALUES (?, ?, 'nps', ?, 10)", [`n${i}`, T0 + 7000 + i, v]));
+    });
+  });
+  afterAll(() => ws.close());
+
+  it('day buckets: type-7 p50/p95/p99, error rate with Wilson, CSAT top-2-box, NPS', () => {
+    const s = metricsSeries(ws.db, 'UTC', { bucket: 'day', filter: {}, breakdown: 'none' }, DEFAULT_THRESHOLDS, NOW);
+    expect(s.buckets.map((b) => b.label)).toEqual(['2026-11-16', '2026-11-17']);
+    const b = s.buckets[0]!;
+    expect(b.requests).toBe(10);
+    // The same type-7 values shared/stats gives (862.5 up to rounding of 1200 − 450 times 0.55).
+    expect(b.latency).toEqual({ ...percentiles([120, 135, 150, 180, 200, 220, 250, 300, 450, 1200]) });
+    expect(b.latency.p50).toBe(210);
+    expect(b.latency.p95).toBeCloseTo(862.5, 9);
+    expect(b.latency.p99).toBeCloseTo(1132.5, 9);
+    expect(b.errors).toBe(1);
+    expect(b.error_rate.rate).toBe(0.1);
+    expect(b.error_rate.low).toBeCloseTo(0.0178762131, 9);
+    expect(b.error_rate.high).toBeCloseTo(0.4041500268, 9);
+    expect(b.tokens_in_mean).toBe(104.5);
+    expect(b.cost_total_usd).toBeCloseTo(0.008, 12);
+    expect(b.cost_n).toBe(8);
+    expect(b.cost_mean_usd).toBeCloseTo(0.001, 12);
+    expect(b.thumbs).toMatchObject({ up: 3, down: 1, n: 4, rate: 0.75 });
+    expect(b.csat).toMatchObject({ csat: 0.7, satisfied: 7, n: 10 });
+    expect(b.nps).toMatchObject({ promoters: 6, detractors: 4, passives: 2, n: 12 });
+    expect(b.nps.nps!).toBeCloseTo(50 / 3, 12);
+    expect(s.buckets[1]!.latency).toEqual({ p50: 500, p95: 500, p99: 500, n: 1 });
+    // 10 requests are below min_requests (50): an error rate of 10% is not judged.
+    expect(b.breaches).toEqual([]);
+  });
+
+  it('thresholds: defaults, journaled set, and breaches once the minimums are met', () => {
+    expect(getThresholds(ws)).toEqual(DEFAULT_THRESHOLDS);
+    const t = { ...DEFAULT_THRESHOLDS, min_requests: 5, p95_latency_ms_max: 800, min_thumbs: 4, thumbs_up_rate_min: 0.8 };
+    setThresholds(ws, t);
+    expect(JSON.parse(ws.db.value<string>("SELECT value FROM meta WHERE key = 'metric_thresholds'")!)).toEqual(t);
+    expect(getThresholds(ws)).toEqual(t);
+    const s = metricsSeries(ws.db, 'UTC', { bucket: 'day', filter: {}, breakdown: 'none' }, getThresholds(ws), NOW);
+    expect(s.buckets[0]!.breaches).toEqual(['error_rate', 'p95_latency_ms', 'thumbs_up_rate']);
+    expect(s.alerts.map((a) => [a.metric, a.bucket, Math.round(a.value * 1e6) / 1e6, a.threshold, a.direction])).toEqual([
+      ['error_rate', '2026-11-16', 0.1, 0.05, 'above'],
+      ['p95_latency_ms', '2026-11-16', 862.5, 800, 'above'],
+      ['thumbs_up_rate', '2026-11-16', 0.75, 0.8, 'below'],
+    ]);
+  });
+
+  it('drift with too few values on a side is reported but never tested', () => {
+    const d = metricsDrift(ws.db, 'UTC', { reference: { from_ts: T0, to_ts: T0 + DAY }, current: { from_ts: T0 + DAY, to_ts: T0 + 2 * DAY }, alpha: 0.05 }, DEFAULT_THRESHOLDS, NOW);
+    expect(d.rows.every((r) => r.insufficient && !r.rejected && r.p_adjusted === null)).toBe(true);
+    expect(d.rows.find((r) => r.column === 'latency_ms')!.note).toContain('at least 30 needed on each side');
+    expect(() => metricsDrift(ws.db, 'UTC', { reference: { week: '2026-W47' }, current: { week: '2026-W47' }, alpha: 0.05 }, DEFAULT_THRESHOLDS, NOW)).toThrow(/overlaps/);
+  });
+});

@@ -1,0 +1,190 @@
+/**
+ * `metrics.series`: per day or ISO week (workspace time zone) throughput, error rate, p50/p95/p99 latency, mean
+ * tokens, cost, thumbs-up rate, CSAT and NPS, plus a breakdown of p95 latency, error rate and thumbs-up rate by
+ * feature or model version, and the buckets that breach the workspace thresholds.
+ *
+ * Cost on 1M requests: one aggregate query and three LIMIT/OFFSET quantile queries per bucket, each a range scan of
+ * the ts index; feedback is read once for the whole range and assigned to buckets by its own timestamp.
+ */
+import { csat, nps, thumbsUpRate, wilsonInterval } from '../../../shared/stats';
+import type {
+  AlertMetric, BreakdownPoint, MetricAlert, MetricsBucket, MetricsFilter, MetricsSeries, MetricThresholds,
+} from '../../../shared/contract-metrics';
+import type { Db } from '../db';
+import { bucketLabel, bucketStarts, filterSql, isoWeekLabel, num, sqlQuantiles } from './common';
+
+export interface SeriesInput {
+  from_ts?: number | undefined;
+  to_ts?: number | undefined;
+  bucket: 'day' | 'week';
+  filter: MetricsFilter;
+  breakdown: 'feature' | 'model_version' | 'none';
+}
+
+/** Most breakdown groups shown (by request count); the rest are left out of the breakdown, not of the totals. */
+export const MAX_GROUPS = 12;
+
+interface Agg { n: number; e: number | null; ti: number | null; tout: number | null; c: number | null; cn: number; ln: number }
+
+function distinct(db: Db, col: string): string[] {
+  return db.all<{ v: string }>(`SELECT DISTINCT ${col} AS v FROM requests WHERE ${col} IS NOT NULL ORDER BY v LIMIT 200`).map((r) => r.v);
+}
+
+/** Index of the bucket holding ts (starts ascending, last entry is the end), or -1. */
+function bucketOf(starts: readonly number[], ts: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  if (ts < starts[0]! || ts >= starts[hi]!) return -1;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (starts[mid]! <= ts) lo = mid; else hi = mid;
+  }
+  return lo;
+}
+
+/** Breaches of one bucket's figures against the thresholds (only with enough requests / thumbs). */
+function breachesOf(t: MetricThresholds, requests: number, errorRate: number | null, p95: number | null, thumbsN: number, upRate: number | null): AlertMetric[] {
+  const out: AlertMetric[] = [];
+  if (requests >= t.min_requests && errorRate !== null && errorRate > t.error_rate_max) out.push('error_rate');
+  if (requests >= t.min_requests && p95 !== null && p95 > t.p95_latency_ms_max) out.push('p95_latency_ms');
+  if (thumbsN >= t.min_thumbs && upRate !== null && upRate < t.thumbs_up_rate_min) out.push('thumbs_up_rate');
+  return out;
+}
+
+function alertFor(metric: AlertMetric, t: MetricThresholds, b: { label: string; start_ts: number }, group: string | null, value: number, n: number): MetricAlert {
+  const threshold = metric === 'error_rate' ? t.error_rate_max : metric === 'p95_latency_ms' ? t.p95_latency_ms_max : t.thumbs_up_rate_min;
+  return { metric, bucket: b.label, start_ts: b.start_ts, group, value, threshold, direction: metric === 'thumbs_up_rate' ? 'below' : 'above', n };
+}
+
+/**
+ * Computes the series.
+ * @param db the workspace database
+ * @param zone the workspace IANA time zone (buckets are local days / ISO weeks there)
+ * @param q range (UTC ms, half-open; default: the filtered requests' first to last timestamp), bucket unit, filter
+ *   (exact matches on feature, model, model_version; feedback then counts only when linked to a matching request)
+ *   and breakdown column
+ * @param thresholds the workspace thresholds, for `breaches` and `alerts`
+ * @param now UTC ms; a bucket is complete when it lies inside the requested range and ends by `now`
+ * @returns see {@link MetricsSeries}; latency percentiles are type 7 over every request with a latency (errors
+ *   included: a timeout is latency the user waited through)
+ * @throws LoupeError BAD_REQUEST when the range needs more than 1,000 buckets
+ */
+export function metricsSeries(db: Db, zone: string, q: SeriesInput, thresholds: MetricThresholds, now = Date.now()): MetricsSeries {
+  const t0 = performance.now();
+  const f = filterSql(q.filter);
+  const range = db.get<{ lo: number | null; hi: number | null }>(`SELECT min(ts) AS lo, max(ts) AS hi FROM requests r WHERE ts IS NOT NULL${f.sql}`, f.params);
+  const allRange = db.get<{ lo: number | null; hi: number | null }>('SELECT min(ts) AS lo, max(ts) AS hi FROM requests WHERE ts IS NOT NULL');
+  const weeks: string[] = [];
+  if (allRange?.lo != null && allRange.hi != null) {
+    const ws = bucketStarts(allRange.lo, allRange.hi + 1, 'week', zone, 2000);
+    for (const s of ws.slice(0, -1)) weeks.push(isoWeekLabel(s, zone));
+  }
+  const options = { feature: distinct(db, 'feature'), model: distinct(db, 'model'), model_version: distinct(db, 'model_version'), weeks };
+  const from = q.from_ts ?? range?.lo ?? null;
+  const to = q.to_ts ?? (range?.hi != null ? range.hi + 1 : null);
+  const base = { bucket: q.bucket, time_zone: zone, from_ts: from, to_ts: to, filter: q.filter, thresholds, options };
+  if (from === null || to === null || to <= from) {
+    return { ...base, buckets: [], breakdown: null, alerts: [], elapsed_ms: performance.now() - t0 };
+  }
+  const starts = bucketStarts(from, to, q.bucket, zone);
+  const nb = starts.length - 1;
+
+  // Feedback of the whole range, once; attributed by its own ts. The join gives the filter and breakdown columns.
+  const by = q.breakdown === 'none' ? null : q.breakdown;
+  const fb = db.all<{ ts: number; kind: string; value: number | null; scale: number | null; g: string | null }>(
+    `SELECT f.ts AS ts, f.kind AS kind, f.value AS value, f.scale AS scale, ${by ? `r.${by}` : 'NULL'} AS g
+       FROM feedback f ${q.filter.feature || q.filter.model || q.filter.model_version ? 'JOIN' : 'LEFT JOIN'} requests r ON r.id = f.request_id
+      WHERE f.ts >= ? AND f.ts < ? AND f.kind IN ('thumb', 'rating', 'nps') AND f.value IS NOT NULL${f.sql}`,
+    [Math.max(from, starts[0]!), to, ...f.params]);
+  const up = new Array<number>(nb).fill(0);
+  const down = new Array<number>(nb).fill(0);
+  const ratings: number[][] = Array.from({ length: nb }, () => []);
+  const scores: number[][] = Array.from({ length: nb }, () => []);
+  const groupThumbs = new Map<string, { up: number[]; down: number[] }>();
+  for (const r of fb) {
+    const i = bucketOf(starts, r.ts);
+    if (i < 0 || r.value === null) continue;
+    if (r.kind === 'thumb') {
+      if (r.value > 0) up[i]!++; else down[i]!++;
+      if (by) {
+        const key = r.g ?? '(none)';
+        let gt = groupThumbs.get(key);
+        if (!gt) groupThumbs.set(key, (gt = { up: new Array<number>(nb).fill(0), down: new Array<number>(nb).fill(0) }));
+        if (r.value > 0) gt.up[i]!++; else gt.down[i]!++;
+      }
+    } else if (r.kind === 'rating') {
+      // CSAT is defined on the 1-5 scale only; ratings on other scales are not CSAT.
+      if ((r.scale ?? 5) === 5 && Number.isInteger(r.value) && r.value >= 1 && r.value <= 5) ratings[i]!.push(r.value);
+    } else if (Number.isInteger(r.value) && r.value >= 0 && r.value <= 10) scores[i]!.push(r.value);
+  }
+
+  const buckets: MetricsBucket[] = [];
+  const alerts: MetricAlert[] = [];
+  const where = `r.ts >= ? AND r.ts < ?${f.sql}`;
+  for (let i = 0; i < nb; i++) {
+    const s = starts[i]!;
+    const e = starts[i + 1]!;
+    const lo = Math.max(s, from);
+    const hi = Math.min(e, to);
+    const params = [lo, hi, ...f.params];
+    const a = db.get<Agg>(`SELECT count(*) AS n, sum(is_error) AS e, avg(tokens_in) AS ti, avg(tokens_out) AS tout, sum(cost_usd) AS c,
+      count(cost_usd) AS cn, count(latency_ms) AS ln FROM requests r WHERE ${where}`, params)!;
+    const [p50, p95, p99] = sqlQuantiles(db, 'latency_ms', 'requests r', where, params, a.ln, [0.5, 0.95, 0.99]);
+    const errors = a.e ?? 0;
+    const ew = wilsonInterval(errors, a.n);
+    const th = thumbsUpRate(up[i]!, down[i]!);
+    const cs = csat(ratings[i]!);
+    const np = nps(scores[i]!);
+    const label = bucketLabel(s, q.bucket, zone);
+    const b: MetricsBucket = {
+      label, start_ts: s, end_ts: e,
+      complete: s >= (q.from_ts ?? -Infinity) && e <= (q.to_ts ?? Infinity) && e <= now,
+      requests: a.n, errors,
+      error_rate: { rate: ew?.estimate ?? null, low: ew?.low ?? null, high: ew?.high ?? null, k: errors, n: a.n },
+      latency: { p50: num(p50), p95: num(p95), p99: num(p99), n: a.ln },
+      tokens_in_mean: num(a.ti), tokens_out_mean: num(a.tout),
+      cost_total_usd: a.c ?? 0, cost_mean_usd: a.cn > 0 ? (a.c ?? 0) / a.cn : null, cost_n: a.cn,
+      thumbs: { rate: num(th.rate), low: th.interval?.low ?? null, high: th.interval?.high ?? null, k: th.up, n: th.n, up: th.up, down: th.down },
+      csat: { csat: num(cs.csat), satisfied: cs.satisfied, n: cs.n, low: cs.interval?.low ?? null, high: cs.interval?.high ?? null },
+      nps: { nps: num(np.nps), promoters: np.promoters, passives: np.passives, detractors: np.detractors, n: np.n },
+      breaches: [],
+    };
+    b.breaches = breachesOf(thresholds, b.requests, b.error_rate.rate, b.latency.p95, th.n, b.thumbs.rate);
+    for (const m of b.breaches) {
+      alerts.push(alertFor(m, thresholds, b, null, m === 'error_rate' ? b.error_rate.rate! : m === 'p95_latency_ms' ? b.latency.p95! : b.thumbs.rate!, m === 'thumbs_up_rate' ? th.n : a.n));
+    }
+    buckets.push(b);
+  }
+
+  let breakdown: MetricsSeries['breakdown'] = null;
+  if (by) {
+    const top = db.all<{ g: string | null; n: number }>(`SELECT ${by} AS g, count(*) AS n FROM requests r WHERE ${where} GROUP BY g ORDER BY n DESC, g LIMIT ${MAX_GROUPS}`, [from, to, ...f.params]);
+    const groups: Array<{ key: string; points: BreakdownPoint[] }> = [];
+    for (const { g } of top) {
+      const key = g ?? '(none)';
+      const gw = `${where} AND ${g === null ? `r.${by} IS NULL` : `r.${by} = ?`}`;
+      const points: BreakdownPoint[] = [];
+      for (let i = 0; i < nb; i++) {
+        const b = buckets[i]!;
+        const params: Array<string | number> = [Math.max(b.start_ts, from), Math.min(b.end_ts, to), ...f.params, ...(g === null ? [] : [g])];
+        const a = db.get<{ n: number; e: number | null; ln: number }>(`SELECT count(*) AS n, sum(is_error) AS e, count(latency_ms) AS ln FROM requests r WHERE ${gw}`, params)!;
+        const [p95] = sqlQuantiles(db, 'latency_ms', 'requests r', gw, params, a.ln, [0.95]);
+        const gt = groupThumbs.get(key);
+        const th = thumbsUpRate(gt?.up[i] ?? 0, gt?.down[i] ?? 0);
+        const errorRate = a.n > 0 ? (a.e ?? 0) / a.n : null;
+        const p: BreakdownPoint = {
+          label: b.label, requests: a.n, errors: a.e ?? 0, error_rate: errorRate, p95_ms: num(p95),
+          thumbs_up_rate: num(th.rate), thumbs_n: th.n, breaches: [],
+        };
+        p.breaches = breachesOf(thresholds, a.n, errorRate, p.p95_ms, th.n, p.thumbs_up_rate);
+        for (const m of p.breaches) {
+          alerts.push(alertFor(m, thresholds, b, key, m === 'error_rate' ? errorRate! : m === 'p95_latency_ms' ? p.p95_ms! : p.thumbs_up_rate!, m === 'thumbs_up_rate' ? th.n : a.n));
+        }
+        points.push(p);
+      }
+      groups.push({ key, points });
+    }
+    breakdown = { by, groups };
+  }
+  return { ...base, buckets, breakdown, alerts, elapsed_ms: performance.now() - t0 };
+}
