@@ -128,3 +128,38 @@ test('a file with no recognisable fields is refused inline, then mapped by hand 
   await expect(card.getByTestId('result-inserted')).toHaveText('2');
   await expect(page.getByTestId('count-requests')).toHaveText('2');
 });
+
+test('several files: Import on each while one runs queues them, and they all import one after another', async ({ page, server, dir }) => {
+  // The first file is large enough that its import is still running when the other two are clicked.
+  const line = (i: number, p: string) => JSON.stringify({ id: `${p}${i}`, ts: `2026-03-02T10:${String(i % 60).padStart(2, '0')}:00Z`,
+    input: `question ${i} ${'x'.repeat(200)}`, output: `answer ${i} ${'y'.repeat(400)}`, model: 'm1', latency_ms: 100 + (i % 50) });
+  const files = [['big.jsonl', 'a', 40_000], ['small-b.jsonl', 'b', 30], ['small-c.jsonl', 'c', 20]] as const;
+  for (const [name, p, n] of files) fs.writeFileSync(path.join(dir, name), Array.from({ length: n }, (_, i) => line(i, p)).join('\n') + '\n');
+
+  await page.goto(server.url);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: /^Import/ }).click();
+  await page.getByTestId('file-input').setInputFiles(files.map(([name]) => path.join(dir, name)));
+  const cards = files.map(([name]) => page.getByRole('region', { name: `Import of ${name}` }));
+  for (const card of cards) await expect(card.getByTestId('preview')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Import all (3)' })).toBeVisible();
+
+  for (const card of cards) await card.getByRole('button', { name: 'Import', exact: true }).click();
+  await expect(cards[0]!.getByTestId('import-progress')).toBeVisible();
+  await expect(cards[2]!.getByTestId('import-queued')).toHaveText('Queued');
+  await expect(cards[2]!).toContainText('starts when big.jsonl has finished');
+  await shot(page, 'fix-import-queued');
+
+  await expect(cards[0]!.getByTestId('result-inserted')).toHaveText('40,000', { timeout: 90_000 });
+  await expect(cards[1]!.getByTestId('result-inserted')).toHaveText('30', { timeout: 30_000 });
+  await expect(cards[2]!.getByTestId('result-inserted')).toHaveText('20', { timeout: 30_000 });
+  await expect(page.getByTestId('count-requests')).toHaveText('40,050');
+  await expect(page.getByText('Another import is running')).toHaveCount(0);
+
+  // "Import all" queues every previewed file at once.
+  for (const card of cards) await card.getByRole('button', { name: 'Close' }).click();
+  await page.getByTestId('file-input').setInputFiles([path.join(dir, 'small-b.jsonl'), path.join(dir, 'small-c.jsonl')]);
+  await page.getByRole('button', { name: 'Import all (2)' }).click();
+  await expect(cards[1]!.getByTestId('result-duplicates')).toHaveText('30', { timeout: 30_000 });
+  await expect(cards[2]!.getByTestId('result-duplicates')).toHaveText('20', { timeout: 30_000 });
+  await expect(page.getByTestId('import-all-bar')).toHaveCount(0);
+});

@@ -79,7 +79,40 @@ export function ImportScreen({ dropped, onDroppedTaken }: { dropped: Incoming | 
     }
   };
 
+  // Imports run one at a time (the store refuses a second with IMPORT_BUSY), so clicks while one runs queue the file
+  // and the queue starts the next card as soon as the running job finishes. `active` is the card whose start call is
+  // in flight or whose job is running; its job id is known before any progress event arrives.
+  const [queue, setQueue] = useState<string[]>([]);
+  const [active, setActive] = useState<{ key: string; jobId: string | null } | null>(null);
+  const [ready, setReady] = useState<Record<string, boolean>>({});
+  const starters = useRef(new Map<string, () => Promise<string | null>>());
   const running = Object.entries(jobs).find(([, j]) => !j.finished)?.[0] ?? null;
+  const activeDone = !!active && active.jobId !== null && !!jobs[active.jobId]?.finished;
+
+  useEffect(() => {
+    if (active && !activeDone) return;
+    if (running) return; // a job this screen did not start (or a stray one) still holds the store
+    const next = queue[0];
+    if (next === undefined) { if (activeDone) setActive(null); return; }
+    setQueue((q) => q.slice(1));
+    const startIt = starters.current.get(next);
+    if (!startIt) { setActive(null); return; }
+    setActive({ key: next, jobId: null });
+    void startIt().then((jobId) => setActive(jobId ? { key: next, jobId } : null));
+  }, [queue, active, activeDone, running]);
+
+  const enqueue = (keys: string[]) => setQueue((q) => [...q, ...keys.filter((k) => !q.includes(k) && k !== active?.key)]);
+  const remove = (key: string) => {
+    setEntries((all) => all.filter((x) => x.key !== key));
+    setQueue((q) => q.filter((k) => k !== key));
+    setReady((r) => { const { [key]: _gone, ...rest } = r; return rest; });
+  };
+  const onReady = useCallback((key: string, r: boolean) => setReady((all) => (all[key] === r ? all : { ...all, [key]: r })), []);
+  const registerStarter = useCallback((key: string, fn: (() => Promise<string | null>) | null) => {
+    if (fn) starters.current.set(key, fn); else starters.current.delete(key);
+  }, []);
+  const waiting = entries.filter((e) => ready[e.key] && !queue.includes(e.key) && active?.key !== e.key).map((e) => e.key);
+  const busyName = (active && entries.find((e) => e.key === active.key)?.file.name) ?? null;
 
   return (
     <div className="screen scroll">
@@ -105,10 +138,20 @@ export function ImportScreen({ dropped, onDroppedTaken }: { dropped: Incoming | 
           )}
         </div>
         {error && <ErrorNote error={error}><button type="button" className="btn sm" onClick={() => void choose()}>Choose another file</button></ErrorNote>}
+        {waiting.length > 1 && (
+          <div className="row-gap import-all" data-testid="import-all-bar">
+            <span className="muted">{waiting.length} previewed files are waiting.</span>
+            <button type="button" className="btn primary" onClick={() => enqueue(waiting)}>Import all ({waiting.length})</button>
+          </div>
+        )}
         {entries.map((e) => (
-          <FileCard key={e.key} file={e.file} jobs={jobs} running={running}
-            onRemove={() => setEntries((all) => all.filter((x) => x.key !== e.key))}
-            onChooseAnother={() => { setEntries((all) => all.filter((x) => x.key !== e.key)); void choose(); }} />
+          <FileCard key={e.key} file={e.file} jobs={jobs}
+            queuedBehind={queue.includes(e.key) ? (busyName ?? 'the running import') : null}
+            onRequest={() => enqueue([e.key])}
+            onUnqueue={() => setQueue((q) => q.filter((k) => k !== e.key))}
+            entryKey={e.key} onReady={onReady} registerStarter={registerStarter}
+            onRemove={() => remove(e.key)}
+            onChooseAnother={() => { remove(e.key); void choose(); }} />
         ))}
         <ImportHistory />
       </div>
@@ -116,8 +159,14 @@ export function ImportScreen({ dropped, onDroppedTaken }: { dropped: Incoming | 
   );
 }
 
-function FileCard({ file, jobs, running, onRemove, onChooseAnother }: {
-  file: RegisteredFile; jobs: Record<string, JobState>; running: string | null; onRemove: () => void; onChooseAnother: () => void;
+/**
+ * One file's preview and import. The card never starts an import itself: Import asks the screen's queue
+ * (`onRequest`), and the queue calls the starter the card registers, which resolves with the job id (null on failure).
+ */
+function FileCard({ file, jobs, queuedBehind, entryKey, onRequest, onUnqueue, onReady, registerStarter, onRemove, onChooseAnother }: {
+  file: RegisteredFile; jobs: Record<string, JobState>; queuedBehind: string | null; entryKey: string; onRequest: () => void; onUnqueue: () => void;
+  onReady: (key: string, ready: boolean) => void; registerStarter: (key: string, fn: (() => Promise<string | null>) | null) => void;
+  onRemove: () => void; onChooseAnother: () => void;
 }) {
   const { client } = useApp();
   const [options, setOptions] = useState<ImportOptions>({});
@@ -146,13 +195,18 @@ function FileCard({ file, jobs, running, onRemove, onChooseAnother }: {
   const inProgress = !!jobId && !finished;
   const done = finished?.ok === true;
 
-  const start = async () => {
+  const start = async (): Promise<string | null> => {
     setStartError(null);
     try {
       const r = await client.call('import.start', { file_id: file.file_id, options });
       setJobId(r.job_id);
-    } catch (e) { setStartError(asErrorData(e)); }
+      return r.job_id;
+    } catch (e) { setStartError(asErrorData(e)); return null; }
   };
+  // The queue calls the latest `start` (current options), whenever its turn comes.
+  const startRef = useRef(start);
+  useEffect(() => { startRef.current = start; });
+  useEffect(() => { registerStarter(entryKey, () => startRef.current()); return () => registerStarter(entryKey, null); }, [registerStarter, entryKey]);
   const cancel = async () => {
     if (!jobId) return;
     try { await client.call('import.cancel', { job_id: jobId }); } catch (e) { setStartError(asErrorData(e)); }
@@ -169,7 +223,10 @@ function FileCard({ file, jobs, running, onRemove, onChooseAnother }: {
   const dirty = Object.keys(draft).length > 0;
   const applyMapping = () => setOptions((o) => ({ ...o, mapping: { ...(o.mapping ?? {}), ...draft } }));
   const listId = `fields-${file.file_id}`;
-  const locked = inProgress || done;
+  const queued = queuedBehind !== null;
+  const locked = inProgress || done || queued;
+  const ready = !jobId && !queued && !previewing && !!preview && !previewError && !dirty;
+  useEffect(() => { onReady(entryKey, ready); }, [onReady, entryKey, ready]);
 
   return (
     <section className="card file-card" aria-label={`Import of ${file.name}`} data-testid="file-card">
@@ -179,9 +236,11 @@ function FileCard({ file, jobs, running, onRemove, onChooseAnother }: {
           <span className="muted small">{fmtBytes(file.bytes)}</span>
         </div>
         <div className="row-gap">
-          {!jobId && (
-            <button type="button" className="btn primary" onClick={() => void start()} disabled={previewing || !preview || !!previewError || dirty || !!running}
-              title={running ? 'Another import is running' : dirty ? 'Update the preview first' : undefined}>
+          {queued && <span className="badge" data-testid="import-queued">Queued</span>}
+          {queued && <button type="button" className="btn ghost" onClick={onUnqueue}>Unqueue</button>}
+          {!jobId && !queued && (
+            <button type="button" className="btn primary" onClick={onRequest} disabled={previewing || !preview || !!previewError || dirty}
+              title={dirty ? 'Update the preview first' : undefined}>
               Import
             </button>
           )}
@@ -201,6 +260,7 @@ function FileCard({ file, jobs, running, onRemove, onChooseAnother }: {
       )}
       {startError && <ErrorNote error={startError}>{startError.code !== 'IMPORT_BUSY' && <button type="button" className="btn sm" onClick={onChooseAnother}>Choose another file</button>}</ErrorNote>}
 
+      {queued && <p className="muted" role="status">Queued: starts when {queuedBehind} has finished.</p>}
       {job && inProgress && <ProgressView progress={job.progress} bytes={file.bytes} onCancel={() => void cancel()} />}
       {jobId && !job && <ProgressView progress={null} bytes={file.bytes} onCancel={() => void cancel()} />}
       {finished && finished.ok && <ResultView summary={finished.summary} />}
