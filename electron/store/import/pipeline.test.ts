@@ -176,6 +176,37 @@ describe('failed imports leave the workspace exactly as it was', () => {
     expect(fs.readFileSync(ws.file).equals(bytes)).toBe(true);
   });
 
+  it('an upload read from a temporary path is named by its display name in every message', async () => {
+    const { ws, bytes } = await seeded();
+    const uuid = '84a8afde-953e-47df-95c7-f5a43c8529b8';
+    const upload = (name: string, data: string | Buffer) => write(`${uuid}-${name}`, data);
+    const refused = async (f: string, name: string, preview = false) => {
+      const e = await failure(preview ? previewImport(ws, f, {}, name) : runImport(ws, f, {}, {}, name));
+      expect(e.message).not.toContain(uuid);
+      return e;
+    };
+    // Found while detecting the format.
+    const bin = await refused(upload('bin.jsonl', Buffer.from([0x7b, 0, 1, 2, 0, 0x7d, 0x0a])), 'bin.jsonl');
+    expect(bin.message).toBe('bin.jsonl looks like a binary file (it contains NUL bytes), not JSONL, JSON or CSV');
+    expect((await refused(upload('bin.jsonl', Buffer.from([0x7b, 0, 1, 2, 0, 0x7d, 0x0a])), 'bin.jsonl', true)).message)
+      .toBe('bin.jsonl looks like a binary file (it contains NUL bytes), not JSONL, JSON or CSV');
+    // Found while reading the records: a byte that is not UTF-8 far past the detection sample.
+    const late = Buffer.concat([
+      Buffer.from(Array.from({ length: 50000 }, (_, i) => `{"request_id":"r${i}","input":"x"}\n`).join('')),
+      Buffer.from([0x7b, 0x22, 0x69, 0x22, 0x3a, 0x22, 0xc3, 0x28, 0x22, 0x7d, 0x0a]),
+    ]);
+    const enc = await refused(upload('late.jsonl', late), 'late.jsonl');
+    expect(enc.code).toBe('IMPORT_ENCODING');
+    expect(enc.message).toMatch(/^late\.jsonl is not valid utf-8: .* at line 50001 /);
+    // A JSON document that ends early, read whole.
+    const cut = await refused(upload('cut.json', '[{"request_id":"a","input":"x"},\n{"request_id":"b",'), 'cut.json');
+    expect(cut.message).toMatch(/^cut\.json: /);
+    // No record could be read.
+    const none = await refused(upload('none.jsonl', '{"request_id":"a",\n{"request_id":"b",\n'), 'none.jsonl');
+    expect(none.message).toMatch(/^none\.jsonl: invalid JSON at line 2: /);
+    expect(fs.readFileSync(ws.file).equals(bytes)).toBe(true);
+  });
+
   it('a file with no mappable fields is refused with IMPORT_NOT_RECOGNISED', async () => {
     const { ws, bytes } = await seeded();
     const e = await failure(runImport(ws, write('odd.jsonl', '{"foo":1,"bar":2}\n{"foo":3,"bar":4}\n'), {}));

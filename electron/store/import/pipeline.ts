@@ -116,15 +116,17 @@ async function readSample(file: string, src: DetectedSource): Promise<{ sample: 
   return { sample, rejects };
 }
 
-async function detect(file: string, options: ImportOptions): Promise<DetectedSource> {
+/** Detects how to read `file`; every message names it `fileName` (an upload's original name, not its temp path). */
+async function detect(file: string, options: ImportOptions, fileName: string): Promise<DetectedSource> {
   try {
     return await detectSource(file, {
+      displayName: fileName,
       ...(options.delimiter ? { delimiter: options.delimiter } : {}),
       ...(options.encoding ? { encoding: options.encoding } : {}),
       ...(options.record_path ? { recordPath: options.record_path } : {}),
     });
   } catch (e) {
-    throw toLoupeError(e, file);
+    throw toLoupeError(e, fileName);
   }
 }
 
@@ -135,7 +137,7 @@ async function detect(file: string, options: ImportOptions): Promise<DetectedSou
  */
 export async function previewImport(ws: Workspace, file: string, options: ImportOptions, fileName = path.basename(file)): Promise<ImportPreview> {
   const timeZone = options.time_zone ?? workspaceTimeZone(ws);
-  const src = await detect(file, options);
+  const src = await detect(file, options, fileName);
   let sample;
   try {
     sample = await readSample(file, src);
@@ -215,7 +217,7 @@ export async function runImport(ws: Workspace, file: string, options: ImportOpti
       `Importing ${fileName} (${gb(fileBytes)}) could take the workspace from ${gb(current)} to about ${gb(current + estimate)}, past Loupe's safe ceiling of ${gb(MAX_WORKSPACE_BYTES)}.`,
       { action: 'Import into a new workspace, or split the file by date.', details: { current_bytes: current, estimated_bytes: estimate, ceiling_bytes: MAX_WORKSPACE_BYTES } });
   }
-  const src = await detect(file, options);
+  const src = await detect(file, options, fileName);
 
   let sample;
   try {

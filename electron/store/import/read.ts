@@ -43,6 +43,17 @@ export interface DetectedSource {
   totalBytes: number;
   /** Human-readable detection notes for the preview, e.g. 'delimiter detected: ;'. */
   notes: string[];
+  /**
+   * The name every message gives the file: the user's own file name. An upload is read from a temporary path
+   * (`<uuid>-<name>`) that the user never saw, so messages must not use the path's base name.
+   */
+  displayName?: string;
+}
+
+/** A file as read: where it is, and the name messages give it. */
+export interface FileRef {
+  readonly path: string;
+  readonly name: string;
 }
 
 /**
@@ -81,18 +92,18 @@ export type ImportFileErrorCode = 'UNREADABLE' | 'TRUNCATED' | 'ENCODING' | 'NOT
  */
 export class ImportFileError extends Error {
   readonly code: ImportFileErrorCode;
-  /** The path as given to the reader. */
+  /** The path as given to the reader (the message names the file by its display name instead). */
   readonly file: string;
   /** 1-based line of the fault, where known. */
   readonly line?: number;
   /** What the user can do next. */
   readonly action?: string;
 
-  constructor(code: ImportFileErrorCode, file: string, message: string, opts: { line?: number; action?: string; cause?: unknown } = {}) {
+  constructor(code: ImportFileErrorCode, file: FileRef, message: string, opts: { line?: number; action?: string; cause?: unknown } = {}) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = 'ImportFileError';
     this.code = code;
-    this.file = file;
+    this.file = file.path;
     if (opts.line !== undefined) this.line = opts.line;
     if (opts.action !== undefined) this.action = opts.action;
   }
@@ -126,25 +137,25 @@ export const MAX_RECORD_BYTES = 512_000_000;
 
 const DELIMITERS: readonly CsvDelimiter[] = [',', ';', '\t', '|'];
 
-function abortError(file: string): DOMException {
-  return new DOMException(`Reading ${basename(file)} was cancelled`, 'AbortError');
+function abortError(file: FileRef): DOMException {
+  return new DOMException(`Reading ${name(file)} was cancelled`, 'AbortError');
 }
 
-function throwIfAborted(signal: AbortSignal | undefined, file: string): void {
+function throwIfAborted(signal: AbortSignal | undefined, file: FileRef): void {
   if (signal?.aborted) throw abortError(file);
 }
 
-function name(file: string): string {
-  return basename(file);
+function name(file: FileRef): string {
+  return file.name;
 }
 
 /** Turns a file-system or zlib error into an ImportFileError naming the file. */
-function streamError(err: unknown, file: string): Error {
+function streamError(err: unknown, file: FileRef): Error {
   if (err instanceof ImportFileError || (err instanceof Error && err.name === 'AbortError')) return err;
   const e = err as NodeJS.ErrnoException;
   switch (e.code) {
     case 'ENOENT':
-      return new ImportFileError('UNREADABLE', file, `${name(file)}: file not found (${file})`, { cause: err, action: 'Check the path and try again.' });
+      return new ImportFileError('UNREADABLE', file, `${name(file)}: file not found${file.name === basename(file.path) ? ` (${file.path})` : ''}`, { cause: err, action: 'Check the path and try again.' });
     case 'EACCES':
     case 'EPERM':
       return new ImportFileError('UNREADABLE', file, `${name(file)}: permission denied`, { cause: err, action: 'Give Loupe read access to the file.' });
@@ -164,8 +175,8 @@ function streamError(err: unknown, file: string): Error {
 }
 
 /** Opens the file as a stream of decompressed bytes; `disk` reports how many bytes have been read from disk. */
-function openBytes(file: string, compression: 'gzip' | null, chunkBytes: number): { stream: Readable; disk: { readonly bytesRead: number } } {
-  const fileStream = createReadStream(file, { highWaterMark: chunkBytes });
+function openBytes(file: FileRef, compression: 'gzip' | null, chunkBytes: number): { stream: Readable; disk: { readonly bytesRead: number } } {
+  const fileStream = createReadStream(file.path, { highWaterMark: chunkBytes });
   if (compression !== 'gzip') return { stream: fileStream, disk: fileStream };
   const gunzip = createGunzip({ chunkSize: Math.max(64 * 1024, Math.min(chunkBytes, 1024 * 1024)) });
   // pipeline destroys both streams when either fails; the error surfaces on the gunzip side we iterate.
@@ -178,7 +189,7 @@ function openBytes(file: string, compression: 'gzip' | null, chunkBytes: number)
  * @throws ImportFileError (UNREADABLE, TRUNCATED), AbortError
  */
 async function* rawChunks(
-  file: string,
+  file: FileRef,
   compression: 'gzip' | null,
   chunkBytes: number,
   signal: AbortSignal | undefined,
@@ -201,7 +212,7 @@ async function* rawChunks(
 }
 
 /** The first `max` decompressed bytes; `complete` is true when that is the whole file. */
-async function readSample(file: string, compression: 'gzip' | null, max: number): Promise<{ bytes: Buffer; complete: boolean }> {
+async function readSample(file: FileRef, compression: 'gzip' | null, max: number): Promise<{ bytes: Buffer; complete: boolean }> {
   const parts: Buffer[] = [];
   let total = 0;
   const progress = { bytesRead: 0 };
@@ -217,7 +228,7 @@ async function readSample(file: string, compression: 'gzip' | null, max: number)
 }
 
 /** 1-based line (counting byte 10) of a 0-based byte offset in the decompressed file. Used on error paths only. */
-async function lineOfOffset(file: string, compression: 'gzip' | null, offset: number): Promise<number> {
+async function lineOfOffset(file: FileRef, compression: 'gzip' | null, offset: number): Promise<number> {
   let line = 1;
   let seen = 0;
   try {
@@ -233,7 +244,7 @@ async function lineOfOffset(file: string, compression: 'gzip' | null, offset: nu
   return line;
 }
 
-async function encodingError(file: string, src: { compression: 'gzip' | null }, err: InvalidEncodingError): Promise<ImportFileError> {
+async function encodingError(file: FileRef, src: { compression: 'gzip' | null }, err: InvalidEncodingError): Promise<ImportFileError> {
   const line = await lineOfOffset(file, src.compression, err.byteOffset);
   const what = err.byte === null ? 'an unfinished multi-byte character' : `byte 0x${err.byte.toString(16).toUpperCase().padStart(2, '0')}`;
   return new ImportFileError(
@@ -249,7 +260,7 @@ async function encodingError(file: string, src: { compression: 'gzip' | null }, 
  * encodings are decoded strictly and re-encoded as UTF-8, so byte 10 is always a line feed.
  */
 async function* utf8Bytes(
-  file: string,
+  file: FileRef,
   src: DetectedSource,
   chunkBytes: number,
   signal: AbortSignal | undefined,
@@ -289,7 +300,7 @@ async function* utf8Bytes(
 
 /** The file's text in string chunks (BOM removed), decoded strictly in its encoding. */
 async function* textChunks(
-  file: string,
+  file: FileRef,
   src: DetectedSource,
   chunkBytes: number,
   signal: AbortSignal | undefined,
@@ -316,7 +327,7 @@ function formatBytes(n: number): string {
 }
 
 /** The whole decoded text, refusing documents above `limit` bytes (decompressed; counted in UTF-16 units). */
-async function readWholeText(file: string, src: DetectedSource, limit: number, signal?: AbortSignal): Promise<string> {
+async function readWholeText(file: FileRef, src: DetectedSource, limit: number, signal?: AbortSignal): Promise<string> {
   const tooLarge = (): ImportFileError =>
     new ImportFileError('UNREADABLE', file, `${name(file)} is a single JSON document larger than ${formatBytes(limit)}, too large to read whole`, {
       action: 'Export the records as JSONL (one JSON object per line), which Loupe streams at any size.',
@@ -343,7 +354,7 @@ function lineOfPosition(text: string, pos: number): number {
  * JSON.parse of a whole document; a document that ends before its last value is complete is TRUNCATED, any
  * other syntax error is UNREADABLE with its line.
  */
-function parseWholeJson(text: string, file: string): unknown {
+function parseWholeJson(text: string, file: FileRef): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
@@ -362,7 +373,7 @@ function parseWholeJson(text: string, file: string): unknown {
   }
 }
 
-function throwTruncatedJson(file: string, text: string): never {
+function throwTruncatedJson(file: FileRef, text: string): never {
   const line = lineOfPosition(text, text.length);
   throw new ImportFileError('TRUNCATED', file, `${name(file)}: the JSON ends mid-way at line ${line} (the file is truncated)`, {
     line,
@@ -424,7 +435,7 @@ function atPath(root: unknown, path: string): unknown {
  * Finds where the records sit in a JSON document whose root is an object.
  * @throws ImportFileError NOT_RECOGNISED when `wanted` does not lead to an array, or no array of objects exists
  */
-function resolveRecordPath(root: Record<string, unknown>, file: string, wanted?: string): { path: string; notes: string[] } {
+function resolveRecordPath(root: Record<string, unknown>, file: FileRef, wanted?: string): { path: string; notes: string[] } {
   const candidates = recordArrayCandidates(root);
   const others = (except: string): string => {
     const rest = candidates.filter((c) => c.path !== except).slice(0, 4);
@@ -492,8 +503,8 @@ function isEmptyRow(row: readonly string[]): boolean {
   return true;
 }
 
-function stripExt(file: string): string {
-  return basename(file).toLowerCase().replace(/\.gz$/, '');
+function stripExt(file: FileRef): string {
+  return file.name.toLowerCase().replace(/\.gz$/, '');
 }
 
 /**
@@ -583,12 +594,13 @@ export function guessDelimiter(text: string, complete = true, preferTab = false)
  *   (binary, spreadsheet, no array of records, bad option)
  */
 export async function detectSource(
-  path: string,
-  opts: { delimiter?: string; encoding?: string; recordPath?: string; format?: SourceFormat } = {},
+  filePath: string,
+  opts: { delimiter?: string; encoding?: string; recordPath?: string; format?: SourceFormat; displayName?: string } = {},
 ): Promise<DetectedSource> {
+  const path: FileRef = { path: filePath, name: opts.displayName ?? basename(filePath) };
   let size: number;
   try {
-    const st = await stat(path);
+    const st = await stat(path.path);
     if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
     if (!st.isFile()) {
       // A named pipe or device has no size and can be read only once; the import reads a file twice (to detect its
@@ -605,7 +617,7 @@ export async function detectSource(
 
   const head = Buffer.alloc(4);
   try {
-    const fh = await open(path, 'r');
+    const fh = await open(path.path, 'r');
     try {
       await fh.read(head, 0, 4, 0);
     } finally {
@@ -617,7 +629,7 @@ export async function detectSource(
   const notes: string[] = [];
   const compression = head[0] === 0x1f && head[1] === 0x8b ? 'gzip' : null;
   if (compression) notes.push('gzip-compressed: decompressed while reading');
-  else if (path.toLowerCase().endsWith('.gz')) notes.push('named .gz but not gzip-compressed: read as plain text');
+  else if (path.name.toLowerCase().endsWith('.gz')) notes.push('named .gz but not gzip-compressed: read as plain text');
   if (head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) {
     throw new ImportFileError('NOT_RECOGNISED', path, `${name(path)} is a ZIP archive (for example an Excel .xlsx workbook), not a text file`, {
       action: 'Save the sheet as CSV (UTF-8) and import that.',
@@ -646,7 +658,7 @@ export async function detectSource(
     });
   }
 
-  const base: Omit<DetectedSource, 'format'> = { compression, encoding: enc.encoding, bomLength: enc.bomLength, totalBytes: size, notes };
+  const base: Omit<DetectedSource, 'format'> = { compression, encoding: enc.encoding, bomLength: enc.bomLength, totalBytes: size, notes, ...(opts.displayName !== undefined ? { displayName: opts.displayName } : {}) };
   const ext = stripExt(path);
   const first = text.trimStart()[0];
   let format = opts.format;
@@ -722,6 +734,8 @@ export interface ReadOptions {
   chunkBytes?: number;
   /** Largest JSON array/path document read whole, in decompressed bytes (default {@link MAX_WHOLE_JSON_BYTES}). */
   maxJsonBytes?: number;
+  /** The name messages give the file (default: the detected source's display name, else the path's base name). */
+  displayName?: string;
 }
 
 /**
@@ -732,7 +746,8 @@ export interface ReadOptions {
  * @throws ImportFileError TRUNCATED (gzip or JSON document ends early), ENCODING (a byte not valid in the encoding,
  *   with its line), UNREADABLE; DOMException 'AbortError' when `signal` aborts
  */
-export async function* readRecords(path: string, src: DetectedSource, opts: ReadOptions = {}): AsyncGenerator<ReadBatch> {
+export async function* readRecords(filePath: string, src: DetectedSource, opts: ReadOptions = {}): AsyncGenerator<ReadBatch> {
+  const path: FileRef = { path: filePath, name: opts.displayName ?? src.displayName ?? basename(filePath) };
   const batchSize = Math.max(1, opts.batchSize ?? DEFAULT_BATCH_SIZE);
   const chunkBytes = Math.max(16, opts.chunkBytes ?? DEFAULT_CHUNK_BYTES);
   switch (src.format) {
@@ -777,7 +792,7 @@ class Batcher {
   }
 }
 
-async function* readJsonl(file: string, src: DetectedSource, batchSize: number, chunkBytes: number, signal?: AbortSignal): AsyncGenerator<ReadBatch> {
+async function* readJsonl(file: FileRef, src: DetectedSource, batchSize: number, chunkBytes: number, signal?: AbortSignal): AsyncGenerator<ReadBatch> {
   const progress = { bytesRead: 0 };
   const batch = new Batcher(batchSize);
   let line = 0;
@@ -844,7 +859,7 @@ async function* readJsonl(file: string, src: DetectedSource, batchSize: number, 
   yield batch.take(progress.bytesRead); // the last batch may be empty: it carries the final bytesRead
 }
 
-async function* readCsv(file: string, src: DetectedSource, batchSize: number, chunkBytes: number, signal?: AbortSignal): AsyncGenerator<ReadBatch> {
+async function* readCsv(file: FileRef, src: DetectedSource, batchSize: number, chunkBytes: number, signal?: AbortSignal): AsyncGenerator<ReadBatch> {
   const progress = { bytesRead: 0 };
   const batch = new Batcher(batchSize);
   const delimiter = src.delimiter ?? ',';
@@ -927,7 +942,7 @@ async function* readCsv(file: string, src: DetectedSource, batchSize: number, ch
   yield batch.take(progress.bytesRead); // the last batch may be empty: it carries the final bytesRead
 }
 
-async function* readWholeJson(file: string, src: DetectedSource, batchSize: number, maxBytes: number, signal?: AbortSignal): AsyncGenerator<ReadBatch> {
+async function* readWholeJson(file: FileRef, src: DetectedSource, batchSize: number, maxBytes: number, signal?: AbortSignal): AsyncGenerator<ReadBatch> {
   const doc = parseWholeJson(await readWholeText(file, src, maxBytes, signal), file);
   let items: unknown;
   if (src.format === 'json-array') {
