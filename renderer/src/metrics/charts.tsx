@@ -1,0 +1,140 @@
+/**
+ * Line charts of the Metrics screen (chart.js 4 through react-chartjs-2). Only the chart.js parts used here are
+ * registered. Colours come from the CSS variables of styles.css, read again when the system theme changes, so the
+ * charts follow light and dark like the rest of the app. chart.js styles its canvas through the CSSOM, which the
+ * Content-Security-Policy allows without 'unsafe-inline'.
+ */
+import { useEffect, useState } from 'react';
+import {
+  CategoryScale, Chart as ChartJS, Filler, Legend, LinearScale, LineElement, PointElement, Tooltip,
+  type ChartData, type ChartDataset, type ChartOptions,
+} from 'chart.js';
+import { Line } from 'react-chartjs-2';
+
+ChartJS.register(CategoryScale, LinearScale, PointElement, LineElement, Filler, Tooltip, Legend);
+
+/** The theme colours charts use, resolved from CSS variables. */
+export interface ChartTheme {
+  text: string; text2: string; text3: string; border: string; panel: string;
+  series: string[]; bad: string; warn: string; ok: string; accentSoft: string;
+}
+
+function readTheme(): ChartTheme {
+  const css = getComputedStyle(document.documentElement);
+  const v = (name: string, fallback: string) => css.getPropertyValue(name).trim() || fallback;
+  return {
+    text: v('--text', '#1c1d21'), text2: v('--text-2', '#5c5f69'), text3: v('--text-3', '#8a8d96'), border: v('--border', '#e3e4e8'),
+    panel: v('--panel', '#ffffff'), bad: v('--bad', '#c22f2f'), warn: v('--warn', '#9a5b00'), ok: v('--ok', '#1f7a4d'),
+    accentSoft: v('--accent-soft', '#eceefd'),
+    series: [v('--accent', '#4f5bd5'), v('--info', '#2b6cb0'), v('--ok', '#1f7a4d'), v('--warn', '#9a5b00'), v('--text-3', '#8a8d96'), v('--bad', '#c22f2f')],
+  };
+}
+
+/** The chart theme, re-read when `prefers-color-scheme` flips. */
+export function useChartTheme(): ChartTheme {
+  const [theme, setTheme] = useState<ChartTheme>(readTheme);
+  useEffect(() => {
+    const mq = window.matchMedia('(prefers-color-scheme: dark)');
+    const on = () => setTheme(readTheme());
+    mq.addEventListener('change', on);
+    return () => mq.removeEventListener('change', on);
+  }, []);
+  return theme;
+}
+
+/** A colour with alpha, from a `#rrggbb` variable value (other forms are returned unchanged). */
+export function withAlpha(color: string, alpha: number): string {
+  const m = /^#([0-9a-f]{6})$/i.exec(color);
+  if (!m) return color;
+  const n = parseInt(m[1]!, 16);
+  return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${alpha})`;
+}
+
+/** One plotted line. Values are in display units (%, ms, USD, points); null leaves a gap. */
+export interface Series { label: string; values: Array<number | null>; dashed?: boolean }
+
+export interface MetricChartProps {
+  title: string;
+  /** Unit appended to ticks and tooltips, e.g. "%", " ms"; `$` is a prefix. */
+  unit: string;
+  labels: string[];
+  series: Series[];
+  /** A shaded band (e.g. a Wilson interval), drawn behind the first series. */
+  band?: { low: Array<number | null>; high: Array<number | null>; label: string };
+  /** Horizontal threshold line, with its direction for the legend. */
+  threshold?: { value: number; label: string };
+  /** Breaching points (bucket index and plotted value), marked with a red triangle. */
+  breaches?: Array<{ index: number; value: number }>;
+  /** y axis starts at zero (counts, rates). */
+  zero?: boolean;
+  /** Extra text under the title (n, definitions). */
+  note?: string;
+  testId?: string;
+}
+
+function fmtValue(v: number, unit: string): string {
+  if (unit === '$') return `$${Math.abs(v) < 0.01 && v !== 0 ? v.toFixed(6) : v.toFixed(2)}`;
+  const digits = unit === '%' ? 1 : Math.abs(v) >= 100 ? 0 : Math.abs(v) >= 10 ? 1 : 2;
+  return `${v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: unit === '%' ? 1 : 0 })}${unit}`;
+}
+
+/** A titled line chart card with optional threshold line, breach markers and interval band. */
+export function MetricChart(p: MetricChartProps) {
+  const t = useChartTheme();
+  const datasets: Array<ChartDataset<'line', Array<number | null>>> = [];
+  if (p.band) {
+    datasets.push({ label: `${p.band.label} low`, data: p.band.low, borderWidth: 0, pointRadius: 0, fill: false, backgroundColor: 'transparent', borderColor: 'transparent', spanGaps: false });
+    datasets.push({ label: p.band.label, data: p.band.high, borderWidth: 0, pointRadius: 0, fill: '-1', backgroundColor: withAlpha(t.series[0]!, 0.14), borderColor: 'transparent', spanGaps: false });
+  }
+  p.series.forEach((s, i) => {
+    const c = t.series[i % t.series.length]!;
+    datasets.push({
+      label: s.label, data: s.values, borderColor: c, backgroundColor: c, borderWidth: i === 0 ? 2 : 1.5,
+      pointRadius: p.labels.length > 40 ? 0 : 2, pointHoverRadius: 4, tension: 0.2, spanGaps: true,
+      ...(s.dashed ? { borderDash: [4, 3] } : {}),
+    });
+  });
+  if (p.threshold) {
+    datasets.push({ label: p.threshold.label, data: p.labels.map(() => p.threshold!.value), borderColor: t.bad, borderWidth: 1, borderDash: [6, 4], pointRadius: 0, pointHoverRadius: 0, fill: false });
+  }
+  if (p.breaches?.length) {
+    // One marker per bucket: with several breaching series in a bucket, the highest value carries it.
+    const marks = p.labels.map(() => null as number | null);
+    for (const b of p.breaches) marks[b.index] = Math.max(marks[b.index] ?? -Infinity, b.value);
+    datasets.push({ label: 'Breach', data: marks, showLine: false, pointRadius: 5, pointHoverRadius: 6, pointStyle: 'triangle', borderColor: t.bad, backgroundColor: t.bad });
+  }
+  const data: ChartData<'line', Array<number | null>, string> = { labels: p.labels, datasets };
+  const options: ChartOptions<'line'> = {
+    responsive: true, maintainAspectRatio: false, animation: false,
+    interaction: { mode: 'index', intersect: false },
+    plugins: {
+      legend: {
+        display: datasets.length > 1, position: 'bottom', align: 'start',
+        labels: { color: t.text2, boxWidth: 10, boxHeight: 2, font: { size: 11 }, filter: (item) => !item.text.endsWith(' low') },
+      },
+      tooltip: {
+        filter: (item) => item.dataset.label !== 'Breach' && !(item.dataset.label ?? '').endsWith(' low'),
+        callbacks: { label: (c) => `${c.dataset.label ?? ''}: ${c.parsed.y === null ? '—' : fmtValue(c.parsed.y, p.unit)}` },
+      },
+    },
+    scales: {
+      x: { ticks: { color: t.text3, font: { size: 10 }, maxRotation: 0, autoSkipPadding: 8 }, grid: { display: false }, border: { color: t.border } },
+      y: {
+        beginAtZero: !!p.zero,
+        ticks: { color: t.text3, font: { size: 10 }, maxTicksLimit: 5, callback: (v) => fmtValue(Number(v), p.unit) },
+        grid: { color: t.border }, border: { display: false },
+      },
+    },
+  };
+  return (
+    <figure className="metric-chart card" data-testid={p.testId}>
+      <figcaption className="metric-chart-head">
+        <span className="metric-chart-title">{p.title}</span>
+        {p.note && <span className="muted small">{p.note}</span>}
+      </figcaption>
+      <div className="metric-chart-canvas">
+        <Line data={data} options={options} aria-label={`${p.title} chart`} role="img" />
+      </div>
+    </figure>
+  );
+}
