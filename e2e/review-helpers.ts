@@ -107,13 +107,9 @@ export async function reviewOne(page: Page, i: number, o: { tag?: string; create
     await page.keyboard.press('t');
     await expect(page.getByLabel('Add tag')).toBeFocused();
     if (o.createTag) {
+      // Enter on "Create tag" creates the tag at once; its description is set on the Tags tab (setTagDescription).
       await page.keyboard.type(o.tag);
       await expect(page.getByRole('option', { name: new RegExp(`Create tag.*${o.tag}`) })).toBeVisible();
-      await page.keyboard.press('Enter');
-      await expect(page.getByLabel('New tag name')).toBeFocused();
-      await expect(page.getByLabel('New tag name')).toHaveValue(o.tag);
-      await tabTo(page, 'New tag description');
-      await page.keyboard.type(o.createTag.description);
       await page.keyboard.press('Enter');
     } else {
       await page.keyboard.type(o.tag.slice(0, 5));
@@ -135,6 +131,15 @@ export async function reviewOne(page: Page, i: number, o: { tag?: string; create
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('save-status')).toContainText(`Saved review of #${position}`);
   return { position, requestId, verdicts, tag: o.tag ?? null, note };
+}
+
+/** On the Tags tab (already open): gives the tag `name` its description through the row's Edit form. */
+export async function setTagDescription(page: Page, name: string, description: string): Promise<void> {
+  const row = page.locator(`[data-testid="tag-row"][data-tag="${name}"]`);
+  await row.getByRole('button', { name: 'Edit' }).click();
+  await page.getByLabel('Tag description').fill(description);
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(row).toContainText(description);
 }
 
 /** Reads a Playwright download to text. */

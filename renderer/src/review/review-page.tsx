@@ -138,14 +138,14 @@ export function ReviewPage({ queueId, start, onBack }: { queueId: number; start:
     const cached = cache.current.get(pos);
     if (cached) show(cached);
     else setPosition(pos);
+    // State is set outside any updater function: a setState inside an updater can be dropped, which left the
+    // screen on the previous item after an undo (the rail moved, the item did not).
     fetchItem(pos, true).then((fresh) => {
-      setItem((cur) => {
-        if (wanted.current !== pos) return cur; // the reviewer moved on meanwhile
-        if (!cached) { show(fresh); return fresh; }
-        if (!drafts.current.has(pos) && JSON.stringify(cur?.mine) !== JSON.stringify(fresh.mine)) setDraftState(draftOf(fresh));
-        prefetch(fresh);
-        return fresh;
-      });
+      if (wanted.current !== pos) return; // the reviewer moved on meanwhile
+      if (!cached) { show(fresh); return; }
+      setItem(fresh);
+      if (!drafts.current.has(pos) && JSON.stringify(cached.mine) !== JSON.stringify(fresh.mine)) setDraftState(draftOf(fresh));
+      prefetch(fresh);
     }, (e: unknown) => setError(asErrorData(e)));
   }, [fetchItem, prefetch, show]);
 
@@ -196,6 +196,13 @@ export function ReviewPage({ queueId, start, onBack }: { queueId: number; start:
     const pos = item.position;
     const d = draft;
     if (kind === 'submit') {
+      // Text typed in the tag field but not added would be lost silently: stop and say so.
+      const typed = tagRef.current?.pending() ?? '';
+      if (typed) {
+        setError({ code: 'BAD_REQUEST', message: `The tag “${typed}” is typed but not added. Press Enter in the tag field to add it, or Esc to clear it.` });
+        tagRef.current?.focus();
+        return;
+      }
       const missing = missingVerdicts(criteria, d.verdicts);
       if (missing.length > 0) {
         setError({ code: 'BAD_REQUEST', message: `Give a verdict for ${missing.map((c) => c.label).join(', ')} before submitting.` });
@@ -366,7 +373,7 @@ export function ReviewPage({ queueId, start, onBack }: { queueId: number; start:
               ))}
             </ol>
             <h3>Edge-case tags <kbd>t</kbd></h3>
-            <TagPicker ref={tagRef} value={draft.tags} onChange={(tags) => setDraft({ ...draft, tags })} onLeave={focusRoot} />
+            <TagPicker key={item.position} ref={tagRef} value={draft.tags} onChange={(tags) => setDraft({ ...draft, tags })} onLeave={focusRoot} />
             <h3><label htmlFor="review-note">Note</label> <kbd>n</kbd></h3>
             <textarea id="review-note" ref={noteRef} className="note-input" value={draft.note} rows={3} maxLength={10000}
               placeholder="What a reader of the report should know (Esc leaves, Ctrl+Enter submits)"
