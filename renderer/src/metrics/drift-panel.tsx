@@ -92,7 +92,7 @@ function DriftTableRow({ r, psiMax }: { r: DriftRow; psiMax: number }) {
   return (
     <tr className={r.rejected || r.psi_flag ? 'flagged' : undefined} data-testid="drift-row" data-column={r.column} data-flagged={r.rejected || r.psi_flag ? 'true' : 'false'}>
       <td><strong>{COLUMN_LABEL[r.column]}</strong> <span className="muted mono small">{r.column}</span></td>
-      <td>{r.test === 'ks' ? `KS${r.method ? ` (${r.method})` : ''}` : `χ²${r.dof !== null ? ` (dof ${r.dof})` : ''}`}</td>
+      <td className="nowrap">{r.test === 'ks' ? `KS${r.method ? ` (${r.method})` : ''}` : `χ²${r.dof !== null ? ` (dof ${r.dof})` : ''}`}</td>
       <td className="num">{fmtInt(r.n_reference)} / {fmtInt(r.n_current)}</td>
       <td className="wrap"><Shares r={r} side="reference" /></td>
       <td className="wrap"><Shares r={r} side="current" />{only && <div className="muted small">{only}</div>}</td>

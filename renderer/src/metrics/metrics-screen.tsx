@@ -167,9 +167,9 @@ function BreakdownCharts({ s }: { s: MetricsSeries }) {
 }
 
 function AlertsList({ series }: { series: MetricsSeries }) {
-  const a = series.alerts;
-  const [all, setAll] = useState(false);
-  const shown = all ? a : a.slice(0, 12);
+  // Error-rate alerts first (outages), then latency, then thumbs; newest bucket first within each.
+  const order: Record<AlertMetric, number> = { error_rate: 0, p95_latency_ms: 1, thumbs_up_rate: 2 };
+  const a = [...series.alerts].sort((x, y) => order[x.metric] - order[y.metric] || y.start_ts - x.start_ts || (x.group ?? '').localeCompare(y.group ?? ''));
   const t = series.thresholds;
   return (
     <section className="card alerts" aria-labelledby="alerts-title" data-testid="alerts">
@@ -180,10 +180,10 @@ function AlertsList({ series }: { series: MetricsSeries }) {
         </span>
       </div>
       {a.length === 0 ? <p className="muted small">No bucket breaches a threshold.</p> : (
-        <table className="table compact alerts-table">
+        <div className="table-scroll alerts-scroll"><table className="table compact alerts-table">
           <thead><tr><th>Bucket</th><th>Scope</th><th>Metric</th><th className="num">Value</th><th className="num">Threshold</th><th className="num">n</th></tr></thead>
           <tbody>
-            {shown.map((x) => (
+            {a.map((x) => (
               <tr key={`${x.metric}-${x.group ?? ''}-${x.bucket}`} data-testid="alert-row">
                 <td className="mono">{x.bucket}</td>
                 <td>{x.group === null ? <span className="muted">all traffic</span> : <span className="badge">{x.group}</span>}</td>
@@ -194,9 +194,8 @@ function AlertsList({ series }: { series: MetricsSeries }) {
               </tr>
             ))}
           </tbody>
-        </table>
+        </table></div>
       )}
-      {a.length > 12 && <button type="button" className="btn sm ghost" onClick={() => setAll(!all)}>{all ? 'Show fewer' : `Show all ${a.length}`}</button>}
     </section>
   );
 }
