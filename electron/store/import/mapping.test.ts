@@ -5,7 +5,7 @@ import type { ImportOptions } from '../../../shared/contract';
 import { LoupeError } from '../../../shared/errors';
 import { DEFAULT_PRICES } from '../../../shared/prices';
 import type { RejectedRow } from '../../../shared/types';
-import { buildMapper, choosePreset, getPath, listPaths, type MappedRow } from './mapping';
+import { buildMapper, choosePreset, expectedReason, getPath, listPaths, type MappedRow } from './mapping';
 import { detectSource, readRecords } from './read';
 
 const repoRoot = path.resolve(__dirname, '../../..');
@@ -221,8 +221,8 @@ describe('generic auto-detection (demo-style files)', () => {
     expect(r.requests.map((x) => x.id)).toEqual(['c']);
     expect(r.rejects.map((x) => [x.line, x.field])).toEqual([[1, 'timestamp'], [2, 'prompt_tokens']]);
     expect(r.rejects[0]!.reason).toContain('"yesterday-ish"');
-    expect(r.rejects[0]!.reason).toMatch(/^timestamp \(read as ts\): expected a date-time/);
-    expect(r.rejects[1]!.reason).toBe('prompt_tokens (read as tokens_in): expected a whole number of tokens: expected a number, found "many"');
+    expect(r.rejects[0]!.reason).toBe('timestamp (read as ts): expected a date and time (e.g. 2026-08-20T08:00:00Z), found "yesterday-ish"');
+    expect(r.rejects[1]!.reason).toBe('prompt_tokens (read as tokens_in): expected a whole number of tokens, found "many"');
   });
 
   test('missing_sentinels option makes -1 missing in typed fields', () => {
@@ -406,5 +406,25 @@ describe('presets on inline samples', () => {
   test('options.preset forces a preset; unknown names are refused', () => {
     expect(choosePreset([{ a: 1 }], { preset: 'llmperf' }).chosen).toBe('llmperf');
     expect(() => choosePreset([{ a: 1 }], { preset: 'nope' })).toThrow(/Unknown preset "nope"/);
+  });
+});
+
+describe('reject reasons say once what was expected', () => {
+  test('a detail that repeats or narrows the expectation is merged; a different one stands alone', () => {
+    expect(expectedReason('latency_ms', 'expected a duration in milliseconds', 'expected a duration in milliseconds, found "abc"'))
+      .toBe('latency_ms: expected a duration in milliseconds, found "abc"');
+    expect(expectedReason('latency_ms', 'expected a duration in milliseconds', 'expected a duration, found "3 fortnights": unknown unit "fortnights"'))
+      .toBe('latency_ms: expected a duration in milliseconds, found "3 fortnights": unknown unit "fortnights"');
+    expect(expectedReason('latency_ms', 'expected a duration in milliseconds', 'a duration cannot be negative, found -5'))
+      .toBe('latency_ms: expected a duration in milliseconds: a duration cannot be negative, found -5');
+    expect(expectedReason('ts', 'expected a date-time (ISO 8601, epoch seconds/ms/µs/ns or Excel serial)', "expected date text (ISO 8601), found the number 5; choose an epoch unit or 'excel'"))
+      .toBe("ts: expected date text (ISO 8601), found the number 5; choose an epoch unit or 'excel'");
+  });
+
+  test('a duration that is not a number, mapped from a request log', () => {
+    const recs = [{ request_id: 'a', timestamp: '2026-01-01T00:00:00Z', input: 'q', output: 'a', latency_ms: 'abc' }];
+    const m = buildMapper(choosePreset(recs, {}).chosen, recs, {}, { fileName: 'x.jsonl', timeZone: 'UTC', prices: DEFAULT_PRICES });
+    const r = m.map({ line: 1, record: recs[0]! });
+    expect(r.rejects).toEqual([{ line: 1, field: 'latency_ms', reason: 'latency_ms: expected a duration in milliseconds, found "abc"' }]);
   });
 });

@@ -658,6 +658,23 @@ function missing(v: unknown, sentinels: readonly string[], typed = true): boolea
   return sentinels.length > 0 && isMissing(v, sentinels) && !(typeof v === 'string' && ['nan', 'n/a', 'na', 'null'].includes(v.trim().toLowerCase()));
 }
 
+/**
+ * A reject reason `field: expectation: detail` that does not say twice what was expected. values.ts errors state
+ * their own expectation ("expected a duration in milliseconds, found \"abc\""); when that expectation is part of
+ * ours (every word of "a duration" or "a number" is in "a duration in milliseconds" or "a whole number of tokens"),
+ * ours replaces it and the rest of the detail follows; when it is a different, more specific one ("expected date text
+ * (ISO 8601)"), the detail alone is the reason. A detail that states no expectation follows ours after a colon.
+ * @returns e.g. `latency_ms: expected a duration in milliseconds, found "abc"`
+ */
+export function expectedReason(field: string, expectation: string, detail: string): string {
+  const m = /^expected (.+?)(, found .*|: .*)?$/s.exec(detail);
+  if (!m) return `${field}: ${expectation}: ${detail}`;
+  const words = (t: string) => t.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  const ours = new Set(words(expectation));
+  if (words(m[1]!).every((w) => ours.has(w))) return `${field}: ${expectation}${m[2] ?? ''}`;
+  return `${field}: ${detail}`;
+}
+
 function convert(kind: RecordKind, field: string, type: FieldType, raw: unknown, unit: DurationUnit | TimestampUnit | undefined, sentinels: readonly string[], timeZone: string, spaceTags = false): unknown {
   if (type === 'fvalue' || type === 'fkind') return raw === undefined || raw === null || raw === '' ? null : raw; // decided in finishFeedback
   if (missing(raw, sentinels, type !== 'text' && type !== 'id' && type !== 'tags')) return null;
@@ -677,7 +694,7 @@ function convert(kind: RecordKind, field: string, type: FieldType, raw: unknown,
     }
     case 'ts': {
       const r = parseTimestamp(raw, { timeZone, unit: (unit as TimestampUnit | undefined) ?? 'auto' });
-      if (!r.ok) throw new Reject(field, `${field}: expected a date-time (ISO 8601, epoch seconds/ms/µs/ns or Excel serial): ${r.reason}`);
+      if (!r.ok) throw new Reject(field, expectedReason(field, 'expected a date-time (ISO 8601, epoch seconds/ms/µs/ns or Excel serial)', r.reason));
       return r.ms;
     }
     case 'duration': {
@@ -688,14 +705,14 @@ function convert(kind: RecordKind, field: string, type: FieldType, raw: unknown,
         const n = parseNumber(raw, { sentinels });
         ms = typeof n === 'number' ? (n < 0 ? { error: `a duration cannot be negative, found ${shown(raw)}` } : n * convDurationFactor(u)) : n;
       }
-      if (isValueError(ms)) throw new Reject(field, `${field}: expected a duration in ${unitWords(u)}: ${ms.error}`);
+      if (isValueError(ms)) throw new Reject(field, expectedReason(field, `expected a duration in ${unitWords(u)}`, ms.error));
       return ms;
     }
     case 'int': {
       // Whole numbers past 2^53 (1e300, 30-digit counts) would reach SQLite as REAL, which the INTEGER column of a
       // STRICT table refuses: the whole import would fail on one bad cell.
       const n = parseNumber(raw, { sentinels });
-      if (isValueError(n)) throw new Reject(field, `${field}: expected a whole number of tokens: ${n.error}`);
+      if (isValueError(n)) throw new Reject(field, expectedReason(field, 'expected a whole number of tokens', n.error));
       if (n !== null && (!Number.isInteger(n) || n < 0)) throw new Reject(field, `${field}: expected a whole number of tokens, found ${shown(raw)}`);
       if (n !== null && !Number.isSafeInteger(n)) throw new Reject(field, `${field}: expected a whole number of tokens up to 9007199254740991 (2^53 - 1), found ${shown(raw)}`);
       return n;
