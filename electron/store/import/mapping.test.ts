@@ -423,7 +423,7 @@ describe('reject reasons say once what was expected', () => {
 
   test('a duration that is not a number, mapped from a request log', () => {
     const recs = [{ request_id: 'a', timestamp: '2026-01-01T00:00:00Z', input: 'q', output: 'a', latency_ms: 'abc' }];
-    const m = buildMapper(choosePreset(recs, {}).chosen, recs, {}, { fileName: 'x.jsonl', timeZone: 'UTC', prices: DEFAULT_PRICES });
+    const m = buildMapper(choosePreset(recs, {}).chosen, recs, {}, { fileName: 'x.jsonl', timeZone: 'UTC', prices: DEFAULT_PRICES.models });
     const r = m.map({ line: 1, record: recs[0]! });
     expect(r.rejects).toEqual([{ line: 1, field: 'latency_ms', reason: 'latency_ms: expected a duration in milliseconds, found "abc"' }]);
   });
