@@ -116,6 +116,22 @@ test('the grid filters, sorts and pages in SQL and works from the keyboard', asy
   const detail = page.getByTestId('request-detail');
   await expect(detail).toBeVisible();
   await expect(detail).toBeFocused();
+  await expect(rows.nth(1)).toHaveAttribute('aria-selected', 'true');
+  // With the panel open, ↓/↑ (and j/k) step through the rows and the panel follows, without closing.
+  const title = detail.locator('.detail-title');
+  const second = await title.textContent();
+  await page.keyboard.press('ArrowDown');
+  await expect(rows.nth(2)).toHaveAttribute('aria-selected', 'true');
+  await expect(title).not.toHaveText(second!);
+  await expect(detail).toBeVisible();
+  await shot(page, 'fix-records-step');
+  await page.keyboard.press('k');
+  await expect(rows.nth(1)).toHaveAttribute('aria-selected', 'true');
+  await expect(title).toHaveText(second!);
+  await page.keyboard.press('ArrowUp');
+  await expect(rows.nth(0)).toHaveAttribute('aria-selected', 'true');
+  await page.keyboard.press('j');
+  await expect(rows.nth(1)).toHaveAttribute('aria-selected', 'true');
   await page.keyboard.press('Escape');
   await expect(detail).toBeHidden();
   await expect(rows.nth(1)).toBeFocused();

@@ -70,6 +70,13 @@ export function DataGrid<T>(p: Props<T>) {
     scrollRef.current?.scrollTo({ top: 0 });
   }, [p.data]);
 
+  // The open record can change from outside the grid (stepping in the detail panel): the active row follows it.
+  useEffect(() => {
+    if (p.selectedId === null) return;
+    const i = rows.findIndex((r) => r.id === p.selectedId);
+    if (i >= 0) { setActive(i); virtualizer.scrollToIndex(i, { align: 'auto' }); }
+  }, [p.selectedId]); // eslint-disable-line react-hooks/exhaustive-deps
+
   useEffect(() => {
     if (!focusAfterMove.current) return;
     focusAfterMove.current = false;

@@ -11,7 +11,7 @@ import { asErrorData } from './api';
 import { useApp, useDebounced, useStoredState, useTablesVersion } from './app-context';
 import { ErrorNote, MultiSelect, SearchBox, TriState } from './controls';
 import { DataGrid, type GridColumnMeta } from './data-grid';
-import { DetailPanel, Fields } from './detail-panel';
+import { DetailPanel, Fields, stepId } from './detail-panel';
 import { EmptyWorkspace } from './empty-state';
 import { dayStartMs, fmtGap, fmtInt, fmtMs, fmtTs, fmtUsd, prettyJson } from './format';
 import { SafeText } from './safe-text';
@@ -140,7 +140,8 @@ export function RecordsScreen({ onImport, openId }: { onImport: () => void; open
           getRowId={(r) => r.id} selectedId={selected} onOpen={(r) => setSelected(r.id)}
           empty={filtered ? 'No requests match these filters.' : 'No requests.'} />
       </section>
-      {selected && <RequestPanel id={selected} onClose={() => { setSelected(null); refocusGrid(); }} />}
+      {selected && <RequestPanel id={selected} onClose={() => { setSelected(null); refocusGrid(); }}
+        onStep={(d) => setSelected(stepId(page.rows.map((r) => r.id), selected, d))} />}
     </div>
   );
 }
@@ -160,7 +161,7 @@ export function refocusGrid(): void {
   requestAnimationFrame(() => document.querySelector<HTMLElement>('[data-testid="grid-row"][tabindex="0"]')?.focus());
 }
 
-function RequestPanel({ id, onClose }: { id: string; onClose: () => void }) {
+function RequestPanel({ id, onClose, onStep }: { id: string; onClose: () => void; onStep: (delta: 1 | -1) => void }) {
   const { client, info } = useApp();
   const zone = info.time_zone;
   const version = useTablesVersion('requests', 'feedback', 'tickets', 'links');
@@ -177,7 +178,7 @@ function RequestPanel({ id, onClose }: { id: string; onClose: () => void }) {
 
   const r = detail?.request.id === id ? detail.request : null;
   return (
-    <DetailPanel testId="request-detail" focusKey={id} onClose={onClose}
+    <DetailPanel testId="request-detail" focusKey={id} onClose={onClose} onStep={onStep}
       title={<><span className="muted">Request</span> <span className="mono">{id}</span></>}>
       {error && <ErrorNote error={error} />}
       {!r && !error && <p className="muted">Loading…</p>}

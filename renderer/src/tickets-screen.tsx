@@ -10,7 +10,7 @@ import { asErrorData } from './api';
 import { useApp, useDebounced, useStoredState, useTablesVersion } from './app-context';
 import { ErrorNote, MultiSelect, SearchBox, TriState } from './controls';
 import { DataGrid, type GridColumnMeta } from './data-grid';
-import { DetailPanel, Fields } from './detail-panel';
+import { DetailPanel, Fields, stepId } from './detail-panel';
 import { EmptyWorkspace } from './empty-state';
 import { dayStartMs, fmtInt, fmtTs, parseTags, prettyJson } from './format';
 import { EMPTY_FACETS, LinkHow, refocusGrid, StatusBadge } from './records-screen';
@@ -119,12 +119,13 @@ export function TicketsScreen({ onImport, onOpenRequest }: { onImport: () => voi
           getRowId={(r) => r.id} selectedId={selected} onOpen={(r) => setSelected(r.id)}
           empty={filtered ? 'No tickets match these filters.' : 'No tickets.'} />
       </section>
-      {selected && <TicketPanel id={selected} onClose={() => { setSelected(null); refocusGrid(); }} onOpenRequest={onOpenRequest} />}
+      {selected && <TicketPanel id={selected} onClose={() => { setSelected(null); refocusGrid(); }} onOpenRequest={onOpenRequest}
+        onStep={(d) => setSelected(stepId(page.rows.map((r) => r.id), selected, d))} />}
     </div>
   );
 }
 
-function TicketPanel({ id, onClose, onOpenRequest }: { id: string; onClose: () => void; onOpenRequest: (id: string) => void }) {
+function TicketPanel({ id, onClose, onOpenRequest, onStep }: { id: string; onClose: () => void; onOpenRequest: (id: string) => void; onStep: (delta: 1 | -1) => void }) {
   const { client, info } = useApp();
   const zone = info.time_zone;
   const version = useTablesVersion('tickets', 'links', 'requests');
@@ -142,7 +143,7 @@ function TicketPanel({ id, onClose, onOpenRequest }: { id: string; onClose: () =
   const t = detail?.ticket.id === id ? detail.ticket : null;
   const tags = t ? parseTags(t.tags) : [];
   return (
-    <DetailPanel testId="ticket-detail" focusKey={id} onClose={onClose}
+    <DetailPanel testId="ticket-detail" focusKey={id} onClose={onClose} onStep={onStep}
       title={<><span className="muted">Ticket</span> <span className="mono">{id}</span></>}>
       {error && <ErrorNote error={error} />}
       {!t && !error && <p className="muted">Loading…</p>}
