@@ -121,7 +121,14 @@ test('demo workspace: a keyboard-only weekly review survives a restart and reach
     await expect(est.locator('[data-key="failure"]')).toContainText(`${failures} / 10`);
     await expect(est.locator(`[data-key^="tag:"]`)).toContainText(`Tagged "${TAG}"`);
     await expect(est.locator(`[data-key^="tag:"]`)).toContainText('2 / 10');
+    // Small-sample caveats are said once above the table; each row carries only a short badge; numbers never wrap.
+    const caveats = est.getByTestId('small-sample-caveats');
+    await expect(caveats).toHaveCount(1);
+    expect(await caveats.locator('li').count()).toBeGreaterThan(0);
+    await expect(est.locator('[data-key="failure"]').getByTestId('small-sample')).toHaveText('small sample');
+    await expect(est.locator('[data-key="failure"] td.num').nth(3)).toHaveCSS('white-space', 'nowrap');
     await shot(page, 'review-estimates');
+    await shot(page, 'fix-estimates');
 
     // Tags: the new tag with its two items in 2026-W47.
     await page.getByRole('tab', { name: 'Tags' }).click();

@@ -10,7 +10,7 @@ import { useApp } from '../app-context';
 import { ErrorNote } from '../controls';
 import { fmtDate, fmtInt } from '../format';
 import { useStoreQuery } from './common';
-import { fmtCoef, fmtInterval, fmtPct, fmtStratum, fmtVerdict } from './review-format';
+import { fmtCoef, fmtInterval, fmtPct, fmtStratum, fmtVerdict, smallSampleReasons } from './review-format';
 
 /** The Estimates tab: a queue picker, then its estimates and agreement. */
 export function EstimatesPage({ queueId, onQueue, onOpenItem }: { queueId: number | null; onQueue: (id: number) => void; onOpenItem: (queueId: number, position: number) => void }) {
@@ -54,6 +54,8 @@ function IntervalBar({ m }: { m: RateEstimate }) {
 function Estimates({ e }: { e: WeekEstimates }) {
   const { info } = useApp();
   const covered = e.strata.filter((s) => s.reviewed > 0).length;
+  // Every row's small-sample reasons, said once above the table (rows share most of them); each row keeps a badge.
+  const caveats = smallSampleReasons(e.metrics);
   return (
     <>
       <section className="card" aria-label="Estimates" data-testid="estimates">
@@ -69,6 +71,12 @@ function Estimates({ e }: { e: WeekEstimates }) {
           <div className={`figure${covered < e.strata.length ? ' warn' : ''}`}><dt>Strata covered</dt><dd>{covered} / {e.strata.length}</dd></div>
           <div className="figure"><dt>Reviewers</dt><dd className="figure-text">{e.reviewers.length ? e.reviewers.join(', ') : '—'}</dd></div>
         </dl>
+        {caveats.length > 0 && (
+          <div className="note warn caveats" role="note" data-testid="small-sample-caveats">
+            <strong>Small sample: read the rows marked “small sample” with care.</strong>
+            <ul className="notes">{caveats.map((r) => <li key={r}>{r}</li>)}</ul>
+          </div>
+        )}
         <table className="table est-table" data-testid="estimates-table">
           <thead>
             <tr>
@@ -86,12 +94,7 @@ function Estimates({ e }: { e: WeekEstimates }) {
               <tr key={m.key} data-testid="estimate-row" data-key={m.key}>
                 <td>
                   <div className={m.kind === 'failure_rate' ? 'strong' : ''}>{m.label}</div>
-                  {m.small_sample && (
-                    <details className="flag-details" data-testid="small-sample">
-                      <summary><span className="badge warn">small sample</span> <span className="muted small">why</span></summary>
-                      {m.reason && <ul className="notes">{m.reason.split('; ').map((r) => <li key={r}>{r}</li>)}</ul>}
-                    </details>
-                  )}
+                  {m.small_sample && <span className="badge warn" data-testid="small-sample" title={m.reason ?? undefined}>small sample</span>}
                 </td>
                 <td className="num strong">{fmtPct(m.estimate)}</td>
                 <td className="num">{fmtInterval(m.low, m.high)}</td>
@@ -176,3 +179,4 @@ function Agreement({ a, onOpen }: { a: QueueAgreement; onOpen: (position: number
     </section>
   );
 }
+

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RubricCriterion } from '../../../shared/review-types';
 import {
   criterionId, defaultReviewWeek, fmtInterval, fmtPct, fmtProbability, fmtStratum, fmtStratumShort, fmtVerdict, isFailure, isoWeekLabel,
-  missingVerdicts, verdictForKey, weekDays,
+  missingVerdicts, smallSampleReasons, verdictForKey, weekDays,
 } from './review-format';
 
 const rubric: RubricCriterion[] = [
@@ -78,5 +78,22 @@ describe('rubric keys', () => {
     expect(criterionId('Follows instructions', [])).toBe('follows_instructions');
     expect(criterionId('Correct', ['correct'])).toBe('correct_2');
     expect(criterionId('3rd party', [])).toBe('c_3rd_party');
+  });
+});
+
+describe('smallSampleReasons', () => {
+  it('lists each reason once across rows, in first-seen order, without the "Small sample:" lead', () => {
+    const shared = 'Small sample: stratum "a" has only 1 reviewed item; its variance needs at least 2; only 5 reviewed items (fewer than 30); strata signal:ticket, signal:error have no reviewed item';
+    expect(smallSampleReasons([
+      { small_sample: true, reason: `${shared}; fewer than 5 failures among reviewed items; the normal interval is unreliable` },
+      { small_sample: true, reason: shared },
+      { small_sample: false, reason: 'not shown' },
+      { small_sample: true, reason: null },
+    ])).toEqual([
+      'Stratum "a" has only 1 reviewed item; its variance needs at least 2',
+      'Only 5 reviewed items (fewer than 30)',
+      'Strata signal:ticket, signal:error have no reviewed item',
+      'Fewer than 5 failures among reviewed items; the normal interval is unreliable',
+    ]);
   });
 });

@@ -124,3 +124,25 @@ export function criterionId(label: string, taken: readonly string[]): string {
   for (let i = 2; taken.includes(id); i++) id = `${base}_${i}`;
   return id;
 }
+
+/**
+ * The distinct small-sample reasons of `metrics`, in first-seen order. A metric's `reason` is a "; "-separated list
+ * (its wording belongs to the store; a clause opening with "its"/"the" continues the previous one); a leading
+ * "Small sample:" is dropped since the banner says it.
+ */
+export function smallSampleReasons(metrics: ReadonlyArray<{ small_sample: boolean; reason: string | null }>): string[] {
+  const seen = new Set<string>();
+  for (const m of metrics) {
+    if (!m.small_sample || !m.reason) continue;
+    // Clauses are "; "-separated, but a clause starting "its …" or "the …" continues the one before it.
+    const clauses: string[] = [];
+    for (const part of m.reason.replace(/^\s*small sample:\s*/i, '').split(/;\s+/)) {
+      const r = part.trim();
+      if (!r) continue;
+      if (clauses.length && /^(its|the|so|which|this)\b/.test(r)) clauses[clauses.length - 1] += `; ${r}`;
+      else clauses.push(r);
+    }
+    for (const r of clauses) seen.add(r.charAt(0).toUpperCase() + r.slice(1));
+  }
+  return [...seen];
+}
