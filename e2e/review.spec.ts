@@ -369,6 +369,9 @@ test('tag field: typed text stays with its item, Enter on Create adds the tag at
     await expect(page.getByTestId('save-status')).toContainText('Saved review of #2');
     await expect(item).toHaveAttribute('data-position', '3');
     await shot(page, 'fix-review-tag-created');
+    // #3 is in the thumbs-down stratum: its thumb reads as words, not as an emoji that may render as a box.
+    await expect(item).toContainText('down (−1)');
+    await expect(item).not.toContainText('👎');
 
     // Undo after the next item has settled: the screen moves back to #2, open again, so it can be redone.
     await page.waitForTimeout(800);

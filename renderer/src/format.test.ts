@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  dayStartMs, fmtBytes, fmtDateRange, fmtDuration, fmtGap, fmtInt, fmtMs, fmtTs, fmtUsd, importRates, parseTags, prettyJson,
+  dayStartMs, fmtBytes, fmtDateRange, fmtDuration, fmtFeedbackValue, fmtGap, fmtInt, fmtMs, fmtTs, fmtUsd, importRates, parseTags, prettyJson,
 } from './format';
 
 describe('format', () => {
@@ -63,5 +63,16 @@ describe('format', () => {
     expect(parseTags('["billing","refund"]')).toEqual(['billing', 'refund']);
     expect(parseTags('plain')).toEqual(['plain']);
     expect(parseTags(null)).toEqual([]);
+  });
+});
+
+describe('fmtFeedbackValue', () => {
+  it('says thumbs in words, with the sign, so no emoji font is needed', () => {
+    expect(fmtFeedbackValue({ kind: 'thumb', value: 1, scale: null })).toBe('up (+1)');
+    expect(fmtFeedbackValue({ kind: 'thumb', value: -1, scale: null })).toBe('down (−1)');
+    expect(fmtFeedbackValue({ kind: 'preference', value: -1, scale: null })).toBe('−1');
+    expect(fmtFeedbackValue({ kind: 'rating', value: 4, scale: 5 })).toBe('4 / 5');
+    expect(fmtFeedbackValue({ kind: 'rating', value: null, scale: 10, label: '-1' })).toBe('-1');
+    expect(fmtFeedbackValue({ kind: 'nps', value: null, scale: null })).toBe('—');
   });
 });

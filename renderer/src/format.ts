@@ -121,3 +121,16 @@ export function parseTags(tags: string | null): string[] {
     return Array.isArray(v) ? v.map((x) => String(x)) : [String(v)];
   } catch { return [tags]; }
 }
+
+/**
+ * A feedback value as words, so its meaning never depends on an emoji font: a thumb is "up (+1)" or "down (−1)",
+ * a preference "+1"/"−1", a rating "4 / 5" when it has a scale; a null value shows its label (e.g. "-1" for an
+ * unparsable judge score) or "—".
+ */
+export function fmtFeedbackValue(f: { kind: string; value: number | null; scale: number | null; label?: string | null }): string {
+  if (f.value === null) return f.label ?? '—';
+  if (f.scale) return `${f.value} / ${f.scale}`;
+  if (f.kind === 'thumb') return f.value > 0 ? 'up (+1)' : 'down (−1)';
+  if (f.kind === 'preference') return f.value > 0 ? '+1' : '−1';
+  return String(f.value);
+}

@@ -13,7 +13,7 @@ import { ErrorNote, MultiSelect, SearchBox, TriState } from './controls';
 import { DataGrid, type GridColumnMeta } from './data-grid';
 import { DetailPanel, Fields, stepId } from './detail-panel';
 import { EmptyWorkspace } from './empty-state';
-import { dayStartMs, fmtGap, fmtInt, fmtMs, fmtTs, fmtUsd, prettyJson } from './format';
+import { dayStartMs, fmtFeedbackValue, fmtGap, fmtInt, fmtMs, fmtTs, fmtUsd, prettyJson } from './format';
 import { SafeText } from './safe-text';
 
 type SortColumn = NonNullable<RequestQuery['sort']>['column'];
@@ -219,7 +219,7 @@ function RequestPanel({ id, onClose, onStep }: { id: string; onClose: () => void
                 {detail.feedback.map((f) => (
                   <tr key={f.id}>
                     <td>{f.kind}</td>
-                    <td className="num">{f.value === null ? '—' : f.scale ? `${f.value} / ${f.scale}` : f.kind === 'thumb' || f.kind === 'preference' ? (f.value > 0 ? '+1' : '−1') : String(f.value)}</td>
+                    <td className="num">{fmtFeedbackValue(f)}</td>
                     <td>{f.label ?? ''}</td>
                     <td className="wrap">{f.comment ?? ''}</td>
                     <td>{f.source ?? ''}</td>

@@ -19,7 +19,7 @@ import { asErrorData } from '../api';
 import { useApp, useStoredState } from '../app-context';
 import { ErrorNote } from '../controls';
 import { Fields } from '../detail-panel';
-import { fmtGap, fmtInt, fmtMs, fmtTs, fmtUsd } from '../format';
+import { fmtFeedbackValue, fmtGap, fmtInt, fmtMs, fmtTs, fmtUsd } from '../format';
 import { StatusBadge } from '../records-screen';
 import { SafeText } from '../safe-text';
 import { ReviewerForm, TagChip, useStoreQuery } from './common';
@@ -524,7 +524,7 @@ function ItemView({ item, zone, markdown, setMarkdown, status }: { item: ReviewI
             {item.feedback.map((f) => (
               <tr key={f.id}>
                 <td>{f.kind}</td>
-                <td className="num">{f.value === null ? (f.label ?? '—') : f.scale ? `${f.value} / ${f.scale}` : f.kind === 'thumb' || f.kind === 'preference' ? (f.value > 0 ? '👍 +1' : '👎 −1') : String(f.value)}</td>
+                <td className="num">{fmtFeedbackValue(f)}</td>
                 <td className="wrap">{f.comment ?? ''}</td>
                 <td>{f.source ?? ''}</td>
                 <td className="mono nowrap">{fmtTs(f.ts, zone)}</td>
