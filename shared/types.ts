@@ -96,7 +96,29 @@ export interface RejectedRow {
   reason: string;
 }
 
-/** The outcome of one import of one file (the CLI's `--json` object uses these names). */
+/**
+ * A row whose id repeats an earlier row of the same kind in the same file. It is not refused: the last occurrence
+ * wins (its values are the ones stored), so it is reported here and not among the rejected rows.
+ */
+export interface DuplicateRow {
+  line: number; // 1-based line (or record number) of the repeat
+  id: string;
+  first_line: number; // where the id first appeared in the file
+}
+
+/**
+ * The outcome of one import of one file (the CLI's `--json` object uses these names).
+ *
+ * How the counts add up. Every stored row is exactly one of: `inserted` (a new id), `updated` (an id already in the
+ * workspace, its values changed), `duplicates` (an id already in the workspace, nothing changed) or
+ * `duplicates_in_file` (a repeat of an id seen earlier in this file; the first occurrence is counted in one of the
+ * other three). Every refused row or unreadable record is counted once in `rejected`.
+ * For files of one row per record (request logs, most feedback and ticket files):
+ *   records_read = inserted + updated + duplicates + duplicates_in_file + rejected.
+ * Records whose every field is empty are skipped and not read (like blank lines). Presets that expand one source
+ * record into several rows (OASST trees, DICES, MT-Bench, HH-RLHF, Langfuse, OTLP batches) count source records in
+ * `records_read` but rows in the other counts, so there the identity holds for rows, not records.
+ */
 export interface ImportSummary {
   import_id: number | null; // null when refused
   file: string;
@@ -105,13 +127,14 @@ export interface ImportSummary {
   records_read: number;
   inserted: number;
   updated: number;
-  duplicates: number; // already present (re-import) plus duplicates inside the file
-  duplicates_in_file: number;
+  duplicates: number; // already in the workspace and unchanged (a re-import)
+  duplicates_in_file: number; // repeats of an id earlier in this file (the last occurrence wins)
+  duplicate_rows: DuplicateRow[]; // capped at 1,000, sorted by line; `duplicates_in_file` has the full count
   rejected: number;
-  rejects: RejectedRow[]; // capped at 1,000; `rejected` has the full count
+  rejects: RejectedRow[]; // rejected rows only, sorted by line; capped at 1,000; `rejected` has the full count
   links: number; // ticket-request and feedback-request links made by this import
   notes: string[]; // detection notes: format, delimiter, encoding, epoch units, duplicate rule
-  per_kind: Partial<Record<RecordKind, { inserted: number; duplicates: number }>>;
+  per_kind: Partial<Record<RecordKind, { inserted: number; updated: number; duplicates: number; duplicates_in_file: number }>>;
   started_at: number;
   finished_at: number;
 }
@@ -129,6 +152,9 @@ export interface ImportHistoryEntry {
   inserted: number;
   updated: number;
   duplicates: number;
+  /** 0 for imports recorded before schema 3 (their in-file duplicates are in `duplicates` and `rejects`). */
+  duplicates_in_file: number;
+  duplicate_rows: DuplicateRow[];
   rejected: number;
   rejects: RejectedRow[];
   notes: string[];

@@ -52,6 +52,15 @@ describe('loupe CLI', () => {
     expect(Object.keys(o!)).toEqual(expect.arrayContaining(['file', 'kind', 'preset', 'records_read', 'inserted', 'updated', 'duplicates', 'rejected', 'rejects', 'links']));
     expect(o).toMatchObject({ file: 'req.jsonl', kind: 'requests', records_read: 3, inserted: 2, updated: 0, duplicates: 0, rejected: 1 });
     expect((o!.rejects as Array<{ line: number }>)[0]!.line).toBe(3);
+    expect(o).toMatchObject({ duplicates_in_file: 0, duplicate_rows: [] });
+
+    const dup = path.join(d, 'dup.jsonl');
+    fs.writeFileSync(dup, [
+      '{"request_id":"x","timestamp":"2026-11-17T10:00:00Z","input":"hi","output":"one"}',
+      '{"request_id":"x","timestamp":"2026-11-17T10:00:00Z","input":"hi","output":"two"}',
+    ].join('\n'));
+    const rd = jsonLines(loupe('import', dup, '--workspace', w, '--json').stdout)[0];
+    expect(rd).toMatchObject({ records_read: 2, inserted: 1, duplicates_in_file: 1, rejected: 0, rejects: [], duplicate_rows: [{ line: 2, id: 'x', first_line: 1 }] });
 
     const r2 = loupe('import', good, '--workspace', w, '--json');
     expect(jsonLines(r2.stdout)[0]).toMatchObject({ inserted: 0, duplicates: 2 });
@@ -70,8 +79,8 @@ describe('loupe CLI', () => {
     const info = loupe('info', '--workspace', w, '--json');
     expect(info.code).toBe(0);
     const i = JSON.parse(info.stdout) as Record<string, unknown>;
-    expect(i).toMatchObject({ requests: 2, feedback: 0, tickets: 0, links: 0, reviews: 0, first_ts: '2026-11-17T10:00:00.000Z', last_ts: '2026-11-17T11:00:00.000Z', time_zone: 'UTC' });
-    expect((i.imports as unknown[]).length).toBe(3);
+    expect(i).toMatchObject({ requests: 3, feedback: 0, tickets: 0, links: 0, reviews: 0, first_ts: '2026-11-17T10:00:00.000Z', last_ts: '2026-11-17T11:00:00.000Z', time_zone: 'UTC' });
+    expect((i.imports as unknown[]).length).toBe(4);
     // cost derived from the price table: 1000 × 0.15 + 2000 × 0.60 per million tokens
     const cost = spawnSync('sqlite3', [w, "SELECT cost_usd, cost_source FROM requests WHERE id = 'a'"], { encoding: 'utf8' });
     if (cost.status === 0) expect(cost.stdout.trim()).toBe('0.00135|price_table');

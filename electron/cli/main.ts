@@ -67,16 +67,20 @@ async function openClient(workspace: string, create: boolean): Promise<{ client:
 function summaryJson(s: ImportSummary) {
   return {
     file: s.file, kind: s.kind, preset: s.preset, records_read: s.records_read, inserted: s.inserted, updated: s.updated,
-    duplicates: s.duplicates, rejected: s.rejected, rejects: s.rejects.map((r) => ({ line: r.line, field: r.field, reason: r.reason })),
+    duplicates: s.duplicates, duplicates_in_file: s.duplicates_in_file, rejected: s.rejected,
+    rejects: s.rejects.map((r) => ({ line: r.line, field: r.field, reason: r.reason })),
+    duplicate_rows: s.duplicate_rows.map((d) => ({ line: d.line, id: d.id, first_line: d.first_line })),
     links: s.links, import_id: s.import_id, notes: s.notes,
   };
 }
 
 function describe(s: ImportSummary): string {
-  const lines = [`${s.file}: ${s.kind} via preset ${s.preset}: ${s.records_read} records read, ${s.inserted} new, ${s.updated} updated, ${s.duplicates} already present, ${s.rejected} rejected, ${s.links} links`];
+  const lines = [`${s.file}: ${s.kind} via preset ${s.preset}: ${s.records_read} records read, ${s.inserted} new, ${s.updated} updated, ${s.duplicates} already present, ${s.duplicates_in_file} repeated in the file, ${s.rejected} rejected, ${s.links} links`];
   for (const n of s.notes) lines.push(`  note: ${n}`);
   for (const r of s.rejects.slice(0, 20)) lines.push(`  rejected line ${r.line}${r.field ? ` (${r.field})` : ''}: ${r.reason}`);
   if (s.rejected > 20) lines.push(`  … ${s.rejected - 20} more rejected rows (see --json or the app's import history)`);
+  for (const d of s.duplicate_rows.slice(0, 20)) lines.push(`  repeated line ${d.line}: id "${d.id}" first on line ${d.first_line} (the last occurrence is kept)`);
+  if (s.duplicates_in_file > 20) lines.push(`  … ${s.duplicates_in_file - 20} more repeated rows (see --json or the app's import history)`);
   return lines.join('\n');
 }
 
@@ -189,7 +193,7 @@ async function infoCommand(o: { workspace: string; json?: boolean }): Promise<nu
     reviews: info.counts.reviews, first_ts: iso(info.first_ts), last_ts: iso(info.last_ts), time_zone: info.time_zone,
     imports: info.imports.map((i) => ({
       id: i.id, file: i.file_name, size: i.file_size, sha256: i.sha256, kind: i.kind, preset: i.preset, records_read: i.records_read,
-      inserted: i.inserted, updated: i.updated, duplicates: i.duplicates, rejected: i.rejected,
+      inserted: i.inserted, updated: i.updated, duplicates: i.duplicates, duplicates_in_file: i.duplicates_in_file, rejected: i.rejected,
       started_at: iso(i.started_at), finished_at: iso(i.finished_at),
     })),
   };

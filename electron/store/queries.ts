@@ -144,6 +144,8 @@ export function importHistory(db: Db): ImportHistoryEntry[] {
     mapping: JSON.parse(String(r.mapping ?? '{}')) as unknown,
     options: undefined,
     rejects: JSON.parse(String(r.rejects ?? '[]')) as ImportHistoryEntry['rejects'],
+    duplicates_in_file: Number(r.duplicates_in_file ?? 0),
+    duplicate_rows: JSON.parse(String(r.duplicate_rows ?? '[]')) as ImportHistoryEntry['duplicate_rows'],
     notes: JSON.parse(String(r.notes ?? '[]')) as string[],
   }));
 }

@@ -37,6 +37,8 @@ export interface Mapper {
    * are added and updated in place as `map()` runs, so read this array after the last record.
    */
   notes: string[];
+  /** True when the preset expands one source record into several rows (so rows and records are counted apart). */
+  expands: boolean;
   map(rec: { line: number; record: Record<string, unknown> }): { rows: MappedRow[]; rejects: RejectedRow[] };
 }
 
@@ -552,6 +554,7 @@ export function buildMapper(preset: string, sample: Record<string, unknown>[], o
     kind: p.expand ? (kinds.length === 1 ? kinds[0]! : 'mixed') : mainKind,
     mapping,
     notes,
+    expands: !!p.expand,
     map({ line, record }) {
       const rows: MappedRow[] = [];
       const rejects: RejectedRow[] = [];

@@ -65,10 +65,12 @@ describe.skipIf(!haveCases)('import cases (../shared/cases/import) through the w
     const ws = await newWorkspace();
     const s = await runImport(ws, c('16-duplicate-ids-in-file.jsonl'), {});
     expect(count(ws, 'requests')).toBe(2);
-    expect(s.duplicates_in_file).toBe(1);
-    const dup = s.rejects.find((r) => r.field === 'id');
-    expect(dup?.line).toBe(3);
-    expect(dup?.reason).toMatch(/first on line 1.*last occurrence wins/);
+    // The repeat is stored (last wins), so it is a duplicate row, not a rejected one, and the counts add up.
+    expect(s).toMatchObject({ records_read: 3, inserted: 2, updated: 0, duplicates: 0, duplicates_in_file: 1, rejected: 0, rejects: [] });
+    expect(s.duplicate_rows).toEqual([{ line: 3, id: 'd-1', first_line: 1 }]);
+    expect(s.notes).toContain('1 row(s) repeat an id from earlier in the file; rule: the last occurrence wins (listed as duplicate rows, not rejected)');
+    const hist = ws.db.get<{ duplicates_in_file: number; duplicate_rows: string; rejected: number; rejects: string }>('SELECT duplicates_in_file, duplicate_rows, rejected, rejects FROM imports');
+    expect(hist).toEqual({ duplicates_in_file: 1, duplicate_rows: '[{"line":3,"id":"d-1","first_line":1}]', rejected: 0, rejects: '[]' });
     const extra = JSON.parse(ws.db.value<string>("SELECT extra FROM requests WHERE id = 'd-1'")!) as Record<string, unknown>;
     expect(extra.score).toBe(9);
   });
@@ -255,6 +257,29 @@ describe('failed imports leave the workspace exactly as it was', () => {
 });
 
 describe('bad rows are rejected with line, field and reason; the rest imports', () => {
+  it('counts add up: read = new + updated + already present + repeated in file + rejected; rejects sorted by line', async () => {
+    const ws = await newWorkspace();
+    const row = (id: string, ts: string, out = 'x') => `{"request_id":"${id}","timestamp":"${ts}","input":"q","output":"${out}"}`;
+    await runImport(ws, write('first.jsonl', [row('a', '2026-01-01T00:00:00Z'), row('b', '2026-01-01T00:00:00Z')].join('\n')), {});
+    const s = await runImport(ws, write('second.jsonl', [
+      row('a', '2026-01-01T00:00:00Z'), // already present, unchanged
+      row('b', '2026-01-01T00:00:00Z', 'changed'), // updated
+      row('c', '2026-01-02T00:00:00Z'), // new
+      row('c', '2026-01-02T00:00:00Z', 'again'), // repeat in file (last wins)
+      '{"request_id":"d","timestamp":"2026-01-0', // broken JSON
+      row('e', 'never'), // bad timestamp
+      '{}', // every field empty: skipped like a blank line
+      row('a', '2026-01-01T00:00:00Z', 'later'), // repeat in file of an id already present
+    ].join('\n')), {});
+    expect(s).toMatchObject({ records_read: 7, inserted: 1, updated: 1, duplicates: 1, duplicates_in_file: 2, rejected: 2 });
+    expect(s.inserted + s.updated + s.duplicates + s.duplicates_in_file + s.rejected).toBe(s.records_read);
+    expect(s.rejects.map((r) => r.line)).toEqual([5, 6]);
+    expect(s.duplicate_rows).toEqual([{ line: 4, id: 'c', first_line: 3 }, { line: 8, id: 'a', first_line: 1 }]);
+    expect(s.per_kind).toEqual({ requests: { inserted: 1, updated: 1, duplicates: 1, duplicates_in_file: 2 } });
+    expect(s.notes).toContain('1 record(s) with every field empty were skipped');
+    expect(ws.db.value("SELECT output FROM requests WHERE id = 'c'")).toBe('again');
+  });
+
   it('a broken JSON line and an unparsable timestamp', async () => {
     const ws = await newWorkspace();
     const f = write('mixed.jsonl', [
@@ -314,6 +339,11 @@ describe.skipIf(!haveReal)('real files (../shared/data/real)', () => {
     await runImport(ws, r('mtbench-llama3-8b-answers.jsonl'), {});
     const s = await runImport(ws, r('mtbench-gpt4-judgments.jsonl'), {});
     expect(s.records_read).toBe(330);
+    // 10 (judge, model, question, turn) keys repeat: stored once each (last wins), listed apart from the rejects.
+    expect(s).toMatchObject({ inserted: 320, updated: 0, duplicates: 0, duplicates_in_file: 10, rejected: 0, rejects: [] });
+    expect(s.duplicate_rows).toHaveLength(10);
+    expect(s.duplicate_rows.every((d, i, a) => d.first_line < d.line && (i === 0 || a[i - 1]!.line < d.line))).toBe(true);
+    expect(s.inserted + s.updated + s.duplicates + s.duplicates_in_file + s.rejected).toBe(s.records_read);
     expect(ws.db.value("SELECT count(*) FROM feedback WHERE source = 'judge'")).toBeGreaterThan(0);
     expect(ws.db.value("SELECT count(*) FROM feedback WHERE value = -1")).toBe(0);
     expect(ws.db.value('SELECT count(*) FROM feedback f JOIN requests r ON r.id = f.request_id')).toBeGreaterThan(0);

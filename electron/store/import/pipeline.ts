@@ -9,14 +9,14 @@ import path from 'node:path';
 import type { ImportOptions, ImportPreview } from '../../../shared/contract';
 import { LoupeError } from '../../../shared/errors';
 import type { ModelPrice } from '../../../shared/prices';
-import type { ImportProgress, ImportSummary, RecordKind, RejectedRow } from '../../../shared/types';
+import type { DuplicateRow, ImportProgress, ImportSummary, RecordKind, RejectedRow } from '../../../shared/types';
 import type { Db } from '../db';
 import { MAX_WORKSPACE_BYTES, type Workspace } from '../workspace';
 import { buildMapper, choosePreset, listPaths, type MappedRow, type Mapper } from './mapping';
 import { linkRecords } from './linking';
 import { detectSource, ImportFileError, readRecords, type DetectedSource } from './read';
 
-/** Rejected rows kept in the summary and the import history; the count is always complete. */
+/** Rejected (and in-file duplicate) rows kept in the summary and the import history; the counts are always complete. */
 const MAX_REJECTS_KEPT = 1000;
 /** Records read to choose a preset and detect units. */
 const SAMPLE_RECORDS = 200;
@@ -245,6 +245,9 @@ export async function runImport(ws: Workspace, file: string, options: ImportOpti
   let recordsRead = 0;
   let bytesRead = 0;
   let duplicatesInFile = 0;
+  let blankRecords = 0;
+  const duplicateRows: DuplicateRow[] = [];
+  // Rows changed (inserted or updated) by the first occurrence of their id in this file; repeats are counted apart.
   let modified: Record<RecordKind, number> = { requests: 0, feedback: 0, tickets: 0 };
   const rowsSeen: Record<RecordKind, number> = { requests: 0, feedback: 0, tickets: 0 };
   const seen: Record<RecordKind, Map<string, number>> = { requests: new Map(), feedback: new Map(), tickets: new Map() };
@@ -286,16 +289,16 @@ export async function runImport(ws: Workspace, file: string, options: ImportOpti
           reject({ line, ...refused });
           return;
         }
-        modified[m.kind] += db.raw.getRowsModified();
+        const changed = db.raw.getRowsModified();
         const id = String(m.row.id);
         const seenAt = seen[m.kind].get(id);
         if (seenAt !== undefined) {
+          // Not a reject: the row was stored (the last occurrence wins); it is reported as an in-file duplicate.
           duplicatesInFile++;
-          if (rejects.length < MAX_REJECTS_KEPT) {
-            rejects.push({ line, field: 'id', reason: `duplicate ${m.kind} id "${id}" (first on line ${seenAt}); rule: the last occurrence wins` });
-          }
+          if (duplicateRows.length < MAX_REJECTS_KEPT) duplicateRows.push({ line, id, first_line: seenAt });
         } else {
           seen[m.kind].set(id, line);
+          modified[m.kind] += changed;
         }
         rowsSeen[m.kind]++;
       };
@@ -312,8 +315,13 @@ export async function runImport(ws: Workspace, file: string, options: ImportOpti
         recordsRead += batch.rejects.length;
         for (const r of batch.rejects) reject(r);
         for (const rec of batch.records) {
-          recordsRead++;
           const m = mapper.map(rec);
+          // A record whose every field is empty is skipped like a blank line, so it is not counted as read.
+          if (!mapper.expands && m.rows.length === 0 && m.rejects.length === 0) {
+            blankRecords++;
+            continue;
+          }
+          recordsRead++;
           for (const r of m.rejects) reject(r);
           for (const row of m.rows) insert(row, rec.line);
         }
@@ -346,39 +354,45 @@ export async function runImport(ws: Workspace, file: string, options: ImportOpti
       const perKind: ImportSummary['per_kind'] = {};
       let inserted = 0;
       let updated = 0;
-      let duplicates = duplicatesInFile;
+      let duplicates = 0;
       for (const k of ['requests', 'feedback', 'tickets'] as const) {
         if (rowsSeen[k] === 0) continue;
         const after = db.value<number>(`SELECT count(*) FROM ${k}`) ?? 0;
+        // Each id's first occurrence in the file is new (a row count the table gained), changed (modified but not
+        // new) or unchanged; its later occurrences are in-file duplicates, whatever they did to the row.
+        const firsts = seen[k].size;
         const ins = after - before[k];
-        const upd = Math.max(0, modified[k] - ins);
-        // Rows that changed nothing: re-imported records already present (beyond duplicates inside the file).
-        const unchanged = Math.max(0, rowsSeen[k] - modified[k] - duplicatesInFileFor(k));
-        perKind[k] = { inserted: ins, duplicates: unchanged + duplicatesInFileFor(k) };
+        const upd = modified[k] - ins;
+        const unchanged = firsts - modified[k];
+        const dupInFile = rowsSeen[k] - firsts;
+        perKind[k] = { inserted: ins, updated: upd, duplicates: unchanged, duplicates_in_file: dupInFile };
         inserted += ins;
         updated += upd;
         duplicates += unchanged;
       }
       // The mapper adds data-quality findings while it maps, so its notes are read after the loop.
       const notes = [...src.notes, ...mapper.notes];
-      if (duplicatesInFile > 0) notes.push(`${duplicatesInFile} duplicate id(s) inside the file; rule: the last occurrence wins`);
+      if (blankRecords > 0) notes.push(`${blankRecords.toLocaleString('en-US')} record(s) with every field empty were skipped`);
+      if (duplicatesInFile > 0) {
+        notes.push(`${duplicatesInFile.toLocaleString('en-US')} row(s) repeat an id from earlier in the file; rule: the last occurrence wins (listed as duplicate rows, not rejected)`);
+      }
       if (inserted === 0 && updated === 0) notes.push(`0 new, ${duplicates} already present`);
+      const byLine = <T extends { line: number }>(a: T, b: T) => a.line - b.line;
+      rejects.sort(byLine);
+      duplicateRows.sort(byLine);
       const finished = Date.now();
       const kinds = (Object.keys(perKind) as RecordKind[]);
       const kind = kinds.length === 1 ? kinds[0]! : kinds.length === 0 ? mapper.kind : 'mixed';
-      db.run(`UPDATE imports SET kind = ?, records_read = ?, inserted = ?, updated = ?, duplicates = ?, rejected = ?, rejects = ?, notes = ?, finished_at = ? WHERE id = ?`,
-        [kind, recordsRead, inserted, updated, duplicates, rejected, JSON.stringify(rejects), JSON.stringify(notes), finished, importId]);
+      db.run(`UPDATE imports SET kind = ?, records_read = ?, inserted = ?, updated = ?, duplicates = ?, duplicates_in_file = ?, duplicate_rows = ?,
+          rejected = ?, rejects = ?, notes = ?, finished_at = ? WHERE id = ?`,
+        [kind, recordsRead, inserted, updated, duplicates, duplicatesInFile, JSON.stringify(duplicateRows), rejected, JSON.stringify(rejects), JSON.stringify(notes), finished, importId]);
       progress('saving');
       const s: ImportSummary = {
         import_id: importId, file: fileName, kind, preset: mapper.preset, records_read: recordsRead, inserted, updated,
-        duplicates, duplicates_in_file: duplicatesInFile, rejected, rejects, links: links.ticketLinks + links.feedbackLinks,
+        duplicates, duplicates_in_file: duplicatesInFile, duplicate_rows: duplicateRows, rejected, rejects, links: links.ticketLinks + links.feedbackLinks,
         notes, per_kind: perKind, started_at: started, finished_at: finished,
       };
       return s;
-
-      function duplicatesInFileFor(k: RecordKind): number {
-        return rowsSeen[k] - seen[k].size;
-      }
     });
     summary.finished_at = Date.now();
     modified = { requests: 0, feedback: 0, tickets: 0 };
