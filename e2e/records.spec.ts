@@ -196,7 +196,7 @@ test('tickets show their linked requests and how each link was made', async ({ p
   const requests = path.join(dir, 'requests.jsonl');
   fs.writeFileSync(requests, [
     '{"id":"req-a","ts":"2026-03-02T10:00:00Z","user_id":"u1","input":"hello","output":"hi","model":"m"}',
-    '{"id":"req-b","ts":"2026-03-02T11:00:00Z","user_id":"u2","input":"refund?","output":"no","model":"m"}',
+    '{"id":"req-b","ts":"2026-03-02T11:00:00Z","user_id":"u2","input":"refund? I was charged twice for the annual plan and want the second charge back","output":"no","model":"m"}',
   ].join('\n') + '\n');
   const tickets = path.join(dir, 'tickets.csv');
   fs.writeFileSync(tickets, 'ticket_id,created_at,subject,description,status,request_id,user_id\n'
@@ -211,6 +211,15 @@ test('tickets show their linked requests and how each link was made', async ({ p
   await grid.getByRole('row').filter({ hasText: 'Wrong answer' }).click();
   let detail = page.getByTestId('ticket-detail');
   await expect(detail.getByRole('row').filter({ hasText: 'req-b' })).toContainText('explicit');
+  // A long input stays on one line, cut with an ellipsis, the whole text on hover; "How linked" fits in the panel.
+  const input = detail.getByTestId('linked-input');
+  await expect(input).toHaveAttribute('title', /^refund\? I was charged twice/);
+  await expect(input).toHaveCSS('white-space', 'nowrap');
+  expect((await input.boundingBox())!.width).toBeGreaterThan(80);
+  const how = (await detail.locator('.link-how').boundingBox())!;
+  const panel = (await detail.boundingBox())!;
+  expect(how.x + how.width).toBeLessThanOrEqual(panel.x + panel.width);
+  await shot(page, 'fix-ticket-linked');
   await grid.getByRole('row').filter({ hasText: 'Bot was rude' }).click();
   const inferred = detail.getByRole('row').filter({ hasText: 'req-a' });
   await expect(inferred).toContainText('inferred');

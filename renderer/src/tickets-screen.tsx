@@ -175,15 +175,18 @@ function TicketPanel({ id, onClose, onOpenRequest, onStep }: { id: string; onClo
           ]} />
           <h3>Linked requests <span className="count">{detail.requests.length}</span></h3>
           {detail.requests.length === 0 ? <p className="muted">No requests are linked to this ticket.</p> : (
-            <table className="table compact">
-              <thead><tr><th>Request</th><th>Time</th><th>Model</th><th>Input</th><th>How linked</th></tr></thead>
+            <table className="table compact linked-requests" data-testid="linked-requests">
+              <colgroup><col className="c-request" /><col className="c-model" /><col /><col className="c-how" /></colgroup>
+              <thead><tr><th>Request · time</th><th>Model</th><th>Input</th><th>How linked</th></tr></thead>
               <tbody>
                 {detail.requests.map((r) => (
                   <tr key={r.id}>
-                    <td><button type="button" className="btn sm link mono" onClick={() => onOpenRequest(r.id)} title="Open in Records">{r.id}</button></td>
-                    <td className="mono nowrap">{fmtTs(r.ts, zone)}</td>
-                    <td>{r.model ?? ''}</td>
-                    <td className="wrap">{r.input_preview ?? ''}</td>
+                    <td>
+                      <button type="button" className="btn sm link mono ellipsis" onClick={() => onOpenRequest(r.id)} title={`Open ${r.id} in Records`}>{r.id}</button>
+                      <div className="mono small muted nowrap">{fmtTs(r.ts, zone)}</div>
+                    </td>
+                    <td className="ellipsis-cell" title={r.model ?? undefined}>{r.model ?? ''}</td>
+                    <td className="ellipsis-cell" title={r.input_preview ?? undefined} data-testid="linked-input">{r.input_preview ?? ''}</td>
                     <td><LinkHow link={r.link} /></td>
                   </tr>
                 ))}
