@@ -331,6 +331,17 @@ test('tag field: typed text stays with its item, Enter on Create adds the tag at
     const form = page.getByTestId('new-queue-form');
     await form.getByLabel('Size').fill('6');
     await form.getByRole('button', { name: 'Create queue' }).click();
+    // The strata table shows every row and the total without scrolling inside itself; queue names stay on one line.
+    const strataBox = page.getByTestId('queue-created').getByTestId('strata-table').locator('..');
+    await expect(strataBox.locator('tfoot')).toContainText('6');
+    expect(await strataBox.evaluate((el) => el.scrollHeight <= el.clientHeight)).toBe(true);
+    const name = page.getByTestId('queue-row').first().locator('td').first().locator('.strong');
+    await expect(name).toHaveText('2026-W47 review by feature');
+    expect((await name.boundingBox())!.height).toBeLessThan(24);
+    const actions = (await page.getByTestId('queue-row').first().locator('td.row-actions').boundingBox())!;
+    const card = (await page.getByRole('region', { name: 'Queues' }).boundingBox())!;
+    expect(actions.x + actions.width).toBeLessThanOrEqual(card.x + card.width);
+    await shot(page, 'fix-queue-created');
     await page.getByRole('button', { name: /Start reviewing/ }).click();
     await setReviewerByKeyboard(page, 'Tess');
     const item = page.getByTestId('review-item');

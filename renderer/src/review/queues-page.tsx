@@ -180,8 +180,9 @@ function QueueDetailBox({ queueId }: { queueId: number }) {
 export function StrataTable({ strata }: { strata: QueueStratum[] }) {
   const totalN = strata.reduce((a, s) => a + s.population, 0);
   const totaln = strata.reduce((a, s) => a + s.sampled, 0);
+  // No inner scroll: a queue has a few dozen strata at most, and the total row must stay in sight.
   return (
-    <div className="table-scroll">
+    <div className="table-scroll tall">
       <table className="table compact strata" data-testid="strata-table">
         <thead><tr><th>Stratum</th><th className="num" title="Eligible requests of the stratum">Population</th><th className="num">Queued</th><th className="num" title="n_h / N_h: the chance each request of the stratum had to be picked">Inclusion prob.</th><th className="num" title="Left out before sampling: already reviewed / same input text as an earlier request">Left out: reviewed / dup.</th></tr></thead>
         <tbody>
@@ -290,7 +291,7 @@ function NewQueueForm({ onCreated, formRef }: { onCreated: (c: QueueCreated) => 
         <label className="stack-label">Min per stratum<input type="number" min={0} value={f.min} onChange={(e) => set('min', e.target.value)} aria-label="Minimum per stratum" /></label>
       </div>
       <fieldset className="signals">
-        <legend>Oversample signals <span className="muted small">(share of the queue, %)</span></legend>
+        <legend>Oversample signals <span className="muted small">(% of the queue)</span></legend>
         {REVIEW_SIGNALS.map((s) => (
           <label key={s} className="signal-row">
             <span>{SIGNAL_LABELS[s]}</span>
