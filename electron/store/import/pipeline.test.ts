@@ -256,6 +256,27 @@ describe('failed imports leave the workspace exactly as it was', () => {
   });
 });
 
+describe('requests without a timestamp', () => {
+  it('are counted in a note that says how to include them in a review queue', async () => {
+    const ws = await newWorkspace();
+    const f = write('undated.jsonl', [
+      '{"request_id":"a","input":"q","output":"x"}',
+      '{"request_id":"b","input":"q2","output":"y"}',
+      '{"request_id":"c","timestamp":"2026-01-01T00:00:00Z","input":"q3","output":"z"}',
+    ].join('\n'));
+    const s = await runImport(ws, f, {});
+    expect(s.notes).toContain('2 requests have no timestamp: they belong to no ISO week; include them in a review queue with "Include requests without a timestamp" (or --include-undated)');
+    const dated = await runImport(ws, write('dated.jsonl', '{"request_id":"d","timestamp":"2026-01-01T00:00:00Z","input":"q","output":"x"}\n'), {});
+    expect(dated.notes.filter((n) => n.includes('no timestamp'))).toEqual([]);
+  });
+
+  it.skipIf(!haveReal)('llmperf logs have none: every request is named', async () => {
+    const ws = await newWorkspace();
+    const s = await runImport(ws, path.join(real, 'llmperf-bedrock-70b-requests.json'), {});
+    expect(s.notes).toContain('150 requests have no timestamp: they belong to no ISO week; include them in a review queue with "Include requests without a timestamp" (or --include-undated)');
+  });
+});
+
 describe('bad rows are rejected with line, field and reason; the rest imports', () => {
   it('counts add up: read = new + updated + already present + repeated in file + rejected; rejects sorted by line', async () => {
     const ws = await newWorkspace();

@@ -100,6 +100,14 @@ function prices(db: Db): ModelPrice[] {
   return db.all<ModelPrice>('SELECT model, input_usd_per_mtok, output_usd_per_mtok FROM prices');
 }
 
+/**
+ * The import note for requests stored without a timestamp (OASST trees, DICES and llmperf logs have none).
+ * @param n - requests of this import with no `ts`
+ */
+export function undatedNote(n: number): string {
+  return `${n.toLocaleString('en-US')} request${n === 1 ? ' has' : 's have'} no timestamp: they belong to no ISO week; include them in a review queue with "Include requests without a timestamp" (or --include-undated)`;
+}
+
 /** The workspace time zone (IANA), UTC by default. */
 export function workspaceTimeZone(ws: Workspace): string {
   return ws.meta('time_zone') ?? 'UTC';
@@ -377,6 +385,9 @@ export async function runImport(ws: Workspace, file: string, options: ImportOpti
         notes.push(`${duplicatesInFile.toLocaleString('en-US')} row(s) repeat an id from earlier in the file; rule: the last occurrence wins (listed as duplicate rows, not rejected)`);
       }
       if (inserted === 0 && updated === 0) notes.push(`0 new, ${duplicates} already present`);
+      // Review queues sample by ISO week, so requests without a time would silently never be reviewed.
+      const undated = rowsSeen.requests > 0 ? db.value<number>('SELECT count(*) FROM requests WHERE import_id = ? AND ts IS NULL', [importId]) ?? 0 : 0;
+      if (undated > 0) notes.push(undatedNote(undated));
       const byLine = <T extends { line: number }>(a: T, b: T) => a.line - b.line;
       rejects.sort(byLine);
       duplicateRows.sort(byLine);
