@@ -190,11 +190,14 @@ test('demo workspace: a keyboard-only weekly review survives a restart and reach
     expect(md.text).toContain('Dana Reviewer');
     expect(md.text).toMatch(new RegExp(TAG.replace('-', '\\\\?-'))); // older reports escaped the hyphen
     await report.getByText('HTML', { exact: true }).click();
-    const frame = report.getByTestId('report-frame');
-    await expect(frame).toHaveAttribute('sandbox', '');
-    // The frame's document is not scripted from here: Playwright's probes would be refused by the sandbox (and logged).
-    await expect(frame).toHaveAttribute('srcdoc', /10 of 30 queued items reviewed \(1 skipped\)/);
-    expect(await frame.getAttribute('srcdoc')).not.toMatch(/<script|<style|style="/i);
+    // The HTML previews in the page, styled by the app's stylesheet (the report's own <style> is refused by the CSP).
+    const preview = report.getByTestId('report-html');
+    await expect(preview).toContainText('10 of 30 queued items reviewed (1 skipped)');
+    expect(await preview.innerHTML()).not.toMatch(/<script|<style/i);
+    await expect(preview.locator('th').first()).toHaveCSS('font-weight', '600');
+    await expect(preview.locator('td.n').first()).toHaveCSS('text-align', 'right');
+    await expect(preview.locator('.tag').first()).not.toHaveCSS('background-color', 'rgba(0, 0, 0, 0)');
+    await shot(page, 'fix-report-html');
     await shot(page, 'review-report-html');
     const html = await downloadText(page, () => report.getByRole('button', { name: 'Download' }).click());
     expect(html.name).toBe('loupe-review-2026-W47.html');

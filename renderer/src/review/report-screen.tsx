@@ -1,9 +1,10 @@
 /**
  * The week's review report (report.render): pick a week (its newest queue) or a queue, a format (Markdown,
  * self-contained HTML, CSV, JSON), preview it, and download it. Markdown, CSV and JSON preview as plain text; HTML
- * previews in an iframe with `srcdoc` and an empty `sandbox` (no scripts, no same-origin access, no navigation).
+ * previews as its sanitised body styled by the app's stylesheet (see reportPreviewHtml).
  */
-import { useMemo, useState } from 'react';
+import DOMPurify from 'dompurify';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useApp } from '../app-context';
 import { ErrorNote } from '../controls';
 import { fmtBytes, fmtInt } from '../format';
@@ -12,24 +13,34 @@ import { downloadFile, useStoreQuery } from './common';
 type Format = 'md' | 'html' | 'csv' | 'json';
 const FORMATS: Array<[Format, string]> = [['md', 'Markdown'], ['html', 'HTML'], ['csv', 'CSV'], ['json', 'JSON']];
 
+/** Tags whose content could load, run or submit something; none occurs in a report. */
+const FORBIDDEN_TAGS = ['script', 'style', 'link', 'meta', 'base', 'img', 'picture', 'source', 'video', 'audio', 'iframe', 'frame', 'object',
+  'embed', 'form', 'input', 'button', 'textarea', 'select', 'svg', 'math'];
+
 /**
- * The HTML report as the preview frame gets it. A `srcdoc` frame inherits the app's Content-Security-Policy
- * (style-src 'self'), so the report's own `<style>` block and style attributes would be refused there (and logged);
- * the preview copy drops them and gives tables HTML border attributes instead, which no policy governs. The
- * downloaded file is the report exactly as rendered, styles included.
- * @param html - the report as report.render returns it
- * @returns the same document without style elements, style attributes or CSP meta tags
+ * The HTML report's body as the in-app preview shows it, styled by the app's own stylesheet (`.report-html`). The
+ * page's Content-Security-Policy (style-src 'self', no 'unsafe-inline') refuses the report's `<style>` block and
+ * style attributes, so they are dropped; a tag's colour moves to `data-colour` and is applied through the CSSOM
+ * (which style-src does not govern). DOMPurify removes anything that could run or load. The downloaded file is
+ * the report exactly as rendered, styles included.
+ * @param html - the report as report.render returns it (a whole document)
+ * @returns sanitised HTML of the document's body
  */
-export function previewHtml(html: string): string {
-  // String edits, not DOMParser: a parsed document would itself apply (and be refused) the inline styles. Safety
-  // does not rest on these edits: the frame is sandboxed without scripts either way.
-  return html
-    .replace(/<style[\s\S]*?<\/style>/gi, '')
-    .replace(/<meta http-equiv[^>]*>/gi, '')
-    .replace(/\sstyle="[^"]*"/gi, '')
-    .replace(/<table>/gi, '<table border="1" cellpadding="4" cellspacing="0" width="100%">')
-    .replace(/<td class="n">/gi, '<td class="n" align="right">')
-    .replace(/<span class="tag"><\/span>/gi, '<span class="tag">● </span>');
+export function reportPreviewHtml(html: string): string {
+  const body = /<body[^>]*>([\s\S]*)<\/body>/i.exec(html)?.[1] ?? html;
+  const coloured = body.replace(/<span class="tag" style="background:\s*(#[0-9a-f]{6})"><\/span>/gi, '<span class="tag" data-colour="$1"></span>');
+  return DOMPurify.sanitize(coloured, { USE_PROFILES: { html: true }, FORBID_TAGS: FORBIDDEN_TAGS, FORBID_ATTR: ['style', 'srcset', 'background'] });
+}
+
+/** The sanitised report body (see reportPreviewHtml), with tag colours set through the CSSOM. */
+function ReportHtml({ html }: { html: string }) {
+  const ref = useRef<HTMLDivElement>(null);
+  const clean = useMemo(() => reportPreviewHtml(html), [html]);
+  useEffect(() => {
+    ref.current?.querySelectorAll<HTMLElement>('[data-colour]').forEach((el) => { el.style.background = el.dataset.colour ?? ''; });
+  }, [clean]);
+  // Sanitised above: no script, style, form or remote-loading element survives.
+  return <article ref={ref} className="report-html" aria-label="Report preview" data-testid="report-html" dangerouslySetInnerHTML={{ __html: clean }} />;
 }
 
 /** The Report screen. */
@@ -68,7 +79,7 @@ export function ReportScreen() {
       {report.error && <ErrorNote error={report.error} />}
       <div className="report-preview" aria-busy={report.loading}>
         {f && format === 'html' && (
-          <iframe title="Report preview" className="report-frame" sandbox="" srcDoc={previewHtml(f.text)} data-testid="report-frame" />
+          <ReportHtml html={f.text} />
         )}
         {f && format !== 'html' && <pre className="text-block report-text" data-testid="report-text" aria-label="Report preview">{f.text}</pre>}
         {!f && report.loading && <p className="muted pad">Rendering…</p>}
