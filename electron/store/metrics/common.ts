@@ -8,13 +8,17 @@ import { LoupeError } from '../../../shared/errors';
 import type { MetricsFilter } from '../../../shared/contract-metrics';
 import type { Db } from '../db';
 
-/** SQL conditions (AND-joined, starting with ` AND`) and their parameters for a request filter on table alias `r`. */
+/**
+ * SQL conditions (AND-joined, starting with ` AND`) and their parameters for a request filter on table alias `r`.
+ * The unary `+` keeps SQLite on the ts index for the bucket range: the (feature, model, ts) index cannot use the
+ * range without a model and would scan every request of the feature for each bucket.
+ */
 export function filterSql(filter: MetricsFilter, alias = 'r'): { sql: string; params: string[] } {
   const parts: string[] = [];
   const params: string[] = [];
   for (const col of ['feature', 'model', 'model_version'] as const) {
     const v = filter[col];
-    if (v !== undefined) { parts.push(` AND ${alias}.${col} = ?`); params.push(v); }
+    if (v !== undefined) { parts.push(` AND +${alias}.${col} = ?`); params.push(v); }
   }
   return { sql: parts.join(''), params };
 }
@@ -62,26 +66,40 @@ export function bucketLabel(start: number, unit: 'day' | 'week', zone: string): 
   return unit === 'week' ? isoWeekLabel(start, zone) : DateTime.fromMillis(start, { zone }).toISODate()!;
 }
 
+/** A sparse view holding just the order statistics a type-7 quantile reads: all quantileSorted needs. */
+function sparseSorted(n: number, at: ReadonlyMap<number, number>): ArrayLike<number> {
+  const view: Record<number, number> & { length: number } = { length: n };
+  for (const [i, v] of at) view[i] = v;
+  return view;
+}
+
 /**
  * Type-7 quantiles (shared/stats quantileSorted) of a numeric column over the rows a WHERE clause selects, reading
- * only the two order statistics each quantile needs: `ORDER BY col LIMIT 2 OFFSET floor((n − 1) p)`. SQLite sorts
- * the rows of the range (found through the ts index) without handing them to JS; TOOLCHAIN.md measured this shape
- * ~3× faster than a window function. The `+col` in ORDER BY keeps the planner from walking the whole latency index.
+ * only the order statistics they need, so a bucket's values never leave SQLite.
+ *
+ * One quantile: `ORDER BY +col LIMIT 2 OFFSET floor((n − 1) p)` (TOOLCHAIN.md: ~3× faster than a window function
+ * for one percentile). Several: one `row_number() OVER (ORDER BY col)` pass picking positions floor(h) and
+ * floor(h) + 1 of each, which sorts the bucket once instead of once per quantile (measured on 1M requests, 83k per
+ * week: 180 ms for p50/p95/p99 against 3 × 94 ms). The `+col` keeps the planner on the ts index instead of walking
+ * the whole latency index.
  * @param n number of non-null values of `col` under `where` (already counted by the caller)
  * @param ps probabilities in [0, 1]
  * @returns one quantile per p, in the column's unit; null each when n = 0
  */
 export function sqlQuantiles(db: Db, col: string, from: string, where: string, params: Array<string | number>, n: number, ps: readonly number[]): Array<number | null> {
   if (n === 0) return ps.map(() => null);
-  const sql = `SELECT ${col} AS v FROM ${from} WHERE ${where} AND +${col} IS NOT NULL ORDER BY +${col} LIMIT 2 OFFSET ?`;
-  return ps.map((p) => {
-    const lo = Math.floor((n - 1) * p);
-    const rows = db.all<{ v: number }>(sql, [...params, lo]);
-    // A sparse view holding just positions lo and lo + 1 of the sorted values: all quantileSorted reads.
-    const view: Record<number, number> & { length: number } = { length: n };
-    rows.forEach((r, i) => { view[lo + i] = r.v; });
-    return quantileSorted(view, p);
-  });
+  const positions = [...new Set(ps.flatMap((p) => { const lo = Math.floor((n - 1) * p); return [lo, Math.min(lo + 1, n - 1)]; }))];
+  const at = new Map<number, number>();
+  if (ps.length === 1) {
+    const lo = positions[0]!;
+    db.all<{ v: number }>(`SELECT ${col} AS v FROM ${from} WHERE ${where} AND +${col} IS NOT NULL ORDER BY +${col} LIMIT 2 OFFSET ?`, [...params, lo])
+      .forEach((r, i) => at.set(lo + i, r.v));
+  } else {
+    db.all<{ v: number; i: number }>(`SELECT v, i FROM (SELECT ${col} AS v, row_number() OVER (ORDER BY +${col}) - 1 AS i FROM ${from} WHERE ${where} AND +${col} IS NOT NULL)
+      WHERE i IN (${positions.map(() => '?').join(', ')})`, [...params, ...positions]).forEach((r) => at.set(r.i, r.v));
+  }
+  const view = sparseSorted(n, at);
+  return ps.map((p) => quantileSorted(view, p));
 }
 
 /** NaN → null for JSON; finite numbers pass. */

@@ -183,6 +183,19 @@ describe('metrics on a tiny hand-made workspace', () => {
     ]);
   });
 
+  it('a repeated series comes from the cache until requests or feedback change', () => {
+    const q = { bucket: 'day' as const, filter: {}, breakdown: 'feature' as const };
+    const first = metricsSeries(ws.db, 'UTC', q, DEFAULT_THRESHOLDS, NOW);
+    expect(metricsSeries(ws.db, 'UTC', q, DEFAULT_THRESHOLDS, NOW).buckets).toBe(first.buckets);
+    ws.db.run("INSERT INTO requests (id, ts, feature, latency_ms, is_error) VALUES ('d3', ?, 'chat', 700, 1)", [T0 + DAY + 2000]);
+    const after = metricsSeries(ws.db, 'UTC', q, DEFAULT_THRESHOLDS, NOW);
+    expect(after.buckets[1]!).toMatchObject({ requests: 2, errors: 1, latency: { p50: 600, n: 2 } });
+    ws.db.run("INSERT INTO feedback (id, request_id, ts, kind, value) VALUES ('t9', 'd3', ?, 'thumb', -1)", [T0 + DAY + 3000]);
+    expect(metricsSeries(ws.db, 'UTC', q, DEFAULT_THRESHOLDS, NOW).buckets[1]!.thumbs).toMatchObject({ up: 0, down: 1 });
+    ws.db.run("DELETE FROM feedback WHERE id = 't9'");
+    ws.db.run("DELETE FROM requests WHERE id = 'd3'");
+  });
+
   it('drift with too few values on a side is reported but never tested', () => {
     const d = metricsDrift(ws.db, 'UTC', { reference: { from_ts: T0, to_ts: T0 + DAY }, current: { from_ts: T0 + DAY, to_ts: T0 + 2 * DAY }, alpha: 0.05 }, DEFAULT_THRESHOLDS, NOW);
     expect(d.rows.every((r) => r.insufficient && !r.rejected && r.p_adjusted === null)).toBe(true);

@@ -30,6 +30,21 @@ function distinct(db: Db, col: string): string[] {
   return db.all<{ v: string }>(`SELECT DISTINCT ${col} AS v FROM requests WHERE ${col} IS NOT NULL ORDER BY v LIMIT 200`).map((r) => r.v);
 }
 
+/**
+ * Filter options, cached per database until the requests change (count and largest rowid): model_version has no
+ * index, and its DISTINCT scan costs ~0.5 s on 1M requests.
+ */
+const optionsCache = new WeakMap<Db, { key: string; value: { feature: string[]; model: string[]; model_version: string[] } }>();
+function filterOptions(db: Db): { feature: string[]; model: string[]; model_version: string[] } {
+  const k = db.get<{ n: number; m: number | null }>('SELECT count(*) AS n, max(rowid) AS m FROM requests')!;
+  const key = `${k.n}:${k.m ?? 0}`;
+  const hit = optionsCache.get(db);
+  if (hit?.key === key) return hit.value;
+  const value = { feature: distinct(db, 'feature'), model: distinct(db, 'model'), model_version: distinct(db, 'model_version') };
+  optionsCache.set(db, { key, value });
+  return value;
+}
+
 /** Index of the bucket holding ts (starts ascending, last entry is the end), or -1. */
 function bucketOf(starts: readonly number[], ts: number): number {
   let lo = 0;
@@ -71,6 +86,25 @@ function alertFor(metric: AlertMetric, t: MetricThresholds, b: { label: string; 
  */
 export function metricsSeries(db: Db, zone: string, q: SeriesInput, thresholds: MetricThresholds, now = Date.now()): MetricsSeries {
   const t0 = performance.now();
+  // Switching back to a view seen before is instant: results are kept while requests and feedback are unchanged.
+  const version = db.get<{ rn: number; rm: number | null; fn: number; fm: number | null }>(
+    'SELECT (SELECT count(*) FROM requests) AS rn, (SELECT max(rowid) FROM requests) AS rm, (SELECT count(*) FROM feedback) AS fn, (SELECT max(rowid) FROM feedback) AS fm')!;
+  const key = JSON.stringify([version, zone, q, thresholds, Math.floor(now / 3_600_000)]);
+  const cache = seriesCache.get(db) ?? new Map<string, MetricsSeries>();
+  seriesCache.set(db, cache);
+  const hit = cache.get(key);
+  if (hit) return { ...hit, elapsed_ms: performance.now() - t0 };
+  const result = computeSeries(db, zone, q, thresholds, now, t0);
+  cache.set(key, result);
+  while (cache.size > SERIES_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  return result;
+}
+
+/** Recent results per database (insertion order = age). */
+const seriesCache = new WeakMap<Db, Map<string, MetricsSeries>>();
+const SERIES_CACHE_SIZE = 8;
+
+function computeSeries(db: Db, zone: string, q: SeriesInput, thresholds: MetricThresholds, now: number, t0: number): MetricsSeries {
   const f = filterSql(q.filter);
   const range = db.get<{ lo: number | null; hi: number | null }>(`SELECT min(ts) AS lo, max(ts) AS hi FROM requests r WHERE ts IS NOT NULL${f.sql}`, f.params);
   const allRange = db.get<{ lo: number | null; hi: number | null }>('SELECT min(ts) AS lo, max(ts) AS hi FROM requests WHERE ts IS NOT NULL');
@@ -79,9 +113,14 @@ export function metricsSeries(db: Db, zone: string, q: SeriesInput, thresholds: 
     const ws = bucketStarts(allRange.lo, allRange.hi + 1, 'week', zone, 2000);
     for (const s of ws.slice(0, -1)) weeks.push(isoWeekLabel(s, zone));
   }
-  const options = { feature: distinct(db, 'feature'), model: distinct(db, 'model'), model_version: distinct(db, 'model_version'), weeks };
-  const from = q.from_ts ?? range?.lo ?? null;
-  const to = q.to_ts ?? (range?.hi != null ? range.hi + 1 : null);
+  const options = { ...filterOptions(db), weeks };
+  // Without an explicit range the buckets are whole: feedback that arrives after the last request of its week
+  // (CSAT minutes later, NPS days later) still counts in that week.
+  const lo = q.from_ts ?? range?.lo ?? null;
+  const hi = q.to_ts ?? (range?.hi != null ? range.hi + 1 : null);
+  const whole = lo !== null && hi !== null && hi > lo ? bucketStarts(lo, hi, q.bucket, zone) : null;
+  const from = q.from_ts ?? (whole ? whole[0]! : null);
+  const to = q.to_ts ?? (whole ? whole[whole.length - 1]! : null);
   const base = { bucket: q.bucket, time_zone: zone, from_ts: from, to_ts: to, filter: q.filter, thresholds, options };
   if (from === null || to === null || to <= from) {
     return { ...base, buckets: [], breakdown: null, alerts: [], elapsed_ms: performance.now() - t0 };
@@ -158,16 +197,21 @@ export function metricsSeries(db: Db, zone: string, q: SeriesInput, thresholds: 
 
   let breakdown: MetricsSeries['breakdown'] = null;
   if (by) {
-    const top = db.all<{ g: string | null; n: number }>(`SELECT ${by} AS g, count(*) AS n FROM requests r WHERE ${where} GROUP BY g ORDER BY n DESC, g LIMIT ${MAX_GROUPS}`, [from, to, ...f.params]);
+    // Counts of every group in a bucket come from one GROUP BY over the bucket's ts range.
+    const counts = buckets.map((b) => new Map(db.all<{ g: string | null; n: number; e: number | null; ln: number }>(
+      `SELECT r.${by} AS g, count(*) AS n, sum(is_error) AS e, count(latency_ms) AS ln FROM requests r WHERE ${where} GROUP BY g`,
+      [Math.max(b.start_ts, from), Math.min(b.end_ts, to), ...f.params]).map((r) => [r.g ?? '(none)', r])));
+    const totals = new Map<string, { g: string | null; n: number }>();
+    for (const m of counts) for (const [key, r] of m) totals.set(key, { g: r.g, n: (totals.get(key)?.n ?? 0) + r.n });
+    const top = [...totals.entries()].sort((x, y) => y[1].n - x[1].n || x[0].localeCompare(y[0])).slice(0, MAX_GROUPS);
     const groups: Array<{ key: string; points: BreakdownPoint[] }> = [];
-    for (const { g } of top) {
-      const key = g ?? '(none)';
-      const gw = `${where} AND ${g === null ? `r.${by} IS NULL` : `r.${by} = ?`}`;
+    for (const [key, { g }] of top) {
+      const gw = `${where} AND ${g === null ? `+r.${by} IS NULL` : `+r.${by} = ?`}`;
       const points: BreakdownPoint[] = [];
       for (let i = 0; i < nb; i++) {
         const b = buckets[i]!;
         const params: Array<string | number> = [Math.max(b.start_ts, from), Math.min(b.end_ts, to), ...f.params, ...(g === null ? [] : [g])];
-        const a = db.get<{ n: number; e: number | null; ln: number }>(`SELECT count(*) AS n, sum(is_error) AS e, count(latency_ms) AS ln FROM requests r WHERE ${gw}`, params)!;
+        const a = counts[i]!.get(key) ?? { n: 0, e: 0, ln: 0 };
         const [p95] = sqlQuantiles(db, 'latency_ms', 'requests r', gw, params, a.ln, [0.95]);
         const gt = groupThumbs.get(key);
         const th = thumbsUpRate(gt?.up[i] ?? 0, gt?.down[i] ?? 0);
