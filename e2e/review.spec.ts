@@ -396,6 +396,20 @@ test('tag field: typed text stays with its item, Enter on Create adds the tag at
     await expect(page.locator('[data-testid="rail-item"][data-position="2"]')).toHaveAttribute('data-status', 'open');
     await expect(page.getByTestId('tag-picker').getByTestId('tag-chip')).toHaveCount(0);
     await shot(page, 'fix-review-after-undo');
+
+    // At 1024 px the header keeps one row (the zone picker beside the counts) and the item head keeps the request
+    // id and status readable.
+    await page.setViewportSize({ width: 1024, height: 700 });
+    const head = (await page.getByRole('banner', { name: 'Workspace' }).boundingBox())!;
+    expect(head.height).toBeLessThan(60);
+    const zone = (await page.getByLabel('Workspace time zone').boundingBox())!;
+    expect(zone.y + zone.height).toBeLessThanOrEqual(head.y + head.height);
+    expect(zone.x + zone.width).toBeLessThanOrEqual(1024);
+    expect((await page.getByTestId('item-request-id').boundingBox())!.width).toBeGreaterThanOrEqual(90);
+    const status = page.getByTestId('item-status');
+    await expect(status).toHaveText('open');
+    expect(await status.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+    await shot(page, 'fix-narrow-review');
   } finally {
     await server.stop();
   }
