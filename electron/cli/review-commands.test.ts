@@ -111,6 +111,10 @@ describe('loupe queue create / report', () => {
     const missing = await cli(['queue', 'create', '--workspace', path.join(path.dirname(w), 'nope.sqlite'), '--week', '2026-W47', '--size', '10']);
     expect(missing.code).toBe(1);
     expect(missing.err).toContain('Workspace file not found');
+    const empty = await cli(['queue', 'create', '--workspace', w, '--week', '2026-W30', '--size', '10', '--json']);
+    expect(empty.code).toBe(1);
+    expect(empty.out).toBe('');
+    expect(empty.err).toContain('No eligible requests in 2026-W30: the period has no requests.');
     const noQueue = await cli(['report', '--workspace', w, '--week', '2026-W30', '--format', 'md', '--out', '-']);
     expect(noQueue.code).toBe(1);
     expect(noQueue.err).toContain('No review queue exists for 2026-W30.');

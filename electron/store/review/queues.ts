@@ -5,6 +5,7 @@
  */
 import type { Db } from '../db';
 import type { JournalStmt, Workspace } from '../workspace';
+import { DateTime } from 'luxon';
 import { LoupeError } from '../../../shared/errors';
 import type {
   QueueCreated, QueueDesign, QueueDetail, QueueFrame, QueueItem, QueueStratum, QueueSummary, ReviewerProgress,
@@ -85,17 +86,60 @@ export function drawQueue(db: Db, input: QueueDesignInput, zone: string, now: nu
   return { design, frame, alloc, drawn };
 }
 
+/** The period of a design as people name it: the ISO week, or the first and last day. */
+export function periodLabel(d: Pick<QueueDesign, 'week' | 'from_ts' | 'to_ts' | 'time_zone'>): string {
+  if (d.week) return d.week;
+  const day = (ms: number) => DateTime.fromMillis(ms, { zone: d.time_zone }).toISODate();
+  return `${day(d.from_ts)} to ${day(d.to_ts - 1)}`;
+}
+
+/**
+ * Refuses a queue that would have no items, saying why: the period (with its filters) has no requests, or every
+ * one of them is already reviewed or repeats another request's input (those are left out of every queue).
+ * @throws LoupeError BAD_REQUEST
+ */
+function refuseEmpty(db: Db, design: QueueDesign, frame: Frame): never {
+  const period = periodLabel(design);
+  const inPeriod = frame.stored.requests_in_period;
+  const reviewed = frame.strata.reduce((a, s) => a + s.excluded_reviewed, 0);
+  const dups = frame.strata.reduce((a, s) => a + s.excluded_duplicates, 0);
+  const filtered = Object.keys(design.filters).length > 0 ? ' matching the filters' : '';
+  let why: string;
+  let action: string;
+  if (inPeriod === 0) {
+    const undated = design.include_undated ? 0 : (db.value<number>('SELECT count(*) FROM requests WHERE ts IS NULL') ?? 0);
+    why = `the period has no requests${filtered}`;
+    action = undated > 0
+      ? `The workspace has ${undated.toLocaleString('en-US')} request${undated === 1 ? '' : 's'} without a timestamp; include them with "Include requests without a timestamp" (or --include-undated), or choose another period.`
+      : 'Choose another period (loupe info shows the first and last request times).';
+  } else if (reviewed === inPeriod) {
+    why = `all ${inPeriod.toLocaleString('en-US')} requests${filtered} are already reviewed`;
+    action = 'Every request of the period has a review; choose another period.';
+  } else if (dups === inPeriod) {
+    why = `all ${inPeriod.toLocaleString('en-US')} requests${filtered} repeat an input text of another request (repeated inputs are left out)`;
+    action = 'Choose another period.';
+  } else {
+    why = `of its ${inPeriod.toLocaleString('en-US')} requests${filtered}, ${reviewed.toLocaleString('en-US')} are already reviewed and ${dups.toLocaleString('en-US')} repeat an input text of a reviewed or an earlier request (both are left out)`;
+    action = 'Choose another period.';
+  }
+  throw new LoupeError('BAD_REQUEST', `No eligible requests in ${period}: ${why}.`, {
+    action, details: { period, requests_in_period: inPeriod, excluded_reviewed: reviewed, excluded_duplicates: dups },
+  });
+}
+
 /**
  * Draws and stores a new review queue.
  * @param ws - the open workspace
  * @param input - validated design (week or from/to, size, strata, allocation, min per stratum, filters, oversample shares, overlap, seed)
  * @param now - creation time, UTC ms (reviews made before it exclude their requests)
  * @returns the queue id, its items in review order, the strata with N_h and n_h, and notes
- * @throws LoupeError BAD_REQUEST for an invalid week or strata field
+ * @throws LoupeError BAD_REQUEST for an invalid week or strata field, or a period with no eligible request (none in
+ *   the period, all already reviewed, all repeated inputs)
  */
 export function createQueue(ws: Workspace, input: QueueDesignInput, now = Date.now()): QueueCreated {
   const db = ws.db;
   const { design, frame, alloc, drawn } = drawQueue(db, input, workspaceZone(ws), now);
+  if (drawn.length === 0) refuseEmpty(db, design, frame);
   const ids = requestIds(db, drawn.map((d) => d.rowid));
   const queueId = (db.value<number>('SELECT coalesce(max(id), 0) + 1 FROM review_queues') ?? 1);
   const strata = strataSummary(frame, alloc);

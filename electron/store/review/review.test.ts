@@ -51,6 +51,43 @@ function insertRows(ws: Workspace, rows: Array<{ id: string; ts: number; feature
   });
 }
 
+describe('a queue with no eligible request is refused, saying why', () => {
+  it('none in the period (with or without filters); the rest already reviewed or repeating a reviewed input', async () => {
+    const ws = await workspace();
+    insertRows(ws, [{ id: 'a', ts: W47_START + 1, input: 'same' }, { id: 'b', ts: W47_START + 2, input: 'same' }]);
+    ws.db.run("INSERT INTO requests (id, ts, input, import_id) VALUES ('u', NULL, 'undated', 1)");
+    expect(await code(() => createQueue(ws, { week: '2026-W46', size: 10, seed: 1 }, 1000)))
+      .toBe('BAD_REQUEST: No eligible requests in 2026-W46: the period has no requests.');
+    try {
+      createQueue(ws, { week: '2026-W46', size: 10, seed: 1 }, 1000);
+    } catch (e) {
+      expect((e as LoupeError).action).toBe('The workspace has 1 request without a timestamp; include them with "Include requests without a timestamp" (or --include-undated), or choose another period.');
+    }
+    const q = createQueue(ws, { week: '2026-W47', size: 10, seed: 1 }, 1000);
+    expect(q.items.map((i) => i.request_id)).toEqual(['a']);
+    setReviewer(ws, 'Ana');
+    submitReview(ws, { queue_id: q.queue_id, position: q.items[0]!.position, verdicts: PASS, tag_ids: [] }, 's', 2000);
+    // 'a' is reviewed; 'b' repeats its input.
+    expect(await code(() => createQueue(ws, { week: '2026-W47', size: 10, seed: 1 }, 3000)))
+      .toBe('BAD_REQUEST: No eligible requests in 2026-W47: of its 2 requests, 1 are already reviewed and 1 repeat an input text of a reviewed or an earlier request (both are left out).');
+    expect(await code(() => createQueue(ws, { week: '2026-W47', size: 10, seed: 1, filters: { feature: ['nope'] } } as never, 3000)))
+      .toMatch(/^BAD_REQUEST: No eligible requests in 2026-W47: the period has no requests matching the filters\.$/);
+    expect(ws.db.value('SELECT count(*) FROM review_queues')).toBe(1);
+  });
+
+  it('all already reviewed; a from/to period is named by its days', async () => {
+    const ws = await workspace();
+    insertRows(ws, [{ id: 'a', ts: W47_START + 1 }]);
+    const q = createQueue(ws, { week: '2026-W47', size: 10, seed: 1 }, 1000);
+    setReviewer(ws, 'Ana');
+    submitReview(ws, { queue_id: q.queue_id, position: q.items[0]!.position, verdicts: PASS, tag_ids: [] }, 's', 2000);
+    expect(await code(() => createQueue(ws, { week: '2026-W47', size: 10, seed: 1 }, 3000)))
+      .toBe('BAD_REQUEST: No eligible requests in 2026-W47: all 1 requests are already reviewed.');
+    expect(await code(() => createQueue(ws, { from_ts: W47_START + WEEK_MS, to_ts: W47_START + 2 * WEEK_MS, size: 10, seed: 1 }, 3000)))
+      .toBe('BAD_REQUEST: No eligible requests in 2026-11-23 to 2026-11-29: the period has no requests.');
+  });
+});
+
 describe('allocation', () => {
   it('gives proportional shares with a minimum per stratum and caps at the stratum size', () => {
     expect(allocate(100, [{ weight: 9000, lo: 0, hi: 9000 }, { weight: 1000, lo: 0, hi: 1000 }])).toEqual([90, 10]);
