@@ -25,7 +25,7 @@ test('demo workspace: metrics charts, the W40 breach and the W45 drift', async (
       await expect(page.getByTestId(`chart-${id}`).locator('canvas')).toHaveCount(1);
     }
     await expect(page.getByTestId('chart-throughput')).toContainText('18,000 requests');
-    await expect(page.getByTestId('chart-nps')).toContainText('2026-W38 +10.2 (n 118)');
+    await expect(page.getByTestId('chart-nps-foot')).toHaveText('2026-W38 +10.2 (n 118) · 2026-W46 +19.8 (n 126)');
 
     // The W40 spike: search-answer error rate 6.0% against the 5% threshold.
     const w40 = page.getByTestId('alert-row').filter({ hasText: '2026-W40' }).filter({ hasText: 'search-answer' });
@@ -36,6 +36,8 @@ test('demo workspace: metrics charts, the W40 breach and the W45 drift', async (
     // Summarize p95 over 3,000 ms from W43 on.
     await expect(page.getByTestId('alert-row').filter({ hasText: 'summarize' }).filter({ hasText: 'p95 latency' })).toHaveCount(5);
     await shot(page, 'metrics');
+    await page.getByTestId('chart-csat').scrollIntoViewIfNeeded();
+    await shot(page, 'metrics-breakdown');
 
     // Drift: default is the latest complete week (W47) vs W43-W46.
     const drift = page.getByTestId('drift');

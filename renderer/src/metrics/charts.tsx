@@ -26,7 +26,8 @@ function readTheme(): ChartTheme {
     text: v('--text', '#1c1d21'), text2: v('--text-2', '#5c5f69'), text3: v('--text-3', '#8a8d96'), border: v('--border', '#e3e4e8'),
     panel: v('--panel', '#ffffff'), bad: v('--bad', '#c22f2f'), warn: v('--warn', '#9a5b00'), ok: v('--ok', '#1f7a4d'),
     accentSoft: v('--accent-soft', '#eceefd'),
-    series: [v('--accent', '#4f5bd5'), v('--info', '#2b6cb0'), v('--ok', '#1f7a4d'), v('--warn', '#9a5b00'), v('--text-3', '#8a8d96'), v('--bad', '#c22f2f')],
+    // Neighbouring series get distinct hues (accent blue-violet, green, amber, then the rest).
+    series: [v('--accent', '#4f5bd5'), v('--ok', '#1f7a4d'), v('--warn', '#9a5b00'), v('--info', '#2b6cb0'), v('--text-3', '#8a8d96'), v('--bad', '#c22f2f')],
   };
 }
 
@@ -51,7 +52,13 @@ export function withAlpha(color: string, alpha: number): string {
 }
 
 /** One plotted line. Values are in display units (%, ms, USD, points); null leaves a gap. */
-export interface Series { label: string; values: Array<number | null>; dashed?: boolean }
+export interface Series {
+  label: string;
+  values: Array<number | null>;
+  dashed?: boolean;
+  /** Points only, no connecting line (e.g. NPS, which exists only in survey weeks). */
+  points?: boolean;
+}
 
 export interface MetricChartProps {
   title: string;
@@ -67,8 +74,10 @@ export interface MetricChartProps {
   breaches?: Array<{ index: number; value: number }>;
   /** y axis starts at zero (counts, rates). */
   zero?: boolean;
-  /** Extra text under the title (n, definitions). */
+  /** Extra text beside the title (n, definitions). */
   note?: string;
+  /** A line of text under the chart (e.g. the values of a sparse series). */
+  footer?: string;
   testId?: string;
 }
 
@@ -92,6 +101,7 @@ export function MetricChart(p: MetricChartProps) {
       label: s.label, data: s.values, borderColor: c, backgroundColor: c, borderWidth: i === 0 ? 2 : 1.5,
       pointRadius: p.labels.length > 40 ? 0 : 2, pointHoverRadius: 4, tension: 0.2, spanGaps: true,
       ...(s.dashed ? { borderDash: [4, 3] } : {}),
+      ...(s.points ? { showLine: false, pointRadius: 4, spanGaps: false } : {}),
     });
   });
   if (p.threshold) {
@@ -121,6 +131,7 @@ export function MetricChart(p: MetricChartProps) {
       x: { ticks: { color: t.text3, font: { size: 10 }, maxRotation: 0, autoSkipPadding: 8 }, grid: { display: false }, border: { color: t.border } },
       y: {
         beginAtZero: !!p.zero,
+        grace: '8%',
         ticks: { color: t.text3, font: { size: 10 }, maxTicksLimit: 5, callback: (v) => fmtValue(Number(v), p.unit) },
         grid: { color: t.border }, border: { display: false },
       },
@@ -135,6 +146,7 @@ export function MetricChart(p: MetricChartProps) {
       <div className="metric-chart-canvas">
         <Line data={data} options={options} aria-label={`${p.title} chart`} role="img" />
       </div>
+      {p.footer && <div className="metric-chart-foot muted small" data-testid={p.testId ? `${p.testId}-foot` : undefined}>{p.footer}</div>}
     </figure>
   );
 }

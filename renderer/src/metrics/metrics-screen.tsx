@@ -98,6 +98,8 @@ function Pick({ label, value, options, onChange }: { label: string; value: strin
   );
 }
 
+const bucketWord = (unit: 'day' | 'week', n: number) => (unit === 'week' ? (n === 1 ? 'week' : 'weeks') : n === 1 ? 'day' : 'days');
+
 function SeriesCharts({ s }: { s: MetricsSeries }) {
   const b = s.buckets;
   const labels = b.map((x) => x.label);
@@ -136,8 +138,9 @@ function SeriesCharts({ s }: { s: MetricsSeries }) {
       <MetricChart testId="chart-csat" title="CSAT" unit="%" labels={labels} note={`top-2-box of 1-5 ratings · ${fmtInt(csatN)} ratings`}
         series={[{ label: 'CSAT', values: b.map((x) => pct(x.csat.csat)) }]}
         band={{ label: '95% interval', low: b.map((x) => pct(x.csat.low)), high: b.map((x) => pct(x.csat.high)) }} />
-      <MetricChart testId="chart-nps" title="NPS" unit=" pts" labels={labels} note={`${fmtInt(npsN)} answers · ${b.filter((x) => x.nps.n > 0).map((x) => `${x.label} ${fmtNps(x.nps.nps)} (n ${x.nps.n})`).join(' · ') || 'no survey answers'}`}
-        series={[{ label: 'NPS', values: b.map((x) => x.nps.nps) }]} />
+      <MetricChart testId="chart-nps" title="NPS" unit=" pts" labels={labels} note={`${fmtInt(npsN)} answers in ${b.filter((x) => x.nps.n > 0).length} ${bucketWord(s.bucket, b.filter((x) => x.nps.n > 0).length)}`}
+        series={[{ label: 'NPS', values: b.map((x) => x.nps.nps), points: true }]}
+        footer={b.filter((x) => x.nps.n > 0).map((x) => `${x.label} ${fmtNps(x.nps.nps)} (n ${fmtInt(x.nps.n)})`).join(' · ') || 'No survey answers in this range.'} />
     </div>
   );
 }
