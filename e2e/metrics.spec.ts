@@ -60,6 +60,16 @@ test('demo workspace: metrics charts, the W40 breach and the W45 drift', async (
     await drift.scrollIntoViewIfNeeded();
     await shot(page, 'metrics-drift');
 
+    // Days: 84 buckets from Mon 2026-08-31 to Sun 2026-11-22; a feature filter narrows every chart.
+    await page.getByTestId('metrics-screen').evaluate((el) => el.scrollTo(0, 0));
+    await page.getByText('Days', { exact: true }).click();
+    await expect(page.locator('.metrics-status')).toContainText('84 days');
+    await page.getByLabel('Feature filter').selectOption('summarize');
+    await expect(page.getByTestId('chart-throughput')).toContainText('4,582 requests');
+    await page.getByText('ISO weeks', { exact: true }).click();
+    await page.getByLabel('Feature filter').selectOption('');
+    await expect(page.locator('.metrics-status')).toContainText('12 weeks');
+
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.getByTestId('metrics-screen').evaluate((el) => el.scrollTo(0, 0));
     await expect(page.getByTestId('chart-latency').locator('canvas')).toHaveCount(1);

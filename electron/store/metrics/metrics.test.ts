@@ -9,6 +9,7 @@ import { metricsDrift } from './drift';
 import { DEFAULT_THRESHOLDS, getThresholds, setThresholds } from './thresholds';
 import { weekWindow } from './common';
 import { percentiles } from '../../../shared/stats';
+import { parseParams } from '../../../shared/contract';
 
 const repo = path.resolve(__dirname, '../../..');
 const samples = path.join(repo, 'data/samples');
@@ -120,6 +121,16 @@ describe('metrics on the demo data (data/samples)', () => {
     // While W47 is still running, W46 is the latest complete week.
     const during = metricsDrift(ws.db, 'UTC', { alpha: 0.05 }, DEFAULT_THRESHOLDS, Date.UTC(2026, 10, 20));
     expect(during.current.label).toBe('2026-W46');
+  });
+});
+
+describe('metrics contract', () => {
+  it('validates params and applies defaults', () => {
+    expect(parseParams('metrics.series', {}).params).toEqual({ bucket: 'week', filter: {}, breakdown: 'feature' });
+    expect(() => parseParams('metrics.series', { bucket: 'month' })).toThrow(/metrics.series payload at bucket/);
+    expect(() => parseParams('metrics.drift', { current: { week: '2026-W54' } })).toThrow(/expected an ISO week/);
+    expect(() => parseParams('metrics.thresholds.set', { ...DEFAULT_THRESHOLDS, error_rate_max: 2 })).toThrow(/at error_rate_max/);
+    expect(parseParams('metrics.drift', {}).params).toEqual({ alpha: 0.05 });
   });
 });
 
