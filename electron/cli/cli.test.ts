@@ -1,8 +1,13 @@
 import { spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { Workspace } from '../store/workspace';
+import { createQueue } from '../store/review/queues';
+import { setReviewer, submitReview } from '../store/review/reviews';
+import { insertSynthetic } from '../store/review/test-fixtures';
 
 const repo = path.resolve(__dirname, '../..');
 const real = path.resolve(repo, '../shared/data/real');
@@ -103,6 +108,30 @@ describe('loupe CLI', () => {
     expect(loupe('import', bad, good, '--workspace', w).code).toBe(1);
     expect(fs.existsSync(w)).toBe(true);
     expect(JSON.parse(loupe('info', '--workspace', w, '--json').stdout)).toMatchObject({ requests: 1 });
+  });
+
+  it('info reads a workspace another live Loupe has open, counting its journaled reviews, and writes nothing', async () => {
+    const d = tmp();
+    const w = path.join(d, 'w.sqlite');
+    const ws = await Workspace.open(w, { create: true });
+    insertSynthetic(ws.db, { n: 50, seed: 3 });
+    ws.checkpoint();
+    const q = createQueue(ws, { week: '2026-W47', size: 5, seed: 1 }, 1000);
+    setReviewer(ws, 'Ana');
+    submitReview(ws, { queue_id: q.queue_id, position: q.items[0]!.position, verdicts: { correct: 'pass', safe: 'pass' }, tag_ids: [] }, 's', 2000);
+    ws.db.close(); // the app still has it open: reviews are in the journal only
+    fs.writeFileSync(`${w}.loupe-lock`, '1');
+    const files = [w, `${w}.loupe-journal`, `${w}.loupe-lock`];
+    const sha = () => files.map((f) => crypto.createHash('sha256').update(fs.readFileSync(f)).digest('hex'));
+    const before = sha();
+    const r = loupe('info', '--workspace', w, '--json');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ requests: 50, reviews: 1 });
+    expect(sha()).toEqual(before);
+    expect(fs.readdirSync(d).sort()).toEqual(['w.sqlite', 'w.sqlite.loupe-journal', 'w.sqlite.loupe-lock']);
+    // A writer is still refused.
+    expect(loupe('import', path.join(d, 'none.jsonl'), '--workspace', w).stderr).toMatch(/open in another Loupe process \(pid 1\)/);
   });
 
   it('info refuses a missing workspace with exit 1 and does not create it', () => {

@@ -51,11 +51,11 @@ function checkZone(tz: string | undefined): void {
   if (tz !== undefined && !IANAZone.isValidZone(tz)) throw new UsageError(`--tz expects an IANA time zone such as Europe/Berlin or UTC, got "${tz}"`);
 }
 
-async function openClient(workspace: string, create: boolean): Promise<{ client: StoreClient; info: WorkspaceInfo; created: boolean }> {
+async function openClient(workspace: string, create: boolean, readOnly = false): Promise<{ client: StoreClient; info: WorkspaceInfo; created: boolean }> {
   const existed = fs.existsSync(workspace);
   const client = StoreClient.start();
   try {
-    const info = await client.call('internal.open', { path: workspace, create });
+    const info = await client.call('internal.open', { path: workspace, create, ...(readOnly ? { read_only: true } : {}) });
     return { client, info, created: !existed };
   } catch (e) {
     await client.kill();
@@ -184,9 +184,12 @@ async function runJob(client: StoreClient, file: string, fileName: string, optio
   }
 }
 
-/** `loupe info --workspace W`: counts, time range, time zone and import history. */
+/**
+ * `loupe info --workspace W`: counts, time range, time zone and import history. Opens the file to read only (no lock,
+ * nothing written), so it works while the app has the workspace open and counts its journaled reviews.
+ */
 async function infoCommand(o: { workspace: string; json?: boolean }): Promise<number> {
-  const { client, info } = await openClient(o.workspace, false);
+  const { client, info } = await openClient(o.workspace, false, true);
   await client.close();
   const json = {
     requests: info.counts.requests, feedback: info.counts.feedback, tickets: info.counts.tickets, links: info.counts.links,

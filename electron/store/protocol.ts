@@ -10,7 +10,8 @@ import type { ImportSummary, WorkspaceInfo } from '../../shared/types';
 
 /** Methods only trusted node-side callers may send. */
 export interface InternalMethods {
-  'internal.open': { params: { path: string; create?: boolean }; result: WorkspaceInfo };
+  /** `read_only`: no lock, nothing written (journal replayed in memory); for `loupe info` beside a running app. */
+  'internal.open': { params: { path: string; create?: boolean; read_only?: boolean }; result: WorkspaceInfo };
   'internal.close': { params: Record<string, never>; result: { closed: boolean } };
   'internal.checkpoint': { params: Record<string, never>; result: { file_bytes: number } };
   'internal.previewFile': { params: { path: string; file_name?: string; options: ImportOptions }; result: ImportPreview };

@@ -80,6 +80,24 @@ describe('workspace file', () => {
     again.close();
   });
 
+  it('opens to read only beside a live writer: journal replayed in memory, nothing written, writes refused', async () => {
+    const f = path.join(tmp(), 'w.sqlite');
+    const ws = await Workspace.open(f, { create: true });
+    ws.commit([["INSERT INTO meta (key, value) VALUES ('reviewer', 'Ada')", null]]);
+    ws.db.close(); // the writer still has it open: its journal is not checkpointed
+    fs.writeFileSync(`${f}.loupe-lock`, '1'); // another live process (pid 1) holds the lock
+    const files = [f, journalPath(f), `${f}.loupe-lock`];
+    const before = files.map((x) => fs.readFileSync(x));
+    const ro = await Workspace.open(f, { readOnly: true });
+    expect(ro.meta('reviewer')).toBe('Ada');
+    expect(await code((async () => ro.commit([["INSERT INTO meta (key, value) VALUES ('x', '1')", null]]))())).toBe('CONFLICT');
+    expect(() => ro.checkpoint()).toThrow(/open to read only/);
+    ro.close();
+    expect(files.map((x) => fs.readFileSync(x).equals(before[files.indexOf(x)]!))).toEqual([true, true, true]);
+    expect(fs.readdirSync(path.dirname(f)).sort()).toEqual(['w.sqlite', 'w.sqlite.loupe-journal', 'w.sqlite.loupe-lock']);
+    expect(await code(Workspace.open(path.join(path.dirname(f), 'new.sqlite'), { readOnly: true, create: true }))).toBe('BAD_REQUEST');
+  });
+
   it('makes a journaled commit durable without saving the file, and replays it on open', async () => {
     const f = path.join(tmp(), 'w.sqlite');
     const ws = await Workspace.open(f, { create: true });

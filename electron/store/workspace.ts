@@ -181,6 +181,12 @@ export interface OpenOptions {
   create?: boolean;
   /** Take the single-writer lock (default true). */
   lock?: boolean;
+  /**
+   * Open to read only (`loupe info` while the app has the file open): no lock, no stale-temp cleanup, no save, the
+   * journal replayed in memory only (so confirmed reviews are counted) and left as it is. Nothing is written beside
+   * the file or to it; every write method throws. Implies `lock: false`; `create` is refused.
+   */
+  readOnly?: boolean;
 }
 
 /** An open workspace. Owned by one thread; not safe to share. */
@@ -191,7 +197,7 @@ export class Workspace {
   private dirtySinceCheckpoint = false;
   private closed = false;
 
-  private constructor(readonly file: string, readonly db: Db, private readonly locked: boolean) {
+  private constructor(readonly file: string, readonly db: Db, private readonly locked: boolean, readonly readOnly = false) {
     this.journalSeq = Number(this.meta('journal_seq') ?? '0');
   }
 
@@ -203,12 +209,14 @@ export class Workspace {
   static async open(file: string, opts: OpenOptions = {}): Promise<Workspace> {
     const abs = path.resolve(file);
     const SQL = await loadSqlJs();
+    const readOnly = !!opts.readOnly;
+    if (readOnly && opts.create) throw new LoupeError('BAD_REQUEST', 'A workspace opened to read only cannot be created.');
     checkWorkspacePath(abs, !!opts.create);
     const exists = fs.existsSync(abs);
     if (!exists && !opts.create) {
       throw new LoupeError('WORKSPACE_MISSING', `Workspace file not found: ${abs}`, { action: 'Create a new workspace or open another file.' });
     }
-    const lock = opts.lock !== false;
+    const lock = opts.lock !== false && !readOnly;
     if (lock) {
       try {
         acquireLock(abs);
@@ -260,9 +268,9 @@ export class Workspace {
           }
         });
       }
-      const ws = new Workspace(abs, db, lock);
+      const ws = new Workspace(abs, db, lock, readOnly);
       ws.replayJournal();
-      if (fresh || !exists) ws.checkpoint();
+      if ((fresh || !exists) && !readOnly) ws.checkpoint();
       return ws;
     } catch (e) {
       if (lock) fs.rmSync(lockPath(abs), { force: true });
@@ -296,7 +304,7 @@ export class Workspace {
    * @throws whatever the statements throw (nothing is journaled then); fs errors from the journal write (rolled back)
    */
   commit(stmts: JournalStmt[]): void {
-    this.assertOpen();
+    this.assertWritable();
     const seq = this.journalSeq + 1;
     this.db.tx(() => {
       for (const [sql, params] of stmts) this.db.run(sql, params ?? undefined);
@@ -312,7 +320,7 @@ export class Workspace {
    * or cancelled change remains, in memory or on disk.
    */
   async bulk<T>(fn: (db: Db) => Promise<T>): Promise<T> {
-    this.assertOpen();
+    this.assertWritable();
     const result = await this.db.txAsync(() => fn(this.db));
     this.checkpoint();
     return result;
@@ -328,7 +336,7 @@ export class Workspace {
    * truncation are harmless: they carry seq numbers the file already has, so replay skips them.
    */
   checkpoint(): void {
-    this.assertOpen();
+    this.assertWritable();
     const bytes = this.db.raw.export();
     this.db.exec('PRAGMA journal_mode = MEMORY; PRAGMA temp_store = MEMORY;');
     writeFileAtomic(this.file, bytes);
@@ -357,6 +365,13 @@ export class Workspace {
 
   private assertOpen(): void {
     if (this.closed) throw new LoupeError('WORKSPACE_NOT_OPEN', 'The workspace is closed.');
+  }
+
+  private assertWritable(): void {
+    this.assertOpen();
+    if (this.readOnly) {
+      throw new LoupeError('CONFLICT', `${path.basename(this.file)} is open to read only here.`, { action: 'Open it normally (close any other Loupe that has it open) to make changes.' });
+    }
   }
 
   private appendJournal(entry: { seq: number; stmts: JournalStmt[] }): void {
@@ -402,6 +417,8 @@ export class Workspace {
       this.journalSeq = entry.seq;
       applied++;
     }
+    // Read only: the replayed state lives in memory; the journal belongs to whoever has the file open.
+    if (this.readOnly) return;
     if (applied > 0) this.checkpoint();
     else this.truncateJournal();
   }
