@@ -6,7 +6,7 @@
  * Cost on 1M requests: one aggregate query and three LIMIT/OFFSET quantile queries per bucket, each a range scan of
  * the ts index; feedback is read once for the whole range and assigned to buckets by its own timestamp.
  */
-import { csat, nps, thumbsUpRate, wilsonInterval } from '../../../shared/stats';
+import { csat, nps, quantileSorted, thumbsUpRate, wilsonInterval } from '../../../shared/stats';
 import type {
   AlertMetric, BreakdownPoint, MetricAlert, MetricsBucket, MetricsFilter, MetricsSeries, MetricThresholds,
 } from '../../../shared/contract-metrics';
@@ -43,6 +43,38 @@ function filterOptions(db: Db): { feature: string[]; model: string[]; model_vers
   const value = { feature: distinct(db, 'feature'), model: distinct(db, 'model'), model_version: distinct(db, 'model_version') };
   optionsCache.set(db, { key, value });
   return value;
+}
+
+/**
+ * One bucket's latencies in ascending order, read by a single ordered scan (the ts index finds the bucket's rows,
+ * SQLite sorts them once), split by the breakdown column as they stream by. Each group's list comes out already
+ * sorted, so the whole bucket's p50/p95/p99 and every group's p95 are type-7 quantiles of one sort. On 1M requests
+ * this replaces one sort per group and bucket (each a full scan of the bucket) with one per bucket.
+ * Only one bucket's values are held at a time.
+ */
+function bucketLatencyQuantiles(db: Db, by: string, where: string, params: Array<string | number>, n: number): { all: Array<number | null>; p95: Map<string, number | null> } {
+  const all = new Float64Array(n);
+  const groups = new Map<string, number[]>();
+  const st = db.stmt(`SELECT r.${by} AS g, latency_ms FROM requests r WHERE ${where} AND +latency_ms IS NOT NULL ORDER BY +latency_ms`);
+  let k = 0;
+  try {
+    st.bind(params);
+    while (st.step()) {
+      const [g, v] = st.get() as [string | null, number];
+      if (k < n) all[k++] = v;
+      const key = g ?? '(none)';
+      let arr = groups.get(key);
+      if (!arr) groups.set(key, (arr = []));
+      arr.push(v);
+    }
+  } finally {
+    st.reset();
+  }
+  const sorted = all.subarray(0, k);
+  return {
+    all: [0.5, 0.95, 0.99].map((p) => (k ? quantileSorted(sorted, p) : null)),
+    p95: new Map([...groups].map(([key, arr]) => [key, quantileSorted(arr, 0.95)])),
+  };
 }
 
 /** Index of the bucket holding ts (starts ascending, last entry is the end), or -1. */
@@ -159,6 +191,8 @@ function computeSeries(db: Db, zone: string, q: SeriesInput, thresholds: MetricT
 
   const buckets: MetricsBucket[] = [];
   const alerts: MetricAlert[] = [];
+  /** Per bucket, the p95 latency of each breakdown value (from the same ordered scan as the bucket's quantiles). */
+  const groupP95: Array<Map<string, number | null>> = [];
   const where = `r.ts >= ? AND r.ts < ?${f.sql}`;
   for (let i = 0; i < nb; i++) {
     const s = starts[i]!;
@@ -168,7 +202,13 @@ function computeSeries(db: Db, zone: string, q: SeriesInput, thresholds: MetricT
     const params = [lo, hi, ...f.params];
     const a = db.get<Agg>(`SELECT count(*) AS n, sum(is_error) AS e, avg(tokens_in) AS ti, avg(tokens_out) AS tout, sum(cost_usd) AS c,
       count(cost_usd) AS cn, count(latency_ms) AS ln FROM requests r WHERE ${where}`, params)!;
-    const [p50, p95, p99] = sqlQuantiles(db, 'latency_ms', 'requests r', where, params, a.ln, [0.5, 0.95, 0.99]);
+    let quantiles: Array<number | null>;
+    if (by) {
+      const q3 = bucketLatencyQuantiles(db, by, where, params, a.ln);
+      quantiles = q3.all;
+      groupP95.push(q3.p95);
+    } else quantiles = sqlQuantiles(db, 'latency_ms', 'requests r', where, params, a.ln, [0.5, 0.95, 0.99]);
+    const [p50, p95, p99] = quantiles;
     const errors = a.e ?? 0;
     const ew = wilsonInterval(errors, a.n);
     const th = thumbsUpRate(up[i]!, down[i]!);
@@ -201,18 +241,16 @@ function computeSeries(db: Db, zone: string, q: SeriesInput, thresholds: MetricT
     const counts = buckets.map((b) => new Map(db.all<{ g: string | null; n: number; e: number | null; ln: number }>(
       `SELECT r.${by} AS g, count(*) AS n, sum(is_error) AS e, count(latency_ms) AS ln FROM requests r WHERE ${where} GROUP BY g`,
       [Math.max(b.start_ts, from), Math.min(b.end_ts, to), ...f.params]).map((r) => [r.g ?? '(none)', r])));
-    const totals = new Map<string, { g: string | null; n: number }>();
-    for (const m of counts) for (const [key, r] of m) totals.set(key, { g: r.g, n: (totals.get(key)?.n ?? 0) + r.n });
+    const totals = new Map<string, { n: number }>();
+    for (const m of counts) for (const [key, r] of m) totals.set(key, { n: (totals.get(key)?.n ?? 0) + r.n });
     const top = [...totals.entries()].sort((x, y) => y[1].n - x[1].n || x[0].localeCompare(y[0])).slice(0, MAX_GROUPS);
     const groups: Array<{ key: string; points: BreakdownPoint[] }> = [];
-    for (const [key, { g }] of top) {
-      const gw = `${where} AND ${g === null ? `+r.${by} IS NULL` : `+r.${by} = ?`}`;
+    for (const [key] of top) {
       const points: BreakdownPoint[] = [];
       for (let i = 0; i < nb; i++) {
         const b = buckets[i]!;
-        const params: Array<string | number> = [Math.max(b.start_ts, from), Math.min(b.end_ts, to), ...f.params, ...(g === null ? [] : [g])];
         const a = counts[i]!.get(key) ?? { n: 0, e: 0, ln: 0 };
-        const [p95] = sqlQuantiles(db, 'latency_ms', 'requests r', gw, params, a.ln, [0.95]);
+        const p95 = groupP95[i]!.get(key) ?? null;
         const gt = groupThumbs.get(key);
         const th = thumbsUpRate(gt?.up[i] ?? 0, gt?.down[i] ?? 0);
         const errorRate = a.n > 0 ? (a.e ?? 0) / a.n : null;
