@@ -70,6 +70,16 @@ test('demo workspace: metrics charts, the W40 breach and the W45 drift', async (
     await page.getByLabel('Feature filter').selectOption('');
     await expect(page.locator('.metrics-status')).toContainText('12 weeks');
 
+    // Thresholds: an error-rate limit of 1.5% makes W40 of the whole traffic (1.8%) an alert too; stored in the workspace.
+    await page.getByText('Thresholds', { exact: true }).click();
+    await page.getByLabel('Error rate above (%)').fill('1.5');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect(page.getByTestId('alert-row').filter({ hasText: '2026-W40' }).filter({ hasText: 'all traffic' })).toContainText('> 1.5%');
+    await page.getByText('Thresholds', { exact: true }).click();
+    await page.getByLabel('Error rate above (%)').fill('5');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect(page.getByTestId('alert-row').filter({ hasText: 'all traffic' }).filter({ hasText: 'Error rate' })).toHaveCount(0);
+
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.getByTestId('metrics-screen').evaluate((el) => el.scrollTo(0, 0));
     await expect(page.getByTestId('chart-latency').locator('canvas')).toHaveCount(1);
