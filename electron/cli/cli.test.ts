@@ -8,6 +8,7 @@ import { Workspace } from '../store/workspace';
 import { createQueue } from '../store/review/queues';
 import { setReviewer, submitReview } from '../store/review/reviews';
 import { insertSynthetic } from '../store/review/test-fixtures';
+import { cliStoreLog } from './main';
 
 const repo = path.resolve(__dirname, '../..');
 const real = path.resolve(repo, '../shared/data/real');
@@ -164,6 +165,16 @@ describe('loupe CLI', () => {
     expect(loupe('demo', '--workspace', w).code).toBe(0);
     const i2 = JSON.parse(loupe('info', '--workspace', w, '--json').stdout) as Record<string, number>;
     expect(i2.requests).toBe(18000);
+  });
+});
+
+describe("the store worker's log in the CLI", () => {
+  it('is dropped unless LOUPE_DEBUG is set, then goes to stderr marked as debug output', () => {
+    const out: string[] = [];
+    cliStoreLog({}, (s) => out.push(s))('warn', 'slow store call requests.query: 1209 ms');
+    expect(out).toEqual([]);
+    cliStoreLog({ LOUPE_DEBUG: '1' }, (s) => out.push(s))('warn', 'slow store call requests.query: 1209 ms');
+    expect(out).toEqual(['loupe (debug): warn: slow store call requests.query: 1209 ms\n']);
   });
 });
 

@@ -14,7 +14,7 @@ import { IANAZone } from 'luxon';
 import type { EventMap, ImportOptions } from '../../shared/contract';
 import { fromErrorData, LoupeError, toErrorData } from '../../shared/errors';
 import type { ImportSummary, RecordKind, WorkspaceInfo } from '../../shared/types';
-import { StoreClient } from '../store/client';
+import { StoreClient, type StoreLog } from '../store/client';
 import { registerReviewCommands } from './review-commands';
 
 export const EXIT_OK = 0;
@@ -32,6 +32,21 @@ function packageRoot(): string {
     if (fs.existsSync(path.join(d, 'package.json')) && fs.existsSync(path.join(d, 'data', 'samples'))) return d;
   }
   return path.resolve(here, '../..');
+}
+
+/**
+ * The CLI's sink for the store worker's log messages: nothing, unless LOUPE_DEBUG is set (then stderr), so a
+ * command's output stays only its own.
+ */
+export function cliStoreLog(env: NodeJS.ProcessEnv = process.env, write: (s: string) => void = (s) => process.stderr.write(s)): StoreLog {
+  return (level, message) => {
+    if (env.LOUPE_DEBUG) write(`loupe (debug): ${level}: ${message}\n`);
+  };
+}
+
+/** Starts a store worker for a CLI command. */
+function startClient(): StoreClient {
+  return StoreClient.start({ log: cliStoreLog() });
 }
 
 const iso = (ms: number | null) => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
@@ -53,7 +68,7 @@ function checkZone(tz: string | undefined): void {
 
 async function openClient(workspace: string, create: boolean, readOnly = false): Promise<{ client: StoreClient; info: WorkspaceInfo; created: boolean }> {
   const existed = fs.existsSync(workspace);
-  const client = StoreClient.start();
+  const client = startClient();
   try {
     const info = await client.call('internal.open', { path: workspace, create, ...(readOnly ? { read_only: true } : {}) });
     return { client, info, created: !existed };
@@ -240,7 +255,7 @@ async function serveCommand(o: { workspace: string; port?: string; open?: boolea
     throw new LoupeError('NOT_FOUND', `The app is not built (${webRoot} is missing). Run "npm run build" first.`);
   }
   const { startServer } = await import('../server/server');
-  const client = StoreClient.start();
+  const client = startClient();
   const port = o.port === undefined ? undefined : Number(o.port);
   if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new UsageError(`--port expects 0-65535, got "${o.port}"`);
   // A workspace that cannot be opened still serves the app, which shows the blocking error screen.

@@ -21,6 +21,14 @@ export function workerScript(): string {
 
 type Listener = (payload: never) => void;
 
+/** Where a client sends the worker's log messages (slow-call warnings). */
+export type StoreLog = (level: 'info' | 'warn', message: string) => void;
+
+/** The default log: warnings become Node process warnings (shown by Electron main and the server). */
+const emitWarnings: StoreLog = (level, message) => {
+  if (level === 'warn') process.emitWarning(message);
+};
+
 /** A typed connection to one store worker. */
 export class StoreClient {
   private seq = 0;
@@ -28,15 +36,20 @@ export class StoreClient {
   private readonly listeners = new Map<EventName, Set<Listener>>();
   private exited: Error | null = null;
 
-  private constructor(private readonly worker: Worker) {
+  private constructor(private readonly worker: Worker, private readonly log: StoreLog) {
     worker.on('message', (m: FromWorker) => this.onMessage(m));
     worker.on('error', (e) => this.failAll(e));
     worker.on('exit', (code) => this.failAll(new Error(`The store worker exited (code ${code}).`)));
   }
 
-  /** Starts a worker. `resourceLimits` bound its heap (bytes are MB). */
-  static start(opts: { script?: string } = {}): StoreClient {
-    return new StoreClient(new Worker(opts.script ?? workerScript()));
+  /**
+   * Starts a worker.
+   * @param opts.script - the worker bundle (default: {@link workerScript})
+   * @param opts.log - where the worker's log messages go (default: process warnings); the CLI drops them unless
+   *   LOUPE_DEBUG is set, so they never mix with a command's output
+   */
+  static start(opts: { script?: string; log?: StoreLog } = {}): StoreClient {
+    return new StoreClient(new Worker(opts.script ?? workerScript()), opts.log ?? emitWarnings);
   }
 
   /**
@@ -86,7 +99,7 @@ export class StoreClient {
     } else if (m.type === 'event') {
       for (const cb of this.listeners.get(m.event) ?? []) (cb as (p: unknown) => void)(m.payload);
     } else if (m.type === 'log') {
-      if (m.level === 'warn') process.emitWarning(m.message);
+      this.log(m.level, m.message);
     }
   }
 

@@ -34,3 +34,18 @@ export type FromWorker =
   | { type: 'result'; seq: number; ok: false; error: LoupeErrorData }
   | { type: 'event'; event: EventName; payload: EventMap[EventName] }
   | { type: 'log'; level: 'info' | 'warn'; message: string };
+
+/** Calls slower than this are logged as a warning by the worker (contract methods only). */
+export const SLOW_CALL_MS = 1000;
+
+/**
+ * The warning for a slow store call, or null when there is none to give. Internal methods (open, close, checkpoint,
+ * imports) are expected to take seconds on a large workspace, so only contract methods (queries, review actions)
+ * are reported: those are what keeps the app responsive.
+ * @param method - the method called
+ * @param ms - how long it took, milliseconds
+ */
+export function slowCallWarning(method: string, ms: number): string | null {
+  if (ms <= SLOW_CALL_MS || method.startsWith('internal.')) return null;
+  return `slow store call ${method}: ${ms.toFixed(0)} ms`;
+}

@@ -5,7 +5,7 @@
 import { parentPort } from 'node:worker_threads';
 import { toErrorData } from '../../shared/errors';
 import { StoreService } from './handlers';
-import type { FromWorker, ToWorker } from './protocol';
+import { slowCallWarning, type FromWorker, type ToWorker } from './protocol';
 
 if (!parentPort) throw new Error('store-worker must run in a worker thread');
 const port = parentPort;
@@ -22,8 +22,8 @@ port.on('message', (msg: ToWorker) => {
     (result) => post({ type: 'result', seq: msg.seq, ok: true, result }),
     (err: unknown) => post({ type: 'result', seq: msg.seq, ok: false, error: toErrorData(err) }),
   ).finally(() => {
-    const ms = performance.now() - t0;
-    if (ms > 1000 && !msg.method.startsWith('internal.import')) post({ type: 'log', level: 'warn', message: `slow store call ${msg.method}: ${ms.toFixed(0)} ms` });
+    const warning = slowCallWarning(msg.method, performance.now() - t0);
+    if (warning) post({ type: 'log', level: 'warn', message: warning });
   });
 });
 
