@@ -137,6 +137,8 @@ export interface MetricsSeries {
   /** Distinct values for the filters. */
   options: { feature: string[]; model: string[]; model_version: string[]; weeks: string[] };
   elapsed_ms: number;
+  /** True when the result was computed earlier for the same data and params (elapsed_ms is then the lookup). */
+  cached: boolean;
 }
 
 export type DriftColumn = 'input_chars' | 'output_chars' | 'latency_ms' | 'tokens_in' | 'tokens_out' | 'cost_usd'

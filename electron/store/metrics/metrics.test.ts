@@ -197,9 +197,13 @@ describe('metrics on a tiny hand-made workspace', () => {
   it('a repeated series comes from the cache until requests or feedback change', () => {
     const q = { bucket: 'day' as const, filter: {}, breakdown: 'feature' as const };
     const first = metricsSeries(ws.db, 'UTC', q, DEFAULT_THRESHOLDS, NOW);
-    expect(metricsSeries(ws.db, 'UTC', q, DEFAULT_THRESHOLDS, NOW).buckets).toBe(first.buckets);
+    expect(first.cached).toBe(false);
+    const again = metricsSeries(ws.db, 'UTC', q, DEFAULT_THRESHOLDS, NOW);
+    expect(again.cached).toBe(true);
+    expect(again.buckets).toBe(first.buckets);
     ws.db.run("INSERT INTO requests (id, ts, feature, latency_ms, is_error) VALUES ('d3', ?, 'chat', 700, 1)", [T0 + DAY + 2000]);
     const after = metricsSeries(ws.db, 'UTC', q, DEFAULT_THRESHOLDS, NOW);
+    expect(after.cached).toBe(false);
     expect(after.buckets[1]!).toMatchObject({ requests: 2, errors: 1, latency: { p50: 600, n: 2 } });
     ws.db.run("INSERT INTO feedback (id, request_id, ts, kind, value) VALUES ('t9', 'd3', ?, 'thumb', -1)", [T0 + DAY + 3000]);
     expect(metricsSeries(ws.db, 'UTC', q, DEFAULT_THRESHOLDS, NOW).buckets[1]!.thumbs).toMatchObject({ up: 0, down: 1 });

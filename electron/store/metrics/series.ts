@@ -125,7 +125,7 @@ export function metricsSeries(db: Db, zone: string, q: SeriesInput, thresholds: 
   const cache = seriesCache.get(db) ?? new Map<string, MetricsSeries>();
   seriesCache.set(db, cache);
   const hit = cache.get(key);
-  if (hit) return { ...hit, elapsed_ms: performance.now() - t0 };
+  if (hit) return { ...hit, elapsed_ms: performance.now() - t0, cached: true };
   const result = computeSeries(db, zone, q, thresholds, now, t0);
   cache.set(key, result);
   while (cache.size > SERIES_CACHE_SIZE) cache.delete(cache.keys().next().value!);
@@ -155,7 +155,7 @@ function computeSeries(db: Db, zone: string, q: SeriesInput, thresholds: MetricT
   const to = q.to_ts ?? (whole ? whole[whole.length - 1]! : null);
   const base = { bucket: q.bucket, time_zone: zone, from_ts: from, to_ts: to, filter: q.filter, thresholds, options };
   if (from === null || to === null || to <= from) {
-    return { ...base, buckets: [], breakdown: null, alerts: [], elapsed_ms: performance.now() - t0 };
+    return { ...base, buckets: [], breakdown: null, alerts: [], elapsed_ms: performance.now() - t0, cached: false };
   }
   const starts = bucketStarts(from, to, q.bucket, zone);
   const nb = starts.length - 1;
@@ -268,5 +268,5 @@ function computeSeries(db: Db, zone: string, q: SeriesInput, thresholds: MetricT
     }
     breakdown = { by, groups };
   }
-  return { ...base, buckets, breakdown, alerts, elapsed_ms: performance.now() - t0 };
+  return { ...base, buckets, breakdown, alerts, elapsed_ms: performance.now() - t0, cached: false };
 }

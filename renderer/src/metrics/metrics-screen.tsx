@@ -68,7 +68,7 @@ export function MetricsScreen() {
           <button type="button" className="btn sm ghost" onClick={() => { setFromDay(''); setToDay(''); setFeature(''); setModel(''); setVersion(''); }}>Clear</button>
         )}
         <span className="metrics-status muted small" aria-live="polite">
-          {badRange ? 'The To date is before the From date.' : q.loading ? 'Computing…' : s ? `${s.buckets.length} ${s.bucket === 'week' ? 'weeks' : 'days'} · ${zone} · ${Math.round(s.elapsed_ms)} ms` : ''}
+          {badRange ? 'The To date is before the From date.' : q.loading ? 'Computing…' : s ? `${s.buckets.length} ${s.bucket === 'week' ? 'weeks' : 'days'} · ${zone} · ${s.cached ? 'cached' : `${fmtInt(Math.round(s.elapsed_ms))} ms`}` : ''}
         </span>
         {s && <ThresholdsEditor value={s.thresholds} />}
       </div>
