@@ -85,6 +85,10 @@ test('demo workspace: metrics charts, the W40 breach and the W45 drift', async (
     await expect(page.getByTestId('chart-latency').locator('canvas')).toHaveCount(1);
     await page.waitForTimeout(300);
     await shot(page, 'metrics-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.setViewportSize({ width: 1024, height: 768 });
+    await page.waitForTimeout(300);
+    await shot(page, 'metrics-narrow');
     expect(errors).toEqual([]);
   } finally {
     await server.stop();
