@@ -137,7 +137,8 @@ export const reviewMethods = {
   'tags.merge': method<typeof tagMergeSchema, ReviewTag>(tagMergeSchema),
   /** Items per tag per ISO week (by the request's time, in the workspace zone). */
   'tags.weekly': method<typeof empty, TagWeekCount[]>(empty),
-  /** Failure rate, criterion pass rates and tag rates for the period's traffic, with 95% intervals. */
+  /** Failure rate, criterion pass rates and tag rates for the queue's sampling frame (the period's requests less those
+   * already reviewed and those repeating another request's input), with 95% intervals. */
   'estimates.week': method<typeof weekOrQueue, WeekEstimates>(weekOrQueue),
   /** Percent agreement and Cohen's kappa per criterion on overlap items; disagreements for adjudication. */
   'agreement.queue': method<typeof queueRef, QueueAgreement>(queueRef),

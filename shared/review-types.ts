@@ -214,7 +214,10 @@ export interface DecisionResult {
 /** Result of an undo: the decision reverted, or null when the session has nothing left to undo. */
 export interface UndoResult { undone: { review_id: number; queue_id: number | null; position: number | null; request_id: string } | null; session_id: string }
 
-/** One estimated rate for the whole period's traffic. */
+/**
+ * One estimated rate for the queue's sampling frame: the period's requests less those already reviewed and those
+ * repeating another request's input text (see {@link WeekEstimates.frame}).
+ */
 export interface RateEstimate {
   /** "failure", "criterion:<id>" or "tag:<id>". */
   key: string;
@@ -233,7 +236,10 @@ export interface RateEstimate {
   n: number;
   k: number;
   small_sample: boolean;
+  /** One short sentence when `small_sample` (the same on many rows); null otherwise. */
   reason: string | null;
+  /** Every small-sample finding in full (e.g. "only 7 reviewed items (fewer than 30)"); empty when none. */
+  reasons: string[];
 }
 
 /** Estimates of one queue (the week's queue). */
@@ -243,8 +249,13 @@ export interface WeekEstimates {
   week: string | null;
   from_ts: number;
   to_ts: number;
-  /** Population the estimates hold for (Σ N_h). */
+  /** Population the estimates hold for (Σ N_h): the requests of the sampling frame. */
   population: number;
+  /**
+   * The sampling frame: `requests` (= population) are the period's `requests_in_period` (after filters) less
+   * `excluded_reviewed` (already reviewed) and `excluded_duplicates` (repeating another request's input text).
+   */
+  frame: { requests: number; requests_in_period: number; excluded_reviewed: number; excluded_duplicates: number };
   queued: number;
   reviewed: number;
   skipped: number;

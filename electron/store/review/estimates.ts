@@ -72,7 +72,8 @@ export function kornGraubard(p: number, se: number, n: number, df: number, confi
  * Estimates one rate from per-item outcomes and the queue's strata.
  * @param strata - population N_h per stratum key (strata with no item drawn are left out by the caller)
  * @param items - stratum and outcome (1 event, 0 not, null not applicable) per reviewed item
- * @returns the estimate with its 95% interval, plain sample rate, counts and small-sample flag
+ * @returns the estimate with its 95% interval, plain sample rate, counts and small-sample flag: `reason` is one short
+ *   sentence (shown on every flagged row), `reasons` every finding in full (shown once)
  */
 export function estimateRate(key: string, label: string, kind: RateEstimate['kind'], strata: ReadonlyArray<{ key: string; population: number }>, items: ReadonlyArray<{ stratum: string; y: 0 | 1 | null }>): RateEstimate {
   const per = new Map<string, { n: number; k: number }>(strata.map((s) => [s.key, { n: 0, k: 0 }]));
@@ -95,13 +96,14 @@ export function estimateRate(key: string, label: string, kind: RateEstimate['kin
   const n = covered.reduce((a, s) => a + s.n, 0);
   const k = covered.reduce((a, s) => a + s.k, 0);
   if (n === 0) {
-    return { key, label, kind, estimate: null, se: null, low: null, high: null, method: 'stratified', sample_rate: null, n: 0, k: 0, small_sample: true, reason: 'no reviewed items' };
+    return { key, label, kind, estimate: null, se: null, low: null, high: null, method: 'stratified', sample_rate: null, n: 0, k: 0, small_sample: true, reason: 'No reviewed items.', reasons: ['no reviewed items'] };
   }
   const est = stratifiedProportion(covered);
-  const reasons = est.reason ? [est.reason] : [];
+  // The statistics module joins its findings with "; "; a clause starting "its …" or "the …" continues the one before.
+  const reasons = est.reason ? est.reason.split(/;\s+(?!(?:its|the|so|which|this)\b)/) : [];
   if (uncovered.length > 0) {
     const total = uncoveredN + est.N;
-    reasons.push(`stratum${uncovered.length === 1 ? '' : 's'} ${uncovered.join(', ')} (${uncoveredN} of ${total} requests) ${uncovered.length === 1 ? 'has' : 'have'} no reviewed item; the estimate covers the other strata only`);
+    reasons.push(`${uncovered.length === 1 ? 'stratum' : 'strata'} ${uncovered.join(', ')} (${uncoveredN} of ${total} requests) ${uncovered.length === 1 ? 'has' : 'have'} no reviewed item; the estimate covers the other strata only`);
   }
   const single = covered.length === 1 && uncovered.length === 0;
   let low = num(est.low);
@@ -114,7 +116,9 @@ export function estimateRate(key: string, label: string, kind: RateEstimate['kin
   }
   return {
     key, label, kind, estimate: num(est.estimate), se: num(est.se), low, high, method: single ? 'wilson' : 'stratified',
-    sample_rate: num(est.sampleRate), n, k, small_sample: est.smallSample || uncovered.length > 0, reason: reasons.length ? reasons.join('; ') : null,
+    sample_rate: num(est.sampleRate), n, k, small_sample: est.smallSample || uncovered.length > 0,
+    reason: reasons.length === 0 ? null : uncovered.length > 0 ? 'Not every stratum has a reviewed item, so the estimate covers the others only.' : 'Too few reviewed items for the interval to hold as stated.',
+    reasons,
   };
 }
 
@@ -154,6 +158,31 @@ export function primaryReviews(db: Db, queueId: number): { items: Array<Reviewed
   };
 }
 
+/**
+ * The sampling frame a queue's estimates describe: the period's requests (after filters) less those already
+ * reviewed and those repeating another request's input text, which no queue includes (sampling.ts, step 1).
+ * @param storedFrame - the queue's stored frame JSON (`requests_in_period`)
+ */
+export function samplingFrame(storedFrame: string, strata: readonly QueueStratum[]): WeekEstimates['frame'] {
+  const stored = JSON.parse(storedFrame) as { requests_in_period?: number };
+  const requests = strata.reduce((a, s) => a + s.population, 0);
+  const reviewed = strata.reduce((a, s) => a + s.excluded_reviewed, 0);
+  const duplicates = strata.reduce((a, s) => a + s.excluded_duplicates, 0);
+  return { requests, requests_in_period: stored.requests_in_period ?? requests + reviewed + duplicates, excluded_reviewed: reviewed, excluded_duplicates: duplicates };
+}
+
+/** The sentence that says which requests the estimates are for, e.g. "Estimates are for the 1,951 requests …". */
+export function frameStatement(f: WeekEstimates['frame']): string {
+  const n = (x: number) => x.toLocaleString('en-US');
+  const left = [
+    f.excluded_reviewed > 0 ? `${n(f.excluded_reviewed)} already reviewed` : null,
+    f.excluded_duplicates > 0 ? `${n(f.excluded_duplicates)} repeating another request's input text` : null,
+  ].filter((x): x is string => x !== null);
+  const base = `Estimates are for the ${n(f.requests)} request${f.requests === 1 ? '' : 's'} of the sampling frame`;
+  if (left.length === 0) return `${base}: all of the period's ${n(f.requests_in_period)} requests.`;
+  return `${base}: the period's ${n(f.requests_in_period)} requests less ${left.join(' and ')}, which no review queue includes.`;
+}
+
 /** Criteria across rubric versions, latest definition first (older criteria keep their last definition). */
 function allCriteria(db: Db): RubricCriterion[] {
   const seen = new Map<string, RubricCriterion>();
@@ -188,11 +217,14 @@ export function queueEstimates(db: Db, queueId: number): WeekEstimates {
   for (const id of tagIds.sort((a, b) => (tagNames.get(a) ?? '').localeCompare(tagNames.get(b) ?? ''))) {
     metrics.push(estimateRate(`tag:${id}`, `Tagged "${tagNames.get(id) ?? id}"`, 'tag_rate', drawn, items.map((i) => ({ stratum: i.stratum, y: i.tag_ids.includes(id) ? 1 : 0 }))));
   }
+  const frame = samplingFrame(row.frame, strata);
+  notes.unshift(frameStatement(frame));
   const queued = db.all<{ stratum: string; n: number }>('SELECT stratum, count(*) AS n FROM queue_items WHERE queue_id = ? GROUP BY stratum', [queueId]);
   const queuedBy = new Map(queued.map((q) => [q.stratum, q.n]));
   return {
     queue_id: queueId, queue_name: row.name, week: design.week, from_ts: design.from_ts, to_ts: design.to_ts,
     population: strata.reduce((a, s) => a + s.population, 0),
+    frame,
     queued: queued.reduce((a, q) => a + q.n, 0), reviewed: items.length, skipped,
     rubric_versions: [...new Set(items.map((i) => i.rubric_version))].sort((a, b) => a - b),
     reviewers: [...new Set(items.map((i) => i.reviewer))].sort(),

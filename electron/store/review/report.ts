@@ -8,10 +8,20 @@ import { DateTime } from 'luxon';
 import type { Workspace } from '../workspace';
 import type { Db } from '../db';
 import type { QueueAgreement, RateEstimate, RenderedFile, WeekEstimates } from '../../../shared/review-types';
-import { queueAgreement, queueEstimates, primaryReviews } from './estimates';
+import { frameStatement, queueAgreement, queueEstimates, primaryReviews } from './estimates';
 import { queueForWeek, workspaceZone } from './queues';
 import { getRubric } from './rubric';
 import { toCsv } from './exports';
+
+/**
+ * Every small-sample finding of the estimates, each once (rows share most of them), capitalised, in first-seen order.
+ * The Flag column shows only each row's short `reason`.
+ */
+export function smallSampleReasons(metrics: readonly RateEstimate[]): string[] {
+  const seen = new Set<string>();
+  for (const m of metrics) if (m.small_sample) for (const r of m.reasons) seen.add(r.charAt(0).toUpperCase() + r.slice(1));
+  return [...seen];
+}
 
 /** Characters of input/output shown per example item. */
 const EXCERPT = 240;
@@ -36,6 +46,8 @@ export interface ReportData {
     strata: Array<{ key: string; population: number; queued: number; reviewed: number; failures: number }>;
     strata_without_reviews: string[];
   };
+  /** The requests the estimates are for (see WeekEstimates.frame). */
+  frame: WeekEstimates['frame'];
   estimates: RateEstimate[];
   estimate_notes: string[];
   top_tags: Array<{ tag_id: number; tag: string; colour: string; items: number; examples: ReportExample[] }>;
@@ -90,6 +102,7 @@ export function buildReport(ws: Workspace, queueId: number, now = Date.now()): R
       strata_covered: est.strata.filter((s) => s.reviewed > 0).length, strata_total: est.strata.filter((s) => s.population > 0).length,
       strata: est.strata, strata_without_reviews: uncovered,
     },
+    frame: est.frame,
     estimates: est.metrics,
     estimate_notes: est.notes,
     top_tags: topTags,
@@ -143,10 +156,12 @@ function renderMd(r: ReportData): string {
   if (c.strata_without_reviews.length) L.push(`Strata with nothing reviewed: ${c.strata_without_reviews.map(e).join(', ')}.`, '');
   L.push('| Stratum | Population | Queued | Reviewed | Failures |', '|---|---:|---:|---:|---:|');
   for (const s of c.strata) L.push(`| ${e(s.key)} | ${s.population} | ${s.queued} | ${s.reviewed} | ${s.failures} |`);
-  L.push('', '## Estimates for the period\'s traffic', '', 'Weighted by inverse inclusion probability (stratified estimate, 95% interval); the plain sample rate shows what an unweighted count would say.', '');
+  L.push('', '## Estimates for the sampling frame', '', e(frameStatement(r.frame)), '', 'Weighted by inverse inclusion probability (stratified estimate, 95% interval); the plain sample rate shows what an unweighted count would say.', '');
   L.push('| Measure | Estimate | 95% interval | Sample rate | Reviewed | Method | Flag |', '|---|---:|---|---:|---:|---|---|');
   for (const m of r.estimates) L.push(`| ${e(m.label)} | ${pct(m.estimate)} | ${interval(m)} | ${pct(m.sample_rate)} (${m.k}/${m.n}) | ${m.n} | ${m.method} | ${m.small_sample ? `small sample: ${e(m.reason ?? '')}` : ''} |`);
-  for (const n of r.estimate_notes) L.push('', `Note: ${e(n)}`);
+  const caveats = smallSampleReasons(r.estimates);
+  if (caveats.length) L.push('', 'Small-sample reasons:', '', ...caveats.map((c) => `- ${e(c)}`));
+  for (const n of r.estimate_notes.filter((x) => x !== frameStatement(r.frame))) L.push('', `Note: ${e(n)}`);
   L.push('', '## Top tags', '');
   if (r.top_tags.length === 0) L.push('No item was tagged.');
   for (const t of r.top_tags) {
@@ -195,11 +210,13 @@ function renderHtml(r: ReportData): string {
   P.push('<table><thead><tr><th>Stratum</th><th>Population</th><th>Queued</th><th>Reviewed</th><th>Failures</th></tr></thead><tbody>');
   for (const s of c.strata) P.push(`<tr><td>${h(s.key)}</td><td class="n">${s.population}</td><td class="n">${s.queued}</td><td class="n">${s.reviewed}</td><td class="n">${s.failures}</td></tr>`);
   P.push('</tbody></table>');
-  P.push('<h2>Estimates for the period\'s traffic</h2>', '<p class="muted">Weighted by inverse inclusion probability (stratified estimate, 95% interval); the plain sample rate shows what an unweighted count would say.</p>');
+  P.push('<h2>Estimates for the sampling frame</h2>', `<p>${h(frameStatement(r.frame))}</p>`, '<p class="muted">Weighted by inverse inclusion probability (stratified estimate, 95% interval); the plain sample rate shows what an unweighted count would say.</p>');
   P.push('<table><thead><tr><th>Measure</th><th>Estimate</th><th>95% interval</th><th>Sample rate</th><th>Method</th><th>Flag</th></tr></thead><tbody>');
   for (const m of r.estimates) P.push(`<tr><td>${h(m.label)}</td><td class="n">${pct(m.estimate)}</td><td>${h(interval(m))}</td><td class="n">${pct(m.sample_rate)} (${m.k}/${m.n})</td><td>${m.method}</td><td class="flag">${m.small_sample ? `small sample: ${h(m.reason ?? '')}` : ''}</td></tr>`);
   P.push('</tbody></table>');
-  for (const n of r.estimate_notes) P.push(`<p class="muted">${h(n)}</p>`);
+  const caveats = smallSampleReasons(r.estimates);
+  if (caveats.length) P.push('<p>Small-sample reasons:</p><ul>', ...caveats.map((c) => `<li>${h(c)}</li>`), '</ul>');
+  for (const n of r.estimate_notes.filter((x) => x !== frameStatement(r.frame))) P.push(`<p class="muted">${h(n)}</p>`);
   P.push('<h2>Top tags</h2>');
   if (r.top_tags.length === 0) P.push('<p>No item was tagged.</p>');
   for (const t of r.top_tags) {
@@ -244,7 +261,8 @@ function renderCsv(r: ReportData): string {
   rows.push(['report', 'rubric_versions', 'Rubric versions', r.rubric_versions.join('; '), null, null, null, null, null, '', '']);
   rows.push(['coverage', 'reviewed', 'Reviewed of queued', r.coverage.reviewed, null, null, null, r.coverage.queued, null, '', `${r.coverage.skipped} skipped; population ${r.coverage.population}`]);
   for (const s of r.coverage.strata) rows.push(['stratum', s.key, s.key, s.reviewed, null, null, null, s.queued, s.failures, s.population > 0 && s.reviewed === 0 ? 'nothing reviewed' : '', `population ${s.population}`]);
-  for (const m of r.estimates) rows.push(['estimate', m.key, m.label, m.estimate, m.low, m.high, m.sample_rate, m.n, m.k, m.small_sample ? 'small sample' : '', m.reason ?? m.method]);
+  rows.push(['frame', 'sampling_frame', 'Requests the estimates are for', r.frame.requests, null, null, null, r.frame.requests_in_period, null, '', frameStatement(r.frame)]);
+  for (const m of r.estimates) rows.push(['estimate', m.key, m.label, m.estimate, m.low, m.high, m.sample_rate, m.n, m.k, m.small_sample ? 'small sample' : '', m.small_sample ? m.reasons.join('; ') : m.method]);
   for (const t of r.top_tags) {
     rows.push(['tag', `tag:${t.tag_id}`, t.tag, t.items, null, null, null, null, null, '', '']);
     for (const x of t.examples) rows.push(['tag_example', x.request_id, t.tag, x.position, null, null, null, null, null, x.failed ? 'failed' : '', `input: ${x.input}\noutput: ${x.output}${x.note ? `\nnote: ${x.note}` : ''}`]);

@@ -376,8 +376,38 @@ describe('estimates', () => {
     for (const it of first) submitReview(ws, { queue_id: q.queue_id, position: it.position, verdicts: PASS, tag_ids: [] }, 's');
     const f = queueEstimates(ws.db, q.queue_id).metrics[0]!;
     expect(f.small_sample).toBe(true);
-    expect(f.reason).toContain('only 4 reviewed items (fewer than 30)');
-    expect(f.reason).toContain('feature=translate');
+    expect(f.reason).toBe('Not every stratum has a reviewed item, so the estimate covers the others only.');
+    expect(f.reasons).toContain('only 4 reviewed items (fewer than 30)');
+    expect(f.reasons.some((r) => /^strata? .*feature=translate.* no reviewed item; the estimate covers the other strata only$/.test(r))).toBe(true);
+    expect(f.reasons.join(' ')).not.toMatch(/stratums/);
+    // The report's Flag column shows the short sentence; the full reasons are listed once below the table.
+    const md = renderReport(ws, { format: 'md', queue_id: q.queue_id }).text;
+    const rows = md.split('\n').filter((l) => l.includes('| small sample: '));
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((l) => l.endsWith('| small sample: Not every stratum has a reviewed item, so the estimate covers the others only. |'))).toBe(true);
+    expect(md.split('\n').filter((l) => l === '- Only 4 reviewed items (fewer than 30)')).toHaveLength(1);
+  });
+
+  it('says which requests the estimates are for: the sampling frame, with the requests left out', async () => {
+    const ws = await workspace();
+    insertRows(ws, [
+      { id: 'a', ts: W47_START + 1, input: 'same' }, { id: 'b', ts: W47_START + 2, input: 'same' },
+      { id: 'c', ts: W47_START + 3 }, { id: 'd', ts: W47_START + 4 }, { id: 'e', ts: W47_START + 5 },
+    ]);
+    setReviewer(ws, 'Ana');
+    const q1 = createQueue(ws, { week: '2026-W47', size: 1, seed: 1 }, 1000);
+    submitReview(ws, { queue_id: q1.queue_id, position: 1, verdicts: PASS, tag_ids: [] }, 's', 2000);
+    const q2 = createQueue(ws, { week: '2026-W47', size: 10, seed: 1 }, 3000);
+    const est = queueEstimates(ws.db, q2.queue_id);
+    // Whichever request q1 drew and was reviewed, one more repeats the input "same": 5 - 1 - 1 = 3.
+    expect(est.frame).toEqual({ requests: 3, requests_in_period: 5, excluded_reviewed: 1, excluded_duplicates: 1 });
+    expect(est.notes[0]).toBe("Estimates are for the 3 requests of the sampling frame: the period's 5 requests less 1 already reviewed and 1 repeating another request's input text, which no review queue includes.");
+    const md = renderReport(ws, { format: 'md', queue_id: q2.queue_id }).text;
+    expect(md).toContain('## Estimates for the sampling frame');
+    expect(md).not.toContain("period's traffic");
+    expect(md.split(est.notes[0]!).length).toBe(2); // said once, not repeated as a note
+    const csv = renderReport(ws, { format: 'csv', queue_id: q2.queue_id }).text;
+    expect(csv).toContain('frame,sampling_frame,Requests the estimates are for,3,,,,5,,,');
   });
 });
 
