@@ -378,6 +378,8 @@ export async function runImport(ws: Workspace, file: string, options: ImportOpti
         updated += upd;
         duplicates += unchanged;
       }
+      // The id maps can hold millions of entries; drop them before the save doubles the memory in use.
+      for (const k of ['requests', 'feedback', 'tickets'] as const) seen[k].clear();
       // The mapper adds data-quality findings while it maps, so its notes are read after the loop.
       const notes = [...src.notes, ...mapper.notes];
       if (blankRecords > 0) notes.push(`${blankRecords.toLocaleString('en-US')} record(s) with every field empty were skipped`);

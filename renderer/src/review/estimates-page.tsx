@@ -1,6 +1,6 @@
 /**
  * Estimates of a queue's period (estimates.week): the failure rate, each pass/fail criterion's pass rate and each
- * tag's rate for all of the period's traffic — the weighted estimate (weights 1/π) with its 95% interval beside the
+ * tag's rate for the sampling frame of the period's traffic — the weighted estimate (weights 1/π) with its 95% interval beside the
  * plain sample rate, so the effect of oversampling is visible — with small-sample flags and coverage per stratum.
  * Agreement on overlap items (agreement.queue): percent agreement and Cohen's kappa per criterion, weighted kappa
  * for the 1-5 scale, and the disagreements listed for adjudication.
@@ -80,7 +80,7 @@ function Estimates({ e }: { e: WeekEstimates }) {
         <table className="table est-table" data-testid="estimates-table">
           <thead>
             <tr>
-              <th>Rate, for all of the period’s traffic</th>
+              <th>Rate, for the sampling frame</th>
               <th className="num" title="Weighted by 1/inclusion probability">Estimate</th>
               <th className="num">95% interval</th>
               <th className="ibar-head"><span>0%</span><span>100%</span></th>
@@ -106,7 +106,7 @@ function Estimates({ e }: { e: WeekEstimates }) {
             ))}
           </tbody>
         </table>
-        <p className="muted small top-gap"><span className="legend est" /> estimate · <span className="legend range" /> 95% interval · <span className="legend sample" /> plain sample rate. Oversampled strata pull the sample rate away from the estimate; the estimate weights each review by 1/π so it describes all of the period’s traffic.</p>
+        <p className="muted small top-gap"><span className="legend est" /> estimate · <span className="legend range" /> 95% interval · <span className="legend sample" /> plain sample rate. Oversampled strata pull the sample rate away from the estimate; the estimate weights each review by 1/π so it describes the sampling frame: the period’s requests less those already reviewed and those repeating another request’s input (counts above).</p>
         {e.notes.length > 0 && <ul className="notes">{e.notes.map((n) => <li key={n}>{n}</li>)}</ul>}
       </section>
       <section className="card" aria-label="Coverage by stratum">

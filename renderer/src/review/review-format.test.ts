@@ -82,6 +82,14 @@ describe('rubric keys', () => {
 });
 
 describe('smallSampleReasons', () => {
+  it('prefers the store\'s reasons list and lists each reason once', () => {
+    expect(smallSampleReasons([
+      { small_sample: true, reason: 'Small sample.', reasons: ['only 5 reviewed items (fewer than 30)', 'stratum "a" has 1 reviewed item'] },
+      { small_sample: true, reason: 'Small sample.', reasons: ['only 5 reviewed items (fewer than 30)'] },
+      { small_sample: false, reason: null, reasons: ['not shown'] },
+    ])).toEqual(['Only 5 reviewed items (fewer than 30)', 'Stratum "a" has 1 reviewed item']);
+  });
+
   it('lists each reason once across rows, in first-seen order, without the "Small sample:" lead', () => {
     const shared = 'Small sample: stratum "a" has only 1 reviewed item; its variance needs at least 2; only 5 reviewed items (fewer than 30); strata signal:ticket, signal:error have no reviewed item';
     expect(smallSampleReasons([

@@ -126,21 +126,24 @@ export function criterionId(label: string, taken: readonly string[]): string {
 }
 
 /**
- * The distinct small-sample reasons of `metrics`, in first-seen order. A metric's `reason` is a "; "-separated list
- * (its wording belongs to the store; a clause opening with "its"/"the" continues the previous one); a leading
- * "Small sample:" is dropped since the banner says it.
+ * The distinct small-sample reasons of `metrics`, in first-seen order, for a banner shown once above the table.
+ * The store gives each flagged metric a list of reasons (`reasons`); older results carried one "; "-separated
+ * `reason`, which is split the same way (a clause opening with "its"/"the" continues the previous one).
  */
-export function smallSampleReasons(metrics: ReadonlyArray<{ small_sample: boolean; reason: string | null }>): string[] {
+export function smallSampleReasons(metrics: ReadonlyArray<{ small_sample: boolean; reason: string | null; reasons?: readonly string[] }>): string[] {
   const seen = new Set<string>();
   for (const m of metrics) {
-    if (!m.small_sample || !m.reason) continue;
-    // Clauses are "; "-separated, but a clause starting "its …" or "the …" continues the one before it.
+    if (!m.small_sample) continue;
     const clauses: string[] = [];
-    for (const part of m.reason.replace(/^\s*small sample:\s*/i, '').split(/;\s+/)) {
-      const r = part.trim();
-      if (!r) continue;
-      if (clauses.length && /^(its|the|so|which|this)\b/.test(r)) clauses[clauses.length - 1] += `; ${r}`;
-      else clauses.push(r);
+    if (m.reasons && m.reasons.length > 0) {
+      clauses.push(...m.reasons.map((r) => r.trim()).filter(Boolean));
+    } else if (m.reason) {
+      for (const part of m.reason.replace(/^\s*small sample:\s*/i, '').split(/;\s+/)) {
+        const r = part.trim();
+        if (!r) continue;
+        if (clauses.length && /^(its|the|so|which|this)\b/.test(r)) clauses[clauses.length - 1] += `; ${r}`;
+        else clauses.push(r);
+      }
     }
     for (const r of clauses) seen.add(r.charAt(0).toUpperCase() + r.slice(1));
   }
