@@ -1,6 +1,7 @@
 /**
- * The seeded pseudo-random numbers of review sampling. Each stratum draws from its own stream, derived from the
- * queue seed and the stratum key, so adding or removing one stratum never changes the items drawn in another.
+ * Seeded pseudo-random numbers, the same on every platform: review sampling (each stratum draws from its own
+ * stream, derived from the queue seed and the stratum key, so adding or removing one stratum never changes the
+ * items drawn in another) and the demo data generator (one seed gives byte-identical files) use this one generator.
  */
 
 /**

@@ -1,53 +1,20 @@
 // Seeded pseudo-random numbers for the demo data generator. Everything the generator draws goes through
 // this class so that one seed always yields byte-identical files (no Math.random, no Date.now).
 
-/**
- * FNV-1a 32-bit hash of a string, mixed with a numeric seed.
- * Used to derive independent sub-streams ("traffic", "text", "feedback", ...) from one seed, so that
- * changing how text is templated does not shift every timestamp.
- * @param seed any 32-bit integer
- * @param label stream name
- * @returns unsigned 32-bit integer
- */
-export function hash32(seed: number, label: string): number {
-  let h = (0x811c9dc5 ^ (seed >>> 0)) >>> 0;
-  for (let i = 0; i < label.length; i++) {
-    h ^= label.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  // Final avalanche (murmur3 fmix32) so nearby labels give unrelated seeds.
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b) >>> 0;
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35) >>> 0;
-  h ^= h >>> 16;
-  return h >>> 0;
-}
+import { Prng, streamSeed } from '../../shared/prng';
 
 /**
- * mulberry32 generator (Tommy Ettinger, public domain; period 2^32) with the small set of
- * distributions the generator needs. Not cryptographic; fast and reproducible across platforms.
+ * FNV-1a 32-bit hash of a label mixed with a seed (see shared/prng.ts), used to derive independent sub-streams
+ * ("traffic", "text", "feedback", ...) from one seed, so that changing how text is templated does not shift every
+ * timestamp. @returns an unsigned 32-bit integer
  */
-export class Rng {
-  private state: number;
+export const hash32 = streamSeed;
 
-  /** @param seed any number; only its low 32 bits are used. */
-  constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-
+/** The shared mulberry32 generator with the small set of distributions the demo generator needs. */
+export class Rng extends Prng {
   /** A new generator seeded from this seed and a label (see {@link hash32}); does not advance this one. */
-  static stream(seed: number, label: string): Rng {
+  static override stream(seed: number, label: string): Rng {
     return new Rng(hash32(seed, label));
-  }
-
-  /** Uniform float in [0, 1). */
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   }
 
   /** Uniform float in [min, max). */

@@ -41,7 +41,7 @@ import {
   REVIEW_SIGNALS, SIGNAL_LABELS, STRATA_COLUMNS, type QueueDesign, type QueueFilters, type QueueStratum, type ReviewSignal,
 } from '../../../shared/review-types';
 import type { QueueDesignInput } from '../../../shared/contract-review';
-import { Prng } from './prng';
+import { Prng } from '../../../shared/prng';
 
 /** Frame facts stored with a queue (see {@link QueueFrame} in review-types; `reviewed_rowids` is internal). */
 export interface StoredFrame {

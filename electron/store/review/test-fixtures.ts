@@ -4,7 +4,7 @@
  * repeated inputs. Not used by the app.
  */
 import type { Db } from '../db';
-import { Prng } from './prng';
+import { Prng } from '../../../shared/prng';
 
 /** Monday 2026-11-16 00:00 UTC, the start of ISO week 2026-W47. */
 export const W47_START = Date.UTC(2026, 10, 16);
