@@ -113,13 +113,18 @@ export function workspaceTimeZone(ws: Workspace): string {
   return ws.meta('time_zone') ?? 'UTC';
 }
 
-async function readSample(file: string, src: DetectedSource): Promise<{ sample: Array<{ line: number; record: Record<string, unknown> }>; rejects: RejectedRow[] }> {
+/** Reads the first records of a file for preset choice and unit detection. @throws LoupeError IMPORT_* naming `fileName` */
+async function readSample(file: string, src: DetectedSource, fileName: string): Promise<{ sample: Array<{ line: number; record: Record<string, unknown> }>; rejects: RejectedRow[] }> {
   const sample: Array<{ line: number; record: Record<string, unknown> }> = [];
   const rejects: RejectedRow[] = [];
-  for await (const batch of readRecords(file, src, { batchSize: SAMPLE_RECORDS })) {
-    for (const r of batch.records) if (sample.length < SAMPLE_RECORDS) sample.push(r);
-    for (const r of batch.rejects) if (rejects.length < 50) rejects.push(r);
-    if (sample.length >= SAMPLE_RECORDS) break;
+  try {
+    for await (const batch of readRecords(file, src, { batchSize: SAMPLE_RECORDS })) {
+      for (const r of batch.records) if (sample.length < SAMPLE_RECORDS) sample.push(r);
+      for (const r of batch.rejects) if (rejects.length < 50) rejects.push(r);
+      if (sample.length >= SAMPLE_RECORDS) break;
+    }
+  } catch (e) {
+    throw toLoupeError(e, fileName);
   }
   return { sample, rejects };
 }
@@ -146,12 +151,7 @@ async function detect(file: string, options: ImportOptions, fileName: string): P
 export async function previewImport(ws: Workspace, file: string, options: ImportOptions, fileName = path.basename(file)): Promise<ImportPreview> {
   const timeZone = options.time_zone ?? workspaceTimeZone(ws);
   const src = await detect(file, options, fileName);
-  let sample;
-  try {
-    sample = await readSample(file, src);
-  } catch (e) {
-    throw toLoupeError(e, fileName);
-  }
+  const sample = await readSample(file, src, fileName);
   const records = sample.sample.map((s) => s.record);
   const { candidates, chosen } = choosePreset(records, options);
   const mapper = buildMapper(chosen, records, options, { fileName, timeZone, prices: prices(ws.db) });
@@ -227,12 +227,7 @@ export async function runImport(ws: Workspace, file: string, options: ImportOpti
   }
   const src = await detect(file, options, fileName);
 
-  let sample;
-  try {
-    sample = await readSample(file, src);
-  } catch (e) {
-    throw toLoupeError(e, fileName);
-  }
+  const sample = await readSample(file, src, fileName);
   if (sample.sample.length === 0) {
     throw new LoupeError('IMPORT_EMPTY', `${fileName} has no records${sample.rejects.length ? ` (the first bad line is ${sample.rejects[0]!.line}: ${sample.rejects[0]!.reason})` : ''}.`, { action: 'Choose another file.' });
   }
