@@ -3,11 +3,13 @@
  * `tables.changed` events so each view refreshes only the queries that read a changed table.
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import type { EventMap } from '../../shared/contract';
+import type { EventMap, MethodName, ParamsOf, ResultOf } from '../../shared/contract';
+import type { LoupeErrorData } from '../../shared/errors';
 import type { WorkspaceInfo } from '../../shared/types';
-import type { AppClient } from './api';
+import { asErrorData, type AppClient } from './api';
 
-type TableName = EventMap['tables.changed']['tables'][number];
+/** A table named by `tables.changed` events. */
+export type TableName = EventMap['tables.changed']['tables'][number];
 
 interface AppState {
   client: AppClient;
@@ -51,6 +53,32 @@ export function useApp(): AppState {
 export function useTablesVersion(...tables: TableName[]): number {
   const { versions } = useApp();
   return tables.reduce((s, t) => s + (versions[t] ?? 0), 0);
+}
+
+/**
+ * Calls a store method and keeps its result; re-runs when `params` (compared as JSON) or one of `tables` changes.
+ * `params === null` skips the call (e.g. nothing selected yet). The previous result stays visible while a refresh
+ * runs, so views do not flicker.
+ */
+export function useStoreQuery<M extends MethodName>(method: M, params: ParamsOf<M> | null, tables: TableName[]): {
+  data: ResultOf<M> | null; error: LoupeErrorData | null; loading: boolean; reload: () => void;
+} {
+  const { client } = useApp();
+  const version = useTablesVersion(...tables);
+  const [data, setData] = useState<ResultOf<M> | null>(null);
+  const [error, setError] = useState<LoupeErrorData | null>(null);
+  const [loading, setLoading] = useState(params !== null);
+  const [tick, setTick] = useState(0);
+  const key = params === null ? null : JSON.stringify(params);
+  useEffect(() => {
+    if (key === null) { setData(null); setLoading(false); return; }
+    let live = true;
+    setLoading(true);
+    client.call(method, JSON.parse(key) as ParamsOf<M>).then((r) => { if (live) { setData(r); setError(null); } },
+      (e: unknown) => { if (live) setError(asErrorData(e)); }).finally(() => { if (live) setLoading(false); });
+    return () => { live = false; };
+  }, [client, method, key, version, tick]);
+  return { data, error, loading, reload: () => setTick((t) => t + 1) };
 }
 
 /** `value`, settled for `ms` milliseconds: text search waits for a pause in typing before it queries. */

@@ -5,10 +5,8 @@
  */
 import type { ColumnDef, PaginationState, SortingState } from '@tanstack/react-table';
 import { useEffect, useMemo, useState } from 'react';
-import type { Facets, RequestDetail, RequestGridRow, RequestQuery } from '../../shared/contract';
-import type { LoupeErrorData } from '../../shared/errors';
-import { asErrorData } from './api';
-import { useApp, useDebounced, useStoredState, useTablesVersion } from './app-context';
+import type { Facets, Page, RequestGridRow, RequestQuery } from '../../shared/contract';
+import { type TableName, useApp, useDebounced, useStoredState, useStoreQuery } from './app-context';
 import { ErrorNote, MultiSelect, SearchBox, TriState } from './controls';
 import { DataGrid, type GridColumnMeta } from './data-grid';
 import { DetailPanel, Fields, stepId } from './detail-panel';
@@ -24,6 +22,10 @@ interface Filters {
   has_feedback: boolean | undefined; has_ticket: boolean | undefined; text: string;
 }
 const NO_FILTERS: Filters = { from: '', to: '', model: [], feature: [], status: [], has_feedback: undefined, has_ticket: undefined, text: '' };
+
+/** The tables whose changes refresh the requests grid and its detail panel. */
+const GRID_TABLES: TableName[] = ['requests', 'feedback', 'tickets', 'links'];
+const EMPTY_PAGE: Page<RequestGridRow> = { rows: [], total: 0 };
 
 export const EMPTY_FACETS: Facets = { model: [], feature: [], status: [], ticket_status: [], ticket_priority: [], ticket_channel: [] };
 
@@ -56,26 +58,19 @@ function requestColumns(zone: string): ColumnDef<RequestGridRow, unknown>[] {
 
 /** The Records screen. `openId` opens a request's detail directly (e.g. from a ticket's linked requests). */
 export function RecordsScreen({ onImport, openId }: { onImport: () => void; openId: string | null }) {
-  const { client, info } = useApp();
+  const { info } = useApp();
   const zone = info.time_zone;
-  const version = useTablesVersion('requests', 'feedback', 'tickets', 'links');
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
   const text = useDebounced(filters.text, 300);
   const [sorting, setSorting] = useState<SortingState>([{ id: 'ts', desc: true }]);
   const [pagination, setPagination] = useState<PaginationState>({ pageIndex: 0, pageSize: 100 });
   const [visibility, setVisibility] = useStoredState<Record<string, boolean>>('loupe.requests.columns', { id: false, model_version: false, output_preview: false, user_id: false });
-  const [page, setPage] = useState<{ rows: RequestGridRow[]; total: number }>({ rows: [], total: 0 });
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<LoupeErrorData | null>(null);
-  const [facets, setFacets] = useState<Facets>(EMPTY_FACETS);
   const [selected, setSelected] = useState<string | null>(openId);
   useEffect(() => { if (openId) setSelected(openId); }, [openId]);
 
   const columns = useMemo(() => requestColumns(zone), [zone]);
 
-  useEffect(() => {
-    client.call('records.facets', {}).then(setFacets, () => undefined);
-  }, [client, version]);
+  const facets = useStoreQuery('records.facets', {}, GRID_TABLES).data ?? EMPTY_FACETS;
 
   const query = useMemo<RequestQuery>(() => {
     const filter: NonNullable<RequestQuery['filter']> = {};
@@ -98,16 +93,8 @@ export function RecordsScreen({ onImport, openId }: { onImport: () => void; open
     };
   }, [filters.from, filters.to, filters.model, filters.feature, filters.status, filters.has_feedback, filters.has_ticket, text, sorting, pagination, zone]);
 
-  useEffect(() => {
-    let live = true;
-    setLoading(true);
-    client.call('requests.query', query).then((r) => {
-      if (!live) return;
-      setPage(r);
-      setError(null);
-    }, (e: unknown) => { if (live) setError(asErrorData(e)); }).finally(() => { if (live) setLoading(false); });
-    return () => { live = false; };
-  }, [client, query, version]);
+  const { data, error, loading } = useStoreQuery('requests.query', query, GRID_TABLES);
+  const page = data ?? EMPTY_PAGE;
 
   const setFilter = <K extends keyof Filters>(k: K, v: Filters[K]) => {
     setFilters((f) => ({ ...f, [k]: v }));
@@ -162,19 +149,10 @@ export function refocusGrid(): void {
 }
 
 function RequestPanel({ id, onClose, onStep }: { id: string; onClose: () => void; onStep: (delta: 1 | -1) => void }) {
-  const { client, info } = useApp();
+  const { info } = useApp();
   const zone = info.time_zone;
-  const version = useTablesVersion('requests', 'feedback', 'tickets', 'links');
-  const [detail, setDetail] = useState<RequestDetail | null>(null);
-  const [error, setError] = useState<LoupeErrorData | null>(null);
+  const { data: detail, error } = useStoreQuery('requests.get', { id }, GRID_TABLES);
   const [markdown, setMarkdown] = useStoredState('loupe.markdown', false);
-
-  useEffect(() => {
-    let live = true;
-    client.call('requests.get', { id }).then((d) => { if (live) { setDetail(d); setError(null); } },
-      (e: unknown) => { if (live) setError(asErrorData(e)); });
-    return () => { live = false; };
-  }, [client, id, version]);
 
   const r = detail?.request.id === id ? detail.request : null;
   return (

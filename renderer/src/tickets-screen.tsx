@@ -3,11 +3,9 @@
  * with the requests linked to the ticket and how each link was made.
  */
 import type { ColumnDef, PaginationState, SortingState } from '@tanstack/react-table';
-import { useEffect, useMemo, useState } from 'react';
-import type { Facets, TicketDetail, TicketGridRow, TicketQuery } from '../../shared/contract';
-import type { LoupeErrorData } from '../../shared/errors';
-import { asErrorData } from './api';
-import { useApp, useDebounced, useStoredState, useTablesVersion } from './app-context';
+import { useMemo, useState } from 'react';
+import type { Page, TicketGridRow, TicketQuery } from '../../shared/contract';
+import { type TableName, useApp, useDebounced, useStoredState, useStoreQuery } from './app-context';
 import { ErrorNote, MultiSelect, SearchBox, TriState } from './controls';
 import { DataGrid, type GridColumnMeta } from './data-grid';
 import { DetailPanel, Fields, stepId } from './detail-panel';
@@ -42,24 +40,23 @@ function ticketColumns(zone: string): ColumnDef<TicketGridRow, unknown>[] {
   ];
 }
 
+/** The tables whose changes refresh the tickets grid and its detail panel. */
+const TICKET_TABLES: TableName[] = ['tickets', 'links', 'requests'];
+const EMPTY_TICKET_PAGE: Page<TicketGridRow> = { rows: [], total: 0 };
+
 /** The Tickets screen. `onOpenRequest` jumps to a linked request on the Records screen. */
 export function TicketsScreen({ onImport, onOpenRequest }: { onImport: () => void; onOpenRequest: (id: string) => void }) {
-  const { client, info } = useApp();
+  const { info } = useApp();
   const zone = info.time_zone;
-  const version = useTablesVersion('tickets', 'links', 'requests');
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
   const text = useDebounced(filters.text, 300);
   const [sorting, setSorting] = useState<SortingState>([{ id: 'created_ts', desc: true }]);
   const [pagination, setPagination] = useState<PaginationState>({ pageIndex: 0, pageSize: 100 });
   const [visibility, setVisibility] = useStoredState<Record<string, boolean>>('loupe.tickets.columns', { requester: false, resolved_ts: false });
-  const [page, setPage] = useState<{ rows: TicketGridRow[]; total: number }>({ rows: [], total: 0 });
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<LoupeErrorData | null>(null);
-  const [facets, setFacets] = useState<Facets>(EMPTY_FACETS);
   const [selected, setSelected] = useState<string | null>(null);
   const columns = useMemo(() => ticketColumns(zone), [zone]);
 
-  useEffect(() => { client.call('records.facets', {}).then(setFacets, () => undefined); }, [client, version]);
+  const facets = useStoreQuery('records.facets', {}, TICKET_TABLES).data ?? EMPTY_FACETS;
 
   const query = useMemo<TicketQuery>(() => {
     const filter: NonNullable<TicketQuery['filter']> = {};
@@ -81,13 +78,8 @@ export function TicketsScreen({ onImport, onOpenRequest }: { onImport: () => voi
     };
   }, [filters.from, filters.to, filters.status, filters.priority, filters.channel, filters.linked, text, sorting, pagination, zone]);
 
-  useEffect(() => {
-    let live = true;
-    setLoading(true);
-    client.call('tickets.query', query).then((r) => { if (live) { setPage(r); setError(null); } },
-      (e: unknown) => { if (live) setError(asErrorData(e)); }).finally(() => { if (live) setLoading(false); });
-    return () => { live = false; };
-  }, [client, query, version]);
+  const { data, error, loading } = useStoreQuery('tickets.query', query, TICKET_TABLES);
+  const page = data ?? EMPTY_TICKET_PAGE;
 
   const setFilter = <K extends keyof Filters>(k: K, v: Filters[K]) => {
     setFilters((f) => ({ ...f, [k]: v }));
@@ -126,19 +118,10 @@ export function TicketsScreen({ onImport, onOpenRequest }: { onImport: () => voi
 }
 
 function TicketPanel({ id, onClose, onOpenRequest, onStep }: { id: string; onClose: () => void; onOpenRequest: (id: string) => void; onStep: (delta: 1 | -1) => void }) {
-  const { client, info } = useApp();
+  const { info } = useApp();
   const zone = info.time_zone;
-  const version = useTablesVersion('tickets', 'links', 'requests');
-  const [detail, setDetail] = useState<TicketDetail | null>(null);
-  const [error, setError] = useState<LoupeErrorData | null>(null);
+  const { data: detail, error } = useStoreQuery('tickets.get', { id }, TICKET_TABLES);
   const [markdown, setMarkdown] = useStoredState('loupe.markdown', false);
-
-  useEffect(() => {
-    let live = true;
-    client.call('tickets.get', { id }).then((d) => { if (live) { setDetail(d); setError(null); } },
-      (e: unknown) => { if (live) setError(asErrorData(e)); });
-    return () => { live = false; };
-  }, [client, id, version]);
 
   const t = detail?.ticket.id === id ? detail.ticket : null;
   const tags = t ? parseTags(t.tags) : [];

@@ -8,8 +8,9 @@ import { useState } from 'react';
 import type { DriftRow, MetricsDriftParams } from '../../../shared/contract-metrics';
 import { ErrorNote } from '../controls';
 import { fmtInt } from '../format';
-import { useStoreQuery } from '../review/common';
+
 import { COLUMN_LABEL, fmtMean, fmtP, fmtPct, fmtStat } from './metrics-format';
+import { useStoreQuery } from '../app-context';
 
 /** The week before `week` in the list of weeks with data, or null. */
 function previous(weeks: string[], week: string): string | null {

@@ -7,10 +7,10 @@
 import { useMemo, useState } from 'react';
 import type { AlertMetric, MetricsBucket, MetricsSeries, MetricThresholds } from '../../../shared/contract-metrics';
 import { asErrorData } from '../api';
-import { useApp, useStoredState } from '../app-context';
+import { useApp, useStoredState, useStoreQuery } from '../app-context';
 import { ErrorNote } from '../controls';
 import { dayStartMs, fmtInt, fmtUsd } from '../format';
-import { useStoreQuery } from '../review/common';
+
 import type { LoupeErrorData } from '../../../shared/errors';
 import { MetricChart, type Series } from './charts';
 import { DriftPanel } from './drift-panel';

@@ -1,41 +1,11 @@
 /**
- * Small pieces the review screens share: a store query hook that re-runs when its tables change, the file download,
- * tag chips, and the reviewer-name form.
+ * Small pieces the review screens share: the file download, tag chips, and the reviewer-name form.
  */
 import { useEffect, useRef, useState } from 'react';
-import type { MethodName, ParamsOf, ResultOf } from '../../../shared/contract';
-import type { LoupeErrorData } from '../../../shared/errors';
 import type { RenderedFile } from '../../../shared/review-types';
+import type { LoupeErrorData } from '../../../shared/errors';
 import { asErrorData } from '../api';
-import { useApp, useTablesVersion } from '../app-context';
-
-type Table = Parameters<typeof useTablesVersion>[number];
-
-/**
- * Calls a store method and keeps its result; re-runs when `params` (compared as JSON) or one of `tables` changes.
- * `params === null` skips the call (e.g. nothing selected yet). The previous result stays visible while a refresh
- * runs, so views do not flicker.
- */
-export function useStoreQuery<M extends MethodName>(method: M, params: ParamsOf<M> | null, tables: Table[]): {
-  data: ResultOf<M> | null; error: LoupeErrorData | null; loading: boolean; reload: () => void;
-} {
-  const { client } = useApp();
-  const version = useTablesVersion(...tables);
-  const [data, setData] = useState<ResultOf<M> | null>(null);
-  const [error, setError] = useState<LoupeErrorData | null>(null);
-  const [loading, setLoading] = useState(params !== null);
-  const [tick, setTick] = useState(0);
-  const key = params === null ? null : JSON.stringify(params);
-  useEffect(() => {
-    if (key === null) { setData(null); setLoading(false); return; }
-    let live = true;
-    setLoading(true);
-    client.call(method, JSON.parse(key) as ParamsOf<M>).then((r) => { if (live) { setData(r); setError(null); } },
-      (e: unknown) => { if (live) setError(asErrorData(e)); }).finally(() => { if (live) setLoading(false); });
-    return () => { live = false; };
-  }, [client, method, key, version, tick]);
-  return { data, error, loading, reload: () => setTick((t) => t + 1) };
-}
+import { useApp } from '../app-context';
 
 /**
  * Saves a rendered file (report, export) through a Blob and an `<a download>`: the browser's download in browser

@@ -7,11 +7,11 @@ import { useMemo, useState } from 'react';
 import type { EdgeCase } from '../../../shared/review-types';
 import type { LoupeErrorData } from '../../../shared/errors';
 import { asErrorData } from '../api';
-import { useApp, useStoredState } from '../app-context';
+import { useApp, useStoredState, useStoreQuery } from '../app-context';
 import { ErrorNote, MultiSelect } from '../controls';
 import { fmtInt, fmtTs } from '../format';
 import { SafeText } from '../safe-text';
-import { downloadFile, TagChip, useStoreQuery } from './common';
+import { downloadFile, TagChip } from './common';
 import { fmtVerdict } from './review-format';
 
 /** The Edge cases screen. */

@@ -6,10 +6,10 @@
  * for the 1-5 scale, and the disagreements listed for adjudication.
  */
 import type { QueueAgreement, RateEstimate, WeekEstimates } from '../../../shared/review-types';
-import { useApp } from '../app-context';
+import { useApp, useStoreQuery } from '../app-context';
 import { ErrorNote } from '../controls';
 import { fmtDate, fmtInt } from '../format';
-import { useStoreQuery } from './common';
+
 import { fmtCoef, fmtInterval, fmtPct, fmtStratum, fmtVerdict, smallSampleReasons } from './review-format';
 
 /** The Estimates tab: a queue picker, then its estimates and agreement. */

@@ -9,10 +9,10 @@ import type { LoupeErrorData } from '../../../shared/errors';
 import type { QueueCreated, QueueStratum, QueueSummary, ReviewSignal } from '../../../shared/review-types';
 import { REVIEW_SIGNALS, SIGNAL_LABELS } from '../../../shared/review-types';
 import { asErrorData } from '../api';
-import { useApp } from '../app-context';
+import { useApp, useStoreQuery } from '../app-context';
 import { ErrorNote } from '../controls';
 import { dayStartMs, fmtDate, fmtInt } from '../format';
-import { useStoreQuery } from './common';
+
 import { defaultReviewWeek, fmtProbability, fmtStratum, weekDays } from './review-format';
 
 const STRATA_CHOICES = [

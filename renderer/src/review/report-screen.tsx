@@ -5,10 +5,10 @@
  */
 import DOMPurify from 'dompurify';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { useApp } from '../app-context';
+import { useApp, useStoreQuery } from '../app-context';
 import { ErrorNote } from '../controls';
 import { fmtBytes, fmtInt } from '../format';
-import { downloadFile, useStoreQuery } from './common';
+import { downloadFile } from './common';
 
 type Format = 'md' | 'html' | 'csv' | 'json';
 const FORMATS: Array<[Format, string]> = [['md', 'Markdown'], ['html', 'HTML'], ['csv', 'CSV'], ['json', 'JSON']];

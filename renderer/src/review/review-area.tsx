@@ -3,8 +3,8 @@
  * workspace, changeable here), and the review screen of one queue when the reviewer opens it.
  */
 import { useState } from 'react';
-import { useApp, useStoredState } from '../app-context';
-import { ReviewerForm, useStoreQuery } from './common';
+import { useApp, useStoredState, useStoreQuery } from '../app-context';
+import { ReviewerForm } from './common';
 import { EstimatesPage } from './estimates-page';
 import { QueuesPage } from './queues-page';
 import { ReviewPage } from './review-page';

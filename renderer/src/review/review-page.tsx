@@ -16,13 +16,13 @@ import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } fr
 import type { LoupeErrorData } from '../../../shared/errors';
 import type { QueueDetail, ReviewItem, RubricCriterion, VerdictValue } from '../../../shared/review-types';
 import { asErrorData } from '../api';
-import { useApp, useStoredState } from '../app-context';
+import { useApp, useStoredState, useStoreQuery } from '../app-context';
 import { ErrorNote } from '../controls';
 import { Fields } from '../detail-panel';
 import { fmtFeedbackValue, fmtGap, fmtInt, fmtMs, fmtTs, fmtUsd } from '../format';
 import { StatusBadge } from '../records-screen';
 import { SafeText } from '../safe-text';
-import { ReviewerForm, TagChip, useStoreQuery } from './common';
+import { ReviewerForm, TagChip } from './common';
 import { fmtProbability, fmtStratum, fmtStratumShort, fmtVerdict, missingVerdicts, verdictForKey } from './review-format';
 import { TagPicker, type ChosenTag, type TagPickerHandle } from './tag-picker';
 

@@ -7,10 +7,10 @@ import { useEffect, useState } from 'react';
 import type { LoupeErrorData } from '../../../shared/errors';
 import type { Rubric, RubricCriterion } from '../../../shared/review-types';
 import { asErrorData } from '../api';
-import { useApp } from '../app-context';
+import { useApp, useStoreQuery } from '../app-context';
 import { ErrorNote } from '../controls';
 import { fmtTs } from '../format';
-import { useStoreQuery } from './common';
+
 import { criterionId } from './review-format';
 
 interface Row { id: string; label: string; kind: RubricCriterion['kind']; options: string; guidance: string; required: boolean; fresh: boolean }

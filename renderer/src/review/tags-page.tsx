@@ -7,10 +7,10 @@ import { useMemo, useState } from 'react';
 import type { LoupeErrorData } from '../../../shared/errors';
 import type { ReviewTag } from '../../../shared/review-types';
 import { asErrorData } from '../api';
-import { useApp } from '../app-context';
+import { useApp, useStoreQuery } from '../app-context';
 import { ErrorNote } from '../controls';
 import { fmtInt } from '../format';
-import { TagChip, useStoreQuery } from './common';
+import { TagChip } from './common';
 
 const WEEKS_SHOWN = 8;
 
