@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -429,5 +430,38 @@ describe('large imports defer the secondary indexes', () => {
     expect(indexNames(ws)).toEqual(names);
     const plan = ws.db.all<{ detail: string }>('EXPLAIN QUERY PLAN SELECT id FROM requests ORDER BY ts DESC LIMIT 10').map((r) => r.detail).join(' ');
     expect(plan).toMatch(/requests_ts/);
+  });
+});
+
+describe('the import history records the file\'s SHA-256, hashed in the same read as the import', () => {
+  const sha = (f: string) => crypto.createHash('sha256').update(fs.readFileSync(f)).digest('hex');
+  it('for JSONL, CSV, gzip, a JSON array and records under a path', async () => {
+    const ws = await newWorkspace();
+    const rows = Array.from({ length: 3000 }, (_, i) => ({ request_id: `s${i}`, timestamp: '2026-01-01T00:00:00Z', input: `q${i}`, output: 'a' }));
+    const files = [
+      write('a.jsonl', rows.map((r) => JSON.stringify(r)).join('\n')),
+      write('b.csv', `request_id,timestamp,input,output\n${rows.map((r) => `c${r.request_id},${r.timestamp},${r.input},${r.output}`).join('\n')}\n`),
+      write('c.jsonl.gz', zlib.gzipSync(rows.map((r) => JSON.stringify({ ...r, request_id: `g${r.request_id}` })).join('\n'))),
+      write('d.json', JSON.stringify(rows.map((r) => ({ ...r, request_id: `j${r.request_id}` })))),
+      write('e.json', JSON.stringify({ meta: { n: 3000 }, instances: rows.map((r) => ({ ...r, request_id: `p${r.request_id}` })) })),
+    ];
+    for (const f of files) {
+      const s = await runImport(ws, f, {});
+      expect([path.basename(f), s.inserted]).toEqual([path.basename(f), 3000]);
+      expect(ws.db.value('SELECT sha256 FROM imports WHERE id = ?', [s.import_id!])).toBe(sha(f));
+    }
+  });
+});
+
+describe('readRecords hands every byte read from disk to onDiskBytes', () => {
+  it('whole files, plain and gzip, in order', async () => {
+    const { detectSource, readRecords } = await import('./read');
+    const lines = Array.from({ length: 5000 }, (_, i) => JSON.stringify({ request_id: `t${i}`, input: 'x'.repeat(50) })).join('\n');
+    for (const f of [write('t.jsonl', lines), write('t.jsonl.gz', zlib.gzipSync(lines)), write('t.json', `[${lines.split('\n').join(',')}]`)]) {
+      const src = await detectSource(f);
+      const seen: Buffer[] = [];
+      for await (const batch of readRecords(f, src, { onDiskBytes: (c) => seen.push(c) })) void batch;
+      expect(Buffer.concat(seen).equals(fs.readFileSync(f))).toBe(true);
+    }
   });
 });

@@ -239,7 +239,11 @@ export async function runImport(ws: Workspace, file: string, options: ImportOpti
   } catch (e) {
     throw toLoupeError(e, fileName);
   }
-  const sha = await sha256File(file);
+  // The file is hashed as the import reads it; a reader that stops before the end (a JSON document with trailing
+  // bytes) falls back to a separate pass.
+  const hash = crypto.createHash('sha256');
+  let hashedBytes = 0;
+  const onDiskBytes = (chunk: Buffer) => { hash.update(chunk); hashedBytes += chunk.length; };
   const jobId = hooks.jobId ?? crypto.randomUUID();
   const every = hooks.progressEveryMs ?? 250;
 
@@ -272,7 +276,7 @@ export async function runImport(ws: Workspace, file: string, options: ImportOpti
         tickets: db.value<number>('SELECT count(*) FROM tickets') ?? 0,
       };
       db.run('INSERT INTO imports (file_name, file_size, sha256, kind, preset, mapping, options, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-        [fileName, fs.statSync(file).size, sha, mapper.kind, mapper.preset, JSON.stringify(mapper.mapping), JSON.stringify({ ...options, time_zone: timeZone }), started]);
+        [fileName, fileBytes, '', mapper.kind, mapper.preset, JSON.stringify(mapper.mapping), JSON.stringify({ ...options, time_zone: timeZone }), started]);
       const importId = db.value<number>('SELECT last_insert_rowid()')!;
       const stmts = {
         requests: db.stmt(upsertSql('requests')),
@@ -311,7 +315,7 @@ export async function runImport(ws: Workspace, file: string, options: ImportOpti
       // Dropped inside the transaction, so a failed import gets them back on rollback.
       const deferred = fileBytes >= DEFER_INDEXES_MIN_BYTES && fileBytes > current ? dropSecondaryIndexes(db, mapper.kind) : [];
 
-      for await (const batch of readRecords(file, src, hooks.signal ? { signal: hooks.signal } : {})) {
+      for await (const batch of readRecords(file, src, { onDiskBytes, ...(hooks.signal ? { signal: hooks.signal } : {}) })) {
         if (hooks.signal?.aborted) throw new LoupeError('IMPORT_CANCELLED', 'The import was cancelled; the workspace is unchanged.');
         bytesRead = batch.bytesRead;
         // A line the reader could not parse (bad JSON) is a record read and rejected.
@@ -391,9 +395,10 @@ export async function runImport(ws: Workspace, file: string, options: ImportOpti
       const finished = Date.now();
       const kinds = (Object.keys(perKind) as RecordKind[]);
       const kind = kinds.length === 1 ? kinds[0]! : kinds.length === 0 ? mapper.kind : 'mixed';
-      db.run(`UPDATE imports SET kind = ?, records_read = ?, inserted = ?, updated = ?, duplicates = ?, duplicates_in_file = ?, duplicate_rows = ?,
+      const sha = hashedBytes === fileBytes ? hash.digest('hex') : await sha256File(file);
+      db.run(`UPDATE imports SET sha256 = ?, kind = ?, records_read = ?, inserted = ?, updated = ?, duplicates = ?, duplicates_in_file = ?, duplicate_rows = ?,
           rejected = ?, rejects = ?, notes = ?, finished_at = ? WHERE id = ?`,
-        [kind, recordsRead, inserted, updated, duplicates, duplicatesInFile, JSON.stringify(duplicateRows), rejected, JSON.stringify(rejects), JSON.stringify(notes), finished, importId]);
+        [sha, kind, recordsRead, inserted, updated, duplicates, duplicatesInFile, JSON.stringify(duplicateRows), rejected, JSON.stringify(rejects), JSON.stringify(notes), finished, importId]);
       progress('saving');
       const s: ImportSummary = {
         import_id: importId, file: fileName, kind, preset: mapper.preset, records_read: recordsRead, inserted, updated,

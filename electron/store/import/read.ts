@@ -14,7 +14,7 @@
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { pipeline, type Readable } from 'node:stream';
+import { pipeline, Transform, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import Papa from 'papaparse';
 import { InvalidEncodingError, StrictStreamDecoder, Utf8StreamValidator, detectEncoding } from './encoding';
@@ -54,6 +54,8 @@ export interface DetectedSource {
 export interface FileRef {
   readonly path: string;
   readonly name: string;
+  /** Sees every byte read from disk, in order (before decompression): lets a caller hash the file in the same pass. */
+  readonly onDiskBytes?: (chunk: Buffer) => void;
 }
 
 /**
@@ -177,10 +179,16 @@ function streamError(err: unknown, file: FileRef): Error {
 /** Opens the file as a stream of decompressed bytes; `disk` reports how many bytes have been read from disk. */
 function openBytes(file: FileRef, compression: 'gzip' | null, chunkBytes: number): { stream: Readable; disk: { readonly bytesRead: number } } {
   const fileStream = createReadStream(file.path, { highWaterMark: chunkBytes });
-  if (compression !== 'gzip') return { stream: fileStream, disk: fileStream };
+  let source: Readable = fileStream;
+  const tap = file.onDiskBytes;
+  if (tap) {
+    source = new Transform({ transform(chunk: Buffer, _enc, cb) { tap(chunk); cb(null, chunk); } });
+    // pipeline destroys both streams when either fails; the error surfaces on the side we iterate.
+    pipeline(fileStream, source as Transform, () => {});
+  }
+  if (compression !== 'gzip') return { stream: source, disk: fileStream };
   const gunzip = createGunzip({ chunkSize: Math.max(64 * 1024, Math.min(chunkBytes, 1024 * 1024)) });
-  // pipeline destroys both streams when either fails; the error surfaces on the gunzip side we iterate.
-  pipeline(fileStream, gunzip, () => {});
+  pipeline(source, gunzip, () => {});
   return { stream: gunzip, disk: fileStream };
 }
 
@@ -736,6 +744,8 @@ export interface ReadOptions {
   maxJsonBytes?: number;
   /** The name messages give the file (default: the detected source's display name, else the path's base name). */
   displayName?: string;
+  /** Called with every chunk read from disk, before decompression (e.g. to hash the file while importing it). */
+  onDiskBytes?: (chunk: Buffer) => void;
 }
 
 /**
@@ -747,7 +757,7 @@ export interface ReadOptions {
  *   with its line), UNREADABLE; DOMException 'AbortError' when `signal` aborts
  */
 export async function* readRecords(filePath: string, src: DetectedSource, opts: ReadOptions = {}): AsyncGenerator<ReadBatch> {
-  const path: FileRef = { path: filePath, name: opts.displayName ?? src.displayName ?? basename(filePath) };
+  const path: FileRef = { path: filePath, name: opts.displayName ?? src.displayName ?? basename(filePath), ...(opts.onDiskBytes ? { onDiskBytes: opts.onDiskBytes } : {}) };
   const batchSize = Math.max(1, opts.batchSize ?? DEFAULT_BATCH_SIZE);
   const chunkBytes = Math.max(16, opts.chunkBytes ?? DEFAULT_CHUNK_BYTES);
   switch (src.format) {
