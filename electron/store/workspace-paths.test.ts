@@ -4,34 +4,12 @@
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { LoupeError } from '../../shared/errors';
+import { describe, expect, it } from 'vitest';
 import { Workspace } from './workspace';
+import { refusal, useTempWorkspaces } from './testing/temp';
 
-const dirs: string[] = [];
-function tmpDir(): string {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-wsp-'));
-  dirs.push(d);
-  return d;
-}
-afterEach(() => {
-  while (dirs.length) {
-    const d = dirs.pop()!;
-    fs.chmodSync(d, 0o700);
-    fs.rmSync(d, { recursive: true, force: true });
-  }
-});
-async function refusal(p: Promise<unknown>): Promise<LoupeError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof LoupeError) return e;
-    throw e;
-  }
-  throw new Error('expected the open to be refused');
-}
+const { tmpDir } = useTempWorkspaces('loupe-wsp-');
 
 describe('workspace paths that are not a workspace file', () => {
   it('refuses a folder, naming it, and writes no lock file beside it', async () => {

@@ -4,49 +4,24 @@
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { LoupeError } from '../../../shared/errors';
-import { Workspace } from '../workspace';
+import { describe, expect, it } from 'vitest';
+import type { Workspace } from '../workspace';
+import { refusal, useTempWorkspaces } from '../testing/temp';
 import { rowRefusal, runImport } from './pipeline';
 import { parseNumber } from './values';
 
-const dirs: string[] = [];
-const open: Workspace[] = [];
-function tmpDir(): string {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-bad-'));
-  dirs.push(d);
-  return d;
-}
-function write(name: string, text: string | Buffer): string {
-  const f = path.join(tmpDir(), name);
-  fs.writeFileSync(f, text);
-  return f;
-}
-afterEach(() => {
-  while (open.length) open.pop()!.close();
-  while (dirs.length) fs.rmSync(dirs.pop()!, { recursive: true, force: true });
-});
+const { tmpDir, write, newWorkspace } = useTempWorkspaces('loupe-bad-');
 const sha = (f: string) => crypto.createHash('sha256').update(fs.readFileSync(f)).digest('hex');
 const count = (ws: Workspace, t: string) => ws.db.value<number>(`SELECT count(*) FROM ${t}`);
 
 /** A workspace that already holds two requests from an earlier import. */
 async function workspaceWithData(): Promise<Workspace> {
-  const ws = await Workspace.open(path.join(tmpDir(), 'w.sqlite'), { create: true });
-  open.push(ws);
+  const ws = await newWorkspace();
   await runImport(ws, write('old.csv', 'id,prompt,response,timestamp\nold1,p,r,2026-11-20T10:00:00Z\nold2,p,r,2026-11-20T11:00:00Z\n'), {});
   return ws;
 }
-async function failure(p: Promise<unknown>): Promise<LoupeError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof LoupeError) return e;
-    throw e;
-  }
-  throw new Error('expected the import to be refused');
-}
+const failure = refusal;
 
 describe('numbers a column cannot hold', () => {
   it('reads number text that overflows a double as an error, not Infinity', () => {

@@ -1,12 +1,11 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
-import { LoupeError } from '../../../shared/errors';
+import { describe, expect, it } from 'vitest';
 import type { ImportOptions } from '../../../shared/contract';
-import { Workspace } from '../workspace';
+import type { Workspace } from '../workspace';
+import { refusal, useTempWorkspaces } from '../testing/temp';
 import { previewImport, runImport } from './pipeline';
 
 const repo = path.resolve(__dirname, '../../..');
@@ -15,38 +14,10 @@ const real = path.resolve(repo, '../shared/data/real');
 const haveCases = fs.existsSync(cases);
 const haveReal = fs.existsSync(real);
 
-const dirs: string[] = [];
-const open: Workspace[] = [];
-function tmpDir(): string {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-pipe-'));
-  dirs.push(d);
-  return d;
-}
-async function newWorkspace(): Promise<Workspace> {
-  const ws = await Workspace.open(path.join(tmpDir(), 'w.sqlite'), { create: true });
-  open.push(ws);
-  return ws;
-}
-function write(name: string, text: string | Buffer): string {
-  const f = path.join(tmpDir(), name);
-  fs.writeFileSync(f, text);
-  return f;
-}
-afterEach(() => {
-  while (open.length) open.pop()!.close();
-  while (dirs.length) fs.rmSync(dirs.pop()!, { recursive: true, force: true });
-});
+const { tmpDir, write, newWorkspace } = useTempWorkspaces('loupe-pipe-');
 const count = (ws: Workspace, t: string) => ws.db.value<number>(`SELECT count(*) FROM ${t}`);
 const iso = (ms: unknown) => new Date(ms as number).toISOString();
-async function failure(p: Promise<unknown>): Promise<LoupeError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof LoupeError) return e;
-    throw e;
-  }
-  throw new Error('expected the import to be refused');
-}
+const failure = refusal;
 
 describe.skipIf(!haveCases)('import cases (../shared/cases/import) through the whole pipeline', () => {
   const c = (f: string) => path.join(cases, f);
