@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DateTime } from 'luxon';
 import { StoreClient } from '../electron/store/client';
 import { generateBenchRequests } from '../data/samples/generate';
 
@@ -75,13 +76,9 @@ async function phaseQuery(workspace: string): Promise<void> {
   process.stdout.write(JSON.stringify(out));
 }
 
+/** The ISO week (UTC) holding `t`, e.g. 2026-W47. */
 function isoWeekOf(t: number): string {
-  const d = new Date(t);
-  const day = (d.getUTCDay() + 6) % 7;
-  d.setUTCDate(d.getUTCDate() - day + 3);
-  const firstThursday = new Date(Date.UTC(d.getUTCFullYear(), 0, 4));
-  const week = 1 + Math.round(((d.getTime() - firstThursday.getTime()) / 86400000 - 3 + ((firstThursday.getUTCDay() + 6) % 7)) / 7);
-  return `${d.getUTCFullYear()}-W${String(week).padStart(2, '0')}`;
+  return DateTime.fromMillis(t, { zone: 'UTC' }).toFormat("kkkk-'W'WW");
 }
 
 /** Writes the same records as CSV for the sqlite3 shell (not timed). */
