@@ -14,7 +14,7 @@ import type { WorkspaceInfo } from './types';
 export type BridgeResult<T> = { ok: true; result: T } | { ok: false; error: LoupeErrorData };
 
 /** Every store event name, for relays that subscribe to all of them. The check below keeps it complete. */
-export const EVENT_NAMES = ['import.progress', 'import.finished', 'tables.changed'] as const satisfies readonly EventName[];
+export const EVENT_NAMES = ['import.progress', 'import.finished', 'tables.changed', 'workspace.saveStatus', 'store.status'] as const satisfies readonly EventName[];
 type MissingEvent = Exclude<EventName, (typeof EVENT_NAMES)[number]>;
 // A compile error here means an event was added to EventMap without being added to EVENT_NAMES.
 export const EVENT_NAMES_COMPLETE: [MissingEvent] extends [never] ? true : never = true;

@@ -28,12 +28,17 @@ export type AnyMethod = MethodName | InternalName;
 export type AnyParams<M extends AnyMethod> = M extends MethodName ? ParamsOf<M> : M extends InternalName ? InternalMethods[M]['params'] : never;
 export type AnyResult<M extends AnyMethod> = M extends MethodName ? ResultOf<M> : M extends InternalName ? InternalMethods[M]['result'] : never;
 
-export type ToWorker = { type: 'call'; seq: number; method: string; params: unknown };
+/**
+ * A call. `client` names who asked (the app's own window, a browser page, a script, the CLI): the worker serves the
+ * client that has used it least recently first (see worker.ts), so one client's stream of reads cannot hold up
+ * another's screen.
+ */
+export type ToWorker = { type: 'call'; seq: number; method: string; params: unknown; client?: string };
 export type FromWorker =
   | { type: 'result'; seq: number; ok: true; result: unknown }
   | { type: 'result'; seq: number; ok: false; error: LoupeErrorData }
   | { type: 'event'; event: EventName; payload: EventMap[EventName] }
-  | { type: 'log'; level: 'info' | 'warn'; message: string };
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };
 
 /** Calls slower than this are logged as a warning by the worker (contract methods only). */
 export const SLOW_CALL_MS = 1000;
