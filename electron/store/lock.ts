@@ -142,7 +142,7 @@ function ownerState(text: string, file: string): OwnerState {
   if (pid === process.pid) {
     // Our own pid: held if this process still holds that token, else left by a workspace this process dropped.
     if (o.token && pendingTokens.has(o.token)) return { alive: true, why: 'another process is taking it right now' };
-    return o.token && heldTokens.has(o.token) ? { alive: true, why: 'this process already has it open' } : { alive: false };
+    return o.token && heldTokens.has(o.token) ? { alive: true, why: 'this process already' } : { alive: false };
   }
   if (!pidAlive(pid)) return { alive: false };
   if (typeof o.start === 'number') {
