@@ -107,9 +107,9 @@ export class StoreService {
   private async internal<K extends keyof InternalMethods>(method: K, params: InternalMethods[K]['params']): Promise<InternalMethods[K]['result']> {
     switch (method) {
       case 'internal.open': {
-        const { path: file, create, read_only: readOnly } = params as InternalMethods['internal.open']['params'];
+        const { path: file, create, read_only: readOnly, keep_valid_journal: keepValid } = params as InternalMethods['internal.open']['params'];
         if (this.ws) this.close();
-        this.ws = await Workspace.open(file, { create: !!create, readOnly: !!readOnly });
+        this.ws = await Workspace.open(file, { create: !!create, readOnly: !!readOnly, keepValidJournalEntries: !!keepValid });
         return workspaceInfo(this.ws);
       }
       case 'internal.close': return { closed: this.close() };

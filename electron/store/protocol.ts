@@ -10,8 +10,11 @@ import type { ImportSummary, WorkspaceInfo } from '../../shared/types';
 
 /** Methods only trusted node-side callers may send. */
 export interface InternalMethods {
-  /** `read_only`: no lock, nothing written (journal replayed in memory); for `loupe info` beside a running app. */
-  'internal.open': { params: { path: string; create?: boolean; read_only?: boolean }; result: WorkspaceInfo };
+  /**
+   * `read_only`: no lock, nothing written (journal replayed in memory); for `loupe info` beside a running app.
+   * `keep_valid_journal`: open even with damaged journal entries, keeping every valid one (`loupe repair`).
+   */
+  'internal.open': { params: { path: string; create?: boolean; read_only?: boolean; keep_valid_journal?: boolean }; result: WorkspaceInfo };
   'internal.close': { params: Record<string, never>; result: { closed: boolean } };
   'internal.checkpoint': { params: Record<string, never>; result: { file_bytes: number } };
   'internal.previewFile': { params: { path: string; file_name?: string; options: ImportOptions }; result: ImportPreview };
