@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { LoupeError } from '../../shared/errors';
+import type { LoupeError } from '../../shared/errors';
 import { StoreService } from './handlers';
 import { journalPath, readJournal } from './journal';
 import { clearTestHooks, setTestHook } from './test-hooks';

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EventMap } from '../../shared/contract';
-import { LoupeError } from '../../shared/errors';
+import type { LoupeError } from '../../shared/errors';
 import { StoreClient } from './client';
 import { StoreService } from './handlers';
 import { journalPath } from './journal';
