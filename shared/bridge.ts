@@ -81,6 +81,11 @@ export interface LoupeBridge extends BridgeMethods {
   openWorkspace(): Promise<BridgeResult<StartupState | null>>;
   /** Shows the workspace file in the system file manager. */
   revealWorkspace(): Promise<BridgeResult<null>>;
+  /**
+   * The blocking screen's "Keep the valid entries": reopens the workspace that was refused with JOURNAL_DAMAGED,
+   * keeping every valid journal entry (the journal is copied aside first). Resolves to the new startup state.
+   */
+  keepValidJournal(): Promise<BridgeResult<StartupState>>;
 }
 
 /** The IPC channel names main and preload share; every one is prefixed `loupe:` and handled in main only. */
@@ -93,4 +98,5 @@ export const IPC = {
   newWorkspace: 'loupe:new-workspace',
   openWorkspace: 'loupe:open-workspace',
   revealWorkspace: 'loupe:reveal-workspace',
+  keepValidJournal: 'loupe:keep-valid-journal',
 } as const;
