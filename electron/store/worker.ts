@@ -12,8 +12,11 @@ if (!parentPort) throw new Error('store-worker must run in a worker thread');
 const port = parentPort;
 const post = (m: FromWorker) => port.postMessage(m);
 
+// LOUPE_CHECKPOINT_IDLE_MS shortens the quiet time before the background save (end-to-end tests of its failure).
+const idleMs = Number(process.env.LOUPE_CHECKPOINT_IDLE_MS);
 const service = new StoreService((event, payload) => post({ type: 'event', event, payload }), {
   log: (level, message) => post({ type: 'log', level, message }),
+  ...(Number.isFinite(idleMs) && idleMs > 0 ? { checkpointIdleMs: idleMs } : {}),
 });
 
 // Calls are queued per caller and served one at a time by least recent use (scheduler.ts). Between two calls the

@@ -177,7 +177,7 @@ function checkWorkspacePath(abs: string, target: string, create: boolean): void 
  * write through), or a file on a read-only disk. Such a file is never rewritten.
  * @throws LoupeError READ_ONLY with the way out (make it writable, or read it with `loupe info`)
  */
-function refuseReadOnlyFile(abs: string, target: string): void {
+function refuseReadOnlyFile(abs: string, target: string, when: 'open' | 'save' = 'open'): void {
   let st: fs.Stats;
   try { st = fs.statSync(target); } catch { return; }
   const readOnlyBits = (st.mode & 0o222) === 0;
@@ -187,10 +187,15 @@ function refuseReadOnlyFile(abs: string, target: string): void {
   }
   if (!readOnlyBits && !rofs) return;
   const why = readOnlyBits ? `is read-only (mode ${(st.mode & 0o777).toString(8)})` : 'is on a read-only disk';
-  throw new LoupeError('READ_ONLY', `${abs} ${why}: Loupe opens it only to read and will not change it.`, {
-    action: readOnlyBits
-      ? `To review or import into it, make it writable (chmod u+w "${abs}") and open it again; \`loupe info --workspace "${abs}"\` reads it without writing.`
-      : 'Copy the workspace to a disk you can write and open the copy.',
+  const what = when === 'open'
+    ? 'Loupe opens it only to read and will not change it.'
+    : 'Loupe will not rewrite it; the changes since the last save are kept in the journal beside it.';
+  throw new LoupeError('READ_ONLY', `${abs} ${why}: ${what}`, {
+    action: when === 'save'
+      ? (readOnlyBits ? `Make it writable again (chmod u+w "${abs}"); Loupe retries the save by itself.` : 'Free the disk for writing again; Loupe retries the save by itself.')
+      : readOnlyBits
+        ? `To review or import into it, make it writable (chmod u+w "${abs}") and open it again; \`loupe info --workspace "${abs}"\` reads it without writing.`
+        : 'Copy the workspace to a disk you can write and open the copy.',
     details: { file: abs, mode: st.mode & 0o777 },
   });
 }
@@ -552,7 +557,7 @@ export class Workspace {
     if (this.db.inTransaction) {
       throw new LoupeError('IMPORT_BUSY', 'The workspace is saved when the running import ends.', { action: 'Wait for the import to finish.' });
     }
-    refuseReadOnlyFile(this.file, this.target);
+    refuseReadOnlyFile(this.file, this.target, 'save');
     const bytes = this.db.raw.export();
     try {
       writeFileAtomic(this.target, bytes);

@@ -44,7 +44,8 @@ export function sanitiseMarkdownHtml(html: string): string {
 
 let worker: Worker | null = null;
 let nextId = 0;
-const waiting = new Map<number, (html: string | null) => void>();
+/** Renders waiting for the worker: called with its HTML, null when marked failed, or 'slow' when abandoned. */
+const waiting = new Map<number, (html: string | null | 'slow') => void>();
 
 function markdownWorker(): Worker {
   if (!worker) {
@@ -66,16 +67,17 @@ export function renderMarkdown(text: string): Promise<string | 'slow' | 'failed'
   const id = ++nextId;
   return new Promise((resolve) => {
     const timer = setTimeout(() => {
-      // Ending the worker is the only way to stop marked mid-render; the next render starts a new one.
+      // Ending the worker is the only way to stop marked mid-render; every render it still owed is abandoned too,
+      // and the next render starts a new worker.
       worker?.terminate();
       worker = null;
-      for (const [, done] of waiting) done(null);
+      const abandoned = [...waiting.values()];
       waiting.clear();
-      resolve('slow');
+      for (const done of abandoned) done('slow');
     }, MARKDOWN_BUDGET_MS);
     waiting.set(id, (html) => {
       clearTimeout(timer);
-      resolve(html === null ? 'failed' : sanitiseMarkdownHtml(html));
+      resolve(html === 'slow' ? 'slow' : html === null ? 'failed' : sanitiseMarkdownHtml(html));
     });
     markdownWorker().postMessage({ id, text });
   });
