@@ -4,6 +4,7 @@
  * the page stays responsive; a failing background save shown and then recovered; a workspace whose journal has a
  * damaged entry opened by keeping every valid entry.
  */
+import type { Page } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createWorkspace, expect, importThroughUi, serve, shot, test } from './fixtures';
@@ -12,7 +13,7 @@ import { encodeEntry, journalPath } from '../electron/store/journal';
 const RLO = '\u202E';
 
 /** How long the page takes to answer a trivial script call, in ms (a frozen main thread answers late). */
-async function roundTrip(page: import('@playwright/test').Page): Promise<number> {
+async function roundTrip(page: Page): Promise<number> {
   const t0 = Date.now();
   await page.evaluate(() => 1);
   return Date.now() - t0;
