@@ -98,7 +98,7 @@ async function concurrentWriters(): Promise<Tally> {
     if (ws) {
       const stored = new Set(ws.db.all<{ key: string }>("SELECT key FROM meta WHERE key LIKE 'w-%'").map((x) => x.key));
       ws.close();
-      for (const k of confirmed) (stored.has(k) ? t.recovered++ : t.lost++);
+      for (const k of confirmed) { if (stored.has(k)) t.recovered++; else t.lost++; }
     } else {
       t.lost += confirmed.size;
     }
@@ -158,7 +158,7 @@ async function reviewsDuringImports(): Promise<Tally> {
     const stored = new Set(ws.db.all<{ id: number }>('SELECT id FROM reviews').map((v) => v.id));
     ws.close();
     t.confirmed = confirmed.size;
-    for (const id of confirmed) (stored.has(id) ? t.recovered++ : t.lost++);
+    for (const id of confirmed) { if (stored.has(id)) t.recovered++; else t.lost++; }
   }
   fs.rmSync(d, { recursive: true, force: true });
   return t;
@@ -223,7 +223,7 @@ async function fullDisk(): Promise<Tally> {
         const stored = new Set(ws.db.all<{ key: string }>("SELECT key FROM meta WHERE key LIKE 'disk-%'").map((v) => v.key));
         if (ws.notices.length) t.notes.push(`round ${r}: ${ws.notices.join(' ')}`);
         ws.close();
-        for (const k of confirmed) (stored.has(k) ? t.recovered++ : t.lost++);
+        for (const k of confirmed) { if (stored.has(k)) t.recovered++; else t.lost++; }
       } else {
         t.lost += confirmed.length;
       }
