@@ -97,6 +97,33 @@ describe('Ctrl-C during an import (delivered at exact points through the store\'
   });
 });
 
+describe('two imports into one workspace at the same time', () => {
+  it('never both write it: the workspace holds exactly what the imports that exited 0 report', async () => {
+    const d = tmp();
+    const w = path.join(d, 'w.sqlite');
+    expect(loupe('import', requests(path.join(d, 'seed.jsonl'), 5, 'seed'), '--workspace', w).code).toBe(0);
+    fs.symlinkSync(w, path.join(d, 'link.sqlite'));
+    const files = [requests(path.join(d, 'a.jsonl'), 20_000, 'a', 20), requests(path.join(d, 'b.jsonl'), 20_000, 'b', 20)];
+    const runs = await Promise.all(files.map((f, i) => new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+      // One through the file, one through a symlink to it: the same lock either way.
+      const c = spawn(process.execPath, [path.join(repo, 'bin/loupe.js'), 'import', f, '--workspace', i === 0 ? w : path.join(d, 'link.sqlite'), '--json'], { cwd: repo });
+      let out = '';
+      let err = '';
+      c.stdout.on('data', (x: Buffer) => { out += x.toString(); });
+      c.stderr.on('data', (x: Buffer) => { err += x.toString(); });
+      c.on('exit', (code) => resolve({ code, out, err }));
+    })));
+    let reported = 5;
+    for (const r of runs) {
+      if (r.code === 0) reported += (JSON.parse(r.out.trim()) as { inserted: number }).inserted;
+      else expect(r.err).toMatch(/CONFLICT: w\.sqlite is open in another Loupe process/);
+    }
+    expect(runs.some((r) => r.code === 0)).toBe(true);
+    expect(JSON.parse(loupe('info', '--workspace', w, '--json').stdout)).toMatchObject({ requests: reported });
+    expect(fs.lstatSync(path.join(d, 'link.sqlite')).isSymbolicLink()).toBe(true);
+  });
+});
+
 describe('workspaces the CLI must not write', () => {
   it('a read-only workspace (chmod 444) is refused with READ_ONLY, exit 1, and stays byte-identical and read-only', () => {
     const d = tmp();
