@@ -136,7 +136,7 @@ async function reviewsDuringImports(): Promise<Tally> {
   const confirmed = new Set<number>();
   for (let r = 0; r < rounds; r++) {
     const mode = (['ok', 'cut', 'cancel'] as const)[r % 3]!;
-    const x = await run(child('stress-import'), [fx.file, mode === 'cut' ? fx.cut : fx.ok, '1', String(position), mode === 'cancel' ? 'cancel' : ''], rng.next() < 0.75 ? randInt(300, 4000) : null);
+    const x = await run(child('stress-import'), [fx.file, mode === 'cut' ? fx.cut : fx.ok, '1', String(position), mode === 'cancel' ? 'cancel' : ''], rng.next() < 0.75 ? randInt(150, 2000) : null);
     if (x.killed) t.killed++;
     else if (x.code !== 0) t.notes.push(`round ${r} (${mode}): ${x.stderr.split('\n')[0]}`);
     const ids = x.lines.filter((l) => l.startsWith('confirmed ')).map((l) => Number(l.split(' ')[1]));
@@ -210,7 +210,7 @@ async function fullDisk(): Promise<Tally> {
       (await Workspace.open(file, { create: true })).close();
       const filler = path.join(mnt, 'filler');
       fill(filler, randInt(8, 40) * 1024);
-      const x = await run(child('stress-disk'), [file, filler, String(randInt(150, 400))], rng.next() < 0.6 ? randInt(200, 3000) : null);
+      const x = await run(child('stress-disk'), [file, filler, String(randInt(150, 400))], rng.next() < 0.6 ? randInt(30, 900) : null);
       if (x.killed) t.killed++;
       else if (x.code !== 0) t.notes.push(`round ${r}: ${x.stderr.split('\n')[0]}`);
       refusals += x.lines.filter((l) => l.startsWith('refused ')).length;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LoupeError } from '../../shared/errors';
+import type { LoupeError } from '../../shared/errors';
 import { asWriteError, writeError } from './io-errors';
 
 const sys = (code: string) => Object.assign(new Error(`${code}: system message`), { code });
