@@ -1,6 +1,6 @@
 /**
  * `npm run load`: is the app's own screen responsive while other clients read? Serves a workspace (the demo
- * workspace, built first when missing) through the real browser-mode server and store worker, lets 50 script
+ * workspace, built first when missing) with `loupe serve` in its own process, lets 50 script
  * clients call read methods as fast as they can, and meanwhile times the calls the Records screen makes (requests
  * page, facets, workspace info), as the page sends them (with its X-Loupe-Client id), every 250 ms.
  * Runs twice: first-come-first-served (LOUPE_SCHEDULER=fifo, how the worker worked before) and the fair scheduler.
@@ -9,12 +9,11 @@
  *
  * Flags: --workspace FILE (default data/demo.sqlite), --clients N (50), --seconds N (20 per run).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { StoreClient } from '../electron/store/client';
-import { startServer } from '../electron/server/server';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 function arg(name: string, dflt: string): string {
@@ -54,13 +53,26 @@ const pct = (xs: number[], p: number) => {
   return s[Math.floor(h)]! + (s[Math.ceil(h)]! - s[Math.floor(h)]!) * (h - Math.floor(h));
 };
 
+/** Starts `loupe serve` in its own process (as a user would), with the scheduler chosen. */
+function startServe(mode: 'fifo' | 'fair'): Promise<{ base: string; token: string; stop: () => Promise<void> }> {
+  const env = { ...process.env, BROWSER: 'none', ...(mode === 'fifo' ? { LOUPE_SCHEDULER: 'fifo' } : {}) };
+  if (mode === 'fair') delete env.LOUPE_SCHEDULER;
+  const proc = spawn(process.execPath, [path.join(root, 'bin', 'loupe.js'), 'serve', '--workspace', workspace, '--port', '0'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise<void>((r) => proc.once('exit', () => r()));
+  return new Promise((resolve, reject) => {
+    let out = '';
+    proc.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+      const m = /http:\/\/127\.0\.0\.1:(\d+)\/#token=([\w-]+)/.exec(out);
+      if (m) resolve({ base: `http://127.0.0.1:${m[1]}/api/call/`, token: m[2]!, stop: async () => { proc.kill('SIGTERM'); await exited; } });
+    });
+    proc.once('exit', (code) => reject(new Error(`loupe serve exited (${code}): ${out}`)));
+  });
+}
+
 async function measure(mode: 'fifo' | 'fair'): Promise<{ ui: number[]; script: number[]; scriptCalls: number }> {
-  if (mode === 'fifo') process.env.LOUPE_SCHEDULER = 'fifo';
-  else delete process.env.LOUPE_SCHEDULER;
-  const client = StoreClient.start({ log: () => undefined });
-  await client.call('internal.open', { path: workspace, read_only: true });
-  const srv = await startServer({ client, port: 0, webRoot: path.join(root, 'dist', 'web') });
-  const base = `http://127.0.0.1:${srv.port}/api/call/`;
+  const srv = await startServe(mode);
+  const base = srv.base;
   const call = async (method: string, params: unknown, page: string | null) => {
     const headers: Record<string, string> = { 'Content-Type': 'application/json', 'X-Loupe-Token': srv.token };
     if (page) headers['X-Loupe-Client'] = page;
@@ -91,8 +103,7 @@ async function measure(mode: 'fifo' | 'fair'): Promise<{ ui: number[]; script: n
     }
   })();
   await Promise.all([...workers, screen]);
-  await srv.close();
-  await client.close();
+  await srv.stop();
   return { ui, script, scriptCalls: script.length };
 }
 
