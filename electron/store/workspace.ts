@@ -478,7 +478,13 @@ export class Workspace {
       const redo = this.bulkDecisions;
       this.bulkDecisions = null;
       hook('bulk.rolledBack', { decisions: redo.length });
-      this.reapply(redo);
+      try {
+        this.reapply(redo);
+      } catch {
+        // Should a decision not apply again in memory, rebuild memory the way a restart would: the file plus the
+        // journal, which holds every one of them.
+        if (!this.closed) this.reloadFromDisk();
+      }
       throw e;
     }
     this.bulkDecisions = null;
