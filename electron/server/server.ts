@@ -22,6 +22,7 @@ import { EVENT_NAMES, type RegisteredFile, type StartupState } from '../../share
 import { METHOD_NAMES, parseParams, type MethodName } from '../../shared/contract';
 import { LoupeError, toErrorData, type ErrorCode, type LoupeErrorData } from '../../shared/errors';
 import type { StoreClient } from '../store/client';
+import { pidAlive } from '../store/lock';
 import { mimeType, resolveWebFile, SECURITY_HEADERS } from './web-assets';
 
 /** The port tried first when none is given; a random free port is used when it is taken. */
@@ -341,22 +342,13 @@ export function removeStaleUploadDirs(tmp = os.tmpdir()): number {
   for (const n of names) {
     if (!n.startsWith(UPLOAD_DIR_PREFIX)) continue;
     const pid = Number(n.slice(UPLOAD_DIR_PREFIX.length));
-    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || pidRuns(pid)) continue;
+    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || pidAlive(pid)) continue;
     try {
       fs.rmSync(path.join(tmp, n), { recursive: true, force: true });
       removed++;
     } catch { /* another user's folder, or in use: left alone */ }
   }
   return removed;
-}
-
-function pidRuns(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /**

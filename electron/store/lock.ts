@@ -97,7 +97,8 @@ export function processStartMs(pid: number): number | null {
   }
 }
 
-function pidAlive(pid: number): boolean {
+/** Whether a process with this pid runs (EPERM: it runs as another user). */
+export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -38,7 +38,7 @@ import { LoupeError } from '../../shared/errors';
 import { DEFAULT_PRICES } from '../../shared/prices';
 import { asWriteError, errnoOf } from './io-errors';
 import { journalPath, JournalWriter, readJournal, type JournalEntry, type JournalStmt } from './journal';
-import { acquireLock, type HeldLock } from './lock';
+import { acquireLock, pidAlive, type HeldLock } from './lock';
 import { hook } from './test-hooks';
 
 export { journalPath, type JournalStmt };
@@ -240,17 +240,8 @@ function removeStaleTempFiles(target: string): void {
   for (const n of names) {
     if (!n.startsWith(prefix) || !n.endsWith('.tmp')) continue;
     const pid = Number(n.slice(prefix.length, -'.tmp'.length));
-    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || isAlive(pid)) continue;
+    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || pidAlive(pid)) continue;
     fs.rmSync(path.join(dir, n), { force: true });
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return errnoOf(e) === 'EPERM';
   }
 }
 
