@@ -29,9 +29,9 @@ export interface Served {
  * Starts `loupe serve` on `workspace` and resolves with the URL it prints.
  * @throws Error with the CLI's stderr when it exits or prints no URL within 30 s
  */
-export function serve(workspace: string): Promise<Served> {
+export function serve(workspace: string, env: NodeJS.ProcessEnv = {}): Promise<Served> {
   const proc = spawn(process.execPath, [path.join(repoRoot, 'bin/loupe.js'), 'serve', '--workspace', workspace, '--port', '0'], {
-    cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, BROWSER: 'none' },
+    cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, BROWSER: 'none', ...env },
   });
   let out = '';
   let err = '';

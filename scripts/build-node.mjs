@@ -9,6 +9,12 @@ const entries = {
   'electron-main': 'electron/main/main.ts',
   'bench': 'scripts/bench.ts',
   'generate-samples': 'data/samples/generate.ts',
+  // Durability stress (npm run stress) and load (npm run load) scripts and the child processes they drive.
+  'stress': 'scripts/stress.ts',
+  'load': 'scripts/load.ts',
+  'stress-writer': 'electron/store/testing/writer-child.ts',
+  'stress-import': 'electron/store/testing/import-child.ts',
+  'stress-disk': 'electron/store/testing/disk-child.ts',
 };
 const present = Object.fromEntries(Object.entries(entries).filter(([, p]) => existsSync(p)));
 

@@ -14,7 +14,7 @@ import type { WorkspaceInfo } from './types';
 export type BridgeResult<T> = { ok: true; result: T } | { ok: false; error: LoupeErrorData };
 
 /** Every store event name, for relays that subscribe to all of them. The check below keeps it complete. */
-export const EVENT_NAMES = ['import.progress', 'import.finished', 'tables.changed'] as const satisfies readonly EventName[];
+export const EVENT_NAMES = ['import.progress', 'import.finished', 'tables.changed', 'workspace.saveStatus', 'store.status'] as const satisfies readonly EventName[];
 type MissingEvent = Exclude<EventName, (typeof EVENT_NAMES)[number]>;
 // A compile error here means an event was added to EventMap without being added to EVENT_NAMES.
 export const EVENT_NAMES_COMPLETE: [MissingEvent] extends [never] ? true : never = true;
@@ -81,6 +81,11 @@ export interface LoupeBridge extends BridgeMethods {
   openWorkspace(): Promise<BridgeResult<StartupState | null>>;
   /** Shows the workspace file in the system file manager. */
   revealWorkspace(): Promise<BridgeResult<null>>;
+  /**
+   * The blocking screen's "Keep the valid entries": reopens the workspace that was refused with JOURNAL_DAMAGED,
+   * keeping every valid journal entry (the journal is copied aside first). Resolves to the new startup state.
+   */
+  keepValidJournal(): Promise<BridgeResult<StartupState>>;
 }
 
 /** The IPC channel names main and preload share; every one is prefixed `loupe:` and handled in main only. */
@@ -93,4 +98,5 @@ export const IPC = {
   newWorkspace: 'loupe:new-workspace',
   openWorkspace: 'loupe:open-workspace',
   revealWorkspace: 'loupe:reveal-workspace',
+  keepValidJournal: 'loupe:keep-valid-journal',
 } as const;

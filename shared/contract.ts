@@ -15,6 +15,7 @@ import type {
 import { LoupeError, type LoupeErrorData } from './errors';
 import { reviewMethods } from './contract-review';
 import { metricsMethods } from './contract-metrics';
+import type { DurabilityEventMap } from './contract-durability';
 
 const recordKind = z.enum(['requests', 'feedback', 'tickets']);
 const id = z.string().min(1).max(4096);
@@ -163,7 +164,7 @@ export type ResultOf<M extends MethodName> = Contract[M]['result'];
 export const METHOD_NAMES = Object.keys(contract) as MethodName[];
 
 /** Events pushed from the store to every open view. */
-export interface EventMap {
+export interface EventMap extends DurabilityEventMap {
   'import.progress': ImportProgress;
   'import.finished': { job_id: string; ok: true; summary: ImportSummary } | { job_id: string; ok: false; error: LoupeErrorData; file: string };
   /** Tables whose contents changed, so open views refresh the right queries. */

@@ -21,6 +21,11 @@ export const ERROR_CODES = [
   'IMPORT_BUSY', // another import is running
   'CONFLICT',
   'UNAUTHORIZED', // browser mode: missing or wrong token
+  'DISK_FULL', // ENOSPC (or a quota): nothing confirmed was lost; free space and retry
+  'READ_ONLY', // the workspace file is read-only (chmod 444) or on a read-only disk (EROFS): refused, never rewritten
+  'PERMISSION_DENIED', // EACCES/EPERM on a file Loupe must write (the workspace, its journal or lock, a save)
+  'JOURNAL_DAMAGED', // a journal entry cannot be applied; details name its line and what would be kept
+  'STORE_RESTARTED', // the store worker died and was restarted; the call that was running did not complete
   'INTERNAL',
 ] as const;
 

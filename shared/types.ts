@@ -173,6 +173,8 @@ export interface WorkspaceInfo {
   first_ts: number | null;
   last_ts: number | null;
   imports: ImportHistoryEntry[];
+  /** What opening the workspace found and repaired (a torn journal line skipped, damaged entries set aside). */
+  notices?: string[];
 }
 
 /** Progress of a running import; totals are null where unknown. */

@@ -177,35 +177,3 @@ describe("the store worker's log in the CLI", () => {
     expect(out).toEqual(['loupe (debug): warn: slow store call requests.query: 1209 ms\n']);
   });
 });
-
-describe('Ctrl-C during an import', () => {
-  it('cancels the running import, exits 130, and leaves the workspace as it was with no lock behind', async () => {
-    const d = tmp();
-    const w = path.join(d, 'w.sqlite');
-    const small = path.join(d, 'small.jsonl');
-    fs.writeFileSync(small, '{"request_id":"keep","timestamp":"2026-11-17T10:00:00Z","input":"q","output":"a"}\n');
-    expect(loupe('import', small, '--workspace', w).code).toBe(0);
-    const before = fs.readFileSync(w);
-    const big = path.join(d, 'big.jsonl');
-    const pad = 'y'.repeat(500);
-    const fd = fs.openSync(big, 'w');
-    for (let b = 0; b < 15; b++) {
-      fs.writeSync(fd, Array.from({ length: 10_000 }, (_, i) => `{"request_id":"b${b}-${i}","timestamp":"2026-11-18T00:00:00Z","input":"q ${pad}","output":"a"}`).join('\n') + '\n');
-    }
-    fs.closeSync(fd);
-    const { spawn } = await import('node:child_process');
-    const child = spawn(process.execPath, [path.join(repo, 'bin/loupe.js'), 'import', big, '--workspace', w], { cwd: repo });
-    let stderr = '';
-    child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
-    // The lock file appears when the store opens the workspace; the import is then under way.
-    while (!fs.existsSync(`${w}.loupe-lock`)) await new Promise((r) => setTimeout(r, 20));
-    await new Promise((r) => setTimeout(r, 700));
-    child.kill('SIGINT');
-    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
-    expect(stderr).toMatch(/interrupted; cancelling/);
-    expect(code).toBe(130);
-    expect(fs.readFileSync(w).equals(before)).toBe(true);
-    expect(fs.existsSync(`${w}.loupe-lock`)).toBe(false);
-    expect(JSON.parse(loupe('info', '--workspace', w, '--json').stdout)).toMatchObject({ requests: 1 });
-  });
-});

@@ -2,8 +2,9 @@
  * `npx loupe`: the command line. Its commands, flags, `--json` fields and exit codes are a public interface that
  * scripts rely on; keep them stable.
  *
- * Exit codes: 0 the command ran (an import with rejected rows still ran); 1 refused (workspace unchanged, reason on
- * stderr); 2 bad usage; 130 interrupted by Ctrl-C (the running import was cancelled, the workspace is unchanged).
+ * Exit codes: 0 the command ran (an import with rejected rows still ran; an import that Ctrl-C reached too late to
+ * cancel finished and was saved); 1 refused (the reason on stderr; with several files, each file's outcome is
+ * printed: the refused ones changed nothing); 2 bad usage; 130 interrupted by Ctrl-C and nothing was written.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,13 +16,28 @@ import type { EventMap, ImportOptions } from '../../shared/contract';
 import { fromErrorData, LoupeError, toErrorData } from '../../shared/errors';
 import type { ImportSummary, RecordKind, WorkspaceInfo } from '../../shared/types';
 import { StoreClient, type StoreLog } from '../store/client';
+import { resolveWorkspaceTarget } from '../store/workspace';
+import { registerRepairCommand } from './repair-commands';
 import { registerReviewCommands } from './review-commands';
 
 export const EXIT_OK = 0;
 export const EXIT_REFUSED = 1;
 export const EXIT_USAGE = 2;
-/** Ctrl-C during an import: the running import was cancelled, the workspace is as it was (128 + SIGINT). */
+/** Ctrl-C during an import and nothing was written: the workspace is as it was (128 + SIGINT). */
 export const EXIT_INTERRUPTED = 130;
+
+/**
+ * The exit code of `loupe import` from what happened to each file: 130 only when Ctrl-C came and nothing was
+ * written; 0 when every file was imported (even if Ctrl-C came too late to stop the last one); 1 otherwise (a
+ * file refused or cancelled after others were imported).
+ * @param imported - files imported and saved
+ * @param failed - files refused or cancelled (each left the workspace unchanged)
+ * @param interrupted - Ctrl-C was pressed
+ */
+export function importExitCode(imported: number, failed: number, interrupted: boolean): number {
+  if (interrupted && imported === 0) return EXIT_INTERRUPTED;
+  return failed === 0 ? EXIT_OK : EXIT_REFUSED;
+}
 
 class UsageError extends Error {}
 
@@ -66,11 +82,13 @@ function checkZone(tz: string | undefined): void {
   if (tz !== undefined && !IANAZone.isValidZone(tz)) throw new UsageError(`--tz expects an IANA time zone such as Europe/Berlin or UTC, got "${tz}"`);
 }
 
-async function openClient(workspace: string, create: boolean, readOnly = false): Promise<{ client: StoreClient; info: WorkspaceInfo; created: boolean }> {
+async function openClient(workspace: string, create: boolean, readOnly = false, keepValid = false): Promise<{ client: StoreClient; info: WorkspaceInfo; created: boolean }> {
   const existed = fs.existsSync(workspace);
   const client = startClient();
   try {
-    const info = await client.call('internal.open', { path: workspace, create, ...(readOnly ? { read_only: true } : {}) });
+    const info = await client.call('internal.open', { path: workspace, create, ...(readOnly ? { read_only: true } : {}), ...(keepValid ? { keep_valid_journal: true } : {}) });
+    // What opening repaired (a torn journal line skipped): said once, on stderr, so --json output stays clean.
+    for (const n of info.notices ?? []) process.stderr.write(`loupe: note: ${n}\n`);
     return { client, info, created: !existed };
   } catch (e) {
     await client.kill();
@@ -107,21 +125,32 @@ async function importCommand(files: string[], o: { workspace: string; kind?: Rec
   checkZone(o.tz);
   const mapping = parseMaps(o.map);
   const { client, created } = await openClient(o.workspace, true);
-  let code = EXIT_OK;
   let imported = 0;
-  // Ctrl-C cancels the running import between chunks (the workspace stays as it was) and closes cleanly.
+  let failed = 0;
+  // Ctrl-C cancels the running import between chunks (the workspace stays as it was). Once the import is being
+  // written (linking, saving) it is too late to cancel: it finishes, is saved, and the command says so.
   let interrupted = false;
   const onSigint = () => {
     if (interrupted) return;
     interrupted = true;
     process.stderr.write('\nloupe import: interrupted; cancelling the running import…\n');
-    if (currentJob) void client.call('import.cancel', { job_id: currentJob }).catch(() => undefined);
+    if (!currentJob) return;
+    const job = currentJob;
+    void client.call('import.cancel', { job_id: job }).then((r) => {
+      process.stderr.write(r.cancelled
+        ? 'loupe import: cancelled; the workspace is unchanged by that file.\n'
+        : 'loupe import: too late to cancel: the import was already being written; it finishes and is saved.\n');
+    }, () => undefined);
   };
   process.on('SIGINT', onSigint);
   try {
     if (created && o.tz) await client.call('workspace.setTimeZone', { time_zone: o.tz });
     for (const file of files) {
-      if (interrupted) break;
+      if (interrupted) {
+        process.stderr.write(`loupe import: ${file}: not started (interrupted).\n`);
+        failed++;
+        continue;
+      }
       const options: ImportOptions = {
         ...(o.kind ? { kind: o.kind } : {}), ...(o.preset ? { preset: o.preset } : {}), ...(mapping ? { mapping } : {}),
         ...(o.tz ? { time_zone: o.tz } : {}), ...(o.linkWindow ? { link_window_hours: Number(o.linkWindow) } : {}),
@@ -145,11 +174,13 @@ async function importCommand(files: string[], o: { workspace: string; kind?: Rec
         if (bar && started) { bar.update(s.records_read ? bar.getTotal() : 0); bar.stop(); }
         if (o.json) process.stdout.write(`${JSON.stringify(summaryJson(s))}\n`);
         else process.stdout.write(`${describe(s)}\n`);
+        if (interrupted) process.stderr.write(`loupe import: ${file}: imported and saved (Ctrl-C came after it was being written).\n`);
       } catch (e) {
         if (bar && started) bar.stop();
         const d = toErrorData(e);
-        code = EXIT_REFUSED;
-        process.stderr.write(`loupe import: ${file}: refused (${d.code}): ${d.message}${d.action ? `\n  ${d.action}` : ''}\n  The workspace is unchanged.\n`);
+        failed++;
+        const verb = d.code === 'IMPORT_CANCELLED' ? 'cancelled' : 'refused';
+        process.stderr.write(`loupe import: ${file}: ${verb} (${d.code}): ${d.message}${d.action ? `\n  ${d.action}` : ''}\n  The workspace is unchanged.\n`);
         if (o.json) process.stdout.write(`${JSON.stringify({ file: path.basename(file), error: { code: d.code, message: d.message } })}\n`);
       } finally {
         off();
@@ -162,12 +193,15 @@ async function importCommand(files: string[], o: { workspace: string; kind?: Rec
     // imported into it, it did not exist before and must not exist after.
     if (created && imported === 0) removeWorkspaceFiles(o.workspace);
   }
-  return interrupted ? EXIT_INTERRUPTED : code;
+  if (interrupted && imported > 0 && failed > 0) {
+    process.stderr.write(`loupe import: interrupted after ${imported} file${imported === 1 ? ' was' : 's were'} imported and saved; ${failed} not imported.\n`);
+  }
+  return importExitCode(imported, failed, interrupted);
 }
 
-/** Deletes a workspace file and the journal and lock files beside it (missing files are ignored). */
+/** Deletes a workspace file this command created, and the journal and lock files beside it (missing files are ignored). */
 function removeWorkspaceFiles(workspace: string): void {
-  const abs = path.resolve(workspace);
+  const abs = resolveWorkspaceTarget(path.resolve(workspace));
   for (const f of [abs, `${abs}.loupe-journal`, `${abs}.loupe-lock`]) fs.rmSync(f, { force: true });
 }
 
@@ -321,6 +355,7 @@ export async function main(argv: string[]): Promise<number> {
     .action((o) => { result = serveCommand(o as never); });
 
   registerReviewCommands(program, (p) => { result = p; }, { openClient });
+  registerRepairCommand(program, (p) => { result = p; }, { openClient });
 
   try {
     await program.parseAsync(argv, { from: 'user' });
@@ -335,7 +370,7 @@ export async function main(argv: string[]): Promise<number> {
       return EXIT_USAGE;
     }
     const d = toErrorData(e);
-    process.stderr.write(`loupe: ${d.message}${d.action ? `\n  ${d.action}` : ''}\n`);
+    process.stderr.write(`loupe: ${d.code}: ${d.message}${d.action ? `\n  ${d.action}` : ''}\n`);
     return EXIT_REFUSED;
   }
 }

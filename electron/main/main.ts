@@ -44,6 +44,8 @@ let state: StartupState = { mode: 'electron', workspace: null, error: null };
 let ready: Promise<void> = Promise.resolve();
 let storeClosed = false;
 let pendingOpenFile: string | null = null;
+/** The workspace last asked for, so the blocking screen can retry it keeping the valid journal entries. */
+let lastAttempt: string | null = null;
 
 installLastResortHandlers();
 registerAppScheme();
@@ -114,9 +116,10 @@ function createMainWindow(): BrowserWindow {
  * Opens (or with `create`, creates) a workspace in the worker and tells the renderer. A failure is kept as the
  * startup state's error so the renderer shows its blocking screen ("Copy error", "Open another…").
  */
-async function openWorkspaceAt(file: string, create: boolean): Promise<StartupState> {
+async function openWorkspaceAt(file: string, create: boolean, keepValidJournal = false): Promise<StartupState> {
+  lastAttempt = file;
   try {
-    const workspace = await client().call('internal.open', { path: file, create });
+    const workspace = await client().call('internal.open', { path: file, create, ...(keepValidJournal ? { keep_valid_journal: true } : {}) });
     state = { mode: 'electron', workspace, error: null };
     addRecent(app.getPath('userData'), workspace.path);
   } catch (e) {
@@ -179,7 +182,8 @@ function registerIpc(): void {
       throw new LoupeError('BAD_REQUEST', `Unknown method "${String(name)}".`);
     }
     const p = parseParams<MethodName>(name, params);
-    return client().call(p.method, p.params as never);
+    // The window is the app's own screen: the store serves it before callers that keep it busy (scheduler.ts).
+    return client().call(p.method, p.params as never, { client: 'ui' });
   });
   ipcMain.handle(IPC.startupState, async (event): Promise<StartupState> => {
     if (!isTrustedSender(event)) return { mode: 'electron', workspace: null, error: { code: 'UNAUTHORIZED', message: 'This call did not come from the Loupe window.' } };
@@ -189,6 +193,10 @@ function registerIpc(): void {
   handle(IPC.filesDropped, (paths) => registerFiles(validateDroppedPaths(paths)));
   handle(IPC.newWorkspace, () => newWorkspace());
   handle(IPC.openWorkspace, () => openWorkspace());
+  handle(IPC.keepValidJournal, async () => {
+    if (state.error?.code !== 'JOURNAL_DAMAGED' || !lastAttempt) throw new LoupeError('BAD_REQUEST', 'There is no damaged journal to repair.');
+    return openWorkspaceAt(lastAttempt, false, true);
+  });
   handle(IPC.revealWorkspace, async () => {
     revealWorkspace();
     return null;

@@ -49,6 +49,7 @@ const bridge: LoupeBridge = {
   newWorkspace: () => ipcRenderer.invoke(IPC.newWorkspace),
   openWorkspace: () => ipcRenderer.invoke(IPC.openWorkspace),
   revealWorkspace: () => ipcRenderer.invoke(IPC.revealWorkspace),
+  keepValidJournal: () => ipcRenderer.invoke(IPC.keepValidJournal),
 };
 
 contextBridge.exposeInMainWorld('loupe', bridge);

@@ -22,6 +22,7 @@ import { EVENT_NAMES, type RegisteredFile, type StartupState } from '../../share
 import { METHOD_NAMES, parseParams, type MethodName } from '../../shared/contract';
 import { LoupeError, toErrorData, type ErrorCode, type LoupeErrorData } from '../../shared/errors';
 import type { StoreClient } from '../store/client';
+import { pidAlive } from '../store/lock';
 import { mimeType, resolveWebFile, SECURITY_HEADERS } from './web-assets';
 
 /** The port tried first when none is given; a random free port is used when it is taken. */
@@ -75,8 +76,10 @@ export interface RunningServer {
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const token = crypto.randomBytes(32).toString('base64url');
   const tokenDigest = sha256(token);
-  const uploadDir = path.join(os.tmpdir(), `loupe-uploads-${process.pid}`);
+  const uploadDir = path.join(os.tmpdir(), `${UPLOAD_DIR_PREFIX}${process.pid}`);
   const log = opts.log ?? (() => undefined);
+  const cleaned = removeStaleUploadDirs();
+  if (cleaned > 0) log(`Removed ${cleaned} upload folder${cleaned === 1 ? '' : 's'} left by a server that was stopped without closing.`);
   let startupError: LoupeErrorData | null = opts.startupError ?? null;
   if (opts.workspace !== undefined) {
     try {
@@ -135,6 +138,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       case '/api/session':
         if (req.method !== 'GET') return methodNotAllowed(res, 'GET');
         return sendJson(res, 200, await session());
+      case '/api/session/keep-valid-journal':
+        if (req.method !== 'POST') return methodNotAllowed(res, 'POST');
+        req.resume();
+        return sendJson(res, 200, await keepValidJournal());
       default:
         return sendJson(res, 404, { ok: false, error: { code: 'NOT_FOUND', message: `No API endpoint ${url.pathname}.` } });
     }
@@ -170,7 +177,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     }
     try {
       const p = parseParams<MethodName>(method, body);
-      const result = await opts.client.call(p.method, p.params as never);
+      const result = await opts.client.call(p.method, p.params as never, { client: callerOf(req) });
       sendJson(res, 200, { ok: true, result });
     } catch (e) {
       sendJson(res, 200, { ok: false, error: toErrorData(e) });
@@ -241,6 +248,26 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     }
   }
 
+  /**
+   * The blocking screen's "Keep the valid entries" for a workspace whose journal has damaged entries: opens it
+   * keeping every valid entry (the journal is copied aside first). Only for the workspace this server was started
+   * with, and only while it is refused for that reason.
+   */
+  async function keepValidJournal(): Promise<StartupState> {
+    if (opts.workspace === undefined || startupError?.code !== 'JOURNAL_DAMAGED') {
+      return { mode: 'browser', workspace: null, error: { code: 'BAD_REQUEST', message: 'There is no damaged journal to repair.' } };
+    }
+    try {
+      const workspace = await opts.client.call('internal.open', { path: opts.workspace, keep_valid_journal: true });
+      startupError = null;
+      log(`Kept the valid journal entries of ${opts.workspace}: ${(workspace.notices ?? []).join(' ')}`);
+      return { mode: 'browser', workspace, error: null };
+    } catch (e) {
+      startupError = toErrorData(e);
+      return { mode: 'browser', workspace: null, error: startupError };
+    }
+  }
+
   async function session(): Promise<StartupState> {
     try {
       const workspace = await opts.client.call('workspace.info', {});
@@ -298,6 +325,39 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       return closing;
     },
   };
+}
+
+/** Upload folders are `<tmp>/loupe-uploads-<pid>`. */
+const UPLOAD_DIR_PREFIX = 'loupe-uploads-';
+
+/**
+ * Removes the upload folders of servers that were killed (their pid no longer runs): a killed server cannot clean
+ * up after itself, and its folder may hold gigabytes of uploaded files.
+ * @returns how many folders were removed
+ */
+export function removeStaleUploadDirs(tmp = os.tmpdir()): number {
+  let names: string[];
+  try { names = fs.readdirSync(tmp); } catch { return 0; }
+  let removed = 0;
+  for (const n of names) {
+    if (!n.startsWith(UPLOAD_DIR_PREFIX)) continue;
+    const pid = Number(n.slice(UPLOAD_DIR_PREFIX.length));
+    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || pidAlive(pid)) continue;
+    try {
+      fs.rmSync(path.join(tmp, n), { recursive: true, force: true });
+      removed++;
+    } catch { /* another user's folder, or in use: left alone */ }
+  }
+  return removed;
+}
+
+/**
+ * Who is calling, for the store's fair scheduling: a page of the app sends `X-Loupe-Client: <id>` (random per page
+ * load), so each window is served by its own use of the store; API callers without it (scripts) share one queue.
+ */
+export function callerOf(req: http.IncomingMessage): string {
+  const id = headerValue(req.headers['x-loupe-client']);
+  return id && /^[A-Za-z0-9_-]{1,64}$/.test(id) ? `page:${id}` : 'script';
 }
 
 /** Binds 127.0.0.1; with no port given, tries {@link DEFAULT_PORT} and falls back to a free port when it is taken. */

@@ -21,7 +21,12 @@ export class Db {
   private readonly cache = new Map<string, Statement>();
   private txDepth = 0;
 
-  constructor(readonly raw: Database) {}
+  constructor(private current: Database) {}
+
+  /** The sql.js database (replaced when the workspace is reloaded from disk; do not keep it). */
+  get raw(): Database {
+    return this.current;
+  }
 
   /** Runs a statement that returns no rows. @returns rows modified */
   run(sql: string, params?: Params): number {
@@ -112,7 +117,8 @@ export class Db {
       return r;
     } catch (e) {
       this.txDepth--;
-      this.raw.exec('ROLLBACK');
+      // SQLite may have rolled back already (some errors end the transaction); the first error is the one to report.
+      try { this.raw.exec('ROLLBACK'); } catch { /* no transaction was active */ }
       throw e;
     }
   }
@@ -125,6 +131,18 @@ export class Db {
   /** Whether a table exists. */
   hasTable(name: string): boolean {
     return this.value<number>("SELECT count(*) FROM sqlite_master WHERE type='table' AND name=?", [name]) === 1;
+  }
+
+  /**
+   * Swaps in another sql.js database (the workspace reloaded from disk): frees the cached statements, closes the
+   * old database. Only outside a transaction.
+   */
+  replace(raw: Database): void {
+    if (this.txDepth > 0) throw new Error('Db.replace inside a transaction');
+    for (const st of this.cache.values()) st.free();
+    this.cache.clear();
+    this.raw.close();
+    this.current = raw;
   }
 
   /** Frees cached statements and closes the database. */

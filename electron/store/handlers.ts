@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { IANAZone } from 'luxon';
 import { parseParams, type EventMap, type EventName, type ImportOptions } from '../../shared/contract';
-import { LoupeError } from '../../shared/errors';
+import { LoupeError, toErrorData } from '../../shared/errors';
 import type { ImportSummary } from '../../shared/types';
 import { previewImport, runImport } from './import/pipeline';
 import type { AnyMethod, AnyResult, InternalMethods } from './protocol';
@@ -17,6 +17,12 @@ import { dispatchReview, reviewContext } from './review/handlers';
 import { dispatchMetrics, isMetricsMethod } from './metrics/handlers';
 
 type Emit = <E extends EventName>(event: E, payload: EventMap[E]) => void;
+type Log = (level: 'info' | 'warn' | 'error', message: string) => void;
+
+/** Methods that draw from the requests an import is adding, refused while one runs (see workspace.ts). */
+const REFUSED_DURING_IMPORT = new Set(['queues.create', 'queues.extend']);
+/** Waits before retrying a failed background save, in ms: 5 s, then doubling up to a minute. */
+export const SAVE_RETRY_MS = [5_000, 10_000, 20_000, 40_000, 60_000];
 
 interface RegisteredFile { path: string; name: string; deleteAfter: boolean }
 
@@ -24,10 +30,19 @@ interface RegisteredFile { path: string; name: string; deleteAfter: boolean }
 export class StoreService {
   private ws: Workspace | null = null;
   private readonly files = new Map<string, RegisteredFile>();
-  private job: { id: string; controller: AbortController; done: Promise<ImportSummary> } | null = null;
+  private job: { id: string; controller: AbortController; done: Promise<ImportSummary>; committing: boolean } | null = null;
   private idleTimer: NodeJS.Timeout | null = null;
+  /** The background save's failures since it last succeeded (0: saving works). */
+  private saveFailures = 0;
+  private unsavedSince = 0;
 
-  constructor(private readonly emit: Emit, private readonly opts: { checkpointIdleMs?: number } = {}) {}
+  /**
+   * @param emit - sends an event to every client
+   * @param opts.checkpointIdleMs - quiet time after the last journaled write before the background save (default 30 s)
+   * @param opts.saveRetryMs - waits between retries of a failed background save (default {@link SAVE_RETRY_MS})
+   * @param opts.log - where failures are logged (the worker posts them to its client)
+   */
+  constructor(private readonly emit: Emit, private readonly opts: { checkpointIdleMs?: number; saveRetryMs?: number[]; log?: Log } = {}) {}
 
   /** The open workspace. @throws LoupeError WORKSPACE_NOT_OPEN */
   get workspace(): Workspace {
@@ -44,6 +59,10 @@ export class StoreService {
     const p = parseParams(method, params);
     const ws = this.workspace;
     const db = ws.db;
+    if (REFUSED_DURING_IMPORT.has(p.method) && ws.bulkRunning) {
+      throw new LoupeError('IMPORT_BUSY', 'A review queue cannot be drawn while an import is running: it would sample requests the import may still take back.',
+        { action: 'Wait for the import to finish (or cancel it), then create the queue.' });
+    }
     switch (p.method) {
       case 'workspace.info': return workspaceInfo(ws) as AnyResult<M>;
       case 'workspace.setTimeZone': {
@@ -65,8 +84,9 @@ export class StoreService {
         return this.startImport(f.path, f.name, options, f.deleteAfter ? file_id : null) as AnyResult<M>;
       }
       case 'import.cancel': {
+        // Once reading is done the import is being written (linking, saving): too late to cancel, it finishes.
         const { job_id } = p.params as { job_id: string };
-        if (!this.job || this.job.id !== job_id) return { cancelled: false } as AnyResult<M>;
+        if (!this.job || this.job.id !== job_id || this.job.committing) return { cancelled: false } as AnyResult<M>;
         this.job.controller.abort();
         return { cancelled: true } as AnyResult<M>;
       }
@@ -87,14 +107,14 @@ export class StoreService {
   private async internal<K extends keyof InternalMethods>(method: K, params: InternalMethods[K]['params']): Promise<InternalMethods[K]['result']> {
     switch (method) {
       case 'internal.open': {
-        const { path: file, create, read_only: readOnly } = params as InternalMethods['internal.open']['params'];
+        const { path: file, create, read_only: readOnly, keep_valid_journal: keepValid } = params as InternalMethods['internal.open']['params'];
         if (this.ws) this.close();
-        this.ws = await Workspace.open(file, { create: !!create, readOnly: !!readOnly });
+        this.ws = await Workspace.open(file, { create: !!create, readOnly: !!readOnly, keepValidJournalEntries: !!keepValid });
         return workspaceInfo(this.ws);
       }
       case 'internal.close': return { closed: this.close() };
       case 'internal.checkpoint': {
-        this.workspace.checkpoint();
+        this.save();
         return { file_bytes: this.workspace.fileBytes() };
       }
       case 'internal.registerFile': {
@@ -138,16 +158,23 @@ export class StoreService {
     if (this.job) throw new LoupeError('IMPORT_BUSY', 'Another import is running.', { action: 'Wait for it to finish or cancel it.' });
     const id = crypto.randomUUID();
     const controller = new AbortController();
-    const done = runImport(ws, file, options, {
+    const job = { id, controller, done: null as unknown as Promise<ImportSummary>, committing: false };
+    job.done = runImport(ws, file, options, {
       signal: controller.signal, jobId: id, onProgress: (pr) => this.emit('import.progress', pr),
+      onCommitting: () => { job.committing = true; },
     }, name);
-    this.job = { id, controller, done };
+    this.job = job;
+    const done = job.done;
     done.then((summary) => {
       this.emit('import.finished', { job_id: id, ok: true, summary });
       this.emit('tables.changed', { tables: ['requests', 'feedback', 'tickets', 'links', 'imports'] });
+      this.savedAfterFailure();
     }, (e: unknown) => {
-      const err = e instanceof LoupeError ? e.toData() : { code: 'INTERNAL' as const, message: e instanceof Error ? e.message : String(e) };
-      this.emit('import.finished', { job_id: id, ok: false, error: err, file: name });
+      this.emit('import.finished', { job_id: id, ok: false, error: toErrorData(e), file: name });
+      // The views may have shown the import's rows while it ran; they are gone now.
+      this.emit('tables.changed', { tables: ['requests', 'feedback', 'tickets', 'links', 'imports'] });
+      // Decisions made during the import are in the journal; save them when writes go quiet.
+      if (this.ws?.dirty) this.afterCommit();
     }).finally(() => {
       this.job = null;
       if (uploadId) {
@@ -163,22 +190,67 @@ export class StoreService {
 
   /** Schedules a background checkpoint once journaled writes go quiet, so the journal stays short. */
   afterCommit(): void {
-    const ms = this.opts.checkpointIdleMs ?? 30_000;
+    if (this.saveFailures > 0) return; // a retry is already scheduled
+    this.schedule(this.opts.checkpointIdleMs ?? 30_000);
+  }
+
+  private schedule(ms: number): void {
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.idleTimer = setTimeout(() => {
       this.idleTimer = null;
-      if (this.ws?.dirty && !this.job) this.ws.checkpoint();
+      this.backgroundSave();
     }, ms);
     this.idleTimer.unref?.();
+  }
+
+  /**
+   * The background save. It never throws: a failure (a full disk, a file made read-only) is logged, told to every
+   * view with `workspace.saveStatus`, and retried with growing waits; the journal keeps every decision meanwhile.
+   */
+  private backgroundSave(): void {
+    const ws = this.ws;
+    if (!ws?.dirty) return;
+    if (this.job) {
+      // The import saves everything when it ends; look again after it.
+      this.schedule(this.opts.checkpointIdleMs ?? 30_000);
+      return;
+    }
+    try {
+      this.save();
+    } catch (e) {
+      const waits = this.opts.saveRetryMs ?? SAVE_RETRY_MS;
+      const wait = waits[Math.min(this.saveFailures, waits.length - 1)]!;
+      if (this.saveFailures === 0) this.unsavedSince = Date.now();
+      this.saveFailures++;
+      const error = toErrorData(e);
+      this.opts.log?.('error', `background save of ${ws.file} failed (attempt ${this.saveFailures}, retrying in ${wait / 1000} s): ${error.message}`);
+      this.emit('workspace.saveStatus', { ok: false, error, retry_in_ms: wait, unsaved_since: this.unsavedSince, attempts: this.saveFailures });
+      this.schedule(wait);
+    }
+  }
+
+  /** Saves now (an explicit checkpoint or the background save) and reports a recovery after failures. */
+  private save(): void {
+    this.workspace.checkpoint();
+    this.savedAfterFailure();
+  }
+
+  private savedAfterFailure(): void {
+    if (this.saveFailures === 0) return;
+    this.saveFailures = 0;
+    this.emit('workspace.saveStatus', { ok: true, saved_at: Date.now() });
   }
 
   /** Checkpoints and closes the open workspace. @returns whether one was open */
   close(): boolean {
     if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+    this.saveFailures = 0;
     this.job?.controller.abort();
     if (!this.ws) return false;
-    this.ws.close();
+    const ws = this.ws;
     this.ws = null;
+    ws.close();
     return true;
   }
 }

@@ -10,8 +10,11 @@ import type { ImportSummary, WorkspaceInfo } from '../../shared/types';
 
 /** Methods only trusted node-side callers may send. */
 export interface InternalMethods {
-  /** `read_only`: no lock, nothing written (journal replayed in memory); for `loupe info` beside a running app. */
-  'internal.open': { params: { path: string; create?: boolean; read_only?: boolean }; result: WorkspaceInfo };
+  /**
+   * `read_only`: no lock, nothing written (journal replayed in memory); for `loupe info` beside a running app.
+   * `keep_valid_journal`: open even with damaged journal entries, keeping every valid one (`loupe repair`).
+   */
+  'internal.open': { params: { path: string; create?: boolean; read_only?: boolean; keep_valid_journal?: boolean }; result: WorkspaceInfo };
   'internal.close': { params: Record<string, never>; result: { closed: boolean } };
   'internal.checkpoint': { params: Record<string, never>; result: { file_bytes: number } };
   'internal.previewFile': { params: { path: string; file_name?: string; options: ImportOptions }; result: ImportPreview };
@@ -28,12 +31,17 @@ export type AnyMethod = MethodName | InternalName;
 export type AnyParams<M extends AnyMethod> = M extends MethodName ? ParamsOf<M> : M extends InternalName ? InternalMethods[M]['params'] : never;
 export type AnyResult<M extends AnyMethod> = M extends MethodName ? ResultOf<M> : M extends InternalName ? InternalMethods[M]['result'] : never;
 
-export type ToWorker = { type: 'call'; seq: number; method: string; params: unknown };
+/**
+ * A call. `client` names who asked (the app's own window, a browser page, a script, the CLI): the worker serves the
+ * client that has used it least recently first (see worker.ts), so one client's stream of reads cannot hold up
+ * another's screen.
+ */
+export type ToWorker = { type: 'call'; seq: number; method: string; params: unknown; client?: string };
 export type FromWorker =
   | { type: 'result'; seq: number; ok: true; result: unknown }
   | { type: 'result'; seq: number; ok: false; error: LoupeErrorData }
   | { type: 'event'; event: EventName; payload: EventMap[EventName] }
-  | { type: 'log'; level: 'info' | 'warn'; message: string };
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };
 
 /** Calls slower than this are logged as a warning by the worker (contract methods only). */
 export const SLOW_CALL_MS = 1000;

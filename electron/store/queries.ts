@@ -165,5 +165,6 @@ export function workspaceInfo(ws: Workspace): WorkspaceInfo {
     first_ts: range?.first ?? null,
     last_ts: range?.last ?? null,
     imports: importHistory(db),
+    ...(ws.notices.length ? { notices: [...ws.notices] } : {}),
   };
 }

@@ -45,7 +45,7 @@ describe('workspace paths that are not a workspace file', () => {
     (await Workspace.open(file, { create: true })).close();
     fs.chmodSync(d, 0o500);
     const e = await refusal(Workspace.open(file, {}));
-    expect(e.code).toBe('WORKSPACE_NOT_OPEN');
+    expect(e.code).toBe('PERMISSION_DENIED');
     expect(e.message).toBe(`Cannot open ${file}: permission denied (${file}.loupe-lock).`);
   });
 });

@@ -2,21 +2,46 @@
  * A workspace: one SQLite 3 file on disk, held in memory by sql.js inside the store worker.
  *
  * Durability (see README, "How a workspace is kept safe"):
- * - The file on disk is never half-written: a save writes a temp file in chunks, fsyncs it, renames it over the
- *   workspace and fsyncs the folder.
- * - Small decisions (reviews, settings) are made durable within milliseconds without rewriting the file: each one is
- *   appended to `<file>.loupe-journal` and fsynced before its transaction commits in memory. Opening replays every
- *   journal entry newer than the `journal_seq` stored in the file; a checkpoint (a save) then empties the journal.
+ * - The file on disk is never half-written: a save writes a temp file in chunks beside the real file, fsyncs it,
+ *   renames it over the file and fsyncs the folder. A symlinked workspace is saved through to its target (the link
+ *   stays a link); the file's mode and owner are kept. A read-only file (no write bit, or a read-only disk) is
+ *   refused for writing and never rewritten.
+ * - Small decisions (reviews, skips, undos, settings) are made durable within milliseconds without rewriting the
+ *   file: each is appended to the journal (journal.ts) and fdatasynced before its transaction commits in memory.
+ *   Opening replays every journal entry newer than the `journal_seq` stored in the file; a save empties the journal.
  *   A `kill -9` at any moment loses nothing that was confirmed.
- * - Large changes (imports) commit in memory and are then saved with a checkpoint before they are reported done.
+ * - One process writes a workspace at a time (lock.ts), keyed on the real path.
+ *
+ * How a long import and small decisions are ordered. sql.js is one connection, so while an import's transaction is
+ * open every statement runs inside it, decisions included. Decisions therefore never depend on the import's
+ * transaction for their durability, and no outcome of the import can remove or renumber one:
+ * - a decision made while an import runs is journaled and fsynced like any other (confirmed on return) and applied
+ *   in memory inside a SAVEPOINT of the import's transaction, so the screens see it at once;
+ * - if the import fails or is cancelled, its transaction rolls back and the decisions made meanwhile are applied
+ *   again, in journal order, from their journal entries: memory then equals what a restart would rebuild (the file
+ *   as it was, plus the journal). The entries carry their ids, so every decision keeps its id;
+ * - if the import commits but its save fails (a full disk), memory is reloaded from the file and the journal, so
+ *   the refused import leaves the workspace as it was and every decision stays;
+ * - ids are allocated by {@link Workspace.nextId}, one above both the largest id present and the largest this
+ *   process ever handed out, so a rolled-back id is never handed out again;
+ * - decisions that read what the import is adding (drawing a review queue) are refused while it runs
+ *   (handlers.ts), so no decision refers to rows a rollback may remove.
+ * The import's own insert work is done once (no staging copy), so imports stay as fast as one transaction allows.
  * - Node reads and writes at most 2 GiB per call, so files are read and written in chunks.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Db, loadSqlJs, type Params } from './db';
+import type { SqlJsStatic } from 'sql.js';
+import { Db, loadSqlJs } from './db';
 import { LATEST_VERSION, migrate } from './migrations';
 import { LoupeError } from '../../shared/errors';
 import { DEFAULT_PRICES } from '../../shared/prices';
+import { asWriteError, errnoOf } from './io-errors';
+import { journalPath, JournalWriter, readJournal, type JournalEntry, type JournalStmt } from './journal';
+import { acquireLock, pidAlive, type HeldLock } from './lock';
+import { hook } from './test-hooks';
+
+export { journalPath, type JournalStmt };
 
 /** Bytes per read/write call; well under Node's 2 GiB limit. */
 const IO_CHUNK = 64 * 1024 * 1024;
@@ -25,11 +50,13 @@ const IO_CHUNK = 64 * 1024 * 1024;
  * stalls near 3.5 GB (TOOLCHAIN.md); a save also needs a second copy of the file in memory.
  */
 export const MAX_WORKSPACE_BYTES = 3 * 1024 ** 3;
+/** Free space kept beyond the file's size before an import commits: the save writes a whole new copy first. */
+const SAVE_SPACE_MARGIN = 1024 * 1024;
 
 const SQLITE_MAGIC = 'SQLite format 3\u0000';
 
-/** A statement and its parameters, as journaled. */
-export type JournalStmt = [sql: string, params: Params | null];
+/** Tables whose ids the store allocates itself (see {@link Workspace.nextId}). */
+export type AllocatedTable = 'reviews' | 'tags' | 'review_queues';
 
 /** Reads a whole file of any size with chunked reads. @throws the fs error for a missing or unreadable file */
 export function readFileChunked(file: string): Uint8Array {
@@ -49,17 +76,32 @@ export function readFileChunked(file: string): Uint8Array {
   }
 }
 
+/** The write call saves use; tests swap in faults (a full disk after N bytes). */
+export const saveIo = {
+  write: (fd: number, data: Uint8Array, off: number, len: number): number => fs.writeSync(fd, data, off, len),
+};
+
 /**
  * Writes bytes to `file` atomically: temp file in the same folder, chunked writes, fsync, rename, fsync of the folder.
- * A crash at any point leaves either the old file or the new one, never a mix.
+ * A crash at any point leaves either the old file or the new one, never a mix. An existing file's mode (and, when
+ * run as root, its owner) is kept. `file` must be the real path: renaming over a symlink would replace the link.
+ * @throws the fs error of the failing step (the temp file is removed)
  */
 export function writeFileAtomic(file: string, data: Uint8Array): void {
   const dir = path.dirname(path.resolve(file));
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.tmp`);
-  const fd = fs.openSync(tmp, 'w');
+  let old: fs.Stats | null = null;
+  try { old = fs.statSync(file); } catch { old = null; }
+  const fd = fs.openSync(tmp, 'w', old ? old.mode & 0o7777 : 0o644);
   try {
+    if (old) {
+      fs.fchmodSync(fd, old.mode & 0o7777);
+      if (process.getuid?.() === 0 && (old.uid !== 0 || old.gid !== 0)) {
+        try { fs.fchownSync(fd, old.uid, old.gid); } catch { /* best effort: some file systems have no owners */ }
+      }
+    }
     let off = 0;
-    while (off < data.length) off += fs.writeSync(fd, data, off, Math.min(IO_CHUNK, data.length - off));
+    while (off < data.length) off += saveIo.write(fd, data, off, Math.min(IO_CHUNK, data.length - off));
     fs.fsyncSync(fd);
   } catch (e) {
     fs.closeSync(fd);
@@ -67,7 +109,13 @@ export function writeFileAtomic(file: string, data: Uint8Array): void {
     throw e;
   }
   fs.closeSync(fd);
-  fs.renameSync(tmp, file);
+  hook('save.tempWritten', { file });
+  try {
+    fs.renameSync(tmp, file);
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw e;
+  }
   try {
     const dfd = fs.openSync(dir, 'r');
     try { fs.fsyncSync(dfd); } finally { fs.closeSync(dfd); }
@@ -76,41 +124,27 @@ export function writeFileAtomic(file: string, data: Uint8Array): void {
   }
 }
 
-/** The journal's path for a workspace file. Not `-journal`: SQLite itself would take that for a hot rollback journal. */
-export function journalPath(file: string): string {
-  return `${file}.loupe-journal`;
-}
-function lockPath(file: string): string {
-  return `${file}.loupe-lock`;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** Takes the single-writer lock for a workspace file; a lock left by a dead process is taken over. */
-function acquireLock(file: string): void {
-  const lp = lockPath(file);
-  for (let attempt = 0; attempt < 2; attempt++) {
+/**
+ * The real path of a workspace file: symlinks followed (even a link whose target does not exist yet, so a new
+ * workspace is created at the target, not over the link) and the folder's own links resolved.
+ */
+export function resolveWorkspaceTarget(abs: string): string {
+  let p = abs;
+  for (let hops = 0; hops < 40; hops++) {
+    let st: fs.Stats;
     try {
-      fs.writeFileSync(lp, String(process.pid), { flag: 'wx' });
-      return;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      const pid = Number(fs.readFileSync(lp, 'utf8').trim());
-      if (pid && pid !== process.pid && isAlive(pid)) {
-        throw new LoupeError('CONFLICT', `${path.basename(file)} is open in another Loupe process (pid ${pid}).`,
-          { action: 'Close the other Loupe window or command, then try again.' });
-      }
-      fs.rmSync(lp, { force: true });
+      st = fs.lstatSync(p);
+    } catch {
+      break;
     }
+    if (!st.isSymbolicLink()) break;
+    p = path.resolve(path.dirname(p), fs.readlinkSync(p));
   }
-  throw new LoupeError('CONFLICT', `Could not lock ${file}.`);
+  try {
+    return path.join(fs.realpathSync(path.dirname(p)), path.basename(p));
+  } catch {
+    return p;
+  }
 }
 
 /**
@@ -118,12 +152,12 @@ function acquireLock(file: string): void {
  * does not exist, before any lock file is written beside it.
  * @throws LoupeError WORKSPACE_NOT_OPEN (a folder), WORKSPACE_MISSING (no such folder)
  */
-function checkWorkspacePath(abs: string, create: boolean): void {
+function checkWorkspacePath(abs: string, target: string, create: boolean): void {
   let st: fs.Stats | null = null;
   try {
-    st = fs.statSync(abs);
+    st = fs.statSync(target);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
+    const code = errnoOf(e);
     if (code !== 'ENOENT' && code !== 'ENOTDIR') throw fsOpenError(e, abs);
   }
   if (st?.isDirectory()) {
@@ -132,10 +166,38 @@ function checkWorkspacePath(abs: string, create: boolean): void {
   if (st && !st.isFile()) {
     throw new LoupeError('WORKSPACE_NOT_OPEN', `${abs} is not a regular file (it is a named pipe, socket or device).`, { action: 'Choose a workspace file.' });
   }
-  const dir = path.dirname(abs);
+  const dir = path.dirname(target);
   if (!st && create && !(fs.existsSync(dir) && fs.statSync(dir).isDirectory())) {
     throw new LoupeError('WORKSPACE_MISSING', `Cannot create ${abs}: the folder ${dir} does not exist.`, { action: 'Create the folder first, or choose another path.' });
   }
+}
+
+/**
+ * Refuses to write a read-only workspace file: no write bit for anyone (e.g. `chmod 444`, which root would otherwise
+ * write through), or a file on a read-only disk. Such a file is never rewritten.
+ * @throws LoupeError READ_ONLY with the way out (make it writable, or read it with `loupe info`)
+ */
+function refuseReadOnlyFile(abs: string, target: string, when: 'open' | 'save' = 'open'): void {
+  let st: fs.Stats;
+  try { st = fs.statSync(target); } catch { return; }
+  const readOnlyBits = (st.mode & 0o222) === 0;
+  let rofs = false;
+  if (!readOnlyBits) {
+    try { fs.accessSync(target, fs.constants.W_OK); } catch (e) { rofs = errnoOf(e) === 'EROFS'; }
+  }
+  if (!readOnlyBits && !rofs) return;
+  const why = readOnlyBits ? `is read-only (mode ${(st.mode & 0o777).toString(8)})` : 'is on a read-only disk';
+  const what = when === 'open'
+    ? 'Loupe opens it only to read and will not change it.'
+    : 'Loupe will not rewrite it; the changes since the last save are kept in the journal beside it.';
+  throw new LoupeError('READ_ONLY', `${abs} ${why}: ${what}`, {
+    action: when === 'save'
+      ? (readOnlyBits ? `Make it writable again (chmod u+w "${abs}"); Loupe retries the save by itself.` : 'Free the disk for writing again; Loupe retries the save by itself.')
+      : readOnlyBits
+        ? `To review or import into it, make it writable (chmod u+w "${abs}") and open it again; \`loupe info --workspace "${abs}"\` reads it without writing.`
+        : 'Copy the workspace to a disk you can write and open the copy.',
+    details: { file: abs, mode: st.mode & 0o777 },
+  });
 }
 
 /**
@@ -145,10 +207,17 @@ function checkWorkspacePath(abs: string, create: boolean): void {
 function fsOpenError(e: unknown, abs: string): unknown {
   if (e instanceof LoupeError) return e;
   const err = e as NodeJS.ErrnoException;
-  if (err.code === 'EACCES' || err.code === 'EPERM' || err.code === 'EROFS') {
-    const where = err.path && err.path !== abs ? ` (${err.path})` : '';
-    return new LoupeError('WORKSPACE_NOT_OPEN', `Cannot open ${abs}: ${err.code === 'EROFS' ? 'the disk is read-only' : 'permission denied'}${where}.`, {
+  const where = err.path && err.path !== abs ? ` (${err.path})` : '';
+  if (err.code === 'EACCES' || err.code === 'EPERM') {
+    return new LoupeError('PERMISSION_DENIED', `Cannot open ${abs}: permission denied${where}.`, {
       action: 'Loupe needs to read and write the workspace file and to write beside it (a lock file and saves); give it access, or copy the workspace to a folder you can write.',
+      details: { errno: err.code, file: err.path ?? abs },
+    });
+  }
+  if (err.code === 'EROFS') {
+    return new LoupeError('READ_ONLY', `Cannot open ${abs} for writing: the disk is read-only${where}.`, {
+      action: `Copy the workspace to a disk you can write and open the copy; \`loupe info --workspace "${abs}"\` reads it where it is.`,
+      details: { errno: err.code, file: err.path ?? abs },
     });
   }
   return e;
@@ -159,9 +228,9 @@ function fsOpenError(e: unknown, abs: string): unknown {
  * by {@link writeFileAtomic}); each can be as large as the workspace. Called with the lock held, so no live Loupe
  * is saving this workspace; files of a process that is still alive are left alone all the same.
  */
-function removeStaleTempFiles(abs: string): void {
-  const dir = path.dirname(abs);
-  const prefix = `.${path.basename(abs)}.`;
+function removeStaleTempFiles(target: string): void {
+  const dir = path.dirname(target);
+  const prefix = `.${path.basename(target)}.`;
   let names: string[];
   try {
     names = fs.readdirSync(dir);
@@ -171,7 +240,7 @@ function removeStaleTempFiles(abs: string): void {
   for (const n of names) {
     if (!n.startsWith(prefix) || !n.endsWith('.tmp')) continue;
     const pid = Number(n.slice(prefix.length, -'.tmp'.length));
-    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || isAlive(pid)) continue;
+    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || pidAlive(pid)) continue;
     fs.rmSync(path.join(dir, n), { force: true });
   }
 }
@@ -187,50 +256,74 @@ export interface OpenOptions {
    * the file or to it; every write method throws. Implies `lock: false`; `create` is refused.
    */
   readOnly?: boolean;
+  /**
+   * Open even though journal entries are damaged: apply every valid entry, set the damaged lines aside in
+   * `<journal>.damaged-<time>` (nothing is deleted), save, and say so in {@link Workspace.notices}.
+   */
+  keepValidJournalEntries?: boolean;
 }
 
 /** An open workspace. Owned by one thread; not safe to share. */
 export class Workspace {
-  private journalFd: number | null = null;
+  private readonly journal: JournalWriter;
   private journalSeq: number;
-  private journalEntries = 0;
   private dirtySinceCheckpoint = false;
   private closed = false;
+  /** Decisions committed while a bulk change runs, re-applied if it rolls back. Null when none runs. */
+  private bulkDecisions: JournalEntry[] | null = null;
+  /** The largest id this process handed out per table (see {@link nextId}). */
+  private readonly idFloor = new Map<AllocatedTable, number>();
+  /** What opening found and repaired (a torn journal line, entries set aside), for the user. */
+  readonly notices: string[] = [];
 
-  private constructor(readonly file: string, readonly db: Db, private readonly locked: boolean, readonly readOnly = false) {
+  private constructor(
+    /** The path as given, made absolute (may be a symlink): what the user sees. */
+    readonly file: string,
+    /** The real file every read and write goes to. */
+    readonly target: string,
+    readonly db: Db,
+    private readonly sql: SqlJsStatic,
+    private readonly lock: HeldLock | null,
+    readonly readOnly = false,
+  ) {
+    this.journal = new JournalWriter(journalPath(target));
     this.journalSeq = Number(this.meta('journal_seq') ?? '0');
   }
 
   /**
    * Opens (or creates) a workspace file: reads it in chunks, checks it is SQLite, migrates it, replays the journal.
    * @throws LoupeError WORKSPACE_MISSING (no file, or no folder to create it in), WORKSPACE_CORRUPT, WORKSPACE_TOO_NEW,
-   *   WORKSPACE_NOT_OPEN (a folder, a pipe, permission denied, read-only disk), CONFLICT (locked by another process)
+   *   WORKSPACE_NOT_OPEN (a folder, a pipe), READ_ONLY (a read-only file or disk), PERMISSION_DENIED, CONFLICT
+   *   (locked by another process), JOURNAL_DAMAGED (an entry cannot be applied; see `keepValidJournalEntries`),
+   *   DISK_FULL (the first save of a new or replayed workspace)
    */
   static async open(file: string, opts: OpenOptions = {}): Promise<Workspace> {
     const abs = path.resolve(file);
+    const target = resolveWorkspaceTarget(abs);
     const SQL = await loadSqlJs();
     const readOnly = !!opts.readOnly;
     if (readOnly && opts.create) throw new LoupeError('BAD_REQUEST', 'A workspace opened to read only cannot be created.');
-    checkWorkspacePath(abs, !!opts.create);
-    const exists = fs.existsSync(abs);
+    checkWorkspacePath(abs, target, !!opts.create);
+    const exists = fs.existsSync(target);
     if (!exists && !opts.create) {
       throw new LoupeError('WORKSPACE_MISSING', `Workspace file not found: ${abs}`, { action: 'Create a new workspace or open another file.' });
     }
-    const lock = opts.lock !== false && !readOnly;
-    if (lock) {
+    if (!readOnly) refuseReadOnlyFile(abs, target);
+    let lock: HeldLock | null = null;
+    if (opts.lock !== false && !readOnly) {
       try {
-        acquireLock(abs);
+        lock = acquireLock(target);
       } catch (e) {
         throw fsOpenError(e, abs);
       }
-      removeStaleTempFiles(abs);
+      removeStaleTempFiles(target);
     }
     try {
       let raw;
       if (exists) {
         let bytes: Uint8Array;
         try {
-          bytes = readFileChunked(abs);
+          bytes = readFileChunked(target);
         } catch (e) {
           throw fsOpenError(e, abs);
         }
@@ -257,23 +350,34 @@ export class Workspace {
         throw new LoupeError('WORKSPACE_CORRUPT', `${path.basename(abs)} cannot be read as SQLite: ${(e as Error).message}`, { action: 'Open another workspace, or create a new one.' });
       }
       const fresh = (db.value<number>('PRAGMA user_version') ?? 0) === 0 && !db.hasTable('meta');
-      migrate(db);
-      if (fresh) {
-        db.tx(() => {
-          const now = Date.now();
-          db.run("INSERT INTO meta (key, value) VALUES ('created_at', ?), ('time_zone', 'UTC'), ('journal_seq', '0')", [String(now)]);
-          for (const p of DEFAULT_PRICES.models) {
-            db.run('INSERT INTO prices (model, input_usd_per_mtok, output_usd_per_mtok, as_of, source) VALUES (?, ?, ?, ?, ?)',
-              [p.model, p.input_usd_per_mtok, p.output_usd_per_mtok, DEFAULT_PRICES.as_of, 'default price table']);
-          }
-        });
+      try {
+        migrate(db);
+        if (fresh) {
+          db.tx(() => {
+            const now = Date.now();
+            db.run("INSERT INTO meta (key, value) VALUES ('created_at', ?), ('time_zone', 'UTC'), ('journal_seq', '0')", [String(now)]);
+            for (const p of DEFAULT_PRICES.models) {
+              db.run('INSERT INTO prices (model, input_usd_per_mtok, output_usd_per_mtok, as_of, source) VALUES (?, ?, ?, ?, ?)',
+                [p.model, p.input_usd_per_mtok, p.output_usd_per_mtok, DEFAULT_PRICES.as_of, 'default price table']);
+            }
+          });
+        }
+      } catch (e) {
+        db.close();
+        throw e;
       }
-      const ws = new Workspace(abs, db, lock, readOnly);
-      ws.replayJournal();
-      if ((fresh || !exists) && !readOnly) ws.checkpoint();
+      const ws = new Workspace(abs, target, db, SQL, lock, readOnly);
+      try {
+        ws.replayJournal(!!opts.keepValidJournalEntries);
+        if ((fresh || !exists) && !readOnly) ws.checkpoint();
+      } catch (e) {
+        ws.journal.close();
+        db.close();
+        throw e;
+      }
       return ws;
     } catch (e) {
-      if (lock) fs.rmSync(lockPath(abs), { force: true });
+      lock?.release();
       throw e;
     }
   }
@@ -290,7 +394,7 @@ export class Workspace {
 
   /** Size of the workspace file on disk, in bytes (0 before the first save). */
   fileBytes(): number {
-    try { return fs.statSync(this.file).size; } catch { return 0; }
+    try { return fs.statSync(this.target).size; } catch { return 0; }
   }
 
   /** Estimated size of the database in memory, in bytes (page_count × page_size). */
@@ -299,48 +403,166 @@ export class Workspace {
   }
 
   /**
-   * Commits a small change durably: the statements run in one transaction, are appended to the journal and fsynced,
-   * then the transaction commits. Returns after the change is on disk (typically a few ms).
-   * @throws whatever the statements throw (nothing is journaled then); fs errors from the journal write (rolled back)
+   * The next id for a table whose ids the store allocates: one above both the largest id in the table and the
+   * largest this process handed out, so no rollback can make an id be handed out twice.
+   */
+  nextId(table: AllocatedTable): number {
+    const inTable = (this.db.value<number>(`SELECT coalesce(max(id), 0) FROM ${table}`) ?? 0) + 1;
+    const id = Math.max(inTable, (this.idFloor.get(table) ?? 0) + 1);
+    this.idFloor.set(table, id);
+    return id;
+  }
+
+  /** Whether a bulk change (an import) is running. */
+  get bulkRunning(): boolean {
+    return this.bulkDecisions !== null;
+  }
+
+  /**
+   * Commits a small change durably: the statements run in one transaction (a savepoint when an import's transaction
+   * is open), are appended to the journal and fsynced, then the transaction commits. Returns after the change is on
+   * disk (typically a few ms). While an import runs, the change is also kept to be applied again should the import
+   * roll back (see the file's doc comment).
+   * @throws whatever the statements throw (nothing is journaled then); DISK_FULL / READ_ONLY / PERMISSION_DENIED
+   *   when the journal cannot be written (the change is rolled back, the journal cut back to its last whole entry)
    */
   commit(stmts: JournalStmt[]): void {
     this.assertWritable();
-    const seq = this.journalSeq + 1;
+    const entry: JournalEntry = { seq: this.journalSeq + 1, stmts };
     this.db.tx(() => {
-      for (const [sql, params] of stmts) this.db.run(sql, params ?? undefined);
-      this.db.run("INSERT INTO meta (key, value) VALUES ('journal_seq', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [String(seq)]);
-      this.appendJournal({ seq, stmts });
+      this.applyStmts(entry);
+      try {
+        this.journal.append(entry);
+      } catch (e) {
+        throw asWriteError(e, this.journal.file, 'decision');
+      }
     });
-    this.journalSeq = seq;
+    this.journalSeq = entry.seq;
     this.dirtySinceCheckpoint = true;
+    this.bulkDecisions?.push(entry);
+  }
+
+  private applyStmts(entry: JournalEntry): void {
+    for (const [sql, params] of entry.stmts) this.db.run(sql, params ?? undefined);
+    this.db.run("INSERT INTO meta (key, value) VALUES ('journal_seq', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [String(entry.seq)]);
   }
 
   /**
    * Runs a large change (an import) in one transaction and saves the whole file when it commits. Nothing of a failed
-   * or cancelled change remains, in memory or on disk.
+   * or cancelled change remains, in memory or on disk; decisions committed while it ran remain, with their ids.
+   * Before committing, the free space for the save is checked, so a full disk refuses the change instead of
+   * committing one that cannot be saved.
+   * @throws what `fn` throws; DISK_FULL (no room for the save: nothing imported); IMPORT_BUSY (another one runs)
    */
   async bulk<T>(fn: (db: Db) => Promise<T>): Promise<T> {
     this.assertWritable();
-    const result = await this.db.txAsync(() => fn(this.db));
-    this.checkpoint();
+    if (this.bulkDecisions) throw new LoupeError('IMPORT_BUSY', 'Another import is running.', { action: 'Wait for it to finish or cancel it.' });
+    this.bulkDecisions = [];
+    let result: T;
+    try {
+      result = await this.db.txAsync(async () => {
+        const r = await fn(this.db);
+        this.checkSpaceForSave();
+        return r;
+      });
+    } catch (e) {
+      const redo = this.bulkDecisions;
+      this.bulkDecisions = null;
+      hook('bulk.rolledBack', { decisions: redo.length });
+      try {
+        this.reapply(redo);
+      } catch {
+        // Should a decision not apply again in memory, rebuild memory the way a restart would: the file plus the
+        // journal, which holds every one of them.
+        if (!this.closed) this.reloadFromDisk();
+      }
+      throw e;
+    }
+    this.bulkDecisions = null;
+    hook('bulk.committed');
+    try {
+      this.checkpoint();
+    } catch (e) {
+      // The change committed in memory but could not be saved: go back to the file and the journal, so the refused
+      // change leaves the workspace as it was, with every confirmed decision.
+      this.reloadFromDisk();
+      throw e;
+    }
     return result;
+  }
+
+  /** Applies again, in order, decisions whose effect a rolled-back import took with it. */
+  private reapply(entries: JournalEntry[]): void {
+    for (const entry of entries) this.db.tx(() => this.applyStmts(entry));
+  }
+
+  /**
+   * Refuses (DISK_FULL) when the disk cannot hold a new copy of the workspace, so a save cannot fail for space
+   * after an import committed. File systems without statfs are not checked.
+   */
+  private checkSpaceForSave(): void {
+    let free: number;
+    try {
+      const s = fs.statfsSync(path.dirname(this.target));
+      free = s.bavail * s.bsize;
+    } catch {
+      return;
+    }
+    const need = this.memoryBytes() + SAVE_SPACE_MARGIN;
+    if (free >= need) return;
+    const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
+    throw new LoupeError('DISK_FULL',
+      `Not enough disk space to save the workspace with this import: it needs about ${mb(need)} free on ${path.dirname(this.target)}, and ${mb(free)} are free. Nothing was imported; every confirmed decision is kept.`,
+      { action: 'Free some space on that disk, then import the file again.', details: { errno: 'ENOSPC', needed_bytes: need, free_bytes: free } });
+  }
+
+  /**
+   * Replaces the database in memory with the file on disk plus the journal (after a change that could not be
+   * saved). Anything not journaled since the last save is dropped; everything confirmed stays.
+   */
+  private reloadFromDisk(): void {
+    const bytes = readFileChunked(this.target);
+    this.db.replace(new this.sql.Database(bytes));
+    this.db.exec('PRAGMA journal_mode = MEMORY; PRAGMA temp_store = MEMORY;');
+    migrate(this.db);
+    const seqInMemory = this.journalSeq;
+    this.journalSeq = Number(this.meta('journal_seq') ?? '0');
+    const entries = readJournal(this.journal.file).lines;
+    for (const l of entries) {
+      if (l.kind !== 'entry' || l.entry.seq <= this.journalSeq) continue;
+      this.db.tx(() => this.applyStmts(l.entry));
+      this.journalSeq = l.entry.seq;
+    }
+    this.journalSeq = Math.max(this.journalSeq, seqInMemory);
+    this.dirtySinceCheckpoint = this.journal.entries > 0 || entries.length > 0;
   }
 
   /** Number of journal entries since the last checkpoint. */
   get pendingJournalEntries(): number {
-    return this.journalEntries;
+    return this.journal.entries;
   }
 
   /**
    * Saves the whole database to disk atomically and empties the journal. Entries written between the save and the
    * truncation are harmless: they carry seq numbers the file already has, so replay skips them.
+   * @throws LoupeError IMPORT_BUSY while an import's transaction is open (it saves when it ends); READ_ONLY when
+   *   the file was made read-only meanwhile (it is not rewritten); DISK_FULL / PERMISSION_DENIED from the write
+   *   (the file on disk and the journal are untouched)
    */
   checkpoint(): void {
     this.assertWritable();
+    if (this.db.inTransaction) {
+      throw new LoupeError('IMPORT_BUSY', 'The workspace is saved when the running import ends.', { action: 'Wait for the import to finish.' });
+    }
+    refuseReadOnlyFile(this.file, this.target, 'save');
     const bytes = this.db.raw.export();
-    this.db.exec('PRAGMA journal_mode = MEMORY; PRAGMA temp_store = MEMORY;');
-    writeFileAtomic(this.file, bytes);
-    this.truncateJournal();
+    try {
+      writeFileAtomic(this.target, bytes);
+    } catch (e) {
+      throw asWriteError(e, this.target, 'save');
+    }
+    hook('save.renamed');
+    this.journal.reset();
     this.dirtySinceCheckpoint = false;
   }
 
@@ -349,17 +571,21 @@ export class Workspace {
     return this.dirtySinceCheckpoint;
   }
 
-  /** Checkpoints when needed and releases the file. Safe to call twice. */
+  /**
+   * Checkpoints when needed and releases the file. Safe to call twice. With an import's transaction still open the
+   * import is abandoned (it rolls back with the closed database) and no save is made: the journal already holds
+   * every confirmed decision and the next open replays it.
+   * @throws the save's error (the file is released all the same)
+   */
   close(): void {
     if (this.closed) return;
     try {
-      if (this.dirtySinceCheckpoint) this.checkpoint();
+      if (this.dirtySinceCheckpoint && !this.readOnly && !this.db.inTransaction) this.checkpoint();
     } finally {
       this.closed = true;
-      if (this.journalFd !== null) fs.closeSync(this.journalFd);
-      this.journalFd = null;
+      this.journal.close();
       this.db.close();
-      if (this.locked) fs.rmSync(lockPath(this.file), { force: true });
+      this.lock?.release();
     }
   }
 
@@ -374,53 +600,74 @@ export class Workspace {
     }
   }
 
-  private appendJournal(entry: { seq: number; stmts: JournalStmt[] }): void {
-    if (this.journalFd === null) this.journalFd = fs.openSync(journalPath(this.file), 'a');
-    const line = Buffer.from(`${JSON.stringify(entry)}\n`, 'utf8');
-    let off = 0;
-    while (off < line.length) off += fs.writeSync(this.journalFd, line, off, line.length - off);
-    fs.fdatasyncSync(this.journalFd);
-    this.journalEntries++;
-  }
-
-  private truncateJournal(): void {
-    if (this.journalFd !== null) {
-      fs.closeSync(this.journalFd);
-      this.journalFd = null;
+  /**
+   * Applies journal entries newer than the file's journal_seq, then (writable) saves and empties the journal.
+   * - A torn last line is an append that never returned: never confirmed, ignored.
+   * - A torn line in the middle (an append cut by a full disk, in a version that did not cut it back) whose later
+   *   lines are all whole is skipped, and a notice says so; a whole entry written after the torn part on the same
+   *   line is recovered.
+   * - A damaged entry (altered bytes, wrong shape, statements that fail) refuses the open with JOURNAL_DAMAGED naming
+   *   its line and what would be kept, unless `keepValid`: then every valid entry is applied, the journal is copied
+   *   aside, and a notice names what was kept and where the damaged lines are.
+   */
+  private replayJournal(keepValid: boolean): void {
+    const jp = this.journal.file;
+    const read = readJournal(jp);
+    if (read.lines.length === 0) {
+      if (!this.readOnly && fs.existsSync(jp)) this.journal.reset();
+      return;
     }
-    fs.rmSync(journalPath(this.file), { force: true });
-    this.journalEntries = 0;
-  }
-
-  /** Applies journal entries newer than the file's journal_seq. A torn last line (crash mid-append) was never confirmed and is ignored. */
-  private replayJournal(): void {
-    const jp = journalPath(this.file);
-    if (!fs.existsSync(jp)) return;
-    const text = fs.readFileSync(jp, 'utf8');
-    const lines = text.split('\n');
-    let applied = 0;
-    for (let i = 0; i < lines.length; i++) {
-      const l = lines[i]!;
-      if (!l.trim()) continue;
-      let entry: { seq: number; stmts: JournalStmt[] };
-      try {
-        entry = JSON.parse(l) as { seq: number; stmts: JournalStmt[] };
-      } catch {
-        if (i >= lines.length - 2) break; // the torn tail of an append that never returned
-        throw new LoupeError('WORKSPACE_CORRUPT', `The journal ${path.basename(jp)} is damaged at line ${i + 1}.`, { action: 'Open another workspace, or move the journal file aside to open the last saved state.' });
+    const body = read.tornTail ? read.lines.slice(0, -1) : read.lines;
+    const problems: Array<{ line: number; reason: string }> = [];
+    const tornSkipped: number[] = [];
+    const startSeq = this.journalSeq;
+    for (let i = 0; i < body.length; i++) {
+      const l = body[i]!;
+      if (l.kind === 'torn') {
+        if (body.slice(i + 1).every((x) => x.kind === 'entry')) tornSkipped.push(l.line);
+        else problems.push({ line: l.line, reason: 'it is cut off (a torn write) and other damaged lines follow it' });
+      } else if (l.kind === 'entry' && l.recovered) {
+        tornSkipped.push(l.line);
       }
-      if (entry.seq <= this.journalSeq) continue;
-      this.db.tx(() => {
-        for (const [sql, params] of entry.stmts) this.db.run(sql, params ?? undefined);
-        this.db.run("INSERT INTO meta (key, value) VALUES ('journal_seq', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [String(entry.seq)]);
-      });
-      this.journalSeq = entry.seq;
-      applied++;
+    }
+    let applied = 0;
+    for (const l of body) {
+      if (l.kind === 'damaged') {
+        problems.push({ line: l.line, reason: l.reason });
+        continue;
+      }
+      if (l.kind !== 'entry' || l.entry.seq <= this.journalSeq) continue;
+      try {
+        this.db.tx(() => this.applyStmts(l.entry));
+        this.journalSeq = l.entry.seq;
+        applied++;
+      } catch (e) {
+        problems.push({ line: l.line, reason: `its statements fail: ${e instanceof Error ? e.message : String(e)}` });
+      }
+    }
+    problems.sort((a, b) => a.line - b.line);
+    const name = path.basename(jp);
+    if (problems.length > 0 && !keepValid) {
+      const list = problems.slice(0, 5).map((p) => `line ${p.line} (${p.reason})`).join('; ');
+      throw new LoupeError('JOURNAL_DAMAGED',
+        `The journal ${name} beside the workspace has ${problems.length === 1 ? 'a damaged entry' : `${problems.length} damaged entries`}: ${list}${problems.length > 5 ? '; …' : ''}. ${applied} other entr${applied === 1 ? 'y is' : 'ies are'} valid (decisions newer than the last save).`,
+        {
+          action: `Keep every valid entry: run \`npx loupe repair --workspace "${this.file}"\`${this.readOnly ? ' after closing the app that has it open' : ' (or choose "Keep the valid entries")'}. The ${applied} valid entr${applied === 1 ? 'y is' : 'ies are'} applied and saved; the journal is kept aside as ${name}.damaged-<time>, not deleted.`,
+          details: { journal: jp, damaged: problems, valid_entries: applied, last_saved_seq: startSeq },
+        });
+    }
+    if (tornSkipped.length > 0) {
+      this.notices.push(`The journal had a torn write at line ${tornSkipped.join(', ')} (an append cut off when the disk was full or the process stopped; it was never confirmed). It was skipped and every whole entry was kept (${applied} applied).`);
     }
     // Read only: the replayed state lives in memory; the journal belongs to whoever has the file open.
     if (this.readOnly) return;
-    if (applied > 0) this.checkpoint();
-    else this.truncateJournal();
+    if (problems.length > 0) {
+      const aside = `${jp}.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+      fs.copyFileSync(jp, aside);
+      this.notices.push(`Kept ${applied} valid journal entr${applied === 1 ? 'y' : 'ies'}; set aside ${problems.length} damaged (${problems.map((p) => `line ${p.line}: ${p.reason}`).join('; ')}). The whole journal was copied to ${path.basename(aside)}.`);
+    }
+    if (applied > 0 || problems.length > 0 || tornSkipped.length > 0) this.checkpoint();
+    else this.journal.reset();
   }
 }
 

@@ -45,9 +45,17 @@ function takeToken(): string {
   try { return sessionStorage.getItem(TOKEN_KEY) ?? ''; } catch { return ''; }
 }
 
+/** Names this page to the server, so the store serves it by its own use, not behind other windows or scripts. */
+function pageId(): string {
+  const a = new Uint8Array(12);
+  crypto.getRandomValues(a);
+  return Array.from(a, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
 class HttpClient implements LoupeApi {
   private es: EventSource | null = null;
   private readonly listeners = new Map<string, Set<(p: unknown) => void>>();
+  private readonly page = pageId();
 
   constructor(readonly token: string) {}
 
@@ -56,7 +64,7 @@ class HttpClient implements LoupeApi {
     try {
       res = await fetch(`/api/call/${encodeURIComponent(method)}`, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'X-Loupe-Token': this.token },
+        headers: { 'Content-Type': 'application/json', 'X-Loupe-Token': this.token, 'X-Loupe-Client': this.page },
         body: JSON.stringify(params ?? {}),
       });
     } catch (e) {
@@ -104,6 +112,13 @@ class HttpClient implements LoupeApi {
     const res = await fetch('/api/session', { headers: { 'X-Loupe-Token': this.token } });
     const body = (await readJson(res)) as Partial<StartupState> & { ok?: false; error?: LoupeErrorData | null };
     if (!res.ok && isErrorData(body.error)) return { mode: 'browser', workspace: null, error: body.error };
+    return { mode: 'browser', workspace: body.workspace ?? null, error: body.error ?? null };
+  }
+
+  /** Reopens the workspace refused with JOURNAL_DAMAGED, keeping every valid journal entry. */
+  async keepValidJournal(): Promise<StartupState> {
+    const res = await fetch('/api/session/keep-valid-journal', { method: 'POST', headers: { 'X-Loupe-Token': this.token } });
+    const body = (await readJson(res)) as Partial<StartupState> & { error?: LoupeErrorData | null };
     return { mode: 'browser', workspace: body.workspace ?? null, error: body.error ?? null };
   }
 
@@ -175,6 +190,8 @@ export interface AppClient extends LoupeApi {
   openAnother: (() => Promise<void>) | null;
   /** Browser mode: told `false` when the event stream to `loupe serve` drops and `true` when it is back. */
   onConnection(cb: (up: boolean) => void): () => void;
+  /** The blocking screen's "Keep the valid entries" for a workspace refused with JOURNAL_DAMAGED. */
+  keepValidJournal(): Promise<StartupState>;
   /** Electron only: subscribes to menu/dialog events from the shell; a no-op in browser mode. */
   onShell<E extends keyof ShellEventMap>(event: E, cb: (payload: ShellEventMap[E]) => void): () => void;
 }
@@ -195,6 +212,7 @@ export function createClient(): AppClient {
       openAnother: async () => { unwrap(await b.openWorkspace(), 'Opening a workspace'); },
       onShell: (e, cb) => b.on(e, cb),
       onConnection: () => () => undefined,
+      keepValidJournal: async () => ({ ...unwrap<StartupState>(await b.keepValidJournal(), 'Keeping the valid journal entries'), mode: 'electron' }),
     };
   }
   const h = new HttpClient(takeToken());
@@ -212,6 +230,7 @@ export function createClient(): AppClient {
     openAnother: null,
     onShell: () => () => undefined,
     onConnection: (cb) => h.onConnection(cb),
+    keepValidJournal: () => h.keepValidJournal(),
   };
 }
 

@@ -17,6 +17,7 @@ import { ReportScreen } from './review/report-screen';
 import { ReviewArea } from './review/review-area';
 import { TicketsScreen } from './tickets-screen';
 import { TimeZoneSelect } from './time-zone-select';
+import { DurabilityBanner } from './durability/status-banner';
 
 type Route = 'records' | 'tickets' | 'import' | 'review' | 'edge-cases' | 'report' | 'metrics';
 const NAV: Array<{ route: Route; label: string; key: string; alt: string }> = [
@@ -35,14 +36,18 @@ export function App({ client }: { client: AppClient }) {
   useEffect(() => {
     client.startup().then((s) => setState({ workspace: s.workspace, error: s.error }), (e: unknown) => setState({ workspace: null, error: asErrorData(e) }));
     // Electron: File ▸ New / Open replace the workspace (or report why it failed to open).
-    return client.onShell('shell.workspaceChanged', (s) => setState({ workspace: s.workspace, error: s.error }));
+    const offShell = client.onShell('shell.workspaceChanged', (s) => setState({ workspace: s.workspace, error: s.error }));
+    // A store that could not be kept running: nothing works any more, so the blocking screen says what to do.
+    const offStore = client.on('store.status', (s) => { if (s.state === 'failed') setState({ workspace: null, error: s.error }); });
+    return () => { offShell(); offStore(); };
   }, [client]);
   const openAnother = client.openAnother ? () => { void client.openAnother?.(); } : null;
+  const keepValid = () => client.keepValidJournal().then((s) => setState({ workspace: s.workspace, error: s.error }), (e: unknown) => setState({ workspace: null, error: asErrorData(e) }));
 
   if (!state) return <div className="boot" aria-busy="true">Opening workspace…</div>;
   if (state.error || !state.workspace) {
     const error = state.error ?? { code: 'WORKSPACE_NOT_OPEN' as const, message: 'No workspace is open.', action: 'Start Loupe with --workspace <file>.' };
-    return <ErrorScreen error={error} mode={client.mode} onOpenAnother={openAnother} />;
+    return <ErrorScreen error={error} mode={client.mode} onOpenAnother={openAnother} onKeepValidJournal={error.code === 'JOURNAL_DAMAGED' ? keepValid : null} />;
   }
   return (
     <ErrorBoundary mode={client.mode}>
@@ -148,6 +153,7 @@ function Shell() {
       </nav>
       <div className="content">
         <WorkspaceHeader />
+        <DurabilityBanner />
         {!connected && (
           <div className="banner" role="alert">
             Loupe is not reachable. Is <code>loupe serve</code> still running? This page reconnects by itself when it is back.

@@ -11,6 +11,11 @@ const TITLES: Partial<Record<LoupeErrorData['code'], string>> = {
   WORKSPACE_MISSING: 'This workspace file does not exist',
   WORKSPACE_NOT_OPEN: 'No workspace is open',
   UNAUTHORIZED: 'This page cannot reach your workspace',
+  JOURNAL_DAMAGED: 'The journal of this workspace has damaged entries',
+  READ_ONLY: 'This workspace is read-only',
+  PERMISSION_DENIED: 'Loupe may not write this workspace',
+  DISK_FULL: 'The disk is full',
+  STORE_RESTARTED: 'The store keeps stopping',
 };
 
 /** The text "Copy error" puts on the clipboard: code, message, next step and details, one per line. */
@@ -25,8 +30,13 @@ export function errorReport(e: LoupeErrorData, mode: string): string {
 }
 
 /** A full-window screen: nothing else works until the user picks another workspace. */
-export function ErrorScreen({ error, mode, onOpenAnother }: { error: LoupeErrorData; mode: 'browser' | 'electron'; onOpenAnother: (() => void) | null }) {
+export function ErrorScreen({ error, mode, onOpenAnother, onKeepValidJournal = null }: {
+  error: LoupeErrorData; mode: 'browser' | 'electron'; onOpenAnother: (() => void) | null;
+  /** JOURNAL_DAMAGED: reopen keeping every valid journal entry. */
+  onKeepValidJournal?: (() => Promise<void>) | null;
+}) {
   const [copied, setCopied] = useState<'yes' | 'failed' | null>(null);
+  const [keeping, setKeeping] = useState(false);
   const copy = async () => {
     try {
       await navigator.clipboard.writeText(errorReport(error, mode));
@@ -50,6 +60,11 @@ export function ErrorScreen({ error, mode, onOpenAnother }: { error: LoupeErrorD
         )}
         <div className="row-gap">
           <button type="button" className="btn" onClick={() => void copy()} autoFocus>Copy error</button>
+          {onKeepValidJournal && (
+            <button type="button" className="btn primary" disabled={keeping} onClick={() => { setKeeping(true); void onKeepValidJournal().finally(() => setKeeping(false)); }}>
+              {keeping ? 'Keeping the valid entries…' : 'Keep the valid entries'}
+            </button>
+          )}
           {onOpenAnother && <button type="button" className="btn primary" onClick={onOpenAnother}>Open another…</button>}
           <span className="muted small" role="status">{copied === 'yes' ? 'Copied to the clipboard.' : copied === 'failed' ? 'The clipboard is not available; select the message above instead.' : ''}</span>
         </div>

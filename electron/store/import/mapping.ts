@@ -19,7 +19,7 @@ import {
 import { PRESETS, presetByName } from './presets';
 import { SYNONYMS, kindScores } from './presets/synonyms';
 import {
-  detectTimestampUnit, durationUnitFromFieldName, isMissing, isValueError, parseDurationMs, parseNumber, parseTimestamp, toIdText,
+  detectTimestampUnit, durationUnitFromFieldName, holdsTimes, isMissing, isValueError, parseDurationMs, parseNumber, parseTimestamp, toIdText,
 } from './values';
 
 /** One stored row. Keys are column names of the table for `kind`; values are converted (see module doc). */
@@ -308,7 +308,9 @@ function prune(v: unknown, used: ReadonlySet<string>, prefix: string): unknown {
     const y = prune(x, used, prefix ? `${prefix}.${k}` : k);
     if (y === undefined) continue;
     if (y !== null && typeof y === 'object' && !Array.isArray(y) && Object.keys(y).length === 0 && !(x !== null && typeof x === 'object' && Object.keys(x).length === 0)) continue;
-    out[k] = y;
+    // A field named __proto__ is data: kept as an own property (plain assignment would set the prototype and drop it).
+    if (k === '__proto__') Object.defineProperty(out, k, { value: y, enumerable: true, writable: true, configurable: true });
+    else out[k] = y;
     n++;
   }
   return n || !prefix ? out : undefined;
@@ -435,8 +437,7 @@ export function buildMapper(preset: string, sample: Record<string, unknown>[], o
           if (d.note) notes.push(`${label} ← ${d.note}${d.unit === 'auto' ? ' (epoch numbers: seconds, ms, µs or ns told apart by magnitude)' : ''}`);
           // An auto-detected column whose values are not times (durations, counts) is dropped, not rejected.
           if (r.type === 'paths' && !isDeclared(p, plan.kind, f) && options.mapping?.[f] === undefined && options.mapping?.[key] === undefined) {
-            const parsed = values.filter((v) => parseTimestamp(v, { timeZone, unit: d.unit ?? 'auto' }).ok);
-            if (parsed.length < values.length / 2) {
+            if (!holdsTimes(values, timeZone, d.unit ?? 'auto')) {
               plan.fields.delete(f);
               notes.push(`${label}: ${srcName} does not hold times (e.g. ${shown(values[0])}); left unmapped`);
             }

@@ -15,6 +15,7 @@ import { MAX_WORKSPACE_BYTES, type Workspace } from '../workspace';
 import { buildMapper, choosePreset, listPaths, type MappedRow, type Mapper } from './mapping';
 import { linkRecords } from './linking';
 import { detectSource, ImportFileError, readRecords, type DetectedSource } from './read';
+import { hookAsync } from '../test-hooks';
 
 /** Rejected (and in-file duplicate) rows kept in the summary and the import history; the counts are always complete. */
 const MAX_REJECTS_KEPT = 1000;
@@ -195,6 +196,11 @@ export interface RunImportHooks {
   /** Called at most every `progressEveryMs` with running totals. */
   onProgress?: (p: ImportProgress) => void;
   progressEveryMs?: number;
+  /**
+   * Called once reading is done, before linking and saving: from here on the signal is no longer honoured (the
+   * import is being written and finishes), so a late cancel can say so instead of promising a rollback.
+   */
+  onCommitting?: () => void;
 }
 
 /**
@@ -332,6 +338,7 @@ export async function runImport(ws: Workspace, file: string, options: ImportOpti
           for (const r of m.rejects) reject(r);
           for (const row of m.rows) insert(row, rec.line);
         }
+        await hookAsync('import.batch', { records: recordsRead });
         const now = Date.now();
         if (now - lastProgress >= every) {
           lastProgress = now;
@@ -343,6 +350,8 @@ export async function runImport(ws: Workspace, file: string, options: ImportOpti
         }
       }
       if (hooks.signal?.aborted) throw new LoupeError('IMPORT_CANCELLED', 'The import was cancelled; the workspace is unchanged.');
+      hooks.onCommitting?.();
+      await hookAsync('import.linking');
       if (recordsRead === 0) {
         throw new LoupeError('IMPORT_EMPTY', `${fileName} has no records.`, { action: 'Choose another file.' });
       }

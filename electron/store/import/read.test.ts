@@ -487,12 +487,17 @@ describe('records that cannot be read are rejected, reading goes on', () => {
     expect(pr.records.map((x) => x.record.id)).toEqual([1, 2]);
   });
 
-  it('a cut last JSONL line says the file may be truncated', async () => {
-    const p = await write('cut-last.jsonl', '{"id":1}\n{"id":2}\n{"id":');
-    const r = await readAll(p);
+  it('a JSONL file cut inside its last record (inside a quoted string or between tokens) is refused as truncated', async () => {
+    for (const [name, text, line] of [['cut-last.jsonl', '{"id":1}\n{"id":2}\n{"id":', 3], ['cut-string.jsonl', '{"id":1}\n{"id":2,"text":"half a sen', 2]] as const) {
+      const e = await fileError(async () => readAll(await write(name, text)));
+      expect(e.code).toBe('TRUNCATED');
+      expect(e.line).toBe(line);
+      expect(e.message).toMatch(new RegExp(`^${name.replace('.', '\\.')}: line ${line} ends mid-record \\(.*\\): the file is truncated$`));
+    }
+    // A last line without a line break that is whole but bad is a reject, not a truncation.
+    const r = await readAll(await write('bad-last.jsonl', '{"id":1}\n{"id":2}\n{"id":3,}'));
     expect(r.records).toHaveLength(2);
     expect(r.rejects[0]!.line).toBe(3);
-    expect(r.rejects[0]!.reason).toContain('the last line has no line break: the file may be truncated');
   });
 
   it('JSON array items that are not objects are rejected with their record number', async () => {
@@ -518,13 +523,11 @@ describe('records that cannot be read are rejected, reading goes on', () => {
     ]);
   });
 
-  it('an unclosed quote at the end of a CSV is rejected with its line', async () => {
-    const p = await write('open-quote.csv', 'id,text\n1,fine\n2,"never closed\nmore\n');
-    const r = await readAll(p);
-    expect(r.records.map((x) => x.record.id)).toEqual(['1']);
-    expect(r.rejects).toHaveLength(1);
-    expect(r.rejects[0]!.line).toBe(3);
-    expect(r.rejects[0]!.reason).toContain('never closed before the end of the file');
+  it('a CSV whose last quoted field is never closed (a cut file) is refused as truncated, naming the line', async () => {
+    const e = await fileError(async () => readAll(await write('open-quote.csv', 'id,text\n1,fine\n2,"never closed\nmore\n')));
+    expect(e.code).toBe('TRUNCATED');
+    expect(e.line).toBe(3);
+    expect(e.message).toBe('open-quote.csv: the quoted field starting on line 3 is never closed before the end of the file: the file is truncated (or a quote is unbalanced)');
   });
 });
 

@@ -18,6 +18,7 @@ import { pipeline, Transform, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import Papa from 'papaparse';
 import { InvalidEncodingError, StrictStreamDecoder, Utf8StreamValidator, detectEncoding } from './encoding';
+import { badTextProblem, checkedParse, depthProblem, endsEarly, jsonDepth, MAX_JSON_DEPTH, mayHoldBadText, mayNestDeeperThan, parsesAsJson, replaceBareNonFinite, type RecordProblem } from './json-safety';
 
 export type SourceFormat = 'jsonl' | 'json-array' | 'json-path' | 'csv';
 export type CsvDelimiter = ',' | ';' | '\t' | '|';
@@ -137,6 +138,18 @@ export const MAX_WHOLE_JSON_BYTES = 512_000_000;
 /** The longest JSONL line or CSV record we hold in memory (same V8 string ceiling). */
 export const MAX_RECORD_BYTES = 512_000_000;
 
+/**
+ * A gzip file is refused as a decompression bomb once it has expanded past {@link BOMB_MIN_BYTES} at more than
+ * {@link BOMB_RATIO} times the compressed bytes read (log exports compress 4-15 times; a bomb 1,000 times), or past
+ * {@link MAX_DECOMPRESSED_BYTES} at any ratio (more text than a workspace can hold). Checked as the stream is read,
+ * so a bomb is refused within seconds, before it is expanded.
+ */
+export const BOMB_RATIO = 100;
+export const BOMB_MIN_BYTES = 32 * 1024 * 1024;
+export const MAX_DECOMPRESSED_BYTES = 8 * 1024 ** 3;
+/** Growth of the process's memory while one file is read beyond which reading stops (bytes). */
+export const MAX_READ_MEMORY_GROWTH = 3 * 1024 ** 3;
+
 const DELIMITERS: readonly CsvDelimiter[] = [',', ';', '\t', '|'];
 
 function abortError(file: FileRef): DOMException {
@@ -205,10 +218,27 @@ async function* rawChunks(
 ): AsyncGenerator<Buffer> {
   throwIfAborted(signal, file);
   const { stream, disk } = openBytes(file, compression, chunkBytes);
+  const rss0 = process.memoryUsage.rss();
+  let expanded = 0;
+  let nextMemoryCheck = 64 * 1024 * 1024;
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       progress.bytesRead = disk.bytesRead;
       throwIfAborted(signal, file);
+      expanded += chunk.length;
+      if (compression === 'gzip' && ((expanded > BOMB_MIN_BYTES && expanded > BOMB_RATIO * disk.bytesRead) || expanded > MAX_DECOMPRESSED_BYTES)) {
+        throw new ImportFileError('UNREADABLE', file,
+          `${name(file)} expands to more than ${formatBytes(expanded)} from ${formatBytes(disk.bytesRead)} of gzip data read so far (${Math.round(expanded / Math.max(1, disk.bytesRead))}:1; log exports compress about 4-15:1): a decompression bomb, or more text than a workspace can hold. Refused before expanding it further.`,
+          { action: 'Check where the file came from. If it is real data, split it into smaller files (by date) and import those.' });
+      }
+      if (expanded > nextMemoryCheck) {
+        nextMemoryCheck = expanded + 64 * 1024 * 1024;
+        const grown = process.memoryUsage.rss() - rss0;
+        if (grown > MAX_READ_MEMORY_GROWTH) {
+          throw new ImportFileError('UNREADABLE', file, `${name(file)}: reading it took ${formatBytes(grown)} more memory after ${formatBytes(expanded)} of text (the limit is ${formatBytes(MAX_READ_MEMORY_GROWTH)}); refused.`,
+            { action: 'Split the file into smaller files and import those, or export it as JSONL (one record per line).' });
+        }
+      }
       yield chunk;
     }
     progress.bytesRead = disk.bytesRead;
@@ -351,6 +381,90 @@ async function readWholeText(file: FileRef, src: DetectedSource, limit: number, 
   return parts.join('');
 }
 
+/** Marks a bare NaN/Infinity of a whole JSON document, so the record holding it is rejected rather than the file. */
+const BARE_MARK = '\u0000loupe-bare-non-finite\u0000';
+
+/**
+ * Parses a whole JSON document so that a bad value fails its record only: raw NUL characters and Python's bare
+ * NaN/Infinity are kept parseable (marked), and `check` tells, per record, whether it holds one, a lone surrogate,
+ * or nesting deeper than {@link MAX_JSON_DEPTH}. Scans only run when a cheap test on the text says they may find
+ * something.
+ */
+function parseCheckedWholeJson(raw: string, file: FileRef): { doc: unknown; check: (record: Record<string, unknown>) => RecordProblem | null } {
+  let text = raw.includes('\u0000') ? raw.replaceAll('\u0000', '\\u0000') : raw;
+  let bare = false;
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (err) {
+    const r = replaceBareNonFinite(text, JSON.stringify(BARE_MARK));
+    let parsed = false;
+    if (r) {
+      try {
+        doc = JSON.parse(r.text);
+        parsed = true;
+        bare = true;
+        text = r.text;
+      } catch { /* invalid for another reason too */ }
+    }
+    if (!parsed) doc = parseWholeJson(text, file, err as Error);
+  }
+  const deep = jsonDepth(text, MAX_JSON_DEPTH + 2) > MAX_JSON_DEPTH + 1;
+  const textual = bare || mayHoldBadText(text);
+  return {
+    doc,
+    check: (record) => {
+      if (deep) {
+        const d = valueDepth(record, MAX_JSON_DEPTH);
+        if (d > MAX_JSON_DEPTH) return depthProblem(d);
+      }
+      if (bare) {
+        const b = bareInRecord(record);
+        if (b) return b;
+      }
+      return textual ? badTextProblem(record) : null;
+    },
+  };
+}
+
+/** The bare NaN/Infinity problem of a record holding the marker, naming the field; null when it holds none. */
+function bareInRecord(record: Record<string, unknown>): RecordProblem | null {
+  const stack: Array<{ v: unknown; path: string }> = [{ v: record, path: '' }];
+  while (stack.length) {
+    const { v, path } = stack.pop()!;
+    if (v === BARE_MARK) return { field: path || null, reason: `${path ? `${path}: ` : ''}a bare NaN or Infinity is not valid JSON (Python's json.dumps writes them for float('nan') and float('inf')): write null for a missing number` };
+    if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) stack.push({ v: x, path: path ? `${path}.${k}` : k });
+  }
+  return null;
+}
+
+/** The nesting depth of a parsed value, walked iteratively; stops past `limit`. */
+function valueDepth(v: unknown, limit: number): number {
+  let max = 0;
+  const stack: Array<{ v: unknown; d: number }> = [{ v, d: 0 }];
+  while (stack.length) {
+    const { v: x, d } = stack.pop()!;
+    if (!x || typeof x !== 'object') continue;
+    if (d + 1 > max) {
+      max = d + 1;
+      if (max > limit) return max;
+    }
+    for (const y of Array.isArray(x) ? x : Object.values(x)) if (y && typeof y === 'object') stack.push({ v: y, d: d + 1 });
+  }
+  return max;
+}
+
+/**
+ * A binary file: more than 1% of the sample is NUL characters (text with a stray NUL in a few rows is read, and
+ * those rows are rejected one by one).
+ */
+function looksBinary(text: string): boolean {
+  let n = 0;
+  const limit = Math.max(1, text.length / 100);
+  for (let i = text.indexOf('\u0000'); i !== -1; i = text.indexOf('\u0000', i + 1)) if (++n > limit) return true;
+  return false;
+}
+
 /** 1-based line of a 0-based character position in `text`. */
 function lineOfPosition(text: string, pos: number): number {
   let line = 1;
@@ -362,8 +476,9 @@ function lineOfPosition(text: string, pos: number): number {
  * JSON.parse of a whole document; a document that ends before its last value is complete is TRUNCATED, any
  * other syntax error is UNREADABLE with its line.
  */
-function parseWholeJson(text: string, file: FileRef): unknown {
+function parseWholeJson(text: string, file: FileRef, failed?: Error): unknown {
   try {
+    if (failed) throw failed;
     return JSON.parse(text);
   } catch (err) {
     const msg = (err as Error).message;
@@ -387,6 +502,12 @@ function throwTruncatedJson(file: FileRef, text: string): never {
     line,
     action: 'Download or export the file again; the end of it is missing.',
   });
+}
+
+/** Sets a key as an own property, even `__proto__` (plain assignment would set the prototype and lose the value). */
+function setOwn(o: Record<string, unknown>, k: string, v: unknown): void {
+  if (k === '__proto__') Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+  else o[k] = v;
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -533,26 +654,24 @@ function sniffJsonLines(text: string): { jsonl: boolean; lines: number; complete
     const line = (nl === -1 ? text.slice(pos) : text.slice(pos, nl)).trim();
     if (nl === -1 && line !== '') {
       // The last line of the sample: only count it when it parses (it may be cut, or the file's last line).
-      try {
-        const v: unknown = JSON.parse(line);
+      const p = parsesAsJson(line);
+      if (p.ok) {
         lines++;
         values++;
-        if (isPlainObject(v)) objects++;
-      } catch {
-        // cut by the sample's end
+        if (isPlainObject(p.value)) objects++;
       }
+      // else: cut by the sample's end
       break;
     }
     if (nl === -1) break;
     pos = nl + 1;
     if (line === '') continue;
     lines++;
-    try {
-      const v: unknown = JSON.parse(line);
+    // Python's bare NaN counts as JSON here: such lines are rejected one by one, not the file.
+    const p = parsesAsJson(line);
+    if (p.ok) {
       values++;
-      if (isPlainObject(v)) objects++;
-    } catch {
-      // not a JSON value on its own
+      if (isPlainObject(p.value)) objects++;
     }
   }
   return { jsonl: lines >= 2 && (objects * 2 > lines || (objects >= 1 && values * 2 > lines)), lines, complete: lines > 0 };
@@ -660,7 +779,7 @@ export async function detectSource(
   notes.push(...enc.notes);
   const text = new TextDecoder(enc.encoding, { ignoreBOM: true }).decode(sample.bytes.subarray(enc.bomLength), { stream: !sample.complete });
   if (text.trim() === '') throw new ImportFileError('EMPTY', path, `${name(path)} contains only blank space`);
-  if (text.includes('\u0000')) {
+  if (looksBinary(text)) {
     throw new ImportFileError('NOT_RECOGNISED', path, `${name(path)} looks like a binary file (it contains NUL bytes), not JSONL, JSON or CSV`, {
       action: 'Export the data as CSV, JSONL or JSON.',
     });
@@ -692,7 +811,7 @@ export async function detectSource(
   }
   if (format === 'json-path') {
     const src: DetectedSource = { ...base, format };
-    const doc = parseWholeJson(await readWholeText(path, src, MAX_WHOLE_JSON_BYTES), path);
+    const doc = parseCheckedWholeJson(await readWholeText(path, src, MAX_WHOLE_JSON_BYTES), path).doc;
     if (Array.isArray(doc)) {
       notes.push('format: JSON array of records; record positions are reported as 1-based record numbers, not lines');
       return { ...base, format: 'json-array' };
@@ -816,15 +935,36 @@ async function* readJsonl(file: FileRef, src: DetectedSource, batchSize: number,
     while (start < end && (buf[start] === 32 || buf[start] === 9 || buf[start] === 13)) start++;
     if (start === end) return; // blank line
     batch.sourceBytes += end - start;
-    const text = buf.toString('utf8', start, end);
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (err) {
-      const hint = last ? ' (the last line has no line break: the file may be truncated)' : '';
-      batch.rejects.push({ line: lineNo, field: null, reason: `invalid JSON: ${(err as Error).message}${hint}` });
+    const nul = buf.indexOf(0, start);
+    if (nul !== -1 && nul < end) {
+      batch.rejects.push({ line: lineNo, field: null, reason: `the line contains a NUL byte (U+0000) at column ${nul - start + 1}: not text (a binary fragment or a corrupt export)` });
       return;
     }
+    const text = buf.toString('utf8', start, end);
+    if (mayNestDeeperThan(buf, start, end, MAX_JSON_DEPTH)) {
+      const depth = jsonDepth(text, MAX_JSON_DEPTH);
+      if (depth > MAX_JSON_DEPTH) {
+        batch.rejects.push({ line: lineNo, ...depthProblem(depth) });
+        return;
+      }
+    }
+    const parsed = checkedParse(text);
+    if (!parsed.ok) {
+      if (parsed.problem) {
+        batch.rejects.push({ line: lineNo, ...parsed.problem });
+        return;
+      }
+      // The last line, cut short (no line break after it, and the JSON ends early): the file is truncated.
+      if (last && endsEarly(parsed.error, text)) {
+        throw new ImportFileError('TRUNCATED', file, `${name(file)}: line ${lineNo} ends mid-record (${parsed.error.message}): the file is truncated`, {
+          line: lineNo,
+          action: 'Download or export the file again; the end of it is missing.',
+        });
+      }
+      batch.rejects.push({ line: lineNo, field: null, reason: `invalid JSON: ${parsed.error.message}` });
+      return;
+    }
+    const value = parsed.value;
     if (!isPlainObject(value)) {
       batch.rejects.push({ line: lineNo, field: null, reason: `expected a JSON object, found ${describeJsonType(value)}` });
       return;
@@ -881,6 +1021,7 @@ async function* readCsv(file: FileRef, src: DetectedSource, batchSize: number, c
   let pending = '';
   let retryAt = 0; // amortises re-parsing of a very long unfinished row: wait until the text has doubled
 
+  let hasNul = false; // the text being parsed holds a NUL: check each row's cells
   const takeRows = (result: { data: string[][]; errors: Papa.ParseError[] }, final: boolean): void => {
     const errorsByRow = new Map<number, Papa.ParseError>();
     for (const e of result.errors) {
@@ -902,6 +1043,20 @@ async function* readCsv(file: FileRef, src: DetectedSource, batchSize: number, c
       }
       batch.sourceBytes += row.reduce((n, c) => n + c.length + 1, 0);
       const err = errorsByRow.get(i);
+      if (err !== undefined && err.code === 'MissingQuotes' && final) {
+        throw new ImportFileError('TRUNCATED', file, `${name(file)}: the quoted field starting on line ${line} is never closed before the end of the file: the file is truncated (or a quote is unbalanced)`, {
+          line,
+          action: 'Download or export the file again; if it is whole, fix the quote on that line (a quote inside a quoted field is written twice, "").',
+        });
+      }
+      if (hasNul) {
+        const j = row.findIndex((c) => c.includes('\u0000'));
+        if (j !== -1) {
+          const field = header[j] ?? null;
+          batch.rejects.push({ line, field, reason: `${field ? `${field}: ` : ''}contains a NUL byte (U+0000) at position ${row[j]!.indexOf('\u0000') + 1}: not text (a binary fragment or a corrupt export)` });
+          continue;
+        }
+      }
       if (err !== undefined) {
         const reason =
           err.code === 'MissingQuotes'
@@ -922,7 +1077,7 @@ async function* readCsv(file: FileRef, src: DetectedSource, batchSize: number, c
         }
       }
       const record: Record<string, unknown> = {};
-      for (let j = 0; j < header.length; j++) record[header[j] as string] = row[j];
+      for (let j = 0; j < header.length; j++) setOwn(record, header[j] as string, row[j]);
       batch.records.push({ line, record });
     }
   };
@@ -930,6 +1085,7 @@ async function* readCsv(file: FileRef, src: DetectedSource, batchSize: number, c
   for await (const text of textChunks(file, src, chunkBytes, signal, progress)) {
     pending = pending.length > 0 ? pending + text : text;
     if (pending.length < retryAt) continue;
+    hasNul = pending.includes('\u0000');
     const result = parser.parse(pending, 0, true) as { data: string[][]; errors: Papa.ParseError[]; meta: { cursor: number } };
     takeRows(result, false);
     pending = pending.slice(result.meta.cursor);
@@ -945,6 +1101,7 @@ async function* readCsv(file: FileRef, src: DetectedSource, batchSize: number, c
     }
   }
   if (pending.length > 0) {
+    hasNul = pending.includes('\u0000');
     const result = parser.parse(pending, 0, false) as { data: string[][]; errors: Papa.ParseError[] };
     takeRows(result, true);
   }
@@ -953,7 +1110,8 @@ async function* readCsv(file: FileRef, src: DetectedSource, batchSize: number, c
 }
 
 async function* readWholeJson(file: FileRef, src: DetectedSource, batchSize: number, maxBytes: number, signal?: AbortSignal): AsyncGenerator<ReadBatch> {
-  const doc = parseWholeJson(await readWholeText(file, src, maxBytes, signal), file);
+  const checked = parseCheckedWholeJson(await readWholeText(file, src, maxBytes, signal), file);
+  const doc = checked.doc;
   let items: unknown;
   if (src.format === 'json-array') {
     if (!Array.isArray(doc)) {
@@ -970,7 +1128,9 @@ async function* readWholeJson(file: FileRef, src: DetectedSource, batchSize: num
   const batch = new Batcher(batchSize);
   for (let i = 0; i < list.length; i++) {
     const v = list[i];
-    if (isPlainObject(v)) batch.records.push({ line: i + 1, record: v });
+    const problem = isPlainObject(v) ? checked.check(v) : null;
+    if (problem) batch.rejects.push({ line: i + 1, ...problem });
+    else if (isPlainObject(v)) batch.records.push({ line: i + 1, record: v });
     else batch.rejects.push({ line: i + 1, field: null, reason: `record ${i + 1} is ${describeJsonType(v)}, expected a JSON object` });
     if (batch.due) {
       yield batch.take(Math.round((src.totalBytes * (i + 1)) / list.length));

@@ -484,6 +484,25 @@ export function parseTimestamp(v: unknown, opts: TimestampOptions): TimestampRes
   return parseDateText(t, opts) ?? { ok: false, reason: `expected a date and time (e.g. 2026-08-20T08:00:00Z), found ${show(v)}` };
 }
 
+/** Share of a time column's numbers in one magnitude band from which that band is the column's unit. */
+export const DOMINANT_SHARE = 0.9;
+
+/**
+ * Whether a column found by its name (`created_at`, `time`) holds times at all, from a sample of its values. It does
+ * not when most values fail to read as times and those are numbers (durations, counts): the column is then left
+ * unmapped. Values that are text and fail (`2026-13-45`, `yesterday`) are bad times, not another kind of field: the
+ * column stays mapped and each bad row is rejected with its reason, never stored as a silently empty column.
+ * @param values - the sample's non-missing values
+ * @param timeZone - IANA zone for naive times
+ * @param unit - the unit detection chose
+ */
+export function holdsTimes(values: readonly unknown[], timeZone: string, unit: 'auto' | TimestampUnit): boolean {
+  const failing = values.filter((v) => !parseTimestamp(v, { timeZone, unit }).ok);
+  if (failing.length < values.length / 2) return true;
+  const numeric = failing.filter((v) => typeof v === 'number' || (typeof v === 'string' && NUMERIC_TEXT_RE.test(v.trim())));
+  return numeric.length < 0.8 * failing.length;
+}
+
 const DATE_WORDS = new Set([
   'date', 'dates', 'time', 'times', 'timestamp', 'ts', 'datetime', 'created', 'updated', 'modified', 'opened', 'closed',
   'resolved', 'day', 'when', 'at', 'on', 'start', 'started', 'end', 'ended', 'submitted', 'received', 'sent', 'logged',
@@ -572,6 +591,14 @@ export function detectTimestampUnit(values: readonly unknown[], fieldName = 'val
   if (bands.length === 1 && counts.iso === 0 && only !== undefined) {
     const frac = fractionalSeconds ? ', with fractions of a second' : '';
     return { unit: only.unit, note: `${fieldName}: epoch ${only.label} detected by magnitude (values from ${only.min.toExponential(0)} to ${only.max.toExponential(0)}${frac})` };
+  }
+  // One band holding nearly every number is the column's unit; the few others are not read in another unit (a
+  // seconds value past 9999-12-31 is not quietly taken for milliseconds in 1978): they are read in that unit and
+  // rejected row by row when out of range.
+  const main = bands.reduce<(typeof EPOCH_RANGES)[number] | undefined>((a, r) => (!a || counts[r.unit] > counts[a.unit] ? r : a), undefined);
+  if (main && counts.iso === 0 && counts[main.unit] >= DOMINANT_SHARE * numbers) {
+    const others = numbers - counts[main.unit];
+    return { unit: main.unit, note: `${fieldName}: epoch ${main.label} detected by magnitude (${counts[main.unit]} of ${numbers} values); the other ${others} ${others === 1 ? 'is' : 'are'} read in ${main.label} too and rejected when outside the years 1900-9999` };
   }
   const parts = bands.map((r) => `${counts[r.unit]} in ${r.label}`);
   if (counts.iso > 0) parts.push(`${counts.iso} as date text`);

@@ -13,6 +13,13 @@ import { createTag, listTags, mergeTags, renameTag, tagWeekly } from './tags';
 import { queueAgreement, queueEstimates } from './estimates';
 import { exportEdgeCases, queryEdgeCases } from './exports';
 import { renderReport } from './report';
+import { exportWithVisibleBidi } from '../../../shared/bidi';
+import type { RenderedFile } from '../../../shared/review-types';
+
+/** Exports show (or, in JSON, escape) bidirectional controls, so a forwarded report cannot be reordered by one. */
+function visibleBidi(f: RenderedFile): RenderedFile {
+  return { ...f, text: exportWithVisibleBidi(f.text, f.mime) };
+}
 
 /** One review session per open workspace: what `review.undo` walks back when the caller names no session. */
 const sessions = new WeakMap<Workspace, string>();
@@ -72,8 +79,8 @@ export function dispatchReview(ctx: ReviewContext, method: string, params: unkno
     case 'estimates.week': { const q = params as { week?: string; queue_id?: number }; return queueEstimates(db, q.queue_id ?? queueForWeek(db, q.week!)); }
     case 'agreement.queue': return queueAgreement(db, (params as { queue_id: number }).queue_id);
     case 'edgeCases.query': return queryEdgeCases(db, workspaceZone(ws), params as never);
-    case 'edgeCases.export': { const q = params as { filter: never; format: 'jsonl' | 'csv' }; return exportEdgeCases(db, workspaceZone(ws), q.filter, q.format); }
-    case 'report.render': return renderReport(ws, params as never);
+    case 'edgeCases.export': { const q = params as { filter: never; format: 'jsonl' | 'csv' }; return visibleBidi(exportEdgeCases(db, workspaceZone(ws), q.filter, q.format)); }
+    case 'report.render': return visibleBidi(renderReport(ws, params as never));
     default: throw new LoupeError('BAD_REQUEST', `Method ${method} has no handler.`);
   }
 }

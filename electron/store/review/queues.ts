@@ -141,7 +141,7 @@ export function createQueue(ws: Workspace, input: QueueDesignInput, now = Date.n
   const { design, frame, alloc, drawn } = drawQueue(db, input, workspaceZone(ws), now);
   if (drawn.length === 0) refuseEmpty(db, design, frame);
   const ids = requestIds(db, drawn.map((d) => d.rowid));
-  const queueId = (db.value<number>('SELECT coalesce(max(id), 0) + 1 FROM review_queues') ?? 1);
+  const queueId = ws.nextId('review_queues');
   const strata = strataSummary(frame, alloc);
   const { stmts, out } = itemInserts(queueId, 1, 0, drawn, ids);
   ws.commit([

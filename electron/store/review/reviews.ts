@@ -126,10 +126,6 @@ export function getItem(ws: Workspace, queueId: number, position: number): Revie
   };
 }
 
-function newReviewId(db: Db): number {
-  return db.value<number>('SELECT coalesce(max(id), 0) + 1 FROM reviews') ?? 1;
-}
-
 /**
  * Records a review of the item at a queue position under the latest rubric version (journaled; durable on return).
  * @param p.verdicts - one value per criterion id ("pass"/"fail", 1-5, or a category option); pass/fail criteria are required
@@ -152,7 +148,7 @@ export function submitReview(ws: Workspace, p: { queue_id: number; position: num
       throw new LoupeError('BAD_REQUEST', `Unknown tag id${missing.length === 1 ? '' : 's'} ${missing.join(', ')}.`, { action: 'Create the tag first (tags.create).' });
     }
   }
-  const id = newReviewId(db);
+  const id = ws.nextId('reviews'); // never reused, even after an import rolls back (workspace.ts)
   const note = p.note?.trim() ? p.note.trim() : null;
   ws.commit([
     ['INSERT INTO reviews (id, queue_id, request_id, reviewer, rubric_version, verdicts, failed, note, skipped, skip_reason, session_id, undone, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, NULL, ?, 0, ?)',
@@ -174,7 +170,7 @@ export function skipItem(ws: Workspace, p: { queue_id: number; position: number;
   const reviewer = requireReviewer(ws);
   const item = itemAt(db, p.queue_id, p.position);
   const rubric = getRubric(db);
-  const id = newReviewId(db);
+  const id = ws.nextId('reviews'); // never reused, even after an import rolls back (workspace.ts)
   ws.commit([
     ['INSERT INTO reviews (id, queue_id, request_id, reviewer, rubric_version, verdicts, failed, note, skipped, skip_reason, session_id, undone, created_at) VALUES (?, ?, ?, ?, ?, \'{}\', NULL, NULL, 1, ?, ?, 0, ?)',
       [id, p.queue_id, item.request_id, reviewer, rubric.version, p.reason.trim(), sessionId, now]],

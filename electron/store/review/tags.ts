@@ -45,7 +45,7 @@ function assertFreeName(db: Db, name: string, except?: number): void {
 export function createTag(ws: Workspace, p: { name: string; colour?: string; description?: string }, now = Date.now()): ReviewTag {
   const name = p.name.trim();
   assertFreeName(ws.db, name);
-  const id = ws.db.value<number>('SELECT coalesce(max(id), 0) + 1 FROM tags') ?? 1;
+  const id = ws.nextId('tags');
   const colour = (p.colour ?? PALETTE[(id - 1) % PALETTE.length]!).toLowerCase();
   ws.commit([['INSERT INTO tags (id, name, colour, description, created_at) VALUES (?, ?, ?, ?, ?)', [id, name, colour, p.description ?? '', now]]]);
   return getTag(ws.db, id);

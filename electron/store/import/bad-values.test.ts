@@ -1,0 +1,177 @@
+/**
+ * Values that broke imports, each now a reject of its own row with line and reason (never a whole-file refusal or
+ * INTERNAL): Python's bare NaN, nesting 10,000 levels deep, lone UTF-16 surrogates, NUL anywhere in the file; and
+ * the file-level faults that must refuse: a file cut inside a quoted field, a gzip bomb (in seconds, with figures).
+ * Also: seconds past 9999 are not read as milliseconds, a time column of bad text gives rejects (not a silently
+ * empty column), and `__proto__` fields are kept with the unmapped fields.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import type { Workspace } from '../workspace';
+import { refusal, useTempWorkspaces } from '../testing/temp';
+import { runImport } from './pipeline';
+import { BOMB_MIN_BYTES, detectSource, readRecords } from './read';
+import { detectTimestampUnit } from './values';
+
+const { write, newWorkspace, tmpDir } = useTempWorkspaces('loupe-badval-');
+const ids = (ws: Workspace) => ws.db.all<{ id: string }>('SELECT id FROM requests ORDER BY id').map((r) => r.id);
+const req = (id: string, extra = '') => `{"request_id":"${id}","timestamp":"2026-11-20T10:00:00Z","input":"q","output":"a"${extra}}`;
+
+describe('bad values are rejects of their own row', () => {
+  it("Python's bare NaN in half the first lines: those rows are rejected with line and field, the others imported", async () => {
+    const ws = await newWorkspace();
+    const lines: string[] = [];
+    for (let i = 1; i <= 20; i++) lines.push(req(`r${i}`, i % 2 === 0 ? ',"latency_ms":NaN' : ',"latency_ms":120'));
+    lines.push(req('r21', ',"latency_ms":-Infinity,"tokens_in":Infinity'));
+    const s = await runImport(ws, write('py.jsonl', `${lines.join('\n')}\n`), {});
+    expect(s).toMatchObject({ inserted: 10, rejected: 11, records_read: 21 });
+    expect(s.rejects[0]).toEqual({ line: 2, field: 'latency_ms', reason: "latency_ms: bare NaN is not valid JSON (Python's json.dumps writes it for float('nan')): write null for a missing number" });
+    expect(s.rejects[10]).toEqual({ line: 21, field: 'latency_ms', reason: "latency_ms: bare -Infinity is not valid JSON (Python's json.dumps writes it for float('-inf')); 2 such values in this record: write null for a missing number" });
+    // The same in a JSON array file.
+    const arr = await runImport(ws, write('py.json', `[${req('a1', ',"latency_ms":NaN')},${req('a2')}]`), {});
+    expect(arr).toMatchObject({ inserted: 1, rejected: 1 });
+    expect(arr.rejects[0]).toMatchObject({ line: 1, field: 'latency_ms' });
+  });
+
+  it('a row nested 10,000 levels deep is rejected (JSONL and JSON array); the rest is imported', async () => {
+    const ws = await newWorkspace();
+    const deep = `${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}`;
+    const s = await runImport(ws, write('deep.jsonl', `${req('ok1')}\n${req('deep', `,"meta":${deep}`)}\n${req('ok2')}\n`), {});
+    expect(s).toMatchObject({ inserted: 2, rejected: 1 });
+    expect(s.rejects).toEqual([{ line: 2, field: null, reason: 'the record is nested more than 100 levels deep; Loupe reads records nested up to 100 levels' }]);
+    const arr = await runImport(ws, write('deep.json', `[${req('ok3')},${req('deep2', `,"meta":${deep}`)}]`), {});
+    expect(arr).toMatchObject({ inserted: 1, rejected: 1 });
+    expect(arr.rejects[0]!.line).toBe(2);
+    // 100 levels is fine.
+    const ok = await runImport(ws, write('ok.jsonl', `${req('ok4', `,"meta":${'['.repeat(98)}1${']'.repeat(98)}`)}\n`), {});
+    expect(ok).toMatchObject({ inserted: 1, rejected: 0 });
+    expect(ids(ws)).toEqual(['ok1', 'ok2', 'ok3', 'ok4']);
+  });
+
+  it('a lone UTF-16 surrogate in a value or a key is rejected, so every stored request opens and keeps its id', async () => {
+    const ws = await newWorkspace();
+    const s = await runImport(ws, write('sur.jsonl', [
+      req('s1'),
+      '{"request_id":"s2\\ud800","timestamp":"2026-11-20T10:00:00Z","input":"q","output":"a"}',
+      req('s3', ',"output2":"half \\udc00 char"'),
+      req('s4', ',"\\ud83d":"key"'),
+      req('s5', ',"emoji":"\\ud83d\\ude00 whole pair"'),
+    ].join('\n')), {});
+    expect(s).toMatchObject({ inserted: 2, rejected: 3 });
+    expect(s.rejects).toEqual([
+      { line: 2, field: 'request_id', reason: 'request_id: the text contains a lone UTF-16 surrogate (\\uD800) at position 3: half of a character, not text that can be stored' },
+      { line: 3, field: 'output2', reason: 'output2: the text contains a lone UTF-16 surrogate (\\uDC00) at position 6: half of a character, not text that can be stored' },
+      { line: 4, field: '\ud83d', reason: '\ud83d: a field name contains a lone UTF-16 surrogate (\\uD83D) at position 1: half of a character, not text that can be stored' },
+    ]);
+    expect(ids(ws)).toEqual(['s1', 's5']);
+    expect(JSON.parse(ws.db.value<string>("SELECT extra FROM requests WHERE id = 's5'")!)).toEqual({ emoji: '😀 whole pair' });
+  });
+
+  it('NUL anywhere (first megabyte or later, raw or escaped, JSONL or CSV) rejects its row; a binary file is still refused', async () => {
+    const ws = await newWorkspace();
+    const filler = Array.from({ length: 9000 }, (_, i) => req(`f${i}`, `,"pad":"${'x'.repeat(120)}"`));
+    const early = `${req('n1')}\n{"request_id":"n2","input":"a\u0000b"}\n${req('n3', ',"note":"esc\\u0000aped"')}\n`;
+    const late = `{"request_id":"n4","input":"late\u0000nul"}\n`;
+    const file = write('nul.jsonl', `${early}${filler.join('\n')}\n${late}`);
+    expect(fs.statSync(file).size).toBeGreaterThan(1024 * 1024);
+    const s = await runImport(ws, file, {});
+    expect(s.rejected).toBe(3);
+    expect(s.rejects.map((r) => [r.line, r.field])).toEqual([[2, null], [3, 'note'], [9004, null]]);
+    expect(s.rejects[0]!.reason).toBe('the line contains a NUL byte (U+0000) at column 30: not text (a binary fragment or a corrupt export)');
+    expect(s.rejects[1]!.reason).toBe('note: the text contains a NUL character (U+0000) at position 4: not text (a binary fragment or a corrupt export)');
+    expect(ws.db.value<number>("SELECT count(*) FROM requests WHERE instr(input, char(0)) > 0 OR instr(extra, char(0)) > 0 OR instr(extra, '\\u0000') > 0")).toBe(0);
+    const csv = await runImport(ws, write('nul.csv', 'id,prompt,response,timestamp\nc1,p,r,2026-11-20T10:00:00Z\nc2,p\u0000x,r,2026-11-20T10:00:00Z\n'), {});
+    expect(csv).toMatchObject({ inserted: 1, rejected: 1 });
+    expect(csv.rejects[0]).toEqual({ line: 3, field: 'prompt', reason: 'prompt: contains a NUL byte (U+0000) at position 2: not text (a binary fragment or a corrupt export)' });
+    const bin = await refusal(runImport(ws, write('bin.jsonl', Buffer.from([0, 1, 2, 3, 0, 0, 255, 254, 0, 7, 8, 9, 0, 0, 0, 1])), {}));
+    expect(bin.code).toBe('IMPORT_NOT_RECOGNISED');
+  });
+});
+
+describe('files that must be refused whole', () => {
+  it('a CSV cut inside a quoted field is refused as truncated and nothing is imported', async () => {
+    const ws = await newWorkspace();
+    const e = await refusal(runImport(ws, write('cut.csv', 'id,prompt,response,timestamp\nc1,p,r,2026-11-20T10:00:00Z\nc2,"a long answer that was cut'), {}));
+    expect(e.code).toBe('IMPORT_TRUNCATED');
+    expect(e.message).toBe('cut.csv: the quoted field starting on line 3 is never closed before the end of the file: the file is truncated (or a quote is unbalanced)');
+    expect(ids(ws)).toEqual([]);
+  });
+
+  it('a gzip bomb is refused within seconds, with the figures, before it is expanded', async () => {
+    const d = tmpDir();
+    const bomb = path.join(d, 'bomb.jsonl.gz');
+    // 150 MB of one repeated valid line, about 1,000:1 (a real bomb goes on to gigabytes; this one is refused long before its end).
+    const line = Buffer.from(`${req('same')}\n`);
+    const block = Buffer.concat(Array(Math.ceil((8 * 1024 * 1024) / line.length)).fill(line));
+    const gz = zlib.createGzip({ level: 6 });
+    const out = fs.createWriteStream(bomb);
+    gz.pipe(out);
+    for (let written = 0; written < 150 * 1024 * 1024; written += block.length) if (!gz.write(block)) await new Promise<void>((r) => gz.once('drain', () => r()));
+    gz.end();
+    await new Promise<void>((r) => out.on('finish', () => r()));
+    const compressed = fs.statSync(bomb).size;
+    expect(compressed).toBeLessThan(3 * 1024 * 1024);
+    const src = await detectSource(bomb);
+    const t0 = performance.now();
+    const rss0 = process.memoryUsage.rss();
+    let error: Error | null = null;
+    try {
+      for await (const _ of readRecords(bomb, src, { batchSize: 50_000 })) { /* read until refused */ }
+    } catch (e) {
+      error = e as Error;
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    expect(error?.message).toMatch(/^bomb\.jsonl\.gz expands to more than \d+ MB from \d+ [KM]?B of gzip data read so far \(\d+:1; log exports compress about 4-15:1\): a decompression bomb, or more text than a workspace can hold\. Refused before expanding it further\.$/);
+    expect(seconds).toBeLessThan(15);
+    // Memory stays far below the 6.4 GB the bomb once took (the limit is checked from 32 MB of text on).
+    expect(process.memoryUsage.rss() - rss0).toBeLessThan(BOMB_MIN_BYTES * 16);
+    // Through the pipeline: an IMPORT_UNREADABLE refusal, the workspace unchanged.
+    const ws = await newWorkspace();
+    expect((await refusal(runImport(ws, bomb, {}))).code).toBe('IMPORT_UNREADABLE');
+    expect(ids(ws)).toEqual([]);
+  }, 120_000);
+});
+
+describe('times', () => {
+  it('epoch seconds past 9999-12-31 (253402300800) in a seconds column are rejected, not read as milliseconds in 1978', async () => {
+    expect(detectTimestampUnit([1771927200, 1771927300, 1771927400, 1771927500, 1771927600, 1771927700, 1771927800, 1771927900, 1771928000, 1771928100, 253402300801], 'ts'))
+      .toEqual({ unit: 's', note: 'ts: epoch seconds detected by magnitude (10 of 11 values); the other 1 is read in seconds too and rejected when outside the years 1900-9999' });
+    const ws = await newWorkspace();
+    const lines = Array.from({ length: 20 }, (_, i) => `{"request_id":"e${i}","ts":${1771927200 + i},"input":"q"}`);
+    lines.push('{"request_id":"far","ts":253402300801,"input":"q"}', '{"request_id":"edge","ts":253402300799,"input":"q"}');
+    const s = await runImport(ws, write('epoch.jsonl', lines.join('\n')), {});
+    expect(s.rejects).toEqual([{ line: 21, field: 'ts', reason: 'ts: expected a date-time (ISO 8601, epoch seconds/ms/µs/ns or Excel serial): 253402300801 is outside the years 1900-9999' }]);
+    expect(ws.db.value("SELECT ts FROM requests WHERE id = 'edge'")).toBe(253402300799000);
+    expect(ws.db.value<number>("SELECT count(*) FROM requests WHERE ts < 946684800000")).toBe(0); // nothing before 2000
+  });
+
+  it('a time column whose sampled values are mostly bad text gives per-row rejects, not a silently empty column', async () => {
+    const ws = await newWorkspace();
+    const rows = ['id,prompt,response,created_at'];
+    for (let i = 0; i < 10; i++) rows.push(`t${i},p,r,${i < 7 ? 'sometime last week' : `2026-11-2${i - 7}T10:00:00Z`}`);
+    const s = await runImport(ws, write('times.csv', rows.join('\n')), {});
+    expect(s.rejected).toBe(7);
+    expect(s.rejects[0]).toEqual({ line: 2, field: 'created_at', reason: 'created_at (read as ts): expected a date and time (e.g. 2026-08-20T08:00:00Z), found "sometime last week"' });
+    expect(ws.db.all('SELECT id, ts FROM requests ORDER BY id')).toEqual([
+      { id: 't7', ts: Date.UTC(2026, 10, 20, 10) }, { id: 't8', ts: Date.UTC(2026, 10, 21, 10) }, { id: 't9', ts: Date.UTC(2026, 10, 22, 10) },
+    ]);
+    // A column named like a time that holds durations (numbers) is still left unmapped, with a note.
+    const d = await runImport(ws, write('dur.csv', 'id,prompt,response,timestamp,time\nd1,p,r,2026-11-20T10:00:00Z,350\nd2,p,r,2026-11-20T10:00:00Z,420\n'), {});
+    expect(d).toMatchObject({ inserted: 2, rejected: 0 });
+  });
+});
+
+describe('unmapped fields', () => {
+  it('keeps a field named __proto__ (JSONL and CSV) with the other unmapped fields', async () => {
+    const ws = await newWorkspace();
+    await runImport(ws, write('proto.jsonl', `${req('p1', ',"__proto__":{"polluted":true},"other":1')}\n`), {});
+    expect(JSON.parse(ws.db.value<string>("SELECT extra FROM requests WHERE id = 'p1'")!)).toEqual({ ['__proto__']: { polluted: true }, other: 1 });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    await runImport(ws, write('proto.csv', 'id,prompt,response,timestamp,__proto__\np2,p,r,2026-11-20T10:00:00Z,kept\n'), {});
+    const extra = JSON.parse(ws.db.value<string>("SELECT extra FROM requests WHERE id = 'p2'")!) as Record<string, unknown>;
+    expect(Object.prototype.hasOwnProperty.call(extra, '__proto__')).toBe(true);
+    expect(extra.__proto__).toBe('kept');
+  });
+});
