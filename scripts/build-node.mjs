@@ -8,6 +8,7 @@ const entries = {
   'store-worker': 'electron/store/worker.ts',
   'electron-main': 'electron/main/main.ts',
   'bench': 'scripts/bench.ts',
+  'coverage-grid': 'scripts/coverage-grid.ts',
   'generate-samples': 'data/samples/generate.ts',
 };
 const present = Object.fromEntries(Object.entries(entries).filter(([, p]) => existsSync(p)));

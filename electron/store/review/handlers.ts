@@ -50,7 +50,7 @@ export function dispatchReview(ctx: ReviewContext, method: string, params: unkno
     case 'queues.create': return wrote(['queues'], createQueue(ws, params as never));
     case 'queues.extend': { const q = params as { queue_id: number; add: number }; return wrote(['queues'], extendQueue(ws, q.queue_id, q.add)); }
     case 'queues.list': return listQueues(db, (params as { week?: string }).week);
-    case 'queues.get': return getQueue(db, (params as { queue_id: number }).queue_id);
+    case 'queues.get': return getQueue(db, (params as { queue_id: number }).queue_id, getReviewer(ws));
     case 'review.item': { const q = params as { queue_id: number; position: number }; return getItem(ws, q.queue_id, q.position); }
     case 'review.nextOpen': { const q = params as { queue_id: number; from: number }; return { position: nextOpen(db, q.queue_id, getReviewer(ws) ?? '', q.from) }; }
     case 'review.submit': {
