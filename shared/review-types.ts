@@ -206,6 +206,26 @@ export interface ReviewItem {
   /** Next and previous positions that still need this reviewer's decision (null at either end). */
   next_open: number | null;
   prev_open: number | null;
+  /**
+   * An item with the same input and output already reviewed in this queue (or in another queue under the current
+   * rubric version), whose decision the review screen pre-fills for one-key confirmation; null when there is none.
+   * On an overlap item only the current reviewer's own reviews are considered (the second review stays blind).
+   */
+  same_content: SameContent | null;
+}
+
+/** A review of an identical item (same input and output text), see {@link ReviewItem.same_content}. */
+export interface SameContent {
+  request_id: string;
+  queue_id: number | null;
+  /** Its position when it is in this queue, else null. */
+  position: number | null;
+  reviewer: string;
+  rubric_version: number;
+  verdicts: Record<string, VerdictValue>;
+  tags: Array<{ id: number; name: string; colour: string }>;
+  failed: boolean;
+  created_at: number;
 }
 
 /** Result of a decision. */
@@ -387,3 +407,66 @@ export interface TagWeekCount { tag_id: number; tag: string; week: string; items
 
 /** A rendered text file (report, export) with a suggested file name. */
 export interface RenderedFile { text: string; file_name: string; mime: string; count?: number }
+
+/** Weeks the new-queue form can propose (`queues.weeks`). */
+export interface PeriodWeeks {
+  /** ISO weeks (in the workspace zone) that hold requests, newest first, with their request counts (at most 60). */
+  weeks: Array<{ week: string; from_ts: number; to_ts: number; requests: number }>;
+  /** Requests without a timestamp (they belong to no week). */
+  undated: number;
+}
+
+/** One simulated design at one set of failure rates (`queues.simulate`, `loupe simulate`). */
+export interface SimulatedDesign {
+  size: number;
+  strata: string | null;
+  oversample: Partial<Record<ReviewSignal, number>>;
+  min_per_stratum: number;
+  /** The rates as given: `failure_rate` for every request, `failure_rates` per cell (field stratum key or signal). */
+  failure_rate: number | null;
+  failure_rates: Record<string, number>;
+  /** The frame's share of synthetic failures. */
+  true_rate: number;
+  /** Share of seeds whose 95% interval held the true rate, and whose interval lay wholly below / above it. */
+  coverage: number;
+  below: number;
+  above: number;
+  mean_estimate: number;
+  /** (mean estimate − true rate) / true rate; null when the true rate is 0. */
+  relative_bias: number | null;
+  /** Mean of (high − low) / 2, as a share. */
+  mean_half_width: number;
+  /** Other intervals on the same draws (e.g. the previous method), by name. */
+  compare: Record<string, { coverage: number; mean_half_width: number }>;
+  seeds: number;
+  /** The design's strata: requests N_h, items drawn n_h, synthetic failures. */
+  frame: Array<{ key: string; kind: string; population: number; sampled: number; failures: number }>;
+}
+
+/** What `loupe simulate --json` prints: every simulated design, and the first one's figures at the top. */
+export interface SimulationResult {
+  designs: SimulatedDesign[];
+  coverage: number;
+  mean_estimate: number;
+  true_rate: number;
+  relative_bias: number | null;
+  mean_half_width: number;
+  seeds: number;
+  /** With a target half-width: the smallest queue size whose mean half-width meets it (null: not even every request). */
+  size_for_half_width?: number | null;
+}
+
+/** The new-queue form's planner (`queues.plan`). */
+export interface DesignPlan {
+  /** Requests of the frame, and those that can be drawn (not reviewed before). */
+  frame_requests: number;
+  drawable: number;
+  /** Items per stratum the design would draw. */
+  strata: Array<{ key: string; kind: string; population: number; sampled: number }>;
+  /** Per plausible failure rate (the same in every stratum): expected half-width and coverage of the 95% interval. */
+  rates: Array<{ rate: number; mean_half_width: number; coverage: number }>;
+  /** With a target: the queue size for a mean half-width of `half_width` at `rate` (null: not reachable). */
+  target: { half_width: number; rate: number; size: number | null } | null;
+  seeds: number;
+  ms: number;
+}

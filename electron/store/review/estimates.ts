@@ -41,6 +41,7 @@ export interface ReviewedItem {
 /** Coverage below which an estimate carries the small-sample note (the issue's floor for the 95% interval). */
 export const MIN_COVERAGE = 0.93;
 
+const strataWord = (h: number) => `${h} ${h === 1 ? 'stratum' : 'strata'}`;
 const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
 const count = (n: number) => n.toLocaleString('en-US');
 
@@ -115,7 +116,7 @@ export function estimateRate(key: string, label: string, kind: RateEstimate['kin
   const coverage = opts.checkCoverage === false || r.method === 'census' ? null : simulatedCoverage(rs, r.low!, r.high!);
   const flagged = coverage !== null && coverage < MIN_COVERAGE;
   const reasons = flagged
-    ? [`in simulation of this design (${count(r.n)} reviewed items over ${rs.filter((s) => s.n > 0).length} strata) at rates like the observed ones, the 95% interval held the true rate in only ${pct(coverage)} of draws (below ${pct(MIN_COVERAGE)}); review more items`]
+    ? [`in simulation of this design (${count(r.n)} reviewed item${r.n === 1 ? '' : 's'} in ${strataWord(rs.filter((s) => s.n > 0).length)}) at rates like the observed ones, the 95% interval held the true rate in only ${pct(coverage)} of draws (below ${pct(MIN_COVERAGE)}); review more items`]
     : [];
   return {
     ...base, estimate: r.estimate, low: r.low, high: r.high, simulated_coverage: coverage, small_sample: flagged,
@@ -233,7 +234,7 @@ export function frameStatement(f: WeekEstimates['frame']): string {
   if (left.length > 0) {
     return `Estimates are for ${count(f.requests)} of the period's ${count(f.requests_in_period)} requests${filtered}: this queue was made before every request stayed in the frame, and it left out ${left.join(' and ')}.`;
   }
-  const earlier = f.reviewed_earlier > 0 ? `; ${count(f.reviewed_earlier)} of them were reviewed before this queue and count with those reviews` : '';
+  const earlier = f.reviewed_earlier > 0 ? `; ${count(f.reviewed_earlier)} of them ${f.reviewed_earlier === 1 ? 'was' : 'were'} reviewed before this queue and count${f.reviewed_earlier === 1 ? 's' : ''} with ${f.reviewed_earlier === 1 ? 'that review' : 'those reviews'}` : '';
   return `Estimates are for all ${count(f.requests)} requests of the period${filtered}${undated}; none is left out${earlier}.`;
 }
 

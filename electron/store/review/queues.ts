@@ -8,7 +8,7 @@ import type { JournalStmt, Workspace } from '../workspace';
 import { DateTime } from 'luxon';
 import { LoupeError } from '../../../shared/errors';
 import type {
-  QueueCreated, QueueDesign, QueueDetail, QueueFrame, QueueItem, QueueStratum, QueueSummary, ReviewerProgress,
+  PeriodWeeks, QueueCreated, QueueDesign, QueueDetail, QueueFrame, QueueItem, QueueStratum, QueueSummary, ReviewerProgress,
 } from '../../../shared/review-types';
 import type { QueueDesignInput } from '../../../shared/contract-review';
 import { allocateQueue, buildFrame, drawItems, resolveDesign, strataSummary, type DrawnItem, type Frame, type StoredFrame } from './sampling';
@@ -329,14 +329,6 @@ export function queueForWeek(db: Db, week: string): number {
   const id = db.value<number>('SELECT max(id) FROM review_queues WHERE week = ?', [week]);
   if (id === null || id === undefined) throw new LoupeError('NOT_FOUND', `No review queue exists for ${week}.`, { action: `Create one: loupe queue create --week ${week} --size 100.` });
   return id;
-}
-
-/** Weeks the new-queue form can propose. */
-export interface PeriodWeeks {
-  /** ISO weeks (in the workspace zone) that have requests, newest first, with their request counts; at most `limit`. */
-  weeks: Array<{ week: string; from_ts: number; to_ts: number; requests: number }>;
-  /** Requests without a timestamp (they belong to no week). */
-  undated: number;
 }
 
 /**

@@ -9,7 +9,7 @@ import { createQueue, extendQueue, getQueue, listQueues } from './queues';
 import { getItem, nextOpen, setReviewer, skipItem, submitReview, undoLast } from './reviews';
 import { getRubric, saveRubric } from './rubric';
 import { createTag, listTags, mergeTags, renameTag, tagWeekly } from './tags';
-import { queueAgreement, queueEstimates } from './estimates';
+import { frameStatement, queueAgreement, queueEstimates, samplingFrame } from './estimates';
 import { exportEdgeCases, queryEdgeCases } from './exports';
 import { renderReport } from './report';
 import { allocate } from './sampling';
@@ -51,27 +51,27 @@ function insertRows(ws: Workspace, rows: Array<{ id: string; ts: number; feature
   });
 }
 
-describe('a queue with no eligible request is refused, saying why', () => {
-  it('none in the period (with or without filters); the rest already reviewed or repeating a reviewed input', async () => {
+describe('a queue with nothing to draw is refused, saying why', () => {
+  it('none in the period (with or without filters); every request already reviewed', async () => {
     const ws = await workspace();
     insertRows(ws, [{ id: 'a', ts: W47_START + 1, input: 'same' }, { id: 'b', ts: W47_START + 2, input: 'same' }]);
     ws.db.run("INSERT INTO requests (id, ts, input, import_id) VALUES ('u', NULL, 'undated', 1)");
     expect(await code(() => createQueue(ws, { week: '2026-W46', size: 10, seed: 1 }, 1000)))
-      .toBe('BAD_REQUEST: No eligible requests in 2026-W46: the period has no requests.');
+      .toBe('BAD_REQUEST: No requests to draw in 2026-W46: the period has no requests.');
     try {
       createQueue(ws, { week: '2026-W46', size: 10, seed: 1 }, 1000);
     } catch (e) {
       expect((e as LoupeError).action).toBe('The workspace has 1 request without a timestamp; include them with "Include requests without a timestamp" (or --include-undated), or choose another period.');
     }
+    // Repeated inputs stay in the frame: both 'a' and 'b' are drawn.
     const q = createQueue(ws, { week: '2026-W47', size: 10, seed: 1 }, 1000);
-    expect(q.items.map((i) => i.request_id)).toEqual(['a']);
+    expect(q.items.map((i) => i.request_id).sort()).toEqual(['a', 'b']);
     setReviewer(ws, 'Ana');
-    submitReview(ws, { queue_id: q.queue_id, position: q.items[0]!.position, verdicts: PASS, tag_ids: [] }, 's', 2000);
-    // 'a' is reviewed; 'b' repeats its input.
+    for (const it of q.items) submitReview(ws, { queue_id: q.queue_id, position: it.position, verdicts: PASS, tag_ids: [] }, 's', 2000);
     expect(await code(() => createQueue(ws, { week: '2026-W47', size: 10, seed: 1 }, 3000)))
-      .toBe('BAD_REQUEST: No eligible requests in 2026-W47: of its 2 requests, 1 are already reviewed and 1 repeat an input text of a reviewed or an earlier request (both are left out).');
+      .toBe('BAD_REQUEST: No requests to draw in 2026-W47: all 2 requests are already reviewed.');
     expect(await code(() => createQueue(ws, { week: '2026-W47', size: 10, seed: 1, filters: { feature: ['nope'] } } as never, 3000)))
-      .toMatch(/^BAD_REQUEST: No eligible requests in 2026-W47: the period has no requests matching the filters\.$/);
+      .toMatch(/^BAD_REQUEST: No requests to draw in 2026-W47: the period has no requests matching the filters\.$/);
     expect(ws.db.value('SELECT count(*) FROM review_queues')).toBe(1);
   });
 
@@ -82,9 +82,9 @@ describe('a queue with no eligible request is refused, saying why', () => {
     setReviewer(ws, 'Ana');
     submitReview(ws, { queue_id: q.queue_id, position: q.items[0]!.position, verdicts: PASS, tag_ids: [] }, 's', 2000);
     expect(await code(() => createQueue(ws, { week: '2026-W47', size: 10, seed: 1 }, 3000)))
-      .toBe('BAD_REQUEST: No eligible requests in 2026-W47: all 1 requests are already reviewed.');
+      .toBe('BAD_REQUEST: No requests to draw in 2026-W47: all 1 requests are already reviewed.');
     expect(await code(() => createQueue(ws, { from_ts: W47_START + WEEK_MS, to_ts: W47_START + 2 * WEEK_MS, size: 10, seed: 1 }, 3000)))
-      .toBe('BAD_REQUEST: No eligible requests in 2026-11-23 to 2026-11-29: the period has no requests.');
+      .toBe('BAD_REQUEST: No requests to draw in 2026-11-23 to 2026-11-29: the period has no requests.');
   });
 });
 
@@ -118,16 +118,16 @@ describe('review queues', () => {
     insertSynthetic(ws.db, { n: 2000, seed: 3, duplicateEvery: 50 });
     const q = createQueue(ws, { week: '2026-W47', size: 80, strata: 'feature', oversample: { thumbs_down: 0.25 }, seed: 1 }, 1000);
     const td = q.strata.find((s) => s.key === 'signal:thumbs_down')!;
-    // Thumbs-down requests of the week, minus those repeating an earlier input.
-    const tdN = ws.db.value<number>(`SELECT count(*) FROM requests r WHERE EXISTS (SELECT 1 FROM feedback f WHERE f.request_id = r.id AND f.kind = 'thumb' AND f.value = -1)
-      AND NOT EXISTS (SELECT 1 FROM requests e WHERE e.input = r.input AND e.rowid < r.rowid)`)!;
+    // Every thumbs-down request of the week, repeated inputs included.
+    const tdN = ws.db.value<number>(`SELECT count(*) FROM requests r WHERE EXISTS (SELECT 1 FROM feedback f WHERE f.request_id = r.id AND f.kind = 'thumb' AND f.value = -1)`)!;
     expect(td.population).toBe(tdN);
     expect(td.sampled).toBe(20);
     const chat = q.strata.find((s) => s.key === 'feature=chat')!;
-    const chatN = ws.db.value<number>(`SELECT count(*) FROM requests r WHERE feature = 'chat' AND NOT EXISTS (SELECT 1 FROM feedback f WHERE f.request_id = r.id AND f.kind = 'thumb' AND f.value = -1)
-      AND NOT EXISTS (SELECT 1 FROM requests e WHERE e.input = r.input AND e.rowid < r.rowid)`)!;
+    const chatN = ws.db.value<number>(`SELECT count(*) FROM requests r WHERE feature = 'chat' AND NOT EXISTS (SELECT 1 FROM feedback f WHERE f.request_id = r.id AND f.kind = 'thumb' AND f.value = -1)`)!;
     expect(chat.population).toBe(chatN);
-    expect(q.strata.reduce((s, x) => s + x.excluded_duplicates, 0)).toBe(39); // every 50th of 2,000 repeats an input
+    // Nothing leaves the frame: every 50th of the 2,000 requests repeats an input, and all 2,000 are in a stratum.
+    expect(q.strata.reduce((s, x) => s + x.population, 0)).toBe(2000);
+    expect(q.strata.reduce((s, x) => s + x.excluded_duplicates + x.excluded_reviewed, 0)).toBe(0);
     for (const it of q.items) {
       const s = q.strata.find((x) => x.key === it.stratum)!;
       expect(it.inclusion_probability).toBe(s.sampled / s.population);
@@ -136,11 +136,11 @@ describe('review queues', () => {
     expect(q.strata.reduce((s, x) => s + x.sampled, 0)).toBe(80);
     // The stored rows match what was returned.
     const stored = getQueue(ws.db, q.queue_id);
-    expect(stored.items.map(({ status: _s, reviewers: _r, ...i }) => i)).toEqual(q.items);
+    expect(stored.items.map(({ status: _s, reviewers: _r, verdict: _v, ...i }) => i)).toEqual(q.items);
     expect(stored.design.oversample).toEqual({ thumbs_down: 0.25 });
   });
 
-  it('leaves out already reviewed requests and requests repeating an input, and explains it', async () => {
+  it('keeps repeated inputs in the frame and earlier reviews as a take-all stratum, and says so', async () => {
     const ws = await workspace();
     setReviewer(ws, 'Ana');
     insertRows(ws, [
@@ -152,17 +152,32 @@ describe('review queues', () => {
       { id: 'out', ts: W47_START + WEEK_MS, feature: 'x' }, // next week
     ]);
     const q1 = createQueue(ws, { week: '2026-W47', size: 10, seed: 1 }, 1000);
-    expect(q1.items.map((i) => i.request_id).sort()).toEqual(['a', 'c', 'd', 'e']);
+    expect(q1.items.map((i) => i.request_id).sort()).toEqual(['a', 'b', 'c', 'd', 'e']);
     expect(q1.items.every((i) => i.inclusion_probability === 1 && i.reason === 'simple random sample')).toBe(true);
     const pos = q1.items.find((i) => i.request_id === 'e')!.position;
-    submitReview(ws, { queue_id: q1.queue_id, position: pos, verdicts: PASS, tag_ids: [] }, 's', 2000);
+    submitReview(ws, { queue_id: q1.queue_id, position: pos, verdicts: FAIL, tag_ids: [] }, 's', 2000);
     insertRows(ws, [{ id: 'f', ts: W47_START + 6, feature: 'x', input: 'asked again' }]);
     const q2 = createQueue(ws, { week: '2026-W47', size: 10, seed: 1 }, 3000);
-    expect(q2.items.map((i) => i.request_id).sort()).toEqual(['a', 'c', 'd']);
-    expect(q2.strata).toEqual([{ key: 'all', kind: 'all', population: 3, sampled: 3, excluded_reviewed: 1, excluded_duplicates: 2 }]);
-    expect(q2.notes).toContain('1 already reviewed request was left out.');
-    expect(q2.notes).toContain('2 requests repeating an earlier input text were left out.');
-    expect(q2.notes[0]).toBe('Only 3 of the 10 requested items were available: every eligible request of the period is in the queue.');
+    expect(q2.items.map((i) => i.request_id).sort()).toEqual(['a', 'b', 'c', 'd', 'f']);
+    expect(q2.strata).toEqual([
+      { key: 'all', kind: 'all', population: 5, sampled: 5, excluded_reviewed: 0, excluded_duplicates: 0 },
+      { key: 'reviewed', kind: 'reviewed', population: 1, sampled: 0, excluded_reviewed: 0, excluded_duplicates: 0 },
+    ]);
+    expect(q2.notes).toEqual([
+      'Frame: all 6 requests of the period; none is left out.',
+      'Only 5 of the 10 requested items were available: every request of the period not reviewed before is in the queue.',
+      '1 request of the period was reviewed before: not drawn again, it counts in the estimates with its earlier review (a take-all stratum).',
+    ]);
+    // The take-all request counts with its earlier review: 1 failure among 6 requests, once the 5 drawn pass.
+    for (const it of q2.items) submitReview(ws, { queue_id: q2.queue_id, position: it.position, verdicts: PASS, tag_ids: [] }, 's', 4000);
+    const est = queueEstimates(ws.db, q2.queue_id);
+    expect(est.frame).toEqual({ requests: 6, requests_in_period: 6, reviewed_earlier: 1, excluded_reviewed: 0, excluded_duplicates: 0, undated: 0, filters: [] });
+    expect([est.reviewed, est.failures, est.queue_reviewed, est.queue_failures]).toEqual([6, 1, 5, 0]);
+    const failure = est.metrics.find((m) => m.key === 'failure')!;
+    expect(failure.estimate).toBeCloseTo(1 / 6, 12);
+    expect([failure.method, failure.low, failure.high]).toEqual(['census', 1 / 6, 1 / 6]);
+    expect(est.notes[0]).toBe('Estimates are for all 6 requests of the period; none is left out; 1 of them was reviewed before this queue and counts with that review.');
+    expect(est.design).toMatch(/plus the 1 reviewed before as a take-all stratum \(inclusion probability 1\)/);
   });
 
   it('stratifies on an extra JSON path and filters on columns', async () => {
@@ -326,7 +341,7 @@ describe('overlap and agreement', () => {
     // Estimates count each item once (its first reviewer's decision).
     const est = queueEstimates(ws.db, q10.queue_id);
     expect(est.reviewed).toBe(10);
-    expect(est.metrics[0]).toMatchObject({ key: 'failure', n: 10, k: 3, method: 'wilson' });
+    expect(est.metrics[0]).toMatchObject({ key: 'failure', n: 10, k: 3, method: 'jeffreys_effective' });
   });
 });
 
@@ -350,24 +365,27 @@ describe('estimates', () => {
     expect(f.estimate).toBeCloseTo(0.13, 12);
     expect(f.se).toBeCloseTo(0.0390643112, 10);
     expect(f.sample_rate).toBe(0.25);
-    expect(f.method).toBe('stratified');
-    // The normal interval of STATS.md is estimate ± 1.959963984540054·se; Loupe shows Korn-Graubard's instead.
+    expect(f.method).toBe('jeffreys_effective');
+    expect(f.method_name).toBe('Jeffreys interval at the effective sample size (Korn–Graubard degrees of freedom, iid-model variance floor)');
+    // The normal interval of STATS.md is estimate ± 1.959963984540054·se; Loupe shows the Jeffreys interval at the
+    // effective sample size instead (SciPy reference values in shared/stats/stratified-interval.test.ts).
     expect(f.estimate! - 1.959963984540054 * f.se!).toBeCloseTo(0.0534353570, 9);
     expect(f.estimate! + 1.959963984540054 * f.se!).toBeCloseTo(0.2065646430, 9);
-    expect(f.low!).toBeGreaterThan(0.06);
-    expect(f.low!).toBeLessThan(0.13);
-    expect(f.high!).toBeGreaterThan(0.2);
-    expect(f.high!).toBeLessThan(0.25);
+    expect(Math.abs(f.low! / 0.06334540916020695 - 1)).toBeLessThan(1e-6);
+    expect(Math.abs(f.high! / 0.2305447453254576 - 1)).toBeLessThan(1e-6);
+    expect([f.n, f.k, f.small_sample, f.covered_share]).toEqual([100, 25, false, 1]);
+    expect(f.simulated_coverage!).toBeGreaterThanOrEqual(0.93);
     const correct = est.metrics.find((m) => m.key === 'criterion:correct')!;
     expect(correct.estimate).toBeCloseTo(0.87, 12);
     expect(est.population).toBe(10000);
     expect(est.strata).toEqual([
-      { key: 'feature=big', population: 9000, queued: 50, reviewed: 50, failures: 5 },
-      { key: 'feature=small', population: 1000, queued: 50, reviewed: 50, failures: 20 },
+      { key: 'feature=big', kind: 'field', population: 9000, queued: 50, reviewed: 50, failures: 5 },
+      { key: 'feature=small', kind: 'field', population: 1000, queued: 50, reviewed: 50, failures: 20 },
     ]);
+    expect([est.reviewed, est.failures]).toEqual([100, 25]);
   });
 
-  it('flags small samples and names strata with nothing reviewed', async () => {
+  it('flags a design whose simulated coverage is below 93%, and names the stratum with nothing reviewed', async () => {
     const ws = await workspace();
     insertSynthetic(ws.db, { n: 500, seed: 4 });
     setReviewer(ws, 'Ana');
@@ -376,38 +394,64 @@ describe('estimates', () => {
     for (const it of first) submitReview(ws, { queue_id: q.queue_id, position: it.position, verdicts: PASS, tag_ids: [] }, 's');
     const f = queueEstimates(ws.db, q.queue_id).metrics[0]!;
     expect(f.small_sample).toBe(true);
-    expect(f.reason).toBe('Not every stratum has a reviewed item, so the estimate covers the others only.');
-    expect(f.reasons).toContain('only 4 reviewed items (fewer than 30)');
-    expect(f.reasons.some((r) => /^strata? .*feature=translate.* no reviewed item; the estimate covers the other strata only$/.test(r))).toBe(true);
-    expect(f.reasons.join(' ')).not.toMatch(/stratums/);
+    expect(f.simulated_coverage!).toBeLessThan(0.93);
+    expect(f.reason).toBe(`Simulated coverage ${(f.simulated_coverage! * 100).toFixed(1)}%: too few reviewed items for the interval to hold as stated.`);
+    expect(f.reasons).toHaveLength(1);
+    expect(f.reasons[0]).toMatch(/^in simulation of this design \(4 reviewed items in \d (stratum|strata)\) at rates like the observed ones, the 95% interval held the true rate in only \d+\.\d% of draws \(below 93\.0%\); review more items$/);
+    // No NaN, and the stratum with nothing reviewed is counted at the other strata's rate and said so.
+    expect([f.estimate, f.low]).toEqual([0, 0]);
+    expect(f.high!).toBeGreaterThan(0);
+    expect(f.collapsed.map((c) => c.key)).toContain('feature=translate');
+    expect(f.collapsed.every((c) => c.reason === 'no_reviewed_item')).toBe(true);
+    expect(f.notes.some((n) => /^feature=translate \(\d+ requests, \d+\.\d% of the frame\) has no reviewed item; it is counted at the combined rate of feature=(chat|summarize)(, feature=summarize)? \(strata collapsed\)\.$/.test(n))).toBe(true);
+    expect(f.covered_share).toBe(1);
     // The report's Flag column shows the short sentence; the full reasons are listed once below the table.
     const md = renderReport(ws, { format: 'md', queue_id: q.queue_id }).text;
     const rows = md.split('\n').filter((l) => l.includes('| small sample: '));
     expect(rows.length).toBeGreaterThan(0);
-    expect(rows.every((l) => l.endsWith('| small sample: Not every stratum has a reviewed item, so the estimate covers the others only. |'))).toBe(true);
-    expect(md.split('\n').filter((l) => l === '- Only 4 reviewed items (fewer than 30)')).toHaveLength(1);
+    expect(rows.every((l) => / \| small sample: Simulated coverage \d+\.\d%: too few reviewed items for the interval to hold as stated\. \|$/.test(l))).toBe(true);
+    // Once every item is reviewed, the simulation says the design keeps its coverage: no flag.
+    for (const it of q.items.filter((i) => !first.includes(i))) submitReview(ws, { queue_id: q.queue_id, position: it.position, verdicts: it.position % 4 === 0 ? FAIL : PASS, tag_ids: [] }, 's');
+    const all = queueEstimates(ws.db, q.queue_id).metrics[0]!;
+    expect(all.n).toBe(20);
+    expect(all.simulated_coverage!).toBeGreaterThanOrEqual(0.93);
+    expect(all.small_sample).toBe(false);
+    expect(all.collapsed).toEqual([]);
   });
 
-  it('says which requests the estimates are for: the sampling frame, with the requests left out', async () => {
+  it('a signal stratum with nothing reviewed is named with its share, and the estimate says what it covers', async () => {
+    const ws = await workspace();
+    insertSynthetic(ws.db, { n: 800, seed: 5 });
+    setReviewer(ws, 'Ana');
+    const q = createQueue(ws, { week: '2026-W47', size: 40, strata: 'feature', oversample: { thumbs_down: 0.25 }, seed: 2 });
+    for (const it of q.items.filter((i) => i.stratum !== 'signal:thumbs_down')) submitReview(ws, { queue_id: q.queue_id, position: it.position, verdicts: PASS, tag_ids: [] }, 's');
+    const f = queueEstimates(ws.db, q.queue_id).metrics[0]!;
+    const td = q.strata.find((s) => s.key === 'signal:thumbs_down')!;
+    expect(f.uncovered).toEqual([{ key: 'signal:thumbs_down', population: td.population }]);
+    expect(f.covered_share).toBeCloseTo(1 - td.population / 800, 12);
+    expect(f.notes).toContain(`signal:thumbs_down (${td.population} requests, ${(td.population / 8).toFixed(1)}% of the frame) has no reviewed item and nothing can stand in for it: the estimate covers the other ${(100 - td.population / 8).toFixed(1)}% of the frame.`);
+    expect(Number.isFinite(f.high!)).toBe(true);
+  });
+
+  it('says which requests the estimates are for, with the queue\'s filters; older queues say what they left out', async () => {
     const ws = await workspace();
     insertRows(ws, [
-      { id: 'a', ts: W47_START + 1, input: 'same' }, { id: 'b', ts: W47_START + 2, input: 'same' },
-      { id: 'c', ts: W47_START + 3 }, { id: 'd', ts: W47_START + 4 }, { id: 'e', ts: W47_START + 5 },
+      { id: 'a', ts: W47_START + 1, input: 'same', feature: 'x' }, { id: 'b', ts: W47_START + 2, input: 'same', feature: 'x' },
+      { id: 'c', ts: W47_START + 3, feature: 'y' }, { id: 'd', ts: W47_START + 4, feature: 'x' }, { id: 'e', ts: W47_START + 5, feature: 'x' },
     ]);
     setReviewer(ws, 'Ana');
-    const q1 = createQueue(ws, { week: '2026-W47', size: 1, seed: 1 }, 1000);
-    submitReview(ws, { queue_id: q1.queue_id, position: 1, verdicts: PASS, tag_ids: [] }, 's', 2000);
-    const q2 = createQueue(ws, { week: '2026-W47', size: 10, seed: 1 }, 3000);
-    const est = queueEstimates(ws.db, q2.queue_id);
-    // Whichever request q1 drew and was reviewed, one more repeats the input "same": 5 - 1 - 1 = 3.
-    expect(est.frame).toEqual({ requests: 3, requests_in_period: 5, excluded_reviewed: 1, excluded_duplicates: 1 });
-    expect(est.notes[0]).toBe("Estimates are for the 3 requests of the sampling frame: the period's 5 requests less 1 already reviewed and 1 repeating another request's input text, which no review queue includes.");
-    const md = renderReport(ws, { format: 'md', queue_id: q2.queue_id }).text;
-    expect(md).toContain('## Estimates for the sampling frame');
-    expect(md).not.toContain("period's traffic");
+    const q = createQueue(ws, { week: '2026-W47', size: 10, seed: 1, filters: { feature: ['x'] } } as never, 1000);
+    const est = queueEstimates(ws.db, q.queue_id);
+    expect(est.frame).toEqual({ requests: 4, requests_in_period: 4, reviewed_earlier: 0, excluded_reviewed: 0, excluded_duplicates: 0, undated: 0, filters: ['feature is x'] });
+    expect(est.notes[0]).toBe("Estimates are for all 4 requests of the period matching the queue's filters (feature is x); none is left out.");
+    const md = renderReport(ws, { format: 'md', queue_id: q.queue_id }).text;
     expect(md.split(est.notes[0]!).length).toBe(2); // said once, not repeated as a note
-    const csv = renderReport(ws, { format: 'csv', queue_id: q2.queue_id }).text;
-    expect(csv).toContain('frame,sampling_frame,Requests the estimates are for,3,,,,5,,,');
+    const csv = renderReport(ws, { format: 'csv', queue_id: q.queue_id }).text;
+    expect(csv).toContain('frame,sampling_frame,Requests the estimates are for,4,,,,4,,,');
+    // A queue stored under the first frame rule (reviewed and repeated inputs left out) keeps saying so.
+    const legacy = samplingFrame(JSON.stringify({ requests_in_period: 5, reviewed_rowids: [1] }),
+      [{ key: 'all', kind: 'all', population: 3, sampled: 3, excluded_reviewed: 1, excluded_duplicates: 1 }], { filters: {} });
+    expect(frameStatement(legacy)).toBe("Estimates are for 3 of the period's 5 requests: this queue was made before every request stayed in the frame, and it left out 1 already reviewed and 1 repeating another request's input text.");
   });
 });
 

@@ -17,7 +17,7 @@ import type { Db } from '../db';
 import { LoupeError } from '../../../shared/errors';
 import { Prng } from '../../../shared/prng';
 import type { QueueDesignInput } from '../../../shared/contract-review';
-import { REVIEW_SIGNALS, type QueueDesign, type ReviewSignal } from '../../../shared/review-types';
+import { REVIEW_SIGNALS, type DesignPlan, type QueueDesign, type ReviewSignal, type SimulatedDesign, type SimulationResult } from '../../../shared/review-types';
 import type { RateStratum } from '../../../shared/stats';
 import { estimateRate } from './estimates';
 import { allocateQueue, buildFrame, drawItems, resolveDesign, type Frame } from './sampling';
@@ -28,33 +28,6 @@ export interface RateSpec {
   rate?: number;
   /** Per cell: a field stratum key (`feature=chat`, `all`) or a signal (`thumbs_down`, also `signal:thumbs_down`). */
   rates?: Record<string, number>;
-}
-
-/** One simulated design at one set of failure rates. */
-export interface SimulatedDesign {
-  size: number;
-  strata: string | null;
-  oversample: Partial<Record<ReviewSignal, number>>;
-  min_per_stratum: number;
-  /** The rates as given (`rate` for every request, `rates` per cell). */
-  failure_rate: number | null;
-  failure_rates: Record<string, number>;
-  /** The frame's share of synthetic failures. */
-  true_rate: number;
-  /** Share of seeds whose 95% interval held the true rate, and whose interval lay wholly below / above it. */
-  coverage: number;
-  below: number;
-  above: number;
-  mean_estimate: number;
-  /** (mean estimate − true rate) / true rate; null when the true rate is 0. */
-  relative_bias: number | null;
-  /** Mean of (high − low) / 2. */
-  mean_half_width: number;
-  /** Coverage of other intervals on the same draws (e.g. the previous method), by name. */
-  compare: Record<string, { coverage: number; mean_half_width: number }>;
-  seeds: number;
-  /** The design's strata: requests N_h, items drawn n_h, synthetic failures. */
-  frame: Array<{ key: string; kind: string; population: number; sampled: number; failures: number }>;
 }
 
 /** Another interval computed on the same per-stratum counts, for comparison (e.g. the previous method). */
@@ -190,19 +163,6 @@ export function simulatePrepared(p: PreparedDesign, seeds: number, specs: readon
   });
 }
 
-/** What `loupe simulate --json` prints: every simulated design, and the first one's figures at the top. */
-export interface SimulationResult {
-  designs: SimulatedDesign[];
-  coverage: number;
-  mean_estimate: number;
-  true_rate: number;
-  relative_bias: number | null;
-  mean_half_width: number;
-  seeds: number;
-  /** With a target half-width: the smallest queue size whose mean half-width meets it (null: none up to the frame). */
-  size_for_half_width?: number | null;
-}
-
 /** Rates the planner shows when none is given: rare to common failures. */
 export const PLAUSIBLE_RATES = [0.005, 0.02, 0.1, 0.3] as const;
 
@@ -257,3 +217,41 @@ export function sizeForHalfWidth(p: PreparedDesign, spec: RateSpec, target: numb
   }
   return hi;
 }
+
+/**
+ * The planner of the new-queue form: the design's expected 95% half-width and coverage at {@link PLAUSIBLE_RATES}
+ * (the same rate in every stratum), and with a target the queue size for a chosen precision. The frame of the last
+ * few designs is kept (keyed by everything it depends on), so changing the size or the shares does not rescan it.
+ * @throws LoupeError BAD_REQUEST for a period with nothing to draw
+ */
+export function planDesign(db: Db, input: QueueDesignInput, zone: string, now: number, opts: { seeds?: number; halfWidth?: number; targetRate?: number } = {}): DesignPlan {
+  const t0 = performance.now();
+  const seeds = opts.seeds ?? 300;
+  const design = resolveDesign(input, zone);
+  const maxRowid = db.value<number>('SELECT max(rowid) FROM requests') ?? 0;
+  const reviews = db.value<number>('SELECT count(*) FROM reviews') ?? 0;
+  const key = JSON.stringify([design.from_ts, design.to_ts, design.include_undated, design.strata, design.filters, Object.keys(design.oversample).sort(), maxRowid, reviews]);
+  let frame = frameCache.get(key);
+  if (!frame) {
+    frame = buildFrame(db, design, null, now, { cells: [] });
+    frameCache.set(key, frame);
+    if (frameCache.size > 4) frameCache.delete(frameCache.keys().next().value!);
+  }
+  const drawable = frame.strata.reduce((a, s) => a + (s.kind === 'reviewed' ? 0 : s.rowids.length), 0);
+  if (drawable === 0) throw new LoupeError('BAD_REQUEST', 'The period has no requests to draw.', { action: 'Choose another period.' });
+  const alloc = allocateQueue(design, frame.strata, design.size);
+  const prepared: PreparedDesign = { design, frame, alloc };
+  const sims = simulatePrepared(prepared, seeds, PLAUSIBLE_RATES.map((rate) => ({ rate })));
+  let target: DesignPlan['target'] = null;
+  if (opts.halfWidth !== undefined) {
+    const rate = opts.targetRate ?? 0.02;
+    target = { half_width: opts.halfWidth, rate, size: sizeForHalfWidth(prepared, { rate }, opts.halfWidth, Math.min(seeds, 200)) };
+  }
+  return {
+    frame_requests: frame.stored.requests_in_period, drawable,
+    strata: frame.strata.map((s) => ({ key: s.key, kind: s.kind, population: s.rowids.length, sampled: alloc.get(s.key) ?? 0 })),
+    rates: sims.map((d, i) => ({ rate: PLAUSIBLE_RATES[i]!, mean_half_width: d.mean_half_width, coverage: d.coverage })),
+    target, seeds, ms: Math.round(performance.now() - t0),
+  };
+}
+const frameCache = new Map<string, Frame>();
