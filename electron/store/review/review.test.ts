@@ -5,7 +5,8 @@ import Papa from 'papaparse';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LoupeError } from '../../../shared/errors';
 import { Workspace } from '../workspace';
-import { createQueue, extendQueue, getQueue, listQueues } from './queues';
+import { createQueue, extendQueue, getQueue, listQueues, weeksWithRequests } from './queues';
+import { planDesign } from './simulation';
 import { getItem, nextOpen, setReviewer, skipItem, submitReview, undoLast } from './reviews';
 import { getRubric, saveRubric } from './rubric';
 import { createTag, listTags, mergeTags, renameTag, tagWeekly } from './tags';
@@ -577,5 +578,87 @@ describe('Markdown escaping in the report', () => {
     expect(escapeMd('1. item')).toBe('1\\. item');
     expect(escapeMd('line one\nline two')).toBe('line one line two');
     expect(escapeMd('=SUM(A1)')).toBe('\\=SUM(A1)');
+  });
+});
+
+describe('issue 8: the review flow around the frame', () => {
+  it('proposes the weeks that have requests, newest first (a gap week is skipped), with the undated count', async () => {
+    const ws = await workspace();
+    insertRows(ws, [{ id: 'a', ts: W47_START - 3 * WEEK_MS + 5 }, { id: 'b', ts: W47_START + 5 }, { id: 'c', ts: W47_START + 6 }]);
+    ws.db.run("INSERT INTO requests (id, ts, input, import_id) VALUES ('u', NULL, 'undated', 1)");
+    const w = weeksWithRequests(ws.db, 'UTC');
+    expect(w.weeks.map((x) => [x.week, x.requests])).toEqual([['2026-W47', 2], ['2026-W44', 1]]);
+    expect(w.undated).toBe(1);
+    expect(w.weeks[0]!.from_ts).toBe(W47_START);
+  });
+
+  it('a queue with undated requests says so in its name; one holding only undated requests is not filed under a week', async () => {
+    const ws = await workspace();
+    insertRows(ws, [{ id: 'a', ts: W47_START + 5 }]);
+    ws.db.run("INSERT INTO requests (id, ts, input, import_id) VALUES ('u1', NULL, 'x', 1), ('u2', NULL, 'y', 1)");
+    const mixed = createQueue(ws, { week: '2026-W47', size: 10, seed: 1, include_undated: true }, 1000);
+    expect(listQueues(ws.db)[0]).toMatchObject({ id: mixed.queue_id, name: '2026-W47 + 2 undated review', week: '2026-W47' });
+    const onlyUndated = createQueue(ws, { week: '2026-W30', size: 10, seed: 1, include_undated: true }, 1000);
+    expect(listQueues(ws.db)[0]).toMatchObject({ id: onlyUndated.queue_id, name: 'Undated requests review', week: null });
+    expect(onlyUndated.items.map((i) => i.request_id).sort()).toEqual(['u1', 'u2']);
+  });
+
+  it('points at an identical item already reviewed (same input and output) and keeps overlap items blind', async () => {
+    const ws = await workspace();
+    insertRows(ws, [
+      { id: 'a', ts: W47_START + 1, input: 'hello', output: 'Hi! How can I help?' },
+      { id: 'b', ts: W47_START + 2, input: 'hello', output: 'Hi! How can I help?' },
+      { id: 'c', ts: W47_START + 3, input: 'hello', output: 'Hello there.' },
+    ]);
+    setReviewer(ws, 'Ana');
+    const q = createQueue(ws, { week: '2026-W47', size: 3, seed: 1 }, 1000);
+    const pos = (id: string) => q.items.find((i) => i.request_id === id)!.position;
+    const tag = createTag(ws, { name: 'greeting' });
+    expect(getItem(ws, q.queue_id, pos('b')).same_content).toBeNull();
+    submitReview(ws, { queue_id: q.queue_id, position: pos('a'), verdicts: FAIL, tag_ids: [tag.id] }, 's', 2000);
+    const b = getItem(ws, q.queue_id, pos('b'));
+    expect(b.same_content).toMatchObject({ request_id: 'a', queue_id: q.queue_id, position: pos('a'), reviewer: 'Ana', failed: true, verdicts: FAIL });
+    expect(b.same_content!.tags.map((t) => t.name)).toEqual(['greeting']);
+    // Another output is not the same content.
+    expect(getItem(ws, q.queue_id, pos('c')).same_content).toBeNull();
+    // Each request keeps its own item and inclusion probability: b is still open and counts once when reviewed.
+    submitReview(ws, { queue_id: q.queue_id, position: pos('b'), verdicts: FAIL, tag_ids: [] }, 's', 3000);
+    expect(queueEstimates(ws.db, q.queue_id).metrics[0]!).toMatchObject({ n: 2, k: 2 });
+    // A later queue with the same rubric version finds it too; on an overlap item only the viewer's own reviews count.
+    insertRows(ws, [{ id: 'd', ts: W47_START + 4, input: 'hello', output: 'Hi! How can I help?' }]);
+    const q2 = createQueue(ws, { week: '2026-W47', size: 5, seed: 1, overlap: 1 }, 4000);
+    const d = q2.items.find((i) => i.request_id === 'd')!;
+    expect(getItem(ws, q2.queue_id, d.position).same_content).toMatchObject({ request_id: 'b', reviewer: 'Ana' });
+    setReviewer(ws, 'Ben');
+    expect(getItem(ws, q2.queue_id, d.position).same_content).toBeNull();
+  });
+
+  it('shows each item\'s verdict in the queue list; an overlap item shows only the viewer\'s own', async () => {
+    const ws = await workspace();
+    insertRows(ws, [{ id: 'a', ts: W47_START + 1 }, { id: 'b', ts: W47_START + 2 }, { id: 'c', ts: W47_START + 3 }]);
+    setReviewer(ws, 'Ana');
+    const q = createQueue(ws, { week: '2026-W47', size: 3, seed: 1 }, 1000);
+    submitReview(ws, { queue_id: q.queue_id, position: 1, verdicts: PASS, tag_ids: [] }, 's', 2000);
+    submitReview(ws, { queue_id: q.queue_id, position: 2, verdicts: FAIL, tag_ids: [] }, 's', 2000);
+    expect(getQueue(ws.db, q.queue_id, 'Ana').items.map((i) => [i.status, i.verdict])).toEqual([['reviewed', 'pass'], ['reviewed', 'fail'], ['open', null]]);
+    const o = createQueue(ws, { week: '2026-W47', size: 1, seed: 2, overlap: 1 }, 3000);
+    submitReview(ws, { queue_id: o.queue_id, position: 1, verdicts: FAIL, tag_ids: [] }, 's', 4000);
+    expect(getQueue(ws.db, o.queue_id, 'Ana').items[0]!.verdict).toBe('fail');
+    expect(getQueue(ws.db, o.queue_id, 'Ben').items[0]!.verdict).toBeNull();
+  });
+
+  it('plans a design before it exists: half-widths at plausible rates and the size for a precision', async () => {
+    const ws = await workspace();
+    insertSynthetic(ws.db, { n: 3000, seed: 2 });
+    const plan = planDesign(ws.db, { week: '2026-W47', size: 100, strata: 'feature', oversample: { thumbs_down: 0.1 }, seed: 1 }, 'UTC', 0, { seeds: 100, halfWidth: 0.05, targetRate: 0.1 });
+    expect(plan.frame_requests).toBe(3000);
+    expect(plan.rates.map((r) => r.rate)).toEqual([0.005, 0.02, 0.1, 0.3]);
+    // Wider intervals at higher rates (up to 50%), all finite.
+    const hw = plan.rates.map((r) => r.mean_half_width);
+    expect(hw[0]!).toBeLessThan(hw[2]!);
+    expect(hw[2]!).toBeLessThan(hw[3]!);
+    expect(plan.strata.reduce((a, s) => a + s.sampled, 0)).toBe(100);
+    expect(plan.target!.size!).toBeGreaterThan(100);
+    expect(plan.target!.size!).toBeLessThan(250);
   });
 });
