@@ -662,3 +662,28 @@ describe('issue 8: the review flow around the frame', () => {
     expect(plan.target!.size!).toBeLessThan(250);
   });
 });
+
+describe('the report\'s review section (issue 8)', () => {
+  it('states the frame, the failures seen, the skip reasons and the interval method', async () => {
+    const ws = await workspace();
+    insertSynthetic(ws.db, { n: 300, seed: 6 });
+    setReviewer(ws, 'Ana');
+    const q = createQueue(ws, { week: '2026-W47', size: 6, seed: 1 }, 1000);
+    submitReview(ws, { queue_id: q.queue_id, position: 1, verdicts: FAIL, tag_ids: [] }, 's', 2000);
+    submitReview(ws, { queue_id: q.queue_id, position: 2, verdicts: PASS, tag_ids: [] }, 's', 2000);
+    skipItem(ws, { queue_id: q.queue_id, position: 3, reason: 'not English' }, 's', 2000);
+    skipItem(ws, { queue_id: q.queue_id, position: 4, reason: 'not English' }, 's', 2000);
+    skipItem(ws, { queue_id: q.queue_id, position: 5, reason: 'output missing' }, 's', 2000);
+    const md = renderReport(ws, { format: 'md', queue_id: q.queue_id }).text;
+    expect(md).toContain('Estimates are for all 300 requests of the period; none is left out.');
+    expect(md).toContain('1 failure seen among 2 reviewed items.');
+    expect(md).toContain('Skip reasons:\n\n- not English: 2\n- output missing: 1\n');
+    expect(md).toContain('95% intervals: Jeffreys interval at the effective sample size (Korn–Graubard degrees of freedom, iid-model variance floor)');
+    const json = JSON.parse(renderReport(ws, { format: 'json', queue_id: q.queue_id }).text) as { skip_reasons: unknown; seen: unknown; frame: { requests: number } };
+    expect(json.skip_reasons).toEqual([{ reason: 'not English', items: 2 }, { reason: 'output missing', items: 1 }]);
+    expect(json.seen).toEqual({ reviewed: 2, failures: 1, queue_reviewed: 2, queue_failures: 1 });
+    expect(json.frame.requests).toBe(300);
+    const csv = renderReport(ws, { format: 'csv', queue_id: q.queue_id }).text;
+    expect(csv).toContain('skip_reason,skip,not English,2,');
+  });
+});
