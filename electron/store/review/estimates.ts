@@ -116,7 +116,7 @@ export function estimateRate(key: string, label: string, kind: RateEstimate['kin
   const coverage = opts.checkCoverage === false || r.method === 'census' ? null : simulatedCoverage(rs, r.low!, r.high!);
   const flagged = coverage !== null && coverage < MIN_COVERAGE;
   const reasons = flagged
-    ? [`in simulation of this design (${count(r.n)} reviewed item${r.n === 1 ? '' : 's'} in ${strataWord(rs.filter((s) => s.n > 0).length)}) at rates like the observed ones, the 95% interval held the true rate in only ${pct(coverage)} of draws (below ${pct(MIN_COVERAGE)}); review more items`]
+    ? [`in simulation of this design (${count(r.n)} reviewed item${r.n === 1 ? '' : 's'} in ${strataWord(rs.filter((s) => s.n > 0).length)}) at rates like the observed ones, the 95% interval holds the true rate in fewer than ${pct(MIN_COVERAGE)} of draws (each row gives its figure); review more items`]
     : [];
   return {
     ...base, estimate: r.estimate, low: r.low, high: r.high, simulated_coverage: coverage, small_sample: flagged,

@@ -396,17 +396,17 @@ function Planner({ f, zone }: { f: FormState; zone: string }) {
     <section className="planner" aria-label="Design planner" data-testid="planner">
       <div className="planner-head">
         <h3>What this design will buy</h3>
-        <span className="muted small">{busy ? 'Simulating…' : plan ? `${fmtInt(plan.seeds)} simulated queues on this week’s ${fmtInt(plan.frame_requests)} requests, ${plan.ms} ms` : ''}</span>
+        <span className="muted small" title="Synthetic failures on this period's own requests, drawn through the queue sampler and estimated as the Estimates tab does">{busy ? 'Simulating…' : plan ? `${fmtInt(plan.seeds)} simulated queues on this period’s ${fmtInt(plan.frame_requests)} requests` : ''}</span>
       </div>
       {error && <p className="small warn-text">{error.message}</p>}
       {plan && (
         <table className="table compact planner-table" data-testid="planner-table">
-          <thead><tr><th>If the failure rate is</th><th className="num">95% interval</th><th className="num" title="Share of simulated queues whose interval held the true rate">Coverage</th></tr></thead>
+          <thead><tr><th title="The same rate in every stratum">Failure rate</th><th className="num" title="Mean half-width of the 95% interval, in percentage points">95% interval</th><th className="num" title="Share of simulated queues whose interval held the true rate">Coverage</th></tr></thead>
           <tbody>
             {plan.rates.map((r) => (
               <tr key={r.rate} data-rate={r.rate}>
                 <td>{fmtPct(r.rate, r.rate < 0.01 ? 1 : 0)}</td>
-                <td className="num">± {(r.mean_half_width * 100).toFixed(1)} points</td>
+                <td className="num nowrap">±{(r.mean_half_width * 100).toFixed(1)} pts</td>
                 <td className="num">{fmtPct(r.coverage, 0)}</td>
               </tr>
             ))}
@@ -414,12 +414,12 @@ function Planner({ f, zone }: { f: FormState; zone: string }) {
         </table>
       )}
       <div className="planner-target">
-        <span className="small">For ±</span>
-        <input type="number" className="num-input" min={0.1} max={50} step={0.5} value={target.points} onChange={(e) => setTarget({ ...target, points: e.target.value })} aria-label="Target half-width (points)" />
-        <span className="small">points at a</span>
-        <input type="number" className="num-input" min={0} max={100} value={target.rate} onChange={(e) => setTarget({ ...target, rate: e.target.value })} aria-label="Target failure rate (%)" />
-        <span className="small">% failure rate:</span>
-        <strong className="small" data-testid="planner-size">{plan?.target ? (plan.target.size === null ? 'not reachable in this week' : `about ${fmtInt(plan.target.size)} items`) : '—'}</strong>
+        <span className="small">Size for ±</span>
+        <input type="number" className="num-input" min={0.1} max={50} step="any" value={target.points} onChange={(e) => setTarget({ ...target, points: e.target.value })} aria-label="Target half-width (points)" />
+        <span className="small">pts at</span>
+        <input type="number" className="num-input" min={0} max={100} step="any" value={target.rate} onChange={(e) => setTarget({ ...target, rate: e.target.value })} aria-label="Target failure rate (%)" />
+        <span className="small">%:</span>
+        <strong className="small nowrap" data-testid="planner-size">{plan?.target ? (plan.target.size === null ? 'not reachable in this week' : `about ${fmtInt(plan.target.size)} items`) : '—'}</strong>
       </div>
     </section>
   );

@@ -161,7 +161,8 @@ export function ReviewPage({ queueId, start, onBack }: { queueId: number; start:
       if (wanted.current !== pos) return; // the reviewer moved on meanwhile
       if (!cached) { show(fresh); return; }
       setItem(fresh);
-      if (!drafts.current.has(pos) && JSON.stringify(cached.mine) !== JSON.stringify(fresh.mine)) setDraftState(draftOf(fresh));
+      // A decision made meanwhile (here or on an identical item) changes what the draft starts from.
+      if (!drafts.current.has(pos) && (JSON.stringify(cached.mine) !== JSON.stringify(fresh.mine) || JSON.stringify(cached.same_content) !== JSON.stringify(fresh.same_content))) setDraftState(draftOf(fresh));
       prefetch(fresh);
     }, (e: unknown) => setError(asErrorData(e)));
   }, [fetchItem, prefetch, show]);
@@ -248,6 +249,15 @@ export function ReviewPage({ queueId, start, onBack }: { queueId: number; start:
       drafts.current.delete(pos);
       cache.current.delete(pos);
       fetchItem(pos).catch(() => undefined);
+      // The item shown now was fetched before this decision reached the store: if it has the same content, the
+      // decision just made is what it should start from (only while the reviewer has not touched it).
+      if (kind === 'submit' && next !== null) {
+        fetchItem(next, true).then((fresh) => {
+          if (wanted.current !== next || drafts.current.has(next) || fresh.mine || !fresh.same_content) return;
+          setItem(fresh);
+          setDraftState(draftOf(fresh));
+        }, () => undefined);
+      }
       setSaved(kind === 'submit'
         ? `Saved review of #${pos}${r.failed ? ' (failure)' : ''} · on disk in ${fmtMs(r.durable_ms)}`
         : `Skipped #${pos} · on disk in ${fmtMs(r.durable_ms)}`);
