@@ -53,6 +53,8 @@ test('demo W47: the planner, the whole week in the frame, the thumbs-down share,
 
     await page.getByRole('button', { name: /Start reviewing/ }).click();
     await setReviewerByKeyboard(page, 'Kim');
+    await expect(page.getByTestId('review-item')).toHaveAttribute('data-position', '1');
+    await expect(page.getByTestId('key-hint')).toHaveText('Keys go to Correct; ↑/↓ change the criterion.');
     // p, ↓, 4: Correct pass and Helpful 4; Tone stays empty (the old screen put "rude or condescending" there).
     for (const k of ['p', 'ArrowDown', '4']) await page.keyboard.press(k);
     await expect(page.getByTestId('criterion-correct')).toHaveAttribute('data-value', 'pass');

@@ -292,7 +292,7 @@ export interface RateEstimate {
   /** Every small-sample finding in full; empty when none. */
   reasons: string[];
   /** Coverage of this design's 95% interval in simulation at rates like the observed ones (lowest of three
-   * scenarios, 400 draws each); null when not simulated (no estimate, or a census). */
+   * scenarios, 200 draws each); null when not simulated (no estimate, or a census). */
   simulated_coverage: number | null;
   /** Share of the frame's requests the estimate covers: 1 unless a stratum with requests has no reviewed item and
    * nothing can stand in for it (listed in `uncovered`). */

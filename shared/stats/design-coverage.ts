@@ -10,7 +10,7 @@
  */
 import jStat from 'jstat';
 import { Prng } from '../prng';
-import { stratifiedRateInterval, type RateStratum } from './stratified-interval';
+import { stratifiedCovers, type RateStratum } from './stratified-interval';
 
 const gammaln = (jStat as unknown as { gammaln(x: number): number }).gammaln;
 
@@ -78,11 +78,10 @@ export function designCoverage(strata: ReadonlyArray<Omit<RateStratum, 'k'>>, ra
       const t = tables[i];
       draw[i]!.k = t ? drawFrom(t, rng.next()) : 0;
     }
-    const est = stratifiedRateInterval(draw, opts.confidence ?? 0.95);
-    if (est.low === null || est.high === null) continue;
-    if (est.high < truth - 1e-12) below++;
-    else if (est.low > truth + 1e-12) above++;
-    else covered++;
+    const where = stratifiedCovers(draw, truth, opts.confidence ?? 0.95);
+    if (where === 'below') below++;
+    else if (where === 'above') above++;
+    else if (where === 'covered') covered++;
   }
   return { coverage: covered / reps, below: below / reps, above: above / reps, truth, reps };
 }

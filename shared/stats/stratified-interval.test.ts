@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { designCoverage } from './design-coverage';
-import { jeffreysInterval, kornGraubardInterval, stratifiedRateInterval, type RateStratum } from './stratified-interval';
+import { jeffreysInterval, kornGraubardInterval, stratifiedCovers, stratifiedRateInterval, type RateStratum } from './stratified-interval';
+import { Prng } from '../prng';
 
 // Reference values computed with SciPy 1.17.1 (`scipy.stats.beta.ppf`, `scipy.stats.t.ppf`) from the formulas cited in
 // stratified-interval.ts. jStat's incomplete beta (Numerical Recipes' continued fraction, EPS 3e-7) agrees with SciPy
@@ -122,6 +123,24 @@ describe('stratifiedRateInterval: Jeffreys at the effective sample size', () => 
     expect(() => stratifiedRateInterval([field('x', 10, 11, 0)])).toThrow('stratum "x": reviewed n = 11 exceeds population N = 10');
     expect(() => stratifiedRateInterval([field('x', 10, 5, 6)])).toThrow('stratum "x": events k = 6 exceed reviewed n = 5');
     expect(() => stratifiedRateInterval([field('x', 10.5, 5, 1)])).toThrow('stratum "x": N must be a non-negative integer, got 10.5');
+  });
+});
+
+describe('stratifiedCovers', () => {
+  it('agrees with the interval itself on 3,000 random designs and values', () => {
+    const rng = new Prng(4);
+    for (let i = 0; i < 3000; i++) {
+      const strata: RateStratum[] = Array.from({ length: 1 + rng.below(4) }, (_, h) => {
+        const N = 1 + rng.below(5000);
+        const n = rng.below(Math.min(N, 80) + 1);
+        return { key: `s${h}`, kind: h === 0 && rng.next() < 0.3 ? 'signal' : 'field', N, n, k: rng.below(n + 1) };
+      });
+      const r = stratifiedRateInterval(strata);
+      const v = rng.next() < 0.5 ? rng.next() * 0.1 : rng.next();
+      const expected = r.low === null || r.high === null ? null : v < r.low - 1e-9 ? 'above' : v > r.high + 1e-9 ? 'below' : 'covered';
+      if (r.low !== null && (Math.abs(v - r.low) < 1e-7 || Math.abs(v - r.high!) < 1e-7)) continue; // at the edge, rounding decides
+      expect(stratifiedCovers(strata, v)).toBe(expected);
+    }
   });
 });
 
