@@ -48,7 +48,7 @@ export async function createQueueByKeyboard(page: Page, o: { week: string; size:
   await page.keyboard.press('n');
   await expect(page.getByLabel('Period')).toBeFocused();
   await tabTo(page, 'ISO week');
-  // The default is the last complete ISO week of the data in the workspace zone.
+  // The default is the latest ISO week that has requests, in the workspace zone.
   await expect(page.getByLabel('ISO week')).toHaveValue(o.week);
   await tabTo(page, 'Size');
   await retype(page, String(o.size));
@@ -87,8 +87,9 @@ export async function current(page: Page): Promise<{ position: number; requestId
 }
 
 /**
- * Reviews the item on screen with keys only: p/f, a scale digit, a category digit, p/f; optionally a tag (created
- * inline when `createTag` is set) and a note; Enter submits. Waits for the store's confirmation.
+ * Reviews the item on screen with keys only: p/f, ↓, a scale digit, ↓, a category digit, ↓, p/f (a verdict key never
+ * moves to the next criterion by itself); optionally a tag (created inline when `createTag` is set) and a note; Enter
+ * submits. Waits for the store's confirmation.
  */
 export async function reviewOne(page: Page, i: number, o: { tag?: string; createTag?: { description: string } }): Promise<Entered> {
   const { position, requestId } = await current(page);
@@ -96,8 +97,11 @@ export async function reviewOne(page: Page, i: number, o: { tag?: string; create
     correct: i % 3 === 1 ? 'fail' : 'pass', helpful: (i % 5) + 1, tone: TONES[i % 3]!, safe: i === 4 ? 'fail' : 'pass',
   };
   await page.keyboard.press(verdicts.correct === 'pass' ? 'p' : 'f');
+  await page.keyboard.press('ArrowDown');
   await page.keyboard.press(String(verdicts.helpful));
+  await page.keyboard.press('ArrowDown');
   await page.keyboard.press(String(TONES.indexOf(verdicts.tone) + 1));
+  await page.keyboard.press('ArrowDown');
   await page.keyboard.press(verdicts.safe === 'pass' ? 'p' : 'f');
   await expect(page.getByTestId('criterion-correct')).toHaveAttribute('data-value', verdicts.correct);
   await expect(page.getByTestId('criterion-helpful')).toHaveAttribute('data-value', String(verdicts.helpful));
@@ -164,4 +168,9 @@ export function median(xs: number[]): number {
 export function dropSandboxNotices(errors: string[]): void {
   const notice = "console: Blocked script execution in 'about:srcdoc' because the document's frame is sandboxed and the 'allow-scripts' permission is not set.";
   for (let i = errors.length - 1; i >= 0; i--) if (errors[i] === notice) errors.splice(i, 1);
+}
+
+/** The keys of a full review with the default rubric: Correct, Helpful, Tone, Safe, with ↓ between criteria. */
+export function rubricKeys(correct: 'p' | 'f', helpful: string, tone: string, safe: 'p' | 'f'): string[] {
+  return [correct, 'ArrowDown', helpful, 'ArrowDown', tone, 'ArrowDown', safe];
 }

@@ -39,7 +39,7 @@ test.describe('real files', () => {
       // Only the 160 dated MT-Bench requests are in the period; the undated OASST and llmperf requests are not.
       await expect(strata.locator('tfoot td').nth(1)).toHaveText('160');
       await expect(strata.locator('tfoot td').nth(2)).toHaveText('20');
-      await expect(created).toContainText('No eligible request shows thumbs_down');
+      await expect(created).toContainText('No request of the period shows thumbs_down');
       await shot(page, 'review-real-queue-created');
       await page.keyboard.press('Enter');
       await setReviewerByKeyboard(page, 'Real Data Reviewer');

@@ -5,7 +5,9 @@
  *  2. import them with Loupe (parse, map, insert, index, save): time, records/s, MB/s, peak RSS, workspace size;
  *  3. the `sqlite3` shell's `.import` of the same records as CSV into an equivalent table, as a ratio;
  *  4. open the workspace (cold) and time the records grid's first page, a sort and a filter through the contract;
- *  5. review: create a 200-item stratified queue and move to the next item (when the review methods exist).
+ *  5. review: create a 200-item stratified queue and move to the next item (when the review methods exist);
+ *  6. estimates: `loupe simulate`'s work (queues.simulate) with 1,000 seeds on the newest week, at the four plausible
+ *     failure rates on the same draws, and a 100-item queue with thumbs-down oversampled (issue 8).
  * Timings are wall-clock ms on this machine; nothing here is a pass/fail test.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -70,6 +72,18 @@ async function phaseQuery(workspace: string): Promise<void> {
     next.sort((a, b) => a - b);
     out.next_item_ms_median = Math.round(next[Math.floor(next.length / 2)]! * 10) / 10;
     out.next_item_ms_max = Math.round(next[next.length - 1]! * 10) / 10;
+  }
+  if (names.includes('queues.simulate')) {
+    const c = client as unknown as { call(m: string, p: unknown): Promise<Record<string, unknown>> };
+    const week = isoWeekOf(open.value.last_ts ?? Date.now());
+    const design = { week, size: 100, seed: 7, strata: 'feature', oversample: { thumbs_down: 0.2 } };
+    const q = await timed(() => c.call('queues.create', { ...design, name: 'bench oversampled' }));
+    out.queue_create_oversampled_ms = Math.round(q.ms);
+    const sim = await timed(() => c.call('queues.simulate', { design, seeds: 1000 }));
+    out.simulate_1000_ms = Math.round(sim.ms);
+    const first = (sim.value.designs as Array<{ frame: Array<{ population: number }> }>)[0]!;
+    out.simulate_week_requests = first.frame.reduce((a, x) => a + x.population, 0);
+    out.simulate_min_coverage = Math.min(...(sim.value.designs as Array<{ coverage: number }>).map((d) => d.coverage));
   }
   await client.close();
   out.peak_rss = peakRssBytes();
@@ -178,6 +192,10 @@ async function main(): Promise<void> {
   if (q.queue_create_ms !== undefined) {
     rows.push(['queue create (200, stratified)', `${q.queue_create_ms} ms`, 'target < 1000 ms']);
     rows.push(['next item (median / max of 20)', `${q.next_item_ms_median} / ${q.next_item_ms_max} ms`, 'target < 50 ms']);
+  }
+  if (q.simulate_1000_ms !== undefined) {
+    rows.push(['queue create (100, thumbs-down 20%)', `${q.queue_create_oversampled_ms} ms`, 'target < 1000 ms']);
+    rows.push([`simulate, 1,000 seeds (week of ${q.simulate_week_requests!.toLocaleString('en-US')})`, `${(q.simulate_1000_ms / 1000).toFixed(1)} s`, `target < 10 s; lowest coverage ${(q.simulate_min_coverage! * 100).toFixed(1)}%`]);
   }
   const w = Math.max(...rows.map((r) => r[0].length));
   process.stdout.write(`\n${rows.map(([a, b, c]) => `${a.padEnd(w)}  ${b.padStart(12)}  ${c}`).join('\n')}\n\n`);

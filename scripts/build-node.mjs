@@ -8,6 +8,7 @@ const entries = {
   'store-worker': 'electron/store/worker.ts',
   'electron-main': 'electron/main/main.ts',
   'bench': 'scripts/bench.ts',
+  'coverage-grid': 'scripts/coverage-grid.ts',
   'generate-samples': 'data/samples/generate.ts',
   // Durability stress (npm run stress) and load (npm run load) scripts and the child processes they drive.
   'stress': 'scripts/stress.ts',

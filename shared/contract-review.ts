@@ -7,8 +7,8 @@
  */
 import { z } from 'zod';
 import type {
-  DecisionResult, EdgeCase, QueueAgreement, QueueCreated, QueueDetail, QueueSummary, RenderedFile, ReviewItem,
-  ReviewTag, Rubric, TagWeekCount, UndoResult, WeekEstimates,
+  DecisionResult, DesignPlan, EdgeCase, PeriodWeeks, QueueAgreement, QueueCreated, QueueDetail, QueueSummary, RenderedFile, ReviewItem,
+  ReviewTag, Rubric, SimulationResult, TagWeekCount, UndoResult, WeekEstimates,
 } from './review-types';
 import { REVIEW_SIGNALS } from './review-types';
 
@@ -44,7 +44,8 @@ export const queueDesignSchema = z.object({
   size: z.number().int().min(1).max(20000),
   strata: strataFieldSchema.nullable().optional(),
   allocation: z.enum(['proportional', 'equal']).default('proportional'),
-  min_per_stratum: z.number().int().min(0).max(10000).default(0),
+  /** At least this many items per field stratum (default 2: a stratum needs two items for a variance of its own). */
+  min_per_stratum: z.number().int().min(0).max(10000).default(2),
   filters: queueFiltersSchema.default({}),
   oversample: z.partialRecord(z.enum(REVIEW_SIGNALS), share).default({}),
   overlap: share.default(0),
@@ -102,7 +103,40 @@ const edgeExportSchema = z.object({ filter: edgeCaseFilterSchema.default({}), fo
 const reportSchema = z.object({ week: isoWeekSchema.optional(), queue_id: queueId.optional(), format: z.enum(['md', 'html', 'csv', 'json']) })
   .refine((p) => p.week !== undefined || p.queue_id !== undefined, { message: 'give week or queue_id' });
 
+const rate = z.number().min(0).max(1);
+/** A design to simulate: the queue design plus the synthetic failure rates and the number of seeds. */
+export const simulateSchema = z.object({
+  design: queueDesignSchema,
+  /** Queues drawn (seeds design.seed, design.seed + 1, …). */
+  seeds: z.number().int().min(10).max(100_000).default(1000),
+  /** Failure rate of every request not in a named cell. */
+  failure_rate: rate.optional(),
+  /** Failure rate per cell: a field stratum key (feature=chat, all) or a signal (thumbs_down). */
+  failure_rates: z.record(z.string().min(1).max(300), rate).optional(),
+  /** Also find the queue size whose mean 95% half-width is at most this (a share, e.g. 0.02). */
+  half_width: z.number().gt(0).max(0.5).optional(),
+});
+export type SimulateInput = z.input<typeof simulateSchema>;
+
+/** The planner of the new-queue form: the design's half-width at plausible rates and the size for a precision. */
+export const planSchema = z.object({
+  design: queueDesignSchema,
+  seeds: z.number().int().min(10).max(5000).default(300),
+  /** Target half-width (share) at `target_rate`, for the size needed. */
+  half_width: z.number().gt(0).max(0.5).optional(),
+  target_rate: rate.optional(),
+});
+export type PlanInput = z.input<typeof planSchema>;
+
 export const reviewMethods = {
+  /** ISO weeks that hold requests, newest first, with their counts; and the undated requests (the form's default week). */
+  'queues.weeks': method<typeof empty, PeriodWeeks>(empty),
+  /** Simulates a design on the period's frame with synthetic outcomes through the real sampler and estimator
+   * (electron/store/review/simulation.ts): coverage, mean estimate, relative bias, mean half-width. */
+  'queues.simulate': method<typeof simulateSchema, SimulationResult>(simulateSchema),
+  /** What a design will buy before it is created: the expected 95% half-width and coverage at plausible failure rates
+   * and, with a target, the queue size needed. */
+  'queues.plan': method<typeof planSchema, DesignPlan>(planSchema),
   /** Draws a stratified review queue (design and statistics: electron/store/review/sampling.ts). */
   'queues.create': method<typeof queueDesignSchema, QueueCreated>(queueDesignSchema),
   /** Adds `add` items from the queue's own population without changing the items already there. */

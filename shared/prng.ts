@@ -50,20 +50,35 @@ export class Prng {
   }
 
   /**
-   * A simple random sample without replacement of `k` values from `values` (partial Fisher-Yates on a copy), in
-   * draw order. Every k-subset is equally likely, so each value's inclusion probability is k / values.length.
+   * A simple random sample without replacement of `k` values from `values` (partial Fisher-Yates), in draw order.
+   * Every k-subset is equally likely, so each value's inclusion probability is k / values.length. For small k the
+   * swaps are kept in a map instead of a copy of `values` (the same draws, the same result, without copying a
+   * large stratum for every queue).
    * @throws RangeError when k is negative or larger than the number of values
    */
   sample<T>(values: readonly T[], k: number): T[] {
-    if (k < 0 || k > values.length) throw new RangeError(`cannot draw ${k} of ${values.length} values`);
-    const a = values.slice();
-    for (let i = 0; i < k; i++) {
-      const j = i + this.below(a.length - i);
-      const t = a[i] as T;
-      a[i] = a[j] as T;
-      a[j] = t;
+    const n = values.length;
+    if (k < 0 || k > n) throw new RangeError(`cannot draw ${k} of ${n} values`);
+    if (k * 8 >= n) {
+      const a = values.slice();
+      for (let i = 0; i < k; i++) {
+        const j = i + this.below(n - i);
+        const t = a[i] as T;
+        a[i] = a[j] as T;
+        a[j] = t;
+      }
+      return a.slice(0, k);
     }
-    return a.slice(0, k);
+    // Sparse: `moved` maps a position to the index of the value now there (positions not in it hold their own).
+    const moved = new Map<number, number>();
+    const out = new Array<T>(k);
+    for (let i = 0; i < k; i++) {
+      const j = i + this.below(n - i);
+      const atJ = moved.get(j) ?? j;
+      out[i] = values[atJ] as T;
+      moved.set(j, moved.get(i) ?? i);
+    }
+    return out;
   }
 
   /** A shuffled copy (Fisher-Yates). */

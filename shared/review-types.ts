@@ -60,16 +60,20 @@ export interface QueueDesign {
 
 /** One stratum of a queue: its population, queued count and why it exists. */
 export interface QueueStratum {
-  /** Stable key, e.g. "signal:thumbs_down" or "feature=summarize". */
+  /** Stable key, e.g. "signal:thumbs_down", "feature=summarize", "all", or "reviewed" (the take-all stratum). */
   key: string;
-  kind: 'signal' | 'field' | 'all';
-  /** Eligible population N_h (distinct inputs, not yet reviewed) in the period. */
+  /** `reviewed`: the requests of the period reviewed before the queue was made; not drawn again, their reviews count
+   * with inclusion probability 1. */
+  kind: 'signal' | 'field' | 'all' | 'reviewed';
+  /** Requests of the stratum N_h. */
   population: number;
-  /** Items drawn n_h; every item's inclusion probability is n_h / N_h. */
+  /** Items drawn n_h; every item's inclusion probability is n_h / N_h (0 for the `reviewed` stratum). */
   sampled: number;
-  /** Requests of the stratum left out before sampling because they were already reviewed. */
+  /** Requests left out before sampling as already reviewed: only in queues made before every request stayed in the
+   * frame (0 since). */
   excluded_reviewed: number;
-  /** Requests left out because their input text duplicates an earlier request's. */
+  /** Requests left out as repeating an earlier request's input: only in queues made before repeated inputs stayed in
+   * the frame (0 since). */
   excluded_duplicates: number;
 }
 
@@ -81,8 +85,10 @@ export interface QueueFrame {
   reviews_before: number;
   /** p95 latency (ms) of the period's eligible requests, when `slow` is oversampled (type-7 quantile). */
   p95_latency_ms: number | null;
-  /** Requests in the period after filters, before exclusions. */
+  /** Requests in the period after filters (the frame). */
   requests_in_period: number;
+  /** Requests of the frame without a timestamp (only when the design includes them). */
+  undated: number;
 }
 
 /** A queue item as `queues.create` and `queues.get` return it. */
@@ -126,7 +132,8 @@ export interface QueueDetail extends QueueSummary {
   design: QueueDesign;
   strata: QueueStratum[];
   frame: QueueFrame;
-  items: Array<QueueItem & { status: 'open' | 'reviewed' | 'skipped'; reviewers: string[] }>;
+  /** `verdict`: the primary review's pass or fail (on an overlap item, only the viewer's own); null when none. */
+  items: Array<QueueItem & { status: 'open' | 'reviewed' | 'skipped'; reviewers: string[]; verdict: 'pass' | 'fail' | null }>;
 }
 
 /** `queues.create` / `queues.extend` result; `items` are the ones added by this call. */
@@ -199,6 +206,26 @@ export interface ReviewItem {
   /** Next and previous positions that still need this reviewer's decision (null at either end). */
   next_open: number | null;
   prev_open: number | null;
+  /**
+   * An item with the same input and output already reviewed in this queue (or in another queue under the current
+   * rubric version), whose decision the review screen pre-fills for one-key confirmation; null when there is none.
+   * On an overlap item only the current reviewer's own reviews are considered (the second review stays blind).
+   */
+  same_content: SameContent | null;
+}
+
+/** A review of an identical item (same input and output text), see {@link ReviewItem.same_content}. */
+export interface SameContent {
+  request_id: string;
+  queue_id: number | null;
+  /** Its position when it is in this queue, else null. */
+  position: number | null;
+  reviewer: string;
+  rubric_version: number;
+  verdicts: Record<string, VerdictValue>;
+  tags: Array<{ id: number; name: string; colour: string }>;
+  failed: boolean;
+  created_at: number;
 }
 
 /** Result of a decision. */
@@ -214,32 +241,69 @@ export interface DecisionResult {
 /** Result of an undo: the decision reverted, or null when the session has nothing left to undo. */
 export interface UndoResult { undone: { review_id: number; queue_id: number | null; position: number | null; request_id: string } | null; session_id: string }
 
+/** The interval method every rate estimate uses (see shared/stats/stratified-interval.ts). */
+export const INTERVAL_METHOD = {
+  id: 'jeffreys_effective',
+  name: 'Jeffreys interval at the effective sample size (Korn–Graubard degrees of freedom, iid-model variance floor)',
+  reference: 'Korn & Graubard 1998; Kott & Liu 2009; Brown, Cai & DasGupta 2001; Franco et al. 2019',
+} as const;
+
+/** A stratum merged into others by an estimate, and why (see shared/stats/stratified-interval.ts). */
+export interface CollapsedStratumNote {
+  key: string;
+  into: string[];
+  population: number;
+  /** `no_reviewed_item`: counted at the rate of `into`; `one_reviewed_item`: merged for the variance only. */
+  reason: 'no_reviewed_item' | 'one_reviewed_item';
+}
+
 /**
- * One estimated rate for the queue's sampling frame: the period's requests less those already reviewed and those
- * repeating another request's input text (see {@link WeekEstimates.frame}).
+ * One estimated rate for the queue's frame: the period's requests after the queue's filters (see
+ * {@link WeekEstimates.frame}).
  */
 export interface RateEstimate {
   /** "failure", "criterion:<id>" or "tag:<id>". */
   key: string;
   label: string;
   kind: 'failure_rate' | 'pass_rate' | 'tag_rate';
-  /** Population estimate (weights 1/π); null when a stratum with population has no reviewed item. */
+  /** Estimate for the frame (weights 1/π, take-all stratum at weight 1); null when nothing is reviewed. */
   estimate: number | null;
+  /** Design standard error (Cochran's stratified variance, collapsed strata); null with no estimate. */
   se: number | null;
   low: number | null;
   high: number | null;
-  /** "wilson" for a single-stratum (simple random) sample; "stratified" otherwise: Cochran's stratified variance
-   * with FPC for se, and Korn-Graubard's interval (Clopper-Pearson at the effective sample size). */
-  method: 'wilson' | 'stratified';
+  /** `jeffreys_effective`: {@link INTERVAL_METHOD}; `census`: every covered stratum fully reviewed (no sampling
+   * error); `none`: nothing reviewed. */
+  method: 'jeffreys_effective' | 'census' | 'none';
+  /** The method's name as reports print it. */
+  method_name: string;
+  /** Effective sample size the interval is computed at; null for a census or no estimate. */
+  effective_n: number | null;
   /** Plain share among reviewed items (unweighted), to show the effect of oversampling. */
   sample_rate: number | null;
+  /** Reviewed items with an outcome for this rate, and events seen among them (failures, passes, tagged items). */
   n: number;
   k: number;
+  /** True when, and only when, simulation of this design shows its 95% interval cannot keep coverage of at least
+   * 93% (or nothing is reviewed); `reason` and `reasons` say so with the simulated figure. */
   small_sample: boolean;
   /** One short sentence when `small_sample` (the same on many rows); null otherwise. */
   reason: string | null;
-  /** Every small-sample finding in full (e.g. "only 7 reviewed items (fewer than 30)"); empty when none. */
+  /** Every small-sample finding in full; empty when none. */
   reasons: string[];
+  /** Coverage of this design's 95% interval in simulation at rates like the observed ones (lowest of three
+   * scenarios, 200 draws each); null when not simulated (no estimate, or a census). */
+  simulated_coverage: number | null;
+  /** Share of the frame's requests the estimate covers: 1 unless a stratum with requests has no reviewed item and
+   * nothing can stand in for it (listed in `uncovered`). */
+  covered_share: number;
+  /** Strata merged into others (a field stratum with no reviewed item counted at the other field strata's rate, or a
+   * stratum with one reviewed item merged for its variance). */
+  collapsed: CollapsedStratumNote[];
+  /** Strata with requests but no reviewed item that the estimate cannot cover (signal strata). */
+  uncovered: Array<{ key: string; population: number }>;
+  /** Every note about collapsed or uncovered strata, in words (shown with the estimate). */
+  notes: string[];
 }
 
 /** Estimates of one queue (the week's queue). */
@@ -249,19 +313,39 @@ export interface WeekEstimates {
   week: string | null;
   from_ts: number;
   to_ts: number;
-  /** Population the estimates hold for (Σ N_h): the requests of the sampling frame. */
+  /** Requests the estimates hold for (Σ N_h): the frame. */
   population: number;
   /**
-   * The sampling frame: `requests` (= population) are the period's `requests_in_period` (after filters) less
-   * `excluded_reviewed` (already reviewed) and `excluded_duplicates` (repeating another request's input text).
+   * The frame: every request of the period after the queue's filters (`requests`). `reviewed_earlier` of them were
+   * reviewed before the queue was made and count with their reviews (a take-all stratum). `excluded_reviewed` and
+   * `excluded_duplicates` are requests that queues made before this rule left out (0 for newer queues);
+   * `requests_in_period` = requests + both exclusions.
    */
-  frame: { requests: number; requests_in_period: number; excluded_reviewed: number; excluded_duplicates: number };
+  frame: {
+    requests: number; requests_in_period: number; reviewed_earlier: number; excluded_reviewed: number; excluded_duplicates: number;
+    /** Requests without a timestamp in the frame (the queue included undated requests). */
+    undated: number;
+    /** The queue's own filters in words (e.g. "feature is chat or search"); empty when none. */
+    filters: string[];
+  };
+  /** How the estimate combines the queue with earlier reviews of the period, in one sentence. */
+  design: string;
   queued: number;
+  /** Items with a review counted in the estimates (this queue's primary reviews plus earlier reviews of the period). */
   reviewed: number;
+  /** Failures seen among them. */
+  failures: number;
+  /** This queue's items reviewed, and those of them that failed. */
+  queue_reviewed: number;
+  queue_failures: number;
   skipped: number;
+  /** Skipped items by reason (most frequent first). */
+  skip_reasons: Array<{ reason: string; items: number }>;
+  /** The interval method of every rate (see {@link INTERVAL_METHOD}). */
+  method: { id: string; name: string; reference: string };
   rubric_versions: number[];
   reviewers: string[];
-  strata: Array<{ key: string; population: number; queued: number; reviewed: number; failures: number }>;
+  strata: Array<{ key: string; kind: QueueStratum['kind']; population: number; queued: number; reviewed: number; failures: number }>;
   metrics: RateEstimate[];
   notes: string[];
 }
@@ -323,3 +407,66 @@ export interface TagWeekCount { tag_id: number; tag: string; week: string; items
 
 /** A rendered text file (report, export) with a suggested file name. */
 export interface RenderedFile { text: string; file_name: string; mime: string; count?: number }
+
+/** Weeks the new-queue form can propose (`queues.weeks`). */
+export interface PeriodWeeks {
+  /** ISO weeks (in the workspace zone) that hold requests, newest first, with their request counts (at most 60). */
+  weeks: Array<{ week: string; from_ts: number; to_ts: number; requests: number }>;
+  /** Requests without a timestamp (they belong to no week). */
+  undated: number;
+}
+
+/** One simulated design at one set of failure rates (`queues.simulate`, `loupe simulate`). */
+export interface SimulatedDesign {
+  size: number;
+  strata: string | null;
+  oversample: Partial<Record<ReviewSignal, number>>;
+  min_per_stratum: number;
+  /** The rates as given: `failure_rate` for every request, `failure_rates` per cell (field stratum key or signal). */
+  failure_rate: number | null;
+  failure_rates: Record<string, number>;
+  /** The frame's share of synthetic failures. */
+  true_rate: number;
+  /** Share of seeds whose 95% interval held the true rate, and whose interval lay wholly below / above it. */
+  coverage: number;
+  below: number;
+  above: number;
+  mean_estimate: number;
+  /** (mean estimate − true rate) / true rate; null when the true rate is 0. */
+  relative_bias: number | null;
+  /** Mean of (high − low) / 2, as a share. */
+  mean_half_width: number;
+  /** Other intervals on the same draws (e.g. the previous method), by name. */
+  compare: Record<string, { coverage: number; mean_half_width: number }>;
+  seeds: number;
+  /** The design's strata: requests N_h, items drawn n_h, synthetic failures. */
+  frame: Array<{ key: string; kind: string; population: number; sampled: number; failures: number }>;
+}
+
+/** What `loupe simulate --json` prints: every simulated design, and the first one's figures at the top. */
+export interface SimulationResult {
+  designs: SimulatedDesign[];
+  coverage: number;
+  mean_estimate: number;
+  true_rate: number;
+  relative_bias: number | null;
+  mean_half_width: number;
+  seeds: number;
+  /** With a target half-width: the smallest queue size whose mean half-width meets it (null: not even every request). */
+  size_for_half_width?: number | null;
+}
+
+/** The new-queue form's planner (`queues.plan`). */
+export interface DesignPlan {
+  /** Requests of the frame, and those that can be drawn (not reviewed before). */
+  frame_requests: number;
+  drawable: number;
+  /** Items per stratum the design would draw. */
+  strata: Array<{ key: string; kind: string; population: number; sampled: number }>;
+  /** Per plausible failure rate (the same in every stratum): expected half-width and coverage of the 95% interval. */
+  rates: Array<{ rate: number; mean_half_width: number; coverage: number }>;
+  /** With a target: the queue size for a mean half-width of `half_width` at `rate` (null: not reachable). */
+  target: { half_width: number; rate: number; size: number | null } | null;
+  seeds: number;
+  ms: number;
+}

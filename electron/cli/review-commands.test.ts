@@ -114,9 +114,65 @@ describe('loupe queue create / report', () => {
     const empty = await cli(['queue', 'create', '--workspace', w, '--week', '2026-W30', '--size', '10', '--json']);
     expect(empty.code).toBe(1);
     expect(empty.out).toBe('');
-    expect(empty.err).toContain('No eligible requests in 2026-W30: the period has no requests.');
+    expect(empty.err).toContain('No requests to draw in 2026-W30: the period has no requests.');
     const noQueue = await cli(['report', '--workspace', w, '--week', '2026-W30', '--format', 'md', '--out', '-']);
     expect(noQueue.code).toBe(1);
     expect(noQueue.err).toContain('No review queue exists for 2026-W30.');
+  });
+});
+
+describe('loupe simulate', () => {
+  it('prints the --json shape the issue names, through the real sampler, reproducibly', async () => {
+    const w = await seeded();
+    const args = ['simulate', '--workspace', w, '--week', '2026-W47', '--size', '60', '--seed', '7', '--strata', 'feature', '--oversample', 'thumbs_down=0.3',
+      '--failure-rates', 'feature=summarize=0.02', 'feature=chat=0.05', 'feature=translate=0.1', 'thumbs_down=0.4', '--seeds', '200', '--json'];
+    const a = await cli(args);
+    expect(a.err).toBe('');
+    expect(a.code).toBe(0);
+    const r = JSON.parse(a.out) as Record<string, unknown> & { designs: Array<Record<string, unknown> & { frame: Array<{ key: string; population: number; sampled: number }> }> };
+    expect(Object.keys(r)).toEqual(['designs', 'coverage', 'mean_estimate', 'true_rate', 'relative_bias', 'mean_half_width', 'seeds']);
+    expect(r.seeds).toBe(200);
+    expect(r.designs).toHaveLength(1);
+    const d = r.designs[0]!;
+    expect(d.coverage).toBe(r.coverage);
+    expect(d.failure_rates).toEqual({ 'feature=summarize': 0.02, 'feature=chat': 0.05, 'feature=translate': 0.1, thumbs_down: 0.4 });
+    // The frame is the whole week (1,500 requests, repeated inputs included); the thumbs-down stratum gets its 30%.
+    expect(d.frame.reduce((x, s) => x + s.population, 0)).toBe(1500);
+    expect(d.frame.find((s) => s.key === 'signal:thumbs_down')!.sampled).toBe(18);
+    expect(r.coverage as number).toBeGreaterThanOrEqual(0.9);
+    expect(r.true_rate as number).toBeGreaterThan(0.02);
+    const b = await cli(args);
+    expect(b.out).toBe(a.out);
+  });
+
+  it('without a rate, one design per plausible rate; --half-width finds a size; text output', async () => {
+    const w = await seeded();
+    const j = await cli(['simulate', '--workspace', w, '--week', '2026-W47', '--size', '40', '--seeds', '100', '--json']);
+    const r = JSON.parse(j.out) as { designs: Array<{ failure_rate: number }> };
+    expect(r.designs.map((d) => d.failure_rate)).toEqual([0.005, 0.02, 0.1, 0.3]);
+    const h = await cli(['simulate', '--workspace', w, '--week', '2026-W47', '--size', '40', '--seeds', '100', '--failure-rate', '0.1', '--half-width', '0.05', '--json']);
+    const size = (JSON.parse(h.out) as { size_for_half_width: number }).size_for_half_width;
+    // An SRS needs about (1.96² · 0.1 · 0.9) / 0.05² ≈ 138 items for ±5 points at 10%.
+    expect(size).toBeGreaterThan(100);
+    expect(size).toBeLessThan(190);
+    const t = await cli(['simulate', '--workspace', w, '--week', '2026-W47', '--size', '40', '--seeds', '50', '--failure-rate', '0.1']);
+    expect(t.code).toBe(0);
+    expect(t.out).toMatch(/^40 items, failure rate 10\.0%: true rate 10\.0%, 95% interval coverage \d+\.\d% \(misses below/);
+  });
+
+  it('exits 2 on bad usage and 1 when refused (a stratum without a rate, an empty week)', async () => {
+    const w = await seeded();
+    const bad = await cli(['simulate', '--workspace', w, '--week', '2026-W47', '--size', '40', '--failure-rates', 'chat']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('--failure-rates expects STRATUM=RATE (e.g. feature=chat=0.02 or thumbs_down=0.3), got "chat"');
+    const rate = await cli(['simulate', '--workspace', w, '--week', '2026-W47', '--size', '40', '--failure-rate', '2']);
+    expect(rate.code).toBe(2);
+    expect(rate.err).toContain('--failure-rate expects a share between 0 and 1 (e.g. 0.2), got "2"');
+    const missing = await cli(['simulate', '--workspace', w, '--week', '2026-W47', '--size', '40', '--strata', 'feature', '--failure-rates', 'feature=chat=0.1']);
+    expect(missing.code).toBe(1);
+    expect(missing.err).toContain('No failure rate for feature=summarize, feature=translate.');
+    const empty = await cli(['simulate', '--workspace', w, '--week', '2026-W30', '--size', '40', '--failure-rate', '0.1']);
+    expect(empty.code).toBe(1);
+    expect(empty.err).toContain('No requests to draw in 2026-W30');
   });
 });

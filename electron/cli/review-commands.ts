@@ -7,11 +7,16 @@
  *                      [--overlap SHARE] [--name NAME] [--include-undated] [--json]
  *     --json prints {"queue_id", "items": [{"request_id", "stratum", "reason", "inclusion_probability"}]}
  *   loupe report --workspace W.sqlite --week 2026-W47 --format md|html|csv|json --out FILE ("-" for stdout)
+ *   loupe simulate --workspace W.sqlite --week 2026-W47 --size 100 --seed 7 [--strata FIELD] [--oversample SIGNAL=SHARE ...]
+ *                  [--min-per-stratum N] [--failure-rate P | --failure-rates STRATUM=P ...] [--seeds 1000]
+ *                  [--half-width H] [--json]
+ *     --json prints {"designs":[...],"coverage","mean_estimate","true_rate","relative_bias","mean_half_width","seeds"}
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { type Command, CommanderError, Option } from 'commander';
-import { isoWeekSchema, strataFieldSchema, type QueueDesignInput } from '../../shared/contract-review';
+import { isoWeekSchema, strataFieldSchema, type QueueDesignInput, type SimulateInput } from '../../shared/contract-review';
+import type { SimulationResult } from '../../shared/review-types';
 import { REVIEW_SIGNALS, type ReviewSignal } from '../../shared/review-types';
 import type { StoreClient } from '../store/client';
 
@@ -85,7 +90,7 @@ export function queueDesignFromFlags(o: QueueOpts): QueueDesignInput {
     seed: o.seed === undefined ? 1 : parseInt0('--seed', o.seed, 0, 2 ** 32 - 1),
     strata: o.strata ?? null,
     allocation: o.allocation ?? 'proportional',
-    min_per_stratum: o.minPerStratum === undefined ? 0 : parseInt0('--min-per-stratum', o.minPerStratum, 0, 10000),
+    min_per_stratum: o.minPerStratum === undefined ? 2 : parseInt0('--min-per-stratum', o.minPerStratum, 0, 10000),
     oversample: parseOversample(o.oversample),
     overlap: o.overlap === undefined ? 0 : parseShare('--overlap', o.overlap),
     filters,
@@ -108,6 +113,64 @@ async function queueCreate(design: QueueDesignInput, o: QueueOpts, helpers: Help
       for (const n of q.notes) lines.push(`  note: ${n}`);
       process.stdout.write(`${lines.join('\n')}\n`);
     }
+  } finally {
+    await client.close();
+  }
+  return EXIT_OK;
+}
+
+interface SimulateOpts extends QueueOpts { failureRate?: string; failureRates?: string[]; seeds?: string; halfWidth?: string }
+
+/**
+ * Parses `--failure-rates STRATUM=P` values: STRATUM is a field stratum key as `queue create` prints it
+ * (`feature=chat`, `all`) or a signal (`thumbs_down`); the rate is after the last `=`.
+ * @throws CommanderError (exit 2) naming the bad value
+ */
+export function parseFailureRates(values: string[] | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const v of values ?? []) {
+    const eq = v.lastIndexOf('=');
+    const key = eq > 0 ? v.slice(0, eq).trim() : '';
+    if (!key) usage(`--failure-rates expects STRATUM=RATE (e.g. feature=chat=0.02 or thumbs_down=0.3), got "${v}"`);
+    out[key] = parseShare(`--failure-rates ${key}`, v.slice(eq + 1));
+  }
+  return out;
+}
+
+/** Builds the `queues.simulate` params from the flags (synchronously: bad usage fails before the store starts). */
+export function simulateFromFlags(o: SimulateOpts): SimulateInput {
+  const design = queueDesignFromFlags(o);
+  const rates = parseFailureRates(o.failureRates);
+  return {
+    design,
+    seeds: o.seeds === undefined ? 1000 : parseInt0('--seeds', o.seeds, 10, 100_000),
+    ...(o.failureRate !== undefined ? { failure_rate: parseShare('--failure-rate', o.failureRate) } : {}),
+    ...(Object.keys(rates).length > 0 ? { failure_rates: rates } : {}),
+    ...(o.halfWidth !== undefined ? { half_width: (() => { const h = parseShare('--half-width', o.halfWidth); if (!(h > 0 && h <= 0.5)) usage(`--half-width expects a share above 0 and at most 0.5 (e.g. 0.02), got "${o.halfWidth}"`); return h; })() } : {}),
+  };
+}
+
+const pctText = (v: number) => `${(v * 100).toFixed(1)}%`;
+
+/** The human-readable form of a simulation. */
+export function simulationText(r: SimulationResult): string {
+  const lines: string[] = [];
+  for (const d of r.designs) {
+    const rates = d.failure_rate !== null && Object.keys(d.failure_rates).length === 0 ? `failure rate ${pctText(d.failure_rate)}` : `failure rates ${Object.entries(d.failure_rates).map(([k, v]) => `${k} ${pctText(v)}`).join(', ')}${d.failure_rate !== null ? `, others ${pctText(d.failure_rate)}` : ''}`;
+    lines.push(`${d.size} items, ${rates}: true rate ${pctText(d.true_rate)}, 95% interval coverage ${pctText(d.coverage)} (misses below ${pctText(d.below)}, above ${pctText(d.above)}), mean estimate ${(d.mean_estimate * 100).toFixed(2)}%, relative bias ${d.relative_bias === null ? '–' : pctText(d.relative_bias)}, mean half-width ±${(d.mean_half_width * 100).toFixed(2)} points`);
+  }
+  const d = r.designs[0]!;
+  lines.push(`  strata: ${d.frame.map((s) => `${s.key} ${s.sampled}/${s.population}`).join(', ')}`);
+  lines.push(`  ${r.seeds} seeds through the queue sampler and the estimator`);
+  if (r.size_for_half_width !== undefined) lines.push(`  queue size for that half-width: ${r.size_for_half_width === null ? 'not reachable even with every request' : r.size_for_half_width}`);
+  return `${lines.join('\n')}\n`;
+}
+
+async function simulateCommand(input: SimulateInput, o: SimulateOpts, helpers: Helpers): Promise<number> {
+  const { client } = await helpers.openClient(o.workspace, false);
+  try {
+    const r = await client.call('queues.simulate', input);
+    process.stdout.write(o.json ? `${JSON.stringify(r)}\n` : simulationText(r));
   } finally {
     await client.close();
   }
@@ -150,7 +213,7 @@ export function registerReviewCommands(program: Command, run: (p: Promise<number
     .option('--seed <n>', 'random seed (same workspace, design and seed: same queue)', '1')
     .option('--strata <field>', 'stratify on a request column (feature, model, model_version, segment, ...) or extra.<path>')
     .addOption(new Option('--allocation <how>', 'items per stratum').choices(['proportional', 'equal']).default('proportional'))
-    .option('--min-per-stratum <n>', 'at least this many items per stratum')
+    .option('--min-per-stratum <n>', 'at least this many items per stratum (default 2)')
     .option('--oversample <SIGNAL=SHARE...>', `oversample a signal (${REVIEW_SIGNALS.join(', ')}) with a share of the queue; repeatable`)
     .option('--overlap <share>', 'share of the queue also assigned, blind, to a second reviewer')
     .option('--filter <COLUMN=VALUE...>', 'only requests with this value (model, model_version, feature, segment, lang, status); repeatable')
@@ -159,6 +222,30 @@ export function registerReviewCommands(program: Command, run: (p: Promise<number
     .action((o: QueueOpts) => {
       const design = queueDesignFromFlags(o);
       run(queueCreate(design, o, helpers));
+    });
+
+  program.command('simulate')
+    .description('Simulate a queue design on a week\'s real requests with synthetic failures, through the queue sampler and the estimator: coverage of the 95% interval, bias and half-width.')
+    .addOption(ws())
+    .option('--week <week>', 'ISO week in the workspace time zone, e.g. 2026-W47')
+    .option('--from <time>', 'start of a time range (ISO), instead of --week')
+    .option('--to <time>', 'end of the time range (ISO, exclusive)')
+    .option('--include-undated', 'also sample requests without a timestamp')
+    .requiredOption('--size <n>', 'number of items per queue')
+    .option('--seed <n>', 'first seed: queues are drawn with seeds N, N+1, …; synthetic failures are placed with seed N', '1')
+    .option('--strata <field>', 'stratify on a request column or extra.<path>')
+    .addOption(new Option('--allocation <how>', 'items per stratum').choices(['proportional', 'equal']).default('proportional'))
+    .option('--min-per-stratum <n>', 'at least this many items per stratum (default 2)')
+    .option('--oversample <SIGNAL=SHARE...>', `oversample a signal (${REVIEW_SIGNALS.join(', ')}) with a share of the queue; repeatable`)
+    .option('--filter <COLUMN=VALUE...>', 'only requests with this value; repeatable')
+    .option('--failure-rate <p>', 'synthetic failure rate of every request (0-1)')
+    .option('--failure-rates <STRATUM=P...>', 'synthetic failure rate per stratum (feature=chat=0.02) or signal (thumbs_down=0.3); repeatable')
+    .option('--seeds <n>', 'queues to draw', '1000')
+    .option('--half-width <h>', 'also find the queue size whose mean 95% half-width is at most h (a share, e.g. 0.02)')
+    .option('--json', 'print {"designs":[...],"coverage","mean_estimate","true_rate","relative_bias","mean_half_width","seeds"}')
+    .action((o: SimulateOpts) => {
+      const input = simulateFromFlags(o);
+      run(simulateCommand(input, o, helpers));
     });
 
   program.command('report')

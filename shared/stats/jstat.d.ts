@@ -13,6 +13,10 @@ declare module 'jstat' {
     chisquare: JStatDistributionCdf;
     /** Normal distribution: `cdf(x, mean, sd)`, `inv(p, mean, sd)`. */
     normal: JStatDistributionCdf;
+    /** Beta distribution: `cdf(x, a, b)`, `inv(p, a, b)` (regularized incomplete beta and its inverse). */
+    beta: JStatDistributionCdf;
+    /** Student's t distribution: `cdf(x, dof)`, `inv(p, dof)`. */
+    studentt: JStatDistributionCdf;
   }
   const jStat: JStatStatic;
   export default jStat;

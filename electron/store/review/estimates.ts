@@ -1,33 +1,34 @@
 /**
- * Population estimates from a review queue, and agreement between reviewers on its overlap items.
+ * Estimates from a review queue for the queue's frame, and agreement between reviewers on its overlap items.
  *
  * Estimates: every queue item was drawn by simple random sampling inside its stratum, with inclusion probability
- * π = n_h / N_h, so weighting each reviewed item by 1/π is the stratified estimator p̂ = Σ W_h p_h (W_h = N_h / N),
- * with Cochran's stratified variance and a finite population correction per stratum (shared/stats/stratified.ts,
- * Cochran 1977 §5.8). A queue with a single stratum is a simple random sample and gets a Wilson interval (the
- * stratified se is still reported). The plain share among reviewed items is shown beside it.
+ * π = n_h / N_h, and the requests reviewed before the queue was made form a take-all stratum (π = 1) whose earlier
+ * reviews count (sampling.ts, step 1). So p̂ = Σ W_h p_h (W_h = N_h / N) is the stratified estimator over the whole
+ * frame, and its 95% interval is the Jeffreys interval at the effective sample size (shared/stats/
+ * stratified-interval.ts, validated by simulation through the sampler: coverage-grid.test.ts).
  *
  * What counts: each item's primary review (the first reviewer to review it, their latest non-undone decision);
- * second reviews of overlap items only feed agreement. Skipped and not-yet-reviewed items are missing: within a
- * stratum the reviewed items are treated as a simple random sample of it (true when review follows the queue's
- * random order, and skips are unrelated to the outcome). n_h is the number of reviewed items of stratum h. Strata
- * with no reviewed item are left out of the estimate, which then covers only the other strata; this is flagged
- * (small sample) with the strata named, and the report lists them.
+ * second reviews of overlap items only feed agreement. For a take-all request, its latest non-undone review. Skipped
+ * and not-yet-reviewed items are missing: within a stratum the reviewed items are treated as a simple random sample
+ * of it (true when review follows the queue's random order and skips are unrelated to the outcome). A stratum with
+ * one reviewed item is collapsed with a neighbour for its variance; a field stratum with none is counted at the
+ * other field strata's rate; a signal stratum with none is named with its share of the frame, never dropped
+ * silently. The small-sample flag comes from simulating this very design (designCoverage): it is set when, and only
+ * when, the simulated coverage of the 95% interval falls below 93%.
  */
-// The jstat typings live with the statistics module (a .d.ts outside this project's include).
-// eslint-disable-next-line @typescript-eslint/triple-slash-reference
-/// <reference path="../../../shared/stats/jstat.d.ts" />
-import jStat from 'jstat';
 import type { Db } from '../db';
 import { LoupeError } from '../../../shared/errors';
 import {
-  cohensKappa, percentAgreement, stratifiedProportion, weightedKappa, wilsonInterval, type ReviewLabel, type Stratum,
+  cohensKappa, designCoverage, percentAgreement, stratifiedRateInterval, weightedKappa, type RateStratum, type ReviewLabel,
 } from '../../../shared/stats';
-import type {
-  CriterionAgreement, Disagreement, QueueAgreement, QueueDesign, QueueStratum, RateEstimate, RubricCriterion, VerdictValue, WeekEstimates,
+import {
+  INTERVAL_METHOD,
+  type CriterionAgreement, type Disagreement, type QueueAgreement, type QueueDesign, type QueueFilters, type QueueStratum, type RateEstimate,
+  type RubricCriterion, type VerdictValue, type WeekEstimates,
 } from '../../../shared/review-types';
 import { effectiveDecisions, queueRow } from './queues';
 import { rubricVersions } from './rubric';
+import { REVIEWED_STRATUM, type StoredFrame } from './sampling';
 
 /** A reviewed item as the estimators see it. */
 export interface ReviewedItem {
@@ -37,45 +38,62 @@ export interface ReviewedItem {
   tag_ids: number[];
 }
 
-/** jStat's quantile functions used here (shared/stats/jstat.d.ts types only the normal and chi-square ones). */
-const jstat = jStat as unknown as { beta: { inv(p: number, a: number, b: number): number }; studentt: { inv(p: number, df: number): number }; normal: { inv(p: number, m: number, s: number): number } };
+/** Coverage below which an estimate carries the small-sample note (the issue's floor for the 95% interval). */
+export const MIN_COVERAGE = 0.93;
 
-const num = (v: number) => (Number.isFinite(v) ? v : null);
+const strataWord = (h: number) => `${h} ${h === 1 ? 'stratum' : 'strata'}`;
+const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
+const count = (n: number) => n.toLocaleString('en-US');
+
+/** The queue's strata as the interval sees them. */
+function rateStrata(strata: ReadonlyArray<{ key: string; kind?: QueueStratum['kind']; population: number }>, per: ReadonlyMap<string, { n: number; k: number }>): RateStratum[] {
+  return strata.map((s) => {
+    const c = per.get(s.key) ?? { n: 0, k: 0 };
+    const kind = s.kind === 'reviewed' ? 'certainty' : s.kind ?? (s.key === 'all' ? 'all' : s.key.startsWith('signal:') ? 'signal' : 'field');
+    return { key: s.key, kind, N: s.population, n: Math.min(c.n, s.population), k: Math.min(c.k, c.n, s.population) };
+  });
+}
+
+/** Draws per scenario of {@link simulatedCoverage}: enough to tell 93% from 95% (standard error about 1.6 points). */
+const COVERAGE_REPS = 200;
+const coverageCache = new Map<string, number | null>();
 
 /**
- * Korn-Graubard interval for a proportion estimated from a complex sample (Korn & Graubard 1998, "Confidence
- * intervals for proportions with small expected number of positive counts estimated from survey data", Survey
- * Methodology 24:193-201; R survey's `svyciprop(method = "beta")`): the Clopper-Pearson interval evaluated at the
- * effective sample size n* = p̂(1 − p̂) / v(p̂) and effective count x* = p̂·n*,
- *   low = Beta⁻¹(α/2; x*, n* − x* + 1),  high = Beta⁻¹(1 − α/2; x* + 1, n* − x*).
- * The plain normal interval p̂ ± z·se undercovers when the heavily weighted strata have few failures (about 92%
- * instead of 95% in simulation.test.ts); this one keeps at least the nominal level there. When p̂ is 0 or 1 there
- * is no variance to scale and n* is the number of reviewed items.
- * @param p - the stratified estimate in [0, 1]
- * @param se - its standard error
- * @param n - reviewed items (fallback effective size). n* is not capped at n: stratification can make n* > n
- * @param df - degrees of freedom, reviewed items minus strata
- * @returns [low, high] in [0, 1]
+ * Simulated coverage of the 95% interval for this design at rates like the observed ones: per stratum the Jeffreys
+ * posterior mean (k_h + ½)/(n_h + 1), and the same rates scaled so the total sits at either end of the interval.
+ * Results are cached by the counts (estimates are recomputed after every decision, mostly for unchanged metrics).
+ * @returns the lowest coverage of the three scenarios (200 draws each, fixed seeds), or null for a census
  */
-export function kornGraubard(p: number, se: number, n: number, df: number, confidence = 0.95): [number, number] {
-  const a = (1 - confidence) / 2;
-  // Korn & Graubard's degrees-of-freedom factor (z / t_df)², df = reviewed items minus strata.
-  const dfFactor = df > 0 ? (jstat.normal.inv(1 - a, 0, 1) / jstat.studentt.inv(1 - a, df)) ** 2 : 1;
-  const nEff = p > 0 && p < 1 && se > 0 ? ((p * (1 - p)) / (se * se)) * dfFactor : n;
-  const x = p * nEff;
-  const low = x <= 0 ? 0 : jstat.beta.inv(a, x, nEff - x + 1);
-  const high = x >= nEff ? 1 : jstat.beta.inv(1 - a, x + 1, nEff - x);
-  return [Math.max(0, low), Math.min(1, high)];
+export function simulatedCoverage(strata: readonly RateStratum[], low: number, high: number): number | null {
+  const active = strata.filter((s) => s.N > 0);
+  if (active.every((s) => s.n === 0 || s.n >= s.N)) return null;
+  const key = JSON.stringify([active.map((s) => [s.kind, s.N, s.n, s.k]), low, high]);
+  const hit = coverageCache.get(key);
+  if (hit !== undefined) return hit;
+  const base = active.map((s) => (s.n > 0 ? (s.k + 0.5) / (s.n + 1) : 0));
+  const N = active.reduce((a, s) => a + s.N, 0);
+  const mean = active.reduce((a, s, i) => a + s.N * base[i]!, 0) / N;
+  const scenarios = [base];
+  for (const target of [low, high]) if (mean > 0 && target > 0) scenarios.push(base.map((r) => Math.min(1, (r * target) / mean)));
+  let worst = 1;
+  scenarios.forEach((rates, i) => {
+    worst = Math.min(worst, designCoverage(active, rates, { reps: COVERAGE_REPS, seed: 17 + i }).coverage);
+  });
+  if (coverageCache.size >= 500) coverageCache.delete(coverageCache.keys().next().value!);
+  coverageCache.set(key, worst);
+  return worst;
 }
 
 /**
  * Estimates one rate from per-item outcomes and the queue's strata.
- * @param strata - population N_h per stratum key (strata with no item drawn are left out by the caller)
+ * @param strata - every stratum of the queue with its population N_h (and kind); none may be left out
  * @param items - stratum and outcome (1 event, 0 not, null not applicable) per reviewed item
- * @returns the estimate with its 95% interval, plain sample rate, counts and small-sample flag: `reason` is one short
- *   sentence (shown on every flagged row), `reasons` every finding in full (shown once)
+ * @param opts.checkCoverage - simulate this design's coverage for the small-sample flag (default true; the
+ *   simulation loop turns it off, since it measures coverage itself)
+ * @returns the estimate with its 95% interval, counts, method, collapsed and uncovered strata, and the small-sample
+ *   flag: `reason` is one short sentence (shown on every flagged row), `reasons` every finding in full (shown once)
  */
-export function estimateRate(key: string, label: string, kind: RateEstimate['kind'], strata: ReadonlyArray<{ key: string; population: number }>, items: ReadonlyArray<{ stratum: string; y: 0 | 1 | null }>): RateEstimate {
+export function estimateRate(key: string, label: string, kind: RateEstimate['kind'], strata: ReadonlyArray<{ key: string; kind?: QueueStratum['kind']; population: number }>, items: ReadonlyArray<{ stratum: string; y: 0 | 1 | null }>, opts: { checkCoverage?: boolean } = {}): RateEstimate {
   const per = new Map<string, { n: number; k: number }>(strata.map((s) => [s.key, { n: 0, k: 0 }]));
   for (const it of items) {
     if (it.y === null) continue;
@@ -84,56 +102,67 @@ export function estimateRate(key: string, label: string, kind: RateEstimate['kin
     c.n++;
     c.k += it.y;
   }
-  const covered: Stratum[] = [];
-  const uncovered: string[] = [];
-  let uncoveredN = 0;
-  for (const s of strata) {
-    const c = per.get(s.key)!;
-    if (s.population === 0) continue;
-    if (c.n === 0) { uncovered.push(s.key); uncoveredN += s.population; continue; }
-    covered.push({ N: s.population, n: c.n, k: c.k, label: s.key });
+  const rs = rateStrata(strata, per);
+  const r = stratifiedRateInterval(rs);
+  const frameN = Math.max(1, r.frameN);
+  const notes: string[] = [];
+  for (const c of r.collapsed) {
+    notes.push(c.reason === 'no_reviewed_item'
+      ? `${c.key} (${count(c.population)} requests, ${pct(c.population / frameN)} of the frame) has no reviewed item; it is counted at the combined rate of ${c.into.join(', ')} (strata collapsed).`
+      : `${c.key} has one reviewed item; its variance is taken together with ${c.into.join(', ')} (collapsed strata).`);
   }
-  const n = covered.reduce((a, s) => a + s.n, 0);
-  const k = covered.reduce((a, s) => a + s.k, 0);
-  if (n === 0) {
-    return { key, label, kind, estimate: null, se: null, low: null, high: null, method: 'stratified', sample_rate: null, n: 0, k: 0, small_sample: true, reason: 'No reviewed items.', reasons: ['no reviewed items'] };
+  for (const u of r.uncovered) {
+    notes.push(`${u.key} (${count(u.population)} requests, ${pct(u.population / frameN)} of the frame) has no reviewed item and nothing can stand in for it: the estimate covers the other ${pct(1 - u.population / frameN)} of the frame.`);
   }
-  const est = stratifiedProportion(covered);
-  // The statistics module joins its findings with "; "; a clause starting "its …" or "the …" continues the one before.
-  const reasons = est.reason ? est.reason.split(/;\s+(?!(?:its|the|so|which|this)\b)/) : [];
-  if (uncovered.length > 0) {
-    const total = uncoveredN + est.N;
-    reasons.push(`${uncovered.length === 1 ? 'stratum' : 'strata'} ${uncovered.join(', ')} (${uncoveredN} of ${total} requests) ${uncovered.length === 1 ? 'has' : 'have'} no reviewed item; the estimate covers the other strata only`);
+  const sample = r.n > 0 ? r.k / r.n : null;
+  const base = {
+    key, label, kind, se: r.se, method: r.method, method_name: r.method === 'census' ? 'census (every request of the covered strata reviewed)' : INTERVAL_METHOD.name,
+    effective_n: r.effectiveN, sample_rate: sample, n: r.n, k: r.k, covered_share: r.frameN > 0 ? r.coveredN / r.frameN : 0,
+    collapsed: r.collapsed, uncovered: r.uncovered, notes,
+  };
+  if (r.estimate === null) {
+    return { ...base, estimate: null, low: null, high: null, small_sample: true, reason: 'No reviewed items.', reasons: ['no reviewed items'], simulated_coverage: null };
   }
-  const single = covered.length === 1 && uncovered.length === 0;
-  let low = num(est.low);
-  let high = num(est.high);
-  if (single) {
-    const w = wilsonInterval(k, n);
-    if (w) { low = w.low; high = w.high; }
-  } else if (Number.isFinite(est.estimate) && Number.isFinite(est.se)) {
-    [low, high] = kornGraubard(est.estimate, est.se, n, n - covered.length);
-  }
+  const coverage = opts.checkCoverage === false || r.method === 'census' ? null : simulatedCoverage(rs, r.low!, r.high!);
+  const flagged = coverage !== null && coverage < MIN_COVERAGE;
+  const reasons = flagged
+    ? [`in simulation of this design (${count(r.n)} reviewed item${r.n === 1 ? '' : 's'} in ${strataWord(rs.filter((s) => s.n > 0).length)}) at rates like the observed ones, the 95% interval holds the true rate in fewer than ${pct(MIN_COVERAGE)} of draws (each row gives its figure); review more items`]
+    : [];
   return {
-    key, label, kind, estimate: num(est.estimate), se: num(est.se), low, high, method: single ? 'wilson' : 'stratified',
-    sample_rate: num(est.sampleRate), n, k, small_sample: est.smallSample || uncovered.length > 0,
-    reason: reasons.length === 0 ? null : uncovered.length > 0 ? 'Not every stratum has a reviewed item, so the estimate covers the others only.' : 'Too few reviewed items for the interval to hold as stated.',
-    reasons,
+    ...base, estimate: r.estimate, low: r.low, high: r.high, simulated_coverage: coverage, small_sample: flagged,
+    reason: flagged ? `Simulated coverage ${pct(coverage)}: too few reviewed items for the interval to hold as stated.` : null, reasons,
   };
 }
 
-/** Primary reviews of a queue's items (first reviewer's latest non-undone, non-skipped decision), with tags. */
-export function primaryReviews(db: Db, queueId: number): { items: Array<ReviewedItem & { request_id: string; position: number; review_id: number; reviewer: string; rubric_version: number; note: string | null }>; skipped: number } {
+/** Primary reviews of a queue's items (first reviewer's latest non-undone, non-skipped decision), with tags; skips by reason. */
+export function primaryReviews(db: Db, queueId: number): { items: Array<ReviewedItem & { request_id: string; position: number; review_id: number; reviewer: string; rubric_version: number; note: string | null }>; skipped: number; skip_reasons: Array<{ reason: string; items: number }> } {
   const eff = effectiveDecisions(db, queueId);
   const qItems = db.all<{ position: number; request_id: string; stratum: string }>('SELECT position, request_id, stratum FROM queue_items WHERE queue_id = ? ORDER BY position', [queueId]);
   const chosen: Array<{ position: number; request_id: string; stratum: string; review_id: number }> = [];
-  let skipped = 0;
+  const skipIds: number[] = [];
   for (const it of qItems) {
     const list = eff.get(it.request_id) ?? [];
     const primary = list.find((e) => !e.skipped);
     if (primary) chosen.push({ ...it, review_id: primary.review_id });
-    else if (list.length > 0) skipped++;
+    else if (list.length > 0) skipIds.push(list[0]!.review_id);
   }
+  const reasons = new Map<string, number>();
+  for (let i = 0; i < skipIds.length; i += 500) {
+    const ids = skipIds.slice(i, i + 500);
+    for (const r of db.all<{ skip_reason: string | null }>(`SELECT skip_reason FROM reviews WHERE id IN (${ids.map(() => '?').join(',')})`, ids)) {
+      const why = r.skip_reason?.trim() || '(no reason given)';
+      reasons.set(why, (reasons.get(why) ?? 0) + 1);
+    }
+  }
+  return {
+    items: reviewRows(db, chosen),
+    skipped: skipIds.length,
+    skip_reasons: [...reasons].map(([reason, items]) => ({ reason, items })).sort((a, b) => b.items - a.items || a.reason.localeCompare(b.reason)),
+  };
+}
+
+/** Review rows with verdicts and tags for chosen (request, review) pairs. */
+function reviewRows(db: Db, chosen: ReadonlyArray<{ position: number; request_id: string; stratum: string; review_id: number }>): Array<ReviewedItem & { request_id: string; position: number; review_id: number; reviewer: string; rubric_version: number; note: string | null }> {
   const rows = new Map<number, { reviewer: string; verdicts: string; failed: number | null; rubric_version: number; note: string | null }>();
   const tags = new Map<number, number[]>();
   for (let i = 0; i < chosen.length; i += 500) {
@@ -146,41 +175,77 @@ export function primaryReviews(db: Db, queueId: number): { items: Array<Reviewed
       l.push(t.tag_id);
     }
   }
-  return {
-    items: chosen.map((c) => {
-      const r = rows.get(c.review_id)!;
-      return {
-        request_id: c.request_id, position: c.position, stratum: c.stratum, review_id: c.review_id, reviewer: r.reviewer, rubric_version: r.rubric_version,
-        note: r.note, failed: r.failed === 1, verdicts: JSON.parse(r.verdicts) as Record<string, VerdictValue>, tag_ids: tags.get(c.review_id) ?? [],
-      };
-    }),
-    skipped,
-  };
+  return chosen.map((c) => {
+    const r = rows.get(c.review_id)!;
+    return {
+      request_id: c.request_id, position: c.position, stratum: c.stratum, review_id: c.review_id, reviewer: r.reviewer, rubric_version: r.rubric_version,
+      note: r.note, failed: r.failed === 1, verdicts: JSON.parse(r.verdicts) as Record<string, VerdictValue>, tag_ids: tags.get(c.review_id) ?? [],
+    };
+  });
 }
 
 /**
- * The sampling frame a queue's estimates describe: the period's requests (after filters) less those already
- * reviewed and those repeating another request's input text, which no queue includes (sampling.ts, step 1).
- * @param storedFrame - the queue's stored frame JSON (`requests_in_period`)
+ * Outcomes of the take-all stratum: for each request reviewed before the queue was made, its latest non-undone,
+ * non-skipped review (any queue). A request whose reviews were all undone since has no outcome (it counts as not
+ * reviewed in that stratum).
  */
-export function samplingFrame(storedFrame: string, strata: readonly QueueStratum[]): WeekEstimates['frame'] {
-  const stored = JSON.parse(storedFrame) as { requests_in_period?: number };
+export function earlierReviews(db: Db, frame: StoredFrame): Array<ReviewedItem & { request_id: string; position: number; review_id: number; reviewer: string; rubric_version: number; note: string | null }> {
+  const rowids = frame.rule === 2 ? frame.reviewed_rowids : [];
+  const chosen: Array<{ position: number; request_id: string; stratum: string; review_id: number }> = [];
+  for (let i = 0; i < rowids.length; i += 500) {
+    const chunk = rowids.slice(i, i + 500);
+    for (const r of db.all<{ request_id: string; review_id: number | null }>(`SELECT r.id AS request_id,
+        (SELECT max(v.id) FROM reviews v WHERE v.request_id = r.id AND v.undone = 0 AND v.skipped = 0) AS review_id
+      FROM requests r WHERE r.rowid IN (${chunk.map(() => '?').join(',')})`, chunk)) {
+      if (r.review_id !== null) chosen.push({ position: 0, request_id: r.request_id, stratum: REVIEWED_STRATUM, review_id: r.review_id });
+    }
+  }
+  return reviewRows(db, chosen);
+}
+
+/** The queue's filters in words, e.g. "feature is chat or search". */
+export function filterWords(f: QueueFilters): string[] {
+  const out: string[] = [];
+  for (const col of ['model', 'model_version', 'feature', 'segment', 'lang', 'status'] as const) {
+    const v = f[col];
+    if (v && v.length > 0) out.push(`${col} is ${v.join(' or ')}`);
+  }
+  if (f.is_error !== undefined) out.push(f.is_error ? 'errors only' : 'no errors');
+  return out;
+}
+
+/**
+ * The frame a queue's estimates describe (sampling.ts, step 1): the period's requests after the queue's filters.
+ * Queues made before every request stayed in the frame left out reviewed and repeated-input requests; those
+ * counts are kept and said.
+ * @param storedFrame - the queue's stored frame JSON
+ */
+export function samplingFrame(storedFrame: string, strata: readonly QueueStratum[], design: Pick<QueueDesign, 'filters' | 'include_undated'>): WeekEstimates['frame'] {
+  const stored = JSON.parse(storedFrame) as Partial<StoredFrame>;
   const requests = strata.reduce((a, s) => a + s.population, 0);
   const reviewed = strata.reduce((a, s) => a + s.excluded_reviewed, 0);
   const duplicates = strata.reduce((a, s) => a + s.excluded_duplicates, 0);
-  return { requests, requests_in_period: stored.requests_in_period ?? requests + reviewed + duplicates, excluded_reviewed: reviewed, excluded_duplicates: duplicates };
+  return {
+    requests, requests_in_period: stored.requests_in_period ?? requests + reviewed + duplicates,
+    reviewed_earlier: strata.find((s) => s.kind === 'reviewed')?.population ?? 0,
+    excluded_reviewed: reviewed, excluded_duplicates: duplicates,
+    undated: stored.undated ?? 0, filters: filterWords(design.filters ?? {}),
+  };
 }
 
-/** The sentence that says which requests the estimates are for, e.g. "Estimates are for the 1,951 requests …". */
+/** The sentence that says which requests the estimates are for, e.g. "Estimates are for all 1,665 requests …". */
 export function frameStatement(f: WeekEstimates['frame']): string {
-  const n = (x: number) => x.toLocaleString('en-US');
+  const filtered = f.filters.length > 0 ? ` matching the queue's filters (${f.filters.join('; ')})` : '';
+  const undated = f.undated > 0 ? `, ${count(f.undated)} of them without a timestamp` : '';
   const left = [
-    f.excluded_reviewed > 0 ? `${n(f.excluded_reviewed)} already reviewed` : null,
-    f.excluded_duplicates > 0 ? `${n(f.excluded_duplicates)} repeating another request's input text` : null,
+    f.excluded_reviewed > 0 ? `${count(f.excluded_reviewed)} already reviewed` : null,
+    f.excluded_duplicates > 0 ? `${count(f.excluded_duplicates)} repeating another request's input text` : null,
   ].filter((x): x is string => x !== null);
-  const base = `Estimates are for the ${n(f.requests)} request${f.requests === 1 ? '' : 's'} of the sampling frame`;
-  if (left.length === 0) return `${base}: all of the period's ${n(f.requests_in_period)} requests.`;
-  return `${base}: the period's ${n(f.requests_in_period)} requests less ${left.join(' and ')}, which no review queue includes.`;
+  if (left.length > 0) {
+    return `Estimates are for ${count(f.requests)} of the period's ${count(f.requests_in_period)} requests${filtered}: this queue was made before every request stayed in the frame, and it left out ${left.join(' and ')}.`;
+  }
+  const earlier = f.reviewed_earlier > 0 ? `; ${count(f.reviewed_earlier)} of them ${f.reviewed_earlier === 1 ? 'was' : 'were'} reviewed before this queue and count${f.reviewed_earlier === 1 ? 's' : ''} with ${f.reviewed_earlier === 1 ? 'that review' : 'those reviews'}` : '';
+  return `Estimates are for all ${count(f.requests)} requests of the period${filtered}${undated}; none is left out${earlier}.`;
 }
 
 /** Criteria across rubric versions, latest definition first (older criteria keep their last definition). */
@@ -192,45 +257,53 @@ function allCriteria(db: Db): RubricCriterion[] {
 
 /**
  * Estimates of a queue: failure rate, each pass/fail criterion's pass rate and each tag's rate for the queue's
- * population, with 95% intervals, the plain sample rate, counts and small-sample flags.
+ * frame, with 95% intervals, the plain sample rate, counts (reviewed, failures seen), the method, collapsed or
+ * uncovered strata, skip reasons, and small-sample flags from simulation of the design.
  * @throws LoupeError NOT_FOUND for an unknown queue
  */
 export function queueEstimates(db: Db, queueId: number): WeekEstimates {
   const row = queueRow(db, queueId);
   const design = JSON.parse(row.design) as QueueDesign;
   const strata = JSON.parse(row.strata) as QueueStratum[];
-  const { items, skipped } = primaryReviews(db, queueId);
-  const drawn = strata.filter((s) => s.sampled > 0);
-  const notes: string[] = [];
-  const undrawn = strata.filter((s) => s.sampled === 0 && s.population > 0);
-  if (undrawn.length > 0) notes.push(`Strata without any queue item are outside the estimates: ${undrawn.map((s) => `${s.key} (${s.population})`).join(', ')}.`);
+  const stored = JSON.parse(row.frame) as StoredFrame;
+  const mine = primaryReviews(db, queueId);
+  const earlier = earlierReviews(db, stored);
+  const items = [...mine.items, ...earlier];
   const metrics: RateEstimate[] = [];
-  metrics.push(estimateRate('failure', 'Failure rate (any pass/fail criterion failed)', 'failure_rate', drawn, items.map((i) => ({ stratum: i.stratum, y: i.failed ? 1 : 0 }))));
+  metrics.push(estimateRate('failure', 'Failure rate (any pass/fail criterion failed)', 'failure_rate', strata, items.map((i) => ({ stratum: i.stratum, y: i.failed ? 1 : 0 }))));
   for (const c of allCriteria(db)) {
     if (c.kind !== 'pass_fail') continue;
     if (!items.some((i) => i.verdicts[c.id] !== undefined)) continue;
-    metrics.push(estimateRate(`criterion:${c.id}`, `${c.label}: pass rate`, 'pass_rate', drawn,
+    metrics.push(estimateRate(`criterion:${c.id}`, `${c.label}: pass rate`, 'pass_rate', strata,
       items.map((i) => ({ stratum: i.stratum, y: i.verdicts[c.id] === undefined ? null : i.verdicts[c.id] === 'pass' ? 1 : 0 }))));
   }
   const tagIds = [...new Set(items.flatMap((i) => i.tag_ids))];
   const tagNames = new Map(tagIds.length ? db.all<{ id: number; name: string }>(`SELECT id, name FROM tags WHERE id IN (${tagIds.map(() => '?').join(',')})`, tagIds).map((t) => [t.id, t.name]) : []);
   for (const id of tagIds.sort((a, b) => (tagNames.get(a) ?? '').localeCompare(tagNames.get(b) ?? ''))) {
-    metrics.push(estimateRate(`tag:${id}`, `Tagged "${tagNames.get(id) ?? id}"`, 'tag_rate', drawn, items.map((i) => ({ stratum: i.stratum, y: i.tag_ids.includes(id) ? 1 : 0 }))));
+    metrics.push(estimateRate(`tag:${id}`, `Tagged "${tagNames.get(id) ?? id}"`, 'tag_rate', strata, items.map((i) => ({ stratum: i.stratum, y: i.tag_ids.includes(id) ? 1 : 0 }))));
   }
-  const frame = samplingFrame(row.frame, strata);
-  notes.unshift(frameStatement(frame));
+  const frame = samplingFrame(row.frame, strata, design);
+  const notes = [frameStatement(frame), ...metrics[0]!.notes];
   const queued = db.all<{ stratum: string; n: number }>('SELECT stratum, count(*) AS n FROM queue_items WHERE queue_id = ? GROUP BY stratum', [queueId]);
   const queuedBy = new Map(queued.map((q) => [q.stratum, q.n]));
+  const reviewedEarlier = frame.reviewed_earlier;
   return {
-    queue_id: queueId, queue_name: row.name, week: design.week, from_ts: design.from_ts, to_ts: design.to_ts,
+    queue_id: queueId, queue_name: row.name, week: row.week, from_ts: design.from_ts, to_ts: design.to_ts,
     population: strata.reduce((a, s) => a + s.population, 0),
     frame,
-    queued: queued.reduce((a, q) => a + q.n, 0), reviewed: items.length, skipped,
+    design: reviewedEarlier > 0
+      ? `A stratified random sample of the period's requests not reviewed before, plus the ${count(reviewedEarlier)} reviewed before as a take-all stratum (inclusion probability 1) counted with their earlier reviews; together an unbiased estimate for the whole frame.`
+      : design.strata === null && Object.keys(design.oversample).length === 0 ? 'A simple random sample of the frame.' : 'A stratified random sample of the frame; each item weighted by 1 / its inclusion probability.',
+    queued: queued.reduce((a, q) => a + q.n, 0),
+    reviewed: items.length, failures: items.filter((i) => i.failed).length,
+    queue_reviewed: mine.items.length, queue_failures: mine.items.filter((i) => i.failed).length,
+    skipped: mine.skipped, skip_reasons: mine.skip_reasons,
+    method: { ...INTERVAL_METHOD },
     rubric_versions: [...new Set(items.map((i) => i.rubric_version))].sort((a, b) => a - b),
     reviewers: [...new Set(items.map((i) => i.reviewer))].sort(),
     strata: strata.map((s) => {
-      const mine = items.filter((i) => i.stratum === s.key);
-      return { key: s.key, population: s.population, queued: queuedBy.get(s.key) ?? 0, reviewed: mine.length, failures: mine.filter((i) => i.failed).length };
+      const of = items.filter((i) => i.stratum === s.key);
+      return { key: s.key, kind: s.kind, population: s.population, queued: queuedBy.get(s.key) ?? 0, reviewed: of.length, failures: of.filter((i) => i.failed).length };
     }),
     metrics,
     notes,

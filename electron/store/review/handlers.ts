@@ -6,7 +6,8 @@ import crypto from 'node:crypto';
 import { LoupeError } from '../../../shared/errors';
 import type { Workspace } from '../workspace';
 import type { ChangedTable, ReviewContext } from './context';
-import { createQueue, extendQueue, getQueue, listQueues, queueForWeek, workspaceZone } from './queues';
+import { createQueue, extendQueue, getQueue, listQueues, queueForWeek, weeksWithRequests, workspaceZone } from './queues';
+import { planDesign, simulateDesign } from './simulation';
 import { getItem, getReviewer, nextOpen, setReviewer, skipItem, submitReview, undoLast } from './reviews';
 import { getRubric, rubricVersions, saveRubric } from './rubric';
 import { createTag, listTags, mergeTags, renameTag, tagWeekly } from './tags';
@@ -56,8 +57,20 @@ export function dispatchReview(ctx: ReviewContext, method: string, params: unkno
   switch (method) {
     case 'queues.create': return wrote(['queues'], createQueue(ws, params as never));
     case 'queues.extend': { const q = params as { queue_id: number; add: number }; return wrote(['queues'], extendQueue(ws, q.queue_id, q.add)); }
+    case 'queues.weeks': return weeksWithRequests(db, workspaceZone(ws));
+    case 'queues.simulate': {
+      const q = params as { design: never; seeds: number; failure_rate?: number; failure_rates?: Record<string, number>; half_width?: number };
+      return simulateDesign(db, q.design, workspaceZone(ws), Date.now(), {
+        seeds: q.seeds, rates: { ...(q.failure_rate !== undefined ? { rate: q.failure_rate } : {}), ...(q.failure_rates ? { rates: q.failure_rates } : {}) },
+        ...(q.half_width !== undefined ? { halfWidth: q.half_width } : {}),
+      });
+    }
+    case 'queues.plan': {
+      const q = params as { design: never; seeds: number; half_width?: number; target_rate?: number };
+      return planDesign(db, q.design, workspaceZone(ws), Date.now(), { seeds: q.seeds, ...(q.half_width !== undefined ? { halfWidth: q.half_width } : {}), ...(q.target_rate !== undefined ? { targetRate: q.target_rate } : {}) });
+    }
     case 'queues.list': return listQueues(db, (params as { week?: string }).week);
-    case 'queues.get': return getQueue(db, (params as { queue_id: number }).queue_id);
+    case 'queues.get': return getQueue(db, (params as { queue_id: number }).queue_id, getReviewer(ws));
     case 'review.item': { const q = params as { queue_id: number; position: number }; return getItem(ws, q.queue_id, q.position); }
     case 'review.nextOpen': { const q = params as { queue_id: number; from: number }; return { position: nextOpen(db, q.queue_id, getReviewer(ws) ?? '', q.from) }; }
     case 'review.submit': {

@@ -8,7 +8,7 @@ import type { JournalStmt, Workspace } from '../workspace';
 import { DateTime } from 'luxon';
 import { LoupeError } from '../../../shared/errors';
 import type {
-  QueueCreated, QueueDesign, QueueDetail, QueueFrame, QueueItem, QueueStratum, QueueSummary, ReviewerProgress,
+  PeriodWeeks, QueueCreated, QueueDesign, QueueDetail, QueueFrame, QueueItem, QueueStratum, QueueSummary, ReviewerProgress,
 } from '../../../shared/review-types';
 import type { QueueDesignInput } from '../../../shared/contract-review';
 import { allocateQueue, buildFrame, drawItems, resolveDesign, strataSummary, type DrawnItem, type Frame, type StoredFrame } from './sampling';
@@ -55,20 +55,22 @@ function itemInserts(queueId: number, firstPosition: number, batch: number, item
 }
 
 function publicFrame(f: StoredFrame): QueueFrame {
-  return { max_rowid: f.max_rowid, reviews_before: f.reviews_before, p95_latency_ms: f.p95_latency_ms, requests_in_period: f.requests_in_period };
+  return { max_rowid: f.max_rowid, reviews_before: f.reviews_before, p95_latency_ms: f.p95_latency_ms, requests_in_period: f.requests_in_period, undated: f.undated ?? 0 };
 }
 
 function notesFor(d: QueueDesign, strata: QueueStratum[], drawn: number): string[] {
   const notes: string[] = [];
-  if (drawn < d.size) notes.push(`Only ${drawn} of the ${d.size} requested items were available: every eligible request of the period is in the queue.`);
-  for (const s of strata) {
-    if (s.kind === 'signal' && s.population === 0) notes.push(`No eligible request shows ${s.key.slice(7)}; its share went to the other strata.`);
-    if (s.kind !== 'signal' && s.population > 0 && s.sampled === 0) notes.push(`Stratum ${s.key} (${s.population} requests) got no items; raise the size or set a minimum per stratum.`);
+  const drawable = strata.filter((s) => s.kind !== 'reviewed');
+  const frame = strata.reduce((a, s) => a + s.population, 0);
+  notes.push(`Frame: all ${frame.toLocaleString('en-US')} requests of the period${Object.keys(d.filters).length > 0 ? ' matching the filters' : ''}; none is left out.`);
+  if (drawn < d.size) notes.push(`Only ${drawn} of the ${d.size} requested items were available: every request of the period not reviewed before is in the queue.`);
+  for (const s of drawable) {
+    if (s.kind === 'signal' && s.population === 0) notes.push(`No request of the period shows ${s.key.slice(7)}; its share went to the other strata.`);
+    if (s.kind !== 'signal' && s.population > 0 && s.sampled === 0) notes.push(`Stratum ${s.key} (${s.population} requests) got no items: its estimate will be borrowed from the other strata. Raise the size or the minimum per stratum.`);
+    if (s.kind !== 'signal' && s.population > 1 && s.sampled === 1) notes.push(`Stratum ${s.key} got 1 item: its variance will be taken together with a neighbouring stratum (a minimum of 2 per stratum avoids this).`);
   }
-  const reviewed = strata.reduce((a, s) => a + s.excluded_reviewed, 0);
-  const dups = strata.reduce((a, s) => a + s.excluded_duplicates, 0);
-  if (reviewed > 0) notes.push(`${reviewed} already reviewed request${reviewed === 1 ? ' was' : 's were'} left out.`);
-  if (dups > 0) notes.push(`${dups} request${dups === 1 ? '' : 's'} repeating an earlier input text ${dups === 1 ? 'was' : 'were'} left out.`);
+  const reviewed = strata.find((s) => s.kind === 'reviewed')?.population ?? 0;
+  if (reviewed > 0) notes.push(`${reviewed.toLocaleString('en-US')} request${reviewed === 1 ? ' of the period was' : 's of the period were'} reviewed before: not drawn again, ${reviewed === 1 ? 'it counts' : 'they count'} in the estimates with ${reviewed === 1 ? 'its' : 'their'} earlier review${reviewed === 1 ? '' : 's'} (a take-all stratum).`);
   return notes;
 }
 
@@ -101,8 +103,7 @@ export function periodLabel(d: Pick<QueueDesign, 'week' | 'from_ts' | 'to_ts' | 
 function refuseEmpty(db: Db, design: QueueDesign, frame: Frame): never {
   const period = periodLabel(design);
   const inPeriod = frame.stored.requests_in_period;
-  const reviewed = frame.strata.reduce((a, s) => a + s.excluded_reviewed, 0);
-  const dups = frame.strata.reduce((a, s) => a + s.excluded_duplicates, 0);
+  const reviewed = frame.strata.find((s) => s.kind === 'reviewed')?.rowids.length ?? 0;
   const filtered = Object.keys(design.filters).length > 0 ? ' matching the filters' : '';
   let why: string;
   let action: string;
@@ -112,18 +113,12 @@ function refuseEmpty(db: Db, design: QueueDesign, frame: Frame): never {
     action = undated > 0
       ? `The workspace has ${undated.toLocaleString('en-US')} request${undated === 1 ? '' : 's'} without a timestamp; include them with "Include requests without a timestamp" (or --include-undated), or choose another period.`
       : 'Choose another period (loupe info shows the first and last request times).';
-  } else if (reviewed === inPeriod) {
-    why = `all ${inPeriod.toLocaleString('en-US')} requests${filtered} are already reviewed`;
-    action = 'Every request of the period has a review; choose another period.';
-  } else if (dups === inPeriod) {
-    why = `all ${inPeriod.toLocaleString('en-US')} requests${filtered} repeat an input text of another request (repeated inputs are left out)`;
-    action = 'Choose another period.';
   } else {
-    why = `of its ${inPeriod.toLocaleString('en-US')} requests${filtered}, ${reviewed.toLocaleString('en-US')} are already reviewed and ${dups.toLocaleString('en-US')} repeat an input text of a reviewed or an earlier request (both are left out)`;
-    action = 'Choose another period.';
+    why = `all ${inPeriod.toLocaleString('en-US')} requests${filtered} are already reviewed`;
+    action = 'Every request of the period has a review, so the estimates of its earlier queues already cover it; choose another period.';
   }
-  throw new LoupeError('BAD_REQUEST', `No eligible requests in ${period}: ${why}.`, {
-    action, details: { period, requests_in_period: inPeriod, excluded_reviewed: reviewed, excluded_duplicates: dups },
+  throw new LoupeError('BAD_REQUEST', `No requests to draw in ${period}: ${why}.`, {
+    action, details: { period, requests_in_period: inPeriod, reviewed_earlier: reviewed },
   });
 }
 
@@ -140,13 +135,25 @@ export function createQueue(ws: Workspace, input: QueueDesignInput, now = Date.n
   const db = ws.db;
   const { design, frame, alloc, drawn } = drawQueue(db, input, workspaceZone(ws), now);
   if (drawn.length === 0) refuseEmpty(db, design, frame);
+  // A queue holding undated requests says so in its name; one holding only undated requests is not filed under
+  // the week it was asked for (it holds none of that week's requests).
+  const undated = frame.stored.undated ?? 0;
+  const dated = frame.stored.requests_in_period - undated;
+  let week = design.week;
+  if (undated > 0) {
+    if (dated === 0) week = null;
+    if (!input.name?.trim()) {
+      const by = design.strata ? ` by ${design.strata}` : '';
+      design.name = dated === 0 ? `Undated requests review${by}` : `${periodLabel(design)} + ${undated.toLocaleString('en-US')} undated review${by}`;
+    }
+  }
   const ids = requestIds(db, drawn.map((d) => d.rowid));
   const queueId = ws.nextId('review_queues');
   const strata = strataSummary(frame, alloc);
   const { stmts, out } = itemInserts(queueId, 1, 0, drawn, ids);
   ws.commit([
     ['INSERT INTO review_queues (id, name, week, from_ts, to_ts, design, strata, frame, batches, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?)',
-      [queueId, design.name, design.week, design.from_ts, design.to_ts, JSON.stringify(design), JSON.stringify(strata), JSON.stringify(frame.stored), now]],
+      [queueId, design.name, week, design.from_ts, design.to_ts, JSON.stringify(design), JSON.stringify(strata), JSON.stringify(frame.stored), now]],
     ...stmts,
   ]);
   return { queue_id: queueId, items: out, strata, notes: notesFor(design, strata, drawn.length) };
@@ -214,20 +221,21 @@ export function extendQueue(ws: Workspace, queueId: number, add: number): QueueC
 }
 
 /** Per-item decision state of a queue: who decided each item, and how. */
-interface ItemState { request_id: string; reviewed: Set<string>; skipped: Set<string> }
+interface ItemState { request_id: string; reviewed: Set<string>; skipped: Set<string>; decisions: Array<{ reviewer: string; skipped: boolean; failed: boolean | null }> }
 
 /**
  * Effective decisions per item of a queue: for each reviewer, the latest non-undone decision. Reviewers are
  * ordered by their first non-undone decision on the item (the first is the item's primary reviewer).
  */
-export function effectiveDecisions(db: Db, queueId: number): Map<string, Array<{ reviewer: string; first_id: number; review_id: number; skipped: boolean }>> {
-  const out = new Map<string, Array<{ reviewer: string; first_id: number; review_id: number; skipped: boolean }>>();
-  for (const r of db.all<{ id: number; request_id: string; reviewer: string; skipped: number }>(
-    'SELECT id, request_id, reviewer, skipped FROM reviews WHERE queue_id = ? AND undone = 0 ORDER BY id', [queueId])) {
+export function effectiveDecisions(db: Db, queueId: number): Map<string, Array<{ reviewer: string; first_id: number; review_id: number; skipped: boolean; failed: boolean | null }>> {
+  const out = new Map<string, Array<{ reviewer: string; first_id: number; review_id: number; skipped: boolean; failed: boolean | null }>>();
+  for (const r of db.all<{ id: number; request_id: string; reviewer: string; skipped: number; failed: number | null }>(
+    'SELECT id, request_id, reviewer, skipped, failed FROM reviews WHERE queue_id = ? AND undone = 0 ORDER BY id', [queueId])) {
     let list = out.get(r.request_id);
     if (!list) out.set(r.request_id, (list = []));
     const e = list.find((x) => x.reviewer === r.reviewer);
-    if (e) { e.review_id = r.id; e.skipped = r.skipped === 1; } else list.push({ reviewer: r.reviewer, first_id: r.id, review_id: r.id, skipped: r.skipped === 1 });
+    const failed = r.skipped === 1 || r.failed === null ? null : r.failed === 1;
+    if (e) { e.review_id = r.id; e.skipped = r.skipped === 1; e.failed = failed; } else list.push({ reviewer: r.reviewer, first_id: r.id, review_id: r.id, skipped: r.skipped === 1, failed });
   }
   return out;
 }
@@ -244,7 +252,7 @@ function summarize(db: Db, row: QueueRow): QueueSummary & { states: Map<string, 
   const states = new Map<string, ItemState>();
   for (const it of items) {
     const list = eff.get(it.request_id) ?? [];
-    const st: ItemState = { request_id: it.request_id, reviewed: new Set(), skipped: new Set() };
+    const st: ItemState = { request_id: it.request_id, reviewed: new Set(), skipped: new Set(), decisions: list.map((e) => ({ reviewer: e.reviewer, skipped: e.skipped, failed: e.failed })) };
     for (const e of list) {
       (e.skipped ? st.skipped : st.reviewed).add(e.reviewer);
       let p = per.get(e.reviewer);
@@ -282,10 +290,23 @@ export function listQueues(db: Db, week?: string): QueueSummary[] {
 }
 
 /**
- * One queue with its design, strata, frame facts and items (with status: reviewed by anyone, skipped only, open).
+ * The verdict the queue list shows for an item: the primary review's pass or fail. On an overlap item only the
+ * viewer's own decision is shown (another reviewer's stays blind until the viewer has decided).
+ */
+function verdictFor(st: ItemState | undefined, overlap: boolean, viewer: string | null): 'pass' | 'fail' | null {
+  if (!st) return null;
+  const d = overlap ? st.decisions.find((x) => x.reviewer === viewer) : st.decisions.find((x) => !x.skipped);
+  if (!d || d.skipped || d.failed === null) return null;
+  return d.failed ? 'fail' : 'pass';
+}
+
+/**
+ * One queue with its design, strata, frame facts and items (with status: reviewed by anyone, skipped only, open;
+ * and the verdict, see {@link verdictFor}).
+ * @param viewer - the reviewer looking (overlap items show only their own verdict); null shows none on overlap items
  * @throws LoupeError NOT_FOUND
  */
-export function getQueue(db: Db, queueId: number): QueueDetail {
+export function getQueue(db: Db, queueId: number, viewer: string | null = null): QueueDetail {
   const row = queueRow(db, queueId);
   const { states, ...summary } = summarize(db, row);
   const items = db.all<{ position: number; request_id: string; stratum: string; reason: string; inclusion_probability: number; overlap: number; batch: number }>(
@@ -298,7 +319,7 @@ export function getQueue(db: Db, queueId: number): QueueDetail {
     items: items.map((it) => {
       const st = states.get(it.request_id);
       const status = st && st.reviewed.size > 0 ? 'reviewed' as const : st && st.skipped.size > 0 ? 'skipped' as const : 'open' as const;
-      return { ...it, overlap: it.overlap === 1, status, reviewers: st ? [...st.reviewed, ...st.skipped] : [] };
+      return { ...it, overlap: it.overlap === 1, status, reviewers: st ? [...st.reviewed, ...st.skipped] : [], verdict: verdictFor(st, it.overlap === 1, viewer) };
     }),
   };
 }
@@ -308,4 +329,27 @@ export function queueForWeek(db: Db, week: string): number {
   const id = db.value<number>('SELECT max(id) FROM review_queues WHERE week = ?', [week]);
   if (id === null || id === undefined) throw new LoupeError('NOT_FOUND', `No review queue exists for ${week}.`, { action: `Create one: loupe queue create --week ${week} --size 100.` });
   return id;
+}
+
+/**
+ * The ISO weeks that hold requests, newest first: one index range count per week from the newest request back to
+ * the oldest (at most `limit` weeks with requests, and 1,000 weeks walked), so it stays fast on a 1M-request workspace.
+ * @param zone - the workspace IANA zone (weeks start Monday 00:00 there)
+ */
+export function weeksWithRequests(db: Db, zone: string, limit = 60): PeriodWeeks {
+  const undated = db.value<number>('SELECT count(*) FROM requests WHERE ts IS NULL') ?? 0;
+  const last = db.value<number>('SELECT max(ts) FROM requests');
+  const first = db.value<number>('SELECT min(ts) FROM requests');
+  const weeks: PeriodWeeks['weeks'] = [];
+  if (last === null || last === undefined || first === null || first === undefined) return { weeks, undated };
+  let start = DateTime.fromMillis(last, { zone }).startOf('week');
+  for (let i = 0; i < 1000 && weeks.length < limit; i++) {
+    const from = start.toMillis();
+    const to = start.plus({ weeks: 1 }).toMillis();
+    if (to <= first) break;
+    const n = db.value<number>('SELECT count(*) FROM requests WHERE ts >= ? AND ts < ?', [from, to]) ?? 0;
+    if (n > 0) weeks.push({ week: `${start.weekYear}-W${String(start.weekNumber).padStart(2, '0')}`, from_ts: from, to_ts: to, requests: n });
+    start = start.minus({ weeks: 1 });
+  }
+  return { weeks, undated };
 }

@@ -46,8 +46,16 @@ export interface ReportData {
     strata: Array<{ key: string; population: number; queued: number; reviewed: number; failures: number }>;
     strata_without_reviews: string[];
   };
-  /** The requests the estimates are for (see WeekEstimates.frame). */
+  /** The requests the estimates are for (see WeekEstimates.frame): frame size, earlier reviews, any exclusion. */
   frame: WeekEstimates['frame'];
+  /** How the queue and earlier reviews combine into the estimate (WeekEstimates.design). */
+  design: string;
+  /** Reviewed items the estimates rest on and failures seen among them (all, and this queue's own). */
+  seen: { reviewed: number; failures: number; queue_reviewed: number; queue_failures: number };
+  /** Skipped items by reason. */
+  skip_reasons: Array<{ reason: string; items: number }>;
+  /** The interval method of every estimate. */
+  method: WeekEstimates['method'];
   estimates: RateEstimate[];
   estimate_notes: string[];
   top_tags: Array<{ tag_id: number; tag: string; colour: string; items: number; examples: ReportExample[] }>;
@@ -98,11 +106,15 @@ export function buildReport(ws: Workspace, queueId: number, now = Date.now()): R
     rubric_versions: est.rubric_versions,
     rubric: { version: rubric.version, criteria: rubric.criteria.map((c) => ({ id: c.id, label: c.label, kind: c.kind })) },
     coverage: {
-      queued: est.queued, reviewed: est.reviewed, skipped: est.skipped, population: est.population,
+      queued: est.queued, reviewed: est.queue_reviewed, skipped: est.skipped, population: est.population,
       strata_covered: est.strata.filter((s) => s.reviewed > 0).length, strata_total: est.strata.filter((s) => s.population > 0).length,
       strata: est.strata, strata_without_reviews: uncovered,
     },
     frame: est.frame,
+    design: est.design,
+    seen: { reviewed: est.reviewed, failures: est.failures, queue_reviewed: est.queue_reviewed, queue_failures: est.queue_failures },
+    skip_reasons: est.skip_reasons,
+    method: est.method,
     estimates: est.metrics,
     estimate_notes: est.notes,
     top_tags: topTags,
@@ -118,6 +130,13 @@ function requestTexts(db: Db, ids: readonly string[]): Map<string, { input: stri
     for (const r of db.all<{ id: string; input: string | null; output: string | null }>(`SELECT id, input, output FROM requests WHERE id IN (${chunk.map(() => '?').join(',')})`, chunk)) out.set(r.id, r);
   }
   return out;
+}
+
+/** "12 failures seen among 98 reviewed items (this queue: 10 of 90; the rest reviewed before it)." */
+function seenText(r: ReportData): string {
+  const s = r.seen;
+  const own = s.reviewed !== s.queue_reviewed ? ` (this queue: ${s.queue_failures} of ${s.queue_reviewed}; the rest reviewed before it)` : '';
+  return `${s.failures} failure${s.failures === 1 ? '' : 's'} seen among ${s.reviewed} reviewed item${s.reviewed === 1 ? '' : 's'}${own}.`;
 }
 
 const pct = (v: number | null) => (v === null ? '–' : `${(v * 100).toFixed(1)}%`);
@@ -154,9 +173,11 @@ function renderMd(r: ReportData): string {
   const c = r.coverage;
   L.push('## Coverage', '', `${c.reviewed} of ${c.queued} queued items reviewed (${c.skipped} skipped), drawn from ${c.population} eligible requests. Strata covered: ${c.strata_covered} of ${c.strata_total}.`, '');
   if (c.strata_without_reviews.length) L.push(`Strata with nothing reviewed: ${c.strata_without_reviews.map(e).join(', ')}.`, '');
+  L.push(seenText(r), '');
+  if (r.skip_reasons.length) L.push('Skip reasons:', '', ...r.skip_reasons.map((x) => `- ${e(x.reason)}: ${x.items}`), '');
   L.push('| Stratum | Population | Queued | Reviewed | Failures |', '|---|---:|---:|---:|---:|');
   for (const s of c.strata) L.push(`| ${e(s.key)} | ${s.population} | ${s.queued} | ${s.reviewed} | ${s.failures} |`);
-  L.push('', '## Estimates for the sampling frame', '', e(frameStatement(r.frame)), '', 'Weighted by inverse inclusion probability (stratified estimate, 95% interval); the plain sample rate shows what an unweighted count would say.', '');
+  L.push('', '## Estimates for the sampling frame', '', e(frameStatement(r.frame)), '', e(r.design), '', `Weighted by inverse inclusion probability (stratified estimate); 95% intervals: ${e(r.method.name)} (${e(r.method.reference)}). The plain sample rate shows what an unweighted count would say.`, '');
   L.push('| Measure | Estimate | 95% interval | Sample rate | Reviewed | Method | Flag |', '|---|---:|---|---:|---:|---|---|');
   for (const m of r.estimates) L.push(`| ${e(m.label)} | ${pct(m.estimate)} | ${interval(m)} | ${pct(m.sample_rate)} (${m.k}/${m.n}) | ${m.n} | ${m.method} | ${m.small_sample ? `small sample: ${e(m.reason ?? '')}` : ''} |`);
   const caveats = smallSampleReasons(r.estimates);
@@ -207,10 +228,12 @@ function renderHtml(r: ReportData): string {
   const c = r.coverage;
   P.push('<h2>Coverage</h2>', `<p>${c.reviewed} of ${c.queued} queued items reviewed (${c.skipped} skipped), drawn from ${c.population} eligible requests. Strata covered: ${c.strata_covered} of ${c.strata_total}.</p>`);
   if (c.strata_without_reviews.length) P.push(`<p class="flag">Strata with nothing reviewed: ${c.strata_without_reviews.map(h).join(', ')}.</p>`);
+  P.push(`<p>${h(seenText(r))}</p>`);
+  if (r.skip_reasons.length) P.push('<p>Skip reasons:</p><ul>', ...r.skip_reasons.map((x) => `<li>${h(x.reason)}: ${x.items}</li>`), '</ul>');
   P.push('<table><thead><tr><th>Stratum</th><th>Population</th><th>Queued</th><th>Reviewed</th><th>Failures</th></tr></thead><tbody>');
   for (const s of c.strata) P.push(`<tr><td>${h(s.key)}</td><td class="n">${s.population}</td><td class="n">${s.queued}</td><td class="n">${s.reviewed}</td><td class="n">${s.failures}</td></tr>`);
   P.push('</tbody></table>');
-  P.push('<h2>Estimates for the sampling frame</h2>', `<p>${h(frameStatement(r.frame))}</p>`, '<p class="muted">Weighted by inverse inclusion probability (stratified estimate, 95% interval); the plain sample rate shows what an unweighted count would say.</p>');
+  P.push('<h2>Estimates for the sampling frame</h2>', `<p>${h(frameStatement(r.frame))}</p>`, `<p>${h(r.design)}</p>`, `<p class="muted">Weighted by inverse inclusion probability (stratified estimate); 95% intervals: ${h(r.method.name)} (${h(r.method.reference)}). The plain sample rate shows what an unweighted count would say.</p>`);
   P.push('<table><thead><tr><th>Measure</th><th>Estimate</th><th>95% interval</th><th>Sample rate</th><th>Method</th><th>Flag</th></tr></thead><tbody>');
   for (const m of r.estimates) P.push(`<tr><td>${h(m.label)}</td><td class="n">${pct(m.estimate)}</td><td>${h(interval(m))}</td><td class="n">${pct(m.sample_rate)} (${m.k}/${m.n})</td><td>${m.method}</td><td class="flag">${m.small_sample ? `small sample: ${h(m.reason ?? '')}` : ''}</td></tr>`);
   P.push('</tbody></table>');
@@ -262,6 +285,10 @@ function renderCsv(r: ReportData): string {
   rows.push(['coverage', 'reviewed', 'Reviewed of queued', r.coverage.reviewed, null, null, null, r.coverage.queued, null, '', `${r.coverage.skipped} skipped; population ${r.coverage.population}`]);
   for (const s of r.coverage.strata) rows.push(['stratum', s.key, s.key, s.reviewed, null, null, null, s.queued, s.failures, s.population > 0 && s.reviewed === 0 ? 'nothing reviewed' : '', `population ${s.population}`]);
   rows.push(['frame', 'sampling_frame', 'Requests the estimates are for', r.frame.requests, null, null, null, r.frame.requests_in_period, null, '', frameStatement(r.frame)]);
+  rows.push(['frame', 'reviewed_earlier', 'Requests reviewed before the queue (take-all stratum)', r.frame.reviewed_earlier, null, null, null, null, null, '', r.design]);
+  rows.push(['seen', 'failures', 'Failures seen among reviewed items', r.seen.failures, null, null, null, r.seen.reviewed, r.seen.failures, '', seenText(r)]);
+  rows.push(['method', r.method.id, '95% interval method', r.method.name, null, null, null, null, null, '', r.method.reference]);
+  for (const x of r.skip_reasons) rows.push(['skip_reason', 'skip', x.reason, x.items, null, null, null, null, null, '', '']);
   for (const m of r.estimates) rows.push(['estimate', m.key, m.label, m.estimate, m.low, m.high, m.sample_rate, m.n, m.k, m.small_sample ? 'small sample' : '', m.small_sample ? m.reasons.join('; ') : m.method]);
   for (const t of r.top_tags) {
     rows.push(['tag', `tag:${t.tag_id}`, t.tag, t.items, null, null, null, null, null, '', '']);

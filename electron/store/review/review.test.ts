@@ -5,11 +5,12 @@ import Papa from 'papaparse';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LoupeError } from '../../../shared/errors';
 import { Workspace } from '../workspace';
-import { createQueue, extendQueue, getQueue, listQueues } from './queues';
+import { createQueue, extendQueue, getQueue, listQueues, weeksWithRequests } from './queues';
+import { planDesign } from './simulation';
 import { getItem, nextOpen, setReviewer, skipItem, submitReview, undoLast } from './reviews';
 import { getRubric, saveRubric } from './rubric';
 import { createTag, listTags, mergeTags, renameTag, tagWeekly } from './tags';
-import { queueAgreement, queueEstimates } from './estimates';
+import { frameStatement, queueAgreement, queueEstimates, samplingFrame } from './estimates';
 import { exportEdgeCases, queryEdgeCases } from './exports';
 import { renderReport } from './report';
 import { allocate } from './sampling';
@@ -51,27 +52,27 @@ function insertRows(ws: Workspace, rows: Array<{ id: string; ts: number; feature
   });
 }
 
-describe('a queue with no eligible request is refused, saying why', () => {
-  it('none in the period (with or without filters); the rest already reviewed or repeating a reviewed input', async () => {
+describe('a queue with nothing to draw is refused, saying why', () => {
+  it('none in the period (with or without filters); every request already reviewed', async () => {
     const ws = await workspace();
     insertRows(ws, [{ id: 'a', ts: W47_START + 1, input: 'same' }, { id: 'b', ts: W47_START + 2, input: 'same' }]);
     ws.db.run("INSERT INTO requests (id, ts, input, import_id) VALUES ('u', NULL, 'undated', 1)");
     expect(await code(() => createQueue(ws, { week: '2026-W46', size: 10, seed: 1 }, 1000)))
-      .toBe('BAD_REQUEST: No eligible requests in 2026-W46: the period has no requests.');
+      .toBe('BAD_REQUEST: No requests to draw in 2026-W46: the period has no requests.');
     try {
       createQueue(ws, { week: '2026-W46', size: 10, seed: 1 }, 1000);
     } catch (e) {
       expect((e as LoupeError).action).toBe('The workspace has 1 request without a timestamp; include them with "Include requests without a timestamp" (or --include-undated), or choose another period.');
     }
+    // Repeated inputs stay in the frame: both 'a' and 'b' are drawn.
     const q = createQueue(ws, { week: '2026-W47', size: 10, seed: 1 }, 1000);
-    expect(q.items.map((i) => i.request_id)).toEqual(['a']);
+    expect(q.items.map((i) => i.request_id).sort()).toEqual(['a', 'b']);
     setReviewer(ws, 'Ana');
-    submitReview(ws, { queue_id: q.queue_id, position: q.items[0]!.position, verdicts: PASS, tag_ids: [] }, 's', 2000);
-    // 'a' is reviewed; 'b' repeats its input.
+    for (const it of q.items) submitReview(ws, { queue_id: q.queue_id, position: it.position, verdicts: PASS, tag_ids: [] }, 's', 2000);
     expect(await code(() => createQueue(ws, { week: '2026-W47', size: 10, seed: 1 }, 3000)))
-      .toBe('BAD_REQUEST: No eligible requests in 2026-W47: of its 2 requests, 1 are already reviewed and 1 repeat an input text of a reviewed or an earlier request (both are left out).');
+      .toBe('BAD_REQUEST: No requests to draw in 2026-W47: all 2 requests are already reviewed.');
     expect(await code(() => createQueue(ws, { week: '2026-W47', size: 10, seed: 1, filters: { feature: ['nope'] } } as never, 3000)))
-      .toMatch(/^BAD_REQUEST: No eligible requests in 2026-W47: the period has no requests matching the filters\.$/);
+      .toMatch(/^BAD_REQUEST: No requests to draw in 2026-W47: the period has no requests matching the filters\.$/);
     expect(ws.db.value('SELECT count(*) FROM review_queues')).toBe(1);
   });
 
@@ -82,9 +83,9 @@ describe('a queue with no eligible request is refused, saying why', () => {
     setReviewer(ws, 'Ana');
     submitReview(ws, { queue_id: q.queue_id, position: q.items[0]!.position, verdicts: PASS, tag_ids: [] }, 's', 2000);
     expect(await code(() => createQueue(ws, { week: '2026-W47', size: 10, seed: 1 }, 3000)))
-      .toBe('BAD_REQUEST: No eligible requests in 2026-W47: all 1 requests are already reviewed.');
+      .toBe('BAD_REQUEST: No requests to draw in 2026-W47: all 1 requests are already reviewed.');
     expect(await code(() => createQueue(ws, { from_ts: W47_START + WEEK_MS, to_ts: W47_START + 2 * WEEK_MS, size: 10, seed: 1 }, 3000)))
-      .toBe('BAD_REQUEST: No eligible requests in 2026-11-23 to 2026-11-29: the period has no requests.');
+      .toBe('BAD_REQUEST: No requests to draw in 2026-11-23 to 2026-11-29: the period has no requests.');
   });
 });
 
@@ -118,16 +119,16 @@ describe('review queues', () => {
     insertSynthetic(ws.db, { n: 2000, seed: 3, duplicateEvery: 50 });
     const q = createQueue(ws, { week: '2026-W47', size: 80, strata: 'feature', oversample: { thumbs_down: 0.25 }, seed: 1 }, 1000);
     const td = q.strata.find((s) => s.key === 'signal:thumbs_down')!;
-    // Thumbs-down requests of the week, minus those repeating an earlier input.
-    const tdN = ws.db.value<number>(`SELECT count(*) FROM requests r WHERE EXISTS (SELECT 1 FROM feedback f WHERE f.request_id = r.id AND f.kind = 'thumb' AND f.value = -1)
-      AND NOT EXISTS (SELECT 1 FROM requests e WHERE e.input = r.input AND e.rowid < r.rowid)`)!;
+    // Every thumbs-down request of the week, repeated inputs included.
+    const tdN = ws.db.value<number>(`SELECT count(*) FROM requests r WHERE EXISTS (SELECT 1 FROM feedback f WHERE f.request_id = r.id AND f.kind = 'thumb' AND f.value = -1)`)!;
     expect(td.population).toBe(tdN);
     expect(td.sampled).toBe(20);
     const chat = q.strata.find((s) => s.key === 'feature=chat')!;
-    const chatN = ws.db.value<number>(`SELECT count(*) FROM requests r WHERE feature = 'chat' AND NOT EXISTS (SELECT 1 FROM feedback f WHERE f.request_id = r.id AND f.kind = 'thumb' AND f.value = -1)
-      AND NOT EXISTS (SELECT 1 FROM requests e WHERE e.input = r.input AND e.rowid < r.rowid)`)!;
+    const chatN = ws.db.value<number>(`SELECT count(*) FROM requests r WHERE feature = 'chat' AND NOT EXISTS (SELECT 1 FROM feedback f WHERE f.request_id = r.id AND f.kind = 'thumb' AND f.value = -1)`)!;
     expect(chat.population).toBe(chatN);
-    expect(q.strata.reduce((s, x) => s + x.excluded_duplicates, 0)).toBe(39); // every 50th of 2,000 repeats an input
+    // Nothing leaves the frame: every 50th of the 2,000 requests repeats an input, and all 2,000 are in a stratum.
+    expect(q.strata.reduce((s, x) => s + x.population, 0)).toBe(2000);
+    expect(q.strata.reduce((s, x) => s + x.excluded_duplicates + x.excluded_reviewed, 0)).toBe(0);
     for (const it of q.items) {
       const s = q.strata.find((x) => x.key === it.stratum)!;
       expect(it.inclusion_probability).toBe(s.sampled / s.population);
@@ -136,11 +137,11 @@ describe('review queues', () => {
     expect(q.strata.reduce((s, x) => s + x.sampled, 0)).toBe(80);
     // The stored rows match what was returned.
     const stored = getQueue(ws.db, q.queue_id);
-    expect(stored.items.map(({ status: _s, reviewers: _r, ...i }) => i)).toEqual(q.items);
+    expect(stored.items.map(({ status: _s, reviewers: _r, verdict: _v, ...i }) => i)).toEqual(q.items);
     expect(stored.design.oversample).toEqual({ thumbs_down: 0.25 });
   });
 
-  it('leaves out already reviewed requests and requests repeating an input, and explains it', async () => {
+  it('keeps repeated inputs in the frame and earlier reviews as a take-all stratum, and says so', async () => {
     const ws = await workspace();
     setReviewer(ws, 'Ana');
     insertRows(ws, [
@@ -152,17 +153,32 @@ describe('review queues', () => {
       { id: 'out', ts: W47_START + WEEK_MS, feature: 'x' }, // next week
     ]);
     const q1 = createQueue(ws, { week: '2026-W47', size: 10, seed: 1 }, 1000);
-    expect(q1.items.map((i) => i.request_id).sort()).toEqual(['a', 'c', 'd', 'e']);
+    expect(q1.items.map((i) => i.request_id).sort()).toEqual(['a', 'b', 'c', 'd', 'e']);
     expect(q1.items.every((i) => i.inclusion_probability === 1 && i.reason === 'simple random sample')).toBe(true);
     const pos = q1.items.find((i) => i.request_id === 'e')!.position;
-    submitReview(ws, { queue_id: q1.queue_id, position: pos, verdicts: PASS, tag_ids: [] }, 's', 2000);
+    submitReview(ws, { queue_id: q1.queue_id, position: pos, verdicts: FAIL, tag_ids: [] }, 's', 2000);
     insertRows(ws, [{ id: 'f', ts: W47_START + 6, feature: 'x', input: 'asked again' }]);
     const q2 = createQueue(ws, { week: '2026-W47', size: 10, seed: 1 }, 3000);
-    expect(q2.items.map((i) => i.request_id).sort()).toEqual(['a', 'c', 'd']);
-    expect(q2.strata).toEqual([{ key: 'all', kind: 'all', population: 3, sampled: 3, excluded_reviewed: 1, excluded_duplicates: 2 }]);
-    expect(q2.notes).toContain('1 already reviewed request was left out.');
-    expect(q2.notes).toContain('2 requests repeating an earlier input text were left out.');
-    expect(q2.notes[0]).toBe('Only 3 of the 10 requested items were available: every eligible request of the period is in the queue.');
+    expect(q2.items.map((i) => i.request_id).sort()).toEqual(['a', 'b', 'c', 'd', 'f']);
+    expect(q2.strata).toEqual([
+      { key: 'all', kind: 'all', population: 5, sampled: 5, excluded_reviewed: 0, excluded_duplicates: 0 },
+      { key: 'reviewed', kind: 'reviewed', population: 1, sampled: 0, excluded_reviewed: 0, excluded_duplicates: 0 },
+    ]);
+    expect(q2.notes).toEqual([
+      'Frame: all 6 requests of the period; none is left out.',
+      'Only 5 of the 10 requested items were available: every request of the period not reviewed before is in the queue.',
+      '1 request of the period was reviewed before: not drawn again, it counts in the estimates with its earlier review (a take-all stratum).',
+    ]);
+    // The take-all request counts with its earlier review: 1 failure among 6 requests, once the 5 drawn pass.
+    for (const it of q2.items) submitReview(ws, { queue_id: q2.queue_id, position: it.position, verdicts: PASS, tag_ids: [] }, 's', 4000);
+    const est = queueEstimates(ws.db, q2.queue_id);
+    expect(est.frame).toEqual({ requests: 6, requests_in_period: 6, reviewed_earlier: 1, excluded_reviewed: 0, excluded_duplicates: 0, undated: 0, filters: [] });
+    expect([est.reviewed, est.failures, est.queue_reviewed, est.queue_failures]).toEqual([6, 1, 5, 0]);
+    const failure = est.metrics.find((m) => m.key === 'failure')!;
+    expect(failure.estimate).toBeCloseTo(1 / 6, 12);
+    expect([failure.method, failure.low, failure.high]).toEqual(['census', 1 / 6, 1 / 6]);
+    expect(est.notes[0]).toBe('Estimates are for all 6 requests of the period; none is left out; 1 of them was reviewed before this queue and counts with that review.');
+    expect(est.design).toMatch(/plus the 1 reviewed before as a take-all stratum \(inclusion probability 1\)/);
   });
 
   it('stratifies on an extra JSON path and filters on columns', async () => {
@@ -326,7 +342,7 @@ describe('overlap and agreement', () => {
     // Estimates count each item once (its first reviewer's decision).
     const est = queueEstimates(ws.db, q10.queue_id);
     expect(est.reviewed).toBe(10);
-    expect(est.metrics[0]).toMatchObject({ key: 'failure', n: 10, k: 3, method: 'wilson' });
+    expect(est.metrics[0]).toMatchObject({ key: 'failure', n: 10, k: 3, method: 'jeffreys_effective' });
   });
 });
 
@@ -350,24 +366,27 @@ describe('estimates', () => {
     expect(f.estimate).toBeCloseTo(0.13, 12);
     expect(f.se).toBeCloseTo(0.0390643112, 10);
     expect(f.sample_rate).toBe(0.25);
-    expect(f.method).toBe('stratified');
-    // The normal interval of STATS.md is estimate ± 1.959963984540054·se; Loupe shows Korn-Graubard's instead.
+    expect(f.method).toBe('jeffreys_effective');
+    expect(f.method_name).toBe('Jeffreys interval at the effective sample size (Korn–Graubard degrees of freedom, iid-model variance floor)');
+    // The normal interval of STATS.md is estimate ± 1.959963984540054·se; Loupe shows the Jeffreys interval at the
+    // effective sample size instead (SciPy reference values in shared/stats/stratified-interval.test.ts).
     expect(f.estimate! - 1.959963984540054 * f.se!).toBeCloseTo(0.0534353570, 9);
     expect(f.estimate! + 1.959963984540054 * f.se!).toBeCloseTo(0.2065646430, 9);
-    expect(f.low!).toBeGreaterThan(0.06);
-    expect(f.low!).toBeLessThan(0.13);
-    expect(f.high!).toBeGreaterThan(0.2);
-    expect(f.high!).toBeLessThan(0.25);
+    expect(Math.abs(f.low! / 0.06334540916020695 - 1)).toBeLessThan(1e-6);
+    expect(Math.abs(f.high! / 0.2305447453254576 - 1)).toBeLessThan(1e-6);
+    expect([f.n, f.k, f.small_sample, f.covered_share]).toEqual([100, 25, false, 1]);
+    expect(f.simulated_coverage!).toBeGreaterThanOrEqual(0.93);
     const correct = est.metrics.find((m) => m.key === 'criterion:correct')!;
     expect(correct.estimate).toBeCloseTo(0.87, 12);
     expect(est.population).toBe(10000);
     expect(est.strata).toEqual([
-      { key: 'feature=big', population: 9000, queued: 50, reviewed: 50, failures: 5 },
-      { key: 'feature=small', population: 1000, queued: 50, reviewed: 50, failures: 20 },
+      { key: 'feature=big', kind: 'field', population: 9000, queued: 50, reviewed: 50, failures: 5 },
+      { key: 'feature=small', kind: 'field', population: 1000, queued: 50, reviewed: 50, failures: 20 },
     ]);
+    expect([est.reviewed, est.failures]).toEqual([100, 25]);
   });
 
-  it('flags small samples and names strata with nothing reviewed', async () => {
+  it('flags a design whose simulated coverage is below 93%, and names the stratum with nothing reviewed', async () => {
     const ws = await workspace();
     insertSynthetic(ws.db, { n: 500, seed: 4 });
     setReviewer(ws, 'Ana');
@@ -376,38 +395,64 @@ describe('estimates', () => {
     for (const it of first) submitReview(ws, { queue_id: q.queue_id, position: it.position, verdicts: PASS, tag_ids: [] }, 's');
     const f = queueEstimates(ws.db, q.queue_id).metrics[0]!;
     expect(f.small_sample).toBe(true);
-    expect(f.reason).toBe('Not every stratum has a reviewed item, so the estimate covers the others only.');
-    expect(f.reasons).toContain('only 4 reviewed items (fewer than 30)');
-    expect(f.reasons.some((r) => /^strata? .*feature=translate.* no reviewed item; the estimate covers the other strata only$/.test(r))).toBe(true);
-    expect(f.reasons.join(' ')).not.toMatch(/stratums/);
+    expect(f.simulated_coverage!).toBeLessThan(0.93);
+    expect(f.reason).toBe(`Simulated coverage ${(f.simulated_coverage! * 100).toFixed(1)}%: too few reviewed items for the interval to hold as stated.`);
+    expect(f.reasons).toHaveLength(1);
+    expect(f.reasons[0]).toMatch(/^in simulation of this design \(4 reviewed items in \d (stratum|strata)\) at rates like the observed ones, the 95% interval holds the true rate in fewer than 93\.0% of draws \(each row gives its figure\); review more items$/);
+    // No NaN, and the stratum with nothing reviewed is counted at the other strata's rate and said so.
+    expect([f.estimate, f.low]).toEqual([0, 0]);
+    expect(f.high!).toBeGreaterThan(0);
+    expect(f.collapsed.map((c) => c.key)).toContain('feature=translate');
+    expect(f.collapsed.every((c) => c.reason === 'no_reviewed_item')).toBe(true);
+    expect(f.notes.some((n) => /^feature=translate \(\d+ requests, \d+\.\d% of the frame\) has no reviewed item; it is counted at the combined rate of feature=(chat|summarize)(, feature=summarize)? \(strata collapsed\)\.$/.test(n))).toBe(true);
+    expect(f.covered_share).toBe(1);
     // The report's Flag column shows the short sentence; the full reasons are listed once below the table.
     const md = renderReport(ws, { format: 'md', queue_id: q.queue_id }).text;
     const rows = md.split('\n').filter((l) => l.includes('| small sample: '));
     expect(rows.length).toBeGreaterThan(0);
-    expect(rows.every((l) => l.endsWith('| small sample: Not every stratum has a reviewed item, so the estimate covers the others only. |'))).toBe(true);
-    expect(md.split('\n').filter((l) => l === '- Only 4 reviewed items (fewer than 30)')).toHaveLength(1);
+    expect(rows.every((l) => / \| small sample: Simulated coverage \d+\.\d%: too few reviewed items for the interval to hold as stated\. \|$/.test(l))).toBe(true);
+    // Once every item is reviewed, the simulation says the design keeps its coverage: no flag.
+    for (const it of q.items.filter((i) => !first.includes(i))) submitReview(ws, { queue_id: q.queue_id, position: it.position, verdicts: it.position % 4 === 0 ? FAIL : PASS, tag_ids: [] }, 's');
+    const all = queueEstimates(ws.db, q.queue_id).metrics[0]!;
+    expect(all.n).toBe(20);
+    expect(all.simulated_coverage!).toBeGreaterThanOrEqual(0.93);
+    expect(all.small_sample).toBe(false);
+    expect(all.collapsed).toEqual([]);
   });
 
-  it('says which requests the estimates are for: the sampling frame, with the requests left out', async () => {
+  it('a signal stratum with nothing reviewed is named with its share, and the estimate says what it covers', async () => {
+    const ws = await workspace();
+    insertSynthetic(ws.db, { n: 800, seed: 5 });
+    setReviewer(ws, 'Ana');
+    const q = createQueue(ws, { week: '2026-W47', size: 40, strata: 'feature', oversample: { thumbs_down: 0.25 }, seed: 2 });
+    for (const it of q.items.filter((i) => i.stratum !== 'signal:thumbs_down')) submitReview(ws, { queue_id: q.queue_id, position: it.position, verdicts: PASS, tag_ids: [] }, 's');
+    const f = queueEstimates(ws.db, q.queue_id).metrics[0]!;
+    const td = q.strata.find((s) => s.key === 'signal:thumbs_down')!;
+    expect(f.uncovered).toEqual([{ key: 'signal:thumbs_down', population: td.population }]);
+    expect(f.covered_share).toBeCloseTo(1 - td.population / 800, 12);
+    expect(f.notes).toContain(`signal:thumbs_down (${td.population} requests, ${(td.population / 8).toFixed(1)}% of the frame) has no reviewed item and nothing can stand in for it: the estimate covers the other ${(100 - td.population / 8).toFixed(1)}% of the frame.`);
+    expect(Number.isFinite(f.high!)).toBe(true);
+  });
+
+  it('says which requests the estimates are for, with the queue\'s filters; older queues say what they left out', async () => {
     const ws = await workspace();
     insertRows(ws, [
-      { id: 'a', ts: W47_START + 1, input: 'same' }, { id: 'b', ts: W47_START + 2, input: 'same' },
-      { id: 'c', ts: W47_START + 3 }, { id: 'd', ts: W47_START + 4 }, { id: 'e', ts: W47_START + 5 },
+      { id: 'a', ts: W47_START + 1, input: 'same', feature: 'x' }, { id: 'b', ts: W47_START + 2, input: 'same', feature: 'x' },
+      { id: 'c', ts: W47_START + 3, feature: 'y' }, { id: 'd', ts: W47_START + 4, feature: 'x' }, { id: 'e', ts: W47_START + 5, feature: 'x' },
     ]);
     setReviewer(ws, 'Ana');
-    const q1 = createQueue(ws, { week: '2026-W47', size: 1, seed: 1 }, 1000);
-    submitReview(ws, { queue_id: q1.queue_id, position: 1, verdicts: PASS, tag_ids: [] }, 's', 2000);
-    const q2 = createQueue(ws, { week: '2026-W47', size: 10, seed: 1 }, 3000);
-    const est = queueEstimates(ws.db, q2.queue_id);
-    // Whichever request q1 drew and was reviewed, one more repeats the input "same": 5 - 1 - 1 = 3.
-    expect(est.frame).toEqual({ requests: 3, requests_in_period: 5, excluded_reviewed: 1, excluded_duplicates: 1 });
-    expect(est.notes[0]).toBe("Estimates are for the 3 requests of the sampling frame: the period's 5 requests less 1 already reviewed and 1 repeating another request's input text, which no review queue includes.");
-    const md = renderReport(ws, { format: 'md', queue_id: q2.queue_id }).text;
-    expect(md).toContain('## Estimates for the sampling frame');
-    expect(md).not.toContain("period's traffic");
+    const q = createQueue(ws, { week: '2026-W47', size: 10, seed: 1, filters: { feature: ['x'] } } as never, 1000);
+    const est = queueEstimates(ws.db, q.queue_id);
+    expect(est.frame).toEqual({ requests: 4, requests_in_period: 4, reviewed_earlier: 0, excluded_reviewed: 0, excluded_duplicates: 0, undated: 0, filters: ['feature is x'] });
+    expect(est.notes[0]).toBe("Estimates are for all 4 requests of the period matching the queue's filters (feature is x); none is left out.");
+    const md = renderReport(ws, { format: 'md', queue_id: q.queue_id }).text;
     expect(md.split(est.notes[0]!).length).toBe(2); // said once, not repeated as a note
-    const csv = renderReport(ws, { format: 'csv', queue_id: q2.queue_id }).text;
-    expect(csv).toContain('frame,sampling_frame,Requests the estimates are for,3,,,,5,,,');
+    const csv = renderReport(ws, { format: 'csv', queue_id: q.queue_id }).text;
+    expect(csv).toContain('frame,sampling_frame,Requests the estimates are for,4,,,,4,,,');
+    // A queue stored under the first frame rule (reviewed and repeated inputs left out) keeps saying so.
+    const legacy = samplingFrame(JSON.stringify({ requests_in_period: 5, reviewed_rowids: [1] }),
+      [{ key: 'all', kind: 'all', population: 3, sampled: 3, excluded_reviewed: 1, excluded_duplicates: 1 }], { filters: {} });
+    expect(frameStatement(legacy)).toBe("Estimates are for 3 of the period's 5 requests: this queue was made before every request stayed in the frame, and it left out 1 already reviewed and 1 repeating another request's input text.");
   });
 });
 
@@ -533,5 +578,112 @@ describe('Markdown escaping in the report', () => {
     expect(escapeMd('1. item')).toBe('1\\. item');
     expect(escapeMd('line one\nline two')).toBe('line one line two');
     expect(escapeMd('=SUM(A1)')).toBe('\\=SUM(A1)');
+  });
+});
+
+describe('issue 8: the review flow around the frame', () => {
+  it('proposes the weeks that have requests, newest first (a gap week is skipped), with the undated count', async () => {
+    const ws = await workspace();
+    insertRows(ws, [{ id: 'a', ts: W47_START - 3 * WEEK_MS + 5 }, { id: 'b', ts: W47_START + 5 }, { id: 'c', ts: W47_START + 6 }]);
+    ws.db.run("INSERT INTO requests (id, ts, input, import_id) VALUES ('u', NULL, 'undated', 1)");
+    const w = weeksWithRequests(ws.db, 'UTC');
+    expect(w.weeks.map((x) => [x.week, x.requests])).toEqual([['2026-W47', 2], ['2026-W44', 1]]);
+    expect(w.undated).toBe(1);
+    expect(w.weeks[0]!.from_ts).toBe(W47_START);
+  });
+
+  it('a queue with undated requests says so in its name; one holding only undated requests is not filed under a week', async () => {
+    const ws = await workspace();
+    insertRows(ws, [{ id: 'a', ts: W47_START + 5 }]);
+    ws.db.run("INSERT INTO requests (id, ts, input, import_id) VALUES ('u1', NULL, 'x', 1), ('u2', NULL, 'y', 1)");
+    const mixed = createQueue(ws, { week: '2026-W47', size: 10, seed: 1, include_undated: true }, 1000);
+    expect(listQueues(ws.db)[0]).toMatchObject({ id: mixed.queue_id, name: '2026-W47 + 2 undated review', week: '2026-W47' });
+    const onlyUndated = createQueue(ws, { week: '2026-W30', size: 10, seed: 1, include_undated: true }, 1000);
+    expect(listQueues(ws.db)[0]).toMatchObject({ id: onlyUndated.queue_id, name: 'Undated requests review', week: null });
+    expect(onlyUndated.items.map((i) => i.request_id).sort()).toEqual(['u1', 'u2']);
+  });
+
+  it('points at an identical item already reviewed (same input and output) and keeps overlap items blind', async () => {
+    const ws = await workspace();
+    insertRows(ws, [
+      { id: 'a', ts: W47_START + 1, input: 'hello', output: 'Hi! How can I help?' },
+      { id: 'b', ts: W47_START + 2, input: 'hello', output: 'Hi! How can I help?' },
+      { id: 'c', ts: W47_START + 3, input: 'hello', output: 'Hello there.' },
+    ]);
+    setReviewer(ws, 'Ana');
+    const q = createQueue(ws, { week: '2026-W47', size: 3, seed: 1 }, 1000);
+    const pos = (id: string) => q.items.find((i) => i.request_id === id)!.position;
+    const tag = createTag(ws, { name: 'greeting' });
+    expect(getItem(ws, q.queue_id, pos('b')).same_content).toBeNull();
+    submitReview(ws, { queue_id: q.queue_id, position: pos('a'), verdicts: FAIL, tag_ids: [tag.id] }, 's', 2000);
+    const b = getItem(ws, q.queue_id, pos('b'));
+    expect(b.same_content).toMatchObject({ request_id: 'a', queue_id: q.queue_id, position: pos('a'), reviewer: 'Ana', failed: true, verdicts: FAIL });
+    expect(b.same_content!.tags.map((t) => t.name)).toEqual(['greeting']);
+    // Another output is not the same content.
+    expect(getItem(ws, q.queue_id, pos('c')).same_content).toBeNull();
+    // Each request keeps its own item and inclusion probability: b is still open and counts once when reviewed.
+    submitReview(ws, { queue_id: q.queue_id, position: pos('b'), verdicts: FAIL, tag_ids: [] }, 's', 3000);
+    expect(queueEstimates(ws.db, q.queue_id).metrics[0]!).toMatchObject({ n: 2, k: 2 });
+    // A later queue with the same rubric version finds it too; on an overlap item only the viewer's own reviews count.
+    insertRows(ws, [{ id: 'd', ts: W47_START + 4, input: 'hello', output: 'Hi! How can I help?' }]);
+    const q2 = createQueue(ws, { week: '2026-W47', size: 5, seed: 1, overlap: 1 }, 4000);
+    const d = q2.items.find((i) => i.request_id === 'd')!;
+    expect(getItem(ws, q2.queue_id, d.position).same_content).toMatchObject({ request_id: 'b', reviewer: 'Ana' });
+    setReviewer(ws, 'Ben');
+    expect(getItem(ws, q2.queue_id, d.position).same_content).toBeNull();
+  });
+
+  it('shows each item\'s verdict in the queue list; an overlap item shows only the viewer\'s own', async () => {
+    const ws = await workspace();
+    insertRows(ws, [{ id: 'a', ts: W47_START + 1 }, { id: 'b', ts: W47_START + 2 }, { id: 'c', ts: W47_START + 3 }]);
+    setReviewer(ws, 'Ana');
+    const q = createQueue(ws, { week: '2026-W47', size: 3, seed: 1 }, 1000);
+    submitReview(ws, { queue_id: q.queue_id, position: 1, verdicts: PASS, tag_ids: [] }, 's', 2000);
+    submitReview(ws, { queue_id: q.queue_id, position: 2, verdicts: FAIL, tag_ids: [] }, 's', 2000);
+    expect(getQueue(ws.db, q.queue_id, 'Ana').items.map((i) => [i.status, i.verdict])).toEqual([['reviewed', 'pass'], ['reviewed', 'fail'], ['open', null]]);
+    const o = createQueue(ws, { week: '2026-W47', size: 1, seed: 2, overlap: 1 }, 3000);
+    submitReview(ws, { queue_id: o.queue_id, position: 1, verdicts: FAIL, tag_ids: [] }, 's', 4000);
+    expect(getQueue(ws.db, o.queue_id, 'Ana').items[0]!.verdict).toBe('fail');
+    expect(getQueue(ws.db, o.queue_id, 'Ben').items[0]!.verdict).toBeNull();
+  });
+
+  it('plans a design before it exists: half-widths at plausible rates and the size for a precision', async () => {
+    const ws = await workspace();
+    insertSynthetic(ws.db, { n: 3000, seed: 2 });
+    const plan = planDesign(ws.db, { week: '2026-W47', size: 100, strata: 'feature', oversample: { thumbs_down: 0.1 }, seed: 1 }, 'UTC', 0, { seeds: 100, halfWidth: 0.05, targetRate: 0.1 });
+    expect(plan.frame_requests).toBe(3000);
+    expect(plan.rates.map((r) => r.rate)).toEqual([0.005, 0.02, 0.1, 0.3]);
+    // Wider intervals at higher rates (up to 50%), all finite.
+    const hw = plan.rates.map((r) => r.mean_half_width);
+    expect(hw[0]!).toBeLessThan(hw[2]!);
+    expect(hw[2]!).toBeLessThan(hw[3]!);
+    expect(plan.strata.reduce((a, s) => a + s.sampled, 0)).toBe(100);
+    expect(plan.target!.size!).toBeGreaterThan(100);
+    expect(plan.target!.size!).toBeLessThan(250);
+  });
+});
+
+describe('the report\'s review section (issue 8)', () => {
+  it('states the frame, the failures seen, the skip reasons and the interval method', async () => {
+    const ws = await workspace();
+    insertSynthetic(ws.db, { n: 300, seed: 6 });
+    setReviewer(ws, 'Ana');
+    const q = createQueue(ws, { week: '2026-W47', size: 6, seed: 1 }, 1000);
+    submitReview(ws, { queue_id: q.queue_id, position: 1, verdicts: FAIL, tag_ids: [] }, 's', 2000);
+    submitReview(ws, { queue_id: q.queue_id, position: 2, verdicts: PASS, tag_ids: [] }, 's', 2000);
+    skipItem(ws, { queue_id: q.queue_id, position: 3, reason: 'not English' }, 's', 2000);
+    skipItem(ws, { queue_id: q.queue_id, position: 4, reason: 'not English' }, 's', 2000);
+    skipItem(ws, { queue_id: q.queue_id, position: 5, reason: 'output missing' }, 's', 2000);
+    const md = renderReport(ws, { format: 'md', queue_id: q.queue_id }).text;
+    expect(md).toContain('Estimates are for all 300 requests of the period; none is left out.');
+    expect(md).toContain('1 failure seen among 2 reviewed items.');
+    expect(md).toContain('Skip reasons:\n\n- not English: 2\n- output missing: 1\n');
+    expect(md).toContain('95% intervals: Jeffreys interval at the effective sample size (Korn–Graubard degrees of freedom, iid-model variance floor)');
+    const json = JSON.parse(renderReport(ws, { format: 'json', queue_id: q.queue_id }).text) as { skip_reasons: unknown; seen: unknown; frame: { requests: number } };
+    expect(json.skip_reasons).toEqual([{ reason: 'not English', items: 2 }, { reason: 'output missing', items: 1 }]);
+    expect(json.seen).toEqual({ reviewed: 2, failures: 1, queue_reviewed: 2, queue_failures: 1 });
+    expect(json.frame.requests).toBe(300);
+    const csv = renderReport(ws, { format: 'csv', queue_id: q.queue_id }).text;
+    expect(csv).toContain('skip_reason,skip,not English,2,');
   });
 });

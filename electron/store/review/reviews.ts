@@ -13,7 +13,7 @@ import type { Db } from '../db';
 import type { Workspace } from '../workspace';
 import { LoupeError } from '../../../shared/errors';
 import type { FeedbackRecord, RequestRecord, TicketLink, TicketRecord } from '../../../shared/types';
-import type { DecisionResult, QueueItem, ReviewItem, ReviewRecord, UndoResult, VerdictValue } from '../../../shared/review-types';
+import type { DecisionResult, QueueItem, ReviewItem, ReviewRecord, SameContent, UndoResult, VerdictValue } from '../../../shared/review-types';
 import { checkVerdicts, getRubric } from './rubric';
 
 /** The reviewer name kept in the workspace (meta `reviewer`), or null when not set yet. */
@@ -113,6 +113,7 @@ export function getItem(ws: Workspace, queueId: number, position: number): Revie
   const blind = item.overlap && mineRow === null && others.length > 0;
   const size = db.value<number>('SELECT count(*) FROM queue_items WHERE queue_id = ?', [queueId]) ?? 0;
   const me = reviewer ?? '';
+  const rubric = getRubric(db);
   return {
     queue_id: queueId, position, size, item, request, feedback, tickets,
     mine: mineRow ? toRecords(db, [mineRow])[0]! : null,
@@ -120,9 +121,32 @@ export function getItem(ws: Workspace, queueId: number, position: number): Revie
     blind,
     hidden_reviews: blind ? others.length : 0,
     reviewer,
-    rubric: getRubric(db),
+    rubric,
     next_open: nextOpen(db, queueId, me, position + 1, 1),
     prev_open: position > 1 ? nextOpen(db, queueId, me, position - 1, -1) : null,
+    same_content: sameContent(db, queueId, request, rubric.version, item.overlap ? me : null),
+  };
+}
+
+/**
+ * The latest review of another request with the same input and output text, in this queue or under the current
+ * rubric version (see ReviewItem.same_content). Scans the reviews (a few thousand rows) and looks each request up
+ * by its unique id; CROSS JOIN keeps SQLite from scanning the requests table for the text instead.
+ * @param onlyReviewer - restrict to this reviewer's reviews (overlap items stay blind)
+ */
+export function sameContent(db: Db, queueId: number, request: Pick<RequestRecord, 'id' | 'input' | 'output'>, rubricVersion: number, onlyReviewer: string | null): SameContent | null {
+  if (!request.input || request.output === null || request.output === undefined) return null;
+  const row = db.get<ReviewRow>(`SELECT v.* FROM reviews v CROSS JOIN requests r ON r.id = v.request_id
+    WHERE v.undone = 0 AND v.skipped = 0 AND v.request_id <> ? AND (v.queue_id = ? OR v.rubric_version = ?)
+      AND (? IS NULL OR v.reviewer = ?) AND r.input = ? AND r.output = ?
+    ORDER BY (v.queue_id IS ?) DESC, v.id DESC LIMIT 1`,
+  [request.id, queueId, rubricVersion, onlyReviewer, onlyReviewer, request.input, request.output, queueId]);
+  if (!row) return null;
+  const rec = toRecords(db, [row])[0]!;
+  const position = row.queue_id === queueId ? db.value<number>('SELECT position FROM queue_items WHERE queue_id = ? AND request_id = ?', [queueId, row.request_id]) ?? null : null;
+  return {
+    request_id: row.request_id, queue_id: row.queue_id, position, reviewer: row.reviewer, rubric_version: row.rubric_version,
+    verdicts: rec.verdicts, tags: rec.tags, failed: row.failed === 1, created_at: row.created_at,
   };
 }
 

@@ -3,22 +3,23 @@
  * probabilities.
  *
  * The design (statistics):
- * 1. Population. The period's requests (`ts` in [from_ts, to_ts), after the design's filters). Two kinds of request
- *    are left out before sampling, and N_h counts neither:
- *    - requests already reviewed (a non-undone, non-skipped review made before the queue was created), and requests
- *      whose input text equals such a request's input;
- *    - requests whose input text equals an earlier request's input (lowest rowid kept; empty or missing input is
- *      never a duplicate).
- *    So N_h counts distinct, not-yet-reviewed inputs, and the estimates describe that population. The counts left
- *    out are stored per stratum (`excluded_reviewed`, `excluded_duplicates`) and shown in the report.
- * 2. Strata: a partition of the population. Each oversampled signal gets its own stratum; a request goes to the
- *    first signal it shows in the fixed order thumbs_down, low_score, ticket, error, slow (only oversampled signals
+ * 1. Frame. Every request of the period (`ts` in [from_ts, to_ts), plus undated ones when asked), after the design's
+ *    filters. Nothing else leaves it: repeated inputs stay (production traffic repeats greetings, FAQ questions and
+ *    retries, with different outputs and outcomes; review.item points the reviewer at an identical item already
+ *    decided instead). Requests already reviewed before the queue is made (a non-undone, non-skipped review) form a
+ *    take-all stratum `reviewed` (kind `reviewed`): they are not drawn again, their reviews are their outcomes
+ *    (inclusion probability 1). The week's total is then the known total of that stratum plus an unbiased estimate
+ *    for the rest, so the estimate holds for the whole period, not only for what no queue has seen yet.
+ * 2. Strata: a partition of the rest. Each oversampled signal gets its own stratum; a request goes to the first
+ *    signal it shows in the fixed order thumbs_down, low_score, ticket, error, slow (only oversampled signals
  *    count). Every other request goes to the stratum of its value of the strata field (`feature=summarize`,
  *    `(none)` for a missing value), or to the single stratum `all` without a strata field.
  * 3. Allocation: signal stratum s gets round(share_s × size) items (at most N_s); the rest of the size is spread
  *    over the field strata, proportionally to N_h or equally, with at least min(min_per_stratum, N_h) each
  *    (water-filling: n_h = clamp(λ·w_h, min_h, N_h) with λ solving Σ n_h = rest, then largest-remainder rounding).
- *    When the rest cannot give every stratum its minimum, it is spread equally up to the minimum instead.
+ *    When the rest cannot give every stratum its minimum, it is spread equally up to the minimum instead. The
+ *    minimum is 2 by default: a stratum needs two items for a variance of its own (estimates collapse a stratum
+ *    left with one reviewed item).
  * 4. Draw: inside each stratum, a simple random sample without replacement of n_h rowids (partial Fisher-Yates)
  *    from a stream seeded by (seed, stratum key), so every request of stratum h has inclusion probability exactly
  *    n_h / N_h. Rowids are drawn first and rows fetched afterwards (TOOLCHAIN.md: 2-3x faster). The queue order is a
@@ -28,7 +29,7 @@
  *    the other N_h − n_h is an SRS of n_h + m_h from N_h, so after an extension every item of stratum h (old and new)
  *    has inclusion probability (n_h + m_h) / N_h; the store updates that number on the old items and changes
  *    nothing else about them (request, position, stratum, reason, overlap). The population is the one frozen at
- *    creation (highest rowid, the set of excluded reviewed requests), so later imports and reviews do not move it.
+ *    creation (highest rowid, the set of requests reviewed before), so later imports and reviews do not move it.
  *
  * Same workspace, design and seed give the same queue item for item: every step is deterministic (rowid order,
  * named PRNG streams, no clock).
@@ -43,21 +44,32 @@ import {
 import type { QueueDesignInput } from '../../../shared/contract-review';
 import { Prng } from '../../../shared/prng';
 
+/** Minimum items per field stratum when a design names none (form, contract and CLI). */
+export const DEFAULT_MIN_PER_STRATUM = 2;
+
+/** Key of the take-all stratum of requests reviewed before the queue was made. */
+export const REVIEWED_STRATUM = 'reviewed';
+
 /** Frame facts stored with a queue (see {@link QueueFrame} in review-types; `reviewed_rowids` is internal). */
 export interface StoredFrame {
   max_rowid: number;
   reviews_before: number;
   p95_latency_ms: number | null;
   requests_in_period: number;
-  /** Rowids left out as already reviewed, frozen so an extension sees the same population. */
+  /** Rowids reviewed before the queue was made (the take-all stratum), frozen so an extension sees the same frame. */
   reviewed_rowids: number[];
+  /** Requests of the frame without a timestamp (only with include_undated). Absent in queues made before it existed. */
+  undated?: number;
+  /** Version of the frame rule: 2 keeps every request (take-all stratum for earlier reviews); absent: the first rule,
+   * which left reviewed and repeated-input requests out. */
+  rule?: number;
 }
 
 /** One stratum of the built population. */
 export interface FrameStratum {
   key: string;
   kind: QueueStratum['kind'];
-  /** Eligible rowids, ascending. */
+  /** Rowids of the stratum, ascending (for `reviewed`, the requests reviewed before the queue was made). */
   rowids: number[];
   excluded_reviewed: number;
   excluded_duplicates: number;
@@ -67,6 +79,17 @@ export interface FrameStratum {
 export interface Frame {
   strata: FrameStratum[];
   stored: StoredFrame;
+  /** Per request of the frame (when asked for with `opts.cells`): the field stratum key and the first named signal it shows. */
+  cells?: FrameCells;
+}
+
+/** Which simulation cell each request of a frame falls in (see {@link buildFrame}'s `opts.cells`). */
+export interface FrameCells {
+  rowids: number[];
+  /** Field stratum key (`feature=chat`, `all`) of each request, whatever stratum the design put it in. */
+  field: string[];
+  /** The first of the asked signals (priority order) the request shows, or null. */
+  signal: Array<ReviewSignal | null>;
 }
 
 /** A drawn item before it is written. */
@@ -106,7 +129,7 @@ export function resolveDesign(input: QueueDesignInput, timeZone: string): QueueD
     size: input.size,
     strata,
     allocation: input.allocation ?? 'proportional',
-    min_per_stratum: input.min_per_stratum ?? 0,
+    min_per_stratum: input.min_per_stratum ?? DEFAULT_MIN_PER_STRATUM,
     filters: input.filters ?? {},
     oversample,
     overlap: input.overlap ?? 0,
@@ -178,20 +201,22 @@ function signalRowids(db: Db, signal: 'thumbs_down' | 'low_score' | 'ticket', d:
 const asc = (a: number, b: number) => a - b;
 
 /**
- * Builds the population of a design and partitions it into strata (steps 1-2 of the design above).
+ * Builds the frame of a design and partitions it into strata (steps 1-2 of the design above).
  * @param db - the workspace database
  * @param d - the full design
  * @param frozen - for an extension: the frame stored at creation (same max rowid and reviewed set)
- * @param now - creation time (UTC ms): reviews made at or before it exclude their requests
- * @returns strata in a fixed order (signals in priority order, then field values sorted), each with ascending rowids
+ * @param now - creation time (UTC ms): reviews made at or before it put their requests in the `reviewed` stratum
+ * @param opts.cells - also return each request's field stratum and the first of these signals it shows (simulation)
+ * @returns strata in a fixed order (signals in priority order, field values sorted, then `reviewed` when it has
+ *   requests), each with ascending rowids
  */
-export function buildFrame(db: Db, d: QueueDesign, frozen: StoredFrame | null, now: number): Frame {
+export function buildFrame(db: Db, d: QueueDesign, frozen: StoredFrame | null, now: number, opts: { cells?: readonly ReviewSignal[] } = {}): Frame {
   const maxRowid = frozen?.max_rowid ?? (db.value<number>('SELECT max(rowid) FROM requests') ?? 0);
   const signals = REVIEW_SIGNALS.filter((s) => (d.oversample[s] ?? 0) > 0);
   const w = periodWhere(d);
   const sx = strataExpr(d.strata);
 
-  // Reviewed requests of the period: frozen at creation.
+  // Requests of the period reviewed before the queue: frozen at creation.
   let reviewed: Set<number>;
   if (frozen) {
     reviewed = new Set(frozen.reviewed_rowids);
@@ -203,26 +228,24 @@ export function buildFrame(db: Db, d: QueueDesign, frozen: StoredFrame | null, n
   }
 
   // One pass over the period's rows through the ts index, without ORDER BY (which would sort the whole period).
-  // Reading the full input and deduplicating in a JS Set measured faster than a shorter key built in SQL
-  // (substr from the end has to walk the UTF-8 text): 120 ms vs 470 ms for 125k rows of ~600-character inputs.
   const rowids: number[] = [];
   const values: Array<string | null> = [];
-  const inputs: Array<string | null> = [];
   const isError: number[] = [];
   const latency: number[] = [];
-  const wantSlow = signals.includes('slow');
-  scan(db, `SELECT rowid, ${sx.expr}, input, is_error, latency_ms FROM requests WHERE rowid <= ? AND ${w.sql}`,
+  let undated = 0;
+  const wantSlow = signals.includes('slow') || (opts.cells?.includes('slow') ?? false);
+  scan(db, `SELECT rowid, ${sx.expr}, is_error, latency_ms, ts IS NULL FROM requests WHERE rowid <= ? AND ${w.sql}`,
     [...sx.params, maxRowid, ...w.params], (row) => {
       rowids.push(row[0] as number);
       const v = row[1];
       values.push(v === null || v === undefined || v === '' ? null : String(v));
-      inputs.push(row[2] as string | null);
-      isError.push(row[3] === 1 ? 1 : 0);
-      latency.push(typeof row[4] === 'number' ? row[4] : Number.NaN);
+      isError.push(row[2] === 1 ? 1 : 0);
+      latency.push(typeof row[3] === 'number' ? row[3] : Number.NaN);
+      if (row[4] === 1) undated++;
     });
   const count = rowids.length;
-  // Visit rows in rowid order, so the first row with an input is the one kept and the draw does not depend on the
-  // query plan. Rows usually arrive sorted already (imports insert in time order).
+  // Visit rows in rowid order, so strata list their rowids ascending and the draw does not depend on the query plan.
+  // Rows usually arrive sorted already (imports insert in time order).
   let order: Int32Array | null = null;
   for (let i = 1; i < count; i++) {
     if (rowids[i]! < rowids[i - 1]!) {
@@ -232,44 +255,38 @@ export function buildFrame(db: Db, d: QueueDesign, frozen: StoredFrame | null, n
   }
   const at = (j: number) => (order ? order[j]! : j);
 
-  // An input already reviewed in this period makes every other request with that input a duplicate.
-  const reviewedInputs = new Set<string>();
-  if (reviewed.size > 0) {
-    for (let i = 0; i < count; i++) {
-      const input = inputs[i];
-      if (input && reviewed.has(rowids[i]!)) reviewedInputs.add(input);
-    }
-  }
-  const duplicate = new Uint8Array(count);
-  const seenInput = new Set<string>();
-  for (let j = 0; j < count; j++) {
-    const i = at(j);
-    const input = inputs[i];
-    if (!input || reviewed.has(rowids[i]!)) continue;
-    if (reviewedInputs.has(input) || seenInput.has(input)) duplicate[i] = 1;
-    else seenInput.add(input);
-  }
   let p95: number | null = null;
   if (wantSlow) {
     const lat = Float64Array.from(latency.filter((x) => !Number.isNaN(x))).sort();
     if (lat.length > 0) p95 = quantileSorted(lat, 0.95);
   }
+  const asked = REVIEW_SIGNALS.filter((s) => signals.includes(s) || (opts.cells?.includes(s) ?? false));
   const sqlSets = new Map<ReviewSignal, Set<number>>();
-  for (const s of signals) if (s !== 'error' && s !== 'slow') sqlSets.set(s, signalRowids(db, s, d));
+  for (const s of asked) if (s !== 'error' && s !== 'slow') sqlSets.set(s, signalRowids(db, s, d));
   const shows = (s: ReviewSignal, i: number): boolean =>
     s === 'error' ? isError[i] === 1 : s === 'slow' ? p95 !== null && latency[i]! > p95 : sqlSets.get(s)!.has(rowids[i]!);
+  const fieldKey = (v: string | null) => (d.strata === null ? 'all' : `${d.strata}=${v ?? '(none)'}`);
 
   const strata = new Map<string, FrameStratum>();
-  const get = (key: string, kind: QueueStratum['kind']): FrameStratum => {
+  const get = (key: string, kind: FrameStratum['kind']): FrameStratum => {
     let s = strata.get(key);
     if (!s) strata.set(key, (s = { key, kind, rowids: [], excluded_reviewed: 0, excluded_duplicates: 0 }));
     return s;
   };
   for (const s of signals) get(`signal:${s}`, 'signal');
+  const reviewedStratum: FrameStratum = { key: REVIEWED_STRATUM, kind: 'reviewed', rowids: [], excluded_reviewed: 0, excluded_duplicates: 0 };
   const byValue = new Map<string | null, FrameStratum>();
+  const cells: FrameCells | undefined = opts.cells ? { rowids: [], field: [], signal: [] } : undefined;
+  const cellSignals = opts.cells ? REVIEW_SIGNALS.filter((s) => opts.cells!.includes(s)) : [];
   for (let j = 0; j < count; j++) {
     const i = at(j);
     const rowid = rowids[i]!;
+    if (cells) {
+      cells.rowids.push(rowid);
+      cells.field.push(fieldKey(values[i] ?? null));
+      cells.signal.push(cellSignals.find((s) => shows(s, i)) ?? null);
+    }
+    if (reviewed.has(rowid)) { reviewedStratum.rowids.push(rowid); continue; }
     let st: FrameStratum | null = null;
     for (const s of signals) {
       if (shows(s, i)) {
@@ -280,20 +297,19 @@ export function buildFrame(db: Db, d: QueueDesign, frozen: StoredFrame | null, n
     if (!st) {
       const v = values[i] ?? null;
       st = byValue.get(v) ?? null;
-      if (!st) byValue.set(v, (st = d.strata === null ? get('all', 'all') : get(`${d.strata}=${v ?? '(none)'}`, 'field')));
+      if (!st) byValue.set(v, (st = get(fieldKey(v), d.strata === null ? 'all' : 'field')));
     }
-    if (reviewed.has(rowid)) st.excluded_reviewed++;
-    else if (duplicate[i] === 1) st.excluded_duplicates++;
-    else st.rowids.push(rowid);
+    st.rowids.push(rowid);
   }
   const signalStrata = signals.map((s) => strata.get(`signal:${s}`)!);
   const rest = [...strata.values()].filter((s) => s.kind !== 'signal').sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return {
-    strata: [...signalStrata, ...rest],
+    strata: [...signalStrata, ...rest, ...(reviewedStratum.rowids.length > 0 ? [reviewedStratum] : [])],
     stored: {
       max_rowid: maxRowid, reviews_before: frozen?.reviews_before ?? now, p95_latency_ms: p95,
-      requests_in_period: count, reviewed_rowids: frozen ? frozen.reviewed_rowids : [...reviewed].sort(asc),
+      requests_in_period: count, reviewed_rowids: frozen ? frozen.reviewed_rowids : [...reviewed].sort(asc), undated, rule: 2,
     },
+    ...(cells ? { cells } : {}),
   };
 }
 
@@ -355,8 +371,10 @@ export function allocate(total: number, groups: ReadonlyArray<{ weight: number; 
  *   and minimums no longer apply); null at creation
  * @returns items to draw per stratum key
  */
-export function allocateQueue(d: QueueDesign, strata: readonly FrameStratum[], size: number, already: ReadonlyMap<string, number> | null = null): Map<string, number> {
+export function allocateQueue(d: QueueDesign, all: readonly FrameStratum[], size: number, already: ReadonlyMap<string, number> | null = null): Map<string, number> {
   const out = new Map<string, number>();
+  // The take-all stratum of earlier reviews is never drawn from: its outcomes are known.
+  const strata = all.filter((s) => s.kind !== 'reviewed');
   const room = (s: FrameStratum) => s.rowids.length - (already?.get(s.key) ?? 0);
   let used = 0;
   for (const s of strata) {
@@ -426,6 +444,11 @@ export function drawItems(d: QueueDesign, frame: Frame, alloc: ReadonlyMap<strin
     for (const i of Prng.stream(d.seed, `overlap${suffix}`).sample(ordered.map((_, i) => i), k)) ordered[i]!.overlap = true;
   }
   return ordered;
+}
+
+/** Requests of a frame that can be drawn (every stratum but the take-all one of earlier reviews). */
+export function drawableCount(frame: Frame): number {
+  return frame.strata.reduce((a, s) => a + (s.kind === 'reviewed' ? 0 : s.rowids.length), 0);
 }
 
 /** The strata summary stored with a queue. */

@@ -1,8 +1,9 @@
 /**
  * Validates the review estimates by simulation through the real queue sampler: a fixed synthetic week of 5,000
- * requests with a known failure label, a skewed design (thumbs-down and errors oversampled, a minimum per feature),
- * 300 seeds. The weighted estimate must be unbiased (mean within its standard error of the truth) and its 95%
- * intervals must cover the truth in 93-97% of the seeds, while the plain sample rate is far off.
+ * requests with a known failure label (every 101st repeating an input), a skewed design (thumbs-down and errors
+ * oversampled, a minimum per feature), 300 seeds. The weighted estimate must be unbiased (mean within 3 standard
+ * errors of the truth) and its 95% intervals must cover the truth in at least 93% of the seeds, while the plain sample
+ * rate is far off. The issue's grid is in coverage-grid.test.ts.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Db, loadSqlJs } from '../db';
@@ -24,7 +25,7 @@ describe('estimates by simulation through the queue sampler', () => {
     truthById = insertSynthetic(db, { n: 5000, seed: 42, duplicateEvery: 101 });
   });
 
-  it(`is unbiased and its 95% intervals cover the truth in 93-97% of ${SEEDS} seeds`, () => {
+  it(`is unbiased and its 95% intervals cover the truth in at least 93% of ${SEEDS} seeds`, () => {
     const failByRowid = new Map<number, boolean>();
     for (const r of db.all<{ rowid: number; id: string }>('SELECT rowid, id FROM requests')) failByRowid.set(r.rowid, truthById.get(r.id)!);
     const design = { week: '2026-W47', size: 200, strata: 'feature', min_per_stratum: 20, oversample: { thumbs_down: 0.3, error: 0.1 } } as const;
@@ -40,10 +41,10 @@ describe('estimates by simulation through the queue sampler', () => {
     for (let seed = 1; seed <= SEEDS; seed++) {
       const { frame, alloc, drawn } = drawQueue(db, { ...design, seed }, 'UTC', 0);
       if (seed === 1) {
-        // The truth is the failure share of the queue's population (distinct inputs, not yet reviewed).
+        // The truth is the failure share of the frame: every request of the week, repeated inputs included.
         const pop = frame.strata.flatMap((s) => s.rowids);
         truth = pop.filter((r) => failByRowid.get(r)).length / pop.length;
-        expect(pop.length).toBe(5000 - 49); // every 101st request repeats an input: 49 duplicates left out
+        expect(pop.length).toBe(5000); // every 101st request repeats an input: they stay in the frame
       }
       const strata = strataSummary(frame, alloc);
       // π stored with each item is n_h / N_h of its stratum.
@@ -51,8 +52,8 @@ describe('estimates by simulation through the queue sampler', () => {
         const s = strata.find((x) => x.key === it.stratum)!;
         expect(it.inclusion_probability).toBe(s.sampled / s.population);
       }
-      const est = estimateRate('failure', 'Failure', 'failure_rate', strata, drawn.map((d) => ({ stratum: d.stratum, y: failByRowid.get(d.rowid) ? 1 : 0 })));
-      expect(est.method).toBe('stratified');
+      const est = estimateRate('failure', 'Failure', 'failure_rate', strata, drawn.map((d) => ({ stratum: d.stratum, y: failByRowid.get(d.rowid) ? 1 : 0 })), { checkCoverage: false });
+      expect(est.method).toBe('jeffreys_effective');
       sumEst += est.estimate!;
       ests.push(est.estimate!);
       if (truth < est.low!) above++; else if (truth > est.high!) below++;
@@ -70,8 +71,10 @@ describe('estimates by simulation through the queue sampler', () => {
     expect(Math.abs(meanEst - truth)).toBeLessThan(meanSe);
     // Stricter: the mean of 300 estimates is within 3 standard errors of the mean.
     expect(Math.abs(meanEst - truth)).toBeLessThan(3 * meanSe / Math.sqrt(SEEDS));
+    // Never below 93%. Here it is above 97.5%: failures concentrate in the oversampled thumbs-down stratum (66% fail
+    // there, 6% elsewhere), so the iid-model variance floor is about twice the true variance. The floor is what keeps
+    // coverage when heavy strata show no failure (coverage-grid.test.ts); its price is width in designs like this.
     expect(coverage).toBeGreaterThanOrEqual(0.93);
-    expect(coverage).toBeLessThanOrEqual(0.97);
     // Oversampling thumbs-down makes the plain rate far too high: the weighting matters.
     expect(sumPlain / SEEDS).toBeGreaterThan(truth + 5 * meanSe);
   });

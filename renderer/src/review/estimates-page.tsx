@@ -1,7 +1,9 @@
 /**
  * Estimates of a queue's period (estimates.week): the failure rate, each pass/fail criterion's pass rate and each
- * tag's rate for the sampling frame of the period's traffic — the weighted estimate (weights 1/π) with its 95% interval beside the
- * plain sample rate, so the effect of oversampling is visible — with small-sample flags and coverage per stratum.
+ * tag's rate for the queue's frame (every request of the period after its filters) — the weighted estimate (weights
+ * 1/π) with its 95% interval beside the plain sample rate, so the effect of oversampling is visible — with the
+ * reviewed items and failures seen, the interval method, skip reasons, small-sample flags (from simulation of the
+ * design) and coverage per stratum.
  * Agreement on overlap items (agreement.queue): percent agreement and Cohen's kappa per criterion, weighted kappa
  * for the 1-5 scale, and the disagreements listed for adjudication.
  */
@@ -67,6 +69,7 @@ function Estimates({ e }: { e: WeekEstimates }) {
           <div className="figure"><dt>Population</dt><dd>{fmtInt(e.population)}</dd></div>
           <div className="figure"><dt>Queued</dt><dd>{fmtInt(e.queued)}</dd></div>
           <div className="figure"><dt>Reviewed</dt><dd data-testid="est-reviewed">{fmtInt(e.reviewed)}</dd></div>
+          <div className="figure"><dt>Failures seen</dt><dd data-testid="est-failures">{fmtInt(e.failures)}</dd></div>
           <div className="figure"><dt>Skipped</dt><dd>{fmtInt(e.skipped)}</dd></div>
           <div className={`figure${covered < e.strata.length ? ' warn' : ''}`}><dt>Strata covered</dt><dd>{covered} / {e.strata.length}</dd></div>
           <div className="figure"><dt>Reviewers</dt><dd className="figure-text">{e.reviewers.length ? e.reviewers.join(', ') : '—'}</dd></div>
@@ -86,7 +89,7 @@ function Estimates({ e }: { e: WeekEstimates }) {
               <th className="ibar-head"><span>0%</span><span>100%</span></th>
               <th className="num" title="Unweighted share among reviewed items">Sample rate</th>
               <th className="num nowrap">k / n</th>
-              <th title="Wilson: one stratum (simple random sample). Stratified: Cochran's stratified variance with Korn-Graubard's interval.">Method</th>
+              <th title={`${e.method.name} (${e.method.reference})`}>Method</th>
             </tr>
           </thead>
           <tbody>
@@ -101,13 +104,17 @@ function Estimates({ e }: { e: WeekEstimates }) {
                 <td><IntervalBar m={m} /></td>
                 <td className="num muted">{fmtPct(m.sample_rate)}</td>
                 <td className="num muted nowrap">{fmtInt(m.k)} / {fmtInt(m.n)}</td>
-                <td className="small muted">{m.method === 'wilson' ? 'Wilson' : 'stratified'}</td>
+                <td className="small muted" title={m.method_name}>{m.method === 'census' ? 'census' : m.method === 'none' ? '—' : 'Jeffreys (n*)'}</td>
               </tr>
             ))}
           </tbody>
         </table>
-        <p className="muted small top-gap"><span className="legend est" /> estimate · <span className="legend range" /> 95% interval · <span className="legend sample" /> plain sample rate. Oversampled strata pull the sample rate away from the estimate; the estimate weights each review by 1/π so it describes the sampling frame: the period’s requests less those already reviewed and those repeating another request’s input (counts above).</p>
-        {e.notes.length > 0 && <ul className="notes">{e.notes.map((n) => <li key={n}>{n}</li>)}</ul>}
+        <p className="muted small top-gap"><span className="legend est" /> estimate · <span className="legend range" /> 95% interval · <span className="legend sample" /> plain sample rate. Oversampled strata pull the sample rate away from the estimate; the estimate weights each review by 1/π so it describes the whole frame. {e.design}</p>
+        <p className="small" data-testid="est-method"><span className="muted">95% intervals:</span> {e.method.name} <span className="muted">({e.method.reference}).</span></p>
+        {e.notes.length > 0 && <ul className="notes" data-testid="est-notes">{e.notes.map((n) => <li key={n}>{n}</li>)}</ul>}
+        {e.skip_reasons.length > 0 && (
+          <div className="small" data-testid="skip-reasons"><span className="muted">Skipped ({fmtInt(e.skipped)}):</span> {e.skip_reasons.map((x) => `${x.reason} (${x.items})`).join(' · ')}</div>
+        )}
       </section>
       <section className="card" aria-label="Coverage by stratum">
         <div className="card-head"><h2>Coverage by stratum</h2><span className="muted small">Rubric version{e.rubric_versions.length === 1 ? '' : 's'} {e.rubric_versions.length ? e.rubric_versions.map((v) => `v${v}`).join(', ') : '—'}</span></div>
@@ -116,7 +123,7 @@ function Estimates({ e }: { e: WeekEstimates }) {
           <tbody>
             {e.strata.map((s) => (
               <tr key={s.key}>
-                <td>{fmtStratum(s.key)}</td>
+                <td>{s.kind === 'reviewed' ? 'reviewed before (take-all)' : fmtStratum(s.key)}</td>
                 <td className="num">{fmtInt(s.population)}</td>
                 <td className="num">{fmtInt(s.queued)}</td>
                 <td className="num">{fmtInt(s.reviewed)}</td>

@@ -1,19 +1,23 @@
 /**
  * Review queues: the list with progress per queue and per reviewer (queues.list), the "New queue" form (an ISO week
  * or a time range, size, strata field, allocation, minimum per stratum, oversampled signals with a share each,
- * overlap share for a second reviewer, seed → queues.create), the strata table of a queue (population N_h, queued
- * n_h, inclusion probability n_h / N_h) and extending a queue with more items (queues.extend).
+ * overlap share for a second reviewer, seed → queues.create) with its design planner (queues.plan: the expected 95%
+ * half-width and coverage at plausible failure rates, simulated through the sampler and the estimator on the week's
+ * own requests, and the size for a chosen precision), the strata table of a queue (population N_h, queued n_h,
+ * inclusion probability n_h / N_h) and extending a queue with more items (queues.extend). The form proposes the
+ * latest week that has requests (queues.weeks).
  */
 import { useEffect, useRef, useState } from 'react';
+import type { DesignPlan } from '../../../shared/review-types';
 import type { LoupeErrorData } from '../../../shared/errors';
 import type { QueueCreated, QueueStratum, QueueSummary, ReviewSignal } from '../../../shared/review-types';
 import { REVIEW_SIGNALS, SIGNAL_LABELS } from '../../../shared/review-types';
 import { asErrorData } from '../api';
-import { useApp, useStoreQuery } from '../app-context';
+import { useApp, useDebounced, useStoreQuery } from '../app-context';
 import { ErrorNote } from '../controls';
 import { dayStartMs, fmtDate, fmtInt } from '../format';
 
-import { defaultReviewWeek, fmtProbability, fmtStratum, weekDays } from './review-format';
+import { fmtPct, fmtProbability, fmtStratum, weekDays } from './review-format';
 
 const STRATA_CHOICES = [
   ['', 'None (one stratum)'], ['feature', 'Feature'], ['model', 'Model'], ['model_version', 'Model version'], ['segment', 'User segment'],
@@ -180,32 +184,44 @@ function QueueDetailBox({ queueId }: { queueId: number }) {
 export function StrataTable({ strata }: { strata: QueueStratum[] }) {
   const totalN = strata.reduce((a, s) => a + s.population, 0);
   const totaln = strata.reduce((a, s) => a + s.sampled, 0);
+  const legacy = strata.some((s) => s.excluded_reviewed > 0 || s.excluded_duplicates > 0);
   // No inner scroll: a queue has a few dozen strata at most, and the total row must stay in sight.
   return (
     <div className="table-scroll tall">
       <table className="table compact strata" data-testid="strata-table">
-        <thead><tr><th>Stratum</th><th className="num" title="Eligible requests of the stratum">Population</th><th className="num">Queued</th><th className="num" title="n_h / N_h: the chance each request of the stratum had to be picked">Inclusion prob.</th><th className="num" title="Left out before sampling: already reviewed / same input text as an earlier request">Left out: reviewed / dup.</th></tr></thead>
+        <thead><tr><th>Stratum</th><th className="num" title="Requests of the stratum">Population</th><th className="num">Queued</th><th className="num" title="n_h / N_h: the chance each request of the stratum had to be picked">Inclusion prob.</th>{legacy && <th className="num" title="Queues made before every request stayed in the frame left these out: already reviewed / same input text as an earlier request">Left out: reviewed / dup.</th>}</tr></thead>
         <tbody>
           {strata.map((s) => (
             <tr key={s.key}>
-              <td className="nowrap">{fmtStratum(s.key)}{s.kind === 'signal' && <span className="badge info stratum-badge">oversampled</span>}</td>
+              <td className="nowrap">
+                {s.kind === 'reviewed' ? 'reviewed before' : fmtStratum(s.key)}
+                {s.kind === 'signal' && <span className="badge info stratum-badge">oversampled</span>}
+                {s.kind === 'reviewed' && <span className="badge stratum-badge" title="Not drawn again: these requests count in the estimates with their earlier reviews (inclusion probability 1)">take-all</span>}
+              </td>
               <td className="num">{fmtInt(s.population)}</td>
-              <td className="num">{fmtInt(s.sampled)}</td>
-              <td className="num">{s.population > 0 ? fmtProbability(s.sampled / s.population) : '—'}</td>
-              <td className="num muted">{fmtInt(s.excluded_reviewed)} / {fmtInt(s.excluded_duplicates)}</td>
+              <td className="num">{s.kind === 'reviewed' ? '—' : fmtInt(s.sampled)}</td>
+              <td className="num">{s.kind === 'reviewed' ? '1' : s.population > 0 ? fmtProbability(s.sampled / s.population) : '—'}</td>
+              {legacy && <td className="num muted">{fmtInt(s.excluded_reviewed)} / {fmtInt(s.excluded_duplicates)}</td>}
             </tr>
           ))}
         </tbody>
-        <tfoot><tr><td className="strong">Total</td><td className="num strong">{fmtInt(totalN)}</td><td className="num strong">{fmtInt(totaln)}</td><td /><td /></tr></tfoot>
+        <tfoot><tr><td className="strong">Total</td><td className="num strong">{fmtInt(totalN)}</td><td className="num strong">{fmtInt(totaln)}</td><td />{legacy && <td />}</tr></tfoot>
       </table>
     </div>
   );
 }
 
 function NewQueueForm({ onCreated, formRef }: { onCreated: (c: QueueCreated) => void; formRef: React.RefObject<HTMLFormElement | null> }) {
+  const { data: weeks } = useStoreQuery('queues.weeks', {}, ['requests', 'imports']);
+  if (!weeks) return <section className="card queue-form" aria-label="New queue"><p className="muted">Loading…</p></section>;
+  return <NewQueueFormBody onCreated={onCreated} formRef={formRef} weeks={weeks} />;
+}
+
+function NewQueueFormBody({ onCreated, formRef, weeks }: { onCreated: (c: QueueCreated) => void; formRef: React.RefObject<HTMLFormElement | null>; weeks: { weeks: Array<{ week: string; requests: number }>; undated: number } }) {
   const { client, info } = useApp();
   const zone = info.time_zone;
-  const initialWeek = defaultReviewWeek(info.first_ts, info.last_ts, zone) ?? '';
+  // The latest week that has requests (not merely the last complete one, which may be empty).
+  const initialWeek = weeks.weeks[0]?.week ?? '';
   const days = initialWeek ? weekDays(initialWeek, zone) : null;
   const [f, setF] = useState<FormState>(() => ({
     name: '', mode: 'week', week: initialWeek, from: days?.from ?? '', to: days?.to ?? '', size: '100', strata: 'feature',
@@ -213,6 +229,7 @@ function NewQueueForm({ onCreated, formRef }: { onCreated: (c: QueueCreated) => 
     // Benchmark logs and conversation dumps often carry no time at all; include them when nothing is dated.
     undated: info.first_ts === null,
   }));
+  const weekCount = f.mode === 'week' ? weeks.weeks.find((w) => w.week === f.week)?.requests ?? 0 : null;
   const [error, setError] = useState<LoupeErrorData | null>(null);
   const [busy, setBusy] = useState(false);
   const set = <K extends keyof FormState>(k: K, v: FormState[K]) => setF((s) => ({ ...s, [k]: v }));
@@ -265,6 +282,9 @@ function NewQueueForm({ onCreated, formRef }: { onCreated: (c: QueueCreated) => 
         {f.mode === 'week' ? (
           <label className="stack-label"><span>Week <span className="muted">({zone})</span></span>
             <input type="week" value={f.week} onChange={(e) => set('week', e.target.value)} aria-label="ISO week" required />
+            <span className={`small ${weekCount === 0 ? 'warn-text' : 'muted'}`} data-testid="week-requests">
+              {weekCount === 0 ? `No requests in this week${weeks.weeks[0] ? `; the latest with requests is ${weeks.weeks[0].week}` : ''}.` : `${fmtInt(weekCount)} requests`}
+            </span>
           </label>
         ) : (
           <div className="pair">
@@ -309,11 +329,98 @@ function NewQueueForm({ onCreated, formRef }: { onCreated: (c: QueueCreated) => 
           <input value={f.name} onChange={(e) => set('name', e.target.value)} maxLength={200} aria-label="Queue name" placeholder="e.g. 2026-W47 review by feature" />
         </label>
       </div>
+      <Planner f={f} zone={zone} />
       {error && <ErrorNote error={error} />}
       <div className="row-gap top-gap">
         <button type="submit" className="btn primary" disabled={busy}>{busy ? 'Drawing…' : 'Create queue'}</button>
         <span className="muted small">Overlap: share also given, blind, to a second reviewer. The same design and seed give the same queue.</span>
       </div>
     </form>
+  );
+}
+
+/** The design of the form as `queues.create` takes it, or null while a field is not valid yet. */
+function designOf(f: FormState, zone: string): Record<string, unknown> | null {
+  const num = (t: string, min: number, max: number) => { const n = Number(t); return t.trim() !== '' && Number.isInteger(n) && n >= min && n <= max ? n : null; };
+  const size = num(f.size, 1, 20000);
+  const min = num(f.min, 0, 10000);
+  const seed = num(f.seed, 0, 2 ** 32 - 1);
+  if (size === null || min === null || seed === null) return null;
+  const oversample: Partial<Record<ReviewSignal, number>> = {};
+  let sum = 0;
+  for (const s of REVIEW_SIGNALS) {
+    const v = num(f.oversample[s] || '0', 0, 100);
+    if (v === null) return null;
+    if (v > 0) { oversample[s] = v / 100; sum += v; }
+  }
+  if (sum > 100) return null;
+  let period: Record<string, unknown>;
+  if (f.mode === 'week') {
+    if (!/^\d{4}-W\d{2}$/.test(f.week)) return null;
+    period = { week: f.week };
+  } else {
+    const from = dayStartMs(f.from, zone);
+    const to = dayStartMs(f.to, zone, true);
+    if (from === null || to === null || to <= from) return null;
+    period = { from_ts: from, to_ts: to };
+  }
+  return { ...period, size, strata: f.strata || null, allocation: f.allocation, min_per_stratum: min, oversample, seed, filters: {}, include_undated: f.undated };
+}
+
+/**
+ * What the design will buy, before the queue exists: for the chosen size, strata and oversampling, the expected 95%
+ * interval half-width and its coverage at a few plausible failure rates (the same rate in every stratum), simulated
+ * through the queue sampler and the estimator on this week's own requests; and the queue size for a chosen precision.
+ */
+function Planner({ f, zone }: { f: FormState; zone: string }) {
+  const { client } = useApp();
+  const [target, setTarget] = useState({ points: '3', rate: '10' });
+  const design = designOf(f, zone);
+  const points = Number(target.points);
+  const rate = Number(target.rate);
+  const targetOk = points > 0 && points <= 50 && rate >= 0 && rate <= 100;
+  const key = useDebounced(design ? JSON.stringify({ design, ...(targetOk ? { half_width: points / 100, target_rate: rate / 100 } : {}) }) : null, 400);
+  const [plan, setPlan] = useState<DesignPlan | null>(null);
+  const [error, setError] = useState<LoupeErrorData | null>(null);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    if (key === null) return;
+    let live = true;
+    setBusy(true);
+    const p = JSON.parse(key) as { design: never; half_width?: number; target_rate?: number };
+    client.call('queues.plan', { ...p, seeds: 300 }).then((r) => { if (live) { setPlan(r); setError(null); } }, (e: unknown) => { if (live) { setError(asErrorData(e)); setPlan(null); } })
+      .finally(() => { if (live) setBusy(false); });
+    return () => { live = false; };
+  }, [client, key]);
+  return (
+    <section className="planner" aria-label="Design planner" data-testid="planner">
+      <div className="planner-head">
+        <h3>What this design will buy</h3>
+        <span className="muted small" title="Synthetic failures on this period's own requests, drawn through the queue sampler and estimated as the Estimates tab does">{busy ? 'Simulating…' : plan ? `${fmtInt(plan.seeds)} simulated queues on this period’s ${fmtInt(plan.frame_requests)} requests` : ''}</span>
+      </div>
+      {error && <p className="small warn-text">{error.message}</p>}
+      {plan && (
+        <table className="table compact planner-table" data-testid="planner-table">
+          <thead><tr><th title="The same rate in every stratum">Failure rate</th><th className="num" title="Mean half-width of the 95% interval, in percentage points">95% interval</th><th className="num" title="Share of simulated queues whose interval held the true rate">Coverage</th></tr></thead>
+          <tbody>
+            {plan.rates.map((r) => (
+              <tr key={r.rate} data-rate={r.rate}>
+                <td>{fmtPct(r.rate, r.rate < 0.01 ? 1 : 0)}</td>
+                <td className="num nowrap">±{(r.mean_half_width * 100).toFixed(1)} pts</td>
+                <td className="num">{fmtPct(r.coverage, 0)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <div className="planner-target">
+        <span className="small">Size for ±</span>
+        <input type="number" className="num-input" min={0.1} max={50} step="any" value={target.points} onChange={(e) => setTarget({ ...target, points: e.target.value })} aria-label="Target half-width (points)" />
+        <span className="small">pts at</span>
+        <input type="number" className="num-input" min={0} max={100} step="any" value={target.rate} onChange={(e) => setTarget({ ...target, rate: e.target.value })} aria-label="Target failure rate (%)" />
+        <span className="small">%:</span>
+        <strong className="small nowrap" data-testid="planner-size">{plan?.target ? (plan.target.size === null ? 'not reachable in this week' : `about ${fmtInt(plan.target.size)} items`) : '—'}</strong>
+      </div>
+    </section>
   );
 }

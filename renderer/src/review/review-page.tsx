@@ -4,6 +4,12 @@
  * Keyboard first (see {@link KEYS}; `?` shows them all): j/k or ←/→ move between positions, ↑/↓ move between rubric
  * criteria, p/f give pass/fail, digits give a scale point or a category option, t tags, n writes a note (Escape
  * leaves it), s skips with a reason, Enter or Ctrl+Enter submits, u or Ctrl+Z undoes the session's last decision.
+ * A verdict key applies to the active criterion only and never moves on by itself: only ↑/↓ (or a click) change the
+ * active criterion, so `p`, ↓, `4` is "Correct: pass, Helpful: 4". A key the active criterion does not take is
+ * announced in the key hint instead of landing elsewhere.
+ *
+ * An item whose input and output equal an item already reviewed (this queue, or another under the same rubric
+ * version) shows "Same content as …" with that decision filled in: Enter confirms it for this item.
  *
  * Speed: items are kept in a cache and the next open position (and both neighbours) are fetched ahead, so moving on
  * after a decision renders from memory; the decision itself is sent at the same moment and confirmed when the store
@@ -33,7 +39,7 @@ const SESSION_ID = typeof crypto !== 'undefined' && 'randomUUID' in crypto ? cry
 export const KEYS: Array<[string[], string]> = [
   [['j', '→'], 'Next position in the queue'],
   [['k', '←'], 'Previous position'],
-  [['↑', '↓'], 'Previous / next rubric criterion'],
+  [['↑', '↓'], 'Previous / next rubric criterion (the only keys that change the active criterion)'],
   [['p', 'f'], 'Pass / fail on the active pass/fail criterion'],
   [['1', '…', '5'], 'Scale point on the active 1-5 criterion'],
   [['1', '…', '9'], 'Option of the active category criterion'],
@@ -61,8 +67,18 @@ function isTyping(t: EventTarget | null): boolean {
 
 function draftOf(item: ReviewItem): Draft {
   const m = item.mine;
-  if (!m || m.skipped) return EMPTY_DRAFT;
+  if (!m || m.skipped) {
+    // An identical item already reviewed: its verdicts and tags are filled in, for one-key confirmation.
+    const same = !m ? item.same_content : null;
+    return same ? { verdicts: { ...same.verdicts }, tags: same.tags.map((t) => ({ ...t })), note: '' } : EMPTY_DRAFT;
+  }
   return { verdicts: { ...m.verdicts }, tags: m.tags.map((t) => ({ ...t })), note: m.note ?? '' };
+}
+
+/** What a key press did, or why it did nothing, for the key hint line. */
+function keyHint(c: RubricCriterion, key: string): string {
+  const keys = c.kind === 'pass_fail' ? 'p or f' : c.kind === 'scale' ? '1–5' : `1–${Math.min(9, c.options?.length ?? 0)}`;
+  return `“${key}” is not a key of ${c.label} (${keys}); nothing changed. ↑/↓ move to another criterion.`;
 }
 
 type Status = 'open' | 'reviewed' | 'skipped';
@@ -92,6 +108,7 @@ export function ReviewPage({ queueId, start, onBack }: { queueId: number; start:
   const [help, setHelp] = useState(false);
   const [markdown, setMarkdown] = useStoredState('loupe.markdown', false);
   const [renderMs, setRenderMs] = useState<number | null>(null);
+  const [hint, setHint] = useState<string | null>(null);
   const navStart = useRef<number | null>(null);
   const rootRef = useRef<HTMLDivElement>(null);
   const noteRef = useRef<HTMLTextAreaElement>(null);
@@ -144,7 +161,8 @@ export function ReviewPage({ queueId, start, onBack }: { queueId: number; start:
       if (wanted.current !== pos) return; // the reviewer moved on meanwhile
       if (!cached) { show(fresh); return; }
       setItem(fresh);
-      if (!drafts.current.has(pos) && JSON.stringify(cached.mine) !== JSON.stringify(fresh.mine)) setDraftState(draftOf(fresh));
+      // A decision made meanwhile (here or on an identical item) changes what the draft starts from.
+      if (!drafts.current.has(pos) && (JSON.stringify(cached.mine) !== JSON.stringify(fresh.mine) || JSON.stringify(cached.same_content) !== JSON.stringify(fresh.same_content))) setDraftState(draftOf(fresh));
       prefetch(fresh);
     }, (e: unknown) => setError(asErrorData(e)));
   }, [fetchItem, prefetch, show]);
@@ -231,6 +249,15 @@ export function ReviewPage({ queueId, start, onBack }: { queueId: number; start:
       drafts.current.delete(pos);
       cache.current.delete(pos);
       fetchItem(pos).catch(() => undefined);
+      // The item shown now was fetched before this decision reached the store: if it has the same content, the
+      // decision just made is what it should start from (only while the reviewer has not touched it).
+      if (kind === 'submit' && next !== null) {
+        fetchItem(next, true).then((fresh) => {
+          if (wanted.current !== next || drafts.current.has(next) || fresh.mine || !fresh.same_content) return;
+          setItem(fresh);
+          setDraftState(draftOf(fresh));
+        }, () => undefined);
+      }
       setSaved(kind === 'submit'
         ? `Saved review of #${pos}${r.failed ? ' (failure)' : ''} · on disk in ${fmtMs(r.durable_ms)}`
         : `Skipped #${pos} · on disk in ${fmtMs(r.durable_ms)}`);
@@ -257,11 +284,11 @@ export function ReviewPage({ queueId, start, onBack }: { queueId: number; start:
     } catch (e) { setError(asErrorData(e)); }
   };
 
-  const setVerdict = (c: RubricCriterion, v: VerdictValue | null, advance: boolean) => {
+  const setVerdict = (c: RubricCriterion, v: VerdictValue | null) => {
     const verdicts = { ...draft.verdicts };
     if (v === null) delete verdicts[c.id]; else verdicts[c.id] = v;
     setDraft({ ...draft, verdicts });
-    if (advance) setActive((a) => Math.min(criteria.length - 1, a + 1));
+    setHint(null);
   };
 
   // The screen's keys. Capture phase on window, so they work wherever focus is on the page and the shell's own
@@ -269,7 +296,7 @@ export function ReviewPage({ queueId, start, onBack }: { queueId: number; start:
   const keyState = { item, draft, active, criteria, skipping, help, position };
   const keyRef = useRef(keyState);
   keyRef.current = keyState;
-  const actions = { decide, undo, go, setVerdict, setHelp, setSkipping, setMarkdown, markdown, onBack, setActive };
+  const actions = { decide, undo, go, setVerdict, setHelp, setSkipping, setMarkdown, markdown, onBack, setActive, setHint };
   const actRef = useRef(actions);
   actRef.current = actions;
   useEffect(() => {
@@ -313,8 +340,8 @@ export function ReviewPage({ queueId, start, onBack }: { queueId: number; start:
         // Moves count from the position last asked for, so quick repeated presses each move one step.
         case 'j': case 'ArrowRight': { stop(); const at = wanted.current ?? s.item.position; if (at < s.item.size) a.go(at + 1); return; }
         case 'k': case 'ArrowLeft': { stop(); const at = wanted.current ?? s.item.position; if (at > 1) a.go(at - 1); return; }
-        case 'ArrowDown': stop(); a.setActive(Math.min(s.criteria.length - 1, s.active + 1)); return;
-        case 'ArrowUp': stop(); a.setActive(Math.max(0, s.active - 1)); return;
+        case 'ArrowDown': stop(); a.setHint(null); a.setActive(Math.min(s.criteria.length - 1, s.active + 1)); return;
+        case 'ArrowUp': stop(); a.setHint(null); a.setActive(Math.max(0, s.active - 1)); return;
         case 'Enter':
           // Enter on a focused button or link activates it; anywhere else it submits.
           if (tag === 'BUTTON' || tag === 'A' || tag === 'SUMMARY') return;
@@ -324,11 +351,12 @@ export function ReviewPage({ queueId, start, onBack }: { queueId: number; start:
         case 'n': stop(); noteRef.current?.focus(); return;
         case 't': stop(); tagRef.current?.focus(); return;
         case 'm': stop(); a.setMarkdown(!a.markdown); return;
-        case 'Backspace': case 'Delete': if (c) { stop(); a.setVerdict(c, null, false); } return;
+        case 'Backspace': case 'Delete': if (c) { stop(); a.setVerdict(c, null); } return;
         default:
           if (c) {
             const v = verdictForKey(c, e.key);
-            if (v !== null) { stop(); a.setVerdict(c, v, true); }
+            if (v !== null) { stop(); a.setVerdict(c, v); }
+            else if (/^[pf1-9]$/.test(e.key)) { stop(); a.setHint(keyHint(c, e.key)); }
           }
       }
     };
@@ -369,9 +397,12 @@ export function ReviewPage({ queueId, start, onBack }: { queueId: number; start:
             <ol className="criteria" data-testid="criteria">
               {criteria.map((c, i) => (
                 <CriterionRow key={c.id} c={c} value={draft.verdicts[c.id]} active={i === active}
-                  onActivate={() => setActive(i)} onSet={(v) => setVerdict(c, v, false)} />
+                  onActivate={() => { setActive(i); setHint(null); }} onSet={(v) => setVerdict(c, v)} />
               ))}
             </ol>
+            <p className={`small key-hint${hint ? ' warn-text' : ' muted'}`} role="status" aria-live="polite" data-testid="key-hint">
+              {hint ?? (criteria[active] ? `Keys go to ${criteria[active]!.label}; ↑/↓ change the criterion.` : ' ')}
+            </p>
             <h3>Edge-case tags <kbd>t</kbd></h3>
             <TagPicker key={item.position} ref={tagRef} value={draft.tags} onChange={(tags) => setDraft({ ...draft, tags })} onLeave={focusRoot} />
             <h3><label htmlFor="review-note">Note</label> <kbd>n</kbd></h3>
@@ -435,7 +466,13 @@ function QueueRail({ queue, position, statusOf, onPick, onBack, decided }: {
                 <span className="rail-pos">{it.position}</span>
                 <span className="rail-stratum ellipsis">{fmtStratumShort(it.stratum)}</span>
                 {it.overlap && <span className="badge" title="Also assigned, blind, to a second reviewer">2×</span>}
-                <span className={`rail-state ${st}`} aria-label={st}>{st === 'reviewed' ? '✓' : st === 'skipped' ? '–' : '○'}</span>
+                {(() => {
+                  // The verdict, not only that there is one: ✓ pass, ✗ fail (an overlap item shows only the viewer's own).
+                  const v = st === 'reviewed' ? it.verdict : null;
+                  const cls = v === 'fail' ? 'fail' : st;
+                  const label = st === 'reviewed' ? (v === 'fail' ? 'reviewed: fail' : v === 'pass' ? 'reviewed: pass' : 'reviewed') : st;
+                  return <span className={`rail-state ${cls}`} aria-label={label} title={label} data-verdict={v ?? ''}>{st === 'reviewed' ? (v === 'fail' ? '✗' : '✓') : st === 'skipped' ? '–' : '○'}</span>;
+                })()}
               </button>
             );
           })}
@@ -492,6 +529,12 @@ function ItemView({ item, zone, markdown, setMarkdown, status }: { item: ReviewI
         <span><span className="muted">Stratum</span> {fmtStratum(it.stratum)}</span>
         <span title="The chance this request had to be picked; its weight in the estimates is 1/π"><span className="muted">Inclusion probability</span> {fmtProbability(it.inclusion_probability)} <span className="muted">(weight {(1 / it.inclusion_probability).toFixed(1)})</span></span>
       </div>
+      {!item.mine && item.same_content && (
+        <div className="same-note" data-testid="same-content" role="note">
+          Same content as {item.same_content.position !== null ? `#${item.same_content.position}` : `an item of queue #${item.same_content.queue_id ?? '?'}`} (<span className="mono">{item.same_content.request_id}</span>), reviewed by {item.same_content.reviewer}: <b>{item.same_content.failed ? 'fail' : 'pass'}</b>.
+          {' '}Its decision is filled in: press <kbd>Enter</kbd> to confirm it for this item, or change it. This request keeps its own weight and counts once.
+        </div>
+      )}
       {item.mine && (
         <div className={`mine-note${item.mine.skipped ? ' skipped' : ''}`} data-testid="my-decision">
           {item.mine.skipped
@@ -593,7 +636,7 @@ function CheatSheet({ onClose }: { onClose: () => void }) {
             ))}
           </tbody>
         </table>
-        <p className="muted small top-gap">The active criterion is outlined; keys apply to it and then move to the next one. A decision is on disk when the status line says so.</p>
+        <p className="muted small top-gap">The active criterion is outlined; keys apply to it only, and only ↑/↓ move to another criterion. A decision is on disk when the status line says so.</p>
       </div>
     </div>
   );
