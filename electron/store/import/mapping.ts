@@ -12,9 +12,9 @@ import { LoupeError } from '../../../shared/errors';
 import { costUsd, findPrice, type ModelPrice } from '../../../shared/prices';
 import type { FeedbackKind, RecordKind, RejectedRow } from '../../../shared/types';
 import {
-  chatText, contentId, getPath as getPathImpl, leafName, normName,
+  chatText, contentId, getPath as getPathImpl, isSkipped, leafName, normName,
   type ComputedSource, type ConstSource, type DurationUnit, type FieldSpec, type KindMapping, type PathSource,
-  type Preset, type SubRecord, type TimestampUnit,
+  type Preset, type SkippedPart, type SubRecord, type TimestampUnit,
 } from './presets/common';
 import { PRESETS, presetByName } from './presets';
 import { SYNONYMS, kindScores } from './presets/synonyms';
@@ -23,7 +23,17 @@ import {
 } from './values';
 
 /** One stored row. Keys are column names of the table for `kind`; values are converted (see module doc). */
-export interface MappedRow { kind: RecordKind; row: Record<string, string | number | null> }
+export interface MappedRow {
+  kind: RecordKind;
+  row: Record<string, string | number | null>;
+  /**
+   * Tickets of a change history: the time this row's state is as of (UTC epoch ms, from an as-of column, else the
+   * updated time), so the latest state of each ticket is kept whatever the file's order. Null when unknown.
+   */
+  version?: number | null;
+}
+/** What became of one source record. `skipped` holds a reason for each part left out on purpose. */
+export interface MapResult { rows: MappedRow[]; rejects: RejectedRow[]; skipped: string[] }
 /** What the mapper needs to know besides the records. */
 export interface MapContext { fileName: string; timeZone: string; prices: readonly ModelPrice[] }
 /** A built mapper for one file. */
@@ -39,7 +49,11 @@ export interface Mapper {
   notes: string[];
   /** True when the preset expands one source record into several rows (so rows and records are counted apart). */
   expands: boolean;
-  map(rec: { line: number; record: Record<string, unknown> }): { rows: MappedRow[]; rejects: RejectedRow[] };
+  /** What one source record is, in the plural ('records', 'spans', 'runs', ...), for counts. */
+  unit: string;
+  /** Tickets: the source path the latest state of a ticket is decided by (as-of or updated time), when any. */
+  versionPath: string | null;
+  map(rec: { line: number; record: Record<string, unknown> }): MapResult;
 }
 
 /** Re-exported: dotted-path lookup; see {@link getPathImpl}. `a.b.0.c` indexes arrays; a null parent gives undefined. */
@@ -132,11 +146,11 @@ export const FIELD_TYPES: Record<RecordKind, Record<string, FieldType>> = {
   requests: {
     id: 'id', ts: 'ts', user_id: 'id', session_id: 'id', segment: 'text', model: 'text', model_version: 'text', feature: 'text',
     lang: 'text', input: 'text', output: 'text', latency_ms: 'duration', ttft_ms: 'duration', tokens_in: 'int', tokens_out: 'int',
-    cost_usd: 'number', status: 'text', error: 'text',
+    cost_usd: 'number', status: 'text', error: 'text', service_tier: 'text', trace_id: 'id',
   },
   feedback: {
     id: 'id', request_id: 'id', session_id: 'id', user_id: 'id', ts: 'ts', kind: 'fkind', value: 'fvalue', scale: 'number',
-    label: 'text', comment: 'text', source: 'text',
+    label: 'text', comment: 'text', source: 'text', trace_id: 'id',
   },
   tickets: {
     id: 'id', created_ts: 'ts', updated_ts: 'ts', resolved_ts: 'ts', first_response_ts: 'ts', requester: 'text',
@@ -228,6 +242,10 @@ function autoDetect(kind: RecordKind, info: Map<string, PathInfo>, taken: Map<st
 function sharesPath(field: string): boolean {
   return field === 'user_id' || field === 'requester_email';
 }
+
+/** Column names of the time a row's state is as of, in change histories and snapshot exports. */
+const AS_OF_NAMES = new Set(['as_of', 'as_of_date', 'as_of_time', 'asof', 'snapshot_at', 'snapshot_date', 'snapshot_time',
+  'changed_at', 'change_date', 'change_time', 'changed', 'history_date', 'valid_from', 'event_time', 'state_at']);
 
 const FEEDBACK_KIND_WORDS: Record<string, FeedbackKind> = {
   thumb: 'thumb', thumbs: 'thumb', thumbs_up_down: 'thumb', vote: 'thumb', like: 'thumb', liked: 'thumb', helpful: 'thumb', reaction: 'thumb', sentiment: 'thumb',
@@ -348,16 +366,18 @@ export function buildMapper(preset: string, sample: Record<string, unknown>[], o
   let singleKind: RecordKind | null = null;
   if (p.expand) {
     for (const r of sample) {
-      let subs: SubRecord[] = [];
+      let subs: Array<SubRecord | SkippedPart> = [];
       try { subs = p.expand(r); } catch { subs = []; }
-      for (const s of subs) subSample[s.kind].push(s.record);
+      for (const s of subs) if (!isSkipped(s)) subSample[s.kind].push(s.record);
     }
     kinds = (Object.keys(p.kinds) as RecordKind[]);
   } else {
     singleKind = p.kind === 'mixed' ? 'requests' : p.kind;
     if (p.name === 'generic') singleKind = options.kind ?? detectKind(sample);
     else if (options.kind && options.kind !== singleKind) singleKind = options.kind;
-    subSample[singleKind] = sample;
+    // Records the preset skips (spans that are no LLM call, chain runs) do not shape the mapping.
+    const kept = p.skip ? sample.filter((r) => { try { return p.skip!(r) === null; } catch { return true; } }) : sample;
+    subSample[singleKind] = kept.length ? kept : sample;
     kinds = [singleKind];
   }
   const mainKind: RecordKind = singleKind ?? (p.kind === 'mixed' ? kinds[0]! : p.kind);
@@ -516,6 +536,27 @@ export function buildMapper(preset: string, sample: Record<string, unknown>[], o
     }
   }
 
+  // Change histories: several rows per ticket keep the latest state, decided by an as-of column when the file has
+  // one (a snapshot or change time), else by the updated time; the file's order only breaks ties.
+  let versionPath: string | null = null;
+  let versionRead: ((rec: Record<string, unknown>) => number | null) | null = null;
+  const tickets = plans.get('tickets');
+  if (tickets) {
+    const info = pathInfo(subSample.tickets);
+    const asOf = [...info.keys()].find((k) => !info.get(k)!.container && AS_OF_NAMES.has(normName(leafName(k))));
+    const updated = tickets.fields.get('updated_ts');
+    const path = asOf ?? (updated?.type === 'paths' ? updated.alts[0]!.path : null);
+    if (path !== null) {
+      const vals = subSample.tickets.map((r) => getPathImpl(r, path)).filter((v) => v !== undefined && v !== null && v !== '');
+      const unit = detectTimestampUnit(vals, path).unit ?? 'auto';
+      versionPath = path;
+      versionRead = (rec) => {
+        const r = parseTimestamp(getPathImpl(rec, path), { timeZone, unit });
+        return r.ok ? r.ms : null;
+      };
+    }
+  }
+
   // Data-quality findings counted while mapping; notes updated in place.
   const quality = new Map<string, { count: number; first: number; index: number }>();
   const flag = (key: string, line: number, text: (n: number, first: number) => string) => {
@@ -555,25 +596,33 @@ export function buildMapper(preset: string, sample: Record<string, unknown>[], o
     mapping,
     notes,
     expands: !!p.expand,
+    unit: p.unit ?? 'records',
+    versionPath,
     map({ line, record }) {
       const rows: MappedRow[] = [];
       const rejects: RejectedRow[] = [];
-      if (allMissing(record)) return { rows, rejects };
-      let subs: SubRecord[];
+      const skipped: string[] = [];
+      if (allMissing(record)) return { rows, rejects, skipped };
+      let subs: Array<SubRecord | SkippedPart>;
       if (p.expand) {
         try {
           subs = p.expand(record);
         } catch (e) {
           rejects.push({ line, field: null, reason: `not a ${p.label} record: ${(e as Error).message}` });
-          return { rows, rejects };
+          return { rows, rejects, skipped };
         }
       } else {
+        const why = p.skip ? p.skip(record) : null;
+        if (why !== null) return { rows, rejects, skipped: [why] };
         subs = [{ kind: mainKind, record }];
       }
       for (const s of subs) {
-        if (!plans.has(s.kind)) continue;
+        if (isSkipped(s)) { skipped.push(s.skip); continue; }
+        if (!plans.has(s.kind)) { skipped.push(`${s.kind} rows (not imported as ${mainKind})`); continue; }
         try {
-          rows.push(mapOne(s.kind, s.record, line, p.expand ? { kind: s.kind, record: s.record } : record));
+          const row = mapOne(s.kind, s.record, line, p.expand ? { kind: s.kind, record: s.record } : record);
+          if (s.kind === 'tickets' && versionRead) row.version = versionRead(s.record);
+          rows.push(row);
         } catch (e) {
           if (!(e instanceof Reject)) throw e;
           // Name the field as the file names it; the reason also says which Loupe field it was read for.
@@ -582,9 +631,18 @@ export function buildMapper(preset: string, sample: Record<string, unknown>[], o
           rejects.push({ line, field: src, reason: src === e.field ? e.message : `${src} (read as ${e.field}): ${rest}` });
         }
       }
-      return { rows, rejects };
+      // Nothing vanishes: a record that yields no row, no reject and no stated skip is counted with a reason.
+      if (p.expand && rows.length === 0 && rejects.length === 0 && skipped.length === 0) {
+        skipped.push(`${singular(p.unit ?? 'records')} holding no ${kinds.join(', ')} row`);
+      }
+      return { rows, rejects, skipped };
     },
   };
+}
+
+/** 'spans' → 'span', 'records' → 'record' (for skip reasons). */
+function singular(unit: string): string {
+  return unit.endsWith('s') ? unit.slice(0, -1) : unit;
 }
 
 /** The source path a Loupe field was read from in this record (the alternative present), for messages. */

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { ImportOptions, ImportPreview } from '../../../shared/contract';
 import { LoupeError } from '../../../shared/errors';
 import type { ModelPrice } from '../../../shared/prices';
-import type { DuplicateRow, ImportProgress, ImportSummary, RecordKind, RejectedRow } from '../../../shared/types';
+import type { DuplicateRow, ImportProgress, ImportSummary, RecordKind, RejectedRow, SkipReason } from '../../../shared/types';
 import type { Db } from '../db';
 import { MAX_WORKSPACE_BYTES, type Workspace } from '../workspace';
 import { buildMapper, choosePreset, listPaths, type MappedRow, type Mapper } from './mapping';
@@ -26,9 +26,9 @@ export const DEFAULT_LINK_WINDOW_HOURS = 48;
 const COLUMNS: Record<RecordKind, readonly string[]> = {
   requests: ['id', 'ts', 'user_id', 'session_id', 'segment', 'model', 'model_version', 'feature', 'lang', 'input', 'output',
     'latency_ms', 'ttft_ms', 'tokens_in', 'tokens_out', 'cost_usd', 'cost_source', 'status', 'error', 'is_error',
-    'input_chars', 'output_chars', 'extra', 'import_id'],
+    'input_chars', 'output_chars', 'extra', 'import_id', 'service_tier', 'trace_id'],
   feedback: ['id', 'request_id', 'session_id', 'user_id', 'ts', 'kind', 'value', 'scale', 'label', 'comment', 'source',
-    'link_method', 'extra', 'import_id'],
+    'link_method', 'extra', 'import_id', 'trace_id'],
   tickets: ['id', 'created_ts', 'updated_ts', 'resolved_ts', 'first_response_ts', 'requester', 'requester_email', 'user_id',
     'subject', 'body', 'status', 'priority', 'channel', 'tags', 'csat', 'request_ref', 'extra', 'import_id'],
 };
@@ -39,15 +39,17 @@ const COLUMNS: Record<RecordKind, readonly string[]> = {
  */
 function upsertSql(kind: RecordKind): string {
   const cols = COLUMNS[kind];
-  // Feedback linked to a request through its session keeps that link when the source (which cannot know it)
-  // sends no request id again: the link is the store's finding, not a change in the file.
-  const keepSessionLink = (c: string) => `CASE WHEN excluded.request_id IS NULL AND ${kind}.link_method = 'session' THEN ${kind}.${c} ELSE excluded.${c} END`;
+  // Feedback linked to a request through its session or trace keeps that link when the source (which cannot know
+  // it) sends no request id again: the link is the store's finding, not a change in the file.
+  const keepSessionLink = (c: string) => `CASE WHEN excluded.request_id IS NULL AND ${kind}.link_method IN ('session', 'trace') THEN ${kind}.${c} ELSE excluded.${c} END`;
   const incoming = (c: string) => (kind === 'feedback' && (c === 'request_id' || c === 'link_method') ? keepSessionLink(c) : `excluded.${c}`);
   const compared = cols.filter((c) => c !== 'id' && c !== 'import_id');
   const set = cols.filter((c) => c !== 'id').map((c) => `${c} = ${incoming(c)}`).join(', ');
   const differs = compared.map((c) => `${kind}.${c} IS NOT ${incoming(c)}`).join(' OR ');
+  // A ticket already stored in a later state (a newer updated time) is not taken back to an older one.
+  const notOlder = kind === 'tickets' ? ' AND (excluded.updated_ts IS NULL OR tickets.updated_ts IS NULL OR excluded.updated_ts >= tickets.updated_ts)' : '';
   return `INSERT INTO ${kind} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})
-    ON CONFLICT (id) DO UPDATE SET ${set} WHERE ${differs}`;
+    ON CONFLICT (id) DO UPDATE SET ${set} WHERE (${differs})${notOlder}`;
 }
 
 /** File size from which an import into a smaller workspace defers the secondary indexes (about 50,000 requests). */
@@ -98,6 +100,32 @@ function toLoupeError(e: unknown, file: string): unknown {
 
 function prices(db: Db): ModelPrice[] {
   return db.all<ModelPrice>('SELECT model, input_usd_per_mtok, output_usd_per_mtok FROM prices');
+}
+
+/** Skip reasons with their counts, largest first. */
+function skipReasons(counts: ReadonlyMap<string, number>): SkipReason[] {
+  return [...counts].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason));
+}
+
+/**
+ * The refusal of an import from which nothing was stored and nothing was already present: every record was rejected
+ * or skipped. Names what was read (in the file's own unit) and what became of it.
+ */
+export function nothingStored(fileName: string, unit: string, read: number, rejected: number, rejects: readonly RejectedRow[], skips: readonly SkipReason[]): LoupeError {
+  const first = rejects[0];
+  const firstText = first ? `the first, line ${first.line}${first.field ? ` (${first.field})` : ''}: ${first.reason}` : '';
+  let text: string;
+  if (skips.length === 0) {
+    text = `all ${read.toLocaleString('en-US')} ${unit} were rejected${firstText ? `; ${firstText}` : ''}`;
+  } else {
+    const parts = skips.map((s) => `${s.count.toLocaleString('en-US')} skipped: ${s.reason}`);
+    if (rejected > 0) parts.push(`${rejected.toLocaleString('en-US')} rejected (${firstText})`);
+    text = `${read.toLocaleString('en-US')} ${unit} read and nothing stored; ${parts.join('; ')}`;
+  }
+  return new LoupeError('IMPORT_EMPTY', `${fileName}: ${text}.`, {
+    action: skips.length ? 'Choose another preset or kind for this file, or another file.' : 'Fix the file or the field mapping, then import it again.',
+    details: { file: fileName, records_read: read, unit, rejects: rejects.slice(0, 20), skipped_reasons: skips },
+  });
 }
 
 /**
@@ -258,6 +286,11 @@ export async function runImport(ws: Workspace, file: string, options: ImportOpti
   let modified: Record<RecordKind, number> = { requests: 0, feedback: 0, tickets: 0 };
   const rowsSeen: Record<RecordKind, number> = { requests: 0, feedback: 0, tickets: 0 };
   const seen: Record<RecordKind, Map<string, number>> = { requests: new Map(), feedback: new Map(), tickets: new Map() };
+  // Tickets of a change history: the as-of time of the state stored for each id in this file.
+  const versions = new Map<string, number | null>();
+  let olderStates = 0;
+  const skipCounts = new Map<string, number>();
+  let skipped = 0;
   let lastProgress = 0;
   const reject = (r: RejectedRow) => {
     rejected++;
@@ -285,6 +318,21 @@ export async function runImport(ws: Workspace, file: string, options: ImportOpti
       };
       const insert = (m: MappedRow, line: number) => {
         const cols = COLUMNS[m.kind];
+        if (m.kind === 'tickets' && mapper.versionPath !== null) {
+          // A change history keeps each ticket's latest state: a row older than the one already stored from this
+          // file is not written (it is counted as a repeat of the id); equal times keep the later row.
+          const id = String(m.row.id);
+          const v = m.version ?? null;
+          const stored = versions.get(id);
+          if (stored !== undefined && stored !== null && v !== null && v < stored) {
+            olderStates++;
+            duplicatesInFile++;
+            rowsSeen.tickets++;
+            if (duplicateRows.length < MAX_REJECTS_KEPT) duplicateRows.push({ line, id, first_line: seen.tickets.get(id) ?? line });
+            return;
+          }
+          versions.set(id, stored !== undefined && v === null ? stored : v);
+        }
         const vals = cols.map((c) => (c === 'import_id' ? importId : (m.row[c] ?? null)));
         try {
           stmts[m.kind].run(vals);
@@ -330,6 +378,10 @@ export async function runImport(ws: Workspace, file: string, options: ImportOpti
           }
           recordsRead++;
           for (const r of m.rejects) reject(r);
+          for (const why of m.skipped) {
+            skipped++;
+            skipCounts.set(why, (skipCounts.get(why) ?? 0) + 1);
+          }
           for (const row of m.rows) insert(row, rec.line);
         }
         const now = Date.now();
@@ -346,12 +398,9 @@ export async function runImport(ws: Workspace, file: string, options: ImportOpti
       if (recordsRead === 0) {
         throw new LoupeError('IMPORT_EMPTY', `${fileName} has no records.`, { action: 'Choose another file.' });
       }
-      if (rowsSeen.requests + rowsSeen.feedback + rowsSeen.tickets === 0 && rejected > 0) {
-        // Every record was rejected: there is nothing to add, so the import is refused rather than recorded as run.
-        const first = rejects[0];
-        throw new LoupeError('IMPORT_EMPTY',
-          `${fileName}: all ${recordsRead.toLocaleString('en-US')} records were rejected${first ? `; the first, line ${first.line}${first.field ? ` (${first.field})` : ''}: ${first.reason}` : ''}.`,
-          { action: 'Fix the file or the field mapping, then import it again.', details: { file: fileName, rejects: rejects.slice(0, 20) } });
+      if (rowsSeen.requests + rowsSeen.feedback + rowsSeen.tickets === 0) {
+        // Nothing was stored and nothing was already present: the import is refused rather than recorded as run.
+        throw nothingStored(fileName, mapper.unit, recordsRead, rejected, rejects, skipReasons(skipCounts));
       }
       for (const sql of deferred) db.exec(sql);
       progress('linking');
@@ -379,12 +428,17 @@ export async function runImport(ws: Workspace, file: string, options: ImportOpti
       }
       // The id maps can hold millions of entries; drop them before the save doubles the memory in use.
       for (const k of ['requests', 'feedback', 'tickets'] as const) seen[k].clear();
+      versions.clear();
+      const skippedReasons = skipReasons(skipCounts);
       // The mapper adds data-quality findings while it maps, so its notes are read after the loop.
       const notes = [...src.notes, ...mapper.notes];
       if (blankRecords > 0) notes.push(`${blankRecords.toLocaleString('en-US')} record(s) with every field empty were skipped`);
-      if (duplicatesInFile > 0) {
+      if (mapper.versionPath !== null && duplicatesInFile > 0) {
+        notes.push(`change history: ${duplicatesInFile.toLocaleString('en-US')} row(s) repeat a ticket from elsewhere in the file; each ticket keeps its latest state by ${mapper.versionPath} (rows with equal times: the later row in the file wins)${olderStates > 0 ? `; ${olderStates.toLocaleString('en-US')} older state(s) not written` : ''}`);
+      } else if (duplicatesInFile > 0) {
         notes.push(`${duplicatesInFile.toLocaleString('en-US')} row(s) repeat an id from earlier in the file; rule: the last occurrence wins (listed as duplicate rows, not rejected)`);
       }
+      for (const s of skippedReasons) notes.push(`${s.count.toLocaleString('en-US')} skipped: ${s.reason}`);
       if (inserted === 0 && updated === 0) notes.push(`0 new, ${duplicates} already present`);
       // Review queues sample by ISO week, so requests without a time would silently never be reviewed.
       const undated = rowsSeen.requests > 0 ? db.value<number>('SELECT count(*) FROM requests WHERE import_id = ? AND ts IS NULL', [importId]) ?? 0 : 0;
@@ -397,12 +451,14 @@ export async function runImport(ws: Workspace, file: string, options: ImportOpti
       const kind = kinds.length === 1 ? kinds[0]! : kinds.length === 0 ? mapper.kind : 'mixed';
       const sha = hashedBytes === fileBytes ? hash.digest('hex') : await sha256File(file);
       db.run(`UPDATE imports SET sha256 = ?, kind = ?, records_read = ?, inserted = ?, updated = ?, duplicates = ?, duplicates_in_file = ?, duplicate_rows = ?,
-          rejected = ?, rejects = ?, notes = ?, finished_at = ? WHERE id = ?`,
-        [sha, kind, recordsRead, inserted, updated, duplicates, duplicatesInFile, JSON.stringify(duplicateRows), rejected, JSON.stringify(rejects), JSON.stringify(notes), finished, importId]);
+          rejected = ?, rejects = ?, notes = ?, finished_at = ?, skipped = ?, skip_reasons = ?, record_unit = ? WHERE id = ?`,
+        [sha, kind, recordsRead, inserted, updated, duplicates, duplicatesInFile, JSON.stringify(duplicateRows), rejected, JSON.stringify(rejects), JSON.stringify(notes), finished,
+          skipped, JSON.stringify(skippedReasons), mapper.unit, importId]);
       progress('saving');
       const s: ImportSummary = {
         import_id: importId, file: fileName, kind, preset: mapper.preset, records_read: recordsRead, inserted, updated,
-        duplicates, duplicates_in_file: duplicatesInFile, duplicate_rows: duplicateRows, rejected, rejects, links: links.ticketLinks + links.feedbackLinks,
+        duplicates, duplicates_in_file: duplicatesInFile, duplicate_rows: duplicateRows, rejected, rejects, skipped, skipped_reasons: skippedReasons,
+        record_unit: mapper.unit, links: links.ticketLinks + links.feedbackLinks,
         notes, per_kind: perKind, started_at: started, finished_at: finished,
       };
       return s;

@@ -41,6 +41,8 @@ export interface KindMapping {
 
 /** One record a preset's `expand` made out of a source record, with the kind of row it becomes. */
 export interface SubRecord { kind: RecordKind; record: Record<string, unknown> }
+/** A part of a source record that `expand` leaves out on purpose, with the reason counted in the summary. */
+export interface SkippedPart { skip: string }
 
 /**
  * A preset: a known source shape. Declarative apart from `detect` (how sure we are that a sample is of this shape)
@@ -54,9 +56,21 @@ export interface Preset {
   /** 0 (not this shape) to 1 (certainly this shape), from the first records of a file. */
   detect(sample: readonly Record<string, unknown>[]): number;
   kinds: Partial<Record<RecordKind, KindMapping>>;
-  expand?(record: Record<string, unknown>): SubRecord[];
+  expand?(record: Record<string, unknown>): Array<SubRecord | SkippedPart>;
+  /**
+   * Records of the source that are not Loupe records (a span that is no LLM call, a chain run): returns the reason,
+   * which the summary counts ("12 non-LLM spans skipped"), or null to map the record. Non-expanding presets only.
+   */
+  skip?(record: Record<string, unknown>): string | null;
+  /** What one source record is, in the plural, for counts: 'spans', 'runs', 'observations' (default 'records'). */
+  unit?: string;
   /** Notes shown in the preview whenever the preset is used (choices the preset makes for the user). */
   notes?: readonly string[];
+}
+
+/** True when an expanded part is a skipped one. */
+export function isSkipped(p: SubRecord | SkippedPart): p is SkippedPart {
+  return typeof (p as SkippedPart).skip === 'string';
 }
 
 /**
