@@ -5,6 +5,7 @@ import type { ImportOptions } from '../../../shared/contract';
 import { LoupeError } from '../../../shared/errors';
 import { DEFAULT_PRICES } from '../../../shared/prices';
 import type { RejectedRow } from '../../../shared/types';
+import { otlpSpans } from './otlp';
 import { buildMapper, choosePreset, expectedReason, getPath, listPaths, type MappedRow } from './mapping';
 import { detectSource, readRecords } from './read';
 
@@ -272,7 +273,8 @@ describe('presets on inline samples', () => {
 
   test('otel-genai: spans expanded, ns timestamps, exact latency, non-GenAI spans skipped', () => {
     const attr = (key: string, value: Record<string, unknown>) => ({ key, value });
-    const r = run([{
+    // The reader hands the mapper one record per span (otlp.ts).
+    const r = run(otlpSpans({
       resourceSpans: [{
         resource: { attributes: [attr('service.name', { stringValue: 'support-bot' })] },
         scopeSpans: [{
@@ -289,7 +291,7 @@ describe('presets on inline samples', () => {
           ],
         }],
       }],
-    }]);
+    }));
     expect(r.chosen).toBe('otel-genai');
     expect(r.requests.map((x) => [x.id, x.ts, x.latency_ms, x.model, x.model_version, x.tokens_in, x.tokens_out, x.session_id, x.feature, x.status, x.error, x.is_error, x.cost_usd, x.input]))
       .toEqual([

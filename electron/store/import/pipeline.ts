@@ -185,11 +185,17 @@ export async function previewImport(ws: Workspace, file: string, options: Import
   const mapper = buildMapper(chosen, records, options, { fileName, timeZone, prices: prices(ws.db) });
   const mapped: ImportPreview['mapped'] = [];
   const rejects = [...sample.rejects];
-  for (const r of sample.sample.slice(0, 20)) {
+  // Rows as stored from the first records, passing over records the preset skips (a document's non-LLM spans), and
+  // what the whole sample would skip, so the preview says it before the import does.
+  const skipCounts = new Map<string, number>();
+  for (const r of sample.sample) {
     const m = mapper.map(r);
+    for (const why of m.skipped) skipCounts.set(why, (skipCounts.get(why) ?? 0) + 1);
+    if (mapped.length >= 20) continue;
     for (const row of m.rows) if (mapped.length < 20) mapped.push(row);
     rejects.push(...m.rejects);
   }
+  const sampleSkips = skipReasons(skipCounts).map((x) => `in the first ${sample.sample.length.toLocaleString('en-US')} ${mapper.unit}: ${x.count.toLocaleString('en-US')} would be skipped (${x.reason})`);
   return {
     file: fileName,
     file_bytes: src.totalBytes,
@@ -206,7 +212,7 @@ export async function previewImport(ws: Workspace, file: string, options: Import
     sample: records.slice(0, 10),
     mapped,
     rejects: rejects.slice(0, 50),
-    notes: [...src.notes, ...mapper.notes],
+    notes: [...src.notes, ...mapper.notes, ...sampleSkips],
     time_zone: timeZone,
   };
 }
@@ -372,7 +378,7 @@ export async function runImport(ws: Workspace, file: string, options: ImportOpti
         for (const rec of batch.records) {
           const m = mapper.map(rec);
           // A record whose every field is empty is skipped like a blank line, so it is not counted as read.
-          if (!mapper.expands && m.rows.length === 0 && m.rejects.length === 0) {
+          if (!mapper.expands && m.rows.length === 0 && m.rejects.length === 0 && m.skipped.length === 0) {
             blankRecords++;
             continue;
           }

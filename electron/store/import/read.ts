@@ -18,6 +18,8 @@ import { pipeline, Transform, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import Papa from 'papaparse';
 import { InvalidEncodingError, StrictStreamDecoder, Utf8StreamValidator, detectEncoding } from './encoding';
+import { parseJsonExact } from './json';
+import { isOtlpTraces, otlpSpans } from './otlp';
 
 export type SourceFormat = 'jsonl' | 'json-array' | 'json-path' | 'csv';
 export type CsvDelimiter = ',' | ';' | '\t' | '|';
@@ -35,6 +37,11 @@ export interface DetectedSource {
   lineBreak?: '\n' | '\r\n' | '\r';
   /** json-path only: dotted path to the array of records, e.g. 'instances' or 'data.items'. */
   recordPath?: string;
+  /**
+   * Set when the records are inside a container format the reader unpacks: 'otlp-traces' for an OTLP JSON traces
+   * document (each span is a record; see otlp.ts). JSONL lines holding OTLP documents are unpacked without it.
+   */
+  container?: 'otlp-traces';
   /** CSV only: column names after BOM strip; empty names become `column_<n>`, repeated ones `<name>_<k>`. */
   header?: string[];
   /** Length in bytes of the byte-order mark that the readers skip (0 when none). */
@@ -364,7 +371,7 @@ function lineOfPosition(text: string, pos: number): number {
  */
 function parseWholeJson(text: string, file: FileRef): unknown {
   try {
-    return JSON.parse(text);
+    return parseJsonExact(text);
   } catch (err) {
     const msg = (err as Error).message;
     const m = /at position (\d+)/.exec(msg);
@@ -683,7 +690,8 @@ export async function detectSource(
   }
 
   if (format === 'jsonl') {
-    notes.push('format: JSONL (one JSON object per line)');
+    if (/^\s*\{\s*"resourceSpans"\s*:/.test(text)) notes.push('format: OTLP JSON lines (one OpenTelemetry traces document per line, as the Collector file exporter writes); each span is a record, positions are lines');
+    else notes.push('format: JSONL (one JSON object per line)');
     return { ...base, format };
   }
   if (format === 'json-array') {
@@ -699,6 +707,11 @@ export async function detectSource(
     }
     if (!isPlainObject(doc)) {
       throw new ImportFileError('NOT_RECOGNISED', path, `${name(path)}: the JSON document is ${describeJsonType(doc)}, not records`);
+    }
+    if (opts.recordPath === undefined && isOtlpTraces(doc)) {
+      const spans = otlpSpans(doc).length;
+      notes.push(`format: OTLP JSON traces document (${spans.toLocaleString('en-US')} span${spans === 1 ? '' : 's'} in ${doc.resourceSpans.length} resource group${doc.resourceSpans.length === 1 ? '' : 's'}); each span is a record, positions are span numbers`);
+      return { ...base, format, container: 'otlp-traces' };
     }
     if (opts.recordPath === undefined && opts.format === undefined && recordArrayCandidates(doc).length === 0 && !/\.json$/.test(ext)) {
       notes.push('format: JSONL (a single JSON object with no array of records inside: read as one record)');
@@ -819,7 +832,7 @@ async function* readJsonl(file: FileRef, src: DetectedSource, batchSize: number,
     const text = buf.toString('utf8', start, end);
     let value: unknown;
     try {
-      value = JSON.parse(text);
+      value = parseJsonExact(text);
     } catch (err) {
       const hint = last ? ' (the last line has no line break: the file may be truncated)' : '';
       batch.rejects.push({ line: lineNo, field: null, reason: `invalid JSON: ${(err as Error).message}${hint}` });
@@ -827,6 +840,11 @@ async function* readJsonl(file: FileRef, src: DetectedSource, batchSize: number,
     }
     if (!isPlainObject(value)) {
       batch.rejects.push({ line: lineNo, field: null, reason: `expected a JSON object, found ${describeJsonType(value)}` });
+      return;
+    }
+    // The Collector file exporter writes one OTLP document per line: its spans are the records.
+    if (isOtlpTraces(value)) {
+      for (const span of otlpSpans(value)) batch.records.push({ line: lineNo, record: span });
       return;
     }
     batch.records.push({ line: lineNo, record: value });
@@ -964,7 +982,7 @@ async function* readWholeJson(file: FileRef, src: DetectedSource, batchSize: num
     if (!isPlainObject(doc)) {
       throw new ImportFileError('NOT_RECOGNISED', file, `${name(file)}: expected a JSON object holding records, found ${describeJsonType(doc)}`);
     }
-    items = atPath(doc, resolveRecordPath(doc, file, src.recordPath).path);
+    items = src.container === 'otlp-traces' && isOtlpTraces(doc) ? otlpSpans(doc) : atPath(doc, resolveRecordPath(doc, file, src.recordPath).path);
   }
   const list = items as unknown[];
   const batch = new Batcher(batchSize);
