@@ -20,8 +20,9 @@ import Papa from 'papaparse';
 import { InvalidEncodingError, StrictStreamDecoder, Utf8StreamValidator, detectEncoding } from './encoding';
 import { parseJsonExact } from './json';
 import { isOtlpTraces, otlpSpans } from './otlp';
+import { isParquetMagic, parquetInfo, parquetSlices } from './parquet';
 
-export type SourceFormat = 'jsonl' | 'json-array' | 'json-path' | 'csv';
+export type SourceFormat = 'jsonl' | 'json-array' | 'json-path' | 'csv' | 'parquet';
 export type CsvDelimiter = ',' | ';' | '\t' | '|';
 
 /** What {@link detectSource} found out about a file; pass it unchanged (or with user overrides) to {@link readRecords}. */
@@ -642,6 +643,7 @@ export async function detectSource(
     throw streamError(err, path);
   }
   const notes: string[] = [];
+  if (isParquetMagic(head)) return detectParquet(path, size, opts.displayName);
   const compression = head[0] === 0x1f && head[1] === 0x8b ? 'gzip' : null;
   if (compression) notes.push('gzip-compressed: decompressed while reading');
   else if (path.name.toLowerCase().endsWith('.gz')) notes.push('named .gz but not gzip-compressed: read as plain text');
@@ -784,7 +786,46 @@ export async function* readRecords(filePath: string, src: DetectedSource, opts: 
     case 'json-path':
       yield* readWholeJson(path, src, batchSize, opts.maxJsonBytes ?? MAX_WHOLE_JSON_BYTES, opts.signal);
       return;
+    case 'parquet':
+      yield* readParquet(path, src, batchSize, opts.signal);
+      return;
   }
+}
+
+/** A Parquet file's source description, from its footer (see parquet.ts). */
+async function detectParquet(file: FileRef, size: number, displayName?: string): Promise<DetectedSource> {
+  let info: Awaited<ReturnType<typeof parquetInfo>>;
+  try {
+    info = await parquetInfo(file.path);
+  } catch (err) {
+    throw new ImportFileError('TRUNCATED', file, `${name(file)} starts like a Parquet file but its footer cannot be read (${(err as Error).message}): the file is truncated or corrupt`, {
+      cause: err, action: 'Download or export the file again.',
+    });
+  }
+  const notes = [
+    `format: Parquet (${info.rows.toLocaleString('en-US')} rows in ${info.rowGroups} row group${info.rowGroups === 1 ? '' : 's'}, ${info.columns.length} columns${info.codecs.length ? `, ${info.codecs.join('/').toLowerCase()}` : ''}${info.createdBy ? `, written by ${info.createdBy}` : ''}); record positions are row numbers`,
+  ];
+  if (info.rows === 0) throw new ImportFileError('EMPTY', file, `${name(file)} is a Parquet file with no rows`);
+  return { format: 'parquet', compression: null, encoding: 'binary', totalBytes: size, notes, ...(displayName !== undefined ? { displayName } : {}) };
+}
+
+async function* readParquet(file: FileRef, src: DetectedSource, batchSize: number, signal?: AbortSignal): AsyncGenerator<ReadBatch> {
+  try {
+    for await (const slice of parquetSlices(file.path, signal)) {
+      for (let i = 0; i < slice.rows.length; i += batchSize) {
+        const records = slice.rows.slice(i, i + batchSize).map((record, k) => ({ line: slice.firstRow + i + k, record }));
+        const done = Math.min(i + batchSize, slice.rows.length) === slice.rows.length;
+        yield { records, rejects: [], bytesRead: Math.round(src.totalBytes * (done ? slice.fraction : slice.fraction * 0.999)) };
+        throwIfAborted(signal, file);
+      }
+    }
+  } catch (err) {
+    if (err instanceof ImportFileError || (err instanceof Error && err.name === 'AbortError')) throw err;
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'ENOENT' || e.code === 'EACCES' || e.code === 'EISDIR') throw streamError(err, file);
+    throw new ImportFileError('UNREADABLE', file, `${name(file)}: the Parquet data cannot be decoded (${e.message})`, { cause: err, action: 'Export the file again, or as CSV or JSONL.' });
+  }
+  yield { records: [], rejects: [], bytesRead: src.totalBytes };
 }
 
 /** Collects records and rejects and says when a batch is due. */

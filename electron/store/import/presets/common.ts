@@ -191,3 +191,47 @@ export function share(sample: readonly Record<string, unknown>[], test: (r: Reco
 export function hasKeys(r: Record<string, unknown>, ...keys: string[]): boolean {
   return keys.every((k) => Object.prototype.hasOwnProperty.call(r, k));
 }
+
+/** A value that may be JSON text of an object or array (exports often write nested fields as JSON strings), parsed. */
+export function jsonish(v: unknown): unknown {
+  if (typeof v === 'string' && /^\s*[[{]/.test(v)) {
+    try { return JSON.parse(v) as unknown; } catch { return v; }
+  }
+  return v;
+}
+
+const NAIVE_DATE_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
+
+/**
+ * A time written by a tool that stores UTC and prints it without an offset (ClickHouse `2026-03-02 09:00:00.123`,
+ * Python's naive `isoformat()`): the same text with `Z`, so it is not read in the workspace time zone. Anything else
+ * is returned unchanged.
+ */
+export function utcText(v: unknown): unknown {
+  return typeof v === 'string' && NAIVE_DATE_TIME.test(v.trim()) ? `${v.trim().replace(' ', 'T')}Z` : v;
+}
+
+/** UTC epoch ms of an ISO text (naive text read as UTC, see {@link utcText}) or of epoch ms; null when unreadable. */
+export function utcMs(v: unknown): number | null {
+  if (typeof v === 'number') return Number.isFinite(v) ? (v < 1e11 ? v * 1000 : v) : null;
+  if (typeof v !== 'string' || v.trim() === '') return null;
+  if (/^\d+(\.\d+)?$/.test(v.trim())) return utcMs(Number(v));
+  const t = Date.parse(String(utcText(v)));
+  return Number.isFinite(t) ? t : null;
+}
+
+/** end − start in ms for two times (see {@link utcMs}); null when either is missing or end is before start. */
+export function msBetween(start: unknown, end: unknown): number | null {
+  const a = utcMs(start);
+  const b = utcMs(end);
+  return a !== null && b !== null && b >= a ? b - a : null;
+}
+
+/** The first of `paths` present (not undefined, null or '') in `rec`. */
+export function first(rec: unknown, ...paths: string[]): unknown {
+  for (const p of paths) {
+    const v = getPath(rec, p);
+    if (v !== undefined && v !== null && v !== '') return v;
+  }
+  return undefined;
+}
