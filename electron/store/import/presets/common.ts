@@ -80,6 +80,8 @@ export function isSkipped(p: SubRecord | SkippedPart): p is SkippedPart {
  */
 export function getPath(obj: unknown, path: string): unknown {
   if (path === '') return obj;
+  // CSV and Parquet exports write nested values as JSON text (`{"input": 10}`): a path goes on into them.
+  if (typeof obj === 'string') obj = jsonText(obj);
   if (obj === null || obj === undefined || typeof obj !== 'object') return undefined;
   const rec = obj as Record<string, unknown>;
   if (Object.prototype.hasOwnProperty.call(rec, path)) return rec[path];
@@ -93,6 +95,21 @@ export function getPath(obj: unknown, path: string): unknown {
     dot = path.indexOf('.', dot + 1);
   }
   return undefined;
+}
+
+let lastText = '';
+let lastParsed: unknown;
+
+/** The object or array a JSON text holds (the last one is cached: a record's fields are read one after another). */
+function jsonText(s: string): unknown {
+  const c = s.charCodeAt(0);
+  if (c !== 123 && c !== 91) return undefined; // { or [
+  if (s === lastText) return lastParsed;
+  let v: unknown;
+  try { v = JSON.parse(s); } catch { v = undefined; }
+  lastText = s;
+  lastParsed = v;
+  return v;
 }
 
 /** Normalises a source field name for matching: camelCase and spaces become snake_case, lower case. */
@@ -152,11 +169,12 @@ function isMessage(m: unknown): m is { role?: unknown; content?: unknown } {
  */
 export function chatText(v: unknown): string {
   if (typeof v === 'string') {
-    // OTel GenAI puts messages in one attribute as JSON text.
-    if (v.startsWith('[{') && v.endsWith(']') && v.includes('"role"')) {
+    // OTel GenAI puts messages in one attribute as JSON text; CSV exports write a message object as JSON text.
+    if (((v.startsWith('[{') && v.endsWith(']')) || (v.startsWith('{') && v.endsWith('}'))) && v.includes('"role"')) {
       try {
         const parsed = JSON.parse(v) as unknown;
         if (Array.isArray(parsed) && parsed.length > 0 && parsed.every(isMessage)) return chatText(parsed);
+        if (isMessage(parsed) || (parsed && typeof parsed === 'object' && Array.isArray((parsed as Record<string, unknown>).messages))) return chatText(parsed);
       } catch { /* plain text after all */ }
     }
     return v;
