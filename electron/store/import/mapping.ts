@@ -19,7 +19,7 @@ import {
 import { PRESETS, presetByName } from './presets';
 import { SYNONYMS, kindScores } from './presets/synonyms';
 import {
-  detectTimestampUnit, durationUnitFromFieldName, isMissing, isValueError, parseDurationMs, parseNumber, parseTimestamp, toIdText,
+  detectTimestampUnit, durationUnitFromFieldName, fieldNameSuggestsDate, isMissing, isValueError, parseDurationMs, parseNumber, parseTimestamp, toIdText,
 } from './values';
 
 /** One stored row. Keys are column names of the table for `kind`; values are converted (see module doc). */
@@ -238,9 +238,108 @@ function autoDetect(kind: RecordKind, info: Map<string, PathInfo>, taken: Map<st
   return found;
 }
 
+/** An epoch time of 10, 13, 16 or 19 digits (s, ms, µs, ns) between 2000 and 2100. */
+const EPOCH_DIGITS: Record<number, number> = { 10: 1e3, 13: 1, 16: 1e-3, 19: 1e-6 };
+const MIN_PLAUSIBLE = Date.UTC(2000, 0, 1);
+const MAX_PLAUSIBLE = Date.UTC(2100, 0, 1);
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
+
+/** 'epoch s' | 'epoch ms' | 'epoch µs' | 'epoch ns' | 'ISO 8601' when a value is written like a time, else null. */
+function timeLike(v: unknown): string | null {
+  if (typeof v === 'string' && ISO_DATE_TIME.test(v.trim())) return 'ISO 8601';
+  const t = typeof v === 'number' && Number.isInteger(v) ? String(v) : typeof v === 'string' ? v.trim() : '';
+  if (!/^\d+$/.test(t)) return null;
+  const per = EPOCH_DIGITS[t.length];
+  if (per === undefined) return null;
+  const ms = Number(t) * per;
+  if (ms < MIN_PLAUSIBLE || ms >= MAX_PLAUSIBLE) return null;
+  return { 10: 'epoch seconds', 13: 'epoch milliseconds', 16: 'epoch microseconds', 19: 'epoch nanoseconds' }[t.length]!;
+}
+
+/**
+ * The column of a sample whose values are times (at least 90% of its non-empty values are ISO 8601 date-times or
+ * 10/13/16/19-digit epochs between 2000 and 2100; half when the name suggests a time, e.g. created_ms), for a kind
+ * whose time field no synonym found. Columns already
+ * mapped and id-like names (`*_id`, `id`) are passed over; a name that suggests a time wins a tie.
+ */
+export function timeColumnByValues(sample: readonly Record<string, unknown>[], info: Map<string, PathInfo>, taken: Map<string, Resolved>): { path: string; what: string } | null {
+  const used = new Set<string>();
+  for (const r of taken.values()) if (r.type === 'paths') for (const a of r.alts) used.add(a.path);
+  let best: { path: string; what: string; score: number } | null = null;
+  for (const [path, pi] of info) {
+    if (pi.container || used.has(path) || /(^|[._\s])id$/i.test(path) || /^id$/i.test(leafName(path))) continue;
+    const values = sample.map((r) => getPathImpl(r, path)).filter((v) => v !== undefined && v !== null && v !== '');
+    if (values.length === 0) continue;
+    const kinds = values.map(timeLike);
+    const hits = kinds.filter((k) => k !== null).length;
+    const named = fieldNameSuggestsDate(leafName(path));
+    // A name that says time (created_ms) needs most values to look like times; a column named otherwise, nearly all.
+    if (hits < (named ? 0.5 : 0.9) * values.length) continue;
+    const what = [...new Set(kinds.filter((k): k is string => k !== null))].join(', ');
+    const score = hits / values.length + (named ? 1 : 0);
+    if (!best || score > best.score) best = { path, what, score };
+  }
+  return best ? { path: best.path, what: best.what } : null;
+}
+
 /** Fields that may read the same column as another (a ticket's requester email is also its user id). */
 function sharesPath(field: string): boolean {
   return field === 'user_id' || field === 'requester_email';
+}
+
+/** Column names of a wide feedback file, by what they hold. */
+const WIDE_COLUMNS: ReadonlyArray<{ label: string; kind: FeedbackKind; names: readonly string[] }> = [
+  { label: 'thumb', kind: 'thumb', names: ['thumb', 'thumbs', 'thumbs_up', 'thumb_up', 'thumbs_up_down', 'vote', 'liked', 'like', 'helpful', 'was_helpful', 'reaction', 'upvote'] },
+  { label: 'CSAT', kind: 'rating', names: ['csat', 'csat_score', 'satisfaction', 'satisfaction_score', 'customer_satisfaction', 'csat_rating'] },
+  { label: 'NPS', kind: 'nps', names: ['nps', 'nps_score', 'likelihood_to_recommend', 'how_likely_to_recommend', 'recommend_score', 'would_recommend'] },
+  { label: 'rating', kind: 'rating', names: ['rating', 'stars', 'star_rating', 'score', 'overall_rating', 'overall'] },
+  { label: 'preference', kind: 'preference', names: ['preference', 'preferred', 'pairwise_preference'] },
+  { label: 'comment', kind: 'comment', names: ['comment', 'comments', 'feedback_text', 'free_text', 'verbatim', 'open_text', 'remarks', 'feedback_comment', 'additional_comments'] },
+];
+
+/**
+ * The per-column plans of a wide feedback file, or [] when the file is not one. A file is wide when its rows hold
+ * two or more feedback value columns other than a comment (thumb and NPS; CSAT, NPS and thumb...), found by name among
+ * the top-level columns; a comment column then becomes its own comment row. A kind column, or a value column mapped
+ * by hand, means the file is narrow (one feedback per row). Scales: NPS 0-10; CSAT and ratings by the largest value
+ * in the first records (5, 7, 10 or 100).
+ */
+function wideFeedbackPlans(fb: KindPlan, sample: readonly Record<string, unknown>[], options: ImportOptions): Array<{ column: string; label: string; plan: KindPlan }> {
+  if (fb.fields.has('kind') || options.mapping?.value !== undefined || options.mapping?.['feedback.value'] !== undefined) return [];
+  const columns = new Set<string>();
+  for (const r of sample.slice(0, 50)) for (const k of Object.keys(r)) columns.add(k);
+  const found: Array<{ column: string; label: string; kind: FeedbackKind }> = [];
+  const taken = new Set<string>();
+  for (const c of columns) {
+    const w = WIDE_COLUMNS.find((x) => x.names.includes(normName(c)));
+    if (w && !(w.kind === 'comment' && taken.has('comment'))) {
+      found.push({ column: c, label: w.label, kind: w.kind });
+      taken.add(w.kind === 'comment' ? 'comment' : c);
+    }
+  }
+  if (found.filter((f) => f.kind !== 'comment').length < 2) return [];
+  const wideColumns = found.map((f) => f.column);
+  return found.map((f) => {
+    const fields = new Map(fb.fields);
+    fields.delete('kind');
+    fields.delete('value');
+    fields.delete('comment');
+    fields.delete('label');
+    if (f.kind === 'comment') fields.set('comment', { type: 'paths', alts: [{ path: f.column }] });
+    else fields.set('value', { type: 'paths', alts: [{ path: f.column }] });
+    let scale: number | undefined;
+    if (f.kind === 'nps') scale = 10;
+    else if (f.kind === 'rating') {
+      const nums = sample.map((r) => num(getPathImpl(r, f.column))).filter((n): n is number => n !== null);
+      const max = nums.length ? Math.max(...nums) : 5;
+      scale = max <= 5 ? 5 : max <= 7 ? 7 : max <= 10 ? 10 : 100;
+    }
+    const plan: KindPlan = {
+      ...fb, fields, impliedFeedbackKind: f.kind, usedPaths: [...fb.usedPaths, ...wideColumns],
+      ...(scale !== undefined ? { impliedScale: scale } : {}),
+    };
+    return { column: f.column, label: f.label, plan };
+  });
 }
 
 /** Column names of the time a row's state is as of, in change histories and snapshot exports. */
@@ -382,6 +481,7 @@ export function buildMapper(preset: string, sample: Record<string, unknown>[], o
   }
   const mainKind: RecordKind = singleKind ?? (p.kind === 'mixed' ? kinds[0]! : p.kind);
   const prefixed = kinds.length > 1;
+  const prefixedName = (kind: RecordKind, f: string) => (prefixed ? `${kind}.${f}` : f);
 
   const plans = new Map<RecordKind, KindPlan>();
   const mapping: Record<string, string> = {};
@@ -400,6 +500,15 @@ export function buildMapper(preset: string, sample: Record<string, unknown>[], o
     const overrideKeys = new Set(overrides.keys());
     if (km.autoDetect !== false) {
       for (const [f, path] of autoDetect(kind, info, fields, overrideKeys)) fields.set(f, { type: 'paths', alts: [{ path }] });
+      // A time column whose name is no known synonym (created_ms, submitted) is recognised by its values.
+      const tsField = kind === 'tickets' ? 'created_ts' : 'ts';
+      if (!fields.has(tsField) && !overrideKeys.has(tsField)) {
+        const found = timeColumnByValues(subSample[kind], info, fields);
+        if (found) {
+          fields.set(tsField, { type: 'paths', alts: [{ path: found.path }] });
+          notes.push(`${prefixedName(kind, tsField)}: ${found.path} recognised as a time column by its values (${found.what})`);
+        }
+      }
     }
     for (const [f, path] of overrides) {
       if (!(f in FIELD_TYPES[kind])) {
@@ -536,6 +645,16 @@ export function buildMapper(preset: string, sample: Record<string, unknown>[], o
     }
   }
 
+  // Wide feedback files: a row with several feedback columns (thumb, CSAT, NPS, rating, preference, comment) becomes
+  // one feedback row per non-empty value, each with its own kind and scale.
+  const wide = fb && !p.expand && fb.kind === mainKind ? wideFeedbackPlans(fb, subSample.feedback, options) : [];
+  if (wide.length) {
+    mapping[prefixedName('feedback', 'value')] = wide.map((w) => `${w.column} (${w.label})`).join(' | ');
+    mapping[prefixedName('feedback', 'kind')] = '= by column (one row per non-empty feedback column)';
+    delete mapping[prefixedName('feedback', 'comment')];
+    notes.push(`wide feedback: each row gives one feedback row per non-empty value of ${wide.map((w) => `${w.column} (${w.label})`).join(', ')}; ids are the row's id (or content) with the column name`);
+  }
+
   // Change histories: several rows per ticket keep the latest state, decided by an as-of column when the file has
   // one (a snapshot or change time), else by the updated time; the file's order only breaks ties.
   let versionPath: string | null = null;
@@ -570,8 +689,8 @@ export function buildMapper(preset: string, sample: Record<string, unknown>[], o
     notes[q.index] = text(q.count, q.first);
   };
 
-  const mapOne = (kind: RecordKind, rec: Record<string, unknown>, line: number, rawForHash: unknown): MappedRow => {
-    const plan = plans.get(kind)!;
+  const mapOne = (kind: RecordKind, rec: Record<string, unknown>, line: number, rawForHash: unknown, planOverride?: KindPlan): MappedRow => {
+    const plan = planOverride ?? plans.get(kind)!;
     const row: Record<string, string | number | null> = {};
     const types = FIELD_TYPES[kind];
     for (const f of Object.keys(types)) {
@@ -588,6 +707,31 @@ export function buildMapper(preset: string, sample: Record<string, unknown>[], o
     const extra = used.size ? prune(rec, used, '') : rec;
     row.extra = extra && typeof extra === 'object' && Object.keys(extra).length ? JSON.stringify(extra) : null;
     return { kind, row };
+  };
+
+  /** One feedback row per non-empty feedback column of a wide row (see {@link wideFeedbackPlans}). */
+  const mapWide = (record: Record<string, unknown>, line: number): MapResult => {
+    const rows: MappedRow[] = [];
+    const rejects: RejectedRow[] = [];
+    for (const w of wide) {
+      const v = getPathImpl(record, w.column);
+      if (missing(v, w.plan.sentinels.get('value') ?? [])) continue;
+      try {
+        const m = mapOne('feedback', record, line, { record, column: w.column }, w.plan);
+        if (w.plan.fields.has('id')) m.row.id = `${String(m.row.id)}:${w.column}`;
+        rows.push(m);
+      } catch (e) {
+        if (!(e instanceof Reject)) throw e;
+        if (e.field !== 'value' && e.field !== 'kind' && e.field !== 'comment') {
+          // A field every value of the row shares (its time, its id) is bad: the row is rejected once, whole.
+          const src = sourceName(w.plan, e.field, record);
+          const rest = e.message.startsWith(`${e.field}: `) ? e.message.slice(e.field.length + 2) : e.message;
+          return { rows: [], rejects: [{ line, field: src, reason: src === e.field ? e.message : `${src} (read as ${e.field}): ${rest}` }], skipped: [] };
+        }
+        rejects.push({ line, field: w.column, reason: `${w.column} (read as ${w.label}): ${e.message.replace(/^\w+: /, '')}` });
+      }
+    }
+    return { rows, rejects, skipped: rows.length || rejects.length ? [] : ['row with no feedback value'] };
   };
 
   return {
@@ -614,6 +758,7 @@ export function buildMapper(preset: string, sample: Record<string, unknown>[], o
       } else {
         const why = p.skip ? p.skip(record) : null;
         if (why !== null) return { rows, rejects, skipped: [why] };
+        if (wide.length) return mapWide(record, line);
         subs = [{ kind: mainKind, record }];
       }
       for (const s of subs) {
