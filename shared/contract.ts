@@ -32,6 +32,8 @@ export const importOptionsSchema = z.object({
   delimiter: z.enum([',', ';', '\t', '|']).optional(),
   encoding: z.string().max(50).optional(),
   record_path: z.string().max(1000).optional(),
+  /** Text fields (e.g. ['body'], or 'tickets.body') whose literal `\n` are turned into line breaks. */
+  unescape_fields: z.array(z.string().max(100)).max(30).optional(),
 });
 export type ImportOptions = z.infer<typeof importOptionsSchema>;
 
@@ -57,6 +59,8 @@ export interface ImportPreview {
   rejects: Array<{ line: number; field: string | null; reason: string }>;
   notes: string[];
   time_zone: string;
+  /** Text fields whose line breaks look written as literal `\n` in every sampled value (offered for unescaping). */
+  unescape_candidates: Array<{ field: string; rows: number; of: number }>;
 }
 
 /** Sorting and filtering for the records grids; all done in SQL. */

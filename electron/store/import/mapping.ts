@@ -17,6 +17,7 @@ import {
   type Preset, type SkippedPart, type SubRecord, type TimestampUnit,
 } from './presets/common';
 import { PRESETS, presetByName } from './presets';
+import { jiraTime } from './presets/jira';
 import { SYNONYMS, kindScores } from './presets/synonyms';
 import {
   detectTimestampUnit, durationUnitFromFieldName, fieldNameSuggestsDate, isMissing, isValueError, parseDurationMs, parseNumber, parseTimestamp, toIdText,
@@ -287,6 +288,36 @@ function sharesPath(field: string): boolean {
   return field === 'user_id' || field === 'requester_email';
 }
 
+/** Numbered tag columns: tag_1, Tag 2, tags3, Labels, Labels_2 (a repeated header renamed by the reader). */
+const TAG_COLUMN = /^(tags?|labels?)([ _-]?\d+)?$/i;
+
+/**
+ * Text whose line breaks were written as the two characters `\n` (and tabs as `\t`), with real ones put back.
+ * Used for the fields the user chose to unescape in the preview (options.unescape_fields).
+ */
+export function unescapeText(s: string): string {
+  return s.replace(/\\r\\n|\\n|\\r/g, '\n').replace(/\\t/g, '\t');
+}
+
+/**
+ * Text fields of the first rows whose line breaks look escaped: at least one value holds a literal `\n` and none of
+ * them holds a real line break. The preview offers to unescape them.
+ */
+export function escapedNewlineFields(rows: ReadonlyArray<{ kind: RecordKind; row: Record<string, unknown> }>): Array<{ field: string; rows: number; of: number }> {
+  const out: Array<{ field: string; rows: number; of: number }> = [];
+  const kinds = new Set(rows.map((r) => r.kind));
+  for (const kind of kinds) {
+    const of = rows.filter((r) => r.kind === kind);
+    for (const [f, type] of Object.entries(FIELD_TYPES[kind])) {
+      if (type !== 'text') continue;
+      const vals = of.map((r) => r.row[f]).filter((v): v is string => typeof v === 'string');
+      const escaped = vals.filter((v) => v.includes('\\n')).length;
+      if (escaped > 0 && !vals.some((v) => /[\r\n]/.test(v))) out.push({ field: kinds.size > 1 ? `${kind}.${f}` : f, rows: escaped, of: of.length });
+    }
+  }
+  return out;
+}
+
 /** Column names of a wide feedback file, by what they hold. */
 const WIDE_COLUMNS: ReadonlyArray<{ label: string; kind: FeedbackKind; names: readonly string[] }> = [
   { label: 'thumb', kind: 'thumb', names: ['thumb', 'thumbs', 'thumbs_up', 'thumb_up', 'thumbs_up_down', 'vote', 'liked', 'like', 'helpful', 'was_helpful', 'reaction', 'upvote'] },
@@ -482,6 +513,9 @@ export function buildMapper(preset: string, sample: Record<string, unknown>[], o
   const mainKind: RecordKind = singleKind ?? (p.kind === 'mixed' ? kinds[0]! : p.kind);
   const prefixed = kinds.length > 1;
   const prefixedName = (kind: RecordKind, f: string) => (prefixed ? `${kind}.${f}` : f);
+  // Fields whose literal \n the user chose to turn into line breaks, as `kind.field`.
+  const unescape = new Set((options.unescape_fields ?? []).map((f) => (f.includes('.') ? f : `${mainKind}.${f}`)));
+  for (const f of unescape) notes.push(`${prefixed ? f : f.slice(f.indexOf('.') + 1)}: literal \\n turned into line breaks (chosen)`);
 
   const plans = new Map<RecordKind, KindPlan>();
   const mapping: Record<string, string> = {};
@@ -632,6 +666,22 @@ export function buildMapper(preset: string, sample: Record<string, unknown>[], o
     }
   }
 
+  // Tickets: numbered tag columns (tag_1 … tag_8, Jira's repeated Labels) are the ticket's tags together.
+  const tk2 = plans.get('tickets');
+  if (tk2 && options.mapping?.tags === undefined && options.mapping?.['tickets.tags'] === undefined) {
+    const cols: string[] = [];
+    for (const r of subSample.tickets.slice(0, 50)) for (const k of Object.keys(r)) if (TAG_COLUMN.test(k) && !cols.includes(k)) cols.push(k);
+    const current = tk2.fields.get('tags');
+    const declared = isDeclared(p, 'tickets', 'tags');
+    if (cols.length >= 2 && (!declared || (current?.type === 'paths' && cols.includes(current.alts[0]!.path)))) {
+      tk2.fields.set('tags', {
+        type: 'compute', uses: cols, describe: cols.join(' + '),
+        fn: (r) => cols.map((c) => r[c]).filter((v) => v !== undefined && v !== null && String(v).trim() !== '').map((v) => String(v).trim()),
+      });
+      notes.push(`tags: the ${cols.length} columns ${cols[0]} … ${cols[cols.length - 1]} together`);
+    }
+  }
+
   for (const plan of plans.values()) {
     const tags = plan.fields.get('tags');
     plan.spaceTags = !!tags && tags.type === 'paths' && ['tags', 'tag', 'labels', 'ticket_tags'].includes(normName(leafName(tags.alts[0]!.path)));
@@ -664,13 +714,14 @@ export function buildMapper(preset: string, sample: Record<string, unknown>[], o
     const info = pathInfo(subSample.tickets);
     const asOf = [...info.keys()].find((k) => !info.get(k)!.container && AS_OF_NAMES.has(normName(leafName(k))));
     const updated = tickets.fields.get('updated_ts');
-    const path = asOf ?? (updated?.type === 'paths' ? updated.alts[0]!.path : null);
-    if (path !== null) {
-      const vals = subSample.tickets.map((r) => getPathImpl(r, path)).filter((v) => v !== undefined && v !== null && v !== '');
-      const unit = detectTimestampUnit(vals, path).unit ?? 'auto';
-      versionPath = path;
+    // The as-of column is read as it is; the updated time through its mapping (a preset may convert it).
+    const source: Resolved | null = asOf !== undefined ? { type: 'paths', alts: [{ path: asOf }] } : updated ?? null;
+    if (source !== null) {
+      const vals = subSample.tickets.map((r) => readRaw(source, r)).filter((v) => v !== undefined && v !== null && v !== '');
+      const unit = detectTimestampUnit(vals, describe(source)).unit ?? 'auto';
+      versionPath = asOf ?? describe(source);
       versionRead = (rec) => {
-        const r = parseTimestamp(getPathImpl(rec, path), { timeZone, unit });
+        const r = parseTimestamp(jiraTime(readRaw(source, rec)), { timeZone, unit });
         return r.ok ? r.ms : null;
       };
     }
@@ -698,6 +749,7 @@ export function buildMapper(preset: string, sample: Record<string, unknown>[], o
       if (!r) { row[f] = null; continue; }
       const { value: raw, unit } = readRawUnit(r, rec);
       row[f] = convert(kind, f, types[f]!, raw, unit ?? units.get(`${kind}.${f}`), plan.sentinels.get(f) ?? [], timeZone, plan.spaceTags) as string | number | null;
+      if (typeof row[f] === 'string' && unescape.has(`${kind}.${f}`)) row[f] = unescapeText(row[f] as string);
     }
     if (row.id === null) row.id = contentId(rawForHash);
     if (kind === 'requests') finishRequest(row, ctx.prices);

@@ -12,7 +12,7 @@ import type { ModelPrice } from '../../../shared/prices';
 import type { DuplicateRow, ImportProgress, ImportSummary, RecordKind, RejectedRow, SkipReason } from '../../../shared/types';
 import type { Db } from '../db';
 import { MAX_WORKSPACE_BYTES, type Workspace } from '../workspace';
-import { buildMapper, choosePreset, listPaths, type MappedRow, type Mapper } from './mapping';
+import { buildMapper, choosePreset, escapedNewlineFields, listPaths, type MappedRow, type Mapper } from './mapping';
 import { linkRecords } from './linking';
 import { detectSource, ImportFileError, readRecords, type DetectedSource } from './read';
 
@@ -214,6 +214,7 @@ export async function previewImport(ws: Workspace, file: string, options: Import
     rejects: rejects.slice(0, 50),
     notes: [...src.notes, ...mapper.notes, ...sampleSkips],
     time_zone: timeZone,
+    unescape_candidates: escapedNewlineFields(mapped).filter((c) => !(options.unescape_fields ?? []).includes(c.field)),
   };
 }
 

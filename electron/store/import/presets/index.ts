@@ -5,6 +5,7 @@ import type { Preset } from './common';
 import { dices } from './dices';
 import { generic, helpdeskTickets } from './generic';
 import { hhRlhf } from './hh-rlhf';
+import { jira } from './jira';
 import { anthropicBatch } from './anthropic-batch';
 import { helicone } from './helicone';
 import { langfuse, langfuseScores } from './langfuse';
@@ -18,7 +19,7 @@ import { otelGenai } from './otel';
 
 export const PRESETS: readonly Preset[] = [
   openaiBatch, openaiChat, anthropicBatch, otelGenai, langfuse, langfuseScores, langsmith, phoenixSpans, phoenixAnnotations,
-  helicone, llmperf, oasstTrees, mtbenchAnswers, mtbenchJudgments, hhRlhf, dices, helpdeskTickets, generic,
+  helicone, llmperf, oasstTrees, mtbenchAnswers, mtbenchJudgments, hhRlhf, dices, jira, helpdeskTickets, generic,
 ];
 
 /** The preset of that name, or undefined. */
