@@ -201,9 +201,9 @@ describe('generic auto-detection (demo-style files)', () => {
     expect(run([{ 'Ticket ID': '9001', Subject: 'x', 'Request ID': 'req-1' }], { preset: 'generic' }).tickets[0]!.request_ref).toBe('req-1');
   });
 
-  test('Jira and Freshdesk exports map through the ticket synonyms', () => {
+  test('Jira and Freshdesk exports map (Jira through its own preset, Freshdesk through the ticket synonyms)', () => {
     const jira = run([{ 'Issue key': 'SUP-12', Summary: 'Bot gave a wrong refund amount', Description: 'details', Status: 'Done', Priority: 'High', Reporter: 'Ann Lee', Created: '2026-03-01 09:30', Resolved: '2026-03-02 10:00', Labels: 'billing ai' }]);
-    expect(jira.chosen).toBe('helpdesk-tickets');
+    expect(jira.chosen).toBe('jira');
     expect(jira.tickets.map((x) => [x.id, x.subject, x.requester, x.created_ts, x.resolved_ts, x.tags])).toEqual([
       ['SUP-12', 'Bot gave a wrong refund amount', 'Ann Lee', T('2026-03-01T09:30:00Z'), T('2026-03-02T10:00:00Z'), '["billing","ai"]'],
     ]);
