@@ -15,6 +15,7 @@ import type {
 import { LoupeError, type LoupeErrorData } from './errors';
 import { reviewMethods } from './contract-review';
 import { metricsMethods } from './contract-metrics';
+import { importMethods } from './contract-imports';
 
 const recordKind = z.enum(['requests', 'feedback', 'tickets']);
 const id = z.string().min(1).max(4096);
@@ -158,6 +159,7 @@ export const contract = {
   'records.facets': method<z.ZodObject<Record<string, never>>, Facets>(z.object({})),
   ...reviewMethods,
   ...metricsMethods,
+  ...importMethods,
 };
 
 export type Contract = typeof contract;
