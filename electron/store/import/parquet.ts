@@ -83,6 +83,11 @@ export interface ParquetInfo {
   columns: string[];
   createdBy: string | null;
   codecs: string[];
+  /**
+   * Bytes its records are expected to take once read: the row groups' uncompressed size (total_byte_size), but at
+   * least 512 bytes a row, since dictionary encoding hides repeated text (a request row in a workspace takes ~520).
+   */
+  dataBytes: number;
 }
 
 /** True when the first four bytes are the Parquet magic `PAR1`. */
@@ -114,6 +119,7 @@ function describe(meta: FileMetaData): ParquetInfo {
     columns: parquetSchema(meta).children.map((c) => c.element.name),
     createdBy: meta.created_by ?? null,
     codecs: [...codecs],
+    dataBytes: Math.max(meta.row_groups.reduce((n, g) => n + Number(g.total_byte_size ?? 0), 0), Number(meta.num_rows) * 512),
   };
 }
 

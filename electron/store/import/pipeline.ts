@@ -261,6 +261,14 @@ export async function runImport(ws: Workspace, file: string, options: ImportOpti
       { action: 'Import into a new workspace, or split the file by date.', details: { current_bytes: current, estimated_bytes: estimate, ceiling_bytes: MAX_WORKSPACE_BYTES } });
   }
   const src = await detect(file, options, fileName);
+  // A Parquet file is compressed column data: its records take many times its size on disk (the footer says how much).
+  const dataBytes = Math.max(fileBytes, src.dataBytes ?? 0);
+  if (dataBytes > fileBytes && current + Math.round(dataBytes * 1.3) > MAX_WORKSPACE_BYTES) {
+    const gb = (n: number) => `${(n / 1e9).toFixed(2)} GB`;
+    throw new LoupeError('WORKSPACE_TOO_LARGE',
+      `Importing ${fileName} (${gb(dataBytes)} of data uncompressed) could take the workspace from ${gb(current)} to about ${gb(current + Math.round(dataBytes * 1.3))}, past Loupe's safe ceiling of ${gb(MAX_WORKSPACE_BYTES)}.`,
+      { action: 'Import into a new workspace, or split the file by date.', details: { current_bytes: current, estimated_bytes: Math.round(dataBytes * 1.3), ceiling_bytes: MAX_WORKSPACE_BYTES } });
+  }
 
   const sample = await readSample(file, src, fileName);
   if (sample.sample.length === 0) {
@@ -368,7 +376,7 @@ export async function runImport(ws: Workspace, file: string, options: ImportOpti
       // A large import into a small workspace inserts faster without the secondary indexes, rebuilt once at the end
       // (sorted builds instead of random B-tree inserts). The UNIQUE id index stays: it keeps re-imports idempotent.
       // Dropped inside the transaction, so a failed import gets them back on rollback.
-      const deferred = fileBytes >= DEFER_INDEXES_MIN_BYTES && fileBytes > current ? dropSecondaryIndexes(db, mapper.kind) : [];
+      const deferred = dataBytes >= DEFER_INDEXES_MIN_BYTES && dataBytes > current ? dropSecondaryIndexes(db, mapper.kind) : [];
 
       for await (const batch of readRecords(file, src, { onDiskBytes, ...(hooks.signal ? { signal: hooks.signal } : {}) })) {
         if (hooks.signal?.aborted) throw new LoupeError('IMPORT_CANCELLED', 'The import was cancelled; the workspace is unchanged.');
@@ -379,7 +387,7 @@ export async function runImport(ws: Workspace, file: string, options: ImportOpti
         for (const rec of batch.records) {
           const m = mapper.map(rec);
           // A record whose every field is empty is skipped like a blank line, so it is not counted as read.
-          if (!mapper.expands && m.rows.length === 0 && m.rejects.length === 0 && m.skipped.length === 0) {
+          if (m.rows.length === 0 && m.rejects.length === 0 && m.skipped.length === 0) {
             blankRecords++;
             continue;
           }

@@ -49,6 +49,8 @@ export interface DetectedSource {
   bomLength?: number;
   /** Size of the file on disk in bytes (compressed size for gzip). */
   totalBytes: number;
+  /** Parquet: the uncompressed size of its column data (from the footer), for workspace-size estimates. */
+  dataBytes?: number;
   /** Human-readable detection notes for the preview, e.g. 'delimiter detected: ;'. */
   notes: string[];
   /**
@@ -806,7 +808,7 @@ async function detectParquet(file: FileRef, size: number, displayName?: string):
     `format: Parquet (${info.rows.toLocaleString('en-US')} rows in ${info.rowGroups} row group${info.rowGroups === 1 ? '' : 's'}, ${info.columns.length} columns${info.codecs.length ? `, ${info.codecs.join('/').toLowerCase()}` : ''}${info.createdBy ? `, written by ${info.createdBy}` : ''}); record positions are row numbers`,
   ];
   if (info.rows === 0) throw new ImportFileError('EMPTY', file, `${name(file)} is a Parquet file with no rows`);
-  return { format: 'parquet', compression: null, encoding: 'binary', totalBytes: size, notes, ...(displayName !== undefined ? { displayName } : {}) };
+  return { format: 'parquet', compression: null, encoding: 'binary', totalBytes: size, dataBytes: info.dataBytes, notes, ...(displayName !== undefined ? { displayName } : {}) };
 }
 
 async function* readParquet(file: FileRef, src: DetectedSource, batchSize: number, signal?: AbortSignal): AsyncGenerator<ReadBatch> {
