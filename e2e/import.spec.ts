@@ -163,3 +163,74 @@ test('several files: Import on each while one runs queues them, and they all imp
   await expect(cards[2]!.getByTestId('result-duplicates')).toHaveText('20', { timeout: 30_000 });
   await expect(page.getByTestId('import-all-bar')).toHaveCount(0);
 });
+
+test.describe('exports from other tools', () => {
+  const attr = (key: string, v: string | number) => ({ key, value: typeof v === 'number' ? { intValue: String(v) } : { stringValue: v } });
+  const T = Date.UTC(2026, 2, 2, 9, 0);
+  const ns = (ms: number) => `${ms}000000`;
+
+  test('an OTLP traces document: previewed as spans, LLM spans imported, the others skipped and counted', async ({ page, server, dir }) => {
+    const llm = (i: number) => ({ traceId: `${'0'.repeat(31)}${i}`, spanId: `${'a'.repeat(15)}${i}`, name: 'chat', startTimeUnixNano: ns(T + i * 60_000), endTimeUnixNano: ns(T + i * 60_000 + 1250),
+      attributes: [attr('gen_ai.request.model', 'gpt-4o-mini'), attr('gen_ai.prompt.0.role', 'user'), attr('gen_ai.prompt.0.content', `Where is order ${i}?`),
+        attr('gen_ai.completion.0.content', `Order ${i} ships today.`), attr('gen_ai.usage.input_tokens', 120 + i), attr('gen_ai.usage.output_tokens', 9), attr('app.feature', 'orders')],
+      status: { code: 1 } });
+    const http = (i: number) => ({ traceId: `${'0'.repeat(31)}${i}`, spanId: `${'b'.repeat(15)}${i}`, name: 'GET /orders', startTimeUnixNano: ns(T + i * 60_000 - 5), endTimeUnixNano: ns(T + i * 60_000 + 1400), attributes: [attr('http.request.method', 'GET')] });
+    const doc = { resourceSpans: [{ resource: { attributes: [attr('service.name', 'shop-assistant')] }, scopeSpans: [{ scope: { name: 'openllmetry' }, spans: [1, 2, 3, 4, 5, 6].flatMap((i) => [llm(i), http(i)]) }] }] };
+    const file = path.join(dir, 'traces.json');
+    fs.writeFileSync(file, JSON.stringify(doc, null, 2));
+    await page.goto(server.url);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: /^Import/ }).click();
+    await page.getByTestId('file-input').setInputFiles(file);
+    const card = page.getByRole('region', { name: 'Import of traces.json' });
+    await expect(card.getByLabel('Preset')).toHaveValue('otel-genai');
+    await expect(card.getByRole('list', { name: 'Detection notes' })).toContainText('OTLP JSON traces document (12 spans in 1 resource group)');
+    await expect(card.getByRole('list', { name: 'Detection notes' })).toContainText('in the first 12 spans: 6 would be skipped (non-LLM span');
+    await expect(card.getByTestId('mapped-sample')).toContainText('Order 3 ships today.');
+    await shot(page, 'import-preview-otlp');
+    await page.setViewportSize({ width: 1024, height: 800 });
+    await shot(page, 'import-preview-otlp-1024');
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await card.getByRole('button', { name: 'Import', exact: true }).click();
+    await expect(card.getByTestId('result-records_read')).toHaveText('12');
+    await expect(card.getByText('Spans read')).toBeVisible();
+    await expect(card.getByTestId('result-inserted')).toHaveText('6');
+    await expect(card.getByTestId('result-skipped')).toHaveText('6');
+    await expect(card.getByTestId('import-result')).toContainText('6 skipped: non-LLM span (no gen_ai.* attributes or events)');
+    await expect(page.getByTestId('count-requests')).toHaveText('6');
+  });
+
+  test('a refused file gets preset and kind choosers on its error card, and imports when read as tickets', async ({ page, server, dir }) => {
+    const file = path.join(dir, 'issues.csv');
+    fs.writeFileSync(file, 'Key,Title,Assignee\nOPS-1,Printer on fire,ann\nOPS-2,VPN drops,bo\n');
+    await page.goto(server.url);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: /^Import/ }).click();
+    await page.getByTestId('file-input').setInputFiles(file);
+    const card = page.getByRole('region', { name: 'Import of issues.csv' });
+    await expect(card.getByRole('alert')).toContainText('issues.csv: no field could be mapped to requests');
+    const chooser = card.getByTestId('read-as');
+    await expect(chooser.getByLabel('Preset for this file')).toContainText('Langfuse observations / traces');
+    await shot(page, 'import-refused-choosers');
+    await page.setViewportSize({ width: 1024, height: 800 });
+    await shot(page, 'import-refused-choosers-1024');
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await chooser.getByLabel('Kind for this file').selectOption('tickets');
+    await chooser.getByRole('button', { name: 'Preview again' }).click();
+    await expect(card.getByTestId('mapped-sample')).toContainText('Printer on fire');
+    await expect(card.getByTestId('pv-kind')).toHaveValue('tickets');
+    await card.getByRole('button', { name: 'Import', exact: true }).click();
+    await expect(card.getByTestId('result-inserted')).toHaveText('2');
+    await expect(page.getByTestId('count-tickets')).toHaveText('2');
+  });
+
+  test('numbers in the preview print as people write them', async ({ page, server, dir }) => {
+    const file = path.join(dir, 'costs.jsonl');
+    fs.writeFileSync(file, '{"request_id":"c1","prompt":"a","output":"b","cost_usd":0.0007180499999999999,"latency_ms":812.5}\n');
+    await page.goto(server.url);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: /^Import/ }).click();
+    await page.getByTestId('file-input').setInputFiles(file);
+    const card = page.getByRole('region', { name: 'Import of costs.jsonl' });
+    await expect(card.getByTestId('mapped-sample')).toContainText('0.00071805');
+    await expect(card.getByTestId('mapped-sample')).not.toContainText('0.000718049999');
+    await expect(card.getByTestId('mapped-sample')).toContainText('812.5');
+  });
+});

@@ -8,6 +8,10 @@
  *  5. review: create a 200-item stratified queue and move to the next item (when the review methods exist);
  *  6. estimates: `loupe simulate`'s work (queues.simulate) with 1,000 seeds on the newest week, at the four plausible
  *     failure rates on the same draws, and a 100-item queue with thumbs-down oversampled (issue 8).
+ *  7. the same records as a Parquet file (100,000-row groups, snappy) and as OTLP JSON lines (one Collector
+ *     `resourceSpans` document per line, each holding one GenAI span), each imported into a fresh workspace and
+ *     reported beside the JSONL import (time, records/s, peak RSS, and the ratio to the JSONL import time);
+ *     `--skip-formats` leaves them out.
  * Timings are wall-clock ms on this machine; nothing here is a pass/fail test.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -16,6 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DateTime } from 'luxon';
+import { fileWriter, parquetWriteRows } from 'hyparquet-writer';
 import { StoreClient } from '../electron/store/client';
 import { generateBenchRequests } from '../data/samples/generate';
 
@@ -121,6 +126,72 @@ function toCsv(jsonl: string, csv: string): void {
   fs.closeSync(out);
 }
 
+/** Reads a JSONL file record by record (not timed). */
+function* jsonlRecords(jsonl: string): Generator<Record<string, unknown>> {
+  const fd = fs.openSync(jsonl, 'r');
+  const buf = Buffer.alloc(16 * 1024 * 1024);
+  let rest = '';
+  let n;
+  try {
+    while ((n = fs.readSync(fd, buf, 0, buf.length, null)) > 0) {
+      const lines = (rest + buf.subarray(0, n).toString('utf8')).split('\n');
+      rest = lines.pop()!;
+      for (const l of lines) if (l) yield JSON.parse(l) as Record<string, unknown>;
+    }
+    if (rest) yield JSON.parse(rest) as Record<string, unknown>;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** The same records as Parquet: typed columns, 100,000-row groups, snappy (not timed). */
+function toParquet(jsonl: string, file: string): void {
+  const columns = [
+    { name: 'request_id', type: 'STRING' }, { name: 'timestamp', type: 'TIMESTAMP' }, { name: 'user_id', type: 'STRING' },
+    { name: 'session_id', type: 'STRING' }, { name: 'segment', type: 'STRING' }, { name: 'model', type: 'STRING' },
+    { name: 'model_version', type: 'STRING' }, { name: 'feature', type: 'STRING' }, { name: 'input', type: 'STRING' },
+    { name: 'output', type: 'STRING' }, { name: 'latency_ms', type: 'DOUBLE' }, { name: 'ttft_ms', type: 'DOUBLE' },
+    { name: 'prompt_tokens', type: 'INT64' }, { name: 'completion_tokens', type: 'INT64' }, { name: 'cost_usd', type: 'DOUBLE' },
+    { name: 'status', type: 'STRING' }, { name: 'error', type: 'STRING' }, { name: 'lang', type: 'STRING' },
+  ] as const;
+  function* rows(): Generator<Record<string, unknown>> {
+    for (const o of jsonlRecords(jsonl)) {
+      const r: Record<string, unknown> = {};
+      for (const c of columns) {
+        const v = o[c.name];
+        r[c.name] = v === undefined || v === null ? null : c.type === 'TIMESTAMP' ? new Date(String(v)) : c.type === 'INT64' ? BigInt(Math.round(Number(v))) : c.type === 'DOUBLE' ? Number(v) : String(v);
+      }
+      yield r;
+    }
+  }
+  const writer = fileWriter(file);
+  // A sync source and a sync file writer: the write (and the footer) is done when the call returns.
+  void parquetWriteRows({ writer, rows: rows(), columns: columns.map((c) => ({ ...c, nullable: true })) as never, rowGroupSize: 100_000 });
+}
+
+/** The same records as OTLP JSON lines: one `resourceSpans` document with one GenAI span per line (not timed). */
+function toOtlpJsonl(jsonl: string, file: string): void {
+  const out = fs.openSync(file, 'w');
+  const s = (key: string, v: unknown) => ({ key, value: { stringValue: String(v) } });
+  const i = (key: string, v: unknown) => ({ key, value: { intValue: String(v) } });
+  let chunk: string[] = [];
+  let k = 0;
+  for (const o of jsonlRecords(jsonl)) {
+    const start = BigInt(Date.parse(String(o.timestamp))) * 1_000_000n;
+    const end = start + BigInt(Math.round(Number(o.latency_ms ?? 0) * 1e6));
+    const attributes = [s('gen_ai.operation.name', 'chat'), s('gen_ai.request.model', o.model), s('gen_ai.response.model', o.model_version ?? o.model),
+      s('gen_ai.prompt.0.role', 'user'), s('gen_ai.prompt.0.content', o.input), i('gen_ai.usage.input_tokens', o.prompt_tokens ?? 0),
+      i('gen_ai.usage.output_tokens', o.completion_tokens ?? 0), s('user.id', o.user_id), s('session.id', o.session_id), s('app.feature', o.feature)];
+    if (o.output !== null && o.output !== undefined) attributes.push(s('gen_ai.completion.0.content', o.output));
+    const span = { traceId: (k + 1).toString(16).padStart(32, '0'), spanId: (k + 1).toString(16).padStart(16, '0'), name: 'chat', kind: 3,
+      startTimeUnixNano: start.toString(), endTimeUnixNano: end.toString(), attributes, status: o.error ? { code: 2, message: String(o.error) } : { code: 1 } };
+    chunk.push(JSON.stringify({ resourceSpans: [{ resource: { attributes: [s('service.name', 'bench')] }, scopeSpans: [{ scope: { name: 'bench' }, spans: [span] }] }] }));
+    if (++k % 10_000 === 0) { fs.writeSync(out, `${chunk.join('\n')}\n`); chunk = []; }
+  }
+  if (chunk.length) fs.writeSync(out, `${chunk.join('\n')}\n`);
+  fs.closeSync(out);
+}
+
 function child(args: string[]): Record<string, number> {
   const r = spawnSync(process.execPath, ['--expose-gc', self, ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'inherit'] });
   if (r.status !== 0) throw new Error(`bench phase ${args[1]} failed (exit ${r.status})`);
@@ -176,6 +247,21 @@ async function main(): Promise<void> {
   log('opening the workspace and querying the grid…');
   const q = child(['--phase', 'query', '--workspace', workspace]);
 
+  // Other formats of the same records, each into its own fresh workspace, beside the JSONL figure.
+  const formats: Array<{ name: string; bytes: number; imp: Record<string, number> }> = [];
+  if (!process.argv.includes('--skip-formats')) {
+    const parquet = path.join(dir, `requests-${n}.parquet`);
+    const otlp = path.join(dir, `requests-${n}.otlp.jsonl`);
+    if (!fs.existsSync(parquet)) { log('writing the records as Parquet (not timed)…'); toParquet(jsonl, parquet); }
+    if (!fs.existsSync(otlp)) { log('writing the records as OTLP JSON lines (not timed)…'); toOtlpJsonl(jsonl, otlp); }
+    for (const [name, file] of [['Parquet', parquet], ['OTLP JSONL', otlp]] as const) {
+      log(`importing the ${name} file with Loupe…`);
+      const ws = path.join(dir, `bench-${n}-${name.replace(/\W+/g, '-').toLowerCase()}.sqlite`);
+      formats.push({ name, bytes: fs.statSync(file).size, imp: child(['--phase', 'import', '--file', file, '--workspace', ws]) });
+      fs.rmSync(ws, { force: true });
+    }
+  }
+
   const rows: Array<[string, string, string]> = [
     ['import time', `${importS.toFixed(1)} s`, ''],
     ['records/s', Math.round(n / importS).toLocaleString('en-US'), ''],
@@ -189,6 +275,11 @@ async function main(): Promise<void> {
     ['grid filter (model+feature)', `${q.filter_ms} ms`, 'target < 100 ms'],
     ['grid page at offset 5000', `${q.page_50_ms} ms`, ''],
   ];
+  for (const f of formats) {
+    const s = f.imp.import_ms! / 1000;
+    rows.push([`${f.name} import (${mb(f.bytes)} MB)`, `${s.toFixed(1)} s`, `${f.imp.inserted!.toLocaleString('en-US')} inserted, ${Math.round(n / s).toLocaleString('en-US')} records/s, ${(f.imp.import_ms! / imp.import_ms!).toFixed(2)}x the JSONL import`]);
+    rows.push([`${f.name} peak RSS`, `${mb(f.imp.peak_rss!)} MB`, `JSONL: ${mb(imp.peak_rss!)} MB`]);
+  }
   if (q.queue_create_ms !== undefined) {
     rows.push(['queue create (200, stratified)', `${q.queue_create_ms} ms`, 'target < 1000 ms']);
     rows.push(['next item (median / max of 20)', `${q.next_item_ms_median} / ${q.next_item_ms_max} ms`, 'target < 50 ms']);
@@ -199,7 +290,8 @@ async function main(): Promise<void> {
   }
   const w = Math.max(...rows.map((r) => r[0].length));
   process.stdout.write(`\n${rows.map(([a, b, c]) => `${a.padEnd(w)}  ${b.padStart(12)}  ${c}`).join('\n')}\n\n`);
-  process.stdout.write(`${JSON.stringify({ requests: n, bytes, import: imp, sqlite3_shell_ms: shell?.ms ?? null, ratio: shell?.ratio ?? null, query: q })}\n`);
+  process.stdout.write(`${JSON.stringify({ requests: n, bytes, import: imp, sqlite3_shell_ms: shell?.ms ?? null, ratio: shell?.ratio ?? null, query: q,
+    formats: Object.fromEntries(formats.map((f) => [f.name, { bytes: f.bytes, ...f.imp, ratio_to_jsonl: f.imp.import_ms! / imp.import_ms! }])) })}\n`);
 }
 
 await main();

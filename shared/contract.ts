@@ -16,6 +16,7 @@ import { LoupeError, type LoupeErrorData } from './errors';
 import { reviewMethods } from './contract-review';
 import { metricsMethods } from './contract-metrics';
 import type { DurabilityEventMap } from './contract-durability';
+import { importMethods } from './contract-imports';
 
 const recordKind = z.enum(['requests', 'feedback', 'tickets']);
 const id = z.string().min(1).max(4096);
@@ -33,6 +34,8 @@ export const importOptionsSchema = z.object({
   delimiter: z.enum([',', ';', '\t', '|']).optional(),
   encoding: z.string().max(50).optional(),
   record_path: z.string().max(1000).optional(),
+  /** Text fields (e.g. ['body'], or 'tickets.body') whose literal `\n` are turned into line breaks. */
+  unescape_fields: z.array(z.string().max(100)).max(30).optional(),
 });
 export type ImportOptions = z.infer<typeof importOptionsSchema>;
 
@@ -58,6 +61,8 @@ export interface ImportPreview {
   rejects: Array<{ line: number; field: string | null; reason: string }>;
   notes: string[];
   time_zone: string;
+  /** Text fields whose line breaks look written as literal `\n` in every sampled value (offered for unescaping). */
+  unescape_candidates: Array<{ field: string; rows: number; of: number }>;
 }
 
 /** Sorting and filtering for the records grids; all done in SQL. */
@@ -155,6 +160,7 @@ export const contract = {
   'records.facets': method<z.ZodObject<Record<string, never>>, Facets>(z.object({})),
   ...reviewMethods,
   ...metricsMethods,
+  ...importMethods,
 };
 
 export type Contract = typeof contract;

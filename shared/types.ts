@@ -34,6 +34,14 @@ export interface RequestRecord {
   status: string | null;
   error: string | null;
   is_error: 0 | 1;
+  /**
+   * How the provider billed the request: 'batch' for OpenAI Batch API and Anthropic Message Batches results (billed
+   * at batch prices), else the source's own tier ('default', 'flex', 'priority', 'scale') or null when unknown. The
+   * price lookup reads it to apply batch prices.
+   */
+  service_tier: string | null;
+  /** The trace (OpenTelemetry, Langfuse, LangSmith, Phoenix) the request belongs to; feedback on a trace links to it. */
+  trace_id: string | null;
   input_chars: number | null;
   output_chars: number | null;
   extra: string | null; // JSON of every unmapped source field
@@ -53,7 +61,9 @@ export interface FeedbackRecord {
   label: string | null; // the source's own value text, e.g. "up", "Yes"
   comment: string | null;
   source: string | null; // who gave it: user, survey, judge, rater
-  link_method: 'explicit' | 'session' | null; // how request_id was found
+  /** explicit: the source named the request; session: latest request of the session; trace: latest request of the trace. */
+  link_method: 'explicit' | 'session' | 'trace' | null;
+  trace_id: string | null; // the trace the feedback was given on (Langfuse trace score, LangSmith root run)
   extra: string | null;
   import_id: number | null;
 }
@@ -106,6 +116,9 @@ export interface DuplicateRow {
   first_line: number; // where the id first appeared in the file
 }
 
+/** Records left out on purpose, by reason (e.g. "non-LLM span (no gen_ai.* attributes)": 12). */
+export interface SkipReason { reason: string; count: number }
+
 /**
  * The outcome of one import of one file (the CLI's `--json` object uses these names).
  *
@@ -114,10 +127,13 @@ export interface DuplicateRow {
  * `duplicates_in_file` (a repeat of an id seen earlier in this file; the first occurrence is counted in one of the
  * other three). Every refused row or unreadable record is counted once in `rejected`.
  * For files of one row per record (request logs, most feedback and ticket files):
- *   records_read = inserted + updated + duplicates + duplicates_in_file + rejected.
+ *   records_read = inserted + updated + duplicates + duplicates_in_file + rejected + skipped.
+ * `skipped` counts records left out on purpose, each with its reason in `skipped_reasons` (a span that is not an LLM
+ * call, a chain run, an older state of a ticket in a change history). `record_unit` names what `records_read`
+ * counts: spans for OpenTelemetry files (a document holding 40 spans is 40 spans read), runs, observations, rows...
  * Records whose every field is empty are skipped and not read (like blank lines). Presets that expand one source
- * record into several rows (OASST trees, DICES, MT-Bench, HH-RLHF, Langfuse, OTLP batches) count source records in
- * `records_read` but rows in the other counts, so there the identity holds for rows, not records.
+ * record into several rows (OASST trees, DICES, MT-Bench, HH-RLHF, LangSmith runs with feedback) count source
+ * records in `records_read` but rows in the other counts, so there the identity holds for rows, not records.
  */
 export interface ImportSummary {
   import_id: number | null; // null when refused
@@ -132,6 +148,9 @@ export interface ImportSummary {
   duplicate_rows: DuplicateRow[]; // capped at 1,000, sorted by line; `duplicates_in_file` has the full count
   rejected: number;
   rejects: RejectedRow[]; // rejected rows only, sorted by line; capped at 1,000; `rejected` has the full count
+  skipped: number; // records left out on purpose (see skipped_reasons)
+  skipped_reasons: SkipReason[]; // every skip reason with its count, largest first
+  record_unit: string; // what records_read counts: 'records', 'rows', 'spans', 'runs', 'observations', 'scores'...
   links: number; // ticket-request and feedback-request links made by this import
   notes: string[]; // detection notes: format, delimiter, encoding, epoch units, duplicate rule
   per_kind: Partial<Record<RecordKind, { inserted: number; updated: number; duplicates: number; duplicates_in_file: number }>>;
@@ -157,6 +176,11 @@ export interface ImportHistoryEntry {
   duplicate_rows: DuplicateRow[];
   rejected: number;
   rejects: RejectedRow[];
+  /** 0 and [] for imports recorded before schema 5. */
+  skipped: number;
+  skipped_reasons: SkipReason[];
+  /** What records_read counts ('records' for imports recorded before schema 5). */
+  record_unit: string;
   notes: string[];
   started_at: number;
   finished_at: number | null;

@@ -30,6 +30,32 @@ function loupe(...args: string[]): { code: number; stdout: string; stderr: strin
 const jsonLines = (s: string) => s.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
 
 describe('loupe CLI', () => {
+  it('a file from which nothing is stored exits 1; counts name their unit; info counts updated records as updated', () => {
+    const d = tmp();
+    const w = path.join(d, 'w.sqlite');
+    // An OTLP document of HTTP spans only: every span is skipped, so nothing is stored and the import is refused.
+    const http = path.join(d, 'http.json');
+    fs.writeFileSync(http, JSON.stringify({ resourceSpans: [{ resource: {}, scopeSpans: [{ spans: [
+      { traceId: 't1', spanId: 's1', name: 'GET /', startTimeUnixNano: '1772442000000000000', endTimeUnixNano: '1772442000100000000', attributes: [{ key: 'http.method', value: { stringValue: 'GET' } }] },
+      { traceId: 't1', spanId: 's2', name: 'GET /x', startTimeUnixNano: '1772442000000000000', endTimeUnixNano: '1772442000100000000', attributes: [] },
+    ] }] }] }));
+    const refused = loupe('import', http, '--workspace', w, '--json');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/http\.json: 2 spans read and nothing stored; 2 skipped: non-LLM span/);
+    expect(fs.existsSync(w)).toBe(false);
+
+    const f = path.join(d, 'r.jsonl');
+    fs.writeFileSync(f, '{"request_id":"a","prompt":"hi","output":"one"}\n{"request_id":"b","prompt":"hi","output":"two"}\n');
+    expect(loupe('import', f, '--workspace', w).code).toBe(0);
+    fs.writeFileSync(f, '{"request_id":"a","prompt":"hi","output":"changed"}\n{"request_id":"b","prompt":"hi","output":"two"}\n');
+    const again = jsonLines(loupe('import', f, '--workspace', w, '--json').stdout)[0];
+    expect(again).toMatchObject({ records_read: 2, inserted: 0, updated: 1, duplicates: 1, skipped: 0, skipped_reasons: [], record_unit: 'records' });
+    const info = loupe('info', '--workspace', w);
+    expect(info.stdout).toMatch(/r\.jsonl \(requests, generic\): 2 records read, 0 new, 1 updated, 1 already present, 0 rejected, 0 skipped/);
+    const infoJson = JSON.parse(loupe('info', '--workspace', w, '--json').stdout) as { imports: Array<Record<string, unknown>> };
+    expect(infoJson.imports[0]).toMatchObject({ inserted: 0, updated: 1, duplicates: 1, skipped: 0, record_unit: 'records' });
+  });
+
   it('exits 2 on bad usage: unknown command, missing --workspace, bad --map, bad --tz', () => {
     const w = path.join(tmp(), 'w.sqlite');
     expect(loupe('frobnicate').code).toBe(2);

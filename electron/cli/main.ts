@@ -100,7 +100,8 @@ async function openClient(workspace: string, create: boolean, readOnly = false, 
 function summaryJson(s: ImportSummary) {
   return {
     file: s.file, kind: s.kind, preset: s.preset, records_read: s.records_read, inserted: s.inserted, updated: s.updated,
-    duplicates: s.duplicates, duplicates_in_file: s.duplicates_in_file, rejected: s.rejected,
+    duplicates: s.duplicates, duplicates_in_file: s.duplicates_in_file, rejected: s.rejected, skipped: s.skipped,
+    skipped_reasons: s.skipped_reasons.map((r) => ({ reason: r.reason, count: r.count })), record_unit: s.record_unit,
     rejects: s.rejects.map((r) => ({ line: r.line, field: r.field, reason: r.reason })),
     duplicate_rows: s.duplicate_rows.map((d) => ({ line: d.line, id: d.id, first_line: d.first_line })),
     links: s.links, import_id: s.import_id, notes: s.notes,
@@ -108,7 +109,7 @@ function summaryJson(s: ImportSummary) {
 }
 
 function describe(s: ImportSummary): string {
-  const lines = [`${s.file}: ${s.kind} via preset ${s.preset}: ${s.records_read} records read, ${s.inserted} new, ${s.updated} updated, ${s.duplicates} already present, ${s.duplicates_in_file} repeated in the file, ${s.rejected} rejected, ${s.links} links`];
+  const lines = [`${s.file}: ${s.kind} via preset ${s.preset}: ${s.records_read} ${s.record_unit} read, ${s.inserted} new, ${s.updated} updated, ${s.duplicates} already present, ${s.duplicates_in_file} repeated in the file, ${s.rejected} rejected, ${s.skipped} skipped, ${s.links} links`];
   for (const n of s.notes) lines.push(`  note: ${n}`);
   for (const r of s.rejects.slice(0, 20)) lines.push(`  rejected line ${r.line}${r.field ? ` (${r.field})` : ''}: ${r.reason}`);
   if (s.rejected > 20) lines.push(`  … ${s.rejected - 20} more rejected rows (see --json or the app's import history)`);
@@ -121,7 +122,7 @@ function describe(s: ImportSummary): string {
  * `loupe import FILE... --workspace W`: imports each file in its own transaction. Creates the workspace when missing.
  * @returns exit code: 0 when every import ran, 1 when any was refused
  */
-async function importCommand(files: string[], o: { workspace: string; kind?: RecordKind; preset?: string; map?: string[]; tz?: string; json?: boolean; linkWindow?: string }): Promise<number> {
+async function importCommand(files: string[], o: { workspace: string; kind?: RecordKind; preset?: string; map?: string[]; tz?: string; json?: boolean; linkWindow?: string; unescape?: string[] }): Promise<number> {
   checkZone(o.tz);
   const mapping = parseMaps(o.map);
   const { client, created } = await openClient(o.workspace, true);
@@ -154,6 +155,7 @@ async function importCommand(files: string[], o: { workspace: string; kind?: Rec
       const options: ImportOptions = {
         ...(o.kind ? { kind: o.kind } : {}), ...(o.preset ? { preset: o.preset } : {}), ...(mapping ? { mapping } : {}),
         ...(o.tz ? { time_zone: o.tz } : {}), ...(o.linkWindow ? { link_window_hours: Number(o.linkWindow) } : {}),
+        ...(o.unescape?.length ? { unescape_fields: o.unescape } : {}),
       };
       const tty = process.stderr.isTTY && !o.json;
       const bar = tty ? new cliProgress.SingleBar({
@@ -246,7 +248,7 @@ async function infoCommand(o: { workspace: string; json?: boolean }): Promise<nu
     imports: info.imports.map((i) => ({
       id: i.id, file: i.file_name, size: i.file_size, sha256: i.sha256, kind: i.kind, preset: i.preset, records_read: i.records_read,
       inserted: i.inserted, updated: i.updated, duplicates: i.duplicates, duplicates_in_file: i.duplicates_in_file, rejected: i.rejected,
-      started_at: iso(i.started_at), finished_at: iso(i.finished_at),
+      skipped: i.skipped, record_unit: i.record_unit, started_at: iso(i.started_at), finished_at: iso(i.finished_at),
     })),
   };
   if (o.json) {
@@ -257,7 +259,7 @@ async function infoCommand(o: { workspace: string; json?: boolean }): Promise<nu
       `requests ${json.requests}, feedback ${json.feedback}, tickets ${json.tickets}, links ${json.links}, reviews ${json.reviews}`,
       `first ${json.first_ts ?? '-'}, last ${json.last_ts ?? '-'}`,
       `imports:`,
-      ...json.imports.map((i) => `  #${i.id} ${i.started_at} ${i.file} (${i.kind}, ${i.preset}): ${i.records_read} read, ${i.inserted} new, ${i.duplicates} already present, ${i.rejected} rejected`),
+      ...json.imports.map((i) => `  #${i.id} ${i.started_at} ${i.file} (${i.kind}, ${i.preset}): ${i.records_read} ${i.record_unit} read, ${i.inserted} new, ${i.updated} updated, ${i.duplicates} already present, ${i.rejected} rejected, ${i.skipped} skipped`),
     ].join('\n') + '\n');
   }
   return EXIT_OK;
@@ -331,6 +333,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--map <FIELD=PATH...>', 'map a Loupe field to a dotted source path; repeatable')
     .option('--tz <zone>', 'IANA time zone for naive timestamps (default: the workspace zone, UTC)')
     .option('--link-window <hours>', 'hours before a ticket in which the same user\'s requests are linked (default 48)')
+    .option('--unescape <FIELD...>', 'turn literal \\n in these text fields (e.g. body) into line breaks; repeatable')
     .option('--json', 'print one JSON object per file')
     .action((files: string[], o) => { result = importCommand(files, o as never); });
 

@@ -10,6 +10,7 @@ import { parseParams, type EventMap, type EventName, type ImportOptions } from '
 import { LoupeError, toErrorData } from '../../shared/errors';
 import type { ImportSummary } from '../../shared/types';
 import { previewImport, runImport } from './import/pipeline';
+import { PRESETS } from './import/presets';
 import type { AnyMethod, AnyResult, InternalMethods } from './protocol';
 import { facets, getRequest, getTicket, importHistory, queryRequests, queryTickets, workspaceInfo } from './queries';
 import { Workspace } from './workspace';
@@ -91,6 +92,7 @@ export class StoreService {
         return { cancelled: true } as AnyResult<M>;
       }
       case 'import.history': return importHistory(db) as AnyResult<M>;
+      case 'import.presets': return PRESETS.map((x) => ({ name: x.name, label: x.label, kind: x.kind })) as AnyResult<M>;
       case 'requests.query': return queryRequests(db, p.params as never) as AnyResult<M>;
       case 'requests.get': return getRequest(db, (p.params as { id: string }).id) as AnyResult<M>;
       case 'tickets.query': return queryTickets(db, p.params as never) as AnyResult<M>;

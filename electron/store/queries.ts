@@ -147,6 +147,9 @@ export function importHistory(db: Db): ImportHistoryEntry[] {
     duplicates_in_file: Number(r.duplicates_in_file ?? 0),
     duplicate_rows: JSON.parse(String(r.duplicate_rows ?? '[]')) as ImportHistoryEntry['duplicate_rows'],
     notes: JSON.parse(String(r.notes ?? '[]')) as string[],
+    skipped: Number(r.skipped ?? 0),
+    skipped_reasons: JSON.parse(String(r.skip_reasons ?? '[]')) as ImportHistoryEntry['skipped_reasons'],
+    record_unit: String(r.record_unit ?? 'records'),
   }));
 }
 

@@ -6,6 +6,8 @@ export const SUPPORTED_FORMATS = [
   'JSON arrays (.json), also records nested under a key such as "instances"',
   'CSV and TSV (comma, semicolon, tab or pipe), with quoted multi-line fields',
   'Any of these gzip-compressed (.gz)',
+  'Parquet (.parquet)',
+  'Exports of OpenTelemetry (OTLP JSON), Langfuse, LangSmith, Arize Phoenix, Helicone, Jira, OpenAI and Anthropic batches',
 ];
 
 /** Shown on Records and Tickets while the workspace holds nothing to list. */

@@ -5,6 +5,7 @@
  */
 import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { EventMap, ImportOptions, ImportPreview } from '../../shared/contract';
+import type { PresetInfo } from '../../shared/contract-imports';
 import type { LoupeErrorData } from '../../shared/errors';
 import type { ImportHistoryEntry, ImportProgress, ImportSummary, RecordKind } from '../../shared/types';
 import { asErrorData, type RegisteredFile } from './api';
@@ -13,12 +14,13 @@ import { ErrorNote } from './controls';
 import { SUPPORTED_FORMATS } from './empty-state';
 import { fmtBytes, fmtDuration, fmtInt, fmtMB, fmtTs, importRates } from './format';
 import { TimeZoneSelect } from './time-zone-select';
+import { previewText } from './import-format';
 
 /** Loupe fields a user may map, per kind (derived columns such as `extra` or `input_chars` are computed, not mapped). */
 const FIELDS: Record<RecordKind, string[]> = {
   requests: ['id', 'ts', 'user_id', 'session_id', 'segment', 'model', 'model_version', 'feature', 'lang', 'input', 'output',
-    'latency_ms', 'ttft_ms', 'tokens_in', 'tokens_out', 'cost_usd', 'status', 'error'],
-  feedback: ['id', 'request_id', 'session_id', 'user_id', 'ts', 'kind', 'value', 'scale', 'label', 'comment', 'source'],
+    'latency_ms', 'ttft_ms', 'tokens_in', 'tokens_out', 'cost_usd', 'status', 'error', 'service_tier', 'trace_id'],
+  feedback: ['id', 'request_id', 'session_id', 'user_id', 'ts', 'kind', 'value', 'scale', 'label', 'comment', 'source', 'trace_id'],
   tickets: ['id', 'created_ts', 'updated_ts', 'resolved_ts', 'first_response_ts', 'requester', 'requester_email', 'user_id',
     'subject', 'body', 'status', 'priority', 'channel', 'tags', 'csat', 'request_ref'],
 };
@@ -253,6 +255,9 @@ function FileCard({ file, jobs, queuedBehind, entryKey, onRequest, onUnqueue, on
           <ErrorNote error={previewError}>
             <button type="button" className="btn sm" onClick={onChooseAnother}>Choose another file</button>
           </ErrorNote>
+          {canChooseReading(previewError) && (
+            <ReadAsChooser options={options} onApply={(preset, kind) => setOptions((o) => withReading(o, preset, kind))} />
+          )}
           {(previewError.code === 'IMPORT_NOT_RECOGNISED' || previewError.code === 'BAD_REQUEST') && (
             <ManualMapping error={previewError} options={options} onApply={(kind, mapping) => setOptions((o) => ({ ...o, kind, mapping }))} />
           )}
@@ -270,10 +275,15 @@ function FileCard({ file, jobs, queuedBehind, entryKey, onRequest, onUnqueue, on
           <button type="button" className="btn sm" onClick={retry}>Import again</button>
         </div>
       ) : (
-        <ErrorNote error={finished.error}>
-          <button type="button" className="btn sm" onClick={onChooseAnother}>Choose another file</button>
-          <button type="button" className="btn sm ghost" onClick={retry}>Try again</button>
-        </ErrorNote>
+        <>
+          <ErrorNote error={finished.error}>
+            <button type="button" className="btn sm" onClick={onChooseAnother}>Choose another file</button>
+            <button type="button" className="btn sm ghost" onClick={retry}>Try again</button>
+          </ErrorNote>
+          {canChooseReading(finished.error) && (
+            <ReadAsChooser options={options} onApply={(preset, kind) => { setOptions((o) => withReading(o, preset, kind)); retry(); }} />
+          )}
+        </>
       ))}
 
       {preview && !locked && (
@@ -322,6 +332,24 @@ function FileCard({ file, jobs, queuedBehind, entryKey, onRequest, onUnqueue, on
               {preview.notes.filter(Boolean).map((n, i) => <li key={i}>{n}</li>)}
             </ul>
           )}
+          {(preview.unescape_candidates.length > 0 || (options.unescape_fields?.length ?? 0) > 0) && (
+            <div className="note unescape" data-testid="unescape-offer">
+              {preview.unescape_candidates.map((c) => (
+                <label key={c.field} className="inline-label">
+                  <input type="checkbox" checked={false}
+                    onChange={() => setOptions((o) => ({ ...o, unescape_fields: [...(o.unescape_fields ?? []), c.field] }))} />
+                  {' '}<span className="mono">{c.field}</span> writes its line breaks as <span className="mono">\n</span> ({c.rows} of the first {c.of} rows, no real line break): turn them into line breaks
+                </label>
+              ))}
+              {(options.unescape_fields ?? []).map((f) => (
+                <label key={f} className="inline-label">
+                  <input type="checkbox" checked
+                    onChange={() => setOptions((o) => ({ ...o, unescape_fields: (o.unescape_fields ?? []).filter((x) => x !== f) }))} />
+                  {' '}<span className="mono">{f}</span>: literal <span className="mono">\n</span> turned into line breaks
+                </label>
+              ))}
+            </div>
+          )}
 
           <div className="two-col">
             <div>
@@ -368,6 +396,57 @@ function FileCard({ file, jobs, queuedBehind, entryKey, onRequest, onUnqueue, on
       )}
       {!preview && previewing && !previewError && <p className="muted">Reading the start of the file…</p>}
     </section>
+  );
+}
+
+/** Refusals that another preset or kind may cure (the file was read, but not as these records). */
+function canChooseReading(e: LoupeErrorData): boolean {
+  return e.code === 'IMPORT_NOT_RECOGNISED' || e.code === 'IMPORT_EMPTY' || e.code === 'BAD_REQUEST';
+}
+
+/** Options with another preset and kind; a hand mapping made for the old reading is dropped. */
+function withReading(o: ImportOptions, preset: string, kind: RecordKind | ''): ImportOptions {
+  const { preset: _p, kind: _k, mapping: _m, ...rest } = o;
+  return { ...rest, ...(preset ? { preset } : {}), ...(kind ? { kind } : {}) };
+}
+
+let presetList: Promise<PresetInfo[]> | null = null;
+
+/**
+ * The preset and kind choosers of a refused file's error card: the user reads the file another way without starting
+ * over. An empty choice leaves detection to Loupe.
+ */
+function ReadAsChooser({ options, onApply }: { options: ImportOptions; onApply: (preset: string, kind: RecordKind | '') => void }) {
+  const { client } = useApp();
+  const [presets, setPresets] = useState<PresetInfo[]>([]);
+  const [preset, setPreset] = useState(options.preset ?? '');
+  const [kind, setKind] = useState<RecordKind | ''>(options.kind ?? '');
+  useEffect(() => {
+    let live = true;
+    presetList ??= client.call('import.presets', {});
+    presetList.then((p) => { if (live) setPresets(p); }, () => { presetList = null; });
+    return () => { live = false; };
+  }, [client]);
+  return (
+    <div className="read-as row-gap" data-testid="read-as">
+      <span className="muted">Read this file as</span>
+      <label className="inline-label">Preset
+        <select value={preset} aria-label="Preset for this file" onChange={(e) => setPreset(e.target.value)}>
+          <option value="">detect</option>
+          {presets.map((p) => <option key={p.name} value={p.name}>{p.label}</option>)}
+        </select>
+      </label>
+      <label className="inline-label">Kind
+        <select value={kind} aria-label="Kind for this file" onChange={(e) => setKind(e.target.value as RecordKind | '')}>
+          <option value="">detect</option>
+          <option value="requests">requests</option>
+          <option value="feedback">feedback</option>
+          <option value="tickets">tickets</option>
+        </select>
+      </label>
+      <button type="button" className="btn sm primary" disabled={preset === (options.preset ?? '') && kind === (options.kind ?? '')}
+        onClick={() => onApply(preset, kind)}>Preview again</button>
+    </div>
   );
 }
 
@@ -447,12 +526,14 @@ function ProgressView({ progress, bytes, onCancel }: { progress: ImportProgress 
 }
 
 function ResultView({ summary: s }: { summary: ImportSummary }) {
+  const unit = s.record_unit ? s.record_unit.charAt(0).toUpperCase() + s.record_unit.slice(1) : 'Records';
   const figures: Array<[string, number, string]> = [
-    ['Records read', s.records_read, 'records_read'],
+    [`${unit} read`, s.records_read, 'records_read'],
     ['Inserted', s.inserted, 'inserted'],
     ['Updated', s.updated, 'updated'],
     ['Already present', s.duplicates, 'duplicates'],
     ['Rejected', s.rejected, 'rejected'],
+    ['Skipped', s.skipped, 'skipped'],
     ['Links', s.links, 'links'],
   ];
   return (
@@ -470,7 +551,7 @@ function ResultView({ summary: s }: { summary: ImportSummary }) {
         ))}
       </dl>
       {Object.keys(s.per_kind).length > 1 && (
-        <p className="muted small">{Object.entries(s.per_kind).map(([k, v]) => `${k}: ${fmtInt(v.inserted)} new, ${fmtInt(v.duplicates)} already present`).join(' · ')}</p>
+        <p className="muted small">{Object.entries(s.per_kind).map(([k, v]) => `${k}: ${fmtInt(v.inserted)} new, ${fmtInt(v.updated)} updated, ${fmtInt(v.duplicates)} already present`).join(' · ')}</p>
       )}
       {s.notes.filter(Boolean).length > 0 && <ul className="notes">{s.notes.filter(Boolean).map((n, i) => <li key={i}>{n}</li>)}</ul>}
       {s.rejected > 0 && (
@@ -499,9 +580,7 @@ function RejectsTable({ rejects }: { rejects: Array<{ line: number; field: strin
 }
 
 function cellText(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  const s = typeof v === 'object' ? JSON.stringify(v) : String(v);
-  return s.length > 120 ? `${s.slice(0, 120)}…` : s;
+  return previewText(v);
 }
 
 /** Stored times are UTC epoch ms; the preview shows them as dates in the import's zone, with the number on hover. */
@@ -573,7 +652,7 @@ function ImportHistory() {
               <tr>
                 <th>When</th><th>File</th><th className="num">Size</th><th>Kind</th><th>Preset</th>
                 <th className="num">Read</th><th className="num">Inserted</th><th className="num">Updated</th>
-                <th className="num">Already present</th><th className="num">Rejected</th><th />
+                <th className="num">Already present</th><th className="num">Rejected</th><th className="num">Skipped</th><th />
               </tr>
             </thead>
             <tbody>
@@ -598,16 +677,17 @@ function HistoryRow({ h, zone, open, onToggle }: { h: ImportHistoryEntry; zone: 
         <td className="num">{fmtBytes(h.file_size)}</td>
         <td>{h.kind}</td>
         <td>{h.preset ?? ''}</td>
-        <td className="num">{fmtInt(h.records_read)}</td>
+        <td className="num" title={h.record_unit}>{fmtInt(h.records_read)}</td>
         <td className="num">{fmtInt(h.inserted)}</td>
         <td className="num">{fmtInt(h.updated)}</td>
         <td className="num">{fmtInt(h.duplicates)}</td>
         <td className="num">{h.rejected ? <span className="warn-text">{fmtInt(h.rejected)}</span> : '0'}</td>
+        <td className="num" title={h.skipped_reasons.map((r) => `${fmtInt(r.count)} ${r.reason}`).join('\n') || undefined}>{fmtInt(h.skipped)}</td>
         <td>{hasDetail && <button type="button" className="btn sm link" aria-expanded={open} onClick={onToggle}>{open ? 'Hide' : 'Details'}</button>}</td>
       </tr>
       {open && (
         <tr className="sub-row">
-          <td colSpan={11}>
+          <td colSpan={12}>
             {h.notes.some(Boolean) && <ul className="notes">{h.notes.filter(Boolean).map((n, i) => <li key={i}>{n}</li>)}</ul>}
             {h.rejects.length > 0 && <RejectsTable rejects={h.rejects} />}
           </td>

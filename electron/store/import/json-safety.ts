@@ -180,13 +180,15 @@ export function mayHoldBadText(text: string): boolean {
 }
 
 /**
- * The whole-line check of a JSONL record, before and after parsing. `text` is the line; `parse` parses it.
+ * The whole-line check of a JSONL record, before and after parsing. `text` is the line; `parse` parses it
+ * (JSON.parse by default; the import reader passes its lossless parser, json.ts `parseJsonExact`, which throws
+ * JSON.parse's own SyntaxError for invalid text, so the checks below read the same messages).
  * @returns the parsed record, or the problem (a reject); null when the line is not JSON for another reason
  */
-export function checkedParse(text: string): { ok: true; value: unknown } | { ok: false; problem: RecordProblem | null; error: Error } {
+export function checkedParse(text: string, parse: (text: string) => unknown = JSON.parse): { ok: true; value: unknown } | { ok: false; problem: RecordProblem | null; error: Error } {
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = parse(text);
   } catch (e) {
     const bare = replaceBareNonFinite(text);
     if (bare) {

@@ -3,7 +3,8 @@
  *
  * Feedback: a request id given by the source is an explicit link (set by the mapper, link_method 'explicit').
  * Feedback without one but with a session (conversation) id is linked to the latest request of that session at or
- * before the feedback's time (any time when the feedback has none): link_method 'session'.
+ * before the feedback's time (any time when the feedback has none): link_method 'session'. Feedback given on a trace
+ * (trace_id, no request id) is linked to the latest request of that trace: link_method 'trace'.
  *
  * Tickets: a request id named by the ticket (tickets.request_ref) that exists is an explicit link, rule
  * "request id in ticket". Otherwise the ticket is linked to the latest request of the same user within the window
@@ -31,7 +32,7 @@ export const EXPLICIT_RULE = 'request id in ticket';
  * @param db - the workspace database, inside the import transaction
  * @param opts.importId - the import whose rows were just inserted or updated
  * @param opts.windowHours - how far before a ticket a request of the same user may be (default in the pipeline: 48)
- * @returns ticketLinks: ticket-request links inserted by this call (0 when run again); feedbackLinks: session links
+ * @returns ticketLinks: ticket-request links inserted by this call (0 when run again); feedbackLinks: session and trace links
  *   made by this call plus the explicit links that belong to this import (its feedback whose request exists, and
  *   earlier feedback whose request arrived with this import). The explicit part counts state, not inserts: calling
  *   again with the same import id counts those explicit links again (and changes nothing).
@@ -57,6 +58,20 @@ export function linkRecords(db: Db, opts: { importId: number; windowHours: numbe
           AND (f.import_id = ? OR f.session_id IN (SELECT session_id FROM requests WHERE import_id = ? AND session_id IS NOT NULL))
      )
      UPDATE feedback SET request_id = cand.rid, link_method = 'session'
+       FROM cand WHERE feedback.id = cand.fid AND cand.rid IS NOT NULL`, [imp, imp]);
+
+  // Feedback, by trace (a Langfuse trace score, LangSmith feedback on a root chain run): the latest request of the
+  // trace, which holds the answer the user saw.
+  const traceLinks = db.run(
+    `WITH cand AS (
+       SELECT f.id AS fid,
+              (SELECT r.id FROM requests r WHERE r.trace_id = f.trace_id
+                ORDER BY r.ts IS NULL, r.ts DESC, r.id DESC LIMIT 1) AS rid
+         FROM feedback f
+        WHERE f.request_id IS NULL AND f.trace_id IS NOT NULL
+          AND (f.import_id = ? OR f.trace_id IN (SELECT trace_id FROM requests WHERE import_id = ? AND trace_id IS NOT NULL))
+     )
+     UPDATE feedback SET request_id = cand.rid, link_method = 'trace'
        FROM cand WHERE feedback.id = cand.fid AND cand.rid IS NOT NULL`, [imp, imp]);
 
   // Tickets, explicit: tickets of this import naming an existing request, and earlier tickets naming a new request.
@@ -86,5 +101,5 @@ export function linkRecords(db: Db, opts: { importId: number; windowHours: numbe
                 AND (t.import_id = ? OR t.user_id IN (SELECT user_id FROM requests WHERE import_id = ? AND user_id IS NOT NULL))) c
        JOIN requests r ON r.id = c.rid`, [inferredRule(opts.windowHours), windowMs, imp, imp]);
 
-  return { ticketLinks, feedbackLinks: explicitFeedback + sessionLinks };
+  return { ticketLinks, feedbackLinks: explicitFeedback + sessionLinks + traceLinks };
 }

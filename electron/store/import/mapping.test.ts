@@ -5,6 +5,7 @@ import type { ImportOptions } from '../../../shared/contract';
 import { LoupeError } from '../../../shared/errors';
 import { DEFAULT_PRICES } from '../../../shared/prices';
 import type { RejectedRow } from '../../../shared/types';
+import { otlpSpans } from './otlp';
 import { buildMapper, choosePreset, expectedReason, getPath, listPaths, type MappedRow } from './mapping';
 import { detectSource, readRecords } from './read';
 
@@ -148,7 +149,7 @@ describe('generic auto-detection (demo-style files)', () => {
       id: 'req-1', ts: T('2026-02-24T10:00:00Z'), user_id: 'u-1', session_id: 's-1', segment: 'pro', model: 'gpt-4o-mini', model_version: '2024-07-18',
       feature: 'search', lang: 'en', input: 'Where is my order?', output: 'It ships today.', latency_ms: 1234.5, ttft_ms: 210, tokens_in: 1000,
       tokens_out: 500, cost_usd: 0.00045, cost_source: 'price_table', status: 'ok', error: null, is_error: 0, input_chars: 18, output_chars: 15,
-      extra: '{"campaign":"x"}',
+      extra: '{"campaign":"x"}', service_tier: null, trace_id: null,
     });
   });
 
@@ -200,9 +201,9 @@ describe('generic auto-detection (demo-style files)', () => {
     expect(run([{ 'Ticket ID': '9001', Subject: 'x', 'Request ID': 'req-1' }], { preset: 'generic' }).tickets[0]!.request_ref).toBe('req-1');
   });
 
-  test('Jira and Freshdesk exports map through the ticket synonyms', () => {
+  test('Jira and Freshdesk exports map (Jira through its own preset, Freshdesk through the ticket synonyms)', () => {
     const jira = run([{ 'Issue key': 'SUP-12', Summary: 'Bot gave a wrong refund amount', Description: 'details', Status: 'Done', Priority: 'High', Reporter: 'Ann Lee', Created: '2026-03-01 09:30', Resolved: '2026-03-02 10:00', Labels: 'billing ai' }]);
-    expect(jira.chosen).toBe('helpdesk-tickets');
+    expect(jira.chosen).toBe('jira');
     expect(jira.tickets.map((x) => [x.id, x.subject, x.requester, x.created_ts, x.resolved_ts, x.tags])).toEqual([
       ['SUP-12', 'Bot gave a wrong refund amount', 'Ann Lee', T('2026-03-01T09:30:00Z'), T('2026-03-02T10:00:00Z'), '["billing","ai"]'],
     ]);
@@ -272,7 +273,8 @@ describe('presets on inline samples', () => {
 
   test('otel-genai: spans expanded, ns timestamps, exact latency, non-GenAI spans skipped', () => {
     const attr = (key: string, value: Record<string, unknown>) => ({ key, value });
-    const r = run([{
+    // The reader hands the mapper one record per span (otlp.ts).
+    const r = run(otlpSpans({
       resourceSpans: [{
         resource: { attributes: [attr('service.name', { stringValue: 'support-bot' })] },
         scopeSpans: [{
@@ -289,7 +291,7 @@ describe('presets on inline samples', () => {
           ],
         }],
       }],
-    }]);
+    }));
     expect(r.chosen).toBe('otel-genai');
     expect(r.requests.map((x) => [x.id, x.ts, x.latency_ms, x.model, x.model_version, x.tokens_in, x.tokens_out, x.session_id, x.feature, x.status, x.error, x.is_error, x.cost_usd, x.input]))
       .toEqual([

@@ -12,18 +12,29 @@ import { LoupeError } from '../../../shared/errors';
 import { costUsd, findPrice, type ModelPrice } from '../../../shared/prices';
 import type { FeedbackKind, RecordKind, RejectedRow } from '../../../shared/types';
 import {
-  chatText, contentId, getPath as getPathImpl, leafName, normName,
+  chatText, contentId, getPath as getPathImpl, isSkipped, leafName, normName,
   type ComputedSource, type ConstSource, type DurationUnit, type FieldSpec, type KindMapping, type PathSource,
-  type Preset, type SubRecord, type TimestampUnit,
+  type Preset, type SkippedPart, type SubRecord, type TimestampUnit,
 } from './presets/common';
 import { PRESETS, presetByName } from './presets';
+import { jiraTime } from './presets/jira';
 import { SYNONYMS, kindScores } from './presets/synonyms';
 import {
-  detectTimestampUnit, durationUnitFromFieldName, holdsTimes, isMissing, isValueError, parseDurationMs, parseNumber, parseTimestamp, toIdText,
+  detectTimestampUnit, durationUnitFromFieldName, fieldNameSuggestsDate, holdsTimes, isMissing, isValueError, parseDurationMs, parseNumber, parseTimestamp, toIdText,
 } from './values';
 
 /** One stored row. Keys are column names of the table for `kind`; values are converted (see module doc). */
-export interface MappedRow { kind: RecordKind; row: Record<string, string | number | null> }
+export interface MappedRow {
+  kind: RecordKind;
+  row: Record<string, string | number | null>;
+  /**
+   * Tickets of a change history: the time this row's state is as of (UTC epoch ms, from an as-of column, else the
+   * updated time), so the latest state of each ticket is kept whatever the file's order. Null when unknown.
+   */
+  version?: number | null;
+}
+/** What became of one source record. `skipped` holds a reason for each part left out on purpose. */
+export interface MapResult { rows: MappedRow[]; rejects: RejectedRow[]; skipped: string[] }
 /** What the mapper needs to know besides the records. */
 export interface MapContext { fileName: string; timeZone: string; prices: readonly ModelPrice[] }
 /** A built mapper for one file. */
@@ -39,7 +50,11 @@ export interface Mapper {
   notes: string[];
   /** True when the preset expands one source record into several rows (so rows and records are counted apart). */
   expands: boolean;
-  map(rec: { line: number; record: Record<string, unknown> }): { rows: MappedRow[]; rejects: RejectedRow[] };
+  /** What one source record is, in the plural ('records', 'spans', 'runs', ...), for counts. */
+  unit: string;
+  /** Tickets: the source path the latest state of a ticket is decided by (as-of or updated time), when any. */
+  versionPath: string | null;
+  map(rec: { line: number; record: Record<string, unknown> }): MapResult;
 }
 
 /** Re-exported: dotted-path lookup; see {@link getPathImpl}. `a.b.0.c` indexes arrays; a null parent gives undefined. */
@@ -132,11 +147,11 @@ export const FIELD_TYPES: Record<RecordKind, Record<string, FieldType>> = {
   requests: {
     id: 'id', ts: 'ts', user_id: 'id', session_id: 'id', segment: 'text', model: 'text', model_version: 'text', feature: 'text',
     lang: 'text', input: 'text', output: 'text', latency_ms: 'duration', ttft_ms: 'duration', tokens_in: 'int', tokens_out: 'int',
-    cost_usd: 'number', status: 'text', error: 'text',
+    cost_usd: 'number', status: 'text', error: 'text', service_tier: 'text', trace_id: 'id',
   },
   feedback: {
     id: 'id', request_id: 'id', session_id: 'id', user_id: 'id', ts: 'ts', kind: 'fkind', value: 'fvalue', scale: 'number',
-    label: 'text', comment: 'text', source: 'text',
+    label: 'text', comment: 'text', source: 'text', trace_id: 'id',
   },
   tickets: {
     id: 'id', created_ts: 'ts', updated_ts: 'ts', resolved_ts: 'ts', first_response_ts: 'ts', requester: 'text',
@@ -224,10 +239,143 @@ function autoDetect(kind: RecordKind, info: Map<string, PathInfo>, taken: Map<st
   return found;
 }
 
+/** An epoch time of 10, 13, 16 or 19 digits (s, ms, µs, ns) between 2000 and 2100. */
+const EPOCH_DIGITS: Record<number, number> = { 10: 1e3, 13: 1, 16: 1e-3, 19: 1e-6 };
+const MIN_PLAUSIBLE = Date.UTC(2000, 0, 1);
+const MAX_PLAUSIBLE = Date.UTC(2100, 0, 1);
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
+
+/** 'epoch s' | 'epoch ms' | 'epoch µs' | 'epoch ns' | 'ISO 8601' when a value is written like a time, else null. */
+function timeLike(v: unknown): string | null {
+  if (typeof v === 'string' && ISO_DATE_TIME.test(v.trim())) return 'ISO 8601';
+  const t = typeof v === 'number' && Number.isInteger(v) ? String(v) : typeof v === 'string' ? v.trim() : '';
+  if (!/^\d+$/.test(t)) return null;
+  const per = EPOCH_DIGITS[t.length];
+  if (per === undefined) return null;
+  const ms = Number(t) * per;
+  if (ms < MIN_PLAUSIBLE || ms >= MAX_PLAUSIBLE) return null;
+  return { 10: 'epoch seconds', 13: 'epoch milliseconds', 16: 'epoch microseconds', 19: 'epoch nanoseconds' }[t.length]!;
+}
+
+/**
+ * The column of a sample whose values are times (at least 90% of its non-empty values are ISO 8601 date-times or
+ * 10/13/16/19-digit epochs between 2000 and 2100; half when the name suggests a time, e.g. created_ms), for a kind
+ * whose time field no synonym found. Columns already
+ * mapped and id-like names (`*_id`, `id`) are passed over; a name that suggests a time wins a tie.
+ */
+export function timeColumnByValues(sample: readonly Record<string, unknown>[], info: Map<string, PathInfo>, taken: Map<string, Resolved>): { path: string; what: string } | null {
+  const used = new Set<string>();
+  for (const r of taken.values()) if (r.type === 'paths') for (const a of r.alts) used.add(a.path);
+  let best: { path: string; what: string; score: number } | null = null;
+  for (const [path, pi] of info) {
+    if (pi.container || used.has(path) || /(^|[._\s])id$/i.test(path) || /^id$/i.test(leafName(path))) continue;
+    const values = sample.map((r) => getPathImpl(r, path)).filter((v) => v !== undefined && v !== null && v !== '');
+    if (values.length === 0) continue;
+    const kinds = values.map(timeLike);
+    const hits = kinds.filter((k) => k !== null).length;
+    const named = fieldNameSuggestsDate(leafName(path));
+    // A name that says time (created_ms) needs most values to look like times; a column named otherwise, nearly all.
+    if (hits < (named ? 0.5 : 0.9) * values.length) continue;
+    const what = [...new Set(kinds.filter((k): k is string => k !== null))].join(', ');
+    const score = hits / values.length + (named ? 1 : 0);
+    if (!best || score > best.score) best = { path, what, score };
+  }
+  return best ? { path: best.path, what: best.what } : null;
+}
+
 /** Fields that may read the same column as another (a ticket's requester email is also its user id). */
 function sharesPath(field: string): boolean {
   return field === 'user_id' || field === 'requester_email';
 }
+
+/** Numbered tag columns: tag_1, Tag 2, tags3, Labels, Labels_2 (a repeated header renamed by the reader). */
+const TAG_COLUMN = /^(tags?|labels?)([ _-]?\d+)?$/i;
+
+/**
+ * Text whose line breaks were written as the two characters `\n` (and tabs as `\t`), with real ones put back.
+ * Used for the fields the user chose to unescape in the preview (options.unescape_fields).
+ */
+export function unescapeText(s: string): string {
+  return s.replace(/\\r\\n|\\n|\\r/g, '\n').replace(/\\t/g, '\t');
+}
+
+/**
+ * Text fields of the first rows whose line breaks look escaped: at least one value holds a literal `\n` and none of
+ * them holds a real line break. The preview offers to unescape them.
+ */
+export function escapedNewlineFields(rows: ReadonlyArray<{ kind: RecordKind; row: Record<string, unknown> }>): Array<{ field: string; rows: number; of: number }> {
+  const out: Array<{ field: string; rows: number; of: number }> = [];
+  const kinds = new Set(rows.map((r) => r.kind));
+  for (const kind of kinds) {
+    const of = rows.filter((r) => r.kind === kind);
+    for (const [f, type] of Object.entries(FIELD_TYPES[kind])) {
+      if (type !== 'text') continue;
+      const vals = of.map((r) => r.row[f]).filter((v): v is string => typeof v === 'string');
+      const escaped = vals.filter((v) => v.includes('\\n')).length;
+      if (escaped > 0 && !vals.some((v) => /[\r\n]/.test(v))) out.push({ field: kinds.size > 1 ? `${kind}.${f}` : f, rows: escaped, of: of.length });
+    }
+  }
+  return out;
+}
+
+/** Column names of a wide feedback file, by what they hold. */
+const WIDE_COLUMNS: ReadonlyArray<{ label: string; kind: FeedbackKind; names: readonly string[] }> = [
+  { label: 'thumb', kind: 'thumb', names: ['thumb', 'thumbs', 'thumbs_up', 'thumb_up', 'thumbs_up_down', 'vote', 'liked', 'like', 'helpful', 'was_helpful', 'reaction', 'upvote'] },
+  { label: 'CSAT', kind: 'rating', names: ['csat', 'csat_score', 'satisfaction', 'satisfaction_score', 'customer_satisfaction', 'csat_rating'] },
+  { label: 'NPS', kind: 'nps', names: ['nps', 'nps_score', 'likelihood_to_recommend', 'how_likely_to_recommend', 'recommend_score', 'would_recommend'] },
+  { label: 'rating', kind: 'rating', names: ['rating', 'stars', 'star_rating', 'score', 'overall_rating', 'overall'] },
+  { label: 'preference', kind: 'preference', names: ['preference', 'preferred', 'pairwise_preference'] },
+  { label: 'comment', kind: 'comment', names: ['comment', 'comments', 'feedback_text', 'free_text', 'verbatim', 'open_text', 'remarks', 'feedback_comment', 'additional_comments'] },
+];
+
+/**
+ * The per-column plans of a wide feedback file, or [] when the file is not one. A file is wide when its rows hold
+ * two or more feedback value columns other than a comment (thumb and NPS; CSAT, NPS and thumb...), found by name among
+ * the top-level columns; a comment column then becomes its own comment row. A kind column, or a value column mapped
+ * by hand, means the file is narrow (one feedback per row). Scales: NPS 0-10; CSAT and ratings by the largest value
+ * in the first records (5, 7, 10 or 100).
+ */
+function wideFeedbackPlans(fb: KindPlan, sample: readonly Record<string, unknown>[], options: ImportOptions): Array<{ column: string; label: string; plan: KindPlan }> {
+  if (fb.fields.has('kind') || options.mapping?.value !== undefined || options.mapping?.['feedback.value'] !== undefined) return [];
+  const columns = new Set<string>();
+  for (const r of sample.slice(0, 50)) for (const k of Object.keys(r)) columns.add(k);
+  const found: Array<{ column: string; label: string; kind: FeedbackKind }> = [];
+  const taken = new Set<string>();
+  for (const c of columns) {
+    const w = WIDE_COLUMNS.find((x) => x.names.includes(normName(c)));
+    if (w && !(w.kind === 'comment' && taken.has('comment'))) {
+      found.push({ column: c, label: w.label, kind: w.kind });
+      taken.add(w.kind === 'comment' ? 'comment' : c);
+    }
+  }
+  if (found.filter((f) => f.kind !== 'comment').length < 2) return [];
+  const wideColumns = found.map((f) => f.column);
+  return found.map((f) => {
+    const fields = new Map(fb.fields);
+    fields.delete('kind');
+    fields.delete('value');
+    fields.delete('comment');
+    fields.delete('label');
+    if (f.kind === 'comment') fields.set('comment', { type: 'paths', alts: [{ path: f.column }] });
+    else fields.set('value', { type: 'paths', alts: [{ path: f.column }] });
+    let scale: number | undefined;
+    if (f.kind === 'nps') scale = 10;
+    else if (f.kind === 'rating') {
+      const nums = sample.map((r) => num(getPathImpl(r, f.column))).filter((n): n is number => n !== null);
+      const max = nums.length ? Math.max(...nums) : 5;
+      scale = max <= 5 ? 5 : max <= 7 ? 7 : max <= 10 ? 10 : 100;
+    }
+    const plan: KindPlan = {
+      ...fb, fields, impliedFeedbackKind: f.kind, usedPaths: [...fb.usedPaths, ...wideColumns],
+      ...(scale !== undefined ? { impliedScale: scale } : {}),
+    };
+    return { column: f.column, label: f.label, plan };
+  });
+}
+
+/** Column names of the time a row's state is as of, in change histories and snapshot exports. */
+const AS_OF_NAMES = new Set(['as_of', 'as_of_date', 'as_of_time', 'asof', 'snapshot_at', 'snapshot_date', 'snapshot_time',
+  'changed_at', 'change_date', 'change_time', 'changed', 'history_date', 'valid_from', 'event_time', 'state_at']);
 
 const FEEDBACK_KIND_WORDS: Record<string, FeedbackKind> = {
   thumb: 'thumb', thumbs: 'thumb', thumbs_up_down: 'thumb', vote: 'thumb', like: 'thumb', liked: 'thumb', helpful: 'thumb', reaction: 'thumb', sentiment: 'thumb',
@@ -350,20 +498,26 @@ export function buildMapper(preset: string, sample: Record<string, unknown>[], o
   let singleKind: RecordKind | null = null;
   if (p.expand) {
     for (const r of sample) {
-      let subs: SubRecord[] = [];
+      let subs: Array<SubRecord | SkippedPart> = [];
       try { subs = p.expand(r); } catch { subs = []; }
-      for (const s of subs) subSample[s.kind].push(s.record);
+      for (const s of subs) if (!isSkipped(s)) subSample[s.kind].push(s.record);
     }
     kinds = (Object.keys(p.kinds) as RecordKind[]);
   } else {
     singleKind = p.kind === 'mixed' ? 'requests' : p.kind;
     if (p.name === 'generic') singleKind = options.kind ?? detectKind(sample);
     else if (options.kind && options.kind !== singleKind) singleKind = options.kind;
-    subSample[singleKind] = sample;
+    // Records the preset skips (spans that are no LLM call, chain runs) do not shape the mapping.
+    const kept = p.skip ? sample.filter((r) => { try { return p.skip!(r) === null; } catch { return true; } }) : sample;
+    subSample[singleKind] = kept.length ? kept : sample;
     kinds = [singleKind];
   }
   const mainKind: RecordKind = singleKind ?? (p.kind === 'mixed' ? kinds[0]! : p.kind);
   const prefixed = kinds.length > 1;
+  const prefixedName = (kind: RecordKind, f: string) => (prefixed ? `${kind}.${f}` : f);
+  // Fields whose literal \n the user chose to turn into line breaks, as `kind.field`.
+  const unescape = new Set((options.unescape_fields ?? []).map((f) => (f.includes('.') ? f : `${mainKind}.${f}`)));
+  for (const f of unescape) notes.push(`${prefixed ? f : f.slice(f.indexOf('.') + 1)}: literal \\n turned into line breaks (chosen)`);
 
   const plans = new Map<RecordKind, KindPlan>();
   const mapping: Record<string, string> = {};
@@ -382,6 +536,15 @@ export function buildMapper(preset: string, sample: Record<string, unknown>[], o
     const overrideKeys = new Set(overrides.keys());
     if (km.autoDetect !== false) {
       for (const [f, path] of autoDetect(kind, info, fields, overrideKeys)) fields.set(f, { type: 'paths', alts: [{ path }] });
+      // A time column whose name is no known synonym (created_ms, submitted) is recognised by its values.
+      const tsField = kind === 'tickets' ? 'created_ts' : 'ts';
+      if (!fields.has(tsField) && !overrideKeys.has(tsField)) {
+        const found = timeColumnByValues(subSample[kind], info, fields);
+        if (found) {
+          fields.set(tsField, { type: 'paths', alts: [{ path: found.path }] });
+          notes.push(`${prefixedName(kind, tsField)}: ${found.path} recognised as a time column by its values (${found.what})`);
+        }
+      }
     }
     for (const [f, path] of overrides) {
       if (!(f in FIELD_TYPES[kind])) {
@@ -504,6 +667,22 @@ export function buildMapper(preset: string, sample: Record<string, unknown>[], o
     }
   }
 
+  // Tickets: numbered tag columns (tag_1 … tag_8, Jira's repeated Labels) are the ticket's tags together.
+  const tk2 = plans.get('tickets');
+  if (tk2 && options.mapping?.tags === undefined && options.mapping?.['tickets.tags'] === undefined) {
+    const cols: string[] = [];
+    for (const r of subSample.tickets.slice(0, 50)) for (const k of Object.keys(r)) if (TAG_COLUMN.test(k) && !cols.includes(k)) cols.push(k);
+    const current = tk2.fields.get('tags');
+    const declared = isDeclared(p, 'tickets', 'tags');
+    if (cols.length >= 2 && (!declared || (current?.type === 'paths' && cols.includes(current.alts[0]!.path)))) {
+      tk2.fields.set('tags', {
+        type: 'compute', uses: cols, describe: cols.join(' + '),
+        fn: (r) => cols.map((c) => r[c]).filter((v) => v !== undefined && v !== null && String(v).trim() !== '').map((v) => String(v).trim()),
+      });
+      notes.push(`tags: the ${cols.length} columns ${cols[0]} … ${cols[cols.length - 1]} together`);
+    }
+  }
+
   for (const plan of plans.values()) {
     const tags = plan.fields.get('tags');
     plan.spaceTags = !!tags && tags.type === 'paths' && ['tags', 'tag', 'labels', 'ticket_tags'].includes(normName(leafName(tags.alts[0]!.path)));
@@ -514,6 +693,38 @@ export function buildMapper(preset: string, sample: Record<string, unknown>[], o
       mapping[prefixed ? `${plan.kind}.${f}` : f] = describe(r);
       if (r.type === 'paths') plan.usedPaths.push(...r.alts.map((a) => a.path));
       else if (r.type === 'compute') plan.usedPaths.push(...r.uses);
+    }
+  }
+
+  // Wide feedback files: a row with several feedback columns (thumb, CSAT, NPS, rating, preference, comment) becomes
+  // one feedback row per non-empty value, each with its own kind and scale.
+  const wide = fb && !p.expand && fb.kind === mainKind ? wideFeedbackPlans(fb, subSample.feedback, options) : [];
+  if (wide.length) {
+    mapping[prefixedName('feedback', 'value')] = wide.map((w) => `${w.column} (${w.label})`).join(' | ');
+    mapping[prefixedName('feedback', 'kind')] = '= by column (one row per non-empty feedback column)';
+    delete mapping[prefixedName('feedback', 'comment')];
+    notes.push(`wide feedback: each row gives one feedback row per non-empty value of ${wide.map((w) => `${w.column} (${w.label})`).join(', ')}; ids are the row's id (or content) with the column name`);
+  }
+
+  // Change histories: several rows per ticket keep the latest state, decided by an as-of column when the file has
+  // one (a snapshot or change time), else by the updated time; the file's order only breaks ties.
+  let versionPath: string | null = null;
+  let versionRead: ((rec: Record<string, unknown>) => number | null) | null = null;
+  const tickets = plans.get('tickets');
+  if (tickets) {
+    const info = pathInfo(subSample.tickets);
+    const asOf = [...info.keys()].find((k) => !info.get(k)!.container && AS_OF_NAMES.has(normName(leafName(k))));
+    const updated = tickets.fields.get('updated_ts');
+    // The as-of column is read as it is; the updated time through its mapping (a preset may convert it).
+    const source: Resolved | null = asOf !== undefined ? { type: 'paths', alts: [{ path: asOf }] } : updated ?? null;
+    if (source !== null) {
+      const vals = subSample.tickets.map((r) => readRaw(source, r)).filter((v) => v !== undefined && v !== null && v !== '');
+      const unit = detectTimestampUnit(vals, describe(source)).unit ?? 'auto';
+      versionPath = asOf ?? describe(source);
+      versionRead = (rec) => {
+        const r = parseTimestamp(jiraTime(readRaw(source, rec)), { timeZone, unit });
+        return r.ok ? r.ms : null;
+      };
     }
   }
 
@@ -530,8 +741,8 @@ export function buildMapper(preset: string, sample: Record<string, unknown>[], o
     notes[q.index] = text(q.count, q.first);
   };
 
-  const mapOne = (kind: RecordKind, rec: Record<string, unknown>, line: number, rawForHash: unknown): MappedRow => {
-    const plan = plans.get(kind)!;
+  const mapOne = (kind: RecordKind, rec: Record<string, unknown>, line: number, rawForHash: unknown, planOverride?: KindPlan): MappedRow => {
+    const plan = planOverride ?? plans.get(kind)!;
     const row: Record<string, string | number | null> = {};
     const types = FIELD_TYPES[kind];
     for (const f of Object.keys(types)) {
@@ -539,6 +750,7 @@ export function buildMapper(preset: string, sample: Record<string, unknown>[], o
       if (!r) { row[f] = null; continue; }
       const { value: raw, unit } = readRawUnit(r, rec);
       row[f] = convert(kind, f, types[f]!, raw, unit ?? units.get(`${kind}.${f}`), plan.sentinels.get(f) ?? [], timeZone, plan.spaceTags) as string | number | null;
+      if (typeof row[f] === 'string' && unescape.has(`${kind}.${f}`)) row[f] = unescapeText(row[f] as string);
     }
     if (row.id === null) row.id = contentId(rawForHash);
     if (kind === 'requests') finishRequest(row, ctx.prices);
@@ -550,31 +762,65 @@ export function buildMapper(preset: string, sample: Record<string, unknown>[], o
     return { kind, row };
   };
 
+  /** One feedback row per non-empty feedback column of a wide row (see {@link wideFeedbackPlans}). */
+  const mapWide = (record: Record<string, unknown>, line: number): MapResult => {
+    const rows: MappedRow[] = [];
+    const rejects: RejectedRow[] = [];
+    for (const w of wide) {
+      const v = getPathImpl(record, w.column);
+      if (missing(v, w.plan.sentinels.get('value') ?? [])) continue;
+      try {
+        const m = mapOne('feedback', record, line, { record, column: w.column }, w.plan);
+        if (w.plan.fields.has('id')) m.row.id = `${String(m.row.id)}:${w.column}`;
+        rows.push(m);
+      } catch (e) {
+        if (!(e instanceof Reject)) throw e;
+        if (e.field !== 'value' && e.field !== 'kind' && e.field !== 'comment') {
+          // A field every value of the row shares (its time, its id) is bad: the row is rejected once, whole.
+          const src = sourceName(w.plan, e.field, record);
+          const rest = e.message.startsWith(`${e.field}: `) ? e.message.slice(e.field.length + 2) : e.message;
+          return { rows: [], rejects: [{ line, field: src, reason: src === e.field ? e.message : `${src} (read as ${e.field}): ${rest}` }], skipped: [] };
+        }
+        rejects.push({ line, field: w.column, reason: `${w.column} (read as ${w.label}): ${e.message.replace(/^\w+: /, '')}` });
+      }
+    }
+    return { rows, rejects, skipped: rows.length || rejects.length ? [] : ['row with no feedback value'] };
+  };
+
   return {
     preset: p.name,
     kind: p.expand ? (kinds.length === 1 ? kinds[0]! : 'mixed') : mainKind,
     mapping,
     notes,
     expands: !!p.expand,
+    unit: p.unit ?? 'records',
+    versionPath,
     map({ line, record }) {
       const rows: MappedRow[] = [];
       const rejects: RejectedRow[] = [];
-      if (allMissing(record)) return { rows, rejects };
-      let subs: SubRecord[];
+      const skipped: string[] = [];
+      if (allMissing(record)) return { rows, rejects, skipped };
+      let subs: Array<SubRecord | SkippedPart>;
       if (p.expand) {
         try {
           subs = p.expand(record);
         } catch (e) {
           rejects.push({ line, field: null, reason: `not a ${p.label} record: ${(e as Error).message}` });
-          return { rows, rejects };
+          return { rows, rejects, skipped };
         }
       } else {
+        const why = p.skip ? p.skip(record) : null;
+        if (why !== null) return { rows, rejects, skipped: [why] };
+        if (wide.length) return mapWide(record, line);
         subs = [{ kind: mainKind, record }];
       }
       for (const s of subs) {
-        if (!plans.has(s.kind)) continue;
+        if (isSkipped(s)) { skipped.push(s.skip); continue; }
+        if (!plans.has(s.kind)) { skipped.push(`${s.kind} rows (not imported as ${mainKind})`); continue; }
         try {
-          rows.push(mapOne(s.kind, s.record, line, p.expand ? { kind: s.kind, record: s.record } : record));
+          const row = mapOne(s.kind, s.record, line, p.expand ? { kind: s.kind, record: s.record } : record);
+          if (s.kind === 'tickets' && versionRead) row.version = versionRead(s.record);
+          rows.push(row);
         } catch (e) {
           if (!(e instanceof Reject)) throw e;
           // Name the field as the file names it; the reason also says which Loupe field it was read for.
@@ -583,9 +829,18 @@ export function buildMapper(preset: string, sample: Record<string, unknown>[], o
           rejects.push({ line, field: src, reason: src === e.field ? e.message : `${src} (read as ${e.field}): ${rest}` });
         }
       }
-      return { rows, rejects };
+      // Nothing vanishes: a record that yields no row, no reject and no stated skip is counted with a reason.
+      if (p.expand && rows.length === 0 && rejects.length === 0 && skipped.length === 0) {
+        skipped.push(`${singular(p.unit ?? 'records')} holding no ${kinds.join(', ')} row`);
+      }
+      return { rows, rejects, skipped };
     },
   };
+}
+
+/** 'spans' → 'span', 'records' → 'record' (for skip reasons). */
+function singular(unit: string): string {
+  return unit.endsWith('s') ? unit.slice(0, -1) : unit;
 }
 
 /** The source path a Loupe field was read from in this record (the alternative present), for messages. */

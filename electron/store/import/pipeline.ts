@@ -9,10 +9,10 @@ import path from 'node:path';
 import type { ImportOptions, ImportPreview } from '../../../shared/contract';
 import { LoupeError } from '../../../shared/errors';
 import type { ModelPrice } from '../../../shared/prices';
-import type { DuplicateRow, ImportProgress, ImportSummary, RecordKind, RejectedRow } from '../../../shared/types';
+import type { DuplicateRow, ImportProgress, ImportSummary, RecordKind, RejectedRow, SkipReason } from '../../../shared/types';
 import type { Db } from '../db';
 import { MAX_WORKSPACE_BYTES, type Workspace } from '../workspace';
-import { buildMapper, choosePreset, listPaths, type MappedRow, type Mapper } from './mapping';
+import { buildMapper, choosePreset, escapedNewlineFields, listPaths, type MappedRow, type Mapper } from './mapping';
 import { linkRecords } from './linking';
 import { detectSource, ImportFileError, readRecords, type DetectedSource } from './read';
 import { hookAsync } from '../test-hooks';
@@ -27,9 +27,9 @@ export const DEFAULT_LINK_WINDOW_HOURS = 48;
 const COLUMNS: Record<RecordKind, readonly string[]> = {
   requests: ['id', 'ts', 'user_id', 'session_id', 'segment', 'model', 'model_version', 'feature', 'lang', 'input', 'output',
     'latency_ms', 'ttft_ms', 'tokens_in', 'tokens_out', 'cost_usd', 'cost_source', 'status', 'error', 'is_error',
-    'input_chars', 'output_chars', 'extra', 'import_id'],
+    'input_chars', 'output_chars', 'extra', 'import_id', 'service_tier', 'trace_id'],
   feedback: ['id', 'request_id', 'session_id', 'user_id', 'ts', 'kind', 'value', 'scale', 'label', 'comment', 'source',
-    'link_method', 'extra', 'import_id'],
+    'link_method', 'extra', 'import_id', 'trace_id'],
   tickets: ['id', 'created_ts', 'updated_ts', 'resolved_ts', 'first_response_ts', 'requester', 'requester_email', 'user_id',
     'subject', 'body', 'status', 'priority', 'channel', 'tags', 'csat', 'request_ref', 'extra', 'import_id'],
 };
@@ -40,15 +40,17 @@ const COLUMNS: Record<RecordKind, readonly string[]> = {
  */
 function upsertSql(kind: RecordKind): string {
   const cols = COLUMNS[kind];
-  // Feedback linked to a request through its session keeps that link when the source (which cannot know it)
-  // sends no request id again: the link is the store's finding, not a change in the file.
-  const keepSessionLink = (c: string) => `CASE WHEN excluded.request_id IS NULL AND ${kind}.link_method = 'session' THEN ${kind}.${c} ELSE excluded.${c} END`;
+  // Feedback linked to a request through its session or trace keeps that link when the source (which cannot know
+  // it) sends no request id again: the link is the store's finding, not a change in the file.
+  const keepSessionLink = (c: string) => `CASE WHEN excluded.request_id IS NULL AND ${kind}.link_method IN ('session', 'trace') THEN ${kind}.${c} ELSE excluded.${c} END`;
   const incoming = (c: string) => (kind === 'feedback' && (c === 'request_id' || c === 'link_method') ? keepSessionLink(c) : `excluded.${c}`);
   const compared = cols.filter((c) => c !== 'id' && c !== 'import_id');
   const set = cols.filter((c) => c !== 'id').map((c) => `${c} = ${incoming(c)}`).join(', ');
   const differs = compared.map((c) => `${kind}.${c} IS NOT ${incoming(c)}`).join(' OR ');
+  // A ticket already stored in a later state (a newer updated time) is not taken back to an older one.
+  const notOlder = kind === 'tickets' ? ' AND (excluded.updated_ts IS NULL OR tickets.updated_ts IS NULL OR excluded.updated_ts >= tickets.updated_ts)' : '';
   return `INSERT INTO ${kind} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})
-    ON CONFLICT (id) DO UPDATE SET ${set} WHERE ${differs}`;
+    ON CONFLICT (id) DO UPDATE SET ${set} WHERE (${differs})${notOlder}`;
 }
 
 /** File size from which an import into a smaller workspace defers the secondary indexes (about 50,000 requests). */
@@ -99,6 +101,32 @@ function toLoupeError(e: unknown, file: string): unknown {
 
 function prices(db: Db): ModelPrice[] {
   return db.all<ModelPrice>('SELECT model, input_usd_per_mtok, output_usd_per_mtok FROM prices');
+}
+
+/** Skip reasons with their counts, largest first. */
+function skipReasons(counts: ReadonlyMap<string, number>): SkipReason[] {
+  return [...counts].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason));
+}
+
+/**
+ * The refusal of an import from which nothing was stored and nothing was already present: every record was rejected
+ * or skipped. Names what was read (in the file's own unit) and what became of it.
+ */
+export function nothingStored(fileName: string, unit: string, read: number, rejected: number, rejects: readonly RejectedRow[], skips: readonly SkipReason[]): LoupeError {
+  const first = rejects[0];
+  const firstText = first ? `the first, line ${first.line}${first.field ? ` (${first.field})` : ''}: ${first.reason}` : '';
+  let text: string;
+  if (skips.length === 0) {
+    text = `all ${read.toLocaleString('en-US')} ${unit} were rejected${firstText ? `; ${firstText}` : ''}`;
+  } else {
+    const parts = skips.map((s) => `${s.count.toLocaleString('en-US')} skipped: ${s.reason}`);
+    if (rejected > 0) parts.push(`${rejected.toLocaleString('en-US')} rejected (${firstText})`);
+    text = `${read.toLocaleString('en-US')} ${unit} read and nothing stored; ${parts.join('; ')}`;
+  }
+  return new LoupeError('IMPORT_EMPTY', `${fileName}: ${text}.`, {
+    action: skips.length ? 'Choose another preset or kind for this file, or another file.' : 'Fix the file or the field mapping, then import it again.',
+    details: { file: fileName, records_read: read, unit, rejects: rejects.slice(0, 20), skipped_reasons: skips },
+  });
 }
 
 /**
@@ -158,11 +186,17 @@ export async function previewImport(ws: Workspace, file: string, options: Import
   const mapper = buildMapper(chosen, records, options, { fileName, timeZone, prices: prices(ws.db) });
   const mapped: ImportPreview['mapped'] = [];
   const rejects = [...sample.rejects];
-  for (const r of sample.sample.slice(0, 20)) {
+  // Rows as stored from the first records, passing over records the preset skips (a document's non-LLM spans), and
+  // what the whole sample would skip, so the preview says it before the import does.
+  const skipCounts = new Map<string, number>();
+  for (const r of sample.sample) {
     const m = mapper.map(r);
+    for (const why of m.skipped) skipCounts.set(why, (skipCounts.get(why) ?? 0) + 1);
+    if (mapped.length >= 20) continue;
     for (const row of m.rows) if (mapped.length < 20) mapped.push(row);
     rejects.push(...m.rejects);
   }
+  const sampleSkips = skipReasons(skipCounts).map((x) => `in the first ${sample.sample.length.toLocaleString('en-US')} ${mapper.unit}: ${x.count.toLocaleString('en-US')} would be skipped (${x.reason})`);
   return {
     file: fileName,
     file_bytes: src.totalBytes,
@@ -179,8 +213,9 @@ export async function previewImport(ws: Workspace, file: string, options: Import
     sample: records.slice(0, 10),
     mapped,
     rejects: rejects.slice(0, 50),
-    notes: [...src.notes, ...mapper.notes],
+    notes: [...src.notes, ...mapper.notes, ...sampleSkips],
     time_zone: timeZone,
+    unescape_candidates: escapedNewlineFields(mapped).filter((c) => !(options.unescape_fields ?? []).includes(c.field)),
   };
 }
 
@@ -232,6 +267,14 @@ export async function runImport(ws: Workspace, file: string, options: ImportOpti
       { action: 'Import into a new workspace, or split the file by date.', details: { current_bytes: current, estimated_bytes: estimate, ceiling_bytes: MAX_WORKSPACE_BYTES } });
   }
   const src = await detect(file, options, fileName);
+  // A Parquet file is compressed column data: its records take many times its size on disk (the footer says how much).
+  const dataBytes = Math.max(fileBytes, src.dataBytes ?? 0);
+  if (dataBytes > fileBytes && current + Math.round(dataBytes * 1.3) > MAX_WORKSPACE_BYTES) {
+    const gb = (n: number) => `${(n / 1e9).toFixed(2)} GB`;
+    throw new LoupeError('WORKSPACE_TOO_LARGE',
+      `Importing ${fileName} (${gb(dataBytes)} of data uncompressed) could take the workspace from ${gb(current)} to about ${gb(current + Math.round(dataBytes * 1.3))}, past Loupe's safe ceiling of ${gb(MAX_WORKSPACE_BYTES)}.`,
+      { action: 'Import into a new workspace, or split the file by date.', details: { current_bytes: current, estimated_bytes: Math.round(dataBytes * 1.3), ceiling_bytes: MAX_WORKSPACE_BYTES } });
+  }
 
   const sample = await readSample(file, src, fileName);
   if (sample.sample.length === 0) {
@@ -264,6 +307,11 @@ export async function runImport(ws: Workspace, file: string, options: ImportOpti
   let modified: Record<RecordKind, number> = { requests: 0, feedback: 0, tickets: 0 };
   const rowsSeen: Record<RecordKind, number> = { requests: 0, feedback: 0, tickets: 0 };
   const seen: Record<RecordKind, Map<string, number>> = { requests: new Map(), feedback: new Map(), tickets: new Map() };
+  // Tickets of a change history: the as-of time of the state stored for each id in this file.
+  const versions = new Map<string, number | null>();
+  let olderStates = 0;
+  const skipCounts = new Map<string, number>();
+  let skipped = 0;
   let lastProgress = 0;
   const reject = (r: RejectedRow) => {
     rejected++;
@@ -291,6 +339,21 @@ export async function runImport(ws: Workspace, file: string, options: ImportOpti
       };
       const insert = (m: MappedRow, line: number) => {
         const cols = COLUMNS[m.kind];
+        if (m.kind === 'tickets' && mapper.versionPath !== null) {
+          // A change history keeps each ticket's latest state: a row older than the one already stored from this
+          // file is not written (it is counted as a repeat of the id); equal times keep the later row.
+          const id = String(m.row.id);
+          const v = m.version ?? null;
+          const stored = versions.get(id);
+          if (stored !== undefined && stored !== null && v !== null && v < stored) {
+            olderStates++;
+            duplicatesInFile++;
+            rowsSeen.tickets++;
+            if (duplicateRows.length < MAX_REJECTS_KEPT) duplicateRows.push({ line, id, first_line: seen.tickets.get(id) ?? line });
+            return;
+          }
+          versions.set(id, stored !== undefined && v === null ? stored : v);
+        }
         const vals = cols.map((c) => (c === 'import_id' ? importId : (m.row[c] ?? null)));
         try {
           stmts[m.kind].run(vals);
@@ -319,7 +382,7 @@ export async function runImport(ws: Workspace, file: string, options: ImportOpti
       // A large import into a small workspace inserts faster without the secondary indexes, rebuilt once at the end
       // (sorted builds instead of random B-tree inserts). The UNIQUE id index stays: it keeps re-imports idempotent.
       // Dropped inside the transaction, so a failed import gets them back on rollback.
-      const deferred = fileBytes >= DEFER_INDEXES_MIN_BYTES && fileBytes > current ? dropSecondaryIndexes(db, mapper.kind) : [];
+      const deferred = dataBytes >= DEFER_INDEXES_MIN_BYTES && dataBytes > current ? dropSecondaryIndexes(db, mapper.kind) : [];
 
       for await (const batch of readRecords(file, src, { onDiskBytes, ...(hooks.signal ? { signal: hooks.signal } : {}) })) {
         if (hooks.signal?.aborted) throw new LoupeError('IMPORT_CANCELLED', 'The import was cancelled; the workspace is unchanged.');
@@ -330,12 +393,16 @@ export async function runImport(ws: Workspace, file: string, options: ImportOpti
         for (const rec of batch.records) {
           const m = mapper.map(rec);
           // A record whose every field is empty is skipped like a blank line, so it is not counted as read.
-          if (!mapper.expands && m.rows.length === 0 && m.rejects.length === 0) {
+          if (m.rows.length === 0 && m.rejects.length === 0 && m.skipped.length === 0) {
             blankRecords++;
             continue;
           }
           recordsRead++;
           for (const r of m.rejects) reject(r);
+          for (const why of m.skipped) {
+            skipped++;
+            skipCounts.set(why, (skipCounts.get(why) ?? 0) + 1);
+          }
           for (const row of m.rows) insert(row, rec.line);
         }
         await hookAsync('import.batch', { records: recordsRead });
@@ -355,12 +422,9 @@ export async function runImport(ws: Workspace, file: string, options: ImportOpti
       if (recordsRead === 0) {
         throw new LoupeError('IMPORT_EMPTY', `${fileName} has no records.`, { action: 'Choose another file.' });
       }
-      if (rowsSeen.requests + rowsSeen.feedback + rowsSeen.tickets === 0 && rejected > 0) {
-        // Every record was rejected: there is nothing to add, so the import is refused rather than recorded as run.
-        const first = rejects[0];
-        throw new LoupeError('IMPORT_EMPTY',
-          `${fileName}: all ${recordsRead.toLocaleString('en-US')} records were rejected${first ? `; the first, line ${first.line}${first.field ? ` (${first.field})` : ''}: ${first.reason}` : ''}.`,
-          { action: 'Fix the file or the field mapping, then import it again.', details: { file: fileName, rejects: rejects.slice(0, 20) } });
+      if (rowsSeen.requests + rowsSeen.feedback + rowsSeen.tickets === 0) {
+        // Nothing was stored and nothing was already present: the import is refused rather than recorded as run.
+        throw nothingStored(fileName, mapper.unit, recordsRead, rejected, rejects, skipReasons(skipCounts));
       }
       for (const sql of deferred) db.exec(sql);
       progress('linking');
@@ -388,12 +452,17 @@ export async function runImport(ws: Workspace, file: string, options: ImportOpti
       }
       // The id maps can hold millions of entries; drop them before the save doubles the memory in use.
       for (const k of ['requests', 'feedback', 'tickets'] as const) seen[k].clear();
+      versions.clear();
+      const skippedReasons = skipReasons(skipCounts);
       // The mapper adds data-quality findings while it maps, so its notes are read after the loop.
       const notes = [...src.notes, ...mapper.notes];
       if (blankRecords > 0) notes.push(`${blankRecords.toLocaleString('en-US')} record(s) with every field empty were skipped`);
-      if (duplicatesInFile > 0) {
+      if (mapper.versionPath !== null && duplicatesInFile > 0) {
+        notes.push(`change history: ${duplicatesInFile.toLocaleString('en-US')} row(s) repeat a ticket from elsewhere in the file; each ticket keeps its latest state by ${mapper.versionPath} (rows with equal times: the later row in the file wins)${olderStates > 0 ? `; ${olderStates.toLocaleString('en-US')} older state(s) not written` : ''}`);
+      } else if (duplicatesInFile > 0) {
         notes.push(`${duplicatesInFile.toLocaleString('en-US')} row(s) repeat an id from earlier in the file; rule: the last occurrence wins (listed as duplicate rows, not rejected)`);
       }
+      for (const s of skippedReasons) notes.push(`${s.count.toLocaleString('en-US')} skipped: ${s.reason}`);
       if (inserted === 0 && updated === 0) notes.push(`0 new, ${duplicates} already present`);
       // Review queues sample by ISO week, so requests without a time would silently never be reviewed.
       const undated = rowsSeen.requests > 0 ? db.value<number>('SELECT count(*) FROM requests WHERE import_id = ? AND ts IS NULL', [importId]) ?? 0 : 0;
@@ -406,12 +475,14 @@ export async function runImport(ws: Workspace, file: string, options: ImportOpti
       const kind = kinds.length === 1 ? kinds[0]! : kinds.length === 0 ? mapper.kind : 'mixed';
       const sha = hashedBytes === fileBytes ? hash.digest('hex') : await sha256File(file);
       db.run(`UPDATE imports SET sha256 = ?, kind = ?, records_read = ?, inserted = ?, updated = ?, duplicates = ?, duplicates_in_file = ?, duplicate_rows = ?,
-          rejected = ?, rejects = ?, notes = ?, finished_at = ? WHERE id = ?`,
-        [sha, kind, recordsRead, inserted, updated, duplicates, duplicatesInFile, JSON.stringify(duplicateRows), rejected, JSON.stringify(rejects), JSON.stringify(notes), finished, importId]);
+          rejected = ?, rejects = ?, notes = ?, finished_at = ?, skipped = ?, skip_reasons = ?, record_unit = ? WHERE id = ?`,
+        [sha, kind, recordsRead, inserted, updated, duplicates, duplicatesInFile, JSON.stringify(duplicateRows), rejected, JSON.stringify(rejects), JSON.stringify(notes), finished,
+          skipped, JSON.stringify(skippedReasons), mapper.unit, importId]);
       progress('saving');
       const s: ImportSummary = {
         import_id: importId, file: fileName, kind, preset: mapper.preset, records_read: recordsRead, inserted, updated,
-        duplicates, duplicates_in_file: duplicatesInFile, duplicate_rows: duplicateRows, rejected, rejects, links: links.ticketLinks + links.feedbackLinks,
+        duplicates, duplicates_in_file: duplicatesInFile, duplicate_rows: duplicateRows, rejected, rejects, skipped, skipped_reasons: skippedReasons,
+        record_unit: mapper.unit, links: links.ticketLinks + links.feedbackLinks,
         notes, per_kind: perKind, started_at: started, finished_at: finished,
       };
       return s;

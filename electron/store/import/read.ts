@@ -1,7 +1,9 @@
 /**
  * Low-level readers of import files: format, compression, encoding and delimiter detection, then streaming of raw
  * records in batches with bounded memory. No mapping and no types here: CSV values stay strings exactly as written,
- * JSON values are what JSON.parse gives. The mapping layer builds on {@link detectSource} and {@link readRecords}.
+ * JSON values are what JSON.parse gives, except integers beyond 2^53, kept exactly as their decimal text
+ * ({@link parseJsonExact}); every JSON record also passes the per-record checks of json-safety.ts (bare NaN,
+ * nesting, lone surrogates, NUL), so one bad row is a reject, never a refused file. The mapping layer builds on {@link detectSource} and {@link readRecords}.
  *
  * Formats: JSONL (one JSON object per line), a JSON array of objects, a JSON object whose records sit under a path
  * (found as the largest array of objects reachable from the root through object keys), and CSV/TSV (RFC 4180 via
@@ -19,8 +21,11 @@ import { createGunzip } from 'node:zlib';
 import Papa from 'papaparse';
 import { InvalidEncodingError, StrictStreamDecoder, Utf8StreamValidator, detectEncoding } from './encoding';
 import { badTextProblem, checkedParse, depthProblem, endsEarly, jsonDepth, MAX_JSON_DEPTH, mayHoldBadText, mayNestDeeperThan, parsesAsJson, replaceBareNonFinite, type RecordProblem } from './json-safety';
+import { parseJsonExact } from './json';
+import { isOtlpTraces, otlpSpans } from './otlp';
+import { isParquetMagic, parquetInfo, parquetSlices } from './parquet';
 
-export type SourceFormat = 'jsonl' | 'json-array' | 'json-path' | 'csv';
+export type SourceFormat = 'jsonl' | 'json-array' | 'json-path' | 'csv' | 'parquet';
 export type CsvDelimiter = ',' | ';' | '\t' | '|';
 
 /** What {@link detectSource} found out about a file; pass it unchanged (or with user overrides) to {@link readRecords}. */
@@ -36,12 +41,19 @@ export interface DetectedSource {
   lineBreak?: '\n' | '\r\n' | '\r';
   /** json-path only: dotted path to the array of records, e.g. 'instances' or 'data.items'. */
   recordPath?: string;
+  /**
+   * Set when the records are inside a container format the reader unpacks: 'otlp-traces' for an OTLP JSON traces
+   * document (each span is a record; see otlp.ts). JSONL lines holding OTLP documents are unpacked without it.
+   */
+  container?: 'otlp-traces';
   /** CSV only: column names after BOM strip; empty names become `column_<n>`, repeated ones `<name>_<k>`. */
   header?: string[];
   /** Length in bytes of the byte-order mark that the readers skip (0 when none). */
   bomLength?: number;
   /** Size of the file on disk in bytes (compressed size for gzip). */
   totalBytes: number;
+  /** Parquet: the uncompressed size of its column data (from the footer), for workspace-size estimates. */
+  dataBytes?: number;
   /** Human-readable detection notes for the preview, e.g. 'delimiter detected: ;'. */
   notes: string[];
   /**
@@ -395,13 +407,13 @@ function parseCheckedWholeJson(raw: string, file: FileRef): { doc: unknown; chec
   let bare = false;
   let doc: unknown;
   try {
-    doc = JSON.parse(text);
+    doc = parseJsonExact(text);
   } catch (err) {
     const r = replaceBareNonFinite(text, JSON.stringify(BARE_MARK));
     let parsed = false;
     if (r) {
       try {
-        doc = JSON.parse(r.text);
+        doc = parseJsonExact(r.text);
         parsed = true;
         bare = true;
         text = r.text;
@@ -473,13 +485,13 @@ function lineOfPosition(text: string, pos: number): number {
 }
 
 /**
- * JSON.parse of a whole document; a document that ends before its last value is complete is TRUNCATED, any
+ * {@link parseJsonExact} of a whole document; a document that ends before its last value is complete is TRUNCATED, any
  * other syntax error is UNREADABLE with its line.
  */
 function parseWholeJson(text: string, file: FileRef, failed?: Error): unknown {
   try {
     if (failed) throw failed;
-    return JSON.parse(text);
+    return parseJsonExact(text);
   } catch (err) {
     const msg = (err as Error).message;
     const m = /at position (\d+)/.exec(msg);
@@ -754,6 +766,7 @@ export async function detectSource(
     throw streamError(err, path);
   }
   const notes: string[] = [];
+  if (isParquetMagic(head)) return detectParquet(path, size, opts.displayName);
   const compression = head[0] === 0x1f && head[1] === 0x8b ? 'gzip' : null;
   if (compression) notes.push('gzip-compressed: decompressed while reading');
   else if (path.name.toLowerCase().endsWith('.gz')) notes.push('named .gz but not gzip-compressed: read as plain text');
@@ -802,7 +815,8 @@ export async function detectSource(
   }
 
   if (format === 'jsonl') {
-    notes.push('format: JSONL (one JSON object per line)');
+    if (/^\s*\{\s*"resourceSpans"\s*:/.test(text)) notes.push('format: OTLP JSON lines (one OpenTelemetry traces document per line, as the Collector file exporter writes); each span is a record, positions are lines');
+    else notes.push('format: JSONL (one JSON object per line)');
     return { ...base, format };
   }
   if (format === 'json-array') {
@@ -818,6 +832,11 @@ export async function detectSource(
     }
     if (!isPlainObject(doc)) {
       throw new ImportFileError('NOT_RECOGNISED', path, `${name(path)}: the JSON document is ${describeJsonType(doc)}, not records`);
+    }
+    if (opts.recordPath === undefined && isOtlpTraces(doc)) {
+      const spans = otlpSpans(doc).length;
+      notes.push(`format: OTLP JSON traces document (${spans.toLocaleString('en-US')} span${spans === 1 ? '' : 's'} in ${doc.resourceSpans.length} resource group${doc.resourceSpans.length === 1 ? '' : 's'}); each span is a record, positions are span numbers`);
+      return { ...base, format, container: 'otlp-traces' };
     }
     if (opts.recordPath === undefined && opts.format === undefined && recordArrayCandidates(doc).length === 0 && !/\.json$/.test(ext)) {
       notes.push('format: JSONL (a single JSON object with no array of records inside: read as one record)');
@@ -890,7 +909,46 @@ export async function* readRecords(filePath: string, src: DetectedSource, opts: 
     case 'json-path':
       yield* readWholeJson(path, src, batchSize, opts.maxJsonBytes ?? MAX_WHOLE_JSON_BYTES, opts.signal);
       return;
+    case 'parquet':
+      yield* readParquet(path, src, batchSize, opts.signal);
+      return;
   }
+}
+
+/** A Parquet file's source description, from its footer (see parquet.ts). */
+async function detectParquet(file: FileRef, size: number, displayName?: string): Promise<DetectedSource> {
+  let info: Awaited<ReturnType<typeof parquetInfo>>;
+  try {
+    info = await parquetInfo(file.path);
+  } catch (err) {
+    throw new ImportFileError('TRUNCATED', file, `${name(file)} starts like a Parquet file but its footer cannot be read (${(err as Error).message}): the file is truncated or corrupt`, {
+      cause: err, action: 'Download or export the file again.',
+    });
+  }
+  const notes = [
+    `format: Parquet (${info.rows.toLocaleString('en-US')} rows in ${info.rowGroups} row group${info.rowGroups === 1 ? '' : 's'}, ${info.columns.length} columns${info.codecs.length ? `, ${info.codecs.join('/').toLowerCase()}` : ''}${info.createdBy ? `, written by ${info.createdBy}` : ''}); record positions are row numbers`,
+  ];
+  if (info.rows === 0) throw new ImportFileError('EMPTY', file, `${name(file)} is a Parquet file with no rows`);
+  return { format: 'parquet', compression: null, encoding: 'binary', totalBytes: size, dataBytes: info.dataBytes, notes, ...(displayName !== undefined ? { displayName } : {}) };
+}
+
+async function* readParquet(file: FileRef, src: DetectedSource, batchSize: number, signal?: AbortSignal): AsyncGenerator<ReadBatch> {
+  try {
+    for await (const slice of parquetSlices(file.path, signal)) {
+      for (let i = 0; i < slice.rows.length; i += batchSize) {
+        const records = slice.rows.slice(i, i + batchSize).map((record, k) => ({ line: slice.firstRow + i + k, record }));
+        const done = Math.min(i + batchSize, slice.rows.length) === slice.rows.length;
+        yield { records, rejects: [], bytesRead: Math.round(src.totalBytes * (done ? slice.fraction : slice.fraction * 0.999)) };
+        throwIfAborted(signal, file);
+      }
+    }
+  } catch (err) {
+    if (err instanceof ImportFileError || (err instanceof Error && err.name === 'AbortError')) throw err;
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'ENOENT' || e.code === 'EACCES' || e.code === 'EISDIR') throw streamError(err, file);
+    throw new ImportFileError('UNREADABLE', file, `${name(file)}: the Parquet data cannot be decoded (${e.message})`, { cause: err, action: 'Export the file again, or as CSV or JSONL.' });
+  }
+  yield { records: [], rejects: [], bytesRead: src.totalBytes };
 }
 
 /** Collects records and rejects and says when a batch is due. */
@@ -948,7 +1006,7 @@ async function* readJsonl(file: FileRef, src: DetectedSource, batchSize: number,
         return;
       }
     }
-    const parsed = checkedParse(text);
+    const parsed = checkedParse(text, parseJsonExact);
     if (!parsed.ok) {
       if (parsed.problem) {
         batch.rejects.push({ line: lineNo, ...parsed.problem });
@@ -967,6 +1025,11 @@ async function* readJsonl(file: FileRef, src: DetectedSource, batchSize: number,
     const value = parsed.value;
     if (!isPlainObject(value)) {
       batch.rejects.push({ line: lineNo, field: null, reason: `expected a JSON object, found ${describeJsonType(value)}` });
+      return;
+    }
+    // The Collector file exporter writes one OTLP document per line: its spans are the records.
+    if (isOtlpTraces(value)) {
+      for (const span of otlpSpans(value)) batch.records.push({ line: lineNo, record: span });
       return;
     }
     batch.records.push({ line: lineNo, record: value });
@@ -1122,7 +1185,7 @@ async function* readWholeJson(file: FileRef, src: DetectedSource, batchSize: num
     if (!isPlainObject(doc)) {
       throw new ImportFileError('NOT_RECOGNISED', file, `${name(file)}: expected a JSON object holding records, found ${describeJsonType(doc)}`);
     }
-    items = atPath(doc, resolveRecordPath(doc, file, src.recordPath).path);
+    items = src.container === 'otlp-traces' && isOtlpTraces(doc) ? otlpSpans(doc) : atPath(doc, resolveRecordPath(doc, file, src.recordPath).path);
   }
   const list = items as unknown[];
   const batch = new Batcher(batchSize);

@@ -41,6 +41,8 @@ export interface KindMapping {
 
 /** One record a preset's `expand` made out of a source record, with the kind of row it becomes. */
 export interface SubRecord { kind: RecordKind; record: Record<string, unknown> }
+/** A part of a source record that `expand` leaves out on purpose, with the reason counted in the summary. */
+export interface SkippedPart { skip: string }
 
 /**
  * A preset: a known source shape. Declarative apart from `detect` (how sure we are that a sample is of this shape)
@@ -54,9 +56,21 @@ export interface Preset {
   /** 0 (not this shape) to 1 (certainly this shape), from the first records of a file. */
   detect(sample: readonly Record<string, unknown>[]): number;
   kinds: Partial<Record<RecordKind, KindMapping>>;
-  expand?(record: Record<string, unknown>): SubRecord[];
+  expand?(record: Record<string, unknown>): Array<SubRecord | SkippedPart>;
+  /**
+   * Records of the source that are not Loupe records (a span that is no LLM call, a chain run): returns the reason,
+   * which the summary counts ("12 non-LLM spans skipped"), or null to map the record. Non-expanding presets only.
+   */
+  skip?(record: Record<string, unknown>): string | null;
+  /** What one source record is, in the plural, for counts: 'spans', 'runs', 'observations' (default 'records'). */
+  unit?: string;
   /** Notes shown in the preview whenever the preset is used (choices the preset makes for the user). */
   notes?: readonly string[];
+}
+
+/** True when an expanded part is a skipped one. */
+export function isSkipped(p: SubRecord | SkippedPart): p is SkippedPart {
+  return typeof (p as SkippedPart).skip === 'string';
 }
 
 /**
@@ -66,6 +80,8 @@ export interface Preset {
  */
 export function getPath(obj: unknown, path: string): unknown {
   if (path === '') return obj;
+  // CSV and Parquet exports write nested values as JSON text (`{"input": 10}`): a path goes on into them.
+  if (typeof obj === 'string') obj = jsonText(obj);
   if (obj === null || obj === undefined || typeof obj !== 'object') return undefined;
   const rec = obj as Record<string, unknown>;
   if (Object.prototype.hasOwnProperty.call(rec, path)) return rec[path];
@@ -79,6 +95,21 @@ export function getPath(obj: unknown, path: string): unknown {
     dot = path.indexOf('.', dot + 1);
   }
   return undefined;
+}
+
+let lastText = '';
+let lastParsed: unknown;
+
+/** The object or array a JSON text holds (the last one is cached: a record's fields are read one after another). */
+function jsonText(s: string): unknown {
+  const c = s.charCodeAt(0);
+  if (c !== 123 && c !== 91) return undefined; // { or [
+  if (s === lastText) return lastParsed;
+  let v: unknown;
+  try { v = JSON.parse(s); } catch { v = undefined; }
+  lastText = s;
+  lastParsed = v;
+  return v;
 }
 
 /** Normalises a source field name for matching: camelCase and spaces become snake_case, lower case. */
@@ -138,11 +169,12 @@ function isMessage(m: unknown): m is { role?: unknown; content?: unknown } {
  */
 export function chatText(v: unknown): string {
   if (typeof v === 'string') {
-    // OTel GenAI puts messages in one attribute as JSON text.
-    if (v.startsWith('[{') && v.endsWith(']') && v.includes('"role"')) {
+    // OTel GenAI puts messages in one attribute as JSON text; CSV exports write a message object as JSON text.
+    if (((v.startsWith('[{') && v.endsWith(']')) || (v.startsWith('{') && v.endsWith('}'))) && v.includes('"role"')) {
       try {
         const parsed = JSON.parse(v) as unknown;
         if (Array.isArray(parsed) && parsed.length > 0 && parsed.every(isMessage)) return chatText(parsed);
+        if (isMessage(parsed) || (parsed && typeof parsed === 'object' && Array.isArray((parsed as Record<string, unknown>).messages))) return chatText(parsed);
       } catch { /* plain text after all */ }
     }
     return v;
@@ -176,4 +208,48 @@ export function share(sample: readonly Record<string, unknown>[], test: (r: Reco
 /** Whether every one of `keys` is an own key of `r`. */
 export function hasKeys(r: Record<string, unknown>, ...keys: string[]): boolean {
   return keys.every((k) => Object.prototype.hasOwnProperty.call(r, k));
+}
+
+/** A value that may be JSON text of an object or array (exports often write nested fields as JSON strings), parsed. */
+export function jsonish(v: unknown): unknown {
+  if (typeof v === 'string' && /^\s*[[{]/.test(v)) {
+    try { return JSON.parse(v) as unknown; } catch { return v; }
+  }
+  return v;
+}
+
+const NAIVE_DATE_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
+
+/**
+ * A time written by a tool that stores UTC and prints it without an offset (ClickHouse `2026-03-02 09:00:00.123`,
+ * Python's naive `isoformat()`): the same text with `Z`, so it is not read in the workspace time zone. Anything else
+ * is returned unchanged.
+ */
+export function utcText(v: unknown): unknown {
+  return typeof v === 'string' && NAIVE_DATE_TIME.test(v.trim()) ? `${v.trim().replace(' ', 'T')}Z` : v;
+}
+
+/** UTC epoch ms of an ISO text (naive text read as UTC, see {@link utcText}) or of epoch ms; null when unreadable. */
+export function utcMs(v: unknown): number | null {
+  if (typeof v === 'number') return Number.isFinite(v) ? (v < 1e11 ? v * 1000 : v) : null;
+  if (typeof v !== 'string' || v.trim() === '') return null;
+  if (/^\d+(\.\d+)?$/.test(v.trim())) return utcMs(Number(v));
+  const t = Date.parse(String(utcText(v)));
+  return Number.isFinite(t) ? t : null;
+}
+
+/** end − start in ms for two times (see {@link utcMs}); null when either is missing or end is before start. */
+export function msBetween(start: unknown, end: unknown): number | null {
+  const a = utcMs(start);
+  const b = utcMs(end);
+  return a !== null && b !== null && b >= a ? b - a : null;
+}
+
+/** The first of `paths` present (not undefined, null or '') in `rec`. */
+export function first(rec: unknown, ...paths: string[]): unknown {
+  for (const p of paths) {
+    const v = getPath(rec, p);
+    if (v !== undefined && v !== null && v !== '') return v;
+  }
+  return undefined;
 }

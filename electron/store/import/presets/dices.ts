@@ -5,7 +5,7 @@
  * from the raters' majority (Yes → +1, No → -1, Unsure → missing value), source 'rater'; the per-rater labels and
  * their counts stay in the feedback's `extra`.
  */
-import { hasKeys, share, type Preset, type SubRecord } from './common';
+import { hasKeys, share, type Preset, type SkippedPart, type SubRecord } from './common';
 
 type Json = Record<string, unknown>;
 
@@ -17,7 +17,7 @@ export const dices: Preset = {
     const item = (r: Json) => hasKeys(r, 'instance', 'annotations') && !!(r.instance as Json | null)?.user_prompt;
     return Math.max(share(sample, item), share(sample, (r) => Array.isArray(r.instances) && (r.instances as Json[]).some((x) => x && item(x))));
   },
-  expand(record): SubRecord[] {
+  expand(record): Array<SubRecord | SkippedPart> {
     // Works on an item, or on the whole file read as one object (records under `instances`).
     if (Array.isArray(record.instances)) return (record.instances as Json[]).flatMap((x) => dices.expand!(x));
     const inst = (record.instance ?? {}) as Json;

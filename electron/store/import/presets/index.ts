@@ -5,7 +5,12 @@ import type { Preset } from './common';
 import { dices } from './dices';
 import { generic, helpdeskTickets } from './generic';
 import { hhRlhf } from './hh-rlhf';
-import { langfuse } from './langfuse';
+import { jira } from './jira';
+import { anthropicBatch } from './anthropic-batch';
+import { helicone } from './helicone';
+import { langfuse, langfuseScores } from './langfuse';
+import { langsmith } from './langsmith';
+import { phoenixAnnotations, phoenixSpans } from './phoenix';
 import { llmperf } from './llmperf';
 import { mtbenchAnswers, mtbenchJudgments } from './mtbench';
 import { oasstTrees } from './oasst';
@@ -13,8 +18,8 @@ import { openaiBatch, openaiChat } from './openai';
 import { otelGenai } from './otel';
 
 export const PRESETS: readonly Preset[] = [
-  openaiBatch, openaiChat, otelGenai, langfuse, llmperf, oasstTrees, mtbenchAnswers, mtbenchJudgments, hhRlhf, dices,
-  helpdeskTickets, generic,
+  openaiBatch, openaiChat, anthropicBatch, otelGenai, langfuse, langfuseScores, langsmith, phoenixSpans, phoenixAnnotations,
+  helicone, llmperf, oasstTrees, mtbenchAnswers, mtbenchJudgments, hhRlhf, dices, jira, helpdeskTickets, generic,
 ];
 
 /** The preset of that name, or undefined. */

@@ -1,62 +1,170 @@
 /**
- * Langfuse exports: observations (generations: `traceId`, `startTime`, `endTime`, `completionStartTime`, `model`,
- * `usage`/`usageDetails`, `calculatedTotalCost`/`costDetails`, `level`, `statusMessage`) and traces (`timestamp`,
- * `userId`, `sessionId`, `latency` in seconds, `totalCost`). Latency is end − start when both are present, else the
- * `latency` field in seconds (Langfuse's public API unit).
+ * Langfuse exports: observations, traces and scores, in the blob-storage export (JSON, JSONL, CSV or Parquet files
+ * of snake_case rows) and in the camelCase shape of the public API and the UI's export.
+ *
+ * Schemas (langfuse/langfuse):
+ * - observations: packages/shared/src/domain/observation-field-groups.ts (`LEGACY_OBSERVATION_EXPORT_FIELDS`: id,
+ *   trace_id, type, start_time, end_time, name, level, status_message, version, input, output,
+ *   provided_model_name, usage_details, cost_details, completion_start_time, total_cost, latency and
+ *   time_to_first_token in seconds, ...), exported by worker/src/features/blobstorage/
+ *   handleBlobStorageIntegrationProjectJob.ts; the enriched (events) export adds user_id and session_id.
+ * - scores: `getScoresForBlobStorageExport` in packages/shared/src/server/repositories/scores.ts (id, timestamp,
+ *   trace_id, observation_id, session_id, name, value, source, comment, data_type NUMERIC | CATEGORICAL | BOOLEAN,
+ *   string_value).
+ * - the public API (fern/apis/server/definition/observations.yml, traces.yml, score.yml): the same fields in
+ *   camelCase (traceId, startTime, usageDetails, calculatedTotalCost, latency in seconds, dataType, stringValue).
+ * Times without an offset (ClickHouse prints `2026-03-02 09:00:00.123`) are UTC.
  */
-import { hasKeys, share, type Preset, type SubRecord } from './common';
+import { first, hasKeys, msBetween, share, utcText, type Preset } from './common';
 
 type Json = Record<string, unknown>;
 
-function ms(v: unknown): number | null {
-  if (typeof v !== 'string' && typeof v !== 'number') return null;
-  const t = typeof v === 'number' ? v : Date.parse(v);
-  return Number.isFinite(t) ? t : null;
+/** Observation types other than GENERATION are not model calls (spans, events, agents, tools, retrievers...). */
+function observationType(r: Json): string | null {
+  const t = r.type;
+  return typeof t === 'string' && t !== '' ? t.toUpperCase() : null;
+}
+
+function isObservation(r: Json): boolean {
+  return (hasKeys(r, 'trace_id') || hasKeys(r, 'traceId')) && (hasKeys(r, 'start_time') || hasKeys(r, 'startTime'))
+    && (hasKeys(r, 'type') || hasKeys(r, 'provided_model_name') || hasKeys(r, 'model') || hasKeys(r, 'usage_details') || hasKeys(r, 'usageDetails') || hasKeys(r, 'usage'));
+}
+
+function isTrace(r: Json): boolean {
+  return hasKeys(r, 'id', 'timestamp') && !hasKeys(r, 'trace_id') && !hasKeys(r, 'traceId')
+    && (hasKeys(r, 'sessionId') || hasKeys(r, 'userId') || hasKeys(r, 'session_id') || hasKeys(r, 'user_id'))
+    && (hasKeys(r, 'totalCost') || hasKeys(r, 'latency') || hasKeys(r, 'projectId') || hasKeys(r, 'project_id') || hasKeys(r, 'htmlPath') || hasKeys(r, 'observations') || hasKeys(r, 'bookmarked'));
+}
+
+function seconds(v: unknown): number | null {
+  const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
+  return typeof n === 'number' && Number.isFinite(n) ? n * 1000 : null;
+}
+
+/** end − start in ms, else the export's own `latency` in seconds (Langfuse's unit). */
+function latencyMs(r: Json): number | null {
+  return msBetween(first(r, 'start_time', 'startTime'), first(r, 'end_time', 'endTime')) ?? seconds(first(r, 'latency'));
+}
+
+function ttftMs(r: Json): number | null {
+  return msBetween(first(r, 'start_time', 'startTime'), first(r, 'completion_start_time', 'completionStartTime'))
+    ?? seconds(first(r, 'time_to_first_token', 'timeToFirstToken'));
+}
+
+/** Only level ERROR makes an observation an error; a status message at another level is informational. */
+function errorText(r: Json): string | null {
+  const level = first(r, 'level');
+  if (typeof level !== 'string' || level.toUpperCase() !== 'ERROR') return null;
+  const msg = first(r, 'status_message', 'statusMessage');
+  return typeof msg === 'string' && msg !== '' ? msg : 'ERROR';
 }
 
 export const langfuse: Preset = {
   name: 'langfuse',
-  label: 'Langfuse traces / observations',
+  label: 'Langfuse observations / traces',
   kind: 'requests',
+  unit: 'observations',
   detect(sample) {
-    const obs = share(sample, (r) => hasKeys(r, 'traceId', 'startTime') && (hasKeys(r, 'type') || hasKeys(r, 'model') || hasKeys(r, 'usage')));
-    const traces = share(sample, (r) => hasKeys(r, 'id', 'timestamp') && (hasKeys(r, 'sessionId') || hasKeys(r, 'userId'))
-      && (hasKeys(r, 'totalCost') || hasKeys(r, 'latency') || hasKeys(r, 'projectId') || hasKeys(r, 'htmlPath') || hasKeys(r, 'observations')));
-    return Math.max(obs, traces * 0.95);
+    return Math.max(share(sample, isObservation), share(sample, isTrace) * 0.95);
   },
-  expand(record): SubRecord[] {
-    const r: Json = { ...record };
-    const start = ms(r.startTime);
-    const end = ms(r.endTime);
-    const first = ms(r.completionStartTime);
-    if (start !== null && end !== null && end >= start) r.duration_ms = end - start;
-    if (start !== null && first !== null && first >= start) r.ttft_ms = first - start;
-    const level = typeof r.level === 'string' ? r.level : null;
-    // statusMessage is informational unless the level says ERROR.
-    if (level === 'ERROR') r.error_text = r.statusMessage || 'ERROR';
-    return [{ kind: 'requests', record: r }];
+  skip(r) {
+    const t = observationType(r);
+    if (t === null || t === 'GENERATION') return null;
+    return `${t} observation (not a model call; GENERATION observations are the requests)`;
   },
   kinds: {
     requests: {
       fields: {
         id: 'id',
-        ts: ['startTime', 'timestamp'],
-        user_id: 'userId',
-        session_id: 'sessionId',
-        feature: 'name',
-        model: ['model', 'providedModelName'],
-        model_version: 'version',
+        trace_id: { compute: (r) => first(r, 'trace_id', 'traceId') ?? (isTrace(r) ? r.id : undefined), uses: ['trace_id', 'traceId'], describe: 'trace_id | traceId | id of a trace' },
+        ts: { compute: (r) => utcText(first(r, 'start_time', 'startTime', 'timestamp')), uses: ['start_time', 'startTime', 'timestamp'], describe: 'start_time | startTime | timestamp (UTC)' },
+        user_id: ['user_id', 'userId'],
+        session_id: ['session_id', 'sessionId'],
+        feature: ['name', 'trace_name', 'traceName'],
+        model: ['provided_model_name', 'providedModelName', 'model'],
+        model_version: ['version'],
         input: 'input',
         output: 'output',
-        latency_ms: [{ path: 'duration_ms', unit: 'ms' }, { path: 'latency', unit: 's' }],
-        ttft_ms: [{ path: 'ttft_ms', unit: 'ms' }, { path: 'timeToFirstToken', unit: 's' }],
-        tokens_in: ['usageDetails.input', 'usage.input', 'usage.promptTokens', 'promptTokens', 'inputUsage'],
-        tokens_out: ['usageDetails.output', 'usage.output', 'usage.completionTokens', 'completionTokens', 'outputUsage'],
-        cost_usd: ['calculatedTotalCost', 'costDetails.total', 'totalCost'],
+        latency_ms: { compute: latencyMs, uses: ['end_time', 'endTime', 'latency'], describe: 'end_time − start_time | latency (s)', unit: 'ms' },
+        ttft_ms: { compute: ttftMs, uses: ['completion_start_time', 'completionStartTime', 'time_to_first_token', 'timeToFirstToken'], describe: 'completion_start_time − start_time | time_to_first_token (s)', unit: 'ms' },
+        tokens_in: ['usage_details.input', 'usageDetails.input', 'usage.input', 'usage.promptTokens', 'promptTokens', 'inputUsage'],
+        tokens_out: ['usage_details.output', 'usageDetails.output', 'usage.output', 'usage.completionTokens', 'completionTokens', 'outputUsage'],
+        cost_usd: ['total_cost', 'cost_details.total', 'calculatedTotalCost', 'costDetails.total', 'totalCost'],
         status: 'level',
-        error: 'error_text',
+        error: { compute: errorText, uses: ['status_message', 'statusMessage'], describe: 'status_message when level is ERROR' },
       },
     },
   },
-  notes: ['latency_ms: endTime − startTime, else latency (seconds)'],
+  notes: [
+    'GENERATION observations are requests; other observation types are skipped and counted',
+    'latency_ms: end_time − start_time, else latency (seconds); times without an offset are UTC',
+    'an observation is an error only at level ERROR',
+  ],
+};
+
+/** Langfuse scores → feedback: BOOLEAN as thumbs, NUMERIC as ratings (NPS and CSAT by name), CATEGORICAL with its label. */
+function scoreKind(r: Json): string {
+  const type = String(first(r, 'data_type', 'dataType') ?? 'NUMERIC').toUpperCase();
+  const name = String(first(r, 'name') ?? '').toLowerCase();
+  const label = first(r, 'string_value', 'stringValue');
+  if (type === 'BOOLEAN') return 'thumb';
+  if (type === 'CATEGORICAL') {
+    const l = String(label ?? '').trim().toLowerCase();
+    return /^(up|down|thumbs?[ _-]?(up|down)|good|bad|helpful|not[ _-]?helpful|positive|negative|true|false|yes|no)$/.test(l) ? 'thumb' : 'rating';
+  }
+  if (/\bnps\b|net[ _-]?promoter/.test(name)) return 'nps';
+  return 'rating';
+}
+
+function scoreValue(r: Json): unknown {
+  const kind = scoreKind(r);
+  const v = first(r, 'value');
+  if (kind === 'thumb') {
+    const label = first(r, 'string_value', 'stringValue');
+    if (label !== undefined && (v === undefined || typeof label === 'string' && /[a-z]/i.test(label))) return label;
+  }
+  return v;
+}
+
+function scoreScale(r: Json): number | null {
+  const kind = scoreKind(r);
+  if (kind !== 'rating') return null;
+  const name = String(first(r, 'name') ?? '').toLowerCase();
+  if (/csat|satisfaction|stars?\b/.test(name)) return 5;
+  const v = Number(first(r, 'value'));
+  if (!Number.isFinite(v)) return null;
+  return v >= 0 && v <= 1 ? 1 : v <= 5 ? 5 : v <= 10 ? 10 : 100;
+}
+
+export const langfuseScores: Preset = {
+  name: 'langfuse-scores',
+  label: 'Langfuse scores',
+  kind: 'feedback',
+  unit: 'scores',
+  detect(sample) {
+    return share(sample, (r) => hasKeys(r, 'name', 'value') && (hasKeys(r, 'data_type') || hasKeys(r, 'dataType'))
+      && (hasKeys(r, 'trace_id') || hasKeys(r, 'traceId') || hasKeys(r, 'observation_id') || hasKeys(r, 'observationId')));
+  },
+  kinds: {
+    feedback: {
+      autoDetect: false,
+      fields: {
+        id: 'id',
+        request_id: ['observation_id', 'observationId'],
+        trace_id: ['trace_id', 'traceId'],
+        session_id: ['session_id', 'sessionId'],
+        ts: { compute: (r) => utcText(first(r, 'timestamp', 'created_at', 'createdAt')), uses: ['timestamp'], describe: 'timestamp (UTC)' },
+        kind: { compute: scoreKind, uses: ['data_type', 'dataType'], describe: 'data_type (BOOLEAN → thumb, NUMERIC → rating or nps, CATEGORICAL → label)' },
+        value: { compute: scoreValue, uses: ['value', 'string_value', 'stringValue'], describe: 'value | string_value' },
+        scale: { compute: scoreScale, uses: [], describe: 'from the score name and value (0-1 → 1, else 5, 10 or 100)' },
+        label: ['name'],
+        comment: 'comment',
+        source: { compute: (r) => String(first(r, 'source') ?? 'langfuse').toLowerCase(), uses: ['source'], describe: 'source (api, annotation, eval)' },
+      },
+    },
+  },
+  notes: [
+    'a score links to its observation (observation_id) when it has one, else to the latest request of its trace',
+    'BOOLEAN scores are thumbs; NUMERIC scores are ratings on a scale of 1 for values from 0 to 1, else 5, 10 or 100; NPS and CSAT by name',
+  ],
 };

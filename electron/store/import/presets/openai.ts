@@ -1,8 +1,39 @@
 /**
- * OpenAI shapes: Batch API output lines (`custom_id`, `response.body` = a chat.completion, `error`) and bare
- * chat.completion objects as logged by an application (optionally with the request's `messages`).
+ * OpenAI shapes: Batch API output lines and bare chat.completion objects as logged by an application.
+ *
+ * Batch output (OpenAI API reference, "Batch API": the output file's request output object): `{id, custom_id,
+ * response: {status_code, request_id, body}, error}`, where `body` is the endpoint's response: a chat.completion
+ * (`/v1/chat/completions`: choices[0].message.content, usage.prompt_tokens / completion_tokens, created in seconds), a
+ * Responses API object (`/v1/responses`: output[].content[].text, usage.input_tokens / output_tokens, created_at) or a
+ * completion (`/v1/completions`: choices[0].text); `error` is `{code, message}` for a request that failed. Batch
+ * requests are billed at Batch prices, so `service_tier` is 'batch'.
  */
-import { hasKeys, share, type Preset } from './common';
+import { chatText, first, hasKeys, share, type Preset } from './common';
+
+type Json = Record<string, unknown>;
+
+/** The output text of a Batch response body of any of the three endpoints. */
+function batchOutput(r: Json): string | null {
+  const body = first(r, 'response.body') as Json | undefined;
+  if (!body || typeof body !== 'object') return null;
+  const choice = Array.isArray(body.choices) ? (body.choices[0] as Json | undefined) : undefined;
+  if (choice) {
+    const msg = choice.message as Json | undefined;
+    if (msg && msg.content !== undefined && msg.content !== null) return chatText(msg.content);
+    if (typeof choice.text === 'string') return choice.text;
+    if (msg && Array.isArray(msg.tool_calls)) return JSON.stringify(msg.tool_calls);
+  }
+  if (typeof body.output_text === 'string') return body.output_text;
+  if (Array.isArray(body.output)) {
+    const texts: string[] = [];
+    for (const item of body.output as Json[]) {
+      if (item?.type !== 'message' || !Array.isArray(item.content)) continue;
+      for (const c of item.content as Json[]) if (typeof c?.text === 'string') texts.push(c.text);
+    }
+    if (texts.length) return texts.join('\n\n');
+  }
+  return null;
+}
 
 /** OpenAI Batch API output (one JSONL line per request of the batch). */
 export const openaiBatch: Preset = {
@@ -10,25 +41,29 @@ export const openaiBatch: Preset = {
   label: 'OpenAI Batch API output',
   kind: 'requests',
   detect(sample) {
-    return share(sample, (r) => hasKeys(r, 'custom_id') && (hasKeys(r, 'response') || hasKeys(r, 'error')));
+    return share(sample, (r) => hasKeys(r, 'custom_id') && (hasKeys(r, 'response') || hasKeys(r, 'error')) && !hasKeys(r, 'result'));
   },
   kinds: {
     requests: {
       autoDetect: false,
       fields: {
         id: 'custom_id',
-        ts: { path: 'response.body.created', unit: 's' },
+        ts: [{ path: 'response.body.created', unit: 's' }, { path: 'response.body.created_at', unit: 's' }],
         model: 'response.body.model',
-        output: 'response.body.choices.0.message.content',
-        tokens_in: 'response.body.usage.prompt_tokens',
-        tokens_out: 'response.body.usage.completion_tokens',
+        output: { compute: batchOutput, uses: ['response.body.choices', 'response.body.output', 'response.body.output_text'], describe: 'response.body.choices.0.message.content | response.body.output' },
+        tokens_in: ['response.body.usage.prompt_tokens', 'response.body.usage.input_tokens'],
+        tokens_out: ['response.body.usage.completion_tokens', 'response.body.usage.output_tokens'],
         status: 'response.status_code',
         error: ['error.message', 'response.body.error.message', 'error'],
-        input: ['body.messages', 'request.messages'],
+        input: ['body.messages', 'request.messages', 'body.input'],
+        service_tier: { const: 'batch' },
       },
     },
   },
-  notes: ['id: the batch custom_id; the input is not in a Batch output file (import the input file\'s messages separately if needed)'],
+  notes: [
+    'id: the batch custom_id; the input is not in a Batch output file (import the input file\'s messages separately if needed)',
+    'service_tier: batch (the Batch API bills at batch prices)',
+  ],
 };
 
 /** chat.completion objects (OpenAI Chat Completions API responses). */
@@ -50,6 +85,7 @@ export const openaiChat: Preset = {
         tokens_out: 'usage.completion_tokens',
         status: 'choices.0.finish_reason',
         input: ['messages', 'request.messages', 'prompt'],
+        service_tier: 'service_tier',
       },
     },
   },

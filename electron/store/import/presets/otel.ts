@@ -1,142 +1,182 @@
 /**
- * OpenTelemetry GenAI spans in OTLP JSON (the `ExportTraceServiceRequest` shape written by the OTLP file exporter
- * and collector `file` exporters): `resourceSpans[].scopeSpans[].spans[]`, attributes as `{key, value: {stringValue |
- * intValue | doubleValue | boolValue | arrayValue}}`. Attribute names follow the GenAI semantic conventions
- * (gen_ai.request.model, gen_ai.usage.input_tokens, ...), with the older prompt/completion_tokens names accepted.
- * Spans without any gen_ai.* attribute (HTTP, database spans of the same trace) are not requests and are skipped.
+ * OpenTelemetry GenAI spans. The reader (otlp.ts) turns OTLP JSON documents and Collector JSON lines into one flat
+ * record per span; this preset maps the spans that are model calls and skips the others with a counted reason.
+ *
+ * Attribute names follow the OpenTelemetry semantic conventions for generative AI
+ * (open-telemetry/semantic-conventions, docs/gen-ai/gen-ai-spans.md and docs/gen-ai/gen-ai-events.md; registry
+ * docs/registry/attributes/gen-ai.md): gen_ai.request.model, gen_ai.response.model, gen_ai.usage.input_tokens /
+ * output_tokens (before v1.27: prompt_tokens / completion_tokens), gen_ai.conversation.id, gen_ai.operation.name.
+ * Prompt and completion text is read in all three generations seen in the field:
+ *   1. flattened attributes `gen_ai.prompt.N.role|content` and `gen_ai.completion.N.role|content` (OpenLLMetry,
+ *      traceloop/openllmetry semantic-conventions-ai), and the one-string `gen_ai.prompt` / `gen_ai.completion`;
+ *   2. span events: `gen_ai.content.prompt` / `gen_ai.content.completion` carrying `gen_ai.prompt` /
+ *      `gen_ai.completion` (semconv v1.26-1.27), and the per-message events `gen_ai.system.message`,
+ *      `gen_ai.user.message`, `gen_ai.assistant.message`, `gen_ai.tool.message`, `gen_ai.choice` (v1.28-1.36);
+ *   3. `gen_ai.input.messages` / `gen_ai.output.messages` (v1.37+), JSON text or structured values of
+ *      `{role, parts: [{type: 'text', content}]}`, on the span or on a `gen_ai.client.inference.operation.details`
+ *      event, with `gen_ai.system_instructions` left to the transcript.
+ * Resource attributes are mapping paths too (`resource.service.name`, `resource.deployment.environment`).
  */
-import { share, type Preset, type SubRecord } from './common';
+import { chatText, getPath, share, type Preset } from './common';
 
 type Json = Record<string, unknown>;
 
-function anyValue(v: unknown): unknown {
-  if (!v || typeof v !== 'object') return v;
-  const o = v as Json;
-  if ('stringValue' in o) return o.stringValue;
-  if ('intValue' in o) return o.intValue;
-  if ('doubleValue' in o) return o.doubleValue;
-  if ('boolValue' in o) return o.boolValue;
-  if ('arrayValue' in o) return ((o.arrayValue as Json | undefined)?.values as unknown[] | undefined ?? []).map(anyValue);
-  if ('kvlistValue' in o) return attrs((o.kvlistValue as Json | undefined)?.values);
-  if ('bytesValue' in o) return o.bytesValue;
-  return undefined;
+/** Operations of GenAI agent frameworks that are not model calls (their child spans are). */
+const NOT_MODEL_CALLS = new Set(['execute_tool', 'invoke_agent', 'create_agent', 'invoke_workflow']);
+
+function isObj(v: unknown): v is Json {
+  return !!v && typeof v === 'object' && !Array.isArray(v);
 }
 
-/** OTLP attribute list → nested object (`gen_ai.usage.input_tokens` → {gen_ai: {usage: {input_tokens}}}). */
-function attrs(list: unknown): Json {
-  const out: Json = {};
-  if (!Array.isArray(list)) return out;
-  for (const a of list) {
-    if (!a || typeof a !== 'object') continue;
-    const key = String((a as Json).key ?? '');
-    if (!key) continue;
-    const parts = key.split('.');
-    let cur = out;
-    let ok = true;
-    for (const p of parts.slice(0, -1)) {
-      const next = cur[p];
-      if (next === undefined) cur[p] = {};
-      else if (next === null || typeof next !== 'object' || Array.isArray(next)) { ok = false; break; }
-      cur = cur[p] as Json;
+function attrs(span: Json): Json {
+  return isObj(span.attributes) ? span.attributes : {};
+}
+
+function events(span: Json): Json[] {
+  return Array.isArray(span.events) ? (span.events as Json[]).filter(isObj) : [];
+}
+
+/** A value that may be JSON text of a structured value (GenAI attributes are often written as JSON strings). */
+function structured(v: unknown): unknown {
+  if (typeof v === 'string' && /^\s*[[{]/.test(v)) {
+    try { return JSON.parse(v) as unknown; } catch { return v; }
+  }
+  return v;
+}
+
+/** Messages written as indexed attributes `{0: {role, content}, 1: {...}}`, in index order; null when none. */
+function indexedMessages(v: unknown): Json[] | null {
+  if (!isObj(v)) return null;
+  const keys = Object.keys(v).filter((k) => /^\d+$/.test(k)).sort((a, b) => Number(a) - Number(b));
+  const msgs = keys.map((k) => v[k]).filter(isObj).filter((m) => m.content !== undefined && m.content !== null);
+  return msgs.length ? msgs.map((m) => ({ role: m.role ?? 'user', content: m.content })) : null;
+}
+
+const ROLE_OF_EVENT: Record<string, string> = {
+  'gen_ai.system.message': 'system', 'gen_ai.user.message': 'user', 'gen_ai.assistant.message': 'assistant', 'gen_ai.tool.message': 'tool',
+};
+
+function text(v: unknown): string | null {
+  if (v === undefined || v === null || v === '') return null;
+  const t = chatText(structured(v));
+  return t === '' ? null : t;
+}
+
+/** The prompt of a GenAI span (see the module doc for the three generations), as a reviewer reads it. */
+export function genaiInput(span: Json): string | null {
+  const a = attrs(span);
+  const direct = getPath(a, 'gen_ai.input.messages');
+  if (direct !== undefined && direct !== null && direct !== '') return text(direct);
+  const indexed = indexedMessages(getPath(a, 'gen_ai.prompt'));
+  if (indexed) return chatText(indexed);
+  const flat = getPath(a, 'gen_ai.prompt');
+  if (typeof flat === 'string' && flat !== '') return text(flat);
+  const msgs: Json[] = [];
+  for (const e of events(span)) {
+    const name = String(e.name ?? '');
+    const ea = isObj(e.attributes) ? e.attributes : {};
+    if (name === 'gen_ai.content.prompt') { const t = text(getPath(ea, 'gen_ai.prompt')); if (t !== null) return t; }
+    if (name === 'gen_ai.client.inference.operation.details') { const t = text(getPath(ea, 'gen_ai.input.messages')); if (t !== null) return t; }
+    const role = ROLE_OF_EVENT[name];
+    if (role) {
+      const content = structured(ea.content ?? getPath(ea, 'gen_ai.content') ?? ea.message);
+      if (content !== undefined && content !== null) msgs.push({ role: typeof ea.role === 'string' ? ea.role : role, content: isObj(content) && 'content' in content ? content.content : content });
     }
-    // A key that is both a value and a prefix of other keys keeps its dotted name, so nothing is lost.
-    if (ok && !(parts[parts.length - 1]! in cur)) cur[parts[parts.length - 1]!] = anyValue((a as Json).value);
-    else out[key] = anyValue((a as Json).value);
   }
-  return out;
+  return msgs.length ? chatText(msgs) : null;
 }
 
-function durationMs(start: unknown, end: unknown): number | null {
-  try {
-    if (start === undefined || end === undefined || start === null || end === null) return null;
-    const d = BigInt(String(end)) - BigInt(String(start));
-    return Number(d) / 1e6;
-  } catch {
-    return null;
-  }
-}
-
-function statusText(code: unknown): string | null {
-  if (code === undefined || code === null) return null;
-  const s = String(code);
-  if (s === '2' || s === 'STATUS_CODE_ERROR') return 'error';
-  if (s === '1' || s === 'STATUS_CODE_OK') return 'ok';
-  if (s === '0' || s === 'STATUS_CODE_UNSET') return 'unset';
-  return s;
-}
-
-function flattenSpan(span: Json, resource: Json, scope: Json): Json | null {
-  const a = attrs(span.attributes);
-  if (!('gen_ai' in a) && !Object.keys(a).some((k) => k.startsWith('gen_ai.'))) return null;
-  const status = (span.status ?? {}) as Json;
-  const st = statusText(status.code);
-  const rest: Json = { ...span };
-  delete rest.attributes;
-  delete rest.status;
-  return {
-    ...rest,
-    attributes: a,
-    resource,
-    scope,
-    status: st,
-    status_message: status.message ?? null,
-    error: st === 'error' ? (status.message || (a.error as Json | undefined)?.type || 'error') : null,
-    duration_ms: durationMs(span.startTimeUnixNano, span.endTimeUnixNano),
-  };
-}
-
-/** Spans of one OTLP JSON record (an export batch), or the record itself when it is a bare span. */
-export function otelSpans(record: Json): Json[] {
-  const out: Json[] = [];
-  if (Array.isArray(record.resourceSpans)) {
-    for (const rs of record.resourceSpans as Json[]) {
-      const resource = attrs((rs.resource as Json | undefined)?.attributes);
-      for (const ss of (rs.scopeSpans ?? rs.instrumentationLibrarySpans ?? []) as Json[]) {
-        const scope = (ss.scope ?? ss.instrumentationLibrary ?? {}) as Json;
-        for (const span of (ss.spans ?? []) as Json[]) {
-          const f = flattenSpan(span, resource, { name: scope.name ?? null, version: scope.version ?? null });
-          if (f) out.push(f);
-        }
-      }
+/** The completion of a GenAI span (all three generations), as a reviewer reads it. */
+export function genaiOutput(span: Json): string | null {
+  const a = attrs(span);
+  const direct = getPath(a, 'gen_ai.output.messages');
+  if (direct !== undefined && direct !== null && direct !== '') return text(direct);
+  const indexed = indexedMessages(getPath(a, 'gen_ai.completion'));
+  if (indexed) return indexed.length === 1 ? chatText(indexed[0]!.content) : chatText(indexed);
+  const flat = getPath(a, 'gen_ai.completion');
+  if (typeof flat === 'string' && flat !== '') return text(flat);
+  const choices: string[] = [];
+  for (const e of events(span)) {
+    const name = String(e.name ?? '');
+    const ea = isObj(e.attributes) ? e.attributes : {};
+    if (name === 'gen_ai.content.completion') { const t = text(getPath(ea, 'gen_ai.completion')); if (t !== null) return t; }
+    if (name === 'gen_ai.client.inference.operation.details') { const t = text(getPath(ea, 'gen_ai.output.messages')); if (t !== null) return t; }
+    if (name === 'gen_ai.choice') {
+      const msg = structured(ea.message ?? getPath(ea, 'gen_ai.message'));
+      const content = isObj(msg) ? msg.content ?? msg : structured(ea.content ?? msg);
+      const t = text(content);
+      if (t !== null) choices.push(t);
     }
-  } else if (typeof record.spanId === 'string' && Array.isArray(record.attributes)) {
-    const f = flattenSpan(record, {}, {});
-    if (f) out.push(f);
   }
-  return out;
+  return choices.length ? choices.join('\n\n') : null;
+}
+
+function hasGenAi(v: unknown): boolean {
+  return isObj(v) && (isObj(v.gen_ai) || Object.keys(v).some((k) => k.startsWith('gen_ai.')));
+}
+
+/** Why a span is not imported as a request, or null when it is a model call. */
+export function otelSkipReason(span: Json): string | null {
+  const a = attrs(span);
+  const genaiEvent = events(span).some((e) => String(e.name ?? '').startsWith('gen_ai.'));
+  if (!hasGenAi(a) && !genaiEvent) return 'non-LLM span (no gen_ai.* attributes or events)';
+  const op = getPath(a, 'gen_ai.operation.name');
+  if (typeof op === 'string' && NOT_MODEL_CALLS.has(op)) return `GenAI span that is not a model call (gen_ai.operation.name ${op})`;
+  return null;
+}
+
+function isSpan(r: Json): boolean {
+  return typeof r.spanId === 'string' && 'startTimeUnixNano' in r && isObj(r.attributes);
+}
+
+/** The error text of a span with status ERROR: its status message, else error.type, else its exception event. */
+function spanError(span: Json): string | null {
+  if (span.status !== 'error') return null;
+  if (typeof span.status_message === 'string' && span.status_message !== '') return span.status_message;
+  const type = getPath(attrs(span), 'error.type');
+  if (typeof type === 'string' && type !== '') return type;
+  const exc = events(span).find((e) => e.name === 'exception');
+  const msg = exc && isObj(exc.attributes) ? getPath(exc.attributes, 'exception.message') : undefined;
+  return typeof msg === 'string' && msg !== '' ? msg : 'error';
 }
 
 export const otelGenai: Preset = {
   name: 'otel-genai',
   label: 'OpenTelemetry GenAI spans (OTLP JSON)',
   kind: 'requests',
+  unit: 'spans',
   detect(sample) {
-    return share(sample, (r) => Array.isArray(r.resourceSpans) || (typeof r.spanId === 'string' && Array.isArray(r.attributes)
-      && (r.attributes as Json[]).some((a) => String(a?.key ?? '').startsWith('gen_ai.'))));
+    return share(sample, isSpan);
   },
-  expand(record): SubRecord[] {
-    return otelSpans(record).map((s) => ({ kind: 'requests', record: s }));
+  skip(record) {
+    return otelSkipReason(record);
   },
   kinds: {
     requests: {
       autoDetect: false,
       fields: {
         id: 'spanId',
+        trace_id: 'traceId',
         ts: { path: 'startTimeUnixNano', unit: 'ns' },
         latency_ms: { path: 'duration_ms', unit: 'ms' },
-        session_id: ['attributes.gen_ai.conversation.id', 'attributes.session.id'],
-        user_id: ['attributes.user.id', 'attributes.enduser.id'],
+        session_id: ['attributes.gen_ai.conversation.id', 'attributes.session.id', 'resource.session.id'],
+        user_id: ['attributes.user.id', 'attributes.enduser.id', 'resource.user.id'],
         model: ['attributes.gen_ai.request.model', 'attributes.gen_ai.response.model'],
         model_version: 'attributes.gen_ai.response.model',
-        feature: ['resource.service.name', 'attributes.gen_ai.operation.name'],
-        input: ['attributes.gen_ai.input.messages', 'attributes.gen_ai.prompt.0.content', 'attributes.gen_ai.prompt'],
-        output: ['attributes.gen_ai.output.messages', 'attributes.gen_ai.completion.0.content', 'attributes.gen_ai.completion'],
+        feature: ['attributes.app.feature', 'resource.app.feature', 'attributes.feature', 'resource.service.name', 'attributes.gen_ai.operation.name'],
+        input: { compute: genaiInput, uses: ['attributes.gen_ai.input.messages', 'attributes.gen_ai.prompt', 'attributes.gen_ai.system_instructions', 'events'], describe: 'gen_ai.input.messages | gen_ai.prompt.N.content | prompt events' },
+        output: { compute: genaiOutput, uses: ['attributes.gen_ai.output.messages', 'attributes.gen_ai.completion'], describe: 'gen_ai.output.messages | gen_ai.completion.N.content | completion events' },
         tokens_in: ['attributes.gen_ai.usage.input_tokens', 'attributes.gen_ai.usage.prompt_tokens'],
         tokens_out: ['attributes.gen_ai.usage.output_tokens', 'attributes.gen_ai.usage.completion_tokens'],
+        cost_usd: ['attributes.gen_ai.usage.cost'],
+        service_tier: ['attributes.gen_ai.openai.response.service_tier', 'attributes.openai.response.service_tier'],
         status: 'status',
-        error: 'error',
+        error: { compute: spanError, uses: ['status_message'], describe: 'status message | error.type | exception event' },
       },
     },
   },
-  notes: ['latency_ms: endTimeUnixNano − startTimeUnixNano (nanoseconds, exact integer arithmetic)', 'spans without gen_ai.* attributes are not requests and are skipped'],
+  notes: [
+    'latency_ms: endTimeUnixNano − startTimeUnixNano (nanoseconds, exact integer arithmetic)',
+    'spans that are not model calls (no gen_ai.* attributes or events; agent and tool spans) are skipped and counted',
+  ],
 };

@@ -1,0 +1,62 @@
+/**
+ * Batch results, from fixtures written to the providers' documented result files: Anthropic Message Batches results
+ * in all four result types, and OpenAI Batch output for the chat completions and responses endpoints and a failed
+ * request. Both mark their requests `service_tier = 'batch'` so the price lookup applies batch prices.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Workspace } from '../../workspace';
+import { useTempWorkspaces } from '../../testing/temp';
+import { runImport } from '../pipeline';
+
+const { write, newWorkspace } = useTempWorkspaces('loupe-batch-');
+const row = (ws: Workspace, id: string) => ws.db.get<Record<string, unknown>>('SELECT * FROM requests WHERE id = ?', [id])!;
+
+describe('Anthropic Message Batches results', () => {
+  const lines = [
+    { custom_id: 'ticket-1001', result: { type: 'succeeded', message: { id: 'msg_014VwiXbi91y3JMjcpyGBHX5', type: 'message', role: 'assistant', model: 'claude-3-5-haiku-20241022',
+      content: [{ type: 'text', text: 'Refund approved.' }, { type: 'text', text: 'It takes 5 days.' }], stop_reason: 'end_turn', stop_sequence: null,
+      usage: { input_tokens: 1180, output_tokens: 14, cache_creation_input_tokens: 0, cache_read_input_tokens: 1024 } } } },
+    { custom_id: 'ticket-1002', result: { type: 'errored', error: { type: 'error', error: { type: 'invalid_request_error', message: 'max_tokens: Field required' } } } },
+    { custom_id: 'ticket-1003', result: { type: 'expired' } },
+    { custom_id: 'ticket-1004', result: { type: 'canceled' } },
+  ];
+
+  it('all four result types import, with the output text, tokens, errors and the batch tier', async () => {
+    const ws = await newWorkspace();
+    const s = await runImport(ws, write('msgbatch_results.jsonl', lines.map((l) => JSON.stringify(l)).join('\n')), {});
+    expect(s).toMatchObject({ preset: 'anthropic-batch', records_read: 4, inserted: 4, rejected: 0, skipped: 0 });
+    expect(row(ws, 'ticket-1001')).toMatchObject({
+      model: 'claude-3-5-haiku-20241022', output: 'Refund approved.\n\nIt takes 5 days.', tokens_in: 1180, tokens_out: 14, status: 'succeeded',
+      error: null, is_error: 0, service_tier: 'batch', ts: null, input: null,
+    });
+    expect(row(ws, 'ticket-1002')).toMatchObject({ status: 'errored', error: 'invalid_request_error: max_tokens: Field required', is_error: 1, output: null, service_tier: 'batch' });
+    expect(row(ws, 'ticket-1003')).toMatchObject({ status: 'expired', error: 'expired: the batch ended before this request was processed', is_error: 1 });
+    expect(row(ws, 'ticket-1004')).toMatchObject({ status: 'canceled', error: 'canceled: the batch was canceled before this request was processed', is_error: 1 });
+    // The cached-input count stays available for the price lookup.
+    expect(JSON.parse(String(row(ws, 'ticket-1001').extra))).toMatchObject({ result: { message: { usage: { cache_read_input_tokens: 1024 } } } });
+    expect(s.notes.some((n) => n.startsWith('4 requests have no timestamp'))).toBe(true);
+  });
+});
+
+describe('OpenAI Batch output', () => {
+  const lines = [
+    { id: 'batch_req_wnaDys', custom_id: 'req-1', response: { status_code: 200, request_id: 'req_c187b3', body: {
+      id: 'chatcmpl-AF2h', object: 'chat.completion', created: 1772442000, model: 'gpt-4o-mini-2024-07-18',
+      choices: [{ index: 0, message: { role: 'assistant', content: 'Paris.' }, finish_reason: 'stop' }],
+      usage: { prompt_tokens: 22, completion_tokens: 2, total_tokens: 24 }, service_tier: 'default' } }, error: null },
+    { id: 'batch_req_x2', custom_id: 'req-2', response: { status_code: 200, request_id: 'req_2', body: {
+      id: 'resp_67cc', object: 'response', created_at: 1772442060, model: 'gpt-4.1-2025-04-14', status: 'completed',
+      output: [{ type: 'message', id: 'msg_1', role: 'assistant', content: [{ type: 'output_text', text: 'Bonjour.', annotations: [] }] }],
+      usage: { input_tokens: 15, output_tokens: 3, total_tokens: 18 } } }, error: null },
+    { id: 'batch_req_x3', custom_id: 'req-3', response: null, error: { code: 'batch_expired', message: 'This request could not be executed before the completion window expired.' } },
+  ];
+
+  it('chat and responses bodies and a failed request, all marked service_tier batch', async () => {
+    const ws = await newWorkspace();
+    const s = await runImport(ws, write('batch_output.jsonl', lines.map((l) => JSON.stringify(l)).join('\n')), {});
+    expect(s).toMatchObject({ preset: 'openai-batch', records_read: 3, inserted: 3, rejected: 0 });
+    expect(row(ws, 'req-1')).toMatchObject({ ts: 1772442000000, model: 'gpt-4o-mini-2024-07-18', output: 'Paris.', tokens_in: 22, tokens_out: 2, status: '200', is_error: 0, service_tier: 'batch' });
+    expect(row(ws, 'req-2')).toMatchObject({ ts: 1772442060000, model: 'gpt-4.1-2025-04-14', output: 'Bonjour.', tokens_in: 15, tokens_out: 3, service_tier: 'batch' });
+    expect(row(ws, 'req-3')).toMatchObject({ error: 'This request could not be executed before the completion window expired.', is_error: 1, service_tier: 'batch', ts: null });
+  });
+});
