@@ -88,6 +88,29 @@ describe('bad values are rejects of their own row', () => {
     const bin = await refusal(runImport(ws, write('bin.jsonl', Buffer.from([0, 1, 2, 3, 0, 0, 255, 254, 0, 7, 8, 9, 0, 0, 0, 1])), {}));
     expect(bin.code).toBe('IMPORT_NOT_RECOGNISED');
   });
+
+  it('the checks hold around the lossless parser: a line with an id past 2^53 keeps it exactly, and is still rejected for NaN, a lone surrogate, NUL or depth', async () => {
+    const ws = await newWorkspace();
+    const big = (id: string, extra = '') => `{"request_id":${id},"timestamp":"2026-11-20T10:00:00Z","input":"q","output":"a"${extra}}`;
+    const lines = [
+      big('9007199254740993'),
+      big('9007199254740995', ',"latency_ms":NaN'),
+      big('9007199254740997', ',"output2":"half \\ud800 char"'),
+      big('9007199254740999', ',"note":"nul \\u0000 here"'),
+      big('9007199254741001', `,"meta":${'['.repeat(101)}1${']'.repeat(101)}`),
+    ];
+    const s = await runImport(ws, write('big.jsonl', `${lines.join('\n')}\n`), {});
+    expect(s).toMatchObject({ inserted: 1, rejected: 4 });
+    expect(s.rejects.map((r) => [r.line, r.field])).toEqual([[2, 'latency_ms'], [3, 'output2'], [4, 'note'], [5, null]]);
+    expect(s.rejects[1]!.reason).toMatch(/lone UTF-16 surrogate/);
+    expect(s.rejects[2]!.reason).toMatch(/NUL character/);
+    expect(s.rejects[3]!.reason).toMatch(/more than 100 levels/);
+    // The same in a JSON array (the whole-document parse).
+    const arr = await runImport(ws, write('big.json', `[${big('9007199254741003')},${big('9007199254741005', ',"latency_ms":Infinity')},${big('9007199254741007', ',"x":"\\udc00"')}]`), {});
+    expect(arr).toMatchObject({ inserted: 1, rejected: 2 });
+    expect(arr.rejects.map((r) => [r.line, r.field])).toEqual([[2, 'latency_ms'], [3, 'x']]);
+    expect(ids(ws)).toEqual(['9007199254740993', '9007199254741003']);
+  });
 });
 
 describe('files that must be refused whole', () => {
