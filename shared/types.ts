@@ -38,6 +38,12 @@ export interface RequestRecord {
   output_chars: number | null;
   extra: string | null; // JSON of every unmapped source field
   import_id: number | null;
+  tokens_cached_in?: number | null; // input tokens read from the prompt cache (part of tokens_in)
+  tokens_cache_write_in?: number | null; // input tokens written to the prompt cache (part of tokens_in)
+  service_tier?: string | null; // as the source says: batch, default, flex…
+  price_model?: string | null; // the price row a derived cost used (cost_source 'price_table'): model key…
+  price_as_of?: string | null; // …and its as-of day (YYYY-MM-DD)
+  price_tier?: 'standard' | 'batch' | 'standard+cached' | 'batch+cached' | null;
 }
 
 /** One piece of feedback as stored. */

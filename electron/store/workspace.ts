@@ -16,7 +16,6 @@ import path from 'node:path';
 import { Db, loadSqlJs, type Params } from './db';
 import { LATEST_VERSION, migrate } from './migrations';
 import { LoupeError } from '../../shared/errors';
-import { DEFAULT_PRICES } from '../../shared/prices';
 
 /** Bytes per read/write call; well under Node's 2 GiB limit. */
 const IO_CHUNK = 64 * 1024 * 1024;
@@ -262,10 +261,6 @@ export class Workspace {
         db.tx(() => {
           const now = Date.now();
           db.run("INSERT INTO meta (key, value) VALUES ('created_at', ?), ('time_zone', 'UTC'), ('journal_seq', '0')", [String(now)]);
-          for (const p of DEFAULT_PRICES.models) {
-            db.run('INSERT INTO prices (model, input_usd_per_mtok, output_usd_per_mtok, as_of, source) VALUES (?, ?, ?, ?, ?)',
-              [p.model, p.input_usd_per_mtok, p.output_usd_per_mtok, DEFAULT_PRICES.as_of, 'default price table']);
-          }
         });
       }
       const ws = new Workspace(abs, db, lock, readOnly);

@@ -14,6 +14,7 @@ import type { Db } from '../db';
 import { MAX_WORKSPACE_BYTES, type Workspace } from '../workspace';
 import { buildMapper, choosePreset, listPaths, type MappedRow, type Mapper } from './mapping';
 import { linkRecords } from './linking';
+import { priceRows } from '../prices/derive';
 import { detectSource, ImportFileError, readRecords, type DetectedSource } from './read';
 
 /** Rejected (and in-file duplicate) rows kept in the summary and the import history; the counts are always complete. */
@@ -26,7 +27,8 @@ export const DEFAULT_LINK_WINDOW_HOURS = 48;
 const COLUMNS: Record<RecordKind, readonly string[]> = {
   requests: ['id', 'ts', 'user_id', 'session_id', 'segment', 'model', 'model_version', 'feature', 'lang', 'input', 'output',
     'latency_ms', 'ttft_ms', 'tokens_in', 'tokens_out', 'cost_usd', 'cost_source', 'status', 'error', 'is_error',
-    'input_chars', 'output_chars', 'extra', 'import_id'],
+    'input_chars', 'output_chars', 'extra', 'import_id',
+    'tokens_cached_in', 'tokens_cache_write_in', 'service_tier', 'price_model', 'price_as_of', 'price_tier'],
   feedback: ['id', 'request_id', 'session_id', 'user_id', 'ts', 'kind', 'value', 'scale', 'label', 'comment', 'source',
     'link_method', 'extra', 'import_id'],
   tickets: ['id', 'created_ts', 'updated_ts', 'resolved_ts', 'first_response_ts', 'requester', 'requester_email', 'user_id',
@@ -97,7 +99,7 @@ function toLoupeError(e: unknown, file: string): unknown {
 }
 
 function prices(db: Db): ModelPrice[] {
-  return db.all<ModelPrice>('SELECT model, input_usd_per_mtok, output_usd_per_mtok FROM prices');
+  return priceRows(db);
 }
 
 /**
