@@ -15,6 +15,7 @@ import type {
 import { LoupeError, type LoupeErrorData } from './errors';
 import { reviewMethods } from './contract-review';
 import { metricsMethods } from './contract-metrics';
+import { pricesMethods } from './contract-prices';
 
 const recordKind = z.enum(['requests', 'feedback', 'tickets']);
 const id = z.string().min(1).max(4096);
@@ -154,6 +155,7 @@ export const contract = {
   'records.facets': method<z.ZodObject<Record<string, never>>, Facets>(z.object({})),
   ...reviewMethods,
   ...metricsMethods,
+  ...pricesMethods,
 };
 
 export type Contract = typeof contract;
@@ -167,7 +169,7 @@ export interface EventMap {
   'import.progress': ImportProgress;
   'import.finished': { job_id: string; ok: true; summary: ImportSummary } | { job_id: string; ok: false; error: LoupeErrorData; file: string };
   /** Tables whose contents changed, so open views refresh the right queries. */
-  'tables.changed': { tables: Array<RecordKind | 'links' | 'imports' | 'reviews' | 'queues' | 'tags' | 'rubrics' | 'meta'> };
+  'tables.changed': { tables: Array<RecordKind | 'links' | 'imports' | 'reviews' | 'queues' | 'tags' | 'rubrics' | 'meta' | 'prices'> };
 }
 export type EventName = keyof EventMap;
 
