@@ -16,6 +16,7 @@ import { LoupeError, type LoupeErrorData } from './errors';
 import { reviewMethods } from './contract-review';
 import { metricsMethods } from './contract-metrics';
 import { pricesMethods } from './contract-prices';
+import { scrubMethods, scrubOptionsSchema, type ScrubPreview } from './contract-scrub';
 
 const recordKind = z.enum(['requests', 'feedback', 'tickets']);
 const id = z.string().min(1).max(4096);
@@ -33,6 +34,8 @@ export const importOptionsSchema = z.object({
   delimiter: z.enum([',', ';', '\t', '|']).optional(),
   encoding: z.string().max(50).optional(),
   record_path: z.string().max(1000).optional(),
+  /** PII scrubbing applied to every text field before anything is stored (shared/contract-scrub.ts). */
+  scrub: scrubOptionsSchema.optional(),
 });
 export type ImportOptions = z.infer<typeof importOptionsSchema>;
 
@@ -58,6 +61,8 @@ export interface ImportPreview {
   rejects: Array<{ line: number; field: string | null; reason: string }>;
   notes: string[];
   time_zone: string;
+  /** What the chosen scrubbing would change in the first records; null when nothing is to be scrubbed. */
+  scrub?: ScrubPreview | null;
 }
 
 /** Sorting and filtering for the records grids; all done in SQL. */
@@ -156,6 +161,7 @@ export const contract = {
   ...reviewMethods,
   ...metricsMethods,
   ...pricesMethods,
+  ...scrubMethods,
 };
 
 export type Contract = typeof contract;

@@ -2,6 +2,7 @@
  * Domain types shared by the store, the CLI, the server and the renderer. Times are UTC epoch milliseconds unless a
  * name says otherwise; durations are milliseconds; costs are USD; token counts are tokens.
  */
+import type { ScrubReport } from './contract-scrub';
 
 /** The three kinds of record a workspace holds. */
 export type RecordKind = 'requests' | 'feedback' | 'tickets';
@@ -143,6 +144,7 @@ export interface ImportSummary {
   per_kind: Partial<Record<RecordKind, { inserted: number; updated: number; duplicates: number; duplicates_in_file: number }>>;
   started_at: number;
   finished_at: number;
+  scrub?: ScrubReport | null; // PII scrubbing applied (null: none)
 }
 
 /** A row of the import history. */
@@ -166,6 +168,7 @@ export interface ImportHistoryEntry {
   notes: string[];
   started_at: number;
   finished_at: number | null;
+  scrub?: ScrubReport | null; // PII scrubbing applied (null: none)
 }
 
 /** Summary of an open workspace. */

@@ -147,6 +147,7 @@ export function importHistory(db: Db): ImportHistoryEntry[] {
     duplicates_in_file: Number(r.duplicates_in_file ?? 0),
     duplicate_rows: JSON.parse(String(r.duplicate_rows ?? '[]')) as ImportHistoryEntry['duplicate_rows'],
     notes: JSON.parse(String(r.notes ?? '[]')) as string[],
+    scrub: r.scrub && r.scrub !== '{}' ? JSON.parse(String(r.scrub)) as ImportHistoryEntry['scrub'] : null,
   }));
 }
 

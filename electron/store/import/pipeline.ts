@@ -15,6 +15,7 @@ import { MAX_WORKSPACE_BYTES, type Workspace } from '../workspace';
 import { buildMapper, choosePreset, listPaths, type MappedRow, type Mapper } from './mapping';
 import { linkRecords } from './linking';
 import { priceRows } from '../prices/derive';
+import { startScrub } from '../scrub/import-hook';
 import { detectSource, ImportFileError, readRecords, type DetectedSource } from './read';
 
 /** Rejected (and in-file duplicate) rows kept in the summary and the import history; the counts are always complete. */
@@ -157,10 +158,12 @@ export async function previewImport(ws: Workspace, file: string, options: Import
   const records = sample.sample.map((s) => s.record);
   const { candidates, chosen } = choosePreset(records, options);
   const mapper = buildMapper(chosen, records, options, { fileName, timeZone, prices: prices(ws.db) });
+  const scrub = startScrub(ws, options, true); // PII scrubbing (electron/store/scrub)
   const mapped: ImportPreview['mapped'] = [];
-  const rejects = [...sample.rejects];
+  const rejects = sample.rejects.map(scrub.reject);
   for (const r of sample.sample.slice(0, 20)) {
     const m = mapper.map(r);
+    scrub.mapped(m, r.line);
     for (const row of m.rows) if (mapped.length < 20) mapped.push(row);
     rejects.push(...m.rejects);
   }
@@ -180,8 +183,9 @@ export async function previewImport(ws: Workspace, file: string, options: Import
     sample: records.slice(0, 10),
     mapped,
     rejects: rejects.slice(0, 50),
-    notes: [...src.notes, ...mapper.notes],
+    notes: scrub.notes([...src.notes, ...mapper.notes]),
     time_zone: timeZone,
+    scrub: scrub.preview(),
   };
 }
 
@@ -241,6 +245,7 @@ export async function runImport(ws: Workspace, file: string, options: ImportOpti
   } catch (e) {
     throw toLoupeError(e, fileName);
   }
+  const scrub = startScrub(ws, options); // PII scrubbing (electron/store/scrub); a bad pattern refuses here
   // The file is hashed as the import reads it; a reader that stops before the end (a JSON document with trailing
   // bytes) falls back to a separate pass.
   const hash = crypto.createHash('sha256');
@@ -322,9 +327,10 @@ export async function runImport(ws: Workspace, file: string, options: ImportOpti
         bytesRead = batch.bytesRead;
         // A line the reader could not parse (bad JSON) is a record read and rejected.
         recordsRead += batch.rejects.length;
-        for (const r of batch.rejects) reject(r);
+        for (const r of batch.rejects) reject(scrub.reject(r));
         for (const rec of batch.records) {
           const m = mapper.map(rec);
+          scrub.mapped(m, rec.line);
           // A record whose every field is empty is skipped like a blank line, so it is not counted as read.
           if (!mapper.expands && m.rows.length === 0 && m.rejects.length === 0) {
             blankRecords++;
@@ -382,7 +388,7 @@ export async function runImport(ws: Workspace, file: string, options: ImportOpti
       // The id maps can hold millions of entries; drop them before the save doubles the memory in use.
       for (const k of ['requests', 'feedback', 'tickets'] as const) seen[k].clear();
       // The mapper adds data-quality findings while it maps, so its notes are read after the loop.
-      const notes = [...src.notes, ...mapper.notes];
+      const notes = scrub.notes([...src.notes, ...mapper.notes]);
       if (blankRecords > 0) notes.push(`${blankRecords.toLocaleString('en-US')} record(s) with every field empty were skipped`);
       if (duplicatesInFile > 0) {
         notes.push(`${duplicatesInFile.toLocaleString('en-US')} row(s) repeat an id from earlier in the file; rule: the last occurrence wins (listed as duplicate rows, not rejected)`);
@@ -401,11 +407,12 @@ export async function runImport(ws: Workspace, file: string, options: ImportOpti
       db.run(`UPDATE imports SET sha256 = ?, kind = ?, records_read = ?, inserted = ?, updated = ?, duplicates = ?, duplicates_in_file = ?, duplicate_rows = ?,
           rejected = ?, rejects = ?, notes = ?, finished_at = ? WHERE id = ?`,
         [sha, kind, recordsRead, inserted, updated, duplicates, duplicatesInFile, JSON.stringify(duplicateRows), rejected, JSON.stringify(rejects), JSON.stringify(notes), finished, importId]);
+      const scrubbed = scrub.finish(db, importId);
       progress('saving');
       const s: ImportSummary = {
         import_id: importId, file: fileName, kind, preset: mapper.preset, records_read: recordsRead, inserted, updated,
         duplicates, duplicates_in_file: duplicatesInFile, duplicate_rows: duplicateRows, rejected, rejects, links: links.ticketLinks + links.feedbackLinks,
-        notes, per_kind: perKind, started_at: started, finished_at: finished,
+        notes, per_kind: perKind, started_at: started, finished_at: finished, scrub: scrubbed,
       };
       return s;
     });
