@@ -2,7 +2,7 @@
  * PII detectors. Each finds spans of one kind in a text; a span is replaced by its label (`[EMAIL]`, `[PHONE]`, …).
  * Precision matters as much as recall (a scrubbed order number or version string is data lost), so every candidate
  * is checked beyond its shape:
- * - email: RFC 5321-shaped address with a dotted domain and an alphabetic TLD.
+ * - email: RFC 5321/6531-shaped address (Unicode letters allowed) with a dotted domain and an alphabetic TLD.
  * - phone: libphonenumber-js (Google's libphonenumber metadata, every region) finds numbers that are valid for their
  *   region; a bare digit run without `+`, separators or a phone word before it is not taken (order numbers, epoch
  *   timestamps).
@@ -25,7 +25,7 @@ export interface Span { start: number; end: number; label: string }
 
 export type Finder = (text: string) => Span[];
 
-const EMAIL = /(?<![\w.%+-])[A-Za-z0-9](?:[A-Za-z0-9._%+-]{0,63})@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![\w-]|\.[A-Za-z0-9])/g;
+const EMAIL = /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}][\p{L}\p{N}._%+-]{0,63}@(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?\.)+\p{L}{2,24}(?![\p{L}\p{N}_-]|\.[\p{L}\p{N}])/gu;
 
 function regexSpans(re: RegExp, text: string, label: string, accept?: (m: RegExpExecArray) => Span | null | boolean): Span[] {
   const out: Span[] = [];
@@ -42,7 +42,7 @@ function regexSpans(re: RegExp, text: string, label: string, accept?: (m: RegExp
 /** Email addresses. */
 export const findEmails: Finder = (text) => (text.includes('@') ? regexSpans(EMAIL, text, '[EMAIL]') : []);
 
-const PHONE_WORD = /(?:phone|tel|telephone|call|mobile|cell|whatsapp|fax|sms|text me|ring|contact|number|nr|no\.?|#)\W{0,3}$/i;
+const PHONE_WORD = /(?:phone|tel|telephone|call|mobile|cell|whatsapp|fax|sms|text me|ring me|contact)\W{0,3}$/i;
 
 function hasDigits(text: string, n: number): boolean {
   let c = 0;

@@ -87,7 +87,11 @@ export class Scrubber {
     return this.finders.length > 0;
   }
 
-  /** Non-overlapping spans, earlier finders first, sorted by position. */
+  /** Non-overlapping spans, earlier finders first, sorted by position (counts nothing). */
+  find(text: string): Array<Span & { key: ScrubCountKey }> {
+    return this.spans(text);
+  }
+
   private spans(text: string, ids = false): Array<Span & { key: ScrubCountKey }> {
     const taken: Array<Span & { key: ScrubCountKey }> = [];
     for (const f of this.finders) {
