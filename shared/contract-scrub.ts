@@ -34,6 +34,7 @@ export interface ScrubDiff { line: number; kind: string; field: string; before: 
 export interface ScrubPreview {
   detectors: ScrubDetector[];
   patterns: string[];
+  phone_region: string;
   counts: Partial<Record<ScrubCountKey, number>>;
   fields_changed: number;
   diffs: ScrubDiff[];

@@ -9,6 +9,7 @@ import type { Facets, Page, RequestGridRow, RequestQuery } from '../../shared/co
 import { type TableName, useApp, useDebounced, useStoredState, useStoreQuery } from './app-context';
 import { ErrorNote, MultiSelect, SearchBox, TriState } from './controls';
 import { DataGrid, type GridColumnMeta } from './data-grid';
+import { CostExplained } from './prices/cost-explained';
 import { DetailPanel, Fields, stepId } from './detail-panel';
 import { EmptyWorkspace } from './empty-state';
 import { dayStartMs, fmtFeedbackValue, fmtGap, fmtInt, fmtMs, fmtTs, fmtUsd, prettyJson } from './format';
@@ -182,7 +183,7 @@ function RequestPanel({ id, onClose, onStep }: { id: string; onClose: () => void
             ['Latency', r.latency_ms === null ? null : fmtMs(r.latency_ms)],
             ['Time to first token', r.ttft_ms === null ? null : fmtMs(r.ttft_ms)],
             ['Tokens in / out', r.tokens_in === null && r.tokens_out === null ? null : `${fmtInt(r.tokens_in)} / ${fmtInt(r.tokens_out)}`],
-            ['Cost', r.cost_usd === null ? null : <>{fmtUsd(r.cost_usd)} <span className="muted small">{r.cost_source === 'price_table' ? 'derived from the price table' : r.cost_source === 'source' ? 'from the source file' : ''}</span></>],
+            ['Cost', r.cost_usd === null ? null : <CostExplained request={r} />],
             ['User', r.user_id],
             ['Session', r.session_id],
             ['Segment', r.segment],

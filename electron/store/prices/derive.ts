@@ -3,7 +3,7 @@
  * mapper once per request row; the row keeps which price row and tier were used (price_model, price_as_of,
  * price_tier), so the request detail can say how its cost was reached.
  */
-import { PriceBook, priceRequest, type ModelPrice } from '../../../shared/prices';
+import { priceRequest, type ModelPrice, type PriceBook } from '../../../shared/prices';
 import type { Db } from '../db';
 
 /** Every price row of the workspace. */

@@ -84,7 +84,7 @@ export function startScrub(ws: Workspace, options: ImportOptions, preview = fals
     },
     reject: (r) => ({ ...r, reason: scrubber.text(r.reason), ...(r.field ? { field: scrubber.text(r.field) } : {}) }),
     notes: (n) => n.map((x) => scrubber.text(x)),
-    preview: () => ({ detectors: scrubber.detectors, patterns: scrubber.patterns, counts: { ...scrubber.counts }, fields_changed: fieldsChanged, diffs }),
+    preview: () => ({ detectors: scrubber.detectors, patterns: scrubber.patterns, phone_region: scrubber.phoneRegion, counts: { ...scrubber.counts }, fields_changed: fieldsChanged, diffs }),
     finish(db, importId) {
       const report = scrubber.report();
       db.run('UPDATE imports SET scrub = ? WHERE id = ?', [JSON.stringify(report), importId]);
