@@ -21,9 +21,10 @@ function Marked({ text }: { text: string }) {
   return <>{parts.map((p, i) => (i % 2 === 1 ? <mark key={i} className="scrub-mark">{p}</mark> : <span key={i}>{p}</span>))}</>;
 }
 
-/** Counts per detector as `email 3 · phone 1`. */
+/** Counts per detector as `email 3 · phone 1` (detectors in their listed order, then patterns). */
 export function scrubCounts(counts: ScrubReport['counts'], patterns: string[]): string {
-  const parts = Object.entries(counts).filter(([, n]) => (n ?? 0) > 0).map(([k, n]) => {
+  const rank = (k: string) => { const i = (SCRUB_DETECTORS as readonly string[]).indexOf(k); return i >= 0 ? i : 100 + Number(k.split(':')[1] ?? 0); };
+  const parts = Object.entries(counts).filter(([, n]) => (n ?? 0) > 0).sort(([a], [b]) => rank(a) - rank(b)).map(([k, n]) => {
     const m = /^pattern:(\d+)$/.exec(k);
     return `${m ? `pattern ${m[1]} (${patterns[Number(m[1]) - 1] ?? ''})` : k} ${fmtInt(n ?? 0)}`;
   });
