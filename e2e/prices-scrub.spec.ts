@@ -32,13 +32,14 @@ test('prices: edit a row, add a row, and read which price costed a request', asy
   const row = grid.getByTestId('grid-row').filter({ hasText: 'gpt-4o-mini' });
   await expect(row).toHaveCount(1);
   await expect(row).toContainText('$0.15');
+  await expect(row).toContainText('$0.075');
   await row.click();
   const editor = page.getByTestId('price-editor');
   await expect(editor).toContainText('1 stored request(s) were priced with this row');
   await editor.getByLabel('Input', { exact: true }).fill('0.2');
   await editor.getByRole('button', { name: 'Save' }).click();
   await expect(editor.getByRole('status')).toHaveText('Saved.');
-  await expect(row).toContainText('$0.2');
+  await expect(row).toContainText('$0.20');
   // A bad value is refused with the field named, nothing saved.
   await editor.getByLabel('Output', { exact: true }).fill('abc');
   await editor.getByRole('button', { name: 'Save' }).click();
@@ -58,13 +59,13 @@ test('prices: edit a row, add a row, and read which price costed a request', asy
 
   await nav(page, 'Records').click();
   await page.getByRole('grid', { name: 'Requests' }).getByTestId('grid-row').filter({ hasText: 'Where is my order?' }).click();
-  const cost = page.getByTestId('request-detail').getByTestId('request-cost');
-  await expect(cost).toContainText('$0.00045');
-  await expect(cost).toContainText('gpt-4o-mini as of 2026-12-05, standard prices');
-  await expect(cost).toContainText('the row was edited after this request was priced');
+  await expect(page.getByTestId('request-detail').getByTestId('request-cost')).toContainText('$0.00045');
+  const how = page.getByTestId('request-cost-how');
+  await expect(how).toContainText('Cost derived with the price row gpt-4o-mini as of 2026-12-05, standard prices');
+  await expect(how).toContainText('the row was edited after this request was priced');
   await page.getByRole('grid', { name: 'Requests' }).getByTestId('grid-row').filter({ hasText: 'Hi' }).click();
   // Anthropic: 1,000 fresh × $3 + 3,000 cache reads × $0.30 + 100 out × $15 per million = $0.0054
-  await expect(page.getByTestId('request-cost')).toContainText('claude-sonnet-4-5 as of 2026-12-05, standard prices, cached input at the cached rate; 3,000 cached input tokens');
+  await expect(page.getByTestId('request-cost-how')).toContainText('claude-sonnet-4-5 as of 2026-12-05, standard prices, cached input at the cached rate; 3,000 of 4,000 input tokens read from the cache');
   await expect(page.getByTestId('request-cost')).toContainText('$0.005400');
   await page.setViewportSize({ width: 1440, height: 900 });
   await shot(page, 'request-cost-1440');

@@ -16,7 +16,7 @@ import { DataGrid, type GridColumnMeta } from '../data-grid';
 import { DetailPanel } from '../detail-panel';
 import { fmtInt } from '../format';
 
-const usd = (v: number | null) => (v === null ? '—' : `$${v.toLocaleString('en-US', { maximumFractionDigits: 6 })}`);
+const usd = (v: number | null) => (v === null ? '—' : `$${v.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 6 })}`);
 const key = (r: { model: string; as_of: string }) => `${r.model}@${r.as_of}`;
 const m = (label: string, extra: GridColumnMeta = {}): GridColumnMeta => ({ label, ...extra });
 
@@ -26,7 +26,7 @@ const COLUMNS: ColumnDef<PriceRow, unknown>[] = [
   { id: 'as_of', accessorKey: 'as_of', header: 'As of', size: 100, meta: m('As of (UTC day)'), cell: (c) => <span className="mono">{c.getValue() as string}</span> },
   { id: 'input_usd_per_mtok', accessorKey: 'input_usd_per_mtok', header: 'Input', size: 80, meta: m('Input', { align: 'right' }), cell: (c) => usd(c.getValue() as number) },
   { id: 'cached_input_usd_per_mtok', accessorKey: 'cached_input_usd_per_mtok', header: 'Cached in', size: 90, meta: m('Cached input', { align: 'right' }), cell: (c) => usd(c.getValue() as number | null) },
-  { id: 'cache_write_usd_per_mtok', accessorKey: 'cache_write_usd_per_mtok', header: 'Cache write', size: 96, meta: m('Cache write', { align: 'right' }), cell: (c) => usd(c.getValue() as number | null) },
+  { id: 'cache_write_usd_per_mtok', accessorKey: 'cache_write_usd_per_mtok', header: 'Cache write', size: 110, meta: m('Cache write', { align: 'right' }), cell: (c) => usd(c.getValue() as number | null) },
   { id: 'output_usd_per_mtok', accessorKey: 'output_usd_per_mtok', header: 'Output', size: 80, meta: m('Output', { align: 'right' }), cell: (c) => usd(c.getValue() as number) },
   { id: 'batch_input_usd_per_mtok', accessorKey: 'batch_input_usd_per_mtok', header: 'Batch in', size: 84, meta: m('Batch input', { align: 'right' }), cell: (c) => usd(c.getValue() as number | null) },
   { id: 'batch_output_usd_per_mtok', accessorKey: 'batch_output_usd_per_mtok', header: 'Batch out', size: 88, meta: m('Batch output', { align: 'right' }), cell: (c) => usd(c.getValue() as number | null) },
@@ -70,7 +70,7 @@ export function PricesScreen() {
       <section className="main-col" aria-label="Prices">
         <div className="filter-bar" role="search" aria-label="Filter prices">
           <SearchBox id="prices-search" value={text} onChange={(v) => { setText(v); setPagination((p) => ({ ...p, pageIndex: 0 })); }} placeholder="Search model or provider" />
-          <span className="muted small">USD per million tokens. Edits apply to imports from now on; stored costs keep the row they used.</span>
+          <span className="muted small" title="Edits apply to imports from now on; stored costs keep the row they were priced with (the request detail names it).">USD per million tokens · edits apply to later imports</span>
           <span className="grow" />
           <button type="button" className="btn sm" onClick={() => { setImporting(true); setAdding(false); setSelected(null); }}>Import price file…</button>
           <button type="button" className="btn sm primary" onClick={() => { setAdding(true); setImporting(false); setSelected(null); }}>Add price</button>
