@@ -5,7 +5,8 @@
  *  2. import them with Loupe (parse, map, insert, index, save): time, records/s, MB/s, peak RSS, workspace size;
  *  3. the `sqlite3` shell's `.import` of the same records as CSV into an equivalent table, as a ratio;
  *  4. open the workspace (cold) and time the records grid's first page, a sort and a filter through the contract;
- *  5. review: create a 200-item stratified queue and move to the next item (when the review methods exist).
+ *  5. review: create a 200-item stratified queue and move to the next item (when the review methods exist);
+ *  6. the same import with PII scrubbing on (every detector), as a ratio to the plain import (target < 1.25x).
  * Timings are wall-clock ms on this machine; nothing here is a pass/fail test.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -16,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { DateTime } from 'luxon';
 import { StoreClient } from '../electron/store/client';
 import { generateBenchRequests } from '../data/samples/generate';
+import { SCRUB_DETECTORS } from '../shared/contract-scrub';
 
 const self = fileURLToPath(import.meta.url);
 const arg = (name: string, dflt: string) => {
@@ -32,12 +34,13 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }>
 }
 
 /** Child phase: import the JSONL file into a fresh workspace. */
-async function phaseImport(file: string, workspace: string): Promise<void> {
+async function phaseImport(file: string, workspace: string, scrub = false): Promise<void> {
   fs.rmSync(workspace, { force: true });
   const client = StoreClient.start();
   await client.call('internal.open', { path: workspace, create: true });
   const t0 = performance.now();
-  const s = await client.call('internal.importFileWait', { path: file, options: {} });
+  const options = scrub ? { scrub: { detectors: [...SCRUB_DETECTORS], patterns: [] } } : {};
+  const s = await client.call('internal.importFileWait', { path: file, options });
   const importMs = ms(t0);
   await client.close();
   process.stdout.write(JSON.stringify({ import_ms: importMs, inserted: s.inserted, rejected: s.rejected, peak_rss: peakRssBytes(), workspace_bytes: fs.statSync(workspace).size }));
@@ -115,7 +118,7 @@ function child(args: string[]): Record<string, number> {
 
 async function main(): Promise<void> {
   const phase = arg('phase', '');
-  if (phase === 'import') return phaseImport(arg('file', ''), arg('workspace', ''));
+  if (phase === 'import') return phaseImport(arg('file', ''), arg('workspace', ''), process.argv.includes('--scrub'));
   if (phase === 'query') return phaseQuery(arg('workspace', ''));
 
   const n = Number(arg('requests', '1000000'));
@@ -162,6 +165,10 @@ async function main(): Promise<void> {
   log('opening the workspace and querying the grid…');
   const q = child(['--phase', 'query', '--workspace', workspace]);
 
+  log('importing again with PII scrubbing on (every detector)…');
+  const scrubbed = child(['--phase', 'import', '--file', jsonl, '--workspace', path.join(dir, `bench-${n}-scrub.sqlite`), '--scrub']);
+  const scrubRatio = scrubbed.import_ms! / imp.import_ms!;
+
   const rows: Array<[string, string, string]> = [
     ['import time', `${importS.toFixed(1)} s`, ''],
     ['records/s', Math.round(n / importS).toLocaleString('en-US'), ''],
@@ -174,6 +181,7 @@ async function main(): Promise<void> {
     ['grid sort (latency)', `${q.sort_ms} ms`, 'target < 100 ms'],
     ['grid filter (model+feature)', `${q.filter_ms} ms`, 'target < 100 ms'],
     ['grid page at offset 5000', `${q.page_50_ms} ms`, ''],
+    ['import with PII scrubbing', `${(scrubbed.import_ms! / 1000).toFixed(1)} s`, `scrubbed / plain = ${scrubRatio.toFixed(2)}x (target < 1.25x)`],
   ];
   if (q.queue_create_ms !== undefined) {
     rows.push(['queue create (200, stratified)', `${q.queue_create_ms} ms`, 'target < 1000 ms']);
@@ -181,7 +189,7 @@ async function main(): Promise<void> {
   }
   const w = Math.max(...rows.map((r) => r[0].length));
   process.stdout.write(`\n${rows.map(([a, b, c]) => `${a.padEnd(w)}  ${b.padStart(12)}  ${c}`).join('\n')}\n\n`);
-  process.stdout.write(`${JSON.stringify({ requests: n, bytes, import: imp, sqlite3_shell_ms: shell?.ms ?? null, ratio: shell?.ratio ?? null, query: q })}\n`);
+  process.stdout.write(`${JSON.stringify({ requests: n, bytes, import: imp, sqlite3_shell_ms: shell?.ms ?? null, ratio: shell?.ratio ?? null, query: q, scrub_import: scrubbed, scrub_ratio: scrubRatio })}\n`);
 }
 
 await main();
