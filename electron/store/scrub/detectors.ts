@@ -53,19 +53,33 @@ function hasDigits(text: string, n: number): boolean {
   return false;
 }
 
+/**
+ * Stretches of text that may hold a phone number: digits with spaces, dots, dashes or parentheses between them, not
+ * glued to a word (so `req_b000000000` and `v1.2.3` are never handed to the parser). libphonenumber runs on these
+ * stretches only, which keeps scrubbing cheap on texts full of ids and numbers.
+ */
+const PHONE_CANDIDATE = /(?<![\w+])(?:\+\s?)?(?:\(\d{1,4}\)[\s.-]?)?\d[\d\s().-]{5,22}\d(?!\w)/g;
+
 /** Phone numbers valid for their region (international with `+`, or national in `region`). */
 export function phoneFinder(region: string): Finder {
   return (text) => {
     if (!hasDigits(text, 7)) return [];
     const out: Span[] = [];
-    for (const m of findPhoneNumbersInText(text, { defaultCountry: region as CountryCode })) {
-      const raw = text.slice(m.startsAt, m.endsAt);
-      const formatted = raw.startsWith('+') || /[\s().-]/.test(raw.replace(/^\+/, ''));
-      // A bare digit run is an order number, an id or a timestamp unless a phone word comes right before it.
-      if (!formatted && !PHONE_WORD.test(text.slice(Math.max(0, m.startsAt - 20), m.startsAt))) continue;
-      // Dates and times written with separators (2024-05-01, 12.05.2024) are never phones.
-      if (/^\d{4}[-./]\d{1,2}[-./]\d{1,2}$|^\d{1,2}[-./]\d{1,2}[-./]\d{2,4}$/.test(raw.trim())) continue;
-      out.push({ start: m.startsAt, end: m.endsAt, label: '[PHONE]' });
+    PHONE_CANDIDATE.lastIndex = 0;
+    for (let c = PHONE_CANDIDATE.exec(text); c; c = PHONE_CANDIDATE.exec(text)) {
+      const cand = c[0];
+      const at = c.index;
+      if (!hasDigits(cand, 7)) continue; // the shortest national numbers have 7 digits
+      for (const m of findPhoneNumbersInText(cand, { defaultCountry: region as CountryCode })) {
+        const start = at + m.startsAt;
+        const raw = cand.slice(m.startsAt, m.endsAt);
+        const formatted = raw.startsWith('+') || /[\s().-]/.test(raw.replace(/^\+/, ''));
+        // A bare digit run is an order number, an id or a timestamp unless a phone word comes right before it.
+        if (!formatted && !PHONE_WORD.test(text.slice(Math.max(0, start - 20), start))) continue;
+        // Dates and times written with separators (2024-05-01, 12.05.2024) are never phones.
+        if (/^\d{4}[-./]\d{1,2}[-./]\d{1,2}$|^\d{1,2}[-./]\d{1,2}[-./]\d{2,4}$/.test(raw.trim())) continue;
+        out.push({ start, end: at + m.endsAt, label: '[PHONE]' });
+      }
     }
     return out;
   };
