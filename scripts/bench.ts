@@ -12,6 +12,7 @@
  *     `resourceSpans` document per line, each holding one GenAI span), each imported into a fresh workspace and
  *     reported beside the JSONL import (time, records/s, peak RSS, and the ratio to the JSONL import time);
  *     `--skip-formats` leaves them out.
+ *  8. the same import with PII scrubbing on (every detector), as a ratio to the plain import (target < 1.25x).
  * Timings are wall-clock ms on this machine; nothing here is a pass/fail test.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -23,6 +24,7 @@ import { DateTime } from 'luxon';
 import { fileWriter, parquetWriteRows } from 'hyparquet-writer';
 import { StoreClient } from '../electron/store/client';
 import { generateBenchRequests } from '../data/samples/generate';
+import { SCRUB_DETECTORS } from '../shared/contract-scrub';
 
 const self = fileURLToPath(import.meta.url);
 const arg = (name: string, dflt: string) => {
@@ -39,12 +41,13 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }>
 }
 
 /** Child phase: import the JSONL file into a fresh workspace. */
-async function phaseImport(file: string, workspace: string): Promise<void> {
+async function phaseImport(file: string, workspace: string, scrub = false): Promise<void> {
   fs.rmSync(workspace, { force: true });
   const client = StoreClient.start();
   await client.call('internal.open', { path: workspace, create: true });
   const t0 = performance.now();
-  const s = await client.call('internal.importFileWait', { path: file, options: {} });
+  const options = scrub ? { scrub: { detectors: [...SCRUB_DETECTORS], patterns: [] } } : {};
+  const s = await client.call('internal.importFileWait', { path: file, options });
   const importMs = ms(t0);
   await client.close();
   process.stdout.write(JSON.stringify({ import_ms: importMs, inserted: s.inserted, rejected: s.rejected, peak_rss: peakRssBytes(), workspace_bytes: fs.statSync(workspace).size }));
@@ -200,7 +203,7 @@ function child(args: string[]): Record<string, number> {
 
 async function main(): Promise<void> {
   const phase = arg('phase', '');
-  if (phase === 'import') return phaseImport(arg('file', ''), arg('workspace', ''));
+  if (phase === 'import') return phaseImport(arg('file', ''), arg('workspace', ''), process.argv.includes('--scrub'));
   if (phase === 'query') return phaseQuery(arg('workspace', ''));
 
   const n = Number(arg('requests', '1000000'));
@@ -261,6 +264,9 @@ async function main(): Promise<void> {
       fs.rmSync(ws, { force: true });
     }
   }
+  log('importing again with PII scrubbing on (every detector)…');
+  const scrubbed = child(['--phase', 'import', '--file', jsonl, '--workspace', path.join(dir, `bench-${n}-scrub.sqlite`), '--scrub']);
+  const scrubRatio = scrubbed.import_ms! / imp.import_ms!;
 
   const rows: Array<[string, string, string]> = [
     ['import time', `${importS.toFixed(1)} s`, ''],
@@ -274,6 +280,7 @@ async function main(): Promise<void> {
     ['grid sort (latency)', `${q.sort_ms} ms`, 'target < 100 ms'],
     ['grid filter (model+feature)', `${q.filter_ms} ms`, 'target < 100 ms'],
     ['grid page at offset 5000', `${q.page_50_ms} ms`, ''],
+    ['import with PII scrubbing', `${(scrubbed.import_ms! / 1000).toFixed(1)} s`, `scrubbed / plain = ${scrubRatio.toFixed(2)}x (target < 1.25x)`],
   ];
   for (const f of formats) {
     const s = f.imp.import_ms! / 1000;
@@ -291,7 +298,8 @@ async function main(): Promise<void> {
   const w = Math.max(...rows.map((r) => r[0].length));
   process.stdout.write(`\n${rows.map(([a, b, c]) => `${a.padEnd(w)}  ${b.padStart(12)}  ${c}`).join('\n')}\n\n`);
   process.stdout.write(`${JSON.stringify({ requests: n, bytes, import: imp, sqlite3_shell_ms: shell?.ms ?? null, ratio: shell?.ratio ?? null, query: q,
-    formats: Object.fromEntries(formats.map((f) => [f.name, { bytes: f.bytes, ...f.imp, ratio_to_jsonl: f.imp.import_ms! / imp.import_ms! }])) })}\n`);
+    formats: Object.fromEntries(formats.map((f) => [f.name, { bytes: f.bytes, ...f.imp, ratio_to_jsonl: f.imp.import_ms! / imp.import_ms! }])),
+    scrub_import: scrubbed, scrub_ratio: scrubRatio })}\n`);
 }
 
 await main();

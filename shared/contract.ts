@@ -17,6 +17,8 @@ import { reviewMethods } from './contract-review';
 import { metricsMethods } from './contract-metrics';
 import type { DurabilityEventMap } from './contract-durability';
 import { importMethods } from './contract-imports';
+import { pricesMethods } from './contract-prices';
+import { scrubMethods, scrubOptionsSchema, type ScrubPreview } from './contract-scrub';
 
 const recordKind = z.enum(['requests', 'feedback', 'tickets']);
 const id = z.string().min(1).max(4096);
@@ -36,6 +38,8 @@ export const importOptionsSchema = z.object({
   record_path: z.string().max(1000).optional(),
   /** Text fields (e.g. ['body'], or 'tickets.body') whose literal `\n` are turned into line breaks. */
   unescape_fields: z.array(z.string().max(100)).max(30).optional(),
+  /** PII scrubbing applied to every text field before anything is stored (shared/contract-scrub.ts). */
+  scrub: scrubOptionsSchema.optional(),
 });
 export type ImportOptions = z.infer<typeof importOptionsSchema>;
 
@@ -63,6 +67,8 @@ export interface ImportPreview {
   time_zone: string;
   /** Text fields whose line breaks look written as literal `\n` in every sampled value (offered for unescaping). */
   unescape_candidates: Array<{ field: string; rows: number; of: number }>;
+  /** What the chosen scrubbing would change in the first records; null when nothing is to be scrubbed. */
+  scrub?: ScrubPreview | null;
 }
 
 /** Sorting and filtering for the records grids; all done in SQL. */
@@ -161,6 +167,8 @@ export const contract = {
   ...reviewMethods,
   ...metricsMethods,
   ...importMethods,
+  ...pricesMethods,
+  ...scrubMethods,
 };
 
 export type Contract = typeof contract;
@@ -174,7 +182,7 @@ export interface EventMap extends DurabilityEventMap {
   'import.progress': ImportProgress;
   'import.finished': { job_id: string; ok: true; summary: ImportSummary } | { job_id: string; ok: false; error: LoupeErrorData; file: string };
   /** Tables whose contents changed, so open views refresh the right queries. */
-  'tables.changed': { tables: Array<RecordKind | 'links' | 'imports' | 'reviews' | 'queues' | 'tags' | 'rubrics' | 'meta'> };
+  'tables.changed': { tables: Array<RecordKind | 'links' | 'imports' | 'reviews' | 'queues' | 'tags' | 'rubrics' | 'meta' | 'prices'> };
 }
 export type EventName = keyof EventMap;
 

@@ -2,6 +2,7 @@
  * Domain types shared by the store, the CLI, the server and the renderer. Times are UTC epoch milliseconds unless a
  * name says otherwise; durations are milliseconds; costs are USD; token counts are tokens.
  */
+import type { ScrubReport } from './contract-scrub';
 
 /** The three kinds of record a workspace holds. */
 export type RecordKind = 'requests' | 'feedback' | 'tickets';
@@ -37,7 +38,7 @@ export interface RequestRecord {
   /**
    * How the provider billed the request: 'batch' for OpenAI Batch API and Anthropic Message Batches results (billed
    * at batch prices), else the source's own tier ('default', 'flex', 'priority', 'scale') or null when unknown. The
-   * price lookup reads it to apply batch prices.
+   * price lookup (electron/store/prices/derive.ts `billedTier`) reads it: 'batch' and 'flex' get batch prices.
    */
   service_tier: string | null;
   /** The trace (OpenTelemetry, Langfuse, LangSmith, Phoenix) the request belongs to; feedback on a trace links to it. */
@@ -46,6 +47,11 @@ export interface RequestRecord {
   output_chars: number | null;
   extra: string | null; // JSON of every unmapped source field
   import_id: number | null;
+  tokens_cached_in?: number | null; // input tokens read from the prompt cache (part of tokens_in)
+  tokens_cache_write_in?: number | null; // input tokens written to the prompt cache (part of tokens_in)
+  price_model?: string | null; // the price row a derived cost used (cost_source 'price_table'): model key…
+  price_as_of?: string | null; // …and its as-of day (YYYY-MM-DD)
+  price_tier?: 'standard' | 'batch' | 'standard+cached' | 'batch+cached' | null;
 }
 
 /** One piece of feedback as stored. */
@@ -156,6 +162,7 @@ export interface ImportSummary {
   per_kind: Partial<Record<RecordKind, { inserted: number; updated: number; duplicates: number; duplicates_in_file: number }>>;
   started_at: number;
   finished_at: number;
+  scrub?: ScrubReport | null; // PII scrubbing applied (null: none)
 }
 
 /** A row of the import history. */
@@ -184,6 +191,7 @@ export interface ImportHistoryEntry {
   notes: string[];
   started_at: number;
   finished_at: number | null;
+  scrub?: ScrubReport | null; // PII scrubbing applied (null: none)
 }
 
 /** Summary of an open workspace. */

@@ -19,6 +19,8 @@ import { StoreClient, type StoreLog } from '../store/client';
 import { resolveWorkspaceTarget } from '../store/workspace';
 import { registerRepairCommand } from './repair-commands';
 import { registerReviewCommands } from './review-commands';
+import { registerPricesCommands } from './prices-commands';
+import { collect, scrubFromFlags } from './scrub-flags';
 
 export const EXIT_OK = 0;
 export const EXIT_REFUSED = 1;
@@ -104,12 +106,13 @@ function summaryJson(s: ImportSummary) {
     skipped_reasons: s.skipped_reasons.map((r) => ({ reason: r.reason, count: r.count })), record_unit: s.record_unit,
     rejects: s.rejects.map((r) => ({ line: r.line, field: r.field, reason: r.reason })),
     duplicate_rows: s.duplicate_rows.map((d) => ({ line: d.line, id: d.id, first_line: d.first_line })),
-    links: s.links, import_id: s.import_id, notes: s.notes,
+    links: s.links, import_id: s.import_id, notes: s.notes, scrub: s.scrub ?? null,
   };
 }
 
 function describe(s: ImportSummary): string {
   const lines = [`${s.file}: ${s.kind} via preset ${s.preset}: ${s.records_read} ${s.record_unit} read, ${s.inserted} new, ${s.updated} updated, ${s.duplicates} already present, ${s.duplicates_in_file} repeated in the file, ${s.rejected} rejected, ${s.skipped} skipped, ${s.links} links`];
+  if (s.scrub) lines.push(`  scrubbed before storage: ${Object.entries(s.scrub.counts).map(([k, n]) => `${k} ${n}`).join(', ') || 'nothing found'} (${s.scrub.rows_changed} rows changed; detectors ${[...s.scrub.detectors, ...s.scrub.patterns.map((_, i) => `pattern:${i + 1}`)].join(', ') || 'none'})`);
   for (const n of s.notes) lines.push(`  note: ${n}`);
   for (const r of s.rejects.slice(0, 20)) lines.push(`  rejected line ${r.line}${r.field ? ` (${r.field})` : ''}: ${r.reason}`);
   if (s.rejected > 20) lines.push(`  … ${s.rejected - 20} more rejected rows (see --json or the app's import history)`);
@@ -122,8 +125,9 @@ function describe(s: ImportSummary): string {
  * `loupe import FILE... --workspace W`: imports each file in its own transaction. Creates the workspace when missing.
  * @returns exit code: 0 when every import ran, 1 when any was refused
  */
-async function importCommand(files: string[], o: { workspace: string; kind?: RecordKind; preset?: string; map?: string[]; tz?: string; json?: boolean; linkWindow?: string; unescape?: string[] }): Promise<number> {
+async function importCommand(files: string[], o: { workspace: string; kind?: RecordKind; preset?: string; map?: string[]; tz?: string; json?: boolean; linkWindow?: string; unescape?: string[]; scrub?: string[]; scrubPattern?: string[]; phoneRegion?: string }): Promise<number> {
   checkZone(o.tz);
+  const scrub = scrubFromFlags(o.scrub, o.scrubPattern, o.phoneRegion);
   const mapping = parseMaps(o.map);
   const { client, created } = await openClient(o.workspace, true);
   let imported = 0;
@@ -156,6 +160,7 @@ async function importCommand(files: string[], o: { workspace: string; kind?: Rec
         ...(o.kind ? { kind: o.kind } : {}), ...(o.preset ? { preset: o.preset } : {}), ...(mapping ? { mapping } : {}),
         ...(o.tz ? { time_zone: o.tz } : {}), ...(o.linkWindow ? { link_window_hours: Number(o.linkWindow) } : {}),
         ...(o.unescape?.length ? { unescape_fields: o.unescape } : {}),
+        ...(scrub ? { scrub } : {}),
       };
       const tty = process.stderr.isTTY && !o.json;
       const bar = tty ? new cliProgress.SingleBar({
@@ -334,6 +339,9 @@ export async function main(argv: string[]): Promise<number> {
     .option('--tz <zone>', 'IANA time zone for naive timestamps (default: the workspace zone, UTC)')
     .option('--link-window <hours>', 'hours before a ticket in which the same user\'s requests are linked (default 48)')
     .option('--unescape <FIELD...>', 'turn literal \\n in these text fields (e.g. body) into line breaks; repeatable')
+    .option('--scrub <detectors>', 'scrub PII before storage: email,phone,card,iban,ip,secret (any subset) or none; default: the workspace\'s last choice', collect)
+    .option('--scrub-pattern <regex>', 'also replace matches of this RE2 pattern by [REDACTED]; repeatable', collect)
+    .option('--phone-region <CC>', 'region of phone numbers written without +country code (default US)')
     .option('--json', 'print one JSON object per file')
     .action((files: string[], o) => { result = importCommand(files, o as never); });
 
@@ -359,6 +367,7 @@ export async function main(argv: string[]): Promise<number> {
 
   registerReviewCommands(program, (p) => { result = p; }, { openClient });
   registerRepairCommand(program, (p) => { result = p; }, { openClient });
+  registerPricesCommands(program, (p) => { result = p; }, { openClient });
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -16,6 +16,8 @@ import { facets, getRequest, getTicket, importHistory, queryRequests, queryTicke
 import { Workspace } from './workspace';
 import { dispatchReview, reviewContext } from './review/handlers';
 import { dispatchMetrics, isMetricsMethod } from './metrics/handlers';
+import { dispatchPrices, isPricesMethod } from './prices/handlers';
+import { scrubDefaults } from './scrub/import-hook';
 
 type Emit = <E extends EventName>(event: E, payload: EventMap[E]) => void;
 type Log = (level: 'info' | 'warn' | 'error', message: string) => void;
@@ -98,7 +100,9 @@ export class StoreService {
       case 'tickets.query': return queryTickets(db, p.params as never) as AnyResult<M>;
       case 'tickets.get': return getTicket(db, (p.params as { id: string }).id) as AnyResult<M>;
       case 'records.facets': return facets(db) as AnyResult<M>;
+      case 'scrub.defaults': return scrubDefaults(ws) as AnyResult<M>;
       default:
+        if (isPricesMethod(p.method)) return dispatchPrices(ws, p.method, p.params, () => { this.afterCommit(); this.emit('tables.changed', { tables: ['prices'] }); }) as AnyResult<M>;
         if (isMetricsMethod(p.method)) {
           return dispatchMetrics(ws, p.method, p.params, () => { this.afterCommit(); this.emit('tables.changed', { tables: ['meta'] }); }) as AnyResult<M>;
         }

@@ -150,6 +150,7 @@ export function importHistory(db: Db): ImportHistoryEntry[] {
     skipped: Number(r.skipped ?? 0),
     skipped_reasons: JSON.parse(String(r.skip_reasons ?? '[]')) as ImportHistoryEntry['skipped_reasons'],
     record_unit: String(r.record_unit ?? 'records'),
+    scrub: r.scrub && r.scrub !== '{}' ? JSON.parse(String(r.scrub)) as ImportHistoryEntry['scrub'] : null,
   }));
 }
 

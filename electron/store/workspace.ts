@@ -35,7 +35,6 @@ import type { SqlJsStatic } from 'sql.js';
 import { Db, loadSqlJs } from './db';
 import { LATEST_VERSION, migrate } from './migrations';
 import { LoupeError } from '../../shared/errors';
-import { DEFAULT_PRICES } from '../../shared/prices';
 import { asWriteError, errnoOf } from './io-errors';
 import { journalPath, JournalWriter, readJournal, type JournalEntry, type JournalStmt } from './journal';
 import { acquireLock, pidAlive, type HeldLock } from './lock';
@@ -356,10 +355,6 @@ export class Workspace {
           db.tx(() => {
             const now = Date.now();
             db.run("INSERT INTO meta (key, value) VALUES ('created_at', ?), ('time_zone', 'UTC'), ('journal_seq', '0')", [String(now)]);
-            for (const p of DEFAULT_PRICES.models) {
-              db.run('INSERT INTO prices (model, input_usd_per_mtok, output_usd_per_mtok, as_of, source) VALUES (?, ?, ?, ?, ?)',
-                [p.model, p.input_usd_per_mtok, p.output_usd_per_mtok, DEFAULT_PRICES.as_of, 'default price table']);
-            }
           });
         }
       } catch (e) {

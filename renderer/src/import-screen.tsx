@@ -15,6 +15,7 @@ import { SUPPORTED_FORMATS } from './empty-state';
 import { fmtBytes, fmtDuration, fmtInt, fmtMB, fmtTs, importRates } from './format';
 import { TimeZoneSelect } from './time-zone-select';
 import { previewText } from './import-format';
+import { ScrubPanel, ScrubSummary } from './scrub/scrub-panel';
 
 /** Loupe fields a user may map, per kind (derived columns such as `extra` or `input_chars` are computed, not mapped). */
 const FIELDS: Record<RecordKind, string[]> = {
@@ -351,6 +352,8 @@ function FileCard({ file, jobs, queuedBehind, entryKey, onRequest, onUnqueue, on
             </div>
           )}
 
+          <ScrubPanel preview={preview} value={options.scrub} onChange={(scrub) => setOptions((o) => ({ ...o, scrub }))} />
+
           <div className="two-col">
             <div>
               <h3>Field mapping</h3>
@@ -553,6 +556,7 @@ function ResultView({ summary: s }: { summary: ImportSummary }) {
       {Object.keys(s.per_kind).length > 1 && (
         <p className="muted small">{Object.entries(s.per_kind).map(([k, v]) => `${k}: ${fmtInt(v.inserted)} new, ${fmtInt(v.updated)} updated, ${fmtInt(v.duplicates)} already present`).join(' · ')}</p>
       )}
+      {s.scrub && <ScrubSummary report={s.scrub} />}
       {s.notes.filter(Boolean).length > 0 && <ul className="notes">{s.notes.filter(Boolean).map((n, i) => <li key={i}>{n}</li>)}</ul>}
       {s.rejected > 0 && (
         <>
@@ -668,7 +672,7 @@ function ImportHistory() {
 }
 
 function HistoryRow({ h, zone, open, onToggle }: { h: ImportHistoryEntry; zone: string; open: boolean; onToggle: () => void }) {
-  const hasDetail = h.rejects.length > 0 || h.notes.some(Boolean);
+  const hasDetail = h.rejects.length > 0 || h.notes.some(Boolean) || !!h.scrub;
   return (
     <>
       <tr>
@@ -688,6 +692,7 @@ function HistoryRow({ h, zone, open, onToggle }: { h: ImportHistoryEntry; zone: 
       {open && (
         <tr className="sub-row">
           <td colSpan={12}>
+            {h.scrub && <ScrubSummary report={h.scrub} />}
             {h.notes.some(Boolean) && <ul className="notes">{h.notes.filter(Boolean).map((n, i) => <li key={i}>{n}</li>)}</ul>}
             {h.rejects.length > 0 && <RejectsTable rejects={h.rejects} />}
           </td>

@@ -9,6 +9,7 @@ import type { Facets, Page, RequestGridRow, RequestQuery } from '../../shared/co
 import { type TableName, useApp, useDebounced, useStoredState, useStoreQuery } from './app-context';
 import { ErrorNote, MultiSelect, SearchBox, TriState } from './controls';
 import { DataGrid, type GridColumnMeta } from './data-grid';
+import { CostHow, CostValue } from './prices/cost-explained';
 import { DetailPanel, Fields, stepId } from './detail-panel';
 import { EmptyWorkspace } from './empty-state';
 import { dayStartMs, fmtFeedbackValue, fmtGap, fmtInt, fmtMs, fmtTs, fmtUsd, prettyJson } from './format';
@@ -182,13 +183,14 @@ function RequestPanel({ id, onClose, onStep }: { id: string; onClose: () => void
             ['Latency', r.latency_ms === null ? null : fmtMs(r.latency_ms)],
             ['Time to first token', r.ttft_ms === null ? null : fmtMs(r.ttft_ms)],
             ['Tokens in / out', r.tokens_in === null && r.tokens_out === null ? null : `${fmtInt(r.tokens_in)} / ${fmtInt(r.tokens_out)}`],
-            ['Cost', r.cost_usd === null ? null : <>{fmtUsd(r.cost_usd)} <span className="muted small">{r.cost_source === 'price_table' ? 'derived from the price table' : r.cost_source === 'source' ? 'from the source file' : ''}</span></>],
+            ['Cost', r.cost_usd === null ? null : <CostValue request={r} />],
             ['User', r.user_id],
             ['Session', r.session_id],
             ['Segment', r.segment],
             ['Language', r.lang],
             ['Characters in / out', r.input_chars === null && r.output_chars === null ? null : `${fmtInt(r.input_chars)} / ${fmtInt(r.output_chars)}`],
           ]} />
+          <CostHow request={r} />
           <h3>Feedback <span className="count">{detail.feedback.length}</span></h3>
           {detail.feedback.length === 0 ? <p className="muted">No feedback on this request.</p> : (
             <table className="table compact">

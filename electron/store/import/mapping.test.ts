@@ -149,7 +149,8 @@ describe('generic auto-detection (demo-style files)', () => {
       id: 'req-1', ts: T('2026-02-24T10:00:00Z'), user_id: 'u-1', session_id: 's-1', segment: 'pro', model: 'gpt-4o-mini', model_version: '2024-07-18',
       feature: 'search', lang: 'en', input: 'Where is my order?', output: 'It ships today.', latency_ms: 1234.5, ttft_ms: 210, tokens_in: 1000,
       tokens_out: 500, cost_usd: 0.00045, cost_source: 'price_table', status: 'ok', error: null, is_error: 0, input_chars: 18, output_chars: 15,
-      extra: '{"campaign":"x"}', service_tier: null, trace_id: null,
+      extra: '{"campaign":"x"}', tokens_cached_in: null, tokens_cache_write_in: null, service_tier: null, trace_id: null,
+      price_model: 'gpt-4o-mini', price_as_of: DEFAULT_PRICES.as_of, price_tier: 'standard',
     });
   });
 
@@ -260,7 +261,9 @@ describe('presets on inline samples', () => {
     expect(r.rejects).toEqual([]);
     const [a, b] = r.requests;
     expect([a!.id, a!.ts, a!.model, a!.output, a!.tokens_in, a!.tokens_out, a!.cost_usd, a!.cost_source, a!.status, a!.is_error])
-      .toEqual(['req-42', T('2026-02-24T10:00:00Z'), 'gpt-4o-mini-2024-07-18', 'Hello!', 1000, 500, 0.00045, 'price_table', '200', 0]);
+      .toEqual(['req-42', T('2026-02-24T10:00:00Z'), 'gpt-4o-mini-2024-07-18', 'Hello!', 1000, 500, 0.000225, 'price_table', '200', 0]);
+    // The Batch API bills half: gpt-4o-mini batch prices $0.075 in, $0.30 out per million tokens.
+    expect([a!.service_tier, a!.price_model, a!.price_tier]).toEqual(['batch', 'gpt-4o-mini', 'batch']);
     expect([b!.id, b!.ts, b!.error, b!.is_error, b!.cost_usd]).toEqual(['req-43', null, 'This request could not be executed before the completion window expired.', 1, null]);
   });
 

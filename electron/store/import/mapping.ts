@@ -9,7 +9,8 @@
  */
 import type { ImportOptions, PresetCandidate } from '../../../shared/contract';
 import { LoupeError } from '../../../shared/errors';
-import { costUsd, findPrice, type ModelPrice } from '../../../shared/prices';
+import { PriceBook, type ModelPrice } from '../../../shared/prices';
+import { anthropicCacheNote, deriveCost, usesAnthropicCacheFields } from '../prices/derive';
 import type { FeedbackKind, RecordKind, RejectedRow } from '../../../shared/types';
 import {
   chatText, contentId, getPath as getPathImpl, isSkipped, leafName, normName,
@@ -147,7 +148,10 @@ export const FIELD_TYPES: Record<RecordKind, Record<string, FieldType>> = {
   requests: {
     id: 'id', ts: 'ts', user_id: 'id', session_id: 'id', segment: 'text', model: 'text', model_version: 'text', feature: 'text',
     lang: 'text', input: 'text', output: 'text', latency_ms: 'duration', ttft_ms: 'duration', tokens_in: 'int', tokens_out: 'int',
-    cost_usd: 'number', status: 'text', error: 'text', service_tier: 'text', trace_id: 'id',
+    cost_usd: 'number', status: 'text', error: 'text', trace_id: 'id',
+    // Prices (electron/store/prices): cache reads and writes are part of tokens_in; service_tier 'batch' (or 'flex')
+    // bills at batch prices. One column, requests.service_tier (migration 4), set by the batch presets.
+    tokens_cached_in: 'int', tokens_cache_write_in: 'int', service_tier: 'text',
   },
   feedback: {
     id: 'id', request_id: 'id', session_id: 'id', user_id: 'id', ts: 'ts', kind: 'fkind', value: 'fvalue', scale: 'number',
@@ -682,6 +686,9 @@ export function buildMapper(preset: string, sample: Record<string, unknown>[], o
       notes.push(`tags: the ${cols.length} columns ${cols[0]} … ${cols[cols.length - 1]} together`);
     }
   }
+  const book = new PriceBook(ctx.prices);
+  const anthropicCache = usesAnthropicCacheFields(plans.get('requests')?.fields.get('tokens_cached_in'), plans.get('requests')?.fields.get('tokens_cache_write_in'));
+  if (anthropicCache) notes.push(anthropicCacheNote());
 
   for (const plan of plans.values()) {
     const tags = plan.fields.get('tags');
@@ -753,7 +760,7 @@ export function buildMapper(preset: string, sample: Record<string, unknown>[], o
       if (typeof row[f] === 'string' && unescape.has(`${kind}.${f}`)) row[f] = unescapeText(row[f] as string);
     }
     if (row.id === null) row.id = contentId(rawForHash);
-    if (kind === 'requests') finishRequest(row, ctx.prices);
+    if (kind === 'requests') finishRequest(row, book, anthropicCache);
     else if (kind === 'feedback') finishFeedback(row, plan, rec);
     else finishTicket(row, line, flag);
     const used = new Set(plan.usedPaths);
@@ -997,21 +1004,16 @@ function convert(kind: RecordKind, field: string, type: FieldType, raw: unknown,
   return null;
 }
 
-function finishRequest(row: Record<string, string | number | null>, prices: readonly ModelPrice[]): void {
+function finishRequest(row: Record<string, string | number | null>, book: PriceBook, anthropicCache: boolean): void {
   const input = row.input;
   const output = row.output;
   row.input_chars = typeof input === 'string' ? input.length : null;
   row.output_chars = typeof output === 'string' ? output.length : null;
   row.is_error = (typeof row.error === 'string' && row.error.trim() !== '') || isErrorStatus(row.status === null ? null : String(row.status)) ? 1 : 0;
-  if (row.cost_usd !== null) {
-    row.cost_source = 'source';
-  } else if (typeof row.model === 'string' && typeof row.tokens_in === 'number' && typeof row.tokens_out === 'number') {
-    const price = findPrice(row.model, prices);
-    row.cost_source = price ? 'price_table' : null;
-    row.cost_usd = price ? costUsd(row.tokens_in, row.tokens_out, price) : null;
-  } else {
-    row.cost_source = null;
+  if (anthropicCache && typeof row.tokens_in === 'number') {
+    row.tokens_in += (typeof row.tokens_cached_in === 'number' ? row.tokens_cached_in : 0) + (typeof row.tokens_cache_write_in === 'number' ? row.tokens_cache_write_in : 0);
   }
+  deriveCost(row, book);
 }
 
 function finishFeedback(row: Record<string, string | number | null>, plan: KindPlan, _rec: Record<string, unknown>): void {

@@ -14,6 +14,8 @@ import type { Db } from '../db';
 import { MAX_WORKSPACE_BYTES, type Workspace } from '../workspace';
 import { buildMapper, choosePreset, escapedNewlineFields, listPaths, type MappedRow, type Mapper } from './mapping';
 import { linkRecords } from './linking';
+import { priceRows } from '../prices/derive';
+import { startScrub } from '../scrub/import-hook';
 import { detectSource, ImportFileError, readRecords, type DetectedSource } from './read';
 import { hookAsync } from '../test-hooks';
 
@@ -27,7 +29,8 @@ export const DEFAULT_LINK_WINDOW_HOURS = 48;
 const COLUMNS: Record<RecordKind, readonly string[]> = {
   requests: ['id', 'ts', 'user_id', 'session_id', 'segment', 'model', 'model_version', 'feature', 'lang', 'input', 'output',
     'latency_ms', 'ttft_ms', 'tokens_in', 'tokens_out', 'cost_usd', 'cost_source', 'status', 'error', 'is_error',
-    'input_chars', 'output_chars', 'extra', 'import_id', 'service_tier', 'trace_id'],
+    'input_chars', 'output_chars', 'extra', 'import_id', 'trace_id',
+    'tokens_cached_in', 'tokens_cache_write_in', 'service_tier', 'price_model', 'price_as_of', 'price_tier'],
   feedback: ['id', 'request_id', 'session_id', 'user_id', 'ts', 'kind', 'value', 'scale', 'label', 'comment', 'source',
     'link_method', 'extra', 'import_id', 'trace_id'],
   tickets: ['id', 'created_ts', 'updated_ts', 'resolved_ts', 'first_response_ts', 'requester', 'requester_email', 'user_id',
@@ -100,7 +103,7 @@ function toLoupeError(e: unknown, file: string): unknown {
 }
 
 function prices(db: Db): ModelPrice[] {
-  return db.all<ModelPrice>('SELECT model, input_usd_per_mtok, output_usd_per_mtok FROM prices');
+  return priceRows(db);
 }
 
 /** Skip reasons with their counts, largest first. */
@@ -184,15 +187,18 @@ export async function previewImport(ws: Workspace, file: string, options: Import
   const records = sample.sample.map((s) => s.record);
   const { candidates, chosen } = choosePreset(records, options);
   const mapper = buildMapper(chosen, records, options, { fileName, timeZone, prices: prices(ws.db) });
+  const scrub = startScrub(ws, options, true); // PII scrubbing (electron/store/scrub)
   const mapped: ImportPreview['mapped'] = [];
-  const rejects = [...sample.rejects];
+  const rejects = sample.rejects.map(scrub.reject);
   // Rows as stored from the first records, passing over records the preset skips (a document's non-LLM spans), and
-  // what the whole sample would skip, so the preview says it before the import does.
+  // what the whole sample would skip, so the preview says it before the import does. The rows shown are scrubbed as
+  // the import would store them; the skip reasons reach the notes, which are scrubbed below.
   const skipCounts = new Map<string, number>();
   for (const r of sample.sample) {
     const m = mapper.map(r);
     for (const why of m.skipped) skipCounts.set(why, (skipCounts.get(why) ?? 0) + 1);
     if (mapped.length >= 20) continue;
+    scrub.mapped(m, r.line);
     for (const row of m.rows) if (mapped.length < 20) mapped.push(row);
     rejects.push(...m.rejects);
   }
@@ -213,9 +219,10 @@ export async function previewImport(ws: Workspace, file: string, options: Import
     sample: records.slice(0, 10),
     mapped,
     rejects: rejects.slice(0, 50),
-    notes: [...src.notes, ...mapper.notes, ...sampleSkips],
+    notes: scrub.notes([...src.notes, ...mapper.notes, ...sampleSkips]),
     time_zone: timeZone,
     unescape_candidates: escapedNewlineFields(mapped).filter((c) => !(options.unescape_fields ?? []).includes(c.field)),
+    scrub: scrub.preview(),
   };
 }
 
@@ -288,6 +295,7 @@ export async function runImport(ws: Workspace, file: string, options: ImportOpti
   } catch (e) {
     throw toLoupeError(e, fileName);
   }
+  const scrub = startScrub(ws, options); // PII scrubbing (electron/store/scrub); a bad pattern refuses here
   // The file is hashed as the import reads it; a reader that stops before the end (a JSON document with trailing
   // bytes) falls back to a separate pass.
   const hash = crypto.createHash('sha256');
@@ -389,9 +397,10 @@ export async function runImport(ws: Workspace, file: string, options: ImportOpti
         bytesRead = batch.bytesRead;
         // A line the reader could not parse (bad JSON) is a record read and rejected.
         recordsRead += batch.rejects.length;
-        for (const r of batch.rejects) reject(r);
+        for (const r of batch.rejects) reject(scrub.reject(r));
         for (const rec of batch.records) {
           const m = mapper.map(rec);
+          scrub.mapped(m, rec.line);
           // A record whose every field is empty is skipped like a blank line, so it is not counted as read.
           if (m.rows.length === 0 && m.rejects.length === 0 && m.skipped.length === 0) {
             blankRecords++;
@@ -454,19 +463,21 @@ export async function runImport(ws: Workspace, file: string, options: ImportOpti
       for (const k of ['requests', 'feedback', 'tickets'] as const) seen[k].clear();
       versions.clear();
       const skippedReasons = skipReasons(skipCounts);
-      // The mapper adds data-quality findings while it maps, so its notes are read after the loop.
-      const notes = [...src.notes, ...mapper.notes];
-      if (blankRecords > 0) notes.push(`${blankRecords.toLocaleString('en-US')} record(s) with every field empty were skipped`);
+      // The mapper adds data-quality findings while it maps, so its notes are read after the loop. Every note may
+      // quote the file (sample values, column names, skip reasons): all of them are scrubbed once, below.
+      const rawNotes = [...src.notes, ...mapper.notes];
+      if (blankRecords > 0) rawNotes.push(`${blankRecords.toLocaleString('en-US')} record(s) with every field empty were skipped`);
       if (mapper.versionPath !== null && duplicatesInFile > 0) {
-        notes.push(`change history: ${duplicatesInFile.toLocaleString('en-US')} row(s) repeat a ticket from elsewhere in the file; each ticket keeps its latest state by ${mapper.versionPath} (rows with equal times: the later row in the file wins)${olderStates > 0 ? `; ${olderStates.toLocaleString('en-US')} older state(s) not written` : ''}`);
+        rawNotes.push(`change history: ${duplicatesInFile.toLocaleString('en-US')} row(s) repeat a ticket from elsewhere in the file; each ticket keeps its latest state by ${mapper.versionPath} (rows with equal times: the later row in the file wins)${olderStates > 0 ? `; ${olderStates.toLocaleString('en-US')} older state(s) not written` : ''}`);
       } else if (duplicatesInFile > 0) {
-        notes.push(`${duplicatesInFile.toLocaleString('en-US')} row(s) repeat an id from earlier in the file; rule: the last occurrence wins (listed as duplicate rows, not rejected)`);
+        rawNotes.push(`${duplicatesInFile.toLocaleString('en-US')} row(s) repeat an id from earlier in the file; rule: the last occurrence wins (listed as duplicate rows, not rejected)`);
       }
-      for (const s of skippedReasons) notes.push(`${s.count.toLocaleString('en-US')} skipped: ${s.reason}`);
-      if (inserted === 0 && updated === 0) notes.push(`0 new, ${duplicates} already present`);
+      for (const s of skippedReasons) rawNotes.push(`${s.count.toLocaleString('en-US')} skipped: ${s.reason}`);
+      if (inserted === 0 && updated === 0) rawNotes.push(`0 new, ${duplicates} already present`);
       // Review queues sample by ISO week, so requests without a time would silently never be reviewed.
       const undated = rowsSeen.requests > 0 ? db.value<number>('SELECT count(*) FROM requests WHERE import_id = ? AND ts IS NULL', [importId]) ?? 0 : 0;
-      if (undated > 0) notes.push(undatedNote(undated));
+      if (undated > 0) rawNotes.push(undatedNote(undated));
+      const notes = scrub.notes(rawNotes);
       const byLine = <T extends { line: number }>(a: T, b: T) => a.line - b.line;
       rejects.sort(byLine);
       duplicateRows.sort(byLine);
@@ -478,12 +489,13 @@ export async function runImport(ws: Workspace, file: string, options: ImportOpti
           rejected = ?, rejects = ?, notes = ?, finished_at = ?, skipped = ?, skip_reasons = ?, record_unit = ? WHERE id = ?`,
         [sha, kind, recordsRead, inserted, updated, duplicates, duplicatesInFile, JSON.stringify(duplicateRows), rejected, JSON.stringify(rejects), JSON.stringify(notes), finished,
           skipped, JSON.stringify(skippedReasons), mapper.unit, importId]);
+      const scrubbed = scrub.finish(db, importId);
       progress('saving');
       const s: ImportSummary = {
         import_id: importId, file: fileName, kind, preset: mapper.preset, records_read: recordsRead, inserted, updated,
         duplicates, duplicates_in_file: duplicatesInFile, duplicate_rows: duplicateRows, rejected, rejects, skipped, skipped_reasons: skippedReasons,
         record_unit: mapper.unit, links: links.ticketLinks + links.feedbackLinks,
-        notes, per_kind: perKind, started_at: started, finished_at: finished,
+        notes, per_kind: perKind, started_at: started, finished_at: finished, scrub: scrubbed,
       };
       return s;
     });

@@ -56,6 +56,9 @@ export const openaiBatch: Preset = {
         status: 'response.status_code',
         error: ['error.message', 'response.body.error.message', 'error'],
         input: ['body.messages', 'request.messages', 'body.input'],
+        // Chat Completions: usage.prompt_tokens_details.cached_tokens; Responses: usage.input_tokens_details.cached_tokens.
+        tokens_cached_in: ['response.body.usage.prompt_tokens_details.cached_tokens', 'response.body.usage.input_tokens_details.cached_tokens'],
+        // The Batch API bills half the standard price (https://platform.openai.com/docs/guides/batch); prices read this.
         service_tier: { const: 'batch' },
       },
     },
@@ -85,6 +88,7 @@ export const openaiChat: Preset = {
         tokens_out: 'usage.completion_tokens',
         status: 'choices.0.finish_reason',
         input: ['messages', 'request.messages', 'prompt'],
+        tokens_cached_in: 'usage.prompt_tokens_details.cached_tokens',
         service_tier: 'service_tier',
       },
     },

@@ -27,6 +27,9 @@ export const SYNONYMS: Record<RecordKind, Record<string, readonly string[]>> = {
     cost_usd: ['cost_usd', 'cost', 'total_cost', 'cost_in_usd', 'usd_cost', 'calculated_total_cost', 'price_usd', 'total_cost_usd'],
     status: ['status', 'status_code', 'http_status', 'state', 'outcome', 'result_status', 'finish_reason'],
     error: ['error', 'error_message', 'error_msg', 'err', 'exception', 'failure_reason', 'error_type'],
+    tokens_cached_in: ['tokens_cached_in', 'cached_tokens', 'cache_read_input_tokens', 'input_cached_tokens', 'cached_input_tokens', 'cache_read_tokens', 'cached_content_token_count'],
+    tokens_cache_write_in: ['tokens_cache_write_in', 'cache_creation_input_tokens', 'cache_write_tokens', 'input_cache_creation'],
+    service_tier: ['service_tier'],
   },
   feedback: {
     id: ['feedback_id', 'id', 'rating_id', 'vote_id', 'score_id', 'response_id', 'survey_response_id'],
