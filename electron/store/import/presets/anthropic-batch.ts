@@ -7,7 +7,8 @@
  * - `errored`: `result.error` is an error response (`{type: 'error', error: {type, message}}`);
  * - `expired`: the batch ended (24 h) before the request was processed;
  * - `canceled`: the batch was canceled before the request was processed.
- * Every line is a request billed (when it ran) at Batch prices, so `service_tier` is 'batch'. The results hold
+ * Every line is a request billed (when it ran) at Batch prices, so `service_tier` is 'batch' (the price lookup reads
+ * it); cache reads and writes are priced at the cached and cache-write rates, scaled by the batch discount. The results hold
  * neither the request's prompt nor its time: input and ts stay empty (the import says how many requests have no time).
  */
 import { chatText, hasKeys, share, type Preset } from './common';
@@ -61,7 +62,11 @@ export const anthropicBatch: Preset = {
         id: 'custom_id',
         model: 'result.message.model',
         output: { compute: outputText, uses: ['result.message.content'], describe: 'result.message.content (text blocks)' },
+        // Anthropic's input_tokens leaves out cache reads and writes; the mapper adds these two to tokens_in
+        // (prices/derive.ts usesAnthropicCacheFields), so tokens_in counts every input token.
         tokens_in: 'result.message.usage.input_tokens',
+        tokens_cached_in: 'result.message.usage.cache_read_input_tokens',
+        tokens_cache_write_in: 'result.message.usage.cache_creation_input_tokens',
         tokens_out: 'result.message.usage.output_tokens',
         status: 'result.type',
         error: { compute: errorText, uses: ['result.error'], describe: 'result.error (errored), expired, canceled' },

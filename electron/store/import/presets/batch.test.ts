@@ -25,15 +25,18 @@ describe('Anthropic Message Batches results', () => {
     const ws = await newWorkspace();
     const s = await runImport(ws, write('msgbatch_results.jsonl', lines.map((l) => JSON.stringify(l)).join('\n')), {});
     expect(s).toMatchObject({ preset: 'anthropic-batch', records_read: 4, inserted: 4, rejected: 0, skipped: 0 });
+    // tokens_in counts every input token: Anthropic's input_tokens (1180) leaves out the 1,024 read from the cache.
     expect(row(ws, 'ticket-1001')).toMatchObject({
-      model: 'claude-3-5-haiku-20241022', output: 'Refund approved.\n\nIt takes 5 days.', tokens_in: 1180, tokens_out: 14, status: 'succeeded',
-      error: null, is_error: 0, service_tier: 'batch', ts: null, input: null,
+      model: 'claude-3-5-haiku-20241022', output: 'Refund approved.\n\nIt takes 5 days.', tokens_in: 2204, tokens_out: 14, status: 'succeeded',
+      error: null, is_error: 0, service_tier: 'batch', ts: null, input: null, tokens_cached_in: 1024, tokens_cache_write_in: 0,
     });
+    // Priced at Message Batches prices (claude-3-5-haiku: $0.40 / $2 per MTok, cache reads $0.08 × 0.5):
+    // 1180 × 0.40 + 1024 × 0.04 + 14 × 2 = 540.96 µUSD.
+    expect(row(ws, 'ticket-1001')).toMatchObject({ cost_source: 'price_table', price_model: 'claude-3-5-haiku', price_tier: 'batch+cached' });
+    expect(row(ws, 'ticket-1001').cost_usd).toBeCloseTo(0.00054096, 12);
     expect(row(ws, 'ticket-1002')).toMatchObject({ status: 'errored', error: 'invalid_request_error: max_tokens: Field required', is_error: 1, output: null, service_tier: 'batch' });
     expect(row(ws, 'ticket-1003')).toMatchObject({ status: 'expired', error: 'expired: the batch ended before this request was processed', is_error: 1 });
     expect(row(ws, 'ticket-1004')).toMatchObject({ status: 'canceled', error: 'canceled: the batch was canceled before this request was processed', is_error: 1 });
-    // The cached-input count stays available for the price lookup.
-    expect(JSON.parse(String(row(ws, 'ticket-1001').extra))).toMatchObject({ result: { message: { usage: { cache_read_input_tokens: 1024 } } } });
     expect(s.notes.some((n) => n.startsWith('4 requests have no timestamp'))).toBe(true);
   });
 });
@@ -58,5 +61,25 @@ describe('OpenAI Batch output', () => {
     expect(row(ws, 'req-1')).toMatchObject({ ts: 1772442000000, model: 'gpt-4o-mini-2024-07-18', output: 'Paris.', tokens_in: 22, tokens_out: 2, status: '200', is_error: 0, service_tier: 'batch' });
     expect(row(ws, 'req-2')).toMatchObject({ ts: 1772442060000, model: 'gpt-4.1-2025-04-14', output: 'Bonjour.', tokens_in: 15, tokens_out: 3, service_tier: 'batch' });
     expect(row(ws, 'req-3')).toMatchObject({ error: 'This request could not be executed before the completion window expired.', is_error: 1, service_tier: 'batch', ts: null });
+  });
+
+  it('cached input tokens of chat (prompt_tokens_details) and responses (input_tokens_details) bodies are priced at batch cached rates', async () => {
+    const ws = await newWorkspace();
+    const cached = [
+      { id: 'batch_req_c1', custom_id: 'c-1', response: { status_code: 200, body: { object: 'chat.completion', created: 1772442000, model: 'gpt-4o-mini-2024-07-18',
+        choices: [{ index: 0, message: { role: 'assistant', content: 'Yes.' }, finish_reason: 'stop' }],
+        usage: { prompt_tokens: 2048, completion_tokens: 100, total_tokens: 2148, prompt_tokens_details: { cached_tokens: 1024 } } } }, error: null },
+      { id: 'batch_req_c2', custom_id: 'c-2', response: { status_code: 200, body: { object: 'response', created_at: 1772442060, model: 'gpt-4.1-2025-04-14', status: 'completed',
+        output: [{ type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'No.' }] }],
+        usage: { input_tokens: 4000, output_tokens: 10, total_tokens: 4010, input_tokens_details: { cached_tokens: 3000 } } } }, error: null },
+    ];
+    await runImport(ws, write('batch_cached.jsonl', cached.map((l) => JSON.stringify(l)).join('\n')), {});
+    // OpenAI's prompt/input tokens already include the cached ones: tokens_in is not changed.
+    expect(row(ws, 'c-1')).toMatchObject({ tokens_in: 2048, tokens_cached_in: 1024, service_tier: 'batch', price_model: 'gpt-4o-mini', price_tier: 'batch+cached' });
+    // gpt-4o-mini at batch prices: 1024 × 0.075 + 1024 × 0.0375 + 100 × 0.30 = 145.2 µUSD.
+    expect(row(ws, 'c-1').cost_usd).toBeCloseTo(0.0001452, 12);
+    expect(row(ws, 'c-2')).toMatchObject({ tokens_in: 4000, tokens_cached_in: 3000, service_tier: 'batch', price_model: 'gpt-4.1', price_tier: 'batch+cached' });
+    // gpt-4.1 at batch prices: 1000 × 1 + 3000 × 0.25 + 10 × 4 = 1,790 µUSD.
+    expect(row(ws, 'c-2').cost_usd).toBeCloseTo(0.00179, 12);
   });
 });

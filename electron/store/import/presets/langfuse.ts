@@ -15,7 +15,7 @@
  *   camelCase (traceId, startTime, usageDetails, calculatedTotalCost, latency in seconds, dataType, stringValue).
  * Times without an offset (ClickHouse prints `2026-03-02 09:00:00.123`) are UTC.
  */
-import { first, hasKeys, msBetween, share, utcText, type Preset } from './common';
+import { first, getPath, hasKeys, jsonish, msBetween, share, utcText, type Preset } from './common';
 
 type Json = Record<string, unknown>;
 
@@ -59,6 +59,40 @@ function errorText(r: Json): string | null {
   return typeof msg === 'string' && msg !== '' ? msg : 'ERROR';
 }
 
+/** Usage types Langfuse and its integrations write for prompt-cache reads and writes (OpenAI, Anthropic, LangChain). */
+const CACHE_READ_TYPES = ['input_cached_tokens', 'input_cache_read', 'cache_read_input_tokens'];
+const CACHE_WRITE_TYPES = ['input_cache_creation', 'input_cache_write', 'cache_creation_input_tokens'];
+const TOKENS_IN_PATHS = ['usage_details.input', 'usageDetails.input', 'usage.input', 'usage.promptTokens', 'promptTokens', 'inputUsage'];
+
+function usageDetails(r: Json): Json {
+  const v = jsonish(first(r, 'usage_details', 'usageDetails'));
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {};
+}
+
+/** The sum of the usage types present (numbers or numeric text); undefined when none is. */
+function usageSum(u: Json, types: readonly string[]): number | undefined {
+  let sum: number | undefined;
+  for (const t of types) {
+    const n = typeof u[t] === 'number' ? u[t] : typeof u[t] === 'string' && u[t] !== '' ? Number(u[t]) : NaN;
+    if (Number.isFinite(n)) sum = (sum ?? 0) + (n as number);
+  }
+  return sum;
+}
+
+/**
+ * Every input token, as Loupe stores tokens_in: Langfuse's usage types are disjoint (its cost is the sum of each
+ * type's units times its price, and the UI adds every type containing "input"), so `input` leaves out the cached
+ * types; they are added back here. tokens_cached_in / tokens_cache_write_in keep them apart for the price lookup.
+ */
+function tokensIn(r: Json): unknown {
+  let base: unknown;
+  for (const p of TOKENS_IN_PATHS) if ((base = getPath(r, p)) !== undefined && base !== null && base !== '') break;
+  const n = typeof base === 'number' ? base : typeof base === 'string' && base !== '' ? Number(base) : NaN;
+  if (!Number.isFinite(n)) return base;
+  const u = usageDetails(r);
+  return n + (usageSum(u, CACHE_READ_TYPES) ?? 0) + (usageSum(u, CACHE_WRITE_TYPES) ?? 0);
+}
+
 export const langfuse: Preset = {
   name: 'langfuse',
   label: 'Langfuse observations / traces',
@@ -87,7 +121,9 @@ export const langfuse: Preset = {
         output: 'output',
         latency_ms: { compute: latencyMs, uses: ['end_time', 'endTime', 'latency'], describe: 'end_time − start_time | latency (s)', unit: 'ms' },
         ttft_ms: { compute: ttftMs, uses: ['completion_start_time', 'completionStartTime', 'time_to_first_token', 'timeToFirstToken'], describe: 'completion_start_time − start_time | time_to_first_token (s)', unit: 'ms' },
-        tokens_in: ['usage_details.input', 'usageDetails.input', 'usage.input', 'usage.promptTokens', 'promptTokens', 'inputUsage'],
+        tokens_in: { compute: tokensIn, uses: TOKENS_IN_PATHS, describe: 'usage_details.input + its cache-read and cache-write usage types' },
+        tokens_cached_in: { compute: (r) => usageSum(usageDetails(r), CACHE_READ_TYPES), uses: [], describe: `usage_details.${CACHE_READ_TYPES.join(' + ')}` },
+        tokens_cache_write_in: { compute: (r) => usageSum(usageDetails(r), CACHE_WRITE_TYPES), uses: [], describe: `usage_details.${CACHE_WRITE_TYPES.join(' + ')}` },
         tokens_out: ['usage_details.output', 'usageDetails.output', 'usage.output', 'usage.completionTokens', 'completionTokens', 'outputUsage'],
         cost_usd: ['total_cost', 'cost_details.total', 'calculatedTotalCost', 'costDetails.total', 'totalCost'],
         status: 'level',

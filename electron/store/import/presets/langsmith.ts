@@ -82,6 +82,21 @@ function tokenUsage(r: Json, which: 'prompt' | 'completion'): unknown {
   return meta[which === 'prompt' ? 'input_tokens' : 'output_tokens'];
 }
 
+/**
+ * Cached input tokens of a run: the run's own `prompt_token_details` (LangSmith Run schema), else LangChain's
+ * `usage_metadata.input_token_details` (UsageMetadata: cache_read / cache_creation, a breakdown of input_tokens), else
+ * OpenAI's `llm_output.token_usage.prompt_tokens_details.cached_tokens` (reads only). Part of prompt_tokens.
+ */
+function cacheTokens(r: Json, which: 'cache_read' | 'cache_creation'): unknown {
+  const own = obj(r.prompt_token_details)[which];
+  if (own !== undefined) return own;
+  const outputs = obj(r.outputs);
+  const meta = obj(obj(obj(obj(Array.isArray(outputs.generations) ? (outputs.generations as unknown[]).flat()[0] : undefined).message).kwargs).usage_metadata);
+  const details = obj(meta.input_token_details)[which];
+  if (details !== undefined) return details;
+  return which === 'cache_read' ? obj(obj(obj(outputs.llm_output).token_usage).prompt_tokens_details).cached_tokens : undefined;
+}
+
 function metadata(r: Json): Json {
   return obj(obj(r.extra).metadata);
 }
@@ -137,6 +152,8 @@ export const langsmith: Preset = {
         output: { compute: runOutput, uses: ['outputs'], describe: 'outputs.generations.0.0 | outputs.choices.0' },
         tokens_in: { compute: (r) => tokenUsage(r, 'prompt'), uses: ['prompt_tokens'], describe: 'prompt_tokens' },
         tokens_out: { compute: (r) => tokenUsage(r, 'completion'), uses: ['completion_tokens'], describe: 'completion_tokens' },
+        tokens_cached_in: { compute: (r) => cacheTokens(r, 'cache_read'), uses: ['prompt_token_details'], describe: 'prompt_token_details.cache_read | usage_metadata.input_token_details.cache_read' },
+        tokens_cache_write_in: { compute: (r) => cacheTokens(r, 'cache_creation'), uses: [], describe: 'prompt_token_details.cache_creation | usage_metadata.input_token_details.cache_creation' },
         cost_usd: 'total_cost',
         status: 'status',
         error: 'error',

@@ -6,7 +6,7 @@
  * src/phoenix/trace/dsl: `context.span_id`, `context.trace_id`, `parent_id`, `name`, `span_kind`, `start_time`,
  * `end_time`, `status_code`, `status_message`, `events`) with the OpenInference attributes flattened under
  * `attributes.` (Arize-ai/openinference, spec/semantic_conventions.md: `openinference.span.kind`, `llm.model_name`,
- * `llm.token_count.prompt|completion`, `llm.cost.total`, `llm.input_messages` / `llm.output_messages` as lists of
+ * `llm.token_count.prompt|completion`, `llm.token_count.prompt_details.cache_read|cache_write`, `llm.cost.total`, `llm.input_messages` / `llm.output_messages` as lists of
  * `message.role` / `message.content`, `input.value`, `output.value`, `session.id`, `user.id`). The REST shape nests
  * `context` and `attributes` as objects; both are read (a dotted path finds either).
  * Spans of kind LLM are requests; CHAIN, TOOL, RETRIEVER, AGENT, EMBEDDING and other kinds are skipped and counted.
@@ -81,6 +81,9 @@ export const phoenixSpans: Preset = {
         input: { compute: inputText, uses: ['attributes.llm.input_messages', 'attributes.input.value'], describe: 'attributes.llm.input_messages | attributes.input.value' },
         output: { compute: outputText, uses: ['attributes.llm.output_messages', 'attributes.output.value'], describe: 'attributes.llm.output_messages | attributes.output.value' },
         tokens_in: 'attributes.llm.token_count.prompt',
+        // OpenInference: prompt_details break llm.token_count.prompt down (cache reads and writes are part of it).
+        tokens_cached_in: 'attributes.llm.token_count.prompt_details.cache_read',
+        tokens_cache_write_in: 'attributes.llm.token_count.prompt_details.cache_write',
         tokens_out: 'attributes.llm.token_count.completion',
         cost_usd: 'attributes.llm.cost.total',
         status: 'status_code',
