@@ -12,6 +12,7 @@ import { StoreService } from '../handlers';
 import { findCards, findIbans, luhnValid, phoneFinder } from './detectors';
 import { compilePatterns, Scrubber } from './scrubber';
 import { evaluateCorpus } from './testing/evaluate';
+import { writeParquet } from '../testing/parquet';
 import { corpus } from './testing/corpus';
 
 const { write, newWorkspace, tmpDir } = useTempWorkspaces('loupe-scrub-');
@@ -150,6 +151,54 @@ describe('an import with scrubbing', () => {
     svc.close();
     expect(bytesHold(wsFile, PII)).toEqual([]);
     expect(bytesHold(wsFile, ['[CARD]', 'email:'])).toEqual(['[CARD]', 'email:']);
+  });
+
+  it('the new formats and shapes are scrubbed before anything is written: OTLP spans, Parquet rows, wide feedback, change-history tickets, skip reasons', async () => {
+    const ws = await newWorkspace();
+    const scrub = { detectors: [...ALL], patterns: [] };
+    const mail = 'jane.doe@example.com';
+    const phone = '+44 20 7946 0958';
+    // OTLP: a GenAI span whose prompt, user and resource attribute hold PII.
+    const attr = (key: string, v: string) => ({ key, value: { stringValue: v } });
+    const span = (id: string, attrs: Array<ReturnType<typeof attr>>) => ({ traceId: 'a'.repeat(31) + id, spanId: 'b'.repeat(15) + id, name: 'chat', kind: 3,
+      startTimeUnixNano: '1772442000000000000', endTimeUnixNano: '1772442001000000000', status: { code: 1 }, attributes: attrs });
+    const otlp = { resourceSpans: [{ resource: { attributes: [attr('service.name', 'app'), attr('deployment.owner', mail)] }, scopeSpans: [{ scope: { name: 's' }, spans: [
+      span('1', [attr('gen_ai.operation.name', 'chat'), attr('gen_ai.request.model', 'gpt-4o-mini'), attr('user.id', mail),
+        attr('gen_ai.input.messages', JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: `call me on ${phone}` }] }]))]),
+    ] }] }] };
+    const o = await runImport(ws, write('otlp.json', JSON.stringify(otlp)), { scrub });
+    expect(o.inserted).toBe(1);
+    // LangSmith runs that are not LLM calls are skipped with a reason quoting the run type: scrubbed in the summary,
+    // the notes and the history's skip_reasons.
+    const run = { id: 'run-llm', run_type: 'llm', start_time: '2026-03-02T09:00:00.000000', end_time: '2026-03-02T09:00:01.000000', trace_id: 't', status: 'success',
+      inputs: { messages: [{ role: 'user', content: `mail ${mail}` }] }, extra: { invocation_params: { model: 'gpt-4o-mini' } } };
+    const ls = await runImport(ws, write('runs.jsonl', [run, { ...run, id: 'run-odd', run_type: `helper for ${mail}` }].map((r) => JSON.stringify(r)).join('\n')), { preset: 'langsmith', scrub });
+    expect(ls.skipped_reasons).toEqual([{ reason: 'helper for [EMAIL] run (not an LLM call)', count: 1 }]);
+    // Parquet rows.
+    const pq = writeParquet(`${tmpDir()}/requests.parquet`, [
+      { name: 'request_id', type: 'STRING', data: ['pq-1', 'pq-2'] },
+      { name: 'timestamp', type: 'TIMESTAMP', data: [new Date(Date.UTC(2026, 2, 6)), new Date(Date.UTC(2026, 2, 6, 1))] },
+      { name: 'prompt', type: 'STRING', data: [`reach ${mail}`, 'plain'] },
+      { name: 'response', type: 'STRING', data: ['ok', `card ${PII[1]}`] },
+    ]);
+    await runImport(ws, pq, { scrub });
+    // A wide feedback file: one row per rating column, the comment scrubbed.
+    const T = Date.UTC(2026, 2, 5, 12);
+    await runImport(ws, write('survey.csv', `feedback_id,request_id,user_id,created_ms,thumb,nps,comment\nf1,pq-1,${mail},${T},down,3,"call ${phone} or ${mail}"\n`), { scrub });
+    expect(ws.db.all<{ id: string; kind: string }>('SELECT id, kind FROM feedback ORDER BY id').map((r) => r.kind)).toEqual(['comment', 'nps', 'thumb']);
+    // A change history: several rows per ticket, the latest kept, every state's text scrubbed.
+    await runImport(ws, write('history.csv', [
+      'ticket_id,subject,body,status,requester_email,updated_at,as_of',
+      `T-1,Refund,"first: ${phone}",Open,${mail},2026-03-05T10:00:00Z,2026-03-05T10:00:00Z`,
+      `T-1,Refund,"then: ${mail}",Closed,${mail},2026-03-06T10:00:00Z,2026-03-06T10:00:00Z`,
+    ].join('\n')), { scrub });
+    expect(ws.db.get('SELECT status, body FROM tickets')).toEqual({ status: 'Closed', body: 'then: [EMAIL]' });
+    // Nothing raw anywhere in the tables (stored rows, extra JSON, the import history's notes, rejects and skip reasons).
+    const tables = ws.db.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").map((t) => t.name);
+    const everything = tables.map((t) => JSON.stringify(ws.db.all(`SELECT * FROM "${t}"`))).join('\n');
+    expect([mail, phone, PII[1]].filter((n) => everything.includes(n) || everything.includes(JSON.stringify(n).slice(1, -1)))).toEqual([]);
+    expect(ws.db.value("SELECT count(*) FROM requests WHERE input LIKE '%[PHONE]%' OR input LIKE '%[EMAIL]%'")).toBe(3);
+    expect(ws.db.value("SELECT count(*) FROM feedback WHERE comment = 'call [PHONE] or [EMAIL]'")).toBe(1);
   });
 
   it('the choice is remembered per workspace and applies when an import names none; a bad pattern refuses before anything is written', async () => {
