@@ -14,6 +14,7 @@ import type { Db } from '../db';
 import { MAX_WORKSPACE_BYTES, type Workspace } from '../workspace';
 import { buildMapper, choosePreset, listPaths, type MappedRow, type Mapper } from './mapping';
 import { linkRecords } from './linking';
+import { indexImportedComments } from '../feedback/fts';
 import { detectSource, ImportFileError, readRecords, type DetectedSource } from './read';
 
 /** Rejected (and in-file duplicate) rows kept in the summary and the import history; the counts are always complete. */
@@ -357,6 +358,8 @@ export async function runImport(ws: Workspace, file: string, options: ImportOpti
       progress('linking');
       const windowHours = options.link_window_hours ?? DEFAULT_LINK_WINDOW_HOURS;
       const links = linkRecords(db, { importId, windowHours });
+      // Comment search: index this import's new comments in the same transaction (feedback/fts.ts).
+      if (rowsSeen.feedback > 0) indexImportedComments(db, importId);
 
       const perKind: ImportSummary['per_kind'] = {};
       let inserted = 0;
