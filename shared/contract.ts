@@ -15,6 +15,7 @@ import type {
 import { LoupeError, type LoupeErrorData } from './errors';
 import { reviewMethods } from './contract-review';
 import { metricsMethods } from './contract-metrics';
+import { feedbackMethods } from './contract-feedback';
 
 const recordKind = z.enum(['requests', 'feedback', 'tickets']);
 const id = z.string().min(1).max(4096);
@@ -107,6 +108,8 @@ export type RequestGridRow = Omit<RequestRecord, 'input' | 'output' | 'extra'> &
   input_preview: string | null;
   output_preview: string | null;
   feedback_count: number;
+  /** The request's first four feedback values, JSON `[[kind, value, scale], …]` (the grid shows 👍/👎, CSAT 4/5, NPS 9). */
+  feedback_values: string | null;
   ticket_count: number;
 };
 export type TicketGridRow = Omit<TicketRecord, 'body' | 'extra'> & { body_preview: string | null; link_count: number };
@@ -154,6 +157,7 @@ export const contract = {
   'records.facets': method<z.ZodObject<Record<string, never>>, Facets>(z.object({})),
   ...reviewMethods,
   ...metricsMethods,
+  ...feedbackMethods,
 };
 
 export type Contract = typeof contract;

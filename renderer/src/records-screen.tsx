@@ -14,6 +14,7 @@ import { EmptyWorkspace } from './empty-state';
 import { ServerGrid, type FilterSpec } from './server-grid';
 import { fmtFeedbackValue, fmtGap, fmtInt, fmtMs, fmtTs, fmtUsd, prettyJson } from './format';
 import { SafeText } from './safe-text';
+import { feedbackBadge, feedbackValueText } from '../../shared/feedback-values';
 
 const SORTABLE: ReadonlySet<string> = new Set<string>(['ts', 'model', 'model_version', 'feature', 'status', 'latency_ms', 'tokens_in', 'tokens_out', 'cost_usd', 'user_id', 'id']);
 
@@ -43,10 +44,22 @@ function requestColumns(zone: string): ColumnDef<RequestGridRow, unknown>[] {
     { id: 'tokens_out', accessorKey: 'tokens_out', header: 'Tokens out', size: 96, meta: m('Tokens out', { align: 'right' }), cell: (c) => fmtInt(c.getValue() as number | null) },
     { id: 'cost_usd', accessorKey: 'cost_usd', header: 'Cost', size: 90, meta: m('Cost (USD)', { align: 'right' }), cell: (c) => fmtUsd(c.getValue() as number | null) },
     { id: 'output_preview', accessorKey: 'output_preview', header: 'Output', size: 220, enableSorting: false, meta: m('Output', { grow: true }), cell: (c) => <span className="ellipsis">{String(c.getValue() ?? '')}</span> },
-    { id: 'feedback_count', accessorKey: 'feedback_count', header: 'Feedback', size: 88, enableSorting: false, meta: m('Feedback', { align: 'right' }), cell: (c) => (c.getValue() ? fmtInt(c.getValue() as number) : '') },
+    { id: 'feedback_values', accessorKey: 'feedback_values', header: 'Feedback', size: 120, enableSorting: false, meta: m('Feedback'), cell: (c) => <FeedbackCell row={c.row.original} /> },
     { id: 'ticket_count', accessorKey: 'ticket_count', header: 'Tickets', size: 72, enableSorting: false, meta: m('Tickets', { align: 'right' }), cell: (c) => (c.getValue() ? fmtInt(c.getValue() as number) : '') },
     { id: 'user_id', accessorKey: 'user_id', header: 'User', size: 120, meta: m('User'), cell: (c) => <span className="ellipsis">{String(c.getValue() ?? '—')}</span> },
   ];
+}
+
+/** The request's feedback values as short badges (👍/👎, CSAT 4/5, NPS 9, 💬), with "+N" when there are more. */
+function FeedbackCell({ row }: { row: RequestGridRow }) {
+  if (!row.feedback_count) return null;
+  let values: Array<[string, number | null, number | null]> = [];
+  try { values = JSON.parse(row.feedback_values ?? '[]') as typeof values; } catch { /* shown as the count below */ }
+  const items = values.map(([kind, value, scale]) => ({ kind, value, scale }));
+  const text = items.map((f) => feedbackBadge(f)).join(' ');
+  const title = items.map((f) => feedbackValueText(f)).join(', ');
+  const more = row.feedback_count - items.length;
+  return <span className="ellipsis" title={title} data-testid="feedback-cell">{text || fmtInt(row.feedback_count)}{more > 0 ? <span className="muted"> +{more}</span> : null}</span>;
 }
 
 /** The Records screen. `openId` opens a request's detail directly (e.g. from a ticket's linked requests). */
@@ -56,7 +69,7 @@ export function RecordsScreen({ onImport, openId }: { onImport: () => void; open
   const columns = useMemo(() => requestColumns(zone), [zone]);
   const facets = useStoreQuery('records.facets', {}, GRID_TABLES).data ?? EMPTY_FACETS;
   const filters = useMemo<FilterSpec[]>(() => [
-    { kind: 'text', key: 'text', placeholder: 'Search input, output or id' },
+    { kind: 'text', key: 'text', placeholder: 'Search input, output, id or comments' },
     { kind: 'dates' },
     { kind: 'multi', key: 'model', label: 'Model', options: facets.model },
     { kind: 'multi', key: 'feature', label: 'Feature', options: facets.feature },

@@ -8,3 +8,5 @@ export * from './ks';
 export * from './chisquare';
 export * from './psi';
 export * from './multiple';
+export * from './log-odds';
+export * from './rates';
