@@ -45,6 +45,8 @@ export const feedbackFilterSchema = z.object({
   /** Linked to a request (explicitly or through its session) or not. */
   linked: z.boolean().optional(),
   request_id: z.string().max(4096).optional(),
+  /** One feedback row by id. */
+  id: z.string().max(4096).optional(),
 });
 export type FeedbackFilter = z.infer<typeof feedbackFilterSchema>;
 
@@ -223,7 +225,12 @@ export const edgeCaseFromFeedbackSchema = z.object({
   note: z.string().max(10000).optional(),
 });
 
+/** Values for the Feedback screen's filters. */
+export interface FeedbackFacets { weeks: string[]; feature: string[]; model_version: string[]; segment: string[]; lang: string[]; region: string[] }
+
 export const feedbackMethods = {
+  /** ISO weeks that have feedback (newest first) and the values of the request fields the filters offer. */
+  'feedback.facets': method<z.ZodObject<Record<string, never>>, FeedbackFacets>(z.object({})),
   /** A page of feedback for the grid (paged, sorted and filtered in SQL; comments searched with FTS4). */
   'feedback.query': method<typeof feedbackQuerySchema, { rows: FeedbackGridRow[]; total: number }>(feedbackQuerySchema),
   /** Words and two-word phrases that distinguish negative comments from the period's others (Monroe et al. 2008). */

@@ -11,6 +11,7 @@ import { ErrorBoundary, ErrorScreen } from './error-screen';
 import { fmtBytes, fmtDateRange, fmtInt } from './format';
 import { ImportScreen, type Incoming } from './import-screen';
 import { MetricsScreen } from './metrics/metrics-screen';
+import { FeedbackScreen } from './feedback/feedback-screen';
 import { RecordsScreen } from './records-screen';
 import { EdgeCasesScreen } from './review/edge-cases-screen';
 import { ReportScreen } from './review/report-screen';
@@ -18,7 +19,7 @@ import { ReviewArea } from './review/review-area';
 import { TicketsScreen } from './tickets-screen';
 import { TimeZoneSelect } from './time-zone-select';
 
-type Route = 'records' | 'tickets' | 'import' | 'review' | 'edge-cases' | 'report' | 'metrics';
+type Route = 'records' | 'tickets' | 'import' | 'review' | 'edge-cases' | 'report' | 'metrics' | 'feedback';
 const NAV: Array<{ route: Route; label: string; key: string; alt: string }> = [
   { route: 'records', label: 'Records', key: 'g r', alt: 'Alt+1' },
   { route: 'tickets', label: 'Tickets', key: 'g t', alt: 'Alt+2' },
@@ -27,6 +28,7 @@ const NAV: Array<{ route: Route; label: string; key: string; alt: string }> = [
   { route: 'edge-cases', label: 'Edge cases', key: 'g e', alt: 'Alt+5' },
   { route: 'report', label: 'Report', key: 'g w', alt: 'Alt+6' },
   { route: 'metrics', label: 'Metrics', key: 'g m', alt: 'Alt+7' },
+  { route: 'feedback', label: 'Feedback', key: 'g f', alt: 'Alt+8' },
 ];
 
 /** Startup, then either the blocking error screen or the app shell. */
@@ -77,7 +79,7 @@ function Shell() {
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.altKey && !e.ctrlKey && !e.metaKey && ['1', '2', '3', '4', '5', '6', '7'].includes(e.key)) {
+      if (e.altKey && !e.ctrlKey && !e.metaKey && ['1', '2', '3', '4', '5', '6', '7', '8'].includes(e.key)) {
         e.preventDefault();
         go(NAV[Number(e.key) - 1]!.route);
         return;
@@ -94,7 +96,7 @@ function Shell() {
       if (Date.now() - pendingG.current < 1500) {
         pendingG.current = 0;
         const r: Route | null = e.key === 'r' ? 'records' : e.key === 't' ? 'tickets' : e.key === 'i' ? 'import'
-          : e.key === 'v' ? 'review' : e.key === 'e' ? 'edge-cases' : e.key === 'w' ? 'report' : e.key === 'm' ? 'metrics' : null;
+          : e.key === 'v' ? 'review' : e.key === 'e' ? 'edge-cases' : e.key === 'w' ? 'report' : e.key === 'm' ? 'metrics' : e.key === 'f' ? 'feedback' : null;
         if (r) { e.preventDefault(); go(r); }
       }
     };
@@ -159,6 +161,7 @@ function Shell() {
           {route === 'edge-cases' && <EdgeCasesScreen />}
           {route === 'report' && <ReportScreen />}
           {route === 'metrics' && <MetricsScreen />}
+          {route === 'feedback' && <FeedbackScreen onImport={() => go('import')} onOpenRequest={(id) => { setOpenRequest(id); setRoute('records'); }} />}
           {route === 'tickets' && <TicketsScreen onImport={() => go('import')} onOpenRequest={(id) => { setOpenRequest(id); setRoute('records'); }} />}
           {/* Import stays mounted so a running import keeps its progress and outcome while the user looks elsewhere. */}
           <div className="screen-slot" hidden={route !== 'import'}><ImportScreen dropped={dropped} onDroppedTaken={takeDropped} /></div>
@@ -217,6 +220,7 @@ function HelpOverlay({ onClose }: { onClose: () => void }) {
     [['g e', 'Alt+5'], 'Edge cases'],
     [['g w', 'Alt+6'], 'Report'],
     [['g m', 'Alt+7'], 'Metrics (charts, alerts, drift)'],
+    [['g f', 'Alt+8'], 'Feedback (comments, terms, traits, ticket analysis)'],
     [['/'], 'Search the current grid'],
     [['↑', '↓', 'PgUp', 'PgDn', 'Home', 'End'], 'Move between rows'],
     [['Enter'], 'Open the row’s details'],

@@ -70,5 +70,6 @@ export function feedbackWhere(db: Db, f: FeedbackFilter, zone: string): { where:
     needsRequest = true;
   }
   if (f.request_id) { where.push('f.request_id = ?'); params.push(f.request_id); }
+  if (f.id) { where.push('f.id = ?'); params.push(f.id); }
   return { where, params, needsRequest };
 }

@@ -9,7 +9,7 @@ import { defaultSession } from '../review/handlers';
 import { workspaceZone } from '../review/queues';
 import { ticketAnalysis, ticketRates } from '../tickets/analysis';
 import { tagFeedbackEdgeCase } from './edge-case';
-import { queryFeedback } from './query';
+import { feedbackFacets, queryFeedback } from './query';
 import { feedbackTerms } from './terms';
 import { feedbackTraits } from './traits';
 
@@ -29,6 +29,7 @@ export function isFeedbackMethod(method: string): boolean {
 export function dispatchFeedback(ws: Workspace, method: string, params: unknown, committed: (tables: Array<'reviews' | 'tags'>) => void): unknown {
   const zone = workspaceZone(ws);
   switch (method) {
+    case 'feedback.facets': return feedbackFacets(ws.db, zone);
     case 'feedback.query': return queryFeedback(ws.db, params as never, zone);
     case 'feedback.terms': return feedbackTerms(ws.db, params as never, zone);
     case 'feedback.traits': return feedbackTraits(ws.db, params as never, zone);

@@ -4,12 +4,13 @@
  * tags. Paging, sorting and filtering in SQL; comments searched through the FTS4 index.
  */
 import type { z } from 'zod';
-import type { FeedbackGridRow, feedbackQuerySchema } from '../../../shared/contract-feedback';
+import type { FeedbackFacets, FeedbackGridRow, feedbackQuerySchema } from '../../../shared/contract-feedback';
 import { feedbackPolarity, feedbackValueText } from '../../../shared/feedback-values';
 import type { FeedbackKind } from '../../../shared/types';
 import type { Db } from '../db';
 import { EFFECTIVE_REVIEWS } from '../review/tags';
-import { feedbackWhere } from './filter';
+import { bucketStarts, isoWeekLabel } from '../metrics/common';
+import { feedbackWhere, hasRequestColumn } from './filter';
 
 /** Characters of input/output shown in a grid cell. */
 const PREVIEW_CHARS = 200;
@@ -81,4 +82,15 @@ export function reviewsOf(db: Db, requestIds: string[]): Map<string, { reviewed:
     }
   }
   return out;
+}
+
+/** ISO weeks with feedback (newest first) and the distinct request values the filters offer (at most 200 each). */
+export function feedbackFacets(db: Db, zone: string): FeedbackFacets {
+  const col = (c: string) => db.all<{ v: string }>(`SELECT DISTINCT ${c} AS v FROM requests WHERE ${c} IS NOT NULL ORDER BY 1 LIMIT 200`).map((r) => r.v);
+  const range = db.get<{ lo: number | null; hi: number | null }>('SELECT min(ts) AS lo, max(ts) AS hi FROM feedback');
+  const weeks = range && range.lo !== null && range.hi !== null ? bucketStarts(range.lo, range.hi + 1, 'week', zone, 5000).map((s) => isoWeekLabel(s, zone)).reverse() : [];
+  return {
+    weeks, feature: col('feature'), model_version: col('model_version'), segment: col('segment'), lang: col('lang'),
+    region: hasRequestColumn(db, 'region') ? col('region') : [],
+  };
 }
