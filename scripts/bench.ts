@@ -5,7 +5,9 @@
  *  2. import them with Loupe (parse, map, insert, index, save): time, records/s, MB/s, peak RSS, workspace size;
  *  3. the `sqlite3` shell's `.import` of the same records as CSV into an equivalent table, as a ratio;
  *  4. open the workspace (cold) and time the records grid's first page, a sort and a filter through the contract;
- *  5. review: create a 200-item stratified queue and move to the next item (when the review methods exist).
+ *  5. review: create a 200-item stratified queue and move to the next item (when the review methods exist);
+ *  6. feedback: import N/5 feedback rows (`--feedback N`), the comment index's cost, comment search and the
+ *     distinguishing-terms view (scripts/bench-feedback.ts).
  * Timings are wall-clock ms on this machine; nothing here is a pass/fail test.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -16,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { DateTime } from 'luxon';
 import { StoreClient } from '../electron/store/client';
 import { generateBenchRequests } from '../data/samples/generate';
+import { generateBenchFeedback, phaseFeedback } from './bench-feedback';
 
 const self = fileURLToPath(import.meta.url);
 const arg = (name: string, dflt: string) => {
@@ -117,6 +120,7 @@ async function main(): Promise<void> {
   const phase = arg('phase', '');
   if (phase === 'import') return phaseImport(arg('file', ''), arg('workspace', ''));
   if (phase === 'query') return phaseQuery(arg('workspace', ''));
+  if (phase === 'feedback') { process.stdout.write(JSON.stringify(await phaseFeedback(arg('workspace', ''), arg('file', '')))); return; }
 
   const n = Number(arg('requests', '1000000'));
   const dir = arg('dir', path.join(os.tmpdir(), 'loupe-bench'));
@@ -162,6 +166,12 @@ async function main(): Promise<void> {
   log('opening the workspace and querying the grid…');
   const q = child(['--phase', 'query', '--workspace', workspace]);
 
+  const nf = Number(arg('feedback', String(Math.round(n / 5))));
+  const fbFile = path.join(dir, `feedback-${nf}.jsonl`);
+  log(`importing ${nf.toLocaleString('en-US')} feedback rows, searching comments, distinguishing terms…`);
+  generateBenchFeedback(fbFile, nf, n);
+  const fb = child(['--phase', 'feedback', '--workspace', workspace, '--file', fbFile]);
+
   const rows: Array<[string, string, string]> = [
     ['import time', `${importS.toFixed(1)} s`, ''],
     ['records/s', Math.round(n / importS).toLocaleString('en-US'), ''],
@@ -179,9 +189,17 @@ async function main(): Promise<void> {
     rows.push(['queue create (200, stratified)', `${q.queue_create_ms} ms`, 'target < 1000 ms']);
     rows.push(['next item (median / max of 20)', `${q.next_item_ms_median} / ${q.next_item_ms_max} ms`, 'target < 50 ms']);
   }
+  rows.push(
+    ['feedback import (rows, comments)', `${(fb.feedback_import_ms! / 1000).toFixed(1)} s`, `${fb.feedback_rows!.toLocaleString('en-US')} rows, ${fb.comments!.toLocaleString('en-US')} comments`],
+    ['  of which FTS comment index', `${fb.fts_index_ms} ms`, `${((100 * fb.fts_index_ms!) / fb.feedback_import_ms!).toFixed(1)}% of the feedback import`],
+    ['comment search (count + page)', `${fb.search_ms} ms`, `target < 300 ms (${fb.search_total} matches); 2nd phrase ${fb.search2_ms} ms`],
+    ['records search incl. comments', `${fb.global_search_ms} ms`, ''],
+    ['distinguishing terms, one week', `${fb.terms_week_ms} ms`, `target < 300 ms (${fb.terms_week_comments} comments)`],
+    ['distinguishing terms, all weeks', `${fb.terms_all_ms} ms`, `${fb.terms_all_comments} comments`],
+  );
   const w = Math.max(...rows.map((r) => r[0].length));
   process.stdout.write(`\n${rows.map(([a, b, c]) => `${a.padEnd(w)}  ${b.padStart(12)}  ${c}`).join('\n')}\n\n`);
-  process.stdout.write(`${JSON.stringify({ requests: n, bytes, import: imp, sqlite3_shell_ms: shell?.ms ?? null, ratio: shell?.ratio ?? null, query: q })}\n`);
+  process.stdout.write(`${JSON.stringify({ requests: n, bytes, import: imp, sqlite3_shell_ms: shell?.ms ?? null, ratio: shell?.ratio ?? null, query: q, feedback: fb })}\n`);
 }
 
 await main();

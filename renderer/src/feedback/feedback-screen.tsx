@@ -143,7 +143,9 @@ function FeedbackPanel({ id, onClose, onStep, onOpenRequest }: { id: string; onC
               <Fields items={[['Feature', f.feature], ['Model version', f.model_version], ['Segment', f.segment], ['Language', f.lang],
                 ['Review', f.reviewed ? (f.review_failed ? 'failed' : 'passed') : 'not reviewed'],
                 ['Edge-case tags', f.tags.length ? <span className="tags">{f.tags.map((t) => <TagChip key={t.id} name={t.name} colour={t.colour} />)}</span> : null]]} />
+              <h4 className="small muted">Input (first 200 characters)</h4>
               <SafeText text={f.input_preview} markdown={false} label="Input (start)" />
+              <h4 className="small muted">Output (first 200 characters)</h4>
               <SafeText text={f.output_preview} markdown={false} label="Output (start)" />
               <div className="row-gap">
                 <button type="button" className="btn sm" onClick={() => onOpenRequest(f.request_id!)}>Open request in Records</button>

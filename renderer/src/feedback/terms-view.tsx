@@ -3,18 +3,25 @@
  * other comments (feedback.terms: log-odds ratio with an informative Dirichlet prior, Monroe et al. 2008). A term
  * opens the negative comments that contain it in the feedback grid.
  */
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import type { TermScore } from '../../../shared/contract-feedback';
-import { useStoreQuery } from '../app-context';
+import { useApp, useStoredState, useStoreQuery } from '../app-context';
+import { defaultReviewWeek } from '../review/review-format';
 import { ErrorNote } from '../controls';
 import type { FilterValues } from '../server-grid';
 import { FEEDBACK_TABLES } from './feedback-screen';
 
 /** The distinguishing-terms view. */
 export function TermsView({ onOpenComments }: { onOpenComments: (f: FilterValues) => void }) {
+  const { info } = useApp();
   const facets = useStoreQuery('feedback.facets', {}, FEEDBACK_TABLES).data;
-  const [week, setWeek] = useState('');
-  useEffect(() => { if (!week && facets?.weeks[0]) setWeek(facets.weeks[0]); }, [facets, week]);
+  // The week last looked at in this workspace; at first the latest complete week of requests (as the review does).
+  const [week, setWeek] = useStoredState(`loupe.feedback.termsWeek:${info.path}`, '');
+  useEffect(() => {
+    if (week || !facets) return;
+    const w = defaultReviewWeek(info.first_ts, info.last_ts, info.time_zone);
+    setWeek(w && facets.weeks.includes(w) ? w : facets.weeks[0] ?? '');
+  }, [facets, week, info.first_ts, info.last_ts, info.time_zone, setWeek]);
   const { data, error, loading } = useStoreQuery('feedback.terms', week ? { week } : null, FEEDBACK_TABLES);
   const max = Math.max(1, ...(data?.terms ?? []).map((t) => t.z));
   const open = (t: TermScore, negative: boolean) => onOpenComments({ text: t.term, week, ...(negative ? { value: 'negative' } : {}), has_comment: true });
@@ -42,10 +49,10 @@ export function TermsView({ onOpenComments }: { onOpenComments: (f: FilterValues
               {loading && <span className="muted"> · updating…</span>}
             </p>
             {data.notes.map((n) => <p key={n} className="muted small">{n}</p>)}
-            <div className="terms-cols">
+            {(data.terms.length > 0 || data.other_terms.length > 0) && <div className="terms-cols">
               <TermTable title="More frequent in negative comments" terms={data.terms} max={max} onOpen={(t) => open(t, true)} testId="negative-terms" />
               <TermTable title="More frequent in the other comments" terms={data.other_terms} max={Math.max(1, ...data.other_terms.map((t) => -t.z))} onOpen={(t) => open(t, false)} testId="other-terms" />
-            </div>
+            </div>}
             <p className="muted small">{data.method} Computed in {Math.round(data.elapsed_ms)} ms.</p>
           </>
         )}

@@ -21,7 +21,7 @@ function Rate({ r }: { r: SliceRate }) {
   return (
     <span className={r.differs ? 'strong' : ''} title={`${r.k} of ${r.n}${r.q !== null ? `; BH-adjusted p = ${r.q.toPrecision(2)}` : ''}`}>
       {(100 * r.rate!).toFixed(1)}% <span className="muted small">[{(100 * r.low!).toFixed(0)}–{(100 * r.high!).toFixed(0)}] n={fmtInt(r.n)}</span>
-      {r.small_n && <span className="badge warn" title="Few answers: the interval is wide">small n</span>}
+      {r.small_n && <> <span className="badge warn" title="Few answers: the interval is wide">small n</span></>}
     </span>
   );
 }
@@ -30,7 +30,7 @@ function Nps({ r }: { r: SliceNps }) {
   return (
     <span className={r.differs ? 'strong' : ''} title={`${r.promoters} promoters, ${r.detractors} detractors of ${r.n}${r.q !== null ? `; BH-adjusted p = ${r.q.toPrecision(2)}` : ''}`}>
       {r.nps.toFixed(1)} <span className="muted small">[{r.low!.toFixed(0)}, {r.high!.toFixed(0)}] n={fmtInt(r.n)}</span>
-      {r.small_n && <span className="badge warn" title="Few answers: the interval is wide and the normal form rough">small n</span>}
+      {r.small_n && <> <span className="badge warn" title="Few answers: the interval is wide and the normal form rough">small n</span></>}
     </span>
   );
 }
