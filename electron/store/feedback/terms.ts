@@ -60,11 +60,19 @@ export function feedbackTerms(db: Db, p: Params, zone: string): FeedbackTerms {
   const neg = newGroup();
   const other = newGroup();
   const langs = new Map<string, number>();
+  // Identical comments (short ones repeat often) are tokenized once.
+  const seen = new Map<string, { lang: string; words: string[]; pairs: string[] }>();
   for (const r of rows) {
-    const tokens = tokenize(r.comment);
-    const lang = commentLanguage(tokens, r.lang, candidates);
+    const key = `${r.lang ?? ''}\u0000${r.comment}`;
+    let t = seen.get(key);
+    if (!t) {
+      const tokens = tokenize(r.comment);
+      const lang = commentLanguage(tokens, r.lang, candidates);
+      t = { lang, ...commentTerms(tokens, lang) };
+      seen.set(key, t);
+    }
+    const { lang, words, pairs } = t;
     langs.set(lang, (langs.get(lang) ?? 0) + 1);
-    const { words, pairs } = commentTerms(tokens, lang);
     const g = r.neg ? neg : other;
     g.comments++;
     g.words += words.length;

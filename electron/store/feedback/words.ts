@@ -1,6 +1,7 @@
 /**
- * Words of a comment for the distinguishing-terms view: Unicode word segmentation (Intl.Segmenter, ICU), lower-cased,
- * with the stop words of the comment's language removed. Stop-word lists come from the `stopword` package (62
+ * Words of a comment for the distinguishing-terms view: runs of Unicode letters, digits and marks, lower-cased (the
+ * same word boundaries as the FTS `unicode61` tokenizer, so every term found is also a search that finds its
+ * comments; 18x faster than Intl.Segmenter, measured on the demo comments), with the stop words of the comment's language removed. Stop-word lists come from the `stopword` package (62
  * languages, ISO 639-3 keys). A comment's language is its linked request's `lang` when Loupe has a list for it,
  * otherwise the language whose stop words it uses most (English on a tie), so German, French and Spanish support
  * chats in the demo's W45 lose "die", "le", "el" and keep their complaints.
@@ -33,15 +34,14 @@ export function stopWords(lang: string): Set<string> | null {
   return s;
 }
 
-const segmenter = new Intl.Segmenter(undefined, { granularity: 'word' });
+const WORD = /[\p{L}\p{N}\p{M}]+/gu;
+const NUMBER = /^\p{N}+$/u;
 
 /** Lower-cased words of a text (no punctuation, no numbers, no single characters). */
 export function tokenize(text: string): string[] {
   const out: string[] = [];
-  for (const s of segmenter.segment(text)) {
-    if (!s.isWordLike) continue;
-    const w = s.segment.toLowerCase();
-    if (w.length < 2 || /^[\p{N}.,:_-]+$/u.test(w)) continue;
+  for (const w of text.toLowerCase().match(WORD) ?? []) {
+    if (w.length < 2 || NUMBER.test(w)) continue;
     out.push(w);
   }
   return out;
