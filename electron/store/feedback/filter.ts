@@ -6,7 +6,7 @@ import type { FeedbackFilter, FeedbackValueFilter } from '../../../shared/contra
 import { LoupeError } from '../../../shared/errors';
 import type { Db } from '../db';
 import { weekWindow } from '../metrics/common';
-import { commentMatch } from './fts';
+import { commentMatch, ftsPhrase } from './fts';
 
 /** SQL per value filter, on `f`; see FEEDBACK_VALUE_FILTERS for the words. */
 export const VALUE_SQL: Record<FeedbackValueFilter, string> = {
@@ -43,9 +43,16 @@ export function feedbackWhere(db: Db, f: FeedbackFilter, zone: string): { where:
     if (onRequest) needsRequest = true;
   };
   if (f.text && f.text.trim()) {
-    const m = commentMatch(f.text.trim());
-    where.push(`(${m.sql} OR f.id = ?)`);
-    params.push(...m.params, f.text.trim());
+    // One rowid set (FTS matches plus an exact id), so SQLite looks rows up by rowid instead of scanning feedback.
+    const phrase = ftsPhrase(f.text.trim());
+    if (phrase === null) {
+      const m = commentMatch(f.text.trim());
+      where.push(`(${m.sql} OR f.id = ?)`);
+      params.push(...m.params, f.text.trim());
+    } else {
+      where.push('f.rowid IN (SELECT docid FROM feedback_fts WHERE feedback_fts MATCH ? UNION ALL SELECT rowid FROM feedback WHERE id = ?)');
+      params.push(phrase, f.text.trim());
+    }
   }
   list('f.kind', f.kind, false);
   if (f.value) where.push(VALUE_SQL[f.value]);

@@ -55,8 +55,8 @@ export function feedbackTerms(db: Db, p: Params, zone: string): FeedbackTerms {
   const rows = db.all<{ comment: string; lang: string | null; neg: number }>(
     `SELECT f.comment, r.lang, ${negative} AS neg FROM feedback f ${join} WHERE ${where.join(' AND ')}`, params);
 
-  // Languages worth detecting: those of the workspace's requests, and English.
-  const candidates = ['en', ...db.all<{ lang: string }>("SELECT DISTINCT lang FROM requests WHERE lang IS NOT NULL LIMIT 50").map((r) => r.lang)];
+  // Languages worth detecting: those of the period's linked requests, and English (no scan of all requests).
+  const candidates = [...new Set(['en', ...rows.map((r) => r.lang).filter((l): l is string => l !== null)])];
   const neg = newGroup();
   const other = newGroup();
   const langs = new Map<string, number>();
