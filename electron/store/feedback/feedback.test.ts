@@ -240,3 +240,17 @@ describe('tagging a comment into the edge-case library', () => {
     expect(() => tagFeedbackEdgeCase(ws, { feedback_id: 'nope', tag_ids: [tag.id] }, 's1')).toThrow(/No feedback/);
   });
 });
+
+describe('comment language', () => {
+  test('stop words follow the comment, not its request: an English comment on a German conversation loses "the"', async () => {
+    const { commentLanguage, commentTerms, tokenize } = await import('./words');
+    const en = tokenize('Search answers should link directly to the help article section.');
+    expect(commentLanguage(en, 'de', ['en', 'de'])).toBe('en');
+    expect(commentTerms(en, 'en').words).not.toContain('the');
+    const de = tokenize('Antwort nicht auf Deutsch.');
+    expect(commentLanguage(de, null, ['en', 'de', 'fr'])).toBe('de');
+    expect(commentTerms(de, 'de').words).toEqual(['antwort', 'deutsch']);
+    // No stop word at all: the request's language.
+    expect(commentLanguage(tokenize('Useless.'), 'fr', ['en', 'fr'])).toBe('fr');
+  });
+});

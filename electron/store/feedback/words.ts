@@ -1,10 +1,10 @@
 /**
  * Words of a comment for the distinguishing-terms view: runs of Unicode letters, digits and marks, lower-cased (the
  * same word boundaries as the FTS `unicode61` tokenizer, so every term found is also a search that finds its
- * comments; 18x faster than Intl.Segmenter, measured on the demo comments), with the stop words of the comment's language removed. Stop-word lists come from the `stopword` package (62
- * languages, ISO 639-3 keys). A comment's language is its linked request's `lang` when Loupe has a list for it,
- * otherwise the language whose stop words it uses most (English on a tie), so German, French and Spanish support
- * chats in the demo's W45 lose "die", "le", "el" and keep their complaints.
+ * comments; 18x faster than Intl.Segmenter, measured on the demo comments), with the stop words of the comment's
+ * language removed. Stop-word lists come from the `stopword` package (62 languages, ISO 639-3 keys). A comment's
+ * language is the one whose stop words it uses most, its request's `lang` winning ties, so the German, French and
+ * Spanish support chats of the demo's W45 lose "die", "le", "el" and keep their complaints.
  */
 import * as lists from 'stopword';
 
@@ -48,19 +48,23 @@ export function tokenize(text: string): string[] {
 }
 
 /**
- * The language of a comment for stop-word removal: `hint` (the request's lang) when a list exists for it, else the
- * candidate whose stop words cover most tokens; 'en' on a tie or when none has a list.
+ * The language of a comment for stop-word removal: the candidate whose stop words cover most of its tokens, the
+ * request's language (`hint`) winning ties. A comment is not always in its request's language (an English comment
+ * on a German conversation), so the hint alone would leave "the" and "to" in the terms. With no stop word at all,
+ * the hint when Loupe has a list for it, else English.
  */
 export function commentLanguage(tokens: readonly string[], hint: string | null, candidates: readonly string[]): string {
-  if (hint && stopWords(hint)) return hint.toLowerCase().split(/[-_]/)[0]!;
-  let best = 'en';
-  let bestHits = 0;
-  for (const c of candidates) {
+  const h = hint ? hint.toLowerCase().split(/[-_]/)[0]! : null;
+  const pool = h && stopWords(h) && !candidates.includes(h) ? [...candidates, h] : candidates;
+  let best = h && stopWords(h) ? h : 'en';
+  let bestScore = 0;
+  for (const c of pool) {
     const s = stopWords(c);
     if (!s) continue;
     let hits = 0;
     for (const t of tokens) if (s.has(t)) hits++;
-    if (hits > bestHits) { best = c; bestHits = hits; }
+    const score = hits + (c === h ? 0.5 : 0);
+    if (hits > 0 && score > bestScore) { best = c; bestScore = score; }
   }
   return best;
 }
