@@ -73,9 +73,9 @@ test('the grid filters, sorts and pages in SQL and works from the keyboard', asy
   await expect(range).toHaveText('1–3 of 3');
 
   // Text search (debounced) and a date range in the workspace zone.
-  await page.getByRole('searchbox', { name: 'Search input, output or id' }).fill('Summarise');
+  await page.getByRole('searchbox', { name: 'Search input, output, id or comments' }).fill('Summarise');
   await expect(range).toHaveText('1–1 of 1');
-  await page.getByRole('searchbox', { name: 'Search input, output or id' }).fill('');
+  await page.getByRole('searchbox', { name: 'Search input, output, id or comments' }).fill('');
   await expect(range).toHaveText('1–3 of 3');
   await page.getByLabel('From date').fill('2026-03-03');
   await expect(range).toHaveText('1–2 of 2');

@@ -13,6 +13,8 @@
  *     reported beside the JSONL import (time, records/s, peak RSS, and the ratio to the JSONL import time);
  *     `--skip-formats` leaves them out.
  *  8. the same import with PII scrubbing on (every detector), as a ratio to the plain import (target < 1.25x).
+ *  9. feedback: import N/5 feedback rows (`--feedback N`), the comment index's cost, comment search and the
+ *     distinguishing-terms view (scripts/bench-feedback.ts).
  * Timings are wall-clock ms on this machine; nothing here is a pass/fail test.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -25,6 +27,7 @@ import { fileWriter, parquetWriteRows } from 'hyparquet-writer';
 import { StoreClient } from '../electron/store/client';
 import { generateBenchRequests } from '../data/samples/generate';
 import { SCRUB_DETECTORS } from '../shared/contract-scrub';
+import { generateBenchFeedback, phaseFeedback } from './bench-feedback';
 
 const self = fileURLToPath(import.meta.url);
 const arg = (name: string, dflt: string) => {
@@ -205,6 +208,7 @@ async function main(): Promise<void> {
   const phase = arg('phase', '');
   if (phase === 'import') return phaseImport(arg('file', ''), arg('workspace', ''), process.argv.includes('--scrub'));
   if (phase === 'query') return phaseQuery(arg('workspace', ''));
+  if (phase === 'feedback') { process.stdout.write(JSON.stringify(await phaseFeedback(arg('workspace', ''), arg('file', '')))); return; }
 
   const n = Number(arg('requests', '1000000'));
   const dir = arg('dir', path.join(os.tmpdir(), 'loupe-bench'));
@@ -267,6 +271,11 @@ async function main(): Promise<void> {
   log('importing again with PII scrubbing on (every detector)…');
   const scrubbed = child(['--phase', 'import', '--file', jsonl, '--workspace', path.join(dir, `bench-${n}-scrub.sqlite`), '--scrub']);
   const scrubRatio = scrubbed.import_ms! / imp.import_ms!;
+  const nf = Number(arg('feedback', String(Math.round(n / 5))));
+  const fbFile = path.join(dir, `feedback-${nf}.jsonl`);
+  log(`importing ${nf.toLocaleString('en-US')} feedback rows, searching comments, distinguishing terms…`);
+  generateBenchFeedback(fbFile, nf, n);
+  const fb = child(['--phase', 'feedback', '--workspace', workspace, '--file', fbFile]);
 
   const rows: Array<[string, string, string]> = [
     ['import time', `${importS.toFixed(1)} s`, ''],
@@ -295,11 +304,19 @@ async function main(): Promise<void> {
     rows.push(['queue create (100, thumbs-down 20%)', `${q.queue_create_oversampled_ms} ms`, 'target < 1000 ms']);
     rows.push([`simulate, 1,000 seeds (week of ${q.simulate_week_requests!.toLocaleString('en-US')})`, `${(q.simulate_1000_ms / 1000).toFixed(1)} s`, `target < 10 s; lowest coverage ${(q.simulate_min_coverage! * 100).toFixed(1)}%`]);
   }
+  rows.push(
+    ['feedback import (rows, comments)', `${(fb.feedback_import_ms! / 1000).toFixed(1)} s`, `${fb.feedback_rows!.toLocaleString('en-US')} rows, ${fb.comments!.toLocaleString('en-US')} comments`],
+    ['  of which FTS comment index', `${fb.fts_index_ms} ms`, `${((100 * fb.fts_index_ms!) / fb.feedback_import_ms!).toFixed(1)}% of the feedback import`],
+    ['comment search (count + page)', `${fb.search_ms} ms`, `target < 300 ms (${fb.search_total} matches); 2nd phrase ${fb.search2_ms} ms`],
+    ['records search incl. comments', `${fb.global_search_ms} ms`, ''],
+    ['distinguishing terms, one week', `${fb.terms_week_ms} ms`, `target < 300 ms (${fb.terms_week_comments} comments)`],
+    ['distinguishing terms, all weeks', `${fb.terms_all_ms} ms`, `${fb.terms_all_comments} comments`],
+  );
   const w = Math.max(...rows.map((r) => r[0].length));
   process.stdout.write(`\n${rows.map(([a, b, c]) => `${a.padEnd(w)}  ${b.padStart(12)}  ${c}`).join('\n')}\n\n`);
   process.stdout.write(`${JSON.stringify({ requests: n, bytes, import: imp, sqlite3_shell_ms: shell?.ms ?? null, ratio: shell?.ratio ?? null, query: q,
     formats: Object.fromEntries(formats.map((f) => [f.name, { bytes: f.bytes, ...f.imp, ratio_to_jsonl: f.imp.import_ms! / imp.import_ms! }])),
-    scrub_import: scrubbed, scrub_ratio: scrubRatio })}\n`);
+    scrub_import: scrubbed, scrub_ratio: scrubRatio, feedback: fb })}\n`);
 }
 
 await main();

@@ -19,6 +19,7 @@ import type { DurabilityEventMap } from './contract-durability';
 import { importMethods } from './contract-imports';
 import { pricesMethods } from './contract-prices';
 import { scrubMethods, scrubOptionsSchema, type ScrubPreview } from './contract-scrub';
+import { feedbackMethods } from './contract-feedback';
 
 const recordKind = z.enum(['requests', 'feedback', 'tickets']);
 const id = z.string().min(1).max(4096);
@@ -119,6 +120,8 @@ export type RequestGridRow = Omit<RequestRecord, 'input' | 'output' | 'extra'> &
   input_preview: string | null;
   output_preview: string | null;
   feedback_count: number;
+  /** The request's first four feedback values, JSON `[[kind, value, scale], …]` (the grid shows 👍/👎, CSAT 4/5, NPS 9). */
+  feedback_values: string | null;
   ticket_count: number;
 };
 export type TicketGridRow = Omit<TicketRecord, 'body' | 'extra'> & { body_preview: string | null; link_count: number };
@@ -169,6 +172,7 @@ export const contract = {
   ...importMethods,
   ...pricesMethods,
   ...scrubMethods,
+  ...feedbackMethods,
 };
 
 export type Contract = typeof contract;

@@ -21,6 +21,7 @@ import { registerRepairCommand } from './repair-commands';
 import { registerReviewCommands } from './review-commands';
 import { registerPricesCommands } from './prices-commands';
 import { collect, scrubFromFlags } from './scrub-flags';
+import { registerFeedbackCommands } from './feedback-commands';
 
 export const EXIT_OK = 0;
 export const EXIT_REFUSED = 1;
@@ -368,6 +369,7 @@ export async function main(argv: string[]): Promise<number> {
   registerReviewCommands(program, (p) => { result = p; }, { openClient });
   registerRepairCommand(program, (p) => { result = p; }, { openClient });
   registerPricesCommands(program, (p) => { result = p; }, { openClient });
+  registerFeedbackCommands(program, (p) => { result = p; }, { openClient });
 
   try {
     await program.parseAsync(argv, { from: 'user' });

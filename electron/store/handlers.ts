@@ -18,6 +18,7 @@ import { dispatchReview, reviewContext } from './review/handlers';
 import { dispatchMetrics, isMetricsMethod } from './metrics/handlers';
 import { dispatchPrices, isPricesMethod } from './prices/handlers';
 import { scrubDefaults } from './scrub/import-hook';
+import { dispatchFeedback, isFeedbackMethod } from './feedback/handlers';
 
 type Emit = <E extends EventName>(event: E, payload: EventMap[E]) => void;
 type Log = (level: 'info' | 'warn' | 'error', message: string) => void;
@@ -103,6 +104,9 @@ export class StoreService {
       case 'scrub.defaults': return scrubDefaults(ws) as AnyResult<M>;
       default:
         if (isPricesMethod(p.method)) return dispatchPrices(ws, p.method, p.params, () => { this.afterCommit(); this.emit('tables.changed', { tables: ['prices'] }); }) as AnyResult<M>;
+        if (isFeedbackMethod(p.method)) {
+          return dispatchFeedback(ws, p.method, p.params, (tables) => { this.afterCommit(); this.emit('tables.changed', { tables }); }) as AnyResult<M>;
+        }
         if (isMetricsMethod(p.method)) {
           return dispatchMetrics(ws, p.method, p.params, () => { this.afterCommit(); this.emit('tables.changed', { tables: ['meta'] }); }) as AnyResult<M>;
         }

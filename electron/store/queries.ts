@@ -10,6 +10,7 @@ import { LoupeError } from '../../shared/errors';
 import type { FeedbackRecord, ImportHistoryEntry, RequestRecord, TicketLink, TicketRecord, WorkspaceInfo } from '../../shared/types';
 import type { Db, Params } from './db';
 import type { Workspace } from './workspace';
+import { commentMatch } from './feedback/fts';
 import path from 'node:path';
 
 /** Characters of input/output shown in a grid cell; the detail panel shows the whole text. */
@@ -45,8 +46,10 @@ export function queryRequests(db: Db, q: RequestQueryParams): Page<RequestGridRo
   if (f.has_feedback !== undefined) where.push(`${f.has_feedback ? '' : 'NOT '}EXISTS (SELECT 1 FROM feedback fb WHERE fb.request_id = r.id)`);
   if (f.has_ticket !== undefined) where.push(`${f.has_ticket ? '' : 'NOT '}EXISTS (SELECT 1 FROM ticket_links tl WHERE tl.request_id = r.id)`);
   if (f.text) {
-    where.push("(r.input LIKE ? ESCAPE '\\' OR r.output LIKE ? ESCAPE '\\' OR r.id = ?)");
-    params.push(likePattern(f.text), likePattern(f.text), f.text);
+    // Global search: the request's own text, and the comments left on it (FTS index, feedback/fts.ts).
+    const c = commentMatch(f.text, 'fc');
+    where.push(`(r.input LIKE ? ESCAPE '\\' OR r.output LIKE ? ESCAPE '\\' OR r.id = ? OR r.id IN (SELECT fc.request_id FROM feedback fc WHERE ${c.sql}))`);
+    params.push(likePattern(f.text), likePattern(f.text), f.text, ...c.params);
   }
   const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
   const sortCol = q.sort?.column ?? 'ts';
@@ -60,6 +63,7 @@ export function queryRequests(db: Db, q: RequestQueryParams): Page<RequestGridRo
       r.input_chars, r.output_chars, r.import_id,
       substr(r.input, 1, ${PREVIEW_CHARS}) AS input_preview, substr(r.output, 1, ${PREVIEW_CHARS}) AS output_preview,
       (SELECT count(*) FROM feedback fb WHERE fb.request_id = r.id) AS feedback_count,
+      (SELECT json_group_array(json_array(fb.kind, fb.value, fb.scale)) FROM (SELECT kind, value, scale FROM feedback WHERE request_id = r.id ORDER BY ts LIMIT 4) fb) AS feedback_values,
       (SELECT count(*) FROM ticket_links tl WHERE tl.request_id = r.id) AS ticket_count
     FROM requests r ${w} ${order} LIMIT ? OFFSET ?`, [...params, q.limit, q.offset]);
   return { rows, total };

@@ -12,6 +12,7 @@ import { fmtBytes, fmtDateRange, fmtInt } from './format';
 import { ImportScreen, type Incoming } from './import-screen';
 import { MetricsScreen } from './metrics/metrics-screen';
 import { PricesScreen } from './prices/prices-screen';
+import { FeedbackScreen } from './feedback/feedback-screen';
 import { RecordsScreen } from './records-screen';
 import { EdgeCasesScreen } from './review/edge-cases-screen';
 import { ReportScreen } from './review/report-screen';
@@ -20,7 +21,7 @@ import { TicketsScreen } from './tickets-screen';
 import { TimeZoneSelect } from './time-zone-select';
 import { DurabilityBanner } from './durability/status-banner';
 
-type Route = 'records' | 'tickets' | 'import' | 'review' | 'edge-cases' | 'report' | 'metrics' | 'prices';
+type Route = 'records' | 'tickets' | 'import' | 'review' | 'edge-cases' | 'report' | 'metrics' | 'feedback' | 'prices';
 const NAV: Array<{ route: Route; label: string; key: string; alt: string }> = [
   { route: 'records', label: 'Records', key: 'g r', alt: 'Alt+1' },
   { route: 'tickets', label: 'Tickets', key: 'g t', alt: 'Alt+2' },
@@ -29,7 +30,8 @@ const NAV: Array<{ route: Route; label: string; key: string; alt: string }> = [
   { route: 'edge-cases', label: 'Edge cases', key: 'g e', alt: 'Alt+5' },
   { route: 'report', label: 'Report', key: 'g w', alt: 'Alt+6' },
   { route: 'metrics', label: 'Metrics', key: 'g m', alt: 'Alt+7' },
-  { route: 'prices', label: 'Prices', key: 'g p', alt: 'Alt+8' },
+  { route: 'feedback', label: 'Feedback', key: 'g f', alt: 'Alt+8' },
+  { route: 'prices', label: 'Prices', key: 'g p', alt: 'Alt+9' },
 ];
 
 /** Startup, then either the blocking error screen or the app shell. */
@@ -84,9 +86,11 @@ function Shell() {
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.altKey && !e.ctrlKey && !e.metaKey && ['1', '2', '3', '4', '5', '6', '7', '8'].includes(e.key)) {
+      // Alt+1 … Alt+9: the NAV entry of that number (each entry's `alt` says which).
+      const byAlt = e.altKey && !e.ctrlKey && !e.metaKey ? NAV.find((n) => n.alt === `Alt+${e.key}`) : undefined;
+      if (byAlt) {
         e.preventDefault();
-        go(NAV[Number(e.key) - 1]!.route);
+        go(byAlt.route);
         return;
       }
       if (isTyping(e.target) || e.ctrlKey || e.metaKey || e.altKey) return;
@@ -101,7 +105,8 @@ function Shell() {
       if (Date.now() - pendingG.current < 1500) {
         pendingG.current = 0;
         const r: Route | null = e.key === 'r' ? 'records' : e.key === 't' ? 'tickets' : e.key === 'i' ? 'import'
-          : e.key === 'v' ? 'review' : e.key === 'e' ? 'edge-cases' : e.key === 'w' ? 'report' : e.key === 'm' ? 'metrics' : e.key === 'p' ? 'prices' : null;
+          : e.key === 'v' ? 'review' : e.key === 'e' ? 'edge-cases' : e.key === 'w' ? 'report' : e.key === 'm' ? 'metrics'
+          : e.key === 'f' ? 'feedback' : e.key === 'p' ? 'prices' : null;
         if (r) { e.preventDefault(); go(r); }
       }
     };
@@ -167,6 +172,7 @@ function Shell() {
           {route === 'edge-cases' && <EdgeCasesScreen />}
           {route === 'report' && <ReportScreen />}
           {route === 'metrics' && <MetricsScreen />}
+          {route === 'feedback' && <FeedbackScreen onImport={() => go('import')} onOpenRequest={(id) => { setOpenRequest(id); setRoute('records'); }} />}
           {route === 'prices' && <PricesScreen />}
           {route === 'tickets' && <TicketsScreen onImport={() => go('import')} onOpenRequest={(id) => { setOpenRequest(id); setRoute('records'); }} />}
           {/* Import stays mounted so a running import keeps its progress and outcome while the user looks elsewhere. */}
@@ -226,7 +232,8 @@ function HelpOverlay({ onClose }: { onClose: () => void }) {
     [['g e', 'Alt+5'], 'Edge cases'],
     [['g w', 'Alt+6'], 'Report'],
     [['g m', 'Alt+7'], 'Metrics (charts, alerts, drift)'],
-    [['g p', 'Alt+8'], 'Prices (the price table that costs requests)'],
+    [['g f', 'Alt+8'], 'Feedback (comments, terms, traits, ticket analysis)'],
+    [['g p', 'Alt+9'], 'Prices (the price table that costs requests)'],
     [['/'], 'Search the current grid'],
     [['↑', '↓', 'PgUp', 'PgDn', 'Home', 'End'], 'Move between rows'],
     [['Enter'], 'Open the row’s details'],

@@ -20,10 +20,10 @@ import { ScrubPanel, ScrubSummary } from './scrub/scrub-panel';
 /** Loupe fields a user may map, per kind (derived columns such as `extra` or `input_chars` are computed, not mapped). */
 const FIELDS: Record<RecordKind, string[]> = {
   requests: ['id', 'ts', 'user_id', 'session_id', 'segment', 'model', 'model_version', 'feature', 'lang', 'input', 'output',
-    'latency_ms', 'ttft_ms', 'tokens_in', 'tokens_out', 'cost_usd', 'status', 'error', 'service_tier', 'trace_id'],
+    'latency_ms', 'ttft_ms', 'tokens_in', 'tokens_out', 'tokens_cached_in', 'tokens_cache_write_in', 'cost_usd', 'status', 'error', 'service_tier', 'trace_id'],
   feedback: ['id', 'request_id', 'session_id', 'user_id', 'ts', 'kind', 'value', 'scale', 'label', 'comment', 'source', 'trace_id'],
   tickets: ['id', 'created_ts', 'updated_ts', 'resolved_ts', 'first_response_ts', 'requester', 'requester_email', 'user_id',
-    'subject', 'body', 'status', 'priority', 'channel', 'tags', 'csat', 'request_ref'],
+    'subject', 'body', 'status', 'priority', 'channel', 'tags', 'csat', 'request_ref', 'session_id'],
 };
 
 type Finished = EventMap['import.finished'];

@@ -3,30 +3,24 @@
  * (requests.get): input and output as safe text with an optional sanitised-markdown view, metadata, feedback,
  * linked tickets and the unmapped source fields.
  */
-import type { ColumnDef, PaginationState, SortingState } from '@tanstack/react-table';
-import { useEffect, useMemo, useState } from 'react';
-import type { Facets, Page, RequestGridRow, RequestQuery } from '../../shared/contract';
-import { type TableName, useApp, useDebounced, useStoredState, useStoreQuery } from './app-context';
-import { ErrorNote, MultiSelect, SearchBox, TriState } from './controls';
-import { DataGrid, type GridColumnMeta } from './data-grid';
+import type { ColumnDef } from '@tanstack/react-table';
+import { useMemo } from 'react';
+import type { Facets, RequestGridRow } from '../../shared/contract';
+import { type TableName, useApp, useStoredState, useStoreQuery } from './app-context';
+import { ErrorNote } from './controls';
+import type { GridColumnMeta } from './data-grid';
 import { CostHow, CostValue } from './prices/cost-explained';
-import { DetailPanel, Fields, stepId } from './detail-panel';
+import { DetailPanel, Fields } from './detail-panel';
 import { EmptyWorkspace } from './empty-state';
-import { dayStartMs, fmtFeedbackValue, fmtGap, fmtInt, fmtMs, fmtTs, fmtUsd, prettyJson } from './format';
+import { ServerGrid, type FilterSpec } from './server-grid';
+import { fmtFeedbackValue, fmtGap, fmtInt, fmtMs, fmtTs, fmtUsd, prettyJson } from './format';
 import { SafeText } from './safe-text';
+import { feedbackBadge, feedbackValueText } from '../../shared/feedback-values';
 
-type SortColumn = NonNullable<RequestQuery['sort']>['column'];
-const SORTABLE = new Set<string>(['ts', 'model', 'model_version', 'feature', 'status', 'latency_ms', 'tokens_in', 'tokens_out', 'cost_usd', 'user_id', 'id']);
-
-interface Filters {
-  from: string; to: string; model: string[]; feature: string[]; status: string[];
-  has_feedback: boolean | undefined; has_ticket: boolean | undefined; text: string;
-}
-const NO_FILTERS: Filters = { from: '', to: '', model: [], feature: [], status: [], has_feedback: undefined, has_ticket: undefined, text: '' };
+const SORTABLE: ReadonlySet<string> = new Set<string>(['ts', 'model', 'model_version', 'feature', 'status', 'latency_ms', 'tokens_in', 'tokens_out', 'cost_usd', 'user_id', 'id']);
 
 /** The tables whose changes refresh the requests grid and its detail panel. */
 const GRID_TABLES: TableName[] = ['requests', 'feedback', 'tickets', 'links'];
-const EMPTY_PAGE: Page<RequestGridRow> = { rows: [], total: 0 };
 
 export const EMPTY_FACETS: Facets = { model: [], feature: [], status: [], ticket_status: [], ticket_priority: [], ticket_channel: [] };
 
@@ -51,86 +45,50 @@ function requestColumns(zone: string): ColumnDef<RequestGridRow, unknown>[] {
     { id: 'tokens_out', accessorKey: 'tokens_out', header: 'Tokens out', size: 96, meta: m('Tokens out', { align: 'right' }), cell: (c) => fmtInt(c.getValue() as number | null) },
     { id: 'cost_usd', accessorKey: 'cost_usd', header: 'Cost', size: 90, meta: m('Cost (USD)', { align: 'right' }), cell: (c) => fmtUsd(c.getValue() as number | null) },
     { id: 'output_preview', accessorKey: 'output_preview', header: 'Output', size: 220, enableSorting: false, meta: m('Output', { grow: true }), cell: (c) => <span className="ellipsis">{String(c.getValue() ?? '')}</span> },
-    { id: 'feedback_count', accessorKey: 'feedback_count', header: 'Feedback', size: 88, enableSorting: false, meta: m('Feedback', { align: 'right' }), cell: (c) => (c.getValue() ? fmtInt(c.getValue() as number) : '') },
+    { id: 'feedback_values', accessorKey: 'feedback_values', header: 'Feedback', size: 120, enableSorting: false, meta: m('Feedback'), cell: (c) => <FeedbackCell row={c.row.original} /> },
     { id: 'ticket_count', accessorKey: 'ticket_count', header: 'Tickets', size: 72, enableSorting: false, meta: m('Tickets', { align: 'right' }), cell: (c) => (c.getValue() ? fmtInt(c.getValue() as number) : '') },
     { id: 'user_id', accessorKey: 'user_id', header: 'User', size: 120, meta: m('User'), cell: (c) => <span className="ellipsis">{String(c.getValue() ?? '—')}</span> },
   ];
+}
+
+/** The request's feedback values as short badges (👍/👎, CSAT 4/5, NPS 9, 💬), with "+N" when there are more. */
+function FeedbackCell({ row }: { row: RequestGridRow }) {
+  if (!row.feedback_count) return null;
+  let values: Array<[string, number | null, number | null]> = [];
+  try { values = JSON.parse(row.feedback_values ?? '[]') as typeof values; } catch { /* shown as the count below */ }
+  const items = values.map(([kind, value, scale]) => ({ kind, value, scale }));
+  const text = items.map((f) => feedbackBadge(f)).join(' ');
+  const title = items.map((f) => feedbackValueText(f)).join(', ');
+  const more = row.feedback_count - items.length;
+  return <span className="ellipsis" title={title} data-testid="feedback-cell">{text || fmtInt(row.feedback_count)}{more > 0 ? <span className="muted"> +{more}</span> : null}</span>;
 }
 
 /** The Records screen. `openId` opens a request's detail directly (e.g. from a ticket's linked requests). */
 export function RecordsScreen({ onImport, openId }: { onImport: () => void; openId: string | null }) {
   const { info } = useApp();
   const zone = info.time_zone;
-  const [filters, setFilters] = useState<Filters>(NO_FILTERS);
-  const text = useDebounced(filters.text, 300);
-  const [sorting, setSorting] = useState<SortingState>([{ id: 'ts', desc: true }]);
-  const [pagination, setPagination] = useState<PaginationState>({ pageIndex: 0, pageSize: 100 });
-  const [visibility, setVisibility] = useStoredState<Record<string, boolean>>('loupe.requests.columns', { id: false, model_version: false, output_preview: false, user_id: false });
-  const [selected, setSelected] = useState<string | null>(openId);
-  useEffect(() => { if (openId) setSelected(openId); }, [openId]);
-
   const columns = useMemo(() => requestColumns(zone), [zone]);
-
   const facets = useStoreQuery('records.facets', {}, GRID_TABLES).data ?? EMPTY_FACETS;
-
-  const query = useMemo<RequestQuery>(() => {
-    const filter: NonNullable<RequestQuery['filter']> = {};
-    const from = dayStartMs(filters.from, zone);
-    const to = dayStartMs(filters.to, zone, true);
-    if (from !== null) filter.from_ts = from;
-    if (to !== null) filter.to_ts = to;
-    if (filters.model.length) filter.model = filters.model;
-    if (filters.feature.length) filter.feature = filters.feature;
-    if (filters.status.length) filter.status = filters.status;
-    if (filters.has_feedback !== undefined) filter.has_feedback = filters.has_feedback;
-    if (filters.has_ticket !== undefined) filter.has_ticket = filters.has_ticket;
-    if (text.trim()) filter.text = text.trim();
-    const s = sorting[0];
-    return {
-      offset: pagination.pageIndex * pagination.pageSize,
-      limit: pagination.pageSize,
-      ...(s && SORTABLE.has(s.id) ? { sort: { column: s.id as SortColumn, desc: s.desc } } : {}),
-      filter,
-    };
-  }, [filters.from, filters.to, filters.model, filters.feature, filters.status, filters.has_feedback, filters.has_ticket, text, sorting, pagination, zone]);
-
-  const { data, error, loading } = useStoreQuery('requests.query', query, GRID_TABLES);
-  const page = data ?? EMPTY_PAGE;
-
-  const setFilter = <K extends keyof Filters>(k: K, v: Filters[K]) => {
-    setFilters((f) => ({ ...f, [k]: v }));
-    setPagination((p) => ({ ...p, pageIndex: 0 }));
-  };
-  const filtered = JSON.stringify(filters) !== JSON.stringify(NO_FILTERS);
+  const filters = useMemo<FilterSpec[]>(() => [
+    { kind: 'text', key: 'text', placeholder: 'Search input, output, id or comments' },
+    { kind: 'dates' },
+    { kind: 'multi', key: 'model', label: 'Model', options: facets.model },
+    { kind: 'multi', key: 'feature', label: 'Feature', options: facets.feature },
+    { kind: 'multi', key: 'status', label: 'Status', options: facets.status },
+    { kind: 'tri', key: 'has_feedback', label: 'Feedback' },
+    { kind: 'tri', key: 'has_ticket', label: 'Ticket' },
+  ], [facets]);
 
   if (info.counts.requests === 0) return <EmptyWorkspace what="requests" onImport={onImport} />;
 
   return (
-    <div className="screen split" onKeyDown={(e) => { if (e.key === 'Escape' && selected) setSelected(null); }}>
-      <section className="main-col" aria-label="Requests">
-        <div className="filter-bar" role="search" aria-label="Filter requests">
-          <SearchBox id="requests-search" value={filters.text} onChange={(v) => setFilter('text', v)} placeholder="Search input, output or id" />
-          <label className="inline-label">From <input type="date" value={filters.from} onChange={(e) => setFilter('from', e.target.value)} aria-label="From date" /></label>
-          <label className="inline-label">To <input type="date" value={filters.to} onChange={(e) => setFilter('to', e.target.value)} aria-label="To date" /></label>
-          <MultiSelect label="Model" options={facets.model} value={filters.model} onChange={(v) => setFilter('model', v)} />
-          <MultiSelect label="Feature" options={facets.feature} value={filters.feature} onChange={(v) => setFilter('feature', v)} />
-          <MultiSelect label="Status" options={facets.status} value={filters.status} onChange={(v) => setFilter('status', v)} />
-          <TriState label="Feedback" value={filters.has_feedback} onChange={(v) => setFilter('has_feedback', v)} />
-          <TriState label="Ticket" value={filters.has_ticket} onChange={(v) => setFilter('has_ticket', v)} />
-          {filtered && <button type="button" className="btn sm link" onClick={() => { setFilters(NO_FILTERS); setPagination((p) => ({ ...p, pageIndex: 0 })); }}>Clear filters</button>}
-        </div>
-        {error && <ErrorNote error={error} />}
-        <DataGrid<RequestGridRow>
-          label="Requests" columns={columns} data={page.rows} total={page.total} loading={loading}
-          sorting={sorting} onSortingChange={(u) => { setSorting(u); setPagination((p) => ({ ...p, pageIndex: 0 })); }}
-          pagination={pagination} onPaginationChange={setPagination}
-          columnVisibility={visibility} onColumnVisibilityChange={setVisibility}
-          getRowId={(r) => r.id} selectedId={selected} onOpen={(r) => setSelected(r.id)}
-          empty={filtered ? 'No requests match these filters.' : 'No requests.'} />
-      </section>
-      {selected && <RequestPanel id={selected} onClose={() => { setSelected(null); refocusGrid(); }}
-        onStep={(d) => setSelected(stepId(page.rows.map((r) => r.id), selected, d))} />}
-    </div>
+    <ServerGrid<RequestGridRow>
+      label="Requests" method="requests.query" tables={GRID_TABLES} columns={columns} filters={filters}
+      sortable={SORTABLE} defaultSort={{ id: 'ts', desc: true }}
+      columnsKey="loupe.requests.columns" defaultHidden={{ id: false, model_version: false, output_preview: false, user_id: false }}
+      getRowId={(r) => r.id} openId={openId}
+      panel={(id, ctl) => <RequestPanel id={id} onClose={ctl.close} onStep={ctl.step} />}
+      empty={{ filtered: 'No requests match these filters.', none: 'No requests.' }} />
   );
 }
 
@@ -142,11 +100,6 @@ export function LinkHow({ link }: { link: { method: 'explicit' | 'inferred'; rul
       <div className="small">{link.rule}{link.gap_ms !== null && <span className="muted"> · {fmtGap(link.gap_ms)}</span>}</div>
     </div>
   );
-}
-
-/** After the panel closes, keyboard focus goes back to the grid row the user came from. */
-export function refocusGrid(): void {
-  requestAnimationFrame(() => document.querySelector<HTMLElement>('[data-testid="grid-row"][tabindex="0"]')?.focus());
 }
 
 function RequestPanel({ id, onClose, onStep }: { id: string; onClose: () => void; onStep: (delta: 1 | -1) => void }) {

@@ -2,25 +2,20 @@
  * Tickets: the tickets grid (tickets.query, paged/sorted/filtered in SQL) and the ticket detail panel (tickets.get)
  * with the requests linked to the ticket and how each link was made.
  */
-import type { ColumnDef, PaginationState, SortingState } from '@tanstack/react-table';
-import { useMemo, useState } from 'react';
-import type { Page, TicketGridRow, TicketQuery } from '../../shared/contract';
-import { type TableName, useApp, useDebounced, useStoredState, useStoreQuery } from './app-context';
-import { ErrorNote, MultiSelect, SearchBox, TriState } from './controls';
-import { DataGrid, type GridColumnMeta } from './data-grid';
-import { DetailPanel, Fields, stepId } from './detail-panel';
+import type { ColumnDef } from '@tanstack/react-table';
+import { useMemo } from 'react';
+import type { TicketGridRow } from '../../shared/contract';
+import { type TableName, useApp, useStoredState, useStoreQuery } from './app-context';
+import { ErrorNote } from './controls';
+import type { GridColumnMeta } from './data-grid';
+import { DetailPanel, Fields } from './detail-panel';
 import { EmptyWorkspace } from './empty-state';
-import { dayStartMs, fmtInt, fmtTs, parseTags, prettyJson } from './format';
-import { EMPTY_FACETS, LinkHow, refocusGrid, StatusBadge } from './records-screen';
+import { fmtInt, fmtTs, parseTags, prettyJson } from './format';
+import { EMPTY_FACETS, LinkHow, StatusBadge } from './records-screen';
+import { ServerGrid, type FilterSpec } from './server-grid';
 import { SafeText } from './safe-text';
 
-type SortColumn = NonNullable<TicketQuery['sort']>['column'];
-const SORTABLE = new Set<string>(['created_ts', 'status', 'priority', 'channel', 'csat', 'subject', 'id', 'resolved_ts']);
-
-interface Filters {
-  from: string; to: string; status: string[]; priority: string[]; channel: string[]; linked: boolean | undefined; text: string;
-}
-const NO_FILTERS: Filters = { from: '', to: '', status: [], priority: [], channel: [], linked: undefined, text: '' };
+const SORTABLE: ReadonlySet<string> = new Set<string>(['created_ts', 'status', 'priority', 'channel', 'csat', 'subject', 'id', 'resolved_ts']);
 
 function ticketColumns(zone: string): ColumnDef<TicketGridRow, unknown>[] {
   const m = (label: string, extra: Partial<GridColumnMeta> = {}): GridColumnMeta => ({ label, ...extra });
@@ -42,78 +37,32 @@ function ticketColumns(zone: string): ColumnDef<TicketGridRow, unknown>[] {
 
 /** The tables whose changes refresh the tickets grid and its detail panel. */
 const TICKET_TABLES: TableName[] = ['tickets', 'links', 'requests'];
-const EMPTY_TICKET_PAGE: Page<TicketGridRow> = { rows: [], total: 0 };
 
 /** The Tickets screen. `onOpenRequest` jumps to a linked request on the Records screen. */
 export function TicketsScreen({ onImport, onOpenRequest }: { onImport: () => void; onOpenRequest: (id: string) => void }) {
   const { info } = useApp();
   const zone = info.time_zone;
-  const [filters, setFilters] = useState<Filters>(NO_FILTERS);
-  const text = useDebounced(filters.text, 300);
-  const [sorting, setSorting] = useState<SortingState>([{ id: 'created_ts', desc: true }]);
-  const [pagination, setPagination] = useState<PaginationState>({ pageIndex: 0, pageSize: 100 });
-  const [visibility, setVisibility] = useStoredState<Record<string, boolean>>('loupe.tickets.columns', { requester: false, resolved_ts: false });
-  const [selected, setSelected] = useState<string | null>(null);
   const columns = useMemo(() => ticketColumns(zone), [zone]);
-
   const facets = useStoreQuery('records.facets', {}, TICKET_TABLES).data ?? EMPTY_FACETS;
-
-  const query = useMemo<TicketQuery>(() => {
-    const filter: NonNullable<TicketQuery['filter']> = {};
-    const from = dayStartMs(filters.from, zone);
-    const to = dayStartMs(filters.to, zone, true);
-    if (from !== null) filter.from_ts = from;
-    if (to !== null) filter.to_ts = to;
-    if (filters.status.length) filter.status = filters.status;
-    if (filters.priority.length) filter.priority = filters.priority;
-    if (filters.channel.length) filter.channel = filters.channel;
-    if (filters.linked !== undefined) filter.linked = filters.linked;
-    if (text.trim()) filter.text = text.trim();
-    const s = sorting[0];
-    return {
-      offset: pagination.pageIndex * pagination.pageSize,
-      limit: pagination.pageSize,
-      ...(s && SORTABLE.has(s.id) ? { sort: { column: s.id as SortColumn, desc: s.desc } } : {}),
-      filter,
-    };
-  }, [filters.from, filters.to, filters.status, filters.priority, filters.channel, filters.linked, text, sorting, pagination, zone]);
-
-  const { data, error, loading } = useStoreQuery('tickets.query', query, TICKET_TABLES);
-  const page = data ?? EMPTY_TICKET_PAGE;
-
-  const setFilter = <K extends keyof Filters>(k: K, v: Filters[K]) => {
-    setFilters((f) => ({ ...f, [k]: v }));
-    setPagination((p) => ({ ...p, pageIndex: 0 }));
-  };
-  const filtered = JSON.stringify(filters) !== JSON.stringify(NO_FILTERS);
+  const filters = useMemo<FilterSpec[]>(() => [
+    { kind: 'text', key: 'text', placeholder: 'Search subject, body or id' },
+    { kind: 'dates' },
+    { kind: 'multi', key: 'status', label: 'Status', options: facets.ticket_status },
+    { kind: 'multi', key: 'priority', label: 'Priority', options: facets.ticket_priority },
+    { kind: 'multi', key: 'channel', label: 'Channel', options: facets.ticket_channel },
+    { kind: 'tri', key: 'linked', label: 'Linked' },
+  ], [facets]);
 
   if (info.counts.tickets === 0) return <EmptyWorkspace what="tickets" onImport={onImport} />;
 
   return (
-    <div className="screen split" onKeyDown={(e) => { if (e.key === 'Escape' && selected) setSelected(null); }}>
-      <section className="main-col" aria-label="Tickets">
-        <div className="filter-bar" role="search" aria-label="Filter tickets">
-          <SearchBox id="tickets-search" value={filters.text} onChange={(v) => setFilter('text', v)} placeholder="Search subject, body or id" />
-          <label className="inline-label">From <input type="date" value={filters.from} onChange={(e) => setFilter('from', e.target.value)} aria-label="From date" /></label>
-          <label className="inline-label">To <input type="date" value={filters.to} onChange={(e) => setFilter('to', e.target.value)} aria-label="To date" /></label>
-          <MultiSelect label="Status" options={facets.ticket_status} value={filters.status} onChange={(v) => setFilter('status', v)} />
-          <MultiSelect label="Priority" options={facets.ticket_priority} value={filters.priority} onChange={(v) => setFilter('priority', v)} />
-          <MultiSelect label="Channel" options={facets.ticket_channel} value={filters.channel} onChange={(v) => setFilter('channel', v)} />
-          <TriState label="Linked" value={filters.linked} onChange={(v) => setFilter('linked', v)} />
-          {filtered && <button type="button" className="btn sm link" onClick={() => { setFilters(NO_FILTERS); setPagination((p) => ({ ...p, pageIndex: 0 })); }}>Clear filters</button>}
-        </div>
-        {error && <ErrorNote error={error} />}
-        <DataGrid<TicketGridRow>
-          label="Tickets" columns={columns} data={page.rows} total={page.total} loading={loading}
-          sorting={sorting} onSortingChange={(u) => { setSorting(u); setPagination((p) => ({ ...p, pageIndex: 0 })); }}
-          pagination={pagination} onPaginationChange={setPagination}
-          columnVisibility={visibility} onColumnVisibilityChange={setVisibility}
-          getRowId={(r) => r.id} selectedId={selected} onOpen={(r) => setSelected(r.id)}
-          empty={filtered ? 'No tickets match these filters.' : 'No tickets.'} />
-      </section>
-      {selected && <TicketPanel id={selected} onClose={() => { setSelected(null); refocusGrid(); }} onOpenRequest={onOpenRequest}
-        onStep={(d) => setSelected(stepId(page.rows.map((r) => r.id), selected, d))} />}
-    </div>
+    <ServerGrid<TicketGridRow>
+      label="Tickets" method="tickets.query" tables={TICKET_TABLES} columns={columns} filters={filters}
+      sortable={SORTABLE} defaultSort={{ id: 'created_ts', desc: true }}
+      columnsKey="loupe.tickets.columns" defaultHidden={{ requester: false, resolved_ts: false }}
+      getRowId={(r) => r.id}
+      panel={(id, ctl) => <TicketPanel id={id} onClose={ctl.close} onOpenRequest={onOpenRequest} onStep={ctl.step} />}
+      empty={{ filtered: 'No tickets match these filters.', none: 'No tickets.' }} />
   );
 }
 

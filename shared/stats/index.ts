@@ -10,3 +10,5 @@ export * from './psi';
 export * from './multiple';
 export * from './stratified-interval';
 export * from './design-coverage';
+export * from './log-odds';
+export * from './rates';

@@ -192,7 +192,7 @@ describe('generic auto-detection (demo-style files)', () => {
       id: '9001', created_ts: T('2026-02-24T10:00:00Z'), updated_ts: T('2026-02-24T12:00:00Z'), resolved_ts: T('2026-02-24T11:00:00Z'),
       first_response_ts: null, requester: 'Ann Lee', requester_email: 'ann@example.com', user_id: 'ann@example.com', subject: 'Wrong answer',
       body: 'The bot said X', status: 'solved', priority: 'high', channel: 'web', tags: '["billing","refund_request"]', csat: 4,
-      request_ref: 'req-1', extra: null,
+      request_ref: 'req-1', session_id: null, extra: null,
     });
     // A requester column of user ids (as request logs key users) is the user id; the email is then only the email.
     const ids = run([{ 'Ticket ID': '40001', Requester: 'u0107', 'Requester Email': 'farid@example.com', Subject: 'x', 'Created at': '2026-08-31 10:09:51' }]);

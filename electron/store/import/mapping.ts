@@ -161,6 +161,8 @@ export const FIELD_TYPES: Record<RecordKind, Record<string, FieldType>> = {
     id: 'id', created_ts: 'ts', updated_ts: 'ts', resolved_ts: 'ts', first_response_ts: 'ts', requester: 'text',
     requester_email: 'text', user_id: 'id', subject: 'text', body: 'text', status: 'text', priority: 'text', channel: 'text',
     tags: 'tags', csat: 'number', request_ref: 'id',
+    // The conversation the ticket came from (chat widgets export it): linking.ts links it to that conversation's request.
+    session_id: 'id',
   },
 };
 

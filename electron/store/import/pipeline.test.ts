@@ -366,7 +366,9 @@ describe('re-importing the demo data adds and updates nothing', () => {
     }
     expect(ws.db.value('SELECT count(*) FROM ticket_links')).toBe(links);
     expect(ws.db.value('SELECT count(*) FROM feedback WHERE request_id IS NOT NULL')).toBe(fbLinked);
-    expect(links).toBe(123);
+    // 51 named in the file, 45 inferred; the 27 tickets whose user had several requests in the window and that quote
+    // none of them stay unlinked (electron/store/import/linking.ts).
+    expect(links).toBe(96);
   });
 
   it('the tickets file reports resolutions before first response as a finding, not a reject', async () => {

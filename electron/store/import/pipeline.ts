@@ -16,6 +16,7 @@ import { buildMapper, choosePreset, escapedNewlineFields, listPaths, type Mapped
 import { linkRecords } from './linking';
 import { priceRows } from '../prices/derive';
 import { startScrub } from '../scrub/import-hook';
+import { indexImportedComments } from '../feedback/fts';
 import { detectSource, ImportFileError, readRecords, type DetectedSource } from './read';
 import { hookAsync } from '../test-hooks';
 
@@ -33,7 +34,7 @@ const COLUMNS: Record<RecordKind, readonly string[]> = {
     'tokens_cached_in', 'tokens_cache_write_in', 'service_tier', 'price_model', 'price_as_of', 'price_tier'],
   feedback: ['id', 'request_id', 'session_id', 'user_id', 'ts', 'kind', 'value', 'scale', 'label', 'comment', 'source',
     'link_method', 'extra', 'import_id', 'trace_id'],
-  tickets: ['id', 'created_ts', 'updated_ts', 'resolved_ts', 'first_response_ts', 'requester', 'requester_email', 'user_id',
+  tickets: ['id', 'created_ts', 'updated_ts', 'resolved_ts', 'first_response_ts', 'requester', 'requester_email', 'user_id', 'session_id',
     'subject', 'body', 'status', 'priority', 'channel', 'tags', 'csat', 'request_ref', 'extra', 'import_id'],
 };
 
@@ -439,6 +440,8 @@ export async function runImport(ws: Workspace, file: string, options: ImportOpti
       progress('linking');
       const windowHours = options.link_window_hours ?? DEFAULT_LINK_WINDOW_HOURS;
       const links = linkRecords(db, { importId, windowHours });
+      // Comment search: index this import's new comments in the same transaction (feedback/fts.ts).
+      if (rowsSeen.feedback > 0) indexImportedComments(db, importId);
 
       const perKind: ImportSummary['per_kind'] = {};
       let inserted = 0;

@@ -29,6 +29,7 @@ import {
 import { effectiveDecisions, queueRow } from './queues';
 import { rubricVersions } from './rubric';
 import { REVIEWED_STRATUM, type StoredFrame } from './sampling';
+import { ratedReview } from './reviews';
 
 /** A reviewed item as the estimators see it. */
 export interface ReviewedItem {
@@ -195,7 +196,7 @@ export function earlierReviews(db: Db, frame: StoredFrame): Array<ReviewedItem &
   for (let i = 0; i < rowids.length; i += 500) {
     const chunk = rowids.slice(i, i + 500);
     for (const r of db.all<{ request_id: string; review_id: number | null }>(`SELECT r.id AS request_id,
-        (SELECT max(v.id) FROM reviews v WHERE v.request_id = r.id AND v.undone = 0 AND v.skipped = 0) AS review_id
+        (SELECT max(v.id) FROM reviews v WHERE v.request_id = r.id AND ${ratedReview('v')}) AS review_id
       FROM requests r WHERE r.rowid IN (${chunk.map(() => '?').join(',')})`, chunk)) {
       if (r.review_id !== null) chosen.push({ position: 0, request_id: r.request_id, stratum: REVIEWED_STRATUM, review_id: r.review_id });
     }

@@ -15,6 +15,7 @@ import { exportEdgeCases, queryEdgeCases } from './exports';
 import { renderReport } from './report';
 import { allocate } from './sampling';
 import { insertSynthetic, W47_START, WEEK_MS } from './test-fixtures';
+import { tagFeedbackEdgeCase } from '../feedback/edge-case';
 
 const dirs: string[] = [];
 const open: Workspace[] = [];
@@ -179,6 +180,38 @@ describe('review queues', () => {
     expect([failure.method, failure.low, failure.high]).toEqual(['census', 1 / 6, 1 / 6]);
     expect(est.notes[0]).toBe('Estimates are for all 6 requests of the period; none is left out; 1 of them was reviewed before this queue and counts with that review.');
     expect(est.design).toMatch(/plus the 1 reviewed before as a take-all stratum \(inclusion probability 1\)/);
+  });
+
+  it('a tag-only review (an edge case tagged from a comment) is no earlier review: its request stays drawable and is no outcome', async () => {
+    const ws = await workspace();
+    setReviewer(ws, 'Ana');
+    insertRows(ws, [
+      { id: 'a', ts: W47_START + 1, input: 'refund?', output: 'no refunds ever' },
+      { id: 'b', ts: W47_START + 2, input: 'refund?', output: 'no refunds ever' },
+      { id: 'c', ts: W47_START + 3 },
+    ]);
+    ws.db.run("INSERT INTO feedback (id, request_id, ts, kind, value, comment, import_id) VALUES ('f1', 'a', ?, 'thumb', -1, 'wrong policy', 1)", [W47_START + 10]);
+    const tag = createTag(ws, { name: 'wrong refund policy' }, 1500);
+    tagFeedbackEdgeCase(ws, { feedback_id: 'f1', tag_ids: [tag.id] }, 's', 2000);
+    // It is in the edge-case library…
+    expect(queryEdgeCases(ws.db, 'UTC', { tag_ids: [tag.id] }).map((e) => e.request_id)).toEqual(['a']);
+    // …but the frame does not count 'a' as reviewed: it can be drawn, and there is no take-all stratum.
+    const q = createQueue(ws, { week: '2026-W47', size: 10, seed: 1 }, 3000);
+    expect(q.items.map((i) => i.request_id).sort()).toEqual(['a', 'b', 'c']);
+    expect(q.strata.map((x) => x.kind)).toEqual(['all']);
+    // No verdict to copy either: 'b' (same input and output as 'a') gets no same-content decision from it.
+    const posB = q.items.find((i) => i.request_id === 'b')!.position;
+    expect(getItem(ws, q.queue_id, posB).same_content).toBeNull();
+    for (const it of q.items) submitReview(ws, { queue_id: q.queue_id, position: it.position, verdicts: it.request_id === 'a' ? FAIL : PASS, tag_ids: [] }, 's', 4000);
+    const est = queueEstimates(ws.db, q.queue_id);
+    expect(est.frame.reviewed_earlier).toBe(0);
+    expect([est.reviewed, est.failures, est.queue_reviewed]).toEqual([3, 1, 3]);
+    expect(est.metrics.find((m) => m.key === 'failure')!.estimate).toBeCloseTo(1 / 3, 12);
+    // A later queue of the week counts 'a' with its rated review (the failure), not the tag-only one made before it.
+    insertRows(ws, [{ id: 'd', ts: W47_START + 4 }]);
+    const q2 = createQueue(ws, { week: '2026-W47', size: 10, seed: 1 }, 5000);
+    expect(q2.items.map((i) => i.request_id)).toEqual(['d']);
+    expect(q2.strata.find((x) => x.kind === 'reviewed')!.population).toBe(3);
   });
 
   it('stratifies on an extra JSON path and filters on columns', async () => {

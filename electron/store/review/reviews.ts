@@ -16,6 +16,16 @@ import type { FeedbackRecord, RequestRecord, TicketLink, TicketRecord } from '..
 import type { DecisionResult, QueueItem, ReviewItem, ReviewRecord, SameContent, UndoResult, VerdictValue } from '../../../shared/review-types';
 import { checkVerdicts, getRubric } from './rubric';
 
+/**
+ * SQL condition (on a reviews row aliased `v`) for a review that rated its request: not undone, not skipped, and not
+ * a tag-only review. A tag-only review (feedback/edge-case.ts: no queue, no verdicts, `failed` NULL) puts a request
+ * into the edge-case library from a comment without judging it, so it is no outcome: the sampling frame does not
+ * count its request as already reviewed, the estimates do not use it, and it is not offered as a same-content decision.
+ */
+export function ratedReview(v = 'v'): string {
+  return `${v}.undone = 0 AND ${v}.skipped = 0 AND NOT (${v}.queue_id IS NULL AND ${v}.verdicts = '{}')`;
+}
+
 /** The reviewer name kept in the workspace (meta `reviewer`), or null when not set yet. */
 export function getReviewer(ws: Workspace): string | null {
   return ws.meta('reviewer') ?? null;
@@ -137,7 +147,7 @@ export function getItem(ws: Workspace, queueId: number, position: number): Revie
 export function sameContent(db: Db, queueId: number, request: Pick<RequestRecord, 'id' | 'input' | 'output'>, rubricVersion: number, onlyReviewer: string | null): SameContent | null {
   if (!request.input || request.output === null || request.output === undefined) return null;
   const row = db.get<ReviewRow>(`SELECT v.* FROM reviews v CROSS JOIN requests r ON r.id = v.request_id
-    WHERE v.undone = 0 AND v.skipped = 0 AND v.request_id <> ? AND (v.queue_id = ? OR v.rubric_version = ?)
+    WHERE ${ratedReview('v')} AND v.request_id <> ? AND (v.queue_id = ? OR v.rubric_version = ?)
       AND (? IS NULL OR v.reviewer = ?) AND r.input = ? AND r.output = ?
     ORDER BY (v.queue_id IS ?) DESC, v.id DESC LIMIT 1`,
   [request.id, queueId, rubricVersion, onlyReviewer, onlyReviewer, request.input, request.output, queueId]);

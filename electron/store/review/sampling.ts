@@ -43,6 +43,7 @@ import {
 } from '../../../shared/review-types';
 import type { QueueDesignInput } from '../../../shared/contract-review';
 import { Prng } from '../../../shared/prng';
+import { ratedReview } from './reviews';
 
 /** Minimum items per field stratum when a design names none (form, contract and CLI). */
 export const DEFAULT_MIN_PER_STRATUM = 2;
@@ -223,8 +224,9 @@ export function buildFrame(db: Db, d: QueueDesign, frozen: StoredFrame | null, n
   } else {
     reviewed = new Set<number>();
     const wr = periodWhere(d, 'r');
+    // Tag-only reviews (an edge case tagged from a comment: no queue, no verdicts) rated nothing: not "reviewed".
     scan(db, `SELECT DISTINCT r.rowid FROM reviews v JOIN requests r ON r.id = v.request_id
-      WHERE v.undone = 0 AND v.skipped = 0 AND v.created_at <= ? AND r.rowid <= ? AND ${wr.sql}`, [now, maxRowid, ...wr.params], (row) => reviewed.add(row[0] as number));
+      WHERE ${ratedReview('v')} AND v.created_at <= ? AND r.rowid <= ? AND ${wr.sql}`, [now, maxRowid, ...wr.params], (row) => reviewed.add(row[0] as number));
   }
 
   // One pass over the period's rows through the ts index, without ORDER BY (which would sort the whole period).

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RubricCriterion } from '../../../shared/review-types';
 import {
-  criterionId, fmtInterval, fmtPct, fmtProbability, fmtStratum, fmtStratumShort, fmtVerdict, isFailure, isoWeekLabel,
+  criterionId, fmtInterval, lastCompleteWeek, fmtPct, fmtProbability, fmtStratum, fmtStratumShort, fmtVerdict, isFailure, isoWeekLabel,
   missingVerdicts, smallSampleReasons, verdictForKey, weekDays,
 } from './review-format';
 
@@ -19,6 +19,16 @@ describe('ISO weeks', () => {
     expect(isoWeekLabel(ts, 'Asia/Tokyo')).toBe('2026-W48');
     // ISO week-year differs from the calendar year at the turn of the year.
     expect(isoWeekLabel(Date.UTC(2027, 0, 1, 12), 'UTC')).toBe('2026-W53');
+  });
+
+  it('the last complete week of the data (the week weekly views open on)', () => {
+    // The demo data ends on Sunday 2026-11-22 23:54 UTC: W47 is complete.
+    expect(lastCompleteWeek(Date.UTC(2026, 7, 31), Date.UTC(2026, 10, 22, 23, 54), 'UTC')).toBe('2026-W47');
+    // Data ending on a Wednesday: the week before is the last complete one.
+    expect(lastCompleteWeek(Date.UTC(2026, 7, 31), Date.UTC(2026, 10, 18, 12), 'UTC')).toBe('2026-W46');
+    // All data inside one unfinished week (the MT-Bench answers, Friday 2024-06-14): that week.
+    expect(lastCompleteWeek(Date.UTC(2024, 5, 14, 22), Date.UTC(2024, 5, 14, 22, 54), 'UTC')).toBe('2024-W24');
+    expect(lastCompleteWeek(null, null, 'UTC')).toBeNull();
   });
 
   it('gives the days of a week', () => {

@@ -12,6 +12,27 @@ export function isoWeekLabel(ts: number, zone: string): string {
   return `${d.weekYear}-W${String(d.weekNumber).padStart(2, '0')}`;
 }
 
+/**
+ * The last complete ISO week of the data, in the workspace zone: the week a weekly view (feedback terms, the weekly
+ * report) opens on. A week counts as complete when the data reaches into its last day (the newest request is less
+ * than 24 h before the week's end); when all the data lies inside one unfinished week, that week. Callers pick it
+ * only when it is among the weeks they have data for (the new-queue form uses `queues.weeks` instead, so it never
+ * proposes a week without requests).
+ * @param firstTs - oldest request time (UTC epoch ms), or null for a workspace without dated requests
+ * @param lastTs - newest request time (UTC epoch ms), or null
+ * @param zone - the workspace IANA zone
+ * @returns an ISO week label, or null when there are no dated requests
+ */
+export function lastCompleteWeek(firstTs: number | null, lastTs: number | null, zone: string): string | null {
+  if (lastTs === null) return null;
+  const last = DateTime.fromMillis(lastTs, { zone });
+  const weekStart = last.startOf('week');
+  const weekEnd = weekStart.plus({ weeks: 1 });
+  if (weekEnd.toMillis() - lastTs <= 24 * 3600_000) return isoWeekLabel(lastTs, zone);
+  if (firstTs !== null && firstTs >= weekStart.toMillis()) return isoWeekLabel(lastTs, zone);
+  return isoWeekLabel(weekStart.minus({ weeks: 1 }).toMillis(), zone);
+}
+
 /** The first and last calendar day (YYYY-MM-DD, in `zone`) of an ISO week label; null for an invalid label. */
 export function weekDays(week: string, zone: string): { from: string; to: string } | null {
   const d = DateTime.fromISO(week, { zone });

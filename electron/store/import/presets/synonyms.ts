@@ -60,6 +60,7 @@ export const SYNONYMS: Record<RecordKind, Record<string, readonly string[]>> = {
     tags: ['tags', 'labels', 'tag', 'ticket_tags', 'ticket_type', 'type', 'issue_type', 'category'],
     csat: ['csat', 'satisfaction_score', 'customer_satisfaction_rating', 'satisfaction_rating', 'satisfaction', 'csat_score', 'survey_results', 'rating'],
     request_ref: ['request_id', 'request_ref', 'ai_request_id', 'llm_request_id', 'related_request_id', 'request'],
+    session_id: ['session_id', 'conversation_id', 'chat_id', 'chat_session_id', 'thread_id'],
   },
 };
 

@@ -1,0 +1,169 @@
+/**
+ * Ticket analysis: tickets per 1,000 requests by ISO week, model version or feature (and crossed), with the exact
+ * Poisson 95% interval (Garwood 1936, as R's poisson.test); counts by tag, priority and channel; time to first
+ * response and to resolution (p50/p90, linear interpolation) per week; and tickets linked to reviewed requests per
+ * edge-case tag ("ticket rate per failure tag").
+ *
+ * Which requests a ticket counts against: by week alone, every ticket with a creation time counts in its creation
+ * week against that week's requests. As soon as a request field is involved (model version, feature), a ticket
+ * counts through its linked request (its week, version and feature); tickets without a linked request are left
+ * out and counted in `left_out`.
+ */
+import type { z } from 'zod';
+import type { TicketAnalysis, TicketRateRow, TicketRates, ticketRateSchema } from '../../../shared/contract-feedback';
+import { quantileSorted } from '../../../shared/stats/quantile';
+import { poissonRateInterval } from '../../../shared/stats/rates';
+import type { Db } from '../db';
+import { bucketStarts, isoWeekLabel } from '../metrics/common';
+import { EFFECTIVE_REVIEWS } from '../review/tags';
+
+type RateParams = z.output<typeof ticketRateSchema>;
+type Dim = RateParams['by'];
+
+export const TICKET_RATE_METHOD = 'tickets per 1,000 requests with the exact Poisson 95% interval (Garwood 1936; R poisson.test)';
+
+/** Requests per (week, version, feature) key: counted per week through the ts index. */
+function requestCounts(db: Db, dims: Dim[], zone: string): Map<string, number> {
+  const out = new Map<string, number>();
+  const cols = dims.filter((d) => d !== 'week');
+  const range = db.get<{ lo: number | null; hi: number | null }>('SELECT min(ts) AS lo, max(ts) AS hi FROM requests');
+  const groupCols = cols.length ? cols.join(', ') : "''";
+  if (dims.includes('week')) {
+    if (range?.lo === null || range?.lo === undefined || range.hi === null) return out;
+    const starts = bucketStarts(range.lo, range.hi + 1, 'week', zone, 5000);
+    for (let i = 0; i < starts.length; i++) {
+      const s = starts[i]!;
+      const e = starts[i + 1] ?? range.hi + 1;
+      const week = isoWeekLabel(s, zone);
+      for (const r of db.all<Record<string, string | number | null>>(`SELECT ${cols.length ? `${groupCols},` : ''} count(*) AS n FROM requests WHERE ts >= ? AND ts < ? ${cols.length ? `GROUP BY ${groupCols}` : ''}`, [s, e])) {
+        out.set(key(dims, { week, model_version: r.model_version ?? null, feature: r.feature ?? null }), Number(r.n));
+      }
+    }
+  } else {
+    for (const r of db.all<Record<string, string | number | null>>(`SELECT ${groupCols} , count(*) AS n FROM requests GROUP BY ${groupCols}`)) {
+      out.set(key(dims, { week: null, model_version: r.model_version ?? null, feature: r.feature ?? null }), Number(r.n));
+    }
+  }
+  return out;
+}
+
+const NONE = '(none)';
+function key(dims: Dim[], v: Record<Dim, string | number | null>): string {
+  return dims.map((d) => (v[d] === null || v[d] === undefined ? NONE : String(v[d]))).join('\u0000');
+}
+
+/**
+ * Tickets per 1,000 requests by one dimension, or two crossed (`then`).
+ * @param zone - workspace time zone for ISO weeks
+ */
+export function ticketRates(db: Db, p: RateParams, zone: string): TicketRates {
+  const dims: Dim[] = p.then && p.then !== p.by ? [p.by, p.then] : [p.by];
+  const viaRequest = dims.some((d) => d !== 'week');
+  const totalTickets = db.value<number>('SELECT count(*) FROM tickets') ?? 0;
+  const tickets = new Map<string, number>();
+  let counted = 0;
+  if (viaRequest) {
+    // One linked request per ticket: the explicit one, else the inferred one (the earliest request id on a tie).
+    for (const r of db.all<{ ts: number | null; model_version: string | null; feature: string | null }>(`
+      SELECT rq.ts, rq.model_version, rq.feature FROM tickets t
+        JOIN requests rq ON rq.id = (SELECT l.request_id FROM ticket_links l WHERE l.ticket_id = t.id ORDER BY l.method = 'explicit' DESC, l.request_id LIMIT 1)`)) {
+      if (dims.includes('week') && r.ts === null) continue;
+      const k = key(dims, { week: r.ts === null ? null : isoWeekLabel(r.ts, zone), model_version: r.model_version, feature: r.feature });
+      tickets.set(k, (tickets.get(k) ?? 0) + 1);
+      counted++;
+    }
+  } else {
+    for (const r of db.all<{ created_ts: number }>('SELECT created_ts FROM tickets WHERE created_ts IS NOT NULL')) {
+      const k = key(dims, { week: isoWeekLabel(r.created_ts, zone), model_version: null, feature: null });
+      tickets.set(k, (tickets.get(k) ?? 0) + 1);
+      counted++;
+    }
+  }
+  const requests = requestCounts(db, dims, zone);
+  const keys = new Set([...requests.keys(), ...tickets.keys()]);
+  const rows: TicketRateRow[] = [...keys].sort().map((k) => {
+    const [g1, g2] = k.split('\u0000');
+    const t = tickets.get(k) ?? 0;
+    const n = requests.get(k) ?? 0;
+    const ci = poissonRateInterval(t, n);
+    return { group: g1!, ...(g2 !== undefined ? { group2: g2 } : {}), tickets: t, requests: n, per_1000: ci?.estimate ?? null, low: ci?.low ?? null, high: ci?.high ?? null };
+  });
+  const leftOut = totalTickets - counted;
+  return {
+    by: p.by, then: dims[1] ?? null, rows,
+    left_out: { tickets: leftOut, reason: viaRequest ? 'no linked request (the ticket names none and its link could not be inferred)' : 'no creation time' },
+    method: TICKET_RATE_METHOD,
+  };
+}
+
+function shares(rows: Array<{ value: string; tickets: number }>, total: number): TicketAnalysis['by_tag'] {
+  return rows.sort((a, b) => b.tickets - a.tickets || a.value.localeCompare(b.value)).map((r) => ({ ...r, share: total ? r.tickets / total : 0 }));
+}
+
+function pq(values: number[]): [number | null, number | null] {
+  if (values.length === 0) return [null, null];
+  const s = Float64Array.from(values).sort();
+  return [quantileSorted(s, 0.5), quantileSorted(s, 0.9)];
+}
+
+/** Counts by tag, priority, channel and link rule; response and resolution times per week; rate per failure tag. */
+export function ticketAnalysis(db: Db, zone: string): TicketAnalysis {
+  const all = db.all<{ id: string; created_ts: number | null; first_response_ts: number | null; resolved_ts: number | null; tags: string | null; priority: string | null; channel: string | null }>(
+    'SELECT id, created_ts, first_response_ts, resolved_ts, tags, priority, channel FROM tickets');
+  const n = all.length;
+  const count = (get: (t: (typeof all)[number]) => string[]) => {
+    const m = new Map<string, number>();
+    for (const t of all) for (const v of new Set(get(t))) m.set(v, (m.get(v) ?? 0) + 1);
+    return [...m].map(([value, tickets]) => ({ value, tickets }));
+  };
+  const tagsOf = (s: string | null): string[] => {
+    if (!s) return [];
+    try { const v = JSON.parse(s) as unknown; return Array.isArray(v) ? v.map(String) : [String(v)]; } catch { return s.split(/[\s,]+/).filter(Boolean); }
+  };
+  const H = 3_600_000;
+  const weeks = new Map<string, { n: number; fr: number[]; res: number[] }>();
+  for (const t of all) {
+    if (t.created_ts === null) continue;
+    const w = isoWeekLabel(t.created_ts, zone);
+    const e = weeks.get(w) ?? { n: 0, fr: [], res: [] };
+    e.n++;
+    if (t.first_response_ts !== null && t.first_response_ts >= t.created_ts) e.fr.push((t.first_response_ts - t.created_ts) / H);
+    if (t.resolved_ts !== null && t.resolved_ts >= t.created_ts) e.res.push((t.resolved_ts - t.created_ts) / H);
+    weeks.set(w, e);
+  }
+  const times = [...weeks].sort(([a], [b]) => a.localeCompare(b)).map(([week, e]) => {
+    const [f50, f90] = pq(e.fr);
+    const [r50, r90] = pq(e.res);
+    return { week, tickets: e.n, first_response_n: e.fr.length, first_response_p50_h: f50, first_response_p90_h: f90, resolution_n: e.res.length, resolution_p50_h: r50, resolution_p90_h: r90 };
+  });
+
+  // Reviewed requests (an effective review with a verdict) and their tags; tickets linked to them.
+  const reviewed = db.all<{ request_id: string; failed: number; tags: string | null; tickets: number }>(`
+    SELECT e.request_id, max(e.failed) AS failed,
+      (SELECT group_concat(DISTINCT t.name) FROM review_tags rt JOIN tags t ON t.id = rt.tag_id JOIN (${EFFECTIVE_REVIEWS}) e2 ON e2.id = rt.review_id WHERE e2.request_id = e.request_id) AS tags,
+      (SELECT count(DISTINCT l.ticket_id) FROM ticket_links l WHERE l.request_id = e.request_id) AS tickets
+    FROM (${EFFECTIVE_REVIEWS}) e WHERE e.failed IS NOT NULL GROUP BY e.request_id`);
+  const byTag = new Map<string, { reviewed: number; tickets: number }>();
+  const bump = (k: string, t: number) => { const v = byTag.get(k) ?? { reviewed: 0, tickets: 0 }; v.reviewed++; v.tickets += t; byTag.set(k, v); };
+  for (const r of reviewed) {
+    const tags = r.tags ? r.tags.split(',') : [];
+    for (const t of tags) bump(t, r.tickets);
+    if (tags.length === 0) bump(r.failed ? '(failed, no tag)' : '(passed, no tag)', r.tickets);
+  }
+  const byFailureTag = [...byTag].map(([tag, v]) => {
+    const ci = poissonRateInterval(v.tickets, v.reviewed);
+    return { tag, reviewed_requests: v.reviewed, tickets: v.tickets, per_1000: ci?.estimate ?? null, low: ci?.low ?? null, high: ci?.high ?? null };
+  }).sort((a, b) => (b.per_1000 ?? 0) - (a.per_1000 ?? 0) || a.tag.localeCompare(b.tag));
+  const linked = db.value<number>('SELECT count(DISTINCT ticket_id) FROM ticket_links') ?? 0;
+  const notes: string[] = [];
+  if (reviewed.length === 0) notes.push('No reviewed request yet: the rate per failure tag appears once requests are reviewed.');
+  if (n - linked > 0) notes.push(`${n - linked} of ${n} tickets have no linked request; they are in the counts and times, not in rates by model version, feature or failure tag.`);
+  return {
+    tickets: n, linked,
+    by_tag: shares(count((t) => tagsOf(t.tags)), n),
+    by_priority: shares(count((t) => [t.priority ?? NONE]), n),
+    by_channel: shares(count((t) => [t.channel ?? NONE]), n),
+    by_link_rule: db.all<{ method: string; rule: string; tickets: number }>('SELECT method, rule, count(DISTINCT ticket_id) AS tickets FROM ticket_links GROUP BY method, rule ORDER BY tickets DESC'),
+    times, by_failure_tag: byFailureTag, reviewed_requests: reviewed.length, notes,
+  };
+}
