@@ -15,6 +15,7 @@ import type {
 import { LoupeError, type LoupeErrorData } from './errors';
 import { reviewMethods } from './contract-review';
 import { metricsMethods } from './contract-metrics';
+import { reportMethods } from './contract-report';
 
 const recordKind = z.enum(['requests', 'feedback', 'tickets']);
 const id = z.string().min(1).max(4096);
@@ -154,6 +155,7 @@ export const contract = {
   'records.facets': method<z.ZodObject<Record<string, never>>, Facets>(z.object({})),
   ...reviewMethods,
   ...metricsMethods,
+  ...reportMethods,
 };
 
 export type Contract = typeof contract;

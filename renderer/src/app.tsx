@@ -13,7 +13,7 @@ import { ImportScreen, type Incoming } from './import-screen';
 import { MetricsScreen } from './metrics/metrics-screen';
 import { RecordsScreen } from './records-screen';
 import { EdgeCasesScreen } from './review/edge-cases-screen';
-import { ReportScreen } from './review/report-screen';
+import { ReportScreen } from './report/report-screen';
 import { ReviewArea } from './review/review-area';
 import { TicketsScreen } from './tickets-screen';
 import { TimeZoneSelect } from './time-zone-select';

@@ -12,7 +12,6 @@ import { getRubric, rubricVersions, saveRubric } from './rubric';
 import { createTag, listTags, mergeTags, renameTag, tagWeekly } from './tags';
 import { queueAgreement, queueEstimates } from './estimates';
 import { exportEdgeCases, queryEdgeCases } from './exports';
-import { renderReport } from './report';
 
 /** One review session per open workspace: what `review.undo` walks back when the caller names no session. */
 const sessions = new WeakMap<Workspace, string>();
@@ -73,7 +72,6 @@ export function dispatchReview(ctx: ReviewContext, method: string, params: unkno
     case 'agreement.queue': return queueAgreement(db, (params as { queue_id: number }).queue_id);
     case 'edgeCases.query': return queryEdgeCases(db, workspaceZone(ws), params as never);
     case 'edgeCases.export': { const q = params as { filter: never; format: 'jsonl' | 'csv' }; return exportEdgeCases(db, workspaceZone(ws), q.filter, q.format); }
-    case 'report.render': return renderReport(ws, params as never);
     default: throw new LoupeError('BAD_REQUEST', `Method ${method} has no handler.`);
   }
 }

@@ -11,7 +11,7 @@ import { getRubric, saveRubric } from './rubric';
 import { createTag, listTags, mergeTags, renameTag, tagWeekly } from './tags';
 import { queueAgreement, queueEstimates } from './estimates';
 import { exportEdgeCases, queryEdgeCases } from './exports';
-import { renderReport } from './report';
+import { renderReport } from '../report';
 import { allocate } from './sampling';
 import { insertSynthetic, W47_START, WEEK_MS } from './test-fixtures';
 
@@ -466,7 +466,7 @@ describe('tags and the edge-case library', () => {
     const rows = Papa.parse<string[]>(rep.text, { skipEmptyLines: true }).data;
     for (const row of rows) for (const cell of row) expect(cell).not.toMatch(/^[=+@\t\r]|^-[^\d]/);
     expect(rows.some((r) => r[0] === 'note' && r[3] === "'-note starting with a minus")).toBe(true);
-    expect(rep.file_name).toBe('loupe-review-2026-W47.csv');
+    expect(rep.file_name).toBe('loupe-report-2026-W47.csv');
   });
 });
 
@@ -480,7 +480,7 @@ describe('the review report', () => {
     const common = q.items.filter((i) => i.stratum === 'feature=common');
     for (const it of common) submitReview(ws, { queue_id: q.queue_id, position: it.position, verdicts: it.request_id === 'r3' ? FAIL : PASS, tag_ids: it.request_id === 'r3' ? [tag.id] : [], note: it.request_id === 'r3' ? 'Output has markup <i>here</i>' : null }, 's');
     const md = renderReport(ws, { week: '2026-W47', format: 'md' }, 0);
-    expect(md.file_name).toBe('loupe-review-2026-W47.md');
+    expect(md.file_name).toBe('loupe-report-2026-W47.md');
     expect(md.text).toContain('Strata with nothing reviewed: feature=rare.');
     expect(md.text).toContain('30 of 40 queued items reviewed (0 skipped), drawn from 40 eligible requests. Strata covered: 1 of 2.');
     expect(md.text).toContain('Reviewers: Ana &amp; &lt;Bob&gt;');
@@ -524,7 +524,7 @@ describe('undated requests', () => {
 
 describe('Markdown escaping in the report', () => {
   it('keeps dates and ids readable and makes untrusted text inert', async () => {
-    const { escapeMd } = await import('./report');
+    const { mdText: escapeMd } = await import('../report/render-text');
     expect(escapeMd('2026-W47 from 2026-11-16T00:00:00.000Z (UTC)')).toBe('2026-W47 from 2026-11-16T00:00:00.000Z (UTC)');
     expect(escapeMd('<img src=x onerror=alert(1)>')).toBe('&lt;img src=x onerror=alert(1)&gt;');
     expect(escapeMd('a | b *bold* [link](http://x) `code` ~~s~~ _i_')).toBe('a \\| b \\*bold\\* \\[link\\](http://x) \\`code\\` \\~\\~s\\~\\~ \\_i\\_');

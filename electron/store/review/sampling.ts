@@ -12,7 +12,7 @@
  *    So N_h counts distinct, not-yet-reviewed inputs, and the estimates describe that population. The counts left
  *    out are stored per stratum (`excluded_reviewed`, `excluded_duplicates`) and shown in the report.
  * 2. Strata: a partition of the population. Each oversampled signal gets its own stratum; a request goes to the
- *    first signal it shows in the fixed order thumbs_down, low_score, ticket, error, slow (only oversampled signals
+ *    first signal it shows in the fixed order edge_case_repeat, thumbs_down, low_score, ticket, error, slow (only oversampled signals
  *    count). Every other request goes to the stratum of its value of the strata field (`feature=summarize`,
  *    `(none)` for a missing value), or to the single stratum `all` without a strata field.
  * 3. Allocation: signal stratum s gets round(share_s × size) items (at most N_s); the rest of the size is spread
@@ -42,6 +42,7 @@ import {
 } from '../../../shared/review-types';
 import type { QueueDesignInput } from '../../../shared/contract-review';
 import { Prng } from '../../../shared/prng';
+import { edgeCaseRepeatRowids } from './edge-case-repeat';
 
 /** Frame facts stored with a queue (see {@link QueueFrame} in review-types; `reviewed_rowids` is internal). */
 export interface StoredFrame {
@@ -255,7 +256,7 @@ export function buildFrame(db: Db, d: QueueDesign, frozen: StoredFrame | null, n
     if (lat.length > 0) p95 = quantileSorted(lat, 0.95);
   }
   const sqlSets = new Map<ReviewSignal, Set<number>>();
-  for (const s of signals) if (s !== 'error' && s !== 'slow') sqlSets.set(s, signalRowids(db, s, d));
+  for (const s of signals) if (s !== 'error' && s !== 'slow') sqlSets.set(s, s === 'edge_case_repeat' ? edgeCaseRepeatRowids(db, d, w) : signalRowids(db, s, d));
   const shows = (s: ReviewSignal, i: number): boolean =>
     s === 'error' ? isError[i] === 1 : s === 'slow' ? p95 !== null && latency[i]! > p95 : sqlSets.get(s)!.has(rowids[i]!);
 
