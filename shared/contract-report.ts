@@ -37,6 +37,12 @@ export const reportWeeklySchema = z.object({
   paper: z.enum(['a4', 'letter']).default('a4'),
 }).refine((p) => p.week !== undefined || p.queue_id !== undefined, { message: 'give week or queue_id' });
 
+export const reportAllSchema = z.object({
+  week: isoWeekSchema.optional(),
+  queue_id: z.number().int().positive().optional(),
+  paper: z.enum(['a4', 'letter']).default('a4'),
+}).refine((p) => p.week !== undefined || p.queue_id !== undefined, { message: 'give week or queue_id' });
+
 export const reportMethods = {
   /**
    * The weekly report of an ISO week (its newest review queue) or of a queue: summary of what changed, review with
@@ -44,4 +50,9 @@ export const reportMethods = {
    * HTML, PDF (A4 or Letter), CSV or JSON.
    */
   'report.weekly': method<typeof reportWeeklySchema, ReportFile>(reportWeeklySchema),
+  /**
+   * The same report in every format from one build (the weekly run writes them all): md, html, pdf, csv, json, plus
+   * the summary's findings as text.
+   */
+  'report.weeklyAll': method<typeof reportAllSchema, { week: string; files: ReportFile[]; findings: string[] }>(reportAllSchema),
 };

@@ -158,7 +158,10 @@ export async function renderPdf(blocks: readonly Block[], o: PdfOptions): Promis
         const hgt = (w / vw) * vh;
         ensure(hgt + 24);
         const y = doc.y + 4;
-        SVGtoPDF(doc as never, b.chart.svg, left, y, {
+        // The viewBox alone sets the aspect; the SVG's own width/height (CSS pixels for the HTML) would override the
+        // size asked for here.
+        const svg = b.chart.svg.replace(/^<svg([^>]*?) width="[\d.]+" height="[\d.]+"/, '<svg$1');
+        SVGtoPDF(doc as never, svg, left, y, {
           width: w, height: hgt, assumePt: true,
           fontCallback: (_family, bold) => (bold ? 'bold' : 'body'),
         });
@@ -172,13 +175,23 @@ export async function renderPdf(blocks: readonly Block[], o: PdfOptions): Promis
         const size = 7.8;
         const pad = 3;
         const cols = b.head.length;
-        // Column widths: proportional to the longest content (capped), at least a minimum each.
-        const longest = b.head.map((hd, i) => Math.min(48, Math.max(hd.length, ...b.rows.map((r) => plain(r[i] ?? []).length))));
-        const min = 34;
-        const total = longest.reduce((a, x) => a + x, 0) || 1;
-        let widths = longest.map((l) => Math.max(min, (l / total) * width));
-        const scale = width / widths.reduce((a, x) => a + x, 0);
-        widths = widths.map((x) => x * scale);
+        // Column widths: each column at least as wide as its longest word (so words never break), the rest of the
+        // width shared in proportion to each column's longest text (capped, so one long cell cannot starve the others).
+        doc.fontSize(size);
+        const words = (c: Inline[]) => plain(c).split(/\s+/).filter(Boolean);
+        const minW = b.head.map((hd, i) => {
+          doc.font('bold');
+          let w = Math.max(...hd.split(/\s+/).map((x) => doc.widthOfString(x)));
+          doc.font('body');
+          // Right-aligned (numeric) cells stay on one line: "1,639 ms", "< 0.001".
+          for (const r of b.rows) for (const x of b.align[i] === 'r' ? [plain(r[i] ?? [])] : words(r[i] ?? [])) w = Math.max(w, Math.min(doc.widthOfString(x), width / 3));
+          return w + 2 * pad + 1;
+        });
+        const want = b.head.map((hd, i) => Math.min(60, Math.max(hd.length, ...b.rows.map((r) => plain(r[i] ?? []).length))));
+        const spare = width - minW.reduce((a, x) => a + x, 0);
+        const wantSum = want.reduce((a, x) => a + x, 0) || 1;
+        let widths = spare >= 0 ? minW.map((m, i) => m + (spare * want[i]!) / wantSum) : minW.map((m) => (m * width) / minW.reduce((a, x) => a + x, 0));
+        widths = widths.map((x) => Math.max(12, x));
         const xs = widths.map((_, i) => left + widths.slice(0, i).reduce((a, x) => a + x, 0));
         const cellParts = (c: Inline[]) => c.map((x) => (typeof x === 'string' ? cut(x) : 'code' in x ? { code: cut(x.code) } : x));
         const rowHeight = (cells: Inline[][], font: FontKey) => {

@@ -6,17 +6,16 @@
 import type { Block, Inline } from './document';
 
 /**
- * Escapes plain text for Markdown so it renders as exactly that text: backslash before every ASCII punctuation
- * character that inline syntax uses, HTML-significant characters as entities, line breaks as spaces, and block
- * syntax (headings, lists, quotes) at the start escaped. Ids belong in code spans ({@link mdCode}), which need no
- * escaping at all.
+ * Escapes plain text for Markdown so it renders as exactly that text, while the raw Markdown stays readable: a
+ * backslash before the characters inline syntax uses anywhere (\\ ` * _ [ ] | ~ < > &), and before block syntax
+ * (#, -, +, =, >, "1.") only where it could act, at the start of a paragraph or list item. Line breaks become
+ * spaces. Ids belong in code spans ({@link mdCode}), which need no escaping at all.
+ * @param lineStart - the text starts a paragraph or list item (block syntax could act there)
  */
-export function mdText(s: string): string {
-  return s.replace(/\r?\n|\r/g, ' ')
-    .replace(/[\\`*_[\]{}()#+!|~]/g, (c) => `\\${c}`)
-    .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
-    .replace(/^(\s*)([-=])/, '$1\\$2')
-    .replace(/^(\s*\d+)([.)])/, '$1\\$2');
+export function mdText(s: string, lineStart = false): string {
+  const t = s.replace(/\r?\n|\r/g, ' ').replace(/[\\`*_[\]|~<>&]/g, (c) => `\\${c}`);
+  if (!lineStart) return t;
+  return t.replace(/^(\s*)([#+\-=])/, '$1\\$2').replace(/^(\s*\d+)([.)])/, '$1\\$2');
 }
 
 /**
@@ -34,7 +33,7 @@ export function mdCode(s: string, inTable = false): string {
 }
 
 function mdInline(parts: readonly Inline[], inTable = false): string {
-  return parts.map((x) => (typeof x === 'string' ? mdText(x) : 'code' in x ? mdCode(x.code, inTable) : `**${mdText(x.strong)}**`)).join('');
+  return parts.map((x, i) => (typeof x === 'string' ? mdText(x, i === 0 && !inTable) : 'code' in x ? mdCode(x.code, inTable) : `**${mdText(x.strong)}**`)).join('');
 }
 
 /** Renders the blocks as Markdown. */
@@ -42,7 +41,7 @@ export function renderMarkdown(blocks: readonly Block[]): string {
   const L: string[] = [];
   for (const b of blocks) {
     switch (b.kind) {
-      case 'h': L.push(`${'#'.repeat(b.level)} ${mdText(b.text)}`, ''); break;
+      case 'h': L.push(`${'#'.repeat(b.level)} ${mdText(b.text, true)}`, ''); break;
       case 'p': L.push(b.muted ? `*${mdInline(b.parts)}*` : mdInline(b.parts), ''); break;
       case 'list': b.items.forEach((it, i) => L.push(`${b.ordered ? `${i + 1}.` : '-'} ${mdInline(it)}`)); L.push(''); break;
       case 'quote': L.push(`> **${mdText(b.label)}:** ${b.text ? mdText(b.text) : '(empty)'}`, ''); break;
@@ -50,7 +49,7 @@ export function renderMarkdown(blocks: readonly Block[]): string {
       case 'table': {
         if (b.rows.length === 0) break;
         const cellText = (c: Inline[]) => mdInline(c, true) || ' ';
-        L.push(`| ${b.head.map(mdText).join(' | ')} |`, `|${b.align.map((a) => (a === 'r' ? '---:' : '---')).join('|')}|`);
+        L.push(`| ${b.head.map((x) => mdText(x)).join(' | ')} |`, `|${b.align.map((a) => (a === 'r' ? '---:' : '---')).join('|')}|`);
         for (const r of b.rows) L.push(`| ${r.map(cellText).join(' | ')} |`);
         L.push('');
         break;

@@ -56,7 +56,8 @@ export function metricsSection(ctx: ReportContext): Section<MetricsWeek> {
       by_feature: byFeature,
       top_features_by_cost: byCost('feature').map((r) => ({ feature: r.k ?? '(none)', cost_usd: r.c!, requests: r.n })),
       top_users_by_cost: byCost('user_id').map((r) => ({ user_id: r.k ?? '(none)', cost_usd: r.c!, requests: r.n })),
-      trend: s.buckets.map((b) => ({
+      // Weeks before the workspace's first request are left out of the trend.
+      trend: s.buckets.slice(Math.max(0, s.buckets.findIndex((b) => b.requests > 0))).map((b) => ({
         week: b.label, requests: b.requests, error_rate: b.error_rate.rate, error_low: b.error_rate.low, error_high: b.error_rate.high,
         p50: b.latency.p50, p95: b.latency.p95, p99: b.latency.p99, cost_usd: b.cost_total_usd,
         thumbs_up_rate: b.thumbs.rate, thumbs_low: b.thumbs.low, thumbs_high: b.thumbs.high, thumbs_n: b.thumbs.n,
