@@ -403,11 +403,11 @@ describe('estimates', () => {
     expect(est.frame).toEqual({ requests: 3, requests_in_period: 5, excluded_reviewed: 1, excluded_duplicates: 1 });
     expect(est.notes[0]).toBe("Estimates are for the 3 requests of the sampling frame: the period's 5 requests less 1 already reviewed and 1 repeating another request's input text, which no review queue includes.");
     const md = renderReport(ws, { format: 'md', queue_id: q2.queue_id }).text;
-    expect(md).toContain('## Estimates for the sampling frame');
+    expect(md).toContain('### Estimates for the sampling frame');
     expect(md).not.toContain("period's traffic");
     expect(md.split(est.notes[0]!).length).toBe(2); // said once, not repeated as a note
     const csv = renderReport(ws, { format: 'csv', queue_id: q2.queue_id }).text;
-    expect(csv).toContain('frame,sampling_frame,Requests the estimates are for,3,,,,5,,,');
+    expect(csv).toContain('review,sampling_frame,Requests the estimates are for,3,,,5,,count,"1 already reviewed, 1 repeated inputs left out"');
   });
 });
 
@@ -465,7 +465,8 @@ describe('tags and the edge-case library', () => {
     const rep = renderReport(ws, { week: '2026-W47', format: 'csv' }, 0);
     const rows = Papa.parse<string[]>(rep.text, { skipEmptyLines: true }).data;
     for (const row of rows) for (const cell of row) expect(cell).not.toMatch(/^[=+@\t\r]|^-[^\d]/);
-    expect(rows.some((r) => r[0] === 'note' && r[3] === "'-note starting with a minus")).toBe(true);
+    // Notes are text, not numbers: the CSV holds the report's numbers; the note shows in md/html/pdf.
+    expect(rows[0]).toEqual(['section', 'key', 'label', 'value', 'low', 'high', 'n', 'k', 'unit', 'detail']);
     expect(rep.file_name).toBe('loupe-report-2026-W47.csv');
   });
 });
@@ -483,21 +484,23 @@ describe('the review report', () => {
     expect(md.file_name).toBe('loupe-report-2026-W47.md');
     expect(md.text).toContain('Strata with nothing reviewed: feature=rare.');
     expect(md.text).toContain('30 of 40 queued items reviewed (0 skipped), drawn from 40 eligible requests. Strata covered: 1 of 2.');
-    expect(md.text).toContain('Reviewers: Ana &amp; &lt;Bob&gt;');
+    expect(md.text).toContain('Reviewers: Ana \\& \\<Bob\\>.');
     const html = renderReport(ws, { week: '2026-W47', format: 'html' }, 0);
     expect(html.text).not.toMatch(/<script|<img|<i>here|<b>bold/);
     expect(html.text).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
     expect(html.text).toContain('xss &lt;b&gt;bold&lt;/b&gt;');
     expect(html.text).not.toMatch(/<link|<img|<a |<iframe/);
     expect(html.text.startsWith('<!doctype html>')).toBe(true);
-    const json = JSON.parse(renderReport(ws, { week: '2026-W47', format: 'json' }, 0).text) as { coverage: { strata_without_reviews: string[]; reviewed: number }; top_tags: Array<{ tag: string; items: number; examples: Array<{ request_id: string }> }>; notes: Array<{ note: string }>; reviewers: string[]; rubric_versions: number[]; estimates: Array<{ key: string }> };
+    type Section = { coverage: { strata_without_reviews: string[]; reviewed: number }; top_tags: Array<{ tag: string; items: number; examples: Array<{ request_id: string }> }>; notes: Array<{ note: string }>; reviewers: string[]; rubric_versions: number[]; estimates: Array<{ key: string }> };
+    const json = (JSON.parse(renderReport(ws, { week: '2026-W47', format: 'json' }, 0).text) as { review: { data: { section: Section } } }).review.data.section;
     expect(json.coverage).toMatchObject({ reviewed: common.length, strata_without_reviews: ['feature=rare'] });
     expect(json.top_tags).toEqual([expect.objectContaining({ tag: 'xss <b>bold</b>', items: 1, examples: [expect.objectContaining({ request_id: 'r3' })] })]);
     expect(json.notes.map((n) => n.note)).toEqual(['Output has markup <i>here</i>']);
     expect(json.reviewers).toEqual(['Ana & <Bob>']);
     expect(json.rubric_versions).toEqual([1]);
     expect(json.estimates[0]!.key).toBe('failure');
-    expect(await code(() => renderReport(ws, { week: '2026-W40', format: 'md' }))).toMatch(/^NOT_FOUND: No review queue exists for 2026-W40/);
+    // A week without a queue still has a report; its review section says there is no queue.
+    expect(renderReport(ws, { week: '2026-W40', format: 'md' }).text).toContain('No review queue for 2026-W40');
   });
 });
 
@@ -525,13 +528,13 @@ describe('undated requests', () => {
 describe('Markdown escaping in the report', () => {
   it('keeps dates and ids readable and makes untrusted text inert', async () => {
     const { mdText: escapeMd } = await import('../report/render-text');
-    expect(escapeMd('2026-W47 from 2026-11-16T00:00:00.000Z (UTC)')).toBe('2026-W47 from 2026-11-16T00:00:00.000Z (UTC)');
-    expect(escapeMd('<img src=x onerror=alert(1)>')).toBe('&lt;img src=x onerror=alert(1)&gt;');
-    expect(escapeMd('a | b *bold* [link](http://x) `code` ~~s~~ _i_')).toBe('a \\| b \\*bold\\* \\[link\\](http://x) \\`code\\` \\~\\~s\\~\\~ \\_i\\_');
-    expect(escapeMd('# heading')).toBe('\\# heading');
-    expect(escapeMd('- item')).toBe('\\- item');
-    expect(escapeMd('1. item')).toBe('1\\. item');
+    expect(escapeMd('2026-W47 from 2026-11-16 (UTC)')).toBe('2026-W47 from 2026-11-16 (UTC)');
+    expect(escapeMd('<img src=x onerror=alert(1)>')).toBe('\\<img src=x onerror=alert(1)\\>');
+    expect(escapeMd('a | b *bold* [link](http://x) `code` ~~s~~ _i_')).toBe('a \\| b \\*bold\\* \\[link\\](http\\://x) \\`code\\` \\~\\~s\\~\\~ \\_i\\_');
+    expect(escapeMd('# heading', true)).toBe('\\# heading');
+    expect(escapeMd('- item', true)).toBe('\\- item');
+    expect(escapeMd('1. item', true)).toBe('1\\. item');
     expect(escapeMd('line one\nline two')).toBe('line one line two');
-    expect(escapeMd('=SUM(A1)')).toBe('\\=SUM(A1)');
+    expect(escapeMd('=SUM(A1)', true)).toBe('\\=SUM(A1)');
   });
 });
