@@ -175,7 +175,7 @@ function metricsBlocks(r: WeeklyReport, charts: Chart[]): Block[] {
   if (!r.metrics.available) return [...out, p(r.metrics.reason)];
   const m = r.metrics.data;
   out.push({
-    kind: 'table', head: ['Measure', r.week, r.previous_week, 'Change'], align: ['l', 'r', 'r', 'l'],
+    kind: 'table', head: ['Measure', r.week, r.previous_week, 'Change'], align: ['l', 'l', 'l', 'l'],
     rows: [
       [cell('Requests'), cell(int(m.requests)), cell(int(m.last_week_requests)), cell(times(m.requests, m.last_week_requests))],
       [cell('Error rate'), cell(shareText(m.error_rate)), cell(shareText(m.last_week_error_rate)), cell(changeText(m.error_change))],

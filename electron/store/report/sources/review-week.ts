@@ -122,7 +122,7 @@ export function regressionCheck(ctx: ReportContext, queueId: number | null): Reg
  */
 export function reviewWeekSection(ctx: ReportContext): Section<ReviewWeek> {
   if (ctx.queue_id === null) {
-    return { available: false, reason: `No review queue for ${ctx.week}: create one (Review screen, \`loupe queue create\` or \`loupe weekly\`) to estimate the failure rate.` };
+    return { available: false, reason: `No review queue for ${ctx.week}: create one (Review screen, loupe queue create, or loupe weekly) to estimate the failure rate.` };
   }
   const section = buildReviewSection(ctx.ws, ctx.queue_id, ctx.now);
   return {
