@@ -55,8 +55,8 @@ export function reportContext(ws: Workspace, week: string, queueId: number | nul
  */
 export function periodText(from: number, to: number, zone: string): { first_day: string; last_day: string; label: string } {
   // The report is in English whatever the machine's locale.
-  const a = DateTime.fromMillis(from, { zone, locale: 'en-GB' });
-  const b = DateTime.fromMillis(to - 1, { zone, locale: 'en-GB' });
+  const a = DateTime.fromMillis(from, { zone, locale: 'en-US' });
+  const b = DateTime.fromMillis(to - 1, { zone, locale: 'en-US' });
   const sameYear = a.year === b.year;
   const label = `${a.toFormat(sameYear ? 'ccc d LLL' : 'ccc d LLL yyyy')} – ${b.toFormat('ccc d LLL yyyy')}`;
   return { first_day: a.toISODate()!, last_day: b.toISODate()!, label };

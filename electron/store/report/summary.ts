@@ -112,7 +112,8 @@ function feedbackFindings(f: FeedbackWeek, week: string, prev: string): Finding[
 
 function ticketFindings(t: TicketsWeek, prev: string): Finding[] {
   if (!t.change?.significant) return [];
-  const rose = [...t.top_categories].sort((a, b) => (b.tickets - b.last_week) - (a.tickets - a.last_week))[0];
+  // The category that grew most relative to last week (add-one ratio, at least 3 tickets): a new cause, not a big bucket.
+  const rose = [...t.top_categories].filter((c) => c.tickets >= 3).sort((a, b) => (b.tickets + 1) / (b.last_week + 1) - (a.tickets + 1) / (a.last_week + 1))[0];
   return [{
     id: 'tickets:rate', section: 'tickets', value: t.rate_per_1000.rate, unit: 'per_1000', weight: 58,
     text: `Support tickets ${t.change.difference! > 0 ? 'rose' : 'fell'} to ${num(t.rate_per_1000.rate)} per 1,000 requests (${t.tickets} tickets) from ${num(t.last_week.rate)} (${t.last_week.tickets}) in ${prev}${rose && rose.tickets > rose.last_week ? `; category "${rose.category}" rose most (${rose.tickets}, was ${rose.last_week})` : ''}.`,

@@ -10,7 +10,7 @@ import type { ReportContext } from '../context';
 import type { Section, TicketsWeek } from '../model';
 import { wilsonInterval } from '../../../../shared/stats';
 
-const TOP = 6;
+const TOP = 8;
 
 /** Categories of a ticket: its tags (stored as a JSON array of strings), lower-cased. */
 function categories(tags: string | null): string[] {
