@@ -3,12 +3,12 @@
  * difference (this − last) with its 95% interval (MOVER / Newcombe, shared/stats/difference.ts) and a p-value.
  */
 import { wilsonInterval } from '../../../shared/stats';
-import { moverDifference, newcombeDifference, twoProportionP, waldDifferenceP } from '../../../shared/stats/difference';
+import { moverDifference, newcombeDifference, twoProportionP } from '../../../shared/stats/difference';
 import type { Change, Share } from './model';
 
 export const WILSON = 'Wilson score interval';
 export const NEWCOMBE = "Newcombe's hybrid score interval for a difference of independent proportions (1998, method 10); p from the pooled two-proportion z-test";
-export const MOVER_DESIGN = 'MOVER (Zou & Donner 2008) from each week\'s own design-based interval, so each design is respected; p from the Wald test with each design\'s standard error (Kish 1965, §12.10)';
+export const MOVER_DESIGN = 'MOVER (Zou & Donner 2008) from each week\'s own design-based interval, so each design is respected; the test at 5% is whether that interval excludes 0';
 
 /** k of n as a share with its Wilson 95% interval (rate and interval null when n = 0). */
 export function wilsonShare(k: number, n: number): Share {
@@ -28,8 +28,9 @@ export function countChange(k1: number, n1: number, k0: number, n0: number): Cha
 }
 
 /**
- * The change between two estimates from independent samples, each with its own design-based interval and
- * standard error (e.g. two weeks' stratified review queues).
+ * The change between two estimates from independent samples, each with its own design-based interval (e.g. two
+ * weeks' stratified review queues: Korn-Graubard or Wilson). The test is the interval's: significant at 5% when the
+ * 95% interval of the difference excludes 0.
  * @returns null when either estimate or interval is missing
  */
 export function estimateChange(
@@ -38,6 +39,7 @@ export function estimateChange(
 ): Change | null {
   if (a.estimate === null || a.low === null || a.high === null || b.estimate === null || b.low === null || b.high === null) return null;
   const d = moverDifference(a.estimate, a.low, a.high, b.estimate, b.low, b.high);
-  const p = a.se !== null && b.se !== null ? waldDifferenceP(a.estimate, a.se, b.estimate, b.se) : null;
-  return { difference: d.difference, low: d.low, high: d.high, significant: d.significant, p_value: p, method: MOVER_DESIGN };
+  // No p-value: a Wald p from the two standard errors can disagree with the (asymmetric, small-sample) intervals the
+  // test is read from, and one test stated two ways is a test too many.
+  return { difference: d.difference, low: d.low, high: d.high, significant: d.significant, p_value: null, method: MOVER_DESIGN };
 }

@@ -40,7 +40,7 @@ function reviewBlocks(r: WeeklyReport): Block[] {
   const { section: s, failure, tags_rose: rose, regression: g, skip_reasons: skips } = r.review.data;
   out.push(p(`Queue #${s.queue.id} ${s.queue.name}. Reviewers: ${s.reviewers.length ? s.reviewers.join(', ') : 'none yet'}. Rubric version${s.rubric_versions.length === 1 ? '' : 's'}: ${s.rubric_versions.length ? s.rubric_versions.join(', ') : `${s.rubric.version} (current)`}.`));
   const c = s.coverage;
-  out.push(p(`${c.reviewed} of ${c.queued} queued items reviewed (${c.skipped} skipped), drawn from ${c.population} eligible requests. Strata covered: ${c.strata_covered} of ${c.strata_total}.`));
+  out.push(p(`${c.reviewed} of ${c.queued} queued items reviewed (${c.skipped} skipped), drawn from ${int(c.population)} eligible requests. Strata covered: ${c.strata_covered} of ${c.strata_total}.`));
   if (c.strata_without_reviews.length) out.push(p(`Strata with nothing reviewed: ${c.strata_without_reviews.join(', ')}.`));
   out.push(p(frameStatement(s.frame)));
   out.push(h(3, 'Estimates for the sampling frame'));

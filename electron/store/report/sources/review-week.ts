@@ -6,8 +6,8 @@
  * The week-over-week failure rate compares two independent samples, each drawn and estimated under its own design
  * (strata, allocation, oversampling). Each side therefore brings its own design-based interval and standard error,
  * and the difference's interval is their MOVER combination (Zou & Donner 2008; with Wilson intervals this is
- * Newcombe 1998, method 10); its p-value is the Wald test with the sum of the two design variances (Kish 1965,
- * §12.10). Pooling the two weeks' items into one 2×2 table would ignore both designs' weights.
+ * Newcombe 1998, method 10); the test is whether it excludes 0. Pooling the two weeks' items into one 2×2 table
+ * would ignore both designs' weights.
  */
 import { LoupeError } from '../../../../shared/errors';
 import type { QueueDesign, RateEstimate } from '../../../../shared/review-types';
