@@ -9,8 +9,11 @@ import { isoWeekLabel, weekWindow } from '../metrics/common';
 import { getThresholds } from '../metrics/thresholds';
 import { workspaceZone } from '../review/queues';
 
-/** Weeks the trend charts show, this week included. */
-export const TREND_WEEKS = 12;
+/**
+ * Weeks the trend charts show, this week included: two months, enough to see a change against its run-up (each week
+ * is one more bucket of `metrics.series` to compute, the report's largest cost on large workspaces).
+ */
+export const TREND_WEEKS = 8;
 
 export interface ReportContext {
   ws: Workspace;

@@ -28,11 +28,11 @@ type Values = Record<DriftColumn, Array<number | string>>;
 const COLS = [...NUMERIC_COLUMNS, ...CATEGORICAL_COLUMNS];
 const empty = (): Values => Object.fromEntries(COLS.map((c) => [c, []])) as unknown as Values;
 
-/** Rows of one comparison, from the values of its two windows. */
-function compare(ref: Values, cur: Values): DriftRow[] {
+/** Rows of one comparison, from the values of its two windows (all columns, or only `only`). */
+function compare(ref: Values, cur: Values, only?: ReadonlySet<DriftColumn>): DriftRow[] {
   return [
-    ...NUMERIC_COLUMNS.map((c) => numericRow(c, ref[c] as number[], cur[c] as number[])),
-    ...CATEGORICAL_COLUMNS.map((c) => categoricalRow(c, ref[c] as string[], cur[c] as string[])),
+    ...NUMERIC_COLUMNS.filter((c) => !only || only.has(c)).map((c) => numericRow(c, ref[c] as number[], cur[c] as number[])),
+    ...CATEGORICAL_COLUMNS.filter((c) => !only || only.has(c)).map((c) => categoricalRow(c, ref[c] as string[], cur[c] as string[])),
   ];
 }
 
@@ -106,7 +106,9 @@ export function driftSection(ctx: ReportContext): Section<DriftWeek> {
     const flagged = rows.filter((r) => r.rejected || r.psi_flag);
     if (flagged.length === 0) continue;
     // Last week's own comparison (its own Benjamini–Hochberg, as its own report would have run it).
-    const lw = compare(join(v.slice(0, last - 1)), v[last - 1]!).filter((r) => !(perFeature && r.column === 'feature'));
+    // Only this week's flagged columns are recomputed for last week. Adjusting among fewer tests rejects at least as
+    // many, so a change is called "new" only when last week's comparison clearly did not find it.
+    const lw = compare(join(v.slice(0, last - 1)), v[last - 1]!, new Set(flagged.map((r) => r.column)));
     const lwTested = lw.filter((x) => !x.insufficient && x.p_value !== null);
     const lwBh = benjaminiHochberg(lwTested.map((x) => x.p_value!), alpha);
     lwTested.forEach((x, i) => { x.rejected = lwBh.rejected[i]!; });
