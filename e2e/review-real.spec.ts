@@ -108,13 +108,13 @@ test.describe('real files', () => {
       await expect(report.getByLabel('Report week')).toHaveValue('week:2024-W24');
       await expect(report.getByTestId('report-text')).toContainText('10 of 20 queued items reviewed (0 skipped)');
       const md = await downloadText(page, () => report.getByRole('button', { name: 'Download' }).click());
-      expect(md.name).toBe('loupe-review-2024-W24.md');
+      expect(md.name).toBe('loupe-report-2024-W24.md');
       expect(md.text).toContain('10 of 20 queued items reviewed (0 skipped)');
       expect(md.text).toContain('Real Data Reviewer');
       await report.getByText('HTML', { exact: true }).click();
       await expect(report.getByTestId('report-html')).toContainText('10 of 20 queued items reviewed');
       const html = await downloadText(page, () => report.getByRole('button', { name: 'Download' }).click());
-      expect(html.name).toBe('loupe-review-2024-W24.html');
+      expect(html.name).toBe('loupe-report-2024-W24.html');
       expect(html.text).toContain('10 of 20 queued items reviewed (0 skipped)');
       await shot(page, 'review-real-report-html');
       dropSandboxNotices(errors);

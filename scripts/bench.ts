@@ -15,6 +15,8 @@
  *  8. the same import with PII scrubbing on (every detector), as a ratio to the plain import (target < 1.25x).
  *  9. feedback: import N/5 feedback rows (`--feedback N`), the comment index's cost, comment search and the
  *     distinguishing-terms view (scripts/bench-feedback.ts).
+ * 10. the weekly report of the newest week, every section and every format from one build, once the workspace holds
+ *     the requests, the review queue and the feedback (target under 5 s at 1M).
  * Timings are wall-clock ms on this machine; nothing here is a pass/fail test.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -57,6 +59,25 @@ async function phaseImport(file: string, workspace: string, scrub = false): Prom
 }
 
 /** Child phase: open the workspace cold and query it through the contract. */
+/**
+ * The whole weekly report of the newest week: every section built once (metrics series, drift per feature, review,
+ * feedback, tickets, alerts) and rendered to md, html, pdf, csv and json; cold (no series cached), then again.
+ */
+async function phaseReport(workspace: string): Promise<void> {
+  const client = StoreClient.start();
+  const open = await client.call('internal.open', { path: workspace });
+  const c = client as unknown as { call(m: string, p: unknown): Promise<Record<string, unknown>> };
+  const week = isoWeekOf(open.last_ts ?? Date.now());
+  const r = await timed(() => c.call('report.weeklyAll', { week, paper: 'a4' }));
+  const files = (r.value as { files: Array<{ file_name: string; bytes: number; pages: number | null }> }).files;
+  const again = await timed(() => c.call('report.weeklyAll', { week, paper: 'a4' }));
+  await client.close();
+  process.stdout.write(JSON.stringify({
+    report_all_ms: Math.round(r.ms), report_pdf_pages: files.find((f) => f.file_name.endsWith('.pdf'))?.pages ?? 0,
+    report_bytes: files.reduce((a, f) => a + f.bytes, 0), report_all_warm_ms: Math.round(again.ms), peak_rss: peakRssBytes(),
+  }));
+}
+
 async function phaseQuery(workspace: string): Promise<void> {
   const client = StoreClient.start();
   const open = await timed(() => client.call('internal.open', { path: workspace }));
@@ -208,6 +229,7 @@ async function main(): Promise<void> {
   const phase = arg('phase', '');
   if (phase === 'import') return phaseImport(arg('file', ''), arg('workspace', ''), process.argv.includes('--scrub'));
   if (phase === 'query') return phaseQuery(arg('workspace', ''));
+  if (phase === 'report') return phaseReport(arg('workspace', ''));
   if (phase === 'feedback') { process.stdout.write(JSON.stringify(await phaseFeedback(arg('workspace', ''), arg('file', '')))); return; }
 
   const n = Number(arg('requests', '1000000'));
@@ -276,6 +298,8 @@ async function main(): Promise<void> {
   log(`importing ${nf.toLocaleString('en-US')} feedback rows, searching comments, distinguishing terms…`);
   generateBenchFeedback(fbFile, nf, n);
   const fb = child(['--phase', 'feedback', '--workspace', workspace, '--file', fbFile]);
+  log('building the weekly report of the newest week in every format…');
+  const rep = child(['--phase', 'report', '--workspace', workspace]);
 
   const rows: Array<[string, string, string]> = [
     ['import time', `${importS.toFixed(1)} s`, ''],
@@ -312,11 +336,15 @@ async function main(): Promise<void> {
     ['distinguishing terms, one week', `${fb.terms_week_ms} ms`, `target < 300 ms (${fb.terms_week_comments} comments)`],
     ['distinguishing terms, all weeks', `${fb.terms_all_ms} ms`, `${fb.terms_all_comments} comments`],
   );
+  if (rep.report_all_ms !== undefined) {
+    rows.push(['weekly report, all sections and formats', `${rep.report_all_ms} ms`, `target < 5000 ms (cold; ${rep.report_pdf_pages} PDF pages, ${mb(rep.report_bytes!)} MB in 5 files)`]);
+    rows.push(['weekly report, again', `${rep.report_all_warm_ms} ms`, 'metrics series cached']);
+  }
   const w = Math.max(...rows.map((r) => r[0].length));
   process.stdout.write(`\n${rows.map(([a, b, c]) => `${a.padEnd(w)}  ${b.padStart(12)}  ${c}`).join('\n')}\n\n`);
   process.stdout.write(`${JSON.stringify({ requests: n, bytes, import: imp, sqlite3_shell_ms: shell?.ms ?? null, ratio: shell?.ratio ?? null, query: q,
     formats: Object.fromEntries(formats.map((f) => [f.name, { bytes: f.bytes, ...f.imp, ratio_to_jsonl: f.imp.import_ms! / imp.import_ms! }])),
-    scrub_import: scrubbed, scrub_ratio: scrubRatio, feedback: fb })}\n`);
+    scrub_import: scrubbed, scrub_ratio: scrubRatio, feedback: fb, report: rep })}\n`);
 }
 
 await main();

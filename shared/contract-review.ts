@@ -1,5 +1,5 @@
 /**
- * The review part of the contract (queues, rubric, reviews, tags, estimates, reports), merged into the `contract`
+ * The review part of the contract (queues, rubric, reviews, tags, estimates; the report is in ./contract-report), merged into the `contract`
  * object of ./contract. Kept in its own file so the review work grows without touching the core declarations.
  * Params are zod schemas (validated at every boundary); results are typed only. Errors: BAD_REQUEST (invalid
  * params, unknown criterion or tag, no reviewer name set), NOT_FOUND (queue, position, tag), CONFLICT (the period's
@@ -100,8 +100,6 @@ const tagCreateSchema = z.object({ name: tagName, colour: colour.optional(), des
 const tagRenameSchema = z.object({ tag_id: z.number().int().positive(), name: tagName, colour: colour.optional(), description: z.string().max(2000).optional() });
 const tagMergeSchema = z.object({ from: z.number().int().positive(), into: z.number().int().positive() });
 const edgeExportSchema = z.object({ filter: edgeCaseFilterSchema.default({}), format: z.enum(['jsonl', 'csv']) });
-const reportSchema = z.object({ week: isoWeekSchema.optional(), queue_id: queueId.optional(), format: z.enum(['md', 'html', 'csv', 'json']) })
-  .refine((p) => p.week !== undefined || p.queue_id !== undefined, { message: 'give week or queue_id' });
 
 const rate = z.number().min(0).max(1);
 /** A design to simulate: the queue design plus the synthetic failure rates and the number of seeds. */
@@ -180,6 +178,4 @@ export const reviewMethods = {
   'edgeCases.query': method<typeof edgeCaseFilterSchema, EdgeCase[]>(edgeCaseFilterSchema),
   /** The edge-case library as JSONL (an evaluation set) or CSV. */
   'edgeCases.export': method<typeof edgeExportSchema, RenderedFile>(edgeExportSchema),
-  /** The week's review report as Markdown, self-contained HTML, CSV or JSON. */
-  'report.render': method<typeof reportSchema, RenderedFile>(reportSchema),
 } satisfies Record<string, { params: z.ZodType; result: unknown }>;

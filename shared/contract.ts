@@ -20,6 +20,7 @@ import { importMethods } from './contract-imports';
 import { pricesMethods } from './contract-prices';
 import { scrubMethods, scrubOptionsSchema, type ScrubPreview } from './contract-scrub';
 import { feedbackMethods } from './contract-feedback';
+import { reportMethods } from './contract-report';
 
 const recordKind = z.enum(['requests', 'feedback', 'tickets']);
 const id = z.string().min(1).max(4096);
@@ -173,6 +174,7 @@ export const contract = {
   ...pricesMethods,
   ...scrubMethods,
   ...feedbackMethods,
+  ...reportMethods,
 };
 
 export type Contract = typeof contract;

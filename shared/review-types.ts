@@ -6,11 +6,13 @@
 import type { FeedbackRecord, RequestRecord, TicketLink, TicketRecord } from './types';
 
 /** Signals a queue can oversample, in the fixed priority order that decides an item's signal stratum. */
-export const REVIEW_SIGNALS = ['thumbs_down', 'low_score', 'ticket', 'error', 'slow'] as const;
+export const REVIEW_SIGNALS = ['edge_case_repeat', 'thumbs_down', 'low_score', 'ticket', 'error', 'slow'] as const;
 export type ReviewSignal = (typeof REVIEW_SIGNALS)[number];
 
 /** Human wording of each signal, used in item reasons ("oversampled: thumbs-down"). */
 export const SIGNAL_LABELS: Record<ReviewSignal, string> = {
+  /** The input repeats a tagged edge case of an earlier week (the regression check; electron/store/review/edge-case-repeat.ts). */
+  edge_case_repeat: 'repeats an earlier edge case',
   thumbs_down: 'thumbs-down',
   low_score: 'low score',
   ticket: 'linked ticket',

@@ -22,6 +22,7 @@ import { registerReviewCommands } from './review-commands';
 import { registerPricesCommands } from './prices-commands';
 import { collect, scrubFromFlags } from './scrub-flags';
 import { registerFeedbackCommands } from './feedback-commands';
+import { registerWeeklyCommands } from './weekly-commands';
 
 export const EXIT_OK = 0;
 export const EXIT_REFUSED = 1;
@@ -370,6 +371,7 @@ export async function main(argv: string[]): Promise<number> {
   registerRepairCommand(program, (p) => { result = p; }, { openClient });
   registerPricesCommands(program, (p) => { result = p; }, { openClient });
   registerFeedbackCommands(program, (p) => { result = p; }, { openClient });
+  registerWeeklyCommands(program, (p) => { result = p; }, { openClient });
 
   try {
     await program.parseAsync(argv, { from: 'user' });

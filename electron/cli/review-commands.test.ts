@@ -84,16 +84,20 @@ describe('loupe queue create / report', () => {
     expect(qb.queue_id).toBe(2);
     expect(qb.items).toEqual(qa.items);
 
-    for (const format of ['md', 'html', 'csv', 'json'] as const) {
+    for (const format of ['md', 'html', 'csv', 'json', 'pdf'] as const) {
       const out = path.join(path.dirname(w), `report.${format}`);
       const r = await cli(['report', '--workspace', w, '--week', '2026-W47', '--format', format, '--out', out]);
       expect(r.code).toBe(0);
       expect(r.err).toMatch(/^Wrote .*report\./);
       const text = fs.readFileSync(out, 'utf8');
-      if (format === 'json') expect((JSON.parse(text) as { queue: { id: number }; coverage: { queued: number } }).queue.id).toBe(2);
+      if (format === 'json') expect((JSON.parse(text) as { review: { data: { section: { queue: { id: number } } } } }).review.data.section.queue.id).toBe(2);
       if (format === 'md') expect(text).toContain('0 of 40 queued items reviewed');
       if (format === 'html') expect(text.startsWith('<!doctype html>')).toBe(true);
-      if (format === 'csv') expect(text.split('\r\n')[0]).toBe('section,key,label,value,low,high,sample_rate,n,k,flag,detail');
+      if (format === 'csv') expect(text.split('\r\n')[0]).toBe('section,key,label,value,low,high,n,k,unit,detail');
+      if (format === 'pdf') {
+        expect(text.startsWith('%PDF-')).toBe(true);
+        expect(r.err).toMatch(/\d+ pages\)/);
+      }
     }
   });
 
@@ -104,7 +108,7 @@ describe('loupe queue create / report', () => {
     expect(bad.err).toContain('--week expects an ISO week such as 2026-W47, got "2026-47"');
     const sig = await cli(['queue', 'create', '--workspace', w, '--week', '2026-W47', '--size', '10', '--oversample', 'angry=0.5']);
     expect(sig.code).toBe(2);
-    expect(sig.err).toContain('--oversample expects SIGNAL=SHARE with SIGNAL one of thumbs_down, low_score, ticket, error, slow, got "angry=0.5"');
+    expect(sig.err).toContain('--oversample expects SIGNAL=SHARE with SIGNAL one of edge_case_repeat, thumbs_down, low_score, ticket, error, slow, got "angry=0.5"');
     const sum = await cli(['queue', 'create', '--workspace', w, '--week', '2026-W47', '--size', '10', '--oversample', 'error=0.7', 'slow=0.5']);
     expect(sum.code).toBe(2);
     expect(sum.err).toContain('--oversample shares add up to 1.2; they must add up to at most 1');
@@ -115,9 +119,13 @@ describe('loupe queue create / report', () => {
     expect(empty.code).toBe(1);
     expect(empty.out).toBe('');
     expect(empty.err).toContain('No requests to draw in 2026-W30: the period has no requests.');
+    // A week without a queue still has a report; its review section says so in one line.
     const noQueue = await cli(['report', '--workspace', w, '--week', '2026-W30', '--format', 'md', '--out', '-']);
-    expect(noQueue.code).toBe(1);
-    expect(noQueue.err).toContain('No review queue exists for 2026-W30.');
+    expect(noQueue.code).toBe(0);
+    expect(noQueue.out).toContain('No review queue for 2026-W30');
+    const badWeek = await cli(['report', '--workspace', w, '--week', '2027-W53', '--format', 'pdf', '--out', '-']);
+    expect(badWeek.code).toBe(1);
+    expect(badWeek.err).toContain('Invalid week "2027-W53"');
   });
 });
 

@@ -6,7 +6,7 @@
  *                      [--oversample SIGNAL=SHARE ...] [--allocation proportional|equal] [--min-per-stratum N]
  *                      [--overlap SHARE] [--name NAME] [--include-undated] [--json]
  *     --json prints {"queue_id", "items": [{"request_id", "stratum", "reason", "inclusion_probability"}]}
- *   loupe report --workspace W.sqlite --week 2026-W47 --format md|html|csv|json --out FILE ("-" for stdout)
+ *   loupe report --workspace W.sqlite --week 2026-W47 --format md|html|pdf|csv|json [--paper a4|letter] --out FILE ("-" for stdout)
  *   loupe simulate --workspace W.sqlite --week 2026-W47 --size 100 --seed 7 [--strata FIELD] [--oversample SIGNAL=SHARE ...]
  *                  [--min-per-stratum N] [--failure-rate P | --failure-rates STRATUM=P ...] [--seeds 1000]
  *                  [--half-width H] [--json]
@@ -177,15 +177,18 @@ async function simulateCommand(input: SimulateInput, o: SimulateOpts, helpers: H
   return EXIT_OK;
 }
 
-async function reportCommand(o: { workspace: string; week?: string; queue?: string; format: 'md' | 'html' | 'csv' | 'json'; out: string }, helpers: Helpers): Promise<number> {
+type ReportOpts = { workspace: string; week?: string; queue?: string; format: 'md' | 'html' | 'pdf' | 'csv' | 'json'; paper: 'a4' | 'letter'; out: string };
+
+async function reportCommand(o: ReportOpts, helpers: Helpers): Promise<number> {
   const { client } = await helpers.openClient(o.workspace, false);
   try {
-    const r = await client.call('report.render', { format: o.format, ...(o.week ? { week: o.week } : {}), ...(o.queue ? { queue_id: Number(o.queue) } : {}) });
-    if (o.out === '-') process.stdout.write(r.text);
+    const r = await client.call('report.weekly', { format: o.format, paper: o.paper, ...(o.week ? { week: o.week } : {}), ...(o.queue ? { queue_id: Number(o.queue) } : {}) });
+    const bytes = r.encoding === 'base64' ? Buffer.from(r.text, 'base64') : Buffer.from(r.text, 'utf8');
+    if (o.out === '-') process.stdout.write(bytes);
     else {
       fs.mkdirSync(path.dirname(path.resolve(o.out)), { recursive: true });
-      fs.writeFileSync(o.out, r.text);
-      process.stderr.write(`Wrote ${o.out} (${Buffer.byteLength(r.text)} bytes).\n`);
+      fs.writeFileSync(o.out, bytes);
+      process.stderr.write(`Wrote ${o.out} (${bytes.length} bytes${r.pages ? `, ${r.pages} pages` : ''}).\n`);
     }
   } finally {
     await client.close();
@@ -249,13 +252,14 @@ export function registerReviewCommands(program: Command, run: (p: Promise<number
     });
 
   program.command('report')
-    .description('Write the review report of a week (its newest queue).')
+    .description('Write the weekly report of a week (summary, review, feedback, tickets, metrics, alerts, drift).')
     .addOption(ws())
     .option('--week <week>', 'ISO week, e.g. 2026-W47')
-    .option('--queue <id>', 'a queue id instead of --week')
-    .addOption(new Option('--format <format>', 'report format').choices(['md', 'html', 'csv', 'json']).default('md'))
+    .option('--queue <id>', 'a queue id instead of --week (the report of its week, with this queue as the review)')
+    .addOption(new Option('--format <format>', 'report format').choices(['md', 'html', 'pdf', 'csv', 'json']).default('md'))
+    .addOption(new Option('--paper <size>', 'PDF paper size').choices(['a4', 'letter']).default('a4'))
     .requiredOption('--out <file>', 'output file ("-" for stdout)')
-    .action((o: { workspace: string; week?: string; queue?: string; format: 'md' | 'html' | 'csv' | 'json'; out: string }) => {
+    .action((o: ReportOpts) => {
       if (!o.week && !o.queue) usage('give --week (e.g. 2026-W47) or --queue ID');
       if (o.week && !isoWeekSchema.safeParse(o.week).success) usage(`--week expects an ISO week such as 2026-W47, got "${o.week}"`);
       if (o.queue !== undefined) parseInt0('--queue', o.queue, 1, Number.MAX_SAFE_INTEGER);

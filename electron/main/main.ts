@@ -256,6 +256,14 @@ function revealWorkspace(): void {
   shell.showItemInFolder(file);
 }
 
+/** File ▸ Print: the system print dialog for the window (backgrounds printed, so chart cards and table heads show). */
+function printWindow(): void {
+  if (!win || win.isDestroyed()) throw new LoupeError('INTERNAL', 'There is no window to print.');
+  win.webContents.print({ printBackground: true }, (ok, reason) => {
+    if (!ok && reason !== 'cancelled') void messageBox({ type: 'error', message: 'Printing failed.', detail: reason });
+  });
+}
+
 async function messageBox(opts: Electron.MessageBoxOptions): Promise<number> {
   const r = win ? await dialog.showMessageBox(win, opts) : await dialog.showMessageBox(opts);
   return r.response;
@@ -301,6 +309,9 @@ function buildMenu(): void {
           }),
         },
         { label: 'Reveal workspace file', accelerator: 'CmdOrCtrl+Alt+R', enabled: !!state.workspace, click: menuAction(() => revealWorkspace()) },
+        sep,
+        // Prints the current screen; on the Report screen its print styles leave the report preview alone on paper.
+        { label: 'Print…', accelerator: 'CmdOrCtrl+P', enabled: !!state.workspace, click: menuAction(() => printWindow()) },
         sep,
         isMac ? { role: 'close' } : { role: 'quit' },
       ],

@@ -19,6 +19,7 @@ import { dispatchMetrics, isMetricsMethod } from './metrics/handlers';
 import { dispatchPrices, isPricesMethod } from './prices/handlers';
 import { scrubDefaults } from './scrub/import-hook';
 import { dispatchFeedback, isFeedbackMethod } from './feedback/handlers';
+import { dispatchReport, isReportMethod } from './report/handlers';
 
 type Emit = <E extends EventName>(event: E, payload: EventMap[E]) => void;
 type Log = (level: 'info' | 'warn' | 'error', message: string) => void;
@@ -107,6 +108,7 @@ export class StoreService {
         if (isFeedbackMethod(p.method)) {
           return dispatchFeedback(ws, p.method, p.params, (tables) => { this.afterCommit(); this.emit('tables.changed', { tables }); }) as AnyResult<M>;
         }
+        if (isReportMethod(p.method)) return await dispatchReport(ws, p.method, p.params) as AnyResult<M>;
         if (isMetricsMethod(p.method)) {
           return dispatchMetrics(ws, p.method, p.params, () => { this.afterCommit(); this.emit('tables.changed', { tables: ['meta'] }); }) as AnyResult<M>;
         }

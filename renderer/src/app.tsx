@@ -15,7 +15,7 @@ import { PricesScreen } from './prices/prices-screen';
 import { FeedbackScreen } from './feedback/feedback-screen';
 import { RecordsScreen } from './records-screen';
 import { EdgeCasesScreen } from './review/edge-cases-screen';
-import { ReportScreen } from './review/report-screen';
+import { ReportScreen } from './report/report-screen';
 import { ReviewArea } from './review/review-area';
 import { TicketsScreen } from './tickets-screen';
 import { TimeZoneSelect } from './time-zone-select';

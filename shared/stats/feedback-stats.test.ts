@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { logOddsDirichlet } from './log-odds';
-import { npsInterval, poissonRateInterval, twoProportionP } from './rates';
+import { npsInterval, poissonRateInterval } from './rates';
 import { nps } from './survey';
 
 describe('log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008)', () => {
@@ -59,13 +59,5 @@ describe('tickets per 1,000 requests: exact Poisson (Garwood) interval', () => {
     }
     expect(poissonRateInterval(3, 0)).toBeNull();
     expect(() => poissonRateInterval(1.5, 10)).toThrow(RangeError);
-  });
-});
-
-describe('two-proportion test', () => {
-  test('equals the uncorrected chi-square test of the 2×2 table (docs/STATS.md: p = 0.007467611213568741)', () => {
-    // [[176, 230], [21035, 21018]]: rows are groups, so k1 = 176 of 176 + 21035, k2 = 230 of 230 + 21018.
-    expect(twoProportionP(176, 176 + 21035, 230, 230 + 21018)).toBeCloseTo(0.007467611213568741, 9);
-    expect(twoProportionP(0, 0, 3, 10)).toBe(1);
   });
 });

@@ -9,7 +9,9 @@ export interface EstimateInterval { estimate: number; low: number; high: number 
  * detractors: NPS = 100 (p − d) with p, d the promoter and detractor shares of n answers;
  * var(p − d) = (p + d − (p − d)²) / n, so se = 100 √var NPS points, interval NPS ± z se, clipped to [−100, 100].
  * Reference (docs/STATS.md): [10,9,8,7,6,0,10,9,3,9,10,5] gives NPS 16.67 with se 25.909386258580042.
- * With few answers the interval is wide and the normal form rough; callers flag small n.
+ * With few answers the interval is wide and the normal form rough; callers flag small n. This is Loupe's one NPS
+ * interval: the Feedback screen's traits and the weekly report both use it. Differences and their p-values are in
+ * ./difference.ts (two-proportion test, Wald difference of two design estimates, MOVER/Newcombe intervals).
  * @param promoters - answers of 9-10; detractors - answers of 0-6; n - all answers (promoters + passives + detractors)
  * @returns NPS points with se and interval, or null when n = 0
  * @throws RangeError for counts that are not non-negative integers or exceed n
@@ -48,27 +50,4 @@ export function poissonRateInterval(events: number, exposure: number, per = 1000
   const low = events === 0 ? 0 : jStat.chisquare.inv(a / 2, 2 * events) / 2;
   const high = jStat.chisquare.inv(1 - a / 2, 2 * events + 2) / 2;
   return { estimate: (per * events) / exposure, low: (per * low) / exposure, high: (per * high) / exposure };
-}
-
-/**
- * Two-sided p-value of the difference between two proportions k1/n1 and k2/n2 (pooled two-proportion z-test, the
- * chi-square test of a 2×2 table without continuity correction). 1 when either group is empty or nothing varies.
- */
-export function twoProportionP(k1: number, n1: number, k2: number, n2: number): number {
-  if (n1 === 0 || n2 === 0) return 1;
-  const p = (k1 + k2) / (n1 + n2);
-  const se = Math.sqrt(p * (1 - p) * (1 / n1 + 1 / n2));
-  if (se === 0) return 1;
-  const z = Math.abs(k1 / n1 - k2 / n2) / se;
-  return Math.min(1, 2 * (1 - jStat.normal.cdf(z, 0, 1)));
-}
-
-/**
- * Two-sided p-value of the difference between two independent estimates with standard errors (normal
- * approximation), e.g. two NPS values. 1 when both standard errors are 0.
- */
-export function differenceP(a: number, seA: number, b: number, seB: number): number {
-  const se = Math.sqrt(seA * seA + seB * seB);
-  if (!(se > 0)) return 1;
-  return Math.min(1, 2 * (1 - jStat.normal.cdf(Math.abs(a - b) / se, 0, 1)));
 }

@@ -14,7 +14,8 @@ import type { z } from 'zod';
 import type { FeedbackTraits, feedbackTraitsSchema, SliceNps, SliceRate, TraitDimension, TraitSlice } from '../../../shared/contract-feedback';
 import { LoupeError } from '../../../shared/errors';
 import { benjaminiHochberg } from '../../../shared/stats/multiple';
-import { differenceP, npsInterval, twoProportionP } from '../../../shared/stats/rates';
+import { npsInterval } from '../../../shared/stats/rates';
+import { twoProportionP, waldDifferenceP } from '../../../shared/stats/difference';
 import { wilsonInterval } from '../../../shared/stats/wilson';
 import type { Db } from '../db';
 import { weekWindow } from '../metrics/common';
@@ -121,15 +122,15 @@ export function feedbackTraits(db: Db, p: Params, zone: string): FeedbackTraits 
     const tu = s.thumbs_up;
     const restUp = attributed.up - tu.k;
     const restN = attributed.up + attributed.down - tu.n;
-    if (tu.n > 0 && restN > 0) tests.push({ target: tu, p: twoProportionP(tu.k, tu.n, restUp, restN), text: `${s.value}: thumbs-up rate ${pct(tu.rate)} (n = ${tu.n}) vs ${pct(restUp / restN)} for the rest` });
+    if (tu.n > 0 && restN > 0) tests.push({ target: tu, p: twoProportionP(tu.k, tu.n, restUp, restN) ?? 1, text: `${s.value}: thumbs-up rate ${pct(tu.rate)} (n = ${tu.n}) vs ${pct(restUp / restN)} for the rest` });
     const cs = s.csat;
     const restTop = attributed.csat_top - cs.k;
     const restCs = attributed.csat_n - cs.n;
-    if (cs.n > 0 && restCs > 0) tests.push({ target: cs, p: twoProportionP(cs.k, cs.n, restTop, restCs), text: `${s.value}: CSAT ${pct(cs.rate)} (n = ${cs.n}) vs ${pct(restTop / restCs)} for the rest` });
+    if (cs.n > 0 && restCs > 0) tests.push({ target: cs, p: twoProportionP(cs.k, cs.n, restTop, restCs) ?? 1, text: `${s.value}: CSAT ${pct(cs.rate)} (n = ${cs.n}) vs ${pct(restTop / restCs)} for the rest` });
     const np = s.nps;
     const rest = npsInterval(attributed.prom - np.promoters, attributed.det - np.detractors, attributed.nps_n - np.n);
     const mine = npsInterval(np.promoters, np.detractors, np.n);
-    if (mine && rest) tests.push({ target: np, p: differenceP(mine.estimate, mine.se, rest.estimate, rest.se), text: `${s.value}: NPS ${mine.estimate.toFixed(1)} (n = ${np.n}) vs ${rest.estimate.toFixed(1)} for the rest` });
+    if (mine && rest) tests.push({ target: np, p: waldDifferenceP(mine.estimate, mine.se, rest.estimate, rest.se) ?? 1, text: `${s.value}: NPS ${mine.estimate.toFixed(1)} (n = ${np.n}) vs ${rest.estimate.toFixed(1)} for the rest` });
   }
   const findings: string[] = [];
   if (tests.length) {

@@ -84,7 +84,8 @@ function readWindow(db: Db, from: number, to: number, feature: string | undefine
 
 const mean = (xs: readonly number[]): number | null => (xs.length ? xs.reduce((s, v) => s + v, 0) / xs.length : null);
 
-function numericRow(column: DriftColumn, ref: number[], cur: number[]): DriftRow {
+/** One numeric column's row: KS test (min 30 per side) and PSI on reference-fixed bins. */
+export function numericRow(column: DriftColumn, ref: number[], cur: number[]): DriftRow {
   const ks = ksTwoSample(ref, cur, { minPerSide: MIN_PER_SIDE });
   let psiValue: number | null = null;
   let band: DriftRow['psi_band'] = null;
@@ -101,7 +102,8 @@ function numericRow(column: DriftColumn, ref: number[], cur: number[]): DriftRow
   };
 }
 
-function categoricalRow(column: DriftColumn, ref: string[], cur: string[]): DriftRow {
+/** One categorical column's row: chi-square test of homogeneity and PSI over the reference's categories. */
+export function categoricalRow(column: DriftColumn, ref: string[], cur: string[]): DriftRow {
   const base = {
     column, kind: 'categorical' as const, test: 'chi-square' as const, n_reference: ref.length, n_current: cur.length,
     p_adjusted: null, rejected: false, method: null, psi_flag: false, mean_reference: null, mean_current: null,

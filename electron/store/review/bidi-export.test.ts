@@ -32,13 +32,14 @@ describe('exports with bidirectional controls', () => {
       const tag = await svc.dispatch('tags.create', { name: 'spoof\u202Etxt.exe' });
       await svc.dispatch('review.submit', { queue_id: q.queue_id, position: 1, verdicts: { correct: 'fail', safe: 'fail', helpful: 1 }, tag_ids: [tag.id], note: 'renamed to safe\u202Egnp.exe' });
       for (const format of ['md', 'html', 'csv', 'json'] as const) {
-        const r = await svc.dispatch('report.render', { queue_id: q.queue_id, format }) as RenderedFile;
+        const r = await svc.dispatch('report.weekly', { queue_id: q.queue_id, format, paper: 'a4' });
         expect(r.text, format).not.toMatch(/[\u202A-\u202E\u2066-\u2069]/);
         if (format === 'json') {
           expect(r.text).toContain('safe\\u202egnp.exe');
           expect(JSON.stringify(JSON.parse(r.text))).toContain('safe\u202Egnp.exe');
         } else {
-          expect(r.text, format).toContain('safe⟨U+202E⟩gnp.exe');
+          // CSV holds the report's numbers and labels (the tag), Markdown and HTML its text (outputs, notes) too.
+          expect(r.text, format).toContain(format === 'csv' ? 'spoof⟨U+202E⟩txt.exe' : 'safe⟨U+202E⟩gnp.exe');
         }
       }
       for (const format of ['jsonl', 'csv'] as const) {

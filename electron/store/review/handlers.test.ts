@@ -77,8 +77,8 @@ describe('review methods through the store service', () => {
     const exp = await svc.dispatch('edgeCases.export', { format: 'jsonl' });
     expect(exp.count).toBe(1);
     expect(JSON.parse(exp.text.trim())).toMatchObject({ request_id: q.items[0]!.request_id, tags: ['refusal'], notes: [{ reviewer: 'Ana', note: 'A only' }] });
-    const rep = await svc.dispatch('report.render', { week: '2026-W47', format: 'md' });
-    expect(rep.file_name).toBe('loupe-review-2026-W47.md');
+    const rep = await svc.dispatch('report.weekly', { week: '2026-W47', format: 'md' });
+    expect(rep.file_name).toBe('loupe-report-2026-W47.md');
     expect(rep.text).toContain('1 of 8 queued items reviewed');
   });
 });

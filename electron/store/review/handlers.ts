@@ -13,7 +13,6 @@ import { getRubric, rubricVersions, saveRubric } from './rubric';
 import { createTag, listTags, mergeTags, renameTag, tagWeekly } from './tags';
 import { queueAgreement, queueEstimates } from './estimates';
 import { exportEdgeCases, queryEdgeCases } from './exports';
-import { renderReport } from './report';
 import { exportWithVisibleBidi } from '../../../shared/bidi';
 import type { RenderedFile } from '../../../shared/review-types';
 
@@ -93,7 +92,6 @@ export function dispatchReview(ctx: ReviewContext, method: string, params: unkno
     case 'agreement.queue': return queueAgreement(db, (params as { queue_id: number }).queue_id);
     case 'edgeCases.query': return queryEdgeCases(db, workspaceZone(ws), params as never);
     case 'edgeCases.export': { const q = params as { filter: never; format: 'jsonl' | 'csv' }; return visibleBidi(exportEdgeCases(db, workspaceZone(ws), q.filter, q.format)); }
-    case 'report.render': return visibleBidi(renderReport(ws, params as never));
     default: throw new LoupeError('BAD_REQUEST', `Method ${method} has no handler.`);
   }
 }

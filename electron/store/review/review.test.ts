@@ -12,7 +12,7 @@ import { getRubric, saveRubric } from './rubric';
 import { createTag, listTags, mergeTags, renameTag, tagWeekly } from './tags';
 import { frameStatement, queueAgreement, queueEstimates, samplingFrame } from './estimates';
 import { exportEdgeCases, queryEdgeCases } from './exports';
-import { renderReport } from './report';
+import { renderReport } from '../report';
 import { allocate } from './sampling';
 import { insertSynthetic, W47_START, WEEK_MS } from './test-fixtures';
 import { tagFeedbackEdgeCase } from '../feedback/edge-case';
@@ -481,7 +481,7 @@ describe('estimates', () => {
     const md = renderReport(ws, { format: 'md', queue_id: q.queue_id }).text;
     expect(md.split(est.notes[0]!).length).toBe(2); // said once, not repeated as a note
     const csv = renderReport(ws, { format: 'csv', queue_id: q.queue_id }).text;
-    expect(csv).toContain('frame,sampling_frame,Requests the estimates are for,4,,,,4,,,');
+    expect(csv).toContain("review,sampling_frame,Requests the estimates are for,4,,,4,,count,Estimates are for all 4 requests of the period matching the queue's filters (feature is x); none is left out.");
     // A queue stored under the first frame rule (reviewed and repeated inputs left out) keeps saying so.
     const legacy = samplingFrame(JSON.stringify({ requests_in_period: 5, reviewed_rowids: [1] }),
       [{ key: 'all', kind: 'all', population: 3, sampled: 3, excluded_reviewed: 1, excluded_duplicates: 1 }], { filters: {} });
@@ -543,8 +543,9 @@ describe('tags and the edge-case library', () => {
     const rep = renderReport(ws, { week: '2026-W47', format: 'csv' }, 0);
     const rows = Papa.parse<string[]>(rep.text, { skipEmptyLines: true }).data;
     for (const row of rows) for (const cell of row) expect(cell).not.toMatch(/^[=+@\t\r]|^-[^\d]/);
-    expect(rows.some((r) => r[0] === 'note' && r[3] === "'-note starting with a minus")).toBe(true);
-    expect(rep.file_name).toBe('loupe-review-2026-W47.csv');
+    // Notes are text, not numbers: the CSV holds the report's numbers; the note shows in md/html/pdf.
+    expect(rows[0]).toEqual(['section', 'key', 'label', 'value', 'low', 'high', 'n', 'k', 'unit', 'detail']);
+    expect(rep.file_name).toBe('loupe-report-2026-W47.csv');
   });
 });
 
@@ -558,24 +559,26 @@ describe('the review report', () => {
     const common = q.items.filter((i) => i.stratum === 'feature=common');
     for (const it of common) submitReview(ws, { queue_id: q.queue_id, position: it.position, verdicts: it.request_id === 'r3' ? FAIL : PASS, tag_ids: it.request_id === 'r3' ? [tag.id] : [], note: it.request_id === 'r3' ? 'Output has markup <i>here</i>' : null }, 's');
     const md = renderReport(ws, { week: '2026-W47', format: 'md' }, 0);
-    expect(md.file_name).toBe('loupe-review-2026-W47.md');
+    expect(md.file_name).toBe('loupe-report-2026-W47.md');
     expect(md.text).toContain('Strata with nothing reviewed: feature=rare.');
     expect(md.text).toContain('30 of 40 queued items reviewed (0 skipped), drawn from 40 eligible requests. Strata covered: 1 of 2.');
-    expect(md.text).toContain('Reviewers: Ana &amp; &lt;Bob&gt;');
+    expect(md.text).toContain('Reviewers: Ana \\& \\<Bob\\>.');
     const html = renderReport(ws, { week: '2026-W47', format: 'html' }, 0);
     expect(html.text).not.toMatch(/<script|<img|<i>here|<b>bold/);
     expect(html.text).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
     expect(html.text).toContain('xss &lt;b&gt;bold&lt;/b&gt;');
     expect(html.text).not.toMatch(/<link|<img|<a |<iframe/);
     expect(html.text.startsWith('<!doctype html>')).toBe(true);
-    const json = JSON.parse(renderReport(ws, { week: '2026-W47', format: 'json' }, 0).text) as { coverage: { strata_without_reviews: string[]; reviewed: number }; top_tags: Array<{ tag: string; items: number; examples: Array<{ request_id: string }> }>; notes: Array<{ note: string }>; reviewers: string[]; rubric_versions: number[]; estimates: Array<{ key: string }> };
+    type Section = { coverage: { strata_without_reviews: string[]; reviewed: number }; top_tags: Array<{ tag: string; items: number; examples: Array<{ request_id: string }> }>; notes: Array<{ note: string }>; reviewers: string[]; rubric_versions: number[]; estimates: Array<{ key: string }> };
+    const json = (JSON.parse(renderReport(ws, { week: '2026-W47', format: 'json' }, 0).text) as { review: { data: { section: Section } } }).review.data.section;
     expect(json.coverage).toMatchObject({ reviewed: common.length, strata_without_reviews: ['feature=rare'] });
     expect(json.top_tags).toEqual([expect.objectContaining({ tag: 'xss <b>bold</b>', items: 1, examples: [expect.objectContaining({ request_id: 'r3' })] })]);
     expect(json.notes.map((n) => n.note)).toEqual(['Output has markup <i>here</i>']);
     expect(json.reviewers).toEqual(['Ana & <Bob>']);
     expect(json.rubric_versions).toEqual([1]);
     expect(json.estimates[0]!.key).toBe('failure');
-    expect(await code(() => renderReport(ws, { week: '2026-W40', format: 'md' }))).toMatch(/^NOT_FOUND: No review queue exists for 2026-W40/);
+    // A week without a queue still has a report; its review section says there is no queue.
+    expect(renderReport(ws, { week: '2026-W40', format: 'md' }).text).toContain('No review queue for 2026-W40');
   });
 });
 
@@ -602,15 +605,15 @@ describe('undated requests', () => {
 
 describe('Markdown escaping in the report', () => {
   it('keeps dates and ids readable and makes untrusted text inert', async () => {
-    const { escapeMd } = await import('./report');
-    expect(escapeMd('2026-W47 from 2026-11-16T00:00:00.000Z (UTC)')).toBe('2026-W47 from 2026-11-16T00:00:00.000Z (UTC)');
-    expect(escapeMd('<img src=x onerror=alert(1)>')).toBe('&lt;img src=x onerror=alert(1)&gt;');
-    expect(escapeMd('a | b *bold* [link](http://x) `code` ~~s~~ _i_')).toBe('a \\| b \\*bold\\* \\[link\\](http://x) \\`code\\` \\~\\~s\\~\\~ \\_i\\_');
-    expect(escapeMd('# heading')).toBe('\\# heading');
-    expect(escapeMd('- item')).toBe('\\- item');
-    expect(escapeMd('1. item')).toBe('1\\. item');
+    const { mdText: escapeMd } = await import('../report/render-text');
+    expect(escapeMd('2026-W47 from 2026-11-16 (UTC)')).toBe('2026-W47 from 2026-11-16 (UTC)');
+    expect(escapeMd('<img src=x onerror=alert(1)>')).toBe('\\<img src=x onerror=alert(1)\\>');
+    expect(escapeMd('a | b *bold* [link](http://x) `code` ~~s~~ _i_')).toBe('a \\| b \\*bold\\* \\[link\\](http\\://x) \\`code\\` \\~\\~s\\~\\~ \\_i\\_');
+    expect(escapeMd('# heading', true)).toBe('\\# heading');
+    expect(escapeMd('- item', true)).toBe('\\- item');
+    expect(escapeMd('1. item', true)).toBe('1\\. item');
     expect(escapeMd('line one\nline two')).toBe('line one line two');
-    expect(escapeMd('=SUM(A1)')).toBe('\\=SUM(A1)');
+    expect(escapeMd('=SUM(A1)', true)).toBe('\\=SUM(A1)');
   });
 });
 
@@ -710,13 +713,17 @@ describe('the report\'s review section (issue 8)', () => {
     const md = renderReport(ws, { format: 'md', queue_id: q.queue_id }).text;
     expect(md).toContain('Estimates are for all 300 requests of the period; none is left out.');
     expect(md).toContain('1 failure seen among 2 reviewed items.');
-    expect(md).toContain('Skip reasons:\n\n- not English: 2\n- output missing: 1\n');
+    expect(md).toContain('### Skip reasons\n\n- not English: 2 items\n- output missing: 1 item\n');
     expect(md).toContain('95% intervals: Jeffreys interval at the effective sample size (Korn–Graubard degrees of freedom, iid-model variance floor)');
-    const json = JSON.parse(renderReport(ws, { format: 'json', queue_id: q.queue_id }).text) as { skip_reasons: unknown; seen: unknown; frame: { requests: number } };
+    // Every estimate has an interval, even from 2 reviewed items (no '–' where the method gives one).
+    expect(md).toMatch(/\| Failure rate \(any pass\/fail criterion failed\) \| 50\.0% \| 2\.5% – 97\.5% \| 2 \| 1 \| 50\.0% \| Jeffreys, effective n [\d.]+ \|/);
+    const json = (JSON.parse(renderReport(ws, { format: 'json', queue_id: q.queue_id }).text) as { review: { data: { section: { skip_reasons: unknown; seen: unknown; frame: { requests: number }; method: { id: string } } } } }).review.data.section;
     expect(json.skip_reasons).toEqual([{ reason: 'not English', items: 2 }, { reason: 'output missing', items: 1 }]);
     expect(json.seen).toEqual({ reviewed: 2, failures: 1, queue_reviewed: 2, queue_failures: 1 });
     expect(json.frame.requests).toBe(300);
+    expect(json.method.id).toBe('jeffreys_effective');
     const csv = renderReport(ws, { format: 'csv', queue_id: q.queue_id }).text;
-    expect(csv).toContain('skip_reason,skip,not English,2,');
+    expect(csv).toContain('review_skip,not English,not English,2,');
+    expect(csv).toContain('review,failures_seen,Failures seen among reviewed items,1,,,2,1,count,this queue: 1 of 2');
   });
 });

@@ -6,13 +6,14 @@
  * 1. Frame. Every request of the period (`ts` in [from_ts, to_ts), plus undated ones when asked), after the design's
  *    filters. Nothing else leaves it: repeated inputs stay (production traffic repeats greetings, FAQ questions and
  *    retries, with different outputs and outcomes; review.item points the reviewer at an identical item already
- *    decided instead). Requests already reviewed before the queue is made (a non-undone, non-skipped review) form a
- *    take-all stratum `reviewed` (kind `reviewed`): they are not drawn again, their reviews are their outcomes
- *    (inclusion probability 1). The week's total is then the known total of that stratum plus an unbiased estimate
- *    for the rest, so the estimate holds for the whole period, not only for what no queue has seen yet.
+ *    decided instead). Requests already reviewed before the queue is made (a rated review: not undone, not skipped,
+ *    not a tag-only edge-case review, see reviews.ts `ratedReview`) form a take-all stratum `reviewed` (kind
+ *    `reviewed`): they are not drawn again, their reviews are their outcomes (inclusion probability 1). The week's
+ *    total is then the known total of that stratum plus an unbiased estimate for the rest, so the estimate holds for
+ *    the whole period, not only for what no queue has seen yet.
  * 2. Strata: a partition of the rest. Each oversampled signal gets its own stratum; a request goes to the first
- *    signal it shows in the fixed order thumbs_down, low_score, ticket, error, slow (only oversampled signals
- *    count). Every other request goes to the stratum of its value of the strata field (`feature=summarize`,
+ *    signal it shows in the fixed order edge_case_repeat, thumbs_down, low_score, ticket, error, slow (only
+ *    oversampled signals count). Every other request goes to the stratum of its value of the strata field (`feature=summarize`,
  *    `(none)` for a missing value), or to the single stratum `all` without a strata field.
  * 3. Allocation: signal stratum s gets round(share_s × size) items (at most N_s); the rest of the size is spread
  *    over the field strata, proportionally to N_h or equally, with at least min(min_per_stratum, N_h) each
@@ -44,6 +45,7 @@ import {
 import type { QueueDesignInput } from '../../../shared/contract-review';
 import { Prng } from '../../../shared/prng';
 import { ratedReview } from './reviews';
+import { edgeCaseRepeatRowids } from './edge-case-repeat';
 
 /** Minimum items per field stratum when a design names none (form, contract and CLI). */
 export const DEFAULT_MIN_PER_STRATUM = 2;
@@ -264,7 +266,7 @@ export function buildFrame(db: Db, d: QueueDesign, frozen: StoredFrame | null, n
   }
   const asked = REVIEW_SIGNALS.filter((s) => signals.includes(s) || (opts.cells?.includes(s) ?? false));
   const sqlSets = new Map<ReviewSignal, Set<number>>();
-  for (const s of asked) if (s !== 'error' && s !== 'slow') sqlSets.set(s, signalRowids(db, s, d));
+  for (const s of asked) if (s !== 'error' && s !== 'slow') sqlSets.set(s, s === 'edge_case_repeat' ? edgeCaseRepeatRowids(db, d, w) : signalRowids(db, s, d));
   const shows = (s: ReviewSignal, i: number): boolean =>
     s === 'error' ? isError[i] === 1 : s === 'slow' ? p95 !== null && latency[i]! > p95 : sqlSets.get(s)!.has(rowids[i]!);
   const fieldKey = (v: string | null) => (d.strata === null ? 'all' : `${d.strata}=${v ?? '(none)'}`);

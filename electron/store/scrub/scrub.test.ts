@@ -142,7 +142,7 @@ describe('an import with scrubbing', () => {
     await svc.dispatch('workspace.setTimeZone', { time_zone: 'Europe/Berlin' });
     const queue = await svc.dispatch('queues.create', { week: '2026-W47', size: 10, seed: 1 });
     const exports: string[] = [];
-    for (const format of ['md', 'html', 'csv', 'json'] as const) exports.push((await svc.dispatch('report.render', { format, queue_id: queue.queue_id })).text);
+    for (const format of ['md', 'html', 'csv', 'json'] as const) exports.push((await svc.dispatch('report.weekly', { format, queue_id: queue.queue_id, paper: 'a4' })).text);
     const detail = await svc.dispatch('requests.get', { id: 'r1' }) as { request: { user_id: string } };
     expect(detail.request.user_id).toMatch(/^email:/);
     expect(fs.existsSync(journalPath(wsFile))).toBe(true);

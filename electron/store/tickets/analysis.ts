@@ -106,20 +106,45 @@ function pq(values: number[]): [number | null, number | null] {
   return [quantileSorted(s, 0.5), quantileSorted(s, 0.9)];
 }
 
-/** Counts by tag, priority, channel and link rule; response and resolution times per week; rate per failure tag. */
-export function ticketAnalysis(db: Db, zone: string): TicketAnalysis {
-  const all = db.all<{ id: string; created_ts: number | null; first_response_ts: number | null; resolved_ts: number | null; tags: string | null; priority: string | null; channel: string | null }>(
-    'SELECT id, created_ts, first_response_ts, resolved_ts, tags, priority, channel FROM tickets');
+/** A ticket's categories: its tags (stored as a JSON array; other text split on spaces and commas). */
+export function ticketCategories(s: string | null): string[] {
+  if (!s) return [];
+  try { const v = JSON.parse(s) as unknown; return Array.isArray(v) ? v.map(String) : [String(v)]; } catch { return s.split(/[\s,]+/).filter(Boolean); }
+}
+
+type TicketRow = { id: string; created_ts: number | null; first_response_ts: number | null; resolved_ts: number | null; tags: string | null; priority: string | null; channel: string | null };
+
+function breakdownOf(all: readonly TicketRow[]): Pick<TicketAnalysis, 'tickets' | 'by_tag' | 'by_priority' | 'by_channel'> {
   const n = all.length;
-  const count = (get: (t: (typeof all)[number]) => string[]) => {
+  const count = (get: (t: TicketRow) => string[]) => {
     const m = new Map<string, number>();
     for (const t of all) for (const v of new Set(get(t))) m.set(v, (m.get(v) ?? 0) + 1);
     return [...m].map(([value, tickets]) => ({ value, tickets }));
   };
-  const tagsOf = (s: string | null): string[] => {
-    if (!s) return [];
-    try { const v = JSON.parse(s) as unknown; return Array.isArray(v) ? v.map(String) : [String(v)]; } catch { return s.split(/[\s,]+/).filter(Boolean); }
+  return {
+    tickets: n,
+    by_tag: shares(count((t) => ticketCategories(t.tags)), n),
+    by_priority: shares(count((t) => [t.priority ?? NONE]), n),
+    by_channel: shares(count((t) => [t.channel ?? NONE]), n),
   };
+}
+
+const TICKET_COLUMNS = 'id, created_ts, first_response_ts, resolved_ts, tags, priority, channel';
+
+/**
+ * Tickets by category (tag), priority and channel, with shares; all tickets, or those created in [from_ts, to_ts)
+ * (UTC ms). The weekly report reads a week's categories through this, so it counts them as the Feedback screen does.
+ */
+export function ticketBreakdown(db: Db, period?: { from_ts: number; to_ts: number }): Pick<TicketAnalysis, 'tickets' | 'by_tag' | 'by_priority' | 'by_channel'> {
+  return breakdownOf(period
+    ? db.all<TicketRow>(`SELECT ${TICKET_COLUMNS} FROM tickets WHERE created_ts >= ? AND created_ts < ?`, [period.from_ts, period.to_ts])
+    : db.all<TicketRow>(`SELECT ${TICKET_COLUMNS} FROM tickets`));
+}
+
+/** Counts by tag, priority, channel and link rule; response and resolution times per week; rate per failure tag. */
+export function ticketAnalysis(db: Db, zone: string): TicketAnalysis {
+  const all = db.all<TicketRow>(`SELECT ${TICKET_COLUMNS} FROM tickets`);
+  const n = all.length;
   const H = 3_600_000;
   const weeks = new Map<string, { n: number; fr: number[]; res: number[] }>();
   for (const t of all) {
@@ -159,10 +184,7 @@ export function ticketAnalysis(db: Db, zone: string): TicketAnalysis {
   if (reviewed.length === 0) notes.push('No reviewed request yet: the rate per failure tag appears once requests are reviewed.');
   if (n - linked > 0) notes.push(`${n - linked} of ${n} tickets have no linked request; they are in the counts and times, not in rates by model version, feature or failure tag.`);
   return {
-    tickets: n, linked,
-    by_tag: shares(count((t) => tagsOf(t.tags)), n),
-    by_priority: shares(count((t) => [t.priority ?? NONE]), n),
-    by_channel: shares(count((t) => [t.channel ?? NONE]), n),
+    ...breakdownOf(all), linked,
     by_link_rule: db.all<{ method: string; rule: string; tickets: number }>('SELECT method, rule, count(DISTINCT ticket_id) AS tickets FROM ticket_links GROUP BY method, rule ORDER BY tickets DESC'),
     times, by_failure_tag: byFailureTag, reviewed_requests: reviewed.length, notes,
   };

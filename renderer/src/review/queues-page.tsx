@@ -225,7 +225,7 @@ function NewQueueFormBody({ onCreated, formRef, weeks }: { onCreated: (c: QueueC
   const days = initialWeek ? weekDays(initialWeek, zone) : null;
   const [f, setF] = useState<FormState>(() => ({
     name: '', mode: 'week', week: initialWeek, from: days?.from ?? '', to: days?.to ?? '', size: '100', strata: 'feature',
-    allocation: 'proportional', min: '2', oversample: { thumbs_down: '10', low_score: '0', ticket: '5', error: '5', slow: '0' }, overlap: '0', seed: '1',
+    allocation: 'proportional', min: '2', oversample: { edge_case_repeat: '0', thumbs_down: '10', low_score: '0', ticket: '5', error: '5', slow: '0' }, overlap: '0', seed: '1',
     // Benchmark logs and conversation dumps often carry no time at all; include them when nothing is dated.
     undated: info.first_ts === null,
   }));

@@ -1,0 +1,283 @@
+/**
+ * The report laid out once as a sequence of blocks (headings, paragraphs, lists, tables, charts, quoted model text),
+ * from the report model. The Markdown, HTML and PDF renderers each draw these same blocks, so the three formats say
+ * the same things in the same order. Text in blocks is plain (untrusted text included); each renderer escapes it for
+ * its own format.
+ */
+import type { WeeklyReport } from './model';
+import type { Chart } from './charts';
+import { failureChart, trendCharts } from './charts';
+import { changeText, int, interval, ms, num, pct, pval, shareText, times, usd } from './format';
+import { frameStatement, seenText, smallSampleReasons } from './sources/review';
+
+/** Inline content: plain text, an id or other code (shown in monospace, never escaped inside), or strong text. */
+export type Inline = string | { code: string } | { strong: string };
+
+export type Block =
+  | { kind: 'h'; level: 1 | 2 | 3; text: string }
+  | { kind: 'p'; parts: Inline[]; muted?: boolean }
+  | { kind: 'list'; items: Inline[][]; ordered?: boolean }
+  | { kind: 'table'; head: string[]; align: Array<'l' | 'r'>; rows: Inline[][][] }
+  | { kind: 'chart'; chart: Chart }
+  | { kind: 'quote'; label: string; text: string };
+
+const h = (level: 1 | 2 | 3, text: string): Block => ({ kind: 'h', level, text });
+const p = (...parts: Inline[]): Block => ({ kind: 'p', parts });
+const muted = (...parts: Inline[]): Block => ({ kind: 'p', parts, muted: true });
+const cell = (...parts: Inline[]): Inline[] => parts;
+const code = (s: string): Inline => ({ code: s });
+
+/** Plain text of inline parts (for PDF measuring and tests). */
+export function plain(parts: readonly Inline[]): string {
+  return parts.map((x) => (typeof x === 'string' ? x : 'code' in x ? x.code : x.strong)).join('');
+}
+
+const METRIC_NAMES: Record<string, string> = { error_rate: 'Error rate', p95_latency_ms: 'p95 latency', thumbs_up_rate: 'Thumbs-up rate' };
+
+/** The estimate's interval method in a table cell: the full name and reference are said once above the table. */
+function methodShort(m: { method: string; effective_n: number | null }): string {
+  if (m.method === 'jeffreys_effective') return m.effective_n === null ? 'Jeffreys' : `Jeffreys, effective n ${num(m.effective_n, 1)}`;
+  return m.method === 'census' ? 'census (all reviewed)' : '–';
+}
+
+function reviewBlocks(r: WeeklyReport): Block[] {
+  const out: Block[] = [h(2, 'Review')];
+  if (!r.review.available) return [...out, p(r.review.reason)];
+  const { section: s, failure, tags_rose: rose, regression: g, skip_reasons: skips } = r.review.data;
+  out.push(p(`Queue #${s.queue.id} ${s.queue.name}. Reviewers: ${s.reviewers.length ? s.reviewers.join(', ') : 'none yet'}. Rubric version${s.rubric_versions.length === 1 ? '' : 's'}: ${s.rubric_versions.length ? s.rubric_versions.join(', ') : `${s.rubric.version} (current)`}.`));
+  const c = s.coverage;
+  out.push(p(`${c.reviewed} of ${c.queued} queued items reviewed (${c.skipped} skipped), drawn from ${int(c.population)} eligible requests. Strata covered: ${c.strata_covered} of ${c.strata_total}.`));
+  if (c.strata_without_reviews.length) out.push(p(`Strata with nothing reviewed: ${c.strata_without_reviews.join(', ')}.`));
+  out.push(p(seenText(s.seen)));
+  out.push(h(3, 'Estimates for the sampling frame'));
+  out.push(p(frameStatement(s.frame)));
+  out.push(p(s.design));
+  out.push(muted(`Weighted by inverse inclusion probability (stratified estimate; reviewed items and events seen beside it); 95% intervals: ${s.method.name} (${s.method.reference}). The plain sample rate shows what an unweighted count would say.`));
+  out.push({
+    kind: 'table', head: ['Measure', 'Estimate', '95% interval', 'Reviewed', 'Seen', 'Sample rate', 'Method', 'Flag'], align: ['l', 'r', 'l', 'r', 'r', 'r', 'l', 'l'],
+    rows: s.estimates.map((m) => [cell(m.label), cell(pct(m.estimate)), cell(interval(m.low, m.high)), cell(int(m.n)), cell(int(m.k)), cell(pct(m.sample_rate)), cell(methodShort(m)), cell(m.small_sample ? `small sample: ${m.reason ?? ''}` : '')]),
+  });
+  const caveats = smallSampleReasons(s.estimates);
+  if (caveats.length) out.push(p('Small-sample reasons:'), { kind: 'list', items: caveats.map((x) => [x]) });
+  for (const n of s.estimate_notes.filter((x) => x !== frameStatement(s.frame))) out.push(muted(`Note: ${n}`));
+  const fc = failureChart(r.review.data);
+  if (fc) out.push({ kind: 'chart', chart: fc });
+
+  out.push(h(3, 'Week over week'));
+  if (failure.last_week && failure.change) {
+    const t = failure.this_week;
+    const l = failure.last_week;
+    out.push(p(`Failure rate ${pct(t.estimate)} (${interval(t.low, t.high)}; ${t.failures} of ${t.reviewed} reviewed) against ${pct(l.estimate)} in ${l.week} (${interval(l.low, l.high)}; ${l.failures} of ${l.reviewed}): difference `,
+      { strong: changeText(failure.change) }, `, ${failure.change.significant ? 'significant' : 'not significant'} at the 5% level.`));
+    out.push(muted(`Method: ${failure.change.method}.`));
+  } else out.push(p(failure.note ?? 'No comparison.'));
+  if (rose.length) {
+    out.push(p('Tags that rose:'));
+    out.push({
+      kind: 'table', head: ['Tag', 'This week', 'Last week', 'Change'], align: ['l', 'r', 'r', 'l'],
+      rows: rose.map((t) => [cell(t.tag), cell(`${pct(t.this_week.estimate)} (${t.this_week.k} of ${t.this_week.n})`), cell(`${pct(t.last_week.estimate)} (${t.last_week.k} of ${t.last_week.n})`), cell(`${changeText(t.change)}${t.change.significant ? '' : ', not significant'}`)]),
+    });
+  } else if (failure.last_week) out.push(p('No tag rose from last week.'));
+  out.push(h(3, 'Regression check'));
+  if (g.edge_cases_before === 0) out.push(p('No edge case was tagged before this week, so nothing could repeat.'));
+  else {
+    out.push(p(`${int(g.matching_requests)} request${g.matching_requests === 1 ? '' : 's'} this week repeat one of ${int(g.edge_cases_before)} edge cases tagged in earlier weeks; ${g.in_queue} ${g.in_queue === 1 ? 'is' : 'are'} in the queue${g.own_stratum ? ' (their own stratum, signal edge_case_repeat)' : ' (the queue did not oversample edge_case_repeat)'}, `,
+      { strong: `${g.reviewed} reviewed, ${g.failed_again} failed again` }, '.'));
+    if (g.examples.length) {
+      out.push({
+        kind: 'table', head: ['Item', 'Request', 'Repeats', 'Earlier tags', 'Outcome'], align: ['r', 'l', 'l', 'l', 'l'],
+        rows: g.examples.map((e) => [cell(e.position === null ? '–' : `#${e.position}`), cell(code(e.request_id)), cell(code(e.earlier_request_id), e.earlier_week ? ` (${e.earlier_week})` : ''), cell(e.tags.join(', ')), cell(e.failed === null ? '–' : e.failed ? 'failed again' : 'passed')]),
+      });
+    }
+    out.push(muted(`Matching: ${g.method}.`));
+  }
+  out.push(h(3, 'Strata'));
+  out.push({
+    kind: 'table', head: ['Stratum', 'Population', 'Queued', 'Reviewed', 'Failures'], align: ['l', 'r', 'r', 'r', 'r'],
+    rows: c.strata.map((x) => [cell(code(x.key)), cell(int(x.population)), cell(int(x.queued)), cell(int(x.reviewed)), cell(int(x.failures))]),
+  });
+  out.push(h(3, 'Top tags'));
+  if (s.top_tags.length === 0) out.push(p('No item was tagged.'));
+  for (const t of s.top_tags) {
+    out.push(p({ strong: t.tag }, ` (${t.items} item${t.items === 1 ? '' : 's'})`));
+    for (const x of t.examples) {
+      out.push(p(`#${x.position} `, code(x.request_id), x.failed ? ' (failed)' : '', x.note ? `; note: ${x.note}` : ''));
+      out.push({ kind: 'quote', label: 'Input', text: x.input }, { kind: 'quote', label: 'Output', text: x.output });
+    }
+  }
+  out.push(h(3, 'Notable notes'));
+  if (s.notes.length === 0) out.push(p('No notes.'));
+  else out.push({ kind: 'list', items: s.notes.map((x) => [`#${x.position} `, code(x.request_id), x.failed ? ' (failed)' : '', `: ${x.note ?? ''}`]) });
+  out.push(h(3, 'Skip reasons'));
+  if (skips.length === 0) out.push(p('No item was skipped.'));
+  else out.push({ kind: 'list', items: skips.map((x) => [`${x.reason}: ${x.items} item${x.items === 1 ? '' : 's'}`]) });
+  out.push(h(3, 'Agreement'));
+  if (!s.agreement) out.push(p('No item was reviewed by two reviewers.'));
+  else {
+    out.push(p(`${s.agreement.items_with_two_reviews} items reviewed twice (${s.agreement.pairs.map((x) => `${x.reviewer_a} and ${x.reviewer_b}: ${x.items}`).join('; ')}).`));
+    out.push({
+      kind: 'table', head: ['Criterion', 'Items', 'Agreement', "Cohen's kappa", 'Weighted kappa (linear)'], align: ['l', 'r', 'r', 'r', 'r'],
+      rows: s.agreement.criteria.map((a) => [cell(a.label), cell(int(a.n)), cell(a.percent_agreement === null ? '–' : `${a.percent_agreement.toFixed(1)}%`), cell(a.kappa === null ? '–' : a.kappa.toFixed(3)), cell(a.weighted_kappa === null ? '–' : a.weighted_kappa.toFixed(3))]),
+    });
+    if (s.agreement.disagreements.length) {
+      out.push(p('Disagreements to adjudicate:'));
+      out.push({ kind: 'list', items: s.agreement.disagreements.map((d) => [`#${d.position} ${d.criterion}: ${d.reviewer_a} ${String(d.value_a)}, ${d.reviewer_b} ${String(d.value_b)}`]) });
+    }
+  }
+  return out;
+}
+
+function feedbackBlocks(r: WeeklyReport, thumbsChart: Chart | undefined): Block[] {
+  const out: Block[] = [h(2, 'Feedback')];
+  if (!r.feedback.available) return [...out, p(r.feedback.reason)];
+  const f = r.feedback.data;
+  const npsText = (x: typeof f.nps.this_week) => (x.n === 0 ? 'no answers' : `${num(x.nps)} (${x.low !== null ? `95% CI ${num(x.low)} to ${num(x.high)}; ` : ''}${x.promoters} promoters, ${x.detractors} detractors of ${x.n})`);
+  out.push({
+    kind: 'table', head: ['Measure', r.week, f.nps.compared_week && f.nps.compared_week !== r.previous_week ? `${r.previous_week} (NPS: ${f.nps.compared_week})` : r.previous_week, 'Change'], align: ['l', 'l', 'l', 'l'],
+    rows: [
+      [cell('Thumbs-up rate'), cell(shareText(f.thumbs.this_week)), cell(shareText(f.thumbs.last_week)), cell(changeText(f.thumbs.change))],
+      [cell('CSAT (ratings of 4-5 of 1-5)'), cell(shareText(f.csat.this_week)), cell(shareText(f.csat.last_week)), cell(changeText(f.csat.change))],
+      [cell('NPS (points)'), cell(npsText(f.nps.this_week)), cell(f.nps.compared_week ? npsText(f.nps.last_week) : 'no survey in the trend window'), cell(changeText(f.nps.change, 'points'))],
+    ],
+  });
+  if (f.thumbs_by_feature.length) {
+    out.push(p('Thumbs-up rate by feature:'));
+    out.push({
+      kind: 'table', head: ['Feature', r.week, r.previous_week, 'Change'], align: ['l', 'l', 'l', 'l'],
+      rows: f.thumbs_by_feature.map((g) => [cell(g.feature), cell(shareText(g.this_week)), cell(shareText(g.last_week)), cell(changeText(g.change))]),
+    });
+  }
+  if (thumbsChart) out.push({ kind: 'chart', chart: thumbsChart });
+  out.push(h(3, 'Terms in negative comments'));
+  if (!f.negative_terms.available) out.push(p(f.negative_terms.reason));
+  else {
+    out.push({
+      kind: 'table', head: ['Term', 'z', 'In negative', 'In others'], align: ['l', 'r', 'r', 'r'],
+      rows: f.negative_terms.data.map((t) => [cell(code(t.term)), cell(num(t.z, 2)), cell(int(t.negative)), cell(int(t.other))]),
+    });
+    out.push(muted('Words and two-word phrases of the week\'s negative comments (thumbs-down, NPS detractors, CSAT 1-2, rejected preferences) against its other comments: log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008), terms with z above 1.96; counts are occurrences.'));
+  }
+  out.push(muted(`Intervals: Wilson for shares, ${f.nps.method}; changes: Newcombe's interval of the difference (method 10), p from the two-proportion z-test.`));
+  return out;
+}
+
+function ticketBlocks(r: WeeklyReport): Block[] {
+  const out: Block[] = [h(2, 'Tickets')];
+  if (!r.tickets.available) return [...out, p(r.tickets.reason)];
+  const t = r.tickets.data;
+  const rate = (x: { rate: number | null; low: number | null; high: number | null }) => (x.rate === null ? '–' : `${num(x.rate)} per 1,000 requests${x.low !== null ? ` (95% CI ${num(x.low)} to ${num(x.high)})` : ''}`);
+  out.push(p(`${int(t.tickets)} ticket${t.tickets === 1 ? '' : 's'} opened against ${int(t.requests)} requests: `, { strong: rate(t.rate_per_1000) },
+    `; ${r.previous_week}: ${int(t.last_week.tickets)} tickets, ${rate(t.last_week)}. Change ${changeText(t.change, 'per_1000')}. ${int(t.linked)} linked to a request.`));
+  if (t.top_categories.length) {
+    out.push({
+      kind: 'table', head: ['Category (ticket tag)', r.week, r.previous_week], align: ['l', 'r', 'r'],
+      rows: t.top_categories.map((c) => [cell(c.category), cell(int(c.tickets)), cell(int(c.last_week))]),
+    });
+  }
+  if (t.by_priority.length) out.push(p(`By priority: ${t.by_priority.map((x) => `${x.priority} ${x.tickets}`).join(', ')}.`));
+  if (t.by_channel.length) out.push(p(`By channel: ${t.by_channel.map((x) => `${x.channel} ${x.tickets}`).join(', ')}.`));
+  out.push(muted(`Method: ${t.method}.`));
+  return out;
+}
+
+function metricsBlocks(r: WeeklyReport, charts: Chart[]): Block[] {
+  const out: Block[] = [h(2, 'Metrics')];
+  if (!r.metrics.available) return [...out, p(r.metrics.reason)];
+  const m = r.metrics.data;
+  out.push({
+    kind: 'table', head: ['Measure', r.week, r.previous_week, 'Change'], align: ['l', 'l', 'l', 'l'],
+    rows: [
+      [cell('Requests'), cell(int(m.requests)), cell(int(m.last_week_requests)), cell(times(m.requests, m.last_week_requests))],
+      [cell('Error rate'), cell(shareText(m.error_rate)), cell(shareText(m.last_week_error_rate)), cell(changeText(m.error_change))],
+      [cell('Latency p50'), cell(ms(m.latency.p50)), cell(ms(m.last_week_latency.p50)), cell(times(m.latency.p50, m.last_week_latency.p50))],
+      [cell('Latency p95'), cell(ms(m.latency.p95)), cell(ms(m.last_week_latency.p95)), cell(times(m.latency.p95, m.last_week_latency.p95))],
+      [cell('Latency p99'), cell(ms(m.latency.p99)), cell(ms(m.last_week_latency.p99)), cell(times(m.latency.p99, m.last_week_latency.p99))],
+      [cell('Tokens in (mean / total)'), cell(`${num(m.tokens.in_mean, 0)} / ${int(m.tokens.in_total)}`), cell(''), cell('')],
+      [cell('Tokens out (mean / total)'), cell(`${num(m.tokens.out_mean, 0)} / ${int(m.tokens.out_total)}`), cell(''), cell('')],
+      [cell('Cost'), cell(`${usd(m.cost.total_usd)} (${int(m.cost.with_cost)} requests with a cost)`), cell(usd(m.cost.last_week_total_usd)), cell(times(m.cost.total_usd, m.cost.last_week_total_usd))],
+    ],
+  });
+  for (const c of charts) out.push({ kind: 'chart', chart: c });
+  out.push(h(3, 'By feature'));
+  out.push({
+    kind: 'table', head: ['Feature', 'Requests', 'Error rate', `Error rate ${r.previous_week}`, 'Change', 'p95', `p95 ${r.previous_week}`], align: ['l', 'r', 'r', 'r', 'l', 'r', 'r'],
+    rows: m.by_feature.map((f) => [cell(f.feature), cell(int(f.requests)), cell(`${pct(f.error_rate)} (${f.errors})`), cell(`${pct(f.last_week.error_rate)} (${f.last_week.errors})`), cell(changeText(f.error_change)), cell(ms(f.p95_ms)), cell(ms(f.last_week.p95_ms))]),
+  });
+  out.push(h(3, 'Top features and users by cost'));
+  out.push({
+    kind: 'table', head: ['Feature', 'Cost', 'Requests'], align: ['l', 'r', 'r'],
+    rows: m.top_features_by_cost.map((x) => [cell(x.feature), cell(usd(x.cost_usd)), cell(int(x.requests))]),
+  });
+  out.push({
+    kind: 'table', head: ['User', 'Cost', 'Requests'], align: ['l', 'r', 'r'],
+    rows: m.top_users_by_cost.map((x) => [cell(code(x.user_id)), cell(usd(x.cost_usd)), cell(int(x.requests))]),
+  });
+  out.push(muted(`Quantiles: ${m.quantile_method}. Error rates with Wilson 95% intervals; changes by Newcombe's interval.`));
+  return out;
+}
+
+function alertBlocks(r: WeeklyReport): Block[] {
+  const out: Block[] = [h(2, 'Alerts')];
+  if (!r.alerts.available) return [...out, p(r.alerts.reason)];
+  const a = r.alerts.data;
+  const t = a.thresholds;
+  const thr = `error rate above ${pct(t.error_rate_max ?? null)}, p95 latency above ${ms(t.p95_latency_ms_max ?? null)}, thumbs-up rate below ${pct(t.thumbs_up_rate_min ?? null)} (at least ${t.min_requests} requests / ${t.min_thumbs} thumbs)`;
+  if (a.alerts.length === 0) return [...out, p(`No alert fired in ${r.week} (thresholds: ${thr}).`)];
+  out.push({
+    kind: 'table', head: ['Alert', 'Scope', 'Value', 'Threshold', 'Based on', 'Status', 'Runbook'], align: ['l', 'l', 'r', 'r', 'r', 'l', 'l'],
+    rows: a.alerts.map((x) => {
+      const v = (n: number) => (x.metric === 'p95_latency_ms' ? ms(n) : pct(n));
+      return [cell(METRIC_NAMES[x.metric] ?? x.metric), cell(x.group ?? 'all traffic'), cell(v(x.value)), cell(`${x.direction} ${v(x.threshold)}`), cell(`${int(x.n)} ${x.metric === 'thumbs_up_rate' ? 'thumbs' : 'requests'}`),
+        cell(x.status === 'new' ? 'new this week' : 'ongoing'), cell(x.runbook ? `${x.runbook.title}: ${x.runbook.state}` : 'none recorded')];
+    }),
+  });
+  out.push(muted(`Source: ${a.source}. Thresholds: ${thr}.`));
+  return out;
+}
+
+const COLUMN_NAMES: Record<string, string> = {
+  input_chars: 'input length (characters)', output_chars: 'output length (characters)', latency_ms: 'latency (ms)', tokens_in: 'input tokens', tokens_out: 'output tokens',
+  cost_usd: 'cost (USD)', lang: 'language', model: 'model', model_version: 'model version', feature: 'feature', status: 'status',
+};
+
+function driftBlocks(r: WeeklyReport): Block[] {
+  const out: Block[] = [h(2, 'Drift')];
+  if (!r.drift.available) return [...out, p(r.drift.reason)];
+  const d = r.drift.data;
+  out.push(p(`${d.current.label} (${int(d.current.requests)} requests) against ${d.reference.label} (${int(d.reference.requests)} requests), ${d.scopes.map((s) => s.scope).join(', ')}: ${d.findings.length} flagged row${d.findings.length === 1 ? '' : 's'}.`));
+  if (d.findings.length === 0) out.push(p('No drift found.'));
+  else {
+    out.push({
+      kind: 'table', head: ['Scope', 'Column', 'Test', 'Statistic', 'BH p', 'PSI', 'Reference → current', 'New'], align: ['l', 'l', 'l', 'r', 'r', 'r', 'l', 'l'],
+      rows: d.findings.map((f) => {
+        const what = f.shares
+          ? [...f.shares].sort((a, b) => Math.abs(b.current - b.reference) - Math.abs(a.current - a.reference)).slice(0, 3).map((s) => `${s.category} ${pct(s.reference)} → ${pct(s.current)}`).join(', ')
+          : `mean ${f.column === 'cost_usd' ? usd(f.mean_reference) : num(f.mean_reference)} → ${f.column === 'cost_usd' ? usd(f.mean_current) : num(f.mean_current)} (${times(f.mean_current, f.mean_reference)})`;
+        return [cell(f.scope), cell(COLUMN_NAMES[f.column] ?? f.column), cell(f.test === 'ks' ? 'KS' : 'chi-square'), cell(num(f.statistic, 3)), cell(pval(f.p_adjusted).replace(/^p /, '') || '–'),
+          cell(f.psi === null ? '–' : num(f.psi, 3)), cell(what), cell(f.new_this_week === null ? '–' : f.new_this_week ? 'new' : 'ongoing')];
+      }),
+    });
+  }
+  out.push(muted(`Method: ${d.method}. PSI bands are guidance only.`));
+  return out;
+}
+
+/**
+ * The report as blocks, in the order the issue gives: summary, review (with week over week and the regression
+ * check), feedback, tickets, metrics, alerts, drift.
+ */
+export function reportDocument(r: WeeklyReport): Block[] {
+  const charts = r.metrics.available ? trendCharts(r.metrics.data) : [];
+  const thumbs = charts.find((c) => c.id === 'c-thumbs');
+  const out: Block[] = [
+    h(1, `${r.title}`),
+    p({ strong: `${r.period.label}` }, ` (${r.period.time_zone}), compared with ${r.previous_week}. Workspace ${r.workspace}; generated ${r.generated_at.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}.`),
+    h(2, 'Summary: what changed'),
+  ];
+  if (r.summary.length === 0) out.push(p('Nothing to report: the workspace has no data for this week.'));
+  else out.push({ kind: 'list', ordered: true, items: r.summary.map((f) => [f.text, ` Source: ${f.source}.`]) });
+  out.push(...reviewBlocks(r), ...feedbackBlocks(r, thumbs), ...ticketBlocks(r), ...metricsBlocks(r, charts.filter((c) => c !== thumbs)), ...alertBlocks(r), ...driftBlocks(r));
+  return out;
+}
+
+

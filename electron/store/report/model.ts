@@ -1,0 +1,206 @@
+/**
+ * The weekly report as one typed object: every section's numbers, built once (./build.ts) and rendered to Markdown,
+ * HTML, PDF, CSV and JSON from this same object (./render-*.ts). The JSON format is this object.
+ *
+ * Units: times are UTC epoch ms (`*_ts`) plus dates in the workspace time zone for reading; rates and shares are in
+ * [0, 1]; latencies ms; costs USD; tokens are tokens; NPS is in points from −100 to 100. A statistic that cannot be
+ * computed is `null` (JSON has no NaN). Every interval is a 95% interval.
+ */
+import type { ReviewSection } from './sources/review';
+
+/** A section the workspace has data for, or one line saying why it has none. */
+export type Section<T> = { available: true; data: T } | { available: false; reason: string };
+
+/** A share with its 95% interval and the counts it rests on (k events of n). */
+export interface Share {
+  rate: number | null;
+  low: number | null;
+  high: number | null;
+  k: number;
+  n: number;
+  /** How the interval was computed, e.g. "Wilson score". */
+  method: string;
+}
+
+/**
+ * A change between last week and this week: the difference (this − last), its 95% interval and whether the
+ * interval excludes 0 (the test at the 5% level).
+ */
+export interface Change {
+  /** this − last, in the measure's unit (a share's difference is in [−1, 1]; NPS in points). */
+  difference: number | null;
+  low: number | null;
+  high: number | null;
+  /** True when the 95% interval of the difference excludes 0. */
+  significant: boolean;
+  /** Two-sided p-value of the difference (normal approximation), when one can be computed. */
+  p_value: number | null;
+  method: string;
+}
+
+/** One of the three to five findings at the top of the report. */
+export interface Finding {
+  /** Stable id, e.g. "drift:support-chat", "alert:error_rate:search-answer". */
+  id: string;
+  /** The section it comes from. */
+  section: 'review' | 'feedback' | 'tickets' | 'metrics' | 'alerts' | 'drift';
+  /** One sentence with its number(s), e.g. "support-chat thumbs-down share rose to 43.8% (28 of 64) from 10.3% (4 of 39)". */
+  text: string;
+  /** The headline number in `unit`. */
+  value: number | null;
+  unit: 'share' | 'ms' | 'usd' | 'chars' | 'points' | 'count' | 'per_1000';
+  /** Where it comes from: the data and the method, e.g. "metrics.drift, chi-square test vs 2026-W41 – 2026-W44, BH-adjusted p < 0.001". */
+  source: string;
+  /** Larger is more important; used to order and pick the findings. */
+  weight: number;
+}
+
+/** The failure rate of this week against last week's, each from its own queue and design. */
+export interface FailureComparison {
+  this_week: { week: string; queue_id: number; estimate: number | null; low: number | null; high: number | null; se: number | null; reviewed: number; failures: number; method: string };
+  last_week: { week: string; queue_id: number; estimate: number | null; low: number | null; high: number | null; se: number | null; reviewed: number; failures: number; method: string } | null;
+  change: Change | null;
+  /** Why there is no comparison, when `change` is null. */
+  note: string | null;
+}
+
+/** A tag whose estimated rate rose from last week. */
+export interface TagRise {
+  tag: string;
+  this_week: Share & { estimate: number | null };
+  last_week: Share & { estimate: number | null };
+  change: Change;
+}
+
+/** Requests of the week whose input repeats a tagged edge case of an earlier week. */
+export interface RegressionCheck {
+  /** Tagged edge cases before this week (distinct normalised inputs). */
+  edge_cases_before: number;
+  /** Requests of the week whose normalised input matches one of them. */
+  matching_requests: number;
+  /** Of those, items in the week's queue (any stratum). */
+  in_queue: number;
+  reviewed: number;
+  failed_again: number;
+  /** Whether the queue oversampled the `edge_case_repeat` signal (its own stratum). */
+  own_stratum: boolean;
+  /** Up to 10 matches that were reviewed, with the earlier case's tags. */
+  examples: Array<{ request_id: string; earlier_request_id: string; earlier_week: string | null; tags: string[]; failed: boolean | null; position: number | null }>;
+  method: string;
+}
+
+export interface ReviewWeek {
+  section: ReviewSection;
+  failure: FailureComparison;
+  tags_rose: TagRise[];
+  regression: RegressionCheck;
+  /** Skip reasons with their counts, most frequent first. */
+  skip_reasons: Array<{ reason: string; items: number }>;
+}
+
+export interface FeedbackWeek {
+  thumbs: { this_week: Share & { up: number; down: number }; last_week: Share & { up: number; down: number }; change: Change | null };
+  /** Thumbs by feature (breakdown of metrics.series), this week and last. */
+  thumbs_by_feature: Array<{ feature: string; this_week: Share; last_week: Share; change: Change | null }>;
+  csat: { this_week: Share; last_week: Share; change: Change | null };
+  nps: {
+    this_week: { nps: number | null; low: number | null; high: number | null; promoters: number; passives: number; detractors: number; n: number };
+    last_week: { nps: number | null; low: number | null; high: number | null; promoters: number; passives: number; detractors: number; n: number };
+    /** The week `last_week` is from: the latest earlier week with NPS answers in the trend window (surveys are
+     * periodic), or null when there is none. */
+    compared_week: string | null;
+    change: Change | null;
+    method: string;
+  };
+  /** Terms that distinguish negative comments from the rest, where that analysis exists; else the reason. */
+  negative_terms: Section<Array<{ term: string; z: number; negative: number; other: number }>>;
+}
+
+export interface TicketsWeek {
+  tickets: number;
+  requests: number;
+  /** Tickets per 1,000 requests, with the exact Poisson 95% interval (tickets/analysis.ts `ticketRates`). */
+  rate_per_1000: { rate: number | null; low: number | null; high: number | null };
+  last_week: { tickets: number; requests: number; rate: number | null; low: number | null; high: number | null };
+  change: Change | null;
+  linked: number;
+  top_categories: Array<{ category: string; tickets: number; last_week: number }>;
+  by_priority: Array<{ priority: string; tickets: number }>;
+  by_channel: Array<{ channel: string; tickets: number }>;
+  method: string;
+}
+
+export interface MetricsWeek {
+  requests: number;
+  last_week_requests: number;
+  error_rate: Share;
+  last_week_error_rate: Share;
+  error_change: Change | null;
+  latency: { p50: number | null; p95: number | null; p99: number | null; n: number };
+  last_week_latency: { p50: number | null; p95: number | null; p99: number | null; n: number };
+  tokens: { in_mean: number | null; out_mean: number | null; in_total: number; out_total: number };
+  cost: { total_usd: number; mean_usd: number | null; with_cost: number; last_week_total_usd: number };
+  by_feature: Array<{
+    feature: string; requests: number; errors: number; error_rate: number | null; p95_ms: number | null;
+    last_week: { requests: number; errors: number; error_rate: number | null; p95_ms: number | null };
+    error_change: Change | null;
+  }>;
+  top_features_by_cost: Array<{ feature: string; cost_usd: number; requests: number }>;
+  top_users_by_cost: Array<{ user_id: string; cost_usd: number; requests: number }>;
+  /** Weekly trend (the same buckets as the Metrics screen's charts), oldest first, ending with this week. */
+  trend: Array<{
+    week: string; requests: number; error_rate: number | null; error_low: number | null; error_high: number | null;
+    p50: number | null; p95: number | null; p99: number | null; cost_usd: number; thumbs_up_rate: number | null;
+    thumbs_low: number | null; thumbs_high: number | null; thumbs_n: number;
+  }>;
+  quantile_method: string;
+}
+
+export interface AlertsWeek {
+  alerts: Array<{
+    metric: string; group: string | null; value: number; threshold: number; direction: 'above' | 'below'; n: number;
+    /** Also fired last week (ongoing) or new this week. */
+    status: 'new' | 'ongoing';
+    runbook: { title: string; state: string; url: string | null } | null;
+  }>;
+  thresholds: Record<string, number>;
+  source: string;
+}
+
+export interface DriftWeek {
+  reference: { label: string; from_ts: number; to_ts: number; requests: number };
+  current: { label: string; requests: number };
+  /** Rows flagged (rejected after Benjamini–Hochberg across all features' tests, or PSI above the threshold). */
+  findings: Array<{
+    scope: string; column: string; test: string; statistic: number | null; p_adjusted: number | null; psi: number | null;
+    rejected: boolean; psi_flag: boolean; mean_reference: number | null; mean_current: number | null;
+    shares: Array<{ category: string; reference: number; current: number }> | null;
+    /** False when last week's own comparison (against the four weeks before it) flagged the same column: an
+     * ongoing change; null when that comparison has no such row. */
+    new_this_week: boolean | null;
+  }>;
+  /** Scopes compared (whole traffic, then each feature) and how many rows each tested. */
+  scopes: Array<{ scope: string; tested: number; flagged: number; requests_reference: number; requests_current: number }>;
+  alpha: number;
+  method: string;
+}
+
+/** The whole report. */
+export interface WeeklyReport {
+  format_version: 1;
+  title: string;
+  week: string;
+  previous_week: string;
+  period: { from_ts: number; to_ts: number; first_day: string; last_day: string; label: string; time_zone: string };
+  generated_at: string;
+  workspace: string;
+  summary: Finding[];
+  review: Section<ReviewWeek>;
+  feedback: Section<FeedbackWeek>;
+  tickets: Section<TicketsWeek>;
+  metrics: Section<MetricsWeek>;
+  alerts: Section<AlertsWeek>;
+  drift: Section<DriftWeek>;
+  /** Time spent building each part, ms (not rendered; for the bench). */
+  timings: Record<string, number>;
+}

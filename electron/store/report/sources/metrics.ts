@@ -1,0 +1,68 @@
+/**
+ * Adapter for the report's metrics section: volume, error rate, p50/p95/p99 latency, tokens and cost of the week
+ * and the week before, per feature, the top features and users by cost, and the weekly trend the charts draw.
+ * Reads `metrics.series` (../metrics/series.ts, the Metrics screen's own numbers) plus two cost and token totals it
+ * does not carry.
+ *
+ * Merge note: when the monitoring work adds metrics (e.g. throughput per hour, baselines), this is the one function
+ * to point at them.
+ */
+import type { MetricsBucket } from '../../../../shared/contract-metrics';
+import { countChange, wilsonShare } from '../compare';
+import type { ReportContext } from '../context';
+import type { MetricsWeek, Section } from '../model';
+import { bucketOf, weeklySeries } from './series';
+
+const TOP = 5;
+
+const latency = (b: MetricsBucket | null) => (b ? { ...b.latency } : { p50: null, p95: null, p99: null, n: 0 });
+
+/**
+ * The metrics section of the report's week.
+ * @returns `available: false` with the reason when the week has no requests
+ */
+export function metricsSection(ctx: ReportContext): Section<MetricsWeek> {
+  const s = weeklySeries(ctx);
+  const cur = bucketOf(s, ctx.week);
+  const prev = bucketOf(s, ctx.previous.week);
+  if (!cur || cur.requests === 0) return { available: false, reason: `No requests in ${ctx.week}.` };
+  const db = ctx.ws.db;
+  const totals = db.get<{ ti: number | null; tout: number | null }>('SELECT sum(tokens_in) AS ti, sum(tokens_out) AS tout FROM requests WHERE ts >= ? AND ts < ?', [ctx.from_ts, ctx.to_ts])!;
+  const byCost = (col: 'feature' | 'user_id') => db.all<{ k: string | null; c: number | null; n: number }>(
+    `SELECT ${col} AS k, sum(cost_usd) AS c, count(*) AS n FROM requests WHERE ts >= ? AND ts < ? GROUP BY ${col} ORDER BY c DESC, n DESC LIMIT ?`,
+    [ctx.from_ts, ctx.to_ts, TOP]).filter((r) => r.c !== null && r.c > 0);
+  const groups = s.breakdown?.groups ?? [];
+  const byFeature = groups.map((g) => {
+    const p = g.points.find((x) => x.label === ctx.week);
+    const q = g.points.find((x) => x.label === ctx.previous.week);
+    return {
+      feature: g.key, requests: p?.requests ?? 0, errors: p?.errors ?? 0, error_rate: p?.error_rate ?? null, p95_ms: p?.p95_ms ?? null,
+      last_week: { requests: q?.requests ?? 0, errors: q?.errors ?? 0, error_rate: q?.error_rate ?? null, p95_ms: q?.p95_ms ?? null },
+      error_change: p && q ? countChange(p.errors, p.requests, q.errors, q.requests) : null,
+    };
+  }).filter((f) => f.requests > 0 || f.last_week.requests > 0).sort((a, b) => b.requests - a.requests || a.feature.localeCompare(b.feature));
+  return {
+    available: true,
+    data: {
+      requests: cur.requests,
+      last_week_requests: prev?.requests ?? 0,
+      error_rate: wilsonShare(cur.errors, cur.requests),
+      last_week_error_rate: wilsonShare(prev?.errors ?? 0, prev?.requests ?? 0),
+      error_change: prev ? countChange(cur.errors, cur.requests, prev.errors, prev.requests) : null,
+      latency: latency(cur),
+      last_week_latency: latency(prev),
+      tokens: { in_mean: cur.tokens_in_mean, out_mean: cur.tokens_out_mean, in_total: totals.ti ?? 0, out_total: totals.tout ?? 0 },
+      cost: { total_usd: cur.cost_total_usd, mean_usd: cur.cost_mean_usd, with_cost: cur.cost_n, last_week_total_usd: prev?.cost_total_usd ?? 0 },
+      by_feature: byFeature,
+      top_features_by_cost: byCost('feature').map((r) => ({ feature: r.k ?? '(none)', cost_usd: r.c!, requests: r.n })),
+      top_users_by_cost: byCost('user_id').map((r) => ({ user_id: r.k ?? '(none)', cost_usd: r.c!, requests: r.n })),
+      // Weeks before the workspace's first request are left out of the trend.
+      trend: s.buckets.slice(Math.max(0, s.buckets.findIndex((b) => b.requests > 0))).map((b) => ({
+        week: b.label, requests: b.requests, error_rate: b.error_rate.rate, error_low: b.error_rate.low, error_high: b.error_rate.high,
+        p50: b.latency.p50, p95: b.latency.p95, p99: b.latency.p99, cost_usd: b.cost_total_usd,
+        thumbs_up_rate: b.thumbs.rate, thumbs_low: b.thumbs.low, thumbs_high: b.thumbs.high, thumbs_n: b.thumbs.n,
+      })),
+      quantile_method: 'linear interpolation at (n − 1)p (R type 7), over every request with a latency (errors included)',
+    },
+  };
+}

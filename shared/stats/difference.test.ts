@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { moverDifference, newcombeDifference, twoProportionP, waldDifferenceP } from './difference';
+import { wilsonInterval } from './wilson';
+
+describe("Newcombe's hybrid score interval (1998, method 10) — Table II of the paper", () => {
+  // Newcombe, Statistics in Medicine 17:873-890 (1998), Table II, method 10, to 4 decimals.
+  const cases: Array<[number, number, number, number, number, number]> = [
+    [56, 70, 48, 80, 0.0524, 0.3339],
+    [9, 10, 3, 10, 0.1705, 0.8090],
+    [6, 7, 2, 7, 0.0582, 0.8062],
+    [5, 56, 0, 29, -0.0381, 0.1926],
+    [0, 10, 0, 20, -0.1611, 0.2775],
+    [10, 10, 0, 20, 0.6791, 1.0000],
+  ];
+  it.each(cases)('%i/%i − %i/%i', (k1, n1, k0, n0, low, high) => {
+    const d = newcombeDifference(k1, n1, k0, n0)!;
+    expect(d.difference).toBeCloseTo(k1 / n1 - k0 / n0, 12);
+    expect(d.low).toBeCloseTo(low, 4);
+    expect(d.high).toBeCloseTo(high, 4);
+    expect(d.significant).toBe(low > 0 || high < 0);
+  });
+
+  it('is the MOVER of the two Wilson intervals, and null without data', () => {
+    const a = wilsonInterval(81, 263)!;
+    const b = wilsonInterval(3, 100)!;
+    const m = moverDifference(a.estimate, a.low, a.high, b.estimate, b.low, b.high);
+    expect(newcombeDifference(81, 263, 3, 100)).toEqual(m);
+    expect(newcombeDifference(1, 0 + 1, 0, 0)).toBeNull();
+  });
+});
+
+describe('p-values of a difference', () => {
+  it('pooled two-proportion z-test equals chi-square without Yates on the 2×2 table (SciPy reference)', () => {
+    // [[176, 230], [21035, 21018]] without correction: p = 0.007467611213568741 (docs/STATS.md).
+    expect(twoProportionP(176, 176 + 21035, 230, 230 + 21018)).toBeCloseTo(0.007467611213568741, 9);
+    expect(twoProportionP(0, 10, 0, 20)).toBeNull();
+    expect(twoProportionP(1, 0, 0, 20)).toBeNull();
+  });
+
+  it('Wald test with two design standard errors', () => {
+    // z = 0.05 / sqrt(0.02² + 0.015²) = 2 → p = 0.04550026389635842.
+    expect(waldDifferenceP(0.15, 0.02, 0.10, 0.015)).toBeCloseTo(0.04550026389635842, 9);
+    expect(waldDifferenceP(0.1, 0, 0.1, 0)).toBeNull();
+  });
+});
