@@ -8,11 +8,12 @@
 import DOMPurify from 'dompurify';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { DateTime } from 'luxon';
-import type { ReportFile, ReportFormat } from '../../../shared/contract-report';
+import type { ReportFormat } from '../../../shared/contract-report';
 import { useApp, useStoreQuery } from '../app-context';
 import { ErrorNote } from '../controls';
 import { fmtBytes, fmtInt } from '../format';
 import { isoWeekLabel, lastCompleteWeek, weekDays } from '../review/review-format';
+import { downloadFile } from '../review/common';
 
 const FORMATS: Array<[ReportFormat, string]> = [['md', 'Markdown'], ['html', 'HTML'], ['pdf', 'PDF'], ['csv', 'CSV'], ['json', 'JSON']];
 
@@ -32,21 +33,6 @@ const FORBIDDEN_TAGS = ['script', 'style', 'link', 'meta', 'base', 'img', 'image
 export function reportPreviewHtml(html: string): string {
   const body = /<body[^>]*>([\s\S]*)<\/body>/i.exec(html)?.[1] ?? html;
   return DOMPurify.sanitize(body, { USE_PROFILES: { html: true, svg: true }, FORBID_TAGS: FORBIDDEN_TAGS, FORBID_ATTR: ['style', 'srcset', 'background', 'href', 'xlink:href'] });
-}
-
-/** Saves a report file through a Blob and an `<a download>` (PDF bytes arrive base64-encoded). */
-export function downloadReport(f: ReportFile): void {
-  const data = f.encoding === 'base64' ? Uint8Array.from(atob(f.text), (c) => c.charCodeAt(0)) : f.text;
-  const blob = new Blob([data], { type: f.encoding === 'base64' ? f.mime : `${f.mime};charset=utf-8` });
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = f.file_name;
-  a.rel = 'noopener';
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 0);
 }
 
 /** The sanitised report body (see reportPreviewHtml). */
@@ -125,7 +111,7 @@ export function ReportScreen() {
         <span className="grow" />
         {f && <span className="muted small" data-testid="report-file">{f.file_name} · {fmtBytes(f.bytes)}{f.pages ? ` · ${f.pages} page${f.pages === 1 ? '' : 's'}` : ''}</span>}
         <button type="button" className="btn sm" disabled={!html} onClick={() => window.print()} title="Print the report preview">Print</button>
-        <button type="button" className="btn sm primary" disabled={!f} onClick={() => f && downloadReport(f)}>Download</button>
+        <button type="button" className="btn sm primary" disabled={!f} onClick={() => f && downloadFile(f)}>Download</button>
       </div>
       {weeks.length === 0 && ranges.length === 0 && <p className="grid-empty">No dated requests yet: import request logs to get a weekly report.</p>}
       {report.error && <ErrorNote error={report.error} />}

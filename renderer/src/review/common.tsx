@@ -9,10 +9,13 @@ import { useApp } from '../app-context';
 
 /**
  * Saves a rendered file (report, export) through a Blob and an `<a download>`: the browser's download in browser
- * mode, Electron's save handling in the desktop app.
+ * mode, Electron's save handling in the desktop app. Text arrives as UTF-8; binary files (the report's PDF) arrive
+ * base64-encoded (`encoding: 'base64'`) and are saved as their bytes.
  */
-export function downloadFile(f: RenderedFile): void {
-  const blob = new Blob([f.text], { type: `${f.mime};charset=utf-8` });
+export function downloadFile(f: Pick<RenderedFile, 'text' | 'mime' | 'file_name'> & { encoding?: 'utf8' | 'base64' }): void {
+  const binary = f.encoding === 'base64';
+  const data = binary ? Uint8Array.from(atob(f.text), (c) => c.charCodeAt(0)) : f.text;
+  const blob = new Blob([data], { type: binary ? f.mime : `${f.mime};charset=utf-8` });
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;
