@@ -147,9 +147,23 @@ test('the grid filters, sorts and pages in SQL and works from the keyboard', asy
   const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
   await expect(help).toBeVisible();
   await expect(help).toContainText('Alt+2');
+  // Each screen has its own keys, and the help says them: Feedback Alt+8 / g f, Prices Alt+9 / g p.
+  await expect(help.getByRole('row').filter({ hasText: 'Feedback (' })).toContainText('g f or Alt+8');
+  await expect(help.getByRole('row').filter({ hasText: 'Prices (' })).toContainText('g p or Alt+9');
   await shot(page, 'help');
   await page.keyboard.press('Escape');
   await expect(help).toBeHidden();
+  const current = page.locator('[aria-current="page"]');
+  await page.keyboard.press('Alt+9');
+  await expect(current).toHaveText(/^Prices/);
+  await expect(page.getByRole('region', { name: 'Prices' })).toBeVisible();
+  await page.keyboard.press('Alt+8');
+  await expect(current).toHaveText(/^Feedback/);
+  await page.keyboard.press('g');
+  await page.keyboard.press('p');
+  await expect(current).toHaveText(/^Prices/);
+  await page.keyboard.press('Alt+1');
+  await expect(range).toBeVisible();
 
   await page.emulateMedia({ colorScheme: 'dark' });
   await rows.first().click();

@@ -22,16 +22,20 @@ import { TimeZoneSelect } from './time-zone-select';
 import { DurabilityBanner } from './durability/status-banner';
 
 type Route = 'records' | 'tickets' | 'import' | 'review' | 'edge-cases' | 'report' | 'metrics' | 'feedback' | 'prices';
-const NAV: Array<{ route: Route; label: string; key: string; alt: string }> = [
+/**
+ * The screens, in nav order, with their keys: `g` then a letter, and Alt+1 … Alt+9. The key handler and the help
+ * overlay (`?`) both read this list, so a screen's keys are declared once and each key opens one screen.
+ */
+const NAV: Array<{ route: Route; label: string; key: string; alt: string; help?: string }> = [
   { route: 'records', label: 'Records', key: 'g r', alt: 'Alt+1' },
   { route: 'tickets', label: 'Tickets', key: 'g t', alt: 'Alt+2' },
   { route: 'import', label: 'Import', key: 'g i', alt: 'Alt+3' },
-  { route: 'review', label: 'Review', key: 'g v', alt: 'Alt+4' },
+  { route: 'review', label: 'Review', key: 'g v', alt: 'Alt+4', help: 'Review (queues, estimates, rubric, tags; ? there lists the review keys)' },
   { route: 'edge-cases', label: 'Edge cases', key: 'g e', alt: 'Alt+5' },
   { route: 'report', label: 'Report', key: 'g w', alt: 'Alt+6' },
-  { route: 'metrics', label: 'Metrics', key: 'g m', alt: 'Alt+7' },
-  { route: 'feedback', label: 'Feedback', key: 'g f', alt: 'Alt+8' },
-  { route: 'prices', label: 'Prices', key: 'g p', alt: 'Alt+9' },
+  { route: 'metrics', label: 'Metrics', key: 'g m', alt: 'Alt+7', help: 'Metrics (charts, alerts, drift)' },
+  { route: 'feedback', label: 'Feedback', key: 'g f', alt: 'Alt+8', help: 'Feedback (comments, terms, traits, ticket analysis)' },
+  { route: 'prices', label: 'Prices', key: 'g p', alt: 'Alt+9', help: 'Prices (the price table that costs requests)' },
 ];
 
 /** Startup, then either the blocking error screen or the app shell. */
@@ -104,9 +108,7 @@ function Shell() {
       if (e.key === 'g') { pendingG.current = Date.now(); return; }
       if (Date.now() - pendingG.current < 1500) {
         pendingG.current = 0;
-        const r: Route | null = e.key === 'r' ? 'records' : e.key === 't' ? 'tickets' : e.key === 'i' ? 'import'
-          : e.key === 'v' ? 'review' : e.key === 'e' ? 'edge-cases' : e.key === 'w' ? 'report' : e.key === 'm' ? 'metrics'
-          : e.key === 'f' ? 'feedback' : e.key === 'p' ? 'prices' : null;
+        const r = NAV.find((n) => n.key === `g ${e.key}`)?.route;
         if (r) { e.preventDefault(); go(r); }
       }
     };
@@ -225,15 +227,7 @@ function HelpOverlay({ onClose }: { onClose: () => void }) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => { ref.current?.focus(); }, []);
   const rows: Array<[string[], string]> = [
-    [['g r', 'Alt+1'], 'Records'],
-    [['g t', 'Alt+2'], 'Tickets'],
-    [['g i', 'Alt+3'], 'Import'],
-    [['g v', 'Alt+4'], 'Review (queues, estimates, rubric, tags; ? there lists the review keys)'],
-    [['g e', 'Alt+5'], 'Edge cases'],
-    [['g w', 'Alt+6'], 'Report'],
-    [['g m', 'Alt+7'], 'Metrics (charts, alerts, drift)'],
-    [['g f', 'Alt+8'], 'Feedback (comments, terms, traits, ticket analysis)'],
-    [['g p', 'Alt+9'], 'Prices (the price table that costs requests)'],
+    ...NAV.map((n): [string[], string] => [[n.key, n.alt], n.help ?? n.label]),
     [['/'], 'Search the current grid'],
     [['↑', '↓', 'PgUp', 'PgDn', 'Home', 'End'], 'Move between rows'],
     [['Enter'], 'Open the row’s details'],
