@@ -52,7 +52,7 @@ function reviewBlocks(r: WeeklyReport): Block[] {
   out.push(h(3, 'Estimates for the sampling frame'));
   out.push(p(frameStatement(s.frame)));
   out.push(p(s.design));
-  out.push(muted(`Weighted by inverse inclusion probability (stratified estimate; reviewed items and events seen beside it); 95% intervals: ${s.method.name} (${s.method.reference}). The plain sample rate shows what an unweighted count would say.`));
+  out.push(muted(`95% intervals: ${s.method.name} (${s.method.reference}). Reviewed: items with an outcome; Seen: events among them; the plain sample rate shows what an unweighted count would say.`));
   out.push({
     kind: 'table', head: ['Measure', 'Estimate', '95% interval', 'Reviewed', 'Seen', 'Sample rate', 'Method', 'Flag'], align: ['l', 'r', 'l', 'r', 'r', 'r', 'l', 'l'],
     rows: s.estimates.map((m) => [cell(m.label), cell(pct(m.estimate)), cell(interval(m.low, m.high)), cell(int(m.n)), cell(int(m.k)), cell(pct(m.sample_rate)), cell(methodShort(m)), cell(m.small_sample ? `small sample: ${m.reason ?? ''}` : '')]),

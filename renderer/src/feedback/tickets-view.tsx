@@ -88,7 +88,7 @@ export function TicketsView() {
             <thead><tr><th>Model version</th><th className="num">Tickets</th><th className="num">Requests</th><th className="num">Per 1,000</th><th>95% interval</th></tr></thead>
             <tbody>{byVersion.data.rows.map((r) => <tr key={r.group}><td>{r.group}</td><td className="num">{r.tickets}</td><td className="num">{fmtInt(r.requests)}</td><td className="num">{f1(r.per_1000)}</td><td>{f1(r.low)}–{f1(r.high)}</td></tr>)}</tbody>
           </table>
-          <p className="muted small">{byVersion.data.left_out.tickets > 0 && `${byVersion.data.left_out.tickets} tickets left out: ${byVersion.data.left_out.reason}. `}Method: {byVersion.data.method}.</p>
+          <p className="muted small">{byVersion.data.left_out.tickets > 0 && `${fmtInt(byVersion.data.left_out.tickets)} tickets left out: ${byVersion.data.left_out.reason}. `}Method: {byVersion.data.method}.</p>
         </div>
       )}
       {a && (
