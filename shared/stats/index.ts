@@ -8,3 +8,4 @@ export * from './ks';
 export * from './chisquare';
 export * from './psi';
 export * from './multiple';
+export * from './rate-tests';

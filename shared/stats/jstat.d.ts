@@ -13,6 +13,10 @@ declare module 'jstat' {
     chisquare: JStatDistributionCdf;
     /** Normal distribution: `cdf(x, mean, sd)`, `inv(p, mean, sd)`. */
     normal: JStatDistributionCdf;
+    /** Student's t distribution: `cdf(x, dof)`, `inv(p, dof)`. */
+    studentt: JStatDistributionCdf;
+    /** Natural log of the gamma function, ln Γ(x), for x > 0. */
+    gammaln(x: number): number;
   }
   const jStat: JStatStatic;
   export default jStat;
