@@ -16,6 +16,7 @@ import { fromErrorData, LoupeError, toErrorData } from '../../shared/errors';
 import type { ImportSummary, RecordKind, WorkspaceInfo } from '../../shared/types';
 import { StoreClient, type StoreLog } from '../store/client';
 import { registerReviewCommands } from './review-commands';
+import { registerAlertsCommands } from './alerts-commands';
 
 export const EXIT_OK = 0;
 export const EXIT_REFUSED = 1;
@@ -321,6 +322,7 @@ export async function main(argv: string[]): Promise<number> {
     .action((o) => { result = serveCommand(o as never); });
 
   registerReviewCommands(program, (p) => { result = p; }, { openClient });
+  registerAlertsCommands(program, (p) => { result = p; }, { openClient });
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -15,6 +15,7 @@ import { facets, getRequest, getTicket, importHistory, queryRequests, queryTicke
 import { Workspace } from './workspace';
 import { dispatchReview, reviewContext } from './review/handlers';
 import { dispatchMetrics, isMetricsMethod } from './metrics/handlers';
+import { dispatchAlerts, isAlertsMethod } from './alerts/handlers';
 
 type Emit = <E extends EventName>(event: E, payload: EventMap[E]) => void;
 
@@ -77,8 +78,9 @@ export class StoreService {
       case 'tickets.get': return getTicket(db, (p.params as { id: string }).id) as AnyResult<M>;
       case 'records.facets': return facets(db) as AnyResult<M>;
       default:
-        if (isMetricsMethod(p.method)) {
-          return dispatchMetrics(ws, p.method, p.params, () => { this.afterCommit(); this.emit('tables.changed', { tables: ['meta'] }); }) as AnyResult<M>;
+        if (isMetricsMethod(p.method)) return dispatchMetrics(ws, p.method, p.params) as AnyResult<M>;
+        if (isAlertsMethod(p.method)) {
+          return dispatchAlerts(ws, p.method, p.params, () => { this.afterCommit(); this.emit('tables.changed', { tables: ['meta'] }); }) as AnyResult<M>;
         }
         return dispatchReview(reviewContext(ws, (tables) => this.emit('tables.changed', { tables }), () => this.afterCommit()), p.method, p.params) as AnyResult<M>;
     }

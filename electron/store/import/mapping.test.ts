@@ -148,8 +148,20 @@ describe('generic auto-detection (demo-style files)', () => {
       id: 'req-1', ts: T('2026-02-24T10:00:00Z'), user_id: 'u-1', session_id: 's-1', segment: 'pro', model: 'gpt-4o-mini', model_version: '2024-07-18',
       feature: 'search', lang: 'en', input: 'Where is my order?', output: 'It ships today.', latency_ms: 1234.5, ttft_ms: 210, tokens_in: 1000,
       tokens_out: 500, cost_usd: 0.00045, cost_source: 'price_table', status: 'ok', error: null, is_error: 0, input_chars: 18, output_chars: 15,
-      extra: '{"campaign":"x"}',
+      extra: '{"campaign":"x"}', region: null,
     });
+  });
+
+  test('region from a country column (Helicone-style country_code) or OpenTelemetry geo attributes', () => {
+    const r = run([{ request_id: 'a', timestamp: '2026-02-24T10:00:00Z', input: 'x', output: 'y', country_code: 'DE' }]);
+    expect(r.requests[0]!.region).toBe('DE');
+    const attr = (key: string, value: Record<string, unknown>) => ({ key, value });
+    const o = run([{ resourceSpans: [{ resource: { attributes: [attr('geo.country.iso_code', { stringValue: 'FR' })] }, scopeSpans: [{ scope: {}, spans: [
+      { traceId: 't', spanId: 's1', startTimeUnixNano: '1771927200000000000', endTimeUnixNano: '1771927201000000000', attributes: [attr('gen_ai.request.model', { stringValue: 'm' })] },
+      { traceId: 't', spanId: 's2', startTimeUnixNano: '1771927200000000000', endTimeUnixNano: '1771927201000000000', attributes: [attr('gen_ai.request.model', { stringValue: 'm' }), attr('geo.country.iso_code', { stringValue: 'IT' })] },
+    ] }] }] }]);
+    expect(o.chosen).toBe('otel-genai');
+    expect(o.requests.map((x) => x.region)).toEqual(['FR', 'IT']);
   });
 
   test('synonyms: prompt/completion, created_at, duration in seconds by name, error status', () => {

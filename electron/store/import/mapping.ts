@@ -132,7 +132,7 @@ export const FIELD_TYPES: Record<RecordKind, Record<string, FieldType>> = {
   requests: {
     id: 'id', ts: 'ts', user_id: 'id', session_id: 'id', segment: 'text', model: 'text', model_version: 'text', feature: 'text',
     lang: 'text', input: 'text', output: 'text', latency_ms: 'duration', ttft_ms: 'duration', tokens_in: 'int', tokens_out: 'int',
-    cost_usd: 'number', status: 'text', error: 'text',
+    cost_usd: 'number', status: 'text', error: 'text', region: 'text',
   },
   feedback: {
     id: 'id', request_id: 'id', session_id: 'id', user_id: 'id', ts: 'ts', kind: 'fkind', value: 'fvalue', scale: 'number',

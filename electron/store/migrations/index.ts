@@ -8,6 +8,7 @@ import { LoupeError } from '../../../shared/errors';
 import { sql as m001 } from './001-core';
 import { up as m002 } from './002-review';
 import { sql as m003 } from './003-import-duplicates';
+import { up as m007 } from './007-alerts';
 
 /** One migration: its number and the SQL or function that moves the schema from number-1 to number. */
 export interface Migration { version: number; name: string; up: string | ((db: Db) => void) }
@@ -16,6 +17,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'core', up: m001 },
   { version: 2, name: 'review', up: m002 },
   { version: 3, name: 'import-duplicates', up: m003 },
+  { version: 7, name: 'alerts', up: m007 },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

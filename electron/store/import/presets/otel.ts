@@ -135,6 +135,8 @@ export const otelGenai: Preset = {
         tokens_out: ['attributes.gen_ai.usage.output_tokens', 'attributes.gen_ai.usage.completion_tokens'],
         status: 'status',
         error: 'error',
+        // OpenTelemetry geo attributes (semantic conventions, "Geo"): the user's country, else region.
+        region: ['attributes.geo.country.iso_code', 'resource.geo.country.iso_code', 'attributes.geo.region.iso_code', 'resource.geo.region.iso_code'],
       },
     },
   },

@@ -27,6 +27,8 @@ export const SYNONYMS: Record<RecordKind, Record<string, readonly string[]>> = {
     cost_usd: ['cost_usd', 'cost', 'total_cost', 'cost_in_usd', 'usd_cost', 'calculated_total_cost', 'price_usd', 'total_cost_usd'],
     status: ['status', 'status_code', 'http_status', 'state', 'outcome', 'result_status', 'finish_reason'],
     error: ['error', 'error_message', 'error_msg', 'err', 'exception', 'failure_reason', 'error_type'],
+    // Country or region of the user (Helicone's `country_code`, OpenTelemetry's `geo.country.iso_code`).
+    region: ['region', 'country', 'country_code', 'country_iso_code', 'iso_code', 'geo_country', 'user_country', 'client_country', 'geo_region', 'user_region'],
   },
   feedback: {
     id: ['feedback_id', 'id', 'rating_id', 'vote_id', 'score_id', 'response_id', 'survey_response_id'],
