@@ -14,6 +14,8 @@ import { getSettings, setRunbook, setSettings } from './settings';
 import { checkStep, setAlertState } from './state';
 import { sliceContext } from './slice';
 import { defaultRules } from './rules-default';
+import { createQueue } from '../review/queues';
+import { renderReport } from '../review/report';
 
 const repo = path.resolve(__dirname, '../../..');
 const samples = path.join(repo, 'data/samples');
@@ -140,6 +142,17 @@ describe('alerts on the demo workspace: each playbook alert fires on its injecte
       { state: 'acknowledged', note: null }, { state: 'resolved', note: done.note },
     ]);
     expect(() => setAlertState(ws, 'UTC', 'error_rate|error_rate|0|all', 'acknowledged', undefined, NOW)).toThrow(/no longer exists/);
+  });
+
+  it('the week\'s report lists the alerts of its period with their state', () => {
+    const q = createQueue(ws, { week: '2026-W45', size: 20, seed: 3 }, NOW);
+    const md = renderReport(ws, { queue_id: q.queue_id, format: 'md' }, NOW).text;
+    expect(md).toContain('## Alerts in this period');
+    expect(md).toContain('3 open, 0 acknowledged, 0 resolved.');
+    expect(md).toMatch(/\| 2026-W45 \| feature support-chat \| Thumbs-down share 43\.8% \(28 of 64 thumbs\)/);
+    const json = JSON.parse(renderReport(ws, { queue_id: q.queue_id, format: 'json' }, NOW).text) as { alerts: Array<{ rule: string }> };
+    expect(json.alerts.map((a) => a.rule)).toEqual(['negative_feedback', 'negative_feedback', 'negative_feedback']);
+    expect(renderReport(ws, { queue_id: q.queue_id, format: 'html' }, NOW).text).toContain('<h2>Alerts in this period</h2>');
   });
 
   it('runbooks are editable checklists stored in the workspace', () => {

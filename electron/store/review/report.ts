@@ -12,6 +12,7 @@ import { frameStatement, queueAgreement, queueEstimates, primaryReviews } from '
 import { queueForWeek, workspaceZone } from './queues';
 import { getRubric } from './rubric';
 import { toCsv } from './exports';
+import { alertsCsv, alertsHtml, alertsMd, reportAlerts, type ReportAlert } from '../alerts/report-section';
 
 /**
  * Every small-sample finding of the estimates, each once (rows share most of them), capitalised, in first-seen order.
@@ -53,6 +54,8 @@ export interface ReportData {
   top_tags: Array<{ tag_id: number; tag: string; colour: string; items: number; examples: ReportExample[] }>;
   notes: ReportExample[];
   agreement: QueueAgreement | null;
+  /** Alerts whose bucket starts in the period, with their state and note. */
+  alerts: ReportAlert[];
 }
 
 const excerpt = (s: string | null) => {
@@ -108,6 +111,7 @@ export function buildReport(ws: Workspace, queueId: number, now = Date.now()): R
     top_tags: topTags,
     notes,
     agreement: agreement.items_with_two_reviews > 0 ? agreement : null,
+    alerts: reportAlerts(ws, zone, est.from_ts, est.to_ts, now),
   };
 }
 
@@ -162,6 +166,7 @@ function renderMd(r: ReportData): string {
   const caveats = smallSampleReasons(r.estimates);
   if (caveats.length) L.push('', 'Small-sample reasons:', '', ...caveats.map((c) => `- ${e(c)}`));
   for (const n of r.estimate_notes.filter((x) => x !== frameStatement(r.frame))) L.push('', `Note: ${e(n)}`);
+  L.push(...alertsMd(r.alerts, e));
   L.push('', '## Top tags', '');
   if (r.top_tags.length === 0) L.push('No item was tagged.');
   for (const t of r.top_tags) {
@@ -217,6 +222,7 @@ function renderHtml(r: ReportData): string {
   const caveats = smallSampleReasons(r.estimates);
   if (caveats.length) P.push('<p>Small-sample reasons:</p><ul>', ...caveats.map((c) => `<li>${h(c)}</li>`), '</ul>');
   for (const n of r.estimate_notes.filter((x) => x !== frameStatement(r.frame))) P.push(`<p class="muted">${h(n)}</p>`);
+  P.push(...alertsHtml(r.alerts, h));
   P.push('<h2>Top tags</h2>');
   if (r.top_tags.length === 0) P.push('<p>No item was tagged.</p>');
   for (const t of r.top_tags) {
@@ -263,6 +269,7 @@ function renderCsv(r: ReportData): string {
   for (const s of r.coverage.strata) rows.push(['stratum', s.key, s.key, s.reviewed, null, null, null, s.queued, s.failures, s.population > 0 && s.reviewed === 0 ? 'nothing reviewed' : '', `population ${s.population}`]);
   rows.push(['frame', 'sampling_frame', 'Requests the estimates are for', r.frame.requests, null, null, null, r.frame.requests_in_period, null, '', frameStatement(r.frame)]);
   for (const m of r.estimates) rows.push(['estimate', m.key, m.label, m.estimate, m.low, m.high, m.sample_rate, m.n, m.k, m.small_sample ? 'small sample' : '', m.small_sample ? m.reasons.join('; ') : m.method]);
+  rows.push(...alertsCsv(r.alerts));
   for (const t of r.top_tags) {
     rows.push(['tag', `tag:${t.tag_id}`, t.tag, t.items, null, null, null, null, null, '', '']);
     for (const x of t.examples) rows.push(['tag_example', x.request_id, t.tag, x.position, null, null, null, null, null, x.failed ? 'failed' : '', `input: ${x.input}\noutput: ${x.output}${x.note ? `\nnote: ${x.note}` : ''}`]);
