@@ -2,7 +2,7 @@
  * The app: startup (does the workspace open?), then the shell — left navigation, workspace header, the screen, the
  * keyboard shortcuts and their help overlay, and file drops anywhere on the window.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { LoupeErrorData } from '../../shared/errors';
 import type { WorkspaceInfo } from '../../shared/types';
 import { asErrorData, type AppClient } from './api';
@@ -17,6 +17,8 @@ import { ReportScreen } from './review/report-screen';
 import { ReviewArea } from './review/review-area';
 import { TicketsScreen } from './tickets-screen';
 import { TimeZoneSelect } from './time-zone-select';
+import { DrillProvider, type Drill, type SliceRequest } from './monitoring/drill';
+import { OpenAlertsBadge } from './monitoring/open-alerts';
 
 type Route = 'records' | 'tickets' | 'import' | 'review' | 'edge-cases' | 'report' | 'metrics';
 const NAV: Array<{ route: Route; label: string; key: string; alt: string }> = [
@@ -67,6 +69,8 @@ function Shell() {
   const [dragging, setDragging] = useState(false);
   const [openRequest, setOpenRequest] = useState<string | null>(null);
   const [connected, setConnected] = useState(true);
+  const [slice, setSlice] = useState<SliceRequest | null>(null);
+  const [openQueue, setOpenQueue] = useState<{ queueId: number; nonce: number } | null>(null);
   const mainRef = useRef<HTMLElement>(null);
   const pendingG = useRef(0);
 
@@ -126,8 +130,13 @@ function Shell() {
   useEffect(() => client.onShell('shell.filesChosen', ({ files }) => { setDropped({ registered: files }); setRoute('import'); }), [client]);
 
   const takeDropped = useCallback(() => setDropped(null), []);
+  const drill = useMemo<Drill>(() => ({
+    openRecords: (sl) => { setSlice({ slice: sl, nonce: Date.now() }); go('records'); },
+    openQueue: (queueId) => { setOpenQueue({ queueId, nonce: Date.now() }); go('review'); },
+  }), [go]);
 
   return (
+    <DrillProvider value={drill}>
     <div className="shell">
       <a className="skip" href="#main" onClick={(e) => { e.preventDefault(); mainRef.current?.focus(); }}>Skip to content</a>
       <nav className="nav" aria-label="Main">
@@ -147,18 +156,18 @@ function Shell() {
         </div>
       </nav>
       <div className="content">
-        <WorkspaceHeader />
+        <WorkspaceHeader onAlerts={() => go('metrics')} />
         {!connected && (
           <div className="banner" role="alert">
             Loupe is not reachable. Is <code>loupe serve</code> still running? This page reconnects by itself when it is back.
           </div>
         )}
         <main id="main" ref={mainRef} tabIndex={-1} className="main" aria-label={NAV.find((n) => n.route === route)?.label}>
-          {route === 'records' && <RecordsScreen onImport={() => go('import')} openId={openRequest} />}
-          {route === 'review' && <ReviewArea />}
+          {route === 'records' && <RecordsScreen onImport={() => go('import')} openId={openRequest} slice={slice} />}
+          {route === 'review' && <ReviewArea open={openQueue} />}
           {route === 'edge-cases' && <EdgeCasesScreen />}
           {route === 'report' && <ReportScreen />}
-          {route === 'metrics' && <MetricsScreen />}
+          {route === 'metrics' && <MetricsScreen onImport={() => go('import')} />}
           {route === 'tickets' && <TicketsScreen onImport={() => go('import')} onOpenRequest={(id) => { setOpenRequest(id); setRoute('records'); }} />}
           {/* Import stays mounted so a running import keeps its progress and outcome while the user looks elsewhere. */}
           <div className="screen-slot" hidden={route !== 'import'}><ImportScreen dropped={dropped} onDroppedTaken={takeDropped} /></div>
@@ -167,10 +176,11 @@ function Shell() {
       {dragging && <div className="drop-overlay" aria-hidden><div>Drop files to import them</div></div>}
       {help && <HelpOverlay onClose={() => setHelp(false)} />}
     </div>
+    </DrillProvider>
   );
 }
 
-function WorkspaceHeader() {
+function WorkspaceHeader({ onAlerts }: { onAlerts: () => void }) {
   const { client, info, setInfo } = useApp();
   const [error, setError] = useState<LoupeErrorData | null>(null);
   const [saving, setSaving] = useState(false);
@@ -194,6 +204,7 @@ function WorkspaceHeader() {
         <div><dt>Tickets</dt><dd data-testid="count-tickets">{fmtInt(c.tickets)}</dd></div>
         <div title="Links between tickets and the requests they are about"><dt>Ticket links</dt><dd data-testid="count-links">{fmtInt(c.links)}</dd></div>
       </dl>
+      <OpenAlertsBadge onOpen={onAlerts} />
       <div className="ws-range muted" data-testid="ws-range" title="Dates of the first and last request, in the workspace time zone">
         {info.first_ts === null ? 'no dated requests' : fmtDateRange(info.first_ts, info.last_ts, info.time_zone)}
       </div>
@@ -217,6 +228,7 @@ function HelpOverlay({ onClose }: { onClose: () => void }) {
     [['g e', 'Alt+5'], 'Edge cases'],
     [['g w', 'Alt+6'], 'Report'],
     [['g m', 'Alt+7'], 'Metrics (charts, alerts, drift)'],
+    [['c'], 'On the review screen: show or hide the monitoring panel of the item’s slice'],
     [['/'], 'Search the current grid'],
     [['↑', '↓', 'PgUp', 'PgDn', 'Home', 'End'], 'Move between rows'],
     [['Enter'], 'Open the row’s details'],

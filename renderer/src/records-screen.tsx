@@ -13,21 +13,28 @@ import { DetailPanel, Fields, stepId } from './detail-panel';
 import { EmptyWorkspace } from './empty-state';
 import { dayStartMs, fmtFeedbackValue, fmtGap, fmtInt, fmtMs, fmtTs, fmtUsd, prettyJson } from './format';
 import { SafeText } from './safe-text';
+import { SliceBar, type SliceRequest } from './monitoring/slice-bar';
 
 type SortColumn = NonNullable<RequestQuery['sort']>['column'];
 const SORTABLE = new Set<string>(['ts', 'model', 'model_version', 'feature', 'status', 'latency_ms', 'tokens_in', 'tokens_out', 'cost_usd', 'user_id', 'id']);
 
 interface Filters {
   from: string; to: string; model: string[]; feature: string[]; status: string[];
+  model_version: string[]; segment: string[]; region: string[]; lang: string[]; user: string;
   has_feedback: boolean | undefined; has_ticket: boolean | undefined; text: string;
+  /** An exact time range from a drill-down (an alert's bucket, a chart point); replaces From/To until cleared. */
+  range: { from_ts: number; to_ts: number; label: string } | null;
 }
-const NO_FILTERS: Filters = { from: '', to: '', model: [], feature: [], status: [], has_feedback: undefined, has_ticket: undefined, text: '' };
+const NO_FILTERS: Filters = {
+  from: '', to: '', model: [], feature: [], status: [], model_version: [], segment: [], region: [], lang: [], user: '',
+  has_feedback: undefined, has_ticket: undefined, text: '', range: null,
+};
 
 /** The tables whose changes refresh the requests grid and its detail panel. */
 const GRID_TABLES: TableName[] = ['requests', 'feedback', 'tickets', 'links'];
 const EMPTY_PAGE: Page<RequestGridRow> = { rows: [], total: 0 };
 
-export const EMPTY_FACETS: Facets = { model: [], feature: [], status: [], ticket_status: [], ticket_priority: [], ticket_channel: [] };
+export const EMPTY_FACETS: Facets = { model: [], feature: [], status: [], ticket_status: [], ticket_priority: [], ticket_channel: [], model_version: [], segment: [], region: [], lang: [] };
 
 /** A status cell: errors stand out, everything else is quiet. */
 export function StatusBadge({ status, isError }: { status: string | null; isError?: boolean }) {
@@ -53,11 +60,15 @@ function requestColumns(zone: string): ColumnDef<RequestGridRow, unknown>[] {
     { id: 'feedback_count', accessorKey: 'feedback_count', header: 'Feedback', size: 88, enableSorting: false, meta: m('Feedback', { align: 'right' }), cell: (c) => (c.getValue() ? fmtInt(c.getValue() as number) : '') },
     { id: 'ticket_count', accessorKey: 'ticket_count', header: 'Tickets', size: 72, enableSorting: false, meta: m('Tickets', { align: 'right' }), cell: (c) => (c.getValue() ? fmtInt(c.getValue() as number) : '') },
     { id: 'user_id', accessorKey: 'user_id', header: 'User', size: 120, meta: m('User'), cell: (c) => <span className="ellipsis">{String(c.getValue() ?? '—')}</span> },
+    { id: 'region', accessorKey: 'region', header: 'Region', size: 80, enableSorting: false, meta: m('Region'), cell: (c) => String(c.getValue() ?? '—') },
   ];
 }
 
-/** The Records screen. `openId` opens a request's detail directly (e.g. from a ticket's linked requests). */
-export function RecordsScreen({ onImport, openId }: { onImport: () => void; openId: string | null }) {
+/**
+ * The Records screen. `openId` opens a request's detail directly (e.g. from a ticket's linked requests); `slice`
+ * filters the grid to the requests behind an alert, a drift row or a chart point.
+ */
+export function RecordsScreen({ onImport, openId, slice = null }: { onImport: () => void; openId: string | null; slice?: SliceRequest | null }) {
   const { info } = useApp();
   const zone = info.time_zone;
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
@@ -67,6 +78,15 @@ export function RecordsScreen({ onImport, openId }: { onImport: () => void; open
   const [visibility, setVisibility] = useStoredState<Record<string, boolean>>('loupe.requests.columns', { id: false, model_version: false, output_preview: false, user_id: false });
   const [selected, setSelected] = useState<string | null>(openId);
   useEffect(() => { if (openId) setSelected(openId); }, [openId]);
+  useEffect(() => {
+    if (!slice) return;
+    const f = slice.slice.filter;
+    setFilters({ ...NO_FILTERS, model: f.model ?? [], feature: f.feature ?? [], status: f.status ?? [], model_version: f.model_version ?? [],
+      segment: f.segment ?? [], region: f.region ?? [], lang: f.lang ?? [], user: f.user_id?.[0] ?? '',
+      range: { from_ts: slice.slice.from_ts, to_ts: slice.slice.to_ts, label: slice.slice.label } });
+    setPagination((p) => ({ ...p, pageIndex: 0 }));
+  }, [slice]);
+  const user = useDebounced(filters.user, 300);
 
   const columns = useMemo(() => requestColumns(zone), [zone]);
 
@@ -74,13 +94,18 @@ export function RecordsScreen({ onImport, openId }: { onImport: () => void; open
 
   const query = useMemo<RequestQuery>(() => {
     const filter: NonNullable<RequestQuery['filter']> = {};
-    const from = dayStartMs(filters.from, zone);
-    const to = dayStartMs(filters.to, zone, true);
+    const from = filters.range ? filters.range.from_ts : dayStartMs(filters.from, zone);
+    const to = filters.range ? filters.range.to_ts : dayStartMs(filters.to, zone, true);
     if (from !== null) filter.from_ts = from;
     if (to !== null) filter.to_ts = to;
     if (filters.model.length) filter.model = filters.model;
     if (filters.feature.length) filter.feature = filters.feature;
     if (filters.status.length) filter.status = filters.status;
+    if (filters.model_version.length) filter.model_version = filters.model_version;
+    if (filters.segment.length) filter.segment = filters.segment;
+    if (filters.region.length) filter.region = filters.region;
+    if (filters.lang.length) filter.lang = filters.lang;
+    if (user.trim()) filter.user_id = [user.trim()];
     if (filters.has_feedback !== undefined) filter.has_feedback = filters.has_feedback;
     if (filters.has_ticket !== undefined) filter.has_ticket = filters.has_ticket;
     if (text.trim()) filter.text = text.trim();
@@ -91,7 +116,7 @@ export function RecordsScreen({ onImport, openId }: { onImport: () => void; open
       ...(s && SORTABLE.has(s.id) ? { sort: { column: s.id as SortColumn, desc: s.desc } } : {}),
       filter,
     };
-  }, [filters.from, filters.to, filters.model, filters.feature, filters.status, filters.has_feedback, filters.has_ticket, text, sorting, pagination, zone]);
+  }, [filters.from, filters.to, filters.range, filters.model, filters.feature, filters.status, filters.model_version, filters.segment, filters.region, filters.lang, user, filters.has_feedback, filters.has_ticket, text, sorting, pagination, zone]);
 
   const { data, error, loading } = useStoreQuery('requests.query', query, GRID_TABLES);
   const page = data ?? EMPTY_PAGE;
@@ -109,16 +134,30 @@ export function RecordsScreen({ onImport, openId }: { onImport: () => void; open
       <section className="main-col" aria-label="Requests">
         <div className="filter-bar" role="search" aria-label="Filter requests">
           <SearchBox id="requests-search" value={filters.text} onChange={(v) => setFilter('text', v)} placeholder="Search input, output or id" />
-          <label className="inline-label">From <input type="date" value={filters.from} onChange={(e) => setFilter('from', e.target.value)} aria-label="From date" /></label>
-          <label className="inline-label">To <input type="date" value={filters.to} onChange={(e) => setFilter('to', e.target.value)} aria-label="To date" /></label>
+          {filters.range ? (
+            <span className="range-chip" data-testid="records-range">{filters.range.label}
+              <button type="button" className="btn sm link" aria-label="Clear the time range" onClick={() => setFilter('range', null)}>✕</button></span>
+          ) : (
+            <>
+              <label className="inline-label">From <input type="date" value={filters.from} onChange={(e) => setFilter('from', e.target.value)} aria-label="From date" /></label>
+              <label className="inline-label">To <input type="date" value={filters.to} onChange={(e) => setFilter('to', e.target.value)} aria-label="To date" /></label>
+            </>
+          )}
           <MultiSelect label="Model" options={facets.model} value={filters.model} onChange={(v) => setFilter('model', v)} />
+          <MultiSelect label="Version" options={facets.model_version} value={filters.model_version} onChange={(v) => setFilter('model_version', v)} />
           <MultiSelect label="Feature" options={facets.feature} value={filters.feature} onChange={(v) => setFilter('feature', v)} />
           <MultiSelect label="Status" options={facets.status} value={filters.status} onChange={(v) => setFilter('status', v)} />
+          <MultiSelect label="Segment" options={facets.segment} value={filters.segment} onChange={(v) => setFilter('segment', v)} />
+          {facets.region.length > 0 && <MultiSelect label="Region" options={facets.region} value={filters.region} onChange={(v) => setFilter('region', v)} />}
+          <MultiSelect label="Language" options={facets.lang} value={filters.lang} onChange={(v) => setFilter('lang', v)} />
+          <input type="search" className="search user-filter" value={filters.user} placeholder="User id" aria-label="User id" onChange={(e) => setFilter('user', e.target.value)} />
           <TriState label="Feedback" value={filters.has_feedback} onChange={(v) => setFilter('has_feedback', v)} />
           <TriState label="Ticket" value={filters.has_ticket} onChange={(v) => setFilter('has_ticket', v)} />
           {filtered && <button type="button" className="btn sm link" onClick={() => { setFilters(NO_FILTERS); setPagination((p) => ({ ...p, pageIndex: 0 })); }}>Clear filters</button>}
         </div>
         {error && <ErrorNote error={error} />}
+        <SliceBar filter={query.filter ?? {}} total={page.total} label={filters.range?.label ?? null}
+          unsupported={[filters.has_feedback !== undefined && 'Feedback', filters.has_ticket !== undefined && 'Ticket', text.trim() && 'search text'].filter((x): x is string => !!x)} />
         <DataGrid<RequestGridRow>
           label="Requests" columns={columns} data={page.rows} total={page.total} loading={loading}
           sorting={sorting} onSortingChange={(u) => { setSorting(u); setPagination((p) => ({ ...p, pageIndex: 0 })); }}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fmtMean, fmtMetric, fmtNps, fmtP, fmtPct, fmtStat } from './metrics-format';
+import { fmtGroup, fmtMean, fmtMetric, fmtNps, fmtP, fmtPct, fmtStat } from './metrics-format';
 
 describe('metrics formatting', () => {
   it('keeps units on every figure', () => {
@@ -16,5 +16,12 @@ describe('metrics formatting', () => {
     expect(fmtMean(2392.4, 'latency_ms')).toBe('2,392 ms');
     expect(fmtMetric('p95_latency_ms', 3273.6)).toBe('3,274 ms');
     expect(fmtMetric('error_rate', 0.0602)).toBe('6.0%');
+    expect(fmtMetric('cost_usd', 0.87996)).toBe('$0.8800');
+    expect(fmtMetric('cost_usd', 12.5)).toBe('$12.50');
+    expect(fmtMetric('tickets', 3.25)).toBe('3.3');
+    expect(fmtMetric('tickets', 17)).toBe('17');
+    expect(fmtMetric('thumbs_down_rate', null)).toBe('—');
+    expect(fmtGroup(null)).toBe('all traffic');
+    expect(fmtGroup({ model_version: '2026-10-01' })).toBe('version 2026-10-01');
   });
 });
