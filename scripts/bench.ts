@@ -5,7 +5,12 @@
  *  2. import them with Loupe (parse, map, insert, index, save): time, records/s, MB/s, peak RSS, workspace size;
  *  3. the `sqlite3` shell's `.import` of the same records as CSV into an equivalent table, as a ratio;
  *  4. open the workspace (cold) and time the records grid's first page, a sort and a filter through the contract;
- *  5. review: create a 200-item stratified queue and move to the next item (when the review methods exist).
+ *  5. review: create a 200-item stratified queue and move to the next item (when the review methods exist);
+ *  6. monitoring, in a fresh process so nothing is cached: the first Metrics view (metrics.series by ISO week with
+ *     the feature breakdown), the alerts of every rule over the whole range (alerts.list), and the review side
+ *     panel's context of one feature × model-version slice for the last week (monitoring.slice) and its feature's
+ *     drift (metrics.drift, which the panel asks for after the charts); then each again (cached). Target for each
+ *     of the first three, uncached: 300 ms.
  * Timings are wall-clock ms on this machine; nothing here is a pass/fail test.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -76,6 +81,30 @@ async function phaseQuery(workspace: string): Promise<void> {
   process.stdout.write(JSON.stringify(out));
 }
 
+/** Child phase: open the workspace cold and time the monitoring calls, first uncached, then again. */
+async function phaseMonitoring(workspace: string): Promise<void> {
+  const client = StoreClient.start();
+  const info = await client.call('internal.open', { path: workspace });
+  const series = await timed(() => client.call('metrics.series', { bucket: 'week', breakdown: 'feature', filter: {} }));
+  const alerts = await timed(() => client.call('alerts.list', {}));
+  const last = info.last_ts ?? Date.now();
+  const weekStart = DateTime.fromMillis(last, { zone: 'UTC' }).startOf('week').toMillis();
+  const feature = series.value.options.feature[0] ?? null;
+  const version = series.value.options.model_version[series.value.options.model_version.length - 1] ?? null;
+  const sliceParams = { feature, model_version: version, from_ts: weekStart, to_ts: weekStart + 7 * 86_400_000, weeks_before: 8 };
+  const slice = await timed(() => client.call('monitoring.slice', sliceParams));
+  // The panel asks for the feature's drift on its own, after the charts.
+  const drift = await timed(() => client.call('metrics.drift', { current: { from_ts: weekStart, to_ts: weekStart + 7 * 86_400_000 }, ...(feature ? { feature } : {}) }));
+  const series2 = await timed(() => client.call('metrics.series', { bucket: 'week', breakdown: 'feature', filter: {} }));
+  const alerts2 = await timed(() => client.call('alerts.list', {}));
+  const slice2 = await timed(() => client.call('monitoring.slice', sliceParams));
+  await client.close();
+  process.stdout.write(JSON.stringify({
+    series_ms: Math.round(series.ms), alerts_ms: Math.round(alerts.ms), slice_ms: Math.round(slice.ms), slice_drift_ms: Math.round(drift.ms), alerts: alerts.value.alerts.length,
+    series_cached_ms: Math.round(series2.ms), alerts_cached_ms: Math.round(alerts2.ms), slice_cached_ms: Math.round(slice2.ms), peak_rss: peakRssBytes(),
+  }));
+}
+
 /** The ISO week (UTC) holding `t`, e.g. 2026-W47. */
 function isoWeekOf(t: number): string {
   return DateTime.fromMillis(t, { zone: 'UTC' }).toFormat("kkkk-'W'WW");
@@ -117,6 +146,7 @@ async function main(): Promise<void> {
   const phase = arg('phase', '');
   if (phase === 'import') return phaseImport(arg('file', ''), arg('workspace', ''));
   if (phase === 'query') return phaseQuery(arg('workspace', ''));
+  if (phase === 'monitoring') return phaseMonitoring(arg('workspace', ''));
 
   const n = Number(arg('requests', '1000000'));
   const dir = arg('dir', path.join(os.tmpdir(), 'loupe-bench'));
@@ -161,6 +191,8 @@ async function main(): Promise<void> {
 
   log('opening the workspace and querying the grid…');
   const q = child(['--phase', 'query', '--workspace', workspace]);
+  log('opening the workspace again and timing the monitoring calls (uncached, then cached)…');
+  const mon = child(['--phase', 'monitoring', '--workspace', workspace]);
 
   const rows: Array<[string, string, string]> = [
     ['import time', `${importS.toFixed(1)} s`, ''],
@@ -179,9 +211,13 @@ async function main(): Promise<void> {
     rows.push(['queue create (200, stratified)', `${q.queue_create_ms} ms`, 'target < 1000 ms']);
     rows.push(['next item (median / max of 20)', `${q.next_item_ms_median} / ${q.next_item_ms_max} ms`, 'target < 50 ms']);
   }
+  rows.push(['first metrics view (series)', `${mon.series_ms} ms`, `target < 300 ms uncached; ${mon.series_cached_ms} ms cached`]);
+  rows.push(['alerts (every rule, all range)', `${mon.alerts_ms} ms`, `target < 300 ms uncached; ${mon.alerts_cached_ms} ms cached; ${mon.alerts} alerts`]);
+  rows.push(['side-panel context (one slice)', `${mon.slice_ms} ms`, `target < 300 ms uncached; ${mon.slice_cached_ms} ms cached`]);
+  rows.push(['side-panel drift (its feature)', `${mon.slice_drift_ms} ms`, 'arrives after the charts']);
   const w = Math.max(...rows.map((r) => r[0].length));
   process.stdout.write(`\n${rows.map(([a, b, c]) => `${a.padEnd(w)}  ${b.padStart(12)}  ${c}`).join('\n')}\n\n`);
-  process.stdout.write(`${JSON.stringify({ requests: n, bytes, import: imp, sqlite3_shell_ms: shell?.ms ?? null, ratio: shell?.ratio ?? null, query: q })}\n`);
+  process.stdout.write(`${JSON.stringify({ requests: n, bytes, import: imp, sqlite3_shell_ms: shell?.ms ?? null, ratio: shell?.ratio ?? null, query: q, monitoring: mon })}\n`);
 }
 
 await main();

@@ -245,11 +245,6 @@ export interface SliceContext {
   points: SlicePoint[];
   /** Open (and acknowledged) alerts of the slice's feature or model version, or the whole traffic, in the period. */
   alerts: Alert[];
-  /** Drift rows flagged for the slice's feature, the current week against the four before it. */
-  drift: Array<{ column: string; test: string; p_adjusted: number | null; psi: number | null; rejected: boolean; psi_flag: boolean }>;
-  drift_window: { current: string; reference: string } | null;
-  /** Why the drift part is empty, when it is. */
-  drift_note: string | null;
   elapsed_ms: number;
 }
 
@@ -268,6 +263,6 @@ export const alertsMethods = {
   'alerts.setState': method<typeof alertStateSchema, Alert>(alertStateSchema),
   /** Ticks or unticks one runbook step of an alert (journaled). */
   'alerts.check': method<typeof alertCheckSchema, Alert>(alertCheckSchema),
-  /** The review side panel: weekly figures of a feature × model-version slice, its alerts and drift flags. */
+  /** The review side panel: weekly figures of a feature × model-version slice and its alerts (its drift: metrics.drift). */
   'monitoring.slice': method<typeof sliceContextSchema, SliceContext>(sliceContextSchema),
 };

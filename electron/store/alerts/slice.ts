@@ -1,16 +1,15 @@
 /**
  * `monitoring.slice`: the context of one slice of traffic (a feature × model version) for the review side panel:
  * weekly volume, error rate, p95 latency, thumbs-up rate and cost for the queue's period and the weeks before it,
- * the slice's open and acknowledged alerts in the period, and the drift rows flagged for its feature (the period
- * against the four weeks before it). Results are kept per data version, so moving through a queue whose items share
- * a slice asks the database once.
+ * and the slice's open and acknowledged alerts in the period. (The panel asks metrics.drift for the feature's drift
+ * on its own, so the charts do not wait for the tests.) Results are kept per data version, so moving through a
+ * queue whose items share a slice asks the database once.
  */
 import { DateTime } from 'luxon';
 import { quantileSorted } from '../../../shared/stats';
 import type { SliceContext, SlicePoint } from '../../../shared/contract-alerts';
 import type { Db } from '../db';
 import type { Workspace } from '../workspace';
-import { metricsDrift } from '../metrics/drift';
 import { listAlerts } from './alerts';
 import { getSettings } from './settings';
 import { sqlAlertSource } from './source';
@@ -78,8 +77,8 @@ function weekly(db: Db, zone: string, p: Params): SlicePoint[] {
  * @param p the slice (feature, model version; null matches requests without one), the queue's period (UTC ms,
  *   half-open) and how many weeks before it to show
  * @param now UTC ms (complete buckets only, for the alerts)
- * @returns weekly points (current weeks marked), alerts of the whole traffic, the feature or the model version
- *   whose bucket starts in the period, and the drift rows flagged for the feature
+ * @returns weekly points (current weeks marked) and the alerts of the whole traffic, the feature or the model version
+ *   whose bucket starts in the period
  */
 export function sliceContext(ws: Workspace, zone: string, p: Params, now = Date.now()): SliceContext {
   const t0 = performance.now();
@@ -90,25 +89,10 @@ export function sliceContext(ws: Workspace, zone: string, p: Params, now = Date.
   memo.set(db, m);
   let hit = m.get(key);
   if (!hit) {
-    const settings = getSettings(ws);
     const points = weekly(db, zone, p);
     const alerts = listAlerts(ws, zone, { from_ts: p.from_ts, to_ts: p.to_ts, state: ['open', 'acknowledged'] }, now).alerts
       .filter((a) => a.group === null || (p.feature !== null && a.group.feature === p.feature) || (p.model_version !== null && a.group.model_version === p.model_version));
-    let drift: SliceContext['drift'] = [];
-    let window: SliceContext['drift_window'] = null;
-    let note: string | null = null;
-    if (p.feature === null) note = 'This request has no feature, so there is no feature to compare.';
-    else {
-      try {
-        const d = metricsDrift(db, zone, { current: { from_ts: p.from_ts, to_ts: p.to_ts }, feature: p.feature, alpha: 0.05 }, { psi_max: settings.psi_max }, now);
-        window = { current: d.current.label, reference: d.reference.label };
-        drift = d.rows.filter((r) => r.rejected || r.psi_flag).map((r) => ({ column: r.column, test: r.test, p_adjusted: r.p_adjusted, psi: r.psi, rejected: r.rejected, psi_flag: r.psi_flag }));
-        if (d.rows.every((r) => r.insufficient)) note = `Too few requests of ${p.feature} to test drift (at least ${d.min_per_side} on each side).`;
-      } catch (e) {
-        note = e instanceof Error ? e.message : String(e);
-      }
-    }
-    hit = { feature: p.feature, model_version: p.model_version, time_zone: zone, points, alerts, drift, drift_window: window, drift_note: note };
+    hit = { feature: p.feature, model_version: p.model_version, time_zone: zone, points, alerts };
     m.set(key, hit);
     while (m.size > 32) m.delete(m.keys().next().value!);
   }

@@ -1,7 +1,9 @@
 /**
  * The monitoring panel beside the review screen: the context of the item's slice (its feature and model version)
  * for the queue's period against the weeks before it: small charts of volume, error rate, p95 latency, thumbs-up
- * rate and cost with the period's week marked, the slice's open alerts and its drift flags.
+ * rate and cost with the period's week marked, the slice's open alerts (monitoring.slice) and the drift flagged for
+ * its feature, the period against the four weeks before it (metrics.drift, asked separately so the charts do not
+ * wait for the tests).
  *
  * Toggled with `c` (remembered). It never slows the move to the next item: it asks the store on its own, only when
  * the slice changes (items of a queue mostly share a few slices, and the store keeps each slice's answer), and its
@@ -9,6 +11,8 @@
  */
 import { memo, useEffect } from 'react';
 import type { SliceContext } from '../../../shared/contract-alerts';
+import type { MetricsDrift } from '../../../shared/contract-metrics';
+import type { LoupeErrorData } from '../../../shared/errors';
 import type { QueueDetail, ReviewItem } from '../../../shared/review-types';
 import { useApp, useStoredState, useStoreQuery } from '../app-context';
 import { ErrorNote } from '../controls';
@@ -41,6 +45,8 @@ export function SlicePanel({ item, queue }: { item: ReviewItem | null; queue: Qu
   const version = item?.request.model_version ?? null;
   const params = open && item && queue ? { feature, model_version: version, from_ts: queue.from_ts, to_ts: queue.to_ts, weeks_before: 8 } : null;
   const q = useStoreQuery('monitoring.slice', params, ['requests', 'feedback', 'tickets', 'links', 'meta']);
+  const driftParams = open && queue && feature !== null ? { current: { from_ts: queue.from_ts, to_ts: queue.to_ts }, feature } : null;
+  const drift = useStoreQuery('metrics.drift', driftParams, ['requests', 'meta']);
   if (!open) {
     return (
       <button type="button" className="btn sm slice-toggle" data-testid="slice-panel-show" onMouseDown={(e) => e.preventDefault()} onClick={() => setOpen(true)}
@@ -62,6 +68,7 @@ export function SlicePanel({ item, queue }: { item: ReviewItem | null; queue: Qu
       {!fresh && !q.error && <p className="muted small">Loading the slice…</p>}
       {/* The previous slice stays visible (dimmed) while the next one loads, so nothing jumps. */}
       {(fresh ?? q.data) && <SliceBody data={(fresh ?? q.data)!} stale={!fresh} />}
+      <SliceDrift feature={feature} drift={drift.data && drift.data.feature === feature ? drift.data : null} error={drift.error} />
     </aside>
   );
 }
@@ -100,13 +107,26 @@ const SliceBody = memo(function SliceBody({ data, stale }: { data: SliceContext;
           ))}
         </ul>
       )}
-      <h3 className="slice-h">Drift <span className="count">{data.drift.length}</span></h3>
-      {data.drift_window && <p className="muted small">{data.drift_window.current} against {data.drift_window.reference}, {data.feature}</p>}
-      {data.drift_note && <p className="muted small">{data.drift_note}</p>}
-      {data.drift.length === 0 && !data.drift_note && <p className="muted small">No drift flagged for this feature.</p>}
-      {data.drift.length > 0 && (
+      <p className="muted small slice-foot">Weeks in {info.time_zone}; from {fmtDate(p[0]?.start_ts ?? null, info.time_zone)}.</p>
+    </div>
+  );
+});
+
+/** The drift rows flagged for the slice's feature: the period against the four weeks before it. */
+const SliceDrift = memo(function SliceDrift({ feature, drift, error }: { feature: string | null; drift: MetricsDrift | null; error: LoupeErrorData | null }) {
+  const flagged = drift ? drift.rows.filter((r) => r.rejected || r.psi_flag) : [];
+  return (
+    <div className="slice-drift-box" data-testid="slice-drift-box" data-loading={drift || error || feature === null ? 'false' : 'true'}>
+      <h3 className="slice-h">Drift <span className="count">{flagged.length}</span></h3>
+      {feature === null && <p className="muted small">This request has no feature, so there is no feature to compare.</p>}
+      {error && <p className="muted small">{error.message}</p>}
+      {feature !== null && !drift && !error && <p className="muted small">Testing drift…</p>}
+      {drift && <p className="muted small">{drift.current.label} against {drift.reference.label}, {feature}</p>}
+      {drift && drift.rows.every((r) => r.insufficient) && <p className="muted small">Too few requests to test drift (at least {drift.min_per_side} on each side).</p>}
+      {drift && flagged.length === 0 && !drift.rows.every((r) => r.insufficient) && <p className="muted small">No drift flagged for this feature.</p>}
+      {flagged.length > 0 && (
         <ul className="slice-drift" data-testid="slice-drift">
-          {data.drift.map((d) => (
+          {flagged.map((d) => (
             <li key={d.column} className="small" data-column={d.column}>
               <b>{COLUMN_LABEL[d.column as DriftColumn] ?? d.column}</b> {d.rejected ? <span className="badge bad">drift</span> : <span className="badge warn">PSI {fmtStat(d.psi)}</span>}
               <span className="muted"> {d.test === 'ks' ? 'KS' : 'χ²'} adj. p {fmtP(d.p_adjusted)} · PSI {fmtStat(d.psi)}</span>
@@ -114,7 +134,6 @@ const SliceBody = memo(function SliceBody({ data, stale }: { data: SliceContext;
           ))}
         </ul>
       )}
-      <p className="muted small slice-foot">Weeks in {info.time_zone}; from {fmtDate(p[0]?.start_ts ?? null, info.time_zone)}.</p>
     </div>
   );
 });
