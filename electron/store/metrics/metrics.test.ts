@@ -7,6 +7,7 @@ import { runImport } from '../import/pipeline';
 import { metricsSeries } from './series';
 import { metricsDrift } from './drift';
 import { metricsRanking } from './ranking';
+import { queryRequests } from '../queries';
 import { weekWindow } from './common';
 import { percentiles } from '../../../shared/stats';
 import { parseParams } from '../../../shared/contract';
@@ -249,6 +250,16 @@ describe('every dimension: filters, breakdowns with "(other)", hours, undated re
     expect(g.groups.find((x) => x.key === 'u14')!.points[0]!.thumbs_n).toBe(2);
     const region = metricsSeries(ws.db, 'UTC', { bucket: 'day', filter: {}, breakdown: 'region' }, NOW).breakdown!;
     expect(region.groups.map((x) => [x.key, x.points[0]!.requests])).toEqual([['US', 56], ['DE', 64]].sort((a, b) => (b[1] as number) - (a[1] as number)));
+  });
+
+  it('the records grid filters by user, region, segment, language, model version and error (a user filter was ignored before)', () => {
+    const q = (filter: Record<string, unknown>) => queryRequests(ws.db, parseParams('requests.query', { limit: 1000, filter }).params as never);
+    expect(q({ user_id: ['u03'] }).rows.map((r) => r.user_id)).toEqual(['u03', 'u03', 'u03', 'u03']);
+    expect(q({ user_id: ['u03'] }).total).toBe(4);
+    expect(q({ region: ['US'], segment: ['free'] }).total).toBe(2 + 4);
+    expect(q({ lang: ['en'], model_version: ['v1'] }).total).toBe(120);
+    expect(q({ is_error: true }).rows.map((r) => r.user_id).sort()).toEqual(['u00', 'u04', 'u08', 'u12']);
+    expect(q({ region: ['US'] }).rows[0]!.region).toBe('US');
   });
 
   it('throughput per hour', () => {
