@@ -50,6 +50,8 @@ test('demo workspace: metrics charts, alerts with runbooks, rules, rankings and 
     await expect(detail.getByTestId('cost-sources')).toContainText('u0004');
     await expect(detail.getByTestId('cost-sources')).toContainText('email-draft');
     await expect(detail.getByTestId('runbook')).toContainText('Rate-limit the source if needed.');
+    await detail.scrollIntoViewIfNeeded();
+    await shot(page, 'metrics-alert-runbook');
     await detail.getByRole('button', { name: 'Acknowledge' }).click();
     await expect(cost).toHaveAttribute('data-state', 'acknowledged');
     await expect(page.getByTestId('open-alerts')).toContainText('11 open alerts · 1 acknowledged');

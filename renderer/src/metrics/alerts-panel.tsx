@@ -56,7 +56,7 @@ function AlertRow({ a, open, onToggle }: { a: Alert; open: boolean; onToggle: ()
       <tr data-testid="alert-row" data-rule={a.rule} data-bucket={a.bucket} data-state={a.state} className={a.state === 'open' ? 'alert-open' : undefined}>
         <td className="mono nowrap">{a.bucket}</td>
         <td>{a.group === null ? <span className="muted">all traffic</span> : <span className="badge">{fmtGroup(a.group)}</span>}</td>
-        <td className="nowrap">{RULE_LABEL[a.rule]}{a.rule === 'negative_feedback' && <span className="muted small"> · {METRIC_LABEL[a.metric]}</span>}</td>
+        <td className="rule">{RULE_LABEL[a.rule]}{a.rule === 'negative_feedback' && <div className="muted small">{METRIC_LABEL[a.metric]}</div>}</td>
         <td className="num nowrap"><span className="alert-value">▲ {fmtMetric(a.metric, a.value)}</span></td>
         <td className="num nowrap muted">{fmtMetric(a.metric, a.baseline)}</td>
         <td><span className={`badge${a.state === 'open' ? ' bad' : a.state === 'resolved' ? ' ok' : ''}`}>{a.state}</span></td>
