@@ -110,8 +110,8 @@ export interface MetricsSeries {
   breakdown: { by: MetricDim; groups: Array<{ key: string; points: BreakdownPoint[] }>; other_values: number } | null;
   /** Requests without a timestamp: in no bucket, so left out of every chart (counted here to be said). */
   undated_requests: number;
-  /** Distinct values for the filters (at most 200 each; user ids are typed, not listed). */
-  options: Record<Exclude<MetricDim, 'user_id'>, string[]> & { weeks: string[] };
+  /** ISO weeks from the first to the last dated request (the drift picker); the filters' values: metrics.options. */
+  options: { weeks: string[] };
   elapsed_ms: number;
   /** True when the result was computed earlier for the same data and params (elapsed_ms is then the lookup). */
   cached: boolean;
@@ -222,6 +222,8 @@ export const metricsMethods = {
   'metrics.series': method<typeof metricsSeriesSchema, MetricsSeries>(metricsSeriesSchema),
   /** KS / chi-square tests and PSI between two windows, Benjamini–Hochberg across the comparison. */
   'metrics.drift': method<typeof metricsDriftSchema, MetricsDrift>(metricsDriftSchema),
+  /** Distinct values of each request dimension for filter pickers (at most 200 each; user ids are typed, not listed). */
+  'metrics.options': method<z.ZodObject<Record<string, never>>, Record<Exclude<MetricDim, 'user_id'>, string[]>>(z.object({})),
   /** Values of a dimension ranked by volume, cost, error rate and thumbs-down rate, with per-value cost. */
   'metrics.ranking': method<typeof metricsRankingSchema, MetricsRanking>(metricsRankingSchema),
 };

@@ -10,6 +10,7 @@ import { LoupeError } from '../../shared/errors';
 import type { FeedbackRecord, ImportHistoryEntry, RequestRecord, TicketLink, TicketRecord, WorkspaceInfo } from '../../shared/types';
 import type { Db, Params } from './db';
 import type { Workspace } from './workspace';
+import { dimensionOptions } from './metrics/options';
 import path from 'node:path';
 
 /** Characters of input/output shown in a grid cell; the detail panel shows the whole text. */
@@ -140,10 +141,8 @@ export function facets(db: Db): Facets {
     ticket_status: col('SELECT DISTINCT status AS v FROM tickets WHERE status IS NOT NULL ORDER BY 1 LIMIT 200'),
     ticket_priority: col('SELECT DISTINCT priority AS v FROM tickets WHERE priority IS NOT NULL ORDER BY 1 LIMIT 200'),
     ticket_channel: col('SELECT DISTINCT channel AS v FROM tickets WHERE channel IS NOT NULL ORDER BY 1 LIMIT 200'),
-    model_version: col('SELECT DISTINCT model_version AS v FROM requests WHERE model_version IS NOT NULL ORDER BY 1 LIMIT 200'),
-    segment: col('SELECT DISTINCT segment AS v FROM requests WHERE segment IS NOT NULL ORDER BY 1 LIMIT 200'),
-    region: col('SELECT DISTINCT region AS v FROM requests WHERE region IS NOT NULL ORDER BY 1 LIMIT 200'),
-    lang: col('SELECT DISTINCT lang AS v FROM requests WHERE lang IS NOT NULL ORDER BY 1 LIMIT 200'),
+    // Unindexed columns: cached until the requests change (see metrics/options.ts).
+    ...(({ model_version, segment, region, lang }) => ({ model_version, segment, region, lang }))(dimensionOptions(db)),
   };
 }
 

@@ -9,6 +9,7 @@ import { getSettings } from '../alerts/settings';
 import { metricsDrift, type DriftInput } from './drift';
 import { metricsRanking, type RankingInput } from './ranking';
 import { metricsSeries, type SeriesInput } from './series';
+import { dimensionOptions } from './options';
 
 /** True for a method this module handles. */
 export function isMetricsMethod(method: string): boolean {
@@ -27,6 +28,7 @@ export function dispatchMetrics(ws: Workspace, method: string, params: unknown):
   switch (method) {
     case 'metrics.series': return metricsSeries(ws.db, workspaceZone(ws), params as SeriesInput);
     case 'metrics.drift': return metricsDrift(ws.db, workspaceZone(ws), params as DriftInput, { psi_max: getSettings(ws).psi_max });
+    case 'metrics.options': return dimensionOptions(ws.db);
     case 'metrics.ranking': return metricsRanking(ws.db, params as RankingInput);
     default: throw new LoupeError('BAD_REQUEST', `Method ${method} has no handler.`);
   }

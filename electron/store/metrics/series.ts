@@ -27,28 +27,6 @@ export const OTHER = '(other)';
 
 interface Agg { n: number; e: number | null; ti: number | null; tout: number | null; c: number | null; cn: number; ln: number }
 
-function distinct(db: Db, col: string): string[] {
-  return db.all<{ v: string }>(`SELECT DISTINCT ${col} AS v FROM requests WHERE ${col} IS NOT NULL ORDER BY v LIMIT 200`).map((r) => r.v);
-}
-
-/**
- * Filter options, cached per database until the requests change (count and largest rowid): model_version has no
- * index, and its DISTINCT scan costs ~0.5 s on 1M requests.
- */
-type Options = Omit<MetricsSeries['options'], 'weeks'>;
-const optionsCache = new WeakMap<Db, { key: string; value: Options }>();
-function filterOptions(db: Db): Options {
-  const k = db.get<{ n: number; m: number | null }>('SELECT count(*) AS n, max(rowid) AS m FROM requests')!;
-  const key = `${k.n}:${k.m ?? 0}`;
-  const hit = optionsCache.get(db);
-  if (hit?.key === key) return hit.value;
-  const value = {
-    feature: distinct(db, 'feature'), model: distinct(db, 'model'), model_version: distinct(db, 'model_version'),
-    segment: distinct(db, 'segment'), region: distinct(db, 'region'), lang: distinct(db, 'lang'),
-  };
-  optionsCache.set(db, { key, value });
-  return value;
-}
 
 /**
  * One bucket's latencies in ascending order, read by a single ordered scan (the ts index finds the bucket's rows,
@@ -136,7 +114,7 @@ function computeSeries(db: Db, zone: string, q: SeriesInput, now: number, t0: nu
     const ws = bucketStarts(allRange.lo, allRange.hi + 1, 'week', zone, 2000);
     for (const s of ws.slice(0, -1)) weeks.push(isoWeekLabel(s, zone));
   }
-  const options = { ...filterOptions(db), weeks };
+  const options = { weeks };
   const undated = range?.undated ?? 0;
   // Without an explicit range the buckets are whole: feedback that arrives after the last request of its week
   // (CSAT minutes later, NPS days later) still counts in that week.

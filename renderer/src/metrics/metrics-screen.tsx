@@ -63,6 +63,8 @@ export function MetricsScreen({ onImport }: { onImport: () => void }) {
     from_ts: s.from_ts, to_ts: s.to_ts!, ...(group !== undefined ? { group: group as AlertsListParams['group'] } : {}),
   }, [...ALERT_TABLES]);
   const settings = useStoreQuery('alerts.settings.get', {}, ['meta']);
+  // The pickers' values load beside the charts, never in front of them.
+  const opts = useStoreQuery('metrics.options', {}, ['requests']).data;
   const setFilter = (k: keyof MetricsFilter, v: string) => setFilterState((f) => { const n = { ...f }; if (v) n[k] = v; else delete n[k]; return n; });
 
   if (info.counts.requests === 0) return <EmptyWorkspace what="requests" onImport={onImport} />;
@@ -79,12 +81,12 @@ export function MetricsScreen({ onImport }: { onImport: () => void }) {
         </div>
         <label className="inline-label">From <input type="date" value={fromDay} onChange={(e) => setFromDay(e.target.value)} aria-label="From date" /></label>
         <label className="inline-label">To <input type="date" value={toDay} onChange={(e) => setToDay(e.target.value)} aria-label="To date" /></label>
-        <Pick label="Feature" value={filter.feature ?? ''} options={s?.options.feature ?? []} onChange={(v) => setFilter('feature', v)} />
-        <Pick label="Model" value={filter.model ?? ''} options={s?.options.model ?? []} onChange={(v) => setFilter('model', v)} />
-        <Pick label="Version" value={filter.model_version ?? ''} options={s?.options.model_version ?? []} onChange={(v) => setFilter('model_version', v)} />
-        <Pick label="Segment" value={filter.segment ?? ''} options={s?.options.segment ?? []} onChange={(v) => setFilter('segment', v)} />
-        {(s?.options.region.length ?? 0) > 0 && <Pick label="Region" value={filter.region ?? ''} options={s!.options.region} onChange={(v) => setFilter('region', v)} />}
-        <Pick label="Language" value={filter.lang ?? ''} options={s?.options.lang ?? []} onChange={(v) => setFilter('lang', v)} />
+        <Pick label="Feature" value={filter.feature ?? ''} options={opts?.feature ?? []} onChange={(v) => setFilter('feature', v)} />
+        <Pick label="Model" value={filter.model ?? ''} options={opts?.model ?? []} onChange={(v) => setFilter('model', v)} />
+        <Pick label="Version" value={filter.model_version ?? ''} options={opts?.model_version ?? []} onChange={(v) => setFilter('model_version', v)} />
+        <Pick label="Segment" value={filter.segment ?? ''} options={opts?.segment ?? []} onChange={(v) => setFilter('segment', v)} />
+        {(opts?.region.length ?? 0) > 0 && <Pick label="Region" value={filter.region ?? ''} options={opts!.region} onChange={(v) => setFilter('region', v)} />}
+        <Pick label="Language" value={filter.lang ?? ''} options={opts?.lang ?? []} onChange={(v) => setFilter('lang', v)} />
         <input type="search" className="search user-filter" placeholder="User id" aria-label="User filter" value={filter.user_id ?? ''} onChange={(e) => setFilter('user_id', e.target.value.trim())} />
         <label className="inline-label">Breakdown
           <select value={breakdown} onChange={(e) => setBreakdown(e.target.value as MetricDim)} aria-label="Breakdown">
@@ -114,7 +116,7 @@ export function MetricsScreen({ onImport }: { onImport: () => void }) {
           <SeriesCharts s={s} alerts={alertsQ.data} group={group ?? null} filter={filter} />
           {s.breakdown && s.breakdown.groups.length > 1 && <BreakdownCharts s={s} filter={filter} />}
           <Rankings from={s.from_ts} to={s.to_ts} filter={filter} />
-          <DriftPanel weeks={s.options.weeks} features={s.options.feature} psiMax={settings.data?.psi_max ?? 0.25} />
+          <DriftPanel weeks={s.options.weeks} features={opts?.feature ?? []} psiMax={settings.data?.psi_max ?? 0.25} />
         </div>
       )}
     </div>
