@@ -243,6 +243,8 @@ export interface SliceContext {
   model_version: string | null;
   time_zone: string;
   points: SlicePoint[];
+  /** Requests of the slice without a timestamp: in no week, so left out of the charts (said beside them). */
+  undated_requests: number;
   /** Open (and acknowledged) alerts of the slice's feature or model version, or the whole traffic, in the period. */
   alerts: Alert[];
   elapsed_ms: number;

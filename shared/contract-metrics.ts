@@ -202,7 +202,7 @@ export interface MetricsRanking {
   dim: MetricDim;
   from_ts: number | null;
   to_ts: number | null;
-  /** Values in the range (after the filter). */
+  /** Values in the range (after the filter); requests without a value ("(none)") are not one. */
   values: number;
   total: RankingRow;
   /** The top values by each measure; `(other)` sums the values not listed. */
@@ -210,7 +210,7 @@ export interface MetricsRanking {
   by_cost: RankingRow[];
   by_error_rate: RankingRow[];
   by_thumbs_down: RankingRow[];
-  /** Cost per value (e.g. per user): mean and median over the values with any request (USD). */
+  /** Cost per value (e.g. per user): mean and median over the values that have a cost (USD); null without any. */
   cost_per_value: { mean: number | null; median: number | null };
   /** Rates are ranked among values with at least this many requests (or thumbs). */
   min_for_rates: number;

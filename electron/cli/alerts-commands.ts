@@ -59,10 +59,10 @@ async function alertsCommand(o: AlertsOpts, helpers: Helpers): Promise<number> {
     const alerts = [...r.alerts].sort((x, y) => x.bucket_start - y.bucket_start || (x.group === null ? 0 : 1) - (y.group === null ? 0 : 1) || x.key.localeCompare(y.key));
     if (o.json) {
       process.stdout.write(`${JSON.stringify({ alerts: alerts.map(alertJson) })}\n`);
-    } else if (alerts.length === 0) {
-      process.stdout.write(`No alerts${r.from_ts !== null && r.to_ts !== null ? ` from ${new Date(r.from_ts).toISOString()} to ${new Date(r.to_ts).toISOString()}` : ''}.\n`);
     } else {
-      const lines = alerts.map((a) => `${a.bucket}  ${a.rule}  ${groupText(a)}  [${a.state}]\n  ${a.summary}\n  Runbook: ${a.runbook.title}: ${a.runbook.steps.join(' / ')}`);
+      const lines = alerts.length === 0
+        ? [`No alerts${r.from_ts !== null && r.to_ts !== null ? ` from ${new Date(r.from_ts).toISOString()} to ${new Date(r.to_ts).toISOString()}` : ''}.`]
+        : alerts.map((a) => `${a.bucket}  ${a.rule}  ${groupText(a)}  [${a.state}]\n  ${a.summary}\n  Runbook: ${a.runbook.title}: ${a.runbook.steps.join(' / ')}`);
       if (r.undated_requests > 0) lines.push(`(${r.undated_requests} requests without a timestamp are in no bucket and were left out.)`);
       process.stdout.write(`${lines.join('\n')}\n`);
     }

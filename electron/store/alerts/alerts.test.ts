@@ -173,6 +173,7 @@ describe('alerts on the demo workspace: each playbook alert fires on its injecte
     const check = ws.db.get<{ n: number; e: number }>(`SELECT count(*) AS n, sum(is_error) AS e FROM requests WHERE feature = 'support-chat' AND model_version = '2026-10-01' AND ts >= ? AND ts < ?`, [from, from + 7 * DAY])!;
     expect([w45.requests, w45.errors]).toEqual([check.n, check.e]);
     expect(c.points[0]!.requests).toBe(0); // the new version did not exist in W41
+    expect(c.undated_requests).toBe(0);
     expect(w45.thumbs_down).toBeGreaterThan(w45.thumbs_up / 2);
     expect(c.alerts.map(label).sort()).toEqual(['negative_feedback 2026-W45 all', 'negative_feedback 2026-W45 feature=support-chat', 'negative_feedback 2026-W45 model_version=2026-10-01']);
   });

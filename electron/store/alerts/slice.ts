@@ -92,7 +92,9 @@ export function sliceContext(ws: Workspace, zone: string, p: Params, now = Date.
     const points = weekly(db, zone, p);
     const alerts = listAlerts(ws, zone, { from_ts: p.from_ts, to_ts: p.to_ts, state: ['open', 'acknowledged'] }, now).alerts
       .filter((a) => a.group === null || (p.feature !== null && a.group.feature === p.feature) || (p.model_version !== null && a.group.model_version === p.model_version));
-    hit = { feature: p.feature, model_version: p.model_version, time_zone: zone, points, alerts };
+    const undated = db.value<number>(`SELECT count(*) FROM requests r WHERE ${eq('r.feature', p.feature)} AND ${eq('r.model_version', p.model_version)} AND r.ts IS NULL`,
+      args(p.feature, p.model_version)) ?? 0;
+    hit = { feature: p.feature, model_version: p.model_version, time_zone: zone, points, undated_requests: undated, alerts };
     m.set(key, hit);
     while (m.size > 32) m.delete(m.keys().next().value!);
   }

@@ -41,8 +41,8 @@ function sum(key: string, rows: ReadonlyArray<RankingRow & { cost_n: number }>):
  * @param db the workspace database
  * @param q range (UTC ms, half-open by request time; without one, every request, dated or not), filter, dimension,
  *   rows per list
- * @returns the lists (each ends with an "(other)" row when values were left out), totals, and the mean and median
- *   cost per value; `users` of "(other)" and the total add up per value, so a user active in two values counts twice
+ * @returns the lists (each ends with an "(other)" row when values were left out), totals, the number of values
+ *   ("(none)", requests without one, not counted) and the mean and median cost per value that has a cost; `users` of "(other)" and the total add up per value, so a user active in two values counts twice
  */
 export function metricsRanking(db: Db, q: RankingInput): MetricsRanking {
   const t0 = performance.now();
@@ -70,10 +70,11 @@ export function metricsRanking(db: Db, q: RankingInput): MetricsRanking {
   };
   const rate = (r: RankingRow) => r.errors / Math.max(1, r.requests);
   const downRate = (r: RankingRow) => r.thumbs_down / Math.max(1, r.thumbs);
-  const costs = all.map((r) => r.cost_usd).sort((a, b) => a - b);
+  // Per-value cost over the values that have a cost, "(none)" left out (requests without the dimension are no value).
+  const costs = all.filter((r) => r.cost_n > 0 && r.key !== '(none)').map((r) => r.cost_usd).sort((a, b) => a - b);
   const mid = costs.length >> 1;
   return {
-    dim: q.dim, from_ts: q.from_ts ?? null, to_ts: q.to_ts ?? null, values: all.length,
+    dim: q.dim, from_ts: q.from_ts ?? null, to_ts: q.to_ts ?? null, values: all.filter((r) => r.key !== '(none)').length,
     total: finish(sum('total', all)),
     by_volume: list([...all].sort((a, b) => b.requests - a.requests || a.key.localeCompare(b.key))),
     by_cost: list([...all].sort((a, b) => b.cost_usd - a.cost_usd || a.key.localeCompare(b.key))),

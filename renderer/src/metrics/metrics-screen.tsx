@@ -103,7 +103,10 @@ export function MetricsScreen({ onImport }: { onImport: () => void }) {
       </div>
       {q.error && <div className="metrics-body"><ErrorNote error={q.error} /></div>}
       {s && s.buckets.length === 0 && (
-        <div className="metrics-body"><p className="muted">No dated requests match these filters{s.undated_requests ? ` (${fmtInt(s.undated_requests)} requests have no timestamp and belong to no bucket)` : ''}.</p></div>
+        <div className="metrics-body">
+          <p className="muted">No dated requests match these filters{s.undated_requests ? ` (${fmtInt(s.undated_requests)} requests have no timestamp and belong to no bucket: no time series, alerts or drift; the rankings below count them)` : ''}.</p>
+          {s.undated_requests > 0 && <Rankings from={null} to={null} filter={filter} />}
+        </div>
       )}
       {s && s.buckets.length > 0 && (
         <div className="metrics-body">

@@ -20,7 +20,7 @@ function List({ title, rows, measure, dim, range, filter, testId }: {
   const drill = useDrill();
   const { info } = useApp();
   const rangeLabel = range ? `${fmtDate(range.from, info.time_zone)} – ${fmtDate(range.to - 1, info.time_zone)}` : '';
-  const val = (r: RankingRow) => (measure === 'requests' ? fmtInt(r.requests) : measure === 'cost_usd' ? fmtUsd(r.cost_usd)
+  const val = (r: RankingRow) => (measure === 'requests' ? fmtInt(r.requests) : measure === 'cost_usd' ? (r.cost_per_request_usd === null ? '—' : fmtUsd(r.cost_usd))
     : measure === 'error_rate' ? `${fmtPct(r.error_rate)} (${fmtInt(r.errors)}/${fmtInt(r.requests)})` : `${fmtPct(r.thumbs_down_rate)} (${fmtInt(r.thumbs_down)}/${fmtInt(r.thumbs)})`);
   return (
     <div className="ranking" data-testid={testId}>
@@ -61,7 +61,8 @@ export function Rankings({ from, to, filter }: { from: number | null; to: number
   return (
     <section className="card rankings" aria-labelledby="rankings-title" data-testid="rankings">
       <div className="card-head"><h2 id="rankings-title">Features and users</h2>
-        {u && <span className="muted small" data-testid="per-user-cost">{fmtInt(u.values)} users · cost per user: mean {fmtUsd(u.cost_per_value.mean)}, median {fmtUsd(u.cost_per_value.median)}</span>}</div>
+        {u && <span className="muted small" data-testid="per-user-cost">{u.values === 0 ? 'No user ids in these requests' : `${fmtInt(u.values)} user${u.values === 1 ? '' : 's'}`}
+          {u.cost_per_value.mean !== null && ` · cost per user: mean ${fmtUsd(u.cost_per_value.mean)}, median ${fmtUsd(u.cost_per_value.median)}`}</span>}</div>
       {(features.error ?? users.error) && <ErrorNote error={(features.error ?? users.error)!} />}
       {f && (
         <div className="ranking-grid">

@@ -86,6 +86,7 @@ const SliceBody = memo(function SliceBody({ data, stale }: { data: SliceContext;
       <p className="small muted slice-period">
         {cur.length ? `${cur.map((x) => x.label).join(', ')}` : ''} (marked) against the {p.length - cur.length} weeks before ·{' '}
         {fmtInt(sum((x) => x.requests))} requests, {fmtInt(sum((x) => x.errors))} errors, {fmtInt(sum((x) => x.thumbs_down))} thumbs-down
+        {data.undated_requests > 0 && <> · {fmtInt(data.undated_requests)} requests of this slice have no timestamp and are in no week</>}
       </p>
       <div className="slice-charts">
         <SmallChart testId="slice-chart-volume" title="Requests" unit=" req" kind="bar" labels={labels} current={current} values={p.map((x) => x.requests)} />
