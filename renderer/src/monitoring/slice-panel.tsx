@@ -9,7 +9,7 @@
  * the slice changes (items of a queue mostly share a few slices, and the store keeps each slice's answer), and its
  * charts re-render only when their data changes.
  */
-import { memo, useEffect } from 'react';
+import { memo, useEffect, useState } from 'react';
 import type { SliceContext } from '../../../shared/contract-alerts';
 import type { MetricsDrift } from '../../../shared/contract-metrics';
 import type { LoupeErrorData } from '../../../shared/errors';
@@ -28,6 +28,8 @@ function isTyping(t: EventTarget | null): boolean {
 }
 
 const pct = (v: number | null) => (v === null ? null : v * 100);
+/** How long the item's slice must stay the same before the panel follows it (ms). */
+const SETTLE_MS = 150;
 
 /** The panel (or, when hidden, the button that shows it). */
 export function SlicePanel({ item, queue }: { item: ReviewItem | null; queue: QueueDetail | null }) {
@@ -41,9 +43,20 @@ export function SlicePanel({ item, queue }: { item: ReviewItem | null; queue: Qu
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [open, setOpen]);
-  const feature = item?.request.feature ?? null;
-  const version = item?.request.model_version ?? null;
-  const params = open && item && queue ? { feature, model_version: version, from_ts: queue.from_ts, to_ts: queue.to_ts, weeks_before: 8 } : null;
+  // The panel follows the item's slice a moment later, so the next item always paints first and a quick run of
+  // j/j/j between slices asks for nothing in between.
+  const itemSlice = item ? { feature: item.request.feature ?? null, version: item.request.model_version ?? null } : null;
+  const [slice, setSlice] = useState(itemSlice);
+  const itemKey = itemSlice ? JSON.stringify(itemSlice) : null;
+  useEffect(() => {
+    if (itemKey === null) return;
+    const next = JSON.parse(itemKey) as { feature: string | null; version: string | null };
+    const t = setTimeout(() => setSlice((cur) => (cur && cur.feature === next.feature && cur.version === next.version ? cur : next)), slice ? SETTLE_MS : 0);
+    return () => clearTimeout(t);
+  }, [itemKey]); // eslint-disable-line react-hooks/exhaustive-deps
+  const feature = slice?.feature ?? null;
+  const version = slice?.version ?? null;
+  const params = open && slice && queue ? { feature, model_version: version, from_ts: queue.from_ts, to_ts: queue.to_ts, weeks_before: 8 } : null;
   const q = useStoreQuery('monitoring.slice', params, ['requests', 'feedback', 'tickets', 'links', 'meta']);
   const driftParams = open && queue && feature !== null ? { current: { from_ts: queue.from_ts, to_ts: queue.to_ts }, feature } : null;
   const drift = useStoreQuery('metrics.drift', driftParams, ['requests', 'meta']);
@@ -64,16 +77,17 @@ export function SlicePanel({ item, queue }: { item: ReviewItem | null; queue: Qu
         </div>
         <button type="button" className="btn sm ghost" onMouseDown={(e) => e.preventDefault()} onClick={() => setOpen(false)} aria-label="Hide the monitoring panel" title="Hide (c)">✕ <kbd>c</kbd></button>
       </div>
+      <p className="slice-narrow-note muted small" data-testid="slice-narrow-note">The queue list is behind this panel at this width: <kbd>c</kbd> swaps them.</p>
       {q.error && <ErrorNote error={q.error} />}
       {!fresh && !q.error && <p className="muted small">Loading the slice…</p>}
       {/* The previous slice stays visible (dimmed) while the next one loads, so nothing jumps. */}
-      {(fresh ?? q.data) && <SliceBody data={(fresh ?? q.data)!} stale={!fresh} />}
+      {(fresh ?? q.data) && <div className={fresh ? undefined : 'stale'}><SliceBody data={(fresh ?? q.data)!} /></div>}
       <SliceDrift feature={feature} drift={drift.data && drift.data.feature === feature ? drift.data : null} error={drift.error} />
     </aside>
   );
 }
 
-const SliceBody = memo(function SliceBody({ data, stale }: { data: SliceContext; stale: boolean }) {
+const SliceBody = memo(function SliceBody({ data }: { data: SliceContext }) {
   const { info } = useApp();
   const drill = useDrill();
   const p = data.points;
@@ -82,7 +96,7 @@ const SliceBody = memo(function SliceBody({ data, stale }: { data: SliceContext;
   const cur = p.filter((x) => x.current);
   const sum = (f: (x: (typeof p)[number]) => number) => cur.reduce((n, x) => n + f(x), 0);
   return (
-    <div className={`slice-body${stale ? ' stale' : ''}`}>
+    <div className="slice-body">
       <p className="small muted slice-period">
         {cur.length ? `${cur.map((x) => x.label).join(', ')}` : ''} (marked) against the {p.length - cur.length} weeks before ·{' '}
         {fmtInt(sum((x) => x.requests))} requests, {fmtInt(sum((x) => x.errors))} errors, {fmtInt(sum((x) => x.thumbs_down))} thumbs-down
