@@ -167,6 +167,8 @@ export interface MetricsDrift {
   min_per_side: number;
   /** Flagged rows (rejected, then PSI above threshold) first, then by adjusted p. */
   rows: DriftRow[];
+  /** Requests (of the feature, when one is given) without a timestamp: in no window, so in neither distribution. */
+  undated_requests: number;
   time_zone: string;
   elapsed_ms: number;
 }

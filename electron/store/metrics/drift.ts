@@ -180,8 +180,9 @@ export function metricsDrift(db: Db, zone: string, q: DriftInput, settings: { ps
   const rank = (r: DriftRow) => (r.rejected ? 0 : r.psi_flag ? 1 : r.insufficient ? 3 : 2);
   rows.sort((a, b) => rank(a) - rank(b) || (a.p_adjusted ?? 2) - (b.p_adjusted ?? 2) || (b.psi ?? 0) - (a.psi ?? 0));
   const win = (w: typeof current, n: number): DriftWindow => ({ ...w, requests: n });
+  const undated = db.value<number>(`SELECT count(*) FROM requests WHERE ts IS NULL${q.feature !== undefined ? ' AND feature = ?' : ''}`, q.feature !== undefined ? [q.feature] : []) ?? 0;
   return {
     reference: win(reference, ref.requests), current: win(current, cur.requests), feature: q.feature ?? null, alpha: q.alpha,
-    min_per_side: MIN_PER_SIDE, rows, time_zone: zone, elapsed_ms: performance.now() - t0,
+    min_per_side: MIN_PER_SIDE, rows, undated_requests: undated, time_zone: zone, elapsed_ms: performance.now() - t0,
   };
 }

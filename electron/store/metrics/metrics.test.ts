@@ -236,6 +236,9 @@ describe('every dimension: filters, breakdowns with "(other)", hours, undated re
     expect(q({ user_id: 'u03' }).buckets[0]!.requests).toBe(4);
     expect(q({ user_id: 'u00' }).undated_requests).toBe(1);
     expect(q({ lang: 'de' }).buckets).toEqual([]);
+    // Drift leaves them out too, and says so: both are chat requests.
+    const d = (feature?: string) => metricsDrift(ws.db, 'UTC', { current: { from_ts: T0, to_ts: T0 + 86_400_000 }, ...(feature ? { feature } : {}), alpha: 0.05 }, { psi_max: 0.25 }, NOW).undated_requests;
+    expect([d(), d('chat'), d('search')]).toEqual([2, 2, 0]);
   });
 
   it('breaks down by user: the 12 busiest users, then "(other)" with the rest, adding up to the totals', () => {

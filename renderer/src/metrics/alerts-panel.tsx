@@ -34,6 +34,7 @@ export function AlertsPanel({ group, data }: { group: AlertGroup | undefined; da
         {fmtInt(judged)} bucket × group tests{group === undefined ? ' (whole traffic, each feature, each model version)' : ` (${fmtGroup(group)})`}, complete buckets only;
         chance alone would give about {expected < 0.1 ? expected.toFixed(2) : expected.toFixed(1)} false alert{expected >= 0.95 && expected < 1.05 ? '' : 's'} among them.
         Each rule's level and minimum samples are under Alert rules.
+        {data.undated_requests > 0 && ` ${fmtInt(data.undated_requests)} request${data.undated_requests === 1 ? '' : 's'} without a timestamp ${data.undated_requests === 1 ? 'is' : 'are'} in no bucket and judged by no rule.`}
       </p>
       {shown.length === 0 ? <p className="muted small">{data.alerts.length ? 'Every alert in this range is resolved.' : 'No rule fired in this range.'}</p> : (
         <div className="table-scroll alerts-scroll"><table className="table compact alerts-table">

@@ -10,6 +10,7 @@ import {
   type ChartData, type ChartDataset, type ChartOptions,
 } from 'chart.js';
 import { Bar, Line } from 'react-chartjs-2';
+import { rateAxisMax } from './metrics-format';
 
 ChartJS.register(CategoryScale, LinearScale, PointElement, LineElement, BarElement, Filler, Tooltip, Legend);
 
@@ -120,8 +121,7 @@ export function MetricChart(p: MetricChartProps) {
   }
   const data: ChartData<'line', Array<number | null>, string> = { labels: p.labels, datasets };
   // Rates stay within 0-100%: the top is 10% above the highest plotted value (at least 10%, at most 100%).
-  const plotted = datasets.flatMap((d) => d.data.filter((v): v is number => typeof v === 'number'));
-  const rateMax = Math.min(100, Math.max(10, Math.ceil((plotted.length ? Math.max(...plotted) : 0) * 1.1)));
+  const rateMax = rateAxisMax(datasets.flatMap((d) => d.data), 10);
   const options: ChartOptions<'line'> = {
     responsive: true, maintainAspectRatio: false, animation: false,
     interaction: { mode: 'index', intersect: false },
@@ -181,7 +181,7 @@ export function SmallChart({ title, unit, labels, values, current, kind = 'line'
       y: {
         beginAtZero: true, grace: '10%', ticks: { color: t.text3, font: { size: 9 }, maxTicksLimit: 3, callback: (v) => fmtValue(Number(v), unit) },
         grid: { color: t.border }, border: { display: false },
-        ...(rate ? { min: 0, max: Math.min(100, Math.ceil(Math.max(5, ...values.filter((v): v is number => v !== null)) * 1.15)) } : {}),
+        ...(rate ? { min: 0, max: rateAxisMax(values) } : {}),
       },
     },
   };

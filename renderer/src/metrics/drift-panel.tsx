@@ -67,6 +67,7 @@ export function DriftPanel({ weeks, features, psiMax }: { weeks: string[]; featu
             {flagged} of {d.rows.length} flagged. KS test for numbers, chi-square test of homogeneity for categories; p adjusted by
             Benjamini–Hochberg across this comparison, rejected at {d.alpha}. Rows with fewer than {d.min_per_side} values on a side get no verdict.
             PSI uses bins fixed on the reference; its bands (&lt; 0.1 stable, ≤ 0.25 moderate, above large) are guidance only.
+            {d.undated_requests > 0 && <span data-testid="drift-undated"> {fmtInt(d.undated_requests)} request{d.undated_requests === 1 ? '' : 's'} without a timestamp {d.undated_requests === 1 ? 'is' : 'are'} in neither window.</span>}
           </p>
           <div className="table-scroll tall">
             <table className="table compact drift-table" data-testid="drift-table">

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fmtGroup, fmtMean, fmtMetric, fmtNps, fmtP, fmtPct, fmtStat } from './metrics-format';
+import { fmtGroup, fmtMean, fmtMetric, fmtNps, fmtP, fmtPct, fmtStat, rateAxisMax } from './metrics-format';
 
 describe('metrics formatting', () => {
   it('keeps units on every figure', () => {
@@ -23,5 +23,15 @@ describe('metrics formatting', () => {
     expect(fmtMetric('thumbs_down_rate', null)).toBe('—');
     expect(fmtGroup(null)).toBe('all traffic');
     expect(fmtGroup({ model_version: '2026-10-01' })).toBe('version 2026-10-01');
+  });
+
+  it('rate axes end on a round value inside 0-100%', () => {
+    expect(rateAxisMax([null, 1.2, 6.4])).toBe(10); // not 6 or 7: ticks 0 / 5 / 10
+    expect(rateAxisMax([17.9, null])).toBe(20);
+    expect(rateAxisMax([88, 93])).toBe(100);
+    expect(rateAxisMax([100])).toBe(100); // a 100% rate never pushes the axis past 100%
+    expect(rateAxisMax([150])).toBe(100);
+    expect(rateAxisMax([null, null])).toBe(5);
+    expect(rateAxisMax([0.4], 10)).toBe(10);
   });
 });

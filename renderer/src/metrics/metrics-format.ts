@@ -81,3 +81,14 @@ export function fmtGroup(g: AlertGroup): string {
   if (g === null) return 'all traffic';
   return Object.entries(g).map(([k, v]) => `${k === 'model_version' ? 'version' : k} ${v}`).join(', ');
 }
+
+/**
+ * Top of a rate axis (in %): a round value above the highest plotted rate with some headroom, never above 100 and
+ * never below `min`, so the ticks read 0 / 5 / 10 rather than 0 / 5 / 6, and no rate axis runs past 100%.
+ * @param values plotted rates in % (null: gap)
+ */
+export function rateAxisMax(values: ReadonlyArray<number | null>, min = 5): number {
+  const top = Math.max(0, ...values.filter((v): v is number => v !== null && Number.isFinite(v))) * 1.1;
+  const nice = [1, 2, 5, 10, 20, 25, 40, 50, 60, 80, 100].find((n) => n >= top && n >= min);
+  return nice ?? 100;
+}

@@ -1,6 +1,7 @@
 /**
  * The Alert rules popover of the Metrics screen: each rule on or off, its bucket (day or ISO week), its threshold
- * (floor, multiple of normal, increase), its per-test level and its minimum samples, plus the PSI mark of drift rows.
+ * (floor, multiple of normal, increase), its trailing baseline (whole weeks of days before the bucket), its per-test
+ * level and its minimum samples, plus the PSI mark of drift rows.
  * The store refuses values below the floors (e.g. fewer than 20 requests) with a message naming the field. Esc or a
  * click outside closes it without saving.
  */
@@ -22,12 +23,12 @@ const FIELDS: Record<AlertRule['id'], Field[]> = {
   ticket_surge: [{ key: 'increase', label: 'Tickets above expected by', scale: 100, unit: '%' }, { key: 'min_tickets', label: 'Judge from', scale: 1, unit: 'tickets' }],
 };
 
-type Draft = { rules: Array<{ rule: AlertRule; values: Record<string, string>; alpha: string; bucket: 'day' | 'week'; enabled: boolean }>; psi: string };
+type Draft = { rules: Array<{ rule: AlertRule; values: Record<string, string>; alpha: string; baseline: string; bucket: 'day' | 'week'; enabled: boolean }>; psi: string };
 
 function toDraft(s: AlertSettings): Draft {
   return {
     rules: s.rules.map((r) => ({
-      rule: r, enabled: r.enabled, bucket: r.params.bucket, alpha: String(r.params.alpha),
+      rule: r, enabled: r.enabled, bucket: r.params.bucket, alpha: String(r.params.alpha), baseline: String(r.params.baseline_days),
       values: Object.fromEntries(FIELDS[r.id].map((f) => [f.key, String(Math.round((r.params as unknown as Record<string, number>)[f.key]! * f.scale * 1000) / 1000)])),
     })),
     psi: String(s.psi_max),
@@ -37,9 +38,9 @@ function toDraft(s: AlertSettings): Draft {
 function fromDraft(d: Draft): AlertSettings {
   return {
     psi_max: Number(d.psi),
-    rules: d.rules.map(({ rule, values, alpha, bucket, enabled }) => ({
+    rules: d.rules.map(({ rule, values, alpha, baseline, bucket, enabled }) => ({
       ...rule, enabled,
-      params: { ...rule.params, bucket, alpha: Number(alpha), ...Object.fromEntries(FIELDS[rule.id].map((f) => [f.key, Number(values[f.key]) / f.scale])) },
+      params: { ...rule.params, bucket, alpha: Number(alpha), baseline_days: Number(baseline), ...Object.fromEntries(FIELDS[rule.id].map((f) => [f.key, Number(values[f.key]) / f.scale])) },
     }) as AlertRule),
   };
 }
@@ -84,6 +85,8 @@ export function RulesEditor() {
               ))}
               <label>Level per test (α)<span className="with-unit"><input type="number" step="any" min="0" max="0.05" value={r.alpha} aria-label={`${RULE_LABEL[r.rule.id]}: level per test`}
                 onChange={(e) => set(i, { alpha: e.target.value })} /></span></label>
+              <label>Baseline<span className="with-unit"><input type="number" step="7" min="7" max="91" value={r.baseline} aria-label={`${RULE_LABEL[r.rule.id]}: baseline (days)`}
+                onChange={(e) => set(i, { baseline: e.target.value })} /> <span className="muted">days before</span></span></label>
               <label>Bucket<select value={r.bucket} onChange={(e) => set(i, { bucket: e.target.value as 'day' | 'week' })} aria-label={`${RULE_LABEL[r.rule.id]}: bucket`}>
                 <option value="day">day</option><option value="week">ISO week</option></select></label>
             </fieldset>
