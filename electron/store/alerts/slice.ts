@@ -90,7 +90,10 @@ export function sliceContext(ws: Workspace, zone: string, p: Params, now = Date.
   let hit = m.get(key);
   if (!hit) {
     const points = weekly(db, zone, p);
-    const alerts = listAlerts(ws, zone, { from_ts: p.from_ts, to_ts: p.to_ts, state: ['open', 'acknowledged'] }, now).alerts
+    // The whole range's alerts (the header's open count keeps them cached), narrowed to the period: the same alerts
+    // as asking for the period alone, whose baselines reach weeks back and would be computed again for each queue.
+    const alerts = listAlerts(ws, zone, { state: ['open', 'acknowledged'] }, now).alerts
+      .filter((a) => a.bucket_start >= p.from_ts && a.bucket_start < p.to_ts)
       .filter((a) => a.group === null || (p.feature !== null && a.group.feature === p.feature) || (p.model_version !== null && a.group.model_version === p.model_version));
     const undated = db.value<number>(`SELECT count(*) FROM requests r WHERE ${eq('r.feature', p.feature)} AND ${eq('r.model_version', p.model_version)} AND r.ts IS NULL`,
       args(p.feature, p.model_version)) ?? 0;

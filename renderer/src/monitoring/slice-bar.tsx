@@ -46,7 +46,7 @@ export function SliceBar({ filter, total, label, unsupported }: {
     <div className="slice-bar" data-testid="slice-bar">
       <span className="small"><span className="muted">Slice</span> <b>{what}</b> · {fmtInt(total)} request{total === 1 ? '' : 's'}</span>
       <button type="button" className="btn sm primary" disabled={busy || blocked !== null} onClick={() => void create()}
-        title="A review queue over exactly these requests (all of them; requests already reviewed or repeating an earlier input are left out and counted)">
+        title="A review queue over exactly these requests: all of them, no sampling (any the queue design leaves out are counted in its strata)">
         {busy ? 'Creating…' : 'Review this slice'}
       </button>
       {blocked && <span className="muted small">{blocked}</span>}
