@@ -110,6 +110,11 @@ export interface MetricsSeries {
   breakdown: { by: MetricDim; groups: Array<{ key: string; points: BreakdownPoint[] }>; other_values: number } | null;
   /** Requests without a timestamp: in no bucket, so left out of every chart (counted here to be said). */
   undated_requests: number;
+  /**
+   * Feedback with no time of its own and no dated request (feedback without a time is placed by its request's):
+   * thumbs, 1-5 ratings and NPS answers in no bucket, left out of the feedback charts (counted here to be said).
+   */
+  undated_feedback: { thumbs: number; ratings: number; nps: number };
   /** ISO weeks from the first to the last dated request (the drift picker); the filters' values: metrics.options. */
   options: { weeks: string[] };
   elapsed_ms: number;

@@ -14,6 +14,7 @@ import { getSettings, setRunbook, setSettings } from './settings';
 import { checkStep, setAlertState } from './state';
 import { sliceContext } from './slice';
 import { defaultRules } from './rules-default';
+import { INCOMPLETE } from './evaluate';
 import { createQueue } from '../review/queues';
 import { renderReport } from '../review/report';
 
@@ -228,7 +229,10 @@ describe('complete buckets only', () => {
   it('a day the export cuts short is not judged, nor a day still running; the same day complete alerts', () => {
     const later = T0 + 40 * DAY;
     // 9 errors in 60 requests (15%) would alert, but the data ends at 09:50: the day is not complete.
-    expect(listAlerts(ws, 'UTC', {}, later).alerts).toEqual([]);
+    const cut = listAlerts(ws, 'UTC', {}, later);
+    expect(cut.alerts).toEqual([]);
+    // Said, not silently skipped: the whole traffic and the feature each have one bucket left out as incomplete.
+    expect(cut.tests.find((t) => t.rule === 'error_rate')!.not_judged).toContainEqual({ reason: INCOMPLETE, count: 2 });
     // The rest of the day arrives: 40 more requests up to 23:10, 1 more error: 10 of 100, now judged.
     ws.db.tx(() => {
       for (let k = 0; k < 40; k++) ws.db.run('INSERT INTO requests (id, ts, feature, latency_ms, is_error) VALUES (?, ?, ?, 500, ?)', [`late${k}`, T0 + 35 * DAY + 10 * 3_600_000 + k * 1_200_000, 'chat', k === 0 ? 1 : 0]);

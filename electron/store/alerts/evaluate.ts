@@ -26,6 +26,9 @@ import { fisherGreater, poissonRateGreater } from '../../../shared/stats';
 import type { AlertMetricName, AlertRule, AlertTests } from '../../../shared/contract-alerts';
 import { type Aggregates, type FeedbackCell, type Grid, groupOf, type RequestCell } from './aggregate';
 
+/** Why a bucket with data is not judged when it has not ended, or the data stops inside it. */
+export const INCOMPLETE = 'bucket not complete: it has not ended, or the data stops inside it';
+
 /** Fewest baseline buckets with enough data before a bucket is judged. */
 export const MIN_BASELINE_BUCKETS = 3;
 
@@ -86,7 +89,7 @@ function errorRate(rule: Extract<AlertRule, { id: 'error_rate' }>, cells: Map<st
   const p = rule.params;
   for (const [g, cs] of cells) {
     for (let i = c.from; i < c.to; i++) {
-      if (!c.grid.complete[i]) continue;
+      if (!c.grid.complete[i]) { if (cs[i]!.n > 0) t.skip(INCOMPLETE); continue; }
       const cur = cs[i]!;
       if (cur.n === 0) continue;
       if (cur.n < p.min_requests) { t.skip(`fewer than ${p.min_requests} requests in the bucket`); continue; }
@@ -115,7 +118,7 @@ function p95Latency(rule: Extract<AlertRule, { id: 'p95_latency' }>, cells: Map<
   const p = rule.params;
   for (const [g, cs] of cells) {
     for (let i = c.from; i < c.to; i++) {
-      if (!c.grid.complete[i]) continue;
+      if (!c.grid.complete[i]) { if (cs[i]!.latencyN > 0) t.skip(INCOMPLETE); continue; }
       const cur = cs[i]!;
       if (cur.latencyN === 0) continue;
       if (cur.latencyN < p.min_requests) { t.skip(`fewer than ${p.min_requests} requests with a latency in the bucket`); continue; }
@@ -167,7 +170,7 @@ function dailyCost(rule: Extract<AlertRule, { id: 'daily_cost' }>, cells: Map<st
   const all = cells.get('all');
   for (const [g, cs] of cells) {
     for (let i = c.from; i < c.to; i++) {
-      if (!c.grid.complete[i]) continue;
+      if (!c.grid.complete[i]) { if (cs[i]!.costN > 0) t.skip(INCOMPLETE); continue; }
       const cur = cs[i]!;
       if (cur.costN === 0) continue;
       if (cur.costN < p.min_requests) { t.skip(`fewer than ${p.min_requests} requests with a cost in the bucket`); continue; }
@@ -212,7 +215,7 @@ function negativeFeedback(rule: Extract<AlertRule, { id: 'negative_feedback' }>,
   const alpha = p.alpha / FEEDBACK_METRICS.length;
   for (const [g, cs] of cells) {
     for (let i = c.from; i < c.to; i++) {
-      if (!c.grid.complete[i]) continue;
+      if (!c.grid.complete[i]) { if (FEEDBACK_METRICS.some((m) => m.n(cs[i]!) > 0)) t.skip(INCOMPLETE); continue; }
       const base = baselineIdx(c.grid, i, p.baseline_days, false);
       for (const m of FEEDBACK_METRICS) {
         const n = m.n(cs[i]!);
@@ -240,7 +243,7 @@ function ticketSurge(rule: Extract<AlertRule, { id: 'ticket_surge' }>, cells: Ma
     const rs = reqs.get(g);
     if (!rs) continue;
     for (let i = c.from; i < c.to; i++) {
-      if (!c.grid.complete[i]) continue;
+      if (!c.grid.complete[i]) { if (cs[i]! > 0) t.skip(INCOMPLETE); continue; }
       const k = cs[i]!;
       if (k === 0) continue;
       // Exposure is the group's requests: a group that grows (a model version being rolled out) raises more

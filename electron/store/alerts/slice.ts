@@ -55,8 +55,8 @@ function weekly(db: Db, zone: string, p: Params): SlicePoint[] {
   } finally {
     st.free();
   }
-  for (const r of db.all<{ ts: number; v: number }>(`SELECT f.ts AS ts, f.value AS v FROM feedback f JOIN requests r ON r.id = f.request_id
-      WHERE f.kind = 'thumb' AND f.value IS NOT NULL AND f.ts >= ? AND f.ts < ? AND ${where}`, [lo, hi, ...args(p.feature, p.model_version)])) {
+  for (const r of db.all<{ ts: number; v: number }>(`SELECT coalesce(f.ts, r.ts) AS ts, f.value AS v FROM feedback f JOIN requests r ON r.id = f.request_id
+      WHERE f.kind = 'thumb' AND f.value IS NOT NULL AND coalesce(f.ts, r.ts) >= ? AND coalesce(f.ts, r.ts) < ? AND ${where}`, [lo, hi, ...args(p.feature, p.model_version)])) {
     const pt = points[at(r.ts)]!;
     if (r.v > 0) pt.thumbs_up++; else pt.thumbs_down++;
   }

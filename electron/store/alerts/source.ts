@@ -1,6 +1,6 @@
 /**
  * Where the alert rules get their numbers: today one pass over the workspace tables per range (requests by their
- * time, feedback by its own time joined to its request's groups, tickets by creation time joined through their
+ * time, feedback by its own time (else its request's) joined to its request's groups, tickets by creation time joined through their
  * links). Everything the rules need goes through {@link AlertSource}, so a source kept in step with imports (daily
  * summaries) can replace this one without touching the rules.
  */
@@ -60,8 +60,9 @@ export function sqlAlertSource(db: Db): AlertSource {
       scan(db, `SELECT ts, feature, model_version, is_error, latency_ms, cost_usd FROM requests WHERE ${ts} >= ? AND ${ts} < ?`, [lo, hi], (r) => {
         aggs.addRequest(r[0] as number, k('feature', r[1] as string | null), k('model_version', r[2] as string | null), r[3] === 1, r[4] as number | null, r[5] as number | null);
       });
-      scan(db, `SELECT f.ts, r.feature, r.model_version, f.kind, f.value, f.scale FROM feedback f LEFT JOIN requests r ON r.id = f.request_id
-        WHERE f.ts >= ? AND f.ts < ? AND f.kind IN ('thumb', 'rating', 'nps') AND f.value IS NOT NULL`, [lo, hi], (r) => {
+      // Feedback by its own time, else (none of its own) by its request's, as on the Metrics screen.
+      scan(db, `SELECT coalesce(f.ts, r.ts), r.feature, r.model_version, f.kind, f.value, f.scale FROM feedback f LEFT JOIN requests r ON r.id = f.request_id
+        WHERE coalesce(f.ts, r.ts) >= ? AND coalesce(f.ts, r.ts) < ? AND f.kind IN ('thumb', 'rating', 'nps') AND f.value IS NOT NULL`, [lo, hi], (r) => {
         aggs.addFeedback(r[0] as number, k('feature', r[1] as string | null), k('model_version', r[2] as string | null), r[3] as string, r[4] as number, r[5] as number | null);
       });
       let cur: { id: string; ts: number; f: string[]; v: string[] } | null = null;

@@ -241,6 +241,23 @@ describe('every dimension: filters, breakdowns with "(other)", hours, undated re
     expect([d(), d('chat'), d('search')]).toEqual([2, 2, 0]);
   });
 
+  it('feedback without a time counts at its request\'s time; without either it is counted as left out', () => {
+    const before = metricsSeries(ws.db, 'UTC', { bucket: 'day', filter: {}, breakdown: 'none' }, NOW);
+    expect(before.undated_feedback).toEqual({ thumbs: 0, ratings: 0, nps: 0 });
+    ws.db.run("INSERT INTO feedback (id, request_id, ts, kind, value) VALUES ('nt1', 'q0', NULL, 'thumb', 1), ('nt2', 'undated1', NULL, 'thumb', -1), ('nt3', NULL, NULL, 'nps', 9)");
+    try {
+      const s = metricsSeries(ws.db, 'UTC', { bucket: 'day', filter: {}, breakdown: 'none' }, NOW);
+      expect(s.buckets[0]!.thumbs.n).toBe(before.buckets[0]!.thumbs.n + 1);
+      expect(s.buckets[0]!.thumbs.up).toBe(before.buckets[0]!.thumbs.up + 1);
+      expect(s.undated_feedback).toEqual({ thumbs: 1, ratings: 0, nps: 1 });
+      // With a filter, only feedback on matching requests: undated1 is u00's.
+      expect(metricsSeries(ws.db, 'UTC', { bucket: 'day', filter: { user_id: 'u00' }, breakdown: 'none' }, NOW).undated_feedback).toEqual({ thumbs: 1, ratings: 0, nps: 0 });
+      expect(metricsSeries(ws.db, 'UTC', { bucket: 'day', filter: { user_id: 'u01' }, breakdown: 'none' }, NOW).undated_feedback).toEqual({ thumbs: 0, ratings: 0, nps: 0 });
+    } finally {
+      ws.db.run("DELETE FROM feedback WHERE id IN ('nt1', 'nt2', 'nt3')");
+    }
+  });
+
   it('breaks down by user: the 12 busiest users, then "(other)" with the rest, adding up to the totals', () => {
     const s = metricsSeries(ws.db, 'UTC', { bucket: 'day', filter: {}, breakdown: 'user_id' }, NOW);
     const g = s.breakdown!;

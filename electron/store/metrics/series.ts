@@ -100,6 +100,19 @@ export function metricsSeries(db: Db, zone: string, q: SeriesInput, now = Date.n
   return result;
 }
 
+/**
+ * Thumbs, ratings and NPS answers with no time of their own nor a dated request: in no bucket, counted so the charts
+ * can say what they leave out. With a filter, only feedback on a matching request counts.
+ */
+function countUndatedFeedback(db: Db, filter: MetricsFilter): MetricsSeries['undated_feedback'] {
+  const f = filterSql(filter);
+  const filtered = Object.keys(filter).length > 0;
+  const rows = db.all<{ kind: string; n: number }>(`SELECT f.kind AS kind, count(*) AS n FROM feedback f ${filtered ? 'JOIN' : 'LEFT JOIN'} requests r ON r.id = f.request_id
+    WHERE f.ts IS NULL AND r.ts IS NULL AND f.kind IN ('thumb', 'rating', 'nps') AND f.value IS NOT NULL${f.sql} GROUP BY f.kind`, f.params);
+  const n = (k: string) => rows.find((r) => r.kind === k)?.n ?? 0;
+  return { thumbs: n('thumb'), ratings: n('rating'), nps: n('nps') };
+}
+
 /** Recent results per database (insertion order = age). */
 const seriesCache = new WeakMap<Db, Map<string, MetricsSeries>>();
 const SERIES_CACHE_SIZE = 8;
@@ -116,6 +129,7 @@ function computeSeries(db: Db, zone: string, q: SeriesInput, now: number, t0: nu
   }
   const options = { weeks };
   const undated = range?.undated ?? 0;
+  const undatedFeedback = countUndatedFeedback(db, q.filter);
   // Without an explicit range the buckets are whole: feedback that arrives after the last request of its week
   // (CSAT minutes later, NPS days later) still counts in that week.
   const lo = q.from_ts ?? range?.lo ?? null;
@@ -123,7 +137,7 @@ function computeSeries(db: Db, zone: string, q: SeriesInput, now: number, t0: nu
   const whole = lo !== null && hi !== null && hi > lo ? bucketStarts(lo, hi, q.bucket, zone) : null;
   const from = q.from_ts ?? (whole ? whole[0]! : null);
   const to = q.to_ts ?? (whole ? whole[whole.length - 1]! : null);
-  const base = { bucket: q.bucket, time_zone: zone, from_ts: from, to_ts: to, filter: q.filter, options, undated_requests: undated };
+  const base = { bucket: q.bucket, time_zone: zone, from_ts: from, to_ts: to, filter: q.filter, options, undated_requests: undated, undated_feedback: undatedFeedback };
   if (from === null || to === null || to <= from) {
     return { ...base, buckets: [], breakdown: null, elapsed_ms: performance.now() - t0, cached: false };
   }
@@ -143,12 +157,13 @@ function computeSeries(db: Db, zone: string, q: SeriesInput, now: number, t0: nu
   }
   const groupOf = (g: string | null) => { const k = g ?? '(none)'; return top!.has(k) ? k : OTHER; };
 
-  // Feedback of the whole range, once; attributed by its own ts. The join gives the filter and breakdown columns.
+  // Feedback of the whole range, once; attributed by its own ts, else (no time of its own) by its request's. The
+  // join gives the filter and breakdown columns.
   const filtered = Object.keys(q.filter).length > 0;
   const fb = db.all<{ ts: number; kind: string; value: number | null; scale: number | null; g: string | null }>(
-    `SELECT f.ts AS ts, f.kind AS kind, f.value AS value, f.scale AS scale, ${by ? `r.${by}` : 'NULL'} AS g
+    `SELECT coalesce(f.ts, r.ts) AS ts, f.kind AS kind, f.value AS value, f.scale AS scale, ${by ? `r.${by}` : 'NULL'} AS g
        FROM feedback f ${filtered ? 'JOIN' : 'LEFT JOIN'} requests r ON r.id = f.request_id
-      WHERE f.ts >= ? AND f.ts < ? AND f.kind IN ('thumb', 'rating', 'nps') AND f.value IS NOT NULL${f.sql}`,
+      WHERE coalesce(f.ts, r.ts) >= ? AND coalesce(f.ts, r.ts) < ? AND f.kind IN ('thumb', 'rating', 'nps') AND f.value IS NOT NULL${f.sql}`,
     [Math.max(from, starts[0]!), to, ...f.params]);
   const up = new Array<number>(nb).fill(0);
   const down = new Array<number>(nb).fill(0);

@@ -31,9 +31,11 @@ export function AlertsPanel({ group, data }: { group: AlertGroup | undefined; da
         <label className="check small"><input type="checkbox" checked={showAll} onChange={(e) => setShowAll(e.target.checked)} /> Show resolved</label>
       </div>
       <p className="muted small alerts-tests" data-testid="alerts-tests">
-        {fmtInt(judged)} bucket × group tests{group === undefined ? ' (whole traffic, each feature, each model version)' : ` (${fmtGroup(group)})`}, complete buckets only;
-        chance alone would give about {expected < 0.1 ? expected.toFixed(2) : expected.toFixed(1)} false alert{expected >= 0.95 && expected < 1.05 ? '' : 's'} among them.
-        Each rule's level and minimum samples are under Alert rules.
+        {judged > 0 ? <>
+          {fmtInt(judged)} bucket × group tests{group === undefined ? ' (whole traffic, each feature, each model version)' : ` (${fmtGroup(group)})`}, complete buckets only;
+          chance alone would give about {expected < 0.1 ? expected.toFixed(2) : expected.toFixed(1)} false alert{expected >= 0.95 && expected < 1.05 ? '' : 's'} among them.
+        </> : <>No complete bucket in this range had enough data to be judged{notJudged(data) ? ` (${notJudged(data)})` : ''}.</>}
+        {' '}Each rule's level and minimum samples are under Alert rules.
         {data.undated_requests > 0 && ` ${fmtInt(data.undated_requests)} request${data.undated_requests === 1 ? '' : 's'} without a timestamp ${data.undated_requests === 1 ? 'is' : 'are'} in no bucket and judged by no rule.`}
       </p>
       {shown.length === 0 ? <p className="muted small">{data.alerts.length ? 'Every alert in this range is resolved.' : 'No rule fired in this range.'}</p> : (
@@ -48,6 +50,13 @@ export function AlertsPanel({ group, data }: { group: AlertGroup | undefined; da
       )}
     </section>
   );
+}
+
+/** The most frequent reasons buckets were not judged, e.g. "no baseline: … (12); fewer than 50 requests … (3)". */
+function notJudged(data: AlertsResult): string {
+  const m = new Map<string, number>();
+  for (const t of data.tests) for (const r of t.not_judged) m.set(r.reason, (m.get(r.reason) ?? 0) + r.count);
+  return [...m].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([r, n]) => `${r}: ${fmtInt(n)}`).join('; ');
 }
 
 function AlertRow({ a, open, onToggle }: { a: Alert; open: boolean; onToggle: () => void }) {
@@ -159,8 +168,10 @@ export function Availability({ data }: { data: AlertsResult | null }) {
   const a = data.availability;
   return (
     <div className="availability" data-testid="availability">
-      <div><span className="muted small">Availability</span> <b>{fmtPct(a.share, 2)}</b>
-        <span className="muted small"> of {fmtInt(a.buckets)} judged buckets without an error-rate alert</span></div>
+      {a.buckets > 0
+        ? <div><span className="muted small">Availability</span> <b>{fmtPct(a.share, 2)}</b>
+          <span className="muted small"> of {fmtInt(a.buckets)} judged buckets without an error-rate alert</span></div>
+        : <div><span className="muted small">Availability</span> <span className="muted small">no complete bucket with enough requests to judge</span></div>}
       <div><span className="muted small">Success ratio</span> <b>{fmtPct(a.success_ratio, 2)}</b><span className="muted small"> of requests without an error</span></div>
     </div>
   );

@@ -83,6 +83,8 @@ export interface MetricChartProps {
   note?: string;
   /** A line of text under the chart (e.g. the values of a sparse series). */
   footer?: string;
+  /** Said in place of the chart when no series has a value: empty axes would look like zeros. */
+  empty?: string;
   testId?: string;
 }
 
@@ -120,6 +122,7 @@ export function MetricChart(p: MetricChartProps) {
     datasets.push({ label: 'Alert', data: marks, showLine: false, pointRadius: 5, pointHoverRadius: 6, pointStyle: 'triangle', borderColor: t.bad, backgroundColor: t.bad });
   }
   const data: ChartData<'line', Array<number | null>, string> = { labels: p.labels, datasets };
+  const empty = p.series.every((x) => x.values.every((v) => v === null));
   // Rates stay within 0-100%: the top is 10% above the highest plotted value (at least 10%, at most 100%).
   const rateMax = rateAxisMax(datasets.flatMap((d) => d.data), 10);
   const options: ChartOptions<'line'> = {
@@ -156,10 +159,10 @@ export function MetricChart(p: MetricChartProps) {
         <span className="metric-chart-title">{p.title}</span>
         {p.note && <span className="muted small">{p.note}</span>}
       </figcaption>
-      <div className="metric-chart-canvas">
-        <Line data={data} options={options} aria-label={`${p.title} chart`} role="img" />
-      </div>
-      {p.footer && <div className="metric-chart-foot muted small" data-testid={p.testId ? `${p.testId}-foot` : undefined}>{p.footer}</div>}
+      {empty
+        ? <p className="metric-chart-empty muted small" data-testid={p.testId ? `${p.testId}-empty` : undefined}>{p.empty ?? 'No values in this range.'}</p>
+        : <div className="metric-chart-canvas"><Line data={data} options={options} aria-label={`${p.title} chart`} role="img" /></div>}
+      {p.footer && !empty && <div className="metric-chart-foot muted small" data-testid={p.testId ? `${p.testId}-foot` : undefined}>{p.footer}</div>}
     </figure>
   );
 }

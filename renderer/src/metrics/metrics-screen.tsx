@@ -159,6 +159,10 @@ function SeriesCharts({ s, alerts, group, filter }: { s: MetricsSeries; alerts: 
   const thumbsN = b.reduce((n, x) => n + x.thumbs.n, 0);
   const csatN = b.reduce((n, x) => n + x.csat.n, 0);
   const npsN = b.reduce((n, x) => n + x.nps.n, 0);
+  const costN = b.reduce((n, x) => n + x.cost_n, 0);
+  const uf = s.undated_feedback;
+  /** "1,226 thumbs have no time (nor a dated request): in no bucket, left out" when some feedback is in no bucket. */
+  const left = (n: number, what: string) => (n > 0 ? { footer: `${fmtInt(n)} ${what} ${n === 1 ? 'has' : 'have'} no time (nor a dated request): in no bucket, left out of this chart.` } : {});
   const marks = (rules: AlertRuleId[], v: (x: MetricsBucket) => number | null) => alertMarks(b, alerts, group, rules, v);
   return (
     <div className="metric-grid">
@@ -169,28 +173,32 @@ function SeriesCharts({ s, alerts, group, filter }: { s: MetricsSeries; alerts: 
         series={[{ label: 'Error rate', values: b.map((x) => ifAny(x, pct(x.error_rate.rate))) }]}
         band={{ label: '95% interval', low: b.map((x) => ifAny(x, pct(x.error_rate.low))), high: b.map((x) => ifAny(x, pct(x.error_rate.high))) }}
         breaches={marks(['error_rate'], (x) => ifAny(x, pct(x.error_rate.rate)))} />
-      <MetricChart testId="chart-latency" title="Latency" unit=" ms" zero labels={labels} note="type-7 percentiles" onPick={pick}
+      <MetricChart testId="chart-latency" title="Latency" unit=" ms" zero labels={labels} note="type-7 percentiles" onPick={pick} empty="No request in this range has a latency."
         series={[
           { label: 'p50', values: b.map((x) => x.latency.p50) },
           { label: 'p95', values: b.map((x) => x.latency.p95) },
           { label: 'p99', values: b.map((x) => x.latency.p99), dashed: true },
         ]}
         breaches={marks(['p95_latency'], (x) => x.latency.p95)} />
-      <MetricChart testId="chart-tokens" title="Tokens per request" unit=" tok" zero labels={labels} note="mean" onPick={pick}
+      <MetricChart testId="chart-tokens" title="Tokens per request" unit=" tok" zero labels={labels} note="mean" onPick={pick} empty="No request in this range has token counts."
         series={[{ label: 'Tokens in', values: b.map((x) => x.tokens_in_mean) }, { label: 'Tokens out', values: b.map((x) => x.tokens_out_mean) }]} />
-      <MetricChart testId="chart-cost" title="Cost" unit="$" zero labels={labels} note={`${fmtUsd(totalCost)} total`} onPick={pick}
+      <MetricChart testId="chart-cost" title="Cost" unit="$" zero labels={labels} note={costN > 0 ? `${fmtUsd(totalCost)} total` : 'no costs'} onPick={pick}
+        empty="No request in this range has a cost (none in the source, and no price for its model and tokens)."
         series={[{ label: 'Total USD', values: b.map((x) => (x.cost_n > 0 ? x.cost_total_usd : null)) }]}
         breaches={marks(['daily_cost'], (x) => (x.cost_n > 0 ? x.cost_total_usd : null))} />
-      <MetricChart testId="chart-thumbs" title="Thumbs-up rate" unit="%" rate labels={labels} note={`${fmtInt(thumbsN)} thumbs · Wilson 95% band`} onPick={pick}
+      <MetricChart testId="chart-thumbs" title="Thumbs-up rate" unit="%" rate labels={labels} note={`${fmtInt(thumbsN)} thumbs · Wilson 95% band`} onPick={pick} {...left(uf.thumbs, 'thumbs')}
+        empty={`No thumbs in this range${uf.thumbs > 0 ? `; ${fmtInt(uf.thumbs)} have no time (nor a dated request) and are in no bucket` : ''}.`}
         series={[{ label: 'Thumbs-up rate', values: b.map((x) => pct(x.thumbs.rate)) }]}
         band={{ label: '95% interval', low: b.map((x) => pct(x.thumbs.low)), high: b.map((x) => pct(x.thumbs.high)) }}
         breaches={marks(['negative_feedback'], (x) => pct(x.thumbs.rate))} />
-      <MetricChart testId="chart-csat" title="CSAT" unit="%" rate labels={labels} note={`top-2-box of 1-5 ratings · ${fmtInt(csatN)} ratings`} onPick={pick}
+      <MetricChart testId="chart-csat" title="CSAT" unit="%" rate labels={labels} note={`top-2-box of 1-5 ratings · ${fmtInt(csatN)} ratings`} onPick={pick} {...left(uf.ratings, 'ratings')}
+        empty={`No 1-5 ratings in this range${uf.ratings > 0 ? `; ${fmtInt(uf.ratings)} have no time (nor a dated request) and are in no bucket` : ''}.`}
         series={[{ label: 'CSAT', values: b.map((x) => pct(x.csat.csat)) }]}
         band={{ label: '95% interval', low: b.map((x) => pct(x.csat.low)), high: b.map((x) => pct(x.csat.high)) }} />
       <MetricChart testId="chart-nps" title="NPS" unit=" pts" labels={labels} note={`${fmtInt(npsN)} answers in ${b.filter((x) => x.nps.n > 0).length} ${bucketWord(s.bucket, b.filter((x) => x.nps.n > 0).length)}`}
+        empty={`No survey answers in this range${uf.nps > 0 ? `; ${fmtInt(uf.nps)} have no time and are in no bucket` : ''}.`}
         series={[{ label: 'NPS', values: b.map((x) => x.nps.nps), points: true }]}
-        footer={b.filter((x) => x.nps.n > 0).map((x) => `${x.label} ${fmtNps(x.nps.nps)} (n ${fmtInt(x.nps.n)})`).join(' · ') || 'No survey answers in this range.'} />
+        footer={[b.filter((x) => x.nps.n > 0).map((x) => `${x.label} ${fmtNps(x.nps.nps)} (n ${fmtInt(x.nps.n)})`).join(' · '), left(uf.nps, 'answers').footer].filter(Boolean).join(' ')} />
     </div>
   );
 }
