@@ -235,7 +235,9 @@ export interface SlicePoint {
   thumbs_up: number;
   thumbs_down: number;
   thumbs_up_rate: number | null;
+  /** Sum over the requests that have a cost (USD); `cost_n` of them. Charts show no value where cost_n is 0. */
   cost_usd: number;
+  cost_n: number;
 }
 
 export interface SliceContext {

@@ -35,7 +35,7 @@ function weekly(db: Db, zone: string, p: Params): SlicePoint[] {
     return {
       label: `${d.weekYear}-W${String(d.weekNumber).padStart(2, '0')}`, start_ts: s, end_ts: starts[i + 1]!,
       current: s < p.to_ts && starts[i + 1]! > p.from_ts,
-      requests: 0, errors: 0, error_rate: null, p95_ms: null, thumbs_up: 0, thumbs_down: 0, thumbs_up_rate: null, cost_usd: 0,
+      requests: 0, errors: 0, error_rate: null, p95_ms: null, thumbs_up: 0, thumbs_down: 0, thumbs_up_rate: null, cost_usd: 0, cost_n: 0,
     };
   });
   const lo = starts[0]!;
@@ -49,7 +49,7 @@ function weekly(db: Db, zone: string, p: Params): SlicePoint[] {
       const pt = points[at(ts)]!;
       pt.requests++;
       if (e === 1) pt.errors++;
-      if (c !== null) pt.cost_usd += c;
+      if (c !== null) { pt.cost_usd += c; pt.cost_n++; }
       if (l !== null) lat[at(ts)]!.push(l);
     }
   } finally {

@@ -171,8 +171,10 @@ export function MetricChart(p: MetricChartProps) {
  * A small chart for the review side panel: one series as bars or a line, one bucket marked (the week under review).
  * Values are in display units; null leaves a gap. `data-values` carries the plotted values for tests and tools.
  */
-export function SmallChart({ title, unit, labels, values, current, kind = 'line', rate, testId, note }: {
+export function SmallChart({ title, unit, labels, values, current, kind = 'line', rate, testId, note, empty }: {
   title: string; unit: string; labels: string[]; values: Array<number | null>; current: boolean[]; kind?: 'line' | 'bar'; rate?: boolean; testId: string; note?: string;
+  /** Said in place of the chart when every value is null (empty axes would read as zeros). */
+  empty?: string;
 }) {
   const t = useChartTheme();
   const pointColor = current.map((c) => (c ? t.bad : t.series[0]!));
@@ -191,11 +193,11 @@ export function SmallChart({ title, unit, labels, values, current, kind = 'line'
   return (
     <figure className="small-chart" data-testid={testId} data-values={JSON.stringify(values)} data-labels={JSON.stringify(labels)}>
       <figcaption><span className="small-chart-title">{title}</span>{note && <span className="muted small"> {note}</span>}</figcaption>
-      <div className="small-chart-canvas">
+      {values.every((v) => v === null) ? <p className="small-chart-empty muted small">{empty ?? 'No values in these weeks.'}</p> : <div className="small-chart-canvas">
         {kind === 'bar'
           ? <Bar data={{ labels, datasets: [{ data: values, backgroundColor: current.map((c) => (c ? t.bad : withAlpha(t.series[0]!, 0.55))), borderWidth: 0 }] }} options={opts as ChartOptions<'bar'>} aria-label={`${title} chart`} role="img" />
           : <Line data={{ labels, datasets: [{ data: values, borderColor: t.series[0], backgroundColor: pointColor, pointBackgroundColor: pointColor, pointBorderColor: pointColor, pointRadius: current.map((c) => (c ? 4 : 2)), borderWidth: 1.5, spanGaps: false, tension: 0.2 }] }} options={opts as ChartOptions<'line'>} aria-label={`${title} chart`} role="img" />}
-      </div>
+      </div>}
     </figure>
   );
 }

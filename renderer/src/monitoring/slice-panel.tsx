@@ -104,11 +104,14 @@ const SliceBody = memo(function SliceBody({ data }: { data: SliceContext }) {
       </p>
       <div className="slice-charts">
         <SmallChart testId="slice-chart-volume" title="Requests" unit=" req" kind="bar" labels={labels} current={current} values={p.map((x) => x.requests)} />
-        <SmallChart testId="slice-chart-errors" title="Error rate" unit="%" rate labels={labels} current={current} values={p.map((x) => pct(x.error_rate))} />
-        <SmallChart testId="slice-chart-p95" title="p95 latency" unit=" ms" labels={labels} current={current} values={p.map((x) => x.p95_ms)} />
+        <SmallChart testId="slice-chart-errors" title="Error rate" unit="%" rate labels={labels} current={current} values={p.map((x) => pct(x.error_rate))}
+          empty="No dated requests in these weeks." />
+        <SmallChart testId="slice-chart-p95" title="p95 latency" unit=" ms" labels={labels} current={current} values={p.map((x) => x.p95_ms)}
+          empty="No request of this slice has a latency in these weeks." />
         <SmallChart testId="slice-chart-thumbs" title="Thumbs-up rate" unit="%" rate labels={labels} current={current} values={p.map((x) => pct(x.thumbs_up_rate))}
-          note={`${fmtInt(sum((x) => x.thumbs_up + x.thumbs_down))} thumbs this period`} />
-        <SmallChart testId="slice-chart-cost" title="Cost" unit="$" kind="bar" labels={labels} current={current} values={p.map((x) => x.cost_usd)} />
+          note={`${fmtInt(sum((x) => x.thumbs_up + x.thumbs_down))} thumbs this period`} empty="No thumbs on this slice in these weeks." />
+        <SmallChart testId="slice-chart-cost" title="Cost" unit="$" kind="bar" labels={labels} current={current} values={p.map((x) => (x.cost_n > 0 ? x.cost_usd : null))}
+          empty="No request of this slice has a cost in these weeks." />
       </div>
       <h3 className="slice-h">Alerts <span className="count">{data.alerts.length}</span></h3>
       {data.alerts.length === 0 ? <p className="muted small">No open alert for this slice in the period.</p> : (
