@@ -4,13 +4,14 @@
  * any request dimension (the 12 largest values, then "(other)" so the groups add up to the totals). Alerts are
  * computed by electron/store/alerts, not here.
  *
- * Cost on 1M requests: one aggregate query and three LIMIT/OFFSET quantile queries per bucket, each a range scan of
- * the ts index; feedback is read once for the whole range and assigned to buckets by its own timestamp.
+ * Cost: one scan of the range's requests (a plain table scan when the range holds most of the data), accumulated
+ * per bucket and breakdown value in JS, latencies sorted once per bucket; feedback is read once for the whole range
+ * and assigned to buckets by its own timestamp (else its request's).
  */
 import { csat, nps, quantileSorted, thumbsUpRate, wilsonInterval } from '../../../shared/stats';
 import type { BreakdownPoint, MetricDim, MetricsBucket, MetricsFilter, MetricsSeries } from '../../../shared/contract-metrics';
 import type { Db } from '../db';
-import { bucketLabel, bucketStarts, filterSql, isoWeekLabel, num, sqlQuantiles } from './common';
+import { bucketLabel, bucketStarts, filterSql, isoWeekLabel, num } from './common';
 
 export interface SeriesInput {
   from_ts?: number | undefined;
@@ -24,41 +25,6 @@ export interface SeriesInput {
 export const MAX_GROUPS = 12;
 /** The breakdown group holding every value past the first {@link MAX_GROUPS}. */
 export const OTHER = '(other)';
-
-interface Agg { n: number; e: number | null; ti: number | null; tout: number | null; c: number | null; cn: number; ln: number }
-
-
-/**
- * One bucket's latencies in ascending order, read by a single ordered scan (the ts index finds the bucket's rows,
- * SQLite sorts them once), split by the breakdown column as they stream by. Each group's list comes out already
- * sorted, so the whole bucket's p50/p95/p99 and every group's p95 are type-7 quantiles of one sort. On 1M requests
- * this replaces one sort per group and bucket (each a full scan of the bucket) with one per bucket.
- * Only one bucket's values are held at a time; `groupOf` maps a value to its group (the top values, or "(other)").
- */
-function bucketLatencyQuantiles(db: Db, by: string, where: string, params: Array<string | number>, n: number, groupOf: (g: string | null) => string): { all: Array<number | null>; p95: Map<string, number | null> } {
-  const all = new Float64Array(n);
-  const groups = new Map<string, number[]>();
-  const st = db.stmt(`SELECT r.${by} AS g, latency_ms FROM requests r WHERE ${where} AND +latency_ms IS NOT NULL ORDER BY +latency_ms`);
-  let k = 0;
-  try {
-    st.bind(params);
-    while (st.step()) {
-      const [g, v] = st.get() as [string | null, number];
-      if (k < n) all[k++] = v;
-      const key = groupOf(g);
-      let arr = groups.get(key);
-      if (!arr) groups.set(key, (arr = []));
-      arr.push(v);
-    }
-  } finally {
-    st.reset();
-  }
-  const sorted = all.subarray(0, k);
-  return {
-    all: [0.5, 0.95, 0.99].map((p) => (k ? quantileSorted(sorted, p) : null)),
-    p95: new Map([...groups].map(([key, arr]) => [key, quantileSorted(arr, 0.95)])),
-  };
-}
 
 /** Index of the bucket holding ts (starts ascending, last entry is the end), or -1. */
 function bucketOf(starts: readonly number[], ts: number): number {
@@ -117,6 +83,61 @@ function countUndatedFeedback(db: Db, filter: MetricsFilter): MetricsSeries['und
 const seriesCache = new WeakMap<Db, Map<string, MetricsSeries>>();
 const SERIES_CACHE_SIZE = 8;
 
+/** One bucket's requests: counts and sums, and its latencies (with, for a breakdown, each one's value id). */
+interface BucketAcc { n: number; e: number; tiSum: number; tiN: number; toSum: number; toN: number; c: number; cn: number; lat: number[]; latValue: number[] }
+/** One breakdown value's requests per bucket. */
+interface ValueAcc { key: string; total: number; n: Int32Array; e: Int32Array; c: Float64Array }
+
+/**
+ * Reads the requests of [from, to) matching the filter once, in table order when the range holds most of the data
+ * (a plain scan beats the ts index's row-by-row lookups there), else through the ts index, and accumulates them per
+ * bucket and, with a breakdown, per value of its column.
+ */
+function scanRequests(db: Db, from: number, to: number, starts: readonly number[], f: { sql: string; params: string[] }, by: MetricDim | null,
+  lo: number | null, hi: number | null): { buckets: BucketAcc[]; values: ValueAcc[] } {
+  const nb = starts.length - 1;
+  const buckets: BucketAcc[] = Array.from({ length: nb }, () => ({ n: 0, e: 0, tiSum: 0, tiN: 0, toSum: 0, toN: 0, c: 0, cn: 0, lat: [], latValue: [] }));
+  const values: ValueAcc[] = [];
+  const ids = new Map<string, number>();
+  const wide = lo !== null && hi !== null && Math.min(to, hi + 1) - Math.max(from, lo) > 0.5 * (hi + 1 - lo);
+  const ts = wide ? '+r.ts' : 'r.ts';
+  const st = db.stmt(`SELECT r.ts, r.is_error, r.tokens_in, r.tokens_out, r.cost_usd, r.latency_ms${by ? `, r.${by}` : ''} FROM requests r WHERE ${ts} >= ? AND ${ts} < ?${f.sql}`);
+  try {
+    st.bind([from, to, ...f.params]);
+    while (st.step()) {
+      const row = st.get() as [number, number | null, number | null, number | null, number | null, number | null, string | null | undefined];
+      const i = bucketOf(starts, row[0]);
+      if (i < 0) continue;
+      const b = buckets[i]!;
+      const err = row[1] ?? 0;
+      b.n++;
+      b.e += err;
+      if (row[2] !== null) { b.tiSum += row[2]; b.tiN++; }
+      if (row[3] !== null) { b.toSum += row[3]; b.toN++; }
+      if (row[4] !== null) { b.c += row[4]; b.cn++; }
+      let vid = -1;
+      if (by) {
+        const key = row[6] ?? '(none)';
+        vid = ids.get(key) ?? -1;
+        if (vid < 0) {
+          vid = values.length;
+          ids.set(key, vid);
+          values.push({ key, total: 0, n: new Int32Array(nb), e: new Int32Array(nb), c: new Float64Array(nb) });
+        }
+        const v = values[vid]!;
+        v.total++;
+        v.n[i]!++;
+        v.e[i]! += err;
+        if (row[4] !== null) v.c[i]! += row[4];
+      }
+      if (row[5] !== null) { b.lat.push(row[5]); if (by) b.latValue.push(vid); }
+    }
+  } finally {
+    st.reset();
+  }
+  return { buckets, values };
+}
+
 function computeSeries(db: Db, zone: string, q: SeriesInput, now: number, t0: number): MetricsSeries {
   const f = filterSql(q.filter);
   const range = db.get<{ lo: number | null; hi: number | null; undated: number }>(
@@ -144,18 +165,19 @@ function computeSeries(db: Db, zone: string, q: SeriesInput, now: number, t0: nu
   const starts = bucketStarts(from, to, q.bucket, zone);
   const nb = starts.length - 1;
   const by = q.breakdown === 'none' ? null : q.breakdown;
-  const where = `r.ts >= ? AND r.ts < ?${f.sql}`;
 
-  // The breakdown's groups: the values with most requests in the range; the rest become "(other)".
+  // Every request of the range, in one scan: per bucket its counts, sums and latencies; per breakdown value its
+  // counts per bucket (the groups are known only once every value has been counted).
+  const acc = scanRequests(db, from, to, starts, f, by, allRange?.lo ?? null, allRange?.hi ?? null);
   let top: Set<string> | null = null;
   let otherValues = 0;
   if (by) {
-    const counts = db.all<{ g: string | null; n: number }>(`SELECT r.${by} AS g, count(*) AS n FROM requests r WHERE ${where} GROUP BY g`, [from, to, ...f.params]);
-    const ranked = counts.map((c) => ({ key: c.g ?? '(none)', n: c.n })).sort((a, b) => b.n - a.n || a.key.localeCompare(b.key));
+    const ranked = acc.values.map((v) => ({ key: v.key, n: v.total })).sort((x, y) => y.n - x.n || x.key.localeCompare(y.key));
     top = new Set(ranked.slice(0, MAX_GROUPS).map((c) => c.key));
     otherValues = Math.max(0, ranked.length - MAX_GROUPS);
   }
   const groupOf = (g: string | null) => { const k = g ?? '(none)'; return top!.has(k) ? k : OTHER; };
+  const groupOfValue = acc.values.map((v) => (top ? (top.has(v.key) ? v.key : OTHER) : ''));
 
   // Feedback of the whole range, once; attributed by its own ts, else (no time of its own) by its request's. The
   // join gives the filter and breakdown columns.
@@ -189,25 +211,29 @@ function computeSeries(db: Db, zone: string, q: SeriesInput, now: number, t0: nu
   }
 
   const buckets: MetricsBucket[] = [];
-  /** Per bucket, the p95 latency of each breakdown group (from the same ordered scan as the bucket's quantiles). */
+  /** Per bucket, the p95 latency of each breakdown group. */
   const groupP95: Array<Map<string, number | null>> = [];
   for (let i = 0; i < nb; i++) {
     const s = starts[i]!;
     const e = starts[i + 1]!;
-    const params = [Math.max(s, from), Math.min(e, to), ...f.params];
-    const a = db.get<Agg>(`SELECT count(*) AS n, sum(is_error) AS e, avg(tokens_in) AS ti, avg(tokens_out) AS tout, sum(cost_usd) AS c,
-      count(cost_usd) AS cn, count(latency_ms) AS ln FROM requests r WHERE ${where}`, params)!;
-    let quantiles: Array<number | null>;
-    if (by && a.n > 0) {
-      const q3 = bucketLatencyQuantiles(db, by, where, params, a.ln, groupOf);
-      quantiles = q3.all;
-      groupP95.push(q3.p95);
-    } else {
-      quantiles = sqlQuantiles(db, 'latency_ms', 'requests r', where, params, a.ln, [0.5, 0.95, 0.99]);
-      groupP95.push(new Map());
+    const a = acc.buckets[i]!;
+    const sorted = Float64Array.from(a.lat).sort();
+    const k = sorted.length;
+    const quantiles = [0.5, 0.95, 0.99].map((pr) => (k ? quantileSorted(sorted, pr) : null));
+    const gp = new Map<string, number | null>();
+    if (by && k) {
+      const byGroup = new Map<string, number[]>();
+      for (let j = 0; j < k; j++) {
+        const key = groupOfValue[a.latValue[j]!]!;
+        let arr = byGroup.get(key);
+        if (!arr) byGroup.set(key, (arr = []));
+        arr.push(a.lat[j]!);
+      }
+      for (const [key, arr] of byGroup) gp.set(key, quantileSorted(Float64Array.from(arr).sort(), 0.95));
     }
+    groupP95.push(gp);
     const [p50, p95, p99] = quantiles;
-    const errors = a.e ?? 0;
+    const errors = a.e;
     const ew = wilsonInterval(errors, a.n);
     const th = thumbsUpRate(up[i]!, down[i]!);
     const cs = csat(ratings[i]!);
@@ -217,9 +243,9 @@ function computeSeries(db: Db, zone: string, q: SeriesInput, now: number, t0: nu
       complete: s >= (q.from_ts ?? -Infinity) && e <= (q.to_ts ?? Infinity) && e <= now,
       requests: a.n, errors,
       error_rate: { rate: ew?.estimate ?? null, low: ew?.low ?? null, high: ew?.high ?? null, k: errors, n: a.n },
-      latency: { p50: num(p50), p95: num(p95), p99: num(p99), n: a.ln },
-      tokens_in_mean: num(a.ti), tokens_out_mean: num(a.tout),
-      cost_total_usd: a.c ?? 0, cost_mean_usd: a.cn > 0 ? (a.c ?? 0) / a.cn : null, cost_n: a.cn,
+      latency: { p50: num(p50), p95: num(p95), p99: num(p99), n: k },
+      tokens_in_mean: a.tiN > 0 ? a.tiSum / a.tiN : null, tokens_out_mean: a.toN > 0 ? a.toSum / a.toN : null,
+      cost_total_usd: a.c, cost_mean_usd: a.cn > 0 ? a.c / a.cn : null, cost_n: a.cn,
       thumbs: { rate: num(th.rate), low: th.interval?.low ?? null, high: th.interval?.high ?? null, k: th.up, n: th.n, up: th.up, down: th.down },
       csat: { csat: num(cs.csat), satisfied: cs.satisfied, n: cs.n, low: cs.interval?.low ?? null, high: cs.interval?.high ?? null },
       nps: { nps: num(np.nps), promoters: np.promoters, passives: np.passives, detractors: np.detractors, n: np.n },
@@ -228,16 +254,15 @@ function computeSeries(db: Db, zone: string, q: SeriesInput, now: number, t0: nu
 
   let breakdown: MetricsSeries['breakdown'] = null;
   if (by) {
-    // Counts of every group in a bucket come from one GROUP BY over the bucket's ts range.
-    const counts = buckets.map((b) => {
+    // Counts of every group in a bucket: its values' counts, summed.
+    const counts = buckets.map((_, i) => {
       const m = new Map<string, { n: number; e: number; c: number }>();
-      for (const r of db.all<{ g: string | null; n: number; e: number | null; c: number | null }>(
-        `SELECT r.${by} AS g, count(*) AS n, sum(is_error) AS e, sum(cost_usd) AS c FROM requests r WHERE ${where} GROUP BY g`,
-        [Math.max(b.start_ts, from), Math.min(b.end_ts, to), ...f.params])) {
-        const key = groupOf(r.g);
+      acc.values.forEach((v, vid) => {
+        if (v.n[i] === 0) return;
+        const key = groupOfValue[vid]!;
         const cur = m.get(key) ?? { n: 0, e: 0, c: 0 };
-        m.set(key, { n: cur.n + r.n, e: cur.e + (r.e ?? 0), c: cur.c + (r.c ?? 0) });
-      }
+        m.set(key, { n: cur.n + v.n[i]!, e: cur.e + v.e[i]!, c: cur.c + v.c[i]! });
+      });
       return m;
     });
     const keys = [...top!].sort((x, y) => x.localeCompare(y));
