@@ -106,8 +106,9 @@ export function MetricChart(p: MetricChartProps) {
     const c = t.series[i % t.series.length]!;
     datasets.push({
       label: s.label, data: s.values, borderColor: c, backgroundColor: c, borderWidth: i === 0 ? 2 : 1.5,
-      // Empty buckets stay gaps: a line drawn across them would invent values that were never measured.
-      pointRadius: p.labels.length > 40 ? 0 : 2, pointHoverRadius: 4, tension: 0.2, spanGaps: false,
+      // Empty buckets stay gaps: a line drawn across them would invent values that were never measured. Monotone
+      // curves never overshoot the points (a rate line never bends above 100% or below 0%).
+      pointRadius: p.labels.length > 40 ? 0 : 2, pointHoverRadius: 4, tension: 0.2, cubicInterpolationMode: 'monotone', spanGaps: false,
       ...(s.dashed ? { borderDash: [4, 3] } : {}),
       ...(s.points ? { showLine: false, pointRadius: 4, spanGaps: false } : {}),
     });
@@ -196,7 +197,7 @@ export function SmallChart({ title, unit, labels, values, current, kind = 'line'
       {values.every((v) => v === null) ? <p className="small-chart-empty muted small">{empty ?? 'No values in these weeks.'}</p> : <div className="small-chart-canvas">
         {kind === 'bar'
           ? <Bar data={{ labels, datasets: [{ data: values, backgroundColor: current.map((c) => (c ? t.bad : withAlpha(t.series[0]!, 0.55))), borderWidth: 0 }] }} options={opts as ChartOptions<'bar'>} aria-label={`${title} chart`} role="img" />
-          : <Line data={{ labels, datasets: [{ data: values, borderColor: t.series[0], backgroundColor: pointColor, pointBackgroundColor: pointColor, pointBorderColor: pointColor, pointRadius: current.map((c) => (c ? 4 : 2)), borderWidth: 1.5, spanGaps: false, tension: 0.2 }] }} options={opts as ChartOptions<'line'>} aria-label={`${title} chart`} role="img" />}
+          : <Line data={{ labels, datasets: [{ data: values, borderColor: t.series[0], backgroundColor: pointColor, pointBackgroundColor: pointColor, pointBorderColor: pointColor, pointRadius: current.map((c) => (c ? 4 : 2)), borderWidth: 1.5, spanGaps: false, tension: 0.2, cubicInterpolationMode: 'monotone' }] }} options={opts as ChartOptions<'line'>} aria-label={`${title} chart`} role="img" />}
       </div>}
     </figure>
   );
