@@ -6,16 +6,22 @@
  *  3. the `sqlite3` shell's `.import` of the same records as CSV into an equivalent table, as a ratio;
  *  4. open the workspace (cold) and time the records grid's first page, a sort and a filter through the contract;
  *  5. review: create a 200-item stratified queue and move to the next item (when the review methods exist);
- *  6. estimates: `loupe simulate`'s work (queues.simulate) with 1,000 seeds on the newest week, at the four plausible
+ *  6. monitoring, in a fresh process so nothing is cached: the first Metrics view (metrics.series by ISO week with
+ *     the feature breakdown), the alerts of every rule over the whole range (alerts.list), and the review side
+ *     panel's context of one feature × model-version slice for the last week (monitoring.slice) and its feature's
+ *     drift (metrics.drift, which the panel asks for after the charts); then each again (cached). Target for each
+ *     of the first three, uncached: 300 ms. The slice's alerts are the whole range's narrowed to the queue's period,
+ *     which the app has cached by then (the header's open count asks for them first), as here after alerts.list.
+ *  7. estimates: `loupe simulate`'s work (queues.simulate) with 1,000 seeds on the newest week, at the four plausible
  *     failure rates on the same draws, and a 100-item queue with thumbs-down oversampled (issue 8).
- *  7. the same records as a Parquet file (100,000-row groups, snappy) and as OTLP JSON lines (one Collector
+ *  8. the same records as a Parquet file (100,000-row groups, snappy) and as OTLP JSON lines (one Collector
  *     `resourceSpans` document per line, each holding one GenAI span), each imported into a fresh workspace and
  *     reported beside the JSONL import (time, records/s, peak RSS, and the ratio to the JSONL import time);
  *     `--skip-formats` leaves them out.
- *  8. the same import with PII scrubbing on (every detector), as a ratio to the plain import (target < 1.25x).
- *  9. feedback: import N/5 feedback rows (`--feedback N`), the comment index's cost, comment search and the
+ *  9. the same import with PII scrubbing on (every detector), as a ratio to the plain import (target < 1.25x).
+ * 10. feedback: import N/5 feedback rows (`--feedback N`), the comment index's cost, comment search and the
  *     distinguishing-terms view (scripts/bench-feedback.ts).
- * 10. the weekly report of the newest week, every section and every format from one build, once the workspace holds
+ * 11. the weekly report of the newest week, every section and every format from one build, once the workspace holds
  *     the requests, the review queue and the feedback (target under 5 s at 1M).
  * Timings are wall-clock ms on this machine; nothing here is a pass/fail test.
  */
@@ -120,6 +126,31 @@ async function phaseQuery(workspace: string): Promise<void> {
   await client.close();
   out.peak_rss = peakRssBytes();
   process.stdout.write(JSON.stringify(out));
+}
+
+/** Child phase: open the workspace cold and time the monitoring calls, first uncached, then again. */
+async function phaseMonitoring(workspace: string): Promise<void> {
+  const client = StoreClient.start();
+  const info = await client.call('internal.open', { path: workspace });
+  const series = await timed(() => client.call('metrics.series', { bucket: 'week', breakdown: 'feature', filter: {} }));
+  const alerts = await timed(() => client.call('alerts.list', {}));
+  const last = info.last_ts ?? Date.now();
+  const weekStart = DateTime.fromMillis(last, { zone: 'UTC' }).startOf('week').toMillis();
+  const options = await timed(() => client.call('metrics.options', {}));
+  const feature = options.value.feature[0] ?? null;
+  const version = options.value.model_version[options.value.model_version.length - 1] ?? null;
+  const sliceParams = { feature, model_version: version, from_ts: weekStart, to_ts: weekStart + 7 * 86_400_000, weeks_before: 8 };
+  const slice = await timed(() => client.call('monitoring.slice', sliceParams));
+  // The panel asks for the feature's drift on its own, after the charts.
+  const drift = await timed(() => client.call('metrics.drift', { current: { from_ts: weekStart, to_ts: weekStart + 7 * 86_400_000 }, ...(feature ? { feature } : {}) }));
+  const series2 = await timed(() => client.call('metrics.series', { bucket: 'week', breakdown: 'feature', filter: {} }));
+  const alerts2 = await timed(() => client.call('alerts.list', {}));
+  const slice2 = await timed(() => client.call('monitoring.slice', sliceParams));
+  await client.close();
+  process.stdout.write(JSON.stringify({
+    series_ms: Math.round(series.ms), options_ms: Math.round(options.ms), alerts_ms: Math.round(alerts.ms), slice_ms: Math.round(slice.ms), slice_drift_ms: Math.round(drift.ms), alerts: alerts.value.alerts.length,
+    series_cached_ms: Math.round(series2.ms), alerts_cached_ms: Math.round(alerts2.ms), slice_cached_ms: Math.round(slice2.ms), peak_rss: peakRssBytes(),
+  }));
 }
 
 /** The ISO week (UTC) holding `t`, e.g. 2026-W47. */
@@ -231,6 +262,7 @@ async function main(): Promise<void> {
   if (phase === 'query') return phaseQuery(arg('workspace', ''));
   if (phase === 'report') return phaseReport(arg('workspace', ''));
   if (phase === 'feedback') { process.stdout.write(JSON.stringify(await phaseFeedback(arg('workspace', ''), arg('file', '')))); return; }
+  if (phase === 'monitoring') return phaseMonitoring(arg('workspace', ''));
 
   const n = Number(arg('requests', '1000000'));
   const dir = arg('dir', path.join(os.tmpdir(), 'loupe-bench'));
@@ -275,6 +307,8 @@ async function main(): Promise<void> {
 
   log('opening the workspace and querying the grid…');
   const q = child(['--phase', 'query', '--workspace', workspace]);
+  log('opening the workspace again and timing the monitoring calls (uncached, then cached)…');
+  const mon = child(['--phase', 'monitoring', '--workspace', workspace]);
 
   // Other formats of the same records, each into its own fresh workspace, beside the JSONL figure.
   const formats: Array<{ name: string; bytes: number; imp: Record<string, number> }> = [];
@@ -340,11 +374,16 @@ async function main(): Promise<void> {
     rows.push(['weekly report, all sections and formats', `${rep.report_all_ms} ms`, `target < 5000 ms (cold; ${rep.report_pdf_pages} PDF pages, ${mb(rep.report_bytes!)} MB in 5 files)`]);
     rows.push(['weekly report, again', `${rep.report_all_warm_ms} ms`, 'metrics series cached']);
   }
+  rows.push(['first metrics view (series)', `${mon.series_ms} ms`, `target < 300 ms uncached; ${mon.series_cached_ms} ms cached`]);
+  rows.push(['filter values (metrics.options)', `${mon.options_ms} ms`, 'beside the charts, cached after']);
+  rows.push(['alerts (every rule, all range)', `${mon.alerts_ms} ms`, `target < 300 ms uncached; ${mon.alerts_cached_ms} ms cached; ${mon.alerts} alerts`]);
+  rows.push(['side-panel context (one slice)', `${mon.slice_ms} ms`, `target < 300 ms uncached (its alerts come from the whole range's, cached as the header's count keeps them); ${mon.slice_cached_ms} ms cached`]);
+  rows.push(['side-panel drift (its feature)', `${mon.slice_drift_ms} ms`, 'arrives after the charts']);
   const w = Math.max(...rows.map((r) => r[0].length));
   process.stdout.write(`\n${rows.map(([a, b, c]) => `${a.padEnd(w)}  ${b.padStart(12)}  ${c}`).join('\n')}\n\n`);
   process.stdout.write(`${JSON.stringify({ requests: n, bytes, import: imp, sqlite3_shell_ms: shell?.ms ?? null, ratio: shell?.ratio ?? null, query: q,
     formats: Object.fromEntries(formats.map((f) => [f.name, { bytes: f.bytes, ...f.imp, ratio_to_jsonl: f.imp.import_ms! / imp.import_ms! }])),
-    scrub_import: scrubbed, scrub_ratio: scrubRatio, feedback: fb, report: rep })}\n`);
+    scrub_import: scrubbed, scrub_ratio: scrubRatio, feedback: fb, report: rep, monitoring: mon })}\n`);
 }
 
 await main();

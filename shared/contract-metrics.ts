@@ -1,6 +1,7 @@
 /**
- * The metrics part of the contract (time series of throughput, error rate, latency, tokens, cost and feedback; drift
- * tests between two windows; alert thresholds), merged into the `contract` object of ./contract with one spread.
+ * The metrics part of the contract (time series of throughput, error rate, latency, tokens, cost and feedback, broken
+ * down by any request dimension; rankings of features, users and other dimensions; drift tests between two
+ * windows), merged into the `contract` object of ./contract with one spread. Alerts are in ./contract-alerts.
  * Params are zod schemas (validated at every boundary); results are typed only. Units: times are UTC epoch ms,
  * latencies ms, costs USD, rates and shares are in [0, 1]; NPS is in points from −100 to 100. A statistic that has
  * no data is `null` (JSON has no NaN). Errors: BAD_REQUEST (invalid params, an ISO week luxon cannot read, too many
@@ -16,18 +17,26 @@ function method<P extends z.ZodType, R>(params: P): { params: P; result: R } {
 
 const label = z.string().min(1).max(500);
 
+/** Request columns metrics can filter and break down by. */
+export const METRIC_DIMS = ['feature', 'model', 'model_version', 'segment', 'region', 'lang', 'user_id'] as const;
+export type MetricDim = (typeof METRIC_DIMS)[number];
+
 /** Which requests a series or drift comparison looks at; each field is an exact match on the request column. */
-export const metricsFilterSchema = z.object({ feature: label.optional(), model: label.optional(), model_version: label.optional() }).strict();
+export const metricsFilterSchema = z.object({
+  feature: label.optional(), model: label.optional(), model_version: label.optional(), segment: label.optional(),
+  region: label.optional(), lang: label.optional(), user_id: label.optional(),
+}).strict();
 export type MetricsFilter = z.infer<typeof metricsFilterSchema>;
 
 export const metricsSeriesSchema = z.object({
   from_ts: z.number().int().optional(),
   to_ts: z.number().int().optional(),
-  bucket: z.enum(['day', 'week']).default('week'),
+  /** Hours are for short ranges (at most 1,000 buckets). */
+  bucket: z.enum(['hour', 'day', 'week']).default('week'),
   filter: metricsFilterSchema.default({}),
-  /** Per-bucket p95 latency, error rate and thumbs-up rate per value of this column. Default: feature. */
-  breakdown: z.enum(['feature', 'model_version', 'none']).default('feature'),
-}).refine((d) => d.from_ts === undefined || d.to_ts === undefined || d.to_ts > d.from_ts, { message: 'to_ts must be after from_ts' });
+  /** Per-bucket p95 latency, error rate, thumbs-up rate and cost per value of this column (top 12 and "other"). Default: feature. */
+  breakdown: z.enum([...METRIC_DIMS, 'none']).default('feature'),
+}).strict().refine((d) => d.from_ts === undefined || d.to_ts === undefined || d.to_ts > d.from_ts, { message: 'to_ts must be after from_ts' });
 export type MetricsSeriesParams = z.input<typeof metricsSeriesSchema>;
 
 /** A comparison window: an ISO week in the workspace time zone, or a half-open range [from_ts, to_ts) of UTC ms. */
@@ -48,47 +57,12 @@ export const metricsDriftSchema = z.object({
 });
 export type MetricsDriftParams = z.input<typeof metricsDriftSchema>;
 
-/** Alert thresholds of a workspace (meta key `metric_thresholds`). A breach needs enough data (the `min_*` fields). */
-export const metricThresholdsSchema = z.object({
-  /** Breach when errors / requests is above this share (default 0.05). */
-  error_rate_max: z.number().min(0).max(1),
-  /** Breach when the bucket's p95 latency is above this many ms (default 3000). */
-  p95_latency_ms_max: z.number().min(0),
-  /** Breach when thumbs-up / (up + down) is below this share (default 0.7). */
-  thumbs_up_rate_min: z.number().min(0).max(1),
-  /** Drift rows with PSI above this are marked (default 0.25; guidance only, PSI is not a test). */
-  psi_max: z.number().min(0),
-  /** Buckets with fewer requests are not judged on error rate or latency (default 50). */
-  min_requests: z.number().int().min(1),
-  /** Buckets with fewer thumbs are not judged on thumbs-up rate (default 20). */
-  min_thumbs: z.number().int().min(1),
-}).strict();
-export type MetricThresholds = z.infer<typeof metricThresholdsSchema>;
-
 /** A share with its Wilson 95% interval. */
 export interface RateWithInterval { rate: number | null; low: number | null; high: number | null; k: number; n: number }
 
-/** The metric a threshold applies to. */
-export type AlertMetric = 'error_rate' | 'p95_latency_ms' | 'thumbs_up_rate';
-
-/** One bucket that breaches one threshold. */
-export interface MetricAlert {
-  metric: AlertMetric;
-  bucket: string;
-  start_ts: number;
-  /** null for the whole traffic (after the filter), else the breakdown value, e.g. `search-answer`. */
-  group: string | null;
-  /** The observed value in the metric's unit (share or ms) and the threshold it crossed. */
-  value: number;
-  threshold: number;
-  direction: 'above' | 'below';
-  /** Requests (error rate, latency) or thumbs (thumbs-up rate) the value rests on. */
-  n: number;
-}
-
 /** One time bucket of {@link MetricsSeries}. */
 export interface MetricsBucket {
-  /** ISO week (`2026-W40`) or date (`2026-09-30`) in the workspace time zone. */
+  /** ISO week (`2026-W40`), date (`2026-09-30`) or hour (`2026-09-30 14:00`) in the workspace time zone. */
   label: string;
   start_ts: number;
   end_ts: number;
@@ -108,7 +82,6 @@ export interface MetricsBucket {
   /** Top-2-box share of 1-5 ratings. */
   csat: { csat: number | null; satisfied: number; n: number; low: number | null; high: number | null };
   nps: { nps: number | null; promoters: number; passives: number; detractors: number; n: number };
-  breaches: AlertMetric[];
 }
 
 /** Per-bucket figures of one breakdown value. */
@@ -120,22 +93,30 @@ export interface BreakdownPoint {
   p95_ms: number | null;
   thumbs_up_rate: number | null;
   thumbs_n: number;
-  breaches: AlertMetric[];
+  cost_usd: number;
 }
 
 export interface MetricsSeries {
-  bucket: 'day' | 'week';
+  bucket: 'hour' | 'day' | 'week';
   time_zone: string;
   from_ts: number | null;
   to_ts: number | null;
   filter: MetricsFilter;
   buckets: MetricsBucket[];
-  breakdown: { by: 'feature' | 'model_version'; groups: Array<{ key: string; points: BreakdownPoint[] }> } | null;
-  thresholds: MetricThresholds;
-  /** Every breach, whole traffic first, then by group; in time order within each. */
-  alerts: MetricAlert[];
-  /** Distinct values for the filters. */
-  options: { feature: string[]; model: string[]; model_version: string[]; weeks: string[] };
+  /**
+   * Groups of the breakdown: the 12 values with most requests, then `(other)` holding the rest (`other_values` of
+   * them) so the groups add up to the totals; `(none)` holds requests without a value.
+   */
+  breakdown: { by: MetricDim; groups: Array<{ key: string; points: BreakdownPoint[] }>; other_values: number } | null;
+  /** Requests without a timestamp: in no bucket, so left out of every chart (counted here to be said). */
+  undated_requests: number;
+  /**
+   * Feedback with no time of its own and no dated request (feedback without a time is placed by its request's):
+   * thumbs, 1-5 ratings and NPS answers in no bucket, left out of the feedback charts (counted here to be said).
+   */
+  undated_feedback: { thumbs: number; ratings: number; nps: number };
+  /** ISO weeks from the first to the last dated request (the drift picker); the filters' values: metrics.options. */
+  options: { weeks: string[] };
   elapsed_ms: number;
   /** True when the result was computed earlier for the same data and params (elapsed_ms is then the lookup). */
   cached: boolean;
@@ -170,8 +151,13 @@ export interface DriftRow {
   /** Numeric: mean of each side (column unit). Categorical: null. */
   mean_reference: number | null;
   mean_current: number | null;
-  /** Categorical: the top categories' shares in each window (descending by current share). */
+  /** Categorical: the categories' shares in each window (top 12, descending by current share). */
   shares: Array<{ category: string; reference: number; current: number }> | null;
+  /**
+   * Numeric: the two distributions over the PSI bins (deciles of the reference, fixed and reused for the current
+   * window): `edges` are the inner bin edges, `min`/`max` the smallest and largest value seen on either side.
+   */
+  histogram: { edges: number[]; reference: number[]; current: number[]; min: number; max: number } | null;
   /** Categorical: categories that occur in only one window. */
   single_window: Array<{ category: string; window: 'reference' | 'current'; count: number }>;
 }
@@ -186,17 +172,65 @@ export interface MetricsDrift {
   min_per_side: number;
   /** Flagged rows (rejected, then PSI above threshold) first, then by adjusted p. */
   rows: DriftRow[];
+  /** Requests (of the feature, when one is given) without a timestamp: in no window, so in neither distribution. */
+  undated_requests: number;
   time_zone: string;
   elapsed_ms: number;
 }
 
+/** Ranks the values of a dimension (features, users, regions, …) over a range. */
+export const metricsRankingSchema = z.object({
+  from_ts: z.number().int().optional(),
+  to_ts: z.number().int().optional(),
+  filter: metricsFilterSchema.default({}),
+  dim: z.enum(METRIC_DIMS),
+  /** Rows returned per ranking; the rest are summed into one `(other)` row. */
+  top: z.number().int().min(1).max(100).default(10),
+}).strict().refine((d) => d.from_ts === undefined || d.to_ts === undefined || d.to_ts > d.from_ts, { message: 'to_ts must be after from_ts' });
+export type MetricsRankingParams = z.input<typeof metricsRankingSchema>;
+
+/** One value of a ranked dimension. */
+export interface RankingRow {
+  key: string;
+  requests: number;
+  errors: number;
+  error_rate: number | null;
+  cost_usd: number;
+  /** Mean cost of the requests that have one (USD). */
+  cost_per_request_usd: number | null;
+  thumbs: number;
+  thumbs_down: number;
+  thumbs_down_rate: number | null;
+  /** Distinct users (not for the user dimension). */
+  users: number;
+}
+
+export interface MetricsRanking {
+  dim: MetricDim;
+  from_ts: number | null;
+  to_ts: number | null;
+  /** Values in the range (after the filter); requests without a value ("(none)") are not one. */
+  values: number;
+  total: RankingRow;
+  /** The top values by each measure; `(other)` sums the values not listed. */
+  by_volume: RankingRow[];
+  by_cost: RankingRow[];
+  by_error_rate: RankingRow[];
+  by_thumbs_down: RankingRow[];
+  /** Cost per value (e.g. per user): mean and median over the values that have a cost (USD); null without any. */
+  cost_per_value: { mean: number | null; median: number | null };
+  /** Rates are ranked among values with at least this many requests (or thumbs). */
+  min_for_rates: number;
+  elapsed_ms: number;
+}
+
 export const metricsMethods = {
-  /** Per-bucket throughput, error rate, p50/p95/p99 latency, tokens, cost, thumbs, CSAT and NPS, with breaches. */
+  /** Per-bucket throughput, error rate, p50/p95/p99 latency, tokens, cost, thumbs, CSAT and NPS, with a breakdown. */
   'metrics.series': method<typeof metricsSeriesSchema, MetricsSeries>(metricsSeriesSchema),
   /** KS / chi-square tests and PSI between two windows, Benjamini–Hochberg across the comparison. */
   'metrics.drift': method<typeof metricsDriftSchema, MetricsDrift>(metricsDriftSchema),
-  /** The workspace's alert thresholds (defaults when none were saved). */
-  'metrics.thresholds.get': method<z.ZodObject<Record<string, never>>, MetricThresholds>(z.object({})),
-  /** Saves the alert thresholds (journaled); returns what was stored. */
-  'metrics.thresholds.set': method<typeof metricThresholdsSchema, MetricThresholds>(metricThresholdsSchema),
+  /** Distinct values of each request dimension for filter pickers (at most 200 each; user ids are typed, not listed). */
+  'metrics.options': method<z.ZodObject<Record<string, never>>, Record<Exclude<MetricDim, 'user_id'>, string[]>>(z.object({})),
+  /** Values of a dimension ranked by volume, cost, error rate and thumbs-down rate, with per-value cost. */
+  'metrics.ranking': method<typeof metricsRankingSchema, MetricsRanking>(metricsRankingSchema),
 };

@@ -31,6 +31,7 @@ const position = z.number().int().min(1);
 export const queueFiltersSchema = z.object({
   model: values.optional(), model_version: values.optional(), feature: values.optional(), segment: values.optional(),
   lang: values.optional(), status: values.optional(), is_error: z.boolean().optional(),
+  region: values.optional(), user_id: values.optional(),
 }).strict();
 
 /** A queue design as a caller gives it; defaults are applied by the store and the full design is stored. */

@@ -21,6 +21,7 @@ import { pricesMethods } from './contract-prices';
 import { scrubMethods, scrubOptionsSchema, type ScrubPreview } from './contract-scrub';
 import { feedbackMethods } from './contract-feedback';
 import { reportMethods } from './contract-report';
+import { alertsMethods } from './contract-alerts';
 
 const recordKind = z.enum(['requests', 'feedback', 'tickets']);
 const id = z.string().min(1).max(4096);
@@ -81,16 +82,23 @@ export const requestQuerySchema = z.object({
     column: z.enum(['ts', 'model', 'model_version', 'feature', 'status', 'latency_ms', 'tokens_in', 'tokens_out', 'cost_usd', 'user_id', 'id']),
     desc: z.boolean(),
   }).optional(),
+  // Strict: a filter the store does not know is refused by name, never silently ignored.
   filter: z.object({
     from_ts: z.number().optional(),
     to_ts: z.number().optional(),
     model: z.array(z.string()).max(100).optional(),
     feature: z.array(z.string()).max(100).optional(),
     status: z.array(z.string()).max(100).optional(),
+    model_version: z.array(z.string()).max(100).optional(),
+    segment: z.array(z.string()).max(100).optional(),
+    region: z.array(z.string()).max(100).optional(),
+    lang: z.array(z.string()).max(100).optional(),
+    user_id: z.array(z.string().max(500)).max(100).optional(),
+    is_error: z.boolean().optional(),
     has_feedback: z.boolean().optional(),
     has_ticket: z.boolean().optional(),
     text: z.string().max(500).optional(),
-  }).default({}),
+  }).strict().default({}),
 });
 export type RequestQuery = z.input<typeof requestQuerySchema>;
 
@@ -138,7 +146,10 @@ export interface TicketDetail {
 }
 
 /** Distinct values for the grid filters. */
-export interface Facets { model: string[]; feature: string[]; status: string[]; ticket_status: string[]; ticket_priority: string[]; ticket_channel: string[] }
+export interface Facets {
+  model: string[]; feature: string[]; status: string[]; ticket_status: string[]; ticket_priority: string[]; ticket_channel: string[];
+  model_version: string[]; segment: string[]; region: string[]; lang: string[];
+}
 
 /** Declares a method: its params schema (validated) and its result type (typed only). */
 export function method<P extends z.ZodType, R>(params: P): { params: P; result: R } {
@@ -175,6 +186,7 @@ export const contract = {
   ...scrubMethods,
   ...feedbackMethods,
   ...reportMethods,
+  ...alertsMethods,
 };
 
 export type Contract = typeof contract;

@@ -32,6 +32,8 @@ export interface QueueFilters {
   lang?: string[];
   status?: string[];
   is_error?: boolean;
+  region?: string[];
+  user_id?: string[];
 }
 
 /** The whole design of a review queue, stored with it (after defaults are applied). */

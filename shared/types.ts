@@ -20,6 +20,7 @@ export interface RequestRecord {
   user_id: string | null;
   session_id: string | null; // session or conversation
   segment: string | null; // user segment, e.g. free/pro/enterprise
+  region: string | null; // country or region code from the source, e.g. DE or eu-west
   model: string | null;
   model_version: string | null;
   feature: string | null; // feature or route

@@ -273,6 +273,57 @@ describe('default demo data set (seed 47, 12 weeks x 1,500 requests)', () => {
     expect(e.observed.thumbs_down_share_week).toBeCloseTo(down(week), 4);
   });
 
+  it('slows support-chat for six hours on Thu of W38: the day\'s p95 is over 3x its normal, other features keep theirs', () => {
+    const e = event('latency-incident-support-chat');
+    expect(e.iso_week).toBe('2026-W38');
+    const day = e.start.slice(0, 10);
+    const p95 = (f: string, d: string) => quantile(requests.filter((r) => r.feature === f && r.timestamp.startsWith(d)).map((r) => r.latency_ms), 0.95);
+    const before = (f: string) => {
+      const xs: number[] = [];
+      for (let k = 1; k <= 28; k++) {
+        const d = new Date(Date.parse(`${day}T00:00:00Z`) - k * 86_400_000).toISOString().slice(0, 10);
+        if (requests.filter((r) => r.feature === f && r.timestamp.startsWith(d)).length >= 50) xs.push(p95(f, d));
+      }
+      return quantile(xs, 0.5);
+    };
+    expect(p95('support-chat', day) / before('support-chat')).toBeGreaterThan(3);
+    expect(e.observed.p95_ratio_day_over_normal).toBeCloseTo(p95('support-chat', day) / before('support-chat'), 3);
+    for (const f of ['summarize', 'search-answer']) expect(p95(f, day) / before(f)).toBeLessThan(1.6);
+    const slowed = requests.filter((r) => r.feature === 'support-chat' && r.status === 'ok' && r.timestamp >= e.start && r.timestamp < e.end);
+    expect(slowed.length).toBe(e.observed.requests_slowed);
+    expect(slowed.every((r) => (r.ttft_ms as number) > 2000 && (r.ttft_ms as number) <= r.latency_ms)).toBe(true);
+  });
+
+  it('spikes the cost of one day in W44 through one user\'s email drafts with mailbox-sized prompts', () => {
+    const e = event('cost-spike-email-draft');
+    expect(e.iso_week).toBe('2026-W44');
+    const price = (r: SampleRequest) => manifest.prices_usd_per_million_tokens[r.model]!;
+    // Every row's cost, including the rows the file leaves without cost_usd (the app derives those the same way).
+    const cost = (r: SampleRequest) => (r.status === 'error' ? 0 : ((r.prompt_tokens as number) * price(r).input + (r.completion_tokens as number) * price(r).output) / 1e6);
+    const dayCost = (from: number) => requests.filter((r) => Date.parse(r.timestamp) >= from && Date.parse(r.timestamp) < from + 86_400_000).reduce((s, r) => s + cost(r), 0);
+    const start = Date.parse(e.start);
+    const baseline = [1, 2, 3, 4].map((k) => dayCost(start - k * 7 * 86_400_000)).reduce((a, b) => a + b, 0) / 4;
+    expect(dayCost(start) / baseline).toBeGreaterThan(5);
+    const big = requests.filter((r) => (r.prompt_tokens ?? 0) > 50_000);
+    expect(big.length).toBe(e.observed.requests_changed);
+    expect(new Set(big.map((r) => r.user_id))).toEqual(new Set([e.injected.user_id]));
+    expect(big.every((r) => r.feature === 'email-draft' && r.timestamp >= e.start && r.timestamp < e.end)).toBe(true);
+  });
+
+  it('turns most summarize thumbs-up of W46 into thumbs-down', () => {
+    const e = event('feedback-surge-summarize');
+    expect(e.iso_week).toBe('2026-W46');
+    const week = new Map(requests.filter((r) => r.feature === 'summarize').map((r) => [r.request_id, isoWeek(r.timestamp)]));
+    const thumbs = feedback.filter((f) => f.type === 'thumb' && week.has(f.request_id ?? ''));
+    const inW = thumbs.filter((f) => week.get(f.request_id as string) === '2026-W46');
+    const rest = thumbs.filter((f) => week.get(f.request_id as string) !== '2026-W46');
+    const down = (xs: SampleFeedback[]) => share(xs.filter((f) => f.value === 'down').length, xs.length);
+    expect(inW.length).toBeGreaterThanOrEqual(20);
+    expect(down(inW)).toBeGreaterThan(0.5);
+    expect(down(rest)).toBeLessThan(0.25);
+    expect(e.observed.thumbs_down_share_in_window).toBeCloseTo(down(inW), 4);
+  });
+
   it('keeps feedback sparse, well-formed and correlated with errors', () => {
     const byId = new Map(requests.map((r) => [r.request_id, r]));
     const thumbs = feedback.filter((f) => f.type === 'thumb');

@@ -87,7 +87,7 @@ export interface GenerateOptions {
 /** An anomaly injected on purpose, with the parameters used and the effect measured in the written files. */
 export interface InjectedEvent {
   id: string;
-  type: 'error_spike' | 'model_switch' | 'latency_regression' | 'input_drift' | 'quality_drop';
+  type: 'error_spike' | 'model_switch' | 'latency_regression' | 'input_drift' | 'quality_drop' | 'latency_incident' | 'cost_spike' | 'feedback_surge';
   /** ISO week label, e.g. "2026-W40". */
   iso_week: string;
   /** Feature affected, or null when several are. */
@@ -203,6 +203,10 @@ const DRIFT_POOR_EN = 0.18;
 /** Context block length as a share of the message, drawn uniformly; calibrated so mean input length is x1.8. */
 const DRIFT_BLOCK: [number, number] = [0.3, 0.9];
 const COST_MISSING_RATE = 0.2;
+/** Monitoring events (applied after feedback and tickets, each from its own PRNG stream; see injectMonitoringEvents). */
+const INCIDENT_TTFT: [number, number] = [12, 16];
+const SPIKE_PROMPT_TOKENS: [number, number] = [90_000, 125_000];
+const SURGE_FLIP_RATE = 0.7;
 const TICKET_REQUEST_ID_RATE = 0.4;
 
 const BASE_ERRORS: [string, number][] = [
@@ -253,6 +257,9 @@ interface Timeline {
   rollout: [number, number];
   drift: [number, number];
   npsWaves: number[];
+  latencyIncident: [number, number];
+  costSpike: [number, number];
+  feedbackSurge: [number, number];
 }
 
 function timeline(endWeek: string, weeks: number): Timeline {
@@ -272,6 +279,12 @@ function timeline(endWeek: string, weeks: number): Timeline {
     drift: [weekStart(2), weekStart(2) + WEEK],
     // NPS survey waves: Wednesdays 14:00 of W-9 (2026-W38) and W-1 (2026-W46).
     npsWaves: [weekStart(9) + 2 * DAY + 14 * HOUR, weekStart(1) + 2 * DAY + 14 * HOUR],
+    // W-9 (2026-W38): Thursday 08:00 to 14:00.
+    latencyIncident: [weekStart(9) + 3 * DAY + 8 * HOUR, weekStart(9) + 3 * DAY + 14 * HOUR],
+    // W-3 (2026-W44): Tuesday, the whole day.
+    costSpike: [weekStart(3) + DAY, weekStart(3) + 2 * DAY],
+    // W-1 (2026-W46): the whole week.
+    feedbackSurge: [weekStart(1), weekStart(1) + WEEK],
   };
 }
 
@@ -708,6 +721,60 @@ function generateTickets(seed: number, tl: Timeline, requests: Req[]): TicketRow
   });
 }
 
+/** What {@link injectMonitoringEvents} changed, for the manifest. */
+interface MonitoringEvents { incidentIds: string[]; spikeUser: string | null; spikeIds: string[]; flipped: number }
+
+/**
+ * The three monitoring events, applied after feedback and tickets exist so that nothing else changes: each draws
+ * from its own PRNG stream and touches only its own rows (every other line of the files stays byte-identical, and
+ * no count changes).
+ * - Latency incident (W-9, Thursday 08:00-14:00 UTC): support-chat's conversation-history lookup slows down; the
+ *   time to first token of every ok support-chat request in the window is ×12-16 (latency grows by the same amount).
+ * - Cost spike (W-3, Tuesday): the user with the most email-draft requests that day sends them through an
+ *   integration that attaches a whole mailbox export: 90,000-125,000 prompt tokens each on gpt-4o.
+ * - Feedback surge (W-1): a summarize prompt change drops action items; 70% of the thumbs-up on
+ *   summarize requests of the window turn into thumbs-down (some with a complaint instead of praise).
+ */
+function injectMonitoringEvents(seed: number, tl: Timeline, requests: Req[], feedback: SampleFeedback[]): MonitoringEvents {
+  const inc = Rng.stream(seed, 'latency-incident');
+  const incidentIds: string[] = [];
+  for (const r of requests) {
+    if (r.rec.feature !== 'support-chat' || r.rec.status !== 'ok' || r.t < tl.latencyIncident[0] || r.t >= tl.latencyIncident[1]) continue;
+    const ttft = r.rec.ttft_ms as number;
+    const slower = Math.round(ttft * inc.uniform(INCIDENT_TTFT[0], INCIDENT_TTFT[1]));
+    r.rec.latency_ms += slower - ttft;
+    r.rec.ttft_ms = slower;
+    incidentIds.push(r.rec.request_id);
+  }
+
+  const cost = Rng.stream(seed, 'cost-spike');
+  const day = requests.filter((r) => r.rec.feature === 'email-draft' && r.rec.status === 'ok' && r.t >= tl.costSpike[0] && r.t < tl.costSpike[1]);
+  const perUser = new Map<string, number>();
+  for (const r of day) perUser.set(r.rec.user_id, (perUser.get(r.rec.user_id) ?? 0) + 1);
+  const spikeUser = [...perUser].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0] ?? null;
+  const spikeIds: string[] = [];
+  for (const r of day) {
+    if (r.rec.user_id !== spikeUser) continue;
+    const price = PRICES[r.rec.model] as { input: number; output: number };
+    r.rec.prompt_tokens = cost.int(SPIKE_PROMPT_TOKENS[0], SPIKE_PROMPT_TOKENS[1]);
+    r.rec.cost_usd = Math.round(((r.rec.prompt_tokens * price.input + (r.rec.completion_tokens as number) * price.output) / 1e6) * 1e8) / 1e8;
+    spikeIds.push(r.rec.request_id);
+  }
+
+  const surge = Rng.stream(seed, 'feedback-surge');
+  const inWindow = new Set(requests.filter((r) => r.rec.feature === 'summarize' && r.t >= tl.feedbackSurge[0] && r.t < tl.feedbackSurge[1]).map((r) => r.rec.request_id));
+  let flipped = 0;
+  for (const f of feedback) {
+    if (f.type !== 'thumb' || f.value !== 'up' || f.request_id === undefined || !inWindow.has(f.request_id)) continue;
+    if (!surge.chance(SURGE_FLIP_RATE)) continue;
+    f.value = 'down';
+    delete f.comment;
+    if (surge.chance(0.35)) f.comment = surge.pick(THUMB_DOWN_COMMENTS.summarize ?? []);
+    flipped++;
+  }
+  return { incidentIds, spikeUser, spikeIds, flipped };
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Measuring the injected effects on the generated records
 
@@ -731,7 +798,7 @@ function round(x: number, digits = 4): number {
   return Math.round(x * f) / f;
 }
 
-function measureEvents(tl: Timeline, requests: SampleRequest[], feedback: SampleFeedback[]): InjectedEvent[] {
+function measureEvents(tl: Timeline, requests: SampleRequest[], feedback: SampleFeedback[], mon: MonitoringEvents): InjectedEvent[] {
   const ts = new Map<string, number>();
   for (const r of requests) ts.set(r.request_id, Date.parse(r.timestamp));
   const at = (r: SampleRequest): number => ts.get(r.request_id) as number;
@@ -844,6 +911,71 @@ function measureEvents(tl: Timeline, requests: SampleRequest[], feedback: Sample
       },
     });
   }
+
+  // Latency incident
+  if (inRange(tl.latencyIncident[0])) {
+    const week = weekOfT(tl.latencyIncident[0]);
+    const dayStart = Math.floor(tl.latencyIncident[0] / DAY) * DAY;
+    const sc = requests.filter((r) => r.feature === 'support-chat');
+    const p95Of = (a: number, b: number): number => quantile(sc.filter((r) => at(r) >= a && at(r) < b).map((r) => r.latency_ms), 0.95);
+    const before: number[] = [];
+    for (let d = 1; d <= 28; d++) {
+      const xs = sc.filter((r) => at(r) >= dayStart - d * DAY && at(r) < dayStart - (d - 1) * DAY);
+      if (xs.length >= 50) before.push(quantile(xs.map((r) => r.latency_ms), 0.95));
+    }
+    const normal = quantile(before, 0.5);
+    events.push({
+      id: 'latency-incident-support-chat', type: 'latency_incident', iso_week: week, feature: 'support-chat',
+      start: iso(tl.latencyIncident[0]), end: iso(tl.latencyIncident[1]),
+      description: "support-chat's conversation-history lookup slows down for six hours: time to first token x12-16 on every ok support-chat request (Thu 08:00-14:00 UTC), so the day's p95 latency is several times its normal.",
+      injected: { ttft_multiplier_min: INCIDENT_TTFT[0], ttft_multiplier_max: INCIDENT_TTFT[1], requests_slowed: mon.incidentIds.length },
+      observed: {
+        requests_slowed: mon.incidentIds.length, p95_latency_ms_day: round(p95Of(dayStart, dayStart + DAY), 1),
+        normal_p95_latency_ms: round(normal, 1), p95_ratio_day_over_normal: round(p95Of(dayStart, dayStart + DAY) / normal),
+      },
+    });
+  }
+
+  // Cost spike
+  if (inRange(tl.costSpike[0]) && mon.spikeUser !== null) {
+    const week = weekOfT(tl.costSpike[0]);
+    const costOf = (a: number, b: number): number => requests.filter((r) => at(r) >= a && at(r) < b).reduce((s, r) => s + (r.cost_usd ?? 0), 0);
+    const sameWeekday = [1, 2, 3, 4].map((k) => costOf(tl.costSpike[0] - k * WEEK, tl.costSpike[1] - k * WEEK));
+    const baseline = sameWeekday.reduce((a, b) => a + b, 0) / sameWeekday.length;
+    const spikeSet = new Set(mon.spikeIds);
+    events.push({
+      id: 'cost-spike-email-draft', type: 'cost_spike', iso_week: week, feature: 'email-draft',
+      start: iso(tl.costSpike[0]), end: iso(tl.costSpike[1]),
+      description: `User ${mon.spikeUser} sends email-draft requests through an integration that attaches a whole mailbox export: 90,000-125,000 prompt tokens each on gpt-4o, so the day's cost is several times the usual.`,
+      injected: { user_id: mon.spikeUser, requests: mon.spikeIds.length, prompt_tokens_min: SPIKE_PROMPT_TOKENS[0], prompt_tokens_max: SPIKE_PROMPT_TOKENS[1] },
+      observed: {
+        requests_changed: mon.spikeIds.length,
+        cost_usd_day: round(costOf(tl.costSpike[0], tl.costSpike[1]), 6),
+        cost_usd_same_weekday_4_weeks_before: round(baseline, 6),
+        cost_usd_of_changed_requests: round(requests.filter((r) => spikeSet.has(r.request_id)).reduce((s, r) => s + (r.cost_usd ?? 0), 0), 6),
+      },
+    });
+  }
+
+  // Feedback surge
+  if (inRange(tl.feedbackSurge[0])) {
+    const week = weekOfT(tl.feedbackSurge[0]);
+    const sum = new Map(requests.filter((r) => r.feature === 'summarize').map((r) => [r.request_id, at(r)]));
+    const thumbs = feedback.filter((f) => f.type === 'thumb' && f.request_id !== undefined && sum.has(f.request_id));
+    const inWin = thumbs.filter((f) => { const t = sum.get(f.request_id as string) as number; return t >= tl.feedbackSurge[0] && t < tl.feedbackSurge[1]; });
+    const rest = thumbs.filter((f) => !inWin.includes(f));
+    const downs = (xs: SampleFeedback[]): number => xs.filter((f) => f.value === 'down').length;
+    events.push({
+      id: 'feedback-surge-summarize', type: 'feedback_surge', iso_week: week, feature: 'summarize',
+      start: iso(tl.feedbackSurge[0]), end: iso(tl.feedbackSurge[1]),
+      description: 'A summarize prompt change drops the action items from summaries: 70% of the thumbs-up left on summarize requests of the week turn into thumbs-down.',
+      injected: { flip_rate: SURGE_FLIP_RATE, thumbs_flipped: mon.flipped },
+      observed: {
+        thumbs_in_window: inWin.length, thumbs_down_in_window: downs(inWin), thumbs_down_share_in_window: round(rate(downs(inWin), inWin.length)),
+        thumbs_down_share_other_weeks: round(rate(downs(rest), rest.length)),
+      },
+    });
+  }
   return events;
 }
 
@@ -888,6 +1020,7 @@ export async function generateSamples(opts: GenerateOptions): Promise<SampleMani
   const edge = injectEdgeCases(seed, tl, requests);
   const feedback = generateFeedback(seed, tl, requests, sessions, users);
   const tickets = generateTickets(seed, tl, requests);
+  const monitoring = injectMonitoringEvents(seed, tl, requests, feedback);
 
   const costRng = Rng.stream(seed, 'cost-missing');
   let withoutCost = 0;
@@ -954,7 +1087,7 @@ export async function generateSamples(opts: GenerateOptions): Promise<SampleMani
       tickets_with_request_id: tickets.filter((t) => t.withId).length,
       tickets_solved: tickets.filter((t) => t.solved).length,
     },
-    events: measureEvents(tl, recs, feedback),
+    events: measureEvents(tl, recs, feedback, monitoring),
     edge_cases: edge,
     ticket_links: tickets.map((t, i) => ({ ticket_id: 40001 + i, request_id: t.req.rec.request_id, user_id: t.req.session.user.id, request_id_in_file: t.withId })),
   };

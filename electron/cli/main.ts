@@ -23,6 +23,7 @@ import { registerPricesCommands } from './prices-commands';
 import { collect, scrubFromFlags } from './scrub-flags';
 import { registerFeedbackCommands } from './feedback-commands';
 import { registerWeeklyCommands } from './weekly-commands';
+import { registerAlertsCommands } from './alerts-commands';
 
 export const EXIT_OK = 0;
 export const EXIT_REFUSED = 1;
@@ -372,6 +373,7 @@ export async function main(argv: string[]): Promise<number> {
   registerPricesCommands(program, (p) => { result = p; }, { openClient });
   registerFeedbackCommands(program, (p) => { result = p; }, { openClient });
   registerWeeklyCommands(program, (p) => { result = p; }, { openClient });
+  registerAlertsCommands(program, (p) => { result = p; }, { openClient });
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -78,7 +78,7 @@ export function queueDesignFromFlags(o: QueueOpts): QueueDesignInput {
   for (const f of o.filter ?? []) {
     const eq = f.indexOf('=');
     const col = eq > 0 ? f.slice(0, eq).trim() : '';
-    if (!['model', 'model_version', 'feature', 'segment', 'lang', 'status'].includes(col)) usage(`--filter expects COLUMN=VALUE with COLUMN one of model, model_version, feature, segment, lang, status, got "${f}"`);
+    if (!['model', 'model_version', 'feature', 'segment', 'lang', 'status', 'region', 'user_id'].includes(col)) usage(`--filter expects COLUMN=VALUE with COLUMN one of model, model_version, feature, segment, lang, status, region, user_id, got "${f}"`);
     (filters[col] ??= []).push(f.slice(eq + 1));
   }
   const from = o.from !== undefined ? parseTime('--from', o.from) : undefined;
@@ -219,7 +219,7 @@ export function registerReviewCommands(program: Command, run: (p: Promise<number
     .option('--min-per-stratum <n>', 'at least this many items per stratum (default 2)')
     .option('--oversample <SIGNAL=SHARE...>', `oversample a signal (${REVIEW_SIGNALS.join(', ')}) with a share of the queue; repeatable`)
     .option('--overlap <share>', 'share of the queue also assigned, blind, to a second reviewer')
-    .option('--filter <COLUMN=VALUE...>', 'only requests with this value (model, model_version, feature, segment, lang, status); repeatable')
+    .option('--filter <COLUMN=VALUE...>', 'only requests with this value (model, model_version, feature, segment, lang, status, region, user_id); repeatable')
     .option('--name <name>', 'queue name')
     .option('--json', 'print {"queue_id","items":[...]} as JSON')
     .action((o: QueueOpts) => {

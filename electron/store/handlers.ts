@@ -20,6 +20,7 @@ import { dispatchPrices, isPricesMethod } from './prices/handlers';
 import { scrubDefaults } from './scrub/import-hook';
 import { dispatchFeedback, isFeedbackMethod } from './feedback/handlers';
 import { dispatchReport, isReportMethod } from './report/handlers';
+import { dispatchAlerts, isAlertsMethod } from './alerts/handlers';
 
 type Emit = <E extends EventName>(event: E, payload: EventMap[E]) => void;
 type Log = (level: 'info' | 'warn' | 'error', message: string) => void;
@@ -109,8 +110,9 @@ export class StoreService {
           return dispatchFeedback(ws, p.method, p.params, (tables) => { this.afterCommit(); this.emit('tables.changed', { tables }); }) as AnyResult<M>;
         }
         if (isReportMethod(p.method)) return await dispatchReport(ws, p.method, p.params) as AnyResult<M>;
-        if (isMetricsMethod(p.method)) {
-          return dispatchMetrics(ws, p.method, p.params, () => { this.afterCommit(); this.emit('tables.changed', { tables: ['meta'] }); }) as AnyResult<M>;
+        if (isMetricsMethod(p.method)) return dispatchMetrics(ws, p.method, p.params) as AnyResult<M>;
+        if (isAlertsMethod(p.method)) {
+          return dispatchAlerts(ws, p.method, p.params, () => { this.afterCommit(); this.emit('tables.changed', { tables: ['meta'] }); }) as AnyResult<M>;
         }
         return dispatchReview(reviewContext(ws, (tables) => this.emit('tables.changed', { tables }), () => this.afterCommit()), p.method, p.params) as AnyResult<M>;
     }

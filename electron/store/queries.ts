@@ -11,6 +11,7 @@ import type { FeedbackRecord, ImportHistoryEntry, RequestRecord, TicketLink, Tic
 import type { Db, Params } from './db';
 import type { Workspace } from './workspace';
 import { commentMatch } from './feedback/fts';
+import { dimensionOptions } from './metrics/options';
 import path from 'node:path';
 
 /** Characters of input/output shown in a grid cell; the detail panel shows the whole text. */
@@ -43,6 +44,12 @@ export function queryRequests(db: Db, q: RequestQueryParams): Page<RequestGridRo
   inList('r.model', f.model, where, params);
   inList('r.feature', f.feature, where, params);
   inList('r.status', f.status, where, params);
+  inList('r.model_version', f.model_version, where, params);
+  inList('r.segment', f.segment, where, params);
+  inList('r.region', f.region, where, params);
+  inList('r.lang', f.lang, where, params);
+  inList('r.user_id', f.user_id, where, params);
+  if (f.is_error !== undefined) { where.push('r.is_error = ?'); params.push(f.is_error ? 1 : 0); }
   if (f.has_feedback !== undefined) where.push(`${f.has_feedback ? '' : 'NOT '}EXISTS (SELECT 1 FROM feedback fb WHERE fb.request_id = r.id)`);
   if (f.has_ticket !== undefined) where.push(`${f.has_ticket ? '' : 'NOT '}EXISTS (SELECT 1 FROM ticket_links tl WHERE tl.request_id = r.id)`);
   if (f.text) {
@@ -58,7 +65,7 @@ export function queryRequests(db: Db, q: RequestQueryParams): Page<RequestGridRo
   const order = `ORDER BY r.${sortCol} ${dir}, r.rowid ${dir}`;
   const total = db.value<number>(`SELECT count(*) FROM requests r ${w}`, params) ?? 0;
   const rows = db.all<RequestGridRow>(`
-    SELECT r.id, r.ts, r.user_id, r.session_id, r.segment, r.model, r.model_version, r.feature, r.lang,
+    SELECT r.id, r.ts, r.user_id, r.session_id, r.segment, r.region, r.model, r.model_version, r.feature, r.lang,
       r.latency_ms, r.ttft_ms, r.tokens_in, r.tokens_out, r.cost_usd, r.cost_source, r.status, r.error, r.is_error,
       r.input_chars, r.output_chars, r.import_id,
       substr(r.input, 1, ${PREVIEW_CHARS}) AS input_preview, substr(r.output, 1, ${PREVIEW_CHARS}) AS output_preview,
@@ -138,6 +145,8 @@ export function facets(db: Db): Facets {
     ticket_status: col('SELECT DISTINCT status AS v FROM tickets WHERE status IS NOT NULL ORDER BY 1 LIMIT 200'),
     ticket_priority: col('SELECT DISTINCT priority AS v FROM tickets WHERE priority IS NOT NULL ORDER BY 1 LIMIT 200'),
     ticket_channel: col('SELECT DISTINCT channel AS v FROM tickets WHERE channel IS NOT NULL ORDER BY 1 LIMIT 200'),
+    // Unindexed columns: cached until the requests change (see metrics/options.ts).
+    ...(({ model_version, segment, region, lang }) => ({ model_version, segment, region, lang }))(dimensionOptions(db)),
   };
 }
 

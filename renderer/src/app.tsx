@@ -2,7 +2,7 @@
  * The app: startup (does the workspace open?), then the shell — left navigation, workspace header, the screen, the
  * keyboard shortcuts and their help overlay, and file drops anywhere on the window.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { LoupeErrorData } from '../../shared/errors';
 import type { WorkspaceInfo } from '../../shared/types';
 import { asErrorData, type AppClient } from './api';
@@ -20,17 +20,23 @@ import { ReviewArea } from './review/review-area';
 import { TicketsScreen } from './tickets-screen';
 import { TimeZoneSelect } from './time-zone-select';
 import { DurabilityBanner } from './durability/status-banner';
+import { DrillProvider, type Drill, type SliceRequest } from './monitoring/drill';
+import { OpenAlertsBadge } from './monitoring/open-alerts';
+import { SLICE_PANEL_KEY } from './monitoring/slice-panel';
 
 type Route = 'records' | 'tickets' | 'import' | 'review' | 'edge-cases' | 'report' | 'metrics' | 'feedback' | 'prices';
 /**
  * The screens, in nav order, with their keys: `g` then a letter, and Alt+1 … Alt+9. The key handler and the help
  * overlay (`?`) both read this list, so a screen's keys are declared once and each key opens one screen.
+ * `screenKeys`: single keys that work on that screen only and that the shell's help lists too (the screen's own
+ * cheat sheet lists the rest); none of them is `g`, `?` or `/`, the shell's keys.
  */
-const NAV: Array<{ route: Route; label: string; key: string; alt: string; help?: string }> = [
+const NAV: Array<{ route: Route; label: string; key: string; alt: string; help?: string; screenKeys?: Array<{ key: string; help: string }> }> = [
   { route: 'records', label: 'Records', key: 'g r', alt: 'Alt+1' },
   { route: 'tickets', label: 'Tickets', key: 'g t', alt: 'Alt+2' },
   { route: 'import', label: 'Import', key: 'g i', alt: 'Alt+3' },
-  { route: 'review', label: 'Review', key: 'g v', alt: 'Alt+4', help: 'Review (queues, estimates, rubric, tags; ? there lists the review keys)' },
+  { route: 'review', label: 'Review', key: 'g v', alt: 'Alt+4', help: 'Review (queues, estimates, rubric, tags; ? there lists the review keys)',
+    screenKeys: [SLICE_PANEL_KEY] },
   { route: 'edge-cases', label: 'Edge cases', key: 'g e', alt: 'Alt+5' },
   { route: 'report', label: 'Report', key: 'g w', alt: 'Alt+6' },
   { route: 'metrics', label: 'Metrics', key: 'g m', alt: 'Alt+7', help: 'Metrics (charts, alerts, drift)' },
@@ -80,6 +86,8 @@ function Shell() {
   const [dragging, setDragging] = useState(false);
   const [openRequest, setOpenRequest] = useState<string | null>(null);
   const [connected, setConnected] = useState(true);
+  const [slice, setSlice] = useState<SliceRequest | null>(null);
+  const [openQueue, setOpenQueue] = useState<{ queueId: number; nonce: number } | null>(null);
   const mainRef = useRef<HTMLElement>(null);
   const pendingG = useRef(0);
 
@@ -140,8 +148,13 @@ function Shell() {
   useEffect(() => client.onShell('shell.filesChosen', ({ files }) => { setDropped({ registered: files }); setRoute('import'); }), [client]);
 
   const takeDropped = useCallback(() => setDropped(null), []);
+  const drill = useMemo<Drill>(() => ({
+    openRecords: (sl) => { setSlice({ slice: sl, nonce: Date.now() }); go('records'); },
+    openQueue: (queueId) => { setOpenQueue({ queueId, nonce: Date.now() }); go('review'); },
+  }), [go]);
 
   return (
+    <DrillProvider value={drill}>
     <div className="shell">
       <a className="skip" href="#main" onClick={(e) => { e.preventDefault(); mainRef.current?.focus(); }}>Skip to content</a>
       <nav className="nav" aria-label="Main">
@@ -161,7 +174,7 @@ function Shell() {
         </div>
       </nav>
       <div className="content">
-        <WorkspaceHeader />
+        <WorkspaceHeader onAlerts={() => go('metrics')} />
         <DurabilityBanner />
         {!connected && (
           <div className="banner" role="alert">
@@ -169,11 +182,11 @@ function Shell() {
           </div>
         )}
         <main id="main" ref={mainRef} tabIndex={-1} className="main" aria-label={NAV.find((n) => n.route === route)?.label}>
-          {route === 'records' && <RecordsScreen onImport={() => go('import')} openId={openRequest} />}
-          {route === 'review' && <ReviewArea />}
+          {route === 'records' && <RecordsScreen onImport={() => go('import')} openId={openRequest} slice={slice} />}
+          {route === 'review' && <ReviewArea open={openQueue} />}
           {route === 'edge-cases' && <EdgeCasesScreen />}
           {route === 'report' && <ReportScreen />}
-          {route === 'metrics' && <MetricsScreen />}
+          {route === 'metrics' && <MetricsScreen onImport={() => go('import')} />}
           {route === 'feedback' && <FeedbackScreen onImport={() => go('import')} onOpenRequest={(id) => { setOpenRequest(id); setRoute('records'); }} />}
           {route === 'prices' && <PricesScreen />}
           {route === 'tickets' && <TicketsScreen onImport={() => go('import')} onOpenRequest={(id) => { setOpenRequest(id); setRoute('records'); }} />}
@@ -184,10 +197,11 @@ function Shell() {
       {dragging && <div className="drop-overlay" aria-hidden><div>Drop files to import them</div></div>}
       {help && <HelpOverlay onClose={() => setHelp(false)} />}
     </div>
+    </DrillProvider>
   );
 }
 
-function WorkspaceHeader() {
+function WorkspaceHeader({ onAlerts }: { onAlerts: () => void }) {
   const { client, info, setInfo } = useApp();
   const [error, setError] = useState<LoupeErrorData | null>(null);
   const [saving, setSaving] = useState(false);
@@ -211,6 +225,7 @@ function WorkspaceHeader() {
         <div><dt>Tickets</dt><dd data-testid="count-tickets">{fmtInt(c.tickets)}</dd></div>
         <div title="Links between tickets and the requests they are about"><dt>Ticket links</dt><dd data-testid="count-links">{fmtInt(c.links)}</dd></div>
       </dl>
+      <OpenAlertsBadge onOpen={onAlerts} />
       <div className="ws-range muted" data-testid="ws-range" title="Dates of the first and last request, in the workspace time zone">
         {info.first_ts === null ? 'no dated requests' : fmtDateRange(info.first_ts, info.last_ts, info.time_zone)}
       </div>
@@ -228,6 +243,7 @@ function HelpOverlay({ onClose }: { onClose: () => void }) {
   useEffect(() => { ref.current?.focus(); }, []);
   const rows: Array<[string[], string]> = [
     ...NAV.map((n): [string[], string] => [[n.key, n.alt], n.help ?? n.label]),
+    ...NAV.flatMap((n) => (n.screenKeys ?? []).map((k): [string[], string] => [[k.key], `On the ${n.label.toLowerCase()} screen: ${k.help}`])),
     [['/'], 'Search the current grid'],
     [['↑', '↓', 'PgUp', 'PgDn', 'Home', 'End'], 'Move between rows'],
     [['Enter'], 'Open the row’s details'],

@@ -12,17 +12,18 @@ import type { GridColumnMeta } from './data-grid';
 import { CostHow, CostValue } from './prices/cost-explained';
 import { DetailPanel, Fields } from './detail-panel';
 import { EmptyWorkspace } from './empty-state';
-import { ServerGrid, type FilterSpec } from './server-grid';
+import { ServerGrid, type FilterSpec, type FilterValues } from './server-grid';
 import { fmtFeedbackValue, fmtGap, fmtInt, fmtMs, fmtTs, fmtUsd, prettyJson } from './format';
 import { SafeText } from './safe-text';
 import { feedbackBadge, feedbackValueText } from '../../shared/feedback-values';
+import { SliceBar, type SliceRequest } from './monitoring/slice-bar';
 
 const SORTABLE: ReadonlySet<string> = new Set<string>(['ts', 'model', 'model_version', 'feature', 'status', 'latency_ms', 'tokens_in', 'tokens_out', 'cost_usd', 'user_id', 'id']);
 
 /** The tables whose changes refresh the requests grid and its detail panel. */
 const GRID_TABLES: TableName[] = ['requests', 'feedback', 'tickets', 'links'];
 
-export const EMPTY_FACETS: Facets = { model: [], feature: [], status: [], ticket_status: [], ticket_priority: [], ticket_channel: [] };
+export const EMPTY_FACETS: Facets = { model: [], feature: [], status: [], ticket_status: [], ticket_priority: [], ticket_channel: [], model_version: [], segment: [], region: [], lang: [] };
 
 /** A status cell: errors stand out, everything else is quiet. */
 export function StatusBadge({ status, isError }: { status: string | null; isError?: boolean }) {
@@ -48,6 +49,7 @@ function requestColumns(zone: string): ColumnDef<RequestGridRow, unknown>[] {
     { id: 'feedback_values', accessorKey: 'feedback_values', header: 'Feedback', size: 120, enableSorting: false, meta: m('Feedback'), cell: (c) => <FeedbackCell row={c.row.original} /> },
     { id: 'ticket_count', accessorKey: 'ticket_count', header: 'Tickets', size: 72, enableSorting: false, meta: m('Tickets', { align: 'right' }), cell: (c) => (c.getValue() ? fmtInt(c.getValue() as number) : '') },
     { id: 'user_id', accessorKey: 'user_id', header: 'User', size: 120, meta: m('User'), cell: (c) => <span className="ellipsis">{String(c.getValue() ?? '—')}</span> },
+    { id: 'region', accessorKey: 'region', header: 'Region', size: 80, enableSorting: false, meta: m('Region'), cell: (c) => String(c.getValue() ?? '—') },
   ];
 }
 
@@ -63,8 +65,11 @@ function FeedbackCell({ row }: { row: RequestGridRow }) {
   return <span className="ellipsis" title={title} data-testid="feedback-cell">{text || fmtInt(row.feedback_count)}{more > 0 ? <span className="muted"> +{more}</span> : null}</span>;
 }
 
-/** The Records screen. `openId` opens a request's detail directly (e.g. from a ticket's linked requests). */
-export function RecordsScreen({ onImport, openId }: { onImport: () => void; openId: string | null }) {
+/**
+ * The Records screen. `openId` opens a request's detail directly (e.g. from a ticket's linked requests); `slice`
+ * filters the grid to the requests behind an alert, a drift row or a chart point.
+ */
+export function RecordsScreen({ onImport, openId, slice = null }: { onImport: () => void; openId: string | null; slice?: SliceRequest | null }) {
   const { info } = useApp();
   const zone = info.time_zone;
   const columns = useMemo(() => requestColumns(zone), [zone]);
@@ -73,11 +78,26 @@ export function RecordsScreen({ onImport, openId }: { onImport: () => void; open
     { kind: 'text', key: 'text', placeholder: 'Search input, output, id or comments' },
     { kind: 'dates' },
     { kind: 'multi', key: 'model', label: 'Model', options: facets.model },
+    { kind: 'multi', key: 'model_version', label: 'Version', options: facets.model_version },
     { kind: 'multi', key: 'feature', label: 'Feature', options: facets.feature },
     { kind: 'multi', key: 'status', label: 'Status', options: facets.status },
+    { kind: 'multi', key: 'segment', label: 'Segment', options: facets.segment },
+    { kind: 'multi', key: 'region', label: 'Region', options: facets.region, hideEmpty: true },
+    { kind: 'multi', key: 'lang', label: 'Language', options: facets.lang },
+    { kind: 'exact', key: 'user_id', placeholder: 'User id' },
     { kind: 'tri', key: 'has_feedback', label: 'Feedback' },
     { kind: 'tri', key: 'has_ticket', label: 'Ticket' },
   ], [facets]);
+  // A drill-down's slice: its exact time range (a chip in place of From/To) and its column filters.
+  const preset = useMemo<FilterValues | null>(() => {
+    if (!slice) return null;
+    const f = slice.slice.filter;
+    return {
+      model: f.model ?? [], feature: f.feature ?? [], status: f.status ?? [], model_version: f.model_version ?? [],
+      segment: f.segment ?? [], region: f.region ?? [], lang: f.lang ?? [], user_id: f.user_id?.[0] ?? '',
+      range: { from_ts: slice.slice.from_ts, to_ts: slice.slice.to_ts, label: slice.slice.label },
+    };
+  }, [slice]);
 
   if (info.counts.requests === 0) return <EmptyWorkspace what="requests" onImport={onImport} />;
 
@@ -85,8 +105,13 @@ export function RecordsScreen({ onImport, openId }: { onImport: () => void; open
     <ServerGrid<RequestGridRow>
       label="Requests" method="requests.query" tables={GRID_TABLES} columns={columns} filters={filters}
       sortable={SORTABLE} defaultSort={{ id: 'ts', desc: true }}
-      columnsKey="loupe.requests.columns" defaultHidden={{ id: false, model_version: false, output_preview: false, user_id: false }}
-      getRowId={(r) => r.id} openId={openId}
+      columnsKey="loupe.requests.columns" defaultHidden={{ id: false, model_version: false, output_preview: false, user_id: false, region: false }}
+      getRowId={(r) => r.id} openId={openId} preset={preset} presetNonce={slice?.nonce}
+      below={({ filter, total, values }) => (
+        <SliceBar filter={filter} total={total} label={values.range && typeof values.range === 'object' && !Array.isArray(values.range) ? values.range.label : null}
+          unsupported={[values.has_feedback !== undefined && 'Feedback', values.has_ticket !== undefined && 'Ticket', typeof filter.text === 'string' && 'search text']
+            .filter((x): x is string => !!x)} />
+      )}
       panel={(id, ctl) => <RequestPanel id={id} onClose={ctl.close} onStep={ctl.step} />}
       empty={{ filtered: 'No requests match these filters.', none: 'No requests.' }} />
   );
@@ -140,6 +165,7 @@ function RequestPanel({ id, onClose, onStep }: { id: string; onClose: () => void
             ['User', r.user_id],
             ['Session', r.session_id],
             ['Segment', r.segment],
+            ['Region', r.region],
             ['Language', r.lang],
             ['Characters in / out', r.input_chars === null && r.output_chars === null ? null : `${fmtInt(r.input_chars)} / ${fmtInt(r.output_chars)}`],
           ]} />

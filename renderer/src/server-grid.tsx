@@ -19,17 +19,29 @@ import { dayStartMs } from './format';
 export type FilterSpec =
   /** Free text (debounced 300 ms, trimmed); empty means no filter. */
   | { kind: 'text'; key: string; placeholder: string }
-  /** From/To dates in the workspace zone, sent as `from_ts` (start of From) and `to_ts` (end of To, exclusive). */
+  /** One exact value typed (debounced 300 ms, trimmed), sent as a one-value list; empty means no filter. */
+  | { kind: 'exact'; key: string; placeholder: string }
+  /**
+   * From/To dates in the workspace zone, sent as `from_ts` (start of From) and `to_ts` (end of To, exclusive). A
+   * drill-down's exact range (the value `range`, set through `preset`) replaces them, shown as a chip until cleared.
+   */
   | { kind: 'dates' }
-  /** Any of several values; an empty selection means any. */
-  | { kind: 'multi'; key: string; label: string; options: string[] }
+  /** Any of several values; an empty selection means any. `hideEmpty`: no control while there is no value to pick. */
+  | { kind: 'multi'; key: string; label: string; options: string[]; hideEmpty?: boolean }
   /** Any / Yes / No. */
   | { kind: 'tri'; key: string; label: string }
   /** One value from a list ('' means any); `options` values are sent as they are. */
   | { kind: 'select'; key: string; label: string; options: Array<{ value: string; label: string }> };
 
-/** The value of each filter, by key (`from`/`to` for the dates). */
-export type FilterValues = Record<string, string | string[] | boolean | undefined>;
+/** An exact time range from a drill-down (an alert's bucket, a chart point): UTC ms, half-open, and its words. */
+export interface TimeRange { from_ts: number; to_ts: number; label: string }
+
+/** The value of each filter, by key (`from`/`to` for the dates, and `range` for a drill-down's exact range). */
+export type FilterValues = Record<string, string | string[] | boolean | TimeRange | undefined>;
+
+function isRange(v: FilterValues[string]): v is TimeRange {
+  return !!v && typeof v === 'object' && !Array.isArray(v);
+}
 
 /** Methods whose params are `{ offset, limit, sort?, filter }` and whose result is a page. */
 type PagedMethod = Extract<MethodName, 'requests.query' | 'tickets.query' | 'feedback.query'>;
@@ -52,6 +64,8 @@ interface Props<T> {
   getRowId: (row: T) => string;
   /** Filter values set from outside (e.g. a search handed over from another screen); applied when they change. */
   preset?: FilterValues | null;
+  /** Changes re-apply the preset even when it is the same (the same slice opened twice). */
+  presetNonce?: number;
   /** Fixed filter fields added to every query (not shown in the bar). */
   fixed?: Record<string, unknown>;
   /** A row to open on arrival (e.g. from a ticket's linked requests). */
@@ -61,6 +75,8 @@ interface Props<T> {
   empty: { filtered: string; none: string };
   /** Extra content at the end of the filter bar. */
   barExtra?: ReactNode;
+  /** Content between the filter bar and the grid, given the query's filter, the page's total and the values. */
+  below?: (ctx: { filter: Record<string, unknown>; total: number; values: FilterValues }) => ReactNode;
 }
 
 const EMPTY: Page<never> = { rows: [], total: 0 };
@@ -68,7 +84,7 @@ const EMPTY: Page<never> = { rows: [], total: 0 };
 /** The value a filter has when the user has set nothing. */
 function blank(spec: FilterSpec): FilterValues {
   switch (spec.kind) {
-    case 'dates': return { from: '', to: '' };
+    case 'dates': return { from: '', to: '', range: undefined };
     case 'multi': return { [spec.key]: [] };
     case 'tri': return { [spec.key]: undefined };
     default: return { [spec.key]: '' };
@@ -84,13 +100,17 @@ export function buildFilter(specs: FilterSpec[], values: FilterValues, text: Fil
   const out: Record<string, unknown> = {};
   for (const s of specs) {
     if (s.kind === 'dates') {
-      const from = dayStartMs(String(values.from ?? ''), zone);
-      const to = dayStartMs(String(values.to ?? ''), zone, true);
+      const range = values.range;
+      const from = isRange(range) ? range.from_ts : dayStartMs(String(values.from ?? ''), zone);
+      const to = isRange(range) ? range.to_ts : dayStartMs(String(values.to ?? ''), zone, true);
       if (from !== null) out.from_ts = from;
       if (to !== null) out.to_ts = to;
     } else if (s.kind === 'text') {
       const v = String(text[s.key] ?? '').trim();
       if (v) out[s.key] = v;
+    } else if (s.kind === 'exact') {
+      const v = String(text[s.key] ?? '').trim();
+      if (v) out[s.key] = [v];
     } else if (s.kind === 'multi') {
       const v = values[s.key];
       if (Array.isArray(v) && v.length) out[s.key] = v;
@@ -111,7 +131,7 @@ export function ServerGrid<T>(p: Props<T>) {
   const zone = info.time_zone;
   const noFilters = useMemo(() => Object.assign({}, ...p.filters.map(blank)) as FilterValues, [p.filters]);
   const [values, setValues] = useState<FilterValues>(() => ({ ...noFilters, ...(p.preset ?? {}) }));
-  const textKeys = p.filters.filter((s): s is Extract<FilterSpec, { kind: 'text' }> => s.kind === 'text').map((s) => s.key);
+  const textKeys = p.filters.filter((s): s is Extract<FilterSpec, { kind: 'text' | 'exact' }> => s.kind === 'text' || s.kind === 'exact').map((s) => s.key);
   // Debounced as a string: a fresh object every render would restart the timer forever.
   const textDebounced = useDebounced(JSON.stringify(Object.fromEntries(textKeys.map((k) => [k, values[k] ?? '']))), 300);
   const text = useMemo(() => JSON.parse(textDebounced) as FilterValues, [textDebounced]);
@@ -120,10 +140,10 @@ export function ServerGrid<T>(p: Props<T>) {
   const [visibility, setVisibility] = useStoredState<Record<string, boolean>>(p.columnsKey, p.defaultHidden);
   const [selected, setSelected] = useState<string | null>(p.openId ?? null);
   useEffect(() => { if (p.openId) setSelected(p.openId); }, [p.openId]);
-  const presetKey = p.preset ? JSON.stringify(p.preset) : null;
+  const presetKey = p.preset ? JSON.stringify([p.preset, p.presetNonce ?? null]) : null;
   useEffect(() => {
     if (presetKey === null) return;
-    setValues({ ...noFilters, ...(JSON.parse(presetKey) as FilterValues) });
+    setValues({ ...noFilters, ...(JSON.parse(presetKey) as [FilterValues, unknown])[0] });
     setPagination((x) => ({ ...x, pageIndex: 0 }));
   }, [presetKey, noFilters]);
 
@@ -156,14 +176,26 @@ export function ServerGrid<T>(p: Props<T>) {
             switch (s.kind) {
               case 'text':
                 return <SearchBox key={s.key} id={`${p.label.toLowerCase()}-search`} value={String(values[s.key] ?? '')} onChange={(v) => setFilter(s.key, v)} placeholder={s.placeholder} />;
-              case 'dates':
+              case 'exact':
+                return <input key={s.key} type="search" className="search exact-filter" value={String(values[s.key] ?? '')} placeholder={s.placeholder} aria-label={s.placeholder}
+                  onChange={(e) => setFilter(s.key, e.target.value)} />;
+              case 'dates': {
+                const range = values.range;
+                if (isRange(range)) {
+                  return (
+                    <span key="dates" className="range-chip" data-testid="records-range">{range.label}
+                      <button type="button" className="btn sm link" aria-label="Clear the time range" onClick={() => setFilter('range', undefined)}>✕</button></span>
+                  );
+                }
                 return (
                   <Fragment key="dates">
                     <label className="inline-label">From <input type="date" value={String(values.from ?? '')} onChange={(e) => setFilter('from', e.target.value)} aria-label="From date" /></label>
                     <label className="inline-label">To <input type="date" value={String(values.to ?? '')} onChange={(e) => setFilter('to', e.target.value)} aria-label="To date" /></label>
                   </Fragment>
                 );
+              }
               case 'multi':
+                if (s.hideEmpty && s.options.length === 0) return null;
                 return <MultiSelect key={s.key} label={s.label} options={s.options} value={(values[s.key] as string[] | undefined) ?? []} onChange={(v) => setFilter(s.key, v)} />;
               case 'tri':
                 return <TriState key={s.key} label={s.label} value={values[s.key] as boolean | undefined} onChange={(v) => setFilter(s.key, v)} />;
@@ -183,6 +215,7 @@ export function ServerGrid<T>(p: Props<T>) {
           {p.barExtra}
         </div>
         {error && <ErrorNote error={error} />}
+        {p.below?.({ filter: query.filter, total: page.total, values })}
         <DataGrid<T>
           label={p.label} columns={p.columns} data={page.rows} total={page.total} loading={loading}
           sorting={sorting} onSortingChange={(u) => { setSorting(u); setPagination((x) => ({ ...x, pageIndex: 0 })); }}

@@ -8,18 +8,16 @@
  * Used to decide the small-sample note: an estimate says its interval may not hold when, and only when, this
  * simulation at rates like the observed ones gives coverage below 93%.
  */
-import jStat from 'jstat';
 import { Prng } from '../prng';
+import { logChoose } from './rate-tests';
 import { stratifiedCovers, type RateStratum } from './stratified-interval';
-
-const gammaln = (jStat as unknown as { gammaln(x: number): number }).gammaln;
 
 /** Cumulative probabilities of Hypergeometric(N, K, n) from its lowest possible value, for inverse-CDF draws. */
 function hypergeometricCdf(N: number, K: number, n: number): { min: number; cdf: Float64Array } {
   const min = Math.max(0, n - (N - K));
   const max = Math.min(n, K);
   const cdf = new Float64Array(max - min + 1);
-  const logC = (a: number, b: number) => gammaln(a + 1) - gammaln(b + 1) - gammaln(a - b + 1);
+  const logC = logChoose;
   const denom = logC(N, n);
   let acc = 0;
   for (let x = min; x <= max; x++) {

@@ -12,3 +12,4 @@ export * from './stratified-interval';
 export * from './design-coverage';
 export * from './log-odds';
 export * from './rates';
+export * from './rate-tests';

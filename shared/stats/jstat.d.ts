@@ -17,6 +17,8 @@ declare module 'jstat' {
     beta: JStatDistributionCdf;
     /** Student's t distribution: `cdf(x, dof)`, `inv(p, dof)`. */
     studentt: JStatDistributionCdf;
+    /** Natural log of the gamma function, ln Γ(x), for x > 0. */
+    gammaln(x: number): number;
   }
   const jStat: JStatStatic;
   export default jStat;

@@ -148,7 +148,7 @@ export const FIELD_TYPES: Record<RecordKind, Record<string, FieldType>> = {
   requests: {
     id: 'id', ts: 'ts', user_id: 'id', session_id: 'id', segment: 'text', model: 'text', model_version: 'text', feature: 'text',
     lang: 'text', input: 'text', output: 'text', latency_ms: 'duration', ttft_ms: 'duration', tokens_in: 'int', tokens_out: 'int',
-    cost_usd: 'number', status: 'text', error: 'text', trace_id: 'id',
+    cost_usd: 'number', status: 'text', error: 'text', trace_id: 'id', region: 'text',
     // Prices (electron/store/prices): cache reads and writes are part of tokens_in; service_tier 'batch' (or 'flex')
     // bills at batch prices. One column, requests.service_tier (migration 4), set by the batch presets.
     tokens_cached_in: 'int', tokens_cache_write_in: 'int', service_tier: 'text',

@@ -11,7 +11,6 @@ import { Workspace } from '../workspace';
 import { insertSynthetic, W47_START, WEEK_MS } from '../review/test-fixtures';
 import { metricsSeries } from './series';
 import { metricsDrift } from './drift';
-import { DEFAULT_THRESHOLDS } from './thresholds';
 
 const N = 1_000_000;
 
@@ -27,12 +26,12 @@ describe.skipIf(!process.env.LOUPE_BENCH)('metrics on 1M requests (LOUPE_BENCH=1
       const insertMs = performance.now() - t0;
       const plan = ws.db.all<{ detail: string }>('EXPLAIN QUERY PLAN SELECT latency_ms FROM requests r WHERE r.ts >= ? AND r.ts < ? AND +latency_ms IS NOT NULL ORDER BY +latency_ms LIMIT 2 OFFSET ?', [0, 1, 0]).map((r) => r.detail);
       const time = <T>(f: () => T): [T, number] => { const s = performance.now(); const r = f(); return [r, performance.now() - s]; };
-      const [week, weekMs] = time(() => metricsSeries(ws.db, 'UTC', { bucket: 'week', filter: {}, breakdown: 'none' }, DEFAULT_THRESHOLDS));
-      const [, weekBdMs] = time(() => metricsSeries(ws.db, 'UTC', { bucket: 'week', filter: {}, breakdown: 'feature' }, DEFAULT_THRESHOLDS));
-      const [day, dayMs] = time(() => metricsSeries(ws.db, 'UTC', { bucket: 'day', filter: {}, breakdown: 'none' }, DEFAULT_THRESHOLDS));
-      const [, featMs] = time(() => metricsSeries(ws.db, 'UTC', { bucket: 'week', filter: { feature: 'chat' }, breakdown: 'none' }, DEFAULT_THRESHOLDS));
-      const [, cachedMs] = time(() => metricsSeries(ws.db, 'UTC', { bucket: 'week', filter: {}, breakdown: 'feature' }, DEFAULT_THRESHOLDS));
-      const [, driftMs] = time(() => metricsDrift(ws.db, 'UTC', { current: { week: '2026-W47' }, alpha: 0.05 }, DEFAULT_THRESHOLDS));
+      const [week, weekMs] = time(() => metricsSeries(ws.db, 'UTC', { bucket: 'week', filter: {}, breakdown: 'none' }));
+      const [, weekBdMs] = time(() => metricsSeries(ws.db, 'UTC', { bucket: 'week', filter: {}, breakdown: 'feature' }));
+      const [day, dayMs] = time(() => metricsSeries(ws.db, 'UTC', { bucket: 'day', filter: {}, breakdown: 'none' }));
+      const [, featMs] = time(() => metricsSeries(ws.db, 'UTC', { bucket: 'week', filter: { feature: 'chat' }, breakdown: 'none' }));
+      const [, cachedMs] = time(() => metricsSeries(ws.db, 'UTC', { bucket: 'week', filter: {}, breakdown: 'feature' }));
+      const [, driftMs] = time(() => metricsDrift(ws.db, 'UTC', { current: { week: '2026-W47' }, alpha: 0.05 }, { psi_max: 0.25 }));
       console.log(JSON.stringify({ insertMs: Math.round(insertMs), plan, weekMs: Math.round(weekMs), weekWithBreakdownMs: Math.round(weekBdMs), dayMs: Math.round(dayMs), cachedMs: Math.round(cachedMs), featureFilterMs: Math.round(featMs), driftMs: Math.round(driftMs) }));
       expect(week.buckets.reduce((n, b) => n + b.requests, 0)).toBe(N);
       expect(day.buckets).toHaveLength(84);

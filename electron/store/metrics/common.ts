@@ -5,7 +5,7 @@
 import { DateTime } from 'luxon';
 import { quantileSorted } from '../../../shared/stats';
 import { LoupeError } from '../../../shared/errors';
-import type { MetricsFilter } from '../../../shared/contract-metrics';
+import { METRIC_DIMS, type MetricsFilter } from '../../../shared/contract-metrics';
 import type { Db } from '../db';
 
 /**
@@ -16,7 +16,7 @@ import type { Db } from '../db';
 export function filterSql(filter: MetricsFilter, alias = 'r'): { sql: string; params: string[] } {
   const parts: string[] = [];
   const params: string[] = [];
-  for (const col of ['feature', 'model', 'model_version'] as const) {
+  for (const col of METRIC_DIMS) {
     const v = filter[col];
     if (v !== undefined) { parts.push(` AND +${alias}.${col} = ?`); params.push(v); }
   }
@@ -47,23 +47,25 @@ export function weekWindow(week: string, zone: string): { from_ts: number; to_ts
  * Monday at or before `from`. Days follow the zone's calendar, so a DST day is 23 or 25 hours long.
  * @throws LoupeError BAD_REQUEST when more than `max` buckets would be needed
  */
-export function bucketStarts(from: number, to: number, unit: 'day' | 'week', zone: string, max = 1000): number[] {
+export function bucketStarts(from: number, to: number, unit: 'hour' | 'day' | 'week', zone: string, max = 1000): number[] {
   const out: number[] = [];
   let d = DateTime.fromMillis(from, { zone }).startOf(unit);
   while (d.toMillis() < to) {
     out.push(d.toMillis());
     if (out.length > max) {
-      throw new LoupeError('BAD_REQUEST', `The range needs more than ${max} ${unit} buckets.`, { action: unit === 'day' ? 'Choose weeks or a shorter range.' : 'Choose a shorter range.' });
+      throw new LoupeError('BAD_REQUEST', `The range needs more than ${max} ${unit} buckets.`, { action: unit === 'week' ? 'Choose a shorter range.' : `Choose ${unit === 'hour' ? 'days' : 'weeks'} or a shorter range (From and To).` });
     }
-    d = d.plus(unit === 'day' ? { days: 1 } : { weeks: 1 });
+    d = d.plus(unit === 'hour' ? { hours: 1 } : unit === 'day' ? { days: 1 } : { weeks: 1 });
   }
   out.push(d.toMillis());
   return out;
 }
 
-/** Label of a bucket that starts at `start`: ISO week or ISO date in the zone. */
-export function bucketLabel(start: number, unit: 'day' | 'week', zone: string): string {
-  return unit === 'week' ? isoWeekLabel(start, zone) : DateTime.fromMillis(start, { zone }).toISODate()!;
+/** Label of a bucket that starts at `start`: ISO week, ISO date, or date and hour (`2026-09-30 14:00`) in the zone. */
+export function bucketLabel(start: number, unit: 'hour' | 'day' | 'week', zone: string): string {
+  if (unit === 'week') return isoWeekLabel(start, zone);
+  const d = DateTime.fromMillis(start, { zone });
+  return unit === 'day' ? d.toISODate()! : d.toFormat('yyyy-MM-dd HH:mm');
 }
 
 /** A sparse view holding just the order statistics a type-7 quantile reads: all quantileSorted needs. */

@@ -10,7 +10,7 @@ import {
   benjaminiHochberg, chiSquareHomogeneity, contingencyTable, ksTwoSample, psiCategorical, psiNumeric,
 } from '../../../shared/stats';
 import { LoupeError } from '../../../shared/errors';
-import type { DriftColumn, DriftRow, DriftWindow, DriftWindowInput, MetricsDrift, MetricThresholds } from '../../../shared/contract-metrics';
+import type { DriftColumn, DriftRow, DriftWindow, DriftWindowInput, MetricsDrift } from '../../../shared/contract-metrics';
 import type { Db } from '../db';
 import { isoWeekLabel, num, weekWindow } from './common';
 
@@ -89,16 +89,22 @@ export function numericRow(column: DriftColumn, ref: number[], cur: number[]): D
   const ks = ksTwoSample(ref, cur, { minPerSide: MIN_PER_SIDE });
   let psiValue: number | null = null;
   let band: DriftRow['psi_band'] = null;
+  let histogram: DriftRow['histogram'] = null;
   if (ref.length > 0 && cur.length > 0) {
     const p = psiNumeric(ref, cur, 10);
     psiValue = p.value;
     band = p.band;
+    let min = Infinity;
+    let max = -Infinity;
+    for (const v of ref) { if (v < min) min = v; if (v > max) max = v; }
+    for (const v of cur) { if (v < min) min = v; if (v > max) max = v; }
+    histogram = { edges: p.edges, reference: p.referenceShares, current: p.currentShares, min, max };
   }
   return {
     column, kind: 'numeric', test: 'ks', n_reference: ref.length, n_current: cur.length,
     statistic: num(ks.statistic), dof: null, p_value: num(ks.pValue), p_adjusted: null, rejected: false, method: ks.method,
     insufficient: ks.insufficient, note: ks.reason, psi: psiValue, psi_band: band, psi_flag: false,
-    mean_reference: mean(ref), mean_current: mean(cur), shares: null, single_window: [],
+    mean_reference: mean(ref), mean_current: mean(cur), shares: null, histogram, single_window: [],
   };
 }
 
@@ -106,7 +112,7 @@ export function numericRow(column: DriftColumn, ref: number[], cur: number[]): D
 export function categoricalRow(column: DriftColumn, ref: string[], cur: string[]): DriftRow {
   const base = {
     column, kind: 'categorical' as const, test: 'chi-square' as const, n_reference: ref.length, n_current: cur.length,
-    p_adjusted: null, rejected: false, method: null, psi_flag: false, mean_reference: null, mean_current: null,
+    p_adjusted: null, rejected: false, method: null, psi_flag: false, mean_reference: null, mean_current: null, histogram: null,
   };
   if (ref.length === 0 || cur.length === 0) {
     return { ...base, statistic: null, dof: null, p_value: null, insufficient: true, note: `no values in the ${ref.length === 0 ? 'reference' : 'current'} window`, psi: null, psi_band: null, shares: null, single_window: [] };
@@ -117,7 +123,7 @@ export function categoricalRow(column: DriftColumn, ref: string[], cur: string[]
   const refTotal = ref.length;
   const curTotal = cur.length;
   const shares = categories.map((c, j) => ({ category: c, reference: (table[0]![j] ?? 0) / refTotal, current: (table[1]![j] ?? 0) / curTotal }))
-    .sort((a, b) => b.current - a.current || b.reference - a.reference).slice(0, 6);
+    .sort((a, b) => b.current - a.current || b.reference - a.reference).slice(0, 12);
   const short = ref.length < MIN_PER_SIDE || cur.length < MIN_PER_SIDE;
   const notes = [
     short ? `too few values to test: reference has ${ref.length}, current has ${cur.length}, at least ${MIN_PER_SIDE} needed on each side` : null,
@@ -139,13 +145,13 @@ export function categoricalRow(column: DriftColumn, ref: string[], cur: string[]
  * @param zone the workspace IANA time zone (ISO weeks are read there)
  * @param q windows ({week} or half-open {from_ts, to_ts} in UTC ms; default current = the latest complete ISO week,
  *   reference = the 4 weeks before the current window's start), optional feature, and the FDR level alpha
- * @param thresholds for `psi_flag` (PSI above `psi_max`; guidance only)
+ * @param settings `psi_max` for `psi_flag` (PSI above it; guidance only)
  * @param now UTC ms, to decide which week is complete
  * @returns one row per column; rows with fewer than {@link MIN_PER_SIDE} values on a side, or nothing to test (one
  *   category in both windows), are reported but left out of Benjamini–Hochberg and never rejected
  * @throws LoupeError BAD_REQUEST for an unreadable week, no dated requests, or overlapping windows
  */
-export function metricsDrift(db: Db, zone: string, q: DriftInput, thresholds: MetricThresholds, now = Date.now()): MetricsDrift {
+export function metricsDrift(db: Db, zone: string, q: DriftInput, settings: { psi_max: number }, now = Date.now()): MetricsDrift {
   const t0 = performance.now();
   const current = resolveWindow(q.current ?? { week: latestCompleteWeek(db, zone, now) }, zone);
   let reference: { label: string; from_ts: number; to_ts: number };
@@ -172,12 +178,13 @@ export function metricsDrift(db: Db, zone: string, q: DriftInput, thresholds: Me
     const bh = benjaminiHochberg(tested.map((r) => r.p_value!), q.alpha);
     tested.forEach((r, i) => { r.p_adjusted = bh.adjusted[i]!; r.rejected = bh.rejected[i]!; });
   }
-  for (const r of rows) r.psi_flag = r.psi !== null && r.psi > thresholds.psi_max;
+  for (const r of rows) r.psi_flag = r.psi !== null && r.psi > settings.psi_max;
   const rank = (r: DriftRow) => (r.rejected ? 0 : r.psi_flag ? 1 : r.insufficient ? 3 : 2);
   rows.sort((a, b) => rank(a) - rank(b) || (a.p_adjusted ?? 2) - (b.p_adjusted ?? 2) || (b.psi ?? 0) - (a.psi ?? 0));
   const win = (w: typeof current, n: number): DriftWindow => ({ ...w, requests: n });
+  const undated = db.value<number>(`SELECT count(*) FROM requests WHERE ts IS NULL${q.feature !== undefined ? ' AND feature = ?' : ''}`, q.feature !== undefined ? [q.feature] : []) ?? 0;
   return {
     reference: win(reference, ref.requests), current: win(current, cur.requests), feature: q.feature ?? null, alpha: q.alpha,
-    min_per_side: MIN_PER_SIDE, rows, time_zone: zone, elapsed_ms: performance.now() - t0,
+    min_per_side: MIN_PER_SIDE, rows, undated_requests: undated, time_zone: zone, elapsed_ms: performance.now() - t0,
   };
 }

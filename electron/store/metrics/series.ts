@@ -1,81 +1,30 @@
 /**
- * `metrics.series`: per day or ISO week (workspace time zone) throughput, error rate, p50/p95/p99 latency, mean
- * tokens, cost, thumbs-up rate, CSAT and NPS, plus a breakdown of p95 latency, error rate and thumbs-up rate by
- * feature or model version, and the buckets that breach the workspace thresholds.
+ * `metrics.series`: per hour, day or ISO week (workspace time zone) throughput, error rate, p50/p95/p99 latency, mean
+ * tokens, cost, thumbs-up rate, CSAT and NPS, plus a breakdown of p95 latency, error rate, thumbs-up rate and cost by
+ * any request dimension (the 12 largest values, then "(other)" so the groups add up to the totals). Alerts are
+ * computed by electron/store/alerts, not here.
  *
- * Cost on 1M requests: one aggregate query and three LIMIT/OFFSET quantile queries per bucket, each a range scan of
- * the ts index; feedback is read once for the whole range and assigned to buckets by its own timestamp.
+ * Cost: one scan of the range's requests (a plain table scan when the range holds most of the data), accumulated
+ * per bucket and breakdown value in JS, latencies sorted once per bucket; feedback is read once for the whole range
+ * and assigned to buckets by its own timestamp (else its request's).
  */
 import { csat, nps, quantileSorted, thumbsUpRate, wilsonInterval } from '../../../shared/stats';
-import type {
-  AlertMetric, BreakdownPoint, MetricAlert, MetricsBucket, MetricsFilter, MetricsSeries, MetricThresholds,
-} from '../../../shared/contract-metrics';
+import type { BreakdownPoint, MetricDim, MetricsBucket, MetricsFilter, MetricsSeries } from '../../../shared/contract-metrics';
 import type { Db } from '../db';
-import { bucketLabel, bucketStarts, filterSql, isoWeekLabel, num, sqlQuantiles } from './common';
+import { bucketLabel, bucketStarts, filterSql, isoWeekLabel, num } from './common';
 
 export interface SeriesInput {
   from_ts?: number | undefined;
   to_ts?: number | undefined;
-  bucket: 'day' | 'week';
+  bucket: 'hour' | 'day' | 'week';
   filter: MetricsFilter;
-  breakdown: 'feature' | 'model_version' | 'none';
+  breakdown: MetricDim | 'none';
 }
 
-/** Most breakdown groups shown (by request count); the rest are left out of the breakdown, not of the totals. */
+/** Most breakdown groups shown (by request count); the rest are summed into one "(other)" group. */
 export const MAX_GROUPS = 12;
-
-interface Agg { n: number; e: number | null; ti: number | null; tout: number | null; c: number | null; cn: number; ln: number }
-
-function distinct(db: Db, col: string): string[] {
-  return db.all<{ v: string }>(`SELECT DISTINCT ${col} AS v FROM requests WHERE ${col} IS NOT NULL ORDER BY v LIMIT 200`).map((r) => r.v);
-}
-
-/**
- * Filter options, cached per database until the requests change (count and largest rowid): model_version has no
- * index, and its DISTINCT scan costs ~0.5 s on 1M requests.
- */
-const optionsCache = new WeakMap<Db, { key: string; value: { feature: string[]; model: string[]; model_version: string[] } }>();
-function filterOptions(db: Db): { feature: string[]; model: string[]; model_version: string[] } {
-  const k = db.get<{ n: number; m: number | null }>('SELECT count(*) AS n, max(rowid) AS m FROM requests')!;
-  const key = `${k.n}:${k.m ?? 0}`;
-  const hit = optionsCache.get(db);
-  if (hit?.key === key) return hit.value;
-  const value = { feature: distinct(db, 'feature'), model: distinct(db, 'model'), model_version: distinct(db, 'model_version') };
-  optionsCache.set(db, { key, value });
-  return value;
-}
-
-/**
- * One bucket's latencies in ascending order, read by a single ordered scan (the ts index finds the bucket's rows,
- * SQLite sorts them once), split by the breakdown column as they stream by. Each group's list comes out already
- * sorted, so the whole bucket's p50/p95/p99 and every group's p95 are type-7 quantiles of one sort. On 1M requests
- * this replaces one sort per group and bucket (each a full scan of the bucket) with one per bucket.
- * Only one bucket's values are held at a time.
- */
-function bucketLatencyQuantiles(db: Db, by: string, where: string, params: Array<string | number>, n: number): { all: Array<number | null>; p95: Map<string, number | null> } {
-  const all = new Float64Array(n);
-  const groups = new Map<string, number[]>();
-  const st = db.stmt(`SELECT r.${by} AS g, latency_ms FROM requests r WHERE ${where} AND +latency_ms IS NOT NULL ORDER BY +latency_ms`);
-  let k = 0;
-  try {
-    st.bind(params);
-    while (st.step()) {
-      const [g, v] = st.get() as [string | null, number];
-      if (k < n) all[k++] = v;
-      const key = g ?? '(none)';
-      let arr = groups.get(key);
-      if (!arr) groups.set(key, (arr = []));
-      arr.push(v);
-    }
-  } finally {
-    st.reset();
-  }
-  const sorted = all.subarray(0, k);
-  return {
-    all: [0.5, 0.95, 0.99].map((p) => (k ? quantileSorted(sorted, p) : null)),
-    p95: new Map([...groups].map(([key, arr]) => [key, quantileSorted(arr, 0.95)])),
-  };
-}
+/** The breakdown group holding every value past the first {@link MAX_GROUPS}. */
+export const OTHER = '(other)';
 
 /** Index of the bucket holding ts (starts ascending, last entry is the end), or -1. */
 function bucketOf(starts: readonly number[], ts: number): number {
@@ -89,63 +38,119 @@ function bucketOf(starts: readonly number[], ts: number): number {
   return lo;
 }
 
-/** Breaches of one bucket's figures against the thresholds (only with enough requests / thumbs). */
-function breachesOf(t: MetricThresholds, requests: number, errorRate: number | null, p95: number | null, thumbsN: number, upRate: number | null): AlertMetric[] {
-  const out: AlertMetric[] = [];
-  if (requests >= t.min_requests && errorRate !== null && errorRate > t.error_rate_max) out.push('error_rate');
-  if (requests >= t.min_requests && p95 !== null && p95 > t.p95_latency_ms_max) out.push('p95_latency_ms');
-  if (thumbsN >= t.min_thumbs && upRate !== null && upRate < t.thumbs_up_rate_min) out.push('thumbs_up_rate');
-  return out;
-}
-
-function alertFor(metric: AlertMetric, t: MetricThresholds, b: { label: string; start_ts: number }, group: string | null, value: number, n: number): MetricAlert {
-  const threshold = metric === 'error_rate' ? t.error_rate_max : metric === 'p95_latency_ms' ? t.p95_latency_ms_max : t.thumbs_up_rate_min;
-  return { metric, bucket: b.label, start_ts: b.start_ts, group, value, threshold, direction: metric === 'thumbs_up_rate' ? 'below' : 'above', n };
-}
-
 /**
  * Computes the series.
  * @param db the workspace database
  * @param zone the workspace IANA time zone (buckets are local days / ISO weeks there)
  * @param q range (UTC ms, half-open; default: the filtered requests' first to last timestamp), bucket unit, filter
- *   (exact matches on feature, model, model_version; feedback then counts only when linked to a matching request)
- *   and breakdown column
- * @param thresholds the workspace thresholds, for `breaches` and `alerts`
+ *   (exact matches on request columns; feedback then counts only when linked to a matching request) and breakdown
+ *   column
  * @param now UTC ms; a bucket is complete when it lies inside the requested range and ends by `now`
  * @returns see {@link MetricsSeries}; latency percentiles are type 7 over every request with a latency (errors
  *   included: a timeout is latency the user waited through)
  * @throws LoupeError BAD_REQUEST when the range needs more than 1,000 buckets
  */
-export function metricsSeries(db: Db, zone: string, q: SeriesInput, thresholds: MetricThresholds, now = Date.now()): MetricsSeries {
+export function metricsSeries(db: Db, zone: string, q: SeriesInput, now = Date.now()): MetricsSeries {
   const t0 = performance.now();
   // Switching back to a view seen before is instant: results are kept while requests and feedback are unchanged.
   const version = db.get<{ rn: number; rm: number | null; fn: number; fm: number | null }>(
     'SELECT (SELECT count(*) FROM requests) AS rn, (SELECT max(rowid) FROM requests) AS rm, (SELECT count(*) FROM feedback) AS fn, (SELECT max(rowid) FROM feedback) AS fm')!;
-  const key = JSON.stringify([version, zone, q, thresholds, Math.floor(now / 3_600_000)]);
+  const key = JSON.stringify([version, zone, q, Math.floor(now / 3_600_000)]);
   const cache = seriesCache.get(db) ?? new Map<string, MetricsSeries>();
   seriesCache.set(db, cache);
   const hit = cache.get(key);
   if (hit) return { ...hit, elapsed_ms: performance.now() - t0, cached: true };
-  const result = computeSeries(db, zone, q, thresholds, now, t0);
+  const result = computeSeries(db, zone, q, now, t0);
   cache.set(key, result);
   while (cache.size > SERIES_CACHE_SIZE) cache.delete(cache.keys().next().value!);
   return result;
+}
+
+/**
+ * Thumbs, ratings and NPS answers with no time of their own nor a dated request: in no bucket, counted so the charts
+ * can say what they leave out. With a filter, only feedback on a matching request counts.
+ */
+function countUndatedFeedback(db: Db, filter: MetricsFilter): MetricsSeries['undated_feedback'] {
+  const f = filterSql(filter);
+  const filtered = Object.keys(filter).length > 0;
+  const rows = db.all<{ kind: string; n: number }>(`SELECT f.kind AS kind, count(*) AS n FROM feedback f ${filtered ? 'JOIN' : 'LEFT JOIN'} requests r ON r.id = f.request_id
+    WHERE f.ts IS NULL AND r.ts IS NULL AND f.kind IN ('thumb', 'rating', 'nps') AND f.value IS NOT NULL${f.sql} GROUP BY f.kind`, f.params);
+  const n = (k: string) => rows.find((r) => r.kind === k)?.n ?? 0;
+  return { thumbs: n('thumb'), ratings: n('rating'), nps: n('nps') };
 }
 
 /** Recent results per database (insertion order = age). */
 const seriesCache = new WeakMap<Db, Map<string, MetricsSeries>>();
 const SERIES_CACHE_SIZE = 8;
 
-function computeSeries(db: Db, zone: string, q: SeriesInput, thresholds: MetricThresholds, now: number, t0: number): MetricsSeries {
+/** One bucket's requests: counts and sums, and its latencies (with, for a breakdown, each one's value id). */
+interface BucketAcc { n: number; e: number; tiSum: number; tiN: number; toSum: number; toN: number; c: number; cn: number; lat: number[]; latValue: number[] }
+/** One breakdown value's requests per bucket. */
+interface ValueAcc { key: string; total: number; n: Int32Array; e: Int32Array; c: Float64Array }
+
+/**
+ * Reads the requests of [from, to) matching the filter once, in table order when the range holds most of the data
+ * (a plain scan beats the ts index's row-by-row lookups there), else through the ts index, and accumulates them per
+ * bucket and, with a breakdown, per value of its column.
+ */
+function scanRequests(db: Db, from: number, to: number, starts: readonly number[], f: { sql: string; params: string[] }, by: MetricDim | null,
+  lo: number | null, hi: number | null): { buckets: BucketAcc[]; values: ValueAcc[] } {
+  const nb = starts.length - 1;
+  const buckets: BucketAcc[] = Array.from({ length: nb }, () => ({ n: 0, e: 0, tiSum: 0, tiN: 0, toSum: 0, toN: 0, c: 0, cn: 0, lat: [], latValue: [] }));
+  const values: ValueAcc[] = [];
+  const ids = new Map<string, number>();
+  const wide = lo !== null && hi !== null && Math.min(to, hi + 1) - Math.max(from, lo) > 0.5 * (hi + 1 - lo);
+  const ts = wide ? '+r.ts' : 'r.ts';
+  const st = db.stmt(`SELECT r.ts, r.is_error, r.tokens_in, r.tokens_out, r.cost_usd, r.latency_ms${by ? `, r.${by}` : ''} FROM requests r WHERE ${ts} >= ? AND ${ts} < ?${f.sql}`);
+  try {
+    st.bind([from, to, ...f.params]);
+    while (st.step()) {
+      const row = st.get() as [number, number | null, number | null, number | null, number | null, number | null, string | null | undefined];
+      const i = bucketOf(starts, row[0]);
+      if (i < 0) continue;
+      const b = buckets[i]!;
+      const err = row[1] ?? 0;
+      b.n++;
+      b.e += err;
+      if (row[2] !== null) { b.tiSum += row[2]; b.tiN++; }
+      if (row[3] !== null) { b.toSum += row[3]; b.toN++; }
+      if (row[4] !== null) { b.c += row[4]; b.cn++; }
+      let vid = -1;
+      if (by) {
+        const key = row[6] ?? '(none)';
+        vid = ids.get(key) ?? -1;
+        if (vid < 0) {
+          vid = values.length;
+          ids.set(key, vid);
+          values.push({ key, total: 0, n: new Int32Array(nb), e: new Int32Array(nb), c: new Float64Array(nb) });
+        }
+        const v = values[vid]!;
+        v.total++;
+        v.n[i]!++;
+        v.e[i]! += err;
+        if (row[4] !== null) v.c[i]! += row[4];
+      }
+      if (row[5] !== null) { b.lat.push(row[5]); if (by) b.latValue.push(vid); }
+    }
+  } finally {
+    st.reset();
+  }
+  return { buckets, values };
+}
+
+function computeSeries(db: Db, zone: string, q: SeriesInput, now: number, t0: number): MetricsSeries {
   const f = filterSql(q.filter);
-  const range = db.get<{ lo: number | null; hi: number | null }>(`SELECT min(ts) AS lo, max(ts) AS hi FROM requests r WHERE ts IS NOT NULL${f.sql}`, f.params);
+  const range = db.get<{ lo: number | null; hi: number | null; undated: number }>(
+    `SELECT min(ts) AS lo, max(ts) AS hi, (SELECT count(*) FROM requests r WHERE ts IS NULL${f.sql}) AS undated FROM requests r WHERE ts IS NOT NULL${f.sql}`, [...f.params, ...f.params]);
   const allRange = db.get<{ lo: number | null; hi: number | null }>('SELECT min(ts) AS lo, max(ts) AS hi FROM requests WHERE ts IS NOT NULL');
   const weeks: string[] = [];
   if (allRange?.lo != null && allRange.hi != null) {
     const ws = bucketStarts(allRange.lo, allRange.hi + 1, 'week', zone, 2000);
     for (const s of ws.slice(0, -1)) weeks.push(isoWeekLabel(s, zone));
   }
-  const options = { ...filterOptions(db), weeks };
+  const options = { weeks };
+  const undated = range?.undated ?? 0;
+  const undatedFeedback = countUndatedFeedback(db, q.filter);
   // Without an explicit range the buckets are whole: feedback that arrives after the last request of its week
   // (CSAT minutes later, NPS days later) still counts in that week.
   const lo = q.from_ts ?? range?.lo ?? null;
@@ -153,19 +158,34 @@ function computeSeries(db: Db, zone: string, q: SeriesInput, thresholds: MetricT
   const whole = lo !== null && hi !== null && hi > lo ? bucketStarts(lo, hi, q.bucket, zone) : null;
   const from = q.from_ts ?? (whole ? whole[0]! : null);
   const to = q.to_ts ?? (whole ? whole[whole.length - 1]! : null);
-  const base = { bucket: q.bucket, time_zone: zone, from_ts: from, to_ts: to, filter: q.filter, thresholds, options };
+  const base = { bucket: q.bucket, time_zone: zone, from_ts: from, to_ts: to, filter: q.filter, options, undated_requests: undated, undated_feedback: undatedFeedback };
   if (from === null || to === null || to <= from) {
-    return { ...base, buckets: [], breakdown: null, alerts: [], elapsed_ms: performance.now() - t0, cached: false };
+    return { ...base, buckets: [], breakdown: null, elapsed_ms: performance.now() - t0, cached: false };
   }
   const starts = bucketStarts(from, to, q.bucket, zone);
   const nb = starts.length - 1;
-
-  // Feedback of the whole range, once; attributed by its own ts. The join gives the filter and breakdown columns.
   const by = q.breakdown === 'none' ? null : q.breakdown;
+
+  // Every request of the range, in one scan: per bucket its counts, sums and latencies; per breakdown value its
+  // counts per bucket (the groups are known only once every value has been counted).
+  const acc = scanRequests(db, from, to, starts, f, by, allRange?.lo ?? null, allRange?.hi ?? null);
+  let top: Set<string> | null = null;
+  let otherValues = 0;
+  if (by) {
+    const ranked = acc.values.map((v) => ({ key: v.key, n: v.total })).sort((x, y) => y.n - x.n || x.key.localeCompare(y.key));
+    top = new Set(ranked.slice(0, MAX_GROUPS).map((c) => c.key));
+    otherValues = Math.max(0, ranked.length - MAX_GROUPS);
+  }
+  const groupOf = (g: string | null) => { const k = g ?? '(none)'; return top!.has(k) ? k : OTHER; };
+  const groupOfValue = acc.values.map((v) => (top ? (top.has(v.key) ? v.key : OTHER) : ''));
+
+  // Feedback of the whole range, once; attributed by its own ts, else (no time of its own) by its request's. The
+  // join gives the filter and breakdown columns.
+  const filtered = Object.keys(q.filter).length > 0;
   const fb = db.all<{ ts: number; kind: string; value: number | null; scale: number | null; g: string | null }>(
-    `SELECT f.ts AS ts, f.kind AS kind, f.value AS value, f.scale AS scale, ${by ? `r.${by}` : 'NULL'} AS g
-       FROM feedback f ${q.filter.feature || q.filter.model || q.filter.model_version ? 'JOIN' : 'LEFT JOIN'} requests r ON r.id = f.request_id
-      WHERE f.ts >= ? AND f.ts < ? AND f.kind IN ('thumb', 'rating', 'nps') AND f.value IS NOT NULL${f.sql}`,
+    `SELECT coalesce(f.ts, r.ts) AS ts, f.kind AS kind, f.value AS value, f.scale AS scale, ${by ? `r.${by}` : 'NULL'} AS g
+       FROM feedback f ${filtered ? 'JOIN' : 'LEFT JOIN'} requests r ON r.id = f.request_id
+      WHERE coalesce(f.ts, r.ts) >= ? AND coalesce(f.ts, r.ts) < ? AND f.kind IN ('thumb', 'rating', 'nps') AND f.value IS NOT NULL${f.sql}`,
     [Math.max(from, starts[0]!), to, ...f.params]);
   const up = new Array<number>(nb).fill(0);
   const down = new Array<number>(nb).fill(0);
@@ -177,8 +197,9 @@ function computeSeries(db: Db, zone: string, q: SeriesInput, thresholds: MetricT
     if (i < 0 || r.value === null) continue;
     if (r.kind === 'thumb') {
       if (r.value > 0) up[i]!++; else down[i]!++;
-      if (by) {
-        const key = r.g ?? '(none)';
+      // Feedback linked to no request has no breakdown value: it counts in the totals only.
+      if (by && (r.g !== null || filtered)) {
+        const key = groupOf(r.g);
         let gt = groupThumbs.get(key);
         if (!gt) groupThumbs.set(key, (gt = { up: new Array<number>(nb).fill(0), down: new Array<number>(nb).fill(0) }));
         if (r.value > 0) gt.up[i]!++; else gt.down[i]!++;
@@ -190,83 +211,77 @@ function computeSeries(db: Db, zone: string, q: SeriesInput, thresholds: MetricT
   }
 
   const buckets: MetricsBucket[] = [];
-  const alerts: MetricAlert[] = [];
-  /** Per bucket, the p95 latency of each breakdown value (from the same ordered scan as the bucket's quantiles). */
+  /** Per bucket, the p95 latency of each breakdown group. */
   const groupP95: Array<Map<string, number | null>> = [];
-  const where = `r.ts >= ? AND r.ts < ?${f.sql}`;
   for (let i = 0; i < nb; i++) {
     const s = starts[i]!;
     const e = starts[i + 1]!;
-    const lo = Math.max(s, from);
-    const hi = Math.min(e, to);
-    const params = [lo, hi, ...f.params];
-    const a = db.get<Agg>(`SELECT count(*) AS n, sum(is_error) AS e, avg(tokens_in) AS ti, avg(tokens_out) AS tout, sum(cost_usd) AS c,
-      count(cost_usd) AS cn, count(latency_ms) AS ln FROM requests r WHERE ${where}`, params)!;
-    let quantiles: Array<number | null>;
-    if (by) {
-      const q3 = bucketLatencyQuantiles(db, by, where, params, a.ln);
-      quantiles = q3.all;
-      groupP95.push(q3.p95);
-    } else quantiles = sqlQuantiles(db, 'latency_ms', 'requests r', where, params, a.ln, [0.5, 0.95, 0.99]);
+    const a = acc.buckets[i]!;
+    const sorted = Float64Array.from(a.lat).sort();
+    const k = sorted.length;
+    const quantiles = [0.5, 0.95, 0.99].map((pr) => (k ? quantileSorted(sorted, pr) : null));
+    const gp = new Map<string, number | null>();
+    if (by && k) {
+      const byGroup = new Map<string, number[]>();
+      for (let j = 0; j < k; j++) {
+        const key = groupOfValue[a.latValue[j]!]!;
+        let arr = byGroup.get(key);
+        if (!arr) byGroup.set(key, (arr = []));
+        arr.push(a.lat[j]!);
+      }
+      for (const [key, arr] of byGroup) gp.set(key, quantileSorted(Float64Array.from(arr).sort(), 0.95));
+    }
+    groupP95.push(gp);
     const [p50, p95, p99] = quantiles;
-    const errors = a.e ?? 0;
+    const errors = a.e;
     const ew = wilsonInterval(errors, a.n);
     const th = thumbsUpRate(up[i]!, down[i]!);
     const cs = csat(ratings[i]!);
     const np = nps(scores[i]!);
-    const label = bucketLabel(s, q.bucket, zone);
-    const b: MetricsBucket = {
-      label, start_ts: s, end_ts: e,
+    buckets.push({
+      label: bucketLabel(s, q.bucket, zone), start_ts: s, end_ts: e,
       complete: s >= (q.from_ts ?? -Infinity) && e <= (q.to_ts ?? Infinity) && e <= now,
       requests: a.n, errors,
       error_rate: { rate: ew?.estimate ?? null, low: ew?.low ?? null, high: ew?.high ?? null, k: errors, n: a.n },
-      latency: { p50: num(p50), p95: num(p95), p99: num(p99), n: a.ln },
-      tokens_in_mean: num(a.ti), tokens_out_mean: num(a.tout),
-      cost_total_usd: a.c ?? 0, cost_mean_usd: a.cn > 0 ? (a.c ?? 0) / a.cn : null, cost_n: a.cn,
+      latency: { p50: num(p50), p95: num(p95), p99: num(p99), n: k },
+      tokens_in_mean: a.tiN > 0 ? a.tiSum / a.tiN : null, tokens_out_mean: a.toN > 0 ? a.toSum / a.toN : null,
+      cost_total_usd: a.c, cost_mean_usd: a.cn > 0 ? a.c / a.cn : null, cost_n: a.cn,
       thumbs: { rate: num(th.rate), low: th.interval?.low ?? null, high: th.interval?.high ?? null, k: th.up, n: th.n, up: th.up, down: th.down },
       csat: { csat: num(cs.csat), satisfied: cs.satisfied, n: cs.n, low: cs.interval?.low ?? null, high: cs.interval?.high ?? null },
       nps: { nps: num(np.nps), promoters: np.promoters, passives: np.passives, detractors: np.detractors, n: np.n },
-      breaches: [],
-    };
-    b.breaches = breachesOf(thresholds, b.requests, b.error_rate.rate, b.latency.p95, th.n, b.thumbs.rate);
-    for (const m of b.breaches) {
-      alerts.push(alertFor(m, thresholds, b, null, m === 'error_rate' ? b.error_rate.rate! : m === 'p95_latency_ms' ? b.latency.p95! : b.thumbs.rate!, m === 'thumbs_up_rate' ? th.n : a.n));
-    }
-    buckets.push(b);
+    });
   }
 
   let breakdown: MetricsSeries['breakdown'] = null;
   if (by) {
-    // Counts of every group in a bucket come from one GROUP BY over the bucket's ts range.
-    const counts = buckets.map((b) => new Map(db.all<{ g: string | null; n: number; e: number | null; ln: number }>(
-      `SELECT r.${by} AS g, count(*) AS n, sum(is_error) AS e, count(latency_ms) AS ln FROM requests r WHERE ${where} GROUP BY g`,
-      [Math.max(b.start_ts, from), Math.min(b.end_ts, to), ...f.params]).map((r) => [r.g ?? '(none)', r])));
-    const totals = new Map<string, { n: number }>();
-    for (const m of counts) for (const [key, r] of m) totals.set(key, { n: (totals.get(key)?.n ?? 0) + r.n });
-    const top = [...totals.entries()].sort((x, y) => y[1].n - x[1].n || x[0].localeCompare(y[0])).slice(0, MAX_GROUPS);
-    const groups: Array<{ key: string; points: BreakdownPoint[] }> = [];
-    for (const [key] of top) {
-      const points: BreakdownPoint[] = [];
-      for (let i = 0; i < nb; i++) {
-        const b = buckets[i]!;
-        const a = counts[i]!.get(key) ?? { n: 0, e: 0, ln: 0 };
-        const p95 = groupP95[i]!.get(key) ?? null;
+    // Counts of every group in a bucket: its values' counts, summed.
+    const counts = buckets.map((_, i) => {
+      const m = new Map<string, { n: number; e: number; c: number }>();
+      acc.values.forEach((v, vid) => {
+        if (v.n[i] === 0) return;
+        const key = groupOfValue[vid]!;
+        const cur = m.get(key) ?? { n: 0, e: 0, c: 0 };
+        m.set(key, { n: cur.n + v.n[i]!, e: cur.e + v.e[i]!, c: cur.c + v.c[i]! });
+      });
+      return m;
+    });
+    const keys = [...top!].sort((x, y) => x.localeCompare(y));
+    const totals = new Map(keys.map((k) => [k, counts.reduce((n, m) => n + (m.get(k)?.n ?? 0), 0)]));
+    keys.sort((x, y) => totals.get(y)! - totals.get(x)! || x.localeCompare(y));
+    if (otherValues > 0) keys.push(OTHER);
+    const groups = keys.map((key) => ({
+      key,
+      points: buckets.map((b, i): BreakdownPoint => {
+        const a = counts[i]!.get(key) ?? { n: 0, e: 0, c: 0 };
         const gt = groupThumbs.get(key);
         const th = thumbsUpRate(gt?.up[i] ?? 0, gt?.down[i] ?? 0);
-        const errorRate = a.n > 0 ? (a.e ?? 0) / a.n : null;
-        const p: BreakdownPoint = {
-          label: b.label, requests: a.n, errors: a.e ?? 0, error_rate: errorRate, p95_ms: num(p95),
-          thumbs_up_rate: num(th.rate), thumbs_n: th.n, breaches: [],
+        return {
+          label: b.label, requests: a.n, errors: a.e, error_rate: a.n > 0 ? a.e / a.n : null, p95_ms: num(groupP95[i]!.get(key) ?? null),
+          thumbs_up_rate: num(th.rate), thumbs_n: th.n, cost_usd: a.c,
         };
-        p.breaches = breachesOf(thresholds, a.n, errorRate, p.p95_ms, th.n, p.thumbs_up_rate);
-        for (const m of p.breaches) {
-          alerts.push(alertFor(m, thresholds, b, key, m === 'error_rate' ? errorRate! : m === 'p95_latency_ms' ? p.p95_ms! : p.thumbs_up_rate!, m === 'thumbs_up_rate' ? th.n : a.n));
-        }
-        points.push(p);
-      }
-      groups.push({ key, points });
-    }
-    breakdown = { by, groups };
+      }),
+    }));
+    breakdown = { by, groups, other_values: otherValues };
   }
-  return { ...base, buckets, breakdown, alerts, elapsed_ms: performance.now() - t0, cached: false };
+  return { ...base, buckets, breakdown, elapsed_ms: performance.now() - t0, cached: false };
 }

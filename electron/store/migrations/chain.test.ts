@@ -3,8 +3,10 @@
  * every table holds rows as Loupe 3 wrote them (requests with a cost from the old price table, feedback linked by id
  * and by session, a ticket and its link, an import, an old-rule review queue with a reviewed and tagged item), then
  * the file is opened by the current Loupe, which brings it to the latest schema through 4 (import accounting,
- * service_tier, traces), 5 (prices and scrubbing) and 6 (comment search). Every row survives with its values, the
- * new columns have their documented defaults, and the features built on the new schema work on the old rows.
+ * service_tier, traces), 5 (prices and scrubbing), 6 (comment search) and 7 (alert rules, runbooks and alert state;
+ * the region column). Every row survives with its values, the new columns have their documented defaults, the
+ * thresholds Loupe 3 stored carry over into the alert rules, and the features built on the new schema work on the
+ * old rows.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -28,6 +30,8 @@ async function schema3Workspace(file: string): Promise<void> {
   expect(migrate(db, 3)).toEqual([1, 2, 3]);
   db.tx(() => {
     db.run("INSERT INTO meta (key, value) VALUES ('created_at', '1'), ('time_zone', 'UTC'), ('journal_seq', '0'), ('reviewer', 'Ana')");
+    // Thresholds set on Loupe 3's Metrics screen (metrics/thresholds.ts, removed by migration 7's alert rules).
+    db.run(`INSERT INTO meta (key, value) VALUES ('metric_thresholds', '{"error_rate_max":0.08,"p95_latency_ms_max":3000,"thumbs_up_rate_min":0.7,"psi_max":0.3,"min_requests":10,"min_thumbs":10}')`);
     db.run("INSERT INTO prices (model, input_usd_per_mtok, output_usd_per_mtok, as_of, source) VALUES ('gpt-4o-mini', 0.15, 0.6, '2026-11-01', 'default price table')");
     db.run(`INSERT INTO imports (id, file_name, file_size, sha256, kind, preset, records_read, inserted, started_at, finished_at)
       VALUES (1, 'requests.jsonl', 1234, 'abc', 'mixed', 'generic', 6, 6, 1, 2)`);
@@ -80,10 +84,12 @@ describe('migrating a populated schema-3 workspace to the latest schema', () => 
       const ws = (svc as unknown as { ws: { db: Db } }).ws;
       const db = ws.db;
       expect(db.value('PRAGMA user_version')).toBe(LATEST_VERSION);
-      for (const t of V3_TABLES.filter((x) => x !== 'prices')) expect(db.value(`SELECT count(*) FROM ${t}`), t).toBe(counts[t]);
+      for (const t of V3_TABLES.filter((x) => x !== 'prices' && x !== 'meta')) expect(db.value(`SELECT count(*) FROM ${t}`), t).toBe(counts[t]);
+      // meta keeps every key (migration 7 adds the drift PSI setting beside them).
+      expect(db.all<{ key: string }>('SELECT key FROM meta').map((r) => r.key)).toEqual(expect.arrayContaining(['created_at', 'time_zone', 'journal_seq', 'reviewer', 'metric_thresholds', 'drift_psi_max']));
       // Old rows keep their values; new columns hold their defaults.
-      expect(db.get("SELECT id, cost_usd, cost_source, service_tier, trace_id, tokens_cached_in, price_model, price_as_of, price_tier FROM requests WHERE id = 'r1'")).toEqual({
-        id: 'r1', cost_usd: 0.00045, cost_source: 'price_table', service_tier: null, trace_id: null, tokens_cached_in: null,
+      expect(db.get("SELECT id, cost_usd, cost_source, service_tier, trace_id, tokens_cached_in, region, price_model, price_as_of, price_tier FROM requests WHERE id = 'r1'")).toEqual({
+        id: 'r1', cost_usd: 0.00045, cost_source: 'price_table', service_tier: null, trace_id: null, tokens_cached_in: null, region: null,
         price_model: 'gpt-4o-mini', price_as_of: '2026-11-01', price_tier: 'standard',
       });
       expect(db.get("SELECT price_model, price_tier FROM requests WHERE id = 'r2'")).toEqual({ price_model: null, price_tier: null });
@@ -95,6 +101,13 @@ describe('migrating a populated schema-3 workspace to the latest schema', () => 
       // The old price row is kept beside the dated defaults.
       expect(db.get("SELECT input_usd_per_mtok, source FROM prices WHERE model = 'gpt-4o-mini' AND as_of = '2026-11-01'")).toEqual({ input_usd_per_mtok: 0.15, source: 'default price table' });
       expect(db.value('SELECT count(*) FROM prices')).toBeGreaterThan(40);
+      // Migration 7: the playbook's rules, with Loupe 3's error-rate floor, its minimum raised to the new floor of 20,
+      // and its PSI threshold; no alert state yet.
+      const settings = await svc.dispatch('alerts.settings.get', {});
+      expect(settings.rules.map((r) => r.id)).toEqual(['error_rate', 'p95_latency', 'daily_cost', 'negative_feedback', 'ticket_surge']);
+      expect(settings.rules.find((r) => r.id === 'error_rate')!.params).toMatchObject({ floor: 0.08, min_requests: 20 });
+      expect(settings.psi_max).toBe(0.3);
+      expect(db.value('SELECT count(*) FROM alert_states')).toBe(0);
       // The feedback table rebuilt by migration 4 accepts the new link method.
       db.run("UPDATE feedback SET link_method = 'trace' WHERE id = 'f2'");
       db.run("UPDATE feedback SET link_method = 'session' WHERE id = 'f2'");
@@ -115,17 +128,26 @@ describe('migrating a populated schema-3 workspace to the latest schema', () => 
       const attr = (key: string, v: string | number) => ({ key, value: typeof v === 'number' ? { intValue: String(v) } : { stringValue: v } });
       fs.writeFileSync(otlp, JSON.stringify({ resourceSpans: [{ resource: { attributes: [attr('service.name', 'app')] }, scopeSpans: [{ scope: { name: 's' }, spans: [
         { traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), name: 'chat', kind: 3, startTimeUnixNano: String(BigInt(W47 + 8 * H) * 1_000_000n), endTimeUnixNano: String(BigInt(W47 + 8 * H + 500) * 1_000_000n),
-          attributes: [attr('gen_ai.operation.name', 'chat'), attr('gen_ai.request.model', 'gpt-4o-mini'), attr('gen_ai.usage.input_tokens', 100), attr('gen_ai.usage.output_tokens', 10),
+          attributes: [attr('gen_ai.operation.name', 'chat'), attr('gen_ai.request.model', 'gpt-4o-mini'), attr('gen_ai.usage.input_tokens', 100), attr('gen_ai.usage.output_tokens', 10), attr('geo.country.iso_code', 'PT'),
             attr('gen_ai.input.messages', JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: 'hi' }] }]))] },
         { traceId: 'a'.repeat(32), spanId: 'c'.repeat(16), name: 'GET /x', kind: 2, startTimeUnixNano: '1', endTimeUnixNano: '2', attributes: [attr('http.request.method', 'GET')] },
       ] }] }] }));
       const s = await svc.dispatch('internal.importFileWait', { path: otlp, options: {} });
       expect(s).toMatchObject({ inserted: 1, skipped: 1, record_unit: 'spans' });
-      expect(db.get("SELECT trace_id, price_model FROM requests WHERE id = ?", ['b'.repeat(16)])).toEqual({ trace_id: 'a'.repeat(32), price_model: 'gpt-4o-mini' });
+      expect(db.get("SELECT trace_id, price_model, region FROM requests WHERE id = ?", ['b'.repeat(16)])).toEqual({ trace_id: 'a'.repeat(32), price_model: 'gpt-4o-mini', region: 'PT' });
+      // The region is a dimension of the metrics and the records grid.
+      expect(await svc.dispatch('metrics.options', {})).toMatchObject({ region: ['PT'] });
+      expect((await svc.dispatch('requests.query', { filter: { region: ['PT'] } })).total).toBe(1);
+      // Alerts run on the migrated rows (too few requests to judge: nothing raised, and the tests say why).
+      const alerts = await svc.dispatch('alerts.list', {});
+      expect(alerts.alerts).toEqual([]);
+      expect(alerts.tests.find((t) => t.rule === 'error_rate')!.judged).toBe(0);
       // The weekly report renders every section on the migrated workspace.
       const md = await svc.dispatch('report.weekly', { week: '2026-W47', format: 'md', paper: 'a4' });
       expect(md.text).toContain('## Review');
       expect(md.text).toContain('## Tickets');
+      expect(md.text).toContain('## Alerts');
+      expect(md.text).toContain('No alert rule fired in 2026-W47.');
     } finally {
       svc.close();
     }

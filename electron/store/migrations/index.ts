@@ -11,6 +11,7 @@ import { sql as m003 } from './003-import-duplicates';
 import { up as m004 } from './004-import-accounting';
 import { up as m005 } from './005-prices-scrub';
 import { sql as m006 } from './006-feedback-search';
+import { up as m007 } from './007-alerts';
 
 /** One migration: its number and the SQL or function that moves the schema from number-1 to number. */
 export interface Migration { version: number; name: string; up: string | ((db: Db) => void) }
@@ -22,6 +23,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'import-accounting', up: m004 },
   { version: 5, name: 'prices-scrub', up: m005 },
   { version: 6, name: 'feedback-search', up: m006 },
+  { version: 7, name: 'alerts', up: m007 },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

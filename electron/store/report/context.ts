@@ -4,9 +4,8 @@
  */
 import { DateTime } from 'luxon';
 import type { Workspace } from '../workspace';
-import type { MetricThresholds } from '../../../shared/contract-metrics';
 import { isoWeekLabel, weekWindow } from '../metrics/common';
-import { getThresholds } from '../metrics/thresholds';
+import { getSettings } from '../alerts/settings';
 import { workspaceZone } from '../review/queues';
 
 /**
@@ -26,7 +25,8 @@ export interface ReportContext {
   trend_from_ts: number;
   /** The review queue the report reads (the week's newest, or the one asked for), or null when the week has none. */
   queue_id: number | null;
-  thresholds: MetricThresholds;
+  /** Drift rows with PSI above this are flagged (the workspace's setting, shared with the Metrics screen). */
+  psi_max: number;
   /** Generation time, UTC ms. */
   now: number;
 }
@@ -47,7 +47,7 @@ export function reportContext(ws: Workspace, week: string, queueId: number | nul
     previous: { week: isoWeekLabel(prevStart.toMillis(), zone), from_ts: prevStart.toMillis(), to_ts: w.from_ts },
     trend_from_ts: start.minus({ weeks: TREND_WEEKS - 1 }).toMillis(),
     queue_id: queueId,
-    thresholds: getThresholds(ws),
+    psi_max: getSettings(ws).psi_max,
     now,
   };
 }

@@ -32,7 +32,6 @@ export function plain(parts: readonly Inline[]): string {
   return parts.map((x) => (typeof x === 'string' ? x : 'code' in x ? x.code : x.strong)).join('');
 }
 
-const METRIC_NAMES: Record<string, string> = { error_rate: 'Error rate', p95_latency_ms: 'p95 latency', thumbs_up_rate: 'Thumbs-up rate' };
 
 /** The estimate's interval method in a table cell: the full name and reference are said once above the table. */
 function methodShort(m: { method: string; effective_n: number | null }): string {
@@ -220,18 +219,30 @@ function alertBlocks(r: WeeklyReport): Block[] {
   const out: Block[] = [h(2, 'Alerts')];
   if (!r.alerts.available) return [...out, p(r.alerts.reason)];
   const a = r.alerts.data;
-  const t = a.thresholds;
-  const thr = `error rate above ${pct(t.error_rate_max ?? null)}, p95 latency above ${ms(t.p95_latency_ms_max ?? null)}, thumbs-up rate below ${pct(t.thumbs_up_rate_min ?? null)} (at least ${t.min_requests} requests / ${t.min_thumbs} thumbs)`;
-  if (a.alerts.length === 0) return [...out, p(`No alert fired in ${r.week} (thresholds: ${thr}).`)];
+  const rules = muted(`Rules: ${a.rules.map((x) => `${x.title}: ${x.text}`).join('; ')}. ${int(a.tests.judged)} bucket tests judged this week; chance alone would raise at most ${num(a.tests.expected_false_alerts, 2)} false alerts among them.${a.undated_requests ? ` ${int(a.undated_requests)} requests without a timestamp are in no bucket and left out.` : ''}`);
+  if (a.alerts.length === 0) return [...out, p(`No alert rule fired in ${r.week}.`), rules];
+  const c = a.counts;
+  out.push(p(`${a.alerts.length} alert${a.alerts.length === 1 ? '' : 's'} in ${r.week}: ${c.open} open, ${c.acknowledged} acknowledged, ${c.resolved} resolved.`));
   out.push({
-    kind: 'table', head: ['Alert', 'Scope', 'Value', 'Threshold', 'Based on', 'Status', 'Runbook'], align: ['l', 'l', 'r', 'r', 'r', 'l', 'l'],
-    rows: a.alerts.map((x) => {
-      const v = (n: number) => (x.metric === 'p95_latency_ms' ? ms(n) : pct(n));
-      return [cell(METRIC_NAMES[x.metric] ?? x.metric), cell(x.group ?? 'all traffic'), cell(v(x.value)), cell(`${x.direction} ${v(x.threshold)}`), cell(`${int(x.n)} ${x.metric === 'thumbs_up_rate' ? 'thumbs' : 'requests'}`),
-        cell(x.status === 'new' ? 'new this week' : 'ongoing'), cell(x.runbook ? `${x.runbook.title}: ${x.runbook.state}` : 'none recorded')];
-    }),
+    kind: 'table', head: ['When', 'Scope', 'What', 'Status', 'State and note', 'Runbook'], align: ['l', 'l', 'l', 'l', 'l', 'l'],
+    rows: a.alerts.map((x) => [
+      cell(x.bucket), cell(x.scope),
+      cell(x.summary, ...(x.sources ? [` Source: users ${x.sources.user.join(', ') || '–'}; features ${x.sources.feature.join(', ') || '–'}; models ${x.sources.model.join(', ') || '–'}.`] : [])),
+      cell(x.status === 'new' ? 'new this week' : 'ongoing'),
+      cell({ strong: x.state }, ...(x.note ? [`: ${x.note}`] : [])),
+      cell(`${x.runbook.title} (${x.runbook.checked.length} of ${x.runbook.steps.length} steps done)`),
+    ]),
   });
-  out.push(muted(`Source: ${a.source}. Thresholds: ${thr}.`));
+  // Each runbook once, with its steps: what the team does when the alert fires.
+  const seen = new Set<string>();
+  for (const x of a.alerts) {
+    if (seen.has(x.rule)) continue;
+    seen.add(x.rule);
+    out.push(h(3, `Runbook: ${x.runbook.title}`));
+    out.push({ kind: 'list', ordered: true, items: x.runbook.steps.map((s) => [s]) });
+  }
+  out.push(rules);
+  out.push(muted(`Source: ${a.source}.`));
   return out;
 }
 
@@ -258,7 +269,7 @@ function driftBlocks(r: WeeklyReport): Block[] {
       }),
     });
   }
-  out.push(muted(`Method: ${d.method}. PSI bands are guidance only.`));
+  out.push(muted(`Method: ${d.method}. PSI bands are guidance only.${d.undated_requests ? ` ${int(d.undated_requests)} requests without a timestamp are in neither window.` : ''}`));
   return out;
 }
 

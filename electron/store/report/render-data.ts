@@ -111,7 +111,11 @@ export function renderCsv(r: WeeklyReport): string {
     }
   } else add('metrics', 'missing', 'Metrics', null, null, null, null, null, '', r.metrics.reason);
   if (r.alerts.available) {
-    for (const a of r.alerts.data.alerts) add('alert', `${a.metric}:${a.group ?? 'all'}`, `${a.metric} ${a.group ?? 'all traffic'}`, a.value, null, null, a.n, null, a.metric === 'p95_latency_ms' ? 'ms' : 'share', `${a.direction} ${a.threshold}; ${a.status}; runbook ${a.runbook ? `${a.runbook.title}: ${a.runbook.state}` : 'none'}`);
+    for (const a of r.alerts.data.alerts) {
+      const unit = a.metric === 'p95_latency_ms' ? 'ms' : a.metric === 'cost_usd' ? 'usd' : a.metric === 'tickets' ? 'count' : 'share';
+      add('alert', a.key, `${a.metric} ${a.scope} ${a.bucket}`, a.value, null, null, a.n, null, unit,
+        `${a.summary} Baseline ${a.baseline ?? ''}, threshold ${a.threshold}; ${a.status}; state ${a.state}${a.note ? ` (note: ${a.note})` : ''}; runbook ${a.runbook.title}, ${a.runbook.checked.length} of ${a.runbook.steps.length} steps done`);
+    }
   } else add('alerts', 'missing', 'Alerts', null, null, null, null, null, '', r.alerts.reason);
   if (r.drift.available) {
     for (const d of r.drift.data.findings) add('drift', `${d.scope}:${d.column}`, `${d.scope} ${d.column}`, d.statistic, null, null, null, null, d.test, `BH p ${d.p_adjusted ?? ''}; PSI ${d.psi ?? ''}; ${d.new_this_week === false ? 'ongoing' : 'new'}`);

@@ -91,11 +91,18 @@ describe('the weekly report of the demo workspace', () => {
     for (const f of w45.summary) expect(f.source.length).toBeGreaterThan(10);
   });
 
-  it('W40: the summary names the search-answer error spike', () => {
+  it('W40: the summary names the search-answer error spike, as the error-rate rule raised it (one finding for its four alerts)', () => {
     const spike = w40.summary[0]!;
     expect(spike.id).toBe('alert:error_rate:search-answer');
-    expect(spike.text).toContain('search-answer error rate 6.0% (20 of 332 requests), from 2.1% (7 of 331) in 2026-W39: above the 5.0% threshold (new alert)');
-    expect(spike.value).toBeCloseTo(20 / 332, 12);
+    expect(spike.text).toMatch(/^High error rate alert on feature search-answer, 2026-09-30: Error rate 17\.9% \(10 of 56 requests\) against 1\.\d% in the 28 days before \(p < 0\.0001\); the same day also on all traffic and model version 2026-07-18; also feature search-answer on 2026-10-01 \(new this week; open\)\.$/);
+    expect(spike.value).toBeCloseTo(10 / 56, 12);
+    expect(w40.summary.filter((f) => f.section === 'alerts')).toHaveLength(1);
+    // The section lists every alert of the week with its state and runbook.
+    if (!w40.alerts.available) throw new Error(w40.alerts.reason);
+    expect(w40.alerts.data.alerts.map((a) => `${a.bucket} ${a.scope}`).sort()).toEqual([
+      '2026-09-30 all traffic', '2026-09-30 feature search-answer', '2026-09-30 model version 2026-07-18', '2026-10-01 feature search-answer',
+    ]);
+    expect(w40.alerts.data.alerts.every((a) => a.state === 'open' && a.runbook.title === 'High error rate' && a.status === 'new')).toBe(true);
   });
 
   it('week over week: the failure-rate difference comes from both weeks\' own design-based intervals', () => {

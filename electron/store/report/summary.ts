@@ -5,7 +5,7 @@
  * heaviest of weight ≥ 50 are kept; when fewer than three reach that, the week's headline numbers fill up to three.
  */
 import type {
-  AlertsWeek, Change, DriftWeek, FeedbackWeek, Finding, MetricsWeek, ReviewWeek, Section, TicketsWeek, WeeklyReport,
+  AlertsWeek, Change, DriftWeek, FeedbackWeek, Finding, MetricsWeek, ReportAlert, ReviewWeek, Section, TicketsWeek, WeeklyReport,
 } from './model';
 import { changeText, int, ms, num, pct, pval, shareText, times, usd } from './format';
 import { benjaminiHochberg } from '../../../shared/stats';
@@ -15,7 +15,6 @@ const MIN = 3;
 /** Findings at or above this weight are "changes that matter"; below it, headline numbers that fill the summary. */
 const IMPORTANT = 50;
 
-const METRIC_NAMES: Record<string, string> = { error_rate: 'error rate', p95_latency_ms: 'p95 latency', thumbs_up_rate: 'thumbs-up rate' };
 const COLUMN_NAMES: Record<string, string> = {
   input_chars: 'input length', output_chars: 'output length', latency_ms: 'latency', tokens_in: 'input tokens', tokens_out: 'output tokens',
   cost_usd: 'cost', lang: 'language mix', model: 'model mix', model_version: 'model version mix', feature: 'feature mix', status: 'status mix',
@@ -148,19 +147,37 @@ function metricsFindings(m: MetricsWeek, alerted: Set<string>, week: string, pre
   return out;
 }
 
-function alertFindings(a: AlertsWeek, m: MetricsWeek | null, prev: string): Finding[] {
-  return a.alerts.map((x) => {
-    const f = m?.by_feature.find((g) => g.feature === x.group);
-    const v = x.metric === 'p95_latency_ms' ? ms(x.value) : pct(x.value);
-    const thr = x.metric === 'p95_latency_ms' ? ms(x.threshold) : pct(x.threshold);
-    const before = f && x.metric === 'error_rate' ? `, from ${pct(f.last_week.error_rate)} (${f.last_week.errors} of ${int(f.last_week.requests)}) in ${prev}`
-      : f && x.metric === 'p95_latency_ms' ? `, from ${ms(f.last_week.p95_ms)} in ${prev}` : '';
-    const counts = f && x.metric === 'error_rate' ? ` (${f.errors} of ${int(f.requests)} requests)` : '';
-    const weight = x.status === 'new' ? (x.metric === 'error_rate' ? 88 : 82) : 35;
+/** Of one rule's alerts, the one that says most: a feature's (it names where), else the whole traffic's, smallest p first. */
+function headline(list: readonly ReportAlert[]): ReportAlert {
+  const rank = (x: ReportAlert) => (x.group?.feature !== undefined ? 0 : x.group === null ? 1 : 2);
+  return [...list].sort((a, b) => rank(a) - rank(b) || (a.p_value ?? 1) - (b.p_value ?? 1) || b.value - a.value)[0]!;
+}
+
+const ALERT_UNIT: Record<ReportAlert['metric'], Finding['unit']> = {
+  error_rate: 'share', p95_latency_ms: 'ms', cost_usd: 'usd', thumbs_down_rate: 'share', low_csat_share: 'share', detractor_share: 'share', tickets: 'count',
+};
+
+/**
+ * One finding per rule and metric of the week (a spike raises alerts for its feature, the whole traffic and the
+ * model version at once, and often on two days: one event, one finding), told by its headline alert, with the
+ * other scopes and days named and the runbook's state.
+ */
+function alertFindings(a: AlertsWeek): Finding[] {
+  const byRule = new Map<string, ReportAlert[]>();
+  for (const x of a.alerts) byRule.set(`${x.rule}:${x.metric}`, [...(byRule.get(`${x.rule}:${x.metric}`) ?? []), x]);
+  return [...byRule.values()].map((list) => {
+    const x = headline(list);
+    const same = list.filter((o) => o !== x && o.bucket === x.bucket).map((o) => o.scope);
+    const later = list.filter((o) => o.bucket !== x.bucket).map((o) => `${o.scope} on ${o.bucket}`);
+    const isNew = list.some((o) => o.status === 'new');
+    const open = list.filter((o) => o.state === 'open').length;
+    const state = open === list.length ? 'open' : open > 0 ? `${open} of ${list.length} open` : list.every((o) => o.state === 'resolved') ? 'resolved' : 'acknowledged';
+    const where = x.group?.feature ?? (x.group === null ? 'all' : `${Object.keys(x.group)[0]}=${Object.values(x.group)[0]}`);
     return {
-      id: `alert:${x.metric}:${x.group ?? 'all'}`, section: 'alerts' as const, value: x.value, unit: x.metric === 'p95_latency_ms' ? 'ms' as const : 'share' as const, weight,
-      text: `${x.group ?? 'All traffic'} ${METRIC_NAMES[x.metric] ?? x.metric} ${v}${counts}${before}: ${x.direction} the ${thr} threshold (${x.status === 'new' ? 'new alert' : 'ongoing since an earlier week'}).`,
-      source: `alert on metrics.series weekly bucket${x.group ? ` for feature ${x.group}` : ''}; ${a.source.split(';')[0]}`,
+      id: `alert:${x.metric}:${where}`, section: 'alerts' as const, value: x.value, unit: ALERT_UNIT[x.metric],
+      weight: isNew ? (x.metric === 'error_rate' ? 88 : 82) : 35,
+      text: `${x.runbook.title} alert on ${x.scope}, ${x.bucket}: ${x.summary.replace(/\.$/, '')}${same.length ? `; the same ${x.bucket_unit} also on ${same.join(' and ')}` : ''}${later.length ? `; also ${later.join(', ')}` : ''} (${isNew ? 'new this week' : 'ongoing since the week before'}; ${state}).`,
+      source: `alert rule ${x.rule} (${x.bucket_unit} buckets against the group's trailing baseline); ${a.source}`,
     };
   });
 }
@@ -234,21 +251,24 @@ const data = <T>(s: Section<T>): T | null => (s.available ? s.data : null);
 export function summarize(r: Omit<WeeklyReport, 'summary'>): Finding[] {
   const metrics = data(r.metrics);
   const alerts = data(r.alerts);
-  const alerted = new Set((alerts?.alerts ?? []).map((a) => `${a.metric}:${a.group}`));
+  // Feature-level changes an alert already names are said once, by the alert.
+  const alerted = new Set((alerts?.alerts ?? []).filter((a) => a.group === null || a.group.feature !== undefined).map((a) => `${a.metric}:${a.group?.feature ?? 'all'}`));
   const all: Finding[] = [
     ...(data(r.review) ? reviewFindings(data(r.review)!, r.week) : []),
-    ...(alerts ? alertFindings(alerts, metrics, r.previous_week) : []),
+    ...(alerts ? alertFindings(alerts) : []),
     ...(data(r.drift) ? driftFindings(data(r.drift)!) : []),
     ...(data(r.feedback) ? feedbackFindings(data(r.feedback)!, r.week, r.previous_week) : []),
     ...(data(r.tickets) ? ticketFindings(data(r.tickets)!, r.previous_week) : []),
     ...(metrics ? metricsFindings(metrics, alerted, r.week, r.previous_week) : []),
   ];
-  // A thumbs-up alert on a feature whose thumbs-down rise is already a finding is said there, once.
-  for (const f of all.filter((x) => x.id.startsWith('alert:thumbs_up_rate:'))) {
-    const feature = f.id.slice('alert:thumbs_up_rate:'.length);
+  // A thumbs-down alert on a feature whose thumbs-down rise is already a finding is said there, once.
+  for (const f of all.filter((x) => x.id.startsWith('alert:thumbs_down_rate:'))) {
+    const feature = f.id.slice('alert:thumbs_down_rate:'.length);
     const twin = all.find((x) => x.id === (feature === 'all' ? 'feedback:thumbs' : `feedback:thumbs:${feature}`));
-    if (twin) {
-      twin.text = `${twin.text.replace(/\.$/, '')}; thumbs-up rate ${pct(f.value)} is below the ${pct(alerts!.thresholds.thumbs_up_rate_min)} alert threshold${f.text.includes('new alert') ? ' (new alert)' : ''}.`;
+    const x = alerts!.alerts.filter((a) => a.metric === 'thumbs_down_rate' && (a.group?.feature ?? (a.group === null ? 'all' : null)) === feature)[0];
+    if (twin && x) {
+      twin.text = `${twin.text.replace(/\.$/, '')}; the negative-feedback alert fired (${pct(x.value)} against a baseline of ${pct(x.baseline)}; ${x.state}).`;
+      twin.weight = Math.max(twin.weight, f.weight);
       f.weight = -1;
     }
   }

@@ -155,7 +155,7 @@ export function periodWhere(d: Pick<QueueDesign, 'from_ts' | 'to_ts' | 'filters'
   const parts = [d.include_undated ? `((${a}ts >= ? AND ${a}ts < ?) OR ${a}ts IS NULL)` : `${a}ts >= ? AND ${a}ts < ?`];
   const params: Array<string | number> = [d.from_ts, d.to_ts];
   const f: QueueFilters = d.filters;
-  for (const col of ['model', 'model_version', 'feature', 'segment', 'lang', 'status'] as const) {
+  for (const col of ['model', 'model_version', 'feature', 'segment', 'lang', 'status', 'region', 'user_id'] as const) {
     const vals = f[col];
     if (vals && vals.length > 0) {
       parts.push(`${a}${col} IN (${vals.map(() => '?').join(', ')})`);

@@ -86,6 +86,13 @@ describe('rows', () => {
     expect(JSON.parse(a.extra as string)).toEqual({ n: '[EMAIL]', k: 1 });
     expect(new Scrubber({ detectors: ['email'] }, 'key-2').id('jane@example.com')).not.toBe(a.user_id);
   });
+
+  it('codes are not text: the region (a metrics dimension) stays as imported even when a pattern matches it', () => {
+    const s = new Scrubber({ detectors: [...ALL], patterns: ['\\b[A-Z]{2}\\b'] }, 'key-1');
+    const r: Record<string, string | number | null> = { id: 'r1', region: 'DE', model: 'gpt-4o', input: 'ship to DE please' };
+    expect(s.row(r)).toEqual(['input']);
+    expect(r).toMatchObject({ region: 'DE', model: 'gpt-4o', input: 'ship to [REDACTED] please' });
+  });
 });
 
 // Raw values that must never reach the disk once scrubbed.

@@ -21,8 +21,8 @@ import { detectorFinder, type Finder, type Span } from './detectors';
 
 /** Detectors in order of precedence when their finds overlap. */
 const ORDER: readonly ScrubDetector[] = ['secret', 'email', 'iban', 'card', 'ip', 'phone'];
-/** Columns that hold codes, not free text. */
-const NOT_TEXT = new Set(['kind', 'cost_source', 'link_method', 'price_model', 'price_as_of', 'price_tier', 'service_tier', 'model', 'model_version', 'lang']);
+/** Columns that hold codes, not free text (region: a country or region code, a metrics dimension). */
+const NOT_TEXT = new Set(['kind', 'cost_source', 'link_method', 'price_model', 'price_as_of', 'price_tier', 'service_tier', 'model', 'model_version', 'lang', 'region']);
 /** Columns that identify a record or a person: replaced whole by a pseudonym so links survive. */
 const ID_COLUMNS = new Set(['id', 'user_id', 'session_id', 'trace_id', 'request_id', 'request_ref', 'requester_email', 'requester']);
 /** Columns that hold JSON text: their string values are scrubbed and the JSON written again. */

@@ -2,14 +2,17 @@
  * The drift table of the Metrics screen: the current window (default: the latest complete ISO week) against a
  * reference (default: the four weeks before it), per column a KS or chi-square test, its Benjamini–Hochberg adjusted
  * p-value, and PSI with its guidance band. Flagged rows (rejected at the FDR level, or PSI above the threshold)
- * come first, as the store sorts them.
+ * come first, as the store sorts them. A row opens the two distributions side by side (a histogram over the
+ * reference's PSI bins for numbers, bars for categories) with the test's figures, and the records of the current
+ * window.
  */
-import { useState } from 'react';
-import type { DriftRow, MetricsDriftParams } from '../../../shared/contract-metrics';
+import { Fragment, useState } from 'react';
+import type { DriftRow, MetricsDrift, MetricsDriftParams } from '../../../shared/contract-metrics';
 import { ErrorNote } from '../controls';
 import { fmtInt } from '../format';
-
-import { COLUMN_LABEL, fmtMean, fmtP, fmtPct, fmtStat } from './metrics-format';
+import { useDrill } from '../monitoring/drill';
+import { DistributionChart } from './charts';
+import { COLUMN_LABEL, COLUMN_UNIT, fmtMean, fmtP, fmtPct, fmtStat } from './metrics-format';
 import { useStoreQuery } from '../app-context';
 
 /** The week before `week` in the list of weeks with data, or null. */
@@ -29,6 +32,7 @@ export function DriftPanel({ weeks, features, psiMax }: { weeks: string[]; featu
     ...(feature ? { feature } : {}),
   };
   const q = useStoreQuery('metrics.drift', params, ['requests', 'meta']);
+  const [openRow, setOpenRow] = useState<string | null>(null);
   const d = q.data;
   const flagged = d?.rows.filter((r) => r.rejected || r.psi_flag).length ?? 0;
   return (
@@ -63,16 +67,22 @@ export function DriftPanel({ weeks, features, psiMax }: { weeks: string[]; featu
             {flagged} of {d.rows.length} flagged. KS test for numbers, chi-square test of homogeneity for categories; p adjusted by
             Benjamini–Hochberg across this comparison, rejected at {d.alpha}. Rows with fewer than {d.min_per_side} values on a side get no verdict.
             PSI uses bins fixed on the reference; its bands (&lt; 0.1 stable, ≤ 0.25 moderate, above large) are guidance only.
+            {d.undated_requests > 0 && <span data-testid="drift-undated"> {fmtInt(d.undated_requests)} request{d.undated_requests === 1 ? '' : 's'} without a timestamp {d.undated_requests === 1 ? 'is' : 'are'} in neither window.</span>}
           </p>
           <div className="table-scroll tall">
             <table className="table compact drift-table" data-testid="drift-table">
               <thead>
                 <tr>
-                  <th>Column</th><th>Test</th><th className="num">n ref / cur</th><th>Reference</th><th>Current</th>
-                  <th className="num">Statistic</th><th className="num">p</th><th className="num">Adj. p</th><th className="num">PSI <span className="muted">(guidance only)</span></th><th>Verdict</th>
+                  <th>Column</th><th>Test</th><th className="num">n ref / cur</th><th>Reference → current</th>
+                  <th className="num">Adj. p</th><th className="num">PSI</th><th>Verdict</th>
                 </tr>
               </thead>
-              <tbody>{d.rows.map((r) => <DriftTableRow key={r.column} r={r} psiMax={psiMax} />)}</tbody>
+              <tbody>{d.rows.map((r) => (
+                <Fragment key={r.column}>
+                  <DriftTableRow r={r} psiMax={psiMax} open={openRow === r.column} onToggle={() => setOpenRow(openRow === r.column ? null : r.column)} />
+                  {openRow === r.column && <tr className="sub-row"><td colSpan={7}><Distributions r={r} d={d} /></td></tr>}
+                </Fragment>
+              ))}</tbody>
             </table>
           </div>
         </>
@@ -83,28 +93,62 @@ export function DriftPanel({ weeks, features, psiMax }: { weeks: string[]; featu
 
 function Shares({ r, side }: { r: DriftRow; side: 'reference' | 'current' }) {
   if (r.kind === 'numeric') return <>{fmtMean(side === 'reference' ? r.mean_reference : r.mean_current, r.column)} <span className="muted">mean</span></>;
-  const top = (r.shares ?? []).slice(0, 4);
+  const top = (r.shares ?? []).slice(0, 3);
   return <span className="drift-shares">{top.map((s) => `${s.category} ${fmtPct(side === 'reference' ? s.reference : s.current)}`).join(' · ')}</span>;
 }
 
-function DriftTableRow({ r, psiMax }: { r: DriftRow; psiMax: number }) {
+function DriftTableRow({ r, psiMax, open, onToggle }: { r: DriftRow; psiMax: number; open: boolean; onToggle: () => void }) {
   const verdict = r.insufficient ? 'no verdict' : r.rejected ? 'drift' : 'no evidence';
   const only = r.single_window.map((s) => `${s.category} only in ${s.window} (${s.count})`).join('; ');
   return (
-    <tr className={r.rejected || r.psi_flag ? 'flagged' : undefined} data-testid="drift-row" data-column={r.column} data-flagged={r.rejected || r.psi_flag ? 'true' : 'false'}>
-      <td><strong>{COLUMN_LABEL[r.column]}</strong> <span className="muted mono small">{r.column}</span></td>
+    <tr className={`${r.rejected || r.psi_flag ? 'flagged ' : ''}clickable`} data-testid="drift-row" data-column={r.column} data-flagged={r.rejected || r.psi_flag ? 'true' : 'false'}
+      onClick={onToggle} aria-expanded={open}>
+      <td><button type="button" className="btn link sm drift-open" aria-expanded={open} onClick={(e) => { e.stopPropagation(); onToggle(); }}>{open ? '▾' : '▸'} <strong>{COLUMN_LABEL[r.column]}</strong></button></td>
       <td className="nowrap">{r.test === 'ks' ? `KS${r.method ? ` (${r.method})` : ''}` : `χ²${r.dof !== null ? ` (dof ${r.dof})` : ''}`}</td>
-      <td className="num">{fmtInt(r.n_reference)} / {fmtInt(r.n_current)}</td>
-      <td className="wrap"><Shares r={r} side="reference" /></td>
-      <td className="wrap"><Shares r={r} side="current" />{only && <div className="muted small">{only}</div>}</td>
-      <td className="num">{r.test === 'ks' ? `D ${fmtStat(r.statistic)}` : fmtStat(r.statistic)}</td>
-      <td className="num">{fmtP(r.p_value)}</td>
-      <td className="num"><strong>{fmtP(r.p_adjusted)}</strong></td>
-      <td className="num">{fmtStat(r.psi)} {r.psi_band && <span className={`badge${r.psi_band === 'large' ? ' warn' : ''}`} title={`guidance only; threshold ${psiMax}`}>{r.psi_band}</span>}</td>
-      <td>
+      <td className="num nowrap">{fmtInt(r.n_reference)} / {fmtInt(r.n_current)}</td>
+      <td className="wrap"><Shares r={r} side="reference" /> <span className="muted">→</span> <Shares r={r} side="current" />{only && <div className="muted small">{only}</div>}</td>
+      <td className="num nowrap"><strong>{fmtP(r.p_adjusted)}</strong></td>
+      <td className="num nowrap">{fmtStat(r.psi)} {r.psi_band && <span className={`badge${r.psi_band === 'large' ? ' warn' : ''}`} title={`guidance only; marked above ${psiMax}`}>{r.psi_band}</span>}</td>
+      <td className="verdict">
         <span className={`badge${r.rejected ? ' bad' : r.insufficient ? '' : ' ok'}`}>{verdict}</span>
         {r.note && <div className="muted small">{r.note}</div>}
       </td>
     </tr>
+  );
+}
+
+/** Bin labels of a numeric histogram: "≤ 120", "120–250", …, "> 900" in the column's unit. */
+function binLabels(r: DriftRow): string[] {
+  const h = r.histogram!;
+  const whole = [...h.edges, h.min, h.max].every((v) => Number.isInteger(v));
+  const f = (v: number) => (whole ? v.toLocaleString('en-US') : fmtMean(v, r.column).replace(` ${COLUMN_UNIT[r.column]}`, ''));
+  return Array.from({ length: h.edges.length + 1 }, (_, i) => (i === 0 ? `≤ ${f(h.edges[0] ?? h.max)}` : i === h.edges.length ? `> ${f(h.edges[i - 1]!)}` : `${f(h.edges[i - 1]!)}–${f(h.edges[i]!)}`));
+}
+
+function Distributions({ r, d }: { r: DriftRow; d: MetricsDrift }) {
+  const drill = useDrill();
+  const numeric = r.kind === 'numeric' && r.histogram;
+  const labels = numeric ? binLabels(r) : (r.shares ?? []).map((s) => s.category);
+  const reference = numeric ? r.histogram!.reference : (r.shares ?? []).map((s) => s.reference);
+  const current = numeric ? r.histogram!.current : (r.shares ?? []).map((s) => s.current);
+  return (
+    <div className="distributions" data-testid="drift-distributions" data-column={r.column}>
+      <div className="distributions-chart">
+        {labels.length ? <DistributionChart testId="drift-chart" labels={labels} reference={reference} current={current}
+          referenceLabel={`Reference ${d.reference.label}`} currentLabel={`Current ${d.current.label}`} /> : <p className="muted">No values to show.</p>}
+      </div>
+      <dl className="test-figures">
+        <dt>Test</dt><dd>{r.test === 'ks' ? `two-sample Kolmogorov–Smirnov${r.method ? `, ${r.method} p` : ''}` : `chi-square test of homogeneity${r.dof !== null ? `, ${r.dof} degrees of freedom` : ''}`}</dd>
+        <dt>Statistic</dt><dd>{r.test === 'ks' ? `D = ${fmtStat(r.statistic)}` : `X² = ${fmtStat(r.statistic)}`}</dd>
+        <dt>p</dt><dd>{fmtP(r.p_value)} <span className="muted">(Benjamini–Hochberg adjusted {fmtP(r.p_adjusted)}, α {d.alpha})</span></dd>
+        <dt>PSI</dt><dd>{fmtStat(r.psi)} {r.psi_band && <span className="muted">({r.psi_band}, guidance only)</span>}</dd>
+        {r.kind === 'numeric' && <><dt>Mean</dt><dd>{fmtMean(r.mean_reference, r.column)} → {fmtMean(r.mean_current, r.column)}</dd></>}
+        <dt>Values</dt><dd>{fmtInt(r.n_reference)} reference, {fmtInt(r.n_current)} current{numeric ? ' · bins: deciles of the reference' : r.shares && r.shares.length >= 12 ? ' · top 12 categories' : ''}</dd>
+      </dl>
+      <button type="button" className="btn sm" onClick={() => drill.openRecords({
+        label: d.current.label, from_ts: d.current.from_ts, to_ts: d.current.to_ts,
+        filter: d.feature ? { feature: [d.feature] } : {},
+      })}>Records of the current window</button>
+    </div>
   );
 }

@@ -2,7 +2,8 @@
  * Number formatting for the Metrics screen: every figure carries its unit (%, ms, USD, tokens, NPS points).
  * Pure functions, tested in metrics-format.test.ts.
  */
-import type { AlertMetric, DriftColumn } from '../../../shared/contract-metrics';
+import type { DriftColumn, MetricDim } from '../../../shared/contract-metrics';
+import type { AlertGroup, AlertMetricName, AlertRuleId } from '../../../shared/contract-alerts';
 
 const int = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 
@@ -51,11 +52,43 @@ export function fmtMean(v: number | null, column: DriftColumn): string {
 }
 
 /** Name of an alert metric. */
-export const METRIC_LABEL: Record<AlertMetric, string> = {
-  error_rate: 'Error rate', p95_latency_ms: 'p95 latency', thumbs_up_rate: 'Thumbs-up rate',
+export const METRIC_LABEL: Record<AlertMetricName, string> = {
+  error_rate: 'Error rate', p95_latency_ms: 'p95 latency', cost_usd: 'Cost', thumbs_down_rate: 'Thumbs-down share',
+  low_csat_share: 'Low CSAT share', detractor_share: 'NPS detractor share', tickets: 'Tickets',
 };
 
-/** An alert's value or threshold in its metric's unit: shares as %, latency as ms. */
-export function fmtMetric(metric: AlertMetric, v: number): string {
-  return metric === 'p95_latency_ms' ? `${int.format(Math.round(v))} ms` : fmtPct(v);
+/** Name of an alert rule. */
+export const RULE_LABEL: Record<AlertRuleId, string> = {
+  error_rate: 'Error rate', p95_latency: 'p95 latency', daily_cost: 'Cost', negative_feedback: 'Negative feedback', ticket_surge: 'Ticket surge',
+};
+
+/** Name of a request dimension. */
+export const DIM_LABEL: Record<MetricDim, string> = {
+  feature: 'feature', model: 'model', model_version: 'model version', segment: 'segment', region: 'region', lang: 'language', user_id: 'user',
+};
+
+/** An alert's value, baseline or threshold in its metric's unit: shares as %, latency in ms, cost in USD, tickets. */
+export function fmtMetric(metric: AlertMetricName, v: number | null): string {
+  if (v === null || !Number.isFinite(v)) return '—';
+  if (metric === 'p95_latency_ms') return `${int.format(Math.round(v))} ms`;
+  if (metric === 'cost_usd') return `$${v < 1 ? v.toFixed(4) : v.toFixed(2)}`;
+  if (metric === 'tickets') return v % 1 === 0 ? int.format(v) : v.toFixed(1);
+  return fmtPct(v);
+}
+
+/** "all traffic", or "feature search-answer". */
+export function fmtGroup(g: AlertGroup): string {
+  if (g === null) return 'all traffic';
+  return Object.entries(g).map(([k, v]) => `${k === 'model_version' ? 'version' : k} ${v}`).join(', ');
+}
+
+/**
+ * Top of a rate axis (in %): a round value above the highest plotted rate with some headroom, never above 100 and
+ * never below `min`, so the ticks read 0 / 5 / 10 rather than 0 / 5 / 6, and no rate axis runs past 100%.
+ * @param values plotted rates in % (null: gap)
+ */
+export function rateAxisMax(values: ReadonlyArray<number | null>, min = 5): number {
+  const top = Math.max(0, ...values.filter((v): v is number => v !== null && Number.isFinite(v))) * 1.1;
+  const nice = [1, 2, 5, 10, 20, 25, 40, 50, 60, 80, 100].find((n) => n >= top && n >= min);
+  return nice ?? 100;
 }

@@ -2,7 +2,7 @@
  * The Review area of the app: tabs for Queues, Estimates, Rubric and Tags, the reviewer's name (set once per
  * workspace, changeable here), and the review screen of one queue when the reviewer opens it.
  */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useApp, useStoredState, useStoreQuery } from '../app-context';
 import { ReviewerForm } from './common';
 import { EstimatesPage } from './estimates-page';
@@ -17,13 +17,21 @@ const TABS: Array<[Tab, string]> = [['queues', 'Queues'], ['estimates', 'Estimat
 /** What the Review area shows: a tab, or one queue's review screen (optionally at a position). */
 interface View { tab: Tab; reviewing: number | null; at: number | null; estimatesQueue: number | null }
 
-/** The Review route. */
-export function ReviewArea() {
+/** The last `open` request acted on: coming back to Review later does not reopen that queue. */
+let handledOpen = 0;
+
+/** The Review route. `open` asks it to open a queue's review screen (a drill-down's "Review this slice"). */
+export function ReviewArea({ open = null }: { open?: { queueId: number; nonce: number } | null }) {
   const { info } = useApp();
   // Remembered per workspace for this browser profile, so coming back to Review returns to the same queue.
   const [view, setView] = useStoredState<View>(`loupe.review.view:${info.path}`, { tab: 'queues', reviewing: null, at: null, estimatesQueue: null });
   const reviewer = useStoreQuery('review.getReviewer', {}, ['meta']);
   const [changing, setChanging] = useState(false);
+  useEffect(() => {
+    if (!open || open.nonce === handledOpen) return;
+    handledOpen = open.nonce;
+    setView({ ...view, reviewing: open.queueId, at: null });
+  }, [open]); // eslint-disable-line react-hooks/exhaustive-deps
 
   if (view.reviewing !== null) {
     return <ReviewPage key={`${view.reviewing}:${view.at ?? ''}`} queueId={view.reviewing} start={view.at} onBack={() => setView({ ...view, reviewing: null, at: null, tab: 'queues' })} />;

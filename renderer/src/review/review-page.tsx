@@ -31,6 +31,7 @@ import { SafeText } from '../safe-text';
 import { ReviewerForm, TagChip } from './common';
 import { fmtProbability, fmtStratum, fmtStratumShort, fmtVerdict, missingVerdicts, verdictForKey } from './review-format';
 import { TagPicker, type ChosenTag, type TagPickerHandle } from './tag-picker';
+import { SLICE_PANEL_KEY, SlicePanel } from '../monitoring/slice-panel';
 
 /** One review session per app load: what `u` walks back (the store journals each undo). */
 const SESSION_ID = typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `s-${Date.now()}-${Math.random().toString(36).slice(2)}`;
@@ -51,6 +52,7 @@ export const KEYS: Array<[string[], string]> = [
   [['s'], 'Skip with a reason (Enter confirms)'],
   [['u', 'Ctrl+Z'], 'Undo the last decision of this session'],
   [['m'], 'Render input and output as sanitised markdown (on/off)'],
+  [[SLICE_PANEL_KEY.key], SLICE_PANEL_KEY.help.replace(/^./, (ch) => ch.toUpperCase())],
   [['g q'], 'Back to the queues'],
   [['?'], 'Show or hide this cheat sheet'],
 ];
@@ -430,6 +432,7 @@ export function ReviewPage({ queueId, start, onBack }: { queueId: number; start:
           </>
         )}
       </aside>
+      <SlicePanel item={item} queue={queue} />
       {help && <CheatSheet onClose={() => { setHelp(false); focusRoot(); }} />}
     </div>
   );

@@ -30,8 +30,11 @@ function expectRows(ws: Workspace): void {
   expect(row(ws, '6f1c2f9e-1')).toMatchObject({
     ts: Date.UTC(2026, 2, 4, 8, 0, 0, 250), latency_ms: 1650, ttft_ms: 420, user_id: 'alice@example.com', session_id: 'sess-a', feature: 'faq',
     model: 'gpt-4o-mini', input: 'Opening hours?', output: '9 to 5.', tokens_in: 11, tokens_out: 4, cost_usd: 0.0000041, cost_source: 'source', status: '200', is_error: 0,
+    region: 'DE',
   });
-  expect(JSON.parse(String(row(ws, '6f1c2f9e-1').extra))).toMatchObject({ country_code: 'DE' });
+  // country_code is the request's region (a mapped field), so it is no longer kept among the unmapped fields.
+  expect(JSON.parse(String(row(ws, '6f1c2f9e-1').extra ?? '{}'))).not.toHaveProperty('country_code');
+  expect(row(ws, '6f1c2f9e-2').region).toBe('US');
   expect(row(ws, '6f1c2f9e-2')).toMatchObject({ input: 'Hi', output: null, status: '429', error: 'Rate limit reached', is_error: 1, latency_ms: 30000 });
 }
 

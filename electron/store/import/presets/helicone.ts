@@ -6,7 +6,8 @@
  * request_model / response_model / model, request_user_id, request_properties (custom properties, e.g.
  * `Helicone-Session-Id`), delay_ms or latency (ms), time_to_first_token (ms), prompt_tokens, completion_tokens,
  * cost / costUSD (USD), country_code, feedback_rating (true = thumbs up), feedback_id, feedback_created_at.
- * The CSV export writes nested values as JSON text; they are parsed. `country_code` stays in extra for mapping.
+ * The CSV export writes nested values as JSON text; they are parsed. `country_code` (the caller's country as Helicone
+ * records it, a two-letter code) is the request's region.
  */
 import { chatText, first, hasKeys, jsonish, share, utcText, type Preset, type SkippedPart, type SubRecord } from './common';
 
@@ -89,6 +90,7 @@ export const helicone: Preset = {
         tokens_out: 'completion_tokens',
         cost_usd: ['cost', 'costUSD', 'cost_usd'],
         status: 'response_status',
+        region: 'country_code',
         error: { compute: errorText, uses: [], describe: 'response_body.error.message when response_status ≥ 400' },
       },
     },

@@ -96,6 +96,24 @@ function document(): Record<string, unknown> {
 
 const row = (ws: Workspace, id: string) => ws.db.get<Record<string, unknown>>('SELECT * FROM requests WHERE id = ?', [id])!;
 
+describe('OpenTelemetry: the region of a span', () => {
+  it('comes from the geo attributes (semantic conventions, "Geo"): the span\'s country, else its resource\'s; never cloud.region', async () => {
+    const ws = await newWorkspace();
+    const span = (n: number, attrs: Attr[]) => ({ ...gen1(n), attributes: [...(gen1(n).attributes as Attr[]), ...attrs] });
+    const doc = { resourceSpans: [
+      { resource: { attributes: [s('service.name', 'eu-bot'), s('geo.country.iso_code', 'FR'), s('cloud.region', 'eu-west-1')] },
+        scopeSpans: [{ scope: { name: 'x' }, spans: [span(1, []), span(2, [s('geo.country.iso_code', 'IT')]), span(3, [s('geo.region.iso_code', 'ES-CT')])] }] },
+      { resource: { attributes: [s('service.name', 'us-bot'), s('cloud.region', 'us-east-1')] },
+        scopeSpans: [{ scope: { name: 'x' }, spans: [span(4, []), span(5, [s('geo.region.iso_code', 'US-CA')])] }] },
+    ] };
+    const r = await runImport(ws, write('geo.json', JSON.stringify(doc)), {});
+    expect(r).toMatchObject({ preset: 'otel-genai', inserted: 5 });
+    const region = (n: number) => row(ws, hex(0x1000 + n, 16)).region;
+    // A span's own country first, then its resource's country, then a region code; cloud.region is the server's, not the user's.
+    expect([1, 2, 3, 4, 5].map(region)).toEqual(['FR', 'IT', 'FR', null, 'US-CA']);
+  });
+});
+
 describe('OpenTelemetry: a whole OTLP JSON document', () => {
   it('imports each LLM span as a request, counts spans (not the document) and skips the 12 non-LLM spans with a reason', async () => {
     const ws = await newWorkspace();

@@ -175,6 +175,8 @@ export const otelGenai: Preset = {
         service_tier: ['attributes.gen_ai.openai.response.service_tier', 'attributes.openai.response.service_tier'],
         status: 'status',
         error: { compute: spanError, uses: ['status_message'], describe: 'status message | error.type | exception event' },
+        // OpenTelemetry geo attributes (semantic conventions, "Geo"): the user's country, else region.
+        region: ['attributes.geo.country.iso_code', 'resource.geo.country.iso_code', 'attributes.geo.region.iso_code', 'resource.geo.region.iso_code'],
       },
     },
   },

@@ -10,8 +10,9 @@
  * Speed: the six weeks involved are read from SQLite once and split by week and feature in memory, instead of one
  * scan of five weeks per feature and comparison (on 1M requests that is one pass over ~500k rows instead of ~12).
  *
- * Merge note (monitoring work, issue 12): if drift findings get their own store (electron/store/alerts/ or
- * metrics/), point {@link driftSection} at it.
+ * Each row is built by the Metrics screen's own functions (numericRow / categoricalRow of ../../metrics/drift.ts, which
+ * the Metrics drift table and the review panel's drift flags also use), and PSI is flagged above the workspace's
+ * `psi_max` (the alert settings). Requests without a timestamp are in neither window; they are counted and said.
  */
 import { DateTime } from 'luxon';
 import { benjaminiHochberg } from '../../../../shared/stats';
@@ -85,6 +86,7 @@ export function driftSection(ctx: ReportContext): Section<DriftWeek> {
   } finally {
     st.reset();
   }
+  const undated = db.value<number>('SELECT count(*) FROM requests WHERE ts IS NULL') ?? 0;
   const last = bounds.length - 2;
   const refLabel = `${isoWeekLabel(bounds[1]!, ctx.zone)} – ${isoWeekLabel(bounds[last - 1]!, ctx.zone)}`;
   const current = [...counts.values()].reduce((n, c) => n + c[last]!, 0);
@@ -100,7 +102,7 @@ export function driftSection(ctx: ReportContext): Section<DriftWeek> {
   const tested = runs.flatMap((r) => r.rows.filter((x) => !x.insufficient && x.p_value !== null));
   const bh = benjaminiHochberg(tested.map((x) => x.p_value!), alpha);
   tested.forEach((x, i) => { x.p_adjusted = bh.adjusted[i]!; x.rejected = bh.rejected[i]!; });
-  for (const r of runs) for (const x of r.rows) x.psi_flag = x.psi !== null && x.psi > ctx.thresholds.psi_max;
+  for (const r of runs) for (const x of r.rows) x.psi_flag = x.psi !== null && x.psi > ctx.psi_max;
   const findings: DriftWeek['findings'] = [];
   for (const { scope, rows, v } of runs) {
     const flagged = rows.filter((r) => r.rejected || r.psi_flag);
@@ -112,7 +114,7 @@ export function driftSection(ctx: ReportContext): Section<DriftWeek> {
     const lwTested = lw.filter((x) => !x.insufficient && x.p_value !== null);
     const lwBh = benjaminiHochberg(lwTested.map((x) => x.p_value!), alpha);
     lwTested.forEach((x, i) => { x.rejected = lwBh.rejected[i]!; });
-    for (const x of lw) x.psi_flag = x.psi !== null && x.psi > ctx.thresholds.psi_max;
+    for (const x of lw) x.psi_flag = x.psi !== null && x.psi > ctx.psi_max;
     flagged.sort((a, b) => Number(b.rejected) - Number(a.rejected) || (a.p_adjusted ?? 2) - (b.p_adjusted ?? 2));
     for (const r of flagged) {
       const before = lw.find((x) => x.column === r.column);
@@ -134,7 +136,8 @@ export function driftSection(ctx: ReportContext): Section<DriftWeek> {
         requests_reference: c.slice(1, last).reduce((a, b) => a + b, 0), requests_current: c[last]!,
       })),
       alpha,
-      method: `KS test (numeric columns) and chi-square test (categorical) of ${ctx.week} against ${refLabel}${perFeature ? ', per feature' : ''}, Benjamini–Hochberg at ${alpha} across all ${tested.length} tests; PSI above ${ctx.thresholds.psi_max} flagged as guidance; "new" unless ${ctx.previous.week}'s own comparison flagged the same column`,
+      undated_requests: undated,
+      method: `KS test (numeric columns) and chi-square test (categorical) of ${ctx.week} against ${refLabel}${perFeature ? ', per feature' : ''}, Benjamini–Hochberg at ${alpha} across all ${tested.length} tests; PSI above ${ctx.psi_max} flagged as guidance; "new" unless ${ctx.previous.week}'s own comparison flagged the same column`,
     },
   };
 }

@@ -1,16 +1,14 @@
 /**
  * Adapter for the report's metrics section: volume, error rate, p50/p95/p99 latency, tokens and cost of the week
  * and the week before, per feature, the top features and users by cost, and the weekly trend the charts draw.
- * Reads `metrics.series` (../metrics/series.ts, the Metrics screen's own numbers) plus two cost and token totals it
- * does not carry.
- *
- * Merge note: when the monitoring work adds metrics (e.g. throughput per hour, baselines), this is the one function
- * to point at them.
+ * Reads `metrics.series` (../metrics/series.ts) and `metrics.ranking` (../metrics/ranking.ts), the Metrics screen's
+ * own numbers, plus the token totals they do not carry.
  */
 import type { MetricsBucket } from '../../../../shared/contract-metrics';
 import { countChange, wilsonShare } from '../compare';
 import type { ReportContext } from '../context';
 import type { MetricsWeek, Section } from '../model';
+import { metricsRanking } from '../../metrics/ranking';
 import { bucketOf, weeklySeries } from './series';
 
 const TOP = 5;
@@ -28,9 +26,9 @@ export function metricsSection(ctx: ReportContext): Section<MetricsWeek> {
   if (!cur || cur.requests === 0) return { available: false, reason: `No requests in ${ctx.week}.` };
   const db = ctx.ws.db;
   const totals = db.get<{ ti: number | null; tout: number | null }>('SELECT sum(tokens_in) AS ti, sum(tokens_out) AS tout FROM requests WHERE ts >= ? AND ts < ?', [ctx.from_ts, ctx.to_ts])!;
-  const byCost = (col: 'feature' | 'user_id') => db.all<{ k: string | null; c: number | null; n: number }>(
-    `SELECT ${col} AS k, sum(cost_usd) AS c, count(*) AS n FROM requests WHERE ts >= ? AND ts < ? GROUP BY ${col} ORDER BY c DESC, n DESC LIMIT ?`,
-    [ctx.from_ts, ctx.to_ts, TOP]).filter((r) => r.c !== null && r.c > 0);
+  // The Metrics screen's rankings of the week; its "(other)" row is not a feature or user, and a value without cost is no top spender.
+  const byCost = (dim: 'feature' | 'user_id') => metricsRanking(db, { from_ts: ctx.from_ts, to_ts: ctx.to_ts, filter: {}, dim, top: TOP }).by_cost
+    .filter((r) => !r.key.startsWith('(other)') && r.cost_usd > 0);
   const groups = s.breakdown?.groups ?? [];
   const byFeature = groups.map((g) => {
     const p = g.points.find((x) => x.label === ctx.week);
@@ -54,8 +52,8 @@ export function metricsSection(ctx: ReportContext): Section<MetricsWeek> {
       tokens: { in_mean: cur.tokens_in_mean, out_mean: cur.tokens_out_mean, in_total: totals.ti ?? 0, out_total: totals.tout ?? 0 },
       cost: { total_usd: cur.cost_total_usd, mean_usd: cur.cost_mean_usd, with_cost: cur.cost_n, last_week_total_usd: prev?.cost_total_usd ?? 0 },
       by_feature: byFeature,
-      top_features_by_cost: byCost('feature').map((r) => ({ feature: r.k ?? '(none)', cost_usd: r.c!, requests: r.n })),
-      top_users_by_cost: byCost('user_id').map((r) => ({ user_id: r.k ?? '(none)', cost_usd: r.c!, requests: r.n })),
+      top_features_by_cost: byCost('feature').map((r) => ({ feature: r.key, cost_usd: r.cost_usd, requests: r.requests })),
+      top_users_by_cost: byCost('user_id').map((r) => ({ user_id: r.key, cost_usd: r.cost_usd, requests: r.requests })),
       // Weeks before the workspace's first request are left out of the trend.
       trend: s.buckets.slice(Math.max(0, s.buckets.findIndex((b) => b.requests > 0))).map((b) => ({
         week: b.label, requests: b.requests, error_rate: b.error_rate.rate, error_low: b.error_rate.low, error_high: b.error_rate.high,

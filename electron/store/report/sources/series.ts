@@ -1,8 +1,8 @@
 /**
- * The one `metrics.series` call the report's metrics, feedback and alerts adapters share: ISO weeks over the trend
- * window, broken down by feature, judged against the workspace thresholds. It is the same function and the same
- * buckets as the Metrics screen's charts, so the report's numbers and charts match the app's. metricsSeries caches
- * its result per database, so the three adapters pay for one computation.
+ * The one `metrics.series` call the report's metrics and feedback adapters share: ISO weeks over the trend window,
+ * broken down by feature. It is the same function and the same buckets as the Metrics screen's charts, so the
+ * report's numbers and charts match the app's. metricsSeries caches its result per database, so the adapters pay for
+ * one computation. (Alerts come from the alert rules, electron/store/alerts, through ./alerts.ts.)
  */
 import type { MetricsBucket, MetricsSeries } from '../../../../shared/contract-metrics';
 import { metricsSeries } from '../../metrics/series';
@@ -13,7 +13,7 @@ import type { ReportContext } from '../context';
  * @returns the series; `buckets` run oldest first and end with the report's week
  */
 export function weeklySeries(ctx: ReportContext): MetricsSeries {
-  return metricsSeries(ctx.ws.db, ctx.zone, { from_ts: ctx.trend_from_ts, to_ts: ctx.to_ts, bucket: 'week', filter: {}, breakdown: 'feature' }, ctx.thresholds, ctx.now);
+  return metricsSeries(ctx.ws.db, ctx.zone, { from_ts: ctx.trend_from_ts, to_ts: ctx.to_ts, bucket: 'week', filter: {}, breakdown: 'feature' }, ctx.now);
 }
 
 /** The bucket of a week, or null when the series does not reach it. */

@@ -1,0 +1,263 @@
+/**
+ * Per-bucket, per-group aggregates the alert rules read: request counts, errors, cost (sum, sum of squares),
+ * latencies (for p95 and "slower than" counts), feedback (thumbs, CSAT, NPS) and tickets. Pure code with no SQL:
+ * the workspace source (./source.ts) and the false-alarm simulation (./simulation.test.ts) fill the same
+ * accumulators, so the rules are measured exactly as they run. Days are the unit of accumulation; ISO weeks are
+ * merged from their seven local days.
+ */
+import { DateTime } from 'luxon';
+import { quantileSorted } from '../../../shared/stats';
+import { ALERT_GROUP_DIMS, type AlertGroup, type AlertGroupDim } from '../../../shared/contract-alerts';
+
+/** Key of the whole traffic in the group maps. */
+export const ALL = 'all';
+
+/** The map key of a group: `all`, or `feature=search-answer`. */
+export function groupKey(g: AlertGroup): string {
+  if (g === null) return ALL;
+  const dim = ALERT_GROUP_DIMS.find((d) => g[d] !== undefined)!;
+  return `${dim}=${g[dim]!}`;
+}
+
+/** The group of a map key (inverse of {@link groupKey}). */
+export function groupOf(key: string): AlertGroup {
+  if (key === ALL) return null;
+  const eq = key.indexOf('=');
+  return { [key.slice(0, eq) as AlertGroupDim]: key.slice(eq + 1) };
+}
+
+/** Requests of one bucket and group. Latencies are kept so p95 and "slower than" counts are exact. */
+export class RequestCell {
+  n = 0;
+  errors = 0;
+  cost = 0;
+  costSq = 0;
+  /** Requests that carry a cost. */
+  costN = 0;
+  private lat: number[] = [];
+  private sortedLat: Float64Array | null = null;
+
+  /** Adds one request (latency ms or null, cost USD or null). */
+  add(isError: boolean, latency: number | null, cost: number | null): void {
+    this.n++;
+    if (isError) this.errors++;
+    if (latency !== null) { this.lat.push(latency); this.sortedLat = null; }
+    if (cost !== null) { this.cost += cost; this.costSq += cost * cost; this.costN++; }
+  }
+
+  /** Adds everything of another cell (merging days into a week). */
+  merge(o: RequestCell): void {
+    this.n += o.n;
+    this.errors += o.errors;
+    this.cost += o.cost;
+    this.costSq += o.costSq;
+    this.costN += o.costN;
+    for (const v of o.lat) this.lat.push(v);
+    this.sortedLat = null;
+  }
+
+  /** Latencies in ascending order. */
+  sorted(): Float64Array {
+    if (!this.sortedLat) this.sortedLat = Float64Array.from(this.lat).sort();
+    return this.sortedLat;
+  }
+
+  /** Requests with a latency. */
+  get latencyN(): number {
+    return this.lat.length;
+  }
+
+  /** Type-7 p95 of the latencies (ms), or null without any. */
+  p95(): number | null {
+    const s = this.sorted();
+    return s.length ? quantileSorted(s, 0.95) : null;
+  }
+
+  /** Requests slower than `ms` (strictly). */
+  slowerThan(ms: number): number {
+    const s = this.sorted();
+    let lo = 0;
+    let hi = s.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (s[mid]! <= ms) lo = mid + 1; else hi = mid;
+    }
+    return s.length - lo;
+  }
+}
+
+/** Feedback of one bucket and group: thumbs, 1-5 ratings (CSAT) and 0-10 NPS answers. */
+export class FeedbackCell {
+  thumbs = 0;
+  downs = 0;
+  ratings = 0;
+  /** Ratings of 1-3: not satisfied (the complement of top-2-box CSAT). */
+  low = 0;
+  nps = 0;
+  /** NPS answers of 0-6. */
+  detractors = 0;
+
+  /** Adds one feedback value of a kind; values outside their scale are ignored (as CSAT and NPS do). */
+  add(kind: string, value: number, scale: number | null): void {
+    if (kind === 'thumb') { this.thumbs++; if (value <= 0) this.downs++; }
+    else if (kind === 'rating') {
+      if ((scale ?? 5) === 5 && Number.isInteger(value) && value >= 1 && value <= 5) { this.ratings++; if (value <= 3) this.low++; }
+    } else if (kind === 'nps' && Number.isInteger(value) && value >= 0 && value <= 10) { this.nps++; if (value <= 6) this.detractors++; }
+  }
+
+  merge(o: FeedbackCell): void {
+    this.thumbs += o.thumbs; this.downs += o.downs; this.ratings += o.ratings; this.low += o.low; this.nps += o.nps; this.detractors += o.detractors;
+  }
+}
+
+/** Consecutive local days (or ISO weeks) in a zone: `starts` has one more entry than there are buckets. */
+export interface Grid {
+  unit: 'day' | 'week';
+  starts: number[];
+  labels: string[];
+  /** A bucket is judged only when complete (see {@link completeBuckets}). */
+  complete: boolean[];
+  /** The bucket overlaps the dated data (first to last request): empty buckets before the data are no baseline. */
+  inData: boolean[];
+}
+
+/** Days of [from, to) in the zone, starting at the Monday on or before `from` and ending on a Sunday. */
+export function dayStarts(from: number, to: number, zone: string): number[] {
+  const out: number[] = [];
+  let d = DateTime.fromMillis(from, { zone }).startOf('week');
+  const end = DateTime.fromMillis(to - 1, { zone }).startOf('week').plus({ weeks: 1 }).toMillis();
+  while (d.toMillis() < end) {
+    out.push(d.toMillis());
+    d = d.plus({ days: 1 });
+  }
+  out.push(d.toMillis());
+  return out;
+}
+
+/**
+ * Which buckets are complete: ended by `now`, and the data reaches their end (a request at or after the end, or the
+ * last request within the bucket's final 24th, e.g. the last hour of a day). A day that is still running, or a
+ * day where the export stops at 14:00, is not judged.
+ */
+export function completeBuckets(starts: readonly number[], now: number, lastTs: number | null): boolean[] {
+  const out: boolean[] = [];
+  for (let i = 0; i + 1 < starts.length; i++) {
+    const s = starts[i]!;
+    const e = starts[i + 1]!;
+    out.push(e <= now && lastTs !== null && (lastTs >= e || lastTs >= e - (e - s) / 24));
+  }
+  return out;
+}
+
+/** Aggregates of every group over a day grid (and the week grid merged from it). */
+export class Aggregates {
+  readonly days: Grid;
+  readonly requests = new Map<string, RequestCell[]>();
+  readonly feedback = new Map<string, FeedbackCell[]>();
+  readonly tickets = new Map<string, number[]>();
+  private weekCache: { grid: Grid; requests: Map<string, RequestCell[]>; feedback: Map<string, FeedbackCell[]>; tickets: Map<string, number[]> } | null = null;
+
+  /**
+   * @param starts day starts (UTC ms, from {@link dayStarts}: whole ISO weeks)
+   * @param zone the workspace time zone (labels)
+   * @param now UTC ms; buckets that end later are not complete
+   * @param firstTs first and last dated request (UTC ms), or null without any
+   */
+  constructor(starts: number[], readonly zone: string, now: number, firstTs: number | null, lastTs: number | null) {
+    const labels = starts.slice(0, -1).map((s) => DateTime.fromMillis(s, { zone }).toISODate()!);
+    this.days = {
+      unit: 'day', starts, labels, complete: completeBuckets(starts, now, lastTs),
+      inData: starts.slice(0, -1).map((s, i) => firstTs !== null && lastTs !== null && starts[i + 1]! > firstTs && s <= lastTs),
+    };
+  }
+
+  /** Index of the day holding ts, or -1 outside the grid. */
+  dayOf(ts: number): number {
+    const st = this.days.starts;
+    if (ts < st[0]! || ts >= st[st.length - 1]!) return -1;
+    let lo = 0;
+    let hi = st.length - 1;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (st[mid]! <= ts) lo = mid; else hi = mid;
+    }
+    return lo;
+  }
+
+  private cells<T>(map: Map<string, T[]>, key: string, make: () => T): T[] {
+    let c = map.get(key);
+    if (!c) map.set(key, (c = Array.from({ length: this.days.labels.length }, make)));
+    return c;
+  }
+
+  /** Adds one request to the whole traffic and to its feature and model-version groups. */
+  addRequest(ts: number, feature: string | null, modelVersion: string | null, isError: boolean, latency: number | null, cost: number | null): void {
+    const i = this.dayOf(ts);
+    if (i < 0) return;
+    this.cells(this.requests, ALL, () => new RequestCell())[i]!.add(isError, latency, cost);
+    if (feature !== null) this.cells(this.requests, `feature=${feature}`, () => new RequestCell())[i]!.add(isError, latency, cost);
+    if (modelVersion !== null) this.cells(this.requests, `model_version=${modelVersion}`, () => new RequestCell())[i]!.add(isError, latency, cost);
+  }
+
+  /** Adds one feedback value (attributed by its own time) to the whole traffic and its request's groups. */
+  addFeedback(ts: number, feature: string | null, modelVersion: string | null, kind: string, value: number, scale: number | null): void {
+    const i = this.dayOf(ts);
+    if (i < 0) return;
+    this.cells(this.feedback, ALL, () => new FeedbackCell())[i]!.add(kind, value, scale);
+    if (feature !== null) this.cells(this.feedback, `feature=${feature}`, () => new FeedbackCell())[i]!.add(kind, value, scale);
+    if (modelVersion !== null) this.cells(this.feedback, `model_version=${modelVersion}`, () => new FeedbackCell())[i]!.add(kind, value, scale);
+  }
+
+  /** Adds one ticket (by its creation time) to the whole traffic and to the groups of the requests it is linked to. */
+  addTicket(ts: number, features: readonly string[], modelVersions: readonly string[]): void {
+    const i = this.dayOf(ts);
+    if (i < 0) return;
+    this.cells(this.tickets, ALL, () => 0)[i]! += 1;
+    for (const f of new Set(features)) this.cells(this.tickets, `feature=${f}`, () => 0)[i]! += 1;
+    for (const v of new Set(modelVersions)) this.cells(this.tickets, `model_version=${v}`, () => 0)[i]! += 1;
+  }
+
+  /**
+   * Keeps the `max` values of each dimension with the most requests as groups; the others stay in the whole traffic
+   * only (their requests, feedback and tickets are already counted there).
+   */
+  prune(max: number): void {
+    for (const dim of ALERT_GROUP_DIMS) {
+      const keys = [...this.requests.keys()].filter((k) => k.startsWith(`${dim}=`));
+      const n = (k: string) => this.requests.get(k)!.reduce((s, c) => s + c.n, 0);
+      const keep = new Set(keys.map((k) => [k, n(k)] as const).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, max).map(([k]) => k));
+      for (const map of [this.requests, this.feedback, this.tickets] as Array<Map<string, unknown>>) {
+        for (const k of [...map.keys()]) if (k.startsWith(`${dim}=`) && !keep.has(k)) map.delete(k);
+      }
+    }
+    this.weekCache = null;
+  }
+
+  /** The day grid and its cells, or the ISO-week grid with each week merged from its seven days. */
+  view(unit: 'day' | 'week'): { grid: Grid; requests: Map<string, RequestCell[]>; feedback: Map<string, FeedbackCell[]>; tickets: Map<string, number[]> } {
+    if (unit === 'day') return { grid: this.days, requests: this.requests, feedback: this.feedback, tickets: this.tickets };
+    if (this.weekCache) return this.weekCache;
+    const d = this.days;
+    const nw = Math.floor(d.labels.length / 7);
+    const starts = Array.from({ length: nw + 1 }, (_, w) => d.starts[w * 7]!);
+    const labels = starts.slice(0, -1).map((s) => {
+      const t = DateTime.fromMillis(s, { zone: this.zone });
+      return `${t.weekYear}-W${String(t.weekNumber).padStart(2, '0')}`;
+    });
+    const range = (w: number) => Array.from({ length: 7 }, (_, k) => w * 7 + k);
+    const grid: Grid = {
+      unit: 'week', starts, labels,
+      complete: labels.map((_, w) => range(w).every((i) => d.complete[i])),
+      inData: labels.map((_, w) => range(w).some((i) => d.inData[i])),
+    };
+    const fold = <T>(src: Map<string, T[]>, make: () => T, add: (a: T, b: T) => T) => new Map([...src].map(([k, cells]) =>
+      [k, Array.from({ length: nw }, (_, w) => range(w).reduce((acc, i) => add(acc, cells[i]!), make()))]));
+    this.weekCache = {
+      grid,
+      requests: fold(this.requests, () => new RequestCell(), (a, b) => { a.merge(b); return a; }),
+      feedback: fold(this.feedback, () => new FeedbackCell(), (a, b) => { a.merge(b); return a; }),
+      tickets: fold(this.tickets, () => 0, (a, b) => a + b),
+    };
+    return this.weekCache;
+  }
+}

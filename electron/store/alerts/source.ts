@@ -1,0 +1,116 @@
+/**
+ * Where the alert rules get their numbers: today one pass over the workspace tables per range (requests by their
+ * time, feedback by its own time (else its request's) joined to its request's groups, tickets by creation time joined through their
+ * links). Everything the rules need goes through {@link AlertSource}, so a source kept in step with imports (daily
+ * summaries) can replace this one without touching the rules.
+ */
+import type { AlertGroupDim, CostSource } from '../../../shared/contract-alerts';
+import type { Db } from '../db';
+import { Aggregates, ALL, dayStarts, groupOf } from './aggregate';
+
+/** Most values per dimension that get their own alert group (by request count); the rest count in the whole traffic only. */
+export const MAX_GROUPS_PER_DIM = 20;
+
+export interface DataRange { first: number | null; last: number | null; undated: number }
+
+/** What the alert rules read. */
+export interface AlertSource {
+  /** First and last dated request (UTC ms) and the count of undated requests. */
+  range(): DataRange;
+  /** A string that changes whenever requests, feedback, tickets or links change (for caching). */
+  version(): string;
+  /**
+   * Day aggregates over whole ISO weeks of `zone` covering [from, to).
+   * @param now UTC ms; buckets that end later are not complete
+   */
+  aggregates(from: number, to: number, zone: string, now: number): Aggregates;
+  /**
+   * The users, features and models whose cost grew most in [start, end) against the mean of the baseline ranges.
+   * @param groupKey the alert's group (`all` or `feature=x`)
+   * @returns up to `top` positive increases per dimension, largest first (USD)
+   */
+  costSources(groupKey: string, start: number, end: number, baseline: ReadonlyArray<readonly [number, number]>, top: number): { user: CostSource[]; feature: CostSource[]; model: CostSource[] };
+}
+
+/** The workspace tables as an {@link AlertSource}. */
+export function sqlAlertSource(db: Db): AlertSource {
+  return {
+    range() {
+      const r = db.get<{ first: number | null; last: number | null; undated: number }>(
+        'SELECT min(ts) AS first, max(ts) AS last, (SELECT count(*) FROM requests WHERE ts IS NULL) AS undated FROM requests WHERE ts IS NOT NULL')!;
+      return { first: r.first ?? null, last: r.last ?? null, undated: r.undated ?? 0 };
+    },
+    version() {
+      const v = db.get<Record<string, number | null>>(`SELECT (SELECT count(*) FROM requests) AS rn, (SELECT max(rowid) FROM requests) AS rm,
+        (SELECT count(*) FROM feedback) AS fn, (SELECT max(rowid) FROM feedback) AS fm, (SELECT count(*) FROM tickets) AS tn,
+        (SELECT max(rowid) FROM tickets) AS tm, (SELECT count(*) FROM ticket_links) AS ln`)!;
+      return JSON.stringify(v);
+    },
+    aggregates(from, to, zone, now) {
+      const range = this.range();
+      const starts = dayStarts(from, to, zone);
+      const lo = starts[0]!;
+      const hi = starts[starts.length - 1]!;
+      const aggs = new Aggregates(starts, zone, now, range.first, range.last);
+      const k = (_dim: AlertGroupDim, v: string | null) => v;
+      // A range holding most of the data reads the table in order (+ts keeps SQLite off the index, whose row-by-row
+      // lookups cost more than a plain scan); a short range walks the ts index.
+      const wide = range.first !== null && range.last !== null && (Math.min(hi, range.last + 1) - Math.max(lo, range.first)) > 0.5 * (range.last + 1 - range.first);
+      const ts = wide ? '+ts' : 'ts';
+      scan(db, `SELECT ts, feature, model_version, is_error, latency_ms, cost_usd FROM requests WHERE ${ts} >= ? AND ${ts} < ?`, [lo, hi], (r) => {
+        aggs.addRequest(r[0] as number, k('feature', r[1] as string | null), k('model_version', r[2] as string | null), r[3] === 1, r[4] as number | null, r[5] as number | null);
+      });
+      // Feedback by its own time, else (none of its own) by its request's, as on the Metrics screen.
+      scan(db, `SELECT coalesce(f.ts, r.ts), r.feature, r.model_version, f.kind, f.value, f.scale FROM feedback f LEFT JOIN requests r ON r.id = f.request_id
+        WHERE coalesce(f.ts, r.ts) >= ? AND coalesce(f.ts, r.ts) < ? AND f.kind IN ('thumb', 'rating', 'nps') AND f.value IS NOT NULL`, [lo, hi], (r) => {
+        aggs.addFeedback(r[0] as number, k('feature', r[1] as string | null), k('model_version', r[2] as string | null), r[3] as string, r[4] as number, r[5] as number | null);
+      });
+      let cur: { id: string; ts: number; f: string[]; v: string[] } | null = null;
+      const flush = () => { if (cur) aggs.addTicket(cur.ts, cur.f, cur.v); };
+      scan(db, `SELECT t.id, t.created_ts, r.feature, r.model_version FROM tickets t LEFT JOIN ticket_links tl ON tl.ticket_id = t.id
+        LEFT JOIN requests r ON r.id = tl.request_id WHERE t.created_ts >= ? AND t.created_ts < ? ORDER BY t.id`, [lo, hi], (r) => {
+        if (!cur || cur.id !== r[0]) { flush(); cur = { id: r[0] as string, ts: r[1] as number, f: [], v: [] }; }
+        const f = k('feature', r[2] as string | null);
+        const v = k('model_version', r[3] as string | null);
+        if (f !== null) cur.f.push(f);
+        if (v !== null) cur.v.push(v);
+      });
+      flush();
+      aggs.prune(MAX_GROUPS_PER_DIM);
+      return aggs;
+    },
+    costSources(groupKey, start, end, baseline, top) {
+      const g = groupOf(groupKey);
+      const dim = g === null ? null : (Object.keys(g)[0] as AlertGroupDim);
+      const filter = dim === null ? '' : ` AND ${dim} = ?`;
+      const fp = dim === null ? [] : [g![dim]!];
+      const by = (col: 'user_id' | 'feature' | 'model'): CostSource[] => {
+        const cur = new Map(db.all<{ k: string | null; c: number }>(`SELECT ${col} AS k, sum(cost_usd) AS c FROM requests WHERE ts >= ? AND ts < ?${filter} GROUP BY k`, [start, end, ...fp])
+          .map((r) => [r.k ?? '(none)', r.c ?? 0]));
+        const base = new Map<string, number>();
+        for (const [s, e] of baseline) {
+          for (const r of db.all<{ k: string | null; c: number }>(`SELECT ${col} AS k, sum(cost_usd) AS c FROM requests WHERE ts >= ? AND ts < ?${filter} GROUP BY k`, [s, e, ...fp])) {
+            base.set(r.k ?? '(none)', (base.get(r.k ?? '(none)') ?? 0) + (r.c ?? 0) / baseline.length);
+          }
+        }
+        return [...new Set([...cur.keys(), ...base.keys()])]
+          .map((key) => ({ key, cost_usd: cur.get(key) ?? 0, baseline_usd: base.get(key) ?? 0, increase_usd: (cur.get(key) ?? 0) - (base.get(key) ?? 0) }))
+          .filter((x) => x.increase_usd > 0).sort((a, b) => b.increase_usd - a.increase_usd).slice(0, top);
+      };
+      return { user: by('user_id'), feature: by('feature'), model: by('model') };
+    },
+  };
+}
+
+/** Runs a query and calls `fn` with each row as an array (faster than objects on large scans). */
+function scan(db: Db, sql: string, params: Array<string | number>, fn: (row: unknown[]) => void): void {
+  const st = db.raw.prepare(sql);
+  try {
+    st.bind(params);
+    while (st.step()) fn(st.get());
+  } finally {
+    st.free();
+  }
+}
+
+export { ALL };
