@@ -70,6 +70,20 @@ export class Db {
     }
   }
 
+  /**
+   * Runs a query once and calls `fn` with each row as an array of column values (faster than objects on large
+   * scans); the statement is prepared for this call and freed after it.
+   */
+  each(sql: string, params: SqlValue[], fn: (row: SqlValue[]) => void): void {
+    const st = this.raw.prepare(sql);
+    try {
+      st.bind(params);
+      while (st.step()) fn(st.get());
+    } finally {
+      st.free();
+    }
+  }
+
   /** Executes a script of several statements (migrations, pragmas). */
   exec(sql: string): void {
     this.raw.exec(sql);

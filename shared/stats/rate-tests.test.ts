@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { binomialUpperTail, fisherGreater, poissonRateGreater } from './rate-tests';
+import { binomialUpperTail, fisherGreater, logChoose, poissonRateGreater, studentTUpperTail } from './rate-tests';
 
 // Reference values: SciPy 1.17.1, fisher_exact(..., alternative='greater') and binomtest(..., alternative='greater').
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(b), 1e-300);
@@ -38,6 +38,22 @@ describe('one-sided exact rate tests against SciPy', () => {
       [30, 2, 20, 8, 6.936746603338707e-10],
     ];
     for (const [k1, t1, k0, t0, ref] of cases) expect(rel(poissonRateGreater(k1, t1, k0, t0), ref)).toBeLessThan(1e-9);
+  });
+
+  it('Student t upper tail (the daily-cost test): closed forms for 1 and 2 degrees of freedom, R pt() for 10', () => {
+    // jStat's regularised incomplete beta is good to about 1e-8 absolute, far below the rules' levels (1e-3).
+    for (const t of [-1.5, 0, 0.7, 1, 3.2, 12]) {
+      expect(studentTUpperTail(t, 1)).toBeCloseTo(0.5 - Math.atan(t) / Math.PI, 7);
+      expect(studentTUpperTail(t, 2)).toBeCloseTo(0.5 - t / (2 * Math.sqrt(t * t + 2)), 7);
+    }
+    // R 4.4: pt(2, 10, lower.tail = FALSE) = 0.03669402
+    expect(studentTUpperTail(2, 10)).toBeCloseTo(0.03669402, 7);
+  });
+
+  it('log binomial coefficient', () => {
+    expect(Math.exp(logChoose(50, 3))).toBeCloseTo(19600, 6);
+    expect(logChoose(10, 0)).toBe(0);
+    expect(logChoose(1e6, 2)).toBeCloseTo(Math.log(1e6 * (1e6 - 1) / 2), 6);
   });
 
   it('refuses impossible counts', () => {

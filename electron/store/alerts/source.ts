@@ -57,17 +57,17 @@ export function sqlAlertSource(db: Db): AlertSource {
       // lookups cost more than a plain scan); a short range walks the ts index.
       const wide = range.first !== null && range.last !== null && (Math.min(hi, range.last + 1) - Math.max(lo, range.first)) > 0.5 * (range.last + 1 - range.first);
       const ts = wide ? '+ts' : 'ts';
-      scan(db, `SELECT ts, feature, model_version, is_error, latency_ms, cost_usd FROM requests WHERE ${ts} >= ? AND ${ts} < ?`, [lo, hi], (r) => {
+      db.each(`SELECT ts, feature, model_version, is_error, latency_ms, cost_usd FROM requests WHERE ${ts} >= ? AND ${ts} < ?`, [lo, hi], (r) => {
         aggs.addRequest(r[0] as number, k('feature', r[1] as string | null), k('model_version', r[2] as string | null), r[3] === 1, r[4] as number | null, r[5] as number | null);
       });
       // Feedback by its own time, else (none of its own) by its request's, as on the Metrics screen.
-      scan(db, `SELECT coalesce(f.ts, r.ts), r.feature, r.model_version, f.kind, f.value, f.scale FROM feedback f LEFT JOIN requests r ON r.id = f.request_id
+      db.each(`SELECT coalesce(f.ts, r.ts), r.feature, r.model_version, f.kind, f.value, f.scale FROM feedback f LEFT JOIN requests r ON r.id = f.request_id
         WHERE coalesce(f.ts, r.ts) >= ? AND coalesce(f.ts, r.ts) < ? AND f.kind IN ('thumb', 'rating', 'nps') AND f.value IS NOT NULL`, [lo, hi], (r) => {
         aggs.addFeedback(r[0] as number, k('feature', r[1] as string | null), k('model_version', r[2] as string | null), r[3] as string, r[4] as number, r[5] as number | null);
       });
       let cur: { id: string; ts: number; f: string[]; v: string[] } | null = null;
       const flush = () => { if (cur) aggs.addTicket(cur.ts, cur.f, cur.v); };
-      scan(db, `SELECT t.id, t.created_ts, r.feature, r.model_version FROM tickets t LEFT JOIN ticket_links tl ON tl.ticket_id = t.id
+      db.each(`SELECT t.id, t.created_ts, r.feature, r.model_version FROM tickets t LEFT JOIN ticket_links tl ON tl.ticket_id = t.id
         LEFT JOIN requests r ON r.id = tl.request_id WHERE t.created_ts >= ? AND t.created_ts < ? ORDER BY t.id`, [lo, hi], (r) => {
         if (!cur || cur.id !== r[0]) { flush(); cur = { id: r[0] as string, ts: r[1] as number, f: [], v: [] }; }
         const f = k('feature', r[2] as string | null);
@@ -100,17 +100,6 @@ export function sqlAlertSource(db: Db): AlertSource {
       return { user: by('user_id'), feature: by('feature'), model: by('model') };
     },
   };
-}
-
-/** Runs a query and calls `fn` with each row as an array (faster than objects on large scans). */
-function scan(db: Db, sql: string, params: Array<string | number>, fn: (row: unknown[]) => void): void {
-  const st = db.raw.prepare(sql);
-  try {
-    st.bind(params);
-    while (st.step()) fn(st.get());
-  } finally {
-    st.free();
-  }
 }
 
 export { ALL };

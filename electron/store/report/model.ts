@@ -6,7 +6,7 @@
  * [0, 1]; latencies ms; costs USD; tokens are tokens; NPS is in points from −100 to 100. A statistic that cannot be
  * computed is `null` (JSON has no NaN). Every interval is a 95% interval.
  */
-import type { AlertGroup, AlertMetricName, AlertRuleId, AlertState } from '../../../shared/contract-alerts';
+import type { Alert, AlertRuleId } from '../../../shared/contract-alerts';
 import type { ReviewSection } from './sources/review';
 
 /** A section the workspace has data for, or one line saying why it has none. */
@@ -157,34 +157,18 @@ export interface MetricsWeek {
   quantile_method: string;
 }
 
-/** One alert of the week, as the alert rules raised it (electron/store/alerts, the Metrics screen's alerts). */
-export interface ReportAlert {
-  /** The alert's stable key (`rule|metric|bucket_start|group`), as in `alerts.list` and `loupe alerts`. */
-  key: string;
-  rule: AlertRuleId;
-  metric: AlertMetricName;
-  bucket_unit: 'day' | 'week';
-  /** Local date or ISO week of the workspace zone. */
-  bucket: string;
-  bucket_start: number;
-  group: AlertGroup;
+/**
+ * One alert of the week, as the alert rules raised it (electron/store/alerts, the Metrics screen's alerts): the
+ * fields of `alerts.list`'s Alert (shared/contract-alerts.ts documents them), plus what the report adds.
+ */
+export interface ReportAlert extends Pick<Alert, 'key' | 'rule' | 'metric' | 'bucket_unit' | 'bucket' | 'bucket_start' | 'group' | 'value'
+  | 'baseline' | 'threshold' | 'p_value' | 'n' | 'summary' | 'state' | 'note'> {
   /** The group in words: "all traffic", "feature search-answer", "model version 2026-07-18". */
   scope: string;
-  /** In the metric's unit: shares in [0, 1], ms, USD, tickets. */
-  value: number;
-  baseline: number | null;
-  threshold: number;
-  p_value: number | null;
-  /** Requests, feedback answers or tickets the value rests on. */
-  n: number;
-  /** The rule's sentence: the value against its baseline and what it rests on. */
-  summary: string;
   /** Daily cost: the users, features and models whose cost grew most (names only, largest increase first). */
   sources: { user: string[]; feature: string[]; model: string[] } | null;
   /** Ongoing when the same rule raised an alert for the same metric and group in the week before; else new. */
   status: 'new' | 'ongoing';
-  state: AlertState;
-  note: string | null;
   /** The rule's runbook (the workspace's checklist) and the steps ticked off for this alert (0-based). */
   runbook: { title: string; steps: string[]; checked: number[] };
 }

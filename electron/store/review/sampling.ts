@@ -169,33 +169,22 @@ export function periodWhere(d: Pick<QueueDesign, 'from_ts' | 'to_ts' | 'filters'
   return { sql: parts.join(' AND '), params };
 }
 
-/** Runs a query and calls `fn` with each row as an array (faster than objects for large scans). */
-function scan(db: Db, sql: string, params: Array<string | number>, fn: (row: unknown[]) => void): void {
-  const st = db.raw.prepare(sql);
-  try {
-    st.bind(params);
-    while (st.step()) fn(st.get());
-  } finally {
-    st.free();
-  }
-}
-
 /** Rowids of the period's requests that show a signal (all signals but `error` and `slow`, which come from the row). */
 function signalRowids(db: Db, signal: 'thumbs_down' | 'low_score' | 'ticket', d: QueueDesign): Set<number> {
   const out = new Set<number>();
   const w = periodWhere(d, 'r');
   const add = (row: unknown[]) => out.add(row[0] as number);
   if (signal === 'thumbs_down') {
-    scan(db, `SELECT r.rowid FROM feedback f JOIN requests r ON r.id = f.request_id WHERE f.kind = 'thumb' AND f.value = -1 AND ${w.sql}`, w.params, add);
+    db.each(`SELECT r.rowid FROM feedback f JOIN requests r ON r.id = f.request_id WHERE f.kind = 'thumb' AND f.value = -1 AND ${w.sql}`, w.params, add);
   } else if (signal === 'low_score') {
     // A rating at or below 40% of its scale (≤ 2 of 5, ≤ 4 of 10; scale 5 when missing), an NPS score of 0-6
     // (a detractor), or a linked ticket with CSAT ≤ 2.
-    scan(db, `SELECT r.rowid FROM feedback f JOIN requests r ON r.id = f.request_id
+    db.each(`SELECT r.rowid FROM feedback f JOIN requests r ON r.id = f.request_id
       WHERE ((f.kind = 'rating' AND f.value <= 0.4 * coalesce(f.scale, 5)) OR (f.kind = 'nps' AND f.value <= 6)) AND ${w.sql}`, w.params, add);
-    scan(db, `SELECT r.rowid FROM ticket_links tl JOIN tickets t ON t.id = tl.ticket_id JOIN requests r ON r.id = tl.request_id
+    db.each(`SELECT r.rowid FROM ticket_links tl JOIN tickets t ON t.id = tl.ticket_id JOIN requests r ON r.id = tl.request_id
       WHERE t.csat <= 2 AND ${w.sql}`, w.params, add);
   } else {
-    scan(db, `SELECT r.rowid FROM ticket_links tl JOIN requests r ON r.id = tl.request_id WHERE ${w.sql}`, w.params, add);
+    db.each(`SELECT r.rowid FROM ticket_links tl JOIN requests r ON r.id = tl.request_id WHERE ${w.sql}`, w.params, add);
   }
   return out;
 }
@@ -227,7 +216,7 @@ export function buildFrame(db: Db, d: QueueDesign, frozen: StoredFrame | null, n
     reviewed = new Set<number>();
     const wr = periodWhere(d, 'r');
     // Tag-only reviews (an edge case tagged from a comment: no queue, no verdicts) rated nothing: not "reviewed".
-    scan(db, `SELECT DISTINCT r.rowid FROM reviews v JOIN requests r ON r.id = v.request_id
+    db.each(`SELECT DISTINCT r.rowid FROM reviews v JOIN requests r ON r.id = v.request_id
       WHERE ${ratedReview('v')} AND v.created_at <= ? AND r.rowid <= ? AND ${wr.sql}`, [now, maxRowid, ...wr.params], (row) => reviewed.add(row[0] as number));
   }
 
@@ -238,7 +227,7 @@ export function buildFrame(db: Db, d: QueueDesign, frozen: StoredFrame | null, n
   const latency: number[] = [];
   let undated = 0;
   const wantSlow = signals.includes('slow') || (opts.cells?.includes('slow') ?? false);
-  scan(db, `SELECT rowid, ${sx.expr}, is_error, latency_ms, ts IS NULL FROM requests WHERE rowid <= ? AND ${w.sql}`,
+  db.each(`SELECT rowid, ${sx.expr}, is_error, latency_ms, ts IS NULL FROM requests WHERE rowid <= ? AND ${w.sql}`,
     [...sx.params, maxRowid, ...w.params], (row) => {
       rowids.push(row[0] as number);
       const v = row[1];
