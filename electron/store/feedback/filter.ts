@@ -3,7 +3,6 @@
  * rows are aliased `f`, their linked request `r` (a LEFT JOIN: feedback without a request has NULL request fields).
  */
 import type { FeedbackFilter, FeedbackValueFilter } from '../../../shared/contract-feedback';
-import { LoupeError } from '../../../shared/errors';
 import type { Db } from '../db';
 import { weekWindow } from '../metrics/common';
 import { commentMatch, ftsPhrase } from './fts';
@@ -21,16 +20,11 @@ export const VALUE_SQL: Record<FeedbackValueFilter, string> = {
   positive: "((f.kind IN ('thumb', 'preference') AND f.value > 0) OR (f.kind = 'rating' AND f.value >= 0.8 * coalesce(f.scale, 5)) OR (f.kind = 'nps' AND f.value >= 9))",
 };
 
-/** Whether the requests table has a column (region arrives with a later migration; older files lack it). */
-export function hasRequestColumn(db: Db, col: string): boolean {
-  return db.all<{ name: string }>('PRAGMA table_info(requests)').some((c) => c.name === col);
-}
-
 /**
  * WHERE parts and parameters for a filter.
  * @param zone - the workspace zone for `week`
  * @returns `needsRequest` when a condition reads the request (the caller joins it)
- * @throws LoupeError BAD_REQUEST for an invalid week, or a region filter on a workspace without a region field
+ * @throws LoupeError BAD_REQUEST for an invalid week
  */
 export function feedbackWhere(db: Db, f: FeedbackFilter, zone: string): { where: string[]; params: Array<string | number>; needsRequest: boolean } {
   const where: string[] = [];
@@ -68,10 +62,7 @@ export function feedbackWhere(db: Db, f: FeedbackFilter, zone: string): { where:
   list('r.model_version', f.model_version, true);
   list('r.segment', f.segment, true);
   list('r.lang', f.lang, true);
-  if (f.region && f.region.length) {
-    if (!hasRequestColumn(db, 'region')) throw new LoupeError('BAD_REQUEST', 'This workspace has no region field on its requests.', { action: 'Import requests with a region (or country) field, or drop the region filter.' });
-    list('r.region', f.region, true);
-  }
+  list('r.region', f.region, true);
   if (f.linked !== undefined) {
     where.push(f.linked ? 'r.id IS NOT NULL' : 'r.id IS NULL');
     needsRequest = true;

@@ -10,7 +10,7 @@ import type { FeedbackKind } from '../../../shared/types';
 import type { Db } from '../db';
 import { EFFECTIVE_REVIEWS } from '../review/tags';
 import { bucketStarts, isoWeekLabel } from '../metrics/common';
-import { feedbackWhere, hasRequestColumn } from './filter';
+import { feedbackWhere } from './filter';
 
 /** Characters of input/output shown in a grid cell. */
 const PREVIEW_CHARS = 200;
@@ -91,6 +91,6 @@ export function feedbackFacets(db: Db, zone: string): FeedbackFacets {
   const weeks = range && range.lo !== null && range.hi !== null ? bucketStarts(range.lo, range.hi + 1, 'week', zone, 5000).map((s) => isoWeekLabel(s, zone)).reverse() : [];
   return {
     weeks, feature: col('feature'), model_version: col('model_version'), segment: col('segment'), lang: col('lang'),
-    region: hasRequestColumn(db, 'region') ? col('region') : [],
+    region: col('region'),
   };
 }

@@ -12,14 +12,12 @@
  */
 import type { z } from 'zod';
 import type { FeedbackTraits, feedbackTraitsSchema, SliceNps, SliceRate, TraitDimension, TraitSlice } from '../../../shared/contract-feedback';
-import { LoupeError } from '../../../shared/errors';
 import { benjaminiHochberg } from '../../../shared/stats/multiple';
 import { npsInterval } from '../../../shared/stats/rates';
 import { twoProportionP, waldDifferenceP } from '../../../shared/stats/difference';
 import { wilsonInterval } from '../../../shared/stats/wilson';
 import type { Db } from '../db';
 import { weekWindow } from '../metrics/common';
-import { hasRequestColumn } from './filter';
 
 type Params = z.output<typeof feedbackTraitsSchema>;
 
@@ -53,12 +51,9 @@ function npsOf(c: Counts, minN: number): SliceNps {
 /**
  * Feedback by one trait in a period.
  * @param zone - workspace time zone (for `week`)
- * @throws LoupeError BAD_REQUEST (invalid week; region on a workspace without a region field)
+ * @throws LoupeError BAD_REQUEST (invalid week)
  */
 export function feedbackTraits(db: Db, p: Params, zone: string): FeedbackTraits {
-  if (p.dimension === 'region' && !hasRequestColumn(db, 'region')) {
-    throw new LoupeError('BAD_REQUEST', 'This workspace has no region field on its requests.', { action: 'Import requests with a region (or country) field.' });
-  }
   let from = p.from_ts ?? null;
   let to = p.to_ts ?? null;
   if (p.week) ({ from_ts: from, to_ts: to } = weekWindow(p.week, zone));
