@@ -150,6 +150,9 @@ test('the grid filters, sorts and pages in SQL and works from the keyboard', asy
   // Each screen has its own keys, and the help says them: Feedback Alt+8 / g f, Prices Alt+9 / g p.
   await expect(help.getByRole('row').filter({ hasText: 'Feedback (' })).toContainText('g f or Alt+8');
   await expect(help.getByRole('row').filter({ hasText: 'Prices (' })).toContainText('g p or Alt+9');
+  // A screen's own key the shell lists too, from the same declaration the review screen's handler reads (monitoring.spec presses it).
+  const panelRow = help.getByRole('row').filter({ hasText: 'On the review screen: show or hide the monitoring panel' });
+  await expect(panelRow.locator('kbd')).toHaveText(['c']);
   await shot(page, 'help');
   await page.keyboard.press('Escape');
   await expect(help).toBeHidden();

@@ -236,6 +236,10 @@ describe('the weekly report of the demo workspace', () => {
       expect(text).toContain('Weekly report: 2026-W45');
       expect(text).toContain('support-chat thumbs-down share rose to 43.8%');
       expect(text).toMatch(/Summary: what changed/);
+      // The week's alerts with their state and runbook (electron/store/alerts; alerts.test.ts checks notes and ticked steps).
+      expect(text).toContain('3 alerts in 2026-W45: 3 open, 0 acknowledged, 0 resolved.');
+      expect(text).toContain('Runbook: Performance degradation');
+      expect(text).toMatch(/Thumbs-down share 43\.8%/);
       for (let p = 1; p <= pdf.pages; p++) {
         const page = pdftotext(file, ['-f', String(p), '-l', String(p)]);
         expect(page).toContain('Loupe weekly report 2026-W45 · Mon 2 Nov – Sun 8 Nov 2026 (UTC)');
