@@ -230,7 +230,7 @@ function WorkspaceHeader({ onAlerts }: { onAlerts: () => void }) {
         {info.first_ts === null ? 'no dated requests' : fmtDateRange(info.first_ts, info.last_ts, info.time_zone)}
       </div>
       <label className="inline-label ws-zone">
-        Time zone
+        <span className="ws-zone-word">Time zone</span>
         <TimeZoneSelect value={info.time_zone} onChange={(tz) => void setZone(tz)} label="Workspace time zone" disabled={saving} />
       </label>
       {error && <span className="err-text small" role="alert">{error.message}</span>}

@@ -267,7 +267,8 @@ export function summarize(r: Omit<WeeklyReport, 'summary'>): Finding[] {
     const twin = all.find((x) => x.id === (feature === 'all' ? 'feedback:thumbs' : `feedback:thumbs:${feature}`));
     const x = alerts!.alerts.filter((a) => a.metric === 'thumbs_down_rate' && (a.group?.feature ?? (a.group === null ? 'all' : null)) === feature)[0];
     if (twin && x) {
-      twin.text = `${twin.text.replace(/\.$/, '')}; the negative-feedback alert fired (${pct(x.value)} against a baseline of ${pct(x.baseline)}; ${x.state}).`;
+      const rest = alerts!.alerts.filter((a) => a !== x && a.rule === x.rule && a.metric === x.metric).map((a) => (a.bucket === x.bucket ? a.scope : `${a.scope} on ${a.bucket}`));
+      twin.text = `${twin.text.replace(/\.$/, '')}; the negative-feedback alert fired (${pct(x.value)} against a baseline of ${pct(x.baseline)}; ${x.state})${rest.length ? `, and for ${rest.join(' and ')} too` : ''}.`;
       twin.weight = Math.max(twin.weight, f.weight);
       f.weight = -1;
     }
