@@ -45,6 +45,8 @@ export async function createQueueByKeyboard(page: Page, o: { week: string; size:
   await page.keyboard.press('g');
   await page.keyboard.press('v');
   await expect(page.getByRole('tab', { name: 'Queues' })).toHaveAttribute('aria-selected', 'true');
+  // A user presses `n` once the form is on screen; on a busy machine its fields arrive after the tab.
+  await expect(page.getByLabel('Period')).toBeVisible();
   await page.keyboard.press('n');
   await expect(page.getByLabel('Period')).toBeFocused();
   await tabTo(page, 'ISO week');
