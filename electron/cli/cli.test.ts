@@ -191,7 +191,7 @@ describe('loupe CLI', () => {
     expect(loupe('demo', '--workspace', w).code).toBe(0);
     const i2 = JSON.parse(loupe('info', '--workspace', w, '--json').stdout) as Record<string, number>;
     expect(i2.requests).toBe(18000);
-    // Two demo builds and two info calls in child processes: ~20 s idle, over 60 s on a loaded 2-core machine.
+    // Two demo builds and two info calls in child processes: ~8 s idle, over 60 s on a loaded 2-core machine.
   }, 180_000);
 });
 
