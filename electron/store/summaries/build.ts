@@ -119,8 +119,9 @@ function writeCells(db: Db, cells: Map<string, CellAcc>, mode: 'merge' | 'replac
       ins.run([c.hour, id, c.n, c.errors, c.tokensInSum, c.tokensInN, c.tokensOutSum, c.tokensOutN, c.cost, c.costSq, c.costN, ...c.dists.map((d) => d.encode())]);
     }
   } finally {
-    ins.free();
-    old?.free();
+    // Cached statements (db.stmt): reset, never freed.
+    ins.reset();
+    old?.reset();
   }
 }
 
