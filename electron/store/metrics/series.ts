@@ -4,9 +4,12 @@
  * any request dimension (the 12 largest values, then "(other)" so the groups add up to the totals). Alerts are
  * computed by electron/store/alerts, not here.
  *
- * Cost: one scan of the range's requests (a plain table scan when the range holds most of the data), accumulated
- * per bucket and breakdown value in JS, latencies sorted once per bucket; feedback is read once for the whole range
- * and assigned to buckets by its own timestamp (else its request's).
+ * Cost: request figures come from the hour × slice summaries (electron/store/summaries): one read of the range's
+ * cells, whose number grows with hours × slices, not with requests; counts and sums are exact, percentiles exact up
+ * to 100 latencies in a bucket and from a merged DDSketch (±1%) beyond, as each bucket's `latency.method` says.
+ * A user-id filter or breakdown (not a summary dimension) or buckets that are not whole UTC hours (a half-hour
+ * zone) scan the rows instead (one scan, latencies exact). Feedback is read once for the whole range and assigned
+ * to buckets by its own timestamp (else its request's).
  */
 import { csat, nps, thumbsUpRate, wilsonInterval } from '../../../shared/stats';
 import type { BreakdownPoint, MetricDim, MetricsBucket, MetricsFilter, MetricsSeries } from '../../../shared/contract-metrics';
@@ -22,6 +25,11 @@ export interface SeriesInput {
   bucket: 'hour' | 'day' | 'week';
   filter: MetricsFilter;
   breakdown: MetricDim | 'none';
+  /**
+   * Where request figures come from: `auto` (default) reads the hourly summaries whenever they can answer, else the
+   * rows; `requests` always scans the rows (tests and benches compare the two). Not part of the IPC params.
+   */
+  source?: 'auto' | 'requests' | undefined;
 }
 
 /** Most breakdown groups shown (by request count); the rest are summed into one "(other)" group. */
@@ -217,7 +225,7 @@ function computeSeries(db: Db, zone: string, q: SeriesInput, now: number, t0: nu
   // counts per bucket (the groups are known only once every value has been counted).
   // Summaries answer when every bucket is a whole number of UTC hours (zones with a half-hour offset, or a range
   // cut mid-hour, read the rows) and no user id is involved (not a summary dimension).
-  const fromSummaries = hourAligned(starts) && (by === null || isSliceDim(by)) && Object.keys(q.filter).every((k) => isSliceDim(k));
+  const fromSummaries = q.source !== 'requests' && hourAligned(starts) && (by === null || isSliceDim(by)) && Object.keys(q.filter).every((k) => isSliceDim(k));
   const acc = fromSummaries
     ? scanSummaries(db, from, to, starts, q.filter, by as SliceDim | null)
     : scanRequests(db, from, to, starts, f, by, allRange?.lo ?? null, allRange?.hi ?? null);
