@@ -9,6 +9,7 @@ import type { Db } from '../db';
 import { Aggregates, ALL, dayStarts, groupOf } from './aggregate';
 import { EXACT_MAX } from '../summaries/dist';
 import { eachCell, hourAligned } from '../summaries/read';
+import { summaryGeneration } from '../summaries/build';
 
 /** Most values per dimension that get their own alert group (by request count); the rest count in the whole traffic only. */
 export const MAX_GROUPS_PER_DIM = 20;
@@ -46,7 +47,8 @@ export function sqlAlertSource(db: Db): AlertSource {
       const v = db.get<Record<string, number | null>>(`SELECT (SELECT count(*) FROM requests) AS rn, (SELECT max(rowid) FROM requests) AS rm,
         (SELECT count(*) FROM feedback) AS fn, (SELECT max(rowid) FROM feedback) AS fm, (SELECT count(*) FROM tickets) AS tn,
         (SELECT max(rowid) FROM tickets) AS tm, (SELECT count(*) FROM ticket_links) AS ln`)!;
-      return JSON.stringify(v);
+      // The summaries' generation: changes to existing requests (UPDATE, DELETE) that the counts miss.
+      return JSON.stringify({ ...v, sg: summaryGeneration(db) });
     },
     aggregates(from, to, zone, now) {
       const range = this.range();

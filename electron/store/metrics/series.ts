@@ -16,7 +16,7 @@ import type { BreakdownPoint, MetricDim, MetricsBucket, MetricsFilter, MetricsSe
 import type { Db } from '../db';
 import { bucketLabel, bucketStarts, filterSql, isoWeekLabel, num } from './common';
 import { Dist, SKETCH_RELATIVE_ACCURACY } from '../summaries/dist';
-import type { SliceDim } from '../summaries/build';
+import { summaryGeneration, type SliceDim } from '../summaries/build';
 import { eachCell, hourAligned, isSliceDim, type SliceFilter } from '../summaries/read';
 
 export interface SeriesInput {
@@ -66,7 +66,8 @@ export function metricsSeries(db: Db, zone: string, q: SeriesInput, now = Date.n
   // Switching back to a view seen before is instant: results are kept while requests and feedback are unchanged.
   const version = db.get<{ rn: number; rm: number | null; fn: number; fm: number | null }>(
     'SELECT (SELECT count(*) FROM requests) AS rn, (SELECT max(rowid) FROM requests) AS rm, (SELECT count(*) FROM feedback) AS fn, (SELECT max(rowid) FROM feedback) AS fm')!;
-  const key = JSON.stringify([version, zone, q, Math.floor(now / 3_600_000)]);
+  // The summaries' generation catches changes to existing requests (a price re-derive) that the counts miss.
+  const key = JSON.stringify([version, summaryGeneration(db), zone, q, Math.floor(now / 3_600_000)]);
   const cache = seriesCache.get(db) ?? new Map<string, MetricsSeries>();
   seriesCache.set(db, cache);
   const hit = cache.get(key);

@@ -9,8 +9,9 @@
  *   (relative accuracy 1%; see summaries/dist.ts for the format).
  * - `summary_dirty_hours`: hours whose cells are stale. Triggers add the old and new hour of every UPDATE of a
  *   summarised column and every DELETE of a request; readers rebuild those hours before reading.
- * - `summary_state`: the highest requests rowid already summarised (rows above it are new). A delete at the top of
- *   the table lowers it, so a rowid SQLite hands out again is summarised as new.
+ * - `summary_state`: the highest requests rowid already summarised (rows above it are new; a delete at the top of
+ *   the table lowers it, so a rowid SQLite hands out again is summarised as new) and a generation counted up by
+ *   every refresh, which result caches key on (an UPDATE changes neither the row count nor the largest rowid).
  * A workspace with requests builds its summaries here, once.
  */
 import type { Db } from '../db';
@@ -55,9 +56,10 @@ CREATE TABLE summary_dirty_hours (hour INTEGER PRIMARY KEY) STRICT, WITHOUT ROWI
 
 CREATE TABLE summary_state (
   id INTEGER PRIMARY KEY CHECK (id = 1),
-  max_rowid INTEGER NOT NULL
+  max_rowid INTEGER NOT NULL,
+  generation INTEGER NOT NULL
 ) STRICT;
-INSERT INTO summary_state (id, max_rowid) VALUES (1, 0);
+INSERT INTO summary_state (id, max_rowid, generation) VALUES (1, 0, 0);
 
 CREATE TRIGGER requests_summary_update AFTER UPDATE OF ts, feature, model, model_version, segment, region, lang, is_error,
   latency_ms, tokens_in, tokens_out, cost_usd, input_chars, output_chars ON requests

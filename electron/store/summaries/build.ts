@@ -168,7 +168,7 @@ export function refreshSummaries(db: Db): { rows: number; hours: number } {
     }
     rebuildHours(db, dirty);
     db.run('DELETE FROM summary_dirty_hours');
-    db.run('UPDATE summary_state SET max_rowid = ?', [top]);
+    db.run('UPDATE summary_state SET max_rowid = ?, generation = generation + 1', [top]);
     return { rows, hours: dirty.length };
   });
 }
@@ -179,7 +179,7 @@ export function rebuildAllSummaries(db: Db): void {
     db.run('DELETE FROM request_summaries');
     db.run('DELETE FROM summary_dirty_hours');
     writeCells(db, aggregate(db, 'ts IS NOT NULL', [], null), 'replace');
-    db.run('UPDATE summary_state SET max_rowid = (SELECT coalesce(max(rowid), 0) FROM requests)');
+    db.run('UPDATE summary_state SET max_rowid = (SELECT coalesce(max(rowid), 0) FROM requests), generation = generation + 1');
   });
 }
 
@@ -189,4 +189,13 @@ export function rebuildAllSummaries(db: Db): void {
  */
 export function ensureSummaries(db: Db): void {
   if (summariesPending(db)) refreshSummaries(db);
+}
+
+/**
+ * The summaries' generation after bringing them up to date: a number that changes whenever any cell changed, for
+ * result caches (an UPDATE of a request changes neither the row count nor the largest rowid, so those alone miss it).
+ */
+export function summaryGeneration(db: Db): number {
+  ensureSummaries(db);
+  return db.value<number>('SELECT generation FROM summary_state') ?? 0;
 }
