@@ -7,7 +7,7 @@
  */
 import { DateTime } from 'luxon';
 import { Dist } from '../summaries/dist';
-import { eachCell, hourAligned } from '../summaries/read';
+import { eachCell, summaryLevel } from '../summaries/read';
 import type { SliceContext, SlicePoint } from '../../../shared/contract-alerts';
 import type { Db } from '../db';
 import type { Workspace } from '../workspace';
@@ -30,7 +30,8 @@ function weekly(db: Db, zone: string, p: Params): SlicePoint[] {
   for (let d = first; d.toMillis() <= last.toMillis(); d = d.plus({ weeks: 1 })) starts.push(d.toMillis());
   const nb = starts.length - 1;
   const at = (ts: number) => { let i = 0; while (i + 1 < nb && starts[i + 1]! <= ts) i++; return i; };
-  const lat = hourAligned(starts)
+  const level = summaryLevel(db, zone, starts);
+  const lat = level
     ? Array.from({ length: nb }, () => new Dist())
     : Array.from({ length: nb }, () => new Dist(Infinity));
   const points: SlicePoint[] = starts.slice(0, -1).map((s, i) => {
@@ -44,7 +45,7 @@ function weekly(db: Db, zone: string, p: Params): SlicePoint[] {
   const lo = starts[0]!;
   const hi = starts[nb]!;
   const where = `${eq('r.feature', p.feature)} AND ${eq('r.model_version', p.model_version)}`;
-  if (hourAligned(starts)) {
+  if (level) {
     // Whole UTC hours: the hourly summaries of the slice (exact counts and sums; p95 exact up to 100 latencies, else
     // from a sketch within ±1%).
     eachCell(db, lo, hi, { feature: p.feature, model_version: p.model_version }, ['latency_ms'], (c) => {
@@ -55,7 +56,7 @@ function weekly(db: Db, zone: string, p: Params): SlicePoint[] {
       pt.cost_usd += c.cost;
       pt.cost_n += c.costN;
       lat[i]!.mergeEncoded(c.blobs.latency_ms ?? null);
-    });
+    }, level);
   } else {
     const st = db.raw.prepare(`SELECT r.ts, r.latency_ms, r.is_error, r.cost_usd FROM requests r WHERE ${where} AND r.ts >= ? AND r.ts < ?`);
     try {

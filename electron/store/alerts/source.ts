@@ -8,7 +8,7 @@ import type { AlertGroupDim, CostSource } from '../../../shared/contract-alerts'
 import type { Db } from '../db';
 import { Aggregates, ALL, dayStarts, groupOf } from './aggregate';
 import { EXACT_MAX } from '../summaries/dist';
-import { eachCell, hourAligned } from '../summaries/read';
+import { eachCell, summaryLevel } from '../summaries/read';
 import { summaryGeneration } from '../summaries/build';
 
 /** Most values per dimension that get their own alert group (by request count); the rest count in the whole traffic only. */
@@ -57,11 +57,11 @@ export function sqlAlertSource(db: Db): AlertSource {
       const hi = starts[starts.length - 1]!;
       // Days that are whole UTC hours (every zone with a whole-hour offset) read the hourly summaries; a zone with a
       // half-hour offset reads the rows.
-      const summarised = hourAligned(starts);
-      const aggs = new Aggregates(starts, zone, now, range.first, range.last, summarised ? EXACT_MAX : Infinity);
+      const level = summaryLevel(db, zone, starts);
+      const aggs = new Aggregates(starts, zone, now, range.first, range.last, level ? EXACT_MAX : Infinity);
       const k = (_dim: AlertGroupDim, v: string | null) => v;
-      if (summarised) {
-        eachCell(db, lo, hi, {}, ['latency_ms'], (c) => aggs.addSummaryCell(c.hour, c.slice.feature, c.slice.model_version, c, c.blobs.latency_ms ?? null));
+      if (level) {
+        eachCell(db, lo, hi, {}, ['latency_ms'], (c) => aggs.addSummaryCell(c.hour, c.slice.feature, c.slice.model_version, c, c.blobs.latency_ms ?? null), level);
       } else {
         // A range holding most of the data reads the table in order (+ts keeps SQLite off the index, whose row-by-row
         // lookups cost more than a plain scan); a short range walks the ts index.

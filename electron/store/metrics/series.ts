@@ -17,7 +17,7 @@ import type { Db } from '../db';
 import { bucketLabel, bucketStarts, filterSql, isoWeekLabel, num } from './common';
 import { Dist, SKETCH_RELATIVE_ACCURACY } from '../summaries/dist';
 import { summaryGeneration, type SliceDim } from '../summaries/build';
-import { eachCell, hourAligned, isSliceDim, type SliceFilter } from '../summaries/read';
+import { eachCell, isSliceDim, summaryLevel, type SliceFilter } from '../summaries/read';
 
 export interface SeriesInput {
   from_ts?: number | undefined;
@@ -159,7 +159,7 @@ function scanRequests(db: Db, from: number, to: number, starts: readonly number[
  * latencies merge the cells' exact values, or sketches once a bucket holds more than the exact limit.
  * Used when the buckets are whole UTC hours and neither the filter nor the breakdown is a user id.
  */
-function scanSummaries(db: Db, from: number, to: number, starts: readonly number[], filter: MetricsFilter, by: SliceDim | null): { buckets: BucketAcc[]; values: ValueAcc[] } {
+function scanSummaries(db: Db, from: number, to: number, starts: readonly number[], filter: MetricsFilter, by: SliceDim | null, level: 'hour' | 'day'): { buckets: BucketAcc[]; values: ValueAcc[] } {
   const nb = starts.length - 1;
   const buckets: BucketAcc[] = Array.from({ length: nb }, () => ({ n: 0, e: 0, tiSum: 0, tiN: 0, toSum: 0, toN: 0, c: 0, cn: 0, lat: new Dist() }));
   const values: ValueAcc[] = [];
@@ -190,7 +190,7 @@ function scanSummaries(db: Db, from: number, to: number, starts: readonly number
       v.c[i]! += cell.cost;
       v.lat[i]!.mergeEncoded(blob);
     }
-  });
+  }, level);
   return { buckets, values };
 }
 
@@ -226,9 +226,12 @@ function computeSeries(db: Db, zone: string, q: SeriesInput, now: number, t0: nu
   // counts per bucket (the groups are known only once every value has been counted).
   // Summaries answer when every bucket is a whole number of UTC hours (zones with a half-hour offset, or a range
   // cut mid-hour, read the rows) and no user id is involved (not a summary dimension).
-  const fromSummaries = q.source !== 'requests' && hourAligned(starts) && (by === null || isSliceDim(by)) && Object.keys(q.filter).every((k) => isSliceDim(k));
-  const acc = fromSummaries
-    ? scanSummaries(db, from, to, starts, q.filter, by as SliceDim | null)
+  // Day and week buckets read the day cells of the zone, hour buckets the hour cells.
+  const level = q.source !== 'requests' && (by === null || isSliceDim(by)) && Object.keys(q.filter).every((k) => isSliceDim(k))
+    ? summaryLevel(db, zone, [from, to, ...starts]) : null;
+  const fromSummaries = level !== null;
+  const acc = level !== null
+    ? scanSummaries(db, from, to, starts, q.filter, by as SliceDim | null, level)
     : scanRequests(db, from, to, starts, f, by, allRange?.lo ?? null, allRange?.hi ?? null);
   let top: Set<string> | null = null;
   let otherValues = 0;

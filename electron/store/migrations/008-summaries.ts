@@ -7,6 +7,8 @@
  *   token sums and counts, cost sum, sum of squares and count (USD), and per numeric column (latency_ms, tokens_in,
  *   tokens_out, cost_usd, input_chars, output_chars) a BLOB holding the exact values (≤ 100) or a DDSketch
  *   (relative accuracy 1%; see summaries/dist.ts for the format).
+ * - `request_summaries_day`: the hour cells merged per local day (UTC ms of its midnight) of `summary_state.day_zone`
+ *   (the workspace time zone; rebuilt when a reader asks for another zone whose days are whole UTC hours).
  * - `summary_dirty_hours`: hours whose cells are stale. Triggers add the old and new hour of every UPDATE of a
  *   summarised column and every DELETE of a request; readers rebuild those hours before reading.
  * - `summary_state`: the highest requests rowid already summarised (rows above it are new; a delete at the top of
@@ -52,14 +54,38 @@ CREATE TABLE request_summaries (
   PRIMARY KEY (hour, slice_id)
 ) STRICT, WITHOUT ROWID;
 
+-- The same cells rolled up to local days of one time zone (summary_state.day_zone), merged from the hour cells:
+-- a week's view reads 7 day cells per slice instead of 168 hour cells.
+CREATE TABLE request_summaries_day (
+  day INTEGER NOT NULL,
+  slice_id INTEGER NOT NULL REFERENCES summary_slices (id),
+  n INTEGER NOT NULL,
+  errors INTEGER NOT NULL,
+  tokens_in_sum REAL NOT NULL,
+  tokens_in_n INTEGER NOT NULL,
+  tokens_out_sum REAL NOT NULL,
+  tokens_out_n INTEGER NOT NULL,
+  cost_sum REAL NOT NULL,
+  cost_sq REAL NOT NULL,
+  cost_n INTEGER NOT NULL,
+  latency_ms BLOB,
+  tokens_in BLOB,
+  tokens_out BLOB,
+  cost_usd BLOB,
+  input_chars BLOB,
+  output_chars BLOB,
+  PRIMARY KEY (day, slice_id)
+) STRICT, WITHOUT ROWID;
+
 CREATE TABLE summary_dirty_hours (hour INTEGER PRIMARY KEY) STRICT, WITHOUT ROWID;
 
 CREATE TABLE summary_state (
   id INTEGER PRIMARY KEY CHECK (id = 1),
   max_rowid INTEGER NOT NULL,
-  generation INTEGER NOT NULL
+  generation INTEGER NOT NULL,
+  day_zone TEXT
 ) STRICT;
-INSERT INTO summary_state (id, max_rowid, generation) VALUES (1, 0, 0);
+INSERT INTO summary_state (id, max_rowid, generation, day_zone) VALUES (1, 0, 0, NULL);
 
 CREATE TRIGGER requests_summary_update AFTER UPDATE OF ts, feature, model, model_version, segment, region, lang, is_error,
   latency_ms, tokens_in, tokens_out, cost_usd, input_chars, output_chars ON requests

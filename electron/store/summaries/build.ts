@@ -10,7 +10,10 @@
  *   triggers of migration 8, which mark the old and new hours stale in `summary_dirty_hours`; the next read (or
  *   import) rebuilds those hours from their rows first;
  * - a workspace created before migration 8 builds every cell once, at migration ({@link rebuildAllSummaries}).
+ * Every change to hour cells also rebuilds the day cells (`request_summaries_day`, local days of the workspace time
+ * zone) of the days holding those hours, merged from the hour cells.
  */
+import { DateTime } from 'luxon';
 import type { Db } from '../db';
 import { Dist } from './dist';
 
@@ -161,13 +164,16 @@ export function refreshSummaries(db: Db): { rows: number; hours: number } {
     const dirty = db.all<{ hour: number }>('SELECT hour FROM summary_dirty_hours').map((r) => r.hour);
     const stale = new Set(dirty);
     let rows = 0;
+    const touched = new Set(dirty);
     if (top > mark) {
       const cells = aggregate(db, 'rowid > ?', [mark], stale);
-      for (const c of cells.values()) rows += c.n;
+      for (const c of cells.values()) { rows += c.n; touched.add(c.hour); }
       writeCells(db, cells, 'merge');
     }
     rebuildHours(db, dirty);
     db.run('DELETE FROM summary_dirty_hours');
+    const zone = db.value<string | null>('SELECT day_zone FROM summary_state') ?? null;
+    if (zone !== null && !rebuildDays(db, zone, [...touched])) db.run('UPDATE summary_state SET day_zone = NULL');
     db.run('UPDATE summary_state SET max_rowid = ?, generation = generation + 1', [top]);
     return { rows, hours: dirty.length };
   });
@@ -180,6 +186,81 @@ export function rebuildAllSummaries(db: Db): void {
     db.run('DELETE FROM summary_dirty_hours');
     writeCells(db, aggregate(db, 'ts IS NOT NULL', [], null), 'replace');
     db.run('UPDATE summary_state SET max_rowid = (SELECT coalesce(max(rowid), 0) FROM requests), generation = generation + 1');
+    const zone = db.value<string | null>("SELECT value FROM meta WHERE key = 'time_zone'") ?? 'UTC';
+    db.run('UPDATE summary_state SET day_zone = ?', [rebuildDays(db, zone, null) ? zone : null]);
+  });
+}
+
+/** Local midnight (UTC ms) of the day holding ts in the zone. */
+function dayStart(ts: number, zone: string): number {
+  return DateTime.fromMillis(ts, { zone }).startOf('day').toMillis();
+}
+
+/**
+ * Rebuilds the day cells of the local days (in `zone`) holding the given hours, or of every day (`null`), by merging
+ * their hour cells per slice.
+ * @returns false when a day of the zone does not start on a whole UTC hour (a half-hour zone): day cells cannot be
+ *   merged from hour cells there, and are all deleted
+ */
+export function rebuildDays(db: Db, zone: string, hours: number[] | null): boolean {
+  let days: number[];
+  if (hours === null) {
+    db.run('DELETE FROM request_summaries_day');
+    const r = db.get<{ lo: number | null; hi: number | null }>('SELECT min(hour) AS lo, max(hour) AS hi FROM request_summaries')!;
+    days = [];
+    if (r.lo !== null && r.hi !== null) {
+      for (let d = DateTime.fromMillis(r.lo, { zone }).startOf('day'); d.toMillis() <= r.hi; d = d.plus({ days: 1 })) days.push(d.toMillis());
+    }
+  } else {
+    days = [...new Set(hours.map((h) => dayStart(h, zone)))].sort((a, b) => a - b);
+  }
+  const read = db.stmt(`SELECT slice_id, ${CELL_COLS.split(', ').slice(2).join(', ')} FROM request_summaries WHERE hour >= ? AND hour < ?`);
+  const ins = db.stmt(`INSERT INTO request_summaries_day (${CELL_COLS.replace('hour', 'day')}) VALUES (${CELL_COLS.split(',').map(() => '?').join(', ')})`);
+  try {
+    for (const d of days) {
+      const end = DateTime.fromMillis(d, { zone }).plus({ days: 1 }).toMillis();
+      if (d % HOUR_MS !== 0 || end % HOUR_MS !== 0) {
+        db.run('DELETE FROM request_summaries_day');
+        return false;
+      }
+      db.run('DELETE FROM request_summaries_day WHERE day = ?', [d]);
+      const bySlice = new Map<number, CellAcc>();
+      read.bind([d, end]);
+      while (read.step()) {
+        const r = read.get();
+        const id = r[0] as number;
+        let c = bySlice.get(id);
+        if (!c) bySlice.set(id, (c = newCell(d, [])));
+        c.n += r[1] as number; c.errors += r[2] as number;
+        c.tokensInSum += r[3] as number; c.tokensInN += r[4] as number; c.tokensOutSum += r[5] as number; c.tokensOutN += r[6] as number;
+        c.cost += r[7] as number; c.costSq += r[8] as number; c.costN += r[9] as number;
+        DIST_COLUMNS.forEach((_, j) => c.dists[j]!.mergeEncoded(r[10 + j] as Uint8Array | null));
+      }
+      read.reset();
+      for (const [id, c] of bySlice) {
+        ins.run([d, id, c.n, c.errors, c.tokensInSum, c.tokensInN, c.tokensOutSum, c.tokensOutN, c.cost, c.costSq, c.costN, ...c.dists.map((x) => x.encode())]);
+      }
+    }
+  } finally {
+    read.reset();
+    ins.reset();
+  }
+  return true;
+}
+
+/**
+ * Whether day cells of `zone` can answer: brings the summaries up to date, and rebuilds the day cells when they
+ * were built for another zone (once per zone change).
+ * @returns false for a zone whose days are not whole UTC hours
+ */
+export function dayCellsFor(db: Db, zone: string): boolean {
+  ensureSummaries(db);
+  const current = db.value<string | null>('SELECT day_zone FROM summary_state') ?? null;
+  if (current === zone) return true;
+  return db.tx(() => {
+    const ok = rebuildDays(db, zone, null);
+    db.run('UPDATE summary_state SET day_zone = ?', [ok ? zone : null]);
+    return ok;
   });
 }
 

@@ -4,7 +4,8 @@
  * first ({@link ensureSummaries}), so a reader never sees summaries behind the requests table.
  */
 import type { Db } from '../db';
-import { DIST_COLUMNS, ensureSummaries, HOUR_MS, SLICE_DIMS, type DistColumn, type SliceDim } from './build';
+import { DateTime } from 'luxon';
+import { dayCellsFor, DIST_COLUMNS, ensureSummaries, HOUR_MS, SLICE_DIMS, type DistColumn, type SliceDim } from './build';
 
 /** One stored cell: an hour × slice. Distributions not asked for are absent. */
 export interface Cell {
@@ -33,6 +34,17 @@ export function isSliceDim(d: string): d is SliceDim {
   return (SLICE_DIMS as readonly string[]).includes(d);
 }
 
+/**
+ * Which cells can answer buckets with these boundaries in a zone: `day` cells when every boundary is a local
+ * midnight of the zone (day and ISO-week buckets) and the zone's days are whole UTC hours, else `hour` cells when
+ * every boundary is a whole UTC hour, else none (the rows must answer).
+ */
+export function summaryLevel(db: Db, zone: string, bounds: readonly number[]): 'day' | 'hour' | null {
+  if (!hourAligned(bounds)) return null;
+  const midnights = bounds.every((b) => DateTime.fromMillis(b, { zone }).startOf('day').toMillis() === b);
+  return midnights && dayCellsFor(db, zone) ? 'day' : 'hour';
+}
+
 /** Whether every boundary is a whole UTC hour (cells can be assigned to buckets without splitting one). */
 export function hourAligned(starts: readonly number[]): boolean {
   return starts.every((s) => s % HOUR_MS === 0);
@@ -43,10 +55,13 @@ export function hourAligned(starts: readonly number[]): boolean {
  * @param from UTC ms (cells whose hour starts at or after it)
  * @param to UTC ms, exclusive
  * @param dists the distributions to read (merge them into a {@link Dist} with mergeEncoded)
+ * @param level `hour` cells, or `day` cells (local days of the zone {@link summaryLevel} checked; `hour` is then the
+ *   day's start)
  */
-export function eachCell(db: Db, from: number, to: number, filter: SliceFilter, dists: readonly DistColumn[], fn: (c: Cell) => void): void {
+export function eachCell(db: Db, from: number, to: number, filter: SliceFilter, dists: readonly DistColumn[], fn: (c: Cell) => void, level: 'hour' | 'day' = 'hour'): void {
   ensureSummaries(db);
-  const where: string[] = ['c.hour >= ?', 'c.hour < ?'];
+  const table = level === 'hour' ? 'request_summaries' : 'request_summaries_day';
+  const where: string[] = [`c.${level} >= ?`, `c.${level} < ?`];
   const params: Array<string | number> = [from, to];
   for (const d of SLICE_DIMS) {
     const v = filter[d];
@@ -55,9 +70,9 @@ export function eachCell(db: Db, from: number, to: number, filter: SliceFilter, 
     else { where.push(`s.${d} = ?`); params.push(v); }
   }
   const cols = dists.map((d) => `c.${d}`);
-  const st = db.stmt(`SELECT c.hour, ${SLICE_DIMS.map((d) => `s.${d}`).join(', ')}, c.n, c.errors, c.tokens_in_sum, c.tokens_in_n, c.tokens_out_sum, c.tokens_out_n,
+  const st = db.stmt(`SELECT c.${level}, ${SLICE_DIMS.map((d) => `s.${d}`).join(', ')}, c.n, c.errors, c.tokens_in_sum, c.tokens_in_n, c.tokens_out_sum, c.tokens_out_n,
       c.cost_sum, c.cost_sq, c.cost_n${cols.length ? `, ${cols.join(', ')}` : ''}
-    FROM request_summaries c JOIN summary_slices s ON s.id = c.slice_id WHERE ${where.join(' AND ')} ORDER BY c.hour`);
+    FROM ${table} c JOIN summary_slices s ON s.id = c.slice_id WHERE ${where.join(' AND ')} ORDER BY c.${level}`);
   const ns = SLICE_DIMS.length;
   try {
     st.bind(params);

@@ -21,7 +21,7 @@ import { sqlAlertSource } from '../alerts/source';
 import { Aggregates, dayStarts } from '../alerts/aggregate';
 import { sliceContext } from '../alerts/slice';
 import { migrate } from '../migrations';
-import { DIST_COLUMNS, HOUR_MS, SLICE_DIMS, hourOf, summariesPending } from './build';
+import { dayCellsFor, DIST_COLUMNS, HOUR_MS, SLICE_DIMS, hourOf, summariesPending } from './build';
 import { Dist, EXACT_MAX, SKETCH_RELATIVE_ACCURACY } from './dist';
 import { eachCell } from './read';
 import type { MetricsSeries } from '../../../shared/contract-metrics';
@@ -99,13 +99,13 @@ function emptyMerged() {
 }
 
 /** Merges the cells of [from, to) matching a slice filter, as a reader does. */
-function mergeCells(db: Db, from: number, to: number, filter: Partial<Record<(typeof SLICE_DIMS)[number], string | null>> = {}) {
+function mergeCells(db: Db, from: number, to: number, filter: Partial<Record<(typeof SLICE_DIMS)[number], string | null>> = {}, level: 'hour' | 'day' = 'hour') {
   const m = emptyMerged();
   eachCell(db, from, to, filter, DIST_COLUMNS, (c) => {
     m.n += c.n; m.errors += c.errors; m.tiSum += c.tokensInSum; m.tiN += c.tokensInN; m.toSum += c.tokensOutSum; m.toN += c.tokensOutN;
     m.cost += c.cost; m.costSq += c.costSq; m.costN += c.costN;
     DIST_COLUMNS.forEach((d, j) => m.dists[j]!.mergeEncoded(c.blobs[d] ?? null));
-  });
+  }, level);
   return m;
 }
 
@@ -193,17 +193,21 @@ describe('summaries on the demo workspace match the raw rows', () => {
     let sketched = 0;
     let exact = 0;
     for (const zone of ['UTC', 'Europe/Berlin']) {
+      // Day cells of the zone (local days merged from hour cells), and hour cells merged at read time: both.
+      expect(dayCellsFor(ws.db, zone)).toBe(true);
       for (const unit of ['day', 'week'] as const) {
         let d = DateTime.fromMillis(lo, { zone }).startOf(unit);
         while (d.toMillis() < hi) {
           const s = d.toMillis();
           const e = d.plus(unit === 'day' ? { days: 1 } : { weeks: 1 }).toMillis();
           const inRange = rows.filter((r) => r.ts >= s && r.ts < e);
-          const t = compareGroup(null, mergeCells(ws.db, s, e), inRange, `${zone} ${unit} ${d.toISODate()}`);
-          sketched += t.sketched; exact += t.exact;
+          for (const level of ['hour', 'day'] as const) {
+            const t = compareGroup(null, mergeCells(ws.db, s, e, {}, level), inRange, `${zone} ${unit} ${d.toISODate()} from ${level} cells`);
+            sketched += t.sketched; exact += t.exact;
+          }
           if (unit === 'week') {
             for (const f of new Set(inRange.map((r) => r.slice[0]))) {
-              const u = compareGroup(null, mergeCells(ws.db, s, e, { feature: f }), inRange.filter((r) => r.slice[0] === f), `${zone} week ${d.toISODate()} feature ${f}`);
+              const u = compareGroup(null, mergeCells(ws.db, s, e, { feature: f }, 'day'), inRange.filter((r) => r.slice[0] === f), `${zone} week ${d.toISODate()} feature ${f}`);
               sketched += u.sketched; exact += u.exact;
             }
           }
@@ -296,6 +300,7 @@ describe('summaries on the demo workspace match the raw rows', () => {
 function snapshot(db: Db): string {
   return JSON.stringify({
     cells: db.all('SELECT hour, slice_id, n, errors, tokens_in_sum, tokens_out_sum, cost_sum, hex(latency_ms) AS l, hex(cost_usd) AS c, hex(input_chars) AS i FROM request_summaries ORDER BY hour, slice_id'),
+    days: db.all('SELECT day, slice_id, n, errors, tokens_in_sum, tokens_out_sum, cost_sum, hex(latency_ms) AS l, hex(cost_usd) AS c, hex(input_chars) AS i FROM request_summaries_day ORDER BY day, slice_id'),
     slices: db.all('SELECT * FROM summary_slices ORDER BY id'),
     state: db.all('SELECT * FROM summary_state'),
     dirty: db.all('SELECT * FROM summary_dirty_hours'),
@@ -312,8 +317,10 @@ function requestLines(n: number, offset: number, hours: number): string {
   })).join('\n') + '\n';
 }
 
-/** The whole-traffic figures of each UTC hour from summaries and from rows. */
+/** Each UTC hour's figures from the summaries and from the rows; the same per day, from the day cells. */
 function hourly(ws: Workspace): { summ: MetricsSeries; raw: MetricsSeries } {
+  const d: SeriesInput = { bucket: 'day', filter: {}, breakdown: 'feature' };
+  compareSeries(metricsSeries(ws.db, 'UTC', d, NOW), metricsSeries(ws.db, 'UTC', { ...d, source: 'requests' }, NOW), 'days');
   const q: SeriesInput = { bucket: 'hour', filter: {}, breakdown: 'feature', from_ts: T0, to_ts: T0 + 48 * H };
   return { summ: metricsSeries(ws.db, 'UTC', q, NOW), raw: metricsSeries(ws.db, 'UTC', { ...q, source: 'requests' }, NOW) };
 }
@@ -388,6 +395,8 @@ describe('a workspace from before migration 8', () => {
     });
     expect(migrate(db)).toEqual([8]);
     expect(summariesPending(db)).toBe(false);
+    expect(db.value('SELECT day_zone FROM summary_state')).toBe('UTC');
+    compareGroup(null, mergeCells(db, T0, T0 + 24 * H, {}, 'day'), rawRows(db), 'the day, from its day cells');
     const rows = rawRows(db);
     for (const h of [0, 1, 2, 3, 4]) {
       compareGroup(null, mergeCells(db, T0 + h * H, T0 + (h + 1) * H), rows.filter((r) => hourOf(r.ts) === T0 + h * H), `hour ${h}`);
