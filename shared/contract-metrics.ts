@@ -172,6 +172,11 @@ export interface DriftRow {
   histogram: { edges: number[]; reference: number[]; current: number[]; min: number; max: number } | null;
   /** Categorical: categories that occur in only one window. */
   single_window: Array<{ category: string; window: 'reference' | 'current'; count: number }>;
+  /**
+   * How the figures were approximated, or null when computed on the exact values: a numeric column read from the
+   * request summaries past 100 values per window uses each value rounded to its DDSketch bin (within ±1%).
+   */
+  approximation: string | null;
 }
 
 export interface DriftWindow { label: string; from_ts: number; to_ts: number; requests: number }
@@ -187,6 +192,8 @@ export interface MetricsDrift {
   /** Requests (of the feature, when one is given) without a timestamp: in no window, so in neither distribution. */
   undated_requests: number;
   time_zone: string;
+  /** Where the windows were read: the request summaries, or the rows (windows that are not whole summary cells). */
+  source: 'summaries' | 'requests';
   elapsed_ms: number;
 }
 

@@ -171,4 +171,26 @@ export class Dist {
     }
     return above;
   }
+
+  /**
+   * Every value: the exact values, or for a sketch each bin's representative value repeated by its count (so each
+   * is within the sketch's relative accuracy of the value it stands for, and the order is kept). Ascending.
+   */
+  expand(): number[] {
+    if (!this.sketch) return [...this.sorted()];
+    const sk = this.sketch;
+    const out: number[] = [];
+    const ns = sk.negativeStore;
+    for (let i = ns.bins.length - 1; i >= 0; i--) {
+      const c = Math.round(ns.bins[i]!);
+      if (c > 0) { const v = -sk.mapping.value(i + ns.offset); for (let k = 0; k < c; k++) out.push(v); }
+    }
+    for (let k = 0; k < Math.round(sk.zeroCount); k++) out.push(0);
+    const st = sk.store;
+    for (let i = 0; i < st.bins.length; i++) {
+      const c = Math.round(st.bins[i]!);
+      if (c > 0) { const v = sk.mapping.value(i + st.offset); for (let k = 0; k < c; k++) out.push(v); }
+    }
+    return out;
+  }
 }
