@@ -6,7 +6,7 @@
  *     summary tables add to the saved file;
  *  2. in fresh processes (nothing cached), the first Metrics view (metrics.series by ISO week with the feature
  *     breakdown, and by day) read from the summaries against the same series from the raw rows (the code path every
- *     view took before summaries), and the alert aggregates of the whole range both ways.
+ *     view took before summaries), the alert aggregates of the whole range and one feature's drift, both ways.
  * Usage: node dist/node/bench-summaries.js --requests 100000 [--dir /tmp/x]. Ratios are from the same run.
  */
 import fs from 'node:fs';
@@ -18,6 +18,7 @@ import { generateBenchRequests } from '../data/samples/generate';
 import { Workspace } from '../electron/store/workspace';
 import { runImport } from '../electron/store/import/pipeline';
 import { metricsSeries } from '../electron/store/metrics/series';
+import { metricsDrift } from '../electron/store/metrics/drift';
 import { sqlAlertSource } from '../electron/store/alerts/source';
 import { Aggregates, dayStarts } from '../electron/store/alerts/aggregate';
 import { rebuildAllSummaries } from '../electron/store/summaries/build';
@@ -65,6 +66,10 @@ async function phaseView(workspace: string, what: string): Promise<void> {
   } else if (what === 'series-day' || what === 'series-day-rows') {
     const s = metricsSeries(ws.db, zone, { bucket: 'day', breakdown: 'none', filter: {}, source: what.endsWith('rows') ? 'requests' : 'auto' }, NOW);
     detail = s.quantiles;
+  } else if (what === 'drift' || what === 'drift-rows') {
+    // The slice panel's drift: the last complete week of one feature against the 4 weeks before.
+    const d = metricsDrift(ws.db, zone, { alpha: 0.05, feature: 'search-answer', source: what.endsWith('rows') ? 'requests' : 'auto' }, { psi_max: 0.25 }, NOW);
+    detail = { source: d.source, current: d.current.label, requests: d.current.requests };
   } else if (what === 'alerts') {
     const src = sqlAlertSource(ws.db);
     const r = src.range();
@@ -106,13 +111,13 @@ async function main(): Promise<void> {
   const imp = child(['--phase', 'import', '--file', jsonl, '--workspace', workspace]);
   log(`import ${Math.round(imp.import_ms as number)} ms; full summary build ${Math.round(imp.summary_build_ms as number)} ms (${(100 * (imp.summary_build_ms as number) / (imp.import_ms as number)).toFixed(1)}% of the import); ${String(imp.cells)} cells (${String(imp.latency_sketch_cells)} with a latency sketch); summaries ${(imp.summary_bytes as number / (imp.requests as number)).toFixed(1)} B/request of ${((imp.file_bytes as number) / 1e6).toFixed(1)} MB`);
   const out: Record<string, unknown> = { requests: n, ...imp };
-  for (const what of ['series-week', 'series-week-rows', 'series-day', 'series-day-rows', 'alerts', 'alerts-rows']) {
+  for (const what of ['series-week', 'series-week-rows', 'series-day', 'series-day-rows', 'alerts', 'alerts-rows', 'drift', 'drift-rows']) {
     const runs = [0, 1].map(() => child(['--phase', 'view', '--workspace', workspace, '--what', what]));
     const best = Math.min(...runs.map((r) => r.ms as number));
     out[what] = best;
     log(`${what}: ${Math.round(best)} ms (best of 2 fresh processes) ${runs[0]!.detail ? JSON.stringify(runs[0]!.detail) : ''}`);
   }
-  for (const v of ['series-week', 'series-day', 'alerts']) log(`${v}: rows / summaries = ${((out[`${v}-rows`] as number) / (out[v] as number)).toFixed(1)}×`);
+  for (const v of ['series-week', 'series-day', 'alerts', 'drift']) log(`${v}: rows / summaries = ${((out[`${v}-rows`] as number) / (out[v] as number)).toFixed(1)}×`);
   log(`load after: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }
