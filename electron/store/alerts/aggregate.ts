@@ -54,14 +54,14 @@ export class RequestCell {
     if (cost !== null) { this.cost += cost; this.costSq += cost * cost; this.costN++; }
   }
 
-  /** Adds one summary cell: its counts and sums, and its stored latency distribution (summaries/dist.ts format). */
-  addSummary(c: { n: number; errors: number; cost: number; costSq: number; costN: number }, latency: Uint8Array | null): void {
+  /** Adds one summary cell: its counts and sums, and its latency distribution. */
+  addSummary(c: { n: number; errors: number; cost: number; costSq: number; costN: number }, latency: Dist): void {
     this.n += c.n;
     this.errors += c.errors;
     this.cost += c.cost;
     this.costSq += c.costSq;
     this.costN += c.costN;
-    this.lat.mergeEncoded(latency);
+    this.lat.merge(latency);
   }
 
   /** Adds everything of another cell (merging days into a week). */
@@ -214,9 +214,12 @@ export class Aggregates {
     const i = this.dayOf(ts);
     if (i < 0) return;
     const make = () => new RequestCell(this.exactMax);
-    this.cells(this.requests, ALL, make)[i]!.addSummary(c, latency);
-    if (feature !== null) this.cells(this.requests, `feature=${feature}`, make)[i]!.addSummary(c, latency);
-    if (modelVersion !== null) this.cells(this.requests, `model_version=${modelVersion}`, make)[i]!.addSummary(c, latency);
+    // Decoded once, merged into the three groups.
+    const lat = new Dist(this.exactMax);
+    lat.mergeEncoded(latency);
+    this.cells(this.requests, ALL, make)[i]!.addSummary(c, lat);
+    if (feature !== null) this.cells(this.requests, `feature=${feature}`, make)[i]!.addSummary(c, lat);
+    if (modelVersion !== null) this.cells(this.requests, `model_version=${modelVersion}`, make)[i]!.addSummary(c, lat);
   }
 
   /** Adds one feedback value (attributed by its own time) to the whole traffic and its request's groups. */

@@ -173,8 +173,10 @@ function scanSummaries(db: Db, from: number, to: number, starts: readonly number
     const b = buckets[i]!;
     b.n += cell.n; b.e += cell.errors; b.tiSum += cell.tokensInSum; b.tiN += cell.tokensInN; b.toSum += cell.tokensOutSum; b.toN += cell.tokensOutN;
     b.c += cell.cost; b.cn += cell.costN;
-    const blob = cell.blobs.latency_ms ?? null;
-    b.lat.mergeEncoded(blob);
+    // Decoded once, merged into the bucket and (with a breakdown) its value.
+    const cellLat = new Dist();
+    cellLat.mergeEncoded(cell.blobs.latency_ms ?? null);
+    b.lat.merge(cellLat);
     if (by) {
       const key = cell.slice[by] ?? '(none)';
       let vid = ids.get(key) ?? -1;
@@ -188,7 +190,7 @@ function scanSummaries(db: Db, from: number, to: number, starts: readonly number
       v.n[i]! += cell.n;
       v.e[i]! += cell.errors;
       v.c[i]! += cell.cost;
-      v.lat[i]!.mergeEncoded(blob);
+      v.lat[i]!.merge(cellLat);
     }
   }, level);
   return { buckets, values };

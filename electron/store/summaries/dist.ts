@@ -75,11 +75,22 @@ export class Dist {
     if (this.exact!.length > this.exactMax) this.toSketch();
   }
 
+  /**
+   * Merges a sketch into this one. @datadog/sketches-js 2.1.1's merge adds the other sketch's negative values to the
+   * count but not to the negative store once this sketch holds values; they are merged here (summaries/dist.test.ts).
+   */
+  private mergeSketch(o: Sketch): void {
+    const s = this.toSketch();
+    const had = s.count > 0;
+    s.merge(o);
+    if (had) s.negativeStore.merge(o.negativeStore);
+  }
+
   /** Adds every value of another distribution. */
   merge(o: Dist): void {
     if (o.n === 0) return;
     this.sortedCache = null;
-    if (o.sketch) { this.toSketch().merge(o.sketch); return; }
+    if (o.sketch) { this.mergeSketch(o.sketch); return; }
     for (const v of o.exact!) this.add(v);
   }
 
@@ -94,7 +105,7 @@ export class Dist {
       for (const v of vals) s.accept(v);
       return;
     }
-    this.toSketch().merge(DDSketch.fromProto(blob.subarray(1)) as Sketch);
+    this.mergeSketch(DDSketch.fromProto(blob.subarray(1)) as Sketch);
   }
 
   /** The stored form, or null without values. */
