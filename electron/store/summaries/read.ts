@@ -34,13 +34,23 @@ export function isSliceDim(d: string): d is SliceDim {
   return (SLICE_DIMS as readonly string[]).includes(d);
 }
 
+let enabled = true;
+
+/**
+ * Turns reading the summaries on or off for every reader that goes through {@link summaryLevel} (off: they read
+ * the rows). For tests and benches that compare the two; the app never turns it off.
+ */
+export function setSummariesEnabled(on: boolean): void {
+  enabled = on;
+}
+
 /**
  * Which cells can answer buckets with these boundaries in a zone: `day` cells when every boundary is a local
  * midnight of the zone (day and ISO-week buckets) and the zone's days are whole UTC hours, else `hour` cells when
  * every boundary is a whole UTC hour, else none (the rows must answer).
  */
 export function summaryLevel(db: Db, zone: string, bounds: readonly number[]): 'day' | 'hour' | null {
-  if (!hourAligned(bounds)) return null;
+  if (!enabled || !hourAligned(bounds)) return null;
   const midnights = bounds.every((b) => DateTime.fromMillis(b, { zone }).startOf('day').toMillis() === b);
   return midnights && dayCellsFor(db, zone) ? 'day' : 'hour';
 }
@@ -94,3 +104,27 @@ export function eachCell(db: Db, from: number, to: number, filter: SliceFilter, 
 }
 
 export { DIST_COLUMNS, SLICE_DIMS };
+
+/**
+ * Request counts grouped by slice dimensions over [from, to), from the summaries (exact: counts add up).
+ * @param from UTC ms, or null for no lower bound
+ * @param to UTC ms (exclusive), or null for no upper bound; with both null, undated requests (in no cell) are
+ *   counted too, from the rows (through the ts index), as a query without a time condition counts them
+ * @returns counts keyed by the JSON array of the dimensions' values (null for none), or null when a bound is not a
+ *   whole UTC hour (the caller counts the rows)
+ */
+export function requestCountsBy(db: Db, zone: string, dims: readonly SliceDim[], from: number | null, to: number | null): Map<string, number> | null {
+  const bounds = [from, to].filter((b): b is number => b !== null);
+  const level = summaryLevel(db, zone, bounds);
+  if (level === null) return null;
+  const out = new Map<string, number>();
+  const add = (k: string, n: number) => out.set(k, (out.get(k) ?? 0) + n);
+  eachCell(db, from ?? -8.64e15, to ?? 8.64e15, {}, [], (c) => add(JSON.stringify(dims.map((d) => c.slice[d])), c.n), level);
+  if (from === null && to === null) {
+    const cols = dims.length ? dims.join(', ') : "''";
+    for (const r of db.all<Record<string, string | number | null>>(`SELECT ${cols}, count(*) AS n FROM requests WHERE ts IS NULL GROUP BY ${cols}`)) {
+      add(JSON.stringify(dims.map((d) => r[d] ?? null)), Number(r.n));
+    }
+  }
+  return out;
+}

@@ -24,7 +24,10 @@ import { sliceContext } from '../alerts/slice';
 import { migrate } from '../migrations';
 import { dayCellsFor, DIST_COLUMNS, HOUR_MS, SLICE_DIMS, hourOf, summariesPending } from './build';
 import { Dist, EXACT_MAX, SKETCH_RELATIVE_ACCURACY } from './dist';
-import { eachCell } from './read';
+import { eachCell, setSummariesEnabled } from './read';
+import { feedbackTraits } from '../feedback/traits';
+import { ticketRates } from '../tickets/analysis';
+import { feedbackTraitsSchema, TRAIT_DIMENSIONS } from '../../../shared/contract-feedback';
 import type { MetricsSeries } from '../../../shared/contract-metrics';
 
 const repo = path.resolve(__dirname, '../../..');
@@ -318,6 +321,30 @@ describe('summaries on the demo workspace match the raw rows', () => {
     const worstPsi = Math.max(...Object.entries(diffs).filter(([k]) => k.endsWith(' PSI')).map(([, v]) => v));
     console.log(`drift from summaries: largest |ΔD| ${worstD.toFixed(4)}, |ΔPSI| ${worstPsi.toFixed(4)}`);
     expect(worstD).toBeLessThan(0.03);
+  });
+
+  it('feedback by trait and ticket rates count requests from the summaries exactly as from the rows', () => {
+    const both = <T>(fn: () => T): [T, T] => {
+      const a = fn();
+      setSummariesEnabled(false);
+      try { return [a, fn()]; } finally { setSummariesEnabled(true); }
+    };
+    let slices = 0;
+    for (const dimension of TRAIT_DIMENSIONS) {
+      for (const period of [{}, { week: '2026-W45' }, { from_ts: Date.UTC(2026, 9, 1, 6), to_ts: Date.UTC(2026, 9, 20, 13) }]) {
+        const [s, r] = both(() => feedbackTraits(ws.db, feedbackTraitsSchema.parse({ dimension, ...period }), 'Europe/Berlin'));
+        expect(s, `${dimension} ${JSON.stringify(period)}`).toEqual(r);
+        slices += s.slices.length;
+      }
+    }
+    expect(slices).toBeGreaterThan(20);
+    for (const by of ['week', 'model_version', 'feature'] as const) {
+      for (const then of [undefined, 'week', 'model_version', 'feature'] as const) {
+        const [s, r] = both(() => ticketRates(ws.db, { by, ...(then ? { then } : {}) }, 'Europe/Berlin'));
+        expect(s, `${by} × ${then ?? '-'}`).toEqual(r);
+        expect(s.rows.reduce((n, x) => n + x.requests, 0)).toBeGreaterThan(0);
+      }
+    }
   });
 
   it('the slice panel\'s weekly points from summaries equal the rows\' figures', () => {
