@@ -20,6 +20,13 @@ import type { Db } from '../db';
 import { rebuildAllSummaries } from '../summaries/build';
 
 const hour = (col: string) => `${col} - (((${col} % 3600000) + 3600000) % 3600000)`;
+/**
+ * Marks the hour of a row version stale when that row is already summarised. NOT EXISTS rather than INSERT OR IGNORE:
+ * the conflict clause of the statement that fires a trigger (an upsert's, an INSERT OR REPLACE's) overrides the
+ * trigger's own, so OR IGNORE would not hold (found by the import's upsert of a changed row).
+ */
+const mark = (row: 'OLD' | 'NEW') => `INSERT INTO summary_dirty_hours (hour) SELECT ${hour(`${row}.ts`)} WHERE ${row}.ts IS NOT NULL
+    AND ${row}.rowid <= (SELECT max_rowid FROM summary_state) AND NOT EXISTS (SELECT 1 FROM summary_dirty_hours WHERE hour = ${hour(`${row}.ts`)});`;
 
 export const sql = `
 CREATE TABLE summary_slices (
@@ -90,13 +97,13 @@ INSERT INTO summary_state (id, max_rowid, generation, day_zone) VALUES (1, 0, 0,
 CREATE TRIGGER requests_summary_update AFTER UPDATE OF ts, feature, model, model_version, segment, region, lang, is_error,
   latency_ms, tokens_in, tokens_out, cost_usd, input_chars, output_chars ON requests
 BEGIN
-  INSERT OR IGNORE INTO summary_dirty_hours (hour) SELECT ${hour('OLD.ts')} WHERE OLD.ts IS NOT NULL AND OLD.rowid <= (SELECT max_rowid FROM summary_state);
-  INSERT OR IGNORE INTO summary_dirty_hours (hour) SELECT ${hour('NEW.ts')} WHERE NEW.ts IS NOT NULL AND NEW.rowid <= (SELECT max_rowid FROM summary_state);
+  ${mark('OLD')}
+  ${mark('NEW')}
 END;
 
 CREATE TRIGGER requests_summary_delete AFTER DELETE ON requests
 BEGIN
-  INSERT OR IGNORE INTO summary_dirty_hours (hour) SELECT ${hour('OLD.ts')} WHERE OLD.ts IS NOT NULL AND OLD.rowid <= (SELECT max_rowid FROM summary_state);
+  ${mark('OLD')}
   UPDATE summary_state SET max_rowid = (SELECT coalesce(max(rowid), 0) FROM requests) WHERE max_rowid > (SELECT coalesce(max(rowid), 0) FROM requests);
 END;
 `;

@@ -420,6 +420,19 @@ describe('summaries stay in step with changes', () => {
     compareSeries(after.summ, after.raw, 'after the import');
   });
 
+  it('a re-import that changes rows already summarised (the upsert updates them) marks their hours and is right', async () => {
+    // Same ids, other latencies and costs: the import's upsert updates the rows and the trigger marks their hours
+    // (an OR IGNORE in the trigger would be overridden by the upsert's conflict clause; NOT EXISTS holds).
+    const changed = requestLines(600, 0, 30).split('\n').filter(Boolean).slice(0, 50)
+      .map((l) => { const o = JSON.parse(l) as Record<string, unknown>; o.latency_ms = 5000 + Number(o.latency_ms); o.cost_usd = 0.5; return JSON.stringify(o); }).join('\n');
+    fs.writeFileSync(path.join(dir, 'changed.jsonl'), `${changed}\n`);
+    const r = await runImport(ws, path.join(dir, 'changed.jsonl'), {});
+    expect(r.updated).toBe(50);
+    expect(summariesPending(ws.db)).toBe(false);
+    const { summ, raw } = hourly(ws);
+    compareSeries(summ, raw, 'after a re-import with changed rows');
+  });
+
   it('a price re-derive (UPDATE of cost) and a delete mark hours stale; the next read rebuilds them and is right', () => {
     const touched = ws.db.all<{ ts: number }>("SELECT ts FROM requests WHERE feature = 'chat' AND ts < ?", [T0 + 5 * H]).map((r) => hourOf(r.ts));
     expect(touched.length).toBeGreaterThan(0);
