@@ -40,11 +40,14 @@ export function sqlAlertSource(db: Db): AlertSource {
   return {
     range() {
       const r = db.get<{ first: number | null; last: number | null; undated: number }>(
-        'SELECT min(ts) AS first, max(ts) AS last, (SELECT count(*) FROM requests WHERE ts IS NULL) AS undated FROM requests WHERE ts IS NOT NULL')!;
+        // min and max in subqueries of their own: each is an O(log n) look-up in the ts index (together, a scan).
+        'SELECT (SELECT min(ts) FROM requests WHERE ts IS NOT NULL) AS first, (SELECT max(ts) FROM requests) AS last, (SELECT count(*) FROM requests WHERE ts IS NULL) AS undated')!;
       return { first: r.first ?? null, last: r.last ?? null, undated: r.undated ?? 0 };
     },
     version() {
-      const v = db.get<Record<string, number | null>>(`SELECT (SELECT count(*) FROM requests) AS rn, (SELECT max(rowid) FROM requests) AS rm,
+      // Requests: the largest rowid and the summaries' generation (below), which every refresh and delete counts up;
+      // a count of 1M requests costs ~250 ms cold.
+      const v = db.get<Record<string, number | null>>(`SELECT (SELECT max(rowid) FROM requests) AS rm,
         (SELECT count(*) FROM feedback) AS fn, (SELECT max(rowid) FROM feedback) AS fm, (SELECT count(*) FROM tickets) AS tn,
         (SELECT max(rowid) FROM tickets) AS tm, (SELECT count(*) FROM ticket_links) AS ln`)!;
       // The summaries' generation: changes to existing requests (UPDATE, DELETE) that the counts miss.

@@ -13,7 +13,8 @@
  *   summarised column and every DELETE of a request; readers rebuild those hours before reading.
  * - `summary_state`: the highest requests rowid already summarised (rows above it are new; a delete at the top of
  *   the table lowers it, so a rowid SQLite hands out again is summarised as new) and a generation counted up by
- *   every refresh, which result caches key on (an UPDATE changes neither the row count nor the largest rowid).
+ *   every refresh and every delete, which result caches key on with the largest rowid (an UPDATE changes neither the
+ *   row count nor the largest rowid; counting a million rows costs more than the cached read it guards).
  * A workspace with requests builds its summaries here, once.
  */
 import type { Db } from '../db';
@@ -104,6 +105,7 @@ END;
 CREATE TRIGGER requests_summary_delete AFTER DELETE ON requests
 BEGIN
   ${mark('OLD')}
+  UPDATE summary_state SET generation = generation + 1;
   UPDATE summary_state SET max_rowid = (SELECT coalesce(max(rowid), 0) FROM requests) WHERE max_rowid > (SELECT coalesce(max(rowid), 0) FROM requests);
 END;
 `;

@@ -44,6 +44,12 @@ export function setSummariesEnabled(on: boolean): void {
   enabled = on;
 }
 
+/** Whether readers may use the summaries (see {@link setSummariesEnabled}); brings them up to date when they may. */
+export function summariesReady(db: Db): boolean {
+  if (enabled) ensureSummaries(db);
+  return enabled;
+}
+
 /**
  * Which cells can answer buckets with these boundaries in a zone: `day` cells when every boundary is a local
  * midnight of the zone (day and ISO-week buckets) and the zone's days are whole UTC hours, else `hour` cells when
