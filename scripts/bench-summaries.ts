@@ -7,7 +7,7 @@
  *  2. in fresh processes (nothing cached), the first Metrics view (metrics.series by ISO week with the feature
  *     breakdown, and by day) read from the summaries against the same series from the raw rows (the code path every
  *     view took before summaries), the alert aggregates of the whole range and one feature's drift, both ways.
- * Usage: node dist/node/bench-summaries.js --requests 100000 [--dir /tmp/x]. Ratios are from the same run.
+ * Usage: node dist/node/bench-summaries.js --requests 100000 [--dir /tmp/x] [--reuse]. Ratios are from the same run.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -108,7 +108,9 @@ async function main(): Promise<void> {
   const log = (s: string) => process.stderr.write(`${s}\n`);
   if (!fs.existsSync(jsonl)) await generateBenchRequests(jsonl, n, 42);
   log(`bench-summaries: ${n.toLocaleString('en-US')} requests, ${os.cpus().length} cores, load ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
-  const imp = child(['--phase', 'import', '--file', jsonl, '--workspace', workspace]);
+  // --reuse: time the views on the workspace a previous run imported (same code for the summaries' layout).
+  const reuse = process.argv.includes('--reuse') && fs.existsSync(workspace);
+  const imp = reuse ? { import_ms: NaN, summary_build_ms: NaN, cells: NaN, latency_sketch_cells: NaN, summary_bytes: NaN, requests: n, file_bytes: fs.statSync(workspace).size } : child(['--phase', 'import', '--file', jsonl, '--workspace', workspace]);
   log(`import ${Math.round(imp.import_ms as number)} ms; full summary build ${Math.round(imp.summary_build_ms as number)} ms (${(100 * (imp.summary_build_ms as number) / (imp.import_ms as number)).toFixed(1)}% of the import); ${String(imp.cells)} cells (${String(imp.latency_sketch_cells)} with a latency sketch); summaries ${(imp.summary_bytes as number / (imp.requests as number)).toFixed(1)} B/request of ${((imp.file_bytes as number) / 1e6).toFixed(1)} MB`);
   const out: Record<string, unknown> = { requests: n, ...imp };
   for (const what of ['series-week', 'series-week-rows', 'series-day', 'series-day-rows', 'alerts', 'alerts-rows', 'drift', 'drift-rows']) {
