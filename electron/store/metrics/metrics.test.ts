@@ -241,6 +241,27 @@ describe('every dimension: filters, breakdowns with "(other)", hours, undated re
     expect([d(), d('chat'), d('search')]).toEqual([2, 2, 0]);
   });
 
+  it('drift counts requests without a value in a numeric column (n without value) instead of dropping them silently', () => {
+    const d = metricsDrift(ws.db, 'UTC', { reference: { from_ts: T0 - 86_400_000, to_ts: T0 }, current: { from_ts: T0, to_ts: T0 + 86_400_000 }, alpha: 0.05 }, { psi_max: 0.25 }, NOW);
+    const row = (c: string) => d.rows.find((r) => r.column === c)!;
+    // Every dated request of the day has a latency and a cost; none has a token count.
+    expect([row('latency_ms').n_current, row('latency_ms').n_without_value_current]).toEqual([120, 0]);
+    expect([row('tokens_in').n_current, row('tokens_in').n_without_value_current]).toEqual([0, 120]);
+    expect(row('tokens_in').note).toContain('n without value: 0 reference and 120 current requests have no value (left out)');
+    expect(row('latency_ms').note ?? '').not.toContain('without value');
+    // Categorical columns keep a missing value as the category "(none)": nothing is left out there.
+    expect(row('lang').n_without_value_current).toBe(0);
+    expect(row('lang').n_current).toBe(120);
+    ws.db.run("INSERT INTO requests (id, ts, user_id, feature, lang, latency_ms) VALUES ('nolat1', ?, 'u00', 'chat', 'en', NULL), ('nolat2', ?, 'u00', 'chat', 'en', NULL)", [T0 + 5, T0 + 6]);
+    try {
+      const d2 = metricsDrift(ws.db, 'UTC', { reference: { from_ts: T0 - 86_400_000, to_ts: T0 }, current: { from_ts: T0, to_ts: T0 + 86_400_000 }, alpha: 0.05 }, { psi_max: 0.25 }, NOW);
+      const lat = d2.rows.find((r) => r.column === 'latency_ms')!;
+      expect([lat.n_current, lat.n_without_value_current, d2.current.requests]).toEqual([120, 2, 122]);
+    } finally {
+      ws.db.run("DELETE FROM requests WHERE id IN ('nolat1', 'nolat2')");
+    }
+  });
+
   it('feedback without a time counts at its request\'s time; without either it is counted as left out', () => {
     const before = metricsSeries(ws.db, 'UTC', { bucket: 'day', filter: {}, breakdown: 'none' }, NOW);
     expect(before.undated_feedback).toEqual({ thumbs: 0, ratings: 0, nps: 0 });

@@ -263,7 +263,8 @@ function driftBlocks(r: WeeklyReport): Block[] {
       rows: d.findings.map((f) => {
         const what = f.shares
           ? [...f.shares].sort((a, b) => Math.abs(b.current - b.reference) - Math.abs(a.current - a.reference)).slice(0, 3).map((s) => `${s.category} ${pct(s.reference)} → ${pct(s.current)}`).join(', ')
-          : `mean ${f.column === 'cost_usd' ? usd(f.mean_reference) : num(f.mean_reference)} → ${f.column === 'cost_usd' ? usd(f.mean_current) : num(f.mean_current)} (${times(f.mean_current, f.mean_reference)})`;
+          : `mean ${f.column === 'cost_usd' ? usd(f.mean_reference) : num(f.mean_reference)} → ${f.column === 'cost_usd' ? usd(f.mean_current) : num(f.mean_current)} (${times(f.mean_current, f.mean_reference)})${
+            f.n_without_value.reference + f.n_without_value.current > 0 ? `; without value: ${int(f.n_without_value.reference)} / ${int(f.n_without_value.current)} requests, left out` : ''}`;
         return [cell(f.scope), cell(COLUMN_NAMES[f.column] ?? f.column), cell(f.test === 'ks' ? 'KS' : 'chi-square'), cell(num(f.statistic, 3)), cell(pval(f.p_adjusted).replace(/^p /, '') || '–'),
           cell(f.psi === null ? '–' : num(f.psi, 3)), cell(what), cell(f.new_this_week === null ? '–' : f.new_this_week ? 'new' : 'ongoing')];
       }),

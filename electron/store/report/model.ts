@@ -194,6 +194,8 @@ export interface DriftWeek {
     scope: string; column: string; test: string; statistic: number | null; p_adjusted: number | null; psi: number | null;
     rejected: boolean; psi_flag: boolean; mean_reference: number | null; mean_current: number | null;
     shares: Array<{ category: string; reference: number; current: number }> | null;
+    /** Requests of each window without a value in this (numeric) column: left out of its test, said in the table. */
+    n_without_value: { reference: number; current: number };
     /** False when last week's own comparison (against the four weeks before it) flagged the same column: an
      * ongoing change; null when that comparison has no such row. */
     new_this_week: boolean | null;

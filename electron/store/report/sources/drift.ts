@@ -32,7 +32,8 @@ const empty = (): Values => Object.fromEntries(COLS.map((c) => [c, []])) as unkn
 /** Rows of one comparison, from the values of its two windows (all columns, or only `only`). */
 function compare(ref: Values, cur: Values, only?: ReadonlySet<DriftColumn>): DriftRow[] {
   return [
-    ...NUMERIC_COLUMNS.filter((c) => !only || only.has(c)).map((c) => numericRow(c, ref[c] as number[], cur[c] as number[])),
+    // Every request pushes one value to each categorical column, so their length is the window's request count.
+    ...NUMERIC_COLUMNS.filter((c) => !only || only.has(c)).map((c) => numericRow(c, ref[c] as number[], cur[c] as number[], { reference: ref.status.length, current: cur.status.length })),
     ...CATEGORICAL_COLUMNS.filter((c) => !only || only.has(c)).map((c) => categoricalRow(c, ref[c] as string[], cur[c] as string[])),
   ];
 }
@@ -121,6 +122,7 @@ export function driftSection(ctx: ReportContext): Section<DriftWeek> {
       findings.push({
         scope, column: r.column, test: r.test, statistic: r.statistic, p_adjusted: r.p_adjusted, psi: r.psi, rejected: r.rejected, psi_flag: r.psi_flag,
         mean_reference: r.mean_reference, mean_current: r.mean_current, shares: r.shares,
+        n_without_value: { reference: r.n_without_value_reference, current: r.n_without_value_current },
         new_this_week: before ? !(before.rejected || before.psi_flag) : null,
       });
     }
