@@ -175,7 +175,7 @@ function ticketBlocks(r: WeeklyReport): Block[] {
   }
   if (t.by_priority.length) out.push(p(`By priority: ${t.by_priority.map((x) => `${x.priority} ${x.tickets}`).join(', ')}.`));
   if (t.by_channel.length) out.push(p(`By channel: ${t.by_channel.map((x) => `${x.channel} ${x.tickets}`).join(', ')}.`));
-  out.push(muted(`Method: ${t.method}.`));
+  out.push(muted(`Method: ${t.method}.${t.undated_tickets ? ` ${int(t.undated_tickets)} tickets without a creation time are in no week and left out.` : ''}`));
   return out;
 }
 

@@ -128,6 +128,8 @@ export interface TicketsWeek {
   top_categories: Array<{ category: string; tickets: number; last_week: number }>;
   by_priority: Array<{ priority: string; tickets: number }>;
   by_channel: Array<{ channel: string; tickets: number }>;
+  /** Tickets of the workspace without a creation time: in no week, so in neither week's figures (said under the section). */
+  undated_tickets: number;
   method: string;
 }
 
