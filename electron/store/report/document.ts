@@ -175,7 +175,7 @@ function ticketBlocks(r: WeeklyReport): Block[] {
   }
   if (t.by_priority.length) out.push(p(`By priority: ${t.by_priority.map((x) => `${x.priority} ${x.tickets}`).join(', ')}.`));
   if (t.by_channel.length) out.push(p(`By channel: ${t.by_channel.map((x) => `${x.channel} ${x.tickets}`).join(', ')}.`));
-  out.push(muted(`Method: ${t.method}.${t.undated_tickets ? ` ${int(t.undated_tickets)} tickets without a creation time are in no week and left out.` : ''}`));
+  out.push(muted(`Method: ${t.method}.${t.undated_tickets ? ` ${int(t.undated_tickets)} ticket${t.undated_tickets === 1 ? '' : 's'} without a creation time ${t.undated_tickets === 1 ? 'is' : 'are'} in no week and left out.` : ''}`));
   return out;
 }
 
@@ -270,7 +270,9 @@ function driftBlocks(r: WeeklyReport): Block[] {
       }),
     });
   }
-  out.push(muted(`Method: ${d.method}. PSI bands are guidance only.${d.undated_requests ? ` ${int(d.undated_requests)} requests without a timestamp are in neither window.` : ''}`));
+  const notCompared = d.not_compared.reference + d.not_compared.current > 0
+    ? ` ${int(d.not_compared.reference)} reference and ${int(d.not_compared.current)} current requests are ${d.not_compared.reason}.` : '';
+  out.push(muted(`Method: ${d.method}. PSI bands are guidance only.${d.undated_requests ? ` ${int(d.undated_requests)} requests without a timestamp are in neither window.` : ''}${notCompared}`));
   return out;
 }
 

@@ -207,6 +207,8 @@ export interface DriftWeek {
   alpha: number;
   /** Requests without a timestamp: in neither window, so in no test (said under the table). */
   undated_requests: number;
+  /** Dated requests of the two windows that are in no compared scope (per-feature mode), with the reason (said under the table). */
+  not_compared: { reference: number; current: number; reason: string };
   method: string;
 }
 
