@@ -150,7 +150,7 @@ function Distributions({ r, d }: { r: DriftRow; d: MetricsDrift }) {
         <dt>p</dt><dd>{fmtP(r.p_value)} <span className="muted">(Benjamini–Hochberg adjusted {fmtP(r.p_adjusted)}, α {d.alpha})</span></dd>
         <dt>PSI</dt><dd>{fmtStat(r.psi)} {r.psi_band && <span className="muted">({r.psi_band}, guidance only)</span>}</dd>
         {r.kind === 'numeric' && <><dt>Mean</dt><dd>{fmtMean(r.mean_reference, r.column)} → {fmtMean(r.mean_current, r.column)}</dd></>}
-        <dt>Values</dt><dd>{fmtInt(r.n_reference)} reference, {fmtInt(r.n_current)} current{r.n_without_value_reference + r.n_without_value_current > 0 ? ` (n without value: ${fmtInt(r.n_without_value_reference)} reference, ${fmtInt(r.n_without_value_current)} current, left out)` : ''}{numeric ? ' · bins: deciles of the reference' : r.shares && r.shares.length >= 12 ? ' · top 12 categories' : ''}</dd>
+        <dt>Values</dt><dd>{fmtInt(r.n_reference)} reference, {fmtInt(r.n_current)} current{r.n_without_value_reference + r.n_without_value_current > 0 ? ` (n without value: ${fmtInt(r.n_without_value_reference)} reference, ${fmtInt(r.n_without_value_current)} current, left out)` : ''}{numeric ? ` · bins: deciles of the reference${r.histogram!.bins.some((b) => b.low !== null && b.low === b.high) ? '; a heavily tied value is a bin of its own' : ''}` : r.shares && r.shares.length >= 12 ? ' · top 12 categories' : ''}</dd>
       </dl>
       <button type="button" className="btn sm" onClick={() => drill.openRecords({
         label: d.current.label, from_ts: d.current.from_ts, to_ts: d.current.to_ts,
