@@ -103,6 +103,9 @@ test('demo workspace: metrics charts, alerts with runbooks, rules, rankings and 
     await expect(drow('lang')).toContainText('drift');
     await expect(drow('input_chars')).toHaveAttribute('data-flagged', 'true');
     await expect(drow('feature')).toContainText('no verdict');
+    // Requests without a token count are counted beside n, not dropped silently (22 in the reference weeks, 3 in W45).
+    await expect(drow('tokens_in').getByTestId('drift-without-value')).toHaveText('+22 / +3 no value');
+    await expect(drow('latency_ms').getByTestId('drift-without-value')).toHaveCount(0);
     const flags = await page.getByTestId('drift-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-flagged')));
     expect(flags.indexOf('false')).toBeGreaterThan(0);
     expect(flags.slice(flags.indexOf('false'))).not.toContain('true');

@@ -89,7 +89,7 @@ const mean = (xs: readonly number[]): number | null => (xs.length ? xs.reduce((s
  * @param ref - the reference window's values of the column (requests with a value)
  * @param cur - the current window's values
  * @param requests - requests in each window, all of them: those without a value (requests − values) are counted in
- *   `n_without_value_*` and said in the row's note, never silently dropped
+ *   `n_without_value_*` (shown beside n on the Metrics screen and in the report), never silently dropped
  * @throws RangeError when a window has fewer requests than values
  */
 export function numericRow(column: DriftColumn, ref: number[], cur: number[], requests: { reference: number; current: number }): DriftRow {
@@ -115,16 +115,9 @@ export function numericRow(column: DriftColumn, ref: number[], cur: number[], re
     column, kind: 'numeric', test: 'ks', n_reference: ref.length, n_current: cur.length,
     n_without_value_reference: noValueRef, n_without_value_current: noValueCur,
     statistic: num(ks.statistic), dof: null, p_value: num(ks.pValue), p_adjusted: null, rejected: false, method: ks.method,
-    insufficient: ks.insufficient, note: [ks.reason, withoutValueNote(noValueRef, noValueCur)].filter((x): x is string => !!x).join('; ') || null, psi: psiValue, psi_band: band, psi_flag: false,
+    insufficient: ks.insufficient, note: ks.reason, psi: psiValue, psi_band: band, psi_flag: false,
     mean_reference: mean(ref), mean_current: mean(cur), shares: null, histogram, single_window: [],
   };
-}
-
-/** "12 reference and 3 current requests have no value (left out)", or null when every request has one. */
-export function withoutValueNote(reference: number, current: number): string | null {
-  if (reference === 0 && current === 0) return null;
-  const verb = reference + current === 1 ? 'request has' : 'requests have';
-  return `n without value: ${reference.toLocaleString('en-US')} reference and ${current.toLocaleString('en-US')} current ${verb} no value (left out)`;
 }
 
 /** One categorical column's row: chi-square test of homogeneity and PSI over the reference's categories. */
