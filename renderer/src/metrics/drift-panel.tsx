@@ -106,7 +106,7 @@ function DriftTableRow({ r, psiMax, open, onToggle }: { r: DriftRow; psiMax: num
       <td><button type="button" className="btn link sm drift-open" aria-expanded={open} onClick={(e) => { e.stopPropagation(); onToggle(); }}>{open ? '▾' : '▸'} <strong>{COLUMN_LABEL[r.column]}</strong></button></td>
       <td className="nowrap">{r.test === 'ks' ? `KS${r.method ? ` (${r.method})` : ''}` : `χ²${r.dof !== null ? ` (dof ${r.dof})` : ''}`}</td>
       <td className="num nowrap">{fmtInt(r.n_reference)} / {fmtInt(r.n_current)}{r.n_without_value_reference + r.n_without_value_current > 0 && (
-        <div className="muted small" data-testid="drift-without-value" title="requests without a value in this column, left out of the test and PSI">+{fmtInt(r.n_without_value_reference)} / +{fmtInt(r.n_without_value_current)} no value</div>)}</td>
+        <div className="muted small drift-without-value" data-testid="drift-without-value" title="requests without a value in this column, left out of the test and PSI">+{fmtInt(r.n_without_value_reference)} / +{fmtInt(r.n_without_value_current)} no value</div>)}</td>
       <td className="wrap"><Shares r={r} side="reference" /> <span className="muted">→</span> <Shares r={r} side="current" />{only && <div className="muted small">{only}</div>}</td>
       <td className="num nowrap"><strong>{fmtP(r.p_adjusted)}</strong></td>
       <td className="num nowrap">{fmtStat(r.psi)} {r.psi_band && <span className={`badge${r.psi_band === 'large' ? ' warn' : ''}`} title={`guidance only; marked above ${psiMax}`}>{r.psi_band}</span>}</td>
