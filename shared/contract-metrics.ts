@@ -72,8 +72,11 @@ export interface MetricsBucket {
   errors: number;
   error_rate: RateWithInterval;
   latency: { p50: number | null; p95: number | null; p99: number | null; n: number };
+  /** Mean tokens over the bucket's requests that have a count; `tokens_in_n` / `tokens_out_n` say how many do. */
   tokens_in_mean: number | null;
   tokens_out_mean: number | null;
+  tokens_in_n: number;
+  tokens_out_n: number;
   cost_total_usd: number;
   cost_mean_usd: number | null;
   /** Requests that have a cost (source or price table). */

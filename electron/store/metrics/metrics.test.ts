@@ -171,6 +171,9 @@ describe('metrics on a tiny hand-made workspace', () => {
     expect(b.error_rate.low).toBeCloseTo(0.0178762131, 9);
     expect(b.error_rate.high).toBeCloseTo(0.4041500268, 9);
     expect(b.tokens_in_mean).toBe(104.5);
+    expect([b.tokens_in_n, b.tokens_out_n]).toEqual([10, 10]);
+    // Day 2's only request has no token count: its mean is null and the count says why (0 of 1 request).
+    expect(s.buckets[1]!).toMatchObject({ requests: 1, tokens_in_mean: null, tokens_in_n: 0, tokens_out_n: 0, cost_n: 0 });
     expect(b.cost_total_usd).toBeCloseTo(0.008, 12);
     expect(b.cost_n).toBe(8);
     expect(b.cost_mean_usd).toBeCloseTo(0.001, 12);
