@@ -191,8 +191,9 @@ function metricsBlocks(r: WeeklyReport, charts: Chart[]): Block[] {
       [cell('Latency p50'), cell(ms(m.latency.p50)), cell(ms(m.last_week_latency.p50)), cell(times(m.latency.p50, m.last_week_latency.p50))],
       [cell('Latency p95'), cell(ms(m.latency.p95)), cell(ms(m.last_week_latency.p95)), cell(times(m.latency.p95, m.last_week_latency.p95))],
       [cell('Latency p99'), cell(ms(m.latency.p99)), cell(ms(m.last_week_latency.p99)), cell(times(m.latency.p99, m.last_week_latency.p99))],
-      [cell('Tokens in (mean / total)'), cell(`${num(m.tokens.in_mean, 0)} / ${int(m.tokens.in_total)}`), cell(''), cell('')],
-      [cell('Tokens out (mean / total)'), cell(`${num(m.tokens.out_mean, 0)} / ${int(m.tokens.out_total)}`), cell(''), cell('')],
+      [cell('Requests with a latency'), cell(`${int(m.latency.n)} of ${int(m.requests)}`), cell(`${int(m.last_week_latency.n)} of ${int(m.last_week_requests)}`), cell('')],
+      [cell('Tokens in (mean / total)'), cell(`${num(m.tokens.in_mean, 0)} / ${int(m.tokens.in_total)} (${int(m.tokens.in_n)} of ${int(m.requests)} requests with a count)`), cell(''), cell('')],
+      [cell('Tokens out (mean / total)'), cell(`${num(m.tokens.out_mean, 0)} / ${int(m.tokens.out_total)} (${int(m.tokens.out_n)} of ${int(m.requests)} requests with a count)`), cell(''), cell('')],
       [cell('Cost'), cell(`${usd(m.cost.total_usd)} (${int(m.cost.with_cost)} requests with a cost)`), cell(usd(m.cost.last_week_total_usd)), cell(times(m.cost.total_usd, m.cost.last_week_total_usd))],
     ],
   });

@@ -141,7 +141,8 @@ export interface MetricsWeek {
   error_change: Change | null;
   latency: { p50: number | null; p95: number | null; p99: number | null; n: number };
   last_week_latency: { p50: number | null; p95: number | null; p99: number | null; n: number };
-  tokens: { in_mean: number | null; out_mean: number | null; in_total: number; out_total: number };
+  /** Means and totals over the requests that have a count; `in_n` / `out_n` say how many of the week's requests do. */
+  tokens: { in_mean: number | null; out_mean: number | null; in_total: number; out_total: number; in_n: number; out_n: number };
   cost: { total_usd: number; mean_usd: number | null; with_cost: number; last_week_total_usd: number };
   by_feature: Array<{
     feature: string; requests: number; errors: number; error_rate: number | null; p95_ms: number | null;

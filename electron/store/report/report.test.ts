@@ -99,6 +99,13 @@ describe('the weekly report of the demo workspace', () => {
     expect(d.scopes.reduce((n, s) => n + s.requests_current, 0)).toBe(d.current.requests);
     for (const f of d.findings) expect(f.n_without_value.reference).toBeGreaterThanOrEqual(0);
     expect(w45.tickets.data.undated_tickets).toBe(0);
+    if (!w45.metrics.available) throw new Error('metrics section expected');
+    const m = w45.metrics.data;
+    expect(m.tokens.in_n).toBeLessThanOrEqual(m.requests);
+    expect(m.latency.n).toBeLessThanOrEqual(m.requests);
+    const md = renderText(w45, 'md').text;
+    expect(md).toContain(`${m.tokens.in_n.toLocaleString('en-US')} of ${m.requests.toLocaleString('en-US')} requests with a count`);
+    expect(md).toContain('Requests with a latency');
     const day = Date.UTC(2026, 10, 4, 12); // Wednesday of 2026-W45
     ws.db.run("INSERT INTO requests (id, ts, feature, latency_ms) VALUES ('nofeat1', ?, NULL, 100), ('nofeat2', ?, NULL, 120)", [day, day + 1]);
     ws.db.run("INSERT INTO tickets (id, created_ts) VALUES ('undated-t1', NULL)");
