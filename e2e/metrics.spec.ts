@@ -28,6 +28,8 @@ test('demo workspace: metrics charts, alerts with runbooks, rules, rankings and 
     }
     await expect(page.getByTestId('chart-throughput')).toContainText('18,000 requests');
     await expect(page.getByTestId('chart-nps-foot')).toHaveText('2026-W38 +10.2 (n 118) · 2026-W46 +19.8 (n 126)');
+    // Requests without a token count are said under the tokens chart, not silently left out of its mean.
+    await expect(page.getByTestId('chart-tokens-foot')).toContainText(/^[\d,]+ requests? without input tokens.*: left out of this chart\.$/);
     // Per ISO week: the W40 error rate of the whole traffic is a rate (%), never above 100.
     const errorValues = JSON.parse((await page.getByTestId('chart-error-rate').getAttribute('data-values'))!) as Array<Array<number | null>>;
     expect(errorValues[0]!.every((v) => v !== null && v >= 0 && v < 100)).toBe(true);
@@ -103,6 +105,9 @@ test('demo workspace: metrics charts, alerts with runbooks, rules, rankings and 
     await expect(drow('lang')).toContainText('drift');
     await expect(drow('input_chars')).toHaveAttribute('data-flagged', 'true');
     await expect(drow('feature')).toContainText('no verdict');
+    // Requests without a token count are counted beside n, not dropped silently (22 in the reference weeks, 3 in W45).
+    await expect(drow('tokens_in').getByTestId('drift-without-value')).toHaveText('+22 / +3 no value');
+    await expect(drow('latency_ms').getByTestId('drift-without-value')).toHaveCount(0);
     const flags = await page.getByTestId('drift-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-flagged')));
     expect(flags.indexOf('false')).toBeGreaterThan(0);
     expect(flags.slice(flags.indexOf('false'))).not.toContain('true');

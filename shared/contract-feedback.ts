@@ -198,8 +198,11 @@ export interface TicketRates {
   by: string;
   then: string | null;
   rows: TicketRateRow[];
-  /** Tickets not in the rates: without a linked request (by model version or feature), or without a time. */
-  left_out: { tickets: number; reason: string };
+  /**
+   * Tickets not in the rates: `tickets` in all, `reason` the reasons in words, and `reasons` each reason with its count
+   * (no linked request; linked request without a timestamp when weeks are involved; no creation time by week alone).
+   */
+  left_out: { tickets: number; reason: string; reasons: Array<{ reason: string; tickets: number }> };
   method: string;
 }
 
@@ -213,6 +216,12 @@ export interface TicketAnalysis {
   by_link_rule: Array<{ method: string; rule: string; tickets: number }>;
   /** Per ISO week of creation: hours to first response and to resolution, p50 and p90 (linear interpolation). */
   times: Array<{ week: string; tickets: number; first_response_n: number; first_response_p50_h: number | null; first_response_p90_h: number | null; resolution_n: number; resolution_p50_h: number | null; resolution_p90_h: number | null }>;
+  /**
+   * Tickets or durations left out of `times`, each reason with its count: tickets without a creation time (in no
+   * week; still in the counts by tag, priority and channel), and first-response or resolution times earlier than the
+   * creation time (not a duration). Empty when nothing was left out.
+   */
+  times_left_out: Array<{ reason: string; tickets: number }>;
   /** Reviewed requests per edge-case tag and the tickets linked to them: "ticket rate per failure tag". */
   by_failure_tag: Array<{ tag: string; reviewed_requests: number; tickets: number; per_1000: number | null; low: number | null; high: number | null }>;
   reviewed_requests: number;

@@ -77,8 +77,11 @@ export interface MetricsBucket {
    * `relative_error` (0.01 = ±1%) of the exact figure; `relative_error` is 0 when exact.
    */
   latency: { p50: number | null; p95: number | null; p99: number | null; n: number; method: 'exact' | 'sketch'; relative_error: number };
+  /** Mean tokens over the bucket's requests that have a count; `tokens_in_n` / `tokens_out_n` say how many do. */
   tokens_in_mean: number | null;
   tokens_out_mean: number | null;
+  tokens_in_n: number;
+  tokens_out_n: number;
   cost_total_usd: number;
   cost_mean_usd: number | null;
   /** Requests that have a cost (source or price table). */
@@ -142,8 +145,16 @@ export interface DriftRow {
   column: DriftColumn;
   kind: 'numeric' | 'categorical';
   test: 'ks' | 'chi-square';
+  /** Values tested in each window (requests with a value in this column). */
   n_reference: number;
   n_current: number;
+  /**
+   * Requests of each window without a value in this column (null or not a finite number: no latency, no token
+   * count…): left out of the test and of PSI, and counted here so the row says so. Always 0 for categorical columns,
+   * where a missing value is the category "(none)".
+   */
+  n_without_value_reference: number;
+  n_without_value_current: number;
   /** KS: D in [0, 1]; chi-square: Pearson's X². null when nothing could be computed. */
   statistic: number | null;
   dof: number | null;
@@ -167,9 +178,15 @@ export interface DriftRow {
   shares: Array<{ category: string; reference: number; current: number }> | null;
   /**
    * Numeric: the two distributions over the PSI bins (deciles of the reference, fixed and reused for the current
-   * window): `edges` are the inner bin edges, `min`/`max` the smallest and largest value seen on either side.
+   * window): `edges` are the distinct cut points, `bins` the bins in order (`low`/`high` null for ∓∞, each end
+   * included when its flag says so; a heavily tied reference value is a bin of its own, low = high), `min`/`max` the
+   * smallest and largest value seen on either side.
    */
-  histogram: { edges: number[]; reference: number[]; current: number[]; min: number; max: number } | null;
+  histogram: {
+    edges: number[];
+    bins: Array<{ low: number | null; high: number | null; includes_low: boolean; includes_high: boolean }>;
+    reference: number[]; current: number[]; min: number; max: number;
+  } | null;
   /** Categorical: categories that occur in only one window. */
   single_window: Array<{ category: string; window: 'reference' | 'current'; count: number }>;
   /**

@@ -81,6 +81,17 @@ describe('chiSquareSurvival and contingencyTable', () => {
     expect(chiSquareSurvival(0, 3)).toBe(1);
   });
 
+  it('keeps far-tail p-values (SciPy 1.17.1 chi2.sf), which 1 − cdf read as 0', () => {
+    const rel = (a: number, b: number) => Math.abs(a - b) / b;
+    expect(rel(chiSquareSurvival(100, 3), 1.5541594313896026e-21)).toBeLessThan(1e-12);
+    expect(rel(chiSquareSurvival(50, 1), 1.537459794428033e-12)).toBeLessThan(1e-12);
+    expect(rel(chiSquareSurvival(300, 2), 7.175095973164448e-66)).toBeLessThan(1e-12);
+    // SciPy 1.17.1 chi2_contingency([[500, 100], [100, 500]], correction=False): statistic 533.33333333333, p 5.318244953897286e-118
+    const r = chiSquareHomogeneity([[500, 100], [100, 500]], { correction: false });
+    expect(rel(r.statistic, 533.3333333333334)).toBeLessThan(1e-12);
+    expect(rel(r.pValue, 5.318244953897286e-118)).toBeLessThan(1e-10);
+  });
+
   it('counts categories per window in order of first appearance', () => {
     const { table, categories } = contingencyTable([['a', 'b', 'a'], ['b', 'c']]);
     expect(categories).toEqual(['a', 'b', 'c']);

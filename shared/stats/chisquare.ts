@@ -1,4 +1,4 @@
-import jStat from 'jstat';
+import { chiSquareSf } from './distributions';
 
 /** A category that occurs in exactly one window (row), e.g. a new model name that appeared this week. */
 export interface SingleWindowCategory {
@@ -44,12 +44,15 @@ export interface ChiSquareOptions {
 }
 
 /**
- * Upper tail of the chi-square distribution, P(χ²_dof ≥ x), from jStat's CDF. Its absolute error is
- * about 1e-16, so p-values far below that read as 0.
+ * Upper tail of the chi-square distribution, P(χ²_dof ≥ x) (SciPy `chi2.sf`), from {@link chiSquareSf}: the upper
+ * incomplete gamma function itself, so tiny p-values keep their digits (X² = 100 on 3 dof gives 1.55e-21, where
+ * 1 − cdf gave 0).
+ * @param x - the statistic; 1 for x ≤ 0
+ * @param dof - degrees of freedom, > 0
  */
 export function chiSquareSurvival(x: number, dof: number): number {
   if (!(x > 0)) return 1;
-  return Math.min(1, Math.max(0, 1 - jStat.chisquare.cdf(x, dof)));
+  return Math.min(1, Math.max(0, chiSquareSf(x, dof)));
 }
 
 /**
@@ -61,7 +64,7 @@ export function chiSquareSurvival(x: number, dof: number): number {
  *
  * with c_ij = min(0.5, |O_ij − E_ij|) for a 2×2 table with `correction` (never larger than the gap,
  * so a table that matches its expectation exactly gives X² = 0, as SciPy since gh-13875) and 0 otherwise;
- * p = P(χ²_dof ≥ X²) from jStat.
+ * p = P(χ²_dof ≥ X²) from {@link chiSquareSurvival}.
  *
  * All-zero rows and columns are dropped first (they carry no information and would give zero expected
  * counts). If fewer than two categories or two windows remain there is nothing to test: X² = 0, p = 1

@@ -43,3 +43,16 @@ describe('p-values of a difference', () => {
     expect(waldDifferenceP(0.1, 0, 0.1, 0)).toBeNull();
   });
 });
+
+describe('far tails of the two-sided normal p-values (SciPy 1.17.1)', () => {
+  it('twoProportionP equals chi2_contingency without correction, also at 1e-24', () => {
+    // scipy.stats.chi2_contingency([[100, 100], [10, 190]], correction=False).pvalue
+    const p = twoProportionP(100, 200, 10, 200)!;
+    expect(Math.abs(p - 6.907281704956435e-24) / 6.907281704956435e-24).toBeLessThan(1e-10);
+  });
+  it('waldDifferenceP at z = 9 is 2·norm.sf(9), not 0', () => {
+    // 2 * scipy.stats.norm.sf(9) = 2.2571768119076647e-19
+    const p = waldDifferenceP(0.9, 0.06, 0, 0.08)!;
+    expect(Math.abs(p - 2.2571768119076647e-19) / 2.2571768119076647e-19).toBeLessThan(1e-12);
+  });
+});

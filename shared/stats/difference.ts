@@ -1,10 +1,8 @@
-import jStat from 'jstat';
+import { normalSf } from './distributions';
 import { wilsonInterval } from './wilson';
 
-/** Upper tail of the standard normal, P(Z > z). */
-function normalSurvival(z: number): number {
-  return 1 - jStat.normal.cdf(z, 0, 1);
-}
+/** Upper tail of the standard normal, P(Z > z), as the tail itself (not 1 − cdf, which reads 0 below 1e-16). */
+const normalSurvival = normalSf;
 
 /** The difference of two independent estimates (this − last) with its interval. */
 export interface DifferenceInterval {

@@ -1,4 +1,5 @@
 // Loupe's statistics: pure functions, validated against docs/STATS.md reference values in the tests.
+export * from './distributions';
 export * from './wilson';
 export * from './stratified';
 export * from './kappa';

@@ -62,13 +62,63 @@ describe('psiNumeric: bins fixed on the reference', () => {
     expect(psiNumeric(reference, current).value).toBeGreaterThan(0.08);
   });
 
-  it('merges repeated edges when the reference has heavy ties', () => {
+  it('gives a heavy tie a bin of its own, with an open bin below it', () => {
     const tied = [...new Array<number>(80).fill(0), ...Array.from({ length: 20 }, (_, i) => i + 1)];
     const r = psiNumeric(tied, tied);
     expect(r.edges[0]).toBe(0);
+    expect(r.tiedValues).toEqual([0]);
     expect(new Set(r.edges).size).toBe(r.edges.length);
-    expect(r.referenceShares[0]).toBe(0.8);
+    expect(r.bins[0]).toEqual({ low: null, high: 0, includesLow: false, includesHigh: false });
+    expect(r.bins[1]).toEqual({ low: 0, high: 0, includesLow: true, includesHigh: true });
+    expect(r.referenceShares[0]).toBe(0);
+    expect(r.referenceShares[1]).toBe(0.8);
     expect(r.value).toBe(0);
+  });
+
+  // Reference values from NumPy code (NumPy 2.x, numpy.percentile default = type 7): cuts
+  // np.unique(np.percentile(ref, [10..90])); a cut repeated by two or more percentiles is its own bin [c, c] with (prev, c)
+  // below it; other bins (prev, c]; last (c_last, inf); PSI = sum((a - e) * ln(a / e)) with shares clipped to 1e-4.
+  describe('ties (fault: a constant reference against a moved window gave PSI 0)', () => {
+    it('constant reference 100 vs a window at 200: 18.41883867587797 (bins <100 | =100 | >100: [0,1,0] vs [0,0,1])', () => {
+      const r = psiNumeric(new Array<number>(50).fill(100), new Array<number>(40).fill(200));
+      expect(r.referenceShares).toEqual([0, 1, 0]);
+      expect(r.currentShares).toEqual([0, 0, 1]);
+      expect(Math.abs(r.value - 18.41883867587797)).toBeLessThan(TOL);
+      expect(r.band).toBe('large');
+    });
+    it('constant reference 100 vs a window at 50: the same 18.41883867587797 (a downward move is seen too)', () => {
+      const r = psiNumeric(new Array<number>(50).fill(100), new Array<number>(40).fill(50));
+      expect(r.currentShares).toEqual([1, 0, 0]);
+      expect(Math.abs(r.value - 18.41883867587797)).toBeLessThan(TOL);
+    });
+    it('constant reference vs the same constant: 0', () => {
+      expect(psiNumeric([7, 7, 7], [7, 7]).value).toBe(0);
+    });
+    it('small tied case by hand: cuts [0, 0.4, 1.3, 2.2, 3.1], counts [0,6,0,1,1,1,1] vs [0,3,0,3,1,0,3], PSI 1.3374738220055429', () => {
+      const r = psiNumeric([0, 0, 0, 0, 0, 0, 1, 2, 3, 4], [0, 0, 1, 1, 2, 5, 6, 7, 0.5, 0]);
+      [0, 0.4, 1.3, 2.2, 3.1].forEach((c, i) => expect(r.edges[i]).toBeCloseTo(c, 12));
+      expect(r.referenceShares.map((s) => s * 10)).toEqual([0, 6, 0, 1, 1, 1, 1]);
+      expect(r.currentShares.map((s) => Math.round(s * 10))).toEqual([0, 3, 0, 3, 1, 0, 3]);
+      expect(Math.abs(r.value - 1.3374738220055429)).toBeLessThan(TOL);
+    });
+    it('30% zeros and integer values (values equal to cuts): NumPy counts and PSI 0.47842784265872457', () => {
+      const ref = Array.from({ length: 1000 }, (_, i) => (i < 300 ? 0 : (i * 7919) % 997));
+      const cur = Array.from({ length: 1000 }, (_, i) => (i < 100 ? 0 : (i * 104729) % 1301));
+      const r = psiNumeric(ref, cur);
+      expect(r.tiedValues).toEqual([0]);
+      expect(r.referenceShares.map((s) => Math.round(s * 1000))).toEqual([0, 301, 99, 100, 100, 100, 100, 100, 100]);
+      expect(r.currentShares.map((s) => Math.round(s * 1000))).toEqual([0, 100, 93, 94, 94, 111, 95, 94, 319]);
+      expect(Math.abs(r.value - 0.47842784265872457)).toBeLessThan(TOL);
+    });
+    it('many values equal to cuts, no heavy tie: NumPy counts and PSI 0.28375295995037275', () => {
+      const ref = Array.from({ length: 500 }, (_, i) => (i * 37) % 101);
+      const cur = Array.from({ length: 400 }, (_, i) => (i * 53) % 131);
+      const r = psiNumeric(ref, cur);
+      expect(r.tiedValues).toEqual([]);
+      expect(r.referenceShares.map((s) => Math.round(s * 500))).toEqual([50, 54, 49, 50, 50, 49, 49, 50, 50, 49]);
+      expect(r.currentShares.map((s) => Math.round(s * 400))).toEqual([32, 33, 31, 30, 30, 32, 30, 30, 31, 121]);
+      expect(Math.abs(r.value - 0.28375295995037275)).toBeLessThan(TOL);
+    });
   });
 
   it('rejects empty windows and non-finite values', () => {

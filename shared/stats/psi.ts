@@ -69,20 +69,79 @@ export function psi(reference: readonly number[], current: readonly number[], mi
   return { value, band: psiBand(value), guidanceOnly: true, referenceShares: e, currentShares: a, contributions };
 }
 
-/** PSI of a numeric column with the bin edges that were used. */
+/**
+ * One bin of {@link psiNumeric}: the values v with low < v < high, where each end is included when its flag says so;
+ * `low` null means −∞, `high` null means +∞. A bin with low = high (both included) holds one tied value.
+ */
+export interface NumericPsiBin {
+  low: number | null;
+  high: number | null;
+  includesLow: boolean;
+  includesHigh: boolean;
+}
+
+/** PSI of a numeric column with the bins that were used. */
 export interface NumericPsiResult extends PsiResult {
-  /**
-   * Upper edges of all bins but the last, from the reference's quantiles (type 7) and deduplicated:
-   * bin 0 is (−∞, edges[0]], bin i is (edges[i−1], edges[i]], the last bin is (edges[last], ∞).
-   */
+  /** The distinct cut points, ascending: the reference's type-7 quantiles at 1/bins, …, (bins − 1)/bins. */
   edges: number[];
+  /** Cut points where the reference has a tie heavy enough that two or more quantiles fell on it: each is a bin of its own. */
+  tiedValues: number[];
+  /** The bins, ascending, in the order of the shares and contributions. */
+  bins: NumericPsiBin[];
+}
+
+/**
+ * Bins for {@link psiNumeric} from the sorted reference: distinct cut points at the type-7 quantiles j/bins, each bin
+ * right-closed, (previous cut, cut]; a cut on which two or more quantiles fell (a heavy tie: a constant column, 80%
+ * zeros) instead splits into (previous cut, cut) and [cut, cut], and the last bin is (last cut, ∞) even when the
+ * reference has nothing above it. So a window whose values move off a tied value, up or down, always lands in a bin
+ * the reference left empty: a constant reference of 100 against a window at 200 (or at 50) gives PSI
+ * 2 (1 − 1e-4) ln(1e4) = 18.4188 with the 1e-4 floor, never 0 as when the tie swallowed every bin.
+ */
+function numericBins(ref: Float64Array, bins: number): { edges: number[]; tiedValues: number[]; bins: NumericPsiBin[] } {
+  const quantiles: number[] = [];
+  for (let b = 1; b < bins; b++) quantiles.push(quantileSorted(ref, b / bins));
+  const edges: number[] = [];
+  const tied = new Set<number>();
+  for (const q of quantiles) {
+    if (edges.length > 0 && q === edges[edges.length - 1]) tied.add(q);
+    else edges.push(q);
+  }
+  const out: NumericPsiBin[] = [];
+  let low: number | null = null;
+  for (const c of edges) {
+    if (tied.has(c)) {
+      out.push({ low, high: c, includesLow: false, includesHigh: false });
+      out.push({ low: c, high: c, includesLow: true, includesHigh: true });
+    } else {
+      out.push({ low, high: c, includesLow: false, includesHigh: true });
+    }
+    low = c;
+  }
+  out.push({ low, high: null, includesLow: false, includesHigh: false });
+  return { edges, tiedValues: edges.filter((c) => tied.has(c)), bins: out };
+}
+
+/** Counts of sorted values per bin (bins ascending and contiguous, as {@link numericBins} makes them). */
+function countInBins(sorted: Float64Array, bins: readonly NumericPsiBin[]): number[] {
+  const counts = new Array<number>(bins.length).fill(0);
+  const inside = (v: number, b: NumericPsiBin): boolean =>
+    b.high === null || v < b.high || (b.includesHigh && v === b.high);
+  let at = 0;
+  for (const v of sorted) {
+    while (at < bins.length - 1 && !inside(v, bins[at] as NumericPsiBin)) at++;
+    counts[at] = (counts[at] as number) + 1;
+  }
+  return counts;
 }
 
 /**
  * PSI of a numeric column (e.g. latency in ms, tokens): bins are the reference window's quantiles at
  * 1/bins, 2/bins, …, fixed on the reference and reused for the current window (re-binning the current
- * window by its own quantiles would always give PSI ≈ 0). Repeated edges (heavy ties) are merged, so
- * there may be fewer bins than asked for. Values are binned right-closed, (lo, hi].
+ * window by its own quantiles would always give PSI ≈ 0). Bins are right-closed, (lo, hi]; repeated quantiles
+ * (heavy ties) give one cut point, and that tied value becomes a bin of its own with an open bin below it, so that
+ * values moving off the tie in either direction are seen (see {@link numericBins}); there may be fewer or more bins
+ * than asked for. The same bins and the same rule for a value equal to a cut serve both windows.
  * @param reference reference-window values (finite numbers).
  * @param current current-window values (finite numbers).
  * @param bins number of quantile bins, default 10.
@@ -102,23 +161,8 @@ export function psiNumeric(reference: readonly number[], current: readonly numbe
   };
   const ref = check(reference, 'reference');
   const cur = check(current, 'current');
-  const edges: number[] = [];
-  for (let b = 1; b < bins; b++) {
-    const q = quantileSorted(ref, b / bins);
-    if (edges.length === 0 || q > (edges[edges.length - 1] as number)) edges.push(q);
-  }
-  // The top edge must leave some reference values above it, otherwise the last bin is empty by design.
-  while (edges.length > 0 && (edges[edges.length - 1] as number) >= (ref[ref.length - 1] as number)) edges.pop();
-  const count = (sorted: Float64Array): number[] => {
-    const counts = new Array<number>(edges.length + 1).fill(0);
-    let bin = 0;
-    for (const v of sorted) {
-      while (bin < edges.length && v > (edges[bin] as number)) bin++;
-      counts[bin] = (counts[bin] as number) + 1;
-    }
-    return counts;
-  };
-  return { ...psi(count(ref), count(cur), minShare), edges };
+  const b = numericBins(ref, bins);
+  return { ...psi(countInBins(ref, b.bins), countInBins(cur, b.bins), minShare), ...b };
 }
 
 /** PSI of a categorical column with the categories used as bins. */

@@ -41,13 +41,19 @@ describe('one-sided exact rate tests against SciPy', () => {
   });
 
   it('Student t upper tail (the daily-cost test): closed forms for 1 and 2 degrees of freedom, R pt() for 10', () => {
-    // jStat's regularised incomplete beta is good to about 1e-8 absolute, far below the rules' levels (1e-3).
     for (const t of [-1.5, 0, 0.7, 1, 3.2, 12]) {
-      expect(studentTUpperTail(t, 1)).toBeCloseTo(0.5 - Math.atan(t) / Math.PI, 7);
-      expect(studentTUpperTail(t, 2)).toBeCloseTo(0.5 - t / (2 * Math.sqrt(t * t + 2)), 7);
+      expect(rel(studentTUpperTail(t, 1), 0.5 - Math.atan(t) / Math.PI)).toBeLessThan(1e-13);
+      expect(rel(studentTUpperTail(t, 2), 0.5 - t / (2 * Math.sqrt(t * t + 2)))).toBeLessThan(1e-13);
     }
     // R 4.4: pt(2, 10, lower.tail = FALSE) = 0.03669402
     expect(studentTUpperTail(2, 10)).toBeCloseTo(0.03669402, 7);
+  });
+
+  it('Student t upper tail keeps its digits far in the tail (1 − cdf read these as 0 or noise)', () => {
+    // SciPy 1.17.1: stats.t.sf(40, 10), stats.t.sf(8, 30), stats.t.sf(25, 60)
+    expect(rel(studentTUpperTail(40, 10), 1.1404288715428768e-12)).toBeLessThan(1e-12);
+    expect(rel(studentTUpperTail(8, 30), 3.1329112378503795e-9)).toBeLessThan(1e-12);
+    expect(rel(studentTUpperTail(25, 60), 1.0071186528976274e-33)).toBeLessThan(1e-11);
   });
 
   it('log binomial coefficient', () => {

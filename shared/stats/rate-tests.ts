@@ -1,4 +1,4 @@
-import jStat from 'jstat';
+import { gammaln, tSf } from './distributions';
 
 /**
  * One-sided exact tests that a rate in a current window is greater than in a baseline window. Loupe's alert rules
@@ -9,7 +9,7 @@ import jStat from 'jstat';
  * (docs/STATS.md; tests in rate-tests.test.ts).
  */
 
-const lgamma = (x: number): number => jStat.gammaln(x);
+const lgamma = gammaln;
 
 /**
  * Natural log of the binomial coefficient C(n, k), from log-gamma (exact to double precision for any size).
@@ -119,8 +119,10 @@ export function poissonRateGreater(k1: number, t1: number, k0: number, t0: numbe
  * `pt(t, df, lower.tail = FALSE)`; SciPy `stats.t.sf(t, df)`). The daily-cost alert tests a day's log cost against
  * its baseline days with it.
  * @param t - the statistic
+ * Computed as the upper tail itself ({@link tSf}), not 1 − cdf, so a p-value of 1e-20 is not read as 0.
  * @param df - degrees of freedom, > 0
+ * @throws RangeError when df is not positive
  */
 export function studentTUpperTail(t: number, df: number): number {
-  return 1 - jStat.studentt.cdf(t, df);
+  return tSf(t, df);
 }

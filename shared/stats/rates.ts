@@ -1,4 +1,4 @@
-import jStat from 'jstat';
+import { chiSquareQuantile } from './distributions';
 import { zForConfidence } from './wilson';
 
 /** An estimate with its interval, in the estimate's own unit. */
@@ -47,7 +47,7 @@ export function poissonRateInterval(events: number, exposure: number, per = 1000
   if (!(confidence > 0 && confidence < 1)) throw new RangeError(`confidence must be between 0 and 1, got ${confidence}`);
   if (exposure === 0) return null;
   const a = 1 - confidence;
-  const low = events === 0 ? 0 : jStat.chisquare.inv(a / 2, 2 * events) / 2;
-  const high = jStat.chisquare.inv(1 - a / 2, 2 * events + 2) / 2;
+  const low = events === 0 ? 0 : chiSquareQuantile(a / 2, 2 * events) / 2;
+  const high = chiSquareQuantile(1 - a / 2, 2 * events + 2) / 2;
   return { estimate: (per * events) / exposure, low: (per * low) / exposure, high: (per * high) / exposure };
 }

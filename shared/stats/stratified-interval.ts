@@ -36,7 +36,7 @@
  * stratum or the stratum of earlier reviews cannot stand in for anything else and is reported as `uncovered`, with
  * the estimate covering the rest of the frame (`coveredShare` < 1). Nothing is dropped without being listed.
  */
-import jStat from 'jstat';
+import { betaCdf, betaQuantile, tQuantile } from './distributions';
 
 /** What a stratum is, which decides how it may be collapsed. */
 export type RateStratumKind = 'signal' | 'field' | 'all' | 'certainty';
@@ -90,21 +90,18 @@ export interface StratifiedRateInterval {
   confidence: number;
 }
 
-/**
- * Quantile of the Beta(a, b) distribution (jStat's inverse regularized incomplete beta; it agrees with SciPy's
- * `beta.ppf` to about 1e-7 relative, the precision of its continued fraction).
- */
-export function betaQuantile(p: number, a: number, b: number): number {
-  return jStat.beta.inv(p, a, b);
-}
 
 const tCache = new Map<string, number>();
-/** Quantile of Student's t with `df` degrees of freedom (cached: the simulations ask for few distinct values). */
-export function tQuantile(p: number, df: number): number {
+/**
+ * Quantile of Student's t with `df` degrees of freedom (SciPy `t.ppf`, R `qt`), from ./distributions; cached, since
+ * the simulations ask for few distinct values.
+ * @throws RangeError when p is outside [0, 1] or df is not positive
+ */
+function tQuantileCached(p: number, df: number): number {
   const key = `${p}:${df}`;
   let v = tCache.get(key);
   if (v === undefined) {
-    v = jStat.studentt.inv(p, df);
+    v = tQuantile(p, df);
     if (tCache.size > 10_000) tCache.clear();
     tCache.set(key, v);
   }
@@ -142,7 +139,7 @@ export function jeffreysInterval(x: number, n: number, confidence = 0.95): [numb
 export function kornGraubardInterval(p: number, variance: number, n: number, df: number, confidence = 0.95): [number, number] | null {
   if (!(variance > 0) || !(p > 0 && p < 1) || !(n > 1) || !(df > 0)) return null;
   const a = (1 - confidence) / 2;
-  const nEff = ((p * (1 - p)) / variance) * (tQuantile(a, n - 1) / tQuantile(a, df)) ** 2;
+  const nEff = ((p * (1 - p)) / variance) * (tQuantileCached(a, n - 1) / tQuantileCached(a, df)) ** 2;
   return [betaQuantile(a, nEff * p, nEff * (1 - p) + 1), betaQuantile(1 - a, nEff * p + 1, nEff * (1 - p))];
 }
 
@@ -186,7 +183,7 @@ export function stratifiedCovers(strata: readonly RateStratum[], value: number, 
   const n = r.nStar;
   const x = Math.min(n, Math.max(0, p * n));
   const a = (1 - confidence) / 2;
-  const cdf = value <= 0 ? 0 : value >= 1 ? 1 : jStat.beta.cdf(value, x + 0.5, n - x + 0.5);
+  const cdf = value <= 0 ? 0 : value >= 1 ? 1 : betaCdf(value, x + 0.5, n - x + 0.5);
   // The interval always holds p̂ (see stratifiedRateInterval).
   if (x > 1e-12 && cdf < a && value < p) return 'above';
   if (x < n - 1e-12 && cdf > 1 - a && value > p) return 'below';
@@ -291,7 +288,7 @@ function effectiveSize(strata: readonly RateStratum[], confidence: number): { re
   const v = vdOk ? Math.max(vd, vIid) : vIid;
   let nStar = p > 0 && p < 1 && v > 0 ? (p * (1 - p)) / v : 1 / d;
   const a = (1 - confidence) / 2;
-  if (n >= 2 && df >= 1) nStar *= (tQuantile(a, n - 1) / tQuantile(a, df)) ** 2;
+  if (n >= 2 && df >= 1) nStar *= (tQuantileCached(a, n - 1) / tQuantileCached(a, df)) ** 2;
   return {
     result: { ...base, df, estimate: p, low: null, high: null, se: Math.sqrt(vdOk ? vd : vIid), effectiveN: nStar, method: 'jeffreys_effective' },
     estimate: p, nStar,

@@ -51,3 +51,13 @@ describe('wilsonInterval', () => {
     expect(() => wilsonInterval(1, 10, 1)).toThrow(/confidence must be between 0 and 1/);
   });
 });
+
+describe('zForConfidence at other levels (SciPy 1.17.1 norm.ppf)', () => {
+  it.each([
+    [0.999, 3.2905267314919255],
+    [0.9, 1.6448536269514722],
+    [1 - 1e-12, 7.130494613066504],
+  ])('confidence %s gives z = %s', (c, z) => {
+    expect(Math.abs(zForConfidence(c) - z) / z).toBeLessThan(1e-13);
+  });
+});

@@ -1,4 +1,4 @@
-import jStat from 'jstat';
+import { normalQuantile } from './distributions';
 
 /** Two-sided 95% normal quantile, Φ⁻¹(0.975), to full double precision (the value SciPy and R use). */
 export const Z_95 = 1.959963984540054;
@@ -13,7 +13,7 @@ export interface ProportionInterval {
 /**
  * Two-sided standard normal quantile for a confidence level, z = Φ⁻¹(1 − (1 − confidence) / 2).
  * 0.95 returns the exact constant {@link Z_95} so that the reference intervals match to the last digit;
- * other levels come from jStat's normal quantile.
+ * other levels come from {@link normalQuantile} (./distributions).
  * @param confidence level in (0, 1), e.g. 0.95.
  * @throws RangeError when confidence is not strictly between 0 and 1.
  */
@@ -22,7 +22,7 @@ export function zForConfidence(confidence = 0.95): number {
     throw new RangeError(`confidence must be between 0 and 1 (exclusive), got ${confidence}`);
   }
   if (confidence === 0.95) return Z_95;
-  return jStat.normal.inv(1 - (1 - confidence) / 2, 0, 1);
+  return normalQuantile(1 - (1 - confidence) / 2);
 }
 
 /**

@@ -18,7 +18,7 @@ import { queryEdgeCases } from '../review/exports';
 import { createTag } from '../review/tags';
 import { setReviewer } from '../review/reviews';
 import { Db, loadSqlJs } from '../db';
-import { ticketRates } from '../tickets/analysis';
+import { ticketAnalysis, ticketRates } from '../tickets/analysis';
 import { Workspace } from '../workspace';
 import { tagFeedbackEdgeCase } from './edge-case';
 import { ftsPhrase } from './fts';
@@ -181,6 +181,44 @@ describe('tickets', () => {
     const weeks = ticketRates(ws.db, ticketRateSchema.parse({ by: 'week' }), 'UTC');
     expect(weeks.rows.reduce((a, x) => a + x.tickets, 0)).toBe(123);
     expect(weeks.rows.find((x) => x.group === '2026-W36')!.requests).toBe(1335);
+  });
+
+  test('undated tickets and impossible durations are counted with their reason, not dropped silently', () => {
+    const base = ticketAnalysis(ws.db, 'UTC');
+    expect(base.times_left_out).toEqual([]);
+    const inWeeks = base.times.reduce((a, w) => a + w.tickets, 0);
+    expect(inWeeks).toBe(123);
+    const created = Date.UTC(2026, 10, 3, 10);
+    ws.db.run(`INSERT INTO tickets (id, created_ts, first_response_ts, resolved_ts, priority) VALUES
+      ('nodate1', NULL, NULL, NULL, 'low'), ('nodate2', NULL, ?, NULL, 'low'), ('early1', ?, ?, ?, 'high')`,
+    [created, created, created - 3_600_000, created - 60_000]);
+    ws.db.run("INSERT INTO requests (id, ts, feature) VALUES ('undated-req', NULL, 'chat')");
+    ws.db.run("INSERT INTO ticket_links (ticket_id, request_id, method, rule) VALUES ('nodate1', 'undated-req', 'explicit', 'request_id')");
+    try {
+      const a = ticketAnalysis(ws.db, 'UTC');
+      expect(a.tickets).toBe(126);
+      expect(a.times.reduce((n, w) => n + w.tickets, 0)).toBe(124);
+      expect(a.times_left_out).toEqual([
+        { reason: 'no creation time: in no week (still in the counts by tag, priority and channel)', tickets: 2 },
+        { reason: 'first response earlier than creation: no response time', tickets: 1 },
+        { reason: 'resolution earlier than creation: no resolution time', tickets: 1 },
+      ]);
+      expect(a.notes).toContain('2 of 126 tickets have no creation time: they are in the counts by tag, priority and channel, not in the weekly times or weekly rates.');
+      // By week alone: the two undated tickets are left out for having no creation time.
+      const byWeek = ticketRates(ws.db, ticketRateSchema.parse({ by: 'week' }), 'UTC');
+      expect(byWeek.rows.reduce((n, r) => n + r.tickets, 0)).toBe(124);
+      expect(byWeek.left_out.reasons).toEqual([{ reason: 'no creation time (in no week)', tickets: 2 }]);
+      // Through the linked request: nodate1's request has no timestamp (its own reason), the others have no link.
+      const linkedWeek = ticketRates(ws.db, ticketRateSchema.parse({ by: 'week', then: 'feature' }), 'UTC');
+      const reasons = Object.fromEntries(linkedWeek.left_out.reasons.map((r) => [r.reason, r.tickets]));
+      expect(reasons['the linked request has no timestamp (in no week)']).toBe(1);
+      expect(linkedWeek.left_out.tickets).toBe(linkedWeek.left_out.reasons.reduce((n, r) => n + r.tickets, 0));
+      expect(linkedWeek.rows.reduce((n, r) => n + r.tickets, 0) + linkedWeek.left_out.tickets).toBe(126);
+    } finally {
+      ws.db.run("DELETE FROM ticket_links WHERE ticket_id = 'nodate1'");
+      ws.db.run("DELETE FROM tickets WHERE id IN ('nodate1', 'nodate2', 'early1')");
+      ws.db.run("DELETE FROM requests WHERE id = 'undated-req'");
+    }
   });
 
   test('inferred links against the generator\'s ground truth: precision at least 90% at the default 48 h window', () => {

@@ -132,8 +132,18 @@ function readWindowSummaries(db: Db, zone: string, from: number, to: number, fea
 
 const mean = (xs: readonly number[]): number | null => (xs.length ? xs.reduce((s, v) => s + v, 0) / xs.length : null);
 
-/** One numeric column's row: KS test (min 30 per side) and PSI on reference-fixed bins. */
-export function numericRow(column: DriftColumn, ref: number[], cur: number[]): DriftRow {
+/**
+ * One numeric column's row: KS test (min 30 per side) and PSI on reference-fixed bins.
+ * @param ref - the reference window's values of the column (requests with a value)
+ * @param cur - the current window's values
+ * @param requests - requests in each window, all of them: those without a value (requests − values) are counted in
+ *   `n_without_value_*` (shown beside n on the Metrics screen and in the report), never silently dropped
+ * @throws RangeError when a window has fewer requests than values
+ */
+export function numericRow(column: DriftColumn, ref: number[], cur: number[], requests: { reference: number; current: number }): DriftRow {
+  const noValueRef = requests.reference - ref.length;
+  const noValueCur = requests.current - cur.length;
+  if (noValueRef < 0 || noValueCur < 0) throw new RangeError(`${column}: more values than requests (${ref.length}/${requests.reference}, ${cur.length}/${requests.current})`);
   const ks = ksTwoSample(ref, cur, { minPerSide: MIN_PER_SIDE });
   let psiValue: number | null = null;
   let band: DriftRow['psi_band'] = null;
@@ -146,10 +156,12 @@ export function numericRow(column: DriftColumn, ref: number[], cur: number[]): D
     let max = -Infinity;
     for (const v of ref) { if (v < min) min = v; if (v > max) max = v; }
     for (const v of cur) { if (v < min) min = v; if (v > max) max = v; }
-    histogram = { edges: p.edges, reference: p.referenceShares, current: p.currentShares, min, max };
+    const bins = p.bins.map((b) => ({ low: b.low, high: b.high, includes_low: b.includesLow, includes_high: b.includesHigh }));
+    histogram = { edges: p.edges, bins, reference: p.referenceShares, current: p.currentShares, min, max };
   }
   return {
     column, kind: 'numeric', test: 'ks', n_reference: ref.length, n_current: cur.length,
+    n_without_value_reference: noValueRef, n_without_value_current: noValueCur,
     statistic: num(ks.statistic), dof: null, p_value: num(ks.pValue), p_adjusted: null, rejected: false, method: ks.method,
     insufficient: ks.insufficient, note: ks.reason, psi: psiValue, psi_band: band, psi_flag: false,
     mean_reference: mean(ref), mean_current: mean(cur), shares: null, histogram, single_window: [], approximation: null,
@@ -160,6 +172,7 @@ export function numericRow(column: DriftColumn, ref: number[], cur: number[]): D
 export function categoricalRow(column: DriftColumn, ref: string[], cur: string[]): DriftRow {
   const base = {
     column, kind: 'categorical' as const, test: 'chi-square' as const, n_reference: ref.length, n_current: cur.length,
+    n_without_value_reference: 0, n_without_value_current: 0,
     p_adjusted: null, rejected: false, method: null, psi_flag: false, mean_reference: null, mean_current: null, histogram: null, approximation: null,
   };
   if (ref.length === 0 || cur.length === 0) {
@@ -222,7 +235,7 @@ export function metricsDrift(db: Db, zone: string, q: DriftInput, settings: { ps
   const ref = fromSummaries ? sRef : readWindow(db, reference.from_ts, reference.to_ts, q.feature);
   const cur = fromSummaries ? sCur : readWindow(db, current.from_ts, current.to_ts, q.feature);
   const rows: DriftRow[] = [
-    ...NUMERIC_COLUMNS.map((c) => numericRow(c, ref.values[c] as number[], cur.values[c] as number[])),
+    ...NUMERIC_COLUMNS.map((c) => numericRow(c, ref.values[c] as number[], cur.values[c] as number[], { reference: ref.requests, current: cur.requests })),
     ...CATEGORICAL_COLUMNS.map((c) => categoricalRow(c, ref.values[c] as string[], cur.values[c] as string[])),
   ];
   if (fromSummaries) {

@@ -171,6 +171,9 @@ describe('metrics on a tiny hand-made workspace', () => {
     expect(b.error_rate.low).toBeCloseTo(0.0178762131, 9);
     expect(b.error_rate.high).toBeCloseTo(0.4041500268, 9);
     expect(b.tokens_in_mean).toBe(104.5);
+    expect([b.tokens_in_n, b.tokens_out_n]).toEqual([10, 10]);
+    // Day 2's only request has no token count: its mean is null and the count says why (0 of 1 request).
+    expect(s.buckets[1]!).toMatchObject({ requests: 1, tokens_in_mean: null, tokens_in_n: 0, tokens_out_n: 0, cost_n: 0 });
     expect(b.cost_total_usd).toBeCloseTo(0.008, 12);
     expect(b.cost_n).toBe(8);
     expect(b.cost_mean_usd).toBeCloseTo(0.001, 12);
@@ -239,6 +242,25 @@ describe('every dimension: filters, breakdowns with "(other)", hours, undated re
     // Drift leaves them out too, and says so: both are chat requests.
     const d = (feature?: string) => metricsDrift(ws.db, 'UTC', { current: { from_ts: T0, to_ts: T0 + 86_400_000 }, ...(feature ? { feature } : {}), alpha: 0.05 }, { psi_max: 0.25 }, NOW).undated_requests;
     expect([d(), d('chat'), d('search')]).toEqual([2, 2, 0]);
+  });
+
+  it('drift counts requests without a value in a numeric column (n without value) instead of dropping them silently', () => {
+    const d = metricsDrift(ws.db, 'UTC', { reference: { from_ts: T0 - 86_400_000, to_ts: T0 }, current: { from_ts: T0, to_ts: T0 + 86_400_000 }, alpha: 0.05 }, { psi_max: 0.25 }, NOW);
+    const row = (c: string) => d.rows.find((r) => r.column === c)!;
+    // Every dated request of the day has a latency and a cost; none has a token count.
+    expect([row('latency_ms').n_current, row('latency_ms').n_without_value_current]).toEqual([120, 0]);
+    expect([row('tokens_in').n_current, row('tokens_in').n_without_value_current]).toEqual([0, 120]);
+    // Categorical columns keep a missing value as the category "(none)": nothing is left out there.
+    expect(row('lang').n_without_value_current).toBe(0);
+    expect(row('lang').n_current).toBe(120);
+    ws.db.run("INSERT INTO requests (id, ts, user_id, feature, lang, latency_ms) VALUES ('nolat1', ?, 'u00', 'chat', 'en', NULL), ('nolat2', ?, 'u00', 'chat', 'en', NULL)", [T0 + 5, T0 + 6]);
+    try {
+      const d2 = metricsDrift(ws.db, 'UTC', { reference: { from_ts: T0 - 86_400_000, to_ts: T0 }, current: { from_ts: T0, to_ts: T0 + 86_400_000 }, alpha: 0.05 }, { psi_max: 0.25 }, NOW);
+      const lat = d2.rows.find((r) => r.column === 'latency_ms')!;
+      expect([lat.n_current, lat.n_without_value_current, d2.current.requests]).toEqual([120, 2, 122]);
+    } finally {
+      ws.db.run("DELETE FROM requests WHERE id IN ('nolat1', 'nolat2')");
+    }
   });
 
   it('feedback without a time counts at its request\'s time; without either it is counted as left out', () => {

@@ -338,7 +338,7 @@ function computeSeries(db: Db, zone: string, q: SeriesInput, now: number, t0: nu
       requests: a.n, errors,
       error_rate: { rate: ew?.estimate ?? null, low: ew?.low ?? null, high: ew?.high ?? null, k: errors, n: a.n },
       latency: { p50: num(p50), p95: num(p95), p99: num(p99), n: k, method: a.lat.method, relative_error: a.lat.relativeError },
-      tokens_in_mean: a.tiN > 0 ? a.tiSum / a.tiN : null, tokens_out_mean: a.toN > 0 ? a.toSum / a.toN : null,
+      tokens_in_mean: a.tiN > 0 ? a.tiSum / a.tiN : null, tokens_out_mean: a.toN > 0 ? a.toSum / a.toN : null, tokens_in_n: a.tiN, tokens_out_n: a.toN,
       cost_total_usd: a.c, cost_mean_usd: a.cn > 0 ? a.c / a.cn : null, cost_n: a.cn,
       thumbs: { rate: num(th.rate), low: th.interval?.low ?? null, high: th.interval?.high ?? null, k: th.up, n: th.n, up: th.up, down: th.down },
       csat: { csat: num(cs.csat), satisfied: cs.satisfied, n: cs.n, low: cs.interval?.low ?? null, high: cs.interval?.high ?? null },

@@ -175,7 +175,7 @@ function ticketBlocks(r: WeeklyReport): Block[] {
   }
   if (t.by_priority.length) out.push(p(`By priority: ${t.by_priority.map((x) => `${x.priority} ${x.tickets}`).join(', ')}.`));
   if (t.by_channel.length) out.push(p(`By channel: ${t.by_channel.map((x) => `${x.channel} ${x.tickets}`).join(', ')}.`));
-  out.push(muted(`Method: ${t.method}.`));
+  out.push(muted(`Method: ${t.method}.${t.undated_tickets ? ` ${int(t.undated_tickets)} ticket${t.undated_tickets === 1 ? '' : 's'} without a creation time ${t.undated_tickets === 1 ? 'is' : 'are'} in no week and left out.` : ''}`));
   return out;
 }
 
@@ -191,8 +191,9 @@ function metricsBlocks(r: WeeklyReport, charts: Chart[]): Block[] {
       [cell('Latency p50'), cell(ms(m.latency.p50)), cell(ms(m.last_week_latency.p50)), cell(times(m.latency.p50, m.last_week_latency.p50))],
       [cell('Latency p95'), cell(ms(m.latency.p95)), cell(ms(m.last_week_latency.p95)), cell(times(m.latency.p95, m.last_week_latency.p95))],
       [cell('Latency p99'), cell(ms(m.latency.p99)), cell(ms(m.last_week_latency.p99)), cell(times(m.latency.p99, m.last_week_latency.p99))],
-      [cell('Tokens in (mean / total)'), cell(`${num(m.tokens.in_mean, 0)} / ${int(m.tokens.in_total)}`), cell(''), cell('')],
-      [cell('Tokens out (mean / total)'), cell(`${num(m.tokens.out_mean, 0)} / ${int(m.tokens.out_total)}`), cell(''), cell('')],
+      [cell('Requests with a latency'), cell(`${int(m.latency.n)} of ${int(m.requests)}`), cell(`${int(m.last_week_latency.n)} of ${int(m.last_week_requests)}`), cell('')],
+      [cell('Tokens in (mean / total)'), cell(`${num(m.tokens.in_mean, 0)} / ${int(m.tokens.in_total)} (${int(m.tokens.in_n)} of ${int(m.requests)} requests with a count)`), cell(''), cell('')],
+      [cell('Tokens out (mean / total)'), cell(`${num(m.tokens.out_mean, 0)} / ${int(m.tokens.out_total)} (${int(m.tokens.out_n)} of ${int(m.requests)} requests with a count)`), cell(''), cell('')],
       [cell('Cost'), cell(`${usd(m.cost.total_usd)} (${int(m.cost.with_cost)} requests with a cost)`), cell(usd(m.cost.last_week_total_usd)), cell(times(m.cost.total_usd, m.cost.last_week_total_usd))],
     ],
   });
@@ -263,13 +264,16 @@ function driftBlocks(r: WeeklyReport): Block[] {
       rows: d.findings.map((f) => {
         const what = f.shares
           ? [...f.shares].sort((a, b) => Math.abs(b.current - b.reference) - Math.abs(a.current - a.reference)).slice(0, 3).map((s) => `${s.category} ${pct(s.reference)} → ${pct(s.current)}`).join(', ')
-          : `mean ${f.column === 'cost_usd' ? usd(f.mean_reference) : num(f.mean_reference)} → ${f.column === 'cost_usd' ? usd(f.mean_current) : num(f.mean_current)} (${times(f.mean_current, f.mean_reference)})`;
+          : `mean ${f.column === 'cost_usd' ? usd(f.mean_reference) : num(f.mean_reference)} → ${f.column === 'cost_usd' ? usd(f.mean_current) : num(f.mean_current)} (${times(f.mean_current, f.mean_reference)})${
+            f.n_without_value.reference + f.n_without_value.current > 0 ? `; without value: ${int(f.n_without_value.reference)} / ${int(f.n_without_value.current)} requests, left out` : ''}`;
         return [cell(f.scope), cell(COLUMN_NAMES[f.column] ?? f.column), cell(f.test === 'ks' ? 'KS' : 'chi-square'), cell(num(f.statistic, 3)), cell(pval(f.p_adjusted).replace(/^p /, '') || '–'),
           cell(f.psi === null ? '–' : num(f.psi, 3)), cell(what), cell(f.new_this_week === null ? '–' : f.new_this_week ? 'new' : 'ongoing')];
       }),
     });
   }
-  out.push(muted(`Method: ${d.method}. PSI bands are guidance only.${d.undated_requests ? ` ${int(d.undated_requests)} requests without a timestamp are in neither window.` : ''}`));
+  const notCompared = d.not_compared.reference + d.not_compared.current > 0
+    ? ` ${int(d.not_compared.reference)} reference and ${int(d.not_compared.current)} current requests are ${d.not_compared.reason}.` : '';
+  out.push(muted(`Method: ${d.method}. PSI bands are guidance only.${d.undated_requests ? ` ${int(d.undated_requests)} requests without a timestamp are in neither window.` : ''}${notCompared}`));
   return out;
 }
 

@@ -128,6 +128,8 @@ export interface TicketsWeek {
   top_categories: Array<{ category: string; tickets: number; last_week: number }>;
   by_priority: Array<{ priority: string; tickets: number }>;
   by_channel: Array<{ channel: string; tickets: number }>;
+  /** Tickets of the workspace without a creation time: in no week, so in neither week's figures (said under the section). */
+  undated_tickets: number;
   method: string;
 }
 
@@ -139,7 +141,8 @@ export interface MetricsWeek {
   error_change: Change | null;
   latency: { p50: number | null; p95: number | null; p99: number | null; n: number };
   last_week_latency: { p50: number | null; p95: number | null; p99: number | null; n: number };
-  tokens: { in_mean: number | null; out_mean: number | null; in_total: number; out_total: number };
+  /** Means and totals over the requests that have a count; `in_n` / `out_n` say how many of the week's requests do. */
+  tokens: { in_mean: number | null; out_mean: number | null; in_total: number; out_total: number; in_n: number; out_n: number };
   cost: { total_usd: number; mean_usd: number | null; with_cost: number; last_week_total_usd: number };
   by_feature: Array<{
     feature: string; requests: number; errors: number; error_rate: number | null; p95_ms: number | null;
@@ -194,6 +197,8 @@ export interface DriftWeek {
     scope: string; column: string; test: string; statistic: number | null; p_adjusted: number | null; psi: number | null;
     rejected: boolean; psi_flag: boolean; mean_reference: number | null; mean_current: number | null;
     shares: Array<{ category: string; reference: number; current: number }> | null;
+    /** Requests of each window without a value in this (numeric) column: left out of its test, said in the table. */
+    n_without_value: { reference: number; current: number };
     /** False when last week's own comparison (against the four weeks before it) flagged the same column: an
      * ongoing change; null when that comparison has no such row. */
     new_this_week: boolean | null;
@@ -203,6 +208,8 @@ export interface DriftWeek {
   alpha: number;
   /** Requests without a timestamp: in neither window, so in no test (said under the table). */
   undated_requests: number;
+  /** Dated requests of the two windows that are in no compared scope (per-feature mode), with the reason (said under the table). */
+  not_compared: { reference: number; current: number; reason: string };
   method: string;
 }
 

@@ -88,8 +88,8 @@ export function renderCsv(r: WeeklyReport): string {
       add('metrics', `latency_${q}`, `Latency ${q}`, m.latency[q], null, null, m.latency.n, null, 'ms', m.quantile_method);
       add('metrics', `latency_${q}_last_week`, `Latency ${q} ${r.previous_week}`, m.last_week_latency[q], null, null, m.last_week_latency.n, null, 'ms');
     }
-    add('metrics', 'tokens_in_mean', 'Tokens in, mean', m.tokens.in_mean, null, null, null, null, 'tokens');
-    add('metrics', 'tokens_out_mean', 'Tokens out, mean', m.tokens.out_mean, null, null, null, null, 'tokens');
+    add('metrics', 'tokens_in_mean', 'Tokens in, mean', m.tokens.in_mean, null, null, m.tokens.in_n, null, 'tokens');
+    add('metrics', 'tokens_out_mean', 'Tokens out, mean', m.tokens.out_mean, null, null, m.tokens.out_n, null, 'tokens');
     add('metrics', 'tokens_in_total', 'Tokens in, total', m.tokens.in_total, null, null, null, null, 'tokens');
     add('metrics', 'tokens_out_total', 'Tokens out, total', m.tokens.out_total, null, null, null, null, 'tokens');
     add('metrics', 'cost_total', 'Cost', m.cost.total_usd, null, null, m.cost.with_cost, null, 'usd');

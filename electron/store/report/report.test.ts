@@ -91,6 +91,38 @@ describe('the weekly report of the demo workspace', () => {
     for (const f of w45.summary) expect(f.source.length).toBeGreaterThan(10);
   });
 
+  it('says what it leaves out: requests in no drift scope, requests without a value, undated tickets', () => {
+    if (!w45.drift.available || !w45.tickets.available) throw new Error('drift and tickets sections expected');
+    const d = w45.drift.data;
+    // The demo's requests all have a feature and there are at most 8: every dated request of the six weeks is compared.
+    expect(d.not_compared).toEqual({ reference: 0, current: 0, reason: expect.stringContaining('in no per-feature comparison') as string });
+    expect(d.scopes.reduce((n, s) => n + s.requests_current, 0)).toBe(d.current.requests);
+    for (const f of d.findings) expect(f.n_without_value.reference).toBeGreaterThanOrEqual(0);
+    expect(w45.tickets.data.undated_tickets).toBe(0);
+    if (!w45.metrics.available) throw new Error('metrics section expected');
+    const m = w45.metrics.data;
+    expect(m.tokens.in_n).toBeLessThanOrEqual(m.requests);
+    expect(m.latency.n).toBeLessThanOrEqual(m.requests);
+    const md = renderText(w45, 'md').text;
+    expect(md).toContain(`${m.tokens.in_n.toLocaleString('en-US')} of ${m.requests.toLocaleString('en-US')} requests with a count`);
+    expect(md).toContain('Requests with a latency');
+    const day = Date.UTC(2026, 10, 4, 12); // Wednesday of 2026-W45
+    ws.db.run("INSERT INTO requests (id, ts, feature, latency_ms) VALUES ('nofeat1', ?, NULL, 100), ('nofeat2', ?, NULL, 120)", [day, day + 1]);
+    ws.db.run("INSERT INTO tickets (id, created_ts) VALUES ('undated-t1', NULL)");
+    try {
+      const r = buildWeeklyReport(ws, { week: '2026-W45' }, NOW);
+      if (!r.drift.available || !r.tickets.available) throw new Error('drift and tickets sections expected');
+      expect(r.drift.data.not_compared.current).toBe(2);
+      expect(r.tickets.data.undated_tickets).toBe(1);
+      const text = renderText(r, 'md').text;
+      expect(text).toContain('0 reference and 2 current requests are requests without a feature');
+      expect(text).toContain('1 ticket without a creation time is in no week and left out.');
+    } finally {
+      ws.db.run("DELETE FROM requests WHERE id IN ('nofeat1', 'nofeat2')");
+      ws.db.run("DELETE FROM tickets WHERE id = 'undated-t1'");
+    }
+  });
+
   it('W40: the summary names the search-answer error spike, as the error-rate rule raised it (one finding for its four alerts)', () => {
     const spike = w40.summary[0]!;
     expect(spike.id).toBe('alert:error_rate:search-answer');

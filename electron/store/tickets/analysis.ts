@@ -77,12 +77,13 @@ export function ticketRates(db: Db, p: RateParams, zone: string): TicketRates {
   const totalTickets = db.value<number>('SELECT count(*) FROM tickets') ?? 0;
   const tickets = new Map<string, number>();
   let counted = 0;
+  let undatedRequest = 0;
   if (viaRequest) {
     // One linked request per ticket: the explicit one, else the inferred one (the earliest request id on a tie).
     for (const r of db.all<{ ts: number | null; model_version: string | null; feature: string | null }>(`
       SELECT rq.ts, rq.model_version, rq.feature FROM tickets t
         JOIN requests rq ON rq.id = (SELECT l.request_id FROM ticket_links l WHERE l.ticket_id = t.id ORDER BY l.method = 'explicit' DESC, l.request_id LIMIT 1)`)) {
-      if (dims.includes('week') && r.ts === null) continue;
+      if (dims.includes('week') && r.ts === null) { undatedRequest++; continue; }
       const k = key(dims, { week: r.ts === null ? null : isoWeekLabel(r.ts, zone), model_version: r.model_version, feature: r.feature });
       tickets.set(k, (tickets.get(k) ?? 0) + 1);
       counted++;
@@ -104,9 +105,19 @@ export function ticketRates(db: Db, p: RateParams, zone: string): TicketRates {
     return { group: g1!, ...(g2 !== undefined ? { group2: g2 } : {}), tickets: t, requests: n, per_1000: ci?.estimate ?? null, low: ci?.low ?? null, high: ci?.high ?? null };
   });
   const leftOut = totalTickets - counted;
+  const reasons = (viaRequest
+    ? [
+      { reason: 'no linked request (the ticket names none and its link could not be inferred)', tickets: leftOut - undatedRequest },
+      { reason: 'the linked request has no timestamp (in no week)', tickets: undatedRequest },
+    ]
+    : [{ reason: 'no creation time (in no week)', tickets: leftOut }]).filter((r) => r.tickets > 0);
   return {
     by: p.by, then: dims[1] ?? null, rows,
-    left_out: { tickets: leftOut, reason: viaRequest ? 'no linked request (the ticket names none and its link could not be inferred)' : 'no creation time' },
+    left_out: {
+      tickets: leftOut,
+      reason: reasons.length ? reasons.map((r) => `${r.tickets} ${r.reason}`).join('; ') : (viaRequest ? 'no linked request' : 'no creation time'),
+      reasons,
+    },
     method: TICKET_RATE_METHOD,
   };
 }
@@ -162,15 +173,30 @@ export function ticketAnalysis(db: Db, zone: string): TicketAnalysis {
   const n = all.length;
   const H = 3_600_000;
   const weeks = new Map<string, { n: number; fr: number[]; res: number[] }>();
+  // Nothing leaves the times table without being counted under its reason.
+  let undated = 0;
+  let responseBefore = 0;
+  let resolvedBefore = 0;
   for (const t of all) {
-    if (t.created_ts === null) continue;
+    if (t.created_ts === null) { undated++; continue; }
     const w = isoWeekLabel(t.created_ts, zone);
     const e = weeks.get(w) ?? { n: 0, fr: [], res: [] };
     e.n++;
-    if (t.first_response_ts !== null && t.first_response_ts >= t.created_ts) e.fr.push((t.first_response_ts - t.created_ts) / H);
-    if (t.resolved_ts !== null && t.resolved_ts >= t.created_ts) e.res.push((t.resolved_ts - t.created_ts) / H);
+    if (t.first_response_ts !== null) {
+      if (t.first_response_ts >= t.created_ts) e.fr.push((t.first_response_ts - t.created_ts) / H);
+      else responseBefore++;
+    }
+    if (t.resolved_ts !== null) {
+      if (t.resolved_ts >= t.created_ts) e.res.push((t.resolved_ts - t.created_ts) / H);
+      else resolvedBefore++;
+    }
     weeks.set(w, e);
   }
+  const timesLeftOut = [
+    { reason: 'no creation time: in no week (still in the counts by tag, priority and channel)', tickets: undated },
+    { reason: 'first response earlier than creation: no response time', tickets: responseBefore },
+    { reason: 'resolution earlier than creation: no resolution time', tickets: resolvedBefore },
+  ].filter((r) => r.tickets > 0);
   const times = [...weeks].sort(([a], [b]) => a.localeCompare(b)).map(([week, e]) => {
     const [f50, f90] = pq(e.fr);
     const [r50, r90] = pq(e.res);
@@ -197,10 +223,11 @@ export function ticketAnalysis(db: Db, zone: string): TicketAnalysis {
   const linked = db.value<number>('SELECT count(DISTINCT ticket_id) FROM ticket_links') ?? 0;
   const notes: string[] = [];
   if (reviewed.length === 0) notes.push('No reviewed request yet: the rate per failure tag appears once requests are reviewed.');
+  if (undated > 0) notes.push(`${undated} of ${n} tickets have no creation time: they are in the counts by tag, priority and channel, not in the weekly times or weekly rates.`);
   if (n - linked > 0) notes.push(`${n - linked} of ${n} tickets have no linked request; they are in the counts and times, not in rates by model version, feature or failure tag.`);
   return {
     ...breakdownOf(all), linked,
     by_link_rule: db.all<{ method: string; rule: string; tickets: number }>('SELECT method, rule, count(DISTINCT ticket_id) AS tickets FROM ticket_links GROUP BY method, rule ORDER BY tickets DESC'),
-    times, by_failure_tag: byFailureTag, reviewed_requests: reviewed.length, notes,
+    times, times_left_out: timesLeftOut, by_failure_tag: byFailureTag, reviewed_requests: reviewed.length, notes,
   };
 }

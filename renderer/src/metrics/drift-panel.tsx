@@ -105,7 +105,8 @@ function DriftTableRow({ r, psiMax, open, onToggle }: { r: DriftRow; psiMax: num
       onClick={onToggle} aria-expanded={open}>
       <td><button type="button" className="btn link sm drift-open" aria-expanded={open} onClick={(e) => { e.stopPropagation(); onToggle(); }}>{open ? '▾' : '▸'} <strong>{COLUMN_LABEL[r.column]}</strong></button></td>
       <td className="nowrap">{r.test === 'ks' ? `KS${r.method ? ` (${r.method})` : ''}` : `χ²${r.dof !== null ? ` (dof ${r.dof})` : ''}`}</td>
-      <td className="num nowrap">{fmtInt(r.n_reference)} / {fmtInt(r.n_current)}</td>
+      <td className="num nowrap">{fmtInt(r.n_reference)} / {fmtInt(r.n_current)}{r.n_without_value_reference + r.n_without_value_current > 0 && (
+        <div className="muted small drift-without-value" data-testid="drift-without-value" title="requests without a value in this column, left out of the test and PSI">+{fmtInt(r.n_without_value_reference)} / +{fmtInt(r.n_without_value_current)} no value</div>)}</td>
       <td className="wrap"><Shares r={r} side="reference" /> <span className="muted">→</span> <Shares r={r} side="current" />{only && <div className="muted small">{only}</div>}</td>
       <td className="num nowrap"><strong>{fmtP(r.p_adjusted)}</strong></td>
       <td className="num nowrap">{fmtStat(r.psi)} {r.psi_band && <span className={`badge${r.psi_band === 'large' ? ' warn' : ''}`} title={`guidance only; marked above ${psiMax}`}>{r.psi_band}</span>}</td>
@@ -118,12 +119,18 @@ function DriftTableRow({ r, psiMax, open, onToggle }: { r: DriftRow; psiMax: num
   );
 }
 
-/** Bin labels of a numeric histogram: "≤ 120", "120–250", …, "> 900" in the column's unit. */
+/** Bin labels of a numeric histogram: "≤ 120", "120–250", …, "> 900", "< 0", "= 0" (a tied value's own bin) in the column's unit. */
 function binLabels(r: DriftRow): string[] {
   const h = r.histogram!;
   const whole = [...h.edges, h.min, h.max].every((v) => Number.isInteger(v));
   const f = (v: number) => (whole ? v.toLocaleString('en-US') : fmtMean(v, r.column).replace(` ${COLUMN_UNIT[r.column]}`, ''));
-  return Array.from({ length: h.edges.length + 1 }, (_, i) => (i === 0 ? `≤ ${f(h.edges[0] ?? h.max)}` : i === h.edges.length ? `> ${f(h.edges[i - 1]!)}` : `${f(h.edges[i - 1]!)}–${f(h.edges[i]!)}`));
+  return h.bins.map((b) => {
+    if (b.low === null && b.high === null) return 'all';
+    if (b.low === null) return `${b.includes_high ? '≤' : '<'} ${f(b.high!)}`;
+    if (b.high === null) return `${b.includes_low ? '≥' : '>'} ${f(b.low)}`;
+    if (b.low === b.high) return `= ${f(b.low)}`;
+    return `${f(b.low)}–${f(b.high)}${b.includes_high ? '' : ' (excl.)'}`;
+  });
 }
 
 function Distributions({ r, d }: { r: DriftRow; d: MetricsDrift }) {
@@ -144,7 +151,7 @@ function Distributions({ r, d }: { r: DriftRow; d: MetricsDrift }) {
         <dt>p</dt><dd>{fmtP(r.p_value)} <span className="muted">(Benjamini–Hochberg adjusted {fmtP(r.p_adjusted)}, α {d.alpha})</span></dd>
         <dt>PSI</dt><dd>{fmtStat(r.psi)} {r.psi_band && <span className="muted">({r.psi_band}, guidance only)</span>}</dd>
         {r.kind === 'numeric' && <><dt>Mean</dt><dd>{fmtMean(r.mean_reference, r.column)} → {fmtMean(r.mean_current, r.column)}</dd></>}
-        <dt>Values</dt><dd>{fmtInt(r.n_reference)} reference, {fmtInt(r.n_current)} current{numeric ? ' · bins: deciles of the reference' : r.shares && r.shares.length >= 12 ? ' · top 12 categories' : ''}</dd>
+        <dt>Values</dt><dd>{fmtInt(r.n_reference)} reference, {fmtInt(r.n_current)} current{r.n_without_value_reference + r.n_without_value_current > 0 ? ` (n without value: ${fmtInt(r.n_without_value_reference)} reference, ${fmtInt(r.n_without_value_current)} current, left out)` : ''}{numeric ? ` · bins: deciles of the reference${r.histogram!.bins.some((b) => b.low !== null && b.low === b.high) ? '; a heavily tied value is a bin of its own' : ''}` : r.shares && r.shares.length >= 12 ? ' · top 12 categories' : ''}</dd>
       </dl>
       <button type="button" className="btn sm" onClick={() => drill.openRecords({
         label: d.current.label, from_ts: d.current.from_ts, to_ts: d.current.to_ts,

@@ -160,6 +160,14 @@ function SeriesCharts({ s, alerts, group, filter }: { s: MetricsSeries; alerts: 
   const csatN = b.reduce((n, x) => n + x.csat.n, 0);
   const npsN = b.reduce((n, x) => n + x.nps.n, 0);
   const costN = b.reduce((n, x) => n + x.cost_n, 0);
+  // Requests without the charted value are left out of that chart: say how many (never a silent exclusion).
+  const without = (parts: Array<[number, string]>) => {
+    const said = parts.filter(([n]) => n > 0).map(([n, what]) => `${fmtInt(n)} request${n === 1 ? '' : 's'} without ${what}`);
+    return said.length ? { footer: `${said.join(', ')}: left out of this chart.` } : {};
+  };
+  const noLatency = totalReq - b.reduce((n, x) => n + x.latency.n, 0);
+  const noTokensIn = totalReq - b.reduce((n, x) => n + x.tokens_in_n, 0);
+  const noTokensOut = totalReq - b.reduce((n, x) => n + x.tokens_out_n, 0);
   const uf = s.undated_feedback;
   /** "1,226 thumbs have no time (nor a dated request): in no bucket, left out" when some feedback is in no bucket. */
   const left = (n: number, what: string) => (n > 0 ? { footer: `${fmtInt(n)} ${what} ${n === 1 ? 'has' : 'have'} no time (nor a dated request): in no bucket, left out of this chart.` } : {});
@@ -173,16 +181,16 @@ function SeriesCharts({ s, alerts, group, filter }: { s: MetricsSeries; alerts: 
         series={[{ label: 'Error rate', values: b.map((x) => ifAny(x, pct(x.error_rate.rate))) }]}
         band={{ label: '95% interval', low: b.map((x) => ifAny(x, pct(x.error_rate.low))), high: b.map((x) => ifAny(x, pct(x.error_rate.high))) }}
         breaches={marks(['error_rate'], (x) => ifAny(x, pct(x.error_rate.rate)))} />
-      <MetricChart testId="chart-latency" title="Latency" unit=" ms" zero labels={labels} note={`type-7 percentiles${quantileNote(s)}`} onPick={pick} empty="No request in this range has a latency."
+      <MetricChart testId="chart-latency" title="Latency" unit=" ms" zero labels={labels} note={`type-7 percentiles${quantileNote(s)}`} onPick={pick} {...without([[noLatency, 'a latency']])} empty="No request in this range has a latency."
         series={[
           { label: 'p50', values: b.map((x) => x.latency.p50) },
           { label: 'p95', values: b.map((x) => x.latency.p95) },
           { label: 'p99', values: b.map((x) => x.latency.p99), dashed: true },
         ]}
         breaches={marks(['p95_latency'], (x) => x.latency.p95)} />
-      <MetricChart testId="chart-tokens" title="Tokens per request" unit=" tok" zero labels={labels} note="mean" onPick={pick} empty="No request in this range has token counts."
+      <MetricChart testId="chart-tokens" title="Tokens per request" unit=" tok" zero labels={labels} note="mean" onPick={pick} {...without([[noTokensIn, 'input tokens'], [noTokensOut, 'output tokens']])} empty="No request in this range has token counts."
         series={[{ label: 'Tokens in', values: b.map((x) => x.tokens_in_mean) }, { label: 'Tokens out', values: b.map((x) => x.tokens_out_mean) }]} />
-      <MetricChart testId="chart-cost" title="Cost" unit="$" zero labels={labels} note={costN > 0 ? `${fmtUsd(totalCost)} total` : 'no costs'} onPick={pick}
+      <MetricChart testId="chart-cost" title="Cost" unit="$" zero labels={labels} note={costN > 0 ? `${fmtUsd(totalCost)} total` : 'no costs'} {...(costN > 0 ? without([[totalReq - costN, 'a cost']]) : {})} onPick={pick}
         empty="No request in this range has a cost (none in the source, and no price for its model and tokens)."
         series={[{ label: 'Total USD', values: b.map((x) => (x.cost_n > 0 ? x.cost_total_usd : null)) }]}
         breaches={marks(['daily_cost'], (x) => (x.cost_n > 0 ? x.cost_total_usd : null))} />

@@ -32,7 +32,8 @@ const empty = (): Values => Object.fromEntries(COLS.map((c) => [c, []])) as unkn
 /** Rows of one comparison, from the values of its two windows (all columns, or only `only`). */
 function compare(ref: Values, cur: Values, only?: ReadonlySet<DriftColumn>): DriftRow[] {
   return [
-    ...NUMERIC_COLUMNS.filter((c) => !only || only.has(c)).map((c) => numericRow(c, ref[c] as number[], cur[c] as number[])),
+    // Every request pushes one value to each categorical column, so their length is the window's request count.
+    ...NUMERIC_COLUMNS.filter((c) => !only || only.has(c)).map((c) => numericRow(c, ref[c] as number[], cur[c] as number[], { reference: ref.status.length, current: cur.status.length })),
     ...CATEGORICAL_COLUMNS.filter((c) => !only || only.has(c)).map((c) => categoricalRow(c, ref[c] as string[], cur[c] as string[])),
   ];
 }
@@ -61,6 +62,9 @@ export function driftSection(ctx: ReportContext): Section<DriftWeek> {
   // values[scope][week index 0..5] (week index 5 is the report's week)
   const values = new Map(scopes.map((s) => [s, Array.from({ length: bounds.length - 1 }, empty)]));
   const counts = new Map(scopes.map((s) => [s, new Array<number>(bounds.length - 1).fill(0)]));
+  // Requests of the compared weeks outside every scope (no feature, or a feature beyond the MAX_FEATURES busiest):
+  // in no comparison, so counted per week and said.
+  const outside = new Array<number>(bounds.length - 1).fill(0);
   const st = db.stmt(`SELECT ts, feature, ${COLS.join(', ')} FROM requests WHERE ts >= ? AND ts < ?`);
   try {
     st.bind([bounds[0]!, bounds[bounds.length - 1]!]);
@@ -71,7 +75,7 @@ export function driftSection(ctx: ReportContext): Section<DriftWeek> {
       while (w < bounds.length - 2 && ts >= bounds[w + 1]!) w++;
       const scope = perFeature ? (row[1] as string | null) : 'all traffic';
       const v = scope === null ? undefined : values.get(scope)?.[w];
-      if (!v) continue;
+      if (!v) { outside[w]!++; continue; }
       counts.get(scope!)![w]!++;
       for (let i = 0; i < NUMERIC_COLUMNS.length; i++) {
         const x = row[2 + i];
@@ -121,6 +125,7 @@ export function driftSection(ctx: ReportContext): Section<DriftWeek> {
       findings.push({
         scope, column: r.column, test: r.test, statistic: r.statistic, p_adjusted: r.p_adjusted, psi: r.psi, rejected: r.rejected, psi_flag: r.psi_flag,
         mean_reference: r.mean_reference, mean_current: r.mean_current, shares: r.shares,
+        n_without_value: { reference: r.n_without_value_reference, current: r.n_without_value_current },
         new_this_week: before ? !(before.rejected || before.psi_flag) : null,
       });
     }
@@ -137,6 +142,10 @@ export function driftSection(ctx: ReportContext): Section<DriftWeek> {
       })),
       alpha,
       undated_requests: undated,
+      not_compared: {
+        reference: outside.slice(1, last).reduce((a, b) => a + b, 0), current: outside[last]!,
+        reason: `requests without a feature or of a feature beyond the ${MAX_FEATURES} busiest of the week: in no per-feature comparison`,
+      },
       method: `KS test (numeric columns) and chi-square test (categorical) of ${ctx.week} against ${refLabel}${perFeature ? ', per feature' : ''}, Benjamini–Hochberg at ${alpha} across all ${tested.length} tests; PSI above ${ctx.psi_max} flagged as guidance; "new" unless ${ctx.previous.week}'s own comparison flagged the same column`,
     },
   };

@@ -50,6 +50,7 @@ export function ticketsSection(ctx: ReportContext): Section<TicketsWeek> {
       top_categories: now.by_tag.slice(0, TOP).map((c) => ({ category: c.value, tickets: c.tickets, last_week: before.get(c.value) ?? 0 })),
       by_priority: now.by_priority.map((x) => ({ priority: x.value, tickets: x.tickets })),
       by_channel: now.by_channel.map((x) => ({ channel: x.value, tickets: x.tickets })),
+      undated_tickets: db.value<number>('SELECT count(*) FROM tickets WHERE created_ts IS NULL') ?? 0,
       method: `${TICKET_RATE_METHOD}; tickets opened in the week against the week's requests; categories are the tickets' tags`,
     },
   };

@@ -1,0 +1,25 @@
+suppressMessages(library(survey))
+options(digits=17)
+N <- c(5000, 1200, 300, 40); n <- c(40, 30, 25, 10); k <- c(2, 5, 9, 4)
+d <- do.call(rbind, lapply(1:4, function(h) data.frame(h=h, N=N[h], y=c(rep(1,k[h]), rep(0,n[h]-k[h])), one=1)))
+des <- svydesign(ids=~1, strata=~h, fpc=~N, data=d)
+m <- svymean(~y, des); cat("D1 mean", sprintf("%.17g", coef(m)), "se", sprintf("%.17g", SE(m)), "degf", degf(des), "\n")
+ci <- svyciprop(~y, des, method="beta"); cat("D1 KG", sprintf("%.17g", attr(ci,"ci")), "\n")
+r <- svyratio(~y, ~one, des); cat("D1 ratio", sprintf("%.17g", coef(r)), sprintf("%.17g", SE(r)), "\n")
+t <- svytotal(~y, des); cat("D1 total", sprintf("%.17g", coef(t)), sprintf("%.17g", SE(t)), "\n")
+# Design 2: unequal inclusion probabilities within strata (pi_i = 0.02 + 0.01 * (i mod 5) in stratum A, 0.2 + 0.1*(i mod 3) in B)
+nA <- 30; nB <- 20
+piA <- 0.02 + 0.01 * ((0:(nA-1)) %% 5); piB <- 0.2 + 0.1 * ((0:(nB-1)) %% 3)
+yA <- as.integer(((0:(nA-1)) %% 7) == 0); yB <- as.integer(((0:(nB-1)) %% 3) == 1)
+d2 <- data.frame(h=c(rep("A",nA), rep("B",nB)), pi=c(piA,piB), y=c(yA,yB), one=1)
+d2$w <- 1/d2$pi
+Nh <- tapply(d2$w, d2$h, sum); d2$Nh <- Nh[d2$h]
+des2 <- svydesign(ids=~1, strata=~h, weights=~w, fpc=~Nh, data=d2)
+m2 <- svymean(~y, des2); cat("D2 mean", sprintf("%.17g", coef(m2)), "se", sprintf("%.17g", SE(m2)), "Nhat", sprintf("%.17g", sum(d2$w)), "\n")
+r2 <- svyratio(~y, ~one, des2); cat("D2 ratio", sprintf("%.17g", coef(r2)), sprintf("%.17g", SE(r2)), "\n")
+t2 <- svytotal(~y, des2); cat("D2 HT total", sprintf("%.17g", coef(t2)), sprintf("%.17g", SE(t2)), "\n")
+# Design 3: STATS.md example
+d3 <- rbind(data.frame(h=1,N=9000,y=c(rep(1,5),rep(0,45))), data.frame(h=2,N=1000,y=c(rep(1,20),rep(0,30))))
+des3 <- svydesign(ids=~1, strata=~h, fpc=~N, data=d3)
+m3 <- svymean(~y, des3); cat("D3 mean", sprintf("%.17g", coef(m3)), "se", sprintf("%.17g", SE(m3)), "\n")
+ci3 <- svyciprop(~y, des3, method="beta"); cat("D3 KG", sprintf("%.17g", attr(ci3,"ci")), "\n")

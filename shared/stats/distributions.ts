@@ -1,0 +1,140 @@
+/**
+ * Loupe's one module of probability distributions: every CDF, survival function (upper tail) and quantile the
+ * statistics use comes from here, and everything here comes from the stdlib project's `@stdlib/*` packages (pinned
+ * exact versions in package.json). Nothing else in shared/stats imports a distribution library.
+ *
+ * Upper tails are computed as upper tails, never as `1 − cdf`: 1 − cdf loses every digit once the p-value falls below
+ * about 1e-16 (a chi-square of 100 on 3 dof is 1.55e-21, and `1 − cdf` says 0). Symmetric distributions take the
+ * lower tail at −x; chi-square and beta use the upper regularized incomplete gamma and beta functions.
+ *
+ * Reference values in distributions.test.ts come from SciPy (`scipy.stats.norm/chi2/t/beta`, `scipy.special.gammaln`),
+ * including far tails.
+ */
+import betaCdfStd from '@stdlib/stats-base-dists-beta-cdf';
+import betaQuantileStd from '@stdlib/stats-base-dists-beta-quantile';
+import chiSquareQuantileStd from '@stdlib/stats-base-dists-chisquare-quantile';
+import normalCdfStd from '@stdlib/stats-base-dists-normal-cdf';
+import tCdfStd from '@stdlib/stats-base-dists-t-cdf';
+import tQuantileStd from '@stdlib/stats-base-dists-t-quantile';
+import betainc from '@stdlib/math-base-special-betainc';
+import erfcinv from '@stdlib/math-base-special-erfcinv';
+import gammainc from '@stdlib/math-base-special-gammainc';
+import gammalnStd from '@stdlib/math-base-special-gammaln';
+
+function checkProbability(p: number, what: string): void {
+  if (!(p >= 0 && p <= 1)) throw new RangeError(`${what}: probability must be in [0, 1], got ${String(p)}`);
+}
+function checkPositive(v: number, what: string): void {
+  if (!(v > 0) || !Number.isFinite(v)) throw new RangeError(`${what} must be a positive finite number, got ${String(v)}`);
+}
+
+/** Standard normal CDF Φ(x) (SciPy `norm.cdf`). */
+export function normalCdf(x: number): number {
+  return normalCdfStd(x, 0, 1);
+}
+
+/** Standard normal upper tail P(Z > x) = Φ(−x) (SciPy `norm.sf`), accurate far into the tail (Φ(−37.5) ≈ 4.6e-308). */
+export function normalSf(x: number): number {
+  return normalCdfStd(-x, 0, 1);
+}
+
+/**
+ * Standard normal quantile Φ⁻¹(p) (SciPy `norm.ppf`), as −√2 erfc⁻¹(2p) below the median and √2 erfc⁻¹(2(1 − p))
+ * above it. Not `@stdlib/stats-base-dists-normal-quantile`: it evaluates erf⁻¹(2p − 1), and 2p − 1 rounds away the
+ * digits of a small p (it gives −6.3613408897 at p = 1e-10 where SciPy gives −6.3613409024, and −∞ at 1e-300).
+ * @throws RangeError when p is outside [0, 1]
+ */
+export function normalQuantile(p: number): number {
+  checkProbability(p, 'normalQuantile');
+  // 1 − p is exact for p ≥ 0.5 (Sterbenz), so both branches keep every digit of the tail they work in.
+  return p < 0.5 ? -Math.SQRT2 * erfcinv(2 * p) : Math.SQRT2 * erfcinv(2 * (1 - p));
+}
+
+/**
+ * Chi-square upper tail P(χ²_dof ≥ x) = Q(dof/2, x/2), the upper regularized incomplete gamma function
+ * (SciPy `chi2.sf`). 1 for x ≤ 0.
+ * @param x - the statistic
+ * @param dof - degrees of freedom, > 0
+ * @throws RangeError when dof is not positive
+ */
+export function chiSquareSf(x: number, dof: number): number {
+  checkPositive(dof, 'chiSquareSf: dof');
+  if (!(x > 0)) return 1;
+  return gammainc(x / 2, dof / 2, true, true);
+}
+
+/**
+ * Chi-square quantile (SciPy `chi2.ppf`).
+ * @throws RangeError when p is outside [0, 1] or dof is not positive
+ */
+export function chiSquareQuantile(p: number, dof: number): number {
+  checkProbability(p, 'chiSquareQuantile');
+  checkPositive(dof, 'chiSquareQuantile: dof');
+  return chiSquareQuantileStd(p, dof);
+}
+
+/**
+ * Student's t CDF P(T ≤ t) with `df` degrees of freedom (SciPy `t.cdf`).
+ * @throws RangeError when df is not positive
+ */
+export function tCdf(t: number, df: number): number {
+  checkPositive(df, 'tCdf: df');
+  return tCdfStd(t, df);
+}
+
+/**
+ * Student's t upper tail P(T ≥ t) = P(T ≤ −t) (SciPy `t.sf`; R `pt(t, df, lower.tail = FALSE)`).
+ * @throws RangeError when df is not positive
+ */
+export function tSf(t: number, df: number): number {
+  checkPositive(df, 'tSf: df');
+  return tCdfStd(-t, df);
+}
+
+/**
+ * Student's t quantile (SciPy `t.ppf`; R `qt`).
+ * @throws RangeError when p is outside [0, 1] or df is not positive
+ */
+export function tQuantile(p: number, df: number): number {
+  checkProbability(p, 'tQuantile');
+  checkPositive(df, 'tQuantile: df');
+  return tQuantileStd(p, df);
+}
+
+/**
+ * Beta(a, b) CDF, the regularized incomplete beta function I_x(a, b) (SciPy `beta.cdf`).
+ * @throws RangeError when a or b is not positive
+ */
+export function betaCdf(x: number, a: number, b: number): number {
+  checkPositive(a, 'betaCdf: a');
+  checkPositive(b, 'betaCdf: b');
+  return betaCdfStd(x, a, b);
+}
+
+/**
+ * Beta(a, b) upper tail 1 − I_x(a, b), computed as the upper incomplete beta itself (SciPy `beta.sf`).
+ * @throws RangeError when a or b is not positive
+ */
+export function betaSf(x: number, a: number, b: number): number {
+  checkPositive(a, 'betaSf: a');
+  checkPositive(b, 'betaSf: b');
+  if (!(x > 0)) return 1;
+  if (x >= 1) return 0;
+  return betainc(x, a, b, true, true);
+}
+
+/**
+ * Beta(a, b) quantile, the inverse regularized incomplete beta (SciPy `beta.ppf`; R `qbeta`).
+ * @throws RangeError when p is outside [0, 1] or a, b are not positive
+ */
+export function betaQuantile(p: number, a: number, b: number): number {
+  checkProbability(p, 'betaQuantile');
+  checkPositive(a, 'betaQuantile: a');
+  checkPositive(b, 'betaQuantile: b');
+  return betaQuantileStd(p, a, b);
+}
+
+/** Natural log of the gamma function, ln Γ(x), for x > 0 (SciPy `special.gammaln`). */
+export function gammaln(x: number): number {
+  return gammalnStd(x);
+}
