@@ -49,7 +49,7 @@ async function phaseImport(file: string, workspace: string): Promise<void> {
   const SQL = await loadSqlJs();
   const db = new Db(new SQL.Database(fs.readFileSync(workspace)));
   const before = db.raw.export().length;
-  db.exec('DROP TABLE request_summaries; DROP TABLE summary_slices; VACUUM;');
+  db.exec('DROP TABLE request_summaries; DROP TABLE request_summaries_day; DROP TABLE summary_slices; VACUUM;');
   const without = db.raw.export().length;
   db.close();
   process.stdout.write(JSON.stringify({ import_ms: importMs, summary_build_ms: buildMs, cells, latency_sketch_cells: sketches, requests: n, file_bytes: withSummaries, summary_bytes: before - without }));
