@@ -18,6 +18,7 @@ import { Workspace } from '../workspace';
 import { runImport } from '../import/pipeline';
 import { metricsSeries, type SeriesInput } from '../metrics/series';
 import { metricsDrift } from '../metrics/drift';
+import { dimensionOptions } from '../metrics/options';
 import { sqlAlertSource } from '../alerts/source';
 import { Aggregates, dayStarts } from '../alerts/aggregate';
 import { sliceContext } from '../alerts/slice';
@@ -323,6 +324,14 @@ describe('summaries on the demo workspace match the raw rows', () => {
     expect(worstD).toBeLessThan(0.03);
   });
 
+  it('filter values (metrics.options) from the summaries\' slices equal the distinct values of the rows', () => {
+    const s = dimensionOptions(ws.db);
+    setSummariesEnabled(false);
+    try { expect(s).toEqual(dimensionOptions(ws.db)); } finally { setSummariesEnabled(true); }
+    expect(s.feature.length).toBeGreaterThan(2);
+    expect(s.segment.length).toBeGreaterThan(1);
+  });
+
   it('feedback by trait and ticket rates count requests from the summaries exactly as from the rows', () => {
     const both = <T>(fn: () => T): [T, T] => {
       const a = fn();
@@ -454,6 +463,10 @@ describe('summaries stay in step with changes', () => {
     expect(summariesPending(ws.db)).toBe(true);
     ({ summ, raw } = hourly(ws));
     compareSeries(summ, raw, 'after a delete');
+    // Filter values follow deletes: 'search' requests before T0 + 3 h are gone, and the options are recomputed.
+    const opts = dimensionOptions(ws.db);
+    setSummariesEnabled(false);
+    try { expect(opts).toEqual(dimensionOptions(ws.db)); } finally { setSummariesEnabled(true); }
     expect(ws.db.value('SELECT sum(n) FROM request_summaries')).toBe(ws.db.value('SELECT count(*) FROM requests WHERE ts IS NOT NULL'));
     // A new row that gets the deleted row's rowid again is summarised as new.
     ws.commit([["INSERT INTO requests (id, ts, feature, model, latency_ms) VALUES ('late', ?, 'chat', 'gpt-4o-mini', 4321)", [T0 + 7 * H + 5]]]);
