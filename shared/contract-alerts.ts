@@ -232,6 +232,8 @@ export interface SlicePoint {
   errors: number;
   error_rate: number | null;
   p95_ms: number | null;
+  /** Stated relative error of p95_ms: 0 when exact (≤ 100 latencies), 0.01 when read from a DDSketch (±1%). */
+  p95_relative_error: number;
   thumbs_up: number;
   thumbs_down: number;
   thumbs_up_rate: number | null;

@@ -71,7 +71,12 @@ export interface MetricsBucket {
   requests: number;
   errors: number;
   error_rate: RateWithInterval;
-  latency: { p50: number | null; p95: number | null; p99: number | null; n: number };
+  /**
+   * Latency percentiles (ms, type 7). `method` says how they were computed: `exact` on every value, or `sketch` (a
+   * DDSketch merged from the hourly summaries, used once the bucket holds more than 100 latencies) within
+   * `relative_error` (0.01 = ±1%) of the exact figure; `relative_error` is 0 when exact.
+   */
+  latency: { p50: number | null; p95: number | null; p99: number | null; n: number; method: 'exact' | 'sketch'; relative_error: number };
   /** Mean tokens over the bucket's requests that have a count; `tokens_in_n` / `tokens_out_n` say how many do. */
   tokens_in_mean: number | null;
   tokens_out_mean: number | null;
@@ -123,6 +128,13 @@ export interface MetricsSeries {
   elapsed_ms: number;
   /** True when the result was computed earlier for the same data and params (elapsed_ms is then the lookup). */
   cached: boolean;
+  /**
+   * Where the request figures came from and how exact the percentiles (bucket and breakdown p95) are: `summaries`
+   * (hour × slice cells; counts, errors, tokens and cost are exact sums) or `requests` (raw rows: a user-id filter or
+   * breakdown, or buckets that are not whole UTC hours). `method` is `exact`, `sketch` or `mixed` (some buckets
+   * each); `relative_error` is the largest stated relative error of any percentile shown (0 when all are exact).
+   */
+  quantiles: { source: 'summaries' | 'requests'; method: 'exact' | 'sketch' | 'mixed'; relative_error: number };
 }
 
 export type DriftColumn = 'input_chars' | 'output_chars' | 'latency_ms' | 'tokens_in' | 'tokens_out' | 'cost_usd'
@@ -177,6 +189,11 @@ export interface DriftRow {
   } | null;
   /** Categorical: categories that occur in only one window. */
   single_window: Array<{ category: string; window: 'reference' | 'current'; count: number }>;
+  /**
+   * How the figures were approximated, or null when computed on the exact values: a numeric column read from the
+   * request summaries past 100 values per window uses each value rounded to its DDSketch bin (within ±1%).
+   */
+  approximation: string | null;
 }
 
 export interface DriftWindow { label: string; from_ts: number; to_ts: number; requests: number }
@@ -192,6 +209,8 @@ export interface MetricsDrift {
   /** Requests (of the feature, when one is given) without a timestamp: in no window, so in neither distribution. */
   undated_requests: number;
   time_zone: string;
+  /** Where the windows were read: the request summaries, or the rows (windows that are not whole summary cells). */
+  source: 'summaries' | 'requests';
   elapsed_ms: number;
 }
 

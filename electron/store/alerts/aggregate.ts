@@ -6,7 +6,7 @@
  * merged from their seven local days.
  */
 import { DateTime } from 'luxon';
-import { quantileSorted } from '../../../shared/stats';
+import { Dist } from '../summaries/dist';
 import { ALERT_GROUP_DIMS, type AlertGroup, type AlertGroupDim } from '../../../shared/contract-alerts';
 
 /** Key of the whole traffic in the group maps. */
@@ -26,7 +26,11 @@ export function groupOf(key: string): AlertGroup {
   return { [key.slice(0, eq) as AlertGroupDim]: key.slice(eq + 1) };
 }
 
-/** Requests of one bucket and group. Latencies are kept so p95 and "slower than" counts are exact. */
+/**
+ * Requests of one bucket and group. Latencies are a {@link Dist}: every value when the cell is filled row by row
+ * (p95 and "slower than" counts exact), or, when filled from the hourly summaries, exact values up to 100 and a
+ * DDSketch beyond (p95 within ±1%; a latency within 1% of the "slower than" line may be counted on either side).
+ */
 export class RequestCell {
   n = 0;
   errors = 0;
@@ -34,15 +38,30 @@ export class RequestCell {
   costSq = 0;
   /** Requests that carry a cost. */
   costN = 0;
-  private lat: number[] = [];
-  private sortedLat: Float64Array | null = null;
+  /** The latencies (ms). */
+  readonly lat: Dist;
+
+  /** @param exactMax largest latency set kept exact (Infinity: all of them; summaries/dist.ts EXACT_MAX for summaries) */
+  constructor(exactMax = Infinity) {
+    this.lat = new Dist(exactMax);
+  }
 
   /** Adds one request (latency ms or null, cost USD or null). */
   add(isError: boolean, latency: number | null, cost: number | null): void {
     this.n++;
     if (isError) this.errors++;
-    if (latency !== null) { this.lat.push(latency); this.sortedLat = null; }
+    if (latency !== null) this.lat.add(latency);
     if (cost !== null) { this.cost += cost; this.costSq += cost * cost; this.costN++; }
+  }
+
+  /** Adds one summary cell: its counts and sums, and its latency distribution. */
+  addSummary(c: { n: number; errors: number; cost: number; costSq: number; costN: number }, latency: Dist): void {
+    this.n += c.n;
+    this.errors += c.errors;
+    this.cost += c.cost;
+    this.costSq += c.costSq;
+    this.costN += c.costN;
+    this.lat.merge(latency);
   }
 
   /** Adds everything of another cell (merging days into a week). */
@@ -52,37 +71,22 @@ export class RequestCell {
     this.cost += o.cost;
     this.costSq += o.costSq;
     this.costN += o.costN;
-    for (const v of o.lat) this.lat.push(v);
-    this.sortedLat = null;
-  }
-
-  /** Latencies in ascending order. */
-  sorted(): Float64Array {
-    if (!this.sortedLat) this.sortedLat = Float64Array.from(this.lat).sort();
-    return this.sortedLat;
+    this.lat.merge(o.lat);
   }
 
   /** Requests with a latency. */
   get latencyN(): number {
-    return this.lat.length;
+    return this.lat.n;
   }
 
-  /** Type-7 p95 of the latencies (ms), or null without any. */
+  /** Type-7 p95 of the latencies (ms), or null without any (see the class note on sketches). */
   p95(): number | null {
-    const s = this.sorted();
-    return s.length ? quantileSorted(s, 0.95) : null;
+    return this.lat.quantile(0.95);
   }
 
-  /** Requests slower than `ms` (strictly). */
+  /** Requests slower than `ms` (strictly; see the class note on sketches). */
   slowerThan(ms: number): number {
-    const s = this.sorted();
-    let lo = 0;
-    let hi = s.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (s[mid]! <= ms) lo = mid + 1; else hi = mid;
-    }
-    return s.length - lo;
+    return this.lat.countAbove(ms);
   }
 }
 
@@ -162,8 +166,9 @@ export class Aggregates {
    * @param zone the workspace time zone (labels)
    * @param now UTC ms; buckets that end later are not complete
    * @param firstTs first and last dated request (UTC ms), or null without any
+   * @param exactMax largest latency set a cell keeps exact (Infinity for rows; EXACT_MAX for summaries)
    */
-  constructor(starts: number[], readonly zone: string, now: number, firstTs: number | null, lastTs: number | null) {
+  constructor(starts: number[], readonly zone: string, now: number, firstTs: number | null, lastTs: number | null, readonly exactMax = Infinity) {
     const labels = starts.slice(0, -1).map((s) => DateTime.fromMillis(s, { zone }).toISODate()!);
     this.days = {
       unit: 'day', starts, labels, complete: completeBuckets(starts, now, lastTs),
@@ -194,9 +199,27 @@ export class Aggregates {
   addRequest(ts: number, feature: string | null, modelVersion: string | null, isError: boolean, latency: number | null, cost: number | null): void {
     const i = this.dayOf(ts);
     if (i < 0) return;
-    this.cells(this.requests, ALL, () => new RequestCell())[i]!.add(isError, latency, cost);
-    if (feature !== null) this.cells(this.requests, `feature=${feature}`, () => new RequestCell())[i]!.add(isError, latency, cost);
-    if (modelVersion !== null) this.cells(this.requests, `model_version=${modelVersion}`, () => new RequestCell())[i]!.add(isError, latency, cost);
+    const make = () => new RequestCell(this.exactMax);
+    this.cells(this.requests, ALL, make)[i]!.add(isError, latency, cost);
+    if (feature !== null) this.cells(this.requests, `feature=${feature}`, make)[i]!.add(isError, latency, cost);
+    if (modelVersion !== null) this.cells(this.requests, `model_version=${modelVersion}`, make)[i]!.add(isError, latency, cost);
+  }
+
+  /**
+   * Adds one summary cell (an hour of one slice, inside one day of the grid) to the whole traffic and to its
+   * feature and model-version groups, as {@link addRequest} does for one request.
+   * @param ts the cell's hour (UTC ms)
+   */
+  addSummaryCell(ts: number, feature: string | null, modelVersion: string | null, c: { n: number; errors: number; cost: number; costSq: number; costN: number }, latency: Uint8Array | null): void {
+    const i = this.dayOf(ts);
+    if (i < 0) return;
+    const make = () => new RequestCell(this.exactMax);
+    // Decoded once, merged into the three groups.
+    const lat = new Dist(this.exactMax);
+    lat.mergeEncoded(latency);
+    this.cells(this.requests, ALL, make)[i]!.addSummary(c, lat);
+    if (feature !== null) this.cells(this.requests, `feature=${feature}`, make)[i]!.addSummary(c, lat);
+    if (modelVersion !== null) this.cells(this.requests, `model_version=${modelVersion}`, make)[i]!.addSummary(c, lat);
   }
 
   /** Adds one feedback value (attributed by its own time) to the whole traffic and its request's groups. */
@@ -254,7 +277,7 @@ export class Aggregates {
       [k, Array.from({ length: nw }, (_, w) => range(w).reduce((acc, i) => add(acc, cells[i]!), make()))]));
     this.weekCache = {
       grid,
-      requests: fold(this.requests, () => new RequestCell(), (a, b) => { a.merge(b); return a; }),
+      requests: fold(this.requests, () => new RequestCell(this.exactMax), (a, b) => { a.merge(b); return a; }),
       feedback: fold(this.feedback, () => new FeedbackCell(), (a, b) => { a.merge(b); return a; }),
       tickets: fold(this.tickets, () => 0, (a, b) => a + b),
     };

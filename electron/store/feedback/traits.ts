@@ -16,6 +16,7 @@ import { benjaminiHochberg } from '../../../shared/stats/multiple';
 import { npsInterval } from '../../../shared/stats/rates';
 import { twoProportionP, waldDifferenceP } from '../../../shared/stats/difference';
 import { wilsonInterval } from '../../../shared/stats/wilson';
+import { isSliceDim, requestCountsBy } from '../summaries/read';
 import type { Db } from '../db';
 import { weekWindow } from '../metrics/common';
 
@@ -79,7 +80,11 @@ export function feedbackTraits(db: Db, p: Params, zone: string): FeedbackTraits 
            WHERE f.kind IN ('thumb', 'rating', 'nps') AND f.value IS NOT NULL AND ${fp.sql})
     GROUP BY v`, fp.params);
   const rp = period('r.ts');
-  const reqRows = db.all<{ v: string | null; n: number }>(`SELECT ${dim} AS v, count(*) AS n FROM requests r WHERE ${rp.sql} GROUP BY v`, rp.params);
+  // Requests per value: from the request summaries for a slice dimension over whole hours (exact counts), else the rows.
+  const counted = isSliceDim(p.dimension) ? requestCountsBy(db, zone, [p.dimension], from, to) : null;
+  const reqRows = counted
+    ? [...counted].map(([k, n]) => ({ v: (JSON.parse(k) as Array<string | null>)[0] ?? null, n }))
+    : db.all<{ v: string | null; n: number }>(`SELECT ${dim} AS v, count(*) AS n FROM requests r WHERE ${rp.sql} GROUP BY v`, rp.params);
 
   const slices = new Map<string, Counts>();
   const total = zero();

@@ -17,6 +17,7 @@ import { linkRecords } from './linking';
 import { priceRows } from '../prices/derive';
 import { startScrub } from '../scrub/import-hook';
 import { indexImportedComments } from '../feedback/fts';
+import { refreshSummaries } from '../summaries/build';
 import { detectSource, ImportFileError, readRecords, type DetectedSource } from './read';
 import { hookAsync } from '../test-hooks';
 
@@ -442,6 +443,8 @@ export async function runImport(ws: Workspace, file: string, options: ImportOpti
       const links = linkRecords(db, { importId, windowHours });
       // Comment search: index this import's new comments in the same transaction (feedback/fts.ts).
       if (rowsSeen.feedback > 0) indexImportedComments(db, importId);
+      // Request summaries (electron/store/summaries): this import's rows and any hours it changed, in this transaction.
+      if (rowsSeen.requests > 0) refreshSummaries(db);
 
       const perKind: ImportSummary['per_kind'] = {};
       let inserted = 0;

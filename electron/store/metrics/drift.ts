@@ -3,7 +3,9 @@
  * two-sample KS test and PSI with bins fixed on the reference (10 type-7 quantile bins); categorical columns get a
  * chi-square test of homogeneity and PSI over the reference's categories (plus one bin for categories the reference
  * never saw). Benjamini–Hochberg controls the false discovery rate across all tested rows of one comparison. All
- * statistics come from shared/stats; this file only reads the two windows and arranges the results.
+ * statistics come from shared/stats; this file only reads the two windows and arranges the results. Windows that are
+ * whole summary cells are read from the request summaries: categorical counts exactly, numeric values exactly up to
+ * 100 per column and window, else rounded to DDSketch bins (±1%), which the row's `approximation` says.
  */
 import { DateTime } from 'luxon';
 import {
@@ -13,6 +15,8 @@ import { LoupeError } from '../../../shared/errors';
 import type { DriftColumn, DriftRow, DriftWindow, DriftWindowInput, MetricsDrift } from '../../../shared/contract-metrics';
 import type { Db } from '../db';
 import { isoWeekLabel, num, weekWindow } from './common';
+import { Dist, SKETCH_RELATIVE_ACCURACY } from '../summaries/dist';
+import { eachCell, summaryLevel } from '../summaries/read';
 
 export const NUMERIC_COLUMNS = ['input_chars', 'output_chars', 'latency_ms', 'tokens_in', 'tokens_out', 'cost_usd'] as const;
 export const CATEGORICAL_COLUMNS = ['lang', 'model', 'model_version', 'feature', 'status'] as const;
@@ -31,6 +35,8 @@ export interface DriftInput {
   current?: DriftWindowInput | undefined;
   feature?: string | undefined;
   alpha: number;
+  /** `requests` always reads the rows (tests compare the two); default: the summaries when they can answer. Not an IPC param. */
+  source?: 'auto' | 'requests' | undefined;
 }
 
 type Values = Record<DriftColumn, Array<number | string>>;
@@ -82,6 +88,48 @@ function readWindow(db: Db, from: number, to: number, feature: string | undefine
   return { values, requests };
 }
 
+/**
+ * The same window from the request summaries: numeric columns from the cells' distributions (exact values while the
+ * window holds ≤ 100 of a column, else every value rounded to its DDSketch bin, within ±1% of the true value, order
+ * kept); lang, model, model version and feature counted exactly from the cells' slices; status (no slice dimension)
+ * counted by SQLite from the rows. Null when the window is not whole summary cells (the rows answer).
+ * @returns the values, the request count, and the numeric columns whose values are rounded to sketch bins
+ */
+function readWindowSummaries(db: Db, zone: string, from: number, to: number, feature: string | undefined): { values: Values; requests: number; rounded: Set<DriftColumn> } | null {
+  const level = summaryLevel(db, zone, [from, to]);
+  if (level === null) return null;
+  const dists = NUMERIC_COLUMNS.map(() => new Dist());
+  const counts = CATEGORICAL_COLUMNS.map(() => new Map<string, number>());
+  let requests = 0;
+  const cat = (v: string | null) => (v === null || v === '' ? '(none)' : v);
+  eachCell(db, from, to, feature !== undefined ? { feature } : {}, NUMERIC_COLUMNS, (c) => {
+    requests += c.n;
+    NUMERIC_COLUMNS.forEach((col, j) => dists[j]!.mergeEncoded(c.blobs[col] ?? null));
+    CATEGORICAL_COLUMNS.forEach((col, j) => {
+      if (col === 'status') return;
+      const k = cat(c.slice[col]);
+      counts[j]!.set(k, (counts[j]!.get(k) ?? 0) + c.n);
+    });
+  }, level);
+  const si = CATEGORICAL_COLUMNS.indexOf('status');
+  for (const r of db.all<{ v: string | null; n: number }>(`SELECT status AS v, count(*) AS n FROM requests WHERE ts >= ? AND ts < ?${feature !== undefined ? ' AND feature = ?' : ''} GROUP BY status`,
+    feature !== undefined ? [from, to, feature] : [from, to])) {
+    counts[si]!.set(cat(r.v), (counts[si]!.get(cat(r.v)) ?? 0) + r.n);
+  }
+  const values = {} as Values;
+  const rounded = new Set<DriftColumn>();
+  NUMERIC_COLUMNS.forEach((col, j) => {
+    values[col] = dists[j]!.expand();
+    if (dists[j]!.method === 'sketch') rounded.add(col);
+  });
+  CATEGORICAL_COLUMNS.forEach((col, j) => {
+    const arr: string[] = [];
+    for (const [k, n] of counts[j]!) for (let i = 0; i < n; i++) arr.push(k);
+    values[col] = arr;
+  });
+  return { values, requests, rounded };
+}
+
 const mean = (xs: readonly number[]): number | null => (xs.length ? xs.reduce((s, v) => s + v, 0) / xs.length : null);
 
 /**
@@ -116,7 +164,7 @@ export function numericRow(column: DriftColumn, ref: number[], cur: number[], re
     n_without_value_reference: noValueRef, n_without_value_current: noValueCur,
     statistic: num(ks.statistic), dof: null, p_value: num(ks.pValue), p_adjusted: null, rejected: false, method: ks.method,
     insufficient: ks.insufficient, note: ks.reason, psi: psiValue, psi_band: band, psi_flag: false,
-    mean_reference: mean(ref), mean_current: mean(cur), shares: null, histogram, single_window: [],
+    mean_reference: mean(ref), mean_current: mean(cur), shares: null, histogram, single_window: [], approximation: null,
   };
 }
 
@@ -125,7 +173,7 @@ export function categoricalRow(column: DriftColumn, ref: string[], cur: string[]
   const base = {
     column, kind: 'categorical' as const, test: 'chi-square' as const, n_reference: ref.length, n_current: cur.length,
     n_without_value_reference: 0, n_without_value_current: 0,
-    p_adjusted: null, rejected: false, method: null, psi_flag: false, mean_reference: null, mean_current: null, histogram: null,
+    p_adjusted: null, rejected: false, method: null, psi_flag: false, mean_reference: null, mean_current: null, histogram: null, approximation: null,
   };
   if (ref.length === 0 || cur.length === 0) {
     return { ...base, statistic: null, dof: null, p_value: null, insufficient: true, note: `no values in the ${ref.length === 0 ? 'reference' : 'current'} window`, psi: null, psi_band: null, shares: null, single_window: [] };
@@ -180,12 +228,23 @@ export function metricsDrift(db: Db, zone: string, q: DriftInput, settings: { ps
   if (reference.from_ts < current.to_ts && current.from_ts < reference.to_ts) {
     throw new LoupeError('BAD_REQUEST', `The reference window (${reference.label}) overlaps the current window (${current.label}).`, { action: 'Choose windows that do not overlap.' });
   }
-  const ref = readWindow(db, reference.from_ts, reference.to_ts, q.feature);
-  const cur = readWindow(db, current.from_ts, current.to_ts, q.feature);
+  // Whole summary cells on both sides: the summaries answer (see readWindowSummaries for what is rounded).
+  const sRef = q.source === 'requests' ? null : readWindowSummaries(db, zone, reference.from_ts, reference.to_ts, q.feature);
+  const sCur = sRef === null ? null : readWindowSummaries(db, zone, current.from_ts, current.to_ts, q.feature);
+  const fromSummaries = sRef !== null && sCur !== null;
+  const ref = fromSummaries ? sRef : readWindow(db, reference.from_ts, reference.to_ts, q.feature);
+  const cur = fromSummaries ? sCur : readWindow(db, current.from_ts, current.to_ts, q.feature);
   const rows: DriftRow[] = [
     ...NUMERIC_COLUMNS.map((c) => numericRow(c, ref.values[c] as number[], cur.values[c] as number[], { reference: ref.requests, current: cur.requests })),
     ...CATEGORICAL_COLUMNS.map((c) => categoricalRow(c, ref.values[c] as string[], cur.values[c] as string[])),
   ];
+  if (fromSummaries) {
+    for (const r of rows) {
+      if (sRef.rounded.has(r.column) || sCur.rounded.has(r.column)) {
+        r.approximation = `computed on values rounded to DDSketch bins (each within ±${SKETCH_RELATIVE_ACCURACY * 100}% of the true value, order kept) from the request summaries; ties between values in one bin can move KS D and the PSI bins slightly`;
+      }
+    }
+  }
   const tested = rows.filter((r) => !r.insufficient && r.p_value !== null);
   if (tested.length) {
     const bh = benjaminiHochberg(tested.map((r) => r.p_value!), q.alpha);
@@ -198,6 +257,6 @@ export function metricsDrift(db: Db, zone: string, q: DriftInput, settings: { ps
   const undated = db.value<number>(`SELECT count(*) FROM requests WHERE ts IS NULL${q.feature !== undefined ? ' AND feature = ?' : ''}`, q.feature !== undefined ? [q.feature] : []) ?? 0;
   return {
     reference: win(reference, ref.requests), current: win(current, cur.requests), feature: q.feature ?? null, alpha: q.alpha,
-    min_per_side: MIN_PER_SIDE, rows, undated_requests: undated, time_zone: zone, elapsed_ms: performance.now() - t0,
+    min_per_side: MIN_PER_SIDE, rows, undated_requests: undated, time_zone: zone, source: fromSummaries ? 'summaries' : 'requests', elapsed_ms: performance.now() - t0,
   };
 }

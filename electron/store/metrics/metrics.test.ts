@@ -162,7 +162,7 @@ describe('metrics on a tiny hand-made workspace', () => {
     const b = s.buckets[0]!;
     expect(b.requests).toBe(10);
     // The same type-7 values shared/stats gives (862.5 up to rounding of 1200 − 450 times 0.55).
-    expect(b.latency).toEqual({ ...percentiles([120, 135, 150, 180, 200, 220, 250, 300, 450, 1200]) });
+    expect(b.latency).toEqual({ ...percentiles([120, 135, 150, 180, 200, 220, 250, 300, 450, 1200]), method: 'exact', relative_error: 0 });
     expect(b.latency.p50).toBe(210);
     expect(b.latency.p95).toBeCloseTo(862.5, 9);
     expect(b.latency.p99).toBeCloseTo(1132.5, 9);
@@ -181,7 +181,7 @@ describe('metrics on a tiny hand-made workspace', () => {
     expect(b.csat).toMatchObject({ csat: 0.7, satisfied: 7, n: 10 });
     expect(b.nps).toMatchObject({ promoters: 6, detractors: 4, passives: 2, n: 12 });
     expect(b.nps.nps!).toBeCloseTo(50 / 3, 12);
-    expect(s.buckets[1]!.latency).toEqual({ p50: 500, p95: 500, p99: 500, n: 1 });
+    expect(s.buckets[1]!.latency).toEqual({ p50: 500, p95: 500, p99: 500, n: 1, method: 'exact', relative_error: 0 });
   });
 
   it('a repeated series comes from the cache until requests or feedback change', () => {

@@ -1,16 +1,25 @@
 /**
- * Distinct values of the request dimensions, for filter pickers (metrics.options, records.facets). Cached per
- * database until the requests change (count and largest rowid): model_version, segment, region and lang have no
- * index, and scanning 1M requests for them costs about a second.
+ * Distinct values of the request dimensions, for filter pickers (metrics.options, records.facets): from the request
+ * summaries' slices (plus undated requests), else from the rows. Cached per database until the requests change
+ * (largest rowid, summaries' generation): model_version, segment, region and lang have no index, and scanning 1M
+ * requests for them costs about a second.
  */
 import type { Db } from '../db';
+import { isSliceDim, summariesReady } from '../summaries/read';
 
 /** Distinct values of each dimension (at most 200 each, sorted). */
 export interface DimensionOptions { feature: string[]; model: string[]; model_version: string[]; segment: string[]; region: string[]; lang: string[] }
 
 const cache = new WeakMap<Db, { key: string; value: DimensionOptions }>();
 
-function distinct(db: Db, col: string): string[] {
+function distinct(db: Db, col: string, fromSummaries: boolean): string[] {
+  if (fromSummaries && isSliceDim(col)) {
+    // The slices that still have a cell (dated requests), plus the values of undated requests (in no cell).
+    return db.all<{ v: string }>(`SELECT v FROM (
+        SELECT s.${col} AS v FROM summary_slices s WHERE s.id IN (SELECT slice_id FROM request_summaries) AND s.${col} IS NOT NULL
+        UNION SELECT ${col} AS v FROM requests WHERE ts IS NULL AND ${col} IS NOT NULL)
+      ORDER BY v LIMIT 200`).map((r) => r.v);
+  }
   return db.all<{ v: string }>(`SELECT DISTINCT ${col} AS v FROM requests WHERE ${col} IS NOT NULL ORDER BY v LIMIT 200`).map((r) => r.v);
 }
 
@@ -19,13 +28,16 @@ function distinct(db: Db, col: string): string[] {
  * @returns up to 200 values per dimension, sorted; user ids are not listed (too many; typed instead)
  */
 export function dimensionOptions(db: Db): DimensionOptions {
-  const k = db.get<{ n: number; m: number | null }>('SELECT count(*) AS n, max(rowid) AS m FROM requests')!;
-  const key = `${k.n}:${k.m ?? 0}`;
+  // The largest rowid and the summaries' generation (counted up by every refresh and delete) change with the
+  // requests; a count of 1M rows costs ~250 ms cold.
+  const on = summariesReady(db);
+  const k = db.get<{ m: number | null; g: number | null }>('SELECT (SELECT max(rowid) FROM requests) AS m, (SELECT generation FROM summary_state) AS g')!;
+  const key = `${k.m ?? 0}:${k.g ?? 0}:${on ? 1 : 0}`;
   const hit = cache.get(db);
   if (hit?.key === key) return hit.value;
   const value = {
-    feature: distinct(db, 'feature'), model: distinct(db, 'model'), model_version: distinct(db, 'model_version'),
-    segment: distinct(db, 'segment'), region: distinct(db, 'region'), lang: distinct(db, 'lang'),
+    feature: distinct(db, 'feature', on), model: distinct(db, 'model', on), model_version: distinct(db, 'model_version', on),
+    segment: distinct(db, 'segment', on), region: distinct(db, 'region', on), lang: distinct(db, 'lang', on),
   };
   cache.set(db, { key, value });
   return value;

@@ -4,14 +4,20 @@
  * any request dimension (the 12 largest values, then "(other)" so the groups add up to the totals). Alerts are
  * computed by electron/store/alerts, not here.
  *
- * Cost: one scan of the range's requests (a plain table scan when the range holds most of the data), accumulated
- * per bucket and breakdown value in JS, latencies sorted once per bucket; feedback is read once for the whole range
- * and assigned to buckets by its own timestamp (else its request's).
+ * Cost: request figures come from the hour × slice summaries (electron/store/summaries): one read of the range's
+ * cells, whose number grows with hours × slices, not with requests; counts and sums are exact, percentiles exact up
+ * to 100 latencies in a bucket and from a merged DDSketch (±1%) beyond, as each bucket's `latency.method` says.
+ * A user-id filter or breakdown (not a summary dimension) or buckets that are not whole UTC hours (a half-hour
+ * zone) scan the rows instead (one scan, latencies exact). Feedback is read once for the whole range and assigned
+ * to buckets by its own timestamp (else its request's).
  */
-import { csat, nps, quantileSorted, thumbsUpRate, wilsonInterval } from '../../../shared/stats';
+import { csat, nps, thumbsUpRate, wilsonInterval } from '../../../shared/stats';
 import type { BreakdownPoint, MetricDim, MetricsBucket, MetricsFilter, MetricsSeries } from '../../../shared/contract-metrics';
 import type { Db } from '../db';
 import { bucketLabel, bucketStarts, filterSql, isoWeekLabel, num } from './common';
+import { Dist, SKETCH_RELATIVE_ACCURACY } from '../summaries/dist';
+import { summaryGeneration, type SliceDim } from '../summaries/build';
+import { eachCell, isSliceDim, summariesReady, summaryLevel, type SliceFilter } from '../summaries/read';
 
 export interface SeriesInput {
   from_ts?: number | undefined;
@@ -19,6 +25,11 @@ export interface SeriesInput {
   bucket: 'hour' | 'day' | 'week';
   filter: MetricsFilter;
   breakdown: MetricDim | 'none';
+  /**
+   * Where request figures come from: `auto` (default) reads the hourly summaries whenever they can answer, else the
+   * rows; `requests` always scans the rows (tests and benches compare the two). Not part of the IPC params.
+   */
+  source?: 'auto' | 'requests' | undefined;
 }
 
 /** Most breakdown groups shown (by request count); the rest are summed into one "(other)" group. */
@@ -54,8 +65,10 @@ export function metricsSeries(db: Db, zone: string, q: SeriesInput, now = Date.n
   const t0 = performance.now();
   // Switching back to a view seen before is instant: results are kept while requests and feedback are unchanged.
   const version = db.get<{ rn: number; rm: number | null; fn: number; fm: number | null }>(
-    'SELECT (SELECT count(*) FROM requests) AS rn, (SELECT max(rowid) FROM requests) AS rm, (SELECT count(*) FROM feedback) AS fn, (SELECT max(rowid) FROM feedback) AS fm')!;
-  const key = JSON.stringify([version, zone, q, Math.floor(now / 3_600_000)]);
+    'SELECT (SELECT max(rowid) FROM requests) AS rm, (SELECT count(*) FROM feedback) AS fn, (SELECT max(rowid) FROM feedback) AS fm')!;
+  // Requests: the largest rowid (new rows) and the summaries' generation (counted up by every refresh and delete:
+  // changes to existing rows, a price re-derive, that a count would miss; a count of 1M rows costs ~250 ms cold).
+  const key = JSON.stringify([version, summaryGeneration(db), zone, q, Math.floor(now / 3_600_000)]);
   const cache = seriesCache.get(db) ?? new Map<string, MetricsSeries>();
   seriesCache.set(db, cache);
   const hit = cache.get(key);
@@ -83,10 +96,13 @@ function countUndatedFeedback(db: Db, filter: MetricsFilter): MetricsSeries['und
 const seriesCache = new WeakMap<Db, Map<string, MetricsSeries>>();
 const SERIES_CACHE_SIZE = 8;
 
-/** One bucket's requests: counts and sums, and its latencies (with, for a breakdown, each one's value id). */
-interface BucketAcc { n: number; e: number; tiSum: number; tiN: number; toSum: number; toN: number; c: number; cn: number; lat: number[]; latValue: number[] }
-/** One breakdown value's requests per bucket. */
-interface ValueAcc { key: string; total: number; n: Int32Array; e: Int32Array; c: Float64Array }
+/** One bucket's requests: counts and sums, and its latencies. */
+interface BucketAcc { n: number; e: number; tiSum: number; tiN: number; toSum: number; toN: number; c: number; cn: number; lat: Dist }
+/** One breakdown value's requests per bucket (latencies too, for each group's p95). */
+interface ValueAcc { key: string; total: number; n: Int32Array; e: Int32Array; c: Float64Array; lat: Dist[] }
+
+/** Raw rows keep every latency exact (as before summaries); summary cells hold exact values or a sketch. */
+const exactDist = () => new Dist(Infinity);
 
 /**
  * Reads the requests of [from, to) matching the filter once, in table order when the range holds most of the data
@@ -96,7 +112,7 @@ interface ValueAcc { key: string; total: number; n: Int32Array; e: Int32Array; c
 function scanRequests(db: Db, from: number, to: number, starts: readonly number[], f: { sql: string; params: string[] }, by: MetricDim | null,
   lo: number | null, hi: number | null): { buckets: BucketAcc[]; values: ValueAcc[] } {
   const nb = starts.length - 1;
-  const buckets: BucketAcc[] = Array.from({ length: nb }, () => ({ n: 0, e: 0, tiSum: 0, tiN: 0, toSum: 0, toN: 0, c: 0, cn: 0, lat: [], latValue: [] }));
+  const buckets: BucketAcc[] = Array.from({ length: nb }, () => ({ n: 0, e: 0, tiSum: 0, tiN: 0, toSum: 0, toN: 0, c: 0, cn: 0, lat: exactDist() }));
   const values: ValueAcc[] = [];
   const ids = new Map<string, number>();
   const wide = lo !== null && hi !== null && Math.min(to, hi + 1) - Math.max(from, lo) > 0.5 * (hi + 1 - lo);
@@ -122,15 +138,16 @@ function scanRequests(db: Db, from: number, to: number, starts: readonly number[
         if (vid < 0) {
           vid = values.length;
           ids.set(key, vid);
-          values.push({ key, total: 0, n: new Int32Array(nb), e: new Int32Array(nb), c: new Float64Array(nb) });
+          values.push({ key, total: 0, n: new Int32Array(nb), e: new Int32Array(nb), c: new Float64Array(nb), lat: Array.from({ length: nb }, exactDist) });
         }
         const v = values[vid]!;
         v.total++;
         v.n[i]!++;
         v.e[i]! += err;
         if (row[4] !== null) v.c[i]! += row[4];
+        if (row[5] !== null) v.lat[i]!.add(row[5]);
       }
-      if (row[5] !== null) { b.lat.push(row[5]); if (by) b.latValue.push(vid); }
+      if (row[5] !== null) b.lat.add(row[5]);
     }
   } finally {
     st.reset();
@@ -138,11 +155,77 @@ function scanRequests(db: Db, from: number, to: number, starts: readonly number[
   return { buckets, values };
 }
 
+/**
+ * The same accumulation as {@link scanRequests}, from the hour × slice summaries: counts and sums add up exactly;
+ * latencies merge the cells' exact values, or sketches once a bucket holds more than the exact limit.
+ * Used when the buckets are whole UTC hours and neither the filter nor the breakdown is a user id.
+ */
+function scanSummaries(db: Db, from: number, to: number, starts: readonly number[], filter: MetricsFilter, by: SliceDim | null, level: 'hour' | 'day'): { buckets: BucketAcc[]; values: ValueAcc[] } {
+  const nb = starts.length - 1;
+  const buckets: BucketAcc[] = Array.from({ length: nb }, () => ({ n: 0, e: 0, tiSum: 0, tiN: 0, toSum: 0, toN: 0, c: 0, cn: 0, lat: new Dist() }));
+  const values: ValueAcc[] = [];
+  const ids = new Map<string, number>();
+  const f: SliceFilter = {};
+  for (const [k, v] of Object.entries(filter)) if (isSliceDim(k) && v !== undefined) f[k] = v as string;
+  let i = 0;
+  eachCell(db, from, to, f, ['latency_ms'], (cell) => {
+    while (i < nb && cell.hour >= starts[i + 1]!) i++;
+    if (i >= nb || cell.hour < starts[i]!) return;
+    const b = buckets[i]!;
+    b.n += cell.n; b.e += cell.errors; b.tiSum += cell.tokensInSum; b.tiN += cell.tokensInN; b.toSum += cell.tokensOutSum; b.toN += cell.tokensOutN;
+    b.c += cell.cost; b.cn += cell.costN;
+    // Decoded once, merged into the bucket and (with a breakdown) its value.
+    const cellLat = new Dist();
+    cellLat.mergeEncoded(cell.blobs.latency_ms ?? null);
+    b.lat.merge(cellLat);
+    if (by) {
+      const key = cell.slice[by] ?? '(none)';
+      let vid = ids.get(key) ?? -1;
+      if (vid < 0) {
+        vid = values.length;
+        ids.set(key, vid);
+        values.push({ key, total: 0, n: new Int32Array(nb), e: new Int32Array(nb), c: new Float64Array(nb), lat: Array.from({ length: nb }, () => new Dist()) });
+      }
+      const v = values[vid]!;
+      v.total += cell.n;
+      v.n[i]! += cell.n;
+      v.e[i]! += cell.errors;
+      v.c[i]! += cell.cost;
+      v.lat[i]!.merge(cellLat);
+    }
+  }, level);
+  return { buckets, values };
+}
+
+/**
+ * First and last hour (as lo and hi, UTC ms: buckets of an hour or longer come out the same as from the exact
+ * timestamps) of the requests matching a slice filter, from the summaries, and the undated ones from the rows; null
+ * when the summaries are turned off.
+ */
+function summaryRange(db: Db, filter: SliceFilter, f: { sql: string; params: string[] }): { lo: number | null; hi: number | null; undated: number } | null {
+  if (!summariesReady(db)) return null;
+  let lo: number | null = null;
+  let hi: number | null = null;
+  const where: string[] = [];
+  const params: string[] = [];
+  for (const [k, v] of Object.entries(filter)) { if (v === undefined) continue; where.push(v === null ? `s.${k} IS NULL` : `s.${k} = ?`); if (v !== null) params.push(v); }
+  const r = db.get<{ lo: number | null; hi: number | null }>(`SELECT min(c.hour) AS lo, max(c.hour) AS hi FROM request_summaries c JOIN summary_slices s ON s.id = c.slice_id${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`, params);
+  if (r?.lo != null && r.hi != null) { lo = r.lo; hi = r.hi + 3_600_000 - 1; }
+  const undated = db.value<number>(`SELECT count(*) FROM requests r WHERE ts IS NULL${f.sql}`, f.params) ?? 0;
+  return { lo, hi, undated };
+}
+
 function computeSeries(db: Db, zone: string, q: SeriesInput, now: number, t0: number): MetricsSeries {
   const f = filterSql(q.filter);
-  const range = db.get<{ lo: number | null; hi: number | null; undated: number }>(
-    `SELECT min(ts) AS lo, max(ts) AS hi, (SELECT count(*) FROM requests r WHERE ts IS NULL${f.sql}) AS undated FROM requests r WHERE ts IS NOT NULL${f.sql}`, [...f.params, ...f.params]);
-  const allRange = db.get<{ lo: number | null; hi: number | null }>('SELECT min(ts) AS lo, max(ts) AS hi FROM requests WHERE ts IS NOT NULL');
+  // min and max in subqueries of their own: SQLite answers each from the ts index in O(log n), where min and max in
+  // one SELECT scan the whole index (~0.5 s cold at 1M requests).
+  const allRange = db.get<{ lo: number | null; hi: number | null }>('SELECT (SELECT min(ts) FROM requests WHERE ts IS NOT NULL) AS lo, (SELECT max(ts) FROM requests) AS hi');
+  const sliceFilter = Object.keys(q.filter).every((k) => isSliceDim(k));
+  const range = Object.keys(q.filter).length === 0
+    ? { ...allRange!, undated: db.value<number>('SELECT count(*) FROM requests WHERE ts IS NULL') ?? 0 }
+    : (sliceFilter && q.source !== 'requests' ? summaryRange(db, q.filter as SliceFilter, f) : null)
+      ?? db.get<{ lo: number | null; hi: number | null; undated: number }>(
+        `SELECT min(ts) AS lo, max(ts) AS hi, (SELECT count(*) FROM requests r WHERE ts IS NULL${f.sql}) AS undated FROM requests r WHERE ts IS NOT NULL${f.sql}`, [...f.params, ...f.params]);
   const weeks: string[] = [];
   if (allRange?.lo != null && allRange.hi != null) {
     const ws = bucketStarts(allRange.lo, allRange.hi + 1, 'week', zone, 2000);
@@ -160,7 +243,7 @@ function computeSeries(db: Db, zone: string, q: SeriesInput, now: number, t0: nu
   const to = q.to_ts ?? (whole ? whole[whole.length - 1]! : null);
   const base = { bucket: q.bucket, time_zone: zone, from_ts: from, to_ts: to, filter: q.filter, options, undated_requests: undated, undated_feedback: undatedFeedback };
   if (from === null || to === null || to <= from) {
-    return { ...base, buckets: [], breakdown: null, elapsed_ms: performance.now() - t0, cached: false };
+    return { ...base, buckets: [], breakdown: null, quantiles: { source: 'requests', method: 'exact', relative_error: 0 }, elapsed_ms: performance.now() - t0, cached: false };
   }
   const starts = bucketStarts(from, to, q.bucket, zone);
   const nb = starts.length - 1;
@@ -168,7 +251,15 @@ function computeSeries(db: Db, zone: string, q: SeriesInput, now: number, t0: nu
 
   // Every request of the range, in one scan: per bucket its counts, sums and latencies; per breakdown value its
   // counts per bucket (the groups are known only once every value has been counted).
-  const acc = scanRequests(db, from, to, starts, f, by, allRange?.lo ?? null, allRange?.hi ?? null);
+  // Summaries answer when every bucket is a whole number of UTC hours (zones with a half-hour offset, or a range
+  // cut mid-hour, read the rows) and no user id is involved (not a summary dimension).
+  // Day and week buckets read the day cells of the zone, hour buckets the hour cells.
+  const level = q.source !== 'requests' && (by === null || isSliceDim(by)) && Object.keys(q.filter).every((k) => isSliceDim(k))
+    ? summaryLevel(db, zone, [from, to, ...starts]) : null;
+  const fromSummaries = level !== null;
+  const acc = level !== null
+    ? scanSummaries(db, from, to, starts, q.filter, by as SliceDim | null, level)
+    : scanRequests(db, from, to, starts, f, by, allRange?.lo ?? null, allRange?.hi ?? null);
   let top: Set<string> | null = null;
   let otherValues = 0;
   if (by) {
@@ -211,25 +302,28 @@ function computeSeries(db: Db, zone: string, q: SeriesInput, now: number, t0: nu
   }
 
   const buckets: MetricsBucket[] = [];
+  let sketched = false;
+  let exactSeen = false;
   /** Per bucket, the p95 latency of each breakdown group. */
   const groupP95: Array<Map<string, number | null>> = [];
   for (let i = 0; i < nb; i++) {
     const s = starts[i]!;
     const e = starts[i + 1]!;
     const a = acc.buckets[i]!;
-    const sorted = Float64Array.from(a.lat).sort();
-    const k = sorted.length;
-    const quantiles = [0.5, 0.95, 0.99].map((pr) => (k ? quantileSorted(sorted, pr) : null));
+    const k = a.lat.n;
+    const quantiles = [0.5, 0.95, 0.99].map((pr) => a.lat.quantile(pr));
+    if (a.lat.method === 'sketch') sketched = true; else if (k > 0) exactSeen = true;
     const gp = new Map<string, number | null>();
     if (by && k) {
-      const byGroup = new Map<string, number[]>();
-      for (let j = 0; j < k; j++) {
-        const key = groupOfValue[a.latValue[j]!]!;
-        let arr = byGroup.get(key);
-        if (!arr) byGroup.set(key, (arr = []));
-        arr.push(a.lat[j]!);
-      }
-      for (const [key, arr] of byGroup) gp.set(key, quantileSorted(Float64Array.from(arr).sort(), 0.95));
+      const byGroup = new Map<string, Dist>();
+      acc.values.forEach((v, vid) => {
+        if (v.lat[i]!.n === 0) return;
+        const key = groupOfValue[vid]!;
+        let d = byGroup.get(key);
+        if (!d) byGroup.set(key, (d = fromSummaries ? new Dist() : exactDist()));
+        d.merge(v.lat[i]!);
+      });
+      for (const [key, d] of byGroup) { gp.set(key, d.quantile(0.95)); if (d.method === 'sketch') sketched = true; }
     }
     groupP95.push(gp);
     const [p50, p95, p99] = quantiles;
@@ -243,7 +337,7 @@ function computeSeries(db: Db, zone: string, q: SeriesInput, now: number, t0: nu
       complete: s >= (q.from_ts ?? -Infinity) && e <= (q.to_ts ?? Infinity) && e <= now,
       requests: a.n, errors,
       error_rate: { rate: ew?.estimate ?? null, low: ew?.low ?? null, high: ew?.high ?? null, k: errors, n: a.n },
-      latency: { p50: num(p50), p95: num(p95), p99: num(p99), n: k },
+      latency: { p50: num(p50), p95: num(p95), p99: num(p99), n: k, method: a.lat.method, relative_error: a.lat.relativeError },
       tokens_in_mean: a.tiN > 0 ? a.tiSum / a.tiN : null, tokens_out_mean: a.toN > 0 ? a.toSum / a.toN : null, tokens_in_n: a.tiN, tokens_out_n: a.toN,
       cost_total_usd: a.c, cost_mean_usd: a.cn > 0 ? a.c / a.cn : null, cost_n: a.cn,
       thumbs: { rate: num(th.rate), low: th.interval?.low ?? null, high: th.interval?.high ?? null, k: th.up, n: th.n, up: th.up, down: th.down },
@@ -283,5 +377,10 @@ function computeSeries(db: Db, zone: string, q: SeriesInput, now: number, t0: nu
     }));
     breakdown = { by, groups, other_values: otherValues };
   }
-  return { ...base, buckets, breakdown, elapsed_ms: performance.now() - t0, cached: false };
+  const quantiles: MetricsSeries['quantiles'] = {
+    source: fromSummaries ? 'summaries' : 'requests',
+    method: sketched ? (exactSeen ? 'mixed' : 'sketch') : 'exact',
+    relative_error: sketched ? SKETCH_RELATIVE_ACCURACY : 0,
+  };
+  return { ...base, buckets, breakdown, quantiles, elapsed_ms: performance.now() - t0, cached: false };
 }

@@ -16,16 +16,30 @@ import { poissonRateInterval } from '../../../shared/stats/rates';
 import type { Db } from '../db';
 import { bucketStarts, isoWeekLabel } from '../metrics/common';
 import { EFFECTIVE_REVIEWS } from '../review/tags';
+import { requestCountsBy } from '../summaries/read';
 
 type RateParams = z.output<typeof ticketRateSchema>;
 type Dim = RateParams['by'];
 
 export const TICKET_RATE_METHOD = 'tickets per 1,000 requests with the exact Poisson 95% interval (Garwood 1936; R poisson.test)';
 
-/** Requests per (week, version, feature) key: counted per week through the ts index. */
+/**
+ * Requests per (week, version, feature) key: from the request summaries (electron/store/summaries; exact counts),
+ * else (weeks that are not whole UTC hours) counted per week through the ts index.
+ */
 function requestCounts(db: Db, dims: Dim[], zone: string): Map<string, number> {
   const out = new Map<string, number>();
   const cols = dims.filter((d) => d !== 'week');
+  const fromSummaries = (s: number | null, e: number | null, week: string | null): boolean => {
+    const counts = requestCountsBy(db, zone, cols, s, e);
+    if (counts === null) return false;
+    for (const [k, n] of counts) {
+      const v = JSON.parse(k) as Array<string | null>;
+      const at = (d: 'model_version' | 'feature') => v[cols.indexOf(d)] ?? null;
+      out.set(key(dims, { week, model_version: at('model_version'), feature: at('feature') }), n);
+    }
+    return true;
+  };
   const range = db.get<{ lo: number | null; hi: number | null }>('SELECT min(ts) AS lo, max(ts) AS hi FROM requests');
   const groupCols = cols.length ? cols.join(', ') : "''";
   if (dims.includes('week')) {
@@ -35,11 +49,12 @@ function requestCounts(db: Db, dims: Dim[], zone: string): Map<string, number> {
       const s = starts[i]!;
       const e = starts[i + 1] ?? range.hi + 1;
       const week = isoWeekLabel(s, zone);
+      if (fromSummaries(s, e, week)) continue;
       for (const r of db.all<Record<string, string | number | null>>(`SELECT ${cols.length ? `${groupCols},` : ''} count(*) AS n FROM requests WHERE ts >= ? AND ts < ? ${cols.length ? `GROUP BY ${groupCols}` : ''}`, [s, e])) {
         out.set(key(dims, { week, model_version: r.model_version ?? null, feature: r.feature ?? null }), Number(r.n));
       }
     }
-  } else {
+  } else if (!fromSummaries(null, null, null)) {
     for (const r of db.all<Record<string, string | number | null>>(`SELECT ${groupCols} , count(*) AS n FROM requests GROUP BY ${groupCols}`)) {
       out.set(key(dims, { week: null, model_version: r.model_version ?? null, feature: r.feature ?? null }), Number(r.n));
     }

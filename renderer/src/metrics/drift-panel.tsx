@@ -113,6 +113,7 @@ function DriftTableRow({ r, psiMax, open, onToggle }: { r: DriftRow; psiMax: num
       <td className="verdict">
         <span className={`badge${r.rejected ? ' bad' : r.insufficient ? '' : ' ok'}`}>{verdict}</span>
         {r.note && <div className="muted small">{r.note}</div>}
+        {r.approximation && <div className="muted small" data-testid="drift-approximation">{r.approximation}</div>}
       </td>
     </tr>
   );

@@ -181,7 +181,7 @@ function SeriesCharts({ s, alerts, group, filter }: { s: MetricsSeries; alerts: 
         series={[{ label: 'Error rate', values: b.map((x) => ifAny(x, pct(x.error_rate.rate))) }]}
         band={{ label: '95% interval', low: b.map((x) => ifAny(x, pct(x.error_rate.low))), high: b.map((x) => ifAny(x, pct(x.error_rate.high))) }}
         breaches={marks(['error_rate'], (x) => ifAny(x, pct(x.error_rate.rate)))} />
-      <MetricChart testId="chart-latency" title="Latency" unit=" ms" zero labels={labels} note="type-7 percentiles" onPick={pick} {...without([[noLatency, 'a latency']])} empty="No request in this range has a latency."
+      <MetricChart testId="chart-latency" title="Latency" unit=" ms" zero labels={labels} note={`type-7 percentiles${quantileNote(s)}`} onPick={pick} {...without([[noLatency, 'a latency']])} empty="No request in this range has a latency."
         series={[
           { label: 'p50', values: b.map((x) => x.latency.p50) },
           { label: 'p95', values: b.map((x) => x.latency.p95) },
@@ -211,6 +211,17 @@ function SeriesCharts({ s, alerts, group, filter }: { s: MetricsSeries; alerts: 
   );
 }
 
+/**
+ * How exact the series' percentiles are, for the latency charts' notes: nothing when every one is exact; else the
+ * sketch's stated relative error (`p95 ±1%`), for every bucket or for the buckets past 100 latencies.
+ */
+function quantileNote(s: MetricsSeries): string {
+  const q = s.quantiles;
+  if (q.relative_error <= 0) return '';
+  const pm = `±${+(q.relative_error * 100).toFixed(2)}%`;
+  return q.method === 'mixed' ? ` · p95 ${pm} where a bucket has over 100 latencies (DDSketch), exact elsewhere` : ` · p95 ${pm} (DDSketch)`;
+}
+
 function BreakdownCharts({ s, filter }: { s: MetricsSeries; filter: MetricsFilter }) {
   const bd = s.breakdown!;
   const labels = s.buckets.map((x) => x.label);
@@ -219,11 +230,12 @@ function BreakdownCharts({ s, filter }: { s: MetricsSeries; filter: MetricsFilte
   type P = (typeof bd.groups)[number]['points'][number];
   const mk = (value: (p: P) => number | null): Series[] => bd.groups.map((g) => ({ label: g.key, values: g.points.map((p) => (p.requests > 0 ? value(p) : null)) }));
   const note = bd.other_values > 0 ? `12 largest, then (other): ${fmtInt(bd.other_values)} more` : undefined;
+  const p95Note = [note, quantileNote(s).replace(/^ · /, '')].filter(Boolean).join(' · ') || undefined;
   return (
     <>
       <h3>By {by}</h3>
       <div className="metric-grid">
-        <MetricChart testId="chart-breakdown-p95" title={`p95 latency by ${by}`} unit=" ms" zero labels={labels} series={mk((p) => p.p95_ms)} onPick={pick} {...(note ? { note } : {})} />
+        <MetricChart testId="chart-breakdown-p95" title={`p95 latency by ${by}`} unit=" ms" zero labels={labels} series={mk((p) => p.p95_ms)} onPick={pick} {...(p95Note ? { note: p95Note } : {})} />
         <MetricChart testId="chart-breakdown-errors" title={`Error rate by ${by}`} unit="%" rate labels={labels} series={mk((p) => pct(p.error_rate))} onPick={pick} />
         <MetricChart testId="chart-breakdown-thumbs" title={`Thumbs-up rate by ${by}`} unit="%" rate labels={labels} series={mk((p) => pct(p.thumbs_up_rate))} onPick={pick} />
         <MetricChart testId="chart-breakdown-cost" title={`Cost by ${by}`} unit="$" zero labels={labels} series={mk((p) => p.cost_usd)} onPick={pick} />

@@ -112,7 +112,7 @@ const SliceBody = memo(function SliceBody({ data }: { data: SliceContext }) {
         <SmallChart testId="slice-chart-volume" title="Requests" unit=" req" kind="bar" labels={labels} current={current} values={p.map((x) => x.requests)} />
         <SmallChart testId="slice-chart-errors" title="Error rate" unit="%" rate labels={labels} current={current} values={p.map((x) => pct(x.error_rate))}
           empty="No dated requests in these weeks." />
-        <SmallChart testId="slice-chart-p95" title="p95 latency" unit=" ms" labels={labels} current={current} values={p.map((x) => x.p95_ms)}
+        <SmallChart testId="slice-chart-p95" title="p95 latency" {...(p.some((x) => x.p95_relative_error > 0) ? { note: `±${+(Math.max(...p.map((x) => x.p95_relative_error)) * 100).toFixed(2)}% (sketch)` } : {})} unit=" ms" labels={labels} current={current} values={p.map((x) => x.p95_ms)}
           empty="No request of this slice has a latency in these weeks." />
         <SmallChart testId="slice-chart-thumbs" title="Thumbs-up rate" unit="%" rate labels={labels} current={current} values={p.map((x) => pct(x.thumbs_up_rate))}
           note={`${fmtInt(sum((x) => x.thumbs_up + x.thumbs_down))} thumbs this period`} empty="No thumbs on this slice in these weeks." />

@@ -1,0 +1,207 @@
+/**
+ * One numeric distribution of a summary cell (latency, tokens, cost or a length): the exact values while there are
+ * few of them, a mergeable DDSketch (@datadog/sketches-js, relative accuracy 1%) once there are more. Quantiles are
+ * type 7 (Hyndman & Fan 1996; shared/stats quantileSorted) on the exact values; on a sketch they interpolate, as
+ * type 7 does, between the sketch's values at ranks floor(h) and floor(h) + 1 (h = (n − 1) p), each of which is
+ * within the sketch's relative accuracy of that order statistic (Masson, Rim & Lee, "DDSketch", VLDB 2019), so the
+ * interpolated value is within the same relative error of the exact type-7 quantile (for values of one sign).
+ *
+ * Stored form (a BLOB): byte 0 = 1 then little-endian float64 values (exact), or byte 0 = 2 then the sketch's
+ * protobuf bytes (DDSketch.toProto).
+ */
+import { DDSketch } from '@datadog/sketches-js';
+import { quantileSorted } from '../../../shared/stats';
+
+/** Relative accuracy of every sketch: a quantile read from a sketch is within ±1% of the exact one. */
+export const SKETCH_RELATIVE_ACCURACY = 0.01;
+/** Largest set kept as exact values; a larger one (in a cell or merged across cells) becomes a sketch. */
+export const EXACT_MAX = 100;
+
+const TAG_EXACT = 1;
+const TAG_SKETCH = 2;
+
+type Sketch = DDSketch;
+
+/** How a quantile was computed: exact type 7 on every value, or from a sketch within its relative error. */
+export type QuantileMethod = 'exact' | 'sketch';
+
+/** Value of a sketch at a 0-based rank (the library's getValueAtQuantile at rank q (n − 1), without the float round trip). */
+function valueAtRank(s: Sketch, rank: number): number {
+  const neg = s.negativeStore.count;
+  if (rank < neg) return -s.mapping.value(s.negativeStore.keyAtRank(neg - rank - 1, false));
+  if (rank < neg + s.zeroCount) return 0;
+  return s.mapping.value(s.store.keyAtRank(rank - s.zeroCount - neg));
+}
+
+/** A distribution being accumulated (cells built from rows, or cells merged into a bucket). */
+export class Dist {
+  private exact: number[] | null = [];
+  private sketch: Sketch | null = null;
+  private sortedCache: Float64Array | null = null;
+
+  /** @param exactMax the largest set kept exact (Infinity keeps every value: the raw-row path of the alert simulation) */
+  constructor(private readonly exactMax = EXACT_MAX) {}
+
+  /** Number of values. */
+  get n(): number {
+    return this.sketch ? this.sketch.count : this.exact!.length;
+  }
+
+  /** Whether quantiles are exact. */
+  get method(): QuantileMethod {
+    return this.sketch ? 'sketch' : 'exact';
+  }
+
+  /** Relative error bound of its quantiles: 0 when exact, else the sketch's relative accuracy. */
+  get relativeError(): number {
+    return this.sketch ? SKETCH_RELATIVE_ACCURACY : 0;
+  }
+
+  private toSketch(): Sketch {
+    if (!this.sketch) {
+      const s = new DDSketch({ relativeAccuracy: SKETCH_RELATIVE_ACCURACY });
+      for (const v of this.exact!) s.accept(v);
+      this.sketch = s;
+      this.exact = null;
+    }
+    return this.sketch;
+  }
+
+  /** Adds one value (finite numbers only; the caller skips nulls). */
+  add(v: number): void {
+    this.sortedCache = null;
+    if (this.sketch) { this.sketch.accept(v); return; }
+    this.exact!.push(v);
+    if (this.exact!.length > this.exactMax) this.toSketch();
+  }
+
+  /**
+   * Merges a sketch into this one. @datadog/sketches-js 2.1.1's merge adds the other sketch's negative values to the
+   * count but not to the negative store once this sketch holds values; they are merged here (summaries/dist.test.ts).
+   */
+  private mergeSketch(o: Sketch): void {
+    const s = this.toSketch();
+    const had = s.count > 0;
+    s.merge(o);
+    if (had) s.negativeStore.merge(o.negativeStore);
+  }
+
+  /** Adds every value of another distribution. */
+  merge(o: Dist): void {
+    if (o.n === 0) return;
+    this.sortedCache = null;
+    if (o.sketch) { this.mergeSketch(o.sketch); return; }
+    for (const v of o.exact!) this.add(v);
+  }
+
+  /** Adds a stored distribution (see {@link encode}); null adds nothing. */
+  mergeEncoded(blob: Uint8Array | null): void {
+    if (!blob || blob.length === 0) return;
+    this.sortedCache = null;
+    if (blob[0] === TAG_EXACT) {
+      const vals = new Float64Array(blob.slice(1).buffer);
+      if (!this.sketch && this.exact!.length + vals.length <= this.exactMax) { for (const v of vals) this.exact!.push(v); return; }
+      const s = this.toSketch();
+      for (const v of vals) s.accept(v);
+      return;
+    }
+    this.mergeSketch(DDSketch.fromProto(blob.subarray(1)) as Sketch);
+  }
+
+  /** The stored form, or null without values. */
+  encode(): Uint8Array | null {
+    if (this.n === 0) return null;
+    if (this.sketch) {
+      const p = this.sketch.toProto();
+      const out = new Uint8Array(p.length + 1);
+      out[0] = TAG_SKETCH;
+      out.set(p, 1);
+      return out;
+    }
+    const vals = Float64Array.from(this.exact!);
+    const out = new Uint8Array(vals.byteLength + 1);
+    out[0] = TAG_EXACT;
+    out.set(new Uint8Array(vals.buffer), 1);
+    return out;
+  }
+
+  /** Exact values, ascending (exact distributions only). */
+  sorted(): Float64Array {
+    if (this.sketch) throw new Error('Dist.sorted: a sketch has no exact values');
+    if (!this.sortedCache) this.sortedCache = Float64Array.from(this.exact!).sort();
+    return this.sortedCache;
+  }
+
+  /**
+   * Type-7 quantile: exact on exact values, else interpolated between the sketch's values at ranks floor(h) and
+   * floor(h) + 1 (within {@link SKETCH_RELATIVE_ACCURACY} of the exact figure).
+   * @param p probability in [0, 1]
+   * @returns the quantile in the values' unit, or null without values
+   */
+  quantile(p: number): number | null {
+    const n = this.n;
+    if (n === 0) return null;
+    if (!this.sketch) return quantileSorted(this.sorted(), p);
+    const h = (n - 1) * p;
+    const lo = Math.floor(h);
+    const a = valueAtRank(this.sketch, lo);
+    if (lo + 1 >= n || h === lo) return a;
+    const b = valueAtRank(this.sketch, lo + 1);
+    return a + (h - lo) * (b - a);
+  }
+
+  /**
+   * Values strictly greater than `x`: exact on exact values; on a sketch, the values in bins whose representative
+   * value is above x (a value within 1% of x may land on either side).
+   */
+  countAbove(x: number): number {
+    if (!this.sketch) {
+      const s = this.sorted();
+      let lo = 0;
+      let hi = s.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (s[mid]! <= x) lo = mid + 1; else hi = mid;
+      }
+      return s.length - lo;
+    }
+    const sk = this.sketch;
+    let above = 0;
+    const st = sk.store;
+    for (let i = 0; i < st.bins.length; i++) {
+      const c = st.bins[i]!;
+      if (c > 0 && sk.mapping.value(i + st.offset) > x) above += c;
+    }
+    if (x < 0) {
+      if (0 > x) above += sk.zeroCount;
+      const ns = sk.negativeStore;
+      for (let i = 0; i < ns.bins.length; i++) {
+        const c = ns.bins[i]!;
+        if (c > 0 && -sk.mapping.value(i + ns.offset) > x) above += c;
+      }
+    }
+    return above;
+  }
+
+  /**
+   * Every value: the exact values, or for a sketch each bin's representative value repeated by its count (so each
+   * is within the sketch's relative accuracy of the value it stands for, and the order is kept). Ascending.
+   */
+  expand(): number[] {
+    if (!this.sketch) return [...this.sorted()];
+    const sk = this.sketch;
+    const out: number[] = [];
+    const ns = sk.negativeStore;
+    for (let i = ns.bins.length - 1; i >= 0; i--) {
+      const c = Math.round(ns.bins[i]!);
+      if (c > 0) { const v = -sk.mapping.value(i + ns.offset); for (let k = 0; k < c; k++) out.push(v); }
+    }
+    for (let k = 0; k < Math.round(sk.zeroCount); k++) out.push(0);
+    const st = sk.store;
+    for (let i = 0; i < st.bins.length; i++) {
+      const c = Math.round(st.bins[i]!);
+      if (c > 0) { const v = sk.mapping.value(i + st.offset); for (let k = 0; k < c; k++) out.push(v); }
+    }
+    return out;
+  }
+}
