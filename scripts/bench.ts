@@ -60,8 +60,9 @@ async function phaseImport(file: string, workspace: string, scrub = false): Prom
   const options = scrub ? { scrub: { detectors: [...SCRUB_DETECTORS], patterns: [] } } : {};
   const s = await client.call('internal.importFileWait', { path: file, options });
   const importMs = ms(t0);
+  const timings = await client.call('internal.lastImportTimings', {});
   await client.close();
-  process.stdout.write(JSON.stringify({ import_ms: importMs, inserted: s.inserted, rejected: s.rejected, peak_rss: peakRssBytes(), workspace_bytes: fs.statSync(workspace).size }));
+  process.stdout.write(JSON.stringify({ import_ms: importMs, inserted: s.inserted, rejected: s.rejected, peak_rss: peakRssBytes(), workspace_bytes: fs.statSync(workspace).size, timings }));
 }
 
 /** Child phase: open the workspace cold and query it through the contract. */
