@@ -296,6 +296,8 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
       { action: 'Import into a new workspace, or split the file by date.', details: { current_bytes: current, estimated_bytes: Math.round(dataBytes * 1.3), ceiling_bytes: MAX_WORKSPACE_BYTES } });
   }
 
+  // Room for the pages the import will write, so sql.js never moves the file image while it grows (dbfile/image.ts).
+  ws.reserve(current + Math.round(Math.max(dataBytes, fileBytes) * (gzip ? 6 : 1.3)));
   const sample = await readSample(file, src, fileName);
   if (sample.sample.length === 0) {
     throw new LoupeError('IMPORT_EMPTY', `${fileName} has no records${sample.rejects.length ? ` (the first bad line is ${sample.rejects[0]!.line}: ${sample.rejects[0]!.reason})` : ''}.`, { action: 'Choose another file.' });
