@@ -326,7 +326,7 @@ export class Workspace {
       let raw;
       let image = DbImage.none();
       if (exists) {
-        let read: { buffer: Uint8Array; size: number };
+        let read: { buffer: Uint8Array<ArrayBuffer>; size: number };
         try {
           // Read straight into a buffer with room to grow, which sql.js then adopts without a copy (dbfile/image.ts).
           read = readInto(target, (size) => capacityFor(size));
@@ -512,7 +512,7 @@ export class Workspace {
   }
 
   /** Replaces the database with one over the first `size` bytes of `buffer` (adopted, not copied). */
-  private adopt(buffer: Uint8Array, size: number): void {
+  private adopt(buffer: Uint8Array<ArrayBuffer>, size: number): void {
     const { raw, image } = DbImage.open(this.sql, buffer, size);
     this.db.replace(raw);
     this.image = image;

@@ -40,7 +40,7 @@ export function capacityFor(size: number, want = 0): number {
  * @returns the buffer and the file's size
  * @throws the fs error for a missing or unreadable file
  */
-export function readInto(file: string, capacityOf: (size: number) => number): { buffer: Uint8Array; size: number } {
+export function readInto(file: string, capacityOf: (size: number) => number): { buffer: Uint8Array<ArrayBuffer>; size: number } {
   const fd = fs.openSync(file, 'r');
   try {
     const size = fs.fstatSync(fd).size;
@@ -73,11 +73,11 @@ export class DbImage {
    * @returns the database and its image
    * @throws sql.js's error for bytes it cannot open
    */
-  static open(SQL: SqlJsStatic, buffer: Uint8Array, size: number): { raw: Database; image: DbImage } {
+  static open(SQL: SqlJsStatic, buffer: Uint8Array<ArrayBuffer>, size: number): { raw: Database; image: DbImage } {
     if (size === 0) return { raw: new SQL.Database(), image: new DbImage(null) };
     let adopted = false;
     class Adopt extends Uint8Array {
-      override slice(start?: number, end?: number): Uint8Array {
+      override slice(start?: number, end?: number): Uint8Array<ArrayBuffer> {
         if ((start ?? 0) === 0 && (end ?? this.length) === this.length) {
           adopted = true;
           return buffer;
