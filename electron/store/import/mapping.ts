@@ -186,8 +186,13 @@ interface KindPlan {
 
 /** A plan as each record runs it: one step per Loupe field, in the table's order, and the source paths it reads. */
 interface CompiledPlan {
-  steps: Array<{ field: string; type: FieldType; source: Resolved | null; unit: DurationUnit | TimestampUnit | undefined; sentinels: readonly string[]; unescape: boolean }>;
+  steps: Array<{ field: string; type: FieldType; source: Resolved | null; unit: DurationUnit | TimestampUnit | undefined; path: string | null; sentinels: readonly string[]; unescape: boolean }>;
   used: ReadonlySet<string>;
+}
+
+/** The one path a field is read from when it has a single source without a unit of its own (read as readRawUnit would). */
+function singlePath(r: Resolved | undefined): string | null {
+  return r?.type === 'paths' && r.alts.length === 1 && !r.alts[0]!.unit ? r.alts[0]!.path : null;
 }
 
 function resolveSpec(spec: FieldSpec): Resolved {
@@ -474,6 +479,12 @@ function prune(v: unknown, used: ReadonlySet<string>, prefix: string): unknown {
     n++;
   }
   return n || !prefix ? out : undefined;
+}
+
+/** Whether every top-level field of the record is a used path (then nothing is left for `extra`). */
+function everyKeyUsed(rec: Record<string, unknown>, used: ReadonlySet<string>): boolean {
+  for (const k in rec) if (!Object.prototype.hasOwnProperty.call(rec, k) || !used.has(k)) return false;
+  return true;
 }
 
 function allMissing(rec: Record<string, unknown>): boolean {
@@ -765,7 +776,7 @@ export function buildMapper(preset: string, sample: Record<string, unknown>[], o
     const types = FIELD_TYPES[kind];
     c = {
       steps: Object.keys(types).map((f) => ({
-        field: f, type: types[f]!, source: plan.fields.get(f) ?? null, unit: units.get(`${kind}.${f}`),
+        field: f, type: types[f]!, source: plan.fields.get(f) ?? null, unit: units.get(`${kind}.${f}`), path: singlePath(plan.fields.get(f)),
         sentinels: plan.sentinels.get(f) ?? [], unescape: unescape.has(`${kind}.${f}`),
       })),
       used: new Set(plan.usedPaths),
@@ -781,7 +792,14 @@ export function buildMapper(preset: string, sample: Record<string, unknown>[], o
     for (const st of steps) {
       const r = st.source;
       if (!r) { row[st.field] = null; continue; }
-      const { value: raw, unit } = readRawUnit(r, rec);
+      let raw: unknown;
+      let unit: DurationUnit | TimestampUnit | undefined;
+      if (st.path !== null) {
+        // One source path without a unit of its own (most fields): read directly, no object per field.
+        raw = getPathImpl(rec, st.path);
+      } else {
+        ({ value: raw, unit } = readRawUnit(r, rec));
+      }
       let v = convert(kind, st.field, st.type, raw, unit ?? st.unit, st.sentinels, timeZone, plan.spaceTags) as string | number | null;
       if (st.unescape && typeof v === 'string') v = unescapeText(v);
       row[st.field] = v;
@@ -790,7 +808,7 @@ export function buildMapper(preset: string, sample: Record<string, unknown>[], o
     if (kind === 'requests') finishRequest(row, book, anthropicCache);
     else if (kind === 'feedback') finishFeedback(row, plan, rec);
     else finishTicket(row, line, flag);
-    const extra = used.size ? prune(rec, used, '') : rec;
+    const extra = used.size ? (everyKeyUsed(rec, used) ? null : prune(rec, used, '')) : rec;
     row.extra = extra && typeof extra === 'object' && Object.keys(extra).length ? JSON.stringify(extra) : null;
     return { kind, row };
   };
