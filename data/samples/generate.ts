@@ -1102,10 +1102,11 @@ export async function generateSamples(opts: GenerateOptions): Promise<SampleMani
  * @param filePath output file (overwritten)
  * @param count number of lines, >= 0
  * @param seed PRNG seed; same seed and count give identical bytes
+ * @param opts.weeks ISO weeks the requests spread over, from 2026-W36 (default 12; 1 gives one busy week)
  * @returns bytes written
  * @throws Error when count is negative or not an integer, or the file cannot be written
  */
-export async function generateBenchRequests(filePath: string, count: number, seed: number): Promise<{ bytes: number }> {
+export async function generateBenchRequests(filePath: string, count: number, seed: number, opts: { weeks?: number } = {}): Promise<{ bytes: number }> {
   if (!Number.isInteger(count) || count < 0) throw new Error(`generateBenchRequests: count must be a non-negative integer, got ${String(count)}`);
   const rng = Rng.stream(seed >>> 0, 'bench');
   const users = makeUsers(Rng.stream(seed >>> 0, 'bench-users'), 400);
@@ -1120,7 +1121,7 @@ export async function generateBenchRequests(filePath: string, count: number, see
     outputs.push(JSON.stringify(fit(p.output, 150)));
   }
   const start = DateTime.fromISO('2026-W36-1', { zone: 'utc' }).toMillis();
-  const step = (12 * WEEK) / Math.max(1, count);
+  const step = ((opts.weeks ?? 12) * WEEK) / Math.max(1, count);
   const features = FEATURE_NAMES;
   const handle = await open(filePath, 'w');
   let bytes = 0;

@@ -11,6 +11,7 @@ import { LoupeError, toErrorData } from '../../shared/errors';
 import type { ImportSummary } from '../../shared/types';
 import { previewImport, runImport } from './import/pipeline';
 import { PRESETS } from './import/presets';
+import { lastImportTimings } from './import/timings';
 import type { AnyMethod, AnyResult, InternalMethods } from './protocol';
 import { facets, getRequest, getTicket, importHistory, queryRequests, queryTickets, workspaceInfo } from './queries';
 import { Workspace } from './workspace';
@@ -157,6 +158,7 @@ export class StoreService {
         const { sql, params: ps } = params as InternalMethods['internal.exec']['params'];
         return this.workspace.db.all(sql, ps as never);
       }
+      case 'internal.lastImportTimings': return lastImportTimings();
       default: throw new LoupeError('BAD_REQUEST', `Unknown method ${String(method)}`);
     }
   }

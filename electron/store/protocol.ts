@@ -7,6 +7,7 @@
 import type { EventMap, EventName, ImportOptions, ImportPreview, MethodName, ParamsOf, ResultOf } from '../../shared/contract';
 import type { LoupeErrorData } from '../../shared/errors';
 import type { ImportSummary, WorkspaceInfo } from '../../shared/types';
+import type { ImportTimings } from './import/timings';
 
 /** Methods only trusted node-side callers may send. */
 export interface InternalMethods {
@@ -25,6 +26,8 @@ export interface InternalMethods {
   /** Registers a file chosen in a trusted shell (dialog, drop, upload) and returns the opaque id the renderer uses. */
   'internal.registerFile': { params: { path: string; name: string; delete_after?: boolean }; result: { file_id: string; name: string; bytes: number } };
   'internal.exec': { params: { sql: string; params?: unknown[] }; result: Array<Record<string, unknown>> };
+  /** Where the worker's last import spent its time, ms per phase (import/timings.ts); null before the first (bench). */
+  'internal.lastImportTimings': { params: Record<string, never>; result: ImportTimings | null };
 }
 export type InternalName = keyof InternalMethods;
 export type AnyMethod = MethodName | InternalName;

@@ -39,6 +39,7 @@ import { asWriteError, errnoOf } from './io-errors';
 import { journalPath, JournalWriter, readJournal, type JournalEntry, type JournalStmt } from './journal';
 import { acquireLock, pidAlive, type HeldLock } from './lock';
 import { hook } from './test-hooks';
+import { capacityFor, DbImage, readInto } from './dbfile/image';
 
 export { journalPath, type JournalStmt };
 
@@ -53,6 +54,8 @@ export const MAX_WORKSPACE_BYTES = 3 * 1024 ** 3;
 const SAVE_SPACE_MARGIN = 1024 * 1024;
 
 const SQLITE_MAGIC = 'SQLite format 3\u0000';
+/** Set on every connection: the rollback journal and temporary tables live in memory (the file is saved whole). */
+const PRAGMAS = 'PRAGMA journal_mode = MEMORY; PRAGMA temp_store = MEMORY;';
 
 /** Tables whose ids the store allocates itself (see {@link Workspace.nextId}). */
 export type AllocatedTable = 'reviews' | 'tags' | 'review_queues';
@@ -284,6 +287,8 @@ export class Workspace {
     private readonly sql: SqlJsStatic,
     private readonly lock: HeldLock | null,
     readonly readOnly = false,
+    /** The file image sql.js adopted (dbfile/image.ts): saved from in place, never copied for a save. */
+    private image: DbImage = DbImage.none(),
   ) {
     this.journal = new JournalWriter(journalPath(target));
     this.journalSeq = Number(this.meta('journal_seq') ?? '0');
@@ -319,27 +324,29 @@ export class Workspace {
     }
     try {
       let raw;
+      let image = DbImage.none();
       if (exists) {
-        let bytes: Uint8Array;
+        let read: { buffer: Uint8Array<ArrayBuffer>; size: number };
         try {
-          bytes = readFileChunked(target);
+          // Read straight into a buffer with room to grow, which sql.js then adopts without a copy (dbfile/image.ts).
+          read = readInto(target, (size) => capacityFor(size));
         } catch (e) {
           throw fsOpenError(e, abs);
         }
-        if (bytes.length > 0) {
-          const head = Buffer.from(bytes.subarray(0, 16)).toString('latin1');
+        if (read.size > 0) {
+          const head = Buffer.from(read.buffer.subarray(0, 16)).toString('latin1');
           if (head !== SQLITE_MAGIC) {
             throw new LoupeError('WORKSPACE_CORRUPT', `${path.basename(abs)} is not an SQLite workspace file (its first bytes are not "SQLite format 3").`,
               { action: 'Open another workspace, or create a new one.' });
           }
         }
-        raw = bytes.length > 0 ? new SQL.Database(bytes) : new SQL.Database();
+        ({ raw, image } = DbImage.open(SQL, read.buffer, read.size));
       } else {
         raw = new SQL.Database();
       }
       const db = new Db(raw);
       try {
-        db.exec('PRAGMA journal_mode = MEMORY; PRAGMA temp_store = MEMORY;');
+        db.exec(PRAGMAS);
         // Reading the schema touches the header and the first pages; a full integrity check would read every page
         // and cost seconds on a large workspace, so damage further in is reported when a query reaches it.
         if (exists) db.value('SELECT count(*) FROM sqlite_master');
@@ -361,7 +368,7 @@ export class Workspace {
         db.close();
         throw e;
       }
-      const ws = new Workspace(abs, target, db, SQL, lock, readOnly);
+      const ws = new Workspace(abs, target, db, SQL, lock, readOnly, image);
       try {
         ws.replayJournal(!!opts.keepValidJournalEntries);
         if ((fresh || !exists) && !readOnly) ws.checkpoint();
@@ -486,6 +493,32 @@ export class Workspace {
     return result;
   }
 
+  /**
+   * Makes room for the file to reach `bytes` without sql.js moving it (a large import): when the adopted buffer is
+   * smaller, the image moves once to a larger one. Outside a transaction only.
+   */
+  reserve(bytes: number): void {
+    this.assertOpen();
+    if (this.readOnly || this.db.inTransaction || this.image.capacity >= bytes) return;
+    const live = this.image.live(this.db.raw);
+    this.adoptCopy(live ?? this.db.raw.export(), bytes);
+  }
+
+  /** Copies a file image into a new buffer with room to grow to `want` bytes and opens the database over it. */
+  private adoptCopy(bytes: Uint8Array, want: number): void {
+    const buffer = new Uint8Array(capacityFor(bytes.length, want));
+    buffer.set(bytes);
+    this.adopt(buffer, bytes.length);
+  }
+
+  /** Replaces the database with one over the first `size` bytes of `buffer` (adopted, not copied). */
+  private adopt(buffer: Uint8Array<ArrayBuffer>, size: number): void {
+    const { raw, image } = DbImage.open(this.sql, buffer, size);
+    this.db.replace(raw);
+    this.image = image;
+    this.db.exec(PRAGMAS);
+  }
+
   /** Applies again, in order, decisions whose effect a rolled-back import took with it. */
   private reapply(entries: JournalEntry[]): void {
     for (const entry of entries) this.db.tx(() => this.applyStmts(entry));
@@ -516,9 +549,8 @@ export class Workspace {
    * saved). Anything not journaled since the last save is dropped; everything confirmed stays.
    */
   private reloadFromDisk(): void {
-    const bytes = readFileChunked(this.target);
-    this.db.replace(new this.sql.Database(bytes));
-    this.db.exec('PRAGMA journal_mode = MEMORY; PRAGMA temp_store = MEMORY;');
+    const read = readInto(this.target, (size) => capacityFor(size));
+    this.adopt(read.buffer, read.size);
     migrate(this.db);
     const seqInMemory = this.journalSeq;
     this.journalSeq = Number(this.meta('journal_seq') ?? '0');
@@ -550,12 +582,16 @@ export class Workspace {
       throw new LoupeError('IMPORT_BUSY', 'The workspace is saved when the running import ends.', { action: 'Wait for the import to finish.' });
     }
     refuseReadOnlyFile(this.file, this.target, 'save');
-    const bytes = this.db.raw.export();
+    // The adopted image is written from where it lies; only when it is not the live file any more (see
+    // dbfile/image.ts) is the database exported (a copy) and that copy adopted for the next saves.
+    const live = this.image.live(this.db.raw);
+    const bytes = live ?? this.db.raw.export();
     try {
       writeFileAtomic(this.target, bytes);
     } catch (e) {
       throw asWriteError(e, this.target, 'save');
     }
+    if (!live) this.adoptCopy(bytes, 0);
     hook('save.renamed');
     this.journal.reset();
     this.dirtySinceCheckpoint = false;

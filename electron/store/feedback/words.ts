@@ -6,7 +6,12 @@
  * language is the one whose stop words it uses most, its request's `lang` winning ties, so the German, French and
  * Spanish support chats of the demo's W45 lose "die", "le", "el" and keep their complaints.
  */
-import * as lists from 'stopword';
+import { createRequire } from 'node:module';
+import type * as StopLists from 'stopword';
+
+// The 62 stop-word lists take ~0.2 s to load: loaded on the first comment analysis, not at the store's start.
+const load = createRequire(import.meta.url);
+let stopLists: typeof StopLists | null = null;
 
 /** ISO 639-1 (as in requests.lang, e.g. "de" or "de-AT") → the stopword package's ISO 639-3 key. */
 const ISO1_TO_3: Record<string, string> = {
@@ -27,7 +32,8 @@ export function stopWords(lang: string): Set<string> | null {
   if (!key) return null;
   let s = sets.get(code);
   if (!s) {
-    const list = lists[key];
+    stopLists ??= load('stopword') as typeof StopLists;
+    const list = stopLists[key];
     if (!list) return null;
     sets.set(code, (s = new Set(list.map((w) => w.toLowerCase()))));
   }

@@ -184,6 +184,17 @@ interface KindPlan {
   spaceTags?: boolean;
 }
 
+/** A plan as each record runs it: one step per Loupe field, in the table's order, and the source paths it reads. */
+interface CompiledPlan {
+  steps: Array<{ field: string; type: FieldType; source: Resolved | null; unit: DurationUnit | TimestampUnit | undefined; path: string | null; sentinels: readonly string[]; unescape: boolean }>;
+  used: ReadonlySet<string>;
+}
+
+/** The one path a field is read from when it has a single source without a unit of its own (read as readRawUnit would). */
+function singlePath(r: Resolved | undefined): string | null {
+  return r?.type === 'paths' && r.alts.length === 1 && !r.alts[0]!.unit ? r.alts[0]!.path : null;
+}
+
 function resolveSpec(spec: FieldSpec): Resolved {
   if (typeof spec === 'string') return { type: 'paths', alts: [{ path: spec }] };
   if (Array.isArray(spec)) return { type: 'paths', alts: spec.map((s: string | PathSource) => (typeof s === 'string' ? { path: s } : s)) };
@@ -470,6 +481,12 @@ function prune(v: unknown, used: ReadonlySet<string>, prefix: string): unknown {
   return n || !prefix ? out : undefined;
 }
 
+/** Whether every top-level field of the record is a used path (then nothing is left for `extra`). */
+function everyKeyUsed(rec: Record<string, unknown>, used: ReadonlySet<string>): boolean {
+  for (const k in rec) if (!Object.prototype.hasOwnProperty.call(rec, k) || !used.has(k)) return false;
+  return true;
+}
+
 function allMissing(rec: Record<string, unknown>): boolean {
   for (const v of Object.values(rec)) {
     if (v === null || v === undefined) continue;
@@ -750,23 +767,48 @@ export function buildMapper(preset: string, sample: Record<string, unknown>[], o
     notes[q.index] = text(q.count, q.first);
   };
 
+  // Each plan is compiled once, on first use, into the steps every record goes through: the per-field lookups
+  // (type, unit, sentinels, unescaping, the set of used paths) are not resolved again for each row.
+  const compiled = new Map<KindPlan, CompiledPlan>();
+  const compile = (kind: RecordKind, plan: KindPlan): CompiledPlan => {
+    let c = compiled.get(plan);
+    if (c) return c;
+    const types = FIELD_TYPES[kind];
+    c = {
+      steps: Object.keys(types).map((f) => ({
+        field: f, type: types[f]!, source: plan.fields.get(f) ?? null, unit: units.get(`${kind}.${f}`), path: singlePath(plan.fields.get(f)),
+        sentinels: plan.sentinels.get(f) ?? [], unescape: unescape.has(`${kind}.${f}`),
+      })),
+      used: new Set(plan.usedPaths),
+    };
+    compiled.set(plan, c);
+    return c;
+  };
+
   const mapOne = (kind: RecordKind, rec: Record<string, unknown>, line: number, rawForHash: unknown, planOverride?: KindPlan): MappedRow => {
     const plan = planOverride ?? plans.get(kind)!;
+    const { steps, used } = compile(kind, plan);
     const row: Record<string, string | number | null> = {};
-    const types = FIELD_TYPES[kind];
-    for (const f of Object.keys(types)) {
-      const r = plan.fields.get(f);
-      if (!r) { row[f] = null; continue; }
-      const { value: raw, unit } = readRawUnit(r, rec);
-      row[f] = convert(kind, f, types[f]!, raw, unit ?? units.get(`${kind}.${f}`), plan.sentinels.get(f) ?? [], timeZone, plan.spaceTags) as string | number | null;
-      if (typeof row[f] === 'string' && unescape.has(`${kind}.${f}`)) row[f] = unescapeText(row[f] as string);
+    for (const st of steps) {
+      const r = st.source;
+      if (!r) { row[st.field] = null; continue; }
+      let raw: unknown;
+      let unit: DurationUnit | TimestampUnit | undefined;
+      if (st.path !== null) {
+        // One source path without a unit of its own (most fields): read directly, no object per field.
+        raw = getPathImpl(rec, st.path);
+      } else {
+        ({ value: raw, unit } = readRawUnit(r, rec));
+      }
+      let v = convert(kind, st.field, st.type, raw, unit ?? st.unit, st.sentinels, timeZone, plan.spaceTags) as string | number | null;
+      if (st.unescape && typeof v === 'string') v = unescapeText(v);
+      row[st.field] = v;
     }
     if (row.id === null) row.id = contentId(rawForHash);
     if (kind === 'requests') finishRequest(row, book, anthropicCache);
     else if (kind === 'feedback') finishFeedback(row, plan, rec);
     else finishTicket(row, line, flag);
-    const used = new Set(plan.usedPaths);
-    const extra = used.size ? prune(rec, used, '') : rec;
+    const extra = used.size ? (everyKeyUsed(rec, used) ? null : prune(rec, used, '')) : rec;
     row.extra = extra && typeof extra === 'object' && Object.keys(extra).length ? JSON.stringify(extra) : null;
     return { kind, row };
   };

@@ -12,7 +12,7 @@ import type { ModelPrice } from '../../../shared/prices';
 import type { DuplicateRow, ImportProgress, ImportSummary, RecordKind, RejectedRow, SkipReason } from '../../../shared/types';
 import type { Db } from '../db';
 import { MAX_WORKSPACE_BYTES, type Workspace } from '../workspace';
-import { buildMapper, choosePreset, escapedNewlineFields, listPaths, type MappedRow, type Mapper } from './mapping';
+import { buildMapper, choosePreset, escapedNewlineFields, listPaths, type MappedRow, type Mapper, type MapResult } from './mapping';
 import { linkRecords } from './linking';
 import { priceRows } from '../prices/derive';
 import { startScrub } from '../scrub/import-hook';
@@ -20,6 +20,7 @@ import { indexImportedComments } from '../feedback/fts';
 import { refreshSummaries } from '../summaries/build';
 import { detectSource, ImportFileError, readRecords, type DetectedSource } from './read';
 import { hookAsync } from '../test-hooks';
+import { PhaseClock, setLastImportTimings } from './timings';
 
 /** Rejected (and in-file duplicate) rows kept in the summary and the import history; the counts are always complete. */
 const MAX_REJECTS_KEPT = 1000;
@@ -258,6 +259,17 @@ export interface RunImportHooks {
  */
 export async function runImport(ws: Workspace, file: string, options: ImportOptions, hooks: RunImportHooks = {}, fileName = path.basename(file)): Promise<ImportSummary> {
   const started = Date.now();
+  const clock = new PhaseClock();
+  let rowsStored = 0;
+  try {
+    return await runImportTimed(ws, file, options, hooks, fileName, started, clock, (n) => { rowsStored = n; });
+  } finally {
+    setLastImportTimings(clock.result(rowsStored));
+  }
+}
+
+async function runImportTimed(ws: Workspace, file: string, options: ImportOptions, hooks: RunImportHooks, fileName: string, started: number,
+  clock: PhaseClock, stored: (rows: number) => void): Promise<ImportSummary> {
   const timeZone = options.time_zone ?? workspaceTimeZone(ws);
   // Refuse before reading anything when the import could take the workspace past the safe ceiling.
   let fileBytes: number;
@@ -285,6 +297,8 @@ export async function runImport(ws: Workspace, file: string, options: ImportOpti
       { action: 'Import into a new workspace, or split the file by date.', details: { current_bytes: current, estimated_bytes: Math.round(dataBytes * 1.3), ceiling_bytes: MAX_WORKSPACE_BYTES } });
   }
 
+  // Room for the pages the import will write, so sql.js never moves the file image while it grows (dbfile/image.ts).
+  ws.reserve(current + Math.round(Math.max(dataBytes, fileBytes) * (gzip ? 6 : 1.3)));
   const sample = await readSample(file, src, fileName);
   if (sample.sample.length === 0) {
     throw new LoupeError('IMPORT_EMPTY', `${fileName} has no records${sample.rejects.length ? ` (the first bad line is ${sample.rejects[0]!.line}: ${sample.rejects[0]!.reason})` : ''}.`, { action: 'Choose another file.' });
@@ -302,7 +316,12 @@ export async function runImport(ws: Workspace, file: string, options: ImportOpti
   // bytes) falls back to a separate pass.
   const hash = crypto.createHash('sha256');
   let hashedBytes = 0;
-  const onDiskBytes = (chunk: Buffer) => { hash.update(chunk); hashedBytes += chunk.length; };
+  const onDiskBytes = (chunk: Buffer) => {
+    const t = performance.now();
+    hash.update(chunk);
+    hashedBytes += chunk.length;
+    clock.add('hash', performance.now() - t);
+  };
   const jobId = hooks.jobId ?? crypto.randomUUID();
   const every = hooks.progressEveryMs ?? 250;
 
@@ -332,6 +351,7 @@ export async function runImport(ws: Workspace, file: string, options: ImportOpti
     rejected, elapsed_ms: Date.now() - started, phase,
   });
 
+  let tSave = 0;
   try {
     const summary = await ws.bulk(async (db) => {
       const before: Record<RecordKind, number> = {
@@ -394,15 +414,34 @@ export async function runImport(ws: Workspace, file: string, options: ImportOpti
       // Dropped inside the transaction, so a failed import gets them back on rollback.
       const deferred = dataBytes >= DEFER_INDEXES_MIN_BYTES && dataBytes > current ? dropSecondaryIndexes(db, mapper.kind) : [];
 
-      for await (const batch of readRecords(file, src, { onDiskBytes, ...(hooks.signal ? { signal: hooks.signal } : {}) })) {
+      const batches = readRecords(file, src, { onDiskBytes, clock, ...(hooks.signal ? { signal: hooks.signal } : {}) })[Symbol.asyncIterator]();
+      const inReader = () => clock.ms.decode + clock.ms.parse + clock.ms.hash;
+      const mapped: Array<{ m: MapResult; line: number }> = [];
+      try {
+      for (;;) {
+        const tw = performance.now();
+        const before = inReader();
+        const next = await batches.next();
+        // Waiting for the reader is reading, less what it charged to decode, parse and hash meanwhile.
+        clock.add('read', performance.now() - tw - (inReader() - before));
+        if (next.done) break;
+        const batch = next.value;
         if (hooks.signal?.aborted) throw new LoupeError('IMPORT_CANCELLED', 'The import was cancelled; the workspace is unchanged.');
         bytesRead = batch.bytesRead;
         // A line the reader could not parse (bad JSON) is a record read and rejected.
         recordsRead += batch.rejects.length;
         for (const r of batch.rejects) reject(scrub.reject(r));
+        let t = performance.now();
+        mapped.length = 0;
         for (const rec of batch.records) {
           const m = mapper.map(rec);
           scrub.mapped(m, rec.line);
+          mapped.push({ m, line: rec.line });
+        }
+        let t2 = performance.now();
+        clock.add('map', t2 - t);
+        t = t2;
+        for (const { m, line } of mapped) {
           // A record whose every field is empty is skipped like a blank line, so it is not counted as read.
           if (m.rows.length === 0 && m.rejects.length === 0 && m.skipped.length === 0) {
             blankRecords++;
@@ -414,8 +453,11 @@ export async function runImport(ws: Workspace, file: string, options: ImportOpti
             skipped++;
             skipCounts.set(why, (skipCounts.get(why) ?? 0) + 1);
           }
-          for (const row of m.rows) insert(row, rec.line);
+          for (const row of m.rows) insert(row, line);
         }
+        t2 = performance.now();
+        clock.add('insert', t2 - t);
+        mapped.length = 0;
         await hookAsync('import.batch', { records: recordsRead });
         const now = Date.now();
         if (now - lastProgress >= every) {
@@ -427,6 +469,10 @@ export async function runImport(ws: Workspace, file: string, options: ImportOpti
           }
         }
       }
+      } finally {
+        // Closes the file when reading stops early (an error, a cancel).
+        await batches.return?.(undefined);
+      }
       if (hooks.signal?.aborted) throw new LoupeError('IMPORT_CANCELLED', 'The import was cancelled; the workspace is unchanged.');
       hooks.onCommitting?.();
       await hookAsync('import.linking');
@@ -437,9 +483,10 @@ export async function runImport(ws: Workspace, file: string, options: ImportOpti
         // Nothing was stored and nothing was already present: the import is refused rather than recorded as run.
         throw nothingStored(fileName, mapper.unit, recordsRead, rejected, rejects, skipReasons(skipCounts));
       }
-      for (const sql of deferred) db.exec(sql);
+      clock.time('index', () => { for (const sql of deferred) db.exec(sql); });
       progress('linking');
       const windowHours = options.link_window_hours ?? DEFAULT_LINK_WINDOW_HOURS;
+      const tLink = performance.now();
       const links = linkRecords(db, { importId, windowHours });
       // Comment search: index this import's new comments in the same transaction (feedback/fts.ts).
       if (rowsSeen.feedback > 0) indexImportedComments(db, importId);
@@ -465,6 +512,8 @@ export async function runImport(ws: Workspace, file: string, options: ImportOpti
         updated += upd;
         duplicates += unchanged;
       }
+      clock.add('link', performance.now() - tLink);
+      stored(rowsSeen.requests + rowsSeen.feedback + rowsSeen.tickets);
       // The id maps can hold millions of entries; drop them before the save doubles the memory in use.
       for (const k of ['requests', 'feedback', 'tickets'] as const) seen[k].clear();
       versions.clear();
@@ -490,7 +539,9 @@ export async function runImport(ws: Workspace, file: string, options: ImportOpti
       const finished = Date.now();
       const kinds = (Object.keys(perKind) as RecordKind[]);
       const kind = kinds.length === 1 ? kinds[0]! : kinds.length === 0 ? mapper.kind : 'mixed';
+      const tHash = performance.now();
       const sha = hashedBytes === fileBytes ? hash.digest('hex') : await sha256File(file);
+      clock.add('hash', performance.now() - tHash);
       db.run(`UPDATE imports SET sha256 = ?, kind = ?, records_read = ?, inserted = ?, updated = ?, duplicates = ?, duplicates_in_file = ?, duplicate_rows = ?,
           rejected = ?, rejects = ?, notes = ?, finished_at = ?, skipped = ?, skip_reasons = ?, record_unit = ? WHERE id = ?`,
         [sha, kind, recordsRead, inserted, updated, duplicates, duplicatesInFile, JSON.stringify(duplicateRows), rejected, JSON.stringify(rejects), JSON.stringify(notes), finished,
@@ -503,8 +554,11 @@ export async function runImport(ws: Workspace, file: string, options: ImportOpti
         record_unit: mapper.unit, links: links.ticketLinks + links.feedbackLinks,
         notes, per_kind: perKind, started_at: started, finished_at: finished, scrub: scrubbed,
       };
+      tSave = performance.now();
       return s;
     });
+    // The commit and the save of the workspace file (Workspace.bulk).
+    clock.add('save', performance.now() - tSave);
     summary.finished_at = Date.now();
     modified = { requests: 0, feedback: 0, tickets: 0 };
     return summary;

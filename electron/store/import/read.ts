@@ -22,6 +22,7 @@ import Papa from 'papaparse';
 import { InvalidEncodingError, StrictStreamDecoder, Utf8StreamValidator, detectEncoding } from './encoding';
 import { badTextProblem, checkedParse, depthProblem, endsEarly, jsonDepth, MAX_JSON_DEPTH, mayHoldBadText, mayNestDeeperThan, parsesAsJson, replaceBareNonFinite, type RecordProblem } from './json-safety';
 import { parseJsonExact } from './json';
+import type { PhaseClock } from './timings';
 import { isOtlpTraces, otlpSpans } from './otlp';
 import { isParquetMagic, parquetInfo, parquetSlices } from './parquet';
 
@@ -69,6 +70,8 @@ export interface FileRef {
   readonly name: string;
   /** Sees every byte read from disk, in order (before decompression): lets a caller hash the file in the same pass. */
   readonly onDiskBytes?: (chunk: Buffer) => void;
+  /** Charged with decode and parse time (import/timings.ts). */
+  readonly clock?: PhaseClock;
 }
 
 /**
@@ -322,7 +325,9 @@ async function* utf8Bytes(
       const validator = new Utf8StreamValidator();
       let first = true;
       for await (const chunk of rawChunks(file, src.compression, chunkBytes, signal, progress)) {
+        const t = file.clock ? performance.now() : 0;
         validator.check(chunk);
+        if (file.clock) file.clock.add('decode', performance.now() - t);
         if (first) {
           first = false;
           if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) {
@@ -884,6 +889,8 @@ export interface ReadOptions {
   displayName?: string;
   /** Called with every chunk read from disk, before decompression (e.g. to hash the file while importing it). */
   onDiskBytes?: (chunk: Buffer) => void;
+  /** Charged with the time spent decoding (UTF-8 checks, bytes → text) and parsing JSON lines (import/timings.ts). */
+  clock?: PhaseClock;
 }
 
 /**
@@ -895,7 +902,7 @@ export interface ReadOptions {
  *   with its line), UNREADABLE; DOMException 'AbortError' when `signal` aborts
  */
 export async function* readRecords(filePath: string, src: DetectedSource, opts: ReadOptions = {}): AsyncGenerator<ReadBatch> {
-  const path: FileRef = { path: filePath, name: opts.displayName ?? src.displayName ?? basename(filePath), ...(opts.onDiskBytes ? { onDiskBytes: opts.onDiskBytes } : {}) };
+  const path: FileRef = { path: filePath, name: opts.displayName ?? src.displayName ?? basename(filePath), ...(opts.onDiskBytes ? { onDiskBytes: opts.onDiskBytes } : {}), ...(opts.clock ? { clock: opts.clock } : {}) };
   const batchSize = Math.max(1, opts.batchSize ?? DEFAULT_BATCH_SIZE);
   const chunkBytes = Math.max(16, opts.chunkBytes ?? DEFAULT_CHUNK_BYTES);
   switch (src.format) {
@@ -998,7 +1005,10 @@ async function* readJsonl(file: FileRef, src: DetectedSource, batchSize: number,
       batch.rejects.push({ line: lineNo, field: null, reason: `the line contains a NUL byte (U+0000) at column ${nul - start + 1}: not text (a binary fragment or a corrupt export)` });
       return;
     }
+    const clock = file.clock;
+    const t0 = clock ? performance.now() : 0;
     const text = buf.toString('utf8', start, end);
+    const t1 = clock ? performance.now() : 0;
     if (mayNestDeeperThan(buf, start, end, MAX_JSON_DEPTH)) {
       const depth = jsonDepth(text, MAX_JSON_DEPTH);
       if (depth > MAX_JSON_DEPTH) {
@@ -1007,6 +1017,11 @@ async function* readJsonl(file: FileRef, src: DetectedSource, batchSize: number,
       }
     }
     const parsed = checkedParse(text, parseJsonExact);
+    if (clock) {
+      const t2 = performance.now();
+      clock.add('decode', t1 - t0);
+      clock.add('parse', t2 - t1);
+    }
     if (!parsed.ok) {
       if (parsed.problem) {
         batch.rejects.push({ line: lineNo, ...parsed.problem });

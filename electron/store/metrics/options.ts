@@ -24,6 +24,21 @@ function distinct(db: Db, col: string, fromSummaries: boolean): string[] {
 }
 
 /**
+ * Distinct values of columns without an index, from one scan of the table (the distinct combinations, which are few)
+ * instead of one scan per column. Falls back to a scan per column when the combinations are many (free-text values).
+ */
+function unindexed<C extends string>(db: Db, cols: readonly C[]): Record<C, string[]> {
+  const sets = cols.map(() => new Set<string>());
+  const limit = 20_000;
+  const rows = db.all<Record<string, string | null>>(`SELECT DISTINCT ${cols.join(', ')} FROM requests LIMIT ${limit + 1}`);
+  if (rows.length > limit) return Object.fromEntries(cols.map((c) => [c, distinct(db, c, false)])) as Record<C, string[]>;
+  for (const r of rows) cols.forEach((c, i) => { const v = r[c]; if (v !== null && v !== undefined) sets[i]!.add(v); });
+  // Sorted as SQLite's ORDER BY sorts text (BINARY: by UTF-8 bytes, which is code point order).
+  const byBytes = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
+  return Object.fromEntries(cols.map((c, i) => [c, [...sets[i]!].sort(byBytes).slice(0, 200)])) as Record<C, string[]>;
+}
+
+/**
  * The options, from the cache when the requests are unchanged.
  * @returns up to 200 values per dimension, sorted; user ids are not listed (too many; typed instead)
  */
@@ -36,8 +51,10 @@ export function dimensionOptions(db: Db): DimensionOptions {
   const hit = cache.get(db);
   if (hit?.key === key) return hit.value;
   const value = {
-    feature: distinct(db, 'feature', on), model: distinct(db, 'model', on), model_version: distinct(db, 'model_version', on),
-    segment: distinct(db, 'segment', on), region: distinct(db, 'region', on), lang: distinct(db, 'lang', on),
+    feature: distinct(db, 'feature', on), model: distinct(db, 'model', on),
+    ...(on
+      ? { model_version: distinct(db, 'model_version', on), segment: distinct(db, 'segment', on), region: distinct(db, 'region', on), lang: distinct(db, 'lang', on) }
+      : unindexed(db, ['model_version', 'segment', 'region', 'lang'] as const)),
   };
   cache.set(db, { key, value });
   return value;

@@ -7,8 +7,7 @@
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import PDFDocument from 'pdfkit';
-import SVGtoPDF from 'svg-to-pdfkit';
+import type PDFDocumentType from 'pdfkit';
 import type { Block, Inline } from './document';
 import { plain } from './document';
 import { showBidiControls } from '../../../shared/bidi';
@@ -30,7 +29,7 @@ const MAX_CELL = 600;
 const req = createRequire(import.meta.url);
 const fontDir = () => path.join(path.dirname(req.resolve('dejavu-fonts-ttf/package.json')), 'ttf');
 
-type Doc = InstanceType<typeof PDFDocument>;
+type Doc = InstanceType<typeof PDFDocumentType>;
 type FontKey = 'body' | 'bold' | 'mono';
 interface GlyphFont { hasGlyphForCodePoint(cp: number): boolean }
 
@@ -69,6 +68,9 @@ export interface PdfOptions {
  * @returns the PDF bytes and its page count
  */
 export async function renderPdf(blocks: readonly Block[], o: PdfOptions): Promise<{ bytes: Buffer; pages: number }> {
+  // Loaded on first use: pdfkit and its fonts cost the store worker's start a few hundred ms that no other screen needs.
+  const { default: PDFDocument } = await import('pdfkit');
+  const { default: SVGtoPDF } = await import('svg-to-pdfkit');
   const [pw, ph] = PAPER_SIZES[o.paper];
   const doc = new PDFDocument({
     size: [pw, ph], margins: { top: MARGIN, bottom: MARGIN + FOOTER, left: MARGIN, right: MARGIN }, bufferPages: true, autoFirstPage: true,

@@ -17,7 +17,14 @@
  */
 import net from 'node:net';
 import { electronicFormatIBAN, isValidIBAN } from 'ibantools';
-import { findPhoneNumbersInText, type CountryCode } from 'libphonenumber-js/max';
+import type * as PhoneLib from 'libphonenumber-js/max';
+import type { CountryCode } from 'libphonenumber-js/max';
+import { createRequire } from 'node:module';
+
+// libphonenumber's full metadata takes ~0.2 s to load: loaded when phone scrubbing first runs, not at the store's start.
+const load = createRequire(import.meta.url);
+let phoneLib: typeof PhoneLib | null = null;
+const phones = () => (phoneLib ??= load('libphonenumber-js/max') as typeof PhoneLib);
 import type { ScrubDetector } from '../../../shared/contract-scrub';
 
 /** A found span [start, end) and the text to put in its place. */
@@ -70,7 +77,7 @@ export function phoneFinder(region: string): Finder {
       const cand = c[0];
       const at = c.index;
       if (!hasDigits(cand, 7)) continue; // the shortest national numbers have 7 digits
-      for (const m of findPhoneNumbersInText(cand, { defaultCountry: region as CountryCode })) {
+      for (const m of phones().findPhoneNumbersInText(cand, { defaultCountry: region as CountryCode })) {
         const start = at + m.startsAt;
         const raw = cand.slice(m.startsAt, m.endsAt);
         const formatted = raw.startsWith('+') || /[\s().-]/.test(raw.replace(/^\+/, ''));

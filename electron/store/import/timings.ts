@@ -1,0 +1,68 @@
+/**
+ * Where an import's time goes, phase by phase, for `npm run bench` and profiling. Wall-clock ms measured with
+ * `performance.now()` around each phase's work; the phases do not overlap, so their sum is close to the whole import.
+ * The figures of the last import of this thread are kept in {@link lastImportTimings} (the store worker serves them
+ * through the internal method `internal.lastImportTimings`).
+ */
+
+/** The phases of an import, in the order they run for each batch (then once at the end). */
+export const IMPORT_PHASES = ['read', 'decode', 'parse', 'map', 'insert', 'index', 'link', 'hash', 'save', 'other'] as const;
+export type ImportPhase = (typeof IMPORT_PHASES)[number];
+
+/**
+ * Milliseconds per phase of one import, plus the total:
+ * - read: bytes from disk (and gunzip), the reader's own line splitting;
+ * - decode: UTF-8 validation and bytes → string;
+ * - parse: JSON.parse (lossless-json only for lines with long integers) and the per-record safety checks;
+ * - map: records → stored rows (mapping plan, values, derived cost);
+ * - insert: binding and stepping the upsert statements (SQLite B-tree work included);
+ * - index: building the secondary indexes deferred by a large import;
+ * - link: linking feedback and tickets to requests, the comment index, the counts of the summary;
+ * - hash: SHA-256 of the file;
+ * - save: writing the workspace file (temp file, fsync, rename);
+ * - other: everything else (sample, preset choice, commit, bookkeeping).
+ */
+export type ImportTimings = Record<ImportPhase, number> & { total: number; rows: number };
+
+/** Accumulates ms per phase. */
+export class PhaseClock {
+  readonly ms: Record<ImportPhase, number> = Object.fromEntries(IMPORT_PHASES.map((p) => [p, 0])) as Record<ImportPhase, number>;
+  private readonly t0 = performance.now();
+
+  /** Adds `ms` to `phase`. */
+  add(phase: ImportPhase, ms: number): void {
+    this.ms[phase] += ms;
+  }
+
+  /** Runs `fn`, charging its time to `phase`. */
+  time<T>(phase: ImportPhase, fn: () => T): T {
+    const t = performance.now();
+    try {
+      return fn();
+    } finally {
+      this.ms[phase] += performance.now() - t;
+    }
+  }
+
+  /** The figures so far, `other` being the total less the named phases. */
+  result(rows: number): ImportTimings {
+    const total = performance.now() - this.t0;
+    const named = IMPORT_PHASES.filter((p) => p !== 'other').reduce((a, p) => a + this.ms[p], 0);
+    const out = { ...this.ms, other: Math.max(0, total - named), total, rows } as ImportTimings;
+    for (const p of IMPORT_PHASES) out[p] = Math.round(out[p]);
+    out.total = Math.round(total);
+    return out;
+  }
+}
+
+let last: ImportTimings | null = null;
+
+/** Records the figures of the import that just ended (successful or not). */
+export function setLastImportTimings(t: ImportTimings): void {
+  last = t;
+}
+
+/** The phase figures of this thread's last import, or null before the first. */
+export function lastImportTimings(): ImportTimings | null {
+  return last;
+}
