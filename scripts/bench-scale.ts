@@ -19,7 +19,9 @@
  *     year at 100,000 requests a day (8,760 sketches of ~4,167 values); merge 168 into a week and 8,760 into a year,
  *     from live objects and from their serialized (protobuf) bytes; bytes per serialized sketch; the week's
  *     p50/p95/p99 from the merged sketch against exact type-7 quantiles of the same values.
- *  4. Extrapolations to 700,000 requests a week and 36,000,000 a year, and where sql.js stops (3 GiB refusal).
+ *  4. A two-phase sampling check (text kept for a subset, the queue drawn from it): a deterministic Monte Carlo of
+ *     the failure-rate estimators with retention recorded, not recorded, and constant within strata.
+ *  5. Extrapolations to 700,000 requests a week and 36,000,000 a year, and where sql.js stops (3 GiB refusal).
  *
  * Flags: --requests a,b  --open-gb a,b,c  --pad N  --dir DIR (default $TMPDIR/loupe-bench-scale)  --skip-open
  */
@@ -252,6 +254,82 @@ function phaseSketch(): SketchFigures {
   };
 }
 
+
+/** One estimator's Monte Carlo summary: mean estimate, bias against the truth, standard deviation. */
+interface McRow { name: string; mean: number; bias: number; sd: number }
+
+/**
+ * Two-phase sampling check (docs/scale.md section 6), deterministic (seed 7), not a timing. A week of N requests in
+ * 4 strata (features) of N/4; in each, 5% are thumbs-down, of which 40% fail review, against 5% of the rest (true
+ * failure rate 6.75%). The queue takes n_h = 50 per stratum. Estimators of the failure rate over `reps` draws:
+ *  - single-phase: all text kept, stratified SRS, sum_h (N_h/N) p_h (Loupe's queue estimate today);
+ *  - retention 1 for thumbs-down and 0.1 for the rest, recorded: Hajek within stratum with weights 1/pi*_k, and
+ *    post-stratified to the known N_hg (thumbs-down or not, per stratum);
+ *  - the same retention not recorded: the retained rows taken as the stratum (unweighted within stratum);
+ *  - retention constant within stratum (0.145, the same expected number kept) with the known N_h.
+ */
+function phaseTwoPhase(N = 70_000, reps = 2000): { truth: number; rows: McRow[] } {
+  const rnd = mulberry32(7);
+  const H = 4;
+  const Nh = N / H;
+  const nh = 50;
+  const td = Math.round(Nh * 0.05);
+  const tdFail = Math.round(td * 0.4);
+  const restFail = Math.round((Nh - td) * 0.05);
+  // Rows of a stratum: [0, td) thumbs-down, of which [0, tdFail) fail; [td, Nh) the rest, of which [td, td + restFail) fail.
+  const fails = (k: number): number => (k < tdFail || (k >= td && k < td + restFail) ? 1 : 0);
+  const truth = (tdFail + restFail) / Nh;
+  const est: Record<string, number[]> = { 'single-phase (all text kept)': [], 'recorded, Hajek 1/pi*': [], 'recorded, post-strata N_hg': [], 'NOT recorded': [], 'constant pi within stratum, known N_h': [] };
+  const pick = (pool: Int32Array, len: number, n: number): Int32Array => {
+    // Partial Fisher-Yates: the first n of a random permutation of pool[0..len).
+    const m = Math.min(n, len);
+    for (let i = 0; i < m; i++) {
+      const j = i + Math.floor(rnd() * (len - i));
+      const t = pool[i]!; pool[i] = pool[j]!; pool[j] = t;
+    }
+    return pool.subarray(0, m);
+  };
+  const pool = new Int32Array(Nh);
+  for (let r = 0; r < reps; r++) {
+    const acc = { single: 0, hajek: 0, post: 0, naive: 0, flat: 0 };
+    for (let h = 0; h < H; h++) {
+      // Single phase.
+      for (let k = 0; k < Nh; k++) pool[k] = k;
+      let s = pick(pool, Nh, nh);
+      acc.single += (s.reduce((a, k) => a + fails(k), 0) / s.length) / H;
+      // Phase 1 by trait (recorded or not), phase 2 SRS of the retained.
+      let len = 0;
+      for (let k = 0; k < Nh; k++) if (k < td || rnd() < 0.1) pool[len++] = k;
+      s = pick(pool, len, nh);
+      let wy = 0; let w = 0; const cell = [[0, 0], [0, 0]];
+      for (const k of s) {
+        const wk = 1 / (k < td ? 1 : 0.1);
+        wy += wk * fails(k); w += wk;
+        const g = k < td ? 0 : 1;
+        cell[g]![0]! += fails(k); cell[g]![1]! += 1;
+      }
+      acc.hajek += wy / w / H;
+      acc.naive += (s.reduce((a, k) => a + fails(k), 0) / s.length) / H;
+      // Post-strata: an empty cell falls back to the stratum's Hajek mean (counted as said in docs/scale.md).
+      const cellMean = (g: number): number => (cell[g]![1]! > 0 ? cell[g]![0]! / cell[g]![1]! : wy / w);
+      acc.post += ((td / Nh) * cellMean(0) + ((Nh - td) / Nh) * cellMean(1)) / H;
+      // Phase 1 constant within the stratum.
+      len = 0;
+      for (let k = 0; k < Nh; k++) if (rnd() < 0.145) pool[len++] = k;
+      s = pick(pool, len, nh);
+      acc.flat += (s.reduce((a, k) => a + fails(k), 0) / s.length) / H;
+    }
+    const names = Object.keys(est);
+    [acc.single, acc.hajek, acc.post, acc.naive, acc.flat].forEach((v, i) => est[names[i]!]!.push(v));
+  }
+  const rows = Object.entries(est).map(([name, v]) => {
+    const mean = v.reduce((a, b) => a + b, 0) / v.length;
+    const sd = Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / (v.length - 1));
+    return { name, mean, bias: mean - truth, sd };
+  });
+  return { truth, rows };
+}
+
 async function main(): Promise<void> {
   const phase = arg('phase', '');
   if (phase === 'import') return phaseImport(arg('file', ''), arg('workspace', ''));
@@ -312,6 +390,9 @@ async function main(): Promise<void> {
   log('building 8,760 hourly DDSketches and merging them…');
   const sk = phaseSketch();
 
+  log('two-phase sampling check (Monte Carlo, 2,000 draws)…');
+  const tp = phaseTwoPhase();
+
   // 4. Table.
   const rows: Array<[string, string, string]> = [];
   const f0 = (x: number): string => Math.round(x).toLocaleString('en-US');
@@ -345,6 +426,11 @@ async function main(): Promise<void> {
   rows.push(['merged week vs exact type-7', pct(sk.week_rel_err).split(',')[0]!, `relative error ${pct(sk.week_rel_err)} (stated: <= 1%)`]);
   rows.push(['merged year vs exact (10% subsample)', pct(sk.year_rel_err).split(',')[0]!, `relative error ${pct(sk.year_rel_err)}`]);
 
+  const sd0 = tp.rows[0]!.sd;
+  for (const r of tp.rows) {
+    rows.push([`two-phase: ${r.name}`, `${(r.mean * 100).toFixed(2)}%`, `truth ${(tp.truth * 100).toFixed(2)}%, bias ${(r.bias * 100).toFixed(2)} pt, SD ${(r.sd * 100).toFixed(2)} pt = ${(r.sd / sd0).toFixed(2)}x single-phase`]);
+  }
+
   // Extrapolations.
   const week = 700_000;
   const year = 36_000_000;
@@ -377,7 +463,7 @@ async function main(): Promise<void> {
 
   const w = Math.max(...rows.map((r) => r[0].length));
   process.stdout.write(`\n${rows.map(([a, b, c]) => `${a.padEnd(w)}  ${b.padStart(12)}  ${c}`).join('\n')}\n\n`);
-  process.stdout.write(`${JSON.stringify({ load_average: os.loadavg(), sizes: perSize, opens, sketch: sk, open_fit: { store: storeFit, raw: rawFit, peak_rss_mb: rssFit }, bytes_per_request: { no_text: bNo, bench_text: bBench, long_text: bLong, per_char: perChar } })}\n`);
+  process.stdout.write(`${JSON.stringify({ load_average: os.loadavg(), sizes: perSize, opens, sketch: sk, two_phase: tp, open_fit: { store: storeFit, raw: rawFit, peak_rss_mb: rssFit }, bytes_per_request: { no_text: bNo, bench_text: bBench, long_text: bLong, per_char: perChar } })}\n`);
 }
 
 await main();
