@@ -24,7 +24,11 @@
  *     the failure-rate estimators with retention recorded, not recorded, and constant within strata.
  *  5. Extrapolations to 700,000 requests a week and 36,000,000 a year, and where sql.js stops (3 GiB refusal).
  *
+ *  6. With `--clickhouse URL`: the ClickHouse side of the design (sketch bins computed in SQL, FINAL, a stratified
+ *     sample by a seeded hash), see phaseClickHouse.
+ *
  * Flags: --requests a,b  --open-gb a,b,c  --pad N  --dir DIR (default $TMPDIR/loupe-bench-scale)  --skip-open
+ *        --clickhouse http://127.0.0.1:8123
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -348,6 +352,87 @@ function phaseTwoPhase(N = 70_000, reps = 2000): { truth: number; rows: McRow[] 
   return { truth, rows };
 }
 
+/** Runs one query over ClickHouse's HTTP interface; returns the body. @throws on a non-2xx answer */
+async function chQuery(url: string, query: string, body?: string): Promise<string> {
+  const u = new URL(url);
+  u.searchParams.set('query', query);
+  const r = await fetch(u, { method: 'POST', ...(body !== undefined ? { body } : {}) });
+  const text = await r.text();
+  if (!r.ok) throw new Error(`ClickHouse ${String(r.status)}: ${text.slice(0, 300)}`);
+  return text;
+}
+
+interface ClickHouseFigures {
+  version: string; rows: number; insert_ms: number; key_mismatches: number; bins: number; bins_ms: number;
+  rebuilt_equal: boolean; duplicates_inserted: number; count_plain: number; count_final: number;
+  sample_per_stratum: number[]; sample_reproducible: boolean; sample_ms: number;
+}
+
+/**
+ * `--clickhouse URL` (e.g. http://127.0.0.1:8123, a server with a password-less default user): the ClickHouse
+ * half of docs/scale.md section 5.2 on a week of 700,000 latencies in a table shaped like Helicone's
+ * request_response_rmt (ReplacingMergeTree(updated_at), PARTITION BY toYYYYMM, ORDER BY (feature, ts, id)):
+ * (a) DDSketch keys computed by ClickHouse as ceil(log(x) / log(gamma)) against the library's keys; (b) a
+ * sketch rebuilt from ClickHouse's GROUP BY bin counts against the one that accepted every value; (c) counts with
+ * and without FINAL after re-sending 1% of the rows; (d) a stratified sample of 50 per feature ordered by a
+ * seeded cityHash64, drawn twice. Works on ClickHouse 18.16. The table is dropped at the end.
+ */
+async function phaseClickHouse(url: string): Promise<ClickHouseFigures> {
+  const table = 'loupe_scale_check';
+  const version = (await chQuery(url, 'SELECT version()')).trim();
+  await chQuery(url, `DROP TABLE IF EXISTS ${table}`);
+  await chQuery(url, `CREATE TABLE ${table} (id String, ts DateTime, feature String, latency_ms Float64, updated_at DateTime DEFAULT now()) ENGINE = ReplacingMergeTree(updated_at) PARTITION BY toYYYYMM(ts) ORDER BY (feature, ts, id)`);
+  const rnd = mulberry32(42);
+  const gauss = (): number => Math.sqrt(-2 * Math.log(1 - rnd())) * Math.cos(2 * Math.PI * rnd());
+  const features = ['search', 'support', 'email-draft', 'summarize'];
+  const n = 700_000;
+  const sketch = new DDSketch({ relativeAccuracy: 0.01 });
+  const keys = new Int32Array(n);
+  const lines: string[] = [];
+  const t0 = Date.UTC(2026, 10, 30);
+  for (let i = 0; i < n; i++) {
+    const v = rnd() < 0.01 ? 30_000 : 1200 * Math.exp(0.6 * gauss());
+    sketch.accept(v);
+    keys[i] = sketch.mapping.key(v);
+    // 17 significant digits: ClickHouse parses back the very same double.
+    lines.push(`req_${i}\t${new Date(t0 + i * 864).toISOString().slice(0, 19).replace('T', ' ')}\t${features[i & 3]!}\t${v.toPrecision(17)}`);
+  }
+  let t = performance.now();
+  await chQuery(url, `INSERT INTO ${table} (id, ts, feature, latency_ms) FORMAT TabSeparated`, `${lines.join('\n')}\n`);
+  const insertMs = performance.now() - t;
+  const gamma = sketch.mapping.gamma.toPrecision(17);
+  const keyExpr = `toInt32(ceil(log(latency_ms) / log(${gamma})))`;
+  const chKeys = (await chQuery(url, `SELECT ${keyExpr} FROM ${table} ORDER BY toUInt32(substring(id, 5)) FORMAT TabSeparated`)).trim().split('\n').map(Number);
+  let mismatches = 0;
+  for (let i = 0; i < n; i++) if (chKeys[i] !== keys[i]) mismatches++;
+  t = performance.now();
+  const bins = (await chQuery(url, `SELECT ${keyExpr} AS k, count() FROM ${table} GROUP BY k FORMAT TabSeparated`)).trim().split('\n');
+  const binsMs = performance.now() - t;
+  const rebuilt = new DDSketch({ relativeAccuracy: 0.01 });
+  for (const l of bins) {
+    const [k, c] = l.split('\t').map(Number) as [number, number];
+    rebuilt.accept(rebuilt.mapping.value(k), c);
+  }
+  const rebuiltEqual = [0.01, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 0.999].every((p) => rebuilt.getValueAtQuantile(p) === sketch.getValueAtQuantile(p));
+  // A re-sent batch: 1% of the rows again. ReplacingMergeTree folds them only when parts merge.
+  await chQuery(url, `INSERT INTO ${table} (id, ts, feature, latency_ms) SELECT id, ts, feature, latency_ms FROM ${table} WHERE cityHash64(id) % 100 = 0`);
+  const dup = Number((await chQuery(url, `SELECT count() FROM ${table} WHERE cityHash64(id) % 100 = 0`)).trim()) / 2;
+  const plain = Number((await chQuery(url, `SELECT count() FROM ${table}`)).trim());
+  const final = Number((await chQuery(url, `SELECT count() FROM ${table} FINAL`)).trim());
+  const sampleSql = `SELECT feature, id FROM ${table} FINAL WHERE ts >= toDateTime('2026-11-30 00:00:00') AND ts < toDateTime('2026-12-07 00:00:00') ORDER BY cityHash64(id, 7) LIMIT 50 BY feature FORMAT TabSeparated`;
+  t = performance.now();
+  const s1 = (await chQuery(url, sampleSql)).trim().split('\n');
+  const sampleMs = performance.now() - t;
+  const s2 = (await chQuery(url, sampleSql)).trim().split('\n');
+  const perStratum = features.map((f) => s1.filter((l) => l.startsWith(`${f}\t`)).length);
+  await chQuery(url, `DROP TABLE ${table}`);
+  return {
+    version, rows: n, insert_ms: Math.round(insertMs), key_mismatches: mismatches, bins: bins.length, bins_ms: Math.round(binsMs),
+    rebuilt_equal: rebuiltEqual, duplicates_inserted: dup, count_plain: plain, count_final: final,
+    sample_per_stratum: perStratum, sample_reproducible: s1.join('\n') === s2.join('\n'), sample_ms: Math.round(sampleMs),
+  };
+}
+
 async function main(): Promise<void> {
   const phase = arg('phase', '');
   if (phase === 'import') return phaseImport(arg('file', ''), arg('workspace', ''));
@@ -411,6 +496,10 @@ async function main(): Promise<void> {
   log('two-phase sampling check (Monte Carlo, 2,000 draws)…');
   const tp = phaseTwoPhase();
 
+  const chUrl = arg('clickhouse', '');
+  let ch: ClickHouseFigures | null = null;
+  if (chUrl) { log(`ClickHouse checks against ${chUrl}…`); ch = await phaseClickHouse(chUrl); }
+
   // 4. Table.
   const rows: Array<[string, string, string]> = [];
   const f0 = (x: number): string => Math.round(x).toLocaleString('en-US');
@@ -450,6 +539,13 @@ async function main(): Promise<void> {
     rows.push([`two-phase: ${r.name}`, `${(r.mean * 100).toFixed(2)}%`, `truth ${(tp.truth * 100).toFixed(2)}%, bias ${(r.bias * 100).toFixed(2)} pt, SD ${(r.sd * 100).toFixed(2)} pt = ${(r.sd / sd0).toFixed(2)}x single-phase`]);
   }
 
+  if (ch) {
+    rows.push([`ClickHouse ${ch.version}: keys ceil(log(x)/log(gamma))`, `${f0(ch.key_mismatches)} differ`, `of ${f0(ch.rows)} values, against the library's keys`]);
+    rows.push(['ClickHouse: sketch from GROUP BY bins', ch.rebuilt_equal ? 'equal' : 'DIFFERS', `${f0(ch.bins)} bins in ${f0(ch.bins_ms)} ms; p1..p99.9 vs the sketch that accepted every value`]);
+    rows.push(['ClickHouse: count after re-sending 1%', `${f0(ch.count_plain)}`, `FINAL ${f0(ch.count_final)} (${f0(ch.duplicates_inserted)} re-sent rows counted twice without FINAL)`]);
+    rows.push(['ClickHouse: 50 per feature by cityHash64(id, 7)', `${ch.sample_per_stratum.join('/')}`, `${ch.sample_reproducible ? 'same rows on a second draw' : 'DIFFERENT rows on a second draw'}; ${f0(ch.sample_ms)} ms with FINAL`]);
+  }
+
   // Extrapolations.
   const week = 700_000;
   const year = 36_000_000;
@@ -482,7 +578,7 @@ async function main(): Promise<void> {
 
   const w = Math.max(...rows.map((r) => r[0].length));
   process.stdout.write(`\n${rows.map(([a, b, c]) => `${a.padEnd(w)}  ${b.padStart(12)}  ${c}`).join('\n')}\n\n`);
-  process.stdout.write(`${JSON.stringify({ load_average: os.loadavg(), sizes: perSize, opens, sketch: sk, two_phase: tp, open_fit: { store: storeFit, raw: rawFit, peak_rss_mb: rssFit }, bytes_per_request: { no_text: bNo, bench_text: bBench, long_text: bLong, per_char: perChar } })}\n`);
+  process.stdout.write(`${JSON.stringify({ load_average: os.loadavg(), sizes: perSize, opens, sketch: sk, two_phase: tp, clickhouse: ch, open_fit: { store: storeFit, raw: rawFit, peak_rss_mb: rssFit }, bytes_per_request: { no_text: bNo, bench_text: bBench, long_text: bLong, per_char: perChar } })}\n`);
 }
 
 await main();
