@@ -32,6 +32,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -352,14 +353,29 @@ function phaseTwoPhase(N = 70_000, reps = 2000): { truth: number; rows: McRow[] 
   return { truth, rows };
 }
 
-/** Runs one query over ClickHouse's HTTP interface; returns the body. @throws on a non-2xx answer */
-async function chQuery(url: string, query: string, body?: string): Promise<string> {
+/**
+ * Runs one query over ClickHouse's HTTP interface; returns the body. A new connection per query (`agent: false`):
+ * ClickHouse closes idle keep-alive connections after a few seconds, and writing a large INSERT body into a pooled
+ * socket it has closed fails with EPIPE (seen here with `fetch`).
+ * @throws on a non-2xx answer or a connection error
+ */
+function chQuery(url: string, query: string, body?: string): Promise<string> {
   const u = new URL(url);
   u.searchParams.set('query', query);
-  const r = await fetch(u, { method: 'POST', ...(body !== undefined ? { body } : {}) });
-  const text = await r.text();
-  if (!r.ok) throw new Error(`ClickHouse ${String(r.status)}: ${text.slice(0, 300)}`);
-  return text;
+  return new Promise((resolve, reject) => {
+    const req = http.request(u, { method: 'POST', agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        if ((res.statusCode ?? 500) >= 300) reject(new Error(`ClickHouse ${String(res.statusCode)}: ${text.slice(0, 300)}`));
+        else resolve(text);
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body ?? '');
+  });
 }
 
 interface ClickHouseFigures {
