@@ -8,6 +8,8 @@ const entries = {
   'store-worker': 'electron/store/worker.ts',
   'electron-main': 'electron/main/main.ts',
   'bench': 'scripts/bench.ts',
+  // The year-of-traffic figures behind docs/scale.md (npm run bench:scale).
+  'bench-scale': 'scripts/bench-scale.ts',
   'coverage-grid': 'scripts/coverage-grid.ts',
   'generate-samples': 'data/samples/generate.ts',
   // Durability stress (npm run stress) and load (npm run load) scripts and the child processes they drive.
