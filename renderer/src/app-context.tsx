@@ -26,6 +26,7 @@ export function AppProvider({ client, initial, children }: { client: AppClient; 
   const [info, setInfo] = useState(initial);
   const [versions, setVersions] = useState<Partial<Record<TableName, number>>>({});
   const pending = useRef(false);
+  const stale = useRef(false);
 
   useEffect(() => client.on('tables.changed', ({ tables }) => {
     setVersions((v) => {
@@ -33,9 +34,18 @@ export function AppProvider({ client, initial, children }: { client: AppClient; 
       for (const t of tables) next[t] = (next[t] ?? 0) + 1;
       return next;
     });
-    if (pending.current) return;
-    pending.current = true;
-    client.call('workspace.info', {}).then(setInfo, () => undefined).finally(() => { pending.current = false; });
+    // One workspace.info call at a time; a change that arrives while one is in flight asks for one more after it, so
+    // the summary never stays at the figures read before the last change (back-to-back imports).
+    if (pending.current) { stale.current = true; return; }
+    const refresh = (): void => {
+      pending.current = true;
+      stale.current = false;
+      client.call('workspace.info', {}).then(setInfo, () => undefined).finally(() => {
+        pending.current = false;
+        if (stale.current) refresh();
+      });
+    };
+    refresh();
   }), [client]);
 
   const value = useMemo(() => ({ client, info, setInfo, versions }), [client, info, versions]);
