@@ -491,7 +491,10 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
       // Comment search: index this import's new comments in the same transaction (feedback/fts.ts).
       if (rowsSeen.feedback > 0) indexImportedComments(db, importId);
       // Request summaries (electron/store/summaries): this import's rows and any hours it changed, in this transaction.
+      const tSummaries = performance.now();
       if (rowsSeen.requests > 0) refreshSummaries(db);
+      const summariesMs = performance.now() - tSummaries;
+      clock.add('summaries', summariesMs);
 
       const perKind: ImportSummary['per_kind'] = {};
       let inserted = 0;
@@ -512,7 +515,7 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
         updated += upd;
         duplicates += unchanged;
       }
-      clock.add('link', performance.now() - tLink);
+      clock.add('link', performance.now() - tLink - summariesMs);
       stored(rowsSeen.requests + rowsSeen.feedback + rowsSeen.tickets);
       // The id maps can hold millions of entries; drop them before the save doubles the memory in use.
       for (const k of ['requests', 'feedback', 'tickets'] as const) seen[k].clear();

@@ -6,7 +6,7 @@
  */
 
 /** The phases of an import, in the order they run for each batch (then once at the end). */
-export const IMPORT_PHASES = ['read', 'decode', 'parse', 'map', 'insert', 'index', 'link', 'hash', 'save', 'other'] as const;
+export const IMPORT_PHASES = ['read', 'decode', 'parse', 'map', 'insert', 'index', 'link', 'summaries', 'hash', 'save', 'other'] as const;
 export type ImportPhase = (typeof IMPORT_PHASES)[number];
 
 /**
@@ -18,6 +18,7 @@ export type ImportPhase = (typeof IMPORT_PHASES)[number];
  * - insert: binding and stepping the upsert statements (SQLite B-tree work included);
  * - index: building the secondary indexes deferred by a large import;
  * - link: linking feedback and tickets to requests, the comment index, the counts of the summary;
+ * - summaries: refreshing the request summaries of the hours this import touched (electron/store/summaries);
  * - hash: SHA-256 of the file;
  * - save: writing the workspace file (temp file, fsync, rename);
  * - other: everything else (sample, preset choice, commit, bookkeeping).
