@@ -7,7 +7,7 @@
  *  2. in fresh processes (nothing cached), the first Metrics view (metrics.series by ISO week with the feature
  *     breakdown, and by day) read from the summaries against the same series from the raw rows (the code path every
  *     view took before summaries), the alert aggregates of the whole range and one feature's drift, both ways.
- * Usage: node dist/node/bench-summaries.js --requests 100000 [--dir /tmp/x] [--reuse]. Ratios are from the same run.
+ * Usage: npm run bench:summaries -- --requests 100000 (or node dist/node/bench-summaries.js --requests 100000) [--dir /tmp/x] [--reuse]. Ratios are from the same run.
  */
 import fs from 'node:fs';
 import os from 'node:os';

@@ -10,6 +10,8 @@ const entries = {
   'bench': 'scripts/bench.ts',
   // The year-of-traffic figures behind docs/scale.md (npm run bench:scale).
   'bench-scale': 'scripts/bench-scale.ts',
+  // The summaries' cost and the first view from summaries vs raw rows (npm run bench:summaries).
+  'bench-summaries': 'scripts/bench-summaries.ts',
   'coverage-grid': 'scripts/coverage-grid.ts',
   'generate-samples': 'data/samples/generate.ts',
   // Durability stress (npm run stress) and load (npm run load) scripts and the child processes they drive.
