@@ -35,6 +35,8 @@ export function DriftPanel({ weeks, features, psiMax }: { weeks: string[]; featu
   const [openRow, setOpenRow] = useState<string | null>(null);
   const d = q.data;
   const flagged = d?.rows.filter((r) => r.rejected || r.psi_flag).length ?? 0;
+  // The sketch-binning note is one sentence for the table (the rows that carry it say so with a short mark).
+  const approx = d?.rows.find((r) => r.approximation)?.approximation?.replace(/[.;\s]+$/, '');
   return (
     <section className="card drift" aria-labelledby="drift-title" data-testid="drift">
       <div className="card-head">
@@ -67,6 +69,7 @@ export function DriftPanel({ weeks, features, psiMax }: { weeks: string[]; featu
             {flagged} of {d.rows.length} flagged. KS test for numbers, chi-square test of homogeneity for categories; p adjusted by
             Benjamini–Hochberg across this comparison, rejected at {d.alpha}. Rows with fewer than {d.min_per_side} values on a side get no verdict.
             PSI uses bins fixed on the reference; its bands (&lt; 0.1 stable, ≤ 0.25 moderate, above large) are guidance only.
+            {approx && <span data-testid="drift-approximation-legend"> Rows marked ≈ sketch bins: {approx}.</span>}
             {d.undated_requests > 0 && <span data-testid="drift-undated"> {fmtInt(d.undated_requests)} request{d.undated_requests === 1 ? '' : 's'} without a timestamp {d.undated_requests === 1 ? 'is' : 'are'} in neither window.</span>}
           </p>
           <div className="table-scroll tall">
@@ -113,7 +116,7 @@ function DriftTableRow({ r, psiMax, open, onToggle }: { r: DriftRow; psiMax: num
       <td className="verdict">
         <span className={`badge${r.rejected ? ' bad' : r.insufficient ? '' : ' ok'}`}>{verdict}</span>
         {r.note && <div className="muted small">{r.note}</div>}
-        {r.approximation && <div className="muted small" data-testid="drift-approximation">{r.approximation}</div>}
+        {r.approximation && <div className="muted small" data-testid="drift-approximation" title={r.approximation}>≈ sketch bins</div>}
       </td>
     </tr>
   );
