@@ -31,19 +31,24 @@ export function hourOf(ts: number): number {
   return ts - (((ts % HOUR_MS) + HOUR_MS) % HOUR_MS);
 }
 
-/** A cell being built. */
-export interface CellAcc {
-  hour: number;
-  slice: Array<string | null>;
+/** The counts and sums every cell holds (built or read): requests, errors, token sums and counts, cost in USD. */
+export interface CellTotals {
   n: number;
   errors: number;
   tokensInSum: number;
   tokensInN: number;
   tokensOutSum: number;
   tokensOutN: number;
+  /** USD. */
   cost: number;
   costSq: number;
   costN: number;
+}
+
+/** A cell being built. */
+export interface CellAcc extends CellTotals {
+  hour: number;
+  slice: Array<string | null>;
   dists: Dist[];
 }
 

@@ -5,23 +5,13 @@
  */
 import type { Db } from '../db';
 import { DateTime } from 'luxon';
-import { dayCellsFor, DIST_COLUMNS, ensureSummaries, HOUR_MS, SLICE_DIMS, type DistColumn, type SliceDim } from './build';
+import { dayCellsFor, DIST_COLUMNS, ensureSummaries, HOUR_MS, SLICE_DIMS, type CellTotals, type DistColumn, type SliceDim } from './build';
 
 /** One stored cell: an hour × slice. Distributions not asked for are absent. */
-export interface Cell {
+export interface Cell extends CellTotals {
   /** UTC ms of the hour's start. */
   hour: number;
   slice: Record<SliceDim, string | null>;
-  n: number;
-  errors: number;
-  tokensInSum: number;
-  tokensInN: number;
-  tokensOutSum: number;
-  tokensOutN: number;
-  /** USD. */
-  cost: number;
-  costSq: number;
-  costN: number;
   /** Stored distributions (summaries/dist.ts format), for {@link Dist.mergeEncoded}; only the ones asked for. */
   blobs: Partial<Record<DistColumn, Uint8Array | null>>;
 }
