@@ -42,6 +42,11 @@ import { StoreClient } from '../electron/store/client';
 import { loadSqlJs } from '../electron/store/db';
 import { MAX_WORKSPACE_BYTES, readFileChunked } from '../electron/store/workspace';
 import { generateBenchRequests } from '../data/samples/generate';
+import { Prng } from '../shared/prng';
+import { quantileSorted } from '../shared/stats/quantile';
+
+/** The project's seeded PRNG as a function, so each phase draws the same values every run. */
+const seeded = (seed: number): (() => number) => { const g = new Prng(seed); return () => g.next(); };
 
 const self = fileURLToPath(import.meta.url);
 const arg = (name: string, dflt: string): string => {
@@ -150,25 +155,6 @@ function growTo(db: string, base: number, target: number, copy: number): number 
   return k;
 }
 
-/** Exact type-7 quantile (R's default, NumPy's linear) of sorted values. */
-function quantile7(sorted: Float64Array, p: number): number {
-  const h = (sorted.length - 1) * p;
-  const lo = Math.floor(h);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
-}
-
-/** Deterministic PRNG (mulberry32) so the sketch phase is the same every run. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface SketchFigures {
   hours: number; values_per_hour: number; accept_ns_per_value: number; build_ms: number;
@@ -187,7 +173,7 @@ interface SketchFigures {
 function phaseSketch(): SketchFigures {
   const hours = 8760;
   const perHour = Math.round(100_000 / 24);
-  const rnd = mulberry32(42);
+  const rnd = seeded(42);
   const gauss = (): number => Math.sqrt(-2 * Math.log(1 - rnd())) * Math.cos(2 * Math.PI * rnd());
   const sketches: DDSketch[] = [];
   const weekValues = new Float64Array(168 * perHour);
@@ -261,7 +247,7 @@ function phaseSketch(): SketchFigures {
   weekValues.sort();
   const ys = Float64Array.from(yearSample).sort();
   const relErr = (sk: DDSketch, sorted: Float64Array): Record<string, number> => Object.fromEntries([0.5, 0.95, 0.99].map((p) => {
-    const exact = quantile7(sorted, p);
+    const exact = quantileSorted(sorted, p);
     return [`p${Math.round(p * 100)}`, Math.abs(sk.getValueAtQuantile(p) - exact) / exact];
   }));
   return {
@@ -292,7 +278,7 @@ interface McRow { name: string; mean: number; bias: number; sd: number }
  *  - retention constant within stratum (0.145, the same expected number kept) with the known N_h.
  */
 function phaseTwoPhase(N = 70_000, reps = 2000): { truth: number; rows: McRow[] } {
-  const rnd = mulberry32(7);
+  const rnd = seeded(7);
   const H = 4;
   const Nh = N / H;
   const nh = 50;
@@ -398,7 +384,7 @@ async function phaseClickHouse(url: string): Promise<ClickHouseFigures> {
   const version = (await chQuery(url, 'SELECT version()')).trim();
   await chQuery(url, `DROP TABLE IF EXISTS ${table}`);
   await chQuery(url, `CREATE TABLE ${table} (id String, ts DateTime, feature String, latency_ms Float64, updated_at DateTime DEFAULT now()) ENGINE = ReplacingMergeTree(updated_at) PARTITION BY toYYYYMM(ts) ORDER BY (feature, ts, id)`);
-  const rnd = mulberry32(42);
+  const rnd = seeded(42);
   const gauss = (): number => Math.sqrt(-2 * Math.log(1 - rnd())) * Math.cos(2 * Math.PI * rnd());
   const features = ['search', 'support', 'email-draft', 'summarize'];
   const n = 700_000;
