@@ -6,7 +6,7 @@
  */
 
 /** The phases of an import, in the order they run for each batch (then once at the end). */
-export const IMPORT_PHASES = ['read', 'decode', 'parse', 'map', 'insert', 'index', 'link', 'summaries', 'hash', 'save', 'other'] as const;
+export const IMPORT_PHASES = ['read', 'decode', 'parse', 'map', 'wait', 'transfer', 'insert', 'index', 'link', 'summaries', 'hash', 'save', 'other'] as const;
 export type ImportPhase = (typeof IMPORT_PHASES)[number];
 
 /**
@@ -15,6 +15,10 @@ export type ImportPhase = (typeof IMPORT_PHASES)[number];
  * - decode: UTF-8 validation and bytes → string;
  * - parse: JSON.parse (lossless-json only for lines with long integers) and the per-record safety checks;
  * - map: records → stored rows (mapping plan, values, derived cost);
+ * - wait: with the reading thread (import-thread/), the store thread waiting for its next mapped batch; in the
+ *   reading thread's own figures, that thread waiting for the store thread to take a batch (backpressure);
+ * - transfer: with the reading thread, receiving (store thread) or posting (reading thread) a mapped batch: the
+ *   structured clone of its rows;
  * - insert: binding and stepping the upsert statements (SQLite B-tree work included);
  * - index: building the secondary indexes deferred by a large import;
  * - link: linking feedback and tickets to requests, the comment index, the counts of the summary;
@@ -23,12 +27,28 @@ export type ImportPhase = (typeof IMPORT_PHASES)[number];
  * - save: writing the workspace file (temp file, fsync, rename);
  * - other: everything else (sample, preset choice, commit, bookkeeping).
  */
-export type ImportTimings = Record<ImportPhase, number> & { total: number; rows: number };
+export type ImportTimings = Record<ImportPhase, number> & {
+  total: number;
+  rows: number;
+  /**
+   * When the import read and mapped on a second thread (import-thread/): that thread's own ms per phase (read,
+   * decode, parse, map, hash, wait, transfer; the rest 0) and its total. They overlap the store thread's phases, so
+   * they are not part of `total`; the store thread's `read`…`map` are then 0 and its `wait` is the time it idled.
+   */
+  reader?: Record<ImportPhase, number> & { total: number };
+};
 
 /** Accumulates ms per phase. */
 export class PhaseClock {
   readonly ms: Record<ImportPhase, number> = Object.fromEntries(IMPORT_PHASES.map((p) => [p, 0])) as Record<ImportPhase, number>;
   private readonly t0 = performance.now();
+  /** The reading thread's figures, when the import had one (see {@link ImportTimings.reader}). */
+  reader: (Record<ImportPhase, number> & { total: number }) | null = null;
+
+  /** Ms since this clock started. */
+  elapsed(): number {
+    return performance.now() - this.t0;
+  }
 
   /** Adds `ms` to `phase`. */
   add(phase: ImportPhase, ms: number): void {
@@ -52,6 +72,12 @@ export class PhaseClock {
     const out = { ...this.ms, other: Math.max(0, total - named), total, rows } as ImportTimings;
     for (const p of IMPORT_PHASES) out[p] = Math.round(out[p]);
     out.total = Math.round(total);
+    if (this.reader) {
+      const r = { ...this.reader };
+      for (const p of IMPORT_PHASES) r[p] = Math.round(r[p]);
+      r.total = Math.round(r.total);
+      out.reader = r;
+    }
     return out;
   }
 }
