@@ -441,6 +441,13 @@ async function main(): Promise<void> {
   if (t) {
     head(`import phases (ms; ${t.total} ms in all, ${t.rows.toLocaleString('en-US')} rows)`);
     for (const ph of IMPORT_PHASES) rows.push([`  ${ph}`, `${t[ph]} ms`, `${((100 * t[ph]) / Math.max(1, t.total)).toFixed(1)}%`]);
+    // With the reading thread (import-thread/), its own phases: they overlap the store thread's, so they are shown
+    // apart, as shares of that thread's wall time.
+    const r = t.reader;
+    if (r) {
+      head(`reading thread phases (ms; ${r.total} ms in all, overlapping the above)`);
+      for (const ph of IMPORT_PHASES) if (r[ph] > 0) rows.push([`  ${ph}`, `${r[ph]} ms`, `${((100 * r[ph]) / Math.max(1, r.total)).toFixed(1)}%`]);
+    }
   }
   if (!stopped) {
     head('more');
