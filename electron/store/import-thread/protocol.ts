@@ -8,7 +8,7 @@ import type { ImportOptions } from '../../../shared/contract';
 import type { LoupeErrorData } from '../../../shared/errors';
 import type { MapContext, MapResult } from '../import/mapping';
 import type { DetectedSource, ImportFileErrorCode, RawReject } from '../import/read';
-import type { ImportPhase } from '../import/timings';
+import type { ReaderTimings } from '../import/timings';
 
 /** The one message the store thread sends to start the reading thread (posted with `port` transferred). */
 export interface ReaderStart {
@@ -57,8 +57,8 @@ export type FromReader =
     /** SHA-256 (hex) of the bytes read from disk, and how many there were. */
     sha256: string;
     hashedBytes: number;
-    /** The reading thread's ms per phase and its wall time. */
-    timings: Record<ImportPhase, number> & { total: number };
+    /** The reading thread's ms per phase, its wall time and its CPU time. */
+    timings: ReaderTimings;
   }
   | { type: 'error'; error: ReaderError };
 

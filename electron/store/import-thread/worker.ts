@@ -77,7 +77,7 @@ async function run(start: ReaderStart): Promise<void> {
       send({ type: 'batch', bytesRead: next.value.bytesRead, rejects: next.value.rejects, records });
       clock.add('transfer', performance.now() - t3);
     }
-    send({ type: 'done', notes: mapper.notes, sha256: hash.digest('hex'), hashedBytes, timings: { ...clock.ms, total: clock.elapsed() } });
+    send({ type: 'done', notes: mapper.notes, sha256: hash.digest('hex'), hashedBytes, timings: { ...clock.ms, total: clock.elapsed(), cpu_ms: clock.cpuMs() } });
   } catch (e) {
     send({ type: 'error', error: toReaderError(e) });
   } finally {
