@@ -5,6 +5,7 @@
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { ImportOptions, ImportPreview } from '../../../shared/contract';
 import { LoupeError } from '../../../shared/errors';
@@ -246,13 +247,15 @@ export const READER_THREAD_MIN_BYTES = 4 * 1024 * 1024;
 /**
  * The reading thread's script when this import should read and map on it, else null (read and map on this thread).
  * `hooks.readerThread` decides when set; else the environment variable LOUPE_IMPORT_THREAD (`1` always, `0` never,
- * for measuring both paths with one build); else files of {@link READER_THREAD_MIN_BYTES} and more. Without a built
+ * for measuring both paths with one build); else files of {@link READER_THREAD_MIN_BYTES} and more on a machine with
+ * two cores or more. Without a built
  * script (dist/node/import-reader.js) the import reads on this thread.
  * @throws Error when `hooks.readerThread` is true and the script is not built
  */
 function readerThreadFor(hooks: RunImportHooks, dataBytes: number): string | null {
   const env = process.env.LOUPE_IMPORT_THREAD;
-  const wanted = hooks.readerThread ?? (env === '1' ? true : env === '0' ? false : dataBytes >= READER_THREAD_MIN_BYTES);
+  // With one core the threads would only take turns, and the clone of each batch would be pure cost.
+  const wanted = hooks.readerThread ?? (env === '1' ? true : env === '0' ? false : dataBytes >= READER_THREAD_MIN_BYTES && os.availableParallelism() >= 2);
   if (!wanted) return null;
   const script = readerThreadScript();
   if (!script && hooks.readerThread === true) throw new Error('The import reading thread is not built (dist/node/import-reader.js); run "npm run build:node".');
