@@ -248,8 +248,7 @@ export const READER_THREAD_MIN_BYTES = 4 * 1024 * 1024;
  * The reading thread's script when this import should read and map on it, else null (read and map on this thread).
  * `hooks.readerThread` decides when set; else the environment variable LOUPE_IMPORT_THREAD (`1` always, `0` never,
  * for measuring both paths with one build); else files of {@link READER_THREAD_MIN_BYTES} and more on a machine with
- * two cores or more. Without a built
- * script (dist/node/import-reader.js) the import reads on this thread.
+ * two cores or more. Without a built script (dist/node/import-reader.js) the import reads on this thread.
  * @throws Error when `hooks.readerThread` is true and the script is not built
  */
 function readerThreadFor(hooks: RunImportHooks, dataBytes: number): string | null {
