@@ -494,8 +494,15 @@ async function main(): Promise<void> {
     rows.push(['side-panel context (one slice) / its drift', `${mon.slice_ms} / ${mon.slice_drift_ms} ms`, `target < 300 ms uncached; ${mon.slice_cached_ms} ms cached`]);
   }
   if (t) {
-    head(`import phases (ms; ${t.total} ms in all, ${t.rows.toLocaleString('en-US')} rows)`);
+    head(`import phases (ms; ${t.total} ms in all, ${t.rows.toLocaleString('en-US')} rows${t.cpu_ms != null ? `; store thread CPU ${t.cpu_ms} ms` : ''})`);
     for (const ph of IMPORT_PHASES) rows.push([`  ${ph}`, `${t[ph]} ms`, `${((100 * t[ph]) / Math.max(1, t.total)).toFixed(1)}%`]);
+    // With the reading thread (import-thread/), its own phases: they overlap the store thread's, so they are shown
+    // apart, as shares of that thread's wall time.
+    const r = t.reader;
+    if (r) {
+      head(`reading thread phases (ms; ${r.total} ms in all, overlapping the above${r.cpu_ms != null ? `; its CPU ${r.cpu_ms} ms` : ''})`);
+      for (const ph of IMPORT_PHASES) if (r[ph] > 0) rows.push([`  ${ph}`, `${r[ph]} ms`, `${((100 * r[ph]) / Math.max(1, r.total)).toFixed(1)}%`]);
+    }
   }
   if (!stopped) {
     head('more');

@@ -6,6 +6,8 @@ import { existsSync } from 'node:fs';
 const entries = {
   'cli': 'electron/cli/main.ts',
   'store-worker': 'electron/store/worker.ts',
+  // The import's reading thread, started by the store worker for one import (electron/store/import-thread).
+  'import-reader': 'electron/store/import-thread/worker.ts',
   'electron-main': 'electron/main/main.ts',
   'bench': 'scripts/bench.ts',
   // The year-of-traffic figures behind docs/scale.md (npm run bench:scale).

@@ -5,6 +5,7 @@
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { ImportOptions, ImportPreview } from '../../../shared/contract';
 import { LoupeError } from '../../../shared/errors';
@@ -12,7 +13,9 @@ import type { ModelPrice } from '../../../shared/prices';
 import type { DuplicateRow, ImportProgress, ImportSummary, RecordKind, RejectedRow, SkipReason } from '../../../shared/types';
 import type { Db } from '../db';
 import { MAX_WORKSPACE_BYTES, type Workspace } from '../workspace';
-import { buildMapper, choosePreset, escapedNewlineFields, listPaths, type MappedRow, type Mapper, type MapResult } from './mapping';
+import { buildMapper, choosePreset, escapedNewlineFields, listPaths, type MappedRow, type Mapper } from './mapping';
+import { readerThreadScript, startReaderThread, type ReaderEnd } from '../import-thread/client';
+import type { MappedBatch } from '../import-thread/protocol';
 import { linkRecords } from './linking';
 import { priceRows } from '../prices/derive';
 import { startScrub } from '../scrub/import-hook';
@@ -235,8 +238,36 @@ async function sha256File(file: string): Promise<string> {
   return h.digest('hex');
 }
 
+/**
+ * Data size (bytes; a Parquet file's uncompressed column data) from which an import reads and maps on a second thread
+ * (import-thread/) by default: below it, starting the thread (about 50 ms) costs more than the overlap saves.
+ */
+export const READER_THREAD_MIN_BYTES = 4 * 1024 * 1024;
+
+/**
+ * The reading thread's script when this import should read and map on it, else null (read and map on this thread).
+ * `hooks.readerThread` decides when set; else the environment variable LOUPE_IMPORT_THREAD (`1` always, `0` never,
+ * for measuring both paths with one build); else files of {@link READER_THREAD_MIN_BYTES} and more on a machine with
+ * two cores or more. Without a built script (dist/node/import-reader.js) the import reads on this thread.
+ * @throws Error when `hooks.readerThread` is true and the script is not built
+ */
+function readerThreadFor(hooks: RunImportHooks, dataBytes: number): string | null {
+  const env = process.env.LOUPE_IMPORT_THREAD;
+  // With one core the threads would only take turns, and the clone of each batch would be pure cost.
+  const wanted = hooks.readerThread ?? (env === '1' ? true : env === '0' ? false : dataBytes >= READER_THREAD_MIN_BYTES && os.availableParallelism() >= 2);
+  if (!wanted) return null;
+  const script = readerThreadScript();
+  if (!script && hooks.readerThread === true) throw new Error('The import reading thread is not built (dist/node/import-reader.js); run "npm run build:node".');
+  return script;
+}
+
 export interface RunImportHooks {
   signal?: AbortSignal;
+  /**
+   * Read, parse and map on a second thread while this one inserts (true), or all on this thread (false). Default:
+   * see {@link readerThreadFor}. Both give the same rows, summary and errors.
+   */
+  readerThread?: boolean;
   jobId?: string;
   /** Called at most every `progressEveryMs` with running totals. */
   onProgress?: (p: ImportProgress) => void;
@@ -306,8 +337,10 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
   const records = sample.sample.map((s) => s.record);
   const { chosen } = choosePreset(records, options);
   let mapper: Mapper;
+  // The reading thread, when there is one, builds its own mapper from these same inputs.
+  const mapContext = { fileName, timeZone, prices: prices(ws.db) };
   try {
-    mapper = buildMapper(chosen, records, options, { fileName, timeZone, prices: prices(ws.db) });
+    mapper = buildMapper(chosen, records, options, mapContext);
   } catch (e) {
     throw toLoupeError(e, fileName);
   }
@@ -342,6 +375,8 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
   const skipCounts = new Map<string, number>();
   let skipped = 0;
   let lastProgress = 0;
+  // What the reading thread reported at its end (its mapper's notes, the file's hash); null when mapped here.
+  let readerEnd: ReaderEnd | null = null;
   const reject = (r: RejectedRow) => {
     rejected++;
     if (rejects.length < MAX_REJECTS_KEPT) rejects.push(r);
@@ -414,17 +449,40 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
       // Dropped inside the transaction, so a failed import gets them back on rollback.
       const deferred = dataBytes >= DEFER_INDEXES_MIN_BYTES && dataBytes > current ? dropSecondaryIndexes(db, mapper.kind) : [];
 
-      const batches = readRecords(file, src, { onDiskBytes, clock, ...(hooks.signal ? { signal: hooks.signal } : {}) })[Symbol.asyncIterator]();
-      const inReader = () => clock.ms.decode + clock.ms.parse + clock.ms.hash;
-      const mapped: Array<{ m: MapResult; line: number }> = [];
+      // Mapped batches: from a second thread that reads, parses and maps while this one inserts (import-thread/),
+      // or read and mapped here, in turn with the inserts.
+      const readerScript = readerThreadFor(hooks, dataBytes);
+      async function* mapInThread(): AsyncGenerator<MappedBatch, ReaderEnd | null> {
+        const batches = readRecords(file, src, { onDiskBytes, clock, ...(hooks.signal ? { signal: hooks.signal } : {}) })[Symbol.asyncIterator]();
+        const inReader = () => clock.ms.decode + clock.ms.parse + clock.ms.hash;
+        try {
+          for (;;) {
+            const tw = performance.now();
+            const before = inReader();
+            const next = await batches.next();
+            // Waiting for the reader is reading, less what it charged to decode, parse and hash meanwhile.
+            clock.add('read', performance.now() - tw - (inReader() - before));
+            if (next.done) return null;
+            const t = performance.now();
+            const records = next.value.records.map((rec) => ({ line: rec.line, m: mapper.map(rec) }));
+            clock.add('map', performance.now() - t);
+            yield { bytesRead: next.value.bytesRead, rejects: next.value.rejects, records };
+          }
+        } finally {
+          // Closes the file when reading stops early (an error, a cancel).
+          await batches.return?.(undefined);
+        }
+      }
+      const source: { batches: AsyncIterator<MappedBatch, ReaderEnd | null>; close(): Promise<unknown> } = readerScript
+        ? startReaderThread(readerScript, { file, src, preset: chosen, sample: records, options, ctx: mapContext }, clock, hooks.signal)
+        : (() => { const g = mapInThread(); return { batches: g, close: () => g.return(null) }; })();
       try {
       for (;;) {
-        const tw = performance.now();
-        const before = inReader();
-        const next = await batches.next();
-        // Waiting for the reader is reading, less what it charged to decode, parse and hash meanwhile.
-        clock.add('read', performance.now() - tw - (inReader() - before));
-        if (next.done) break;
+        const next = await source.batches.next();
+        if (next.done) {
+          readerEnd = next.value;
+          break;
+        }
         const batch = next.value;
         if (hooks.signal?.aborted) throw new LoupeError('IMPORT_CANCELLED', 'The import was cancelled; the workspace is unchanged.');
         bytesRead = batch.bytesRead;
@@ -432,16 +490,11 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
         recordsRead += batch.rejects.length;
         for (const r of batch.rejects) reject(scrub.reject(r));
         let t = performance.now();
-        mapped.length = 0;
-        for (const rec of batch.records) {
-          const m = mapper.map(rec);
-          scrub.mapped(m, rec.line);
-          mapped.push({ m, line: rec.line });
-        }
+        for (const { m, line } of batch.records) scrub.mapped(m, line);
         let t2 = performance.now();
         clock.add('map', t2 - t);
         t = t2;
-        for (const { m, line } of mapped) {
+        for (const { m, line } of batch.records) {
           // A record whose every field is empty is skipped like a blank line, so it is not counted as read.
           if (m.rows.length === 0 && m.rejects.length === 0 && m.skipped.length === 0) {
             blankRecords++;
@@ -457,7 +510,6 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
         }
         t2 = performance.now();
         clock.add('insert', t2 - t);
-        mapped.length = 0;
         await hookAsync('import.batch', { records: recordsRead });
         const now = Date.now();
         if (now - lastProgress >= every) {
@@ -470,8 +522,8 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
         }
       }
       } finally {
-        // Closes the file when reading stops early (an error, a cancel).
-        await batches.return?.(undefined);
+        // Ends the reading thread, or closes the file when reading here stops early (an error, a cancel).
+        await source.close();
       }
       if (hooks.signal?.aborted) throw new LoupeError('IMPORT_CANCELLED', 'The import was cancelled; the workspace is unchanged.');
       hooks.onCommitting?.();
@@ -523,7 +575,7 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
       const skippedReasons = skipReasons(skipCounts);
       // The mapper adds data-quality findings while it maps, so its notes are read after the loop. Every note may
       // quote the file (sample values, column names, skip reasons): all of them are scrubbed once, below.
-      const rawNotes = [...src.notes, ...mapper.notes];
+      const rawNotes = [...src.notes, ...(readerEnd ? readerEnd.notes : mapper.notes)];
       if (blankRecords > 0) rawNotes.push(`${blankRecords.toLocaleString('en-US')} record(s) with every field empty were skipped`);
       if (mapper.versionPath !== null && duplicatesInFile > 0) {
         rawNotes.push(`change history: ${duplicatesInFile.toLocaleString('en-US')} row(s) repeat a ticket from elsewhere in the file; each ticket keeps its latest state by ${mapper.versionPath} (rows with equal times: the later row in the file wins)${olderStates > 0 ? `; ${olderStates.toLocaleString('en-US')} older state(s) not written` : ''}`);
@@ -543,7 +595,8 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
       const kinds = (Object.keys(perKind) as RecordKind[]);
       const kind = kinds.length === 1 ? kinds[0]! : kinds.length === 0 ? mapper.kind : 'mixed';
       const tHash = performance.now();
-      const sha = hashedBytes === fileBytes ? hash.digest('hex') : await sha256File(file);
+      const sha = readerEnd ? (readerEnd.hashedBytes === fileBytes ? readerEnd.sha256 : await sha256File(file))
+        : hashedBytes === fileBytes ? hash.digest('hex') : await sha256File(file);
       clock.add('hash', performance.now() - tHash);
       db.run(`UPDATE imports SET sha256 = ?, kind = ?, records_read = ?, inserted = ?, updated = ?, duplicates = ?, duplicates_in_file = ?, duplicate_rows = ?,
           rejected = ?, rejects = ?, notes = ?, finished_at = ?, skipped = ?, skip_reasons = ?, record_unit = ? WHERE id = ?`,

@@ -1,0 +1,170 @@
+/**
+ * The import's reading thread (import-thread/) against the in-thread path: the same stored rows, summaries, import
+ * history and summary (counts, rejects with their lines, skip reasons, duplicates), the same errors, and a cancel
+ * that leaves the workspace as it was. Needs dist/node/import-reader.js (built by the vitest global setup).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import type { ImportOptions } from '../../../shared/contract';
+import type { ImportSummary } from '../../../shared/types';
+import { writeParquet } from '../testing/parquet';
+import { refusal, useTempWorkspaces } from '../testing/temp';
+import type { Workspace } from '../workspace';
+import { runImport } from '../import/pipeline';
+import { lastImportTimings } from '../import/timings';
+import { readerThreadScript } from './client';
+
+const repo = path.resolve(__dirname, '../../..');
+const cases = path.resolve(repo, '../shared/cases/import');
+const real = path.resolve(repo, '../shared/data/real');
+const { write, newWorkspace } = useTempWorkspaces('loupe-thread-');
+
+/** Every table an import writes, row by row in insert order, with the values' types kept (JSON tells 1 from '1'). */
+const TABLES = ['requests', 'feedback', 'tickets', 'ticket_links', 'request_summaries', 'request_summaries_day', 'summary_slices', 'summary_dirty_hours'];
+function stored(ws: Workspace): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const t of TABLES) {
+    // Tables WITHOUT ROWID have none: their scan order is their key's.
+    const withoutRowid = /WITHOUT ROWID/i.test(ws.db.value<string>("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", [t]) ?? '');
+    out[t] = JSON.stringify(ws.db.all(withoutRowid ? `SELECT * FROM ${t}` : `SELECT rowid AS row_id, * FROM ${t} ORDER BY rowid`));
+  }
+  out.imports = JSON.stringify(ws.db.all('SELECT * FROM imports ORDER BY id').map((r) => ({ ...r, started_at: 0, finished_at: 0 })));
+  return out;
+}
+const timeless = (s: ImportSummary) => ({ ...s, started_at: 0, finished_at: 0 });
+
+/** Imports `file` into two new workspaces, on the reading thread and on the store thread, and returns both. */
+async function both(file: string, options: ImportOptions = {}, fileName?: string) {
+  const a = await newWorkspace();
+  const inThread = await runImport(a, file, options, { readerThread: false }, fileName);
+  const b = await newWorkspace();
+  const threaded = await runImport(b, file, options, { readerThread: true }, fileName);
+  const t = lastImportTimings()!;
+  return { inThread, threaded, storedIn: stored(a), storedThreaded: stored(b), timings: t };
+}
+
+describe('reading and mapping on a second thread', () => {
+  it('is built (dist/node/import-reader.js)', () => {
+    expect(readerThreadScript()).toMatch(/import-reader\.js$/);
+  });
+
+  it('stores the same rows and gives the same summary on a file with bad lines, duplicates and blank records, across batches', async () => {
+    const lines: string[] = [];
+    for (let i = 1; i <= 9000; i++) {
+      const ts = `2026-03-${String(1 + (i % 28)).padStart(2, '0')}T${String(i % 24).padStart(2, '0')}:00:00Z`;
+      if (i % 997 === 0) lines.push(`{"request_id":"r${i}","timestamp":"2026-03-0`); // broken JSON
+      else if (i % 1009 === 0) lines.push(JSON.stringify({ request_id: `r${i}`, timestamp: 'not a date', input: 'q', output: 'a' }));
+      else if (i % 1499 === 0) lines.push('{}'); // every field empty: a blank record
+      else if (i % 1777 === 0) lines.push(''); // a blank line
+      else if (i % 701 === 0) lines.push(JSON.stringify({ request_id: `r${i - 1}`, timestamp: ts, input: 'again', output: 'later wins' })); // repeat
+      else lines.push(JSON.stringify({ request_id: `r${i}`, timestamp: ts, model: i % 3 ? 'gpt-4o' : 'gpt-4o-mini', input: `question ${i}`, output: `answer ${i}`, latency_ms: 100 + (i % 900), prompt_tokens: i % 500, completion_tokens: i % 70, feature: `f${i % 5}` }));
+    }
+    const f = write('mixed.jsonl', `${lines.join('\n')}\n`);
+    const r = await both(f);
+    expect(timeless(r.threaded)).toEqual(timeless(r.inThread));
+    expect(r.storedThreaded).toEqual(r.storedIn);
+    // The values that matter, so equal-but-wrong cannot pass.
+    expect(r.threaded.rejected).toBe(9 + 8);
+    expect(r.threaded.rejects.map((x) => x.line).slice(0, 4)).toEqual([997, 1009, 1994, 2018]);
+    expect(r.threaded.rejects.find((x) => x.line === 1009)?.field).toBe('timestamp');
+    expect(r.threaded.duplicates_in_file).toBe(12);
+    expect(r.threaded.duplicate_rows[0]).toEqual({ line: 701, id: 'r700', first_line: 700 });
+    expect(r.threaded.notes).toContain('6 record(s) with every field empty were skipped');
+    expect(JSON.parse(r.storedThreaded.requests!).length).toBe(r.threaded.inserted);
+    // The store thread only inserted: its read…map phases are empty, it waited, and the thread's figures are apart.
+    expect(r.timings.read + r.timings.parse + r.timings.decode).toBe(0);
+    expect(r.timings.reader?.parse).toBeGreaterThan(0);
+    expect(r.timings.reader?.map).toBeGreaterThan(0);
+    expect(r.timings.rows).toBe(r.threaded.inserted + r.threaded.duplicates_in_file);
+  });
+
+  it('gives the same result for gzip, CSV (with a bad row), JSON arrays, OTLP spans and Parquet', async () => {
+    const gz = write('rows.jsonl.gz', zlib.gzipSync(Buffer.from(Array.from({ length: 3000 }, (_, i) => JSON.stringify({ request_id: `g${i}`, timestamp: '2026-02-01T10:00:00Z', input: 'q', output: 'a' })).join('\n'))));
+    const csv = write('rows.csv', ['request_id,timestamp,prompt,response,latency_ms', 'c1,2026-02-01T10:00:00Z,q,a,12', 'c2,2026-02-01T10:00:00Z,q', 'c3,2026-02-01T11:00:00Z,q,a,abc', 'c4,2026-02-01T12:00:00Z,q,a,40'].join('\n'));
+    const arr = write('rows.json', JSON.stringify(Array.from({ length: 50 }, (_, i) => ({ request_id: `j${i}`, timestamp: '2026-02-01T10:00:00Z', input: 'q', output: 'a' }))));
+    const attr = (key: string, value: Record<string, unknown>) => ({ key, value });
+    const otlp = write('spans.otlp.jsonl', JSON.stringify({ resourceSpans: [{ resource: { attributes: [attr('service.name', { stringValue: 'bot' })] }, scopeSpans: [{ spans: [
+      { traceId: 't1', spanId: 's1', name: 'chat', startTimeUnixNano: '1771927200000000000', endTimeUnixNano: '1771927201000000000', attributes: [attr('gen_ai.request.model', { stringValue: 'gpt-4o' })] },
+      { traceId: 't1', spanId: 's2', name: 'GET /x', startTimeUnixNano: '1771927200000000000', endTimeUnixNano: '1771927200100000000', attributes: [] },
+    ] }] }] }));
+    const pq = writeParquet(path.join(path.dirname(csv), 'rows.parquet'), [
+      { name: 'request_id', type: 'INT64', data: [9007199254740993n, 2n, 3n] },
+      { name: 'timestamp', type: 'TIMESTAMP', data: [0, 1, 2].map((k) => new Date(Date.UTC(2026, 2, 6) + k * 1000)) },
+      { name: 'prompt', type: 'STRING', data: ['Grüße', 'two', null] },
+      { name: 'response', type: 'STRING', data: ['a', null, 'c'] },
+    ]);
+    for (const f of [gz, csv, arr, otlp, pq]) {
+      const r = await both(f);
+      expect(timeless(r.threaded), f).toEqual(timeless(r.inThread));
+      expect(r.storedThreaded, f).toEqual(r.storedIn);
+      expect(r.timings.reader, f).toBeDefined();
+    }
+    const c = await both(csv);
+    expect(c.threaded.rejects.map((x) => [x.line, x.field])).toEqual([[3, null], [4, 'latency_ms']]);
+    expect(c.threaded.rejected).toBe(2);
+    const o = await both(otlp);
+    expect(o.threaded.skipped).toBe(1);
+    expect(o.threaded.skipped_reasons).toEqual(o.inThread.skipped_reasons);
+  });
+
+  it.skipIf(!fs.existsSync(cases))('gives the same result on every import case (../shared/cases/import)', async () => {
+    for (const name of fs.readdirSync(cases).filter((n) => /\.(csv|jsonl)$/.test(n))) {
+      const r = await both(path.join(cases, name));
+      expect(timeless(r.threaded), name).toEqual(timeless(r.inThread));
+      expect(r.storedThreaded, name).toEqual(r.storedIn);
+    }
+  });
+
+  it.skipIf(!fs.existsSync(real))('gives the same result on the real files (../shared/data/real)', async () => {
+    for (const name of fs.readdirSync(real).filter((n) => !n.endsWith('.md'))) {
+      const r = await both(path.join(real, name));
+      expect(timeless(r.threaded), name).toEqual(timeless(r.inThread));
+      expect(r.storedThreaded, name).toEqual(r.storedIn);
+    }
+  }, 180_000);
+
+  it('refuses a file with the same error, naming the file by its display name and the line', async () => {
+    const late = Buffer.concat([
+      Buffer.from(Array.from({ length: 30000 }, (_, i) => `{"request_id":"r${i}","input":"x"}\n`).join('')),
+      Buffer.from([0x7b, 0x22, 0x69, 0x22, 0x3a, 0x22, 0xc3, 0x28, 0x22, 0x7d, 0x0a]),
+    ]);
+    const f = write('84a8afde-late.jsonl', late);
+    const gz = zlib.gzipSync(Buffer.from(Array.from({ length: 20000 }, (_, i) => `{"request_id":"r${i}","input":"x"}`).join('\n')));
+    const cut = write('cut.jsonl.gz', gz.subarray(0, Math.floor(gz.length / 2)));
+    for (const [file, name, code] of [[f, 'late.jsonl', 'IMPORT_ENCODING'], [cut, 'cut.jsonl.gz', 'IMPORT_TRUNCATED']] as const) {
+      const ws = await newWorkspace();
+      const before = fs.readFileSync(ws.file);
+      const inThread = await refusal(runImport(ws, file, {}, { readerThread: false }, name));
+      const threaded = await refusal(runImport(ws, file, {}, { readerThread: true }, name));
+      expect(threaded.code).toBe(code);
+      expect(threaded.toData()).toEqual(inThread.toData());
+      expect(ws.db.value('SELECT count(*) FROM requests')).toBe(0);
+      expect(fs.readFileSync(ws.file).equals(before)).toBe(true);
+    }
+    const ws = await newWorkspace();
+    const e = await refusal(runImport(ws, f, {}, { readerThread: true }, 'late.jsonl'));
+    expect(e.message).toMatch(/^late\.jsonl is not valid utf-8: .* at line 30001 /);
+  });
+
+  it('a cancel mid-import ends the thread and leaves the workspace unchanged', async () => {
+    const ws = await newWorkspace();
+    await runImport(ws, write('seed.jsonl', '{"request_id":"keep","timestamp":"2026-01-01T00:00:00Z","input":"q","output":"a"}\n'), {});
+    const bytes = fs.readFileSync(ws.file);
+    const lines = Array.from({ length: 60_000 }, (_, i) => JSON.stringify({ request_id: `c${i}`, timestamp: '2026-01-02T00:00:00Z', input: `question ${i} `.repeat(8), output: 'answer '.repeat(20) }));
+    const f = write('big.jsonl', `${lines.join('\n')}\n`);
+    const ac = new AbortController();
+    let seen = 0;
+    const e = await refusal(runImport(ws, f, {}, { readerThread: true, signal: ac.signal, progressEveryMs: 0, onProgress: (p) => { seen = p.records; if (p.records > 0) ac.abort(); } }));
+    expect(e.code).toBe('IMPORT_CANCELLED');
+    expect(seen).toBeGreaterThan(0);
+    expect(seen).toBeLessThan(60_000);
+    expect(ws.db.value('SELECT count(*) FROM requests')).toBe(1);
+    expect(ws.db.value('SELECT count(*) FROM imports')).toBe(1);
+    expect(fs.readFileSync(ws.file).equals(bytes)).toBe(true);
+    // The workspace takes the next import as usual.
+    const s = await runImport(ws, write('after.jsonl', '{"request_id":"n1","timestamp":"2026-01-03T00:00:00Z","input":"q","output":"a"}\n'), {}, { readerThread: true });
+    expect(s.inserted).toBe(1);
+  });
+});

@@ -1,0 +1,90 @@
+/**
+ * The import's reading thread: reads the file, decodes, parses and maps its records (import/read.ts,
+ * import/mapping.ts) and posts mapped batches to the store thread, which only inserts them. Started by
+ * {@link startReaderThread} (client.ts) for one import, from the bundle dist/node/import-reader.js.
+ *
+ * Protocol (protocol.ts): one {@link ReaderStart} on parentPort; then batches, and finally `done` or `error`, on the
+ * transferred port, each followed by a tick (`0`) on parentPort that wakes the store thread. At most
+ * `maxInFlight` batches are posted before the store thread sends a credit back.
+ */
+import crypto from 'node:crypto';
+import { parentPort } from 'node:worker_threads';
+import { LoupeError } from '../../../shared/errors';
+import { buildMapper } from '../import/mapping';
+import { ImportFileError, readRecords } from '../import/read';
+import { PhaseClock } from '../import/timings';
+import type { FromReader, MappedRecord, ReaderError, ReaderStart, ToReader } from './protocol';
+
+if (!parentPort) throw new Error('import-reader must run in a worker thread');
+const parent = parentPort;
+
+function toReaderError(e: unknown): ReaderError {
+  if (e instanceof ImportFileError) {
+    return { kind: 'import-file', code: e.code, message: e.message, ...(e.line !== undefined ? { line: e.line } : {}), ...(e.action !== undefined ? { action: e.action } : {}) };
+  }
+  if (e instanceof LoupeError) return { kind: 'loupe', data: e.toData() };
+  if (e instanceof Error) return { kind: 'other', name: e.name, message: e.message, ...(e.stack ? { stack: e.stack } : {}) };
+  return { kind: 'other', name: 'Error', message: String(e) };
+}
+
+async function run(start: ReaderStart): Promise<void> {
+  const port = start.port;
+  const send = (m: FromReader) => {
+    port.postMessage(m);
+    parent.postMessage(0);
+  };
+  const clock = new PhaseClock();
+  let credits = start.maxInFlight;
+  let wake: (() => void) | null = null;
+  port.on('message', (m: ToReader) => {
+    if (m.type !== 'credit') return;
+    credits++;
+    const w = wake;
+    wake = null;
+    w?.();
+  });
+  try {
+    const mapper = buildMapper(start.preset, start.sample, start.options, start.ctx);
+    const hash = crypto.createHash('sha256');
+    let hashedBytes = 0;
+    const onDiskBytes = (chunk: Buffer) => {
+      const t = performance.now();
+      hash.update(chunk);
+      hashedBytes += chunk.length;
+      clock.add('hash', performance.now() - t);
+    };
+    const batches = readRecords(start.file, start.src, { onDiskBytes, clock })[Symbol.asyncIterator]();
+    const inReader = () => clock.ms.decode + clock.ms.parse + clock.ms.hash;
+    for (;;) {
+      const tw = performance.now();
+      const before = inReader();
+      const next = await batches.next();
+      // Waiting for the reader is reading, less what it charged to decode, parse and hash meanwhile.
+      clock.add('read', performance.now() - tw - (inReader() - before));
+      if (next.done) break;
+      const t = performance.now();
+      const records: MappedRecord[] = new Array<MappedRecord>(next.value.records.length);
+      let i = 0;
+      for (const rec of next.value.records) records[i++] = { line: rec.line, m: mapper.map(rec) };
+      clock.add('map', performance.now() - t);
+      if (credits === 0) {
+        const t2 = performance.now();
+        await new Promise<void>((resolve) => { wake = resolve; });
+        clock.add('wait', performance.now() - t2);
+      }
+      credits--;
+      const t3 = performance.now();
+      send({ type: 'batch', bytesRead: next.value.bytesRead, rejects: next.value.rejects, records });
+      clock.add('transfer', performance.now() - t3);
+    }
+    send({ type: 'done', notes: mapper.notes, sha256: hash.digest('hex'), hashedBytes, timings: { ...clock.ms, total: clock.elapsed(), cpu_ms: clock.cpuMs() } });
+  } catch (e) {
+    send({ type: 'error', error: toReaderError(e) });
+  } finally {
+    // Not closed: a close could drop the last messages before the store thread takes them. The store thread ends
+    // this thread once it has them; unref lets it end by itself if the store thread has gone.
+    port.unref();
+  }
+}
+
+parent.once('message', (start: ReaderStart) => { void run(start); });
