@@ -11,7 +11,7 @@ import type { FeedbackRecord, ImportHistoryEntry, RequestRecord, TicketLink, Tic
 import type { Db, Params } from './db';
 import type { Workspace } from './workspace';
 import { commentMatch } from './feedback/fts';
-import { dimensionOptions } from './metrics/options';
+import { dimensionOptions, distinctByIndex } from './metrics/options';
 import path from 'node:path';
 
 /** Characters of input/output shown in a grid cell; the detail panel shows the whole text. */
@@ -139,9 +139,10 @@ export function getTicket(db: Db, id: string): TicketDetail {
 export function facets(db: Db): Facets {
   const col = (sql: string) => db.all<{ v: string }>(sql).map((r) => r.v);
   return {
-    model: col('SELECT DISTINCT model AS v FROM requests WHERE model IS NOT NULL ORDER BY 1 LIMIT 200'),
-    feature: col('SELECT DISTINCT feature AS v FROM requests WHERE feature IS NOT NULL ORDER BY 1 LIMIT 200'),
-    status: col('SELECT DISTINCT status AS v FROM requests WHERE status IS NOT NULL ORDER BY 1 LIMIT 200'),
+    // Indexed columns: a few index seeks per value (metrics/options.ts), not a scan of every request.
+    model: distinctByIndex(db, 'requests', 'model'),
+    feature: distinctByIndex(db, 'requests', 'feature'),
+    status: distinctByIndex(db, 'requests', 'status'),
     ticket_status: col('SELECT DISTINCT status AS v FROM tickets WHERE status IS NOT NULL ORDER BY 1 LIMIT 200'),
     ticket_priority: col('SELECT DISTINCT priority AS v FROM tickets WHERE priority IS NOT NULL ORDER BY 1 LIMIT 200'),
     ticket_channel: col('SELECT DISTINCT channel AS v FROM tickets WHERE channel IS NOT NULL ORDER BY 1 LIMIT 200'),
