@@ -125,6 +125,8 @@ export class StoreService {
         const { path: file, create, read_only: readOnly, keep_valid_journal: keepValid } = params as InternalMethods['internal.open']['params'];
         if (this.ws) this.close();
         this.ws = await Workspace.open(file, { create: !!create, readOnly: !!readOnly, keepValidJournalEntries: !!keepValid });
+        // Opening read only the pages it needed; the rest of the file is read between the first screen's calls.
+        this.ws.loadInBackground();
         return workspaceInfo(this.ws);
       }
       case 'internal.close': return { closed: this.close() };
