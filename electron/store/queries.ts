@@ -12,6 +12,7 @@ import type { Db, Params } from './db';
 import type { Workspace } from './workspace';
 import { commentMatch } from './feedback/fts';
 import { dimensionOptions, distinctByIndex } from './metrics/options';
+import { summarisedRequestCount } from './summaries/read';
 import path from 'node:path';
 
 /** Characters of input/output shown in a grid cell; the detail panel shows the whole text. */
@@ -180,7 +181,7 @@ export function workspaceInfo(ws: Workspace): WorkspaceInfo {
     time_zone: ws.meta('time_zone') ?? 'UTC',
     schema_version: ws.schemaVersion,
     file_bytes: ws.fileBytes(),
-    counts: { requests: count('requests'), feedback: count('feedback'), tickets: count('tickets'), links: count('ticket_links'), reviews: count('reviews') },
+    counts: { requests: summarisedRequestCount(db) ?? count('requests'), feedback: count('feedback'), tickets: count('tickets'), links: count('ticket_links'), reviews: count('reviews') },
     first_ts: range?.first ?? null,
     last_ts: range?.last ?? null,
     imports: importHistory(db),
