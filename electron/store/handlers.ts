@@ -62,6 +62,16 @@ export class StoreService {
    * from trusted node-side callers (the relays never forward them from a renderer).
    */
   async dispatch<M extends AnyMethod>(method: M, params: unknown): Promise<AnyResult<M>> {
+    // The background read of the workspace file waits while calls come in (Workspace.loadInBackground).
+    this.ws?.noteActivity();
+    try {
+      return await this.run(method, params);
+    } finally {
+      this.ws?.noteActivity();
+    }
+  }
+
+  private async run<M extends AnyMethod>(method: M, params: unknown): Promise<AnyResult<M>> {
     if (method.startsWith('internal.')) return this.internal(method as keyof InternalMethods, params as never) as Promise<AnyResult<M>>;
     const p = parseParams(method, params);
     const ws = this.workspace;

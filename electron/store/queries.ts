@@ -64,7 +64,8 @@ export function queryRequests(db: Db, q: RequestQueryParams): Page<RequestGridRo
   const dir = q.sort?.desc === false ? 'ASC' : 'DESC';
   // Plain ORDER BY so SQLite can walk an index; NULLs sort last when descending, first when ascending.
   const order = `ORDER BY r.${sortCol} ${dir}, r.rowid ${dir}`;
-  const total = db.value<number>(`SELECT count(*) FROM requests r ${w}`, params) ?? 0;
+  // Unfiltered (the grid's first screen): the summaries' count, not count(*) over a whole index (~230 ms at 1M).
+  const total = (where.length === 0 ? summarisedRequestCount(db) : null) ?? db.value<number>(`SELECT count(*) FROM requests r ${w}`, params) ?? 0;
   const rows = db.all<RequestGridRow>(`
     SELECT r.id, r.ts, r.user_id, r.session_id, r.segment, r.region, r.model, r.model_version, r.feature, r.lang,
       r.latency_ms, r.ttft_ms, r.tokens_in, r.tokens_out, r.cost_usd, r.cost_source, r.status, r.error, r.is_error,

@@ -51,8 +51,10 @@ const IO_CHUNK = 64 * 1024 * 1024;
  * stalls near 3.5 GB (TOOLCHAIN.md); a save also needs a second copy of the file in memory.
  */
 export const MAX_WORKSPACE_BYTES = 3 * 1024 ** 3;
-/** Bytes the background loader reads per turn of the event loop (about 10 ms on the bench machine). */
-const LOAD_STEP_BYTES = 4 * 1024 * 1024;
+/** Bytes the background loader reads per turn of the event loop (a few ms on the bench machine). */
+const LOAD_STEP_BYTES = 2 * 1024 * 1024;
+/** How long no call must have run before the background loader reads on, in ms. */
+const LOAD_IDLE_MS = 150;
 /** Free space kept beyond the file's size before an import commits: the save writes a whole new copy first. */
 const SAVE_SPACE_MARGIN = 1024 * 1024;
 
@@ -280,6 +282,8 @@ export class Workspace {
   private readonly idFloor = new Map<AllocatedTable, number>();
   /** The background loader's next step (see {@link loadInBackground}). */
   private loadTimer: NodeJS.Timeout | null = null;
+  /** performance.now() of the last call's start or end (see {@link noteActivity}). */
+  private lastActivity = -Infinity;
   /** What opening found and repaired (a torn journal line, entries set aside), for the user. */
   readonly notices: string[] = [];
 
@@ -609,25 +613,35 @@ export class Workspace {
     this.dirtySinceCheckpoint = false;
   }
 
+  /** Marks a call to the store as running or just finished: the background read waits for a quiet moment. */
+  noteActivity(): void {
+    this.lastActivity = performance.now();
+  }
+
   /**
    * Reads the rest of a file image read on demand (dbfile/lazy.ts) in the background, `LOAD_STEP_BYTES` per turn of
-   * the event loop once `delayMs` have passed, so the calls of the first screen go first and a later save or scan
-   * finds the file in memory. Stops by itself when everything is read or the workspace closes; a read error is left
-   * for the call that next needs the chunk to report.
+   * the event loop, only once no call has run for `LOAD_IDLE_MS` (see {@link noteActivity}), so the first screen's
+   * calls and a reviewer's next item never wait behind it, and a later save or scan finds the file in memory. Stops
+   * by itself when everything is read or the workspace closes; a read error is left for the call that next needs
+   * the chunk to report.
    * @param delayMs - wait before the first step, in ms
    */
-  loadInBackground(delayMs = 300): void {
+  loadInBackground(delayMs = LOAD_IDLE_MS): void {
     if (this.closed || !this.image.pending || this.loadTimer) return;
+    const schedule = (ms: number): void => {
+      this.loadTimer = setTimeout(step, ms);
+      this.loadTimer.unref?.();
+    };
     const step = (): void => {
       this.loadTimer = null;
       if (this.closed) return;
+      const quiet = performance.now() - this.lastActivity;
+      if (quiet < LOAD_IDLE_MS) return schedule(LOAD_IDLE_MS - quiet);
       let more: boolean;
       try { more = this.image.loadSome(LOAD_STEP_BYTES); } catch { return; }
-      if (more) this.loadTimer = setTimeout(step, 0);
-      this.loadTimer?.unref?.();
+      if (more) schedule(0);
     };
-    this.loadTimer = setTimeout(step, delayMs);
-    this.loadTimer.unref?.();
+    schedule(delayMs);
   }
 
   /** Whether journaled changes wait for a checkpoint. */

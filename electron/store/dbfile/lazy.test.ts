@@ -89,6 +89,18 @@ describe('LazyImage', () => {
     expect((ws as unknown as { image: DbImage }).image.pending).toBe(false);
     expect(digest(ws.db.raw)).toBe(sum);
     ws.close();
+    // While calls keep coming (one every 20 ms), it waits; once they stop, it reads the rest.
+    const busy = await Workspace.open(file, { lock: false });
+    const unread = () => ((busy as unknown as { image: { buffer: LazyImage } }).image.buffer).unreadChunks;
+    const before = unread();
+    busy.loadInBackground(0);
+    for (let i = 0; i < 20; i++) { busy.noteActivity(); await new Promise((r) => setTimeout(r, 20)); }
+    expect(unread()).toBe(before);
+    const end = Date.now() + 10_000;
+    while (unread() > 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+    expect(unread()).toBe(0);
+    expect(digest(busy.db.raw)).toBe(sum);
+    busy.close();
     const again = await Workspace.open(file, { lock: false });
     again.loadInBackground(0);
     again.close();
