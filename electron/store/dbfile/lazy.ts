@@ -1,6 +1,6 @@
 /**
  * A workspace file image read from disk on demand: the buffer sql.js adopts (dbfile/image.ts) starts empty and each
- * 1 MiB chunk of the file is read into it the first time SQLite reads or writes there, or when the workspace loads
+ * 4 KiB chunk (a page) of the file is read into it the first time SQLite reads or writes there, or when the workspace loads
  * the rest in the background. Opening a large workspace then reads only the pages the first screen needs instead of
  * the whole file: at 1M requests (625 MB) reading the file is most of the open (about 2 s on the bench machine,
  * where first-touching fresh memory costs about 3 ms per MB).
@@ -15,8 +15,15 @@
  */
 import fs from 'node:fs';
 
-/** Bytes per chunk read on demand. */
-export const LAZY_CHUNK = 1024 * 1024;
+/**
+ * Bytes per chunk read on demand: one page of a workspace (page_size 4096), so a look-up reads its pages and no more
+ * (64 KiB chunks made the grid's first page read 8 MB: the day cells' pages lie between their overflow pages).
+ * Runs of unread chunks are read with one call.
+ */
+export const LAZY_CHUNK = 4096;
+
+/** Bytes per read call; well under Node's 2 GiB limit. */
+const READ_MAX = 64 * 1024 * 1024;
 
 /** A buffer holding a file image whose chunks are read from disk on first use. */
 export class LazyImage extends Uint8Array<ArrayBuffer> {
@@ -76,8 +83,13 @@ export class LazyImage extends Uint8Array<ArrayBuffer> {
   ensure(start: number, end: number): void {
     if (this.left === 0) return;
     const last = Math.min(end, this.fileSize);
-    for (let c = Math.floor(Math.max(0, start) / LAZY_CHUNK); c * LAZY_CHUNK < last; c++) {
-      if (!this.loaded[c]) this.read(c);
+    const stop = Math.ceil(last / LAZY_CHUNK);
+    for (let c = Math.floor(Math.max(0, start) / LAZY_CHUNK); c < stop; c++) {
+      if (this.loaded[c]) continue;
+      let e = c + 1;
+      while (e < stop && !this.loaded[e]) e++;
+      this.read(c, e);
+      c = e - 1;
     }
   }
 
@@ -91,11 +103,14 @@ export class LazyImage extends Uint8Array<ArrayBuffer> {
    * @returns whether chunks are still to be read
    */
   loadSome(bytes: number): boolean {
-    let budget = bytes;
+    const chunks = this.loaded.length;
+    let budget = Math.max(1, Math.floor(bytes / LAZY_CHUNK));
     while (this.left > 0 && budget > 0) {
-      while (this.loaded[this.cursor]) this.cursor++;
-      this.read(this.cursor);
-      budget -= LAZY_CHUNK;
+      while (this.cursor < chunks && this.loaded[this.cursor]) this.cursor++;
+      let e = this.cursor + 1;
+      while (e < chunks && e - this.cursor < budget && !this.loaded[e]) e++;
+      budget -= e - this.cursor;
+      this.read(this.cursor, e);
     }
     return this.left > 0;
   }
@@ -121,20 +136,22 @@ export class LazyImage extends Uint8Array<ArrayBuffer> {
     super.set(source, offset);
   }
 
-  private read(c: number): void {
+  /** Reads chunks [c, e), all unread, with as few calls as the OS needs. */
+  private read(c: number, e: number): void {
     if (this.fd === null) throw new Error('LazyImage: the workspace file was closed before every chunk was read.');
     const start = c * LAZY_CHUNK;
-    const len = Math.min(LAZY_CHUNK, this.fileSize - start);
+    const len = Math.min(e * LAZY_CHUNK, this.fileSize) - start;
     let off = 0;
     // A plain view: this one's `subarray`/`set` would come back here.
     const view = new Uint8Array(this.buffer, this.byteOffset + start, len);
     while (off < len) {
-      const n = fs.readSync(this.fd, view, off, len - off, start + off);
+      const n = fs.readSync(this.fd, view, off, Math.min(len - off, READ_MAX), start + off);
       if (n === 0) throw new Error(`LazyImage: the workspace file ended at ${start + off} bytes, ${this.fileSize} expected (it changed on disk while open).`);
       off += n;
     }
-    this.loaded[c] = 1;
-    if (--this.left === 0) {
+    this.loaded.fill(1, c, e);
+    this.left -= e - c;
+    if (this.left === 0) {
       fs.closeSync(this.fd);
       this.fd = null;
     }
