@@ -22,6 +22,8 @@ import fs from 'node:fs';
  */
 export const LAZY_CHUNK = 4096;
 
+/** Pages read ahead when a page is read right after the one before it (a table or index scan): 256 KiB. */
+const READ_AHEAD = 64;
 /** Bytes per read call; well under Node's 2 GiB limit. */
 const READ_MAX = 64 * 1024 * 1024;
 
@@ -88,6 +90,11 @@ export class LazyImage extends Uint8Array<ArrayBuffer> {
       if (this.loaded[c]) continue;
       let e = c + 1;
       while (e < stop && !this.loaded[e]) e++;
+      // A page read right after the one before it (a scan): read ahead the unread pages that follow.
+      if (e === stop && c > 0 && this.loaded[c - 1]) {
+        const ahead = Math.min(this.loaded.length, e + READ_AHEAD);
+        while (e < ahead && !this.loaded[e]) e++;
+      }
       this.read(c, e);
       c = e - 1;
     }
