@@ -43,9 +43,9 @@ describe('LazyImage', () => {
     expect(image.unreadChunks).toBe(chunks - 1);
     const { raw, image: adopted } = DbImage.open(SQL, image, size);
     expect(adopted.pending).toBe(true);
-    // One row by the index: a few pages, not the file.
+    // One row by the index: a few pages (and the read-ahead of a page that follows one read), not the 12 MB file.
     expect(raw.exec('SELECT length(b) FROM t WHERE i = 6000')[0]!.values[0]).toEqual([1000]);
-    expect(image.unreadChunks).toBeGreaterThan(chunks - 20);
+    expect(chunks - image.unreadChunks).toBeLessThan(256);
     expect(digest(raw)).toBe(sum);
     expect(image.unreadChunks).toBe(0);
     raw.close();
