@@ -62,6 +62,16 @@ export class StoreService {
    * from trusted node-side callers (the relays never forward them from a renderer).
    */
   async dispatch<M extends AnyMethod>(method: M, params: unknown): Promise<AnyResult<M>> {
+    // The background read of the workspace file waits while calls come in (Workspace.loadInBackground).
+    this.ws?.noteActivity();
+    try {
+      return await this.run(method, params);
+    } finally {
+      this.ws?.noteActivity();
+    }
+  }
+
+  private async run<M extends AnyMethod>(method: M, params: unknown): Promise<AnyResult<M>> {
     if (method.startsWith('internal.')) return this.internal(method as keyof InternalMethods, params as never) as Promise<AnyResult<M>>;
     const p = parseParams(method, params);
     const ws = this.workspace;
@@ -125,6 +135,8 @@ export class StoreService {
         const { path: file, create, read_only: readOnly, keep_valid_journal: keepValid } = params as InternalMethods['internal.open']['params'];
         if (this.ws) this.close();
         this.ws = await Workspace.open(file, { create: !!create, readOnly: !!readOnly, keepValidJournalEntries: !!keepValid });
+        // Opening read only the pages it needed; the rest of the file is read between the first screen's calls.
+        this.ws.loadInBackground();
         return workspaceInfo(this.ws);
       }
       case 'internal.close': return { closed: this.close() };

@@ -11,7 +11,8 @@ import type { FeedbackRecord, ImportHistoryEntry, RequestRecord, TicketLink, Tic
 import type { Db, Params } from './db';
 import type { Workspace } from './workspace';
 import { commentMatch } from './feedback/fts';
-import { dimensionOptions } from './metrics/options';
+import { dimensionOptions, distinctByIndex } from './metrics/options';
+import { summarisedRequestCount } from './summaries/read';
 import path from 'node:path';
 
 /** Characters of input/output shown in a grid cell; the detail panel shows the whole text. */
@@ -63,7 +64,8 @@ export function queryRequests(db: Db, q: RequestQueryParams): Page<RequestGridRo
   const dir = q.sort?.desc === false ? 'ASC' : 'DESC';
   // Plain ORDER BY so SQLite can walk an index; NULLs sort last when descending, first when ascending.
   const order = `ORDER BY r.${sortCol} ${dir}, r.rowid ${dir}`;
-  const total = db.value<number>(`SELECT count(*) FROM requests r ${w}`, params) ?? 0;
+  // Unfiltered (the grid's first screen): the summaries' count, not count(*) over a whole index (~230 ms at 1M).
+  const total = (where.length === 0 ? summarisedRequestCount(db) : null) ?? db.value<number>(`SELECT count(*) FROM requests r ${w}`, params) ?? 0;
   const rows = db.all<RequestGridRow>(`
     SELECT r.id, r.ts, r.user_id, r.session_id, r.segment, r.region, r.model, r.model_version, r.feature, r.lang,
       r.latency_ms, r.ttft_ms, r.tokens_in, r.tokens_out, r.cost_usd, r.cost_source, r.status, r.error, r.is_error,
@@ -139,9 +141,10 @@ export function getTicket(db: Db, id: string): TicketDetail {
 export function facets(db: Db): Facets {
   const col = (sql: string) => db.all<{ v: string }>(sql).map((r) => r.v);
   return {
-    model: col('SELECT DISTINCT model AS v FROM requests WHERE model IS NOT NULL ORDER BY 1 LIMIT 200'),
-    feature: col('SELECT DISTINCT feature AS v FROM requests WHERE feature IS NOT NULL ORDER BY 1 LIMIT 200'),
-    status: col('SELECT DISTINCT status AS v FROM requests WHERE status IS NOT NULL ORDER BY 1 LIMIT 200'),
+    // Indexed columns: a few index seeks per value (metrics/options.ts), not a scan of every request.
+    model: distinctByIndex(db, 'requests', 'model'),
+    feature: distinctByIndex(db, 'requests', 'feature'),
+    status: distinctByIndex(db, 'requests', 'status'),
     ticket_status: col('SELECT DISTINCT status AS v FROM tickets WHERE status IS NOT NULL ORDER BY 1 LIMIT 200'),
     ticket_priority: col('SELECT DISTINCT priority AS v FROM tickets WHERE priority IS NOT NULL ORDER BY 1 LIMIT 200'),
     ticket_channel: col('SELECT DISTINCT channel AS v FROM tickets WHERE channel IS NOT NULL ORDER BY 1 LIMIT 200'),
@@ -179,7 +182,7 @@ export function workspaceInfo(ws: Workspace): WorkspaceInfo {
     time_zone: ws.meta('time_zone') ?? 'UTC',
     schema_version: ws.schemaVersion,
     file_bytes: ws.fileBytes(),
-    counts: { requests: count('requests'), feedback: count('feedback'), tickets: count('tickets'), links: count('ticket_links'), reviews: count('reviews') },
+    counts: { requests: summarisedRequestCount(db) ?? count('requests'), feedback: count('feedback'), tickets: count('tickets'), links: count('ticket_links'), reviews: count('reviews') },
     first_ts: range?.first ?? null,
     last_ts: range?.last ?? null,
     imports: importHistory(db),

@@ -40,6 +40,7 @@ import { journalPath, JournalWriter, readJournal, type JournalEntry, type Journa
 import { acquireLock, pidAlive, type HeldLock } from './lock';
 import { hook } from './test-hooks';
 import { capacityFor, DbImage, readInto } from './dbfile/image';
+import { LazyImage } from './dbfile/lazy';
 
 export { journalPath, type JournalStmt };
 
@@ -50,6 +51,10 @@ const IO_CHUNK = 64 * 1024 * 1024;
  * stalls near 3.5 GB (TOOLCHAIN.md); a save also needs a second copy of the file in memory.
  */
 export const MAX_WORKSPACE_BYTES = 3 * 1024 ** 3;
+/** Bytes the background loader reads per turn of the event loop (a few ms on the bench machine). */
+const LOAD_STEP_BYTES = 2 * 1024 * 1024;
+/** How long no call must have run before the background loader reads on, in ms. */
+const LOAD_IDLE_MS = 150;
 /** Free space kept beyond the file's size before an import commits: the save writes a whole new copy first. */
 const SAVE_SPACE_MARGIN = 1024 * 1024;
 
@@ -275,6 +280,10 @@ export class Workspace {
   private bulkDecisions: JournalEntry[] | null = null;
   /** The largest id this process handed out per table (see {@link nextId}). */
   private readonly idFloor = new Map<AllocatedTable, number>();
+  /** The background loader's next step (see {@link loadInBackground}). */
+  private loadTimer: NodeJS.Timeout | null = null;
+  /** performance.now() of the last call's start or end (see {@link noteActivity}). */
+  private lastActivity = -Infinity;
   /** What opening found and repaired (a torn journal line, entries set aside), for the user. */
   readonly notices: string[] = [];
 
@@ -326,21 +335,24 @@ export class Workspace {
       let raw;
       let image = DbImage.none();
       if (exists) {
-        let read: { buffer: Uint8Array<ArrayBuffer>; size: number };
+        let read: { image: LazyImage; size: number };
         try {
-          // Read straight into a buffer with room to grow, which sql.js then adopts without a copy (dbfile/image.ts).
-          read = readInto(target, (size) => capacityFor(size));
+          // Into a buffer with room to grow, which sql.js then adopts without a copy (dbfile/image.ts); only the
+          // header is read now, the rest as SQLite reaches it and in the background (dbfile/lazy.ts).
+          read = LazyImage.open(target, (size) => capacityFor(size));
         } catch (e) {
           throw fsOpenError(e, abs);
         }
         if (read.size > 0) {
-          const head = Buffer.from(read.buffer.subarray(0, 16)).toString('latin1');
+          const head = Buffer.from(read.image.subarray(0, 16)).toString('latin1');
           if (head !== SQLITE_MAGIC) {
+            read.image.close();
             throw new LoupeError('WORKSPACE_CORRUPT', `${path.basename(abs)} is not an SQLite workspace file (its first bytes are not "SQLite format 3").`,
               { action: 'Open another workspace, or create a new one.' });
           }
         }
-        ({ raw, image } = DbImage.open(SQL, read.buffer, read.size));
+        ({ raw, image } = DbImage.open(SQL, read.image, read.size));
+        if (!image.pending) read.image.close();
       } else {
         raw = new SQL.Database();
       }
@@ -352,6 +364,7 @@ export class Workspace {
         if (exists) db.value('SELECT count(*) FROM sqlite_master');
       } catch (e) {
         db.close();
+        image.close();
         if (e instanceof LoupeError) throw e;
         throw new LoupeError('WORKSPACE_CORRUPT', `${path.basename(abs)} cannot be read as SQLite: ${(e as Error).message}`, { action: 'Open another workspace, or create a new one.' });
       }
@@ -366,6 +379,7 @@ export class Workspace {
         }
       } catch (e) {
         db.close();
+        image.close();
         throw e;
       }
       const ws = new Workspace(abs, target, db, SQL, lock, readOnly, image);
@@ -375,6 +389,7 @@ export class Workspace {
       } catch (e) {
         ws.journal.close();
         db.close();
+        image.close();
         throw e;
       }
       return ws;
@@ -515,6 +530,7 @@ export class Workspace {
   private adopt(buffer: Uint8Array<ArrayBuffer>, size: number): void {
     const { raw, image } = DbImage.open(this.sql, buffer, size);
     this.db.replace(raw);
+    this.image.close();
     this.image = image;
     this.db.exec(PRAGMAS);
   }
@@ -597,6 +613,37 @@ export class Workspace {
     this.dirtySinceCheckpoint = false;
   }
 
+  /** Marks a call to the store as running or just finished: the background read waits for a quiet moment. */
+  noteActivity(): void {
+    this.lastActivity = performance.now();
+  }
+
+  /**
+   * Reads the rest of a file image read on demand (dbfile/lazy.ts) in the background, `LOAD_STEP_BYTES` per turn of
+   * the event loop, only once no call has run for `LOAD_IDLE_MS` (see {@link noteActivity}), so the first screen's
+   * calls and a reviewer's next item never wait behind it, and a later save or scan finds the file in memory. Stops
+   * by itself when everything is read or the workspace closes; a read error is left for the call that next needs
+   * the chunk to report.
+   * @param delayMs - wait before the first step, in ms
+   */
+  loadInBackground(delayMs = LOAD_IDLE_MS): void {
+    if (this.closed || !this.image.pending || this.loadTimer) return;
+    const schedule = (ms: number): void => {
+      this.loadTimer = setTimeout(step, ms);
+      this.loadTimer.unref?.();
+    };
+    const step = (): void => {
+      this.loadTimer = null;
+      if (this.closed) return;
+      const quiet = performance.now() - this.lastActivity;
+      if (quiet < LOAD_IDLE_MS) return schedule(LOAD_IDLE_MS - quiet);
+      let more: boolean;
+      try { more = this.image.loadSome(LOAD_STEP_BYTES); } catch { return; }
+      if (more) schedule(0);
+    };
+    schedule(delayMs);
+  }
+
   /** Whether journaled changes wait for a checkpoint. */
   get dirty(): boolean {
     return this.dirtySinceCheckpoint;
@@ -614,8 +661,10 @@ export class Workspace {
       if (this.dirtySinceCheckpoint && !this.readOnly && !this.db.inTransaction) this.checkpoint();
     } finally {
       this.closed = true;
+      if (this.loadTimer) clearTimeout(this.loadTimer);
       this.journal.close();
       this.db.close();
+      this.image.close();
       this.lock?.release();
     }
   }

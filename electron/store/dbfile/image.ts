@@ -20,6 +20,7 @@
  */
 import fs from 'node:fs';
 import type { Database, SqlJsStatic } from 'sql.js';
+import { LazyImage } from './lazy';
 
 /** Bytes per read call; well under Node's 2 GiB limit. */
 const IO_CHUNK = 64 * 1024 * 1024;
@@ -82,12 +83,33 @@ export class DbImage {
           adopted = true;
           return buffer;
         }
+        // A copy reads the bytes straight from the buffer: a file image read on demand is read whole first.
+        if (buffer instanceof LazyImage) buffer.loadAll();
         return Uint8Array.prototype.slice.call(this, start, end);
       }
     }
     const raw = new SQL.Database(new Adopt(buffer.buffer, buffer.byteOffset, size));
     // A sql.js whose MEMFS copied the bytes after all: the image is not adopted and saves use export().
     return { raw, image: new DbImage(adopted ? buffer : null) };
+  }
+
+  /** Whether chunks of a file image read on demand (dbfile/lazy.ts) are still to be read. */
+  get pending(): boolean {
+    return this.buffer instanceof LazyImage && this.buffer.pending;
+  }
+
+  /**
+   * Reads up to `bytes` more of a file image read on demand (the background loader's step).
+   * @returns whether chunks are still to be read
+   * @throws the fs error of a failed read
+   */
+  loadSome(bytes: number): boolean {
+    return this.buffer instanceof LazyImage ? this.buffer.loadSome(bytes) : false;
+  }
+
+  /** Releases the file a lazily read image still holds open; the image is not used after. Safe to call twice. */
+  close(): void {
+    if (this.buffer instanceof LazyImage) this.buffer.close();
   }
 
   /** Bytes the file may reach without MEMFS moving it (0 when not adopted). */
@@ -103,6 +125,8 @@ export class DbImage {
   live(raw: Database): Uint8Array | null {
     const buf = this.buffer;
     if (!buf) return null;
+    // The rest of a file image read on demand, before the header is read here without going through sql.js.
+    if (buf instanceof LazyImage) buf.loadAll();
     const bytes = pageBytes(raw);
     if (bytes > buf.length) return null;
     const view = new DataView(buf.buffer, buf.byteOffset, buf.length);

@@ -329,4 +329,17 @@ describe('every dimension: filters, breakdowns with "(other)", hours, undated re
     expect(f.by_error_rate[0]!.key).toBe('search');
     expect(search.users).toBe(5);
   });
+
+  it('the thumbs-down list holds only values with thumbs: empty when the range has none, not an "(other)" of 0/0', () => {
+    // Hours 0-9 hold no thumb (the two are on u14's requests at hour 14).
+    const none = metricsRanking(ws.db, { dim: 'feature', filter: {}, top: 8, from_ts: T0, to_ts: T0 + 10 * 3_600_000 });
+    expect(none.total.thumbs).toBe(0);
+    expect(none.by_thumbs_down).toEqual([]);
+    // The error-rate list is unchanged: chat 2 errors in 33 requests, search 1 in 22, both at least 20.
+    expect(none.by_error_rate.map((x) => [x.key, x.errors, x.requests])).toEqual([['chat', 2, 33], ['search', 1, 22]]);
+    // The whole day: chat's 2 thumbs (1 down) are below the 20 a rate needs, so they are summed in "(other)", and
+    // search, with no thumb, is not counted among its values.
+    const day = metricsRanking(ws.db, { dim: 'feature', filter: {}, top: 8, from_ts: T0, to_ts: T0 + 86_400_000 });
+    expect(day.by_thumbs_down.map((x) => [x.key, x.thumbs, x.thumbs_down, x.thumbs_down_rate])).toEqual([['(other) (1)', 2, 1, 0.5]]);
+  });
 });

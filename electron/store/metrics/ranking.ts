@@ -41,7 +41,8 @@ function sum(key: string, rows: ReadonlyArray<RankingRow & { cost_n: number }>):
  * @param db the workspace database
  * @param q range (UTC ms, half-open by request time; without one, every request, dated or not), filter, dimension,
  *   rows per list
- * @returns the lists (each ends with an "(other)" row when values were left out), totals, the number of values
+ * @returns the lists (each ends with an "(other)" row when values were left out; in the thumbs-down list only values
+ *   with a thumb count, so it is empty when no request in range has a thumb), totals, the number of values
  *   ("(none)", requests without one, not counted) and the mean and median cost per value that has a cost; `users` of "(other)" and the total add up per value, so a user active in two values counts twice
  */
 export function metricsRanking(db: Db, q: RankingInput): MetricsRanking {
@@ -63,9 +64,11 @@ export function metricsRanking(db: Db, q: RankingInput): MetricsRanking {
     if (x) { x.thumbs = r.t; x.thumbs_down = r.d; }
   }
   const all = [...byKey.values()];
-  const list = (sorted: Array<RankingRow & { cost_n: number }>): RankingRow[] => {
+  // The "(other)" row of a rate list sums the values left out that have the rate's denominator: a value without a
+  // thumb has no thumbs-down rate, so with no thumbs at all the thumbs-down list is empty (not an "(other)" of 0/0).
+  const list = (sorted: Array<RankingRow & { cost_n: number }>, rated: (r: RankingRow) => boolean = () => true): RankingRow[] => {
     const shown = sorted.slice(0, q.top);
-    const rest = all.filter((r) => !shown.includes(r));
+    const rest = all.filter((r) => !shown.includes(r) && rated(r));
     return [...shown.map(finish), ...(rest.length ? [finish(sum(`${OTHER} (${rest.length})`, rest))] : [])];
   };
   const rate = (r: RankingRow) => r.errors / Math.max(1, r.requests);
@@ -79,7 +82,7 @@ export function metricsRanking(db: Db, q: RankingInput): MetricsRanking {
     by_volume: list([...all].sort((a, b) => b.requests - a.requests || a.key.localeCompare(b.key))),
     by_cost: list([...all].sort((a, b) => b.cost_usd - a.cost_usd || a.key.localeCompare(b.key))),
     by_error_rate: list(all.filter((r) => r.requests >= MIN_FOR_RATES).sort((a, b) => rate(b) - rate(a) || b.requests - a.requests)),
-    by_thumbs_down: list(all.filter((r) => r.thumbs >= MIN_FOR_RATES).sort((a, b) => downRate(b) - downRate(a) || b.thumbs - a.thumbs)),
+    by_thumbs_down: list(all.filter((r) => r.thumbs >= MIN_FOR_RATES).sort((a, b) => downRate(b) - downRate(a) || b.thumbs - a.thumbs), (r) => r.thumbs > 0),
     cost_per_value: {
       mean: costs.length ? costs.reduce((a, b) => a + b, 0) / costs.length : null,
       median: costs.length ? (costs.length % 2 ? costs[mid]! : (costs[mid - 1]! + costs[mid]!) / 2) : null,

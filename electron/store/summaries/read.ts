@@ -5,7 +5,7 @@
  */
 import type { Db } from '../db';
 import { DateTime } from 'luxon';
-import { dayCellsFor, DIST_COLUMNS, ensureSummaries, HOUR_MS, SLICE_DIMS, type CellTotals, type DistColumn, type SliceDim } from './build';
+import { dayCellsFor, DIST_COLUMNS, ensureSummaries, HOUR_MS, SLICE_DIMS, summariesPending, type CellTotals, type DistColumn, type SliceDim } from './build';
 
 /** One stored cell: an hour × slice. Distributions not asked for are absent. */
 export interface Cell extends CellTotals {
@@ -18,6 +18,21 @@ export interface Cell extends CellTotals {
 
 /** An exact match on slice dimensions; null matches requests without a value. */
 export type SliceFilter = Partial<Record<SliceDim, string | null>>;
+
+/**
+ * The number of requests, from the summaries without bringing them up to date: the dated requests are the sum of
+ * the cells' counts (the day cells when current, about 1,000 rows at 1M requests, else the hour cells) and the
+ * undated ones are counted from the ts index. `count(*)` reads a whole index instead: about 230 ms at 1M requests,
+ * most of what `workspace.info` cost when a workspace opens.
+ * @returns the exact count, or null when the summaries are behind the rows (stale hours, rows not yet summarised)
+ *   and the rows must be counted
+ */
+export function summarisedRequestCount(db: Db): number | null {
+  if (!db.hasTable('summary_state') || summariesPending(db)) return null;
+  const days = db.value<string | null>('SELECT day_zone FROM summary_state') != null;
+  const dated = db.value<number>(`SELECT coalesce(sum(n), 0) FROM ${days ? 'request_summaries_day' : 'request_summaries'}`) ?? 0;
+  return dated + (db.value<number>('SELECT count(*) FROM requests WHERE ts IS NULL') ?? 0);
+}
 
 /** Whether summaries can answer for a set of dimensions (user ids are not a slice dimension). */
 export function isSliceDim(d: string): d is SliceDim {

@@ -14,8 +14,10 @@ const TABLES = ['requests', 'feedback'] as const;
 
 type Measure = 'requests' | 'cost_usd' | 'error_rate' | 'thumbs_down_rate';
 
-function List({ title, rows, measure, dim, range, filter, testId }: {
+function List({ title, rows, measure, dim, range, filter, testId, empty = 'Nothing to rank.' }: {
   title: string; rows: RankingRow[]; measure: Measure; dim: MetricDim; range: { from: number; to: number } | null; filter: MetricsFilter; testId: string;
+  /** What an empty list says. */
+  empty?: string;
 }) {
   const drill = useDrill();
   const { info } = useApp();
@@ -25,7 +27,7 @@ function List({ title, rows, measure, dim, range, filter, testId }: {
   return (
     <div className="ranking" data-testid={testId}>
       <h4>{title}</h4>
-      {rows.length === 0 ? <p className="muted small">Nothing to rank.</p> : (
+      {rows.length === 0 ? <p className="muted small">{empty}</p> : (
         <table className="table compact"><tbody>
           {rows.map((r) => {
             const other = r.key.startsWith('(other)');
@@ -69,7 +71,8 @@ export function Rankings({ from, to, filter }: { from: number | null; to: number
           <List testId="rank-feature-volume" title="Features by volume" rows={f.by_volume} measure="requests" dim="feature" range={range} filter={filter} />
           <List testId="rank-feature-cost" title="Features by cost" rows={f.by_cost} measure="cost_usd" dim="feature" range={range} filter={filter} />
           <List testId="rank-feature-errors" title={`Features by error rate (from ${f.min_for_rates} requests)`} rows={f.by_error_rate} measure="error_rate" dim="feature" range={range} filter={filter} />
-          <List testId="rank-feature-thumbs" title={`Features by thumbs-down (from ${f.min_for_rates} thumbs)`} rows={f.by_thumbs_down} measure="thumbs_down_rate" dim="feature" range={range} filter={filter} />
+          <List testId="rank-feature-thumbs" title={`Features by thumbs-down (from ${f.min_for_rates} thumbs)`} rows={f.by_thumbs_down} measure="thumbs_down_rate" dim="feature" range={range} filter={filter}
+            empty="No thumbs feedback on these requests." />
         </div>
       )}
       {u && (

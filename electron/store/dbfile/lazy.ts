@@ -1,0 +1,166 @@
+/**
+ * A workspace file image read from disk on demand: the buffer sql.js adopts (dbfile/image.ts) starts empty and each
+ * 4 KiB chunk (a page) of the file is read into it the first time SQLite reads or writes there, or when the workspace loads
+ * the rest in the background. Opening a large workspace then reads only the pages the first screen needs instead of
+ * the whole file: at 1M requests (625 MB) reading the file is most of the open (about 2 s on the bench machine,
+ * where first-touching fresh memory costs about 3 ms per MB).
+ *
+ * Why this is safe: sql.js's in-memory file system (MEMFS) reaches a file's bytes only through `subarray` (every
+ * read, the copy made before it grows or truncates the file, an export) and `set` (every write) of the buffer, both
+ * overridden here to read the chunks they touch first. The file descriptor stays open until every chunk is read, so
+ * the bytes read later are those of the file as it was opened even when a save has since renamed a new file over
+ * the path (the old file lives on until the descriptor closes). A save reads the rest first (it writes
+ * `subarray(0, size)`). Nothing else writes a workspace file in place: Loupe's saves write a temp file and rename it,
+ * and the lock keeps other Loupe processes from writing it.
+ */
+import fs from 'node:fs';
+
+/**
+ * Bytes per chunk read on demand: one page of a workspace (page_size 4096), so a look-up reads its pages and no more
+ * (64 KiB chunks made the grid's first page read 8 MB: the day cells' pages lie between their overflow pages).
+ * Runs of unread chunks are read with one call.
+ */
+export const LAZY_CHUNK = 4096;
+
+/** Pages read ahead when a page is read right after the one before it (a table or index scan): 256 KiB. */
+const READ_AHEAD = 64;
+/** Bytes per read call; well under Node's 2 GiB limit. */
+const READ_MAX = 64 * 1024 * 1024;
+
+/** A buffer holding a file image whose chunks are read from disk on first use. */
+export class LazyImage extends Uint8Array<ArrayBuffer> {
+  /** Typed-array methods that make new arrays (subarray's views, slice's copies) make plain ones. */
+  static get [Symbol.species](): Uint8ArrayConstructor {
+    return Uint8Array;
+  }
+
+  private fd: number | null;
+  /** 1 per chunk read (or never to be read: past the end of the file). */
+  private readonly loaded: Uint8Array;
+  private left: number;
+  /** The next chunk the background loader looks at. */
+  private cursor = 0;
+
+  /**
+   * Opens `file` and reads its first chunk (the header); the rest is read on demand.
+   * @param capacityOf - the buffer's size for a file of `size` bytes (room to grow; at least `size`)
+   * @throws the fs error for a missing or unreadable file
+   */
+  static open(file: string, capacityOf: (size: number) => number): { image: LazyImage; size: number } {
+    const fd = fs.openSync(file, 'r');
+    try {
+      const size = fs.fstatSync(fd).size;
+      const image = new LazyImage(Math.max(size, capacityOf(size)), fd, size);
+      image.ensure(0, Math.min(size, 1));
+      return { image, size };
+    } catch (e) {
+      fs.closeSync(fd);
+      throw e;
+    }
+  }
+
+  private constructor(capacity: number, fd: number, readonly fileSize: number) {
+    super(new ArrayBuffer(capacity));
+    const chunks = Math.ceil(fileSize / LAZY_CHUNK);
+    this.loaded = new Uint8Array(chunks);
+    this.left = chunks;
+    this.fd = chunks > 0 ? fd : null;
+    if (chunks === 0) fs.closeSync(fd);
+  }
+
+  /** How many chunks are still to be read. */
+  get unreadChunks(): number {
+    return this.left;
+  }
+
+  /** Whether chunks are still to be read. */
+  get pending(): boolean {
+    return this.left > 0;
+  }
+
+  /**
+   * Reads the chunks covering bytes [start, end) that are not read yet.
+   * @throws the fs error of a failed read (the chunk stays unread)
+   */
+  ensure(start: number, end: number): void {
+    if (this.left === 0) return;
+    const last = Math.min(end, this.fileSize);
+    const stop = Math.ceil(last / LAZY_CHUNK);
+    for (let c = Math.floor(Math.max(0, start) / LAZY_CHUNK); c < stop; c++) {
+      if (this.loaded[c]) continue;
+      let e = c + 1;
+      while (e < stop && !this.loaded[e]) e++;
+      // A page read right after the one before it (a scan): read ahead the unread pages that follow.
+      if (e === stop && c > 0 && this.loaded[c - 1]) {
+        const ahead = Math.min(this.loaded.length, e + READ_AHEAD);
+        while (e < ahead && !this.loaded[e]) e++;
+      }
+      this.read(c, e);
+      c = e - 1;
+    }
+  }
+
+  /** Reads every chunk not read yet and closes the file. @throws the fs error of a failed read */
+  loadAll(): void {
+    this.ensure(0, this.fileSize);
+  }
+
+  /**
+   * Reads up to `bytes` more (the next unread chunks in file order); for the background loader.
+   * @returns whether chunks are still to be read
+   */
+  loadSome(bytes: number): boolean {
+    const chunks = this.loaded.length;
+    let budget = Math.max(1, Math.floor(bytes / LAZY_CHUNK));
+    while (this.left > 0 && budget > 0) {
+      while (this.cursor < chunks && this.loaded[this.cursor]) this.cursor++;
+      let e = this.cursor + 1;
+      while (e < chunks && e - this.cursor < budget && !this.loaded[e]) e++;
+      budget -= e - this.cursor;
+      this.read(this.cursor, e);
+    }
+    return this.left > 0;
+  }
+
+  /** Closes the file if it is still open (the unread chunks are never read). Safe to call twice. */
+  close(): void {
+    if (this.fd !== null) fs.closeSync(this.fd);
+    this.fd = null;
+    this.left = 0;
+  }
+
+  override subarray(begin?: number, end?: number): Uint8Array<ArrayBuffer> {
+    if (this.left > 0) {
+      const b = begin === undefined ? 0 : begin < 0 ? Math.max(0, this.length + begin) : begin;
+      const e = end === undefined ? this.length : end < 0 ? Math.max(0, this.length + end) : end;
+      this.ensure(b, e);
+    }
+    return super.subarray(begin, end);
+  }
+
+  override set(source: ArrayLike<number>, offset = 0): void {
+    if (this.left > 0) this.ensure(offset, offset + source.length);
+    super.set(source, offset);
+  }
+
+  /** Reads chunks [c, e), all unread, with as few calls as the OS needs. */
+  private read(c: number, e: number): void {
+    if (this.fd === null) throw new Error('LazyImage: the workspace file was closed before every chunk was read.');
+    const start = c * LAZY_CHUNK;
+    const len = Math.min(e * LAZY_CHUNK, this.fileSize) - start;
+    let off = 0;
+    // A plain view: this one's `subarray`/`set` would come back here.
+    const view = new Uint8Array(this.buffer, this.byteOffset + start, len);
+    while (off < len) {
+      const n = fs.readSync(this.fd, view, off, Math.min(len - off, READ_MAX), start + off);
+      if (n === 0) throw new Error(`LazyImage: the workspace file ended at ${start + off} bytes, ${this.fileSize} expected (it changed on disk while open).`);
+      off += n;
+    }
+    this.loaded.fill(1, c, e);
+    this.left -= e - c;
+    if (this.left === 0) {
+      fs.closeSync(this.fd);
+      this.fd = null;
+    }
+  }
+}
