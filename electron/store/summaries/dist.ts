@@ -118,10 +118,14 @@ export class Dist {
       out.set(p, 1);
       return out;
     }
-    const vals = Float64Array.from(this.exact!);
-    const out = new Uint8Array(vals.byteLength + 1);
+    // The values are written once, into a buffer whose byte 7 is the tag: the blob is its view from byte 7 (the
+    // float64s stay 8-byte aligned, so no second copy is needed to put the tag in front).
+    const exact = this.exact!;
+    const buf = new ArrayBuffer(8 * (exact.length + 1));
+    const vals = new Float64Array(buf, 8);
+    for (let i = 0; i < exact.length; i++) vals[i] = exact[i]!;
+    const out = new Uint8Array(buf, 7);
     out[0] = TAG_EXACT;
-    out.set(new Uint8Array(vals.buffer), 1);
     return out;
   }
 
