@@ -26,6 +26,13 @@ export interface Served {
 }
 
 /**
+ * Origins of the servers a test has stopped (or is stopping). A page still open on one of them may log its event
+ * stream's refused reconnect or a cut request: that is the test stopping the server, not an error of the page, so
+ * the `errors` fixture lets exactly those through (network failures to a stopped origin) and nothing else.
+ */
+const stoppedOrigins = new Set<string>();
+
+/**
  * Starts `loupe serve` on `workspace` and resolves with the URL it prints.
  * @throws Error with the CLI's stderr when it exits or prints no URL within 30 s
  */
@@ -36,7 +43,9 @@ export function serve(workspace: string, env: NodeJS.ProcessEnv = {}): Promise<S
   let out = '';
   let err = '';
   const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+  let origin: string | null = null;
   const stop = async () => {
+    if (origin) stoppedOrigins.add(origin);
     if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
     await exited;
   };
@@ -46,7 +55,7 @@ export function serve(workspace: string, env: NodeJS.ProcessEnv = {}): Promise<S
     proc.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /(http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]+)/.exec(out);
-      if (m?.[1]) { clearTimeout(timer); resolve({ url: m[1], workspace, proc, stop }); }
+      if (m?.[1]) { clearTimeout(timer); origin = new URL(m[1]).origin; resolve({ url: m[1], workspace, proc, stop }); }
     });
     proc.once('exit', (code) => { clearTimeout(timer); reject(new Error(`loupe serve exited with ${code}.\nstdout: ${out}\nstderr: ${err}`)); });
   });
@@ -78,6 +87,14 @@ export async function shot(page: Page, name: string): Promise<void> {
 /** Console errors and page errors seen during a test; the fixture fails the test when any remain. */
 interface Fixtures { dir: string; server: Served; errors: string[] }
 
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return '';
+  }
+}
+
 export const test = base.extend<Fixtures>({
   // eslint-disable-next-line no-empty-pattern
   dir: async ({}, use) => {
@@ -96,7 +113,11 @@ export const test = base.extend<Fixtures>({
   },
   errors: [async ({ page }, use) => {
     const errors: string[] = [];
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
+    page.on('console', (m) => {
+      if (m.type() !== 'error') return;
+      if (/^Failed to load resource: net::ERR_(CONNECTION_REFUSED|EMPTY_RESPONSE|CONNECTION_RESET)/.test(m.text()) && stoppedOrigins.has(originOf(m.location().url))) return;
+      errors.push(`console: ${m.text()}`);
+    });
     page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
     await use(errors);
     expect(errors, 'the page logged errors').toEqual([]);
