@@ -452,7 +452,8 @@ async function main(): Promise<void> {
 
 
   const ratioTarget = 1.5;
-  const t = imp.timings ?? null;
+  // The phases of the import that ran: the refused run's (nothing read) give way to the largest count that fits.
+  const t = (stopped && fit ? (fit.imp as { timings?: ImportTimings | null }).timings : imp.timings) ?? null;
   const rows: Array<[string, string, string]> = [];
   const head = (title: string) => rows.push([title, '', '']);
   head(`issue 13 (${n.toLocaleString('en-US')} requests; each ratio from this run)`);
@@ -495,7 +496,7 @@ async function main(): Promise<void> {
     rows.push(['side-panel context (one slice) / its drift', `${mon.slice_ms} / ${mon.slice_drift_ms} ms`, `target < 300 ms uncached; ${mon.slice_cached_ms} ms cached`]);
   }
   if (t) {
-    head(`import phases (ms; ${t.total} ms in all, ${t.rows.toLocaleString('en-US')} rows${t.cpu_ms != null ? `; store thread CPU ${t.cpu_ms} ms` : ''})`);
+    head(`import phases${stopped && fit ? ` of the ${(fit.n / 1e6).toLocaleString('en-US')}M import` : ''} (ms; ${t.total} ms in all, ${t.rows.toLocaleString('en-US')} rows${t.cpu_ms != null ? `; store thread CPU ${t.cpu_ms} ms` : ''})`);
     for (const ph of IMPORT_PHASES) rows.push([`  ${ph}`, `${t[ph]} ms`, `${((100 * t[ph]) / Math.max(1, t.total)).toFixed(1)}%`]);
     // With the reading thread (import-thread/), its own phases: they overlap the store thread's, so they are shown
     // apart, as shares of that thread's wall time.
