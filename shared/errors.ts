@@ -12,6 +12,7 @@ export const ERROR_CODES = [
   'WORKSPACE_CORRUPT', // not an SQLite file, or failed integrity check
   'WORKSPACE_TOO_NEW', // written by a newer Loupe (user_version above ours)
   'WORKSPACE_TOO_LARGE', // an import would take the workspace past the safe ceiling
+  'WORKSPACE_CHANGED_ON_DISK', // another program wrote the open workspace file in place: reads and saves stop; reopen it
   'IMPORT_UNREADABLE',
   'IMPORT_TRUNCATED',
   'IMPORT_ENCODING',

@@ -72,6 +72,9 @@ export class StoreService {
   }
 
   private async run<M extends AnyMethod>(method: M, params: unknown): Promise<AnyResult<M>> {
+    // Another program wrote the open file in place: only opening a workspace (again) or closing it may run.
+    const changed = this.ws?.changedOnDisk;
+    if (changed && method !== 'internal.open' && method !== 'internal.close') throw changed;
     if (method.startsWith('internal.')) return this.internal(method as keyof InternalMethods, params as never) as Promise<AnyResult<M>>;
     const p = parseParams(method, params);
     const ws = this.workspace;

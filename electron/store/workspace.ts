@@ -613,6 +613,14 @@ export class Workspace {
     this.dirtySinceCheckpoint = false;
   }
 
+  /**
+   * The WORKSPACE_CHANGED_ON_DISK error once another program was found to have written the open file in place
+   * (dbfile/lazy.ts), else null: from then on nothing may run on this workspace but closing it (which cannot save).
+   */
+  get changedOnDisk(): Error | null {
+    return this.image.failure;
+  }
+
   /** Marks a call to the store as running or just finished: the background read waits for a quiet moment. */
   noteActivity(): void {
     this.lastActivity = performance.now();

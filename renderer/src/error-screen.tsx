@@ -9,6 +9,7 @@ const TITLES: Partial<Record<LoupeErrorData['code'], string>> = {
   WORKSPACE_CORRUPT: 'This workspace file is damaged',
   WORKSPACE_TOO_NEW: 'This workspace was made by a newer Loupe',
   WORKSPACE_MISSING: 'This workspace file does not exist',
+  WORKSPACE_CHANGED_ON_DISK: 'Another program changed this workspace file',
   WORKSPACE_NOT_OPEN: 'No workspace is open',
   UNAUTHORIZED: 'This page cannot reach your workspace',
   JOURNAL_DAMAGED: 'The journal of this workspace has damaged entries',

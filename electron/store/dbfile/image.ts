@@ -93,6 +93,15 @@ export class DbImage {
     return { raw, image: new DbImage(adopted ? buffer : null) };
   }
 
+  /**
+   * Why the file image can no longer be trusted (WORKSPACE_CHANGED_ON_DISK: another program wrote the file in place
+   * while pages were unread, dbfile/lazy.ts), else null. SQLite's in-memory state may be half-way through a read
+   * then, so nothing more should run on it.
+   */
+  get failure(): Error | null {
+    return this.buffer instanceof LazyImage ? this.buffer.failure : null;
+  }
+
   /** Whether chunks of a file image read on demand (dbfile/lazy.ts) are still to be read. */
   get pending(): boolean {
     return this.buffer instanceof LazyImage && this.buffer.pending;

@@ -13,11 +13,11 @@ const tmp = () => { const d = fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-lazy-
 afterAll(() => { while (dirs.length) fs.rmSync(dirs.pop()!, { recursive: true, force: true }); });
 
 /** A database file of about 12 MB: table t (i, b) with 12,000 rows of 1,000 random bytes, and an index on i. */
-async function seededFile(): Promise<{ file: string; sum: string }> {
+async function seededFile(rows = 12000): Promise<{ file: string; sum: string }> {
   const SQL = await loadSqlJs();
   const db = new SQL.Database();
   db.exec(`PRAGMA journal_mode = MEMORY; CREATE TABLE t (i INTEGER, b BLOB);
-    WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 12000) INSERT INTO t SELECT i, randomblob(1000) FROM c;
+    WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < ${rows}) INSERT INTO t SELECT i, randomblob(1000) FROM c;
     CREATE INDEX t_i ON t (i);`);
   const file = path.join(tmp(), 'w.sqlite');
   fs.writeFileSync(file, db.export());
@@ -78,6 +78,31 @@ describe('LazyImage', () => {
     other.close();
     expect(digest(ws.db.raw)).toBe(sum);
     ws.close();
+  });
+
+  it('stops reading, and never saves, once another program wrote the open file in place (no mix of two files)', async () => {
+    const { file } = await seededFile();
+    // Opened once to become a workspace (its migrations are saved), then again: now read on demand.
+    (await Workspace.open(file, { lock: false })).close();
+    const ws = await Workspace.open(file, { lock: false });
+    expect((ws as unknown as { image: DbImage }).image.pending).toBe(true);
+    ws.db.run("UPDATE t SET b = x'01' WHERE i = 3");
+    // Another program writes another database through the same inode (as `cp` over it or a restore does).
+    const { file: otherFile, sum: otherSum } = await seededFile(13000);
+    const otherBytes = fs.readFileSync(otherFile);
+    fs.writeFileSync(file, otherBytes);
+    const code = (fn: () => unknown) => { try { fn(); return null; } catch (e) { return (e as { code?: string }).code ?? String(e); } };
+    expect(code(() => digest(ws.db.raw))).toBe('WORKSPACE_CHANGED_ON_DISK');
+    // The workspace says so (the store then refuses every call but open and close), and the save (which reads the
+    // rest first) refuses the same way; the other program's file stays.
+    expect((ws.changedOnDisk as { code?: string } | null)?.code).toBe('WORKSPACE_CHANGED_ON_DISK');
+    expect(code(() => ws.checkpoint())).toBe('WORKSPACE_CHANGED_ON_DISK');
+    ws.close();
+    expect(fs.readFileSync(file).equals(otherBytes)).toBe(true);
+    const SQL = await loadSqlJs();
+    const back = new SQL.Database(fs.readFileSync(file));
+    expect(digest(back)).toBe(otherSum);
+    back.close();
   });
 
   it('loads the rest in the background once opened by the store, and stops when the workspace closes', async () => {

@@ -10,10 +10,15 @@
  * overridden here to read the chunks they touch first. The file descriptor stays open until every chunk is read, so
  * the bytes read later are those of the file as it was opened even when a save has since renamed a new file over
  * the path (the old file lives on until the descriptor closes). A save reads the rest first (it writes
- * `subarray(0, size)`). Nothing else writes a workspace file in place: Loupe's saves write a temp file and rename it,
- * and the lock keeps other Loupe processes from writing it.
+ * `subarray(0, size)`). Loupe's saves write a temp file and rename it, and the lock keeps other Loupe processes from
+ * writing it; but another program can write the file in place (`cp` over it, a restore, a sync client). Every read
+ * is therefore followed by an fstat of the open file: when its size, modification or change time differ from those
+ * at open, the chunk just read may mix two files, so it is not kept and this image refuses every later read (and so
+ * every save, which reads the rest first) with WORKSPACE_CHANGED_ON_DISK: the workspace must be opened again.
  */
 import fs from 'node:fs';
+import path from 'node:path';
+import { LoupeError } from '../../../shared/errors';
 
 /**
  * Bytes per chunk read on demand: one page of a workspace (page_size 4096), so a look-up reads its pages and no more
@@ -49,8 +54,9 @@ export class LazyImage extends Uint8Array<ArrayBuffer> {
   static open(file: string, capacityOf: (size: number) => number): { image: LazyImage; size: number } {
     const fd = fs.openSync(file, 'r');
     try {
-      const size = fs.fstatSync(fd).size;
-      const image = new LazyImage(Math.max(size, capacityOf(size)), fd, size);
+      const st = fs.fstatSync(fd, { bigint: true });
+      const size = Number(st.size);
+      const image = new LazyImage(Math.max(size, capacityOf(size)), fd, size, file, identity(st));
       image.ensure(0, Math.min(size, 1));
       return { image, size };
     } catch (e) {
@@ -59,7 +65,10 @@ export class LazyImage extends Uint8Array<ArrayBuffer> {
     }
   }
 
-  private constructor(capacity: number, fd: number, readonly fileSize: number) {
+  /** Set once the file changed on disk while chunks were unread: every later read throws it. */
+  private changed: LoupeError | null = null;
+
+  private constructor(capacity: number, fd: number, readonly fileSize: number, private readonly file: string, private readonly opened: string) {
     super(new ArrayBuffer(capacity));
     const chunks = Math.ceil(fileSize / LAZY_CHUNK);
     this.loaded = new Uint8Array(chunks);
@@ -71,6 +80,11 @@ export class LazyImage extends Uint8Array<ArrayBuffer> {
   /** How many chunks are still to be read. */
   get unreadChunks(): number {
     return this.left;
+  }
+
+  /** The WORKSPACE_CHANGED_ON_DISK error once the file was found written in place since open, else null. */
+  get failure(): LoupeError | null {
+    return this.changed;
   }
 
   /** Whether chunks are still to be read. */
@@ -143,8 +157,17 @@ export class LazyImage extends Uint8Array<ArrayBuffer> {
     super.set(source, offset);
   }
 
+  /** Marks this image as unusable (see the file's comment) and returns the error every later read throws. */
+  private changedOnDisk(how: string): LoupeError {
+    this.changed = new LoupeError('WORKSPACE_CHANGED_ON_DISK',
+      `${path.basename(this.file)} was changed on disk by another program while Loupe had it open (${how}); Loupe stopped reading it so that the two versions are not mixed, and will not save over it.`,
+      { action: 'Close the program that wrote it (a sync client, a restore, a copy), then open the workspace again.', details: { path: this.file } });
+    return this.changed;
+  }
+
   /** Reads chunks [c, e), all unread, with as few calls as the OS needs. */
   private read(c: number, e: number): void {
+    if (this.changed) throw this.changed;
     if (this.fd === null) throw new Error('LazyImage: the workspace file was closed before every chunk was read.');
     const start = c * LAZY_CHUNK;
     const len = Math.min(e * LAZY_CHUNK, this.fileSize) - start;
@@ -153,9 +176,13 @@ export class LazyImage extends Uint8Array<ArrayBuffer> {
     const view = new Uint8Array(this.buffer, this.byteOffset + start, len);
     while (off < len) {
       const n = fs.readSync(this.fd, view, off, Math.min(len - off, READ_MAX), start + off);
-      if (n === 0) throw new Error(`LazyImage: the workspace file ended at ${start + off} bytes, ${this.fileSize} expected (it changed on disk while open).`);
+      if (n === 0) throw this.changedOnDisk(`it now ends at ${start + off} bytes, ${this.fileSize} when opened`);
       off += n;
     }
+    // Written in place since open: what was just read may belong to another file, so it is not kept.
+    const st = fs.fstatSync(this.fd, { bigint: true });
+    const now = identity(st);
+    if (!sameBytes(this.opened, now, st.nlink === 0n)) throw this.changedOnDisk(`size, modification and change times when opened ${this.opened}, now ${now}`);
     this.loaded.fill(1, c, e);
     this.left -= e - c;
     if (this.left === 0) {
@@ -163,4 +190,21 @@ export class LazyImage extends Uint8Array<ArrayBuffer> {
       this.fd = null;
     }
   }
+}
+
+/** What identifies the bytes of an open file: its size, and its modification and change times in ns. */
+function identity(st: fs.BigIntStats): string {
+  return `${st.size}/${st.mtimeNs}/${st.ctimeNs}`;
+}
+
+/**
+ * Whether an open file still holds the bytes it held at open: the same size and modification time, and the same
+ * change time (any write moves it, even one that sets the modification time back, as `cp -p` does) unless the file
+ * was unlinked: a save renamed over its path moves the old file's change time but not its bytes.
+ */
+function sameBytes(opened: string, now: string, unlinked: boolean): boolean {
+  if (opened === now) return true;
+  const [s0, m0] = opened.split('/');
+  const [s1, m1] = now.split('/');
+  return unlinked && s0 === s1 && m0 === m1;
 }
