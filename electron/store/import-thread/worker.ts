@@ -7,12 +7,11 @@
  * transferred port, each followed by a tick (`0`) on parentPort that wakes the store thread. At most
  * `maxInFlight` batches are posted before the store thread sends a credit back.
  */
-import crypto from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
 import { LoupeError } from '../../../shared/errors';
 import { buildMapper } from '../import/mapping';
 import { ImportFileError, readRecords } from '../import/read';
-import { PhaseClock } from '../import/timings';
+import { diskHasher, PhaseClock } from '../import/timings';
 import type { FromReader, MappedRecord, ReaderError, ReaderStart, ToReader } from './protocol';
 
 if (!parentPort) throw new Error('import-reader must run in a worker thread');
@@ -45,14 +44,8 @@ async function run(start: ReaderStart): Promise<void> {
   });
   try {
     const mapper = buildMapper(start.preset, start.sample, start.options, start.ctx);
-    const hash = crypto.createHash('sha256');
-    let hashedBytes = 0;
-    const onDiskBytes = (chunk: Buffer) => {
-      const t = performance.now();
-      hash.update(chunk);
-      hashedBytes += chunk.length;
-      clock.add('hash', performance.now() - t);
-    };
+    const hasher = diskHasher(clock);
+    const { onDiskBytes } = hasher;
     const batches = readRecords(start.file, start.src, { onDiskBytes, clock })[Symbol.asyncIterator]();
     const inReader = () => clock.ms.decode + clock.ms.parse + clock.ms.hash;
     for (;;) {
@@ -77,7 +70,7 @@ async function run(start: ReaderStart): Promise<void> {
       send({ type: 'batch', bytesRead: next.value.bytesRead, rejects: next.value.rejects, records });
       clock.add('transfer', performance.now() - t3);
     }
-    send({ type: 'done', notes: mapper.notes, sha256: hash.digest('hex'), hashedBytes, timings: { ...clock.ms, total: clock.elapsed(), cpu_ms: clock.cpuMs() } });
+    send({ type: 'done', notes: mapper.notes, sha256: hasher.hex(), hashedBytes: hasher.bytes, timings: { ...clock.ms, total: clock.elapsed(), cpu_ms: clock.cpuMs() } });
   } catch (e) {
     send({ type: 'error', error: toReaderError(e) });
   } finally {

@@ -23,7 +23,7 @@ import { indexImportedComments } from '../feedback/fts';
 import { refreshSummaries } from '../summaries/build';
 import { detectSource, ImportFileError, readRecords, type DetectedSource } from './read';
 import { hookAsync } from '../test-hooks';
-import { PhaseClock, setLastImportTimings } from './timings';
+import { diskHasher, PhaseClock, setLastImportTimings } from './timings';
 
 /** Rejected (and in-file duplicate) rows kept in the summary and the import history; the counts are always complete. */
 const MAX_REJECTS_KEPT = 1000;
@@ -347,14 +347,8 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
   const scrub = startScrub(ws, options); // PII scrubbing (electron/store/scrub); a bad pattern refuses here
   // The file is hashed as the import reads it; a reader that stops before the end (a JSON document with trailing
   // bytes) falls back to a separate pass.
-  const hash = crypto.createHash('sha256');
-  let hashedBytes = 0;
-  const onDiskBytes = (chunk: Buffer) => {
-    const t = performance.now();
-    hash.update(chunk);
-    hashedBytes += chunk.length;
-    clock.add('hash', performance.now() - t);
-  };
+  const hasher = diskHasher(clock);
+  const { onDiskBytes } = hasher;
   const jobId = hooks.jobId ?? crypto.randomUUID();
   const every = hooks.progressEveryMs ?? 250;
 
@@ -596,7 +590,7 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
       const kind = kinds.length === 1 ? kinds[0]! : kinds.length === 0 ? mapper.kind : 'mixed';
       const tHash = performance.now();
       const sha = readerEnd ? (readerEnd.hashedBytes === fileBytes ? readerEnd.sha256 : await sha256File(file))
-        : hashedBytes === fileBytes ? hash.digest('hex') : await sha256File(file);
+        : hasher.bytes === fileBytes ? hasher.hex() : await sha256File(file);
       clock.add('hash', performance.now() - tHash);
       db.run(`UPDATE imports SET sha256 = ?, kind = ?, records_read = ?, inserted = ?, updated = ?, duplicates = ?, duplicates_in_file = ?, duplicate_rows = ?,
           rejected = ?, rejects = ?, notes = ?, finished_at = ?, skipped = ?, skip_reasons = ?, record_unit = ? WHERE id = ?`,

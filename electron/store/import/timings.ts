@@ -4,6 +4,7 @@
  * The figures of the last import of this thread are kept in {@link lastImportTimings} (the store worker serves them
  * through the internal method `internal.lastImportTimings`).
  */
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 
 /** The phases of an import, in the order they run for each batch (then once at the end). */
@@ -124,4 +125,23 @@ export function setLastImportTimings(t: ImportTimings): void {
 /** The phase figures of this thread's last import, or null before the first. */
 export function lastImportTimings(): ImportTimings | null {
   return last;
+}
+
+/**
+ * SHA-256 of the file's bytes as the reader reads them from disk (`onDiskBytes`, handed to `readRecords`), the time
+ * charged to `clock` as `hash`; `bytes` says how much was hashed (less than the file when reading stopped early).
+ */
+export function diskHasher(clock: PhaseClock): { onDiskBytes: (chunk: Buffer) => void; readonly bytes: number; hex(): string } {
+  const hash = crypto.createHash('sha256');
+  let bytes = 0;
+  return {
+    onDiskBytes(chunk: Buffer) {
+      const t = performance.now();
+      hash.update(chunk);
+      bytes += chunk.length;
+      clock.add('hash', performance.now() - t);
+    },
+    get bytes() { return bytes; },
+    hex: () => hash.digest('hex'),
+  };
 }
