@@ -6,9 +6,12 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { ImportOptions } from '../../../shared/contract';
 import type { LoupeErrorData } from '../../../shared/errors';
-import type { MapContext, MapResult } from '../import/mapping';
-import type { DetectedSource, ImportFileErrorCode, RawReject } from '../import/read';
+import type { MappedBatch } from '../import/map-batches';
+import type { MapContext } from '../import/mapping';
+import type { DetectedSource, ImportFileErrorCode } from '../import/read';
 import type { ReaderTimings } from '../import/timings';
+
+export type { MappedBatch, MappedRecord } from '../import/map-batches';
 
 /** The one message the store thread sends to start the reading thread (posted with `port` transferred). */
 export interface ReaderStart {
@@ -25,20 +28,6 @@ export interface ReaderStart {
   maxInFlight: number;
   /** The port the reading thread posts {@link FromReader} messages on and receives {@link ToReader} credits from. */
   port: MessagePort;
-}
-
-/** One source record as mapped: its line (as the reader numbers it) and what became of it. */
-export interface MappedRecord {
-  line: number;
-  m: MapResult;
-}
-
-/** A batch of mapped records, in file order. `bytesRead` is cumulative (as readRecords reports it). */
-export interface MappedBatch {
-  bytesRead: number;
-  /** Records the reader could not read (bad JSON, a CSV row with the wrong fields), not yet scrubbed. */
-  rejects: RawReject[];
-  records: MappedRecord[];
 }
 
 /** A fault of the reading thread, in a form the store thread turns back into the error the in-thread path throws. */

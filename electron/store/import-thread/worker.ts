@@ -10,9 +10,10 @@
 import { parentPort } from 'node:worker_threads';
 import { LoupeError } from '../../../shared/errors';
 import { buildMapper } from '../import/mapping';
-import { ImportFileError, readRecords } from '../import/read';
+import { mapBatches } from '../import/map-batches';
+import { ImportFileError } from '../import/read';
 import { diskHasher, PhaseClock } from '../import/timings';
-import type { FromReader, MappedRecord, ReaderError, ReaderStart, ToReader } from './protocol';
+import type { FromReader, ReaderError, ReaderStart, ToReader } from './protocol';
 
 if (!parentPort) throw new Error('import-reader must run in a worker thread');
 const parent = parentPort;
@@ -46,20 +47,7 @@ async function run(start: ReaderStart): Promise<void> {
     const mapper = buildMapper(start.preset, start.sample, start.options, start.ctx);
     const hasher = diskHasher(clock);
     const { onDiskBytes } = hasher;
-    const batches = readRecords(start.file, start.src, { onDiskBytes, clock })[Symbol.asyncIterator]();
-    const inReader = () => clock.ms.decode + clock.ms.parse + clock.ms.hash;
-    for (;;) {
-      const tw = performance.now();
-      const before = inReader();
-      const next = await batches.next();
-      // Waiting for the reader is reading, less what it charged to decode, parse and hash meanwhile.
-      clock.add('read', performance.now() - tw - (inReader() - before));
-      if (next.done) break;
-      const t = performance.now();
-      const records: MappedRecord[] = new Array<MappedRecord>(next.value.records.length);
-      let i = 0;
-      for (const rec of next.value.records) records[i++] = { line: rec.line, m: mapper.map(rec) };
-      clock.add('map', performance.now() - t);
+    for await (const batch of mapBatches(start.file, start.src, mapper, clock, { onDiskBytes })) {
       if (credits === 0) {
         const t2 = performance.now();
         await new Promise<void>((resolve) => { wake = resolve; });
@@ -67,7 +55,7 @@ async function run(start: ReaderStart): Promise<void> {
       }
       credits--;
       const t3 = performance.now();
-      send({ type: 'batch', bytesRead: next.value.bytesRead, rejects: next.value.rejects, records });
+      send({ type: 'batch', ...batch });
       clock.add('transfer', performance.now() - t3);
     }
     send({ type: 'done', notes: mapper.notes, sha256: hasher.hex(), hashedBytes: hasher.bytes, timings: { ...clock.ms, total: clock.elapsed(), cpu_ms: clock.cpuMs() } });

@@ -15,7 +15,7 @@ import type { Db } from '../db';
 import { MAX_WORKSPACE_BYTES, type Workspace } from '../workspace';
 import { buildMapper, choosePreset, escapedNewlineFields, listPaths, type MappedRow, type Mapper } from './mapping';
 import { readerThreadScript, startReaderThread, type ReaderEnd } from '../import-thread/client';
-import type { MappedBatch } from '../import-thread/protocol';
+import { mapBatches, type MappedBatch } from './map-batches';
 import { linkRecords } from './linking';
 import { priceRows } from '../prices/derive';
 import { startScrub } from '../scrub/import-hook';
@@ -446,30 +446,12 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
       // Mapped batches: from a second thread that reads, parses and maps while this one inserts (import-thread/),
       // or read and mapped here, in turn with the inserts.
       const readerScript = readerThreadFor(hooks, dataBytes);
-      async function* mapInThread(): AsyncGenerator<MappedBatch, ReaderEnd | null> {
-        const batches = readRecords(file, src, { onDiskBytes, clock, ...(hooks.signal ? { signal: hooks.signal } : {}) })[Symbol.asyncIterator]();
-        const inReader = () => clock.ms.decode + clock.ms.parse + clock.ms.hash;
-        try {
-          for (;;) {
-            const tw = performance.now();
-            const before = inReader();
-            const next = await batches.next();
-            // Waiting for the reader is reading, less what it charged to decode, parse and hash meanwhile.
-            clock.add('read', performance.now() - tw - (inReader() - before));
-            if (next.done) return null;
-            const t = performance.now();
-            const records = next.value.records.map((rec) => ({ line: rec.line, m: mapper.map(rec) }));
-            clock.add('map', performance.now() - t);
-            yield { bytesRead: next.value.bytesRead, rejects: next.value.rejects, records };
-          }
-        } finally {
-          // Closes the file when reading stops early (an error, a cancel).
-          await batches.return?.(undefined);
-        }
-      }
       const source: { batches: AsyncIterator<MappedBatch, ReaderEnd | null>; close(): Promise<unknown> } = readerScript
         ? startReaderThread(readerScript, { file, src, preset: chosen, sample: records, options, ctx: mapContext }, clock, hooks.signal)
-        : (() => { const g = mapInThread(); return { batches: g, close: () => g.return(null) }; })();
+        : (() => {
+          const g = mapBatches(file, src, mapper, clock, { onDiskBytes, ...(hooks.signal ? { signal: hooks.signal } : {}) });
+          return { batches: g, close: () => g.return(null) };
+        })();
       try {
       for (;;) {
         const next = await source.batches.next();
