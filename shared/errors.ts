@@ -15,6 +15,7 @@ export const ERROR_CODES = [
   'WORKSPACE_CHANGED_ON_DISK', // another program wrote the open workspace file in place: reads and saves stop; reopen it
   'IMPORT_UNREADABLE',
   'IMPORT_TRUNCATED',
+  'IMPORT_FILE_CHANGED', // the file being imported changed (shrank, grew, was rewritten) while it was read: nothing imported
   'IMPORT_ENCODING',
   'IMPORT_NOT_RECOGNISED', // no mappable fields, unknown format
   'IMPORT_EMPTY',

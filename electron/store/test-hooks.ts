@@ -21,6 +21,11 @@ export type HookPoint =
   | 'lock.claimed'
   /** lock.ts: the complete temp lock file is written, before it is linked into place. */
   | 'lock.beforeLink'
+  /**
+   * import-thread/client.ts: the reading thread is about to start; the info is `{ script }`, which a test may change
+   * (a path that does not exist makes the thread fail to start).
+   */
+  | 'import.readerStart'
   /** pipeline.ts (async): a batch of records was inserted inside the import's transaction. */
   | 'import.batch'
   /** pipeline.ts (async): reading is done and cancellation is no longer honoured; linking starts. */

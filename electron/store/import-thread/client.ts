@@ -11,6 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { fromErrorData } from '../../../shared/errors';
+import { hook } from '../test-hooks';
 import { ImportFileError } from '../import/read';
 import type { PhaseClock } from '../import/timings';
 import type { FromReader, MappedBatch, ReaderError, ReaderStart, ToReader } from './protocol';
@@ -44,6 +45,17 @@ export interface ReaderThread {
   close(): Promise<void>;
 }
 
+/**
+ * The reading thread failed before it sent anything (its script could not be loaded, the thread could not be
+ * created): nothing of the file was handed over, so the import can read on the store thread instead.
+ */
+export class ReaderStartError extends Error {
+  constructor(readonly reason: string, opts?: { cause?: unknown }) {
+    super(`The import's reading thread did not start: ${reason}`, opts);
+    this.name = 'ReaderStartError';
+  }
+}
+
 function fromReaderError(e: ReaderError, file: string, name: string): Error {
   if (e.kind === 'import-file') {
     return new ImportFileError(e.code, { path: file, name }, e.message, { ...(e.line !== undefined ? { line: e.line } : {}), ...(e.action !== undefined ? { action: e.action } : {}) });
@@ -66,15 +78,28 @@ function abortError(): Error {
  * @param clock - charged with `wait` (idle until a batch comes) and `transfer` (receiving a batch); the thread's own
  *   figures are set as `clock.reader` when it ends
  * @param signal - aborting it ends the thread; the pending or next `next()` rejects with an AbortError
- * @throws from `batches.next()`: the reader's ImportFileError (with the file's display name and line), a LoupeError,
+ * @throws ReaderStartError when the thread cannot be created; from `batches.next()`: a ReaderStartError when it
+ *   failed before sending anything (its script did not load), the reader's ImportFileError (with the file's display name and line), a LoupeError,
  *   an AbortError, or an Error when the thread stops on its own
  */
 export function startReaderThread(script: string, start: Omit<ReaderStart, 'port' | 'maxInFlight'>, clock: PhaseClock, signal?: AbortSignal): ReaderThread {
   const { port1, port2 } = new MessageChannel();
-  const worker = new Worker(script);
+  const at = { script };
+  hook('import.readerStart', at);
+  let worker: Worker;
+  try {
+    worker = new Worker(at.script);
+  } catch (e) {
+    port1.close();
+    port2.close();
+    throw new ReaderStartError(e instanceof Error ? e.message : String(e), { cause: e });
+  }
   let failure: Error | null = null;
   let finished = false;
   let taken = 0;
+  /** Whether the thread sent anything yet: a failure before that is a failure to start (ReaderStartError). */
+  let heard = false;
+  const early = (e: Error): Error => (heard ? e : new ReaderStartError(e.message, { cause: e }));
   let wake: (() => void) | null = null;
   const poke = () => {
     const w = wake;
@@ -83,11 +108,11 @@ export function startReaderThread(script: string, start: Omit<ReaderStart, 'port
   };
   worker.on('message', poke);
   worker.on('error', (e) => {
-    failure ??= e;
+    failure ??= early(e);
     poke();
   });
   worker.on('exit', (code) => {
-    if (!finished) failure ??= new Error(`the import's reading thread stopped (exit code ${code}) before the end of ${start.src.displayName ?? path.basename(start.file)}`);
+    if (!finished) failure ??= early(new Error(`the import's reading thread stopped (exit code ${code}) before the end of ${start.src.displayName ?? path.basename(start.file)}`));
     poke();
   });
   const onAbort = () => {
@@ -113,6 +138,7 @@ export function startReaderThread(script: string, start: Omit<ReaderStart, 'port
         const t = performance.now();
         const got = receiveMessageOnPort(port1);
         if (got) {
+          heard = true;
           clock.add('transfer', performance.now() - t);
           const msg = got.message as FromReader;
           if (msg.type === 'batch') {

@@ -3,10 +3,11 @@
  * history and summary (counts, rejects with their lines, skip reasons, duplicates), the same errors, and a cancel
  * that leaves the workspace as it was. Needs dist/node/import-reader.js (built by the vitest global setup).
  */
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { ImportOptions } from '../../../shared/contract';
 import type { ImportSummary } from '../../../shared/types';
 import { writeParquet } from '../testing/parquet';
@@ -15,6 +16,7 @@ import type { Workspace } from '../workspace';
 import { runImport } from '../import/pipeline';
 import { lastImportTimings } from '../import/timings';
 import { readerThreadScript } from './client';
+import { clearTestHooks, setTestHook } from '../test-hooks';
 
 const repo = path.resolve(__dirname, '../../..');
 const cases = path.resolve(repo, '../shared/cases/import');
@@ -166,5 +168,62 @@ describe('reading and mapping on a second thread', () => {
     // The workspace takes the next import as usual.
     const s = await runImport(ws, write('after.jsonl', '{"request_id":"n1","timestamp":"2026-01-03T00:00:00Z","input":"q","output":"a"}\n'), {}, { readerThread: true });
     expect(s.inserted).toBe(1);
+  });
+
+  afterEach(() => clearTestHooks());
+
+  it('refuses a file that shrinks while it is imported (IMPORT_FILE_CHANGED naming it), on both paths, leaving the workspace as it was', async () => {
+    const lines = Array.from({ length: 60_000 }, (_, i) => JSON.stringify({ request_id: `s${i}`, timestamp: '2026-01-02T00:00:00Z', input: `question ${i} `.repeat(4), output: 'answer' }));
+    const whole = `${lines.join('\n')}\n`;
+    // Cut at a line's end, as a log rotation or a `truncate` does: every line read is whole, so only the size tells.
+    const cutAt = Buffer.byteLength(`${lines.slice(0, 20_000).join('\n')}\n`);
+    const results = [];
+    for (const readerThread of [false, true]) {
+      const ws = await newWorkspace();
+      await runImport(ws, write('seed.jsonl', '{"request_id":"keep","timestamp":"2026-01-01T00:00:00Z","input":"q","output":"a"}\n'), {});
+      const before = fs.readFileSync(ws.file);
+      const f = write('shrink.jsonl', whole);
+      let cut = false;
+      setTestHook('import.batch', () => {
+        if (cut) return;
+        cut = true;
+        fs.truncateSync(f, cutAt);
+      });
+      const e = await refusal(runImport(ws, f, {}, { readerThread }, 'shrink.jsonl'));
+      setTestHook('import.batch', null);
+      expect(cut).toBe(true);
+      expect(e.code).toBe('IMPORT_FILE_CHANGED');
+      expect(e.message).toContain(`shrink.jsonl changed while it was being imported (${Buffer.byteLength(whole).toLocaleString('en-US')} bytes when the import started, ${cutAt.toLocaleString('en-US')} now)`);
+      expect(ws.db.value('SELECT count(*) FROM requests')).toBe(1);
+      expect(ws.db.value('SELECT count(*) FROM imports')).toBe(1);
+      expect(fs.readFileSync(ws.file).equals(before)).toBe(true);
+      results.push(e.toData());
+      // The file as it is now imports whole, its size and SHA-256 describing the same bytes.
+      const s = await runImport(ws, f, {}, { readerThread }, 'shrink.jsonl');
+      expect(s.inserted).toBe(20_000);
+      const row = ws.db.get<{ file_size: number; sha256: string }>('SELECT file_size, sha256 FROM imports WHERE id = ?', [s.import_id])!;
+      expect(row.file_size).toBe(cutAt);
+      expect(row.sha256).toBe(crypto.createHash('sha256').update(fs.readFileSync(f)).digest('hex'));
+    }
+    expect(results[1]).toEqual(results[0]);
+  });
+
+  it('reads on the store thread when the reading thread fails to start, and says so in the timings', async () => {
+    const f = write('start.jsonl', Array.from({ length: 500 }, (_, i) => JSON.stringify({ request_id: `t${i}`, timestamp: '2026-01-02T00:00:00Z', input: 'q', output: 'a' })).join('\n'));
+    // A script that is not there: the real Worker fails to load it.
+    setTestHook('import.readerStart', (info) => { (info as { script: string }).script = path.join(path.dirname(f), 'no-such-reader.js'); });
+    const ws = await newWorkspace();
+    const s = await runImport(ws, f, {}, { readerThread: true });
+    expect(s.inserted).toBe(500);
+    expect(ws.db.value('SELECT count(*) FROM requests')).toBe(500);
+    const t = lastImportTimings()!;
+    expect(t.reader).toBeUndefined();
+    expect(t.reader_fallback).toMatch(/no-such-reader\.js/);
+    expect(t.read + t.parse).toBeGreaterThan(0);
+    // Without the hook the same import runs on the thread and has no fallback.
+    setTestHook('import.readerStart', null);
+    await runImport(await newWorkspace(), f, {}, { readerThread: true });
+    expect(lastImportTimings()!.reader_fallback).toBeUndefined();
+    expect(lastImportTimings()!.reader).toBeDefined();
   });
 });

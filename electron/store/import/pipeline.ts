@@ -14,7 +14,7 @@ import type { DuplicateRow, ImportProgress, ImportSummary, RecordKind, RejectedR
 import type { Db } from '../db';
 import { MAX_WORKSPACE_BYTES, type Workspace } from '../workspace';
 import { buildMapper, choosePreset, escapedNewlineFields, listPaths, type MappedRow, type Mapper } from './mapping';
-import { readerThreadScript, startReaderThread, type ReaderEnd } from '../import-thread/client';
+import { ReaderStartError, readerThreadScript, startReaderThread, type ReaderEnd } from '../import-thread/client';
 import { mapBatches, type MappedBatch } from './map-batches';
 import { linkRecords } from './linking';
 import { priceRows } from '../prices/derive';
@@ -232,6 +232,29 @@ export async function previewImport(ws: Workspace, file: string, options: Import
   };
 }
 
+/**
+ * Refuses an import whose file changed while it was read (shrunk, grown or rewritten by another program): what was
+ * read would be part of one version and part of another, and the recorded size and SHA-256 would describe different
+ * bytes. Compares the file's size and modification time (ns) now with those when the import started.
+ * @param atStart - the file's stat when the import started
+ * @param readBytes - bytes the reader read from disk (reported in the error's details)
+ * @throws LoupeError IMPORT_FILE_CHANGED naming the file and both sizes (the import rolls back: nothing is imported)
+ */
+function refuseIfChanged(file: string, fileName: string, atStart: fs.BigIntStats, readBytes: number): void {
+  let now: fs.BigIntStats | null = null;
+  try { now = fs.statSync(file, { bigint: true }); } catch { now = null; }
+  const size0 = Number(atStart.size);
+  const sameFile = now !== null && now.size === atStart.size && now.mtimeNs === atStart.mtimeNs;
+  if (sameFile) return;
+  const n = (b: number) => b.toLocaleString('en-US');
+  const what = now === null ? 'it is gone now'
+    : now.size !== atStart.size ? `${n(size0)} bytes when the import started, ${n(Number(now.size))} now`
+      : `its modification time moved from ${new Date(Number(atStart.mtimeMs)).toISOString()} to ${new Date(Number(now.mtimeMs)).toISOString()}`;
+  throw new LoupeError('IMPORT_FILE_CHANGED',
+    `${fileName} changed while it was being imported (${what}); nothing was imported, so that the workspace never holds part of one version and part of another.`,
+    { action: 'Wait until the program writing the file has finished (or import a copy of it), then import it again.', details: { file: fileName, size_at_start: size0, size_now: now === null ? null : Number(now.size), bytes_read: readBytes } });
+}
+
 async function sha256File(file: string): Promise<string> {
   const h = crypto.createHash('sha256');
   for await (const chunk of fs.createReadStream(file, { highWaterMark: 4 * 1024 * 1024 })) h.update(chunk as Buffer);
@@ -304,8 +327,10 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
   const timeZone = options.time_zone ?? workspaceTimeZone(ws);
   // Refuse before reading anything when the import could take the workspace past the safe ceiling.
   let fileBytes: number;
+  let atStart: fs.BigIntStats;
   try {
-    fileBytes = fs.statSync(file).size;
+    atStart = fs.statSync(file, { bigint: true });
+    fileBytes = Number(atStart.size);
   } catch (e) {
     throw toLoupeError(e, fileName);
   }
@@ -446,15 +471,37 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
       // Mapped batches: from a second thread that reads, parses and maps while this one inserts (import-thread/),
       // or read and mapped here, in turn with the inserts.
       const readerScript = readerThreadFor(hooks, dataBytes);
-      const source: { batches: AsyncIterator<MappedBatch, ReaderEnd | null>; close(): Promise<unknown> } = readerScript
-        ? startReaderThread(readerScript, { file, src, preset: chosen, sample: records, options, ctx: mapContext }, clock, hooks.signal)
-        : (() => {
-          const g = mapBatches(file, src, mapper, clock, { onDiskBytes, ...(hooks.signal ? { signal: hooks.signal } : {}) });
-          return { batches: g, close: () => g.return(null) };
-        })();
+      const inThread = (): { batches: AsyncIterator<MappedBatch, ReaderEnd | null>; close(): Promise<unknown> } => {
+        const g = mapBatches(file, src, mapper, clock, { onDiskBytes, ...(hooks.signal ? { signal: hooks.signal } : {}) });
+        return { batches: g, close: () => g.return(null) };
+      };
+      let source: { batches: AsyncIterator<MappedBatch, ReaderEnd | null>; close(): Promise<unknown> };
+      let first: IteratorResult<MappedBatch, ReaderEnd | null> | null = null;
+      if (readerScript) {
+        // A reading thread that fails to start (before it sent anything) costs the import nothing: it reads here
+        // instead, and the import's timings say why (reader_fallback).
+        try {
+          source = startReaderThread(readerScript, { file, src, preset: chosen, sample: records, options, ctx: mapContext }, clock, hooks.signal);
+          try {
+            first = await source.batches.next();
+          } catch (e) {
+            await source.close();
+            throw e;
+          }
+        } catch (e) {
+          if (!(e instanceof ReaderStartError)) throw e;
+          clock.readerFallback = e.reason;
+          console.warn(`loupe: ${e.message}; ${fileName} is read on the store thread instead.`);
+          first = null;
+          source = inThread();
+        }
+      } else {
+        source = inThread();
+      }
       try {
       for (;;) {
-        const next = await source.batches.next();
+        const next = first ?? await source.batches.next();
+        first = null;
         if (next.done) {
           readerEnd = next.value;
           break;
@@ -501,6 +548,7 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
         // Ends the reading thread, or closes the file when reading here stops early (an error, a cancel).
         await source.close();
       }
+      refuseIfChanged(file, fileName, atStart, readerEnd ? readerEnd.hashedBytes : hasher.bytes);
       if (hooks.signal?.aborted) throw new LoupeError('IMPORT_CANCELLED', 'The import was cancelled; the workspace is unchanged.');
       hooks.onCommitting?.();
       await hookAsync('import.linking');

@@ -43,6 +43,11 @@ export type ImportTimings = Record<ImportPhase, number> & {
    * they are not part of `total`; the store thread's `read`…`map` are then 0 and its `wait` is the time it idled.
    */
   reader?: ReaderTimings;
+  /**
+   * Set when the import was to read on a second thread but the thread failed to start: why (the thread's error), and
+   * the import read and mapped on the store thread instead (its `read`…`map` phases are then the store thread's).
+   */
+  reader_fallback?: string;
 };
 
 /** The reading thread's ms per phase, its wall time (`total`) and its own CPU ms (null where not measurable). */
@@ -71,6 +76,8 @@ export class PhaseClock {
   private readonly cpu0 = threadCpuMs();
   /** The reading thread's figures, when the import had one (see {@link ImportTimings.reader}). */
   reader: ReaderTimings | null = null;
+  /** Why the reading thread did not start, when the import fell back to reading here (see {@link ImportTimings.reader_fallback}). */
+  readerFallback: string | null = null;
 
   /** CPU ms of this thread since the clock started; null where not measurable (see {@link threadCpuMs}). */
   cpuMs(): number | null {
@@ -111,6 +118,7 @@ export class PhaseClock {
       r.total = Math.round(r.total);
       out.reader = r;
     }
+    if (this.readerFallback !== null) out.reader_fallback = this.readerFallback;
     return out;
   }
 }
