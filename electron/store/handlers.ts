@@ -256,7 +256,8 @@ export class StoreService {
       const error = toErrorData(e);
       this.opts.log?.('error', `background save of ${ws.file} failed (attempt ${this.saveFailures}, retrying in ${wait / 1000} s): ${error.message}`);
       this.emit('workspace.saveStatus', { ok: false, error, retry_in_ms: wait, unsaved_since: this.unsavedSince, attempts: this.saveFailures });
-      this.schedule(wait);
+      // A file another program replaced is never saved over: retrying cannot help; the user reopens it.
+      if (!ws.changedOnDisk) this.schedule(wait);
     }
   }
 

@@ -92,14 +92,16 @@ export const saveIo = {
  * Writes bytes to `file` atomically: temp file in the same folder, chunked writes, fsync, rename, fsync of the folder.
  * A crash at any point leaves either the old file or the new one, never a mix. An existing file's mode (and, when
  * run as root, its owner) is kept. `file` must be the real path: renaming over a symlink would replace the link.
+ * @returns the new file's stat, taken before the rename (the rename keeps its device, inode, size and mtime)
  * @throws the fs error of the failing step (the temp file is removed)
  */
-export function writeFileAtomic(file: string, data: Uint8Array): void {
+export function writeFileAtomic(file: string, data: Uint8Array): fs.BigIntStats {
   const dir = path.dirname(path.resolve(file));
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.tmp`);
   let old: fs.Stats | null = null;
   try { old = fs.statSync(file); } catch { old = null; }
   const fd = fs.openSync(tmp, 'w', old ? old.mode & 0o7777 : 0o644);
+  let written: fs.BigIntStats;
   try {
     if (old) {
       fs.fchmodSync(fd, old.mode & 0o7777);
@@ -110,6 +112,7 @@ export function writeFileAtomic(file: string, data: Uint8Array): void {
     let off = 0;
     while (off < data.length) off += saveIo.write(fd, data, off, Math.min(IO_CHUNK, data.length - off));
     fs.fsyncSync(fd);
+    written = fs.fstatSync(fd, { bigint: true });
   } catch (e) {
     fs.closeSync(fd);
     fs.rmSync(tmp, { force: true });
@@ -129,6 +132,16 @@ export function writeFileAtomic(file: string, data: Uint8Array): void {
   } catch {
     // Some platforms (Windows) cannot fsync a folder; the rename is still atomic there.
   }
+  return written;
+}
+
+/**
+ * What identifies the file at a workspace's path: device, inode, size and modification time (ns). Another program
+ * renaming a file over the path changes the inode; one writing it in place changes the size or the modification
+ * time. The change time is left out: Loupe's own rename and a `chmod` move it without changing the bytes.
+ */
+export function diskIdentity(st: fs.BigIntStats): string {
+  return `${st.dev}/${st.ino}/${st.size}/${st.mtimeNs}`;
 }
 
 /**
@@ -286,6 +299,13 @@ export class Workspace {
   private lastActivity = -Infinity;
   /** What opening found and repaired (a torn journal line, entries set aside), for the user. */
   readonly notices: string[] = [];
+  /**
+   * {@link diskIdentity} of the file this workspace opened or last saved; null before the first save of a new one.
+   * Each save compares the path with it first (see {@link checkUnchangedOnDisk}).
+   */
+  private onDisk: string | null = null;
+  /** Set once a save found the file replaced or rewritten by another program (see {@link changedOnDisk}). */
+  private replaced: LoupeError | null = null;
 
   private constructor(
     /** The path as given, made absolute (may be a symlink): what the user sees. */
@@ -334,8 +354,9 @@ export class Workspace {
     try {
       let raw;
       let image = DbImage.none();
+      let openedStat: fs.BigIntStats | null = null;
       if (exists) {
-        let read: { image: LazyImage; size: number };
+        let read: { image: LazyImage; size: number; stat: fs.BigIntStats };
         try {
           // Into a buffer with room to grow, which sql.js then adopts without a copy (dbfile/image.ts); only the
           // header is read now, the rest as SQLite reaches it and in the background (dbfile/lazy.ts).
@@ -351,6 +372,7 @@ export class Workspace {
               { action: 'Open another workspace, or create a new one.' });
           }
         }
+        openedStat = read.stat;
         ({ raw, image } = DbImage.open(SQL, read.image, read.size));
         if (!image.pending) read.image.close();
       } else {
@@ -383,6 +405,7 @@ export class Workspace {
         throw e;
       }
       const ws = new Workspace(abs, target, db, SQL, lock, readOnly, image);
+      ws.onDisk = openedStat ? diskIdentity(openedStat) : null;
       try {
         ws.replayJournal(!!opts.keepValidJournalEntries);
         if ((fresh || !exists) && !readOnly) ws.checkpoint();
@@ -501,8 +524,9 @@ export class Workspace {
       this.checkpoint();
     } catch (e) {
       // The change committed in memory but could not be saved: go back to the file and the journal, so the refused
-      // change leaves the workspace as it was, with every confirmed decision.
-      this.reloadFromDisk();
+      // change leaves the workspace as it was, with every confirmed decision. Not when the file was replaced by
+      // another program: reading it now would mix the two; the workspace then refuses every call but close.
+      if (!this.changedOnDisk) this.reloadFromDisk();
       throw e;
     }
     return result;
@@ -565,6 +589,8 @@ export class Workspace {
    * saved). Anything not journaled since the last save is dropped; everything confirmed stays.
    */
   private reloadFromDisk(): void {
+    // A file another program put in the path is not read into this workspace (the check marks it refused).
+    try { this.checkUnchangedOnDisk(); } catch { return; }
     const read = readInto(this.target, (size) => capacityFor(size));
     this.adopt(read.buffer, read.size);
     migrate(this.db);
@@ -598,12 +624,13 @@ export class Workspace {
       throw new LoupeError('IMPORT_BUSY', 'The workspace is saved when the running import ends.', { action: 'Wait for the import to finish.' });
     }
     refuseReadOnlyFile(this.file, this.target, 'save');
+    this.checkUnchangedOnDisk();
     // The adopted image is written from where it lies; only when it is not the live file any more (see
     // dbfile/image.ts) is the database exported (a copy) and that copy adopted for the next saves.
     const live = this.image.live(this.db.raw);
     const bytes = live ?? this.db.raw.export();
     try {
-      writeFileAtomic(this.target, bytes);
+      this.onDisk = diskIdentity(writeFileAtomic(this.target, bytes));
     } catch (e) {
       throw asWriteError(e, this.target, 'save');
     }
@@ -618,7 +645,41 @@ export class Workspace {
    * (dbfile/lazy.ts), else null: from then on nothing may run on this workspace but closing it (which cannot save).
    */
   get changedOnDisk(): Error | null {
-    return this.image.failure;
+    return this.image.failure ?? this.replaced;
+  }
+
+  /**
+   * Refuses a save over a file that is not the one this workspace opened or last saved: another program renamed a
+   * file over the path (a restore, a sync client, `mv`), or wrote it in place once Loupe had read it all (dbfile/lazy.ts
+   * catches writes while pages are unread). The other program's file is left as it is; from then on the workspace
+   * refuses every call but closing it (see {@link changedOnDisk}), and the journal keeps every confirmed decision.
+   * A path with no file any more (deleted or moved away) is saved to as usual: nothing would be overwritten.
+   * @throws LoupeError WORKSPACE_CHANGED_ON_DISK naming the file, what changed and what to do
+   */
+  private checkUnchangedOnDisk(): void {
+    if (this.replaced) throw this.replaced;
+    if (this.onDisk === null) return;
+    let st: fs.BigIntStats;
+    try {
+      st = fs.statSync(this.target, { bigint: true });
+    } catch (e) {
+      if (errnoOf(e) === 'ENOENT') return;
+      throw e;
+    }
+    const now = diskIdentity(st);
+    if (now === this.onDisk) return;
+    const [dev0, ino0, size0] = this.onDisk.split('/');
+    const how = `${dev0}/${ino0}` !== `${st.dev}/${st.ino}`
+      ? 'another file was put in its place'
+      : size0 !== String(st.size) ? `it was rewritten in place: ${Number(size0).toLocaleString('en-US')} bytes then, ${Number(st.size).toLocaleString('en-US')} now` : 'it was rewritten in place; its modification time moved';
+    const journal = path.basename(this.journal.file);
+    this.replaced = new LoupeError('WORKSPACE_CHANGED_ON_DISK',
+      `${this.file} was changed on disk by another program since Loupe opened or last saved it (${how}). Loupe did not save over it: that file is kept exactly as it is. Every review and decision you confirmed is kept in the journal ${journal} beside it; changes not yet confirmed there (an import that was being saved) are not saved.`,
+      {
+        action: `Close the workspace and open it again: Loupe then reads the file now on disk and applies the journal's decisions to it. To keep the other program's file untouched instead, move it and ${journal} elsewhere first (or open a copy of the workspace).`,
+        details: { path: this.file, journal: this.journal.file, opened_or_saved: this.onDisk, now },
+      });
+    throw this.replaced;
   }
 
   /** Marks a call to the store as running or just finished: the background read waits for a quiet moment. */
@@ -666,7 +727,7 @@ export class Workspace {
   close(): void {
     if (this.closed) return;
     try {
-      if (this.dirtySinceCheckpoint && !this.readOnly && !this.db.inTransaction) this.checkpoint();
+      if (this.dirtySinceCheckpoint && !this.readOnly && !this.db.inTransaction && !this.changedOnDisk) this.checkpoint();
     } finally {
       this.closed = true;
       if (this.loadTimer) clearTimeout(this.loadTimer);

@@ -47,18 +47,19 @@ export class LazyImage extends Uint8Array<ArrayBuffer> {
   private cursor = 0;
 
   /**
-   * Opens `file` and reads its first chunk (the header); the rest is read on demand.
+   * Opens `file` and reads its first chunk (the header); the rest is read on demand. Also returns the open file's
+   * stat (the workspace compares the path with it before each save).
    * @param capacityOf - the buffer's size for a file of `size` bytes (room to grow; at least `size`)
    * @throws the fs error for a missing or unreadable file
    */
-  static open(file: string, capacityOf: (size: number) => number): { image: LazyImage; size: number } {
+  static open(file: string, capacityOf: (size: number) => number): { image: LazyImage; size: number; stat: fs.BigIntStats } {
     const fd = fs.openSync(file, 'r');
     try {
       const st = fs.fstatSync(fd, { bigint: true });
       const size = Number(st.size);
       const image = new LazyImage(Math.max(size, capacityOf(size)), fd, size, file, identity(st));
       image.ensure(0, Math.min(size, 1));
-      return { image, size };
+      return { image, size, stat: st };
     } catch (e) {
       fs.closeSync(fd);
       throw e;
