@@ -304,6 +304,8 @@ export class Workspace {
    * Each save compares the path with it first (see {@link checkUnchangedOnDisk}).
    */
   private onDisk: string | null = null;
+  /** Migrations applied at open and not saved yet: saved when the background read ends (see {@link loadInBackground}). */
+  private upgradeUnsaved = false;
   /** Set once a save found the file replaced or rewritten by another program (see {@link changedOnDisk}). */
   private replaced: LoupeError | null = null;
 
@@ -391,8 +393,9 @@ export class Workspace {
         throw new LoupeError('WORKSPACE_CORRUPT', `${path.basename(abs)} cannot be read as SQLite: ${(e as Error).message}`, { action: 'Open another workspace, or create a new one.' });
       }
       const fresh = (db.value<number>('PRAGMA user_version') ?? 0) === 0 && !db.hasTable('meta');
+      let upgraded: number[] = [];
       try {
-        migrate(db);
+        upgraded = migrate(db);
         if (fresh) {
           db.tx(() => {
             const now = Date.now();
@@ -409,6 +412,14 @@ export class Workspace {
       try {
         ws.replayJournal(!!opts.keepValidJournalEntries);
         if ((fresh || !exists) && !readOnly) ws.checkpoint();
+        else if (upgraded.length > 0 && !readOnly && !ws.dirtySinceCheckpoint) {
+          // Migrations applied on open live in memory only until saved: saving now would read the whole file first
+          // (seconds at 1M requests), so the upgrade is saved once the background read has the file in memory
+          // (loadInBackground), or by the next save or close, whichever comes first; until then it is redone at
+          // each open.
+          ws.dirtySinceCheckpoint = true;
+          ws.upgradeUnsaved = true;
+        }
       } catch (e) {
         ws.journal.close();
         db.close();
@@ -638,6 +649,7 @@ export class Workspace {
     hook('save.renamed');
     this.journal.reset();
     this.dirtySinceCheckpoint = false;
+    this.upgradeUnsaved = false;
   }
 
   /**
@@ -692,11 +704,13 @@ export class Workspace {
    * the event loop, only once no call has run for `LOAD_IDLE_MS` (see {@link noteActivity}), so the first screen's
    * calls and a reviewer's next item never wait behind it, and a later save or scan finds the file in memory. Stops
    * by itself when everything is read or the workspace closes; a read error is left for the call that next needs
-   * the chunk to report.
+   * the chunk to report. When everything is read, migrations applied at open are saved (see {@link saveUpgrade}).
    * @param delayMs - wait before the first step, in ms
    */
   loadInBackground(delayMs = LOAD_IDLE_MS): void {
-    if (this.closed || !this.image.pending || this.loadTimer) return;
+    if (this.closed || this.loadTimer) return;
+    // Already all in memory: an upgrade made at open is saved now (a write, no read).
+    if (!this.image.pending) return this.saveUpgrade();
     const schedule = (ms: number): void => {
       this.loadTimer = setTimeout(step, ms);
       this.loadTimer.unref?.();
@@ -709,8 +723,19 @@ export class Workspace {
       let more: boolean;
       try { more = this.image.loadSome(LOAD_STEP_BYTES); } catch { return; }
       if (more) schedule(0);
+      else this.saveUpgrade();
     };
     schedule(delayMs);
+  }
+
+  /**
+   * Saves the migrations applied at open (see {@link open}) once the file is in memory, so the next open does not
+   * apply them again. Not while an import's transaction is open (its own save carries them). A failure is left for
+   * the next save or close to report.
+   */
+  private saveUpgrade(): void {
+    if (!this.upgradeUnsaved || this.closed || this.db.inTransaction || !this.dirtySinceCheckpoint) return;
+    try { this.checkpoint(); } catch { /* reported by the next save */ }
   }
 
   /** Whether journaled changes wait for a checkpoint. */
