@@ -688,7 +688,7 @@ export class Workspace {
     this.replaced = new LoupeError('WORKSPACE_CHANGED_ON_DISK',
       `${this.file} was changed on disk by another program since Loupe opened or last saved it (${how}). Loupe did not save over it: that file is kept exactly as it is. Every review and decision you confirmed is kept in the journal ${journal} beside it; changes not yet confirmed there (an import that was being saved) are not saved.`,
       {
-        action: `Close the workspace and open it again: Loupe then reads the file now on disk and applies the journal's decisions to it. To keep the other program's file untouched instead, move it and ${journal} elsewhere first (or open a copy of the workspace).`,
+        action: `Close the workspace and open it again: Loupe then reads the file now on disk and applies the journal's decisions to it. To open the file now on disk without this session's decisions, move ${journal} out of its folder first.`,
         details: { path: this.file, journal: this.journal.file, opened_or_saved: this.onDisk, now },
       });
     throw this.replaced;
