@@ -290,3 +290,44 @@ describe('numbers that cannot be measurements are rejects, the same in JSONL, CS
     expect(ws.db.all('SELECT id, latency_ms, cost_usd FROM requests')).toEqual([{ id: 'p1', latency_ms: 120, cost_usd: 0.5 }]);
   });
 });
+
+describe('implausible values in OTLP spans, feedback and tickets', () => {
+  it('OTLP: a span lasting 8 days and a span starting in 9999 are rejects naming the span and field', async () => {
+    const ws = await newWorkspace();
+    const attr = (key: string, value: Record<string, unknown>) => ({ key, value });
+    const start = 1771927200000000000n; // 2026-02-24T10:00:00Z in ns
+    const span = (id: string, s: bigint, e: bigint) => ({ traceId: 't1', spanId: id, name: 'chat', startTimeUnixNano: String(s), endTimeUnixNano: String(e), attributes: [attr('gen_ai.request.model', { stringValue: 'gpt-4o' })] });
+    const doc = { resourceSpans: [{ resource: { attributes: [attr('service.name', { stringValue: 'bot' })] }, scopeSpans: [{ spans: [
+      span('ok', start, start + 1_500_000_000n),
+      span('long', start, start + 8n * 86_400_000_000_000n),
+      span('far', 253402300000000000000n, 253402300001000000000n),
+    ] }] }] };
+    const s = await runImport(ws, write('spans.otlp.json', JSON.stringify(doc)), {});
+    expect(s).toMatchObject({ inserted: 1, rejected: 2 });
+    expect(s.rejects).toEqual([
+      { line: 2, field: 'duration_ms', reason: 'duration_ms (read as latency_ms): expected a duration of at most 7 days (604,800,000 ms), found "691200000"' },
+      { line: 3, field: 'startTimeUnixNano', reason: `startTimeUnixNano (read as ts): "253402300000000000000" is 9999-12-31T23:46:40.000Z, after ${yearAhead()} (a year from today): ${PLAUSIBLE_HINT}` },
+    ]);
+    expect(ws.db.all('SELECT latency_ms FROM requests')).toEqual([{ latency_ms: 1500 }]);
+  });
+
+  it('feedback: a rating off its scale, a scale of 0 and a time in 9999 are rejects; tickets: a time before 1990', async () => {
+    const ws = await newWorkspace();
+    const fb = [
+      { feedback_id: 'f1', request_id: 'r1', kind: 'rating', value: 4, scale: 5, timestamp: '2026-11-20T10:00:00Z' },
+      { feedback_id: 'f2', request_id: 'r1', kind: 'rating', value: 7, scale: 5, timestamp: '2026-11-20T10:00:00Z' },
+      { feedback_id: 'f3', request_id: 'r1', kind: 'rating', value: -1, scale: 5, timestamp: '2026-11-20T10:00:00Z' },
+      { feedback_id: 'f4', request_id: 'r1', kind: 'rating', value: 3, scale: 0, timestamp: '9999-01-01T00:00:00Z' },
+    ].map((r) => JSON.stringify(r)).join('\n');
+    const s = await runImport(ws, write('fb.jsonl', fb), { kind: 'feedback' });
+    expect(s).toMatchObject({ inserted: 1, rejected: 3 });
+    expect(s.rejects).toEqual([
+      { line: 2, field: 'value', reason: 'value: expected a rating from 0 to 5 (this row\'s scale), found "7"' },
+      { line: 3, field: 'value', reason: 'value: expected a rating from 0 to 5 (this row\'s scale), found "-1"' },
+      { line: 4, field: 'timestamp', reason: `timestamp (read as ts): "9999-01-01T00:00:00Z" is 9999-01-01T00:00:00.000Z, after ${yearAhead()} (a year from today): ${PLAUSIBLE_HINT}; scale: expected a rating scale above 0 (the best rating, e.g. 5 or 10), found "0"` },
+    ]);
+    const t = await runImport(ws, write('t.csv', 'ticket_id,created_at,subject\nt1,2026-11-20T10:00:00Z,a\nt2,1970-01-01T00:00:00Z,b\n'), { kind: 'tickets' });
+    expect(t).toMatchObject({ inserted: 1, rejected: 1 });
+    expect(t.rejects).toEqual([{ line: 3, field: 'created_at', reason: `created_at (read as created_ts): "1970-01-01T00:00:00Z" is 1970-01-01T00:00:00.000Z, before 1990-01-01: ${PLAUSIBLE_HINT}` }]);
+  });
+});
