@@ -385,7 +385,21 @@ describe('faults of the whole file', () => {
     const e = await fileError(() => readAll(p));
     expect(e.code).toBe('UNREADABLE');
     expect(e.line).toBe(3);
-    expect(e.message).toMatch(/^broken\.json: invalid JSON at line 3: /);
+    // Line and column, never V8's character "position" (which nobody can find in an editor).
+    expect(e.message).toBe("broken.json: invalid JSON at line 3, column 10: Expected ',' or ']' after array element");
+  });
+
+  it('data after a JSON array is named as such, by line and column, not by character position', async () => {
+    const rows = Array.from({ length: 3 }, (_, i) => JSON.stringify({ request_id: `r${i}`, input: 'q' })).join(',\n');
+    const p = await write('arrgarbage.json', `[\n${rows}\n]\n  garbage\n`);
+    const e = await fileError(() => detectSource(p).then((src) => readAll(p, { src })));
+    expect(e.code).toBe('UNREADABLE');
+    expect(e.line).toBe(6);
+    expect(e.message).toBe('arrgarbage.json: invalid JSON at line 6, column 3: data after the end of the JSON array (only whitespace may follow its closing "]")');
+    // A line of a JSONL file says its column the same way.
+    const l = await write('badline.jsonl', '{"request_id":"a"}\n{"request_id":"b"} x\n{"request_id":"c"}\n');
+    const r = await readAll(l);
+    expect(r.rejects).toEqual([{ line: 2, field: null, reason: 'invalid JSON: data after the end of the JSON object (only whitespace may follow its closing "}") at column 20' }]);
   });
 
   it('a JSON document above the size limit is refused with a hint to use JSONL', async () => {

@@ -21,7 +21,7 @@ import { createGunzip } from 'node:zlib';
 import Papa from 'papaparse';
 import { InvalidEncodingError, StrictStreamDecoder, Utf8StreamValidator, detectEncoding } from './encoding';
 import { badTextProblem, checkedParse, depthProblem, endsEarly, jsonDepth, MAX_JSON_DEPTH, mayHoldBadText, mayNestDeeperThan, parsesAsJson, replaceBareNonFinite, type RecordProblem } from './json-safety';
-import { parseJsonExact } from './json';
+import { parseJsonExact, placeJsonError } from './json';
 import type { PhaseClock } from './timings';
 import { isOtlpTraces, otlpSpans } from './otlp';
 import { isParquetMagic, parquetInfo, parquetSlices } from './parquet';
@@ -505,8 +505,8 @@ function parseWholeJson(text: string, file: FileRef, failed?: Error): unknown {
     if (/end of JSON input/i.test(msg) || (pos !== null && pos >= end)) {
       return throwTruncatedJson(file, text);
     }
-    const line = pos !== null ? lineOfPosition(text, pos) : undefined;
-    throw new ImportFileError('UNREADABLE', file, `${name(file)}: invalid JSON${line !== undefined ? ` at line ${line}` : ''}: ${msg}`, {
+    const { detail, line, column } = placeJsonError(err as Error, text);
+    throw new ImportFileError('UNREADABLE', file, `${name(file)}: invalid JSON${line !== undefined ? ` at line ${line}, column ${column}` : ''}: ${detail}`, {
       ...(line !== undefined ? { line } : {}),
       cause: err,
     });
@@ -1034,7 +1034,8 @@ async function* readJsonl(file: FileRef, src: DetectedSource, batchSize: number,
           action: 'Download or export the file again; the end of it is missing.',
         });
       }
-      batch.rejects.push({ line: lineNo, field: null, reason: `invalid JSON: ${parsed.error.message}` });
+      const place = placeJsonError(parsed.error, text);
+      batch.rejects.push({ line: lineNo, field: null, reason: `invalid JSON: ${place.detail}${place.column !== undefined ? ` at column ${place.column}` : ''}` });
       return;
     }
     const value = parsed.value;
