@@ -211,6 +211,8 @@ describe('reading and mapping on a second thread', () => {
       expect(threaded.toData()).toEqual(inThread.toData());
       expect(threaded.code).toBe(code);
       expect(threaded.message).toBe(message);
+      // The reader's own next step reaches the user, not a generic one.
+      expect(threaded.action).toBe(file === damaged ? 'Download or copy the file again; its compressed data is damaged.' : 'Choose another file, or fix the file and import it again.');
     }
   });
 });
