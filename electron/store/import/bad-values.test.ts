@@ -32,7 +32,7 @@ describe('bad values are rejects of their own row', () => {
     const s = await runImport(ws, write('py.jsonl', `${lines.join('\n')}\n`), {});
     expect(s).toMatchObject({ inserted: 10, rejected: 11, records_read: 21 });
     expect(s.rejects[0]).toEqual({ line: 2, field: 'latency_ms', reason: "latency_ms: bare NaN is not valid JSON (Python's json.dumps writes it for float('nan')): write null for a missing number" });
-    expect(s.rejects[10]).toEqual({ line: 21, field: 'latency_ms', reason: "latency_ms: bare -Infinity is not valid JSON (Python's json.dumps writes it for float('-inf')); 2 such values in this record: write null for a missing number" });
+    expect(s.rejects[10]).toEqual({ line: 21, field: 'latency_ms', reason: "latency_ms: bare -Infinity is not valid JSON (Python's json.dumps writes it for float('-inf')); 2 such values in this record (latency_ms, tokens_in): write null for a missing number" });
     // The same in a JSON array file.
     const arr = await runImport(ws, write('py.json', `[${req('a1', ',"latency_ms":NaN')},${req('a2')}]`), {});
     expect(arr).toMatchObject({ inserted: 1, rejected: 1 });
