@@ -331,3 +331,13 @@ describe('implausible values in OTLP spans, feedback and tickets', () => {
     expect(t.rejects).toEqual([{ line: 3, field: 'created_at', reason: `created_at (read as created_ts): "1970-01-01T00:00:00Z" is 1970-01-01T00:00:00.000Z, before 1990-01-01: ${PLAUSIBLE_HINT}` }]);
   });
 });
+
+describe('lossless numbers in JSON written inside a field', () => {
+  it('an id past 2^53 inside a CSV cell of JSON text keeps every digit (presets/common.ts reads it with json.ts)', async () => {
+    const ws = await newWorkspace();
+    const csv = 'request_id,timestamp,prompt,response,meta\nm1,2026-11-20T10:00:00Z,q,a,"{""trace"":{""id"":12345678901234567891}}"\n';
+    const s = await runImport(ws, write('meta.csv', csv), { mapping: { trace_id: 'meta.trace.id' } });
+    expect(s).toMatchObject({ inserted: 1, rejected: 0 });
+    expect(ws.db.value("SELECT trace_id FROM requests WHERE id = 'm1'")).toBe('12345678901234567891');
+  });
+});
