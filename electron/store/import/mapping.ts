@@ -801,28 +801,31 @@ export function buildMapper(preset: string, sample: Record<string, unknown>[], o
     const { steps, used } = compile(kind, plan);
     const row: Record<string, string | number | null> = {};
     let problems: Reject[] | undefined;
-    for (const st of steps) {
-      const r = st.source;
-      if (!r) { row[st.field] = null; continue; }
-      let raw: unknown;
-      let unit: DurationUnit | TimestampUnit | undefined;
-      if (st.path !== null) {
-        // One source path without a unit of its own (most fields): read directly, no object per field.
-        raw = getPathImpl(rec, st.path);
-      } else {
-        ({ value: raw, unit } = readRawUnit(r, rec));
-      }
-      let v: string | number | null;
+    // Every field is read, so a record with several bad fields is reported with all of them, once. The try wraps the
+    // whole loop (re-entered after a bad field) rather than each field, so the common path pays nothing for it.
+    for (let i = 0; i < steps.length; i++) {
       try {
-        v = convert(kind, st.field, st.type, raw, unit ?? st.unit, st.sentinels, timeZone, plan.spaceTags) as string | number | null;
+        for (; i < steps.length; i++) {
+          const st = steps[i]!;
+          const r = st.source;
+          if (!r) { row[st.field] = null; continue; }
+          let raw: unknown;
+          let unit: DurationUnit | TimestampUnit | undefined;
+          if (st.path !== null) {
+            // One source path without a unit of its own (most fields): read directly, no object per field.
+            raw = getPathImpl(rec, st.path);
+          } else {
+            ({ value: raw, unit } = readRawUnit(r, rec));
+          }
+          let v = convert(kind, st.field, st.type, raw, unit ?? st.unit, st.sentinels, timeZone, plan.spaceTags) as string | number | null;
+          if (st.unescape && typeof v === 'string') v = unescapeText(v);
+          row[st.field] = v;
+        }
       } catch (e) {
-        // Every field is read, so a record with several bad fields is reported with all of them, once.
         if (!(e instanceof Reject)) throw e;
         (problems ??= []).push(e);
-        v = null;
+        row[steps[i]!.field] = null;
       }
-      if (st.unescape && typeof v === 'string') v = unescapeText(v);
-      row[st.field] = v;
     }
     if (row.id === null) row.id = contentId(rawForHash);
     try {
@@ -1042,7 +1045,7 @@ function convert(kind: RecordKind, field: string, type: FieldType, raw: unknown,
     case 'ts': {
       const r = parseTimestamp(raw, { timeZone, unit: (unit as TimestampUnit | undefined) ?? 'auto' });
       if (!r.ok) throw new Reject(field, expectedReason(field, 'expected a date-time (ISO 8601, epoch seconds/ms/µs/ns or Excel serial)', r.reason));
-      const odd = r.ms === null ? null : implausibleTime(r.ms, shown(raw));
+      const odd = r.ms === null ? null : implausibleTime(r.ms, raw);
       if (odd !== null) throw new Reject(field, `${field}: ${odd}`);
       return r.ms;
     }
@@ -1055,7 +1058,7 @@ function convert(kind: RecordKind, field: string, type: FieldType, raw: unknown,
         ms = typeof n === 'number' ? (n < 0 ? { error: `a duration cannot be negative, found ${shown(raw)}` } : n * convDurationFactor(u)) : n;
       }
       if (isValueError(ms)) throw new Reject(field, expectedReason(field, `expected a duration in ${unitWords(u)}`, ms.error));
-      const odd = ms === null ? null : implausibleNumber(field, ms, shown(raw));
+      const odd = ms === null ? null : implausibleNumber(field, ms, raw);
       if (odd !== null) throw new Reject(field, `${field}: ${odd}`);
       return ms;
     }
@@ -1066,7 +1069,7 @@ function convert(kind: RecordKind, field: string, type: FieldType, raw: unknown,
       if (isValueError(n)) throw new Reject(field, expectedReason(field, 'expected a whole number of tokens', n.error));
       if (n !== null && (!Number.isInteger(n) || n < 0)) throw new Reject(field, `${field}: expected a whole number of tokens, found ${shown(raw)}`);
       if (n !== null && !Number.isSafeInteger(n)) throw new Reject(field, `${field}: expected a whole number of tokens up to 9007199254740991 (2^53 - 1), found ${shown(raw)}`);
-      const odd = n === null ? null : implausibleNumber(field, n, shown(raw));
+      const odd = n === null ? null : implausibleNumber(field, n, raw);
       if (odd !== null) throw new Reject(field, `${field}: ${odd}`);
       return n;
     }
@@ -1082,7 +1085,7 @@ function convert(kind: RecordKind, field: string, type: FieldType, raw: unknown,
       if (n === null) return null;
       if (kind === 'tickets' && field === 'csat' && (n < 1 || n > 5)) throw new Reject(field, `csat: expected a satisfaction score from 1 to 5, found ${shown(raw)}`);
       if (kind === 'feedback' && field === 'scale' && n <= 0) throw new Reject(field, `scale: expected a rating scale above 0 (the best rating, e.g. 5 or 10), found ${shown(raw)}`);
-      const odd = kind === 'requests' ? implausibleNumber(field, n, shown(raw)) : null;
+      const odd = kind === 'requests' ? implausibleNumber(field, n, raw) : null;
       if (odd !== null) throw new Reject(field, `${field}: ${odd}`);
       return n;
     }

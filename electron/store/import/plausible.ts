@@ -42,17 +42,24 @@ export function latestTimeMs(now: number = Date.now()): number {
 }
 
 const fmt = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 6 });
+/** The value as the file wrote it, quoted and cut at 60 characters (as mapping.ts shows values); only on failure. */
+function show(v: unknown): string {
+  const s = typeof v === 'string' ? v : JSON.stringify(v);
+  return JSON.stringify(s.length > 60 ? `${s.slice(0, 57)}...` : s);
+}
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 /**
  * Why a time cannot be real, or null when it is plausible.
  * @param ms - the time read, UTC epoch ms
- * @param found - the value as the file wrote it, shown in the message
+ * @param raw - the value as the file wrote it, shown in the message (formatted only when the time is refused)
  * @param now - the import's clock, UTC epoch ms (default: the clock)
- * @returns e.g. `"9999-12-31T23:59:59Z" is after 2027-12-06, a year from today: ...`, or null
+ * @returns e.g. `"9999-12-31T23:59:59Z" is 9999-12-31T23:59:59.000Z, after 2027-12-06 (a year from today): ...`, or null
  */
-export function implausibleTime(ms: number, found: string, now: number = Date.now()): string | null {
+export function implausibleTime(ms: number, raw: unknown, now: number = Date.now()): string | null {
   const latest = latestTimeMs(now);
+  if (ms >= MIN_TIME_MS && ms < latest) return null;
+  const found = show(raw);
   const hint = 'a placeholder date or a wrong unit? Loupe takes times from 1990-01-01 to a year from today; a date that stands for "no date" can be given as a missing-value marker';
   if (ms < MIN_TIME_MS) return `${found} is ${new Date(ms).toISOString()}, before 1990-01-01: ${hint}`;
   if (ms >= latest) return `${found} is ${new Date(ms).toISOString()}, after ${day(latest)} (a year from today): ${hint}`;
@@ -63,21 +70,21 @@ export function implausibleTime(ms: number, found: string, now: number = Date.no
  * Why a request's number cannot be real, or null when it is plausible (or the field has no bound).
  * @param field - the Loupe field: latency_ms, ttft_ms (ms), tokens_* (tokens), cost_usd (USD)
  * @param value - the value read, in the field's unit
- * @param found - the value as the file wrote it, shown in the message
+ * @param raw - the value as the file wrote it, shown in the message (formatted only when the value is refused)
  * @returns e.g. `expected a duration of at most 7 days (604,800,000 ms), found "1e+308"`, or null
  */
-export function implausibleNumber(field: string, value: number, found: string): string | null {
+export function implausibleNumber(field: string, value: number, raw: unknown): string | null {
   if (field === 'latency_ms' || field === 'ttft_ms') {
-    if (value > MAX_DURATION_MS) return `expected a duration of at most 7 days (${fmt(MAX_DURATION_MS)} ms), found ${found}`;
+    if (value > MAX_DURATION_MS) return `expected a duration of at most 7 days (${fmt(MAX_DURATION_MS)} ms), found ${show(raw)}`;
     return null;
   }
   if (field.startsWith('tokens_')) {
-    if (value > MAX_TOKENS) return `expected at most ${fmt(MAX_TOKENS)} tokens for one request, found ${found}`;
+    if (value > MAX_TOKENS) return `expected at most ${fmt(MAX_TOKENS)} tokens for one request, found ${show(raw)}`;
     return null;
   }
   if (field === 'cost_usd') {
-    if (value < 0) return `a cost cannot be negative, found ${found}`;
-    if (value > MAX_COST_USD) return `expected a cost of at most ${fmt(MAX_COST_USD)} USD for one request, found ${found}`;
+    if (value < 0) return `a cost cannot be negative, found ${show(raw)}`;
+    if (value > MAX_COST_USD) return `expected a cost of at most ${fmt(MAX_COST_USD)} USD for one request, found ${show(raw)}`;
     return null;
   }
   return null;
