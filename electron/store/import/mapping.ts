@@ -5,7 +5,9 @@
  *
  * Conversions are strict: a value that is present but cannot be read as what its field needs (a timestamp that does
  * not parse, text in a token column) rejects the row with a reason naming the field, what was expected and what was
- * found; reading goes on. Empty cells, `NaN`, `N/A` and configured sentinels are missing values and become NULL.
+ * found; reading goes on. A value that reads but cannot be a measurement (plausible.ts: a latency over 7 days, a
+ * negative cost, a time in 9999) is rejected the same way. Every field of a record is read, so one rejected row's
+ * reason lists all its bad fields. Empty cells, `NaN`, `N/A` and configured sentinels are missing values and become NULL.
  */
 import type { ImportOptions, PresetCandidate } from '../../../shared/contract';
 import { LoupeError } from '../../../shared/errors';
