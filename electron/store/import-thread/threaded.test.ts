@@ -226,4 +226,53 @@ describe('reading and mapping on a second thread', () => {
     expect(lastImportTimings()!.reader_fallback).toBeUndefined();
     expect(lastImportTimings()!.reader).toBeDefined();
   });
+
+  it('reports implausible values, every bad field of a record, JSON line/column and a gzip damaged mid-stream the same way', async () => {
+    const r = (id: string, extra: string) => `{"request_id":"${id}","timestamp":"2026-11-20T10:00:00Z","input":"q","output":"a"${extra}}`;
+    const jsonl = write('implausible.jsonl', [
+      r('ok', ',"latency_ms":120'), r('big', ',"latency_ms":1e308'), r('digits', `,"latency_ms":${'9'.repeat(5000)}`),
+      r('cost', ',"cost_usd":-1'), r('two', ',"prompt_tokens":[1,2],"completion_tokens":-5'), '{"request_id":"far","timestamp":"9999-12-31T23:59:59Z","input":"q"}',
+      r('after', ',"latency_ms":5} x'),
+    ].join('\n'));
+    const csv = write('implausible.csv', ['request_id,timestamp,prompt,response,latency_ms,cost_usd', 'c1,2026-11-20T10:00:00Z,q,a,12,0.1', 'c2,1985-01-01T00:00:00Z,q,a,-1,-2', `c3,2026-11-20T10:00:00Z,q,a,${'9'.repeat(5000)},`].join('\n'));
+    const pq = writeParquet(path.join(path.dirname(csv), 'implausible.parquet'), [
+      { name: 'request_id', type: 'STRING', data: ['p1', 'p2'] },
+      { name: 'timestamp', type: 'TIMESTAMP', data: [new Date(Date.UTC(2026, 10, 20)), new Date(Date.UTC(9999, 0, 1))] },
+      { name: 'prompt', type: 'STRING', data: ['q', 'q'] },
+      { name: 'latency_ms', type: 'DOUBLE', data: [120, Number.POSITIVE_INFINITY] },
+    ]);
+    const expected: Record<string, { rejected: number; lines: number[] }> = {
+      [jsonl]: { rejected: 6, lines: [2, 3, 4, 5, 6, 7] }, [csv]: { rejected: 2, lines: [3, 4] }, [pq]: { rejected: 1, lines: [2] },
+    };
+    for (const f of [jsonl, csv, pq]) {
+      const b = await both(f);
+      expect(timeless(b.threaded), f).toEqual(timeless(b.inThread));
+      expect(b.storedThreaded, f).toEqual(b.storedIn);
+      expect(b.threaded.rejected, f).toBe(expected[f]!.rejected);
+      expect(b.threaded.rejects.map((x) => x.line), f).toEqual(expected[f]!.lines);
+    }
+    const j = await both(jsonl);
+    expect(j.threaded.rejects[3]!.reason).toBe('prompt_tokens (read as tokens_in): expected a whole number of tokens, found an array; completion_tokens (read as tokens_out): expected a whole number of tokens, found "-5"');
+    expect(j.threaded.rejects[5]!.reason).toBe('invalid JSON: data after the end of the JSON object (only whitespace may follow its closing "}") at column 99');
+    expect(JSON.parse(j.storedThreaded.requests!).map((x: { id: string }) => x.id)).toEqual(['ok']);
+    // Refusals: trailing data after a JSON array, a gzip damaged mid-stream.
+    const arr = write('trailing.json', `[\n${r('a1', '')},\n${r('a2', '')}\n]\n  garbage\n`);
+    const text = Array.from({ length: 60_000 }, (_, i) => `${JSON.stringify({ request_id: `r${i}`, timestamp: '2026-11-20T10:00:00Z', input: `question ${i} ${'Grüße café — ñ '.repeat(i % 7)}`, output: `answer ${(i * 7919) % 100003}` })}\n`).join('');
+    const gz = Buffer.from(zlib.gzipSync(Buffer.from(text)));
+    for (let i = gz.length >> 1; i < (gz.length >> 1) + 200; i++) gz[i]! ^= 0x5a;
+    const damaged = write('corruptmid.jsonl.gz', gz);
+    for (const [file, code, message] of [
+      [arr, 'IMPORT_UNREADABLE', 'trailing.json: invalid JSON at line 5, column 3: data after the end of the JSON array (only whitespace may follow its closing "]")'],
+      [damaged, 'IMPORT_UNREADABLE', 'corruptmid.jsonl.gz: the gzip data is corrupt (incorrect data check): its text stops being valid utf-8 at line 29,905 (byte offset 5,118,642 of the decompressed text), where the compressed data is damaged; this is not an encoding problem'],
+    ] as const) {
+      const ws = await newWorkspace();
+      const inThread = await refusal(runImport(ws, file, {}, { readerThread: false }));
+      const threaded = await refusal(runImport(ws, file, {}, { readerThread: true }));
+      expect(threaded.toData()).toEqual(inThread.toData());
+      expect(threaded.code).toBe(code);
+      expect(threaded.message).toBe(message);
+      // The reader's own next step reaches the user, not a generic one.
+      expect(threaded.action).toBe(file === damaged ? 'Download or copy the file again; its compressed data is damaged.' : 'Choose another file, or fix the file and import it again.');
+    }
+  });
 });

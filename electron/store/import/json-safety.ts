@@ -64,11 +64,12 @@ const BARE = /NaN|-?Infinity/y;
  * Replaces bare NaN, Infinity and -Infinity outside strings with `replacement`.
  * @returns the new text, how many were replaced and the first one with the key it was under (null when none)
  */
-export function replaceBareNonFinite(text: string, replacement = 'null'): { text: string; count: number; first: { token: string; key: string | null } } | null {
+export function replaceBareNonFinite(text: string, replacement = 'null'): { text: string; count: number; first: { token: string; key: string | null }; keys: string[] } | null {
   let out = '';
   let last = 0;
   let count = 0;
   let first: { token: string; key: string | null } | null = null;
+  const keys: string[] = [];
   let inString = false;
   let stringStart = -1;
   let lastString: string | null = null;
@@ -93,7 +94,9 @@ export function replaceBareNonFinite(text: string, replacement = 'null'): { text
       if (m) {
         const token = m[0];
         const prev = text.slice(0, i).trimEnd();
-        first ??= { token, key: prev.endsWith(':') && lastString !== null ? safeKey(lastString) : null };
+        const key = prev.endsWith(':') && lastString !== null ? safeKey(lastString) : null;
+        first ??= { token, key };
+        if (key !== null && !keys.includes(key)) keys.push(key);
         out += text.slice(last, i) + replacement;
         last = i + token.length;
         i = last - 1;
@@ -102,7 +105,7 @@ export function replaceBareNonFinite(text: string, replacement = 'null'): { text
     }
   }
   if (count === 0 || !first) return null;
-  return { text: out + text.slice(last), count, first };
+  return { text: out + text.slice(last), count, first, keys };
 }
 
 function safeKey(raw: string): string {
@@ -120,11 +123,11 @@ export function parsesAsJson(text: string): { ok: true; value: unknown } | { ok:
   }
 }
 
-/** The reject for a record holding a bare NaN/Infinity. */
-export function bareNonFiniteProblem(first: { token: string; key: string | null }, count: number): RecordProblem {
+/** The reject for a record holding a bare NaN/Infinity, naming every field that holds one (`keys`). */
+export function bareNonFiniteProblem(first: { token: string; key: string | null }, count: number, keys: readonly string[] = []): RecordProblem {
   return {
     field: first.key,
-    reason: `${first.key ? `${first.key}: ` : ''}bare ${first.token} is not valid JSON (Python's json.dumps writes it for float('${first.token === 'NaN' ? 'nan' : first.token.startsWith('-') ? '-inf' : 'inf'}'))${count > 1 ? `; ${count} such values in this record` : ''}: write null for a missing number`,
+    reason: `${first.key ? `${first.key}: ` : ''}bare ${first.token} is not valid JSON (Python's json.dumps writes it for float('${first.token === 'NaN' ? 'nan' : first.token.startsWith('-') ? '-inf' : 'inf'}'))${count > 1 ? `; ${count} such values in this record${keys.length > 1 ? ` (${keys.join(', ')})` : ''}` : ''}: write null for a missing number`,
   };
 }
 
@@ -194,7 +197,7 @@ export function checkedParse(text: string, parse: (text: string) => unknown = JS
     if (bare) {
       try {
         JSON.parse(bare.text);
-        return { ok: false, problem: bareNonFiniteProblem(bare.first, bare.count), error: e as Error };
+        return { ok: false, problem: bareNonFiniteProblem(bare.first, bare.count, bare.keys), error: e as Error };
       } catch { /* not JSON for another reason as well */ }
     }
     return { ok: false, problem: null, error: e as Error };

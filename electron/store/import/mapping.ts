@@ -5,7 +5,9 @@
  *
  * Conversions are strict: a value that is present but cannot be read as what its field needs (a timestamp that does
  * not parse, text in a token column) rejects the row with a reason naming the field, what was expected and what was
- * found; reading goes on. Empty cells, `NaN`, `N/A` and configured sentinels are missing values and become NULL.
+ * found; reading goes on. A value that reads but cannot be a measurement (plausible.ts: a latency over 7 days, a
+ * negative cost, a time in 9999) is rejected the same way. Every field of a record is read, so one rejected row's
+ * reason lists all its bad fields. Empty cells, `NaN`, `N/A` and configured sentinels are missing values and become NULL.
  */
 import type { ImportOptions, PresetCandidate } from '../../../shared/contract';
 import { LoupeError } from '../../../shared/errors';
@@ -23,6 +25,7 @@ import { SYNONYMS, kindScores } from './presets/synonyms';
 import {
   detectTimestampUnit, durationUnitFromFieldName, fieldNameSuggestsDate, holdsTimes, isMissing, isValueError, parseDurationMs, parseNumber, parseTimestamp, toIdText,
 } from './values';
+import { implausibleNumber, implausibleTime } from './plausible';
 
 /** One stored row. Keys are column names of the table for `kind`; values are converted (see module doc). */
 export interface MappedRow {
@@ -419,6 +422,16 @@ class Reject extends Error {
   constructor(readonly field: string, reason: string) { super(reason); }
 }
 
+/** Every bad field of one record (at least one), so the reject lists them all and the user fixes them in one go. */
+class Rejects extends Reject {
+  constructor(readonly all: readonly Reject[]) { super(all[0]!.field, all.map((r) => r.message).join('; ')); }
+}
+
+/** The parts of a reject: one per bad field. */
+function rejectParts(e: Reject): readonly Reject[] {
+  return e instanceof Rejects ? e.all : [e];
+}
+
 function shown(v: unknown): string {
   const s = typeof v === 'string' ? v : JSON.stringify(v);
   return JSON.stringify(s.length > 60 ? `${s.slice(0, 57)}...` : s);
@@ -789,25 +802,43 @@ export function buildMapper(preset: string, sample: Record<string, unknown>[], o
     const plan = planOverride ?? plans.get(kind)!;
     const { steps, used } = compile(kind, plan);
     const row: Record<string, string | number | null> = {};
-    for (const st of steps) {
-      const r = st.source;
-      if (!r) { row[st.field] = null; continue; }
-      let raw: unknown;
-      let unit: DurationUnit | TimestampUnit | undefined;
-      if (st.path !== null) {
-        // One source path without a unit of its own (most fields): read directly, no object per field.
-        raw = getPathImpl(rec, st.path);
-      } else {
-        ({ value: raw, unit } = readRawUnit(r, rec));
+    let problems: Reject[] | undefined;
+    // Every field is read, so a record with several bad fields is reported with all of them, once. The try wraps the
+    // whole loop (re-entered after a bad field) rather than each field, so the common path pays nothing for it.
+    for (let i = 0; i < steps.length; i++) {
+      try {
+        for (; i < steps.length; i++) {
+          const st = steps[i]!;
+          const r = st.source;
+          if (!r) { row[st.field] = null; continue; }
+          let raw: unknown;
+          let unit: DurationUnit | TimestampUnit | undefined;
+          if (st.path !== null) {
+            // One source path without a unit of its own (most fields): read directly, no object per field.
+            raw = getPathImpl(rec, st.path);
+          } else {
+            ({ value: raw, unit } = readRawUnit(r, rec));
+          }
+          let v = convert(kind, st.field, st.type, raw, unit ?? st.unit, st.sentinels, timeZone, plan.spaceTags) as string | number | null;
+          if (st.unescape && typeof v === 'string') v = unescapeText(v);
+          row[st.field] = v;
+        }
+      } catch (e) {
+        if (!(e instanceof Reject)) throw e;
+        (problems ??= []).push(e);
+        row[steps[i]!.field] = null;
       }
-      let v = convert(kind, st.field, st.type, raw, unit ?? st.unit, st.sentinels, timeZone, plan.spaceTags) as string | number | null;
-      if (st.unescape && typeof v === 'string') v = unescapeText(v);
-      row[st.field] = v;
     }
     if (row.id === null) row.id = contentId(rawForHash);
-    if (kind === 'requests') finishRequest(row, book, anthropicCache);
-    else if (kind === 'feedback') finishFeedback(row, plan, rec);
-    else finishTicket(row, line, flag);
+    try {
+      if (kind === 'requests') finishRequest(row, book, anthropicCache);
+      else if (kind === 'feedback') finishFeedback(row, plan, rec);
+      else if (!problems) finishTicket(row, line, flag);
+    } catch (e) {
+      if (!(e instanceof Reject) || !problems) throw e;
+      problems.push(...rejectParts(e));
+    }
+    if (problems) throw problems.length === 1 ? problems[0]! : new Rejects(problems);
     const extra = used.size ? (everyKeyUsed(rec, used) ? null : prune(rec, used, '')) : rec;
     row.extra = extra && typeof extra === 'object' && Object.keys(extra).length ? JSON.stringify(extra) : null;
     return { kind, row };
@@ -826,13 +857,12 @@ export function buildMapper(preset: string, sample: Record<string, unknown>[], o
         rows.push(m);
       } catch (e) {
         if (!(e instanceof Reject)) throw e;
-        if (e.field !== 'value' && e.field !== 'kind' && e.field !== 'comment') {
+        const parts = rejectParts(e);
+        if (parts.some((r) => r.field !== 'value' && r.field !== 'kind' && r.field !== 'comment')) {
           // A field every value of the row shares (its time, its id) is bad: the row is rejected once, whole.
-          const src = sourceName(w.plan, e.field, record);
-          const rest = e.message.startsWith(`${e.field}: `) ? e.message.slice(e.field.length + 2) : e.message;
-          return { rows: [], rejects: [{ line, field: src, reason: src === e.field ? e.message : `${src} (read as ${e.field}): ${rest}` }], skipped: [] };
+          return { rows: [], rejects: [rejectedRow(w.plan, e, record, line)], skipped: [] };
         }
-        rejects.push({ line, field: w.column, reason: `${w.column} (read as ${w.label}): ${e.message.replace(/^\w+: /, '')}` });
+        rejects.push({ line, field: w.column, reason: parts.map((r) => `${w.column} (read as ${w.label}): ${r.message.replace(/^\w+: /, '')}`).join('; ') });
       }
     }
     return { rows, rejects, skipped: rows.length || rejects.length ? [] : ['row with no feedback value'] };
@@ -874,10 +904,7 @@ export function buildMapper(preset: string, sample: Record<string, unknown>[], o
           rows.push(row);
         } catch (e) {
           if (!(e instanceof Reject)) throw e;
-          // Name the field as the file names it; the reason also says which Loupe field it was read for.
-          const src = sourceName(plans.get(s.kind)!, e.field, s.record);
-          const rest = e.message.startsWith(`${e.field}: `) ? e.message.slice(e.field.length + 2) : e.message;
-          rejects.push({ line, field: src, reason: src === e.field ? e.message : `${src} (read as ${e.field}): ${rest}` });
+          rejects.push(rejectedRow(plans.get(s.kind)!, e, s.record, line));
         }
       }
       // Nothing vanishes: a record that yields no row, no reject and no stated skip is counted with a reason.
@@ -887,6 +914,21 @@ export function buildMapper(preset: string, sample: Record<string, unknown>[], o
       return { rows, rejects, skipped };
     },
   };
+}
+
+/**
+ * The rejected row of a record: the field as the file names it (the first bad one), and a reason listing every bad
+ * field, each named as the file names it with the Loupe field it was read for, e.g.
+ * `prompt_tokens (read as tokens_in): expected a whole number of tokens, found an array; completion_tokens (read as
+ * tokens_out): ...`.
+ */
+function rejectedRow(plan: KindPlan, e: Reject, rec: Record<string, unknown>, line: number): RejectedRow {
+  const parts = rejectParts(e).map((r) => {
+    const src = sourceName(plan, r.field, rec);
+    const rest = r.message.startsWith(`${r.field}: `) ? r.message.slice(r.field.length + 2) : r.message;
+    return { src, reason: src === r.field ? r.message : `${src} (read as ${r.field}): ${rest}` };
+  });
+  return { line, field: parts[0]!.src, reason: parts.map((p) => p.reason).join('; ') };
 }
 
 /** 'spans' → 'span', 'records' → 'record' (for skip reasons). */
@@ -1005,6 +1047,8 @@ function convert(kind: RecordKind, field: string, type: FieldType, raw: unknown,
     case 'ts': {
       const r = parseTimestamp(raw, { timeZone, unit: (unit as TimestampUnit | undefined) ?? 'auto' });
       if (!r.ok) throw new Reject(field, expectedReason(field, 'expected a date-time (ISO 8601, epoch seconds/ms/µs/ns or Excel serial)', r.reason));
+      const odd = r.ms === null ? null : implausibleTime(r.ms, raw);
+      if (odd !== null) throw new Reject(field, `${field}: ${odd}`);
       return r.ms;
     }
     case 'duration': {
@@ -1016,6 +1060,8 @@ function convert(kind: RecordKind, field: string, type: FieldType, raw: unknown,
         ms = typeof n === 'number' ? (n < 0 ? { error: `a duration cannot be negative, found ${shown(raw)}` } : n * convDurationFactor(u)) : n;
       }
       if (isValueError(ms)) throw new Reject(field, expectedReason(field, `expected a duration in ${unitWords(u)}`, ms.error));
+      const odd = ms === null ? null : implausibleNumber(field, ms, raw);
+      if (odd !== null) throw new Reject(field, `${field}: ${odd}`);
       return ms;
     }
     case 'int': {
@@ -1025,6 +1071,8 @@ function convert(kind: RecordKind, field: string, type: FieldType, raw: unknown,
       if (isValueError(n)) throw new Reject(field, expectedReason(field, 'expected a whole number of tokens', n.error));
       if (n !== null && (!Number.isInteger(n) || n < 0)) throw new Reject(field, `${field}: expected a whole number of tokens, found ${shown(raw)}`);
       if (n !== null && !Number.isSafeInteger(n)) throw new Reject(field, `${field}: expected a whole number of tokens up to 9007199254740991 (2^53 - 1), found ${shown(raw)}`);
+      const odd = n === null ? null : implausibleNumber(field, n, raw);
+      if (odd !== null) throw new Reject(field, `${field}: ${odd}`);
       return n;
     }
     case 'number': {
@@ -1038,6 +1086,9 @@ function convert(kind: RecordKind, field: string, type: FieldType, raw: unknown,
       if (isValueError(n)) throw new Reject(field, `${field}: ${n.error}`);
       if (n === null) return null;
       if (kind === 'tickets' && field === 'csat' && (n < 1 || n > 5)) throw new Reject(field, `csat: expected a satisfaction score from 1 to 5, found ${shown(raw)}`);
+      if (kind === 'feedback' && field === 'scale' && n <= 0) throw new Reject(field, `scale: expected a rating scale above 0 (the best rating, e.g. 5 or 10), found ${shown(raw)}`);
+      const odd = kind === 'requests' ? implausibleNumber(field, n, raw) : null;
+      if (odd !== null) throw new Reject(field, `${field}: ${odd}`);
       return n;
     }
     case 'tags': {
@@ -1101,8 +1152,16 @@ function finishFeedback(row: Record<string, string | number | null>, plan: KindP
     if (n === null) throw new Reject('value', `value: expected a ${kind === 'nps' ? 'score from 0 to 10' : 'numeric rating'}, found ${shown(rawValue)}`);
     if (kind === 'nps' && (n < 0 || n > 10)) throw new Reject('value', `value: expected an NPS score from 0 to 10, found ${shown(rawValue)}`);
     row.value = n;
+    const fromFile = row.scale !== null;
     if (kind === 'nps') row.scale = 10;
     else if (row.scale === null) row.scale = plan.impliedScale ?? 5;
+    // A rating lies on its scale (0 or 1 up to the scale's best value); one outside it cannot be compared with the
+    // others (a 7 on a 1-5 scale would read as 140 %).
+    const scale = Number(row.scale);
+    if (kind === 'rating' && (n < 0 || n > scale)) {
+      const how = fromFile ? "this row's scale" : plan.impliedScale ? 'the scale implied by the largest value in the first records' : 'the default scale; a scale column sets it';
+      throw new Reject('value', `value: expected a rating from 0 to ${scale} (${how}), found ${shown(rawValue)}`);
+    }
   }
   row.link_method = row.request_id !== null ? 'explicit' : null;
 }

@@ -62,7 +62,9 @@ export function plainValue(v: unknown): unknown {
     case 'bigint':
       return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString();
     case 'number':
-      return Number.isFinite(v) ? v : null;
+      // NaN is pandas' missing value; ±Infinity is kept, so a mapped field rejects its row ("expected a finite
+      // number") instead of storing it as an empty cell without a word.
+      return Number.isNaN(v) ? null : v;
     case 'object': {
       if (v instanceof Date) return Number.isNaN(v.getTime()) ? null : v.toISOString();
       if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64');

@@ -97,7 +97,7 @@ function toLoupeError(e: unknown, file: string): unknown {
   if (e instanceof ImportFileError) {
     const code = ({ UNREADABLE: 'IMPORT_UNREADABLE', TRUNCATED: 'IMPORT_TRUNCATED', ENCODING: 'IMPORT_ENCODING',
       NOT_RECOGNISED: 'IMPORT_NOT_RECOGNISED', EMPTY: 'IMPORT_EMPTY' } as const)[e.code];
-    return new LoupeError(code, e.message, { action: 'Choose another file, or fix the file and import it again.', details: { file, line: e.line ?? null } });
+    return new LoupeError(code, e.message, { action: e.action ?? 'Choose another file, or fix the file and import it again.', details: { file, line: e.line ?? null } });
   }
   if (e && typeof e === 'object' && (e as NodeJS.ErrnoException).code === 'ENOENT') {
     return new LoupeError('IMPORT_UNREADABLE', `Cannot read ${file}: the file does not exist.`, { action: 'Choose another file.' });

@@ -336,7 +336,29 @@ describe('faults of the whole file', () => {
     const e = await fileError(() => detectSource(p));
     expect(e.code).toBe('TRUNCATED');
     expect(e.file).toBe(p);
-    expect(e.message).toBe('cut-small.jsonl.gz: the gzip data ends early (the file is truncated)');
+    expect(e.message).toMatch(/^cut-small\.jsonl\.gz: the gzip data ends early at line \d+ \(after [\d,]+ bytes of text, from [\d,]+ bytes of the compressed file\) \(the file is truncated\)$/);
+    expect(e.line).toBe(Number(/at line (\d+)/.exec(e.message)![1]));
+  });
+
+  it('a gzip damaged in the middle is named a corrupt gzip with the line reached, not "not valid utf-8"', async () => {
+    // Damage that zlib decodes into bytes (not UTF-8 text) and notices only at the CRC check at the end.
+    const text = Array.from({ length: 60_000 }, (_, i) => `${JSON.stringify({ request_id: `r${i}`, timestamp: '2026-11-20T10:00:00Z', input: `question ${i} ${'Grüße café — ñ '.repeat(i % 7)}`, output: `answer ${(i * 7919) % 100003}` })}\n`).join('');
+    const gz = Buffer.from(gzipSync(Buffer.from(text)));
+    const mid = gz.length >> 1;
+    for (let i = mid; i < mid + 200; i++) gz[i]! ^= 0x5a;
+    const p = await write('corruptmid.jsonl.gz', gz);
+    const e = await fileError(async () => { const src = await detectSource(p); await readAll(p, { src }); });
+    expect(e.code).toBe('UNREADABLE');
+    expect(e.line).toBe(29_905);
+    expect(e.message).toBe('corruptmid.jsonl.gz: the gzip data is corrupt (incorrect data check): its text stops being valid utf-8 at line 29,905 (byte offset 5,118,642 of the decompressed text), where the compressed data is damaged; this is not an encoding problem');
+    expect(e.action).toBe('Download or copy the file again; its compressed data is damaged.');
+    // Damage that still decodes into text is found at the CRC check at the end: said with the line reached.
+    const ascii = Buffer.from(gzipSync(Buffer.from(jsonlLines(60_000))));
+    for (let i = ascii.length >> 1; i < (ascii.length >> 1) + 200; i++) ascii[i]! ^= 0x5a;
+    const p2 = await write('corruptascii.jsonl.gz', ascii);
+    const e2 = await fileError(async () => { const src = await detectSource(p2); await readAll(p2, { src }); });
+    expect(e2.code).toBe('UNREADABLE');
+    expect(e2.message).toMatch(/^corruptascii\.jsonl\.gz: the gzip data is corrupt \([a-z ]+\) at line [\d,]+ \(after [\d,]+ bytes of text, from [\d,]+ bytes of the compressed file\)$/);
   });
 
   it('a truncated gzip larger than the sample detects, then stops with TRUNCATED while reading', async () => {
@@ -385,7 +407,21 @@ describe('faults of the whole file', () => {
     const e = await fileError(() => readAll(p));
     expect(e.code).toBe('UNREADABLE');
     expect(e.line).toBe(3);
-    expect(e.message).toMatch(/^broken\.json: invalid JSON at line 3: /);
+    // Line and column, never V8's character "position" (which nobody can find in an editor).
+    expect(e.message).toBe("broken.json: invalid JSON at line 3, column 10: Expected ',' or ']' after array element");
+  });
+
+  it('data after a JSON array is named as such, by line and column, not by character position', async () => {
+    const rows = Array.from({ length: 3 }, (_, i) => JSON.stringify({ request_id: `r${i}`, input: 'q' })).join(',\n');
+    const p = await write('arrgarbage.json', `[\n${rows}\n]\n  garbage\n`);
+    const e = await fileError(() => detectSource(p).then((src) => readAll(p, { src })));
+    expect(e.code).toBe('UNREADABLE');
+    expect(e.line).toBe(6);
+    expect(e.message).toBe('arrgarbage.json: invalid JSON at line 6, column 3: data after the end of the JSON array (only whitespace may follow its closing "]")');
+    // A line of a JSONL file says its column the same way.
+    const l = await write('badline.jsonl', '{"request_id":"a"}\n{"request_id":"b"} x\n{"request_id":"c"}\n');
+    const r = await readAll(l);
+    expect(r.rejects).toEqual([{ line: 2, field: null, reason: 'invalid JSON: data after the end of the JSON object (only whitespace may follow its closing "}") at column 20' }]);
   });
 
   it('a JSON document above the size limit is refused with a hint to use JSONL', async () => {

@@ -21,7 +21,7 @@ import { createGunzip } from 'node:zlib';
 import Papa from 'papaparse';
 import { InvalidEncodingError, StrictStreamDecoder, Utf8StreamValidator, detectEncoding } from './encoding';
 import { badTextProblem, checkedParse, depthProblem, endsEarly, jsonDepth, MAX_JSON_DEPTH, mayHoldBadText, mayNestDeeperThan, parsesAsJson, replaceBareNonFinite, type RecordProblem } from './json-safety';
-import { parseJsonExact } from './json';
+import { parseJsonExact, placeJsonError } from './json';
 import type { PhaseClock } from './timings';
 import { isOtlpTraces, otlpSpans } from './otlp';
 import { isParquetMagic, parquetInfo, parquetSlices } from './parquet';
@@ -179,8 +179,19 @@ function name(file: FileRef): string {
   return file.name;
 }
 
-/** Turns a file-system or zlib error into an ImportFileError naming the file. */
-function streamError(err: unknown, file: FileRef): Error {
+/** How far a gzip stream was read when it failed: decompressed bytes handed on, their line, compressed bytes read. */
+interface GzipReach { text: number; line: number; disk: number }
+
+function reachText(at: GzipReach | undefined): string {
+  if (!at) return '';
+  return ` at line ${at.line.toLocaleString('en-US')} (after ${at.text.toLocaleString('en-US')} bytes of text, from ${at.disk.toLocaleString('en-US')} bytes of the compressed file)`;
+}
+
+/**
+ * Turns a file-system or zlib error into an ImportFileError naming the file; for a gzip fault, `at` says how far the
+ * text was read (line and bytes) when it was found.
+ */
+function streamError(err: unknown, file: FileRef, at?: GzipReach): Error {
   if (err instanceof ImportFileError || (err instanceof Error && err.name === 'AbortError')) return err;
   const e = err as NodeJS.ErrnoException;
   switch (e.code) {
@@ -192,13 +203,18 @@ function streamError(err: unknown, file: FileRef): Error {
     case 'EISDIR':
       return new ImportFileError('UNREADABLE', file, `${name(file)} is a folder, not a file`, { cause: err });
     case 'Z_BUF_ERROR':
-      return new ImportFileError('TRUNCATED', file, `${name(file)}: the gzip data ends early (the file is truncated)`, {
+      return new ImportFileError('TRUNCATED', file, `${name(file)}: the gzip data ends early${reachText(at)} (the file is truncated)`, {
         cause: err,
+        ...(at ? { line: at.line } : {}),
         action: 'Download or copy the file again; the end of it is missing.',
       });
     case 'Z_DATA_ERROR':
     case 'Z_NEED_DICT':
-      return new ImportFileError('UNREADABLE', file, `${name(file)}: the gzip data is corrupt (${e.message})`, { cause: err });
+      return new ImportFileError('UNREADABLE', file, `${name(file)}: the gzip data is corrupt (${e.message})${reachText(at)}`, {
+        cause: err,
+        ...(at ? { line: at.line } : {}),
+        action: 'Download or copy the file again; its compressed data is damaged.',
+      });
     default:
       return new ImportFileError('UNREADABLE', file, `${name(file)}: cannot be read (${e.message ?? String(err)})`, { cause: err });
   }
@@ -230,6 +246,7 @@ async function* rawChunks(
   chunkBytes: number,
   signal: AbortSignal | undefined,
   progress: { bytesRead: number },
+  locate = true,
 ): AsyncGenerator<Buffer> {
   throwIfAborted(signal, file);
   const { stream, disk } = openBytes(file, compression, chunkBytes);
@@ -258,10 +275,36 @@ async function* rawChunks(
     }
     progress.bytesRead = disk.bytesRead;
   } catch (err) {
+    if (locate && isGzipFault(err)) {
+      // Said with the line reached, counted again from the start (an error path only); the rest was never read.
+      const at = { text: expanded, disk: disk.bytesRead, line: await lineOfOffset(file, compression, expanded) };
+      throw streamError(err, file, at);
+    }
     throw streamError(err, file);
   } finally {
     stream.destroy();
   }
+}
+
+function isGzipFault(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  return code === 'Z_BUF_ERROR' || code === 'Z_DATA_ERROR' || code === 'Z_NEED_DICT';
+}
+
+/**
+ * Reads a gzip file to its end to learn whether its compressed data is whole: the zlib fault (corrupt or cut short)
+ * with how far it got, or null when the data and its CRC check are fine (or another fault stopped the read).
+ */
+async function gzipFault(file: FileRef): Promise<{ err: unknown; text: number; disk: number } | null> {
+  const progress = { bytesRead: 0 };
+  let text = 0;
+  try {
+    for await (const chunk of rawChunks(file, 'gzip', DEFAULT_CHUNK_BYTES, undefined, progress, false)) text += chunk.length;
+  } catch (err) {
+    const cause = err instanceof ImportFileError ? err.cause : err;
+    return isGzipFault(cause) ? { err: cause, text, disk: progress.bytesRead } : null;
+  }
+  return null;
 }
 
 /** The first `max` decompressed bytes; `complete` is true when that is the whole file. */
@@ -285,7 +328,7 @@ async function lineOfOffset(file: FileRef, compression: 'gzip' | null, offset: n
   let line = 1;
   let seen = 0;
   try {
-    for await (const chunk of rawChunks(file, compression, DEFAULT_CHUNK_BYTES, undefined, { bytesRead: 0 })) {
+    for await (const chunk of rawChunks(file, compression, DEFAULT_CHUNK_BYTES, undefined, { bytesRead: 0 }, false)) {
       const end = Math.min(chunk.length, offset - seen);
       for (let i = chunk.indexOf(10); i !== -1 && i < end; i = chunk.indexOf(10, i + 1)) line++;
       seen += chunk.length;
@@ -299,6 +342,22 @@ async function lineOfOffset(file: FileRef, compression: 'gzip' | null, offset: n
 
 async function encodingError(file: FileRef, src: { compression: 'gzip' | null }, err: InvalidEncodingError): Promise<ImportFileError> {
   const line = await lineOfOffset(file, src.compression, err.byteOffset);
+  if (src.compression === 'gzip') {
+    // Damaged deflate data often decodes into bytes that are not text before zlib's CRC check at the end fails: that
+    // is a corrupt file, not an encoding to choose.
+    const fault = await gzipFault(file);
+    if (fault) {
+      const e = streamError(fault.err, file) as ImportFileError;
+      const what = (fault.err as Error).message;
+      const cut = e.code === 'TRUNCATED';
+      return new ImportFileError(
+        e.code,
+        file,
+        `${name(file)}: the gzip data is ${cut ? 'cut short' : `corrupt (${what})`}: its text stops being valid ${err.encoding} at line ${line.toLocaleString('en-US')} (byte offset ${err.byteOffset.toLocaleString('en-US')} of the decompressed text), where the compressed data is damaged; this is not an encoding problem`,
+        { line, cause: fault.err, action: cut ? 'Download or copy the file again; the end of it is missing.' : 'Download or copy the file again; its compressed data is damaged.' },
+      );
+    }
+  }
   const what = err.byte === null ? 'an unfinished multi-byte character' : `byte 0x${err.byte.toString(16).toUpperCase().padStart(2, '0')}`;
   return new ImportFileError(
     'ENCODING',
@@ -505,8 +564,8 @@ function parseWholeJson(text: string, file: FileRef, failed?: Error): unknown {
     if (/end of JSON input/i.test(msg) || (pos !== null && pos >= end)) {
       return throwTruncatedJson(file, text);
     }
-    const line = pos !== null ? lineOfPosition(text, pos) : undefined;
-    throw new ImportFileError('UNREADABLE', file, `${name(file)}: invalid JSON${line !== undefined ? ` at line ${line}` : ''}: ${msg}`, {
+    const { detail, line, column } = placeJsonError(err as Error, text);
+    throw new ImportFileError('UNREADABLE', file, `${name(file)}: invalid JSON${line !== undefined ? ` at line ${line}, column ${column}` : ''}: ${detail}`, {
       ...(line !== undefined ? { line } : {}),
       cause: err,
     });
@@ -1034,7 +1093,8 @@ async function* readJsonl(file: FileRef, src: DetectedSource, batchSize: number,
           action: 'Download or export the file again; the end of it is missing.',
         });
       }
-      batch.rejects.push({ line: lineNo, field: null, reason: `invalid JSON: ${parsed.error.message}` });
+      const place = placeJsonError(parsed.error, text);
+      batch.rejects.push({ line: lineNo, field: null, reason: `invalid JSON: ${place.detail}${place.column !== undefined ? ` at column ${place.column}` : ''}` });
       return;
     }
     const value = parsed.value;

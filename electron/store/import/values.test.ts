@@ -66,7 +66,7 @@ describe('parseNumber and parseInteger', () => {
     expect(parseNumber('12%')).toEqual({ error: 'expected a number, found "12%"' });
     expect(parseNumber(true)).toEqual({ error: 'expected a number, found the boolean true' });
     expect(parseNumber({ a: 1 })).toEqual({ error: 'expected a number, found an object' });
-    expect(parseNumber(Number.POSITIVE_INFINITY)).toEqual({ error: 'expected a finite number, found Infinity' });
+    expect(parseNumber(Number.POSITIVE_INFINITY)).toEqual({ error: 'expected a finite number, found Infinity (beyond ±1.8e308)' });
     expect(parseNumber('1,5')).toEqual({ error: 'expected a number, found "1,5": a decimal comma? choose \',\' as the decimal mark for this field' });
     expect(parseNumber('12,34,5')).toEqual({ error: 'expected a number, found "12,34,5"' });
   });

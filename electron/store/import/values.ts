@@ -72,7 +72,7 @@ export interface NumberOptions {
  */
 export function parseNumber(v: unknown, opts: NumberOptions = {}): ValueResult<number> {
   if (isMissing(v, opts.sentinels)) return null;
-  if (typeof v === 'number') return Number.isFinite(v) ? v : { error: `expected a finite number, found ${v}` };
+  if (typeof v === 'number') return Number.isFinite(v) ? v : { error: `expected a finite number, found ${v} (beyond ±1.8e308)` };
   if (typeof v === 'bigint') return Number(v);
   if (typeof v !== 'string') return { error: `expected a number, found ${typeof v === 'boolean' ? `the boolean ${v}` : show(v)}` };
   const n = numberFromText(v.trim(), opts.decimal ?? '.', v);
@@ -170,14 +170,15 @@ const DURATION_SUFFIX: Record<string, number> = {
  * Reads a duration (latency, time to first token, handling time) as milliseconds.
  * A bare number is in `unit` ('s' → ×1000); text may carry its own unit, which wins: `250ms`, `1.5 s`, `2 min`,
  * `1h`; `h:mm:ss(.fff)` is also read. Not rounded: 5.0492 s is 5049.2 ms.
- * @returns milliseconds, null when missing, or `{ error }` for negative or unreadable values
+ * @returns milliseconds, null when missing, or `{ error }` for negative, non-finite (`1e400`, 400 digits) or
+ *   unreadable values
  */
 export function parseDurationMs(v: unknown, unit: 's' | 'ms', opts: { sentinels?: readonly string[] } = {}): ValueResult<number> {
   if (isMissing(v, opts.sentinels)) return null;
   const perUnit = unit === 's' ? 1000 : 1;
   let ms: number;
   if (typeof v === 'number') {
-    if (!Number.isFinite(v)) return { error: `expected a duration, found ${v}` };
+    if (!Number.isFinite(v)) return { error: `expected a finite duration, found ${v} (beyond ±1.8e308)` };
     ms = v * perUnit;
   } else if (typeof v === 'string') {
     const t = v.trim();
@@ -196,6 +197,8 @@ export function parseDurationMs(v: unknown, unit: 's' | 'ms', opts: { sentinels?
   } else {
     return { error: `expected a duration, found ${show(v)}` };
   }
+  // Text of 400 digits (or 1e400) overflows to Infinity, and 1e306 s does in ms: no duration is that long.
+  if (!Number.isFinite(ms)) return { error: `expected a finite duration, found ${show(v)} (beyond ±1.8e308 ms)` };
   if (ms < 0) return { error: `a duration cannot be negative, found ${show(v)}` };
   return ms;
 }
@@ -598,7 +601,7 @@ export function detectTimestampUnit(values: readonly unknown[], fieldName = 'val
   const main = bands.reduce<(typeof EPOCH_RANGES)[number] | undefined>((a, r) => (!a || counts[r.unit] > counts[a.unit] ? r : a), undefined);
   if (main && counts.iso === 0 && counts[main.unit] >= DOMINANT_SHARE * numbers) {
     const others = numbers - counts[main.unit];
-    return { unit: main.unit, note: `${fieldName}: epoch ${main.label} detected by magnitude (${counts[main.unit]} of ${numbers} values); the other ${others} ${others === 1 ? 'is' : 'are'} read in ${main.label} too and rejected when outside the years 1900-9999` };
+    return { unit: main.unit, note: `${fieldName}: epoch ${main.label} detected by magnitude (${counts[main.unit]} of ${numbers} values); the other ${others} ${others === 1 ? 'is' : 'are'} read in ${main.label} too and rejected when not a plausible time (from 1990 to a year from now)` };
   }
   const parts = bands.map((r) => `${counts[r.unit]} in ${r.label}`);
   if (counts.iso > 0) parts.push(`${counts.iso} as date text`);

@@ -5,6 +5,7 @@
  */
 import crypto from 'node:crypto';
 import type { RecordKind } from '../../../../shared/types';
+import { parseJsonExact } from '../json';
 
 /** Units a duration source may be written in. */
 export type DurationUnit = 's' | 'ms' | 'us' | 'ns' | 'min' | 'h';
@@ -106,7 +107,7 @@ function jsonText(s: string): unknown {
   if (c !== 123 && c !== 91) return undefined; // { or [
   if (s === lastText) return lastParsed;
   let v: unknown;
-  try { v = JSON.parse(s); } catch { v = undefined; }
+  try { v = parseJsonExact(s); } catch { v = undefined; } // lossless: an id past 2^53 inside JSON text keeps its digits
   lastText = s;
   lastParsed = v;
   return v;
@@ -213,7 +214,7 @@ export function hasKeys(r: Record<string, unknown>, ...keys: string[]): boolean 
 /** A value that may be JSON text of an object or array (exports often write nested fields as JSON strings), parsed. */
 export function jsonish(v: unknown): unknown {
   if (typeof v === 'string' && /^\s*[[{]/.test(v)) {
-    try { return JSON.parse(v) as unknown; } catch { return v; }
+    try { return parseJsonExact(v); } catch { return v; }
   }
   return v;
 }

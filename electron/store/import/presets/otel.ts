@@ -18,6 +18,7 @@
  * Resource attributes are mapping paths too (`resource.service.name`, `resource.deployment.environment`).
  */
 import { chatText, getPath, share, type Preset } from './common';
+import { parseJsonExact } from '../json';
 
 type Json = Record<string, unknown>;
 
@@ -39,7 +40,7 @@ function events(span: Json): Json[] {
 /** A value that may be JSON text of a structured value (GenAI attributes are often written as JSON strings). */
 function structured(v: unknown): unknown {
   if (typeof v === 'string' && /^\s*[[{]/.test(v)) {
-    try { return JSON.parse(v) as unknown; } catch { return v; }
+    try { return parseJsonExact(v); } catch { return v; }
   }
   return v;
 }
