@@ -10,7 +10,6 @@
  * protobuf bytes (DDSketch.toProto).
  */
 import { DDSketch } from '@datadog/sketches-js';
-import { DenseStore } from '@datadog/sketches-js/dist/ddsketch/store/DenseStore';
 import { quantileSorted } from '../../../shared/stats';
 
 /**
@@ -37,9 +36,11 @@ export function shiftBins(this: { bins: number[]; offset: number }, shift: numbe
   this.bins = out;
   this.offset -= shift;
 }
+/** DenseStore's prototype (the package exports DDSketch only: reached through a sketch's store). */
+export const denseStorePrototype = Object.getPrototypeOf(new DDSketch().store) as { _shiftBins: typeof shiftBins };
 /** The library's own shift, kept for the test that compares the two. */
-export const libraryShiftBins = (DenseStore.prototype as unknown as { _shiftBins: typeof shiftBins })._shiftBins;
-(DenseStore.prototype as unknown as { _shiftBins: typeof shiftBins })._shiftBins = shiftBins;
+export const libraryShiftBins = denseStorePrototype._shiftBins;
+denseStorePrototype._shiftBins = shiftBins;
 
 /** Relative accuracy of every sketch: a quantile read from a sketch is within ±1% of the exact one. */
 export const SKETCH_RELATIVE_ACCURACY = 0.01;
