@@ -122,8 +122,11 @@ function readWindowSummaries(db: Db, zone: string, from: number, to: number, fea
     if (dists[j]!.method === 'sketch') rounded.add(col);
   });
   CATEGORICAL_COLUMNS.forEach((col, j) => {
-    const arr: string[] = [];
-    for (const [k, n] of counts[j]!) for (let i = 0; i < n; i++) arr.push(k);
+    let total = 0;
+    for (const n of counts[j]!.values()) total += n;
+    const arr = new Array<string>(total);
+    let at = 0;
+    for (const [k, n] of counts[j]!) { arr.fill(k, at, at + n); at += n; }
     values[col] = arr;
   });
   return { values, requests, rounded };
