@@ -105,6 +105,30 @@ describe('LazyImage', () => {
     back.close();
   });
 
+  it('reads the background steps from the end of the file backwards (indexes and summaries lie behind the rows), skipping chunks already read', async () => {
+    const { file, sum } = await seededFile();
+    const SQL = await loadSqlJs();
+    const { image, size } = LazyImage.open(file, (n) => capacityFor(n));
+    const chunks = Math.ceil(size / LAZY_CHUNK);
+    const loaded = () => (image as unknown as { loaded: Uint8Array }).loaded;
+    expect(image.loadSome(8 * LAZY_CHUNK)).toBe(true);
+    expect([...loaded().subarray(chunks - 8)].every((x) => x === 1)).toBe(true);
+    expect(loaded()[chunks - 9]).toBe(0);
+    expect(image.unreadChunks).toBe(chunks - 1 - 8);
+    // A chunk read on demand in the way is skipped: the next step reads the 8 unread ones below the cursor.
+    image.ensure((chunks - 12) * LAZY_CHUNK, (chunks - 11) * LAZY_CHUNK);
+    const left = image.unreadChunks;
+    image.loadSome(8 * LAZY_CHUNK);
+    expect(image.unreadChunks).toBe(left - 8);
+    expect([...loaded().subarray(chunks - 17)].every((x) => x === 1)).toBe(true);
+    expect(loaded()[chunks - 18]).toBe(0);
+    while (image.loadSome(1 << 20));
+    expect(image.unreadChunks).toBe(0);
+    const { raw } = DbImage.open(SQL, image, size);
+    expect(digest(raw)).toBe(sum);
+    raw.close();
+  });
+
   it('loads the rest in the background once opened by the store, and stops when the workspace closes', async () => {
     const { file, sum } = await seededFile();
     const ws = await Workspace.open(file, { lock: false });

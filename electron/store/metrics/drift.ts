@@ -17,6 +17,7 @@ import type { Db } from '../db';
 import { isoWeekLabel, num, weekWindow } from './common';
 import { Dist, SKETCH_RELATIVE_ACCURACY } from '../summaries/dist';
 import { eachCell, summaryLevel } from '../summaries/read';
+import { statusCounts } from './status-counts';
 
 export const NUMERIC_COLUMNS = ['input_chars', 'output_chars', 'latency_ms', 'tokens_in', 'tokens_out', 'cost_usd'] as const;
 export const CATEGORICAL_COLUMNS = ['lang', 'model', 'model_version', 'feature', 'status'] as const;
@@ -112,10 +113,8 @@ function readWindowSummaries(db: Db, zone: string, from: number, to: number, fea
     });
   }, level);
   const si = CATEGORICAL_COLUMNS.indexOf('status');
-  for (const r of db.all<{ v: string | null; n: number }>(`SELECT status AS v, count(*) AS n FROM requests WHERE ts >= ? AND ts < ?${feature !== undefined ? ' AND feature = ?' : ''} GROUP BY status`,
-    feature !== undefined ? [from, to, feature] : [from, to])) {
-    counts[si]!.set(cat(r.v), (counts[si]!.get(cat(r.v)) ?? 0) + r.n);
-  }
+  // From the status and ts indexes, without reading the window's rows (metrics/status-counts.ts).
+  for (const [v, n] of statusCounts(db, from, to, feature)) counts[si]!.set(cat(v), (counts[si]!.get(cat(v)) ?? 0) + n);
   const values = {} as Values;
   const rounded = new Set<DriftColumn>();
   NUMERIC_COLUMNS.forEach((col, j) => {
@@ -123,8 +122,11 @@ function readWindowSummaries(db: Db, zone: string, from: number, to: number, fea
     if (dists[j]!.method === 'sketch') rounded.add(col);
   });
   CATEGORICAL_COLUMNS.forEach((col, j) => {
-    const arr: string[] = [];
-    for (const [k, n] of counts[j]!) for (let i = 0; i < n; i++) arr.push(k);
+    let total = 0;
+    for (const n of counts[j]!.values()) total += n;
+    const arr = new Array<string>(total);
+    let at = 0;
+    for (const [k, n] of counts[j]!) { arr.fill(k, at, at + n); at += n; }
     values[col] = arr;
   });
   return { values, requests, rounded };

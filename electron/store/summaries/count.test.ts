@@ -51,4 +51,42 @@ describe('summarisedRequestCount', () => {
     expect(summarisedRequestCount(db)).toBe(rows(db));
     db.close();
   });
+
+  it("gives the grid's total for filters on slice dimensions: count(*) with the same IN lists, undated and valueless rows included", async () => {
+    const SQL = await loadSqlJs();
+    const db = new Db(new SQL.Database());
+    migrate(db);
+    const pick = <T>(a: readonly T[], i: number) => a[i % a.length]!;
+    db.tx(() => {
+      for (let i = 0; i < 700; i++) {
+        db.run('INSERT INTO requests (id, ts, model, feature, lang, segment, status, is_error) VALUES (?, ?, ?, ?, ?, ?, ?, 0)', [
+          `r${i}`, i % 23 === 5 ? null : T0 + i * 900_000, pick(['m1', 'm2', null, 'M1'], i), pick(['chat', 'search', 'émail', null], i * 3),
+          pick(['en', 'pt'], i * 7), pick(['pro', null, 'free'], i), pick(['ok', 'error'], i),
+        ]);
+      }
+    });
+    ensureSummaries(db);
+    type Filter = Parameters<typeof queryRequests>[1]['filter'];
+    const grid = (filter: Filter) => queryRequests(db, { offset: 0, limit: 1, filter } as Parameters<typeof queryRequests>[1]).total;
+    const counted = (where: string, params: string[]) => db.value<number>(`SELECT count(*) FROM requests WHERE ${where}`, params);
+    const cases: Array<[Filter, string, string[]]> = [
+      [{ model: ['m1'] }, 'model IN (?)', ['m1']],
+      [{ model: ['m1', 'M1'], feature: ['chat'] }, 'model IN (?, ?) AND feature IN (?)', ['m1', 'M1', 'chat']],
+      [{ feature: ['émail', 'search'], lang: ['pt'], segment: ['free'] }, 'feature IN (?, ?) AND lang IN (?) AND segment IN (?)', ['émail', 'search', 'pt', 'free']],
+      [{ model: ['none-such'] }, 'model IN (?)', ['none-such']],
+      [{ model: [], feature: ['chat'] }, 'feature IN (?)', ['chat']],
+    ];
+    for (const [filter, where, params] of cases) {
+      expect(summarisedRequestCount(db, filter as Record<string, string[]>), where).toBe(counted(where, params));
+      expect(grid(filter), where).toBe(counted(where, params));
+    }
+    // Not a slice dimension (status), or a time bound: the rows are counted, and the total is still right.
+    expect(grid({ model: ['m1'], status: ['ok'] })).toBe(counted('model IN (?) AND status IN (?)', ['m1', 'ok']));
+    expect(grid({ feature: ['chat'], from_ts: T0 + 86_400_000 })).toBe(counted('feature IN (?) AND ts >= ?', ['chat', String(T0 + 86_400_000)]));
+    // Rows not summarised yet: the summaries step aside.
+    db.run("INSERT INTO requests (id, ts, model, is_error) VALUES ('late', ?, 'm1', 0)", [T0]);
+    expect(summarisedRequestCount(db, { model: ['m1'] })).toBeNull();
+    expect(grid({ model: ['m1'] })).toBe(counted('model IN (?)', ['m1']));
+    db.close();
+  });
 });

@@ -71,3 +71,36 @@ describe('Dist', () => {
     check(d, vals, 'exact');
   });
 });
+
+describe("DenseStore's bin shift (replaced in dist.ts)", () => {
+  it('leaves the same bins, offset and length as the library, shift by shift and through merges (same encoded bytes)', async () => {
+    const { shiftBins, libraryShiftBins, denseStorePrototype } = await import('./dist');
+    expect(typeof libraryShiftBins).toBe('function');
+    expect(libraryShiftBins).not.toBe(shiftBins);
+    for (const len of [0, 1, 5, 128]) {
+      for (const shift of [-200, -128, -5, -1, 0, 1, 5, 127, 128, 300]) {
+        const bins = Array.from({ length: len }, (_, i) => (i * 7) % 5);
+        const a = { bins: [...bins], offset: 40 };
+        const b = { bins: [...bins], offset: 40 };
+        libraryShiftBins.call(a, shift);
+        shiftBins.call(b, shift);
+        expect(b, `len ${len} shift ${shift}`).toEqual(a);
+      }
+    }
+    // Cells merged into a bucket, as the metrics views do: the same bytes with either shift.
+    const rng = new Prng(11);
+    const cells = Array.from({ length: 60 }, (_, c) => {
+      const d = new Dist();
+      for (let i = 0; i < 150 + c * 3; i++) d.add((c % 7 === 0 ? -1 : 1) * Math.exp(2 + 3 * rng.next() + c / 10));
+      return d.encode()!;
+    });
+    const mergeAll = () => { const d = new Dist(); for (const c of cells) d.mergeEncoded(c); return d; };
+    const patched = mergeAll();
+    const proto = denseStorePrototype;
+    proto._shiftBins = libraryShiftBins;
+    let original: Dist;
+    try { original = mergeAll(); } finally { proto._shiftBins = shiftBins; }
+    expect(Buffer.from(patched.encode()!).equals(Buffer.from(original.encode()!))).toBe(true);
+    expect(patched.expand()).toEqual(original.expand());
+  });
+});

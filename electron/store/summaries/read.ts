@@ -23,15 +23,31 @@ export type SliceFilter = Partial<Record<SliceDim, string | null>>;
  * The number of requests, from the summaries without bringing them up to date: the dated requests are the sum of
  * the cells' counts (the day cells when current, about 1,000 rows at 1M requests, else the hour cells) and the
  * undated ones are counted from the ts index. `count(*)` reads a whole index instead: about 230 ms at 1M requests,
- * most of what `workspace.info` cost when a workspace opens.
+ * most of what `workspace.info` cost when a workspace opens; with the grid's model and feature filter it read 8 MB
+ * of index (a quarter of the requests) from disk right after open.
+ * @param filter - only requests whose slice dimension is one of the listed values (the grid's IN lists; an empty
+ *   or absent list does not filter; a request without a value matches no list, as `col IN (...)` does)
  * @returns the exact count, or null when the summaries are behind the rows (stale hours, rows not yet summarised)
  *   and the rows must be counted
  */
-export function summarisedRequestCount(db: Db): number | null {
+export function summarisedRequestCount(db: Db, filter: Partial<Record<SliceDim, readonly string[]>> = {}): number | null {
   if (!db.hasTable('summary_state') || summariesPending(db)) return null;
   const days = db.value<string | null>('SELECT day_zone FROM summary_state') != null;
-  const dated = db.value<number>(`SELECT coalesce(sum(n), 0) FROM ${days ? 'request_summaries_day' : 'request_summaries'}`) ?? 0;
-  return dated + (db.value<number>('SELECT count(*) FROM requests WHERE ts IS NULL') ?? 0);
+  const onSlice: string[] = [];
+  const onRow: string[] = [];
+  const params: string[] = [];
+  for (const d of SLICE_DIMS) {
+    const vals = filter[d];
+    if (!vals || vals.length === 0) continue;
+    const list = vals.map(() => '?').join(', ');
+    onSlice.push(`s.${d} IN (${list})`);
+    onRow.push(` AND ${d} IN (${list})`);
+    params.push(...vals);
+  }
+  const dated = onSlice.length === 0
+    ? db.value<number>(`SELECT coalesce(sum(n), 0) FROM ${days ? 'request_summaries_day' : 'request_summaries'}`) ?? 0
+    : db.value<number>(`SELECT coalesce(sum(c.n), 0) FROM ${days ? 'request_summaries_day' : 'request_summaries'} c JOIN summary_slices s ON s.id = c.slice_id WHERE ${onSlice.join(' AND ')}`, params) ?? 0;
+  return dated + (db.value<number>(`SELECT count(*) FROM requests WHERE ts IS NULL${onRow.join('')}`, params) ?? 0);
 }
 
 /** Whether summaries can answer for a set of dimensions (user ids are not a slice dimension). */
