@@ -404,6 +404,8 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
         feedback: bulkStatement(db, upsertSql('feedback')),
         tickets: bulkStatement(db, upsertSql('tickets')),
       };
+      // One values array per kind, refilled for each row (the binders copy the values before they return).
+      const valsOf: Record<RecordKind, Array<string | number | null>> = { requests: [], feedback: [], tickets: [] };
       const insert = (m: MappedRow, line: number) => {
         const cols = COLUMNS[m.kind];
         if (m.kind === 'tickets' && mapper.versionPath !== null) {
@@ -421,7 +423,11 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
           }
           versions.set(id, stored !== undefined && v === null ? stored : v);
         }
-        const vals = cols.map((c) => (c === 'import_id' ? importId : (m.row[c] ?? null)));
+        const vals = valsOf[m.kind];
+        for (let i = 0; i < cols.length; i++) {
+          const c = cols[i]!;
+          vals[i] = c === 'import_id' ? importId : (m.row[c] ?? null);
+        }
         try {
           (bulk[m.kind] ?? stmts[m.kind]).run(vals);
         } catch (e) {
