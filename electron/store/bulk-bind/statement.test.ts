@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SqlValue } from 'sql.js';
 import { Db, loadSqlJs } from '../db';
-import { bulkStatement } from './statement';
+import { bulkStatement, wellFormedByPattern } from './statement';
 
 async function twoTables(): Promise<Db> {
   const SQL = await loadSqlJs();
@@ -57,5 +57,11 @@ describe('bulkStatement', () => {
     expect(() => bulk.run(['d', 5])).toThrow(/UNIQUE constraint failed: s\.id/);
     bulk.close();
     expect(db.all('SELECT id, n FROM s')).toEqual([{ id: 'd', n: 4 }]);
+  });
+
+  it('finds lone surrogates by pattern where isWellFormed is missing, as isWellFormed does', () => {
+    const cases = ['', 'plain', 'emoji 😀', 'a\ud800b', 'tail \udc00', '\udc00\ud800', '\ud83d\ude00', 'x\ud83d'];
+    expect(cases.map(wellFormedByPattern)).toEqual([true, true, true, false, false, false, true, false]);
+    expect(cases.map(wellFormedByPattern)).toEqual(cases.map((c) => (c as unknown as { isWellFormed(): boolean }).isWellFormed()));
   });
 });

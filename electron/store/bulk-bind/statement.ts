@@ -30,6 +30,16 @@ interface SqliteExports {
   UTF8ToString(ptr: number): string;
 }
 
+/** True when `s` holds no lone surrogate, by pattern (a `u` regex sees a paired surrogate as one code point). */
+export function wellFormedByPattern(s: string): boolean {
+  return !/\p{Cs}/u.test(s);
+}
+
+/** True when `s` holds no lone surrogate (String.prototype.isWellFormed where the runtime has it, ES2024). */
+const wellFormed: (s: string) => boolean = typeof (String.prototype as { isWellFormed?: unknown }).isWellFormed === 'function'
+  ? (s) => (s as unknown as { isWellFormed(): boolean }).isWellFormed()
+  : wellFormedByPattern;
+
 const SQLITE_OK = 0;
 const SQLITE_ROW = 100;
 const SQLITE_DONE = 101;
@@ -101,7 +111,7 @@ export function bulkStatement(db: Db, sql: string): BulkStatement | null {
       for (let i = 0; i < values.length; i++) {
         const v = values[i];
         if (typeof v === 'string') {
-          if (!v.isWellFormed()) return slow(values);
+          if (!wellFormed(v)) return slow(values);
           need += v.length * 3;
         } else if (v !== null && typeof v !== 'number' && typeof v !== 'boolean') {
           return slow(values);
