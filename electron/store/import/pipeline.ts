@@ -398,11 +398,13 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
         tickets: db.stmt(upsertSql('tickets')),
       };
       // The same statements bound through SQLite's C API (bulk-bind/): the rows stored are the same, the strings
-      // are encoded by the engine instead of sql.js's JS loop. Null when the sql.js build lacks an export.
+      // are encoded by the engine instead of sql.js's JS loop. Off unless LOUPE_BULK_BIND=1: faster at 200k rows
+      // but measured slower at 1M (notes/bindfast.md). Null when the sql.js build lacks an export.
+      const useBulk = process.env.LOUPE_BULK_BIND === '1';
       const bulk = {
-        requests: bulkStatement(db, upsertSql('requests')),
-        feedback: bulkStatement(db, upsertSql('feedback')),
-        tickets: bulkStatement(db, upsertSql('tickets')),
+        requests: useBulk ? bulkStatement(db, upsertSql('requests')) : null,
+        feedback: useBulk ? bulkStatement(db, upsertSql('feedback')) : null,
+        tickets: useBulk ? bulkStatement(db, upsertSql('tickets')) : null,
       };
       // One values array per kind, refilled for each row (the binders copy the values before they return).
       const valsOf: Record<RecordKind, Array<string | number | null>> = { requests: [], feedback: [], tickets: [] };
