@@ -54,13 +54,13 @@ describe('reading and mapping on a second thread', () => {
     const texts = ['nul\u0000inside', 'lone \ud800 high', 'lone \udc00 low', 'emoji 😀 ü é', 'x'.repeat(300_000) + 'é'.repeat(400_000), ''];
     const lines = texts.map((t, i) => JSON.stringify({ request_id: `t${i}`, timestamp: '2026-03-02T10:00:00Z', model: 'gpt-4o', input: t, output: `o${i}`, latency_ms: 100 + i }));
     const f = write('texts.jsonl', `${lines.join('\n')}\n`);
-    process.env.LOUPE_BULK_BIND = '1';
+    process.env.LOUPE_BULK_BIND = '0';
     const r = await both(f).finally(() => delete process.env.LOUPE_BULK_BIND);
     expect(timeless(r.threaded)).toEqual(timeless(r.inThread));
     expect(r.storedThreaded).toEqual(r.storedIn);
     const ws = await newWorkspace();
     await runImport(ws, f, {}, { readerThread: true });
-    // Without LOUPE_BULK_BIND the rows go through sql.js's Statement.run: the same cells, row for row.
+    // The default (the C-API binder) stores the same cells as sql.js's Statement.run (LOUPE_BULK_BIND=0), row for row.
     expect(stored(ws).requests).toEqual(r.storedIn.requests);
     const hex = ws.db.all<{ id: string; h: string }>('SELECT id, hex(input) h FROM requests ORDER BY id');
     // The mapper refuses NUL and lone surrogates before any bind (so the binder's sql.js fallback is for other

@@ -398,16 +398,14 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
         tickets: db.stmt(upsertSql('tickets')),
       };
       // The same statements bound through SQLite's C API (bulk-bind/): the rows stored are the same, the strings
-      // are encoded by the engine instead of sql.js's JS loop. Off unless LOUPE_BULK_BIND=1: faster at 200k rows
-      // but measured slower at 1M (notes/bindfast.md). Null when the sql.js build lacks an export.
-      const useBulk = process.env.LOUPE_BULK_BIND === '1';
+      // are encoded by the engine instead of sql.js's JS loop. LOUPE_BULK_BIND=0 turns it off (to measure both with
+      // one build; figures in notes/bindfast.md). Null when the sql.js build lacks an export.
+      const useBulk = process.env.LOUPE_BULK_BIND !== '0';
       const bulk = {
         requests: useBulk ? bulkStatement(db, upsertSql('requests')) : null,
         feedback: useBulk ? bulkStatement(db, upsertSql('feedback')) : null,
         tickets: useBulk ? bulkStatement(db, upsertSql('tickets')) : null,
       };
-      // One values array per kind, refilled for each row (the binders copy the values before they return).
-      const valsOf: Record<RecordKind, Array<string | number | null>> = { requests: [], feedback: [], tickets: [] };
       const insert = (m: MappedRow, line: number) => {
         const cols = COLUMNS[m.kind];
         if (m.kind === 'tickets' && mapper.versionPath !== null) {
@@ -425,11 +423,7 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
           }
           versions.set(id, stored !== undefined && v === null ? stored : v);
         }
-        const vals = valsOf[m.kind];
-        for (let i = 0; i < cols.length; i++) {
-          const c = cols[i]!;
-          vals[i] = c === 'import_id' ? importId : (m.row[c] ?? null);
-        }
+        const vals = cols.map((c) => (c === 'import_id' ? importId : (m.row[c] ?? null)));
         try {
           (bulk[m.kind] ?? stmts[m.kind]).run(vals);
         } catch (e) {
