@@ -6,11 +6,20 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 let sqlPromise: Promise<SqlJsStatic> | null = null;
+let sqlModule: SqlJsStatic | null = null;
 
 /** Loads the sql.js WebAssembly module once per thread. */
 export function loadSqlJs(): Promise<SqlJsStatic> {
-  sqlPromise ??= initSqlJs({ locateFile: (f: string) => require.resolve(`sql.js/dist/${f}`) });
+  sqlPromise ??= initSqlJs({ locateFile: (f: string) => require.resolve(`sql.js/dist/${f}`) }).then((m) => (sqlModule = m));
   return sqlPromise;
+}
+
+/**
+ * The sql.js module of this thread once {@link loadSqlJs} has resolved (every open Db was made from it), else null.
+ * Its Emscripten exports (`_malloc`, `_sqlite3_bind_text`, …) serve the import's bulk binder (bulk-bind/).
+ */
+export function loadedSqlJs(): SqlJsStatic | null {
+  return sqlModule;
 }
 
 export type Params = SqlValue[] | Record<string, SqlValue>;

@@ -52,6 +52,29 @@ describe('reading and mapping on a second thread', () => {
     expect(readerThreadScript()).toMatch(/import-reader\.js$/);
   });
 
+  it('stores text byte for byte on both paths through the bulk binder (bulk-bind/): astral, accents, 700k chars, empty; NUL and lone surrogates refused alike', async () => {
+    const texts = ['nul\u0000inside', 'lone \ud800 high', 'lone \udc00 low', 'emoji 😀 ü é', 'x'.repeat(300_000) + 'é'.repeat(400_000), ''];
+    const lines = texts.map((t, i) => JSON.stringify({ request_id: `t${i}`, timestamp: '2026-03-02T10:00:00Z', model: 'gpt-4o', input: t, output: `o${i}`, latency_ms: 100 + i }));
+    const f = write('texts.jsonl', `${lines.join('\n')}\n`);
+    process.env.LOUPE_BULK_BIND = '0';
+    const r = await both(f).finally(() => delete process.env.LOUPE_BULK_BIND);
+    expect(timeless(r.threaded)).toEqual(timeless(r.inThread));
+    expect(r.storedThreaded).toEqual(r.storedIn);
+    const ws = await newWorkspace();
+    await runImport(ws, f, {}, { readerThread: true });
+    // The default (the C-API binder) stores the same cells as sql.js's Statement.run (LOUPE_BULK_BIND=0), row for row.
+    expect(stored(ws).requests).toEqual(r.storedIn.requests);
+    const hex = ws.db.all<{ id: string; h: string }>('SELECT id, hex(input) h FROM requests ORDER BY id');
+    // The mapper refuses NUL and lone surrogates before any bind (so the binder's sql.js fallback is for other
+    // callers); the rest is stored as its UTF-8 bytes.
+    expect(r.threaded.rejects.map((x) => [x.line, x.field])).toEqual([[1, 'input'], [2, 'input'], [3, 'input']]);
+    expect(hex.map((x) => x.id)).toEqual(['t3', 't4', 't5']);
+    expect(hex[0]?.h).toBe(Buffer.from('emoji 😀 ü é').toString('hex').toUpperCase());
+    expect(hex[2]?.h).toBe('');
+    expect(ws.db.value("SELECT typeof(input) FROM requests WHERE id = 't5'")).toBe('null'); // the mapper stores '' as missing
+    expect(ws.db.value('SELECT length(input) FROM requests WHERE id = ?', ['t4'])).toBe(700_000);
+  });
+
   it('stores the same rows and gives the same summary on a file with bad lines, duplicates and blank records, across batches', async () => {
     const lines: string[] = [];
     for (let i = 1; i <= 9000; i++) {

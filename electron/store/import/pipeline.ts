@@ -23,6 +23,7 @@ import { indexImportedComments } from '../feedback/fts';
 import { refreshSummaries } from '../summaries/build';
 import { detectSource, ImportFileError, readRecords, type DetectedSource } from './read';
 import { hookAsync } from '../test-hooks';
+import { bulkStatement } from '../bulk-bind/statement';
 import { diskHasher, PhaseClock, setLastImportTimings } from './timings';
 
 /** Rejected (and in-file duplicate) rows kept in the summary and the import history; the counts are always complete. */
@@ -421,6 +422,15 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
         feedback: db.stmt(upsertSql('feedback')),
         tickets: db.stmt(upsertSql('tickets')),
       };
+      // The same statements bound through SQLite's C API (bulk-bind/): the rows stored are the same, the strings
+      // are encoded by the engine instead of sql.js's JS loop. LOUPE_BULK_BIND=0 turns it off (to measure both with
+      // one build; figures in notes/bindfast.md). Null when the sql.js build lacks an export.
+      const useBulk = process.env.LOUPE_BULK_BIND !== '0';
+      const bulk = {
+        requests: useBulk ? bulkStatement(db, upsertSql('requests')) : null,
+        feedback: useBulk ? bulkStatement(db, upsertSql('feedback')) : null,
+        tickets: useBulk ? bulkStatement(db, upsertSql('tickets')) : null,
+      };
       const insert = (m: MappedRow, line: number) => {
         const cols = COLUMNS[m.kind];
         if (m.kind === 'tickets' && mapper.versionPath !== null) {
@@ -440,7 +450,7 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
         }
         const vals = cols.map((c) => (c === 'import_id' ? importId : (m.row[c] ?? null)));
         try {
-          stmts[m.kind].run(vals);
+          (bulk[m.kind] ?? stmts[m.kind]).run(vals);
         } catch (e) {
           // A value the table refuses (a type or CHECK constraint) fails this row only: SQLite undoes the one
           // statement and the transaction goes on, so one bad cell cannot sink the whole import.
@@ -545,6 +555,7 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
         }
       }
       } finally {
+        for (const b of Object.values(bulk)) b?.close();
         // Ends the reading thread, or closes the file when reading here stops early (an error, a cancel).
         await source.close();
       }
