@@ -465,6 +465,14 @@ describe('estimates', () => {
     expect(f.covered_share).toBeCloseTo(1 - td.population / 800, 12);
     expect(f.notes).toContain(`signal:thumbs_down (${td.population} requests, ${(td.population / 8).toFixed(1)}% of the frame) has no reviewed item and nothing can stand in for it: the estimate covers the other ${(100 - td.population / 8).toFixed(1)}% of the frame.`);
     expect(Number.isFinite(f.high!)).toBe(true);
+    // Nothing reviewed: one true sentence, not "the estimate covers the other 75%" for each stratum.
+    const ws2 = await workspace();
+    insertSynthetic(ws2.db, { n: 800, seed: 5 });
+    const q2 = createQueue(ws2, { week: '2026-W47', size: 40, strata: 'feature', seed: 9 });
+    const g = queueEstimates(ws2.db, q2.queue_id).metrics[0]!;
+    expect(g.n).toBe(0);
+    expect(g.notes).toEqual(['No item is reviewed yet: no stratum of the frame (800 requests) is covered, so there is no estimate.']);
+    expect(g.notes.join(' ')).not.toContain('covers the other');
   });
 
   it('says which requests the estimates are for, with the queue\'s filters; older queues say what they left out', async () => {
