@@ -53,7 +53,7 @@ function requestColumns(zone: string): ColumnDef<RequestGridRow, unknown>[] {
   ];
 }
 
-/** The request's feedback values as short badges (👍/👎, CSAT 4/5, NPS 9, 💬), with "+N" when there are more. */
+/** The request's feedback values as short badges in words (up/down, CSAT 4/5, NPS 9, comment: no emoji font needed), with "+N" when there are more. */
 function FeedbackCell({ row }: { row: RequestGridRow }) {
   if (!row.feedback_count) return null;
   let values: Array<[string, number | null, number | null]> = [];
