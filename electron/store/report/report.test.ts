@@ -219,6 +219,12 @@ describe('the weekly report of the demo workspace', () => {
     expect(mdCode('`x`')).toBe('`` `x` ``');
     expect(mdText('1. item', true)).toBe('1\\. item');
     expect(mdText('1. item')).toBe('1. item');
+    // No backslash where the character cannot act: the preview reads as written, and renders to the same text.
+    for (const plain of ['BH p < 0.001', 'Korn & Graubard', 'a -> b', '3 < 4 & 5 > 2']) {
+      expect(mdText(plain)).toBe(plain);
+      expect(marked.parseInline(mdText(plain)) as string).toBe(plain.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'));
+    }
+    for (const risky of ['<script>x</script>', '&amp; stays', '&#60;b&#62;', '> quote']) expect(marked.parse(mdText(risky, true)) as string).not.toMatch(/<script|<blockquote|&amp; stays|<b>/);
   });
 
   it('HTML: self-contained, no script, inline SVG charts drawn from the metrics series', () => {
