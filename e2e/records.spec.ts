@@ -190,6 +190,8 @@ test('changing the workspace time zone re-dates the grid', async ({ page, server
   const clip = await page.getByTestId('ws-range').evaluate((e) => ({ w: e.scrollWidth - e.clientWidth, lines: Math.round(e.getBoundingClientRect().height / parseFloat(getComputedStyle(e).lineHeight)) }));
   expect(clip.w).toBeLessThanOrEqual(0);
   expect(clip.lines).toBeLessThanOrEqual(2);
+  // The whole header fits: nothing runs past its right edge (the time zone picker stays whole).
+  expect(await page.locator('header.ws-head').evaluate((e) => e.scrollWidth - e.clientWidth)).toBeLessThanOrEqual(0);
 });
 
 test.describe('tickets', () => {
