@@ -66,8 +66,13 @@ test('demo W47: the planner, the whole week in the frame, the thumbs-down share,
     await expect(page.getByTestId('key-hint')).toHaveText('“4” is not a key of Correct (p or f); nothing changed. ↑/↓ move to another criterion.');
     await expect(page.getByTestId('criterion-correct')).toHaveAttribute('data-value', 'pass');
     await shot(page, 'estimates-key-hint');
-    for (const k of ['ArrowDown', 'ArrowDown', '1', 'ArrowDown', 'p', 'Enter']) await page.keyboard.press(k);
+    for (const k of ['ArrowDown', 'ArrowDown', '1', 'ArrowDown', 'p', '9']) await page.keyboard.press(k);
+    await expect(page.getByTestId('key-hint')).toHaveText(/^“9” is not a key of /);
+    await page.keyboard.press('Enter');
     await expect(page.getByTestId('save-status')).toContainText('Saved review of #1');
+    // The next item starts with its own hint, not the last item's warning.
+    await expect(page.getByTestId('review-item')).toHaveAttribute('data-position', '2');
+    await expect(page.getByTestId('key-hint')).toHaveText('Keys go to Correct; ↑/↓ change the criterion.');
     for (const k of [...rubricKeys('f', '2', '3', 'p'), 'Enter']) await page.keyboard.press(k);
     await expect(page.getByTestId('save-status')).toContainText('Saved review of #2 (failure)');
     // The queue list shows the verdict: ✓ for the pass, ✗ for the fail.

@@ -36,6 +36,9 @@ test('demo workspace: metrics charts, alerts with runbooks, rules, rankings and 
 
     // The alerts: 12, each rule on its event; the head says how many tests ran and what chance alone would give.
     await expect(page.getByTestId('alerts-count')).toHaveText('12');
+    // Every row is on the page: no inner scroll area hides some of them.
+    await expect(page.getByTestId('alert-row')).toHaveCount(12);
+    expect(await page.locator('[data-testid="alerts"] .alerts-scroll').evaluate((e) => e.scrollHeight - e.clientHeight)).toBeLessThanOrEqual(1);
     await expect(page.getByTestId('alerts-tests')).toContainText('bucket × group tests');
     const row = (rule: string, bucket: string, scope: string) => page.locator(`[data-testid="alert-row"][data-rule="${rule}"][data-bucket="${bucket}"]`).filter({ hasText: scope });
     await expect(row('error_rate', '2026-09-30', 'feature search-answer')).toContainText('17.9%');

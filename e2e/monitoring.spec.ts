@@ -181,10 +181,16 @@ test('an alert → its records → a queue over exactly that slice → a review'
     await expect(alert).toContainText('17.9%');
     await alert.getByRole('button', { name: 'Records' }).click();
 
-    // The records behind it: search-answer requests of 2026-09-30, 10 of them errors.
+    // The records behind it: search-answer requests of 2026-09-30, 10 of them errors. An error-rate alert opens on
+    // its errors (Error: Yes); Any gives the whole slice.
     await expect(page.getByTestId('records-range')).toContainText('2026-09-30');
     await expect(page.getByLabel('Feature: search-answer')).toBeVisible();
     const grid = page.getByRole('grid', { name: 'Requests' });
+    const errorFilter = page.locator('label.inline-label', { hasText: /^Error/ }).locator('select');
+    await expect(errorFilter).toHaveValue('yes');
+    await expect(page.locator('.grid-foot')).toContainText('of 10');
+    await expect(page.getByTestId('slice-bar')).toContainText('feature search-answer · errors only · 10 requests');
+    await errorFilter.selectOption('');
     await expect(page.locator('.grid-foot')).toContainText('of 56');
     await expect(page.getByTestId('slice-bar')).toContainText('2026-09-30 · feature search-answer · 56 requests');
     await expect(grid.getByRole('row').nth(1)).toContainText('search-answer');

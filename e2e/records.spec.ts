@@ -185,6 +185,13 @@ test('changing the workspace time zone re-dates the grid', async ({ page, server
   await page.getByLabel('Workspace time zone').selectOption('Asia/Tokyo');
   await expect(first).toContainText('2026-03-04 17:00:00');
   await expect(page.getByTestId('ws-range')).toHaveText('2 Mar 2026 – 4 Mar 2026');
+  // At 1,024 px the range still shows both dates (two short lines), not "2 Mar 2…".
+  await page.setViewportSize({ width: 1024, height: 768 });
+  const clip = await page.getByTestId('ws-range').evaluate((e) => ({ w: e.scrollWidth - e.clientWidth, lines: Math.round(e.getBoundingClientRect().height / parseFloat(getComputedStyle(e).lineHeight)) }));
+  expect(clip.w).toBeLessThanOrEqual(0);
+  expect(clip.lines).toBeLessThanOrEqual(2);
+  // The whole header fits: nothing runs past its right edge (the time zone picker stays whole).
+  expect(await page.locator('header.ws-head').evaluate((e) => e.scrollWidth - e.clientWidth)).toBeLessThanOrEqual(0);
 });
 
 test.describe('tickets', () => {

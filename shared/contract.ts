@@ -129,7 +129,7 @@ export type RequestGridRow = Omit<RequestRecord, 'input' | 'output' | 'extra'> &
   input_preview: string | null;
   output_preview: string | null;
   feedback_count: number;
-  /** The request's first four feedback values, JSON `[[kind, value, scale], …]` (the grid shows 👍/👎, CSAT 4/5, NPS 9). */
+  /** The request's first four feedback values, JSON `[[kind, value, scale], …]` (the grid shows up/down, CSAT 4/5, NPS 9). */
   feedback_values: string | null;
   ticket_count: number;
 };

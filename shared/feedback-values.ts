@@ -46,11 +46,14 @@ export function feedbackValueText(f: FeedbackValue): string {
   }
 }
 
-/** A short cell text for a grid: 👍 / 👎 for thumbs, "CSAT 4/5", "NPS 9", "💬" for a comment. */
+/**
+ * A short cell text for a grid: "up" / "down" for thumbs, "CSAT 4/5", "NPS 9", "comment". Words, not emoji: without
+ * an emoji font (Chromium on Debian has none) 👍 and 👎 render as the same empty box.
+ */
 export function feedbackBadge(f: FeedbackValue): string {
-  if (f.kind === 'thumb' && f.value !== null) return f.value > 0 ? '👍' : '👎';
+  if (f.kind === 'thumb' && f.value !== null) return f.value > 0 ? 'up' : 'down';
   if (f.kind === 'nps' && f.value !== null) return `NPS ${f.value}`;
-  if (f.kind === 'comment') return '💬';
+  if (f.kind === 'comment') return 'comment';
   if (f.kind === 'preference' && f.value !== null) return f.value > 0 ? 'preferred' : 'rejected';
   return feedbackValueText(f);
 }

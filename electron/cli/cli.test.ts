@@ -113,6 +113,11 @@ describe('loupe CLI', () => {
     const i = JSON.parse(info.stdout) as Record<string, unknown>;
     expect(i).toMatchObject({ requests: 3, feedback: 0, tickets: 0, links: 0, reviews: 0, first_ts: '2026-11-17T10:00:00.000Z', last_ts: '2026-11-17T11:00:00.000Z', time_zone: 'UTC' });
     expect((i.imports as unknown[]).length).toBe(4);
+    // Human text says what the count is (the --json field keeps its name, `links`).
+    expect(loupe('info', '--workspace', w).stdout).toContain('tickets 0, ticket links 0, reviews 0');
+    const help = loupe('import', '--help').stdout;
+    expect(help).toContain('Parquet');
+    expect(help).toContain('OTLP');
     // cost derived from the price table: 1000 × 0.15 + 2000 × 0.60 per million tokens
     const cost = spawnSync('sqlite3', [w, "SELECT cost_usd, cost_source FROM requests WHERE id = 'a'"], { encoding: 'utf8' });
     if (cost.status === 0) expect(cost.stdout.trim()).toBe('0.00135|price_table');

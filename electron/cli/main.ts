@@ -264,7 +264,7 @@ async function infoCommand(o: { workspace: string; json?: boolean }): Promise<nu
   } else {
     process.stdout.write([
       `${info.file_name} (schema ${info.schema_version}, ${(info.file_bytes / 1e6).toFixed(1)} MB, time zone ${info.time_zone})`,
-      `requests ${json.requests}, feedback ${json.feedback}, tickets ${json.tickets}, links ${json.links}, reviews ${json.reviews}`,
+      `requests ${json.requests}, feedback ${json.feedback}, tickets ${json.tickets}, ticket links ${json.links}, reviews ${json.reviews}`,
       `first ${json.first_ts ?? '-'}, last ${json.last_ts ?? '-'}`,
       `imports:`,
       ...json.imports.map((i) => `  #${i.id} ${i.started_at} ${i.file} (${i.kind}, ${i.preset}): ${i.records_read} ${i.record_unit} read, ${i.inserted} new, ${i.updated} updated, ${i.duplicates} already present, ${i.rejected} rejected, ${i.skipped} skipped`),
@@ -334,7 +334,7 @@ export async function main(argv: string[]): Promise<number> {
 
   program.command('import')
     .description('Import request logs, feedback or tickets into a workspace (created when missing).')
-    .argument('<files...>', 'files: JSONL, JSON, CSV/TSV, optionally .gz')
+    .argument('<files...>', 'files: JSONL, JSON, CSV/TSV (each optionally .gz), Parquet, OpenTelemetry OTLP JSON or Collector JSON lines')
     .addOption(ws())
     .addOption(new Option('--kind <kind>', 'what the file holds (detected when omitted)').choices(['requests', 'feedback', 'tickets']))
     .option('--preset <name>', 'import preset (detected when omitted)')

@@ -2,7 +2,7 @@
  * The app: startup (does the workspace open?), then the shell — left navigation, workspace header, the screen, the
  * keyboard shortcuts and their help overlay, and file drops anywhere on the window.
  */
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Fragment, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { LoupeErrorData } from '../../shared/errors';
 import type { WorkspaceInfo } from '../../shared/types';
 import { asErrorData, type AppClient } from './api';
@@ -227,7 +227,9 @@ function WorkspaceHeader({ onAlerts }: { onAlerts: () => void }) {
       </dl>
       <OpenAlertsBadge onOpen={onAlerts} />
       <div className="ws-range muted" data-testid="ws-range" title="Dates of the first and last request, in the workspace time zone">
-        {info.first_ts === null ? 'no dated requests' : fmtDateRange(info.first_ts, info.last_ts, info.time_zone)}
+        {/* Each date unbroken: a narrow header breaks only after the dash (two lines, never "31 Aug 2…"). */}
+        {info.first_ts === null ? 'no dated requests' : fmtDateRange(info.first_ts, info.last_ts, info.time_zone).split(' – ').map((d, i, all) => (
+          <Fragment key={i}><span className="nowrap">{d}{i < all.length - 1 ? ' –' : ''}</span>{i < all.length - 1 ? ' ' : ''}</Fragment>))}
       </div>
       <label className="inline-label ws-zone">
         <span className="ws-zone-word">Time zone</span>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  dayStartMs, fmtBytes, fmtDateRange, fmtDuration, fmtFeedbackValue, fmtGap, fmtInt, fmtMs, fmtTs, fmtUsd, importRates, parseTags, prettyJson,
+  dayStartMs, fmtBytes, fmtDateRange, fmtDuration, fmtFeedbackValue, fmtGap, fmtInt, fmtMs, fmtTs, fmtUsd, importRates, parseTags, prettyJson, queueWeekLabel,
 } from './format';
 
 describe('format', () => {
@@ -74,5 +74,11 @@ describe('fmtFeedbackValue', () => {
     expect(fmtFeedbackValue({ kind: 'rating', value: 4, scale: 5 })).toBe('4 / 5');
     expect(fmtFeedbackValue({ kind: 'rating', value: null, scale: 10, label: '-1' })).toBe('-1');
     expect(fmtFeedbackValue({ kind: 'nps', value: null, scale: null })).toBe('—');
+  });
+  it('says a week\'s true review state in the report\'s week picker, never "reviewed" for a queue nobody reviewed', () => {
+    expect(queueWeekLabel(undefined)).toBe('');
+    expect(queueWeekLabel({ size: 200, reviewed: 0 })).toBe(' · queue, 0 of 200 reviewed');
+    expect(queueWeekLabel({ size: 1200, reviewed: 37 })).toBe(' · queue, 37 of 1,200 reviewed');
+    expect(queueWeekLabel({ size: 100, reviewed: 100 })).toBe(' · reviewed (100 of 100)');
   });
 });

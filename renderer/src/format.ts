@@ -134,3 +134,14 @@ export function fmtFeedbackValue(f: { kind: string; value: number | null; scale:
   if (f.kind === 'preference') return f.value > 0 ? '+1' : '−1';
   return String(f.value);
 }
+
+/**
+ * The state of a week's review queue as the report's week picker shows it: " · queue, 0 of 200 reviewed",
+ * " · reviewed (200 of 200)", or "" when the week has no queue. Reads the week's newest queue (the one the report uses).
+ * @param q - the queue's item count (`size`) and items reviewed by at least one reviewer (`reviewed`), or undefined
+ */
+export function queueWeekLabel(q: { size: number; reviewed: number } | undefined): string {
+  if (!q) return '';
+  if (q.size > 0 && q.reviewed >= q.size) return ` · reviewed (${fmtInt(q.reviewed)} of ${fmtInt(q.size)})`;
+  return ` · queue, ${fmtInt(q.reviewed)} of ${fmtInt(q.size)} reviewed`;
+}

@@ -53,7 +53,7 @@ function requestColumns(zone: string): ColumnDef<RequestGridRow, unknown>[] {
   ];
 }
 
-/** The request's feedback values as short badges (👍/👎, CSAT 4/5, NPS 9, 💬), with "+N" when there are more. */
+/** The request's feedback values as short badges in words (up/down, CSAT 4/5, NPS 9, comment: no emoji font needed), with "+N" when there are more. */
 function FeedbackCell({ row }: { row: RequestGridRow }) {
   if (!row.feedback_count) return null;
   let values: Array<[string, number | null, number | null]> = [];
@@ -85,6 +85,7 @@ export function RecordsScreen({ onImport, openId, slice = null }: { onImport: ()
     { kind: 'multi', key: 'region', label: 'Region', options: facets.region, hideEmpty: true },
     { kind: 'multi', key: 'lang', label: 'Language', options: facets.lang },
     { kind: 'exact', key: 'user_id', placeholder: 'User id' },
+    { kind: 'tri', key: 'is_error', label: 'Error' },
     { kind: 'tri', key: 'has_feedback', label: 'Feedback' },
     { kind: 'tri', key: 'has_ticket', label: 'Ticket' },
   ], [facets]);
@@ -96,6 +97,7 @@ export function RecordsScreen({ onImport, openId, slice = null }: { onImport: ()
       model: f.model ?? [], feature: f.feature ?? [], status: f.status ?? [], model_version: f.model_version ?? [],
       segment: f.segment ?? [], region: f.region ?? [], lang: f.lang ?? [], user_id: f.user_id?.[0] ?? '',
       range: { from_ts: slice.slice.from_ts, to_ts: slice.slice.to_ts, label: slice.slice.label },
+      ...(slice.slice.errors ? { is_error: true } : {}),
     };
   }, [slice]);
 

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { feedbackQuerySchema, feedbackTermsSchema, feedbackTraitsSchema, ticketRateSchema } from '../../../shared/contract-feedback';
 import { requestQuerySchema } from '../../../shared/contract';
-import { feedbackValueText, feedbackPolarity } from '../../../shared/feedback-values';
+import { feedbackBadge, feedbackValueText, feedbackPolarity } from '../../../shared/feedback-values';
 import { runImport } from '../import/pipeline';
 import { linkingAccuracy } from '../import/linking';
 import { migrate } from '../migrations';
@@ -300,3 +300,15 @@ describe('comment language', () => {
     expect(commentLanguage(tokenize('Useless.'), 'fr', ['en', 'fr'])).toBe('fr');
   });
 });
+
+describe('grid badges', () => {
+  test('are words any font can draw: thumbs up and down differ without an emoji font', () => {
+    const vals = [
+      { kind: 'thumb', value: 1, scale: null }, { kind: 'thumb', value: -1, scale: null }, { kind: 'comment', value: null, scale: null },
+      { kind: 'nps', value: 9, scale: null }, { kind: 'rating', value: 4, scale: 5 }, { kind: 'rating', value: 7, scale: 10 }, { kind: 'preference', value: -1, scale: null },
+    ];
+    expect(vals.map((v) => feedbackBadge(v))).toEqual(['up', 'down', 'comment', 'NPS 9', 'CSAT 4/5', 'rating 7/10', 'rejected']);
+    for (const v of vals) expect(/^[\x20-\x7e]+$/.test(feedbackBadge(v))).toBe(true);
+  });
+});
+

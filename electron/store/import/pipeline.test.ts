@@ -377,6 +377,11 @@ describe('re-importing the demo data adds and updates nothing', () => {
     const s = await runImport(ws, path.join(real, 'tickets-customer-support.csv'), {});
     expect(s.rejected).toBe(0);
     expect(s.notes.join('\n')).toMatch(/1,?365 ticket\(s\) resolved before their first response/);
+    // The preview reads only the first records: its count says so and never reads as the whole file's.
+    const p = await previewImport(ws, path.join(real, 'tickets-customer-support.csv'), {});
+    const q = p.notes.filter((n) => n.includes('resolved before their first response'));
+    expect(q).toHaveLength(1);
+    expect(q[0]).toMatch(/^data quality in the first [\d,]+ records read for this preview: \d+ ticket\(s\) resolved before their first response/);
   });
 });
 

@@ -182,9 +182,13 @@ async function detect(file: string, options: ImportOptions, fileName: string): P
   }
 }
 
+/** Prefix of the mapper's data-quality notes (mapping.ts `flag`). */
+const DATA_QUALITY = 'data quality: ';
+
 /**
  * What an import of `file` would do: detected format, preset, mapping, and the first records as read and as stored.
- * Reads only the start of the file; writes nothing.
+ * Reads only the start of the file; writes nothing. Counts in its notes (skips, data-quality findings) say they are
+ * of the first N records read.
  * @throws LoupeError IMPORT_* for unreadable, truncated, badly encoded or unrecognised files
  */
 export async function previewImport(ws: Workspace, file: string, options: ImportOptions, fileName = path.basename(file)): Promise<ImportPreview> {
@@ -209,7 +213,11 @@ export async function previewImport(ws: Workspace, file: string, options: Import
     for (const row of m.rows) if (mapped.length < 20) mapped.push(row);
     rejects.push(...m.rejects);
   }
-  const sampleSkips = skipReasons(skipCounts).map((x) => `in the first ${sample.sample.length.toLocaleString('en-US')} ${mapper.unit}: ${x.count.toLocaleString('en-US')} would be skipped (${x.reason})`);
+  const firstN = `in the first ${sample.sample.length.toLocaleString('en-US')} ${mapper.unit}`;
+  const sampleSkips = skipReasons(skipCounts).map((x) => `${firstN}: ${x.count.toLocaleString('en-US')} would be skipped (${x.reason})`);
+  // The mapper's data-quality counts come from the records read for the preview, not the whole file: say so, as the
+  // skip notes do (the import counts the whole file).
+  const mapperNotes = mapper.notes.map((n) => (n.startsWith(DATA_QUALITY) ? `data quality ${firstN} read for this preview: ${n.slice(DATA_QUALITY.length)}` : n));
   return {
     file: fileName,
     file_bytes: src.totalBytes,
@@ -226,7 +234,7 @@ export async function previewImport(ws: Workspace, file: string, options: Import
     sample: records.slice(0, 10),
     mapped,
     rejects: rejects.slice(0, 50),
-    notes: scrub.notes([...src.notes, ...mapper.notes, ...sampleSkips]),
+    notes: scrub.notes([...src.notes, ...mapperNotes, ...sampleSkips]),
     time_zone: timeZone,
     unescape_candidates: escapedNewlineFields(mapped).filter((c) => !(options.unescape_fields ?? []).includes(c.field)),
     scrub: scrub.preview(),

@@ -4,7 +4,7 @@
  * the same things in the same order. Text in blocks is plain (untrusted text included); each renderer escapes it for
  * its own format.
  */
-import type { WeeklyReport } from './model';
+import type { OtherRatings, WeeklyReport } from './model';
 import type { Chart } from './charts';
 import { failureChart, trendCharts } from './charts';
 import { changeText, int, interval, ms, num, pct, pval, shareText, times, usd } from './format';
@@ -131,7 +131,9 @@ function feedbackBlocks(r: WeeklyReport, thumbsChart: Chart | undefined): Block[
   if (!r.feedback.available) return [...out, p(r.feedback.reason)];
   const f = r.feedback.data;
   const npsText = (x: typeof f.nps.this_week) => (x.n === 0 ? 'no answers' : `${num(x.nps)} (${x.low !== null ? `95% CI ${num(x.low)} to ${num(x.high)}; ` : ''}${x.promoters} promoters, ${x.detractors} detractors of ${x.n})`);
-  out.push({
+  const core = f.thumbs.this_week.n + f.thumbs.last_week.n + f.csat.this_week.n + f.csat.last_week.n + f.nps.this_week.n + f.nps.last_week.n;
+  if (core === 0) out.push(p(`No thumbs, CSAT ratings (1-5) or NPS answers in ${r.week} or ${r.previous_week}.`));
+  else out.push({
     kind: 'table', head: ['Measure', r.week, f.nps.compared_week && f.nps.compared_week !== r.previous_week ? `${r.previous_week} (NPS: ${f.nps.compared_week})` : r.previous_week, 'Change'], align: ['l', 'l', 'l', 'l'],
     rows: [
       [cell('Thumbs-up rate'), cell(shareText(f.thumbs.this_week)), cell(shareText(f.thumbs.last_week)), cell(changeText(f.thumbs.change))],
@@ -146,15 +148,24 @@ function feedbackBlocks(r: WeeklyReport, thumbsChart: Chart | undefined): Block[
       rows: f.thumbs_by_feature.map((g) => [cell(g.feature), cell(shareText(g.this_week)), cell(shareText(g.last_week)), cell(changeText(g.change))]),
     });
   }
+  if (f.other_ratings.length) {
+    const rt = (x: OtherRatings, scale: number) => (x.n === 0 ? 'none' : `${int(x.n)} ratings, mean ${num(x.mean, 2)}; rated ${num(0.4 * scale)} or lower: ${shareText(x.low)}`);
+    out.push(p('Ratings on other scales (not CSAT, which is defined on 1-5):'));
+    out.push({
+      kind: 'table', head: ['Scale', r.week, r.previous_week], align: ['l', 'l', 'l'],
+      rows: f.other_ratings.map((g) => [cell(`1-${num(g.scale)}`), cell(rt(g.this_week, g.scale)), cell(rt(g.last_week, g.scale))]),
+    });
+  }
   if (thumbsChart) out.push({ kind: 'chart', chart: thumbsChart });
   out.push(h(3, 'Terms in negative comments'));
+  out.push(p(`${int(f.comments.negative)} negative and ${int(f.comments.other)} other comment${f.comments.other === 1 ? '' : 's'} in ${r.week} (negative: thumbs-down, NPS detractors, ratings of 0.4 × the scale or lower, rejected preferences).`));
   if (!f.negative_terms.available) out.push(p(f.negative_terms.reason));
   else {
     out.push({
       kind: 'table', head: ['Term', 'z', 'In negative', 'In others'], align: ['l', 'r', 'r', 'r'],
       rows: f.negative_terms.data.map((t) => [cell(code(t.term)), cell(num(t.z, 2)), cell(int(t.negative)), cell(int(t.other))]),
     });
-    out.push(muted('Words and two-word phrases of the week\'s negative comments (thumbs-down, NPS detractors, CSAT 1-2, rejected preferences) against its other comments: log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008), terms with z above 1.96; counts are occurrences.'));
+    out.push(muted('Words and two-word phrases of the week\'s negative comments (thumbs-down, NPS detractors, ratings of 0.4 × the scale or lower, rejected preferences) against its other comments: log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008), terms with z above 1.96; counts are occurrences.'));
   }
   out.push(muted(`Intervals: Wilson for shares, ${f.nps.method}; changes: Newcombe's interval of the difference (method 10), p from the two-proportion z-test.`));
   return out;

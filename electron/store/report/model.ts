@@ -99,6 +99,13 @@ export interface ReviewWeek {
   skip_reasons: Array<{ reason: string; items: number }>;
 }
 
+/** Ratings of one scale in one week: how many, their mean, and the share rated low (≤ 0.4 × scale) with its Wilson interval. */
+export interface OtherRatings {
+  n: number;
+  mean: number | null;
+  low: Share;
+}
+
 export interface FeedbackWeek {
   thumbs: { this_week: Share & { up: number; down: number }; last_week: Share & { up: number; down: number }; change: Change | null };
   /** Thumbs by feature (breakdown of metrics.series), this week and last. */
@@ -113,6 +120,15 @@ export interface FeedbackWeek {
     change: Change | null;
     method: string;
   };
+  /**
+   * Ratings on scales other than 1-5 (e.g. 1-10 judge scores), per scale, this week and last: not CSAT (defined on
+   * 1-5 only), so counted here with their mean and the share the Feedback screen reads as negative (value ≤ 0.4 ×
+   * scale, feedback/terms.ts). Attributed like the Metrics screen's feedback: by the feedback's own time, else its
+   * request's.
+   */
+  other_ratings: Array<{ scale: number; this_week: OtherRatings; last_week: OtherRatings }>;
+  /** The week's comments the negative-terms analysis compared (the Feedback screen's "What negative feedback says"). */
+  comments: { negative: number; other: number };
   /** Terms that distinguish negative comments from the rest, where that analysis exists; else the reason. */
   negative_terms: Section<Array<{ term: string; z: number; negative: number; other: number }>>;
 }

@@ -65,6 +65,11 @@ export function renderCsv(r: WeeklyReport): string {
     add('feedback', 'nps', 'NPS', f.nps.this_week.nps, f.nps.this_week.low, f.nps.this_week.high, f.nps.this_week.n, f.nps.this_week.promoters, 'points', `${f.nps.this_week.detractors} detractors; ${f.nps.method}`);
     if (f.nps.compared_week) add('feedback', 'nps_previous', `NPS ${f.nps.compared_week}`, f.nps.last_week.nps, f.nps.last_week.low, f.nps.last_week.high, f.nps.last_week.n, f.nps.last_week.promoters, 'points');
     change('feedback', 'nps_change', 'NPS change', f.nps.change, 'points');
+    for (const g of f.other_ratings) {
+      share('feedback', `low_rating_share:1-${g.scale}`, `Ratings of 1-${g.scale} at or below ${0.4 * g.scale} (mean ${g.this_week.mean ?? '–'})`, g.this_week.low);
+      share('feedback', `low_rating_share_last_week:1-${g.scale}`, `Ratings of 1-${g.scale} at or below ${0.4 * g.scale} ${r.previous_week} (mean ${g.last_week.mean ?? '–'})`, g.last_week.low);
+    }
+    add('feedback', 'negative_comments', 'Negative comments', f.comments.negative, null, null, f.comments.negative + f.comments.other, f.comments.negative, 'count', 'thumbs-down, NPS detractors, ratings ≤ 0.4 × scale, rejected preferences');
     if (f.negative_terms.available) for (const t of f.negative_terms.data) add('feedback_terms', t.term, t.term, t.z, null, null, t.negative, t.other, 'z');
   } else add('feedback', 'missing', 'Feedback', null, null, null, null, null, '', r.feedback.reason);
   if (r.tickets.available) {

@@ -7,18 +7,21 @@ import type { Block, Inline } from './document';
 
 /**
  * Escapes plain text for Markdown so it renders as exactly that text, while the raw Markdown stays readable: a
- * backslash before the characters inline syntax uses anywhere (\\ ` * _ [ ] | ~ < > &, and the : . @ that would make
- * a bare URL, www. name or e-mail address a link), and before block syntax
- * (#, -, +, =, >, "1.") only where it could act, at the start of a paragraph or list item. Line breaks become
+ * backslash before the characters inline syntax uses anywhere (\\ ` * _ [ ] | ~, `<` before a letter, / ! or ?, `&`
+ * starting an entity, and the : . @ that would make a bare URL, www. name or e-mail address a link), and before block
+ * syntax (#, -, +, =, >, "1.") only where it could act, at the start of a paragraph or list item. Line breaks become
  * spaces. Ids belong in code spans ({@link mdCode}), which need no escaping at all.
  * @param lineStart - the text starts a paragraph or list item (block syntax could act there)
  */
 export function mdText(s: string, lineStart = false): string {
-  const t = s.replace(/\r?\n|\r/g, ' ').replace(/[\\`*_[\]|~<>&]/g, (c) => `\\${c}`)
+  const t = s.replace(/\r?\n|\r/g, ' ').replace(/[\\`*_[\]|~]/g, (c) => `\\${c}`)
+    // `<` acts only before what could open a tag or autolink, `&` only as an entity: "p < 0.001" and
+    // "Korn & Graubard" stay as written (the Markdown preview is read and copied as it is).
+    .replace(/<(?=[A-Za-z/!?])/g, '\\<').replace(/&(?=#\d+;|#[xX][0-9A-Fa-f]+;|[A-Za-z][A-Za-z0-9]*;)/g, '\\&')
     // GFM turns bare URLs, www. names and e-mail addresses into links; untrusted text must not become a link.
     .replace(/([A-Za-z][A-Za-z0-9+.-]*):\/\//g, '$1\\://').replace(/\b(www)\./gi, '$1\\.').replace(/@/g, '\\@');
   if (!lineStart) return t;
-  return t.replace(/^(\s*)([#+\-=])/, '$1\\$2').replace(/^(\s*\d+)([.)])/, '$1\\$2');
+  return t.replace(/^(\s*)([#+\-=>])/, '$1\\$2').replace(/^(\s*\d+)([.)])/, '$1\\$2');
 }
 
 /**

@@ -219,6 +219,12 @@ describe('the weekly report of the demo workspace', () => {
     expect(mdCode('`x`')).toBe('`` `x` ``');
     expect(mdText('1. item', true)).toBe('1\\. item');
     expect(mdText('1. item')).toBe('1. item');
+    // No backslash where the character cannot act: the preview reads as written, and renders to the same text.
+    for (const plain of ['BH p < 0.001', 'Korn & Graubard', 'a -> b', '3 < 4 & 5 > 2']) {
+      expect(mdText(plain)).toBe(plain);
+      expect(marked.parseInline(mdText(plain)) as string).toBe(plain.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'));
+    }
+    for (const risky of ['<script>x</script>', '&amp; stays', '&#60;b&#62;', '> quote']) expect(marked.parse(mdText(risky, true)) as string).not.toMatch(/<script|<blockquote|&amp; stays|<b>/);
   });
 
   it('HTML: self-contained, no script, inline SVG charts drawn from the metrics series', () => {
@@ -332,5 +338,37 @@ describe('PDF tables', () => {
     const file = path.join(tmp(), 'u.pdf');
     fs.writeFileSync(file, bytes);
     expect(execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' })).toContain('Danke \uFFFD für ☰ – café ≥ 3');
+  });
+});
+
+describe('a week whose only feedback is 1-10 ratings (MT-bench judge scores, a real file)', () => {
+  it('keeps its Feedback section: the ratings with their scale, and the comments and terms the Feedback screen shows', async () => {
+    const ws = await Workspace.open(path.join(tmp(), 'mtbench.sqlite'), { create: true });
+    try {
+      await runImport(ws, path.resolve(repo, '../shared/data/real/mtbench-gpt4-judgments.jsonl'), {});
+      const all = ws.db.get<{ n: number; low: number; mean: number }>("SELECT count(*) AS n, sum(value <= 4) AS low, avg(value) AS mean FROM feedback WHERE kind = 'rating' AND scale = 10")!;
+      expect(all.n).toBe(320);
+      const r = buildWeeklyReport(ws, { week: '2024-W24' }, NOW);
+      expect(r.feedback.available).toBe(true);
+      const f = r.feedback.available ? r.feedback.data : null;
+      expect(f!.other_ratings).toHaveLength(1);
+      const g = f!.other_ratings[0]!;
+      expect(g.scale).toBe(10);
+      expect(g.this_week.n).toBe(320);
+      expect(g.this_week.mean).toBeCloseTo(all.mean, 12);
+      expect([g.this_week.low.k, g.this_week.low.n]).toEqual([all.low, 320]);
+      expect(g.last_week.n).toBe(0);
+      // The Feedback screen's "What negative feedback says" for the same week: same counts and terms.
+      const t = feedbackTerms(ws.db, feedbackTermsSchema.parse({ week: '2024-W24' }), 'UTC');
+      expect(f!.comments).toEqual({ negative: t.negative.comments, other: t.other.comments });
+      expect(t.negative.comments).toBe(all.low);
+      expect(f!.negative_terms.available).toBe(true);
+      const md = renderText(r, 'md').text;
+      expect(md).toContain('Ratings on other scales (not CSAT');
+      expect(md).toMatch(/1-10 \| 320 ratings, mean/);
+      expect(md).toContain(`${t.negative.comments} negative and ${t.other.comments} other comments in 2024-W24`);
+    } finally {
+      ws.close();
+    }
   });
 });

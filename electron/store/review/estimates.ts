@@ -107,13 +107,18 @@ export function estimateRate(key: string, label: string, kind: RateEstimate['kin
   const r = stratifiedRateInterval(rs);
   const frameN = Math.max(1, r.frameN);
   const notes: string[] = [];
-  for (const c of r.collapsed) {
+  // Nothing reviewed: no stratum is covered; one sentence says so instead of a note per stratum.
+  if (r.n === 0) notes.push(`No item is reviewed yet: no stratum of the frame (${count(r.frameN)} requests) is covered, so there is no estimate.`);
+  else for (const c of r.collapsed) {
     notes.push(c.reason === 'no_reviewed_item'
       ? `${c.key} (${count(c.population)} requests, ${pct(c.population / frameN)} of the frame) has no reviewed item; it is counted at the combined rate of ${c.into.join(', ')} (strata collapsed).`
       : `${c.key} has one reviewed item; its variance is taken together with ${c.into.join(', ')} (collapsed strata).`);
   }
-  for (const u of r.uncovered) {
-    notes.push(`${u.key} (${count(u.population)} requests, ${pct(u.population / frameN)} of the frame) has no reviewed item and nothing can stand in for it: the estimate covers the other ${pct(1 - u.population / frameN)} of the frame.`);
+  // What the estimate covers is the strata with reviewed items (r.coveredN), whatever the number of uncovered strata.
+  if (r.n > 0) {
+    for (const u of r.uncovered) {
+      notes.push(`${u.key} (${count(u.population)} requests, ${pct(u.population / frameN)} of the frame) has no reviewed item and nothing can stand in for it: the estimate covers ${r.uncovered.length === 1 ? 'the other' : 'the reviewed strata,'} ${pct(r.coveredN / frameN)} of the frame.`);
+    }
   }
   const sample = r.n > 0 ? r.k / r.n : null;
   const base = {

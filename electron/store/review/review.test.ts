@@ -465,6 +465,14 @@ describe('estimates', () => {
     expect(f.covered_share).toBeCloseTo(1 - td.population / 800, 12);
     expect(f.notes).toContain(`signal:thumbs_down (${td.population} requests, ${(td.population / 8).toFixed(1)}% of the frame) has no reviewed item and nothing can stand in for it: the estimate covers the other ${(100 - td.population / 8).toFixed(1)}% of the frame.`);
     expect(Number.isFinite(f.high!)).toBe(true);
+    // Nothing reviewed: one true sentence, not "the estimate covers the other 75%" for each stratum.
+    const ws2 = await workspace();
+    insertSynthetic(ws2.db, { n: 800, seed: 5 });
+    const q2 = createQueue(ws2, { week: '2026-W47', size: 40, strata: 'feature', seed: 9 });
+    const g = queueEstimates(ws2.db, q2.queue_id).metrics[0]!;
+    expect(g.n).toBe(0);
+    expect(g.notes).toEqual(['No item is reviewed yet: no stratum of the frame (800 requests) is covered, so there is no estimate.']);
+    expect(g.notes.join(' ')).not.toContain('covers the other');
   });
 
   it('says which requests the estimates are for, with the queue\'s filters; older queues say what they left out', async () => {
@@ -562,7 +570,8 @@ describe('the review report', () => {
     expect(md.file_name).toBe('loupe-report-2026-W47.md');
     expect(md.text).toContain('Strata with nothing reviewed: feature=rare.');
     expect(md.text).toContain('30 of 40 queued items reviewed (0 skipped), drawn from 40 eligible requests. Strata covered: 1 of 2.');
-    expect(md.text).toContain('Reviewers: Ana \\& \\<Bob\\>.');
+    // `<` before a letter is escaped (it could open a tag); `&` and `>` that cannot act are left as written.
+    expect(md.text).toContain('Reviewers: Ana & \\<Bob>.');
     const html = renderReport(ws, { week: '2026-W47', format: 'html' }, 0);
     expect(html.text).not.toMatch(/<script|<img|<i>here|<b>bold/);
     expect(html.text).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
@@ -607,7 +616,8 @@ describe('Markdown escaping in the report', () => {
   it('keeps dates and ids readable and makes untrusted text inert', async () => {
     const { mdText: escapeMd } = await import('../report/render-text');
     expect(escapeMd('2026-W47 from 2026-11-16 (UTC)')).toBe('2026-W47 from 2026-11-16 (UTC)');
-    expect(escapeMd('<img src=x onerror=alert(1)>')).toBe('\\<img src=x onerror=alert(1)\\>');
+    expect(escapeMd('<img src=x onerror=alert(1)>')).toBe('\\<img src=x onerror=alert(1)>');
+    expect(escapeMd('> quoted', true)).toBe('\\> quoted');
     expect(escapeMd('a | b *bold* [link](http://x) `code` ~~s~~ _i_')).toBe('a \\| b \\*bold\\* \\[link\\](http\\://x) \\`code\\` \\~\\~s\\~\\~ \\_i\\_');
     expect(escapeMd('# heading', true)).toBe('\\# heading');
     expect(escapeMd('- item', true)).toBe('\\- item');

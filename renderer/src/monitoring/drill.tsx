@@ -19,6 +19,8 @@ export interface Slice {
   from_ts: number;
   to_ts: number;
   filter: Partial<Record<SliceColumn, string[]>>;
+  /** Errors only (`is_error`): an error-rate alert opens on its errors, the grid's Error filter set to Yes (clear it for the whole slice). */
+  errors?: boolean;
 }
 
 export interface Drill {
@@ -53,7 +55,7 @@ export function describeFilter(f: Slice['filter']): string {
 export interface SliceRequest { slice: Slice; nonce: number }
 
 /** The requests behind an alert: its bucket and its group. */
-export function alertSlice(a: { bucket: string; bucket_start: number; bucket_end: number; group: AlertGroup }): Slice {
+export function alertSlice(a: { rule?: string; bucket: string; bucket_start: number; bucket_end: number; group: AlertGroup }): Slice {
   const filter = sliceFilter({}, a.group);
-  return { label: a.bucket, from_ts: a.bucket_start, to_ts: a.bucket_end, filter };
+  return { label: a.bucket, from_ts: a.bucket_start, to_ts: a.bucket_end, filter, ...(a.rule === 'error_rate' ? { errors: true } : {}) };
 }

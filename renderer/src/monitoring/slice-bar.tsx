@@ -28,7 +28,8 @@ export function SliceBar({ filter, total, label, unsupported }: {
   if (filter.from_ts === undefined || filter.to_ts === undefined) return null;
   const cols: Slice['filter'] = {};
   for (const c of SLICE_COLUMNS) { const v = (filter as Record<string, unknown>)[c]; if (Array.isArray(v) && v.length) cols[c] = v as string[]; }
-  const what = `${label ?? `${fmtDate(filter.from_ts, info.time_zone)} – ${fmtDate(filter.to_ts - 1, info.time_zone)}`} · ${describeFilter(cols)}`;
+  const errorsPart = filter.is_error === undefined ? '' : filter.is_error ? ' · errors only' : ' · no errors';
+  const what = `${label ?? `${fmtDate(filter.from_ts, info.time_zone)} – ${fmtDate(filter.to_ts - 1, info.time_zone)}`} · ${describeFilter(cols)}${errorsPart}`;
   const blocked = unsupported.length > 0 ? `A queue cannot filter on ${unsupported.join(', ')}: clear ${unsupported.length === 1 ? 'it' : 'them'} to review this slice.`
     : total === 0 ? 'No requests in this slice.'
       : total > MAX_QUEUE ? `This slice has ${fmtInt(total)} requests; a queue holds at most ${fmtInt(MAX_QUEUE)}. Narrow it first.` : null;
@@ -36,7 +37,7 @@ export function SliceBar({ filter, total, label, unsupported }: {
     setBusy(true);
     try {
       const q = await client.call('queues.create', {
-        name: `Slice: ${what}`.slice(0, 200), from_ts: filter.from_ts!, to_ts: filter.to_ts!, size: total, strata: null, filters: cols, seed: 1,
+        name: `Slice: ${what}`.slice(0, 200), from_ts: filter.from_ts!, to_ts: filter.to_ts!, size: total, strata: null, filters: { ...cols, ...(filter.is_error !== undefined ? { is_error: filter.is_error } : {}) }, seed: 1,
       });
       setError(null);
       drill.openQueue(q.queue_id);

@@ -11,7 +11,7 @@ import { DateTime } from 'luxon';
 import type { ReportFormat } from '../../../shared/contract-report';
 import { useApp, useStoreQuery } from '../app-context';
 import { ErrorNote } from '../controls';
-import { fmtBytes, fmtInt } from '../format';
+import { fmtBytes, fmtInt, queueWeekLabel } from '../format';
 import { isoWeekLabel, lastCompleteWeek, weekDays } from '../review/review-format';
 import { downloadFile } from '../review/common';
 
@@ -61,6 +61,12 @@ export function ReportScreen() {
   const zone = info.time_zone;
   const queues = useStoreQuery('queues.list', {}, ['queues']);
   const queueWeeks = useMemo(() => new Set((queues.data ?? []).map((q) => q.week).filter((w): w is string => !!w)), [queues.data]);
+  /** Each week's newest queue (the one the report reads), for the picker's review state. */
+  const newestOfWeek = useMemo(() => {
+    const m = new Map<string, { size: number; reviewed: number; created_at: number }>();
+    for (const q of queues.data ?? []) if (q.week && (m.get(q.week)?.created_at ?? -Infinity) < q.created_at) m.set(q.week, q);
+    return m;
+  }, [queues.data]);
   const weeks = useMemo(() => {
     const all = new Set([...weeksOf(info.first_ts, info.last_ts, zone), ...queueWeeks]);
     return [...all].sort().reverse();
@@ -88,7 +94,7 @@ export function ReportScreen() {
       <div className="filter-bar no-print" aria-label="Report options">
         <label className="inline-label">Week
           <select value={chosen} onChange={(e) => setPick(e.target.value)} aria-label="Report week" disabled={weeks.length === 0 && ranges.length === 0}>
-            {weeks.map((w) => <option key={w} value={`week:${w}`}>{w}{queueWeeks.has(w) ? ' · reviewed' : ''}</option>)}
+            {weeks.map((w) => <option key={w} value={`week:${w}`}>{w}{queueWeekLabel(newestOfWeek.get(w))}</option>)}
             {ranges.map((q) => <option key={q.id} value={`queue:${q.id}`}>Queue #{q.id}: {q.name}</option>)}
           </select>
         </label>

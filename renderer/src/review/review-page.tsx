@@ -145,6 +145,8 @@ export function ReviewPage({ queueId, start, onBack }: { queueId: number; start:
     setPosition(it.position);
     setDraftState(drafts.current.get(it.position) ?? draftOf(it));
     setActive(0);
+    // A hint about the last item's keys says nothing about this one.
+    setHint(null);
     setSkipping(false);
     prefetch(it);
   }, [prefetch]);
@@ -227,6 +229,7 @@ export function ReviewPage({ queueId, start, onBack }: { queueId: number; start:
       if (missing.length > 0) {
         setError({ code: 'BAD_REQUEST', message: `Give a verdict for ${missing.map((c) => c.label).join(', ')} before submitting.` });
         setActive(criteria.indexOf(missing[0]!));
+        setHint(null);
         focusRoot();
         return;
       }
@@ -295,7 +298,7 @@ export function ReviewPage({ queueId, start, onBack }: { queueId: number; start:
 
   // The screen's keys. Capture phase on window, so they work wherever focus is on the page and the shell's own
   // `?` help does not open on top of the review cheat sheet.
-  const keyState = { item, draft, active, criteria, skipping, help, position };
+  const keyState = { item, draft, active, criteria, skipping, help, position, named: typeof reviewer === 'string' };
   const keyRef = useRef(keyState);
   keyRef.current = keyState;
   const actions = { decide, undo, go, setVerdict, setHelp, setSkipping, setMarkdown, markdown, onBack, setActive, setHint };
@@ -307,6 +310,8 @@ export function ReviewPage({ queueId, start, onBack }: { queueId: number; start:
       const a = actRef.current;
       const target = e.target as HTMLElement | null;
       const stop = () => { e.preventDefault(); e.stopPropagation(); };
+      // Until the reviewer's name is saved, keys belong to the name form: no review shortcut fires.
+      if (!s.named) return;
       if (s.help) {
         if (e.key === 'Escape' || e.key === '?') { stop(); a.setHelp(false); requestAnimationFrame(() => rootRef.current?.focus()); }
         return;
@@ -374,6 +379,7 @@ export function ReviewPage({ queueId, start, onBack }: { queueId: number; start:
         <section className="card" aria-label="Before the first review">
           <h2>Before the first review</h2>
           <p className="muted">Loupe stores the reviewer’s name with every decision, so agreement between reviewers and the report’s list of reviewers are right. You are asked once per workspace; change it any time from the review header.</p>
+          <p className="small warn-text" data-testid="reviewer-keys-note">Type your name below: review keys (p, f, 1-9, Enter) start working once it is saved.</p>
           <ReviewerForm current={null} onSaved={(n) => setReviewer(n)} onCancel={onBack} />
         </section>
       </div>

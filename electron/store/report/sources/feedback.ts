@@ -11,7 +11,7 @@ import { npsInterval } from '../../../../shared/stats/rates';
 import { feedbackTerms } from '../../feedback/terms';
 import { countChange, wilsonShare } from '../compare';
 import type { ReportContext } from '../context';
-import type { Change, FeedbackWeek, Section } from '../model';
+import type { Change, FeedbackWeek, OtherRatings, Section } from '../model';
 import { bucketOf, weeklySeries } from './series';
 
 const NPS_METHOD = 'NPS = % promoters (9-10) − % detractors (0-6); normal interval with the multinomial variance (p + d − (p − d)²) / n (docs/STATS.md)';
@@ -44,10 +44,15 @@ const Z_95 = 1.959963984540054;
  * Dirichlet prior, Monroe, Colaresi & Quinn 2008), keeping the terms whose z-score passes 1.96.
  * @returns the terms, or the reason there are none (no comments, no negative comment, none significant)
  */
-export function negativeTerms(ctx: ReportContext): FeedbackWeek['negative_terms'] {
+export function negativeTerms(ctx: ReportContext): Pick<FeedbackWeek, 'negative_terms' | 'comments'> {
   const t = feedbackTerms(ctx.ws.db, feedbackTermsSchema.parse({ week: ctx.week }), ctx.zone);
+  const comments = { negative: t.negative.comments, other: t.other.comments };
+  return { comments, negative_terms: termsOf(t, ctx.week) };
+}
+
+function termsOf(t: ReturnType<typeof feedbackTerms>, week: string): FeedbackWeek['negative_terms'] {
   if (t.negative.comments === 0) {
-    return { available: false, reason: `No negative comment in ${ctx.week} (${t.other.comments} other comment${t.other.comments === 1 ? '' : 's'}).` };
+    return { available: false, reason: `No negative comment in ${week} (${t.other.comments} other comment${t.other.comments === 1 ? '' : 's'}).` };
   }
   const terms = t.terms.filter((x) => x.z > Z_95).slice(0, MAX_TERMS).map((x) => ({ term: x.term, z: x.z, negative: x.negative_count, other: x.other_count }));
   if (terms.length === 0) {
@@ -56,16 +61,44 @@ export function negativeTerms(ctx: ReportContext): FeedbackWeek['negative_terms'
   return { available: true, data: terms };
 }
 
+/** Feedback rows (any kind) of [from, to), attributed by their own time, else their request's (as metrics.series). */
+function feedbackCount(ctx: ReportContext, from: number, to: number): number {
+  return ctx.ws.db.value<number>(
+    `SELECT count(*) FROM feedback f LEFT JOIN requests r ON r.id = f.request_id
+      WHERE coalesce(f.ts, r.ts) >= ? AND coalesce(f.ts, r.ts) < ?`, [from, to]) ?? 0;
+}
+
+/**
+ * Ratings on scales other than 1-5 in both weeks, per scale (the CSAT row holds the 1-5 ones).
+ * "Low" is the Feedback screen's negative rating, value ≤ 0.4 × scale (feedback/terms.ts `csat_low`).
+ */
+export function otherRatings(ctx: ReportContext): FeedbackWeek['other_ratings'] {
+  const rows = ctx.ws.db.all<{ scale: number; wk: number; n: number; mean: number; low: number }>(
+    `SELECT f.scale AS scale, CASE WHEN coalesce(f.ts, r.ts) >= ? THEN 1 ELSE 0 END AS wk, count(*) AS n, avg(f.value) AS mean,
+            sum(CASE WHEN f.value <= 0.4 * f.scale THEN 1 ELSE 0 END) AS low
+       FROM feedback f LEFT JOIN requests r ON r.id = f.request_id
+      WHERE f.kind = 'rating' AND f.value IS NOT NULL AND f.scale IS NOT NULL AND f.scale <> 5
+        AND coalesce(f.ts, r.ts) >= ? AND coalesce(f.ts, r.ts) < ?
+      GROUP BY 1, 2 ORDER BY 1`, [ctx.from_ts, ctx.previous.from_ts, ctx.to_ts]);
+  const empty: OtherRatings = { n: 0, mean: null, low: wilsonShare(0, 0) };
+  const of = (x: { n: number; mean: number; low: number } | undefined): OtherRatings => (x ? { n: x.n, mean: x.mean, low: wilsonShare(x.low, x.n) } : empty);
+  return [...new Set(rows.map((r) => r.scale))].map((scale) => ({
+    scale,
+    this_week: of(rows.find((r) => r.scale === scale && r.wk === 1)),
+    last_week: of(rows.find((r) => r.scale === scale && r.wk === 0)),
+  }));
+}
+
 /**
  * The feedback section of the report's week.
- * @returns `available: false` with the reason when neither week has thumbs, ratings or NPS answers
+ * @returns `available: false` with the reason when neither week has any feedback (thumbs, ratings of any scale, NPS
+ * answers, comments or preferences)
  */
 export function feedbackSection(ctx: ReportContext): Section<FeedbackWeek> {
   const s = weeklySeries(ctx);
   const cur = bucketOf(s, ctx.week);
   const prev = bucketOf(s, ctx.previous.week);
-  const any = (b: MetricsBucket | null) => !!b && (b.thumbs.n > 0 || b.csat.n > 0 || b.nps.n > 0);
-  if (!any(cur) && !any(prev)) return { available: false, reason: `No thumbs, ratings or NPS answers in ${ctx.week} or ${ctx.previous.week}.` };
+  if (feedbackCount(ctx, ctx.previous.from_ts, ctx.to_ts) === 0) return { available: false, reason: `No feedback (thumbs, ratings, NPS answers, comments or preferences) in ${ctx.week} or ${ctx.previous.week}.` };
   const th = (b: MetricsBucket | null) => ({ ...wilsonShare(b?.thumbs.up ?? 0, b?.thumbs.n ?? 0), up: b?.thumbs.up ?? 0, down: b?.thumbs.down ?? 0 });
   const thisThumbs = th(cur);
   const lastThumbs = th(prev);
@@ -93,7 +126,8 @@ export function feedbackSection(ctx: ReportContext): Section<FeedbackWeek> {
       thumbs_by_feature: byFeature,
       csat: { this_week: thisCsat, last_week: lastCsat, change: countChange(thisCsat.k, thisCsat.n, lastCsat.k, lastCsat.n) },
       nps: { this_week: thisNps, last_week: lastNps, compared_week: npsPrev?.label ?? null, change: npsChange(thisNps, lastNps), method: NPS_METHOD },
-      negative_terms: negativeTerms(ctx),
+      other_ratings: otherRatings(ctx),
+      ...negativeTerms(ctx),
     },
   };
 }
