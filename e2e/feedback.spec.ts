@@ -73,6 +73,12 @@ test('demo workspace: comment search → request → edge case; terms; traits; t
     await expect(terms).toContainText('deutsch');
     await expect(terms).toContainText('anglais');
     await shot(page, 'feedback-terms');
+    // The chosen week is kept for this workspace: after a reload the view opens on W45, not the default week.
+    await page.reload();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: /^Feedback/ }).click();
+    await page.getByRole('tab', { name: 'What negative feedback says' }).click();
+    await expect(page.getByLabel('Week')).toHaveValue('2026-W45');
+    await expect(terms).toContainText('anglais');
     await terms.getByRole('button', { name: /deutsch/ }).click();
     await expect(page.getByRole('tab', { name: 'All feedback' })).toHaveAttribute('aria-selected', 'true');
     await expect(page.getByTestId('grid-range')).toHaveText(/of [1-9]$/);

@@ -3,7 +3,7 @@
  * other comments (feedback.terms: log-odds ratio with an informative Dirichlet prior, Monroe et al. 2008). A term
  * opens the negative comments that contain it in the feedback grid.
  */
-import { useEffect } from 'react';
+import { useMemo } from 'react';
 import type { TermScore } from '../../../shared/contract-feedback';
 import { useApp, useStoredState, useStoreQuery } from '../app-context';
 import { lastCompleteWeek } from '../review/review-format';
@@ -16,12 +16,15 @@ export function TermsView({ onOpenComments }: { onOpenComments: (f: FilterValues
   const { info } = useApp();
   const facets = useStoreQuery('feedback.facets', {}, FEEDBACK_TABLES).data;
   // The week last looked at in this workspace; at first the latest complete week of requests (as the review does).
-  const [week, setWeek] = useStoredState(`loupe.feedback.termsWeek:${info.path}`, '');
-  useEffect(() => {
-    if (week || !facets) return;
+  // The default is derived, never written by an effect: an effect that stores it could land after the reader's own
+  // choice and overwrite it (seen when the Week select was changed the moment its options appeared).
+  const [picked, setWeek] = useStoredState(`loupe.feedback.termsWeek:${info.path}`, '');
+  const week = useMemo(() => {
+    if (!facets) return '';
+    if (picked && facets.weeks.includes(picked)) return picked;
     const w = lastCompleteWeek(info.first_ts, info.last_ts, info.time_zone);
-    setWeek(w && facets.weeks.includes(w) ? w : facets.weeks[0] ?? '');
-  }, [facets, week, info.first_ts, info.last_ts, info.time_zone, setWeek]);
+    return w && facets.weeks.includes(w) ? w : facets.weeks[0] ?? '';
+  }, [facets, picked, info.first_ts, info.last_ts, info.time_zone]);
   const { data, error, loading } = useStoreQuery('feedback.terms', week ? { week } : null, FEEDBACK_TABLES);
   const max = Math.max(1, ...(data?.terms ?? []).map((t) => t.z));
   const open = (t: TermScore, negative: boolean) => onOpenComments({ text: t.term, week, ...(negative ? { value: 'negative' } : {}), has_comment: true });
