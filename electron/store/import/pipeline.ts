@@ -45,15 +45,44 @@ const COLUMNS: Record<RecordKind, readonly string[]> = {
 };
 
 /**
- * Upsert that keeps re-imports idempotent: a row whose content is unchanged is left alone (0 rows modified); a row
- * whose content changed is updated in place. `import_id` is not compared (it differs on every import).
+ * Columns that describe one state together: when the incoming row gives any of a group's `when` columns, the whole
+ * group is taken from it (even its NULLs: a request now `ok` has no error text; a reopened ticket has no resolved
+ * time); when it gives none of them, the whole group keeps its stored values.
+ */
+const GROUPS: Record<RecordKind, ReadonlyArray<{ when: readonly string[]; cols: readonly string[] }>> = {
+  requests: [
+    { when: ['status', 'error'], cols: ['status', 'error', 'is_error'] },
+    { when: ['cost_usd'], cols: ['cost_usd', 'cost_source', 'price_model', 'price_as_of', 'price_tier'] },
+  ],
+  feedback: [
+    // A link found by the store (through the session or trace) is kept when the source, which cannot know it, sends
+    // no request id again.
+    { when: ['request_id'], cols: ['request_id', 'link_method'] },
+    { when: ['value', 'kind'], cols: ['kind', 'value', 'scale', 'label'] },
+  ],
+  tickets: [
+    { when: ['status'], cols: ['status', 'resolved_ts'] },
+  ],
+};
+
+/**
+ * Upsert that keeps re-imports idempotent and never loses a stored value to a file that does not give it: a row
+ * whose content is unchanged is left alone (0 rows modified); a row whose content changed is updated in place, each
+ * column taking the incoming value where the file gives one and keeping the stored value where it gives none (a
+ * partial export, e.g. `request_id,status`, updates the status and nothing else; the merge of Langfuse's ingestion,
+ * where a later event's non-null fields override). Columns of one state ({@link GROUPS}) are taken or kept together.
+ * `import_id` is not compared (it differs on every import) and always records the latest import.
  */
 function upsertSql(kind: RecordKind): string {
   const cols = COLUMNS[kind];
-  // Feedback linked to a request through its session or trace keeps that link when the source (which cannot know
-  // it) sends no request id again: the link is the store's finding, not a change in the file.
-  const keepSessionLink = (c: string) => `CASE WHEN excluded.request_id IS NULL AND ${kind}.link_method IN ('session', 'trace') THEN ${kind}.${c} ELSE excluded.${c} END`;
-  const incoming = (c: string) => (kind === 'feedback' && (c === 'request_id' || c === 'link_method') ? keepSessionLink(c) : `excluded.${c}`);
+  const grouped = new Map<string, readonly string[]>();
+  for (const g of GROUPS[kind]) for (const c of g.cols) grouped.set(c, g.when);
+  const incoming = (c: string): string => {
+    if (c === 'import_id') return `excluded.${c}`;
+    const when = grouped.get(c);
+    if (when) return `CASE WHEN ${when.map((w) => `excluded.${w} IS NOT NULL`).join(' OR ')} THEN excluded.${c} ELSE ${kind}.${c} END`;
+    return `coalesce(excluded.${c}, ${kind}.${c})`;
+  };
   const compared = cols.filter((c) => c !== 'id' && c !== 'import_id');
   const set = cols.filter((c) => c !== 'id').map((c) => `${c} = ${incoming(c)}`).join(', ');
   const differs = compared.map((c) => `${kind}.${c} IS NOT ${incoming(c)}`).join(' OR ');
@@ -61,6 +90,22 @@ function upsertSql(kind: RecordKind): string {
   const notOlder = kind === 'tickets' ? ' AND (excluded.updated_ts IS NULL OR tickets.updated_ts IS NULL OR excluded.updated_ts >= tickets.updated_ts)' : '';
   return `INSERT INTO ${kind} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})
     ON CONFLICT (id) DO UPDATE SET ${set} WHERE (${differs})${notOlder}`;
+}
+
+/** Request fields that say something of a request beyond its id, time, user and session. */
+const REQUEST_CONTENT = ['input', 'output', 'model', 'model_version', 'feature', 'latency_ms', 'ttft_ms', 'tokens_in', 'tokens_out', 'cost_usd', 'status', 'error'];
+
+/**
+ * Refuses a file read as requests when none of its fields maps to a request's content: such a file (feedback or
+ * tickets imported as requests, say) would only add empty requests or move stored requests' times and users.
+ * @throws LoupeError IMPORT_NOT_RECOGNISED naming the file and the fields it did map
+ */
+export function refuseContentless(mapper: Pick<Mapper, 'kind' | 'mapping'>, fileName: string): void {
+  if (mapper.kind !== 'requests' || REQUEST_CONTENT.some((f) => f in mapper.mapping)) return;
+  const mapped = Object.entries(mapper.mapping).map(([f, p]) => `${f} ← ${p}`);
+  throw new LoupeError('IMPORT_NOT_RECOGNISED',
+    `${fileName} was read as requests, but none of its fields maps to a request's content (input, output, model, feature, latency, tokens, cost, status or error); it maps only ${mapped.length ? mapped.join(', ') : 'nothing'}. Nothing was imported.`,
+    { action: 'If the file holds feedback or tickets, import it as that kind; otherwise map its fields (--map FIELD=PATH, or in the preview).', details: { file: fileName } });
 }
 
 /** File size from which an import into a smaller workspace defers the secondary indexes (about 50,000 requests). */
@@ -378,6 +423,7 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
   } catch (e) {
     throw toLoupeError(e, fileName);
   }
+  refuseContentless(mapper, fileName);
   const scrub = startScrub(ws, options); // PII scrubbing (electron/store/scrub); a bad pattern refuses here
   // The file is hashed as the import reads it; a reader that stops before the end (a JSON document with trailing
   // bytes) falls back to a separate pass.
