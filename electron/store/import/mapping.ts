@@ -1115,11 +1115,13 @@ function finishFeedback(row: Record<string, string | number | null>, plan: KindP
   const rawKind = row.kind;
   const rawValue = row.value;
   let kind: FeedbackKind | undefined;
+  let isCsat = false;
   if (rawKind !== null && rawKind !== undefined) {
     const w = normName(String(rawKind));
     kind = (['thumb', 'rating', 'nps', 'comment', 'preference'] as const).find((k) => k === w) ?? FEEDBACK_KIND_WORDS[w];
     if (!kind) throw new Reject('kind', `kind: expected a feedback kind (thumb, rating, csat, nps, comment, preference), found ${shown(rawKind)}`);
     if (w === 'csat' && row.scale === null) row.scale = 5;
+    isCsat = w === 'csat' && Number(row.scale) === 5;
   } else {
     kind = plan.impliedFeedbackKind ?? (row.comment !== null ? 'comment' : undefined);
   }
@@ -1131,7 +1133,11 @@ function finishFeedback(row: Record<string, string | number | null>, plan: KindP
   if (row.label === null && rawValue !== null && typeof rawValue !== 'object') row.label = String(rawValue);
   if (valueMissing) {
     row.value = null;
-    if (kind === 'thumb' && row.comment === null) throw new Reject('value', 'value: expected a thumb (up/down, +1/-1), found nothing');
+    // A thumb, rating or NPS answer without its value says nothing unless it carries a comment.
+    if (kind !== 'comment' && kind !== 'preference' && row.comment === null) {
+      const what = kind === 'thumb' ? 'a thumb (up/down, +1/-1)' : kind === 'nps' ? 'an NPS score from 0 to 10' : 'a numeric rating';
+      throw new Reject('value', `value: expected ${what}, found ${rawValue === null ? 'nothing' : shown(rawValue)}`);
+    }
   } else if (kind === 'thumb' || kind === 'preference') {
     const w = String(rawValue).trim().toLowerCase().replace(/\s+/g, '_');
     const up = kind === 'thumb' ? THUMB_UP : PREF_UP;
@@ -1140,7 +1146,10 @@ function finishFeedback(row: Record<string, string | number | null>, plan: KindP
     else if (down.has(w)) row.value = -1;
     else {
       const n = num(rawValue);
-      if (n === null) throw new Reject('value', `value: expected a ${kind} (${kind === 'thumb' ? 'up/down, +1/-1, 1/0' : 'chosen/rejected, +1/-1'}), found ${shown(rawValue)}`);
+      // A number is a thumb only as 1 (up), 0 or -1 (down): a 2 or a 0.5 is some other score, not a thumb.
+      if (n === null || (kind === 'thumb' && n !== 1 && n !== 0 && n !== -1)) {
+        throw new Reject('value', `value: expected a ${kind} (${kind === 'thumb' ? 'up/down, +1/-1, 1/0' : 'chosen/rejected, +1/-1'}), found ${shown(rawValue)}`);
+      }
       row.value = n > 0 ? 1 : -1;
     }
     row.scale = null;
@@ -1150,7 +1159,9 @@ function finishFeedback(row: Record<string, string | number | null>, plan: KindP
   } else {
     const n = num(rawValue);
     if (n === null) throw new Reject('value', `value: expected a ${kind === 'nps' ? 'score from 0 to 10' : 'numeric rating'}, found ${shown(rawValue)}`);
-    if (kind === 'nps' && (n < 0 || n > 10)) throw new Reject('value', `value: expected an NPS score from 0 to 10, found ${shown(rawValue)}`);
+    if (kind === 'nps' && (n < 0 || n > 10 || !Number.isInteger(n))) throw new Reject('value', `value: expected an NPS score, a whole number from 0 to 10, found ${shown(rawValue)}`);
+    // CSAT is answered on a 1-5 scale in whole steps; a 4.5 is an average or another score, not one answer.
+    if (isCsat && (n < 1 || n > 5 || !Number.isInteger(n))) throw new Reject('value', `value: expected a CSAT answer, a whole number from 1 to 5, found ${shown(rawValue)}`);
     row.value = n;
     const fromFile = row.scale !== null;
     if (kind === 'nps') row.scale = 10;
