@@ -56,6 +56,11 @@ function chart(id: string, title: string, caption: string, labels: string[], ser
   P.push(`<title id="${id}-t">${esc(title)}</title><desc id="${id}-d">${esc(caption)}</desc>`);
   P.push(`<rect x="0" y="0" width="${W}" height="${H}" fill="#ffffff" stroke="${GRID}"/>`);
   P.push(`<text x="${PAD.l}" y="18" fill="${INK}" font-size="12" font-weight="bold">${esc(title)}</text>`);
+  // Nothing to draw: say so instead of an axis scaled to nothing (its rounded ticks would read as values).
+  if (all.length === 0) {
+    P.push(`<text x="${W / 2}" y="${f1(PAD.t + ph / 2)}" fill="${MUTED}" text-anchor="middle">No values in ${n === 1 ? 'this week' : 'these weeks'}.</text></svg>`);
+    return { id, title, svg: P.join(''), caption };
+  }
   // The report's week.
   if (n > 0) P.push(`<rect x="${f1(x(n - 1) - slot / 2)}" y="${PAD.t}" width="${f1(slot)}" height="${ph}" fill="#fff3bf"/>`);
   for (let v = 0; v <= top + 1e-9; v += step) {
@@ -117,7 +122,7 @@ export function trendCharts(m: MetricsWeek): Chart[] {
       [{ name: 'requests', values: m.trend.map((t) => t.requests) }], (v) => int(v), 'bar'),
     chart('c-errors', 'Error rate (95% interval)', `Share of requests that failed, per week, with Wilson 95% intervals; ${last}: ${pct(m.error_rate.rate)}.`, labels,
       [{ name: 'error rate', values: m.trend.map((t) => t.error_rate), band: { low: m.trend.map((t) => t.error_low), high: m.trend.map((t) => t.error_high) } }], (v) => pct(v, 0)),
-    chart('c-latency', 'Latency p50 / p95 / p99 (ms)', `Latency quantiles per week (type 7); ${last}: p50 ${int(m.latency.p50 ?? 0)} ms, p95 ${int(m.latency.p95 ?? 0)} ms, p99 ${int(m.latency.p99 ?? 0)} ms.`, labels,
+    chart('c-latency', 'Latency p50 / p95 / p99 (ms)', `Latency quantiles per week (type 7); ${last}: ${m.latency.p50 === null ? 'no request has a latency' : `p50 ${int(m.latency.p50)} ms, p95 ${int(m.latency.p95 ?? 0)} ms, p99 ${int(m.latency.p99 ?? 0)} ms`}.`, labels,
       [{ name: 'p50', values: m.trend.map((t) => t.p50) }, { name: 'p95', values: m.trend.map((t) => t.p95) }, { name: 'p99', values: m.trend.map((t) => t.p99) }], (v) => int(v)),
     chart('c-thumbs', 'Thumbs-up rate (95% interval)', `Thumbs-up share of thumbs given each week, with Wilson 95% intervals; ${last}: ${pct(m.trend[m.trend.length - 1]?.thumbs_up_rate ?? null)}.`, labels,
       [{ name: 'thumbs-up rate', values: m.trend.map((t) => t.thumbs_up_rate), band: { low: m.trend.map((t) => t.thumbs_low), high: m.trend.map((t) => t.thumbs_high) } }], (v) => pct(v, 0)),

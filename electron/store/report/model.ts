@@ -57,9 +57,17 @@ export interface Finding {
 }
 
 /** The failure rate of this week against last week's, each from its own queue and design. */
+/** One week's failure-rate estimate, from its review queue. */
+export interface FailureSide {
+  week: string; queue_id: number; estimate: number | null; low: number | null; high: number | null; se: number | null; reviewed: number; failures: number; method: string;
+  /** Share (0-1) of the frame's requests in strata with at least one reviewed item: below 1 the estimate is of those
+   * strata only, not of the week. */
+  covered_share: number;
+}
+
 export interface FailureComparison {
-  this_week: { week: string; queue_id: number; estimate: number | null; low: number | null; high: number | null; se: number | null; reviewed: number; failures: number; method: string };
-  last_week: { week: string; queue_id: number; estimate: number | null; low: number | null; high: number | null; se: number | null; reviewed: number; failures: number; method: string } | null;
+  this_week: FailureSide;
+  last_week: FailureSide | null;
   change: Change | null;
   /** Why there is no comparison, when `change` is null. */
   note: string | null;

@@ -20,6 +20,13 @@ const COLUMN_NAMES: Record<string, string> = {
   cost_usd: 'cost', lang: 'language mix', model: 'model mix', model_version: 'model version mix', feature: 'feature mix', status: 'status mix',
 };
 
+/** A share of a frame with one decimal, never rounded to 0% or 100% when it is neither. */
+function pctShare(x: number): string {
+  const v = 100 * x;
+  const s = v > 0 && v < 0.1 ? '< 0.1' : v < 100 && v > 99.9 ? '> 99.9' : v.toFixed(1);
+  return `${s}%`;
+}
+
 function reviewFindings(r: ReviewWeek, week: string): Finding[] {
   const out: Finding[] = [];
   const f = r.failure;
@@ -30,6 +37,13 @@ function reviewFindings(r: ReviewWeek, week: string): Finding[] {
       id: 'review:failure-change', section: 'review', value: t.estimate, unit: 'share', weight: 95,
       text: `Estimated failure rate ${f.change.difference! > 0 ? 'rose' : 'fell'} to ${pct(t.estimate)} (${ci}${t.failures} failure${t.failures === 1 ? '' : 's'} in ${t.reviewed} reviewed) from ${pct(f.last_week.estimate)} in ${f.last_week.week}: ${changeText(f.change)}.`,
       source: `review queues #${t.queue_id} and #${f.last_week.queue_id}, stratified estimates; difference by MOVER from each week's design-based interval`,
+    });
+  } else if (t.estimate !== null && t.covered_share < 1) {
+    // Only some strata have a reviewed item: the figure is of those strata, never the week's rate.
+    out.push({
+      id: 'review:failure', section: 'review', value: t.estimate, unit: 'share', weight: 40,
+      text: `No estimate of ${week}'s failure rate yet: the reviews cover strata holding ${pctShare(t.covered_share)} of its requests (in those strata, ${pct(t.estimate)}; ${ci}${t.failures} failure${t.failures === 1 ? '' : 's'} in ${t.reviewed} reviewed). Review items of the other strata to estimate the week.`,
+      source: `review queue #${t.queue_id}, stratified estimate (${t.method}) of the covered strata`,
     });
   } else if (t.estimate !== null) {
     out.push({
@@ -124,7 +138,7 @@ function metricsFindings(m: MetricsWeek, alerted: Set<string>, week: string, pre
   const out: Finding[] = [];
   out.push({
     id: 'metrics:volume', section: 'metrics', value: m.requests, unit: 'count', weight: m.last_week_requests && Math.abs(m.requests / m.last_week_requests - 1) > 0.3 ? 52 : 20,
-    text: `${int(m.requests)} requests in ${week} (${m.last_week_requests ? `${times(m.requests, m.last_week_requests)} ${prev}'s ${int(m.last_week_requests)}` : 'none the week before'}), error rate ${pct(m.error_rate.rate)}, p95 latency ${ms(m.latency.p95)}, cost ${usd(m.cost.total_usd)}.`,
+    text: `${int(m.requests)} requests in ${week} (${m.last_week_requests ? `${times(m.requests, m.last_week_requests)} ${prev}'s ${int(m.last_week_requests)}` : 'none the week before'}), error rate ${pct(m.error_rate.rate)}, p95 latency ${ms(m.latency.p95)}, cost ${m.cost.with_cost > 0 ? `${usd(m.cost.total_usd)}${m.cost.with_cost < m.requests ? ` (${int(m.cost.with_cost)} of the requests have a cost)` : ''}` : '– (no request has a cost)'}.`,
     source: 'metrics.series weekly bucket',
   });
   const holds = holdsAcrossFeatures(m.by_feature, (f) => f.error_change);

@@ -324,9 +324,15 @@ export function getQueue(db: Db, queueId: number, viewer: string | null = null):
   };
 }
 
-/** The queue for a week: the newest queue of that ISO week. @throws LoupeError NOT_FOUND */
+/**
+ * The queue a week's estimates and report read: the newest queue of that ISO week with at least one review (not
+ * skipped, not undone), else the newest queue of the week. A second queue drawn for a week must not hide the first
+ * one's reviews behind its own empty estimate.
+ * @throws LoupeError NOT_FOUND when the week has no queue
+ */
 export function queueForWeek(db: Db, week: string): number {
-  const id = db.value<number>('SELECT max(id) FROM review_queues WHERE week = ?', [week]);
+  const id = db.value<number>(`SELECT q.id FROM review_queues q WHERE q.week = ?
+    ORDER BY EXISTS (SELECT 1 FROM reviews r WHERE r.queue_id = q.id AND r.skipped = 0 AND r.undone = 0) DESC, q.id DESC LIMIT 1`, [week]);
   if (id === null || id === undefined) throw new LoupeError('NOT_FOUND', `No review queue exists for ${week}.`, { action: `Create one: loupe queue create --week ${week} --size 100.` });
   return id;
 }

@@ -61,11 +61,18 @@ export function ReportScreen() {
   const zone = info.time_zone;
   const queues = useStoreQuery('queues.list', {}, ['queues']);
   const queueWeeks = useMemo(() => new Set((queues.data ?? []).map((q) => q.week).filter((w): w is string => !!w)), [queues.data]);
-  /** Each week's newest queue (the one the report reads), for the picker's review state. */
-  const newestOfWeek = useMemo(() => {
-    const m = new Map<string, { size: number; reviewed: number; created_at: number }>();
-    for (const q of queues.data ?? []) if (q.week && (m.get(q.week)?.created_at ?? -Infinity) < q.created_at) m.set(q.week, q);
-    return m;
+  /** The queue the report reads for each week (as the store's queueForWeek: the newest with a review, else the
+   * newest), for the picker's review state; the week's other queues are offered as their own options. */
+  const { newestOfWeek, otherQueues } = useMemo(() => {
+    const m = new Map<string, { id: number; size: number; reviewed: number; created_at: number }>();
+    const better = (a: { id: number; reviewed: number }, b: { id: number; reviewed: number } | undefined) => {
+      if (!b) return true;
+      if ((a.reviewed > 0) !== (b.reviewed > 0)) return a.reviewed > 0;
+      return a.id > b.id;
+    };
+    for (const q of queues.data ?? []) if (q.week && better(q, m.get(q.week))) m.set(q.week, q);
+    const others = (queues.data ?? []).filter((q) => q.week && m.get(q.week)?.id !== q.id);
+    return { newestOfWeek: m, otherQueues: others };
   }, [queues.data]);
   const weeks = useMemo(() => {
     const all = new Set([...weeksOf(info.first_ts, info.last_ts, zone), ...queueWeeks]);
@@ -94,7 +101,11 @@ export function ReportScreen() {
       <div className="filter-bar no-print" aria-label="Report options">
         <label className="inline-label">Week
           <select value={chosen} onChange={(e) => setPick(e.target.value)} aria-label="Report week" disabled={weeks.length === 0 && ranges.length === 0}>
-            {weeks.map((w) => <option key={w} value={`week:${w}`}>{w}{queueWeekLabel(newestOfWeek.get(w))}</option>)}
+            {weeks.map((w) => [
+              <option key={w} value={`week:${w}`}>{w}{queueWeekLabel(newestOfWeek.get(w))}</option>,
+              ...otherQueues.filter((q) => q.week === w).sort((a, b) => b.id - a.id).map((q) => (
+                <option key={`q${q.id}`} value={`queue:${q.id}`}>{w} · queue #{q.id}, {fmtInt(q.reviewed)} of {fmtInt(q.size)} reviewed</option>)),
+            ])}
             {ranges.map((q) => <option key={q.id} value={`queue:${q.id}`}>Queue #{q.id}: {q.name}</option>)}
           </select>
         </label>

@@ -35,6 +35,7 @@ export function weekQueue(ctx: ReportContext, week: string): number | null {
 
 const side = (week: string, queueId: number, m: RateEstimate) => ({
   week, queue_id: queueId, estimate: m.estimate, low: m.low, high: m.high, se: m.se, reviewed: m.n, failures: m.k, method: m.method_name,
+  covered_share: m.covered_share,
 });
 
 function failureComparison(ctx: ReportContext, queueId: number, metrics: RateEstimate[]): FailureComparison {
@@ -44,6 +45,12 @@ function failureComparison(ctx: ReportContext, queueId: number, metrics: RateEst
   if (prevId === null) return { this_week: thisWeek, last_week: null, change: null, note: `No review queue for ${ctx.previous.week}: nothing to compare with.` };
   const prev = queueEstimates(ctx.ws.db, prevId).metrics.find((m) => m.key === 'failure')!;
   const lastWeek = side(ctx.previous.week, prevId, prev);
+  // A week whose reviews cover only some strata has no estimate of the week's rate: nothing to compare.
+  const partial = [thisWeek, lastWeek].find((w) => w.estimate !== null && w.covered_share < 1);
+  if (partial) {
+    return { this_week: thisWeek, last_week: lastWeek, change: null,
+      note: `${partial.week}'s reviews cover strata holding ${(100 * partial.covered_share).toFixed(1)}% of its requests, so there is no estimate of that week's rate to compare.` };
+  }
   const change = estimateChange(cur, prev);
   return {
     this_week: thisWeek, last_week: lastWeek, change,

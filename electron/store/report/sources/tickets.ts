@@ -19,7 +19,11 @@ const NO_RATE = { rate: null, low: null, high: null };
  */
 export function ticketsSection(ctx: ReportContext): Section<TicketsWeek> {
   const db = ctx.ws.db;
-  if ((db.value<number>('SELECT count(*) FROM tickets') ?? 0) === 0) return { available: false, reason: 'The workspace has no support tickets.' };
+  const total = db.value<number>('SELECT count(*) FROM tickets') ?? 0;
+  if (total === 0) return { available: false, reason: 'The workspace has no support tickets.' };
+  if ((db.value<number>('SELECT count(*) FROM tickets WHERE created_ts IS NOT NULL') ?? 0) === 0) {
+    return { available: false, reason: `None of the workspace's ${total.toLocaleString('en-US')} tickets has a creation time, so none can be placed in a week and there is no ticket rate. Import them again with a column mapped to created_ts.` };
+  }
   const byWeek = new Map(ticketRates(db, { by: 'week' }, ctx.zone).rows.map((r) => [r.group, r]));
   const week = (label: string) => {
     const r = byWeek.get(label);
