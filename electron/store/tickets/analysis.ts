@@ -97,11 +97,14 @@ export function ticketRates(db: Db, p: RateParams, zone: string): TicketRates {
   }
   const requests = requestCounts(db, dims, zone);
   const keys = new Set([...requests.keys(), ...tickets.keys()]);
+  // When no ticket could be placed in any group (no creation times, or no links), a rate of 0 would read as "no
+  // tickets": there is no rate, and left_out says why.
+  const noneCounted = counted === 0 && totalTickets > 0;
   const rows: TicketRateRow[] = [...keys].sort().map((k) => {
     const [g1, g2] = k.split('\u0000');
     const t = tickets.get(k) ?? 0;
     const n = requests.get(k) ?? 0;
-    const ci = poissonRateInterval(t, n);
+    const ci = noneCounted ? null : poissonRateInterval(t, n);
     return { group: g1!, ...(g2 !== undefined ? { group2: g2 } : {}), tickets: t, requests: n, per_1000: ci?.estimate ?? null, low: ci?.low ?? null, high: ci?.high ?? null };
   });
   const leftOut = totalTickets - counted;

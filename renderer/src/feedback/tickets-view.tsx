@@ -112,7 +112,8 @@ export function TicketsView() {
                   <td className="num">{hours(w.first_response_p50_h)}</td><td className="num">{hours(w.first_response_p90_h)}</td>
                   <td className="num">{hours(w.resolution_p50_h)}</td><td className="num">{hours(w.resolution_p90_h)}</td></tr>))}</tbody>
             </table>
-            {a.times.every((w) => w.first_response_n === 0) && <p className="muted small">The tickets carry no first-response time.</p>}
+            {a.times.length === 0 && <p className="muted small">No ticket could be placed in a week (see what is left out below).</p>}
+            {a.times.length > 0 && a.times.every((w) => w.first_response_n === 0) && <p className="muted small">The tickets placed in a week carry no first-response time.</p>}
             {a.times_left_out.length > 0 && <p className="muted small" data-testid="ticket-times-left-out">Left out: {a.times_left_out.map((r) => `${fmtInt(r.tickets)} ${r.reason}`).join('; ')}.</p>}
           </div>
           <div className="card wide">
