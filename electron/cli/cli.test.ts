@@ -56,7 +56,7 @@ describe('loupe CLI', () => {
     expect(infoJson.imports[0]).toMatchObject({ inserted: 0, updated: 1, duplicates: 1, skipped: 0, record_unit: 'records' });
   });
 
-  it('exits 2 on bad usage: unknown command, missing --workspace, bad --map, bad --tz', () => {
+  it('exits 2 on bad usage: unknown command, missing --workspace, bad --map, bad --tz, bad --link-window', () => {
     const w = path.join(tmp(), 'w.sqlite');
     expect(loupe('frobnicate').code).toBe(2);
     expect(loupe('import', 'x.jsonl').code).toBe(2);
@@ -66,6 +66,11 @@ describe('loupe CLI', () => {
     const badTz = loupe('import', 'x.jsonl', '--workspace', w, '--tz', 'Mars/Olympus');
     expect(badTz.code).toBe(2);
     expect(badTz.stderr).toMatch(/IANA time zone/);
+    for (const bad of ['abc', '-5', '', '9000', 'NaN']) {
+      const badWindow = loupe('import', 'x.jsonl', '--workspace', w, '--link-window', bad);
+      expect(badWindow.code).toBe(2);
+      expect(badWindow.stderr).toContain(`--link-window expects hours from 0 to 8760 (0 turns off linking to the same user's earlier requests), got "${bad}"`);
+    }
     expect(fs.existsSync(w)).toBe(false);
   });
 

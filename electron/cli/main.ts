@@ -130,6 +130,10 @@ function describe(s: ImportSummary): string {
  */
 async function importCommand(files: string[], o: { workspace: string; kind?: RecordKind; preset?: string; map?: string[]; tz?: string; json?: boolean; linkWindow?: string; unescape?: string[]; scrub?: string[]; scrubPattern?: string[]; phoneRegion?: string }): Promise<number> {
   checkZone(o.tz);
+  const linkWindow = o.linkWindow === undefined ? undefined : Number(o.linkWindow);
+  if (linkWindow !== undefined && (o.linkWindow!.trim() === '' || !Number.isFinite(linkWindow) || linkWindow < 0 || linkWindow > 24 * 365)) {
+    throw new UsageError(`--link-window expects hours from 0 to 8760 (0 turns off linking to the same user's earlier requests), got "${o.linkWindow}"`);
+  }
   const scrub = scrubFromFlags(o.scrub, o.scrubPattern, o.phoneRegion);
   const mapping = parseMaps(o.map);
   const { client, created } = await openClient(o.workspace, true);
@@ -161,7 +165,7 @@ async function importCommand(files: string[], o: { workspace: string; kind?: Rec
       }
       const options: ImportOptions = {
         ...(o.kind ? { kind: o.kind } : {}), ...(o.preset ? { preset: o.preset } : {}), ...(mapping ? { mapping } : {}),
-        ...(o.tz ? { time_zone: o.tz } : {}), ...(o.linkWindow ? { link_window_hours: Number(o.linkWindow) } : {}),
+        ...(o.tz ? { time_zone: o.tz } : {}), ...(linkWindow !== undefined ? { link_window_hours: linkWindow } : {}),
         ...(o.unescape?.length ? { unescape_fields: o.unescape } : {}),
         ...(scrub ? { scrub } : {}),
       };
@@ -340,7 +344,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--preset <name>', 'import preset (detected when omitted)')
     .option('--map <FIELD=PATH...>', 'map a Loupe field to a dotted source path; repeatable')
     .option('--tz <zone>', 'IANA time zone for naive timestamps (default: the workspace zone, UTC)')
-    .option('--link-window <hours>', 'hours before a ticket in which the same user\'s requests are linked (default 48)')
+    .option('--link-window <hours>', 'hours before a ticket in which the same user\'s requests are linked (default 48; 0 turns that rule off)')
     .option('--unescape <FIELD...>', 'turn literal \\n in these text fields (e.g. body) into line breaks; repeatable')
     .option('--scrub <detectors>', 'scrub PII before storage: email,phone,card,iban,ip,secret (any subset) or none; default: the workspace\'s last choice', collect)
     .option('--scrub-pattern <regex>', 'also replace matches of this RE2 pattern by [REDACTED]; repeatable', collect)
