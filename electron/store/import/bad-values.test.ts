@@ -340,4 +340,23 @@ describe('lossless numbers in JSON written inside a field', () => {
     expect(s).toMatchObject({ inserted: 1, rejected: 0 });
     expect(ws.db.value("SELECT trace_id FROM requests WHERE id = 'm1'")).toBe('12345678901234567891');
   });
+
+  it('a path into a cell of JSON text that does not parse rejects the row with its line and field, not a silent NULL', async () => {
+    const ws = await newWorkspace();
+    const csv = 'request_id,timestamp,prompt,response,meta\n'
+      + 'm1,2026-11-20T10:00:00Z,q,a,"{""trace"":{""id"":""t1""},""lat"":120}"\n'
+      + 'm2,2026-11-20T10:01:00Z,q,a,"{""trace"":{""id"":""t2""},""lat"":NaN}"\n'
+      + 'm3,2026-11-20T10:02:00Z,q,a,"{""trace"":{""id"":""t3""},""lat"":130,}"\n'
+      + 'm4,2026-11-20T10:03:00Z,q,a,"{""other"":1}"\n'
+      + 'm5,2026-11-20T10:04:00Z,q,a,plain text\n';
+    const s = await runImport(ws, write('meta.csv', csv), { mapping: { trace_id: 'meta.trace.id', latency_ms: 'meta.lat' } });
+    expect(s).toMatchObject({ records_read: 5, inserted: 3, rejected: 2 });
+    expect(s.rejects.map((r) => [r.line, r.field])).toEqual([[3, 'meta.lat'], [4, 'meta.lat']]);
+    expect(s.rejects[0]!.reason).toMatch(/^meta\.lat \(read as latency_ms\): meta holds JSON text that does not parse \(.*NaN.*\), so meta\.lat cannot be read; meta\.trace\.id \(read as trace_id\): meta holds JSON text that does not parse/);
+    expect(s.rejects[1]!.reason).toMatch(/^meta\.lat \(read as latency_ms\): meta holds JSON text that does not parse \(.+\), so meta\.lat cannot be read/);
+    // A path absent from valid JSON, or a cell that is not JSON at all, is a missing value (NULL), as before.
+    expect(ws.db.all('SELECT id, trace_id, latency_ms FROM requests ORDER BY id')).toEqual([
+      { id: 'm1', trace_id: 't1', latency_ms: 120 }, { id: 'm4', trace_id: null, latency_ms: null }, { id: 'm5', trace_id: null, latency_ms: null },
+    ]);
+  });
 });

@@ -15,7 +15,7 @@ import { PriceBook, type ModelPrice } from '../../../shared/prices';
 import { anthropicCacheNote, deriveCost, usesAnthropicCacheFields } from '../prices/derive';
 import type { FeedbackKind, RecordKind, RejectedRow } from '../../../shared/types';
 import {
-  chatText, contentId, getPath as getPathImpl, isSkipped, leafName, normName,
+  brokenJsonOnPath, chatText, contentId, getPath as getPathImpl, isSkipped, leafName, normName,
   type ComputedSource, type ConstSource, type DurationUnit, type FieldSpec, type KindMapping, type PathSource,
   type Preset, type SkippedPart, type SubRecord, type TimestampUnit,
 } from './presets/common';
@@ -816,6 +816,11 @@ export function buildMapper(preset: string, sample: Record<string, unknown>[], o
           if (st.path !== null) {
             // One source path without a unit of its own (most fields): read directly, no object per field.
             raw = getPathImpl(rec, st.path);
+            // A path into a field of JSON text that does not parse is a bad field, not a missing one.
+            if (raw === undefined && st.path.includes('.')) {
+              const why = brokenJsonOnPath(rec, st.path);
+              if (why) throw new Reject(st.field, `${st.field}: ${why}, so ${st.path} cannot be read`);
+            }
           } else {
             ({ value: raw, unit } = readRawUnit(r, rec));
           }

@@ -13,7 +13,7 @@ import type { ModelPrice } from '../../../shared/prices';
 import type { DuplicateRow, ImportProgress, ImportSummary, RecordKind, RejectedRow, SkipReason } from '../../../shared/types';
 import type { Db } from '../db';
 import { MAX_WORKSPACE_BYTES, type Workspace } from '../workspace';
-import { buildMapper, choosePreset, escapedNewlineFields, listPaths, type MappedRow, type Mapper } from './mapping';
+import { buildMapper, choosePreset, detectKind, escapedNewlineFields, listPaths, type MappedRow, type Mapper } from './mapping';
 import { ReaderStartError, readerThreadScript, startReaderThread, type ReaderEnd } from '../import-thread/client';
 import { mapBatches, type MappedBatch } from './map-batches';
 import { linkRecords } from './linking';
@@ -96,16 +96,21 @@ function upsertSql(kind: RecordKind): string {
 const REQUEST_CONTENT = ['input', 'output', 'model', 'model_version', 'feature', 'latency_ms', 'ttft_ms', 'tokens_in', 'tokens_out', 'cost_usd', 'status', 'error'];
 
 /**
- * Refuses a file read as requests when none of its fields maps to a request's content: such a file (feedback or
- * tickets imported as requests, say) would only add empty requests or move stored requests' times and users.
- * @throws LoupeError IMPORT_NOT_RECOGNISED naming the file and the fields it did map
+ * Refuses a file forced to be read as requests (`kind: 'requests'`) when none of its fields maps to a request's
+ * content and its fields say it holds another kind (feedback or tickets, by {@link detectKind}): imported as
+ * requests it would only add empty requests and move stored requests' times and users. A requests file of ids and
+ * times alone, with no other kind in sight, still imports.
+ * @param records - the sample the mapper was built from
+ * @throws LoupeError IMPORT_NOT_RECOGNISED naming the file, the kind its fields suggest and what it did map
  */
-export function refuseContentless(mapper: Pick<Mapper, 'kind' | 'mapping'>, fileName: string): void {
-  if (mapper.kind !== 'requests' || REQUEST_CONTENT.some((f) => f in mapper.mapping)) return;
+export function refuseContentless(mapper: Pick<Mapper, 'kind' | 'mapping'>, records: readonly Record<string, unknown>[], options: ImportOptions, fileName: string): void {
+  if (options.kind !== 'requests' || mapper.kind !== 'requests' || REQUEST_CONTENT.some((f) => f in mapper.mapping)) return;
+  const looks = detectKind(records);
+  if (looks === 'requests') return;
   const mapped = Object.entries(mapper.mapping).map(([f, p]) => `${f} ← ${p}`);
   throw new LoupeError('IMPORT_NOT_RECOGNISED',
-    `${fileName} was read as requests, but none of its fields maps to a request's content (input, output, model, feature, latency, tokens, cost, status or error); it maps only ${mapped.length ? mapped.join(', ') : 'nothing'}. Nothing was imported.`,
-    { action: 'If the file holds feedback or tickets, import it as that kind; otherwise map its fields (--map FIELD=PATH, or in the preview).', details: { file: fileName } });
+    `${fileName} was read as requests, but its fields are those of ${looks} and none maps to a request's content (input, output, model, feature, latency, tokens, cost, status or error); it maps only ${mapped.length ? mapped.join(', ') : 'nothing'}. Nothing was imported.`,
+    { action: `Import it as ${looks} (--kind ${looks}), or map a request field (--map FIELD=PATH, or in the preview).`, details: { file: fileName } });
 }
 
 /** File size from which an import into a smaller workspace defers the secondary indexes (about 50,000 requests). */
@@ -423,7 +428,7 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
   } catch (e) {
     throw toLoupeError(e, fileName);
   }
-  refuseContentless(mapper, fileName);
+  refuseContentless(mapper, records, options, fileName);
   const scrub = startScrub(ws, options); // PII scrubbing (electron/store/scrub); a bad pattern refuses here
   // The file is hashed as the import reads it; a reader that stops before the end (a JSON document with trailing
   // bytes) falls back to a separate pass.

@@ -98,6 +98,31 @@ export function getPath(obj: unknown, path: string): unknown {
   return undefined;
 }
 
+/**
+ * Why `path` cannot be read from `obj` because a value on the way is JSON text that does not parse (a CSV cell
+ * `{"lat": NaN}`, a trailing comma), e.g. `meta holds JSON text that does not parse (…)`; null when no value on
+ * the path is broken JSON text (the path is then simply absent). Called only when {@link getPath} found nothing.
+ */
+export function brokenJsonOnPath(obj: unknown, path: string): string | null {
+  if (typeof obj === 'string') {
+    const c = obj.charCodeAt(0);
+    if (c !== 123 && c !== 91) return null;
+    try { obj = parseJsonExact(obj); } catch (e) { return `JSON text that does not parse (${e instanceof Error ? e.message : String(e)})`; }
+  }
+  if (obj === null || obj === undefined || typeof obj !== 'object') return null;
+  const rec = obj as Record<string, unknown>;
+  let dot = path.indexOf('.');
+  while (dot !== -1) {
+    const head = path.slice(0, dot);
+    if (Object.prototype.hasOwnProperty.call(rec, head)) {
+      const why = brokenJsonOnPath(rec[head], path.slice(dot + 1));
+      if (why) return why.startsWith('JSON text') ? `${head} holds ${why}` : `${head}.${why}`;
+    }
+    dot = path.indexOf('.', dot + 1);
+  }
+  return null;
+}
+
 let lastText = '';
 let lastParsed: unknown;
 
