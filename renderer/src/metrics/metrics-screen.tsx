@@ -97,7 +97,7 @@ export function MetricsScreen({ onImport }: { onImport: () => void }) {
           <button type="button" className="btn sm ghost" onClick={() => { setFromDay(''); setToDay(''); setFilterState({}); }}>Clear</button>
         )}
         <span className="metrics-status muted small" aria-live="polite">
-          {badRange ? 'The To date is before the From date.' : q.loading ? 'Computing…' : s ? `${s.buckets.length} ${s.bucket === 'week' ? 'weeks' : s.bucket === 'day' ? 'days' : 'hours'} · ${zone} · ${s.cached ? 'cached' : `${fmtInt(Math.round(s.elapsed_ms))} ms`}` : ''}
+          {badRange ? 'The To date is before the From date.' : q.loading ? 'Computing…' : s ? `${s.buckets.length} ${s.bucket === 'week' ? 'week' : s.bucket === 'day' ? 'day' : 'hour'}${s.buckets.length === 1 ? '' : 's'} · ${zone} · ${s.cached ? 'cached' : `${fmtInt(Math.round(s.elapsed_ms))} ms`}` : ''}
         </span>
         <RulesEditor />
       </div>
