@@ -231,6 +231,26 @@ describe('reading and mapping on a second thread', () => {
     expect(results[1]).toEqual(results[0]);
   });
 
+  it('a gzip file cut while it is read names the change (IMPORT_FILE_CHANGED), not a truncated file, on both paths', async () => {
+    // Incompressible text keeps the compressed file large, so the cut lands before the reader reaches the end.
+    const lines = Array.from({ length: 50_000 }, (_, i) => JSON.stringify({ request_id: `g${i}`, timestamp: '2026-01-02T00:00:00Z', input: crypto.randomBytes(48).toString('base64'), output: 'a' }));
+    const gz = zlib.gzipSync(Buffer.from(`${lines.join('\n')}\n`), { level: 1 });
+    for (const readerThread of [false, true]) {
+      const ws = await newWorkspace();
+      await runImport(ws, write('seed.jsonl', '{"request_id":"keep","timestamp":"2026-01-01T00:00:00Z","input":"q","output":"a"}\n'), {});
+      const f = path.join(path.dirname(ws.file), `cut-${String(readerThread)}.jsonl.gz`);
+      fs.writeFileSync(f, gz);
+      let cut = false;
+      setTestHook('import.batch', () => { if (!cut) { cut = true; fs.truncateSync(f, Math.floor(gz.length / 2)); } });
+      const e = await refusal(runImport(ws, f, {}, { readerThread }, 'cut.jsonl.gz'));
+      setTestHook('import.batch', null);
+      expect(cut).toBe(true);
+      expect(e.code).toBe('IMPORT_FILE_CHANGED');
+      expect(e.message).toContain(`cut.jsonl.gz changed while it was being imported (${gz.length.toLocaleString('en-US')} bytes when the import started, ${Math.floor(gz.length / 2).toLocaleString('en-US')} now)`);
+      expect(ws.db.value('SELECT count(*) FROM requests')).toBe(1);
+    }
+  });
+
   it('reads on the store thread when the reading thread fails to start, and says so in the timings', async () => {
     const f = write('start.jsonl', Array.from({ length: 500 }, (_, i) => JSON.stringify({ request_id: `t${i}`, timestamp: '2026-01-02T00:00:00Z', input: 'q', output: 'a' })).join('\n'));
     // A script that is not there: the real Worker fails to load it.

@@ -716,6 +716,8 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
     if (e instanceof Error && e.name === 'AbortError') {
       throw new LoupeError('IMPORT_CANCELLED', 'The import was cancelled; the workspace is unchanged.');
     }
+    // A file cut or rewritten while it was read can end mid-way or turn unreadable: the change is the cause to name.
+    if (e instanceof ImportFileError) refuseIfChanged(file, fileName, atStart, hasher.bytes);
     throw toLoupeError(e, fileName);
   }
 }
