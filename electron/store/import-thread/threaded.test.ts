@@ -220,7 +220,9 @@ describe('reading and mapping on a second thread', () => {
       expect(ws.db.value('SELECT count(*) FROM requests')).toBe(1);
       expect(ws.db.value('SELECT count(*) FROM imports')).toBe(1);
       expect(fs.readFileSync(ws.file).equals(before)).toBe(true);
-      results.push(e.toData());
+      // How far the reader got when it met the cut depends on timing: bytes_read is left out of the comparison.
+      const data = e.toData() as { details?: Record<string, unknown> };
+      results.push({ ...data, details: { ...data.details, bytes_read: null } });
       // The file as it is now imports whole, its size and SHA-256 describing the same bytes.
       const s = await runImport(ws, f, {}, { readerThread }, 'shrink.jsonl');
       expect(s.inserted).toBe(20_000);
