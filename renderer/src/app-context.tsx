@@ -72,10 +72,14 @@ export function useTablesVersion(...tables: TableName[]): number {
  */
 export function useStoreQuery<M extends MethodName>(method: M, params: ParamsOf<M> | null, tables: TableName[]): {
   data: ResultOf<M> | null; error: LoupeErrorData | null; loading: boolean; reload: () => void;
+  /** `data` was computed for the current `params` (false while other params' result is still shown, e.g. just after
+   * a format or week change): act on `data` (download, copy) only when true. */
+  current: boolean;
 } {
   const { client } = useApp();
   const version = useTablesVersion(...tables);
   const [data, setData] = useState<ResultOf<M> | null>(null);
+  const [dataKey, setDataKey] = useState<string | null>(null);
   const [error, setError] = useState<LoupeErrorData | null>(null);
   const [loading, setLoading] = useState(params !== null);
   const [tick, setTick] = useState(0);
@@ -84,11 +88,11 @@ export function useStoreQuery<M extends MethodName>(method: M, params: ParamsOf<
     if (key === null) { setData(null); setLoading(false); return; }
     let live = true;
     setLoading(true);
-    client.call(method, JSON.parse(key) as ParamsOf<M>).then((r) => { if (live) { setData(r); setError(null); } },
+    client.call(method, JSON.parse(key) as ParamsOf<M>).then((r) => { if (live) { setData(r); setDataKey(key); setError(null); } },
       (e: unknown) => { if (live) setError(asErrorData(e)); }).finally(() => { if (live) setLoading(false); });
     return () => { live = false; };
   }, [client, method, key, version, tick]);
-  return { data, error, loading, reload: () => setTick((t) => t + 1) };
+  return { data, error, loading, reload: () => setTick((t) => t + 1), current: data !== null && dataKey === key };
 }
 
 /** `value`, settled for `ms` milliseconds: text search waits for a pause in typing before it queries. */

@@ -91,7 +91,9 @@ export function ReportScreen() {
   const report = useStoreQuery('report.weekly', target ? { ...target, format, paper } : null, [...tables]);
   // PDF: the preview shows the same report as HTML.
   const preview = useStoreQuery('report.weekly', target && format === 'pdf' ? { ...target, format: 'html' } : null, [...tables]);
-  const f = report.data;
+  // The file shown and downloaded is the one for the chosen week and format: while another format's result is still
+  // on screen, Download waits (it once saved the Markdown file just after HTML was chosen).
+  const f = report.current ? report.data : null;
   const html = format === 'html' ? f?.text : format === 'pdf' ? preview.data?.text : undefined;
   const previewRef = useRef<HTMLDivElement>(null);
   useEffect(() => { previewRef.current?.scrollTo?.({ top: 0 }); }, [chosen]);
