@@ -106,7 +106,7 @@ describe('a file read as requests that holds no request content', () => {
       message: expect.stringMatching(/^fb\.jsonl was read as requests, but its fields are those of feedback and none maps to a request's content .*; it maps only id ← (request_id|feedback_id), .*Nothing was imported\.$/) as string,
     });
     expect(ws.db.all('SELECT * FROM requests ORDER BY id')).toEqual(before);
-    // A requests file of ids and times alone still imports; the same feedback file as feedback imports.
+    // A requests file of ids and times alone still imports.
     expect(await runImport(ws, write('ids.csv', 'id,timestamp\nr9,2026-11-02T12:00:00Z\n'), { kind: 'requests' })).toMatchObject({ inserted: 1 });
     // The same file as feedback imports.
     expect(await runImport(ws, fb, { kind: 'feedback' })).toMatchObject({ inserted: 1, rejected: 0 });
