@@ -80,5 +80,7 @@ describe('fmtFeedbackValue', () => {
     expect(queueWeekLabel({ size: 200, reviewed: 0 })).toBe(' · queue, 0 of 200 reviewed');
     expect(queueWeekLabel({ size: 1200, reviewed: 37 })).toBe(' · queue, 37 of 1,200 reviewed');
     expect(queueWeekLabel({ size: 100, reviewed: 100 })).toBe(' · reviewed (100 of 100)');
+    // A week with several queues names each by its id.
+    expect(queueWeekLabel({ id: 1, size: 20, reviewed: 5 }, true)).toBe(' · queue #1, 5 of 20 reviewed');
   });
 });

@@ -137,11 +137,13 @@ export function fmtFeedbackValue(f: { kind: string; value: number | null; scale:
 
 /**
  * The state of a week's review queue as the report's week picker shows it: " · queue, 0 of 200 reviewed",
- * " · reviewed (200 of 200)", or "" when the week has no queue. Reads the week's newest queue (the one the report uses).
- * @param q - the queue's item count (`size`) and items reviewed by at least one reviewer (`reviewed`), or undefined
+ * " · reviewed (200 of 200)", or "" when the week has no queue; " · queue #3, 0 of 200 reviewed" when `named` (a week
+ * with several queues, each named by its id).
+ * @param q - the queue's id, item count (`size`) and items reviewed by at least one reviewer (`reviewed`), or undefined
  */
-export function queueWeekLabel(q: { size: number; reviewed: number } | undefined): string {
+export function queueWeekLabel(q: { id?: number; size: number; reviewed: number } | undefined, named = false): string {
   if (!q) return '';
+  if (named && q.id !== undefined) return ` · queue #${q.id}, ${fmtInt(q.reviewed)} of ${fmtInt(q.size)} reviewed`;
   if (q.size > 0 && q.reviewed >= q.size) return ` · reviewed (${fmtInt(q.reviewed)} of ${fmtInt(q.size)})`;
   return ` · queue, ${fmtInt(q.reviewed)} of ${fmtInt(q.size)} reviewed`;
 }

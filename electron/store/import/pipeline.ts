@@ -58,7 +58,9 @@ const GROUPS: Record<RecordKind, ReadonlyArray<{ when: readonly string[]; cols: 
     // A link found by the store (through the session or trace) is kept when the source, which cannot know it, sends
     // no request id again.
     { when: ['request_id'], cols: ['request_id', 'link_method'] },
-    { when: ['value', 'kind'], cols: ['kind', 'value', 'scale', 'label'] },
+    // Every mapped feedback row has a kind, so its value, scale and label are always the file's (a comment-only row
+    // has no value, not the stored one).
+    { when: ['kind'], cols: ['kind', 'value', 'scale', 'label'] },
   ],
   tickets: [
     { when: ['status'], cols: ['status', 'resolved_ts'] },
@@ -103,7 +105,7 @@ const REQUEST_CONTENT = ['input', 'output', 'model', 'model_version', 'feature',
  * @param records - the sample the mapper was built from
  * @throws LoupeError IMPORT_NOT_RECOGNISED naming the file, the kind its fields suggest and what it did map
  */
-export function refuseContentless(mapper: Pick<Mapper, 'kind' | 'mapping'>, records: readonly Record<string, unknown>[], options: ImportOptions, fileName: string): void {
+function refuseContentless(mapper: Pick<Mapper, 'kind' | 'mapping'>, records: readonly Record<string, unknown>[], options: ImportOptions, fileName: string): void {
   if (options.kind !== 'requests' || mapper.kind !== 'requests' || REQUEST_CONTENT.some((f) => f in mapper.mapping)) return;
   const looks = detectKind(records);
   if (looks === 'requests') return;

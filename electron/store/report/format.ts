@@ -10,6 +10,12 @@ export const int = (n: number): string => Math.round(n).toLocaleString('en-US');
 /** 0.1234 → "12.3%"; null → "–". */
 export const pct = (v: number | null | undefined, digits = 1): string => (v === null || v === undefined || !Number.isFinite(v) ? '–' : `${(v * 100).toFixed(digits)}%`);
 
+/** A share of a whole (e.g. of a week's requests) with one decimal, never rounded to 0% or 100% when it is neither: 0.0004 → "< 0.1%". */
+export const pctShare = (x: number): string => {
+  const v = 100 * x;
+  return `${v > 0 && v < 0.1 ? '< 0.1' : v < 100 && v > 99.9 ? '> 99.9' : v.toFixed(1)}%`;
+};
+
 /** A difference of shares in percentage points, signed: 0.021 → "+2.1 pp". */
 export const pp = (v: number | null | undefined): string => (v === null || v === undefined ? '–' : `${v >= 0 ? '+' : '−'}${Math.abs(v * 100).toFixed(1)} pp`);
 

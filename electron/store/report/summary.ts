@@ -7,7 +7,7 @@
 import type {
   AlertsWeek, Change, DriftWeek, FeedbackWeek, Finding, MetricsWeek, ReportAlert, ReviewWeek, Section, TicketsWeek, WeeklyReport,
 } from './model';
-import { changeText, int, ms, num, pct, pval, shareText, times, usd } from './format';
+import { changeText, int, ms, num, pct, pctShare, pval, shareText, times, usd } from './format';
 import { benjaminiHochberg } from '../../../shared/stats';
 
 const MAX = 5;
@@ -19,13 +19,6 @@ const COLUMN_NAMES: Record<string, string> = {
   input_chars: 'input length', output_chars: 'output length', latency_ms: 'latency', tokens_in: 'input tokens', tokens_out: 'output tokens',
   cost_usd: 'cost', lang: 'language mix', model: 'model mix', model_version: 'model version mix', feature: 'feature mix', status: 'status mix',
 };
-
-/** A share of a frame with one decimal, never rounded to 0% or 100% when it is neither. */
-function pctShare(x: number): string {
-  const v = 100 * x;
-  const s = v > 0 && v < 0.1 ? '< 0.1' : v < 100 && v > 99.9 ? '> 99.9' : v.toFixed(1);
-  return `${s}%`;
-}
 
 function reviewFindings(r: ReviewWeek, week: string): Finding[] {
   const out: Finding[] = [];

@@ -104,11 +104,9 @@ export function ReportScreen() {
         <label className="inline-label">Week
           <select value={chosen} onChange={(e) => setPick(e.target.value)} aria-label="Report week" disabled={weeks.length === 0 && ranges.length === 0}>
             {weeks.map((w) => [
-              <option key={w} value={`week:${w}`}>{w}{otherQueues.some((q) => q.week === w)
-                ? ` · queue #${newestOfWeek.get(w)!.id}, ${fmtInt(newestOfWeek.get(w)!.reviewed)} of ${fmtInt(newestOfWeek.get(w)!.size)} reviewed`
-                : queueWeekLabel(newestOfWeek.get(w))}</option>,
+              <option key={w} value={`week:${w}`}>{w}{queueWeekLabel(newestOfWeek.get(w), otherQueues.some((q) => q.week === w))}</option>,
               ...otherQueues.filter((q) => q.week === w).sort((a, b) => b.id - a.id).map((q) => (
-                <option key={`q${q.id}`} value={`queue:${q.id}`}>{w} · queue #{q.id}, {fmtInt(q.reviewed)} of {fmtInt(q.size)} reviewed</option>)),
+                <option key={`q${q.id}`} value={`queue:${q.id}`}>{w}{queueWeekLabel(q, true)}</option>)),
             ])}
             {ranges.map((q) => <option key={q.id} value={`queue:${q.id}`}>Queue #{q.id}: {q.name}</option>)}
           </select>

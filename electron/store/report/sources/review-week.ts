@@ -17,6 +17,7 @@ import { primaryReviews, queueEstimates } from '../../review/estimates';
 import { queueForWeek, queueRow } from '../../review/queues';
 import { isoWeekLabel } from '../../metrics/common';
 import { estimateChange } from '../compare';
+import { pctShare } from '../format';
 import type { ReportContext } from '../context';
 import type { FailureComparison, RegressionCheck, ReviewWeek, Section, TagRise } from '../model';
 import { buildReviewSection } from './review';
@@ -49,7 +50,7 @@ function failureComparison(ctx: ReportContext, queueId: number, metrics: RateEst
   const partial = [thisWeek, lastWeek].find((w) => w.estimate !== null && w.covered_share < 1);
   if (partial) {
     return { this_week: thisWeek, last_week: lastWeek, change: null,
-      note: `${partial.week}'s reviews cover strata holding ${(100 * partial.covered_share).toFixed(1)}% of its requests, so there is no estimate of that week's rate to compare.` };
+      note: `${partial.week}'s reviews cover strata holding ${pctShare(partial.covered_share)} of its requests, so there is no estimate of that week's rate to compare.` };
   }
   const change = estimateChange(cur, prev);
   return {

@@ -21,10 +21,12 @@ export function ticketsSection(ctx: ReportContext): Section<TicketsWeek> {
   const db = ctx.ws.db;
   const total = db.value<number>('SELECT count(*) FROM tickets') ?? 0;
   if (total === 0) return { available: false, reason: 'The workspace has no support tickets.' };
-  if ((db.value<number>('SELECT count(*) FROM tickets WHERE created_ts IS NOT NULL') ?? 0) === 0) {
+  const rates = ticketRates(db, { by: 'week' }, ctx.zone);
+  // By week, a ticket is left out only for want of a creation time: all left out, no week has a ticket rate.
+  if (rates.left_out.tickets === total) {
     return { available: false, reason: `None of the workspace's ${total.toLocaleString('en-US')} tickets has a creation time, so none can be placed in a week and there is no ticket rate. Import them again with a column mapped to created_ts.` };
   }
-  const byWeek = new Map(ticketRates(db, { by: 'week' }, ctx.zone).rows.map((r) => [r.group, r]));
+  const byWeek = new Map(rates.rows.map((r) => [r.group, r]));
   const week = (label: string) => {
     const r = byWeek.get(label);
     return {
