@@ -17,6 +17,8 @@ import { FEEDBACK_TABLES } from './feedback-screen';
 ChartJS.register(BarController, LineController, CategoryScale, LinearScale, BarElement, PointElement, LineElement, Tooltip);
 
 const f1 = (v: number | null) => (v === null ? '—' : v.toFixed(1));
+/** A rate's 95% interval, "2.1–5.3", or "—" when there is no rate. */
+const ci = (r: { low: number | null; high: number | null }) => (r.low === null || r.high === null ? '—' : `${f1(r.low)}–${f1(r.high)}`);
 const hours = (v: number | null) => (v === null ? '—' : v < 48 ? `${v.toFixed(1)} h` : `${(v / 24).toFixed(1)} d`);
 
 /** Rate per group with its interval as a floating bar and the rate as a point. */
@@ -33,7 +35,7 @@ function RateIntervalChart({ rows, title, testId }: { rows: TicketRateRow[]; tit
     responsive: true, maintainAspectRatio: false, animation: false,
     plugins: { legend: { display: false }, tooltip: { callbacks: { label: (c) => {
       const r = rows[c.dataIndex]!;
-      return `${f1(r.per_1000)} per 1,000 [${f1(r.low)}–${f1(r.high)}], ${r.tickets} tickets / ${fmtInt(r.requests)} requests`;
+      return `${f1(r.per_1000)} per 1,000 [${ci(r)}], ${r.tickets} tickets / ${fmtInt(r.requests)} requests`;
     } } } },
     scales: {
       x: { ticks: { color: t.text3, font: { size: 10 } }, grid: { display: false }, border: { color: t.border } },
@@ -43,7 +45,10 @@ function RateIntervalChart({ rows, title, testId }: { rows: TicketRateRow[]; tit
   return (
     <figure className="metric-chart card" data-testid={testId}>
       <figcaption className="metric-chart-head"><span className="metric-chart-title">{title}</span><span className="muted small">point: rate; bar: 95% interval</span></figcaption>
-      <div className="metric-chart-canvas"><Chart type="bar" data={data} options={options} aria-label={`${title} chart`} role="img" /></div>
+      {/* No rate anywhere (no ticket could be placed): say so; empty axes would read as zero tickets. */}
+      {rows.every((r) => r.per_1000 === null)
+        ? <p className="metric-chart-empty muted small" data-testid={`${testId}-empty`}>No ticket rate: no ticket could be placed in a group (what is left out is said below).</p>
+        : <div className="metric-chart-canvas"><Chart type="bar" data={data} options={options} aria-label={`${title} chart`} role="img" /></div>}
     </figure>
   );
 }
@@ -86,7 +91,7 @@ export function TicketsView() {
         <div className="card">
           <table className="table compact" data-testid="ticket-rate-table">
             <thead><tr><th>Model version</th><th className="num">Tickets</th><th className="num">Requests</th><th className="num">Per 1,000</th><th>95% interval</th></tr></thead>
-            <tbody>{byVersion.data.rows.map((r) => <tr key={r.group}><td>{r.group}</td><td className="num">{r.tickets}</td><td className="num">{fmtInt(r.requests)}</td><td className="num">{f1(r.per_1000)}</td><td>{f1(r.low)}–{f1(r.high)}</td></tr>)}</tbody>
+            <tbody>{byVersion.data.rows.map((r) => <tr key={r.group}><td>{r.group}</td><td className="num">{r.tickets}</td><td className="num">{fmtInt(r.requests)}</td><td className="num">{f1(r.per_1000)}</td><td>{ci(r)}</td></tr>)}</tbody>
           </table>
           <p className="muted small">{byVersion.data.left_out.tickets > 0 && `${fmtInt(byVersion.data.left_out.tickets)} tickets left out: ${byVersion.data.left_out.reason}. `}Method: {byVersion.data.method}.</p>
         </div>
@@ -121,7 +126,7 @@ export function TicketsView() {
             {a.by_failure_tag.length === 0 ? <p className="muted small">{a.notes[0]}</p> : (
               <table className="table compact" data-testid="failure-tag-rates">
                 <thead><tr><th>Tag</th><th className="num">Reviewed requests</th><th className="num">Tickets</th><th className="num">Per 1,000</th><th>95% interval</th></tr></thead>
-                <tbody>{a.by_failure_tag.map((r) => <tr key={r.tag}><td>{r.tag}</td><td className="num">{r.reviewed_requests}</td><td className="num">{r.tickets}</td><td className="num">{f1(r.per_1000)}</td><td>{f1(r.low)}–{f1(r.high)}</td></tr>)}</tbody>
+                <tbody>{a.by_failure_tag.map((r) => <tr key={r.tag}><td>{r.tag}</td><td className="num">{r.reviewed_requests}</td><td className="num">{r.tickets}</td><td className="num">{f1(r.per_1000)}</td><td>{ci(r)}</td></tr>)}</tbody>
               </table>
             )}
           </div>
