@@ -7,6 +7,7 @@
  */
 import { DateTime } from 'luxon';
 import { Dist } from '../summaries/dist';
+import type { FeedbackCounts } from '../summaries/feedback';
 import { ALERT_GROUP_DIMS, type AlertGroup, type AlertGroupDim } from '../../../shared/contract-alerts';
 
 /** Key of the whole traffic in the group maps. */
@@ -107,6 +108,17 @@ export class FeedbackCell {
     else if (kind === 'rating') {
       if ((scale ?? 5) === 5 && Number.isInteger(value) && value >= 1 && value <= 5) { this.ratings++; if (value <= 3) this.low++; }
     } else if (kind === 'nps' && Number.isInteger(value) && value >= 0 && value <= 10) { this.nps++; if (value <= 6) this.detractors++; }
+  }
+
+  /** Adds a feedback summary cell's counts (summaries/feedback.ts): the same as adding each value it counts. */
+  addCounts(c: FeedbackCounts): void {
+    const sum = (a: readonly number[], from: number, to: number) => { let n = 0; for (let i = from; i < to; i++) n += a[i]!; return n; };
+    this.thumbs += c.up + c.down;
+    this.downs += c.down;
+    this.ratings += sum(c.csat, 0, 5);
+    this.low += sum(c.csat, 0, 3);
+    this.nps += sum(c.nps, 0, 11);
+    this.detractors += sum(c.nps, 0, 7);
   }
 
   merge(o: FeedbackCell): void {
@@ -229,6 +241,18 @@ export class Aggregates {
     this.cells(this.feedback, ALL, () => new FeedbackCell())[i]!.add(kind, value, scale);
     if (feature !== null) this.cells(this.feedback, `feature=${feature}`, () => new FeedbackCell())[i]!.add(kind, value, scale);
     if (modelVersion !== null) this.cells(this.feedback, `model_version=${modelVersion}`, () => new FeedbackCell())[i]!.add(kind, value, scale);
+  }
+
+  /**
+   * Adds a feedback summary cell (UTC ms of its hour, the linked request's feature and model version, null for none)
+   * to the whole traffic and its groups, as {@link addFeedback} adds each value it counts.
+   */
+  addFeedbackCounts(hour: number, feature: string | null, modelVersion: string | null, counts: FeedbackCounts): void {
+    const i = this.dayOf(hour);
+    if (i < 0) return;
+    this.cells(this.feedback, ALL, () => new FeedbackCell())[i]!.addCounts(counts);
+    if (feature !== null) this.cells(this.feedback, `feature=${feature}`, () => new FeedbackCell())[i]!.addCounts(counts);
+    if (modelVersion !== null) this.cells(this.feedback, `model_version=${modelVersion}`, () => new FeedbackCell())[i]!.addCounts(counts);
   }
 
   /** Adds one ticket (by its creation time) to the whole traffic and to the groups of the requests it is linked to. */

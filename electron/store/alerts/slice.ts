@@ -8,6 +8,7 @@
 import { DateTime } from 'luxon';
 import { Dist } from '../summaries/dist';
 import { eachCell, summaryLevel } from '../summaries/read';
+import { eachFeedbackCell } from '../summaries/feedback';
 import type { SliceContext, SlicePoint } from '../../../shared/contract-alerts';
 import type { Db } from '../db';
 import type { Workspace } from '../workspace';
@@ -73,10 +74,18 @@ function weekly(db: Db, zone: string, p: Params): SlicePoint[] {
       st.free();
     }
   }
-  for (const r of db.all<{ ts: number; v: number }>(`SELECT coalesce(f.ts, r.ts) AS ts, f.value AS v FROM feedback f JOIN requests r ON r.id = f.request_id
-      WHERE f.kind = 'thumb' AND f.value IS NOT NULL AND coalesce(f.ts, r.ts) >= ? AND coalesce(f.ts, r.ts) < ? AND ${where}`, [lo, hi, ...args(p.feature, p.model_version)])) {
-    const pt = points[at(r.ts)]!;
-    if (r.v > 0) pt.thumbs_up++; else pt.thumbs_down++;
+  // Thumbs on the slice's requests: from the feedback summaries when the weeks are whole UTC hours, else the rows.
+  const fromCells = level !== null && eachFeedbackCell(db, lo, hi, { feature: p.feature, model_version: p.model_version }, (c) => {
+    const pt = points[at(c.hour)]!;
+    pt.thumbs_up += c.up;
+    pt.thumbs_down += c.down;
+  }, level ?? 'hour');
+  if (!fromCells) {
+    for (const r of db.all<{ ts: number; v: number }>(`SELECT coalesce(f.ts, r.ts) AS ts, f.value AS v FROM feedback f JOIN requests r ON r.id = f.request_id
+        WHERE f.kind = 'thumb' AND f.value IS NOT NULL AND coalesce(f.ts, r.ts) >= ? AND coalesce(f.ts, r.ts) < ? AND ${where}`, [lo, hi, ...args(p.feature, p.model_version)])) {
+      const pt = points[at(r.ts)]!;
+      if (r.v > 0) pt.thumbs_up++; else pt.thumbs_down++;
+    }
   }
   points.forEach((pt, i) => {
     pt.error_rate = pt.requests > 0 ? pt.errors / pt.requests : null;

@@ -10,6 +10,7 @@ import { Aggregates, ALL, dayStarts, groupOf } from './aggregate';
 import { EXACT_MAX } from '../summaries/dist';
 import { eachCell, summaryLevel } from '../summaries/read';
 import { summaryGeneration } from '../summaries/build';
+import { eachFeedbackCell, feedbackVersion } from '../summaries/feedback';
 
 /** Most values per dimension that get their own alert group (by request count); the rest count in the whole traffic only. */
 export const MAX_GROUPS_PER_DIM = 20;
@@ -48,10 +49,11 @@ export function sqlAlertSource(db: Db): AlertSource {
       // Requests: the largest rowid and the summaries' generation (below), which every refresh and delete counts up;
       // a count of 1M requests costs ~250 ms cold.
       const v = db.get<Record<string, number | null>>(`SELECT (SELECT max(rowid) FROM requests) AS rm,
-        (SELECT count(*) FROM feedback) AS fn, (SELECT max(rowid) FROM feedback) AS fm, (SELECT count(*) FROM tickets) AS tn,
+        (SELECT count(*) FROM tickets) AS tn,
         (SELECT max(rowid) FROM tickets) AS tm, (SELECT count(*) FROM ticket_links) AS ln`)!;
       // The summaries' generation: changes to existing requests (UPDATE, DELETE) that the counts miss.
-      return JSON.stringify({ ...v, sg: summaryGeneration(db) });
+      // Feedback: new rows, and updates and deletes the counts miss (a re-import that changes a thumb).
+      return JSON.stringify({ ...v, sg: summaryGeneration(db), fv: feedbackVersion(db) });
     },
     aggregates(from, to, zone, now) {
       const range = this.range();
@@ -74,8 +76,12 @@ export function sqlAlertSource(db: Db): AlertSource {
           aggs.addRequest(r[0] as number, k('feature', r[1] as string | null), k('model_version', r[2] as string | null), r[3] === 1, r[4] as number | null, r[5] as number | null);
         });
       }
-      // Feedback by its own time, else (none of its own) by its request's, as on the Metrics screen.
-      db.each(`SELECT coalesce(f.ts, r.ts), r.feature, r.model_version, f.kind, f.value, f.scale FROM feedback f LEFT JOIN requests r ON r.id = f.request_id
+      // Feedback by its own time, else (none of its own) by its request's, as on the Metrics screen: from the feedback
+      // summaries when the days are whole UTC hours, else the rows joined to their requests.
+      const fromCells = level !== null && eachFeedbackCell(db, lo, hi, null, (c) => {
+        aggs.addFeedbackCounts(c.hour, c.slice?.feature ?? null, c.slice?.model_version ?? null, c);
+      }, level ?? 'hour');
+      if (!fromCells) db.each(`SELECT coalesce(f.ts, r.ts), r.feature, r.model_version, f.kind, f.value, f.scale FROM feedback f LEFT JOIN requests r ON r.id = f.request_id
         WHERE coalesce(f.ts, r.ts) >= ? AND coalesce(f.ts, r.ts) < ? AND f.kind IN ('thumb', 'rating', 'nps') AND f.value IS NOT NULL`, [lo, hi], (r) => {
         aggs.addFeedback(r[0] as number, k('feature', r[1] as string | null), k('model_version', r[2] as string | null), r[3] as string, r[4] as number, r[5] as number | null);
       });

@@ -21,6 +21,7 @@ import { priceRows } from '../prices/derive';
 import { startScrub } from '../scrub/import-hook';
 import { indexImportedComments } from '../feedback/fts';
 import { refreshSummaries } from '../summaries/build';
+import { ensureFeedbackSummaries } from '../summaries/feedback';
 import { detectSource, ImportFileError, readRecords, type DetectedSource } from './read';
 import { hookAsync } from '../test-hooks';
 import { bulkStatement } from '../bulk-bind/statement';
@@ -641,6 +642,8 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
       // Request summaries (electron/store/summaries): this import's rows and any hours it changed, in this transaction.
       const tSummaries = performance.now();
       if (rowsSeen.requests > 0) refreshSummaries(db);
+      // Feedback summaries (summaries/feedback.ts): new feedback, and new or changed requests that feedback links to.
+      if (rowsSeen.requests > 0 || rowsSeen.feedback > 0) ensureFeedbackSummaries(db);
       const summariesMs = performance.now() - tSummaries;
       clock.add('summaries', summariesMs);
 

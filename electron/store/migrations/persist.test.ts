@@ -19,7 +19,8 @@ const versionOnDisk = (file: string) => fs.readFileSync(file).readUInt32BE(60);
 async function schema8(): Promise<string> {
   const ws = await newWorkspace();
   await runImport(ws, write('r.jsonl', Array.from({ length: 300 }, (_, i) => JSON.stringify({ request_id: `r${i}`, timestamp: '2026-01-02T00:00:00Z', input: 'q', output: 'a', status: i % 7 ? 'ok' : 'error' })).join('\n')), {});
-  ws.db.exec('DROP INDEX requests_status; PRAGMA user_version = 8;');
+  ws.db.exec(`DROP INDEX requests_status; DROP TRIGGER feedback_summary_update; DROP TRIGGER feedback_summary_delete;
+    DROP TABLE feedback_summaries; DROP TABLE feedback_summaries_day; DROP TABLE feedback_summary_state; PRAGMA user_version = 8;`);
   ws.checkpoint();
   ws.close();
   expect(versionOnDisk(ws.file)).toBe(8);
@@ -30,7 +31,7 @@ const hasStatusIndex = (ws: Workspace) => ws.db.value<number>("SELECT count(*) F
 
 describe('an upgrade made at open', () => {
   it('is saved once the background read has the file, so the next open applies nothing', async () => {
-    expect(LATEST_VERSION).toBe(9);
+    expect(LATEST_VERSION).toBe(10);
     const file = await schema8();
     const ws = await Workspace.open(file);
     expect(hasStatusIndex(ws)).toBe(1);
@@ -39,7 +40,7 @@ describe('an upgrade made at open', () => {
     ws.loadInBackground(0);
     for (let i = 0; i < 100 && ws.dirty; i++) await new Promise((r) => setTimeout(r, 20));
     expect(ws.dirty).toBe(false);
-    expect(versionOnDisk(file)).toBe(9);
+    expect(versionOnDisk(file)).toBe(10);
     ws.close();
     const again = await Workspace.open(file);
     try {
@@ -59,7 +60,7 @@ describe('an upgrade made at open', () => {
     expect(versionOnDisk(file)).toBe(8);
     const ws = await Workspace.open(file);
     ws.close();
-    expect(versionOnDisk(file)).toBe(9);
+    expect(versionOnDisk(file)).toBe(10);
     const bytes = fs.readFileSync(file);
     const again = await Workspace.open(file);
     expect(again.dirty).toBe(false);

@@ -369,7 +369,12 @@ describe('summaries on the demo workspace match the raw rows', () => {
       expect(close(p.cost_usd, costs.reduce((a, b) => a + b, 0))).toBe(true);
       const lat = inWeek.map((r) => r.vals[0]).filter((v): v is number => v !== null);
       expectQuantile(p.p95_ms, lat.length ? exactQ(lat, 0.95) : null, lat.length <= EXACT_MAX ? 'exact' : 'sketch', p.p95_relative_error, `slice ${p.label}`);
+      // Thumbs on the slice's requests, by the feedback's own time else its request's (from the feedback summaries).
+      const th = ws.db.get<{ up: number; down: number }>(`SELECT coalesce(sum(f.value > 0), 0) AS up, coalesce(sum(f.value <= 0), 0) AS down FROM feedback f JOIN requests r ON r.id = f.request_id
+        WHERE f.kind = 'thumb' AND f.value IS NOT NULL AND coalesce(f.ts, r.ts) >= ? AND coalesce(f.ts, r.ts) < ? AND r.feature = ? AND r.model_version = ?`, [p.start_ts, p.end_ts, f.feature, f.model_version])!;
+      expect([p.thumbs_up, p.thumbs_down], `slice ${p.label} thumbs`).toEqual([th.up, th.down]);
     }
+    expect(ctx.points.reduce((n, p) => n + p.thumbs_up + p.thumbs_down, 0)).toBeGreaterThan(0);
   });
 });
 
