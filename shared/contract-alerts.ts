@@ -180,7 +180,11 @@ export interface AlertsResult {
   tests: AlertTests[];
   /** Requests without a timestamp: they belong to no bucket and are left out of every rule. */
   undated_requests: number;
-  /** Buckets judged for the whole traffic's error rate, and those without an error-rate alert (availability). */
+  /**
+   * Buckets judged for the whole traffic's error rate, and those without an error-rate alert (availability);
+   * `success_ratio`: the share of the range's requests with a status or an error that did not fail (null when none
+   * has either: a request with neither is not counted as a success).
+   */
   availability: { buckets: number; without_alert: number; share: number | null; success_ratio: number | null };
   elapsed_ms: number;
   cached: boolean;

@@ -70,6 +70,10 @@ export interface MetricsBucket {
   complete: boolean;
   requests: number;
   errors: number;
+  /**
+   * Errors over the requests whose outcome is known (`n`: those with a status or an error message); a request with
+   * neither is not counted as a success. `rate` is null when no request of the bucket has a status or an error.
+   */
   error_rate: RateWithInterval;
   /**
    * Latency percentiles (ms, type 7). `method` says how they were computed: `exact` on every value, or `sketch` (a
@@ -97,6 +101,9 @@ export interface BreakdownPoint {
   label: string;
   requests: number;
   errors: number;
+  /** The value's requests with a status or an error message (the error rate's denominator). */
+  with_status: number;
+  /** Errors over {@link BreakdownPoint.with_status}; null when none has either. */
   error_rate: number | null;
   p95_ms: number | null;
   thumbs_up_rate: number | null;
@@ -230,6 +237,9 @@ export interface RankingRow {
   key: string;
   requests: number;
   errors: number;
+  /** Requests whose outcome is known: with a status or an error message. */
+  with_status: number;
+  /** Errors over {@link RankingRow.with_status}; null when no request has a status or an error. */
   error_rate: number | null;
   cost_usd: number;
   /** Mean cost of the requests that have one (USD). */

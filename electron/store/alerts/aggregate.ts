@@ -35,6 +35,8 @@ export function groupOf(key: string): AlertGroup {
 export class RequestCell {
   n = 0;
   errors = 0;
+  /** Requests whose outcome is known (a status or an error message): the error rate's denominator. */
+  statusN = 0;
   cost = 0;
   costSq = 0;
   /** Requests that carry a cost. */
@@ -47,18 +49,23 @@ export class RequestCell {
     this.lat = new Dist(exactMax);
   }
 
-  /** Adds one request (latency ms or null, cost USD or null). */
-  add(isError: boolean, latency: number | null, cost: number | null): void {
+  /**
+   * Adds one request (latency ms or null, cost USD or null; `known`: it has a status or an error message, so it counts
+   * in the error rate; an error is always known).
+   */
+  add(isError: boolean, latency: number | null, cost: number | null, known = true): void {
     this.n++;
     if (isError) this.errors++;
+    if (known || isError) this.statusN++;
     if (latency !== null) this.lat.add(latency);
     if (cost !== null) { this.cost += cost; this.costSq += cost * cost; this.costN++; }
   }
 
   /** Adds one summary cell: its counts and sums, and its latency distribution. */
-  addSummary(c: { n: number; errors: number; cost: number; costSq: number; costN: number }, latency: Dist): void {
+  addSummary(c: { n: number; errors: number; statusN: number; cost: number; costSq: number; costN: number }, latency: Dist): void {
     this.n += c.n;
     this.errors += c.errors;
+    this.statusN += c.statusN;
     this.cost += c.cost;
     this.costSq += c.costSq;
     this.costN += c.costN;
@@ -69,6 +76,7 @@ export class RequestCell {
   merge(o: RequestCell): void {
     this.n += o.n;
     this.errors += o.errors;
+    this.statusN += o.statusN;
     this.cost += o.cost;
     this.costSq += o.costSq;
     this.costN += o.costN;
@@ -208,13 +216,13 @@ export class Aggregates {
   }
 
   /** Adds one request to the whole traffic and to its feature and model-version groups. */
-  addRequest(ts: number, feature: string | null, modelVersion: string | null, isError: boolean, latency: number | null, cost: number | null): void {
+  addRequest(ts: number, feature: string | null, modelVersion: string | null, isError: boolean, latency: number | null, cost: number | null, known = true): void {
     const i = this.dayOf(ts);
     if (i < 0) return;
     const make = () => new RequestCell(this.exactMax);
-    this.cells(this.requests, ALL, make)[i]!.add(isError, latency, cost);
-    if (feature !== null) this.cells(this.requests, `feature=${feature}`, make)[i]!.add(isError, latency, cost);
-    if (modelVersion !== null) this.cells(this.requests, `model_version=${modelVersion}`, make)[i]!.add(isError, latency, cost);
+    this.cells(this.requests, ALL, make)[i]!.add(isError, latency, cost, known);
+    if (feature !== null) this.cells(this.requests, `feature=${feature}`, make)[i]!.add(isError, latency, cost, known);
+    if (modelVersion !== null) this.cells(this.requests, `model_version=${modelVersion}`, make)[i]!.add(isError, latency, cost, known);
   }
 
   /**
@@ -222,7 +230,7 @@ export class Aggregates {
    * feature and model-version groups, as {@link addRequest} does for one request.
    * @param ts the cell's hour (UTC ms)
    */
-  addSummaryCell(ts: number, feature: string | null, modelVersion: string | null, c: { n: number; errors: number; cost: number; costSq: number; costN: number }, latency: Uint8Array | null): void {
+  addSummaryCell(ts: number, feature: string | null, modelVersion: string | null, c: { n: number; errors: number; statusN: number; cost: number; costSq: number; costN: number }, latency: Uint8Array | null): void {
     const i = this.dayOf(ts);
     if (i < 0) return;
     const make = () => new RequestCell(this.exactMax);

@@ -94,7 +94,7 @@ describe('alerts on the demo workspace: each playbook alert fires on its injecte
     const t = r.tests.find((x) => x.rule === 'error_rate')!;
     expect(t.alpha_per_test).toBe(0.001);
     expect(t.expected_false_alerts).toBeCloseTo(t.judged * 0.001, 12);
-    expect(t.not_judged[0]!.reason).toMatch(/fewer than 50 requests in the bucket/);
+    expect(t.not_judged[0]!.reason).toMatch(/fewer than 50 requests with a status in the bucket/);
     expect(r.tests.find((x) => x.rule === 'negative_feedback')!.alpha_per_test).toBeCloseTo(0.01 / 3, 12);
   });
 
@@ -243,9 +243,9 @@ describe('complete buckets only', () => {
     ws.db.tx(() => {
       let id = 0;
       for (let d = 0; d < 35; d++) {
-        for (let k = 0; k < 100; k++) ws.db.run('INSERT INTO requests (id, ts, feature, latency_ms, is_error) VALUES (?, ?, ?, 500, ?)', [`r${id++}`, T0 + d * DAY + k * 860_000, 'chat', k === 0 ? 1 : 0]);
+        for (let k = 0; k < 100; k++) ws.db.run("INSERT INTO requests (id, ts, feature, latency_ms, is_error, status) VALUES (?1, ?2, ?3, 500, ?4, CASE WHEN ?4 THEN 'error' ELSE 'ok' END)", [`r${id++}`, T0 + d * DAY + k * 860_000, 'chat', k === 0 ? 1 : 0]);
       }
-      for (let k = 0; k < 60; k++) ws.db.run('INSERT INTO requests (id, ts, feature, latency_ms, is_error) VALUES (?, ?, ?, 500, ?)', [`r${id++}`, T0 + 35 * DAY + k * 600_000, 'chat', k < 9 ? 1 : 0]);
+      for (let k = 0; k < 60; k++) ws.db.run("INSERT INTO requests (id, ts, feature, latency_ms, is_error, status) VALUES (?1, ?2, ?3, 500, ?4, CASE WHEN ?4 THEN 'error' ELSE 'ok' END)", [`r${id++}`, T0 + 35 * DAY + k * 600_000, 'chat', k < 9 ? 1 : 0]);
     });
   });
   afterAll(() => ws.close());
@@ -259,7 +259,7 @@ describe('complete buckets only', () => {
     expect(cut.tests.find((t) => t.rule === 'error_rate')!.not_judged).toContainEqual({ reason: INCOMPLETE, count: 2 });
     // The rest of the day arrives: 40 more requests up to 23:10, 1 more error: 10 of 100, now judged.
     ws.db.tx(() => {
-      for (let k = 0; k < 40; k++) ws.db.run('INSERT INTO requests (id, ts, feature, latency_ms, is_error) VALUES (?, ?, ?, 500, ?)', [`late${k}`, T0 + 35 * DAY + 10 * 3_600_000 + k * 1_200_000, 'chat', k === 0 ? 1 : 0]);
+      for (let k = 0; k < 40; k++) ws.db.run("INSERT INTO requests (id, ts, feature, latency_ms, is_error, status) VALUES (?1, ?2, ?3, 500, ?4, CASE WHEN ?4 THEN 'error' ELSE 'ok' END)", [`late${k}`, T0 + 35 * DAY + 10 * 3_600_000 + k * 1_200_000, 'chat', k === 0 ? 1 : 0]);
     });
     expect(listAlerts(ws, 'UTC', {}, T0 + 35 * DAY + 20 * 3_600_000).alerts).toEqual([]); // the day is still running
     const fired = listAlerts(ws, 'UTC', {}, later).alerts;

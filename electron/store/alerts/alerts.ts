@@ -95,13 +95,14 @@ function compute(src: AlertSource, zone: string, rules: AlertRule[], q: { from_t
   const reqs = day.requests.get('all') ?? [];
   let n = 0;
   let e = 0;
-  day.grid.starts.slice(0, -1).forEach((s, i) => { if (s >= from && s < to) { n += reqs[i]?.n ?? 0; e += reqs[i]?.errors ?? 0; } });
+  // Over the requests whose outcome is known (a status or an error); null when none has one.
+  day.grid.starts.slice(0, -1).forEach((s, i) => { if (s >= from && s < to) { n += reqs[i]?.statusN ?? 0; e += reqs[i]?.errors ?? 0; } });
   availability.success_ratio = n > 0 ? (n - e) / n : null;
   const er = enabled.find((r) => r.id === 'error_rate');
   if (er) {
     const v = aggs.view(er.params.bucket);
     const cells = v.requests.get('all') ?? [];
-    const buckets = v.grid.labels.filter((_, i) => v.grid.starts[i]! >= from && v.grid.starts[i]! < to && v.grid.complete[i] && (cells[i]?.n ?? 0) >= er.params.min_requests).length;
+    const buckets = v.grid.labels.filter((_, i) => v.grid.starts[i]! >= from && v.grid.starts[i]! < to && v.grid.complete[i] && (cells[i]?.statusN ?? 0) >= er.params.min_requests).length;
     availability.buckets = buckets;
     availability.without_alert = buckets - wholeErrorAlerts;
     availability.share = buckets > 0 ? (buckets - wholeErrorAlerts) / buckets : null;

@@ -3,7 +3,8 @@
  * only when the change is both large (the playbook's threshold) and unlikely under the baseline (a one-sided exact
  * test at the rule's level), so small buckets do not raise alerts by chance:
  *
- * - error_rate: errors / requests above `floor` and above the baseline's pooled rate (Fisher exact, one-sided).
+ * - error_rate: errors / requests with a status or an error above `floor` and above the baseline's pooled rate
+ *   (Fisher exact, one-sided).
  * - p95_latency: p95 above `multiplier` × normal, normal = the median p95 of the baseline buckets; the share of
  *   requests slower than that line must be above the baseline's share of them (Fisher exact, one-sided).
  * - daily_cost: cost above (1 + `increase`) × the baseline mean, and the bucket's log cost significantly above the
@@ -88,21 +89,24 @@ function errorRate(rule: Extract<AlertRule, { id: 'error_rate' }>, cells: Map<st
   const p = rule.params;
   for (const [g, cs] of cells) {
     for (let i = c.from; i < c.to; i++) {
-      if (!c.grid.complete[i]) { if (cs[i]!.n > 0) t.skip(INCOMPLETE); continue; }
+      // Over the requests whose outcome is known (a status or an error): one with neither is no success.
       const cur = cs[i]!;
+      const n = cur.statusN;
+      if (!c.grid.complete[i]) { if (cur.n > 0) t.skip(INCOMPLETE); continue; }
       if (cur.n === 0) continue;
-      if (cur.n < p.min_requests) { t.skip(`fewer than ${p.min_requests} requests in the bucket`); continue; }
+      if (n === 0) { t.skip('no request in the bucket has a status or an error'); continue; }
+      if (n < p.min_requests) { t.skip(`fewer than ${p.min_requests} requests with a status in the bucket`); continue; }
       const base = baselineIdx(c.grid, i, p.baseline_days, false);
-      if (base.filter((j) => cs[j]!.n >= p.min_requests).length < MIN_BASELINE_BUCKETS) { t.skip(`no baseline: fewer than ${MIN_BASELINE_BUCKETS} earlier buckets with ${p.min_requests} requests`); continue; }
+      if (base.filter((j) => cs[j]!.statusN >= p.min_requests).length < MIN_BASELINE_BUCKETS) { t.skip(`no baseline: fewer than ${MIN_BASELINE_BUCKETS} earlier buckets with ${p.min_requests} requests with a status`); continue; }
       t.judge(i, g);
-      const N = base.reduce((s, j) => s + cs[j]!.n, 0);
+      const N = base.reduce((s, j) => s + cs[j]!.statusN, 0);
       const K = base.reduce((s, j) => s + cs[j]!.errors, 0);
-      const rate = cur.errors / cur.n;
+      const rate = cur.errors / n;
       if (rate <= p.floor) continue;
-      const pv = fisherGreater(cur.errors, cur.n, K, N);
+      const pv = fisherGreater(cur.errors, n, K, N);
       if (pv >= p.alpha) continue;
-      const kCrit = criticalCount(Math.ceil((K / N) * cur.n), cur.n, p.alpha, (k) => fisherGreater(k, cur.n, K, N)) ?? cur.errors;
-      out.push(raw(rule, 'error_rate', c.grid, i, g, { value: rate, baseline: K / N, threshold: Math.max(p.floor, kCrit / cur.n), p_value: pv, n: cur.n, baseline_n: N }));
+      const kCrit = criticalCount(Math.ceil((K / N) * n), n, p.alpha, (k) => fisherGreater(k, n, K, N)) ?? cur.errors;
+      out.push(raw(rule, 'error_rate', c.grid, i, g, { value: rate, baseline: K / N, threshold: Math.max(p.floor, kCrit / n), p_value: pv, n, baseline_n: N }));
     }
   }
 }

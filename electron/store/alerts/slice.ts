@@ -9,6 +9,7 @@ import { DateTime } from 'luxon';
 import { Dist } from '../summaries/dist';
 import { eachCell, summaryLevel } from '../summaries/read';
 import { eachFeedbackCell } from '../summaries/feedback';
+import { statusKnownSql } from '../summaries/build';
 import type { SliceContext, SlicePoint } from '../../../shared/contract-alerts';
 import type { Db } from '../db';
 import type { Workspace } from '../workspace';
@@ -45,6 +46,8 @@ function weekly(db: Db, zone: string, p: Params): SlicePoint[] {
   });
   const lo = starts[0]!;
   const hi = starts[nb]!;
+  // Requests with a status or an error per week: the error rate's denominator (one with neither is no success).
+  const known = new Array<number>(nb).fill(0);
   const where = `${eq('r.feature', p.feature)} AND ${eq('r.model_version', p.model_version)}`;
   if (level) {
     // Whole UTC hours: the hourly summaries of the slice (exact counts and sums; p95 exact up to 100 latencies, else
@@ -54,19 +57,21 @@ function weekly(db: Db, zone: string, p: Params): SlicePoint[] {
       const pt = points[i]!;
       pt.requests += c.n;
       pt.errors += c.errors;
+      known[i]! += c.statusN;
       pt.cost_usd += c.cost;
       pt.cost_n += c.costN;
       lat[i]!.mergeEncoded(c.blobs.latency_ms ?? null);
     }, level);
   } else {
-    const st = db.raw.prepare(`SELECT r.ts, r.latency_ms, r.is_error, r.cost_usd FROM requests r WHERE ${where} AND r.ts >= ? AND r.ts < ?`);
+    const st = db.raw.prepare(`SELECT r.ts, r.latency_ms, r.is_error, r.cost_usd, ${statusKnownSql('r.')} FROM requests r WHERE ${where} AND r.ts >= ? AND r.ts < ?`);
     try {
       st.bind([...args(p.feature, p.model_version), lo, hi]);
       while (st.step()) {
-        const [ts, l, e, c] = st.get() as [number, number | null, number, number | null];
+        const [ts, l, e, c, k] = st.get() as [number, number | null, number, number | null, number];
         const pt = points[at(ts)]!;
         pt.requests++;
         if (e === 1) pt.errors++;
+        if (k === 1 || e === 1) known[at(ts)]!++;
         if (c !== null) { pt.cost_usd += c; pt.cost_n++; }
         if (l !== null) lat[at(ts)]!.add(l);
       }
@@ -88,7 +93,7 @@ function weekly(db: Db, zone: string, p: Params): SlicePoint[] {
     }
   }
   points.forEach((pt, i) => {
-    pt.error_rate = pt.requests > 0 ? pt.errors / pt.requests : null;
+    pt.error_rate = known[i]! > 0 ? pt.errors / known[i]! : null;
     pt.p95_ms = lat[i]!.quantile(0.95);
     pt.p95_relative_error = lat[i]!.relativeError;
     const th = pt.thumbs_up + pt.thumbs_down;

@@ -9,7 +9,7 @@ import type { Db } from '../db';
 import { Aggregates, ALL, dayStarts, groupOf } from './aggregate';
 import { EXACT_MAX } from '../summaries/dist';
 import { eachCell, summaryLevel } from '../summaries/read';
-import { summaryGeneration } from '../summaries/build';
+import { statusKnownSql, summaryGeneration } from '../summaries/build';
 import { eachFeedbackCell, feedbackVersion } from '../summaries/feedback';
 
 /** Most values per dimension that get their own alert group (by request count); the rest count in the whole traffic only. */
@@ -72,8 +72,8 @@ export function sqlAlertSource(db: Db): AlertSource {
         // lookups cost more than a plain scan); a short range walks the ts index.
         const wide = range.first !== null && range.last !== null && (Math.min(hi, range.last + 1) - Math.max(lo, range.first)) > 0.5 * (range.last + 1 - range.first);
         const ts = wide ? '+ts' : 'ts';
-        db.each(`SELECT ts, feature, model_version, is_error, latency_ms, cost_usd FROM requests WHERE ${ts} >= ? AND ${ts} < ?`, [lo, hi], (r) => {
-          aggs.addRequest(r[0] as number, k('feature', r[1] as string | null), k('model_version', r[2] as string | null), r[3] === 1, r[4] as number | null, r[5] as number | null);
+        db.each(`SELECT ts, feature, model_version, is_error, latency_ms, cost_usd, ${statusKnownSql()} FROM requests WHERE ${ts} >= ? AND ${ts} < ?`, [lo, hi], (r) => {
+          aggs.addRequest(r[0] as number, k('feature', r[1] as string | null), k('model_version', r[2] as string | null), r[3] === 1, r[4] as number | null, r[5] as number | null, r[6] === 1);
         });
       }
       // Feedback by its own time, else (none of its own) by its request's, as on the Metrics screen: from the feedback

@@ -219,8 +219,8 @@ describe('every dimension: filters, breakdowns with "(other)", hours, undated re
       let id = 0;
       for (let k = 0; k < 15; k++) {
         for (let j = 0; j <= k; j++) {
-          ws.db.run(`INSERT INTO requests (id, ts, user_id, segment, region, lang, feature, model, model_version, latency_ms, cost_usd, is_error)
-            VALUES (?, ?, ?, ?, ?, 'en', ?, 'm', 'v1', ?, ?, ?)`,
+          ws.db.run(`INSERT INTO requests (id, ts, user_id, segment, region, lang, feature, model, model_version, latency_ms, cost_usd, is_error, status)
+            VALUES (?, ?, ?, ?, ?, 'en', ?, 'm', 'v1', ?, ?, ?, CASE WHEN ?9 THEN 'error' ELSE 'ok' END)`,
           [`q${id++}`, T0 + k * 3_600_000 + j, `u${String(k).padStart(2, '0')}`, k < 5 ? 'free' : 'pro', k % 2 ? 'US' : 'DE', k % 3 ? 'chat' : 'search', 100 + k, k === 14 ? 1 : 0.01, j === 0 && k % 4 === 0 ? 1 : 0]);
         }
       }

@@ -6,22 +6,26 @@
 import type { MetricDim, MetricsFilter, MetricsRanking, RankingRow } from '../../../shared/contract-metrics';
 import type { Db } from '../db';
 import { filterSql } from './common';
+import { statusKnownSql } from '../summaries/build';
 
 export interface RankingInput { from_ts?: number | undefined; to_ts?: number | undefined; filter: MetricsFilter; dim: MetricDim; top: number }
 
-/** Rates are ranked only among values with at least this many requests (error rate) or thumbs (thumbs-down rate). */
+/**
+ * Rates are ranked only among values with at least this many requests with a status or an error (error rate) or
+ * thumbs (thumbs-down rate).
+ */
 export const MIN_FOR_RATES = 20;
 const OTHER = '(other)';
 
 function row(key: string): RankingRow {
-  return { key, requests: 0, errors: 0, error_rate: null, cost_usd: 0, cost_per_request_usd: null, thumbs: 0, thumbs_down: 0, thumbs_down_rate: null, users: 0 };
+  return { key, requests: 0, errors: 0, with_status: 0, error_rate: null, cost_usd: 0, cost_per_request_usd: null, thumbs: 0, thumbs_down: 0, thumbs_down_rate: null, users: 0 };
 }
 
 function finish(r: RankingRow & { cost_n?: number }): RankingRow {
   const { cost_n: costN, ...rest } = r;
   return {
     ...rest,
-    error_rate: r.requests > 0 ? r.errors / r.requests : null,
+    error_rate: r.with_status > 0 ? r.errors / r.with_status : null,
     cost_per_request_usd: costN ? r.cost_usd / costN : null,
     thumbs_down_rate: r.thumbs > 0 ? r.thumbs_down / r.thumbs : null,
   };
@@ -30,7 +34,7 @@ function finish(r: RankingRow & { cost_n?: number }): RankingRow {
 function sum(key: string, rows: ReadonlyArray<RankingRow & { cost_n: number }>): RankingRow & { cost_n: number } {
   const o = { ...row(key), cost_n: 0 };
   for (const r of rows) {
-    o.requests += r.requests; o.errors += r.errors; o.cost_usd += r.cost_usd; o.cost_n += r.cost_n;
+    o.requests += r.requests; o.errors += r.errors; o.with_status += r.with_status; o.cost_usd += r.cost_usd; o.cost_n += r.cost_n;
     o.thumbs += r.thumbs; o.thumbs_down += r.thumbs_down; o.users += r.users;
   }
   return o;
@@ -52,10 +56,10 @@ export function metricsRanking(db: Db, q: RankingInput): MetricsRanking {
   const params = [...(q.from_ts !== undefined ? [q.from_ts] : []), ...(q.to_ts !== undefined ? [q.to_ts] : []), ...f.params];
   const users = q.dim === 'user_id' ? '0' : 'count(DISTINCT r.user_id)';
   const byKey = new Map<string, RankingRow & { cost_n: number }>();
-  for (const r of db.all<{ k: string | null; n: number; e: number | null; c: number | null; cn: number; u: number }>(
-    `SELECT r.${q.dim} AS k, count(*) AS n, sum(r.is_error) AS e, sum(r.cost_usd) AS c, count(r.cost_usd) AS cn, ${users} AS u
+  for (const r of db.all<{ k: string | null; n: number; e: number | null; sn: number | null; c: number | null; cn: number; u: number }>(
+    `SELECT r.${q.dim} AS k, count(*) AS n, sum(r.is_error) AS e, sum(${statusKnownSql('r.')}) AS sn, sum(r.cost_usd) AS c, count(r.cost_usd) AS cn, ${users} AS u
        FROM requests r WHERE ${where} GROUP BY k`, params)) {
-    byKey.set(r.k ?? '(none)', { ...row(r.k ?? '(none)'), requests: r.n, errors: r.e ?? 0, cost_usd: r.c ?? 0, cost_n: r.cn, users: r.u });
+    byKey.set(r.k ?? '(none)', { ...row(r.k ?? '(none)'), requests: r.n, errors: r.e ?? 0, with_status: r.sn ?? 0, cost_usd: r.c ?? 0, cost_n: r.cn, users: r.u });
   }
   for (const r of db.all<{ k: string | null; t: number; d: number }>(
     `SELECT r.${q.dim} AS k, count(*) AS t, sum(f.value <= 0) AS d FROM feedback f JOIN requests r ON r.id = f.request_id
@@ -71,7 +75,7 @@ export function metricsRanking(db: Db, q: RankingInput): MetricsRanking {
     const rest = all.filter((r) => !shown.includes(r) && rated(r));
     return [...shown.map(finish), ...(rest.length ? [finish(sum(`${OTHER} (${rest.length})`, rest))] : [])];
   };
-  const rate = (r: RankingRow) => r.errors / Math.max(1, r.requests);
+  const rate = (r: RankingRow) => r.errors / Math.max(1, r.with_status);
   const downRate = (r: RankingRow) => r.thumbs_down / Math.max(1, r.thumbs);
   // Per-value cost over the values that have a cost, "(none)" left out (requests without the dimension are no value).
   const costs = all.filter((r) => r.cost_n > 0 && r.key !== '(none)').map((r) => r.cost_usd).sort((a, b) => a - b);
@@ -81,7 +85,7 @@ export function metricsRanking(db: Db, q: RankingInput): MetricsRanking {
     total: finish(sum('total', all)),
     by_volume: list([...all].sort((a, b) => b.requests - a.requests || a.key.localeCompare(b.key))),
     by_cost: list([...all].sort((a, b) => b.cost_usd - a.cost_usd || a.key.localeCompare(b.key))),
-    by_error_rate: list(all.filter((r) => r.requests >= MIN_FOR_RATES).sort((a, b) => rate(b) - rate(a) || b.requests - a.requests)),
+    by_error_rate: list(all.filter((r) => r.with_status >= MIN_FOR_RATES).sort((a, b) => rate(b) - rate(a) || b.requests - a.requests), (r) => r.with_status > 0),
     by_thumbs_down: list(all.filter((r) => r.thumbs >= MIN_FOR_RATES).sort((a, b) => downRate(b) - downRate(a) || b.thumbs - a.thumbs), (r) => r.thumbs > 0),
     cost_per_value: {
       mean: costs.length ? costs.reduce((a, b) => a + b, 0) / costs.length : null,

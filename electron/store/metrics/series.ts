@@ -16,7 +16,7 @@ import type { BreakdownPoint, MetricDim, MetricsBucket, MetricsFilter, MetricsSe
 import type { Db } from '../db';
 import { bucketLabel, bucketStarts, filterSql, isoWeekLabel, num } from './common';
 import { Dist, SKETCH_RELATIVE_ACCURACY } from '../summaries/dist';
-import { summaryGeneration, type SliceDim } from '../summaries/build';
+import { statusKnownSql, summaryGeneration, type SliceDim } from '../summaries/build';
 import { eachCell, isSliceDim, summariesReady, summaryLevel, type SliceFilter } from '../summaries/read';
 import { addFeedbackValue, eachFeedbackCell, feedbackVersion, type FeedbackCounts } from '../summaries/feedback';
 
@@ -99,9 +99,9 @@ const seriesCache = new WeakMap<Db, Map<string, MetricsSeries>>();
 const SERIES_CACHE_SIZE = 8;
 
 /** One bucket's requests: counts and sums, and its latencies. */
-interface BucketAcc { n: number; e: number; tiSum: number; tiN: number; toSum: number; toN: number; c: number; cn: number; lat: Dist }
+interface BucketAcc { n: number; e: number; sn: number; tiSum: number; tiN: number; toSum: number; toN: number; c: number; cn: number; lat: Dist }
 /** One breakdown value's requests per bucket (latencies too, for each group's p95). */
-interface ValueAcc { key: string; total: number; n: Int32Array; e: Int32Array; c: Float64Array; lat: Dist[] }
+interface ValueAcc { key: string; total: number; n: Int32Array; e: Int32Array; sn: Int32Array; c: Float64Array; lat: Dist[] }
 
 /** Raw rows keep every latency exact (as before summaries); summary cells hold exact values or a sketch. */
 const exactDist = () => new Dist(Infinity);
@@ -114,38 +114,42 @@ const exactDist = () => new Dist(Infinity);
 function scanRequests(db: Db, from: number, to: number, starts: readonly number[], f: { sql: string; params: string[] }, by: MetricDim | null,
   lo: number | null, hi: number | null): { buckets: BucketAcc[]; values: ValueAcc[] } {
   const nb = starts.length - 1;
-  const buckets: BucketAcc[] = Array.from({ length: nb }, () => ({ n: 0, e: 0, tiSum: 0, tiN: 0, toSum: 0, toN: 0, c: 0, cn: 0, lat: exactDist() }));
+  const buckets: BucketAcc[] = Array.from({ length: nb }, () => ({ n: 0, e: 0, sn: 0, tiSum: 0, tiN: 0, toSum: 0, toN: 0, c: 0, cn: 0, lat: exactDist() }));
   const values: ValueAcc[] = [];
   const ids = new Map<string, number>();
   const wide = lo !== null && hi !== null && Math.min(to, hi + 1) - Math.max(from, lo) > 0.5 * (hi + 1 - lo);
   const ts = wide ? '+r.ts' : 'r.ts';
-  const st = db.stmt(`SELECT r.ts, r.is_error, r.tokens_in, r.tokens_out, r.cost_usd, r.latency_ms${by ? `, r.${by}` : ''} FROM requests r WHERE ${ts} >= ? AND ${ts} < ?${f.sql}`);
+  const st = db.stmt(`SELECT r.ts, r.is_error, r.tokens_in, r.tokens_out, r.cost_usd, r.latency_ms, ${statusKnownSql('r.')}${by ? `, r.${by}` : ''}
+    FROM requests r WHERE ${ts} >= ? AND ${ts} < ?${f.sql}`);
   try {
     st.bind([from, to, ...f.params]);
     while (st.step()) {
-      const row = st.get() as [number, number | null, number | null, number | null, number | null, number | null, string | null | undefined];
+      const row = st.get() as [number, number | null, number | null, number | null, number | null, number | null, number, string | null | undefined];
       const i = bucketOf(starts, row[0]);
       if (i < 0) continue;
       const b = buckets[i]!;
       const err = row[1] ?? 0;
+      const known = row[6];
       b.n++;
       b.e += err;
+      b.sn += known;
       if (row[2] !== null) { b.tiSum += row[2]; b.tiN++; }
       if (row[3] !== null) { b.toSum += row[3]; b.toN++; }
       if (row[4] !== null) { b.c += row[4]; b.cn++; }
       let vid = -1;
       if (by) {
-        const key = row[6] ?? '(none)';
+        const key = row[7] ?? '(none)';
         vid = ids.get(key) ?? -1;
         if (vid < 0) {
           vid = values.length;
           ids.set(key, vid);
-          values.push({ key, total: 0, n: new Int32Array(nb), e: new Int32Array(nb), c: new Float64Array(nb), lat: Array.from({ length: nb }, exactDist) });
+          values.push({ key, total: 0, n: new Int32Array(nb), e: new Int32Array(nb), sn: new Int32Array(nb), c: new Float64Array(nb), lat: Array.from({ length: nb }, exactDist) });
         }
         const v = values[vid]!;
         v.total++;
         v.n[i]!++;
         v.e[i]! += err;
+        v.sn[i]! += known;
         if (row[4] !== null) v.c[i]! += row[4];
         if (row[5] !== null) v.lat[i]!.add(row[5]);
       }
@@ -164,7 +168,7 @@ function scanRequests(db: Db, from: number, to: number, starts: readonly number[
  */
 function scanSummaries(db: Db, from: number, to: number, starts: readonly number[], filter: MetricsFilter, by: SliceDim | null, level: 'hour' | 'day'): { buckets: BucketAcc[]; values: ValueAcc[] } {
   const nb = starts.length - 1;
-  const buckets: BucketAcc[] = Array.from({ length: nb }, () => ({ n: 0, e: 0, tiSum: 0, tiN: 0, toSum: 0, toN: 0, c: 0, cn: 0, lat: new Dist() }));
+  const buckets: BucketAcc[] = Array.from({ length: nb }, () => ({ n: 0, e: 0, sn: 0, tiSum: 0, tiN: 0, toSum: 0, toN: 0, c: 0, cn: 0, lat: new Dist() }));
   const values: ValueAcc[] = [];
   const ids = new Map<string, number>();
   const f: SliceFilter = {};
@@ -174,7 +178,7 @@ function scanSummaries(db: Db, from: number, to: number, starts: readonly number
     while (i < nb && cell.hour >= starts[i + 1]!) i++;
     if (i >= nb || cell.hour < starts[i]!) return;
     const b = buckets[i]!;
-    b.n += cell.n; b.e += cell.errors; b.tiSum += cell.tokensInSum; b.tiN += cell.tokensInN; b.toSum += cell.tokensOutSum; b.toN += cell.tokensOutN;
+    b.n += cell.n; b.e += cell.errors; b.sn += cell.statusN; b.tiSum += cell.tokensInSum; b.tiN += cell.tokensInN; b.toSum += cell.tokensOutSum; b.toN += cell.tokensOutN;
     b.c += cell.cost; b.cn += cell.costN;
     // Decoded once, merged into the bucket and (with a breakdown) its value.
     const cellLat = new Dist();
@@ -186,12 +190,13 @@ function scanSummaries(db: Db, from: number, to: number, starts: readonly number
       if (vid < 0) {
         vid = values.length;
         ids.set(key, vid);
-        values.push({ key, total: 0, n: new Int32Array(nb), e: new Int32Array(nb), c: new Float64Array(nb), lat: Array.from({ length: nb }, () => new Dist()) });
+        values.push({ key, total: 0, n: new Int32Array(nb), e: new Int32Array(nb), sn: new Int32Array(nb), c: new Float64Array(nb), lat: Array.from({ length: nb }, () => new Dist()) });
       }
       const v = values[vid]!;
       v.total += cell.n;
       v.n[i]! += cell.n;
       v.e[i]! += cell.errors;
+      v.sn[i]! += cell.statusN;
       v.c[i]! += cell.cost;
       v.lat[i]!.merge(cellLat);
     }
@@ -342,7 +347,8 @@ function computeSeries(db: Db, zone: string, q: SeriesInput, now: number, t0: nu
     groupP95.push(gp);
     const [p50, p95, p99] = quantiles;
     const errors = a.e;
-    const ew = wilsonInterval(errors, a.n);
+    // The error rate is over the requests whose outcome is known (a status or an error): one with neither is no success.
+    const ew = wilsonInterval(errors, a.sn);
     const th = thumbsUpRate(counts[i]!.up, counts[i]!.down);
     const cs = csat(expand(counts[i]!.csat, 1));
     const np = nps(expand(counts[i]!.nps, 0));
@@ -350,7 +356,7 @@ function computeSeries(db: Db, zone: string, q: SeriesInput, now: number, t0: nu
       label: bucketLabel(s, q.bucket, zone), start_ts: s, end_ts: e,
       complete: s >= (q.from_ts ?? -Infinity) && e <= (q.to_ts ?? Infinity) && e <= now,
       requests: a.n, errors,
-      error_rate: { rate: ew?.estimate ?? null, low: ew?.low ?? null, high: ew?.high ?? null, k: errors, n: a.n },
+      error_rate: { rate: ew?.estimate ?? null, low: ew?.low ?? null, high: ew?.high ?? null, k: errors, n: a.sn },
       latency: { p50: num(p50), p95: num(p95), p99: num(p99), n: k, method: a.lat.method, relative_error: a.lat.relativeError },
       tokens_in_mean: a.tiN > 0 ? a.tiSum / a.tiN : null, tokens_out_mean: a.toN > 0 ? a.toSum / a.toN : null, tokens_in_n: a.tiN, tokens_out_n: a.toN,
       cost_total_usd: a.c, cost_mean_usd: a.cn > 0 ? a.c / a.cn : null, cost_n: a.cn,
@@ -364,12 +370,12 @@ function computeSeries(db: Db, zone: string, q: SeriesInput, now: number, t0: nu
   if (by) {
     // Counts of every group in a bucket: its values' counts, summed.
     const counts = buckets.map((_, i) => {
-      const m = new Map<string, { n: number; e: number; c: number }>();
+      const m = new Map<string, { n: number; e: number; sn: number; c: number }>();
       acc.values.forEach((v, vid) => {
         if (v.n[i] === 0) return;
         const key = groupOfValue[vid]!;
-        const cur = m.get(key) ?? { n: 0, e: 0, c: 0 };
-        m.set(key, { n: cur.n + v.n[i]!, e: cur.e + v.e[i]!, c: cur.c + v.c[i]! });
+        const cur = m.get(key) ?? { n: 0, e: 0, sn: 0, c: 0 };
+        m.set(key, { n: cur.n + v.n[i]!, e: cur.e + v.e[i]!, sn: cur.sn + v.sn[i]!, c: cur.c + v.c[i]! });
       });
       return m;
     });
@@ -380,11 +386,11 @@ function computeSeries(db: Db, zone: string, q: SeriesInput, now: number, t0: nu
     const groups = keys.map((key) => ({
       key,
       points: buckets.map((b, i): BreakdownPoint => {
-        const a = counts[i]!.get(key) ?? { n: 0, e: 0, c: 0 };
+        const a = counts[i]!.get(key) ?? { n: 0, e: 0, sn: 0, c: 0 };
         const gt = groupThumbs.get(key);
         const th = thumbsUpRate(gt?.up[i] ?? 0, gt?.down[i] ?? 0);
         return {
-          label: b.label, requests: a.n, errors: a.e, error_rate: a.n > 0 ? a.e / a.n : null, p95_ms: num(groupP95[i]!.get(key) ?? null),
+          label: b.label, requests: a.n, errors: a.e, with_status: a.sn, error_rate: a.sn > 0 ? a.e / a.sn : null, p95_ms: num(groupP95[i]!.get(key) ?? null),
           thumbs_up_rate: num(th.rate), thumbs_n: th.n, cost_usd: a.c,
         };
       }),

@@ -15,10 +15,9 @@
  *   the table lowers it, so a rowid SQLite hands out again is summarised as new) and a generation counted up by
  *   every refresh and every delete, which result caches key on with the largest rowid (an UPDATE changes neither the
  *   row count nor the largest rowid; counting a million rows costs more than the cached read it guards).
- * A workspace with requests builds its summaries here, once.
+ * A workspace with requests has its summaries built by migration 10 (see `up`).
  */
 import type { Db } from '../db';
-import { rebuildAllSummaries } from '../summaries/build';
 
 const hour = (col: string) => `${col} - (((${col} % 3600000) + 3600000) % 3600000)`;
 /**
@@ -26,7 +25,7 @@ const hour = (col: string) => `${col} - (((${col} % 3600000) + 3600000) % 360000
  * the conflict clause of the statement that fires a trigger (an upsert's, an INSERT OR REPLACE's) overrides the
  * trigger's own, so OR IGNORE would not hold (found by the import's upsert of a changed row).
  */
-const mark = (row: 'OLD' | 'NEW') => `INSERT INTO summary_dirty_hours (hour) SELECT ${hour(`${row}.ts`)} WHERE ${row}.ts IS NOT NULL
+export const mark = (row: 'OLD' | 'NEW'): string => `INSERT INTO summary_dirty_hours (hour) SELECT ${hour(`${row}.ts`)} WHERE ${row}.ts IS NOT NULL
     AND ${row}.rowid <= (SELECT max_rowid FROM summary_state) AND NOT EXISTS (SELECT 1 FROM summary_dirty_hours WHERE hour = ${hour(`${row}.ts`)});`;
 
 export const sql = `
@@ -110,8 +109,11 @@ BEGIN
 END;
 `;
 
-/** Creates the tables and triggers and summarises the requests already stored. */
+/**
+ * Creates the tables and triggers. The requests already stored are summarised by migration 10, which adds a column
+ * the current summary code writes (all pending migrations run in one transaction, so a workspace is never left at
+ * version 8 or 9 with empty cells).
+ */
 export function up(db: Db): void {
   db.exec(sql);
-  rebuildAllSummaries(db);
 }

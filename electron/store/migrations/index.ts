@@ -14,7 +14,7 @@ import { sql as m006 } from './006-feedback-search';
 import { up as m007 } from './007-alerts';
 import { up as m008 } from './008-summaries';
 import { sql as m009 } from './009-status-index';
-import { up as m010 } from './010-feedback-summaries';
+import { up as m010 } from './010-status-feedback-summaries';
 
 /** One migration: its number and the SQL or function that moves the schema from number-1 to number. */
 export interface Migration { version: number; name: string; up: string | ((db: Db) => void) }
@@ -29,7 +29,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 7, name: 'alerts', up: m007 },
   { version: 8, name: 'summaries', up: m008 },
   { version: 9, name: 'status-index', up: m009 },
-  { version: 10, name: 'feedback-summaries', up: m010 },
+  { version: 10, name: 'status-feedback-summaries', up: m010 },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -20,7 +20,8 @@ async function schema8(): Promise<string> {
   const ws = await newWorkspace();
   await runImport(ws, write('r.jsonl', Array.from({ length: 300 }, (_, i) => JSON.stringify({ request_id: `r${i}`, timestamp: '2026-01-02T00:00:00Z', input: 'q', output: 'a', status: i % 7 ? 'ok' : 'error' })).join('\n')), {});
   ws.db.exec(`DROP INDEX requests_status; DROP TRIGGER feedback_summary_update; DROP TRIGGER feedback_summary_delete;
-    DROP TABLE feedback_summaries; DROP TABLE feedback_summaries_day; DROP TABLE feedback_summary_state; PRAGMA user_version = 8;`);
+    DROP TABLE feedback_summaries; DROP TABLE feedback_summaries_day; DROP TABLE feedback_summary_state;
+      ALTER TABLE request_summaries DROP COLUMN status_n; ALTER TABLE request_summaries_day DROP COLUMN status_n; PRAGMA user_version = 8;`);
   ws.checkpoint();
   ws.close();
   expect(versionOnDisk(ws.file)).toBe(8);

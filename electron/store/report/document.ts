@@ -199,6 +199,8 @@ function metricsBlocks(r: WeeklyReport, charts: Chart[]): Block[] {
     rows: [
       [cell('Requests'), cell(int(m.requests)), cell(int(m.last_week_requests)), cell(times(m.requests, m.last_week_requests))],
       [cell('Error rate'), cell(shareText(m.error_rate)), cell(shareText(m.last_week_error_rate)), cell(changeText(m.error_change))],
+      // The error rate is over these: a request with neither a status nor an error is not counted as a success.
+      [cell('Requests with a status or an error'), cell(`${int(m.error_rate.n)} of ${int(m.requests)}`), cell(`${int(m.last_week_error_rate.n)} of ${int(m.last_week_requests)}`), cell('')],
       [cell('Latency p50'), cell(ms(m.latency.p50)), cell(ms(m.last_week_latency.p50)), cell(times(m.latency.p50, m.last_week_latency.p50))],
       [cell('Latency p95'), cell(ms(m.latency.p95)), cell(ms(m.last_week_latency.p95)), cell(times(m.latency.p95, m.last_week_latency.p95))],
       [cell('Latency p99'), cell(ms(m.latency.p99)), cell(ms(m.last_week_latency.p99)), cell(times(m.latency.p99, m.last_week_latency.p99))],

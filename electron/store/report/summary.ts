@@ -127,11 +127,21 @@ function ticketFindings(t: TicketsWeek, prev: string): Finding[] {
   }];
 }
 
+/**
+ * The week's error rate as the summary says it: over the requests with a status or an error, and said so when some
+ * have neither; "unknown" when none has one (a request with neither is not counted as a success).
+ */
+function errorRateText(m: MetricsWeek): string {
+  const n = m.error_rate.n;
+  if (n === 0) return 'unknown (no request has a status or an error)';
+  return n < m.requests ? `${pct(m.error_rate.rate)} (of the ${int(n)} requests with a status)` : pct(m.error_rate.rate);
+}
+
 function metricsFindings(m: MetricsWeek, alerted: Set<string>, week: string, prev: string): Finding[] {
   const out: Finding[] = [];
   out.push({
     id: 'metrics:volume', section: 'metrics', value: m.requests, unit: 'count', weight: m.last_week_requests && Math.abs(m.requests / m.last_week_requests - 1) > 0.3 ? 52 : 20,
-    text: `${int(m.requests)} requests in ${week} (${m.last_week_requests ? `${times(m.requests, m.last_week_requests)} ${prev}'s ${int(m.last_week_requests)}` : 'none the week before'}), error rate ${pct(m.error_rate.rate)}, p95 latency ${ms(m.latency.p95)}, cost ${m.cost.with_cost > 0 ? `${usd(m.cost.total_usd)}${m.cost.with_cost < m.requests ? ` (${int(m.cost.with_cost)} of the requests have a cost)` : ''}` : '– (no request has a cost)'}.`,
+    text: `${int(m.requests)} requests in ${week} (${m.last_week_requests ? `${times(m.requests, m.last_week_requests)} ${prev}'s ${int(m.last_week_requests)}` : 'none the week before'}), error rate ${errorRateText(m)}, p95 latency ${ms(m.latency.p95)}, cost ${m.cost.with_cost > 0 ? `${usd(m.cost.total_usd)}${m.cost.with_cost < m.requests ? ` (${int(m.cost.with_cost)} of the requests have a cost)` : ''}` : '– (no request has a cost)'}.`,
     source: 'metrics.series weekly bucket',
   });
   const holds = holdsAcrossFeatures(m.by_feature, (f) => f.error_change);

@@ -35,6 +35,11 @@ export function hourOf(ts: number): number {
 export interface CellTotals {
   n: number;
   errors: number;
+  /**
+   * Requests whose outcome is known: with a status or an error message (migration 10). The error rate is errors over
+   * these; a request with neither says nothing either way and is not counted as a success.
+   */
+  statusN: number;
   tokensInSum: number;
   tokensInN: number;
   tokensOutSum: number;
@@ -53,10 +58,18 @@ export interface CellAcc extends CellTotals {
 }
 
 function newCell(hour: number, slice: Array<string | null>): CellAcc {
-  return { hour, slice, n: 0, errors: 0, tokensInSum: 0, tokensInN: 0, tokensOutSum: 0, tokensOutN: 0, cost: 0, costSq: 0, costN: 0, dists: DIST_COLUMNS.map(() => new Dist()) };
+  return { hour, slice, n: 0, errors: 0, statusN: 0, tokensInSum: 0, tokensInN: 0, tokensOutSum: 0, tokensOutN: 0, cost: 0, costSq: 0, costN: 0, dists: DIST_COLUMNS.map(() => new Dist()) };
 }
 
-const SELECT_ROW = `SELECT ts, ${SLICE_DIMS.join(', ')}, is_error, ${DIST_COLUMNS.join(', ')} FROM requests`;
+/**
+ * SQL that is 1 when a request's outcome is known: it failed, or has a status or a non-empty error message (see
+ * CellTotals.statusN), else 0.
+ * @param alias the requests table's alias with its dot (`r.`), or '' for none
+ */
+export function statusKnownSql(alias = ''): string {
+  return `(${alias}is_error = 1 OR ${alias}status IS NOT NULL OR coalesce(${alias}error, '') <> '')`;
+}
+const SELECT_ROW = `SELECT ts, ${SLICE_DIMS.join(', ')}, is_error, ${DIST_COLUMNS.join(', ')}, ${statusKnownSql()} FROM requests`;
 const NS = SLICE_DIMS.length;
 
 /** Aggregates the rows a query over {@link SELECT_ROW} returns (one pass), skipping undated rows and `skipHours`. */
@@ -73,6 +86,7 @@ function aggregate(db: Db, where: string, params: number[], skipHours: ReadonlyS
     if (!c) cells.set(key, (c = newCell(hour, slice)));
     c.n++;
     if (r[1 + NS] === 1) c.errors++;
+    if (r[2 + NS + DIST_COLUMNS.length] === 1) c.statusN++;
     for (let j = 0; j < DIST_COLUMNS.length; j++) {
       const v = r[2 + NS + j];
       if (typeof v !== 'number' || !Number.isFinite(v)) continue;
@@ -99,7 +113,7 @@ function sliceIds(db: Db, cells: Iterable<CellAcc>): (slice: Array<string | null
   return (slice) => ids.get(JSON.stringify(slice))!;
 }
 
-const CELL_COLS = `hour, slice_id, n, errors, tokens_in_sum, tokens_in_n, tokens_out_sum, tokens_out_n, cost_sum, cost_sq, cost_n, ${DIST_COLUMNS.join(', ')}`;
+const CELL_COLS = `hour, slice_id, n, errors, tokens_in_sum, tokens_in_n, tokens_out_sum, tokens_out_n, cost_sum, cost_sq, cost_n, ${DIST_COLUMNS.join(', ')}, status_n`;
 
 /**
  * Writes cells: `merge` adds them to the stored cells of the same hour and slice (new rows), `replace` stores them
@@ -121,10 +135,11 @@ function writeCells(db: Db, cells: Map<string, CellAcc>, mode: 'merge' | 'replac
           c.tokensInSum += r[4] as number; c.tokensInN += r[5] as number; c.tokensOutSum += r[6] as number; c.tokensOutN += r[7] as number;
           c.cost += r[8] as number; c.costSq += r[9] as number; c.costN += r[10] as number;
           DIST_COLUMNS.forEach((_, j) => c.dists[j]!.mergeEncoded(r[11 + j] as Uint8Array | null));
+          c.statusN += r[11 + DIST_COLUMNS.length] as number;
         }
         old.reset();
       }
-      ins.run([c.hour, id, c.n, c.errors, c.tokensInSum, c.tokensInN, c.tokensOutSum, c.tokensOutN, c.cost, c.costSq, c.costN, ...c.dists.map((d) => d.encode())]);
+      ins.run([c.hour, id, c.n, c.errors, c.tokensInSum, c.tokensInN, c.tokensOutSum, c.tokensOutN, c.cost, c.costSq, c.costN, ...c.dists.map((d) => d.encode()), c.statusN]);
     }
   } finally {
     // Cached statements (db.stmt): reset, never freed.
@@ -240,10 +255,11 @@ export function rebuildDays(db: Db, zone: string, hours: number[] | null): boole
         c.tokensInSum += r[3] as number; c.tokensInN += r[4] as number; c.tokensOutSum += r[5] as number; c.tokensOutN += r[6] as number;
         c.cost += r[7] as number; c.costSq += r[8] as number; c.costN += r[9] as number;
         DIST_COLUMNS.forEach((_, j) => c.dists[j]!.mergeEncoded(r[10 + j] as Uint8Array | null));
+        c.statusN += r[10 + DIST_COLUMNS.length] as number;
       }
       read.reset();
       for (const [id, c] of bySlice) {
-        ins.run([d, id, c.n, c.errors, c.tokensInSum, c.tokensInN, c.tokensOutSum, c.tokensOutN, c.cost, c.costSq, c.costN, ...c.dists.map((x) => x.encode())]);
+        ins.run([d, id, c.n, c.errors, c.tokensInSum, c.tokensInN, c.tokensOutSum, c.tokensOutN, c.cost, c.costSq, c.costN, ...c.dists.map((x) => x.encode()), c.statusN]);
       }
     }
   } finally {

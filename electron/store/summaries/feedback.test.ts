@@ -263,7 +263,8 @@ describe('a workspace from before migration 10', () => {
       for (const f of ['requests.jsonl.gz', 'feedback.jsonl.gz']) await runImport(ws, path.join(samples, f), {});
       const expected = rawCells(ws.db);
       ws.db.exec(`DROP TRIGGER feedback_summary_update; DROP TRIGGER feedback_summary_delete; DROP TABLE feedback_summaries; DROP TABLE feedback_summaries_day;
-        DROP TABLE feedback_summary_state; PRAGMA user_version = 9;`);
+        DROP TABLE feedback_summary_state;
+      ALTER TABLE request_summaries DROP COLUMN status_n; ALTER TABLE request_summaries_day DROP COLUMN status_n; PRAGMA user_version = 9;`);
       expect(migrate(ws.db)).toEqual([10]);
       expect(feedbackSummariesCurrent(ws.db)).toBe(true);
       expect(storedCells(ws.db)).toEqual(expected);

@@ -171,8 +171,10 @@ export function Availability({ data }: { data: AlertsResult | null }) {
       {a.buckets > 0
         ? <div><span className="muted small">Availability</span> <b>{fmtPct(a.share, 2)}</b>
           <span className="muted small"> of {fmtInt(a.buckets)} judged buckets without an error-rate alert</span></div>
-        : <div><span className="muted small">Availability</span> <span className="muted small">no complete bucket with enough requests to judge</span></div>}
-      <div><span className="muted small">Success ratio</span> <b>{fmtPct(a.success_ratio, 2)}</b><span className="muted small"> of requests without an error</span></div>
+        : <div><span className="muted small">Availability</span> <span className="muted small">no complete bucket with enough requests with a status to judge</span></div>}
+      {a.success_ratio === null
+        ? <div><span className="muted small">Success ratio</span> <span className="muted small">unknown: no request in the range has a status or an error</span></div>
+        : <div><span className="muted small">Success ratio</span> <b>{fmtPct(a.success_ratio, 2)}</b><span className="muted small"> of requests with a status, without an error</span></div>}
     </div>
   );
 }

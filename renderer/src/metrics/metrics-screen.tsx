@@ -166,6 +166,7 @@ function SeriesCharts({ s, alerts, group, filter }: { s: MetricsSeries; alerts: 
     return said.length ? { footer: `${said.join(', ')}: left out of this chart.` } : {};
   };
   const noLatency = totalReq - b.reduce((n, x) => n + x.latency.n, 0);
+  const withStatus = b.reduce((n, x) => n + x.error_rate.n, 0);
   const noTokensIn = totalReq - b.reduce((n, x) => n + x.tokens_in_n, 0);
   const noTokensOut = totalReq - b.reduce((n, x) => n + x.tokens_out_n, 0);
   const uf = s.undated_feedback;
@@ -178,6 +179,8 @@ function SeriesCharts({ s, alerts, group, filter }: { s: MetricsSeries; alerts: 
         series={[{ label: 'Requests', values: b.map((x) => x.requests) }, { label: 'Errors', values: b.map((x) => x.errors) }]}
         breaches={marks(['ticket_surge'], (x) => x.requests)} />
       <MetricChart testId="chart-error-rate" title="Error rate" unit="%" rate labels={labels} note="Wilson 95% band" onPick={pick}
+        {...without([[totalReq - withStatus, 'a status or an error']])}
+        empty="No request in this range has a status or an error: the error rate is unknown (a request with neither is not counted as a success)."
         series={[{ label: 'Error rate', values: b.map((x) => ifAny(x, pct(x.error_rate.rate))) }]}
         band={{ label: '95% interval', low: b.map((x) => ifAny(x, pct(x.error_rate.low))), high: b.map((x) => ifAny(x, pct(x.error_rate.high))) }}
         breaches={marks(['error_rate'], (x) => ifAny(x, pct(x.error_rate.rate)))} />

@@ -23,7 +23,7 @@ function List({ title, rows, measure, dim, range, filter, testId, empty = 'Nothi
   const { info } = useApp();
   const rangeLabel = range ? `${fmtDate(range.from, info.time_zone)} – ${fmtDate(range.to - 1, info.time_zone)}` : '';
   const val = (r: RankingRow) => (measure === 'requests' ? fmtInt(r.requests) : measure === 'cost_usd' ? (r.cost_per_request_usd === null ? '—' : fmtUsd(r.cost_usd))
-    : measure === 'error_rate' ? `${fmtPct(r.error_rate)} (${fmtInt(r.errors)}/${fmtInt(r.requests)})` : `${fmtPct(r.thumbs_down_rate)} (${fmtInt(r.thumbs_down)}/${fmtInt(r.thumbs)})`);
+    : measure === 'error_rate' ? `${fmtPct(r.error_rate)} (${fmtInt(r.errors)}/${fmtInt(r.with_status)})` : `${fmtPct(r.thumbs_down_rate)} (${fmtInt(r.thumbs_down)}/${fmtInt(r.thumbs)})`);
   return (
     <div className="ranking" data-testid={testId}>
       <h4>{title}</h4>

@@ -111,7 +111,7 @@ const SliceBody = memo(function SliceBody({ data }: { data: SliceContext }) {
       <div className="slice-charts">
         <SmallChart testId="slice-chart-volume" title="Requests" unit=" req" kind="bar" labels={labels} current={current} values={p.map((x) => x.requests)} />
         <SmallChart testId="slice-chart-errors" title="Error rate" unit="%" rate labels={labels} current={current} values={p.map((x) => pct(x.error_rate))}
-          empty="No dated requests in these weeks." />
+          empty={p.some((x) => x.requests > 0) ? 'No request of this slice has a status or an error in these weeks: the error rate is unknown.' : 'No dated requests in these weeks.'} />
         <SmallChart testId="slice-chart-p95" title="p95 latency" {...(p.some((x) => x.p95_relative_error > 0) ? { note: `±${+(Math.max(...p.map((x) => x.p95_relative_error)) * 100).toFixed(2)}% (sketch)` } : {})} unit=" ms" labels={labels} current={current} values={p.map((x) => x.p95_ms)}
           empty="No request of this slice has a latency in these weeks." />
         <SmallChart testId="slice-chart-thumbs" title="Thumbs-up rate" unit="%" rate labels={labels} current={current} values={p.map((x) => pct(x.thumbs_up_rate))}

@@ -36,7 +36,7 @@ export function metricsSection(ctx: ReportContext): Section<MetricsWeek> {
     return {
       feature: g.key, requests: p?.requests ?? 0, errors: p?.errors ?? 0, error_rate: p?.error_rate ?? null, p95_ms: p?.p95_ms ?? null,
       last_week: { requests: q?.requests ?? 0, errors: q?.errors ?? 0, error_rate: q?.error_rate ?? null, p95_ms: q?.p95_ms ?? null },
-      error_change: p && q ? countChange(p.errors, p.requests, q.errors, q.requests) : null,
+      error_change: p && q ? countChange(p.errors, p.with_status, q.errors, q.with_status) : null,
     };
   }).filter((f) => f.requests > 0 || f.last_week.requests > 0).sort((a, b) => b.requests - a.requests || a.feature.localeCompare(b.feature));
   return {
@@ -44,9 +44,10 @@ export function metricsSection(ctx: ReportContext): Section<MetricsWeek> {
     data: {
       requests: cur.requests,
       last_week_requests: prev?.requests ?? 0,
-      error_rate: wilsonShare(cur.errors, cur.requests),
-      last_week_error_rate: wilsonShare(prev?.errors ?? 0, prev?.requests ?? 0),
-      error_change: prev ? countChange(cur.errors, cur.requests, prev.errors, prev.requests) : null,
+      // Error rates over the requests with a status or an error (MetricsBucket.error_rate.n): one with neither is no success.
+      error_rate: wilsonShare(cur.errors, cur.error_rate.n),
+      last_week_error_rate: wilsonShare(prev?.errors ?? 0, prev?.error_rate.n ?? 0),
+      error_change: prev ? countChange(cur.errors, cur.error_rate.n, prev.errors, prev.error_rate.n) : null,
       latency: latency(cur),
       last_week_latency: latency(prev),
       tokens: { in_mean: cur.tokens_in_mean, out_mean: cur.tokens_out_mean, in_total: totals.ti ?? 0, out_total: totals.tout ?? 0, in_n: cur.tokens_in_n, out_n: cur.tokens_out_n },

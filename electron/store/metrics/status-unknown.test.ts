@@ -1,0 +1,119 @@
+/**
+ * A request with neither a status nor an error message says nothing about whether it failed: the error rate is over
+ * the requests whose outcome is known, from the summaries as from the rows, and is unknown (null) when none is known.
+ * Before, such requests counted as successes: an export without a status (most of ../shared/data/real) read "error
+ * rate 0.0%" and "success ratio 100.00%".
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Workspace } from '../workspace';
+import { runImport } from '../import/pipeline';
+import { metricsSeries, type SeriesInput } from './series';
+import { metricsRanking } from './ranking';
+import { listAlerts } from '../alerts/alerts';
+import { sliceContext } from '../alerts/slice';
+import { buildWeeklyReport } from '../report';
+
+const NOW = Date.UTC(2026, 11, 1);
+const T0 = Date.UTC(2026, 10, 2); // Monday of 2026-W45
+const H = 3_600_000;
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-status-'));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+/** `n` requests of one feature in W45, each given `fields` (status, error, or neither). */
+function lines(prefix: string, n: number, feature: string, fields: (i: number) => Record<string, unknown>): string[] {
+  return Array.from({ length: n }, (_, i) => JSON.stringify({ request_id: `${prefix}${i}`, timestamp: new Date(T0 + 24 * H + i * 60_000).toISOString(), feature, model_version: 'v1', input: 'q', output: 'a', latency_ms: 100 + i, ...fields(i) }));
+}
+
+const WEEK: SeriesInput = { bucket: 'week', filter: {}, breakdown: 'feature' };
+
+describe('requests with and without a status', () => {
+  let ws: Workspace;
+  beforeAll(async () => {
+    ws = await Workspace.open(path.join(dir, 'mixed.sqlite'), { create: true });
+    // chat: 10 ok, 5 with status "error", 2 with only an error message, 30 with neither; search: 20 with neither.
+    const file = path.join(dir, 'mixed.jsonl');
+    fs.writeFileSync(file, `${[
+      ...lines('ok', 10, 'chat', () => ({ status: 'ok' })),
+      ...lines('err', 5, 'chat', () => ({ status: 'error' })),
+      ...lines('msg', 2, 'chat', () => ({ error: 'upstream timeout' })),
+      ...lines('none', 30, 'chat', () => ({})),
+      ...lines('s', 20, 'search', () => ({})),
+    ].join('\n')}\n`);
+    await runImport(ws, file, {});
+  }, 60_000);
+  afterAll(() => ws.close());
+
+  it('the error rate is 7 errors of the 17 requests with a status or an error, from the summaries and from the rows', () => {
+    for (const source of ['summaries', 'requests'] as const) {
+      const s = metricsSeries(ws.db, 'UTC', { ...WEEK, ...(source === 'requests' ? { source } : {}) }, NOW);
+      expect(s.quantiles.source).toBe(source);
+      const b = s.buckets.find((x) => x.label === '2026-W45')!;
+      expect([b.requests, b.errors, b.error_rate.k, b.error_rate.n]).toEqual([67, 7, 7, 17]);
+      expect(b.error_rate.rate).toBeCloseTo(7 / 17, 12);
+      const chat = s.breakdown!.groups.find((g) => g.key === 'chat')!.points.find((p) => p.label === '2026-W45')!;
+      const search = s.breakdown!.groups.find((g) => g.key === 'search')!.points.find((p) => p.label === '2026-W45')!;
+      expect([chat.requests, chat.with_status, chat.errors]).toEqual([47, 17, 7]);
+      expect(chat.error_rate).toBeCloseTo(7 / 17, 12);
+      // search: no request says how it went, so no rate (not 0%).
+      expect([search.requests, search.with_status, search.error_rate]).toEqual([20, 0, null]);
+    }
+  });
+
+  it('rankings rank error rates over the requests with a status; the slice panel and the alerts say the same', () => {
+    const r = metricsRanking(ws.db, { dim: 'feature', filter: {}, top: 5 });
+    expect(r.total).toMatchObject({ requests: 67, errors: 7, with_status: 17 });
+    expect(r.total.error_rate).toBeCloseTo(7 / 17, 12);
+    // chat's 17 requests with a status are below the 20 a ranked rate needs: summed in "(other)"; search, with none,
+    // is not counted there (no "(other)" of 0/0).
+    expect(r.by_error_rate.map((x) => [x.key, x.with_status])).toEqual([['(other) (1)', 17]]);
+    const r2 = metricsRanking(ws.db, { dim: 'feature', filter: {}, top: 5 });
+    expect(r2.by_volume.find((x) => x.key === 'search')).toMatchObject({ with_status: 0, error_rate: null });
+    const ctx = sliceContext(ws, 'UTC', { feature: 'chat', model_version: 'v1', from_ts: T0, to_ts: T0 + 7 * 24 * H, weeks_before: 1 }, NOW);
+    const w45 = ctx.points.find((p) => p.label === '2026-W45')!;
+    expect([w45.requests, w45.errors]).toEqual([47, 7]);
+    expect(w45.error_rate).toBeCloseTo(7 / 17, 12);
+    const a = listAlerts(ws, 'UTC', {}, NOW);
+    expect(a.availability.success_ratio).toBeCloseTo(10 / 17, 12);
+  });
+
+  it('the report says over how many requests the error rate is', () => {
+    const rep = buildWeeklyReport(ws, { week: '2026-W45' }, NOW);
+    const vol = rep.summary.find((x) => x.id === 'metrics:volume')!;
+    expect(vol.text).toContain('error rate 41.2% (of the 17 requests with a status)');
+    if (!rep.metrics.available) throw new Error('metrics expected');
+    expect([rep.metrics.data.error_rate.k, rep.metrics.data.error_rate.n]).toEqual([7, 17]);
+  });
+
+  it('a re-import that gives requests their status (is_error unchanged) updates the summaries', async () => {
+    const file = path.join(dir, 'status.jsonl');
+    fs.writeFileSync(file, `${lines('none', 30, 'chat', () => ({ status: 'ok' })).join('\n')}\n`);
+    await runImport(ws, file, {});
+    for (const source of ['summaries', 'requests'] as const) {
+      const b = metricsSeries(ws.db, 'UTC', { ...WEEK, ...(source === 'requests' ? { source } : {}) }, NOW).buckets.find((x) => x.label === '2026-W45')!;
+      expect([b.errors, b.error_rate.n], source).toEqual([7, 47]);
+    }
+  });
+});
+
+describe('an export without any status (as most real exports here)', () => {
+  let ws: Workspace;
+  beforeAll(async () => {
+    ws = await Workspace.open(path.join(dir, 'none.sqlite'), { create: true });
+    const file = path.join(dir, 'none.jsonl');
+    fs.writeFileSync(file, `${lines('n', 40, 'chat', () => ({})).join('\n')}\n`);
+    await runImport(ws, file, {});
+  }, 60_000);
+  afterAll(() => ws.close());
+
+  it('has no error rate and no success ratio, and the report says the error rate is unknown', () => {
+    const b = metricsSeries(ws.db, 'UTC', WEEK, NOW).buckets.find((x) => x.label === '2026-W45')!;
+    expect([b.requests, b.errors, b.error_rate.n, b.error_rate.rate, b.error_rate.low, b.error_rate.high]).toEqual([40, 0, 0, null, null, null]);
+    expect(listAlerts(ws, 'UTC', {}, NOW).availability.success_ratio).toBeNull();
+    const vol = buildWeeklyReport(ws, { week: '2026-W45' }, NOW).summary.find((x) => x.id === 'metrics:volume')!;
+    expect(vol.text).toContain('error rate unknown (no request has a status or an error)');
+    expect(vol.text).not.toContain('0.0%');
+  });
+});

@@ -1,0 +1,36 @@
+/**
+ * Migration 10: what the error rate is over, and feedback summaries.
+ * - `request_summaries.status_n` and `request_summaries_day.status_n`: requests whose outcome is known (a status or
+ *   an error message). The error rate is errors over these: a request with neither says nothing either way, and was
+ *   counted as a success before (real exports without a status read "error rate 0.0%"). The cells are rebuilt, and
+ *   the update trigger also watches `status` and `error` (a status filled in later changes what is known).
+ * - `feedback_summaries` / `feedback_summaries_day` and `feedback_summary_state` (electron/store/summaries/feedback.ts):
+ *   thumbs, CSAT and NPS counts per hour (and local day) × slice of the linked request, so the Metrics screen and the
+ *   alert rules read cells instead of joining every feedback row to its request.
+ * A workspace with requests rebuilds its request cells here, and one with feedback counts it, once.
+ */
+import type { Db } from '../db';
+import { rebuildAllSummaries } from '../summaries/build';
+import { FEEDBACK_SUMMARIES_SQL, rebuildFeedbackSummaries } from '../summaries/feedback';
+import { mark } from './008-summaries';
+
+export const sql = `
+ALTER TABLE request_summaries ADD COLUMN status_n INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE request_summaries_day ADD COLUMN status_n INTEGER NOT NULL DEFAULT 0;
+
+DROP TRIGGER requests_summary_update;
+CREATE TRIGGER requests_summary_update AFTER UPDATE OF ts, feature, model, model_version, segment, region, lang, is_error,
+  status, error, latency_ms, tokens_in, tokens_out, cost_usd, input_chars, output_chars ON requests
+BEGIN
+  ${mark('OLD')}
+  ${mark('NEW')}
+END;
+`;
+
+/** Adds the columns and tables, rebuilds the request cells and counts the feedback already stored. */
+export function up(db: Db): void {
+  db.exec(sql);
+  rebuildAllSummaries(db);
+  db.exec(FEEDBACK_SUMMARIES_SQL);
+  rebuildFeedbackSummaries(db);
+}
