@@ -71,6 +71,15 @@ describe('loupe CLI', () => {
       expect(badWindow.code).toBe(2);
       expect(badWindow.stderr).toContain(`--link-window expects hours from 0 to 8760 (0 turns off linking to the same user's earlier requests), got "${bad}"`);
     }
+    // A preset or a mapped field Loupe does not have is bad usage too, said before any workspace is opened.
+    const badPreset = loupe('import', 'x.jsonl', '--workspace', w, '--preset', 'nosuch');
+    expect([badPreset.code, badPreset.stderr]).toEqual([2, expect.stringContaining('--preset: unknown preset "nosuch". Known presets: openai-batch,')]);
+    const badField = loupe('import', 'x.jsonl', '--workspace', w, '--map', 'bogus=x');
+    expect([badField.code, badField.stderr]).toEqual([2, expect.stringContaining('--map: "bogus" is not a field of requests, feedback or tickets. Fields: requests: id, ts,')]);
+    const wrongKind = loupe('import', 'x.jsonl', '--workspace', w, '--kind', 'tickets', '--map', 'latency_ms=lat');
+    expect([wrongKind.code, wrongKind.stderr]).toEqual([2, expect.stringContaining('--map: "latency_ms" is not a field of tickets.')]);
+    const wrongPrefix = loupe('import', 'x.jsonl', '--workspace', w, '--map', 'feedback.latency_ms=lat');
+    expect(wrongPrefix.code).toBe(2);
     expect(fs.existsSync(w)).toBe(false);
   });
 

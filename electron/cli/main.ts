@@ -24,6 +24,8 @@ import { collect, scrubFromFlags } from './scrub-flags';
 import { registerFeedbackCommands } from './feedback-commands';
 import { registerWeeklyCommands } from './weekly-commands';
 import { registerAlertsCommands } from './alerts-commands';
+import { PRESETS } from '../store/import/presets';
+import { FIELD_TYPES } from '../store/import/mapping';
 
 export const EXIT_OK = 0;
 export const EXIT_REFUSED = 1;
@@ -83,6 +85,29 @@ function parseMaps(maps: string[] | undefined): Record<string, string> | undefin
   return out;
 }
 
+/**
+ * Bad usage that needs no file to tell (exit 2 before anything is opened): a preset Loupe does not have, or a `--map`
+ * field that is no field of the kind given (or of any kind, without `--kind`). A field that exists for another kind
+ * than the one a file is detected as is the store's refusal of that file (exit 1), as it depends on the file.
+ * @throws UsageError naming the known presets or fields
+ */
+function checkPresetAndMap(preset: string | undefined, mapping: Record<string, string> | undefined, kind: RecordKind | undefined): void {
+  if (preset !== undefined && !PRESETS.some((p) => p.name === preset)) {
+    throw new UsageError(`--preset: unknown preset "${preset}". Known presets: ${PRESETS.map((p) => p.name).join(', ')}`);
+  }
+  const kinds: RecordKind[] = kind ? [kind] : ['requests', 'feedback', 'tickets'];
+  for (const field of Object.keys(mapping ?? {})) {
+    // A mixed preset's field is prefixed with its kind (feedback.value).
+    const dot = field.indexOf('.');
+    const [k, f] = dot > 0 ? [field.slice(0, dot), field.slice(dot + 1)] : [null, field];
+    const ok = kinds.some((x) => (k === null || k === x) && f in FIELD_TYPES[x]);
+    if (!ok) {
+      const fields = kinds.map((x) => `${x}: ${Object.keys(FIELD_TYPES[x]).join(', ')}`).join('; ');
+      throw new UsageError(`--map: "${field}" is not a field of ${kind ? `${kind}` : 'requests, feedback or tickets'}. Fields: ${fields}`);
+    }
+  }
+}
+
 function checkZone(tz: string | undefined): void {
   if (tz !== undefined && !IANAZone.isValidZone(tz)) throw new UsageError(`--tz expects an IANA time zone such as Europe/Berlin or UTC, got "${tz}"`);
 }
@@ -136,6 +161,7 @@ async function importCommand(files: string[], o: { workspace: string; kind?: Rec
   }
   const scrub = scrubFromFlags(o.scrub, o.scrubPattern, o.phoneRegion);
   const mapping = parseMaps(o.map);
+  checkPresetAndMap(o.preset, mapping, o.kind);
   const { client, created } = await openClient(o.workspace, true);
   let imported = 0;
   let failed = 0;
