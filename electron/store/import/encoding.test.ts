@@ -8,6 +8,7 @@ import {
   detectEncoding,
   findFirstInvalidByte,
   utf8IncompleteTail,
+  utf8Sequences,
 } from './encoding';
 
 const bytes = (...parts: Array<string | number[]>): Uint8Array =>
@@ -55,6 +56,19 @@ describe('locating bad bytes', () => {
     expect(utf8IncompleteTail(cut)).toBe(2);
     expect(utf8IncompleteTail(bytes('ab', [0xe2, 0x82, 0xac]))).toBe(0);
     expect(utf8IncompleteTail(bytes('😀').subarray(0, 3))).toBe(3);
+  });
+});
+
+describe('utf8Sequences', () => {
+  it('counts well-formed UTF-8 characters outside ASCII and each sequence that is not UTF-8', () => {
+    expect(utf8Sequences(bytes('plain'), true)).toEqual({ valid: 0, invalid: 0 });
+    // é (2 bytes), € (3), 😀 (4)
+    expect(utf8Sequences(bytes('é€😀'), true)).toEqual({ valid: 3, invalid: 0 });
+    // Latin-1 é, a stray continuation byte, an overlong C0 80, a surrogate ED A0 80, F5 (never a lead byte).
+    expect(utf8Sequences(bytes([0xe9, 0x41, 0x80, 0xc0, 0x80, 0xed, 0xa0, 0x80, 0xf5]), true)).toEqual({ valid: 0, invalid: 8 });
+    // A character cut by the end of a sample that goes on is neither; at the end of the whole file it is invalid.
+    expect(utf8Sequences(bytes('é', [0xe2, 0x82]), false)).toEqual({ valid: 1, invalid: 0 });
+    expect(utf8Sequences(bytes('é', [0xe2, 0x82]), true)).toEqual({ valid: 1, invalid: 2 });
   });
 });
 

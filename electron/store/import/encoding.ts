@@ -161,12 +161,16 @@ export type EncodingDetection =
       badByteOffset: number;
       badByte: number | null;
       reason: string;
+      /** True when the sample is UTF-8 text with bytes of another encoding (fix those bytes, or save as UTF-8). */
+      mixed?: boolean;
     };
 
 /**
  * Works out the text encoding of a sample from the start of a file (after decompression).
- * Order: a byte-order mark decides; else valid UTF-8 (pure ASCII included) is UTF-8; else chardet's candidates
- * are tried best first and the first one that decodes the whole sample strictly is taken.
+ * Order: a byte-order mark decides; else valid UTF-8 (pure ASCII included) is UTF-8; else a sample holding at least
+ * as many well-formed UTF-8 characters outside ASCII as bytes that are not UTF-8 is refused as mixed (UTF-8 with a
+ * few bytes of another encoding); else chardet's candidates are tried best first and the first one that decodes the
+ * whole sample strictly is taken.
  * @param sample - the first bytes of the file
  * @param complete - true when the sample is the whole file (an incomplete character at its end is then an error)
  * @param forced - an encoding label chosen by the user; it wins over detection (a BOM is still skipped)
@@ -205,6 +209,19 @@ export function detectEncoding(sample: Uint8Array, complete: boolean, forced?: s
   if (isValidIn(sample, 'utf-8', complete)) return { ok: true, encoding: 'utf-8', bomLength: 0, notes };
 
   const badUtf8 = findFirstInvalidByte(sample, 'utf-8', complete);
+  // UTF-8 text with a few bytes of another encoding (one line pasted from a Latin-1 file): decoded whole as a legacy
+  // encoding, every UTF-8 character would become two or three wrong ones (café → cafÃ©), silently. Refused instead,
+  // at the first byte that is not UTF-8.
+  const { valid, invalid } = utf8Sequences(sample, complete);
+  if (valid > 0 && valid >= invalid) {
+    return {
+      ok: false,
+      badByteOffset: badUtf8,
+      badByte: sample[badUtf8] ?? null,
+      reason: `the file mixes encodings: it holds UTF-8 text (${valid} character${valid === 1 ? '' : 's'} outside ASCII) and ${invalid} byte sequence${invalid === 1 ? '' : 's'} that ${invalid === 1 ? 'is' : 'are'} not UTF-8; read as one legacy encoding, its UTF-8 text would be garbled`,
+      mixed: true,
+    };
+  }
   const tried = new Set<string>();
   for (const match of chardet.analyse(sample)) {
     const name = canonicalEncoding(match.name);
@@ -224,6 +241,39 @@ export function detectEncoding(sample: Uint8Array, complete: boolean, forced?: s
     badByte: sample[badUtf8] ?? null,
     reason: 'the file is not UTF-8 and no other encoding could be detected',
   };
+}
+
+/**
+ * Counts, in `bytes`, the well-formed UTF-8 sequences of two to four bytes (characters outside ASCII) and the
+ * sequences that are not UTF-8 (each bad lead or stray byte once). An unfinished character at the end counts as
+ * neither unless `complete`.
+ */
+export function utf8Sequences(bytes: Uint8Array, complete: boolean): { valid: number; invalid: number } {
+  let valid = 0;
+  let invalid = 0;
+  const n = bytes.length;
+  for (let i = 0; i < n;) {
+    const b = bytes[i]!;
+    if (b < 0x80) { i++; continue; }
+    // The lead byte's length and the range of its first continuation byte (RFC 3629, Table 3-7 of Unicode).
+    let len = 0;
+    let lo = 0x80;
+    let hi = 0xbf;
+    if (b >= 0xc2 && b <= 0xdf) len = 2;
+    else if (b >= 0xe0 && b <= 0xef) { len = 3; if (b === 0xe0) lo = 0xa0; else if (b === 0xed) hi = 0x9f; }
+    else if (b >= 0xf0 && b <= 0xf4) { len = 4; if (b === 0xf0) lo = 0x90; else if (b === 0xf4) hi = 0x8f; }
+    if (len === 0) { invalid++; i++; continue; }
+    if (i + len > n && !complete) {
+      // Possibly cut by the sample's end: not counted if what is there fits.
+      let fits = true;
+      for (let j = 1; i + j < n; j++) { const c = bytes[i + j]!; if (c < (j === 1 ? lo : 0x80) || c > (j === 1 ? hi : 0xbf)) fits = false; }
+      if (fits) break;
+    }
+    let ok = i + len <= n;
+    for (let j = 1; ok && j < len; j++) { const c = bytes[i + j]!; if (c < (j === 1 ? lo : 0x80) || c > (j === 1 ? hi : 0xbf)) ok = false; }
+    if (ok) { valid++; i += len; } else { invalid++; i++; }
+  }
+  return { valid, invalid };
 }
 
 /**

@@ -481,6 +481,26 @@ describe('faults of the whole file', () => {
     expect(je.line).toBe(20_001);
   });
 
+  it('a UTF-8 file with one Latin-1 line is refused at that line as mixed, not decoded whole as Windows-1252', async () => {
+    const p = await write('mixed.csv', Buffer.concat([
+      Buffer.from('request_id,comment\nr-1,café crème\nr-2,naïve — déjà vu\n', 'utf8'),
+      Buffer.from('r-3,Straße für Müller\n', 'latin1'),
+      Buffer.from('r-4,Ünïcödé\n', 'utf8'),
+    ]));
+    const e = await fileError(() => detectSource(p));
+    expect(e.code).toBe('ENCODING');
+    expect(e.line).toBe(4);
+    expect(e.message).toBe('mixed.csv: the file mixes encodings: it holds UTF-8 text (10 characters outside ASCII) and 3 byte sequences that are not UTF-8; '
+      + 'read as one legacy encoding, its UTF-8 text would be garbled: byte 0xDF at line 4 (byte offset 69)');
+    expect(e.action).toBe('Fix the characters of line 4 (and any other line that is not UTF-8) and save the file as UTF-8.');
+    // The same Latin-1 line alone, and a Latin-1 file with one accidental UTF-8-looking pair (ß followed by »),
+    // are still read as Windows-1252.
+    const latin = await write('latin.csv', Buffer.from('request_id,comment\nr-1,Straße für Müller\nr-2,Maß»\nr-3,café\n', 'latin1'));
+    const src = await detectSource(latin);
+    expect(src.encoding).toBe('windows-1252');
+    expect((await readAll(latin)).records.map((x) => x.record.comment)).toEqual(['Straße für Müller', 'Maß»', 'café']);
+  });
+
   it('a UTF-8 file ending inside a character is refused, never completed with U+FFFD', async () => {
     const p = await write('cut-char.jsonl', Buffer.concat([Buffer.from('{"a":"ok"}\n{"a":"caf'), Buffer.from([0xc3])]));
     const e = await fileError(() => detectSource(p, { encoding: 'utf-8' }));

@@ -850,7 +850,9 @@ export async function detectSource(
     const what = enc.badByte === null ? '' : `: byte 0x${enc.badByte.toString(16).toUpperCase().padStart(2, '0')} at line ${line} (byte offset ${enc.badByteOffset})`;
     throw new ImportFileError('ENCODING', path, `${name(path)}: ${enc.reason}${what}`, {
       line,
-      action: 'Choose the file’s encoding in the import options, or save it as UTF-8.',
+      action: enc.mixed
+        ? `Fix the characters of line ${line} (and any other line that is not UTF-8) and save the file as UTF-8.`
+        : 'Choose the file’s encoding in the import options, or save it as UTF-8.',
     });
   }
   notes.push(...enc.notes);
