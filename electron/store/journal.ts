@@ -2,9 +2,10 @@
  * The journal of a workspace, `<real path>.loupe-journal`: one line per confirmed small change (a review, a skip, an
  * undo, a setting), appended and fdatasynced before the change is confirmed, replayed on open, emptied by a save.
  *
- * A line is the JSON object `{"seq":N,"stmts":[[sql, params], …],"sum":"<crc32>"}`, where `sum` is the CRC-32 of
- * the line up to `,"sum"` (with the closing brace), so a damaged byte is caught before anything is applied. Lines
- * written by earlier versions have no `sum` and are accepted as they are.
+ * A line is the JSON object `{"seq":N,"ws":"<workspace id>","stmts":[[sql, params], …],"sum":"<crc32>"}`, where `sum`
+ * is the CRC-32 of the line up to `,"sum"` (with the closing brace), so a damaged byte is caught before anything is
+ * applied, and `ws` names the workspace the entry belongs to (a journal is never applied to another workspace put
+ * in its file's place). Lines written by earlier versions have no `sum` or `ws` and are accepted as they are.
  *
  * A failed append (ENOSPC, EIO) is cut back off the file with ftruncate before the error is reported, so the journal
  * never holds a torn line followed by good ones. Should the cut itself fail, the next append starts on a new line,
@@ -21,6 +22,11 @@ export type JournalStmt = [sql: string, params: Params | null];
 /** One confirmed change. */
 export interface JournalEntry {
   seq: number;
+  /**
+   * The workspace the entry was written for: its `created_at` (meta, UTC ms as text), the same in every copy of one
+   * workspace and different between workspaces. Absent in lines of earlier versions.
+   */
+  ws?: string;
   stmts: JournalStmt[];
 }
 
@@ -37,7 +43,7 @@ function crc(text: string): string {
 
 /** The line for an entry, with its checksum and the line feed. */
 export function encodeEntry(entry: JournalEntry): string {
-  const body = JSON.stringify({ seq: entry.seq, stmts: entry.stmts });
+  const body = JSON.stringify(entry.ws === undefined ? { seq: entry.seq, stmts: entry.stmts } : { seq: entry.seq, ws: entry.ws, stmts: entry.stmts });
   return `${body.slice(0, -1)}${SUM_KEY}${crc(body)}"}\n`;
 }
 
@@ -122,8 +128,9 @@ export type JournalLine =
 /** Checks the shape of a parsed entry; returns the reason it is not one, or null. */
 function shapeProblem(v: unknown): string | null {
   if (!v || typeof v !== 'object' || Array.isArray(v)) return 'not a journal entry (expected an object with seq and stmts)';
-  const e = v as { seq?: unknown; stmts?: unknown };
+  const e = v as { seq?: unknown; ws?: unknown; stmts?: unknown };
   if (!Number.isSafeInteger(e.seq) || (e.seq as number) < 1) return 'its seq is not a positive whole number';
+  if (e.ws !== undefined && typeof e.ws !== 'string') return 'its workspace id is not text';
   if (!Array.isArray(e.stmts)) return 'its stmts is not a list of statements';
   for (const [i, s] of e.stmts.entries()) {
     if (!Array.isArray(s) || typeof s[0] !== 'string' || (s[1] !== null && s[1] !== undefined && typeof s[1] !== 'object')) {
@@ -151,7 +158,7 @@ function parseLine(text: string, line: number): JournalLine {
     }
   }
   const e = v as JournalEntry;
-  return { line, kind: 'entry', entry: { seq: e.seq, stmts: e.stmts } };
+  return { line, kind: 'entry', entry: { seq: e.seq, ...(e.ws !== undefined ? { ws: e.ws } : {}), stmts: e.stmts } };
 }
 
 /**

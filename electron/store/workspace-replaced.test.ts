@@ -52,13 +52,57 @@ describe('a workspace replaced on disk', () => {
     expect(journal).toHaveLength(1);
     ws.close();
     expect(fs.readFileSync(ws.file).equals(other)).toBe(true);
-    // Reopened, it is the other file, with the confirmed decision applied from the journal.
+    // Reopened, it is the other file. The journal's decision belongs to the first workspace: not applied to the
+    // other one (it would set its zone, or store reviews under queues it does not have), but kept aside, and said.
     const again = await Workspace.open(ws.file);
     try {
       expect(again.db.value('SELECT count(*) FROM requests')).toBe(7);
-      expect(again.meta('time_zone')).toBe('Europe/Berlin');
+      expect(again.meta('time_zone')).toBe('UTC');
+      expect(again.notices.join(' ')).toMatch(/^The journal beside this workspace holds 1 confirmed decision that were not applied: it was written for another workspace \(created \d{4}-.*\) than the file now at .* \(created \d{4}-.*\)\. It was kept as w\.sqlite\.loupe-journal\.other-.*; to apply it, put the workspace it belongs to back at this path/);
+      expect(fs.existsSync(journalPath(ws.target))).toBe(false);
+      const aside = fs.readdirSync(path.dirname(ws.file)).filter((f) => f.startsWith('w.sqlite.loupe-journal.other-'));
+      expect(aside).toHaveLength(1);
+      expect(readJournal(path.join(path.dirname(ws.file), aside[0]!)).lines.filter((l) => l.kind === 'entry')).toHaveLength(1);
     } finally {
       again.close();
+    }
+  });
+
+  it('a copy of the same workspace put back in its place gets the journal applied; an older copy (decisions missing between) does not', async () => {
+    const ws = await newWorkspace();
+    await runImport(ws, write('mine.jsonl', rows(5, 'm')), {});
+    const saved = fs.readFileSync(ws.file); // journal_seq 0
+    ws.commit([setZone('Europe/Berlin')]);
+    ws.checkpoint(); // the file holds decision 1; the journal is empty
+    const afterOne = fs.readFileSync(ws.file);
+    ws.commit([setZone('Asia/Tokyo')]); // decision 2, in the journal only (as after a kill)
+    const journal2 = fs.readFileSync(journalPath(ws.target));
+    ws.close();
+    // A copy of the file as saved after decision 1 (a restore or a sync client) with that journal: decision 2
+    // follows it and applies.
+    fs.writeFileSync(ws.file, afterOne);
+    fs.writeFileSync(journalPath(ws.target), journal2);
+    const same = await Workspace.open(ws.file);
+    try {
+      expect(same.meta('time_zone')).toBe('Asia/Tokyo');
+      expect(same.notices).toEqual([]);
+    } finally {
+      same.close();
+    }
+    // The copy from before decision 1 (decision 0) with a journal of decision 3: decisions 1 and 2 are missing between.
+    const w2 = await Workspace.open(ws.file);
+    w2.commit([setZone('Europe/Oslo')]); // decision 3
+    const journal3 = fs.readFileSync(journalPath(ws.target));
+    w2.close();
+    fs.writeFileSync(ws.file, saved);
+    fs.writeFileSync(journalPath(ws.target), journal3);
+    const old = await Workspace.open(ws.file);
+    try {
+      expect(old.meta('time_zone')).toBe('UTC');
+      expect(old.notices.join(' ')).toContain('its decisions start at number 3, but the file now at');
+      expect(old.notices.join(' ')).toContain('was last saved at decision 0 (an older copy of it was put in its place; the decisions between are not in the journal)');
+    } finally {
+      old.close();
     }
   });
 

@@ -36,7 +36,7 @@ import { Db, loadSqlJs } from './db';
 import { LATEST_VERSION, migrate } from './migrations';
 import { LoupeError } from '../../shared/errors';
 import { asWriteError, errnoOf } from './io-errors';
-import { journalPath, JournalWriter, readJournal, type JournalEntry, type JournalStmt } from './journal';
+import { journalPath, JournalWriter, readJournal, type JournalEntry, type JournalLine, type JournalStmt } from './journal';
 import { acquireLock, pidAlive, type HeldLock } from './lock';
 import { hook } from './test-hooks';
 import { capacityFor, DbImage, readInto } from './dbfile/image';
@@ -479,7 +479,8 @@ export class Workspace {
    */
   commit(stmts: JournalStmt[]): void {
     this.assertWritable();
-    const entry: JournalEntry = { seq: this.journalSeq + 1, stmts };
+    const id = this.meta('created_at');
+    const entry: JournalEntry = { seq: this.journalSeq + 1, ...(id !== null && id !== undefined ? { ws: id } : {}), stmts };
     this.db.tx(() => {
       this.applyStmts(entry);
       try {
@@ -784,6 +785,36 @@ export class Workspace {
    *   its line and what would be kept, unless `keepValid`: then every valid entry is applied, the journal is copied
    *   aside, and a notice names what was kept and where the damaged lines are.
    */
+  /**
+   * Whether the journal beside the file belongs to another workspace than the one now in the file's place (a file
+   * moved, restored or synced over it): its entries name another workspace id, or its first entry newer than the
+   * file does not follow the file's last saved decision (an older copy of this workspace, decisions missing between).
+   * Then nothing is applied (the decisions would land on the wrong workspace, or out of order), the journal is set
+   * aside beside the file as `<journal>.other-<time>` (read only: left in place) and a notice says so.
+   */
+  private journalForAnotherFile(lines: readonly JournalLine[]): boolean {
+    const entries = lines.flatMap((l) => (l.kind === 'entry' ? [l.entry] : []));
+    const id = this.meta('created_at') ?? null;
+    const foreign = entries.find((e) => e.ws !== undefined && id !== null && e.ws !== id);
+    const newer = entries.filter((e) => e.seq > this.journalSeq);
+    const gap = newer.length > 0 && Math.min(...newer.map((e) => e.seq)) > this.journalSeq + 1;
+    if (!foreign && !gap) return false;
+    const jp = this.journal.file;
+    const when = (ms: string | null | undefined) => (ms && Number.isFinite(Number(ms)) ? new Date(Number(ms)).toISOString() : 'unknown');
+    const why = foreign
+      ? `it was written for another workspace (created ${when(foreign.ws)}) than the file now at ${this.file} (created ${when(id)})`
+      : `its decisions start at number ${Math.min(...newer.map((e) => e.seq))}, but the file now at ${this.file} was last saved at decision ${this.journalSeq} (an older copy of it was put in its place; the decisions between are not in the journal)`;
+    let kept = path.basename(jp);
+    if (!this.readOnly) {
+      const aside = `${jp}.other-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+      fs.renameSync(jp, aside);
+      kept = path.basename(aside);
+    }
+    this.notices.push(`The journal beside this workspace holds ${entries.length} confirmed decision${entries.length === 1 ? '' : 's'} that were not applied: ${why}. `
+      + `It was kept as ${kept}; to apply it, put the workspace it belongs to back at this path, rename the journal to ${path.basename(jp)} beside it and open it.`);
+    return true;
+  }
+
   private replayJournal(keepValid: boolean): void {
     const jp = this.journal.file;
     const read = readJournal(jp);
@@ -795,6 +826,7 @@ export class Workspace {
     const problems: Array<{ line: number; reason: string }> = [];
     const tornSkipped: number[] = [];
     const startSeq = this.journalSeq;
+    if (this.journalForAnotherFile(body)) return;
     for (let i = 0; i < body.length; i++) {
       const l = body[i]!;
       if (l.kind === 'torn') {
