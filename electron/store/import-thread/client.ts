@@ -15,6 +15,7 @@ import { hook } from '../test-hooks';
 import { ImportFileError } from '../import/read';
 import type { PhaseClock } from '../import/timings';
 import type { FromReader, MappedBatch, ReaderError, ReaderStart, ToReader } from './protocol';
+import type { PackedBatch } from '../import/packed';
 
 /** Batches the reading thread may post before the store thread takes one: about 2 × 2,000 records queued. */
 export const MAX_IN_FLIGHT = 2;
@@ -41,7 +42,7 @@ export interface ReaderEnd {
 
 /** A started reading thread: its batches, then its end; `close` ends the thread (always call it). */
 export interface ReaderThread {
-  batches: AsyncIterator<MappedBatch, ReaderEnd>;
+  batches: AsyncIterator<MappedBatch | PackedBatch, ReaderEnd>;
   close(): Promise<void>;
 }
 
@@ -126,8 +127,8 @@ export function startReaderThread(script: string, start: Omit<ReaderStart, 'port
   worker.postMessage(full, [port2]);
 
   const name = start.src.displayName ?? path.basename(start.file);
-  const batches: AsyncIterator<MappedBatch, ReaderEnd> = {
-    async next(): Promise<IteratorResult<MappedBatch, ReaderEnd>> {
+  const batches: AsyncIterator<MappedBatch | PackedBatch, ReaderEnd> = {
+    async next(): Promise<IteratorResult<MappedBatch | PackedBatch, ReaderEnd>> {
       // The batch handed out before is taken: the thread may post one more.
       if (taken > 0) {
         port1.postMessage({ type: 'credit' } satisfies ToReader);
@@ -144,6 +145,10 @@ export function startReaderThread(script: string, start: Omit<ReaderStart, 'port
           if (msg.type === 'batch') {
             taken++;
             return { done: false, value: { bytesRead: msg.bytesRead, rejects: msg.rejects, records: msg.records } };
+          }
+          if (msg.type === 'packed') {
+            taken++;
+            return { done: false, value: msg.batch };
           }
           if (msg.type === 'error') {
             finished = true;

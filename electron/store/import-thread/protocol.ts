@@ -7,6 +7,7 @@ import type { MessagePort } from 'node:worker_threads';
 import type { ImportOptions } from '../../../shared/contract';
 import type { LoupeErrorData } from '../../../shared/errors';
 import type { MappedBatch } from '../import/map-batches';
+import type { PackedBatch } from '../import/packed';
 import type { MapContext } from '../import/mapping';
 import type { DetectedSource, ImportFileErrorCode } from '../import/read';
 import type { ReaderTimings } from '../import/timings';
@@ -24,6 +25,8 @@ export interface ReaderStart {
   sample: Record<string, unknown>[];
   options: ImportOptions;
   ctx: MapContext;
+  /** Post batches packed (import/packed.ts: flat values, cheaper to clone); false when the store scrubs mapped rows. */
+  pack?: boolean;
   /** Batches posted and not yet taken back by a credit: at most this many are in flight. */
   maxInFlight: number;
   /** The port the reading thread posts {@link FromReader} messages on and receives {@link ToReader} credits from. */
@@ -39,6 +42,7 @@ export type ReaderError =
 /** What the reading thread posts on the port. */
 export type FromReader =
   | ({ type: 'batch' } & MappedBatch)
+  | { type: 'packed'; batch: PackedBatch }
   | {
     type: 'done';
     /** The mapper's notes after the last record (data-quality findings are added while mapping). */

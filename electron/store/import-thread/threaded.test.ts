@@ -24,7 +24,8 @@ const real = path.resolve(repo, '../shared/data/real');
 const { write, newWorkspace } = useTempWorkspaces('loupe-thread-');
 
 /** Every table an import writes, row by row in insert order, with the values' types kept (JSON tells 1 from '1'). */
-const TABLES = ['requests', 'feedback', 'tickets', 'ticket_links', 'request_summaries', 'request_summaries_day', 'summary_slices', 'summary_dirty_hours'];
+const TABLES = ['requests', 'feedback', 'tickets', 'ticket_links', 'request_summaries', 'request_summaries_day', 'summary_slices', 'summary_dirty_hours',
+  'feedback_summaries', 'feedback_summaries_day', 'feedback_summary_state'];
 function stored(ws: Workspace): Record<string, string> {
   const out: Record<string, string> = {};
   for (const t of TABLES) {
@@ -103,6 +104,43 @@ describe('reading and mapping on a second thread', () => {
     expect(r.timings.reader?.parse).toBeGreaterThan(0);
     expect(r.timings.reader?.map).toBeGreaterThan(0);
     expect(r.timings.rows).toBe(r.threaded.inserted + r.threaded.duplicates_in_file);
+  });
+
+  it('packed batches (rows as flat values) store what the rows as objects store: a change history keeps each ticket\'s latest state, a mixed file its three kinds', async () => {
+    // A Jira change history, newest first, shuffled within each issue so the as-of times (versions) decide.
+    const mon = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+    const jira = (ms: number) => { const d = new Date(ms); const h = d.getUTCHours() % 12 || 12; return `${String(d.getUTCDate()).padStart(2, '0')}/${mon[d.getUTCMonth()]}/${String(d.getUTCFullYear()).slice(2)} ${h}:${String(d.getUTCMinutes()).padStart(2, '0')} ${d.getUTCHours() < 12 ? 'AM' : 'PM'}`; };
+    const rows = ['Summary,Issue key,Issue id,Issue Type,Status,Priority,Reporter,Created,Updated,Resolved,Description'];
+    const T0 = Date.UTC(2026, 0, 5, 9, 0);
+    for (let i = 0; i < 2500; i++) {
+      const created = T0 + i * 3_600_000;
+      const states = i % 7 === 0 ? ['Open', 'In Progress'] : ['Open', 'In Progress', 'Done'];
+      const order = i % 2 ? [...states.keys()].reverse() : [...states.keys()];
+      for (const k of order) rows.push(`Issue ${i},SUP-${1000 + i},${20000 + i},Bug,${states[k]},Medium,user${i % 40},${jira(created)},${jira(created + k * 86_400_000)},${states[k] === 'Done' ? jira(created + k * 86_400_000) : ''},Details of ${i}`);
+    }
+    const r = await both(write('history.csv', `${rows.join('\n')}\n`));
+    expect(r.threaded.preset).toBe('jira');
+    expect(timeless(r.threaded)).toEqual(timeless(r.inThread));
+    expect(r.storedThreaded).toEqual(r.storedIn);
+    const tickets = JSON.parse(r.storedThreaded.tickets!) as Array<{ id: string; status: string }>;
+    expect(tickets).toHaveLength(2500);
+    expect(tickets.filter((t) => t.status === 'Done')).toHaveLength(2500 - Math.ceil(2500 / 7));
+    // One record, three kinds (request, feedback, ticket link target): the hh-rlhf-like mixed preset of the demo cases.
+    const mixed = Array.from({ length: 3000 }, (_, i) => JSON.stringify({ chosen: `\n\nHuman: q${i}\n\nAssistant: good ${i}`, rejected: `\n\nHuman: q${i}\n\nAssistant: bad ${i}` }));
+    const m = await both(write('pairs.jsonl', `${mixed.join('\n')}\n`));
+    expect(m.threaded.preset).toBe('hh-rlhf');
+    expect(timeless(m.threaded)).toEqual(timeless(m.inThread));
+    expect(m.storedThreaded).toEqual(m.storedIn);
+    expect(JSON.parse(m.storedThreaded.feedback!).length).toBeGreaterThan(0);
+  });
+
+  it('with PII scrubbing on, rows come unpacked and are scrubbed on the store thread: the same rows as in-thread, no e-mail stored', async () => {
+    const lines = Array.from({ length: 4000 }, (_, i) => JSON.stringify({ request_id: `s${i}`, timestamp: '2026-02-01T10:00:00Z', input: `mail me at user${i}@example.com`, output: 'ok' }));
+    const r = await both(write('pii.jsonl', `${lines.join('\n')}\n`), { scrub: { detectors: ['email'] } });
+    expect(timeless(r.threaded)).toEqual(timeless(r.inThread));
+    expect(r.storedThreaded).toEqual(r.storedIn);
+    expect(r.storedThreaded.requests).not.toContain('@example.com');
+    expect(JSON.parse(r.storedThreaded.requests!)).toHaveLength(4000);
   });
 
   it('gives the same result for gzip, CSV (with a bad row), JSON arrays, OTLP spans and Parquet', async () => {

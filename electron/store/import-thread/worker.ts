@@ -11,6 +11,7 @@ import { parentPort } from 'node:worker_threads';
 import { LoupeError } from '../../../shared/errors';
 import { buildMapper } from '../import/mapping';
 import { mapBatches } from '../import/map-batches';
+import { packBatch } from '../import/packed';
 import { ImportFileError } from '../import/read';
 import { diskHasher, PhaseClock } from '../import/timings';
 import type { FromReader, ReaderError, ReaderStart, ToReader } from './protocol';
@@ -55,6 +56,14 @@ async function run(start: ReaderStart): Promise<void> {
       }
       credits--;
       const t3 = performance.now();
+      if (start.pack) {
+        const packed = packBatch(batch);
+        clock.add('map', performance.now() - t3);
+        const t4 = performance.now();
+        send({ type: 'packed', batch: packed });
+        clock.add('transfer', performance.now() - t4);
+        continue;
+      }
       send({ type: 'batch', ...batch });
       clock.add('transfer', performance.now() - t3);
     }

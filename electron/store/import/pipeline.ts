@@ -25,6 +25,7 @@ import { ensureFeedbackSummaries } from '../summaries/feedback';
 import { detectSource, ImportFileError, readRecords, type DetectedSource } from './read';
 import { hookAsync } from '../test-hooks';
 import { bulkStatement } from '../bulk-bind/statement';
+import { COLUMNS, isPacked, KIND_OF_CODE, type PackedBatch } from './packed';
 import { diskHasher, PhaseClock, setLastImportTimings } from './timings';
 
 /** Rejected (and in-file duplicate) rows kept in the summary and the import history; the counts are always complete. */
@@ -34,15 +35,11 @@ const SAMPLE_RECORDS = 200;
 /** Default window for linking a ticket to the same user's earlier requests. */
 export const DEFAULT_LINK_WINDOW_HOURS = 48;
 
-const COLUMNS: Record<RecordKind, readonly string[]> = {
-  requests: ['id', 'ts', 'user_id', 'session_id', 'segment', 'model', 'model_version', 'feature', 'lang', 'input', 'output',
-    'latency_ms', 'ttft_ms', 'tokens_in', 'tokens_out', 'cost_usd', 'cost_source', 'status', 'error', 'is_error',
-    'input_chars', 'output_chars', 'extra', 'import_id', 'trace_id', 'region',
-    'tokens_cached_in', 'tokens_cache_write_in', 'service_tier', 'price_model', 'price_as_of', 'price_tier'],
-  feedback: ['id', 'request_id', 'session_id', 'user_id', 'ts', 'kind', 'value', 'scale', 'label', 'comment', 'source',
-    'link_method', 'extra', 'import_id', 'trace_id'],
-  tickets: ['id', 'created_ts', 'updated_ts', 'resolved_ts', 'first_response_ts', 'requester', 'requester_email', 'user_id', 'session_id',
-    'subject', 'body', 'status', 'priority', 'channel', 'tags', 'csat', 'request_ref', 'extra', 'import_id'],
+/** Where each kind's `import_id` sits among its COLUMNS. */
+const IMPORT_ID_AT: Record<RecordKind, number> = {
+  requests: COLUMNS.requests.indexOf('import_id'),
+  feedback: COLUMNS.feedback.indexOf('import_id'),
+  tickets: COLUMNS.tickets.indexOf('import_id'),
 };
 
 /**
@@ -493,13 +490,16 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
         feedback: useBulk ? bulkStatement(db, upsertSql('feedback')) : null,
         tickets: useBulk ? bulkStatement(db, upsertSql('tickets')) : null,
       };
-      const insert = (m: MappedRow, line: number) => {
-        const cols = COLUMNS[m.kind];
-        if (m.kind === 'tickets' && mapper.versionPath !== null) {
+      /**
+       * Stores one row: `vals` holds its kind's COLUMNS in order (`import_id` is set here). A later row of the same id
+       * in the file is stored too (the last occurrence wins) and counted as a repeat.
+       */
+      const insertValues = (kind: RecordKind, vals: Array<string | number | null>, version: number | null | undefined, line: number) => {
+        const id = String(vals[0]);
+        if (kind === 'tickets' && mapper.versionPath !== null) {
           // A change history keeps each ticket's latest state: a row older than the one already stored from this
           // file is not written (it is counted as a repeat of the id); equal times keep the later row.
-          const id = String(m.row.id);
-          const v = m.version ?? null;
+          const v = version ?? null;
           const stored = versions.get(id);
           if (stored !== undefined && stored !== null && v !== null && v < stored) {
             olderStates++;
@@ -510,29 +510,63 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
           }
           versions.set(id, stored !== undefined && v === null ? stored : v);
         }
-        const vals = cols.map((c) => (c === 'import_id' ? importId : (m.row[c] ?? null)));
+        vals[IMPORT_ID_AT[kind]] = importId;
         try {
-          (bulk[m.kind] ?? stmts[m.kind]).run(vals);
+          (bulk[kind] ?? stmts[kind]).run(vals);
         } catch (e) {
           // A value the table refuses (a type or CHECK constraint) fails this row only: SQLite undoes the one
           // statement and the transaction goes on, so one bad cell cannot sink the whole import.
-          const refused = rowRefusal(e, m.kind);
+          const refused = rowRefusal(e, kind);
           if (!refused) throw e;
           reject({ line, ...refused });
           return;
         }
         const changed = db.raw.getRowsModified();
-        const id = String(m.row.id);
-        const seenAt = seen[m.kind].get(id);
+        const seenAt = seen[kind].get(id);
         if (seenAt !== undefined) {
           // Not a reject: the row was stored (the last occurrence wins); it is reported as an in-file duplicate.
           duplicatesInFile++;
           if (duplicateRows.length < MAX_REJECTS_KEPT) duplicateRows.push({ line, id, first_line: seenAt });
         } else {
-          seen[m.kind].set(id, line);
-          modified[m.kind] += changed;
+          seen[kind].set(id, line);
+          modified[kind] += changed;
         }
-        rowsSeen[m.kind]++;
+        rowsSeen[kind]++;
+      };
+      const insert = (m: MappedRow, line: number) => {
+        insertValues(m.kind, COLUMNS[m.kind].map((c) => m.row[c] ?? null), m.version, line);
+      };
+      /** A record's rejects and skipped parts, counted. */
+      const tally = (rejected: readonly RejectedRow[], skippedWhy: readonly string[]) => {
+        for (const r of rejected) reject(r);
+        for (const why of skippedWhy) {
+          skipped++;
+          skipCounts.set(why, (skipCounts.get(why) ?? 0) + 1);
+        }
+      };
+      /** The records of a packed batch (from the reading thread; scrubbing is off then), as the loop below does. */
+      const insertPacked = (b: PackedBatch) => {
+        let off = 0;
+        let row = 0;
+        let x = 0;
+        for (let i = 0; i < b.lines.length; i++) {
+          const line = b.lines[i]!;
+          const n = b.rowCounts[i]!;
+          const extra = b.extras[x]?.i === i ? b.extras[x++]! : null;
+          // A record whose every field is empty is skipped like a blank line, so it is not counted as read.
+          if (n === 0 && !extra) {
+            blankRecords++;
+            continue;
+          }
+          recordsRead++;
+          if (extra) tally(extra.rejects, extra.skipped);
+          for (let k = 0; k < n; k++, row++) {
+            const kind = KIND_OF_CODE[b.kinds[row]!]!;
+            const width = COLUMNS[kind].length;
+            insertValues(kind, b.vals.slice(off, off + width), b.versions?.[row] ?? null, line);
+            off += width;
+          }
+        }
       };
 
       // A large import into a small workspace inserts faster without the secondary indexes, rebuilt once at the end
@@ -543,17 +577,18 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
       // Mapped batches: from a second thread that reads, parses and maps while this one inserts (import-thread/),
       // or read and mapped here, in turn with the inserts.
       const readerScript = readerThreadFor(hooks, dataBytes);
-      const inThread = (): { batches: AsyncIterator<MappedBatch, ReaderEnd | null>; close(): Promise<unknown> } => {
+      const inThread = (): { batches: AsyncIterator<MappedBatch | PackedBatch, ReaderEnd | null>; close(): Promise<unknown> } => {
         const g = mapBatches(file, src, mapper, clock, { onDiskBytes, ...(hooks.signal ? { signal: hooks.signal } : {}) });
         return { batches: g, close: () => g.return(null) };
       };
-      let source: { batches: AsyncIterator<MappedBatch, ReaderEnd | null>; close(): Promise<unknown> };
-      let first: IteratorResult<MappedBatch, ReaderEnd | null> | null = null;
+      let source: { batches: AsyncIterator<MappedBatch | PackedBatch, ReaderEnd | null>; close(): Promise<unknown> };
+      let first: IteratorResult<MappedBatch | PackedBatch, ReaderEnd | null> | null = null;
       if (readerScript) {
         // A reading thread that fails to start (before it sent anything) costs the import nothing: it reads here
         // instead, and the import's timings say why (reader_fallback).
         try {
-          source = startReaderThread(readerScript, { file, src, preset: chosen, sample: records, options, ctx: mapContext }, clock, hooks.signal);
+          // Rows come packed (import/packed.ts) unless they are scrubbed here first (scrubbing works on mapped rows).
+          source = startReaderThread(readerScript, { file, src, preset: chosen, sample: records, options, ctx: mapContext, pack: !scrub.active }, clock, hooks.signal);
           try {
             first = await source.batches.next();
           } catch (e) {
@@ -585,26 +620,25 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
         recordsRead += batch.rejects.length;
         for (const r of batch.rejects) reject(scrub.reject(r));
         let t = performance.now();
-        for (const { m, line } of batch.records) scrub.mapped(m, line);
-        let t2 = performance.now();
-        clock.add('map', t2 - t);
-        t = t2;
-        for (const { m, line } of batch.records) {
-          // A record whose every field is empty is skipped like a blank line, so it is not counted as read.
-          if (m.rows.length === 0 && m.rejects.length === 0 && m.skipped.length === 0) {
-            blankRecords++;
-            continue;
+        if (isPacked(batch)) {
+          insertPacked(batch);
+        } else {
+          for (const { m, line } of batch.records) scrub.mapped(m, line);
+          const t2 = performance.now();
+          clock.add('map', t2 - t);
+          t = t2;
+          for (const { m, line } of batch.records) {
+            // A record whose every field is empty is skipped like a blank line, so it is not counted as read.
+            if (m.rows.length === 0 && m.rejects.length === 0 && m.skipped.length === 0) {
+              blankRecords++;
+              continue;
+            }
+            recordsRead++;
+            tally(m.rejects, m.skipped);
+            for (const row of m.rows) insert(row, line);
           }
-          recordsRead++;
-          for (const r of m.rejects) reject(r);
-          for (const why of m.skipped) {
-            skipped++;
-            skipCounts.set(why, (skipCounts.get(why) ?? 0) + 1);
-          }
-          for (const row of m.rows) insert(row, line);
         }
-        t2 = performance.now();
-        clock.add('insert', t2 - t);
+        clock.add('insert', performance.now() - t);
         await hookAsync('import.batch', { records: recordsRead });
         const now = Date.now();
         if (now - lastProgress >= every) {

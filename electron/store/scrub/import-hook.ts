@@ -39,6 +39,8 @@ export interface ScrubRun {
    * Scrubs a record's mapped rows, rejects and skip reasons (which may quote the record, e.g. a span's operation
    * name) in place; the preview also keeps the rows' before/after.
    */
+  /** Whether anything is scrubbed (false: every method passes its input through). */
+  active: boolean;
   mapped(m: { rows: Array<{ kind: string; row: Record<string, string | number | null> }>; rejects: RejectedRow[]; skipped?: string[] }, line: number): void;
   /** A reject with its reason (which may quote the value) scrubbed. */
   reject(r: RejectedRow): RejectedRow;
@@ -51,6 +53,7 @@ export interface ScrubRun {
 }
 
 const NONE: ScrubRun = {
+  active: false,
   mapped() {}, reject: (r) => r, notes: (n) => n, preview: () => null, finish: () => null,
 };
 
@@ -75,6 +78,7 @@ export function startScrub(ws: Workspace, options: ImportOptions, preview = fals
   const diffs: ScrubDiff[] = [];
   let fieldsChanged = 0;
   return {
+    active: true,
     mapped(m, line) {
       for (const r of m.rows) {
         const before = preview ? { ...r.row } : null;
