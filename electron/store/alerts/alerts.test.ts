@@ -75,7 +75,7 @@ describe('alerts on the demo workspace: each playbook alert fires on its injecte
     expect(er.value).toBeCloseTo(10 / 56, 12);
     expect(er.threshold).toBeGreaterThanOrEqual(0.05);
     expect(er.p_value!).toBeLessThan(0.001);
-    expect(er.summary).toMatch(/^Error rate 17\.9% \(10 of 56 requests\) against 1\.\d% in the 28 days before/);
+    expect(er.summary).toMatch(/^Error rate 17\.9% \(10 of 56 requests with a status or an error\) against 1\.\d% in the 28 days before/);
     expect(er.runbook.title).toBe('High error rate');
     expect(er.runbook.steps[0]).toMatch(/API status/);
     const lat = r.alerts.find((a) => label(a) === 'p95_latency 2026-09-17 feature=support-chat')!;

@@ -44,7 +44,7 @@ export function summarize(a: RawAlert, rule: AlertRule): string {
   const win = a.unit === 'day' ? `the ${rule.params.baseline_days} days before` : `the ${Math.round(rule.params.baseline_days / 7)} weeks before`;
   const sameDay = a.unit === 'day' ? `the same weekday of ${Math.round(rule.params.baseline_days / 7)} weeks before` : win;
   switch (a.metric) {
-    case 'error_rate': return `Error rate ${pct(a.value)} (${Math.round(a.value * a.n)} of ${a.n} requests) against ${pct(a.baseline ?? 0)} in ${win} (${pFmt(a.p_value)}).`;
+    case 'error_rate': return `Error rate ${pct(a.value)} (${Math.round(a.value * a.n)} of ${a.n} requests with a status or an error) against ${pct(a.baseline ?? 0)} in ${win} (${pFmt(a.p_value)}).`;
     case 'p95_latency_ms': return `p95 latency ${ms(a.value)}, ${(a.value / (a.baseline ?? 1)).toFixed(1)}× the normal ${ms(a.baseline ?? 0)} (median p95 of ${win}; ${pFmt(a.p_value)}).`;
     case 'cost_usd': return `Cost ${usd(a.value)} against ${usd(a.baseline ?? 0)} on average on ${sameDay} (+${Math.round((a.value / (a.baseline ?? 1) - 1) * 100)}%; ${pFmt(a.p_value)}).`;
     case 'thumbs_down_rate': return `Thumbs-down share ${pct(a.value)} (${Math.round(a.value * a.n)} of ${a.n} thumbs) against ${pct(a.baseline ?? 0)} in ${win} (${pFmt(a.p_value)}).`;

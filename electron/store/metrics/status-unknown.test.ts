@@ -14,7 +14,7 @@ import { metricsSeries, type SeriesInput } from './series';
 import { metricsRanking } from './ranking';
 import { listAlerts } from '../alerts/alerts';
 import { sliceContext } from '../alerts/slice';
-import { buildWeeklyReport } from '../report';
+import { buildWeeklyReport, renderText } from '../report';
 
 const NOW = Date.UTC(2026, 11, 1);
 const T0 = Date.UTC(2026, 10, 2); // Monday of 2026-W45
@@ -82,9 +82,19 @@ describe('requests with and without a status', () => {
   it('the report says over how many requests the error rate is', () => {
     const rep = buildWeeklyReport(ws, { week: '2026-W45' }, NOW);
     const vol = rep.summary.find((x) => x.id === 'metrics:volume')!;
-    expect(vol.text).toContain('error rate 41.2% (of the 17 requests with a status)');
+    expect(vol.text).toContain('error rate 41.2% (of the 17 requests with a status or an error)');
     if (!rep.metrics.available) throw new Error('metrics expected');
     expect([rep.metrics.data.error_rate.k, rep.metrics.data.error_rate.n]).toEqual([7, 17]);
+    // Per feature and per week, the same denominator (the CSV's n, the feature table's "7 of 17").
+    const chat = rep.metrics.data.by_feature.find((f) => f.feature === 'chat')!;
+    expect([chat.requests, chat.with_status, chat.errors]).toEqual([47, 17, 7]);
+    expect(chat.error_rate).toBeCloseTo(7 / 17, 12);
+    expect(rep.metrics.data.by_feature.find((f) => f.feature === 'search')).toMatchObject({ requests: 20, with_status: 0, error_rate: null });
+    expect(rep.metrics.data.trend.find((t) => t.week === '2026-W45')).toMatchObject({ requests: 67, with_status: 17 });
+    const csv = renderText(rep, 'csv').text;
+    expect(csv.split('\n').find((l) => l.startsWith('metrics_feature,error_rate:chat,'))).toMatch(/^metrics_feature,error_rate:chat,chat error rate,0\.41176\d*,,,17,7,share,/);
+    expect(csv.split('\n').find((l) => l.startsWith('trend,error_rate:2026-W45,'))).toMatch(/,17,,share,/);
+    expect(renderText(rep, 'md').text).toContain('41.2% (7 of 17)');
   });
 
   it('a re-import that gives requests their status (is_error unchanged) updates the summaries', async () => {

@@ -120,7 +120,7 @@ export function trendCharts(m: MetricsWeek): Chart[] {
   return [
     chart('c-requests', 'Requests per week', `Requests per ISO week, ${span}; ${last}: ${int(m.requests)}.`, labels,
       [{ name: 'requests', values: m.trend.map((t) => t.requests) }], (v) => int(v), 'bar'),
-    chart('c-errors', 'Error rate (95% interval)', `Share of requests that failed, per week, with Wilson 95% intervals; ${last}: ${pct(m.error_rate.rate)}.`, labels,
+    chart('c-errors', 'Error rate (95% interval)', `Share of the requests with a status or an error that failed, per week, with Wilson 95% intervals; ${last}: ${pct(m.error_rate.rate)}.`, labels,
       [{ name: 'error rate', values: m.trend.map((t) => t.error_rate), band: { low: m.trend.map((t) => t.error_low), high: m.trend.map((t) => t.error_high) } }], (v) => pct(v, 0)),
     chart('c-latency', 'Latency p50 / p95 / p99 (ms)', `Latency quantiles per week (type 7); ${last}: ${m.latency.p50 === null ? 'no request has a latency' : `p50 ${int(m.latency.p50)} ms, p95 ${int(m.latency.p95 ?? 0)} ms, p99 ${int(m.latency.p99 ?? 0)} ms`}.`, labels,
       [{ name: 'p50', values: m.trend.map((t) => t.p50) }, { name: 'p95', values: m.trend.map((t) => t.p95) }, { name: 'p99', values: m.trend.map((t) => t.p99) }], (v) => int(v)),

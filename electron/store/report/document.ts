@@ -214,7 +214,8 @@ function metricsBlocks(r: WeeklyReport, charts: Chart[]): Block[] {
   out.push(h(3, 'By feature'));
   out.push({
     kind: 'table', head: ['Feature', 'Requests', 'Error rate', `Error rate ${r.previous_week}`, 'Change', 'p95', `p95 ${r.previous_week}`], align: ['l', 'r', 'r', 'r', 'l', 'r', 'r'],
-    rows: m.by_feature.map((f) => [cell(f.feature), cell(int(f.requests)), cell(`${pct(f.error_rate)} (${f.errors})`), cell(`${pct(f.last_week.error_rate)} (${f.last_week.errors})`), cell(changeText(f.error_change)), cell(ms(f.p95_ms)), cell(ms(f.last_week.p95_ms))]),
+    // "4 of 6": errors of the requests with a status or an error, the rate's denominator.
+    rows: m.by_feature.map((f) => [cell(f.feature), cell(int(f.requests)), cell(`${pct(f.error_rate)} (${f.errors} of ${int(f.with_status)})`), cell(`${pct(f.last_week.error_rate)} (${f.last_week.errors} of ${int(f.last_week.with_status)})`), cell(changeText(f.error_change)), cell(ms(f.p95_ms)), cell(ms(f.last_week.p95_ms))]),
   });
   out.push(h(3, 'Top features and users by cost'));
   out.push({

@@ -169,15 +169,17 @@ export interface MetricsWeek {
   tokens: { in_mean: number | null; out_mean: number | null; in_total: number; out_total: number; in_n: number; out_n: number };
   cost: { total_usd: number; mean_usd: number | null; with_cost: number; last_week_total_usd: number };
   by_feature: Array<{
-    feature: string; requests: number; errors: number; error_rate: number | null; p95_ms: number | null;
-    last_week: { requests: number; errors: number; error_rate: number | null; p95_ms: number | null };
+    /** `with_status`: the requests with a status or an error message, over which `error_rate` is (errors / with_status). */
+    feature: string; requests: number; errors: number; with_status: number; error_rate: number | null; p95_ms: number | null;
+    last_week: { requests: number; errors: number; with_status: number; error_rate: number | null; p95_ms: number | null };
     error_change: Change | null;
   }>;
   top_features_by_cost: Array<{ feature: string; cost_usd: number; requests: number }>;
   top_users_by_cost: Array<{ user_id: string; cost_usd: number; requests: number }>;
   /** Weekly trend (the same buckets as the Metrics screen's charts), oldest first, ending with this week. */
   trend: Array<{
-    week: string; requests: number; error_rate: number | null; error_low: number | null; error_high: number | null;
+    /** `with_status`: the week's requests with a status or an error message (the error rate's denominator). */
+    week: string; requests: number; with_status: number; error_rate: number | null; error_low: number | null; error_high: number | null;
     p50: number | null; p95: number | null; p99: number | null; cost_usd: number; thumbs_up_rate: number | null;
     thumbs_low: number | null; thumbs_high: number | null; thumbs_n: number;
   }>;

@@ -101,7 +101,8 @@ export function renderCsv(r: WeeklyReport): string {
     add('metrics', 'cost_total_last_week', `Cost ${r.previous_week}`, m.cost.last_week_total_usd, null, null, null, null, 'usd');
     for (const f of m.by_feature) {
       add('metrics_feature', `requests:${f.feature}`, `${f.feature} requests`, f.requests, null, null, null, null, 'count');
-      add('metrics_feature', `error_rate:${f.feature}`, `${f.feature} error rate`, f.error_rate, null, null, f.requests, f.errors, 'share');
+      // n: the requests with a status or an error (the rate's denominator), not all requests.
+      add('metrics_feature', `error_rate:${f.feature}`, `${f.feature} error rate`, f.error_rate, null, null, f.with_status, f.errors, 'share');
       add('metrics_feature', `p95:${f.feature}`, `${f.feature} p95 latency`, f.p95_ms, null, null, null, null, 'ms');
       change('metrics_feature', `error_rate_change:${f.feature}`, `${f.feature} error rate change`, f.error_change);
     }
@@ -109,7 +110,7 @@ export function renderCsv(r: WeeklyReport): string {
     for (const u of m.top_users_by_cost) add('metrics_cost_user', u.user_id, u.user_id, u.cost_usd, null, null, u.requests, null, 'usd');
     for (const t of m.trend) {
       add('trend', `requests:${t.week}`, `Requests ${t.week}`, t.requests, null, null, null, null, 'count');
-      add('trend', `error_rate:${t.week}`, `Error rate ${t.week}`, t.error_rate, t.error_low, t.error_high, t.requests, null, 'share');
+      add('trend', `error_rate:${t.week}`, `Error rate ${t.week}`, t.error_rate, t.error_low, t.error_high, t.with_status, null, 'share');
       add('trend', `p95:${t.week}`, `p95 latency ${t.week}`, t.p95, null, null, null, null, 'ms');
       add('trend', `thumbs_up_rate:${t.week}`, `Thumbs-up rate ${t.week}`, t.thumbs_up_rate, t.thumbs_low, t.thumbs_high, t.thumbs_n, null, 'share');
       add('trend', `cost:${t.week}`, `Cost ${t.week}`, t.cost_usd, null, null, null, null, 'usd');

@@ -126,7 +126,7 @@ describe('the weekly report of the demo workspace', () => {
   it('W40: the summary names the search-answer error spike, as the error-rate rule raised it (one finding for its four alerts)', () => {
     const spike = w40.summary[0]!;
     expect(spike.id).toBe('alert:error_rate:search-answer');
-    expect(spike.text).toMatch(/^High error rate alert on feature search-answer, 2026-09-30: Error rate 17\.9% \(10 of 56 requests\) against 1\.\d% in the 28 days before \(p < 0\.0001\); the same day also on all traffic and model version 2026-07-18; also feature search-answer on 2026-10-01 \(new this week; open\)\.$/);
+    expect(spike.text).toMatch(/^High error rate alert on feature search-answer, 2026-09-30: Error rate 17\.9% \(10 of 56 requests with a status or an error\) against 1\.\d% in the 28 days before \(p < 0\.0001\); the same day also on all traffic and model version 2026-07-18; also feature search-answer on 2026-10-01 \(new this week; open\)\.$/);
     expect(spike.value).toBeCloseTo(10 / 56, 12);
     expect(w40.summary.filter((f) => f.section === 'alerts')).toHaveLength(1);
     // The section lists every alert of the week with its state and runbook.

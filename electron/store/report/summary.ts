@@ -134,7 +134,7 @@ function ticketFindings(t: TicketsWeek, prev: string): Finding[] {
 function errorRateText(m: MetricsWeek): string {
   const n = m.error_rate.n;
   if (n === 0) return 'unknown (no request has a status or an error)';
-  return n < m.requests ? `${pct(m.error_rate.rate)} (of the ${int(n)} requests with a status)` : pct(m.error_rate.rate);
+  return n < m.requests ? `${pct(m.error_rate.rate)} (of the ${int(n)} requests with a status or an error)` : pct(m.error_rate.rate);
 }
 
 function metricsFindings(m: MetricsWeek, alerted: Set<string>, week: string, prev: string): Finding[] {
@@ -149,7 +149,7 @@ function metricsFindings(m: MetricsWeek, alerted: Set<string>, week: string, pre
     if (f.error_change && holds.has(f) && f.error_change.difference! > 0 && !alerted.has(`error_rate:${f.feature}`)) {
       out.push({
         id: `metrics:errors:${f.feature}`, section: 'metrics', value: f.error_rate, unit: 'share', weight: 66,
-        text: `${f.feature} error rate rose to ${pct(f.error_rate)} (${f.errors} of ${int(f.requests)}) from ${pct(f.last_week.error_rate)} (${f.last_week.errors} of ${int(f.last_week.requests)}) in ${prev}: ${changeText(f.error_change)}.`,
+        text: `${f.feature} error rate rose to ${pct(f.error_rate)} (${f.errors} of ${int(f.with_status)}${f.with_status < f.requests ? ` requests with a status or an error; ${int(f.requests)} in all` : ''}) from ${pct(f.last_week.error_rate)} (${f.last_week.errors} of ${int(f.last_week.with_status)}) in ${prev}: ${changeText(f.error_change)}.`,
         source: 'metrics.series breakdown by feature; Newcombe interval, Benjamini–Hochberg across features',
       });
     }

@@ -34,8 +34,8 @@ export function metricsSection(ctx: ReportContext): Section<MetricsWeek> {
     const p = g.points.find((x) => x.label === ctx.week);
     const q = g.points.find((x) => x.label === ctx.previous.week);
     return {
-      feature: g.key, requests: p?.requests ?? 0, errors: p?.errors ?? 0, error_rate: p?.error_rate ?? null, p95_ms: p?.p95_ms ?? null,
-      last_week: { requests: q?.requests ?? 0, errors: q?.errors ?? 0, error_rate: q?.error_rate ?? null, p95_ms: q?.p95_ms ?? null },
+      feature: g.key, requests: p?.requests ?? 0, errors: p?.errors ?? 0, with_status: p?.with_status ?? 0, error_rate: p?.error_rate ?? null, p95_ms: p?.p95_ms ?? null,
+      last_week: { requests: q?.requests ?? 0, errors: q?.errors ?? 0, with_status: q?.with_status ?? 0, error_rate: q?.error_rate ?? null, p95_ms: q?.p95_ms ?? null },
       error_change: p && q ? countChange(p.errors, p.with_status, q.errors, q.with_status) : null,
     };
   }).filter((f) => f.requests > 0 || f.last_week.requests > 0).sort((a, b) => b.requests - a.requests || a.feature.localeCompare(b.feature));
@@ -57,7 +57,7 @@ export function metricsSection(ctx: ReportContext): Section<MetricsWeek> {
       top_users_by_cost: byCost('user_id').map((r) => ({ user_id: r.key, cost_usd: r.cost_usd, requests: r.requests })),
       // Weeks before the workspace's first request are left out of the trend.
       trend: s.buckets.slice(Math.max(0, s.buckets.findIndex((b) => b.requests > 0))).map((b) => ({
-        week: b.label, requests: b.requests, error_rate: b.error_rate.rate, error_low: b.error_rate.low, error_high: b.error_rate.high,
+        week: b.label, requests: b.requests, with_status: b.error_rate.n, error_rate: b.error_rate.rate, error_low: b.error_rate.low, error_high: b.error_rate.high,
         p50: b.latency.p50, p95: b.latency.p95, p99: b.latency.p99, cost_usd: b.cost_total_usd,
         thumbs_up_rate: b.thumbs.rate, thumbs_low: b.thumbs.low, thumbs_high: b.thumbs.high, thumbs_n: b.thumbs.n,
       })),
