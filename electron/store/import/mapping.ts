@@ -1042,6 +1042,7 @@ function convert(kind: RecordKind, field: string, type: FieldType, raw: unknown,
       return s;
     }
     case 'text': {
+      if (kind === 'requests' && (field === 'status' || field === 'error') && outcomePlaceholder(field, raw)) return null;
       if (field === 'error' && raw && typeof raw === 'object' && !Array.isArray(raw)) {
         const o = raw as Record<string, unknown>;
         const msg = o.message ?? o.msg ?? o.error;
@@ -1102,6 +1103,26 @@ function convert(kind: RecordKind, field: string, type: FieldType, raw: unknown,
     }
   }
   return null;
+}
+
+/** Written in status and error columns for "nothing here" (pandas, SQL and spreadsheet exports). */
+const PLACEHOLDERS = new Set(['', 'null', 'none', 'nil', 'nan', 'n/a', 'na', '-', '--', 'undefined']);
+/** Also "no error" in an error column: a flag or code that says none happened. */
+const NO_ERROR = new Set(['false', '0', 'no', 'ok']);
+
+/**
+ * Whether a request's status or error value says nothing happened or nothing is known: a placeholder (`N/A`, `null`,
+ * `NaN`, `-`, …) in either, and in the error column also `false`, `0`, `no` (JSON false, error code 0). Read as no
+ * value, so the request counts in the error rate only when something else tells its outcome (a request with neither
+ * a status nor an error message is not counted as a success). `error: true` stays an error.
+ */
+export function outcomePlaceholder(field: 'status' | 'error', raw: unknown): boolean {
+  if (raw === null || raw === undefined) return true;
+  if (typeof raw === 'boolean') return field === 'error' && !raw;
+  if (typeof raw === 'number') return field === 'error' ? raw === 0 || !Number.isFinite(raw) : !Number.isFinite(raw);
+  if (typeof raw !== 'string') return false;
+  const w = raw.trim().toLowerCase();
+  return PLACEHOLDERS.has(w) || (field === 'error' && NO_ERROR.has(w));
 }
 
 function finishRequest(row: Record<string, string | number | null>, book: PriceBook, anthropicCache: boolean): void {

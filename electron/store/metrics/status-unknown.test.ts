@@ -108,6 +108,35 @@ describe('requests with and without a status', () => {
   });
 });
 
+describe('placeholders in status and error columns', () => {
+  it('N/A, null, NaN, - and the like say nothing; error false, 0 or "no" is no error; error true is one', async () => {
+    const ws = await Workspace.open(path.join(dir, 'placeholders.sqlite'), { create: true });
+    try {
+      const csv = path.join(dir, 'p.csv');
+      const statuses = ['N/A', 'null', 'NaN', '-', '', 'None', 'nil', 'undefined', '--'];
+      const errors = ['None', 'nan', 'NULL', 'false', '0', '', 'no', 'N/A', 'ok'];
+      fs.writeFileSync(csv, `request_id,timestamp,input,output,status,error\n${statuses.map((st, i) => `c${i},2026-11-03T10:0${i}:00Z,q,a,${st},${errors[i]}`).join('\n')}\n`);
+      await runImport(ws, csv, {});
+      const json = path.join(dir, 'p.jsonl');
+      fs.writeFileSync(json, `${[
+        { request_id: 'j0', status: 'ok', error: false }, { request_id: 'j1', status: 'ok', error: null }, { request_id: 'j2', error: true },
+        { request_id: 'j3', error: 0 }, { request_id: 'j4', error: 503 }, { request_id: 'j5', status: 'error', error: 'upstream timeout' },
+      ].map((o, i) => JSON.stringify({ ...o, timestamp: `2026-11-03T11:0${i}:00Z`, input: 'q', output: 'a' })).join('\n')}\n`);
+      await runImport(ws, json, {});
+      const rows = ws.db.all<{ id: string; status: string | null; error: string | null; is_error: number }>('SELECT id, status, error, is_error FROM requests ORDER BY id');
+      expect(rows.filter((r) => r.id.startsWith('c')).every((r) => r.status === null && r.error === null && r.is_error === 0)).toBe(true);
+      expect(rows.filter((r) => r.id.startsWith('j')).map((r) => [r.id, r.status, r.error, r.is_error])).toEqual([
+        ['j0', 'ok', null, 0], ['j1', 'ok', null, 0], ['j2', null, 'true', 1], ['j3', null, null, 0], ['j4', null, '503', 1], ['j5', 'error', 'upstream timeout', 1],
+      ]);
+      // Known outcomes: j0, j1 (ok), j2, j4, j5 (errors): 3 of 5; the nine CSV rows and j3 say nothing.
+      const b = metricsSeries(ws.db, 'UTC', WEEK, NOW).buckets.find((x) => x.label === '2026-W45')!;
+      expect([b.requests, b.errors, b.error_rate.n]).toEqual([15, 3, 5]);
+    } finally {
+      ws.close();
+    }
+  });
+});
+
 describe('an export without any status (as most real exports here)', () => {
   let ws: Workspace;
   beforeAll(async () => {
