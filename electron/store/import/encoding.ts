@@ -167,10 +167,9 @@ export type EncodingDetection =
 
 /**
  * Works out the text encoding of a sample from the start of a file (after decompression).
- * Order: a byte-order mark decides; else valid UTF-8 (pure ASCII included) is UTF-8; else a sample holding at least
- * as many well-formed UTF-8 characters outside ASCII as bytes that are not UTF-8 is refused as mixed (UTF-8 with a
- * few bytes of another encoding); else chardet's candidates are tried best first and the first one that decodes the
- * whole sample strictly is taken.
+ * Order: a byte-order mark decides; else valid UTF-8 (pure ASCII included) is UTF-8; else a sample with at least as
+ * many lines of UTF-8 text outside ASCII as lines that are not UTF-8 ({@link utf8Lines}) is refused as mixed; else
+ * chardet's candidates are tried best first and the first one that decodes the whole sample strictly is taken.
  * @param sample - the first bytes of the file
  * @param complete - true when the sample is the whole file (an incomplete character at its end is then an error)
  * @param forced - an encoding label chosen by the user; it wins over detection (a BOM is still skipped)
@@ -209,16 +208,18 @@ export function detectEncoding(sample: Uint8Array, complete: boolean, forced?: s
   if (isValidIn(sample, 'utf-8', complete)) return { ok: true, encoding: 'utf-8', bomLength: 0, notes };
 
   const badUtf8 = findFirstInvalidByte(sample, 'utf-8', complete);
-  // UTF-8 text with a few bytes of another encoding (one line pasted from a Latin-1 file): decoded whole as a legacy
-  // encoding, every UTF-8 character would become two or three wrong ones (café → cafÃ©), silently. Refused instead,
-  // at the first byte that is not UTF-8.
-  const { valid, invalid } = utf8Sequences(sample, complete);
-  if (valid > 0 && valid >= invalid) {
+  // UTF-8 text with some lines of another encoding (pasted from a Latin-1 file): decoded whole as a legacy encoding,
+  // every UTF-8 character would become two or three wrong ones (café → cafÃ©), silently. Judged line by line: a
+  // legacy file's lines with characters outside ASCII are almost all not UTF-8 (its bytes only now and then happen
+  // to form a UTF-8 character, and a whole line of them rarely), so at least as many lines that are UTF-8 with such
+  // characters as lines that are not UTF-8 means the file mixes encodings. Refused at the first bad byte.
+  const lines = utf8Lines(sample, complete);
+  if (lines.utf8 > 0 && lines.utf8 >= lines.bad) {
     return {
       ok: false,
       badByteOffset: badUtf8,
       badByte: sample[badUtf8] ?? null,
-      reason: `the file mixes encodings: it holds UTF-8 text (${valid} character${valid === 1 ? '' : 's'} outside ASCII) and ${invalid} byte sequence${invalid === 1 ? '' : 's'} that ${invalid === 1 ? 'is' : 'are'} not UTF-8; read as one legacy encoding, its UTF-8 text would be garbled`,
+      reason: `the file mixes encodings: ${lines.utf8} line${lines.utf8 === 1 ? ' is' : 's are'} UTF-8 text with characters outside ASCII and ${lines.bad} line${lines.bad === 1 ? ' holds' : 's hold'} bytes that are not UTF-8; read as one legacy encoding, its UTF-8 text would be garbled`,
       mixed: true,
     };
   }
@@ -274,6 +275,26 @@ export function utf8Sequences(bytes: Uint8Array, complete: boolean): { valid: nu
     if (ok) { valid++; i += len; } else { invalid++; i++; }
   }
   return { valid, invalid };
+}
+
+/**
+ * Lines (split at LF) of `bytes` by what their bytes outside ASCII are: `utf8`, lines with at least one well-formed
+ * UTF-8 character outside ASCII and nothing that is not UTF-8; `bad`, lines with a byte sequence that is not UTF-8.
+ * Lines of ASCII only are neither.
+ */
+export function utf8Lines(bytes: Uint8Array, complete: boolean): { utf8: number; bad: number } {
+  let utf8 = 0;
+  let bad = 0;
+  for (let start = 0; start < bytes.length;) {
+    let end = bytes.indexOf(10, start);
+    const last = end < 0;
+    if (last) end = bytes.length;
+    const c = utf8Sequences(bytes.subarray(start, end), complete || !last);
+    if (c.invalid > 0) bad++;
+    else if (c.valid > 0) utf8++;
+    start = end + 1;
+  }
+  return { utf8, bad };
 }
 
 /**

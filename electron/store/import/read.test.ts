@@ -490,9 +490,24 @@ describe('faults of the whole file', () => {
     const e = await fileError(() => detectSource(p));
     expect(e.code).toBe('ENCODING');
     expect(e.line).toBe(4);
-    expect(e.message).toBe('mixed.csv: the file mixes encodings: it holds UTF-8 text (10 characters outside ASCII) and 3 byte sequences that are not UTF-8; '
+    expect(e.message).toBe('mixed.csv: the file mixes encodings: 3 lines are UTF-8 text with characters outside ASCII and 1 line holds bytes that are not UTF-8; '
       + 'read as one legacy encoding, its UTF-8 text would be garbled: byte 0xDF at line 4 (byte offset 69)');
     expect(e.action).toBe('Fix the characters of line 4 (and any other line that is not UTF-8) and save the file as UTF-8.');
+    // More Latin-1 bytes than UTF-8 characters: still mixed (one UTF-8 line, one that is not).
+    const few = await write('few.jsonl', Buffer.concat([Buffer.from('{"id":"u0","input":"Résumé — “final”"}\n{"id":"u1","input":"plain"}\n', 'utf8'),
+      Buffer.from('{"id":"u2","input":"Crème brûlée à côté, s\'il vous plaît, très élégant"}\n', 'latin1')]));
+    expect((await fileError(() => detectSource(few))).message).toMatch(/^few\.jsonl: the file mixes encodings: 1 line is UTF-8 text with characters outside ASCII and 1 line holds bytes that are not UTF-8; .* at line 3 /);
+    // Legacy files whose bytes now and then form a UTF-8 character are not mixed: Windows-1252 quotes around É (C9 94
+    // is UTF-8), EUC-KR and Shift_JIS names, ISO-8859-2 capitals, each with ASCII lines.
+    for (const [name, bytesOf] of [
+      ['cp1252.csv', Buffer.from([...Buffer.from('id,text\n1,plain\n2,Order for the '), 0x93, ...Buffer.from('CAF'), 0xc9, 0x94, ...Buffer.from(' table failed\n3,ok\n')])],
+      ['euckr.csv', Buffer.from([...Buffer.from('id,text\n1,plain\n2,Customer '), 0xc8, 0xab, 0xb1, 0xe6, 0xb5, 0xbf, ...Buffer.from(' asked\n')])],
+      ['sjis.csv', Buffer.from([...Buffer.from('id,text\n1,plain\n2,Customer '), 0x8c, 0xe3, 0x93, 0xa1, ...Buffer.from(' asked\n')])],
+      ['latin2.csv', Buffer.from([...Buffer.from('id,text\n1,plain\n2,'), 0xaf, 0xd3, 0xa3, 0x57, ...Buffer.from('\n')])],
+    ] as const) {
+      const src = await detectSource(await write(name, bytesOf));
+      expect(src.encoding, name).not.toBe('utf-8');
+    }
     // The same Latin-1 line alone, and a Latin-1 file with one accidental UTF-8-looking pair (ß followed by »),
     // are still read as Windows-1252.
     const latin = await write('latin.csv', Buffer.from('request_id,comment\nr-1,Straße für Müller\nr-2,Maß»\nr-3,café\n', 'latin1'));
