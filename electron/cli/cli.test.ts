@@ -59,6 +59,9 @@ describe('loupe CLI', () => {
   it('exits 2 on bad usage: unknown command, missing --workspace, bad --map, bad --tz, bad --link-window', () => {
     const w = path.join(tmp(), 'w.sqlite');
     expect(loupe('frobnicate').code).toBe(2);
+    const none = loupe();
+    expect([none.code, none.stderr]).toEqual([2, expect.stringContaining('Usage: loupe')]);
+    expect(loupe('--help').code).toBe(0);
     expect(loupe('import', 'x.jsonl').code).toBe(2);
     const badMap = loupe('import', 'x.jsonl', '--workspace', w, '--map', 'tokens_in');
     expect(badMap.code).toBe(2);
@@ -81,6 +84,26 @@ describe('loupe CLI', () => {
     const wrongPrefix = loupe('import', 'x.jsonl', '--workspace', w, '--map', 'feedback.latency_ms=lat');
     expect(wrongPrefix.code).toBe(2);
     expect(fs.existsSync(w)).toBe(false);
+  });
+
+  it('--encoding names the files\' encoding (a Windows-1251 file is read as Cyrillic, not guessed as Latin-1); an unknown label is bad usage', async () => {
+    const d = tmp();
+    const w = path.join(d, 'w.sqlite');
+    const f = path.join(d, 'ru.csv');
+    // "Привет, как дела?" in Windows-1251, built from its code points (А-я are 0xC0-0xFF there).
+    const ru = (t: string) => Buffer.from([...t].map((ch) => { const c = ch.codePointAt(0)!; return c >= 0x410 && c <= 0x44f ? c - 0x410 + 0xc0 : c; }));
+    fs.writeFileSync(f, Buffer.concat([Buffer.from('request_id,timestamp,input,output\nr1,2026-01-02T00:00:00Z,"'), ru('Привет, как дела?'), Buffer.from('",ok\n')]));
+    expect(loupe('import', f, '--workspace', w, '--encoding', 'nosuch').code).toBe(2);
+    expect(loupe('import', f, '--workspace', w, '--encoding', 'nosuch').stderr).toContain('--encoding expects an encoding label such as utf-8, windows-1252');
+    const r = loupe('import', f, '--workspace', w, '--encoding', 'windows-1251', '--json');
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout) as { inserted: number }).inserted).toBe(1);
+    const ws = await Workspace.open(w, { readOnly: true });
+    try {
+      expect(ws.db.value('SELECT input FROM requests')).toBe('Привет, как дела?');
+    } finally {
+      ws.close();
+    }
   });
 
   it('imports with --json (one object per file), re-imports adding nothing, and exits 1 on a refused file', () => {
@@ -151,6 +174,12 @@ describe('loupe CLI', () => {
     // One good file among refused ones keeps the new workspace.
     const good = path.join(d, 'good.jsonl');
     fs.writeFileSync(good, '{"request_id":"a","timestamp":"2026-11-17T10:00:00Z","input":"q","output":"a"}\n');
+    // A file refused after another was imported does not claim the workspace is unchanged.
+    const after = loupe('import', good, bad, '--workspace', path.join(d, 'after.sqlite'));
+    expect(after.code).toBe(1);
+    expect(after.stderr).toContain('Nothing of this file was imported; the file imported before it stays imported.');
+    expect(after.stderr).not.toContain('The workspace is unchanged');
+    fs.rmSync(path.join(d, 'after.sqlite'));
     expect(loupe('import', bad, good, '--workspace', w).code).toBe(1);
     expect(fs.existsSync(w)).toBe(true);
     expect(JSON.parse(loupe('info', '--workspace', w, '--json').stdout)).toMatchObject({ requests: 1 });

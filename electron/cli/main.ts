@@ -26,6 +26,7 @@ import { registerWeeklyCommands } from './weekly-commands';
 import { registerAlertsCommands } from './alerts-commands';
 import { PRESETS } from '../store/import/presets';
 import { FIELD_TYPES } from '../store/import/mapping';
+import { canonicalEncoding } from '../store/import/encoding';
 
 export const EXIT_OK = 0;
 export const EXIT_REFUSED = 1;
@@ -153,7 +154,7 @@ function describe(s: ImportSummary): string {
  * `loupe import FILE... --workspace W`: imports each file in its own transaction. Creates the workspace when missing.
  * @returns exit code: 0 when every import ran, 1 when any was refused
  */
-async function importCommand(files: string[], o: { workspace: string; kind?: RecordKind; preset?: string; map?: string[]; tz?: string; json?: boolean; linkWindow?: string; unescape?: string[]; scrub?: string[]; scrubPattern?: string[]; phoneRegion?: string }): Promise<number> {
+async function importCommand(files: string[], o: { workspace: string; kind?: RecordKind; preset?: string; map?: string[]; tz?: string; encoding?: string; json?: boolean; linkWindow?: string; unescape?: string[]; scrub?: string[]; scrubPattern?: string[]; phoneRegion?: string }): Promise<number> {
   checkZone(o.tz);
   const linkWindow = o.linkWindow === undefined ? undefined : Number(o.linkWindow);
   if (linkWindow !== undefined && (o.linkWindow!.trim() === '' || !Number.isFinite(linkWindow) || linkWindow < 0 || linkWindow > 24 * 365)) {
@@ -162,6 +163,8 @@ async function importCommand(files: string[], o: { workspace: string; kind?: Rec
   const scrub = scrubFromFlags(o.scrub, o.scrubPattern, o.phoneRegion);
   const mapping = parseMaps(o.map);
   checkPresetAndMap(o.preset, mapping, o.kind);
+  const encoding = o.encoding === undefined ? undefined : canonicalEncoding(o.encoding);
+  if (encoding === null) throw new UsageError(`--encoding expects an encoding label such as utf-8, windows-1252, iso-8859-2, shift_jis, gbk or euc-kr, got "${o.encoding}"`);
   const { client, created } = await openClient(o.workspace, true);
   let imported = 0;
   let failed = 0;
@@ -190,7 +193,7 @@ async function importCommand(files: string[], o: { workspace: string; kind?: Rec
         continue;
       }
       const options: ImportOptions = {
-        ...(o.kind ? { kind: o.kind } : {}), ...(o.preset ? { preset: o.preset } : {}), ...(mapping ? { mapping } : {}),
+        ...(o.kind ? { kind: o.kind } : {}), ...(o.preset ? { preset: o.preset } : {}), ...(mapping ? { mapping } : {}), ...(encoding ? { encoding } : {}),
         ...(o.tz ? { time_zone: o.tz } : {}), ...(linkWindow !== undefined ? { link_window_hours: linkWindow } : {}),
         ...(o.unescape?.length ? { unescape_fields: o.unescape } : {}),
         ...(scrub ? { scrub } : {}),
@@ -220,7 +223,9 @@ async function importCommand(files: string[], o: { workspace: string; kind?: Rec
         const d = toErrorData(e);
         failed++;
         const verb = d.code === 'IMPORT_CANCELLED' ? 'cancelled' : 'refused';
-        process.stderr.write(`loupe import: ${file}: ${verb} (${d.code}): ${d.message}${d.action ? `\n  ${d.action}` : ''}\n  The workspace is unchanged.\n`);
+        // After other files were imported, the workspace has changed (by them): only this file changed nothing.
+        const unchanged = imported === 0 ? 'The workspace is unchanged.' : `Nothing of this file was imported; the ${imported === 1 ? 'file' : `${imported} files`} imported before it stay${imported === 1 ? 's' : ''} imported.`;
+        process.stderr.write(`loupe import: ${file}: ${verb} (${d.code}): ${d.message}${d.action ? `\n  ${d.action}` : ''}\n  ${unchanged}\n`);
         if (o.json) process.stdout.write(`${JSON.stringify({ file: path.basename(file), error: { code: d.code, message: d.message } })}\n`);
       } finally {
         off();
@@ -370,6 +375,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--preset <name>', 'import preset (detected when omitted)')
     .option('--map <FIELD=PATH...>', 'map a Loupe field to a dotted source path; repeatable')
     .option('--tz <zone>', 'IANA time zone for naive timestamps (default: the workspace zone, UTC)')
+    .option('--encoding <label>', 'the files\' text encoding, e.g. windows-1252, shift_jis, gbk (default: detected)')
     .option('--link-window <hours>', 'hours before a ticket in which the same user\'s requests are linked (default 48; 0 turns that rule off)')
     .option('--unescape <FIELD...>', 'turn literal \\n in these text fields (e.g. body) into line breaks; repeatable')
     .option('--scrub <detectors>', 'scrub PII before storage: email,phone,card,iban,ip,secret (any subset) or none; default: the workspace\'s last choice', collect)
@@ -405,6 +411,11 @@ export async function main(argv: string[]): Promise<number> {
   registerWeeklyCommands(program, (p) => { result = p; }, { openClient });
   registerAlertsCommands(program, (p) => { result = p; }, { openClient });
 
+  if (argv.length === 0) {
+    // No command is bad usage (exit 2), as any other usage error; `loupe --help` asks for the help and exits 0.
+    program.outputHelp({ error: true });
+    return EXIT_USAGE;
+  }
   try {
     await program.parseAsync(argv, { from: 'user' });
     return await result;

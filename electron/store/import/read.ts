@@ -363,7 +363,14 @@ async function encodingError(file: FileRef, src: { compression: 'gzip' | null },
     'ENCODING',
     file,
     `${name(file)} is not valid ${err.encoding}: ${what} at line ${line} (byte offset ${err.byteOffset}) cannot be decoded`,
-    { line, cause: err, action: 'Choose the file’s encoding (for example windows-1252) in the import options, or save it as UTF-8.' },
+    {
+      line, cause: err,
+      // The start of the file decoded as this encoding: the bad bytes may be a few lines of another one (then choosing
+      // another encoding for the whole file would garble the rest).
+      action: err.encoding === 'utf-8'
+        ? `The file is UTF-8 before line ${line}: if only some lines are in another encoding, fix them and save the file as UTF-8; if the whole file is in one other encoding, import it with --encoding <label> (e.g. windows-1252).`
+        : 'Import it with --encoding <label> naming its encoding (e.g. windows-1252), or save it as UTF-8.',
+    },
   );
 }
 
@@ -852,7 +859,7 @@ export async function detectSource(
       line,
       action: enc.mixed
         ? `Fix the characters of line ${line} (and any other line that is not UTF-8) and save the file as UTF-8.`
-        : 'Choose the file’s encoding in the import options, or save it as UTF-8.',
+        : 'Import it with --encoding <label> naming its encoding (e.g. windows-1252, shift_jis), or save it as UTF-8.',
     });
   }
   notes.push(...enc.notes);
