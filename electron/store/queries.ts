@@ -2,6 +2,7 @@
  * Read queries behind the records grids and detail panels. Paging, sorting and filtering happen in SQL; the grids
  * never see whole tables.
  */
+import { statusKnownSql } from './summaries/build';
 import type { z } from 'zod';
 import type {
   Facets, Page, RequestDetail, RequestGridRow, requestQuerySchema, TicketDetail, TicketGridRow, ticketQuerySchema,
@@ -51,7 +52,9 @@ export function queryRequests(db: Db, q: RequestQueryParams): Page<RequestGridRo
   inList('r.region', f.region, where, params);
   inList('r.lang', f.lang, where, params);
   inList('r.user_id', f.user_id, where, params);
-  if (f.is_error !== undefined) { where.push('r.is_error = ?'); params.push(f.is_error ? 1 : 0); }
+  // No error: a request whose outcome is known (a status or an error message) and not an error; one with neither is
+  // in neither list.
+  if (f.is_error !== undefined) where.push(f.is_error ? 'r.is_error = 1' : `r.is_error = 0 AND ${statusKnownSql('r.')}`);
   if (f.has_feedback !== undefined) where.push(`${f.has_feedback ? '' : 'NOT '}EXISTS (SELECT 1 FROM feedback fb WHERE fb.request_id = r.id)`);
   if (f.has_ticket !== undefined) where.push(`${f.has_ticket ? '' : 'NOT '}EXISTS (SELECT 1 FROM ticket_links tl WHERE tl.request_id = r.id)`);
   if (f.text) {

@@ -15,6 +15,7 @@ import { metricsRanking } from './ranking';
 import { listAlerts } from '../alerts/alerts';
 import { sliceContext } from '../alerts/slice';
 import { buildWeeklyReport, renderText } from '../report';
+import { queryRequests } from '../queries';
 
 const NOW = Date.UTC(2026, 11, 1);
 const T0 = Date.UTC(2026, 10, 2); // Monday of 2026-W45
@@ -95,6 +96,13 @@ describe('requests with and without a status', () => {
     expect(csv.split('\n').find((l) => l.startsWith('metrics_feature,error_rate:chat,'))).toMatch(/^metrics_feature,error_rate:chat,chat error rate,0\.41176\d*,,,17,7,share,/);
     expect(csv.split('\n').find((l) => l.startsWith('trend,error_rate:2026-W45,'))).toMatch(/,17,,share,/);
     expect(renderText(rep, 'md').text).toContain('41.2% (7 of 17)');
+  });
+
+  it('the Records filter "no error" holds the requests known not to have failed, not those that say nothing', () => {
+    const noError = queryRequests(ws.db, { offset: 0, limit: 100, filter: { is_error: false } });
+    const errors = queryRequests(ws.db, { offset: 0, limit: 100, filter: { is_error: true } });
+    expect([noError.total, errors.total]).toEqual([10, 7]);
+    expect(noError.rows.every((r) => String(r.id).startsWith('ok'))).toBe(true);
   });
 
   it('a re-import that gives requests their status (is_error unchanged) updates the summaries', async () => {

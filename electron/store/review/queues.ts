@@ -4,6 +4,7 @@
  * durable as soon as the call returns without rewriting a large workspace file.
  */
 import type { Db } from '../db';
+import { statusKnownSql } from '../summaries/build';
 import type { JournalStmt, Workspace } from '../workspace';
 import { DateTime } from 'luxon';
 import { LoupeError } from '../../../shared/errors';
@@ -58,14 +59,20 @@ function publicFrame(f: StoredFrame): QueueFrame {
   return { max_rowid: f.max_rowid, reviews_before: f.reviews_before, p95_latency_ms: f.p95_latency_ms, requests_in_period: f.requests_in_period, undated: f.undated ?? 0 };
 }
 
-function notesFor(d: QueueDesign, strata: QueueStratum[], drawn: number): string[] {
+function notesFor(d: QueueDesign, strata: QueueStratum[], drawn: number, db: Db): string[] {
   const notes: string[] = [];
   const drawable = strata.filter((s) => s.kind !== 'reviewed');
   const frame = strata.reduce((a, s) => a + s.population, 0);
   notes.push(`Frame: all ${frame.toLocaleString('en-US')} requests of the period${Object.keys(d.filters).length > 0 ? ' matching the filters' : ''}; none is left out.`);
   if (drawn < d.size) notes.push(`Only ${drawn} of the ${d.size} requested items were available: every request of the period not reviewed before is in the queue.`);
   for (const s of drawable) {
-    if (s.kind === 'signal' && s.population === 0) notes.push(`No request of the period shows ${s.key.slice(7)}; its share went to the other strata.`);
+    if (s.kind === 'signal' && s.population === 0) {
+      // An error signal with no request that has a status or an error: nothing says which requests failed.
+      const unknown = s.key === 'signal:error' && (db.value<number>(`SELECT EXISTS (SELECT 1 FROM requests WHERE ${statusKnownSql()})`) ?? 0) === 0;
+      notes.push(unknown
+        ? 'No request of the workspace has a status or an error, so the error signal cannot be drawn: its share went to the other strata.'
+        : `No request of the period shows ${s.key.slice(7)}; its share went to the other strata.`);
+    }
     if (s.kind !== 'signal' && s.population > 0 && s.sampled === 0) notes.push(`Stratum ${s.key} (${s.population} requests) got no items: its estimate will be borrowed from the other strata. Raise the size or the minimum per stratum.`);
     if (s.kind !== 'signal' && s.population > 1 && s.sampled === 1) notes.push(`Stratum ${s.key} got 1 item: its variance will be taken together with a neighbouring stratum (a minimum of 2 per stratum avoids this).`);
   }
@@ -156,7 +163,7 @@ export function createQueue(ws: Workspace, input: QueueDesignInput, now = Date.n
       [queueId, design.name, week, design.from_ts, design.to_ts, JSON.stringify(design), JSON.stringify(strata), JSON.stringify(frame.stored), now]],
     ...stmts,
   ]);
-  return { queue_id: queueId, items: out, strata, notes: notesFor(design, strata, drawn.length) };
+  return { queue_id: queueId, items: out, strata, notes: notesFor(design, strata, drawn.length, ws.db) };
 }
 
 /**

@@ -37,6 +37,7 @@
  */
 import { ascendingOrder, readPeriodRows } from './frame-scan';
 import { DateTime } from 'luxon';
+import { statusKnownSql } from '../summaries/build';
 import type { Db } from '../db';
 import { LoupeError } from '../../../shared/errors';
 import { quantileSorted } from '../../../shared/stats';
@@ -163,10 +164,8 @@ export function periodWhere(d: Pick<QueueDesign, 'from_ts' | 'to_ts' | 'filters'
       params.push(...vals);
     }
   }
-  if (f.is_error !== undefined) {
-    parts.push(`${a}is_error = ?`);
-    params.push(f.is_error ? 1 : 0);
-  }
+  // No error: the outcome is known (a status or an error message) and is not an error (as the Records filter).
+  if (f.is_error !== undefined) parts.push(f.is_error ? `${a}is_error = 1` : `${a}is_error = 0 AND ${statusKnownSql(a)}`);
   return { sql: parts.join(' AND '), params };
 }
 

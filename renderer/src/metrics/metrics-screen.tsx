@@ -176,7 +176,7 @@ function SeriesCharts({ s, alerts, group, filter }: { s: MetricsSeries; alerts: 
   return (
     <div className="metric-grid">
       <MetricChart testId="chart-throughput" title="Throughput" unit=" req" zero labels={labels} note={`${fmtInt(totalReq)} requests`} onPick={pick}
-        series={[{ label: 'Requests', values: b.map((x) => x.requests) }, { label: 'Errors', values: b.map((x) => x.errors) }]}
+        series={[{ label: 'Requests', values: b.map((x) => x.requests) }, { label: 'Errors', values: b.map((x) => (x.error_rate.n > 0 ? x.errors : null)) }]}
         breaches={marks(['ticket_surge'], (x) => x.requests)} />
       <MetricChart testId="chart-error-rate" title="Error rate" unit="%" rate labels={labels} note="Wilson 95% band" onPick={pick}
         {...without([[totalReq - withStatus, 'a status or an error']])}

@@ -105,7 +105,7 @@ const SliceBody = memo(function SliceBody({ data }: { data: SliceContext }) {
     <div className="slice-body">
       <p className="small muted slice-period">
         {cur.length ? `${cur.map((x) => x.label).join(', ')}` : ''} (marked) against the {p.length - cur.length} weeks before ·{' '}
-        {fmtInt(sum((x) => x.requests))} requests, {fmtInt(sum((x) => x.errors))} errors, {fmtInt(sum((x) => x.thumbs_down))} thumbs-down
+        {fmtInt(sum((x) => x.requests))} requests, {sum((x) => x.requests) > 0 && cur.every((x) => x.requests === 0 || x.error_rate === null) ? 'errors unknown (no status or error)' : `${fmtInt(sum((x) => x.errors))} errors`}, {fmtInt(sum((x) => x.thumbs_down))} thumbs-down
         {data.undated_requests > 0 && <> · {fmtInt(data.undated_requests)} requests of this slice have no timestamp and are in no week</>}
       </p>
       <div className="slice-charts">
