@@ -122,7 +122,7 @@ export function trendCharts(m: MetricsWeek): Chart[] {
       [{ name: 'requests', values: m.trend.map((t) => t.requests) }], (v) => int(v), 'bar'),
     chart('c-errors', 'Error rate (95% interval)', `Share of the requests with a status or an error that failed, per week, with Wilson 95% intervals; ${last}: ${pct(m.error_rate.rate)}.`, labels,
       [{ name: 'error rate', values: m.trend.map((t) => t.error_rate), band: { low: m.trend.map((t) => t.error_low), high: m.trend.map((t) => t.error_high) } }], (v) => pct(v, 0)),
-    chart('c-latency', 'Latency p50 / p95 / p99 (ms)', `Latency quantiles per week (type 7); ${last}: ${m.latency.p50 === null ? 'no request has a latency' : `p50 ${int(m.latency.p50)} ms, p95 ${int(m.latency.p95 ?? 0)} ms, p99 ${int(m.latency.p99 ?? 0)} ms`}.`, labels,
+    chart('c-latency', 'Latency p50 / p95 / p99 (ms)', `Latency quantiles per week (type 7${m.quantile_method.startsWith('from the hourly') ? '; from the summaries\' sketch, ±1%' : ''}); ${last}: ${m.latency.p50 === null ? 'no request has a latency' : `p50 ${int(m.latency.p50)} ms, p95 ${int(m.latency.p95 ?? 0)} ms, p99 ${int(m.latency.p99 ?? 0)} ms`}.`, labels,
       [{ name: 'p50', values: m.trend.map((t) => t.p50) }, { name: 'p95', values: m.trend.map((t) => t.p95) }, { name: 'p99', values: m.trend.map((t) => t.p99) }], (v) => int(v)),
     chart('c-thumbs', 'Thumbs-up rate (95% interval)', `Thumbs-up share of thumbs given each week, with Wilson 95% intervals; ${last}: ${pct(m.trend[m.trend.length - 1]?.thumbs_up_rate ?? null)}.`, labels,
       [{ name: 'thumbs-up rate', values: m.trend.map((t) => t.thumbs_up_rate), band: { low: m.trend.map((t) => t.thumbs_low), high: m.trend.map((t) => t.thumbs_high) } }], (v) => pct(v, 0)),

@@ -205,9 +205,10 @@ function metricsBlocks(r: WeeklyReport, charts: Chart[]): Block[] {
       [cell('Latency p95'), cell(ms(m.latency.p95)), cell(ms(m.last_week_latency.p95)), cell(times(m.latency.p95, m.last_week_latency.p95))],
       [cell('Latency p99'), cell(ms(m.latency.p99)), cell(ms(m.last_week_latency.p99)), cell(times(m.latency.p99, m.last_week_latency.p99))],
       [cell('Requests with a latency'), cell(`${int(m.latency.n)} of ${int(m.requests)}`), cell(`${int(m.last_week_latency.n)} of ${int(m.last_week_requests)}`), cell('')],
-      [cell('Tokens in (mean / total)'), cell(`${num(m.tokens.in_mean, 0)} / ${int(m.tokens.in_total)} (${int(m.tokens.in_n)} of ${int(m.requests)} requests with a count)`), cell(''), cell('')],
-      [cell('Tokens out (mean / total)'), cell(`${num(m.tokens.out_mean, 0)} / ${int(m.tokens.out_total)} (${int(m.tokens.out_n)} of ${int(m.requests)} requests with a count)`), cell(''), cell('')],
-      [cell('Cost'), cell(`${usd(m.cost.total_usd)} (${int(m.cost.with_cost)} requests with a cost)`), cell(usd(m.cost.last_week_total_usd)), cell(times(m.cost.total_usd, m.cost.last_week_total_usd))],
+      // No count or cost in the data reads "–" (never "0" or "$0.000", which would say there was none).
+      [cell('Tokens in (mean / total)'), cell(m.tokens.in_n > 0 ? `${num(m.tokens.in_mean, 0)} / ${int(m.tokens.in_total)} (${int(m.tokens.in_n)} of ${int(m.requests)} requests with a count)` : '– (no request has a token count)'), cell(''), cell('')],
+      [cell('Tokens out (mean / total)'), cell(m.tokens.out_n > 0 ? `${num(m.tokens.out_mean, 0)} / ${int(m.tokens.out_total)} (${int(m.tokens.out_n)} of ${int(m.requests)} requests with a count)` : '– (no request has a token count)'), cell(''), cell('')],
+      [cell('Cost'), cell(m.cost.with_cost > 0 ? `${usd(m.cost.total_usd)} (${int(m.cost.with_cost)} requests with a cost)` : '– (no request has a cost)'), cell(m.last_week_requests > 0 && m.cost.last_week_total_usd > 0 ? usd(m.cost.last_week_total_usd) : '–'), cell(m.cost.with_cost > 0 && m.cost.last_week_total_usd > 0 ? times(m.cost.total_usd, m.cost.last_week_total_usd) : '')],
     ],
   });
   for (const c of charts) out.push({ kind: 'chart', chart: c });

@@ -13,7 +13,7 @@ import { createQueue, queueForWeek } from '../review/queues';
 import { setReviewer, submitReview } from '../review/reviews';
 import { ticketRates } from '../tickets/analysis';
 import { trendCharts } from './charts';
-import { buildWeeklyReport } from './index';
+import { buildWeeklyReport, renderText } from './index';
 
 const NOW = Date.UTC(2026, 11, 1);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-report-partial-'));
@@ -66,6 +66,11 @@ describe('a week with two queues, no costs, no latencies and undated tickets', (
     expect(latency.caption).toMatch(/2026-W45: no request has a latency\.$/);
     expect(latency.svg).toContain('No values in');
     expect(latency.svg).not.toMatch(/text-anchor="end">\d/);
+    // The metrics table too: no "$0.000 (0 requests with a cost)", no "– / 0" tokens.
+    const md = renderText(r, 'md').text;
+    expect(md).toContain('| Cost | – (no request has a cost) |');
+    expect(md).toContain('| Tokens in (mean / total) | – (no request has a token count) |');
+    expect(md).not.toContain('$0.000');
   });
 
   it('tickets without a creation time: no ticket rate anywhere, and the report says why', () => {

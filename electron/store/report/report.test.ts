@@ -106,6 +106,9 @@ describe('the weekly report of the demo workspace', () => {
     const md = renderText(w45, 'md').text;
     expect(md).toContain(`${m.tokens.in_n.toLocaleString('en-US')} of ${m.requests.toLocaleString('en-US')} requests with a count`);
     expect(md).toContain('Requests with a latency');
+    // ~1,500 latencies in the week: read from the summaries' sketch, and the report says so (not "exact type 7").
+    expect(m.quantile_method).toMatch(/^from the hourly summaries' DDSketch, within ±1% of the exact type-7 value/);
+    expect(md).toContain("Quantiles: from the hourly summaries' DDSketch, within ±1%");
     const day = Date.UTC(2026, 10, 4, 12); // Wednesday of 2026-W45
     ws.db.run("INSERT INTO requests (id, ts, feature, latency_ms) VALUES ('nofeat1', ?, NULL, 100), ('nofeat2', ?, NULL, 120)", [day, day + 1]);
     ws.db.run("INSERT INTO tickets (id, created_ts) VALUES ('undated-t1', NULL)");
