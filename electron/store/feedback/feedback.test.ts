@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { feedbackFacets } from './query';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { feedbackQuerySchema, feedbackTermsSchema, feedbackTraitsSchema, ticketRateSchema } from '../../../shared/contract-feedback';
 import { requestQuerySchema } from '../../../shared/contract';
@@ -181,6 +182,9 @@ describe('tickets', () => {
     const weeks = ticketRates(ws.db, ticketRateSchema.parse({ by: 'week' }), 'UTC');
     expect(weeks.rows.reduce((a, x) => a + x.tickets, 0)).toBe(123);
     expect(weeks.rows.find((x) => x.group === '2026-W36')!.requests).toBe(1335);
+    // The weeks are those holding requests (the demo: 2026-W36 to W47), not the week after the last request too.
+    expect(weeks.rows.map((x) => x.group).filter((g, i, all) => all.indexOf(g) === i)).toEqual(Array.from({ length: 12 }, (_, i) => `2026-W${36 + i}`));
+    expect(feedbackFacets(ws.db, 'UTC').weeks).toEqual(Array.from({ length: 12 }, (_, i) => `2026-W${47 - i}`));
   });
 
   test('undated tickets and impossible durations are counted with their reason, not dropped silently', () => {

@@ -88,7 +88,8 @@ export function reviewsOf(db: Db, requestIds: string[]): Map<string, { reviewed:
 export function feedbackFacets(db: Db, zone: string): FeedbackFacets {
   const col = (c: string) => db.all<{ v: string }>(`SELECT DISTINCT ${c} AS v FROM requests WHERE ${c} IS NOT NULL ORDER BY 1 LIMIT 200`).map((r) => r.v);
   const range = db.get<{ lo: number | null; hi: number | null }>('SELECT min(ts) AS lo, max(ts) AS hi FROM feedback');
-  const weeks = range && range.lo !== null && range.hi !== null ? bucketStarts(range.lo, range.hi + 1, 'week', zone, 5000).map((s) => isoWeekLabel(s, zone)).reverse() : [];
+  // bucketStarts ends with the end boundary: the start of the week after the data, no week of it.
+  const weeks = range && range.lo !== null && range.hi !== null ? bucketStarts(range.lo, range.hi + 1, 'week', zone, 5000).slice(0, -1).map((s) => isoWeekLabel(s, zone)).reverse() : [];
   return {
     weeks, feature: col('feature'), model_version: col('model_version'), segment: col('segment'), lang: col('lang'),
     region: col('region'),

@@ -44,10 +44,11 @@ function requestCounts(db: Db, dims: Dim[], zone: string): Map<string, number> {
   const groupCols = cols.length ? cols.join(', ') : "''";
   if (dims.includes('week')) {
     if (range?.lo === null || range?.lo === undefined || range.hi === null) return out;
+    // The weeks holding requests: bucketStarts ends with the end boundary (the week after the data is no week of it).
     const starts = bucketStarts(range.lo, range.hi + 1, 'week', zone, 5000);
-    for (let i = 0; i < starts.length; i++) {
+    for (let i = 0; i < starts.length - 1; i++) {
       const s = starts[i]!;
-      const e = starts[i + 1] ?? range.hi + 1;
+      const e = starts[i + 1]!;
       const week = isoWeekLabel(s, zone);
       if (fromSummaries(s, e, week)) continue;
       for (const r of db.all<Record<string, string | number | null>>(`SELECT ${cols.length ? `${groupCols},` : ''} count(*) AS n FROM requests WHERE ts >= ? AND ts < ? ${cols.length ? `GROUP BY ${groupCols}` : ''}`, [s, e])) {
