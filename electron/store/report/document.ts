@@ -49,7 +49,9 @@ function reviewBlocks(r: WeeklyReport): Block[] {
   if (c.strata_without_reviews.length) out.push(p(`Strata with nothing reviewed: ${c.strata_without_reviews.join(', ')}.`));
   out.push(p(seenText(s.seen)));
   out.push(h(3, 'Estimates for the sampling frame'));
-  out.push(p(frameStatement(s.frame)));
+  // The estimates' own frame sentence (it says when the estimate covers only part of the frame so far).
+  const frameText = s.estimate_notes.find((n) => n.startsWith('Estimates are for')) ?? frameStatement(s.frame);
+  out.push(p(frameText));
   out.push(p(s.design));
   out.push(muted(`95% intervals: ${s.method.name} (${s.method.reference}). Reviewed: items with an outcome; Seen: events among them; the plain sample rate shows what an unweighted count would say.`));
   out.push({
@@ -58,7 +60,7 @@ function reviewBlocks(r: WeeklyReport): Block[] {
   });
   const caveats = smallSampleReasons(s.estimates);
   if (caveats.length) out.push(p('Small-sample reasons:'), { kind: 'list', items: caveats.map((x) => [x]) });
-  for (const n of s.estimate_notes.filter((x) => x !== frameStatement(s.frame))) out.push(muted(`Note: ${n}`));
+  for (const n of s.estimate_notes.filter((x) => x !== frameText)) out.push(muted(`Note: ${n}`));
   const fc = failureChart(r.review.data);
   if (fc) out.push({ kind: 'chart', chart: fc });
 

@@ -55,6 +55,9 @@ describe('a week with two queues, no costs, no latencies and undated tickets', (
     const f = r.summary.find((x) => x.id === 'review:failure')!;
     expect(f.text).toBe("No estimate of 2026-W45's failure rate yet: the reviews cover strata holding 25.0% of its requests (in those strata, 30.0%; 95% CI 30.0% – 30.0%; 3 failures in 10 reviewed). Review items of the other strata to estimate the week.");
     if (!r.review.available) throw new Error('review section expected');
+    // The frame sentence says the estimate covers only part of the frame so far (not "none is left out" alone).
+    expect(r.review.data.section.estimate_notes[0]).toBe('Estimates are for all 40 requests of the period; none is left out; 10 of them were reviewed before this queue and count with those reviews. '
+      + 'The estimates so far cover 10 of them (25.0%): the strata with a reviewed item (the notes below name the others).');
   });
 
   it('no cost and no latency read as "–", never $0.000 or 0 ms; an empty chart says it has no values', () => {

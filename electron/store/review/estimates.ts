@@ -239,8 +239,19 @@ export function samplingFrame(storedFrame: string, strata: readonly QueueStratum
   };
 }
 
-/** The sentence that says which requests the estimates are for, e.g. "Estimates are for all 1,665 requests …". */
-export function frameStatement(f: WeekEstimates['frame']): string {
+/**
+ * The sentence that says which requests the estimates are for, e.g. "Estimates are for all 1,665 requests …".
+ * @param coveredShare - the share of the frame the main estimate covers (its strata with a reviewed item); below 1
+ *   the sentence says the estimate so far covers only that part, and which note says why
+ */
+export function frameStatement(f: WeekEstimates['frame'], coveredShare = 1): string {
+  const base = frameSentence(f);
+  if (!(coveredShare < 1) || f.requests === 0) return base;
+  const covered = Math.round(coveredShare * f.requests);
+  return `${base.slice(0, -1)}. The estimates so far cover ${covered === 0 ? 'none' : `${count(covered)} of them (${pct(coveredShare)})`}: the strata with a reviewed item (the notes below name the others).`;
+}
+
+function frameSentence(f: WeekEstimates['frame']): string {
   const filtered = f.filters.length > 0 ? ` matching the queue's filters (${f.filters.join('; ')})` : '';
   const undated = f.undated > 0 ? `, ${count(f.undated)} of them without a timestamp` : '';
   const left = [
@@ -289,7 +300,7 @@ export function queueEstimates(db: Db, queueId: number): WeekEstimates {
     metrics.push(estimateRate(`tag:${id}`, `Tagged "${tagNames.get(id) ?? id}"`, 'tag_rate', strata, items.map((i) => ({ stratum: i.stratum, y: i.tag_ids.includes(id) ? 1 : 0 }))));
   }
   const frame = samplingFrame(row.frame, strata, design);
-  const notes = [frameStatement(frame), ...metrics[0]!.notes];
+  const notes = [frameStatement(frame, metrics[0]!.n > 0 ? metrics[0]!.covered_share : 1), ...metrics[0]!.notes];
   const queued = db.all<{ stratum: string; n: number }>('SELECT stratum, count(*) AS n FROM queue_items WHERE queue_id = ? GROUP BY stratum', [queueId]);
   const queuedBy = new Map(queued.map((q) => [q.stratum, q.n]));
   const reviewedEarlier = frame.reviewed_earlier;
