@@ -15,6 +15,7 @@ import { metricsRanking } from './ranking';
 import { listAlerts } from '../alerts/alerts';
 import { sliceContext } from '../alerts/slice';
 import { buildWeeklyReport, renderText } from '../report';
+import { trendCharts } from '../report/charts';
 import { queryRequests } from '../queries';
 
 const NOW = Date.UTC(2026, 11, 1);
@@ -162,5 +163,12 @@ describe('an export without any status (as most real exports here)', () => {
     const vol = buildWeeklyReport(ws, { week: '2026-W45' }, NOW).summary.find((x) => x.id === 'metrics:volume')!;
     expect(vol.text).toContain('error rate unknown (no request has a status or an error)');
     expect(vol.text).not.toContain('0.0%');
+    const rep = buildWeeklyReport(ws, { week: '2026-W45' }, NOW);
+    const md = renderText(rep, 'md').text;
+    if (!rep.metrics.available) throw new Error('metrics expected');
+    const chart = trendCharts(rep.metrics.data).find((c) => c.id === 'c-errors')!;
+    expect(chart.caption).toMatch(/2026-W45: unknown \(no request has a status or an error\)\.$/);
+    expect(chart.svg).toContain('Error rate unknown: no request has a status or an error.');
+    expect(md.endsWith('\n')).toBe(true);
   });
 });

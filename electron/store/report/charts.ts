@@ -42,7 +42,7 @@ interface Series { name: string; values: Array<number | null>; band?: { low: Arr
  * @param labels - x labels (ISO weeks), oldest first; the last is the report's week and is shaded
  * @param yFmt - formats a y value for the axis
  */
-function chart(id: string, title: string, caption: string, labels: string[], series: Series[], yFmt: (v: number) => string, kind: 'line' | 'bar' = 'line'): Chart {
+function chart(id: string, title: string, caption: string, labels: string[], series: Series[], yFmt: (v: number) => string, kind: 'line' | 'bar' = 'line', empty?: string): Chart {
   const n = labels.length;
   const pw = W - PAD.l - PAD.r;
   const ph = H - PAD.t - PAD.b;
@@ -58,7 +58,7 @@ function chart(id: string, title: string, caption: string, labels: string[], ser
   P.push(`<text x="${PAD.l}" y="18" fill="${INK}" font-size="12" font-weight="bold">${esc(title)}</text>`);
   // Nothing to draw: say so instead of an axis scaled to nothing (its rounded ticks would read as values).
   if (all.length === 0) {
-    P.push(`<text x="${W / 2}" y="${f1(PAD.t + ph / 2)}" fill="${MUTED}" text-anchor="middle">No values in ${n === 1 ? 'this week' : 'these weeks'}.</text></svg>`);
+    P.push(`<text x="${W / 2}" y="${f1(PAD.t + ph / 2)}" fill="${MUTED}" text-anchor="middle">${esc(empty ?? `No values in ${n === 1 ? 'this week' : 'these weeks'}.`)}</text></svg>`);
     return { id, title, svg: P.join(''), caption };
   }
   // The report's week.
@@ -120,8 +120,9 @@ export function trendCharts(m: MetricsWeek): Chart[] {
   return [
     chart('c-requests', 'Requests per week', `Requests per ISO week, ${span}; ${last}: ${int(m.requests)}.`, labels,
       [{ name: 'requests', values: m.trend.map((t) => t.requests) }], (v) => int(v), 'bar'),
-    chart('c-errors', 'Error rate (95% interval)', `Share of the requests with a status or an error that failed, per week, with Wilson 95% intervals; ${last}: ${pct(m.error_rate.rate)}.`, labels,
-      [{ name: 'error rate', values: m.trend.map((t) => t.error_rate), band: { low: m.trend.map((t) => t.error_low), high: m.trend.map((t) => t.error_high) } }], (v) => pct(v, 0)),
+    chart('c-errors', 'Error rate (95% interval)', `Share of the requests with a status or an error that failed, per week, with Wilson 95% intervals; ${last}: ${m.error_rate.n === 0 ? 'unknown (no request has a status or an error)' : pct(m.error_rate.rate)}.`, labels,
+      [{ name: 'error rate', values: m.trend.map((t) => t.error_rate), band: { low: m.trend.map((t) => t.error_low), high: m.trend.map((t) => t.error_high) } }], (v) => pct(v, 0), 'line',
+      'Error rate unknown: no request has a status or an error.'),
     chart('c-latency', 'Latency p50 / p95 / p99 (ms)', `Latency quantiles per week (type 7${m.quantile_method.startsWith('from the hourly') ? '; from the summaries\' sketch, ±1%' : ''}); ${last}: ${m.latency.p50 === null ? 'no request has a latency' : `p50 ${int(m.latency.p50)} ms, p95 ${int(m.latency.p95 ?? 0)} ms, p99 ${int(m.latency.p99 ?? 0)} ms`}.`, labels,
       [{ name: 'p50', values: m.trend.map((t) => t.p50) }, { name: 'p95', values: m.trend.map((t) => t.p95) }, { name: 'p99', values: m.trend.map((t) => t.p99) }], (v) => int(v)),
     chart('c-thumbs', 'Thumbs-up rate (95% interval)', `Thumbs-up share of thumbs given each week, with Wilson 95% intervals; ${last}: ${pct(m.trend[m.trend.length - 1]?.thumbs_up_rate ?? null)}.`, labels,

@@ -28,15 +28,21 @@ export function reportFileName(r: Pick<WeeklyReport, 'week'>, format: ReportForm
   return `loupe-report-${r.week}${format === 'pdf' && paper === 'letter' ? '-letter' : ''}.${format}`;
 }
 
+/** A text file ends with a line feed (POSIX; a terminal printing it then starts the next line on its own). */
+function withFinalNewline(t: string): string {
+  return t.endsWith('\n') ? t : `${t}\n`;
+}
+
 /**
  * Renders a built report in one text format. Bidirectional controls in untrusted text (outputs, notes, tags,
  * comments) cannot reorder what a reader sees: Markdown, HTML and CSV show them as ⟨U+202E⟩, JSON keeps the value
  * with the control escaped (shared/bidi.ts).
  * @returns the text, its suggested file name and MIME type
  */
+
 export function renderText(r: WeeklyReport, format: Exclude<ReportFormat, 'pdf'>): { text: string; file_name: string; mime: string } {
   const text = format === 'json' ? renderJson(r) : format === 'csv' ? renderCsv(r)
-    : format === 'md' ? renderMarkdown(reportDocument(r)) : renderHtml(reportDocument(r), `${r.title} (${r.period.label})`);
+    : format === 'md' ? withFinalNewline(renderMarkdown(reportDocument(r))) : renderHtml(reportDocument(r), `${r.title} (${r.period.label})`);
   return { text: exportWithVisibleBidi(text, MIME[format]), file_name: reportFileName(r, format), mime: MIME[format] };
 }
 
