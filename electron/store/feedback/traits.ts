@@ -144,7 +144,7 @@ export function feedbackTraits(db: Db, p: Params, zone: string): FeedbackTraits 
   }
   const notes: string[] = [];
   if (!USER_LEVEL.has(p.dimension) && total.nps_n > 0) notes.push(`NPS answers belong to users, not requests: the ${total.nps_n} answers of the period are in the overall figure only.`);
-  if (unattributed.thumbs + unattributed.ratings > 0) notes.push(`${unattributed.thumbs} thumbs and ${unattributed.ratings} ratings have no linked request with a ${p.dimension.replace('_', ' ')}: they count in the overall figures only.`);
+  if (unattributed.thumbs + unattributed.ratings > 0) notes.push(`${unattributed.thumbs.toLocaleString('en-US')} thumbs and ${unattributed.ratings.toLocaleString('en-US')} ratings have no linked request with a ${p.dimension.replace('_', ' ')}: they count in the overall figures only.`);
   return {
     dimension: p.dimension, week: p.week ?? null, from_ts: from, to_ts: to, slices: out,
     overall: { requests: total.requests, thumbs_up: rate(total.up, total.up + total.down, p.min_n), csat: rate(total.csat_top, total.csat_n, p.min_n), nps: npsOf(total, p.min_n) },

@@ -119,7 +119,7 @@ export function ticketRates(db: Db, p: RateParams, zone: string): TicketRates {
     by: p.by, then: dims[1] ?? null, rows,
     left_out: {
       tickets: leftOut,
-      reason: reasons.length ? reasons.map((r) => `${r.tickets} ${r.reason}`).join('; ') : (viaRequest ? 'no linked request' : 'no creation time'),
+      reason: reasons.length ? reasons.map((r) => `${r.tickets.toLocaleString('en-US')} ${r.reason}`).join('; ') : (viaRequest ? 'no linked request' : 'no creation time'),
       reasons,
     },
     method: TICKET_RATE_METHOD,
@@ -227,8 +227,9 @@ export function ticketAnalysis(db: Db, zone: string): TicketAnalysis {
   const linked = db.value<number>('SELECT count(DISTINCT ticket_id) FROM ticket_links') ?? 0;
   const notes: string[] = [];
   if (reviewed.length === 0) notes.push('No reviewed request yet: the rate per failure tag appears once requests are reviewed.');
-  if (undated > 0) notes.push(`${undated} of ${n} tickets have no creation time: they are in the counts by tag, priority and channel, not in the weekly times or weekly rates.`);
-  if (n - linked > 0) notes.push(`${n - linked} of ${n} tickets have no linked request; they are in the counts and times, not in rates by model version, feature or failure tag.`);
+  const hasTimes = times.length > 0;
+  if (undated > 0) notes.push(`${undated.toLocaleString('en-US')} of ${n.toLocaleString('en-US')} tickets have no creation time: they are in the counts by tag, priority and channel, not in the weekly times or weekly rates.`);
+  if (n - linked > 0) notes.push(`${(n - linked).toLocaleString('en-US')} of ${n.toLocaleString('en-US')} tickets have no linked request; they are in the counts${hasTimes ? ' and times' : ''}, not in rates by model version, feature or failure tag.`);
   return {
     ...breakdownOf(all), linked,
     by_link_rule: db.all<{ method: string; rule: string; tickets: number }>('SELECT method, rule, count(DISTINCT ticket_id) AS tickets FROM ticket_links GROUP BY method, rule ORDER BY tickets DESC'),

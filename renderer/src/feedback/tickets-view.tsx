@@ -123,14 +123,15 @@ export function TicketsView() {
           </div>
           <div className="card wide">
             <h3>Ticket rate per failure tag of reviewed requests</h3>
-            {a.by_failure_tag.length === 0 ? <p className="muted small">{a.notes[0]}</p> : (
+            {a.by_failure_tag.length === 0 ? <p className="muted small">{a.reviewed_requests === 0 ? 'No reviewed request yet: the rate per failure tag appears once requests are reviewed.' : 'No reviewed request has a linked ticket or a failure tag yet.'}</p> : (
               <table className="table compact" data-testid="failure-tag-rates">
                 <thead><tr><th>Tag</th><th className="num">Reviewed requests</th><th className="num">Tickets</th><th className="num">Per 1,000</th><th>95% interval</th></tr></thead>
                 <tbody>{a.by_failure_tag.map((r) => <tr key={r.tag}><td>{r.tag}</td><td className="num">{r.reviewed_requests}</td><td className="num">{r.tickets}</td><td className="num">{f1(r.per_1000)}</td><td>{ci(r)}</td></tr>)}</tbody>
               </table>
             )}
           </div>
-          {a.notes.length > 0 && <div className="muted small">{a.notes.map((n) => <p key={n}>{n}</p>)}</div>}
+          {/* The notes below the cards; the one about reviews is said in its card above. */}
+          {a.notes.some((n) => !n.startsWith('No reviewed request yet')) && <div className="muted small">{a.notes.filter((n) => !n.startsWith('No reviewed request yet')).map((n) => <p key={n}>{n}</p>)}</div>}
         </div>
       )}
     </div>
