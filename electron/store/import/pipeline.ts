@@ -588,7 +588,8 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
         // instead, and the import's timings say why (reader_fallback).
         try {
           // Rows come packed (import/packed.ts) unless they are scrubbed here first (scrubbing works on mapped rows).
-          source = startReaderThread(readerScript, { file, src, preset: chosen, sample: records, options, ctx: mapContext, pack: !scrub.active }, clock, hooks.signal);
+          // LOUPE_PACK=0 sends them as objects (to measure both with one build).
+          source = startReaderThread(readerScript, { file, src, preset: chosen, sample: records, options, ctx: mapContext, pack: !scrub.active && process.env.LOUPE_PACK !== '0' }, clock, hooks.signal);
           try {
             first = await source.batches.next();
           } catch (e) {
