@@ -18,7 +18,7 @@ import { bucketLabel, bucketStarts, filterSql, isoWeekLabel, num } from './commo
 import { Dist, SKETCH_RELATIVE_ACCURACY } from '../summaries/dist';
 import { statusKnownSql, summaryGeneration, type SliceDim } from '../summaries/build';
 import { eachCell, isSliceDim, summariesReady, summaryLevel, type SliceFilter } from '../summaries/read';
-import { addFeedbackValue, eachFeedbackCell, feedbackVersion, type FeedbackCounts } from '../summaries/feedback';
+import { addCounts, addFeedbackValue, eachFeedbackCell, emptyCounts, feedbackVersion, type FeedbackCounts } from '../summaries/feedback';
 
 export interface SeriesInput {
   from_ts?: number | undefined;
@@ -281,7 +281,7 @@ function computeSeries(db: Db, zone: string, q: SeriesInput, now: number, t0: nu
   // the feedback summaries when the requests came from theirs (the same bucket bounds are whole hours), else from
   // the rows joined to their requests (the join gives the filter and breakdown columns).
   const filtered = Object.keys(q.filter).length > 0;
-  const counts: FeedbackCounts[] = Array.from({ length: nb }, () => ({ up: 0, down: 0, csat: [0, 0, 0, 0, 0], nps: new Array<number>(11).fill(0) }));
+  const counts: FeedbackCounts[] = Array.from({ length: nb }, emptyCounts);
   const groupThumbs = new Map<string, { up: number[]; down: number[] }>();
   const groupAdd = (g: string | null, i: number, nUp: number, nDown: number) => {
     // Feedback linked to no request has no breakdown value: it counts in the totals only.
@@ -296,11 +296,7 @@ function computeSeries(db: Db, zone: string, q: SeriesInput, now: number, t0: nu
   const fromCells = fromSummaries && eachFeedbackCell(db, fbFrom, to, filtered ? q.filter as SliceFilter : null, (c) => {
     const i = bucketOf(starts, c.hour);
     if (i < 0) return;
-    const a = counts[i]!;
-    a.up += c.up;
-    a.down += c.down;
-    for (let v = 0; v < 5; v++) a.csat[v]! += c.csat[v]!;
-    for (let v = 0; v <= 10; v++) a.nps[v]! += c.nps[v]!;
+    addCounts(counts[i]!, c);
     groupAdd(by && c.slice ? c.slice[by as SliceDim] : null, i, c.up, c.down);
   }, level ?? 'hour');
   if (!fromCells) {

@@ -119,7 +119,8 @@ export function feedbackSummariesCurrent(db: Db): boolean {
   return db.value<string | null>('SELECT built FROM feedback_summary_state') === feedbackStamp(db);
 }
 
-const emptyCounts = (): FeedbackCounts => ({ up: 0, down: 0, csat: [0, 0, 0, 0, 0], nps: new Array<number>(11).fill(0) });
+/** Counts of nothing. */
+export const emptyCounts = (): FeedbackCounts => ({ up: 0, down: 0, csat: [0, 0, 0, 0, 0], nps: new Array<number>(11).fill(0) });
 
 /**
  * Adds one feedback value to counts by the rules of the module comment.
@@ -143,7 +144,7 @@ export function addFeedbackValue(c: FeedbackCounts, kind: string, value: number,
 }
 
 /** Adds counts `b` into `a`. */
-function addCounts(a: FeedbackCounts, b: FeedbackCounts): void {
+export function addCounts(a: FeedbackCounts, b: FeedbackCounts): void {
   a.up += b.up;
   a.down += b.down;
   for (let v = 0; v < 5; v++) a.csat[v]! += b.csat[v]!;
