@@ -516,6 +516,22 @@ describe('faults of the whole file', () => {
     expect((await readAll(latin)).records.map((x) => x.record.comment)).toEqual(['Straße für Müller', 'Maß»', 'café']);
   });
 
+  it('UTF-16 without a byte-order mark (LE and BE) is read as UTF-16, not refused as binary', async () => {
+    const text = 'request_id,timestamp,input,output\nr1,2026-01-02T00:00:00Z,café crème,naïve — ok\nr2,2026-01-02T01:00:00Z,Straße,日本語\n';
+    const le = Buffer.from(text, 'utf16le');
+    const be = Buffer.from(le).swap16();
+    for (const [name, bytes, enc] of [['le.csv', le, 'utf-16le'], ['be.csv', be, 'utf-16be']] as const) {
+      const p = await write(name, bytes);
+      const src = await detectSource(p);
+      expect(src.encoding, name).toBe(enc);
+      expect(src.notes, name).toContain(`encoding detected: ${enc} without a byte-order mark (a zero byte in every other position)`);
+      expect((await readAll(p)).records.map((x) => [x.record.input, x.record.output]), name).toEqual([['café crème', 'naïve — ok'], ['Straße', '日本語']]);
+    }
+    // A binary file with zero bytes in both positions is still refused as binary.
+    const bin = await write('bin.csv', Buffer.from(Array.from({ length: 64 }, (_, i) => (i % 3 === 0 ? 0 : 65 + (i % 7)))));
+    expect((await fileError(() => detectSource(bin))).code).toBe('NOT_RECOGNISED');
+  });
+
   it('a UTF-8 file ending inside a character is refused, never completed with U+FFFD', async () => {
     const p = await write('cut-char.jsonl', Buffer.concat([Buffer.from('{"a":"ok"}\n{"a":"caf'), Buffer.from([0xc3])]));
     const e = await fileError(() => detectSource(p, { encoding: 'utf-8' }));
