@@ -221,14 +221,23 @@ function metricsBlocks(r: WeeklyReport, charts: Chart[]): Block[] {
     rows: m.by_feature.map((f) => [cell(f.feature), cell(int(f.requests)), cell(`${pct(f.error_rate)} (${f.errors} of ${int(f.with_status)})`), cell(`${pct(f.last_week.error_rate)} (${f.last_week.errors} of ${int(f.last_week.with_status)})`), cell(changeText(f.error_change)), cell(ms(f.p95_ms)), cell(ms(f.last_week.p95_ms))]),
   });
   out.push(h(3, 'Top features and users by cost'));
-  out.push({
-    kind: 'table', head: ['Feature', 'Cost', 'Requests'], align: ['l', 'r', 'r'],
-    rows: m.top_features_by_cost.map((x) => [cell(x.feature), cell(usd(x.cost_usd)), cell(int(x.requests))]),
-  });
-  out.push({
-    kind: 'table', head: ['User', 'Cost', 'Requests'], align: ['l', 'r', 'r'],
-    rows: m.top_users_by_cost.map((x) => [cell(code(x.user_id)), cell(usd(x.cost_usd)), cell(int(x.requests))]),
-  });
+  // An empty section says so in one line (no request with a cost, or none with a feature or user).
+  if (m.top_features_by_cost.length === 0 && m.top_users_by_cost.length === 0) {
+    out.push(p(m.cost.with_cost === 0 ? 'No request of the week has a cost.' : 'No request with a cost names a feature or a user.'));
+  } else {
+    if (m.top_features_by_cost.length > 0) {
+      out.push({
+        kind: 'table', head: ['Feature', 'Cost', 'Requests'], align: ['l', 'r', 'r'],
+        rows: m.top_features_by_cost.map((x) => [cell(x.feature), cell(usd(x.cost_usd)), cell(int(x.requests))]),
+      });
+    }
+    if (m.top_users_by_cost.length > 0) {
+      out.push({
+        kind: 'table', head: ['User', 'Cost', 'Requests'], align: ['l', 'r', 'r'],
+        rows: m.top_users_by_cost.map((x) => [cell(code(x.user_id)), cell(usd(x.cost_usd)), cell(int(x.requests))]),
+      });
+    }
+  }
   out.push(muted(`Quantiles: ${m.quantile_method}. Error rates with Wilson 95% intervals; changes by Newcombe's interval.`));
   return out;
 }

@@ -74,6 +74,8 @@ describe('a week with two queues, no costs, no latencies and undated tickets', (
     expect(md).toContain('| Cost | – (no request has a cost) |');
     expect(md).toContain('| Tokens in (mean / total) | – (no request has a token count) |');
     expect(md).not.toContain('$0.000');
+    // The cost ranking's section says in one line that there is nothing to rank (no empty tables).
+    expect(md).toContain('### Top features and users by cost\n\nNo request of the week has a cost.\n');
   });
 
   it('tickets without a creation time: no ticket rate anywhere, and the report says why', () => {
