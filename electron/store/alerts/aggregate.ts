@@ -242,13 +242,18 @@ export class Aggregates {
     if (modelVersion !== null) this.cells(this.requests, `model_version=${modelVersion}`, make)[i]!.addSummary(c, lat);
   }
 
+  /** The feedback cells of the day holding `ts`: the whole traffic's and the groups of the request (none before the grid). */
+  private feedbackCellsAt(ts: number, feature: string | null, modelVersion: string | null): FeedbackCell[] {
+    const i = this.dayOf(ts);
+    if (i < 0) return [];
+    const make = () => new FeedbackCell();
+    const keys = [ALL, ...(feature !== null ? [`feature=${feature}`] : []), ...(modelVersion !== null ? [`model_version=${modelVersion}`] : [])];
+    return keys.map((k) => this.cells(this.feedback, k, make)[i]!);
+  }
+
   /** Adds one feedback value (attributed by its own time) to the whole traffic and its request's groups. */
   addFeedback(ts: number, feature: string | null, modelVersion: string | null, kind: string, value: number, scale: number | null): void {
-    const i = this.dayOf(ts);
-    if (i < 0) return;
-    this.cells(this.feedback, ALL, () => new FeedbackCell())[i]!.add(kind, value, scale);
-    if (feature !== null) this.cells(this.feedback, `feature=${feature}`, () => new FeedbackCell())[i]!.add(kind, value, scale);
-    if (modelVersion !== null) this.cells(this.feedback, `model_version=${modelVersion}`, () => new FeedbackCell())[i]!.add(kind, value, scale);
+    for (const c of this.feedbackCellsAt(ts, feature, modelVersion)) c.add(kind, value, scale);
   }
 
   /**
@@ -256,11 +261,7 @@ export class Aggregates {
    * to the whole traffic and its groups, as {@link addFeedback} adds each value it counts.
    */
   addFeedbackCounts(hour: number, feature: string | null, modelVersion: string | null, counts: FeedbackCounts): void {
-    const i = this.dayOf(hour);
-    if (i < 0) return;
-    this.cells(this.feedback, ALL, () => new FeedbackCell())[i]!.addCounts(counts);
-    if (feature !== null) this.cells(this.feedback, `feature=${feature}`, () => new FeedbackCell())[i]!.addCounts(counts);
-    if (modelVersion !== null) this.cells(this.feedback, `model_version=${modelVersion}`, () => new FeedbackCell())[i]!.addCounts(counts);
+    for (const c of this.feedbackCellsAt(hour, feature, modelVersion)) c.addCounts(counts);
   }
 
   /** Adds one ticket (by its creation time) to the whole traffic and to the groups of the requests it is linked to. */

@@ -23,7 +23,7 @@ import { PRESETS, presetByName } from './presets';
 import { jiraTime } from './presets/jira';
 import { SYNONYMS, kindScores } from './presets/synonyms';
 import {
-  detectTimestampUnit, durationUnitFromFieldName, fieldNameSuggestsDate, holdsTimes, isMissing, isValueError, parseDurationMs, parseNumber, parseTimestamp, toIdText,
+  detectTimestampUnit, durationUnitFromFieldName, fieldNameSuggestsDate, holdsTimes, isMissing, isValueError, MISSING_TOKENS, parseDurationMs, parseNumber, parseTimestamp, toIdText,
 } from './values';
 import { implausibleNumber, implausibleTime } from './plausible';
 
@@ -1106,7 +1106,7 @@ function convert(kind: RecordKind, field: string, type: FieldType, raw: unknown,
 }
 
 /** Written in status and error columns for "nothing here" (pandas, SQL and spreadsheet exports). */
-const PLACEHOLDERS = new Set(['', 'null', 'none', 'nil', 'nan', 'n/a', 'na', '-', '--', 'undefined']);
+const PLACEHOLDERS = new Set([...MISSING_TOKENS, 'none', 'nil', '-', '--', 'undefined']);
 /** Also "no error" in an error column: a flag or code that says none happened. */
 const NO_ERROR = new Set(['false', '0', 'no', 'ok']);
 

@@ -24,6 +24,14 @@ export const COLUMNS: Record<RecordKind, readonly string[]> = {
     'subject', 'body', 'status', 'priority', 'channel', 'tags', 'csat', 'request_ref', 'extra', 'import_id'],
 };
 
+/**
+ * A mapped row's values in its kind's {@link COLUMNS} order, null where the row has none (`import_id` too: the store
+ * sets it).
+ */
+export function rowValues(kind: RecordKind, row: Readonly<Record<string, string | number | null>>): Array<string | number | null> {
+  return COLUMNS[kind].map((c) => (c === 'import_id' ? null : (row[c] ?? null)));
+}
+
 /** Kinds by their code in {@link PackedBatch.kinds}. */
 export const KIND_OF_CODE: readonly RecordKind[] = ['requests', 'feedback', 'tickets'];
 const CODE_OF_KIND: Record<RecordKind, number> = { requests: 0, feedback: 1, tickets: 2 };
@@ -71,7 +79,7 @@ export function packBatch(b: MappedBatch): PackedBatch {
       if (v !== null && versions === null) versions = out.kinds.map(() => null);
       versions?.push(v);
       out.kinds.push(CODE_OF_KIND[r.kind]);
-      for (const c of COLUMNS[r.kind]) vals.push(c === 'import_id' ? null : (r.row[c] ?? null));
+      for (const v of rowValues(r.kind, r.row)) vals.push(v);
     }
   }
   out.versions = versions;

@@ -69,6 +69,9 @@ export function TicketsView() {
     };
   }, [weekly.data]);
   const a = analysis.data;
+  // The store's note that nothing is reviewed yet is said in the failure-tag card; the other notes below the cards.
+  const reviewsNote = a?.reviewed_requests === 0 ? a.notes.find((n) => n.startsWith('No reviewed request')) : undefined;
+  const otherNotes = a ? a.notes.filter((n) => n !== reviewsNote) : [];
   const err = byVersion.error ?? weekly.error ?? analysis.error;
   return (
     <div className="page wide-page">
@@ -123,7 +126,7 @@ export function TicketsView() {
           </div>
           <div className="card wide">
             <h3>Ticket rate per failure tag of reviewed requests</h3>
-            {a.by_failure_tag.length === 0 ? <p className="muted small">{a.reviewed_requests === 0 ? 'No reviewed request yet: the rate per failure tag appears once requests are reviewed.' : 'No reviewed request has a linked ticket or a failure tag yet.'}</p> : (
+            {a.by_failure_tag.length === 0 ? <p className="muted small">{reviewsNote ?? 'No reviewed request has a linked ticket or a failure tag yet.'}</p> : (
               <table className="table compact" data-testid="failure-tag-rates">
                 <thead><tr><th>Tag</th><th className="num">Reviewed requests</th><th className="num">Tickets</th><th className="num">Per 1,000</th><th>95% interval</th></tr></thead>
                 <tbody>{a.by_failure_tag.map((r) => <tr key={r.tag}><td>{r.tag}</td><td className="num">{r.reviewed_requests}</td><td className="num">{r.tickets}</td><td className="num">{f1(r.per_1000)}</td><td>{ci(r)}</td></tr>)}</tbody>
@@ -131,7 +134,7 @@ export function TicketsView() {
             )}
           </div>
           {/* The notes below the cards; the one about reviews is said in its card above. */}
-          {a.notes.some((n) => !n.startsWith('No reviewed request yet')) && <div className="muted small">{a.notes.filter((n) => !n.startsWith('No reviewed request yet')).map((n) => <p key={n}>{n}</p>)}</div>}
+          {otherNotes.length > 0 && <div className="muted small">{otherNotes.map((n) => <p key={n}>{n}</p>)}</div>}
         </div>
       )}
     </div>
