@@ -25,11 +25,13 @@ export const COLUMNS: Record<RecordKind, readonly string[]> = {
 };
 
 /**
- * A mapped row's values in its kind's {@link COLUMNS} order, null where the row has none (`import_id` too: the store
- * sets it).
+ * Appends a mapped row's values to `out`, in its kind's {@link COLUMNS} order, null where the row has none
+ * (`import_id` too: the store sets it). Appends rather than returns, so the packer adds no array per row.
+ * @returns `out`
  */
-export function rowValues(kind: RecordKind, row: Readonly<Record<string, string | number | null>>): Array<string | number | null> {
-  return COLUMNS[kind].map((c) => (c === 'import_id' ? null : (row[c] ?? null)));
+export function pushRowValues(out: Array<string | number | null>, kind: RecordKind, row: Readonly<Record<string, string | number | null>>): Array<string | number | null> {
+  for (const c of COLUMNS[kind]) out.push(c === 'import_id' ? null : (row[c] ?? null));
+  return out;
 }
 
 /** Kinds by their code in {@link PackedBatch.kinds}. */
@@ -79,7 +81,7 @@ export function packBatch(b: MappedBatch): PackedBatch {
       if (v !== null && versions === null) versions = out.kinds.map(() => null);
       versions?.push(v);
       out.kinds.push(CODE_OF_KIND[r.kind]);
-      for (const v of rowValues(r.kind, r.row)) vals.push(v);
+      pushRowValues(vals, r.kind, r.row);
     }
   }
   out.versions = versions;

@@ -25,7 +25,7 @@ import { ensureFeedbackSummaries } from '../summaries/feedback';
 import { detectSource, ImportFileError, readRecords, type DetectedSource } from './read';
 import { hookAsync } from '../test-hooks';
 import { bulkStatement } from '../bulk-bind/statement';
-import { COLUMNS, isPacked, KIND_OF_CODE, rowValues, type PackedBatch } from './packed';
+import { COLUMNS, isPacked, KIND_OF_CODE, pushRowValues, type PackedBatch } from './packed';
 import { diskHasher, PhaseClock, setLastImportTimings } from './timings';
 
 /** Rejected (and in-file duplicate) rows kept in the summary and the import history; the counts are always complete. */
@@ -534,7 +534,7 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
         rowsSeen[kind]++;
       };
       const insert = (m: MappedRow, line: number) => {
-        insertValues(m.kind, rowValues(m.kind, m.row), m.version, line);
+        insertValues(m.kind, pushRowValues([], m.kind, m.row), m.version, line);
       };
       /** A record's rejects and skipped parts, counted. */
       const tally = (rejected: readonly RejectedRow[], skippedWhy: readonly string[]) => {
