@@ -131,8 +131,9 @@ export interface SkipReason { reason: string; count: number }
  *
  * How the counts add up. Every stored row is exactly one of: `inserted` (a new id), `updated` (an id already in the
  * workspace, its values changed), `duplicates` (an id already in the workspace, nothing changed) or
- * `duplicates_in_file` (a repeat of an id seen earlier in this file; the first occurrence is counted in one of the
- * other three). Every refused row or unreadable record is counted once in `rejected`.
+ * `duplicates_in_file` (a repeat of an id seen earlier in this file; the id itself is counted once in one of the
+ * other three, by what the whole file did to its row: a stored row written twice and left as it was is a duplicate,
+ * one the repeat changed is updated). Every refused row or unreadable record is counted once in `rejected`.
  * For files of one row per record (request logs, most feedback and ticket files):
  *   records_read = inserted + updated + duplicates + duplicates_in_file + rejected + skipped.
  * `skipped` counts records left out on purpose, each with its reason in `skipped_reasons` (a span that is not an LLM

@@ -255,21 +255,22 @@ describe('bad rows are rejected with line, field and reason; the rest imports', 
     const row = (id: string, ts: string, out = 'x') => `{"request_id":"${id}","timestamp":"${ts}","input":"q","output":"${out}"}`;
     await runImport(ws, write('first.jsonl', [row('a', '2026-01-01T00:00:00Z'), row('b', '2026-01-01T00:00:00Z')].join('\n')), {});
     const s = await runImport(ws, write('second.jsonl', [
-      row('a', '2026-01-01T00:00:00Z'), // already present, unchanged
+      row('a', '2026-01-01T00:00:00Z'), // already present: unchanged here, but changed by its repeat below
       row('b', '2026-01-01T00:00:00Z', 'changed'), // updated
       row('c', '2026-01-02T00:00:00Z'), // new
       row('c', '2026-01-02T00:00:00Z', 'again'), // repeat in file (last wins)
       '{"request_id":"d","timestamp":"2026-01-0', // broken JSON
       row('e', 'never'), // bad timestamp
       '{}', // every field empty: skipped like a blank line
-      row('a', '2026-01-01T00:00:00Z', 'later'), // repeat in file of an id already present
+      row('a', '2026-01-01T00:00:00Z', 'later'), // repeat in file of an id already present: a is updated (preimage.ts)
     ].join('\n')), {});
-    expect(s).toMatchObject({ records_read: 7, inserted: 1, updated: 1, duplicates: 1, duplicates_in_file: 2, rejected: 2 });
+    expect(s).toMatchObject({ records_read: 7, inserted: 1, updated: 2, duplicates: 0, duplicates_in_file: 2, rejected: 2 });
     expect(s.inserted + s.updated + s.duplicates + s.duplicates_in_file + s.rejected).toBe(s.records_read);
     expect(s.rejects.map((r) => r.line)).toEqual([5, 6]);
     expect(s.duplicate_rows).toEqual([{ line: 4, id: 'c', first_line: 3 }, { line: 8, id: 'a', first_line: 1 }]);
-    expect(s.per_kind).toEqual({ requests: { inserted: 1, updated: 1, duplicates: 1, duplicates_in_file: 2 } });
+    expect(s.per_kind).toEqual({ requests: { inserted: 1, updated: 2, duplicates: 0, duplicates_in_file: 2 } });
     expect(s.notes).toContain('1 record(s) with every field empty were skipped');
+    expect(ws.db.value("SELECT output FROM requests WHERE id = 'a'")).toBe('later');
     expect(ws.db.value("SELECT output FROM requests WHERE id = 'c'")).toBe('again');
   });
 

@@ -26,6 +26,7 @@ import { detectSource, ImportFileError, readRecords, type DetectedSource } from 
 import { hookAsync } from '../test-hooks';
 import { bulkStatement } from '../bulk-bind/statement';
 import { COLUMNS, isPacked, KIND_OF_CODE, pushRowValues, type PackedBatch } from './packed';
+import { trackPreimages, type PreimageTracker } from './preimage';
 import { diskHasher, PhaseClock, setLastImportTimings } from './timings';
 
 /** Rejected (and in-file duplicate) rows kept in the summary and the import history; the counts are always complete. */
@@ -447,7 +448,11 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
   // Rows changed (inserted or updated) by the first occurrence of their id in this file; repeats are counted apart.
   let modified: Record<RecordKind, number> = { requests: 0, feedback: 0, tickets: 0 };
   const rowsSeen: Record<RecordKind, number> = { requests: 0, feedback: 0, tickets: 0 };
+  // Each id's first occurrence in this file: its line × 2, plus 1 when that occurrence changed the table (firstLine).
   const seen: Record<RecordKind, Map<string, number>> = { requests: new Map(), feedback: new Map(), tickets: new Map() };
+  // Ids the file repeats: what the import did to them is judged at the end against their pre-image (preimage.ts).
+  const repeated: Record<RecordKind, Set<string>> = { requests: new Set(), feedback: new Set(), tickets: new Set() };
+  const firstLine = (v: number): number => Math.floor(v / 2);
   // Tickets of a change history: the as-of time of the state stored for each id in this file.
   const versions = new Map<string, number | null>();
   let olderStates = 0;
@@ -466,6 +471,7 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
   });
 
   let tSave = 0;
+  let preimages: PreimageTracker | null = null;
   try {
     const summary = await ws.bulk(async (db) => {
       const before: Record<RecordKind, number> = {
@@ -476,6 +482,7 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
       db.run('INSERT INTO imports (file_name, file_size, sha256, kind, preset, mapping, options, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
         [fileName, fileBytes, '', mapper.kind, mapper.preset, JSON.stringify(mapper.mapping), JSON.stringify({ ...options, time_zone: timeZone }), started]);
       const importId = db.value<number>('SELECT last_insert_rowid()')!;
+      const pre = (preimages = trackPreimages(db));
       const stmts = {
         requests: db.stmt(upsertSql('requests')),
         feedback: db.stmt(upsertSql('feedback')),
@@ -505,7 +512,7 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
             olderStates++;
             duplicatesInFile++;
             rowsSeen.tickets++;
-            if (duplicateRows.length < MAX_REJECTS_KEPT) duplicateRows.push({ line, id, first_line: seen.tickets.get(id) ?? line });
+            if (duplicateRows.length < MAX_REJECTS_KEPT) duplicateRows.push({ line, id, first_line: firstLine(seen.tickets.get(id) ?? line * 2) });
             return;
           }
           versions.set(id, stored !== undefined && v === null ? stored : v);
@@ -526,9 +533,10 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
         if (seenAt !== undefined) {
           // Not a reject: the row was stored (the last occurrence wins); it is reported as an in-file duplicate.
           duplicatesInFile++;
-          if (duplicateRows.length < MAX_REJECTS_KEPT) duplicateRows.push({ line, id, first_line: seenAt });
+          repeated[kind].add(id);
+          if (duplicateRows.length < MAX_REJECTS_KEPT) duplicateRows.push({ line, id, first_line: firstLine(seenAt) });
         } else {
-          seen[kind].set(id, line);
+          seen[kind].set(id, line * 2 + (changed > 0 ? 1 : 0));
           modified[kind] += changed;
         }
         rowsSeen[kind]++;
@@ -656,6 +664,8 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
         // Ends the reading thread, or closes the file when reading here stops early (an error, a cancel).
         await source.close();
       }
+      // Linking and summaries update rows too; only the file's writes have pre-images.
+      pre.stop();
       refuseIfChanged(file, fileName, atStart, readerEnd ? readerEnd.hashedBytes : hasher.bytes);
       if (hooks.signal?.aborted) throw new LoupeError('IMPORT_CANCELLED', 'The import was cancelled; the workspace is unchanged.');
       hooks.onCommitting?.();
@@ -692,6 +702,12 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
         // Each id's first occurrence in the file is new (a row count the table gained), changed (modified but not
         // new) or unchanged; its later occurrences are in-file duplicates, whatever they did to the row.
         const firsts = seen[k].size;
+        // A repeated id counts by what the import did to its row, not by its first occurrence (preimage.ts).
+        for (const id of repeated[k]) {
+          const outcome = pre.outcome(k, id);
+          if (outcome === 'inserted') continue;
+          modified[k] += (outcome === 'updated' ? 1 : 0) - (seen[k].get(id)! % 2);
+        }
         const ins = after - before[k];
         const upd = modified[k] - ins;
         const unchanged = firsts - modified[k];
@@ -744,6 +760,7 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
         record_unit: mapper.unit, links: links.ticketLinks + links.feedbackLinks,
         notes, per_kind: perKind, started_at: started, finished_at: finished, scrub: scrubbed,
       };
+      pre.dispose();
       tSave = performance.now();
       return s;
     });
@@ -759,5 +776,8 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
     // A file cut or rewritten while it was read can end mid-way or turn unreadable: the change is the cause to name.
     if (e instanceof ImportFileError) refuseIfChanged(file, fileName, atStart, hasher.bytes);
     throw toLoupeError(e, fileName);
+  } finally {
+    // The temporary table and triggers go with a rollback; after a commit they are dropped here if still there.
+    (preimages as PreimageTracker | null)?.dispose();
   }
 }

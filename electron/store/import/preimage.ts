@@ -1,0 +1,103 @@
+/**
+ * Whether an import really changed a stored row whose id the file repeats. An import counts each id by its first
+ * occurrence in the file (new, updated or unchanged); its later occurrences are in-file duplicates. When the id
+ * repeats, what the first occurrence did is not what the import did: a file holding the stored state of an id and
+ * then an older one (or the reverse) writes the row twice and leaves it as it was, or leaves it alone the first time
+ * and changes it the second. Re-imported, such a file read "1 updated" though nothing had changed.
+ *
+ * So while the rows are written, a temporary trigger keeps a signature of each stored row's state before this
+ * import first changed it (its pre-image; rows the import inserted have none), and at the end a repeated id counts
+ * as updated exactly when its row's signature differs from that pre-image. The trigger fires only on real updates
+ * (the upsert leaves an identical row alone), so a new import or an identical re-import pays nothing for it, and it
+ * keeps a 40-character hash per changed row, not the row.
+ */
+import { createHash } from 'node:crypto';
+import type { RecordKind } from '../../../shared/types';
+import type { Db } from '../db';
+import { COLUMNS } from './packed';
+
+const KINDS: readonly RecordKind[] = ['requests', 'feedback', 'tickets'];
+const SIG_FN = 'loupe_row_state_sig';
+const TABLE = 'temp.loupe_import_preimage';
+
+/** The columns whose values make a row's state: all an import writes except its id and `import_id`. */
+function stateColumns(kind: RecordKind): string[] {
+  return COLUMNS[kind].filter((c) => c !== 'id' && c !== 'import_id');
+}
+
+/**
+ * A signature of a row's state: SHA-1, as hex, of its values as SQLite's `json_array` writes them (text quoted,
+ * numbers bare: 1 and '1' differ, as they do to the upsert's `IS NOT`). One argument, since sql.js registers a
+ * function with as many arguments as its declared parameters.
+ */
+function signature(state: unknown): string {
+  return createHash('sha1').update(String(state)).digest('hex');
+}
+
+/** Pre-images kept while an import writes its rows; see the module comment. */
+export interface PreimageTracker {
+  /** Drops the triggers (before linking and summaries, whose own updates are not the file's). Idempotent. */
+  stop(): void;
+  /**
+   * What the import did to the row of `id`, judged by its state now against its state before the import.
+   * @returns 'inserted' when the import created it, 'updated' when its state differs from before the import,
+   *   'unchanged' otherwise (or when no row has the id: a row the table refused)
+   */
+  outcome(kind: RecordKind, id: string): 'inserted' | 'updated' | 'unchanged';
+  /** Drops the triggers, the table and the function. Idempotent; call it whatever the import's outcome. */
+  dispose(): void;
+}
+
+/**
+ * Starts keeping pre-images of the rows of every kind an import may write. Call inside the import's transaction,
+ * before its first row: the temporary table and triggers go with a rollback.
+ * @param db - the workspace, in the import's transaction
+ * @returns the tracker, whose {@link PreimageTracker.dispose} must be called when the import ends
+ */
+export function trackPreimages(db: Db): PreimageTracker {
+  const maxRowid = new Map<RecordKind, number>();
+  for (const k of KINDS) maxRowid.set(k, db.value<number>(`SELECT coalesce(max(rowid), 0) FROM ${k}`) ?? 0);
+  db.raw.create_function(SIG_FN, signature);
+  db.exec(`CREATE TABLE IF NOT EXISTS ${TABLE} (kind INTEGER NOT NULL, rid INTEGER NOT NULL, sig TEXT NOT NULL, PRIMARY KEY (kind, rid)) WITHOUT ROWID`);
+  db.exec(`DELETE FROM ${TABLE}`);
+  let triggers = false;
+  const createTriggers = () => {
+    KINDS.forEach((k, code) => {
+      const cols = stateColumns(k).map((c) => `OLD.${c}`).join(', ');
+      // json_array(…) in SQL, so the function gets one argument.
+      // Only rows stored before this import (their rowid is at most the largest then), and only the first
+      // pre-image, the state before the import's first change. (Not INSERT OR IGNORE: in a trigger, the upsert's
+      // own conflict handling would override it.)
+      db.exec(`CREATE TEMP TRIGGER IF NOT EXISTS loupe_import_preimage_${k} BEFORE UPDATE ON main.${k}
+        WHEN OLD.rowid <= ${maxRowid.get(k)!} AND NOT EXISTS (SELECT 1 FROM ${TABLE} WHERE kind = ${code} AND rid = OLD.rowid)
+        BEGIN INSERT INTO ${TABLE} (kind, rid, sig) VALUES (${code}, OLD.rowid, ${SIG_FN}(json_array(${cols}))); END`);
+    });
+    triggers = true;
+  };
+  const stop = () => {
+    if (!triggers) return;
+    for (const k of KINDS) db.exec(`DROP TRIGGER IF EXISTS temp.loupe_import_preimage_${k}`);
+    triggers = false;
+  };
+  createTriggers();
+  return {
+    stop,
+    outcome(kind, id) {
+      const rid = db.value<number>(`SELECT rowid FROM ${kind} WHERE id = ?`, [id]);
+      if (rid === undefined) return 'unchanged';
+      if (rid > maxRowid.get(kind)!) return 'inserted';
+      const pre = db.value<string>(`SELECT sig FROM ${TABLE} WHERE kind = ? AND rid = ?`, [KINDS.indexOf(kind), rid]);
+      if (pre === undefined) return 'unchanged'; // never updated by this import
+      const now = db.value<string>(`SELECT ${SIG_FN}(json_array(${stateColumns(kind).join(', ')})) FROM ${kind} WHERE rowid = ?`, [rid]);
+      return pre !== now ? 'updated' : 'unchanged';
+    },
+    dispose() {
+      try {
+        stop();
+        db.exec(`DROP TABLE IF EXISTS ${TABLE}`);
+      } catch {
+        // The transaction was rolled back with them, or the database is closed: nothing is left to drop.
+      }
+    },
+  };
+}
