@@ -234,3 +234,29 @@ test.describe('exports from other tools', () => {
     await expect(card.getByTestId('mapped-sample')).toContainText('812.5');
   });
 });
+
+test('a legacy encoding chardet cannot tell apart: the note names the rival reading, and Encoding switches to it', async ({ page, server, dir }) => {
+  // Turkish in windows-1254: to chardet as likely windows-1252, which reads "Yanıt" as "Yanýt".
+  const text = 'request_id,timestamp,input,output,model\nt1,2026-03-02T10:00:00Z,Sipariş nerede,Yanıt çok yardımcı oldu,m1\nt2,2026-03-02T11:00:00Z,Teşekkürler,Rica ederim,m1\n';
+  const dec = new TextDecoder('windows-1254');
+  const table = new Map<string, number>();
+  for (let b = 255; b >= 0; b--) table.set(dec.decode(new Uint8Array([b])), b);
+  const file = path.join(dir, 'turkish.csv');
+  fs.writeFileSync(file, Uint8Array.from([...text].map((ch) => table.get(ch)!)));
+
+  await page.goto(server.url);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: /^Import/ }).click();
+  await page.getByTestId('file-input').setInputFiles(file);
+  const card = page.getByRole('region', { name: 'Import of turkish.csv' });
+  const encoding = card.getByTestId('pv-encoding');
+  await expect(encoding.locator('option:checked')).toHaveText('Detect (windows-1252)');
+  await expect(card.getByRole('list', { name: 'Detection notes' })).toContainText('windows-1254 (confidence 20%) is nearly as likely and reads "Sipariş" where windows-1252 reads "Sipariþ"');
+  await expect(card.getByTestId('mapped-sample')).toContainText('Yanýt');
+  await encoding.selectOption('windows-1254');
+  await expect(card.getByTestId('mapped-sample')).toContainText('Yanıt çok yardımcı oldu');
+  await expect(card.getByTestId('mapped-sample')).toContainText('Sipariş nerede');
+  await shot(page, 'import-encoding');
+  await card.getByRole('button', { name: 'Import', exact: true }).click();
+  await expect(card.getByTestId('result-inserted')).toHaveText('2');
+  await expect(card.getByRole('list').filter({ hasText: 'encoding chosen: windows-1254' })).toBeVisible();
+});

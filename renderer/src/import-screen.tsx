@@ -14,6 +14,7 @@ import { ErrorNote } from './controls';
 import { SUPPORTED_FORMATS } from './empty-state';
 import { fmtBytes, fmtDuration, fmtInt, fmtMB, fmtTs, importRates } from './format';
 import { TimeZoneSelect } from './time-zone-select';
+import { EncodingSelect } from './encoding-select';
 import { previewText } from './import-format';
 import { ScrubPanel, ScrubSummary } from './scrub/scrub-panel';
 
@@ -259,6 +260,14 @@ function FileCard({ file, jobs, queuedBehind, entryKey, onRequest, onUnqueue, on
           {canChooseReading(previewError) && (
             <ReadAsChooser options={options} onApply={(preset, kind) => setOptions((o) => withReading(o, preset, kind))} />
           )}
+          {previewError.code === 'IMPORT_ENCODING' && (
+            <div className="note row-gap" data-testid="choose-encoding">
+              <label className="row-gap">
+                <span>Read the file as</span>
+                <EncodingSelect value={options.encoding} detected={null} onChange={(encoding) => setOptions((o) => ({ ...o, encoding }))} />
+              </label>
+            </div>
+          )}
           {(previewError.code === 'IMPORT_NOT_RECOGNISED' || previewError.code === 'BAD_REQUEST') && (
             <ManualMapping error={previewError} options={options} onApply={(kind, mapping) => setOptions((o) => ({ ...o, kind, mapping }))} />
           )}
@@ -292,7 +301,11 @@ function FileCard({ file, jobs, queuedBehind, entryKey, onRequest, onUnqueue, on
           <div className="preview-grid">
             <Stat label="Format" value={preview.format} testId="pv-format" />
             <Stat label="Compression" value={preview.compression ?? 'none'} />
-            <Stat label="Encoding" value={preview.encoding} />
+            <label className="stat">
+              <span className="stat-label">Encoding</span>
+              <EncodingSelect value={options.encoding} detected={preview.encoding}
+                onChange={(encoding) => setOptions((o) => ({ ...o, encoding }))} />
+            </label>
             {preview.delimiter !== null && (
               <label className="stat">
                 <span className="stat-label">Delimiter</span>

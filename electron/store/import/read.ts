@@ -859,7 +859,9 @@ export async function detectSource(
       line,
       action: enc.mixed
         ? `Fix the characters of line ${line} (and any other line that is not UTF-8) and save the file as UTF-8.`
-        : 'Import it with --encoding <label> naming its encoding (e.g. windows-1252, shift_jis), or save it as UTF-8.',
+        : enc.ambiguous?.length
+          ? `Choose its encoding (Encoding in the import preview, or --encoding <label> with the CLI; the likeliest: ${enc.ambiguous.join(', ')}), or save it as UTF-8.`
+          : 'Import it with --encoding <label> naming its encoding (e.g. windows-1252, shift_jis), or save it as UTF-8.',
     });
   }
   notes.push(...enc.notes);
