@@ -130,6 +130,11 @@ export interface MetricsSeries {
    * thumbs, 1-5 ratings and NPS answers in no bucket, left out of the feedback charts (counted here to be said).
    */
   undated_feedback: { thumbs: number; ratings: number; nps: number };
+  /**
+   * Ratings that are not CSAT (on another scale, such as 1–10 judge scores, or not a whole 1–5) and NPS answers that
+   * are not a whole 0–10, in the range's buckets: in no chart, counted here to be said.
+   */
+  feedback_not_charted: { ratings: number; nps: number };
   /** ISO weeks from the first to the last dated request (the drift picker); the filters' values: metrics.options. */
   options: { weeks: string[] };
   elapsed_ms: number;

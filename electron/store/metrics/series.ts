@@ -250,7 +250,7 @@ function computeSeries(db: Db, zone: string, q: SeriesInput, now: number, t0: nu
   const to = q.to_ts ?? (whole ? whole[whole.length - 1]! : null);
   const base = { bucket: q.bucket, time_zone: zone, from_ts: from, to_ts: to, filter: q.filter, options, undated_requests: undated, undated_feedback: undatedFeedback };
   if (from === null || to === null || to <= from) {
-    return { ...base, buckets: [], breakdown: null, quantiles: { source: 'requests', method: 'exact', relative_error: 0 }, elapsed_ms: performance.now() - t0, cached: false };
+    return { ...base, feedback_not_charted: { ratings: 0, nps: 0 }, buckets: [], breakdown: null, quantiles: { source: 'requests', method: 'exact', relative_error: 0 }, elapsed_ms: performance.now() - t0, cached: false };
   }
   const starts = bucketStarts(from, to, q.bucket, zone);
   const nb = starts.length - 1;
@@ -308,7 +308,7 @@ function computeSeries(db: Db, zone: string, q: SeriesInput, now: number, t0: nu
     for (const r of fb) {
       const i = bucketOf(starts, r.ts);
       if (i < 0 || r.value === null) continue;
-      // CSAT is defined on the 1-5 scale only; ratings on other scales are not CSAT (summaries/feedback.ts).
+      // CSAT is defined on the 1-5 scale only; ratings on other scales are not CSAT, counted apart (summaries/feedback.ts).
       addFeedbackValue(counts[i]!, r.kind, r.value, r.scale);
       if (r.kind === 'thumb') groupAdd(r.g, i, r.value > 0 ? 1 : 0, r.value > 0 ? 0 : 1);
     }
@@ -398,5 +398,6 @@ function computeSeries(db: Db, zone: string, q: SeriesInput, now: number, t0: nu
     method: sketched ? (exactSeen ? 'mixed' : 'sketch') : 'exact',
     relative_error: sketched ? SKETCH_RELATIVE_ACCURACY : 0,
   };
-  return { ...base, buckets, breakdown, quantiles, elapsed_ms: performance.now() - t0, cached: false };
+  const feedbackNotCharted = { ratings: counts.reduce((n, c) => n + c.rating_other, 0), nps: counts.reduce((n, c) => n + c.nps_other, 0) };
+  return { ...base, feedback_not_charted: feedbackNotCharted, buckets, breakdown, quantiles, elapsed_ms: performance.now() - t0, cached: false };
 }

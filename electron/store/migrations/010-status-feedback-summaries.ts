@@ -7,11 +7,11 @@
  * - `feedback_summaries` / `feedback_summaries_day` and `feedback_summary_state` (electron/store/summaries/feedback.ts):
  *   thumbs, CSAT and NPS counts per hour (and local day) × slice of the linked request, so the Metrics screen and the
  *   alert rules read cells instead of joining every feedback row to its request.
- * A workspace with requests rebuilds its request cells here, and one with feedback counts it, once.
+ * A workspace with requests rebuilds its request cells here; migration 11 counts its feedback, once.
  */
 import type { Db } from '../db';
 import { rebuildAllSummaries } from '../summaries/build';
-import { FEEDBACK_SUMMARIES_SQL, rebuildFeedbackSummaries } from '../summaries/feedback';
+import { FEEDBACK_SUMMARIES_SQL } from '../summaries/feedback';
 import { mark } from './008-summaries';
 
 export const sql = `
@@ -27,10 +27,12 @@ BEGIN
 END;
 `;
 
-/** Adds the columns and tables, rebuilds the request cells and counts the feedback already stored. */
+/**
+ * Adds the columns and tables and rebuilds the request cells. The feedback cells are counted by migration 11, which
+ * always runs with this one (it adds two count columns; counting here first would count twice).
+ */
 export function up(db: Db): void {
   db.exec(sql);
   rebuildAllSummaries(db);
   db.exec(FEEDBACK_SUMMARIES_SQL);
-  rebuildFeedbackSummaries(db);
 }

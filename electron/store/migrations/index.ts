@@ -15,6 +15,7 @@ import { up as m007 } from './007-alerts';
 import { up as m008 } from './008-summaries';
 import { sql as m009 } from './009-status-index';
 import { up as m010 } from './010-status-feedback-summaries';
+import { up as m011 } from './011-feedback-other-counts';
 
 /** One migration: its number and the SQL or function that moves the schema from number-1 to number. */
 export interface Migration { version: number; name: string; up: string | ((db: Db) => void) }
@@ -30,6 +31,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 8, name: 'summaries', up: m008 },
   { version: 9, name: 'status-index', up: m009 },
   { version: 10, name: 'status-feedback-summaries', up: m010 },
+  { version: 11, name: 'feedback-other-counts', up: m011 },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -32,7 +32,7 @@ const hasStatusIndex = (ws: Workspace) => ws.db.value<number>("SELECT count(*) F
 
 describe('an upgrade made at open', () => {
   it('is saved once the background read has the file, so the next open applies nothing', async () => {
-    expect(LATEST_VERSION).toBe(10);
+    expect(LATEST_VERSION).toBe(11);
     const file = await schema8();
     const ws = await Workspace.open(file);
     expect(hasStatusIndex(ws)).toBe(1);
@@ -41,7 +41,7 @@ describe('an upgrade made at open', () => {
     ws.loadInBackground(0);
     for (let i = 0; i < 100 && ws.dirty; i++) await new Promise((r) => setTimeout(r, 20));
     expect(ws.dirty).toBe(false);
-    expect(versionOnDisk(file)).toBe(10);
+    expect(versionOnDisk(file)).toBe(LATEST_VERSION);
     ws.close();
     const again = await Workspace.open(file);
     try {
@@ -61,7 +61,7 @@ describe('an upgrade made at open', () => {
     expect(versionOnDisk(file)).toBe(8);
     const ws = await Workspace.open(file);
     ws.close();
-    expect(versionOnDisk(file)).toBe(10);
+    expect(versionOnDisk(file)).toBe(LATEST_VERSION);
     const bytes = fs.readFileSync(file);
     const again = await Workspace.open(file);
     expect(again.dirty).toBe(false);

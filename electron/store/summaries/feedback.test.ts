@@ -32,7 +32,8 @@ afterAll(() => { while (dirs.length) fs.rmSync(dirs.pop()!, { recursive: true, f
 /**
  * The cells as the rows give them, computed here independently of summaries/feedback.ts: per hour of the feedback's
  * time (its own, else its request's) and the linked request's six slice values ('-' for feedback with no stored
- * request), the counts of thumbs up and down, CSAT 1–5 and NPS 0–10.
+ * request), the counts of thumbs up and down, CSAT 1–5, NPS 0–10, then ratings that are not CSAT and NPS answers
+ * outside 0–10.
  */
 function rawCells(db: Db): Map<string, number[]> {
   const out = new Map<string, number[]>();
@@ -43,9 +44,11 @@ function rawCells(db: Db): Map<string, number[]> {
     if (r.kind === 'thumb') col = v > 0 ? 0 : 1;
     else if (r.kind === 'rating' && (r.scale === null || r.scale === 5) && [1, 2, 3, 4, 5].includes(v)) col = 1 + v;
     else if (r.kind === 'nps' && Number.isInteger(v) && v >= 0 && v <= 10) col = 7 + v;
+    else if (r.kind === 'rating') col = 18;
+    else if (r.kind === 'nps') col = 19;
     if (col < 0) continue;
     const key = `${hourOf(r.ts as number)} ${r.rid === null ? '-' : JSON.stringify(SLICE_DIMS.map((d) => r[d]))}`;
-    const c = out.get(key) ?? new Array<number>(18).fill(0);
+    const c = out.get(key) ?? new Array<number>(20).fill(0);
     c[col]!++;
     out.set(key, c);
   }
@@ -57,7 +60,7 @@ function storedCells(db: Db): Map<string, number[]> {
   eachFeedbackCell(db, -8.64e15, 8.64e15, null, (c: FeedbackCell) => {
     const key = `${c.hour} ${c.slice === null ? '-' : JSON.stringify(SLICE_DIMS.map((d) => c.slice![d]))}`;
     expect(out.has(key), key).toBe(false);
-    out.set(key, [c.up, c.down, ...c.csat, ...c.nps]);
+    out.set(key, [c.up, c.down, ...c.csat, ...c.nps, c.rating_other, c.nps_other]);
   });
   return out;
 }
@@ -74,6 +77,7 @@ function sameFeedback(s: MetricsSeries, r: MetricsSeries, what: string): void {
   expect(s.breakdown?.groups.map((g) => [g.key, g.points.map((p) => [p.thumbs_n, p.thumbs_up_rate])]), what)
     .toEqual(r.breakdown?.groups.map((g) => [g.key, g.points.map((p) => [p.thumbs_n, p.thumbs_up_rate])]));
   expect(s.undated_feedback, what).toEqual(r.undated_feedback);
+  expect(s.feedback_not_charted, what).toEqual(r.feedback_not_charted);
 }
 
 const QUERIES: Array<[string, string, SeriesInput]> = [
@@ -120,11 +124,11 @@ describe('feedback summaries on the demo workspace', () => {
       for (const [key, c] of storedCells(ws.db)) {
         const [hour, slice] = [Number(key.slice(0, key.indexOf(' '))), key.slice(key.indexOf(' ') + 1)];
         const k = `${DateTime.fromMillis(hour, { zone }).startOf('day').toMillis()} ${slice}`;
-        byDay.set(k, (byDay.get(k) ?? new Array<number>(18).fill(0)).map((v, i) => v + c[i]!));
+        byDay.set(k, (byDay.get(k) ?? new Array<number>(20).fill(0)).map((v, i) => v + c[i]!));
       }
       const days = new Map<string, number[]>();
       eachFeedbackCell(ws.db, -8.64e15, 8.64e15, null, (c) => {
-        days.set(`${c.hour} ${c.slice === null ? '-' : JSON.stringify(SLICE_DIMS.map((d) => c.slice![d]))}`, [c.up, c.down, ...c.csat, ...c.nps]);
+        days.set(`${c.hour} ${c.slice === null ? '-' : JSON.stringify(SLICE_DIMS.map((d) => c.slice![d]))}`, [c.up, c.down, ...c.csat, ...c.nps, c.rating_other, c.nps_other]);
       }, 'day');
       expect(days.size, zone).toBeGreaterThan(50);
       expect(days, zone).toEqual(byDay);
@@ -265,11 +269,56 @@ describe('a workspace from before migration 10', () => {
       ws.db.exec(`DROP TRIGGER feedback_summary_update; DROP TRIGGER feedback_summary_delete; DROP TABLE feedback_summaries; DROP TABLE feedback_summaries_day;
         DROP TABLE feedback_summary_state;
       ALTER TABLE request_summaries DROP COLUMN status_n; ALTER TABLE request_summaries_day DROP COLUMN status_n; PRAGMA user_version = 9;`);
-      expect(migrate(ws.db)).toEqual([10]);
+      expect(migrate(ws.db)).toEqual([10, 11]);
       expect(feedbackSummariesCurrent(ws.db)).toBe(true);
       expect(storedCells(ws.db)).toEqual(expected);
     } finally {
       ws.close();
     }
   }, 120_000);
+});
+
+describe('ratings that are not CSAT and NPS answers outside 0-10 are counted apart, to be said', () => {
+  it('1-10 judge scores, a 4.5 on 1-5, NPS 7.5: in feedback_not_charted, from the cells and from the rows alike; migration 11 counts them', async () => {
+    const dir = tmp();
+    const ws = await Workspace.open(path.join(dir, 'w.sqlite'), { create: true });
+    try {
+      const p = (name: string, lines: string[]) => { const f = path.join(dir, name); fs.writeFileSync(f, `${lines.join('\n')}\n`); return f; };
+      await runImport(ws, p('req.jsonl', Array.from({ length: 8 }, (_, i) => JSON.stringify({ request_id: `q${i}`, timestamp: new Date(T0 + i * H).toISOString(), feature: i % 2 ? 'chat' : 'search', model: 'm', input: 'q', output: 'a' }))), {});
+      const at = (i: number) => new Date(T0 + i * H + 60_000).toISOString();
+      await runImport(ws, p('judge.jsonl', Array.from({ length: 5 }, (_, i) => JSON.stringify({ feedback_id: `j${i}`, request_id: `q${i}`, timestamp: at(i), type: 'rating', value: 2 * i + 1, scale: 10 }))), {});
+      const s1 = await runImport(ws, p('fb.jsonl', [
+        feedbackLine('c1', { request_id: 'q1', timestamp: at(1), type: 'csat', value: 4 }),
+        feedbackLine('c2', { request_id: 'q2', timestamp: at(2), type: 'csat', value: 5 }),
+        feedbackLine('c3', { request_id: 'q3', timestamp: at(3), type: 'rating', value: 4.5, scale: 5 }),
+        feedbackLine('n1', { request_id: 'q5', timestamp: at(5), type: 'nps', value: 9 }),
+        feedbackLine('n2', { request_id: 'q6', timestamp: at(6), type: 'nps', value: 11 }), // refused at import: outside 0-10
+      ]), {});
+      expect([s1.inserted, s1.rejected]).toEqual([4, 1]);
+      // A fractional NPS answer the import would not write (an older workspace, another tool): stored as is.
+      ws.db.run("INSERT INTO feedback (id, request_id, ts, kind, value, scale) VALUES ('n3', 'q7', ?, 'nps', 7.5, 10)", [T0 + 7 * H + 60_000]);
+      expect(ws.db.all('SELECT kind, scale, count(*) AS n FROM feedback GROUP BY 1, 2 ORDER BY 1, 2')).toEqual([
+        { kind: 'nps', scale: 10, n: 2 }, { kind: 'rating', scale: 5, n: 3 }, { kind: 'rating', scale: 10, n: 5 }]);
+      expect(storedCells(ws.db)).toEqual(rawCells(ws.db));
+      for (const [zone, source] of [['UTC', 'summaries'], ['Asia/Kolkata', 'requests']] as const) {
+        const s = metricsSeries(ws.db, zone, { bucket: 'week', filter: {}, breakdown: 'none' }, NOW);
+        expect(s.quantiles.source, zone).toBe(source);
+        expect(s.feedback_not_charted, zone).toEqual({ ratings: 6, nps: 1 });
+        expect(s.buckets.reduce((n, b) => n + b.csat.n, 0), zone).toBe(2);
+        expect(s.buckets.reduce((n, b) => n + b.nps.n, 0), zone).toBe(1);
+        // Filtered to one feature: only feedback on its requests (chat: judge scores of q1 and q3, the 4.5 on q3, q7's 7.5).
+        const chat = metricsSeries(ws.db, zone, { bucket: 'week', filter: { feature: 'chat' }, breakdown: 'none' }, NOW);
+        expect(chat.feedback_not_charted, zone).toEqual({ ratings: 3, nps: 1 });
+      }
+      // The same workspace as migration 10 left it (no such counts): migration 11 adds and counts them.
+      const expected = rawCells(ws.db);
+      ws.db.exec(`ALTER TABLE feedback_summaries DROP COLUMN rating_other; ALTER TABLE feedback_summaries DROP COLUMN nps_other;
+        ALTER TABLE feedback_summaries_day DROP COLUMN rating_other; ALTER TABLE feedback_summaries_day DROP COLUMN nps_other; PRAGMA user_version = 10;`);
+      expect(migrate(ws.db)).toEqual([11]);
+      expect(storedCells(ws.db)).toEqual(expected);
+      expect(metricsSeries(ws.db, 'UTC', { bucket: 'week', filter: {}, breakdown: 'none' }, NOW + 1).feedback_not_charted).toEqual({ ratings: 6, nps: 1 });
+    } finally {
+      ws.close();
+    }
+  });
 });

@@ -8,6 +8,8 @@
  * - a thumb is up when its value is above 0, else down;
  * - a rating counts for CSAT when its scale is 5 (or unknown) and its value a whole number 1–5;
  * - an NPS answer counts when its value is a whole number 0–10;
+ * - a rating that is not CSAT (another scale, such as a 1–10 judge score, or not a whole 1–5) and an NPS answer that is
+ *   not a whole 0–10 are counted apart (`rating_other`, `nps_other`), so the charts can say what they leave out;
  * - the slice is the linked request's (summary_slices, as the request summaries key it); feedback whose request is
  *   not stored (or that names none) is in slice 0, which no slice filter matches.
  *
@@ -36,6 +38,10 @@ export interface FeedbackCounts {
   csat: number[];
   /** NPS answers by value: index v holds the count of answers v (0–10). */
   nps: number[];
+  /** Ratings that are not CSAT: on a scale other than 1–5, or not a whole number 1–5 (migration 11). */
+  rating_other: number;
+  /** NPS answers that are not a whole number 0–10 (migration 11). */
+  nps_other: number;
 }
 
 /** A stored cell as read. */
@@ -48,15 +54,17 @@ export interface FeedbackCell extends FeedbackCounts {
 
 const CSAT_COLS = [1, 2, 3, 4, 5].map((v) => `csat_${v}`);
 const NPS_COLS = Array.from({ length: 11 }, (_, v) => `nps_${v}`);
-/** The count columns of `feedback_summaries`, in storage order. */
-export const FEEDBACK_COUNT_COLUMNS = ['up', 'down', ...CSAT_COLS, ...NPS_COLS] as const;
+/** The count columns migration 10 created (its DDL below is frozen on them). */
+const FEEDBACK_COUNT_COLUMNS_10 = ['up', 'down', ...CSAT_COLS, ...NPS_COLS] as const;
+/** The count columns of `feedback_summaries`, in storage order (migration 11 added the last two). */
+export const FEEDBACK_COUNT_COLUMNS = [...FEEDBACK_COUNT_COLUMNS_10, 'rating_other', 'nps_other'] as const;
 
-/** DDL of migration 10 (tables and the triggers that count changes to feedback rows). */
+/** DDL of migration 10 (tables and the triggers that count changes to feedback rows), as it was. */
 export const FEEDBACK_SUMMARIES_SQL = `
 CREATE TABLE feedback_summaries (
   hour INTEGER NOT NULL,
   slice_id INTEGER NOT NULL,
-  ${FEEDBACK_COUNT_COLUMNS.map((c) => `${c} INTEGER NOT NULL`).join(',\n  ')},
+  ${FEEDBACK_COUNT_COLUMNS_10.map((c) => `${c} INTEGER NOT NULL`).join(',\n  ')},
   PRIMARY KEY (hour, slice_id)
 ) STRICT, WITHOUT ROWID;
 
@@ -65,7 +73,7 @@ CREATE TABLE feedback_summaries (
 CREATE TABLE feedback_summaries_day (
   day INTEGER NOT NULL,
   slice_id INTEGER NOT NULL,
-  ${FEEDBACK_COUNT_COLUMNS.map((c) => `${c} INTEGER NOT NULL`).join(',\n  ')},
+  ${FEEDBACK_COUNT_COLUMNS_10.map((c) => `${c} INTEGER NOT NULL`).join(',\n  ')},
   PRIMARY KEY (day, slice_id)
 ) STRICT, WITHOUT ROWID;
 
@@ -120,11 +128,12 @@ export function feedbackSummariesCurrent(db: Db): boolean {
 }
 
 /** Counts of nothing. */
-export const emptyCounts = (): FeedbackCounts => ({ up: 0, down: 0, csat: [0, 0, 0, 0, 0], nps: new Array<number>(11).fill(0) });
+export const emptyCounts = (): FeedbackCounts => ({ up: 0, down: 0, csat: [0, 0, 0, 0, 0], nps: new Array<number>(11).fill(0), rating_other: 0, nps_other: 0 });
 
 /**
  * Adds one feedback value to counts by the rules of the module comment.
- * @returns false when the value counts nowhere (a rating on another scale, a value outside its scale)
+ * @returns false when the value is in no chart's figure (a rating that is not CSAT, an NPS answer outside 0–10: counted
+ *   in `rating_other` / `nps_other`, or a kind no chart shows)
  */
 export function addFeedbackValue(c: FeedbackCounts, kind: string, value: number, scale: number | null): boolean {
   if (kind === 'thumb') {
@@ -132,11 +141,18 @@ export function addFeedbackValue(c: FeedbackCounts, kind: string, value: number,
     return true;
   }
   if (kind === 'rating') {
-    if ((scale ?? 5) !== 5 || !Number.isInteger(value) || value < 1 || value > 5) return false;
+    if ((scale ?? 5) !== 5 || !Number.isInteger(value) || value < 1 || value > 5) {
+      c.rating_other++;
+      return false;
+    }
     c.csat[value - 1]!++;
     return true;
   }
-  if (kind === 'nps' && Number.isInteger(value) && value >= 0 && value <= 10) {
+  if (kind === 'nps') {
+    if (!Number.isInteger(value) || value < 0 || value > 10) {
+      c.nps_other++;
+      return false;
+    }
     c.nps[value]!++;
     return true;
   }
@@ -149,9 +165,11 @@ export function addCounts(a: FeedbackCounts, b: FeedbackCounts): void {
   a.down += b.down;
   for (let v = 0; v < 5; v++) a.csat[v]! += b.csat[v]!;
   for (let v = 0; v <= 10; v++) a.nps[v]! += b.nps[v]!;
+  a.rating_other += b.rating_other;
+  a.nps_other += b.nps_other;
 }
 
-/** Replaces every row of `table` with the cells that count something (a cell of ratings on other scales does not). */
+/** Replaces every row of `table` with the cells that count something. */
 function writeCounts(db: Db, table: string, at: 'hour' | 'day', cells: Iterable<{ hour: number; slice: number; counts: FeedbackCounts }>): number {
   db.run(`DELETE FROM ${table}`);
   const ins = db.stmt(`INSERT INTO ${table} (${at}, slice_id, ${FEEDBACK_COUNT_COLUMNS.join(', ')}) VALUES (?, ?, ${FEEDBACK_COUNT_COLUMNS.map(() => '?').join(', ')})`);
@@ -159,8 +177,8 @@ function writeCounts(db: Db, table: string, at: 'hour' | 'day', cells: Iterable<
   try {
     for (const c of cells) {
       const k = c.counts;
-      if (k.up + k.down + k.csat.reduce((s, v) => s + v, 0) + k.nps.reduce((s, v) => s + v, 0) === 0) continue;
-      ins.run([c.hour, c.slice, k.up, k.down, ...k.csat, ...k.nps]);
+      if (k.up + k.down + k.csat.reduce((s, v) => s + v, 0) + k.nps.reduce((s, v) => s + v, 0) + k.rating_other + k.nps_other === 0) continue;
+      ins.run([c.hour, c.slice, k.up, k.down, ...k.csat, ...k.nps, k.rating_other, k.nps_other]);
       written++;
     }
   } finally {
@@ -230,7 +248,7 @@ function rebuildFeedbackDays(db: Db): void {
       let d = days.get(k);
       if (!d) days.set(k, (d = { hour: day, slice: r[1] as number, counts: emptyCounts() }));
       const c = r as number[];
-      addCounts(d.counts, { up: c[2]!, down: c[3]!, csat: c.slice(4, 9), nps: c.slice(9, 20) });
+      addCounts(d.counts, { up: c[2]!, down: c[3]!, csat: c.slice(4, 9), nps: c.slice(9, 20), rating_other: c[20]!, nps_other: c[21]! });
     });
   }
   writeCounts(db, 'feedback_summaries_day', 'day', days.values());
@@ -291,6 +309,7 @@ export function eachFeedbackCell(db: Db, from: number, to: number, filter: Slice
       fn({
         hour: r[0] as number, slice, up: r[b] as number, down: r[b + 1] as number,
         csat: r.slice(b + 2, b + 7) as number[], nps: r.slice(b + 7, b + 18) as number[],
+        rating_other: r[b + 18] as number, nps_other: r[b + 19] as number,
       });
     }
   } finally {
@@ -298,3 +317,11 @@ export function eachFeedbackCell(db: Db, from: number, to: number, filter: Slice
   }
   return true;
 }
+
+/** DDL of migration 11: the counts of ratings and NPS answers no chart's figure takes. */
+export const FEEDBACK_OTHER_COUNTS_SQL = `
+ALTER TABLE feedback_summaries ADD COLUMN rating_other INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE feedback_summaries ADD COLUMN nps_other INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE feedback_summaries_day ADD COLUMN rating_other INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE feedback_summaries_day ADD COLUMN nps_other INTEGER NOT NULL DEFAULT 0;
+`;

@@ -173,6 +173,13 @@ function SeriesCharts({ s, alerts, group, filter }: { s: MetricsSeries; alerts: 
   /** "1,226 thumbs have no time (nor a dated request): in no bucket, left out" when some feedback is in no bucket. */
   const left = (n: number, what: string) => (n > 0 ? { footer: `${fmtInt(n)} ${what} ${n === 1 ? 'has' : 'have'} no time (nor a dated request): in no bucket, left out of this chart.` } : {});
   const marks = (rules: AlertRuleId[], v: (x: MetricsBucket) => number | null) => alertMarks(b, alerts, group, rules, v);
+  /** Ratings and NPS answers in the range that no chart takes, said under the chart they would be expected in. */
+  const notCsat = (n: number) => (n > 0 ? `${fmtInt(n)} rating${n === 1 ? ' is' : 's are'} not CSAT (on another scale, such as 1-10 scores, or not a whole 1-5): left out; Feedback lists them and the report gives their mean.` : null);
+  const notNps = (n: number) => (n > 0 ? `${fmtInt(n)} NPS answer${n === 1 ? ' is' : 's are'} not a whole 0-10: left out.` : null);
+  const joined = (...parts: Array<string | null | undefined>) => {
+    const said = parts.filter(Boolean).join(' ');
+    return said ? { footer: said } : {};
+  };
   return (
     <div className="metric-grid">
       <MetricChart testId="chart-throughput" title="Throughput" unit=" req" zero labels={labels} note={`${fmtInt(totalReq)} requests`} onPick={pick}
@@ -202,14 +209,15 @@ function SeriesCharts({ s, alerts, group, filter }: { s: MetricsSeries; alerts: 
         series={[{ label: 'Thumbs-up rate', values: b.map((x) => pct(x.thumbs.rate)) }]}
         band={{ label: '95% interval', low: b.map((x) => pct(x.thumbs.low)), high: b.map((x) => pct(x.thumbs.high)) }}
         breaches={marks(['negative_feedback'], (x) => pct(x.thumbs.rate))} />
-      <MetricChart testId="chart-csat" title="CSAT" unit="%" rate labels={labels} note={`top-2-box of 1-5 ratings · ${fmtInt(csatN)} ratings`} onPick={pick} {...left(uf.ratings, 'ratings')}
-        empty={`No 1-5 ratings in this range${uf.ratings > 0 ? `; ${fmtInt(uf.ratings)} have no time (nor a dated request) and are in no bucket` : ''}.`}
+      <MetricChart testId="chart-csat" title="CSAT" unit="%" rate labels={labels} note={`top-2-box of 1-5 ratings · ${fmtInt(csatN)} ratings`} onPick={pick}
+        {...joined(left(uf.ratings, 'ratings').footer, notCsat(s.feedback_not_charted.ratings))}
+        empty={[`No 1-5 ratings in this range${uf.ratings > 0 ? `; ${fmtInt(uf.ratings)} have no time (nor a dated request) and are in no bucket` : ''}.`, notCsat(s.feedback_not_charted.ratings)].filter(Boolean).join(' ')}
         series={[{ label: 'CSAT', values: b.map((x) => pct(x.csat.csat)) }]}
         band={{ label: '95% interval', low: b.map((x) => pct(x.csat.low)), high: b.map((x) => pct(x.csat.high)) }} />
       <MetricChart testId="chart-nps" title="NPS" unit=" pts" labels={labels} note={`${fmtInt(npsN)} answers in ${b.filter((x) => x.nps.n > 0).length} ${bucketWord(s.bucket, b.filter((x) => x.nps.n > 0).length)}`}
-        empty={`No survey answers in this range${uf.nps > 0 ? `; ${fmtInt(uf.nps)} have no time and are in no bucket` : ''}.`}
+        empty={[`No survey answers in this range${uf.nps > 0 ? `; ${fmtInt(uf.nps)} have no time and are in no bucket` : ''}.`, notNps(s.feedback_not_charted.nps)].filter(Boolean).join(' ')}
         series={[{ label: 'NPS', values: b.map((x) => x.nps.nps), points: true }]}
-        footer={[b.filter((x) => x.nps.n > 0).map((x) => `${x.label} ${fmtNps(x.nps.nps)} (n ${fmtInt(x.nps.n)})`).join(' · '), left(uf.nps, 'answers').footer].filter(Boolean).join(' ')} />
+        footer={[b.filter((x) => x.nps.n > 0).map((x) => `${x.label} ${fmtNps(x.nps.nps)} (n ${fmtInt(x.nps.n)})`).join(' · '), left(uf.nps, 'answers').footer, notNps(s.feedback_not_charted.nps)].filter(Boolean).join(' ')} />
     </div>
   );
 }
