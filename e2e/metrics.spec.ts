@@ -132,7 +132,11 @@ test('demo workspace: metrics charts, alerts with runbooks, rules, rankings and 
     await page.getByLabel('Feature filter').selectOption('summarize');
     await expect(page.getByTestId('chart-throughput')).toContainText('4,582 requests');
     await expect(page.getByTestId('metrics-scope')).toContainText('feature summarize');
+    // Broken down by the feature it is filtered to: one group, no charts, and a line that says why.
+    await expect(page.getByTestId('breakdown-one-group')).toHaveText('No breakdown by feature: every request in this range has the same feature, summarize.');
+    await expect(page.getByTestId('chart-breakdown-p95')).toHaveCount(0);
     await page.getByLabel('Feature filter').selectOption('');
+    await expect(page.getByTestId('breakdown-one-group')).toHaveCount(0);
     await page.getByLabel('From date').fill('2026-09-30');
     await page.getByLabel('To date').fill('2026-09-30');
     await page.getByText('Hours', { exact: true }).click();

@@ -118,6 +118,7 @@ export function MetricsScreen({ onImport }: { onImport: () => void }) {
           <Availability data={alertsQ.data} />
           <SeriesCharts s={s} alerts={alertsQ.data} group={group ?? null} filter={filter} />
           {s.breakdown && s.breakdown.groups.length > 1 && <BreakdownCharts s={s} filter={filter} />}
+          {s.breakdown && s.breakdown.groups.length <= 1 && <OneGroup s={s} />}
           <Rankings from={s.from_ts} to={s.to_ts} filter={filter} />
           <DriftPanel weeks={s.options.weeks} features={opts?.feature ?? []} psiMax={settings.data?.psi_max ?? 0.25} />
         </div>
@@ -231,6 +232,19 @@ function quantileNote(s: MetricsSeries): string {
   if (q.relative_error <= 0) return '';
   const pm = `±${+(q.relative_error * 100).toFixed(2)}%`;
   return q.method === 'mixed' ? ` · p95 ${pm} where a bucket has over 100 latencies (DDSketch), exact elsewhere` : ` · p95 ${pm} (DDSketch)`;
+}
+
+/** A breakdown of one group (or none) draws no charts: says why, instead of leaving the choice without effect. */
+function OneGroup({ s }: { s: MetricsSeries }) {
+  const bd = s.breakdown!;
+  const by = DIM_LABEL[bd.by].toLowerCase();
+  const key = bd.groups[0]?.key;
+  return (
+    <p className="muted small" data-testid="breakdown-one-group">
+      No breakdown by {by}: {key === undefined ? 'no request in this range to group'
+        : key === '(none)' ? `no request in this range has a ${by}` : `every request in this range has the same ${by}, ${key}`}.
+    </p>
+  );
 }
 
 function BreakdownCharts({ s, filter }: { s: MetricsSeries; filter: MetricsFilter }) {
