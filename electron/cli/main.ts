@@ -24,6 +24,7 @@ import { collect, scrubFromFlags } from './scrub-flags';
 import { registerFeedbackCommands } from './feedback-commands';
 import { registerWeeklyCommands } from './weekly-commands';
 import { registerAlertsCommands } from './alerts-commands';
+import { registerMetricsCommands } from './metrics-commands';
 import { PRESETS } from '../store/import/presets';
 import { FIELD_TYPES } from '../store/import/mapping';
 import { canonicalEncoding } from '../store/import/encoding';
@@ -410,6 +411,7 @@ export async function main(argv: string[]): Promise<number> {
   registerFeedbackCommands(program, (p) => { result = p; }, { openClient });
   registerWeeklyCommands(program, (p) => { result = p; }, { openClient });
   registerAlertsCommands(program, (p) => { result = p; }, { openClient });
+  registerMetricsCommands(program, (p) => { result = p; }, { openClient });
 
   if (argv.length === 0) {
     // No command is bad usage (exit 2), as any other usage error; `loupe --help` asks for the help and exits 0.

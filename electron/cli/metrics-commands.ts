@@ -1,0 +1,144 @@
+/**
+ * `npx loupe metrics`: the Metrics screen's series for scripts and terminals: per ISO week, day or hour, requests,
+ * error rate, p50/p95/p99 latency, tokens, cost, thumbs-up rate, CSAT and NPS, filtered like the screen. Talks to the
+ * store only through the `metrics.series` contract call; opens the workspace to read only (no lock, nothing
+ * written), so it runs while the app has the workspace open.
+ *
+ *   loupe metrics --workspace W.sqlite [--bucket week|day|hour] [--from DATE] [--to DATE]
+ *                 [--feature X] [--model X] [--model-version X] [--segment X] [--region X] [--lang X] [--user X]
+ *                 [--breakdown feature|model|model_version|segment|region|lang|user_id] [--json]
+ *     --from / --to: ISO 8601 dates or times; a date without a time is midnight in the workspace time zone; --to is
+ *     exclusive. Default: the whole dated range, in whole buckets.
+ *     --json prints the series object of `metrics.series` (shared/contract-metrics.ts MetricsSeries: `buckets` with
+ *     `label`, `start_ts`/`end_ts` (UTC epoch ms), `requests`, `error_rate` {rate,low,high,k,n}, `latency`
+ *     {p50,p95,p99,n,method,relative_error} in ms, `tokens_in_mean`, `tokens_out_mean`, `cost_total_usd` (USD),
+ *     `thumbs`, `csat`, `nps`; `breakdown` (null without --breakdown); `undated_requests`, `undated_feedback` and
+ *     `feedback_not_charted`, what the buckets leave out; `quantiles`), without its timing fields.
+ * Exit codes as in main.ts: 0 ran (with or without data), 1 refused (reason on stderr), 2 bad usage.
+ */
+import { type Command, CommanderError, Option } from 'commander';
+import { METRIC_DIMS, type MetricDim, type MetricsFilter, type MetricsSeries } from '../../shared/contract-metrics';
+import type { StoreClient } from '../store/client';
+import { parseAlertTime } from './alerts-commands';
+
+const EXIT_OK = 0;
+
+function usage(message: string): never {
+  process.stderr.write(`loupe: ${message}\n`);
+  throw new CommanderError(2, 'loupe.usage', message);
+}
+
+type Helpers = { openClient(workspace: string, create: boolean, readOnly?: boolean): Promise<{ client: StoreClient; info: { time_zone: string } }> };
+
+interface MetricsOpts {
+  workspace: string; bucket: 'week' | 'day' | 'hour'; from?: string; to?: string; json?: boolean; breakdown?: MetricDim;
+  feature?: string; model?: string; modelVersion?: string; segment?: string; region?: string; lang?: string; user?: string;
+}
+
+/** The request filter the flags give (exact matches, as on the screen). */
+export function metricsFilterOf(o: Pick<MetricsOpts, 'feature' | 'model' | 'modelVersion' | 'segment' | 'region' | 'lang' | 'user'>): MetricsFilter {
+  const f: MetricsFilter = {};
+  if (o.feature !== undefined) f.feature = o.feature;
+  if (o.model !== undefined) f.model = o.model;
+  if (o.modelVersion !== undefined) f.model_version = o.modelVersion;
+  if (o.segment !== undefined) f.segment = o.segment;
+  if (o.region !== undefined) f.region = o.region;
+  if (o.lang !== undefined) f.lang = o.lang;
+  if (o.user !== undefined) f.user_id = o.user;
+  return f;
+}
+
+const pct = (x: number | null) => (x === null ? '–' : `${(x * 100).toFixed(1)}%`);
+const int = (x: number) => x.toLocaleString('en-US');
+const ms = (x: number | null) => (x === null ? '–' : int(Math.round(x)));
+
+/**
+ * The series as a text table, one line per bucket, and what it leaves out.
+ * @returns lines, without a final line feed
+ */
+export function metricsTable(s: MetricsSeries): string[] {
+  const head = ['bucket', 'requests', 'error rate', 'p50 ms', 'p95 ms', 'p99 ms', 'tokens in/out', 'cost USD', 'thumbs up', 'CSAT', 'NPS'];
+  const rows = s.buckets.map((b) => [
+    `${b.label}${b.complete ? '' : '*'}`, int(b.requests),
+    b.error_rate.n > 0 ? `${pct(b.error_rate.rate)} (${int(b.error_rate.k)}/${int(b.error_rate.n)})` : 'unknown',
+    ms(b.latency.p50), ms(b.latency.p95), ms(b.latency.p99),
+    `${b.tokens_in_mean === null ? '–' : Math.round(b.tokens_in_mean)}/${b.tokens_out_mean === null ? '–' : Math.round(b.tokens_out_mean)}`,
+    b.cost_n > 0 ? b.cost_total_usd.toFixed(2) : '–',
+    b.thumbs.n > 0 ? `${pct(b.thumbs.rate)} (${int(b.thumbs.n)})` : '–',
+    b.csat.n > 0 ? `${pct(b.csat.csat)} (${int(b.csat.n)})` : '–',
+    b.nps.n > 0 ? `${b.nps.nps === null ? '–' : Math.round(b.nps.nps)} (${int(b.nps.n)})` : '–',
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+  const out = s.buckets.length === 0 ? ['No dated request in this range.'] : [line(head), ...rows.map(line)];
+  if (s.buckets.some((b) => !b.complete)) out.push('* bucket not complete: cut by the range, not ended yet, or past the last request.');
+  if (s.quantiles.method !== 'exact') out.push(`Latency percentiles within ±${+(s.quantiles.relative_error * 100).toFixed(2)}% (DDSketch) where a bucket has over 100 latencies.`);
+  if (s.undated_requests > 0) out.push(`${int(s.undated_requests)} requests without a timestamp are in no bucket and were left out.`);
+  const uf = s.undated_feedback;
+  if (uf.thumbs + uf.ratings + uf.nps > 0) out.push(`Feedback with no time (nor a dated request), left out: ${int(uf.thumbs)} thumbs, ${int(uf.ratings)} ratings, ${int(uf.nps)} NPS answers.`);
+  const nr = s.feedback_not_charted.ratings;
+  const nn = s.feedback_not_charted.nps;
+  if (nr > 0) out.push(`${int(nr)} rating${nr === 1 ? ' is' : 's are'} not CSAT (another scale, such as 1-10, or not a whole 1-5): left out.`);
+  if (nn > 0) out.push(`${int(nn)} NPS answer${nn === 1 ? ' is' : 's are'} not a whole 0-10: left out.`);
+  if (s.breakdown) {
+    out.push('', `By ${s.breakdown.by} (p95 ms · error rate · requests), per bucket:`);
+    for (const g of s.breakdown.groups) {
+      out.push(`  ${g.key}: ${g.points.map((p) => `${p.label} ${ms(p.p95_ms)} · ${p.with_status > 0 ? pct(p.error_rate) : 'unknown'} · ${int(p.requests)}`).join('  |  ')}`);
+    }
+    if (s.breakdown.other_values > 0) out.push(`  (other) holds ${int(s.breakdown.other_values)} more values.`);
+  }
+  return out;
+}
+
+async function metricsCommand(o: MetricsOpts, helpers: Helpers): Promise<number> {
+  const { client, info } = await helpers.openClient(o.workspace, false, true);
+  try {
+    const zone = info.time_zone;
+    const from = o.from !== undefined ? parseAlertTime(o.from, zone) : null;
+    const to = o.to !== undefined ? parseAlertTime(o.to, zone) : null;
+    const s = await client.call('metrics.series', {
+      bucket: o.bucket, filter: metricsFilterOf(o), breakdown: o.breakdown ?? 'none',
+      ...(from !== null ? { from_ts: from } : {}), ...(to !== null ? { to_ts: to } : {}),
+    });
+    if (o.json) {
+      const { elapsed_ms: _e, cached: _c, ...rest } = s;
+      process.stdout.write(`${JSON.stringify(rest)}\n`);
+    } else {
+      process.stdout.write(`${metricsTable(s).join('\n')}\n`);
+    }
+  } finally {
+    await client.close();
+  }
+  return EXIT_OK;
+}
+
+/**
+ * Registers `metrics` on the CLI program.
+ * @param program the root commander program (exitOverride and output already configured)
+ * @param run receives the command's promise of an exit code (main awaits it)
+ * @param helpers `openClient(workspace, create, readOnly)`: starts the store worker and opens the workspace
+ */
+export function registerMetricsCommands(program: Command, run: (p: Promise<number>) => void, helpers: Helpers): void {
+  program.command('metrics')
+    .description('Print the Metrics screen\'s series: per ISO week, day or hour, requests, error rate, p50/p95/p99 latency, tokens, cost, thumbs-up rate, CSAT and NPS.')
+    .addOption(new Option('-w, --workspace <file>', 'workspace file (SQLite)').makeOptionMandatory())
+    .addOption(new Option('--bucket <unit>', 'bucket of time').choices(['week', 'day', 'hour']).default('week'))
+    .option('--from <date>', 'from this ISO date or time (a bare date is midnight in the workspace time zone)')
+    .option('--to <date>', 'to this ISO date or time (exclusive)')
+    .option('--feature <name>', 'only requests of this feature')
+    .option('--model <name>', 'only requests of this model')
+    .option('--model-version <name>', 'only requests of this model version')
+    .option('--segment <name>', 'only requests of this segment')
+    .option('--region <name>', 'only requests of this region')
+    .option('--lang <code>', 'only requests in this language')
+    .option('--user <id>', 'only requests of this user id')
+    .addOption(new Option('--breakdown <column>', 'per-bucket p95 latency and error rate per value of this column').choices([...METRIC_DIMS]))
+    .option('--json', 'print the metrics.series object (buckets, breakdown, what is left out) as JSON')
+    .action((o: MetricsOpts) => {
+      for (const [flag, v] of [['--from', o.from], ['--to', o.to]] as const) {
+        if (v !== undefined && parseAlertTime(v, 'UTC') === null) usage(`${flag} expects an ISO 8601 date or time (e.g. 2026-09-30 or 2026-09-30T00:00:00Z), got "${v}"`);
+      }
+      if (o.from !== undefined && o.to !== undefined && parseAlertTime(o.to, 'UTC')! <= parseAlertTime(o.from, 'UTC')!) usage('--to must be after --from');
+      run(metricsCommand(o, helpers));
+    });
+}
