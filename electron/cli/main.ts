@@ -25,6 +25,7 @@ import { registerFeedbackCommands } from './feedback-commands';
 import { registerWeeklyCommands } from './weekly-commands';
 import { registerAlertsCommands } from './alerts-commands';
 import { registerMetricsCommands } from './metrics-commands';
+import { registerEstimatesCommands } from './estimates-commands';
 import { PRESETS } from '../store/import/presets';
 import { FIELD_TYPES } from '../store/import/mapping';
 import { canonicalEncoding } from '../store/import/encoding';
@@ -406,6 +407,7 @@ export async function main(argv: string[]): Promise<number> {
     .action((o) => { result = serveCommand(o as never); });
 
   registerReviewCommands(program, (p) => { result = p; }, { openClient });
+  registerEstimatesCommands(program, (p) => { result = p; }, { openClient });
   registerRepairCommand(program, (p) => { result = p; }, { openClient });
   registerPricesCommands(program, (p) => { result = p; }, { openClient });
   registerFeedbackCommands(program, (p) => { result = p; }, { openClient });
