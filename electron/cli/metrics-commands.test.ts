@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MetricsSeries } from '../../shared/contract-metrics';
+import type { MetricsDrift, MetricsSeries } from '../../shared/contract-metrics';
 
 const repo = path.resolve(__dirname, '../..');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-cli-metrics-'));
@@ -71,6 +71,21 @@ describe('loupe metrics', () => {
     const all = loupe('metrics', '--workspace', ws).stdout;
     expect(all).toContain('33.3% (2/6)');
     expect(all).toContain('1 rating is not CSAT (another scale, such as 1-10, or not a whole 1-5): left out.');
+  });
+
+  it('drift compares two ISO weeks per column; on 5 and 10 requests every test says it has too few values', () => {
+    const r = loupe('drift', '--workspace', ws, '--current', '2026-W41', '--reference', '2026-W40', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const d = JSON.parse(r.stdout) as MetricsDrift;
+    expect([d.reference.label, d.reference.requests, d.current.label, d.current.requests]).toEqual(['2026-W40', 10, '2026-W41', 5]);
+    expect(d).not.toHaveProperty('elapsed_ms');
+    const feature = d.rows.find((x) => x.column === 'feature')!;
+    expect(feature).toMatchObject({ test: 'chi-square', n_reference: 10, n_current: 5, insufficient: true, rejected: false });
+    const text = loupe('drift', '--workspace', ws, '--current', '2026-W41', '--reference', '2026-W40').stdout;
+    expect(text).toContain('Drift of 2026-W41 (5 requests) against 2026-W40 (10)');
+    expect(text).toMatch(/^feature\s+chi-square\s.*too few values/m);
+    expect(loupe('drift', '--workspace', ws, '--current', 'W41').code).toBe(2);
+    expect(loupe('drift', '--workspace', ws, '--alpha', '1.5').code).toBe(2);
   });
 
   it('bad usage exits 2 before opening the workspace', () => {

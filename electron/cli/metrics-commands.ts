@@ -14,10 +14,17 @@
  *     {p50,p95,p99,n,method,relative_error} in ms, `tokens_in_mean`, `tokens_out_mean`, `cost_total_usd` (USD),
  *     `thumbs`, `csat`, `nps`; `breakdown` (null without --breakdown); `undated_requests`, `undated_feedback` and
  *     `feedback_not_charted`, what the buckets leave out; `quantiles`), without its timing fields.
+ *   loupe drift --workspace W.sqlite [--current 2026-W47] [--reference 2026-W46] [--feature X] [--alpha 0.05] [--json]
+ *     Drift of the current ISO week against the reference (default: the latest complete week against the four before
+ *     it): per column, KS (numeric) or chi-square (categorical) with Benjamini–Hochberg adjusted p, and PSI.
+ *     --json prints the `metrics.drift` object (reference, current, rows [{"column","kind","test","n_reference",
+ *     "n_current","n_without_value_reference","n_without_value_current","statistic","dof","p_value","p_adjusted",
+ *     "rejected","method","insufficient","note","psi","psi_band","psi_flag",…}], undated_requests), without its timing.
  * Exit codes as in main.ts: 0 ran (with or without data), 1 refused (reason on stderr), 2 bad usage.
  */
 import { type Command, CommanderError, Option } from 'commander';
-import { METRIC_DIMS, type MetricDim, type MetricsFilter, type MetricsSeries } from '../../shared/contract-metrics';
+import { METRIC_DIMS, type MetricDim, type MetricsDrift, type MetricsFilter, type MetricsSeries } from '../../shared/contract-metrics';
+import { isoWeekSchema } from '../../shared/contract-review';
 import type { StoreClient } from '../store/client';
 import { parseAlertTime } from './alerts-commands';
 
@@ -113,7 +120,45 @@ async function metricsCommand(o: MetricsOpts, helpers: Helpers): Promise<number>
 }
 
 /**
- * Registers `metrics` on the CLI program.
+ * The drift comparison as text: the windows, then one line per column (test, statistic, adjusted p, PSI), flagged first.
+ * @returns lines, without a final line feed
+ */
+export function driftText(d: MetricsDrift): string[] {
+  const out = [`Drift of ${d.current.label} (${int(d.current.requests)} requests) against ${d.reference.label} (${int(d.reference.requests)})${d.feature ? `, feature ${d.feature}` : ''}; α ${d.alpha}, Benjamini–Hochberg across columns.`];
+  const f = (x: number | null, digits: number) => (x === null ? '–' : x < 1e-4 && x > 0 ? x.toExponential(1) : x.toFixed(digits));
+  const w = Math.max(6, ...d.rows.map((r) => r.column.length));
+  out.push(`${'column'.padEnd(w)}  test        statistic  p adjusted  PSI     verdict`);
+  for (const r of d.rows) {
+    const verdict = r.insufficient ? 'too few values' : r.rejected ? 'drift' : r.psi_flag ? `PSI ${r.psi_band}` : 'no drift';
+    out.push(`${r.column.padEnd(w)}  ${r.test.padEnd(10)}  ${f(r.statistic, 3).padStart(9)}  ${f(r.p_adjusted, 4).padStart(10)}  ${f(r.psi, 3).padStart(6)}  ${verdict}${r.note ? ` (${r.note})` : ''}`);
+    const without = r.n_without_value_reference + r.n_without_value_current;
+    if (without > 0) out.push(`${''.padEnd(w)}  ${int(r.n_without_value_reference)} + ${int(r.n_without_value_current)} requests without a value, left out`);
+  }
+  if (d.undated_requests > 0) out.push(`${int(d.undated_requests)} requests without a timestamp are in neither window.`);
+  return out;
+}
+
+async function driftCommand(o: { workspace: string; current?: string; reference?: string; feature?: string; alpha: string; json?: boolean }, helpers: Helpers): Promise<number> {
+  const { client } = await helpers.openClient(o.workspace, false, true);
+  try {
+    const d = await client.call('metrics.drift', {
+      ...(o.current !== undefined ? { current: { week: o.current } } : {}), ...(o.reference !== undefined ? { reference: { week: o.reference } } : {}),
+      ...(o.feature !== undefined ? { feature: o.feature } : {}), alpha: Number(o.alpha),
+    });
+    if (o.json) {
+      const { elapsed_ms: _e, ...rest } = d;
+      process.stdout.write(`${JSON.stringify(rest)}\n`);
+    } else {
+      process.stdout.write(`${driftText(d).join('\n')}\n`);
+    }
+  } finally {
+    await client.close();
+  }
+  return EXIT_OK;
+}
+
+/**
+ * Registers `metrics` and `drift` on the CLI program.
  * @param program the root commander program (exitOverride and output already configured)
  * @param run receives the command's promise of an exit code (main awaits it)
  * @param helpers `openClient(workspace, create, readOnly)`: starts the store worker and opens the workspace
@@ -140,5 +185,21 @@ export function registerMetricsCommands(program: Command, run: (p: Promise<numbe
       }
       if (o.from !== undefined && o.to !== undefined && parseAlertTime(o.to, 'UTC')! <= parseAlertTime(o.from, 'UTC')!) usage('--to must be after --from');
       run(metricsCommand(o, helpers));
+    });
+  program.command('drift')
+    .description('Drift of an ISO week against earlier weeks: KS (numeric) or chi-square (categorical) per column with Benjamini-Hochberg adjusted p, and PSI.')
+    .addOption(new Option('-w, --workspace <file>', 'workspace file (SQLite)').makeOptionMandatory())
+    .option('--current <week>', 'ISO week to test (default: the latest complete week with requests)')
+    .option('--reference <week>', 'ISO week to compare with (default: the four weeks before the current one)')
+    .option('--feature <name>', 'only requests of this feature')
+    .option('--alpha <p>', 'significance level, after the Benjamini-Hochberg adjustment', '0.05')
+    .option('--json', 'print the metrics.drift object (windows, rows with statistic, p_value, p_adjusted, psi, …)')
+    .action((o: { workspace: string; current?: string; reference?: string; feature?: string; alpha: string; json?: boolean }) => {
+      for (const [flag, v] of [['--current', o.current], ['--reference', o.reference]] as const) {
+        if (v !== undefined && !isoWeekSchema.safeParse(v).success) usage(`${flag} expects an ISO week such as 2026-W47, got "${v}"`);
+      }
+      const a = Number(o.alpha);
+      if (!(o.alpha.trim() !== '' && a > 0 && a < 1)) usage(`--alpha expects a number between 0 and 1 (e.g. 0.05), got "${o.alpha}"`);
+      run(driftCommand(o, helpers));
     });
 }
