@@ -237,26 +237,33 @@ export function detectEncoding(sample: Uint8Array, complete: boolean, forced?: s
   }
   // chardet's candidates, best first, that decode the whole sample; the first whose words read as text is taken
   // (plausible-text.ts): on short samples chardet's first guess is often a Latin table for Cyrillic or Hebrew text.
+  // A first guess of a multi-byte encoding chardet is sure of (90% or more: every sequence fits) is taken as it is;
+  // single-byte guesses are always judged (English with a Hebrew name in windows-1255 is ISO-8859-1 at 98% to it).
   const fits: Array<{ name: string; label: string; confidence: number; text: string; judged: WordJudgement }> = [];
   for (const match of chardet.analyse(sample)) {
     const name = canonicalEncoding(match.name);
     if (name === null || name === 'utf-8' || fits.some((f) => f.name === name)) continue;
     if (name.startsWith('utf-16') || name.startsWith('utf-32')) continue; // without a BOM these guesses are unreliable
     if (!isValidIn(sample, name, complete)) continue;
-    const text = new TextDecoder(name, { ignoreBOM: true }).decode(sample, { stream: !complete });
+    const text = decodeSample(sample, name, complete);
     fits.push({ name, label: match.name, confidence: match.confidence, text, judged: judgeWords(text) });
   }
-  const chosen = fits.find((f) => readsAsText(f.judged));
+  const sure = (f: (typeof fits)[number]) => f.confidence >= SURE_CONFIDENCE && MULTI_BYTE.has(f.name);
+  const chosen = fits.find((f, i) => (i === 0 && sure(f)) || readsAsText(f.judged));
   if (chosen === undefined) {
     const guess = fits[0];
+    // chardet may not rank the right one at all (English text with a Russian name in windows-1251): the common
+    // legacy encodings that do read it as text are named for the user to choose from.
+    const readable = FALLBACK_ENCODINGS.filter((e) => !fits.some((f) => f.name === e) && isValidIn(sample, e, complete) && readsAsText(judgeWords(decodeSample(sample, e, complete))));
     return {
       ok: false,
       badByteOffset: badUtf8,
       badByte: sample[badUtf8] ?? null,
       reason: guess === undefined
         ? 'the file is not UTF-8 and no other encoding could be detected'
-        : `the file is not UTF-8 and no encoding detected reads it as text (${guess.name}, the likeliest, gives words like "${guess.judged.example}")`,
-      ambiguous: fits.map((f) => f.name),
+        : `the file is not UTF-8 and no encoding detected reads it as text (${guess.name}, the likeliest, gives words like "${guess.judged.example}")` +
+          (readable.length ? `; it reads as text in ${readable.join(', ')}` : ''),
+      ambiguous: readable.length ? readable : fits.map((f) => f.name),
     };
   }
   // Another candidate chardet rates at least 3/4 as likely that reads the text differently: on a short sample the
@@ -264,7 +271,8 @@ export function detectEncoding(sample: Uint8Array, complete: boolean, forced?: s
   // or "Yanıt"). chardet's order stands, and the note names the rival with the word they read differently, so the
   // user can choose it (Encoding in the preview, --encoding). (Below 3/4 the note would mostly name ISO-8859-2 for
   // French: 29% against 43% for "crème" or "crčme".)
-  const rival = fits.find((f) => f !== chosen && f.confidence >= 0.75 * chosen.confidence && readsAsText(f.judged) && f.text !== chosen.text);
+  const rival = sure(chosen) ? undefined
+    : fits.find((f) => f !== chosen && f.confidence >= 0.75 * chosen.confidence && readsAsText(f.judged) && f.text !== chosen.text);
   const skipped = fits.slice(0, fits.indexOf(chosen)).filter((f) => !readsAsText(f.judged));
   let note = `encoding detected: ${chosen.name} (chardet ${chosen.label}, confidence ${chosen.confidence}%); the file is not UTF-8 ` +
     `(first non-UTF-8 byte at offset ${badUtf8})`;
@@ -272,9 +280,41 @@ export function detectEncoding(sample: Uint8Array, complete: boolean, forced?: s
   if (rival !== undefined) {
     const at = firstDifference(chosen.text, rival.text);
     note += `; ${rival.name} (confidence ${rival.confidence}%) is nearly as likely and reads "${wordAt(rival.text, at)}" where ${chosen.name} reads "${wordAt(chosen.text, at)}": if the file is ${rival.name}, choose it as its encoding`;
+  } else if (chosen.confidence <= UNSURE_CONFIDENCE) {
+    // chardet's floor: it could not tell (Bulgarian or Thai on one line come out as Shift_JIS or Big5 at 10%). The
+    // common legacy encodings that also read the sample as text are named, with the word they read differently.
+    const others = FALLBACK_ENCODINGS.filter((e) => e !== chosen.name && isValidIn(sample, e, complete))
+      .map((e) => ({ name: e, text: decodeSample(sample, e, complete) }))
+      .filter((o) => o.text !== chosen.text && readsAsText(judgeWords(o.text)));
+    if (others.length) {
+      const at = firstDifference(chosen.text, others[0]!.text);
+      note += `; chardet is unsure (confidence ${chosen.confidence}%): the sample also reads as text in ${others.map((o) => o.name).join(', ')} (${others[0]!.name} reads "${wordAt(others[0]!.text, at)}" where ${chosen.name} reads "${wordAt(chosen.text, at)}"): check the sample, and choose the file's encoding if it reads wrong`;
+    }
   }
   notes.push(note);
   return { ok: true, encoding: chosen.name, bomLength: 0, notes };
+}
+
+/** chardet confidence (%) from which its first guess of a multi-byte encoding is taken without judging its words. */
+const SURE_CONFIDENCE = 90;
+/** The multi-byte legacy encodings (WHATWG names) chardet can name. */
+const MULTI_BYTE: ReadonlySet<string> = new Set(['shift_jis', 'euc-jp', 'iso-2022-jp', 'euc-kr', 'gb18030', 'gbk', 'big5']);
+/** chardet confidence (%) up to which its guess is no better than its floor (10% for any multi-byte fit). */
+const UNSURE_CONFIDENCE = 10;
+
+/** Legacy encodings tried when none of chardet's candidates reads as text, to name the ones that do. */
+const FALLBACK_ENCODINGS: readonly string[] = ['windows-1252', 'windows-1250', 'windows-1251', 'koi8-r', 'windows-1253', 'windows-1254',
+  'windows-1255', 'windows-1256', 'windows-1257', 'windows-1258', 'windows-874', 'shift_jis', 'euc-kr', 'gb18030', 'big5'];
+
+/**
+ * Decodes a sample in streaming mode, flushed when it is the whole file. (Node 20's TextDecoder decodes windows-1252
+ * wrongly when not streaming: bytes 0x80-0x9F come out as C1 control codes instead of € “ ” š and the like, while the
+ * streaming decoder the import uses gets them right.)
+ * @returns the text, without a byte-order mark
+ */
+export function decodeSample(bytes: Uint8Array, encoding: string, complete: boolean): string {
+  const d = new TextDecoder(encoding, { ignoreBOM: true });
+  return d.decode(bytes, { stream: true }) + (complete ? d.decode() : '');
 }
 
 /** The index of the first character where two texts differ (the shorter one's length when one starts the other). */

@@ -19,7 +19,7 @@ import { basename } from 'node:path';
 import { pipeline, Transform, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import Papa from 'papaparse';
-import { InvalidEncodingError, StrictStreamDecoder, Utf8StreamValidator, detectEncoding } from './encoding';
+import { InvalidEncodingError, StrictStreamDecoder, Utf8StreamValidator, decodeSample, detectEncoding } from './encoding';
 import { badTextProblem, checkedParse, depthProblem, endsEarly, jsonDepth, MAX_JSON_DEPTH, mayHoldBadText, mayNestDeeperThan, parsesAsJson, replaceBareNonFinite, type RecordProblem } from './json-safety';
 import { parseJsonExact, placeJsonError } from './json';
 import type { PhaseClock } from './timings';
@@ -865,7 +865,7 @@ export async function detectSource(
     });
   }
   notes.push(...enc.notes);
-  const text = new TextDecoder(enc.encoding, { ignoreBOM: true }).decode(sample.bytes.subarray(enc.bomLength), { stream: !sample.complete });
+  const text = decodeSample(sample.bytes.subarray(enc.bomLength), enc.encoding, sample.complete);
   if (text.trim() === '') throw new ImportFileError('EMPTY', path, `${name(path)} contains only blank space`);
   if (looksBinary(text)) {
     throw new ImportFileError('NOT_RECOGNISED', path, `${name(path)} looks like a binary file (it contains NUL bytes), not JSONL, JSON or CSV`, {
