@@ -51,7 +51,7 @@ describe('loupe CLI', () => {
     const again = jsonLines(loupe('import', f, '--workspace', w, '--json').stdout)[0];
     expect(again).toMatchObject({ records_read: 2, inserted: 0, updated: 1, duplicates: 1, skipped: 0, skipped_reasons: [], record_unit: 'records' });
     const info = loupe('info', '--workspace', w);
-    expect(info.stdout).toMatch(/r\.jsonl \(requests, generic\): 2 records read, 0 new, 1 updated, 1 already present, 0 rejected, 0 skipped/);
+    expect(info.stdout).toMatch(/r\.jsonl \(requests, generic\): 2 records read, 0 new, 1 updated, 1 already present, 0 repeated in the file, 0 rejected, 0 skipped/);
     const infoJson = JSON.parse(loupe('info', '--workspace', w, '--json').stdout) as { imports: Array<Record<string, unknown>> };
     expect(infoJson.imports[0]).toMatchObject({ inserted: 0, updated: 1, duplicates: 1, skipped: 0, record_unit: 'records' });
   });

@@ -304,7 +304,7 @@ async function infoCommand(o: { workspace: string; json?: boolean }): Promise<nu
       `requests ${json.requests}, feedback ${json.feedback}, tickets ${json.tickets}, ticket links ${json.links}, reviews ${json.reviews}`,
       `first ${json.first_ts ?? '-'}, last ${json.last_ts ?? '-'}`,
       `imports:`,
-      ...json.imports.map((i) => `  #${i.id} ${i.started_at} ${i.file} (${i.kind}, ${i.preset}): ${i.records_read} ${i.record_unit} read, ${i.inserted} new, ${i.updated} updated, ${i.duplicates} already present, ${i.rejected} rejected, ${i.skipped} skipped`),
+      ...json.imports.map((i) => `  #${i.id} ${i.started_at} ${i.file} (${i.kind}, ${i.preset}): ${i.records_read} ${i.record_unit} read, ${i.inserted} new, ${i.updated} updated, ${i.duplicates} already present, ${i.duplicates_in_file} repeated in the file, ${i.rejected} rejected, ${i.skipped} skipped`),
     ].join('\n') + '\n');
   }
   return EXIT_OK;
