@@ -185,7 +185,7 @@ describe('loupe CLI', () => {
     expect(JSON.parse(loupe('info', '--workspace', w, '--json').stdout)).toMatchObject({ requests: 1 });
   });
 
-  it('info reads a workspace another live Loupe has open, counting its journaled reviews, and writes nothing', async () => {
+  it('info, report and simulate read a workspace another live Loupe has open, counting its journaled reviews, and write nothing', async () => {
     const d = tmp();
     const w = path.join(d, 'w.sqlite');
     const ws = await Workspace.open(w, { create: true });
@@ -203,6 +203,12 @@ describe('loupe CLI', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ requests: 50, reviews: 1 });
+    // The report and a simulation read it too, with the journaled review, and write nothing.
+    const rep = loupe('report', '--workspace', w, '--week', '2026-W47', '--format', 'json', '--out', '-');
+    expect(rep.code, rep.stderr).toBe(0);
+    expect(JSON.stringify(JSON.parse(rep.stdout))).toMatch(/"reviewed":1\b/);
+    const sim = loupe('simulate', '--workspace', w, '--week', '2026-W47', '--size', '10', '--seeds', '50', '--json');
+    expect(sim.code, sim.stderr).toBe(0);
     expect(sha()).toEqual(before);
     expect(fs.readdirSync(d).sort()).toEqual(['w.sqlite', 'w.sqlite.loupe-journal', 'w.sqlite.loupe-lock']);
     // A writer is still refused.

@@ -99,7 +99,7 @@ export function queueDesignFromFlags(o: QueueOpts): QueueDesignInput {
   };
 }
 
-type Helpers = { openClient(workspace: string, create: boolean): Promise<{ client: StoreClient }> };
+type Helpers = { openClient(workspace: string, create: boolean, readOnly?: boolean): Promise<{ client: StoreClient }> };
 
 async function queueCreate(design: QueueDesignInput, o: QueueOpts, helpers: Helpers): Promise<number> {
   const { client } = await helpers.openClient(o.workspace, false);
@@ -167,7 +167,8 @@ export function simulationText(r: SimulationResult): string {
 }
 
 async function simulateCommand(input: SimulateInput, o: SimulateOpts, helpers: Helpers): Promise<number> {
-  const { client } = await helpers.openClient(o.workspace, false);
+  // Read-only (no lock, nothing written): it runs while the app has the workspace open.
+  const { client } = await helpers.openClient(o.workspace, false, true);
   try {
     const r = await client.call('queues.simulate', input);
     process.stdout.write(o.json ? `${JSON.stringify(r)}\n` : simulationText(r));
@@ -180,7 +181,8 @@ async function simulateCommand(input: SimulateInput, o: SimulateOpts, helpers: H
 type ReportOpts = { workspace: string; week?: string; queue?: string; format: 'md' | 'html' | 'pdf' | 'csv' | 'json'; paper: 'a4' | 'letter'; out: string };
 
 async function reportCommand(o: ReportOpts, helpers: Helpers): Promise<number> {
-  const { client } = await helpers.openClient(o.workspace, false);
+  // Read-only (no lock, nothing written): it runs while the app has the workspace open, with its journaled reviews.
+  const { client } = await helpers.openClient(o.workspace, false, true);
   try {
     const r = await client.call('report.weekly', { format: o.format, paper: o.paper, ...(o.week ? { week: o.week } : {}), ...(o.queue ? { queue_id: Number(o.queue) } : {}) });
     const bytes = r.encoding === 'base64' ? Buffer.from(r.text, 'base64') : Buffer.from(r.text, 'utf8');
