@@ -51,7 +51,7 @@ describe('loupe estimates, queue list and agreement', () => {
     const r = loupe('estimates', '--workspace', w, '--week', '2026-W47');
     expect(r.code).toBe(0);
     const failure = expected.metrics.find((m) => m.key === 'failure')!;
-    expect(r.stdout).toContain(`estimates for ${expected.population} requests`);
+    expect(r.stdout).toContain(`a frame of ${expected.population} requests`);
     const esc = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     expect(r.stdout).toMatch(new RegExp(`${esc(failure.label)}\\s+${(failure.estimate! * 100).toFixed(1)}%\\s+${(failure.low! * 100).toFixed(1)}% – ${(failure.high! * 100).toFixed(1)}%`));
   });

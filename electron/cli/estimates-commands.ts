@@ -52,7 +52,7 @@ function week(v: string | undefined): string | undefined {
  */
 export function estimatesText(e: WeekEstimates): string[] {
   const out = [
-    `${e.queue_name} (queue ${e.queue_id}${e.week ? `, ${e.week}` : ''}): estimates for ${int(e.population)} requests`,
+    `${e.queue_name} (queue ${e.queue_id}${e.week ? `, ${e.week}` : ''}): a frame of ${int(e.population)} requests`,
     `Reviewed ${int(e.reviewed)} (failures ${int(e.failures)}); this queue: ${int(e.queue_reviewed)} of ${int(e.queued)} reviewed, ${int(e.skipped)} skipped.`,
     e.design,
     `Intervals: ${e.method.name} (${e.method.reference}).`,
@@ -62,7 +62,8 @@ export function estimatesText(e: WeekEstimates): string[] {
   out.push(`${'rate'.padEnd(labelW)}  estimate  95% interval     n  events  sample`);
   for (const m of e.metrics) {
     const ci = m.low === null || m.high === null ? '–' : `${pct(m.low)} – ${pct(m.high)}`;
-    out.push(`${m.label.padEnd(labelW)}  ${pct(m.estimate).padStart(8)}  ${ci.padStart(15)}  ${int(m.n).padStart(4)}  ${int(m.k).padStart(6)}  ${pct(m.sample_rate).padStart(6)}${m.small_sample && m.reason ? `  (${m.reason})` : ''}`);
+    const flags = [m.estimate !== null && m.covered_share < 1 ? `covered strata only, ${pct(m.covered_share)} of the frame` : null, m.small_sample ? m.reason : null].filter(Boolean);
+    out.push(`${m.label.padEnd(labelW)}  ${pct(m.estimate).padStart(8)}  ${ci.padStart(15)}  ${int(m.n).padStart(4)}  ${int(m.k).padStart(6)}  ${pct(m.sample_rate).padStart(6)}${flags.length ? `  (${flags.join('; ')})` : ''}`);
   }
   if (e.notes.length) out.push('', ...e.notes);
   return out;

@@ -141,7 +141,9 @@ export function failureChart(r: ReviewWeek): Chart | null {
   const top = niceScale(Math.max(...rows.map((x) => x.high ?? x.estimate!)), 5);
   const x = (v: number) => pl + (v / top.top) * pw;
   const P: string[] = [];
-  const caption = rows.map((x) => `${x.week}: ${pct(x.estimate)} (${x.low !== null ? `${pct(x.low)} – ${pct(x.high)}, ` : ''}${x.failures} of ${x.reviewed} reviewed)`).join('; ');
+  // A week whose reviews miss some strata has an estimate of the covered strata only: said in the caption and the label.
+  const partial = (x: (typeof rows)[number]) => x.covered_share < 1;
+  const caption = rows.map((x) => `${x.week}: ${pct(x.estimate)} (${x.low !== null ? `${pct(x.low)} – ${pct(x.high)}, ` : ''}${x.failures} of ${x.reviewed} reviewed${partial(x) ? `; covered strata only, ${pct(x.covered_share)} of the week's requests` : ''})`).join('; ');
   P.push(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${h}" width="${W}" height="${h}" role="img" aria-labelledby="c-failure-t c-failure-d" font-family="${FONT}" font-size="11">`);
   P.push(`<title id="c-failure-t">Estimated failure rate, 95% interval</title><desc id="c-failure-d">${esc(caption)}</desc>`);
   P.push(`<rect x="0" y="0" width="${W}" height="${h}" fill="#ffffff" stroke="${GRID}"/>`);
@@ -156,7 +158,7 @@ export function failureChart(r: ReviewWeek): Chart | null {
     P.push(`<text x="12" y="${cy + 4}" fill="${INK}">${esc(r.week)}</text>`);
     if (r.low !== null && r.high !== null) P.push(`<line x1="${f1(x(r.low))}" x2="${f1(x(r.high))}" y1="${cy}" y2="${cy}" stroke="${c}" stroke-width="3"/>`);
     P.push(`<circle cx="${f1(x(r.estimate!))}" cy="${cy}" r="5" fill="${c}"/>`);
-    P.push(`<text x="${f1(Math.min(W - 8, x(r.high ?? r.estimate!) + 8))}" y="${cy + 4}" fill="${INK}"${x(r.high ?? r.estimate!) + 60 > W ? ' text-anchor="end"' : ''}>${esc(`${pct(r.estimate)} (n = ${r.reviewed})`)}</text>`);
+    P.push(`<text x="${f1(Math.min(W - 8, x(r.high ?? r.estimate!) + 8))}" y="${cy + 4}" fill="${INK}"${x(r.high ?? r.estimate!) + 60 > W ? ' text-anchor="end"' : ''}>${esc(`${pct(r.estimate)} (n = ${r.reviewed}${partial(r) ? `; covered strata only, ${pct(r.covered_share, 0)}` : ''})`)}</text>`);
   });
   P.push('</svg>');
   return { id: 'c-failure', title: 'Estimated failure rate, 95% interval', svg: P.join(''), caption };

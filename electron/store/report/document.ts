@@ -56,7 +56,8 @@ function reviewBlocks(r: WeeklyReport): Block[] {
   out.push(muted(`95% intervals: ${s.method.name} (${s.method.reference}). Reviewed: items with an outcome; Seen: events among them; the plain sample rate shows what an unweighted count would say.`));
   out.push({
     kind: 'table', head: ['Measure', 'Estimate', '95% interval', 'Reviewed', 'Seen', 'Sample rate', 'Method', 'Flag'], align: ['l', 'r', 'l', 'r', 'r', 'r', 'l', 'l'],
-    rows: s.estimates.map((m) => [cell(m.label), cell(pct(m.estimate)), cell(interval(m.low, m.high)), cell(int(m.n)), cell(int(m.k)), cell(pct(m.sample_rate)), cell(methodShort(m)), cell(m.small_sample ? `small sample: ${m.reason ?? ''}` : '')]),
+    rows: s.estimates.map((m) => [cell(m.label), cell(pct(m.estimate)), cell(interval(m.low, m.high)), cell(int(m.n)), cell(int(m.k)), cell(pct(m.sample_rate)), cell(methodShort(m)),
+      cell([m.estimate !== null && m.covered_share < 1 ? `covered strata only (${pct(m.covered_share)} of the frame): not yet the week's rate` : '', m.small_sample ? `small sample: ${m.reason ?? ''}` : ''].filter(Boolean).join('; '))]),
   });
   const caveats = smallSampleReasons(s.estimates);
   if (caveats.length) out.push(p('Small-sample reasons:'), { kind: 'list', items: caveats.map((x) => [x]) });

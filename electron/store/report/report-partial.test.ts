@@ -12,7 +12,7 @@ import { runImport } from '../import/pipeline';
 import { createQueue, queueForWeek } from '../review/queues';
 import { setReviewer, submitReview } from '../review/reviews';
 import { ticketRates } from '../tickets/analysis';
-import { trendCharts } from './charts';
+import { failureChart, trendCharts } from './charts';
 import { buildWeeklyReport, renderText } from './index';
 
 const NOW = Date.UTC(2026, 11, 1);
@@ -57,7 +57,13 @@ describe('a week with two queues, no costs, no latencies and undated tickets', (
     if (!r.review.available) throw new Error('review section expected');
     // The frame sentence says the estimate covers only part of the frame so far (not "none is left out" alone).
     expect(r.review.data.section.estimate_notes[0]).toBe('Estimates are for all 40 requests of the period; none is left out; 10 of them were reviewed before this queue and count with those reviews. '
-      + 'The estimates so far cover 10 of them (25.0%): the strata with a reviewed item (the notes below name the others).');
+      + 'But the reviews so far cover only 10 of them (25.0%): the strata with a reviewed item. Until every stratum has one, each estimate below is of those strata, not of the whole frame (the notes below name the others).');
+    // The estimates table and the failure chart say so on the row and the dot, not only in the summary.
+    const md = renderText(r, 'md').text;
+    expect(md).toMatch(/\| Failure rate[^|]*\| 30\.0% \|.*covered strata only \(25\.0% of the frame\): not yet the week's rate/);
+    const chart = failureChart(r.review.data)!;
+    expect(chart.caption).toContain('2026-W45: 30.0% (30.0% – 30.0%, 3 of 10 reviewed; covered strata only, 25.0% of the week\'s requests)');
+    expect(chart.svg).toContain('covered strata only, 25%');
   });
 
   it('no cost and no latency read as "–", never $0.000 or 0 ms; an empty chart says it has no values', () => {

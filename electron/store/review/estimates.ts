@@ -248,7 +248,7 @@ export function frameStatement(f: WeekEstimates['frame'], coveredShare = 1): str
   const base = frameSentence(f);
   if (!(coveredShare < 1) || f.requests === 0) return base;
   const covered = Math.round(coveredShare * f.requests);
-  return `${base.slice(0, -1)}. The estimates so far cover ${covered === 0 ? 'none' : `${count(covered)} of them (${pct(coveredShare)})`}: the strata with a reviewed item (the notes below name the others).`;
+  return `${base.slice(0, -1)}. But the reviews so far cover ${covered === 0 ? 'none of them' : `only ${count(covered)} of them (${pct(coveredShare)})`}: the strata with a reviewed item. Until every stratum has one, each estimate below is of those strata, not of the whole frame (the notes below name the others).`;
 }
 
 function frameSentence(f: WeekEstimates['frame']): string {

@@ -55,7 +55,9 @@ function IntervalBar({ m }: { m: RateEstimate }) {
 
 function Estimates({ e }: { e: WeekEstimates }) {
   const { info } = useApp();
-  const covered = e.strata.filter((s) => s.reviewed > 0).length;
+  // Strata that hold requests (a signal stratum the week has none of is no stratum to cover), as the report counts them.
+  const holding = e.strata.filter((s) => s.population > 0);
+  const covered = holding.filter((s) => s.reviewed > 0).length;
   // Every row's small-sample reasons, said once above the table (rows share most of them); each row keeps a badge.
   const caveats = smallSampleReasons(e.metrics);
   return (
@@ -71,7 +73,7 @@ function Estimates({ e }: { e: WeekEstimates }) {
           <div className="figure"><dt>Reviewed</dt><dd data-testid="est-reviewed">{fmtInt(e.reviewed)}</dd></div>
           <div className="figure"><dt>Failures seen</dt><dd data-testid="est-failures">{fmtInt(e.failures)}</dd></div>
           <div className="figure"><dt>Skipped</dt><dd>{fmtInt(e.skipped)}</dd></div>
-          <div className={`figure${covered < e.strata.length ? ' warn' : ''}`}><dt>Strata covered</dt><dd>{covered} / {e.strata.length}</dd></div>
+          <div className={`figure${covered < holding.length ? ' warn' : ''}`}><dt>Strata covered</dt><dd>{covered} / {holding.length}</dd></div>
           <div className="figure"><dt>Reviewers</dt><dd className="figure-text">{e.reviewers.length ? e.reviewers.join(', ') : '—'}</dd></div>
         </dl>
         {caveats.length > 0 && (
@@ -98,6 +100,11 @@ function Estimates({ e }: { e: WeekEstimates }) {
                 <td>
                   <div className={m.kind === 'failure_rate' ? 'strong' : ''}>{m.label}</div>
                   {m.small_sample && <span className="badge warn" data-testid="small-sample" title={m.reason ?? undefined}>small sample</span>}
+                  {m.estimate !== null && m.covered_share < 1 && (
+                    <span className="badge warn" data-testid="partial-estimate" title="The strata with no reviewed item are not in this estimate: it is not yet the rate of the whole frame.">
+                      covered strata only ({fmtPct(m.covered_share)} of the frame)
+                    </span>
+                  )}
                 </td>
                 <td className="num strong">{fmtPct(m.estimate)}</td>
                 <td className="num">{fmtInterval(m.low, m.high)}</td>
