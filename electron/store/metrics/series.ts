@@ -18,7 +18,7 @@ import { bucketLabel, bucketStarts, filterSql, isoWeekLabel, num } from './commo
 import { Dist, SKETCH_RELATIVE_ACCURACY } from '../summaries/dist';
 import { statusKnownSql, summaryGeneration, type SliceDim } from '../summaries/build';
 import { eachCell, isSliceDim, summariesReady, summaryLevel, type SliceFilter } from '../summaries/read';
-import { addCounts, addFeedbackValue, eachFeedbackCell, emptyCounts, feedbackVersion, type FeedbackCounts } from '../summaries/feedback';
+import { addCounts, addFeedbackValue, eachFeedbackCell, emptyCounts, ensureFeedbackSummaries, feedbackVersion, NO_REQUEST_SLICE, type FeedbackCounts } from '../summaries/feedback';
 
 export interface SeriesInput {
   from_ts?: number | undefined;
@@ -222,6 +222,32 @@ function summaryRange(db: Db, filter: SliceFilter, f: { sql: string; params: str
   return { lo, hi, undated };
 }
 
+const minOf = (a: number | null, b: number | null): number | null => (a === null ? b : b === null ? a : Math.min(a, b));
+const maxOf = (a: number | null, b: number | null): number | null => (a === null ? b : b === null ? a : Math.max(a, b));
+
+/**
+ * First and last time (UTC ms, inclusive) of the dated thumbs, ratings and NPS answers the charts count: by the
+ * feedback's own time, else its request's; with a filter, only feedback on a matching request. From the feedback
+ * summaries' hours when `cells` (slice filters) and they exist, else from the rows.
+ */
+function feedbackRange(db: Db, filter: MetricsFilter, f: { sql: string; params: string[] }, cells: boolean): { lo: number | null; hi: number | null } {
+  if (Object.keys(filter).length === 0) {
+    // Each from the ts index in O(log n); feedback without a time of its own is dated by its request, inside the
+    // requests' range already.
+    return db.get<{ lo: number | null; hi: number | null }>(`SELECT (SELECT min(ts) FROM feedback WHERE ts IS NOT NULL AND kind IN ('thumb', 'rating', 'nps') AND value IS NOT NULL) AS lo,
+      (SELECT max(ts) FROM feedback WHERE ts IS NOT NULL AND kind IN ('thumb', 'rating', 'nps') AND value IS NOT NULL) AS hi`) ?? { lo: null, hi: null };
+  }
+  if (cells && ensureFeedbackSummaries(db)) {
+    const where: string[] = [`c.slice_id <> ${NO_REQUEST_SLICE}`];
+    const params: string[] = [];
+    for (const [k, v] of Object.entries(filter)) { if (v === undefined) continue; where.push(v === null ? `s.${k} IS NULL` : `s.${k} = ?`); if (v !== null) params.push(v); }
+    const r = db.get<{ lo: number | null; hi: number | null }>(`SELECT min(c.hour) AS lo, max(c.hour) AS hi FROM feedback_summaries c JOIN summary_slices s ON s.id = c.slice_id WHERE ${where.join(' AND ')}`, params);
+    return { lo: r?.lo ?? null, hi: r?.hi != null ? r.hi + 3_600_000 - 1 : null };
+  }
+  return db.get<{ lo: number | null; hi: number | null }>(`SELECT min(coalesce(f.ts, r.ts)) AS lo, max(coalesce(f.ts, r.ts)) AS hi FROM feedback f JOIN requests r ON r.id = f.request_id
+    WHERE f.kind IN ('thumb', 'rating', 'nps') AND f.value IS NOT NULL${f.sql}`, f.params) ?? { lo: null, hi: null };
+}
+
 function computeSeries(db: Db, zone: string, q: SeriesInput, now: number, t0: number): MetricsSeries {
   const f = filterSql(q.filter);
   // min and max in subqueries of their own: SQLite answers each from the ts index in O(log n), where min and max in
@@ -242,9 +268,12 @@ function computeSeries(db: Db, zone: string, q: SeriesInput, now: number, t0: nu
   const undated = range?.undated ?? 0;
   const undatedFeedback = countUndatedFeedback(db, q.filter);
   // Without an explicit range the buckets are whole: feedback that arrives after the last request of its week
-  // (CSAT minutes later, NPS days later) still counts in that week.
-  const lo = q.from_ts ?? range?.lo ?? null;
-  const hi = q.to_ts ?? (range?.hi != null ? range.hi + 1 : null);
+  // (CSAT minutes later, NPS days later) still counts in that week. And the range reaches the first and last dated
+  // thumb, rating or NPS answer too: a judge's scores an hour after the last request were in no day or hour bucket.
+  const fb = q.from_ts === undefined || q.to_ts === undefined ? feedbackRange(db, q.filter, f, sliceFilter && q.source !== 'requests') : null;
+  const lo = q.from_ts ?? minOf(range?.lo ?? null, fb?.lo ?? null);
+  const hiIncl = maxOf(range?.hi ?? null, fb?.hi ?? null);
+  const hi = q.to_ts ?? (hiIncl !== null ? hiIncl + 1 : null);
   const whole = lo !== null && hi !== null && hi > lo ? bucketStarts(lo, hi, q.bucket, zone) : null;
   const from = q.from_ts ?? (whole ? whole[0]! : null);
   const to = q.to_ts ?? (whole ? whole[whole.length - 1]! : null);

@@ -322,3 +322,28 @@ describe('ratings that are not CSAT and NPS answers outside 0-10 are counted apa
     }
   });
 });
+
+describe('the default range reaches the dated feedback, not only the requests', () => {
+  it('ratings an hour after the last request are in the day and hour buckets (they were in none), from cells and rows alike', async () => {
+    const dir = tmp();
+    const ws = await Workspace.open(path.join(dir, 'w.sqlite'), { create: true });
+    try {
+      const p = (name: string, lines: string[]) => { const f = path.join(dir, name); fs.writeFileSync(f, `${lines.join('\n')}\n`); return f; };
+      // Requests on one day, 20:00-22:00 UTC; CSAT from 23:30 that day to 01:30 the next.
+      await runImport(ws, p('req.jsonl', Array.from({ length: 3 }, (_, i) => JSON.stringify({ request_id: `q${i}`, timestamp: new Date(T0 + (20 + i) * H).toISOString(), feature: 'chat', model: 'm', input: 'q', output: 'a' }))), {});
+      await runImport(ws, p('fb.jsonl', Array.from({ length: 3 }, (_, i) => feedbackLine(`c${i}`, { request_id: `q${i}`, timestamp: new Date(T0 + 23.5 * H + i * H).toISOString(), type: 'csat', value: 5 }))), {});
+      for (const [zone, source] of [['UTC', 'summaries'], ['Asia/Kolkata', 'requests']] as const) {
+        for (const filter of [{}, { feature: 'chat' }]) {
+          const days = metricsSeries(ws.db, zone, { bucket: 'day', filter, breakdown: 'none' }, NOW);
+          expect(days.quantiles.source, zone).toBe(source);
+          expect(days.buckets.reduce((n, b) => n + b.csat.n, 0), `${zone} days ${JSON.stringify(filter)}`).toBe(3);
+          const hours = metricsSeries(ws.db, zone, { bucket: 'hour', filter, breakdown: 'none' }, NOW);
+          expect(hours.buckets.reduce((n, b) => n + b.csat.n, 0), `${zone} hours ${JSON.stringify(filter)}`).toBe(3);
+          expect(hours.buckets.reduce((n, b) => n + b.requests, 0)).toBe(3);
+        }
+      }
+    } finally {
+      ws.close();
+    }
+  });
+});
