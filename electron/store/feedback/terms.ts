@@ -1,6 +1,6 @@
 /**
  * What negative feedback says: the words and two-word phrases that distinguish the period's negative comments
- * (thumbs-down, NPS detractors, CSAT 1-2, rejected preferences) from its other comments, ranked by the log-odds ratio
+ * (thumbs-down, NPS detractors, ratings of 0.4 × their scale or lower: CSAT 1-2, 1-4 of 10; rejected preferences) from its other comments, ranked by the log-odds ratio
  * with an informative Dirichlet prior and its z-score (Monroe, Colaresi & Quinn 2008; shared/stats/log-odds.ts).
  * The prior's background is the period's comments (both groups), α₀ = 10 pseudo-words by default (weak: the
  * period's own counts decide, the prior only keeps rare words from topping the list).

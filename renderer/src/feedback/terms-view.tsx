@@ -40,8 +40,8 @@ export function TermsView({ onOpenComments }: { onOpenComments: (f: FilterValues
           </label>
         </div>
         <p className="muted small">
-          Words and two-word phrases of the week's negative comments (thumbs-down, NPS detractors, CSAT 1-2, rejected
-          preferences) against its other comments, ranked by z-score. Click a term to read the comments.
+          Words and two-word phrases of the week's negative comments (thumbs-down, NPS detractors, ratings of 0.4 × their
+          scale or lower, such as CSAT 1-2 or 1-4 of 10, rejected preferences) against its other comments, ranked by z-score. Click a term to read the comments.
         </p>
         {error && <ErrorNote error={error} />}
         {data && (

@@ -39,8 +39,8 @@ const MAX_TERMS = 10;
 const Z_95 = 1.959963984540054;
 
 /**
- * Words and two-word phrases that distinguish the week's negative comments (thumbs-down, NPS detractors, CSAT 1-2,
- * rejected preferences) from its other comments: the Feedback screen's analysis (log-odds ratio with an informative
+ * Words and two-word phrases that distinguish the week's negative comments (thumbs-down, NPS detractors, ratings of
+ * 0.4 × their scale or lower, rejected preferences) from its other comments: the Feedback screen's analysis (log-odds ratio with an informative
  * Dirichlet prior, Monroe, Colaresi & Quinn 2008), keeping the terms whose z-score passes 1.96.
  * @returns the terms, or the reason there are none (no comments, no negative comment, none significant)
  */
