@@ -325,6 +325,12 @@ describe.skipIf(!haveReal)('real files (../shared/data/real)', () => {
       expect(again.updated).toBe(0);
       check(ws);
       expect(s.rejects.every((x) => typeof x.line === 'number' && x.reason.length > 0)).toBe(true);
+      // Records that gave several rows say so (the counts are of rows); one row per record says nothing.
+      const rows = s.inserted + s.updated + s.duplicates + s.duplicates_in_file;
+      const gave = s.notes.find((n) => / gave [\d,]+ rows /.test(n));
+      if (rows > s.records_read) expect(gave).toBe(`${s.records_read.toLocaleString('en-US')} ${s.record_unit} gave ${rows.toLocaleString('en-US')} rows (a record can hold several: turns of a conversation, a request with its feedback); the counts are of rows`);
+      else expect(gave).toBeUndefined();
+      if (file.startsWith('mtbench')) expect(gave).toBe('80 records gave 160 rows (a record can hold several: turns of a conversation, a request with its feedback); the counts are of rows');
     });
   }
 

@@ -733,6 +733,10 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
         rawNotes.push(`${duplicatesInFile.toLocaleString('en-US')} row(s) repeat an id from earlier in the file; rule: the last occurrence wins (listed as duplicate rows, not rejected)`);
       }
       for (const s of skippedReasons) rawNotes.push(`${s.count.toLocaleString('en-US')} skipped: ${s.reason}`);
+      // Records that each give several rows (MT-Bench's turns, a Helicone record's request and feedback): the counts
+      // are of rows, so they add up to more than the records read; said, or 80 read and 160 new reads as a double count.
+      const rowsStored = rowsSeen.requests + rowsSeen.feedback + rowsSeen.tickets;
+      if (rowsStored > recordsRead) rawNotes.push(`${recordsRead.toLocaleString('en-US')} ${mapper.unit} gave ${rowsStored.toLocaleString('en-US')} rows (a record can hold several: turns of a conversation, a request with its feedback); the counts are of rows`);
       if (inserted === 0 && updated === 0) rawNotes.push(`0 new, ${duplicates} already present`);
       // Review queues sample by ISO week, so requests without a time would silently never be reviewed.
       const undated = rowsSeen.requests > 0 ? db.value<number>('SELECT count(*) FROM requests WHERE import_id = ? AND ts IS NULL', [importId]) ?? 0 : 0;
