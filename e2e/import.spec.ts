@@ -46,6 +46,8 @@ test.describe('real files', () => {
     const llm = page.getByRole('region', { name: 'Import of llmperf-bedrock-70b-requests.json' });
     await expect(llm.getByTestId('result-inserted')).toHaveText('150');
     await expect(page.getByTestId('count-requests')).toHaveText('150');
+    // llmperf has no timestamps: the header says the requests are undated, not only "no dated requests".
+    await expect(page.getByTestId('ws-range')).toHaveText('no dated requests · 150 undated');
 
     // Re-importing the same file adds nothing: every row is already present.
     await llm.getByRole('button', { name: 'Close' }).click();

@@ -204,8 +204,11 @@ export interface WorkspaceInfo {
   schema_version: number;
   file_bytes: number;
   counts: { requests: number; feedback: number; tickets: number; links: number; reviews: number };
+  /** UTC ms of the first and last dated request. */
   first_ts: number | null;
   last_ts: number | null;
+  /** Requests without a timestamp: outside every week, chart, alert and queue (said beside the dates). */
+  undated_requests: number;
   imports: ImportHistoryEntry[];
   /** What opening the workspace found and repaired (a torn journal line skipped, damaged entries set aside). */
   notices?: string[];

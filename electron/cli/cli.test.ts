@@ -54,6 +54,9 @@ describe('loupe CLI', () => {
     expect(info.stdout).toMatch(/r\.jsonl \(requests, generic\): 2 records read, 0 new, 1 updated, 1 already present, 0 repeated in the file, 0 rejected, 0 skipped/);
     const infoJson = JSON.parse(loupe('info', '--workspace', w, '--json').stdout) as { imports: Array<Record<string, unknown>> };
     expect(infoJson.imports[0]).toMatchObject({ inserted: 0, updated: 1, duplicates: 1, skipped: 0, record_unit: 'records' });
+    // The requests have no timestamp: info says so beside the (empty) dates.
+    expect(infoJson).toMatchObject({ first_ts: null, undated_requests: 2 });
+    expect(info.stdout).toContain('first -, last - (dated requests only: 2 have no timestamp and are in no week, chart or queue)');
   });
 
   it('exits 2 on bad usage: unknown command, missing --workspace, bad --map, bad --tz, bad --link-window', () => {

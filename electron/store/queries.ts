@@ -191,6 +191,8 @@ export function workspaceInfo(ws: Workspace): WorkspaceInfo {
     counts: { requests: summarisedRequestCount(db) ?? count('requests'), feedback: count('feedback'), tickets: count('tickets'), links: count('ticket_links'), reviews: count('reviews') },
     first_ts: range?.first ?? null,
     last_ts: range?.last ?? null,
+    // From the ts index (undated rows sort first in it): as many steps as there are undated requests.
+    undated_requests: db.value<number>('SELECT count(*) FROM requests WHERE ts IS NULL') ?? 0,
     imports: importHistory(db),
     ...(ws.notices.length ? { notices: [...ws.notices] } : {}),
   };
