@@ -65,6 +65,10 @@ describe('loupe estimates, queue list and agreement', () => {
     expect(a.code, a.stderr).toBe(0);
     expect(JSON.parse(a.stdout)).toEqual(JSON.parse(JSON.stringify(agreement)));
     expect(loupe('agreement', '--workspace', w, '--queue', '1').stdout).toMatch(/Cohen's kappa/);
+    // report without --week takes the newest queue's week.
+    const rep = loupe('report', '--workspace', w, '--format', 'md', '--out', '-');
+    expect(rep.code, rep.stderr).toBe(0);
+    expect(rep.stderr).toBe('loupe: reporting 2026-W47 (the week of queue #1, the newest); --week chooses another.\n');
   });
 
   it('bad usage exits 2; a week without a queue is refused with exit 1', () => {

@@ -126,6 +126,11 @@ describe('loupe queue create / report', () => {
     const badWeek = await cli(['report', '--workspace', w, '--week', '2027-W53', '--format', 'pdf', '--out', '-']);
     expect(badWeek.code).toBe(1);
     expect(badWeek.err).toContain('Invalid week "2027-W53"');
+    // No --week: the newest queue's week, else (as here: no queue) the latest week with requests, said on stderr.
+    const latest = await cli(['report', '--workspace', w, '--format', 'md', '--out', '-']);
+    expect(latest.code, latest.err).toBe(0);
+    expect(latest.err).toBe('loupe: reporting 2026-W47 (the latest week with requests); --week chooses another.\n');
+    expect(latest.out).toContain('# Weekly report: 2026-W47');
   });
 });
 

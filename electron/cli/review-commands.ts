@@ -6,7 +6,8 @@
  *                      [--oversample SIGNAL=SHARE ...] [--allocation proportional|equal] [--min-per-stratum N]
  *                      [--overlap SHARE] [--name NAME] [--include-undated] [--json]
  *     --json prints {"queue_id", "items": [{"request_id", "stratum", "reason", "inclusion_probability"}]}
- *   loupe report --workspace W.sqlite --week 2026-W47 --format md|html|pdf|csv|json [--paper a4|letter] --out FILE ("-" for stdout)
+ *   loupe report --workspace W.sqlite [--week 2026-W47 | --queue N] --format md|html|pdf|csv|json [--paper a4|letter] --out FILE ("-" for stdout)
+ *     without --week or --queue: the week of the newest queue, else the latest week with requests (named on stderr)
  *   loupe simulate --workspace W.sqlite --week 2026-W47 --size 100 --seed 7 [--strata FIELD] [--oversample SIGNAL=SHARE ...]
  *                  [--min-per-stratum N] [--failure-rate P | --failure-rates STRATUM=P ...] [--seeds 1000]
  *                  [--half-width H] [--json]
@@ -18,6 +19,7 @@ import { type Command, CommanderError, Option } from 'commander';
 import { isoWeekSchema, strataFieldSchema, type QueueDesignInput, type SimulateInput } from '../../shared/contract-review';
 import type { SimulationResult } from '../../shared/review-types';
 import { REVIEW_SIGNALS, type ReviewSignal } from '../../shared/review-types';
+import { LoupeError } from '../../shared/errors';
 import type { StoreClient } from '../store/client';
 
 const EXIT_OK = 0;
@@ -184,6 +186,15 @@ async function reportCommand(o: ReportOpts, helpers: Helpers): Promise<number> {
   // Read-only (no lock, nothing written): it runs while the app has the workspace open, with its journaled reviews.
   const { client } = await helpers.openClient(o.workspace, false, true);
   try {
+    if (!o.week && !o.queue) {
+      // Like the Report screen: the newest queue's week, else the latest week that has requests; said on stderr.
+      const queues = await client.call('queues.list', {});
+      const newest = [...queues].sort((a, b) => b.created_at - a.created_at).find((q) => q.week !== null);
+      const week = newest?.week ?? (await client.call('queues.weeks', {})).weeks[0]?.week;
+      if (!week) throw new LoupeError('NOT_FOUND', 'The workspace has no dated request, so there is no week to report.', { action: 'Import request logs with timestamps, or give --week.' });
+      process.stderr.write(`loupe: reporting ${week} (${newest ? `the week of queue #${newest.id}, the newest` : 'the latest week with requests'}); --week chooses another.\n`);
+      o.week = week;
+    }
     const r = await client.call('report.weekly', { format: o.format, paper: o.paper, ...(o.week ? { week: o.week } : {}), ...(o.queue ? { queue_id: Number(o.queue) } : {}) });
     const bytes = r.encoding === 'base64' ? Buffer.from(r.text, 'base64') : Buffer.from(r.text, 'utf8');
     if (o.out === '-') process.stdout.write(bytes);
@@ -256,13 +267,12 @@ export function registerReviewCommands(program: Command, run: (p: Promise<number
   program.command('report')
     .description('Write the weekly report of a week (summary, review, feedback, tickets, metrics, alerts, drift).')
     .addOption(ws())
-    .option('--week <week>', 'ISO week, e.g. 2026-W47')
+    .option('--week <week>', 'ISO week, e.g. 2026-W47 (default: the week of the newest review queue, else the latest week with requests)')
     .option('--queue <id>', 'a queue id instead of --week (the report of its week, with this queue as the review)')
     .addOption(new Option('--format <format>', 'report format').choices(['md', 'html', 'pdf', 'csv', 'json']).default('md'))
     .addOption(new Option('--paper <size>', 'PDF paper size').choices(['a4', 'letter']).default('a4'))
     .requiredOption('--out <file>', 'output file ("-" for stdout)')
     .action((o: ReportOpts) => {
-      if (!o.week && !o.queue) usage('give --week (e.g. 2026-W47) or --queue ID');
       if (o.week && !isoWeekSchema.safeParse(o.week).success) usage(`--week expects an ISO week such as 2026-W47, got "${o.week}"`);
       if (o.queue !== undefined) parseInt0('--queue', o.queue, 1, Number.MAX_SAFE_INTEGER);
       run(reportCommand(o, helpers));
