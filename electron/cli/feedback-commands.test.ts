@@ -48,6 +48,9 @@ describe('loupe feedback and loupe tickets rate', () => {
       expect(x.high).toBeGreaterThan(x.per_1000);
     }
     expect(r.stderr).toMatch(/27 ticket\(s\) left out/);
+    // The table says it too, under the rows.
+    const text = loupe('tickets', 'rate', '--workspace', w, '--by', 'model_version').stdout.trimEnd().split('\n');
+    expect(text[text.length - 1]).toMatch(/^Left out of every row: 27 /);
   }, 60_000);
 
   it('exits 2 on bad usage and 1 on a missing workspace', () => {

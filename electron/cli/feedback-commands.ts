@@ -71,7 +71,9 @@ async function ticketRateCommand(o: { workspace: string; by: 'week' | 'model_ver
     else {
       const f = (v: number | null) => (v === null ? '-' : v.toFixed(2));
       const lines = [`Tickets per 1,000 requests by ${o.by} (${r.method})`, `${'group'.padEnd(22)} ${'tickets'.padStart(8)} ${'requests'.padStart(10)} ${'per 1,000'.padStart(10)}  95% interval`];
-      for (const x of rows) lines.push(`${x.group.padEnd(22)} ${String(x.tickets).padStart(8)} ${String(x.requests).padStart(10)} ${f(x.per_1000).padStart(10)}  ${f(x.low)}-${f(x.high)}`);
+      for (const x of rows) lines.push(`${x.group.padEnd(22)} ${String(x.tickets).padStart(8)} ${String(x.requests).padStart(10)} ${f(x.per_1000).padStart(10)}  ${x.low === null || x.high === null ? '-' : `${f(x.low)}-${f(x.high)}`}`);
+      // Said under the table too (stderr alone was easy to miss): a row of 0 tickets may only mean they were left out.
+      if (r.left_out.tickets > 0) lines.push(`Left out of every row: ${r.left_out.reason}.`);
       process.stdout.write(`${lines.join('\n')}\n`);
     }
   } finally {
