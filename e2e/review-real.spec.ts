@@ -31,6 +31,10 @@ test.describe('real files', () => {
       // 820 + 17 OASST requests, 150 llmperf, 160 MT-Bench turns; OASST thumbs and MT-Bench judge scores as feedback.
       await expect(page.getByTestId('count-requests')).toHaveText('997');
 
+      // No request has a feature: the form proposes the first column with two values or more (model), not feature.
+      await page.keyboard.press('g');
+      await page.keyboard.press('v');
+      await expect(page.getByLabel('Strata field')).toHaveValue('model');
       await createQueueByKeyboard(page, { week: '2024-W24', size: 20, strataDowns: 2, strataValue: 'model', lowScore: 25 });
       const created = page.getByTestId('queue-created');
       const strata = created.getByTestId('strata-table');

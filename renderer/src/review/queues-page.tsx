@@ -213,18 +213,24 @@ export function StrataTable({ strata }: { strata: QueueStratum[] }) {
 
 function NewQueueForm({ onCreated, formRef }: { onCreated: (c: QueueCreated) => void; formRef: React.RefObject<HTMLFormElement | null> }) {
   const { data: weeks } = useStoreQuery('queues.weeks', {}, ['requests', 'imports']);
-  if (!weeks) return <section className="card queue-form" aria-label="New queue"><p className="muted">Loading…</p></section>;
-  return <NewQueueFormBody onCreated={onCreated} formRef={formRef} weeks={weeks} />;
+  const { data: options } = useStoreQuery('metrics.options', {}, ['requests']);
+  if (!weeks || !options) return <section className="card queue-form" aria-label="New queue"><p className="muted">Loading…</p></section>;
+  // Stratify by the first of these columns whose requests hold two values or more; none when no column does (a
+  // benchmark log with no feature would otherwise be stratified by a column it does not have).
+  const strata = (['feature', 'model', 'model_version', 'segment'] as const).find((d) => options[d].length >= 2) ?? '';
+  return <NewQueueFormBody onCreated={onCreated} formRef={formRef} weeks={weeks} initialStrata={strata} />;
 }
 
-function NewQueueFormBody({ onCreated, formRef, weeks }: { onCreated: (c: QueueCreated) => void; formRef: React.RefObject<HTMLFormElement | null>; weeks: { weeks: Array<{ week: string; requests: number }>; undated: number } }) {
+function NewQueueFormBody({ onCreated, formRef, weeks, initialStrata }: {
+  onCreated: (c: QueueCreated) => void; formRef: React.RefObject<HTMLFormElement | null>; weeks: { weeks: Array<{ week: string; requests: number }>; undated: number }; initialStrata: string;
+}) {
   const { client, info } = useApp();
   const zone = info.time_zone;
   // The latest week that has requests (not merely the last complete one, which may be empty).
   const initialWeek = weeks.weeks[0]?.week ?? '';
   const days = initialWeek ? weekDays(initialWeek, zone) : null;
   const [f, setF] = useState<FormState>(() => ({
-    name: '', mode: 'week', week: initialWeek, from: days?.from ?? '', to: days?.to ?? '', size: '100', strata: 'feature',
+    name: '', mode: 'week', week: initialWeek, from: days?.from ?? '', to: days?.to ?? '', size: '100', strata: initialStrata,
     allocation: 'proportional', min: '2', oversample: { edge_case_repeat: '0', thumbs_down: '10', low_score: '0', ticket: '5', error: '5', slow: '0' }, overlap: '0', seed: '1',
     // Benchmark logs and conversation dumps often carry no time at all; include them when nothing is dated.
     undated: info.first_ts === null,
