@@ -79,16 +79,26 @@ export const EXPLICIT_RULE = 'request id in ticket';
  * @param db - the workspace database, inside the import transaction
  * @param opts.importId - the import whose rows were just inserted or updated
  * @param opts.windowHours - how far before a ticket a request of the same user may be (default in the pipeline: 48)
+ * @param opts.explicitBefore - {@link explicitFeedbackLinks} before the import's rows were written: the explicit part
+ *   then counts the links the import added (a re-import that rewrites its feedback adds none)
  * @returns ticketLinks: ticket-request links inserted by this call (0 when run again); feedbackLinks: session and trace links
- *   made by this call plus the explicit links that belong to this import (its feedback whose request exists, and
- *   earlier feedback whose request arrived with this import). The explicit part counts state, not inserts: calling
- *   again with the same import id counts those explicit links again (and changes nothing).
+ *   made by this call plus the explicit links: those the import added when `explicitBefore` is given, else those that
+ *   belong to this import (its feedback whose request exists, and earlier feedback whose request arrived with it),
+ *   which counts state, not inserts (calling again with the same import id counts them again and changes nothing).
  */
-export function linkRecords(db: Db, opts: { importId: number; windowHours: number }): { ticketLinks: number; feedbackLinks: number } {
+/**
+ * Feedback explicitly linked (by the file's own request id) to a request that is stored: one pass over the feedback
+ * with an indexed look-up of its request.
+ */
+export function explicitFeedbackLinks(db: Db): number {
+  return db.value<number>("SELECT count(*) FROM feedback f JOIN requests r ON r.id = f.request_id WHERE f.link_method = 'explicit'") ?? 0;
+}
+
+export function linkRecords(db: Db, opts: { importId: number; windowHours: number; explicitBefore?: number }): { ticketLinks: number; feedbackLinks: number } {
   const imp = opts.importId;
 
   // Feedback, explicit: count links that became real with this import (the mapper set request_id and link_method).
-  const explicitFeedback = db.value<number>(
+  const explicitFeedback = opts.explicitBefore !== undefined ? Math.max(0, explicitFeedbackLinks(db) - opts.explicitBefore) : db.value<number>(
     `SELECT count(*) FROM feedback f JOIN requests r ON r.id = f.request_id
       WHERE f.link_method = 'explicit' AND (f.import_id = ? OR r.import_id = ?)`, [imp, imp]) ?? 0;
 

@@ -16,7 +16,7 @@ import { MAX_WORKSPACE_BYTES, type Workspace } from '../workspace';
 import { buildMapper, choosePreset, detectKind, escapedNewlineFields, listPaths, type MappedRow, type Mapper } from './mapping';
 import { ReaderStartError, readerThreadScript, startReaderThread, type ReaderEnd } from '../import-thread/client';
 import { mapBatches, type MappedBatch } from './map-batches';
-import { linkRecords } from './linking';
+import { explicitFeedbackLinks, linkRecords } from './linking';
 import { priceRows } from '../prices/derive';
 import { startScrub } from '../scrub/import-hook';
 import { indexImportedComments } from '../feedback/fts';
@@ -483,6 +483,8 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
         [fileName, fileBytes, '', mapper.kind, mapper.preset, JSON.stringify(mapper.mapping), JSON.stringify({ ...options, time_zone: timeZone }), started]);
       const importId = db.value<number>('SELECT last_insert_rowid()')!;
       const pre = (preimages = trackPreimages(db));
+      // Explicit feedback links before the rows are written: the import reports the links it added, not those it rewrote.
+      const explicitBefore = explicitFeedbackLinks(db);
       const stmts = {
         requests: db.stmt(upsertSql('requests')),
         feedback: db.stmt(upsertSql('feedback')),
@@ -681,7 +683,7 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
       progress('linking');
       const windowHours = options.link_window_hours ?? DEFAULT_LINK_WINDOW_HOURS;
       const tLink = performance.now();
-      const links = linkRecords(db, { importId, windowHours });
+      const links = linkRecords(db, { importId, windowHours, explicitBefore });
       // Comment search: index this import's new comments in the same transaction (feedback/fts.ts).
       if (rowsSeen.feedback > 0) indexImportedComments(db, importId);
       // Request summaries (electron/store/summaries): this import's rows and any hours it changed, in this transaction.

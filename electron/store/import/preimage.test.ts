@@ -74,6 +74,21 @@ describe('an id the file repeats counts by what the import did to its row, not b
     expect(t.per_kind.feedback).toEqual({ inserted: 0, updated: 0, duplicates: 2, duplicates_in_file: 2 });
   });
 
+  it('links count the feedback links the import added: none on a re-import that rewrites its repeated rows', async () => {
+    const ws = await newWorkspace();
+    const fb = (id: string, v: string, req = 'r1') => JSON.stringify({ feedback_id: id, request_id: req, timestamp: '2026-02-01T08:05:00Z', thumb: v });
+    // Feedback first: its requests are not stored yet, so no link is real.
+    const f1 = await runImport(ws, file('f.jsonl', [fb('f1', 'up'), fb('f2', 'down', 'r2'), fb('f1', 'down'), fb('f1', 'up')]), { kind: 'feedback' });
+    expect(f1.links).toBe(0);
+    // The requests arrive: both links become real with this import.
+    expect((await runImport(ws, file('r.jsonl', [req('r1', 'A'), req('r2', 'B')]), {})).links).toBe(2);
+    // The same feedback again, its repeats rewriting f1 twice: nothing added (it read "1 link").
+    const again = await runImport(ws, file('f.jsonl', [fb('f1', 'up'), fb('f2', 'down', 'r2'), fb('f1', 'down'), fb('f1', 'up')]), { kind: 'feedback' });
+    expect([again.updated, again.links]).toEqual([0, 0]);
+    // A new thumb on a stored request is one link.
+    expect((await runImport(ws, file('g.jsonl', [fb('f3', 'up', 'r2')]), { kind: 'feedback' })).links).toBe(1);
+  });
+
   it('leaves no temporary table or trigger behind, after a stored import and after a refused one', async () => {
     const ws = await newWorkspace();
     await runImport(ws, file('a.jsonl', [req('r1', 'B')]), {});
