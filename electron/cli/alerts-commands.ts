@@ -11,18 +11,13 @@
  *     baseline and threshold in the metric's unit (shares 0-1, ms, USD, tickets) and runbook {"title","steps"}.
  * Exit codes as in main.ts: 0 ran (with or without alerts), 1 refused (reason on stderr), 2 bad usage.
  */
-import { type Command, CommanderError, Option } from 'commander';
+import { type Command, Option } from 'commander';
+import { usage } from './usage';
 import { DateTime } from 'luxon';
 import type { Alert } from '../../shared/contract-alerts';
 import type { StoreClient } from '../store/client';
 
 const EXIT_OK = 0;
-
-/** Thrown for bad usage; main.ts turns a CommanderError into exit code 2. The message is printed here first. */
-function usage(message: string): never {
-  process.stderr.write(`loupe: ${message}\n`);
-  throw new CommanderError(2, 'loupe.usage', message);
-}
 
 /**
  * Reads a --from/--to value: an ISO 8601 date or date-time; without an offset it is read in `zone`.

@@ -12,6 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { encodeEntry, journalPath } from '../store/journal';
 import { Workspace } from '../store/workspace';
 import { importExitCode } from './main';
+import { loupe } from './run-cli';
 
 const repo = path.resolve(__dirname, '../..');
 const dirs: string[] = [];
@@ -25,11 +26,6 @@ afterEach(() => {
   while (mounts.length) spawnSync('umount', [mounts.pop()!]);
   while (dirs.length) fs.rmSync(dirs.pop()!, { recursive: true, force: true });
 });
-
-function loupe(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [path.join(repo, 'bin/loupe.js'), ...args], { encoding: 'utf8', cwd: repo });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
 
 /** A JSONL file of `n` requests (`prefix-<i>`), padded so a few thousand make several batches. */
 function requests(file: string, n: number, prefix: string, pad = 200): string {

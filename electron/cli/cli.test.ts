@@ -9,6 +9,7 @@ import { createQueue } from '../store/review/queues';
 import { setReviewer, submitReview } from '../store/review/reviews';
 import { insertSynthetic } from '../store/review/test-fixtures';
 import { cliStoreLog } from './main';
+import { loupe } from './run-cli';
 
 const repo = path.resolve(__dirname, '../..');
 const real = path.resolve(repo, '../shared/data/real');
@@ -23,10 +24,6 @@ afterEach(() => {
   while (dirs.length) fs.rmSync(dirs.pop()!, { recursive: true, force: true });
 });
 
-function loupe(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [path.join(repo, 'bin/loupe.js'), ...args], { encoding: 'utf8', cwd: repo });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
 const jsonLines = (s: string) => s.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
 
 describe('loupe CLI', () => {

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,16 +8,11 @@ import { queueAgreement, queueEstimates } from '../store/review/estimates';
 import { createQueue } from '../store/review/queues';
 import { setReviewer, submitReview } from '../store/review/reviews';
 import { insertSynthetic } from '../store/review/test-fixtures';
+import { loupe } from './run-cli';
 
-const repo = path.resolve(__dirname, '../..');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-cli-estimates-'));
 const w = path.join(dir, 'w.sqlite');
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-function loupe(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [path.join(repo, 'bin/loupe.js'), ...args], { encoding: 'utf8', cwd: repo });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
 
 describe('loupe estimates, queue list and agreement', () => {
   let expected: WeekEstimates;

@@ -16,17 +16,13 @@
  *     overlap items, per criterion, with the disagreements. --json prints the `agreement.queue` object.
  * Exit codes as in main.ts: 0 ran, 1 refused (e.g. QUEUE_NOT_FOUND, no queue for the week; reason on stderr), 2 bad usage.
  */
-import { type Command, CommanderError, Option } from 'commander';
+import { type Command, Option } from 'commander';
+import { usage } from './usage';
 import { isoWeekSchema } from '../../shared/contract-review';
 import type { QueueAgreement, QueueSummary, WeekEstimates } from '../../shared/review-types';
 import type { StoreClient } from '../store/client';
 
 const EXIT_OK = 0;
-
-function usage(message: string): never {
-  process.stderr.write(`loupe: ${message}\n`);
-  throw new CommanderError(2, 'loupe.usage', message);
-}
 
 type Helpers = { openClient(workspace: string, create: boolean, readOnly?: boolean): Promise<{ client: StoreClient }> };
 

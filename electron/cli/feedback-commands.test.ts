@@ -1,17 +1,11 @@
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loupe } from './run-cli';
 
-const repo = path.resolve(__dirname, '../..');
 let dir: string;
 let w: string;
-
-function loupe(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [path.join(repo, 'bin/loupe.js'), ...args], { encoding: 'utf8', cwd: repo });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
 
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-cli-fb-'));

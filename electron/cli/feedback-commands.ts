@@ -14,7 +14,8 @@
  *     ticket counts in its creation week; by model version or feature a ticket counts through its linked request,
  *     and tickets without one are left out (said on stderr).
  */
-import { type Command, CommanderError, Option } from 'commander';
+import { type Command, Option } from 'commander';
+import { usage } from './usage';
 import { isoWeekSchema } from '../../shared/contract-review';
 import type { FeedbackQuery } from '../../shared/contract-feedback';
 import { FEEDBACK_KINDS, type FeedbackKind } from '../../shared/types';
@@ -23,11 +24,6 @@ import type { StoreClient } from '../store/client';
 const EXIT_OK = 0;
 /** Rows fetched per store call; --limit may ask for more, fetched page by page. */
 const PAGE = 1000;
-
-function usage(message: string): never {
-  process.stderr.write(`loupe: ${message}\n`);
-  throw new CommanderError(2, 'loupe.usage', message);
-}
 
 type Helpers = { openClient(workspace: string, create: boolean, readOnly?: boolean): Promise<{ client: StoreClient }> };
 

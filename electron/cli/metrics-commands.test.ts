@@ -1,19 +1,13 @@
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MetricsDrift, MetricsSeries } from '../../shared/contract-metrics';
+import { loupe } from './run-cli';
 
-const repo = path.resolve(__dirname, '../..');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-cli-metrics-'));
 const ws = path.join(dir, 'w.sqlite');
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-function loupe(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [path.join(repo, 'bin/loupe.js'), ...args], { encoding: 'utf8', cwd: repo });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
 
 const T0 = Date.UTC(2026, 8, 28, 9); // Monday of 2026-W40, 09:00 UTC
 const H = 3_600_000;

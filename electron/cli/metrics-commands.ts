@@ -22,18 +22,14 @@
  *     "rejected","method","insufficient","note","psi","psi_band","psi_flag",…}], undated_requests), without its timing.
  * Exit codes as in main.ts: 0 ran (with or without data), 1 refused (reason on stderr), 2 bad usage.
  */
-import { type Command, CommanderError, Option } from 'commander';
+import { type Command, Option } from 'commander';
+import { usage } from './usage';
 import { METRIC_DIMS, type MetricDim, type MetricsDrift, type MetricsFilter, type MetricsSeries } from '../../shared/contract-metrics';
 import { isoWeekSchema } from '../../shared/contract-review';
 import type { StoreClient } from '../store/client';
 import { parseAlertTime } from './alerts-commands';
 
 const EXIT_OK = 0;
-
-function usage(message: string): never {
-  process.stderr.write(`loupe: ${message}\n`);
-  throw new CommanderError(2, 'loupe.usage', message);
-}
 
 type Helpers = { openClient(workspace: string, create: boolean, readOnly?: boolean): Promise<{ client: StoreClient; info: { time_zone: string } }> };
 

@@ -19,7 +19,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { type Command, CommanderError, Option } from 'commander';
+import { type Command, Option } from 'commander';
+import { usage } from './usage';
 import { priceInputSchema, type PriceInput, type PriceRow } from '../../shared/contract-prices';
 import { LoupeError } from '../../shared/errors';
 import { parsePriceFile } from '../../shared/price-file';
@@ -27,11 +28,6 @@ import type { StoreClient } from '../store/client';
 
 const EXIT_OK = 0;
 const EXIT_REFUSED = 1;
-
-function usage(message: string): never {
-  process.stderr.write(`loupe: ${message}\n`);
-  throw new CommanderError(2, 'loupe.usage', message);
-}
 
 type Helpers = { openClient(workspace: string, create: boolean): Promise<{ client: StoreClient }> };
 

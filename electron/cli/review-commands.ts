@@ -15,7 +15,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { type Command, CommanderError, Option } from 'commander';
+import { type Command, Option } from 'commander';
+import { usage } from './usage';
 import { isoWeekSchema, strataFieldSchema, type QueueDesignInput, type SimulateInput } from '../../shared/contract-review';
 import type { SimulationResult } from '../../shared/review-types';
 import { REVIEW_SIGNALS, type ReviewSignal } from '../../shared/review-types';
@@ -23,12 +24,6 @@ import { LoupeError } from '../../shared/errors';
 import type { StoreClient } from '../store/client';
 
 const EXIT_OK = 0;
-
-/** Thrown for bad usage; main.ts turns a CommanderError into exit code 2. The message is printed here first. */
-function usage(message: string): never {
-  process.stderr.write(`loupe: ${message}\n`);
-  throw new CommanderError(2, 'loupe.usage', message);
-}
 
 function parseShare(flag: string, v: string): number {
   const n = Number(v);

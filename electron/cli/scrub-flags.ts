@@ -6,16 +6,11 @@
  *   --scrub-pattern REGEX                     a pattern of your own (RE2 syntax), replaced by [REDACTED]; repeatable.
  * A bad value is a usage error (exit 2) naming it, before anything is read.
  */
-import { CommanderError } from 'commander';
+import { usage } from './usage';
 import type { ImportOptions } from '../../shared/contract';
 import { MAX_SCRUB_PATTERNS, SCRUB_DETECTORS, type ScrubDetector } from '../../shared/contract-scrub';
 import { toErrorData } from '../../shared/errors';
 import { compilePatterns } from '../store/scrub/scrubber';
-
-function usage(message: string): never {
-  process.stderr.write(`loupe: ${message}\n`);
-  throw new CommanderError(2, 'loupe.usage', message);
-}
 
 /** Commander collector for repeatable flags. */
 export function collect(v: string, prev: string[] | undefined): string[] {

@@ -3,7 +3,6 @@
  * second run imports nothing and changes neither queue nor report), then a new file (imported once), then a copy of
  * an imported file under another name (skipped by its content hash).
  */
-import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,6 +10,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { WeeklyResult } from './weekly-commands';
 import { defaultWeek } from './weekly-commands';
+import { loupe } from './run-cli';
 
 const repo = path.resolve(__dirname, '../..');
 const samples = path.join(repo, 'data/samples');
@@ -18,10 +18,6 @@ const dirs: string[] = [];
 const tmp = () => { const d = fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-weekly-')); dirs.push(d); return d; };
 afterAll(() => { while (dirs.length) fs.rmSync(dirs.pop()!, { recursive: true, force: true }); });
 
-function loupe(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [path.join(repo, 'bin/loupe.js'), ...args], { encoding: 'utf8', cwd: repo });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
 const md5 = (dir: string) => Object.fromEntries(fs.readdirSync(dir).sort().map((f) => [f, crypto.createHash('md5').update(fs.readFileSync(path.join(dir, f))).digest('hex')]));
 const queueItems = (ws: string) => JSON.parse(loupe('info', '--workspace', ws, '--json').stdout) as { reviews: number; imports: unknown[]; requests: number };
 

@@ -25,7 +25,8 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { type Command, CommanderError, Option } from 'commander';
+import { type Command, Option } from 'commander';
+import { usage } from './usage';
 import { DateTime } from 'luxon';
 import { isoWeekSchema, queueDesignSchema, type QueueDesignInput } from '../../shared/contract-review';
 import { toErrorData } from '../../shared/errors';
@@ -37,11 +38,6 @@ const EXIT_REFUSED = 1;
 
 /** Share of the queue given to `edge_case_repeat` when a design does not mention it. */
 export const DEFAULT_EDGE_CASE_SHARE = 0.1;
-
-function usage(message: string): never {
-  process.stderr.write(`loupe: ${message}\n`);
-  throw new CommanderError(2, 'loupe.usage', message);
-}
 
 /** What `loupe weekly --json` prints. */
 export interface WeeklyResult {
