@@ -701,8 +701,9 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
       for (const k of ['requests', 'feedback', 'tickets'] as const) {
         if (rowsSeen[k] === 0) continue;
         const after = db.value<number>(`SELECT count(*) FROM ${k}`) ?? 0;
-        // Each id's first occurrence in the file is new (a row count the table gained), changed (modified but not
-        // new) or unchanged; its later occurrences are in-file duplicates, whatever they did to the row.
+        // Each id is new (a row count the table gained), changed (modified but not new) or unchanged: by its first
+        // occurrence, or for an id the file repeats by its row against its pre-image; later occurrences are in-file
+        // duplicates.
         const firsts = seen[k].size;
         // A repeated id counts by what the import did to its row, not by its first occurrence (preimage.ts).
         for (const id of repeated[k]) {
