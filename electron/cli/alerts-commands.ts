@@ -28,6 +28,17 @@ export function parseAlertTime(v: string, zone: string): number | null {
   return d.isValid ? d.toMillis() : null;
 }
 
+/**
+ * Checks `--from` / `--to` before the store starts (in UTC; the command reads them again in the workspace's zone).
+ * @throws CommanderError (exit 2) when one is not ISO 8601, or `--to` is not after `--from`
+ */
+export function checkTimeRange(from: string | undefined, to: string | undefined): void {
+  for (const [flag, v] of [['--from', from], ['--to', to]] as const) {
+    if (v !== undefined && parseAlertTime(v, 'UTC') === null) usage(`${flag} expects an ISO 8601 date or time (e.g. 2026-09-30 or 2026-09-30T00:00:00Z), got "${v}"`);
+  }
+  if (from !== undefined && to !== undefined && parseAlertTime(to, 'UTC')! <= parseAlertTime(from, 'UTC')!) usage('--to must be after --from');
+}
+
 /** One alert as `--json` prints it (the public field set; keep it stable). */
 export function alertJson(a: Alert): Record<string, unknown> {
   return {
@@ -81,11 +92,7 @@ export function registerAlertsCommands(program: Command, run: (p: Promise<number
     .option('--to <date>', 'alerts whose bucket starts before this ISO date or time (exclusive)')
     .option('--json', 'print {"alerts":[{"rule","metric","bucket_start","bucket","group","value","baseline","threshold","state","runbook"}]}')
     .action((o: AlertsOpts) => {
-      // Checked before the store starts, in UTC; the command reads them again in the workspace's zone.
-      for (const [flag, v] of [['--from', o.from], ['--to', o.to]] as const) {
-        if (v !== undefined && parseAlertTime(v, 'UTC') === null) usage(`${flag} expects an ISO 8601 date or time (e.g. 2026-09-30 or 2026-09-30T00:00:00Z), got "${v}"`);
-      }
-      if (o.from !== undefined && o.to !== undefined && parseAlertTime(o.to, 'UTC')! <= parseAlertTime(o.from, 'UTC')!) usage('--to must be after --from');
+      checkTimeRange(o.from, o.to);
       run(alertsCommand(o, helpers));
     });
 }

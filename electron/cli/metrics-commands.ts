@@ -27,7 +27,7 @@ import { usage } from './usage';
 import { METRIC_DIMS, type MetricDim, type MetricsDrift, type MetricsFilter, type MetricsSeries } from '../../shared/contract-metrics';
 import { isoWeekSchema } from '../../shared/contract-review';
 import type { StoreClient } from '../store/client';
-import { parseAlertTime } from './alerts-commands';
+import { checkTimeRange, parseAlertTime } from './alerts-commands';
 
 const EXIT_OK = 0;
 
@@ -176,10 +176,7 @@ export function registerMetricsCommands(program: Command, run: (p: Promise<numbe
     .addOption(new Option('--breakdown <column>', 'per-bucket p95 latency and error rate per value of this column').choices([...METRIC_DIMS]))
     .option('--json', 'print the metrics.series object (buckets, breakdown, what is left out) as JSON')
     .action((o: MetricsOpts) => {
-      for (const [flag, v] of [['--from', o.from], ['--to', o.to]] as const) {
-        if (v !== undefined && parseAlertTime(v, 'UTC') === null) usage(`${flag} expects an ISO 8601 date or time (e.g. 2026-09-30 or 2026-09-30T00:00:00Z), got "${v}"`);
-      }
-      if (o.from !== undefined && o.to !== undefined && parseAlertTime(o.to, 'UTC')! <= parseAlertTime(o.from, 'UTC')!) usage('--to must be after --from');
+      checkTimeRange(o.from, o.to);
       run(metricsCommand(o, helpers));
     });
   program.command('drift')

@@ -209,13 +209,19 @@ function scanSummaries(db: Db, from: number, to: number, starts: readonly number
  * timestamps) of the requests matching a slice filter, from the summaries, and the undated ones from the rows; null
  * when the summaries are turned off.
  */
+/** Conditions on `summary_slices s` for a slice filter (after `first`), with their parameters. */
+function sliceWhere(filter: Readonly<Record<string, string | null | undefined>>, first: string[] = []): { where: string[]; params: string[] } {
+  const where = [...first];
+  const params: string[] = [];
+  for (const [k, v] of Object.entries(filter)) { if (v === undefined) continue; where.push(v === null ? `s.${k} IS NULL` : `s.${k} = ?`); if (v !== null) params.push(v); }
+  return { where, params };
+}
+
 function summaryRange(db: Db, filter: SliceFilter, f: { sql: string; params: string[] }): { lo: number | null; hi: number | null; undated: number } | null {
   if (!summariesReady(db)) return null;
   let lo: number | null = null;
   let hi: number | null = null;
-  const where: string[] = [];
-  const params: string[] = [];
-  for (const [k, v] of Object.entries(filter)) { if (v === undefined) continue; where.push(v === null ? `s.${k} IS NULL` : `s.${k} = ?`); if (v !== null) params.push(v); }
+  const { where, params } = sliceWhere(filter);
   const r = db.get<{ lo: number | null; hi: number | null }>(`SELECT min(c.hour) AS lo, max(c.hour) AS hi FROM request_summaries c JOIN summary_slices s ON s.id = c.slice_id${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`, params);
   if (r?.lo != null && r.hi != null) { lo = r.lo; hi = r.hi + 3_600_000 - 1; }
   const undated = db.value<number>(`SELECT count(*) FROM requests r WHERE ts IS NULL${f.sql}`, f.params) ?? 0;
@@ -238,9 +244,7 @@ function feedbackRange(db: Db, filter: MetricsFilter, f: { sql: string; params: 
       (SELECT max(ts) FROM feedback WHERE ts IS NOT NULL AND kind IN ('thumb', 'rating', 'nps') AND value IS NOT NULL) AS hi`) ?? { lo: null, hi: null };
   }
   if (cells && ensureFeedbackSummaries(db)) {
-    const where: string[] = [`c.slice_id <> ${NO_REQUEST_SLICE}`];
-    const params: string[] = [];
-    for (const [k, v] of Object.entries(filter)) { if (v === undefined) continue; where.push(v === null ? `s.${k} IS NULL` : `s.${k} = ?`); if (v !== null) params.push(v); }
+    const { where, params } = sliceWhere(filter, [`c.slice_id <> ${NO_REQUEST_SLICE}`]);
     const r = db.get<{ lo: number | null; hi: number | null }>(`SELECT min(c.hour) AS lo, max(c.hour) AS hi FROM feedback_summaries c JOIN summary_slices s ON s.id = c.slice_id WHERE ${where.join(' AND ')}`, params);
     return { lo: r?.lo ?? null, hi: r?.hi != null ? r.hi + 3_600_000 - 1 : null };
   }
