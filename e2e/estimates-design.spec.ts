@@ -1,6 +1,7 @@
 /**
  * Browser mode, issue 8 as a reviewer meets it: the new-queue form proposes the latest week with requests and shows
- * what the design will buy (the planner, simulated on the week's own requests); a 2026-W47 queue on the demo
+ * what the design will buy (the planner, simulated on the week's own requests) and how many requests each
+ * oversampled signal can draw from; a 2026-W47 queue on the demo
  * workspace keeps all 1,665 requests in the frame and the thumbs-down stratum gets its share; the rubric keys never
  * land on another criterion (`p`, ↓, `4` is Correct pass, Helpful 4); the queue list shows each verdict; an item with
  * the same content as one already reviewed comes with that decision filled in and Enter confirms it.
@@ -32,6 +33,14 @@ test('demo W47: the planner, the whole week in the frame, the thumbs-down share,
     await expect(planner.locator('tbody tr')).toHaveCount(4);
     await expect(planner.locator('tr[data-rate="0.1"]')).toContainText(/±\d+\.\d pts/);
     await expect(form.getByTestId('planner-size')).toHaveText(/^about [\d,]+ items$/);
+    // Beside each oversampled signal, the requests its stratum can draw from (26 show thumbs-down, below); a signal
+    // with none (no edge case exists yet to repeat) says its share goes to the other strata.
+    await expect(form.getByTestId('signal-count-thumbs_down')).toHaveText('· 26 to draw from');
+    await expect(form.getByTestId('signal-count-ticket')).toHaveCount(0);
+    await form.getByLabel('Share for repeats an earlier edge case (%)').fill('5');
+    await expect(form.getByTestId('signal-count-edge_case_repeat')).toHaveText('· none to draw this period: its share goes to the other strata');
+    await form.getByLabel('Share for repeats an earlier edge case (%)').fill('0');
+    await expect(form.getByTestId('signal-count-edge_case_repeat')).toHaveCount(0);
     await form.getByTestId('planner').scrollIntoViewIfNeeded();
     await shot(page, 'estimates-planner-1440');
     await page.setViewportSize({ width: 1024, height: 768 });

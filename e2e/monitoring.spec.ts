@@ -146,7 +146,8 @@ test('reviewing with the monitoring panel open: the slice\'s charts hold the rig
     await page.getByTestId('review-screen').focus();
     await page.keyboard.press('c');
     await expect(panel).toHaveCount(0);
-    await expect(page.getByTestId('slice-panel-show')).toBeVisible();
+    // The button that shows it again sits in the item's header, beside "Render markdown", never over the item's text.
+    await expect(page.getByTestId('review-item').locator('.item-head').getByTestId('slice-panel-show')).toBeVisible();
     await page.reload();
     await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: /^Review/ }).click();
     await expect(page.getByTestId('review-screen')).toBeVisible();

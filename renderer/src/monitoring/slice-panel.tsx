@@ -37,8 +37,11 @@ export const SLICE_PANEL_KEY = { key: 'c', help: 'show or hide the monitoring pa
 /** How long the item's slice must stay the same before the panel follows it (ms). */
 const SETTLE_MS = 150;
 
-/** The panel (or, when hidden, the button that shows it). */
-export function SlicePanel({ item, queue }: { item: ReviewItem | null; queue: QueueDetail | null }) {
+/**
+ * Whether the panel is shown (remembered across sessions) and the `c` key that toggles it. The review page holds it,
+ * so the panel and its "Context" button in the item's header (shown while the panel is hidden) agree.
+ */
+export function useSlicePanelOpen(): [boolean, (v: boolean) => void] {
   const [open, setOpen] = useStoredState('loupe.review.slicePanel', true);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -49,6 +52,22 @@ export function SlicePanel({ item, queue }: { item: ReviewItem | null; queue: Qu
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [open, setOpen]);
+  return [open, setOpen];
+}
+
+/**
+ * The button that shows the hidden panel. It sits in the item's header row, never floating over the item's text
+ * (a floating button covered the metadata's values at 1,024 px).
+ */
+export function SlicePanelShow({ onShow }: { onShow: () => void }) {
+  return (
+    <button type="button" className="btn sm" data-testid="slice-panel-show" onMouseDown={(e) => e.preventDefault()} onClick={onShow}
+      title={`Show the monitoring panel of this item's slice (${SLICE_PANEL_KEY.key})`}>Context <kbd>{SLICE_PANEL_KEY.key}</kbd></button>
+  );
+}
+
+/** The panel; nothing while it is hidden (`open` false: the item's header shows SlicePanelShow instead). */
+export function SlicePanel({ item, queue, open, onHide }: { item: ReviewItem | null; queue: QueueDetail | null; open: boolean; onHide: () => void }) {
   // The panel follows the item's slice a moment later, so the next item always paints first and a quick run of
   // j/j/j between slices asks for nothing in between.
   const itemSlice = item ? { feature: item.request.feature ?? null, version: item.request.model_version ?? null } : null;
@@ -66,12 +85,7 @@ export function SlicePanel({ item, queue }: { item: ReviewItem | null; queue: Qu
   const q = useStoreQuery('monitoring.slice', params, ['requests', 'feedback', 'tickets', 'links', 'meta']);
   const driftParams = open && queue && feature !== null ? { current: { from_ts: queue.from_ts, to_ts: queue.to_ts }, feature } : null;
   const drift = useStoreQuery('metrics.drift', driftParams, ['requests', 'meta']);
-  if (!open) {
-    return (
-      <button type="button" className="btn sm slice-toggle" data-testid="slice-panel-show" onMouseDown={(e) => e.preventDefault()} onClick={() => setOpen(true)}
-        title={`Show the monitoring panel of this item's slice (${SLICE_PANEL_KEY.key})`}>Context <kbd>{SLICE_PANEL_KEY.key}</kbd></button>
-    );
-  }
+  if (!open) return null;
   const fresh = q.data && q.data.feature === feature && q.data.model_version === version ? q.data : null;
   return (
     <aside className="slice-panel" aria-label="Monitoring of this slice" data-testid="slice-panel"
@@ -81,7 +95,7 @@ export function SlicePanel({ item, queue }: { item: ReviewItem | null; queue: Qu
           <div className="small muted">Slice of this item</div>
           <div className="slice-title"><b>{feature ?? '(no feature)'}</b> · <span className="mono">{version ?? '(no version)'}</span></div>
         </div>
-        <button type="button" className="btn sm ghost" onMouseDown={(e) => e.preventDefault()} onClick={() => setOpen(false)} aria-label="Hide the monitoring panel" title={`Hide (${SLICE_PANEL_KEY.key})`}>✕ <kbd>{SLICE_PANEL_KEY.key}</kbd></button>
+        <button type="button" className="btn sm ghost" onMouseDown={(e) => e.preventDefault()} onClick={onHide} aria-label="Hide the monitoring panel" title={`Hide (${SLICE_PANEL_KEY.key})`}>✕ <kbd>{SLICE_PANEL_KEY.key}</kbd></button>
       </div>
       <p className="slice-narrow-note muted small" data-testid="slice-narrow-note">The queue list is behind this panel at this width: <kbd>{SLICE_PANEL_KEY.key}</kbd> swaps them.</p>
       {q.error && <ErrorNote error={q.error} />}

@@ -238,6 +238,8 @@ function NewQueueFormBody({ onCreated, formRef, weeks, initialStrata }: {
   const weekCount = f.mode === 'week' ? weeks.weeks.find((w) => w.week === f.week)?.requests ?? 0 : null;
   const [error, setError] = useState<LoupeErrorData | null>(null);
   const [busy, setBusy] = useState(false);
+  // The planner's last answer: its signal strata say how many requests of the period show each oversampled signal.
+  const [plan, setPlan] = useState<DesignPlan | null>(null);
   const set = <K extends keyof FormState>(k: K, v: FormState[K]) => setF((s) => ({ ...s, [k]: v }));
 
   const submit = async () => {
@@ -320,7 +322,7 @@ function NewQueueFormBody({ onCreated, formRef, weeks, initialStrata }: {
         <legend>Oversample signals <span className="muted small">(% of the queue)</span></legend>
         {REVIEW_SIGNALS.map((s) => (
           <label key={s} className="signal-row">
-            <span>{SIGNAL_LABELS[s]}</span>
+            <span>{SIGNAL_LABELS[s]}<SignalCount plan={plan} signal={s} share={f.oversample[s]} /></span>
             <input type="number" min={0} max={100} value={f.oversample[s]} className="num-input"
               onChange={(e) => set('oversample', { ...f.oversample, [s]: e.target.value })} aria-label={`Share for ${SIGNAL_LABELS[s]} (%)`} />
           </label>
@@ -335,7 +337,7 @@ function NewQueueFormBody({ onCreated, formRef, weeks, initialStrata }: {
           <input value={f.name} onChange={(e) => set('name', e.target.value)} maxLength={200} aria-label="Queue name" placeholder="e.g. 2026-W47 review by feature" />
         </label>
       </div>
-      <Planner f={f} zone={zone} />
+      <Planner f={f} zone={zone} onPlan={setPlan} />
       {error && <ErrorNote error={error} />}
       <div className="row-gap top-gap">
         <button type="submit" className="btn primary" disabled={busy}>{busy ? 'Drawing…' : 'Create queue'}</button>
@@ -343,6 +345,21 @@ function NewQueueFormBody({ onCreated, formRef, weeks, initialStrata }: {
       </div>
     </form>
   );
+}
+
+/**
+ * How many requests an oversampled signal's stratum holds (the planner's frame: requests of the period that show the
+ * signal and no signal listed above it, not reviewed before), beside its share. A share given to an empty signal
+ * stratum is not drawn: the queue gives it to the other strata and its notes say so.
+ */
+function SignalCount({ plan, signal, share }: { plan: DesignPlan | null; signal: ReviewSignal; share: string }) {
+  if (!plan || !(Number(share) > 0)) return null;
+  const st = plan.strata.find((x) => x.key === `signal:${signal}`);
+  if (!st) return null;
+  const title = 'Requests of the period that show this signal and no signal listed above it, not reviewed before';
+  return st.population === 0
+    ? <span className="small warn-text signal-count" data-testid={`signal-count-${signal}`} title={title}> · none to draw this period: its share goes to the other strata</span>
+    : <span className="small muted signal-count" data-testid={`signal-count-${signal}`} title={title}> · {fmtInt(st.population)} to draw from</span>;
 }
 
 /** The design of the form as `queues.create` takes it, or null while a field is not valid yet. */
@@ -378,7 +395,7 @@ function designOf(f: FormState, zone: string): Record<string, unknown> | null {
  * interval half-width and its coverage at a few plausible failure rates (the same rate in every stratum), simulated
  * through the queue sampler and the estimator on this week's own requests; and the queue size for a chosen precision.
  */
-function Planner({ f, zone }: { f: FormState; zone: string }) {
+function Planner({ f, zone, onPlan }: { f: FormState; zone: string; onPlan: (p: DesignPlan | null) => void }) {
   const { client } = useApp();
   const [target, setTarget] = useState({ points: '3', rate: '10' });
   const design = designOf(f, zone);
@@ -389,6 +406,7 @@ function Planner({ f, zone }: { f: FormState; zone: string }) {
   const [plan, setPlan] = useState<DesignPlan | null>(null);
   const [error, setError] = useState<LoupeErrorData | null>(null);
   const [busy, setBusy] = useState(false);
+  useEffect(() => { onPlan(plan); }, [plan, onPlan]);
   useEffect(() => {
     if (key === null) return;
     let live = true;

@@ -31,7 +31,7 @@ import { SafeText } from '../safe-text';
 import { ReviewerForm, TagChip } from './common';
 import { fmtProbability, fmtStratum, fmtStratumShort, fmtVerdict, missingVerdicts, verdictForKey } from './review-format';
 import { TagPicker, type ChosenTag, type TagPickerHandle } from './tag-picker';
-import { SLICE_PANEL_KEY, SlicePanel } from '../monitoring/slice-panel';
+import { SLICE_PANEL_KEY, SlicePanel, SlicePanelShow, useSlicePanelOpen } from '../monitoring/slice-panel';
 
 /** One review session per app load: what `u` walks back (the store journals each undo). */
 const SESSION_ID = typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `s-${Date.now()}-${Math.random().toString(36).slice(2)}`;
@@ -109,6 +109,7 @@ export function ReviewPage({ queueId, start, onBack }: { queueId: number; start:
   const [skipReason, setSkipReason] = useState('');
   const [help, setHelp] = useState(false);
   const [markdown, setMarkdown] = useStoredState('loupe.markdown', false);
+  const [sliceOpen, setSliceOpen] = useSlicePanelOpen();
   const [renderMs, setRenderMs] = useState<number | null>(null);
   const [hint, setHint] = useState<string | null>(null);
   const navStart = useRef<number | null>(null);
@@ -393,7 +394,7 @@ export function ReviewPage({ queueId, start, onBack }: { queueId: number; start:
       <section className="review-item" aria-label="Item" data-testid="review-item" data-position={item?.position ?? ''} data-render-ms={renderMs === null ? '' : renderMs.toFixed(1)}>
         {queueQ.error && <ErrorNote error={queueQ.error} />}
         {!item && !error && <p className="muted pad">Loading…</p>}
-        {item && <ItemView item={item} zone={zone} markdown={markdown} setMarkdown={setMarkdown} status={statusOf(item.position)} />}
+        {item && <ItemView item={item} zone={zone} markdown={markdown} setMarkdown={setMarkdown} status={statusOf(item.position)} onShowContext={sliceOpen ? null : () => setSliceOpen(true)} />}
       </section>
       <aside className="review-form" aria-label="Rubric">
         {item && (
@@ -438,7 +439,7 @@ export function ReviewPage({ queueId, start, onBack }: { queueId: number; start:
           </>
         )}
       </aside>
-      <SlicePanel item={item} queue={queue} />
+      <SlicePanel item={item} queue={queue} open={sliceOpen} onHide={() => setSliceOpen(false)} />
       {help && <CheatSheet onClose={() => { setHelp(false); focusRoot(); }} />}
     </div>
   );
@@ -516,7 +517,9 @@ function CriterionRow({ c, value, active, onActivate, onSet }: {
   );
 }
 
-function ItemView({ item, zone, markdown, setMarkdown, status }: { item: ReviewItem; zone: string; markdown: boolean; setMarkdown: (v: boolean) => void; status: Status }) {
+function ItemView({ item, zone, markdown, setMarkdown, status, onShowContext }: {
+  item: ReviewItem; zone: string; markdown: boolean; setMarkdown: (v: boolean) => void; status: Status; onShowContext: (() => void) | null;
+}) {
   const r = item.request;
   const it = item.item;
   const criteriaKinds = useMemo(() => new Map(item.rubric.criteria.map((c) => [c.id, c.kind])), [item.rubric]);
@@ -529,9 +532,12 @@ function ItemView({ item, zone, markdown, setMarkdown, status }: { item: ReviewI
           <span className={`badge ${status === 'reviewed' ? 'ok' : status === 'skipped' ? '' : 'info'}`} data-testid="item-status">{status}</span>
           {it.overlap && <span className="badge" title="Also assigned, blind, to a second reviewer">overlap</span>}
         </div>
-        <label className="check small">
-          <input type="checkbox" checked={markdown} onChange={(e) => setMarkdown(e.target.checked)} /> Render markdown <kbd>m</kbd>
-        </label>
+        <div className="item-head-tools">
+          <label className="check small">
+            <input type="checkbox" checked={markdown} onChange={(e) => setMarkdown(e.target.checked)} /> Render markdown <kbd>m</kbd>
+          </label>
+          {onShowContext && <SlicePanelShow onShow={onShowContext} />}
+        </div>
       </header>
       <div className="why" data-testid="why-picked">
         <span><span className="muted">Why picked</span> {it.reason}</span>
