@@ -203,7 +203,11 @@ export interface WorkspaceInfo {
   time_zone: string; // IANA zone, UTC by default
   schema_version: number;
   file_bytes: number;
-  counts: { requests: number; feedback: number; tickets: number; links: number; reviews: number };
+  /**
+   * Rows per table; `reviews` and `skipped` count each reviewer's standing decision per queue item (its latest one
+   * not undone) that rates the item or skips it; undone and replaced decisions are not counted.
+   */
+  counts: { requests: number; feedback: number; tickets: number; links: number; reviews: number; skipped: number };
   /** UTC ms of the first and last dated request. */
   first_ts: number | null;
   last_ts: number | null;

@@ -282,14 +282,15 @@ async function runJob(client: StoreClient, file: string, fileName: string, optio
 
 /**
  * `loupe info --workspace W`: counts, time range, time zone and import history. Opens the file to read only (no lock,
- * nothing written), so it works while the app has the workspace open and counts its journaled reviews.
+ * nothing written), so it works while the app has the workspace open and counts its journaled reviews. `reviews` and
+ * `reviews_skipped` count each reviewer's standing decision per queue item (undone and replaced ones are not counted).
  */
 async function infoCommand(o: { workspace: string; json?: boolean }): Promise<number> {
   const { client, info } = await openClient(o.workspace, false, true);
   await client.close();
   const json = {
     requests: info.counts.requests, feedback: info.counts.feedback, tickets: info.counts.tickets, links: info.counts.links,
-    reviews: info.counts.reviews, first_ts: iso(info.first_ts), last_ts: iso(info.last_ts), undated_requests: info.undated_requests, time_zone: info.time_zone,
+    reviews: info.counts.reviews, reviews_skipped: info.counts.skipped, first_ts: iso(info.first_ts), last_ts: iso(info.last_ts), undated_requests: info.undated_requests, time_zone: info.time_zone,
     imports: info.imports.map((i) => ({
       id: i.id, file: i.file_name, size: i.file_size, sha256: i.sha256, kind: i.kind, preset: i.preset, records_read: i.records_read,
       inserted: i.inserted, updated: i.updated, duplicates: i.duplicates, duplicates_in_file: i.duplicates_in_file, rejected: i.rejected,
@@ -301,7 +302,7 @@ async function infoCommand(o: { workspace: string; json?: boolean }): Promise<nu
   } else {
     process.stdout.write([
       `${info.file_name} (schema ${info.schema_version}, ${(info.file_bytes / 1e6).toFixed(1)} MB, time zone ${info.time_zone})`,
-      `requests ${json.requests}, feedback ${json.feedback}, tickets ${json.tickets}, ticket links ${json.links}, reviews ${json.reviews}`,
+      `requests ${json.requests}, feedback ${json.feedback}, tickets ${json.tickets}, ticket links ${json.links}, reviews ${json.reviews}, skipped items ${json.reviews_skipped}`,
       `first ${json.first_ts ?? '-'}, last ${json.last_ts ?? '-'}${json.undated_requests > 0 ? ` (dated requests only: ${json.undated_requests} have no timestamp and are in no week, chart or queue)` : ''}`,
       `imports:`,
       ...json.imports.map((i) => `  #${i.id} ${i.started_at} ${i.file} (${i.kind}, ${i.preset}): ${i.records_read} ${i.record_unit} read, ${i.inserted} new, ${i.updated} updated, ${i.duplicates} already present, ${i.duplicates_in_file} repeated in the file, ${i.rejected} rejected, ${i.skipped} skipped`),

@@ -12,6 +12,7 @@ import type { FeedbackRecord, ImportHistoryEntry, RequestRecord, TicketLink, Tic
 import type { Db, Params } from './db';
 import type { Workspace } from './workspace';
 import { commentMatch } from './feedback/fts';
+import { ratedReview } from './review/reviews';
 import { dimensionOptions, distinctByIndex } from './metrics/options';
 import { isSliceDim, summarisedRequestCount } from './summaries/read';
 import type { SliceDim } from './summaries/build';
@@ -177,6 +178,20 @@ export function importHistory(db: Db): ImportHistoryEntry[] {
 }
 
 /** Counts, date range, time zone and import history of the open workspace. */
+/**
+ * Each reviewer's standing decision per queue item (its latest one not undone): how many rate the item (`reviews`)
+ * and how many skip it (`skipped`). Undone decisions, decisions a later one replaced and tag-only edge-case marks
+ * are not counted; the reviews table keeps them all as its history.
+ */
+function decisionCounts(db: Db): { reviews: number; skipped: number } {
+  if (!db.hasTable('reviews')) return { reviews: 0, skipped: 0 };
+  const r = db.get<{ reviews: number | null; skipped: number | null }>(`SELECT
+      sum(CASE WHEN v.skipped = 0 AND ${ratedReview('v')} THEN 1 ELSE 0 END) AS reviews, sum(v.skipped) AS skipped
+    FROM reviews v WHERE v.undone = 0 AND v.id = (SELECT max(v2.id) FROM reviews v2 WHERE v2.request_id = v.request_id
+      AND v2.reviewer = v.reviewer AND v2.queue_id IS v.queue_id AND v2.undone = 0)`);
+  return { reviews: r?.reviews ?? 0, skipped: r?.skipped ?? 0 };
+}
+
 export function workspaceInfo(ws: Workspace): WorkspaceInfo {
   const db = ws.db;
   const count = (t: string) => (db.hasTable(t) ? db.value<number>(`SELECT count(*) FROM ${t}`) ?? 0 : 0);
@@ -188,7 +203,7 @@ export function workspaceInfo(ws: Workspace): WorkspaceInfo {
     time_zone: ws.meta('time_zone') ?? 'UTC',
     schema_version: ws.schemaVersion,
     file_bytes: ws.fileBytes(),
-    counts: { requests: summarisedRequestCount(db) ?? count('requests'), feedback: count('feedback'), tickets: count('tickets'), links: count('ticket_links'), reviews: count('reviews') },
+    counts: { requests: summarisedRequestCount(db) ?? count('requests'), feedback: count('feedback'), tickets: count('tickets'), links: count('ticket_links'), ...decisionCounts(db) },
     first_ts: range?.first ?? null,
     last_ts: range?.last ?? null,
     // From the ts index (undated rows sort first in it): as many steps as there are undated requests.

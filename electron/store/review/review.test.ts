@@ -16,6 +16,7 @@ import { renderReport } from '../report';
 import { allocate } from './sampling';
 import { insertSynthetic, W47_START, WEEK_MS } from './test-fixtures';
 import { tagFeedbackEdgeCase } from '../feedback/edge-case';
+import { workspaceInfo } from '../queries';
 
 const dirs: string[] = [];
 const open: Workspace[] = [];
@@ -87,6 +88,29 @@ describe('a queue with nothing to draw is refused, saying why', () => {
       .toBe('BAD_REQUEST: No requests to draw in 2026-W47: all 1 requests are already reviewed.');
     expect(await code(() => createQueue(ws, { from_ts: W47_START + WEEK_MS, to_ts: W47_START + 2 * WEEK_MS, size: 10, seed: 1 }, 3000)))
       .toBe('BAD_REQUEST: No requests to draw in 2026-11-23 to 2026-11-29: the period has no requests.');
+  });
+});
+
+describe('the workspace counts standing decisions', () => {
+  it('reviews and skipped items count each reviewer\'s latest decision not undone, never the history rows', async () => {
+    const ws = await workspace();
+    insertRows(ws, ['a', 'b', 'c', 'd', 'e'].map((id, i) => ({ id, ts: W47_START + i + 1 })));
+    ws.db.run("INSERT INTO feedback (id, request_id, kind, comment, import_id) VALUES ('f1', 'a', 'comment', 'odd answer', 1)");
+    const q = createQueue(ws, { week: '2026-W47', size: 5, seed: 1 }, 1000);
+    setReviewer(ws, 'Ana');
+    const at = (id: string) => q.items.find((i) => i.request_id === id)!.position;
+    submitReview(ws, { queue_id: q.queue_id, position: at('a'), verdicts: PASS, tag_ids: [] }, 's', 2000);
+    submitReview(ws, { queue_id: q.queue_id, position: at('b'), verdicts: PASS, tag_ids: [] }, 's', 2001);
+    submitReview(ws, { queue_id: q.queue_id, position: at('b'), verdicts: FAIL, tag_ids: [] }, 's', 2002); // replaces the first
+    submitReview(ws, { queue_id: q.queue_id, position: at('c'), verdicts: PASS, tag_ids: [] }, 's', 2003);
+    skipItem(ws, { queue_id: q.queue_id, position: at('d'), reason: 'duplicate' }, 's', 2004);
+    undoLast(ws, 's'); // the skip of d
+    skipItem(ws, { queue_id: q.queue_id, position: at('e'), reason: 'not English' }, 's', 2005);
+    skipItem(ws, { queue_id: q.queue_id, position: at('c'), reason: 'changed my mind' }, 's', 2006); // c: now a skip
+    const tag = createTag(ws, { name: 'odd' });
+    tagFeedbackEdgeCase(ws, { feedback_id: 'f1', tag_ids: [tag.id] }, 's', 2007); // a tag-only mark rates nothing
+    expect(ws.db.value('SELECT count(*) FROM reviews')).toBe(8); // the history keeps every decision
+    expect(workspaceInfo(ws).counts).toMatchObject({ reviews: 2, skipped: 2 }); // a, b; c, e
   });
 });
 
