@@ -136,6 +136,17 @@ describe('loupe CLI', () => {
     const r2text = loupe('import', good, '--workspace', w);
     expect(r2text.stdout).toMatch(/0 new, 2 already present/);
 
+    // 1,005 bad timestamps: the text lists 20 and says how many --json lists; --json lists the first 1,000 by line
+    // and `rejected` gives them all.
+    const many = path.join(d, 'many.jsonl');
+    fs.writeFileSync(many, ['{"request_id":"m0","timestamp":"2026-11-17T10:00:00Z","input":"i","output":"o"}',
+      ...Array.from({ length: 1005 }, (_, k) => `{"request_id":"m${k + 1}","timestamp":"not a time","input":"i","output":"o"}`)].join('\n'));
+    const mj = jsonLines(loupe('import', many, '--workspace', path.join(d, 'many.sqlite'), '--json').stdout)[0]!;
+    expect(mj).toMatchObject({ records_read: 1006, inserted: 1, rejected: 1005 });
+    const listed = mj.rejects as Array<{ line: number }>;
+    expect([listed.length, listed[0]!.line, listed[999]!.line]).toEqual([1000, 2, 1001]);
+    expect(loupe('import', many, '--workspace', path.join(d, 'many2.sqlite')).stdout).toContain('… 985 more rejected rows (--json lists the first 1,000 by line)');
+
     const bad = path.join(d, 'bad.jsonl.gz');
     fs.writeFileSync(bad, Buffer.from([0x1f, 0x8b, 0x08, 0x00, 1, 2, 3]));
     const before = fs.readFileSync(w);

@@ -146,9 +146,9 @@ function describe(s: ImportSummary): string {
   if (s.scrub) lines.push(`  scrubbed before storage: ${Object.entries(s.scrub.counts).map(([k, n]) => `${k} ${n}`).join(', ') || 'nothing found'} (${s.scrub.rows_changed} rows changed; detectors ${[...s.scrub.detectors, ...s.scrub.patterns.map((_, i) => `pattern:${i + 1}`)].join(', ') || 'none'})`);
   for (const n of s.notes) lines.push(`  note: ${n}`);
   for (const r of s.rejects.slice(0, 20)) lines.push(`  rejected line ${r.line}${r.field ? ` (${r.field})` : ''}: ${r.reason}`);
-  if (s.rejected > 20) lines.push(`  … ${s.rejected - 20} more rejected rows (see --json or the app's import history)`);
+  if (s.rejected > 20) lines.push(`  … ${s.rejected - 20} more rejected rows (--json lists the first ${Math.min(s.rejected, 1000).toLocaleString('en-US')} by line)`);
   for (const d of s.duplicate_rows.slice(0, 20)) lines.push(`  repeated line ${d.line}: id "${d.id}" first on line ${d.first_line} (the last occurrence is kept)`);
-  if (s.duplicates_in_file > 20) lines.push(`  … ${s.duplicates_in_file - 20} more repeated rows (see --json or the app's import history)`);
+  if (s.duplicates_in_file > 20) lines.push(`  … ${s.duplicates_in_file - 20} more repeated rows (--json lists the first ${Math.min(s.duplicates_in_file, 1000).toLocaleString('en-US')} by line)`);
   return lines.join('\n');
 }
 
