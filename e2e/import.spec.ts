@@ -237,28 +237,36 @@ test.describe('exports from other tools', () => {
   });
 });
 
-test('a legacy encoding chardet cannot tell apart: the note names the rival reading, and Encoding switches to it', async ({ page, server, dir }) => {
-  // Turkish in windows-1254: to chardet as likely windows-1252, which reads "Yanıt" as "Yanýt".
-  const text = 'request_id,timestamp,input,output,model\nt1,2026-03-02T10:00:00Z,Sipariş nerede,Yanıt çok yardımcı oldu,m1\nt2,2026-03-02T11:00:00Z,Teşekkürler,Rica ederim,m1\n';
+test('legacy Turkish: letters no one language writes pick windows-1254; a short file chardet reads as windows-1252 is switched with Encoding', async ({ page, server, dir }) => {
   const dec = new TextDecoder('windows-1254');
   const table = new Map<string, number>();
   for (let b = 255; b >= 0; b--) table.set(dec.decode(new Uint8Array([b])), b);
-  const file = path.join(dir, 'turkish.csv');
-  fs.writeFileSync(file, Uint8Array.from([...text].map((ch) => table.get(ch)!)));
+  const write = (name: string, text: string) => { const f = path.join(dir, name); fs.writeFileSync(f, Uint8Array.from([...text].map((ch) => table.get(ch)!))); return f; };
+  // Read as windows-1252 (chardet's first guess), this uses ç, ü, ý and þ together, which no language writes.
+  const sentences = write('turkish.csv', 'request_id,timestamp,input,output,model\nt1,2026-03-02T10:00:00Z,Sipariş nerede,Yanıt çok yardımcı oldu,m1\nt2,2026-03-02T11:00:00Z,Teşekkürler,Rica ederim,m1\n');
+  // Read as windows-1252, this has only ý and þ, which Icelandic writes: nothing tells the readings apart.
+  const short = write('short.csv', 'request_id,timestamp,input,output,model\ns1,2026-03-02T10:00:00Z,Sipariş nerede,Yanıt yardımcı oldu,m1\ns2,2026-03-02T11:00:00Z,Sipariş iptal,Rica ederim,m1\n');
 
   await page.goto(server.url);
   await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: /^Import/ }).click();
-  await page.getByTestId('file-input').setInputFiles(file);
+  await page.getByTestId('file-input').setInputFiles(sentences);
   const card = page.getByRole('region', { name: 'Import of turkish.csv' });
-  const encoding = card.getByTestId('pv-encoding');
-  await expect(encoding.locator('option:checked')).toHaveText('Detect (windows-1252)');
-  await expect(card.getByRole('list', { name: 'Detection notes' })).toContainText('windows-1254 (confidence 20%) is nearly as likely and reads "Sipariş" where windows-1252 reads "Sipariþ"');
-  await expect(card.getByTestId('mapped-sample')).toContainText('Yanýt');
-  await encoding.selectOption('windows-1254');
+  await expect(card.getByTestId('pv-encoding').locator('option:checked')).toHaveText('Detect (windows-1254)');
+  await expect(card.getByRole('list', { name: 'Detection notes' })).toContainText('windows-1252 (confidence 22%) was ranked higher but its letters ç ü ý þ belong to no one language, while windows-1254 reads letters that tr, az write (ç ü ı ş), e.g. "Sipariş" for "Sipariþ"');
   await expect(card.getByTestId('mapped-sample')).toContainText('Yanıt çok yardımcı oldu');
-  await expect(card.getByTestId('mapped-sample')).toContainText('Sipariş nerede');
-  await shot(page, 'import-encoding');
   await card.getByRole('button', { name: 'Import', exact: true }).click();
   await expect(card.getByTestId('result-inserted')).toHaveText('2');
-  await expect(card.getByRole('list').filter({ hasText: 'encoding chosen: windows-1254' })).toBeVisible();
+
+  await page.getByTestId('file-input').setInputFiles(short);
+  const card2 = page.getByRole('region', { name: 'Import of short.csv' });
+  const encoding = card2.getByTestId('pv-encoding');
+  await expect(encoding.locator('option:checked')).toHaveText('Detect (windows-1252)');
+  await expect(card2.getByTestId('mapped-sample')).toContainText('Yanýt');
+  await encoding.selectOption('windows-1254');
+  await expect(card2.getByTestId('mapped-sample')).toContainText('Yanıt yardımcı oldu');
+  await expect(card2.getByTestId('mapped-sample')).toContainText('Sipariş nerede');
+  await shot(page, 'import-encoding');
+  await card2.getByRole('button', { name: 'Import', exact: true }).click();
+  await expect(card2.getByTestId('result-inserted')).toHaveText('2');
+  await expect(card2.getByRole('list').filter({ hasText: 'encoding chosen: windows-1254' })).toBeVisible();
 });

@@ -10,6 +10,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import chardet from 'chardet';
+import { latinFit } from './latin-letters';
 import { judgeWords, readsAsText, type WordJudgement } from './plausible-text';
 
 /** Byte-order marks we recognise, longest first. */
@@ -249,7 +250,27 @@ export function detectEncoding(sample: Uint8Array, complete: boolean, forced?: s
     fits.push({ name, label: match.name, confidence: match.confidence, text, judged: judgeWords(text) });
   }
   const sure = (f: (typeof fits)[number]) => f.confidence >= SURE_CONFIDENCE && MULTI_BYTE.has(f.name);
-  const chosen = fits.find((f, i) => (i === 0 && sure(f)) || readsAsText(f.judged));
+  let chosen = fits.find((f, i) => (i === 0 && sure(f)) || readsAsText(f.judged));
+  // Latin readings that all look like words (Czech read as windows-1252: "Dìkujeme, pøíliš"): a reading whose
+  // accented letters no one language writes together gives way to the next candidate, then to a common legacy
+  // encoding, whose letters one language does write (latin-letters.ts). Said in the note.
+  let letterNote = '';
+  const first = chosen;
+  if (first !== undefined && !sure(first)) {
+    const mine = latinFit(first.text);
+    if (mine.fit === 'none') {
+      const more = LATIN_ENCODINGS.filter((e) => !fits.some((f) => f.name === e) && isValidIn(sample, e, complete))
+        .map((e) => { const text = decodeSample(sample, e, complete); return { name: e, label: e, confidence: 0, text, judged: judgeWords(text) }; });
+      const better = [...fits, ...more].map((f) => ({ f, fit: latinFit(f.text) }))
+        .find(({ f, fit }) => f !== first && f.text !== first.text && fit.fit === 'one' && fit.letters.length > 0 && readsAsText(f.judged));
+      if (better !== undefined) {
+        chosen = better.f;
+        letterNote = `; ${first.name} (confidence ${first.confidence}%) was ranked higher but its letters ${mine.letters.slice(0, 8).join(' ')} belong to no one language, ` +
+          `while ${better.f.name} reads letters that ${better.fit.languages.slice(0, 3).join(', ')} write${better.fit.languages.length === 1 ? 's' : ''} (${better.fit.letters.slice(0, 8).join(' ')}), ` +
+          `e.g. "${wordAt(better.f.text, firstDifference(first.text, better.f.text))}" for "${wordAt(first.text, firstDifference(first.text, better.f.text))}"`;
+      }
+    }
+  }
   if (chosen === undefined) {
     const guess = fits[0];
     // chardet may not rank the right one at all (English text with a Russian name in windows-1251): the common
@@ -271,11 +292,15 @@ export function detectEncoding(sample: Uint8Array, complete: boolean, forced?: s
   // or "Yanıt"). chardet's order stands, and the note names the rival with the word they read differently, so the
   // user can choose it (Encoding in the preview, --encoding). (Below 3/4 the note would mostly name ISO-8859-2 for
   // French: 29% against 43% for "crème" or "crčme".)
-  const rival = sure(chosen) ? undefined
-    : fits.find((f) => f !== chosen && f.confidence >= 0.75 * chosen.confidence && readsAsText(f.judged) && f.text !== chosen.text);
-  const skipped = fits.slice(0, fits.indexOf(chosen)).filter((f) => !readsAsText(f.judged));
-  let note = `encoding detected: ${chosen.name} (chardet ${chosen.label}, confidence ${chosen.confidence}%); the file is not UTF-8 ` +
-    `(first non-UTF-8 byte at offset ${badUtf8})`;
+  // A rival whose letters no one language writes is no rival to a reading whose letters one does ("Dìkujeme" for
+  // "Děkujeme").
+  const chosenFits = latinFit(chosen.text).fit !== 'none';
+  const rival = sure(chosen) || chosen !== first ? undefined
+    : fits.find((f) => f !== chosen && f.confidence >= 0.75 * chosen.confidence && readsAsText(f.judged) && f.text !== chosen.text &&
+      !(chosenFits && latinFit(f.text).fit === 'none'));
+  const skipped = fits.slice(0, fits.indexOf(first!)).filter((f) => !readsAsText(f.judged));
+  let note = `encoding detected: ${chosen.name} (${chosen.confidence > 0 ? `chardet ${chosen.label}, confidence ${chosen.confidence}%` : 'not among chardet\'s guesses'}); the file is not UTF-8 ` +
+    `(first non-UTF-8 byte at offset ${badUtf8})${letterNote}`;
   for (const f of skipped) note += `; ${f.name} (confidence ${f.confidence}%) was ranked higher but reads as garble, e.g. "${f.judged.example}"`;
   if (rival !== undefined) {
     const at = firstDifference(chosen.text, rival.text);
@@ -299,6 +324,8 @@ export function detectEncoding(sample: Uint8Array, complete: boolean, forced?: s
 const SURE_CONFIDENCE = 90;
 /** The multi-byte legacy encodings (WHATWG names) chardet can name. */
 const MULTI_BYTE: ReadonlySet<string> = new Set(['shift_jis', 'euc-jp', 'iso-2022-jp', 'euc-kr', 'gb18030', 'gbk', 'big5']);
+/** The legacy single-byte encodings of Latin-script languages, tried when a reading's letters fit no one language. */
+const LATIN_ENCODINGS: readonly string[] = ['windows-1252', 'windows-1250', 'windows-1254', 'windows-1257', 'windows-1258'];
 /** chardet confidence (%) up to which its guess is no better than its floor (10% for any multi-byte fit). */
 const UNSURE_CONFIDENCE = 10;
 
