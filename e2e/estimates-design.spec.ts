@@ -100,7 +100,7 @@ test('demo W47: the planner, the whole week in the frame, the thumbs-down share,
     const est = page.getByTestId('estimates');
     await expect(est.getByTestId('est-reviewed')).toHaveText('2');
     await expect(est.getByTestId('est-failures')).toHaveText('1');
-    await expect(est.getByTestId('est-method')).toContainText('Jeffreys interval at the effective sample size');
+    await expect(est.getByTestId('est-method')).toContainText('Clopper–Pearson interval at the effective sample size');
     await expect(est.getByTestId('est-notes')).toContainText('Estimates are for all 1,665 requests of the period; none is left out.');
     await shot(page, 'estimates-page-1440');
     await page.setViewportSize({ width: 1024, height: 768 });

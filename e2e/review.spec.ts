@@ -121,17 +121,11 @@ test('demo workspace: a keyboard-only weekly review survives a restart and reach
     await expect(est.locator('[data-key="failure"]')).toContainText(`${failures} / 10`);
     await expect(est.locator(`[data-key^="tag:"]`)).toContainText(`Tagged "${TAG}"`);
     await expect(est.locator(`[data-key^="tag:"]`)).toContainText('2 / 10');
-    // Small-sample caveats are said once above the table; a row carries only a short badge, and only when simulation of
-    // this design shows its interval under 93% coverage (the tag seen on 2 of 10 items is such a row); numbers never wrap.
-    const caveats = est.getByTestId('small-sample-caveats');
-    await expect(caveats).toHaveCount(1);
-    expect(await caveats.locator('li').count()).toBeGreaterThan(0);
-    const badges = est.getByTestId('small-sample');
-    expect(await badges.count()).toBeGreaterThan(0);
-    for (const b of await badges.all()) {
-      await expect(b).toHaveText('small sample');
-      expect(await b.getAttribute('title')).toMatch(/^Simulated coverage \d+\.\d%: too few reviewed items/);
-    }
+    // A row carries a "small sample" badge only when simulation of this design shows its interval under 93% coverage.
+    // The Clopper–Pearson interval at the effective size holds with 10 reviewed items (it is wide instead: the tag
+    // seen on 2 of 10 reads 0.0-59.8%), so no row is flagged (review.test.ts covers a design that is).
+    await expect(est.getByTestId('small-sample')).toHaveCount(0);
+    await expect(est.getByTestId('small-sample-caveats')).toHaveCount(0);
     await expect(est.locator('[data-key="failure"] td.num').nth(3)).toHaveCSS('white-space', 'nowrap');
     await shot(page, 'review-estimates');
     await shot(page, 'fix-estimates');

@@ -247,9 +247,9 @@ export interface UndoResult { undone: { review_id: number; queue_id: number | nu
 
 /** The interval method every rate estimate uses (see shared/stats/stratified-interval.ts). */
 export const INTERVAL_METHOD = {
-  id: 'jeffreys_effective',
-  name: 'Jeffreys interval at the effective sample size (Korn–Graubard degrees of freedom, iid-model variance floor)',
-  reference: 'Korn & Graubard 1998; Kott & Liu 2009; Brown, Cai & DasGupta 2001; Franco et al. 2019',
+  id: 'clopper_pearson_effective',
+  name: 'Clopper–Pearson interval at the effective sample size (Korn–Graubard degrees of freedom, iid-model variance floor)',
+  reference: 'Clopper & Pearson 1934; Korn & Graubard 1998; Kott & Liu 2009; Brown, Cai & DasGupta 2001',
 } as const;
 
 /** A stratum merged into others by an estimate, and why (see shared/stats/stratified-interval.ts). */
@@ -276,9 +276,9 @@ export interface RateEstimate {
   se: number | null;
   low: number | null;
   high: number | null;
-  /** `jeffreys_effective`: {@link INTERVAL_METHOD}; `census`: every covered stratum fully reviewed (no sampling
+  /** `clopper_pearson_effective`: {@link INTERVAL_METHOD}; `census`: every covered stratum fully reviewed (no sampling
    * error); `none`: nothing reviewed. */
-  method: 'jeffreys_effective' | 'census' | 'none';
+  method: 'clopper_pearson_effective' | 'census' | 'none';
   /** The method's name as reports print it. */
   method_name: string;
   /** Effective sample size the interval is computed at; null for a census or no estimate. */

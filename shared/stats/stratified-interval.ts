@@ -3,7 +3,7 @@
  * strata of very unequal size, oversampled signal strata with large inclusion probabilities, rare events, and
  * strata with one or no reviewed item.
  *
- * Method ("Jeffreys interval at the effective sample size"):
+ * Method ("Clopper–Pearson interval at the effective sample size", Korn & Graubard's interval with a variance floor):
  * 1. Estimate p̂ = Σ W_h p_h with W_h = N_h / N and p_h = k_h / n_h (Cochran 1977, §5.8).
  * 2. Design variance v_d: Cochran's stratified variance with a finite population correction, written as the
  *    linearisation Σ_g (1 − f_g) n_g/(n_g − 1) Σ_{i∈g} (u_i − ū_g)² / N², u_i = w_i (y_i − p̂), w_i = N_h / n_h, which
@@ -20,12 +20,17 @@
  * 4. Effective sample size n* = p̂ (1 − p̂) / max(v_d, v_iid) (1 / Σ W_h²(1 − f_h)/n_h when p̂ is 0 or 1), times
  *    Korn & Graubard's degrees-of-freedom factor (t_{n−1} / t_df)² with df = n − (variance groups), exactly as
  *    R's `survey::svyciprop(method = "beta")` computes it (Korn & Graubard 1998, Survey Methodology 24:193–201).
- * 5. Jeffreys interval at x* = p̂ n*, n*: [Beta⁻¹(α/2; x* + ½, n* − x* + ½), Beta⁻¹(1 − α/2; x* + ½, n* − x* + ½)],
- *    with the lower end 0 at x* = 0 and the upper end 1 at x* = n* (Brown, Cai & DasGupta 2001, "Interval
- *    estimation for a binomial proportion", Statistical Science 16:101–133). Franco, Little, Louis & Slud (2019,
- *    "Comparative study of confidence intervals for proportions in complex sample surveys", J. Survey Statistics and
- *    Methodology 7:334–364) compare intervals at the effective sample size and find Jeffreys among the best
- *    calibrated; Clopper–Pearson at n* (Korn & Graubard's choice) over-covers (98–100% with rare events here).
+ * 5. Clopper–Pearson interval at x* = p̂ n*, n*: [Beta⁻¹(α/2; x*, n* − x* + 1), Beta⁻¹(1 − α/2; x* + 1, n* − x*)],
+ *    with the lower end 0 at x* = 0 and the upper end 1 at x* = n* (Clopper & Pearson 1934; at the effective size,
+ *    Korn & Graubard 1998, as `svyciprop(method = "beta")`).
+ *
+ * Why Clopper–Pearson and not Jeffreys (which Loupe used before, and which Franco, Little, Louis & Slud 2019 find
+ * better calibrated on average): a weekly estimate must hold at the rate the week happens to have, not on average
+ * over rates. Jeffreys' coverage oscillates with the true rate and dips far below 95% between the rates a grid
+ * happens to test: with a simple random sample it is 88.5% at p = 4.9% for 50 items, 88.1% at p = 2.5% for 100
+ * items (exact binomial coverage; Brown, Cai & DasGupta 2001, Fig. 5). Clopper–Pearson's never falls below 95% for a
+ * simple random sample, at the price of wider intervals (mean coverage 96–98%). Measured exactly over a dense grid of
+ * rates in stratified-interval.test.ts.
  *
  * Validated by simulation through Loupe's own sampler and this estimator over the issue's grid (true rates 0.5–30%,
  * 50–200 items, 1–8 strata, a 2% signal oversampled at 0–30%, 1,000 seeds per design): coverage ≥ 93% in every
@@ -82,8 +87,8 @@ export interface StratifiedRateInterval {
   /** Requests of the covered strata, and of all strata. */
   coveredN: number;
   frameN: number;
-  /** `jeffreys_effective` (the method above), `census` (every covered stratum fully reviewed), `none` (nothing reviewed). */
-  method: 'jeffreys_effective' | 'census' | 'none';
+  /** `clopper_pearson_effective` (the method above), `census` (every covered stratum fully reviewed), `none` (nothing reviewed). */
+  method: 'clopper_pearson_effective' | 'census' | 'none';
   collapsed: CollapsedStratum[];
   /** Strata with requests but no reviewed item that nothing could stand in for. */
   uncovered: Array<{ key: string; population: number }>;
@@ -122,6 +127,24 @@ export function jeffreysInterval(x: number, n: number, confidence = 0.95): [numb
   const a = (1 - confidence) / 2;
   const low = x <= 1e-12 ? 0 : betaQuantile(a, x + 0.5, n - x + 0.5);
   const high = x >= n - 1e-12 ? 1 : betaQuantile(1 - a, x + 0.5, n - x + 0.5);
+  return [Math.max(0, low), Math.min(1, high)];
+}
+
+/**
+ * Clopper–Pearson ("exact") interval for a binomial proportion at a possibly fractional count:
+ * [Beta⁻¹(α/2; x, n − x + 1), Beta⁻¹(1 − α/2; x + 1, n − x)], with the lower end 0 at x = 0 and the upper end 1 at
+ * x = n (Clopper & Pearson 1934). At integer x it is statsmodels' `proportion_confint(x, n, method="beta")` and
+ * SciPy's `binomtest(x, n).proportion_ci(method="exact")`.
+ * @param x - events (effective count, 0 ≤ x ≤ n)
+ * @param n - trials (effective sample size, > 0)
+ * @returns [low, high] in [0, 1]
+ * @throws RangeError when n ≤ 0 or x is outside [0, n]
+ */
+export function clopperPearsonInterval(x: number, n: number, confidence = 0.95): [number, number] {
+  if (!(n > 0) || !(x >= -1e-12 && x <= n + 1e-12)) throw new RangeError(`Clopper–Pearson interval needs 0 ≤ x ≤ n and n > 0, got x = ${x}, n = ${n}`);
+  const a = (1 - confidence) / 2;
+  const low = x <= 1e-12 ? 0 : betaQuantile(a, x, n - x + 1);
+  const high = x >= n - 1e-12 ? 1 : betaQuantile(1 - a, x + 1, n - x);
   return [Math.max(0, low), Math.min(1, high)];
 }
 
@@ -165,14 +188,14 @@ export function stratifiedRateInterval(strata: readonly RateStratum[], confidenc
   const r = effectiveSize(strata, confidence);
   if (r.nStar === null || r.estimate === null) return r.result;
   const p = r.estimate;
-  const [low, high] = jeffreysInterval(Math.min(r.nStar, Math.max(0, p * r.nStar)), r.nStar, confidence);
+  const [low, high] = clopperPearsonInterval(Math.min(r.nStar, Math.max(0, p * r.nStar)), r.nStar, confidence);
   return { ...r.result, low: Math.min(low, p), high: Math.max(high, p) };
 }
 
 /**
- * Where `value` lies relative to {@link stratifiedRateInterval}'s interval, without computing the interval: one
- * incomplete-beta evaluation instead of two inversions (value ≥ low ⟺ I_value(x* + ½, n* − x* + ½) ≥ α/2, and value ≤
- * high ⟺ it is ≤ 1 − α/2). The coverage simulations call this thousands of times.
+ * Where `value` lies relative to {@link stratifiedRateInterval}'s interval, without computing the interval: incomplete-
+ * beta evaluations instead of inversions (value ≥ low ⟺ I_value(x*, n* − x* + 1) ≥ α/2, and value ≤ high ⟺
+ * I_value(x* + 1, n* − x*) ≤ 1 − α/2). The coverage simulations call this thousands of times.
  * @returns 'covered', 'below' (the interval lies wholly below the value), 'above', or null without an estimate
  */
 export function stratifiedCovers(strata: readonly RateStratum[], value: number, confidence = 0.95): 'covered' | 'below' | 'above' | null {
@@ -183,10 +206,9 @@ export function stratifiedCovers(strata: readonly RateStratum[], value: number, 
   const n = r.nStar;
   const x = Math.min(n, Math.max(0, p * n));
   const a = (1 - confidence) / 2;
-  const cdf = value <= 0 ? 0 : value >= 1 ? 1 : betaCdf(value, x + 0.5, n - x + 0.5);
   // The interval always holds p̂ (see stratifiedRateInterval).
-  if (x > 1e-12 && cdf < a && value < p) return 'above';
-  if (x < n - 1e-12 && cdf > 1 - a && value > p) return 'below';
+  if (value < p && x > 1e-12 && (value <= 0 || betaCdf(value, x, n - x + 1) < a)) return 'above';
+  if (value > p && x < n - 1e-12 && (value >= 1 || betaCdf(value, x + 1, n - x) > 1 - a)) return 'below';
   return 'covered';
 }
 
@@ -290,7 +312,7 @@ function effectiveSize(strata: readonly RateStratum[], confidence: number): { re
   const a = (1 - confidence) / 2;
   if (n >= 2 && df >= 1) nStar *= (tQuantileCached(a, n - 1) / tQuantileCached(a, df)) ** 2;
   return {
-    result: { ...base, df, estimate: p, low: null, high: null, se: Math.sqrt(vdOk ? vd : vIid), effectiveN: nStar, method: 'jeffreys_effective' },
+    result: { ...base, df, estimate: p, low: null, high: null, se: Math.sqrt(vdOk ? vd : vIid), effectiveN: nStar, method: 'clopper_pearson_effective' },
     estimate: p, nStar,
   };
 }

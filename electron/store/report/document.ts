@@ -35,7 +35,7 @@ export function plain(parts: readonly Inline[]): string {
 
 /** The estimate's interval method in a table cell: the full name and reference are said once above the table. */
 function methodShort(m: { method: string; effective_n: number | null }): string {
-  if (m.method === 'jeffreys_effective') return m.effective_n === null ? 'Jeffreys' : `Jeffreys, effective n ${num(m.effective_n, 1)}`;
+  if (m.method === 'clopper_pearson_effective') return m.effective_n === null ? 'Clopper–Pearson' : `Clopper–Pearson, effective n ${num(m.effective_n, 1)}`;
   return m.method === 'census' ? 'census (all reviewed)' : '–';
 }
 

@@ -43,6 +43,10 @@ describe('coverage of the 95% interval through the real sampler (a fast subset o
     [3, 0.1, 50, 0],
     [5, 0.3, 50, 0],
     [8, 0.1, 200, 0.1],
+    // Between the issue's rates, where the Jeffreys interval Loupe used before fell to 87.6%, 88.4% and 90.1%.
+    [1, 0.05, 50, 0],
+    [5, 0.05, 50, 0],
+    [3, 0.05, 50, 0],
   ])('%i strata, p = %f, %i items, signal share %f: at least 93%', (strata, p, size, os) => {
     const d = cell(strata, p, size, os);
     console.info(`grid ${strata} strata p=${p} n=${size} os=${os}: coverage ${(d.coverage * 100).toFixed(1)}% (below ${(d.below * 100).toFixed(1)}%, above ${(d.above * 100).toFixed(1)}%), previous ${(d.compare.previous!.coverage * 100).toFixed(1)}%, bias ${((d.relative_bias ?? 0) * 100).toFixed(1)}%, half-width ${(d.mean_half_width * 100).toFixed(2)}`);

@@ -4,7 +4,7 @@
  * Estimates: every queue item was drawn by simple random sampling inside its stratum, with inclusion probability
  * π = n_h / N_h, and the requests reviewed before the queue was made form a take-all stratum (π = 1) whose earlier
  * reviews count (sampling.ts, step 1). So p̂ = Σ W_h p_h (W_h = N_h / N) is the stratified estimator over the whole
- * frame, and its 95% interval is the Jeffreys interval at the effective sample size (shared/stats/
+ * frame, and its 95% interval is the Clopper–Pearson interval at the effective sample size (shared/stats/
  * stratified-interval.ts, validated by simulation through the sampler: coverage-grid.test.ts).
  *
  * What counts: each item's primary review (the first reviewer to review it, their latest non-undone decision);
@@ -61,7 +61,8 @@ const coverageCache = new Map<string, number | null>();
 
 /**
  * Simulated coverage of the 95% interval for this design at rates like the observed ones: per stratum the Jeffreys
- * posterior mean (k_h + ½)/(n_h + 1), and the same rates scaled so the total sits at either end of the interval.
+ * posterior mean (k_h + ½)/(n_h + 1) (a field stratum with no reviewed item: that of the reviewed field strata
+ * together), and the same rates scaled so the total sits at either end of the interval.
  * Results are cached by the counts (estimates are recomputed after every decision, mostly for unchanged metrics).
  * @returns the lowest coverage of the three scenarios (200 draws each, fixed seeds), or null for a census
  */
@@ -71,7 +72,13 @@ export function simulatedCoverage(strata: readonly RateStratum[], low: number, h
   const key = JSON.stringify([active.map((s) => [s.kind, s.N, s.n, s.k]), low, high]);
   const hit = coverageCache.get(key);
   if (hit !== undefined) return hit;
-  const base = active.map((s) => (s.n > 0 ? (s.k + 0.5) / (s.n + 1) : 0));
+  // A field stratum with no reviewed item is simulated at the reviewed field strata's combined rate: the rate the
+  // estimate counts it at (stratified-interval.ts). At 0 the simulated truth would sit below every estimate and the
+  // flag would call the design hopeless whatever was reviewed.
+  const isField = (k: RateStratum['kind']) => k === 'field' || k === 'all';
+  const fields = active.filter((s) => isField(s.kind) && s.n > 0);
+  const fieldRate = fields.length ? (fields.reduce((a, s) => a + s.k, 0) + 0.5) / (fields.reduce((a, s) => a + s.n, 0) + 1) : 0;
+  const base = active.map((s) => (s.n > 0 ? (s.k + 0.5) / (s.n + 1) : isField(s.kind) ? fieldRate : 0));
   const N = active.reduce((a, s) => a + s.N, 0);
   const mean = active.reduce((a, s, i) => a + s.N * base[i]!, 0) / N;
   const scenarios = [base];

@@ -53,7 +53,7 @@ describe('estimates by simulation through the queue sampler', () => {
         expect(it.inclusion_probability).toBe(s.sampled / s.population);
       }
       const est = estimateRate('failure', 'Failure', 'failure_rate', strata, drawn.map((d) => ({ stratum: d.stratum, y: failByRowid.get(d.rowid) ? 1 : 0 })), { checkCoverage: false });
-      expect(est.method).toBe('jeffreys_effective');
+      expect(est.method).toBe('clopper_pearson_effective');
       sumEst += est.estimate!;
       ests.push(est.estimate!);
       if (truth < est.low!) above++; else if (truth > est.high!) below++;

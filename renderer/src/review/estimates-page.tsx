@@ -111,7 +111,7 @@ function Estimates({ e }: { e: WeekEstimates }) {
                 <td><IntervalBar m={m} /></td>
                 <td className="num muted">{fmtPct(m.sample_rate)}</td>
                 <td className="num muted nowrap">{fmtInt(m.k)} / {fmtInt(m.n)}</td>
-                <td className="small muted" title={m.method_name}>{m.method === 'census' ? 'census' : m.method === 'none' ? '—' : 'Jeffreys (n*)'}</td>
+                <td className="small muted" title={m.method_name}>{m.method === 'census' ? 'census' : m.method === 'none' ? '—' : 'Clopper–Pearson (n*)'}</td>
               </tr>
             ))}
           </tbody>

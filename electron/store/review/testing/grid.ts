@@ -24,7 +24,8 @@ export const GRID_STRATA: Readonly<Record<number, readonly number[]>> = {
   5: [0.6, 0.25, 0.1, 0.04, 0.01],
   8: [0.5, 0.2, 0.1, 0.08, 0.05, 0.04, 0.02, 0.01],
 };
-export const GRID_RATES = [0.005, 0.02, 0.1, 0.3] as const;
+/** The four rates and the rates between them where an interval's coverage oscillates (1%, 5%, 15%). */
+export const GRID_RATES = [0.005, 0.01, 0.02, 0.05, 0.1, 0.15, 0.3] as const;
 export const GRID_SIZES = [50, 100, 200] as const;
 export const GRID_OVERSAMPLE = [0, 0.1, 0.3] as const;
 /** Relative failure risk of the features, largest first: rates differ by stratum, in no monotone order. */
