@@ -50,6 +50,13 @@ describe('ksTwoSample matches every STATS.md row', () => {
 });
 
 describe('ksTwoSample gate and edge cases', () => {
+  it('clips an exact p that round-off carries past 1, as SciPy does (it is not sent to the asymptotic formula)', () => {
+    // scipy.stats.ks_2samp([3,2,5,3,2], [0,5,2,3,5], method='exact'): D = 0.2, p = 1.0.
+    const r = ksTwoSample([3, 2, 5, 3, 2], [0, 5, 2, 3, 5]);
+    expect(r.statistic).toBeCloseTo(0.2, 12);
+    expect([r.pValue, r.method]).toEqual([1, 'exact']);
+  });
+
   it('flags fewer than 5 values on a side as insufficient, still reporting D and p', () => {
     const r = ksTwoSample([1.01, 2.01], [1, 2, 3, 4]);
     expect(r.insufficient).toBe(true);
