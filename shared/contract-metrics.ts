@@ -54,6 +54,11 @@ export const metricsDriftSchema = z.object({
   current: driftWindowSchema.optional(),
   feature: label.optional(),
   alpha: z.number().gt(0).lt(1).default(0.05),
+  /**
+   * `requests`: read every value from the rows (exact KS and PSI; slower on large windows). Default `auto`: the rows
+   * while both windows together hold at most 100,000 requests, else the summaries (values within ±1%, said per row).
+   */
+  source: z.enum(['auto', 'requests']).default('auto'),
 });
 export type MetricsDriftParams = z.input<typeof metricsDriftSchema>;
 

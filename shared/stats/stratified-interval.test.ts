@@ -202,7 +202,7 @@ describe('stratifiedCovers', () => {
 });
 
 describe('designCoverage', () => {
-  it('an SRS of 100 from 10,000 at p = 10%: close to the interval's exact (hypergeometric) coverage, 95.67%', () => {
+  it('an SRS of 100 from 10,000 at p = 10%: close to the exact (hypergeometric) coverage of the interval, 95.67%', () => {
     const c = designCoverage([{ key: 'all', kind: 'all', N: 10000, n: 100 }], [0.1], { reps: 4000, seed: 3 });
     expect(c.truth).toBe(0.1);
     expect(Math.abs(c.coverage - 0.9567)).toBeLessThan(0.012);

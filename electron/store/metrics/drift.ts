@@ -31,13 +31,24 @@ export const MIN_PER_SIDE = 30;
 /** Reference weeks used when the caller names only (or not even) the current window. */
 export const DEFAULT_REFERENCE_WEEKS = 4;
 
+/**
+ * Up to this many requests in both windows together, drift reads the rows (exact values: a KS test on sketch bins can
+ * only lower D, and so raise p, where values tie in one bin). Reading 100,000 rows costs about as much as the
+ * summaries of a year; above it, the summaries answer and each rounded row says so.
+ */
+export const EXACT_DRIFT_MAX = 100_000;
+
 export interface DriftInput {
   reference?: DriftWindowInput | undefined;
   current?: DriftWindowInput | undefined;
   feature?: string | undefined;
   alpha: number;
-  /** `requests` always reads the rows (tests compare the two); default: the summaries when they can answer. Not an IPC param. */
-  source?: 'auto' | 'requests' | undefined;
+  /**
+   * `requests` always reads the rows; `auto` (default) reads the rows while both windows together hold at most
+   * {@link EXACT_DRIFT_MAX} requests, else the summaries when they can answer; `summaries` (tests, the bench) the
+   * summaries whenever they can answer, however small the windows.
+   */
+  source?: 'auto' | 'requests' | 'summaries' | undefined;
 }
 
 type Values = Record<DriftColumn, Array<number | string>>;
@@ -233,7 +244,7 @@ export function metricsDrift(db: Db, zone: string, q: DriftInput, settings: { ps
   // Whole summary cells on both sides: the summaries answer (see readWindowSummaries for what is rounded).
   const sRef = q.source === 'requests' ? null : readWindowSummaries(db, zone, reference.from_ts, reference.to_ts, q.feature);
   const sCur = sRef === null ? null : readWindowSummaries(db, zone, current.from_ts, current.to_ts, q.feature);
-  const fromSummaries = sRef !== null && sCur !== null;
+  const fromSummaries = sRef !== null && sCur !== null && (q.source === 'summaries' || sRef.requests + sCur.requests > EXACT_DRIFT_MAX);
   const ref = fromSummaries ? sRef : readWindow(db, reference.from_ts, reference.to_ts, q.feature);
   const cur = fromSummaries ? sCur : readWindow(db, current.from_ts, current.to_ts, q.feature);
   const rows: DriftRow[] = [
@@ -243,7 +254,7 @@ export function metricsDrift(db: Db, zone: string, q: DriftInput, settings: { ps
   if (fromSummaries) {
     for (const r of rows) {
       if (sRef.rounded.has(r.column) || sCur.rounded.has(r.column)) {
-        r.approximation = `computed on values rounded to DDSketch bins (each within ±${SKETCH_RELATIVE_ACCURACY * 100}% of the true value, order kept) from the request summaries; ties between values in one bin can move KS D and the PSI bins slightly`;
+        r.approximation = `computed on values rounded to DDSketch bins (each within ±${SKETCH_RELATIVE_ACCURACY * 100}% of the true value, order kept) from the request summaries, as the windows hold over ${EXACT_DRIFT_MAX.toLocaleString('en-US')} requests: values tied in one bin can only lower KS D, so p can be larger than on the exact values (loupe drift --exact reads the rows)`;
       }
     }
   }

@@ -134,7 +134,8 @@ describe('metrics contract', () => {
     // The records grid refuses an unknown filter by name instead of ignoring it; user_id is a real filter.
     expect(() => parseParams('requests.query', { filter: { country: ['DE'] } })).toThrow(/requests.query payload at filter/);
     expect((parseParams('requests.query', { filter: { user_id: ['u0004'] } }).params as { filter: unknown }).filter).toEqual({ user_id: ['u0004'] });
-    expect(parseParams('metrics.drift', {}).params).toEqual({ alpha: 0.05 });
+    expect(parseParams('metrics.drift', {}).params).toEqual({ alpha: 0.05, source: 'auto' });
+    expect(() => parseParams('metrics.drift', { source: 'summaries' })).toThrow(/metrics.drift payload at source/);
   });
 });
 
