@@ -138,3 +138,41 @@ describe('--map to paths the file does not have', () => {
     expect(ws.db.all("SELECT input, tokens_in FROM requests WHERE id = 'x1'")).toEqual([{ input: 'hi', tokens_in: 5 }]);
   });
 });
+
+describe('a CSV quote left open, and a CSV cut in the middle of a row', () => {
+  const head = 'ID,Requester,Subject,Status,Requested';
+  const rows = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `${from + i},User${from + i},Subject ${from + i},Open,2026-03-02 1${i}:00`);
+
+  it('refuses a file whose open quote swallows rows of their own, naming the lines; nothing is stored', async () => {
+    const ws = await workspaceWithData();
+    const before = sha(ws.file);
+    // Line 3 opens a quote; the next quote is on line 10, so lines 3-10 would be one field and 7 tickets would vanish.
+    const f = write('unclosed.csv', [head, '1,Ann,Refund issue,Open,2026-03-02 09:00', '2,Bo,"Unclosed subject,Open,2026-03-02 10:00', ...rows(3, 8),
+      '9,Zed,"Has ""quotes"" inside",Open,2026-03-02 19:00', '10,Last,Fine,Open,2026-03-02 20:00', ''].join('\n'));
+    const e = await failure(runImport(ws, f, { kind: 'tickets' }));
+    expect(e.code).toBe('IMPORT_UNREADABLE');
+    expect(e.message).toBe('unclosed.csv: the quoted field starting on line 3 is not closed on its line: lines 3–10 (7 of them shaped like rows of their own) would be read as one field');
+    expect(sha(ws.file)).toBe(before);
+  });
+
+  it('still rejects one row whose stray quote stays inside text, and keeps line breaks inside a quoted field', async () => {
+    const ws = await newWorkspace();
+    const f = write('stray.csv', [head, '1,Ann,"He said "hi" there",Open,2026-03-02 09:00', '2,Bo,"two lines', 'of text, one field",Open,2026-03-02 10:00', '3,Cy,Plain,Open,2026-03-02 11:00', ''].join('\n'));
+    const s = await runImport(ws, f, { kind: 'tickets' });
+    expect([s.records_read, s.inserted, s.rejected]).toEqual([3, 2, 1]);
+    expect(s.rejects[0]).toMatchObject({ line: 2 });
+    expect(ws.db.value("SELECT subject FROM tickets WHERE id = '2'")).toBe('two lines\nof text, one field');
+  });
+
+  it('refuses a file cut in the middle of its last row (short, no final line break); a short last row with its line break is one reject', async () => {
+    const ws = await workspaceWithData();
+    const before = sha(ws.file);
+    const cut = write('cut.csv', [head, ...rows(1, 2), '3,Cy,Q'].join('\n'));
+    const e = await failure(runImport(ws, cut, { kind: 'tickets' }));
+    expect(e.code).toBe('IMPORT_TRUNCATED');
+    expect(e.message).toBe("cut.csv: the last row (line 4) has 3 of the header's 5 fields and the file ends without a line break: the file is truncated");
+    expect(sha(ws.file)).toBe(before);
+    const whole = await runImport(ws, write('short.csv', [head, ...rows(1, 2), '3,Cy,Q', ''].join('\n')), { kind: 'tickets' });
+    expect([whole.inserted, whole.rejected, whole.rejects[0]!.line]).toEqual([2, 1, 4]);
+  });
+});

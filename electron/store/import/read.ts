@@ -697,6 +697,18 @@ export function headerNames(row: readonly string[]): { names: string[]; notes: s
 }
 
 /** Line breaks inside one CSV row's cells (CRLF, LF or a lone CR each count once), so physical lines stay right. */
+/**
+ * How many of the lines inside a row's fields (after its first line) hold at least as many delimiters as a row of the
+ * header needs: lines that an unclosed quote swallowed rather than line breaks inside one text field.
+ */
+function swallowedRows(row: readonly string[], delimiter: string, headerLength: number): number {
+  if (headerLength < 2) return 0;
+  let n = 0;
+  const lines = row.join(delimiter).split(/\r\n|\r|\n/).slice(1);
+  for (const l of lines) if (l.split(delimiter).length >= headerLength) n++;
+  return n;
+}
+
 function breaksInRow(row: readonly string[]): number {
   let n = 0;
   for (const cell of row) {
@@ -1171,6 +1183,7 @@ async function* readCsv(file: FileRef, src: DetectedSource, batchSize: number, c
   let retryAt = 0; // amortises re-parsing of a very long unfinished row: wait until the text has doubled
 
   let hasNul = false; // the text being parsed holds a NUL: check each row's cells
+  let endsWithLineBreak = false; // set before the final parse: the file's last character is a line break
   const takeRows = (result: { data: string[][]; errors: Papa.ParseError[] }, final: boolean): void => {
     const errorsByRow = new Map<number, Papa.ParseError>();
     for (const e of result.errors) {
@@ -1207,12 +1220,31 @@ async function* readCsv(file: FileRef, src: DetectedSource, batchSize: number, c
         }
       }
       if (err !== undefined) {
+        // A quote left open swallows the lines after it into one field until some later quote closes it. When the
+        // lines swallowed look like rows of their own (as many delimiters as the header needs), rejecting this one
+        // row would drop them uncounted: the file is refused, naming the lines.
+        const looksLikeRows = swallowedRows(row, delimiter, header.length);
+        if (looksLikeRows > 0) {
+          const last = line + breaksInRow(row);
+          throw new ImportFileError('UNREADABLE', file, `${name(file)}: the quoted field starting on line ${line} is not closed on its line: lines ${line}–${last} (${looksLikeRows} of them shaped like rows of their own) would be read as one field`, {
+            line,
+            action: 'Fix the quote on that line (a quote inside a quoted field is written twice, "") and import the file again; nothing was imported.',
+          });
+        }
         const reason =
           err.code === 'MissingQuotes'
             ? `a quoted field starting on this line is never closed${final ? ' before the end of the file (the file may be truncated, or a quote is unbalanced)' : ''}`
             : `malformed quotes: ${err.message} (RFC 4180: a quote inside a quoted field is written twice, "")`;
         batch.rejects.push({ line, field: header[Math.min(row.length, header.length) - 1] ?? null, reason });
         continue;
+      }
+      if (final && i === result.data.length - 1 && row.length < header.length && !endsWithLineBreak) {
+        // The last row is short and the file does not end with a line break: what a file cut off in the middle of a
+        // row looks like (an interrupted download or export). Refused like a cut JSON record, not half imported.
+        throw new ImportFileError('TRUNCATED', file, `${name(file)}: the last row (line ${line}) has ${row.length} of the header's ${header.length} fields and the file ends without a line break: the file is truncated`, {
+          line,
+          action: 'Download or export the file again; nothing was imported.',
+        });
       }
       if (row.length !== header.length) {
         const extraEmpty = row.length > header.length && row.slice(header.length).every((c) => c.trim() === '');
@@ -1251,6 +1283,7 @@ async function* readCsv(file: FileRef, src: DetectedSource, batchSize: number, c
   }
   if (pending.length > 0) {
     hasNul = pending.includes('\u0000');
+    endsWithLineBreak = /[\r\n]$/.test(pending);
     const result = parser.parse(pending, 0, false) as { data: string[][]; errors: Papa.ParseError[] };
     takeRows(result, true);
   }
