@@ -6,6 +6,7 @@
 import crypto from 'node:crypto';
 import type { RecordKind } from '../../../../shared/types';
 import { parseJsonExact } from '../json';
+import { EPOCH_RANGES, epochUnitByMagnitude } from '../values';
 
 /** Units a duration source may be written in. */
 export type DurationUnit = 's' | 'ms' | 'us' | 'ns' | 'min' | 'h';
@@ -255,9 +256,20 @@ export function utcText(v: unknown): unknown {
   return typeof v === 'string' && NAIVE_DATE_TIME.test(v.trim()) ? `${v.trim().replace(' ', 'T')}Z` : v;
 }
 
-/** UTC epoch ms of an ISO text (naive text read as UTC, see {@link utcText}) or of epoch ms; null when unreadable. */
+/**
+ * UTC epoch ms of an ISO text (naive text read as UTC, see {@link utcText}) or of an epoch number in seconds, ms, µs
+ * or ns (told apart by magnitude); null when unreadable.
+ */
 export function utcMs(v: unknown): number | null {
-  if (typeof v === 'number') return Number.isFinite(v) ? (v < 1e11 ? v * 1000 : v) : null;
+  if (typeof v === 'bigint') return utcMs(Number(v));
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) return null;
+    // The epoch unit by magnitude, as the timestamp parser reads it (values.ts EPOCH_RANGES): seconds, ms, µs or ns
+    // (pandas `to_json(date_unit=…)`, OTLP nanoseconds); anything below 1e11 is seconds.
+    const unit = Math.abs(v) < 1e11 ? 's' : epochUnitByMagnitude(v);
+    const r = EPOCH_RANGES.find((x) => x.unit === unit);
+    return r === undefined ? null : v / r.perMs;
+  }
   if (typeof v !== 'string' || v.trim() === '') return null;
   if (/^\d+(\.\d+)?$/.test(v.trim())) return utcMs(Number(v));
   const t = Date.parse(String(utcText(v)));

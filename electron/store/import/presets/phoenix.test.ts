@@ -81,6 +81,16 @@ describe('Arize Phoenix spans', () => {
     expectSpans(ws2, await runImport(ws2, write('spans-api.json', JSON.stringify({ data: rest, next_cursor: null })), {}));
   });
 
+  it('pandas JSON lines with times in µs or ns (to_json date_unit="us" / "ns"): the same latencies as in ms', async () => {
+    for (const [unit, perMs] of [['us', 1e3], ['ns', 1e6]] as const) {
+      const ws = await newWorkspace();
+      const lines = spans.map((r) => JSON.stringify(Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v instanceof Date ? v.getTime() * perMs : v])))).join('\n');
+      const s = await runImport(ws, write(`spans-${unit}.jsonl`, lines), {});
+      expect(s.rejected, unit).toBe(0);
+      expectSpans(ws, s);
+    }
+  });
+
   it('span annotations become feedback on the span\'s request', async () => {
     const ws = await newWorkspace();
     await runImport(ws, write('spans.json', JSON.stringify(spans.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v instanceof Date ? v.getTime() : v]))))), {});
