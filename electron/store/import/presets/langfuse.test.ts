@@ -99,6 +99,19 @@ describe('Langfuse observations', () => {
   });
 });
 
+describe('Langfuse usage types', () => {
+  it('adds every input and output usage type back (reasoning, audio, predictions, cache), as Langfuse splits OpenAI usage', async () => {
+    const ws = await newWorkspace();
+    // An o3 call: prompt_tokens 1,000 (900 cached, 10 audio), completion_tokens 5,000 (4,500 reasoning, 400 audio, 60
+    // accepted prediction), as Langfuse stores it: `input`/`output` are what is left after each detail.
+    const o = { ...observations[0]!, id: 'obs-o3', provided_model_name: 'o3', cost_details: {}, total_cost: null,
+      usage_details: { input: 90, input_cached_tokens: 900, input_audio_tokens: 10, output: 40, output_reasoning_tokens: 4500, output_audio_tokens: 400,
+        output_accepted_prediction_tokens: 60, total: 6000 } };
+    await runImport(ws, write('o3.jsonl', JSON.stringify(o)), {});
+    expect(ws.db.get("SELECT tokens_in, tokens_out, tokens_cached_in FROM requests WHERE id = 'obs-o3'")).toEqual({ tokens_in: 1000, tokens_out: 5000, tokens_cached_in: 900 });
+  });
+});
+
 describe('Langfuse scores', () => {
   const scores = [
     { id: 'sc-1', timestamp: '2026-03-02 09:05:00.000', project_id: 'p1', environment: 'production', trace_id: 'tr-1', observation_id: 'obs-g1', session_id: null, name: 'user-feedback', value: 1, source: 'API', comment: 'spot on', data_type: 'BOOLEAN', string_value: 'True' },
@@ -117,7 +130,9 @@ describe('Langfuse scores', () => {
     const fb = Object.fromEntries(ws.db.all<Record<string, unknown>>('SELECT * FROM feedback ORDER BY id').map((f) => [f.id, f]));
     expect(fb['sc-1']).toMatchObject({ kind: 'thumb', value: 1, scale: null, request_id: 'obs-g1', link_method: 'explicit', trace_id: 'tr-1', ts: Date.UTC(2026, 2, 2, 9, 5), label: 'user-feedback', comment: 'spot on', source: 'api' });
     expect(fb['sc-2']).toMatchObject({ kind: 'rating', value: 0.8, scale: 1, request_id: 'obs-g1', link_method: 'trace', label: 'helpfulness', source: 'eval' });
-    expect(fb['sc-3']).toMatchObject({ kind: 'rating', value: 2, request_id: 'obs-g2', link_method: 'trace', label: 'tone', comment: 'curt', source: 'annotation' });
+    // A CATEGORICAL score's value is only the category's number in its config (0 without one): the category is
+    // kept as text, never read as a rating.
+    expect(fb['sc-3']).toMatchObject({ kind: 'comment', value: null, scale: null, request_id: 'obs-g2', link_method: 'trace', label: 'tone', comment: 'neutral — curt', source: 'annotation' });
     expect(fb['sc-4']).toMatchObject({ kind: 'thumb', value: -1, request_id: 'obs-g2', link_method: 'trace' });
     expect(fb['sc-5']).toMatchObject({ kind: 'rating', value: 4, scale: 5, request_id: 'obs-g3', link_method: 'explicit' });
     expect(fb['sc-6']).toMatchObject({ kind: 'nps', value: 9, scale: 10, request_id: 'obs-g3', link_method: 'trace' });

@@ -79,19 +79,29 @@ function usageSum(u: Json, types: readonly string[]): number | undefined {
   return sum;
 }
 
+const TOKENS_OUT_PATHS = ['usage_details.output', 'usageDetails.output', 'usage.output', 'usage.completionTokens', 'completionTokens', 'outputUsage'];
+
 /**
- * Every input token, as Loupe stores tokens_in: Langfuse's usage types are disjoint (its cost is the sum of each
- * type's units times its price, and the UI adds every type containing "input"), so `input` leaves out the cached
- * types; they are added back here. tokens_cached_in / tokens_cache_write_in keep them apart for the price lookup.
+ * Every input (or output) token, as Loupe stores tokens_in and tokens_out. Langfuse's usage types are disjoint: its
+ * ingestion splits OpenAI's usage into `input` = prompt_tokens minus each prompt_tokens_details value and `output` =
+ * completion_tokens minus each completion_tokens_details value, each detail kept as its own type
+ * (`input_cached_tokens`, `input_audio_tokens`, `output_reasoning_tokens`, `output_accepted_prediction_tokens`…;
+ * langfuse/langfuse packages/shared/src/server/ingestion/types.ts, OpenAICompletionUsageSchema), and its UI adds
+ * every type whose name contains "input" (or "output"). So the side's other types are added back here: an o3 call
+ * with 5,000 completion tokens, 4,500 of them reasoning, is 5,000 tokens out, not 500. tokens_cached_in /
+ * tokens_cache_write_in keep the cache types apart for the price lookup.
  */
-function tokensIn(r: Json): unknown {
+function tokensOf(r: Json, side: 'input' | 'output'): unknown {
   let base: unknown;
-  for (const p of TOKENS_IN_PATHS) if ((base = getPath(r, p)) !== undefined && base !== null && base !== '') break;
+  for (const p of side === 'input' ? TOKENS_IN_PATHS : TOKENS_OUT_PATHS) if ((base = getPath(r, p)) !== undefined && base !== null && base !== '') break;
   const n = typeof base === 'number' ? base : typeof base === 'string' && base !== '' ? Number(base) : NaN;
   if (!Number.isFinite(n)) return base;
   const u = usageDetails(r);
-  return n + (usageSum(u, CACHE_READ_TYPES) ?? 0) + (usageSum(u, CACHE_WRITE_TYPES) ?? 0);
+  const others = Object.keys(u).filter((k) => k !== side && k.toLowerCase().includes(side));
+  return n + (usageSum(u, others) ?? 0);
 }
+const tokensIn = (r: Json): unknown => tokensOf(r, 'input');
+const tokensOut = (r: Json): unknown => tokensOf(r, 'output');
 
 export const langfuse: Preset = {
   name: 'langfuse',
@@ -121,10 +131,10 @@ export const langfuse: Preset = {
         output: 'output',
         latency_ms: { compute: latencyMs, uses: ['end_time', 'endTime', 'latency'], describe: 'end_time − start_time | latency (s)', unit: 'ms' },
         ttft_ms: { compute: ttftMs, uses: ['completion_start_time', 'completionStartTime', 'time_to_first_token', 'timeToFirstToken'], describe: 'completion_start_time − start_time | time_to_first_token (s)', unit: 'ms' },
-        tokens_in: { compute: tokensIn, uses: TOKENS_IN_PATHS, describe: 'usage_details.input + its cache-read and cache-write usage types' },
+        tokens_in: { compute: tokensIn, uses: TOKENS_IN_PATHS, describe: 'usage_details.input + every other usage type naming input (cache reads and writes, audio)' },
         tokens_cached_in: { compute: (r) => usageSum(usageDetails(r), CACHE_READ_TYPES), uses: [], describe: `usage_details.${CACHE_READ_TYPES.join(' + ')}` },
         tokens_cache_write_in: { compute: (r) => usageSum(usageDetails(r), CACHE_WRITE_TYPES), uses: [], describe: `usage_details.${CACHE_WRITE_TYPES.join(' + ')}` },
-        tokens_out: ['usage_details.output', 'usageDetails.output', 'usage.output', 'usage.completionTokens', 'completionTokens', 'outputUsage'],
+        tokens_out: { compute: tokensOut, uses: TOKENS_OUT_PATHS, describe: 'usage_details.output + every other usage type naming output (reasoning, audio, predictions)' },
         cost_usd: ['total_cost', 'cost_details.total', 'calculatedTotalCost', 'costDetails.total', 'totalCost'],
         status: 'level',
         error: { compute: errorText, uses: ['status_message', 'statusMessage'], describe: 'status_message when level is ERROR' },
@@ -146,14 +156,25 @@ function scoreKind(r: Json): string {
   if (type === 'BOOLEAN') return 'thumb';
   if (type === 'CATEGORICAL') {
     const l = String(label ?? '').trim().toLowerCase();
-    return /^(up|down|thumbs?[ _-]?(up|down)|good|bad|helpful|not[ _-]?helpful|positive|negative|true|false|yes|no)$/.test(l) ? 'thumb' : 'rating';
+    // Other categories ("correct", "neutral") are labels, not ratings: without a score config Langfuse writes value 0
+    // for them (CategoricalScore: "defaults to 0"), which read as a rating would be the worst score.
+    return /^(up|down|thumbs?[ _-]?(up|down)|good|bad|helpful|not[ _-]?helpful|positive|negative|true|false|yes|no)$/.test(l) ? 'thumb' : 'comment';
   }
   if (/\bnps\b|net[ _-]?promoter/.test(name)) return 'nps';
   return 'rating';
 }
 
+/** A categorical score's category, before its comment: "correct — cites the right clause". */
+function scoreComment(r: Json): unknown {
+  const comment = first(r, 'comment');
+  if (scoreKind(r) !== 'comment') return comment;
+  const category = String(first(r, 'string_value', 'stringValue') ?? '').trim();
+  return [category, typeof comment === 'string' ? comment.trim() : ''].filter(Boolean).join(' — ') || null;
+}
+
 function scoreValue(r: Json): unknown {
   const kind = scoreKind(r);
+  if (kind === 'comment') return null;
   const v = first(r, 'value');
   if (kind === 'thumb') {
     const label = first(r, 'string_value', 'stringValue');
@@ -190,17 +211,17 @@ export const langfuseScores: Preset = {
         trace_id: ['trace_id', 'traceId'],
         session_id: ['session_id', 'sessionId'],
         ts: { compute: (r) => utcText(first(r, 'timestamp', 'created_at', 'createdAt')), uses: ['timestamp'], describe: 'timestamp (UTC)' },
-        kind: { compute: scoreKind, uses: ['data_type', 'dataType'], describe: 'data_type (BOOLEAN → thumb, NUMERIC → rating or nps, CATEGORICAL → label)' },
+        kind: { compute: scoreKind, uses: ['data_type', 'dataType'], describe: 'data_type (BOOLEAN → thumb, NUMERIC → rating or nps, CATEGORICAL → thumb when up/down-like, else its category as text)' },
         value: { compute: scoreValue, uses: ['value', 'string_value', 'stringValue'], describe: 'value | string_value' },
         scale: { compute: scoreScale, uses: [], describe: 'from the score name and value (0-1 → 1, else 5, 10 or 100)' },
         label: ['name'],
-        comment: 'comment',
+        comment: { compute: scoreComment, uses: ['comment'], describe: 'comment (a CATEGORICAL score: its category, then the comment)' },
         source: { compute: (r) => String(first(r, 'source') ?? 'langfuse').toLowerCase(), uses: ['source'], describe: 'source (api, annotation, eval)' },
       },
     },
   },
   notes: [
     'a score links to its observation (observation_id) when it has one, else to the latest request of its trace',
-    'BOOLEAN scores are thumbs; NUMERIC scores are ratings on a scale of 1 for values from 0 to 1, else 5, 10 or 100; NPS and CSAT by name',
+    'BOOLEAN scores are thumbs; NUMERIC scores are ratings on a scale of 1 for values from 0 to 1, else 5, 10 or 100; NPS and CSAT by name; CATEGORICAL scores are thumbs when their category reads as up/down, else their category is kept as the row\'s text (not a rating)',
   ],
 };

@@ -69,6 +69,17 @@ describe('LangSmith runs', () => {
     expectRuns(ws, s);
   });
 
+  it('categorical feedback_stats (avg null, labels in values) are kept as their labels, never a 0 rating; a key with neither is counted as skipped', async () => {
+    const ws = await newWorkspace();
+    const llm = { ...runs[2]!, id: 'run-cat', feedback_stats: { sentiment: { n: 3, avg: null, values: { positive: 2, negative: 1 } }, empty: { n: 0, avg: null, values: {} }, score: { n: 1, avg: 0, values: {} } } };
+    const s = await runImport(ws, write('cat.jsonl', JSON.stringify(llm)), {});
+    expect(s.skipped_reasons).toEqual([{ reason: 'feedback_stats key with neither an average nor labels', count: 1 }]);
+    const fb = Object.fromEntries(ws.db.all<Record<string, unknown>>('SELECT * FROM feedback').map((f) => [f.id, f]));
+    expect(fb['run-cat:sentiment']).toMatchObject({ kind: 'comment', value: null, scale: null, label: 'sentiment', comment: 'positive ×2, negative ×1', request_id: 'run-cat' });
+    expect(fb['run-cat:score']).toMatchObject({ kind: 'rating', value: 0, scale: 1 }); // a real average of 0 stays a rating
+    expect(Object.keys(fb)).toHaveLength(2);
+  });
+
   it('bulk export Parquet (nested fields as JSON text) gives the same rows', async () => {
     const ws = await newWorkspace();
     const str = (name: string) => ({ name, type: 'STRING' as const, data: runs.map((r) => (r[name] === undefined || r[name] === null ? null : typeof r[name] === 'object' ? JSON.stringify(r[name]) : String(r[name]))) });

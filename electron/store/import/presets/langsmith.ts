@@ -102,21 +102,22 @@ function metadata(r: Json): Json {
 }
 
 /** One feedback sub-record per feedback_stats key of a run. */
-function feedbackRows(r: Json, isLlm: boolean): SubRecord[] {
+function feedbackRows(r: Json, isLlm: boolean): Array<SubRecord | SkippedPart> {
   const stats = obj(r.feedback_stats);
-  const out: SubRecord[] = [];
+  const out: Array<SubRecord | SkippedPart> = [];
   for (const [key, st] of Object.entries(stats)) {
     const s = obj(st);
-    const avg = typeof s.avg === 'number' ? s.avg : Number(s.avg);
-    if (!Number.isFinite(avg)) continue;
-    out.push({
-      kind: 'feedback',
-      record: {
-        id: `${String(r.id)}:${key}`, run_id: isLlm ? r.id : null, trace_id: r.trace_id ?? r.id, key, avg, n: s.n ?? null,
-        scale: avg >= 0 && avg <= 1 ? 1 : avg <= 5 ? 5 : avg <= 10 ? 10 : 100, ts: utcText(first(r, 'end_time', 'start_time')),
-        values: s.values ?? null,
-      },
-    });
+    const base = { id: `${String(r.id)}:${key}`, run_id: isLlm ? r.id : null, trace_id: r.trace_id ?? r.id, key, n: s.n ?? null, ts: utcText(first(r, 'end_time', 'start_time')), values: s.values ?? null };
+    // `avg` is null when the key has no numeric score, only categorical labels (FeedbackStats: "values is the
+    // distribution of categorical feedback labels"): the labels are kept as the row's text, never read as a 0 rating.
+    const avg = typeof s.avg === 'number' ? s.avg : typeof s.avg === 'string' && s.avg.trim() !== '' ? Number(s.avg) : Number.NaN;
+    if (Number.isFinite(avg)) {
+      out.push({ kind: 'feedback', record: { ...base, kind: 'rating', avg, scale: avg >= 0 && avg <= 1 ? 1 : avg <= 5 ? 5 : avg <= 10 ? 10 : 100, text: null } });
+      continue;
+    }
+    const labels = Object.entries(obj(s.values)).filter(([, n]) => typeof n === 'number' && n > 0);
+    if (labels.length === 0) { out.push({ skip: 'feedback_stats key with neither an average nor labels' }); continue; }
+    out.push({ kind: 'feedback', record: { ...base, kind: 'comment', avg: null, scale: null, text: labels.map(([l, n]) => `${l} ×${n}`).join(', ') } });
   }
   return out;
 }
@@ -162,14 +163,14 @@ export const langsmith: Preset = {
     feedback: {
       autoDetect: false,
       fields: {
-        id: 'id', request_id: 'run_id', trace_id: 'trace_id', ts: 'ts', kind: { const: 'rating' }, value: 'avg', scale: 'scale',
-        label: 'key', source: { const: 'langsmith' },
+        id: 'id', request_id: 'run_id', trace_id: 'trace_id', ts: 'ts', kind: 'kind', value: 'avg', scale: 'scale',
+        label: 'key', comment: 'text', source: { const: 'langsmith' },
       },
     },
   },
   notes: [
     'LLM runs are requests; chain, tool, retriever and other runs are skipped and counted',
     'latency_ms: end_time − start_time; times without an offset are UTC',
-    'feedback_stats: one rating per key (its average, scale 1 for averages from 0 to 1); on a non-LLM run it links to the latest LLM run of the trace',
+    'feedback_stats: one rating per key (its average, scale 1 for averages from 0 to 1); a key with labels and no average (categorical feedback) is kept as its labels and counts, not as a rating; on a non-LLM run it links to the latest LLM run of the trace',
   ],
 };
