@@ -183,6 +183,12 @@ interface KindPlan {
   /** Feedback: the kind implied by the value column's name (thumb, csat, nps...), when no kind column. */
   impliedFeedbackKind?: FeedbackKind;
   impliedScale?: number;
+  /**
+   * Feedback of a preset that works a rating's scale out per row from its value (Langfuse NUMERIC scores, Phoenix
+   * annotations, LangSmith averages): the scale per score name from the largest value of that name in the first
+   * records, so one score name is on one scale (a 1 and a 9 of "helpfulness" are both out of 10, not 1/1 and 9/10).
+   */
+  scaleByLabel?: Map<string, number>;
   /** Tickets: the tags column is named tags/labels, so space-separated words are separate tags. */
   spaceTags?: boolean;
 }
@@ -685,6 +691,31 @@ export function buildMapper(preset: string, sample: Record<string, unknown>[], o
       const max = nums.length ? Math.max(...nums) : 5;
       fb.impliedScale = max <= 5 ? 5 : max <= 10 ? 10 : 100;
       notes.push(`rating scale: 1-${fb.impliedScale} (largest value in the first records is ${max})`);
+    }
+  }
+
+  // Presets that work a rating's scale out per row: one scale per score name, from the first records.
+  const fbp = plans.get('feedback');
+  const scaleSpec = fbp?.fields.get('scale');
+  const labelSpec = fbp?.fields.get('label');
+  const valueSpec = fbp?.fields.get('value');
+  const kindSpec = fbp?.fields.get('kind');
+  if (fbp && scaleSpec?.type === 'compute' && labelSpec && valueSpec) {
+    const max = new Map<string, number>();
+    for (const r of subSample.feedback) {
+      try {
+        if (kindSpec && normName(String(readRaw(kindSpec, r) ?? '')) !== 'rating') continue;
+        const label = readRaw(labelSpec, r);
+        const v = num(readRaw(valueSpec, r));
+        const sc = num(readRaw(scaleSpec, r));
+        if (label === undefined || label === null || v === null || sc === null) continue;
+        max.set(String(label), Math.max(max.get(String(label)) ?? 0, sc));
+      } catch { /* a record the preset cannot read is judged when it is mapped */ }
+    }
+    const several = [...max].filter(([, sc]) => sc > 1);
+    if (max.size > 0) {
+      fbp.scaleByLabel = max;
+      if (several.length) notes.push(`rating scale per score name, from the largest value of each in the first records: ${[...max].map(([l, sc]) => `${l} 0-${sc}`).join(', ')}`);
     }
   }
 
@@ -1192,6 +1223,8 @@ function finishFeedback(row: Record<string, string | number | null>, plan: KindP
     const fromFile = row.scale !== null;
     if (kind === 'nps') row.scale = 10;
     else if (row.scale === null) row.scale = plan.impliedScale ?? 5;
+    const named = kind === 'rating' && row.label !== null ? plan.scaleByLabel?.get(String(row.label)) : undefined;
+    if (named !== undefined && named > Number(row.scale)) row.scale = named;
     // A rating lies on its scale (0 or 1 up to the scale's best value); one outside it cannot be compared with the
     // others (a 7 on a 1-5 scale would read as 140 %).
     const scale = Number(row.scale);

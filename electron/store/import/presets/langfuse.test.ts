@@ -139,6 +139,15 @@ describe('Langfuse scores', () => {
     expect(s.links).toBe(6);
   });
 
+  it('one scale per score name: a 1, a 4 and a 9 of "helpfulness" are all out of 10 (the row\'s own value made them 1/1, 4/5 and 9/10)', async () => {
+    const ws = await newWorkspace();
+    const one = (id: string, name: string, value: number) => ({ id, timestamp: '2026-03-02 09:05:00.000', trace_id: 'tr-1', observation_id: null, name, value, source: 'ANNOTATION', comment: null, data_type: 'NUMERIC', string_value: null });
+    const s = await runImport(ws, write('named.jsonl', [one('h1', 'helpfulness', 1), one('h2', 'helpfulness', 4), one('h3', 'helpfulness', 9), one('x1', 'hallucination', 0)].map((o) => JSON.stringify(o)).join('\n')), {});
+    expect(ws.db.all('SELECT id, value, scale FROM feedback ORDER BY id')).toEqual([
+      { id: 'h1', value: 1, scale: 10 }, { id: 'h2', value: 4, scale: 10 }, { id: 'h3', value: 9, scale: 10 }, { id: 'x1', value: 0, scale: 1 }]);
+    expect(s.notes).toContain('rating scale per score name, from the largest value of each in the first records: helpfulness 0-10, hallucination 0-1');
+  });
+
   it('scores imported before their observations link when the observations arrive', async () => {
     const ws = await newWorkspace();
     await runImport(ws, write('scores.jsonl', scores.map((o) => JSON.stringify(o)).join('\n')), {});

@@ -222,6 +222,6 @@ export const langfuseScores: Preset = {
   },
   notes: [
     'a score links to its observation (observation_id) when it has one, else to the latest request of its trace',
-    'BOOLEAN scores are thumbs; NUMERIC scores are ratings on a scale of 1 for values from 0 to 1, else 5, 10 or 100; NPS and CSAT by name; CATEGORICAL scores are thumbs when their category reads as up/down, else their category is kept as the row\'s text (not a rating)',
+    'BOOLEAN scores are thumbs; NUMERIC scores are ratings on one scale per score name (1 when its values in the first records lie from 0 to 1, else 5, 10 or 100); NPS and CSAT by name; CATEGORICAL scores are thumbs when their category reads as up/down, else their category is kept as the row\'s text (not a rating)',
   ],
 };
