@@ -191,6 +191,20 @@ export function nothingStored(fileName: string, unit: string, read: number, reje
 }
 
 /**
+ * The note for stored requests whose output an import replaced (PreimageTracker.replacedOutputs): the rows now hold
+ * this file's answers, the earlier ones are gone. For batch results it says why: custom_id is unique only within one
+ * batch (OpenAI Batch API, Anthropic Message Batches), so a later batch that reuses ids lands on the earlier rows.
+ */
+function replacedOutputsNote(r: { count: number; examples: string[] }, preset: string): string {
+  const n = r.count.toLocaleString('en-US');
+  const ids = r.examples.map((x) => `"${x}"`).join(', ');
+  const base = `${n} stored request${r.count === 1 ? '' : 's'} got a different output from this file (${r.count > r.examples.length ? 'e.g. ' : ''}${ids}): their rows now hold this file's answers and the earlier ones are replaced`;
+  return preset === 'openai-batch' || preset === 'anthropic-batch'
+    ? `${base}. A batch's custom_id is unique only within that batch: if this is another batch reusing custom_ids, give each batch its own ids (or import it into its own workspace), since results are stored by custom_id`
+    : `${base}; if the file reuses ids for other requests, import it into its own workspace`;
+}
+
+/**
  * The import note for requests stored without a timestamp (OASST trees, DICES and llmperf logs have none).
  * @param n - requests of this import with no `ts`
  */
@@ -667,6 +681,7 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
         await source.close();
       }
       // Linking and summaries update rows too; only the file's writes have pre-images.
+      const replaced = pre.replacedOutputs();
       pre.stop();
       refuseIfChanged(file, fileName, atStart, readerEnd ? readerEnd.hashedBytes : hasher.bytes);
       if (hooks.signal?.aborted) throw new LoupeError('IMPORT_CANCELLED', 'The import was cancelled; the workspace is unchanged.');
@@ -744,6 +759,7 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
       // Review queues sample by ISO week, so requests without a time would silently never be reviewed.
       const undated = rowsSeen.requests > 0 ? db.value<number>('SELECT count(*) FROM requests WHERE import_id = ? AND ts IS NULL', [importId]) ?? 0 : 0;
       if (undated > 0) rawNotes.push(undatedNote(undated));
+      if (replaced.count > 0) rawNotes.push(replacedOutputsNote(replaced, mapper.preset));
       const notes = scrub.notes(rawNotes);
       const byLine = <T extends { line: number }>(a: T, b: T) => a.line - b.line;
       rejects.sort(byLine);

@@ -19,6 +19,8 @@ import { COLUMNS } from './packed';
 const KINDS: readonly RecordKind[] = ['requests', 'feedback', 'tickets'];
 const SIG_FN = 'loupe_row_state_sig';
 const TABLE = 'temp.loupe_import_preimage';
+/** Stored requests whose output the import replaced with another (see PreimageTracker.replacedOutputs). */
+const REPLACED = 'temp.loupe_import_replaced';
 
 /** The columns whose values make a row's state: all an import writes except its id and `import_id`. */
 function stateColumns(kind: RecordKind): string[] {
@@ -44,6 +46,12 @@ export interface PreimageTracker {
    *   'unchanged' otherwise (or when no row has the id: a row the table refused)
    */
   outcome(kind: RecordKind, id: string): 'inserted' | 'updated' | 'unchanged';
+  /**
+   * Stored requests whose model output this import replaced with a different one (both non-empty): the file reuses
+   * their ids for other requests (batch custom_ids are unique only within one batch), or re-exports changed answers.
+   * @returns how many, and the first few ids (by rowid)
+   */
+  replacedOutputs(): { count: number; examples: string[] };
   /** Drops the triggers, the table and the function. Idempotent; call it whatever the import's outcome. */
   dispose(): void;
 }
@@ -60,6 +68,8 @@ export function trackPreimages(db: Db): PreimageTracker {
   db.raw.create_function(SIG_FN, signature);
   db.exec(`CREATE TABLE IF NOT EXISTS ${TABLE} (kind INTEGER NOT NULL, rid INTEGER NOT NULL, sig TEXT NOT NULL, PRIMARY KEY (kind, rid)) WITHOUT ROWID`);
   db.exec(`DELETE FROM ${TABLE}`);
+  db.exec(`CREATE TABLE IF NOT EXISTS ${REPLACED} (rid INTEGER PRIMARY KEY)`);
+  db.exec(`DELETE FROM ${REPLACED}`);
   let triggers = false;
   const createTriggers = () => {
     KINDS.forEach((k, code) => {
@@ -72,11 +82,16 @@ export function trackPreimages(db: Db): PreimageTracker {
         WHEN OLD.rowid <= ${maxRowid.get(k)!} AND NOT EXISTS (SELECT 1 FROM ${TABLE} WHERE kind = ${code} AND rid = OLD.rowid)
         BEGIN INSERT INTO ${TABLE} (kind, rid, sig) VALUES (${code}, OLD.rowid, ${SIG_FN}(json_array(${cols}))); END`);
     });
+    db.exec(`CREATE TEMP TRIGGER IF NOT EXISTS loupe_import_replaced_output BEFORE UPDATE OF output ON main.requests
+      WHEN OLD.rowid <= ${maxRowid.get('requests')!} AND coalesce(OLD.output, '') <> '' AND coalesce(NEW.output, '') <> '' AND OLD.output IS NOT NEW.output
+        AND NOT EXISTS (SELECT 1 FROM ${REPLACED} WHERE rid = OLD.rowid)
+      BEGIN INSERT INTO ${REPLACED} (rid) VALUES (OLD.rowid); END`);
     triggers = true;
   };
   const stop = () => {
     if (!triggers) return;
     for (const k of KINDS) db.exec(`DROP TRIGGER IF EXISTS temp.loupe_import_preimage_${k}`);
+    db.exec('DROP TRIGGER IF EXISTS temp.loupe_import_replaced_output');
     triggers = false;
   };
   createTriggers();
@@ -91,10 +106,16 @@ export function trackPreimages(db: Db): PreimageTracker {
       const now = db.value<string>(`SELECT ${SIG_FN}(json_array(${stateColumns(kind).join(', ')})) FROM ${kind} WHERE rowid = ?`, [rid]);
       return pre !== now ? 'updated' : 'unchanged';
     },
+    replacedOutputs() {
+      const count = db.value<number>(`SELECT count(*) FROM ${REPLACED}`) ?? 0;
+      const examples = count === 0 ? [] : db.all<{ id: string }>(`SELECT r.id FROM ${REPLACED} x JOIN main.requests r ON r.rowid = x.rid ORDER BY x.rid LIMIT 3`).map((r) => r.id);
+      return { count, examples };
+    },
     dispose() {
       try {
         stop();
         db.exec(`DROP TABLE IF EXISTS ${TABLE}`);
+        db.exec(`DROP TABLE IF EXISTS ${REPLACED}`);
       } catch {
         // The transaction was rolled back with them, or the database is closed: nothing is left to drop.
       }

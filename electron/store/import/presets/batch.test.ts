@@ -63,6 +63,22 @@ describe('OpenAI Batch output', () => {
     expect(row(ws, 'req-3')).toMatchObject({ error: 'This request could not be executed before the completion window expired.', is_error: 1, service_tier: 'batch', ts: null });
   });
 
+  it('a later batch that reuses custom_ids says it replaced the stored answers (custom_id is unique only within a batch); its re-import and a status-only update say nothing', async () => {
+    const ws = await newWorkspace();
+    await runImport(ws, write('monday.jsonl', lines.map((l) => JSON.stringify(l)).join('\n')), {});
+    const tuesday = lines.slice(0, 2).map((l) => ({ ...l, id: `${l.id}-tue`, response: { ...l.response!, body: { ...l.response!.body,
+      choices: [{ index: 0, message: { role: 'assistant', content: 'Lyon.' }, finish_reason: 'stop' }], output: [{ type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'Salut.' }] }] } } }));
+    const s = await runImport(ws, write('tuesday.jsonl', tuesday.map((l) => JSON.stringify(l)).join('\n')), {});
+    expect(s.updated).toBe(2);
+    expect(s.notes).toContain('2 stored requests got a different output from this file ("req-1", "req-2"): their rows now hold this file\'s answers and the earlier ones are replaced. A batch\'s custom_id is unique only within that batch: if this is another batch reusing custom_ids, give each batch its own ids (or import it into its own workspace), since results are stored by custom_id');
+    const again = await runImport(ws, write('tuesday.jsonl', tuesday.map((l) => JSON.stringify(l)).join('\n')), {});
+    expect(again.notes.some((n) => n.includes('got a different output'))).toBe(false);
+    // A file that changes only the status of stored requests replaces no answer.
+    const status = await runImport(ws, write('status.csv', 'request_id,status\nreq-1,error\n'), {});
+    expect(status.updated).toBe(1);
+    expect(status.notes.some((n) => n.includes('got a different output'))).toBe(false);
+  });
+
   it('cached input tokens of chat (prompt_tokens_details) and responses (input_tokens_details) bodies are priced at batch cached rates', async () => {
     const ws = await newWorkspace();
     const cached = [
