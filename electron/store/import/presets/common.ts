@@ -172,14 +172,36 @@ export function contentId(v: unknown, prefix = 'h:'): string {
   return prefix + crypto.createHash('sha1').update(stableStringify(v)).digest('hex');
 }
 
+/**
+ * A tool call as a reviewer reads it: `[tool call] name(arguments)`. Shapes: OpenAI `{type: 'function', function:
+ * {name, arguments}}`, OTel GenAI parts `{type: 'tool_call', name, arguments}`, LangChain `{name, args}`, Anthropic
+ * content blocks `{type: 'tool_use', name, input}`, OpenInference flattened `{'tool_call.function.name', …}`.
+ */
+export function toolCallText(tc: unknown): string {
+  const o = (tc && typeof tc === 'object' ? tc : {}) as Record<string, unknown>;
+  const fn = (o.function && typeof o.function === 'object' ? o.function : {}) as Record<string, unknown>;
+  const name = fn.name ?? o.name ?? o['tool_call.function.name'] ?? 'tool';
+  const args = fn.arguments ?? o.arguments ?? o.args ?? o.input ?? o['tool_call.function.arguments'];
+  return `[tool call] ${String(name)}(${args === undefined || args === null ? '' : typeof args === 'string' ? args : JSON.stringify(args)})`;
+}
+
+const TOOL_PART = new Set(['tool_call', 'tool_use', 'function_call']);
+
 function partText(p: unknown): string {
   if (typeof p === 'string') return p;
   if (p && typeof p === 'object') {
     const o = p as Record<string, unknown>;
-    if (typeof o.text === 'string') return o.text;
-    if (typeof o.content === 'string') return o.content;
-    if (Array.isArray(o.content)) return o.content.map(partText).join('');
-    if (Array.isArray(o.parts)) return o.parts.map(partText).join('');
+    if (typeof o.type === 'string' && TOOL_PART.has(o.type)) return toolCallText(o);
+    let text = '';
+    if (typeof o.text === 'string') text = o.text;
+    else if (typeof o.content === 'string') text = o.content;
+    else if (Array.isArray(o.content)) text = o.content.map(partText).filter(Boolean).join('');
+    else if (Array.isArray(o.parts)) text = o.parts.map(partText).filter(Boolean).join('');
+    if (text !== '') return text;
+    // An answer with no text: a refusal (OpenAI `refusal`), else the tool calls it made, so it never reads as empty.
+    if (typeof o.refusal === 'string' && o.refusal !== '') return o.refusal;
+    const calls = o.tool_calls ?? o['message.tool_calls'] ?? (o.kwargs && typeof o.kwargs === 'object' ? (o.kwargs as Record<string, unknown>).tool_calls : undefined);
+    if (Array.isArray(calls) && calls.length > 0) return calls.map(toolCallText).join('\n');
   }
   return '';
 }

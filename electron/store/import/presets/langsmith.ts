@@ -30,7 +30,7 @@ function message(m: unknown): Json | null {
     const k = o.kwargs as Json;
     const cls = Array.isArray(o.id) ? String(o.id[o.id.length - 1]) : '';
     const role = typeof k.type === 'string' ? k.type : cls.replace(/Message(Chunk)?$/, '').toLowerCase();
-    return { role: role === 'human' ? 'user' : role === 'ai' ? 'assistant' : role, content: k.content };
+    return { role: role === 'human' ? 'user' : role === 'ai' ? 'assistant' : role, content: k.content, ...(Array.isArray(k.tool_calls) ? { tool_calls: k.tool_calls } : {}) };
   }
   if ('content' in o) return { role: o.role ?? o.type ?? 'user', content: o.content };
   return null;
@@ -62,7 +62,7 @@ export function runOutput(r: Json): string | null {
   if (g && typeof g === 'object') {
     if (typeof g.text === 'string' && g.text !== '') return g.text;
     const m = message(g.message);
-    if (m) return chatText(m.content);
+    if (m) return chatText(m);
   }
   const choice = Array.isArray(outputs.choices) ? (outputs.choices[0] as Json | undefined) : undefined;
   if (choice && typeof choice === 'object') return chatText((choice.message as Json | undefined)?.content ?? choice.text ?? '');

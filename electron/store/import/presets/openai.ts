@@ -12,16 +12,27 @@ import { chatText, first, hasKeys, share, type Preset } from './common';
 
 type Json = Record<string, unknown>;
 
+/**
+ * The text of a chat completion choice: its message's content, else its refusal, else its tool calls
+ * (`[tool call] name(arguments)`, common.ts toolCallText), else a completion's `text`; null when it has none.
+ */
+function choiceText(choice: Json): string | null {
+  const msg = choice.message as Json | undefined;
+  if (msg && typeof msg === 'object') {
+    const t = chatText({ role: msg.role ?? 'assistant', ...msg, content: msg.content ?? '' });
+    if (t !== '') return t;
+  }
+  return typeof choice.text === 'string' ? choice.text : null;
+}
+
 /** The output text of a Batch response body of any of the three endpoints. */
 function batchOutput(r: Json): string | null {
   const body = first(r, 'response.body') as Json | undefined;
   if (!body || typeof body !== 'object') return null;
   const choice = Array.isArray(body.choices) ? (body.choices[0] as Json | undefined) : undefined;
   if (choice) {
-    const msg = choice.message as Json | undefined;
-    if (msg && msg.content !== undefined && msg.content !== null) return chatText(msg.content);
-    if (typeof choice.text === 'string') return choice.text;
-    if (msg && Array.isArray(msg.tool_calls)) return JSON.stringify(msg.tool_calls);
+    const text = choiceText(choice);
+    if (text !== null) return text;
   }
   if (typeof body.output_text === 'string') return body.output_text;
   if (Array.isArray(body.output)) {
@@ -83,7 +94,7 @@ export const openaiChat: Preset = {
         id: 'id',
         ts: { path: 'created', unit: 's' },
         model: 'model',
-        output: 'choices.0.message.content',
+        output: { compute: (r) => (Array.isArray(r.choices) && r.choices[0] && typeof r.choices[0] === 'object' ? choiceText(r.choices[0] as Json) : null), uses: ['choices'], describe: 'choices.0.message.content | its refusal | its tool calls' },
         tokens_in: 'usage.prompt_tokens',
         tokens_out: 'usage.completion_tokens',
         status: 'choices.0.finish_reason',

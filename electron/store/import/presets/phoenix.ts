@@ -32,7 +32,8 @@ function oiMessages(v: unknown): string | null {
     const o = (m ?? {}) as Json;
     const role = getPath(o, 'message.role') ?? o.role ?? 'user';
     const content = getPath(o, 'message.content') ?? o.content ?? '';
-    return { role, content };
+    const calls = getPath(o, 'message.tool_calls') ?? o.tool_calls;
+    return { role, content, ...(Array.isArray(calls) ? { tool_calls: calls.map((c) => getPath(c, 'tool_call') ?? c) } : {}) };
   });
   return chatText(msgs);
 }
