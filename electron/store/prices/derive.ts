@@ -59,7 +59,9 @@ const ANTHROPIC_CACHE_FIELDS = /(^|\.)(cache_read_input_tokens|cache_creation_in
  * @param fields - the mapper's resolved sources of tokens_cached_in and tokens_cache_write_in
  */
 export function usesAnthropicCacheFields(...fields: Array<{ type: string; alts?: Array<{ path: string }> } | undefined>): boolean {
-  return fields.some((f) => f?.type === 'paths' && !!f.alts?.some((a) => ANTHROPIC_CACHE_FIELDS.test(a.path)));
+  // OpenTelemetry attributes (gen_ai.usage.*) are not Anthropic's fields even where OpenLLMetry names them alike: its
+  // gen_ai.usage.prompt_tokens already includes the cache reads and writes.
+  return fields.some((f) => f?.type === 'paths' && !!f.alts?.some((a) => ANTHROPIC_CACHE_FIELDS.test(a.path) && !a.path.includes('gen_ai.usage.')));
 }
 
 /** The preview note for {@link usesAnthropicCacheFields}. */

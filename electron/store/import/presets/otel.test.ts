@@ -114,6 +114,21 @@ describe('OpenTelemetry: the region of a span', () => {
   });
 });
 
+describe('OpenTelemetry: cache tokens as OpenLLMetry writes them', () => {
+  it('gen_ai.usage.cache_read_input_tokens / cache_creation_input_tokens are read, and not added again to prompt_tokens, which includes them', async () => {
+    const ws = await newWorkspace();
+    // OpenLLMetry's Anthropic instrumentation: prompt_tokens 1,300 = 100 input + 1,000 cache reads + 200 cache writes.
+    const span = { ...gen1(1), attributes: [s('gen_ai.system', 'anthropic'), s('gen_ai.request.model', 'claude-3-5-sonnet-20241022'), s('gen_ai.response.model', 'claude-3-5-sonnet-20241022'),
+      s('gen_ai.prompt.0.role', 'user'), s('gen_ai.prompt.0.content', 'Hi'), s('gen_ai.completion.0.role', 'assistant'), s('gen_ai.completion.0.content', 'Hello'),
+      i('gen_ai.usage.prompt_tokens', 1300), i('gen_ai.usage.completion_tokens', 20), i('gen_ai.usage.cache_read_input_tokens', 1000), i('gen_ai.usage.cache_creation_input_tokens', 200)] };
+    await runImport(ws, write('cache.json', JSON.stringify({ resourceSpans: [{ resource: { attributes: [] }, scopeSpans: [{ scope: { name: 'x' }, spans: [span] }] }] })), {});
+    const r = row(ws, hex(0x1001, 16));
+    expect(r).toMatchObject({ tokens_in: 1300, tokens_cached_in: 1000, tokens_cache_write_in: 200, tokens_out: 20, price_tier: 'standard+cached' });
+    // The workspace's claude-3-5-sonnet prices (USD per million): 100 × 3 + 1,000 × 0.30 + 200 × 3.75 + 20 × 15.
+    expect(r.cost_usd as number).toBeCloseTo((100 * 3 + 1000 * 0.3 + 200 * 3.75 + 20 * 15) / 1e6, 12);
+  });
+});
+
 describe('OpenTelemetry: a whole OTLP JSON document', () => {
   it('imports each LLM span as a request, counts spans (not the document) and skips the 12 non-LLM spans with a reason', async () => {
     const ws = await newWorkspace();

@@ -169,8 +169,10 @@ export const otelGenai: Preset = {
         output: { compute: genaiOutput, uses: ['attributes.gen_ai.output.messages', 'attributes.gen_ai.completion'], describe: 'gen_ai.output.messages | gen_ai.completion.N.content | completion events' },
         tokens_in: ['attributes.gen_ai.usage.input_tokens', 'attributes.gen_ai.usage.prompt_tokens'],
         // gen_ai.usage.input_tokens includes the cache buckets (registry: "SHOULD include all types of input tokens").
-        tokens_cached_in: ['attributes.gen_ai.usage.cache_read.input_tokens'],
-        tokens_cache_write_in: ['attributes.gen_ai.usage.cache_creation.input_tokens'],
+        // OpenLLMetry (traceloop semantic-conventions-ai: LLM_USAGE_CACHE_READ_INPUT_TOKENS and
+        // LLM_USAGE_CACHE_CREATION_INPUT_TOKENS) writes them with underscores; its prompt_tokens include both.
+        tokens_cached_in: ['attributes.gen_ai.usage.cache_read.input_tokens', 'attributes.gen_ai.usage.cache_read_input_tokens'],
+        tokens_cache_write_in: ['attributes.gen_ai.usage.cache_creation.input_tokens', 'attributes.gen_ai.usage.cache_creation_input_tokens'],
         tokens_out: ['attributes.gen_ai.usage.output_tokens', 'attributes.gen_ai.usage.completion_tokens'],
         cost_usd: ['attributes.gen_ai.usage.cost'],
         service_tier: ['attributes.gen_ai.openai.response.service_tier', 'attributes.openai.response.service_tier'],
