@@ -113,20 +113,37 @@ export function isOtlpTraces(v: unknown): v is { resourceSpans: unknown[] } {
   return !!v && typeof v === 'object' && !Array.isArray(v) && Array.isArray((v as Json).resourceSpans);
 }
 
-/** Every span of an OTLP traces document, flattened (see {@link flattenSpan}), in document order. */
+/** An OTLP document whose structure is not the protocol's: `field` is its path (`resourceSpans[0].scopeSpans`). */
+export class OtlpShapeError extends Error {
+  constructor(readonly field: string, readonly expected: string, found: unknown) {
+    super(`${field}: expected ${expected}, found ${found === null ? 'null' : Array.isArray(found) ? 'an array' : typeof found === 'object' ? 'an object' : `a ${typeof found}`} (OTLP JSON: resourceSpans[].scopeSpans[].spans[])`);
+  }
+}
+
+/**
+ * Every span of an OTLP traces document, flattened (see {@link flattenSpan}), in document order.
+ * @throws OtlpShapeError when `scopeSpans` (or the older `instrumentationLibrarySpans`) or `spans` is present but not
+ *   an array, naming where
+ */
 export function otlpSpans(doc: { resourceSpans: unknown[] }): Json[] {
   const out: Json[] = [];
-  for (const rs of doc.resourceSpans as Json[]) {
-    if (!rs || typeof rs !== 'object') continue;
+  const list = (v: unknown, field: string): Json[] => {
+    if (v === undefined || v === null) return [];
+    if (!Array.isArray(v)) throw new OtlpShapeError(field, 'an array', v);
+    return v as Json[];
+  };
+  (doc.resourceSpans as Json[]).forEach((rs, i) => {
+    if (!rs || typeof rs !== 'object') return;
     const resource = attributes((rs.resource as Json | undefined)?.attributes);
-    for (const ss of ((rs.scopeSpans ?? rs.instrumentationLibrarySpans ?? []) as Json[])) {
-      if (!ss || typeof ss !== 'object') continue;
+    const key = rs.scopeSpans !== undefined ? 'scopeSpans' : 'instrumentationLibrarySpans';
+    list(rs[key], `resourceSpans[${i}].${key}`).forEach((ss, j) => {
+      if (!ss || typeof ss !== 'object') return;
       const sc = (ss.scope ?? ss.instrumentationLibrary ?? {}) as Json;
       const scope = { name: sc.name ?? null, version: sc.version ?? null };
-      for (const span of ((ss.spans ?? []) as Json[])) {
+      for (const span of list(ss.spans, `resourceSpans[${i}].${key}[${j}].spans`)) {
         if (span && typeof span === 'object') out.push(flattenSpan(span, resource, scope));
       }
-    }
-  }
+    });
+  });
   return out;
 }

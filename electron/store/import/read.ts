@@ -23,7 +23,7 @@ import { InvalidEncodingError, StrictStreamDecoder, Utf8StreamValidator, decodeS
 import { badTextProblem, checkedParse, depthProblem, endsEarly, jsonDepth, MAX_JSON_DEPTH, mayHoldBadText, mayNestDeeperThan, parsesAsJson, replaceBareNonFinite, type RecordProblem } from './json-safety';
 import { parseJsonExact, placeJsonError } from './json';
 import type { PhaseClock } from './timings';
-import { isOtlpTraces, otlpSpans } from './otlp';
+import { isOtlpTraces, OtlpShapeError, otlpSpans } from './otlp';
 import { isParquetMagic, parquetInfo, parquetSlices } from './parquet';
 
 export type SourceFormat = 'jsonl' | 'json-array' | 'json-path' | 'csv' | 'parquet';
@@ -709,6 +709,18 @@ function swallowedRows(row: readonly string[], delimiter: string, headerLength: 
   return n;
 }
 
+/** The spans of a whole OTLP document; a malformed structure refuses the file, naming the field. */
+function otlpDocSpans(doc: { resourceSpans: unknown[] }, file: FileRef): Record<string, unknown>[] {
+  try {
+    return otlpSpans(doc);
+  } catch (e) {
+    if (!(e instanceof OtlpShapeError)) throw e;
+    throw new ImportFileError('UNREADABLE', file, `${name(file)}: not an OTLP traces document as the protocol writes it: ${e.message}`, {
+      action: 'Export the traces again with the OTLP JSON exporter (or the Collector file exporter); nothing was imported.',
+    });
+  }
+}
+
 function breaksInRow(row: readonly string[]): number {
   let n = 0;
   for (const cell of row) {
@@ -921,7 +933,7 @@ export async function detectSource(
       throw new ImportFileError('NOT_RECOGNISED', path, `${name(path)}: the JSON document is ${describeJsonType(doc)}, not records`);
     }
     if (opts.recordPath === undefined && isOtlpTraces(doc)) {
-      const spans = otlpSpans(doc).length;
+      const spans = otlpDocSpans(doc, path).length;
       notes.push(`format: OTLP JSON traces document (${spans.toLocaleString('en-US')} span${spans === 1 ? '' : 's'} in ${doc.resourceSpans.length} resource group${doc.resourceSpans.length === 1 ? '' : 's'}); each span is a record, positions are span numbers`);
       return { ...base, format, container: 'otlp-traces' };
     }
@@ -1127,7 +1139,16 @@ async function* readJsonl(file: FileRef, src: DetectedSource, batchSize: number,
     }
     // The Collector file exporter writes one OTLP document per line: its spans are the records.
     if (isOtlpTraces(value)) {
-      for (const span of otlpSpans(value)) batch.records.push({ line: lineNo, record: span });
+      let spans: Record<string, unknown>[];
+      try {
+        spans = otlpSpans(value);
+      } catch (e) {
+        // One malformed document of a Collector file is that line's reject, as any bad JSONL line is.
+        if (!(e instanceof OtlpShapeError)) throw e;
+        batch.rejects.push({ line: lineNo, field: e.field, reason: e.message });
+        return;
+      }
+      for (const span of spans) batch.records.push({ line: lineNo, record: span });
       return;
     }
     batch.records.push({ line: lineNo, record: value });
@@ -1304,7 +1325,7 @@ async function* readWholeJson(file: FileRef, src: DetectedSource, batchSize: num
     if (!isPlainObject(doc)) {
       throw new ImportFileError('NOT_RECOGNISED', file, `${name(file)}: expected a JSON object holding records, found ${describeJsonType(doc)}`);
     }
-    items = src.container === 'otlp-traces' && isOtlpTraces(doc) ? otlpSpans(doc) : atPath(doc, resolveRecordPath(doc, file, src.recordPath).path);
+    items = src.container === 'otlp-traces' && isOtlpTraces(doc) ? otlpDocSpans(doc, file) : atPath(doc, resolveRecordPath(doc, file, src.recordPath).path);
   }
   const list = items as unknown[];
   const batch = new Batcher(batchSize);

@@ -160,6 +160,23 @@ describe('OpenTelemetry: a whole OTLP JSON document', () => {
     expect(row(ws, hex(0x3007, 16))).toMatchObject({ input: 'Translate 7', output: 'Übersetzt 7', tokens_in: 30, tokens_out: 12, model: 'gpt-4.1', latency_ms: 250, status: 'unset', is_error: 0 });
   });
 
+  it('a document whose scopeSpans or spans is not an array is refused naming the field; in Collector JSON lines it is that line\'s reject', async () => {
+    const ws = await newWorkspace();
+    const rs = (document() as { resourceSpans: Array<Record<string, unknown>> }).resourceSpans[0]!;
+    const bad = { resourceSpans: [{ ...rs, scopeSpans: { scope: { name: 'x' }, spans: [] } }] };
+    const e = await refusal(runImport(ws, write('bad.json', JSON.stringify(bad)), {}));
+    expect(e.code).toBe('IMPORT_UNREADABLE');
+    expect(e.message).toBe('bad.json: not an OTLP traces document as the protocol writes it: resourceSpans[0].scopeSpans: expected an array, found an object (OTLP JSON: resourceSpans[].scopeSpans[].spans[])');
+    const ss = (rs.scopeSpans as Array<Record<string, unknown>>)[0]!;
+    const badSpans = { resourceSpans: [{ ...rs, scopeSpans: [{ ...ss, spans: { not: 'a list' } }] }] };
+    expect((await refusal(runImport(ws, write('bad2.json', JSON.stringify(badSpans)), {}))).message).toContain('resourceSpans[0].scopeSpans[0].spans: expected an array, found an object');
+    // Collector lines: the good lines import, the bad one is a counted reject naming its line and field.
+    const s = await runImport(ws, write('lines.jsonl', [JSON.stringify({ resourceSpans: [rs] }), JSON.stringify(bad)].join('\n')), {});
+    expect(s.rejected).toBe(1);
+    expect(s.rejects[0]).toMatchObject({ line: 2, field: 'resourceSpans[0].scopeSpans' });
+    expect(s.inserted).toBeGreaterThan(0);
+  });
+
   it('the same spans as Collector file-exporter JSON lines import the same rows; a resource attribute maps by path', async () => {
     const doc = document() as { resourceSpans: unknown[] };
     const lines = doc.resourceSpans.map((rs) => JSON.stringify({ resourceSpans: [rs] })).join('\n');
