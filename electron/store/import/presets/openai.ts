@@ -86,7 +86,15 @@ export const openaiChat: Preset = {
   label: 'OpenAI chat completions',
   kind: 'requests',
   detect(sample) {
-    return share(sample, (r) => r.object === 'chat.completion' || (Array.isArray(r.choices) && typeof r.id === 'string' && r.id.startsWith('chatcmpl')));
+    return share(sample, (r) => r.object === 'chat.completion' || r.object === 'chat.completion.chunk' || (Array.isArray(r.choices) && typeof r.id === 'string' && r.id.startsWith('chatcmpl')));
+  },
+  // A streamed answer arrives as chunks that share the completion's id, each with a piece of the text in
+  // choices[].delta (OpenAI API reference, "The chat completion chunk object"). Stored one by one, the last chunk would
+  // win with no text; they are skipped and counted instead, so the file says what it holds.
+  skip(r) {
+    return r.object === 'chat.completion.chunk'
+      ? 'chat.completion.chunk (a piece of a streamed answer; log the whole completion, or join the chunks\' choices[].delta.content first)'
+      : null;
   },
   kinds: {
     requests: {

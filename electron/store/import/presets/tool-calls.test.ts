@@ -35,3 +35,17 @@ describe('tool calls and refusals as text', () => {
     expect(ws2.db.value("SELECT output FROM requests WHERE id = 'obs-t'")).toBe(CALL);
   });
 });
+
+describe('streamed chat.completion.chunk records', () => {
+  it('are skipped and counted with what to do, never stored as a completion with no text', async () => {
+    const ws = await newWorkspace();
+    const chunk = (i: number, delta: Record<string, unknown>, usage?: Record<string, number>) => JSON.stringify({ id: 'chatcmpl-s', object: 'chat.completion.chunk', created: 1772442000, model: 'gpt-4o',
+      choices: usage ? [] : [{ index: 0, delta, finish_reason: i === 2 ? 'stop' : null }], ...(usage ? { usage } : {}) });
+    const lines = [chunk(0, { role: 'assistant', content: '' }), chunk(1, { content: 'Hello' }), chunk(2, { content: ' world' }), chunk(3, {}, { prompt_tokens: 5, completion_tokens: 2 })];
+    const done = { id: 'chatcmpl-w', object: 'chat.completion', created: 1772442001, model: 'gpt-4o', choices: [{ index: 0, message: { role: 'assistant', content: 'Whole.' }, finish_reason: 'stop' }] };
+    const s = await runImport(ws, write('mixed.jsonl', [...lines, JSON.stringify(done)].join('\n')), {});
+    expect([s.inserted, s.skipped]).toEqual([1, 4]);
+    expect(s.skipped_reasons[0]!.reason).toMatch(/^chat\.completion\.chunk \(a piece of a streamed answer/);
+    expect(ws.db.all('SELECT id, output FROM requests')).toEqual([{ id: 'chatcmpl-w', output: 'Whole.' }]);
+  });
+});
