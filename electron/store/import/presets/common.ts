@@ -259,10 +259,19 @@ export function hasKeys(r: Record<string, unknown>, ...keys: string[]): boolean 
   return keys.every((k) => Object.prototype.hasOwnProperty.call(r, k));
 }
 
-/** A value that may be JSON text of an object or array (exports often write nested fields as JSON strings), parsed. */
+/**
+ * A value that may be JSON text of an object or array (exports often write nested fields as JSON strings), parsed; JSON
+ * whose quotes a CSV writer doubled twice is read too. Anything else is returned as it is.
+ */
 export function jsonish(v: unknown): unknown {
   if (typeof v === 'string' && /^\s*[[{]/.test(v)) {
-    try { return parseJsonExact(v); } catch { return v; }
+    try { return parseJsonExact(v); } catch { /* below */ }
+    // JSON whose quotes were doubled twice: a CSV writer that escapes a cell already escaped (Helicone's export
+    // tool, examples/export/typescript `convertToCSVRow`, writes {""model"":…} inside the quoted cell).
+    if (v.includes('""')) {
+      try { return parseJsonExact(v.replace(/""/g, '"')); } catch { /* not that either */ }
+    }
+    return v;
   }
   return v;
 }

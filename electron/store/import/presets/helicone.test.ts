@@ -60,5 +60,14 @@ describe('Helicone', () => {
     expect(s).toMatchObject({ preset: 'helicone', records_read: 2, inserted: 2, rejected: 0 });
     expect(row(ws, 'r-1')).toMatchObject({ ts: Date.UTC(2026, 2, 4, 8, 0, 0, 250), latency_ms: 1650, input: 'Opening hours?', tokens_in: 11, cost_usd: 0.0000041, session_id: 'sess-a', status: '200' });
     expect(row(ws, 'r-2')).toMatchObject({ status: '429', is_error: 1, error: 'HTTP 429' });
+    // The export tool's own convertToCSVRow doubles the quotes of an object cell before quoting it: the cells hold
+    // {""model"":…}. Read after undoing the second doubling: the same input and session.
+    const twice = Papa.unparse(rows.map((r) => Object.fromEntries(cols.map((c) => {
+      const v = c === 'latency' ? r.delay_ms : (r as Record<string, unknown>)[c];
+      return [c, v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v).replace(/"/g, '""') : v];
+    }))), { columns: cols, quotes: true });
+    const ws2 = await newWorkspace();
+    await runImport(ws2, write('tool.csv', twice), {});
+    expect(row(ws2, 'r-1')).toMatchObject({ input: 'Opening hours?', session_id: 'sess-a' });
   });
 });
