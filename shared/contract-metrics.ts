@@ -56,7 +56,7 @@ export const metricsDriftSchema = z.object({
   alpha: z.number().gt(0).lt(1).default(0.05),
   /**
    * `requests`: read every value from the rows (exact KS and PSI; slower on large windows). Default `auto`: the rows
-   * while both windows together hold at most 100,000 requests, else the summaries (values within ±1%, said per row).
+   * while both windows together hold at most 50,000 requests, else the summaries (values within ±1%, said per row).
    */
   source: z.enum(['auto', 'requests']).default('auto'),
 });

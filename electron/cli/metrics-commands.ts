@@ -186,7 +186,7 @@ export function registerMetricsCommands(program: Command, run: (p: Promise<numbe
     .option('--reference <week>', 'ISO week to compare with (default: the four weeks before the current one)')
     .option('--feature <name>', 'only requests of this feature')
     .option('--alpha <p>', 'significance level, after the Benjamini-Hochberg adjustment', '0.05')
-    .option('--exact', 'read every value from the rows (exact KS and PSI), however large the windows; by default windows over 100,000 requests together read the summaries (values within ±1%)')
+    .option('--exact', 'read every value from the rows (exact KS and PSI), however large the windows; by default windows over 50,000 requests together read the summaries (values within ±1%)')
     .option('--json', 'print the metrics.drift object (windows, rows with statistic, p_value, p_adjusted, psi, …)')
     .action((o: { workspace: string; current?: string; reference?: string; feature?: string; alpha: string; json?: boolean }) => {
       for (const [flag, v] of [['--current', o.current], ['--reference', o.reference]] as const) {
