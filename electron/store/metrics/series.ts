@@ -238,8 +238,14 @@ const maxOf = (a: number | null, b: number | null): number | null => (a === null
  */
 function feedbackRange(db: Db, filter: MetricsFilter, f: { sql: string; params: string[] }, cells: boolean): { lo: number | null; hi: number | null } {
   if (Object.keys(filter).length === 0) {
-    // Each from the ts index in O(log n); feedback without a time of its own is dated by its request, inside the
-    // requests' range already.
+    // Unfiltered: the first and last hour of the feedback summaries (every slice), each an O(log n) look-up in their
+    // (hour, slice) key. The feedback table has no index on ts: the same from its rows scanned 200k rows (237 ms of a
+    // 1M workspace's first view). Hours are as fine as any bucket needs: the range is floored to buckets anyway.
+    if (ensureFeedbackSummaries(db)) {
+      const r = db.get<{ lo: number | null; hi: number | null }>('SELECT (SELECT min(hour) FROM feedback_summaries) AS lo, (SELECT max(hour) FROM feedback_summaries) AS hi');
+      return { lo: r?.lo ?? null, hi: r?.hi != null ? r.hi + 3_600_000 - 1 : null };
+    }
+    // Feedback without a time of its own is dated by its request, inside the requests' range already.
     return db.get<{ lo: number | null; hi: number | null }>(`SELECT (SELECT min(ts) FROM feedback WHERE ts IS NOT NULL AND kind IN ('thumb', 'rating', 'nps') AND value IS NOT NULL) AS lo,
       (SELECT max(ts) FROM feedback WHERE ts IS NOT NULL AND kind IN ('thumb', 'rating', 'nps') AND value IS NOT NULL) AS hi`) ?? { lo: null, hi: null };
   }
