@@ -91,7 +91,7 @@ function Estimates({ e }: { e: WeekEstimates }) {
               <th className="ibar-head"><span>0%</span><span>100%</span></th>
               <th className="num" title="Unweighted share among reviewed items">Sample rate</th>
               <th className="num nowrap">k / n</th>
-              <th title={`${e.method.name} (${e.method.reference})`}>Method</th>
+              <th className="est-method" title={`${e.method.name} (${e.method.reference})`}>Method</th>
             </tr>
           </thead>
           <tbody>
@@ -111,7 +111,7 @@ function Estimates({ e }: { e: WeekEstimates }) {
                 <td><IntervalBar m={m} /></td>
                 <td className="num muted">{fmtPct(m.sample_rate)}</td>
                 <td className="num muted nowrap">{fmtInt(m.k)} / {fmtInt(m.n)}</td>
-                <td className="small muted" title={m.method_name}>{m.method === 'census' ? 'census' : m.method === 'none' ? '—' : 'Clopper–Pearson (n*)'}</td>
+                <td className="small muted est-method nowrap" title={m.method_name}>{m.method === 'census' ? 'census' : m.method === 'none' ? '—' : 'Clopper–Pearson'}</td>
               </tr>
             ))}
           </tbody>
