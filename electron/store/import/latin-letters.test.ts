@@ -1,20 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { decodeSample, detectEncoding } from './encoding';
 import { latinFit } from './latin-letters';
+import { encodeSingleByte } from '../testing/legacy-encode';
 
-/** Encodes text in a single-byte legacy encoding (the inverse of its WHATWG decoder's table). */
-function encode(text: string, encoding: string): Uint8Array {
-  const table = new Map<string, number>();
-  for (let b = 0; b < 256; b++) {
-    const c = decodeSample(new Uint8Array([b]), encoding, true);
-    if (!table.has(c)) table.set(c, b);
-  }
-  return Uint8Array.from([...text].map((ch) => {
-    const b = table.get(ch);
-    if (b === undefined) throw new Error(`${encoding} has no ${ch}`);
-    return b;
-  }));
-}
+const encode = encodeSingleByte;
 const csv = (...comments: string[]) => `feedback_id,timestamp,type,comment\n${comments.map((c, i) => `f${i},2026-02-01T08:00:00Z,comment,"${c}"\n`).join('')}`;
 const misread = (text: string, from: string, as: string) => decodeSample(encode(text, from), as, true);
 

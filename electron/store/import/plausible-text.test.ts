@@ -1,20 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { decodeSample, detectEncoding } from './encoding';
 import { judgeWords, readsAsText } from './plausible-text';
+import { encodeSingleByte } from '../testing/legacy-encode';
 
-/** Encodes text in a single-byte legacy encoding (the inverse of its WHATWG decoder's table). */
-function encode(text: string, encoding: string): Uint8Array {
-  const table = new Map<string, number>();
-  for (let b = 0; b < 256; b++) {
-    const c = decodeSample(new Uint8Array([b]), encoding, true);
-    if (!table.has(c)) table.set(c, b);
-  }
-  return Uint8Array.from([...text].map((ch) => {
-    const b = table.get(ch);
-    if (b === undefined) throw new Error(`${encoding} has no ${ch}`);
-    return b;
-  }));
-}
+const encode = encodeSingleByte;
 const detected = (text: string, encoding: string) => detectEncoding(encode(text, encoding), true);
 
 describe('judging decoded words (plausible-text.ts)', () => {
