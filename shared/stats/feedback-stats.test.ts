@@ -50,6 +50,8 @@ describe('tickets per 1,000 requests: exact Poisson (Garwood) interval', () => {
       [0, 1000, 0, 0, 3.6888794541139354],
       [12, 1545, 7.766990291262136, 4.013317222473927, 13.567368963221332],
       [47, 6999, 6.715245035005001, 4.934109468076262, 8.929852313280035],
+      // 942 tickets: where stdlib's chi-square quantile alone gave 1004.2934 for the upper end.
+      [942, 1000, 942, 882.7974313630954, 1004.1286539930298],
     ];
     for (const [k, n, est, lo, hi] of cases) {
       const r = poissonRateInterval(k, n)!;
