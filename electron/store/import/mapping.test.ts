@@ -210,6 +210,14 @@ describe('generic auto-detection (demo-style files)', () => {
     expect(run([{ 'Ticket ID': '9001', Subject: 'x', 'Request ID': 'req-1' }], { preset: 'generic' }).tickets[0]!.request_ref).toBe('req-1');
   });
 
+  test('Zendesk API tickets: satisfaction_rating {score: good | bad | offered | unoffered} is the CSAT (good 5, bad 1, no answer none)', () => {
+    const t = (id: number, score: string | null) => ({ id, subject: 's', description: 'd', status: 'solved', created_at: '2026-03-02T09:00:00Z', requester_id: 2097,
+      ...(score === null ? {} : { satisfaction_rating: { score, comment: score === 'bad' ? 'useless' : null } }) });
+    const r = run([t(1, 'bad'), t(2, 'good'), t(3, 'unoffered'), t(4, 'offered'), t(5, null)], { kind: 'tickets' });
+    expect(r.mapper.mapping.csat).toBe('satisfaction_rating.score');
+    expect(r.tickets.map((x) => x.csat)).toEqual([1, 5, null, null, null]);
+  });
+
   test('Jira and Freshdesk exports map (Jira through its own preset, Freshdesk through the ticket synonyms)', () => {
     const jira = run([{ 'Issue key': 'SUP-12', Summary: 'Bot gave a wrong refund amount', Description: 'details', Status: 'Done', Priority: 'High', Reporter: 'Ann Lee', Created: '2026-03-01 09:30', Resolved: '2026-03-02 10:00', Labels: 'billing ai' }]);
     expect(jira.chosen).toBe('jira');

@@ -1113,6 +1113,12 @@ function convert(kind: RecordKind, field: string, type: FieldType, raw: unknown,
       return n;
     }
     case 'number': {
+      // Zendesk's API writes the rating as an object, {score: 'good' | 'bad' | 'offered' | 'unoffered', comment, …}
+      // (Ticket object, satisfaction_rating); its view CSV writes the score alone.
+      if (kind === 'tickets' && field === 'csat' && raw !== null && typeof raw === 'object' && !Array.isArray(raw) && 'score' in raw) {
+        raw = (raw as { score: unknown }).score;
+        if (raw === null || raw === undefined) return null;
+      }
       if (kind === 'tickets' && field === 'csat' && typeof raw === 'string' && !/\d/.test(raw)) {
         const w = raw.trim().toLowerCase();
         if (/^(offered|unoffered|not offered|not_offered|none)$/.test(w)) return null;

@@ -60,7 +60,7 @@ export const SYNONYMS: Record<RecordKind, Record<string, readonly string[]>> = {
     priority: ['priority', 'ticket_priority', 'severity', 'urgency'],
     channel: ['channel', 'ticket_channel', 'via', 'source', 'origin', 'medium'],
     tags: ['tags', 'labels', 'tag', 'ticket_tags', 'ticket_type', 'type', 'issue_type', 'category'],
-    csat: ['csat', 'satisfaction_score', 'customer_satisfaction_rating', 'satisfaction_rating', 'satisfaction', 'csat_score', 'survey_results', 'rating'],
+    csat: ['csat', 'satisfaction_score', 'customer_satisfaction_rating', 'satisfaction_rating_score', 'satisfaction_rating', 'satisfaction', 'csat_score', 'survey_results', 'rating'],
     request_ref: ['request_id', 'request_ref', 'ai_request_id', 'llm_request_id', 'related_request_id', 'request'],
     session_id: ['session_id', 'conversation_id', 'chat_id', 'chat_session_id', 'thread_id'],
   },
