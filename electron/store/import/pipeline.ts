@@ -191,6 +191,19 @@ export function nothingStored(fileName: string, unit: string, read: number, reje
 }
 
 /**
+ * Langfuse traces stored both as a trace row (id = trace_id) and as rows of their observations (trace_id = that id,
+ * another id), where this import wrote either side: the blob-storage export puts traces.jsonl and observations.jsonl
+ * side by side, and a trace's cost and latency are its observations' (Langfuse data model), so both count each call.
+ * @returns how many traces
+ */
+function langfuseTracesStoredTwice(db: Db, importId: number): number {
+  return db.value<number>(`SELECT count(*) FROM (
+      SELECT t.id FROM requests t WHERE t.import_id = ?1 AND t.trace_id = t.id AND EXISTS (SELECT 1 FROM requests o WHERE o.trace_id = t.id AND o.id <> t.id)
+      UNION
+      SELECT o.trace_id FROM requests o WHERE o.import_id = ?1 AND o.trace_id <> o.id AND EXISTS (SELECT 1 FROM requests t WHERE t.id = o.trace_id))`, [importId]) ?? 0;
+}
+
+/**
  * The note for stored requests whose output an import replaced (PreimageTracker.replacedOutputs): the rows now hold
  * this file's answers, the earlier ones are gone. For batch results it says why: custom_id is unique only within one
  * batch (OpenAI Batch API, Anthropic Message Batches), so a later batch that reuses ids lands on the earlier rows.
@@ -760,6 +773,10 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
       const undated = rowsSeen.requests > 0 ? db.value<number>('SELECT count(*) FROM requests WHERE import_id = ? AND ts IS NULL', [importId]) ?? 0 : 0;
       if (undated > 0) rawNotes.push(undatedNote(undated));
       if (replaced.count > 0) rawNotes.push(replacedOutputsNote(replaced, mapper.preset));
+      if (mapper.preset === 'langfuse' && rowsSeen.requests > 0) {
+        const doubled = langfuseTracesStoredTwice(db, importId);
+        if (doubled > 0) rawNotes.push(`${doubled.toLocaleString('en-US')} Langfuse trace${doubled === 1 ? ' is' : 's are'} stored twice: as a trace row and as the rows of ${doubled === 1 ? 'its' : 'their'} observations, so ${doubled === 1 ? 'its' : 'their'} model calls count twice in volume, cost and latency. A trace is the container of its observations (Langfuse data model): import the observations file (one row per model call) or the traces file, not both, into one workspace`);
+      }
       const notes = scrub.notes(rawNotes);
       const byLine = <T extends { line: number }>(a: T, b: T) => a.line - b.line;
       rejects.sort(byLine);
