@@ -93,3 +93,20 @@ describe('a week with two queues, no costs, no latencies and undated tickets', (
     expect(rates.left_out).toMatchObject({ tickets: 3, reason: '3 no creation time (in no week)' });
   });
 });
+
+describe('an NPS from a handful of answers', () => {
+  it('says its interval is rough below 30 answers (the normal interval covers far less than 95% there)', async () => {
+    const ws = await Workspace.open(path.join(dir, 'nps.sqlite'), { create: true });
+    try {
+      fs.writeFileSync(path.join(dir, 'nps-r.jsonl'), Array.from({ length: 8 }, (_, i) => JSON.stringify({ id: `n${i}`, timestamp: new Date(Date.UTC(2026, 10, 4, 8, i)).toISOString(), input: 'q', output: 'a' })).join('\n'));
+      await runImport(ws, path.join(dir, 'nps-r.jsonl'), { kind: 'requests' });
+      fs.writeFileSync(path.join(dir, 'nps-f.jsonl'), [10, 9, 8, 3, 10, 6, 9, 2].map((v, i) => JSON.stringify({ feedback_id: `f${i}`, request_id: `n${i}`, timestamp: new Date(Date.UTC(2026, 10, 4, 9, i)).toISOString(), type: 'nps', value: v })).join('\n'));
+      await runImport(ws, path.join(dir, 'nps-f.jsonl'), { kind: 'feedback' });
+      const md = renderText(buildWeeklyReport(ws, { week: '2026-W45' }, NOW), 'md').text;
+      expect(md).toMatch(/4 promoters, 3 detractors of 8; small n: with fewer than 30 answers the interval is rough\)/);
+      expect(md).toContain('Rocks 2016');
+    } finally {
+      ws.close();
+    }
+  });
+});

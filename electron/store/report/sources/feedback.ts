@@ -3,7 +3,7 @@
  * 1-5 ratings) and NPS of the week and the week before, each with its interval and the change. The thumbs, CSAT and
  * NPS counts are the Metrics screen's (`metrics.series` buckets: feedback counted in the week it was given).
  * The terms of negative comments come from the Feedback screen's analysis (feedback/terms.ts, "Fightin' Words"),
- * the NPS interval from Loupe's one NPS-interval function (shared/stats/rates.ts, docs/STATS.md).
+ * the NPS interval from Loupe's one NPS-interval function (shared/stats/rates.ts).
  */
 import type { MetricsBucket } from '../../../../shared/contract-metrics';
 import { feedbackTermsSchema } from '../../../../shared/contract-feedback';
@@ -14,7 +14,7 @@ import type { ReportContext } from '../context';
 import type { Change, FeedbackWeek, OtherRatings, Section } from '../model';
 import { bucketOf, weeklySeries } from './series';
 
-const NPS_METHOD = 'NPS = % promoters (9-10) − % detractors (0-6); normal interval with the multinomial variance (p + d − (p − d)²) / n (docs/STATS.md)';
+const NPS_METHOD = 'NPS = % promoters (9-10) − % detractors (0-6); normal interval with the multinomial variance (p + d − (p − d)²) / n (Rocks 2016, The American Statistician 70:365–372), rough below 30 answers';
 
 function nps(b: MetricsBucket | null): FeedbackWeek['nps']['this_week'] {
   const n = b?.nps ?? { nps: null, promoters: 0, passives: 0, detractors: 0, n: 0 };
