@@ -84,6 +84,22 @@ test.describe('real files', () => {
   });
 });
 
+test('every record read is in one of the result figures: a repeated id is counted as repeated in the file, there and in the history', async ({ page, server, dir }) => {
+  const file = path.join(dir, 'repeats.jsonl');
+  fs.writeFileSync(file, ['{"id":"a","ts":"2026-03-02T10:00:00Z","input":"q","output":"one"}', '{"id":"b","ts":"2026-03-02T10:01:00Z","input":"q","output":"x"}',
+    '{"id":"a","ts":"2026-03-02T10:00:00Z","input":"q","output":"two"}'].join('\n') + '\n');
+  await page.goto(server.url);
+  await importThroughUi(page, [file]);
+  const card = page.getByRole('region', { name: 'Import of repeats.jsonl' });
+  await expect(card.getByTestId('result-records_read')).toHaveText('3');
+  await expect(card.getByTestId('result-inserted')).toHaveText('2');
+  await expect(card.getByTestId('result-duplicates_in_file')).toHaveText('1');
+  const history = page.getByTestId('import-history');
+  await expect(history.locator('thead')).toContainText('Repeated');
+  // When, File, Size, Kind, Preset, Read, Inserted, Updated, Already present, Repeated.
+  await expect(history.locator('tbody tr').first().getByRole('cell').nth(9)).toHaveText('1');
+});
+
 test('a bad file: the broken line and the unparsable timestamp are rejected with line, field and reason', async ({ page, server, dir }) => {
   const file = path.join(dir, 'bad-requests.jsonl');
   fs.writeFileSync(file, [

@@ -196,7 +196,7 @@ describe('loupe CLI', () => {
     expect(JSON.parse(loupe('info', '--workspace', w, '--json').stdout)).toMatchObject({ requests: 1 });
   });
 
-  it('info, report and simulate read a workspace another live Loupe has open, counting its journaled reviews, and write nothing', async () => {
+  it('info, report, simulate and prices list read a workspace another live Loupe has open, counting its journaled reviews, and write nothing', async () => {
     const d = tmp();
     const w = path.join(d, 'w.sqlite');
     const ws = await Workspace.open(w, { create: true });
@@ -220,6 +220,10 @@ describe('loupe CLI', () => {
     expect(JSON.stringify(JSON.parse(rep.stdout))).toMatch(/"reviewed":1\b/);
     const sim = loupe('simulate', '--workspace', w, '--week', '2026-W47', '--size', '10', '--seeds', '50', '--json');
     expect(sim.code, sim.stderr).toBe(0);
+    // The price table lists too (it was refused with CONFLICT while the app had the workspace open).
+    const pl = loupe('prices', 'list', '--workspace', w, '--json');
+    expect(pl.code, pl.stderr).toBe(0);
+    expect((JSON.parse(pl.stdout) as unknown[]).length).toBeGreaterThan(0);
     expect(sha()).toEqual(before);
     expect(fs.readdirSync(d).sort()).toEqual(['w.sqlite', 'w.sqlite.loupe-journal', 'w.sqlite.loupe-lock']);
     // A writer is still refused.

@@ -29,7 +29,7 @@ import type { StoreClient } from '../store/client';
 const EXIT_OK = 0;
 const EXIT_REFUSED = 1;
 
-type Helpers = { openClient(workspace: string, create: boolean): Promise<{ client: StoreClient }> };
+type Helpers = { openClient(workspace: string, create: boolean, readOnly?: boolean): Promise<{ client: StoreClient }> };
 
 function usd(flag: string, v: string | undefined): number | null | undefined {
   if (v === undefined) return undefined;
@@ -75,15 +75,16 @@ export function priceFromFlags(model: string, o: SetOpts, today = new Date().toI
   return row as PriceInput;
 }
 
-async function withClient<T>(helpers: Helpers, workspace: string, fn: (c: StoreClient) => Promise<T>): Promise<T> {
-  const { client } = await helpers.openClient(workspace, false);
+async function withClient<T>(helpers: Helpers, workspace: string, fn: (c: StoreClient) => Promise<T>, readOnly = false): Promise<T> {
+  const { client } = await helpers.openClient(workspace, false, readOnly);
   try { return await fn(client); } finally { await client.close(); }
 }
 
 /**
  * Registers `prices list|set|import` on the CLI program.
  * @param run - receives the command's promise of an exit code (main awaits it)
- * @param helpers - `openClient(workspace, create)`: starts the store worker and opens the workspace
+ * @param helpers - `openClient(workspace, create, readOnly)`: starts the store worker and opens the workspace (read-only: no
+ *   lock, nothing written)
  */
 export function registerPricesCommands(program: Command, run: (p: Promise<number>) => void, helpers: Helpers): void {
   const ws = () => new Option('-w, --workspace <file>', 'workspace file (SQLite)').makeOptionMandatory();
@@ -93,11 +94,12 @@ export function registerPricesCommands(program: Command, run: (p: Promise<number
     .addOption(ws())
     .option('--json', 'print a JSON array of rows')
     .action((o: { workspace: string; json?: boolean }) => {
+      // Read-only, like info and report: it runs while the app has the workspace open.
       run(withClient(helpers, o.workspace, async (c) => {
         const rows = await c.call('prices.list', {});
         process.stdout.write(o.json ? `${JSON.stringify(rows)}\n` : `${priceTable(rows)}\n`);
         return EXIT_OK;
-      }));
+      }, true));
     });
   prices.command('set')
     .description('Add or replace the price row of MODEL as of a day (applies to imports from then on).')

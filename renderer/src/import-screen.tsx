@@ -548,6 +548,8 @@ function ResultView({ summary: s }: { summary: ImportSummary }) {
     ['Inserted', s.inserted, 'inserted'],
     ['Updated', s.updated, 'updated'],
     ['Already present', s.duplicates, 'duplicates'],
+    // Every record read ends in one of these six (shared/types.ts): the repeats are one of them.
+    ['Repeated in the file', s.duplicates_in_file, 'duplicates_in_file'],
     ['Rejected', s.rejected, 'rejected'],
     ['Skipped', s.skipped, 'skipped'],
     ['Links', s.links, 'links'],
@@ -669,7 +671,7 @@ function ImportHistory() {
               <tr>
                 <th>When</th><th>File</th><th className="num">Size</th><th>Kind</th><th>Preset</th>
                 <th className="num">Read</th><th className="num">Inserted</th><th className="num">Updated</th>
-                <th className="num">Already present</th><th className="num">Rejected</th><th className="num">Skipped</th><th />
+                <th className="num">Already present</th><th className="num" title="Repeats of an id earlier in the same file (the last occurrence is kept)">Repeated</th><th className="num">Rejected</th><th className="num">Skipped</th><th />
               </tr>
             </thead>
             <tbody>
@@ -698,13 +700,14 @@ function HistoryRow({ h, zone, open, onToggle }: { h: ImportHistoryEntry; zone: 
         <td className="num">{fmtInt(h.inserted)}</td>
         <td className="num">{fmtInt(h.updated)}</td>
         <td className="num">{fmtInt(h.duplicates)}</td>
+        <td className="num">{fmtInt(h.duplicates_in_file)}</td>
         <td className="num">{h.rejected ? <span className="warn-text">{fmtInt(h.rejected)}</span> : '0'}</td>
         <td className="num" title={h.skipped_reasons.map((r) => `${fmtInt(r.count)} ${r.reason}`).join('\n') || undefined}>{fmtInt(h.skipped)}</td>
         <td>{hasDetail && <button type="button" className="btn sm link" aria-expanded={open} onClick={onToggle}>{open ? 'Hide' : 'Details'}</button>}</td>
       </tr>
       {open && (
         <tr className="sub-row">
-          <td colSpan={12}>
+          <td colSpan={13}>
             {h.scrub && <ScrubSummary report={h.scrub} />}
             {h.notes.some(Boolean) && <ul className="notes">{h.notes.filter(Boolean).map((n, i) => <li key={i}>{n}</li>)}</ul>}
             {h.rejects.length > 0 && <RejectsTable rejects={h.rejects} />}
