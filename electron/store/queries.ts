@@ -177,7 +177,6 @@ export function importHistory(db: Db): ImportHistoryEntry[] {
   }));
 }
 
-/** Counts, date range, time zone and import history of the open workspace. */
 /**
  * Each reviewer's standing decision per queue item (its latest one not undone): how many rate the item (`reviews`)
  * and how many skip it (`skipped`). Undone decisions, decisions a later one replaced and tag-only edge-case marks
@@ -192,6 +191,7 @@ function decisionCounts(db: Db): { reviews: number; skipped: number } {
   return { reviews: r?.reviews ?? 0, skipped: r?.skipped ?? 0 };
 }
 
+/** Counts, date range, time zone and import history of the open workspace. */
 export function workspaceInfo(ws: Workspace): WorkspaceInfo {
   const db = ws.db;
   const count = (t: string) => (db.hasTable(t) ? db.value<number>(`SELECT count(*) FROM ${t}`) ?? 0 : 0);

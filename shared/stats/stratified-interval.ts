@@ -175,7 +175,7 @@ function check(s: RateStratum): void {
 }
 
 /** Strata of these kinds may stand in for one another when one has no reviewed item. */
-const isField = (k: RateStratumKind) => k === 'field' || k === 'all';
+export const isField = (k: RateStratumKind): boolean => k === 'field' || k === 'all';
 
 /**
  * The 95% interval of a rate from a stratified sample (method in the module comment).

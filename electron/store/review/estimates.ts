@@ -19,7 +19,7 @@
 import type { Db } from '../db';
 import { LoupeError } from '../../../shared/errors';
 import {
-  cohensKappa, designCoverage, percentAgreement, stratifiedRateInterval, weightedKappa, type RateStratum, type ReviewLabel,
+  cohensKappa, designCoverage, isField, percentAgreement, stratifiedRateInterval, weightedKappa, type RateStratum, type ReviewLabel,
 } from '../../../shared/stats';
 import {
   INTERVAL_METHOD,
@@ -75,7 +75,6 @@ export function simulatedCoverage(strata: readonly RateStratum[], low: number, h
   // A field stratum with no reviewed item is simulated at the reviewed field strata's combined rate: the rate the
   // estimate counts it at (stratified-interval.ts). At 0 the simulated truth would sit below every estimate and the
   // flag would call the design hopeless whatever was reviewed.
-  const isField = (k: RateStratum['kind']) => k === 'field' || k === 'all';
   const fields = active.filter((s) => isField(s.kind) && s.n > 0);
   const fieldRate = fields.length ? (fields.reduce((a, s) => a + s.k, 0) + 0.5) / (fields.reduce((a, s) => a + s.n, 0) + 1) : 0;
   const base = active.map((s) => (s.n > 0 ? (s.k + 0.5) / (s.n + 1) : isField(s.kind) ? fieldRate : 0));
