@@ -4,14 +4,13 @@
  * by-trait view; the ticket-rate chart by model version; the Records Feedback column and global search reaching
  * comments. Screenshots at 1,440 and 1,024 px go to test-results/screens/feedback*.png.
  */
-import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { expect, repoRoot, serve, shot, test } from './fixtures';
+import { buildDemo, expect, serve, shot, test } from './fixtures';
 
 test('demo workspace: comment search → request → edge case; terms; traits; ticket rate by model version', async ({ page, dir }) => {
   test.setTimeout(180_000);
   const ws = path.join(dir, 'demo.sqlite');
-  execFileSync(process.execPath, [path.join(repoRoot, 'bin/loupe.js'), 'demo', '--workspace', ws], { cwd: repoRoot, stdio: 'pipe' });
+  buildDemo(ws);
   const server = await serve(ws);
   try {
     await page.setViewportSize({ width: 1440, height: 900 });

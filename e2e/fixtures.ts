@@ -4,7 +4,7 @@
  * CLI prints; the page fails the test on any console error or uncaught page error.
  */
 import { test as base, expect, type Page } from '@playwright/test';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -72,6 +72,12 @@ export async function createWorkspace(file: string): Promise<void> {
   } finally {
     await client.close();
   }
+}
+
+/** Builds the demo workspace (data/samples) at `file` with the real CLI (`loupe demo`), as README's serve does. */
+export function buildDemo(file: string): string {
+  execFileSync(process.execPath, [path.join(repoRoot, 'bin/loupe.js'), 'demo', '--workspace', file], { cwd: repoRoot, stdio: 'pipe' });
+  return file;
 }
 
 /** A fresh temporary folder for one test's workspace and generated files. */

@@ -3,16 +3,15 @@
  * window sideways. A grid or a wide table may scroll inside its own box; the page itself (header, tabs, forms) must
  * not, or the workspace header's time-zone picker and the right-hand buttons end up past the window's edge.
  */
-import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { expect, repoRoot, serve, test } from './fixtures';
+import { buildDemo, expect, serve, test } from './fixtures';
 
 const SCREENS = ['Records', 'Tickets', 'Import', 'Review', 'Edge cases', 'Report', 'Metrics', 'Feedback', 'Prices'];
 
 test('no screen of the demo workspace is wider than a 1,024 px window', async ({ page, dir }) => {
   // A name as teams give them: the header must hold it beside six-digit counts and the alert badge.
   const ws = path.join(dir, 'support-assistant-weekly-review.sqlite');
-  execFileSync(process.execPath, [path.join(repoRoot, 'bin/loupe.js'), 'demo', '--workspace', ws], { cwd: repoRoot, stdio: 'pipe' });
+  buildDemo(ws);
   const server = await serve(ws);
   try {
     await page.setViewportSize({ width: 1024, height: 768 });

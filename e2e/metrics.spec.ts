@@ -5,14 +5,13 @@
  * rankings; the drift table of W45 vs the four weeks before it (support-chat) with a row's distributions; days and
  * filters. Screenshots at 1,440 and 1,024 px, light and dark, go to test-results/screens/metrics*.png.
  */
-import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { expect, repoRoot, serve, shot, test } from './fixtures';
+import { buildDemo, expect, serve, shot, test } from './fixtures';
 
 test('demo workspace: metrics charts, alerts with runbooks, rules, rankings and drift', async ({ page, dir, errors }) => {
   test.setTimeout(180_000);
   const ws = path.join(dir, 'demo.sqlite');
-  execFileSync(process.execPath, [path.join(repoRoot, 'bin/loupe.js'), 'demo', '--workspace', ws], { cwd: repoRoot, stdio: 'pipe' });
+  buildDemo(ws);
   const server = await serve(ws);
   try {
     await page.setViewportSize({ width: 1440, height: 1000 });

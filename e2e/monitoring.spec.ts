@@ -17,7 +17,7 @@ import { gunzipSync } from 'node:zlib';
 import { DateTime } from 'luxon';
 import type { Locator } from '@playwright/test';
 import { StoreClient } from '../electron/store/client';
-import { expect, repoRoot, serve, shot, test } from './fixtures';
+import { buildDemo, expect, repoRoot, serve, shot, test } from './fixtures';
 import { median, reviewOne, setReviewerByKeyboard } from './review-helpers';
 
 interface Req { request_id: string; timestamp: string; feature: string; model: string; model_version: string; latency_ms: number; status: string; cost_usd?: number; prompt_tokens: number | null; completion_tokens: number | null }
@@ -32,7 +32,7 @@ const q7 = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - b
 
 function demo(dir: string): string {
   const ws = path.join(dir, 'demo.sqlite');
-  execFileSync(process.execPath, [path.join(repoRoot, 'bin/loupe.js'), 'demo', '--workspace', ws], { cwd: repoRoot, stdio: 'pipe' });
+  buildDemo(ws);
   return ws;
 }
 

@@ -6,13 +6,13 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect, repoRoot, serve, shot, test } from './fixtures';
+import { buildDemo, expect, serve, shot, test } from './fixtures';
 import { downloadText } from './review-helpers';
 
 test('demo workspace: the weekly report of 2026-W45, previewed and downloaded in every format', async ({ page, dir }) => {
   test.setTimeout(180_000);
   const ws = path.join(dir, 'demo.sqlite');
-  execFileSync(process.execPath, [path.join(repoRoot, 'bin/loupe.js'), 'demo', '--workspace', ws], { cwd: repoRoot, stdio: 'pipe' });
+  buildDemo(ws);
   const server = await serve(ws);
   try {
     await page.setViewportSize({ width: 1440, height: 1000 });

@@ -5,10 +5,9 @@
  * list, review screen), then export the report (md, html) and the edge-case JSONL and check their contents. Also
  * the rubric editor, tags, estimates, and the next-item latency measured in the page.
  */
-import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
-import { expect, repoRoot, serve, shot, test, type Served } from './fixtures';
+import { buildDemo, expect, serve, shot, test, type Served } from './fixtures';
 import { createQueueByKeyboard, current, downloadText, dropSandboxNotices, median, reviewOne, rubricKeys, setReviewerByKeyboard, setTagDescription, type Entered } from './review-helpers';
 
 const TAG = 'invented-fact';
@@ -16,7 +15,7 @@ const TAG = 'invented-fact';
 test('demo workspace: a keyboard-only weekly review survives a restart and reaches the report and the edge-case export', async ({ page, dir, errors }) => {
   test.setTimeout(240_000);
   const ws = path.join(dir, 'demo.sqlite');
-  execFileSync(process.execPath, [path.join(repoRoot, 'bin/loupe.js'), 'demo', '--workspace', ws], { cwd: repoRoot, stdio: 'pipe' });
+  buildDemo(ws);
   let server: Served = await serve(ws);
   try {
     await page.goto(server.url);
@@ -224,7 +223,7 @@ async function reviewTag(page: Page, name: string): Promise<void> {
 
 test('overlap items are blind to the second reviewer, and agreement lists the disagreement for adjudication', async ({ page, dir }) => {
   const ws = path.join(dir, 'demo.sqlite');
-  execFileSync(process.execPath, [path.join(repoRoot, 'bin/loupe.js'), 'demo', '--workspace', ws], { cwd: repoRoot, stdio: 'pipe' });
+  buildDemo(ws);
   const server = await serve(ws);
   try {
     await page.goto(server.url);
@@ -327,7 +326,7 @@ test('overlap items are blind to the second reviewer, and agreement lists the di
 
 test('tag field: typed text stays with its item, Enter on Create adds the tag at once, unadded text blocks submit; undo returns to the item', async ({ page, dir }) => {
   const ws = path.join(dir, 'demo.sqlite');
-  execFileSync(process.execPath, [path.join(repoRoot, 'bin/loupe.js'), 'demo', '--workspace', ws], { cwd: repoRoot, stdio: 'pipe' });
+  buildDemo(ws);
   const server = await serve(ws);
   try {
     await page.goto(server.url);
