@@ -14,7 +14,7 @@ import { getSettings, setRunbook, setSettings } from './settings';
 import { checkStep, setAlertState } from './state';
 import { sliceContext } from './slice';
 import { defaultRules } from './rules-default';
-import { INCOMPLETE } from './evaluate';
+
 import { createQueue } from '../review/queues';
 import { buildWeeklyReport, renderText } from '../report';
 
@@ -256,7 +256,7 @@ describe('complete buckets only', () => {
     const cut = listAlerts(ws, 'UTC', {}, later);
     expect(cut.alerts).toEqual([]);
     // Said, not silently skipped: the whole traffic and the feature each have one bucket left out as incomplete.
-    expect(cut.tests.find((t) => t.rule === 'error_rate')!.not_judged).toContainEqual({ reason: INCOMPLETE, count: 2 });
+    expect(cut.tests.find((t) => t.rule === 'error_rate')!.not_judged).toContainEqual({ reason: 'day 2026-11-09 not complete: it has not ended, or the data stops inside it', count: 2 });
     // The rest of the day arrives: 40 more requests up to 23:10, 1 more error: 10 of 100, now judged.
     ws.db.tx(() => {
       for (let k = 0; k < 40; k++) ws.db.run("INSERT INTO requests (id, ts, feature, latency_ms, is_error, status) VALUES (?1, ?2, ?3, 500, ?4, CASE WHEN ?4 THEN 'error' ELSE 'ok' END)", [`late${k}`, T0 + 35 * DAY + 10 * 3_600_000 + k * 1_200_000, 'chat', k === 0 ? 1 : 0]);

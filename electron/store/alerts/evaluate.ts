@@ -26,8 +26,13 @@ import { fisherGreater, poissonRateGreater, studentTUpperTail } from '../../../s
 import type { AlertMetricName, AlertRule, AlertTests } from '../../../shared/contract-alerts';
 import { type Aggregates, type FeedbackCell, type Grid, groupOf, type RequestCell } from './aggregate';
 
-/** Why a bucket with data is not judged when it has not ended, or the data stops inside it. */
-export const INCOMPLETE = 'bucket not complete: it has not ended, or the data stops inside it';
+/**
+ * Why a bucket with data is not judged when it has not ended, or the data stops inside it, naming the bucket
+ * ("day 2024-06-14 not complete: …"), so a reader can tell which one beside a chart that draws it.
+ */
+export function incomplete(grid: Grid, i: number): string {
+  return `${grid.unit} ${grid.labels[i]} not complete: it has not ended, or the data stops inside it`;
+}
 
 /** Fewest baseline buckets with enough data before a bucket is judged. */
 export const MIN_BASELINE_BUCKETS = 3;
@@ -92,7 +97,7 @@ function errorRate(rule: Extract<AlertRule, { id: 'error_rate' }>, cells: Map<st
       // Over the requests whose outcome is known (a status or an error): one with neither is no success.
       const cur = cs[i]!;
       const n = cur.statusN;
-      if (!c.grid.complete[i]) { if (cur.n > 0) t.skip(INCOMPLETE); continue; }
+      if (!c.grid.complete[i]) { if (cur.n > 0) t.skip(incomplete(c.grid, i)); continue; }
       if (cur.n === 0) continue;
       if (n === 0) { t.skip('no request in the bucket has a status or an error'); continue; }
       if (n < p.min_requests) { t.skip(`fewer than ${p.min_requests} requests with a status in the bucket`); continue; }
@@ -121,7 +126,7 @@ function p95Latency(rule: Extract<AlertRule, { id: 'p95_latency' }>, cells: Map<
   const p = rule.params;
   for (const [g, cs] of cells) {
     for (let i = c.from; i < c.to; i++) {
-      if (!c.grid.complete[i]) { if (cs[i]!.latencyN > 0) t.skip(INCOMPLETE); continue; }
+      if (!c.grid.complete[i]) { if (cs[i]!.latencyN > 0) t.skip(incomplete(c.grid, i)); continue; }
       const cur = cs[i]!;
       if (cur.latencyN === 0) continue;
       if (cur.latencyN < p.min_requests) { t.skip(`fewer than ${p.min_requests} requests with a latency in the bucket`); continue; }
@@ -173,7 +178,7 @@ function dailyCost(rule: Extract<AlertRule, { id: 'daily_cost' }>, cells: Map<st
   const all = cells.get('all');
   for (const [g, cs] of cells) {
     for (let i = c.from; i < c.to; i++) {
-      if (!c.grid.complete[i]) { if (cs[i]!.costN > 0) t.skip(INCOMPLETE); continue; }
+      if (!c.grid.complete[i]) { if (cs[i]!.costN > 0) t.skip(incomplete(c.grid, i)); continue; }
       const cur = cs[i]!;
       if (cur.costN === 0) continue;
       if (cur.costN < p.min_requests) { t.skip(`fewer than ${p.min_requests} requests with a cost in the bucket`); continue; }
@@ -218,7 +223,7 @@ function negativeFeedback(rule: Extract<AlertRule, { id: 'negative_feedback' }>,
   const alpha = p.alpha / FEEDBACK_METRICS.length;
   for (const [g, cs] of cells) {
     for (let i = c.from; i < c.to; i++) {
-      if (!c.grid.complete[i]) { if (FEEDBACK_METRICS.some((m) => m.n(cs[i]!) > 0)) t.skip(INCOMPLETE); continue; }
+      if (!c.grid.complete[i]) { if (FEEDBACK_METRICS.some((m) => m.n(cs[i]!) > 0)) t.skip(incomplete(c.grid, i)); continue; }
       const base = baselineIdx(c.grid, i, p.baseline_days, false);
       for (const m of FEEDBACK_METRICS) {
         const n = m.n(cs[i]!);
@@ -246,7 +251,7 @@ function ticketSurge(rule: Extract<AlertRule, { id: 'ticket_surge' }>, cells: Ma
     const rs = reqs.get(g);
     if (!rs) continue;
     for (let i = c.from; i < c.to; i++) {
-      if (!c.grid.complete[i]) { if (cs[i]! > 0) t.skip(INCOMPLETE); continue; }
+      if (!c.grid.complete[i]) { if (cs[i]! > 0) t.skip(incomplete(c.grid, i)); continue; }
       const k = cs[i]!;
       if (k === 0) continue;
       // Exposure is the group's requests: a group that grows (a model version being rolled out) raises more
