@@ -74,7 +74,7 @@ export interface FeedbackGridRow {
   user_id: string | null;
   source: string | null;
   request_id: string | null;
-  link_method: 'explicit' | 'session' | null;
+  link_method: 'explicit' | 'session' | 'trace' | null;
   /** Whether the linked request is in the workspace. */
   request_found: boolean;
   feature: string | null;
@@ -128,8 +128,10 @@ export interface FeedbackTerms {
   from_ts: number | null;
   to_ts: number | null;
   week: string | null;
-  negative: { comments: number; words: number };
-  other: { comments: number; words: number };
+  /** `missing_request`: of `comments`, those whose request id names no request of the workspace (their request was
+   * not imported); counted in the comparison and said in `notes`. */
+  negative: { comments: number; words: number; missing_request: number };
+  other: { comments: number; words: number; missing_request: number };
   /** Comments per detected language (stop words removed per language). */
   languages: Array<{ lang: string; comments: number }>;
   /** Terms over-represented in negative comments, highest z first. */

@@ -91,7 +91,8 @@ export interface MetricsBucket {
   tokens_out_mean: number | null;
   tokens_in_n: number;
   tokens_out_n: number;
-  cost_total_usd: number;
+  /** USD over the bucket's requests that have a cost; null when none has one (no cost known is not $0 spent). */
+  cost_total_usd: number | null;
   cost_mean_usd: number | null;
   /** Requests that have a cost (source or price table). */
   cost_n: number;
@@ -113,7 +114,8 @@ export interface BreakdownPoint {
   p95_ms: number | null;
   thumbs_up_rate: number | null;
   thumbs_n: number;
-  cost_usd: number;
+  /** USD over the value's requests that have a cost; null when none has one. */
+  cost_usd: number | null;
 }
 
 export interface MetricsSeries {

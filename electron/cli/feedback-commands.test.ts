@@ -21,7 +21,8 @@ describe('loupe feedback and loupe tickets rate', () => {
     const o = JSON.parse(r.stdout) as { total: number; rows: Array<Record<string, unknown>> };
     expect(o.total).toBe(13);
     expect(o.rows).toHaveLength(13);
-    expect(Object.keys(o.rows[0]!)).toEqual(['id', 'kind', 'value', 'label', 'comment', 'ts', 'request_id']);
+    expect(Object.keys(o.rows[0]!)).toEqual(['id', 'kind', 'value', 'label', 'comment', 'ts', 'request_id', 'request_found']);
+    expect(o.rows.every((x) => x.request_found === (x.request_id !== null))).toBe(true);
     expect(o.rows.every((x) => String(x.comment).toLowerCase().includes('slow in the afternoon'))).toBe(true);
     const nps = JSON.parse(loupe('feedback', '--workspace', w, '--kind', 'nps', '--week', '2026-W46', '--limit', '5', '--json').stdout) as { total: number; rows: Array<{ kind: string; label: string; ts: string }> };
     expect(nps.total).toBe(126);
@@ -45,6 +46,17 @@ describe('loupe feedback and loupe tickets rate', () => {
     // The table says it too, under the rows.
     const text = loupe('tickets', 'rate', '--workspace', w, '--by', 'model_version').stdout.trimEnd().split('\n');
     expect(text[text.length - 1]).toMatch(/^Left out of every row: 27 /);
+  }, 60_000);
+
+  it('says when a feedback row names a request that is not in the workspace (request_found false)', () => {
+    const f = path.join(dir, 'orphan.jsonl');
+    fs.writeFileSync(f, `${JSON.stringify({ feedback_id: 'orphan-1', request_id: 'req-never-imported', timestamp: '2026-12-01T10:00:00Z', type: 'thumb', value: 'down', comment: 'zqxorphan answer' })}\n`);
+    const imp = loupe('import', '--workspace', w, f);
+    expect(imp.code).toBe(0);
+    expect(imp.stdout).toContain('1 feedback row names a request that is not in this workspace (e.g. req-never-imported)');
+    const o = JSON.parse(loupe('feedback', '--workspace', w, '--search', 'zqxorphan', '--json').stdout) as { rows: Array<{ request_id: string; request_found: boolean }> };
+    expect(o.rows).toEqual([expect.objectContaining({ request_id: 'req-never-imported', request_found: false })]);
+    expect(loupe('feedback', '--workspace', w, '--search', 'zqxorphan').stdout).toContain('request req-never-imported (not in this workspace)');
   }, 60_000);
 
   it('exits 2 on bad usage and 1 on a missing workspace', () => {

@@ -4,7 +4,8 @@
  *
  *   loupe feedback --workspace W [--search TEXT] [--kind thumb|rating|nps|comment|preference] [--week 2026-W47]
  *                  [--limit N] [--json]
- *     --json prints {"total", "rows": [{"id", "kind", "value", "label", "comment", "ts", "request_id"}]}
+ *     --json prints {"total", "rows": [{"id", "kind", "value", "label", "comment", "ts", "request_id", "request_found"}]}
+ *     `request_found` is false when `request_id` names no request of the workspace (its request was not imported)
  *     `label` is the value in words ("thumbs down", "CSAT 2/5", "NPS 9 (promoter)", "comment"); `ts` ISO 8601 UTC or
  *     null; `total` counts every match, `rows` the first N (default 100), newest first. --search is the comment
  *     search of the Feedback screen (a phrase, case- and accent-insensitive, the last word as a prefix).
@@ -37,18 +38,18 @@ async function feedbackCommand(o: FeedbackOpts, limit: number, helpers: Helpers)
     const filter: NonNullable<FeedbackQuery['filter']> = {
       ...(o.search ? { text: o.search } : {}), ...(o.kind ? { kind: [o.kind] } : {}), ...(o.week ? { week: o.week } : {}),
     };
-    const rows: Array<{ id: string; kind: string; value: number | null; label: string; comment: string | null; ts: string | null; request_id: string | null }> = [];
+    const rows: Array<{ id: string; kind: string; value: number | null; label: string; comment: string | null; ts: string | null; request_id: string | null; request_found: boolean }> = [];
     let total = 0;
     for (let offset = 0; offset < limit; offset += PAGE) {
       const page = await client.call('feedback.query', { offset, limit: Math.min(PAGE, limit - offset), sort: { column: 'ts', desc: true }, filter });
       total = page.total;
-      for (const r of page.rows) rows.push({ id: r.id, kind: r.kind, value: r.value, label: r.value_text, comment: r.comment, ts: iso(r.ts), request_id: r.request_id });
+      for (const r of page.rows) rows.push({ id: r.id, kind: r.kind, value: r.value, label: r.value_text, comment: r.comment, ts: iso(r.ts), request_id: r.request_id, request_found: r.request_found });
       if (page.rows.length < PAGE) break;
     }
     if (o.json) process.stdout.write(`${JSON.stringify({ total, rows })}\n`);
     else {
       const lines = [`${total} feedback row${total === 1 ? '' : 's'}${rows.length < total ? ` (first ${rows.length})` : ''}`];
-      for (const r of rows) lines.push(`${r.ts ?? '(no time)'}  ${r.id}  ${r.label}${r.request_id ? `  request ${r.request_id}` : ''}${r.comment ? `\n    ${r.comment.replace(/\s+/g, ' ')}` : ''}`);
+      for (const r of rows) lines.push(`${r.ts ?? '(no time)'}  ${r.id}  ${r.label}${r.request_id ? `  request ${r.request_id}${r.request_found ? '' : ' (not in this workspace)'}` : ''}${r.comment ? `\n    ${r.comment.replace(/\s+/g, ' ')}` : ''}`);
       process.stdout.write(`${lines.join('\n')}\n`);
     }
   } finally {

@@ -66,7 +66,7 @@ export function metricsTable(s: MetricsSeries): string[] {
     b.error_rate.n > 0 ? `${pct(b.error_rate.rate)} (${int(b.error_rate.k)}/${int(b.error_rate.n)})` : 'unknown',
     ms(b.latency.p50), ms(b.latency.p95), ms(b.latency.p99),
     `${b.tokens_in_mean === null ? '–' : Math.round(b.tokens_in_mean)}/${b.tokens_out_mean === null ? '–' : Math.round(b.tokens_out_mean)}`,
-    b.cost_n > 0 ? b.cost_total_usd.toFixed(2) : '–',
+    b.cost_total_usd !== null ? b.cost_total_usd.toFixed(2) : '–',
     b.thumbs.n > 0 ? `${pct(b.thumbs.rate)} (${int(b.thumbs.n)})` : '–',
     b.csat.n > 0 ? `${pct(b.csat.csat)} (${int(b.csat.n)})` : '–',
     b.nps.n > 0 ? `${b.nps.nps === null ? '–' : Math.round(b.nps.nps)} (${int(b.nps.n)})` : '–',

@@ -23,9 +23,9 @@ const NEGATIVE_SQL: Record<Params['negative'][number], string> = {
 };
 
 /** Counts of a group: occurrences and comments per term. */
-interface Group { comments: number; words: number; occ: Map<string, number>; docs: Map<string, number> }
+interface Group { comments: number; words: number; missing: number; occ: Map<string, number>; docs: Map<string, number> }
 
-const newGroup = (): Group => ({ comments: 0, words: 0, occ: new Map(), docs: new Map() });
+const newGroup = (): Group => ({ comments: 0, words: 0, missing: 0, occ: new Map(), docs: new Map() });
 
 function add(g: Group, terms: string[]): void {
   const seen = new Set<string>();
@@ -52,8 +52,9 @@ export function feedbackTerms(db: Db, p: Params, zone: string): FeedbackTerms {
   const join = p.feature && p.feature.length ? 'JOIN requests r ON r.id = f.request_id' : 'LEFT JOIN requests r ON r.id = f.request_id';
   if (p.feature && p.feature.length) { where.push(`r.feature IN (${p.feature.map(() => '?').join(',')})`); params.push(...p.feature); }
   const negative = `(${p.negative.map((k) => NEGATIVE_SQL[k]).join(' OR ')})`;
-  const rows = db.all<{ comment: string; lang: string | null; neg: number }>(
-    `SELECT f.comment, r.lang, ${negative} AS neg FROM feedback f ${join} WHERE ${where.join(' AND ')}`, params);
+  // `missing`: the row names a request id that no request of the workspace has (counted and said, not dropped).
+  const rows = db.all<{ comment: string; lang: string | null; neg: number; missing: number }>(
+    `SELECT f.comment, r.lang, ${negative} AS neg, (f.request_id IS NOT NULL AND r.id IS NULL) AS missing FROM feedback f ${join} WHERE ${where.join(' AND ')}`, params);
 
   // Languages worth detecting: those of the period's linked requests, and English (no scan of all requests).
   const candidates = [...new Set(['en', ...rows.map((r) => r.lang).filter((l): l is string => l !== null)])];
@@ -75,6 +76,7 @@ export function feedbackTerms(db: Db, p: Params, zone: string): FeedbackTerms {
     langs.set(lang, (langs.get(lang) ?? 0) + 1);
     const g = r.neg ? neg : other;
     g.comments++;
+    if (r.missing) g.missing++;
     g.words += words.length;
     add(g, [...words, ...pairs]);
   }
@@ -95,10 +97,13 @@ export function feedbackTerms(db: Db, p: Params, zone: string): FeedbackTerms {
   } else {
     notes.push(neg.comments === 0 ? 'No negative comment in this period: nothing to compare.' : other.comments === 0 ? 'Every comment of this period is negative: there is nothing to compare them with.' : `No term occurs in ${p.min_comments} or more comments.`);
   }
+  if (neg.missing + other.missing > 0) {
+    notes.push(`${neg.missing} of the ${neg.comments} negative comment${neg.comments === 1 ? '' : 's'} and ${other.missing} of the ${other.comments} other${other.comments === 1 ? '' : 's'} are on requests that are not in this workspace (their request ids name no imported request): they are compared here, but say nothing about the requests you review.`);
+  }
   if (neg.comments > 0 && neg.comments < 20) notes.push(`Only ${neg.comments} negative comment${neg.comments === 1 ? '' : 's'}: the scores are rough.`);
   return {
     from_ts: from, to_ts: to, week: p.week ?? null,
-    negative: { comments: neg.comments, words: neg.words }, other: { comments: other.comments, words: other.words },
+    negative: { comments: neg.comments, words: neg.words, missing_request: neg.missing }, other: { comments: other.comments, words: other.words, missing_request: other.missing },
     languages: [...langs].map(([lang, comments]) => ({ lang, comments })).sort((a, b) => b.comments - a.comments),
     terms: scored.filter((s) => s.z > 0 && s.negative_count > 0).slice(0, p.limit),
     other_terms: scored.filter((s) => s.z < 0 && s.other_count > 0).reverse().slice(0, p.limit),

@@ -144,7 +144,13 @@ export function feedbackTraits(db: Db, p: Params, zone: string): FeedbackTraits 
   }
   const notes: string[] = [];
   if (!USER_LEVEL.has(p.dimension) && total.nps_n > 0) notes.push(`NPS answers belong to users, not requests: the ${total.nps_n} answers of the period are in the overall figure only.`);
-  if (unattributed.thumbs + unattributed.ratings > 0) notes.push(`${unattributed.thumbs.toLocaleString('en-US')} thumbs and ${unattributed.ratings.toLocaleString('en-US')} ratings have no linked request with a ${p.dimension.replace('_', ' ')}: they count in the overall figures only.`);
+  const unplaced = [
+    unattributed.thumbs > 0 ? `${unattributed.thumbs.toLocaleString('en-US')} thumbs` : null,
+    unattributed.ratings > 0 ? `${unattributed.ratings.toLocaleString('en-US')} CSAT rating${unattributed.ratings === 1 ? '' : 's'} (1-5)` : null,
+    // For a request-level dimension every NPS answer is left to the overall figure, said by the note above.
+    unattributed.nps > 0 && USER_LEVEL.has(p.dimension) ? `${unattributed.nps.toLocaleString('en-US')} NPS answer${unattributed.nps === 1 ? '' : 's'}` : null,
+  ].filter((x): x is string => x !== null);
+  if (unplaced.length) notes.push(`${unplaced.length > 1 ? `${unplaced.slice(0, -1).join(', ')} and ${unplaced[unplaced.length - 1]}` : unplaced[0]} have no linked request with a ${p.dimension.replace('_', ' ')}: they count in the overall figures only.`);
   return {
     dimension: p.dimension, week: p.week ?? null, from_ts: from, to_ts: to, slices: out,
     overall: { requests: total.requests, thumbs_up: rate(total.up, total.up + total.down, p.min_n), csat: rate(total.csat_top, total.csat_n, p.min_n), nps: npsOf(total, p.min_n) },

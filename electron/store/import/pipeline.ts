@@ -204,6 +204,24 @@ function langfuseTracesStoredTwice(db: Db, importId: number): number {
 }
 
 /**
+ * This import's feedback whose request id names no stored request (after linking): how many rows, how many distinct
+ * ids, and up to three of them.
+ */
+export function feedbackOnMissingRequests(db: Db, importId: number): { rows: number; requests: number; examples: string[] } {
+  const where = 'f.import_id = ? AND f.request_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM requests r WHERE r.id = f.request_id)';
+  const c = db.get<{ rows: number; requests: number }>(`SELECT count(*) AS rows, count(DISTINCT f.request_id) AS requests FROM feedback f WHERE ${where}`, [importId]);
+  if (!c || c.rows === 0) return { rows: 0, requests: 0, examples: [] };
+  const examples = db.all<{ id: string }>(`SELECT DISTINCT f.request_id AS id FROM feedback f WHERE ${where} LIMIT 3`, [importId]).map((r) => r.id);
+  return { rows: c.rows, requests: c.requests, examples };
+}
+
+/** The note for feedback on requests that are not in the workspace ({@link feedbackOnMissingRequests}). */
+export function missingRequestsNote(m: { rows: number; requests: number; examples: string[] }): string {
+  const n = (x: number) => x.toLocaleString('en-US');
+  return `${n(m.rows)} feedback row${m.rows === 1 ? '' : 's'} name${m.rows === 1 ? 's' : ''} ${m.requests === 1 ? 'a request' : `${n(m.requests)} requests`} that ${m.requests === 1 ? 'is' : 'are'} not in this workspace (e.g. ${m.examples.join(', ')}): kept, and linked when ${m.requests === 1 ? 'that request is' : 'those requests are'} imported. Until then they count in the feedback figures but belong to no request you can review; the report gives them apart`;
+}
+
+/**
  * The note for stored requests whose output an import replaced (PreimageTracker.replacedOutputs): the rows now hold
  * this file's answers, the earlier ones are gone. For batch results it says why: custom_id is unique only within one
  * batch (OpenAI Batch API, Anthropic Message Batches), so a later batch that reuses ids lands on the earlier rows.
@@ -773,6 +791,10 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
       const undated = rowsSeen.requests > 0 ? db.value<number>('SELECT count(*) FROM requests WHERE import_id = ? AND ts IS NULL', [importId]) ?? 0 : 0;
       if (undated > 0) rawNotes.push(undatedNote(undated));
       if (replaced.count > 0) rawNotes.push(replacedOutputsNote(replaced, mapper.preset));
+      if (rowsSeen.feedback > 0) {
+        const m = feedbackOnMissingRequests(db, importId);
+        if (m.rows > 0) rawNotes.push(missingRequestsNote(m));
+      }
       if (mapper.preset === 'langfuse' && rowsSeen.requests > 0) {
         const doubled = langfuseTracesStoredTwice(db, importId);
         if (doubled > 0) rawNotes.push(`${doubled.toLocaleString('en-US')} Langfuse trace${doubled === 1 ? ' is' : 's are'} stored twice: as a trace row and as the rows of ${doubled === 1 ? 'its' : 'their'} observations, so ${doubled === 1 ? 'its' : 'their'} model calls count twice in volume, cost and latency. A trace is the container of its observations (Langfuse data model): import the observations file (one row per model call) or the traces file, not both, into one workspace`);

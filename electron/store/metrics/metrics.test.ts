@@ -174,7 +174,10 @@ describe('metrics on a tiny hand-made workspace', () => {
     expect(b.tokens_in_mean).toBe(104.5);
     expect([b.tokens_in_n, b.tokens_out_n]).toEqual([10, 10]);
     // Day 2's only request has no token count: its mean is null and the count says why (0 of 1 request).
-    expect(s.buckets[1]!).toMatchObject({ requests: 1, tokens_in_mean: null, tokens_in_n: 0, tokens_out_n: 0, cost_n: 0 });
+    // Its cost is unknown, not $0: the total is null, as the mean is (a script summing totals would read $0 spent).
+    expect(s.buckets[1]!).toMatchObject({ requests: 1, tokens_in_mean: null, tokens_in_n: 0, tokens_out_n: 0, cost_n: 0, cost_total_usd: null, cost_mean_usd: null });
+    const byModel = metricsSeries(ws.db, 'UTC', { bucket: 'day', filter: {}, breakdown: 'model' }, NOW).breakdown!.groups[0]!;
+    expect(byModel.points.map((p) => p.cost_usd)).toEqual([expect.closeTo(0.008, 12), null]);
     expect(b.cost_total_usd).toBeCloseTo(0.008, 12);
     expect(b.cost_n).toBe(8);
     expect(b.cost_mean_usd).toBeCloseTo(0.001, 12);
@@ -289,7 +292,7 @@ describe('every dimension: filters, breakdowns with "(other)", hours, undated re
     expect(g.other_values).toBe(3);
     expect(g.groups.find((x) => x.key === '(other)')!.points[0]!.requests).toBe(1 + 2 + 3);
     expect(g.groups.reduce((n, x) => n + x.points[0]!.requests, 0)).toBe(120);
-    expect(g.groups.reduce((n, x) => n + x.points[0]!.cost_usd, 0)).toBeCloseTo(s.buckets[0]!.cost_total_usd, 9);
+    expect(g.groups.reduce((n, x) => n + (x.points[0]!.cost_usd ?? 0), 0)).toBeCloseTo(s.buckets[0]!.cost_total_usd!, 9);
     expect(g.groups.find((x) => x.key === 'u14')!.points[0]!.thumbs_n).toBe(2);
     const region = metricsSeries(ws.db, 'UTC', { bucket: 'day', filter: {}, breakdown: 'region' }, NOW).breakdown!;
     expect(region.groups.map((x) => [x.key, x.points[0]!.requests])).toEqual([['US', 56], ['DE', 64]].sort((a, b) => (b[1] as number) - (a[1] as number)));

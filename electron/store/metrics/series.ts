@@ -101,7 +101,7 @@ const SERIES_CACHE_SIZE = 8;
 /** One bucket's requests: counts and sums, and its latencies. */
 interface BucketAcc { n: number; e: number; sn: number; tiSum: number; tiN: number; toSum: number; toN: number; c: number; cn: number; lat: Dist }
 /** One breakdown value's requests per bucket (latencies too, for each group's p95). */
-interface ValueAcc { key: string; total: number; n: Int32Array; e: Int32Array; sn: Int32Array; c: Float64Array; lat: Dist[] }
+interface ValueAcc { key: string; total: number; n: Int32Array; e: Int32Array; sn: Int32Array; c: Float64Array; cn: Int32Array; lat: Dist[] }
 
 /** Raw rows keep every latency exact (as before summaries); summary cells hold exact values or a sketch. */
 const exactDist = () => new Dist(Infinity);
@@ -143,14 +143,14 @@ function scanRequests(db: Db, from: number, to: number, starts: readonly number[
         if (vid < 0) {
           vid = values.length;
           ids.set(key, vid);
-          values.push({ key, total: 0, n: new Int32Array(nb), e: new Int32Array(nb), sn: new Int32Array(nb), c: new Float64Array(nb), lat: Array.from({ length: nb }, exactDist) });
+          values.push({ key, total: 0, n: new Int32Array(nb), e: new Int32Array(nb), sn: new Int32Array(nb), c: new Float64Array(nb), cn: new Int32Array(nb), lat: Array.from({ length: nb }, exactDist) });
         }
         const v = values[vid]!;
         v.total++;
         v.n[i]!++;
         v.e[i]! += err;
         v.sn[i]! += known;
-        if (row[4] !== null) v.c[i]! += row[4];
+        if (row[4] !== null) { v.c[i]! += row[4]; v.cn[i]!++; }
         if (row[5] !== null) v.lat[i]!.add(row[5]);
       }
       if (row[5] !== null) b.lat.add(row[5]);
@@ -190,7 +190,7 @@ function scanSummaries(db: Db, from: number, to: number, starts: readonly number
       if (vid < 0) {
         vid = values.length;
         ids.set(key, vid);
-        values.push({ key, total: 0, n: new Int32Array(nb), e: new Int32Array(nb), sn: new Int32Array(nb), c: new Float64Array(nb), lat: Array.from({ length: nb }, () => new Dist()) });
+        values.push({ key, total: 0, n: new Int32Array(nb), e: new Int32Array(nb), sn: new Int32Array(nb), c: new Float64Array(nb), cn: new Int32Array(nb), lat: Array.from({ length: nb }, () => new Dist()) });
       }
       const v = values[vid]!;
       v.total += cell.n;
@@ -198,6 +198,7 @@ function scanSummaries(db: Db, from: number, to: number, starts: readonly number
       v.e[i]! += cell.errors;
       v.sn[i]! += cell.statusN;
       v.c[i]! += cell.cost;
+      v.cn[i]! += cell.costN;
       v.lat[i]!.merge(cellLat);
     }
   }, level);
@@ -394,7 +395,7 @@ function computeSeries(db: Db, zone: string, q: SeriesInput, now: number, t0: nu
       error_rate: { rate: ew?.estimate ?? null, low: ew?.low ?? null, high: ew?.high ?? null, k: errors, n: a.sn },
       latency: { p50: num(p50), p95: num(p95), p99: num(p99), n: k, method: a.lat.method, relative_error: a.lat.relativeError },
       tokens_in_mean: a.tiN > 0 ? a.tiSum / a.tiN : null, tokens_out_mean: a.toN > 0 ? a.toSum / a.toN : null, tokens_in_n: a.tiN, tokens_out_n: a.toN,
-      cost_total_usd: a.c, cost_mean_usd: a.cn > 0 ? a.c / a.cn : null, cost_n: a.cn,
+      cost_total_usd: a.cn > 0 ? a.c : null, cost_mean_usd: a.cn > 0 ? a.c / a.cn : null, cost_n: a.cn,
       thumbs: { rate: num(th.rate), low: th.interval?.low ?? null, high: th.interval?.high ?? null, k: th.up, n: th.n, up: th.up, down: th.down },
       csat: { csat: num(cs.csat), satisfied: cs.satisfied, n: cs.n, low: cs.interval?.low ?? null, high: cs.interval?.high ?? null },
       nps: { nps: num(np.nps), promoters: np.promoters, passives: np.passives, detractors: np.detractors, n: np.n },
@@ -405,12 +406,12 @@ function computeSeries(db: Db, zone: string, q: SeriesInput, now: number, t0: nu
   if (by) {
     // Counts of every group in a bucket: its values' counts, summed.
     const counts = buckets.map((_, i) => {
-      const m = new Map<string, { n: number; e: number; sn: number; c: number }>();
+      const m = new Map<string, { n: number; e: number; sn: number; c: number; cn: number }>();
       acc.values.forEach((v, vid) => {
         if (v.n[i] === 0) return;
         const key = groupOfValue[vid]!;
-        const cur = m.get(key) ?? { n: 0, e: 0, sn: 0, c: 0 };
-        m.set(key, { n: cur.n + v.n[i]!, e: cur.e + v.e[i]!, sn: cur.sn + v.sn[i]!, c: cur.c + v.c[i]! });
+        const cur = m.get(key) ?? { n: 0, e: 0, sn: 0, c: 0, cn: 0 };
+        m.set(key, { n: cur.n + v.n[i]!, e: cur.e + v.e[i]!, sn: cur.sn + v.sn[i]!, c: cur.c + v.c[i]!, cn: cur.cn + v.cn[i]! });
       });
       return m;
     });
@@ -421,12 +422,12 @@ function computeSeries(db: Db, zone: string, q: SeriesInput, now: number, t0: nu
     const groups = keys.map((key) => ({
       key,
       points: buckets.map((b, i): BreakdownPoint => {
-        const a = counts[i]!.get(key) ?? { n: 0, e: 0, sn: 0, c: 0 };
+        const a = counts[i]!.get(key) ?? { n: 0, e: 0, sn: 0, c: 0, cn: 0 };
         const gt = groupThumbs.get(key);
         const th = thumbsUpRate(gt?.up[i] ?? 0, gt?.down[i] ?? 0);
         return {
           label: b.label, requests: a.n, errors: a.e, with_status: a.sn, error_rate: a.sn > 0 ? a.e / a.sn : null, p95_ms: num(groupP95[i]!.get(key) ?? null),
-          thumbs_up_rate: num(th.rate), thumbs_n: th.n, cost_usd: a.c,
+          thumbs_up_rate: num(th.rate), thumbs_n: th.n, cost_usd: a.cn > 0 ? a.c : null,
         };
       }),
     }));

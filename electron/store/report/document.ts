@@ -7,6 +7,7 @@
 import type { OtherRatings, WeeklyReport } from './model';
 import type { Chart } from './charts';
 import { failureChart, trendCharts } from './charts';
+import { wilsonShare } from './compare';
 import { changeText, int, interval, ms, num, pct, pval, shareText, times, usd } from './format';
 import { frameStatement, seenText, smallSampleReasons } from './sources/review';
 
@@ -132,6 +133,38 @@ function reviewBlocks(r: WeeklyReport): Block[] {
   return out;
 }
 
+/**
+ * The week's feedback on requests that are not in the workspace, said apart: how many rows, and each figure of the
+ * section over all the week's feedback, over the feedback on the workspace's requests (and on none), and over the rest.
+ */
+function missingRequestBlocks(r: WeeklyReport): Block[] {
+  if (!r.feedback.available) return [];
+  const f = r.feedback.data;
+  const m = f.missing_requests;
+  if (m.rows === 0) return [];
+  const rows: ReturnType<typeof cell>[][] = [];
+  const share = (label: string, k: number, n: number, mk: number, mn: number) => {
+    if (mn > 0) rows.push([cell(label), cell(shareText(wilsonShare(k, n))), cell(shareText(wilsonShare(k - mk, n - mn))), cell(shareText(wilsonShare(mk, mn)))]);
+  };
+  share('Thumbs-up rate', f.thumbs.this_week.k, f.thumbs.this_week.n, m.thumbs.up, m.thumbs.n);
+  share('CSAT (ratings of 4-5 of 1-5)', f.csat.this_week.k, f.csat.this_week.n, m.csat.satisfied, m.csat.n);
+  if (m.nps.n > 0) {
+    const t = f.nps.this_week;
+    const npsOf = (pro: number, det: number, n: number) => (n === 0 ? 'no answers' : `${num((100 * (pro - det)) / n)} (${int(n)} answers)`);
+    rows.push([cell('NPS (points)'), cell(npsOf(t.promoters, t.detractors, t.n)), cell(npsOf(t.promoters - m.nps.promoters, t.detractors - m.nps.detractors, t.n - m.nps.n)), cell(npsOf(m.nps.promoters, m.nps.detractors, m.nps.n))]);
+  }
+  for (const o of m.other_ratings) {
+    const all = f.other_ratings.find((g) => g.scale === o.scale)?.this_week;
+    if (!all || o.n === 0) continue;
+    const rt = (n: number, sum: number, low: number) => (n === 0 ? 'none' : `${int(n)} ratings, mean ${num(sum / n, 2)}; rated ${num(0.4 * o.scale)} or lower: ${shareText(wilsonShare(low, n))}`);
+    const allSum = (all.mean ?? 0) * all.n;
+    rows.push([cell(`Ratings 1-${num(o.scale)}`), cell(rt(all.n, allSum, all.low.k)), cell(rt(all.n - o.n, allSum - o.sum, all.low.k - o.low)), cell(rt(o.n, o.sum, o.low))]);
+  }
+  const out: Block[] = [p(`${int(m.rows)} of ${r.week}'s feedback row${m.rows === 1 ? '' : 's'} name${m.rows === 1 ? 's' : ''} ${m.requests === 1 ? 'a request' : `${int(m.requests)} requests`} that ${m.requests === 1 ? 'is' : 'are'} not in this workspace (not imported). The figures above count ${m.rows === 1 ? 'it' : 'them'}, as the Metrics screen does; here they are apart:`)];
+  if (rows.length) out.push({ kind: 'table', head: ['Measure', `All of ${r.week}`, 'On this workspace\'s requests, or on none', 'On requests not in the workspace'], align: ['l', 'l', 'l', 'l'], rows });
+  return out;
+}
+
 function feedbackBlocks(r: WeeklyReport, thumbsChart: Chart | undefined): Block[] {
   const out: Block[] = [h(2, 'Feedback')];
   if (!r.feedback.available) return [...out, p(r.feedback.reason)];
@@ -164,9 +197,11 @@ function feedbackBlocks(r: WeeklyReport, thumbsChart: Chart | undefined): Block[
       rows: f.other_ratings.map((g) => [cell(`1-${num(g.scale)}`), cell(rt(g.this_week, g.scale)), cell(rt(g.last_week, g.scale))]),
     });
   }
+  out.push(...missingRequestBlocks(r));
   if (thumbsChart) out.push({ kind: 'chart', chart: thumbsChart });
   out.push(h(3, 'Terms in negative comments'));
-  out.push(p(`${int(f.comments.negative)} negative and ${int(f.comments.other)} other comment${f.comments.other === 1 ? '' : 's'} in ${r.week} (negative: thumbs-down, NPS detractors, ratings of 0.4 × the scale or lower, rejected preferences).`));
+  const onMissing = f.comments.negative_missing_request + f.comments.other_missing_request;
+  out.push(p(`${int(f.comments.negative)} negative and ${int(f.comments.other)} other comment${f.comments.other === 1 ? '' : 's'} in ${r.week} (negative: thumbs-down, NPS detractors, ratings of 0.4 × the scale or lower, rejected preferences).${onMissing ? ` ${int(f.comments.negative_missing_request)} of the negative and ${int(f.comments.other_missing_request)} of the other comments are on requests that are not in this workspace.` : ''}`));
   if (!f.negative_terms.available) out.push(p(f.negative_terms.reason));
   else {
     out.push({
@@ -216,7 +251,7 @@ function metricsBlocks(r: WeeklyReport, charts: Chart[]): Block[] {
       // No count or cost in the data reads "–" (never "0" or "$0.000", which would say there was none).
       [cell('Tokens in (mean / total)'), cell(m.tokens.in_n > 0 ? `${num(m.tokens.in_mean, 0)} / ${int(m.tokens.in_total)} (${int(m.tokens.in_n)} of ${int(m.requests)} requests with a count)` : '– (no request has a token count)'), cell(''), cell('')],
       [cell('Tokens out (mean / total)'), cell(m.tokens.out_n > 0 ? `${num(m.tokens.out_mean, 0)} / ${int(m.tokens.out_total)} (${int(m.tokens.out_n)} of ${int(m.requests)} requests with a count)` : '– (no request has a token count)'), cell(''), cell('')],
-      [cell('Cost'), cell(m.cost.with_cost > 0 ? `${usd(m.cost.total_usd)} (${int(m.cost.with_cost)} requests with a cost)` : '– (no request has a cost)'), cell(m.last_week_requests > 0 && m.cost.last_week_total_usd > 0 ? usd(m.cost.last_week_total_usd) : '–'), cell(m.cost.with_cost > 0 && m.cost.last_week_total_usd > 0 ? times(m.cost.total_usd, m.cost.last_week_total_usd) : '')],
+      [cell('Cost'), cell(m.cost.with_cost > 0 ? `${usd(m.cost.total_usd)} (${int(m.cost.with_cost)} requests with a cost)` : '– (no request has a cost)'), cell(m.cost.last_week_total_usd !== null && m.cost.last_week_total_usd > 0 ? usd(m.cost.last_week_total_usd) : '–'), cell(m.cost.total_usd !== null && m.cost.last_week_total_usd !== null && m.cost.last_week_total_usd > 0 ? times(m.cost.total_usd, m.cost.last_week_total_usd) : '')],
     ],
   });
   for (const c of charts) out.push({ kind: 'chart', chart: c });

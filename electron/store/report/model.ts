@@ -114,6 +114,23 @@ export interface OtherRatings {
   low: Share;
 }
 
+/** Counts of one week's feedback on requests that are not in the workspace (FeedbackWeek.missing_requests). */
+export interface MissingRequestFeedback {
+  /** Feedback rows of any kind. */
+  rows: number;
+  /** All feedback rows of the week, of any kind (by their own time, else their request's), for the share. */
+  week_rows: number;
+  /** Distinct request ids they name. */
+  requests: number;
+  thumbs: { n: number; up: number };
+  /** CSAT answers (ratings 1-5) and those of 4 or 5. */
+  csat: { n: number; satisfied: number };
+  /** NPS answers 0-10: detractors (0-6) and promoters (9-10). */
+  nps: { n: number; promoters: number; detractors: number };
+  /** Ratings on other scales, per scale: how many, their sum, and how many are ≤ 0.4 × scale. */
+  other_ratings: Array<{ scale: number; n: number; sum: number; low: number }>;
+}
+
 export interface FeedbackWeek {
   thumbs: { this_week: Share & { up: number; down: number }; last_week: Share & { up: number; down: number }; change: Change | null };
   /** Thumbs by feature (breakdown of metrics.series), this week and last. */
@@ -135,8 +152,15 @@ export interface FeedbackWeek {
    * request's.
    */
   other_ratings: Array<{ scale: number; this_week: OtherRatings; last_week: OtherRatings }>;
-  /** The week's comments the negative-terms analysis compared (the Feedback screen's "What negative feedback says"). */
-  comments: { negative: number; other: number };
+  /**
+   * The week's feedback whose request id names no request of the workspace (its request was not imported): counted
+   * in every figure above, as the Metrics screen counts it, and given apart here so the report can say what the
+   * figures are without it. By the feedback's own time (it has no request to take one from).
+   */
+  missing_requests: MissingRequestFeedback;
+  /** The week's comments the negative-terms analysis compared (the Feedback screen's "What negative feedback says");
+   * `missing_request`: of them, those on requests not in the workspace. */
+  comments: { negative: number; other: number; negative_missing_request: number; other_missing_request: number };
   /** Terms that distinguish negative comments from the rest, where that analysis exists; else the reason. */
   negative_terms: Section<Array<{ term: string; z: number; negative: number; other: number }>>;
 }
@@ -167,7 +191,8 @@ export interface MetricsWeek {
   last_week_latency: { p50: number | null; p95: number | null; p99: number | null; n: number };
   /** Means and totals over the requests that have a count; `in_n` / `out_n` say how many of the week's requests do. */
   tokens: { in_mean: number | null; out_mean: number | null; in_total: number; out_total: number; in_n: number; out_n: number };
-  cost: { total_usd: number; mean_usd: number | null; with_cost: number; last_week_total_usd: number };
+  /** USD totals; null when no request of the week has a cost (no cost known is not $0 spent). */
+  cost: { total_usd: number | null; mean_usd: number | null; with_cost: number; last_week_total_usd: number | null };
   by_feature: Array<{
     /** `with_status`: the requests with a status or an error message, over which `error_rate` is (errors / with_status). */
     feature: string; requests: number; errors: number; with_status: number; error_rate: number | null; p95_ms: number | null;
@@ -180,7 +205,7 @@ export interface MetricsWeek {
   trend: Array<{
     /** `with_status`: the week's requests with a status or an error message (the error rate's denominator). */
     week: string; requests: number; with_status: number; error_rate: number | null; error_low: number | null; error_high: number | null;
-    p50: number | null; p95: number | null; p99: number | null; cost_usd: number; thumbs_up_rate: number | null;
+    p50: number | null; p95: number | null; p99: number | null; cost_usd: number | null; thumbs_up_rate: number | null;
     thumbs_low: number | null; thumbs_high: number | null; thumbs_n: number;
   }>;
   quantile_method: string;

@@ -363,7 +363,10 @@ describe('a week whose only feedback is 1-10 ratings (MT-bench judge scores, a r
       expect(g.last_week.n).toBe(0);
       // The Feedback screen's "What negative feedback says" for the same week: same counts and terms.
       const t = feedbackTerms(ws.db, feedbackTermsSchema.parse({ week: '2024-W24' }), 'UTC');
-      expect(f!.comments).toEqual({ negative: t.negative.comments, other: t.other.comments });
+      expect(f!.comments).toEqual({ negative: t.negative.comments, other: t.other.comments, negative_missing_request: t.negative.missing_request, other_missing_request: t.other.missing_request });
+      // Only the judgments are imported: every rating is on a request that is not in the workspace, and said so.
+      expect(f!.missing_requests).toMatchObject({ rows: 320, week_rows: 320, other_ratings: [{ scale: 10, n: 320, low: all.low }] });
+      expect(r.summary.map((x) => x.id)).toContain('feedback:missing-requests');
       expect(t.negative.comments).toBe(all.low);
       expect(f!.negative_terms.available).toBe(true);
       const md = renderText(r, 'md').text;

@@ -106,6 +106,16 @@ function feedbackFindings(f: FeedbackWeek, week: string, prev: string): Finding[
       source: 'metrics.series CSAT ratings (1-5, 4 and 5 satisfied); Newcombe interval',
     });
   }
+  const m = f.missing_requests;
+  // Feedback on requests that are not in the workspace moves every figure above without being about the requests
+  // reviewed: said as a finding when it is a material part (a tenth or more) of the week's feedback.
+  if (m.rows > 0 && m.rows >= 0.1 * m.week_rows) {
+    out.push({
+      id: 'feedback:missing-requests', section: 'feedback', value: m.rows / m.week_rows, unit: 'share', weight: 65,
+      text: `${int(m.rows)} of ${week}'s ${int(m.week_rows)} feedback rows (${pct(m.rows / m.week_rows)}) are on requests that are not in this workspace; the feedback figures count them, and the Feedback section gives them apart.`,
+      source: 'feedback rows whose request id names no stored request, by their own time',
+    });
+  }
   if (f.nps.change?.significant && f.nps.compared_week) {
     out.push({
       id: 'feedback:nps', section: 'feedback', value: f.nps.this_week.nps, unit: 'points', weight: 55,

@@ -126,7 +126,8 @@ function compareSeries(s: MetricsSeries, r: MetricsSeries, what: string): void {
     expect(b.errors, w).toBe(x.errors);
     expect(b.error_rate, w).toEqual(x.error_rate);
     expect(b.cost_n, w).toBe(x.cost_n);
-    expect(close(b.cost_total_usd, x.cost_total_usd), `${w} cost`).toBe(true);
+    expect(b.cost_total_usd === null, `${w} cost known`).toBe(x.cost_total_usd === null);
+    expect(close(b.cost_total_usd ?? 0, x.cost_total_usd ?? 0), `${w} cost`).toBe(true);
     expect(close(b.cost_mean_usd ?? 0, x.cost_mean_usd ?? 0), `${w} cost mean`).toBe(true);
     expect(close(b.tokens_in_mean ?? 0, x.tokens_in_mean ?? 0), `${w} tokens in`).toBe(true);
     expect(close(b.tokens_out_mean ?? 0, x.tokens_out_mean ?? 0), `${w} tokens out`).toBe(true);
@@ -144,7 +145,8 @@ function compareSeries(s: MetricsSeries, r: MetricsSeries, what: string): void {
     expect(p.requests, w).toBe(x.requests);
     expect(p.errors, w).toBe(x.errors);
     expect(p.error_rate, w).toBe(x.error_rate);
-    expect(close(p.cost_usd, x.cost_usd), `${w} cost`).toBe(true);
+    expect(p.cost_usd === null, `${w} cost known`).toBe(x.cost_usd === null);
+    expect(close(p.cost_usd ?? 0, x.cost_usd ?? 0), `${w} cost`).toBe(true);
     expect(p.thumbs_n, w).toBe(x.thumbs_n);
     // The group's p95 is exact while it holds ≤ 100 latencies; the series states the sketch's error otherwise.
     const n = x.requests;

@@ -136,7 +136,8 @@ function FeedbackPanel({ id, onClose, onStep, onOpenRequest }: { id: string; onC
           {f.comment ? <SafeText text={f.comment} markdown={false} label="Comment" /> : <p className="muted">No comment.</p>}
           <h3>Details</h3>
           <Fields items={[['Kind', f.kind], ['Value', f.value_text], ['Source label', f.label], ['User', f.user_id], ['Source', f.source],
-            ['Linked by', f.request_id ? (f.link_method === 'session' ? 'its session (latest request before it)' : 'request id in the feedback') : null]]} />
+            ['Linked by', !f.request_id ? null : !f.request_found ? 'not linked: its request id names no request in this workspace'
+              : f.link_method === 'session' ? 'its session (latest request before it)' : f.link_method === 'trace' ? 'its trace (latest request of the trace)' : 'request id in the feedback']]} />
           <h3>Request</h3>
           {!f.request_found ? <p className="muted">{f.request_id ? `Request ${f.request_id} is not in this workspace.` : 'Not linked to a request.'}</p> : (
             <>

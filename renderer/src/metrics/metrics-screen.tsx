@@ -156,7 +156,7 @@ function SeriesCharts({ s, alerts, group, filter }: { s: MetricsSeries; alerts: 
   const labels = b.map((x) => x.label);
   const pick = usePick(s, filter);
   const totalReq = b.reduce((n, x) => n + x.requests, 0);
-  const totalCost = b.reduce((n, x) => n + x.cost_total_usd, 0);
+  const totalCost = b.reduce((n, x) => n + (x.cost_total_usd ?? 0), 0);
   const thumbsN = b.reduce((n, x) => n + x.thumbs.n, 0);
   const csatN = b.reduce((n, x) => n + x.csat.n, 0);
   const npsN = b.reduce((n, x) => n + x.nps.n, 0);

@@ -11,7 +11,7 @@ import { npsInterval } from '../../../../shared/stats/rates';
 import { feedbackTerms } from '../../feedback/terms';
 import { countChange, wilsonShare } from '../compare';
 import type { ReportContext } from '../context';
-import type { Change, FeedbackWeek, OtherRatings, Section } from '../model';
+import type { Change, FeedbackWeek, MissingRequestFeedback, OtherRatings, Section } from '../model';
 import { bucketOf, weeklySeries } from './series';
 
 const NPS_METHOD = 'NPS = % promoters (9-10) − % detractors (0-6); normal interval with the multinomial variance (p + d − (p − d)²) / n (Rocks 2016, The American Statistician 70:365–372), rough below 30 answers';
@@ -46,7 +46,7 @@ const Z_95 = 1.959963984540054;
  */
 export function negativeTerms(ctx: ReportContext): Pick<FeedbackWeek, 'negative_terms' | 'comments'> {
   const t = feedbackTerms(ctx.ws.db, feedbackTermsSchema.parse({ week: ctx.week }), ctx.zone);
-  const comments = { negative: t.negative.comments, other: t.other.comments };
+  const comments = { negative: t.negative.comments, other: t.other.comments, negative_missing_request: t.negative.missing_request, other_missing_request: t.other.missing_request };
   return { comments, negative_terms: termsOf(t, ctx.week) };
 }
 
@@ -90,6 +90,36 @@ export function otherRatings(ctx: ReportContext): FeedbackWeek['other_ratings'] 
 }
 
 /**
+ * The week's feedback whose request id names no request of the workspace, counted per kind as metrics.series counts
+ * them (thumbs up: value > 0; CSAT: ratings 1-5 on scale 5 or none, satisfied 4-5; NPS: whole answers 0-10; other
+ * ratings: value ≤ 0.4 × scale is low). Dated by the feedback's own time: it has no stored request to take one from.
+ */
+export function missingRequestFeedback(ctx: ReportContext): MissingRequestFeedback {
+  const where = `f.request_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM requests r WHERE r.id = f.request_id) AND f.ts >= ? AND f.ts < ?`;
+  const params = [ctx.from_ts, ctx.to_ts];
+  const c = ctx.ws.db.get<Record<string, number | null>>(
+    `SELECT count(*) AS rows_n, count(DISTINCT f.request_id) AS requests,
+            sum(f.kind = 'thumb' AND f.value IS NOT NULL) AS thumbs_n, sum(f.kind = 'thumb' AND f.value > 0) AS thumbs_up,
+            sum(f.kind = 'rating' AND coalesce(f.scale, 5) = 5 AND f.value IN (1, 2, 3, 4, 5)) AS csat_n,
+            sum(f.kind = 'rating' AND coalesce(f.scale, 5) = 5 AND f.value IN (4, 5)) AS csat_sat,
+            sum(f.kind = 'nps' AND f.value IN (0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10)) AS nps_n,
+            sum(f.kind = 'nps' AND f.value IN (9, 10)) AS nps_pro, sum(f.kind = 'nps' AND f.value IN (0, 1, 2, 3, 4, 5, 6)) AS nps_det
+       FROM feedback f WHERE ${where}`, params) ?? {};
+  const other = ctx.ws.db.all<{ scale: number; n: number; sum: number; low: number }>(
+    `SELECT f.scale AS scale, count(*) AS n, sum(f.value) AS sum, sum(f.value <= 0.4 * f.scale) AS low
+       FROM feedback f WHERE ${where} AND f.kind = 'rating' AND f.value IS NOT NULL AND f.scale IS NOT NULL AND f.scale <> 5
+      GROUP BY 1 ORDER BY 1`, params);
+  const n = (k: string) => Number(c[k] ?? 0);
+  return {
+    rows: n('rows_n'), week_rows: feedbackCount(ctx, ctx.from_ts, ctx.to_ts), requests: n('requests'),
+    thumbs: { n: n('thumbs_n'), up: n('thumbs_up') },
+    csat: { n: n('csat_n'), satisfied: n('csat_sat') },
+    nps: { n: n('nps_n'), promoters: n('nps_pro'), detractors: n('nps_det') },
+    other_ratings: other,
+  };
+}
+
+/**
  * The feedback section of the report's week.
  * @returns `available: false` with the reason when neither week has any feedback (thumbs, ratings of any scale, NPS
  * answers, comments or preferences)
@@ -127,6 +157,7 @@ export function feedbackSection(ctx: ReportContext): Section<FeedbackWeek> {
       csat: { this_week: thisCsat, last_week: lastCsat, change: countChange(thisCsat.k, thisCsat.n, lastCsat.k, lastCsat.n) },
       nps: { this_week: thisNps, last_week: lastNps, compared_week: npsPrev?.label ?? null, change: npsChange(thisNps, lastNps), method: NPS_METHOD },
       other_ratings: otherRatings(ctx),
+      missing_requests: missingRequestFeedback(ctx),
       ...negativeTerms(ctx),
     },
   };

@@ -51,7 +51,7 @@ export function metricsSection(ctx: ReportContext): Section<MetricsWeek> {
       latency: latency(cur),
       last_week_latency: latency(prev),
       tokens: { in_mean: cur.tokens_in_mean, out_mean: cur.tokens_out_mean, in_total: totals.ti ?? 0, out_total: totals.tout ?? 0, in_n: cur.tokens_in_n, out_n: cur.tokens_out_n },
-      cost: { total_usd: cur.cost_total_usd, mean_usd: cur.cost_mean_usd, with_cost: cur.cost_n, last_week_total_usd: prev?.cost_total_usd ?? 0 },
+      cost: { total_usd: cur.cost_total_usd, mean_usd: cur.cost_mean_usd, with_cost: cur.cost_n, last_week_total_usd: prev?.cost_total_usd ?? null },
       by_feature: byFeature,
       top_features_by_cost: byCost('feature').map((r) => ({ feature: r.key, cost_usd: r.cost_usd, requests: r.requests })),
       top_users_by_cost: byCost('user_id').map((r) => ({ user_id: r.key, cost_usd: r.cost_usd, requests: r.requests })),
