@@ -35,7 +35,7 @@ function RateIntervalChart({ rows, title, testId }: { rows: TicketRateRow[]; tit
     responsive: true, maintainAspectRatio: false, animation: false,
     plugins: { legend: { display: false }, tooltip: { callbacks: { label: (c) => {
       const r = rows[c.dataIndex]!;
-      return `${f1(r.per_1000)} per 1,000 [${ci(r)}], ${r.tickets} tickets / ${fmtInt(r.requests)} requests`;
+      return `${f1(r.per_1000)} per 1,000 [${ci(r)}], ${fmtInt(r.tickets)} tickets / ${fmtInt(r.requests)} requests`;
     } } } },
     scales: {
       x: { ticks: { color: t.text3, font: { size: 10 } }, grid: { display: false }, border: { color: t.border } },
@@ -94,7 +94,7 @@ export function TicketsView() {
         <div className="card">
           <table className="table compact" data-testid="ticket-rate-table">
             <thead><tr><th>Model version</th><th className="num">Tickets</th><th className="num">Requests</th><th className="num">Per 1,000</th><th>95% interval</th></tr></thead>
-            <tbody>{byVersion.data.rows.map((r) => <tr key={r.group}><td>{r.group}</td><td className="num">{r.tickets}</td><td className="num">{fmtInt(r.requests)}</td><td className="num">{f1(r.per_1000)}</td><td>{ci(r)}</td></tr>)}</tbody>
+            <tbody>{byVersion.data.rows.map((r) => <tr key={r.group}><td>{r.group}</td><td className="num">{fmtInt(r.tickets)}</td><td className="num">{fmtInt(r.requests)}</td><td className="num">{f1(r.per_1000)}</td><td>{ci(r)}</td></tr>)}</tbody>
           </table>
           <p className="muted small">{byVersion.data.left_out.tickets > 0 && `${fmtInt(byVersion.data.left_out.tickets)} tickets left out: ${byVersion.data.left_out.reason}. `}Method: {byVersion.data.method}.</p>
         </div>
@@ -107,8 +107,8 @@ export function TicketsView() {
           <div className="card">
             <h3>How tickets were linked</h3>
             <table className="table compact"><tbody>
-              {a.by_link_rule.map((r) => <tr key={r.rule}><td>{r.rule}</td><td className="num">{r.tickets}</td></tr>)}
-              <tr><td className="muted">not linked</td><td className="num">{a.tickets - a.linked}</td></tr>
+              {a.by_link_rule.map((r) => <tr key={r.rule}><td>{r.rule}</td><td className="num">{fmtInt(r.tickets)}</td></tr>)}
+              <tr><td className="muted">not linked</td><td className="num">{fmtInt(a.tickets - a.linked)}</td></tr>
             </tbody></table>
           </div>
           <div className="card wide">
@@ -116,7 +116,7 @@ export function TicketsView() {
             <table className="table compact">
               <thead><tr><th>Week</th><th className="num">Tickets</th><th className="num">First response p50</th><th className="num">p90</th><th className="num">Resolution p50</th><th className="num">p90</th></tr></thead>
               <tbody>{a.times.map((w) => (
-                <tr key={w.week}><td>{w.week}</td><td className="num">{w.tickets}</td>
+                <tr key={w.week}><td>{w.week}</td><td className="num">{fmtInt(w.tickets)}</td>
                   <td className="num">{hours(w.first_response_p50_h)}</td><td className="num">{hours(w.first_response_p90_h)}</td>
                   <td className="num">{hours(w.resolution_p50_h)}</td><td className="num">{hours(w.resolution_p90_h)}</td></tr>))}</tbody>
             </table>
@@ -126,10 +126,11 @@ export function TicketsView() {
           </div>
           <div className="card wide">
             <h3>Ticket rate per failure tag of reviewed requests</h3>
-            {a.by_failure_tag.length === 0 ? <p className="muted small">{reviewsNote ?? 'No reviewed request has a linked ticket or a failure tag yet.'}</p> : (
+            {a.linked === 0 && a.by_failure_tag.length > 0 ? <p className="muted small" data-testid="failure-tag-rates-none">No ticket is linked to a request, so no reviewed request has a ticket: a rate per failure tag would read 0 for every tag. Import tickets that name their request (or share its user or conversation) to see these rates.</p>
+              : a.by_failure_tag.length === 0 ? <p className="muted small">{reviewsNote ?? 'No reviewed request has a linked ticket or a failure tag yet.'}</p> : (
               <table className="table compact" data-testid="failure-tag-rates">
                 <thead><tr><th>Tag</th><th className="num">Reviewed requests</th><th className="num">Tickets</th><th className="num">Per 1,000</th><th>95% interval</th></tr></thead>
-                <tbody>{a.by_failure_tag.map((r) => <tr key={r.tag}><td>{r.tag}</td><td className="num">{r.reviewed_requests}</td><td className="num">{r.tickets}</td><td className="num">{f1(r.per_1000)}</td><td>{ci(r)}</td></tr>)}</tbody>
+                <tbody>{a.by_failure_tag.map((r) => <tr key={r.tag}><td>{r.tag}</td><td className="num">{fmtInt(r.reviewed_requests)}</td><td className="num">{fmtInt(r.tickets)}</td><td className="num">{f1(r.per_1000)}</td><td>{ci(r)}</td></tr>)}</tbody>
               </table>
             )}
           </div>
@@ -146,7 +147,7 @@ function Counts({ title, rows }: { title: string; rows: Array<{ value: string; t
     <div className="card">
       <h3>{title}</h3>
       <table className="table compact"><tbody>
-        {rows.slice(0, 12).map((r) => <tr key={r.value}><td>{r.value}</td><td className="num">{r.tickets}</td><td className="num muted">{(100 * r.share).toFixed(0)}%</td></tr>)}
+        {rows.slice(0, 12).map((r) => <tr key={r.value}><td>{r.value}</td><td className="num">{fmtInt(r.tickets)}</td><td className="num muted">{(100 * r.share).toFixed(0)}%</td></tr>)}
       </tbody></table>
     </div>
   );

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RubricCriterion } from '../../../shared/review-types';
 import {
-  criterionId, fmtInterval, lastCompleteWeek, fmtPct, fmtProbability, fmtStratum, fmtStratumShort, fmtVerdict, isFailure, isoWeekLabel,
+  criterionId, fmtInterval, lastCompleteWeek, fmtPct, fmtProbability, fmtStratum, fmtStratumShort, fmtVerdict, idTail, isFailure, isoWeekLabel,
   missingVerdicts, smallSampleReasons, verdictForKey, weekDays,
 } from './review-format';
 
@@ -49,6 +49,11 @@ describe('numbers', () => {
     expect(fmtStratum('feature=summarize')).toBe('feature = summarize');
     expect(fmtStratumShort('model=meta-llama/Meta-Llama-3-8B-Instruct-Normal')).toBe('Meta-Llama-3-8B-Instruct-Normal');
     expect(fmtStratumShort('feature=summarize')).toBe('summarize');
+    // A queue of one stratum shows the end of each request id instead: where an export's ids differ.
+    expect(idTail('mtbench:meta-llama/Meta-Llama-3-8B-Instruct-Normal:130:2')).toBe('…ct-Normal:130:2');
+    expect(idTail('mtbench:meta-llama/Meta-Llama-3-8B-Instruct-Normal:130:2')).toHaveLength(16);
+    expect(idTail('req_000123')).toBe('req_000123');
+    expect(idTail('é'.repeat(20))).toBe(`…${'é'.repeat(15)}`);
     expect(fmtStratumShort('signal:ticket')).toBe('signal: ticket');
     expect(fmtVerdict(4, 'scale')).toBe('4 / 5');
     expect(fmtVerdict('fail', 'pass_fail')).toBe('fail');

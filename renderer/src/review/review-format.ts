@@ -82,6 +82,14 @@ export function fmtStratum(key: string): string {
  * A stratum key shortened for the narrow queue list: signals keep their name, a field stratum shows only its value,
  * and a path-like value only its last segment: "model=meta-llama/Llama-3-8B" → "Llama-3-8B".
  */
+/**
+ * The end of a request id, where the ids of one export differ (`…Instruct:130:2`): at most 16 characters, the cut
+ * marked with an ellipsis. For the queue rail when every item has the same stratum.
+ */
+export function idTail(id: string): string {
+  return [...id].length > 16 ? `…${[...id].slice(-15).join('')}` : id;
+}
+
 export function fmtStratumShort(key: string): string {
   if (key.startsWith('signal:')) return `signal: ${key.slice(7)}`;
   const i = key.indexOf('=');

@@ -29,7 +29,7 @@ import { fmtFeedbackValue, fmtGap, fmtInt, fmtMs, fmtTs, fmtUsd } from '../forma
 import { StatusBadge } from '../records-screen';
 import { SafeText } from '../safe-text';
 import { ReviewerForm, TagChip } from './common';
-import { fmtProbability, fmtStratum, fmtStratumShort, fmtVerdict, missingVerdicts, verdictForKey } from './review-format';
+import { fmtProbability, fmtStratum, fmtStratumShort, fmtVerdict, idTail, missingVerdicts, verdictForKey } from './review-format';
 import { TagPicker, type ChosenTag, type TagPickerHandle } from './tag-picker';
 import { SLICE_PANEL_KEY, SlicePanel, SlicePanelShow, useSlicePanelOpen } from '../monitoring/slice-panel';
 
@@ -450,6 +450,9 @@ function QueueRail({ queue, position, statusOf, onPick, onBack, decided }: {
 }) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const items = queue?.items ?? [];
+  // One stratum for every item (a queue of one model, or unstratified): the label would repeat on every row, so the
+  // row shows the end of its request id instead, which tells the items apart.
+  const oneStratum = items.length > 1 && items.every((x) => x.stratum === items[0]!.stratum);
   const v = useVirtualizer({ count: items.length, getScrollElement: () => scrollRef.current, estimateSize: () => 30, overscan: 12 });
   useEffect(() => { if (position !== null && items.length) v.scrollToIndex(position - 1, { align: 'auto' }); }, [position, items.length]); // eslint-disable-line react-hooks/exhaustive-deps
   return (
@@ -472,9 +475,11 @@ function QueueRail({ queue, position, statusOf, onPick, onBack, decided }: {
               <button key={it.position} type="button" data-testid="rail-item" data-status={st} data-position={it.position}
                 className={`rail-item ${st}${it.position === position ? ' current' : ''}`} aria-current={it.position === position ? 'true' : undefined}
                 style={{ transform: `translateY(${vi.start}px)` }} onClick={() => onPick(it.position)} tabIndex={-1}
-                title={`${fmtStratum(it.stratum)} · ${it.reason} · π = ${fmtProbability(it.inclusion_probability)}`}>
+                title={`${it.request_id} · ${fmtStratum(it.stratum)} · ${it.reason} · π = ${fmtProbability(it.inclusion_probability)}`}>
                 <span className="rail-pos">{it.position}</span>
-                <span className="rail-stratum ellipsis">{fmtStratumShort(it.stratum)}</span>
+                {oneStratum
+                  ? <span className="rail-stratum mono ellipsis" data-testid="rail-request">{idTail(it.request_id)}</span>
+                  : <span className="rail-stratum ellipsis">{fmtStratumShort(it.stratum)}</span>}
                 {it.overlap && <span className="badge" title="Also assigned, blind, to a second reviewer">2×</span>}
                 {(() => {
                   // The verdict, not only that there is one: ✓ pass, ✗ fail (an overlap item shows only the viewer's own).
