@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RubricCriterion } from '../../../shared/review-types';
 import {
-  criterionId, fmtInterval, lastCompleteWeek, fmtPct, fmtProbability, fmtStratum, fmtStratumShort, fmtVerdict, idTail, isFailure, isoWeekLabel,
+  criterionId, fmtInterval, lastCompleteWeek, fmtPct, fmtProbability, fmtStratum, fmtStratumShort, fmtVerdict, idLabels, isFailure, isoWeekLabel,
   missingVerdicts, smallSampleReasons, verdictForKey, weekDays,
 } from './review-format';
 
@@ -49,11 +49,14 @@ describe('numbers', () => {
     expect(fmtStratum('feature=summarize')).toBe('feature = summarize');
     expect(fmtStratumShort('model=meta-llama/Meta-Llama-3-8B-Instruct-Normal')).toBe('Meta-Llama-3-8B-Instruct-Normal');
     expect(fmtStratumShort('feature=summarize')).toBe('summarize');
-    // A queue of one stratum shows the end of each request id instead: where an export's ids differ.
-    expect(idTail('mtbench:meta-llama/Meta-Llama-3-8B-Instruct-Normal:130:2')).toBe('…ct-Normal:130:2');
-    expect(idTail('mtbench:meta-llama/Meta-Llama-3-8B-Instruct-Normal:130:2')).toHaveLength(16);
-    expect(idTail('req_000123')).toBe('req_000123');
-    expect(idTail('é'.repeat(20))).toBe(`…${'é'.repeat(15)}`);
+    // A queue of one stratum labels its items by the part of the request id that differs.
+    expect(idLabels(['mtbench:meta-llama/Meta-Llama-3-8B-Instruct-Normal:130:2', 'mtbench:meta-llama/Meta-Llama-3-8B-Instruct-Normal:81:1'])).toEqual(['130:2', '81:1']);
+    // The shared prefix is cut at a separator, so "req_0012" and "req_0019" keep their whole number.
+    expect(idLabels(['req_0012', 'req_0019'])).toEqual(['0012', '0019']);
+    // Ids that differ from the start keep their end, cut to 12 characters (11 and the ellipsis).
+    expect(idLabels(['3f2b9c1e-7a44-4d0e-9a51-0c7d2e8f1a23', '9d1e4c2b-1f2a-4b3c-8d4e-5f6a7b8c9d0e'])).toEqual(['…c7d2e8f1a23', '…f6a7b8c9d0e']);
+    expect(idLabels(['é'.repeat(20), 'ü'.repeat(20)])).toEqual([`…${'é'.repeat(11)}`, `…${'ü'.repeat(11)}`]);
+    expect(idLabels(['only-one'])).toEqual(['only-one']);
     expect(fmtStratumShort('signal:ticket')).toBe('signal: ticket');
     expect(fmtVerdict(4, 'scale')).toBe('4 / 5');
     expect(fmtVerdict('fail', 'pass_fail')).toBe('fail');

@@ -83,11 +83,23 @@ export function fmtStratum(key: string): string {
  * and a path-like value only its last segment: "model=meta-llama/Llama-3-8B" → "Llama-3-8B".
  */
 /**
- * The end of a request id, where the ids of one export differ (`…Instruct:130:2`): at most 16 characters, the cut
- * marked with an ellipsis. For the queue rail when every item has the same stratum.
+ * Short labels that tell a queue's items apart by request id, for the queue rail when every item has the same
+ * stratum: the part after the prefix all ids share (cut at its last separator, `:` `/` `_` `-` `.` or space), then
+ * its last `max` characters with an ellipsis where cut (`mtbench:…-Normal:130:2` → `130:2`).
  */
-export function idTail(id: string): string {
-  return [...id].length > 16 ? `…${[...id].slice(-15).join('')}` : id;
+export function idLabels(ids: readonly string[], max = 12): string[] {
+  let prefix = ids.length > 1 ? ids[0]! : '';
+  for (const id of ids) {
+    let i = 0;
+    while (i < prefix.length && i < id.length && prefix[i] === id[i]) i++;
+    prefix = prefix.slice(0, i);
+    if (!prefix) break;
+  }
+  const cut = Math.max(...[':', '/', '_', '-', '.', ' '].map((c) => prefix.lastIndexOf(c))) + 1;
+  return ids.map((id) => {
+    const rest = [...id.slice(cut)];
+    return rest.length > max ? `…${rest.slice(-(max - 1)).join('')}` : rest.join('') || id;
+  });
 }
 
 export function fmtStratumShort(key: string): string {

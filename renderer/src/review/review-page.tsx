@@ -29,7 +29,7 @@ import { fmtFeedbackValue, fmtGap, fmtInt, fmtMs, fmtTs, fmtUsd } from '../forma
 import { StatusBadge } from '../records-screen';
 import { SafeText } from '../safe-text';
 import { ReviewerForm, TagChip } from './common';
-import { fmtProbability, fmtStratum, fmtStratumShort, fmtVerdict, idTail, missingVerdicts, verdictForKey } from './review-format';
+import { fmtProbability, fmtStratum, fmtStratumShort, fmtVerdict, idLabels, missingVerdicts, verdictForKey } from './review-format';
 import { TagPicker, type ChosenTag, type TagPickerHandle } from './tag-picker';
 import { SLICE_PANEL_KEY, SlicePanel, SlicePanelShow, useSlicePanelOpen } from '../monitoring/slice-panel';
 
@@ -449,10 +449,11 @@ function QueueRail({ queue, position, statusOf, onPick, onBack, decided }: {
   queue: QueueDetail | null; position: number | null; statusOf: (p: number) => Status; onPick: (p: number) => void; onBack: () => void; decided: number;
 }) {
   const scrollRef = useRef<HTMLDivElement>(null);
-  const items = queue?.items ?? [];
+  const items = useMemo(() => queue?.items ?? [], [queue]);
   // One stratum for every item (a queue of one model, or unstratified): the label would repeat on every row, so the
-  // row shows the end of its request id instead, which tells the items apart.
-  const oneStratum = items.length > 1 && items.every((x) => x.stratum === items[0]!.stratum);
+  // row shows the part of its request id that differs instead.
+  const labels = useMemo(() => (items.length > 1 && items.every((x) => x.stratum === items[0]!.stratum) ? idLabels(items.map((x) => x.request_id)) : null), [items]);
+  const oneStratum = labels !== null;
   const v = useVirtualizer({ count: items.length, getScrollElement: () => scrollRef.current, estimateSize: () => 30, overscan: 12 });
   useEffect(() => { if (position !== null && items.length) v.scrollToIndex(position - 1, { align: 'auto' }); }, [position, items.length]); // eslint-disable-line react-hooks/exhaustive-deps
   return (
@@ -478,7 +479,7 @@ function QueueRail({ queue, position, statusOf, onPick, onBack, decided }: {
                 title={`${it.request_id} · ${fmtStratum(it.stratum)} · ${it.reason} · π = ${fmtProbability(it.inclusion_probability)}`}>
                 <span className="rail-pos">{it.position}</span>
                 {oneStratum
-                  ? <span className="rail-stratum mono ellipsis" data-testid="rail-request">{idTail(it.request_id)}</span>
+                  ? <span className="rail-stratum mono ellipsis" data-testid="rail-request">{labels![vi.index]}</span>
                   : <span className="rail-stratum ellipsis">{fmtStratumShort(it.stratum)}</span>}
                 {it.overlap && <span className="badge" title="Also assigned, blind, to a second reviewer">2×</span>}
                 {(() => {
