@@ -339,6 +339,17 @@ function FileCard({ file, jobs, queuedBehind, entryKey, onRequest, onUnqueue, on
               <TimeZoneSelect value={options.time_zone ?? preview.time_zone} label="Time zone of naive times"
                 onChange={(tz) => setOptions((o) => ({ ...o, time_zone: tz }))} />
             </label>
+            {(options.date_order || [...preview.notes, ...preview.rejects.map((r) => r.reason)].some((t) => t.includes('a/b/yyyy') || t.includes('month/day or day/month'))) && (
+              <label className="stat">
+                <span className="stat-label">Date order (03/04/2026)</span>
+                <select value={options.date_order ?? ''} aria-label="Date order" data-testid="pv-date-order"
+                  onChange={(e) => setOptions((o) => ({ ...o, date_order: (e.target.value || undefined) as 'mdy' | 'dmy' | undefined }))}>
+                  <option value="">settled by the data</option>
+                  <option value="mdy">month/day (US)</option>
+                  <option value="dmy">day/month</option>
+                </select>
+              </label>
+            )}
           </div>
 
           {preview.notes.length > 0 && (

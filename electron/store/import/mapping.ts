@@ -23,7 +23,7 @@ import { PRESETS, presetByName } from './presets';
 import { jiraTime } from './presets/jira';
 import { SYNONYMS, kindScores } from './presets/synonyms';
 import {
-  detectTimestampUnit, durationUnitFromFieldName, fieldNameSuggestsDate, holdsTimes, isMissing, isValueError, MISSING_TOKENS, parseDurationMs, parseNumber, parseTimestamp, toIdText,
+  detectDateOrder, detectTimestampUnit, durationUnitFromFieldName, fieldNameSuggestsDate, holdsTimes, isMissing, isValueError, MISSING_TOKENS, parseDurationMs, parseNumber, parseTimestamp, toIdText,
 } from './values';
 import { implausibleNumber, implausibleTime } from './plausible';
 
@@ -191,11 +191,17 @@ interface KindPlan {
   scaleByLabel?: Map<string, number>;
   /** Tickets: the tags column is named tags/labels, so space-separated words are separate tags. */
   spaceTags?: boolean;
+  /**
+   * Feedback whose kind column says "rating" but whose values in the first records are only -1 and 1, both seen (Open
+   * WebUI's `type: "rating"` with `data.rating` ±1): thumbs, read as such. A rating scale never runs below 0, so the
+   * -1s were rejected and each 1 stored as the worst answer on 1-5.
+   */
+  signedRatingsAreThumbs?: boolean;
 }
 
 /** A plan as each record runs it: one step per Loupe field, in the table's order, and the source paths it reads. */
 interface CompiledPlan {
-  steps: Array<{ field: string; type: FieldType; source: Resolved | null; unit: DurationUnit | TimestampUnit | undefined; path: string | null; sentinels: readonly string[]; unescape: boolean }>;
+  steps: Array<{ field: string; type: FieldType; source: Resolved | null; unit: DurationUnit | TimestampUnit | undefined; path: string | null; sentinels: readonly string[]; unescape: boolean; dateOrder: 'mdy' | 'dmy' | undefined }>;
   used: ReadonlySet<string>;
 }
 
@@ -407,6 +413,8 @@ const FEEDBACK_KIND_WORDS: Record<string, FeedbackKind> = {
   thumb: 'thumb', thumbs: 'thumb', thumbs_up_down: 'thumb', vote: 'thumb', like: 'thumb', liked: 'thumb', helpful: 'thumb', reaction: 'thumb', sentiment: 'thumb',
   rating: 'rating', score: 'rating', stars: 'rating', star: 'rating', csat: 'rating', satisfaction: 'rating', numeric: 'rating',
   nps: 'nps', comment: 'comment', text: 'comment', note: 'comment', preference: 'preference', pairwise: 'preference',
+  // Survey tools' survey types (Delighted: nps, enps, csat, ces, ces7, smileys, five_star, thumbs).
+  enps: 'nps', ces: 'rating', ces7: 'rating', smileys: 'rating', five_star: 'rating',
 };
 
 const THUMB_UP = new Set(['up', 'thumbs_up', 'thumbsup', 'thumb_up', '👍', '+1', '1', 'true', 'yes', 'y', 'positive', 'like', 'liked', 'good', 'helpful', 'upvote']);
@@ -620,6 +628,8 @@ export function buildMapper(preset: string, sample: Record<string, unknown>[], o
 
   // Units: timestamps by magnitude/format from the sample, durations from the field name else magnitude.
   const units = new Map<string, DurationUnit | TimestampUnit>();
+  /** Per `kind.field` of type ts: the order of its a/b/yyyy dates (chosen, or settled by a value). */
+  const dateOrders = new Map<string, 'mdy' | 'dmy'>();
   for (const plan of plans.values()) {
     const sub = subSample[plan.kind];
     for (const [f, r] of plan.fields) {
@@ -631,6 +641,16 @@ export function buildMapper(preset: string, sample: Record<string, unknown>[], o
       const explicit = r.type === 'paths' ? r.alts[0]!.unit : r.type === 'compute' ? r.unit : undefined;
       const values = sub.map((rec) => readRaw(r, rec)).filter((v) => v !== undefined && v !== null && v !== '');
       if (type === 'ts') {
+        // The order of a/b/yyyy dates: chosen, else settled by a value of the column (a day above 12), else none.
+        const order = options.date_order ? { order: options.date_order, example: null, conflicting: false } : detectDateOrder(values);
+        if (order.order) {
+          dateOrders.set(key, order.order);
+          if (values.some((v) => typeof v === 'string' && /^\s*\d{1,2}\/\d{1,2}\/\d{4}/.test(v))) {
+            notes.push(`${label}: dates written a/b/yyyy read as ${order.order === 'mdy' ? 'month/day' : 'day/month'}${order.example ? ` (${shown(order.example)} settles it)` : ' (chosen)'}`);
+          }
+        } else if (order.conflicting) {
+          notes.push(`${label}: ${srcName} writes a/b/yyyy dates both month/day and day/month; each is read on its own and one that could be either is refused`);
+        }
         if (options.timestamp_unit && options.timestamp_unit !== 'auto') {
           units.set(key, options.timestamp_unit);
           notes.push(`${label}: read as ${unitWords(options.timestamp_unit)} (chosen)`);
@@ -642,7 +662,7 @@ export function buildMapper(preset: string, sample: Record<string, unknown>[], o
           if (d.note) notes.push(`${label} ← ${d.note}${d.unit === 'auto' ? ' (epoch numbers: seconds, ms, µs or ns told apart by magnitude)' : ''}`);
           // An auto-detected column whose values are not times (durations, counts) is dropped, not rejected.
           if (r.type === 'paths' && !isDeclared(p, plan.kind, f) && options.mapping?.[f] === undefined && options.mapping?.[key] === undefined) {
-            if (!holdsTimes(values, timeZone, d.unit ?? 'auto')) {
+            if (!holdsTimes(values, timeZone, d.unit ?? 'auto', dateOrders.get(key))) {
               plan.fields.delete(f);
               notes.push(`${label}: ${srcName} does not hold times (e.g. ${shown(values[0])}); left unmapped`);
             }
@@ -691,6 +711,25 @@ export function buildMapper(preset: string, sample: Record<string, unknown>[], o
       const max = nums.length ? Math.max(...nums) : 5;
       fb.impliedScale = max <= 5 ? 5 : max <= 10 ? 10 : 100;
       notes.push(`rating scale: 1-${fb.impliedScale} (largest value in the first records is ${max})`);
+    }
+  }
+
+  // A kind column saying "rating" over values that are only -1 and 1: thumbs (see KindPlan.signedRatingsAreThumbs).
+  const fbt = plans.get('feedback');
+  const tKind = fbt?.fields.get('kind');
+  const tValue = fbt?.fields.get('value');
+  if (fbt && tKind && tValue && !fbt.fields.has('scale')) {
+    const vals: number[] = [];
+    for (const r of subSample.feedback) {
+      try {
+        if (normName(String(readRaw(tKind, r) ?? '')) !== 'rating') continue;
+        const v = num(readRaw(tValue, r));
+        if (v !== null) vals.push(v);
+      } catch { /* judged when mapped */ }
+    }
+    if (vals.length > 0 && vals.every((v) => v === 1 || v === -1) && vals.includes(-1)) {
+      fbt.signedRatingsAreThumbs = true;
+      notes.push(`feedback kind: thumb for the rows whose kind reads "rating": every such value in the first records is -1 or 1 (${vals.filter((v) => v === -1).length} of ${vals.length} are -1), which is a thumb down or up, not a point on a rating scale`);
     }
   }
 
@@ -800,6 +839,8 @@ export function buildMapper(preset: string, sample: Record<string, unknown>[], o
 
   // Data-quality findings counted while mapping; notes updated in place.
   const quality = new Map<string, { count: number; first: number; index: number }>();
+  /** The first ticket satisfaction value left unread (mapOne), quoted in its note. */
+  let csatUnread: string | null = null;
   const flag = (key: string, line: number, text: (n: number, first: number) => string) => {
     let q = quality.get(key);
     if (!q) {
@@ -821,7 +862,7 @@ export function buildMapper(preset: string, sample: Record<string, unknown>[], o
     c = {
       steps: Object.keys(types).map((f) => ({
         field: f, type: types[f]!, source: plan.fields.get(f) ?? null, unit: units.get(`${kind}.${f}`), path: singlePath(plan.fields.get(f)),
-        sentinels: plan.sentinels.get(f) ?? [], unescape: unescape.has(`${kind}.${f}`),
+        sentinels: plan.sentinels.get(f) ?? [], unescape: unescape.has(`${kind}.${f}`), dateOrder: dateOrders.get(`${kind}.${f}`),
       })),
       used: new Set(plan.usedPaths),
     };
@@ -855,7 +896,7 @@ export function buildMapper(preset: string, sample: Record<string, unknown>[], o
           } else {
             ({ value: raw, unit } = readRawUnit(r, rec));
           }
-          let v = convert(kind, st.field, st.type, raw, unit ?? st.unit, st.sentinels, timeZone, plan.spaceTags) as string | number | null;
+          let v = convert(kind, st.field, st.type, raw, unit ?? st.unit, st.sentinels, timeZone, plan.spaceTags, st.dateOrder) as string | number | null;
           if (st.unescape && typeof v === 'string') v = unescapeText(v);
           row[st.field] = v;
         }
@@ -866,6 +907,18 @@ export function buildMapper(preset: string, sample: Record<string, unknown>[], o
       }
     }
     if (row.id === null) row.id = contentId(rawForHash);
+    // A ticket's satisfaction answer is secondary to the ticket: one that is not a 1-5 CSAT (a survey's own words,
+    // "Extremely Happy", or a -103…103 score) leaves the ticket without a CSAT, counted and said, instead of rejecting
+    // it. Rejected, the rated tickets (and only they) went missing from every ticket count and rate.
+    if (kind === 'tickets' && problems?.some((p) => p.field === 'csat')) {
+      const csat = problems.find((p) => p.field === 'csat')!;
+      problems = problems.filter((p) => p !== csat);
+      if (problems.length === 0) problems = undefined;
+      row.csat = null;
+      csatUnread ??= csat.message.replace(/^[^:]*: /, '');
+      const first = csatUnread;
+      flag('csat-unread', line, (n, at) => `${n.toLocaleString('en-US')} ticket(s) kept without a CSAT: their satisfaction value is not a 1-5 score or a good/bad rating (first on line ${at}: ${first})`);
+    }
     try {
       if (kind === 'requests') finishRequest(row, book, anthropicCache);
       else if (kind === 'feedback') finishFeedback(row, plan, rec);
@@ -1063,7 +1116,7 @@ export function expectedReason(field: string, expectation: string, detail: strin
   return `${field}: ${detail}`;
 }
 
-function convert(kind: RecordKind, field: string, type: FieldType, raw: unknown, unit: DurationUnit | TimestampUnit | undefined, sentinels: readonly string[], timeZone: string, spaceTags = false): unknown {
+function convert(kind: RecordKind, field: string, type: FieldType, raw: unknown, unit: DurationUnit | TimestampUnit | undefined, sentinels: readonly string[], timeZone: string, spaceTags = false, dateOrder?: 'mdy' | 'dmy'): unknown {
   if (type === 'fvalue' || type === 'fkind') return raw === undefined || raw === null || raw === '' ? null : raw; // decided in finishFeedback
   if (missing(raw, sentinels, type !== 'text' && type !== 'id' && type !== 'tags')) return null;
   switch (type) {
@@ -1082,7 +1135,7 @@ function convert(kind: RecordKind, field: string, type: FieldType, raw: unknown,
       return chatText(raw);
     }
     case 'ts': {
-      const r = parseTimestamp(raw, { timeZone, unit: (unit as TimestampUnit | undefined) ?? 'auto' });
+      const r = parseTimestamp(raw, { timeZone, unit: (unit as TimestampUnit | undefined) ?? 'auto', ...(dateOrder ? { dateOrder } : {}) });
       if (!r.ok) throw new Reject(field, expectedReason(field, 'expected a date-time (ISO 8601, epoch seconds/ms/µs/ns or Excel serial)', r.reason));
       const odd = r.ms === null ? null : implausibleTime(r.ms, raw);
       if (odd !== null) throw new Reject(field, `${field}: ${odd}`);
@@ -1189,6 +1242,10 @@ function finishFeedback(row: Record<string, string | number | null>, plan: KindP
     kind = plan.impliedFeedbackKind ?? (row.comment !== null ? 'comment' : undefined);
   }
   if (!kind) throw new Reject('kind', 'kind: no feedback kind, value or comment in this row');
+  if (kind === 'rating' && plan.signedRatingsAreThumbs && !isCsat) {
+    const n = num(rawValue);
+    if (n === 1 || n === -1) kind = 'thumb';
+  }
   if (rawKind === null && rawValue === null && row.comment !== null && kind !== 'comment') kind = 'comment';
   row.kind = kind;
   const sentinels = plan.sentinels.get('value') ?? [];

@@ -67,11 +67,27 @@ const GROUPS: Record<RecordKind, ReadonlyArray<{ when: readonly string[]; cols: 
 };
 
 /**
+ * SQL merging two `extra` objects (the unmapped source fields) key by key: the incoming file's keys, then the stored
+ * keys it lacks. The incoming text as it is when it lacks none (so an unchanged re-import compares equal), or when
+ * either side is not a JSON object. json_patch is not used: RFC 7396 deletes every key whose incoming value is null.
+ * Values keep their JSON type (json_each hands objects, arrays and booleans back as text without it).
+ */
+function extraMergeSql(stored: string, incoming: string): string {
+  const val = `CASE WHEN type IN ('object', 'array') THEN json(value) WHEN type = 'true' THEN json('true') WHEN type = 'false' THEN json('false') ELSE value END`;
+  const lacks = `SELECT key, value, type FROM json_each(${stored}) WHERE key NOT IN (SELECT key FROM json_each(${incoming}))`;
+  return `CASE WHEN ${incoming} IS NULL THEN ${stored}
+    WHEN ${stored} IS NULL OR NOT json_valid(${stored}) OR NOT json_valid(${incoming}) OR json_type(${stored}) <> 'object' OR json_type(${incoming}) <> 'object'
+      OR NOT EXISTS (${lacks}) THEN ${incoming}
+    ELSE (SELECT json_group_object(key, ${val}) FROM (SELECT key, value, type FROM json_each(${incoming}) UNION ALL ${lacks})) END`;
+}
+
+/**
  * Upsert that keeps re-imports idempotent and never loses a stored value to a file that does not give it: a row
  * whose content is unchanged is left alone (0 rows modified); a row whose content changed is updated in place, each
  * column taking the incoming value where the file gives one and keeping the stored value where it gives none (a
  * partial export, e.g. `request_id,status`, updates the status and nothing else; the merge of Langfuse's ingestion,
- * where a later event's non-null fields override). Columns of one state ({@link GROUPS}) are taken or kept together.
+ * where a later event's non-null fields override). Columns of one state ({@link GROUPS}) are taken or kept together;
+ * `extra` (the unmapped fields) is merged key by key.
  * `import_id` is not compared (it differs on every import) and always records the latest import.
  */
 function upsertSql(kind: RecordKind): string {
@@ -80,6 +96,9 @@ function upsertSql(kind: RecordKind): string {
   for (const g of GROUPS[kind]) for (const c of g.cols) grouped.set(c, g.when);
   const incoming = (c: string): string => {
     if (c === 'import_id') return `excluded.${c}`;
+    // The unmapped source fields (JSON objects): merged, the file's keys over the stored ones (RFC 7396), so a file
+    // that gives other unmapped fields adds them without dropping those an earlier file kept.
+    if (c === 'extra') return extraMergeSql(`${kind}.extra`, 'excluded.extra');
     const when = grouped.get(c);
     if (when) return `CASE WHEN ${when.map((w) => `excluded.${w} IS NOT NULL`).join(' OR ')} THEN excluded.${c} ELSE ${kind}.${c} END`;
     return `coalesce(excluded.${c}, ${kind}.${c})`;

@@ -398,7 +398,7 @@ function parseDateText(v: string, opts: TimestampOptions): TimestampResult | nul
     else if (a > 12 && b <= 12) order = 'dmy';
     else if (a > 12 && b > 12) return { ok: false, reason: `${show(v)}: neither ${a} nor ${b} is a month` };
     else if (opts.dateOrder !== undefined) order = opts.dateOrder;
-    else return { ok: false, reason: `${show(v)} is ambiguous: month/day or day/month? choose the date order for this field` };
+    else return { ok: false, reason: `${show(v)} is ambiguous: month/day or day/month? No date of this column in the first records settles it (a day above 12); choose the date order (--date-order mdy|dmy, or Date order in the import preview)` };
     return order === 'mdy' ? withTime(Number(m[3]), a, b, m) : withTime(Number(m[3]), b, a, m);
   }
 
@@ -491,6 +491,29 @@ export function parseTimestamp(v: unknown, opts: TimestampOptions): TimestampRes
 export const DOMINANT_SHARE = 0.9;
 
 /**
+ * The order of a column's `a/b/yyyy` dates, from the values that settle it: a first number above 12 is a day
+ * (day/month), a second number above 12 is a day (month/day). Values of both kinds conflict (null, each value read
+ * on its own); values that settle nothing give null (each ambiguous value is then refused, naming the option).
+ * @param values - a sample of the column's raw values
+ * @returns the order, the first value that settles it, and whether the values conflict
+ */
+export function detectDateOrder(values: readonly unknown[]): { order: 'mdy' | 'dmy' | null; example: string | null; conflicting: boolean } {
+  let mdy: string | null = null;
+  let dmy: string | null = null;
+  for (const v of values) {
+    if (typeof v !== 'string') continue;
+    const m = SLASH_RE.exec(v.trim());
+    if (!m) continue;
+    const a = Number(m[1]);
+    const b = Number(m[2]);
+    if (a <= 12 && b > 12) mdy ??= v.trim();
+    else if (a > 12 && b <= 12) dmy ??= v.trim();
+  }
+  if (mdy !== null && dmy !== null) return { order: null, example: null, conflicting: true };
+  return { order: mdy !== null ? 'mdy' : dmy !== null ? 'dmy' : null, example: mdy ?? dmy, conflicting: false };
+}
+
+/**
  * Whether a column found by its name (`created_at`, `time`) holds times at all, from a sample of its values. It does
  * not when most values fail to read as times and those are numbers (durations, counts): the column is then left
  * unmapped. Values that are text and fail (`2026-13-45`, `yesterday`) are bad times, not another kind of field: the
@@ -498,9 +521,10 @@ export const DOMINANT_SHARE = 0.9;
  * @param values - the sample's non-missing values
  * @param timeZone - IANA zone for naive times
  * @param unit - the unit detection chose
+ * @param dateOrder - the column's a/b/yyyy order, when known ({@link detectDateOrder} or chosen)
  */
-export function holdsTimes(values: readonly unknown[], timeZone: string, unit: 'auto' | TimestampUnit): boolean {
-  const failing = values.filter((v) => !parseTimestamp(v, { timeZone, unit }).ok);
+export function holdsTimes(values: readonly unknown[], timeZone: string, unit: 'auto' | TimestampUnit, dateOrder?: 'mdy' | 'dmy'): boolean {
+  const failing = values.filter((v) => !parseTimestamp(v, { timeZone, unit, ...(dateOrder ? { dateOrder } : {}) }).ok);
   if (failing.length < values.length / 2) return true;
   const numeric = failing.filter((v) => typeof v === 'number' || (typeof v === 'string' && NUMERIC_TEXT_RE.test(v.trim())));
   return numeric.length < 0.8 * failing.length;
