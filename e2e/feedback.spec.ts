@@ -83,10 +83,10 @@ test('demo workspace: comment search → request → edge case; terms; traits; t
     await expect(page.getByTestId('grid-range')).toHaveText(/of [1-9]$/);
     await expect(grid.getByTestId('grid-row').first()).toContainText(/Deutsch/i);
 
-    // By trait: NPS by segment names the enterprise promoters.
+    // By trait: NPS by segment names the free-plan detractors.
     await page.getByRole('tab', { name: 'By trait' }).click();
     await page.getByLabel('Dimension').selectOption('segment');
-    await expect(page.getByTestId('trait-findings')).toContainText('enterprise: NPS');
+    await expect(page.getByTestId('trait-findings')).toContainText('free: NPS');
     await shot(page, 'feedback-traits');
 
     // Tickets: the rate by model version shows the switch (old and new gpt-4o-mini versions side by side).

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { moverDifference, newcombeDifference, twoProportionP, waldDifferenceP } from './difference';
+import { moverDifference, newcombeDifference, npsDifferenceP, twoProportionP, waldDifferenceP } from './difference';
 import { wilsonInterval } from './wilson';
 
 describe("Newcombe's hybrid score interval (1998, method 10) — Table II of the paper", () => {
@@ -54,5 +54,22 @@ describe('far tails of the two-sided normal p-values (SciPy 1.17.1)', () => {
     // 2 * scipy.stats.norm.sf(9) = 2.2571768119076647e-19
     const p = waldDifferenceP(0.9, 0.06, 0, 0.08)!;
     expect(Math.abs(p - 2.2571768119076647e-19) / 2.2571768119076647e-19).toBeLessThan(1e-12);
+  });
+});
+
+describe('npsDifferenceP: the pooled score test of two NPS', () => {
+  it('equals 2·norm.sf(|Δ| / √((p̄ + d̄ − (p̄ − d̄)²)(1/n1 + 1/n0))) (SciPy 1.17.1 on the same formula)', () => {
+    expect(npsDifferenceP(1, 0, 1, 80, 40, 200)).toBeCloseTo(0.2864152118309349, 12);
+    expect(npsDifferenceP(25, 10, 60, 30, 25, 90)).toBeCloseTo(0.12626888167895303, 12);
+    expect(npsDifferenceP(2, 0, 2, 25, 10, 50)).toBeCloseTo(0.21189821015150068, 12);
+  });
+
+  it('gives one promoter against 200 answers no certainty: the Wald form read p = 1.2e-51 (a side of all promoters has no variance of its own)', () => {
+    const se = (p: number, d: number, n: number) => 100 * Math.sqrt((p / n + d / n - (p / n - d / n) ** 2) / n);
+    expect(waldDifferenceP(100, se(1, 0, 1), 20, se(80, 40, 200))!).toBeLessThan(1e-50);
+    expect(npsDifferenceP(1, 0, 1, 80, 40, 200)!).toBeGreaterThan(0.2);
+    // Nothing to test when every answer is a passive, or either group is empty.
+    expect(npsDifferenceP(0, 0, 5, 0, 0, 9)).toBeNull();
+    expect(npsDifferenceP(0, 0, 0, 3, 1, 9)).toBeNull();
   });
 });

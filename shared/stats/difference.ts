@@ -75,3 +75,22 @@ export function waldDifferenceP(p1: number, se1: number, p0: number, se0: number
   if (!(se > 0) || !Number.isFinite(se)) return null;
   return Math.min(1, 2 * normalSurvival(Math.abs((p1 - p0) / se)));
 }
+
+/**
+ * Two-sided p-value of the score test that two independent groups of NPS answers share one NPS: the difference of
+ * their NPS over its standard error under that null, from the pooled promoter and detractor shares p̄, d̄ (as the
+ * pooled two-proportion z-test pools p̄): z = (NPS1 − NPS0) / (100 √((p̄ + d̄ − (p̄ − d̄)²)(1/n1 + 1/n0))), the variance
+ * of the multinomial difference p − d (the one npsInterval uses). The Wald form, with each side's own variance, has a
+ * variance of 0 for a side whose answers are all promoters (or all detractors): one promoter against 200 answers
+ * read p = 1.2e-51.
+ * @returns null when either n is 0 or the pooled variance is 0 (every answer a passive, or all of one kind)
+ */
+export function npsDifferenceP(promoters1: number, detractors1: number, n1: number, promoters0: number, detractors0: number, n0: number): number | null {
+  if (n1 <= 0 || n0 <= 0) return null;
+  const p = (promoters1 + promoters0) / (n1 + n0);
+  const d = (detractors1 + detractors0) / (n1 + n0);
+  const v = (p + d - (p - d) ** 2) * (1 / n1 + 1 / n0);
+  if (!(v > 0)) return null;
+  const diff = (promoters1 - detractors1) / n1 - (promoters0 - detractors0) / n0;
+  return Math.min(1, 2 * normalSf(Math.abs(diff) / Math.sqrt(v)));
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { binomialUpperTail, fisherGreater, logChoose, poissonRateGreater, studentTUpperTail } from './rate-tests';
+import { binomialUpperTail, fisherGreater, fisherTwoSided, logChoose, poissonRateGreater, poissonRateTwoSided, studentTUpperTail } from './rate-tests';
 
 // Reference values: SciPy 1.17.1, fisher_exact(..., alternative='greater') and binomtest(..., alternative='greater').
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(b), 1e-300);
@@ -66,5 +66,39 @@ describe('one-sided exact rate tests against SciPy', () => {
     expect(() => binomialUpperTail(5, 4, 0.1)).toThrow(/cannot exceed/);
     expect(() => fisherGreater(1.5, 4, 0, 4)).toThrow(/non-negative integer/);
     expect(() => poissonRateGreater(1, 0, 1, 1)).toThrow(/positive/);
+  });
+});
+
+describe('fisherTwoSided', () => {
+  it('matches scipy.stats.fisher_exact(alternative="two-sided") (SciPy 1.17.1)', () => {
+    const ref: Array<[number, number, number, number, number]> = [
+      [1, 10, 0, 60, 0.14285714285714282],
+      [400, 400, 59, 60, 0.13043478260869565],
+      [35, 50, 9, 20, 0.06067509572801695],
+      [3, 7, 10, 12, 0.12874097007223945],
+      [0, 5, 0, 9, 1],
+      [120, 5000, 95, 5100, 0.06292440402649319],
+      [7, 21, 2, 30, 0.02343203846245439],
+      [50, 100, 50, 100, 1],
+    ];
+    // Relative 1e-9: the sum runs over log-gamma terms (the 5,000-row table is 1.2e-11 off).
+    for (const [k1, n1, k0, n0, p] of ref) expect(Math.abs(fisherTwoSided(k1, n1, k0, n0) - p) / p, `${k1}/${n1} vs ${k0}/${n0}`).toBeLessThan(1e-9);
+    // Symmetric in the two rows.
+    expect(fisherTwoSided(0, 60, 1, 10)).toBeCloseTo(fisherTwoSided(1, 10, 0, 60), 14);
+    expect(() => fisherTwoSided(3, 2, 0, 5)).toThrow(RangeError);
+  });
+});
+
+describe('poissonRateTwoSided', () => {
+  it('matches scipy.stats.binomtest(k1, k1 + k0, t1 / (t1 + t0)).pvalue (two-sided, SciPy 1.17.1)', () => {
+    const ref: Array<[number, number, number, number, number]> = [
+      [2, 200, 12, 10000, 0.029919968526989457],
+      [30, 5000, 25, 5100, 0.5013054885377374],
+      [0, 100, 5, 100, 0.0625],
+      [9, 1000, 30, 4000, 0.6880375356780402],
+      [14, 1, 3, 1, 0.012725830078125],
+    ];
+    for (const [k1, t1, k0, t0, p] of ref) expect(Math.abs(poissonRateTwoSided(k1, t1, k0, t0) - p) / p, `${k1}/${t1} vs ${k0}/${t0}`).toBeLessThan(1e-9);
+    expect(poissonRateTwoSided(0, 5, 0, 9)).toBe(1);
   });
 });

@@ -14,7 +14,7 @@ import type { z } from 'zod';
 import type { FeedbackTraits, feedbackTraitsSchema, SliceNps, SliceRate, TraitDimension, TraitSlice } from '../../../shared/contract-feedback';
 import { benjaminiHochberg } from '../../../shared/stats/multiple';
 import { npsInterval } from '../../../shared/stats/rates';
-import { twoProportionP, waldDifferenceP } from '../../../shared/stats/difference';
+import { npsDifferenceP, twoProportionP } from '../../../shared/stats/difference';
 import { wilsonInterval } from '../../../shared/stats/wilson';
 import { isSliceDim, requestCountsBy } from '../summaries/read';
 import type { Db } from '../db';
@@ -130,7 +130,8 @@ export function feedbackTraits(db: Db, p: Params, zone: string): FeedbackTraits 
     const np = s.nps;
     const rest = npsInterval(attributed.prom - np.promoters, attributed.det - np.detractors, attributed.nps_n - np.n);
     const mine = npsInterval(np.promoters, np.detractors, np.n);
-    if (mine && rest) tests.push({ target: np, p: waldDifferenceP(mine.estimate, mine.se, rest.estimate, rest.se) ?? 1, text: `${s.value}: NPS ${mine.estimate.toFixed(1)} (n = ${np.n}) vs ${rest.estimate.toFixed(1)} for the rest` });
+    // The score test, pooled under the null (difference.ts npsDifferenceP), as the thumbs and CSAT tests pool p.
+    if (mine && rest) tests.push({ target: np, p: npsDifferenceP(np.promoters, np.detractors, np.n, attributed.prom - np.promoters, attributed.det - np.detractors, attributed.nps_n - np.n) ?? 1, text: `${s.value}: NPS ${mine.estimate.toFixed(1)} (n = ${np.n}) vs ${rest.estimate.toFixed(1)} for the rest` });
   }
   const findings: string[] = [];
   if (tests.length) {

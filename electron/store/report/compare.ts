@@ -3,11 +3,12 @@
  * difference (this − last) with its 95% interval (MOVER / Newcombe, shared/stats/difference.ts) and a p-value.
  */
 import { wilsonInterval } from '../../../shared/stats';
-import { moverDifference, newcombeDifference, twoProportionP } from '../../../shared/stats/difference';
+import { moverDifference, newcombeDifference } from '../../../shared/stats/difference';
+import { fisherTwoSided } from '../../../shared/stats/rate-tests';
 import type { Change, Share } from './model';
 
 export const WILSON = 'Wilson score interval';
-export const NEWCOMBE = "Newcombe's hybrid score interval for a difference of independent proportions (1998, method 10); p from the pooled two-proportion z-test";
+export const NEWCOMBE = "Newcombe's hybrid score interval for a difference of independent proportions (1998, method 10); p from Fisher's exact test, two-sided";
 export const MOVER_DESIGN = 'MOVER (Zou & Donner 2008) from each week\'s own design-based interval, so each design is respected; the test at 5% is whether that interval excludes 0';
 
 /** k of n as a share with its Wilson 95% interval (rate and interval null when n = 0). */
@@ -24,7 +25,7 @@ export function wilsonShare(k: number, n: number): Share {
 export function countChange(k1: number, n1: number, k0: number, n0: number): Change | null {
   const d = newcombeDifference(k1, n1, k0, n0);
   if (!d) return null;
-  return { difference: d.difference, low: d.low, high: d.high, significant: d.significant, p_value: twoProportionP(k1, n1, k0, n0), method: NEWCOMBE };
+  return { difference: d.difference, low: d.low, high: d.high, significant: d.significant, p_value: fisherTwoSided(k1, n1, k0, n0), method: NEWCOMBE };
 }
 
 /**

@@ -10,9 +10,10 @@ import { failureChart, trendCharts } from './charts';
 import { wilsonShare } from './compare';
 import { changeText, int, interval, ms, num, pct, pval, shareText, times, usd } from './format';
 import { frameStatement, seenText, smallSampleReasons } from './sources/review';
+import { NPS_MIN_N } from './sources/feedback';
 
 /** NPS answers below which the report calls the normal interval rough (its coverage falls well short of 95%). */
-const NPS_SMALL_N = 30;
+const NPS_SMALL_N = NPS_MIN_N;
 
 /** Inline content: plain text, an id or other code (shown in monospace, never escaped inside), or strong text. */
 export type Inline = string | { code: string } | { strong: string };

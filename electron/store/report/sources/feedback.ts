@@ -22,6 +22,9 @@ function nps(b: MetricsBucket | null): FeedbackWeek['nps']['this_week'] {
   return { nps: n.nps, low: iv?.low ?? null, high: iv?.high ?? null, promoters: n.promoters, passives: n.passives, detractors: n.detractors, n: n.n };
 }
 
+/** Fewest NPS answers in each week before a change is called significant (the report says "small n" below it). */
+export const NPS_MIN_N = 30;
+
 function npsChange(a: FeedbackWeek['nps']['this_week'], b: FeedbackWeek['nps']['this_week']): Change | null {
   const ia = npsInterval(a.promoters, a.detractors, a.n);
   const ib = npsInterval(b.promoters, b.detractors, b.n);
@@ -31,7 +34,10 @@ function npsChange(a: FeedbackWeek['nps']['this_week'], b: FeedbackWeek['nps']['
   const z = 1.959963984540054;
   const low = d - z * se;
   const high = d + z * se;
-  return { difference: d, low, high, significant: low > 0 || high < 0, p_value: null, method: 'difference of two independent NPS, normal interval with the sum of the variances' };
+  // Below 30 answers in either week the normal interval is rough (Rocks 2016) and a side of all promoters has no
+  // variance at all: 2 promoters against last week's 50 answers read "significant". Not called a change there.
+  const enough = a.n >= NPS_MIN_N && b.n >= NPS_MIN_N;
+  return { difference: d, low, high, significant: enough && (low > 0 || high < 0), p_value: null, method: `difference of two independent NPS, normal interval with the sum of the variances; not called significant when either week has fewer than ${NPS_MIN_N} answers` };
 }
 
 /** Terms a report lists: at most this many, each significantly over-represented in negative comments (z > 1.96). */

@@ -5,7 +5,8 @@
  * the week before; the change as the MOVER interval of the two rates' own intervals (Zou & Donner 2008); the week's
  * top categories (ticket tags, counted as the analysis counts them) beside last week's; priorities and channels.
  */
-import { moverDifference, twoProportionP } from '../../../../shared/stats/difference';
+import { moverDifference } from '../../../../shared/stats/difference';
+import { poissonRateTwoSided } from '../../../../shared/stats/rate-tests';
 import { TICKET_RATE_METHOD, ticketBreakdown, ticketRates } from '../../tickets/analysis';
 import type { ReportContext } from '../context';
 import type { Change, Section, TicketsWeek } from '../model';
@@ -39,8 +40,9 @@ export function ticketsSection(ctx: ReportContext): Section<TicketsWeek> {
   let change: Change | null = null;
   if (cur.rate !== null && cur.low !== null && cur.high !== null && prev.rate !== null && prev.low !== null && prev.high !== null) {
     const d = moverDifference(cur.rate, cur.low, cur.high, prev.rate, prev.low, prev.high);
-    const p = cur.tickets <= cur.requests && prev.tickets <= prev.requests ? twoProportionP(cur.tickets, cur.requests, prev.tickets, prev.requests) : null;
-    change = { ...d, p_value: p, method: 'difference of the two weeks\' rates per 1,000 requests, MOVER interval from each week\'s exact Poisson interval (Zou & Donner 2008)' };
+    // The exact conditional (Poisson) test of the same two rates, not a binomial z-test beside a Poisson interval.
+    const p = poissonRateTwoSided(cur.tickets, cur.requests, prev.tickets, prev.requests);
+    change = { ...d, p_value: p, method: 'difference of the two weeks\' rates per 1,000 requests, MOVER interval from each week\'s exact Poisson interval (Zou & Donner 2008); p from the exact conditional test of two Poisson rates, two-sided' };
   }
   const now = ticketBreakdown(db, { from_ts: ctx.from_ts, to_ts: ctx.to_ts });
   const before = new Map(ticketBreakdown(db, { from_ts: ctx.previous.from_ts, to_ts: ctx.previous.to_ts }).by_tag.map((t) => [t.value, t.tickets]));
