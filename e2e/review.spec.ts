@@ -247,7 +247,12 @@ test('overlap items are blind to the second reviewer, and agreement lists the di
       await expect(page.getByTestId('save-status')).toContainText(`Saved review of #${pos}`);
     }
     const first = (await page.locator('[data-testid="rail-item"][data-position="1"]').getAttribute('title'))!;
-    expect(first).toBe('all · simple random sample · π = 0.00240'); // 4 of the week's 1,665 requests (all of them in the frame)
+    expect(first).toMatch(/^req_\w+ · all · simple random sample · π = 0\.00240$/); // 4 of the week's 1,665 requests (all of them in the frame)
+    // One stratum ("all") for every item: the rail shows the part of each request id that differs, not "all" four times.
+    const railLabels = await page.locator('[data-testid="rail-request"]').allTextContents();
+    expect(railLabels).toHaveLength(4);
+    expect(new Set(railLabels).size).toBe(4);
+    expect(first).toContain(railLabels[0]!.replace('…', ''));
 
     // Ben takes over: the overlap items Ann reviewed are open to him, and blind.
     await page.getByRole('button', { name: '← Queues' }).click();

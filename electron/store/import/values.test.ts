@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   EPOCH_RANGES,
+  detectDateOrder,
   detectTimestampUnit,
   durationUnitFromFieldName,
   epochUnitByMagnitude,
@@ -163,11 +164,17 @@ describe('parseTimestamp: text', () => {
     expect(ts('2026-03-29 02:30', { timeZone: 'Europe/Berlin' })).toBe('2026-03-29T01:30:00.000Z');
     expect(ts('2026-10-25 02:30', { timeZone: 'Europe/Berlin' })).toBe('2026-10-25T01:30:00.000Z');
   });
+  it('works out a column\'s a/b/yyyy order from the values that settle it (a day above 12)', () => {
+    expect(detectDateOrder(['03/02/2026 09:15 AM', '03/13/2026 08:00 AM', 42, null])).toEqual({ order: 'mdy', example: '03/13/2026 08:00 AM', conflicting: false });
+    expect(detectDateOrder(['03/02/2026', '25/12/2026'])).toEqual({ order: 'dmy', example: '25/12/2026', conflicting: false });
+    expect(detectDateOrder(['03/02/2026', '04/05/2026', '2026-03-13'])).toEqual({ order: null, example: null, conflicting: false });
+    expect(detectDateOrder(['03/13/2026', '25/12/2026'])).toEqual({ order: null, example: null, conflicting: true });
+  });
   it('reads a/b/yyyy only when the order is unambiguous, or chosen', () => {
     expect(ts('08/20/2026 08:00')).toBe('2026-08-20T08:00:00.000Z');
     expect(ts('20/08/2026 08:00')).toBe('2026-08-20T08:00:00.000Z');
     expect(ts('05/05/2026')).toBe('2026-05-05T00:00:00.000Z');
-    expect(ts('03/04/2026')).toBe('!"03/04/2026" is ambiguous: month/day or day/month? choose the date order for this field');
+    expect(ts('03/04/2026')).toBe('!"03/04/2026" is ambiguous: month/day or day/month? No date of this column in the first records settles it (a day above 12); choose the date order (--date-order mdy|dmy, or Date order in the import preview)');
     expect(ts('03/04/2026', { timeZone: 'UTC', dateOrder: 'mdy' })).toBe('2026-03-04T00:00:00.000Z');
     expect(ts('03/04/2026', { timeZone: 'UTC', dateOrder: 'dmy' })).toBe('2026-04-03T00:00:00.000Z');
     expect(ts('8/20/2026 8:05 PM')).toBe('2026-08-20T20:05:00.000Z');
