@@ -36,6 +36,8 @@ export const importOptionsSchema = z.object({
   timestamp_unit: z.enum(['auto', 'iso', 's', 'ms', 'us', 'ns', 'excel']).optional(),
   /** Order of `a/b/yyyy` dates whose numbers are both ≤ 12 (03/04/2026); detected per column when a value settles it. */
   date_order: z.enum(['mdy', 'dmy']).optional(),
+  /** The decimal mark of text numbers ('.' or ','); detected from the file's numbers when absent. */
+  decimal_mark: z.enum(['.', ',']).optional(),
   missing_sentinels: z.array(z.string().max(100)).max(50).optional(),
   link_window_hours: z.number().min(0).max(24 * 365).optional(),
   delimiter: z.enum([',', ';', '\t', '|']).optional(),

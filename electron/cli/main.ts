@@ -156,7 +156,7 @@ function describe(s: ImportSummary): string {
  * `loupe import FILE... --workspace W`: imports each file in its own transaction. Creates the workspace when missing.
  * @returns exit code: 0 when every import ran, 1 when any was refused
  */
-async function importCommand(files: string[], o: { workspace: string; kind?: RecordKind; preset?: string; map?: string[]; tz?: string; dateOrder?: 'mdy' | 'dmy'; encoding?: string; json?: boolean; linkWindow?: string; unescape?: string[]; scrub?: string[]; scrubPattern?: string[]; phoneRegion?: string }): Promise<number> {
+async function importCommand(files: string[], o: { workspace: string; kind?: RecordKind; preset?: string; map?: string[]; tz?: string; dateOrder?: 'mdy' | 'dmy'; decimalMark?: '.' | ','; encoding?: string; json?: boolean; linkWindow?: string; unescape?: string[]; scrub?: string[]; scrubPattern?: string[]; phoneRegion?: string }): Promise<number> {
   checkZone(o.tz);
   const linkWindow = o.linkWindow === undefined ? undefined : Number(o.linkWindow);
   if (linkWindow !== undefined && (o.linkWindow!.trim() === '' || !Number.isFinite(linkWindow) || linkWindow < 0 || linkWindow > 24 * 365)) {
@@ -196,7 +196,7 @@ async function importCommand(files: string[], o: { workspace: string; kind?: Rec
       }
       const options: ImportOptions = {
         ...(o.kind ? { kind: o.kind } : {}), ...(o.preset ? { preset: o.preset } : {}), ...(mapping ? { mapping } : {}), ...(encoding ? { encoding } : {}),
-        ...(o.tz ? { time_zone: o.tz } : {}), ...(o.dateOrder ? { date_order: o.dateOrder } : {}), ...(linkWindow !== undefined ? { link_window_hours: linkWindow } : {}),
+        ...(o.tz ? { time_zone: o.tz } : {}), ...(o.dateOrder ? { date_order: o.dateOrder } : {}), ...(o.decimalMark ? { decimal_mark: o.decimalMark } : {}), ...(linkWindow !== undefined ? { link_window_hours: linkWindow } : {}),
         ...(o.unescape?.length ? { unescape_fields: o.unescape } : {}),
         ...(scrub ? { scrub } : {}),
       };
@@ -378,6 +378,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--preset <name>', 'import preset (detected when omitted)')
     .option('--map <FIELD=PATH...>', 'map a Loupe field to a dotted source path; repeatable')
     .option('--tz <zone>', 'IANA time zone for naive timestamps (default: the workspace zone, UTC)')
+    .addOption(new Option('--decimal-mark <mark>', 'decimal mark of numbers written as text: . or , (default: detected from the numbers, else .)').choices(['.', ',']))
     .addOption(new Option('--date-order <order>', 'order of a/b/yyyy dates that could be either, e.g. 03/04/2026 (default: settled per column by a day above 12)').choices(['mdy', 'dmy']))
     .option('--encoding <label>', 'the files\' text encoding, e.g. windows-1252, shift_jis, gbk (default: detected)')
     .option('--link-window <hours>', 'hours before a ticket in which the same user\'s requests are linked (default 48; 0 turns that rule off)')

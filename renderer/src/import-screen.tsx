@@ -339,6 +339,17 @@ function FileCard({ file, jobs, queuedBehind, entryKey, onRequest, onUnqueue, on
               <TimeZoneSelect value={options.time_zone ?? preview.time_zone} label="Time zone of naive times"
                 onChange={(tz) => setOptions((o) => ({ ...o, time_zone: tz }))} />
             </label>
+            {(options.decimal_mark || [...preview.notes, ...preview.rejects.map((r) => r.reason)].some((t) => t.includes('decimal mark'))) && (
+              <label className="stat">
+                <span className="stat-label">Decimal mark</span>
+                <select value={options.decimal_mark ?? ''} aria-label="Decimal mark" data-testid="pv-decimal-mark"
+                  onChange={(e) => setOptions((o) => ({ ...o, decimal_mark: (e.target.value || undefined) as '.' | ',' | undefined }))}>
+                  <option value="">detected</option>
+                  <option value=".">. (1,234.5)</option>
+                  <option value=",">, (1.234,5)</option>
+                </select>
+              </label>
+            )}
             {(options.date_order || [...preview.notes, ...preview.rejects.map((r) => r.reason)].some((t) => t.includes('a/b/yyyy') || t.includes('month/day or day/month'))) && (
               <label className="stat">
                 <span className="stat-label">Date order (03/04/2026)</span>

@@ -23,7 +23,7 @@ import { PRESETS, presetByName } from './presets';
 import { jiraTime } from './presets/jira';
 import { SYNONYMS, kindScores } from './presets/synonyms';
 import {
-  detectDateOrder, detectTimestampUnit, durationUnitFromFieldName, fieldNameSuggestsDate, holdsTimes, isMissing, isValueError, MISSING_TOKENS, parseDurationMs, parseNumber, parseTimestamp, toIdText,
+  detectDateOrder, detectDecimalMark, detectTimestampUnit, dotThousandsSuspect, durationUnitFromFieldName, fieldNameSuggestsDate, holdsTimes, isMissing, isValueError, MISSING_TOKENS, parseDurationMs, parseNumber, parseTimestamp, toIdText,
 } from './values';
 import { implausibleNumber, implausibleTime } from './plausible';
 
@@ -256,13 +256,20 @@ function autoDetect(kind: RecordKind, info: Map<string, PathInfo>, taken: Map<st
   for (const field of order) {
     if (taken.has(field) || skip.has(field)) continue;
     const textField = FIELD_TYPES[kind][field] === 'text';
+    // The first synonym's path wins, except that a nested path empty throughout the sample gives way to a later
+    // synonym's path with values (Intercom's empty source.subject passed over its title). A top-level column empty
+    // in the sample is still taken: a flat file's column may fill in later (Freshdesk's Tags over its Type).
     let best: string | undefined;
+    let fallback: string | undefined;
     for (const name of syn[field]!) {
       const paths = (byName.get(name) ?? [])
         .filter((p) => (textField || !info.get(p)!.container) && !chosen.some((c) => isAncestorOrSelf(c, p) && !(c === p && sharesPath(field))))
         .sort((a, b) => a.split('.').length - b.split('.').length);
-      if (paths.length) { best = paths[0]; break; }
+      fallback ??= paths[0];
+      const withValues = paths.find((p) => info.get(p)!.present > 0 || !p.includes('.'));
+      if (withValues !== undefined) { best = withValues; break; }
     }
+    best ??= fallback;
     if (best !== undefined) {
       found.set(field, best);
       chosen.push(best);
@@ -626,6 +633,19 @@ export function buildMapper(preset: string, sample: Record<string, unknown>[], o
     }
   }
 
+  // The decimal mark of text numbers: chosen, else told by a value that can only be one (1,5 or 1.5), else '.'.
+  const numericValues: unknown[] = [];
+  for (const plan of plans.values()) {
+    for (const [f, r] of plan.fields) {
+      const t = FIELD_TYPES[plan.kind][f];
+      if (t === 'number' || t === 'int' || t === 'duration') for (const rec of subSample[plan.kind]) numericValues.push(readRaw(r, rec));
+    }
+  }
+  const detectedMark = options.decimal_mark ? null : detectDecimalMark(numericValues);
+  const decimalMark: '.' | ',' = options.decimal_mark ?? detectedMark?.mark ?? '.';
+  if (options.decimal_mark) notes.push(`decimal mark: '${options.decimal_mark}' (chosen)`);
+  else if (detectedMark?.mark === ',') notes.push(`decimal mark: ',' (${shown(detectedMark.example)} can only be a decimal comma); '.' and spaces group thousands`);
+
   // Units: timestamps by magnitude/format from the sample, durations from the field name else magnitude.
   const units = new Map<string, DurationUnit | TimestampUnit>();
   /** Per `kind.field` of type ts: the order of its a/b/yyyy dates (chosen, or settled by a value). */
@@ -640,6 +660,10 @@ export function buildMapper(preset: string, sample: Record<string, unknown>[], o
       const srcName = r.type === 'paths' ? r.alts[0]!.path : r.type === 'compute' ? r.describe : '';
       const explicit = r.type === 'paths' ? r.alts[0]!.unit : r.type === 'compute' ? r.unit : undefined;
       const values = sub.map((rec) => readRaw(r, rec)).filter((v) => v !== undefined && v !== null && v !== '');
+      if ((type === 'number' || type === 'int' || type === 'duration') && decimalMark === '.') {
+        const suspect = dotThousandsSuspect(values);
+        if (suspect !== null) notes.push(`${label}: ${srcName} has values such as ${shown(suspect)} beside whole numbers, as spreadsheets write thousands with a dot; read with '.' as the decimal mark (${shown(suspect)} = ${Number(suspect)}). If the dot groups thousands here, choose ',' as the decimal mark (--decimal-mark , or Decimal mark in the import preview)`);
+      }
       if (type === 'ts') {
         // The order of a/b/yyyy dates: chosen, else settled by a value of the column (a day above 12), else none.
         const order = options.date_order ? { order: options.date_order, example: null, conflicting: false } : detectDateOrder(values);
@@ -755,6 +779,33 @@ export function buildMapper(preset: string, sample: Record<string, unknown>[], o
     if (max.size > 0) {
       fbp.scaleByLabel = max;
       if (several.length) notes.push(`rating scale per score name, from the largest value of each in the first records: ${[...max].map(([l, sc]) => `${l} 0-${sc}`).join(', ')}`);
+    }
+  }
+
+  // Requests that are spans of a trace tree (Braintrust span_parents, OpenTelemetry-like parent ids) beside their root
+  // spans: each span is a request here, so one call traced as a root and a model span counts twice. Said, with how
+  // many records have a parent, so volume, cost and latency are not read as the calls'.
+  if (plans.has('requests') && p.name === 'generic') {
+    const PARENT = new Set(['span_parents', 'parent_id', 'parent_span_id', 'parent_run_id', 'parent_observation_id', 'parentspanid', 'parent_uuid']);
+    let children = 0;
+    let field: string | null = null;
+    for (const r of subSample.requests) {
+      const k = Object.keys(r).find((key) => PARENT.has(normName(key)) && (Array.isArray(r[key]) ? (r[key] as unknown[]).length > 0 : r[key] !== null && r[key] !== undefined && r[key] !== ''));
+      if (k) { children++; field ??= k; }
+    }
+    const roots = subSample.requests.length - children;
+    if (children > 0 && roots > 0) notes.push(`spans: ${children} of the first ${subSample.requests.length} records have a parent (${field}) and ${roots} have none; each span is stored as a request, so a call traced as a parent span and a model span counts more than once in volume, cost and latency. Import only the model spans (filter the export), or use a preset for the tool`);
+  }
+
+  // Tickets: tags found as a column named `type` that holds one value in every record (Intercom's `type:
+  // "conversation"`) name the object's type, not a category: every ticket was tagged "conversation".
+  const tagsSpec = plans.get('tickets')?.fields.get('tags');
+  if (tagsSpec?.type === 'paths' && normName(leafName(tagsSpec.alts[0]!.path)) === 'type' && !isDeclared(p, 'tickets', 'tags')
+    && options.mapping?.tags === undefined && options.mapping?.['tickets.tags'] === undefined) {
+    const vals = subSample.tickets.map((r) => readRaw(tagsSpec, r)).filter((v) => v !== undefined && v !== null && v !== '').map(String);
+    if (vals.length >= 3 && new Set(vals).size === 1) {
+      plans.get('tickets')!.fields.delete('tags');
+      notes.push(`tags: ${tagsSpec.alts[0]!.path} holds "${vals[0]}" in every record (the record's type, not a category); left unmapped`);
     }
   }
 
@@ -896,7 +947,7 @@ export function buildMapper(preset: string, sample: Record<string, unknown>[], o
           } else {
             ({ value: raw, unit } = readRawUnit(r, rec));
           }
-          let v = convert(kind, st.field, st.type, raw, unit ?? st.unit, st.sentinels, timeZone, plan.spaceTags, st.dateOrder) as string | number | null;
+          let v = convert(kind, st.field, st.type, raw, unit ?? st.unit, st.sentinels, timeZone, plan.spaceTags, st.dateOrder, decimalMark) as string | number | null;
           if (st.unescape && typeof v === 'string') v = unescapeText(v);
           row[st.field] = v;
         }
@@ -1116,7 +1167,7 @@ export function expectedReason(field: string, expectation: string, detail: strin
   return `${field}: ${detail}`;
 }
 
-function convert(kind: RecordKind, field: string, type: FieldType, raw: unknown, unit: DurationUnit | TimestampUnit | undefined, sentinels: readonly string[], timeZone: string, spaceTags = false, dateOrder?: 'mdy' | 'dmy'): unknown {
+function convert(kind: RecordKind, field: string, type: FieldType, raw: unknown, unit: DurationUnit | TimestampUnit | undefined, sentinels: readonly string[], timeZone: string, spaceTags = false, dateOrder?: 'mdy' | 'dmy', decimal: '.' | ',' = '.'): unknown {
   if (type === 'fvalue' || type === 'fkind') return raw === undefined || raw === null || raw === '' ? null : raw; // decided in finishFeedback
   if (missing(raw, sentinels, type !== 'text' && type !== 'id' && type !== 'tags')) return null;
   switch (type) {
@@ -1143,10 +1194,16 @@ function convert(kind: RecordKind, field: string, type: FieldType, raw: unknown,
     }
     case 'duration': {
       const u = (unit as DurationUnit | undefined) ?? 'ms';
+      // With a decimal comma, a bare number in text ("1,5", "1.234") is read as a number first; text with its own
+      // unit ("1,5 s") is left to the duration reader.
+      if (decimal === ',' && typeof raw === 'string') {
+        const n = parseNumber(raw, { sentinels, decimal });
+        if (typeof n === 'number') raw = n;
+      }
       let ms: ReturnType<typeof parseDurationMs>;
       if (u === 's' || u === 'ms') ms = parseDurationMs(raw, u, { sentinels });
       else {
-        const n = parseNumber(raw, { sentinels });
+        const n = parseNumber(raw, { sentinels, decimal });
         ms = typeof n === 'number' ? (n < 0 ? { error: `a duration cannot be negative, found ${shown(raw)}` } : n * convDurationFactor(u)) : n;
       }
       if (isValueError(ms)) throw new Reject(field, expectedReason(field, `expected a duration in ${unitWords(u)}`, ms.error));
@@ -1157,7 +1214,7 @@ function convert(kind: RecordKind, field: string, type: FieldType, raw: unknown,
     case 'int': {
       // Whole numbers past 2^53 (1e300, 30-digit counts) would reach SQLite as REAL, which the INTEGER column of a
       // STRICT table refuses: the whole import would fail on one bad cell.
-      const n = parseNumber(raw, { sentinels });
+      const n = parseNumber(raw, { sentinels, decimal });
       if (isValueError(n)) throw new Reject(field, expectedReason(field, 'expected a whole number of tokens', n.error));
       if (n !== null && (!Number.isInteger(n) || n < 0)) throw new Reject(field, `${field}: expected a whole number of tokens, found ${shown(raw)}`);
       if (n !== null && !Number.isSafeInteger(n)) throw new Reject(field, `${field}: expected a whole number of tokens up to 9007199254740991 (2^53 - 1), found ${shown(raw)}`);
@@ -1178,7 +1235,7 @@ function convert(kind: RecordKind, field: string, type: FieldType, raw: unknown,
         if (/^(good|satisfied|positive)/.test(w)) return 5;
         if (/^(bad|unsatisfied|dissatisfied|negative)/.test(w)) return 1;
       }
-      const n = parseNumber(raw, { sentinels });
+      const n = parseNumber(raw, { sentinels, decimal });
       if (isValueError(n)) throw new Reject(field, `${field}: ${n.error}`);
       if (n === null) return null;
       if (kind === 'tickets' && field === 'csat' && (n < 1 || n > 5)) throw new Reject(field, `csat: expected a satisfaction score from 1 to 5, found ${shown(raw)}`);

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import {
   EPOCH_RANGES,
   detectDateOrder,
+  detectDecimalMark,
   detectTimestampUnit,
+  dotThousandsSuspect,
   durationUnitFromFieldName,
   epochUnitByMagnitude,
   fieldNameSuggestsDate,
@@ -68,7 +70,7 @@ describe('parseNumber and parseInteger', () => {
     expect(parseNumber(true)).toEqual({ error: 'expected a number, found the boolean true' });
     expect(parseNumber({ a: 1 })).toEqual({ error: 'expected a number, found an object' });
     expect(parseNumber(Number.POSITIVE_INFINITY)).toEqual({ error: 'expected a finite number, found Infinity (beyond ±1.8e308)' });
-    expect(parseNumber('1,5')).toEqual({ error: 'expected a number, found "1,5": a decimal comma? choose \',\' as the decimal mark for this field' });
+    expect(parseNumber('1,5')).toEqual({ error: 'expected a number, found "1,5": a decimal comma? choose \',\' as the decimal mark (--decimal-mark , or Decimal mark in the import preview)' });
     expect(parseNumber('12,34,5')).toEqual({ error: 'expected a number, found "12,34,5"' });
   });
   it('reads decimal commas when chosen', () => {
@@ -163,6 +165,16 @@ describe('parseTimestamp: text', () => {
   it('documents the DST rules: spring gap moves forward, autumn repeat takes standard time', () => {
     expect(ts('2026-03-29 02:30', { timeZone: 'Europe/Berlin' })).toBe('2026-03-29T01:30:00.000Z');
     expect(ts('2026-10-25 02:30', { timeZone: 'Europe/Berlin' })).toBe('2026-10-25T01:30:00.000Z');
+  });
+  it('tells the decimal mark only from values that can be nothing else', () => {
+    expect(detectDecimalMark(['1,5', '1.200', 3])).toEqual({ mark: ',', example: '1,5' });
+    expect(detectDecimalMark(['1.234,5'])).toEqual({ mark: ',', example: '1.234,5' });
+    expect(detectDecimalMark(['1,234', '0.25'])).toEqual({ mark: '.', example: '0.25' });
+    expect(detectDecimalMark(['1,5', '0.25'])).toEqual({ mark: '.', example: '0.25' });
+    expect(detectDecimalMark(['1,234', '1.234', '12'])).toBeNull();
+    expect(dotThousandsSuspect(['1.234', '850', '2.010'])).toBe('1.234');
+    expect(dotThousandsSuspect(['1.234', '850', '2.5'])).toBeNull();
+    expect(dotThousandsSuspect(['1.234', '2.010'])).toBeNull();
   });
   it('works out a column\'s a/b/yyyy order from the values that settle it (a day above 12)', () => {
     expect(detectDateOrder(['03/02/2026 09:15 AM', '03/13/2026 08:00 AM', 42, null])).toEqual({ order: 'mdy', example: '03/13/2026 08:00 AM', conflicting: false });

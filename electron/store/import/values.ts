@@ -86,7 +86,7 @@ function numberFromText(t: string, decimal: '.' | ',', v: string): ValueResult<n
     if (NUMBER_RE.test(t)) return Number(t);
     if (/^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?$/.test(t)) return Number(t.replace(/,/g, ''));
     if (/^[+-]?\d*,\d+$/.test(t)) {
-      return { error: `expected a number, found ${show(v)}: a decimal comma? choose ',' as the decimal mark for this field` };
+      return { error: `expected a number, found ${show(v)}: a decimal comma? choose ',' as the decimal mark (--decimal-mark , or Decimal mark in the import preview)` };
     }
   } else {
     if (/^[+-]?(?:\d+,?\d*|,\d+)(?:[eE][+-]?\d+)?$/.test(t)) return Number(t.replace(',', '.'));
@@ -511,6 +511,47 @@ export function detectDateOrder(values: readonly unknown[]): { order: 'mdy' | 'd
   }
   if (mdy !== null && dmy !== null) return { order: null, example: null, conflicting: true };
   return { order: mdy !== null ? 'mdy' : dmy !== null ? 'dmy' : null, example: mdy ?? dmy, conflicting: false };
+}
+
+/**
+ * The decimal mark a file's numbers are written with, from sample values of its numeric columns: ',' when some value
+ * can only be a decimal comma (`1,5`, `12,25`, `1.234,5`: a comma followed by other than three digits, or after dot
+ * groups of three) and none can only be a decimal point (`1.5`, `0.25`, `1,234.5`); '.' otherwise (null when nothing
+ * tells). Thousands groups of exactly three digits (`1,234`, `1.234`) say nothing either way.
+ * @returns the mark and the first value that settles it, or null
+ */
+export function detectDecimalMark(values: readonly unknown[]): { mark: '.' | ','; example: string } | null {
+  let comma: string | null = null;
+  let point: string | null = null;
+  for (const v of values) {
+    if (typeof v !== 'string') continue;
+    const t = v.trim();
+    if (/^[+-]?\d+,(?:\d{1,2}|\d{4,})$/.test(t) || /^[+-]?\d{1,3}(?:\.\d{3})+,\d+$/.test(t) || /^[+-]?,\d+$/.test(t)) comma ??= t;
+    else if (/^[+-]?\d*\.(?:\d{1,2}|\d{4,})$/.test(t) || /^[+-]?\d{1,3}(?:,\d{3})+\.\d+$/.test(t)) point ??= t;
+  }
+  if (comma !== null && point === null) return { mark: ',', example: comma };
+  if (point !== null) return { mark: '.', example: point };
+  return null;
+}
+
+/**
+ * A numeric column whose values with a dot all have exactly three digits after it (`1.234`, `2.010`, `12.500`) beside
+ * whole numbers (`850`): what German or French spreadsheets write for thousands. Read with '.' as the decimal mark
+ * they are 1,000 times too small, so the mapper says so (it cannot know).
+ * @returns the first such value, or null
+ */
+export function dotThousandsSuspect(values: readonly unknown[]): string | null {
+  let dotted: string | null = null;
+  let dottedN = 0;
+  let whole = 0;
+  for (const v of values) {
+    const t = typeof v === 'string' ? v.trim() : typeof v === 'number' ? String(v) : null;
+    if (t === null || t === '') continue;
+    if (/^[+-]?\d{1,3}(?:\.\d{3})+$/.test(t)) { dotted ??= t; dottedN++; }
+    else if (/^[+-]?\d+$/.test(t)) whole++;
+    else if (/^[+-]?\d*\.\d+$/.test(t)) return null; // another decimal: the dot is a decimal point
+  }
+  return dottedN >= 2 && whole >= 1 ? dotted : null;
 }
 
 /**

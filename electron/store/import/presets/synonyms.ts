@@ -10,7 +10,8 @@ import { leafName, normName } from './common';
 export const SYNONYMS: Record<RecordKind, Record<string, readonly string[]>> = {
   requests: {
     id: ['request_id', 'id', 'req_id', 'requestid', 'call_id', 'generation_id', 'custom_id', 'uuid', 'event_id', 'log_id', 'completion_id', 'answer_id'],
-    ts: ['timestamp', 'ts', 'created_at', 'created', 'time', 'datetime', 'date', 'start_time', 'started_at', 'request_time', 'event_time', 'time_stamp', 'tstamp', 'created_time', 'logged_at', 'request_timestamp'],
+    // A call's start before the time its log was written (Opik and Braintrust write both; created_at is the later).
+    ts: ['timestamp', 'ts', 'start_time', 'started_at', 'created_at', 'created', 'time', 'datetime', 'date', 'request_time', 'event_time', 'time_stamp', 'tstamp', 'created_time', 'logged_at', 'request_timestamp'],
     user_id: ['user_id', 'userid', 'user', 'end_user_id', 'customer_id', 'account_id', 'client_id', 'uid', 'user_email'],
     session_id: ['session_id', 'sessionid', 'conversation_id', 'thread_id', 'chat_id', 'session', 'conversation', 'dialog_id', 'dialogue_id'],
     segment: ['segment', 'user_segment', 'customer_segment', 'plan', 'tier', 'user_tier'],
@@ -24,9 +25,10 @@ export const SYNONYMS: Record<RecordKind, Record<string, readonly string[]>> = {
     ttft_ms: ['ttft_ms', 'ttft', 'ttft_s', 'time_to_first_token', 'time_to_first_token_ms', 'time_to_first_token_s', 'first_token_ms', 'first_token_latency'],
     tokens_in: ['tokens_in', 'prompt_tokens', 'input_tokens', 'num_input_tokens', 'number_input_tokens', 'n_prompt_tokens', 'prompt_token_count', 'input_token_count', 'prompt_tokens_count'],
     tokens_out: ['tokens_out', 'completion_tokens', 'output_tokens', 'num_output_tokens', 'number_output_tokens', 'generated_tokens', 'completion_token_count', 'output_token_count', 'candidates_token_count'],
-    cost_usd: ['cost_usd', 'cost', 'total_cost', 'cost_in_usd', 'usd_cost', 'calculated_total_cost', 'price_usd', 'total_cost_usd'],
+    cost_usd: ['cost_usd', 'cost', 'total_cost', 'cost_in_usd', 'usd_cost', 'calculated_total_cost', 'price_usd', 'total_cost_usd', 'total_estimated_cost'],
     status: ['status', 'status_code', 'http_status', 'state', 'outcome', 'result_status', 'finish_reason'],
-    error: ['error', 'error_message', 'error_msg', 'err', 'exception', 'failure_reason', 'error_type'],
+    // Opik's error_info is an object ({exception_type, message, traceback}): stored as its JSON text, which is an error.
+    error: ['error', 'error_message', 'error_msg', 'err', 'exception', 'failure_reason', 'error_type', 'error_info'],
     tokens_cached_in: ['tokens_cached_in', 'cached_tokens', 'cache_read_input_tokens', 'input_cached_tokens', 'cached_input_tokens', 'cache_read_tokens', 'cached_content_token_count'],
     tokens_cache_write_in: ['tokens_cache_write_in', 'cache_creation_input_tokens', 'cache_write_tokens', 'input_cache_creation'],
     service_tier: ['service_tier'],
@@ -34,10 +36,11 @@ export const SYNONYMS: Record<RecordKind, Record<string, readonly string[]>> = {
     region: ['region', 'country', 'country_code', 'country_iso_code', 'iso_code', 'geo_country', 'user_country', 'client_country', 'geo_region', 'user_region'],
   },
   feedback: {
-    id: ['feedback_id', 'id', 'rating_id', 'vote_id', 'score_id', 'response_id', 'survey_response_id'],
+    // Label Studio's JSON-MIN: `id` is the task, `annotation_id` the annotation (one per annotator).
+    id: ['feedback_id', 'annotation_id', 'id', 'rating_id', 'vote_id', 'score_id', 'response_id', 'survey_response_id'],
     request_id: ['request_id', 'req_id', 'generation_id', 'trace_id', 'message_id', 'completion_id', 'call_id', 'observation_id'],
     session_id: ['session_id', 'conversation_id', 'thread_id', 'chat_id', 'session', 'conversation'],
-    user_id: ['user_id', 'userid', 'user', 'customer_id', 'account_id', 'uid', 'rater_id', 'annotator_id'],
+    user_id: ['user_id', 'userid', 'user', 'customer_id', 'account_id', 'uid', 'rater_id', 'annotator_id', 'annotator'],
     ts: ['timestamp', 'ts', 'created_at', 'created', 'time', 'datetime', 'date', 'submitted_at', 'rated_at', 'tstamp', 'created_time'],
     kind: ['type', 'kind', 'feedback_type', 'feedback_kind', 'survey_type', 'metric', 'data_type'],
     value: ['value', 'thumb', 'thumbs', 'vote', 'rating', 'score', 'csat', 'nps', 'stars', 'helpful', 'liked', 'reaction', 'feedback', 'preference', 'sentiment'],

@@ -1,5 +1,6 @@
 /**
- * Feedback exported by survey and chat tools, read by the generic preset from their documented shapes:
+ * Exports of survey, chat, help-desk, labelling and tracing tools that have no preset, read by the generic preset
+ * from their documented shapes (a breaker's findings; each test fails on the code before its fix):
  * - Delighted survey responses (GET /v1/survey_responses: id, person, survey_type nps/csat/ces, score, comment,
  *   created_at in epoch seconds, person_properties): a request id among the person properties points at the request
  *   the answer is about. It tipped the whole file to "requests", whose import then moved the stored requests' times
@@ -14,7 +15,7 @@ import { useTempWorkspaces } from '../testing/temp';
 import { detectKind } from './mapping';
 import { runImport } from './pipeline';
 
-const { write, newWorkspace } = useTempWorkspaces('loupe-survey-');
+const { write, newWorkspace } = useTempWorkspaces('loupe-tool-exports-');
 const req = (ws: Workspace, id: string) => ws.db.get<Record<string, unknown>>('SELECT ts, extra, output FROM requests WHERE id = ?', [id])!;
 const T = Date.UTC(2026, 2, 2, 9, 14, 10);
 
@@ -136,5 +137,82 @@ describe('US dates (SurveyMonkey exports MM/DD/YYYY for US accounts)', () => {
     expect(s).toMatchObject({ inserted: 2, rejected: 0 });
     expect(s.notes).toContain('ts: dates written a/b/yyyy read as day/month (chosen)');
     expect(ws.db.all<{ ts: number }>('SELECT ts FROM feedback ORDER BY id').map((r) => new Date(r.ts).toISOString().slice(0, 10))).toEqual(['2026-02-03', '2026-09-04']);
+  });
+});
+
+describe('numbers from German or French spreadsheets (";" CSV, decimal comma, dot thousands)', () => {
+  const excel = 'request_id;timestamp;model;prompt;response;latency_ms;prompt_tokens;completion_tokens;cost_usd\n'
+    + 'r1;2026-03-02 09:15;gpt-4o;Hallo;Guten Tag;1.234,5;1.200;350;0,0123\nr2;2026-03-02 10:20;gpt-4o;Frage;Antwort;850;980;120;0,0041\n';
+  it('a value that can only be a decimal comma sets the file\'s mark: 1.234,5 ms, 1.200 tokens and 0,0123 USD read right', async () => {
+    const ws = await newWorkspace();
+    const s = await runImport(ws, write('de.csv', excel), {});
+    expect(s).toMatchObject({ inserted: 2, rejected: 0 });
+    expect(s.notes).toContain('decimal mark: \',\' ("1.234,5" can only be a decimal comma); \'.\' and spaces group thousands');
+    expect(ws.db.all('SELECT id, latency_ms, tokens_in, cost_usd FROM requests ORDER BY id')).toEqual([
+      { id: 'r1', latency_ms: 1234.5, tokens_in: 1200, cost_usd: 0.0123 }, { id: 'r2', latency_ms: 850, tokens_in: 980, cost_usd: 0.0041 },
+    ]);
+  });
+
+  it('dot thousands alone cannot be told from decimals: read with ".", said in a note naming the option, which reads them', async () => {
+    const csv = 'request_id;timestamp;model;latency_ms\nr1;2026-03-02 09:15;gpt-4o;1.234\nr2;2026-03-02 10:20;gpt-4o;850\nr3;2026-03-03 14:00;gpt-4o;12.500\n';
+    const ws = await newWorkspace();
+    const s = await runImport(ws, write('de.csv', csv), {});
+    expect(s.notes.some((n) => n.startsWith('latency_ms: latency_ms has values such as "1.234" beside whole numbers') && n.includes("choose ',' as the decimal mark (--decimal-mark , or Decimal mark in the import preview)"))).toBe(true);
+    expect(ws.db.all('SELECT latency_ms FROM requests ORDER BY id')).toEqual([{ latency_ms: 1.234 }, { latency_ms: 850 }, { latency_ms: 12.5 }]);
+    const ws2 = await newWorkspace();
+    await runImport(ws2, write('de2.csv', csv), { decimal_mark: ',' });
+    expect(ws2.db.all('SELECT latency_ms FROM requests ORDER BY id')).toEqual([{ latency_ms: 1234 }, { latency_ms: 850 }, { latency_ms: 12500 }]);
+  });
+});
+
+describe('help-desk, labelling and tracing exports', () => {
+  it('Intercom conversations: the object type is not a tag, and an empty subject path gives way to the title', async () => {
+    // developers.intercom.com, Conversation model: type is always "conversation"; title; source.subject (often empty).
+    const conv = [1, 2, 3].map((i) => ({
+      type: 'conversation', id: String(1290 + i), title: `Title ${i}`, created_at: 1772442900 + i * 3600, updated_at: 1772446500 + i * 3600,
+      source: { type: 'conversation', id: `s${i}`, delivered_as: 'customer_initiated', subject: '', body: `<p>Body ${i}</p>` },
+      conversation_rating: { rating: i + 2 }, tags: { type: 'tag.list', tags: [{ type: 'tag', id: '1', name: 'ai-answer' }] },
+      statistics: { type: 'conversation_statistics', first_admin_reply_at: 1772444700 + i * 3600, last_close_at: 1772460000 + i * 3600 },
+    }));
+    const ws = await newWorkspace();
+    const s = await runImport(ws, write('intercom.json', JSON.stringify({ type: 'conversation.list', conversations: conv })), { kind: 'tickets' });
+    expect(s.notes).toContain('tags: type holds "conversation" in every record (the record\'s type, not a category); left unmapped');
+    expect(ws.db.all('SELECT id, subject, tags FROM tickets ORDER BY id')).toEqual([
+      { id: '1291', subject: 'Title 1', tags: null }, { id: '1292', subject: 'Title 2', tags: null }, { id: '1293', subject: 'Title 3', tags: null },
+    ]);
+  });
+
+  it('Label Studio JSON-MIN: two annotators of one task are two ratings (annotation_id), each with its annotator', async () => {
+    // labelstud.io/guide/export: JSON-MIN has one object per annotation with id (the task), annotator, annotation_id.
+    const rows = [[101, 5, 1, 9001], [101, 4, 2, 9002], [102, 1, 1, 9003]].map(([task, rating, who, ann]) => ({
+      request_id: `req-${task}`, text: 'Q and A', id: task, rating, annotator: who, annotation_id: ann, created_at: '2026-03-05T10:00:00.000000Z', lead_time: 12.4,
+    }));
+    const ws = await newWorkspace();
+    const s = await runImport(ws, write('ls.json', JSON.stringify(rows)), {});
+    expect(s).toMatchObject({ kind: 'feedback', inserted: 3, duplicates_in_file: 0 });
+    expect(ws.db.all('SELECT id, request_id, user_id, value FROM feedback ORDER BY id')).toEqual([
+      { id: '9001', request_id: 'req-101', user_id: '1', value: 5 }, { id: '9002', request_id: 'req-101', user_id: '2', value: 4 }, { id: '9003', request_id: 'req-102', user_id: '1', value: 1 },
+    ]);
+  });
+
+  it('Opik traces: error_info is an error, start_time the request time; Braintrust span trees are said', async () => {
+    // comet-ml/opik trace_public.py: start_time, created_at (ingest), error_info {exception_type, message}, duration ms.
+    const traces = [null, { exception_type: 'openai.APITimeoutError', message: 'Request timed out.' }].map((err, i) => ({
+      id: `t${i}`, name: 'support_answer', start_time: `2026-03-02T09:1${i}:00.000Z`, end_time: `2026-03-02T09:1${i}:02.000Z`,
+      input: { question: 'q' }, output: err ? null : { answer: 'a' }, metadata: { model: 'gpt-4o' }, usage: { prompt_tokens: 10, completion_tokens: 5 },
+      created_at: `2026-03-02T09:1${i}:05.000Z`, duration: 2000, ...(err ? { error_info: err } : {}),
+    }));
+    const ws = await newWorkspace();
+    await runImport(ws, write('opik.json', JSON.stringify({ content: traces, page: 1, size: 2, total: 2 })), {});
+    expect(ws.db.all('SELECT id, ts, is_error FROM requests ORDER BY id')).toEqual([
+      { id: 't0', ts: Date.UTC(2026, 2, 2, 9, 10), is_error: 0 }, { id: 't1', ts: Date.UTC(2026, 2, 2, 9, 11), is_error: 1 },
+    ]);
+    // Braintrust project logs: a root task span and its llm span per call.
+    const spans = [0, 1].flatMap((i) => [
+      { id: `root-${i}`, created: `2026-03-02T09:1${i}:00.200Z`, input: { question: 'q' }, output: 'a', span_id: `root-${i}`, root_span_id: `root-${i}`, span_parents: null, metadata: { model: 'gpt-4o' } },
+      { id: `llm-${i}`, created: `2026-03-02T09:1${i}:00.300Z`, input: [{ role: 'user', content: 'q' }], output: 'a', span_id: `llm-${i}`, root_span_id: `root-${i}`, span_parents: [`root-${i}`], metadata: { model: 'gpt-4o' } },
+    ]);
+    const s = await runImport(ws, write('bt.jsonl', spans.map((r) => JSON.stringify(r)).join('\n')), {});
+    expect(s.notes.some((n) => n.startsWith('spans: 2 of the first 4 records have a parent (span_parents) and 2 have none'))).toBe(true);
   });
 });
