@@ -85,6 +85,12 @@ describe('chi-square distribution (scipy.stats.chi2)', () => {
     [0.975, 2002, 2127.904272032604],
     [0.975, 5001, 5198.903371282235],
     [0.5, 10000, 9999.333341235144],
+    // The far lower tail, where Newton steps on the upper tail cancelled (5.95e98 for the first).
+    [1e-10, 224420, 220184.462124287],
+    [1e-10, 1e6, 991029.9997743246],
+    [1e-10, 20000, 18753.923364088776],
+    [1e-6, 5000, 4538.970225153806],
+    [1 - 1e-10, 224420, 228708.15984989746],
   ])('ppf(%s, %s) = %s (large dof, SciPy chi2.ppf)', (p, k, q) => {
     close(chiSquareQuantile(p, k), q, 1e-12);
   });
