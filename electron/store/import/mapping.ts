@@ -22,6 +22,7 @@ import {
 import { PRESETS, presetByName } from './presets';
 import { jiraTime } from './presets/jira';
 import { SYNONYMS, kindScores } from './presets/synonyms';
+import { recordKey, surveyHeaderRows } from './survey-header';
 import {
   detectDateOrder, detectDecimalMark, detectTimestampUnit, dotThousandsSuspect, durationUnitFromFieldName, fieldNameSuggestsDate, holdsTimes, isMissing, isValueError, MISSING_TOKENS, parseDurationMs, parseNumber, parseTimestamp, toIdText,
 } from './values';
@@ -542,11 +543,15 @@ function allMissing(rec: Record<string, unknown>): boolean {
  * @throws LoupeError IMPORT_NOT_RECOGNISED naming the file and the fields seen when nothing mappable is found;
  *   BAD_REQUEST for an unknown preset or an override naming no Loupe field
  */
-export function buildMapper(preset: string, sample: Record<string, unknown>[], options: ImportOptions, ctx: MapContext): Mapper {
+export function buildMapper(preset: string, fullSample: Record<string, unknown>[], options: ImportOptions, ctx: MapContext): Mapper {
   const p = presetByName(preset);
   if (!p) throw new LoupeError('BAD_REQUEST', `Unknown preset "${preset}". Known presets: ${PRESETS.map((x) => x.name).join(', ')}.`);
   const notes: string[] = [...(p.notes ?? [])];
-  const timeZone = options.time_zone ?? ctx.timeZone;
+  // A survey export's header rows below the column names (Qualtrics) are skipped, counted, and shape nothing.
+  const header = surveyHeaderRows(fullSample);
+  const sample = header ? fullSample.filter((r) => !header.keys.has(recordKey(r))) : fullSample;
+  const timeZone = options.time_zone ?? header?.timeZone ?? ctx.timeZone;
+  if (header?.timeZone && !options.time_zone) notes.push(`time zone of naive times: ${header.timeZone}, as the export's ImportId row declares`);
   const optSentinels = options.missing_sentinels ?? [];
 
   // Sub-records of the sample, per kind, as the preset's expand makes them.
@@ -703,7 +708,10 @@ export function buildMapper(preset: string, sample: Record<string, unknown>[], o
           const median = nums.length ? nums[Math.floor(nums.length / 2)]! : 0;
           const fractional = nums.some((n) => !Number.isInteger(n));
           u = median > 0 && median < 60 && fractional ? 's' : 'ms';
-          if (values.length) notes.push(`${f}: ${srcName} has no unit in its name; read in ${unitWords(u)} (median value ${median})`);
+          // Values written with their unit ("1.2s", "850ms") are read in it; only bare numbers take the column's.
+          const withUnit = values.filter((v) => typeof v === 'string' && /^\s*[+-]?(?:\d+\.?\d*|\.\d+)\s*[A-Za-z]+\s*$/.test(v));
+          if (withUnit.length > 0 && nums.length === 0) notes.push(`${f}: ${srcName} writes each value with its unit (e.g. ${shown(withUnit[0])}); read in that unit`);
+          else if (values.length) notes.push(`${f}: ${srcName} has no unit in its name; bare numbers read in ${unitWords(u)} (median value ${median})${withUnit.length ? `; ${withUnit.length} value(s) with their own unit (e.g. ${shown(withUnit[0])}) read in it` : ''}`);
         } else if (explicit) {
           notes.push(`${label}: ${srcName} read in ${unitWords(u)}`);
         }
@@ -1021,6 +1029,7 @@ export function buildMapper(preset: string, sample: Record<string, unknown>[], o
       const rejects: RejectedRow[] = [];
       const skipped: string[] = [];
       if (allMissing(record)) return { rows, rejects, skipped };
+      if (header?.keys.has(recordKey(record))) return { rows, rejects, skipped: [header.reason] };
       let subs: Array<SubRecord | SkippedPart>;
       if (p.expand) {
         try {

@@ -813,6 +813,10 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
       if (rowsSeen.feedback > 0) {
         const m = feedbackOnMissingRequests(db, importId);
         if (m.rows > 0) rawNotes.push(missingRequestsNote(m));
+        // Feedback is dated by its own time, else its request's: one with neither is in no week (tickets say the same).
+        const undatedFb = db.value<number>(
+          'SELECT count(*) FROM feedback f LEFT JOIN requests r ON r.id = f.request_id WHERE f.import_id = ? AND f.ts IS NULL AND r.ts IS NULL', [importId]) ?? 0;
+        if (undatedFb > 0) rawNotes.push(`${undatedFb.toLocaleString('en-US')} feedback row${undatedFb === 1 ? ' has' : 's have'} no time of ${undatedFb === 1 ? 'its' : 'their'} own and no dated request: in no week's figures until ${undatedFb === 1 ? 'its' : 'their'} request is imported with a time (the Metrics screen counts ${undatedFb === 1 ? 'it' : 'them'} apart)`);
       }
       if (mapper.preset === 'langfuse' && rowsSeen.requests > 0) {
         const doubled = langfuseTracesStoredTwice(db, importId);

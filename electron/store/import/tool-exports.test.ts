@@ -216,3 +216,44 @@ describe('help-desk, labelling and tracing exports', () => {
     expect(s.notes.some((n) => n.startsWith('spans: 2 of the first 4 records have a parent (span_parents) and 2 have none'))).toBe(true);
   });
 });
+
+describe('notes on what a file leaves out', () => {
+  it('latencies written with their unit are read in it, and the note says so (it read "median value 0")', async () => {
+    const ws = await newWorkspace();
+    const s = await runImport(ws, write('lat.csv', 'request_id,timestamp,model,latency\nr1,2026-03-02T09:00:00Z,m,1.2s\nr2,2026-03-02T09:01:00Z,m,850ms\nr3,2026-03-02T09:02:00Z,m,0.2s\n'), {});
+    expect(s.notes).toContain('latency_ms: latency writes each value with its unit (e.g. "1.2s"); read in that unit');
+    expect(ws.db.all('SELECT latency_ms FROM requests ORDER BY id')).toEqual([{ latency_ms: 1200 }, { latency_ms: 850 }, { latency_ms: 200 }]);
+  });
+
+  it('feedback with no time of its own and no dated request is counted in a note (tickets already were)', async () => {
+    const ws = await newWorkspace();
+    const s = await runImport(ws, write('fb.jsonl', [
+      { feedback_id: 'f1', request_id: 'q1', type: 'thumb', value: 'up' },
+      { feedback_id: 'f2', type: 'csat', value: 4 },
+      { feedback_id: 'f3', type: 'csat', value: 5, timestamp: '2026-03-02T09:00:00Z' },
+    ].map((r) => JSON.stringify(r)).join('\n')), {});
+    expect(s.notes).toContain('2 feedback rows have no time of their own and no dated request: in no week\'s figures until their request is imported with a time (the Metrics screen counts them apart)');
+  });
+});
+
+describe('Qualtrics CSV export (three header rows: names, question texts, ImportId JSON with the time zone)', () => {
+  it('skips the two metadata rows, counted, and reads naive times in the zone they declare', async () => {
+    const csv = [
+      'StartDate,EndDate,ResponseId,NPS,CSAT,Comments,request_id',
+      'Start Date,End Date,Response ID,How likely are you to recommend us?,How satisfied are you?,Anything else?,request_id',
+      '"{""ImportId"":""startDate"",""timeZone"":""America/Denver""}","{""ImportId"":""endDate"",""timeZone"":""America/Denver""}","{""ImportId"":""_recordId""}","{""ImportId"":""QID1""}","{""ImportId"":""QID2""}","{""ImportId"":""QID3_TEXT""}","{""ImportId"":""request_id""}"',
+      '2026-03-01 22:10:05,2026-03-01 22:11:40,R_1a2b3c,9,5,Fast and correct,req-101',
+      '2026-03-02 08:00:00,2026-03-02 08:02:10,R_4d5e6f,2,1,"It made up a policy, twice",req-102',
+    ].join('\n');
+    const ws = await newWorkspace();
+    const s = await runImport(ws, write('qualtrics.csv', `${csv}\n`), {});
+    expect(s).toMatchObject({ kind: 'feedback', records_read: 4, rejected: 0, skipped: 2 });
+    expect(s.skipped_reasons).toEqual([{ reason: 'Qualtrics header row (question texts, or ImportId and time zone), not a response', count: 2 }]);
+    expect(s.notes).toContain('time zone of naive times: America/Denver, as the export\'s ImportId row declares');
+    // 22:10 on Sunday 1 March in Denver (UTC−7) is 05:10 UTC on Monday 2 March: ISO week 2026-W10, not W09.
+    expect(ws.db.all('SELECT id, kind, value, ts FROM feedback WHERE kind = \'nps\' ORDER BY id')).toEqual([
+      { id: 'R_1a2b3c:NPS', kind: 'nps', value: 9, ts: Date.UTC(2026, 2, 2, 5, 10, 5) },
+      { id: 'R_4d5e6f:NPS', kind: 'nps', value: 2, ts: Date.UTC(2026, 2, 2, 15, 0, 0) },
+    ]);
+  });
+});

@@ -1,0 +1,47 @@
+/**
+ * Qualtrics' CSV export writes three header rows: the column names, then a row of question texts, then a row of
+ * `{"ImportId":"…","timeZone":"…"}` JSON, one per column (Qualtrics, "Export data": "Use legacy format" off; read
+ * by R's qualtRics::read_survey, which skips the two rows). Read as data they are two bad records; they are skipped,
+ * counted, and the ImportId row's time zone is the zone of the file's naive times.
+ */
+import { IANAZone } from 'luxon';
+
+/** The metadata rows found at the top of a sample, and the time zone they declare. */
+export interface SurveyHeaderRows {
+  /** JSON text of each metadata record (the question-text row and the ImportId row), as the reader gives them. */
+  keys: ReadonlySet<string>;
+  /** The IANA zone the ImportId cells declare for date columns, or null. */
+  timeZone: string | null;
+  /** The skip reason for those rows. */
+  reason: string;
+}
+
+const IMPORT_ID = /^\s*\{\s*"ImportId"\s*:/;
+
+/** The key a record is recognised by: its JSON text (the reader builds each record's keys in header order). */
+export function recordKey(r: Record<string, unknown>): string {
+  return JSON.stringify(r);
+}
+
+/**
+ * Finds Qualtrics' metadata rows among the first records: the row where at least half the non-empty cells are
+ * ImportId JSON, and the row of question texts just before it.
+ * @returns the rows and zone, or null when the sample does not start that way
+ */
+export function surveyHeaderRows(sample: readonly Record<string, unknown>[]): SurveyHeaderRows | null {
+  for (let i = 0; i < Math.min(2, sample.length); i++) {
+    const cells = Object.values(sample[i]!).filter((v): v is string => typeof v === 'string' && v.trim() !== '');
+    if (cells.length === 0 || cells.filter((c) => IMPORT_ID.test(c)).length < cells.length / 2) continue;
+    let timeZone: string | null = null;
+    for (const c of cells) {
+      try {
+        const z = (JSON.parse(c) as { timeZone?: unknown }).timeZone;
+        if (typeof z === 'string' && IANAZone.isValidZone(z)) { timeZone = z; break; }
+      } catch { /* a cell that is not JSON */ }
+    }
+    const keys = new Set([recordKey(sample[i]!)]);
+    if (i === 1) keys.add(recordKey(sample[0]!));
+    return { keys, timeZone, reason: 'Qualtrics header row (question texts, or ImportId and time zone), not a response' };
+  }
+  return null;
+}
