@@ -10,8 +10,11 @@
  *
  * Cost of one request (Loupe's token convention: tokens_in counts every input token, cache reads and writes
  * included, as OpenAI's prompt_tokens and OTel's gen_ai.usage.input_tokens do):
- *   cost = (tokens_in − cached − cache_write) × input + cached × cached_input + cache_write × cache_write_input
+ *   cost = (tokens_in − cached − cache_write) × input + cached × cached_input
+ *          + (cache_write − cache_write_1h) × cache_write_input + cache_write_1h × 2 × input
  *          + tokens_out × output                                                    (each in USD / 1e6 tokens)
+ * cache_write_1h is the part of the writes to Anthropic's 1-hour cache, billed at 2× base input (5-minute writes at
+ * 1.25×, the rows' cache_write rate): platform.claude.com/docs/en/about-claude/pricing, "Prompt caching".
  * The batch tier uses batch_input and batch_output, and scales the cached and cache-write rates by the same discount
  * (batch_input / input): OpenAI and Anthropic both document that the Batch discount and prompt caching stack. A row
  * with no cached (or cache-write) rate prices those tokens at its input rate, and the tier says so (no `+cached`).
@@ -229,7 +232,12 @@ export function findPrice(model: string, table: readonly ModelPrice[]): ModelPri
 }
 
 /** Token counts of one request. tokens_in includes cached and cache_write (see the module doc). */
-export interface TokenUsage { tokens_in: number; tokens_out: number; cached?: number | null; cache_write?: number | null }
+export interface TokenUsage {
+  tokens_in: number; tokens_out: number; cached?: number | null; cache_write?: number | null;
+  /** Of cache_write, the tokens written to Anthropic's 1-hour cache: 2× the input rate (5-minute writes: the row's
+   * cache_write rate, 1.25× input for Anthropic). */
+  cache_write_1h?: number | null;
+}
 
 /**
  * Cost in USD of one request at a row's prices (formula in the module doc).
@@ -246,7 +254,9 @@ export function priceRequest(u: TokenUsage, p: ModelPrice, tier: 'standard' | 'b
   const cachedRate = p.cached_input_usd_per_mtok != null ? p.cached_input_usd_per_mtok * scale : input;
   const writeRate = p.cache_write_usd_per_mtok != null ? p.cache_write_usd_per_mtok * scale : input;
   const uncached = u.tokens_in - cachedIn - writeIn;
-  const cost = (uncached * input + cachedIn * cachedRate + writeIn * writeRate + u.tokens_out * output) / 1_000_000;
+  // 1-hour writes: 2× the (tier's) input rate, Anthropic's published multiplier; the rest of the writes at writeRate.
+  const write1h = Math.max(0, Math.min(u.cache_write_1h ?? 0, writeIn));
+  const cost = (uncached * input + cachedIn * cachedRate + (writeIn - write1h) * writeRate + write1h * 2 * input + u.tokens_out * output) / 1_000_000;
   const cached = cachedIn > 0 && p.cached_input_usd_per_mtok != null;
   const base = batch ? 'batch' : 'standard';
   return { cost_usd: cost, tier: (cached ? `${base}+cached` : base) as PriceTier };

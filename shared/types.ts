@@ -50,6 +50,7 @@ export interface RequestRecord {
   import_id: number | null;
   tokens_cached_in?: number | null; // input tokens read from the prompt cache (part of tokens_in)
   tokens_cache_write_in?: number | null; // input tokens written to the prompt cache (part of tokens_in)
+  tokens_cache_write_1h_in?: number | null; // of those, written to Anthropic's 1-hour cache (billed at 2× input)
   price_model?: string | null; // the price row a derived cost used (cost_source 'price_table'): model key…
   price_as_of?: string | null; // …and its as-of day (YYYY-MM-DD)
   price_tier?: 'standard' | 'batch' | 'standard+cached' | 'batch+cached' | null;

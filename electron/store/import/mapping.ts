@@ -156,6 +156,8 @@ export const FIELD_TYPES: Record<RecordKind, Record<string, FieldType>> = {
     // Prices (electron/store/prices): cache reads and writes are part of tokens_in; service_tier 'batch' (or 'flex')
     // bills at batch prices. One column, requests.service_tier (migration 4), set by the batch presets.
     tokens_cached_in: 'int', tokens_cache_write_in: 'int', service_tier: 'text',
+    // Of tokens_cache_write_in, those written to the 1-hour cache (Anthropic): priced at 2× input, not 1.25×.
+    tokens_cache_write_1h_in: 'int',
   },
   feedback: {
     id: 'id', request_id: 'id', session_id: 'id', user_id: 'id', ts: 'ts', kind: 'fkind', value: 'fvalue', scale: 'number',

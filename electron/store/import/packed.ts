@@ -17,7 +17,7 @@ export const COLUMNS: Record<RecordKind, readonly string[]> = {
   requests: ['id', 'ts', 'user_id', 'session_id', 'segment', 'model', 'model_version', 'feature', 'lang', 'input', 'output',
     'latency_ms', 'ttft_ms', 'tokens_in', 'tokens_out', 'cost_usd', 'cost_source', 'status', 'error', 'is_error',
     'input_chars', 'output_chars', 'extra', 'import_id', 'trace_id', 'region',
-    'tokens_cached_in', 'tokens_cache_write_in', 'service_tier', 'price_model', 'price_as_of', 'price_tier'],
+    'tokens_cached_in', 'tokens_cache_write_in', 'service_tier', 'price_model', 'price_as_of', 'price_tier', 'tokens_cache_write_1h_in'],
   feedback: ['id', 'request_id', 'session_id', 'user_id', 'ts', 'kind', 'value', 'scale', 'label', 'comment', 'source',
     'link_method', 'extra', 'import_id', 'trace_id'],
   tickets: ['id', 'created_ts', 'updated_ts', 'resolved_ts', 'first_response_ts', 'requester', 'requester_email', 'user_id', 'session_id',

@@ -9,7 +9,7 @@
  * The bounds, and why:
  * - durations (`latency_ms`, `ttft_ms`): 0 to {@link MAX_DURATION_MS} = 7 days. Batch APIs finish within 24 h and
  *   then expire; nothing that waited a week is one request's latency.
- * - token counts (`tokens_in`, `tokens_out`, `tokens_cached_in`, `tokens_cache_write_in`): whole, 0 to
+ * - token counts (`tokens_in`, `tokens_out`, `tokens_cached_in`, `tokens_cache_write_in`, `tokens_cache_write_1h_in`): whole, 0 to
  *   {@link MAX_TOKENS} = 1,000,000,000 (a hundred times the largest context window offered, 10M tokens).
  * - `cost_usd` of one request: 0 to {@link MAX_COST_USD} = 10,000 USD (at the dearest list prices, a request with a
  *   full 1M-token context costs a few hundred dollars). A negative cost is a refund or credit, not a request's cost.

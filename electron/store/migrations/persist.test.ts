@@ -21,7 +21,8 @@ async function schema8(): Promise<string> {
   await runImport(ws, write('r.jsonl', Array.from({ length: 300 }, (_, i) => JSON.stringify({ request_id: `r${i}`, timestamp: '2026-01-02T00:00:00Z', input: 'q', output: 'a', status: i % 7 ? 'ok' : 'error' })).join('\n')), {});
   ws.db.exec(`DROP INDEX requests_status; DROP TRIGGER feedback_summary_update; DROP TRIGGER feedback_summary_delete;
     DROP TABLE feedback_summaries; DROP TABLE feedback_summaries_day; DROP TABLE feedback_summary_state;
-      ALTER TABLE request_summaries DROP COLUMN status_n; ALTER TABLE request_summaries_day DROP COLUMN status_n; PRAGMA user_version = 8;`);
+      ALTER TABLE request_summaries DROP COLUMN status_n; ALTER TABLE request_summaries_day DROP COLUMN status_n;
+      ALTER TABLE requests DROP COLUMN tokens_cache_write_1h_in; PRAGMA user_version = 8;`);
   ws.checkpoint();
   ws.close();
   expect(versionOnDisk(ws.file)).toBe(8);
@@ -32,7 +33,7 @@ const hasStatusIndex = (ws: Workspace) => ws.db.value<number>("SELECT count(*) F
 
 describe('an upgrade made at open', () => {
   it('is saved once the background read has the file, so the next open applies nothing', async () => {
-    expect(LATEST_VERSION).toBe(11);
+    expect(LATEST_VERSION).toBe(12);
     const file = await schema8();
     const ws = await Workspace.open(file);
     expect(hasStatusIndex(ws)).toBe(1);

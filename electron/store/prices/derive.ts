@@ -42,7 +42,8 @@ export function deriveCost(row: Record<string, string | number | null>, book: Pr
   if (!p) return;
   const cached = typeof row.tokens_cached_in === 'number' ? row.tokens_cached_in : null;
   const write = typeof row.tokens_cache_write_in === 'number' ? row.tokens_cache_write_in : null;
-  const r = priceRequest({ tokens_in: row.tokens_in, tokens_out: row.tokens_out, cached, cache_write: write }, p, billedTier(row.service_tier));
+  const write1h = typeof row.tokens_cache_write_1h_in === 'number' ? row.tokens_cache_write_1h_in : null;
+  const r = priceRequest({ tokens_in: row.tokens_in, tokens_out: row.tokens_out, cached, cache_write: write, cache_write_1h: write1h }, p, billedTier(row.service_tier));
   row.cost_usd = r.cost_usd;
   row.cost_source = 'price_table';
   row.price_model = p.model;

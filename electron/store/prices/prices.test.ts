@@ -64,6 +64,24 @@ describe('costs derived at import', () => {
     expect(r).toMatchObject({ tokens_in: 6000, tokens_cached_in: 3000, tokens_cache_write_in: 2000, price_model: 'claude-sonnet-4-5' });
     expect(r!.cost_usd as number).toBeCloseTo(0.0129, 12);
   });
+
+  it('Anthropic 1-hour cache writes (usage.cache_creation.ephemeral_1h_input_tokens) cost 2× input, 5-minute ones 1.25×', async () => {
+    // Sonnet 4.5: input $3, output $15, cache hits $0.30, 5-minute writes $3.75 per MTok; 1-hour writes 2 × $3 = $6.
+    // 1,000 × 3 + 3,000 × 0.3 + 500 × 3.75 + 1,500 × 6 + 100 × 15 = 16,275 → $0.016275 (all writes at 5 minutes read $0.0129).
+    const usage = { input_tokens: 1000, output_tokens: 100, cache_read_input_tokens: 3000, cache_creation_input_tokens: 2000, cache_creation: { ephemeral_5m_input_tokens: 500, ephemeral_1h_input_tokens: 1500 } };
+    const ws = await newWorkspace();
+    await runImport(ws, write('claude.jsonl', `${JSON.stringify({ id: 'msg_1', timestamp: '2026-11-20T10:00:00Z', model: 'claude-sonnet-4-5-20250929', input: 'hi', output: 'yo', usage })}\n`), {});
+    const r = ws.db.get<Record<string, unknown>>('SELECT tokens_in, tokens_cache_write_in, tokens_cache_write_1h_in, cost_usd FROM requests')!;
+    expect(r).toMatchObject({ tokens_in: 6000, tokens_cache_write_in: 2000, tokens_cache_write_1h_in: 1500 });
+    expect(r.cost_usd as number).toBeCloseTo(0.016275, 12);
+    // Message Batches: the batch discount (50%) applies to every rate, the 1-hour writes' too.
+    const b = await newWorkspace();
+    const line = { custom_id: 'c1', result: { type: 'succeeded', message: { id: 'msg_b', type: 'message', role: 'assistant', model: 'claude-sonnet-4-5-20250929', content: [{ type: 'text', text: 'ok' }], stop_reason: 'end_turn', usage } } };
+    await runImport(b, write('batch.jsonl', `${JSON.stringify(line)}\n`), { preset: 'anthropic-batch' });
+    const rb = b.db.get<Record<string, unknown>>('SELECT tokens_cache_write_1h_in, cost_usd, price_tier FROM requests')!;
+    expect(rb.tokens_cache_write_1h_in).toBe(1500);
+    expect(rb.cost_usd as number).toBeCloseTo(0.016275 / 2, 12);
+  });
 });
 
 describe('prices.* methods', () => {

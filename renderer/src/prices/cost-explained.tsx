@@ -36,7 +36,7 @@ export function CostHow({ request: r }: { request: RequestRecord }) {
       <span className="muted"> as of </span><span className="mono">{r.price_as_of ?? p?.price_as_of ?? '?'}</span>
       <span className="muted">, {TIER[r.price_tier ?? p?.tier ?? ''] ?? 'tier not recorded'}</span>
       {(r.tokens_cached_in ?? 0) > 0 && <span className="muted">; {fmtInt(r.tokens_cached_in ?? 0)} of {fmtInt(r.tokens_in)} input tokens read from the cache</span>}
-      {(r.tokens_cache_write_in ?? 0) > 0 && <span className="muted">; {fmtInt(r.tokens_cache_write_in ?? 0)} written to the cache</span>}
+      {(r.tokens_cache_write_in ?? 0) > 0 && <span className="muted">; {fmtInt(r.tokens_cache_write_in ?? 0)} written to the cache{(r.tokens_cache_write_1h_in ?? 0) > 0 ? ` (${fmtInt(r.tokens_cache_write_1h_in ?? 0)} for 1 hour, at 2× the input price)` : ''}</span>}
       {r.service_tier && <span className="muted">; service tier “{r.service_tier}”</span>}
       {p?.edited_since && <span className="warn-text"> · the row was edited after this request was priced</span>}
       {p && !p.row && r.price_model && <span className="warn-text"> · the row has since been deleted</span>}

@@ -67,6 +67,8 @@ export const anthropicBatch: Preset = {
         tokens_in: 'result.message.usage.input_tokens',
         tokens_cached_in: 'result.message.usage.cache_read_input_tokens',
         tokens_cache_write_in: 'result.message.usage.cache_creation_input_tokens',
+        // The 1-hour part of the writes (usage.cache_creation, Messages API): billed at 2× input, 5-minute ones 1.25×.
+        tokens_cache_write_1h_in: 'result.message.usage.cache_creation.ephemeral_1h_input_tokens',
         tokens_out: 'result.message.usage.output_tokens',
         status: 'result.type',
         error: { compute: errorText, uses: ['result.error'], describe: 'result.error (errored), expired, canceled' },

@@ -31,6 +31,7 @@ export const SYNONYMS: Record<RecordKind, Record<string, readonly string[]>> = {
     error: ['error', 'error_message', 'error_msg', 'err', 'exception', 'failure_reason', 'error_type', 'error_info'],
     tokens_cached_in: ['tokens_cached_in', 'cached_tokens', 'cache_read_input_tokens', 'input_cached_tokens', 'cached_input_tokens', 'cache_read_tokens', 'cached_content_token_count'],
     tokens_cache_write_in: ['tokens_cache_write_in', 'cache_creation_input_tokens', 'cache_write_tokens', 'input_cache_creation'],
+    tokens_cache_write_1h_in: ['tokens_cache_write_1h_in', 'ephemeral_1h_input_tokens'],
     service_tier: ['service_tier'],
     // Country or region of the user (Helicone's `country_code`, OpenTelemetry's `geo.country.iso_code`).
     region: ['region', 'country', 'country_code', 'country_iso_code', 'iso_code', 'geo_country', 'user_country', 'client_country', 'geo_region', 'user_region'],
