@@ -149,7 +149,7 @@ describe('generic auto-detection (demo-style files)', () => {
       id: 'req-1', ts: T('2026-02-24T10:00:00Z'), user_id: 'u-1', session_id: 's-1', segment: 'pro', model: 'gpt-4o-mini', model_version: '2024-07-18',
       feature: 'search', lang: 'en', input: 'Where is my order?', output: 'It ships today.', latency_ms: 1234.5, ttft_ms: 210, tokens_in: 1000,
       tokens_out: 500, cost_usd: 0.00045, cost_source: 'price_table', status: 'ok', error: null, is_error: 0, input_chars: 18, output_chars: 15,
-      extra: '{"campaign":"x"}', tokens_cached_in: null, tokens_cache_write_in: null, service_tier: null, trace_id: null, region: null,
+      extra: '{"campaign":"x"}', tokens_cached_in: null, tokens_cache_write_in: null, tokens_cache_write_1h_in: null, service_tier: null, trace_id: null, region: null,
       price_model: 'gpt-4o-mini', price_as_of: DEFAULT_PRICES.as_of, price_tier: 'standard',
     });
   });

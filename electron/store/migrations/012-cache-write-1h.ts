@@ -5,6 +5,10 @@
  * caching"); priced at the 5-minute rate they read 37.5% low. Requests stored before have none (NULL: all writes at
  * the 5-minute rate, as before).
  */
-export const sql = `
-ALTER TABLE requests ADD COLUMN tokens_cache_write_1h_in INTEGER;
-`;
+import type { Db } from '../db';
+
+/** Adds the column, unless a workspace already has it (a schema rebuilt by hand, or tests that step back a version). */
+export function up(db: Db): void {
+  const cols = db.all<{ name: string }>('PRAGMA table_info(requests)').map((c) => c.name);
+  if (!cols.includes('tokens_cache_write_1h_in')) db.exec('ALTER TABLE requests ADD COLUMN tokens_cache_write_1h_in INTEGER;');
+}

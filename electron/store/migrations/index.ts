@@ -16,7 +16,7 @@ import { up as m008 } from './008-summaries';
 import { sql as m009 } from './009-status-index';
 import { up as m010 } from './010-status-feedback-summaries';
 import { up as m011 } from './011-feedback-other-counts';
-import { sql as m012 } from './012-cache-write-1h';
+import { up as m012 } from './012-cache-write-1h';
 
 /** One migration: its number and the SQL or function that moves the schema from number-1 to number. */
 export interface Migration { version: number; name: string; up: string | ((db: Db) => void) }
