@@ -287,9 +287,13 @@ const MIN_PLAUSIBLE = Date.UTC(2000, 0, 1);
 const MAX_PLAUSIBLE = Date.UTC(2100, 0, 1);
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
 
-/** 'epoch s' | 'epoch ms' | 'epoch µs' | 'epoch ns' | 'ISO 8601' when a value is written like a time, else null. */
+/** A date written a/b/yyyy (US or European spreadsheets, SurveyMonkey), with an optional time and AM/PM. */
+const SLASH_DATE_TIME = /^\d{1,2}\/\d{1,2}\/\d{4}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AP]M)?)?$/i;
+
+/** 'epoch s' | 'epoch ms' | 'epoch µs' | 'epoch ns' | 'ISO 8601' | 'a/b/yyyy' when a value is written like a time, else null. */
 function timeLike(v: unknown): string | null {
   if (typeof v === 'string' && ISO_DATE_TIME.test(v.trim())) return 'ISO 8601';
+  if (typeof v === 'string' && SLASH_DATE_TIME.test(v.trim())) return 'a/b/yyyy';
   const t = typeof v === 'number' && Number.isInteger(v) ? String(v) : typeof v === 'string' ? v.trim() : '';
   if (!/^\d+$/.test(t)) return null;
   const per = EPOCH_DIGITS[t.length];

@@ -128,6 +128,15 @@ describe('US dates (SurveyMonkey exports MM/DD/YYYY for US accounts)', () => {
     ]);
   });
 
+  it('a column of a/b/yyyy dates is found as the time by its values, as ISO and epoch columns are (it was left unmapped)', async () => {
+    const ws = await newWorkspace();
+    const s = await runImport(ws, write('sm.csv', csv(['03/02/2026 09:15:22 AM', '03/09/2026 11:40:00 PM', '03/13/2026 08:00:00 AM'])), { kind: 'feedback' });
+    expect(s.notes).toContain('ts: Start Date recognised as a time column by its values (a/b/yyyy)');
+    expect(ws.db.all<{ ts: number }>('SELECT ts FROM feedback ORDER BY ts').map((r) => new Date(r.ts).toISOString())).toEqual([
+      '2026-03-02T09:15:22.000Z', '2026-03-09T23:40:00.000Z', '2026-03-13T08:00:00.000Z',
+    ]);
+  });
+
   it('with no value to settle it, each ambiguous date is refused naming the option; the option reads them', async () => {
     const ws = await newWorkspace();
     const dates = ['03/02/2026 09:15:22 AM', '04/09/2026 11:40:00 PM'];
