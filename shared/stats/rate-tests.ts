@@ -111,12 +111,16 @@ export function fisherTwoSided(k1: number, n1: number, k0: number, n0: number): 
   const m = k1 + k0;
   const total = n1 + n0;
   if (n1 === 0 || n0 === 0 || m === 0 || m === total) return 1;
-  const lo = Math.max(0, n1 - (total - m));
-  const hi = Math.min(m, n1);
   const logPmf = (x: number) => lchoose(m, x) + lchoose(total - m, n1 - x) - lchoose(total, n1);
-  const observed = logPmf(k1);
-  // Relative tolerance 1 + 1e-7 on the probability (SciPy), on the log scale.
-  const cut = observed + Math.log1p(1e-7);
+  return noMoreLikely(Math.max(0, n1 - (total - m)), Math.min(m, n1), k1, logPmf);
+}
+
+/**
+ * The two-sided exact p-value of a discrete test: the sum of the probabilities of every outcome in [lo, hi] no more
+ * likely than the observed one, with SciPy's relative tolerance of 1e-7 for ties (on the log scale).
+ */
+function noMoreLikely(lo: number, hi: number, observed: number, logPmf: (x: number) => number): number {
+  const cut = logPmf(observed) + Math.log1p(1e-7);
   let p = 0;
   for (let x = lo; x <= hi; x++) {
     const l = logPmf(x);
@@ -140,14 +144,7 @@ export function poissonRateTwoSided(k1: number, t1: number, k0: number, t0: numb
   const n = k1 + k0;
   if (n === 0) return 1;
   const p = t1 / (t1 + t0);
-  const logPmf = (x: number) => lchoose(n, x) + x * Math.log(p) + (n - x) * Math.log1p(-p);
-  const cut = logPmf(k1) + Math.log1p(1e-7);
-  let sum = 0;
-  for (let x = 0; x <= n; x++) {
-    const l = logPmf(x);
-    if (l <= cut) sum += Math.exp(l);
-  }
-  return Math.min(1, sum);
+  return noMoreLikely(0, n, k1, (x) => lchoose(n, x) + x * Math.log(p) + (n - x) * Math.log1p(-p));
 }
 
 /**
