@@ -96,8 +96,8 @@ function upsertSql(kind: RecordKind): string {
   for (const g of GROUPS[kind]) for (const c of g.cols) grouped.set(c, g.when);
   const incoming = (c: string): string => {
     if (c === 'import_id') return `excluded.${c}`;
-    // The unmapped source fields (JSON objects): merged, the file's keys over the stored ones (RFC 7396), so a file
-    // that gives other unmapped fields adds them without dropping those an earlier file kept.
+    // The unmapped source fields (JSON objects): merged, the file's keys over the stored ones, so a file that gives
+    // other unmapped fields adds them without dropping those an earlier file kept.
     if (c === 'extra') return extraMergeSql(`${kind}.extra`, 'excluded.extra');
     const when = grouped.get(c);
     if (when) return `CASE WHEN ${when.map((w) => `excluded.${w} IS NOT NULL`).join(' OR ')} THEN excluded.${c} ELSE ${kind}.${c} END`;
@@ -223,15 +223,21 @@ function langfuseTracesStoredTwice(db: Db, importId: number): number {
 }
 
 /**
- * This import's feedback whose request id names no stored request (after linking): how many rows, how many distinct
- * ids, and up to three of them.
+ * What this import's feedback cannot be placed by, after linking, in one pass over its rows: those whose request id
+ * names no stored request (how many, how many distinct ids, up to three of them), and those with no time of their
+ * own and no dated request (in no week).
  */
-export function feedbackOnMissingRequests(db: Db, importId: number): { rows: number; requests: number; examples: string[] } {
-  const where = 'f.import_id = ? AND f.request_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM requests r WHERE r.id = f.request_id)';
-  const c = db.get<{ rows: number; requests: number }>(`SELECT count(*) AS rows, count(DISTINCT f.request_id) AS requests FROM feedback f WHERE ${where}`, [importId]);
-  if (!c || c.rows === 0) return { rows: 0, requests: 0, examples: [] };
-  const examples = db.all<{ id: string }>(`SELECT DISTINCT f.request_id AS id FROM feedback f WHERE ${where} LIMIT 3`, [importId]).map((r) => r.id);
-  return { rows: c.rows, requests: c.requests, examples };
+export function feedbackOnMissingRequests(db: Db, importId: number): { rows: number; requests: number; examples: string[]; undated: number } {
+  const c = db.get<{ rows: number | null; requests: number; undated: number | null }>(
+    `SELECT sum(f.request_id IS NOT NULL AND r.id IS NULL) AS rows,
+            count(DISTINCT CASE WHEN f.request_id IS NOT NULL AND r.id IS NULL THEN f.request_id END) AS requests,
+            sum(f.ts IS NULL AND r.ts IS NULL) AS undated
+       FROM feedback f LEFT JOIN requests r ON r.id = f.request_id WHERE f.import_id = ?`, [importId]);
+  const rows = c?.rows ?? 0;
+  const examples = rows === 0 ? [] : db.all<{ id: string }>(
+    `SELECT DISTINCT f.request_id AS id FROM feedback f LEFT JOIN requests r ON r.id = f.request_id
+      WHERE f.import_id = ? AND f.request_id IS NOT NULL AND r.id IS NULL LIMIT 3`, [importId]).map((r) => r.id);
+  return { rows, requests: c?.requests ?? 0, examples, undated: c?.undated ?? 0 };
 }
 
 /** The note for feedback on requests that are not in the workspace ({@link feedbackOnMissingRequests}). */
@@ -814,8 +820,7 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
         const m = feedbackOnMissingRequests(db, importId);
         if (m.rows > 0) rawNotes.push(missingRequestsNote(m));
         // Feedback is dated by its own time, else its request's: one with neither is in no week (tickets say the same).
-        const undatedFb = db.value<number>(
-          'SELECT count(*) FROM feedback f LEFT JOIN requests r ON r.id = f.request_id WHERE f.import_id = ? AND f.ts IS NULL AND r.ts IS NULL', [importId]) ?? 0;
+        const undatedFb = m.undated;
         if (undatedFb > 0) rawNotes.push(`${undatedFb.toLocaleString('en-US')} feedback row${undatedFb === 1 ? ' has' : 's have'} no time of ${undatedFb === 1 ? 'its' : 'their'} own and no dated request: in no week's figures until ${undatedFb === 1 ? 'its' : 'their'} request is imported with a time (the Metrics screen counts ${undatedFb === 1 ? 'it' : 'them'} apart)`);
       }
       if (mapper.preset === 'langfuse' && rowsSeen.requests > 0) {

@@ -13,7 +13,6 @@ import { frameStatement, seenText, smallSampleReasons } from './sources/review';
 import { NPS_MIN_N } from './sources/feedback';
 
 /** NPS answers below which the report calls the normal interval rough (its coverage falls well short of 95%). */
-const NPS_SMALL_N = NPS_MIN_N;
 
 /** Inline content: plain text, an id or other code (shown in monospace, never escaped inside), or strong text. */
 export type Inline = string | { code: string } | { strong: string };
@@ -172,7 +171,7 @@ function feedbackBlocks(r: WeeklyReport, thumbsChart: Chart | undefined): Block[
   const f = r.feedback.data;
   // Below 30 answers the normal interval's coverage falls well short of 95% (Rocks 2016): said beside it, as the
   // Feedback screen's traits flag small n.
-  const npsText = (x: typeof f.nps.this_week) => (x.n === 0 ? 'no answers' : `${num(x.nps)} (${x.low !== null ? `95% CI ${num(x.low)} to ${num(x.high)}; ` : ''}${x.promoters} promoters, ${x.detractors} detractors of ${x.n}${x.n < NPS_SMALL_N && x.low !== null ? `; small n: with fewer than ${NPS_SMALL_N} answers the interval is rough` : ''})`);
+  const npsText = (x: typeof f.nps.this_week) => (x.n === 0 ? 'no answers' : `${num(x.nps)} (${x.low !== null ? `95% CI ${num(x.low)} to ${num(x.high)}; ` : ''}${x.promoters} promoters, ${x.detractors} detractors of ${x.n}${x.n < NPS_MIN_N && x.low !== null ? `; small n: with fewer than ${NPS_MIN_N} answers the interval is rough` : ''})`);
   const core = f.thumbs.this_week.n + f.thumbs.last_week.n + f.csat.this_week.n + f.csat.last_week.n + f.nps.this_week.n + f.nps.last_week.n;
   if (core === 0) out.push(p(`No thumbs, CSAT ratings (1-5) or NPS answers in ${r.week} or ${r.previous_week}.`));
   else out.push({
