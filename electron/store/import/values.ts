@@ -537,7 +537,8 @@ export function detectDecimalMark(values: readonly unknown[]): { mark: '.' | ','
 /**
  * A numeric column whose values with a dot all have exactly three digits after it (`1.234`, `2.010`, `12.500`) beside
  * whole numbers (`850`): what German or French spreadsheets write for thousands. Read with '.' as the decimal mark
- * they are 1,000 times too small, so the mapper says so (it cannot know).
+ * they are 1,000 times too small, so the mapper says so (it cannot know). Only text counts as dotted: a JSON number
+ * 1.234 is a decimal, whatever it looks like.
  * @returns the first such value, or null
  */
 export function dotThousandsSuspect(values: readonly unknown[]): string | null {
@@ -545,7 +546,12 @@ export function dotThousandsSuspect(values: readonly unknown[]): string | null {
   let dottedN = 0;
   let whole = 0;
   for (const v of values) {
-    const t = typeof v === 'string' ? v.trim() : typeof v === 'number' ? String(v) : null;
+    if (typeof v === 'number') {
+      if (Number.isInteger(v)) whole++;
+      else return null; // a JSON decimal: the column's dots are decimal points
+      continue;
+    }
+    const t = typeof v === 'string' ? v.trim() : null;
     if (t === null || t === '') continue;
     if (/^[+-]?\d{1,3}(?:\.\d{3})+$/.test(t)) { dotted ??= t; dottedN++; }
     else if (/^[+-]?\d+$/.test(t)) whole++;
