@@ -27,6 +27,7 @@ import {
   detectDateOrder, detectDecimalMark, detectTimestampUnit, dotThousandsSuspect, durationUnitFromFieldName, fieldNameSuggestsDate, holdsTimes, isMissing, isValueError, MISSING_TOKENS, parseDurationMs, parseNumber, parseTimestamp, toIdText,
 } from './values';
 import { implausibleNumber, implausibleTime } from './plausible';
+import { answerFromChoiceText, looksLikeChoiceLabel } from './answer-text';
 
 /** One stored row. Keys are column names of the table for `kind`; values are converted (see module doc). */
 export interface MappedRow {
@@ -407,7 +408,7 @@ function wideFeedbackPlans(fb: KindPlan, sample: readonly Record<string, unknown
     let scale: number | undefined;
     if (f.kind === 'nps') scale = 10;
     else if (f.kind === 'rating') {
-      const nums = sample.map((r) => num(getPathImpl(r, f.column))).filter((n): n is number => n !== null);
+      const nums = sample.map((r) => { const x = getPathImpl(r, f.column); return num(x) ?? answerFromChoiceText(x, false); }).filter((n): n is number => n !== null);
       const max = nums.length ? Math.max(...nums) : 5;
       scale = max <= 5 ? 5 : max <= 7 ? 7 : max <= 10 ? 10 : 100;
     }
@@ -745,7 +746,7 @@ export function buildMapper(preset: string, fullSample: Record<string, unknown>[
       notes.push(`feedback kind: ${implied}${name ? ` (from the column name ${name})` : ''}`);
     }
     if (implied === 'rating' && !fb.impliedScale && !fb.fields.has('scale') && v) {
-      const nums = subSample.feedback.map((r) => num(readRaw(v, r))).filter((n): n is number => n !== null);
+      const nums = subSample.feedback.map((r) => { const x = readRaw(v, r); return num(x) ?? answerFromChoiceText(x, false); }).filter((n): n is number => n !== null);
       const max = nums.length ? Math.max(...nums) : 5;
       fb.impliedScale = max <= 5 ? 5 : max <= 10 ? 10 : 100;
       notes.push(`rating scale: 1-${fb.impliedScale} (largest value in the first records is ${max})`);
@@ -986,7 +987,7 @@ export function buildMapper(preset: string, fullSample: Record<string, unknown>[
     }
     try {
       if (kind === 'requests') finishRequest(row, book, anthropicCache);
-      else if (kind === 'feedback') finishFeedback(row, plan, rec);
+      else if (kind === 'feedback') finishFeedback(row, plan, line, flag);
       else if (!problems) finishTicket(row, line, flag);
     } catch (e) {
       if (!(e instanceof Reject) || !problems) throw e;
@@ -1299,7 +1300,7 @@ function finishRequest(row: Record<string, string | number | null>, book: PriceB
   deriveCost(row, book);
 }
 
-function finishFeedback(row: Record<string, string | number | null>, plan: KindPlan, _rec: Record<string, unknown>): void {
+function finishFeedback(row: Record<string, string | number | null>, plan: KindPlan, line: number, flag: (key: string, line: number, text: (n: number, first: number) => string) => void): void {
   const rawKind = row.kind;
   const rawValue = row.value;
   let kind: FeedbackKind | undefined;
@@ -1349,8 +1350,19 @@ function finishFeedback(row: Record<string, string | number | null>, plan: KindP
     row.value = null;
     if (row.comment === null && rawValue !== null) row.comment = String(rawValue);
   } else {
-    const n = num(rawValue);
-    if (n === null) throw new Reject('value', `value: expected a ${kind === 'nps' ? 'score from 0 to 10' : 'numeric rating'}, found ${shown(rawValue)}`);
+    let n = num(rawValue);
+    if (n === null) {
+      // An answer exported as its choice text ("10 - Extremely likely"): the number chosen is at its head.
+      n = answerFromChoiceText(rawValue, kind === 'nps');
+      if (n !== null) {
+        const example = String(rawValue);
+        flag(`choice-text-${kind}`, line, (c, first) => `${c.toLocaleString('en-US')} ${kind === 'nps' ? 'NPS' : 'rating'} answer(s) read from their choice text (first on line ${first}; e.g. ${shown(example)} read as ${n}); the text is kept as the label`);
+      }
+    }
+    if (n === null) {
+      const hint = looksLikeChoiceLabel(rawValue) ? '; this looks like a choice label without its number: export the survey with numeric values (Qualtrics: "Use numeric values"; SurveyMonkey: "Numerical value")' : '';
+      throw new Reject('value', `value: expected a ${kind === 'nps' ? 'score from 0 to 10' : 'numeric rating'}, found ${shown(rawValue)}${hint}`);
+    }
     if (kind === 'nps' && (n < 0 || n > 10 || !Number.isInteger(n))) throw new Reject('value', `value: expected an NPS score, a whole number from 0 to 10, found ${shown(rawValue)}`);
     // CSAT is answered on a 1-5 scale in whole steps; a 4.5 is an average or another score, not one answer.
     if (isCsat && (n < 1 || n > 5 || !Number.isInteger(n))) throw new Reject('value', `value: expected a CSAT answer, a whole number from 1 to 5, found ${shown(rawValue)}`);

@@ -266,3 +266,43 @@ describe('Qualtrics CSV export (three header rows: names, question texts, Import
     ]);
   });
 });
+
+describe('survey answers exported as their choice text (Qualtrics "Export with choice text", SurveyMonkey "Actual answer text")', () => {
+  const csv = (rows: string[]) => ['ResponseId,RecordedDate,NPS,CSAT,request_id', ...rows].join('\n') + '\n';
+  it('reads the number at the head of "10 - Extremely likely" and "4 (Satisfied)", the NPS end labels alone, and keeps the text as the label', async () => {
+    const ws = await newWorkspace();
+    const s = await runImport(ws, write('choice-text.csv', csv([
+      'R_1,2026-03-02 09:00:00,10 - Extremely likely,5 = Very satisfied,req-1',
+      'R_2,2026-03-02 10:00:00,6,4 (Satisfied),req-2',
+      'R_3,2026-03-02 11:00:00,Not at all likely,1 - Very dissatisfied,req-3',
+      'R_4,2026-03-02 12:00:00,Extremely likely,3,req-4',
+    ])), {});
+    expect(s).toMatchObject({ kind: 'feedback', inserted: 8, rejected: 0 });
+    expect(ws.db.all("SELECT id, value, scale, label FROM feedback ORDER BY id")).toEqual([
+      { id: 'R_1:CSAT', value: 5, scale: 5, label: '5 = Very satisfied' },
+      { id: 'R_1:NPS', value: 10, scale: 10, label: '10 - Extremely likely' },
+      { id: 'R_2:CSAT', value: 4, scale: 5, label: '4 (Satisfied)' },
+      { id: 'R_2:NPS', value: 6, scale: 10, label: '6' },
+      { id: 'R_3:CSAT', value: 1, scale: 5, label: '1 - Very dissatisfied' },
+      { id: 'R_3:NPS', value: 0, scale: 10, label: 'Not at all likely' },
+      { id: 'R_4:CSAT', value: 3, scale: 5, label: '3' },
+      { id: 'R_4:NPS', value: 10, scale: 10, label: 'Extremely likely' },
+    ]);
+    expect(s.notes.filter((n) => n.includes('choice text'))).toHaveLength(2);
+    expect(s.notes).toContain('3 NPS answer(s) read from their choice text (first on line 2; e.g. "Extremely likely" read as 10); the text is kept as the label');
+  });
+
+  it('refuses a choice label without its number, saying to export numeric values, and refuses ranges and fractions', async () => {
+    const ws = await newWorkspace();
+    const s = await runImport(ws, write('labels.csv', csv([
+      'R_1,2026-03-02 09:00:00,9,Very satisfied,req-1',
+      'R_2,2026-03-02 10:00:00,7-8,4/5,req-2',
+    ])), {});
+    expect(s.rejected).toBeGreaterThan(0);
+    const reasons = s.rejects.map((r) => r.reason).join('\n');
+    expect(reasons).toContain('CSAT (read as CSAT): expected a numeric rating, found "Very satisfied"; this looks like a choice label without its number: export the survey with numeric values');
+    expect(reasons).toContain('found "7-8"');
+    expect(reasons).toContain('found "4/5"');
+    expect(ws.db.all("SELECT id, value FROM feedback ORDER BY id")).toEqual([{ id: 'R_1:NPS', value: 9 }]);
+  });
+});
