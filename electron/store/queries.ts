@@ -121,13 +121,15 @@ export function queryTickets(db: Db, q: TicketQueryParams): Page<TicketGridRow> 
   const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
   const sortCol = q.sort?.column ?? 'created_ts';
   const dir = q.sort?.desc === false ? 'ASC' : 'DESC';
+  // Tickets without the sorted field (no created time, no CSAT) come last either way: an ascending sort by Created
+  // opened on a page of blank dates. Tickets are few enough that the extra sort key costs nothing.
   const total = db.value<number>(`SELECT count(*) FROM tickets t ${w}`, params) ?? 0;
   const rows = db.all<TicketGridRow>(`
     SELECT t.id, t.created_ts, t.updated_ts, t.resolved_ts, t.first_response_ts, t.requester, t.requester_email, t.user_id,
       t.subject, t.status, t.priority, t.channel, t.tags, t.csat, t.request_ref, t.import_id,
       substr(t.body, 1, ${PREVIEW_CHARS}) AS body_preview,
       (SELECT count(*) FROM ticket_links tl WHERE tl.ticket_id = t.id) AS link_count
-    FROM tickets t ${w} ORDER BY t.${sortCol} ${dir}, t.rowid ${dir} LIMIT ? OFFSET ?`, [...params, q.limit, q.offset]);
+    FROM tickets t ${w} ORDER BY t.${sortCol} IS NULL, t.${sortCol} ${dir}, t.rowid ${dir} LIMIT ? OFFSET ?`, [...params, q.limit, q.offset]);
   return { rows, total };
 }
 
