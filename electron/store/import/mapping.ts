@@ -24,7 +24,7 @@ import { jiraTime } from './presets/jira';
 import { SYNONYMS, kindScores } from './presets/synonyms';
 import { recordKey, surveyHeaderRows } from './survey-header';
 import {
-  detectDateOrder, detectDecimalMark, detectTimestampUnit, dotThousandsSuspect, durationUnitFromFieldName, fieldNameSuggestsDate, holdsTimes, isMissing, isValueError, MISSING_TOKENS, parseDurationMs, parseNumber, parseTimestamp, toIdText,
+  type DstShift, detectDateOrder, detectDecimalMark, detectTimestampUnit, dotThousandsSuspect, durationUnitFromFieldName, fieldNameSuggestsDate, holdsTimes, isMissing, isValueError, MISSING_TOKENS, parseDurationMs, parseNumber, parseTimestamp, toIdText,
 } from './values';
 import { implausibleNumber, implausibleTime } from './plausible';
 import { answerFromChoiceText, looksLikeChoiceLabel } from './answer-text';
@@ -918,6 +918,14 @@ export function buildMapper(preset: string, fullSample: Record<string, unknown>[
     notes[q.index] = text(q.count, q.first);
   };
 
+  /** Naive times that fell in a daylight-saving change of the zone they were read in, counted per field (values.ts DstShift). */
+  const dstNote = (kind: RecordKind, field: string, shift: DstShift, line: number) => {
+    const zone = timeZone;
+    flag(`dst-${shift}-${kind}.${field}`, line, (n, first) => shift === 'gap'
+      ? `${field}: ${n.toLocaleString('en-US')} time(s) without an offset did not exist in ${zone} (the hour skipped when clocks went forward; first on line ${first}): read as the clock showed, one gap later. Set the file's time zone if they were written in another`
+      : `${field}: ${n.toLocaleString('en-US')} time(s) without an offset happened twice in ${zone} (the hour repeated when clocks went back; first on line ${first}): read as the second, standard-time occurrence, so each may be an hour late`);
+  };
+
   // Each plan is compiled once, on first use, into the steps every record goes through: the per-field lookups
   // (type, unit, sentinels, unescaping, the set of used paths) are not resolved again for each row.
   const compiled = new Map<KindPlan, CompiledPlan>();
@@ -962,7 +970,7 @@ export function buildMapper(preset: string, fullSample: Record<string, unknown>[
           } else {
             ({ value: raw, unit } = readRawUnit(r, rec));
           }
-          let v = convert(kind, st.field, st.type, raw, unit ?? st.unit, st.sentinels, timeZone, plan.spaceTags, st.dateOrder, decimalMark) as string | number | null;
+          let v = convert(kind, st.field, st.type, raw, unit ?? st.unit, st.sentinels, timeZone, plan.spaceTags, st.dateOrder, decimalMark, (shift) => dstNote(kind, st.field, shift, line)) as string | number | null;
           if (st.unescape && typeof v === 'string') v = unescapeText(v);
           row[st.field] = v;
         }
@@ -1183,7 +1191,7 @@ export function expectedReason(field: string, expectation: string, detail: strin
   return `${field}: ${detail}`;
 }
 
-function convert(kind: RecordKind, field: string, type: FieldType, raw: unknown, unit: DurationUnit | TimestampUnit | undefined, sentinels: readonly string[], timeZone: string, spaceTags = false, dateOrder?: 'mdy' | 'dmy', decimal: '.' | ',' = '.'): unknown {
+function convert(kind: RecordKind, field: string, type: FieldType, raw: unknown, unit: DurationUnit | TimestampUnit | undefined, sentinels: readonly string[], timeZone: string, spaceTags = false, dateOrder?: 'mdy' | 'dmy', decimal: '.' | ',' = '.', onDst?: (shift: DstShift) => void): unknown {
   if (type === 'fvalue' || type === 'fkind') return raw === undefined || raw === null || raw === '' ? null : raw; // decided in finishFeedback
   if (missing(raw, sentinels, type !== 'text' && type !== 'id' && type !== 'tags')) return null;
   switch (type) {
@@ -1206,6 +1214,7 @@ function convert(kind: RecordKind, field: string, type: FieldType, raw: unknown,
       if (!r.ok) throw new Reject(field, expectedReason(field, 'expected a date-time (ISO 8601, epoch seconds/ms/µs/ns or Excel serial)', r.reason));
       const odd = r.ms === null ? null : implausibleTime(r.ms, raw);
       if (odd !== null) throw new Reject(field, `${field}: ${odd}`);
+      if (r.dst && onDst) onDst(r.dst);
       return r.ms;
     }
     case 'duration': {

@@ -306,3 +306,31 @@ describe('survey answers exported as their choice text (Qualtrics "Export with c
     expect(ws.db.all("SELECT id, value FROM feedback ORDER BY id")).toEqual([{ id: 'R_1:NPS', value: 9 }]);
   });
 });
+
+describe('naive times at a daylight-saving change of the zone they are read in', () => {
+  it('counts the times that did not exist and those that happened twice, per field, with the first line and how each was read', async () => {
+    const ws = await newWorkspace();
+    const rows = [
+      ['r-1', '2026-03-08 01:59:00'], // before the gap: EST, 06:59 UTC
+      ['r-2', '2026-03-08 02:30:00'], // in the gap (02:00-03:00 skipped): read as 03:30 EDT = 07:30 UTC
+      ['r-3', '2026-11-01 01:30:00'], // happened twice: read as the second, EST, 06:30 UTC
+      ['r-4', '2026-11-01 01:45:00'], // twice as well
+      ['r-5', '2026-11-01 03:00:00'], // after: EST, 08:00 UTC
+    ];
+    const csv = ['request_id,timestamp,model,input,output', ...rows.map(([id, ts]) => `${id},${ts},gpt-4o,q,a`)].join('\n');
+    const s = await runImport(ws, write('ny.csv', `${csv}\n`), { time_zone: 'America/New_York' });
+    expect(s).toMatchObject({ kind: 'requests', inserted: 5, rejected: 0 });
+    expect(ws.db.all('SELECT id, ts FROM requests ORDER BY id')).toEqual([
+      { id: 'r-1', ts: Date.UTC(2026, 2, 8, 6, 59) },
+      { id: 'r-2', ts: Date.UTC(2026, 2, 8, 7, 30) },
+      { id: 'r-3', ts: Date.UTC(2026, 10, 1, 6, 30) },
+      { id: 'r-4', ts: Date.UTC(2026, 10, 1, 6, 45) },
+      { id: 'r-5', ts: Date.UTC(2026, 10, 1, 8, 0) },
+    ]);
+    expect(s.notes).toContain('ts: 1 time(s) without an offset did not exist in America/New_York (the hour skipped when clocks went forward; first on line 3): read as the clock showed, one gap later. Set the file\'s time zone if they were written in another');
+    expect(s.notes).toContain('ts: 2 time(s) without an offset happened twice in America/New_York (the hour repeated when clocks went back; first on line 4): read as the second, standard-time occurrence, so each may be an hour late');
+    // Times with an offset, or read in UTC, meet no change: no note.
+    const utc = await runImport(await newWorkspace(), write('utc.csv', `${csv}\n`), { time_zone: 'UTC' });
+    expect(utc.notes.filter((n) => n.includes('time(s) without an offset'))).toEqual([]);
+  });
+});

@@ -247,8 +247,16 @@ export interface TimestampOptions {
   sentinels?: readonly string[];
 }
 
-/** The result of {@link parseTimestamp}: UTC epoch ms (null when missing) and the unit applied, or a reason. */
-export type TimestampResult = { ok: true; ms: number | null; unit: TimestampUnit | null } | { ok: false; reason: string };
+/**
+ * The result of {@link parseTimestamp}: UTC epoch ms (null when missing) and the unit applied, or a reason. `dst`
+ * says a time without an offset fell in a daylight-saving change of the zone it was read in: 'gap', a wall-clock
+ * time that did not exist (spring forward; read as the time the clock showed, one gap later), or 'overlap', one that
+ * happened twice (fall back; read as the second, standard-time occurrence). The importer counts them in a note.
+ */
+export type TimestampResult = { ok: true; ms: number | null; unit: TimestampUnit | null; dst?: DstShift } | { ok: false; reason: string };
+
+/** How a naive time met a daylight-saving change: skipped over (gap) or repeated (overlap). */
+export type DstShift = 'gap' | 'overlap';
 
 /**
  * Magnitude ranges used to detect epoch units (absolute value, half-open). Each maps to dates between
@@ -295,7 +303,7 @@ interface WallClock {
  * spring-forward gap moves forward by the gap (02:30 → 03:30 in Europe/Berlin on 2026-03-29); a time in the
  * fall-back hour, which happens twice, is read with the standard-time offset (the second occurrence).
  */
-function wallClockMs(w: WallClock, zone: string): number | string {
+function wallClockMs(w: WallClock, zone: string, out?: { dst?: DstShift }): number | string {
   // Not Date.UTC(year, ...) alone: it maps years 0-99 to 1900-1999.
   const back = new Date(Date.UTC(2000, 0, 1, w.hour, w.minute, w.second, w.millisecond));
   back.setUTCFullYear(w.year, w.month - 1, w.day);
@@ -306,7 +314,13 @@ function wallClockMs(w: WallClock, zone: string): number | string {
   if (zone === 'UTC' || zone === 'Etc/UTC') return utc;
   const dt = DateTime.fromObject(w, { zone });
   if (!dt.isValid) return dt.invalidExplanation ?? 'invalid date';
-  return dt.toMillis();
+  const ms = dt.toMillis();
+  if (out) {
+    if (dt.hour !== w.hour || dt.minute !== w.minute) out.dst = 'gap';
+    // Only near a change of offset (cheap to test) is the slower search for a second reading of the wall time done.
+    else if (dt.zone.offset(ms - 3 * 3_600_000) !== dt.zone.offset(ms + 3 * 3_600_000) && dt.getPossibleOffsets().length > 1) out.dst = 'overlap';
+  }
+  return ms;
 }
 
 function fractionMs(frac: string | undefined): number {
@@ -349,9 +363,10 @@ function parseDateText(v: string, opts: TimestampOptions): TimestampResult | nul
   const zone = opts.timeZone;
   const naive = (w: WallClock): TimestampResult => {
     if (!validZone(zone)) return { ok: false, reason: `unknown time zone "${zone}"` };
-    const ms = wallClockMs(w, zone);
+    const out: { dst?: DstShift } = {};
+    const ms = wallClockMs(w, zone, out);
     if (typeof ms === 'string') return { ok: false, reason: `${show(v)}: ${ms}` };
-    return inRange(ms, v) ?? { ok: true, ms, unit: 'iso' };
+    return inRange(ms, v) ?? (out.dst ? { ok: true, ms, unit: 'iso', dst: out.dst } : { ok: true, ms, unit: 'iso' });
   };
 
   let m = ISO_RE.exec(t);
@@ -431,12 +446,14 @@ function excelSerialMs(serial: number, zone: string, v: unknown): TimestampResul
   const epochDay = (serial < 60 ? Date.UTC(1899, 11, 31) : Date.UTC(1899, 11, 30)) + days * DAY_MS;
   const d = new Date(epochDay + dayMs); // wall clock in UTC fields, then read in the workspace time zone
   if (!validZone(zone)) return { ok: false, reason: `unknown time zone "${zone}"` };
+  const out: { dst?: DstShift } = {};
   const ms = wallClockMs(
     { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), minute: d.getUTCMinutes(), second: d.getUTCSeconds(), millisecond: d.getUTCMilliseconds() },
     zone,
+    out,
   );
   if (typeof ms === 'string') return { ok: false, reason: `${show(v)}: ${ms}` };
-  return { ok: true, ms, unit: 'excel' };
+  return out.dst ? { ok: true, ms, unit: 'excel', dst: out.dst } : { ok: true, ms, unit: 'excel' };
 }
 
 function numberTimestamp(n: number, unit: 'auto' | TimestampUnit, opts: TimestampOptions, v: unknown): TimestampResult {
