@@ -8,7 +8,7 @@ import type { OtherRatings, WeeklyReport } from './model';
 import type { Chart } from './charts';
 import { failureChart, trendCharts } from './charts';
 import { wilsonShare } from './compare';
-import { changeText, int, interval, ms, num, pct, pval, shareText, times, usd } from './format';
+import { changeText, fixed, int, interval, ms, num, pct, pval, shareText, times, usd } from './format';
 import { frameStatement, seenText, smallSampleReasons } from './sources/review';
 import { NPS_MIN_N } from './sources/feedback';
 
@@ -156,7 +156,7 @@ function missingRequestBlocks(r: WeeklyReport): Block[] {
   for (const o of m.other_ratings) {
     const all = f.other_ratings.find((g) => g.scale === o.scale)?.this_week;
     if (!all || o.n === 0) continue;
-    const rt = (n: number, sum: number, low: number) => (n === 0 ? 'none' : `${int(n)} ratings, mean ${num(sum / n, 2)}; rated ${num(0.4 * o.scale)} or lower: ${shareText(wilsonShare(low, n))}`);
+    const rt = (n: number, sum: number, low: number) => (n === 0 ? 'none' : `${int(n)} ratings, mean ${fixed(sum / n, 2)}; rated ${num(0.4 * o.scale)} or lower: ${shareText(wilsonShare(low, n))}`);
     const allSum = (all.mean ?? 0) * all.n;
     rows.push([cell(`Ratings 1-${num(o.scale)}`), cell(rt(all.n, allSum, all.low.k)), cell(rt(all.n - o.n, allSum - o.sum, all.low.k - o.low)), cell(rt(o.n, o.sum, o.low))]);
   }
@@ -190,7 +190,7 @@ function feedbackBlocks(r: WeeklyReport, thumbsChart: Chart | undefined): Block[
     });
   }
   if (f.other_ratings.length) {
-    const rt = (x: OtherRatings, scale: number) => (x.n === 0 ? 'none' : `${int(x.n)} ratings, mean ${num(x.mean, 2)}; rated ${num(0.4 * scale)} or lower: ${shareText(x.low)}`);
+    const rt = (x: OtherRatings, scale: number) => (x.n === 0 ? 'none' : `${int(x.n)} ratings, mean ${fixed(x.mean, 2)}; rated ${num(0.4 * scale)} or lower: ${shareText(x.low)}`);
     out.push(p('Ratings on other scales (not CSAT, which is defined on 1-5):'));
     out.push({
       kind: 'table', head: ['Scale', r.week, r.previous_week], align: ['l', 'l', 'l'],

@@ -32,6 +32,9 @@ export const usd = (v: number | null | undefined): string => {
 /** A plain number with up to `d` decimals. */
 export const num = (v: number | null | undefined, d = 1): string => (v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toLocaleString('en-US', { maximumFractionDigits: d }));
 
+/** A number with exactly `d` decimals ("2.70", "7.77"), for figures read side by side such as mean ratings. */
+export const fixed = (v: number | null | undefined, d = 2): string => (v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d }));
+
 /** p-value: "p < 0.001" below a thousandth, else three decimals. */
 export const pval = (p: number | null | undefined): string => (p === null || p === undefined ? '' : p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(3)}`);
 

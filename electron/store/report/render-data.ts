@@ -5,6 +5,7 @@
  */
 import { toCsv } from '../review/exports';
 import { wilsonShare } from './compare';
+import { fixed } from './format';
 import type { Change, Share, WeeklyReport } from './model';
 import { frameStatement } from './sources/review';
 
@@ -67,15 +68,15 @@ export function renderCsv(r: WeeklyReport): string {
     if (f.nps.compared_week) add('feedback', 'nps_previous', `NPS ${f.nps.compared_week}`, f.nps.last_week.nps, f.nps.last_week.low, f.nps.last_week.high, f.nps.last_week.n, f.nps.last_week.promoters, 'points');
     change('feedback', 'nps_change', 'NPS change', f.nps.change, 'points');
     for (const g of f.other_ratings) {
-      share('feedback', `low_rating_share:1-${g.scale}`, `Ratings of 1-${g.scale} at or below ${0.4 * g.scale} (mean ${g.this_week.mean ?? '–'})`, g.this_week.low);
-      share('feedback', `low_rating_share_last_week:1-${g.scale}`, `Ratings of 1-${g.scale} at or below ${0.4 * g.scale} ${r.previous_week} (mean ${g.last_week.mean ?? '–'})`, g.last_week.low);
+      share('feedback', `low_rating_share:1-${g.scale}`, `Ratings of 1-${g.scale} at or below ${0.4 * g.scale} (mean ${fixed(g.this_week.mean)})`, g.this_week.low);
+      share('feedback', `low_rating_share_last_week:1-${g.scale}`, `Ratings of 1-${g.scale} at or below ${0.4 * g.scale} ${r.previous_week} (mean ${fixed(g.last_week.mean)})`, g.last_week.low);
     }
     const m = f.missing_requests;
     if (m.rows > 0) {
       add('feedback_missing_request', 'rows', 'Feedback on requests not in the workspace (counted in the figures above)', m.rows, null, null, m.week_rows, m.rows, 'count', `${m.requests} request ids`);
       if (m.thumbs.n > 0) share('feedback_missing_request', 'thumbs_up_rate', 'Thumbs-up rate on requests not in the workspace', wilsonShare(m.thumbs.up, m.thumbs.n));
       if (m.csat.n > 0) share('feedback_missing_request', 'csat', 'CSAT on requests not in the workspace', wilsonShare(m.csat.satisfied, m.csat.n));
-      for (const g of m.other_ratings) share('feedback_missing_request', `low_rating_share:1-${g.scale}`, `Ratings of 1-${g.scale} at or below ${0.4 * g.scale} on requests not in the workspace (mean ${g.n ? Math.round((g.sum / g.n) * 100) / 100 : '–'})`, wilsonShare(g.low, g.n));
+      for (const g of m.other_ratings) share('feedback_missing_request', `low_rating_share:1-${g.scale}`, `Ratings of 1-${g.scale} at or below ${0.4 * g.scale} on requests not in the workspace (mean ${g.n ? fixed(g.sum / g.n) : '–'})`, wilsonShare(g.low, g.n));
     }
     add('feedback', 'negative_comments', 'Negative comments', f.comments.negative, null, null, f.comments.negative + f.comments.other, f.comments.negative, 'count', 'thumbs-down, NPS detractors, ratings ≤ 0.4 × scale, rejected preferences');
     if (f.negative_terms.available) for (const t of f.negative_terms.data) add('feedback_terms', t.term, t.term, t.z, null, null, t.negative, t.other, 'z');

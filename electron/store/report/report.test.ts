@@ -371,7 +371,8 @@ describe('a week whose only feedback is 1-10 ratings (MT-bench judge scores, a r
       expect(f!.negative_terms.available).toBe(true);
       const md = renderText(r, 'md').text;
       expect(md).toContain('Ratings on other scales (not CSAT');
-      expect(md).toMatch(/1-10 \| 320 ratings, mean/);
+      // Means read side by side carry the same two decimals (a mean of 5.20 is not shown as 5.2 beside a 7.77).
+      expect(md).toContain(`1-10 | 320 ratings, mean ${all.mean.toFixed(2)};`);
       expect(md).toContain(`${t.negative.comments} negative and ${t.other.comments} other comments in 2024-W24`);
     } finally {
       ws.close();
