@@ -3,6 +3,7 @@
  * reviewed weeks, and its renders: Markdown read back through a Markdown library, PDF read back through poppler's
  * pdftotext, pdfinfo and pdftoppm, HTML, CSV and JSON.
  */
+import { fixed } from './format';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -373,6 +374,7 @@ describe('a week whose only feedback is 1-10 ratings (MT-bench judge scores, a r
       expect(md).toContain('Ratings on other scales (not CSAT');
       // Means read side by side carry the same two decimals (a mean of 5.20 is not shown as 5.2 beside a 7.77).
       expect(md).toContain(`1-10 | 320 ratings, mean ${all.mean.toFixed(2)};`);
+      expect([fixed(2.7), fixed(7.7666), fixed(null)]).toEqual(['2.70', '7.77', '–']);
       expect(md).toContain(`${t.negative.comments} negative and ${t.other.comments} other comments in 2024-W24`);
     } finally {
       ws.close();
