@@ -691,9 +691,8 @@ function ImportHistory() {
           <table className="table compact" data-testid="import-history">
             <thead>
               <tr>
-                <th>When</th><th>File</th><th className="num">Size</th><th>Kind</th><th>Preset</th>
-                <th className="num">Read</th><th className="num">Inserted</th><th className="num">Updated</th>
-                <th className="num">Already present</th><th className="num" title="Repeats of an id earlier in the same file (the last occurrence is kept)">Repeated</th><th className="num">Rejected</th><th className="num">Skipped</th><th />
+                <th>File</th><th>Kind · preset</th><th className="num">Read</th><th className="num">Inserted</th>
+                <th title="Records not inserted: updated (same id, changed), already present (identical to a stored one), repeated (an id earlier in the same file; the last is kept), rejected, skipped">Not inserted</th><th />
               </tr>
             </thead>
             <tbody>
@@ -708,28 +707,43 @@ function ImportHistory() {
   );
 }
 
+/** The records of an import that were not inserted, the nonzero outcomes only: "3 updated · 1 repeated · 2 rejected". */
+function OtherOutcomes({ h }: { h: ImportHistoryEntry }) {
+  const parts: Array<{ n: number; text: string; warn?: boolean; title?: string }> = [
+    { n: h.updated, text: 'updated' },
+    { n: h.duplicates, text: 'already present' },
+    { n: h.duplicates_in_file, text: 'repeated in the file', title: 'Repeats of an id earlier in the same file (the last occurrence is kept)' },
+    { n: h.rejected, text: 'rejected', warn: true },
+    { n: h.skipped, text: 'skipped', title: h.skipped_reasons.map((r) => `${fmtInt(r.count)} ${r.reason}`).join('\n') || undefined },
+  ].filter((p) => p.n > 0);
+  if (parts.length === 0) return <span className="muted">none</span>;
+  return (
+    <>
+      {parts.map((p, i) => (
+        <span key={p.text} title={p.title} className={p.warn ? 'warn-text' : undefined}>{i > 0 ? ' · ' : ''}{fmtInt(p.n)} {p.text}</span>
+      ))}
+    </>
+  );
+}
+
 function HistoryRow({ h, zone, open, onToggle }: { h: ImportHistoryEntry; zone: string; open: boolean; onToggle: () => void }) {
   const hasDetail = h.rejects.length > 0 || h.notes.some(Boolean) || !!h.scrub;
   return (
     <>
       <tr>
-        <td className="mono nowrap">{fmtTs(h.started_at, zone)}</td>
-        <td className="ellipsis-cell" title={h.file_name}>{h.file_name}</td>
-        <td className="num">{fmtBytes(h.file_size)}</td>
-        <td>{h.kind}</td>
-        <td>{h.preset ?? ''}</td>
+        <td className="history-file">
+          <div className="ellipsis-cell" title={h.file_name}>{h.file_name}</div>
+          <div className="muted small nowrap"><span className="mono">{fmtTs(h.started_at, zone)}</span> · {fmtBytes(h.file_size)}</div>
+        </td>
+        <td>{h.kind}{h.preset && <div className="muted small">{h.preset}</div>}</td>
         <td className="num" title={h.record_unit}>{fmtInt(h.records_read)}</td>
         <td className="num">{fmtInt(h.inserted)}</td>
-        <td className="num">{fmtInt(h.updated)}</td>
-        <td className="num">{fmtInt(h.duplicates)}</td>
-        <td className="num">{fmtInt(h.duplicates_in_file)}</td>
-        <td className="num">{h.rejected ? <span className="warn-text">{fmtInt(h.rejected)}</span> : '0'}</td>
-        <td className="num" title={h.skipped_reasons.map((r) => `${fmtInt(r.count)} ${r.reason}`).join('\n') || undefined}>{fmtInt(h.skipped)}</td>
+        <td data-testid="history-other"><OtherOutcomes h={h} /></td>
         <td>{hasDetail && <button type="button" className="btn sm link" aria-expanded={open} onClick={onToggle}>{open ? 'Hide' : 'Details'}</button>}</td>
       </tr>
       {open && (
         <tr className="sub-row">
-          <td colSpan={13}>
+          <td colSpan={6}>
             {h.scrub && <ScrubSummary report={h.scrub} />}
             {h.notes.some(Boolean) && <ul className="notes">{h.notes.filter(Boolean).map((n, i) => <li key={i}>{n}</li>)}</ul>}
             {h.rejects.length > 0 && <RejectsTable rejects={h.rejects} />}
