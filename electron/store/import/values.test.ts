@@ -265,6 +265,11 @@ describe('detectTimestampUnit', () => {
   });
   it('picks iso for date text and auto for a mix', () => {
     expect(detectTimestampUnit(['2026-08-20T10:00:00+02:00', '2026-08-20 10:00:00.00'], 'created_at').unit).toBe('iso');
+    // The note names how the dates are written, so a user sees which times are read in the import's time zone.
+    expect(detectTimestampUnit(['2026-08-20T10:00:00+02:00', '2026-08-20 10:00:00.00'], 'created_at').note)
+      .toBe("created_at: date text (ISO 8601; ISO 8601 without an offset, read in the import's time zone)");
+    expect(detectTimestampUnit(['03/14/2026 9:05 PM', '20260315', '15.03.2026'], 'Date').note)
+      .toBe("Date: date text (a/b/yyyy, month and day in the order the column's values settle; yyyymmdd; d.m.yyyy)");
     expect(detectTimestampUnit(['2026-08-20T10:00:00Z', 1771927200], 'when')).toEqual({
       unit: 'auto',
       note: 'when: mixed forms detected (1 in seconds, 1 as date text); each value is read by its own magnitude',

@@ -428,6 +428,21 @@ function parseDateText(v: string, opts: TimestampOptions): TimestampResult | nul
   return null;
 }
 
+/**
+ * How a date text is written, for the import's note: "ISO 8601", "ISO 8601 without an offset, read in the time
+ * zone", "a/b/yyyy (order by the column's values or --date-order)", "d.m.yyyy", "yyyy/m/d", "yyyymmdd", or "e-mail
+ * or HTTP date (RFC 2822)" for the other forms Luxon reads.
+ */
+function dateTextForm(t: string): string {
+  const iso = ISO_RE.exec(t);
+  if (iso) return iso[8] === undefined ? 'ISO 8601 without an offset, read in the import\'s time zone' : 'ISO 8601';
+  if (BASIC_DATE_RE.test(t)) return 'yyyymmdd';
+  if (YMD_SLASH_RE.test(t)) return 'yyyy/m/d';
+  if (DOTTED_RE.test(t)) return 'd.m.yyyy';
+  if (SLASH_RE.test(t)) return 'a/b/yyyy, month and day in the order the column\'s values settle';
+  return /^\d{4}/.test(t) ? 'ISO 8601' : 'e-mail or HTTP date (RFC 2822)';
+}
+
 /** Epoch unit of a number by magnitude, or null when below/above every range. */
 export function epochUnitByMagnitude(n: number): 's' | 'ms' | 'us' | 'ns' | null {
   const a = Math.abs(n);
@@ -627,6 +642,7 @@ export function detectTimestampUnit(values: readonly unknown[], fieldName = 'val
   let firstBad: unknown;
   let firstSmall: unknown;
   let fractionalSeconds = false;
+  const forms = new Set<string>();
   for (const v of values) {
     if (isMissing(v)) continue;
     let n: number | null = null;
@@ -636,6 +652,7 @@ export function detectTimestampUnit(values: readonly unknown[], fieldName = 'val
       if (NUMERIC_TEXT_RE.test(t) && !BASIC_DATE_RE.test(t)) n = Number(t);
       else if (parseTimestamp(t, { timeZone: 'UTC', dateOrder: 'mdy' }).ok) {
         counts.iso++;
+        forms.add(dateTextForm(t));
         continue;
       }
     }
@@ -676,7 +693,7 @@ export function detectTimestampUnit(values: readonly unknown[], fieldName = 'val
   if (counts.small > 0) {
     return { unit: null, note: `${fieldName}: ${show(firstSmall)} is too small for an epoch time after 1973-03-03; choose the unit` };
   }
-  if (counts.iso === total) return { unit: 'iso', note: `${fieldName}: date text (ISO 8601 or similar)` };
+  if (counts.iso === total) return { unit: 'iso', note: `${fieldName}: date text (${[...forms].join('; ')})` };
   const bands = EPOCH_RANGES.filter((r) => counts[r.unit] > 0);
   const only = bands[0];
   if (bands.length === 1 && counts.iso === 0 && only !== undefined) {
