@@ -21,7 +21,7 @@ import {
 } from './presets/common';
 import { PRESETS, presetByName } from './presets';
 import { jiraTime } from './presets/jira';
-import { SYNONYMS, kindScores } from './presets/synonyms';
+import { SYNONYMS, kindScores, surveyQuestionKind } from './presets/synonyms';
 import { recordKey, surveyHeaderRows } from './survey-header';
 import {
   type DstShift, detectDateOrder, detectDecimalMark, detectTimestampUnit, dotThousandsSuspect, durationUnitFromFieldName, fieldNameSuggestsDate, holdsTimes, isMissing, isValueError, MISSING_TOKENS, parseDurationMs, parseNumber, parseTimestamp, toIdText,
@@ -375,6 +375,14 @@ const WIDE_COLUMNS: ReadonlyArray<{ label: string; kind: FeedbackKind; names: re
   { label: 'comment', kind: 'comment', names: ['comment', 'comments', 'feedback_text', 'free_text', 'verbatim', 'open_text', 'remarks', 'feedback_comment', 'additional_comments'] },
 ];
 
+/** A column headed by a survey question (synonyms.ts surveyQuestionKind) as the wide column it stands for. */
+function questionColumn(c: string): (typeof WIDE_COLUMNS)[number] | undefined {
+  const q = surveyQuestionKind(normName(c));
+  if (q === null) return undefined;
+  const label = q === 'csat' ? 'CSAT' : q === 'nps' ? 'NPS' : q;
+  return WIDE_COLUMNS.find((x) => x.label === label);
+}
+
 /**
  * The per-column plans of a wide feedback file, or [] when the file is not one. A file is wide when its rows hold
  * two or more feedback value columns other than a comment (thumb and NPS; CSAT, NPS and thumb...), found by name among
@@ -389,7 +397,7 @@ function wideFeedbackPlans(fb: KindPlan, sample: readonly Record<string, unknown
   const found: Array<{ column: string; label: string; kind: FeedbackKind }> = [];
   const taken = new Set<string>();
   for (const c of columns) {
-    const w = WIDE_COLUMNS.find((x) => x.names.includes(normName(c)));
+    const w = WIDE_COLUMNS.find((x) => x.names.includes(normName(c))) ?? questionColumn(c);
     if (w && !(w.kind === 'comment' && taken.has('comment'))) {
       found.push({ column: c, label: w.label, kind: w.kind });
       taken.add(w.kind === 'comment' ? 'comment' : c);
@@ -635,7 +643,7 @@ export function buildMapper(preset: string, fullSample: Record<string, unknown>[
   for (const plan of plans.values()) {
     const has = (f: string) => plan.fields.has(f);
     const ok = plan.kind === 'requests' ? has('id') || has('input') || has('output') || has('ts') || has('latency_ms') || has('tokens_in')
-      : plan.kind === 'feedback' ? has('value') || has('kind') || has('comment')
+      : plan.kind === 'feedback' ? has('value') || has('kind') || has('comment') || wideFeedbackPlans(plan, subSample.feedback, options).length > 0
         : has('id') || has('subject') || has('body') || has('created_ts');
     if (!ok && !p.expand) {
       const seen = listPaths(sample).slice(0, 30);

@@ -334,3 +334,36 @@ describe('naive times at a daylight-saving change of the zone they are read in',
     expect(utc.notes.filter((n) => n.includes('time(s) without an offset'))).toEqual([]);
   });
 });
+
+describe('a Typeform CSV download (a column per question, hidden fields request_id and user_id)', () => {
+  const csv = [
+    '#,"How likely are you to recommend Acme Assistant to a friend?","How would you rate the answer?","Was it helpful?","Anything else?",request_id,user_id,Start Date (UTC),Submit Date (UTC),Network ID,Tags',
+    'tok1,3,2,0,The bot was wrong,req-1,u-17,2026-03-02 09:30:00,2026-03-02 09:31:40,n1,',
+    'tok2,10,5,1,,req-2,u-18,2026-03-02 10:00:00,2026-03-02 10:00:35,n2,',
+    'tok3,0,,,useless,req-3,u-19,2026-03-02 11:00:00,2026-03-02 11:00:30,n3,',
+  ].join('\n');
+  it('is feedback, one row per answered question, linked to the requests it names, which stay as they were', async () => {
+    const ws = await newWorkspace();
+    await runImport(ws, write('requests.jsonl', requests), {});
+    const before = ['req-1', 'req-2', 'req-3'].map((id) => req(ws, id));
+    const s = await runImport(ws, write('typeform.csv', `${csv}\n`), {});
+    expect(s).toMatchObject({ kind: 'feedback', inserted: 9, updated: 0, rejected: 0 });
+    expect(['req-1', 'req-2', 'req-3'].map((id) => req(ws, id))).toEqual(before);
+    expect(ws.db.all('SELECT request_id, kind, value, scale, comment FROM feedback ORDER BY request_id, kind')).toEqual([
+      { request_id: 'req-1', kind: 'comment', value: null, scale: null, comment: 'The bot was wrong' },
+      { request_id: 'req-1', kind: 'nps', value: 3, scale: 10, comment: null },
+      { request_id: 'req-1', kind: 'rating', value: 2, scale: 5, comment: null },
+      { request_id: 'req-1', kind: 'thumb', value: -1, scale: null, comment: null },
+      { request_id: 'req-2', kind: 'nps', value: 10, scale: 10, comment: null },
+      { request_id: 'req-2', kind: 'rating', value: 5, scale: 5, comment: null },
+      { request_id: 'req-2', kind: 'thumb', value: 1, scale: null, comment: null },
+      { request_id: 'req-3', kind: 'comment', value: null, scale: null, comment: 'useless' },
+      { request_id: 'req-3', kind: 'nps', value: 0, scale: 10, comment: null },
+    ]);
+  });
+  it('short column names that only contain a question word are not read as questions', async () => {
+    const { surveyQuestionKind } = await import('./presets/synonyms');
+    expect(['rate_limit', 'comments_count', 'recommend', 'helpful', 'how_likely_are_you_to_recommend_us', 'how_satisfied_are_you', 'was_this_answer_helpful', 'anything_else'].map(surveyQuestionKind))
+      .toEqual([null, null, null, null, 'nps', 'csat', 'thumb', 'comment']);
+  });
+});

@@ -86,6 +86,8 @@ const KIND_SIGNALS: Record<RecordKind, Record<string, number>> = {
     feedback: 1.5, feedback_type: 2, helpful: 1.5, preference: 1.5, rater_id: 1,
     // Survey tools' own names (Delighted's survey_type nps/csat/ces, SurveyMonkey's and Qualtrics' respondent ids).
     survey_type: 2, survey_id: 1, respondent_id: 1.5, nps_score: 2, csat_score: 1.5,
+    // Typeform's CSV download (Submit Date (UTC), Network ID), SurveyMonkey's (Collector ID) and Qualtrics' (ResponseId).
+    submit_date_utc: 1.5, network_id: 1, collector_id: 1.5, response_id: 1, responseid: 1.5, recorded_date: 1, recordeddate: 1,
   },
   tickets: {
     ticket_id: 3, ticket_number: 3, issue_key: 2, case_id: 2, subject: 1, ticket_subject: 2, priority: 1,
@@ -106,6 +108,8 @@ export function kindScores(paths: readonly string[], sample: readonly Record<str
   for (const kind of ['requests', 'feedback', 'tickets'] as const) {
     for (const n of names) out[kind] += KIND_SIGNALS[kind][n] ?? 0;
   }
+  // Survey questions as column headers (Typeform, SurveyMonkey and Google Forms name each column by its question).
+  for (const p of paths) if (!p.includes('.') && surveyQuestionKind(normName(p)) !== null) out.feedback += 1.5;
   // A request id is the record's own id only at the top level and beside a request's content; nested (a survey's
   // hidden field, a person property) or alone beside feedback or ticket fields, it points at a request the record is
   // about. Counted for requests, it tipped a survey export to requests, whose import then moved stored requests' times.
@@ -119,4 +123,31 @@ export function kindScores(paths: readonly string[], sample: readonly Record<str
     if (vals.some((v) => ['thumb', 'thumbs', 'csat', 'nps', 'rating', 'comment', 'preference'].includes(v))) out.feedback += 3;
   }
   return out;
+}
+
+/** What a survey question written as a column header asks, by its words. */
+export type SurveyQuestionKind = 'nps' | 'csat' | 'thumb' | 'rating' | 'comment';
+
+/**
+ * The kind of answer a column headed by a survey question holds: survey tools (Typeform's and SurveyMonkey's CSV
+ * downloads, Google Forms' sheet) name each answer column by its question's text. Only headers of three or more words
+ * are read this way, so short column names ("rate_limit", "comments_count") are not taken for questions.
+ * - NPS: "How likely are you to recommend ... to a friend or colleague?" (Reichheld's question)
+ * - CSAT: "How satisfied were you with ...?"
+ * - thumb: "Was this answer helpful?"
+ * - rating: "How would you rate ...?"
+ * - comment: "Anything else?", "What could we improve?", "Any other comments?"
+ * @param name - the header, normalised by normName ("how_likely_are_you_to_recommend_acme_to_a_friend")
+ * @returns the kind, or null when the header is not a question Loupe reads
+ */
+export function surveyQuestionKind(name: string): SurveyQuestionKind | null {
+  const words = name.split('_').filter(Boolean);
+  if (words.length < 2) return null;
+  if (/^anything_else|^any_other_(comments?|feedback|thoughts)|^what_could_we_(do|improve)|^(please_)?tell_us|^(other_|additional_)?comments?_or_suggestions/.test(name)) return 'comment';
+  if (words.length < 3) return null;
+  if (/likely.*recommend|recommend.*(friend|colleague)/.test(name)) return 'nps';
+  if (/^how_(satisfied|dissatisfied)|overall_satisfaction|satisfied_(were|are)_you/.test(name)) return 'csat';
+  if (/^(was|is|were)_(it|this|that|the|our)(_\w+)*_helpful$|helpful_to_you$/.test(name)) return 'thumb';
+  if (/^how_would_you_rate|^please_rate|^rate_(the|this|your|our)/.test(name)) return 'rating';
+  return null;
 }
