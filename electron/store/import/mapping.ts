@@ -786,7 +786,8 @@ export function buildMapper(preset: string, fullSample: Record<string, unknown>[
   const labelSpec = fbp?.fields.get('label');
   const valueSpec = fbp?.fields.get('value');
   const kindSpec = fbp?.fields.get('kind');
-  if (fbp && scaleSpec?.type === 'compute' && labelSpec && valueSpec) {
+  // (A scale computed per row, or one an expanding preset wrote into its sub-records: LangSmith's feedback_stats.)
+  if (fbp && scaleSpec && (scaleSpec.type === 'compute' || (p.expand !== undefined && p.name !== 'generic')) && labelSpec && valueSpec) {
     const max = new Map<string, number>();
     for (const r of subSample.feedback) {
       try {

@@ -10,6 +10,7 @@ import { anthropicBatch } from './anthropic-batch';
 import { helicone } from './helicone';
 import { langfuse, langfuseScores } from './langfuse';
 import { langsmith } from './langsmith';
+import { langsmithFeedback } from './langsmith-feedback';
 import { phoenixAnnotations, phoenixSpans } from './phoenix';
 import { llmperf } from './llmperf';
 import { mtbenchAnswers, mtbenchJudgments } from './mtbench';
@@ -18,7 +19,7 @@ import { openaiBatch, openaiChat } from './openai';
 import { otelGenai } from './otel';
 
 export const PRESETS: readonly Preset[] = [
-  openaiBatch, openaiChat, anthropicBatch, otelGenai, langfuse, langfuseScores, langsmith, phoenixSpans, phoenixAnnotations,
+  openaiBatch, openaiChat, anthropicBatch, otelGenai, langfuse, langfuseScores, langsmith, langsmithFeedback, phoenixSpans, phoenixAnnotations,
   helicone, llmperf, oasstTrees, mtbenchAnswers, mtbenchJudgments, hhRlhf, dices, jira, helpdeskTickets, generic,
 ];
 

@@ -94,3 +94,52 @@ describe('LangSmith runs', () => {
     expectRuns(ws, s);
   });
 });
+
+describe('LangSmith feedback export (Client.list_feedback; the Feedback schema of langsmith-sdk schemas.py)', () => {
+  const T2 = '2ef2a3b4-0000-4000-8000-000000000001';
+  const LLM2 = '2ef2a3b4-0000-4000-8000-000000000002';
+  const llmRuns = [
+    { id: T2, name: 'Agent', run_type: 'chain', start_time: '2026-03-02T10:00:00', end_time: '2026-03-02T10:00:03', trace_id: T2, parent_run_id: null, inputs: {}, outputs: {} },
+    { id: LLM2, name: 'ChatOpenAI', run_type: 'llm', start_time: '2026-03-02T10:00:01', end_time: '2026-03-02T10:00:02', trace_id: T2, parent_run_id: T2,
+      inputs: { messages: [[human('Hi, I am Ana')]] }, outputs: { generations: [[{ text: 'Hello!' }]] }, extra: { invocation_params: { model: 'gpt-4o' } } },
+  ];
+  const fb = (i: number, run: string, key: string, score: unknown, extra: Record<string, unknown> = {}) => ({
+    id: `fb-${i}`, created_at: `2026-03-02T11:0${i}:00.000000`, modified_at: `2026-03-02T11:0${i}:00.000000`, run_id: run, trace_id: T2, key, score,
+    value: null, comment: null, correction: null, feedback_source: { type: 'api', metadata: {}, user_id: null }, session_id: 'proj-1',
+    comparative_experiment_id: null, feedback_group_id: null, extra: null, ...extra,
+  });
+  it('is feedback, not requests: thumbs, ratings on one scale per key, categorical values as text, corrections kept; linked to the run or its trace', async () => {
+    const ws = await newWorkspace();
+    await runImport(ws, write('runs.jsonl', llmRuns.map((r) => JSON.stringify(r)).join('\n')), {});
+    const file = [
+      fb(1, LLM2, 'user_score', 1, { comment: 'Great answer' }),
+      fb(2, T2, 'user_score', 0),
+      fb(3, T2, 'thumbs', true),
+      fb(4, LLM2, 'quality', 1),
+      fb(5, LLM2, 'quality', 4),
+      fb(6, T2, 'category', null, { value: 'billing', feedback_source: { type: 'model', metadata: {}, user_id: null } }),
+      fb(7, LLM2, 'correctness', 0, { value: 'incorrect', comment: 'Should greet by name', correction: { output: 'Hi Ana!' }, feedback_source: { type: 'app', metadata: {}, user_id: 'rev-1' } }),
+    ].map((r) => JSON.stringify(r)).join('\n');
+    const s = await runImport(ws, write('feedback.jsonl', file), {});
+    expect(s).toMatchObject({ preset: 'langsmith-feedback', kind: 'feedback', inserted: 7, rejected: 0, links: 7 });
+    expect(ws.db.value('SELECT count(*) FROM requests')).toBe(1);
+    expect(ws.db.all('SELECT id, request_id, link_method, kind, value, scale, label, comment, source, user_id, ts FROM feedback ORDER BY id')).toEqual([
+      { id: 'fb-1', request_id: LLM2, link_method: 'explicit', kind: 'thumb', value: 1, scale: null, label: 'user_score', comment: 'Great answer', source: 'api', user_id: null, ts: Date.UTC(2026, 2, 2, 11, 1) },
+      { id: 'fb-2', request_id: LLM2, link_method: 'trace', kind: 'thumb', value: -1, scale: null, label: 'user_score', comment: null, source: 'api', user_id: null, ts: Date.UTC(2026, 2, 2, 11, 2) },
+      { id: 'fb-3', request_id: LLM2, link_method: 'trace', kind: 'thumb', value: 1, scale: null, label: 'thumbs', comment: null, source: 'api', user_id: null, ts: Date.UTC(2026, 2, 2, 11, 3) },
+      // quality 1 and 4: one key, one scale (1 of 5, not 1 of 1).
+      { id: 'fb-4', request_id: LLM2, link_method: 'explicit', kind: 'rating', value: 1, scale: 5, label: 'quality', comment: null, source: 'api', user_id: null, ts: Date.UTC(2026, 2, 2, 11, 4) },
+      { id: 'fb-5', request_id: LLM2, link_method: 'explicit', kind: 'rating', value: 4, scale: 5, label: 'quality', comment: null, source: 'api', user_id: null, ts: Date.UTC(2026, 2, 2, 11, 5) },
+      { id: 'fb-6', request_id: LLM2, link_method: 'trace', kind: 'comment', value: null, scale: null, label: 'category', comment: 'billing', source: 'model', user_id: null, ts: Date.UTC(2026, 2, 2, 11, 6) },
+      { id: 'fb-7', request_id: LLM2, link_method: 'explicit', kind: 'rating', value: 0, scale: 1, label: 'correctness', comment: 'incorrect — Should greet by name; correction: {"output":"Hi Ana!"}', source: 'app', user_id: 'rev-1', ts: Date.UTC(2026, 2, 2, 11, 7) },
+    ]);
+  });
+
+  it('feedback_stats of one key share one scale: an average of 1.0 beside 4.5 is 1 of 5, not a perfect 1 of 1', async () => {
+    const ws = await newWorkspace();
+    const mk = (i: number, avg: number) => ({ id: `30000000-0000-4000-8000-00000000000${i}`, name: 'ChatOpenAI', run_type: 'llm', start_time: `2026-03-02T10:0${i}:00`, end_time: `2026-03-02T10:0${i}:01`,
+      trace_id: `30000000-0000-4000-8000-00000000000${i}`, inputs: { prompts: ['q'] }, outputs: { generations: [[{ text: 'a' }]] }, feedback_stats: { quality: { n: 2, avg, values: {} } } });
+    await runImport(ws, write('runs2.jsonl', [mk(1, 1.0), mk(2, 4.5)].map((r) => JSON.stringify(r)).join('\n')), {});
+    expect(ws.db.all('SELECT value, scale FROM feedback ORDER BY value')).toEqual([{ value: 1, scale: 5 }, { value: 4.5, scale: 5 }]);
+  });
+});

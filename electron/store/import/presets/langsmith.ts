@@ -171,6 +171,6 @@ export const langsmith: Preset = {
   notes: [
     'LLM runs are requests; chain, tool, retriever and other runs are skipped and counted',
     'latency_ms: end_time − start_time; times without an offset are UTC',
-    'feedback_stats: one rating per key (its average, scale 1 for averages from 0 to 1); a key with labels and no average (categorical feedback) is kept as its labels and counts, not as a rating; on a non-LLM run it links to the latest LLM run of the trace',
+    'feedback_stats: one rating per key (its average, on one scale per key: 1 when its averages in the first records lie from 0 to 1, else 5, 10 or 100); a key with labels and no average (categorical feedback) is kept as its labels and counts, not as a rating; on a non-LLM run it links to the latest LLM run of the trace',
   ],
 };

@@ -102,8 +102,21 @@ describe('Arize Phoenix spans', () => {
     const s = await runImport(ws, write('annotations.jsonl', annotations.map((a) => JSON.stringify(a)).join('\n')), {});
     expect(s).toMatchObject({ preset: 'phoenix-annotations', kind: 'feedback', records_read: 3, inserted: 3, rejected: 0, links: 3 });
     const fb = Object.fromEntries(ws.db.all<Record<string, unknown>>('SELECT * FROM feedback').map((f) => [f.id, f]));
-    expect(fb.QW5ub3RhdGlvbjox).toMatchObject({ request_id: 'a1b2c3d4e5f60001', link_method: 'explicit', kind: 'rating', value: 1, scale: 1, label: 'correctness: correct', comment: 'Matches the policy.', source: 'llm', ts: Date.UTC(2026, 2, 3, 15) });
+    expect(fb.QW5ub3RhdGlvbjox).toMatchObject({ request_id: 'a1b2c3d4e5f60001', link_method: 'explicit', kind: 'rating', value: 1, scale: 1, label: 'correctness', comment: 'correct — Matches the policy.', source: 'llm', ts: Date.UTC(2026, 2, 3, 15) });
     expect(fb.QW5ub3RhdGlvbjoy).toMatchObject({ kind: 'thumb', value: -1, user_id: 'reviewer-2', source: 'human' });
     expect(fb.QW5ub3RhdGlvbjoz).toMatchObject({ request_id: 'a1b2c3d4e5f60002', kind: 'rating', value: 3, scale: 5, comment: 'partial' });
+  });
+});
+
+describe('span annotations of one name share one rating scale', () => {
+  it('"quality" 1 labelled poor and 4 labelled good are 1 and 4 of 5; the category leads the comment', async () => {
+    const ws = await newWorkspace();
+    const a = (i: number, label: string, score: number) => ({ id: `A${i}`, span_id: `s${i}`, name: 'quality', annotator_kind: 'LLM', 'result.label': label, 'result.score': score, 'result.explanation': i === 1 ? 'cites the wrong clause' : null, created_at: '2026-03-03T15:00:00+00:00' });
+    const s = await runImport(ws, write('ann2.jsonl', [a(1, 'poor', 1), a(2, 'good', 4)].map((x) => JSON.stringify(x)).join('\n')), {});
+    expect(s).toMatchObject({ preset: 'phoenix-annotations', inserted: 2, rejected: 0 });
+    expect(ws.db.all('SELECT id, value, scale, label, comment FROM feedback ORDER BY id')).toEqual([
+      { id: 'A1', value: 1, scale: 5, label: 'quality', comment: 'poor — cites the wrong clause' },
+      { id: 'A2', value: 4, scale: 5, label: 'quality', comment: 'good' },
+    ]);
   });
 });

@@ -112,6 +112,13 @@ function annotationValue(r: Json): unknown {
   return first(r, 'result.score', 'score');
 }
 
+/** An annotation's category before its explanation: "poor — cites the wrong clause". */
+function annotationComment(r: Json): string | null {
+  const category = first(r, 'result.label', 'label');
+  const why = first(r, 'result.explanation', 'explanation');
+  return [category, why].filter((x): x is string => typeof x === 'string' && x.trim() !== '').map((x) => x.trim()).join(' — ') || null;
+}
+
 export const phoenixAnnotations: Preset = {
   name: 'phoenix-annotations',
   label: 'Arize Phoenix span annotations',
@@ -132,11 +139,14 @@ export const phoenixAnnotations: Preset = {
         kind: { compute: annotationKind, uses: [], describe: 'score → rating; label only → thumb or comment' },
         value: { compute: annotationValue, uses: ['result.score', 'score'], describe: 'result.score | result.label' },
         scale: { compute: (r) => { const v = Number(first(r, 'result.score', 'score')); return Number.isFinite(v) ? (v >= 0 && v <= 1 ? 1 : v <= 5 ? 5 : v <= 10 ? 10 : 100) : null; }, uses: [], describe: 'from the score (0-1 → 1)' },
-        label: { compute: (r) => [first(r, 'name'), first(r, 'result.label', 'label')].filter((x) => x !== undefined && x !== null && x !== '').join(': ') || null, uses: ['name', 'result.label', 'label'], describe: 'name: result.label' },
-        comment: ['result.explanation', 'explanation'],
+        // The annotation's name is the label, so one name keeps one rating scale however its scores fall in the first
+        // records (a "quality" of 1 labelled "poor" was read as 1 of 1 beside "good" 4 of 5); the category goes first in
+        // the comment, as Langfuse's categorical scores do.
+        label: ['name'],
+        comment: { compute: annotationComment, uses: ['result.label', 'label', 'result.explanation', 'explanation'], describe: 'result.label — result.explanation' },
         source: { compute: (r) => String(first(r, 'annotator_kind') ?? 'phoenix').toLowerCase(), uses: ['annotator_kind'], describe: 'annotator_kind' },
       },
     },
   },
-  notes: ['annotations link to the request of their span; a score is a rating (scale 1 for 0-1 scores), a label alone a thumb or a comment'],
+  notes: ['annotations link to the request of their span; a score is a rating on one scale per annotation name (1 when its scores in the first records lie from 0 to 1, else 5, 10 or 100), a label alone a thumb or a comment; the label is the annotation name and its category leads the comment'],
 };
