@@ -71,3 +71,25 @@ describe('Helicone', () => {
     expect(row(ws2, 'r-1')).toMatchObject({ input: 'Opening hours?', session_id: 'sess-a' });
   });
 });
+
+describe('Helicone cache tokens (prompt_cache_read_tokens, prompt_cache_write_tokens)', () => {
+  it('are stored as cached and cache-write input, so the derived cost prices them as cache reads and writes', async () => {
+    const ws = await newWorkspace();
+    const base = { request_created_at: '2026-03-06T10:00:00.000Z', response_status: 200, provider: 'ANTHROPIC', model: 'claude-3-5-sonnet-20241022', completion_tokens: 2, cost: null };
+    const file = [
+      // prompt_tokens counts the cache reads: 20 uncached + 5,000 read.
+      { ...base, request_id: 'h-1', prompt_tokens: 5020, prompt_cache_read_tokens: 5000, prompt_cache_write_tokens: 0 },
+      // A row whose parts exceed prompt_tokens wrote only the uncached input there: 20 + 1,000 written + 4,000 read.
+      { ...base, request_id: 'h-2', prompt_tokens: 20, prompt_cache_read_tokens: 4000, prompt_cache_write_tokens: 1000 },
+    ].map((r) => JSON.stringify(r)).join('\n');
+    const s = await runImport(ws, write('helicone-cache.jsonl', file), { preset: 'helicone' });
+    expect(s).toMatchObject({ inserted: 2, rejected: 0 });
+    const a = row(ws, 'h-1');
+    const b = row(ws, 'h-2');
+    expect([a.tokens_in, a.tokens_cached_in, a.tokens_cache_write_in]).toEqual([5020, 5000, 0]);
+    expect([b.tokens_in, b.tokens_cached_in, b.tokens_cache_write_in]).toEqual([5020, 4000, 1000]);
+    // Claude 3.5 Sonnet: $3/M input, $0.30/M cache reads, $3.75/M cache writes, $15/M output.
+    expect(a.cost_usd as number).toBeCloseTo((20 * 3 + 5000 * 0.3 + 2 * 15) / 1e6, 12);
+    expect(b.cost_usd as number).toBeCloseTo((20 * 3 + 4000 * 0.3 + 1000 * 3.75 + 2 * 15) / 1e6, 12);
+  });
+});

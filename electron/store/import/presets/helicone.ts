@@ -5,6 +5,7 @@
  * store): request_id, request_created_at, request_body, response_body, response_status, response_created_at,
  * request_model / response_model / model, request_user_id, request_properties (custom properties, e.g.
  * `Helicone-Session-Id`), delay_ms or latency (ms), time_to_first_token (ms), prompt_tokens, completion_tokens,
+ * prompt_cache_read_tokens and prompt_cache_write_tokens (parts of prompt_tokens, priced as cache reads and writes),
  * cost / costUSD (USD), country_code, feedback_rating (true = thumbs up), feedback_id, feedback_created_at.
  * The CSV export writes nested values as JSON text; they are parsed. `country_code` (the caller's country as Helicone
  * records it, a two-letter code) is the request's region.
@@ -16,6 +17,20 @@ type Json = Record<string, unknown>;
 function obj(v: unknown): Json {
   const p = jsonish(v);
   return p && typeof p === 'object' && !Array.isArray(p) ? (p as Json) : {};
+}
+
+function count(v: unknown): number | null {
+  const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
+  return typeof n === 'number' && Number.isFinite(n) ? n : null;
+}
+
+/** Every input token: prompt_tokens, or with the cache reads and writes added when they exceed it (see tokens_in). */
+function promptTokens(r: Json): unknown {
+  const p = first(r, 'prompt_tokens');
+  const n = count(p);
+  if (n === null) return p;
+  const cached = (count(first(r, 'prompt_cache_read_tokens')) ?? 0) + (count(first(r, 'prompt_cache_write_tokens')) ?? 0);
+  return cached > n ? n + cached : n;
 }
 
 function inputText(r: Json): string | null {
@@ -86,7 +101,13 @@ export const helicone: Preset = {
         output: { compute: outputText, uses: ['response_body'], describe: 'response_body.choices.0.message.content' },
         latency_ms: [{ path: 'delay_ms', unit: 'ms' }, { path: 'latency', unit: 'ms' }],
         ttft_ms: { path: 'time_to_first_token', unit: 'ms' },
-        tokens_in: 'prompt_tokens',
+        // prompt_tokens counts the cache reads and writes (HeliconeRequest in Helicone/helicone
+        // packages/llm-mapper/types.ts; its cost code prices the cached parts apart from the rest of prompt_tokens).
+        // A row whose parts exceed it wrote only the uncached input there, as Anthropic's own usage does: then the
+        // parts are added.
+        tokens_in: { compute: promptTokens, uses: ['prompt_tokens'], describe: 'prompt_tokens (with the cache reads and writes it counts)' },
+        tokens_cached_in: { compute: (r) => first(r, 'prompt_cache_read_tokens'), uses: ['prompt_cache_read_tokens'], describe: 'prompt_cache_read_tokens' },
+        tokens_cache_write_in: { compute: (r) => first(r, 'prompt_cache_write_tokens'), uses: ['prompt_cache_write_tokens'], describe: 'prompt_cache_write_tokens' },
         tokens_out: 'completion_tokens',
         cost_usd: ['cost', 'costUSD', 'cost_usd'],
         status: 'response_status',
