@@ -11,6 +11,7 @@ import { helicone } from './helicone';
 import { langfuse, langfuseScores } from './langfuse';
 import { langsmith } from './langsmith';
 import { langsmithFeedback } from './langsmith-feedback';
+import { opik } from './opik';
 import { phoenixAnnotations, phoenixSpans } from './phoenix';
 import { llmperf } from './llmperf';
 import { mtbenchAnswers, mtbenchJudgments } from './mtbench';
@@ -19,7 +20,7 @@ import { openaiBatch, openaiChat } from './openai';
 import { otelGenai } from './otel';
 
 export const PRESETS: readonly Preset[] = [
-  openaiBatch, openaiChat, anthropicBatch, otelGenai, langfuse, langfuseScores, langsmith, langsmithFeedback, phoenixSpans, phoenixAnnotations,
+  openaiBatch, openaiChat, anthropicBatch, otelGenai, opik, langfuse, langfuseScores, langsmith, langsmithFeedback, phoenixSpans, phoenixAnnotations,
   helicone, llmperf, oasstTrees, mtbenchAnswers, mtbenchJudgments, hhRlhf, dices, jira, helpdeskTickets, generic,
 ];
 

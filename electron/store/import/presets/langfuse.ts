@@ -26,6 +26,9 @@ function observationType(r: Json): string | null {
 }
 
 function isObservation(r: Json): boolean {
+  // Opik's spans also carry trace_id, start_time and type; their parent is parent_span_id (Langfuse's is
+  // parent_observation_id), and they are read by the opik preset.
+  if (hasKeys(r, 'parent_span_id')) return false;
   return (hasKeys(r, 'trace_id') || hasKeys(r, 'traceId')) && (hasKeys(r, 'start_time') || hasKeys(r, 'startTime'))
     && (hasKeys(r, 'type') || hasKeys(r, 'provided_model_name') || hasKeys(r, 'model') || hasKeys(r, 'usage_details') || hasKeys(r, 'usageDetails') || hasKeys(r, 'usage'));
 }
