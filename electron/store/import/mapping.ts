@@ -1328,6 +1328,9 @@ function finishFeedback(row: Record<string, string | number | null>, plan: KindP
     kind = (['thumb', 'rating', 'nps', 'comment', 'preference'] as const).find((k) => k === w) ?? FEEDBACK_KIND_WORDS[w];
     if (!kind) throw new Reject('kind', `kind: expected a feedback kind (thumb, rating, csat, nps, comment, preference), found ${shown(rawKind)}`);
     if (w === 'csat' && row.scale === null) row.scale = 5;
+    // Delighted's ces7 is the 7-point Customer Effort Score (1-7): read on its own scale, not the default 1-5 (where a
+    // 6 was rejected and a 4, the scale's midpoint, read as a satisfied CSAT answer).
+    if (w === 'ces7' && row.scale === null) row.scale = 7;
     isCsat = w === 'csat' && Number(row.scale) === 5;
   } else {
     kind = plan.impliedFeedbackKind ?? (row.comment !== null ? 'comment' : undefined);

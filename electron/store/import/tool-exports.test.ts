@@ -367,3 +367,17 @@ describe('a Typeform CSV download (a column per question, hidden fields request_
       .toEqual([null, null, null, null, 'nps', 'csat', 'thumb', 'comment']);
   });
 });
+
+describe('Delighted CES-7 answers (survey_type ces7, a 1-7 scale)', () => {
+  it('are ratings of 7 points: a 6 is kept, a 4 is the midpoint of 7 and not a satisfied CSAT answer', async () => {
+    const ws = await newWorkspace();
+    const rows = [['ces7', 6], ['ces7', 4], ['csat', 4]].map(([survey_type, score], i) => ({ id: `d-${i}`, person: 'p', survey_type, score, comment: null, created_at: 1772443000 + i * 60 }));
+    const s = await runImport(ws, write('delighted-ces7.json', JSON.stringify(rows)), {});
+    expect(s).toMatchObject({ kind: 'feedback', inserted: 3, rejected: 0 });
+    expect(ws.db.all('SELECT id, kind, value, scale FROM feedback ORDER BY id')).toEqual([
+      { id: 'd-0', kind: 'rating', value: 6, scale: 7 },
+      { id: 'd-1', kind: 'rating', value: 4, scale: 7 },
+      { id: 'd-2', kind: 'rating', value: 4, scale: 5 },
+    ]);
+  });
+});
