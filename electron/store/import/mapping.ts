@@ -927,6 +927,17 @@ export function buildMapper(preset: string, fullSample: Record<string, unknown>[
     notes[q.index] = text(q.count, q.first);
   };
 
+  /** Requests with a model and tokens but no cost in the file and no price for their model: counted, models named. */
+  const unpriced = new Map<string, number>();
+  const noPrice = (model: string, line: number) => {
+    unpriced.set(model, (unpriced.get(model) ?? 0) + 1);
+    flag('no-price', line, (n, first) => {
+      const top = [...unpriced].sort((a, b) => b[1] - a[1]);
+      const names = top.slice(0, 5).map(([m, c]) => `${m} (${c.toLocaleString('en-US')})`).join(', ') + (top.length > 5 ? `, and ${top.length - 5} more` : '');
+      return `cost_usd: ${n.toLocaleString('en-US')} request(s) with tokens have no cost: the file gives none and the price table has no row for their model (first on line ${first}): ${names}. Add a price (Prices screen, or loupe prices set) and import again; until then they count in token figures but not in cost`;
+    });
+  };
+
   /** Naive times that fell in a daylight-saving change of the zone they were read in, counted per field (values.ts DstShift). */
   const dstNote = (kind: RecordKind, field: string, shift: DstShift, line: number) => {
     const zone = timeZone;
@@ -1003,7 +1014,7 @@ export function buildMapper(preset: string, fullSample: Record<string, unknown>[
       flag('csat-unread', line, (n, at) => `${n.toLocaleString('en-US')} ticket(s) kept without a CSAT: their satisfaction value is not a 1-5 score or a good/bad rating (first on line ${at}: ${first})`);
     }
     try {
-      if (kind === 'requests') finishRequest(row, book, anthropicCache);
+      if (kind === 'requests') finishRequest(row, book, anthropicCache, (model) => noPrice(model, line));
       else if (kind === 'feedback') finishFeedback(row, plan, line, flag);
       else if (!problems) finishTicket(row, line, flag);
     } catch (e) {
@@ -1306,7 +1317,7 @@ export function outcomePlaceholder(field: 'status' | 'error', raw: unknown): boo
   return PLACEHOLDERS.has(w) || (field === 'error' && NO_ERROR.has(w));
 }
 
-function finishRequest(row: Record<string, string | number | null>, book: PriceBook, anthropicCache: boolean): void {
+function finishRequest(row: Record<string, string | number | null>, book: PriceBook, anthropicCache: boolean, onNoPrice?: (model: string) => void): void {
   const input = row.input;
   const output = row.output;
   row.input_chars = typeof input === 'string' ? input.length : null;
@@ -1316,6 +1327,7 @@ function finishRequest(row: Record<string, string | number | null>, book: PriceB
     row.tokens_in += (typeof row.tokens_cached_in === 'number' ? row.tokens_cached_in : 0) + (typeof row.tokens_cache_write_in === 'number' ? row.tokens_cache_write_in : 0);
   }
   deriveCost(row, book);
+  if (onNoPrice && row.cost_usd === null && typeof row.model === 'string' && row.model !== '' && typeof row.tokens_in === 'number' && typeof row.tokens_out === 'number') onNoPrice(row.model);
 }
 
 function finishFeedback(row: Record<string, string | number | null>, plan: KindPlan, line: number, flag: (key: string, line: number, text: (n: number, first: number) => string) => void): void {

@@ -381,3 +381,18 @@ describe('Delighted CES-7 answers (survey_type ces7, a 1-7 scale)', () => {
     ]);
   });
 });
+
+describe('requests whose model has no price', () => {
+  it('are counted in a note naming the models (a request without tokens is not: it has nothing to price)', async () => {
+    const ws = await newWorkspace();
+    const file = write('unpriced.jsonl', [
+      { id: 'p-1', ts: '2026-03-02T09:00:00Z', model: 'gpt-4o-mini', tokens_in: 1000, tokens_out: 100 },
+      { id: 'p-2', ts: '2026-03-02T09:01:00Z', model: 'acme-llm-7b', tokens_in: 1000, tokens_out: 100 },
+      { id: 'p-3', ts: '2026-03-02T09:02:00Z', model: 'acme-llm-7b', tokens_in: 500, tokens_out: 50 },
+      { id: 'p-4', ts: '2026-03-02T09:03:00Z', model: 'acme-llm-7b' },
+    ].map((r) => JSON.stringify(r)).join('\n'));
+    const s = await runImport(ws, file, {});
+    expect(s.notes).toContain('cost_usd: 2 request(s) with tokens have no cost: the file gives none and the price table has no row for their model (first on line 2): acme-llm-7b (2). Add a price (Prices screen, or loupe prices set) and import again; until then they count in token figures but not in cost');
+    expect(ws.db.all('SELECT id, cost_usd IS NOT NULL AS costed FROM requests ORDER BY id')).toEqual([{ id: 'p-1', costed: 1 }, { id: 'p-2', costed: 0 }, { id: 'p-3', costed: 0 }, { id: 'p-4', costed: 0 }]);
+  });
+});
