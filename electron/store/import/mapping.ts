@@ -205,7 +205,7 @@ interface KindPlan {
 
 /** A plan as each record runs it: one step per Loupe field, in the table's order, and the source paths it reads. */
 interface CompiledPlan {
-  steps: Array<{ field: string; type: FieldType; source: Resolved | null; unit: DurationUnit | TimestampUnit | undefined; path: string | null; sentinels: readonly string[]; unescape: boolean; dateOrder: 'mdy' | 'dmy' | undefined }>;
+  steps: Array<{ field: string; type: FieldType; source: Resolved | null; unit: DurationUnit | TimestampUnit | undefined; path: string | null; sentinels: readonly string[]; unescape: boolean; dateOrder: 'mdy' | 'dmy' | undefined; onDst: (shift: DstShift) => void }>;
   used: ReadonlySet<string>;
 }
 
@@ -927,6 +927,8 @@ export function buildMapper(preset: string, fullSample: Record<string, unknown>[
     notes[q.index] = text(q.count, q.first);
   };
 
+  /** The line of the record being mapped, for the notes of the per-field callbacks made once per plan (no closure per row). */
+  let curLine = 0;
   /** Requests with a model and tokens but no cost in the file and no price for their model: counted, models named. */
   const unpriced = new Map<string, number>();
   const noPrice = (model: string, line: number) => {
@@ -937,6 +939,8 @@ export function buildMapper(preset: string, fullSample: Record<string, unknown>[
       return `cost_usd: ${n.toLocaleString('en-US')} request(s) with tokens have no cost: the file gives none and the price table has no row for their model (first on line ${first}): ${names}. Add a price (Prices screen, or loupe prices set) and import again; until then they count in token figures but not in cost`;
     });
   };
+
+  const onNoPrice = (model: string) => noPrice(model, curLine);
 
   /** Naive times that fell in a daylight-saving change of the zone they were read in, counted per field (values.ts DstShift). */
   const dstNote = (kind: RecordKind, field: string, shift: DstShift, line: number) => {
@@ -957,6 +961,7 @@ export function buildMapper(preset: string, fullSample: Record<string, unknown>[
       steps: Object.keys(types).map((f) => ({
         field: f, type: types[f]!, source: plan.fields.get(f) ?? null, unit: units.get(`${kind}.${f}`), path: singlePath(plan.fields.get(f)),
         sentinels: plan.sentinels.get(f) ?? [], unescape: unescape.has(`${kind}.${f}`), dateOrder: dateOrders.get(`${kind}.${f}`),
+        onDst: (shift: DstShift) => dstNote(kind, f, shift, curLine),
       })),
       used: new Set(plan.usedPaths),
     };
@@ -967,6 +972,7 @@ export function buildMapper(preset: string, fullSample: Record<string, unknown>[
   const mapOne = (kind: RecordKind, rec: Record<string, unknown>, line: number, rawForHash: unknown, planOverride?: KindPlan): MappedRow => {
     const plan = planOverride ?? plans.get(kind)!;
     const { steps, used } = compile(kind, plan);
+    curLine = line;
     const row: Record<string, string | number | null> = {};
     let problems: Reject[] | undefined;
     // Every field is read, so a record with several bad fields is reported with all of them, once. The try wraps the
@@ -990,7 +996,7 @@ export function buildMapper(preset: string, fullSample: Record<string, unknown>[
           } else {
             ({ value: raw, unit } = readRawUnit(r, rec));
           }
-          let v = convert(kind, st.field, st.type, raw, unit ?? st.unit, st.sentinels, timeZone, plan.spaceTags, st.dateOrder, decimalMark, (shift) => dstNote(kind, st.field, shift, line)) as string | number | null;
+          let v = convert(kind, st.field, st.type, raw, unit ?? st.unit, st.sentinels, timeZone, plan.spaceTags, st.dateOrder, decimalMark, st.onDst) as string | number | null;
           if (st.unescape && typeof v === 'string') v = unescapeText(v);
           row[st.field] = v;
         }
@@ -1014,7 +1020,7 @@ export function buildMapper(preset: string, fullSample: Record<string, unknown>[
       flag('csat-unread', line, (n, at) => `${n.toLocaleString('en-US')} ticket(s) kept without a CSAT: their satisfaction value is not a 1-5 score or a good/bad rating (first on line ${at}: ${first})`);
     }
     try {
-      if (kind === 'requests') finishRequest(row, book, anthropicCache, (model) => noPrice(model, line));
+      if (kind === 'requests') finishRequest(row, book, anthropicCache, onNoPrice);
       else if (kind === 'feedback') finishFeedback(row, plan, line, flag);
       else if (!problems) finishTicket(row, line, flag);
     } catch (e) {
