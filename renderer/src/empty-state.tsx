@@ -7,7 +7,8 @@ export const SUPPORTED_FORMATS = [
   'CSV and TSV (comma, semicolon, tab or pipe), with quoted multi-line fields',
   'Any of these gzip-compressed (.gz)',
   'Parquet (.parquet)',
-  'Exports of OpenTelemetry (OTLP JSON), Langfuse, LangSmith, Arize Phoenix, Helicone, Jira, OpenAI and Anthropic batches',
+  'Exports of OpenTelemetry (OTLP JSON), Langfuse, LangSmith (runs and feedback), Opik, Arize Phoenix, Helicone, Jira, OpenAI and Anthropic batches',
+  'Survey downloads (Typeform, SurveyMonkey, Qualtrics, Delighted) and help-desk ticket exports',
 ];
 
 /** Shown on Records and Tickets while the workspace holds nothing to list. */

@@ -2,7 +2,8 @@
  * Qualtrics' CSV export writes three header rows: the column names, then a row of question texts, then a row of
  * `{"ImportId":"…","timeZone":"…"}` JSON, one per column (Qualtrics, "Export data": "Use legacy format" off; read
  * by R's qualtRics::read_survey, which skips the two rows). Read as data they are two bad records; they are skipped,
- * counted, and the ImportId row's time zone is the zone of the file's naive times.
+ * counted, and the ImportId row's time zone is the zone of the file's naive times. SurveyMonkey's CSV download writes
+ * a second header row of answer types ("Response", "Open-Ended Response") under the questions; it is skipped too.
  */
 import { IANAZone } from 'luxon';
 
@@ -43,5 +44,19 @@ export function surveyHeaderRows(sample: readonly Record<string, unknown>[]): Su
     if (i === 1) keys.add(recordKey(sample[0]!));
     return { keys, timeZone, reason: 'Qualtrics header row (question texts, or ImportId and time zone), not a response' };
   }
+  // SurveyMonkey's CSV download: a second header row naming each column's answer ("Response", "Open-Ended
+  // Response", a choice's text for multiple-choice columns), empty under the respondent columns.
+  const first = sample[0];
+  if (first) {
+    const cells = Object.values(first).filter((v): v is string => typeof v === 'string' && v.trim() !== '');
+    const answerWords = cells.filter((c) => SURVEYMONKEY_SUBHEADER.test(c.trim())).length;
+    const empty = Object.values(first).length - cells.length;
+    if (cells.length > 0 && answerWords >= Math.max(1, cells.length / 2) && empty > 0) {
+      return { keys: new Set([recordKey(first)]), timeZone: null, reason: 'SurveyMonkey header row (each column\'s answer type: Response, Open-Ended Response), not a response' };
+    }
+  }
   return null;
 }
+
+/** The cells of SurveyMonkey's second header row (its "Expanded" and "Condensed" CSV downloads). */
+const SURVEYMONKEY_SUBHEADER = /^(Response|Open-Ended Response|Other \(please specify\)|Comment)$/i;

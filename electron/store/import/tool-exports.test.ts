@@ -396,3 +396,25 @@ describe('requests whose model has no price', () => {
     expect(ws.db.all('SELECT id, cost_usd IS NOT NULL AS costed FROM requests ORDER BY id')).toEqual([{ id: 'p-1', costed: 1 }, { id: 'p-2', costed: 0 }, { id: 'p-3', costed: 0 }, { id: 'p-4', costed: 0 }]);
   });
 });
+
+describe('a SurveyMonkey CSV download (questions as headers, a second header row of answer types)', () => {
+  it('skips the answer-type row, counted, and reads each answered question; choice labels without a number are refused with the hint', async () => {
+    const ws = await newWorkspace();
+    const csv = [
+      'Respondent ID,Collector ID,Start Date,End Date,IP Address,How likely is it that you would recommend Acme Assistant to a friend or colleague?,Overall how satisfied were you with the answer you got?,Do you have any other comments?',
+      ',,,,,Response,Response,Open-Ended Response',
+      '114285713001,431234567,03/02/2026 09:30:12 AM,03/02/2026 09:31:40 AM,203.0.113.5,3,2,The bot was wrong',
+      '114285713002,431234567,03/13/2026 10:00:00 AM,03/13/2026 10:00:35 AM,203.0.113.6,10,Very satisfied,',
+    ].join('\n');
+    const s = await runImport(ws, write('surveymonkey.csv', `${csv}\n`), {});
+    expect(s).toMatchObject({ kind: 'feedback', skipped: 1, inserted: 4, rejected: 1 });
+    expect(s.skipped_reasons).toEqual([{ reason: 'SurveyMonkey header row (each column\'s answer type: Response, Open-Ended Response), not a response', count: 1 }]);
+    expect(s.rejects[0]!.reason).toContain('found "Very satisfied"; this looks like a choice label without its number');
+    expect(ws.db.all('SELECT kind, value, scale, comment, ts FROM feedback ORDER BY ts, kind')).toEqual([
+      { kind: 'comment', value: null, scale: null, comment: 'The bot was wrong', ts: Date.UTC(2026, 2, 2, 9, 30, 12) },
+      { kind: 'nps', value: 3, scale: 10, comment: null, ts: Date.UTC(2026, 2, 2, 9, 30, 12) },
+      { kind: 'rating', value: 2, scale: 5, comment: null, ts: Date.UTC(2026, 2, 2, 9, 30, 12) },
+      { kind: 'nps', value: 10, scale: 10, comment: null, ts: Date.UTC(2026, 2, 13, 10) },
+    ]);
+  });
+});

@@ -143,7 +143,7 @@ export type SurveyQuestionKind = 'nps' | 'csat' | 'thumb' | 'rating' | 'comment'
 export function surveyQuestionKind(name: string): SurveyQuestionKind | null {
   const words = name.split('_').filter(Boolean);
   if (words.length < 2) return null;
-  if (/^anything_else|^any_other_(comments?|feedback|thoughts)|^what_could_we_(do|improve)|^(please_)?tell_us|^(other_|additional_)?comments?_or_suggestions/.test(name)) return 'comment';
+  if (/(^|_)anything_else|(^|_)any_other_(comments?|feedback|thoughts)|(^|_)what_could_we_(do|improve)|^(please_)?tell_us|(^|_)comments?_or_suggestions/.test(name)) return 'comment';
   if (words.length < 3) return null;
   if (/likely.*recommend|recommend.*(friend|colleague)/.test(name)) return 'nps';
   if (/^how_(satisfied|dissatisfied)|overall_satisfaction|satisfied_(were|are)_you/.test(name)) return 'csat';
