@@ -246,6 +246,21 @@ export function chatText(v: unknown): string {
   return JSON.stringify(v);
 }
 
+/**
+ * The rating scale a tool's score implies when the export gives none: 1 for scores from 0 to 1, else the smallest
+ * of 5, 10 and 100 that holds it. Presets apply it per row; the mapper then gives every score of one name the
+ * largest scale among its first records (mapping.ts scaleByLabel), so a 1 beside a 4.5 is 1 of 5.
+ */
+export function scaleOfScore(v: number): number {
+  return v >= 0 && v <= 1 ? 1 : v <= 5 ? 5 : v <= 10 ? 10 : 100;
+}
+
+/**
+ * Names of feedback scores that hold thumbs when their value is 0 or 1 (LangSmith keys, Opik score names):
+ * thumbs, user_score, user_feedback, helpful, vote, like.
+ */
+export const THUMB_SCORE_NAME = /thumb|user[ _-]?score|user[ _-]?feedback|helpful|vote|\blike/i;
+
 /** Score helper: the share of sample records for which `test` holds (0-1). */
 export function share(sample: readonly Record<string, unknown>[], test: (r: Record<string, unknown>) => boolean): number {
   if (sample.length === 0) return 0;

@@ -15,7 +15,7 @@
  *   camelCase (traceId, startTime, usageDetails, calculatedTotalCost, latency in seconds, dataType, stringValue).
  * Times without an offset (ClickHouse prints `2026-03-02 09:00:00.123`) are UTC.
  */
-import { first, getPath, hasKeys, jsonish, msBetween, share, utcText, type Preset } from './common';
+import { first, getPath, hasKeys, jsonish, msBetween, scaleOfScore, share, utcText, type Preset } from './common';
 
 type Json = Record<string, unknown>;
 
@@ -193,7 +193,7 @@ function scoreScale(r: Json): number | null {
   if (/csat|satisfaction|stars?\b/.test(name)) return 5;
   const v = Number(first(r, 'value'));
   if (!Number.isFinite(v)) return null;
-  return v >= 0 && v <= 1 ? 1 : v <= 5 ? 5 : v <= 10 ? 10 : 100;
+  return scaleOfScore(v);
 }
 
 export const langfuseScores: Preset = {

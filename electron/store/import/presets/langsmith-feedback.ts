@@ -14,11 +14,10 @@
  * a text value alone is kept as the row's text (categorical feedback, never read as a rating). A correction is kept
  * after the comment. Times without an offset are UTC.
  */
-import { first, hasKeys, share, utcText, type Preset } from './common';
+import { first, hasKeys, scaleOfScore, share, THUMB_SCORE_NAME, utcText, type Preset } from './common';
 
 type Json = Record<string, unknown>;
 
-const THUMB_KEY = /thumb|user[ _-]?score|user[ _-]?feedback|helpful|vote|\blike/i;
 const THUMB_WORD = /^(up|down|thumbs?[ _-]?(up|down)|good|bad|helpful|not[ _-]?helpful|positive|negative|true|false|yes|no)$/i;
 
 function numeric(v: unknown): number | null {
@@ -34,7 +33,7 @@ function feedbackKind(r: Json): string {
   const n = numeric(score) ?? numeric(value);
   if (n !== null) {
     if (/\bnps\b|net[ _-]?promoter/i.test(key)) return 'nps';
-    if ((n === 0 || n === 1) && THUMB_KEY.test(key)) return 'thumb';
+    if ((n === 0 || n === 1) && THUMB_SCORE_NAME.test(key)) return 'thumb';
     return 'rating';
   }
   if (typeof value === 'string' && THUMB_WORD.test(value.trim())) return 'thumb';
@@ -57,7 +56,7 @@ function feedbackScale(r: Json): number | null {
   if (feedbackKind(r) !== 'rating') return null;
   const v = numeric(first(r, 'score')) ?? numeric(first(r, 'value'));
   if (v === null) return null;
-  return v >= 0 && v <= 1 ? 1 : v <= 5 ? 5 : v <= 10 ? 10 : 100;
+  return scaleOfScore(v);
 }
 
 /** A categorical value, then the comment, then the correction: "incorrect — Should greet by name; correction: …". */

@@ -12,7 +12,7 @@
  * links to that run, on another run (feedback usually sits on the root chain run) to the latest LLM run of its trace.
  * Times without an offset are UTC (LangSmith writes naive UTC `2024-06-07T17:11:53.271000`).
  */
-import { chatText, first, hasKeys, jsonish, msBetween, share, utcText, type Preset, type SkippedPart, type SubRecord } from './common';
+import { chatText, first, hasKeys, jsonish, msBetween, scaleOfScore, share, utcText, type Preset, type SkippedPart, type SubRecord } from './common';
 
 type Json = Record<string, unknown>;
 
@@ -112,7 +112,7 @@ function feedbackRows(r: Json, isLlm: boolean): Array<SubRecord | SkippedPart> {
     // distribution of categorical feedback labels"): the labels are kept as the row's text, never read as a 0 rating.
     const avg = typeof s.avg === 'number' ? s.avg : typeof s.avg === 'string' && s.avg.trim() !== '' ? Number(s.avg) : Number.NaN;
     if (Number.isFinite(avg)) {
-      out.push({ kind: 'feedback', record: { ...base, kind: 'rating', avg, scale: avg >= 0 && avg <= 1 ? 1 : avg <= 5 ? 5 : avg <= 10 ? 10 : 100, text: null } });
+      out.push({ kind: 'feedback', record: { ...base, kind: 'rating', avg, scale: scaleOfScore(avg), text: null } });
       continue;
     }
     const labels = Object.entries(obj(s.values)).filter(([, n]) => typeof n === 'number' && n > 0);

@@ -15,7 +15,7 @@
  * source (ui, sdk, online_scoring) is kept so an evaluator's score can be told from a user's. Each comment is a
  * comment row. Times without an offset are UTC.
  */
-import { chatText, first, hasKeys, jsonish, msBetween, share, utcText, type Preset, type SkippedPart, type SubRecord } from './common';
+import { chatText, first, hasKeys, jsonish, msBetween, scaleOfScore, share, THUMB_SCORE_NAME, utcText, type Preset, type SkippedPart, type SubRecord } from './common';
 
 type Json = Record<string, unknown>;
 
@@ -55,12 +55,10 @@ function errorText(r: Json): string | null {
   return typeof msg === 'string' && msg !== '' ? msg : null;
 }
 
-const THUMB_NAME = /thumb|user[ _-]?feedback|user[ _-]?score|helpful|vote|\blike/i;
-
 function scoreKind(name: string, value: number | null): string {
   if (value === null) return 'comment';
   if (/\bnps\b|net[ _-]?promoter/i.test(name)) return 'nps';
-  if ((value === 0 || value === 1) && THUMB_NAME.test(name)) return 'thumb';
+  if ((value === 0 || value === 1) && THUMB_SCORE_NAME.test(name)) return 'thumb';
   return 'rating';
 }
 
@@ -80,7 +78,7 @@ function feedbackRows(r: Json, byTrace = false): SubRecord[] {
       const text = [o.category_name, o.reason].filter((x): x is string => typeof x === 'string' && x.trim() !== '').map((x) => x.trim()).join(' — ') || null;
       out.push({ kind: 'feedback', record: {
         id: `${id}:${name}`, ...link, ts: utcText(o.created_at ?? r.end_time ?? r.start_time), kind, value: kind === 'comment' ? null : value,
-        scale: kind === 'rating' && value !== null ? (value >= 0 && value <= 1 ? 1 : value <= 5 ? 5 : value <= 10 ? 10 : 100) : null,
+        scale: kind === 'rating' && value !== null ? scaleOfScore(value) : null,
         label: name, text, source: typeof o.source === 'string' ? o.source.toLowerCase() : 'opik', user_id: o.created_by ?? null,
       } });
     }

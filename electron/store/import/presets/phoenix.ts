@@ -15,7 +15,7 @@
  * `span_id`, `name`, `annotator_kind` (HUMAN | LLM | CODE), `result.label`, `result.score`, `result.explanation`,
  * `created_at`, `user_id` → feedback linked to the span's request.
  */
-import { chatText, first, getPath, hasKeys, jsonish, msBetween, share, utcText, type Preset } from './common';
+import { chatText, first, getPath, hasKeys, jsonish, msBetween, scaleOfScore, share, utcText, type Preset } from './common';
 
 type Json = Record<string, unknown>;
 
@@ -138,7 +138,7 @@ export const phoenixAnnotations: Preset = {
         ts: { compute: (r) => utcText(first(r, 'created_at', 'updated_at')), uses: ['created_at'], describe: 'created_at' },
         kind: { compute: annotationKind, uses: [], describe: 'score → rating; label only → thumb or comment' },
         value: { compute: annotationValue, uses: ['result.score', 'score'], describe: 'result.score | result.label' },
-        scale: { compute: (r) => { const v = Number(first(r, 'result.score', 'score')); return Number.isFinite(v) ? (v >= 0 && v <= 1 ? 1 : v <= 5 ? 5 : v <= 10 ? 10 : 100) : null; }, uses: [], describe: 'from the score (0-1 → 1)' },
+        scale: { compute: (r) => { const v = Number(first(r, 'result.score', 'score')); return Number.isFinite(v) ? scaleOfScore(v) : null; }, uses: [], describe: 'from the score (0-1 → 1)' },
         // The annotation's name is the label, so one name keeps one rating scale however its scores fall in the first
         // records (a "quality" of 1 labelled "poor" was read as 1 of 1 beside "good" 4 of 5); the category goes first in
         // the comment, as Langfuse's categorical scores do.
