@@ -429,9 +429,9 @@ function parseDateText(v: string, opts: TimestampOptions): TimestampResult | nul
 }
 
 /**
- * How a date text is written, for the import's note: "ISO 8601", "ISO 8601 without an offset, read in the time
- * zone", "a/b/yyyy (order by the column's values or --date-order)", "d.m.yyyy", "yyyy/m/d", "yyyymmdd", or "e-mail
- * or HTTP date (RFC 2822)" for the other forms Luxon reads.
+ * How a date text is written, for the import's note: "ISO 8601", "ISO 8601 without an offset, read in the import's
+ * time zone", "a/b/yyyy, month and day in the order the column's values settle", "d.m.yyyy", "yyyy/m/d", "yyyymmdd",
+ * or "e-mail or HTTP date (RFC 2822)" for the other forms Luxon reads.
  */
 function dateTextForm(t: string): string {
   const iso = ISO_RE.exec(t);
