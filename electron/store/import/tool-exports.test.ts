@@ -418,3 +418,20 @@ describe('a SurveyMonkey CSV download (questions as headers, a second header row
     ]);
   });
 });
+
+describe('Freshdesk API tickets (status, priority and source as numeric codes)', () => {
+  it('stores the words the API documentation gives the codes; a code it does not list stays a number', async () => {
+    const ws = await newWorkspace();
+    const t = (id: number, status: number, priority: number, source: number) => ({ id, subject: `s${id}`, description_text: 'x', status, priority, source, type: 'Problem',
+      requester_id: 7001, responder_id: null, fr_escalated: false, due_by: '2026-03-04T09:00:00Z', fr_due_by: '2026-03-02T17:00:00Z', created_at: '2026-03-02T09:10:00Z',
+      updated_at: '2026-03-02T15:00:00Z', tags: [], custom_fields: {} });
+    const s = await runImport(ws, write('freshdesk.json', JSON.stringify([t(1, 4, 3, 7), t(2, 2, 1, 2), t(3, 5, 4, 1), t(4, 12, 2, 10)])), {});
+    expect(s).toMatchObject({ preset: 'freshdesk', kind: 'tickets', inserted: 4, rejected: 0 });
+    expect(ws.db.all('SELECT id, status, priority, channel FROM tickets ORDER BY id')).toEqual([
+      { id: '1', status: 'Resolved', priority: 'High', channel: 'Chat' },
+      { id: '2', status: 'Open', priority: 'Low', channel: 'Portal' },
+      { id: '3', status: 'Closed', priority: 'Urgent', channel: 'Email' },
+      { id: '4', status: '12', priority: 'Medium', channel: 'Outbound Email' },
+    ]);
+  });
+});
