@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { quantileSorted } from '../../../shared/stats';
 import { Prng } from '../../../shared/prng';
-import { Dist, EXACT_MAX, SKETCH_RELATIVE_ACCURACY } from './dist';
+import { DDSketch } from '@datadog/sketches-js';
+import { decodeCompactSketch, Dist, EXACT_MAX, SKETCH_RELATIVE_ACCURACY } from './dist';
 
 const PS = [0, 0.01, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 1];
 
@@ -102,5 +103,78 @@ describe("DenseStore's bin shift (replaced in dist.ts)", () => {
     try { original = mergeAll(); } finally { proto._shiftBins = shiftBins; }
     expect(Buffer.from(patched.encode()!).equals(Buffer.from(original.encode()!))).toBe(true);
     expect(patched.expand()).toEqual(original.expand());
+  });
+});
+
+describe('the compact stored form of a sketch (migration 13)', () => {
+  /**
+   * A sketch's bins from its lowest to its highest key holding a value, per sign, and its zero count (the protobuf
+   * form's decoder also keeps the empty bins of the padded array around them).
+   */
+  const binsOf = (d: DDSketch) => [d.store, d.negativeStore].map((st) => {
+    const s = st as unknown as { bins: number[]; offset: number; minKey: number; maxKey: number; count: number };
+    let lo = s.minKey;
+    let hi = s.maxKey;
+    while (lo <= hi && !s.bins[lo - s.offset]) lo++;
+    while (hi >= lo && !s.bins[hi - s.offset]) hi--;
+    const out: number[] = [];
+    for (let k = lo; k <= hi; k++) out.push(s.bins[k - s.offset] ?? 0);
+    return { min: out.length ? lo : null, count: s.count, bins: out };
+  }).concat([{ min: null, count: d.zeroCount, bins: [] }]);
+
+  it('reads back the same bins and counts as the protobuf form, and the same quantiles, for every sign and scale', () => {
+    const rng = new Prng(23);
+    const sets: Array<[string, number[]]> = [
+      ['latencies', Array.from({ length: 5000 }, () => Math.exp(4 + rng.next() * 5))],
+      ['costs in USD (keys below zero)', Array.from({ length: 800 }, () => 1e-6 * Math.exp(rng.next() * 9))],
+      ['zeros and negatives', Array.from({ length: 900 }, (_, i) => (i % 7 === 0 ? 0 : (rng.next() - 0.6) * 3000))],
+      ['one value repeated', Array.from({ length: 300 }, () => 1234)],
+      ['only negatives', Array.from({ length: 150 }, () => -Math.exp(rng.next() * 6))],
+    ];
+    for (const [name, values] of sets) {
+      const d = new Dist();
+      values.forEach((v) => d.add(v));
+      const blob = d.encode()!;
+      expect(blob[0], name).toBe(3);
+      const compact = decodeCompactSketch(blob);
+      const sketch = DDSketch.fromProto((d as unknown as { sketch: DDSketch }).sketch.toProto());
+      expect(binsOf(compact), name).toEqual(binsOf(sketch));
+      expect(compact.count, name).toBe(values.length);
+      const back = new Dist();
+      back.mergeEncoded(blob);
+      check(back, values, 'sketch');
+      const legacy = new Dist();
+      legacy.mergeEncoded(Uint8Array.from([2, ...sketch.toProto()]));
+      for (const p of PS) expect(back.quantile(p), `${name} p ${p}`).toBe(legacy.quantile(p));
+    }
+  });
+
+  it('merges compact, protobuf and exact forms into one distribution', () => {
+    const rng = new Prng(5);
+    const parts = [400, 30, 250].map((n) => Array.from({ length: n }, () => Math.exp(rng.next() * 7)));
+    const merged = new Dist();
+    parts.forEach((part, i) => {
+      const d = new Dist();
+      part.forEach((v) => d.add(v));
+      const blob = d.encode()!;
+      const s = (d as unknown as { sketch: DDSketch | null }).sketch;
+      merged.mergeEncoded(i === 2 && s ? Uint8Array.from([2, ...s.toProto()]) : blob);
+    });
+    check(merged, parts.flat(), 'sketch');
+  });
+
+  it('is a fraction of the protobuf form for a day of latencies', () => {
+    const rng = new Prng(3);
+    const d = new Dist();
+    for (let i = 0; i < 1500; i++) d.add(Math.exp(5 + rng.next() * 3));
+    const proto = (d as unknown as { sketch: DDSketch }).sketch.toProto().length + 1;
+    expect(d.encode()!.length).toBeLessThan(proto / 3);
+  });
+
+  it('refuses bytes that end early', () => {
+    const d = new Dist();
+    for (let i = 0; i < 500; i++) d.add(100 + i);
+    const blob = d.encode()!;
+    expect(() => decodeCompactSketch(blob.subarray(0, blob.length - 3))).toThrow(RangeError);
   });
 });
