@@ -1,3 +1,5 @@
+import { finiteSortedCopy } from './quantile';
+
 /** Result of a two-sample Kolmogorov–Smirnov test. */
 export interface KsResult {
   /** D = max |F₁(x) − F₂(x)| over the pooled values, in [0, 1]; NaN when a side is empty. */
@@ -110,14 +112,6 @@ export function kolmogorovSurvival(lambda: number): number {
   return Math.min(1, Math.max(0, 2 * s));
 }
 
-function checkFinite(values: readonly number[], side: string): Float64Array {
-  const out = new Float64Array(values.length);
-  values.forEach((v, i) => {
-    if (!Number.isFinite(v)) throw new RangeError(`${side} value at index ${i} must be a finite number, got ${String(v)}`);
-    out[i] = v;
-  });
-  return out.sort();
-}
 
 /**
  * Two-sided two-sample Kolmogorov–Smirnov test, computed as `scipy.stats.ks_2samp(x, y, method='exact')` where it
@@ -153,8 +147,8 @@ export function ksTwoSample(reference: readonly number[], current: readonly numb
   const minPerSide = options.minPerSide ?? 5;
   const exactMaxN = options.exactMaxN ?? 10_000;
   const exactMaxProduct = options.exactMaxProduct ?? 10_000_000;
-  const x = checkFinite(reference, 'reference');
-  const y = checkFinite(current, 'current');
+  const x = finiteSortedCopy(reference, 'reference');
+  const y = finiteSortedCopy(current, 'current');
   const n1 = x.length;
   const n2 = y.length;
   const short = n1 < minPerSide || n2 < minPerSide;

@@ -1,4 +1,4 @@
-import { quantileSorted } from './quantile';
+import { finiteSortedCopy, quantileSorted } from './quantile';
 
 /** Smallest share a bin is given before PSI's logarithm: empty bins count as 0.01% (see {@link psi}). */
 export const PSI_MIN_SHARE = 1e-4;
@@ -152,12 +152,7 @@ export function psiNumeric(reference: readonly number[], current: readonly numbe
   if (!Number.isInteger(bins) || bins < 2) throw new RangeError(`bins must be an integer ≥ 2, got ${bins}`);
   const check = (values: readonly number[], side: string): Float64Array => {
     if (values.length === 0) throw new RangeError(`${side} window has no values`);
-    const out = new Float64Array(values.length);
-    values.forEach((v, i) => {
-      if (!Number.isFinite(v)) throw new RangeError(`${side} value at index ${i} must be a finite number, got ${String(v)}`);
-      out[i] = v;
-    });
-    return out.sort();
+    return finiteSortedCopy(values, side);
   };
   const ref = check(reference, 'reference');
   const cur = check(current, 'current');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { percentiles, quantile, quantiles, quantileSorted } from './quantile';
+import { finiteSortedCopy, percentiles, quantile, quantiles, quantileSorted } from './quantile';
 
 // Reference values: docs/STATS.md "Quantiles" (linear interpolation at (n-1)p: NumPy default, R type 7).
 const TOL = 1e-9;
@@ -47,5 +47,22 @@ describe('quantile (type 7)', () => {
   it('rejects bad input with the index or the probability', () => {
     expect(() => quantile([1, Number.NaN], 0.5)).toThrow('value at index 1 must be a finite number, got NaN');
     expect(() => quantile([1], 1.5)).toThrow('quantile probability must be in [0, 1], got 1.5');
+  });
+});
+
+describe('finiteSortedCopy', () => {
+  it('sorts values that arrive in any order, and copies sorted ones as they are', () => {
+    expect([...finiteSortedCopy([3, 1, 2, 2, -5], 'x')]).toEqual([-5, 1, 2, 2, 3]);
+    expect([...finiteSortedCopy([-1, 0, 0, 4.5, 9], 'x')]).toEqual([-1, 0, 0, 4.5, 9]);
+    // Out of order only at the end.
+    expect([...finiteSortedCopy([1, 2, 3, 4, 0], 'x')]).toEqual([0, 1, 2, 3, 4]);
+    const input = [5, 4];
+    finiteSortedCopy(input, 'x');
+    expect(input).toEqual([5, 4]);
+  });
+
+  it('names the side and index of a value that is not finite, sorted or not', () => {
+    expect(() => finiteSortedCopy([1, 2, NaN], 'reference')).toThrow('reference value at index 2 must be a finite number, got NaN');
+    expect(() => finiteSortedCopy([3, Infinity, 1], 'current')).toThrow('current value at index 1 must be a finite number, got Infinity');
   });
 });

@@ -81,3 +81,23 @@ export function percentiles(values: ArrayLike<number>): Percentiles {
     n: sorted.length,
   };
 }
+
+/**
+ * The values copied and sorted ascending, after checking each is finite. Values that arrive sorted (a summary's
+ * distribution expanded bin by bin) are not sorted again.
+ * @param side - named in the error ("reference", "x", …)
+ * @throws RangeError naming the index of the first value that is not a finite number
+ */
+export function finiteSortedCopy(values: readonly number[], side: string): Float64Array {
+  const out = new Float64Array(values.length);
+  let ascending = true;
+  let prev = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (!Number.isFinite(v)) throw new RangeError(`${side} value at index ${i} must be a finite number, got ${String(v)}`);
+    if (v < prev) ascending = false;
+    prev = v;
+    out[i] = v;
+  }
+  return ascending ? out : out.sort();
+}
