@@ -17,7 +17,7 @@ import type { Db } from '../db';
 import { isoWeekLabel, num, weekWindow } from './common';
 import { Dist, SKETCH_RELATIVE_ACCURACY } from '../summaries/dist';
 import { eachCell, summaryLevel } from '../summaries/read';
-import { statusCounts } from './status-counts';
+import { addStatusCounts } from '../summaries/build';
 
 export const NUMERIC_COLUMNS = ['input_chars', 'output_chars', 'latency_ms', 'tokens_in', 'tokens_out', 'cost_usd'] as const;
 export const CATEGORICAL_COLUMNS = ['lang', 'model', 'model_version', 'feature', 'status'] as const;
@@ -104,8 +104,8 @@ function readWindow(db: Db, from: number, to: number, feature: string | undefine
 /**
  * The same window from the request summaries: numeric columns from the cells' distributions (exact values while the
  * window holds ≤ 100 of a column, else every value rounded to its DDSketch bin, within ±1% of the true value, order
- * kept); lang, model, model version and feature counted exactly from the cells' slices; status (no slice dimension)
- * counted by SQLite from the rows. Null when the window is not whole summary cells (the rows answer).
+ * kept); lang, model, model version and feature counted exactly from the cells' slices, status from the cells'
+ * requests per status (migration 13). Null when the window is not whole summary cells (the rows answer).
  * @returns the values, the request count, and the numeric columns whose values are rounded to sketch bins
  */
 function readWindowSummaries(db: Db, zone: string, from: number, to: number, feature: string | undefined): { values: Values; requests: number; rounded: Set<DriftColumn> } | null {
@@ -115,8 +115,10 @@ function readWindowSummaries(db: Db, zone: string, from: number, to: number, fea
   const counts = CATEGORICAL_COLUMNS.map(() => new Map<string, number>());
   let requests = 0;
   const cat = (v: string | null) => (v === null || v === '' ? '(none)' : v);
+  const statuses = new Map<string | null, number>();
   eachCell(db, from, to, feature !== undefined ? { feature } : {}, NUMERIC_COLUMNS, (c) => {
     requests += c.n;
+    addStatusCounts(statuses, c.statusCounts);
     NUMERIC_COLUMNS.forEach((col, j) => dists[j]!.mergeEncoded(c.blobs[col] ?? null));
     CATEGORICAL_COLUMNS.forEach((col, j) => {
       if (col === 'status') return;
@@ -125,8 +127,7 @@ function readWindowSummaries(db: Db, zone: string, from: number, to: number, fea
     });
   }, level);
   const si = CATEGORICAL_COLUMNS.indexOf('status');
-  // From the status and ts indexes, without reading the window's rows (metrics/status-counts.ts).
-  for (const [v, n] of statusCounts(db, from, to, feature)) counts[si]!.set(cat(v), (counts[si]!.get(cat(v)) ?? 0) + n);
+  for (const [v, n] of statuses) counts[si]!.set(cat(v), (counts[si]!.get(cat(v)) ?? 0) + n);
   const values = {} as Values;
   const rounded = new Set<DriftColumn>();
   NUMERIC_COLUMNS.forEach((col, j) => {

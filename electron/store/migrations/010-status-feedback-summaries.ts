@@ -7,6 +7,8 @@
  * - `feedback_summaries` / `feedback_summaries_day` and `feedback_summary_state` (electron/store/summaries/feedback.ts):
  *   thumbs, CSAT and NPS counts per hour (and local day) × slice of the linked request, so the Metrics screen and the
  *   alert rules read cells instead of joining every feedback row to its request.
+ * - `status_counts` on both: requests per status (migration 13 says why). Added here too, as this migration rebuilds
+ *   the cells with the current code, which writes it; migration 13 adds it to workspaces already past this one.
  * A workspace with requests rebuilds its request cells here; migration 11 counts its feedback, once.
  */
 import type { Db } from '../db';
@@ -17,6 +19,8 @@ import { mark } from './008-summaries';
 export const sql = `
 ALTER TABLE request_summaries ADD COLUMN status_n INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE request_summaries_day ADD COLUMN status_n INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE request_summaries ADD COLUMN status_counts TEXT;
+ALTER TABLE request_summaries_day ADD COLUMN status_counts TEXT;
 
 DROP TRIGGER requests_summary_update;
 CREATE TRIGGER requests_summary_update AFTER UPDATE OF ts, feature, model, model_version, segment, region, lang, is_error,

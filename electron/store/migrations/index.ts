@@ -17,6 +17,7 @@ import { sql as m009 } from './009-status-index';
 import { up as m010 } from './010-status-feedback-summaries';
 import { up as m011 } from './011-feedback-other-counts';
 import { up as m012 } from './012-cache-write-1h';
+import { up as m013 } from './013-status-counts';
 
 /** One migration: its number and the SQL or function that moves the schema from number-1 to number. */
 export interface Migration { version: number; name: string; up: string | ((db: Db) => void) }
@@ -34,6 +35,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 10, name: 'status-feedback-summaries', up: m010 },
   { version: 11, name: 'feedback-other-counts', up: m011 },
   { version: 12, name: 'cache-write-1h', up: m012 },
+  { version: 13, name: 'status-counts', up: m013 },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

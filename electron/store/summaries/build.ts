@@ -2,8 +2,9 @@
  * Keeps the request summaries (migration 8) in step with the requests table.
  *
  * A cell is one UTC hour × one slice (feature, model, model version, segment, region, language: the request
- * dimensions the metrics and alerts group and filter by, user ids aside) holding counts, errors, token and cost sums
- * and one distribution ({@link Dist}) per numeric column. Three ways a cell changes:
+ * dimensions the metrics and alerts group and filter by, user ids aside) holding counts, errors, token and cost sums,
+ * one distribution ({@link Dist}) per numeric column, and its requests per status (status is no slice dimension; the
+ * drift's status row reads these counts). Three ways a cell changes:
  * - an import: its new rows (rowid above the summarised watermark) are aggregated in one pass in JS and merged into
  *   their cells, inside the import's transaction ({@link refreshSummaries}), so a failed import leaves them as they were;
  * - any UPDATE or DELETE of a request (a price re-derive, a scrub, a delete; an upsert that changed a row) fires the
@@ -55,10 +56,33 @@ export interface CellAcc extends CellTotals {
   hour: number;
   slice: Array<string | null>;
   dists: Dist[];
+  /** Requests per status (null: none), every request of the cell (migration 13). */
+  statuses: Map<string | null, number>;
 }
 
 function newCell(hour: number, slice: Array<string | null>): CellAcc {
-  return { hour, slice, n: 0, errors: 0, statusN: 0, tokensInSum: 0, tokensInN: 0, tokensOutSum: 0, tokensOutN: 0, cost: 0, costSq: 0, costN: 0, dists: DIST_COLUMNS.map(() => new Dist()) };
+  return { hour, slice, n: 0, errors: 0, statusN: 0, tokensInSum: 0, tokensInN: 0, tokensOutSum: 0, tokensOutN: 0, cost: 0, costSq: 0, costN: 0, dists: DIST_COLUMNS.map(() => new Dist()), statuses: new Map() };
+}
+
+/**
+ * A cell's requests per status as stored in `status_counts` (migration 13): a JSON array of `[status, count]` pairs,
+ * status null for requests without one, ordered by status (null first) so equal counts store equal text.
+ * @returns the text, or null for a cell without requests
+ */
+export function encodeStatusCounts(m: ReadonlyMap<string | null, number>): string | null {
+  if (m.size === 0) return null;
+  const pairs = [...m].filter(([, n]) => n > 0);
+  pairs.sort((a, b) => (a[0] === b[0] ? 0 : a[0] === null ? -1 : b[0] === null ? 1 : a[0] < b[0] ? -1 : 1));
+  return JSON.stringify(pairs);
+}
+
+/**
+ * Adds the counts of a stored `status_counts` text (see {@link encodeStatusCounts}) to `into`.
+ * @throws SyntaxError when the text is not such an array (a damaged cell)
+ */
+export function addStatusCounts(into: Map<string | null, number>, text: string | null): void {
+  if (text === null) return;
+  for (const [s, n] of JSON.parse(text) as Array<[string | null, number]>) into.set(s, (into.get(s) ?? 0) + n);
 }
 
 /**
@@ -69,7 +93,7 @@ function newCell(hour: number, slice: Array<string | null>): CellAcc {
 export function statusKnownSql(alias = ''): string {
   return `(${alias}is_error = 1 OR ${alias}status IS NOT NULL OR coalesce(${alias}error, '') <> '')`;
 }
-const SELECT_ROW = `SELECT ts, ${SLICE_DIMS.join(', ')}, is_error, ${DIST_COLUMNS.join(', ')}, ${statusKnownSql()} FROM requests`;
+const SELECT_ROW = `SELECT ts, ${SLICE_DIMS.join(', ')}, is_error, ${DIST_COLUMNS.join(', ')}, ${statusKnownSql()}, status FROM requests`;
 const NS = SLICE_DIMS.length;
 
 /** Aggregates the rows a query over {@link SELECT_ROW} returns (one pass), skipping undated rows and `skipHours`. */
@@ -87,6 +111,8 @@ function aggregate(db: Db, where: string, params: number[], skipHours: ReadonlyS
     c.n++;
     if (r[1 + NS] === 1) c.errors++;
     if (r[2 + NS + DIST_COLUMNS.length] === 1) c.statusN++;
+    const status = r[3 + NS + DIST_COLUMNS.length] as string | null;
+    c.statuses.set(status, (c.statuses.get(status) ?? 0) + 1);
     for (let j = 0; j < DIST_COLUMNS.length; j++) {
       const v = r[2 + NS + j];
       if (typeof v !== 'number' || !Number.isFinite(v)) continue;
@@ -113,7 +139,7 @@ function sliceIds(db: Db, cells: Iterable<CellAcc>): (slice: Array<string | null
   return (slice) => ids.get(JSON.stringify(slice))!;
 }
 
-const CELL_COLS = `hour, slice_id, n, errors, tokens_in_sum, tokens_in_n, tokens_out_sum, tokens_out_n, cost_sum, cost_sq, cost_n, ${DIST_COLUMNS.join(', ')}, status_n`;
+const CELL_COLS = `hour, slice_id, n, errors, tokens_in_sum, tokens_in_n, tokens_out_sum, tokens_out_n, cost_sum, cost_sq, cost_n, ${DIST_COLUMNS.join(', ')}, status_n, status_counts`;
 
 /**
  * Writes cells: `merge` adds them to the stored cells of the same hour and slice (new rows), `replace` stores them
@@ -136,10 +162,11 @@ function writeCells(db: Db, cells: Map<string, CellAcc>, mode: 'merge' | 'replac
           c.cost += r[8] as number; c.costSq += r[9] as number; c.costN += r[10] as number;
           DIST_COLUMNS.forEach((_, j) => c.dists[j]!.mergeEncoded(r[11 + j] as Uint8Array | null));
           c.statusN += r[11 + DIST_COLUMNS.length] as number;
+          addStatusCounts(c.statuses, r[12 + DIST_COLUMNS.length] as string | null);
         }
         old.reset();
       }
-      ins.run([c.hour, id, c.n, c.errors, c.tokensInSum, c.tokensInN, c.tokensOutSum, c.tokensOutN, c.cost, c.costSq, c.costN, ...c.dists.map((d) => d.encode()), c.statusN]);
+      ins.run([c.hour, id, c.n, c.errors, c.tokensInSum, c.tokensInN, c.tokensOutSum, c.tokensOutN, c.cost, c.costSq, c.costN, ...c.dists.map((d) => d.encode()), c.statusN, encodeStatusCounts(c.statuses)]);
     }
   } finally {
     // Cached statements (db.stmt): reset, never freed.
@@ -256,10 +283,11 @@ export function rebuildDays(db: Db, zone: string, hours: number[] | null): boole
         c.cost += r[7] as number; c.costSq += r[8] as number; c.costN += r[9] as number;
         DIST_COLUMNS.forEach((_, j) => c.dists[j]!.mergeEncoded(r[10 + j] as Uint8Array | null));
         c.statusN += r[10 + DIST_COLUMNS.length] as number;
+        addStatusCounts(c.statuses, r[11 + DIST_COLUMNS.length] as string | null);
       }
       read.reset();
       for (const [id, c] of bySlice) {
-        ins.run([d, id, c.n, c.errors, c.tokensInSum, c.tokensInN, c.tokensOutSum, c.tokensOutN, c.cost, c.costSq, c.costN, ...c.dists.map((x) => x.encode()), c.statusN]);
+        ins.run([d, id, c.n, c.errors, c.tokensInSum, c.tokensInN, c.tokensOutSum, c.tokensOutN, c.cost, c.costSq, c.costN, ...c.dists.map((x) => x.encode()), c.statusN, encodeStatusCounts(c.statuses)]);
       }
     }
   } finally {

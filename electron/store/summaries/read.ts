@@ -14,6 +14,8 @@ export interface Cell extends CellTotals {
   slice: Record<SliceDim, string | null>;
   /** Stored distributions (summaries/dist.ts format), for {@link Dist.mergeEncoded}; only the ones asked for. */
   blobs: Partial<Record<DistColumn, Uint8Array | null>>;
+  /** Requests per status as stored (build.ts `encodeStatusCounts`; add them up with `addStatusCounts`). */
+  statusCounts: string | null;
 }
 
 /** An exact match on slice dimensions; null matches requests without a value. */
@@ -108,7 +110,7 @@ export function eachCell(db: Db, from: number, to: number, filter: SliceFilter, 
   }
   const cols = dists.map((d) => `c.${d}`);
   const st = db.stmt(`SELECT c.${level}, ${SLICE_DIMS.map((d) => `s.${d}`).join(', ')}, c.n, c.errors, c.tokens_in_sum, c.tokens_in_n, c.tokens_out_sum, c.tokens_out_n,
-      c.cost_sum, c.cost_sq, c.cost_n, c.status_n${cols.length ? `, ${cols.join(', ')}` : ''}
+      c.cost_sum, c.cost_sq, c.cost_n, c.status_n, c.status_counts${cols.length ? `, ${cols.join(', ')}` : ''}
     FROM ${table} c JOIN summary_slices s ON s.id = c.slice_id WHERE ${where.join(' AND ')} ORDER BY c.${level}`);
   const ns = SLICE_DIMS.length;
   try {
@@ -121,9 +123,9 @@ export function eachCell(db: Db, from: number, to: number, filter: SliceFilter, 
       const cell: Cell = {
         hour: r[0] as number, slice, n: r[b] as number, errors: r[b + 1] as number, tokensInSum: r[b + 2] as number, tokensInN: r[b + 3] as number,
         tokensOutSum: r[b + 4] as number, tokensOutN: r[b + 5] as number, cost: r[b + 6] as number, costSq: r[b + 7] as number, costN: r[b + 8] as number,
-        statusN: r[b + 9] as number, blobs: {},
+        statusN: r[b + 9] as number, blobs: {}, statusCounts: r[b + 10] as string | null,
       };
-      dists.forEach((d, j) => { cell.blobs[d] = r[b + 10 + j] as Uint8Array | null; });
+      dists.forEach((d, j) => { cell.blobs[d] = r[b + 11 + j] as Uint8Array | null; });
       fn(cell);
     }
   } finally {
