@@ -44,6 +44,11 @@ export const feedbackFilterSchema = z.object({
   lang: values.optional(),
   /** Linked to a request (explicitly or through its session) or not. */
   linked: z.boolean().optional(),
+  /**
+   * Who wrote it: `users`, or `evaluators` (an automated evaluator: an LLM judge, a scoring rule, by its source;
+   * electron/store/feedback/automated.ts). Evaluators' scores are in none of the users' figures.
+   */
+  from: z.enum(['users', 'evaluators']).optional(),
   request_id: z.string().max(4096).optional(),
   /** One feedback row by id. */
   id: z.string().max(4096).optional(),
@@ -73,6 +78,8 @@ export interface FeedbackGridRow {
   ts: number | null;
   user_id: string | null;
   source: string | null;
+  /** Written by an automated evaluator (by its source): in none of the users' figures. */
+  automated: boolean;
   request_id: string | null;
   link_method: 'explicit' | 'session' | 'trace' | null;
   /** Whether the linked request is in the workspace. */

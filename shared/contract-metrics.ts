@@ -139,9 +139,10 @@ export interface MetricsSeries {
   undated_feedback: { thumbs: number; ratings: number; nps: number };
   /**
    * Ratings that are not CSAT (on another scale, such as 1–10 judge scores, or not a whole 1–5) and NPS answers that
-   * are not a whole 0–10, in the range's buckets: in no chart, counted here to be said.
+   * are not a whole 0–10, in the range's buckets: in no chart, counted here to be said. `automated`: thumbs, ratings
+   * and NPS answers an automated evaluator wrote (an LLM judge, a scoring rule: no user's answer), in no chart.
    */
-  feedback_not_charted: { ratings: number; nps: number };
+  feedback_not_charted: { ratings: number; nps: number; automated: number };
   /** ISO weeks from the first to the last dated request (the drift picker); the filters' values: metrics.options. */
   options: { weeks: string[] };
   elapsed_ms: number;

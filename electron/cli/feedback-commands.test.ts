@@ -21,7 +21,7 @@ describe('loupe feedback and loupe tickets rate', () => {
     const o = JSON.parse(r.stdout) as { total: number; rows: Array<Record<string, unknown>> };
     expect(o.total).toBe(13);
     expect(o.rows).toHaveLength(13);
-    expect(Object.keys(o.rows[0]!)).toEqual(['id', 'kind', 'value', 'label', 'comment', 'ts', 'request_id', 'request_found']);
+    expect(Object.keys(o.rows[0]!)).toEqual(['id', 'kind', 'value', 'label', 'comment', 'ts', 'request_id', 'request_found', 'source', 'automated']);
     expect(o.rows.every((x) => x.request_found === (x.request_id !== null))).toBe(true);
     expect(o.rows.every((x) => String(x.comment).toLowerCase().includes('slow in the afternoon'))).toBe(true);
     const nps = JSON.parse(loupe('feedback', '--workspace', w, '--kind', 'nps', '--week', '2026-W46', '--limit', '5', '--json').stdout) as { total: number; rows: Array<{ kind: string; label: string; ts: string }> };

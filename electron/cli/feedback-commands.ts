@@ -3,8 +3,10 @@
  * they work while the app has it open. Exit codes as in main.ts: 0 ran, 1 refused (reason on stderr), 2 bad usage.
  *
  *   loupe feedback --workspace W [--search TEXT] [--kind thumb|rating|nps|comment|preference] [--week 2026-W47]
- *                  [--limit N] [--json]
- *     --json prints {"total", "rows": [{"id", "kind", "value", "label", "comment", "ts", "request_id", "request_found"}]}
+ *                  [--from users|evaluators] [--limit N] [--json]
+ *     --json prints {"total", "rows": [{"id", "kind", "value", "label", "comment", "ts", "request_id", "request_found",
+ *     "source", "automated"}]}; `automated` is true for a row an automated evaluator wrote (an LLM judge, a scoring
+ *     rule, by its `source`), which no users' figure counts; --from keeps users' rows or evaluators' rows only
  *     `request_found` is false when `request_id` names no request of the workspace (its request was not imported)
  *     `label` is the value in words ("thumbs down", "CSAT 2/5", "NPS 9 (promoter)", "comment"); `ts` ISO 8601 UTC or
  *     null; `total` counts every match, `rows` the first N (default 100), newest first. --search is the comment
@@ -28,7 +30,7 @@ const PAGE = 1000;
 
 type Helpers = { openClient(workspace: string, create: boolean, readOnly?: boolean): Promise<{ client: StoreClient }> };
 
-interface FeedbackOpts { workspace: string; search?: string; kind?: FeedbackKind; week?: string; limit: string; json?: boolean }
+interface FeedbackOpts { workspace: string; search?: string; kind?: FeedbackKind; week?: string; from?: 'users' | 'evaluators'; limit: string; json?: boolean }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -36,20 +38,20 @@ async function feedbackCommand(o: FeedbackOpts, limit: number, helpers: Helpers)
   const { client } = await helpers.openClient(o.workspace, false, true);
   try {
     const filter: NonNullable<FeedbackQuery['filter']> = {
-      ...(o.search ? { text: o.search } : {}), ...(o.kind ? { kind: [o.kind] } : {}), ...(o.week ? { week: o.week } : {}),
+      ...(o.search ? { text: o.search } : {}), ...(o.kind ? { kind: [o.kind] } : {}), ...(o.week ? { week: o.week } : {}), ...(o.from ? { from: o.from } : {}),
     };
-    const rows: Array<{ id: string; kind: string; value: number | null; label: string; comment: string | null; ts: string | null; request_id: string | null; request_found: boolean }> = [];
+    const rows: Array<{ id: string; kind: string; value: number | null; label: string; comment: string | null; ts: string | null; request_id: string | null; request_found: boolean; source: string | null; automated: boolean }> = [];
     let total = 0;
     for (let offset = 0; offset < limit; offset += PAGE) {
       const page = await client.call('feedback.query', { offset, limit: Math.min(PAGE, limit - offset), sort: { column: 'ts', desc: true }, filter });
       total = page.total;
-      for (const r of page.rows) rows.push({ id: r.id, kind: r.kind, value: r.value, label: r.value_text, comment: r.comment, ts: iso(r.ts), request_id: r.request_id, request_found: r.request_found });
+      for (const r of page.rows) rows.push({ id: r.id, kind: r.kind, value: r.value, label: r.value_text, comment: r.comment, ts: iso(r.ts), request_id: r.request_id, request_found: r.request_found, source: r.source, automated: r.automated });
       if (page.rows.length < PAGE) break;
     }
     if (o.json) process.stdout.write(`${JSON.stringify({ total, rows })}\n`);
     else {
       const lines = [`${total} feedback row${total === 1 ? '' : 's'}${rows.length < total ? ` (first ${rows.length})` : ''}`];
-      for (const r of rows) lines.push(`${r.ts ?? '(no time)'}  ${r.id}  ${r.label}${r.request_id ? `  request ${r.request_id}${r.request_found ? '' : ' (not in this workspace)'}` : ''}${r.comment ? `\n    ${r.comment.replace(/\s+/g, ' ')}` : ''}`);
+      for (const r of rows) lines.push(`${r.ts ?? '(no time)'}  ${r.id}  ${r.label}${r.automated ? ` (automated evaluator: ${r.source})` : ''}${r.request_id ? `  request ${r.request_id}${r.request_found ? '' : ' (not in this workspace)'}` : ''}${r.comment ? `\n    ${r.comment.replace(/\s+/g, ' ')}` : ''}`);
       process.stdout.write(`${lines.join('\n')}\n`);
     }
   } finally {
@@ -93,6 +95,7 @@ export function registerFeedbackCommands(program: Command, run: (p: Promise<numb
     .option('--search <text>', 'comment search (a phrase; case- and accent-insensitive; last word as a prefix)')
     .addOption(new Option('--kind <kind>', 'feedback kind').choices([...FEEDBACK_KINDS]))
     .option('--week <week>', 'ISO week of the feedback, in the workspace time zone, e.g. 2026-W47')
+    .addOption(new Option('--from <who>', 'users\' rows, or automated evaluators\' (LLM judges, scoring rules: in no users\' figure)').choices(['users', 'evaluators']))
     .option('--limit <n>', 'rows to print (the total counts every match)', '100')
     .option('--json', 'print {"total","rows":[...]} as JSON')
     .action((o: FeedbackOpts) => {

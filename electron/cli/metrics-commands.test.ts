@@ -43,7 +43,7 @@ describe('loupe metrics', () => {
     expect(s.buckets[0]!.latency).toMatchObject({ p50: 550, n: 10, method: 'exact' });
     expect(s.buckets[0]!.thumbs).toMatchObject({ up: 1, down: 1, n: 2 });
     expect(s.buckets[0]!.csat).toMatchObject({ n: 1, satisfied: 1 });
-    expect(s.feedback_not_charted).toEqual({ ratings: 1, nps: 0 });
+    expect(s.feedback_not_charted).toEqual({ ratings: 1, nps: 0, automated: 0 });
     expect(s.breakdown).toBeNull();
   });
 

@@ -16,6 +16,7 @@ import type { Workspace } from '../workspace';
 import { listAlerts } from './alerts';
 import { getSettings } from './settings';
 import { sqlAlertSource } from './source';
+import { byUserSql } from '../feedback/automated';
 
 interface Params { feature: string | null; model_version: string | null; from_ts: number; to_ts: number; weeks_before: number }
 
@@ -87,7 +88,7 @@ function weekly(db: Db, zone: string, p: Params): SlicePoint[] {
   }, level ?? 'hour');
   if (!fromCells) {
     for (const r of db.all<{ ts: number; v: number }>(`SELECT coalesce(f.ts, r.ts) AS ts, f.value AS v FROM feedback f JOIN requests r ON r.id = f.request_id
-        WHERE f.kind = 'thumb' AND f.value IS NOT NULL AND coalesce(f.ts, r.ts) >= ? AND coalesce(f.ts, r.ts) < ? AND ${where}`, [lo, hi, ...args(p.feature, p.model_version)])) {
+        WHERE f.kind = 'thumb' AND f.value IS NOT NULL AND ${byUserSql()} AND coalesce(f.ts, r.ts) >= ? AND coalesce(f.ts, r.ts) < ? AND ${where}`, [lo, hi, ...args(p.feature, p.model_version)])) {
       const pt = points[at(r.ts)]!;
       if (r.v > 0) pt.thumbs_up++; else pt.thumbs_down++;
     }

@@ -11,6 +11,7 @@ import { EXACT_MAX } from '../summaries/dist';
 import { eachCell, summaryLevel } from '../summaries/read';
 import { statusKnownSql, summaryGeneration } from '../summaries/build';
 import { eachFeedbackCell, feedbackVersion } from '../summaries/feedback';
+import { byUserSql } from '../feedback/automated';
 
 /** Most values per dimension that get their own alert group (by request count); the rest count in the whole traffic only. */
 export const MAX_GROUPS_PER_DIM = 20;
@@ -82,7 +83,7 @@ export function sqlAlertSource(db: Db): AlertSource {
         aggs.addFeedbackCounts(c.hour, c.slice?.feature ?? null, c.slice?.model_version ?? null, c);
       }, level ?? 'hour');
       if (!fromCells) db.each(`SELECT coalesce(f.ts, r.ts), r.feature, r.model_version, f.kind, f.value, f.scale FROM feedback f LEFT JOIN requests r ON r.id = f.request_id
-        WHERE coalesce(f.ts, r.ts) >= ? AND coalesce(f.ts, r.ts) < ? AND f.kind IN ('thumb', 'rating', 'nps') AND f.value IS NOT NULL`, [lo, hi], (r) => {
+        WHERE coalesce(f.ts, r.ts) >= ? AND coalesce(f.ts, r.ts) < ? AND f.kind IN ('thumb', 'rating', 'nps') AND f.value IS NOT NULL AND ${byUserSql()}`, [lo, hi], (r) => {
         aggs.addFeedback(r[0] as number, k('feature', r[1] as string | null), k('model_version', r[2] as string | null), r[3] as string, r[4] as number, r[5] as number | null);
       });
       let cur: { id: string; ts: number; f: string[]; v: string[] } | null = null;

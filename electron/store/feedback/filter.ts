@@ -5,6 +5,7 @@
 import type { FeedbackFilter, FeedbackValueFilter } from '../../../shared/contract-feedback';
 import type { Db } from '../db';
 import { weekWindow } from '../metrics/common';
+import { byUserSql } from './automated';
 import { commentMatch, ftsPhrase } from './fts';
 
 /** SQL per value filter, on `f`; see FEEDBACK_VALUE_FILTERS for the words. */
@@ -67,6 +68,7 @@ export function feedbackWhere(db: Db, f: FeedbackFilter, zone: string): { where:
     where.push(f.linked ? 'r.id IS NOT NULL' : 'r.id IS NULL');
     needsRequest = true;
   }
+  if (f.from) where.push(f.from === 'evaluators' ? 'f.automated = 1' : byUserSql());
   if (f.request_id) { where.push('f.request_id = ?'); params.push(f.request_id); }
   if (f.id) { where.push('f.id = ?'); params.push(f.id); }
   return { where, params, needsRequest };

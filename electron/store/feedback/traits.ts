@@ -19,6 +19,7 @@ import { wilsonInterval } from '../../../shared/stats/wilson';
 import { isSliceDim, requestCountsBy } from '../summaries/read';
 import type { Db } from '../db';
 import { weekWindow } from '../metrics/common';
+import { byUserSql } from './automated';
 
 type Params = z.output<typeof feedbackTraitsSchema>;
 
@@ -77,8 +78,10 @@ export function feedbackTraits(db: Db, p: Params, zone: string): FeedbackTraits 
       sum(kind = 'nps') AS nps_n, sum(kind = 'nps' AND value >= 9) AS prom, sum(kind = 'nps' AND value <= 6) AS det
     FROM (SELECT CASE WHEN f.kind = 'nps' THEN ${userDim} ELSE ${dim} END AS v, f.kind, f.value, f.scale
             FROM feedback f LEFT JOIN requests r ON r.id = f.request_id
-           WHERE f.kind IN ('thumb', 'rating', 'nps') AND f.value IS NOT NULL AND ${fp.sql})
+           WHERE f.kind IN ('thumb', 'rating', 'nps') AND f.value IS NOT NULL AND ${byUserSql()} AND ${fp.sql})
     GROUP BY v`, fp.params);
+  // Scores automated evaluators wrote are no user's answer (feedback/automated.ts): left out, counted in a note.
+  const automated = db.value<number>(`SELECT count(*) FROM feedback f WHERE f.kind IN ('thumb', 'rating', 'nps') AND f.value IS NOT NULL AND f.automated = 1 AND ${fp.sql}`, fp.params) ?? 0;
   const rp = period('r.ts');
   // Requests per value: from the request summaries for a slice dimension over whole hours (exact counts), else the rows.
   const counted = isSliceDim(p.dimension) ? requestCountsBy(db, zone, [p.dimension], from, to) : null;
@@ -144,6 +147,7 @@ export function feedbackTraits(db: Db, p: Params, zone: string): FeedbackTraits 
     });
   }
   const notes: string[] = [];
+  if (automated > 0) notes.push(`${automated.toLocaleString('en-US')} thumbs, ratings or NPS answers of the period come from automated evaluators (LLM judges, scoring rules), not users: left out of these figures.`);
   if (!USER_LEVEL.has(p.dimension) && total.nps_n > 0) notes.push(`NPS answers belong to users, not requests: the ${total.nps_n} answers of the period are in the overall figure only.`);
   const unplaced = [
     unattributed.thumbs > 0 ? `${unattributed.thumbs.toLocaleString('en-US')} thumbs` : null,

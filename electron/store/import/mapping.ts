@@ -28,6 +28,7 @@ import {
 } from './values';
 import { implausibleNumber, implausibleTime } from './plausible';
 import { answerFromChoiceText, looksLikeChoiceLabel } from './answer-text';
+import { automatedOf } from '../feedback/automated';
 
 /** One stored row. Keys are column names of the table for `kind`; values are converted (see module doc). */
 export interface MappedRow {
@@ -1420,16 +1421,13 @@ function finishFeedback(row: Record<string, string | number | null>, plan: KindP
     }
   }
   row.link_method = row.request_id !== null ? 'explicit' : null;
-  // Scores an automated evaluator wrote (an LLM judge, an online scoring rule) are not users' answers, yet they
-  // count in the thumbs, CSAT and rating figures like them: said, with the sources, so no one reads them as users'.
-  const source = typeof row.source === 'string' ? row.source.toLowerCase() : '';
-  if (kind !== 'comment' && AUTOMATED_SOURCES.has(source)) {
-    flag('automated-source', line, (n, first) => `${n.toLocaleString('en-US')} feedback row(s) come from automated evaluators, not users (their source is an LLM judge or a scoring rule: llm, model, eval, online_scoring or code; first on line ${first}): they count in the thumbs, CSAT and rating figures like users' answers; the source is kept on each row`);
+  // Scores an automated evaluator wrote (an LLM judge, an online scoring rule) are not users' answers: marked
+  // (feedback/automated.ts), kept out of the users' figures and counted apart; the note says how many.
+  row.automated = automatedOf(row.source);
+  if (kind !== 'comment' && row.automated === 1) {
+    flag('automated-source', line, (n, first) => `${n.toLocaleString('en-US')} feedback row(s) come from automated evaluators, not users (their source is an LLM judge or a scoring rule: llm, model, judge, eval, online_scoring or code; first on line ${first}): they are kept and shown, and left out of the thumbs-up rate, CSAT, NPS and rating figures, which count them apart`);
   }
 }
-
-/** Feedback sources that name an automated evaluator (Opik online_scoring, Langfuse eval, Phoenix LLM/CODE, LangSmith model). */
-const AUTOMATED_SOURCES = new Set(['online_scoring', 'eval', 'evaluator', 'llm', 'model', 'code', 'llm_judge', 'llm-as-judge']);
 
 function finishTicket(row: Record<string, string | number | null>, line: number, flag: (key: string, line: number, text: (n: number, first: number) => string) => void): void {
   const fr = row.first_response_ts;

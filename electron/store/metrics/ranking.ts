@@ -7,6 +7,7 @@ import type { MetricDim, MetricsFilter, MetricsRanking, RankingRow } from '../..
 import type { Db } from '../db';
 import { filterSql } from './common';
 import { statusKnownSql } from '../summaries/build';
+import { byUserSql } from '../feedback/automated';
 
 export interface RankingInput { from_ts?: number | undefined; to_ts?: number | undefined; filter: MetricsFilter; dim: MetricDim; top: number }
 
@@ -63,7 +64,7 @@ export function metricsRanking(db: Db, q: RankingInput): MetricsRanking {
   }
   for (const r of db.all<{ k: string | null; t: number; d: number }>(
     `SELECT r.${q.dim} AS k, count(*) AS t, sum(f.value <= 0) AS d FROM feedback f JOIN requests r ON r.id = f.request_id
-      WHERE f.kind = 'thumb' AND f.value IS NOT NULL AND ${where} GROUP BY k`, params)) {
+      WHERE f.kind = 'thumb' AND f.value IS NOT NULL AND ${byUserSql()} AND ${where} GROUP BY k`, params)) {
     const x = byKey.get(r.k ?? '(none)');
     if (x) { x.thumbs = r.t; x.thumbs_down = r.d; }
   }

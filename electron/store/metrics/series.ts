@@ -19,6 +19,7 @@ import { Dist, SKETCH_RELATIVE_ACCURACY } from '../summaries/dist';
 import { statusKnownSql, summaryGeneration, type SliceDim } from '../summaries/build';
 import { eachCell, isSliceDim, summariesReady, summaryLevel, type SliceFilter } from '../summaries/read';
 import { addCounts, addFeedbackValue, eachFeedbackCell, emptyCounts, ensureFeedbackSummaries, feedbackVersion, NO_REQUEST_SLICE, type FeedbackCounts } from '../summaries/feedback';
+import { byUserSql } from '../feedback/automated';
 
 export interface SeriesInput {
   from_ts?: number | undefined;
@@ -89,7 +90,7 @@ function countUndatedFeedback(db: Db, filter: MetricsFilter): MetricsSeries['und
   const f = filterSql(filter);
   const filtered = Object.keys(filter).length > 0;
   const rows = db.all<{ kind: string; n: number }>(`SELECT f.kind AS kind, count(*) AS n FROM feedback f ${filtered ? 'JOIN' : 'LEFT JOIN'} requests r ON r.id = f.request_id
-    WHERE f.ts IS NULL AND r.ts IS NULL AND +f.kind IN ('thumb', 'rating', 'nps') AND f.value IS NOT NULL${f.sql} GROUP BY f.kind`, f.params);
+    WHERE f.ts IS NULL AND r.ts IS NULL AND +f.kind IN ('thumb', 'rating', 'nps') AND f.value IS NOT NULL AND ${byUserSql()}${f.sql} GROUP BY f.kind`, f.params);
   const n = (k: string) => rows.find((r) => r.kind === k)?.n ?? 0;
   return { thumbs: n('thumb'), ratings: n('rating'), nps: n('nps') };
 }
@@ -290,7 +291,7 @@ function computeSeries(db: Db, zone: string, q: SeriesInput, now: number, t0: nu
   const to = q.to_ts ?? (whole ? whole[whole.length - 1]! : null);
   const base = { bucket: q.bucket, time_zone: zone, from_ts: from, to_ts: to, filter: q.filter, options, undated_requests: undated, undated_feedback: undatedFeedback };
   if (from === null || to === null || to <= from) {
-    return { ...base, feedback_not_charted: { ratings: 0, nps: 0 }, buckets: [], breakdown: null, quantiles: { source: 'requests', method: 'exact', relative_error: 0 }, elapsed_ms: performance.now() - t0, cached: false };
+    return { ...base, feedback_not_charted: { ratings: 0, nps: 0, automated: 0 }, buckets: [], breakdown: null, quantiles: { source: 'requests', method: 'exact', relative_error: 0 }, elapsed_ms: performance.now() - t0, cached: false };
   }
   const starts = bucketStarts(from, to, q.bucket, zone);
   const nb = starts.length - 1;
@@ -340,14 +341,16 @@ function computeSeries(db: Db, zone: string, q: SeriesInput, now: number, t0: nu
     groupAdd(by && c.slice ? c.slice[by as SliceDim] : null, i, c.up, c.down);
   }, level ?? 'hour');
   if (!fromCells) {
-    const fb = db.all<{ ts: number; kind: string; value: number | null; scale: number | null; g: string | null }>(
-      `SELECT coalesce(f.ts, r.ts) AS ts, f.kind AS kind, f.value AS value, f.scale AS scale, ${by ? `r.${by}` : 'NULL'} AS g
+    const fb = db.all<{ ts: number; kind: string; value: number | null; scale: number | null; g: string | null; automated: number | null }>(
+      `SELECT coalesce(f.ts, r.ts) AS ts, f.kind AS kind, f.value AS value, f.scale AS scale, ${by ? `r.${by}` : 'NULL'} AS g, f.automated AS automated
          FROM feedback f ${filtered ? 'JOIN' : 'LEFT JOIN'} requests r ON r.id = f.request_id
         WHERE coalesce(f.ts, r.ts) >= ? AND coalesce(f.ts, r.ts) < ? AND f.kind IN ('thumb', 'rating', 'nps') AND f.value IS NOT NULL${f.sql}`,
       [fbFrom, to, ...f.params]);
     for (const r of fb) {
       const i = bucketOf(starts, r.ts);
       if (i < 0 || r.value === null) continue;
+      // An automated evaluator's score is no user's answer: counted apart (summaries/feedback.ts).
+      if (r.automated === 1) { counts[i]!.automated++; continue; }
       // CSAT is defined on the 1-5 scale only; ratings on other scales are not CSAT, counted apart (summaries/feedback.ts).
       addFeedbackValue(counts[i]!, r.kind, r.value, r.scale);
       if (r.kind === 'thumb') groupAdd(r.g, i, r.value > 0 ? 1 : 0, r.value > 0 ? 0 : 1);
@@ -438,6 +441,6 @@ function computeSeries(db: Db, zone: string, q: SeriesInput, now: number, t0: nu
     method: sketched ? (exactSeen ? 'mixed' : 'sketch') : 'exact',
     relative_error: sketched ? SKETCH_RELATIVE_ACCURACY : 0,
   };
-  const feedbackNotCharted = { ratings: counts.reduce((n, c) => n + c.rating_other, 0), nps: counts.reduce((n, c) => n + c.nps_other, 0) };
+  const feedbackNotCharted = { ratings: counts.reduce((n, c) => n + c.rating_other, 0), nps: counts.reduce((n, c) => n + c.nps_other, 0), automated: counts.reduce((n, c) => n + c.automated, 0) };
   return { ...base, feedback_not_charted: feedbackNotCharted, buckets, breakdown, quantiles, elapsed_ms: performance.now() - t0, cached: false };
 }

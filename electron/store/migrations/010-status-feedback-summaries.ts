@@ -9,7 +9,7 @@
  *   alert rules read cells instead of joining every feedback row to its request.
  * - `status_counts` on both: requests per status (migration 13 says why). Added here too, as this migration rebuilds
  *   the cells with the current code, which writes it; migration 13 adds it to workspaces already past this one.
- * A workspace with requests rebuilds its request cells here; migration 11 counts its feedback, once.
+ * A workspace with requests rebuilds its request cells here; migration 14 counts its feedback, once.
  */
 import type { Db } from '../db';
 import { rebuildAllSummaries } from '../summaries/build';
@@ -32,8 +32,8 @@ END;
 `;
 
 /**
- * Adds the columns and tables and rebuilds the request cells. The feedback cells are counted by migration 11, which
- * always runs with this one (it adds two count columns; counting here first would count twice).
+ * Adds the columns and tables and rebuilds the request cells. The feedback cells are counted by migration 14, which
+ * always runs with this one (it and migration 11 add count columns; counting here first would fail).
  */
 export function up(db: Db): void {
   db.exec(sql);

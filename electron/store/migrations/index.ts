@@ -18,6 +18,7 @@ import { up as m010 } from './010-status-feedback-summaries';
 import { up as m011 } from './011-feedback-other-counts';
 import { up as m012 } from './012-cache-write-1h';
 import { up as m013 } from './013-status-counts';
+import { up as m014 } from './014-feedback-automated';
 
 /** One migration: its number and the SQL or function that moves the schema from number-1 to number. */
 export interface Migration { version: number; name: string; up: string | ((db: Db) => void) }
@@ -36,6 +37,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 11, name: 'feedback-other-counts', up: m011 },
   { version: 12, name: 'cache-write-1h', up: m012 },
   { version: 13, name: 'status-counts', up: m013 },
+  { version: 14, name: 'feedback-automated', up: m014 },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -34,7 +34,7 @@ const hasStatusIndex = (ws: Workspace) => ws.db.value<number>("SELECT count(*) F
 
 describe('an upgrade made at open', () => {
   it('is saved once the background read has the file, so the next open applies nothing', async () => {
-    expect(LATEST_VERSION).toBe(13);
+    expect(LATEST_VERSION).toBe(14);
     const file = await schema8();
     const ws = await Workspace.open(file);
     expect(hasStatusIndex(ws)).toBe(1);

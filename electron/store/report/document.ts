@@ -160,7 +160,11 @@ function missingRequestBlocks(r: WeeklyReport): Block[] {
     const allSum = (all.mean ?? 0) * all.n;
     rows.push([cell(`Ratings 1-${num(o.scale)}`), cell(rt(all.n, allSum, all.low.k)), cell(rt(all.n - o.n, allSum - o.sum, all.low.k - o.low)), cell(rt(o.n, o.sum, o.low))]);
   }
-  const out: Block[] = [p(`${int(m.rows)} of ${r.week}'s feedback row${m.rows === 1 ? '' : 's'} name${m.rows === 1 ? 's' : ''} ${m.requests === 1 ? 'a request' : `${int(m.requests)} requests`} that ${m.requests === 1 ? 'is' : 'are'} not in this workspace (not imported). The figures above count ${m.rows === 1 ? 'it' : 'them'}, as the Metrics screen does; here they are apart:`)];
+  const users = m.rows - m.automated;
+  const counted = m.automated === 0 ? `The figures above count ${m.rows === 1 ? 'it' : 'them'}, as the Metrics screen does; here they are apart:`
+    : users === 0 ? `${m.rows === 1 ? 'It was' : 'All were'} written by automated evaluators, in no figure above.`
+      : `${int(m.automated)} of them ${m.automated === 1 ? 'was' : 'were'} written by automated evaluators, in no figure above; the figures above count the other ${int(users)}, as the Metrics screen does; here they are apart:`;
+  const out: Block[] = [p(`${int(m.rows)} of ${r.week}'s feedback row${m.rows === 1 ? '' : 's'} name${m.rows === 1 ? 's' : ''} ${m.requests === 1 ? 'a request' : `${int(m.requests)} requests`} that ${m.requests === 1 ? 'is' : 'are'} not in this workspace (not imported). ${counted}`)];
   if (rows.length) out.push({ kind: 'table', head: ['Measure', `All of ${r.week}`, 'On this workspace\'s requests, or on none', 'On requests not in the workspace'], align: ['l', 'l', 'l', 'l'], rows });
   return out;
 }
@@ -196,6 +200,18 @@ function feedbackBlocks(r: WeeklyReport, thumbsChart: Chart | undefined): Block[
       kind: 'table', head: ['Scale', r.week, r.previous_week], align: ['l', 'l', 'l'],
       rows: f.other_ratings.map((g) => [cell(`1-${num(g.scale)}`), cell(rt(g.this_week, g.scale)), cell(rt(g.last_week, g.scale))]),
     });
+  }
+  if (f.automated.this_week + f.automated.last_week > 0) {
+    const n = (k: number) => `${int(k)} thumb${k === 1 ? '' : 's'}, rating${k === 1 ? '' : 's'} or NPS answer${k === 1 ? '' : 's'}`;
+    out.push(p(`Not in any figure above: ${n(f.automated.this_week)} in ${r.week} and ${int(f.automated.last_week)} in ${r.previous_week} from automated evaluators (LLM judges, scoring rules), which are no user's answers; Loupe's Feedback screen lists them.`));
+    if (f.automated.ratings.length) {
+      const rt = (x: OtherRatings, scale: number) => (x.n === 0 ? 'none' : `${int(x.n)} ratings, mean ${fixed(x.mean, 2)}; rated ${num(0.4 * scale)} or lower: ${shareText(x.low)}`);
+      out.push(p('Automated evaluators\' ratings:'));
+      out.push({
+        kind: 'table', head: ['Scale', r.week, r.previous_week], align: ['l', 'l', 'l'],
+        rows: f.automated.ratings.map((g) => [cell(`1-${num(g.scale)}`), cell(rt(g.this_week, g.scale)), cell(rt(g.last_week, g.scale))]),
+      });
+    }
   }
   out.push(...missingRequestBlocks(r));
   if (thumbsChart) out.push({ kind: 'chart', chart: thumbsChart });

@@ -122,6 +122,8 @@ export interface MissingRequestFeedback {
   week_rows: number;
   /** Distinct request ids they name. */
   requests: number;
+  /** Of `rows`, those automated evaluators wrote: in none of the figures (the measures below leave them out). */
+  automated: number;
   thumbs: { n: number; up: number };
   /** CSAT answers (ratings 1-5) and those of 4 or 5. */
   csat: { n: number; satisfied: number };
@@ -152,6 +154,13 @@ export interface FeedbackWeek {
    * request's.
    */
   other_ratings: Array<{ scale: number; this_week: OtherRatings; last_week: OtherRatings }>;
+  /**
+   * Thumbs, ratings and NPS answers automated evaluators wrote (an LLM judge, a scoring rule: feedback/automated.ts),
+   * this week and last, attributed as above: no user's answer, so in none of the figures above (other_ratings
+   * included), counted here to be said; `ratings`: their ratings per scale (1-5 ones too), as other_ratings gives
+   * users' ratings on other scales.
+   */
+  automated: { this_week: number; last_week: number; ratings: Array<{ scale: number; this_week: OtherRatings; last_week: OtherRatings }> };
   /**
    * The week's feedback whose request id names no request of the workspace (its request was not imported): counted
    * in every figure above, as the Metrics screen counts it, and given apart here so the report can say what the

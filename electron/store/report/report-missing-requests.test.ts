@@ -46,7 +46,7 @@ describe('feedback on requests that are not in the workspace', () => {
     expect(f.other_ratings.map((o) => [o.scale, o.this_week.n, o.this_week.low.k])).toEqual([[10, 32, 6 + 8]]);
     // … and the rows on missing requests are given apart, exactly.
     expect(f.missing_requests).toEqual({
-      rows: 18, week_rows: 20 + 12 + 10 + 6 + 1, requests: 12,
+      rows: 18, week_rows: 20 + 12 + 10 + 6 + 1, requests: 12, automated: 0,
       thumbs: { n: 6, up: 1 }, csat: { n: 0, satisfied: 0 }, nps: { n: 0, promoters: 0, detractors: 0 },
       other_ratings: [{ scale: 10, n: 12, sum: 4 * (2 + 2 + 9), low: 8 }],
     });

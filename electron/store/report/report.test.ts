@@ -355,8 +355,11 @@ describe('a week whose only feedback is 1-10 ratings (MT-bench judge scores, a r
       const r = buildWeeklyReport(ws, { week: '2024-W24' }, NOW);
       expect(r.feedback.available).toBe(true);
       const f = r.feedback.available ? r.feedback.data : null;
-      expect(f!.other_ratings).toHaveLength(1);
-      const g = f!.other_ratings[0]!;
+      // GPT-4's judgments are an automated evaluator's (source judge): in no users' figure, given apart.
+      expect(f!.other_ratings).toEqual([]);
+      expect(f!.automated).toMatchObject({ this_week: 320, last_week: 0 });
+      expect(f!.automated.ratings).toHaveLength(1);
+      const g = f!.automated.ratings[0]!;
       expect(g.scale).toBe(10);
       expect(g.this_week.n).toBe(320);
       expect(g.this_week.mean).toBeCloseTo(all.mean, 12);
@@ -366,12 +369,13 @@ describe('a week whose only feedback is 1-10 ratings (MT-bench judge scores, a r
       const t = feedbackTerms(ws.db, feedbackTermsSchema.parse({ week: '2024-W24' }), 'UTC');
       expect(f!.comments).toEqual({ negative: t.negative.comments, other: t.other.comments, negative_missing_request: t.negative.missing_request, other_missing_request: t.other.missing_request });
       // Only the judgments are imported: every rating is on a request that is not in the workspace, and said so.
-      expect(f!.missing_requests).toMatchObject({ rows: 320, week_rows: 320, other_ratings: [{ scale: 10, n: 320, low: all.low }] });
+      expect(f!.missing_requests).toMatchObject({ rows: 320, week_rows: 320, other_ratings: [] });
       expect(r.summary.map((x) => x.id)).toContain('feedback:missing-requests');
       expect(t.negative.comments).toBe(all.low);
       expect(f!.negative_terms.available).toBe(true);
       const md = renderText(r, 'md').text;
-      expect(md).toContain('Ratings on other scales (not CSAT');
+      expect(md).toContain('Not in any figure above: 320 thumbs, ratings or NPS answers in 2024-W24');
+      expect(md).toContain('Automated evaluators\' ratings:');
       // Means read side by side carry the same two decimals (a mean of 5.20 is not shown as 5.2 beside a 7.77).
       expect(md).toContain(`1-10 | 320 ratings, mean ${all.mean.toFixed(2)};`);
       expect([fixed(2.7), fixed(7.7666), fixed(null)]).toEqual(['2.70', '7.77', '–']);

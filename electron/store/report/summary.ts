@@ -112,7 +112,7 @@ function feedbackFindings(f: FeedbackWeek, week: string, prev: string): Finding[
   if (m.rows > 0 && m.rows >= 0.1 * m.week_rows) {
     out.push({
       id: 'feedback:missing-requests', section: 'feedback', value: m.rows / m.week_rows, unit: 'share', weight: 65,
-      text: `${int(m.rows)} of ${week}'s ${int(m.week_rows)} feedback rows (${pct(m.rows / m.week_rows)}) are on requests that are not in this workspace; the feedback figures count them, and the Feedback section gives them apart.`,
+      text: `${int(m.rows)} of ${week}'s ${int(m.week_rows)} feedback rows (${pct(m.rows / m.week_rows)}) are on requests that are not in this workspace; ${m.automated === m.rows ? 'all were written by automated evaluators (in no feedback figure)' : m.automated > 0 ? `the feedback figures count the ${int(m.rows - m.automated)} users' answers among them` : 'the feedback figures count them'}, and the Feedback section gives them apart.`,
       source: 'feedback rows whose request id names no stored request, by their own time',
     });
   }

@@ -270,7 +270,7 @@ describe('a workspace from before migration 10', () => {
         DROP TABLE feedback_summary_state;
       ALTER TABLE request_summaries DROP COLUMN status_n; ALTER TABLE request_summaries_day DROP COLUMN status_n;
       ALTER TABLE request_summaries DROP COLUMN status_counts; ALTER TABLE request_summaries_day DROP COLUMN status_counts; PRAGMA user_version = 9;`);
-      expect(migrate(ws.db)).toEqual([10, 11, 12, 13]);
+      expect(migrate(ws.db)).toEqual([10, 11, 12, 13, 14]);
       expect(feedbackSummariesCurrent(ws.db)).toBe(true);
       expect(storedCells(ws.db)).toEqual(expected);
     } finally {
@@ -280,7 +280,7 @@ describe('a workspace from before migration 10', () => {
 });
 
 describe('ratings that are not CSAT and NPS answers outside 0-10 are counted apart, to be said', () => {
-  it('1-10 judge scores, a 4.5 on 1-5, NPS 7.5: in feedback_not_charted, from the cells and from the rows alike; migration 11 counts them', async () => {
+  it('1-10 judge scores, a 4.5 on 1-5, NPS 7.5: in feedback_not_charted, from the cells and from the rows alike; migration 14 counts them', async () => {
     const dir = tmp();
     const ws = await Workspace.open(path.join(dir, 'w.sqlite'), { create: true });
     try {
@@ -304,20 +304,20 @@ describe('ratings that are not CSAT and NPS answers outside 0-10 are counted apa
       for (const [zone, source] of [['UTC', 'summaries'], ['Asia/Kolkata', 'requests']] as const) {
         const s = metricsSeries(ws.db, zone, { bucket: 'week', filter: {}, breakdown: 'none' }, NOW);
         expect(s.quantiles.source, zone).toBe(source);
-        expect(s.feedback_not_charted, zone).toEqual({ ratings: 6, nps: 1 });
+        expect(s.feedback_not_charted, zone).toEqual({ ratings: 6, nps: 1, automated: 0 });
         expect(s.buckets.reduce((n, b) => n + b.csat.n, 0), zone).toBe(2);
         expect(s.buckets.reduce((n, b) => n + b.nps.n, 0), zone).toBe(1);
         // Filtered to one feature: only feedback on its requests (chat: judge scores of q1 and q3, the 4.5 on q3, q7's 7.5).
         const chat = metricsSeries(ws.db, zone, { bucket: 'week', filter: { feature: 'chat' }, breakdown: 'none' }, NOW);
-        expect(chat.feedback_not_charted, zone).toEqual({ ratings: 3, nps: 1 });
+        expect(chat.feedback_not_charted, zone).toEqual({ ratings: 3, nps: 1, automated: 0 });
       }
-      // The same workspace as migration 10 left it (no such counts): migration 11 adds and counts them.
+      // The same workspace as migration 10 left it (no such counts): migration 11 adds them, 14 counts them.
       const expected = rawCells(ws.db);
       ws.db.exec(`ALTER TABLE feedback_summaries DROP COLUMN rating_other; ALTER TABLE feedback_summaries DROP COLUMN nps_other;
         ALTER TABLE feedback_summaries_day DROP COLUMN rating_other; ALTER TABLE feedback_summaries_day DROP COLUMN nps_other; PRAGMA user_version = 10;`);
-      expect(migrate(ws.db)).toEqual([11, 12, 13]);
+      expect(migrate(ws.db)).toEqual([11, 12, 13, 14]);
       expect(storedCells(ws.db)).toEqual(expected);
-      expect(metricsSeries(ws.db, 'UTC', { bucket: 'week', filter: {}, breakdown: 'none' }, NOW + 1).feedback_not_charted).toEqual({ ratings: 6, nps: 1 });
+      expect(metricsSeries(ws.db, 'UTC', { bucket: 'week', filter: {}, breakdown: 'none' }, NOW + 1).feedback_not_charted).toEqual({ ratings: 6, nps: 1, automated: 0 });
     } finally {
       ws.close();
     }

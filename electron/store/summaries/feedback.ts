@@ -10,6 +10,9 @@
  * - an NPS answer counts when its value is a whole number 0–10;
  * - a rating that is not CSAT (another scale, such as a 1–10 judge score, or not a whole 1–5) and an NPS answer that is
  *   not a whole 0–10 are counted apart (`rating_other`, `nps_other`), so the charts can say what they leave out;
+ * - a thumb, rating or NPS answer an automated evaluator wrote (`feedback.automated` = 1: an LLM judge, a scoring rule;
+ *   see import/mapping.ts `AUTOMATED_SOURCES`) is no user's answer: it is in none of the counts above, only in
+ *   `automated` (migration 14), so the charts can say how many they leave out;
  * - the slice is the linked request's (summary_slices, as the request summaries key it); feedback whose request is
  *   not stored (or that names none) is in slice 0, which no slice filter matches.
  *
@@ -42,6 +45,8 @@ export interface FeedbackCounts {
   rating_other: number;
   /** NPS answers that are not a whole number 0–10 (migration 11). */
   nps_other: number;
+  /** Thumbs, ratings and NPS answers from automated evaluators, in none of the counts above (migration 14). */
+  automated: number;
 }
 
 /** A stored cell as read. */
@@ -56,8 +61,8 @@ const CSAT_COLS = [1, 2, 3, 4, 5].map((v) => `csat_${v}`);
 const NPS_COLS = Array.from({ length: 11 }, (_, v) => `nps_${v}`);
 /** The count columns migration 10 created (its DDL below is frozen on them). */
 const FEEDBACK_COUNT_COLUMNS_10 = ['up', 'down', ...CSAT_COLS, ...NPS_COLS] as const;
-/** The count columns of `feedback_summaries`, in storage order (migration 11 added the last two). */
-export const FEEDBACK_COUNT_COLUMNS = [...FEEDBACK_COUNT_COLUMNS_10, 'rating_other', 'nps_other'] as const;
+/** The count columns of `feedback_summaries`, in storage order (migration 11 added rating_other and nps_other, 14 automated). */
+export const FEEDBACK_COUNT_COLUMNS = [...FEEDBACK_COUNT_COLUMNS_10, 'rating_other', 'nps_other', 'automated'] as const;
 
 /** DDL of migration 10 (tables and the triggers that count changes to feedback rows), as it was. */
 export const FEEDBACK_SUMMARIES_SQL = `
@@ -128,7 +133,7 @@ export function feedbackSummariesCurrent(db: Db): boolean {
 }
 
 /** Counts of nothing. */
-export const emptyCounts = (): FeedbackCounts => ({ up: 0, down: 0, csat: [0, 0, 0, 0, 0], nps: new Array<number>(11).fill(0), rating_other: 0, nps_other: 0 });
+export const emptyCounts = (): FeedbackCounts => ({ up: 0, down: 0, csat: [0, 0, 0, 0, 0], nps: new Array<number>(11).fill(0), rating_other: 0, nps_other: 0, automated: 0 });
 
 /**
  * Adds one feedback value to counts by the rules of the module comment.
@@ -167,6 +172,7 @@ export function addCounts(a: FeedbackCounts, b: FeedbackCounts): void {
   for (let v = 0; v <= 10; v++) a.nps[v]! += b.nps[v]!;
   a.rating_other += b.rating_other;
   a.nps_other += b.nps_other;
+  a.automated += b.automated;
 }
 
 /** Replaces every row of `table` with the cells that count something. */
@@ -177,8 +183,8 @@ function writeCounts(db: Db, table: string, at: 'hour' | 'day', cells: Iterable<
   try {
     for (const c of cells) {
       const k = c.counts;
-      if (k.up + k.down + k.csat.reduce((s, v) => s + v, 0) + k.nps.reduce((s, v) => s + v, 0) + k.rating_other + k.nps_other === 0) continue;
-      ins.run([c.hour, c.slice, k.up, k.down, ...k.csat, ...k.nps, k.rating_other, k.nps_other]);
+      if (k.up + k.down + k.csat.reduce((s, v) => s + v, 0) + k.nps.reduce((s, v) => s + v, 0) + k.rating_other + k.nps_other + k.automated === 0) continue;
+      ins.run([c.hour, c.slice, k.up, k.down, ...k.csat, ...k.nps, k.rating_other, k.nps_other, k.automated]);
       written++;
     }
   } finally {
@@ -201,16 +207,17 @@ export function rebuildFeedbackSummaries(db: Db): { rows: number; cells: number 
     const cells = new Map<string, { hour: number; slice: number; key: string | null; counts: FeedbackCounts }>();
     let rows = 0;
     const ns = SLICE_DIMS.length;
-    db.each(`SELECT coalesce(f.ts, r.ts), f.kind, f.value, f.scale, r.id IS NOT NULL, ${SLICE_DIMS.map((d) => `r.${d}`).join(', ')}
+    db.each(`SELECT coalesce(f.ts, r.ts), f.kind, f.value, f.scale, r.id IS NOT NULL, f.automated, ${SLICE_DIMS.map((d) => `r.${d}`).join(', ')}
         FROM feedback f LEFT JOIN requests r ON r.id = f.request_id
        WHERE f.kind IN ('thumb', 'rating', 'nps') AND f.value IS NOT NULL AND coalesce(f.ts, r.ts) IS NOT NULL`, [], (r) => {
       const hour = hourOf(r[0] as number);
       const linked = r[4] === 1;
       // The slice key as the request summaries write it (JSON of the six values, nulls included).
-      const key = linked ? JSON.stringify(r.slice(5, 5 + ns)) : null;
+      const key = linked ? JSON.stringify(r.slice(6, 6 + ns)) : null;
       const cellKey = `${hour}\u0000${key ?? ''}`;
       let c = cells.get(cellKey);
       if (!c) cells.set(cellKey, (c = { hour, slice: NO_REQUEST_SLICE, key, counts: emptyCounts() }));
+      if (r[5] === 1) { c.counts.automated++; return; }
       if (addFeedbackValue(c.counts, r[1] as string, r[2] as number, r[3] as number | null)) rows++;
     });
     // A linked request may be undated (its feedback dated by its own time): its slice may have no request cell yet.
@@ -248,7 +255,7 @@ function rebuildFeedbackDays(db: Db): void {
       let d = days.get(k);
       if (!d) days.set(k, (d = { hour: day, slice: r[1] as number, counts: emptyCounts() }));
       const c = r as number[];
-      addCounts(d.counts, { up: c[2]!, down: c[3]!, csat: c.slice(4, 9), nps: c.slice(9, 20), rating_other: c[20]!, nps_other: c[21]! });
+      addCounts(d.counts, { up: c[2]!, down: c[3]!, csat: c.slice(4, 9), nps: c.slice(9, 20), rating_other: c[20]!, nps_other: c[21]!, automated: c[22]! });
     });
   }
   writeCounts(db, 'feedback_summaries_day', 'day', days.values());
@@ -309,7 +316,7 @@ export function eachFeedbackCell(db: Db, from: number, to: number, filter: Slice
       fn({
         hour: r[0] as number, slice, up: r[b] as number, down: r[b + 1] as number,
         csat: r.slice(b + 2, b + 7) as number[], nps: r.slice(b + 7, b + 18) as number[],
-        rating_other: r[b + 18] as number, nps_other: r[b + 19] as number,
+        rating_other: r[b + 18] as number, nps_other: r[b + 19] as number, automated: r[b + 20] as number,
       });
     }
   } finally {
@@ -324,4 +331,23 @@ ALTER TABLE feedback_summaries ADD COLUMN rating_other INTEGER NOT NULL DEFAULT 
 ALTER TABLE feedback_summaries ADD COLUMN nps_other INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE feedback_summaries_day ADD COLUMN rating_other INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE feedback_summaries_day ADD COLUMN nps_other INTEGER NOT NULL DEFAULT 0;
+`;
+
+/**
+ * DDL of migration 14: which feedback an automated evaluator wrote (`feedback.automated`: 1 for an evaluator's source,
+ * 0 for another source, NULL without one; import/mapping.ts sets it from `source`), the cells' count of those, and the
+ * update trigger watching the column too.
+ */
+export const FEEDBACK_AUTOMATED_COLUMNS: ReadonlyArray<[table: string, ddl: string]> = [
+  ['feedback', 'automated INTEGER'],
+  ['feedback_summaries', 'automated INTEGER NOT NULL DEFAULT 0'],
+  ['feedback_summaries_day', 'automated INTEGER NOT NULL DEFAULT 0'],
+];
+/** The trigger of migration 14 (see {@link FEEDBACK_AUTOMATED_COLUMNS}). */
+export const FEEDBACK_AUTOMATED_SQL = `
+DROP TRIGGER feedback_summary_update;
+CREATE TRIGGER feedback_summary_update AFTER UPDATE OF request_id, ts, kind, value, scale, automated ON feedback
+BEGIN
+  UPDATE feedback_summary_state SET changes = changes + 1;
+END;
 `;

@@ -48,7 +48,7 @@ function columns(zone: string): ColumnDef<FeedbackGridRow, unknown>[] {
   const text = (v: unknown) => <span className="ellipsis" title={String(v ?? '')}>{String(v ?? '—')}</span>;
   return [
     { id: 'ts', accessorKey: 'ts', header: 'Time', size: 150, meta: m('Time'), cell: (c) => <span className="mono">{fmtTs(c.getValue() as number | null, zone)}</span> },
-    { id: 'kind', accessorKey: 'kind', header: 'Kind', size: 90, meta: m('Kind'), cell: (c) => String(c.getValue()) },
+    { id: 'kind', accessorKey: 'kind', header: 'Kind', size: 90, meta: m('Kind'), cell: (c) => <KindCell row={c.row.original} /> },
     { id: 'value', accessorKey: 'value_text', header: 'Value', size: 150, meta: m('Value'), cell: (c) => <ValueBadge row={c.row.original} /> },
     { id: 'comment', accessorKey: 'comment', header: 'Comment', size: 260, enableSorting: false, meta: m('Comment', { grow: true }), cell: (c) => text(c.getValue()) },
     { id: 'feature', accessorKey: 'feature', header: 'Feature', size: 110, meta: m('Feature'), cell: (c) => text(c.getValue()) },
@@ -59,6 +59,13 @@ function columns(zone: string): ColumnDef<FeedbackGridRow, unknown>[] {
     { id: 'id', accessorKey: 'id', header: 'ID', size: 140, meta: m('ID'), cell: (c) => <span className="mono ellipsis">{String(c.getValue())}</span> },
     { id: 'request_id', accessorKey: 'request_id', header: 'Request', size: 150, enableSorting: false, meta: m('Request'), cell: (c) => <span className="mono ellipsis">{String(c.getValue() ?? '—')}</span> },
   ];
+}
+
+/** The kind, marked when an automated evaluator wrote the row (its score is in none of the users' figures). */
+function KindCell({ row }: { row: FeedbackGridRow }) {
+  return row.automated
+    ? <span className="ellipsis" title={`Written by an automated evaluator (source ${row.source ?? '?'}): not in the thumbs, CSAT, NPS or rating figures`}>{row.kind} <span className="badge">evaluator</span></span>
+    : <>{row.kind}</>;
 }
 
 function ReviewCell({ row }: { row: FeedbackGridRow }) {
@@ -108,6 +115,7 @@ function FeedbackGrid({ preset, onOpenRequest }: { preset: FilterValues | null; 
     { kind: 'multi', key: 'lang', label: 'Language', options: facets?.lang ?? [] },
     { kind: 'tri', key: 'has_comment', label: 'Comment' },
     { kind: 'tri', key: 'linked', label: 'Linked' },
+    { kind: 'select', key: 'from', label: 'From', options: [{ value: 'users', label: 'Users' }, { value: 'evaluators', label: 'Automated evaluators' }] },
   ], [facets]);
   return (
     <ServerGrid<FeedbackGridRow>
@@ -135,7 +143,7 @@ function FeedbackPanel({ id, onClose, onStep, onOpenRequest }: { id: string; onC
           <h3>Comment</h3>
           {f.comment ? <SafeText text={f.comment} markdown={false} label="Comment" /> : <p className="muted">No comment.</p>}
           <h3>Details</h3>
-          <Fields items={[['Kind', f.kind], ['Value', f.value_text], ['Source label', f.label], ['User', f.user_id], ['Source', f.source],
+          <Fields items={[['Kind', f.kind], ['Value', f.value_text], ['Source label', f.label], ['User', f.user_id], ['Source', f.automated ? `${f.source ?? ''} (an automated evaluator: not in the users' figures)` : f.source],
             ['Linked by', !f.request_id ? null : !f.request_found ? 'not linked: its request id names no request in this workspace'
               : f.link_method === 'session' ? 'its session (latest request before it)' : f.link_method === 'trace' ? 'its trace (latest request of the trace)' : 'request id in the feedback']]} />
           <h3>Request</h3>

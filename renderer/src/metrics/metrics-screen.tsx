@@ -177,6 +177,9 @@ function SeriesCharts({ s, alerts, group, filter }: { s: MetricsSeries; alerts: 
   /** Ratings and NPS answers in the range that no chart takes, said under the chart they would be expected in. */
   const notCsat = (n: number) => (n > 0 ? `${fmtInt(n)} rating${n === 1 ? ' is' : 's are'} not CSAT (on another scale, such as 1-10 scores, or not a whole 1-5): left out; Feedback lists them and the report gives their mean.` : null);
   const notNps = (n: number) => (n > 0 ? `${fmtInt(n)} NPS answer${n === 1 ? ' is' : 's are'} not a whole 0-10: left out.` : null);
+  /** Scores automated evaluators wrote: said under the thumbs chart (they are in none of the three feedback charts). */
+  const automated = s.feedback_not_charted.automated;
+  const notUsers = automated > 0 ? `${fmtInt(automated)} thumb${automated === 1 ? '' : 's'}, rating${automated === 1 ? '' : 's'} or NPS answer${automated === 1 ? '' : 's'} from automated evaluators (LLM judges, scoring rules) are no user's answer: left out of the thumbs, CSAT and NPS charts; Feedback lists them.` : null;
   const joined = (...parts: Array<string | null | undefined>) => {
     const said = parts.filter(Boolean).join(' ');
     return said ? { footer: said } : {};
@@ -205,8 +208,8 @@ function SeriesCharts({ s, alerts, group, filter }: { s: MetricsSeries; alerts: 
         empty="No request in this range has a cost (none in the source, and no price for its model and tokens)."
         series={[{ label: 'Total USD', values: b.map((x) => (x.cost_n > 0 ? x.cost_total_usd : null)) }]}
         breaches={marks(['daily_cost'], (x) => (x.cost_n > 0 ? x.cost_total_usd : null))} />
-      <MetricChart testId="chart-thumbs" title="Thumbs-up rate" unit="%" rate labels={labels} note={`${fmtInt(thumbsN)} thumbs · Wilson 95% band`} onPick={pick} {...left(uf.thumbs, 'thumbs')}
-        empty={`No thumbs in this range${uf.thumbs > 0 ? `; ${fmtInt(uf.thumbs)} have no time (nor a dated request) and are in no bucket` : ''}.`}
+      <MetricChart testId="chart-thumbs" title="Thumbs-up rate" unit="%" rate labels={labels} note={`${fmtInt(thumbsN)} thumbs · Wilson 95% band`} onPick={pick} {...joined(left(uf.thumbs, 'thumbs').footer, notUsers)}
+        empty={[`No thumbs from users in this range${uf.thumbs > 0 ? `; ${fmtInt(uf.thumbs)} have no time (nor a dated request) and are in no bucket` : ''}.`, notUsers].filter(Boolean).join(' ')}
         series={[{ label: 'Thumbs-up rate', values: b.map((x) => pct(x.thumbs.rate)) }]}
         band={{ label: '95% interval', low: b.map((x) => pct(x.thumbs.low)), high: b.map((x) => pct(x.thumbs.high)) }}
         breaches={marks(['negative_feedback'], (x) => pct(x.thumbs.rate))} />

@@ -71,12 +71,13 @@ describe('Opik', () => {
 });
 
 describe('Opik scores written by an automated evaluator', () => {
-  it('are said to count with users\' feedback, with the first line', async () => {
+  it('are marked and said to be left out of the users\' figures, with the first line', async () => {
     const ws = await newWorkspace();
     const trace = (id: string, source: string) => ({ id, project_id: P, name: 'chat', start_time: '2026-03-04T12:00:00Z', end_time: '2026-03-04T12:00:01Z', input: 'q', output: 'a',
       last_updated_at: '2026-03-04T12:00:02Z', feedback_scores: [{ name: 'hallucination', value: 0, source, created_at: '2026-03-04T12:01:00Z' }] });
     const s = await runImport(ws, write('opik-eval.json', JSON.stringify([trace('u-1', 'ui'), trace('e-1', 'online_scoring'), trace('e-2', 'online_scoring')])), {});
     expect(s).toMatchObject({ preset: 'opik', inserted: 6, rejected: 0 });
-    expect(s.notes).toContain('2 feedback row(s) come from automated evaluators, not users (their source is an LLM judge or a scoring rule: llm, model, eval, online_scoring or code; first on line 2): they count in the thumbs, CSAT and rating figures like users\' answers; the source is kept on each row');
+    expect(s.notes).toContain('2 feedback row(s) come from automated evaluators, not users (their source is an LLM judge or a scoring rule: llm, model, judge, eval, online_scoring or code; first on line 2): they are kept and shown, and left out of the thumbs-up rate, CSAT, NPS and rating figures, which count them apart');
+    expect(ws.db.all('SELECT source, automated FROM feedback ORDER BY automated, source')).toEqual([{ source: 'ui', automated: 0 }, { source: 'online_scoring', automated: 1 }, { source: 'online_scoring', automated: 1 }]);
   });
 });

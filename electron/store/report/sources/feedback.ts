@@ -9,6 +9,7 @@ import type { MetricsBucket } from '../../../../shared/contract-metrics';
 import { feedbackTermsSchema } from '../../../../shared/contract-feedback';
 import { npsInterval } from '../../../../shared/stats/rates';
 import { feedbackTerms } from '../../feedback/terms';
+import { byUserSql } from '../../feedback/automated';
 import { countChange, wilsonShare } from '../compare';
 import type { ReportContext } from '../context';
 import type { Change, FeedbackWeek, MissingRequestFeedback, OtherRatings, Section } from '../model';
@@ -75,15 +76,19 @@ function feedbackCount(ctx: ReportContext, from: number, to: number): number {
 }
 
 /**
- * Ratings on scales other than 1-5 in both weeks, per scale (the CSAT row holds the 1-5 ones).
+ * Users' ratings on scales other than 1-5 in both weeks, per scale (the CSAT row holds the 1-5 ones), or with
+ * `from` evaluators, automated evaluators' ratings on every scale (in no figure of the report but this).
+ * @param from - `users` (default) or `evaluators`
  * "Low" is the Feedback screen's negative rating, value ≤ 0.4 × scale (feedback/terms.ts `csat_low`).
  */
-export function otherRatings(ctx: ReportContext): FeedbackWeek['other_ratings'] {
+export function otherRatings(ctx: ReportContext, from: 'users' | 'evaluators' = 'users'): FeedbackWeek['other_ratings'] {
+  // Users' ratings on scales other than 1-5; an evaluator's on every scale (none of them is in the CSAT row).
+  const which = from === 'users' ? `f.scale <> 5 AND ${byUserSql()}` : 'f.automated = 1';
   const rows = ctx.ws.db.all<{ scale: number; wk: number; n: number; mean: number; low: number }>(
-    `SELECT f.scale AS scale, CASE WHEN coalesce(f.ts, r.ts) >= ? THEN 1 ELSE 0 END AS wk, count(*) AS n, avg(f.value) AS mean,
-            sum(CASE WHEN f.value <= 0.4 * f.scale THEN 1 ELSE 0 END) AS low
+    `SELECT coalesce(f.scale, 5) AS scale, CASE WHEN coalesce(f.ts, r.ts) >= ? THEN 1 ELSE 0 END AS wk, count(*) AS n, avg(f.value) AS mean,
+            sum(CASE WHEN f.value <= 0.4 * coalesce(f.scale, 5) THEN 1 ELSE 0 END) AS low
        FROM feedback f LEFT JOIN requests r ON r.id = f.request_id
-      WHERE f.kind = 'rating' AND f.value IS NOT NULL AND f.scale IS NOT NULL AND f.scale <> 5
+      WHERE f.kind = 'rating' AND f.value IS NOT NULL AND ${from === 'users' ? 'f.scale IS NOT NULL AND ' : ''}${which}
         AND coalesce(f.ts, r.ts) >= ? AND coalesce(f.ts, r.ts) < ?
       GROUP BY 1, 2 ORDER BY 1`, [ctx.from_ts, ctx.previous.from_ts, ctx.to_ts]);
   const empty: OtherRatings = { n: 0, mean: null, low: wilsonShare(0, 0) };
@@ -96,28 +101,43 @@ export function otherRatings(ctx: ReportContext): FeedbackWeek['other_ratings'] 
 }
 
 /**
+ * Thumbs, ratings and NPS answers automated evaluators wrote (feedback/automated.ts) this week and last, attributed as
+ * {@link otherRatings} attributes ratings: left out of every feedback figure, counted to be said.
+ */
+export function automatedFeedback(ctx: ReportContext): FeedbackWeek['automated'] {
+  const r = ctx.ws.db.get<{ this_week: number | null; last_week: number | null }>(
+    `SELECT sum(coalesce(f.ts, r.ts) >= ?) AS this_week, sum(coalesce(f.ts, r.ts) < ?) AS last_week
+       FROM feedback f LEFT JOIN requests r ON r.id = f.request_id
+      WHERE f.kind IN ('thumb', 'rating', 'nps') AND f.value IS NOT NULL AND f.automated = 1
+        AND coalesce(f.ts, r.ts) >= ? AND coalesce(f.ts, r.ts) < ?`, [ctx.from_ts, ctx.from_ts, ctx.previous.from_ts, ctx.to_ts]);
+  return { this_week: r?.this_week ?? 0, last_week: r?.last_week ?? 0, ratings: otherRatings(ctx, 'evaluators') };
+}
+
+/**
  * The week's feedback whose request id names no request of the workspace, counted per kind as metrics.series counts
  * them (thumbs up: value > 0; CSAT: ratings 1-5 on scale 5 or none, satisfied 4-5; NPS: whole answers 0-10; other
  * ratings: value ≤ 0.4 × scale is low). Dated by the feedback's own time: it has no stored request to take one from.
  */
 export function missingRequestFeedback(ctx: ReportContext): MissingRequestFeedback {
   const where = `f.request_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM requests r WHERE r.id = f.request_id) AND f.ts >= ? AND f.ts < ?`;
+  // Rows and requests count every such row; the measures users' answers only, as the figures above do.
+  const u = byUserSql();
   const params = [ctx.from_ts, ctx.to_ts];
   const c = ctx.ws.db.get<Record<string, number | null>>(
-    `SELECT count(*) AS rows_n, count(DISTINCT f.request_id) AS requests,
-            sum(f.kind = 'thumb' AND f.value IS NOT NULL) AS thumbs_n, sum(f.kind = 'thumb' AND f.value > 0) AS thumbs_up,
-            sum(f.kind = 'rating' AND coalesce(f.scale, 5) = 5 AND f.value IN (1, 2, 3, 4, 5)) AS csat_n,
-            sum(f.kind = 'rating' AND coalesce(f.scale, 5) = 5 AND f.value IN (4, 5)) AS csat_sat,
-            sum(f.kind = 'nps' AND f.value IN (0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10)) AS nps_n,
-            sum(f.kind = 'nps' AND f.value IN (9, 10)) AS nps_pro, sum(f.kind = 'nps' AND f.value IN (0, 1, 2, 3, 4, 5, 6)) AS nps_det
+    `SELECT count(*) AS rows_n, count(DISTINCT f.request_id) AS requests, sum(f.automated = 1) AS automated_n,
+            sum(${u} AND f.kind = 'thumb' AND f.value IS NOT NULL) AS thumbs_n, sum(${u} AND f.kind = 'thumb' AND f.value > 0) AS thumbs_up,
+            sum(${u} AND f.kind = 'rating' AND coalesce(f.scale, 5) = 5 AND f.value IN (1, 2, 3, 4, 5)) AS csat_n,
+            sum(${u} AND f.kind = 'rating' AND coalesce(f.scale, 5) = 5 AND f.value IN (4, 5)) AS csat_sat,
+            sum(${u} AND f.kind = 'nps' AND f.value IN (0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10)) AS nps_n,
+            sum(${u} AND f.kind = 'nps' AND f.value IN (9, 10)) AS nps_pro, sum(${u} AND f.kind = 'nps' AND f.value IN (0, 1, 2, 3, 4, 5, 6)) AS nps_det
        FROM feedback f WHERE ${where}`, params) ?? {};
   const other = ctx.ws.db.all<{ scale: number; n: number; sum: number; low: number }>(
     `SELECT f.scale AS scale, count(*) AS n, sum(f.value) AS sum, sum(f.value <= 0.4 * f.scale) AS low
-       FROM feedback f WHERE ${where} AND f.kind = 'rating' AND f.value IS NOT NULL AND f.scale IS NOT NULL AND f.scale <> 5
+       FROM feedback f WHERE ${where} AND ${u} AND f.kind = 'rating' AND f.value IS NOT NULL AND f.scale IS NOT NULL AND f.scale <> 5
       GROUP BY 1 ORDER BY 1`, params);
   const n = (k: string) => Number(c[k] ?? 0);
   return {
-    rows: n('rows_n'), week_rows: feedbackCount(ctx, ctx.from_ts, ctx.to_ts), requests: n('requests'),
+    rows: n('rows_n'), week_rows: feedbackCount(ctx, ctx.from_ts, ctx.to_ts), requests: n('requests'), automated: n('automated_n'),
     thumbs: { n: n('thumbs_n'), up: n('thumbs_up') },
     csat: { n: n('csat_n'), satisfied: n('csat_sat') },
     nps: { n: n('nps_n'), promoters: n('nps_pro'), detractors: n('nps_det') },
@@ -163,6 +183,7 @@ export function feedbackSection(ctx: ReportContext): Section<FeedbackWeek> {
       csat: { this_week: thisCsat, last_week: lastCsat, change: countChange(thisCsat.k, thisCsat.n, lastCsat.k, lastCsat.n) },
       nps: { this_week: thisNps, last_week: lastNps, compared_week: npsPrev?.label ?? null, change: npsChange(thisNps, lastNps), method: NPS_METHOD },
       other_ratings: otherRatings(ctx),
+      automated: automatedFeedback(ctx),
       missing_requests: missingRequestFeedback(ctx),
       ...negativeTerms(ctx),
     },

@@ -1,0 +1,127 @@
+/**
+ * Feedback an automated evaluator wrote (an LLM judge's, a scoring rule's: by its source) is kept and listed, and left
+ * out of every users' figure: the thumbs-up rate, CSAT and NPS of the Metrics screen (from the feedback summaries and
+ * from the rows), feedback by trait, the report, the queue's thumbs-down signal; each says how many it leaves out.
+ * Before migration 14 an EVAL score counted in the thumbs-up rate like a user's thumb (an import note said so).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { feedbackQuerySchema, feedbackTraitsSchema } from '../../../shared/contract-feedback';
+import { runImport } from '../import/pipeline';
+import { metricsSeries } from '../metrics/series';
+import { migrate } from '../migrations';
+import { buildWeeklyReport, renderText } from '../report';
+import { setSummariesEnabled } from '../summaries/read';
+import { feedbackSummariesCurrent } from '../summaries/feedback';
+import { useTempWorkspaces } from '../testing/temp';
+import { automatedOf } from './automated';
+import { queryFeedback } from './query';
+import { feedbackTraits } from './traits';
+
+const { tmpDir, newWorkspace } = useTempWorkspaces('loupe-automated-');
+const NOW = Date.UTC(2026, 11, 1);
+/** Monday 2026-11-16 10:00 UTC: ISO week 2026-W47. */
+const T0 = Date.UTC(2026, 10, 16, 10);
+const iso = (ms: number) => new Date(ms).toISOString();
+
+async function workspace() {
+  const ws = await newWorkspace();
+  const dir = tmpDir();
+  const file = (name: string, lines: unknown[]) => { const p = path.join(dir, name); fs.writeFileSync(p, `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`); return p; };
+  await runImport(ws, file('requests.jsonl', Array.from({ length: 20 }, (_, i) => ({ request_id: `a${i}`, timestamp: iso(T0 + i * 3600_000), feature: i % 2 ? 'chat' : 'search', model: 'm', input: `q ${i}`, output: `a ${i}` }))), {});
+  const fb: unknown[] = [];
+  // Users: 10 thumbs (8 up) and 4 CSAT ratings (3 of them 4-5), sources API and none.
+  for (let i = 0; i < 10; i++) fb.push({ feedback_id: `u${i}`, request_id: `a${i}`, timestamp: iso(T0 + i * 3600_000 + 60_000), type: 'thumb', value: i < 8 ? 'up' : 'down', ...(i % 2 ? { source: 'API' } : {}) });
+  for (let i = 0; i < 4; i++) fb.push({ feedback_id: `c${i}`, request_id: `a${i}`, timestamp: iso(T0 + i * 3600_000 + 90_000), type: 'rating', value: [5, 4, 2, 5][i], scale: 5, source: 'ANNOTATION' });
+  // An LLM judge: 12 thumbs, all down, and 6 CSAT-like 1-5 scores of 1 (sources EVAL and llm).
+  for (let i = 0; i < 12; i++) fb.push({ feedback_id: `e${i}`, request_id: `a${i}`, timestamp: iso(T0 + i * 3600_000 + 120_000), type: 'thumb', value: 'down', source: 'EVAL' });
+  for (let i = 0; i < 6; i++) fb.push({ feedback_id: `j${i}`, request_id: `a${i}`, timestamp: iso(T0 + i * 3600_000 + 150_000), type: 'rating', value: 1, scale: 5, source: 'llm' });
+  const imp = await runImport(ws, file('feedback.jsonl', fb), {});
+  return { ws, imp, file };
+}
+
+describe('feedback written by automated evaluators', () => {
+  it('is marked from its source at import, said in a note, and listed apart', async () => {
+    const { ws, imp } = await workspace();
+    expect(imp).toMatchObject({ inserted: 32, rejected: 0 });
+    expect(imp.notes).toContain('18 feedback row(s) come from automated evaluators, not users (their source is an LLM judge or a scoring rule: llm, model, judge, eval, online_scoring or code; first on line 15): they are kept and shown, and left out of the thumbs-up rate, CSAT, NPS and rating figures, which count them apart');
+    expect(ws.db.all('SELECT automated, count(*) AS n FROM feedback GROUP BY 1 ORDER BY 1')).toEqual([{ automated: null, n: 5 }, { automated: 0, n: 9 }, { automated: 1, n: 18 }]);
+    const q = (from?: 'users' | 'evaluators') => queryFeedback(ws.db, feedbackQuerySchema.parse({ filter: from ? { from } : {} }), 'UTC');
+    expect(q().total).toBe(32);
+    expect(q('users').total).toBe(14);
+    const ev = q('evaluators');
+    expect(ev.total).toBe(18);
+    expect(ev.rows.every((r) => r.automated)).toBe(true);
+    expect(q('users').rows.some((r) => r.automated)).toBe(false);
+  });
+
+  it('is in no users\' figure on the Metrics screen, from the summaries and from the rows alike, and is counted', async () => {
+    const { ws } = await workspace();
+    for (const cells of [true, false]) {
+      setSummariesEnabled(cells);
+      try {
+        const s = metricsSeries(ws.db, 'UTC', { bucket: 'week', filter: {}, breakdown: 'feature' }, NOW + (cells ? 0 : 1));
+        const w = s.buckets.find((b) => b.label === '2026-W47')!;
+        expect([w.thumbs.up, w.thumbs.down], `cells ${cells}`).toEqual([8, 2]);
+        expect([w.csat.satisfied, w.csat.n], `cells ${cells}`).toEqual([3, 4]);
+        expect(s.feedback_not_charted, `cells ${cells}`).toEqual({ ratings: 0, nps: 0, automated: 18 });
+        const byFeature = s.breakdown!.groups.map((g) => [g.key, g.points.find((p) => p.label === '2026-W47')!.thumbs_n]);
+        expect(byFeature.sort(), `cells ${cells}`).toEqual([['chat', 5], ['search', 5]]);
+      } finally {
+        setSummariesEnabled(true);
+      }
+    }
+  });
+
+  it('is left out of feedback by trait and of the report, which say how many', async () => {
+    const { ws } = await workspace();
+    const t = feedbackTraits(ws.db, feedbackTraitsSchema.parse({ dimension: 'feature', week: '2026-W47' }), 'UTC');
+    expect([t.overall.thumbs_up.k, t.overall.thumbs_up.n]).toEqual([8, 10]);
+    expect(t.overall.csat.n).toBe(4);
+    expect(t.notes).toContain('18 thumbs, ratings or NPS answers of the period come from automated evaluators (LLM judges, scoring rules), not users: left out of these figures.');
+    const r = buildWeeklyReport(ws, { week: '2026-W47' }, NOW);
+    if (!r.feedback.available) throw new Error('no feedback section');
+    expect([r.feedback.data.thumbs.this_week.k, r.feedback.data.thumbs.this_week.n]).toEqual([8, 10]);
+    expect(r.feedback.data.automated).toMatchObject({ this_week: 18, last_week: 0 });
+    expect(r.feedback.data.automated.ratings.map((g) => [g.scale, g.this_week.n, g.this_week.mean, g.this_week.low.k])).toEqual([[5, 6, 1, 6]]);
+    expect(r.feedback.data.other_ratings).toEqual([]);
+    // Users' answers and an evaluator's on requests that are not in the workspace: rows counted, measures users' only.
+    const dir = tmpDir();
+    const file = (name: string, lines: unknown[]) => { const p = path.join(dir, name); fs.writeFileSync(p, `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`); return p; };
+    await runImport(ws, file('missing.jsonl', [
+      { feedback_id: 'mu', request_id: 'gone-1', timestamp: iso(T0 + 600_000), type: 'thumb', value: 'up' },
+      { feedback_id: 'me', request_id: 'gone-2', timestamp: iso(T0 + 600_000), type: 'thumb', value: 'down', source: 'EVAL' },
+    ]), {});
+    const m = buildWeeklyReport(ws, { week: '2026-W47' }, NOW + 1);
+    if (!m.feedback.available) throw new Error('no feedback section');
+    expect(m.feedback.data.missing_requests).toMatchObject({ rows: 2, requests: 2, automated: 1, thumbs: { n: 1, up: 1 } });
+    expect(renderText(m, 'md').text).toContain('1 of them was written by automated evaluators, in no figure above; the figures above count the other 1');
+    expect(renderText(r, 'md').text).toContain('Not in any figure above: 18 thumbs, ratings or NPS answers in 2026-W47 and 0 in 2026-W46 from automated evaluators');
+  });
+
+  it('is marked on a workspace from before migration 14, and its feedback cells counted again', async () => {
+    const { ws } = await workspace();
+    ws.db.exec(`DROP TRIGGER feedback_summary_update;
+      CREATE TRIGGER feedback_summary_update AFTER UPDATE OF request_id, ts, kind, value, scale ON feedback BEGIN UPDATE feedback_summary_state SET changes = changes + 1; END;
+      ALTER TABLE feedback DROP COLUMN automated; ALTER TABLE feedback_summaries DROP COLUMN automated; ALTER TABLE feedback_summaries_day DROP COLUMN automated;
+      PRAGMA user_version = 13;`);
+    expect(migrate(ws.db)).toEqual([14]);
+    expect(ws.db.value('SELECT count(*) FROM feedback WHERE automated = 1')).toBe(18);
+    expect(feedbackSummariesCurrent(ws.db)).toBe(true);
+    const w = metricsSeries(ws.db, 'UTC', { bucket: 'week', filter: {}, breakdown: 'none' }, NOW).buckets.find((b) => b.label === '2026-W47')!;
+    expect([w.thumbs.up, w.thumbs.down]).toEqual([8, 2]);
+    // A later change of source moves the row: the trigger watches the column.
+    ws.db.run("UPDATE feedback SET automated = 0, source = 'user' WHERE id = 'e0'");
+    const w2 = metricsSeries(ws.db, 'UTC', { bucket: 'week', filter: {}, breakdown: 'none' }, NOW + 5).buckets.find((b) => b.label === '2026-W47')!;
+    expect([w2.thumbs.up, w2.thumbs.down]).toEqual([8, 3]);
+  });
+});
+
+describe('automatedOf', () => {
+  it('reads the peers\' evaluator sources in any case, other sources as users\', and no source as unknown', () => {
+    for (const s of ['EVAL', 'eval', 'LLM', 'CODE', 'online_scoring', 'model', ' llm ']) expect(automatedOf(s), s).toBe(1);
+    for (const s of ['API', 'ANNOTATION', 'HUMAN', 'ui', 'sdk', 'app', 'user']) expect(automatedOf(s), s).toBe(0);
+    for (const s of [null, '', '  ', 3]) expect(automatedOf(s)).toBeNull();
+  });
+});
