@@ -84,7 +84,7 @@ export function metricsTable(s: MetricsSeries): string[] {
   if (nr > 0) out.push(`${int(nr)} rating${nr === 1 ? ' is' : 's are'} not CSAT (another scale, such as 1-10, or not a whole 1-5): left out.`);
   if (nn > 0) out.push(`${int(nn)} NPS answer${nn === 1 ? ' is' : 's are'} not a whole 0-10: left out.`);
   const na = s.feedback_not_charted.automated;
-  if (na > 0) out.push(`${int(na)} thumbs, ratings or NPS answers from automated evaluators (LLM judges, scoring rules) are no user's answer: left out.`);
+  if (na > 0) out.push(`${int(na)} score${na === 1 ? '' : 's'} (thumbs, ratings, NPS) from automated evaluators such as LLM judges ${na === 1 ? 'is' : 'are'} no user's answer: left out.`);
   if (s.breakdown) {
     out.push('', `By ${s.breakdown.by} (p95 ms · error rate · requests), per bucket:`);
     for (const g of s.breakdown.groups) {

@@ -79,7 +79,7 @@ describe('feedback written by automated evaluators', () => {
     const t = feedbackTraits(ws.db, feedbackTraitsSchema.parse({ dimension: 'feature', week: '2026-W47' }), 'UTC');
     expect([t.overall.thumbs_up.k, t.overall.thumbs_up.n]).toEqual([8, 10]);
     expect(t.overall.csat.n).toBe(4);
-    expect(t.notes).toContain('18 thumbs, ratings or NPS answers of the period come from automated evaluators (LLM judges, scoring rules), not users: left out of these figures.');
+    expect(t.notes).toContain('18 scores (thumbs, ratings, NPS) of the period come from automated evaluators such as LLM judges, not users: left out of these figures.');
     const r = buildWeeklyReport(ws, { week: '2026-W47' }, NOW);
     if (!r.feedback.available) throw new Error('no feedback section');
     expect([r.feedback.data.thumbs.this_week.k, r.feedback.data.thumbs.this_week.n]).toEqual([8, 10]);
@@ -97,7 +97,7 @@ describe('feedback written by automated evaluators', () => {
     if (!m.feedback.available) throw new Error('no feedback section');
     expect(m.feedback.data.missing_requests).toMatchObject({ rows: 2, requests: 2, automated: 1, thumbs: { n: 1, up: 1 } });
     expect(renderText(m, 'md').text).toContain('1 of them was written by automated evaluators, in no figure above; the figures above count the other 1');
-    expect(renderText(r, 'md').text).toContain('Not in any figure above: 18 thumbs, ratings or NPS answers in 2026-W47 and 0 in 2026-W46 from automated evaluators');
+    expect(renderText(r, 'md').text).toContain('Not in any figure above: 18 scores (thumbs, ratings, NPS) in 2026-W47 and 0 in 2026-W46 from automated evaluators');
   });
 
   it('is marked on a workspace from before migration 14, and its feedback cells counted again', async () => {

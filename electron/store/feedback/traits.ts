@@ -147,7 +147,7 @@ export function feedbackTraits(db: Db, p: Params, zone: string): FeedbackTraits 
     });
   }
   const notes: string[] = [];
-  if (automated > 0) notes.push(`${automated.toLocaleString('en-US')} thumbs, ratings or NPS answers of the period come from automated evaluators (LLM judges, scoring rules), not users: left out of these figures.`);
+  if (automated > 0) notes.push(`${automated.toLocaleString('en-US')} score${automated === 1 ? '' : 's'} (thumbs, ratings, NPS) of the period ${automated === 1 ? 'comes' : 'come'} from automated evaluators such as LLM judges, not users: left out of these figures.`);
   if (!USER_LEVEL.has(p.dimension) && total.nps_n > 0) notes.push(`NPS answers belong to users, not requests: the ${total.nps_n} answers of the period are in the overall figure only.`);
   const unplaced = [
     unattributed.thumbs > 0 ? `${unattributed.thumbs.toLocaleString('en-US')} thumbs` : null,

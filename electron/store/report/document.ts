@@ -202,8 +202,7 @@ function feedbackBlocks(r: WeeklyReport, thumbsChart: Chart | undefined): Block[
     });
   }
   if (f.automated.this_week + f.automated.last_week > 0) {
-    const n = (k: number) => `${int(k)} thumb${k === 1 ? '' : 's'}, rating${k === 1 ? '' : 's'} or NPS answer${k === 1 ? '' : 's'}`;
-    out.push(p(`Not in any figure above: ${n(f.automated.this_week)} in ${r.week} and ${int(f.automated.last_week)} in ${r.previous_week} from automated evaluators (LLM judges, scoring rules), which are no user's answers; Loupe's Feedback screen lists them.`));
+    out.push(p(`Not in any figure above: ${int(f.automated.this_week)} score${f.automated.this_week === 1 ? '' : 's'} (thumbs, ratings, NPS) in ${r.week} and ${int(f.automated.last_week)} in ${r.previous_week} from automated evaluators such as LLM judges, which are no user's answers; Loupe's Feedback screen lists them.`));
     if (f.automated.ratings.length) {
       const rt = (x: OtherRatings, scale: number) => (x.n === 0 ? 'none' : `${int(x.n)} ratings, mean ${fixed(x.mean, 2)}; rated ${num(0.4 * scale)} or lower: ${shareText(x.low)}`);
       out.push(p('Automated evaluators\' ratings:'));

@@ -71,7 +71,7 @@ export function renderCsv(r: WeeklyReport): string {
       share('feedback', `low_rating_share:1-${g.scale}`, `Ratings of 1-${g.scale} at or below ${0.4 * g.scale} (mean ${fixed(g.this_week.mean)})`, g.this_week.low);
       share('feedback', `low_rating_share_last_week:1-${g.scale}`, `Ratings of 1-${g.scale} at or below ${0.4 * g.scale} ${r.previous_week} (mean ${fixed(g.last_week.mean)})`, g.last_week.low);
     }
-    add('feedback', 'automated_scores', 'Thumbs, ratings and NPS answers from automated evaluators (in none of the figures above)', f.automated.this_week, null, null, null, null, 'count', `${r.previous_week}: ${f.automated.last_week}`);
+    add('feedback', 'automated_scores', 'Scores (thumbs, ratings, NPS) from automated evaluators such as LLM judges (in none of the figures above)', f.automated.this_week, null, null, null, null, 'count', `${r.previous_week}: ${f.automated.last_week}`);
     for (const g of f.automated.ratings) {
       share('feedback', `evaluator_low_rating_share:1-${g.scale}`, `Automated evaluators' ratings of 1-${g.scale} at or below ${0.4 * g.scale} (mean ${fixed(g.this_week.mean)})`, g.this_week.low);
       share('feedback', `evaluator_low_rating_share_last_week:1-${g.scale}`, `Automated evaluators' ratings of 1-${g.scale} at or below ${0.4 * g.scale} ${r.previous_week} (mean ${fixed(g.last_week.mean)})`, g.last_week.low);

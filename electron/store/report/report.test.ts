@@ -374,7 +374,7 @@ describe('a week whose only feedback is 1-10 ratings (MT-bench judge scores, a r
       expect(t.negative.comments).toBe(all.low);
       expect(f!.negative_terms.available).toBe(true);
       const md = renderText(r, 'md').text;
-      expect(md).toContain('Not in any figure above: 320 thumbs, ratings or NPS answers in 2024-W24');
+      expect(md).toContain('Not in any figure above: 320 scores (thumbs, ratings, NPS) in 2024-W24');
       expect(md).toContain('Automated evaluators\' ratings:');
       // Means read side by side carry the same two decimals (a mean of 5.20 is not shown as 5.2 beside a 7.77).
       expect(md).toContain(`1-10 | 320 ratings, mean ${all.mean.toFixed(2)};`);

@@ -48,7 +48,7 @@ function columns(zone: string): ColumnDef<FeedbackGridRow, unknown>[] {
   const text = (v: unknown) => <span className="ellipsis" title={String(v ?? '')}>{String(v ?? '—')}</span>;
   return [
     { id: 'ts', accessorKey: 'ts', header: 'Time', size: 150, meta: m('Time'), cell: (c) => <span className="mono">{fmtTs(c.getValue() as number | null, zone)}</span> },
-    { id: 'kind', accessorKey: 'kind', header: 'Kind', size: 90, meta: m('Kind'), cell: (c) => <KindCell row={c.row.original} /> },
+    { id: 'kind', accessorKey: 'kind', header: 'Kind', size: 130, meta: m('Kind'), cell: (c) => <KindCell row={c.row.original} /> },
     { id: 'value', accessorKey: 'value_text', header: 'Value', size: 150, meta: m('Value'), cell: (c) => <ValueBadge row={c.row.original} /> },
     { id: 'comment', accessorKey: 'comment', header: 'Comment', size: 260, enableSorting: false, meta: m('Comment', { grow: true }), cell: (c) => text(c.getValue()) },
     { id: 'feature', accessorKey: 'feature', header: 'Feature', size: 110, meta: m('Feature'), cell: (c) => text(c.getValue()) },
@@ -64,7 +64,7 @@ function columns(zone: string): ColumnDef<FeedbackGridRow, unknown>[] {
 /** The kind, marked when an automated evaluator wrote the row (its score is in none of the users' figures). */
 function KindCell({ row }: { row: FeedbackGridRow }) {
   return row.automated
-    ? <span className="ellipsis" title={`Written by an automated evaluator (source ${row.source ?? '?'}): not in the thumbs, CSAT, NPS or rating figures`}>{row.kind} <span className="badge">evaluator</span></span>
+    ? <span className="ellipsis" title={`Written by an automated evaluator (source ${row.source ?? '?'}): not in the thumbs, CSAT, NPS or rating figures`}>{row.kind} <span className="muted small">· evaluator</span></span>
     : <>{row.kind}</>;
 }
 
@@ -115,7 +115,7 @@ function FeedbackGrid({ preset, onOpenRequest }: { preset: FilterValues | null; 
     { kind: 'multi', key: 'lang', label: 'Language', options: facets?.lang ?? [] },
     { kind: 'tri', key: 'has_comment', label: 'Comment' },
     { kind: 'tri', key: 'linked', label: 'Linked' },
-    { kind: 'select', key: 'from', label: 'From', options: [{ value: 'users', label: 'Users' }, { value: 'evaluators', label: 'Automated evaluators' }] },
+    { kind: 'select', key: 'from', label: 'From', options: [{ value: 'users', label: 'Users' }, { value: 'evaluators', label: 'Evaluators' }] },
   ], [facets]);
   return (
     <ServerGrid<FeedbackGridRow>

@@ -179,7 +179,7 @@ function SeriesCharts({ s, alerts, group, filter }: { s: MetricsSeries; alerts: 
   const notNps = (n: number) => (n > 0 ? `${fmtInt(n)} NPS answer${n === 1 ? ' is' : 's are'} not a whole 0-10: left out.` : null);
   /** Scores automated evaluators wrote: said under the thumbs chart (they are in none of the three feedback charts). */
   const automated = s.feedback_not_charted.automated;
-  const notUsers = automated > 0 ? `${fmtInt(automated)} thumb${automated === 1 ? '' : 's'}, rating${automated === 1 ? '' : 's'} or NPS answer${automated === 1 ? '' : 's'} from automated evaluators (LLM judges, scoring rules) are no user's answer: left out of the thumbs, CSAT and NPS charts; Feedback lists them.` : null;
+  const notUsers = automated > 0 ? `${fmtInt(automated)} score${automated === 1 ? '' : 's'} (thumbs, ratings, NPS) from automated evaluators such as LLM judges ${automated === 1 ? 'is' : 'are'} no user's answer: left out of the thumbs, CSAT and NPS charts; Feedback lists ${automated === 1 ? 'it' : 'them'}.` : null;
   const joined = (...parts: Array<string | null | undefined>) => {
     const said = parts.filter(Boolean).join(' ');
     return said ? { footer: said } : {};
