@@ -171,6 +171,10 @@ export const FIELD_TYPES: Record<RecordKind, Record<string, FieldType>> = {
     tags: 'tags', csat: 'number', request_ref: 'id',
     // The conversation the ticket came from (chat widgets export it): linking.ts links it to that conversation's request.
     session_id: 'id',
+    // Minutes from creation to the first reply, as helpdesks export it instead of a time (Zendesk's "First reply time
+    // in minutes", calendar time; its "within business hours" twin is not read). Not stored: finishTicket turns it into
+    // first_response_ts when the file gives no first-reply time.
+    first_response_minutes: 'number',
   },
 };
 
@@ -1430,6 +1434,12 @@ function finishFeedback(row: Record<string, string | number | null>, plan: KindP
 }
 
 function finishTicket(row: Record<string, string | number | null>, line: number, flag: (key: string, line: number, text: (n: number, first: number) => string) => void): void {
+  const minutes = row.first_response_minutes;
+  delete row.first_response_minutes;
+  if (row.first_response_ts === null && typeof minutes === 'number' && minutes >= 0 && typeof row.created_ts === 'number') {
+    row.first_response_ts = row.created_ts + Math.round(minutes * 60_000);
+    flag('first-response-minutes', line, (n, first) => `first_response_ts ← created_ts + the minutes to the first reply, for ${n.toLocaleString('en-US')} ticket(s) (first on line ${first})`);
+  }
   const fr = row.first_response_ts;
   const res = row.resolved_ts;
   const cr = row.created_ts;

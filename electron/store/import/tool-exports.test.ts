@@ -435,3 +435,28 @@ describe('Freshdesk API tickets (status, priority and source as numeric codes)',
     ]);
   });
 });
+
+describe('a Zendesk ticket CSV export', () => {
+  it('gives each ticket its first-reply time from "First reply time in minutes" (calendar minutes, not business hours), said in a note', async () => {
+    const ws = await newWorkspace();
+    const csv = [
+      'Id,Subject,Requester,Created at,Updated at,Solved at,Status,Priority,Tags,First reply time in minutes,First reply time in minutes within business hours,Full resolution time in minutes',
+      '101,Refund not received,alice@example.com,2026-11-16 09:00:00,2026-11-16 12:00:00,2026-11-16 11:30:00,Solved,High,billing refund,34,20,150',
+      '102,Bot gave wrong answer,bob@example.com,2026-11-17 10:00:00,2026-11-17 10:30:00,,Open,Normal,bot_error,12.5,12.5,',
+      '103,No reply yet,carol@example.com,2026-11-18 10:00:00,2026-11-18 10:00:00,,New,Low,,,,',
+    ].join('\n');
+    const s = await runImport(ws, write('zendesk.csv', csv), {});
+    expect(s).toMatchObject({ kind: 'tickets', inserted: 3, rejected: 0 });
+    const created = (d: number, h: number) => Date.UTC(2026, 10, d, h);
+    expect(ws.db.all('SELECT id, created_ts, first_response_ts, resolved_ts FROM tickets ORDER BY id')).toEqual([
+      { id: '101', created_ts: created(16, 9), first_response_ts: created(16, 9) + 34 * 60_000, resolved_ts: created(16, 11) + 30 * 60_000 },
+      { id: '102', created_ts: created(17, 10), first_response_ts: created(17, 10) + 12.5 * 60_000, resolved_ts: null },
+      { id: '103', created_ts: created(18, 10), first_response_ts: null, resolved_ts: null },
+    ]);
+    expect(s.notes).toContain('first_response_ts ← created_ts + the minutes to the first reply, for 2 ticket(s) (first on line 2)');
+    // The minutes are read, not kept among the unmapped fields; the business-hours twin is.
+    const extra = JSON.parse(ws.db.value<string>("SELECT extra FROM tickets WHERE id = '101'")!) as Record<string, unknown>;
+    expect(Object.keys(extra)).not.toContain('First reply time in minutes');
+    expect(extra['First reply time in minutes within business hours']).toBe('20');
+  });
+});

@@ -55,6 +55,8 @@ export const SYNONYMS: Record<RecordKind, Record<string, readonly string[]>> = {
     updated_ts: ['updated_at', 'updated', 'last_update_time', 'last_updated', 'modified_at', 'last_modified', 'updated_time', 'last_updated_at'],
     resolved_ts: ['solved_at', 'resolved_at', 'resolved', 'resolved_time', 'closed_at', 'closed_time', 'closed', 'resolution_date', 'date_resolved', 'solved', 'time_to_resolution', 'resolution_time'],
     first_response_ts: ['first_response_at', 'first_response_time', 'initial_response_time', 'first_reply_at', 'first_responded_at', 'first_response', 'first_reply_time'],
+    first_response_minutes: ['first_reply_time_in_minutes', 'first_response_time_in_minutes', 'first_reply_time_minutes', 'first_response_time_minutes', 'first_reply_minutes', 'first_response_minutes',
+      'minutes_to_first_reply', 'minutes_to_first_response'],
     requester: ['requester', 'requester_name', 'customer_name', 'customer', 'full_name', 'name', 'reporter', 'contact', 'contact_name', 'submitter'],
     requester_email: ['requester_email', 'customer_email', 'email', 'contact_email', 'reporter_email', 'email_address'],
     user_id: ['requester_id', 'user_id', 'customer_id', 'contact_id', 'account_id', 'user', 'requester_email', 'customer_email', 'email', 'contact_email'],
