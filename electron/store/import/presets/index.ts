@@ -13,6 +13,7 @@ import { langsmith } from './langsmith';
 import { langsmithFeedback } from './langsmith-feedback';
 import { opik } from './opik';
 import { freshdesk } from './freshdesk';
+import { intercom } from './intercom';
 import { phoenixAnnotations, phoenixSpans } from './phoenix';
 import { llmperf } from './llmperf';
 import { mtbenchAnswers, mtbenchJudgments } from './mtbench';
@@ -22,7 +23,7 @@ import { otelGenai } from './otel';
 
 export const PRESETS: readonly Preset[] = [
   openaiBatch, openaiChat, anthropicBatch, otelGenai, opik, langfuse, langfuseScores, langsmith, langsmithFeedback, phoenixSpans, phoenixAnnotations,
-  helicone, llmperf, oasstTrees, mtbenchAnswers, mtbenchJudgments, hhRlhf, dices, jira, freshdesk, helpdeskTickets, generic,
+  helicone, llmperf, oasstTrees, mtbenchAnswers, mtbenchJudgments, hhRlhf, dices, jira, freshdesk, intercom, helpdeskTickets, generic,
 ];
 
 /** The preset of that name, or undefined. */
