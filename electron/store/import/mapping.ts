@@ -210,8 +210,16 @@ interface KindPlan {
 
 /** A plan as each record runs it: one step per Loupe field, in the table's order, and the source paths it reads. */
 interface CompiledPlan {
-  steps: Array<{ field: string; type: FieldType; source: Resolved | null; unit: DurationUnit | TimestampUnit | undefined; path: string | null; sentinels: readonly string[]; unescape: boolean; dateOrder: 'mdy' | 'dmy' | undefined; onDst: (shift: DstShift) => void }>;
+  steps: Array<{ field: string; type: FieldType; source: Resolved | null; unit: DurationUnit | TimestampUnit | undefined; path: string | null; sentinels: readonly string[]; unescape: boolean; dateOrder: 'mdy' | 'dmy' | undefined; zone: string; onDst: (shift: DstShift) => void }>;
   used: ReadonlySet<string>;
+}
+
+/**
+ * Whether a column's name says its times are UTC: "Submit Date (UTC)" (Typeform's CSV), "created_at_utc",
+ * "Timestamp UTC". A word of its own, so "utcoffset" or "output" do not count.
+ */
+export function namesUtc(name: string): boolean {
+  return /(?:^|[^a-z])utc(?:[^a-z]|$)/i.test(name);
 }
 
 /** The one path a field is read from when it has a single source without a unit of its own (read as readRawUnit would). */
@@ -399,16 +407,20 @@ function wideFeedbackPlans(fb: KindPlan, sample: readonly Record<string, unknown
   if (fb.fields.has('kind') || options.mapping?.value !== undefined || options.mapping?.['feedback.value'] !== undefined) return [];
   const columns = new Set<string>();
   for (const r of sample.slice(0, 50)) for (const k of Object.keys(r)) columns.add(k);
-  const found: Array<{ column: string; label: string; kind: FeedbackKind }> = [];
+  const found: Array<{ column: string; label: string; kind: FeedbackKind; question: boolean }> = [];
   const taken = new Set<string>();
   for (const c of columns) {
-    const w = WIDE_COLUMNS.find((x) => x.names.includes(normName(c))) ?? questionColumn(c);
+    const byName = WIDE_COLUMNS.find((x) => x.names.includes(normName(c)));
+    const w = byName ?? questionColumn(c);
     if (w && !(w.kind === 'comment' && taken.has('comment'))) {
-      found.push({ column: c, label: w.label, kind: w.kind });
+      found.push({ column: c, label: w.label, kind: w.kind, question: !byName });
       taken.add(w.kind === 'comment' ? 'comment' : c);
     }
   }
-  if (found.filter((f) => f.kind !== 'comment').length < 2) return [];
+  // Two answer columns make a file wide; so does one survey question ("How satisfied were you…?", a one-question
+  // Typeform) when no other column gives the value: a short name alone ("rating") is an ordinary feedback column.
+  const answers = found.filter((f) => f.kind !== 'comment');
+  if (answers.length < 2 && !(answers.length === 1 && answers[0]!.question && !fb.fields.has('value'))) return [];
   const wideColumns = found.map((f) => f.column);
   return found.map((f) => {
     const fields = new Map(fb.fields);
@@ -675,6 +687,8 @@ export function buildMapper(preset: string, fullSample: Record<string, unknown>[
   const units = new Map<string, DurationUnit | TimestampUnit>();
   /** Per `kind.field` of type ts: the order of its a/b/yyyy dates (chosen, or settled by a value). */
   const dateOrders = new Map<string, 'mdy' | 'dmy'>();
+  /** Per `kind.field`: the zone its times without an offset are read in, when it is not the import's (a name that says UTC). */
+  const fieldZones = new Map<string, string>();
   for (const plan of plans.values()) {
     const sub = subSample[plan.kind];
     for (const [f, r] of plan.fields) {
@@ -708,10 +722,15 @@ export function buildMapper(preset: string, fullSample: Record<string, unknown>[
         } else if (values.length) {
           const d = detectTimestampUnit(values, srcName);
           units.set(key, d.unit ?? 'auto');
-          if (d.note) notes.push(`${label} ← ${d.note}${d.unit === 'auto' ? ' (epoch numbers: seconds, ms, µs or ns told apart by magnitude)' : ''}`);
+          // A column named for UTC ("Submit Date (UTC)", Typeform; created_at_utc) holds UTC times even without an
+          // offset: read so, unless the import names a zone of its own.
+          const utc = !options.time_zone && r.type === 'paths' && namesUtc(srcName);
+          if (utc) fieldZones.set(key, 'UTC');
+          const how = utc && d.note ? d.note.replace("read in the import's time zone", 'read as UTC, as its name says') : d.note;
+          if (how) notes.push(`${label} ← ${how}${d.unit === 'auto' ? ' (epoch numbers: seconds, ms, µs or ns told apart by magnitude)' : ''}`);
           // An auto-detected column whose values are not times (durations, counts) is dropped, not rejected.
           if (r.type === 'paths' && !isDeclared(p, plan.kind, f) && options.mapping?.[f] === undefined && options.mapping?.[key] === undefined) {
-            if (!holdsTimes(values, timeZone, d.unit ?? 'auto', dateOrders.get(key))) {
+            if (!holdsTimes(values, fieldZones.get(key) ?? timeZone, d.unit ?? 'auto', dateOrders.get(key))) {
               plan.fields.delete(f);
               notes.push(`${label}: ${srcName} does not hold times (e.g. ${shown(values[0])}); left unmapped`);
             }
@@ -965,7 +984,7 @@ export function buildMapper(preset: string, fullSample: Record<string, unknown>[
     c = {
       steps: Object.keys(types).map((f) => ({
         field: f, type: types[f]!, source: plan.fields.get(f) ?? null, unit: units.get(`${kind}.${f}`), path: singlePath(plan.fields.get(f)),
-        sentinels: plan.sentinels.get(f) ?? [], unescape: unescape.has(`${kind}.${f}`), dateOrder: dateOrders.get(`${kind}.${f}`),
+        sentinels: plan.sentinels.get(f) ?? [], unescape: unescape.has(`${kind}.${f}`), dateOrder: dateOrders.get(`${kind}.${f}`), zone: fieldZones.get(`${kind}.${f}`) ?? timeZone,
         onDst: (shift: DstShift) => dstNote(kind, f, shift, curLine),
       })),
       used: new Set(plan.usedPaths),
@@ -1001,7 +1020,7 @@ export function buildMapper(preset: string, fullSample: Record<string, unknown>[
           } else {
             ({ value: raw, unit } = readRawUnit(r, rec));
           }
-          let v = convert(kind, st.field, st.type, raw, unit ?? st.unit, st.sentinels, timeZone, plan.spaceTags, st.dateOrder, decimalMark, st.onDst) as string | number | null;
+          let v = convert(kind, st.field, st.type, raw, unit ?? st.unit, st.sentinels, st.zone, plan.spaceTags, st.dateOrder, decimalMark, st.onDst) as string | number | null;
           if (st.unescape && typeof v === 'string') v = unescapeText(v);
           row[st.field] = v;
         }

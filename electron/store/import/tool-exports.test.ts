@@ -460,3 +460,27 @@ describe('a Zendesk ticket CSV export', () => {
     expect(extra['First reply time in minutes within business hours']).toBe('20');
   });
 });
+
+describe('a time column whose name says UTC', () => {
+  it('is read as UTC in a workspace of another zone (Typeform\'s "Submit Date (UTC)"), unless the import names a zone', async () => {
+    const ws = await newWorkspace();
+    ws.db.run("UPDATE meta SET value = 'Europe/Berlin' WHERE key = 'time_zone'");
+    const csv = ['#,How satisfied were you with the answer?,Submit Date (UTC),request_id', 'a1,4,2026-11-16 09:00:00,req-1', 'a2,2,2026-07-01 23:30:00,req-2'].join('\n');
+    const s = await runImport(ws, write('typeform.csv', `${csv}\n`), {});
+    expect(s).toMatchObject({ kind: 'feedback', inserted: 2, rejected: 0 });
+    expect(ws.db.all('SELECT ts FROM feedback ORDER BY ts').map((r) => (r as { ts: number }).ts)).toEqual([Date.UTC(2026, 6, 1, 23, 30), Date.UTC(2026, 10, 16, 9)]);
+    expect(s.notes).toContain('ts ← Submit Date (UTC): date text (ISO 8601 without an offset, read as UTC, as its name says)');
+    // One survey question is enough to read the file as answers (no other column gives the value).
+    expect(ws.db.all('SELECT kind, value, request_id FROM feedback ORDER BY request_id')).toEqual([{ kind: 'rating', value: 4, request_id: 'req-1' }, { kind: 'rating', value: 2, request_id: 'req-2' }]);
+    // A zone chosen for the import is the user's word: it wins over the name.
+    const other = await newWorkspace();
+    await runImport(other, write('typeform2.csv', `${csv}\n`), { time_zone: 'Europe/Berlin' });
+    expect(other.db.all('SELECT ts FROM feedback ORDER BY ts').map((r) => (r as { ts: number }).ts)).toEqual([Date.UTC(2026, 6, 1, 21, 30), Date.UTC(2026, 10, 16, 8)]);
+  });
+
+  it('is told by a word of its own', async () => {
+    const { namesUtc } = await import('./mapping');
+    for (const n of ['Submit Date (UTC)', 'created_at_utc', 'Timestamp UTC', 'utc_time', 'time.utc']) expect(namesUtc(n), n).toBe(true);
+    for (const n of ['timestamp', 'utcoffset', 'output', 'computed_at', 'Submit Date (CET)']) expect(namesUtc(n), n).toBe(false);
+  });
+});
