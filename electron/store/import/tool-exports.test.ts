@@ -175,7 +175,7 @@ describe('numbers from German or French spreadsheets (";" CSV, decimal comma, do
 });
 
 describe('help-desk, labelling and tracing exports', () => {
-  it('Intercom conversations: the object type is not a tag, and an empty subject path gives way to the title', async () => {
+  it('Intercom conversations: tag names, not the object type, and an empty subject path gives way to the title', async () => {
     // developers.intercom.com, Conversation model: type is always "conversation"; title; source.subject (often empty).
     const conv = [1, 2, 3].map((i) => ({
       type: 'conversation', id: String(1290 + i), title: `Title ${i}`, created_at: 1772442900 + i * 3600, updated_at: 1772446500 + i * 3600,
@@ -185,9 +185,10 @@ describe('help-desk, labelling and tracing exports', () => {
     }));
     const ws = await newWorkspace();
     const s = await runImport(ws, write('intercom.json', JSON.stringify({ type: 'conversation.list', conversations: conv })), { kind: 'tickets' });
-    expect(s.notes).toContain('tags: type holds "conversation" in every record (the record\'s type, not a category); left unmapped');
+    // The Intercom preset (presets/intercom.ts) reads the tag names, not the record's type.
+    expect(s.preset).toBe('intercom');
     expect(ws.db.all('SELECT id, subject, tags FROM tickets ORDER BY id')).toEqual([
-      { id: '1291', subject: 'Title 1', tags: null }, { id: '1292', subject: 'Title 2', tags: null }, { id: '1293', subject: 'Title 3', tags: null },
+      { id: '1291', subject: 'Title 1', tags: '["ai-answer"]' }, { id: '1292', subject: 'Title 2', tags: '["ai-answer"]' }, { id: '1293', subject: 'Title 3', tags: '["ai-answer"]' },
     ]);
   });
 
