@@ -15,7 +15,11 @@ import { buildWeeklyReport, renderText } from '../report';
 import { setSummariesEnabled } from '../summaries/read';
 import { feedbackSummariesCurrent } from '../summaries/feedback';
 import { useTempWorkspaces } from '../testing/temp';
+import { queueDesignSchema } from '../../../shared/contract-review';
+import { buildFrame, resolveDesign } from '../review/sampling';
 import { automatedOf } from './automated';
+import { feedbackTerms } from './terms';
+import { feedbackTermsSchema } from '../../../shared/contract-feedback';
 import { queryFeedback } from './query';
 import { feedbackTraits } from './traits';
 
@@ -45,7 +49,7 @@ describe('feedback written by automated evaluators', () => {
   it('is marked from its source at import, said in a note, and listed apart', async () => {
     const { ws, imp } = await workspace();
     expect(imp).toMatchObject({ inserted: 32, rejected: 0 });
-    expect(imp.notes).toContain('18 feedback row(s) come from automated evaluators, not users (their source is an LLM judge or a scoring rule: llm, model, judge, eval, online_scoring or code; first on line 15): they are kept and shown, and left out of the thumbs-up rate, CSAT, NPS and rating figures, which count them apart');
+    expect(imp.notes).toContain('18 feedback row(s) come from automated evaluators, not users (their source names an LLM judge or a scoring rule, such as eval, llm, model, judge, auto_eval, online_scoring or code; first on line 15): they are kept and shown, and left out of the thumbs-up rate, CSAT, NPS and rating figures, which count them apart');
     expect(ws.db.all('SELECT automated, count(*) AS n FROM feedback GROUP BY 1 ORDER BY 1')).toEqual([{ automated: null, n: 5 }, { automated: 0, n: 9 }, { automated: 1, n: 18 }]);
     const q = (from?: 'users' | 'evaluators') => queryFeedback(ws.db, feedbackQuerySchema.parse({ filter: from ? { from } : {} }), 'UTC');
     expect(q().total).toBe(32);
@@ -72,6 +76,19 @@ describe('feedback written by automated evaluators', () => {
         setSummariesEnabled(true);
       }
     }
+  });
+
+  it('is no thumbs-down signal for a queue, and its comments are said among the terms', async () => {
+    const { ws } = await workspace();
+    const d = resolveDesign(queueDesignSchema.parse({ week: '2026-W47', size: 10, oversample: { thumbs_down: 0.5 } }), 'UTC');
+    const frame = buildFrame(ws.db, d, null, NOW);
+    const down = frame.strata.find((x) => x.key.includes('thumbs_down'));
+    // The users' two thumbs-down (a8, a9), not the judge's twelve.
+    expect(down?.rowids.length).toBe(2);
+    ws.db.run("UPDATE feedback SET comment = 'wrong answer again' WHERE id IN ('e0', 'e1', 'u9')");
+    ws.db.run("UPDATE feedback SET comment = 'clear answer' WHERE id IN ('u0', 'u1')");
+    const t = feedbackTerms(ws.db, feedbackTermsSchema.parse({ week: '2026-W47' }), 'UTC');
+    expect(t.notes).toContain('2 of the 3 negative comments and 0 of the 2 others were written by automated evaluators (LLM judges\' rationales, by their source), not users: they are compared here with users\' comments.');
   });
 
   it('is left out of feedback by trait and of the report, which say how many', async () => {
@@ -102,6 +119,8 @@ describe('feedback written by automated evaluators', () => {
 
   it('is marked on a workspace from before migration 14, and its feedback cells counted again', async () => {
     const { ws } = await workspace();
+    // A source the import would read as an evaluator's whatever its white space: the migration reads it the same.
+    ws.db.run("UPDATE feedback SET source = ' judge\t' WHERE id = 'j0'");
     ws.db.exec(`DROP TRIGGER feedback_summary_update;
       CREATE TRIGGER feedback_summary_update AFTER UPDATE OF request_id, ts, kind, value, scale ON feedback BEGIN UPDATE feedback_summary_state SET changes = changes + 1; END;
       ALTER TABLE feedback DROP COLUMN automated; ALTER TABLE feedback_summaries DROP COLUMN automated; ALTER TABLE feedback_summaries_day DROP COLUMN automated;
@@ -119,9 +138,26 @@ describe('feedback written by automated evaluators', () => {
 });
 
 describe('automatedOf', () => {
-  it('reads the peers\' evaluator sources in any case, other sources as users\', and no source as unknown', () => {
-    for (const s of ['EVAL', 'eval', 'LLM', 'CODE', 'online_scoring', 'model', ' llm ']) expect(automatedOf(s), s).toBe(1);
-    for (const s of ['API', 'ANNOTATION', 'HUMAN', 'ui', 'sdk', 'app', 'user']) expect(automatedOf(s), s).toBe(0);
-    for (const s of [null, '', '  ', 3]) expect(automatedOf(s)).toBeNull();
+  it('reads the peers\' evaluator sources in any case and spelling, other sources as users\', and no source as unknown', () => {
+    for (const s of ['EVAL', 'eval', 'LLM', 'CODE', 'online_scoring', 'ONLINE_SCORING', 'model', ' llm ', ' judge\t', 'auto_eval', 'llm_as_judge', 'LLM-as-a-judge',
+      'llm-judge', 'llm judge', 'evaluation', 'automated', '\u00a0eval']) expect(automatedOf(s), s).toBe(1);
+    for (const s of ['API', 'ANNOTATION', 'HUMAN', 'ui', 'sdk', 'app', 'user', 'human']) expect(automatedOf(s), s).toBe(0);
+    // No source, or only the name of the tool the export came from, says nothing of who wrote the row.
+    for (const s of [null, '', '  ', 3, 'langfuse', 'LangSmith', 'phoenix', 'opik']) expect(automatedOf(s), String(s)).toBeNull();
+  });
+});
+
+describe('a re-import without the source field', () => {
+  it('keeps a stored evaluator score an evaluator\'s (Langfuse scores: source and the flag are kept)', async () => {
+    const ws = await newWorkspace();
+    const dir = tmpDir();
+    const file = (name: string, v: unknown) => { const p = path.join(dir, name); fs.writeFileSync(p, JSON.stringify(v)); return p; };
+    await runImport(ws, file('requests.json', [{ request_id: 'r1', timestamp: iso(T0), input: 'q', output: 'a' }]), {});
+    const score = (o: Record<string, unknown>) => ({ id: 's1', traceId: 'r1', observationId: null, name: 'helpfulness', value: 0, dataType: 'BOOLEAN', timestamp: iso(T0 + 60_000), comment: null, ...o });
+    await runImport(ws, file('scores.json', [score({ source: 'EVAL' })]), {});
+    expect(ws.db.get('SELECT source, automated FROM feedback')).toEqual({ source: 'eval', automated: 1 });
+    const again = await runImport(ws, file('scores-nosource.json', [score({})]), {});
+    expect(again.preset).toBe('langfuse-scores');
+    expect(ws.db.get('SELECT source, automated FROM feedback')).toEqual({ source: 'eval', automated: 1 });
   });
 });

@@ -2,13 +2,27 @@
  * Feedback an automated evaluator wrote: an LLM judge's score, an online scoring rule's, a code check's. Peers keep
  * them beside users' thumbs and ratings and say who wrote each in a source field: Langfuse scores' `source` (API,
  * ANNOTATION, EVAL), LangSmith feedback's `feedback_source.type` (api, app, model), Phoenix annotations'
- * `annotator_kind` (HUMAN, LLM, CODE), Opik feedback scores' `source` (ui, sdk, online_scoring); the MT-Bench preset
- * stores GPT-4's single-answer judgments with the source `judge`. They are no user's
+ * `annotator_kind` (HUMAN, LLM, CODE), Opik feedback scores' `source` (ui, sdk, online_scoring), LangSmith's online
+ * evaluators' `auto_eval` (AutoEvalFeedbackSource); the MT-Bench preset stores GPT-4's single-answer judgments with
+ * the source `judge`. They are no user's
  * answer, so the thumbs-up rate, CSAT, NPS and rating figures leave them out and count them apart (migration 14).
  */
 
-/** Sources (lower-cased) that name an automated evaluator. */
-export const AUTOMATED_SOURCES: ReadonlySet<string> = new Set(['online_scoring', 'eval', 'evaluator', 'llm', 'model', 'code', 'judge', 'llm_judge', 'llm-as-judge']);
+/** Sources, normalised ({@link normSource}), that name an automated evaluator. */
+export const AUTOMATED_SOURCES: ReadonlySet<string> = new Set(['online_scoring', 'eval', 'evaluator', 'evaluation', 'auto_eval', 'autoeval', 'automated',
+  'llm', 'model', 'code', 'judge', 'llm_judge', 'llm_as_judge', 'llm_as_a_judge']);
+
+/**
+ * Sources that name only the tool an export came from: some presets write them when a record has no source of its
+ * own (a Langfuse score without `source`), so they say nothing of who wrote it (null), and a re-import that lacks the
+ * field keeps what a stored row's own source said.
+ */
+const TOOL_NAMES: ReadonlySet<string> = new Set(['langfuse', 'langsmith', 'phoenix', 'arize', 'opik', 'helicone', 'braintrust']);
+
+/** A source as compared: trimmed (any white space), lower-cased, runs of spaces and hyphens as one underscore. */
+export function normSource(source: string): string {
+  return source.trim().toLowerCase().replace(/[\s-]+/g, '_');
+}
 
 /**
  * Whether a feedback row's source names an automated evaluator, as stored in `feedback.automated`.
@@ -16,13 +30,10 @@ export const AUTOMATED_SOURCES: ReadonlySet<string> = new Set(['online_scoring',
  * @returns 1 for an evaluator's source, 0 for another source, null without one (a later file's source can still say)
  */
 export function automatedOf(source: unknown): 0 | 1 | null {
-  if (typeof source !== 'string' || source.trim() === '') return null;
-  return AUTOMATED_SOURCES.has(source.trim().toLowerCase()) ? 1 : 0;
-}
-
-/** SQL for {@link automatedOf} over a `source` column expression. */
-export function automatedSql(source: string): string {
-  return `CASE WHEN ${source} IS NULL OR trim(${source}) = '' THEN NULL WHEN lower(trim(${source})) IN (${[...AUTOMATED_SOURCES].map((s) => `'${s}'`).join(', ')}) THEN 1 ELSE 0 END`;
+  if (typeof source !== 'string') return null;
+  const s = normSource(source);
+  if (s === '' || TOOL_NAMES.has(s)) return null;
+  return AUTOMATED_SOURCES.has(s) ? 1 : 0;
 }
 
 /**

@@ -53,14 +53,16 @@ export function feedbackTerms(db: Db, p: Params, zone: string): FeedbackTerms {
   if (p.feature && p.feature.length) { where.push(`r.feature IN (${p.feature.map(() => '?').join(',')})`); params.push(...p.feature); }
   const negative = `(${p.negative.map((k) => NEGATIVE_SQL[k]).join(' OR ')})`;
   // `missing`: the row names a request id that no request of the workspace has (counted and said, not dropped).
-  const rows = db.all<{ comment: string; lang: string | null; neg: number; missing: number }>(
-    `SELECT f.comment, r.lang, ${negative} AS neg, (f.request_id IS NOT NULL AND r.id IS NULL) AS missing FROM feedback f ${join} WHERE ${where.join(' AND ')}`, params);
+  // `automated`: an evaluator wrote it (an LLM judge's rationale): compared, and counted in a note.
+  const rows = db.all<{ comment: string; lang: string | null; neg: number; missing: number; automated: number | null }>(
+    `SELECT f.comment, r.lang, ${negative} AS neg, (f.request_id IS NOT NULL AND r.id IS NULL) AS missing, f.automated AS automated FROM feedback f ${join} WHERE ${where.join(' AND ')}`, params);
 
   // Languages worth detecting: those of the period's linked requests, and English (no scan of all requests).
   const candidates = [...new Set(['en', ...rows.map((r) => r.lang).filter((l): l is string => l !== null)])];
   const neg = newGroup();
   const other = newGroup();
   const langs = new Map<string, number>();
+  const byEvaluators = { neg: 0, other: 0 };
   // Identical comments (short ones repeat often) are tokenized once.
   const seen = new Map<string, { lang: string; words: string[]; pairs: string[] }>();
   for (const r of rows) {
@@ -76,6 +78,7 @@ export function feedbackTerms(db: Db, p: Params, zone: string): FeedbackTerms {
     langs.set(lang, (langs.get(lang) ?? 0) + 1);
     const g = r.neg ? neg : other;
     g.comments++;
+    if (r.automated === 1) byEvaluators[r.neg ? 'neg' : 'other']++;
     if (r.missing) g.missing++;
     g.words += words.length;
     add(g, [...words, ...pairs]);
@@ -99,6 +102,12 @@ export function feedbackTerms(db: Db, p: Params, zone: string): FeedbackTerms {
   }
   if (neg.missing + other.missing > 0) {
     notes.push(`${neg.missing} of the ${neg.comments} negative comment${neg.comments === 1 ? '' : 's'} and ${other.missing} of the ${other.comments} other${other.comments === 1 ? '' : 's'} are on requests that are not in this workspace (their request ids name no imported request): they are compared here, but say nothing about the requests you review.`);
+  }
+  if (byEvaluators.neg + byEvaluators.other > 0) {
+    const all = byEvaluators.neg === neg.comments && byEvaluators.other === other.comments;
+    notes.push(all
+      ? `Every comment of this period was written by an automated evaluator (an LLM judge's rationale, by its source), none by users: these terms say what the evaluator wrote.`
+      : `${byEvaluators.neg} of the ${neg.comments} negative comment${neg.comments === 1 ? '' : 's'} and ${byEvaluators.other} of the ${other.comments} other${other.comments === 1 ? '' : 's'} were written by automated evaluators (LLM judges' rationales, by their source), not users: they are compared here with users' comments.`);
   }
   if (neg.comments > 0 && neg.comments < 20) notes.push(`Only ${neg.comments} negative comment${neg.comments === 1 ? '' : 's'}: the scores are rough.`);
   return {

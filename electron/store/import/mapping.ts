@@ -1448,7 +1448,7 @@ function finishFeedback(row: Record<string, string | number | null>, plan: KindP
   // (feedback/automated.ts), kept out of the users' figures and counted apart; the note says how many.
   row.automated = automatedOf(row.source);
   if (kind !== 'comment' && row.automated === 1) {
-    flag('automated-source', line, (n, first) => `${n.toLocaleString('en-US')} feedback row(s) come from automated evaluators, not users (their source is an LLM judge or a scoring rule: llm, model, judge, eval, online_scoring or code; first on line ${first}): they are kept and shown, and left out of the thumbs-up rate, CSAT, NPS and rating figures, which count them apart`);
+    flag('automated-source', line, (n, first) => `${n.toLocaleString('en-US')} feedback row(s) come from automated evaluators, not users (their source names an LLM judge or a scoring rule, such as eval, llm, model, judge, auto_eval, online_scoring or code; first on line ${first}): they are kept and shown, and left out of the thumbs-up rate, CSAT, NPS and rating figures, which count them apart`);
   }
 }
 

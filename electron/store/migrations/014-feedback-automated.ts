@@ -6,7 +6,7 @@
  * The feedback cells are counted here, once: migration 11 leaves that to this one (counting writes this column).
  */
 import type { Db } from '../db';
-import { automatedSql } from '../feedback/automated';
+import { automatedOf } from '../feedback/automated';
 import { FEEDBACK_AUTOMATED_COLUMNS, FEEDBACK_AUTOMATED_SQL, rebuildFeedbackSummaries } from '../summaries/feedback';
 
 /**
@@ -19,6 +19,9 @@ export function up(db: Db): void {
     if (!cols.includes('automated')) db.exec(`ALTER TABLE ${table} ADD COLUMN ${ddl};`);
   }
   db.exec(FEEDBACK_AUTOMATED_SQL);
-  db.run(`UPDATE feedback SET automated = ${automatedSql('source')} WHERE source IS NOT NULL`);
+  // Each distinct source read by the import's own rule (automatedOf), so a stored row and a fresh import agree.
+  for (const { source } of db.all<{ source: string }>('SELECT DISTINCT source FROM feedback WHERE source IS NOT NULL')) {
+    db.run('UPDATE feedback SET automated = ? WHERE source = ?', [automatedOf(source), source]);
+  }
   rebuildFeedbackSummaries(db);
 }

@@ -48,6 +48,7 @@ import type { QueueDesignInput } from '../../../shared/contract-review';
 import { Prng } from '../../../shared/prng';
 import { ratedReview } from './reviews';
 import { edgeCaseRepeatRowids } from './edge-case-repeat';
+import { byUserSql } from '../feedback/automated';
 
 /** Minimum items per field stratum when a design names none (form, contract and CLI). */
 export const DEFAULT_MIN_PER_STRATUM = 2;
@@ -175,7 +176,8 @@ function signalRowids(db: Db, signal: 'thumbs_down' | 'low_score' | 'ticket', d:
   const w = periodWhere(d, 'r');
   const add = (row: unknown[]) => out.add(row[0] as number);
   if (signal === 'thumbs_down') {
-    db.each(`SELECT r.rowid FROM feedback f JOIN requests r ON r.id = f.request_id WHERE f.kind = 'thumb' AND f.value = -1 AND ${w.sql}`, w.params, add);
+    // Users' thumbs-down: an evaluator's (an LLM judge's, by its source) is no user's vote (feedback/automated.ts).
+    db.each(`SELECT r.rowid FROM feedback f JOIN requests r ON r.id = f.request_id WHERE f.kind = 'thumb' AND f.value = -1 AND ${byUserSql()} AND ${w.sql}`, w.params, add);
   } else if (signal === 'low_score') {
     // A rating at or below 40% of its scale (≤ 2 of 5, ≤ 4 of 10; scale 5 when missing), an NPS score of 0-6
     // (a detractor), or a linked ticket with CSAT ≤ 2.

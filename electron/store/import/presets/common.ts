@@ -329,6 +329,11 @@ export function msBetween(start: unknown, end: unknown): number | null {
   return a !== null && b !== null && b >= a ? b - a : null;
 }
 
+/** A feedback source as stored: lower-cased text, or undefined when the record gives none. */
+export function sourceText(v: unknown): string | undefined {
+  return v === undefined || v === null || v === '' ? undefined : String(v).toLowerCase();
+}
+
 /** The first of `paths` present (not undefined, null or '') in `rec`. */
 export function first(rec: unknown, ...paths: string[]): unknown {
   for (const p of paths) {

@@ -15,7 +15,7 @@
  *   camelCase (traceId, startTime, usageDetails, calculatedTotalCost, latency in seconds, dataType, stringValue).
  * Times without an offset (ClickHouse prints `2026-03-02 09:00:00.123`) are UTC.
  */
-import { first, getPath, hasKeys, jsonish, msBetween, scaleOfScore, share, utcText, type Preset } from './common';
+import { first, getPath, hasKeys, jsonish, msBetween, scaleOfScore, share, sourceText, utcText, type Preset } from './common';
 
 type Json = Record<string, unknown>;
 
@@ -219,7 +219,8 @@ export const langfuseScores: Preset = {
         scale: { compute: scoreScale, uses: [], describe: 'from the score name and value (0-1 → 1, else 5, 10 or 100)' },
         label: ['name'],
         comment: { compute: scoreComment, uses: ['comment'], describe: 'comment (a CATEGORICAL score: its category, then the comment)' },
-        source: { compute: (r) => String(first(r, 'source') ?? 'langfuse').toLowerCase(), uses: ['source'], describe: 'source (api, annotation, eval)' },
+        // No source of its own: none (not the tool's name), so a re-import without the field keeps a stored EVAL.
+        source: { compute: (r) => sourceText(first(r, 'source')), uses: ['source'], describe: 'source (api, annotation, eval)' },
       },
     },
   },

@@ -14,7 +14,7 @@
  * a text value alone is kept as the row's text (categorical feedback, never read as a rating). A correction is kept
  * after the comment. Times without an offset are UTC.
  */
-import { first, hasKeys, scaleOfScore, share, THUMB_SCORE_NAME, utcText, type Preset } from './common';
+import { first, hasKeys, scaleOfScore, share, sourceText, THUMB_SCORE_NAME, utcText, type Preset } from './common';
 
 type Json = Record<string, unknown>;
 
@@ -105,7 +105,8 @@ export const langsmithFeedback: Preset = {
         label: ['key'],
         comment: { compute: feedbackText, uses: ['comment', 'correction'], describe: 'value (text) — comment; correction' },
         user_id: ['feedback_source.user_id'],
-        source: { compute: (r) => String(first(r, 'feedback_source.type') ?? 'langsmith').toLowerCase(), uses: ['feedback_source'], describe: 'feedback_source.type (api, model, app)' },
+        // No source type of its own: none (not the tool's name), so a re-import without it keeps a stored `model`.
+        source: { compute: (r) => sourceText(first(r, 'feedback_source.type')), uses: ['feedback_source'], describe: 'feedback_source.type (api, model, app, auto_eval)' },
       },
     },
   },

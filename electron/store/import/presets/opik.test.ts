@@ -77,7 +77,7 @@ describe('Opik scores written by an automated evaluator', () => {
       last_updated_at: '2026-03-04T12:00:02Z', feedback_scores: [{ name: 'hallucination', value: 0, source, created_at: '2026-03-04T12:01:00Z' }] });
     const s = await runImport(ws, write('opik-eval.json', JSON.stringify([trace('u-1', 'ui'), trace('e-1', 'online_scoring'), trace('e-2', 'online_scoring')])), {});
     expect(s).toMatchObject({ preset: 'opik', inserted: 6, rejected: 0 });
-    expect(s.notes).toContain('2 feedback row(s) come from automated evaluators, not users (their source is an LLM judge or a scoring rule: llm, model, judge, eval, online_scoring or code; first on line 2): they are kept and shown, and left out of the thumbs-up rate, CSAT, NPS and rating figures, which count them apart');
+    expect(s.notes).toContain('2 feedback row(s) come from automated evaluators, not users (their source names an LLM judge or a scoring rule, such as eval, llm, model, judge, auto_eval, online_scoring or code; first on line 2): they are kept and shown, and left out of the thumbs-up rate, CSAT, NPS and rating figures, which count them apart');
     expect(ws.db.all('SELECT source, automated FROM feedback ORDER BY automated, source')).toEqual([{ source: 'ui', automated: 0 }, { source: 'online_scoring', automated: 1 }, { source: 'online_scoring', automated: 1 }]);
   });
 });

@@ -15,7 +15,7 @@
  * `span_id`, `name`, `annotator_kind` (HUMAN | LLM | CODE), `result.label`, `result.score`, `result.explanation`,
  * `created_at`, `user_id` → feedback linked to the span's request.
  */
-import { chatText, first, getPath, hasKeys, jsonish, msBetween, scaleOfScore, share, utcText, type Preset } from './common';
+import { chatText, first, getPath, hasKeys, jsonish, msBetween, scaleOfScore, share, sourceText, utcText, type Preset } from './common';
 
 type Json = Record<string, unknown>;
 
@@ -144,7 +144,8 @@ export const phoenixAnnotations: Preset = {
         // the comment, as Langfuse's categorical scores do.
         label: ['name'],
         comment: { compute: annotationComment, uses: ['result.label', 'label', 'result.explanation', 'explanation'], describe: 'result.label — result.explanation' },
-        source: { compute: (r) => String(first(r, 'annotator_kind') ?? 'phoenix').toLowerCase(), uses: ['annotator_kind'], describe: 'annotator_kind' },
+        // No annotator_kind: no source (not the tool's name), so a re-import without it keeps a stored LLM.
+        source: { compute: (r) => sourceText(first(r, 'annotator_kind')), uses: ['annotator_kind'], describe: 'annotator_kind' },
       },
     },
   },
