@@ -241,6 +241,11 @@ export interface SlicePoint {
   thumbs_up: number;
   thumbs_down: number;
   thumbs_up_rate: number | null;
+  /**
+   * Thumbs, ratings and NPS answers automated evaluators wrote on the slice's requests this week (an LLM judge's, by
+   * their source): in none of the counts above, counted to be said.
+   */
+  automated_feedback: number;
   /** Sum over the requests that have a cost (USD); `cost_n` of them. Charts show no value where cost_n is 0. */
   cost_usd: number;
   cost_n: number;

@@ -42,7 +42,7 @@ function weekly(db: Db, zone: string, p: Params): SlicePoint[] {
     return {
       label: `${d.weekYear}-W${String(d.weekNumber).padStart(2, '0')}`, start_ts: s, end_ts: starts[i + 1]!,
       current: s < p.to_ts && starts[i + 1]! > p.from_ts,
-      requests: 0, errors: 0, error_rate: null, p95_ms: null, p95_relative_error: 0, thumbs_up: 0, thumbs_down: 0, thumbs_up_rate: null, cost_usd: 0, cost_n: 0,
+      requests: 0, errors: 0, error_rate: null, p95_ms: null, p95_relative_error: 0, thumbs_up: 0, thumbs_down: 0, thumbs_up_rate: null, automated_feedback: 0, cost_usd: 0, cost_n: 0,
     };
   });
   const lo = starts[0]!;
@@ -85,12 +85,16 @@ function weekly(db: Db, zone: string, p: Params): SlicePoint[] {
     const pt = points[at(c.hour)]!;
     pt.thumbs_up += c.up;
     pt.thumbs_down += c.down;
+    pt.automated_feedback += c.automated;
   }, level ?? 'hour');
   if (!fromCells) {
-    for (const r of db.all<{ ts: number; v: number }>(`SELECT coalesce(f.ts, r.ts) AS ts, f.value AS v FROM feedback f JOIN requests r ON r.id = f.request_id
-        WHERE f.kind = 'thumb' AND f.value IS NOT NULL AND ${byUserSql()} AND coalesce(f.ts, r.ts) >= ? AND coalesce(f.ts, r.ts) < ? AND ${where}`, [lo, hi, ...args(p.feature, p.model_version)])) {
+    for (const r of db.all<{ ts: number; v: number; kind: string; automated: number | null }>(`SELECT coalesce(f.ts, r.ts) AS ts, f.value AS v, f.kind AS kind, f.automated AS automated
+        FROM feedback f JOIN requests r ON r.id = f.request_id
+        WHERE f.kind IN ('thumb', 'rating', 'nps') AND f.value IS NOT NULL AND coalesce(f.ts, r.ts) >= ? AND coalesce(f.ts, r.ts) < ? AND ${where}`, [lo, hi, ...args(p.feature, p.model_version)])) {
       const pt = points[at(r.ts)]!;
-      if (r.v > 0) pt.thumbs_up++; else pt.thumbs_down++;
+      // An evaluator's score is no user's answer (feedback/automated.ts): counted apart, as the cells count it.
+      if (r.automated === 1) pt.automated_feedback++;
+      else if (r.kind === 'thumb') { if (r.v > 0) pt.thumbs_up++; else pt.thumbs_down++; }
     }
   }
   points.forEach((pt, i) => {

@@ -16,6 +16,8 @@ import { setSummariesEnabled } from '../summaries/read';
 import { feedbackSummariesCurrent } from '../summaries/feedback';
 import { useTempWorkspaces } from '../testing/temp';
 import { queueDesignSchema } from '../../../shared/contract-review';
+import { sliceContextSchema } from '../../../shared/contract-alerts';
+import { sliceContext } from '../alerts/slice';
 import { buildFrame, resolveDesign } from '../review/sampling';
 import { automatedOf } from './automated';
 import { feedbackTerms } from './terms';
@@ -89,6 +91,22 @@ describe('feedback written by automated evaluators', () => {
     ws.db.run("UPDATE feedback SET comment = 'clear answer' WHERE id IN ('u0', 'u1')");
     const t = feedbackTerms(ws.db, feedbackTermsSchema.parse({ week: '2026-W47' }), 'UTC');
     expect(t.notes).toContain('2 of the 3 negative comments and 0 of the 2 others were written by automated evaluators (LLM judges\' rationales, by their source), not users: they are compared here with users\' comments.');
+  });
+
+  it('is left out of the slice panel\'s thumbs, from the summaries and from the rows alike, and counted', async () => {
+    const { ws } = await workspace();
+    const p = sliceContextSchema.parse({ feature: 'chat', model_version: null, from_ts: Date.UTC(2026, 10, 16), to_ts: Date.UTC(2026, 10, 23), weeks_before: 1 });
+    for (const [cells, hour] of [[true, 0], [false, 1]] as const) {
+      setSummariesEnabled(cells);
+      try {
+        const c = sliceContext(ws, 'UTC', p, NOW + hour * 3_600_000);
+        const w = c.points.find((x) => x.label === '2026-W47')!;
+        // chat is the odd requests: users' thumbs u1, u3, u5, u7 up and u9 down; the judge's 6 thumbs and 3 ratings.
+        expect([w.thumbs_up, w.thumbs_down, w.automated_feedback], `cells ${cells}`).toEqual([4, 1, 9]);
+      } finally {
+        setSummariesEnabled(true);
+      }
+    }
   });
 
   it('is left out of feedback by trait and of the report, which say how many', async () => {

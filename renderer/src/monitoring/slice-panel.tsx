@@ -115,6 +115,9 @@ const SliceBody = memo(function SliceBody({ data }: { data: SliceContext }) {
   const current = p.map((x) => x.current);
   const cur = p.filter((x) => x.current);
   const sum = (f: (x: (typeof p)[number]) => number) => cur.reduce((n, x) => n + f(x), 0);
+  // Scores automated evaluators wrote on the slice (an LLM judge's): in no chart here, said under the charts.
+  const automated = p.reduce((n, x) => n + x.automated_feedback, 0);
+  const evaluatorNote = automated > 0 ? `${fmtInt(automated)} score${automated === 1 ? '' : 's'} (thumbs, ratings, NPS) on this slice in these weeks ${automated === 1 ? 'comes' : 'come'} from automated evaluators such as LLM judges: no user's answer, not in the thumbs-up rate.` : null;
   return (
     <div className="slice-body">
       <p className="small muted slice-period">
@@ -129,10 +132,11 @@ const SliceBody = memo(function SliceBody({ data }: { data: SliceContext }) {
         <SmallChart testId="slice-chart-p95" title="p95 latency" {...(p.some((x) => x.p95_relative_error > 0) ? { note: `±${+(Math.max(...p.map((x) => x.p95_relative_error)) * 100).toFixed(2)}% (sketch)` } : {})} unit=" ms" labels={labels} current={current} values={p.map((x) => x.p95_ms)}
           empty="No request of this slice has a latency in these weeks." />
         <SmallChart testId="slice-chart-thumbs" title="Thumbs-up rate" unit="%" rate labels={labels} current={current} values={p.map((x) => pct(x.thumbs_up_rate))}
-          note={`${fmtInt(sum((x) => x.thumbs_up + x.thumbs_down))} thumbs this period`} empty="No thumbs on this slice in these weeks." />
+          note={`${fmtInt(sum((x) => x.thumbs_up + x.thumbs_down))} thumbs this period`} empty={`No thumbs from users on this slice in these weeks.${evaluatorNote ? ` ${evaluatorNote}` : ''}`} />
         <SmallChart testId="slice-chart-cost" title="Cost" unit="$" kind="bar" labels={labels} current={current} values={p.map((x) => (x.cost_n > 0 ? x.cost_usd : null))}
           empty="No request of this slice has a cost in these weeks." />
       </div>
+      {evaluatorNote && p.some((x) => x.thumbs_up + x.thumbs_down > 0) && <p className="small muted" data-testid="slice-evaluator-note">{evaluatorNote}</p>}
       <h3 className="slice-h">Alerts <span className="count">{data.alerts.length}</span></h3>
       {data.alerts.length === 0 ? <p className="muted small">No open alert for this slice in the period.</p> : (
         <ul className="slice-alerts" data-testid="slice-alerts">
