@@ -115,6 +115,7 @@ describe('feedback written by automated evaluators', () => {
     expect([t.overall.thumbs_up.k, t.overall.thumbs_up.n]).toEqual([8, 10]);
     expect(t.overall.csat.n).toBe(4);
     expect(t.notes).toContain('18 scores (thumbs, ratings, NPS) of the period come from automated evaluators such as LLM judges, not users: left out of these figures.');
+    expect(t.method).toContain('Benjamini-Hochberg at FDR 0.05 across all ');
     const r = buildWeeklyReport(ws, { week: '2026-W47' }, NOW);
     if (!r.feedback.available) throw new Error('no feedback section');
     expect([r.feedback.data.thumbs.this_week.k, r.feedback.data.thumbs.this_week.n]).toEqual([8, 10]);
@@ -133,6 +134,11 @@ describe('feedback written by automated evaluators', () => {
     expect(m.feedback.data.missing_requests).toMatchObject({ rows: 2, requests: 2, automated: 1, thumbs: { n: 1, up: 1 } });
     expect(renderText(m, 'md').text).toContain('1 of them was written by automated evaluators, in no figure above; the figures above count the other 1');
     expect(renderText(r, 'md').text).toContain('Not in any figure above: 18 scores (thumbs, ratings, NPS) in 2026-W47 and 0 in 2026-W46 from automated evaluators');
+    // Only evaluators' scores left: no test is made, and the method says so rather than "across all 0 tests".
+    ws.db.run('DELETE FROM feedback WHERE automated IS NOT 1');
+    const none = feedbackTraits(ws.db, feedbackTraitsSchema.parse({ dimension: 'feature', week: '2026-W47' }), 'UTC');
+    expect(none.method).toContain('across the tests (none this period: no slice and rest both have answers)');
+    expect(none.overall.thumbs_up.n).toBe(0);
   });
 
   it('is marked on a workspace from before migration 14, and its feedback cells counted again', async () => {

@@ -160,7 +160,7 @@ export function feedbackTraits(db: Db, p: Params, zone: string): FeedbackTraits 
     dimension: p.dimension, week: p.week ?? null, from_ts: from, to_ts: to, slices: out,
     overall: { requests: total.requests, thumbs_up: rate(total.up, total.up + total.down, p.min_n), csat: rate(total.csat_top, total.csat_n, p.min_n), nps: npsOf(total, p.min_n) },
     findings, unattributed,
-    method: `Thumbs-up rate and CSAT (top-2-box of 1-5 ratings) with Wilson 95% intervals; NPS with a normal 95% interval from the multinomial variance (p + d − (p − d)²)/n. Each slice vs the rest of the period: two-proportion z-test, normal test of the NPS difference; Benjamini-Hochberg at FDR ${p.alpha} across all ${tests.length} tests. Slices with fewer than ${p.min_n} answers are flagged small n.`,
+    method: `Thumbs-up rate and CSAT (top-2-box of 1-5 ratings) with Wilson 95% intervals; NPS with a normal 95% interval from the multinomial variance (p + d − (p − d)²)/n. Each slice vs the rest of the period: two-proportion z-test, normal test of the NPS difference; Benjamini-Hochberg at FDR ${p.alpha} across ${tests.length === 0 ? 'the tests (none this period: no slice and rest both have answers)' : `all ${tests.length} test${tests.length === 1 ? '' : 's'}`}. Slices with fewer than ${p.min_n} answers are flagged small n.`,
     notes,
   };
 }
