@@ -4,8 +4,8 @@
  * ANNOTATION, EVAL), LangSmith feedback's `feedback_source.type` (api, app, model), Phoenix annotations'
  * `annotator_kind` (HUMAN, LLM, CODE), Opik feedback scores' `source` (ui, sdk, online_scoring), LangSmith's online
  * evaluators' `auto_eval` (AutoEvalFeedbackSource); the MT-Bench preset stores GPT-4's single-answer judgments with
- * the source `judge`. They are no user's
- * answer, so the thumbs-up rate, CSAT, NPS and rating figures leave them out and count them apart (migration 14).
+ * the source `judge`. They are no user's answer, so the thumbs-up rate, CSAT, NPS and rating figures leave them
+ * out and count them apart (migration 14).
  */
 
 /** Sources, normalised ({@link normSource}), that name an automated evaluator. */
