@@ -10,11 +10,12 @@
  *   of them): at 1M requests the first weekly view read about 7.7 KB per day cell where it needs about 2.2 KB. The two
  *   tables are created again with every count, sum and `status_counts` first and the distributions last, latency first.
  * - Sketches in their compact form (summaries/dist.ts `encodeCompactSketch`, tag 3): the bins between the lowest and
- *   highest key as varints instead of the protobuf form's padded float64 array, about a fifth of the bytes, so most
- *   hour cells fit in their b-tree page and a day cell's latency is read without its overflow pages.
- * The request cells are rebuilt (they are only ever derived from the requests), which writes the new form. The rebuild moves no request between
- * hours or slices and keeps `summary_slices`, so feedback cells that matched the tables before it still do, and are
- * stamped current again rather than recounted.
+ *   highest key as varints instead of the protobuf form's padded float64 array (a day cell's latency at 1M requests:
+ *   2,087 → 215 bytes), so a day cell's latency is read without its overflow pages.
+ * The request cells are rebuilt (they are only ever derived from the requests), which writes the new form; on a 1M
+ * workspace that is a one-time cost of seconds at its first open. The rebuild moves no request between hours or
+ * slices and keeps `summary_slices`, so feedback cells that matched the tables before it still do, and are stamped
+ * current again rather than recounted.
  */
 import type { Db } from '../db';
 import { rebuildAllSummaries } from '../summaries/build';
