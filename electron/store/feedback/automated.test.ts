@@ -93,6 +93,33 @@ describe('feedback written by automated evaluators', () => {
     expect(t.notes).toContain('2 of the 3 negative comments and 0 of the 2 others were written by automated evaluators (LLM judges\' rationales, by their source), not users: they are compared here with users\' comments.');
   });
 
+  it('sets no chart\'s range: old judge scores and ratings on another scale, linked to nothing, widen no chart', async () => {
+    const { ws } = await workspace();
+    const before = metricsSeries(ws.db, 'UTC', { bucket: 'week', filter: {}, breakdown: 'none' }, NOW);
+    const dir = tmpDir();
+    const p = path.join(dir, 'old.jsonl');
+    const old = Date.UTC(2024, 5, 14, 9);
+    fs.writeFileSync(p, [
+      ...Array.from({ length: 5 }, (_, i) => ({ feedback_id: `old-j${i}`, request_id: `gone-${i}`, timestamp: iso(old + i * 60_000), type: 'rating', value: 7, scale: 10, source: 'judge' })),
+      { feedback_id: 'old-u1', request_id: 'gone-9', timestamp: iso(old + 7_200_000), type: 'rating', value: 8, scale: 10 },
+      { feedback_id: 'old-e1', request_id: 'gone-8', timestamp: iso(old + 9_000_000), type: 'thumb', value: 'down', source: 'EVAL' },
+    ].map((x) => JSON.stringify(x)).join('\n'));
+    await runImport(ws, p, {});
+    for (const cells of [true, false]) {
+      setSummariesEnabled(cells);
+      try {
+        const s = metricsSeries(ws.db, 'UTC', { bucket: 'week', filter: {}, breakdown: 'none' }, NOW + (cells ? 10 : 11));
+        expect([s.from_ts, s.to_ts, s.buckets.length], `cells ${cells}`).toEqual([before.from_ts, before.to_ts, before.buckets.length]);
+        // Out of every bucket, yet said: the 6 old evaluator scores beside the 18 of W47, and the user's 1-10 rating.
+        expect(s.feedback_not_charted, `cells ${cells}`).toEqual({ ratings: 1, nps: 0, automated: 24 });
+        const byFeature = metricsSeries(ws.db, 'UTC', { bucket: 'week', filter: { feature: 'chat' }, breakdown: 'none' }, NOW + (cells ? 12 : 13));
+        expect(byFeature.buckets.length, `cells ${cells}`).toBe(before.buckets.length);
+      } finally {
+        setSummariesEnabled(true);
+      }
+    }
+  });
+
   it('is left out of the slice panel\'s thumbs, from the summaries and from the rows alike, and counted', async () => {
     const { ws } = await workspace();
     const p = sliceContextSchema.parse({ feature: 'chat', model_version: null, from_ts: Date.UTC(2026, 10, 16), to_ts: Date.UTC(2026, 10, 23), weeks_before: 1 });

@@ -233,31 +233,66 @@ function summaryRange(db: Db, filter: SliceFilter, f: { sql: string; params: str
 const minOf = (a: number | null, b: number | null): number | null => (a === null ? b : b === null ? a : Math.min(a, b));
 const maxOf = (a: number | null, b: number | null): number | null => (a === null ? b : b === null ? a : Math.max(a, b));
 
+/** Feedback cells that count something a chart shows (thumbs, CSAT 1-5, NPS 0-10): not only other ratings or evaluators' scores. */
+const CHARTED_CELL = `(c.up + c.down + ${[1, 2, 3, 4, 5].map((v) => `c.csat_${v}`).join(' + ')} + ${Array.from({ length: 11 }, (_, v) => `c.nps_${v}`).join(' + ')}) > 0`;
 /**
- * First and last time (UTC ms, inclusive) of the dated thumbs, ratings and NPS answers the charts count: by the
+ * Feedback rows a chart shows, as the cells count them (summaries/feedback.ts): a user's thumb, CSAT rating (whole
+ * 1-5 on scale 5 or none) or NPS answer (whole 0-10).
+ * @param a - the feedback table's alias with its dot, or ''
+ */
+const chartedRow = (a: string) => `${a}value IS NOT NULL AND ${byUserSql(a)} AND (${a}kind = 'thumb' OR (${a}kind = 'rating' AND coalesce(${a}scale, 5) = 5 AND ${a}value IN (1, 2, 3, 4, 5))
+  OR (${a}kind = 'nps' AND ${a}value IN (0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10)))`;
+
+/**
+ * First and last time (UTC ms, inclusive) of the dated thumbs, CSAT ratings and NPS answers the charts show: by the
  * feedback's own time, else its request's; with a filter, only feedback on a matching request. From the feedback
- * summaries' hours when `cells` (slice filters) and they exist, else from the rows.
+ * summaries' hours when `cells` (slice filters) and they exist, else from the rows. What no chart shows (an
+ * evaluator's scores, ratings on another scale) sets no range: 320 judge scores of June 2024 stretched a workspace's
+ * twelve weeks of 2026 to 128 empty weeks.
  */
 function feedbackRange(db: Db, filter: MetricsFilter, f: { sql: string; params: string[] }, cells: boolean): { lo: number | null; hi: number | null } {
   if (Object.keys(filter).length === 0) {
-    // Unfiltered: the first and last hour of the feedback summaries (every slice), each an O(log n) look-up in their
-    // (hour, slice) key. The feedback table has no index on ts: the same from its rows scanned 200k rows (237 ms of a
+    // Unfiltered: the first and last charted hour of the feedback summaries (every slice), walking their (hour, slice)
+    // key from each end. The feedback table has no index on ts: the same from its rows scanned 200k rows (237 ms of a
     // 1M workspace's first view). Hours are as fine as any bucket needs: the range is floored to buckets anyway.
     if (ensureFeedbackSummaries(db)) {
-      const r = db.get<{ lo: number | null; hi: number | null }>('SELECT (SELECT min(hour) FROM feedback_summaries) AS lo, (SELECT max(hour) FROM feedback_summaries) AS hi');
+      const r = db.get<{ lo: number | null; hi: number | null }>(`SELECT (SELECT hour FROM feedback_summaries c WHERE ${CHARTED_CELL} ORDER BY hour LIMIT 1) AS lo,
+        (SELECT hour FROM feedback_summaries c WHERE ${CHARTED_CELL} ORDER BY hour DESC LIMIT 1) AS hi`);
       return { lo: r?.lo ?? null, hi: r?.hi != null ? r.hi + 3_600_000 - 1 : null };
     }
     // Feedback without a time of its own is dated by its request, inside the requests' range already.
-    return db.get<{ lo: number | null; hi: number | null }>(`SELECT (SELECT min(ts) FROM feedback WHERE ts IS NOT NULL AND kind IN ('thumb', 'rating', 'nps') AND value IS NOT NULL) AS lo,
-      (SELECT max(ts) FROM feedback WHERE ts IS NOT NULL AND kind IN ('thumb', 'rating', 'nps') AND value IS NOT NULL) AS hi`) ?? { lo: null, hi: null };
+    return db.get<{ lo: number | null; hi: number | null }>(`SELECT (SELECT min(ts) FROM feedback WHERE ts IS NOT NULL AND ${chartedRow('')}) AS lo,
+      (SELECT max(ts) FROM feedback WHERE ts IS NOT NULL AND ${chartedRow('')}) AS hi`) ?? { lo: null, hi: null };
   }
   if (cells && ensureFeedbackSummaries(db)) {
-    const { where, params } = sliceWhere(filter, [`c.slice_id <> ${NO_REQUEST_SLICE}`]);
+    const { where, params } = sliceWhere(filter, [`c.slice_id <> ${NO_REQUEST_SLICE}`, CHARTED_CELL]);
     const r = db.get<{ lo: number | null; hi: number | null }>(`SELECT min(c.hour) AS lo, max(c.hour) AS hi FROM feedback_summaries c JOIN summary_slices s ON s.id = c.slice_id WHERE ${where.join(' AND ')}`, params);
     return { lo: r?.lo ?? null, hi: r?.hi != null ? r.hi + 3_600_000 - 1 : null };
   }
   return db.get<{ lo: number | null; hi: number | null }>(`SELECT min(coalesce(f.ts, r.ts)) AS lo, max(coalesce(f.ts, r.ts)) AS hi FROM feedback f JOIN requests r ON r.id = f.request_id
-    WHERE f.kind IN ('thumb', 'rating', 'nps') AND f.value IS NOT NULL${f.sql}`, f.params) ?? { lo: null, hi: null };
+    WHERE ${chartedRow('f.')}${f.sql}`, f.params) ?? { lo: null, hi: null };
+}
+
+/**
+ * Dated feedback no chart shows, over all time (with a filter, on a matching request): ratings that are not CSAT,
+ * NPS answers that are not a whole 0-10, evaluators' scores; counted as the cells count them. From the feedback
+ * summaries when `cells`, else the rows.
+ */
+function notChartedAnywhere(db: Db, filter: MetricsFilter, f: { sql: string; params: string[] }, cells: boolean): MetricsSeries['feedback_not_charted'] {
+  const filtered = Object.keys(filter).length > 0;
+  if (cells && ensureFeedbackSummaries(db)) {
+    const { where, params } = sliceWhere(filter, filtered ? [`c.slice_id <> ${NO_REQUEST_SLICE}`] : []);
+    const r = db.get<{ ratings: number | null; nps: number | null; automated: number | null }>(`SELECT sum(c.rating_other) AS ratings, sum(c.nps_other) AS nps, sum(c.automated) AS automated
+      FROM feedback_summaries c LEFT JOIN summary_slices s ON s.id = c.slice_id${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`, params);
+    return { ratings: r?.ratings ?? 0, nps: r?.nps ?? 0, automated: r?.automated ?? 0 };
+  }
+  const r = db.get<{ ratings: number | null; nps: number | null; automated: number | null }>(`SELECT
+      sum(${byUserSql()} AND f.kind = 'rating' AND NOT (coalesce(f.scale, 5) = 5 AND f.value IN (1, 2, 3, 4, 5))) AS ratings,
+      sum(${byUserSql()} AND f.kind = 'nps' AND f.value NOT IN (0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10)) AS nps,
+      sum(f.automated = 1) AS automated
+    FROM feedback f ${filtered ? 'JOIN' : 'LEFT JOIN'} requests r ON r.id = f.request_id
+    WHERE coalesce(f.ts, r.ts) IS NOT NULL AND f.kind IN ('thumb', 'rating', 'nps') AND f.value IS NOT NULL${f.sql}`, f.params);
+  return { ratings: r?.ratings ?? 0, nps: r?.nps ?? 0, automated: r?.automated ?? 0 };
 }
 
 function computeSeries(db: Db, zone: string, q: SeriesInput, now: number, t0: number): MetricsSeries {
@@ -441,6 +476,10 @@ function computeSeries(db: Db, zone: string, q: SeriesInput, now: number, t0: nu
     method: sketched ? (exactSeen ? 'mixed' : 'sketch') : 'exact',
     relative_error: sketched ? SKETCH_RELATIVE_ACCURACY : 0,
   };
-  const feedbackNotCharted = { ratings: counts.reduce((n, c) => n + c.rating_other, 0), nps: counts.reduce((n, c) => n + c.nps_other, 0), automated: counts.reduce((n, c) => n + c.automated, 0) };
+  // What no chart shows sets no range (feedbackRange): without a range of its own, it is counted wherever it falls,
+  // so judge scores dated outside the charts' weeks are still said, not silently out of every bucket.
+  const feedbackNotCharted = q.from_ts === undefined || q.to_ts === undefined
+    ? notChartedAnywhere(db, q.filter, f, fromSummaries && sliceFilter)
+    : { ratings: counts.reduce((n, c) => n + c.rating_other, 0), nps: counts.reduce((n, c) => n + c.nps_other, 0), automated: counts.reduce((n, c) => n + c.automated, 0) };
   return { ...base, feedback_not_charted: feedbackNotCharted, buckets, breakdown, quantiles, elapsed_ms: performance.now() - t0, cached: false };
 }
