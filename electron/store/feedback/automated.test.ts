@@ -104,7 +104,8 @@ describe('feedback written by automated evaluators', () => {
       { feedback_id: 'old-u1', request_id: 'gone-9', timestamp: iso(old + 7_200_000), type: 'rating', value: 8, scale: 10 },
       { feedback_id: 'old-e1', request_id: 'gone-8', timestamp: iso(old + 9_000_000), type: 'thumb', value: 'down', source: 'EVAL' },
     ].map((x) => JSON.stringify(x)).join('\n'));
-    await runImport(ws, p, {});
+    const imp = await runImport(ws, p, {});
+    expect(imp.notes.find((n) => n.includes('not in this workspace'))).toContain('Until then the 1 answer from users among them counts in the feedback figures (the 6 from automated evaluators in none)');
     for (const cells of [true, false]) {
       setSummariesEnabled(cells);
       try {

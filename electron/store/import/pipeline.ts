@@ -227,9 +227,9 @@ function langfuseTracesStoredTwice(db: Db, importId: number): number {
  * names no stored request (how many, how many distinct ids, up to three of them), and those with no time of their
  * own and no dated request (in no week).
  */
-export function feedbackOnMissingRequests(db: Db, importId: number): { rows: number; requests: number; examples: string[]; undated: number } {
-  const c = db.get<{ rows: number | null; requests: number; undated: number | null }>(
-    `SELECT sum(f.request_id IS NOT NULL AND r.id IS NULL) AS rows,
+export function feedbackOnMissingRequests(db: Db, importId: number): { rows: number; requests: number; examples: string[]; undated: number; automated: number } {
+  const c = db.get<{ rows: number | null; requests: number; undated: number | null; automated: number | null }>(
+    `SELECT sum(f.request_id IS NOT NULL AND r.id IS NULL) AS rows, sum(f.request_id IS NOT NULL AND r.id IS NULL AND f.automated = 1) AS automated,
             count(DISTINCT CASE WHEN f.request_id IS NOT NULL AND r.id IS NULL THEN f.request_id END) AS requests,
             sum(f.ts IS NULL AND r.ts IS NULL) AS undated
        FROM feedback f LEFT JOIN requests r ON r.id = f.request_id WHERE f.import_id = ?`, [importId]);
@@ -237,13 +237,18 @@ export function feedbackOnMissingRequests(db: Db, importId: number): { rows: num
   const examples = rows === 0 ? [] : db.all<{ id: string }>(
     `SELECT DISTINCT f.request_id AS id FROM feedback f LEFT JOIN requests r ON r.id = f.request_id
       WHERE f.import_id = ? AND f.request_id IS NOT NULL AND r.id IS NULL LIMIT 3`, [importId]).map((r) => r.id);
-  return { rows, requests: c?.requests ?? 0, examples, undated: c?.undated ?? 0 };
+  return { rows, requests: c?.requests ?? 0, examples, undated: c?.undated ?? 0, automated: c?.automated ?? 0 };
 }
 
 /** The note for feedback on requests that are not in the workspace ({@link feedbackOnMissingRequests}). */
-export function missingRequestsNote(m: { rows: number; requests: number; examples: string[] }): string {
+export function missingRequestsNote(m: { rows: number; requests: number; examples: string[]; automated?: number }): string {
   const n = (x: number) => x.toLocaleString('en-US');
-  return `${n(m.rows)} feedback row${m.rows === 1 ? '' : 's'} name${m.rows === 1 ? 's' : ''} ${m.requests === 1 ? 'a request' : `${n(m.requests)} requests`} that ${m.requests === 1 ? 'is' : 'are'} not in this workspace (e.g. ${m.examples.join(', ')}): kept, and linked when ${m.requests === 1 ? 'that request is' : 'those requests are'} imported. Until then they count in the feedback figures but belong to no request you can review; the report gives them apart`;
+  const auto = m.automated ?? 0;
+  // Evaluators' scores are in no feedback figure (feedback/automated.ts): the note says which rows count.
+  const counted = auto === 0 ? 'they count in the feedback figures'
+    : auto === m.rows ? 'they count in no feedback figure (automated evaluators wrote them)'
+      : `the ${n(m.rows - auto)} answer${m.rows - auto === 1 ? '' : 's'} from users among them count${m.rows - auto === 1 ? 's' : ''} in the feedback figures (the ${n(auto)} from automated evaluators in none)`;
+  return `${n(m.rows)} feedback row${m.rows === 1 ? '' : 's'} name${m.rows === 1 ? 's' : ''} ${m.requests === 1 ? 'a request' : `${n(m.requests)} requests`} that ${m.requests === 1 ? 'is' : 'are'} not in this workspace (e.g. ${m.examples.join(', ')}): kept, and linked when ${m.requests === 1 ? 'that request is' : 'those requests are'} imported. Until then ${counted} but belong to no request you can review; the report gives them apart`;
 }
 
 /**
