@@ -16,7 +16,6 @@ import type { Workspace } from '../workspace';
 import { listAlerts } from './alerts';
 import { getSettings } from './settings';
 import { sqlAlertSource } from './source';
-import { byUserSql } from '../feedback/automated';
 
 interface Params { feature: string | null; model_version: string | null; from_ts: number; to_ts: number; weeks_before: number }
 
