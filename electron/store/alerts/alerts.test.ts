@@ -162,16 +162,16 @@ describe('alerts on the demo workspace: each playbook alert fires on its injecte
       const x = a.alerts.find((y) => y.key === chat.key)!;
       expect(x).toMatchObject({ metric: 'thumbs_down_rate', n: 64, status: 'new', note: 'Prompt rollback on 2026-11-06; thumbs back to 12%.' });
       expect(x.summary).toMatch(/^Thumbs-down share 43\.8% \(28 of 64 thumbs\)/);
-      expect(x.runbook).toEqual({ title: 'Performance degradation', steps: chat.runbook.steps, checked: [1] });
+      expect(x.runbook).toEqual({ title: 'Negative feedback rise', steps: chat.runbook.steps, checked: [1] });
       expect(a.tests.judged).toBeGreaterThan(0);
       // Every format lists them with their state, note and runbook.
       const md = renderText(r, 'md').text;
       expect(md).toContain('3 alerts in 2026-W45: 2 open, 0 acknowledged, 1 resolved.');
-      expect(md).toMatch(/\| 2026-W45 \| feature support-chat \| Thumbs-down share 43\.8% \(28 of 64 thumbs\)[^\n]*\| \*\*resolved\*\*: Prompt rollback on 2026-11-06; thumbs back to 12%\. \| Performance degradation \(1 of 4 steps done\) \|/);
-      expect(md).toContain('### Runbook: Performance degradation');
+      expect(md).toMatch(/\| 2026-W45 \| feature support-chat \| Thumbs-down share 43\.8% \(28 of 64 thumbs\)[^\n]*\| \*\*resolved\*\*: Prompt rollback on 2026-11-06; thumbs back to 12%\. \| Negative feedback rise \(1 of 4 steps done\) \|/);
+      expect(md).toContain('### Runbook: Negative feedback rise');
       expect(md).toContain(`1. ${chat.runbook.steps[0]!}`);
       expect(renderText(r, 'html').text).toContain('<h2>Alerts</h2>');
-      expect(renderText(r, 'csv').text).toContain('state resolved (note: Prompt rollback on 2026-11-06; thumbs back to 12%.); runbook Performance degradation, 1 of 4 steps done');
+      expect(renderText(r, 'csv').text).toContain('state resolved (note: Prompt rollback on 2026-11-06; thumbs back to 12%.); runbook Negative feedback rise, 1 of 4 steps done');
       const json = JSON.parse(renderText(r, 'json').text) as { alerts: { data: { alerts: Array<{ rule: string }> } } };
       expect(json.alerts.data.alerts.map((y) => y.rule)).toEqual(['negative_feedback', 'negative_feedback', 'negative_feedback']);
     } finally {

@@ -54,7 +54,7 @@ export function defaultRules(): AlertRule[] {
       id: 'negative_feedback', enabled: true,
       params: { bucket: 'week', baseline_days: 28, alpha: 0.01, min_increase: 0.05, min_feedback: 20 },
       runbook: {
-        title: 'Performance degradation',
+        title: 'Negative feedback rise',
         steps: [
           'Check for model drift: the drift table for this feature and week.',
           'Review recent data: open the requests behind the alert and review this slice.',

@@ -280,7 +280,7 @@ describe('the weekly report of the demo workspace', () => {
       expect(text).toMatch(/Summary: what changed/);
       // The week's alerts with their state and runbook (electron/store/alerts; alerts.test.ts checks notes and ticked steps).
       expect(text).toContain('3 alerts in 2026-W45: 3 open, 0 acknowledged, 0 resolved.');
-      expect(text).toContain('Runbook: Performance degradation');
+      expect(text).toContain('Runbook: Negative feedback rise');
       expect(text).toMatch(/Thumbs-down share 43\.8%/);
       for (let p = 1; p <= pdf.pages; p++) {
         const page = pdftotext(file, ['-f', String(p), '-l', String(p)]);
