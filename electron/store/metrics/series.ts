@@ -18,7 +18,7 @@ import { bucketLabel, bucketStarts, filterSql, isoWeekLabel, num } from './commo
 import { Dist, SKETCH_RELATIVE_ACCURACY } from '../summaries/dist';
 import { statusKnownSql, summaryGeneration, type SliceDim } from '../summaries/build';
 import { eachCell, isSliceDim, summariesReady, summaryLevel, type SliceFilter } from '../summaries/read';
-import { addCounts, addFeedbackValue, eachFeedbackCell, emptyCounts, ensureFeedbackSummaries, feedbackVersion, NO_REQUEST_SLICE, type FeedbackCounts } from '../summaries/feedback';
+import { addCounts, addFeedbackValue, csatRowSql, eachFeedbackCell, emptyCounts, ensureFeedbackSummaries, feedbackVersion, NO_REQUEST_SLICE, npsRowSql, type FeedbackCounts } from '../summaries/feedback';
 import { byUserSql } from '../feedback/automated';
 
 export interface SeriesInput {
@@ -240,8 +240,7 @@ const CHARTED_CELL = `(c.up + c.down + ${[1, 2, 3, 4, 5].map((v) => `c.csat_${v}
  * 1-5 on scale 5 or none) or NPS answer (whole 0-10).
  * @param a - the feedback table's alias with its dot, or ''
  */
-const chartedRow = (a: string) => `${a}value IS NOT NULL AND ${byUserSql(a)} AND (${a}kind = 'thumb' OR (${a}kind = 'rating' AND coalesce(${a}scale, 5) = 5 AND ${a}value IN (1, 2, 3, 4, 5))
-  OR (${a}kind = 'nps' AND ${a}value IN (0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10)))`;
+const chartedRow = (a: string) => `${a}value IS NOT NULL AND ${byUserSql(a)} AND (${a}kind = 'thumb' OR ${csatRowSql(a)} OR ${npsRowSql(a)})`;
 
 /**
  * First and last time (UTC ms, inclusive) of the dated thumbs, CSAT ratings and NPS answers the charts show: by the
@@ -287,8 +286,8 @@ function notChartedAnywhere(db: Db, filter: MetricsFilter, f: { sql: string; par
     return { ratings: r?.ratings ?? 0, nps: r?.nps ?? 0, automated: r?.automated ?? 0 };
   }
   const r = db.get<{ ratings: number | null; nps: number | null; automated: number | null }>(`SELECT
-      sum(${byUserSql()} AND f.kind = 'rating' AND NOT (coalesce(f.scale, 5) = 5 AND f.value IN (1, 2, 3, 4, 5))) AS ratings,
-      sum(${byUserSql()} AND f.kind = 'nps' AND f.value NOT IN (0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10)) AS nps,
+      sum(${byUserSql()} AND f.kind = 'rating' AND NOT ${csatRowSql('f.')}) AS ratings,
+      sum(${byUserSql()} AND f.kind = 'nps' AND NOT ${npsRowSql('f.')}) AS nps,
       sum(f.automated = 1) AS automated
     FROM feedback f ${filtered ? 'JOIN' : 'LEFT JOIN'} requests r ON r.id = f.request_id
     WHERE coalesce(f.ts, r.ts) IS NOT NULL AND f.kind IN ('thumb', 'rating', 'nps') AND f.value IS NOT NULL${f.sql}`, f.params);

@@ -11,7 +11,7 @@
  * - a rating that is not CSAT (another scale, such as a 1–10 judge score, or not a whole 1–5) and an NPS answer that is
  *   not a whole 0–10 are counted apart (`rating_other`, `nps_other`), so the charts can say what they leave out;
  * - a thumb, rating or NPS answer an automated evaluator wrote (`feedback.automated` = 1: an LLM judge, a scoring rule;
- *   see import/mapping.ts `AUTOMATED_SOURCES`) is no user's answer: it is in none of the counts above, only in
+ *   see feedback/automated.ts) is no user's answer: it is in none of the counts above, only in
  *   `automated` (migration 14), so the charts can say how many they leave out;
  * - the slice is the linked request's (summary_slices, as the request summaries key it); feedback whose request is
  *   not stored (or that names none) is in slice 0, which no slice filter matches.
@@ -163,6 +163,14 @@ export function addFeedbackValue(c: FeedbackCounts, kind: string, value: number,
   }
   return false;
 }
+
+/**
+ * SQL that is true for a rating CSAT counts, by {@link addFeedbackValue}'s rule: a whole 1-5 on scale 5 (or none).
+ * @param a - the feedback table's alias with its dot (`f.`), or ''
+ */
+export const csatRowSql = (a: string): string => `(${a}kind = 'rating' AND coalesce(${a}scale, 5) = 5 AND ${a}value IN (1, 2, 3, 4, 5))`;
+/** SQL that is true for an NPS answer NPS counts, by {@link addFeedbackValue}'s rule: a whole 0-10. */
+export const npsRowSql = (a: string): string => `(${a}kind = 'nps' AND ${a}value IN (0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10))`;
 
 /** Adds counts `b` into `a`. */
 export function addCounts(a: FeedbackCounts, b: FeedbackCounts): void {

@@ -10,6 +10,7 @@ import { feedbackTermsSchema } from '../../../../shared/contract-feedback';
 import { npsInterval } from '../../../../shared/stats/rates';
 import { feedbackTerms } from '../../feedback/terms';
 import { byUserSql } from '../../feedback/automated';
+import { csatRowSql, npsRowSql } from '../../summaries/feedback';
 import { countChange, wilsonShare } from '../compare';
 import type { ReportContext } from '../context';
 import type { Change, FeedbackWeek, MissingRequestFeedback, OtherRatings, Section } from '../model';
@@ -126,9 +127,9 @@ export function missingRequestFeedback(ctx: ReportContext): MissingRequestFeedba
   const c = ctx.ws.db.get<Record<string, number | null>>(
     `SELECT count(*) AS rows_n, count(DISTINCT f.request_id) AS requests, sum(f.automated = 1) AS automated_n,
             sum(${u} AND f.kind = 'thumb' AND f.value IS NOT NULL) AS thumbs_n, sum(${u} AND f.kind = 'thumb' AND f.value > 0) AS thumbs_up,
-            sum(${u} AND f.kind = 'rating' AND coalesce(f.scale, 5) = 5 AND f.value IN (1, 2, 3, 4, 5)) AS csat_n,
+            sum(${u} AND ${csatRowSql('f.')}) AS csat_n,
             sum(${u} AND f.kind = 'rating' AND coalesce(f.scale, 5) = 5 AND f.value IN (4, 5)) AS csat_sat,
-            sum(${u} AND f.kind = 'nps' AND f.value IN (0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10)) AS nps_n,
+            sum(${u} AND ${npsRowSql('f.')}) AS nps_n,
             sum(${u} AND f.kind = 'nps' AND f.value IN (9, 10)) AS nps_pro, sum(${u} AND f.kind = 'nps' AND f.value IN (0, 1, 2, 3, 4, 5, 6)) AS nps_det
        FROM feedback f WHERE ${where}`, params) ?? {};
   const other = ctx.ws.db.all<{ scale: number; n: number; sum: number; low: number }>(
