@@ -12,6 +12,7 @@ import type { FeedbackRecord, ImportHistoryEntry, RequestRecord, TicketLink, Tic
 import type { Db, Params } from './db';
 import type { Workspace } from './workspace';
 import { commentMatch } from './feedback/fts';
+import { ticketFacet, ticketSpellingsOf } from './tickets/values';
 import { ratedReview } from './review/reviews';
 import { dimensionOptions, distinctByIndex } from './metrics/options';
 import { isSliceDim, summarisedRequestCount } from './summaries/read';
@@ -110,9 +111,8 @@ export function queryTickets(db: Db, q: TicketQueryParams): Page<TicketGridRow> 
   const f = q.filter;
   if (f.from_ts !== undefined) { where.push('t.created_ts >= ?'); params.push(f.from_ts); }
   if (f.to_ts !== undefined) { where.push('t.created_ts < ?'); params.push(f.to_ts); }
-  inList('t.status', f.status, where, params);
-  inList('t.priority', f.priority, where, params);
-  inList('t.channel', f.channel, where, params);
+  // A filter on "High" also picks "high" and "HIGH " (tickets/values.ts), as the ticket analysis counts them.
+  for (const c of ['status', 'priority', 'channel'] as const) inList(`t.${c}`, f[c]?.length ? ticketSpellingsOf(db, c, f[c]) : undefined, where, params);
   if (f.linked !== undefined) where.push(`${f.linked ? '' : 'NOT '}EXISTS (SELECT 1 FROM ticket_links tl WHERE tl.ticket_id = t.id)`);
   if (f.text) {
     where.push("(t.subject LIKE ? ESCAPE '\\' OR t.body LIKE ? ESCAPE '\\' OR t.id = ?)");
@@ -148,15 +148,15 @@ export function getTicket(db: Db, id: string): TicketDetail {
 
 /** Distinct values for the grid filters (at most 200 each). */
 export function facets(db: Db): Facets {
-  const col = (sql: string) => db.all<{ v: string }>(sql).map((r) => r.v);
   return {
     // Indexed columns: a few index seeks per value (metrics/options.ts), not a scan of every request.
     model: distinctByIndex(db, 'requests', 'model'),
     feature: distinctByIndex(db, 'requests', 'feature'),
     status: distinctByIndex(db, 'requests', 'status'),
-    ticket_status: col('SELECT DISTINCT status AS v FROM tickets WHERE status IS NOT NULL ORDER BY 1 LIMIT 200'),
-    ticket_priority: col('SELECT DISTINCT priority AS v FROM tickets WHERE priority IS NOT NULL ORDER BY 1 LIMIT 200'),
-    ticket_channel: col('SELECT DISTINCT channel AS v FROM tickets WHERE channel IS NOT NULL ORDER BY 1 LIMIT 200'),
+    // One entry per value however the files spell it (tickets/values.ts).
+    ticket_status: ticketFacet(db, 'status'),
+    ticket_priority: ticketFacet(db, 'priority'),
+    ticket_channel: ticketFacet(db, 'channel'),
     // Unindexed columns: cached until the requests change (see metrics/options.ts).
     ...(({ model_version, segment, region, lang }) => ({ model_version, segment, region, lang }))(dimensionOptions(db)),
   };

@@ -17,6 +17,9 @@ import type { Db } from '../db';
 import { bucketStarts, isoWeekLabel } from '../metrics/common';
 import { EFFECTIVE_REVIEWS } from '../review/tags';
 import { requestCountsBy } from '../summaries/read';
+import { foldSpellings, ticketValueKey } from './values';
+
+export { ticketValueKey } from './values';
 
 type RateParams = z.output<typeof ticketRateSchema>;
 type Dim = RateParams['by'];
@@ -144,18 +147,46 @@ export function ticketCategories(s: string | null): string[] {
 
 type TicketRow = { id: string; created_ts: number | null; first_response_ts: number | null; resolved_ts: number | null; tags: string | null; priority: string | null; channel: string | null };
 
-function breakdownOf(all: readonly TicketRow[]): Pick<TicketAnalysis, 'tickets' | 'by_tag' | 'by_priority' | 'by_channel'> {
-  const n = all.length;
-  const count = (get: (t: TicketRow) => string[]) => {
-    const m = new Map<string, number>();
-    for (const t of all) for (const v of new Set(get(t))) m.set(v, (m.get(v) ?? 0) + 1);
-    return [...m].map(([value, tickets]) => ({ value, tickets }));
+/** Counts per value and the spellings folded together (see {@link ticketValueKey}). */
+type Folded = { rows: Array<{ value: string; tickets: number }>; merged: Array<{ value: string; spellings: string[] }> };
+
+/**
+ * Tickets per value, values that differ only in case or spacing counted as one, shown in their most frequent
+ * spelling (on a tie, the first in code-point order). A ticket counts once per value however it spells it.
+ */
+function countFolded(all: readonly TicketRow[], get: (t: TicketRow) => string[]): Folded {
+  const tickets = new Map<string, number>();
+  const spellings = new Map<string, number>();
+  for (const t of all) {
+    const seen = new Set<string>();
+    for (const v of get(t)) {
+      const k = v === NONE ? NONE : ticketValueKey(v);
+      if (k === '') continue;
+      spellings.set(v, (spellings.get(v) ?? 0) + 1);
+      if (!seen.has(k)) { seen.add(k); tickets.set(k, (tickets.get(k) ?? 0) + 1); }
+    }
+  }
+  const folded = foldSpellings(spellings);
+  return {
+    rows: folded.map((f) => ({ value: f.value, tickets: tickets.get(f.value === NONE ? NONE : ticketValueKey(f.value)) ?? 0 })),
+    merged: folded.filter((f) => f.spellings.length > 1),
   };
+}
+
+function breakdownOf(all: readonly TicketRow[]): Pick<TicketAnalysis, 'tickets' | 'by_tag' | 'by_priority' | 'by_channel'> & { folded: string[] } {
+  const n = all.length;
+  const tag = countFolded(all, (t) => ticketCategories(t.tags));
+  const priority = countFolded(all, (t) => [t.priority ?? NONE]);
+  const channel = countFolded(all, (t) => [t.channel ?? NONE]);
+  const folded = ([['tags', tag], ['priorities', priority], ['channels', channel]] as const).flatMap(([what, f]) => f.merged.length
+    ? [`${what[0]!.toUpperCase()}${what.slice(1)} that differ only in case or spacing are counted as one: ${f.merged.slice(0, 5).map((x) => x.spellings.map((s) => `"${s}"`).join(' = ')).join('; ')}${f.merged.length > 5 ? ` and ${f.merged.length - 5} more` : ''}.`]
+    : []);
   return {
     tickets: n,
-    by_tag: shares(count((t) => ticketCategories(t.tags)), n),
-    by_priority: shares(count((t) => [t.priority ?? NONE]), n),
-    by_channel: shares(count((t) => [t.channel ?? NONE]), n),
+    by_tag: shares(tag.rows, n),
+    by_priority: shares(priority.rows, n),
+    by_channel: shares(channel.rows, n),
+    folded,
   };
 }
 
@@ -165,7 +196,7 @@ const TICKET_COLUMNS = 'id, created_ts, first_response_ts, resolved_ts, tags, pr
  * Tickets by category (tag), priority and channel, with shares; all tickets, or those created in [from_ts, to_ts)
  * (UTC ms). The weekly report reads a week's categories through this, so it counts them as the Feedback screen does.
  */
-export function ticketBreakdown(db: Db, period?: { from_ts: number; to_ts: number }): Pick<TicketAnalysis, 'tickets' | 'by_tag' | 'by_priority' | 'by_channel'> {
+export function ticketBreakdown(db: Db, period?: { from_ts: number; to_ts: number }): Pick<TicketAnalysis, 'tickets' | 'by_tag' | 'by_priority' | 'by_channel'> & { folded: string[] } {
   return breakdownOf(period
     ? db.all<TicketRow>(`SELECT ${TICKET_COLUMNS} FROM tickets WHERE created_ts >= ? AND created_ts < ?`, [period.from_ts, period.to_ts])
     : db.all<TicketRow>(`SELECT ${TICKET_COLUMNS} FROM tickets`));
@@ -230,8 +261,10 @@ export function ticketAnalysis(db: Db, zone: string): TicketAnalysis {
   const hasTimes = times.length > 0;
   if (undated > 0) notes.push(`${undated.toLocaleString('en-US')} of ${n.toLocaleString('en-US')} tickets have no creation time: they are in the counts by tag, priority and channel, not in the weekly times or weekly rates.`);
   if (n - linked > 0) notes.push(`${(n - linked).toLocaleString('en-US')} of ${n.toLocaleString('en-US')} tickets have no linked request; they are in the counts${hasTimes ? ' and times' : ''}, not in rates by model version, feature or failure tag.`);
+  const { folded, ...breakdown } = breakdownOf(all);
+  notes.push(...folded);
   return {
-    ...breakdownOf(all), linked,
+    ...breakdown, linked,
     by_link_rule: db.all<{ method: string; rule: string; tickets: number }>('SELECT method, rule, count(DISTINCT ticket_id) AS tickets FROM ticket_links GROUP BY method, rule ORDER BY tickets DESC'),
     times, times_left_out: timesLeftOut, by_failure_tag: byFailureTag, reviewed_requests: reviewed.length, notes,
   };

@@ -7,7 +7,7 @@
  */
 import { moverDifference } from '../../../../shared/stats/difference';
 import { poissonRateTwoSided } from '../../../../shared/stats/rate-tests';
-import { TICKET_RATE_METHOD, ticketBreakdown, ticketRates } from '../../tickets/analysis';
+import { TICKET_RATE_METHOD, ticketBreakdown, ticketRates, ticketValueKey } from '../../tickets/analysis';
 import type { ReportContext } from '../context';
 import type { Change, Section, TicketsWeek } from '../model';
 
@@ -45,7 +45,7 @@ export function ticketsSection(ctx: ReportContext): Section<TicketsWeek> {
     change = { ...d, p_value: p, method: 'difference of the two weeks\' rates per 1,000 requests, MOVER interval from each week\'s exact Poisson interval (Zou & Donner 2008); p from the exact conditional test of two Poisson rates, two-sided' };
   }
   const now = ticketBreakdown(db, { from_ts: ctx.from_ts, to_ts: ctx.to_ts });
-  const before = new Map(ticketBreakdown(db, { from_ts: ctx.previous.from_ts, to_ts: ctx.previous.to_ts }).by_tag.map((t) => [t.value, t.tickets]));
+  const before = new Map(ticketBreakdown(db, { from_ts: ctx.previous.from_ts, to_ts: ctx.previous.to_ts }).by_tag.map((t) => [ticketValueKey(t.value), t.tickets]));
   return {
     available: true,
     data: {
@@ -55,11 +55,11 @@ export function ticketsSection(ctx: ReportContext): Section<TicketsWeek> {
       last_week: prev,
       change,
       linked: db.value<number>('SELECT count(DISTINCT t.id) FROM tickets t JOIN ticket_links l ON l.ticket_id = t.id WHERE t.created_ts >= ? AND t.created_ts < ?', [ctx.from_ts, ctx.to_ts]) ?? 0,
-      top_categories: now.by_tag.slice(0, TOP).map((c) => ({ category: c.value, tickets: c.tickets, last_week: before.get(c.value) ?? 0 })),
+      top_categories: now.by_tag.slice(0, TOP).map((c) => ({ category: c.value, tickets: c.tickets, last_week: before.get(ticketValueKey(c.value)) ?? 0 })),
       by_priority: now.by_priority.map((x) => ({ priority: x.value, tickets: x.tickets })),
       by_channel: now.by_channel.map((x) => ({ channel: x.value, tickets: x.tickets })),
       undated_tickets: db.value<number>('SELECT count(*) FROM tickets WHERE created_ts IS NULL') ?? 0,
-      method: `${TICKET_RATE_METHOD}; tickets opened in the week against the week's requests; categories are the tickets' tags`,
+      method: `${TICKET_RATE_METHOD}; tickets opened in the week against the week's requests; categories are the tickets' tags; tags, priorities and channels that differ only in case or spacing are counted as one`,
     },
   };
 }
