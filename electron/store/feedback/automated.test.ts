@@ -1,7 +1,7 @@
 /**
  * Feedback an automated evaluator wrote (an LLM judge's, a scoring rule's: by its source) is kept and listed, and left
  * out of every users' figure: the thumbs-up rate, CSAT and NPS of the Metrics screen (from the feedback summaries and
- * from the rows), feedback by trait, the report, the queue's thumbs-down signal; each says how many it leaves out.
+ * from the rows), feedback by trait, the report, the queue's thumbs-down and low-score signals; each says how many it leaves out.
  * Before migration 14 an EVAL score counted in the thumbs-up rate like a user's thumb (an import note said so).
  */
 import fs from 'node:fs';
@@ -80,13 +80,17 @@ describe('feedback written by automated evaluators', () => {
     }
   });
 
-  it('is no thumbs-down signal for a queue, and its comments are said among the terms', async () => {
+  it('is no thumbs-down or low-score signal for a queue, and its comments are said among the terms', async () => {
     const { ws } = await workspace();
-    const d = resolveDesign(queueDesignSchema.parse({ week: '2026-W47', size: 10, oversample: { thumbs_down: 0.5 } }), 'UTC');
+    const d = resolveDesign(queueDesignSchema.parse({ week: '2026-W47', size: 10, oversample: { thumbs_down: 0.3, low_score: 0.3 } }), 'UTC');
     const frame = buildFrame(ws.db, d, null, NOW);
     const down = frame.strata.find((x) => x.key.includes('thumbs_down'));
     // The users' two thumbs-down (a8, a9), not the judge's twelve.
     expect(down?.rowids.length).toBe(2);
+    // The users' one low rating (2 of 5 on a2), not the judge's six scores of 1 (a0-a5).
+    const low = frame.strata.find((x) => x.key.includes('low_score'));
+    expect(low?.rowids.length).toBe(1);
+    expect(ws.db.value('SELECT id FROM requests WHERE rowid = ?', [low!.rowids[0]!])).toBe('a2');
     ws.db.run("UPDATE feedback SET comment = 'wrong answer again' WHERE id IN ('e0', 'e1', 'u9')");
     ws.db.run("UPDATE feedback SET comment = 'clear answer' WHERE id IN ('u0', 'u1')");
     const t = feedbackTerms(ws.db, feedbackTermsSchema.parse({ week: '2026-W47' }), 'UTC');

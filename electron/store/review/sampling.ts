@@ -179,10 +179,10 @@ function signalRowids(db: Db, signal: 'thumbs_down' | 'low_score' | 'ticket', d:
     // Users' thumbs-down: an evaluator's (an LLM judge's, by its source) is no user's vote (feedback/automated.ts).
     db.each(`SELECT r.rowid FROM feedback f JOIN requests r ON r.id = f.request_id WHERE f.kind = 'thumb' AND f.value = -1 AND ${byUserSql()} AND ${w.sql}`, w.params, add);
   } else if (signal === 'low_score') {
-    // A rating at or below 40% of its scale (≤ 2 of 5, ≤ 4 of 10; scale 5 when missing), an NPS score of 0-6
-    // (a detractor), or a linked ticket with CSAT ≤ 2.
+    // A user's rating at or below 40% of its scale (≤ 2 of 5, ≤ 4 of 10; scale 5 when missing), a user's NPS score
+    // of 0-6 (a detractor), or a linked ticket with CSAT ≤ 2. An evaluator's low score is no user's (as thumbs-down).
     db.each(`SELECT r.rowid FROM feedback f JOIN requests r ON r.id = f.request_id
-      WHERE ((f.kind = 'rating' AND f.value <= 0.4 * coalesce(f.scale, 5)) OR (f.kind = 'nps' AND f.value <= 6)) AND ${w.sql}`, w.params, add);
+      WHERE ((f.kind = 'rating' AND f.value <= 0.4 * coalesce(f.scale, 5)) OR (f.kind = 'nps' AND f.value <= 6)) AND ${byUserSql()} AND ${w.sql}`, w.params, add);
     db.each(`SELECT r.rowid FROM ticket_links tl JOIN tickets t ON t.id = tl.ticket_id JOIN requests r ON r.id = tl.request_id
       WHERE t.csat <= 2 AND ${w.sql}`, w.params, add);
   } else {
