@@ -144,6 +144,11 @@ export interface Alert {
   baseline_n: number;
   /** One plain sentence: what happened against what. */
   summary: string;
+  /**
+   * negative_feedback only: scores (thumbs, ratings, NPS) from automated evaluators (LLM judges, scoring rules) in the
+   * bucket and group, left out of its shares (they are no user's answers) and said in `summary`.
+   */
+  automated_feedback?: number;
   /** Daily cost: the users, features and models whose cost grew most. */
   sources: { user: CostSource[]; feature: CostSource[]; model: CostSource[] } | null;
   state: AlertState;

@@ -109,9 +109,15 @@ export class FeedbackCell {
   nps = 0;
   /** NPS answers of 0-6. */
   detractors = 0;
+  /** Scores (thumbs, ratings, NPS) from automated evaluators: in no users' share, counted here so alerts can say so. */
+  automated = 0;
 
-  /** Adds one feedback value of a kind; values outside their scale are ignored (as CSAT and NPS do). */
-  add(kind: string, value: number, scale: number | null): void {
+  /**
+   * Adds one feedback value of a kind; values outside their scale are ignored (as CSAT and NPS do). An automated
+   * evaluator's score (feedback/automated.ts) is counted apart and in no share.
+   */
+  add(kind: string, value: number, scale: number | null, automated = false): void {
+    if (automated) { this.automated++; return; }
     if (kind === 'thumb') { this.thumbs++; if (value <= 0) this.downs++; }
     else if (kind === 'rating') {
       if ((scale ?? 5) === 5 && Number.isInteger(value) && value >= 1 && value <= 5) { this.ratings++; if (value <= 3) this.low++; }
@@ -127,10 +133,11 @@ export class FeedbackCell {
     this.low += sum(c.csat, 0, 3);
     this.nps += sum(c.nps, 0, 11);
     this.detractors += sum(c.nps, 0, 7);
+    this.automated += c.automated;
   }
 
   merge(o: FeedbackCell): void {
-    this.thumbs += o.thumbs; this.downs += o.downs; this.ratings += o.ratings; this.low += o.low; this.nps += o.nps; this.detractors += o.detractors;
+    this.thumbs += o.thumbs; this.downs += o.downs; this.ratings += o.ratings; this.low += o.low; this.nps += o.nps; this.detractors += o.detractors; this.automated += o.automated;
   }
 }
 
@@ -251,9 +258,12 @@ export class Aggregates {
     return keys.map((k) => this.cells(this.feedback, k, make)[i]!);
   }
 
-  /** Adds one feedback value (attributed by its own time) to the whole traffic and its request's groups. */
-  addFeedback(ts: number, feature: string | null, modelVersion: string | null, kind: string, value: number, scale: number | null): void {
-    for (const c of this.feedbackCellsAt(ts, feature, modelVersion)) c.add(kind, value, scale);
+  /**
+   * Adds one feedback value (attributed by its own time) to the whole traffic and its request's groups; an automated
+   * evaluator's score is counted apart (see {@link FeedbackCell.add}).
+   */
+  addFeedback(ts: number, feature: string | null, modelVersion: string | null, kind: string, value: number, scale: number | null, automated = false): void {
+    for (const c of this.feedbackCellsAt(ts, feature, modelVersion)) c.add(kind, value, scale, automated);
   }
 
   /**

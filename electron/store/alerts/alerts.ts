@@ -43,13 +43,15 @@ const pFmt = (p: number | null) => (p === null ? '' : p < 1e-4 ? 'p < 0.0001' : 
 export function summarize(a: RawAlert, rule: AlertRule): string {
   const win = a.unit === 'day' ? `the ${rule.params.baseline_days} days before` : `the ${Math.round(rule.params.baseline_days / 7)} weeks before`;
   const sameDay = a.unit === 'day' ? `the same weekday of ${Math.round(rule.params.baseline_days / 7)} weeks before` : win;
+  // Evaluators' scores are in no users' share (feedback/automated.ts); the sentence says how many were left out.
+  const judged = a.automated ? `; ${a.automated.toLocaleString('en-US')} score${a.automated === 1 ? '' : 's'} from automated evaluators ${a.unit === 'day' ? 'that day' : 'that week'} (LLM judges, scoring rules) ${a.automated === 1 ? 'is' : 'are'} not counted` : '';
   switch (a.metric) {
     case 'error_rate': return `Error rate ${pct(a.value)} (${Math.round(a.value * a.n)} of ${a.n} requests with a status or an error) against ${pct(a.baseline ?? 0)} in ${win} (${pFmt(a.p_value)}).`;
     case 'p95_latency_ms': return `p95 latency ${ms(a.value)}, ${(a.value / (a.baseline ?? 1)).toFixed(1)}× the normal ${ms(a.baseline ?? 0)} (median p95 of ${win}; ${pFmt(a.p_value)}).`;
     case 'cost_usd': return `Cost ${usd(a.value)} against ${usd(a.baseline ?? 0)} on average on ${sameDay} (+${Math.round((a.value / (a.baseline ?? 1) - 1) * 100)}%; ${pFmt(a.p_value)}).`;
-    case 'thumbs_down_rate': return `Thumbs-down share ${pct(a.value)} (${Math.round(a.value * a.n)} of ${a.n} thumbs) against ${pct(a.baseline ?? 0)} in ${win} (${pFmt(a.p_value)}).`;
-    case 'low_csat_share': return `Low CSAT (1-3 of 5) ${pct(a.value)} of ${a.n} ratings against ${pct(a.baseline ?? 0)} in ${win} (${pFmt(a.p_value)}).`;
-    case 'detractor_share': return `NPS detractors ${pct(a.value)} of ${a.n} answers against ${pct(a.baseline ?? 0)} in ${win} (${pFmt(a.p_value)}).`;
+    case 'thumbs_down_rate': return `Thumbs-down share ${pct(a.value)} (${Math.round(a.value * a.n)} of ${a.n} thumbs) against ${pct(a.baseline ?? 0)} in ${win} (${pFmt(a.p_value)})${judged}.`;
+    case 'low_csat_share': return `Low CSAT (1-3 of 5) ${pct(a.value)} of ${a.n} ratings against ${pct(a.baseline ?? 0)} in ${win} (${pFmt(a.p_value)})${judged}.`;
+    case 'detractor_share': return `NPS detractors ${pct(a.value)} of ${a.n} answers against ${pct(a.baseline ?? 0)} in ${win} (${pFmt(a.p_value)})${judged}.`;
     case 'tickets': return `${a.value} tickets from ${a.n} requests, where the ticket rate of ${sameDay} predicts ${(a.baseline ?? 0).toFixed(1)} (${pFmt(a.p_value)}).`;
   }
 }
@@ -131,6 +133,7 @@ function toAlert(a: RawAlert, rule: AlertRule, st: StateRow | undefined, sources
     key: alertKey(a), rule: a.rule, metric: a.metric, bucket_unit: a.unit, bucket: a.bucket, bucket_start: a.bucket_start, bucket_end: a.bucket_end,
     group: groupOf(a.groupKey), value: a.value, baseline: a.baseline, threshold: a.threshold, p_value: a.p_value, n: a.n, baseline_n: a.baseline_n,
     summary: summarize(a, rule), sources,
+    ...(a.rule === 'negative_feedback' ? { automated_feedback: a.automated ?? 0 } : {}),
     state: st?.state ?? 'open', note: st?.note ?? null, checked, state_updated_at: st?.updated_at ?? null, state_updated_by: st?.updated_by ?? null,
     runbook: rule.runbook as Runbook,
   };

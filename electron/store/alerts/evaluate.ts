@@ -53,6 +53,8 @@ export interface RawAlert {
   p_value: number | null;
   n: number;
   baseline_n: number;
+  /** negative_feedback: scores from automated evaluators in the bucket and group, in none of its shares. */
+  automated?: number;
 }
 
 interface Ctx {
@@ -239,7 +241,7 @@ function negativeFeedback(rule: Extract<AlertRule, { id: 'negative_feedback' }>,
         const pv = fisherGreater(k, n, K, N);
         if (pv >= alpha) continue;
         const kCrit = criticalCount(Math.ceil((K / N + p.min_increase) * n), n, alpha, (x) => fisherGreater(x, n, K, N)) ?? k;
-        out.push(raw(rule, m.metric, c.grid, i, g, { value: share, baseline: K / N, threshold: kCrit / n, p_value: pv, n, baseline_n: N }));
+        out.push(raw(rule, m.metric, c.grid, i, g, { value: share, baseline: K / N, threshold: kCrit / n, p_value: pv, n, baseline_n: N, automated: cs[i]!.automated }));
       }
     }
   }

@@ -20,6 +20,7 @@ import { sliceContextSchema } from '../../../shared/contract-alerts';
 import { sliceContext } from '../alerts/slice';
 import { buildFrame, resolveDesign } from '../review/sampling';
 import { automatedOf } from './automated';
+import { listAlerts } from '../alerts/alerts';
 import { feedbackTerms } from './terms';
 import { feedbackTermsSchema } from '../../../shared/contract-feedback';
 import { queryFeedback } from './query';
@@ -215,5 +216,42 @@ describe('a re-import without the source field', () => {
     const again = await runImport(ws, file('scores-nosource.json', [score({})]), {});
     expect(again.preset).toBe('langfuse-scores');
     expect(ws.db.get('SELECT source, automated FROM feedback')).toEqual({ source: 'eval', automated: 1 });
+  });
+
+  it('is in no alert\'s share, and the negative-feedback alert says how many it left out', async () => {
+    const ws = await newWorkspace();
+    const dir = tmpDir();
+    const file = (name: string, lines: unknown[]) => { const p = path.join(dir, name); fs.writeFileSync(p, `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`); return p; };
+    // Five ISO weeks from Monday 2026-10-19 (W43) to W47: 40 requests a week, each with a user's thumb; users give
+    // 2 thumbs-down a week in W43-W46 and 16 in W47. A judge thumbs-down every request every week (40 a week).
+    const W43 = Date.UTC(2026, 9, 19, 9);
+    const reqs: unknown[] = [];
+    const fb: unknown[] = [];
+    for (let w = 0; w < 5; w++) {
+      for (let i = 0; i < 40; i++) {
+        const ts = W43 + w * 7 * 86_400_000 + i * 3 * 3600_000;
+        const id = `w${w}r${i}`;
+        reqs.push({ request_id: id, timestamp: iso(ts), feature: 'chat', model: 'm', input: 'q', output: 'a' });
+        const down = w === 4 ? i < 16 : i < 2;
+        fb.push({ feedback_id: `u-${id}`, request_id: id, timestamp: iso(ts + 60_000), type: 'thumb', value: down ? 'down' : 'up' });
+        fb.push({ feedback_id: `e-${id}`, request_id: id, timestamp: iso(ts + 120_000), type: 'thumb', value: 'down', source: 'llm-as-a-judge' });
+      }
+    }
+    // One request on Monday of W48, so the data does not stop inside W47 (an unfinished week is not judged).
+    reqs.push({ request_id: 'next', timestamp: iso(W43 + 5 * 7 * 86_400_000), feature: 'chat', model: 'm', input: 'q', output: 'a' });
+    await runImport(ws, file('r.jsonl', reqs), {});
+    await runImport(ws, file('f.jsonl', fb), {});
+    for (const cells of [true, false]) {
+      setSummariesEnabled(cells);
+      try {
+        const r = listAlerts(ws, 'UTC', { rule: ['negative_feedback'] }, NOW + (cells ? 0 : 1));
+        const a = r.alerts.find((x) => x.bucket === '2026-W47' && x.group === null && x.metric === 'thumbs_down_rate');
+        // The users' share (16 of 40 against 8 of 160), not one with the judge's 40 thumbs-down in it (56 of 80).
+        expect(a, `cells ${cells}`).toMatchObject({ n: 40, value: 0.4, baseline: 8 / 160, baseline_n: 160, automated_feedback: 40 });
+        expect(a!.summary, `cells ${cells}`).toBe('Thumbs-down share 40.0% (16 of 40 thumbs) against 5.0% in the 4 weeks before (p < 0.0001); 40 scores from automated evaluators that week (LLM judges, scoring rules) are not counted.');
+      } finally {
+        setSummariesEnabled(true);
+      }
+    }
   });
 });
