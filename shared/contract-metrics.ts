@@ -280,6 +280,8 @@ export interface MetricsRanking {
   cost_per_value: { mean: number | null; median: number | null };
   /** Rates are ranked among values with at least this many requests (or thumbs). */
   min_for_rates: number;
+  /** Thumbs from automated evaluators (LLM judges, scoring rules) on these requests: in no thumbs-down rate. */
+  automated_thumbs: number;
   elapsed_ms: number;
 }
 

@@ -21,6 +21,7 @@ import { sliceContext } from '../alerts/slice';
 import { buildFrame, resolveDesign } from '../review/sampling';
 import { automatedOf } from './automated';
 import { listAlerts } from '../alerts/alerts';
+import { metricsRanking } from '../metrics/ranking';
 import { feedbackTerms } from './terms';
 import { feedbackTermsSchema } from '../../../shared/contract-feedback';
 import { queryFeedback } from './query';
@@ -253,5 +254,14 @@ describe('a re-import without the source field', () => {
         setSummariesEnabled(true);
       }
     }
+  });
+
+  it('is in no ranking\'s thumbs-down rate, and the rankings count it', async () => {
+    const { ws } = await workspace();
+    const r = metricsRanking(ws.db, { dim: 'feature', top: 8, filter: {} });
+    // Users: 10 thumbs, 2 down (a8 search, a9 chat); the judge's 12 thumbs-down are counted apart.
+    expect(r.by_volume.map((x) => [x.key, x.thumbs, x.thumbs_down]).sort()).toEqual([['chat', 5, 1], ['search', 5, 1]]);
+    expect(r.total).toMatchObject({ thumbs: 10, thumbs_down: 2, thumbs_down_rate: 0.2 });
+    expect(r.automated_thumbs).toBe(12);
   });
 });

@@ -47,7 +47,8 @@ function sum(key: string, rows: ReadonlyArray<RankingRow & { cost_n: number }>):
  * @param q range (UTC ms, half-open by request time; without one, every request, dated or not), filter, dimension,
  *   rows per list
  * @returns the lists (each ends with an "(other)" row when values were left out; in the thumbs-down list only values
- *   with a thumb count, so it is empty when no request in range has a thumb), totals, the number of values
+ *   with a users' thumb count, so it is empty when no request in range has one), totals, the thumbs from automated
+ *   evaluators left out of the thumbs-down rates (`automated_thumbs`), the number of values
  *   ("(none)", requests without one, not counted) and the mean and median cost per value that has a cost; `users` of "(other)" and the total add up per value, so a user active in two values counts twice
  */
 export function metricsRanking(db: Db, q: RankingInput): MetricsRanking {
@@ -62,9 +63,13 @@ export function metricsRanking(db: Db, q: RankingInput): MetricsRanking {
        FROM requests r WHERE ${where} GROUP BY k`, params)) {
     byKey.set(r.k ?? '(none)', { ...row(r.k ?? '(none)'), requests: r.n, errors: r.e ?? 0, with_status: r.sn ?? 0, cost_usd: r.c ?? 0, cost_n: r.cn, users: r.u });
   }
-  for (const r of db.all<{ k: string | null; t: number; d: number }>(
-    `SELECT r.${q.dim} AS k, count(*) AS t, sum(f.value <= 0) AS d FROM feedback f JOIN requests r ON r.id = f.request_id
-      WHERE f.kind = 'thumb' AND f.value IS NOT NULL AND ${byUserSql()} AND ${where} GROUP BY k`, params)) {
+  // Users' thumbs only; evaluators' thumbs (feedback/automated.ts) are counted apart so the screen can say so.
+  let automated = 0;
+  for (const r of db.all<{ k: string | null; t: number; d: number; a: number }>(
+    `SELECT r.${q.dim} AS k, sum(${byUserSql()}) AS t, sum(f.value <= 0 AND ${byUserSql()}) AS d, sum(NOT ${byUserSql()}) AS a
+       FROM feedback f JOIN requests r ON r.id = f.request_id
+      WHERE f.kind = 'thumb' AND f.value IS NOT NULL AND ${where} GROUP BY k`, params)) {
+    automated += r.a;
     const x = byKey.get(r.k ?? '(none)');
     if (x) { x.thumbs = r.t; x.thumbs_down = r.d; }
   }
@@ -93,6 +98,7 @@ export function metricsRanking(db: Db, q: RankingInput): MetricsRanking {
       median: costs.length ? (costs.length % 2 ? costs[mid]! : (costs[mid - 1]! + costs[mid]!) / 2) : null,
     },
     min_for_rates: MIN_FOR_RATES,
+    automated_thumbs: automated,
     elapsed_ms: performance.now() - t0,
   };
 }

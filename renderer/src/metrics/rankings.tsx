@@ -72,8 +72,11 @@ export function Rankings({ from, to, filter }: { from: number | null; to: number
           <List testId="rank-feature-cost" title="Features by cost" rows={f.by_cost} measure="cost_usd" dim="feature" range={range} filter={filter} />
           <List testId="rank-feature-errors" title={`Features by error rate (from ${f.min_for_rates} requests)`} rows={f.by_error_rate} measure="error_rate" dim="feature" range={range} filter={filter} />
           <List testId="rank-feature-thumbs" title={`Features by thumbs-down (from ${f.min_for_rates} thumbs)`} rows={f.by_thumbs_down} measure="thumbs_down_rate" dim="feature" range={range} filter={filter}
-            empty="No thumbs feedback on these requests." />
+            empty="No thumbs from users on these requests." />
         </div>
+      )}
+      {f && f.automated_thumbs > 0 && (
+        <p className="muted small" data-testid="rank-automated">{`${fmtInt(f.automated_thumbs)} thumb${f.automated_thumbs === 1 ? '' : 's'} from automated evaluators (LLM judges, scoring rules) on these requests ${f.automated_thumbs === 1 ? 'is' : 'are'} in no thumbs-down rate: ${f.automated_thumbs === 1 ? 'it is' : 'they are'} no user's vote.`}</p>
       )}
       {u && (
         <div className="ranking-grid two">
