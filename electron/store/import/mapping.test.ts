@@ -148,7 +148,7 @@ describe('generic auto-detection (demo-style files)', () => {
     expect(r.requests[0]).toEqual({
       id: 'req-1', ts: T('2026-02-24T10:00:00Z'), user_id: 'u-1', session_id: 's-1', segment: 'pro', model: 'gpt-4o-mini', model_version: '2024-07-18',
       feature: 'search', lang: 'en', input: 'Where is my order?', output: 'It ships today.', latency_ms: 1234.5, ttft_ms: 210, tokens_in: 1000,
-      tokens_out: 500, cost_usd: 0.00045, cost_source: 'price_table', status: 'ok', error: null, is_error: 0, input_chars: 18, output_chars: 15,
+      tokens_out: 500, cost_usd: 0.00045, cost_source: 'price_table', status: 'ok', error: '', is_error: 0, input_chars: 18, output_chars: 15,
       extra: '{"campaign":"x"}', tokens_cached_in: null, tokens_cache_write_in: null, tokens_cache_write_1h_in: null, service_tier: null, trace_id: null, region: null,
       price_model: 'gpt-4o-mini', price_as_of: DEFAULT_PRICES.as_of, price_tier: 'standard',
     });
@@ -315,7 +315,7 @@ describe('presets on inline samples', () => {
     expect(r.requests.map((x) => [x.id, x.ts, x.latency_ms, x.model, x.model_version, x.tokens_in, x.tokens_out, x.session_id, x.feature, x.status, x.error, x.is_error, x.cost_usd, x.input]))
       .toEqual([
         ['b1', T('2026-02-24T10:00:00Z'), 1234.56789, 'gpt-4o', 'gpt-4o-2024-08-06', 1200, 300, 'conv-1', 'support-bot', 'error', 'rate limited', 1, 0.006, null],
-        ['b3', T('2026-02-24T10:01:00Z'), 500, 'gpt-4o-mini', null, null, null, null, 'support-bot', 'ok', null, 0, null, 'hi'],
+        ['b3', T('2026-02-24T10:01:00Z'), 500, 'gpt-4o-mini', null, null, null, null, 'support-bot', 'ok', '', 0, null, 'hi'],
       ]);
   });
 
@@ -342,7 +342,7 @@ describe('presets on inline samples', () => {
     expect(r.chosen).toBe('llmperf');
     expect(r.requests.map((x) => [x.latency_ms, x.ttft_ms, x.tokens_in, x.tokens_out, x.status, x.error, x.is_error, x.output])).toEqual([
       [5250, 500, 550, 102, 'error -100', 'Output too few tokens 102', 1, 'x'],
-      [6000, 250, 550, 128, 'ok', null, 0, 'y'],
+      [6000, 250, 550, 128, 'ok', '', 0, 'y'],
     ]);
     expect(run(recs).requests.map((x) => x.id)).toEqual(r.requests.map((x) => x.id));
     expect(JSON.parse(String(r.requests[0]!.extra))).toEqual({ number_total_tokens: 652 });

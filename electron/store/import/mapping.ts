@@ -1205,11 +1205,15 @@ function readRaw(r: Resolved, rec: Record<string, unknown>): unknown {
 function readRawUnit(r: Resolved, rec: Record<string, unknown>): { value: unknown; unit?: DurationUnit | TimestampUnit } {
   if (r.type === 'const') return { value: r.value };
   if (r.type === 'compute') return { value: r.fn(rec) };
+  // A field present but empty (null, '') is told apart from one the record lacks (undefined): an error field that
+  // is present and empty says no error happened (see convert).
+  let present: unknown = undefined;
   for (const a of r.alts) {
     const v = getPathImpl(rec, a.path);
     if (v !== undefined && v !== null && v !== '') return a.unit ? { value: v, unit: a.unit } : { value: v };
+    if (v !== undefined && present === undefined) present = v;
   }
-  return { value: r.alts.length === 1 ? getPathImpl(rec, r.alts[0]!.path) : undefined };
+  return { value: present };
 }
 
 /**
@@ -1243,6 +1247,12 @@ export function expectedReason(field: string, expectation: string, detail: strin
 
 function convert(kind: RecordKind, field: string, type: FieldType, raw: unknown, unit: DurationUnit | TimestampUnit | undefined, sentinels: readonly string[], timeZone: string, spaceTags = false, dateOrder?: 'mdy' | 'dmy', decimal: '.' | ',' = '.', onDst?: (shift: DstShift) => void): unknown {
   if (type === 'fvalue' || type === 'fkind') return raw === undefined || raw === null || raw === '' ? null : raw; // decided in finishFeedback
+  // A request's error field that the record has but leaves empty (JSON null or false, an empty CSV cell, `0`, `ok`,
+  // `N/A`) says the request did not fail: its outcome is known. Stored as '' (no message), which counts the request
+  // in the error rate's denominator (summaries/build.ts statusKnownSql). Braintrust, OpenAI Batch and most tracing
+  // exports write `"error": null` on every success; reading it as "unknown" made 3 failures of 60 an error rate of
+  // 100%. A record without the field at all says nothing (undefined: no value).
+  if (kind === 'requests' && field === 'error' && raw !== undefined && (missing(raw, sentinels) || outcomePlaceholder('error', raw))) return '';
   if (missing(raw, sentinels, type !== 'text' && type !== 'id' && type !== 'tags')) return null;
   switch (type) {
     case 'id': {

@@ -118,7 +118,7 @@ describe('requests with and without a status', () => {
 });
 
 describe('placeholders in status and error columns', () => {
-  it('N/A, null, NaN, - and the like say nothing; error false, 0 or "no" is no error; error true is one', async () => {
+  it('N/A, null, NaN, - and the like say nothing in a status; an error field the record has but leaves empty (null, false, 0, "no", N/A) says no error happened; error true is one', async () => {
     const ws = await Workspace.open(path.join(dir, 'placeholders.sqlite'), { create: true });
     try {
       const csv = path.join(dir, 'p.csv');
@@ -133,13 +133,22 @@ describe('placeholders in status and error columns', () => {
       ].map((o, i) => JSON.stringify({ ...o, timestamp: `2026-11-03T11:0${i}:00Z`, input: 'q', output: 'a' })).join('\n')}\n`);
       await runImport(ws, json, {});
       const rows = ws.db.all<{ id: string; status: string | null; error: string | null; is_error: number }>('SELECT id, status, error, is_error FROM requests ORDER BY id');
-      expect(rows.filter((r) => r.id.startsWith('c')).every((r) => r.status === null && r.error === null && r.is_error === 0)).toBe(true);
+      // The CSV has an error column: each row's empty or placeholder cell says no error (stored as '': no message).
+      expect(rows.filter((r) => r.id.startsWith('c')).every((r) => r.status === null && r.error === '' && r.is_error === 0)).toBe(true);
       expect(rows.filter((r) => r.id.startsWith('j')).map((r) => [r.id, r.status, r.error, r.is_error])).toEqual([
-        ['j0', 'ok', null, 0], ['j1', 'ok', null, 0], ['j2', null, 'true', 1], ['j3', null, null, 0], ['j4', null, '503', 1], ['j5', 'error', 'upstream timeout', 1],
+        ['j0', 'ok', '', 0], ['j1', 'ok', '', 0], ['j2', null, 'true', 1], ['j3', null, '', 0], ['j4', null, '503', 1], ['j5', 'error', 'upstream timeout', 1],
       ]);
-      // Known outcomes: j0, j1 (ok), j2, j4, j5 (errors): 3 of 5; the nine CSV rows and j3 say nothing.
+      // Every outcome is known: each record has an error field (j3's 0 and the CSV's placeholders say none happened).
       const b = metricsSeries(ws.db, 'UTC', WEEK, NOW).buckets.find((x) => x.label === '2026-W45')!;
-      expect([b.requests, b.errors, b.error_rate.n]).toEqual([15, 3, 5]);
+      expect([b.requests, b.errors, b.error_rate.n]).toEqual([15, 3, 15]);
+      // A record without the error field, and without a status, says nothing.
+      const none = path.join(dir, 'p2.jsonl');
+      // Braintrust's and OpenAI Batch's `"error": null` on a success, with no status, is a known success.
+      fs.writeFileSync(none, `${[{ request_id: 'k0' }, { request_id: 'k1', error: null }].map((o) => JSON.stringify({ ...o, timestamp: '2026-11-03T12:00:00Z', input: 'q', output: 'a' })).join('\n')}\n`);
+      await runImport(ws, none, {});
+      expect(ws.db.all('SELECT id, status, error FROM requests WHERE id IN (?, ?) ORDER BY id', ['k0', 'k1'])).toEqual([{ id: 'k0', status: null, error: null }, { id: 'k1', status: null, error: '' }]);
+      const b2 = metricsSeries(ws.db, 'UTC', WEEK, NOW + 1).buckets.find((x) => x.label === '2026-W45')!;
+      expect([b2.requests, b2.errors, b2.error_rate.n]).toEqual([17, 3, 16]);
     } finally {
       ws.close();
     }

@@ -86,12 +86,13 @@ export function addStatusCounts(into: Map<string | null, number>, text: string |
 }
 
 /**
- * SQL that is 1 when a request's outcome is known: it failed, or has a status or a non-empty error message (see
+ * SQL that is 1 when a request's outcome is known: it failed, or has a status, or an error field (a message, or ''
+ * where the record's error field was present and empty: no error; import/mapping.ts convert) (see
  * CellTotals.statusN), else 0.
  * @param alias the requests table's alias with its dot (`r.`), or '' for none
  */
 export function statusKnownSql(alias = ''): string {
-  return `(${alias}is_error = 1 OR ${alias}status IS NOT NULL OR coalesce(${alias}error, '') <> '')`;
+  return `(${alias}is_error = 1 OR ${alias}status IS NOT NULL OR ${alias}error IS NOT NULL)`;
 }
 const SELECT_ROW = `SELECT ts, ${SLICE_DIMS.join(', ')}, is_error, ${DIST_COLUMNS.join(', ')}, ${statusKnownSql()}, status FROM requests`;
 const NS = SLICE_DIMS.length;

@@ -28,7 +28,7 @@ describe('Anthropic Message Batches results', () => {
     // tokens_in counts every input token: Anthropic's input_tokens (1180) leaves out the 1,024 read from the cache.
     expect(row(ws, 'ticket-1001')).toMatchObject({
       model: 'claude-3-5-haiku-20241022', output: 'Refund approved.\n\nIt takes 5 days.', tokens_in: 2204, tokens_out: 14, status: 'succeeded',
-      error: null, is_error: 0, service_tier: 'batch', ts: null, input: null, tokens_cached_in: 1024, tokens_cache_write_in: 0,
+      error: '', is_error: 0, service_tier: 'batch', ts: null, input: null, tokens_cached_in: 1024, tokens_cache_write_in: 0,
     });
     // Priced at Message Batches prices (claude-3-5-haiku: $0.40 / $2 per MTok, cache reads $0.08 × 0.5):
     // 1180 × 0.40 + 1024 × 0.04 + 14 × 2 = 540.96 µUSD.

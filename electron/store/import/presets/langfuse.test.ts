@@ -41,7 +41,7 @@ function expectObservations(ws: Workspace): void {
   expect(row(ws, 'obs-g1')).toMatchObject({
     trace_id: 'tr-1', ts: Date.UTC(2026, 2, 2, 9, 0, 0, 125), latency_ms: 2500, ttft_ms: 400, model: 'gpt-4o-2024-08-06', model_version: 'v7',
     feature: 'answer-question', input: 'Where is my parcel?', output: 'It arrives Friday.', tokens_in: 1200, tokens_out: 80,
-    cost_usd: 0.0038, cost_source: 'source', status: 'DEFAULT', error: null, is_error: 0,
+    cost_usd: 0.0038, cost_source: 'source', status: 'DEFAULT', error: '', is_error: 0,
   });
   // No end time: latency is the export's own latency, in seconds. Level ERROR is an error with its message.
   expect(row(ws, 'obs-g2')).toMatchObject({
@@ -49,7 +49,7 @@ function expectObservations(ws: Workspace): void {
     tokens_in: 900, tokens_out: 0, error: 'Request timed out', is_error: 1, status: 'ERROR',
   });
   // A status message at level WARNING is not an error; no source cost, so the price table prices it.
-  expect(row(ws, 'obs-g3')).toMatchObject({ error: null, is_error: 0, latency_ms: 750, cost_usd: (40 * 0.15 + 1 * 0.6) / 1e6, cost_source: 'price_table' });
+  expect(row(ws, 'obs-g3')).toMatchObject({ error: '', is_error: 0, latency_ms: 750, cost_usd: (40 * 0.15 + 1 * 0.6) / 1e6, cost_source: 'price_table' });
 }
 
 describe('Langfuse observations', () => {

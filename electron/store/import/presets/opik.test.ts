@@ -31,7 +31,7 @@ describe('Opik', () => {
     const s = await runImport(ws, write('opik-traces.json', JSON.stringify(traces)), {});
     expect(s).toMatchObject({ preset: 'opik', inserted: 7, rejected: 0, skipped: 0 });
     expect(ws.db.all('SELECT id, ts, latency_ms, model, user_id, session_id, tokens_in, tokens_out, cost_usd, error, is_error, input, output FROM requests ORDER BY id')).toEqual([
-      { id: 't-1', ts: Date.UTC(2026, 2, 4, 12), latency_ms: 2543, model: 'gpt-4o', user_id: 'u-1', session_id: 'th-1', tokens_in: 245, tokens_out: 87, cost_usd: 0.000664, error: null, is_error: 0, input: expect.stringContaining('Where is my order?'), output: 'It ships tomorrow.' },
+      { id: 't-1', ts: Date.UTC(2026, 2, 4, 12), latency_ms: 2543, model: 'gpt-4o', user_id: 'u-1', session_id: 'th-1', tokens_in: 245, tokens_out: 87, cost_usd: 0.000664, error: '', is_error: 0, input: expect.stringContaining('Where is my order?'), output: 'It ships tomorrow.' },
       { id: 't-2', ts: Date.UTC(2026, 2, 4, 12, 10), latency_ms: 30000, model: null, user_id: null, session_id: null, tokens_in: 120, tokens_out: 0, cost_usd: 0.0003, error: 'upstream timed out', is_error: 1, input: 'Refund please', output: null },
     ]);
     expect(ws.db.all('SELECT id, request_id, kind, value, scale, label, comment, source, user_id FROM feedback ORDER BY id')).toEqual([
