@@ -453,8 +453,9 @@ const FEEDBACK_KIND_WORDS: Record<string, FeedbackKind> = {
   thumb: 'thumb', thumbs: 'thumb', thumbs_up_down: 'thumb', vote: 'thumb', like: 'thumb', liked: 'thumb', helpful: 'thumb', reaction: 'thumb', sentiment: 'thumb',
   rating: 'rating', score: 'rating', stars: 'rating', star: 'rating', csat: 'rating', satisfaction: 'rating', numeric: 'rating',
   nps: 'nps', comment: 'comment', text: 'comment', note: 'comment', preference: 'preference', pairwise: 'preference',
-  // Survey tools' survey types (Delighted: nps, enps, csat, ces, ces7, smileys, five_star, thumbs).
-  enps: 'nps', ces: 'rating', ces7: 'rating', smileys: 'rating', five_star: 'rating',
+  // Survey tools' survey types (Delighted: nps, enps, csat, ces, ces7, smileys, five_star, thumbs). eNPS asks
+  // employees, not customers: a 0-10 rating beside the customers' NPS, never in it (finishFeedback).
+  enps: 'rating', ces: 'rating', ces7: 'rating', smileys: 'rating', five_star: 'rating',
 };
 
 const THUMB_UP = new Set(['up', 'thumbs_up', 'thumbsup', 'thumb_up', '👍', '+1', '1', 'true', 'yes', 'y', 'positive', 'like', 'liked', 'good', 'helpful', 'upvote']);
@@ -1383,6 +1384,11 @@ function finishFeedback(row: Record<string, string | number | null>, plan: KindP
     // Delighted's ces7 is the 7-point Customer Effort Score (1-7): read on its own scale, not the default 1-5 (where a
     // 6 was rejected and a 4, the scale's midpoint, read as a satisfied CSAT answer).
     if (w === 'ces7' && row.scale === null) row.scale = 7;
+    // Employee NPS (Delighted's enps): the 0-10 answer of an employee, kept as a 0-10 rating, out of the customers' NPS.
+    if (w === 'enps') {
+      if (row.scale === null) row.scale = 10;
+      flag('enps', line, (c, first) => `${c.toLocaleString('en-US')} eNPS answer(s) (employee Net Promoter Score; first on line ${first}) are kept as 0-10 ratings, not counted in the customers' NPS`);
+    }
     isCsat = w === 'csat' && Number(row.scale) === 5;
   } else {
     kind = plan.impliedFeedbackKind ?? (row.comment !== null ? 'comment' : undefined);

@@ -383,6 +383,21 @@ describe('Delighted CES-7 answers (survey_type ces7, a 1-7 scale)', () => {
   });
 });
 
+describe('Delighted eNPS answers (survey_type enps: employees, not customers)', () => {
+  it('are 0-10 ratings kept out of the customers\' NPS, said in a note', async () => {
+    const ws = await newWorkspace();
+    // Customers: NPS 10, 9, 3 (2 promoters, 1 detractor: NPS +33.3). Employees: eNPS 0, 2, 10.
+    const rows = [['nps', 10], ['nps', 9], ['nps', 3], ['enps', 0], ['enps', 2], ['enps', 10]].map(([survey_type, score], i) => ({ id: `e-${i}`, person: 'p', survey_type, score, comment: null, created_at: 1772443000 + i * 60 }));
+    const s = await runImport(ws, write('delighted-enps.json', JSON.stringify(rows)), {});
+    expect(s).toMatchObject({ kind: 'feedback', inserted: 6, rejected: 0 });
+    expect(s.notes).toContain('3 eNPS answer(s) (employee Net Promoter Score; first on line 4) are kept as 0-10 ratings, not counted in the customers\' NPS');
+    expect(ws.db.all("SELECT kind, count(*) AS n, sum(value) AS v FROM feedback GROUP BY kind ORDER BY kind")).toEqual([
+      { kind: 'nps', n: 3, v: 22 }, { kind: 'rating', n: 3, v: 12 },
+    ]);
+    expect(ws.db.value("SELECT DISTINCT scale FROM feedback WHERE kind = 'rating'")).toBe(10);
+  });
+});
+
 describe('requests whose model has no price', () => {
   it('are counted in a note naming the models (a request without tokens is not: it has nothing to price)', async () => {
     const ws = await newWorkspace();
