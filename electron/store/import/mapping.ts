@@ -261,7 +261,9 @@ function autoDetect(kind: RecordKind, info: Map<string, PathInfo>, taken: Map<st
   const byName = new Map<string, string[]>();
   // Paths empty throughout the sample still count: a cost column may only fill in later in the file.
   for (const p of info.keys()) {
-    for (const n of new Set([normName(p), normName(leafName(p))])) {
+    // A name that says its zone ("Submit Date (UTC)", created_at_utc) matches as the name without it (see namesUtc).
+    const names = [normName(p), normName(leafName(p))];
+    for (const n of new Set([...names, ...names.map((x) => x.replace(/_utc$|^utc_/, '')).filter(Boolean)])) {
       const list = byName.get(n) ?? [];
       list.push(p);
       byName.set(n, list);

@@ -398,6 +398,38 @@ describe('Delighted eNPS answers (survey_type enps: employees, not customers)', 
   });
 });
 
+describe('helpdesk and survey exports\' own column names', () => {
+  it('Typeform: the answer\'s time is its Submit Date (UTC), not its Start Date (UTC)', async () => {
+    const ws = await newWorkspace();
+    const csv = '#,How likely are you to recommend us? (0-10),Start Date (UTC),Submit Date (UTC),Network ID\n' +
+      'r1,9,2026-03-02 09:00:00,2026-03-02 09:03:10,n1\nr2,3,2026-03-02 10:00:00,2026-03-02 10:07:00,n2\n';
+    const s = await runImport(ws, write('typeform.csv', csv), {});
+    expect(s).toMatchObject({ kind: 'feedback', inserted: 2, rejected: 0 });
+    expect(ws.db.all('SELECT ts FROM feedback ORDER BY ts').map((r) => (r as { ts: number }).ts)).toEqual([Date.UTC(2026, 2, 2, 9, 3, 10), Date.UTC(2026, 2, 2, 10, 7)]);
+  });
+
+  it('Zendesk: the user is the Requester external id (your own id), not Zendesk\'s Requester id', async () => {
+    const ws = await newWorkspace();
+    const csv = 'Id,Requester,Requester id,Requester external id,Subject,Status,Created at\n21000,Ann,370000001,u_7,Refund wrong,Open,2026-03-02 09:00:00\n';
+    await runImport(ws, write('zendesk.csv', csv), { time_zone: 'UTC' });
+    expect(ws.db.get('SELECT user_id, requester FROM tickets')).toEqual({ user_id: 'u_7', requester: 'Ann' });
+  });
+
+  it('HubSpot: Ticket name is the subject and Close date the resolution; Jira Service Management\'s Satisfaction is the CSAT', async () => {
+    const ws = await newWorkspace();
+    const hub = 'Ticket ID,Ticket name,Ticket status,Priority,Create date,Close date\n5001,Bot quoted the wrong fee,Closed,HIGH,2026-03-02 09:00,2026-03-03 11:30\n5002,Login loop,New,LOW,2026-03-02 10:00,\n';
+    await runImport(ws, write('hubspot-tickets.csv', hub), { time_zone: 'UTC' });
+    expect(ws.db.all('SELECT id, subject, resolved_ts FROM tickets ORDER BY id')).toEqual([
+      { id: '5001', subject: 'Bot quoted the wrong fee', resolved_ts: Date.UTC(2026, 2, 3, 11, 30) },
+      { id: '5002', subject: 'Login loop', resolved_ts: null },
+    ]);
+    const ws2 = await newWorkspace();
+    const jsm = 'Summary,Issue key,Issue id,Status,Priority,Created,Custom field (Satisfaction)\nBot loops,SUP-1,10001,Done,High,2026-03-02 09:00,4\nWrong answer,SUP-2,10002,Done,Low,2026-03-02 10:00,2\n';
+    await runImport(ws2, write('jsm.csv', jsm), { time_zone: 'UTC' });
+    expect(ws2.db.all('SELECT id, csat FROM tickets ORDER BY id')).toEqual([{ id: 'SUP-1', csat: 4 }, { id: 'SUP-2', csat: 2 }]);
+  });
+});
+
 describe('requests whose model has no price', () => {
   it('are counted in a note naming the models (a request without tokens is not: it has nothing to price)', async () => {
     const ws = await newWorkspace();

@@ -42,7 +42,9 @@ export const SYNONYMS: Record<RecordKind, Record<string, readonly string[]>> = {
     request_id: ['request_id', 'req_id', 'generation_id', 'trace_id', 'message_id', 'completion_id', 'call_id', 'observation_id'],
     session_id: ['session_id', 'conversation_id', 'thread_id', 'chat_id', 'session', 'conversation'],
     user_id: ['user_id', 'userid', 'user', 'customer_id', 'account_id', 'uid', 'rater_id', 'annotator_id', 'annotator'],
-    ts: ['timestamp', 'ts', 'created_at', 'created', 'time', 'datetime', 'date', 'submitted_at', 'rated_at', 'tstamp', 'created_time'],
+    // A survey answer's time is when it was submitted (Typeform's Submit Date, SurveyMonkey's End Date, Qualtrics'
+    // RecordedDate), not when the respondent opened the form (Start Date).
+    ts: ['timestamp', 'ts', 'created_at', 'created', 'time', 'datetime', 'submitted_at', 'submit_date', 'submitted', 'submission_date', 'recorded_date', 'date', 'rated_at', 'tstamp', 'created_time'],
     kind: ['type', 'kind', 'feedback_type', 'feedback_kind', 'survey_type', 'metric', 'data_type'],
     value: ['value', 'thumb', 'thumbs', 'vote', 'rating', 'score', 'csat', 'nps', 'stars', 'helpful', 'liked', 'reaction', 'feedback', 'preference', 'sentiment'],
     scale: ['scale', 'max_score', 'scale_max', 'out_of', 'max_value'],
@@ -53,20 +55,25 @@ export const SYNONYMS: Record<RecordKind, Record<string, readonly string[]>> = {
     id: ['ticket_id', 'id', 'ticket_number', 'ticket', 'issue_key', 'key', 'issue_id', 'case_id', 'case_number', 'ticket_no', 'number'],
     created_ts: ['created_at', 'created', 'created_time', 'creation_date', 'date_created', 'opened_at', 'opened', 'submitted_at', 'created_date', 'ticket_created', 'timestamp', 'date'],
     updated_ts: ['updated_at', 'updated', 'last_update_time', 'last_updated', 'modified_at', 'last_modified', 'updated_time', 'last_updated_at'],
-    resolved_ts: ['solved_at', 'resolved_at', 'resolved', 'resolved_time', 'closed_at', 'closed_time', 'closed', 'resolution_date', 'date_resolved', 'solved', 'time_to_resolution', 'resolution_time'],
+    // HubSpot's ticket export: Close date.
+    resolved_ts: ['solved_at', 'resolved_at', 'resolved', 'resolved_time', 'closed_at', 'closed_time', 'closed', 'close_date', 'closed_date', 'resolution_date', 'date_resolved', 'solved', 'time_to_resolution', 'resolution_time'],
     first_response_ts: ['first_response_at', 'first_response_time', 'initial_response_time', 'first_reply_at', 'first_responded_at', 'first_response', 'first_reply_time'],
     first_response_minutes: ['first_reply_time_in_minutes', 'first_response_time_in_minutes', 'first_reply_time_minutes', 'first_response_time_minutes', 'first_reply_minutes', 'first_response_minutes',
       'minutes_to_first_reply', 'minutes_to_first_response'],
     requester: ['requester', 'requester_name', 'customer_name', 'customer', 'full_name', 'name', 'reporter', 'contact', 'contact_name', 'submitter'],
     requester_email: ['requester_email', 'customer_email', 'email', 'contact_email', 'reporter_email', 'email_address'],
-    user_id: ['requester_id', 'user_id', 'customer_id', 'contact_id', 'account_id', 'user', 'requester_email', 'customer_email', 'email', 'contact_email'],
-    subject: ['subject', 'ticket_subject', 'summary', 'title', 'issue_summary'],
+    // Zendesk's Requester external id is the customer's id in your own system (the one your request logs carry);
+    // its Requester id is Zendesk's internal user number, which no request log holds.
+    user_id: ['requester_external_id', 'external_id', 'requester_id', 'user_id', 'customer_id', 'contact_id', 'account_id', 'user', 'requester_email', 'customer_email', 'email', 'contact_email'],
+    // HubSpot's ticket subject property is labelled Ticket name.
+    subject: ['subject', 'ticket_subject', 'summary', 'title', 'issue_summary', 'ticket_name'],
     body: ['description', 'ticket_description', 'body', 'message', 'content', 'details', 'text', 'comment'],
     status: ['status', 'ticket_status', 'state'],
     priority: ['priority', 'ticket_priority', 'severity', 'urgency'],
     channel: ['channel', 'ticket_channel', 'via', 'source', 'origin', 'medium'],
     tags: ['tags', 'labels', 'tag', 'ticket_tags', 'ticket_type', 'type', 'issue_type', 'category'],
-    csat: ['csat', 'satisfaction_score', 'customer_satisfaction_rating', 'satisfaction_rating_score', 'satisfaction_rating', 'satisfaction', 'csat_score', 'survey_results', 'rating'],
+    // Jira Service Management's CSV: Custom field (Satisfaction).
+    csat: ['csat', 'satisfaction_score', 'customer_satisfaction_rating', 'satisfaction_rating_score', 'satisfaction_rating', 'satisfaction', 'custom_field_satisfaction', 'csat_score', 'survey_results', 'rating'],
     request_ref: ['request_id', 'request_ref', 'ai_request_id', 'llm_request_id', 'related_request_id', 'request'],
     session_id: ['session_id', 'conversation_id', 'chat_id', 'chat_session_id', 'thread_id'],
   },
