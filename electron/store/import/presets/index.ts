@@ -14,6 +14,7 @@ import { langsmithFeedback } from './langsmith-feedback';
 import { opik } from './opik';
 import { freshdesk } from './freshdesk';
 import { intercom } from './intercom';
+import { helpscout } from './helpscout';
 import { phoenixAnnotations, phoenixSpans } from './phoenix';
 import { llmperf } from './llmperf';
 import { mtbenchAnswers, mtbenchJudgments } from './mtbench';
@@ -23,7 +24,7 @@ import { otelGenai } from './otel';
 
 export const PRESETS: readonly Preset[] = [
   openaiBatch, openaiChat, anthropicBatch, otelGenai, opik, langfuse, langfuseScores, langsmith, langsmithFeedback, phoenixSpans, phoenixAnnotations,
-  helicone, llmperf, oasstTrees, mtbenchAnswers, mtbenchJudgments, hhRlhf, dices, jira, freshdesk, intercom, helpdeskTickets, generic,
+  helicone, llmperf, oasstTrees, mtbenchAnswers, mtbenchJudgments, hhRlhf, dices, jira, freshdesk, intercom, helpscout, helpdeskTickets, generic,
 ];
 
 /** The preset of that name, or undefined. */
