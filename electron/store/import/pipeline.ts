@@ -112,6 +112,21 @@ function upsertSql(kind: RecordKind): string {
     ON CONFLICT (id) DO UPDATE SET ${set} WHERE (${differs})${notOlder}`;
 }
 
+/**
+ * Removes the tickets this import left in status "deleted" (any case or spacing), with their links.
+ * @param db - the workspace, inside the import's transaction
+ * @param importId - the import
+ * @returns how many tickets were removed
+ */
+function removeDeletedTickets(db: Db, importId: number): number {
+  const where = "import_id = ? AND lower(trim(status)) = 'deleted'";
+  const n = db.value<number>(`SELECT count(*) FROM tickets WHERE ${where}`, [importId]) ?? 0;
+  if (n === 0) return 0;
+  db.run(`DELETE FROM ticket_links WHERE ticket_id IN (SELECT id FROM tickets WHERE ${where})`, [importId]);
+  db.run(`DELETE FROM tickets WHERE ${where}`, [importId]);
+  return n;
+}
+
 /** Request fields that say something of a request beyond its id, time, user and session. */
 const REQUEST_CONTENT = ['input', 'output', 'model', 'model_version', 'feature', 'latency_ms', 'ttft_ms', 'tokens_in', 'tokens_out', 'cost_usd', 'status', 'error'];
 
@@ -798,6 +813,10 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
       }
       clock.add('link', performance.now() - tLink - summariesMs);
       stored(rowsSeen.requests + rowsSeen.feedback + rowsSeen.tickets);
+      // A ticket whose latest state in this file is "deleted" (Zendesk's incremental export lists a deleted ticket
+      // with status deleted: it is no longer a ticket of the account) leaves the workspace with its links, in this
+      // transaction; counted in a note (the counts above still count its rows as read and written).
+      const deletedTickets = rowsSeen.tickets > 0 ? removeDeletedTickets(db, importId) : 0;
       // The id maps can hold millions of entries; drop them before the save doubles the memory in use.
       for (const k of ['requests', 'feedback', 'tickets'] as const) seen[k].clear();
       versions.clear();
@@ -805,6 +824,7 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
       // The mapper adds data-quality findings while it maps, so its notes are read after the loop. Every note may
       // quote the file (sample values, column names, skip reasons): all of them are scrubbed once, below.
       const rawNotes = [...src.notes, ...(readerEnd ? readerEnd.notes : mapper.notes)];
+      if (deletedTickets > 0) rawNotes.push(`${deletedTickets.toLocaleString('en-US')} ticket(s) end in this file with status "deleted" (deleted in the helpdesk): removed from the workspace with their links, so no ticket figure counts them`);
       if (blankRecords > 0) rawNotes.push(`${blankRecords.toLocaleString('en-US')} record(s) with every field empty were skipped`);
       if (mapper.versionPath !== null && duplicatesInFile > 0) {
         rawNotes.push(`change history: ${duplicatesInFile.toLocaleString('en-US')} row(s) repeat a ticket from elsewhere in the file; each ticket keeps its latest state by ${mapper.versionPath} (rows with equal times: the later row in the file wins)${olderStates > 0 ? `; ${olderStates.toLocaleString('en-US')} older state(s) not written` : ''}`);

@@ -430,6 +430,22 @@ describe('helpdesk and survey exports\' own column names', () => {
   });
 });
 
+describe('Zendesk incremental export: deleted tickets', () => {
+  it('a ticket whose latest state is "deleted" leaves the workspace with its links; one deleted earlier than its stored state stays', async () => {
+    const ws = await newWorkspace();
+    const t = (id: number, status: string, updated: string, o: Record<string, unknown> = {}) => ({ id, url: `https://acme.zendesk.com/api/v2/tickets/${id}.json`, subject: `S${id}`, status, priority: 'normal',
+      created_at: '2026-03-02T09:00:00Z', updated_at: updated, requester_id: 370000000 + id, external_id: null, tags: ['billing'], via: { channel: 'web' }, ...o });
+    await runImport(ws, write('first.json', JSON.stringify({ tickets: [t(1, 'open', '2026-03-02T09:00:00Z'), t(2, 'open', '2026-03-02T09:00:00Z'), t(3, 'open', '2026-03-05T09:00:00Z')], end_of_stream: true })), {});
+    expect(ws.db.value('SELECT count(*) FROM tickets')).toBe(3);
+    // Ticket 1 deleted later; ticket 4 created and deleted within the file; ticket 3's "deleted" row is older than its stored state.
+    const s = await runImport(ws, write('incremental.json', JSON.stringify({ tickets: [
+      t(1, 'deleted', '2026-03-04T09:00:00Z'), t(4, 'new', '2026-03-03T09:00:00Z'), t(4, 'Deleted', '2026-03-03T10:00:00Z'), t(3, 'deleted', '2026-03-04T09:00:00Z'), t(2, 'solved', '2026-03-04T09:00:00Z'),
+    ], end_of_stream: true })), {});
+    expect(s.notes).toContain('2 ticket(s) end in this file with status "deleted" (deleted in the helpdesk): removed from the workspace with their links, so no ticket figure counts them');
+    expect(ws.db.all('SELECT id, status FROM tickets ORDER BY id')).toEqual([{ id: '2', status: 'solved' }, { id: '3', status: 'open' }]);
+  });
+});
+
 describe('requests whose model has no price', () => {
   it('are counted in a note naming the models (a request without tokens is not: it has nothing to price)', async () => {
     const ws = await newWorkspace();
