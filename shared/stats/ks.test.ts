@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { kolmogorovSurvival, ksTwoSample } from './ks';
+import { normalQuantile } from './distributions';
 
 // Reference values: docs/STATS.md "Two-sample Kolmogorov-Smirnov" (scipy.stats.ks_2samp, two-sided, exact).
 const TOL = 1e-9;
@@ -127,7 +128,7 @@ describe('exact p-values at larger sizes, and the asymptotic branch', () => {
   });
 
   it('forcing the asymptotic formula on the first ties case shows why small samples need the exact one', () => {
-    const r = ksTwoSample(tiesSmall, tiesSmall.map((v) => v + 1), { exactMaxN: 0, exactMaxProduct: 0 });
+    const r = ksTwoSample(tiesSmall, tiesSmall.map((v) => v + 1), { exactMaxN: 0, exactMaxProduct: 0, exactMaxSmallSide: 0 });
     expect(r.method).toBe('asymptotic');
     // Stephens-corrected Kolmogorov limit: Q((√8 + 0.12 + 0.11/√8) · 5/16); SciPy's kstwo gives 0.3418.
     expect(Math.abs(r.pValue - kolmogorovSurvival((Math.sqrt(8) + 0.12 + 0.11 / Math.sqrt(8)) * 0.3125))).toBeLessThan(1e-15);
@@ -150,5 +151,24 @@ describe('kolmogorovSurvival', () => {
   it('is 1 at 0 and continuous across the series switch at λ = 1', () => {
     expect(kolmogorovSurvival(0)).toBe(1);
     expect(Math.abs(kolmogorovSurvival(1 - 1e-12) - kolmogorovSurvival(1))).toBeLessThan(1e-11);
+  });
+});
+
+describe('ksTwoSample: a small window against a large reference', () => {
+  // SciPy 1.17: big = norm.ppf((arange(1e6) + 0.5) / 1e6); ks_2samp(big, small, method='exact').
+  const big = Array.from({ length: 1_000_000 }, (_, i) => normalQuantile((i + 0.5) / 1_000_000));
+  it('counts exactly for 11 values against 10⁶ (Stephens\' approximation was off by a factor 2)', () => {
+    const r = ksTwoSample(big, [0.3, 0.9, 1.1, 1.4, 1.5, 1.7, 2.0, 2.2, 0.1, 1.25, 1.9]);
+    expect(r.method).toBe('exact');
+    expect(r.statistic).toBeCloseTo(0.6341218181818182, 12);
+    expect(r.pValue / 8.071303871097754e-05 - 1).toBeLessThan(1e-6);
+    expect(8.071303871097754e-05 / r.pValue - 1).toBeLessThan(1e-6);
+  });
+  it('counts exactly for 60 values against 10⁶', () => {
+    const small = Array.from({ length: 60 }, (_, i) => -0.5 + (3 * i) / 59);
+    const r = ksTwoSample(big, small);
+    expect(r.method).toBe('exact');
+    expect(r.statistic).toBeCloseTo(0.36525833333333335, 12);
+    expect(Math.abs(r.pValue / 1.1068943846565464e-07 - 1)).toBeLessThan(1e-6);
   });
 });
