@@ -9,7 +9,11 @@ export interface EstimateInterval { estimate: number; low: number; high: number 
  * detractors: NPS = 100 (p − d) with p, d the promoter and detractor shares of n answers;
  * var(p − d) = (p + d − (p − d)²) / n, so se = 100 √var NPS points, interval NPS ± z se, clipped to [−100, 100].
  * Reference (docs/STATS.md): [10,9,8,7,6,0,10,9,3,9,10,5] gives NPS 16.67 with se 25.909386258580042.
- * With few answers the interval is wide and the normal form rough; callers flag small n. This is Loupe's one NPS
+ * With few answers the normal form is rough, and when every answer is alike (all promoters, all detractors, all
+ * passives) p + d − (p − d)² is 0: the interval has no width ("100 [100, 100]" for one promoter). That is the
+ * formula's answer, not certainty; callers flag small n (the report's "small n" under NPS_MIN_N answers, the traits'
+ * minimum per value). Rocks (2016, The American Statistician 70(4)) compares better-covering variants (adjusted Wald:
+ * add 3 to n and ¾ to promoters and detractors); Loupe keeps the reference's Wald form. This is Loupe's one NPS
  * interval: the Feedback screen's traits and the weekly report both use it. Differences and their p-values are in
  * ./difference.ts (two-proportion test, Wald difference of two design estimates, MOVER/Newcombe intervals).
  * @param promoters - answers of 9-10; detractors - answers of 0-6; n - all answers (promoters + passives + detractors)
