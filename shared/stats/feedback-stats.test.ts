@@ -63,3 +63,14 @@ describe('tickets per 1,000 requests: exact Poisson (Garwood) interval', () => {
     expect(() => poissonRateInterval(1.5, 10)).toThrow(RangeError);
   });
 });
+
+describe('logOddsDirichlet: a background of one word', () => {
+  test('has no finite log-odds for it (every word of a group): skipped, never NaN', () => {
+    const one = new Map([['w', 1]]);
+    expect(logOddsDirichlet(one, one, one, 1e6)).toEqual([]);
+    // With a second background word the same counts score finitely (δ = 0: the groups do not differ).
+    const r = logOddsDirichlet(one, one, new Map([['w', 1], ['v', 1]]), 1);
+    expect(r.map((x) => [x.term, Number.isFinite(x.z)])).toEqual([['v', true], ['w', true]]);
+    expect(r.every((x) => x.delta === 0)).toBe(true);
+  });
+});

@@ -31,7 +31,9 @@ export interface LogOddsScore {
 }
 
 /**
- * Scores every word of the background (words missing from it get no prior and are skipped).
+ * Scores every word of the background (words missing from it get no prior and are skipped; so is a word whose odds
+ * are not finite in a group, which happens only when the background holds no other word and the word is all of a
+ * group's text: n + α₀ − y − α_w is then 0, and δ would be ∞ − ∞).
  * @param countsI - word counts of group i (e.g. thumbs-down comments)
  * @param countsJ - word counts of group j (e.g. the period's other comments)
  * @param background - word counts of the background corpus that sets the prior (e.g. both groups, or all comments)
@@ -55,7 +57,10 @@ export function logOddsDirichlet(countsI: ReadonlyMap<string, number>, countsJ: 
     const a = alpha0 * (bg / bgTotal);
     const yi = countsI.get(term) ?? 0;
     const yj = countsJ.get(term) ?? 0;
-    const delta = Math.log((yi + a) / (nI + alpha0 - yi - a)) - Math.log((yj + a) / (nJ + alpha0 - yj - a));
+    const restI = nI + alpha0 - yi - a;
+    const restJ = nJ + alpha0 - yj - a;
+    if (!(restI > 0 && restJ > 0)) continue;
+    const delta = Math.log((yi + a) / restI) - Math.log((yj + a) / restJ);
     const variance = 1 / (yi + a) + 1 / (yj + a);
     out.push({ term, countI: yi, countJ: yj, alpha: a, delta, variance, z: delta / Math.sqrt(variance) });
   }
