@@ -66,6 +66,9 @@ describe('one-sided exact rate tests against SciPy', () => {
     expect(() => binomialUpperTail(5, 4, 0.1)).toThrow(/cannot exceed/);
     expect(() => fisherGreater(1.5, 4, 0, 4)).toThrow(/non-negative integer/);
     expect(() => poissonRateGreater(1, 0, 1, 1)).toThrow(/positive/);
+    // An infinite exposure is no exposure: it read p = 0 ("significant") for the two-sided test.
+    expect(() => poissonRateTwoSided(1, 1, 1, Infinity)).toThrow(/positive and finite/);
+    expect(() => poissonRateGreater(1, Infinity, 1, 1)).toThrow(/positive and finite/);
   });
 });
 

@@ -135,12 +135,12 @@ function noMoreLikely(lo: number, hi: number, observed: number, logPmf: (x: numb
  * (SciPy `binomtest(k1, k1 + k0, t1 / (t1 + t0))` with its 1e-7 relative tolerance; R `poisson.test(c(k1, k0),
  * c(t1, t0))`). The report states it beside the MOVER interval of a change of ticket rates (t = requests).
  * @returns the p-value in [0, 1]; 1 when there is no event
- * @throws RangeError for counts that are not non-negative integers or exposures that are not positive
+ * @throws RangeError for counts that are not non-negative integers or exposures that are not positive and finite
  */
 export function poissonRateTwoSided(k1: number, t1: number, k0: number, t0: number): number {
   checkCount('k1', k1);
   checkCount('k0', k0);
-  if (!(t1 > 0) || !(t0 > 0)) throw new RangeError(`exposures must be positive, got t1 ${String(t1)}, t0 ${String(t0)}`);
+  if (!(t1 > 0 && Number.isFinite(t1)) || !(t0 > 0 && Number.isFinite(t0))) throw new RangeError(`exposures must be positive and finite, got t1 ${String(t1)}, t0 ${String(t0)}`);
   const n = k1 + k0;
   if (n === 0) return 1;
   const p = t1 / (t1 + t0);
@@ -157,12 +157,12 @@ export function poissonRateTwoSided(k1: number, t1: number, k0: number, t0: numb
  * @param k0 events in the baseline window (integer ≥ 0)
  * @param t0 length of the baseline window, > 0 (e.g. 4 weeks)
  * @returns the p-value in [0, 1]; 1 when k1 = 0
- * @throws RangeError for counts that are not non-negative integers or exposures that are not positive
+ * @throws RangeError for counts that are not non-negative integers or exposures that are not positive and finite
  */
 export function poissonRateGreater(k1: number, t1: number, k0: number, t0: number): number {
   checkCount('k1', k1);
   checkCount('k0', k0);
-  if (!(t1 > 0) || !(t0 > 0)) throw new RangeError(`exposures must be positive, got t1 ${String(t1)}, t0 ${String(t0)}`);
+  if (!(t1 > 0 && Number.isFinite(t1)) || !(t0 > 0 && Number.isFinite(t0))) throw new RangeError(`exposures must be positive and finite, got t1 ${String(t1)}, t0 ${String(t0)}`);
   return binomialUpperTail(k1, k1 + k0, t1 / (t1 + t0));
 }
 
