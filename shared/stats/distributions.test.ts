@@ -157,3 +157,35 @@ describe('log-gamma (scipy.special.gammaln)', () => {
     close(gammaln(x), v, 1e-14);
   });
 });
+
+describe('chi-square above 400 degrees of freedom, whole or fractional, up to 10⁷ (SciPy 1.17 chi2.sf / chi2.ppf)', () => {
+  const rel = (a: number, b: number) => Math.abs(a / b - 1);
+  it.each([
+    [2100.5, 2100.5, 0.4958965914558],
+    [2.1e6, 2.1e6, 0.499870224065798],
+    [2.103e6, 2.1e6, 0.07166819434240207],
+    [1e7, 1e7, 0.4999405291960622],
+    [1.0005e7, 1e7, 0.13178418663816366],
+    [495.22, 450.2, 0.07009403244341439],
+    [3000, 2100, 4.673396747160257e-35],
+    [2100, 2100, 0.4958961029787101],
+    [401, 401, 0.4906083149078626],
+  ])('chiSquareSf(%d, %d) = %d', (x, k, ref) => {
+    // Each term's exponent carries gammaln's relative error of ~1e-16 on values near 7e7 at 10⁷ dof: 5e-9 there.
+    expect(rel(chiSquareSf(x, k), ref)).toBeLessThan(k > 5e6 ? 1e-8 : 1e-9);
+  });
+  it('is 1 far below the centre and 0 far above it, without walking every term', () => {
+    expect(chiSquareSf(1500, 2100)).toBeCloseTo(1, 12);
+    expect(chiSquareSf(300, 800.5)).toBeCloseTo(1, 12);
+    expect(chiSquareSf(5000, 401)).toBe(0);
+    expect(chiSquareSf(2.5e6, 2000001)).toBe(0);
+  });
+  it.each([
+    [0.975, 2100.5, 2229.4188698959388],
+    [0.5, 1000000.5, 999999.8333334123],
+    [0.975, 2000002, 2003923.8238908644],
+    [0.999, 1e7, 10013825.638891771],
+  ])('chiSquareQuantile(%d, %d) = %d', (p, k, ref) => {
+    expect(rel(chiSquareQuantile(p, k), ref)).toBeLessThan(1e-10);
+  });
+});
