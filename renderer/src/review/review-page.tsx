@@ -418,24 +418,28 @@ export function ReviewPage({ queueId, start, onBack }: { queueId: number; start:
             <textarea id="review-note" ref={noteRef} className="note-input" value={draft.note} rows={3} maxLength={10000}
               placeholder="What a reader of the report should know (Esc leaves, Ctrl+Enter submits)"
               onChange={(e) => setDraft({ ...draft, note: e.target.value })} />
-            {skipping && (
-              <form className="skip-form" onSubmit={(e) => { e.preventDefault(); void decide('skip'); }}>
-                <label className="stack-label">Why skip #{item.position}?
-                  <input ref={skipRef} value={skipReason} onChange={(e) => setSkipReason(e.target.value)} maxLength={1000} aria-label="Skip reason" placeholder="e.g. not English, output missing" />
-                </label>
-                <div className="row-gap">
-                  <button type="submit" className="btn sm">Skip item <kbd>Enter</kbd></button>
-                  <button type="button" className="btn sm ghost" onClick={() => { setSkipping(false); focusRoot(); }}>Cancel <kbd>Esc</kbd></button>
-                </div>
-              </form>
-            )}
-            <div className="review-actions">
-              <button type="button" className="btn primary" onMouseDown={(e) => e.preventDefault()} onClick={() => void decide('submit')}>Submit <kbd>Enter</kbd></button>
-              <button type="button" className="btn" onMouseDown={(e) => e.preventDefault()} onClick={() => { setSkipping(true); requestAnimationFrame(() => skipRef.current?.focus()); }}>Skip <kbd>s</kbd></button>
-              <button type="button" className="btn ghost" onMouseDown={(e) => e.preventDefault()} onClick={() => void undo()}>Undo <kbd>u</kbd></button>
+            {/* Submit, Skip and Undo stay in view at the foot of the rubric while the criteria scroll (at 1,024 px the
+                rubric is taller than the window). */}
+            <div className="review-footer">
+              {skipping && (
+                <form className="skip-form" onSubmit={(e) => { e.preventDefault(); void decide('skip'); }}>
+                  <label className="stack-label">Why skip #{item.position}?
+                    <input ref={skipRef} value={skipReason} onChange={(e) => setSkipReason(e.target.value)} maxLength={1000} aria-label="Skip reason" placeholder="e.g. not English, output missing" />
+                  </label>
+                  <div className="row-gap">
+                    <button type="submit" className="btn sm">Skip item <kbd>Enter</kbd></button>
+                    <button type="button" className="btn sm ghost" onClick={() => { setSkipping(false); focusRoot(); }}>Cancel <kbd>Esc</kbd></button>
+                  </div>
+                </form>
+              )}
+              <div className="review-actions">
+                <button type="button" className="btn primary" onMouseDown={(e) => e.preventDefault()} onClick={() => void decide('submit')}>Submit <kbd>Enter</kbd></button>
+                <button type="button" className="btn" onMouseDown={(e) => e.preventDefault()} onClick={() => { setSkipping(true); requestAnimationFrame(() => skipRef.current?.focus()); }}>Skip <kbd>s</kbd></button>
+                <button type="button" className="btn ghost" onMouseDown={(e) => e.preventDefault()} onClick={() => void undo()}>Undo <kbd>u</kbd></button>
+              </div>
+              {error && <ErrorNote error={error} />}
+              <p className="small muted save-line" role="status" data-testid="save-status">{saved ?? ' '}</p>
             </div>
-            {error && <ErrorNote error={error} />}
-            <p className="small muted save-line" role="status" data-testid="save-status">{saved ?? ' '}</p>
           </>
         )}
       </aside>
