@@ -405,15 +405,20 @@ function questionColumn(c: string): (typeof WIDE_COLUMNS)[number] | undefined {
  * by hand, means the file is narrow (one feedback per row). Scales: NPS 0-10; CSAT and ratings by the largest value
  * in the first records (5, 7, 10 or 100).
  */
-function wideFeedbackPlans(fb: KindPlan, sample: readonly Record<string, unknown>[], options: ImportOptions): Array<{ column: string; label: string; plan: KindPlan }> {
+function wideFeedbackPlans(fb: KindPlan, sample: readonly Record<string, unknown>[], options: ImportOptions, questions: ReadonlyMap<string, string> = new Map()): Array<{ column: string; label: string; plan: KindPlan }> {
   if (fb.fields.has('kind') || options.mapping?.value !== undefined || options.mapping?.['feedback.value'] !== undefined) return [];
   const columns = new Set<string>();
   for (const r of sample.slice(0, 50)) for (const k of Object.keys(r)) columns.add(k);
   const found: Array<{ column: string; label: string; kind: FeedbackKind; question: boolean }> = [];
   const taken = new Set<string>();
   for (const c of columns) {
+    // Qualtrics' NPS question adds a `Q1_NPS_GROUP` column (Promoter / Passive / Detractor, "… - Group"): a label of
+    // the answer beside it, not an answer of its own.
+    if (/_nps_group$/i.test(c) || / - group$/i.test(questions.get(c) ?? '')) continue;
     const byName = WIDE_COLUMNS.find((x) => x.names.includes(normName(c)));
-    const w = byName ?? questionColumn(c);
+    // An export tag (Qualtrics' Q1, Q2) is read by its question text from the export's second header row.
+    const q = questions.get(c);
+    const w = byName ?? questionColumn(c) ?? (q !== undefined ? questionColumn(q) : undefined);
     if (w && !(w.kind === 'comment' && taken.has('comment'))) {
       found.push({ column: c, label: w.label, kind: w.kind, question: !byName });
       taken.add(w.kind === 'comment' ? 'comment' : c);
@@ -663,7 +668,7 @@ export function buildMapper(preset: string, fullSample: Record<string, unknown>[
   for (const plan of plans.values()) {
     const has = (f: string) => plan.fields.has(f);
     const ok = plan.kind === 'requests' ? has('id') || has('input') || has('output') || has('ts') || has('latency_ms') || has('tokens_in')
-      : plan.kind === 'feedback' ? has('value') || has('kind') || has('comment') || wideFeedbackPlans(plan, subSample.feedback, options).length > 0
+      : plan.kind === 'feedback' ? has('value') || has('kind') || has('comment') || wideFeedbackPlans(plan, subSample.feedback, options, header?.questions).length > 0
         : has('id') || has('subject') || has('body') || has('created_ts');
     if (!ok && !p.expand) {
       const seen = listPaths(sample).slice(0, 30);
@@ -909,7 +914,7 @@ export function buildMapper(preset: string, fullSample: Record<string, unknown>[
 
   // Wide feedback files: a row with several feedback columns (thumb, CSAT, NPS, rating, preference, comment) becomes
   // one feedback row per non-empty value, each with its own kind and scale.
-  const wide = fb && !p.expand && fb.kind === mainKind ? wideFeedbackPlans(fb, subSample.feedback, options) : [];
+  const wide = fb && !p.expand && fb.kind === mainKind ? wideFeedbackPlans(fb, subSample.feedback, options, header?.questions) : [];
   if (wide.length) {
     mapping[prefixedName('feedback', 'value')] = wide.map((w) => `${w.column} (${w.label})`).join(' | ');
     mapping[prefixedName('feedback', 'kind')] = '= by column (one row per non-empty feedback column)';

@@ -15,6 +15,11 @@ export interface SurveyHeaderRows {
   timeZone: string | null;
   /** The skip reason for those rows. */
   reason: string;
+  /**
+   * Qualtrics: each column's question text from the row above the ImportId row ("Q1" → "How likely are you to
+   * recommend…?"), so export tags are read by their questions. Empty for other exports.
+   */
+  questions: ReadonlyMap<string, string>;
 }
 
 const IMPORT_ID = /^\s*\{\s*"ImportId"\s*:/;
@@ -41,8 +46,12 @@ export function surveyHeaderRows(sample: readonly Record<string, unknown>[]): Su
       } catch { /* a cell that is not JSON */ }
     }
     const keys = new Set([recordKey(sample[i]!)]);
-    if (i === 1) keys.add(recordKey(sample[0]!));
-    return { keys, timeZone, reason: 'Qualtrics header row (question texts, or ImportId and time zone), not a response' };
+    const questions = new Map<string, string>();
+    if (i === 1) {
+      keys.add(recordKey(sample[0]!));
+      for (const [col, text] of Object.entries(sample[0]!)) if (typeof text === 'string' && text.trim() !== '' && text.trim() !== col) questions.set(col, text.trim());
+    }
+    return { keys, timeZone, questions, reason: 'Qualtrics header row (question texts, or ImportId and time zone), not a response' };
   }
   // SurveyMonkey's CSV download: a second header row naming each column's answer ("Response", "Open-Ended
   // Response", a choice's text for multiple-choice columns), empty under the respondent columns.
@@ -52,7 +61,7 @@ export function surveyHeaderRows(sample: readonly Record<string, unknown>[]): Su
     const answerWords = cells.filter((c) => SURVEYMONKEY_SUBHEADER.test(c.trim())).length;
     const empty = Object.values(first).length - cells.length;
     if (cells.length > 0 && answerWords >= Math.max(1, cells.length / 2) && empty > 0) {
-      return { keys: new Set([recordKey(first)]), timeZone: null, reason: 'SurveyMonkey header row (each column\'s answer type: Response, Open-Ended Response), not a response' };
+      return { keys: new Set([recordKey(first)]), timeZone: null, questions: new Map(), reason: 'SurveyMonkey header row (each column\'s answer type: Response, Open-Ended Response), not a response' };
     }
   }
   return null;

@@ -15,6 +15,7 @@ import { opik } from './opik';
 import { freshdesk } from './freshdesk';
 import { intercom } from './intercom';
 import { helpscout } from './helpscout';
+import { qualtrics } from './qualtrics';
 import { phoenixAnnotations, phoenixSpans } from './phoenix';
 import { llmperf } from './llmperf';
 import { mtbenchAnswers, mtbenchJudgments } from './mtbench';
@@ -24,7 +25,7 @@ import { otelGenai } from './otel';
 
 export const PRESETS: readonly Preset[] = [
   openaiBatch, openaiChat, anthropicBatch, otelGenai, opik, langfuse, langfuseScores, langsmith, langsmithFeedback, phoenixSpans, phoenixAnnotations,
-  helicone, llmperf, oasstTrees, mtbenchAnswers, mtbenchJudgments, hhRlhf, dices, jira, freshdesk, intercom, helpscout, helpdeskTickets, generic,
+  helicone, llmperf, oasstTrees, mtbenchAnswers, mtbenchJudgments, hhRlhf, dices, jira, freshdesk, intercom, helpscout, qualtrics, helpdeskTickets, generic,
 ];
 
 /** The preset of that name, or undefined. */
