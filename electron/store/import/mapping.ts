@@ -15,7 +15,7 @@ import { PriceBook, type ModelPrice } from '../../../shared/prices';
 import { anthropicCacheNote, deriveCost, usesAnthropicCacheFields } from '../prices/derive';
 import type { FeedbackKind, RecordKind, RejectedRow } from '../../../shared/types';
 import {
-  brokenJsonOnPath, chatText, contentId, getPath as getPathImpl, isSkipped, leafName, normName,
+  brokenJsonOnPath, chatText, contentId, getPath as getPathImpl, isSkipped, leafName, msBetween, normName,
   type ComputedSource, type ConstSource, type DurationUnit, type FieldSpec, type KindMapping, type PathSource,
   type Preset, type SkippedPart, type SubRecord, type TimestampUnit,
 } from './presets/common';
@@ -295,6 +295,31 @@ function autoDetect(kind: RecordKind, info: Map<string, PathInfo>, taken: Map<st
     }
   }
   return found;
+}
+
+const START_NAMES = ['start_time', 'started_at', 'start', 'start_ts', 'request_start', 'start_timestamp'];
+const END_NAMES = ['end_time', 'ended_at', 'end', 'end_ts', 'completed_at', 'finished_at', 'request_end', 'end_timestamp'];
+
+/**
+ * A start and an end time of one record under the same parent (metrics.start and metrics.end; start_time and
+ * end_time), by name, the first pair of START_NAMES × END_NAMES found.
+ */
+function startEndPair(info: Map<string, PathInfo>): { start: string; end: string } | null {
+  const byParent = new Map<string, { start?: string; end?: string; rank: number }>();
+  for (const p of info.keys()) {
+    if (info.get(p)!.container) continue;
+    const dot = p.lastIndexOf('.');
+    const parent = dot < 0 ? '' : p.slice(0, dot);
+    const leaf = normName(dot < 0 ? p : p.slice(dot + 1));
+    const e = byParent.get(parent) ?? { rank: 0 };
+    const si = START_NAMES.indexOf(leaf);
+    const ei = END_NAMES.indexOf(leaf);
+    if (si >= 0 && (e.start === undefined || si < START_NAMES.indexOf(normName(e.start.slice(e.start.lastIndexOf('.') + 1))))) e.start = p;
+    if (ei >= 0 && (e.end === undefined || ei < END_NAMES.indexOf(normName(e.end.slice(e.end.lastIndexOf('.') + 1))))) e.end = p;
+    byParent.set(parent, e);
+  }
+  for (const e of byParent.values()) if (e.start !== undefined && e.end !== undefined) return { start: e.start, end: e.end };
+  return null;
 }
 
 /** An epoch time of 10, 13, 16 or 19 digits (s, ms, µs, ns) between 2000 and 2100. */
@@ -645,6 +670,15 @@ export function buildMapper(preset: string, fullSample: Record<string, unknown>[
         if (found) {
           fields.set(tsField, { type: 'paths', alts: [{ path: found.path }] });
           notes.push(`${prefixedName(kind, tsField)}: ${found.path} recognised as a time column by its values (${found.what})`);
+        }
+      }
+      // No latency field, but a start and an end time (Braintrust's metrics.start / metrics.end in epoch seconds,
+      // start_time / end_time columns): the latency is their difference.
+      if (kind === 'requests' && !fields.has('latency_ms') && !overrideKeys.has('latency_ms')) {
+        const pair = startEndPair(info);
+        if (pair) {
+          fields.set('latency_ms', resolveSpec({ compute: (r) => msBetween(getPathImpl(r, pair.start), getPathImpl(r, pair.end)), uses: [pair.start, pair.end], describe: `${pair.end} − ${pair.start}`, unit: 'ms' }));
+          notes.push(`${prefixedName(kind, 'latency_ms')}: ${pair.end} − ${pair.start} (no latency field; the time between the start and the end)`);
         }
       }
     }

@@ -446,6 +446,23 @@ describe('Zendesk incremental export: deleted tickets', () => {
   });
 });
 
+describe('latency from a start and an end time', () => {
+  it('is end − start when a log has no latency field (Braintrust metrics.start/end in epoch seconds; start_time/end_time columns)', async () => {
+    const ws = await newWorkspace();
+    const spans = [
+      { id: 's1', created: '2026-03-07T20:27:58.704Z', input: 'q', output: 'a', error: null, metrics: { start: 1772915278.704, end: 1772915283.66, prompt_tokens: 10, completion_tokens: 5 }, metadata: { model: 'gpt-4o' } },
+      { id: 's2', created: '2026-03-07T20:28:00.000Z', input: 'q', output: null, error: 'timeout', metrics: { start: 1772915280, end: 1772915310.5 }, metadata: { model: 'gpt-4o' } },
+    ];
+    const s = await runImport(ws, write('bt.jsonl', spans.map((x) => JSON.stringify(x)).join('\n')), {});
+    expect(s.notes).toContain('latency_ms: metrics.end − metrics.start (no latency field; the time between the start and the end)');
+    const rows = ws.db.all<{ id: string; latency_ms: number; error: string | null; is_error: number }>('SELECT id, latency_ms, error, is_error FROM requests ORDER BY id');
+    expect(rows.map((r) => [r.id, Math.round(r.latency_ms), r.error, r.is_error])).toEqual([['s1', 4956, '', 0], ['s2', 30500, 'timeout', 1]]);
+    const ws2 = await newWorkspace();
+    await runImport(ws2, write('calls.csv', 'request_id,start_time,end_time,model,input,output\nc1,2026-03-02T09:00:00Z,2026-03-02T09:00:01.250Z,m,q,a\n'), {});
+    expect(ws2.db.value('SELECT latency_ms FROM requests')).toBe(1250);
+  });
+});
+
 describe('requests whose model has no price', () => {
   it('are counted in a note naming the models (a request without tokens is not: it has nothing to price)', async () => {
     const ws = await newWorkspace();
