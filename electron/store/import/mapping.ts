@@ -27,7 +27,7 @@ import {
   type DstShift, detectDateOrder, detectDecimalMark, detectTimestampUnit, dotThousandsSuspect, durationUnitFromFieldName, fieldNameSuggestsDate, holdsTimes, isMissing, isValueError, MISSING_TOKENS, parseDurationMs, parseNumber, parseTimestamp, toIdText,
 } from './values';
 import { implausibleNumber, implausibleTime } from './plausible';
-import { answerFromChoiceText, looksLikeChoiceLabel } from './answer-text';
+import { answerFromChoiceText, looksLikeChoiceLabel, satisfactionAnswer, satisfactionScaleOf } from './answer-text';
 import { automatedOf } from '../feedback/automated';
 
 /** One stored row. Keys are column names of the table for `kind`; values are converted (see module doc). */
@@ -206,6 +206,8 @@ interface KindPlan {
    * -1s were rejected and each 1 stored as the worst answer on 1-5.
    */
   signedRatingsAreThumbs?: boolean;
+  /** A rating column answered in the words of a 5-point satisfaction scale (answer-text.ts satisfactionScaleOf). */
+  satisfactionLabels?: Readonly<Record<string, number>>;
 }
 
 /** A plan as each record runs it: one step per Loupe field, in the table's order, and the source paths it reads. */
@@ -463,15 +465,20 @@ function wideFeedbackPlans(fb: KindPlan, sample: readonly Record<string, unknown
     if (f.kind === 'comment') fields.set('comment', { type: 'paths', alts: [{ path: f.column }] });
     else fields.set('value', { type: 'paths', alts: [{ path: f.column }] });
     let scale: number | undefined;
+    let labels: Readonly<Record<string, number>> | null = null;
     if (f.kind === 'nps') scale = 10;
     else if (f.kind === 'rating') {
-      const nums = sample.map((r) => { const x = getPathImpl(r, f.column); return num(x) ?? answerFromChoiceText(x, false); }).filter((n): n is number => n !== null);
+      const values = sample.map((r) => getPathImpl(r, f.column));
+      // Answers exported as the words of a 5-point satisfaction scale (SurveyMonkey's "Actual answer text").
+      labels = satisfactionScaleOf(values);
+      const nums = values.map((x) => num(x) ?? answerFromChoiceText(x, false) ?? (labels ? satisfactionAnswer(x, labels) : null)).filter((n): n is number => n !== null);
       const max = nums.length ? Math.max(...nums) : 5;
       scale = max <= 5 ? 5 : max <= 7 ? 7 : max <= 10 ? 10 : 100;
     }
     const plan: KindPlan = {
       ...fb, fields, impliedFeedbackKind: f.kind, usedPaths: [...fb.usedPaths, ...wideColumns],
       ...(scale !== undefined ? { impliedScale: scale } : {}),
+      ...(labels && scale === 5 ? { satisfactionLabels: labels } : {}),
     };
     return { column: f.column, label: f.label, plan };
   });
@@ -1474,7 +1481,14 @@ function finishFeedback(row: Record<string, string | number | null>, plan: KindP
     if (n === null) {
       // An answer exported as its choice text ("10 - Extremely likely"): the number chosen is at its head.
       n = answerFromChoiceText(rawValue, kind === 'nps');
-      if (n !== null) {
+      if (n === null && kind === 'rating' && plan.satisfactionLabels) {
+        n = satisfactionAnswer(rawValue, plan.satisfactionLabels);
+        if (n !== null) {
+          const example = String(rawValue);
+          const v = n;
+          flag('satisfaction-words', line, (c, first) => `${c.toLocaleString('en-US')} rating answer(s) read from the words of a 5-point satisfaction scale (first on line ${first}; e.g. ${shown(example)} read as ${v} of 5, Very satisfied = 5 … Very dissatisfied = 1); the words are kept as the label`);
+        }
+      } else if (n !== null) {
         const example = String(rawValue);
         flag(`choice-text-${kind}`, line, (c, first) => `${c.toLocaleString('en-US')} ${kind === 'nps' ? 'NPS' : 'rating'} answer(s) read from their choice text (first on line ${first}; e.g. ${shown(example)} read as ${n}); the text is kept as the label`);
       }

@@ -296,12 +296,13 @@ describe('survey answers exported as their choice text (Qualtrics "Export with c
   it('refuses a choice label without its number, saying to export numeric values, and refuses ranges and fractions', async () => {
     const ws = await newWorkspace();
     const s = await runImport(ws, write('labels.csv', csv([
-      'R_1,2026-03-02 09:00:00,9,Very satisfied,req-1',
+      // "Extremely satisfied" is a label of the 7-point scale: a column holding it is not read from its words.
+      'R_1,2026-03-02 09:00:00,9,Extremely satisfied,req-1',
       'R_2,2026-03-02 10:00:00,7-8,4/5,req-2',
     ])), {});
     expect(s.rejected).toBeGreaterThan(0);
     const reasons = s.rejects.map((r) => r.reason).join('\n');
-    expect(reasons).toContain('CSAT (read as CSAT): expected a numeric rating, found "Very satisfied"; this looks like a choice label without its number: export the survey with numeric values');
+    expect(reasons).toContain('CSAT (read as CSAT): expected a numeric rating, found "Extremely satisfied"; this looks like a choice label without its number: export the survey with numeric values');
     expect(reasons).toContain('found "7-8"');
     expect(reasons).toContain('found "4/5"');
     expect(ws.db.all("SELECT id, value FROM feedback ORDER BY id")).toEqual([{ id: 'R_1:NPS', value: 9 }]);
@@ -479,7 +480,7 @@ describe('requests whose model has no price', () => {
 });
 
 describe('a SurveyMonkey CSV download (questions as headers, a second header row of answer types)', () => {
-  it('skips the answer-type row, counted, and reads each answered question; choice labels without a number are refused with the hint', async () => {
+  it('skips the answer-type row, counted, and reads each answered question; a 5-point satisfaction label is read from its words', async () => {
     const ws = await newWorkspace();
     const csv = [
       'Respondent ID,Collector ID,Start Date,End Date,IP Address,How likely is it that you would recommend Acme Assistant to a friend or colleague?,Overall how satisfied were you with the answer you got?,Do you have any other comments?',
@@ -488,14 +489,14 @@ describe('a SurveyMonkey CSV download (questions as headers, a second header row
       '114285713002,431234567,03/13/2026 10:00:00 AM,03/13/2026 10:00:35 AM,203.0.113.6,10,Very satisfied,',
     ].join('\n');
     const s = await runImport(ws, write('surveymonkey.csv', `${csv}\n`), {});
-    expect(s).toMatchObject({ kind: 'feedback', skipped: 1, inserted: 4, rejected: 1 });
+    expect(s).toMatchObject({ kind: 'feedback', skipped: 1, inserted: 5, rejected: 0 });
     expect(s.skipped_reasons).toEqual([{ reason: 'SurveyMonkey header row (each column\'s answer type: Response, Open-Ended Response), not a response', count: 1 }]);
-    expect(s.rejects[0]!.reason).toContain('found "Very satisfied"; this looks like a choice label without its number');
     expect(ws.db.all('SELECT kind, value, scale, comment, ts FROM feedback ORDER BY ts, kind')).toEqual([
       { kind: 'comment', value: null, scale: null, comment: 'The bot was wrong', ts: Date.UTC(2026, 2, 2, 9, 30, 12) },
       { kind: 'nps', value: 3, scale: 10, comment: null, ts: Date.UTC(2026, 2, 2, 9, 30, 12) },
       { kind: 'rating', value: 2, scale: 5, comment: null, ts: Date.UTC(2026, 2, 2, 9, 30, 12) },
       { kind: 'nps', value: 10, scale: 10, comment: null, ts: Date.UTC(2026, 2, 13, 10) },
+      { kind: 'rating', value: 5, scale: 5, comment: null, ts: Date.UTC(2026, 2, 13, 10) },
     ]);
   });
 });

@@ -78,3 +78,30 @@ describe('wide feedback files', () => {
     expect(ws2.db.value("SELECT ts FROM requests WHERE id = 'n1'")).toBe(1772712000123);
   });
 });
+
+describe('satisfaction answers exported as words (SurveyMonkey "Actual answer text")', () => {
+  const head = 'Respondent ID,Collector ID,Start Date,End Date,How likely is it that you would recommend Acme to a friend or colleague?,"Overall, how satisfied or dissatisfied are you with Acme?"\n,,,,Response,Response\n';
+  it('reads a column on the 5-point scale as CSAT 1-5, said in a note', async () => {
+    const ws = await newWorkspace();
+    const rows = [['9', 'Very satisfied'], ['6', 'Satisfied'], ['10', 'Neither satisfied nor dissatisfied'], ['3', 'Dissatisfied'], ['8', 'Very dissatisfied'], ['7', 'Very satisfied']]
+      .map(([nps, csat], i) => `11400000000${i},431000001,03/2${i}/2026 07:18:34 AM,03/2${i}/2026 07:20:34 AM,${nps},${csat}`).join('\n');
+    const s = await runImport(ws, write('surveymonkey.csv', `${head}${rows}\n`), {});
+    expect(s).toMatchObject({ inserted: 12, rejected: 0 });
+    expect(s.notes.join(' ')).toMatch(/6 rating answer\(s\) read from the words of a 5-point satisfaction scale/);
+    expect(ws.db.all("SELECT value, label FROM feedback WHERE kind = 'rating' ORDER BY ts")).toEqual([
+      { value: 5, label: 'Very satisfied' }, { value: 4, label: 'Satisfied' }, { value: 3, label: 'Neither satisfied nor dissatisfied' },
+      { value: 2, label: 'Dissatisfied' }, { value: 1, label: 'Very dissatisfied' }, { value: 5, label: 'Very satisfied' },
+    ]);
+    expect(ws.db.value("SELECT DISTINCT scale FROM feedback WHERE kind = 'rating'")).toBe(5);
+  });
+
+  it('does not guess a column with a label of another scale ("Extremely satisfied" is 7-point): refused with the hint', async () => {
+    const ws = await newWorkspace();
+    const rows = [['9', 'Very satisfied'], ['6', 'Extremely satisfied'], ['10', 'Somewhat satisfied']]
+      .map(([nps, csat], i) => `11400000000${i},431000001,03/2${i}/2026 07:18:34 AM,03/2${i}/2026 07:20:34 AM,${nps},${csat}`).join('\n');
+    const s = await runImport(ws, write('surveymonkey7.csv', `${head}${rows}\n`), {});
+    expect(s.inserted).toBe(3); // the NPS answers
+    expect(s.rejected).toBe(3);
+    expect(s.rejects[0]!.reason).toMatch(/looks like a choice label without its number: export the survey with numeric values/);
+  });
+});
