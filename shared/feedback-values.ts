@@ -7,7 +7,11 @@
 import type { FeedbackKind } from './types';
 
 /** The fields the wording needs. */
-export interface FeedbackValue { kind: FeedbackKind | string; value: number | null; scale: number | null; label?: string | null }
+export interface FeedbackValue {
+  kind: FeedbackKind | string; value: number | null; scale: number | null; label?: string | null;
+  /** What a rating measures when it is no satisfaction answer (migration 15): 'ces' (customer effort), 'enps'. */
+  measure?: string | null;
+}
 
 /** NPS class of a 0-10 answer. */
 export function npsClass(v: number): 'promoter' | 'passive' | 'detractor' {
@@ -30,7 +34,7 @@ export function feedbackPolarity(f: FeedbackValue): 'negative' | 'positive' | 'n
 }
 
 /**
- * The value in words: "thumbs up", "thumbs down", "CSAT 4/5", "rating 7/10", "NPS 9 (promoter)", "preferred",
+ * The value in words: "thumbs up", "thumbs down", "CSAT 4/5", "rating 7/10", "CES 4/7", "eNPS 9", "NPS 9 (promoter)", "preferred",
  * "rejected", "comment"; the source's own label when the value is missing.
  */
 export function feedbackValueText(f: FeedbackValue): string {
@@ -41,7 +45,10 @@ export function feedbackValueText(f: FeedbackValue): string {
     case 'thumb': return f.value > 0 ? 'thumbs up' : 'thumbs down';
     case 'preference': return f.value > 0 ? 'preferred' : 'rejected';
     case 'nps': return `NPS ${v} (${npsClass(f.value)})`;
-    case 'rating': return (f.scale ?? 5) === 5 ? `CSAT ${v}/5` : `rating ${v}/${f.scale}`;
+    case 'rating':
+      if (f.measure === 'ces') return `CES ${v}/${f.scale ?? 5}`;
+      if (f.measure === 'enps') return `eNPS ${v}`;
+      return (f.scale ?? 5) === 5 ? `CSAT ${v}/5` : `rating ${v}/${f.scale}`;
     default: return v;
   }
 }

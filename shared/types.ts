@@ -74,6 +74,8 @@ export interface FeedbackRecord {
   trace_id: string | null; // the trace the feedback was given on (Langfuse trace score, LangSmith root run)
   extra: string | null;
   import_id: number | null;
+  /** What a rating measures when it is no satisfaction answer: 'ces', 'enps' (migration 15); null otherwise. */
+  measure?: string | null;
 }
 
 /** One support ticket as stored. */

@@ -116,11 +116,11 @@ export class FeedbackCell {
    * Adds one feedback value of a kind; values outside their scale are ignored (as CSAT and NPS do). An automated
    * evaluator's score (feedback/automated.ts) is counted apart and in no share.
    */
-  add(kind: string, value: number, scale: number | null, automated = false): void {
+  add(kind: string, value: number, scale: number | null, automated = false, measure: string | null = null): void {
     if (automated) { this.automated++; return; }
     if (kind === 'thumb') { this.thumbs++; if (value <= 0) this.downs++; }
     else if (kind === 'rating') {
-      if ((scale ?? 5) === 5 && Number.isInteger(value) && value >= 1 && value <= 5) { this.ratings++; if (value <= 3) this.low++; }
+      if (measure === null && (scale ?? 5) === 5 && Number.isInteger(value) && value >= 1 && value <= 5) { this.ratings++; if (value <= 3) this.low++; }
     } else if (kind === 'nps' && Number.isInteger(value) && value >= 0 && value <= 10) { this.nps++; if (value <= 6) this.detractors++; }
   }
 
@@ -262,8 +262,8 @@ export class Aggregates {
    * Adds one feedback value (attributed by its own time) to the whole traffic and its request's groups; an automated
    * evaluator's score is counted apart (see {@link FeedbackCell.add}).
    */
-  addFeedback(ts: number, feature: string | null, modelVersion: string | null, kind: string, value: number, scale: number | null, automated = false): void {
-    for (const c of this.feedbackCellsAt(ts, feature, modelVersion)) c.add(kind, value, scale, automated);
+  addFeedback(ts: number, feature: string | null, modelVersion: string | null, kind: string, value: number, scale: number | null, automated = false, measure: string | null = null): void {
+    for (const c of this.feedbackCellsAt(ts, feature, modelVersion)) c.add(kind, value, scale, automated, measure);
   }
 
   /**

@@ -83,9 +83,9 @@ export function sqlAlertSource(db: Db): AlertSource {
         aggs.addFeedbackCounts(c.hour, c.slice?.feature ?? null, c.slice?.model_version ?? null, c);
       }, level ?? 'hour');
       // Evaluators' scores are counted apart (in no share), as the cells count them.
-      if (!fromCells) db.each(`SELECT coalesce(f.ts, r.ts), r.feature, r.model_version, f.kind, f.value, f.scale, ${byUserSql()} FROM feedback f LEFT JOIN requests r ON r.id = f.request_id
+      if (!fromCells) db.each(`SELECT coalesce(f.ts, r.ts), r.feature, r.model_version, f.kind, f.value, f.scale, ${byUserSql()}, f.measure FROM feedback f LEFT JOIN requests r ON r.id = f.request_id
         WHERE coalesce(f.ts, r.ts) >= ? AND coalesce(f.ts, r.ts) < ? AND f.kind IN ('thumb', 'rating', 'nps') AND f.value IS NOT NULL`, [lo, hi], (r) => {
-        aggs.addFeedback(r[0] as number, k('feature', r[1] as string | null), k('model_version', r[2] as string | null), r[3] as string, r[4] as number, r[5] as number | null, r[6] !== 1);
+        aggs.addFeedback(r[0] as number, k('feature', r[1] as string | null), k('model_version', r[2] as string | null), r[3] as string, r[4] as number, r[5] as number | null, r[6] !== 1, (r[7] as string | null) ?? null);
       });
       let cur: { id: string; ts: number; f: string[]; v: string[] } | null = null;
       const flush = () => { if (cur) aggs.addTicket(cur.ts, cur.f, cur.v); };

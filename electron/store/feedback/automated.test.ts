@@ -183,7 +183,7 @@ describe('feedback written by automated evaluators', () => {
       CREATE TRIGGER feedback_summary_update AFTER UPDATE OF request_id, ts, kind, value, scale ON feedback BEGIN UPDATE feedback_summary_state SET changes = changes + 1; END;
       ALTER TABLE feedback DROP COLUMN automated; ALTER TABLE feedback_summaries DROP COLUMN automated; ALTER TABLE feedback_summaries_day DROP COLUMN automated;
       PRAGMA user_version = 13;`);
-    expect(migrate(ws.db)).toEqual([14]);
+    expect(migrate(ws.db)).toEqual([14, 15]);
     expect(ws.db.value('SELECT count(*) FROM feedback WHERE automated = 1')).toBe(18);
     expect(feedbackSummariesCurrent(ws.db)).toBe(true);
     const w = metricsSeries(ws.db, 'UTC', { bucket: 'week', filter: {}, breakdown: 'none' }, NOW).buckets.find((b) => b.label === '2026-W47')!;

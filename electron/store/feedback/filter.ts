@@ -12,8 +12,8 @@ import { commentMatch, ftsPhrase } from './fts';
 export const VALUE_SQL: Record<FeedbackValueFilter, string> = {
   thumbs_down: "(f.kind = 'thumb' AND f.value < 0)",
   thumbs_up: "(f.kind = 'thumb' AND f.value > 0)",
-  csat_low: "(f.kind = 'rating' AND coalesce(f.scale, 5) = 5 AND f.value <= 2)",
-  csat_high: "(f.kind = 'rating' AND coalesce(f.scale, 5) = 5 AND f.value >= 4)",
+  csat_low: "(f.kind = 'rating' AND coalesce(f.scale, 5) = 5 AND f.measure IS NULL AND f.value <= 2)",
+  csat_high: "(f.kind = 'rating' AND coalesce(f.scale, 5) = 5 AND f.measure IS NULL AND f.value >= 4)",
   detractor: "(f.kind = 'nps' AND f.value <= 6)",
   passive: "(f.kind = 'nps' AND f.value > 6 AND f.value < 9)",
   promoter: "(f.kind = 'nps' AND f.value >= 9)",

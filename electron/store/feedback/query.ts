@@ -23,7 +23,7 @@ const SORT_SQL: Record<NonNullable<Query['sort']>['column'], string> = {
 
 interface Row {
   id: string; kind: FeedbackKind; value: number | null; scale: number | null; label: string | null; comment: string | null;
-  ts: number | null; user_id: string | null; source: string | null; automated: number | null; request_id: string | null; link_method: 'explicit' | 'session' | null;
+  ts: number | null; user_id: string | null; source: string | null; automated: number | null; measure: string | null; request_id: string | null; link_method: 'explicit' | 'session' | null;
   rid: string | null; feature: string | null; model_version: string | null; segment: string | null; lang: string | null;
   input_preview: string | null; output_preview: string | null;
 }
@@ -42,7 +42,7 @@ export function queryFeedback(db: Db, q: Query, zone: string): { rows: FeedbackG
   const join = 'LEFT JOIN requests r ON r.id = f.request_id';
   const total = db.value<number>(`SELECT count(*) FROM feedback f ${needsRequest ? join : ''} ${w}`, params) ?? 0;
   const rows = db.all<Row>(`
-    SELECT f.id, f.kind, f.value, f.scale, f.label, f.comment, f.ts, f.user_id, f.source, f.automated, f.request_id, f.link_method,
+    SELECT f.id, f.kind, f.value, f.scale, f.label, f.comment, f.ts, f.user_id, f.source, f.automated, f.measure, f.request_id, f.link_method,
       r.id AS rid, r.feature, r.model_version, r.segment, r.lang,
       substr(r.input, 1, ${PREVIEW_CHARS}) AS input_preview, substr(r.output, 1, ${PREVIEW_CHARS}) AS output_preview
     FROM feedback f ${join} ${w} ORDER BY ${sortCol} ${dir}, f.rowid ${dir} LIMIT ? OFFSET ?`, [...params, q.limit, q.offset]);

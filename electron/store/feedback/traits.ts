@@ -20,6 +20,7 @@ import { isSliceDim, requestCountsBy } from '../summaries/read';
 import type { Db } from '../db';
 import { weekWindow } from '../metrics/common';
 import { byUserSql } from './automated';
+import { csatRowSql } from '../summaries/feedback';
 
 type Params = z.output<typeof feedbackTraitsSchema>;
 
@@ -74,9 +75,9 @@ export function feedbackTraits(db: Db, p: Params, zone: string): FeedbackTraits 
     : 'NULL';
   const rows = db.all<{ v: string | null } & Omit<Counts, 'requests'>>(`
     SELECT v, sum(kind = 'thumb' AND value > 0) AS up, sum(kind = 'thumb' AND value < 0) AS down,
-      sum(kind = 'rating' AND coalesce(scale, 5) = 5) AS csat_n, sum(kind = 'rating' AND coalesce(scale, 5) = 5 AND value >= 4) AS csat_top,
+      sum(${csatRowSql('')}) AS csat_n, sum(${csatRowSql('')} AND value >= 4) AS csat_top,
       sum(kind = 'nps') AS nps_n, sum(kind = 'nps' AND value >= 9) AS prom, sum(kind = 'nps' AND value <= 6) AS det
-    FROM (SELECT CASE WHEN f.kind = 'nps' THEN ${userDim} ELSE ${dim} END AS v, f.kind, f.value, f.scale
+    FROM (SELECT CASE WHEN f.kind = 'nps' THEN ${userDim} ELSE ${dim} END AS v, f.kind, f.value, f.scale, f.measure
             FROM feedback f LEFT JOIN requests r ON r.id = f.request_id
            WHERE f.kind IN ('thumb', 'rating', 'nps') AND f.value IS NOT NULL AND ${byUserSql()} AND ${fp.sql})
     GROUP BY v`, fp.params);

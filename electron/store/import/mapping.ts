@@ -1424,8 +1424,13 @@ function finishFeedback(row: Record<string, string | number | null>, plan: KindP
   const rawValue = row.value;
   let kind: FeedbackKind | undefined;
   let isCsat = false;
+  // What a rating measures when its survey type says it is no satisfaction answer (migration 15): Delighted's CES
+  // (ces, ces7: customer effort) and eNPS (employees). Such a rating is in no CSAT count.
+  row.measure = null;
   if (rawKind !== null && rawKind !== undefined) {
     const w = normName(String(rawKind));
+    if (w === 'ces' || w === 'ces7') row.measure = 'ces';
+    if (w === 'enps') row.measure = 'enps';
     kind = (['thumb', 'rating', 'nps', 'comment', 'preference'] as const).find((k) => k === w) ?? FEEDBACK_KIND_WORDS[w];
     if (!kind) throw new Reject('kind', `kind: expected a feedback kind (thumb, rating, csat, nps, comment, preference), found ${shown(rawKind)}`);
     if (w === 'csat' && row.scale === null) row.scale = 5;
@@ -1436,6 +1441,9 @@ function finishFeedback(row: Record<string, string | number | null>, plan: KindP
     if (w === 'enps') {
       if (row.scale === null) row.scale = 10;
       flag('enps', line, (c, first) => `${c.toLocaleString('en-US')} eNPS answer(s) (employee Net Promoter Score; first on line ${first}) are kept as 0-10 ratings, not counted in the customers' NPS`);
+    }
+    if (w === 'ces' || w === 'ces7') {
+      flag('ces', line, (c, first) => `${c.toLocaleString('en-US')} CES answer(s) (Customer Effort Score; first on line ${first}) are kept as ratings on their own scale, not counted in CSAT`);
     }
     isCsat = w === 'csat' && Number(row.scale) === 5;
   } else {

@@ -19,7 +19,7 @@ export const COLUMNS: Record<RecordKind, readonly string[]> = {
     'input_chars', 'output_chars', 'extra', 'import_id', 'trace_id', 'region',
     'tokens_cached_in', 'tokens_cache_write_in', 'service_tier', 'price_model', 'price_as_of', 'price_tier', 'tokens_cache_write_1h_in'],
   feedback: ['id', 'request_id', 'session_id', 'user_id', 'ts', 'kind', 'value', 'scale', 'label', 'comment', 'source',
-    'link_method', 'extra', 'import_id', 'trace_id', 'automated'],
+    'link_method', 'extra', 'import_id', 'trace_id', 'automated', 'measure'],
   tickets: ['id', 'created_ts', 'updated_ts', 'resolved_ts', 'first_response_ts', 'requester', 'requester_email', 'user_id', 'session_id',
     'subject', 'body', 'status', 'priority', 'channel', 'tags', 'csat', 'request_ref', 'extra', 'import_id'],
 };

@@ -59,7 +59,7 @@ const GROUPS: Record<RecordKind, ReadonlyArray<{ when: readonly string[]; cols: 
     { when: ['request_id'], cols: ['request_id', 'link_method'] },
     // Every mapped feedback row has a kind, so its value, scale and label are always the file's (a comment-only row
     // has no value, not the stored one).
-    { when: ['kind'], cols: ['kind', 'value', 'scale', 'label'] },
+    { when: ['kind'], cols: ['kind', 'value', 'scale', 'label', 'measure'] },
   ],
   tickets: [
     { when: ['status'], cols: ['status', 'resolved_ts'] },

@@ -464,6 +464,33 @@ describe('latency from a start and an end time', () => {
   });
 });
 
+describe('Delighted CES answers (survey_type ces: customer effort, not satisfaction)', () => {
+  it('are kept as ratings and counted in no CSAT figure: the Metrics screen, from the cells and from the rows, and the report', async () => {
+    const ws = await newWorkspace();
+    // CSAT: 5, 4, 2 (2 of 3 satisfied). CES on 1-5: 5, 5, 5, 4 (would read 5 of 7 satisfied if counted).
+    const rows = [['csat', 5], ['csat', 4], ['csat', 2], ['ces', 5], ['ces', 5], ['ces', 5], ['ces', 4]].map(([survey_type, score], i) => ({ id: `c-${i}`, person: 'p', survey_type, score, comment: null, created_at: 1772443000 + i * 60 }));
+    const s = await runImport(ws, write('delighted-ces.json', JSON.stringify(rows)), {});
+    expect(s).toMatchObject({ kind: 'feedback', inserted: 7, rejected: 0 });
+    expect(s.notes).toContain('4 CES answer(s) (Customer Effort Score; first on line 4) are kept as ratings on their own scale, not counted in CSAT');
+    expect(ws.db.all("SELECT measure, count(*) AS n FROM feedback GROUP BY measure ORDER BY measure")).toEqual([{ measure: null, n: 3 }, { measure: 'ces', n: 4 }]);
+    const { queryFeedback } = await import('../feedback/query');
+    const { feedbackQuerySchema } = await import('../../../shared/contract-feedback');
+    const texts = queryFeedback(ws.db, feedbackQuerySchema.parse({ filter: {} }), 'UTC').rows.map((r) => r.value_text).sort();
+    expect(texts).toEqual(['CES 4/5', 'CES 5/5', 'CES 5/5', 'CES 5/5', 'CSAT 2/5', 'CSAT 4/5', 'CSAT 5/5']);
+    const { metricsSeries } = await import('../metrics/series');
+    const { setSummariesEnabled } = await import('../summaries/read');
+    for (const cells of [true, false]) {
+      setSummariesEnabled(cells);
+      try {
+        const b = metricsSeries(ws.db, 'UTC', { bucket: 'week', filter: {}, breakdown: 'none' }, Date.UTC(2026, 11, 1) + (cells ? 0 : 1)).buckets.find((x) => x.csat.n > 0)!;
+        expect([b.csat.satisfied, b.csat.n], `cells ${cells}`).toEqual([2, 3]);
+      } finally {
+        setSummariesEnabled(true);
+      }
+    }
+  });
+});
+
 describe('requests whose model has no price', () => {
   it('are counted in a note naming the models (a request without tokens is not: it has nothing to price)', async () => {
     const ws = await newWorkspace();

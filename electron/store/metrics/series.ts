@@ -375,8 +375,8 @@ function computeSeries(db: Db, zone: string, q: SeriesInput, now: number, t0: nu
     groupAdd(by && c.slice ? c.slice[by as SliceDim] : null, i, c.up, c.down);
   }, level ?? 'hour');
   if (!fromCells) {
-    const fb = db.all<{ ts: number; kind: string; value: number | null; scale: number | null; g: string | null; automated: number | null }>(
-      `SELECT coalesce(f.ts, r.ts) AS ts, f.kind AS kind, f.value AS value, f.scale AS scale, ${by ? `r.${by}` : 'NULL'} AS g, f.automated AS automated
+    const fb = db.all<{ ts: number; kind: string; value: number | null; scale: number | null; g: string | null; automated: number | null; measure: string | null }>(
+      `SELECT coalesce(f.ts, r.ts) AS ts, f.kind AS kind, f.value AS value, f.scale AS scale, ${by ? `r.${by}` : 'NULL'} AS g, f.automated AS automated, f.measure AS measure
          FROM feedback f ${filtered ? 'JOIN' : 'LEFT JOIN'} requests r ON r.id = f.request_id
         WHERE coalesce(f.ts, r.ts) >= ? AND coalesce(f.ts, r.ts) < ? AND f.kind IN ('thumb', 'rating', 'nps') AND f.value IS NOT NULL${f.sql}`,
       [fbFrom, to, ...f.params]);
@@ -386,7 +386,7 @@ function computeSeries(db: Db, zone: string, q: SeriesInput, now: number, t0: nu
       // An automated evaluator's score is no user's answer: counted apart (summaries/feedback.ts).
       if (r.automated === 1) { counts[i]!.automated++; continue; }
       // CSAT is defined on the 1-5 scale only; ratings on other scales are not CSAT, counted apart (summaries/feedback.ts).
-      addFeedbackValue(counts[i]!, r.kind, r.value, r.scale);
+      addFeedbackValue(counts[i]!, r.kind, r.value, r.scale, r.measure);
       if (r.kind === 'thumb') groupAdd(r.g, i, r.value > 0 ? 1 : 0, r.value > 0 ? 0 : 1);
     }
   }

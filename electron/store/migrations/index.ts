@@ -19,6 +19,7 @@ import { up as m011 } from './011-feedback-other-counts';
 import { up as m012 } from './012-cache-write-1h';
 import { up as m013 } from './013-status-counts';
 import { up as m014 } from './014-feedback-automated';
+import { up as m015 } from './015-feedback-measure';
 
 /** One migration: its number and the SQL or function that moves the schema from number-1 to number. */
 export interface Migration { version: number; name: string; up: string | ((db: Db) => void) }
@@ -38,6 +39,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 12, name: 'cache-write-1h', up: m012 },
   { version: 13, name: 'status-counts', up: m013 },
   { version: 14, name: 'feedback-automated', up: m014 },
+  { version: 15, name: 'feedback-measure', up: m015 },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

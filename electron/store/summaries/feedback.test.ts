@@ -270,7 +270,7 @@ describe('a workspace from before migration 10', () => {
         DROP TABLE feedback_summary_state;
       ALTER TABLE request_summaries DROP COLUMN status_n; ALTER TABLE request_summaries_day DROP COLUMN status_n;
       ALTER TABLE request_summaries DROP COLUMN status_counts; ALTER TABLE request_summaries_day DROP COLUMN status_counts; PRAGMA user_version = 9;`);
-      expect(migrate(ws.db)).toEqual([10, 11, 12, 13, 14]);
+      expect(migrate(ws.db)).toEqual([10, 11, 12, 13, 14, 15]);
       expect(feedbackSummariesCurrent(ws.db)).toBe(true);
       expect(storedCells(ws.db)).toEqual(expected);
     } finally {
@@ -315,7 +315,7 @@ describe('ratings that are not CSAT and NPS answers outside 0-10 are counted apa
       const expected = rawCells(ws.db);
       ws.db.exec(`ALTER TABLE feedback_summaries DROP COLUMN rating_other; ALTER TABLE feedback_summaries DROP COLUMN nps_other;
         ALTER TABLE feedback_summaries_day DROP COLUMN rating_other; ALTER TABLE feedback_summaries_day DROP COLUMN nps_other; PRAGMA user_version = 10;`);
-      expect(migrate(ws.db)).toEqual([11, 12, 13, 14]);
+      expect(migrate(ws.db)).toEqual([11, 12, 13, 14, 15]);
       expect(storedCells(ws.db)).toEqual(expected);
       expect(metricsSeries(ws.db, 'UTC', { bucket: 'week', filter: {}, breakdown: 'none' }, NOW + 1).feedback_not_charted).toEqual({ ratings: 6, nps: 1, automated: 0 });
     } finally {

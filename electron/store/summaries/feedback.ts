@@ -140,13 +140,14 @@ export const emptyCounts = (): FeedbackCounts => ({ up: 0, down: 0, csat: [0, 0,
  * @returns false when the value is in no chart's figure (a rating that is not CSAT, an NPS answer outside 0–10: counted
  *   in `rating_other` / `nps_other`, or a kind no chart shows)
  */
-export function addFeedbackValue(c: FeedbackCounts, kind: string, value: number, scale: number | null): boolean {
+export function addFeedbackValue(c: FeedbackCounts, kind: string, value: number, scale: number | null, measure: string | null = null): boolean {
   if (kind === 'thumb') {
     if (value > 0) c.up++; else c.down++;
     return true;
   }
   if (kind === 'rating') {
-    if ((scale ?? 5) !== 5 || !Number.isInteger(value) || value < 1 || value > 5) {
+    // A rating that measures something other than satisfaction (`measure`: Delighted's CES, eNPS) is no CSAT answer.
+    if (measure !== null || (scale ?? 5) !== 5 || !Number.isInteger(value) || value < 1 || value > 5) {
       c.rating_other++;
       return false;
     }
@@ -165,10 +166,11 @@ export function addFeedbackValue(c: FeedbackCounts, kind: string, value: number,
 }
 
 /**
- * SQL that is true for a rating CSAT counts, by {@link addFeedbackValue}'s rule: a whole 1-5 on scale 5 (or none).
+ * SQL that is true for a rating CSAT counts, by {@link addFeedbackValue}'s rule: a whole 1-5 on scale 5 (or none) that
+ * measures nothing else (`measure` NULL).
  * @param a - the feedback table's alias with its dot (`f.`), or ''
  */
-export const csatRowSql = (a: string): string => `(${a}kind = 'rating' AND coalesce(${a}scale, 5) = 5 AND ${a}value IN (1, 2, 3, 4, 5))`;
+export const csatRowSql = (a: string): string => `(${a}kind = 'rating' AND coalesce(${a}scale, 5) = 5 AND ${a}value IN (1, 2, 3, 4, 5) AND ${a}measure IS NULL)`;
 /** SQL that is true for an NPS answer NPS counts, by {@link addFeedbackValue}'s rule: a whole 0-10. */
 export const npsRowSql = (a: string): string => `(${a}kind = 'nps' AND ${a}value IN (0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10))`;
 
@@ -215,7 +217,9 @@ export function rebuildFeedbackSummaries(db: Db): { rows: number; cells: number 
     const cells = new Map<string, { hour: number; slice: number; key: string | null; counts: FeedbackCounts }>();
     let rows = 0;
     const ns = SLICE_DIMS.length;
-    db.each(`SELECT coalesce(f.ts, r.ts), f.kind, f.value, f.scale, r.id IS NOT NULL, f.automated, ${SLICE_DIMS.map((d) => `r.${d}`).join(', ')}
+    // Migration 14 counts the cells before migration 15 adds `measure`: no row has one then.
+    const measure = db.all<{ name: string }>('PRAGMA table_info(feedback)').some((c) => c.name === 'measure') ? 'f.measure' : 'NULL';
+    db.each(`SELECT coalesce(f.ts, r.ts), f.kind, f.value, f.scale, r.id IS NOT NULL, f.automated, ${SLICE_DIMS.map((d) => `r.${d}`).join(', ')}, ${measure}
         FROM feedback f LEFT JOIN requests r ON r.id = f.request_id
        WHERE f.kind IN ('thumb', 'rating', 'nps') AND f.value IS NOT NULL AND coalesce(f.ts, r.ts) IS NOT NULL`, [], (r) => {
       const hour = hourOf(r[0] as number);
@@ -226,7 +230,7 @@ export function rebuildFeedbackSummaries(db: Db): { rows: number; cells: number 
       let c = cells.get(cellKey);
       if (!c) cells.set(cellKey, (c = { hour, slice: NO_REQUEST_SLICE, key, counts: emptyCounts() }));
       if (r[5] === 1) { c.counts.automated++; return; }
-      if (addFeedbackValue(c.counts, r[1] as string, r[2] as number, r[3] as number | null)) rows++;
+      if (addFeedbackValue(c.counts, r[1] as string, r[2] as number, r[3] as number | null, (r[6 + ns] as string | null) ?? null)) rows++;
     });
     // A linked request may be undated (its feedback dated by its own time): its slice may have no request cell yet.
     for (const c of cells.values()) {
@@ -355,6 +359,20 @@ export const FEEDBACK_AUTOMATED_COLUMNS: ReadonlyArray<[table: string, ddl: stri
 export const FEEDBACK_AUTOMATED_SQL = `
 DROP TRIGGER feedback_summary_update;
 CREATE TRIGGER feedback_summary_update AFTER UPDATE OF request_id, ts, kind, value, scale, automated ON feedback
+BEGIN
+  UPDATE feedback_summary_state SET changes = changes + 1;
+END;
+`;
+
+/**
+ * DDL of migration 15: what a rating measures when its source says it is no satisfaction answer (`feedback.measure`:
+ * 'ces' for a customer effort score, 'enps' for an employee NPS; NULL for every other row, which the CSAT rule
+ * reads as satisfaction on a 1-5 scale), and the update trigger watching the column too.
+ */
+export const FEEDBACK_MEASURE_SQL = `
+ALTER TABLE feedback ADD COLUMN measure TEXT;
+DROP TRIGGER feedback_summary_update;
+CREATE TRIGGER feedback_summary_update AFTER UPDATE OF request_id, ts, kind, value, scale, automated, measure ON feedback
 BEGIN
   UPDATE feedback_summary_state SET changes = changes + 1;
 END;

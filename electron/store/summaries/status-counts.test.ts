@@ -108,7 +108,7 @@ describe('a workspace from before migration 13', () => {
       ws.db.exec(`ALTER TABLE request_summaries DROP COLUMN status_counts; ALTER TABLE request_summaries_day DROP COLUMN status_counts;
         PRAGMA user_version = 12;`);
       expect(feedbackSummariesCurrent(ws.db)).toBe(true);
-      expect(migrate(ws.db)).toEqual([13, 14]);
+      expect(migrate(ws.db)).toEqual([13, 14, 15]);
       expect(feedbackSummariesCurrent(ws.db)).toBe(true);
       const r = ws.db.get<{ lo: number; hi: number }>('SELECT min(hour) AS lo, max(hour) + 3600000 AS hi FROM request_summaries')!;
       const got = fromCells(ws.db, r.lo, r.hi, undefined, 'hour');

@@ -128,7 +128,7 @@ export function missingRequestFeedback(ctx: ReportContext): MissingRequestFeedba
     `SELECT count(*) AS rows_n, count(DISTINCT f.request_id) AS requests, sum(f.automated = 1) AS automated_n,
             sum(${u} AND f.kind = 'thumb' AND f.value IS NOT NULL) AS thumbs_n, sum(${u} AND f.kind = 'thumb' AND f.value > 0) AS thumbs_up,
             sum(${u} AND ${csatRowSql('f.')}) AS csat_n,
-            sum(${u} AND f.kind = 'rating' AND coalesce(f.scale, 5) = 5 AND f.value IN (4, 5)) AS csat_sat,
+            sum(${u} AND ${csatRowSql('f.')} AND f.value IN (4, 5)) AS csat_sat,
             sum(${u} AND ${npsRowSql('f.')}) AS nps_n,
             sum(${u} AND f.kind = 'nps' AND f.value IN (9, 10)) AS nps_pro, sum(${u} AND f.kind = 'nps' AND f.value IN (0, 1, 2, 3, 4, 5, 6)) AS nps_det
        FROM feedback f WHERE ${where}`, params) ?? {};
