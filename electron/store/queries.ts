@@ -104,6 +104,9 @@ export function getRequest(db: Db, id: string): RequestDetail {
   };
 }
 
+/** Text columns of the Tickets grid, sorted without regard to case ("high" beside "High", as the filters fold them). */
+const TEXT_SORT = new Set(['status', 'priority', 'channel', 'subject', 'id']);
+
 /** A page of tickets for the grid. */
 export function queryTickets(db: Db, q: TicketQueryParams): Page<TicketGridRow> {
   const where: string[] = [];
@@ -129,7 +132,7 @@ export function queryTickets(db: Db, q: TicketQueryParams): Page<TicketGridRow> 
       t.subject, t.status, t.priority, t.channel, t.tags, t.csat, t.request_ref, t.import_id,
       substr(t.body, 1, ${PREVIEW_CHARS}) AS body_preview,
       (SELECT count(*) FROM ticket_links tl WHERE tl.ticket_id = t.id) AS link_count
-    FROM tickets t ${w} ORDER BY t.${sortCol} IS NULL, t.${sortCol} ${dir}, t.rowid ${dir} LIMIT ? OFFSET ?`, [...params, q.limit, q.offset]);
+    FROM tickets t ${w} ORDER BY t.${sortCol} IS NULL, t.${sortCol}${TEXT_SORT.has(sortCol) ? ' COLLATE NOCASE' : ''} ${dir}, t.rowid ${dir} LIMIT ? OFFSET ?`, [...params, q.limit, q.offset]);
   return { rows, total };
 }
 

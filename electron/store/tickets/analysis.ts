@@ -179,7 +179,7 @@ function breakdownOf(all: readonly TicketRow[]): Pick<TicketAnalysis, 'tickets' 
   const priority = countFolded(all, (t) => [t.priority ?? NONE]);
   const channel = countFolded(all, (t) => [t.channel ?? NONE]);
   const folded = ([['tags', tag], ['priorities', priority], ['channels', channel]] as const).flatMap(([what, f]) => f.merged.length
-    ? [`${what[0]!.toUpperCase()}${what.slice(1)} that differ only in case or spacing are counted as one: ${f.merged.slice(0, 5).map((x) => x.spellings.map((s) => `"${s}"`).join(' = ')).join('; ')}${f.merged.length > 5 ? ` and ${f.merged.length - 5} more` : ''}.`]
+    ? [`${what[0]!.toUpperCase()}${what.slice(1)} that differ only in case, spacing or hyphens are counted as one: ${f.merged.slice(0, 5).map((x) => x.spellings.map((s) => `"${s}"`).join(' = ')).join('; ')}${f.merged.length > 5 ? ` and ${f.merged.length - 5} more` : ''}.`]
     : []);
   return {
     tickets: n,

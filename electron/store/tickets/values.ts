@@ -1,22 +1,32 @@
 /**
  * Ticket field values spelled several ways: helpdesks spell one priority, channel, status or tag several ways across
- * exports and API versions ("High", "high", "HIGH ", Zendesk's API "urgent" beside its CSV "Urgent"). The analysis,
+ * exports and API versions ("High", "high", "HIGH ", Zendesk's API "urgent" beside its CSV "Urgent", "E-mail" beside
+ * "Email", "web_form" beside "Web Form"). The analysis,
  * the report and the Tickets grid's filters count and pick such spellings as one value; the stored text is kept as
  * the file gave it.
  */
 import type { Db } from '../db';
 
 /**
- * The key two spellings of one ticket value share: Unicode NFKC, trimmed, inner whitespace collapsed, lower case.
+ * The key two spellings of one ticket value share: Unicode NFKC, lower case, without spaces, hyphens or underscores
+ * ("E-mail", "email", "Web Form", "web_form").
  * @param v - a stored value
  * @returns the folded key ('' for a blank value)
  */
 export function ticketValueKey(v: string): string {
-  return v.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();
+  return v.normalize('NFKC').toLowerCase().replace(/[\s_\-‐-―]+/g, '');
+}
+
+/** How well a spelling reads as a label, for ties: "High" (capitalised) before "high" before "HIGH"; "Email" before "E-mail". */
+function readability(s: string): number {
+  const punct = /[_\-‐-―]/.test(s) ? 0.5 : 0;
+  if (/^\p{Lu}/u.test(s) && /\p{Ll}/u.test(s)) return 2 - punct;
+  return (/\p{Lu}/u.test(s) ? 0 : 1) - punct;
 }
 
 /**
- * Folds spellings to one entry each, in the most frequent spelling (on a tie, the first in code-point order).
+ * Folds spellings to one entry each, in the most frequent spelling (on a tie, a capitalised one such as "High" before
+ * "high" before "HIGH", then the first in code-point order).
  * @param counts - [spelling, count] pairs
  * @returns one [shown spelling, every spelling by count] pair per key, in first-seen order
  */
@@ -31,7 +41,7 @@ export function foldSpellings(counts: Iterable<readonly [string, number]>): Arra
     m.set(k, e);
   }
   return [...m.values()].map((e) => {
-    const spellings = [...e].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([s]) => s);
+    const spellings = [...e].sort((a, b) => b[1] - a[1] || readability(b[0]) - readability(a[0]) || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([s]) => s);
     return { value: spellings[0]!, spellings, n: [...e.values()].reduce((s, x) => s + x, 0) };
   });
 }

@@ -70,8 +70,8 @@ export function Rankings({ from, to, filter }: { from: number | null; to: number
         <div className="ranking-grid">
           <List testId="rank-feature-volume" title="Features by volume" rows={f.by_volume} measure="requests" dim="feature" range={range} filter={filter} />
           <List testId="rank-feature-cost" title="Features by cost" rows={f.by_cost} measure="cost_usd" dim="feature" range={range} filter={filter} />
-          <List testId="rank-feature-errors" title={`Features by error rate (from ${f.min_for_rates} requests)`} rows={f.by_error_rate} measure="error_rate" dim="feature" range={range} filter={filter} />
-          <List testId="rank-feature-thumbs" title={`Features by thumbs-down (from ${f.min_for_rates} thumbs)`} rows={f.by_thumbs_down} measure="thumbs_down_rate" dim="feature" range={range} filter={filter}
+          <List testId="rank-feature-errors" title={`Features by error rate (those with ≥ ${f.min_for_rates} requests)`} rows={f.by_error_rate} measure="error_rate" dim="feature" range={range} filter={filter} />
+          <List testId="rank-feature-thumbs" title={`Features by thumbs-down (those with ≥ ${f.min_for_rates} thumbs)`} rows={f.by_thumbs_down} measure="thumbs_down_rate" dim="feature" range={range} filter={filter}
             empty="No thumbs from users on these requests." />
         </div>
       )}

@@ -59,7 +59,7 @@ export function ticketsSection(ctx: ReportContext): Section<TicketsWeek> {
       by_priority: now.by_priority.map((x) => ({ priority: x.value, tickets: x.tickets })),
       by_channel: now.by_channel.map((x) => ({ channel: x.value, tickets: x.tickets })),
       undated_tickets: db.value<number>('SELECT count(*) FROM tickets WHERE created_ts IS NULL') ?? 0,
-      method: `${TICKET_RATE_METHOD}; tickets opened in the week against the week's requests; categories are the tickets' tags; tags, priorities and channels that differ only in case or spacing are counted as one`,
+      method: `${TICKET_RATE_METHOD}; tickets opened in the week against the week's requests; categories are the tickets' tags; tags, priorities and channels that differ only in case, spacing or hyphens are counted as one`,
     },
   };
 }
