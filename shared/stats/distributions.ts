@@ -90,7 +90,7 @@ function chiSquareSfBySum(x: number, dof: number): number {
   const m = Math.floor(a);
   const f = a - m;
   const lnY = Math.log(y);
-  let sum = f > 0 ? gammainc(y, f, true, true) : 0;
+  const sum = f > 0 ? gammainc(y, f, true, true) : 0;
   const top = Math.min(m - 1, Math.floor(y + 40 * Math.sqrt(y) + 40));
   let tail = 0;
   for (let j = top; j >= 0; j--) {
