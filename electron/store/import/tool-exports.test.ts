@@ -473,11 +473,22 @@ describe('Delighted CES answers (survey_type ces: customer effort, not satisfact
     expect(s).toMatchObject({ kind: 'feedback', inserted: 7, rejected: 0 });
     expect(s.notes).toContain('4 CES answer(s) (Customer Effort Score; first on line 4) are kept as ratings on their own scale, not counted in CSAT');
     expect(ws.db.all("SELECT measure, count(*) AS n FROM feedback GROUP BY measure ORDER BY measure")).toEqual([{ measure: null, n: 3 }, { measure: 'ces', n: 4 }]);
+    const { metricsSeries } = await import('../metrics/series');
     const { queryFeedback } = await import('../feedback/query');
     const { feedbackQuerySchema } = await import('../../../shared/contract-feedback');
     const texts = queryFeedback(ws.db, feedbackQuerySchema.parse({ filter: {} }), 'UTC').rows.map((r) => r.value_text).sort();
     expect(texts).toEqual(['CES 4/5', 'CES 5/5', 'CES 5/5', 'CES 5/5', 'CSAT 2/5', 'CSAT 4/5', 'CSAT 5/5']);
-    const { metricsSeries } = await import('../metrics/series');
+    // A workspace that stored them before as plain ratings (CSAT 7 answers) recounts when a re-import says they are CES.
+    const ws2 = await newWorkspace();
+    await runImport(ws2, write('plain.json', JSON.stringify(rows.map((r) => ({ ...r, survey_type: 'rating' })))), {});
+    const csatOf = (w: typeof ws2) => {
+      const b = metricsSeries(w.db, 'UTC', { bucket: 'week', filter: {}, breakdown: 'none' }, Date.UTC(2026, 11, 1)).buckets.find((x) => x.csat.n > 0)!;
+      return [b.csat.satisfied, b.csat.n];
+    };
+    expect(csatOf(ws2)).toEqual([6, 7]);
+    const again = await runImport(ws2, write('typed.json', JSON.stringify(rows)), {});
+    expect(again).toMatchObject({ inserted: 0, updated: 4 });
+    expect(csatOf(ws2)).toEqual([2, 3]);
     const { setSummariesEnabled } = await import('../summaries/read');
     for (const cells of [true, false]) {
       setSummariesEnabled(cells);

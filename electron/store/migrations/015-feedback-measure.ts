@@ -7,10 +7,11 @@
  * so a re-import that gives a stored rating its measure recounts its cell.
  */
 import type { Db } from '../db';
-import { FEEDBACK_MEASURE_SQL } from '../summaries/feedback';
+import { FEEDBACK_MEASURE_COLUMN, FEEDBACK_MEASURE_SQL } from '../summaries/feedback';
 
 /** Adds the column (unless the table has it: a schema rebuilt by hand) and re-creates the update trigger. */
 export function up(db: Db): void {
   const cols = db.all<{ name: string }>('PRAGMA table_info(feedback)').map((c) => c.name);
-  db.exec(cols.includes('measure') ? FEEDBACK_MEASURE_SQL.replace('ALTER TABLE feedback ADD COLUMN measure TEXT;', '') : FEEDBACK_MEASURE_SQL);
+  if (!cols.includes('measure')) db.exec(`ALTER TABLE feedback ADD COLUMN ${FEEDBACK_MEASURE_COLUMN};`);
+  db.exec(FEEDBACK_MEASURE_SQL);
 }

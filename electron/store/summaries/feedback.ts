@@ -369,8 +369,9 @@ END;
  * 'ces' for a customer effort score, 'enps' for an employee NPS; NULL for every other row, which the CSAT rule
  * reads as satisfaction on a 1-5 scale), and the update trigger watching the column too.
  */
+export const FEEDBACK_MEASURE_COLUMN = 'measure TEXT';
+/** The trigger of migration 15 (see {@link FEEDBACK_MEASURE_COLUMN}). */
 export const FEEDBACK_MEASURE_SQL = `
-ALTER TABLE feedback ADD COLUMN measure TEXT;
 DROP TRIGGER feedback_summary_update;
 CREATE TRIGGER feedback_summary_update AFTER UPDATE OF request_id, ts, kind, value, scale, automated, measure ON feedback
 BEGIN
