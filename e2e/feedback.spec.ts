@@ -5,7 +5,7 @@
  * comments. Screenshots at 1,440 and 1,024 px go to test-results/screens/feedback*.png.
  */
 import path from 'node:path';
-import { buildDemo, expect, serve, shot, test } from './fixtures';
+import { buildDemo, expect, repoRoot, serve, shot, test } from './fixtures';
 
 test('demo workspace: comment search → request → edge case; terms; traits; ticket rate by model version', async ({ page, dir }) => {
   test.setTimeout(180_000);
@@ -109,6 +109,26 @@ test('demo workspace: comment search → request → edge case; terms; traits; t
     await shot(page, 'feedback-grid-1024');
   } finally {
     await page.close();
+    await server.stop();
+  }
+});
+
+test('a workspace of tickets without feedback shows the ticket analysis, not "No feedback yet"', async ({ page, dir }) => {
+  const { execFileSync } = await import('node:child_process');
+  const ws = path.join(dir, 'tickets-only.sqlite');
+  execFileSync(process.execPath, [path.join(repoRoot, 'bin/loupe.js'), 'import', '--workspace', ws, path.join(repoRoot, 'data/samples/tickets.csv')], { cwd: repoRoot, stdio: 'pipe' });
+  const server = await serve(ws);
+  try {
+    await page.setViewportSize({ width: 1024, height: 768 });
+    await page.goto(server.url);
+    await expect(page.getByTestId('count-feedback')).toHaveText('0');
+    await page.keyboard.press('Alt+8');
+    await expect(page.getByRole('tab', { name: 'Tickets' })).toHaveAttribute('aria-selected', 'true');
+    await expect(page.getByRole('tab', { name: 'All feedback' })).toHaveCount(0);
+    await expect(page.getByTestId('no-feedback-note')).toContainText('No feedback yet');
+    await expect(page.getByText('By priority', { exact: true })).toBeVisible();
+    await shot(page, 'feedback-tickets-only');
+  } finally {
     await server.stop();
   }
 });

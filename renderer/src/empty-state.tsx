@@ -8,7 +8,7 @@ export const SUPPORTED_FORMATS = [
   'Any of these gzip-compressed (.gz)',
   'Parquet (.parquet)',
   'Exports of OpenTelemetry (OTLP JSON), Langfuse, LangSmith (runs and feedback), Opik, Arize Phoenix, Helicone, Jira, OpenAI and Anthropic batches',
-  'Survey downloads (Typeform, SurveyMonkey, Qualtrics, Delighted) and help-desk ticket exports (Zendesk, Freshdesk, Intercom conversations)',
+  'Survey downloads (Typeform, SurveyMonkey, Qualtrics, Delighted) and help-desk ticket exports (Zendesk, Freshdesk, Jira, Intercom and Help Scout conversations)',
 ];
 
 /** Shown on Records and Tickets while the workspace holds nothing to list. */

@@ -79,20 +79,25 @@ export function FeedbackScreen({ onImport, onOpenRequest }: { onImport: () => vo
   const { info } = useApp();
   const [tab, setTab] = useStoredState<Tab>('loupe.feedback.tab', 'grid');
   const [preset, setPreset] = useState<FilterValues | null>(null);
-  if (info.counts.feedback === 0) return <EmptyWorkspace what="feedback" onImport={onImport} />;
+  if (info.counts.feedback === 0 && info.counts.tickets === 0) return <EmptyWorkspace what="feedback" onImport={onImport} />;
+  // Tickets without any feedback: the ticket analysis is all there is to show (it was hidden behind "No feedback yet").
+  const onlyTickets = info.counts.feedback === 0;
+  const tabs = onlyTickets ? TABS.filter(([t]) => t === 'tickets') : TABS;
+  const shown: Tab = onlyTickets ? 'tickets' : tab;
   const openComments = (values: FilterValues) => { setPreset({ ...values }); setTab('grid'); };
   return (
     <div className="review-area">
       <div className="area-head">
         <div className="tabs area-tabs" role="tablist" aria-label="Feedback">
-          {TABS.map(([t, l]) => <button key={t} type="button" role="tab" aria-selected={tab === t} className={`tab${tab === t ? ' on' : ''}`} onClick={() => setTab(t)}>{l}</button>)}
+          {tabs.map(([t, l]) => <button key={t} type="button" role="tab" aria-selected={shown === t} className={`tab${shown === t ? ' on' : ''}`} onClick={() => setTab(t)}>{l}</button>)}
         </div>
+        {onlyTickets && <span className="muted small" data-testid="no-feedback-note">No feedback yet: import thumbs, ratings, surveys or comments for the other views.</span>}
       </div>
-      <div className="area-body feedback-body" role="tabpanel" aria-label={TABS.find(([t]) => t === tab)?.[1]}>
-        {tab === 'grid' && <FeedbackGrid preset={preset} onOpenRequest={onOpenRequest} />}
-        {tab === 'terms' && <TermsView onOpenComments={openComments} />}
-        {tab === 'traits' && <TraitsView onOpenComments={openComments} />}
-        {tab === 'tickets' && <TicketsView />}
+      <div className="area-body feedback-body" role="tabpanel" aria-label={tabs.find(([t]) => t === shown)?.[1]}>
+        {shown === 'grid' && <FeedbackGrid preset={preset} onOpenRequest={onOpenRequest} />}
+        {shown === 'terms' && <TermsView onOpenComments={openComments} />}
+        {shown === 'traits' && <TraitsView onOpenComments={openComments} />}
+        {shown === 'tickets' && <TicketsView />}
       </div>
     </div>
   );
