@@ -307,17 +307,18 @@ const END_NAMES = ['end_time', 'ended_at', 'end', 'end_ts', 'completed_at', 'fin
  * end_time), by name, the first pair of START_NAMES × END_NAMES found.
  */
 function startEndPair(info: Map<string, PathInfo>): { start: string; end: string } | null {
-  const byParent = new Map<string, { start?: string; end?: string; rank: number }>();
+  // Per parent path, the best-ranked start and end (lowest index in their name lists).
+  const byParent = new Map<string, { start?: string; si: number; end?: string; ei: number }>();
   for (const p of info.keys()) {
     if (info.get(p)!.container) continue;
     const dot = p.lastIndexOf('.');
     const parent = dot < 0 ? '' : p.slice(0, dot);
     const leaf = normName(dot < 0 ? p : p.slice(dot + 1));
-    const e = byParent.get(parent) ?? { rank: 0 };
+    const e = byParent.get(parent) ?? { si: Infinity, ei: Infinity };
     const si = START_NAMES.indexOf(leaf);
     const ei = END_NAMES.indexOf(leaf);
-    if (si >= 0 && (e.start === undefined || si < START_NAMES.indexOf(normName(e.start.slice(e.start.lastIndexOf('.') + 1))))) e.start = p;
-    if (ei >= 0 && (e.end === undefined || ei < END_NAMES.indexOf(normName(e.end.slice(e.end.lastIndexOf('.') + 1))))) e.end = p;
+    if (si >= 0 && si < e.si) { e.start = p; e.si = si; }
+    if (ei >= 0 && ei < e.ei) { e.end = p; e.ei = ei; }
     byParent.set(parent, e);
   }
   for (const e of byParent.values()) if (e.start !== undefined && e.end !== undefined) return { start: e.start, end: e.end };
@@ -1429,8 +1430,6 @@ function finishFeedback(row: Record<string, string | number | null>, plan: KindP
   row.measure = null;
   if (rawKind !== null && rawKind !== undefined) {
     const w = normName(String(rawKind));
-    if (w === 'ces' || w === 'ces7') row.measure = 'ces';
-    if (w === 'enps') row.measure = 'enps';
     kind = (['thumb', 'rating', 'nps', 'comment', 'preference'] as const).find((k) => k === w) ?? FEEDBACK_KIND_WORDS[w];
     if (!kind) throw new Reject('kind', `kind: expected a feedback kind (thumb, rating, csat, nps, comment, preference), found ${shown(rawKind)}`);
     if (w === 'csat' && row.scale === null) row.scale = 5;
@@ -1439,10 +1438,11 @@ function finishFeedback(row: Record<string, string | number | null>, plan: KindP
     if (w === 'ces7' && row.scale === null) row.scale = 7;
     // Employee NPS (Delighted's enps): the 0-10 answer of an employee, kept as a 0-10 rating, out of the customers' NPS.
     if (w === 'enps') {
+      row.measure = 'enps';
       if (row.scale === null) row.scale = 10;
       flag('enps', line, (c, first) => `${c.toLocaleString('en-US')} eNPS answer(s) (employee Net Promoter Score; first on line ${first}) are kept as 0-10 ratings, not counted in the customers' NPS`);
-    }
-    if (w === 'ces' || w === 'ces7') {
+    } else if (w === 'ces' || w === 'ces7') {
+      row.measure = 'ces';
       flag('ces', line, (c, first) => `${c.toLocaleString('en-US')} CES answer(s) (Customer Effort Score; first on line ${first}) are kept as ratings on their own scale, not counted in CSAT`);
     }
     isCsat = w === 'csat' && Number(row.scale) === 5;
