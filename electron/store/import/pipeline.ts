@@ -21,6 +21,7 @@ import { priceRows } from '../prices/derive';
 import { startScrub } from '../scrub/import-hook';
 import { indexImportedComments } from '../feedback/fts';
 import { refreshSummaries } from '../summaries/build';
+import { SummaryStream } from '../summaries/stream';
 import { ensureFeedbackSummaries } from '../summaries/feedback';
 import { detectSource, ImportFileError, readRecords, type DetectedSource } from './read';
 import { hookAsync } from '../test-hooks';
@@ -416,6 +417,10 @@ async function sha256File(file: string): Promise<string> {
  * (import-thread/) by default: below it, starting the thread (about 50 ms) costs more than the overlap saves.
  */
 export const READER_THREAD_MIN_BYTES = 4 * 1024 * 1024;
+/** Bytes of the file's memory touched per idle moment of the store thread (Workspace.prefault): about 3.5 ms. */
+const PREFAULT_STEP = 1024 * 1024;
+/** How far past the file's end that memory is touched ahead of the inserts. */
+const PREFAULT_AHEAD = 64 * 1024 * 1024;
 
 /**
  * The reading thread's script when this import should read and map on it, else null (read and map on this thread).
@@ -621,6 +626,7 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
           return;
         }
         const changed = db.raw.getRowsModified();
+        if (kind === 'requests' && changed > 0) stream?.stored(vals);
         const seenAt = seen[kind].get(id);
         if (seenAt !== undefined) {
           // Not a reject: the row was stored (the last occurrence wins); it is reported as an in-file duplicate.
@@ -633,6 +639,10 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
         }
         rowsSeen[kind]++;
       };
+      // The summary cells of the new requests, built as they are stored (summaries/stream.ts), so the summaries
+      // need not read a large import's rows back at the end. LOUPE_SUMMARY_STREAM=0 reads them back (to measure and
+      // test both with one build).
+      const stream = process.env.LOUPE_SUMMARY_STREAM === '0' ? null : new SummaryStream(db, COLUMNS.requests);
       const insert = (m: MappedRow, line: number) => {
         insertValues(m.kind, pushRowValues([], m.kind, m.row), m.version, line);
       };
@@ -689,7 +699,11 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
         try {
           // Rows come packed (import/packed.ts) unless they are scrubbed here first (scrubbing works on mapped rows).
           // LOUPE_PACK=0 sends them as objects (to measure both with one build).
-          source = startReaderThread(readerScript, { file, src, preset: chosen, sample: records, options, ctx: mapContext, pack: !scrub.active && process.env.LOUPE_PACK !== '0' }, clock, hooks.signal);
+          // While no batch is waiting, the memory the file grows into is mapped ahead of the inserts (1 MiB at a
+          // time, at most 64 MiB past the file's end). LOUPE_PREFAULT=0 turns it off (to measure both with one build).
+          ws.resetPrefault();
+          const idle = process.env.LOUPE_PREFAULT === '0' ? undefined : () => ws.prefault(PREFAULT_STEP, PREFAULT_AHEAD);
+          source = startReaderThread(readerScript, { file, src, preset: chosen, sample: records, options, ctx: mapContext, pack: !scrub.active && process.env.LOUPE_PACK !== '0' }, clock, hooks.signal, idle);
           try {
             first = await source.batches.next();
           } catch (e) {
@@ -739,7 +753,10 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
             for (const row of m.rows) insert(row, line);
           }
         }
-        clock.add('insert', performance.now() - t);
+        const t3 = performance.now();
+        clock.add('insert', t3 - t);
+        stream?.endBatch(db);
+        clock.add('summaries', performance.now() - t3);
         await hookAsync('import.batch', { records: recordsRead });
         const now = Date.now();
         if (now - lastProgress >= every) {
@@ -779,7 +796,7 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
       if (rowsSeen.feedback > 0) indexImportedComments(db, importId);
       // Request summaries (electron/store/summaries): this import's rows and any hours it changed, in this transaction.
       const tSummaries = performance.now();
-      if (rowsSeen.requests > 0) refreshSummaries(db);
+      if (rowsSeen.requests > 0) refreshSummaries(db, stream?.result() ?? null);
       // Feedback summaries (summaries/feedback.ts): new feedback, and new or changed requests that feedback links to.
       if (rowsSeen.requests > 0 || rowsSeen.feedback > 0) ensureFeedbackSummaries(db);
       const summariesMs = performance.now() - tSummaries;

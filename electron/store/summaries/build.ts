@@ -96,6 +96,36 @@ export function statusKnownSql(alias = ''): string {
 }
 const SELECT_ROW = `SELECT ts, ${SLICE_DIMS.join(', ')}, is_error, ${DIST_COLUMNS.join(', ')}, ${statusKnownSql()}, status FROM requests`;
 const NS = SLICE_DIMS.length;
+/** Where {@link SELECT_ROW}'s distribution columns are. */
+const DIST_AT = DIST_COLUMNS.map((_, j) => 2 + NS + j);
+
+/**
+ * Adds one request to its hour's cell in `cells` (made when new): the one rule both the rows read back
+ * ({@link aggregate}) and an import's stream of stored rows (summaries/stream.ts) use, so both build the same cells.
+ * @param hour - the request's hour ({@link hourOf} of its ts)
+ * @param slice - its {@link SLICE_DIMS} values, in order (kept by a new cell: not reused by the caller)
+ * @param vals - its values; those of {@link DIST_COLUMNS} at `distAt` (in that order); a value that is not a finite
+ *   number adds nothing
+ * @param known - its outcome is known (see {@link statusKnownSql})
+ */
+export function addToCells(cells: Map<string, CellAcc>, hour: number, slice: Array<string | null>, isError: boolean,
+  vals: ArrayLike<unknown>, distAt: readonly number[], known: boolean, status: string | null): void {
+  const key = `${hour}\u0000${JSON.stringify(slice)}`;
+  let c = cells.get(key);
+  if (!c) cells.set(key, (c = newCell(hour, slice)));
+  c.n++;
+  if (isError) c.errors++;
+  if (known) c.statusN++;
+  c.statuses.set(status, (c.statuses.get(status) ?? 0) + 1);
+  for (let j = 0; j < DIST_COLUMNS.length; j++) {
+    const v = vals[distAt[j]!];
+    if (typeof v !== 'number' || !Number.isFinite(v)) continue;
+    c.dists[j]!.add(v);
+    if (j === 1) { c.tokensInSum += v; c.tokensInN++; }
+    else if (j === 2) { c.tokensOutSum += v; c.tokensOutN++; }
+    else if (j === 3) { c.cost += v; c.costSq += v * v; c.costN++; }
+  }
+}
 
 /** Aggregates the rows a query over {@link SELECT_ROW} returns (one pass), skipping undated rows and `skipHours`. */
 function aggregate(db: Db, where: string, params: number[], skipHours: ReadonlySet<number> | null): Map<string, CellAcc> {
@@ -105,23 +135,8 @@ function aggregate(db: Db, where: string, params: number[], skipHours: ReadonlyS
     if (typeof ts !== 'number') return;
     const hour = hourOf(ts);
     if (skipHours?.has(hour)) return;
-    const slice = r.slice(1, 1 + NS) as Array<string | null>;
-    const key = `${hour}\u0000${JSON.stringify(slice)}`;
-    let c = cells.get(key);
-    if (!c) cells.set(key, (c = newCell(hour, slice)));
-    c.n++;
-    if (r[1 + NS] === 1) c.errors++;
-    if (r[2 + NS + DIST_COLUMNS.length] === 1) c.statusN++;
-    const status = r[3 + NS + DIST_COLUMNS.length] as string | null;
-    c.statuses.set(status, (c.statuses.get(status) ?? 0) + 1);
-    for (let j = 0; j < DIST_COLUMNS.length; j++) {
-      const v = r[2 + NS + j];
-      if (typeof v !== 'number' || !Number.isFinite(v)) continue;
-      c.dists[j]!.add(v);
-      if (j === 1) { c.tokensInSum += v; c.tokensInN++; }
-      else if (j === 2) { c.tokensOutSum += v; c.tokensOutN++; }
-      else if (j === 3) { c.cost += v; c.costSq += v * v; c.costN++; }
-    }
+    addToCells(cells, hour, r.slice(1, 1 + NS) as Array<string | null>, r[1 + NS] === 1, r, DIST_AT,
+      r[2 + NS + DIST_COLUMNS.length] === 1, r[3 + NS + DIST_COLUMNS.length] as string | null);
   });
   return cells;
 }
@@ -200,12 +215,32 @@ export function summariesPending(db: Db): boolean {
 }
 
 /**
+ * The cells of the rows with rowid in (`from`, `to`], built as an import stored them (summaries/stream.ts): the same
+ * cells {@link aggregate} builds from those rows.
+ */
+export interface StreamedCells {
+  from: number;
+  to: number;
+  cells: Map<string, CellAcc>;
+}
+
+/** The cells not in `hours` (the map itself when no hour is left out). */
+function withoutHours(cells: Map<string, CellAcc>, hours: ReadonlySet<number>): Map<string, CellAcc> {
+  if (hours.size === 0) return cells;
+  const kept = new Map<string, CellAcc>();
+  for (const [k, c] of cells) if (!hours.has(c.hour)) kept.set(k, c);
+  return kept;
+}
+
+/**
  * Brings the summaries up to date: merges the rows added since the last refresh (rowid above the watermark) into
  * their cells and rebuilds the stale hours, in one transaction (the caller's when it has one: an import calls this
  * inside its own, so a failed import leaves the summaries as they were).
+ * @param streamed - an import's cells of its new rows, used instead of reading those rows back when they cover
+ *   exactly the rows above the watermark (else ignored)
  * @returns what was done: new rows merged and stale hours rebuilt
  */
-export function refreshSummaries(db: Db): { rows: number; hours: number } {
+export function refreshSummaries(db: Db, streamed: StreamedCells | null = null): { rows: number; hours: number } {
   return db.tx(() => {
     const mark = db.value<number>('SELECT max_rowid FROM summary_state') ?? 0;
     const top = db.value<number | null>('SELECT max(rowid) FROM requests') ?? 0;
@@ -214,7 +249,9 @@ export function refreshSummaries(db: Db): { rows: number; hours: number } {
     let rows = 0;
     const touched = new Set(dirty);
     if (top > mark) {
-      const cells = aggregate(db, 'rowid > ?', [mark], stale);
+      // An import's cells built as it stored its rows (summaries/stream.ts) stand for reading those rows back, when
+      // they are exactly the rows above the watermark; hours made stale since are rebuilt from their rows below.
+      const cells = streamed && streamed.from === mark && streamed.to === top ? withoutHours(streamed.cells, stale) : aggregate(db, 'rowid > ?', [mark], stale);
       for (const c of cells.values()) { rows += c.n; touched.add(c.hour); }
       writeCells(db, cells, 'merge');
     }
