@@ -60,7 +60,7 @@ const SAVE_SPACE_MARGIN = 1024 * 1024;
 
 const SQLITE_MAGIC = 'SQLite format 3\u0000';
 /** Set on every connection: the rollback journal and temporary tables live in memory (the file is saved whole). */
-const PRAGMAS = 'PRAGMA journal_mode = MEMORY; PRAGMA temp_store = MEMORY;' + (process.env.LOUPE_CACHE ? `PRAGMA cache_size = -${process.env.LOUPE_CACHE};` : '');
+const PRAGMAS = 'PRAGMA journal_mode = MEMORY; PRAGMA temp_store = MEMORY;';
 
 /** Tables whose ids the store allocates itself (see {@link Workspace.nextId}). */
 export type AllocatedTable = 'reviews' | 'tags' | 'review_queues';
