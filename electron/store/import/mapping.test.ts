@@ -277,10 +277,10 @@ describe('presets on inline samples', () => {
     expect(r.rejects).toEqual([]);
     const [a, b] = r.requests;
     expect([a!.id, a!.ts, a!.model, a!.output, a!.tokens_in, a!.tokens_out, a!.cost_usd, a!.cost_source, a!.status, a!.is_error])
-      .toEqual(['req-42', T('2026-02-24T10:00:00Z'), 'gpt-4o-mini-2024-07-18', 'Hello!', 1000, 500, 0.000225, 'price_table', '200', 0]);
+      .toEqual(['batch_req_1', T('2026-02-24T10:00:00Z'), 'gpt-4o-mini-2024-07-18', 'Hello!', 1000, 500, 0.000225, 'price_table', '200', 0]);
     // The Batch API bills half: gpt-4o-mini batch prices $0.075 in, $0.30 out per million tokens.
     expect([a!.service_tier, a!.price_model, a!.price_tier]).toEqual(['batch', 'gpt-4o-mini', 'batch']);
-    expect([b!.id, b!.ts, b!.error, b!.is_error, b!.cost_usd]).toEqual(['req-43', null, 'This request could not be executed before the completion window expired.', 1, null]);
+    expect([b!.id, b!.ts, b!.error, b!.is_error, b!.cost_usd]).toEqual(['batch_req_2', null, 'This request could not be executed before the completion window expired.', 1, null]);
   });
 
   test('openai-chat: input from messages, cost from the price table', () => {

@@ -937,6 +937,8 @@ export function buildMapper(preset: string, fullSample: Record<string, unknown>[
       notes.push(`tags: the ${cols.length} columns ${cols[0]} … ${cols[cols.length - 1]} together`);
     }
   }
+  // Ids unique only within a file (a batch's custom_id): scoped by a hash of the file's first records (see Preset.fileLocalId).
+  const fileScope = p.fileLocalId ? { path: p.fileLocalId, hash: contentId(fullSample.slice(0, 100), '').slice(0, 12) } : null;
   const book = new PriceBook(ctx.prices);
   const anthropicCache = usesAnthropicCacheFields(plans.get('requests')?.fields.get('tokens_cached_in'), plans.get('requests')?.fields.get('tokens_cache_write_in'));
   if (anthropicCache) notes.push(anthropicCacheNote());
@@ -1079,6 +1081,10 @@ export function buildMapper(preset: string, fullSample: Record<string, unknown>[
         (problems ??= []).push(e);
         row[steps[i]!.field] = null;
       }
+    }
+    if (row.id === null && fileScope !== null) {
+      const local = getPathImpl(rec, fileScope.path);
+      if (local !== undefined && local !== null && String(local).trim() !== '') row.id = `${String(local).trim()}@${fileScope.hash}`;
     }
     if (row.id === null) row.id = contentId(rawForHash);
     // A ticket's satisfaction answer is secondary to the ticket: one that is not a 1-5 CSAT (a survey's own words,

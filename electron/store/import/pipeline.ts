@@ -269,16 +269,13 @@ export function missingRequestsNote(m: { rows: number; requests: number; example
 
 /**
  * The note for stored requests whose output an import replaced (PreimageTracker.replacedOutputs): the rows now hold
- * this file's answers, the earlier ones are gone. For batch results it says why: custom_id is unique only within one
- * batch (OpenAI Batch API, Anthropic Message Batches), so a later batch that reuses ids lands on the earlier rows.
+ * this file's answers, the earlier ones are gone. (Batch results are stored by ids unique across batches, see
+ * presets/openai.ts and anthropic-batch.ts, so another batch reusing custom_ids does not land here.)
  */
-function replacedOutputsNote(r: { count: number; examples: string[] }, preset: string): string {
+function replacedOutputsNote(r: { count: number; examples: string[] }): string {
   const n = r.count.toLocaleString('en-US');
   const ids = r.examples.map((x) => `"${x}"`).join(', ');
-  const base = `${n} stored request${r.count === 1 ? '' : 's'} got a different output from this file (${r.count > r.examples.length ? 'e.g. ' : ''}${ids}): their rows now hold this file's answers and the earlier ones are replaced`;
-  return preset === 'openai-batch' || preset === 'anthropic-batch'
-    ? `${base}. A batch's custom_id is unique only within that batch: if this is another batch reusing custom_ids, give each batch its own ids (or import it into its own workspace), since results are stored by custom_id`
-    : `${base}; if the file reuses ids for other requests, import it into its own workspace`;
+  return `${n} stored request${r.count === 1 ? '' : 's'} got a different output from this file (${r.count > r.examples.length ? 'e.g. ' : ''}${ids}): their rows now hold this file's answers and the earlier ones are replaced; if the file reuses ids for other requests, import it into its own workspace`;
 }
 
 /**
@@ -857,7 +854,7 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
       // Review queues sample by ISO week, so requests without a time would silently never be reviewed.
       const undated = rowsSeen.requests > 0 ? db.value<number>('SELECT count(*) FROM requests WHERE import_id = ? AND ts IS NULL', [importId]) ?? 0 : 0;
       if (undated > 0) rawNotes.push(undatedNote(undated));
-      if (replaced.count > 0) rawNotes.push(replacedOutputsNote(replaced, mapper.preset));
+      if (replaced.count > 0) rawNotes.push(replacedOutputsNote(replaced));
       if (rowsSeen.feedback > 0) {
         const m = feedbackOnMissingRequests(db, importId);
         if (m.rows > 0) rawNotes.push(missingRequestsNote(m));

@@ -59,7 +59,10 @@ export const anthropicBatch: Preset = {
     requests: {
       autoDetect: false,
       fields: {
-        id: 'custom_id',
+        // The Message's id (msg_…), unique across batches. custom_id is unique only within its batch (the docs' examples
+        // name them my-first-request, my-second-request): a result without a Message (errored, expired, canceled)
+        // takes it scoped to this file (fileLocalId), so another batch's results with the same names stay apart.
+        id: 'result.message.id',
         model: 'result.message.model',
         output: { compute: outputText, uses: ['result.message.content'], describe: 'result.message.content (text blocks)' },
         // Anthropic's input_tokens leaves out cache reads and writes; the mapper adds these two to tokens_in
@@ -76,7 +79,9 @@ export const anthropicBatch: Preset = {
       },
     },
   },
+  fileLocalId: 'custom_id',
   notes: [
+    'id: the Message\'s id (msg_…); a result without one (errored, expired, canceled) by its custom_id within this file (custom_id is unique only within a batch)',
     'succeeded, errored, expired and canceled results are all requests; errored, expired and canceled are errors',
     'service_tier: batch (billed at Message Batches prices); the results file holds no prompt and no time',
   ],

@@ -68,6 +68,13 @@ export interface Preset {
   unit?: string;
   /** Notes shown in the preview whenever the preset is used (choices the preset makes for the user). */
   notes?: readonly string[];
+  /**
+   * A field (path) whose value is unique only within one file, such as a batch's `custom_id`: when a record's id
+   * fields give no id, its id is this value scoped to the file, `value@` and a hash of the file's first records (a
+   * re-import of the same file gives the same ids; another batch's file, whose records differ, other ones). Without
+   * it a second batch reusing the names replaced the first batch's requests.
+   */
+  fileLocalId?: string;
 }
 
 /** True when an expanded part is a skipped one. */

@@ -58,7 +58,9 @@ export const openaiBatch: Preset = {
     requests: {
       autoDetect: false,
       fields: {
-        id: 'custom_id',
+        // The request output's own id (batch_req_…), unique across batches; custom_id is unique only within one
+        // batch ("Batch API" guide: the examples name them request-1, request-2), so it is kept in extra.
+        id: 'id',
         ts: [{ path: 'response.body.created', unit: 's' }, { path: 'response.body.created_at', unit: 's' }],
         model: 'response.body.model',
         output: { compute: batchOutput, uses: ['response.body.choices', 'response.body.output', 'response.body.output_text'], describe: 'response.body.choices.0.message.content | response.body.output' },
@@ -74,8 +76,9 @@ export const openaiBatch: Preset = {
       },
     },
   },
+  fileLocalId: 'custom_id',
   notes: [
-    'id: the batch custom_id; the input is not in a Batch output file (import the input file\'s messages separately if needed)',
+    'id: the request output\'s id (batch_req_…; custom_id, unique only within its batch, is kept with the request\'s other fields); the input is not in a Batch output file (import the input file\'s messages separately if needed)',
     'service_tier: batch (the Batch API bills at batch prices)',
   ],
 };
