@@ -498,6 +498,23 @@ const FEEDBACK_KIND_WORDS: Record<string, FeedbackKind> = {
   enps: 'rating', ces: 'rating', ces7: 'rating', smileys: 'rating', five_star: 'rating',
 };
 
+/** Whether a value names a feedback kind (thumb, rating, csat, nps, …), as finishFeedback reads it. */
+function isKindWord(v: unknown): boolean {
+  if (typeof v !== 'string' || v.trim() === '') return false;
+  const w = normName(v);
+  return (['thumb', 'rating', 'nps', 'comment', 'preference'] as string[]).includes(w) || FEEDBACK_KIND_WORDS[w] !== undefined;
+}
+
+/** Whether a preset's mapping names the field itself. */
+function declaredField(km: KindMapping, field: string): boolean {
+  return km.fields[field] !== undefined;
+}
+
+/** The one path a field is read from, or null (several, computed, constant, unmapped). */
+function pathOf(r: Resolved | undefined): string | null {
+  return r?.type === 'paths' && r.alts.length === 1 ? r.alts[0]!.path : null;
+}
+
 const THUMB_UP = new Set(['up', 'thumbs_up', 'thumbsup', 'thumb_up', '👍', '+1', '1', 'true', 'yes', 'y', 'positive', 'like', 'liked', 'good', 'helpful', 'upvote']);
 const THUMB_DOWN = new Set(['down', 'thumbs_down', 'thumbsdown', 'thumb_down', '👎', '-1', '0', 'false', 'no', 'n', 'negative', 'dislike', 'disliked', 'bad', 'unhelpful', 'not_helpful', 'downvote']);
 const PREF_UP = new Set(['chosen', 'preferred', 'win', 'winner', 'better', 'a', '+1', '1']);
@@ -671,6 +688,14 @@ export function buildMapper(preset: string, fullSample: Record<string, unknown>[
     const overrideKeys = new Set(overrides.keys());
     if (km.autoDetect !== false) {
       for (const [f, path] of autoDetect(kind, info, fields, overrideKeys)) fields.set(f, { type: 'paths', alts: [{ path }] });
+      // A column found by its name (`type`, `metric`) as the feedback kind whose values in the sample are no feedback
+      // kinds (a JSON:API resource's type "customerReviews") is not the kind: read as one, it refused every row.
+      const kindPath = kind === 'feedback' && !declaredField(km, 'kind') ? pathOf(fields.get('kind')) : null;
+      const kindValues = kindPath === null ? [] : subSample.feedback.map((r) => getPathImpl(r, kindPath)).filter((v) => v !== undefined && v !== null && v !== '');
+      if (kindPath !== null && !overrideKeys.has('kind') && kindValues.length > 0 && !kindValues.some(isKindWord)) {
+        fields.delete('kind');
+        notes.push(`kind: ${kindPath} is not read as the feedback kind (its values in the first records, e.g. ${shown(kindValues[0])}, are no feedback kinds)`);
+      }
       // A time column whose name is no known synonym (created_ms, submitted) is recognised by its values.
       const tsField = kind === 'tickets' ? 'created_ts' : 'ts';
       if (!fields.has(tsField) && !overrideKeys.has(tsField)) {

@@ -7,6 +7,7 @@ import { generic, helpdeskTickets } from './generic';
 import { hhRlhf } from './hh-rlhf';
 import { jira } from './jira';
 import { anthropicBatch } from './anthropic-batch';
+import { appStoreReviews, googlePlayReviews } from './app-reviews';
 import { helicone } from './helicone';
 import { langfuse, langfuseScores } from './langfuse';
 import { langsmith } from './langsmith';
@@ -25,7 +26,7 @@ import { otelGenai } from './otel';
 
 export const PRESETS: readonly Preset[] = [
   openaiBatch, openaiChat, anthropicBatch, otelGenai, opik, langfuse, langfuseScores, langsmith, langsmithFeedback, phoenixSpans, phoenixAnnotations,
-  helicone, llmperf, oasstTrees, mtbenchAnswers, mtbenchJudgments, hhRlhf, dices, jira, freshdesk, intercom, helpscout, qualtrics, helpdeskTickets, generic,
+  helicone, llmperf, oasstTrees, mtbenchAnswers, mtbenchJudgments, hhRlhf, dices, jira, freshdesk, intercom, helpscout, qualtrics, googlePlayReviews, appStoreReviews, helpdeskTickets, generic,
 ];
 
 /** The preset of that name, or undefined. */
