@@ -327,6 +327,11 @@ export interface WeekEstimates {
    */
   frame: {
     requests: number; requests_in_period: number; reviewed_earlier: number; excluded_reviewed: number; excluded_duplicates: number;
+    /**
+     * Requests of the period (after the queue's filters) imported after the queue was made: in no stratum, so not
+     * covered by the estimates; counted in `requests_in_period`.
+     */
+    imported_after: number;
     /** Requests without a timestamp in the frame (the queue included undated requests). */
     undated: number;
     /** The queue's own filters in words (e.g. "feature is chat or search"); empty when none. */

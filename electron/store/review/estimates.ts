@@ -28,7 +28,7 @@ import {
 } from '../../../shared/review-types';
 import { effectiveDecisions, queueRow } from './queues';
 import { rubricVersions } from './rubric';
-import { REVIEWED_STRATUM, type StoredFrame } from './sampling';
+import { periodWhere, REVIEWED_STRATUM, type StoredFrame } from './sampling';
 import { ratedReview } from './reviews';
 
 /** A reviewed item as the estimators see it. */
@@ -232,13 +232,18 @@ export function filterWords(f: QueueFilters): string[] {
  * counts are kept and said.
  * @param storedFrame - the queue's stored frame JSON
  */
-export function samplingFrame(storedFrame: string, strata: readonly QueueStratum[], design: Pick<QueueDesign, 'filters' | 'include_undated'>): WeekEstimates['frame'] {
+export function samplingFrame(db: Db, storedFrame: string, strata: readonly QueueStratum[],
+  design: Pick<QueueDesign, 'from_ts' | 'to_ts' | 'filters' | 'include_undated'>): WeekEstimates['frame'] {
   const stored = JSON.parse(storedFrame) as Partial<StoredFrame>;
   const requests = strata.reduce((a, s) => a + s.population, 0);
   const reviewed = strata.reduce((a, s) => a + s.excluded_reviewed, 0);
   const duplicates = strata.reduce((a, s) => a + s.excluded_duplicates, 0);
+  // The frame holds the requests stored when the queue was made (rowid up to its max_rowid): the period's requests
+  // imported since are in no stratum, so the estimates do not cover them. Counted and said, never passed over.
+  const w = periodWhere(design);
+  const later = stored.max_rowid === undefined ? 0 : db.value<number>(`SELECT count(*) FROM requests WHERE rowid > ? AND ${w.sql}`, [stored.max_rowid, ...w.params]) ?? 0;
   return {
-    requests, requests_in_period: stored.requests_in_period ?? requests + reviewed + duplicates,
+    requests, requests_in_period: (stored.requests_in_period ?? requests + reviewed + duplicates) + later, imported_after: later,
     reviewed_earlier: strata.find((s) => s.kind === 'reviewed')?.population ?? 0,
     excluded_reviewed: reviewed, excluded_duplicates: duplicates,
     undated: stored.undated ?? 0, filters: filterWords(design.filters ?? {}),
@@ -268,6 +273,9 @@ function frameSentence(f: WeekEstimates['frame']): string {
     return `Estimates are for ${count(f.requests)} of the period's ${count(f.requests_in_period)} requests${filtered}: this queue was made before every request stayed in the frame, and it left out ${left.join(' and ')}.`;
   }
   const earlier = f.reviewed_earlier > 0 ? `; ${count(f.reviewed_earlier)} of them ${f.reviewed_earlier === 1 ? 'was' : 'were'} reviewed before this queue and count${f.reviewed_earlier === 1 ? 's' : ''} with ${f.reviewed_earlier === 1 ? 'that review' : 'those reviews'}` : '';
+  if (f.imported_after > 0) {
+    return `Estimates are for the ${count(f.requests)} requests of the period${filtered}${undated} stored when this queue was made${earlier}. ${count(f.imported_after)} more of the period's requests${filtered ? ' matching them' : ''} were imported after it and are not in its frame: the estimates do not cover them (a new queue for the period would).`;
+  }
   return `Estimates are for all ${count(f.requests)} requests of the period${filtered}${undated}; none is left out${earlier}.`;
 }
 
@@ -305,7 +313,7 @@ export function queueEstimates(db: Db, queueId: number): WeekEstimates {
   for (const id of tagIds.sort((a, b) => (tagNames.get(a) ?? '').localeCompare(tagNames.get(b) ?? ''))) {
     metrics.push(estimateRate(`tag:${id}`, `Tagged "${tagNames.get(id) ?? id}"`, 'tag_rate', strata, items.map((i) => ({ stratum: i.stratum, y: i.tag_ids.includes(id) ? 1 : 0 }))));
   }
-  const frame = samplingFrame(row.frame, strata, design);
+  const frame = samplingFrame(db, row.frame, strata, design);
   const notes = [frameStatement(frame, metrics[0]!.n > 0 ? metrics[0]!.covered_share : 1), ...metrics[0]!.notes];
   const queued = db.all<{ stratum: string; n: number }>('SELECT stratum, count(*) AS n FROM queue_items WHERE queue_id = ? GROUP BY stratum', [queueId]);
   const queuedBy = new Map(queued.map((q) => [q.stratum, q.n]));

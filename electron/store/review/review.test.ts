@@ -522,16 +522,22 @@ describe('estimates', () => {
     setReviewer(ws, 'Ana');
     const q = createQueue(ws, { week: '2026-W47', size: 10, seed: 1, filters: { feature: ['x'] } } as never, 1000);
     const est = queueEstimates(ws.db, q.queue_id);
-    expect(est.frame).toEqual({ requests: 4, requests_in_period: 4, reviewed_earlier: 0, excluded_reviewed: 0, excluded_duplicates: 0, undated: 0, filters: ['feature is x'] });
+    expect(est.frame).toEqual({ requests: 4, requests_in_period: 4, reviewed_earlier: 0, excluded_reviewed: 0, excluded_duplicates: 0, imported_after: 0, undated: 0, filters: ['feature is x'] });
     expect(est.notes[0]).toBe("Estimates are for all 4 requests of the period matching the queue's filters (feature is x); none is left out.");
     const md = renderReport(ws, { format: 'md', queue_id: q.queue_id }).text;
     expect(md.split(est.notes[0]!).length).toBe(2); // said once, not repeated as a note
     const csv = renderReport(ws, { format: 'csv', queue_id: q.queue_id }).text;
     expect(csv).toContain("review,sampling_frame,Requests the estimates are for,4,,,4,,count,Estimates are for all 4 requests of the period matching the queue's filters (feature is x); none is left out.");
     // A queue stored under the first frame rule (reviewed and repeated inputs left out) keeps saying so.
-    const legacy = samplingFrame(JSON.stringify({ requests_in_period: 5, reviewed_rowids: [1] }),
-      [{ key: 'all', kind: 'all', population: 3, sampled: 3, excluded_reviewed: 1, excluded_duplicates: 1 }], { filters: {} });
+    const legacy = samplingFrame(ws.db, JSON.stringify({ requests_in_period: 5, reviewed_rowids: [1] }),
+      [{ key: 'all', kind: 'all', population: 3, sampled: 3, excluded_reviewed: 1, excluded_duplicates: 1 }], { from_ts: W47_START, to_ts: W47_START + 7 * 86_400_000, filters: {} });
     expect(frameStatement(legacy)).toBe("Estimates are for 3 of the period's 5 requests: this queue was made before every request stayed in the frame, and it left out 1 already reviewed and 1 repeating another request's input text.");
+    // Requests of the period imported after the queue was made are in no stratum: counted and said, not passed over
+    // as "none is left out" (one of another feature, outside the filters, is not counted).
+    insertRows(ws, [{ id: 'late1', ts: W47_START + 6, feature: 'x' }, { id: 'late2', ts: W47_START + 7, feature: 'x' }, { id: 'late3', ts: W47_START + 8, feature: 'y' }]);
+    const late = queueEstimates(ws.db, q.queue_id);
+    expect(late.frame).toMatchObject({ requests: 4, requests_in_period: 6, imported_after: 2 });
+    expect(late.notes[0]).toBe("Estimates are for the 4 requests of the period matching the queue's filters (feature is x) stored when this queue was made. 2 more of the period's requests matching them were imported after it and are not in its frame: the estimates do not cover them (a new queue for the period would).");
   });
 });
 
