@@ -225,7 +225,8 @@ function feedbackBlocks(r: WeeklyReport, thumbsChart: Chart | undefined): Block[
     });
     out.push(muted('Words and two-word phrases of the week\'s negative comments (thumbs-down, NPS detractors, ratings of 0.4 × the scale or lower, rejected preferences) against its other comments: log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008), terms with z above 1.96; counts are occurrences.'));
   }
-  out.push(muted(`Intervals: Wilson for shares, ${f.nps.method}; changes: Newcombe's interval of the difference (method 10), p from the two-proportion z-test.`));
+  // The changes' method as the JSON and CSV give it (compare.ts NEWCOMBE: Fisher's exact p), not a test named apart.
+  out.push(muted(`Intervals: Wilson for shares, ${f.nps.method}; changes of shares: Newcombe's interval of the difference (method 10), p from Fisher's exact test (two-sided); NPS change: the difference of two NPS with a normal interval, no p.`));
   return out;
 }
 

@@ -49,7 +49,8 @@ export interface Finding {
   text: string;
   /** The headline number in `unit`. */
   value: number | null;
-  unit: 'share' | 'ms' | 'usd' | 'chars' | 'points' | 'count' | 'per_1000';
+  /** `p_value`: a drift finding's headline is its Benjamini–Hochberg adjusted p (no share of anything). */
+  unit: 'share' | 'ms' | 'usd' | 'chars' | 'points' | 'count' | 'per_1000' | 'p_value';
   /** Where it comes from: the data and the method, e.g. "metrics.drift, chi-square test vs 2026-W41 – 2026-W44, BH-adjusted p < 0.001". */
   source: string;
   /** Larger is more important; used to order and pick the findings. */

@@ -86,6 +86,10 @@ describe('the weekly report of the demo workspace', () => {
     expect(drift.text).toMatch(/language mix: en 67\.5% \(was 96\.\d%\), de 17\.5% \(was \d\.\d%\)/);
     expect(drift.text).toMatch(/mean input length 104 characters vs 58\.5 characters \(×1\.78/);
     expect(drift.source).toMatch(/metrics\.drift of support-chat, 2026-W45 against 2026-W41 – 2026-W44/);
+    // Its headline number is the adjusted p of its strongest row, said as a p-value (a script formatting 'share' read 0.0%).
+    expect(drift.unit).toBe('p_value');
+    expect(drift.value).toBeLessThan(0.05);
+    for (const f of w45.summary) if (f.section === 'drift') expect(f.unit).toBe('p_value');
     const thumbs = w45.summary.find((f) => f.id === 'feedback:thumbs:support-chat')!;
     expect(thumbs.text).toContain('support-chat thumbs-down share rose to 43.8% (28 of 64 thumbs) from 10.3% (4 of 39) in 2026-W44');
     expect(thumbs.value).toBeCloseTo(28 / 64, 12);
@@ -205,6 +209,10 @@ describe('the weekly report of the demo workspace', () => {
 
   it('Markdown: rendered by a Markdown library, ids and code read as themselves and untrusted text stays text', () => {
     const md = renderText(w45, 'md').text;
+    // The feedback changes' footnote names the test whose p is printed (the JSON's method), not another one.
+    expect((w45.feedback as { data: { thumbs: { change: { method: string } } } }).data.thumbs.change.method).toContain("p from Fisher's exact test, two-sided");
+    expect(md).toContain("changes of shares: Newcombe's interval of the difference (method 10), p from Fisher's exact test (two-sided)");
+    expect(md).not.toContain('z-test');
     const html = marked.parse(md, { async: false });
     const text = html.replace(/<[^>]+>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
     // Ids in code spans: exactly the id, no backslash.

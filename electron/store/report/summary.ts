@@ -246,7 +246,7 @@ function driftFindings(d: DriftWeek): Finding[] {
     const isNew = list.some((r) => r.new_this_week);
     const best = [...list].sort((a, b) => (a.p_adjusted ?? 1) - (b.p_adjusted ?? 1))[0]!;
     out.push({
-      id: `drift:${column}`, section: 'drift', value: best.p_adjusted, unit: 'share', weight: isNew ? 70 : 42,
+      id: `drift:${column}`, section: 'drift', value: best.p_adjusted, unit: 'p_value', weight: isNew ? 70 : 42,
       text: `${COLUMN_NAMES[column] ?? column} changed in ${list.map((r) => r.scope).join(', ')} against ${d.reference.label}${isNew ? '' : ` (ongoing: last week's comparison found it too)`}; e.g. ${best.scope}: ${driftRowText(best)}.`,
       source: src(best.scope),
     });
@@ -261,7 +261,7 @@ function driftFindings(d: DriftWeek): Finding[] {
     const big = list.some((r) => (r.shares ?? []).some((x) => Math.abs(x.current - x.reference) >= 0.1)
       || (r.mean_current !== null && r.mean_reference ? Math.abs(r.mean_current / r.mean_reference - 1) >= 0.3 : false));
     out.push({
-      id: `drift:${scope}`, section: 'drift', value: list[0]!.p_adjusted, unit: 'share', weight: !isNew ? 42 : (whole ? 56 : 70) + (big ? 10 : 0) + Math.min(list.length - 1, 2) * 2,
+      id: `drift:${scope}`, section: 'drift', value: list[0]!.p_adjusted, unit: 'p_value', weight: !isNew ? 42 : (whole ? 56 : 70) + (big ? 10 : 0) + Math.min(list.length - 1, 2) * 2,
       text: `${whole ? 'All traffic' : `${scope} traffic`} drifted from ${d.reference.label}${isNew ? '' : ' (ongoing: last week\'s comparison found it too)'}: ${list.slice(0, 3).map(driftRowText).join('; ')}.`,
       source: src(scope),
     });
