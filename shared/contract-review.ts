@@ -18,7 +18,18 @@ function method<P extends z.ZodType, R>(params: P): { params: P; result: R } {
 }
 
 /** An ISO week label, e.g. 2026-W47 (weeks 01-53). */
-export const isoWeekSchema = z.string().regex(/^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$/, 'expected an ISO week such as 2026-W47');
+/**
+ * ISO weeks in a year (ISO 8601): 53 when 1 January is a Thursday, or a Wednesday in a leap year; else 52.
+ * @param year - the ISO week-numbering year
+ */
+export function isoWeeksInYear(year: number): 52 | 53 {
+  const jan1 = new Date(Date.UTC(year, 0, 1)).getUTCDay();
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return jan1 === 4 || (leap && jan1 === 3) ? 53 : 52;
+}
+/** An ISO week `YYYY-Www` that exists: W53 only in years that have one (2025-W53 does not). */
+export const isoWeekSchema = z.string().regex(/^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$/, 'expected an ISO week such as 2026-W47')
+  .refine((w) => Number(w.slice(6)) <= isoWeeksInYear(Number(w.slice(0, 4))), 'expected an ISO week that exists (that year has 52 ISO weeks, no W53)');
 /** A stratification field: a request column or `extra.<dotted path>`. */
 export const strataFieldSchema = z.string().max(200).regex(/^(feature|model|model_version|segment|lang|status|user_id|session_id|cost_source|extra\.[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+)*)$/,
   'expected a request column (feature, model, model_version, segment, lang, status, user_id, session_id, cost_source) or extra.<path>');

@@ -124,8 +124,13 @@ describe('loupe queue create / report', () => {
     expect(noQueue.code).toBe(0);
     expect(noQueue.out).toContain('No review queue for 2026-W30');
     const badWeek = await cli(['report', '--workspace', w, '--week', '2027-W53', '--format', 'pdf', '--out', '-']);
-    expect(badWeek.code).toBe(1);
-    expect(badWeek.err).toContain('Invalid week "2027-W53"');
+    // 2027 has 52 ISO weeks: a week that does not exist is bad usage (exit 2), as a malformed one is.
+    expect(badWeek.code).toBe(2);
+    expect(badWeek.err).toContain('--week expects an ISO week such as 2026-W47, got "2027-W53"');
+    // --queue reports its own week: with --week too the two could disagree, so both are refused (as by estimates).
+    const both = await cli(['report', '--workspace', w, '--queue', '1', '--week', '2026-W46', '--format', 'md', '--out', '-']);
+    expect([both.code, both.out]).toEqual([2, '']);
+    expect(both.err).toContain('give --week or --queue, not both');
     // No --week: the newest queue's week, else (as here: no queue) the latest week with requests, said on stderr.
     const latest = await cli(['report', '--workspace', w, '--format', 'md', '--out', '-']);
     expect(latest.code, latest.err).toBe(0);

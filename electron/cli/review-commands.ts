@@ -270,6 +270,8 @@ export function registerReviewCommands(program: Command, run: (p: Promise<number
     .action((o: ReportOpts) => {
       if (o.week && !isoWeekSchema.safeParse(o.week).success) usage(`--week expects an ISO week such as 2026-W47, got "${o.week}"`);
       if (o.queue !== undefined) parseInt0('--queue', o.queue, 1, Number.MAX_SAFE_INTEGER);
+      // A queue reports its own week; with --week as well the two could disagree (the queue's week was written).
+      if (o.queue !== undefined && o.week) usage('give --week or --queue, not both (a queue\'s report is of its own week)');
       run(reportCommand(o, helpers));
     });
 }
