@@ -228,7 +228,9 @@ async function weeklyCommand(o: WeeklyOpts, helpers: Helpers): Promise<number> {
         fs.writeFileSync(tmp, f.encoding === 'base64' ? Buffer.from(f.text, 'base64') : Buffer.from(f.text, 'utf8'));
         fs.renameSync(tmp, target);
       }
-      result.report.files.push({ file: target, bytes: f.bytes, pages: f.pages });
+      // The file in --out: an unchanged run leaves it as it was, so its size is the file's, not this run's render's
+      // (a PDF's render differs in its creation date).
+      result.report.files.push({ file: target, bytes: same ? fs.statSync(target).size : f.bytes, pages: f.pages });
     }
     say(`report ${week}: ${same ? 'unchanged, files left as they were' : 'written'} in ${path.resolve(o.out)} (${all.files.map((f) => path.extname(f.file_name).slice(1)).join(', ')})`);
     for (const [i, t] of all.findings.entries()) say(`  ${i + 1}. ${t}`);
