@@ -604,3 +604,48 @@ describe('a time column whose name says UTC', () => {
     for (const n of ['timestamp', 'utcoffset', 'output', 'computed_at', 'Submit Date (CET)']) expect(namesUtc(n), n).toBe(false);
   });
 });
+
+describe('Salesforce and ServiceNow ticket exports', () => {
+  it('a Salesforce Cases report (en_US "3/2/2026, 9:15 AM"): opened and closed times, origin as channel, not the Closed 0/1 flag', async () => {
+    const ws = await newWorkspace();
+    const csv = [
+      '"Case Number","Subject","Status","Priority","Case Origin","Date/Time Opened","Date/Time Closed","Contact Name","Account Name","Age (Hours)","Open","Closed"',
+      '"00001001","Bot gave wrong refund amount","Closed","High","Web","3/2/2026, 9:15 AM","3/3/2026, 11:00 AM","Ann Lee","Acme","25.75","0","1"',
+      '"00001002","Login issue","New","Medium","Email","3/2/2026, 10:15 AM","","Bob Roe","Acme","120.00","1","0"',
+      '"00001003","Wrong answer","Escalated","High","Phone","3/4/2026, 10:30 PM","","Cat Poe","Acme","60.00","1","0"',
+    ].join('\r\n');
+    const s = await runImport(ws, write('case_report.csv', csv), { time_zone: 'UTC', date_order: 'mdy' });
+    expect(s).toMatchObject({ kind: 'tickets', inserted: 3, rejected: 0 });
+    expect(ws.db.all('SELECT id, created_ts, resolved_ts, channel, requester, status FROM tickets ORDER BY id')).toEqual([
+      { id: '00001001', created_ts: Date.UTC(2026, 2, 2, 9, 15), resolved_ts: Date.UTC(2026, 2, 3, 11), channel: 'Web', requester: 'Ann Lee', status: 'Closed' },
+      { id: '00001002', created_ts: Date.UTC(2026, 2, 2, 10, 15), resolved_ts: null, channel: 'Email', requester: 'Bob Roe', status: 'New' },
+      { id: '00001003', created_ts: Date.UTC(2026, 2, 4, 22, 30), resolved_ts: null, channel: 'Phone', requester: 'Cat Poe', status: 'Escalated' },
+    ]);
+  });
+
+  it('a ServiceNow incident list: short_description as the subject, caller_id as the requester, contact_type as the channel', async () => {
+    const ws = await newWorkspace();
+    const csv = [
+      '"number","opened_at","short_description","caller_id","priority","state","category","assignment_group","assigned_to","resolved_at","closed_at","sys_updated_on","contact_type"',
+      '"INC0010001","2026-03-02 09:15:00","AI assistant gave wrong answer","Abel Tuter","1 - Critical","Resolved","Inquiry / Help","Service Desk","Beth Anglin","2026-03-02 12:00:00","","2026-03-02 12:00:00","Self-service"',
+      '"INC0010002","2026-03-02 10:15:00","Chatbot timeout","Bud Richman","3 - Moderate","In Progress","Software","Service Desk","","","","2026-03-02 11:00:00","Email"',
+    ].join('\n');
+    await runImport(ws, write('incident.csv', csv), { time_zone: 'UTC' });
+    expect(ws.db.all('SELECT id, subject, requester, channel, created_ts, resolved_ts FROM tickets ORDER BY id')).toEqual([
+      { id: 'INC0010001', subject: 'AI assistant gave wrong answer', requester: 'Abel Tuter', channel: 'Self-service', created_ts: Date.UTC(2026, 2, 2, 9, 15), resolved_ts: Date.UTC(2026, 2, 2, 12) },
+      { id: 'INC0010002', subject: 'Chatbot timeout', requester: 'Bud Richman', channel: 'Email', created_ts: Date.UTC(2026, 2, 2, 10, 15), resolved_ts: null },
+    ]);
+  });
+});
+
+describe('a Zoho Desk tickets list', () => {
+  it('skips and counts the tickets the help desk marked as spam (isSpam), as the Help Scout preset does', async () => {
+    const ws = await newWorkspace();
+    const t = (n: number, isSpam: boolean) => ({ id: `1892000000${n}`, ticketNumber: String(100 + n), subject: `Subject ${n}`, status: 'Open', priority: 'High', channel: 'Email',
+      createdTime: `2026-03-0${2 + n}T09:00:00.000Z`, closedTime: null, email: `c${n}@example.com`, contactId: `c${n}`, isSpam, webUrl: `https://desk.zoho.com/t/${n}` });
+    const s = await runImport(ws, write('zoho.json', JSON.stringify({ data: [t(1, false), t(2, true), t(3, false)] })), {});
+    expect(s).toMatchObject({ kind: 'tickets', inserted: 2, skipped: 1 });
+    expect(s.skipped_reasons).toEqual([expect.objectContaining({ reason: "marked as spam by the help desk", count: 1 })]);
+    expect(ws.db.all('SELECT id FROM tickets ORDER BY id')).toEqual([{ id: '18920000001' }, { id: '18920000003' }]);
+  });
+});

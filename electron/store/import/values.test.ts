@@ -195,6 +195,11 @@ describe('parseTimestamp: text', () => {
     expect(ts('8/20/2026 8:05 PM')).toBe('2026-08-20T20:05:00.000Z');
     expect(ts('8/20/2026 12:05 AM')).toBe('2026-08-20T00:05:00.000Z');
     expect(ts('20.08.2026 08:00')).toBe('2026-08-20T08:00:00.000Z');
+    // A comma before the time, as locale formats write it (Salesforce reports in en_US: "3/2/2026, 9:15 AM").
+    expect(ts('3/2/2026, 9:15 AM', { timeZone: 'UTC', dateOrder: 'mdy' })).toBe('2026-03-02T09:15:00.000Z');
+    expect(ts('3/4/2026, 10:30 PM', { timeZone: 'UTC', dateOrder: 'mdy' })).toBe('2026-03-04T22:30:00.000Z');
+    expect(ts('20.08.2026, 08:00')).toBe('2026-08-20T08:00:00.000Z');
+    expect(ts('2026/08/20, 08:00')).toBe('2026-08-20T08:00:00.000Z');
   });
   it('reads RFC 2822 / HTTP dates and ISO basic format through luxon', () => {
     expect(ts('Tue, 24 Feb 2026 10:00:00 GMT')).toBe('2026-02-24T10:00:00.000Z');

@@ -36,4 +36,10 @@ export const helpdeskTickets: Preset = {
     return Math.min(1, s.tickets / 6);
   },
   kinds: { tickets: { fields: {} } },
+  // A ticket the help desk marked as spam (Zoho Desk's isSpam, is_spam, spam: true) is no customer's ticket: skipped
+  // and counted, as the Help Scout preset skips its spam. Counted as a ticket it raised the ticket rate.
+  skip(r) {
+    const flag = r.isSpam ?? r.is_spam ?? r.spam;
+    return flag === true || (typeof flag === 'string' && flag.trim().toLowerCase() === 'true') ? 'marked as spam by the help desk' : null;
+  },
 };

@@ -53,24 +53,27 @@ export const SYNONYMS: Record<RecordKind, Record<string, readonly string[]>> = {
   },
   tickets: {
     id: ['ticket_id', 'id', 'ticket_number', 'ticket', 'issue_key', 'key', 'issue_id', 'case_id', 'case_number', 'ticket_no', 'number'],
-    created_ts: ['created_at', 'created', 'created_time', 'creation_date', 'date_created', 'opened_at', 'opened', 'submitted_at', 'created_date', 'ticket_created', 'timestamp', 'date'],
+    // Salesforce's Cases report: Date/Time Opened, Date/Time Closed, Case Origin, Contact Name.
+    created_ts: ['created_at', 'created', 'created_time', 'creation_date', 'date_created', 'opened_at', 'opened', 'submitted_at', 'created_date', 'ticket_created', 'date_time_opened', 'opened_date', 'timestamp', 'date'],
     updated_ts: ['updated_at', 'updated', 'last_update_time', 'last_updated', 'modified_at', 'last_modified', 'updated_time', 'last_updated_at'],
     // HubSpot's ticket export: Close date.
-    resolved_ts: ['solved_at', 'resolved_at', 'resolved', 'resolved_time', 'closed_at', 'closed_time', 'closed', 'close_date', 'closed_date', 'resolution_date', 'date_resolved', 'solved', 'time_to_resolution', 'resolution_time'],
+    // Before 'closed': Salesforce's Cases report also has a Closed column of 0/1 flags.
+    resolved_ts: ['solved_at', 'resolved_at', 'resolved', 'resolved_time', 'closed_at', 'closed_time', 'date_time_closed', 'closed', 'close_date', 'closed_date', 'resolution_date', 'date_resolved', 'solved', 'time_to_resolution', 'resolution_time'],
     first_response_ts: ['first_response_at', 'first_response_time', 'initial_response_time', 'first_reply_at', 'first_responded_at', 'first_response', 'first_reply_time'],
     first_response_minutes: ['first_reply_time_in_minutes', 'first_response_time_in_minutes', 'first_reply_time_minutes', 'first_response_time_minutes', 'first_reply_minutes', 'first_response_minutes',
       'minutes_to_first_reply', 'minutes_to_first_response'],
-    requester: ['requester', 'requester_name', 'customer_name', 'customer', 'full_name', 'name', 'reporter', 'contact', 'contact_name', 'submitter'],
+    // ServiceNow's incident list: caller_id (the caller's name in a list export), short_description, contact_type.
+    requester: ['requester', 'requester_name', 'customer_name', 'customer', 'full_name', 'name', 'reporter', 'contact', 'contact_name', 'submitter', 'caller_id', 'caller'],
     requester_email: ['requester_email', 'customer_email', 'email', 'contact_email', 'reporter_email', 'email_address'],
     // Zendesk's Requester external id is the customer's id in your own system (the one your request logs carry);
     // its Requester id is Zendesk's internal user number, which no request log holds.
     user_id: ['requester_external_id', 'external_id', 'requester_id', 'user_id', 'customer_id', 'contact_id', 'account_id', 'user', 'requester_email', 'customer_email', 'email', 'contact_email'],
     // HubSpot's ticket subject property is labelled Ticket name.
-    subject: ['subject', 'ticket_subject', 'summary', 'title', 'issue_summary', 'ticket_name'],
+    subject: ['subject', 'ticket_subject', 'summary', 'title', 'issue_summary', 'ticket_name', 'short_description'],
     body: ['description', 'ticket_description', 'body', 'message', 'content', 'details', 'text', 'comment'],
     status: ['status', 'ticket_status', 'state'],
     priority: ['priority', 'ticket_priority', 'severity', 'urgency'],
-    channel: ['channel', 'ticket_channel', 'via', 'source', 'origin', 'medium'],
+    channel: ['channel', 'ticket_channel', 'via', 'source', 'origin', 'case_origin', 'contact_type', 'medium'],
     tags: ['tags', 'labels', 'tag', 'ticket_tags', 'ticket_type', 'type', 'issue_type', 'category'],
     // Jira Service Management's CSV: Custom field (Satisfaction).
     csat: ['csat', 'satisfaction_score', 'customer_satisfaction_rating', 'satisfaction_rating_score', 'satisfaction_rating', 'satisfaction', 'custom_field_satisfaction', 'csat_score', 'survey_results', 'rating'],
