@@ -197,7 +197,7 @@ describe('review queues', () => {
     // The take-all request counts with its earlier review: 1 failure among 6 requests, once the 5 drawn pass.
     for (const it of q2.items) submitReview(ws, { queue_id: q2.queue_id, position: it.position, verdicts: PASS, tag_ids: [] }, 's', 4000);
     const est = queueEstimates(ws.db, q2.queue_id);
-    expect(est.frame).toEqual({ requests: 6, requests_in_period: 6, reviewed_earlier: 1, excluded_reviewed: 0, excluded_duplicates: 0, undated: 0, filters: [] });
+    expect(est.frame).toEqual({ requests: 6, requests_in_period: 6, reviewed_earlier: 1, excluded_reviewed: 0, excluded_duplicates: 0, imported_after: 0, undated: 0, filters: [] });
     expect([est.reviewed, est.failures, est.queue_reviewed, est.queue_failures]).toEqual([6, 1, 5, 0]);
     const failure = est.metrics.find((m) => m.key === 'failure')!;
     expect(failure.estimate).toBeCloseTo(1 / 6, 12);
