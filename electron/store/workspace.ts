@@ -39,7 +39,7 @@ import { asWriteError, errnoOf } from './io-errors';
 import { journalPath, JournalWriter, readJournal, type JournalEntry, type JournalLine, type JournalStmt } from './journal';
 import { acquireLock, pidAlive, type HeldLock } from './lock';
 import { hook } from './test-hooks';
-import { capacityFor, DbImage, pageBytes, readInto } from './dbfile/image';
+import { capacityFor, DbImage, readInto } from './dbfile/image';
 import { LazyImage } from './dbfile/lazy';
 
 export { journalPath, type JournalStmt };
@@ -308,8 +308,6 @@ export class Workspace {
   private upgradeUnsaved = false;
   /** Set once a save found the file replaced or rewritten by another program (see {@link changedOnDisk}). */
   private replaced: LoupeError | null = null;
-  /** The end of the memory {@link prefault} has touched (bytes into the file image). */
-  private prefaulted = 0;
 
   private constructor(
     /** The path as given, made absolute (may be a symlink): what the user sees. */
@@ -555,26 +553,6 @@ export class Workspace {
     if (this.readOnly || this.db.inTransaction || this.image.capacity >= bytes) return;
     const live = this.image.live(this.db.raw);
     this.adoptCopy(live ?? this.db.raw.export(), bytes);
-  }
-
-  /**
-   * Maps the next `step` bytes of memory the workspace file will grow into, ahead of a large import's writes (see
-   * DbImage.prefault), no further than `ahead` bytes past the file's current end. For idle moments of the store
-   * thread during an import; call {@link resetPrefault} before the import.
-   * @returns false when there is nothing more to touch now (the file's buffer is not adopted, or touched `ahead`)
-   */
-  prefault(step: number, ahead: number): boolean {
-    const end = pageBytes(this.db.raw);
-    const from = Math.max(this.prefaulted, end);
-    const to = Math.min(end + ahead, from + step, this.image.capacity);
-    if (to <= from) return false;
-    this.prefaulted = this.image.prefault(from, to);
-    return true;
-  }
-
-  /** Starts {@link prefault} again from the file's end. */
-  resetPrefault(): void {
-    this.prefaulted = 0;
   }
 
   /** Copies a file image into a new buffer with room to grow to `want` bytes and opens the database over it. */

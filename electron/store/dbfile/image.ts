@@ -121,22 +121,6 @@ export class DbImage {
     if (this.buffer instanceof LazyImage) this.buffer.close();
   }
 
-  /**
-   * Touches the buffer's 4 KiB memory pages in [`from`, `to`) (clamped to the capacity) so the operating system maps
-   * them now: a large import writes each page of a growing file into fresh memory, and the first touch of fresh memory
-   * costs about 3.5 ms per MB here (a page fault per 4 KiB; `node` on the bench machine, 500 MB). Done while the store
-   * thread waits for the reading thread, that cost leaves the inserts. Only bytes past the file's end are touched
-   * (the caller gives `from` ≥ `page_count × page_size`), each written with its own value, so nothing changes.
-   * @returns the end of the range touched
-   */
-  prefault(from: number, to: number): number {
-    const buf = this.buffer;
-    if (!buf) return from;
-    const end = Math.min(to, buf.length);
-    for (let o = from - (from % 4096); o < end; o += 4096) buf[o] = buf[o]!;
-    return Math.max(from, end);
-  }
-
   /** Bytes the file may reach without MEMFS moving it (0 when not adopted). */
   get capacity(): number {
     return this.buffer?.length ?? 0;

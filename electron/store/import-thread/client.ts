@@ -93,14 +93,11 @@ function abortError(): Error {
  * @param clock - charged with `wait` (idle until a batch comes) and `transfer` (receiving a batch); the thread's own
  *   figures are set as `clock.reader` when it ends
  * @param signal - aborting it ends the thread; the pending or next `next()` rejects with an AbortError
- * @param idle - work for the moments no batch is waiting (charged to `prefault`): called again while it returns true
- *   and no batch has come, each call short (a few ms), since batches are only looked for between calls
  * @throws ReaderStartError when the thread cannot be created; from `batches.next()`: a ReaderStartError when it
  *   failed before sending anything (its script did not load), the reader's ImportFileError (with the file's display name and line), a LoupeError,
  *   an AbortError, or an Error when the thread stops on its own
  */
-export function startReaderThread(script: string, start: Omit<ReaderStart, 'port' | 'maxInFlight'>, clock: PhaseClock, signal?: AbortSignal,
-  idle?: () => boolean): ReaderThread {
+export function startReaderThread(script: string, start: Omit<ReaderStart, 'port' | 'maxInFlight'>, clock: PhaseClock, signal?: AbortSignal): ReaderThread {
   const { port1, port2 } = new MessageChannel();
   const at = { script };
   hook('import.readerStart', at);
@@ -176,12 +173,6 @@ export function startReaderThread(script: string, start: Omit<ReaderStart, 'port
           finished = true;
           clock.reader = msg.timings;
           return { done: true, value: { notes: msg.notes, sha256: msg.sha256, hashedBytes: msg.hashedBytes } };
-        }
-        if (idle) {
-          const ti = performance.now();
-          const more = idle();
-          clock.add('prefault', performance.now() - ti);
-          if (more) continue;
         }
         const tw = performance.now();
         await new Promise<void>((resolve) => { wake = resolve; });

@@ -414,10 +414,6 @@ async function sha256File(file: string): Promise<string> {
  * (import-thread/) by default: below it, starting the thread (about 50 ms) costs more than the overlap saves.
  */
 export const READER_THREAD_MIN_BYTES = 4 * 1024 * 1024;
-/** Bytes of the file's memory touched per idle moment of the store thread (Workspace.prefault): about 3.5 ms. */
-const PREFAULT_STEP = 1024 * 1024;
-/** How far past the file's end that memory is touched ahead of the inserts. */
-const PREFAULT_AHEAD = 64 * 1024 * 1024;
 
 /**
  * The reading thread's script when this import should read and map on it, else null (read and map on this thread).
@@ -696,11 +692,7 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
         try {
           // Rows come packed (import/packed.ts) unless they are scrubbed here first (scrubbing works on mapped rows).
           // LOUPE_PACK=0 sends them as objects (to measure both with one build).
-          // While no batch is waiting, the memory the file grows into is mapped ahead of the inserts (1 MiB at a
-          // time, at most 64 MiB past the file's end). LOUPE_PREFAULT=0 turns it off (to measure both with one build).
-          ws.resetPrefault();
-          const idle = process.env.LOUPE_PREFAULT === '0' ? undefined : () => ws.prefault(PREFAULT_STEP, PREFAULT_AHEAD);
-          source = startReaderThread(readerScript, { file, src, preset: chosen, sample: records, options, ctx: mapContext, pack: !scrub.active && process.env.LOUPE_PACK !== '0' }, clock, hooks.signal, idle);
+          source = startReaderThread(readerScript, { file, src, preset: chosen, sample: records, options, ctx: mapContext, pack: !scrub.active && process.env.LOUPE_PACK !== '0' }, clock, hooks.signal);
           try {
             first = await source.batches.next();
           } catch (e) {

@@ -8,7 +8,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 
 /** The phases of an import, in the order they run for each batch (then once at the end). */
-export const IMPORT_PHASES = ['read', 'decode', 'parse', 'map', 'wait', 'prefault', 'transfer', 'insert', 'index', 'link', 'summaries', 'hash', 'save', 'other'] as const;
+export const IMPORT_PHASES = ['read', 'decode', 'parse', 'map', 'wait', 'transfer', 'insert', 'index', 'link', 'summaries', 'hash', 'save', 'other'] as const;
 export type ImportPhase = (typeof IMPORT_PHASES)[number];
 
 /**
@@ -19,8 +19,6 @@ export type ImportPhase = (typeof IMPORT_PHASES)[number];
  * - map: records → stored rows (mapping plan, values, derived cost);
  * - wait: with the reading thread (import-thread/), the store thread waiting for its next mapped batch; in the
  *   reading thread's own figures, that thread waiting for the store thread to take a batch (backpressure);
- * - prefault: with the reading thread, the store thread touching the memory the workspace file will grow into while
- *   it would otherwise wait (dbfile/image.ts `prefault`), so the inserts do not pay those page faults;
  * - transfer: with the reading thread, receiving (store thread) or posting (reading thread) a mapped batch: the
  *   structured clone of its rows;
  * - insert: binding and stepping the upsert statements (SQLite B-tree work included);
