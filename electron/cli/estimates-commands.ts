@@ -4,7 +4,7 @@
  * only (no lock, nothing written), so they run while the app has the workspace open.
  *
  *   loupe estimates --workspace W.sqlite (--week 2026-W47 | --queue N) [--json]
- *     The estimates of the week's latest queue (or of queue N) for the whole frame: failure rate, pass rate per
+ *     The estimates of the week's newest queue with a review, else its newest queue (or of queue N), for the whole frame: failure rate, pass rate per
  *     criterion and tag rates, each with its 95% interval (shared/review-types.ts INTERVAL_METHOD), the frame, strata
  *     and notes. --json prints the `estimates.week` object (WeekEstimates: `population`, `frame`, `reviewed`,
  *     `failures`, `strata`, `metrics` [{"key","label","kind","estimate","se","low","high","method","effective_n",
@@ -141,7 +141,7 @@ export function registerEstimatesCommands(program: Command, run: (p: Promise<num
   program.command('estimates')
     .description('The review\'s estimates for the whole week\'s traffic: failure rate, pass rate per criterion and tag rates, each with its 95% interval.')
     .addOption(ws())
-    .option('--week <week>', 'ISO week: the estimates of its latest queue')
+    .option('--week <week>', 'ISO week: the estimates of its newest queue with a review, else of its newest queue')
     .option('--queue <id>', 'the estimates of this queue')
     .option('--json', 'print the estimates.week object (frame, strata, metrics with estimate, low, high, n, k, …)')
     .action((o: { workspace: string; week?: string; queue?: string; json?: boolean }) => {

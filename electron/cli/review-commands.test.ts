@@ -131,6 +131,10 @@ describe('loupe queue create / report', () => {
     const both = await cli(['report', '--workspace', w, '--queue', '1', '--week', '2026-W46', '--format', 'md', '--out', '-']);
     expect([both.code, both.out]).toEqual([2, '']);
     expect(both.err).toContain('give --week or --queue, not both');
+    // A folder as --out is bad usage with a plain message (it was INTERNAL: EISDIR after the report was built).
+    const folder = await cli(['report', '--workspace', w, '--week', '2026-W47', '--format', 'md', '--out', path.dirname(w)]);
+    expect(folder.code).toBe(2);
+    expect(folder.err).toContain(`--out expects a file, got the folder "${path.dirname(w)}"`);
     // No --week: the newest queue's week, else (as here: no queue) the latest week with requests, said on stderr.
     const latest = await cli(['report', '--workspace', w, '--format', 'md', '--out', '-']);
     expect(latest.code, latest.err).toBe(0);

@@ -272,6 +272,8 @@ export function registerReviewCommands(program: Command, run: (p: Promise<number
       if (o.queue !== undefined) parseInt0('--queue', o.queue, 1, Number.MAX_SAFE_INTEGER);
       // A queue reports its own week; with --week as well the two could disagree (the queue's week was written).
       if (o.queue !== undefined && o.week) usage('give --week or --queue, not both (a queue\'s report is of its own week)');
+      // --out is a file (or - for stdout): a folder there is bad usage, not an internal error (EISDIR on write).
+      if (o.out !== '-' && fs.existsSync(o.out) && fs.statSync(o.out).isDirectory()) usage(`--out expects a file, got the folder "${o.out}"`);
       run(reportCommand(o, helpers));
     });
 }

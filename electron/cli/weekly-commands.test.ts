@@ -76,6 +76,10 @@ describe('loupe weekly', () => {
     const root = tmp();
     expect(loupe('weekly', '--workspace', path.join(root, 'w.sqlite'), '--inbox', path.join(root, 'missing'), '--out', root).code).toBe(2);
     expect(loupe('weekly', '--workspace', path.join(root, 'w.sqlite'), '--inbox', root, '--out', root, '--week', '2026-W99').code).toBe(2);
+    // A file as --out (a folder) is bad usage, said plainly (it was INTERNAL: EEXIST from mkdir).
+    fs.writeFileSync(path.join(root, 'a-file.csv'), 'x\n');
+    const outFile = loupe('weekly', '--workspace', path.join(root, 'w.sqlite'), '--inbox', root, '--out', path.join(root, 'a-file.csv'));
+    expect([outFile.code, outFile.stderr]).toEqual([2, `loupe: --out expects a folder, got the file "${path.join(root, 'a-file.csv')}"\n`]);
     const inbox = path.join(root, 'inbox');
     fs.mkdirSync(inbox);
     fs.copyFileSync(path.join(samples, 'tickets.csv'), path.join(inbox, 'tickets.csv'));

@@ -263,6 +263,8 @@ export function registerWeeklyCommands(program: Command, run: (p: Promise<number
       try { st = fs.statSync(o.inbox); } catch { /* reported below */ }
       if (!st?.isDirectory()) usage(`--inbox expects a folder, got "${o.inbox}"`);
       if (o.design !== undefined && !fs.existsSync(o.design)) usage(`--design: no such file "${o.design}"`);
+      // --out is a folder (made when missing): a file there is bad usage, not an internal error (EEXIST from mkdir).
+      if (fs.existsSync(o.out) && !fs.statSync(o.out).isDirectory()) usage(`--out expects a folder, got the file "${o.out}"`);
       run(weeklyCommand(o, helpers));
     });
 }
