@@ -26,6 +26,7 @@ import { recordKey, surveyHeaderRows } from './survey-header';
 import {
   type DstShift, detectDateOrder, detectDecimalMark, detectTimestampUnit, dotThousandsSuspect, durationUnitFromFieldName, fieldNameSuggestsDate, holdsTimes, isMissing, isValueError, MISSING_TOKENS, parseDurationMs, parseNumber, parseTimestamp, toIdText,
 } from './values';
+import { COLUMNS } from './packed';
 import { implausibleNumber, implausibleTime } from './plausible';
 import { answerFromChoiceText, looksLikeChoiceLabel, satisfactionAnswer, satisfactionScaleOf } from './answer-text';
 import { automatedOf } from '../feedback/automated';
@@ -177,6 +178,24 @@ export const FIELD_TYPES: Record<RecordKind, Record<string, FieldType>> = {
     first_response_minutes: 'number',
   },
 };
+
+/**
+ * A mapped row before its fields are read: every field of its kind, null, in {@link FIELD_TYPES} order. Made by
+ * JSON.parse, which gives an object with fast properties, and copied per record, so every row of a kind shares one
+ * shape. Rows grown by keyed stores (`row[field] = v`) turned into dictionaries past 16 fields (V8 normalises an
+ * object after about a dozen out-of-object properties added by keyed stores): reading them back to pack a batch
+ * (packed.ts pushRowValues) took 14% of the reading thread and their garbage another share (--cpu-prof, 200k rows).
+ */
+const ROW_TEMPLATES: Record<RecordKind, Readonly<Record<string, null>>> = {
+  requests: rowTemplate('requests'),
+  feedback: rowTemplate('feedback'),
+  tickets: rowTemplate('tickets'),
+};
+
+function rowTemplate(kind: RecordKind): Readonly<Record<string, null>> {
+  const fields = [...new Set([...Object.keys(FIELD_TYPES[kind]), ...COLUMNS[kind].filter((c) => c !== 'import_id')])];
+  return JSON.parse(JSON.stringify(Object.fromEntries(fields.map((f) => [f, null])))) as Record<string, null>;
+}
 
 /** A field's source after building: how to read it from a record. */
 type Resolved =
@@ -1074,7 +1093,7 @@ export function buildMapper(preset: string, fullSample: Record<string, unknown>[
     const plan = planOverride ?? plans.get(kind)!;
     const { steps, used } = compile(kind, plan);
     curLine = line;
-    const row: Record<string, string | number | null> = {};
+    const row: Record<string, string | number | null> = { ...ROW_TEMPLATES[kind] };
     let problems: Reject[] | undefined;
     // Every field is read, so a record with several bad fields is reported with all of them, once. The try wraps the
     // whole loop (re-entered after a bad field) rather than each field, so the common path pays nothing for it.
