@@ -180,7 +180,8 @@ export const FIELD_TYPES: Record<RecordKind, Record<string, FieldType>> = {
 };
 
 /**
- * A mapped row before its fields are read: every field of its kind, null, in {@link FIELD_TYPES} order. Made by
+ * A mapped row before its fields are read: every field of its kind ({@link FIELD_TYPES}, then the stored columns
+ * (packed.ts COLUMNS) the finishing steps set, such as cost_source and price_tier), null, in that order. Made by
  * JSON.parse, which gives an object with fast properties, and copied per record, so every row of a kind shares one
  * shape. Rows grown by keyed stores (`row[field] = v`) turned into dictionaries past 16 fields (V8 normalises an
  * object after about a dozen out-of-object properties added by keyed stores): reading them back to pack a batch

@@ -1,8 +1,9 @@
 /**
  * The summary cells of an import's new requests, built while the import stores them instead of read back from the
- * table afterwards (summaries/build.ts `aggregate`): at 1M requests reading the new rows back through sql.js was most
- * of the import's 4.7 s "summaries" phase, a serial step after the last insert, while the store thread spent 6.3 s
- * of the inserts waiting on the reading thread (`npm run bench`, issue 13).
+ * table afterwards (summaries/build.ts `aggregate`): reading the new rows back through sql.js was a serial step after
+ * the last insert. At 1M requests the "summaries" phase went from 4.5-4.9 s to 3.3-4.3 s (`npm run bench` and single
+ * imports with LOUPE_SUMMARY_STREAM=0 to compare, issue 13); the cells are held while the import runs (about 110 MB
+ * of peak RSS at 1M).
  *
  * The cells built here are used only when they provably are those `aggregate` would build from the rows above the
  * summaries' watermark (`refreshSummaries` checks the rowid range):
