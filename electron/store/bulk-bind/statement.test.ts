@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { SqlValue } from 'sql.js';
 import { Db, loadSqlJs } from '../db';
 import { bulkStatement, wellFormedByPattern } from './statement';
+import { ValueEncoder, ValueReader } from '../import/encoded';
 
 async function twoTables(): Promise<Db> {
   const SQL = await loadSqlJs();
@@ -44,6 +45,55 @@ describe('bulkStatement', () => {
     expect(db.value('SELECT hex(v1) FROM a WHERE n = 2')).toBe(Buffer.from('nul\u0000inside').toString('hex').toUpperCase());
     expect(db.value('SELECT typeof(v3) FROM a WHERE n = 1')).toBe('integer');
     expect(db.value('SELECT length(v1) FROM a WHERE n = 4')).toBe(700_000);
+  });
+
+  it('runEncoded stores exactly what Statement.run stores, across batches, with the set column bound', async () => {
+    const db = await twoTables();
+    const bulk = bulkStatement(db, 'INSERT INTO a VALUES (?, ?, ?, ?, ?)')!;
+    const long = 'é'.repeat(700_000);
+    const batches: unknown[][][] = [
+      [['plain', 5, 2.5, null], ['', 0, -0, 'x'], ['nul\u0000inside', 2 ** 31, -(2 ** 31), 'emoji 😀 and ü']],
+      [[long, -1, 0.1, long], [null, 9007199254740991, -2147483649, ''], [true, false, 'b', null], ['x', 1e300, Number.MIN_VALUE, NaN]],
+    ];
+    let n = 0;
+    for (const rows of batches) {
+      const e = new ValueEncoder();
+      // column 0 (n) is given as null: runEncoded binds it from setValue, as the import binds import_id
+      for (const r of rows) e.addRow([null, ...r]);
+      const enc = e.finish();
+      bulk.load(enc);
+      rows.forEach((r, i) => {
+        bulk.runEncoded(i * 5, 5, 0, n);
+        db.stmt('INSERT INTO b VALUES (?, ?, ?, ?, ?)').run([n, ...r] as SqlValue[]);
+        n++;
+      });
+      // the reader gives back what was bound (booleans as 1/0)
+      expect(new ValueReader(enc).row(5, 5)).toEqual([null, ...rows[1]!.map((v) => (typeof v === 'boolean' ? (v ? 1 : 0) : v))]);
+    }
+    bulk.close();
+    const a = cells(db, 'a');
+    expect(a).toHaveLength(7);
+    expect(a).toEqual(cells(db, 'b'));
+    expect(db.value('SELECT hex(v1) FROM a WHERE n = 2')).toBe(Buffer.from('nul\u0000inside').toString('hex').toUpperCase());
+    expect(db.value('SELECT length(v4) FROM a WHERE n = 3')).toBe(700_000);
+    expect(db.value('SELECT typeof(v3) FROM a WHERE n = 1')).toBe('integer');
+    expect(db.value('SELECT typeof(v4) FROM a WHERE n = 6')).toBe('null');
+  });
+
+  it('runEncoded throws SQLite\'s message for a refused row and goes on with the next', async () => {
+    const db = await twoTables();
+    db.exec('CREATE TABLE s (id TEXT PRIMARY KEY, n INTEGER NOT NULL CHECK (n >= 0), k INTEGER) STRICT');
+    const bulk = bulkStatement(db, 'INSERT INTO s VALUES (?, ?, ?)')!;
+    const e = new ValueEncoder();
+    for (const r of [['a', -1, null], ['b', null, null], ['c', 'text', null], ['d', 4, null], ['d', 5, null]]) e.addRow(r);
+    bulk.load(e.finish());
+    expect(() => bulk.runEncoded(0, 3, 2, 7)).toThrow(/CHECK constraint failed: n >= 0/);
+    expect(() => bulk.runEncoded(3, 3, 2, 7)).toThrow(/NOT NULL constraint failed: s\.n/);
+    expect(() => bulk.runEncoded(6, 3, 2, 7)).toThrow(/cannot store TEXT value in INTEGER column s\.n/);
+    bulk.runEncoded(9, 3, 2, 7);
+    expect(() => bulk.runEncoded(12, 3, 2, 7)).toThrow(/UNIQUE constraint failed: s\.id/);
+    bulk.close();
+    expect(db.all('SELECT id, n, k FROM s')).toEqual([{ id: 'd', n: 4, k: 7 }]);
   });
 
   it('throws SQLite\'s message for a refused row and goes on with the next', async () => {

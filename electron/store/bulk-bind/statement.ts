@@ -12,6 +12,7 @@
  */
 import type { SqlJsStatic, SqlValue, Statement } from 'sql.js';
 import { loadedSqlJs, type Db } from '../db';
+import { TAG_INT, TAG_NULL, TAG_TEXT, type EncodedValues } from '../import/encoded';
 
 /** The Emscripten exports of sql.js used here (present in sql.js 1.17's build; checked when a binder is made). */
 interface SqliteExports {
@@ -53,6 +54,18 @@ export interface BulkStatement {
    * @throws Error with SQLite's message (as sql.js throws it) when a bind or the step fails; the statement is reset
    */
   run(values: readonly SqlValue[]): void;
+  /**
+   * Copies an encoded batch's text (import/encoded.ts) into the engine's memory, once, for {@link runEncoded}.
+   * @throws Error when the memory cannot be had
+   */
+  load(enc: EncodedValues): void;
+  /**
+   * Binds the loaded batch's values [at, at + width) (parameter j+1 = value at+j, except parameter `setAt`+1, bound
+   * to the integer `setValue`) and steps the statement once, then resets it. Binds exactly what {@link run} binds
+   * for the same values as mapped. A row in the batch's `slow` list must go through {@link run} instead.
+   * @throws Error with SQLite's message when a bind or the step fails; the statement is reset
+   */
+  runEncoded(at: number, width: number, setAt: number, setValue: number): void;
   /** Frees the scratch memory; the statement itself stays with the Db's cache. */
   close(): void;
 }
@@ -93,6 +106,10 @@ export function bulkStatement(db: Db, sql: string): BulkStatement | null {
   let signed = new Int8Array(scratch);
   const offsets: number[] = [];
   const lengths: number[] = [];
+  // The loaded batch's text, in the engine's memory, and its values.
+  let batchCapacity = 0;
+  let batchHeap = 0;
+  let loaded: EncodedValues | null = null;
 
   const fail = (rc: number): never => {
     const msg = m.UTF8ToString(m._sqlite3_errmsg(dbPtr));
@@ -151,10 +168,52 @@ export function bulkStatement(db: Db, sql: string): BulkStatement | null {
       if (rc !== SQLITE_DONE && rc !== SQLITE_ROW) fail(rc);
       m._sqlite3_reset(stmt);
     },
+    load(enc) {
+      // The statement may still point into the previous batch's bytes: cleared before they are overwritten.
+      m._sqlite3_clear_bindings(stmt);
+      const need = enc.bytes.byteLength;
+      if (need > batchCapacity) {
+        if (batchHeap) m._free(batchHeap);
+        batchCapacity = Math.max(need, batchCapacity * 2, 1 << 20);
+        batchHeap = m._malloc(batchCapacity);
+        if (!batchHeap) {
+          batchCapacity = 0;
+          throw new Error(`Out of memory loading a batch of ${need} bytes`);
+        }
+      }
+      // As signed bytes: the engine's heap view is an Int8Array, and a copy between typed arrays of one type is a memcpy.
+      if (need > 0) m.writeArrayToMemory(new Int8Array(enc.bytes.buffer, enc.bytes.byteOffset, need), batchHeap);
+      loaded = enc;
+    },
+    runEncoded(at, width, setAt, setValue) {
+      const enc = loaded;
+      if (!enc) throw new Error('runEncoded before load');
+      const { tags, num, len } = enc;
+      for (let j = 0; j < width; j++) {
+        const p = j + 1;
+        const i = at + j;
+        let rc: number;
+        if (j === setAt) rc = m._sqlite3_bind_int(stmt, p, setValue);
+        else {
+          const t = tags[i];
+          if (t === TAG_TEXT) rc = m._sqlite3_bind_text(stmt, p, batchHeap + num[i]!, len[i]!, SQLITE_STATIC);
+          else if (t === TAG_INT) rc = m._sqlite3_bind_int(stmt, p, num[i]!);
+          else if (t === TAG_NULL) rc = m._sqlite3_bind_blob(stmt, p, 0, 0, 0); // NULL, as sql.js binds it
+          else rc = m._sqlite3_bind_double(stmt, p, num[i]!);
+        }
+        if (rc !== SQLITE_OK) fail(rc);
+      }
+      const rc = m._sqlite3_step(stmt);
+      if (rc !== SQLITE_DONE && rc !== SQLITE_ROW) fail(rc);
+      m._sqlite3_reset(stmt);
+    },
     close() {
       // The bindings point into the scratch: cleared before it is freed.
       m._sqlite3_clear_bindings(stmt);
       m._free(heap);
+      if (batchHeap) m._free(batchHeap);
+      batchHeap = 0;
+      loaded = null;
     },
   };
 }

@@ -11,7 +11,7 @@ import { parentPort } from 'node:worker_threads';
 import { LoupeError } from '../../../shared/errors';
 import { buildMapper } from '../import/mapping';
 import { mapBatches } from '../import/map-batches';
-import { packBatch } from '../import/packed';
+import { packBatch, packedTransferables } from '../import/packed';
 import { ImportFileError } from '../import/read';
 import { diskHasher, PhaseClock } from '../import/timings';
 import type { FromReader, ReaderError, ReaderStart, ToReader } from './protocol';
@@ -30,8 +30,8 @@ function toReaderError(e: unknown): ReaderError {
 
 async function run(start: ReaderStart): Promise<void> {
   const port = start.port;
-  const send = (m: FromReader) => {
-    port.postMessage(m);
+  const send = (m: FromReader, transfer: ArrayBuffer[] = []) => {
+    port.postMessage(m, transfer);
     parent.postMessage(0);
   };
   const clock = new PhaseClock();
@@ -60,7 +60,8 @@ async function run(start: ReaderStart): Promise<void> {
         const packed = packBatch(batch);
         clock.add('map', performance.now() - t3);
         const t4 = performance.now();
-        send({ type: 'packed', batch: packed });
+        // The values' buffers are moved, not copied (import/encoded.ts).
+        send({ type: 'packed', batch: packed }, packedTransferables(packed));
         clock.add('transfer', performance.now() - t4);
         continue;
       }

@@ -27,6 +27,7 @@ import { detectSource, ImportFileError, readRecords, type DetectedSource } from 
 import { hookAsync } from '../test-hooks';
 import { bulkStatement } from '../bulk-bind/statement';
 import { COLUMNS, isPacked, KIND_OF_CODE, pushRowValues, type PackedBatch } from './packed';
+import { ValueReader } from './encoded';
 import { trackPreimages, type PreimageTracker } from './preimage';
 import { diskHasher, PhaseClock, setLastImportTimings } from './timings';
 
@@ -588,11 +589,14 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
         tickets: useBulk ? bulkStatement(db, upsertSql('tickets')) : null,
       };
       /**
-       * Stores one row: `vals` holds its kind's COLUMNS in order (`import_id` is set here). A later row of the same id
-       * in the file is stored too (the last occurrence wins) and counted as a repeat.
+       * Stores one row: `vals` holds its kind's COLUMNS in order (`import_id` is set here), or is null for a row of an
+       * encoded batch, bound from `enc`'s values at index `at` by the kind's bulk binder (loaded with the batch). A
+       * later row of the same id in the file is stored too (the last occurrence wins) and counted as a repeat.
        */
-      const insertValues = (kind: RecordKind, vals: Array<string | number | null>, version: number | null | undefined, line: number) => {
-        const id = String(vals[0]);
+      const insertValues = (kind: RecordKind, vals: Array<string | number | null> | null, version: number | null | undefined, line: number,
+        enc?: ValueReader, at = 0) => {
+        // A row of an encoded batch (vals null) is bound from the batch's bytes (bulk-bind runEncoded).
+        const id = String(vals ? vals[0] : enc!.value(at));
         if (kind === 'tickets' && mapper.versionPath !== null) {
           // A change history keeps each ticket's latest state: a row older than the one already stored from this
           // file is not written (it is counted as a repeat of the id); equal times keep the later row.
@@ -607,9 +611,13 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
           }
           versions.set(id, stored !== undefined && v === null ? stored : v);
         }
-        vals[IMPORT_ID_AT[kind]] = importId;
         try {
-          (bulk[kind] ?? stmts[kind]).run(vals);
+          if (vals) {
+            vals[IMPORT_ID_AT[kind]] = importId;
+            (bulk[kind] ?? stmts[kind]).run(vals);
+          } else {
+            bulk[kind]!.runEncoded(at, COLUMNS[kind].length, IMPORT_ID_AT[kind], importId);
+          }
         } catch (e) {
           // A value the table refuses (a type or CHECK constraint) fails this row only: SQLite undoes the one
           // statement and the transaction goes on, so one bad cell cannot sink the whole import.
@@ -619,7 +627,7 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
           return;
         }
         const changed = db.raw.getRowsModified();
-        if (kind === 'requests' && changed > 0) stream?.stored(vals);
+        if (kind === 'requests' && changed > 0 && stream) stream.stored(vals ?? enc!.sparseRow(at, COLUMNS.requests.length, stream.columns));
         const seenAt = seen[kind].get(id);
         if (seenAt !== undefined) {
           // Not a reject: the row was stored (the last occurrence wins); it is reported as an in-file duplicate.
@@ -649,6 +657,9 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
       };
       /** The records of a packed batch (from the reading thread; scrubbing is off then), as the loop below does. */
       const insertPacked = (b: PackedBatch) => {
+        const enc = new ValueReader(b.enc);
+        // Each kind's binder takes the batch's text into the engine's memory when it first binds a row of it.
+        const loaded = new Set<RecordKind>();
         let off = 0;
         let row = 0;
         let x = 0;
@@ -666,7 +677,20 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
           for (let k = 0; k < n; k++, row++) {
             const kind = KIND_OF_CODE[b.kinds[row]!]!;
             const width = COLUMNS[kind].length;
-            insertValues(kind, b.vals.slice(off, off + width), b.versions?.[row] ?? null, line);
+            const version = b.versions?.[row] ?? null;
+            const slow = enc.slowRowAt(off);
+            const binder = bulk[kind];
+            if (slow) {
+              insertValues(kind, slow as Array<string | number | null>, version, line);
+            } else if (!binder) {
+              insertValues(kind, enc.row(off, width), version, line);
+            } else {
+              if (!loaded.has(kind)) {
+                binder.load(b.enc);
+                loaded.add(kind);
+              }
+              insertValues(kind, null, version, line, enc, off);
+            }
             off += width;
           }
         }

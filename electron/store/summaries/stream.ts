@@ -26,6 +26,8 @@ export class SummaryStream {
   private top: number;
   private stopped: boolean;
   private readonly at: { ts: number; slice: number[]; dists: number[]; isError: number; status: number; error: number };
+  /** The columns (indexes in the constructor's order) this reads of a stored row; the others may be given as null. */
+  readonly columns: readonly number[];
 
   /**
    * Starts at the workspace's current rows. The stream does nothing when rows are waiting to be summarised
@@ -41,6 +43,7 @@ export class SummaryStream {
       return i;
     };
     this.at = { ts: col('ts'), slice: SLICE_DIMS.map(col), dists: DIST_COLUMNS.map(col), isError: col('is_error'), status: col('status'), error: col('error') };
+    this.columns = [this.at.ts, ...this.at.slice, ...this.at.dists, this.at.isError, this.at.status, this.at.error];
     this.from = db.value<number>('SELECT max_rowid FROM summary_state') ?? 0;
     this.top = db.value<number>('SELECT coalesce(max(rowid), 0) FROM requests') ?? 0;
     this.stopped = this.top !== this.from;
