@@ -537,6 +537,11 @@ function pathOf(r: Resolved | undefined): string | null {
 
 const THUMB_UP = new Set(['up', 'thumbs_up', 'thumbsup', 'thumb_up', '👍', '+1', '1', 'true', 'yes', 'y', 'positive', 'like', 'liked', 'good', 'helpful', 'upvote']);
 const THUMB_DOWN = new Set(['down', 'thumbs_down', 'thumbsdown', 'thumb_down', '👎', '-1', '0', 'false', 'no', 'n', 'negative', 'dislike', 'disliked', 'bad', 'unhelpful', 'not_helpful', 'downvote']);
+/**
+ * Values of a survey's score that say it was not answered: Zendesk's satisfaction rating "offered" (the survey was
+ * sent) and "unoffered" (it was not). A row holding one is refused as having no answer, and counted.
+ */
+const UNANSWERED = new Set(['offered', 'unoffered', 'not_offered', 'unanswered', 'not_answered', 'no_response']);
 const PREF_UP = new Set(['chosen', 'preferred', 'win', 'winner', 'better', 'a', '+1', '1']);
 const PREF_DOWN = new Set(['rejected', 'lose', 'loser', 'worse', 'b', '-1']);
 
@@ -863,9 +868,10 @@ export function buildMapper(preset: string, fullSample: Record<string, unknown>[
     if (!v && fb.fields.has('comment')) implied = 'comment';
     if (name === 'csat') fb.impliedScale = 5;
     if (name === 'nps') fb.impliedScale = 10;
-    if (!implied && v) {
-      // A bare `value` column: thumbs when its values are up/down words, else a rating.
-      const vals = subSample.feedback.map((r) => readRaw(v, r)).filter((x) => x !== undefined && x !== null && x !== '');
+    if ((!implied || (implied === 'rating' && (name === 'score' || name === 'rating'))) && v) {
+      // A bare `value` column, or a score named by no scale: thumbs when its answers are up/down words (Zendesk's
+      // satisfaction ratings score "good"/"bad"), else a rating.
+      const vals = subSample.feedback.map((r) => readRaw(v, r)).filter((x) => x !== undefined && x !== null && x !== '' && !UNANSWERED.has(normName(String(x))));
       implied = vals.length && vals.every((x) => THUMB_UP.has(String(x).toLowerCase()) || THUMB_DOWN.has(String(x).toLowerCase())) && vals.some((x) => !/^\d+$/.test(String(x))) ? 'thumb' : 'rating';
     }
     if (implied) {
@@ -1508,14 +1514,16 @@ function finishFeedback(row: Record<string, string | number | null>, plan: KindP
   if (rawKind === null && rawValue === null && row.comment !== null && kind !== 'comment') kind = 'comment';
   row.kind = kind;
   const sentinels = plan.sentinels.get('value') ?? [];
-  const valueMissing = rawValue === null || missing(rawValue, sentinels);
+  const unanswered = typeof rawValue === 'string' && UNANSWERED.has(normName(rawValue));
+  const valueMissing = rawValue === null || unanswered || missing(rawValue, sentinels);
   if (row.label === null && rawValue !== null && typeof rawValue !== 'object') row.label = String(rawValue);
   if (valueMissing) {
     row.value = null;
     // A thumb, rating or NPS answer without its value says nothing unless it carries a comment.
     if (kind !== 'comment' && kind !== 'preference' && row.comment === null) {
       const what = kind === 'thumb' ? 'a thumb (up/down, +1/-1)' : kind === 'nps' ? 'an NPS score from 0 to 10' : 'a numeric rating';
-      throw new Reject('value', `value: expected ${what}, found ${rawValue === null ? 'nothing' : shown(rawValue)}`);
+      throw new Reject('value', unanswered ? `value: the survey was not answered (${shown(rawValue)}): no ${kind === 'thumb' ? 'thumb' : kind === 'nps' ? 'NPS score' : 'rating'} to store`
+        : `value: expected ${what}, found ${rawValue === null ? 'nothing' : shown(rawValue)}`);
     }
   } else if (kind === 'thumb' || kind === 'preference') {
     const w = String(rawValue).trim().toLowerCase().replace(/\s+/g, '_');

@@ -649,3 +649,78 @@ describe('a Zoho Desk tickets list', () => {
     expect(ws.db.all('SELECT id FROM tickets ORDER BY id')).toEqual([{ id: '18920000001' }, { id: '18920000003' }]);
   });
 });
+
+/**
+ * Help desks' satisfaction surveys (a breaker's findings): a rating that names the ticket it rates was counted for
+ * tickets by its ticket id, so each rating was stored as a ticket under the rated ticket's id, replacing that ticket's
+ * creation time with the rating's (Zendesk: 3 tickets moved from W09 to W10, 7 phantom tickets), and no rating was
+ * stored. Shapes from each tool's API reference.
+ */
+describe('help desk satisfaction surveys', () => {
+  const zendeskTickets = JSON.stringify({ tickets: [201, 202, 203].map((id, i) => ({
+    id, subject: `Help ${i}`, description: 'The bot answered wrong', status: 'solved', priority: 'normal',
+    created_at: `2026-02-2${3 + i}T09:00:00Z`, updated_at: `2026-02-2${3 + i}T10:00:00Z`, requester_id: 900 + i,
+  })) });
+  /** Zendesk Support API, Satisfaction Ratings (GET /api/v2/satisfaction_ratings): score good, bad, offered, unoffered. */
+  const zendeskRatings = JSON.stringify({ satisfaction_ratings: ['good', 'bad', 'offered', 'good', 'unoffered', 'good', 'bad', 'good'].map((score, i) => ({
+    id: 35401 + i, url: `https://acme.zendesk.com/api/v2/satisfaction_ratings/${35401 + i}.json`, assignee_id: 7, group_id: 3,
+    requester_id: 900 + (i % 3), ticket_id: 201 + (i % 3), score, comment: i === 1 ? 'Bot gave me the wrong answer' : null,
+    reason: null, created_at: `2026-03-0${2 + (i % 5)}T10:00:00Z`, updated_at: `2026-03-0${2 + (i % 5)}T10:00:00Z`,
+  })) });
+
+  it('Zendesk satisfaction ratings are thumbs of the rated tickets, which stay as they were; offered/unoffered are counted as unanswered', async () => {
+    expect(detectKind(JSON.parse(zendeskRatings).satisfaction_ratings as Record<string, unknown>[])).toBe('feedback');
+    const ws = await newWorkspace();
+    await runImport(ws, write('tickets.json', zendeskTickets), {});
+    const before = ws.db.all('SELECT id, created_ts, updated_ts, subject FROM tickets ORDER BY id');
+    expect(before).toHaveLength(3);
+    const s = await runImport(ws, write('ratings.json', zendeskRatings), {});
+    expect(s).toMatchObject({ kind: 'feedback', inserted: 6, updated: 0, rejected: 2 });
+    expect(s.rejects.map((r) => r.reason)).toEqual([
+      expect.stringContaining('the survey was not answered ("offered")'), expect.stringContaining('the survey was not answered ("unoffered")')]);
+    expect(ws.db.all('SELECT id, created_ts, updated_ts, subject FROM tickets ORDER BY id')).toEqual(before);
+    expect(ws.db.all('SELECT kind, value, count(*) n FROM feedback GROUP BY kind, value ORDER BY value')).toEqual([
+      { kind: 'thumb', value: -1, n: 2 }, { kind: 'thumb', value: 1, n: 4 }]);
+    expect(ws.db.value("SELECT comment FROM feedback WHERE id = '35402'")).toBe('Bot gave me the wrong answer');
+  });
+
+  it('Gorgias satisfaction surveys are 1-5 ratings dated when the customer scored them, with their text; unscored ones counted', async () => {
+    // developers.gorgias.com/reference/satisfaction-surveys: created_datetime (survey made), scored_datetime (answered).
+    const surveys = JSON.stringify({ data: [5, 4, null, 3].map((score, i) => ({
+      id: 2001 + i, body_text: i === 0 ? 'Such speed' : null, created_datetime: '2026-03-06T12:00:00.000000', customer_id: 501 + i, meta: null,
+      score, scored_datetime: score === null ? null : `2026-03-${i === 3 ? '09' : '07'}T15:00:00.000000`, sent_datetime: '2026-03-06T13:00:00.000000',
+      should_send_datetime: '2026-03-06T13:00:00.000000', ticket_id: 1001 + i, uri: `/api/satisfaction-surveys/${2001 + i}/`,
+    })), meta: { next_cursor: null } });
+    expect(detectKind(JSON.parse(surveys).data as Record<string, unknown>[])).toBe('feedback');
+    const ws = await newWorkspace();
+    const s = await runImport(ws, write('surveys.json', surveys), { time_zone: 'UTC' });
+    expect(s).toMatchObject({ kind: 'feedback', inserted: 3, rejected: 1 });
+    expect(ws.db.all('SELECT id, kind, value, scale, ts, comment FROM feedback ORDER BY id')).toEqual([
+      { id: '2001', kind: 'rating', value: 5, scale: 5, ts: Date.UTC(2026, 2, 7, 15), comment: 'Such speed' },
+      { id: '2002', kind: 'rating', value: 4, scale: 5, ts: Date.UTC(2026, 2, 7, 15), comment: null },
+      { id: '2004', kind: 'rating', value: 3, scale: 5, ts: Date.UTC(2026, 2, 9, 15), comment: null },
+    ]);
+    expect(ws.db.value('SELECT count(*) FROM tickets')).toBe(0);
+  });
+
+  it('a Nicereply ratings CSV (Ticket ID beside Score) is feedback; a ticket export with its CSAT stays tickets', () => {
+    const nicereply = [5, 4, 2].map((score, i) => ({ ID: String(91001 + i), Date: `2026-03-0${2 + i} 10:20:11`, Score: String(score), Comment: '', Customer: 'Ann Lee',
+      'Customer email': 'ann@example.com', Agent: 'Tom', 'Ticket ID': String(4501 + i), Survey: 'CSAT Stars' }));
+    expect(detectKind(nicereply)).toBe('feedback');
+    // Zendesk's ticket CSV with its satisfaction score: content beside the id keeps it tickets; so does a status.
+    expect(detectKind([{ 'Ticket ID': '1', Subject: 'Refund', Priority: 'high', Requester: 'Ann', 'Satisfaction Score': 'Good' }])).toBe('tickets');
+    expect(detectKind([{ ticket_id: '1', status: 'open', created_at: '2026-03-02', csat: '4', requester_email: 'a@b.c' }])).toBe('tickets');
+  });
+
+  it('Medallia Agent Connect feedback: the star rating is the value, dated when the response came', async () => {
+    // docs.medallia.com, Agent Connect feedback exports: request_sent_at, response_received_at, star_rating 1-5.
+    const csv = ['request_id,request_sent_at,request_delivery_status,response_received_at,star_rating,channel,customer_name',
+      'a1,2026-03-02 09:00:00,Sent,2026-03-02 09:30:00,5,chat,Ann Lee', 'a2,2026-03-02 10:00:00,Sent,2026-03-03 12:00:00,2,chat,Bob Ray'].join('\n');
+    const ws = await newWorkspace();
+    const s = await runImport(ws, write('medallia.csv', csv), { time_zone: 'UTC' });
+    expect(s).toMatchObject({ kind: 'feedback', inserted: 2, rejected: 0 });
+    expect(ws.db.all('SELECT kind, value, scale, ts FROM feedback ORDER BY ts')).toEqual([
+      { kind: 'rating', value: 5, scale: 5, ts: Date.UTC(2026, 2, 2, 9, 30) }, { kind: 'rating', value: 2, scale: 5, ts: Date.UTC(2026, 2, 3, 12) }]);
+    expect(ws.db.value('SELECT count(*) FROM requests')).toBe(0);
+  });
+});

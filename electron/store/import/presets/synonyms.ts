@@ -44,11 +44,13 @@ export const SYNONYMS: Record<RecordKind, Record<string, readonly string[]>> = {
     user_id: ['user_id', 'userid', 'user', 'customer_id', 'account_id', 'uid', 'rater_id', 'annotator_id', 'annotator'],
     // A survey answer's time is when it was submitted (Typeform's Submit Date, SurveyMonkey's End Date, Qualtrics'
     // RecordedDate), not when the respondent opened the form (Start Date).
-    ts: ['timestamp', 'ts', 'created_at', 'created', 'time', 'datetime', 'submitted_at', 'submit_date', 'submitted', 'submission_date', 'recorded_date', 'date', 'rated_at', 'tstamp', 'created_time'],
+    // Before created_at: a survey sent and answered later (Gorgias' scored_datetime, Medallia Agent Connect's
+    // response_received_at) was rated when answered.
+    ts: ['scored_datetime', 'scored_at', 'response_received_at', 'responded_at', 'answered_at', 'timestamp', 'ts', 'created_at', 'created', 'time', 'datetime', 'submitted_at', 'submit_date', 'submitted', 'submission_date', 'recorded_date', 'date', 'rated_at', 'tstamp', 'created_time'],
     kind: ['type', 'kind', 'feedback_type', 'feedback_kind', 'survey_type', 'metric', 'data_type'],
-    value: ['value', 'thumb', 'thumbs', 'vote', 'rating', 'score', 'csat', 'nps', 'stars', 'helpful', 'liked', 'reaction', 'feedback', 'preference', 'sentiment'],
+    value: ['value', 'thumb', 'thumbs', 'vote', 'rating', 'score', 'csat', 'nps', 'stars', 'star_rating', 'helpful', 'liked', 'reaction', 'feedback', 'preference', 'sentiment'],
     scale: ['scale', 'max_score', 'scale_max', 'out_of', 'max_value'],
-    comment: ['comment', 'comments', 'feedback_text', 'text', 'note', 'notes', 'remark', 'free_text', 'reason', 'verbatim'],
+    comment: ['comment', 'comments', 'feedback_text', 'text', 'body_text', 'note', 'notes', 'remark', 'free_text', 'reason', 'verbatim'],
     source: ['source', 'feedback_source', 'origin', 'channel', 'rater_type'],
   },
   tickets: {
@@ -94,7 +96,7 @@ const KIND_SIGNALS: Record<RecordKind, Record<string, number>> = {
     error: 0.5, feature: 0.5, model_version: 1, gen_text: 1, end_to_end_latency_s: 1,
   },
   feedback: {
-    feedback_id: 3, thumb: 2, thumbs: 2, vote: 2, rating: 1.5, stars: 1.5, nps: 2, score: 0.5, comment: 0.5,
+    feedback_id: 3, thumb: 2, thumbs: 2, vote: 2, rating: 1.5, stars: 1.5, star_rating: 1.5, nps: 2, score: 0.5, comment: 0.5,
     feedback: 1.5, feedback_type: 2, helpful: 1.5, preference: 1.5, rater_id: 1,
     // Survey tools' own names (Delighted's survey_type nps/csat/ces, SurveyMonkey's and Qualtrics' respondent ids).
     survey_type: 2, survey_id: 1, respondent_id: 1.5, nps_score: 2, csat_score: 1.5,
@@ -109,6 +111,15 @@ const KIND_SIGNALS: Record<RecordKind, Record<string, number>> = {
     summary: 0.5,
   },
 };
+
+/** Names of a ticket's id: with a rating and no ticket content beside them, they name the ticket rated. */
+const TICKET_ID_NAMES = ['ticket_id', 'ticket_number'];
+/** Names of a rating's own id (the survey answer's), beside the id of the ticket it rates. */
+const OWN_ID_NAMES = ['id', 'feedback_id', 'rating_id', 'response_id', 'survey_response_id', 'score_id', 'vote_id', 'survey_id'];
+/** Ticket signals a rating of a ticket also carries (who answered, the score itself): not a ticket's content. */
+const TICKET_PERSON_OR_RATING = ['requester', 'requester_email', 'customer_email', 'csat', 'satisfaction_score', 'customer_satisfaction_rating'];
+/** Names of a survey answer's score. */
+const RATING_NAMES = ['score', 'rating', 'stars', 'star_rating', 'csat', 'csat_score', 'satisfaction', 'satisfaction_score', 'nps', 'nps_score', 'thumb', 'thumbs', 'vote'];
 
 /**
  * Evidence for each kind in a set of source paths (weights summed over the leaf names).
@@ -129,6 +140,21 @@ export function kindScores(paths: readonly string[], sample: readonly Record<str
   const content = out.requests - (names.has('request_id') ? KIND_SIGNALS.requests.request_id! : 0);
   // (A lone `score` beside a top-level request id, 0.5, is not enough: shared/cases 16 is a requests file.)
   if (names.has('request_id') && (!topLevelId || (content <= 0 && out.feedback + out.tickets >= 1))) out.requests = content;
+  // Likewise a ticket id is the record's own id only beside a ticket's content. Beside a rating and nothing of a
+  // ticket, the record rates the ticket: a help desk's satisfaction survey (Zendesk's satisfaction_ratings, Gorgias'
+  // satisfaction surveys, Nicereply's ratings). Counted for tickets, each rating was stored as a ticket under the
+  // rated ticket's id, replacing the stored ticket's creation time with the rating's.
+  // A ticket id is only read as a reference beside an id of the record's own (a file of ticket_id, created_at and csat
+  // is tickets with their CSAT: shared/cases 01).
+  const ticketIds = TICKET_ID_NAMES.filter((n) => names.has(n));
+  if (ticketIds.length > 0 && OWN_ID_NAMES.some((n) => names.has(n)) && RATING_NAMES.some((n) => names.has(n))) {
+    const content = out.tickets - [...ticketIds, ...TICKET_PERSON_OR_RATING].reduce((sum, n) => sum + (names.has(n) ? KIND_SIGNALS.tickets[n] ?? 0 : 0), 0)
+      + (names.has('status') || names.has('state') ? 1 : 0);
+    if (content < 1) {
+      out.tickets = content;
+      out.feedback += 2;
+    }
+  }
   const typeKey = paths.find((p) => ['type', 'kind', 'feedback_type'].includes(normName(p)));
   if (typeKey) {
     const vals = sample.map((r) => String(r[typeKey] ?? '').toLowerCase());
