@@ -227,12 +227,16 @@ export function nothingStored(fileName: string, unit: string, read: number, reje
 }
 
 /**
- * Langfuse traces stored both as a trace row (id = trace_id) and as rows of their observations (trace_id = that id,
- * another id), where this import wrote either side: the blob-storage export puts traces.jsonl and observations.jsonl
- * side by side, and a trace's cost and latency are its observations' (Langfuse data model), so both count each call.
+ * Traces stored both as a trace row (id = trace_id) and as rows of their spans (trace_id = that id, another id), where
+ * this import wrote either side. Tracing tools export both side by side (Langfuse's traces.jsonl and
+ * observations.jsonl, Opik's traces and spans), and a trace's cost, tokens and latency are its spans' (Langfuse's and
+ * Opik's data models: a trace's usage and cost aggregate its observations / spans), so both count each model call.
+ * Any preset: a root row whose own id is its trace's id is the trace itself.
  * @returns how many traces
  */
-function langfuseTracesStoredTwice(db: Db, importId: number): number {
+function tracesStoredTwice(db: Db, importId: number): number {
+  // Most imports store no trace id at all: answered by the partial index on trace_id, before the full query.
+  if (!db.value<number>('SELECT EXISTS (SELECT 1 FROM requests WHERE trace_id IS NOT NULL AND import_id = ?)', [importId])) return 0;
   return db.value<number>(`SELECT count(*) FROM (
       SELECT t.id FROM requests t WHERE t.import_id = ?1 AND t.trace_id = t.id AND EXISTS (SELECT 1 FROM requests o WHERE o.trace_id = t.id AND o.id <> t.id)
       UNION
@@ -878,9 +882,13 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
         const undatedFb = m.undated;
         if (undatedFb > 0) rawNotes.push(`${undatedFb.toLocaleString('en-US')} feedback row${undatedFb === 1 ? ' has' : 's have'} no time of ${undatedFb === 1 ? 'its' : 'their'} own and no dated request: in no week's figures until ${undatedFb === 1 ? 'its' : 'their'} request is imported with a time (the Metrics screen counts ${undatedFb === 1 ? 'it' : 'them'} apart)`);
       }
-      if (mapper.preset === 'langfuse' && rowsSeen.requests > 0) {
-        const doubled = langfuseTracesStoredTwice(db, importId);
-        if (doubled > 0) rawNotes.push(`${doubled.toLocaleString('en-US')} Langfuse trace${doubled === 1 ? ' is' : 's are'} stored twice: as a trace row and as the rows of ${doubled === 1 ? 'its' : 'their'} observations, so ${doubled === 1 ? 'its' : 'their'} model calls count twice in volume, cost and latency. A trace is the container of its observations (Langfuse data model): import the observations file (one row per model call) or the traces file, not both, into one workspace`);
+      if (rowsSeen.requests > 0) {
+        const doubled = tracesStoredTwice(db, importId);
+        if (doubled > 0) {
+          const its = doubled === 1 ? 'its' : 'their';
+          const [tool, parts] = mapper.preset === 'langfuse' ? ['Langfuse ', 'observations'] : mapper.preset === 'opik' ? ['Opik ', 'spans'] : ['', 'spans'];
+          rawNotes.push(`${doubled.toLocaleString('en-US')} ${tool}trace${doubled === 1 ? ' is' : 's are'} stored twice: as a trace row and as the rows of ${its} ${parts}, so ${its} model calls count twice in volume, cost and latency. A trace is the container of its ${parts}${tool ? ` (${tool.trim()} data model)` : ''}: import the ${parts} (one row per model call) or the traces, not both, into one workspace`);
+        }
       }
       const notes = scrub.notes(rawNotes);
       const byLine = <T extends { line: number }>(a: T, b: T) => a.line - b.line;

@@ -107,7 +107,7 @@ describe('Langfuse traces beside their observations', () => {
     const trace = { id: 'tr-1', timestamp: '2026-03-02T09:00:00.000Z', name: 'chat', userId: 'u-1', sessionId: 's-1', projectId: 'p1', totalCost: 0.0038, latency: 1.2 };
     const s = await runImport(ws, write('traces.jsonl', JSON.stringify(trace)), {});
     expect(s.inserted).toBe(1);
-    expect(s.notes).toContain('1 Langfuse trace is stored twice: as a trace row and as the rows of its observations, so its model calls count twice in volume, cost and latency. A trace is the container of its observations (Langfuse data model): import the observations file (one row per model call) or the traces file, not both, into one workspace');
+    expect(s.notes).toContain('1 Langfuse trace is stored twice: as a trace row and as the rows of its observations, so its model calls count twice in volume, cost and latency. A trace is the container of its observations (Langfuse data model): import the observations (one row per model call) or the traces, not both, into one workspace');
   });
 });
 

@@ -81,3 +81,20 @@ describe('Opik scores written by an automated evaluator', () => {
     expect(ws.db.all('SELECT source, automated FROM feedback ORDER BY automated, source')).toEqual([{ source: 'ui', automated: 0 }, { source: 'online_scoring', automated: 1 }, { source: 'online_scoring', automated: 1 }]);
   });
 });
+
+describe('Opik traces and their spans in one workspace', () => {
+  it('say that each trace stored with its LLM spans counts its calls twice (no note for either alone)', async () => {
+    // A breaker's finding: 4 traces and their 4 llm spans gave 8 requests, twice the cost, with no word of it.
+    const ws = await newWorkspace();
+    const traces = { content: [1, 2].map((i) => ({ id: `t-${i}`, project_id: P, name: 'support', start_time: `2026-03-04T12:0${i}:00Z`, end_time: `2026-03-04T12:0${i}:01.5Z`,
+      input: 'q', output: 'a', usage: { prompt_tokens: 100, completion_tokens: 20 }, total_estimated_cost: 0.001 })) };
+    const spans = [1, 2].map((i) => JSON.stringify({ id: `s-${i}`, trace_id: `t-${i}`, project_id: P, type: 'llm', name: 'chat', model: 'gpt-4o',
+      start_time: `2026-03-04T12:0${i}:00.1Z`, end_time: `2026-03-04T12:0${i}:01.4Z`, usage: { prompt_tokens: 100, completion_tokens: 20 }, total_estimated_cost: 0.001 })).join('\n');
+    const a = await runImport(ws, write('traces.json', JSON.stringify(traces)), {});
+    expect(a.notes.some((n) => n.includes('stored twice'))).toBe(false);
+    const b = await runImport(ws, write('spans.jsonl', spans), {});
+    expect(b).toMatchObject({ preset: 'opik', inserted: 2 });
+    expect(b.notes).toContain('2 Opik traces are stored twice: as a trace row and as the rows of their spans, so their model calls count twice in volume, cost and latency. A trace is the container of its spans (Opik data model): import the spans (one row per model call) or the traces, not both, into one workspace');
+    expect(ws.db.value('SELECT count(*) FROM requests')).toBe(4);
+  });
+});
