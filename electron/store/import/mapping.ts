@@ -542,6 +542,8 @@ const THUMB_DOWN = new Set(['down', 'thumbs_down', 'thumbsdown', 'thumb_down', '
  * sent) and "unoffered" (it was not). A row holding one is refused as having no answer, and counted.
  */
 const UNANSWERED = new Set(['offered', 'unoffered', 'not_offered', 'unanswered', 'not_answered', 'no_response']);
+/** NPS answer categories (Reichheld: promoters 9-10, passives 7-8, detractors 0-6). */
+const NPS_CATEGORIES = new Set(['promoter', 'passive', 'detractor', 'promoters', 'passives', 'detractors']);
 const PREF_UP = new Set(['chosen', 'preferred', 'win', 'winner', 'better', 'a', '+1', '1']);
 const PREF_DOWN = new Set(['rejected', 'lose', 'loser', 'worse', 'b', '-1']);
 
@@ -874,9 +876,24 @@ export function buildMapper(preset: string, fullSample: Record<string, unknown>[
       const vals = subSample.feedback.map((r) => readRaw(v, r)).filter((x) => x !== undefined && x !== null && x !== '' && !UNANSWERED.has(normName(String(x))));
       implied = vals.length && vals.every((x) => THUMB_UP.has(String(x).toLowerCase()) || THUMB_DOWN.has(String(x).toLowerCase())) && vals.some((x) => !/^\d+$/.test(String(x))) ? 'thumb' : 'rating';
     }
+    // A 0-10 score beside a column that files each answer as Promoter, Passive or Detractor (Retently's and other NPS
+    // tools' exports) is the NPS question's answer: read as a 1-10 rating, the file gave no NPS at all.
+    let npsBy: string | null = null;
+    if (implied === 'rating' && v && name !== 'csat') {
+      const recs = subSample.feedback;
+      const scores = recs.map((r) => num(readRaw(v, r))).filter((n): n is number => n !== null);
+      const keys = recs.length ? Object.keys(recs[0]!) : [];
+      npsBy = scores.length > 0 && scores.every((n) => Number.isInteger(n) && n >= 0 && n <= 10)
+        ? keys.find((k) => {
+          const vals = recs.map((r) => r[k]).filter((x) => typeof x === 'string' && x.trim() !== '') as string[];
+          return vals.length > 0 && vals.every((x) => NPS_CATEGORIES.has(x.trim().toLowerCase())) && vals.length * 2 >= recs.length;
+        }) ?? null
+        : null;
+      if (npsBy !== null) implied = 'nps';
+    }
     if (implied) {
       fb.impliedFeedbackKind = implied;
-      notes.push(`feedback kind: ${implied}${name ? ` (from the column name ${name})` : ''}`);
+      notes.push(`feedback kind: ${implied}${npsBy !== null ? ` (0-10 scores beside ${npsBy}, which files each answer as promoter, passive or detractor)` : name ? ` (from the column name ${name})` : ''}`);
     }
     if (implied === 'rating' && !fb.impliedScale && !fb.fields.has('scale') && v) {
       const nums = subSample.feedback.map((r) => { const x = readRaw(v, r); return num(x) ?? answerFromChoiceText(x, false); }).filter((n): n is number => n !== null);

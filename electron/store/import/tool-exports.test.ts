@@ -724,3 +724,18 @@ describe('help desk satisfaction surveys', () => {
     expect(ws.db.value('SELECT count(*) FROM requests')).toBe(0);
   });
 });
+
+describe('an NPS export whose score column has no NPS name (Retently: Score beside Status Promoter/Passive/Detractor)', () => {
+  it('is read as NPS answers, not as 1-10 ratings (which gave no NPS and a 0 on a 1-10 scale); a 0-10 score alone stays a rating', async () => {
+    const rows = [[10, 'Promoter'], [9, 'Promoter'], [8, 'Passive'], [6, 'Detractor'], [0, 'Detractor']];
+    const csv = ['Date,Email,Score,Feedback,Campaign,Status', ...rows.map(([score, status], i) => `2026-03-0${2 + i} 09:14:00,c${i}@example.com,${score},,Q1 NPS,${status}`)].join('\n');
+    const ws = await newWorkspace();
+    const s = await runImport(ws, write('retently.csv', csv), {});
+    expect(s).toMatchObject({ kind: 'feedback', inserted: 5, rejected: 0 });
+    expect(s.notes).toContain('feedback kind: nps (0-10 scores beside Status, which files each answer as promoter, passive or detractor)');
+    expect(ws.db.all('SELECT kind, value, scale FROM feedback ORDER BY ts')).toEqual(rows.map(([value]) => ({ kind: 'nps', value, scale: 10 })));
+    const plain = await newWorkspace();
+    await runImport(plain, write('scores.csv', ['Date,Email,Score', ...rows.map(([score], i) => `2026-03-0${2 + i} 09:14:00,c${i}@example.com,${score}`)].join('\n')), {});
+    expect(plain.db.all('SELECT DISTINCT kind FROM feedback')).toEqual([{ kind: 'rating' }]);
+  });
+});
