@@ -272,6 +272,12 @@ function isAncestorOrSelf(a: string, b: string): boolean {
 }
 
 /**
+ * A path through one item of a list (`tags.0.updated_at`): it describes that item, not the record, so no field but a
+ * text is read from it by name (Front's conversations gave their first tag's update time as updated_ts).
+ */
+const ITEM_PATH = /\.\d+(\.|$)/;
+
+/**
  * Fills unmapped Loupe fields of `kind` from source field names (see SYNONYMS). A source path is taken only when
  * no chosen path is its ancestor or descendant, and containers (objects, arrays of objects) only for text fields,
  * so `response.body.usage.prompt_tokens` can fill tokens_in without `response` being taken as the output.
@@ -304,7 +310,8 @@ function autoDetect(kind: RecordKind, info: Map<string, PathInfo>, taken: Map<st
     let fallback: string | undefined;
     for (const name of syn[field]!) {
       const paths = (byName.get(name) ?? [])
-        .filter((p) => (textField || !info.get(p)!.container) && !chosen.some((c) => isAncestorOrSelf(c, p) && !(c === p && sharesPath(field))))
+        .filter((p) => (textField ? true : field === 'tags' ? !ITEM_PATH.test(p) : !info.get(p)!.container && !ITEM_PATH.test(p))
+          && !chosen.some((c) => isAncestorOrSelf(c, p) && !(c === p && sharesPath(field))))
         .sort((a, b) => a.split('.').length - b.split('.').length);
       fallback ??= paths[0];
       const withValues = paths.find((p) => info.get(p)!.present > 0 || !p.includes('.'));
@@ -591,7 +598,8 @@ export function isErrorStatus(status: string | null): boolean {
  * (`Technical issue`) is one tag.
  */
 function splitTags(v: unknown, spaceSeparated: boolean): string[] {
-  if (Array.isArray(v)) return v.filter((x) => x !== null && x !== undefined && String(x).trim() !== '').map((x) => String(x).trim());
+  // Help desks' APIs give tags as objects (Gorgias and Front: {id, name, …}): each is its name.
+  if (Array.isArray(v)) return v.map(tagName).filter((x): x is string => x !== null && x.trim() !== '').map((x) => x.trim());
   const s = String(v).trim();
   if (s.startsWith('[')) {
     try {
@@ -601,6 +609,15 @@ function splitTags(v: unknown, spaceSeparated: boolean): string[] {
   }
   const parts = /[,;|]/.test(s) ? s.split(/[,;|]/) : spaceSeparated ? s.split(/\s+/) : [s];
   return parts.map((x) => x.trim()).filter(Boolean);
+}
+
+/** A tag as text: a scalar as itself, an object by its name (or label, title, tag), else null. */
+function tagName(x: unknown): string | null {
+  if (x === null || x === undefined) return null;
+  if (typeof x !== 'object') return String(x);
+  const o = x as Record<string, unknown>;
+  for (const k of ['name', 'label', 'title', 'tag']) if (typeof o[k] === 'string') return o[k] as string;
+  return null;
 }
 
 /** Copy of `rec` without the used paths; containers left empty are dropped. */

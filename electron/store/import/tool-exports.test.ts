@@ -739,3 +739,29 @@ describe('an NPS export whose score column has no NPS name (Retently: Score besi
     expect(plain.db.all('SELECT DISTINCT kind FROM feedback')).toEqual([{ kind: 'rating' }]);
   });
 });
+
+describe('help desk ticket APIs with nested lists (a breaker\'s findings)', () => {
+  it('Gorgias tickets: closed_datetime is the resolution, tags are their names, a trashed ticket is skipped and counted', async () => {
+    // developers.gorgias.com/reference/tickets: created_datetime, updated_datetime, closed_datetime, trashed_datetime, tags [{id, name, uri}].
+    const t = (id: number, trashed: string | null) => ({ id, status: 'closed', priority: 'normal', channel: 'email', via: 'email', spam: false,
+      customer: { id: 500 + id, email: `c${id}@example.com`, name: 'C' }, subject: `Order ${id}`, excerpt: 'wrong answer',
+      tags: [{ id: 1, name: 'ai-answer', uri: '/api/tags/1/', decoration: null }, { id: 2, name: 'refund', uri: '/api/tags/2/', decoration: null }],
+      created_datetime: '2026-03-02T10:15:28.418405', updated_datetime: '2026-03-02T12:00:00.000000', closed_datetime: '2026-03-02T11:30:00.000000', trashed_datetime: trashed });
+    const ws = await newWorkspace();
+    const s = await runImport(ws, write('gorgias.json', JSON.stringify({ data: [t(1001, null), t(1002, '2026-03-03T09:00:00')], meta: {} })), { time_zone: 'UTC' });
+    expect(s).toMatchObject({ kind: 'tickets', inserted: 1, skipped: 1 });
+    expect(s.skipped_reasons).toEqual([expect.objectContaining({ reason: expect.stringContaining('trash'), count: 1 })]);
+    expect(ws.db.get('SELECT id, created_ts, updated_ts, resolved_ts, tags FROM tickets')).toEqual({
+      id: '1001', created_ts: Date.UTC(2026, 2, 2, 10, 15, 28, 418), updated_ts: Date.UTC(2026, 2, 2, 12), resolved_ts: Date.UTC(2026, 2, 2, 11, 30), tags: JSON.stringify(['ai-answer', 'refund']) });
+  });
+
+  it('Front conversations: no time is read from a tag\'s fields; tags are their names', async () => {
+    // Front API, List conversations: created_at (epoch seconds), tags [{id, name, created_at, updated_at}].
+    const conv = { _results: [{ id: 'cnv_1', subject: 'Plan question', status: 'archived', recipient: { name: 'Cust', handle: 'c@example.com', role: 'from' },
+      tags: [{ id: 'tag_ai', name: 'ai', highlight: null, created_at: 1700000000.0, updated_at: 1700000000.0 }], created_at: 1772445600.123, is_private: false }] };
+    const ws = await newWorkspace();
+    const s = await runImport(ws, write('front.json', JSON.stringify(conv)), {});
+    expect(s).toMatchObject({ kind: 'tickets', inserted: 1 });
+    expect(ws.db.get('SELECT created_ts, updated_ts, tags FROM tickets')).toEqual({ created_ts: 1772445600123, updated_ts: null, tags: JSON.stringify(['ai']) });
+  });
+});

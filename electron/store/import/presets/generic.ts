@@ -38,8 +38,11 @@ export const helpdeskTickets: Preset = {
   kinds: { tickets: { fields: {} } },
   // A ticket the help desk marked as spam (Zoho Desk's isSpam, is_spam, spam: true) is no customer's ticket: skipped
   // and counted, as the Help Scout preset skips its spam. Counted as a ticket it raised the ticket rate.
+  // A ticket in the help desk's trash (Gorgias' trashed_datetime) is deleted: skipped and counted likewise.
   skip(r) {
     const flag = r.isSpam ?? r.is_spam ?? r.spam;
-    return flag === true || (typeof flag === 'string' && flag.trim().toLowerCase() === 'true') ? 'marked as spam by the help desk' : null;
+    if (flag === true || (typeof flag === 'string' && flag.trim().toLowerCase() === 'true')) return 'marked as spam by the help desk';
+    const trashed = r.trashed_datetime ?? r.trashed_at;
+    return trashed !== null && trashed !== undefined && String(trashed).trim() !== '' ? 'in the help desk\'s trash (deleted)' : null;
   },
 };

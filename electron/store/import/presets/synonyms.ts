@@ -56,11 +56,12 @@ export const SYNONYMS: Record<RecordKind, Record<string, readonly string[]>> = {
   tickets: {
     id: ['ticket_id', 'id', 'ticket_number', 'ticket', 'issue_key', 'key', 'issue_id', 'case_id', 'case_number', 'ticket_no', 'number'],
     // Salesforce's Cases report: Date/Time Opened, Date/Time Closed, Case Origin, Contact Name.
-    created_ts: ['created_at', 'created', 'created_time', 'creation_date', 'date_created', 'opened_at', 'opened', 'submitted_at', 'created_date', 'ticket_created', 'date_time_opened', 'opened_date', 'timestamp', 'date'],
-    updated_ts: ['updated_at', 'updated', 'last_update_time', 'last_updated', 'modified_at', 'last_modified', 'updated_time', 'last_updated_at'],
+    created_ts: ['created_at', 'created_datetime', 'created', 'created_time', 'creation_date', 'date_created', 'opened_at', 'opened', 'submitted_at', 'created_date', 'ticket_created', 'date_time_opened', 'opened_date', 'timestamp', 'date'],
+    updated_ts: ['updated_at', 'updated_datetime', 'updated', 'last_update_time', 'last_updated', 'modified_at', 'last_modified', 'updated_time', 'last_updated_at'],
     // HubSpot's ticket export: Close date.
     // Before 'closed': Salesforce's Cases report also has a Closed column of 0/1 flags.
-    resolved_ts: ['solved_at', 'resolved_at', 'resolved', 'resolved_time', 'closed_at', 'closed_time', 'date_time_closed', 'closed', 'close_date', 'closed_date', 'resolution_date', 'date_resolved', 'solved', 'time_to_resolution', 'resolution_time'],
+    // Gorgias' tickets: closed_datetime.
+    resolved_ts: ['solved_at', 'resolved_at', 'resolved', 'resolved_time', 'closed_at', 'closed_datetime', 'closed_time', 'date_time_closed', 'closed', 'close_date', 'closed_date', 'resolution_date', 'date_resolved', 'solved', 'time_to_resolution', 'resolution_time'],
     first_response_ts: ['first_response_at', 'first_response_time', 'initial_response_time', 'first_reply_at', 'first_responded_at', 'first_response', 'first_reply_time'],
     first_response_minutes: ['first_reply_time_in_minutes', 'first_response_time_in_minutes', 'first_reply_time_minutes', 'first_response_time_minutes', 'first_reply_minutes', 'first_response_minutes',
       'minutes_to_first_reply', 'minutes_to_first_response'],
