@@ -740,6 +740,15 @@ export function buildMapper(preset: string, fullSample: Record<string, unknown>[
         fields.delete('kind');
         notes.push(`kind: ${kindPath} is not read as the feedback kind (its values in the first records, e.g. ${shown(kindValues[0])}, are no feedback kinds)`);
       }
+      // A comment column found by its name whose values are only yes/no flags (Medallia Agent Connect's `comments`:
+      // whether the customer left one) holds no text: read as comments, each flag was a comment "true" or "false",
+      // and unanswered surveys were kept as comment feedback.
+      const commentPath = kind === 'feedback' && !declaredField(km, 'comment') && !overrideKeys.has('comment') ? pathOf(fields.get('comment')) : null;
+      const commentValues = commentPath === null ? [] : subSample.feedback.map((r) => getPathImpl(r, commentPath)).filter((v) => v !== undefined && v !== null && v !== '');
+      if (commentPath !== null && commentValues.length > 0 && commentValues.every((v) => typeof v === 'boolean' || (typeof v === 'string' && /^(true|false)$/i.test(v.trim())))) {
+        fields.delete('comment');
+        notes.push(`comment: ${commentPath} is not read as the comment (its values in the first records are only true/false flags, e.g. ${shown(commentValues[0])}); it is kept with the row's other fields`);
+      }
       // A time column whose name is no known synonym (created_ms, submitted) is recognised by its values.
       const tsField = kind === 'tickets' ? 'created_ts' : 'ts';
       if (!fields.has(tsField) && !overrideKeys.has(tsField)) {

@@ -723,6 +723,16 @@ describe('help desk satisfaction surveys', () => {
       { kind: 'rating', value: 5, scale: 5, ts: Date.UTC(2026, 2, 2, 9, 30) }, { kind: 'rating', value: 2, scale: 5, ts: Date.UTC(2026, 2, 3, 12) }]);
     expect(ws.db.value('SELECT count(*) FROM requests')).toBe(0);
   });
+
+  it('Medallia Agent Connect\'s comments flag (true/false) is no comment: an unanswered survey is refused, not kept as a comment "false"', async () => {
+    const csv = ['request_id,request_sent_at,request_delivery_status,response_received_at,star_rating,comments,channel',
+      'a1,2026-03-02 09:00:00,Sent,2026-03-02 09:30:00,5,true,chat', 'a2,2026-03-02 10:00:00,Sent,,,false,chat', 'a3,2026-03-02 11:00:00,Sent,2026-03-02 11:10:00,4,false,chat'].join('\n');
+    const ws = await newWorkspace();
+    const s = await runImport(ws, write('medallia-flags.csv', csv), { time_zone: 'UTC' });
+    expect(s).toMatchObject({ kind: 'feedback', inserted: 2, rejected: 1 });
+    expect(s.notes).toContain('comment: comments is not read as the comment (its values in the first records are only true/false flags, e.g. "true"); it is kept with the row\'s other fields');
+    expect(ws.db.all('SELECT kind, value, comment FROM feedback ORDER BY ts')).toEqual([{ kind: 'rating', value: 5, comment: null }, { kind: 'rating', value: 4, comment: null }]);
+  });
 });
 
 describe('an NPS export whose score column has no NPS name (Retently: Score beside Status Promoter/Passive/Detractor)', () => {
