@@ -273,7 +273,8 @@ function isAncestorOrSelf(a: string, b: string): boolean {
 
 /**
  * A path through one item of a list (`tags.0.updated_at`): it describes that item, not the record, so no field but a
- * text is read from it by name (Front's conversations gave their first tag's update time as updated_ts).
+ * text is read from it by name (Front's conversations gave their first tag's update time as updated_ts). Tags are read
+ * from the list itself, a container (its items' names: splitTags).
  */
 const ITEM_PATH = /\.\d+(\.|$)/;
 
@@ -600,6 +601,8 @@ export function isErrorStatus(status: string | null): boolean {
 function splitTags(v: unknown, spaceSeparated: boolean): string[] {
   // Help desks' APIs give tags as objects (Gorgias and Front: {id, name, …}): each is its name.
   if (Array.isArray(v)) return v.map(tagName).filter((x): x is string => x !== null && x.trim() !== '').map((x) => x.trim());
+  // One tag object (a container is taken for tags: a list of tag objects): its name, or no tag.
+  if (v !== null && typeof v === 'object') return [tagName(v)].filter((x): x is string => x !== null && x.trim() !== '').map((x) => x.trim());
   const s = String(v).trim();
   if (s.startsWith('[')) {
     try {

@@ -774,4 +774,10 @@ describe('help desk ticket APIs with nested lists (a breaker\'s findings)', () =
     expect(s).toMatchObject({ kind: 'tickets', inserted: 1 });
     expect(ws.db.get('SELECT created_ts, updated_ts, tags FROM tickets')).toEqual({ created_ts: 1772445600123, updated_ts: null, tags: JSON.stringify(['ai']) });
   });
+
+  it('one tag given as an object is its name, not "[object Object]"', async () => {
+    const ws = await newWorkspace();
+    await runImport(ws, write('one-tag.json', JSON.stringify([{ ticket_id: 'T-1', subject: 'Refund', priority: 'high', created_at: '2026-03-02T10:00:00Z', tags: { id: 't1', name: 'billing' } }])), {});
+    expect(ws.db.value('SELECT tags FROM tickets')).toBe(JSON.stringify(['billing']));
+  });
 });
