@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { SqlValue } from 'sql.js';
 import { Db, loadSqlJs } from '../db';
-import { bulkStatement, wellFormedByPattern } from './statement';
-import { ValueEncoder, ValueReader } from '../import/encoded';
+import { bulkStatement } from './statement';
+import { ValueEncoder, ValueReader, wellFormedByPattern } from '../import/encoded';
 
 async function twoTables(): Promise<Db> {
   const SQL = await loadSqlJs();

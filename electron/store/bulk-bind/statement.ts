@@ -12,7 +12,7 @@
  */
 import type { SqlJsStatic, SqlValue, Statement } from 'sql.js';
 import { loadedSqlJs, type Db } from '../db';
-import { TAG_INT, TAG_NULL, TAG_TEXT, type EncodedValues } from '../import/encoded';
+import { TAG_INT, TAG_NULL, TAG_TEXT, wellFormed, type EncodedValues } from '../import/encoded';
 
 /** The Emscripten exports of sql.js used here (present in sql.js 1.17's build; checked when a binder is made). */
 interface SqliteExports {
@@ -30,16 +30,6 @@ interface SqliteExports {
   writeArrayToMemory(bytes: Int8Array | Uint8Array, ptr: number): void;
   UTF8ToString(ptr: number): string;
 }
-
-/** True when `s` holds no lone surrogate, by pattern (a `u` regex sees a paired surrogate as one code point). */
-export function wellFormedByPattern(s: string): boolean {
-  return !/\p{Cs}/u.test(s);
-}
-
-/** True when `s` holds no lone surrogate (String.prototype.isWellFormed where the runtime has it, ES2024). */
-const wellFormed: (s: string) => boolean = typeof (String.prototype as { isWellFormed?: unknown }).isWellFormed === 'function'
-  ? (s) => (s as unknown as { isWellFormed(): boolean }).isWellFormed()
-  : wellFormedByPattern;
 
 const SQLITE_OK = 0;
 const SQLITE_ROW = 100;

@@ -40,10 +40,18 @@ export interface EncodedValues {
   slow: Array<{ at: number; vals: unknown[] }>;
 }
 
-/** True when `s` holds no lone surrogate (String.prototype.isWellFormed where the runtime has it, ES2024). */
-const wellFormed: (s: string) => boolean = typeof (String.prototype as { isWellFormed?: unknown }).isWellFormed === 'function'
+/** True when `s` holds no lone surrogate, by pattern (a `u` regex sees a paired surrogate as one code point). */
+export function wellFormedByPattern(s: string): boolean {
+  return !/\p{Cs}/u.test(s);
+}
+
+/**
+ * True when `s` holds no lone surrogate (String.prototype.isWellFormed where the runtime has it, ES2024): such a
+ * string takes sql.js's own path, here and in the bulk binder (bulk-bind/statement.ts), which encodes it its own way.
+ */
+export const wellFormed: (s: string) => boolean = typeof (String.prototype as { isWellFormed?: unknown }).isWellFormed === 'function'
   ? (s) => (s as unknown as { isWellFormed(): boolean }).isWellFormed()
-  : (s) => !/\p{Cs}/u.test(s);
+  : wellFormedByPattern;
 
 /** Strings up to this many UTF-16 units are written once per batch (see {@link ValueEncoder.addRow}). */
 const SHARED_MAX_CHARS = 40;
