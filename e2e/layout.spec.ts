@@ -3,8 +3,9 @@
  * window sideways. A grid or a wide table may scroll inside its own box; the page itself (header, tabs, forms) must
  * not, or the workspace header's time-zone picker and the right-hand buttons end up past the window's edge.
  */
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { buildDemo, expect, serve, test } from './fixtures';
+import { buildDemo, expect, hasRealData, realDir, repoRoot, serve, test } from './fixtures';
 
 const SCREENS = ['Records', 'Tickets', 'Import', 'Review', 'Edge cases', 'Report', 'Metrics', 'Feedback', 'Prices'];
 
@@ -29,6 +30,28 @@ test('no screen of the demo workspace is wider than a 1,024 px window', async ({
     // The header's last control, the time-zone picker, ends inside the window.
     const zone = await page.getByLabel('Workspace time zone').boundingBox();
     expect(zone!.x + zone!.width).toBeLessThanOrEqual(1024);
+  } finally {
+    await page.goto('about:blank');
+    await server.stop();
+  }
+});
+
+test('at 1,024 px the header\'s count of undated requests stays clear of the time-zone picker', async ({ page, dir }) => {
+  // llmperf's requests have no timestamp: the header adds "150 undated" after the date range. Beside the end date it
+  // ran under the zone picker at this width.
+  test.skip(!hasRealData, `the real data folder ${realDir} is absent`);
+  const ws = buildDemo(path.join(dir, 'undated.sqlite'));
+  execFileSync(process.execPath, [path.join(repoRoot, 'bin/loupe.js'), 'import', path.join(realDir, 'llmperf-bedrock-70b-requests.json'), '--workspace', ws], { cwd: repoRoot, stdio: 'pipe' });
+  const server = await serve(ws);
+  try {
+    await page.setViewportSize({ width: 1024, height: 768 });
+    await page.goto(server.url);
+    await expect(page.getByTestId('ws-undated')).toHaveText(/150 undated/);
+    const undated = (await page.getByTestId('ws-undated').boundingBox())!;
+    const zone = (await page.getByLabel('Workspace time zone').boundingBox())!;
+    expect(undated.x + undated.width).toBeLessThanOrEqual(zone.x);
+    const header = (await page.getByRole('banner', { name: 'Workspace' }).or(page.locator('header.ws-head')).first().boundingBox())!;
+    expect(undated.y + undated.height).toBeLessThanOrEqual(header.y + header.height);
   } finally {
     await page.goto('about:blank');
     await server.stop();

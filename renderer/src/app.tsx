@@ -231,8 +231,8 @@ function WorkspaceHeader({ onAlerts }: { onAlerts: () => void }) {
         {info.first_ts === null ? 'no dated requests' : fmtDateRange(info.first_ts, info.last_ts, info.time_zone).split(' – ').map((d, i, all) => (
           <Fragment key={i}><span className="nowrap">{d}{i < all.length - 1 ? ' –' : ''}</span>{i < all.length - 1 ? ' ' : ''}</Fragment>))}
         {info.undated_requests > 0 && (
-          <span className="nowrap" data-testid="ws-undated" title="Requests without a timestamp are in no week, chart, alert or review queue (a queue can include them on request)">
-            {' · '}{fmtInt(info.undated_requests)} undated
+          <span className="nowrap ws-undated" data-testid="ws-undated" title="Requests without a timestamp are in no week, chart, alert or review queue (a queue can include them on request)">
+            <span className="ws-sep">{' · '}</span>{fmtInt(info.undated_requests)} undated
           </span>
         )}
       </div>
