@@ -16,6 +16,7 @@ import { ImportFileError } from '../import/read';
 import type { PhaseClock } from '../import/timings';
 import type { FromReader, MappedBatch, ReaderError, ReaderStart, ToReader } from './protocol';
 import type { PackedBatch } from '../import/packed';
+import type { WireCells } from '../summaries/stream';
 
 /** Batches the reading thread may post before the store thread takes one: about 2 × 2,000 records queued. */
 export const MAX_IN_FLIGHT = 2;
@@ -52,6 +53,8 @@ export interface ReaderEnd {
   /** SHA-256 (hex) of the bytes read from disk and their count (less than the file's size when reading stopped early). */
   sha256: string;
   hashedBytes: number;
+  /** The summary cells the reading thread built (summaries/stream.ts), or null. */
+  cells: WireCells | null;
 }
 
 /** A started reading thread: its batches, then its end; `close` ends the thread (always call it). */
@@ -172,7 +175,7 @@ export function startReaderThread(script: string, start: Omit<ReaderStart, 'port
           }
           finished = true;
           clock.reader = msg.timings;
-          return { done: true, value: { notes: msg.notes, sha256: msg.sha256, hashedBytes: msg.hashedBytes } };
+          return { done: true, value: { notes: msg.notes, sha256: msg.sha256, hashedBytes: msg.hashedBytes, cells: msg.cells } };
         }
         const tw = performance.now();
         await new Promise<void>((resolve) => { wake = resolve; });

@@ -11,6 +11,7 @@ import type { PackedBatch } from '../import/packed';
 import type { MapContext } from '../import/mapping';
 import type { DetectedSource, ImportFileErrorCode } from '../import/read';
 import type { ReaderTimings } from '../import/timings';
+import type { WireCells } from '../summaries/stream';
 
 export type { MappedBatch, MappedRecord } from '../import/map-batches';
 
@@ -27,6 +28,11 @@ export interface ReaderStart {
   ctx: MapContext;
   /** Post batches packed (import/packed.ts: flat values, cheaper to clone); false when the store scrubs mapped rows. */
   pack?: boolean;
+  /**
+   * Build the summary cells of the request rows packed and send them with `done` (summaries/stream.ts): the store
+   * thread's stream of this import stands (only with `pack`).
+   */
+  summaryCells?: boolean;
   /** Batches posted and not yet taken back by a credit: at most this many are in flight. */
   maxInFlight: number;
   /** The port the reading thread posts {@link FromReader} messages on and receives {@link ToReader} credits from. */
@@ -45,6 +51,8 @@ export type FromReader =
   | { type: 'packed'; batch: PackedBatch }
   | {
     type: 'done';
+    /** The summary cells of the request rows packed (when asked by {@link ReaderStart.summaryCells}; null: none, or unusable). */
+    cells: WireCells | null;
     /** The mapper's notes after the last record (data-quality findings are added while mapping). */
     notes: string[];
     /** SHA-256 (hex) of the bytes read from disk, and how many there were. */

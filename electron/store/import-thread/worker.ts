@@ -11,7 +11,8 @@ import { parentPort } from 'node:worker_threads';
 import { LoupeError } from '../../../shared/errors';
 import { buildMapper } from '../import/mapping';
 import { mapBatches } from '../import/map-batches';
-import { packBatch, packedTransferables } from '../import/packed';
+import { COLUMNS, packBatch, packedTransferables } from '../import/packed';
+import { CellBuilder, toWire, wireTransferables } from '../summaries/stream';
 import { ImportFileError } from '../import/read';
 import { diskHasher, PhaseClock } from '../import/timings';
 import type { FromReader, ReaderError, ReaderStart, ToReader } from './protocol';
@@ -48,6 +49,8 @@ async function run(start: ReaderStart): Promise<void> {
     const mapper = buildMapper(start.preset, start.sample, start.options, start.ctx);
     const hasher = diskHasher(clock);
     const { onDiskBytes } = hasher;
+    // The summary cells of the request rows packed, when the store thread asked for them (summaries/stream.ts).
+    const cells = start.pack && start.summaryCells ? new CellBuilder(COLUMNS.requests) : null;
     for await (const batch of mapBatches(start.file, start.src, mapper, clock, { onDiskBytes })) {
       if (credits === 0) {
         const t2 = performance.now();
@@ -57,7 +60,7 @@ async function run(start: ReaderStart): Promise<void> {
       credits--;
       const t3 = performance.now();
       if (start.pack) {
-        const packed = packBatch(batch);
+        const packed = packBatch(batch, cells);
         clock.add('map', performance.now() - t3);
         const t4 = performance.now();
         // The values' buffers are moved, not copied (import/encoded.ts).
@@ -68,7 +71,10 @@ async function run(start: ReaderStart): Promise<void> {
       send({ type: 'batch', ...batch });
       clock.add('transfer', performance.now() - t3);
     }
-    send({ type: 'done', notes: mapper.notes, sha256: hasher.hex(), hashedBytes: hasher.bytes, timings: { ...clock.ms, total: clock.elapsed(), cpu_ms: clock.cpuMs() } });
+    const t5 = performance.now();
+    const wire = cells ? toWire(cells) : null;
+    clock.add('summaries', performance.now() - t5);
+    send({ type: 'done', cells: wire, notes: mapper.notes, sha256: hasher.hex(), hashedBytes: hasher.bytes, timings: { ...clock.ms, total: clock.elapsed(), cpu_ms: clock.cpuMs() } }, wire ? wireTransferables(wire) : []);
   } catch (e) {
     send({ type: 'error', error: toReaderError(e) });
   } finally {

@@ -200,8 +200,6 @@ export function transferables(e: EncodedValues): ArrayBuffer[] {
 export class ValueReader {
   private readonly text: Buffer;
   private readonly slowAt: Map<number, unknown[]>;
-  /** Strings read by {@link sparseRow}, by byte offset: a batch's repeated short strings share their bytes. */
-  private readonly byOffset = new Map<number, string>();
 
   constructor(readonly enc: EncodedValues) {
     this.text = Buffer.from(enc.bytes.buffer, enc.bytes.byteOffset, enc.bytes.byteLength);
@@ -227,34 +225,6 @@ export class ValueReader {
   row(at: number, width: number): PlainValue[] {
     const out: PlainValue[] = new Array<PlainValue>(width);
     for (let j = 0; j < width; j++) out[j] = this.value(at + j);
-    return out;
-  }
-
-  /**
-   * The values [at, at + width) with only the columns `cols` read (others null): what the summary stream reads of a
-   * stored row, without decoding its long texts.
-   */
-  sparseRow(at: number, width: number, cols: readonly number[]): PlainValue[] {
-    const out: PlainValue[] = new Array<PlainValue>(width).fill(null);
-    const { tags, num, len } = this.enc;
-    for (const j of cols) {
-      const i = at + j;
-      if (tags[i] !== TAG_TEXT) {
-        out[j] = this.value(i);
-        continue;
-      }
-      // An empty string may sit at the offset of the next string written: only non-empty ones are kept by offset.
-      if (len[i] === 0) {
-        out[j] = '';
-        continue;
-      }
-      let s = this.byOffset.get(num[i]!);
-      if (s === undefined) {
-        s = this.value(i) as string;
-        this.byOffset.set(num[i]!, s);
-      }
-      out[j] = s;
-    }
     return out;
   }
 }

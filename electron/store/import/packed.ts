@@ -11,6 +11,7 @@
 import type { RecordKind, RejectedRow } from '../../../shared/types';
 import type { MappedBatch } from './map-batches';
 import type { RawReject } from './read';
+import type { CellBuilder } from '../summaries/stream';
 import { transferables, ValueEncoder, type EncodedValues } from './encoded';
 
 /** The columns each kind stores, in the order the import's upsert binds them (`id` first). */
@@ -114,9 +115,11 @@ export function isPacked(b: MappedBatch | PackedBatch): b is PackedBatch {
 
 /**
  * Packs a mapped batch (on the reading thread, before it is posted).
+ * @param cells - when given, each request row is added to it as packed (summaries/stream.ts: the summary cells are
+ *   built on the reading thread)
  * @returns the same records, rows, rejects and skips, packed
  */
-export function packBatch(b: MappedBatch): PackedBatch {
+export function packBatch(b: MappedBatch, cells: CellBuilder | null = null): PackedBatch {
   const enc = new ValueEncoder(b.records.length * COLUMNS.requests.length + 64, lastTextBytes + (lastTextBytes >> 3));
   const out: PackedBatch = { packed: true, bytesRead: b.bytesRead, rejects: b.rejects, lines: [], rowCounts: [], extras: [], kinds: [], versions: null, enc: null! };
   const vals: Array<string | number | null> = [];
@@ -133,6 +136,7 @@ export function packBatch(b: MappedBatch): PackedBatch {
       out.kinds.push(CODE_OF_KIND[r.kind]);
       vals.length = 0;
       enc.addRow(pushRowValues(vals, r.kind, r.row));
+      if (cells && r.kind === 'requests') cells.add(vals);
     }
   }
   out.versions = versions;

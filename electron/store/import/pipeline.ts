@@ -627,11 +627,15 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
           // statement and the transaction goes on, so one bad cell cannot sink the whole import.
           const refused = rowRefusal(e, kind);
           if (!refused) throw e;
+          if (kind === 'requests' && cellsElsewhere) stream?.storedElsewhere(false);
           reject({ line, ...refused });
           return;
         }
         const changed = db.raw.getRowsModified();
-        if (kind === 'requests' && changed > 0 && stream) stream.stored(vals ?? enc!.sparseRow(at, COLUMNS.requests.length, stream.columns));
+        if (kind === 'requests' && stream) {
+          if (cellsElsewhere) stream.storedElsewhere(changed > 0);
+          else if (changed > 0) stream.stored(vals ?? enc!.row(at, COLUMNS.requests.length));
+        }
         const seenAt = seen[kind].get(id);
         if (seenAt !== undefined) {
           // Not a reject: the row was stored (the last occurrence wins); it is reported as an in-file duplicate.
@@ -648,6 +652,9 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
       // need not read a large import's rows back at the end. LOUPE_SUMMARY_STREAM=0 reads them back (to measure and
       // test both with one build).
       const stream = process.env.LOUPE_SUMMARY_STREAM === '0' ? null : new SummaryStream(db, COLUMNS.requests);
+      // Packed batches' request rows have their cells built on the reading thread (it is asked to when the stream
+      // stands): the store thread only counts which it stored as new.
+      let cellsElsewhere = false;
       const insert = (m: MappedRow, line: number) => {
         insertValues(m.kind, pushRowValues([], m.kind, m.row), m.version, line);
       };
@@ -720,7 +727,9 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
         try {
           // Rows come packed (import/packed.ts) unless they are scrubbed here first (scrubbing works on mapped rows).
           // LOUPE_PACK=0 sends them as objects (to measure both with one build).
-          source = startReaderThread(readerScript, { file, src, preset: chosen, sample: records, options, ctx: mapContext, pack: !scrub.active && process.env.LOUPE_PACK !== '0' }, clock, hooks.signal);
+          const pack = !scrub.active && process.env.LOUPE_PACK !== '0';
+          cellsElsewhere = pack && stream !== null && stream.active;
+          source = startReaderThread(readerScript, { file, src, preset: chosen, sample: records, options, ctx: mapContext, pack, summaryCells: cellsElsewhere }, clock, hooks.signal);
           try {
             first = await source.batches.next();
           } catch (e) {
@@ -729,6 +738,7 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
           }
         } catch (e) {
           if (!(e instanceof ReaderStartError)) throw e;
+          cellsElsewhere = false;
           clock.readerFallback = e.reason;
           console.warn(`loupe: ${e.message}; ${fileName} is read on the store thread instead.`);
           first = null;
@@ -813,7 +823,7 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
       if (rowsSeen.feedback > 0) indexImportedComments(db, importId);
       // Request summaries (electron/store/summaries): this import's rows and any hours it changed, in this transaction.
       const tSummaries = performance.now();
-      if (rowsSeen.requests > 0) refreshSummaries(db, stream?.result() ?? null);
+      if (rowsSeen.requests > 0) refreshSummaries(db, stream?.result(readerEnd?.cells ?? null) ?? null);
       // Feedback summaries (summaries/feedback.ts): new feedback, and new or changed requests that feedback links to.
       if (rowsSeen.requests > 0 || rowsSeen.feedback > 0) ensureFeedbackSummaries(db);
       const summariesMs = performance.now() - tSummaries;

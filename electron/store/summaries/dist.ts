@@ -152,22 +152,46 @@ export class Dist {
   private exact: number[] | null = [];
   private sketch: Sketch | null = null;
   private sortedCache: Float64Array | null = null;
+  /** The stored form this was made from ({@link fromEncoded}), decoded when first needed; null once decoded. */
+  private frozen: Uint8Array | null = null;
 
   /** @param exactMax the largest set kept exact (Infinity keeps every value: the raw-row path of the alert simulation) */
   constructor(private readonly exactMax = EXACT_MAX) {}
 
+  /**
+   * A distribution of a stored form ({@link encode}), kept as those bytes until it is read or changed: a cell that
+   * is only written back (an import's new cell built on its reading thread) costs no decode and encodes to the same
+   * bytes. Null or empty bytes give an empty distribution.
+   */
+  static fromEncoded(blob: Uint8Array | null): Dist {
+    const d = new Dist();
+    if (blob && blob.length > 0) d.frozen = blob;
+    return d;
+  }
+
+  /** Decodes the stored form this was made from, if any (before any read or change). */
+  private thaw(): void {
+    const b = this.frozen;
+    if (b === null) return;
+    this.frozen = null;
+    this.mergeEncoded(b);
+  }
+
   /** Number of values. */
   get n(): number {
+    this.thaw();
     return this.sketch ? this.sketch.count : this.exact!.length;
   }
 
   /** Whether quantiles are exact. */
   get method(): QuantileMethod {
+    this.thaw();
     return this.sketch ? 'sketch' : 'exact';
   }
 
   /** Relative error bound of its quantiles: 0 when exact, else the sketch's relative accuracy. */
   get relativeError(): number {
+    this.thaw();
     return this.sketch ? SKETCH_RELATIVE_ACCURACY : 0;
   }
 
@@ -183,6 +207,7 @@ export class Dist {
 
   /** Adds one value (finite numbers only; the caller skips nulls). */
   add(v: number): void {
+    this.thaw();
     this.sortedCache = null;
     if (this.sketch) { this.sketch.accept(v); return; }
     this.exact!.push(v);
@@ -202,6 +227,7 @@ export class Dist {
 
   /** Adds every value of another distribution. */
   merge(o: Dist): void {
+    this.thaw();
     if (o.n === 0) return;
     this.sortedCache = null;
     if (o.sketch) { this.mergeSketch(o.sketch); return; }
@@ -211,6 +237,7 @@ export class Dist {
   /** Adds a stored distribution (see {@link encode}); null adds nothing. */
   mergeEncoded(blob: Uint8Array | null): void {
     if (!blob || blob.length === 0) return;
+    this.thaw();
     this.sortedCache = null;
     if (blob[0] === TAG_EXACT) {
       const vals = new Float64Array(blob.slice(1).buffer);
@@ -224,6 +251,7 @@ export class Dist {
 
   /** The stored form, or null without values. */
   encode(): Uint8Array | null {
+    if (this.frozen !== null) return this.frozen;
     if (this.n === 0) return null;
     if (this.sketch) {
       if (wholeCounts(this.sketch)) return encodeCompactSketch(this.sketch);
@@ -246,6 +274,7 @@ export class Dist {
 
   /** Exact values, ascending (exact distributions only). */
   sorted(): Float64Array {
+    this.thaw();
     if (this.sketch) throw new Error('Dist.sorted: a sketch has no exact values');
     if (!this.sortedCache) this.sortedCache = Float64Array.from(this.exact!).sort();
     return this.sortedCache;
@@ -274,6 +303,7 @@ export class Dist {
    * value is above x (a value within 1% of x may land on either side).
    */
   countAbove(x: number): number {
+    this.thaw();
     if (!this.sketch) {
       const s = this.sorted();
       let lo = 0;
@@ -307,6 +337,7 @@ export class Dist {
    * is within the sketch's relative accuracy of the value it stands for, and the order is kept). Ascending.
    */
   expand(): number[] {
+    this.thaw();
     if (!this.sketch) return [...this.sorted()];
     const sk = this.sketch;
     const ns = sk.negativeStore;

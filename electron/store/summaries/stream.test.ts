@@ -11,7 +11,9 @@ import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import type { Db } from '../db';
 import { Workspace } from '../workspace';
 import { runImport, type RunImportHooks } from '../import/pipeline';
-import { SummaryStream } from './stream';
+import { COLUMNS } from '../import/packed';
+import type { StreamedCells } from './build';
+import { CellBuilder, SummaryStream, toWire, type WireCells } from './stream';
 
 const dirs: string[] = [];
 const tmp = () => { const d = fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-stream-')); dirs.push(d); return d; };
@@ -94,6 +96,25 @@ describe('summary cells built while importing', () => {
     expect(r.streamed).toEqual(r.readBack);
   }, 120_000);
 
+  it('built on the reading thread, equal them into a populated workspace, and give way where a row is not stored as new', async () => {
+    // a: new rows (the reading thread's cells used); b: overlaps a (rows 900-999 unchanged: cells not used);
+    // c: new rows and one the mapping rejects (never stored, never in the cells); d: new again
+    const refused = lines(300, 2000, 20) + JSON.stringify({ request_id: 'bad', timestamp: new Date(T0).toISOString(), latency_ms: 'fast?', status: 'ok' }) + '\n';
+    const r = await both([
+      ['a.jsonl', lines(1000, 0, 40)],
+      ['b.jsonl', lines(300, 900, 40)],
+      ['c.jsonl', refused],
+      ['d.jsonl', lines(500, 3000, 50)],
+    ], { readerThread: true });
+    expect(r.used).toEqual([true, false, true, true]);
+    expect(r.streamed).toEqual(r.readBack);
+  }, 120_000);
+
+  it('built on the reading thread, equal them with numeric statuses', async () => {
+    const r = await both([['a.jsonl', lines(400, 0, 20, (o, i) => { o.status = i % 3 ? 200 : 500; })]], { readerThread: true });
+    expect(r.streamed).toEqual(r.readBack);
+  }, 60_000);
+
   it('are not used when the file repeats an id or updates stored rows, and the summaries are the same', async () => {
     const repeat = lines(500, 0, 20) + lines(1, 7, 20, (o) => { o.latency_ms = 99_999; });
     const update = lines(300, 100, 20, (o) => { o.latency_ms = 5; }) + lines(300, 500, 20);
@@ -107,4 +128,68 @@ describe('summary cells built while importing', () => {
     const r = await both([['a.jsonl', lines(400, 0, 20, (o, i) => { o.status = i % 3 ? 200 : 500; })]]);
     expect(r.streamed).toEqual(r.readBack);
   }, 60_000);
+});
+
+describe('the cells of rows built on another thread', () => {
+  const row = (id: string, over: Partial<Record<string, string | number | boolean | null>> = {}): Array<string | number | boolean | null> => {
+    const o: Record<string, string | number | boolean | null> = { id, ts: T0 + 5, feature: 'chat', model: 'm', latency_ms: 120, tokens_in: 10, status: 'ok', is_error: 0, ...over };
+    return COLUMNS.requests.map((c) => o[c] ?? null);
+  };
+  const insert = (db: Db, vals: Array<string | number | boolean | null>) => {
+    db.run(`INSERT INTO requests (${COLUMNS.requests.join(', ')}) VALUES (${COLUMNS.requests.map(() => '?').join(', ')})`, vals.map((v) => (typeof v === 'boolean' ? Number(v) : v)));
+  };
+
+  it('a value SQLite would convert breaks the builder: no cells', () => {
+    const b = new CellBuilder(COLUMNS.requests);
+    b.add(row('a'));
+    expect(b.cells.size).toBe(1);
+    b.add(row('b', { model: 7 }));
+    expect(b.broken).toBe(true);
+    expect(b.cells.size).toBe(0);
+    expect(toWire(b)).toBeNull();
+    const c = new CellBuilder(COLUMNS.requests);
+    c.add(row('c', { latency_ms: '120' }));
+    expect(c.broken).toBe(true);
+  });
+
+  it('are taken only for exactly the rows stored as new, and write the bytes the store thread would', async () => {
+    const ws = await Workspace.open(path.join(tmp(), 'w.sqlite'), { create: true });
+    try {
+      const db = ws.db;
+      const rows = [row('a'), row('b', { latency_ms: 300, is_error: true, status: null }), row('c', { ts: null })];
+      const b = new CellBuilder(COLUMNS.requests);
+      for (const r of rows) b.add(r);
+      const wire = toWire(b)!;
+      expect(wire.rows).toBe(3);
+      expect([...b.cells.values()].map((c) => [c.n, c.errors, c.statusN])).toEqual([[2, 1, 2]]);
+      const run = (how: (s: SummaryStream) => void, w: WireCells | null = wire) => db.tx(() => {
+        const s = new SummaryStream(db, COLUMNS.requests);
+        for (const r of rows) insert(db, r);
+        how(s);
+        s.endBatch(db);
+        const out = s.result(w);
+        throw Object.assign(new Error('undo'), { out });
+      });
+      const outOf = (how: (s: SummaryStream) => void, w?: WireCells | null) => {
+        try { run(how, w); } catch (e) { return (e as { out: StreamedCells | null }).out; }
+        return undefined;
+      };
+      const all = outOf((s) => rows.forEach(() => s.storedElsewhere(true)))!;
+      expect(all.from).toBe(0);
+      expect(all.to).toBe(3);
+      const cell = [...all.cells.values()][0]!;
+      const local = [...b.cells.values()][0]!;
+      expect({ ...cell, dists: null }).toEqual({ ...local, dists: null });
+      // the encoded distributions come back as the same bytes without being decoded
+      expect(cell.dists.map((d) => d.encode())).toEqual(local.dists.map((d) => d.encode()));
+      expect(cell.dists[0]!.quantile(0.5)).toBe(210);
+      // one row not stored as new, a row count that differs from the thread's, no cells from the thread, rowid growth off
+      expect(outOf((s) => { s.storedElsewhere(true); s.storedElsewhere(false); s.storedElsewhere(true); })).toBeNull();
+      expect(outOf((s) => rows.forEach(() => s.storedElsewhere(true)), { ...wire, rows: 2 })).toBeNull();
+      expect(outOf((s) => rows.forEach(() => s.storedElsewhere(true)), null)).toBeNull();
+      expect(outOf((s) => { s.storedElsewhere(true); s.storedElsewhere(true); })).toBeNull();
+    } finally {
+      ws.close();
+    }
+  });
 });
