@@ -40,6 +40,7 @@ import { journalPath, JournalWriter, readJournal, type JournalEntry, type Journa
 import { acquireLock, pidAlive, type HeldLock } from './lock';
 import { hook } from './test-hooks';
 import { capacityFor, DbImage, readInto } from './dbfile/image';
+import { touchPagesElsewhere, type PageToucher } from './dbfile/prefault';
 import { LazyImage } from './dbfile/lazy';
 
 export { journalPath, type JournalStmt };
@@ -61,6 +62,8 @@ const SAVE_SPACE_MARGIN = 1024 * 1024;
 const SQLITE_MAGIC = 'SQLite format 3\u0000';
 /** Set on every connection: the rollback journal and temporary tables live in memory (the file is saved whole). */
 const PRAGMAS = 'PRAGMA journal_mode = MEMORY; PRAGMA temp_store = MEMORY;';
+/** Pages an import will write are faulted in on another thread only past this many bytes (Workspace.reserve). */
+export const TOUCH_MIN_BYTES = 64 * 1024 * 1024;
 
 /** Tables whose ids the store allocates itself (see {@link Workspace.nextId}). */
 export type AllocatedTable = 'reviews' | 'tags' | 'review_queues';
@@ -306,6 +309,8 @@ export class Workspace {
   private onDisk: string | null = null;
   /** Migrations applied at open and not saved yet: saved when the background read ends (see {@link loadInBackground}). */
   private upgradeUnsaved = false;
+  /** The thread faulting in the pages of a reserved image (dbfile/prefault.ts), while it runs. */
+  private toucher: PageToucher | null = null;
   /** Set once a save found the file replaced or rewritten by another program (see {@link changedOnDisk}). */
   private replaced: LoupeError | null = null;
 
@@ -547,26 +552,38 @@ export class Workspace {
   /**
    * Makes room for the file to reach `bytes` without sql.js moving it (a large import): when the adopted buffer is
    * smaller, the image moves once to a larger one. Outside a transaction only.
+   * @param bytes - the size the file may reach (bytes)
+   * @param touch - the size the file will surely reach (bytes; 0: unknown): when the image moves and this is at least
+   *   {@link TOUCH_MIN_BYTES} past its end, the pages up to it are faulted in on another thread
+   *   (dbfile/prefault.ts), so the import's writes do not pay for them
    */
-  reserve(bytes: number): void {
+  reserve(bytes: number, touch = 0): void {
     this.assertOpen();
     if (this.readOnly || this.db.inTransaction || this.image.capacity >= bytes) return;
     const live = this.image.live(this.db.raw);
-    this.adoptCopy(live ?? this.db.raw.export(), bytes);
+    this.adoptCopy(live ?? this.db.raw.export(), bytes, touch);
   }
 
-  /** Copies a file image into a new buffer with room to grow to `want` bytes and opens the database over it. */
-  private adoptCopy(bytes: Uint8Array, want: number): void {
-    const buffer = new Uint8Array(capacityFor(bytes.length, want));
+  /**
+   * Copies a file image into a new buffer with room to grow to `want` bytes and opens the database over it; the
+   * pages up to `touch` are faulted in on another thread (see {@link reserve}).
+   */
+  private adoptCopy(bytes: Uint8Array, want: number, touch = 0): void {
+    const capacity = capacityFor(bytes.length, want);
+    const shared = touch - bytes.length >= TOUCH_MIN_BYTES ? new SharedArrayBuffer(capacity) : null;
+    const buffer = shared ? new Uint8Array(shared) : new Uint8Array(capacity);
     buffer.set(bytes);
     this.adopt(buffer, bytes.length);
+    if (shared) this.toucher = touchPagesElsewhere(shared, bytes.length, touch);
   }
 
   /** Replaces the database with one over the first `size` bytes of `buffer` (adopted, not copied). */
-  private adopt(buffer: Uint8Array<ArrayBuffer>, size: number): void {
+  private adopt(buffer: Uint8Array, size: number): void {
     const { raw, image } = DbImage.open(this.sql, buffer, size);
     this.db.replace(raw);
     this.image.close();
+    this.toucher?.stop();
+    this.toucher = null;
     this.image = image;
     this.db.exec(PRAGMAS);
   }
@@ -760,6 +777,7 @@ export class Workspace {
       this.journal.close();
       this.db.close();
       this.image.close();
+      this.toucher?.stop();
       this.lock?.release();
     }
   }

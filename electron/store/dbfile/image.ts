@@ -74,21 +74,23 @@ export class DbImage {
    * @returns the database and its image
    * @throws sql.js's error for bytes it cannot open
    */
-  static open(SQL: SqlJsStatic, buffer: Uint8Array<ArrayBuffer>, size: number): { raw: Database; image: DbImage } {
+  static open(SQL: SqlJsStatic, buffer: Uint8Array, size: number): { raw: Database; image: DbImage } {
     if (size === 0) return { raw: new SQL.Database(), image: new DbImage(null) };
     let adopted = false;
     class Adopt extends Uint8Array {
       override slice(start?: number, end?: number): Uint8Array<ArrayBuffer> {
         if ((start ?? 0) === 0 && (end ?? this.length) === this.length) {
           adopted = true;
-          return buffer;
+          // A buffer over a SharedArrayBuffer (pages touched by another thread: dbfile/prefault.ts) is adopted the
+          // same way: MEMFS only copies pages into it and reads them out with set/subarray.
+          return buffer as Uint8Array<ArrayBuffer>;
         }
         // A copy reads the bytes straight from the buffer: a file image read on demand is read whole first.
         if (buffer instanceof LazyImage) buffer.loadAll();
         return Uint8Array.prototype.slice.call(this, start, end);
       }
     }
-    const raw = new SQL.Database(new Adopt(buffer.buffer, buffer.byteOffset, size));
+    const raw = new SQL.Database(new Adopt(buffer.buffer as ArrayBuffer, buffer.byteOffset, size));
     // A sql.js whose MEMFS copied the bytes after all: the image is not adopted and saves use export().
     return { raw, image: new DbImage(adopted ? buffer : null) };
   }

@@ -506,8 +506,10 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
       { action: 'Import into a new workspace, or split the file by date.', details: { current_bytes: current, estimated_bytes: Math.round(dataBytes * 1.3), ceiling_bytes: MAX_WORKSPACE_BYTES } });
   }
 
-  // Room for the pages the import will write, so sql.js never moves the file image while it grows (dbfile/image.ts).
-  ws.reserve(current + Math.round(Math.max(dataBytes, fileBytes) * (gzip ? 6 : 1.3)));
+  // Room for the pages the import will write, so sql.js never moves the file image while it grows (dbfile/image.ts),
+  // and the pages it will surely write faulted in on another thread first (dbfile/prefault.ts): 0.9× the data
+  // (a workspace holds about 1.1× its JSONL; a compressed file's share is unknown, so none is touched ahead).
+  ws.reserve(current + Math.round(Math.max(dataBytes, fileBytes) * (gzip ? 6 : 1.3)), gzip ? 0 : current + Math.round(dataBytes * 0.9));
   const sample = await readSample(file, src, fileName);
   if (sample.sample.length === 0) {
     throw new LoupeError('IMPORT_EMPTY', `${fileName} has no records${sample.rejects.length ? ` (the first bad line is ${sample.rejects[0]!.line}: ${sample.rejects[0]!.reason})` : ''}.`, { action: 'Choose another file.' });
