@@ -260,10 +260,11 @@ describe('Qualtrics CSV export (three header rows: names, question texts, Import
     expect(s).toMatchObject({ kind: 'feedback', records_read: 4, rejected: 0, skipped: 2 });
     expect(s.skipped_reasons).toEqual([{ reason: 'Qualtrics header row (question texts, or ImportId and time zone), not a response', count: 2 }]);
     expect(s.notes).toContain('time zone of naive times: America/Denver, as the export\'s ImportId row declares');
-    // 22:10 on Sunday 1 March in Denver (UTC−7) is 05:10 UTC on Monday 2 March: ISO week 2026-W10, not W09.
+    // Dated when submitted (EndDate): 22:11 on Sunday 1 March in Denver (UTC−7) is 05:11 UTC on Monday 2 March: ISO
+    // week 2026-W10, not W09.
     expect(ws.db.all('SELECT id, kind, value, ts FROM feedback WHERE kind = \'nps\' ORDER BY id')).toEqual([
-      { id: 'R_1a2b3c:NPS', kind: 'nps', value: 9, ts: Date.UTC(2026, 2, 2, 5, 10, 5) },
-      { id: 'R_4d5e6f:NPS', kind: 'nps', value: 2, ts: Date.UTC(2026, 2, 2, 15, 0, 0) },
+      { id: 'R_1a2b3c:NPS', kind: 'nps', value: 9, ts: Date.UTC(2026, 2, 2, 5, 11, 40) },
+      { id: 'R_4d5e6f:NPS', kind: 'nps', value: 2, ts: Date.UTC(2026, 2, 2, 15, 2, 10) },
     ]);
   });
 });
@@ -363,6 +364,18 @@ describe('a Typeform CSV download (a column per question, hidden fields request_
       { request_id: 'req-3', kind: 'nps', value: 0, scale: 10, comment: null },
     ]);
   });
+  it('a re-download replaces its responses by their token (#): a re-tagged response is not counted twice', async () => {
+    const ws = await newWorkspace();
+    await runImport(ws, write('typeform.csv', `${csv}\n`), {});
+    const retagged = csv.replace('n2,', 'n2,follow-up');
+    expect(retagged).not.toBe(csv);
+    const s = await runImport(ws, write('typeform-again.csv', `${retagged}\n`), {});
+    expect(s).toMatchObject({ kind: 'feedback', inserted: 0, rejected: 0 });
+    expect(ws.db.value('SELECT count(*) FROM feedback')).toBe(9);
+    expect(ws.db.all("SELECT id FROM feedback WHERE kind = 'nps' ORDER BY id").map((r) => (r as { id: string }).id)).toEqual(
+      ['tok1', 'tok2', 'tok3'].map((t) => `${t}:How likely are you to recommend Acme Assistant to a friend?`));
+  });
+
   it('short column names that only contain a question word are not read as questions', async () => {
     const { surveyQuestionKind } = await import('./presets/synonyms');
     expect(['rate_limit', 'comments_count', 'recommend', 'helpful', 'how_likely_are_you_to_recommend_us', 'how_satisfied_are_you', 'was_this_answer_helpful', 'anything_else'].map(surveyQuestionKind))
@@ -407,6 +420,25 @@ describe('helpdesk and survey exports\' own column names', () => {
     const s = await runImport(ws, write('typeform.csv', csv), {});
     expect(s).toMatchObject({ kind: 'feedback', inserted: 2, rejected: 0 });
     expect(ws.db.all('SELECT ts FROM feedback ORDER BY ts').map((r) => (r as { ts: number }).ts)).toEqual([Date.UTC(2026, 2, 2, 9, 3, 10), Date.UTC(2026, 2, 2, 10, 7)]);
+  });
+
+  it('SurveyMonkey: a respondent who edited their answers is replaced by Respondent ID, dated by End Date (submit), not Start Date', async () => {
+    const sm = (rows: string[]) => ['Respondent ID,Collector ID,Start Date,End Date,IP Address,Custom Data 1,How likely is it that you would recommend us to a friend or colleague?,Overall how satisfied were you with the answer you got?,Do you have any other comments?',
+      ',,,,,,Response,Response,Open-Ended Response', ...rows].join('\n') + '\n';
+    const first = sm(['114285713001,4312,11/17/2026 09:30:12 AM,11/17/2026 09:31:40 AM,203.0.113.5,req-1,3,2,The bot was wrong',
+      '114285713002,4312,11/17/2026 10:00:00 AM,11/17/2026 10:00:35 AM,203.0.113.6,req-2,10,5,']);
+    const edited = sm(['114285713001,4312,11/17/2026 09:30:12 AM,11/18/2026 08:02:00 AM,203.0.113.5,req-1,8,4,Support fixed it',
+      '114285713002,4312,11/17/2026 10:00:00 AM,11/17/2026 10:00:35 AM,203.0.113.6,req-2,10,5,']);
+    const ws = await newWorkspace();
+    await runImport(ws, write('sm.csv', first), { time_zone: 'UTC' });
+    const s = await runImport(ws, write('sm-after-edit.csv', edited), { time_zone: 'UTC' });
+    expect(s).toMatchObject({ kind: 'feedback', inserted: 0, updated: 3, rejected: 0 });
+    expect(ws.db.all("SELECT kind, value, comment, ts FROM feedback WHERE id LIKE '114285713001:%' ORDER BY kind")).toEqual([
+      { kind: 'comment', value: null, comment: 'Support fixed it', ts: Date.UTC(2026, 10, 18, 8, 2) },
+      { kind: 'nps', value: 8, comment: null, ts: Date.UTC(2026, 10, 18, 8, 2) },
+      { kind: 'rating', value: 4, comment: null, ts: Date.UTC(2026, 10, 18, 8, 2) },
+    ]);
+    expect(ws.db.value('SELECT count(*) FROM feedback')).toBe(5);
   });
 
   it('Zendesk: the user is the Requester external id (your own id), not Zendesk\'s Requester id', async () => {
@@ -529,12 +561,13 @@ describe('a SurveyMonkey CSV download (questions as headers, a second header row
     const s = await runImport(ws, write('surveymonkey.csv', `${csv}\n`), {});
     expect(s).toMatchObject({ kind: 'feedback', skipped: 1, inserted: 5, rejected: 0 });
     expect(s.skipped_reasons).toEqual([{ reason: 'SurveyMonkey header row (each column\'s answer type: Response, Open-Ended Response), not a response', count: 1 }]);
+    // dated when submitted (End Date), not when the respondent opened the survey
     expect(ws.db.all('SELECT kind, value, scale, comment, ts FROM feedback ORDER BY ts, kind')).toEqual([
-      { kind: 'comment', value: null, scale: null, comment: 'The bot was wrong', ts: Date.UTC(2026, 2, 2, 9, 30, 12) },
-      { kind: 'nps', value: 3, scale: 10, comment: null, ts: Date.UTC(2026, 2, 2, 9, 30, 12) },
-      { kind: 'rating', value: 2, scale: 5, comment: null, ts: Date.UTC(2026, 2, 2, 9, 30, 12) },
-      { kind: 'nps', value: 10, scale: 10, comment: null, ts: Date.UTC(2026, 2, 13, 10) },
-      { kind: 'rating', value: 5, scale: 5, comment: null, ts: Date.UTC(2026, 2, 13, 10) },
+      { kind: 'comment', value: null, scale: null, comment: 'The bot was wrong', ts: Date.UTC(2026, 2, 2, 9, 31, 40) },
+      { kind: 'nps', value: 3, scale: 10, comment: null, ts: Date.UTC(2026, 2, 2, 9, 31, 40) },
+      { kind: 'rating', value: 2, scale: 5, comment: null, ts: Date.UTC(2026, 2, 2, 9, 31, 40) },
+      { kind: 'nps', value: 10, scale: 10, comment: null, ts: Date.UTC(2026, 2, 13, 10, 0, 35) },
+      { kind: 'rating', value: 5, scale: 5, comment: null, ts: Date.UTC(2026, 2, 13, 10, 0, 35) },
     ]);
   });
 });

@@ -146,8 +146,12 @@ function jsonText(s: string): unknown {
   return v;
 }
 
-/** Normalises a source field name for matching: camelCase and spaces become snake_case, lower case. */
+/**
+ * Normalises a source field name for matching: camelCase and spaces become snake_case, lower case. A name that is
+ * only `#` (Typeform's response token, a row or ticket number elsewhere) is `number`.
+ */
 export function normName(name: string): string {
+  if (name.trim() === '#') return 'number';
   return name
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
     .toLowerCase()

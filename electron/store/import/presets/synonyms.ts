@@ -38,7 +38,9 @@ export const SYNONYMS: Record<RecordKind, Record<string, readonly string[]>> = {
   },
   feedback: {
     // Label Studio's JSON-MIN: `id` is the task, `annotation_id` the annotation (one per annotator).
-    id: ['feedback_id', 'annotation_id', 'id', 'rating_id', 'vote_id', 'score_id', 'response_id', 'survey_response_id'],
+    // A survey tool's response id names the response across downloads, so an edited or re-tagged response replaces
+    // itself: SurveyMonkey's Respondent ID, Typeform's `#` column (its response token; common.ts normName).
+    id: ['feedback_id', 'annotation_id', 'id', 'rating_id', 'vote_id', 'score_id', 'response_id', 'survey_response_id', 'respondent_id', 'number'],
     request_id: ['request_id', 'req_id', 'generation_id', 'trace_id', 'message_id', 'completion_id', 'call_id', 'observation_id'],
     session_id: ['session_id', 'conversation_id', 'thread_id', 'chat_id', 'session', 'conversation'],
     user_id: ['user_id', 'userid', 'user', 'customer_id', 'account_id', 'uid', 'rater_id', 'annotator_id', 'annotator'],
@@ -46,7 +48,7 @@ export const SYNONYMS: Record<RecordKind, Record<string, readonly string[]>> = {
     // RecordedDate), not when the respondent opened the form (Start Date).
     // Before created_at: a survey sent and answered later (Gorgias' scored_datetime, Medallia Agent Connect's
     // response_received_at) was rated when answered.
-    ts: ['scored_datetime', 'scored_at', 'response_received_at', 'responded_at', 'answered_at', 'timestamp', 'ts', 'created_at', 'created', 'time', 'datetime', 'submitted_at', 'submit_date', 'submitted', 'submission_date', 'recorded_date', 'date', 'rated_at', 'tstamp', 'created_time'],
+    ts: ['scored_datetime', 'scored_at', 'response_received_at', 'responded_at', 'answered_at', 'timestamp', 'ts', 'created_at', 'created', 'time', 'datetime', 'submitted_at', 'submit_date', 'submitted', 'submission_date', 'recorded_date', 'end_date', 'date', 'rated_at', 'tstamp', 'created_time'],
     kind: ['type', 'kind', 'feedback_type', 'feedback_kind', 'survey_type', 'metric', 'data_type'],
     value: ['value', 'thumb', 'thumbs', 'vote', 'rating', 'score', 'csat', 'nps', 'stars', 'star_rating', 'helpful', 'liked', 'reaction', 'feedback', 'preference', 'sentiment'],
     scale: ['scale', 'max_score', 'scale_max', 'out_of', 'max_value'],
