@@ -14,6 +14,7 @@ import { langsmith } from './langsmith';
 import { langsmithFeedback } from './langsmith-feedback';
 import { opik } from './opik';
 import { portkey } from './portkey';
+import { vertexBatch } from './vertex-batch';
 import { freshdesk } from './freshdesk';
 import { intercom } from './intercom';
 import { helpscout } from './helpscout';
@@ -26,7 +27,7 @@ import { openaiBatch, openaiChat } from './openai';
 import { otelGenai } from './otel';
 
 export const PRESETS: readonly Preset[] = [
-  openaiBatch, openaiChat, anthropicBatch, otelGenai, opik, langfuse, langfuseScores, langsmith, langsmithFeedback, phoenixSpans, phoenixAnnotations,
+  openaiBatch, openaiChat, anthropicBatch, vertexBatch, otelGenai, opik, langfuse, langfuseScores, langsmith, langsmithFeedback, phoenixSpans, phoenixAnnotations,
   helicone, portkey, llmperf, oasstTrees, mtbenchAnswers, mtbenchJudgments, hhRlhf, dices, jira, freshdesk, intercom, helpscout, qualtrics, googlePlayReviews, appStoreReviews, helpdeskTickets, generic,
 ];
 
