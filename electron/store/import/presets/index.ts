@@ -13,6 +13,7 @@ import { langfuse, langfuseScores } from './langfuse';
 import { langsmith } from './langsmith';
 import { langsmithFeedback } from './langsmith-feedback';
 import { opik } from './opik';
+import { litellm } from './litellm';
 import { portkey } from './portkey';
 import { vertexBatch } from './vertex-batch';
 import { freshdesk } from './freshdesk';
@@ -28,7 +29,7 @@ import { otelGenai } from './otel';
 
 export const PRESETS: readonly Preset[] = [
   openaiBatch, openaiChat, anthropicBatch, vertexBatch, otelGenai, opik, langfuse, langfuseScores, langsmith, langsmithFeedback, phoenixSpans, phoenixAnnotations,
-  helicone, portkey, llmperf, oasstTrees, mtbenchAnswers, mtbenchJudgments, hhRlhf, dices, jira, freshdesk, intercom, helpscout, qualtrics, googlePlayReviews, appStoreReviews, helpdeskTickets, generic,
+  helicone, portkey, litellm, llmperf, oasstTrees, mtbenchAnswers, mtbenchJudgments, hhRlhf, dices, jira, freshdesk, intercom, helpscout, qualtrics, googlePlayReviews, appStoreReviews, helpdeskTickets, generic,
 ];
 
 /** The preset of that name, or undefined. */
