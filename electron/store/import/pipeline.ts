@@ -277,6 +277,23 @@ export function missingRequestsNote(m: { rows: number; requests: number; example
  * this file's answers, the earlier ones are gone. (Batch results are stored by ids unique across batches, see
  * presets/openai.ts and anthropic-batch.ts, so another batch reusing custom_ids does not land here.)
  */
+/**
+ * The note for stored requests whose time or status an import changed (PreimageTracker.changedStored), or null when
+ * none was: a moved time can take a request out of its ISO week, its queue and its estimates, so it is never silent.
+ */
+function changedStoredNote(c: { moved: { count: number; maxMs: number; examples: string[] }; status: { count: number; examples: string[] } }): string | null {
+  const parts: string[] = [];
+  const eg = (r: { count: number; examples: string[] }) => `${r.count > r.examples.length ? 'e.g. ' : ''}${r.examples.join(', ')}`;
+  if (c.moved.count > 0) {
+    const h = c.moved.maxMs / 3_600_000;
+    const by = h >= 1 ? `${h >= 10 ? Math.round(h) : h.toFixed(1)} h` : `${Math.max(1, Math.round(c.moved.maxMs / 60_000))} min`;
+    parts.push(`the time of ${c.moved.count} (by up to ${by}; ${eg(c.moved)})`);
+  }
+  if (c.status.count > 0) parts.push(`the status of ${c.status.count} (${eg(c.status)})`);
+  if (parts.length === 0) return null;
+  return `this file changed stored requests: ${parts.join(' and ')}; a changed time can move a request to another week, out of its queue and estimates. If the file is not a new export of the same requests (an annotation tool's records that name them, say), import it into its own workspace`;
+}
+
 function replacedOutputsNote(r: { count: number; examples: string[] }): string {
   const n = r.count.toLocaleString('en-US');
   const ids = r.examples.map((x) => `"${x}"`).join(', ');
@@ -804,6 +821,7 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
       }
       // Linking and summaries update rows too; only the file's writes have pre-images.
       const replaced = pre.replacedOutputs();
+      const changedStored = pre.changedStored();
       pre.stop();
       refuseIfChanged(file, fileName, atStart, readerEnd ? readerEnd.hashedBytes : hasher.bytes);
       if (hooks.signal?.aborted) throw new LoupeError('IMPORT_CANCELLED', 'The import was cancelled; the workspace is unchanged.');
@@ -887,6 +905,8 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
       const undated = rowsSeen.requests > 0 ? db.value<number>('SELECT count(*) FROM requests WHERE import_id = ? AND ts IS NULL', [importId]) ?? 0 : 0;
       if (undated > 0) rawNotes.push(undatedNote(undated));
       if (replaced.count > 0) rawNotes.push(replacedOutputsNote(replaced));
+      const changedNote = changedStoredNote(changedStored);
+      if (changedNote) rawNotes.push(changedNote);
       if (rowsSeen.feedback > 0) {
         const m = feedbackOnMissingRequests(db, importId);
         if (m.rows > 0) rawNotes.push(missingRequestsNote(m));

@@ -99,3 +99,18 @@ describe('an id the file repeats counts by what the import did to its row, not b
     expect(output(ws, 'r1')).toBe('B');
   });
 });
+
+describe('stored requests whose time or status a file changes', () => {
+  it('are said in a note with how many, how far the times moved and which; a file that only adds or repeats says nothing', async () => {
+    const ws = await newWorkspace();
+    const withStatus = (id: string, hour: number, status: string) => JSON.stringify({ request_id: id, timestamp: `2026-02-01T${String(hour).padStart(2, '0')}:00:00Z`, status, model: 'm' });
+    const first = await runImport(ws, file('a.jsonl', [withStatus('a1', 8, 'success'), withStatus('a2', 9, 'success'), withStatus('a3', 10, 'success')]), {});
+    expect(first.notes.join('\n')).not.toMatch(/changed stored requests/);
+    const same = await runImport(ws, file('b.jsonl', [withStatus('a1', 8, 'success'), withStatus('a4', 11, 'success')]), {});
+    expect(same.notes.join('\n')).not.toMatch(/changed stored requests/);
+    // an annotation tool's records naming the requests: a1 moved 22 h with a new status, a2 only its status
+    const other = await runImport(ws, file('c.jsonl', [withStatus('a1', 6, 'completed').replace('2026-02-01T06', '2026-02-02T06'), withStatus('a2', 9, 'pending')]), {});
+    const note = other.notes.find((n) => n.includes('changed stored requests'));
+    expect(note).toBe('this file changed stored requests: the time of 1 (by up to 22 h; a1) and the status of 2 (a1, a2); a changed time can move a request to another week, out of its queue and estimates. If the file is not a new export of the same requests (an annotation tool\'s records that name them, say), import it into its own workspace');
+  });
+});

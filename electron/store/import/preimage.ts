@@ -19,7 +19,10 @@ import { COLUMNS } from './packed';
 const KINDS: readonly RecordKind[] = ['requests', 'feedback', 'tickets'];
 const SIG_FN = 'loupe_row_state_sig';
 const TABLE = 'temp.loupe_import_preimage';
-/** Stored requests whose output the import replaced with another (see PreimageTracker.replacedOutputs). */
+/**
+ * Stored requests whose output, time or status the import replaced with another (see PreimageTracker.replacedOutputs
+ * and PreimageTracker.changedStored): one row per request, a flag per column, the time's move in ms.
+ */
 const REPLACED = 'temp.loupe_import_replaced';
 
 /** The columns whose values make a row's state: all an import writes except its id and `import_id`. */
@@ -52,6 +55,12 @@ export interface PreimageTracker {
    * @returns how many, and the first few ids (by rowid)
    */
   replacedOutputs(): { count: number; examples: string[] };
+  /**
+   * Stored requests whose time (`ts`) or status this import changed from one value to another (neither null): a
+   * re-export that corrects them, or a file of something else (an annotation tool's records) that reuses their ids.
+   * @returns per column how many, the largest move of a time in ms, and the first few ids (by rowid)
+   */
+  changedStored(): { moved: { count: number; maxMs: number; examples: string[] }; status: { count: number; examples: string[] } };
   /** Drops the triggers, the table and the function. Idempotent; call it whatever the import's outcome. */
   dispose(): void;
 }
@@ -68,7 +77,7 @@ export function trackPreimages(db: Db): PreimageTracker {
   db.raw.create_function(SIG_FN, signature);
   db.exec(`CREATE TABLE IF NOT EXISTS ${TABLE} (kind INTEGER NOT NULL, rid INTEGER NOT NULL, sig TEXT NOT NULL, PRIMARY KEY (kind, rid)) WITHOUT ROWID`);
   db.exec(`DELETE FROM ${TABLE}`);
-  db.exec(`CREATE TABLE IF NOT EXISTS ${REPLACED} (rid INTEGER PRIMARY KEY)`);
+  db.exec(`CREATE TABLE IF NOT EXISTS ${REPLACED} (rid INTEGER PRIMARY KEY, output INTEGER NOT NULL DEFAULT 0, ts INTEGER NOT NULL DEFAULT 0, status INTEGER NOT NULL DEFAULT 0, moved_ms INTEGER NOT NULL DEFAULT 0)`);
   db.exec(`DELETE FROM ${REPLACED}`);
   let triggers = false;
   const createTriggers = () => {
@@ -82,10 +91,15 @@ export function trackPreimages(db: Db): PreimageTracker {
         WHEN OLD.rowid <= ${maxRowid.get(k)!} AND NOT EXISTS (SELECT 1 FROM ${TABLE} WHERE kind = ${code} AND rid = OLD.rowid)
         BEGIN INSERT INTO ${TABLE} (kind, rid, sig) VALUES (${code}, OLD.rowid, ${SIG_FN}(json_array(${cols}))); END`);
     });
-    db.exec(`CREATE TEMP TRIGGER IF NOT EXISTS loupe_import_replaced_output BEFORE UPDATE OF output ON main.requests
-      WHEN OLD.rowid <= ${maxRowid.get('requests')!} AND coalesce(OLD.output, '') <> '' AND coalesce(NEW.output, '') <> '' AND OLD.output IS NOT NEW.output
+    // The first change of each stored request (its state before the import against what the file wrote).
+    const outputChanged = "coalesce(OLD.output, '') <> '' AND coalesce(NEW.output, '') <> '' AND OLD.output IS NOT NEW.output";
+    const tsChanged = 'OLD.ts IS NOT NULL AND NEW.ts IS NOT NULL AND OLD.ts <> NEW.ts';
+    const statusChanged = 'OLD.status IS NOT NULL AND NEW.status IS NOT NULL AND OLD.status <> NEW.status';
+    db.exec(`CREATE TEMP TRIGGER IF NOT EXISTS loupe_import_replaced_output BEFORE UPDATE OF output, ts, status ON main.requests
+      WHEN OLD.rowid <= ${maxRowid.get('requests')!} AND ((${outputChanged}) OR (${tsChanged}) OR (${statusChanged}))
         AND NOT EXISTS (SELECT 1 FROM ${REPLACED} WHERE rid = OLD.rowid)
-      BEGIN INSERT INTO ${REPLACED} (rid) VALUES (OLD.rowid); END`);
+      BEGIN INSERT INTO ${REPLACED} (rid, output, ts, status, moved_ms) VALUES (OLD.rowid, coalesce(${outputChanged}, 0), coalesce(${tsChanged}, 0), coalesce(${statusChanged}, 0),
+        CASE WHEN ${tsChanged} THEN abs(NEW.ts - OLD.ts) ELSE 0 END); END`);
     triggers = true;
   };
   const stop = () => {
@@ -107,9 +121,17 @@ export function trackPreimages(db: Db): PreimageTracker {
       return pre !== now ? 'updated' : 'unchanged';
     },
     replacedOutputs() {
-      const count = db.value<number>(`SELECT count(*) FROM ${REPLACED}`) ?? 0;
-      const examples = count === 0 ? [] : db.all<{ id: string }>(`SELECT r.id FROM ${REPLACED} x JOIN main.requests r ON r.rowid = x.rid ORDER BY x.rid LIMIT 3`).map((r) => r.id);
+      const count = db.value<number>(`SELECT count(*) FROM ${REPLACED} WHERE output = 1`) ?? 0;
+      const examples = count === 0 ? [] : db.all<{ id: string }>(`SELECT r.id FROM ${REPLACED} x JOIN main.requests r ON r.rowid = x.rid WHERE x.output = 1 ORDER BY x.rid LIMIT 3`).map((r) => r.id);
       return { count, examples };
+    },
+    changedStored() {
+      const of = (col: 'ts' | 'status') => {
+        const count = db.value<number>(`SELECT count(*) FROM ${REPLACED} WHERE ${col} = 1`) ?? 0;
+        const examples = count === 0 ? [] : db.all<{ id: string }>(`SELECT r.id FROM ${REPLACED} x JOIN main.requests r ON r.rowid = x.rid WHERE x.${col} = 1 ORDER BY x.rid LIMIT 3`).map((r) => r.id);
+        return { count, examples };
+      };
+      return { moved: { ...of('ts'), maxMs: db.value<number>(`SELECT coalesce(max(moved_ms), 0) FROM ${REPLACED}`) ?? 0 }, status: of('status') };
     },
     dispose() {
       try {
