@@ -78,6 +78,7 @@ describe('chiSquareHomogeneity edge cases', () => {
 describe('chiSquareSurvival and contingencyTable', () => {
   it('upper tail of χ² with 2 dof is exp(−x/2)', () => {
     expect(Math.abs(chiSquareSurvival(2.7777777777777777, 2) - Math.exp(-2.7777777777777777 / 2))).toBeLessThan(1e-15);
+    expect(chiSquareSurvival(NaN, 2)).toBeNaN();
     expect(chiSquareSurvival(0, 3)).toBe(1);
   });
 

@@ -47,10 +47,11 @@ export interface ChiSquareOptions {
  * Upper tail of the chi-square distribution, P(χ²_dof ≥ x) (SciPy `chi2.sf`), from {@link chiSquareSf}: the upper
  * incomplete gamma function itself, so tiny p-values keep their digits (X² = 100 on 3 dof gives 1.55e-21, where
  * 1 − cdf gave 0).
- * @param x - the statistic; 1 for x ≤ 0
+ * @param x - the statistic; 1 for x ≤ 0, NaN for NaN (a statistic that could not be computed is no "p = 1")
  * @param dof - degrees of freedom, > 0
  */
 export function chiSquareSurvival(x: number, dof: number): number {
+  if (Number.isNaN(x)) return NaN;
   if (!(x > 0)) return 1;
   return Math.min(1, Math.max(0, chiSquareSf(x, dof)));
 }

@@ -34,7 +34,11 @@ describe('p-values of a difference', () => {
     // [[176, 230], [21035, 21018]] without correction: p = 0.007467611213568741 (docs/STATS.md).
     expect(twoProportionP(176, 176 + 21035, 230, 230 + 21018)).toBeCloseTo(0.007467611213568741, 9);
     expect(twoProportionP(0, 10, 0, 20)).toBeNull();
-    expect(twoProportionP(1, 0, 0, 20)).toBeNull();
+    expect(twoProportionP(0, 0, 0, 20)).toBeNull();
+    // more events than items is refused (12 of 10 read p = 3.4e-6)
+    expect(() => twoProportionP(12, 10, 3, 10)).toThrow(RangeError);
+    expect(() => twoProportionP(1, 0, 0, 20)).toThrow(RangeError);
+    expect(() => npsDifferenceP(8, 5, 10, 3, 3, 10)).toThrow(RangeError);
   });
 
   it('Wald test with two design standard errors', () => {

@@ -51,12 +51,20 @@ export function newcombeDifference(k1: number, n1: number, k0: number, n0: numbe
   return moverDifference(a.estimate, a.low, a.high, b.estimate, b.low, b.high);
 }
 
+/** Throws unless 0 ≤ k ≤ n, both whole numbers. */
+function checkCounts(k: number, n: number, what: string): void {
+  if (!(Number.isInteger(k) && Number.isInteger(n) && k >= 0 && k <= n)) throw new RangeError(`${what} must be a whole number from 0 to its n (${String(n)}), got ${String(k)}`);
+}
+
 /**
  * Two-sided p-value of the pooled two-proportion z-test (equal to Pearson's chi-square test of a 2×2 table without
  * Yates' correction): z = (p1 − p0) / √(p̄(1 − p̄)(1/n1 + 1/n0)), p̄ = (k1 + k0) / (n1 + n0).
  * @returns null when either n is 0, or when no side has an event or every item is an event (nothing to test)
+ * @throws RangeError when a count is negative, not whole, or above its n (12 events of 10 read p = 3.4e-6)
  */
 export function twoProportionP(k1: number, n1: number, k0: number, n0: number): number | null {
+  checkCounts(k1, n1, 'twoProportionP: k1');
+  checkCounts(k0, n0, 'twoProportionP: k0');
   if (n1 === 0 || n0 === 0) return null;
   const pooled = (k1 + k0) / (n1 + n0);
   if (pooled === 0 || pooled === 1) return null;
@@ -84,8 +92,12 @@ export function waldDifferenceP(p1: number, se1: number, p0: number, se0: number
  * variance of 0 for a side whose answers are all promoters (or all detractors): one promoter against 200 answers
  * read p = 1.2e-51.
  * @returns null when either n is 0 or the pooled variance is 0 (every answer a passive, or all of one kind)
+ * @throws RangeError when promoters and detractors together exceed their n, or a count is negative or not whole
  */
 export function npsDifferenceP(promoters1: number, detractors1: number, n1: number, promoters0: number, detractors0: number, n0: number): number | null {
+  checkCounts(promoters1 + detractors1, n1, 'npsDifferenceP: promoters1 + detractors1');
+  checkCounts(promoters0 + detractors0, n0, 'npsDifferenceP: promoters0 + detractors0');
+  if (promoters1 < 0 || detractors1 < 0 || promoters0 < 0 || detractors0 < 0) throw new RangeError('npsDifferenceP: promoters and detractors must not be negative');
   if (n1 <= 0 || n0 <= 0) return null;
   const p = (promoters1 + promoters0) / (n1 + n0);
   const d = (detractors1 + detractors0) / (n1 + n0);

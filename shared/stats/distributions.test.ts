@@ -189,3 +189,11 @@ describe('chi-square above 400 degrees of freedom, whole or fractional, up to 10
     expect(rel(chiSquareQuantile(p, k), ref)).toBeLessThan(1e-10);
   });
 });
+
+describe('a statistic that is not a number gives no p-value (SciPy returns nan; these returned 1)', () => {
+  it('chi-square, beta and Kolmogorov tails of NaN are NaN; the chi-square tail of +∞ is 0', () => {
+    expect(chiSquareSf(NaN, 3)).toBeNaN();
+    expect(chiSquareSf(Infinity, 3)).toBe(0);
+    expect(betaSf(NaN, 2, 3)).toBeNaN();
+  });
+});

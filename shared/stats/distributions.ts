@@ -54,13 +54,15 @@ export function normalQuantile(p: number): number {
 
 /**
  * Chi-square upper tail P(χ²_dof ≥ x) = Q(dof/2, x/2), the upper regularized incomplete gamma function
- * (SciPy `chi2.sf`). 1 for x ≤ 0.
+ * (SciPy `chi2.sf`). 1 for x ≤ 0, 0 for +∞, NaN for NaN (as SciPy).
  * @param x - the statistic
  * @param dof - degrees of freedom, > 0
  * @throws RangeError when dof is not positive
  */
 export function chiSquareSf(x: number, dof: number): number {
   checkPositive(dof, 'chiSquareSf: dof');
+  if (Number.isNaN(x)) return NaN;
+  if (x === Infinity) return 0;
   if (!(x > 0)) return 1;
   if (dof > LARGE_DOF) return chiSquareSfBySum(x, dof);
   return gammainc(x / 2, dof / 2, true, true);
@@ -166,12 +168,13 @@ export function betaCdf(x: number, a: number, b: number): number {
 }
 
 /**
- * Beta(a, b) upper tail 1 − I_x(a, b), computed as the upper incomplete beta itself (SciPy `beta.sf`).
+ * Beta(a, b) upper tail 1 − I_x(a, b), computed as the upper incomplete beta itself (SciPy `beta.sf`); NaN for NaN.
  * @throws RangeError when a or b is not positive
  */
 export function betaSf(x: number, a: number, b: number): number {
   checkPositive(a, 'betaSf: a');
   checkPositive(b, 'betaSf: b');
+  if (Number.isNaN(x)) return NaN;
   if (!(x > 0)) return 1;
   if (x >= 1) return 0;
   return betainc(x, a, b, true, true);

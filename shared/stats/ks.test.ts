@@ -172,3 +172,10 @@ describe('ksTwoSample: a small window against a large reference', () => {
     expect(Math.abs(r.pValue / 1.1068943846565464e-07 - 1)).toBeLessThan(1e-6);
   });
 });
+
+describe('kolmogorovSurvival of NaN', () => {
+  it('is NaN, not 1 (scipy.stats.kstwobign.sf(nan) is nan)', () => {
+    expect(kolmogorovSurvival(NaN)).toBeNaN();
+    expect(kolmogorovSurvival(0)).toBe(1);
+  });
+});

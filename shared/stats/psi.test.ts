@@ -17,6 +17,10 @@ describe('psi matches every STATS.md row', () => {
 
   it('without the floor the empty bin makes PSI infinite (why the rule exists)', () => {
     expect(psi([0.5, 0.5], [1.0, 0.0], 0).value).toBe(Infinity);
+    // a bin empty on both sides adds nothing (it made the sum NaN); a negative floor and NaN are refused
+    expect(psi([0.5, 0.5, 0], [0.4, 0.6, 0], 0).value).toBeCloseTo(0.1 * Math.log(0.6 / 0.5) - 0.1 * Math.log(0.4 / 0.5), 15);
+    expect(() => psi([1, 1], [1, 2], -0.1)).toThrow(RangeError);
+    expect(() => psiBand(NaN)).toThrow(RangeError);
   });
 
   it('accepts counts as well as shares and gives per-bin contributions that sum to the value', () => {

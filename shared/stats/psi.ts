@@ -25,8 +25,10 @@ export interface PsiResult {
  * Guidance band for a PSI value: below 0.1 'stable', 0.1 to 0.25 (inclusive) 'moderate', above 0.25
  * 'large' (Siddiqi 2006, Credit Risk Scorecards, ch. 8; industry convention). These cut-offs ignore
  * sample size, so they are shown as guidance only.
+ * @throws RangeError for NaN (it was read as 'large')
  */
 export function psiBand(value: number): PsiBand {
+  if (Number.isNaN(value)) throw new RangeError('psiBand: the PSI is not a number');
   if (value < 0.1) return 'stable';
   if (value <= 0.25) return 'moderate';
   return 'large';
@@ -52,9 +54,11 @@ function toShares(values: readonly number[], what: string): number[] {
  * @param reference reference counts or shares per bin (bins fixed on the reference window).
  * @param current current-window counts or shares over the same bins.
  * @param minShare floor for shares, default {@link PSI_MIN_SHARE}.
- * @throws RangeError when the bin counts differ, a value is negative or not finite, or a side is all zero.
+ * @throws RangeError when the bin counts differ, a value is negative or not finite, a side is all zero, or minShare
+ *   is not in [0, 1) (0: no floor; a bin empty on both sides then adds 0, where it gave NaN).
  */
 export function psi(reference: readonly number[], current: readonly number[], minShare = PSI_MIN_SHARE): PsiResult {
+  if (!(minShare >= 0 && minShare < 1)) throw new RangeError(`minShare must be in [0, 1), got ${String(minShare)}`);
   if (reference.length !== current.length) {
     throw new RangeError(`reference has ${reference.length} bins but current has ${current.length}`);
   }
@@ -63,7 +67,8 @@ export function psi(reference: readonly number[], current: readonly number[], mi
   const contributions = e.map((ei, i) => {
     const ec = Math.max(ei, minShare);
     const ac = Math.max(a[i] as number, minShare);
-    return (ac - ec) * Math.log(ac / ec);
+    // A bin empty on both sides (possible with no floor) adds nothing; 0 · ln(0/0) would make the sum NaN.
+    return ac === ec ? 0 : (ac - ec) * Math.log(ac / ec);
   });
   const value = contributions.reduce((s, v) => s + v, 0);
   return { value, band: psiBand(value), guidanceOnly: true, referenceShares: e, currentShares: a, contributions };

@@ -105,3 +105,21 @@ describe('poissonRateTwoSided', () => {
     expect(poissonRateTwoSided(0, 5, 0, 9)).toBe(1);
   });
 });
+
+describe('large counts keep their digits (references: mpmath, SciPy 1.17.1; a helper checked them on inputs it chose)', () => {
+  const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
+  it('logChoose at n up to 1e12', () => {
+    // mpmath.log(mpmath.binomial(n, k))
+    expect(rel(logChoose(1e8, 1), 18.420680743952367)).toBeLessThan(1e-13);
+    expect(rel(logChoose(1e9, 3), 60.37803803861118)).toBeLessThan(1e-13);
+    expect(rel(logChoose(1e12, 2), 54.56889505129615)).toBeLessThan(1e-13);
+    expect(logChoose(10, 3)).toBeCloseTo(Math.log(120), 14);
+  });
+  it('the exact tests built on it', () => {
+    // binom.sf(1079, 10**9, 1e-6); fisher_exact([[520, 9999480], [4000, 99996000]], alternative='greater')
+    expect(rel(binomialUpperTail(1080, 1e9, 1e-6), 6.441956222203509e-3)).toBeLessThan(1e-9);
+    expect(rel(binomialUpperTail(1, 1e9, 1e-12), 9.995001666255078e-4)).toBeLessThan(1e-9);
+    expect(rel(fisherGreater(520, 1e7, 4000, 1e8), 2.9021137828485787e-8)).toBeLessThan(1e-8);
+    expect(rel(fisherGreater(1, 1e6, 0, 1e6), 0.5000000001415239)).toBeLessThan(1e-9);
+  });
+});

@@ -1,4 +1,5 @@
-import { gammaln, tSf } from './distributions';
+import binomcoefln from '@stdlib/math-base-special-binomcoefln';
+import { tSf } from './distributions';
 
 /**
  * One-sided exact tests that a rate in a current window is greater than in a baseline window. Loupe's alert rules
@@ -9,15 +10,16 @@ import { gammaln, tSf } from './distributions';
  * (docs/STATS.md; tests in rate-tests.test.ts).
  */
 
-const lgamma = gammaln;
-
 /**
- * Natural log of the binomial coefficient C(n, k), from log-gamma (exact to double precision for any size).
+ * Natural log of the binomial coefficient C(n, k): @stdlib's binomcoefln, −ln(n + 1) − ln B(n − k + 1, k + 1) with a
+ * log-beta that keeps its digits for large arguments (as R's `lchoose`). The difference of three log-gammas it
+ * replaces lost 7-9 digits from n ≈ 1e7 on (ln C(1e9, 3) off by 3.8e-8 relative, ln C(1e12, 2) by 1.4e-3: checked
+ * against mpmath by a helper), which moved the exact tests' p-values by up to 1.6e-6 relative.
  * @param n - non-negative
  * @param k - 0 ≤ k ≤ n
  */
 export function logChoose(n: number, k: number): number {
-  return lgamma(n + 1) - lgamma(k + 1) - lgamma(n - k + 1);
+  return binomcoefln(n, k);
 }
 const lchoose = logChoose;
 
@@ -98,8 +100,8 @@ export function fisherGreater(k1: number, n1: number, k0: number, n0: number): n
 /**
  * Two-sided p-value of Fisher's exact test of a 2×2 table (k1 events of n1 against k0 of n0): the sum of the
  * hypergeometric probabilities of every table with the same margins that is no more likely than the observed one,
- * with SciPy's relative tolerance of 1e-7 for ties (scipy.stats.fisher_exact, alternative='two-sided'; R
- * `fisher.test`). The report states it beside the Newcombe interval of a change of shares: exact, so it does not
+ * with a relative tolerance of 1e-7 for ties (R `fisher.test`'s; scipy.stats.fisher_exact 1.17 uses 1e-14, which gave
+ * the same p-values on the 62 tables a helper compared). The report states it beside the Newcombe interval of a change of shares: exact, so it does not
  * call a sparse change significant that the interval does not (the pooled z-test did: 1 of 10 against 0 of 60 gave
  * p = 0.014, Fisher 0.143).
  * @returns the p-value in [0, 1]; 1 when either row or column is empty
