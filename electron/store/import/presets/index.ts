@@ -14,6 +14,7 @@ import { langsmith } from './langsmith';
 import { langsmithFeedback } from './langsmith-feedback';
 import { opik } from './opik';
 import { litellm } from './litellm';
+import { mlflowTraces } from './mlflow';
 import { portkey } from './portkey';
 import { vertexBatch } from './vertex-batch';
 import { freshdesk } from './freshdesk';
@@ -28,7 +29,7 @@ import { openaiBatch, openaiChat } from './openai';
 import { otelGenai } from './otel';
 
 export const PRESETS: readonly Preset[] = [
-  openaiBatch, openaiChat, anthropicBatch, vertexBatch, otelGenai, opik, langfuse, langfuseScores, langsmith, langsmithFeedback, phoenixSpans, phoenixAnnotations,
+  openaiBatch, openaiChat, anthropicBatch, vertexBatch, otelGenai, opik, mlflowTraces, langfuse, langfuseScores, langsmith, langsmithFeedback, phoenixSpans, phoenixAnnotations,
   helicone, portkey, litellm, llmperf, oasstTrees, mtbenchAnswers, mtbenchJudgments, hhRlhf, dices, jira, freshdesk, intercom, helpscout, qualtrics, googlePlayReviews, appStoreReviews, helpdeskTickets, generic,
 ];
 
