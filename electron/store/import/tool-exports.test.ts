@@ -814,3 +814,14 @@ describe('help desk ticket APIs with nested lists (a breaker\'s findings)', () =
     expect(ws.db.value('SELECT tags FROM tickets')).toBe(JSON.stringify(['billing']));
   });
 });
+
+describe('Azure OpenAI resource logs (RequestResponse category, Azure Monitor\'s common schema)', () => {
+  it('read resultSignature as the HTTP status, so a 429 and a 408 are errors (the error rate read "unknown")', async () => {
+    const ws = await newWorkspace();
+    const rec = (i: number, sig: string, type: string) => JSON.stringify({ time: `2026-11-20T09:00:0${i}.1234567Z`, category: 'RequestResponse', operationName: 'ChatCompletions_Create',
+      resultType: type, resultSignature: sig, durationMs: 100 + i, correlationId: `c-${i}`, location: 'eastus', properties: { modelName: 'gpt-4o', modelVersion: '2024-05-13' } });
+    await runImport(ws, write('PT1H.json', [rec(1, '200', 'Succeeded'), rec(2, '429', 'Failed'), rec(3, '408', 'Failed'), rec(4, '200', 'Succeeded'), rec(5, '200', 'Succeeded')].join('\n') + '\n'), {});
+    expect(ws.db.all('SELECT status, is_error FROM requests ORDER BY ts')).toEqual(
+      [['200', 0], ['429', 1], ['408', 1], ['200', 0], ['200', 0]].map(([status, is_error]) => ({ status, is_error })));
+  });
+});

@@ -26,7 +26,9 @@ export const SYNONYMS: Record<RecordKind, Record<string, readonly string[]>> = {
     tokens_in: ['tokens_in', 'prompt_tokens', 'input_tokens', 'num_input_tokens', 'number_input_tokens', 'n_prompt_tokens', 'prompt_token_count', 'input_token_count', 'prompt_tokens_count'],
     tokens_out: ['tokens_out', 'completion_tokens', 'output_tokens', 'num_output_tokens', 'number_output_tokens', 'generated_tokens', 'completion_token_count', 'output_token_count', 'candidates_token_count'],
     cost_usd: ['cost_usd', 'cost', 'total_cost', 'cost_in_usd', 'usd_cost', 'calculated_total_cost', 'price_usd', 'total_cost_usd', 'total_estimated_cost'],
-    status: ['status', 'status_code', 'http_status', 'state', 'outcome', 'result_status', 'finish_reason'],
+    // Azure resource logs (the common schema of Azure OpenAI's RequestResponse logs): resultSignature is the HTTP
+    // status, resultType Succeeded / Failed.
+    status: ['status', 'status_code', 'http_status', 'result_signature', 'state', 'outcome', 'result_status', 'result_type', 'finish_reason'],
     // Opik's error_info is an object ({exception_type, message, traceback}): stored as its JSON text, which is an error.
     error: ['error', 'error_message', 'error_msg', 'err', 'exception', 'failure_reason', 'error_type', 'error_info'],
     tokens_cached_in: ['tokens_cached_in', 'cached_tokens', 'cache_read_input_tokens', 'input_cached_tokens', 'cached_input_tokens', 'cache_read_tokens', 'cached_content_token_count'],
