@@ -7,6 +7,7 @@ import { generic, helpdeskTickets } from './generic';
 import { hhRlhf } from './hh-rlhf';
 import { jira } from './jira';
 import { anthropicBatch } from './anthropic-batch';
+import { bedrock } from './bedrock';
 import { appStoreReviews, googlePlayReviews } from './app-reviews';
 import { helicone } from './helicone';
 import { langfuse, langfuseScores } from './langfuse';
@@ -29,7 +30,7 @@ import { openaiBatch, openaiChat } from './openai';
 import { otelGenai } from './otel';
 
 export const PRESETS: readonly Preset[] = [
-  openaiBatch, openaiChat, anthropicBatch, vertexBatch, otelGenai, opik, mlflowTraces, langfuse, langfuseScores, langsmith, langsmithFeedback, phoenixSpans, phoenixAnnotations,
+  openaiBatch, openaiChat, anthropicBatch, vertexBatch, bedrock, otelGenai, opik, mlflowTraces, langfuse, langfuseScores, langsmith, langsmithFeedback, phoenixSpans, phoenixAnnotations,
   helicone, portkey, litellm, llmperf, oasstTrees, mtbenchAnswers, mtbenchJudgments, hhRlhf, dices, jira, freshdesk, intercom, helpscout, qualtrics, googlePlayReviews, appStoreReviews, helpdeskTickets, generic,
 ];
 
