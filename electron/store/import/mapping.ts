@@ -1398,6 +1398,29 @@ export function expectedReason(field: string, expectation: string, detail: strin
   return `${field}: ${detail}`;
 }
 
+/** Text fields that name something (a person, a state, a model), never a body of text: a reference object there is its name or id. */
+const SHORT_TEXT: ReadonlySet<string> = new Set(['requester', 'requester_email', 'status', 'priority', 'channel', 'segment', 'model', 'model_version', 'feature', 'lang', 'region', 'label', 'source', 'service_tier']);
+
+/**
+ * The value a reference object stands for, in the documented shapes help desks write one record's link to another:
+ * ServiceNow's Table API `{"link": …, "value": sys_id}` (or `{"display_value": …, "link": …}` with display values),
+ * and a JSON:API relationship `{"data": {"type": …, "id": …}}` (Kustomer). Undefined for any other value, which is
+ * converted as before (it was stored as the object's JSON: a requester `{"link":"https://…","value":"a8f9…"}`).
+ */
+function referenceValue(v: unknown): unknown {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return undefined;
+  const o = v as Record<string, unknown>;
+  const keys = Object.keys(o);
+  if ('display_value' in o && keys.every((k) => k === 'display_value' || k === 'link' || k === 'value')) return o.display_value === '' ? null : o.display_value;
+  if ('value' in o && 'link' in o && keys.length === 2) return o.value === '' ? null : o.value;
+  if ('data' in o && keys.every((k) => k === 'data' || k === 'links' || k === 'meta')) {
+    const d = o.data;
+    if (d === null) return null;
+    if (d && typeof d === 'object' && !Array.isArray(d) && 'id' in d && 'type' in d) return (d as Record<string, unknown>).id;
+  }
+  return undefined;
+}
+
 function convert(kind: RecordKind, field: string, type: FieldType, raw: unknown, unit: DurationUnit | TimestampUnit | undefined, sentinels: readonly string[], timeZone: string, spaceTags = false, dateOrder?: 'mdy' | 'dmy', decimal: '.' | ',' = '.', onDst?: (shift: DstShift) => void): unknown {
   if (type === 'fvalue' || type === 'fkind') return raw === undefined || raw === null || raw === '' ? null : raw; // decided in finishFeedback
   // A request's error field that the record has but leaves empty (JSON null or false, an empty CSV cell, `0`, `ok`,
@@ -1409,12 +1432,16 @@ function convert(kind: RecordKind, field: string, type: FieldType, raw: unknown,
   if (missing(raw, sentinels, type !== 'text' && type !== 'id' && type !== 'tags')) return null;
   switch (type) {
     case 'id': {
-      const s = toIdText(raw);
+      const s = toIdText(referenceValue(raw) ?? raw);
       if (s === null) throw new Reject(field, `${field}: expected an id (text or number), found ${shown(raw)}`);
       return s;
     }
     case 'text': {
       if (kind === 'requests' && (field === 'status' || field === 'error') && outcomePlaceholder(field, raw)) return null;
+      if (SHORT_TEXT.has(field)) {
+        const ref = referenceValue(raw);
+        if (ref !== undefined) return ref === null ? null : String(ref);
+      }
       if (field === 'error' && raw && typeof raw === 'object' && !Array.isArray(raw)) {
         const o = raw as Record<string, unknown>;
         const msg = o.message ?? o.msg ?? o.error;

@@ -825,3 +825,23 @@ describe('Azure OpenAI resource logs (RequestResponse category, Azure Monitor\'s
       [['200', 0], ['429', 1], ['408', 1], ['200', 0], ['200', 0]].map(([status, is_error]) => ({ status, is_error })));
   });
 });
+
+describe('reference objects (ServiceNow Table API, JSON:API relationships)', () => {
+  it('are the id or name they stand for, not their JSON', async () => {
+    const ws = await newWorkspace();
+    const snow = { result: [
+      { number: 'INC0010001', short_description: 'Wrong refund policy', caller_id: { link: 'https://acme.service-now.com/api/now/table/sys_user/a8f9', value: 'a8f9' }, state: '6', priority: '2', description: 'It quoted 60 days', contact_type: 'email', opened_at: '2026-11-20 10:00:00' },
+      { number: 'INC0010002', short_description: 'Assistant down', caller_id: { display_value: 'Ann Lee', link: 'https://acme.service-now.com/api/now/table/sys_user/6282' }, state: '2', priority: '1', description: 'No answers', contact_type: 'phone', opened_at: '2026-11-20 11:00:00' },
+      { number: 'INC0010003', short_description: 'Password reset', caller_id: '', state: '7', priority: '4', description: 'Locked out', contact_type: 'self-service', opened_at: '2026-11-20 12:00:00' },
+    ] };
+    await runImport(ws, write('incident.json', JSON.stringify(snow)), { time_zone: 'UTC' });
+    expect(ws.db.all('SELECT id, requester FROM tickets ORDER BY id')).toEqual([
+      { id: 'INC0010001', requester: 'a8f9' }, { id: 'INC0010002', requester: 'Ann Lee' }, { id: 'INC0010003', requester: null },
+    ]);
+    const ws2 = await newWorkspace();
+    const kustomer = { data: [1, 2].map((i) => ({ type: 'conversation', id: `conv-${i}`, attributes: { name: `Subject ${i}`, channels: ['email'], status: 'open', priority: 3, preview: `Where is order ${i}?`, createdAt: `2026-11-20T0${i}:00:00Z`, updatedAt: `2026-11-20T0${i}:30:00Z` },
+      relationships: { customer: { data: { type: 'customer', id: `cust-${i}` }, links: { self: `/v1/customers/cust-${i}` } } } })) };
+    await runImport(ws2, write('conversations.json', JSON.stringify(kustomer)), {});
+    expect(ws2.db.all('SELECT requester FROM tickets ORDER BY id').map((r) => (r as { requester: string }).requester)).toEqual(['cust-1', 'cust-2']);
+  });
+});
