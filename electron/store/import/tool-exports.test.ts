@@ -845,3 +845,30 @@ describe('reference objects (ServiceNow Table API, JSON:API relationships)', () 
     expect(ws2.db.all('SELECT requester FROM tickets ORDER BY id').map((r) => (r as { requester: string }).requester)).toEqual(['cust-1', 'cust-2']);
   });
 });
+
+describe('Label Studio JSON export (one object per task with its annotations)', () => {
+  it('gives each annotation\'s rating and choices, by annotator and update time; the task text is no comment; cancelled ones and predictions are counted', async () => {
+    const ann = (id: number, who: number, rating: number, choice: string, at: string, cancelled = false) => ({ id, completed_by: who, was_cancelled: cancelled, created_at: at, updated_at: at, lead_time: 12.5,
+      result: [{ id: `r${id}`, from_name: 'quality', to_name: 'text', type: 'rating', value: { rating } }, { id: `c${id}`, from_name: 'helpful', to_name: 'text', type: 'choices', value: { choices: [choice] } },
+        { id: `b${id}`, from_name: 'span', to_name: 'text', type: 'labels', value: { start: 0, end: 4, labels: ['Policy'] } }] });
+    const tasks = [
+      { id: 101, data: { text: 'Q: refund window? A: 30 days', request_id: 'req-1' }, annotations: [ann(1001, 7, 4, 'Helpful', '2026-03-02T09:00:00Z'), ann(1002, 8, 2, 'Not helpful', '2026-03-02T09:30:00Z')],
+        predictions: [{ id: 1, model_version: 'v1', result: [] }], created_at: '2026-03-01T20:00:00Z' },
+      { id: 103, data: { text: 'Q: reset? A: click Forgot', request_id: 'req-3' }, annotations: [ann(1004, 7, 1, 'Helpful', '2026-03-02T10:00:00Z', true)], predictions: [], created_at: '2026-03-01T20:00:00Z' },
+    ];
+    const ws = await newWorkspace();
+    const s = await runImport(ws, write('project-3.json', JSON.stringify(tasks)), {});
+    expect(s).toMatchObject({ kind: 'feedback', preset: 'label-studio', inserted: 4, rejected: 0 });
+    expect(s.skipped_reasons).toEqual(expect.arrayContaining([
+      { reason: 'cancelled annotation (skipped in Label Studio)', count: 1 },
+      { reason: 'labels annotation (no rating, choice or text on the answer)', count: 2 },
+      { reason: 'model prediction (a pre-annotation, not a person\'s answer)', count: 1 },
+    ]));
+    expect(ws.db.all('SELECT id, request_id, user_id, ts, kind, value, scale, label, comment FROM feedback ORDER BY id')).toEqual([
+      { id: '1001:helpful', request_id: 'req-1', user_id: '7', ts: Date.UTC(2026, 2, 2, 9), kind: 'comment', value: null, scale: null, label: 'helpful', comment: 'Helpful' },
+      { id: '1001:quality', request_id: 'req-1', user_id: '7', ts: Date.UTC(2026, 2, 2, 9), kind: 'rating', value: 4, scale: 5, label: 'quality', comment: null },
+      { id: '1002:helpful', request_id: 'req-1', user_id: '8', ts: Date.UTC(2026, 2, 2, 9, 30), kind: 'comment', value: null, scale: null, label: 'helpful', comment: 'Not helpful' },
+      { id: '1002:quality', request_id: 'req-1', user_id: '8', ts: Date.UTC(2026, 2, 2, 9, 30), kind: 'rating', value: 2, scale: 5, label: 'quality', comment: null },
+    ]);
+  });
+});

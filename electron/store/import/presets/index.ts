@@ -11,6 +11,7 @@ import { bedrock } from './bedrock';
 import { appStoreReviews, googlePlayReviews } from './app-reviews';
 import { helicone } from './helicone';
 import { langfuse, langfuseScores } from './langfuse';
+import { labelStudio } from './label-studio';
 import { langsmith } from './langsmith';
 import { langsmithFeedback } from './langsmith-feedback';
 import { opik } from './opik';
@@ -30,7 +31,7 @@ import { openaiBatch, openaiChat } from './openai';
 import { otelGenai } from './otel';
 
 export const PRESETS: readonly Preset[] = [
-  openaiBatch, openaiChat, anthropicBatch, vertexBatch, bedrock, otelGenai, opik, mlflowTraces, langfuse, langfuseScores, langsmith, langsmithFeedback, phoenixSpans, phoenixAnnotations,
+  openaiBatch, openaiChat, anthropicBatch, vertexBatch, bedrock, otelGenai, opik, mlflowTraces, langfuse, langfuseScores, langsmith, langsmithFeedback, phoenixSpans, phoenixAnnotations, labelStudio,
   helicone, portkey, litellm, llmperf, oasstTrees, mtbenchAnswers, mtbenchJudgments, hhRlhf, dices, jira, freshdesk, intercom, helpscout, qualtrics, googlePlayReviews, appStoreReviews, helpdeskTickets, generic,
 ];
 
