@@ -872,3 +872,30 @@ describe('Label Studio JSON export (one object per task with its annotations)', 
     ]);
   });
 });
+
+describe('Typeform Responses API (GET /forms/{id}/responses)', () => {
+  it('gives one row per answer by its field type, not a "CSAT 0/5" from the quiz score', async () => {
+    const item = (id: string, nps: number, rating: number | null, yes: boolean, text: string | null, req: string) => ({
+      landing_id: id, token: id, response_id: id, landed_at: '2026-03-02T10:10:00Z', submitted_at: '2026-03-02T10:12:30Z', hidden: { request_id: req, user_id: `u-${id}` }, calculated: { score: 0 },
+      answers: [
+        { field: { id: 'F1', type: 'nps', ref: 'nps_q' }, type: 'number', number: nps },
+        ...(rating === null ? [] : [{ field: { id: 'F2', type: 'rating', ref: 'rating_q' }, type: 'number', number: rating }]),
+        { field: { id: 'F3', type: 'yes_no', ref: 'helpful_q' }, type: 'boolean', boolean: yes },
+        ...(text === null ? [] : [{ field: { id: 'F4', type: 'long_text', ref: 'why_q' }, type: 'text', text }]),
+        { field: { id: 'F5', type: 'email', ref: 'email_q' }, type: 'email', email: 'a@example.com' },
+      ] });
+    const body = { total_items: 2, page_count: 1, items: [item('r1', 9, 4, true, 'Quick', 'req-1'), item('r2', 3, null, false, null, 'req-2')] };
+    const ws = await newWorkspace();
+    const s = await runImport(ws, write('responses.json', JSON.stringify(body)), {});
+    expect(s).toMatchObject({ kind: 'feedback', preset: 'typeform-responses', inserted: 6, rejected: 0 });
+    expect(s.skipped_reasons).toEqual([{ reason: 'email answer (no rating, NPS, yes/no, choice or text)', count: 2 }]);
+    expect(ws.db.all('SELECT id, request_id, user_id, kind, value, scale, comment, ts FROM feedback ORDER BY id')).toEqual([
+      { id: 'r1:F1', request_id: 'req-1', user_id: 'u-r1', kind: 'nps', value: 9, scale: 10, comment: null, ts: Date.UTC(2026, 2, 2, 10, 12, 30) },
+      { id: 'r1:F2', request_id: 'req-1', user_id: 'u-r1', kind: 'rating', value: 4, scale: 5, comment: null, ts: Date.UTC(2026, 2, 2, 10, 12, 30) },
+      { id: 'r1:F3', request_id: 'req-1', user_id: 'u-r1', kind: 'thumb', value: 1, scale: null, comment: null, ts: Date.UTC(2026, 2, 2, 10, 12, 30) },
+      { id: 'r1:F4', request_id: 'req-1', user_id: 'u-r1', kind: 'comment', value: null, scale: null, comment: 'Quick', ts: Date.UTC(2026, 2, 2, 10, 12, 30) },
+      { id: 'r2:F1', request_id: 'req-2', user_id: 'u-r2', kind: 'nps', value: 3, scale: 10, comment: null, ts: Date.UTC(2026, 2, 2, 10, 12, 30) },
+      { id: 'r2:F3', request_id: 'req-2', user_id: 'u-r2', kind: 'thumb', value: -1, scale: null, comment: null, ts: Date.UTC(2026, 2, 2, 10, 12, 30) },
+    ]);
+  });
+});

@@ -23,6 +23,7 @@ import { freshdesk } from './freshdesk';
 import { intercom } from './intercom';
 import { helpscout } from './helpscout';
 import { qualtrics } from './qualtrics';
+import { typeformResponses } from './typeform';
 import { phoenixAnnotations, phoenixSpans } from './phoenix';
 import { llmperf } from './llmperf';
 import { mtbenchAnswers, mtbenchJudgments } from './mtbench';
@@ -32,7 +33,7 @@ import { otelGenai } from './otel';
 
 export const PRESETS: readonly Preset[] = [
   openaiBatch, openaiChat, anthropicBatch, vertexBatch, bedrock, otelGenai, opik, mlflowTraces, langfuse, langfuseScores, langsmith, langsmithFeedback, phoenixSpans, phoenixAnnotations, labelStudio,
-  helicone, portkey, litellm, llmperf, oasstTrees, mtbenchAnswers, mtbenchJudgments, hhRlhf, dices, jira, freshdesk, intercom, helpscout, qualtrics, googlePlayReviews, appStoreReviews, helpdeskTickets, generic,
+  helicone, portkey, litellm, llmperf, oasstTrees, mtbenchAnswers, mtbenchJudgments, hhRlhf, dices, jira, freshdesk, intercom, helpscout, qualtrics, typeformResponses, googlePlayReviews, appStoreReviews, helpdeskTickets, generic,
 ];
 
 /** The preset of that name, or undefined. */
