@@ -1592,6 +1592,11 @@ function finishFeedback(row: Record<string, string | number | null>, plan: KindP
   if (row.label === null && rawValue !== null && typeof rawValue !== 'object') row.label = String(rawValue);
   if (valueMissing) {
     row.value = null;
+    // A comment row with no text (a survey response left unanswered, a comment path that is empty in this record)
+    // holds nothing: it was stored as an empty comment and counted in the feedback totals.
+    if (kind === 'comment' && (row.comment === null || String(row.comment).trim() === '')) {
+      throw new Reject('comment', 'comment: the record holds no feedback (no value and no comment text)');
+    }
     // A thumb, rating or NPS answer without its value says nothing unless it carries a comment.
     if (kind !== 'comment' && kind !== 'preference' && row.comment === null) {
       const what = kind === 'thumb' ? 'a thumb (up/down, +1/-1)' : kind === 'nps' ? 'an NPS score from 0 to 10' : 'a numeric rating';
