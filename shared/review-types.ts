@@ -301,6 +301,11 @@ export interface RateEstimate {
   /** Share of the frame's requests the estimate covers: 1 unless a stratum with requests has no reviewed item and
    * nothing can stand in for it (listed in `uncovered`). */
   covered_share: number;
+  /**
+   * Share of the frame's requests in strata with a reviewed item (at most covered_share: the field strata with none
+   * that are counted at the reviewed ones' rate are in covered_share, not here).
+   */
+  reviewed_share: number;
   /** Strata merged into others (a field stratum with no reviewed item counted at the other field strata's rate, or a
    * stratum with one reviewed item merged for its variance). */
   collapsed: CollapsedStratumNote[];

@@ -58,7 +58,7 @@ export function estimatesText(e: WeekEstimates): string[] {
   out.push(`${'rate'.padEnd(labelW)}  estimate  95% interval     n  events  sample`);
   for (const m of e.metrics) {
     const ci = m.low === null || m.high === null ? '–' : `${pct(m.low)} – ${pct(m.high)}`;
-    const flags = [m.estimate !== null && m.covered_share < 1 ? `covered strata only, ${pct(m.covered_share)} of the frame` : null, m.small_sample ? m.reason : null].filter(Boolean);
+    const flags = [m.estimate !== null && m.reviewed_share < 1 ? `reviewed strata ${pct(m.reviewed_share)} of the frame${m.covered_share > m.reviewed_share ? `, ${pct(m.covered_share)} with collapsed strata` : ''}` : null, m.small_sample ? m.reason : null].filter(Boolean);
     out.push(`${m.label.padEnd(labelW)}  ${pct(m.estimate).padStart(8)}  ${ci.padStart(15)}  ${int(m.n).padStart(4)}  ${int(m.k).padStart(6)}  ${pct(m.sample_rate).padStart(6)}${flags.length ? `  (${flags.join('; ')})` : ''}`);
   }
   if (e.notes.length) out.push('', ...e.notes);

@@ -84,8 +84,13 @@ export interface StratifiedRateInterval {
   /** Reviewed items and events over the covered strata. */
   n: number;
   k: number;
-  /** Requests of the covered strata, and of all strata. */
+  /**
+   * Requests the estimate stands for (the strata with a reviewed item, and the field strata without one counted at
+   * their rate), and of all strata.
+   */
   coveredN: number;
+  /** Requests of the strata with a reviewed item alone (at most coveredN). */
+  reviewedN: number;
   frameN: number;
   /** `clopper_pearson_effective` (the method above), `census` (every covered stratum fully reviewed), `none` (nothing reviewed). */
   method: 'clopper_pearson_effective' | 'census' | 'none';
@@ -238,7 +243,8 @@ function effectiveSize(strata: readonly RateStratum[], confidence: number): { re
   const coveredN = Nadj.reduce((a, v) => a + v, 0);
   const n = reviewed.reduce((a, s) => a + s.n, 0);
   const k = reviewed.reduce((a, s) => a + s.k, 0);
-  const base = { df: 0, n, k, coveredN, frameN, collapsed, uncovered, confidence };
+  const reviewedN = reviewed.reduce((a, s) => a + s.N, 0);
+  const base = { df: 0, n, k, coveredN, reviewedN, frameN, collapsed, uncovered, confidence };
   if (reviewed.length === 0) return { result: { ...base, estimate: null, low: null, high: null, se: null, effectiveN: null, method: 'none' }, estimate: null, nStar: null };
 
   const p = reviewed.reduce((a, s, i) => a + Nadj[i]! * (s.k / s.n), 0) / coveredN;

@@ -61,7 +61,7 @@ function reviewBlocks(r: WeeklyReport): Block[] {
   out.push({
     kind: 'table', head: ['Measure', 'Estimate', '95% interval', 'Reviewed', 'Seen', 'Sample rate', 'Method', 'Flag'], align: ['l', 'r', 'l', 'r', 'r', 'r', 'l', 'l'],
     rows: s.estimates.map((m) => [cell(m.label), cell(pct(m.estimate)), cell(interval(m.low, m.high)), cell(int(m.n)), cell(int(m.k)), cell(pct(m.sample_rate)), cell(methodShort(m)),
-      cell([m.estimate !== null && m.covered_share < 1 ? `covered strata only (${pct(m.covered_share)} of the frame): not yet the week's rate` : '', m.small_sample ? `small sample: ${m.reason ?? ''}` : ''].filter(Boolean).join('; '))]),
+      cell([m.estimate !== null && m.reviewed_share < 1 ? `reviewed strata ${pct(m.reviewed_share)} of the frame${m.covered_share > m.reviewed_share ? ` (${pct(m.covered_share)} with collapsed strata)` : ''}: not yet the week's rate` : '', m.small_sample ? `small sample: ${m.reason ?? ''}` : ''].filter(Boolean).join('; '))]),
   });
   const caveats = smallSampleReasons(s.estimates);
   if (caveats.length) out.push(p('Small-sample reasons:'), { kind: 'list', items: caveats.map((x) => [x]) });

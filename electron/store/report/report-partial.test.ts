@@ -60,7 +60,7 @@ describe('a week with two queues, no costs, no latencies and undated tickets', (
       + 'But the reviews so far cover only 10 of them (25.0%): the strata with a reviewed item. Until every stratum has one, each estimate below is of those strata, not of the whole frame (the notes below name the others).');
     // The estimates table and the failure chart say so on the row and the dot, not only in the summary.
     const md = renderText(r, 'md').text;
-    expect(md).toMatch(/\| Failure rate[^|]*\| 30\.0% \|.*covered strata only \(25\.0% of the frame\): not yet the week's rate/);
+    expect(md).toMatch(/\| Failure rate[^|]*\| 30\.0% \|.*reviewed strata 25\.0% of the frame: not yet the week's rate/);
     const chart = failureChart(r.review.data)!;
     expect(chart.caption).toContain('2026-W45: 30.0% (30.0% – 30.0%, 3 of 10 reviewed; covered strata only, 25.0% of the week\'s requests)');
     expect(chart.svg).toContain('covered strata only, 25%');

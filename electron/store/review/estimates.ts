@@ -130,6 +130,7 @@ export function estimateRate(key: string, label: string, kind: RateEstimate['kin
   const base = {
     key, label, kind, se: r.se, method: r.method, method_name: r.method === 'census' ? 'census (every request of the covered strata reviewed)' : INTERVAL_METHOD.name,
     effective_n: r.effectiveN, sample_rate: sample, n: r.n, k: r.k, covered_share: r.frameN > 0 ? r.coveredN / r.frameN : 0,
+    reviewed_share: r.frameN > 0 ? r.reviewedN / r.frameN : 0,
     collapsed: r.collapsed, uncovered: r.uncovered, notes,
   };
   if (r.estimate === null) {
@@ -256,14 +257,21 @@ export function samplingFrame(db: Db, storedFrame: string, strata: readonly Queu
 
 /**
  * The sentence that says which requests the estimates are for, e.g. "Estimates are for all 1,665 requests …".
- * @param coveredShare - the share of the frame the main estimate covers (its strata with a reviewed item); below 1
- *   the sentence says the estimate so far covers only that part, and which note says why
+ * @param coveredShare - the share of the frame the main estimate stands for (its strata with a reviewed item and the
+ *   field strata counted at their rate)
+ * @param reviewedShare - the share in strata with a reviewed item (defaults to coveredShare); below 1 the sentence
+ *   says how far the reviews reach, what stands in for the rest, and which note says why
  */
-export function frameStatement(f: WeekEstimates['frame'], coveredShare = 1): string {
+export function frameStatement(f: WeekEstimates['frame'], coveredShare = 1, reviewedShare = coveredShare): string {
   const base = frameSentence(f);
-  if (!(coveredShare < 1) || f.requests === 0) return base;
+  if (!(reviewedShare < 1) || f.requests === 0) return base;
+  const reached = Math.round(reviewedShare * f.requests);
   const covered = Math.round(coveredShare * f.requests);
-  return `${base.slice(0, -1)}. But the reviews so far cover ${covered === 0 ? 'none of them' : `only ${count(covered)} of them (${pct(coveredShare)})`}: the strata with a reviewed item. Until every stratum has one, each estimate below is of those strata, not of the whole frame (the notes below name the others).`;
+  const head = `${base.slice(0, -1)}. But the reviews so far cover ${reached === 0 ? 'none of them' : `only ${count(reached)} of them (${pct(reviewedShare)})`}: the strata with a reviewed item.`;
+  const imputed = covered > reached
+    ? ` The estimates below also count ${count(covered - reached)} requests of strata with no reviewed item at the rate of the reviewed ones (strata collapsed), so they stand for ${count(covered)} (${pct(coveredShare)})${coveredShare < 1 ? ', not the whole frame' : ''}; the notes below name those strata.`
+    : ' Until every stratum has one, each estimate below is of those strata, not of the whole frame (the notes below name the others).';
+  return head + imputed;
 }
 
 function frameSentence(f: WeekEstimates['frame']): string {
@@ -318,7 +326,7 @@ export function queueEstimates(db: Db, queueId: number): WeekEstimates {
     metrics.push(estimateRate(`tag:${id}`, `Tagged "${tagNames.get(id) ?? id}"`, 'tag_rate', strata, items.map((i) => ({ stratum: i.stratum, y: i.tag_ids.includes(id) ? 1 : 0 }))));
   }
   const frame = samplingFrame(db, row.frame, strata, design);
-  const notes = [frameStatement(frame, metrics[0]!.n > 0 ? metrics[0]!.covered_share : 1), ...metrics[0]!.notes];
+  const notes = [frameStatement(frame, metrics[0]!.n > 0 ? metrics[0]!.covered_share : 1, metrics[0]!.n > 0 ? metrics[0]!.reviewed_share : 1), ...metrics[0]!.notes];
   const queued = db.all<{ stratum: string; n: number }>('SELECT stratum, count(*) AS n FROM queue_items WHERE queue_id = ? GROUP BY stratum', [queueId]);
   const queuedBy = new Map(queued.map((q) => [q.stratum, q.n]));
   const reviewedEarlier = frame.reviewed_earlier;

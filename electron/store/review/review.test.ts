@@ -483,6 +483,15 @@ describe('estimates', () => {
     expect(f.collapsed.every((c) => c.reason === 'no_reviewed_item')).toBe(true);
     expect(f.notes.some((n) => /^feature=translate \(\d+ requests, \d+\.\d% of the frame\) has no reviewed item; it is counted at the combined rate of feature=(chat|summarize)(, feature=summarize)? \(strata collapsed\)\.$/.test(n))).toBe(true);
     expect(f.covered_share).toBe(1);
+    // The reviews reach only the strata with a reviewed item: said with their share, apart from what the collapsed
+    // translate stratum adds (it read "covered strata only (96.9%)" and no sentence at all when that was 100%).
+    const translate = f.collapsed.filter((c) => c.reason === 'no_reviewed_item').reduce((a, c) => a + c.population, 0);
+    const frameN = queueEstimates(ws.db, q.queue_id).frame.requests;
+    expect(f.reviewed_share).toBeCloseTo(1 - translate / frameN, 12);
+    expect(f.reviewed_share).toBeLessThan(1);
+    const statement = queueEstimates(ws.db, q.queue_id).notes[0]!;
+    expect(statement).toContain(`But the reviews so far cover only ${(frameN - translate).toLocaleString('en-US')} of them`);
+    expect(statement).toContain(`The estimates below also count ${translate.toLocaleString('en-US')} requests of strata with no reviewed item at the rate of the reviewed ones (strata collapsed), so they stand for ${frameN.toLocaleString('en-US')} (100.0%)`);
     for (const it of q.items.filter((i) => !first.includes(i))) submitReview(ws, { queue_id: q.queue_id, position: it.position, verdicts: it.position % 4 === 0 ? FAIL : PASS, tag_ids: [] }, 's');
     const all = queueEstimates(ws.db, q.queue_id).metrics[0]!;
     expect(all.n).toBe(20);

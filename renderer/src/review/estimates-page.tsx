@@ -100,9 +100,12 @@ function Estimates({ e }: { e: WeekEstimates }) {
                 <td>
                   <div className={m.kind === 'failure_rate' ? 'strong' : ''}>{m.label}</div>
                   {m.small_sample && <span className="badge warn" data-testid="small-sample" title={m.reason ?? undefined}>small sample</span>}
-                  {m.estimate !== null && m.covered_share < 1 && (
-                    <span className="badge warn" data-testid="partial-estimate" title="The strata with no reviewed item are not in this estimate: it is not yet the rate of the whole frame.">
-                      covered strata only ({fmtPct(m.covered_share)} of the frame)
+                  {m.estimate !== null && m.reviewed_share < 1 && (
+                    <span className="badge warn" data-testid="partial-estimate"
+                      title={m.covered_share > m.reviewed_share
+                        ? `Strata with no reviewed item are counted at the rate of the reviewed ones (collapsed): the estimate stands for ${fmtPct(m.covered_share)} of the frame on reviews of ${fmtPct(m.reviewed_share)}.`
+                        : 'The strata with no reviewed item are not in this estimate: it is not yet the rate of the whole frame.'}>
+                      reviewed strata {fmtPct(m.reviewed_share)} of the frame{m.covered_share > m.reviewed_share ? `, ${fmtPct(m.covered_share)} with collapsed strata` : ''}
                     </span>
                   )}
                 </td>
