@@ -294,6 +294,19 @@ function changedStoredNote(c: { moved: { count: number; maxMs: number; examples:
   return `this file changed stored requests: ${parts.join(' and ')}; a changed time can move a request to another week, out of its queue and estimates. If the file is not a new export of the same requests (an annotation tool's records that name them, say), import it into its own workspace`;
 }
 
+/**
+ * The note for this import's requests costed with a price row dated after their day (shared/prices.ts: a request
+ * older than every row of its model takes the earliest row), or null when none was: the prices then may have
+ * differed, so the cost is never passed off as the price of its day.
+ */
+function laterPriceNote(db: Db, importId: number): string | null {
+  const r = db.get<{ n: number; model: string | null; as_of: string | null; day: string | null }>(
+    `SELECT count(*) AS n, min(price_model) AS model, min(price_as_of) AS as_of, min(date(ts / 1000, 'unixepoch')) AS day FROM requests
+     WHERE import_id = ? AND cost_source = 'price_table' AND ts IS NOT NULL AND price_as_of > date(ts / 1000, 'unixepoch')`, [importId]);
+  if (!r || r.n === 0) return null;
+  return `cost_usd: ${r.n.toLocaleString('en-US')} request(s) were priced with a price row dated after them (e.g. ${r.model ?? '?'} as of ${r.as_of ?? '?'} for requests from ${r.day ?? '?'}): the table has no earlier row for their model, and the prices of their day may have differed. Add rows dated on or before their days (Prices screen, or loupe prices set) and import again`;
+}
+
 function replacedOutputsNote(r: { count: number; examples: string[] }): string {
   const n = r.count.toLocaleString('en-US');
   const ids = r.examples.map((x) => `"${x}"`).join(', ');
@@ -907,6 +920,8 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
       if (replaced.count > 0) rawNotes.push(replacedOutputsNote(replaced));
       const changedNote = changedStoredNote(changedStored);
       if (changedNote) rawNotes.push(changedNote);
+      const later = rowsSeen.requests > 0 ? laterPriceNote(db, importId) : null;
+      if (later) rawNotes.push(later);
       if (rowsSeen.feedback > 0) {
         const m = feedbackOnMissingRequests(db, importId);
         if (m.rows > 0) rawNotes.push(missingRequestsNote(m));

@@ -84,6 +84,19 @@ describe('costs derived at import', () => {
   });
 });
 
+describe('a request older than every price row of its model', () => {
+  it('is priced with the earliest row, and the import says so with the row and the day (a fresh user read it as the price of its day)', async () => {
+    const ws = await newWorkspace();
+    const line = (id: string, day: string) => JSON.stringify({ request_id: id, timestamp: `${day}T10:00:00Z`, model: 'gpt-4o-mini', prompt_tokens: 1000, completion_tokens: 100 });
+    const s = await runImport(ws, write('old.jsonl', [line('a', '2026-11-16'), line('b', '2026-11-17')].join('\n') + '\n'), {});
+    const rows = ws.db.all<{ price_as_of: string }>('SELECT price_as_of FROM requests ORDER BY id');
+    expect(rows.every((r) => r.price_as_of > '2026-11-17')).toBe(true);
+    expect(s.notes).toContain(`cost_usd: 2 request(s) were priced with a price row dated after them (e.g. gpt-4o-mini as of ${rows[0]!.price_as_of} for requests from 2026-11-16): the table has no earlier row for their model, and the prices of their day may have differed. Add rows dated on or before their days (Prices screen, or loupe prices set) and import again`);
+    const recent = await runImport(ws, write('new.jsonl', line('c', '2027-01-04') + '\n'), {});
+    expect(recent.notes.join('\n')).not.toMatch(/dated after them/);
+  });
+});
+
 describe('prices.* methods', () => {
   it('set, list, forRequest (edited after pricing), delete; a bad row is refused naming its field', async () => {
     const dir = tmpDir();

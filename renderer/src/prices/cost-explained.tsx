@@ -39,6 +39,9 @@ export function CostHow({ request: r }: { request: RequestRecord }) {
       {(r.tokens_cache_write_in ?? 0) > 0 && <span className="muted">; {fmtInt(r.tokens_cache_write_in ?? 0)} written to the cache{(r.tokens_cache_write_1h_in ?? 0) > 0 ? ` (${fmtInt(r.tokens_cache_write_1h_in ?? 0)} for 1 hour, at 2× the input price)` : ''}</span>}
       {r.service_tier && <span className="muted">; service tier “{r.service_tier}”</span>}
       {p?.edited_since && <span className="warn-text"> · the row was edited after this request was priced</span>}
+      {r.ts !== null && (r.price_as_of ?? p?.price_as_of ?? '') > new Date(r.ts).toISOString().slice(0, 10) && (
+        <span className="warn-text" data-testid="price-row-later"> · the row is dated after this request (the table has no earlier one): the price of its day may have differed</span>
+      )}
       {p && !p.row && r.price_model && <span className="warn-text"> · the row has since been deleted</span>}
     </p>
   );
