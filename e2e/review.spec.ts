@@ -423,3 +423,28 @@ test('tag field: typed text stays with its item, Enter on Create adds the tag at
     await server.stop();
   }
 });
+
+test('a new tag pasted and entered at once is created, never the tag highlighted before the list caught up', async ({ page, dir, errors }) => {
+  test.setTimeout(120_000);
+  const ws = path.join(dir, 'demo.sqlite');
+  buildDemo(ws);
+  const server = await serve(ws);
+  try {
+    await page.goto(server.url);
+    await createQueueByKeyboard(page, { week: '2026-W47', size: 10, strataDowns: 1, strataValue: 'feature' });
+    await page.keyboard.press('Enter');
+    await setReviewerByKeyboard(page, 'Dana Reviewer');
+    // Item 1: an existing tag, created here, so the next item's list opens with it highlighted.
+    await reviewOne(page, 0, { tag: 'billing-mixup', createTag: { description: 'Answers a different billing problem' } });
+    const pasted = 'wrong language: English reply to German';
+    await page.keyboard.press('t');
+    await expect(page.getByRole('option', { name: /billing-mixup/ })).toBeVisible();
+    // A paste and Enter before the suggestions for the pasted text arrive.
+    await page.keyboard.insertText(pasted);
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('tag-picker').getByTestId('tag-chip')).toHaveText([new RegExp(pasted)]);
+    dropSandboxNotices(errors);
+  } finally {
+    await server.stop();
+  }
+});

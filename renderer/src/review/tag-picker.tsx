@@ -27,6 +27,9 @@ export const TagPicker = forwardRef<TagPickerHandle, { value: ChosenTag[]; onCha
     const [text, setText] = useState('');
     const [open, setOpen] = useState(false);
     const [options, setOptions] = useState<ReviewTag[]>([]);
+    // The text the options were listed for: until the list for the current text arrives, Enter looks it up first
+    // (a pasted or quickly typed new tag attached the tag highlighted in the list of the text before).
+    const [optionsFor, setOptionsFor] = useState<string | null>(null);
     const [hi, setHi] = useState(0);
     const [creating, setCreating] = useState(false);
     const [error, setError] = useState<LoupeErrorData | null>(null);
@@ -39,7 +42,8 @@ export const TagPicker = forwardRef<TagPickerHandle, { value: ChosenTag[]; onCha
     useEffect(() => {
       if (!open) return;
       let live = true;
-      client.call('tags.list', text.trim() ? { prefix: text.trim() } : {}).then((t) => { if (live) { setOptions(t); setHi(0); } }, () => undefined);
+      const q = text.trim();
+      client.call('tags.list', q ? { prefix: q } : {}).then((t) => { if (live) { setOptions(t); setOptionsFor(q); setHi(0); } }, () => undefined);
       return () => { live = false; };
     }, [client, text, open]);
 
@@ -50,6 +54,15 @@ export const TagPicker = forwardRef<TagPickerHandle, { value: ChosenTag[]; onCha
     const rows = shown.length + (createRow ? 1 : 0);
 
     const add = (t: ChosenTag) => { onChange([...value, { id: t.id, name: t.name, colour: t.colour }]); setText(''); setHi(0); setError(null); };
+    /** Enter before the list for the current text arrived: the same choice, made on that list (its first row, else a new tag). */
+    const enterFresh = async (q: string) => {
+      try {
+        const fresh = await client.call('tags.list', q ? { prefix: q } : {});
+        const first = fresh.filter((o) => !chosen.has(o.id))[0];
+        if (first) add(first);
+        else if (q) void create();
+      } catch (e) { setError(asErrorData(e)); }
+    };
     const create = async () => {
       const name = text.trim();
       if (!name || creating) return;
@@ -78,7 +91,8 @@ export const TagPicker = forwardRef<TagPickerHandle, { value: ChosenTag[]; onCha
                 if (!text.trim() && shown.length === 0) return;
                 e.preventDefault();
                 e.stopPropagation();
-                if (hi < shown.length) add(shown[hi]!);
+                if (optionsFor !== text.trim()) void enterFresh(text.trim());
+                else if (hi < shown.length) add(shown[hi]!);
                 else if (createRow) void create();
               } else if (e.key === 'Backspace' && text === '' && value.length > 0) {
                 onChange(value.slice(0, -1));
