@@ -83,8 +83,10 @@ export function phoneFinder(region: string): Finder {
         const formatted = raw.startsWith('+') || /[\s().-]/.test(raw.replace(/^\+/, ''));
         // A bare digit run is an order number, an id or a timestamp unless a phone word comes right before it.
         if (!formatted && !PHONE_WORD.test(text.slice(Math.max(0, start - 20), start))) continue;
-        // Dates and times written with separators (2024-05-01, 12.05.2024) are never phones.
-        if (/^\d{4}[-./]\d{1,2}[-./]\d{1,2}$|^\d{1,2}[-./]\d{1,2}[-./]\d{2,4}$/.test(raw.trim())) continue;
+        // Dates and times written with separators (2024-05-01, 12.05.2024) are never phones, nor a date with the
+        // hour after it, nor digits a clock time goes on from ("[2017.08.11 24:18:54]" lost its date and hour).
+        if (/^\d{4}[-./]\d{1,2}[-./]\d{1,2}(?:$|[\sT])|^\d{1,2}[-./]\d{1,2}[-./]\d{2,4}(?:$|[\sT])/.test(raw.trim())) continue;
+        if (/^:\d/.test(text.slice(at + m.endsAt, at + m.endsAt + 2))) continue;
         out.push({ start, end: at + m.endsAt, label: '[PHONE]' });
       }
     }

@@ -54,6 +54,17 @@ describe('detectors on the labelled corpus', () => {
     expect(phoneFinder('GB')('call 020 7946 0958').length).toBe(1);
     expect(phoneFinder('US')('call 020 7946 0958').length).toBe(0);
   });
+
+  it('a log timestamp is no phone number: a date with its hour, and digits a clock time goes on from', () => {
+    // the real tickets file's "[2017.08.11 24:18:54]" became "[[PHONE]:18:54]"
+    for (const region of ['US', 'GB', 'DE']) {
+      expect(phoneFinder(region)('server log [2017.08.11 24:18:54] error 500')).toEqual([]);
+      expect(phoneFinder(region)('at 2024-05-01 13:45:10 the call dropped')).toEqual([]);
+      expect(phoneFinder(region)('since 11/08/2017 10:15 nothing works')).toEqual([]);
+    }
+    // a phone number right beside a time is still found
+    expect(phoneFinder('US')('call (415) 555-0132 at 10:30').length).toBe(1);
+  });
 });
 
 describe('user patterns', () => {
