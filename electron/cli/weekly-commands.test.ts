@@ -70,6 +70,13 @@ describe('loupe weekly', () => {
     const fourth = JSON.parse(loupe(...args).stdout) as WeeklyResult;
     expect(fourth.imported).toEqual([]);
     expect(queueItems(ws).requests).toBe(18005);
+
+    // A queue over a drill-down's time range (the Records grid's "Review this slice": every request of a slice) is no
+    // weekly design: the next run keeps the week's own (it took the slice's size, 40 → 200 items).
+    const slice = loupe('queue', 'create', '--workspace', ws, '--from', '2026-11-03T00:00:00Z', '--to', '2026-11-04T00:00:00Z', '--size', '200', '--filter', 'feature=summarize', '--json');
+    expect(slice.code).toBe(0);
+    const fifth = JSON.parse(loupe(...args).stdout) as WeeklyResult;
+    expect(fifth.queue).toMatchObject({ queue_id: r1.queue.queue_id, action: 'unchanged', size: 40, design_source: `queue #${r1.queue.queue_id} (the last design used)` });
   }, 240_000);
 
   it('refuses bad usage with exit 2, and a run with no design with exit 1 after importing', () => {

@@ -165,7 +165,9 @@ async function weeklyCommand(o: WeeklyOpts, helpers: Helpers): Promise<number> {
     let design: Omit<QueueDesignInput, 'week'> | null = designFromFile;
     result.queue.design_source = designFromFile ? path.resolve(o.design!) : null;
     if (!design) {
-      const newest = (await client.call('queues.list', {}))[0];
+      // The newest queue of an ISO week: a queue over a drill-down's time range ("Review this slice": from/to, every
+      // request of the slice) is no weekly design (it made next week's queue 618 items where the design said 100).
+      const newest = (await client.call('queues.list', {})).find((q) => q.week !== null);
       if (newest) {
         const q = await client.call('queues.get', { queue_id: newest.id });
         design = designFields(q.design as unknown as Record<string, unknown>, `the design of queue #${newest.id}`);
