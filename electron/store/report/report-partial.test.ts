@@ -52,6 +52,10 @@ describe('a week with two queues, no costs, no latencies and undated tickets', (
 
   it('a queue whose reviews cover only some strata gives no estimate of the week, and no change against last week', () => {
     const r = buildWeeklyReport(ws, { queue_id: q2 }, NOW);
+    // An unfinished queue heads the summary (a lead read a week with 4 of 100 items reviewed as reviewed)
+    expect(r.summary[0]!.id).toBe('review:progress');
+    expect(r.summary[0]!.text).toMatch(/^The review of 2026-W45 is unfinished: 0 of 6 queued items reviewed \(0 failures among them\); \d of \d strata have a reviewed item, and every review estimate below rests on these items alone\.$/);
+    expect(buildWeeklyReport(ws, { queue_id: q1 }, NOW).summary.some((x) => x.id === 'review:progress')).toBe(false);
     const f = r.summary.find((x) => x.id === 'review:failure')!;
     expect(f.text).toBe("No estimate of 2026-W45's failure rate yet: the reviews cover strata holding 25.0% of its requests (in those strata, 30.0%; 95% CI 30.0% – 30.0%; 3 failures in 10 reviewed). Review items of the other strata to estimate the week.");
     if (!r.review.available) throw new Error('review section expected');

@@ -22,6 +22,18 @@ const COLUMN_NAMES: Record<string, string> = {
 
 function reviewFindings(r: ReviewWeek, week: string): Finding[] {
   const out: Finding[] = [];
+  // An unfinished queue is said up front: a lead who reads only the summary must not take the week as reviewed.
+  const c = r.section.coverage;
+  const decided = c.reviewed + c.skipped;
+  if (c.queued > 0 && decided < c.queued) {
+    const share = decided / c.queued;
+    const q = r.section.seen;
+    out.push({
+      id: 'review:progress', section: 'review', value: c.reviewed, unit: 'count', weight: share < 0.5 ? 90 : share < 0.9 ? 60 : 30,
+      text: `The review of ${week} is unfinished: ${int(c.reviewed)} of ${int(c.queued)} queued items reviewed${c.skipped ? ` and ${int(c.skipped)} skipped` : ''} (${q.queue_failures} failure${q.queue_failures === 1 ? '' : 's'} among them); ${c.strata_covered} of ${c.strata_total} strata have a reviewed item, and every review estimate below rests on these items alone.`,
+      source: `review queue #${r.section.queue.id}: items with a decision`,
+    });
+  }
   const f = r.failure;
   const t = f.this_week;
   const ci = t.low !== null && t.high !== null ? `95% CI ${pct(t.low)} – ${pct(t.high)}; ` : '';
