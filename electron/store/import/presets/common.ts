@@ -272,6 +272,31 @@ export function scaleOfScore(v: number): number {
  */
 export const THUMB_SCORE_NAME = /thumb|user[ _-]?score|user[ _-]?feedback|helpful|vote|\blike/i;
 
+/**
+ * The feedback mapping of a preset whose `expand` writes each feedback row already shaped (id, request_id, user_id,
+ * ts, kind, value, scale, label, text, source): each field read from its own key, the text as the comment.
+ */
+export const SHAPED_FEEDBACK: KindMapping = {
+  autoDetect: false,
+  fields: { id: 'id', request_id: 'request_id', user_id: 'user_id', ts: 'ts', kind: 'kind', value: 'value', scale: 'scale', label: 'label', comment: 'text', source: 'source' },
+};
+
+/**
+ * The answer text of an OpenAI-style response body (`choices[0].message.content` or `.text`), an Anthropic Messages
+ * body (`content` blocks) or a Responses API body (`output_text`); null when the body holds none of them.
+ */
+export function responseBodyText(body: Record<string, unknown>): string | null {
+  const choice = Array.isArray(body.choices) ? (body.choices[0] as Record<string, unknown> | undefined) : undefined;
+  if (choice) {
+    const msg = choice.message as Record<string, unknown> | undefined;
+    if (msg && msg.content !== undefined && msg.content !== null) return chatText(msg.content);
+    if (typeof choice.text === 'string') return choice.text;
+  }
+  if (Array.isArray(body.content)) return chatText({ role: 'assistant', content: body.content });
+  if (typeof body.output_text === 'string') return body.output_text;
+  return null;
+}
+
 /** Score helper: the share of sample records for which `test` holds (0-1). */
 export function share(sample: readonly Record<string, unknown>[], test: (r: Record<string, unknown>) => boolean): number {
   if (sample.length === 0) return 0;

@@ -10,7 +10,7 @@
  * The CSV export writes nested values as JSON text; they are parsed. `country_code` (the caller's country as Helicone
  * records it, a two-letter code) is the request's region.
  */
-import { chatText, first, hasKeys, jsonish, share, utcText, type Preset, type SkippedPart, type SubRecord } from './common';
+import { chatText, responseBodyText, first, hasKeys, jsonish, share, utcText, type Preset, type SkippedPart, type SubRecord } from './common';
 
 type Json = Record<string, unknown>;
 
@@ -42,16 +42,7 @@ function inputText(r: Json): string | null {
 }
 
 function outputText(r: Json): string | null {
-  const body = obj(r.response_body);
-  const choice = Array.isArray(body.choices) ? (body.choices[0] as Json | undefined) : undefined;
-  if (choice) {
-    const msg = choice.message as Json | undefined;
-    if (msg && msg.content !== undefined && msg.content !== null) return chatText(msg.content);
-    if (typeof choice.text === 'string') return choice.text;
-  }
-  if (Array.isArray(body.content)) return chatText({ role: 'assistant', content: body.content });
-  if (typeof body.output_text === 'string') return body.output_text;
-  return null;
+  return responseBodyText(obj(r.response_body));
 }
 
 function property(r: Json, ...names: string[]): unknown {

@@ -12,7 +12,7 @@
  * Without this preset the generic one stored each task's text, the content under review, as a user's comment, dated
  * when the task was created, and dropped the ratings, the second annotator and the cancelled flag (a breaker's finding).
  */
-import { first, hasKeys, jsonish, scaleOfScore, share, type Preset, type SkippedPart, type SubRecord } from './common';
+import { first, hasKeys, jsonish, scaleOfScore, share, SHAPED_FEEDBACK, type Preset, type SkippedPart, type SubRecord } from './common';
 
 type Json = Record<string, unknown>;
 
@@ -73,12 +73,7 @@ export const labelStudio: Preset = {
     return out;
   },
   kinds: {
-    feedback: {
-      autoDetect: false,
-      fields: {
-        id: 'id', request_id: 'request_id', user_id: 'user_id', ts: 'ts', kind: 'kind', value: 'value', scale: 'scale', label: 'label', comment: 'text', source: 'source',
-      },
-    },
+    feedback: SHAPED_FEEDBACK,
   },
   notes: [
     'each annotation\'s ratings are ratings, its choices and text areas text feedback labelled by the control\'s name, linked to data.request_id and dated when last updated; the task\'s own text (the content under review) is not feedback',

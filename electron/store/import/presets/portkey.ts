@@ -10,7 +10,7 @@
  * Without this preset the generic one read `cost` as USD (100× every cost figure), took the finish reason as the
  * status and left the answer out (a breaker's finding).
  */
-import { chatText, first, hasKeys, jsonish, share, utcText, type Preset } from './common';
+import { chatText, responseBodyText, first, hasKeys, jsonish, share, utcText, type Preset } from './common';
 
 type Json = Record<string, unknown>;
 
@@ -39,16 +39,7 @@ function inputText(r: Json): string | null {
 }
 
 function outputText(r: Json): string | null {
-  const b = body(r, 'response');
-  const choice = Array.isArray(b.choices) ? (b.choices[0] as Json | undefined) : undefined;
-  if (choice) {
-    const msg = choice.message as Json | undefined;
-    if (msg && msg.content !== undefined && msg.content !== null) return chatText(msg.content);
-    if (typeof choice.text === 'string') return choice.text;
-  }
-  if (Array.isArray(b.content)) return chatText({ role: 'assistant', content: b.content });
-  if (typeof b.output_text === 'string') return b.output_text;
-  return null;
+  return responseBodyText(body(r, 'response'));
 }
 
 /** Failed when is_success is 0 or the HTTP status is 400 or more: the provider's message, or the status. */

@@ -12,7 +12,7 @@
  * Without this preset the generic one stored each response as one "CSAT 0/5" rating read from calculated.score and
  * dropped every real answer (a breaker's finding).
  */
-import { hasKeys, jsonish, scaleOfScore, share, type Preset, type SkippedPart, type SubRecord } from './common';
+import { hasKeys, jsonish, scaleOfScore, share, SHAPED_FEEDBACK, type Preset, type SkippedPart, type SubRecord } from './common';
 
 type Json = Record<string, unknown>;
 
@@ -69,12 +69,7 @@ export const typeformResponses: Preset = {
     return out;
   },
   kinds: {
-    feedback: {
-      autoDetect: false,
-      fields: {
-        id: 'id', request_id: 'request_id', user_id: 'user_id', ts: 'ts', kind: 'kind', value: 'value', scale: 'scale', label: 'label', comment: 'text', source: 'source',
-      },
-    },
+    feedback: SHAPED_FEEDBACK,
   },
   notes: ['each answer is a feedback row (nps: NPS; rating and opinion_scale: ratings; yes_no: thumbs; text: comments; choices: text), dated when submitted, linked by the hidden request_id; calculated.score (a quiz score) is not read'],
 };
