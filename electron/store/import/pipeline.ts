@@ -273,11 +273,6 @@ export function missingRequestsNote(m: { rows: number; requests: number; example
 }
 
 /**
- * The note for stored requests whose output an import replaced (PreimageTracker.replacedOutputs): the rows now hold
- * this file's answers, the earlier ones are gone. (Batch results are stored by ids unique across batches, see
- * presets/openai.ts and anthropic-batch.ts, so another batch reusing custom_ids does not land here.)
- */
-/**
  * The note for stored requests whose time or status an import changed (PreimageTracker.changedStored), or null when
  * none was: a moved time can take a request out of its ISO week, its queue and its estimates, so it is never silent.
  */
@@ -307,6 +302,11 @@ function laterPriceNote(db: Db, importId: number): string | null {
   return `cost_usd: ${r.n.toLocaleString('en-US')} request(s) were priced with a price row dated after them (e.g. ${r.model ?? '?'} as of ${r.as_of ?? '?'} for requests from ${r.day ?? '?'}): the table has no earlier row for their model, and the prices of their day may have differed. Add rows dated on or before their days (Prices screen, or loupe prices set) and import again`;
 }
 
+/**
+ * The note for stored requests whose output an import replaced (PreimageTracker.replacedOutputs): the rows now hold
+ * this file's answers, the earlier ones are gone. (Batch results are stored by ids unique across batches, see
+ * presets/openai.ts and anthropic-batch.ts, so another batch reusing custom_ids does not land here.)
+ */
 function replacedOutputsNote(r: { count: number; examples: string[] }): string {
   const n = r.count.toLocaleString('en-US');
   const ids = r.examples.map((x) => `"${x}"`).join(', ');
@@ -666,7 +666,7 @@ async function runImportTimed(ws: Workspace, file: string, options: ImportOption
         const changed = db.raw.getRowsModified();
         if (kind === 'requests' && stream) {
           if (cellsElsewhere) stream.storedElsewhere(changed > 0);
-          else if (changed > 0) stream.stored(vals ?? enc!.row(at, COLUMNS.requests.length));
+          else if (changed > 0 && stream.active) stream.stored(vals ?? enc!.row(at, COLUMNS.requests.length));
         }
         const seenAt = seen[kind].get(id);
         if (seenAt !== undefined) {
