@@ -95,7 +95,7 @@ export function trackPreimages(db: Db): PreimageTracker {
     const outputChanged = "coalesce(OLD.output, '') <> '' AND coalesce(NEW.output, '') <> '' AND OLD.output IS NOT NEW.output";
     const tsChanged = 'OLD.ts IS NOT NULL AND NEW.ts IS NOT NULL AND OLD.ts <> NEW.ts';
     const statusChanged = 'OLD.status IS NOT NULL AND NEW.status IS NOT NULL AND OLD.status <> NEW.status';
-    db.exec(`CREATE TEMP TRIGGER IF NOT EXISTS loupe_import_replaced_output BEFORE UPDATE OF output, ts, status ON main.requests
+    db.exec(`CREATE TEMP TRIGGER IF NOT EXISTS loupe_import_changed_requests BEFORE UPDATE OF output, ts, status ON main.requests
       WHEN OLD.rowid <= ${maxRowid.get('requests')!} AND ((${outputChanged}) OR (${tsChanged}) OR (${statusChanged}))
         AND NOT EXISTS (SELECT 1 FROM ${REPLACED} WHERE rid = OLD.rowid)
       BEGIN INSERT INTO ${REPLACED} (rid, output, ts, status, moved_ms) VALUES (OLD.rowid, coalesce(${outputChanged}, 0), coalesce(${tsChanged}, 0), coalesce(${statusChanged}, 0),
@@ -105,7 +105,7 @@ export function trackPreimages(db: Db): PreimageTracker {
   const stop = () => {
     if (!triggers) return;
     for (const k of KINDS) db.exec(`DROP TRIGGER IF EXISTS temp.loupe_import_preimage_${k}`);
-    db.exec('DROP TRIGGER IF EXISTS temp.loupe_import_replaced_output');
+    db.exec('DROP TRIGGER IF EXISTS temp.loupe_import_changed_requests');
     triggers = false;
   };
   createTriggers();

@@ -41,8 +41,6 @@ export class CellBuilder {
   /** A row held a value SQLite would store converted: the cells stand for nothing and are dropped. */
   broken = false;
   private readonly at: { ts: number; slice: number[]; dists: number[]; isError: number; status: number; error: number };
-  /** The columns (indexes in the constructor's order) this reads of a row; the others may be given as null. */
-  readonly columns: readonly number[];
 
   /**
    * @param columns - the order of the values each row is given in (import/packed.ts COLUMNS.requests)
@@ -55,7 +53,6 @@ export class CellBuilder {
       return i;
     };
     this.at = { ts: col('ts'), slice: SLICE_DIMS.map(col), dists: DIST_COLUMNS.map(col), isError: col('is_error'), status: col('status'), error: col('error') };
-    this.columns = [this.at.ts, ...this.at.slice, ...this.at.dists, this.at.isError, this.at.status, this.at.error];
   }
 
   /** Adds one row (an undated one to no cell); a value SQLite would convert marks the builder {@link broken}. */
@@ -192,8 +189,6 @@ export class SummaryStream {
   private readonly from: number;
   private top: number;
   private stopped: boolean;
-  /** The columns (indexes in the constructor's order) this reads of a stored row; the others may be given as null. */
-  readonly columns: readonly number[];
 
   /**
    * Starts at the workspace's current rows. The stream does nothing when rows are waiting to be summarised
@@ -204,7 +199,6 @@ export class SummaryStream {
    */
   constructor(db: Db, columns: readonly string[]) {
     this.built = new CellBuilder(columns);
-    this.columns = this.built.columns;
     this.from = db.value<number>('SELECT max_rowid FROM summary_state') ?? 0;
     this.top = db.value<number>('SELECT coalesce(max(rowid), 0) FROM requests') ?? 0;
     this.stopped = this.top !== this.from;
