@@ -7,8 +7,8 @@ export const SUPPORTED_FORMATS = [
   'CSV and TSV (comma, semicolon, tab or pipe), with quoted multi-line fields',
   'Any of these gzip-compressed (.gz)',
   'Parquet (.parquet)',
-  'Exports of OpenTelemetry (OTLP JSON), Langfuse, LangSmith (runs and feedback), Opik, Arize Phoenix, Helicone, Jira, OpenAI and Anthropic batches',
-  'Survey downloads (Typeform, SurveyMonkey, Qualtrics, Delighted) and help-desk ticket exports (Zendesk, Freshdesk, Jira, Intercom and Help Scout conversations)',
+  'Exports of OpenTelemetry (OTLP JSON), Langfuse, LangSmith (runs and feedback), Opik, MLflow traces, Arize Phoenix, Helicone, Portkey, LiteLLM spend logs, Amazon Bedrock invocation logs, Jira, OpenAI, Anthropic and Vertex AI batches',
+  'Annotations from Label Studio, survey downloads and responses (Typeform, SurveyMonkey, Qualtrics, Delighted) and help-desk ticket exports (Zendesk, Freshdesk, Jira, Intercom and Help Scout conversations)',
 ];
 
 /** Shown on Records and Tickets while the workspace holds nothing to list. */
