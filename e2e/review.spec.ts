@@ -431,6 +431,8 @@ test('a new tag pasted and entered at once is created, never the tag highlighted
   const server = await serve(ws);
   try {
     await page.goto(server.url);
+    // The app is up (its keys work) once the header has the workspace's counts.
+    await expect(page.getByTestId('count-requests')).toHaveText('18,000');
     await createQueueByKeyboard(page, { week: '2026-W47', size: 10, strataDowns: 1, strataValue: 'feature' });
     await page.keyboard.press('Enter');
     await setReviewerByKeyboard(page, 'Dana Reviewer');
